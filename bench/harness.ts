@@ -1,0 +1,58 @@
+/**
+ * A tiny benchmark harness: each case runs its body repeatedly until a time budget is spent and reports
+ * a throughput (items per second) in its own unit. `npm run bench` prints one table of all cases.
+ * Benchmarks measure; tests never time anything.
+ */
+export interface BenchCase {
+  /** Table group, e.g. "formats: encode". */
+  readonly group: string;
+  readonly name: string;
+  /** What one item is ("values", "elements", "lines", "MACs", "cycles"). */
+  readonly unit: string;
+  /** Prepares inputs outside the timed region; returns the timed body, which returns items processed. */
+  setup(): () => number;
+  /** Minimum timed duration in ms (default 300). */
+  readonly minMs?: number;
+}
+
+export interface BenchResult {
+  readonly group: string;
+  readonly name: string;
+  readonly unit: string;
+  readonly perSecond: number;
+  readonly msPerRun: number;
+  readonly runs: number;
+}
+
+export function runCase(c: BenchCase): BenchResult {
+  const body = c.setup();
+  body(); // warm up (JIT, lazy tables)
+  const minMs = c.minMs ?? 300;
+  let items = 0;
+  let runs = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  do {
+    items += body();
+    runs += 1;
+    elapsed = performance.now() - start;
+  } while (elapsed < minMs);
+  return { group: c.group, name: c.name, unit: c.unit, perSecond: (items / elapsed) * 1000, msPerRun: elapsed / runs, runs };
+}
+
+function human(x: number): string {
+  if (x >= 1e9) return (x / 1e9).toFixed(2) + 'G';
+  if (x >= 1e6) return (x / 1e6).toFixed(2) + 'M';
+  if (x >= 1e3) return (x / 1e3).toFixed(2) + 'k';
+  return x.toFixed(2);
+}
+
+export function formatTable(results: readonly BenchResult[]): string {
+  const rows = [['group', 'case', 'throughput', 'ms/run', 'runs']];
+  for (const r of results) rows.push([r.group, r.name, `${human(r.perSecond)} ${r.unit}/s`, r.msPerRun.toFixed(3), String(r.runs)]);
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  const line = (row: string[]) => '| ' + row.map((cell, i) => cell.padEnd(widths[i])).join(' | ') + ' |';
+  const out = [line(rows[0]), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|'];
+  for (const row of rows.slice(1)) out.push(line(row));
+  return out.join('\n');
+}

@@ -1,0 +1,21 @@
+/**
+ * `npm run bench [filter]`: runs every registered benchmark (or those whose group/name contains the
+ * filter) and prints a table. Add a suite by exporting `cases` from a bench/*.bench.ts file and listing
+ * it in `suites` below.
+ */
+import { formatTable, runCase, type BenchCase, type BenchResult } from './harness.js';
+
+const suites: Array<() => Promise<{ cases: BenchCase[] }>> = [];
+
+const filter = process.argv[2] ?? '';
+const results: BenchResult[] = [];
+for (const load of suites) {
+  const { cases } = await load();
+  for (const c of cases) {
+    if (filter && !`${c.group} ${c.name}`.includes(filter)) continue;
+    const r = runCase(c);
+    results.push(r);
+    process.stderr.write(`  ${c.group} / ${c.name}: done\n`);
+  }
+}
+console.log(formatTable(results));

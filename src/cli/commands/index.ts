@@ -1,0 +1,4 @@
+/** The list of qacc subcommands, in the order `qacc --help` shows them. */
+import type { CommandFactory } from '../context.js';
+
+export const commands: CommandFactory[] = [];

@@ -1,0 +1,64 @@
+/**
+ * The qacc command line: a thin yargs shell. Each subcommand lives in src/cli/commands/ and exports a
+ * `CommandModule` factory taking the I/O it may use; all real work happens in the library modules.
+ */
+import yargs, { type Argv } from 'yargs';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, isUserFacing, UsageError } from './errors.js';
+import { processIo, type CliIo } from './io.js';
+import { QACC_VERSION } from './version.js';
+import { commands } from './commands/index.js';
+import type { CommandContext } from './context.js';
+
+/** Runs qacc with the given arguments; resolves to the process exit code. Never throws. */
+export async function main(args: readonly string[], io: CliIo = processIo): Promise<number> {
+  const debug = args.includes('--debug');
+  let exitCode = EXIT_OK;
+  try {
+    let parser: Argv = yargs([...args])
+      .scriptName('qacc')
+      .usage('$0 <command> [options]\n\nDesign, generate and cross-check low-bit ML accelerators.')
+      .version(QACC_VERSION)
+      .option('debug', { type: 'boolean', describe: 'Print stack traces for internal errors', global: true })
+      .strict()
+      .strictCommands()
+      .demandCommand(1, 'Give a command; see qacc --help.')
+      .recommendCommands()
+      .exitProcess(false)
+      .wrap(Math.min(110, process.stdout.columns ?? 100))
+      .fail((msg, err) => {
+        if (err) throw err;
+        throw new UsageError(msg);
+      });
+    const ctx: CommandContext = { io, setExitCode: (code) => (exitCode = Math.max(exitCode, code)) };
+    for (const make of commands) parser = parser.command(make(ctx));
+    // With a callback yargs hands us its help/version text and parse errors instead of printing or
+    // exiting, so every byte goes through `io`.
+    let helpOrVersionText: string | undefined;
+    let parseError: unknown;
+    await parser.parseAsync([...args], {}, (err, _argv, output) => {
+      if (err) parseError = err;
+      else if (output) helpOrVersionText = output;
+    });
+    if (parseError !== undefined) throw parseError;
+    if (helpOrVersionText !== undefined) io.stdout(helpOrVersionText.endsWith('\n') ? helpOrVersionText : helpOrVersionText + '\n');
+  } catch (err) {
+    exitCode = report(err, io, debug);
+  }
+  return exitCode;
+}
+
+function report(err: unknown, io: CliIo, debug: boolean): number {
+  if (isUserFacing(err)) {
+    if (!(err as { reported?: boolean }).reported) io.stderr(`qacc: error: ${oneLine(err.message)}\n`);
+    if (debug && err.stack) io.stderr(err.stack + '\n');
+    return EXIT_USER;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  io.stderr(`qacc: internal error: ${oneLine(message)} (this is a bug in qacc; rerun with --debug for details)\n`);
+  if (debug && err instanceof Error && err.stack) io.stderr(err.stack + '\n');
+  return EXIT_INTERNAL;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
