@@ -21,8 +21,6 @@ export async function main(args: readonly string[], io: CliIo = processIo): Prom
       .option('debug', { type: 'boolean', describe: 'Print stack traces for internal errors', global: true })
       .strict()
       .strictCommands()
-      .demandCommand(1, 'Give a command; see qacc --help.')
-      .recommendCommands()
       .exitProcess(false)
       .wrap(Math.min(110, process.stdout.columns ?? 100))
       .fail((msg, err) => {
@@ -30,7 +28,20 @@ export async function main(args: readonly string[], io: CliIo = processIo): Prom
         throw new UsageError(msg);
       });
     const ctx: CommandContext = { io, setExitCode: (code) => (exitCode = Math.max(exitCode, code)) };
-    for (const make of commands) parser = parser.command(make(ctx));
+    const names: string[] = [];
+    for (const make of commands) {
+      const module = make(ctx);
+      names.push(String(module.command ?? '').split(' ')[0]);
+      parser = parser.command(module);
+    }
+    // The default command only runs when no known command matched: it turns that into a usage error.
+    parser = parser.command('$0', false, {}, (argv) => {
+      const given = argv._[0];
+      if (given === undefined) throw new UsageError('give a command; see qacc --help');
+      const close = names.filter((n) => n && editDistance(n, String(given)) <= 2);
+      const hint = close.length ? ` (did you mean ${close.join(', ')}?)` : '';
+      throw new UsageError(`unknown command '${String(given)}'${hint}; see qacc --help`);
+    });
     // With a callback yargs hands us its help/version text and parse errors instead of printing or
     // exiting, so every byte goes through `io`.
     let helpOrVersionText: string | undefined;
@@ -57,6 +68,20 @@ function report(err: unknown, io: CliIo, debug: boolean): number {
   io.stderr(`qacc: internal error: ${oneLine(message)} (this is a bug in qacc; rerun with --debug for details)\n`);
   if (debug && err instanceof Error && err.stack) io.stderr(err.stack + '\n');
   return EXIT_INTERNAL;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
 }
 
 function oneLine(text: string): string {
