@@ -11,7 +11,9 @@
  * neighbour farther from zero on a tie", as in every other format.
  *
  * Tie rule (rne): a tie goes to the entry with the even code; if both codes have the same parity, to
- * the entry nearer zero; if both are equally near zero, to the lower code.
+ * the entry nearer zero. Exception: a tie between v and −v (x = 0 in a table without zero, e.g. binary)
+ * goes to the entry with x's sign (+0 → the positive entry, −0 → the negative one); `rna` decides that
+ * tie the same way, and `rtz` between v and −v keeps x's sign.
  *
  * Signed zeros: when the result is the zero position, a negative input (including −0) takes the −0 code
  * if the table has one, else the +0 code (and vice versa).
@@ -94,13 +96,18 @@ export class LutFormat implements NumberFormatBase {
     }
     values.forEach((v, i) => {
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new FormatError('bad-parameter', `lookup table entry ${i} is ${String(v)}: entries must be finite numbers`);
+        throw new FormatError(
+          'bad-parameter',
+          `lookup table entry ${i} is ${String(v)}: entries must be finite numbers`,
+        );
       }
     });
     if (imag !== undefined) {
-      if (imag.length !== n) throw new FormatError('bad-parameter', 'a complex lookup table needs one imaginary part per entry');
+      if (imag.length !== n)
+        throw new FormatError('bad-parameter', 'a complex lookup table needs one imaginary part per entry');
       imag.forEach((v, i) => {
-        if (!Number.isFinite(v)) throw new FormatError('bad-parameter', `lookup table entry ${i} has imaginary part ${v}`);
+        if (!Number.isFinite(v))
+          throw new FormatError('bad-parameter', `lookup table entry ${i} has imaginary part ${v}`);
       });
     }
     this.bits = bits;
@@ -110,7 +117,8 @@ export class LutFormat implements NumberFormatBase {
 
     // Real positions: only entries on the real axis can be the result of encoding a real number.
     const realCodes = [...values.keys()].filter((c) => this.imag === undefined || this.imag[c] === 0);
-    if (realCodes.length === 0) throw new FormatError('bad-parameter', 'a lookup table needs at least one real entry');
+    if (realCodes.length === 0)
+      throw new FormatError('bad-parameter', 'a lookup table needs at least one real entry');
     const byValue = new Map<number, { code: number; plusZero?: number; minusZero?: number }>();
     for (const c of realCodes) {
       const v = values[c];
@@ -179,7 +187,10 @@ export class LutFormat implements NumberFormatBase {
     const rounding = options.rounding ?? 'rne';
     const overflow = options.overflow ?? this.defaultOverflow;
     if (overflow !== 'saturate') {
-      throw new FormatError('unsupported-overflow', `${this.name} only saturates; overflow '${overflow}' is not supported`);
+      throw new FormatError(
+        'unsupported-overflow',
+        `${this.name} only saturates; overflow '${overflow}' is not supported`,
+      );
     }
     const ps = this.positions;
     const last = ps.length - 1;
@@ -202,7 +213,8 @@ export class LutFormat implements NumberFormatBase {
       const da = x - a.value;
       const db = b.value - x;
       // Monotone rounding: a strict float64 inequality implies the exact one.
-      const nearer = da < db ? -1 : da > db ? 1 : cmp(sub(fromNumber(x), a.exact), sub(b.exact, fromNumber(x)));
+      const nearer =
+        da < db ? -1 : da > db ? 1 : cmp(sub(fromNumber(x), a.exact), sub(b.exact, fromNumber(x)));
       return this.choose(a, b, nearer, () => fromNumber(x), negative, rounding, options);
     }
     const negative = sign(x) < 0;
@@ -229,7 +241,10 @@ export class LutFormat implements NumberFormatBase {
   encodeComplex(re: number, im: number, options: EncodeOptions = {}): number {
     const rounding = options.rounding ?? 'rne';
     if (rounding !== 'rne') {
-      throw new FormatError('unsupported-rounding', `${this.name}: complex values round to nearest only (rounding '${rounding}')`);
+      throw new FormatError(
+        'unsupported-rounding',
+        `${this.name}: complex values round to nearest only (rounding '${rounding}')`,
+      );
     }
     if (!Number.isFinite(re) || !Number.isFinite(im)) {
       throw new FormatError('unrepresentable', `${this.name} cannot hold ${re} + ${im}i`);
@@ -277,25 +292,32 @@ export class LutFormat implements NumberFormatBase {
     const cb = this.pick(b, negative);
     const magA = Math.abs(a.value);
     const magB = Math.abs(b.value);
-    // lo = the neighbour nearer zero (ties in magnitude: the lower code).
-    const aIsLo = magA < magB || (magA === magB && ca < cb);
+    // lo = the neighbour nearer zero. When both are equally far (a = −b, no zero entry between them), lo is
+    // the one on x's side of zero, and it also wins the tie at x = 0 (+0 → the positive entry).
+    const symmetric = magA === magB;
+    const aIsLo = symmetric ? negative : magA < magB;
     const [lo, hi, cLo, cHi] = aIsLo ? [a, b, ca, cb] : [b, a, cb, ca];
     const evenLo = cLo % 2 === 0;
     const evenHi = cHi % 2 === 0;
-    // lo is preferred on a tie when it has the even code, or when parity does not decide (lo is nearer zero).
-    const loWinsTie = evenLo !== evenHi ? evenLo : true;
+    // lo wins a tie when it has the even code, or when parity does not decide (lo is nearer zero).
+    const loWinsTie = symmetric || (evenLo !== evenHi ? evenLo : true);
+    // "Ties away from zero" cannot choose between v and −v; such a tie is decided like rne.
+    const rule = rounding === 'rna' && symmetric ? 'rne' : rounding;
     const bracket: Bracket = {
       vsBoundary: aIsLo ? nearer : -nearer,
       loIsEven: loWinsTie,
       // |x − lo| / |hi − lo|: the distance travelled from lo towards hi.
       fraction: () => div(abs(sub(exactX(), lo.exact)), abs(sub(hi.exact, lo.exact))),
     };
-    return roundsUp(rounding, bracket, options.random) ? cHi : cLo;
+    return roundsUp(rule, bracket, options.random) ? cHi : cLo;
   }
 
   private checkCode(code: number): void {
     if (!Number.isInteger(code) || code < 0 || code >= this.values.length) {
-      throw new FormatError('bad-code', `${this.name}: code ${code} is out of range 0..${this.values.length - 1}`);
+      throw new FormatError(
+        'bad-code',
+        `${this.name}: code ${code} is out of range 0..${this.values.length - 1}`,
+      );
     }
   }
 }
