@@ -1,0 +1,166 @@
+/**
+ * Two's-complement and unsigned integer formats `intN` / `uintN` (2 ≤ N ≤ 32).
+ *
+ * Decode: a signed code c ≥ 2^(N-1) stands for c − 2^N. Encode rounds |x| to an integer neighbour
+ * lo = floor(|x|) or hi = lo + 1 through `roundsUp` (so rne/rtz/rna/stochastic mean what they mean
+ * everywhere), then clamps to [min, max]: the only overflow rule is `saturate` (±inf saturate too; NaN
+ * has no integer and is a FormatError). Rounding happens on the unbounded integer grid before clamping,
+ * so stochastic rounding draws one random number for every non-integer input, in range or not.
+ *
+ * Two paths, tested against each other and against an independent oracle: float64 input uses exact
+ * float64 arithmetic (floor and |x| − floor(|x|) are exact below 2^52, and every float64 ≥ 2^52 is an
+ * integer); `Rational` input uses BigInt.
+ */
+import { FormatError } from './errors.js';
+import type { RandomSource } from './random.js';
+import { rational, type Rational } from './rational.js';
+import { roundsUp, type Bracket } from './rounding.js';
+import type { EncodeInput, EncodeOptions, NumberFormatBase, Overflow, Rounding } from './types.js';
+
+const TWO_POW_52 = 4503599627370496;
+
+/**
+ * The bracket handed to `roundsUp` by the float64 path. One shared, mutable instance: `roundsUp` reads
+ * it synchronously, so reusing it avoids an allocation per encoded value.
+ */
+class IntBracket implements Bracket {
+  vsBoundary = 0;
+  loIsEven = false;
+  /** |x| − floor(|x|), exact, in (0, 1). */
+  rem = 0;
+  fraction(): Rational {
+    return fractionOfFloat(this.rem);
+  }
+}
+const sharedBracket = new IntBracket();
+
+/** The exact rational of a float64 in (0, 1): m · 2^-k with m < 2^53. */
+function fractionOfFloat(r: number): Rational {
+  let k = 0;
+  while (!Number.isInteger(r)) {
+    r *= 2; // exact: doubling a float64 below 2^53
+    k += 1;
+  }
+  return rational(BigInt(r), 1n << BigInt(k));
+}
+
+/** An integer format. Construct through {@link intFormat}. */
+export class IntFormat implements NumberFormatBase {
+  readonly kind = 'int' as const;
+  readonly name: string;
+  readonly max: number;
+  readonly min: number;
+  readonly minPositive = 1;
+  readonly defaultOverflow: Overflow = 'saturate';
+  readonly overflows: readonly Overflow[] = ['saturate'];
+  /** 2^bits: the number of codes. */
+  private readonly size: number;
+
+  constructor(
+    readonly bits: number,
+    readonly signed: boolean,
+  ) {
+    if (!Number.isInteger(bits) || bits < 2 || bits > 32) {
+      throw new FormatError(
+        'bad-parameter',
+        `${signed ? 'int' : 'uint'} width must be an integer from 2 to 32, got ${bits}`,
+      );
+    }
+    this.name = `${signed ? 'int' : 'uint'}${bits}`;
+    this.size = 2 ** bits;
+    this.min = signed ? -(2 ** (bits - 1)) : 0;
+    this.max = signed ? 2 ** (bits - 1) - 1 : this.size - 1;
+  }
+
+  decode(code: number): number {
+    this.checkCode(code);
+    return this.signed && code > this.max ? code - this.size : code;
+  }
+
+  isNaN(code: number): boolean {
+    this.checkCode(code);
+    return false;
+  }
+
+  isInf(code: number): boolean {
+    this.checkCode(code);
+    return false;
+  }
+
+  isNaR(code: number): boolean {
+    this.checkCode(code);
+    return false;
+  }
+
+  *codes(): Iterable<number> {
+    if (this.bits > 16) throw new FormatError('too-wide', `${this.name} has too many codes to enumerate (over 16 bits)`);
+    for (let c = 0; c < this.size; c++) yield c;
+  }
+
+  encode(x: EncodeInput, options?: EncodeOptions): number {
+    const rounding: Rounding = options?.rounding ?? 'rne';
+    const random = options?.random;
+    if (options?.overflow !== undefined && options.overflow !== 'saturate') {
+      throw new FormatError('unsupported-overflow', `${this.name} supports only overflow 'saturate', not '${options.overflow}'`);
+    }
+    if (rounding === 'stochastic' && !random) throw new FormatError('unsupported-rounding', 'stochastic rounding needs a seed');
+    const v = typeof x === 'number' ? this.roundNumber(x, rounding, random) : this.roundRational(x, rounding, random);
+    return this.codeOf(v);
+  }
+
+  /** The integer (unclamped, possibly ±inf) that float64 x rounds to. */
+  private roundNumber(x: number, rounding: Rounding, random: RandomSource | undefined): number {
+    if (x !== x) throw new FormatError('unrepresentable', `${this.name} cannot represent NaN`);
+    const a = Math.abs(x);
+    if (a >= TWO_POW_52) return x; // every float64 this large (and ±inf) is already an integer
+    const lo = Math.floor(a);
+    const rem = a - lo; // exact
+    if (rem === 0) return x;
+    const b = sharedBracket;
+    b.vsBoundary = rem > 0.5 ? 1 : rem < 0.5 ? -1 : 0;
+    b.loIsEven = lo % 2 === 0;
+    b.rem = rem;
+    const m = roundsUp(rounding, b, random) ? lo + 1 : lo;
+    return x < 0 ? -m : m;
+  }
+
+  /** The integer that rational x rounds to, as a float64 (exact once clamped). */
+  private roundRational(x: Rational, rounding: Rounding, random: RandomSource | undefined): number {
+    const negative = x.num < 0n;
+    const num = negative ? -x.num : x.num;
+    const lo = num / x.den;
+    const remNum = num - lo * x.den;
+    let m = lo;
+    if (remNum !== 0n) {
+      const twice = 2n * remNum;
+      const bracket: Bracket = {
+        vsBoundary: twice > x.den ? 1 : twice < x.den ? -1 : 0,
+        loIsEven: (lo & 1n) === 0n,
+        fraction: () => rational(remNum, x.den),
+      };
+      if (roundsUp(rounding, bracket, random)) m += 1n;
+    }
+    // Clamp while still exact, then convert.
+    const limit = BigInt(negative ? -this.min : this.max);
+    const clamped = m > limit ? limit : m;
+    const n = Number(clamped);
+    return negative ? -n : n;
+  }
+
+  private codeOf(v: number): number {
+    const c = v > this.max ? this.max : v < this.min ? this.min : v;
+    return c < 0 ? c + this.size : c + 0; // `+ 0` turns -0 into code 0
+  }
+
+  private checkCode(code: number): void {
+    if (!(Number.isInteger(code) && code >= 0 && code < this.size)) {
+      throw new FormatError('bad-code', `${String(code)} is not a code of ${this.name} (0 to ${this.size - 1})`);
+    }
+  }
+}
+
+/** `intN` (signed, two's complement) or `uintN`, 2 ≤ N ≤ 32. Throws FormatError('bad-parameter') otherwise. */
+export function intFormat(bits: number, signed: boolean): IntFormat {
+  return new IntFormat(bits, signed);
+}
+
