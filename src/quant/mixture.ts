@@ -1,0 +1,120 @@
+/**
+ * BitMoD mixture-of-datatypes quantization (bitmod.md, formats.md §3): per group of g consecutive
+ * elements along the last (reduction) dimension, try every candidate format and keep the one with the
+ * least squared error; its index is the group's selector (ceil(log2 #candidates) bits).
+ *
+ * For candidate t with qmax_t = its largest magnitude (fp4_er: 6, fp4_ea: 8, fp3_er: 4, fp3_ea: 6):
+ *   scale_t = absmax(group) / qmax_t, rounded (rne, saturating) to the scale format — the error is
+ *   measured with the scale that is actually stored;
+ *   each element rounds to the nearest level of t (rne, saturating), so for an EA type whose extra level
+ *   lies on the other side of the group's absmax, values saturate at the base maximum;
+ *   SSE_t = Σ (v − level·scale_t)².
+ * The least SSE wins; ties go to the earlier candidate. SSEs are float64 sums; when two are within a
+ * relative 1e-9 of each other the comparison is redone in exact rational arithmetic, so the choice is
+ * exactly the min-MSE rule. Selection always uses rne; the chosen type's codes are then produced with
+ * the call's rounding rule (so stochastic rounding never influences the selection).
+ */
+import { fromNumber, mul, add, sub, cmp, ZERO, type Rational } from '../formats/rational.js';
+import type { MixtureScheme } from './scheme.js';
+import { selectorBits } from './scheme.js';
+import { blockRanges } from './tensor.js';
+import { elementCodec, type ElementCodec } from './element-codec.js';
+import { codeArray, type QuantContext, type QuantParts } from './quantized.js';
+
+/** Largest magnitude of a candidate's values: the qmax its absmax scaling maps to. */
+export function candidateQmax(c: { readonly max: number; readonly min: number }): number {
+  return Math.max(c.max, -c.min);
+}
+
+function exactSse(data: ArrayLike<number>, start: number, end: number, codec: ElementCodec, scale: number): Rational {
+  let sse = ZERO;
+  for (let i = start; i < end; i++) {
+    const approx = scale > 0 ? codec.decode(codec.encode(data[i] / scale)) * scale : 0;
+    const d = sub(fromNumber(data[i]), fromNumber(approx));
+    sse = add(sse, mul(d, d));
+  }
+  return sse;
+}
+
+export function quantizeMixture(data: ArrayLike<number>, shape: readonly number[], s: MixtureScheme, ctx: QuantContext): QuantParts {
+  const { starts, ends } = blockRanges(shape, s.groupSize);
+  const ng = starts.length;
+  const codecs = s.candidates.map(elementCodec);
+  const qmaxes = s.candidates.map(candidateQmax);
+  const scaleCodec = elementCodec(s.scaleFormat);
+  const codeBits = Math.max(...s.candidates.map((c) => c.bits));
+  const codes = codeArray(data.length, codeBits);
+  const scaleCodes = new Uint32Array(ng);
+  const scaleValues = new Float64Array(ng);
+  const selectors = new Uint8Array(ng);
+  const nc = codecs.length;
+  const candScaleCodes = new Uint32Array(nc);
+  const candScales = new Float64Array(nc);
+  for (let g = 0; g < ng; g++) {
+    const start = starts[g];
+    const end = ends[g];
+    let amax = 0;
+    for (let i = start; i < end; i++) {
+      const a = Math.abs(data[i]);
+      if (a > amax) amax = a;
+    }
+    let best = 0;
+    let bestSse = Infinity;
+    for (let t = 0; t < nc; t++) {
+      const codec = codecs[t];
+      const sc = scaleCodec.encode(amax / qmaxes[t]);
+      const scale = scaleCodec.decode(sc);
+      candScaleCodes[t] = sc;
+      candScales[t] = scale;
+      let sse = 0;
+      if (scale > 0) {
+        for (let i = start; i < end; i++) {
+          const d = data[i] - codec.decode(codec.encode(data[i] / scale)) * scale;
+          sse += d * d;
+        }
+      } else {
+        for (let i = start; i < end; i++) sse += data[i] * data[i];
+      }
+      if (t === 0) {
+        bestSse = sse;
+        continue;
+      }
+      if (Math.abs(sse - bestSse) <= 1e-9 * Math.max(sse, bestSse)) {
+        const c = cmp(exactSse(data, start, end, codec, scale), exactSse(data, start, end, codecs[best], candScales[best]));
+        if (c < 0) {
+          best = t;
+          bestSse = sse;
+        }
+      } else if (sse < bestSse) {
+        best = t;
+        bestSse = sse;
+      }
+    }
+    selectors[g] = best;
+    const scale = candScales[best];
+    scaleCodes[g] = candScaleCodes[best];
+    scaleValues[g] = scale;
+    const codec = codecs[best];
+    for (let i = start; i < end; i++) codes[i] = codec.encode(scale > 0 ? data[i] / scale : 0, ctx.rounding, ctx.random);
+  }
+  return {
+    codes,
+    codeBits,
+    scales: [{ role: 'group', format: s.scaleFormat.name, codes: scaleCodes, values: scaleValues }],
+    selectors: { bits: selectorBits(nc), values: selectors },
+  };
+}
+
+export function dequantizeMixture(parts: QuantParts, shape: readonly number[], s: MixtureScheme): Float64Array {
+  const { starts, ends } = blockRanges(shape, s.groupSize);
+  const codecs = s.candidates.map(elementCodec);
+  const sel = (parts.selectors as { values: Uint8Array }).values;
+  const scales = parts.scales[0].values;
+  const out = new Float64Array(parts.codes.length);
+  for (let g = 0; g < starts.length; g++) {
+    const codec = codecs[sel[g]];
+    const scale = scales[g];
+    for (let i = starts[g]; i < ends[g]; i++) out[i] = codec.decode(parts.codes[i]) * scale;
+  }
+  return out;
+}
