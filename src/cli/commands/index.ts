@@ -1,4 +1,5 @@
 /** The list of qacc subcommands, in the order `qacc --help` shows them. */
 import type { CommandFactory } from '../context.js';
+import { formatsCommand } from './formats.js';
 
-export const commands: CommandFactory[] = [];
+export const commands: CommandFactory[] = [formatsCommand];

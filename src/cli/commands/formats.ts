@@ -1,0 +1,358 @@
+/**
+ * `qacc formats list|decode|encode|op`: the number-format library on the command line. Other tools call
+ * these commands, so their output is plain and stable:
+ * - codes are hex, `0x`-prefixed, zero-padded to the format's nibble count (`0x0` for 4 bits, `0x00` for 8);
+ * - values are JavaScript's shortest round-trip decimal (parses back to the exact float64), `-0` for
+ *   negative zero, `nan`, `inf`, `-inf`, `nar` for specials; complex entries print as `i`, `-i`, `a+bi`.
+ * Input is read whole and every line is checked and computed before anything is written, so an error
+ * (one line naming the input line, exit 1) never leaves half an output.
+ */
+import type { Argv } from 'yargs';
+import {
+  arith,
+  FormatError,
+  LutFormat,
+  listFormats,
+  lookupFormat,
+  OVERFLOWS,
+  parseDecimal,
+  ROUNDINGS,
+  seededRandom,
+  type EncodeInput,
+  type EncodeOptions,
+  type NumberFormat,
+  type Overflow,
+  type Rounding,
+} from '../../formats/index.js';
+import type { CommandContext, CommandFactory } from '../context.js';
+import { UsageError } from '../errors.js';
+
+/** Most lines `decode --range` prints in one call. */
+const MAX_RANGE = 1 << 20;
+
+/** `0x`-prefixed hex, padded to ceil(bits / 4) digits. */
+export function formatCode(f: NumberFormat, code: number): string {
+  return '0x' + code.toString(16).padStart(Math.ceil(f.bits / 4), '0');
+}
+
+function formatReal(v: number): string {
+  if (Number.isNaN(v)) return 'nan';
+  if (v === Infinity) return 'inf';
+  if (v === -Infinity) return '-inf';
+  return Object.is(v, -0) ? '-0' : String(v);
+}
+
+/** A code's value as the CLI prints it. */
+export function formatValue(f: NumberFormat, code: number): string {
+  if (f.isNaR(code)) return 'nar';
+  if (f instanceof LutFormat && f.isComplex) {
+    const { re, im } = f.decodeComplex(code);
+    if (im === 0) return formatReal(re);
+    const imText = im === 1 ? 'i' : im === -1 ? '-i' : `${formatReal(im)}i`;
+    if (re === 0) return imText;
+    return `${formatReal(re)}${im < 0 ? '' : '+'}${imText}`;
+  }
+  return formatReal(f.decode(code));
+}
+
+/** Input lines: the text split at newlines, without the empty string after a final newline. */
+function inputLines(text: string): string[] {
+  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  if (lines.length && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+const DECIMAL_SYNTAX = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Parses one `encode` input line exactly (decimal text → Rational; `-0`, `nan`, `inf`, `-inf`). */
+function parseValue(text: string, lineNo: number): EncodeInput {
+  const t = text.trim();
+  const lower = t.toLowerCase();
+  if (/^[+-]?nan$/.test(lower)) return NaN;
+  if (/^\+?inf(inity)?$/.test(lower)) return Infinity;
+  if (/^-inf(inity)?$/.test(lower)) return -Infinity;
+  if (DECIMAL_SYNTAX.test(t)) {
+    const r = parseDecimal(t);
+    if (r === undefined) throw new UsageError(`line ${lineNo}: '${t}' has a decimal exponent beyond ±100000`);
+    // A Rational has no negative zero: keep the sign of `-0`, `-0.0e5`, ... as the float64 −0.
+    return r.num === 0n ? (t.startsWith('-') ? -0 : 0) : r;
+  }
+  throw new UsageError(`line ${lineNo}: '${text}' is not a number`);
+}
+
+/** Parses a hex code (`0x3c00` or `3c00`) and checks it is a code of `f`. */
+function parseCode(f: NumberFormat, text: string, lineNo: number): number {
+  if (!/^(0x)?[0-9a-f]+$/i.test(text)) throw new UsageError(`line ${lineNo}: '${text}' is not a hex code`);
+  const code = parseInt(text.replace(/^0x/i, ''), 16);
+  const count = 2 ** f.bits;
+  if (!(code < count)) {
+    throw new UsageError(
+      `line ${lineNo}: code ${text} is out of range for ${f.name} (${formatCode(f, 0)}..${formatCode(f, count - 1)})`,
+    );
+  }
+  return code;
+}
+
+/** Runs `fn` for an input line, prefixing the line number to a library error's message. */
+function atLine<T>(lineNo: number, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof FormatError) throw new FormatError(err.code, `line ${lineNo}: ${err.message}`);
+    throw err;
+  }
+}
+
+interface RoundingArgs {
+  rounding: Rounding;
+  overflow?: Overflow;
+  seed: number;
+}
+
+function encodeOptions(args: RoundingArgs): EncodeOptions {
+  if (!Number.isSafeInteger(args.seed))
+    throw new UsageError(`--seed must be an integer, got ${String(args.seed)}`);
+  return {
+    rounding: args.rounding,
+    overflow: args.overflow,
+    random: args.rounding === 'stochastic' ? seededRandom(args.seed) : undefined,
+  };
+}
+
+function roundingOptions<T>(y: Argv<T>) {
+  return y
+    .option('rounding', {
+      choices: ROUNDINGS,
+      default: 'rne' as Rounding,
+      describe: 'Rounding rule: rne (nearest, ties to even), rtz (toward zero), rna (ties away), stochastic',
+    })
+    .option('overflow', {
+      choices: OVERFLOWS,
+      describe: "Overflow rule (default: the format's own; see `qacc formats list`)",
+    })
+    .option('seed', {
+      type: 'number',
+      default: 0,
+      describe:
+        'Seed of the random bits for --rounding stochastic (xoshiro128**; one 32-bit draw per inexact value, in input order)',
+    });
+}
+
+// ---- subcommands --------------------------------------------------------------------------------
+
+function listCommand(ctx: CommandContext) {
+  return {
+    command: 'list',
+    describe: 'List every named format: name, bits, kind, min, max',
+    builder: (y: Argv) =>
+      y.option('json', { type: 'boolean', default: false, describe: 'Print a JSON array' }),
+    handler: (args: { json: boolean }) => {
+      const rows = listFormats().map((f) => ({
+        name: f.name,
+        bits: f.bits,
+        kind: f.kind,
+        min: f.min,
+        max: f.max,
+        minPositive: f.minPositive,
+        defaultOverflow: f.defaultOverflow,
+      }));
+      if (args.json) {
+        ctx.io.stdout(JSON.stringify(rows, null, 2) + '\n');
+        return;
+      }
+      const table = [
+        ['name', 'bits', 'kind', 'min', 'max', 'min positive', 'overflow'],
+        ...rows.map((r) => [
+          r.name,
+          String(r.bits),
+          r.kind,
+          formatReal(r.min),
+          formatReal(r.max),
+          formatReal(r.minPositive),
+          r.defaultOverflow,
+        ]),
+      ];
+      const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+      const text = table
+        .map((row) =>
+          row
+            .map((cell, i) => cell.padEnd(widths[i]))
+            .join('  ')
+            .trimEnd(),
+        )
+        .join('\n');
+      ctx.io.stdout(text + '\n');
+    },
+  };
+}
+
+function decodeCommand(ctx: CommandContext) {
+  return {
+    command: 'decode <format>',
+    describe: 'Print every code of a format and its value, one "0x.. value" line per code',
+    builder: (y: Argv) =>
+      y
+        .positional('format', {
+          type: 'string',
+          demandOption: true,
+          describe: 'Format name or spec, e.g. fp8_e4m3, posit(8, 2)',
+        })
+        .option('range', {
+          type: 'string',
+          describe: `Only codes LO:HI (inclusive, hex or decimal); needed for formats wider than 16 bits (at most ${MAX_RANGE} codes)`,
+        }),
+    handler: (args: { format: string; range?: string }) => {
+      const f = lookupFormat(args.format);
+      let codes: Iterable<number>;
+      if (args.range !== undefined) {
+        const [lo, hi] = parseRange(f, args.range);
+        codes = (function* () {
+          for (let c = lo; c <= hi; c++) yield c;
+        })();
+      } else {
+        if (f.bits > 16) {
+          throw new FormatError(
+            'too-wide',
+            `${f.name} has 2^${f.bits} codes; decode lists formats of at most 16 bits (pick some with --range LO:HI)`,
+          );
+        }
+        codes = f.codes();
+      }
+      const out: string[] = [];
+      for (const c of codes) out.push(`${formatCode(f, c)} ${formatValue(f, c)}`);
+      ctx.io.stdout(out.join('\n') + '\n');
+    },
+  };
+}
+
+function parseRange(f: NumberFormat, text: string): [number, number] {
+  const m = /^\s*((?:0x)?[0-9a-f]+)\s*:\s*((?:0x)?[0-9a-f]+)\s*$/i.exec(text);
+  const num = (s: string): number =>
+    /^0x/i.test(s) ? parseInt(s.slice(2), 16) : /^\d+$/.test(s) ? Number(s) : NaN;
+  const lo = m ? num(m[1]) : NaN;
+  const hi = m ? num(m[2]) : NaN;
+  if (!(lo >= 0 && hi >= lo))
+    throw new UsageError(`--range must be LO:HI with 0 ≤ LO ≤ HI (hex with 0x, or decimal), got '${text}'`);
+  if (hi >= 2 ** f.bits)
+    throw new UsageError(
+      `--range ${text} goes beyond the last code ${formatCode(f, 2 ** f.bits - 1)} of ${f.name}`,
+    );
+  if (hi - lo + 1 > MAX_RANGE) throw new UsageError(`--range ${text} holds more than ${MAX_RANGE} codes`);
+  return [lo, hi];
+}
+
+function encodeCommand(ctx: CommandContext) {
+  return {
+    command: 'encode <format>',
+    describe:
+      'Encode decimal numbers from stdin (one per line; also nan, inf, -inf, -0), print one hex code per line',
+    builder: (y: Argv) =>
+      roundingOptions(
+        y.positional('format', { type: 'string', demandOption: true, describe: 'Format name or spec' }),
+      ),
+    handler: async (args: RoundingArgs & { format: string }) => {
+      const f = lookupFormat(args.format);
+      const options = encodeOptions(args);
+      const lines = inputLines(await ctx.io.readStdin());
+      const out = lines.map((line, i) => {
+        const x = parseValue(line, i + 1);
+        return formatCode(
+          f,
+          atLine(i + 1, () => f.encode(x, options)),
+        );
+      });
+      if (out.length) ctx.io.stdout(out.join('\n') + '\n');
+    },
+  };
+}
+
+type OpName = 'mul' | 'add' | 'fma' | 'dot';
+const OPS: readonly OpName[] = ['mul', 'add', 'fma', 'dot'];
+
+function opCommand(ctx: CommandContext) {
+  return {
+    command: 'op <format> <op>',
+    describe:
+      'Exact arithmetic on hex codes from stdin, rounded once: "a b" (mul, add), "a b c" (fma: a·b + c), "a0,a1,… b0,b1,…" (dot)',
+    builder: (y: Argv) =>
+      roundingOptions(
+        y
+          .positional('format', { type: 'string', demandOption: true, describe: 'Format name or spec' })
+          .positional('op', { choices: OPS, demandOption: true, describe: 'Operation' }),
+      ),
+    handler: async (args: RoundingArgs & { format: string; op: OpName }) => {
+      const f = lookupFormat(args.format);
+      const options = encodeOptions(args);
+      const lines = inputLines(await ctx.io.readStdin());
+      const out = lines.map((line, i) => formatCode(f, runOp(f, args.op, line, i + 1, options)));
+      if (out.length) ctx.io.stdout(out.join('\n') + '\n');
+    },
+  };
+}
+
+const OP_SHAPE: Record<OpName, { count: number; usage: string }> = {
+  mul: { count: 2, usage: "'a b'" },
+  add: { count: 2, usage: "'a b'" },
+  fma: { count: 3, usage: "'a b c'" },
+  dot: { count: 2, usage: "'a0,a1,... b0,b1,...'" },
+};
+
+function runOp(f: NumberFormat, op: OpName, line: string, lineNo: number, options: EncodeOptions): number {
+  // Spaces around commas belong to a list, not between operands.
+  const fields = line
+    .trim()
+    .replace(/\s*,\s*/g, ',')
+    .split(/\s+/)
+    .filter((s) => s !== '');
+  const shape = OP_SHAPE[op];
+  if (fields.length !== shape.count) {
+    throw new UsageError(`line ${lineNo}: ${op} expects ${shape.usage}, got '${line}'`);
+  }
+  const code = (s: string): number => parseCode(f, s, lineNo);
+  switch (op) {
+    case 'mul':
+    case 'add':
+    case 'fma': {
+      if (fields.some((s) => s.includes(',')))
+        throw new UsageError(`line ${lineNo}: ${op} expects ${shape.usage}, got '${line}'`);
+      const [a, b, c] = fields.map(code);
+      return atLine(lineNo, () =>
+        op === 'mul'
+          ? arith.mul(f, a, b, options)
+          : op === 'add'
+            ? arith.add(f, a, b, options)
+            : arith.fma(f, a, b, c, options),
+      );
+    }
+    case 'dot': {
+      const [as, bs] = fields.map((list) => list.split(',').map(code));
+      if (as.length !== bs.length) {
+        throw new UsageError(
+          `line ${lineNo}: dot needs two lists of the same length, got ${as.length} and ${bs.length} codes`,
+        );
+      }
+      return atLine(lineNo, () => arith.dot(f, as, bs, options));
+    }
+    default: {
+      const never: never = op;
+      throw new UsageError(`unknown operation '${String(never)}'`);
+    }
+  }
+}
+
+/** `qacc formats <list|decode|encode|op>`. */
+export const formatsCommand: CommandFactory = (ctx) => ({
+  command: 'formats',
+  describe: 'Number formats: list them, decode every code, encode numbers, exact arithmetic on codes',
+  builder: (y: Argv) =>
+    y
+      .command(listCommand(ctx))
+      .command(decodeCommand(ctx))
+      .command(encodeCommand(ctx))
+      .command(opCommand(ctx))
+      .demandCommand(1, 'give a formats subcommand: list, decode, encode or op'),
+  // Runs only when no subcommand matched.
+  handler: (args: { _: Array<string | number> }) => {
+    throw new UsageError(`unknown formats subcommand '${String(args._[1])}' (list, decode, encode or op)`);
+  },
+});
