@@ -158,7 +158,7 @@ export function describeScheme(s: QuantScheme): string {
     case 'mixture':
       return `bitmod:${s.groupSize},scale=${s.scaleFormat.name},candidates=${s.candidates.map((c) => c.name).join('|')}`;
     case 'olive': {
-      const g = s.granularity.kind === 'group' ? `olive:${s.granularity.size}` : `olive,${s.granularity.kind}`;
+      const g = s.granularity.kind === 'group' ? `olive:${s.granularity.size}` : s.granularity.kind === 'tensor' ? 'olive,tensor' : 'olive';
       return `${g},scale=${s.scaleFormat.name}`;
     }
     case 'hadamard':
