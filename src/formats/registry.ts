@@ -269,11 +269,18 @@ export function editDistance(a: string, b: string): number {
   return row[b.length];
 }
 
-/** Up to five canonical names closest to `text`: distance ≤ max(2, ⌊len/4⌋), nearest first, then list order. */
+/**
+ * Up to five canonical names close to `text`: names it is a prefix of (for inputs of 3+ characters) and
+ * names within edit distance max(2, ⌊len/4⌋); nearest first, then in list order.
+ */
 export function closeFormatNames(text: string): string[] {
-  const t = text.toLowerCase();
+  const t = text.trim().toLowerCase();
   const limit = Math.max(2, Math.floor(t.length / 4));
-  return NAMED.map((f, order) => ({ name: f.name, d: editDistance(t, f.name), order }))
+  return NAMED.map((f, order) => {
+    const d = editDistance(t, f.name);
+    // A prefix ranks just behind an exact-but-one-letter match.
+    return { name: f.name, d: t.length >= 3 && f.name.startsWith(t) ? Math.min(d, 1.5) : d, order };
+  })
     .filter((c) => c.d <= limit)
     .sort((x, y) => x.d - y.d || x.order - y.order)
     .slice(0, 5)
