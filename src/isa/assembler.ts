@@ -170,7 +170,8 @@ function editDistance(a: string, b: string): number {
 /** ` (did you mean x?)` when a candidate is close to `given`, else ''. */
 function didYouMean(given: string, candidates: Iterable<string>): string {
   let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(given.length / 3)) + 1;
+  // Short names get one edit of slack, longer ones two: 'lod' → load, 'fp61' → fp16, but not 'foo' → loop.
+  let bestDistance = (given.length <= 3 ? 1 : 2) + 1;
   for (const c of candidates) {
     const d = editDistance(given, c);
     if (d < bestDistance) {
