@@ -14,7 +14,7 @@
  *   K ≤ maxDotLength. The result is output.encode(Q · 2^−2F): one RNE rounding, the output's default
  *   overflow rule.
  * - `round-each-step`: acc ← round_out(acc + Σ_lanes a_i·b_i) per step (the lane sum and the addition exact,
- *   one rounding per step), acc₀ = +0.
+ *   one rounding per step), acc₀ = +0. An IEEE output that overflowed to ±inf stays ±inf (inf + finite).
  * - NaN, NaR or ±inf in any operand of the dot product poisons it: the result is the output's NaN/NaR
  *   (an exact quire has no infinity; qacc does not model IEEE inf arithmetic here).
  */
@@ -224,7 +224,8 @@ export function simdMacDot(config: SimdMacConfig, a: ArrayLike<number>, b: Array
       quire += stepSum;
       steps.push({ step, products, stepSum, quire });
     } else {
-      const code = out.encode(add(fromNumber(acc), rational(stepSum, 1n << BigInt(F2))));
+      // An accumulator that overflowed to ±inf stays there (IEEE: inf + finite = inf).
+      const code = Number.isFinite(acc) ? out.encode(add(fromNumber(acc), rational(stepSum, 1n << BigInt(F2)))) : out.encode(acc);
       acc = out.decode(code);
       steps.push({ step, products, stepSum, accumulatorCode: code });
     }
@@ -286,7 +287,7 @@ export function simdMacGemm(config: SimdMacConfig, ops: SimdMacOperands): GemmRe
           } else {
             let s = 0n;
             for (let k = base; k < end; k++) s += t.scaledBig[A[ao + k]] * t.scaledBig[W[wo + k]];
-            acc = out.decode(out.encode(add(fromNumber(acc), rational(s, 1n << BigInt(F2)))));
+            if (Number.isFinite(acc)) acc = out.decode(out.encode(add(fromNumber(acc), rational(s, 1n << BigInt(F2)))));
           }
         }
         codes[mi * N + ni] = out.encode(acc);
