@@ -17,6 +17,13 @@
  * Overflow follows the format's rule (saturate for ints, lookup tables and posits; inf/nan/saturate for
  * floats per `overflow`). Integer results saturate once at the end, not per partial sum.
  *
+ * Fast path: the decoded operands are float64s, so the result is first computed in float64 with
+ * error-free transformations (Dekker's TwoProduct with Veltkamp splitting, Knuth's TwoSum). When every
+ * error term is exactly 0 the float64 result *is* the exact result (IEEE float64 arithmetic then also
+ * gives the IEEE signs of zeros), and it is encoded directly; otherwise (an inexact step, a special
+ * operand, or magnitudes outside [2^-900, 2^900] where the transformations are not error-free) the
+ * Rational path above decides. Both paths round the same exact value once, so they agree by construction.
+ *
  * Complex lookup tables (complex2): operands are complex; products and sums are exact complex numbers,
  * and the result is the nearest entry in the complex plane (`LutFormat.encodeComplexExact`, ties to the
  * even code), so only `rne` rounding applies.
@@ -144,23 +151,70 @@ function isComplexLut(f: NumberFormat): f is LutFormat {
   return f instanceof LutFormat && f.isComplex;
 }
 
+// ---- float64 fast path ------------------------------------------------------------------------------
+
+const TINY = 2 ** -900;
+const HUGE = 2 ** 900;
+/** 2^27 + 1: Veltkamp's splitter for float64 (53 = 26 + 27 bits). */
+const SPLITTER = 134217729;
+
+/** True when x is 0 or a float64 for which the error-free transformations below are valid. */
+function safe(x: number): boolean {
+  const a = Math.abs(x);
+  return x === 0 || (a >= TINY && a <= HUGE);
+}
+
+/** a·b when the float64 product is exact, else undefined (Dekker's TwoProduct error term is 0). */
+function exactProduct(a: number, b: number): number | undefined {
+  const p = a * b;
+  // (p = 0 from nonzero factors would be an underflow, not an exact zero.)
+  if (!safe(a) || !safe(b) || !safe(p) || (p === 0 && a !== 0 && b !== 0)) return undefined;
+  let t = SPLITTER * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLITTER * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  const err = ah * bh - p + ah * bl + al * bh + al * bl;
+  return err === 0 ? p : undefined;
+}
+
+/** a + b when the float64 sum is exact, else undefined (Knuth's TwoSum error term is 0). */
+function exactSum(a: number, b: number): number | undefined {
+  const s = a + b;
+  if (!safe(s)) return undefined;
+  const bb = s - a;
+  const err = a - (s - bb) + (b - bb);
+  return err === 0 ? s : undefined;
+}
+
 // ---- the operations -------------------------------------------------------------------------------------
 
 /** a · b, exact, rounded once to `f`. */
 export function mul(f: NumberFormat, a: number, b: number, options?: EncodeOptions): number {
   if (isComplexLut(f)) return complexResult(f, [[a, b]], [], options);
+  const p = exactProduct(f.decode(a), f.decode(b));
+  if (p !== undefined) return f.encode(p, options);
   return round(f, sum([product(operand(f, a), operand(f, b))]), options);
 }
 
 /** a + b, exact, rounded once to `f`. */
 export function add(f: NumberFormat, a: number, b: number, options?: EncodeOptions): number {
   if (isComplexLut(f)) return complexResult(f, [], [a, b], options);
+  const x = f.decode(a);
+  const y = f.decode(b);
+  const s = safe(x) && safe(y) ? exactSum(x, y) : undefined;
+  if (s !== undefined) return f.encode(s, options);
   return round(f, sum([operand(f, a), operand(f, b)]), options);
 }
 
 /** a · b + c with a single rounding (fused multiply-add). */
 export function fma(f: NumberFormat, a: number, b: number, c: number, options?: EncodeOptions): number {
   if (isComplexLut(f)) return complexResult(f, [[a, b]], [c], options);
+  const p = exactProduct(f.decode(a), f.decode(b));
+  const z = f.decode(c);
+  const s = p !== undefined && safe(z) ? exactSum(p, z) : undefined;
+  if (s !== undefined) return f.encode(s, options);
   return round(f, sum([product(operand(f, a), operand(f, b)), operand(f, c)]), options);
 }
 
@@ -182,5 +236,14 @@ export function dot(
   }
   const pairs = as.map((a, i) => [a, bs[i]] as const);
   if (isComplexLut(f)) return complexResult(f, pairs, [], options);
+  // The float64 fast path, if every product and partial sum is exact. Starting from −0 makes an
+  // all-(−0) sum −0 and any other zero sum +0, as IEEE addition does; an empty sum is +0.
+  let acc: number | undefined = pairs.length ? -0 : 0;
+  for (const [a, b] of pairs) {
+    const p = exactProduct(f.decode(a), f.decode(b));
+    acc = p === undefined ? undefined : exactSum(acc, p);
+    if (acc === undefined) break;
+  }
+  if (acc !== undefined) return f.encode(acc, options);
   return round(f, sum(pairs.map(([a, b]) => product(operand(f, a), operand(f, b)))), options);
 }

@@ -13,6 +13,7 @@ import { FormatError } from '../../src/formats/errors.js';
 import {
   BF16,
   FP16,
+  FP32,
   FP4_E2M1,
   FP8_E4M3,
   FP8_E4M3FNUZ,
@@ -464,6 +465,9 @@ describe('arith: property tests against the models', () => {
   properties(positArith(8, 2), 300);
   properties(positArith(16, 1), 200);
   properties(intModel(8), 300);
+  // Wide formats: products and sums that float64 cannot hold exactly take the Rational path.
+  properties(fpModel(FP32), 300, ['rne', 'rtz', 'rna']);
+  properties(intModel(32), 300);
 });
 
 describe('arith: stochastic rounding', () => {
