@@ -5,9 +5,9 @@
  * midpoints, and encodes by binary search.
  *
  * Exactness: the fast path only answers the cases where the answer does not depend on the rounding
- * rule's tie-breaking or on signed zeros: x strictly nearer to one value than to its neighbours (or
- * beyond the extremes, which saturate), and that value held by a single code. Everything else (exact
- * midpoints, values with several codes such as ±0, non-finite input, `rtz` and `stochastic`) is
+ * rule's tie-breaking or on signed zeros: x within the format's range and strictly nearer to one value
+ * than to its neighbours, and that value held by a single code. Everything else (exact midpoints,
+ * values with several codes such as ±0, values beyond the range, `rtz` and `stochastic`) is
  * delegated to `format.encode`, so the result is always exactly what `format.encode(x, {rounding,
  * overflow: 'saturate', random})` returns. Midpoints of two float64 values of a ≤ 16-bit format are
  * exact in float64 (their significands are short), so the comparison with x is exact.
@@ -59,7 +59,9 @@ export class ElementCodec {
   /** `format.encode(x, { rounding, overflow: 'saturate', random })`, fast where that is safe. */
   encode(x: number, rounding: Rounding = 'rne', random?: RandomSource): number {
     const values = this.values;
-    if (values !== undefined && (rounding === 'rne' || rounding === 'rna') && Number.isFinite(x)) {
+    // Inside [min value, max value] only: beyond it the format decides (saturation, or an error such as
+    // e8m0's for negative input).
+    if (values !== undefined && (rounding === 'rne' || rounding === 'rna') && x >= values[0] && x <= values[values.length - 1]) {
       const mids = this.mids as Float64Array;
       const codeOf = this.codeOf as Int32Array;
       // Find the first midpoint ≥ x: values[lo] is then the nearest value unless x is that midpoint.
