@@ -170,8 +170,8 @@ function editDistance(a: string, b: string): number {
 /** ` (did you mean x?)` when a candidate is close to `given`, else ''. */
 function didYouMean(given: string, candidates: Iterable<string>): string {
   let best: string | undefined;
-  // Short names get one edit of slack, longer ones two: 'lod' → load, 'fp61' → fp16, but not 'foo' → loop.
-  let bestDistance = (given.length <= 3 ? 1 : 2) + 1;
+  // Longer names get more slack: 'lod' → load, 'fp61' → fp16, but not 'foo' → loop or 'q' → m.
+  let bestDistance = (given.length <= 2 ? 0 : given.length <= 3 ? 1 : 2) + 1;
   for (const c of candidates) {
     const d = editDistance(given, c);
     if (d < bestDistance) {
@@ -211,8 +211,8 @@ function operandValue(info: InstructionInfo, f: FieldInfo, op: Operand, pc: numb
       if (tok.kind !== 'ident' || !f.codeOf?.has(tok.text)) {
         const names = [...(f.codeOf?.keys() ?? [])];
         const hint = tok.kind === 'ident' ? didYouMean(tok.text, names) : '';
-        const expected = names.length <= 8 ? `: expected ${names.join('|')}` : ` ${f.enum} name`;
-        throw new LineError(tok.col, `${where}: '${tok.text}' is not a${expected}${hint}`);
+        const expected = names.length <= 8 ? `one of ${names.join('|')}` : `a ${f.enum} name`;
+        throw new LineError(tok.col, `${where}: '${tok.text}' is not ${expected}${hint}`);
       }
       return tok.text;
     }

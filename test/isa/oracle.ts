@@ -105,7 +105,7 @@ export const programArbitrary: fc.Arbitrary<Record<string, unknown>[]> = fc
       { arbitrary: plainInstruction as fc.Arbitrary<Tree>, weight: 6 },
       { arbitrary: fc.record({ loopCount: fc.integer({ min: 1, max: 65535 }), items: tie('items') as fc.Arbitrary<Tree[]> }), weight: 1 },
     ),
-    items: fc.array(tie('item') as fc.Arbitrary<Tree>, { minLength: 1, maxLength: 5 }),
+    items: fc.array(tie('item') as fc.Arbitrary<Tree>, { minLength: 1, maxLength: 8 }),
   }))
   .items.map(flatten);
 
