@@ -30,7 +30,8 @@ export class IntOracle {
     return this.signed && c >> BigInt(this.bits - 1) === 1n ? c - this.size : c;
   }
 
-  private codeOf(v: bigint): number {
+  /** The code of integer v after saturation to [min, max]. */
+  codeOf(v: bigint): number {
     const c = v < this.min ? this.min : v > this.max ? this.max : v;
     return Number(c < 0n ? c + this.size : c);
   }
