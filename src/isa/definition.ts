@@ -1642,7 +1642,8 @@ export const ISA_DEFINITION: IsaDefinition = {
           "width": 20,
           "type": "addr",
           "space": "meta",
-          "doc": "channel scales [n]"
+          "optional": true,
+          "doc": "channel scales [n] (read only with use_cscale)"
         },
         {
           "name": "bias",
@@ -1650,7 +1651,8 @@ export const ISA_DEFINITION: IsaDefinition = {
           "width": 20,
           "type": "addr",
           "space": "meta",
-          "doc": "biases [n]"
+          "optional": true,
+          "doc": "biases [n] (read only with use_bias)"
         }
       ]
     },

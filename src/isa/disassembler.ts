@@ -4,7 +4,7 @@
  * Every instruction is printed in `field=value` form (unambiguous and self-describing), optional fields
  * at their zero value are left out, true flags are printed bare (after the other operands), addresses and hex-display fields in hex,
  * registers as `aN`, enums by name. Loop bodies get labels `L<index>` placed before the first instruction
- * after the body, so a disassembly reads like hand-written assembly; a body that runs past the end of the
+ * after the body and bodies are indented, so a disassembly reads like hand-written assembly; a body that runs past the end of the
  * program (only possible in a hand-made binary) is printed as a number.
  */
 import type { Instruction } from './generated-types.js';
@@ -65,14 +65,20 @@ export function disassemble(instructions: readonly Instruction[], options: Disas
     if (inst.kind === 'loop' && pc + 1 + inst.body <= instructions.length) targets.add(pc + 1 + inst.body);
   });
   const labelAt = (index: number) => (targets.has(index) ? `L${index}` : undefined);
-  const width = Math.max(0, ...instructions.map((inst, pc) => formatInstruction(inst, pc, labelAt).length));
+  // Loop bodies are indented two more spaces per nesting level.
+  const ends: number[] = [];
+  const lines = instructions.map((inst, pc) => {
+    while (ends.length && ends[ends.length - 1] <= pc) ends.pop();
+    const text = ' '.repeat(4 + 2 * ends.length) + formatInstruction(inst, pc, labelAt);
+    if (inst.kind === 'loop') ends.push(pc + 1 + inst.body);
+    return text;
+  });
+  const width = Math.max(0, ...lines.map((l) => l.length));
   let out = '';
-  instructions.forEach((inst, pc) => {
+  lines.forEach((text, pc) => {
     if (targets.has(pc)) out += `L${pc}:\n`;
-    let line = `    ${formatInstruction(inst, pc, labelAt)}`;
     const word = options.words?.[pc];
-    if (word !== undefined) line = `${line.padEnd(width + 4)}  # 0x${word.toString(16).padStart(WORD_BYTES * 2, '0')}`;
-    out += line + '\n';
+    out += (word === undefined ? text : `${text.padEnd(width)}  # 0x${word.toString(16).padStart(WORD_BYTES * 2, '0')}`) + '\n';
   });
   if (targets.has(instructions.length)) out += `L${instructions.length}:\n`;
   return out;

@@ -357,9 +357,9 @@ export interface DequantInstruction {
   readonly use_bias: boolean;
   /** first accumulator entry of the [m, n] tile (bits 83:64; acc address) */
   readonly acc: number;
-  /** channel scales [n] (bits 103:84; meta address) */
+  /** channel scales [n] (read only with use_cscale) (bits 103:84; meta address, optional) */
   readonly cscale: number;
-  /** biases [n] (bits 123:104; meta address) */
+  /** biases [n] (read only with use_bias) (bits 123:104; meta address, optional) */
   readonly bias: number;
 }
 
@@ -475,7 +475,7 @@ export interface OptionalFields {
   lr_down: 'pop_prev' | 'pop_next' | 'push_prev' | 'push_next' | 'clear';
   lr_up: 'pop_prev' | 'pop_next' | 'push_prev' | 'push_next' | 'clear';
   qact: 'pop_prev' | 'pop_next' | 'push_prev' | 'push_next';
-  dequant: 'pop_prev' | 'pop_next' | 'push_prev' | 'push_next' | 'use_tscale' | 'use_cscale' | 'use_bias';
+  dequant: 'pop_prev' | 'pop_next' | 'push_prev' | 'push_next' | 'use_tscale' | 'use_cscale' | 'use_bias' | 'cscale' | 'bias';
   writeback: 'pop_prev' | 'pop_next' | 'push_prev' | 'push_next' | 'relu';
   ssync: 'pop_prev' | 'push_prev';
   store: 'pop_prev' | 'push_prev';

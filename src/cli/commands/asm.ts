@@ -41,7 +41,8 @@ export const asmCommand: CommandFactory = (ctx): CommandModule<object, Args> => 
       .positional('file', { type: 'string', demandOption: true, describe: 'assembly source (.s), or - for standard input' })
       .option('output', { alias: 'o', type: 'string', describe: 'program file to write (default: <file>.bin)' }),
   handler: async (args: ArgumentsCamelCase<Args>) => {
-    const fromStdin = args.file === '-';
+    // yargs hands a lone `-` positional over as ''; an empty file name is never a real file anyway.
+    const fromStdin = args.file === '-' || args.file === '';
     if (fromStdin && args.output === undefined) throw new UsageError('give -o <program.bin> when reading standard input');
     const text = fromStdin ? await ctx.io.readStdin() : new TextDecoder().decode(readInputFile(args.file));
     const name = fromStdin ? '<stdin>' : args.file;
