@@ -1,7 +1,10 @@
 /** The list of qacc subcommands, in the order `qacc --help` shows them. */
 import type { CommandFactory } from '../context.js';
 import { asmCommand } from './asm.js';
+import { checkCommand } from './check.js';
 import { disasmCommand } from './disasm.js';
 import { formatsCommand } from './formats.js';
+import { quantizeCommand } from './quantize.js';
+import { irCommand } from './ir.js';
 
-export const commands: CommandFactory[] = [formatsCommand, asmCommand, disasmCommand];
+export const commands: CommandFactory[] = [formatsCommand, quantizeCommand, checkCommand, irCommand, asmCommand, disasmCommand];
