@@ -170,6 +170,31 @@ export function describeScheme(s: QuantScheme): string {
   }
 }
 
+/** A JSON-ready summary of a scheme: its kind, `describeScheme` text, and parameters with format names. */
+export function schemeSummary(s: QuantScheme): Record<string, unknown> {
+  const base = { kind: s.kind, spec: describeScheme(s) };
+  switch (s.kind) {
+    case 'scaled':
+      return { ...base, granularity: s.granularity, element: s.element.name, scaleFormat: s.scaleFormat.name, mode: s.mode, ...(s.mode === 'symmetric' ? { clip: symmetricQmax(s) } : {}) };
+    case 'mx':
+      return { ...base, element: s.element.name, blockSize: s.blockSize, scaleFormat: 'e8m0' };
+    case 'nvfp4':
+      return { ...base, element: s.element.name, blockSize: s.blockSize, blockScaleFormat: s.blockScaleFormat.name, tensorScaleFormat: 'fp32' };
+    case 'double-quant':
+      return { ...base, element: s.element.name, blockSize: s.blockSize, constantFormat: s.constantFormat.name, constantBlockSize: s.constantBlockSize };
+    case 'mixture':
+      return { ...base, candidates: s.candidates.map((c) => c.name), groupSize: s.groupSize, scaleFormat: s.scaleFormat.name, selectorBits: selectorBits(s.candidates.length) };
+    case 'olive':
+      return { ...base, granularity: s.granularity, scaleFormat: s.scaleFormat.name };
+    case 'hadamard':
+      return { ...base, blockSize: s.blockSize, seed: s.seed, inner: schemeSummary(s.inner) };
+    default: {
+      const never: never = s;
+      return never;
+    }
+  }
+}
+
 /** Selector width for a mixture of n candidates: ceil(log2 n) bits. */
 export function selectorBits(n: number): number {
   let bits = 0;
