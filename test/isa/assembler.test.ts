@@ -63,7 +63,7 @@ describe('assembler syntax', () => {
   });
 
   it('fills omitted optional fields with zero codes', () => {
-    expect(words('setfmt act=int4, wgt=int4, out=fp16')).toEqual([oracleEncode(createInstruction('setfmt', { act: 'int4', wgt: 'int4', out: 'fp16' }))]);
+    expect(words('setfmt act=int4, wgt=int4, out=fp16')).toEqual([oracleEncode({ ...createInstruction('setfmt', { act: 'int4', wgt: 'int4', out: 'fp16' }) })]);
   });
 
   it('formats diagnostics as file:line:col: error: message', () => {
