@@ -36,19 +36,39 @@ export interface Complex {
   readonly im: number;
 }
 
-/** One distinct point of the real line held by a table. */
+/** One distinct point of the real line held by a table (one fixed shape, for fast property access). */
 interface Position {
   /** The value (+0 for the zero position). */
   readonly value: number;
   readonly exact: Rational;
   /** Lowest code holding exactly this value (for zero: the +0 code when present, else −0's). */
   readonly code: number;
-  /** For the zero position: the lowest code holding +0 / −0, when present. */
-  readonly plusZero?: number;
-  readonly minusZero?: number;
+  /** For the zero position: the lowest code holding +0 / −0, or −1 when absent (−1 elsewhere too). */
+  readonly plusZero: number;
+  readonly minusZero: number;
 }
 
 const LUT_OVERFLOWS: readonly Overflow[] = ['saturate'];
+
+/**
+ * The bracket handed to `roundsUp`: one shared, mutable instance (roundsUp reads it synchronously and
+ * never re-enters encode), so encoding allocates nothing on the rne/rtz/rna path.
+ */
+class LutBracket implements Bracket {
+  vsBoundary = 0;
+  loIsEven = false;
+  x: EncodeInput = 0;
+  lo: Position | undefined;
+  hi: Position | undefined;
+  /** |x − lo| / |hi − lo|: the distance travelled from lo towards hi (stochastic rounding only). */
+  fraction(): Rational {
+    const x = typeof this.x === 'number' ? fromNumber(this.x) : this.x;
+    const lo = this.lo!.exact;
+    return div(abs(sub(x, lo)), abs(sub(this.hi!.exact, lo)));
+  }
+}
+const sharedBracket = new LutBracket();
+const NO_OPTIONS: EncodeOptions = {};
 
 /** Formats a float64 for a format name or CLI output: shortest round-trip, `-0` for negative zero. */
 function formatEntry(v: number): string {
@@ -119,21 +139,31 @@ export class LutFormat implements NumberFormatBase {
     const realCodes = [...values.keys()].filter((c) => this.imag === undefined || this.imag[c] === 0);
     if (realCodes.length === 0)
       throw new FormatError('bad-parameter', 'a lookup table needs at least one real entry');
-    const byValue = new Map<number, { code: number; plusZero?: number; minusZero?: number }>();
+    const byValue = new Map<number, { code: number; plusZero: number; minusZero: number }>();
     for (const c of realCodes) {
       const v = values[c];
-      const key = v === 0 ? 0 : v; // +0 and −0 share a position
-      const p = byValue.get(key) ?? { code: c };
+      // Map keys compare with SameValueZero, so +0 and −0 share a position.
+      const p = byValue.get(v) ?? { code: c, plusZero: -1, minusZero: -1 };
       if (v === 0) {
-        if (Object.is(v, -0)) p.minusZero ??= c;
-        else p.plusZero ??= c;
-        p.code = p.plusZero ?? p.minusZero ?? c;
+        if (Object.is(v, -0)) {
+          if (p.minusZero < 0) p.minusZero = c;
+        } else if (p.plusZero < 0) p.plusZero = c;
+        p.code = p.plusZero >= 0 ? p.plusZero : p.minusZero;
       }
-      byValue.set(key, p);
+      byValue.set(v, p);
     }
     this.positions = [...byValue.entries()]
       .sort((x, y) => x[0] - y[0])
-      .map(([value, p]) => ({ value, exact: fromNumber(value), ...p }));
+      .map(([v, p]): Position => {
+        const value = v === 0 ? 0 : v;
+        return {
+          value,
+          exact: fromNumber(value),
+          code: p.code,
+          plusZero: p.plusZero,
+          minusZero: p.minusZero,
+        };
+      });
     this.positionValues = Float64Array.from(this.positions, (p) => p.value);
     // Loops, not Math.min(...values): a 65536-entry spread risks the engine's argument limit.
     let min = Infinity;
@@ -183,7 +213,7 @@ export class LutFormat implements NumberFormatBase {
     for (let c = 0; c < this.values.length; c++) yield c;
   }
 
-  encode(x: EncodeInput, options: EncodeOptions = {}): number {
+  encode(x: EncodeInput, options: EncodeOptions = NO_OPTIONS): number {
     const rounding = options.rounding ?? 'rne';
     const overflow = options.overflow ?? this.defaultOverflow;
     if (overflow !== 'saturate') {
@@ -196,15 +226,16 @@ export class LutFormat implements NumberFormatBase {
     const last = ps.length - 1;
     if (typeof x === 'number') {
       if (Number.isNaN(x)) throw new FormatError('unrepresentable', `${this.name} has no NaN code`);
-      const negative = x < 0 || Object.is(x, -0);
-      if (x <= ps[0].value) return this.pick(ps[0], negative);
-      if (x >= ps[last].value) return this.pick(ps[last], negative);
+      const negative = x < 0 || (x === 0 && 1 / x < 0);
+      const pv = this.positionValues;
+      if (x <= pv[0]) return this.pick(ps[0], negative);
+      if (x >= pv[last]) return this.pick(ps[last], negative);
       // Largest i with positionValues[i] <= x.
       let lo = 0;
       let hi = last;
       while (hi - lo > 1) {
         const mid = (lo + hi) >>> 1;
-        if (this.positionValues[mid] <= x) lo = mid;
+        if (pv[mid] <= x) lo = mid;
         else hi = mid;
       }
       const a = ps[lo];
@@ -215,7 +246,7 @@ export class LutFormat implements NumberFormatBase {
       // Monotone rounding: a strict float64 inequality implies the exact one.
       const nearer =
         da < db ? -1 : da > db ? 1 : cmp(sub(fromNumber(x), a.exact), sub(b.exact, fromNumber(x)));
-      return this.choose(a, b, nearer, () => fromNumber(x), negative, rounding, options);
+      return this.choose(a, b, nearer, x, negative, rounding, options);
     }
     const negative = sign(x) < 0;
     if (cmp(x, ps[0].exact) <= 0) return this.pick(ps[0], negative);
@@ -231,7 +262,7 @@ export class LutFormat implements NumberFormatBase {
     if (cmp(a.exact, x) === 0) return this.pick(a, negative);
     const b = ps[hi];
     const nearer = cmp(sub(x, a.exact), sub(b.exact, x));
-    return this.choose(a, b, nearer, () => x, negative, rounding, options);
+    return this.choose(a, b, nearer, x, negative, rounding, options);
   }
 
   /**
@@ -272,7 +303,8 @@ export class LutFormat implements NumberFormatBase {
 
   private pick(p: Position, negative: boolean): number {
     if (p.value !== 0) return p.code;
-    return negative ? (p.minusZero ?? p.code) : (p.plusZero ?? p.code);
+    const signed = negative ? p.minusZero : p.plusZero;
+    return signed >= 0 ? signed : p.code;
   }
 
   /**
@@ -283,7 +315,7 @@ export class LutFormat implements NumberFormatBase {
     a: Position,
     b: Position,
     nearer: number,
-    exactX: () => Rational,
+    x: EncodeInput,
     negative: boolean,
     rounding: NonNullable<EncodeOptions['rounding']>,
     options: EncodeOptions,
@@ -296,19 +328,19 @@ export class LutFormat implements NumberFormatBase {
     // the one on x's side of zero, and it also wins the tie at x = 0 (+0 → the positive entry).
     const symmetric = magA === magB;
     const aIsLo = symmetric ? negative : magA < magB;
-    const [lo, hi, cLo, cHi] = aIsLo ? [a, b, ca, cb] : [b, a, cb, ca];
+    const cLo = aIsLo ? ca : cb;
+    const cHi = aIsLo ? cb : ca;
     const evenLo = cLo % 2 === 0;
     const evenHi = cHi % 2 === 0;
+    const bracket = sharedBracket;
+    bracket.vsBoundary = aIsLo ? nearer : -nearer;
     // lo wins a tie when it has the even code, or when parity does not decide (lo is nearer zero).
-    const loWinsTie = symmetric || (evenLo !== evenHi ? evenLo : true);
+    bracket.loIsEven = symmetric || (evenLo !== evenHi ? evenLo : true);
+    bracket.x = x;
+    bracket.lo = aIsLo ? a : b;
+    bracket.hi = aIsLo ? b : a;
     // "Ties away from zero" cannot choose between v and −v; such a tie is decided like rne.
     const rule = rounding === 'rna' && symmetric ? 'rne' : rounding;
-    const bracket: Bracket = {
-      vsBoundary: aIsLo ? nearer : -nearer,
-      loIsEven: loWinsTie,
-      // |x − lo| / |hi − lo|: the distance travelled from lo towards hi.
-      fraction: () => div(abs(sub(exactX(), lo.exact)), abs(sub(hi.exact, lo.exact))),
-    };
     return roundsUp(rule, bracket, options.random) ? cHi : cLo;
   }
 
