@@ -513,76 +513,119 @@ export function bitSerialModGemm(config: BitSerialModConfig, ops: BitSerialModOp
   const out = config.output === 'fp16' ? FP16 : FP32;
   const codes = new Uint32Array(M * N);
   const nanCode = out.encode(NaN);
+  // Pre-decode the activations once: per element its significand (0 for zero and inf/NaN), effective
+  // exponent and sign, plus a per-(row, group) inf/NaN flag.
   const act = activationTables();
-  for (let mi = 0; mi < M; mi++) {
-    for (let ni = 0; ni < N; ni++) {
-      let c = 0;
+  const aSig = new Int32Array(M * K);
+  const aExp = new Int32Array(M * K);
+  const aSgn = new Int32Array(M * K);
+  const aSpecial = new Uint8Array(M * G);
+  for (let i = 0; i < M * K; i++) {
+    const code = ops.activations[i];
+    aSig[i] = act.sig[code];
+    aExp[i] = act.exp[code];
+    aSgn[i] = act.sign[code];
+    if (act.special[code]) aSpecial[Math.floor(i / K) * G + Math.floor((i % K) / config.groupSize)] = 1;
+  }
+  const maxCycles = Math.max(...scheds.map((t) => t.cycles));
+  const wTerm = new Int32Array(K * maxCycles);
+  const groupValues = new Float64Array(G);
+  for (let ni = 0; ni < N; ni++) {
+    // Expand weight row ni into packed terms: bit | e << 1 | sign << 3, at [k · maxCycles + c] (c < the group type's cycles).
+    for (let g = 0; g < G; g++) {
+      const sched = scheds[ops.selectors[ni * G + g]];
+      const C = sched.cycles;
+      for (let k = g * config.groupSize; k < Math.min(K, (g + 1) * config.groupSize); k++) {
+        const code = ops.weights[ni * K + k];
+        for (let c = 0; c < C; c++) {
+          const t = code * C + c;
+          wTerm[k * maxCycles + c] = sched.termBit[t] | (sched.termExp[t] << 1) | (sched.termSign[t] << 3);
+        }
+      }
+    }
+    const channel = FP16.decode(ops.channelScales[ni]);
+    for (let mi = 0; mi < M; mi++) {
       let special = false;
       for (let g = 0; g < G; g++) {
-        const sel = ops.selectors[ni * G + g];
+        const sched = scheds[ops.selectors[ni * G + g]];
         const start = g * config.groupSize;
         const len = Math.min(K, start + config.groupSize) - start;
-        const r = runGroup(act, ops.activations, mi * K + start, ops.weights, ni * K + start, len, scheds[sel], ops.groupScales[ni * G + g]);
-        if (Number.isNaN(r)) special = true;
-        else c = fp32Add(c, r);
+        if (aSpecial[mi * G + g]) special = true;
+        else groupValues[g] = runGroup(aSig, aExp, aSgn, mi * K + start, wTerm, start, maxCycles, len, sched, ops.groupScales[ni * G + g]);
       }
-      codes[mi * N + ni] = special ? nanCode : out.encode(c * FP16.decode(ops.channelScales[ni]));
+      let c = 0;
+      for (let g = 0; g < G; g++) c = fp32Add(c, groupValues[g]);
+      codes[mi * N + ni] = special ? nanCode : out.encode(c * channel);
     }
   }
   return { format: config.output, m: M, n: N, codes };
 }
 
-const laneP = new Int32Array(BSM_LANES);
-const laneA = new Int32Array(BSM_LANES);
-const laneS = new Int32Array(BSM_LANES);
-
 /**
- * The hot path: one group, stages 1–4 inlined on plain integers (no allocation). Returns the group value
- * (as bitSerialModGroupDot's `value`) or NaN when an activation is inf/NaN.
+ * The hot path: one group, stages 1–4 inlined on plain integers with the 4 lanes unrolled (no allocation).
+ * Returns the group value exactly as bitSerialModGroupDot's `value` (test/golden compares both paths with
+ * the independent model). Activations are pre-decoded (sig, exp, sign at aOff + k); weight terms are packed
+ * (bit | e << 1 | sign << 3) at (wOff + k) · stride + c.
  */
-function runGroup(
-  act: NonNullable<typeof actTables>,
-  a: ArrayLike<number>,
-  aOff: number,
-  w: ArrayLike<number>,
-  wOff: number,
-  len: number,
-  sched: ScheduleTables,
-  scale: number,
-): number {
-  const { cycles, sigs, termSign, termExp, termBit } = sched;
+function runGroup(aSig: Int32Array, aExp: Int32Array, aSgn: Int32Array, aOff: number, wTerm: Int32Array, wOff: number, stride: number, len: number, sched: ScheduleTables, scale: number): number {
+  const C = sched.cycles;
+  const sigs = sched.sigs;
   let accS = 0;
   let accM = 0;
   let accX = 0;
-  let special = false;
   for (let base = 0; base < len; base += BSM_LANES) {
-    const lanes = Math.min(BSM_LANES, len - base);
-    for (let c = 0; c < cycles; c++) {
-      let pmax = 0;
-      for (let i = 0; i < BSM_LANES; i++) {
-        if (i >= lanes) {
-          laneP[i] = 0;
-          laneA[i] = 0;
-          continue;
+    const lanes = len - base;
+    const a0 = aOff + base;
+    const w0 = (wOff + base) * stride;
+    for (let c = 0; c < C; c++) {
+      // Stage 1: lane i active iff its term bit is set and its significand is nonzero; P_i = Ea + e.
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+      let n0 = 0, n1 = 0, n2 = 0, n3 = 0;
+      let t = wTerm[w0 + c];
+      if (t & 1 && aSig[a0] !== 0) {
+        s0 = aSig[a0];
+        p0 = aExp[a0] + ((t >> 1) & 3);
+        n0 = aSgn[a0] ^ (t >> 3);
+      }
+      if (lanes > 1) {
+        t = wTerm[w0 + stride + c];
+        if (t & 1 && aSig[a0 + 1] !== 0) {
+          s1 = aSig[a0 + 1];
+          p1 = aExp[a0 + 1] + ((t >> 1) & 3);
+          n1 = aSgn[a0 + 1] ^ (t >> 3);
         }
-        const code = a[aOff + base + i];
-        const t = w[wOff + base + i] * cycles + c;
-        if (act.special[code]) special = true;
-        const sig11 = termBit[t] ? act.sig[code] : 0;
-        const p = sig11 ? act.exp[code] + termExp[t] : 0;
-        laneP[i] = p;
-        laneA[i] = sig11;
-        laneS[i] = act.sign[code] ^ termSign[t];
-        if (p > pmax) pmax = p;
       }
-      let laneSum = 0;
-      for (let i = 0; i < BSM_LANES; i++) {
-        const sig11 = laneA[i];
-        if (sig11 === 0) continue;
-        const d = pmax - laneP[i];
-        const al = d >= BSM_ALIGN_BITS ? 0 : (sig11 << BSM_GUARD_BITS) >> d;
-        laneSum += laneS[i] ? -al : al;
+      if (lanes > 2) {
+        t = wTerm[w0 + 2 * stride + c];
+        if (t & 1 && aSig[a0 + 2] !== 0) {
+          s2 = aSig[a0 + 2];
+          p2 = aExp[a0 + 2] + ((t >> 1) & 3);
+          n2 = aSgn[a0 + 2] ^ (t >> 3);
+        }
       }
+      if (lanes > 3) {
+        t = wTerm[w0 + 3 * stride + c];
+        if (t & 1 && aSig[a0 + 3] !== 0) {
+          s3 = aSig[a0 + 3];
+          p3 = aExp[a0 + 3] + ((t >> 1) & 3);
+          n3 = aSgn[a0 + 3] ^ (t >> 3);
+        }
+      }
+      const pmax = Math.max(p0, p1, p2, p3);
+      // Stage 2: 14-bit alignment with truncation, sign, exact adder tree.
+      let d = pmax - p0;
+      let al = d >= BSM_ALIGN_BITS ? 0 : (s0 << BSM_GUARD_BITS) >> d;
+      let laneSum = n0 ? -al : al;
+      d = pmax - p1;
+      al = d >= BSM_ALIGN_BITS ? 0 : (s1 << BSM_GUARD_BITS) >> d;
+      laneSum += n1 ? -al : al;
+      d = pmax - p2;
+      al = d >= BSM_ALIGN_BITS ? 0 : (s2 << BSM_GUARD_BITS) >> d;
+      laneSum += n2 ? -al : al;
+      d = pmax - p3;
+      al = d >= BSM_ALIGN_BITS ? 0 : (s3 << BSM_GUARD_BITS) >> d;
+      laneSum += n3 ? -al : al;
       if (laneSum === 0) continue;
       // Stage 3 (same arithmetic as accumulateStep + normalize).
       const term = laneSum * (1 << sigs[c]);
@@ -610,7 +653,6 @@ function runGroup(
       accS = sum < 0 ? 1 : 0;
     }
   }
-  if (special) return Number.NaN;
   // Stage 4: R = M · scale exactly (the MSB-first shift-add of dequantizeMantissa computes this product).
   return groupValue(accS, accM * scale, accX, sched.unitExponent);
 }
