@@ -20,6 +20,7 @@ export * from './rounding.js';
 export * from './int.js';
 export * from './float.js';
 export * from './posit.js';
+export * from './quire.js';
 export * from './lut.js';
 export * from './named-luts.js';
 export * from './registry.js';

@@ -24,6 +24,7 @@ import type { NumberFormat } from '../../src/formats/index.js';
 import { intFormat } from '../../src/formats/int.js';
 import { COMPLEX2, NF4 } from '../../src/formats/named-luts.js';
 import { POSIT8_0, posit } from '../../src/formats/posit.js';
+import { Quire } from '../../src/formats/quire.js';
 import type { EncodeOptions, Overflow, Rounding } from '../../src/formats/types.js';
 
 // ---------- exact fractions ----------
@@ -489,6 +490,41 @@ describe('arith: stochastic rounding', () => {
       { numRuns: 300 },
     );
   });
+});
+
+// ---------- posits: the same single rounding as the quire ----------
+describe('arith on posits agrees with the quire (helper: src/formats/quire.ts)', () => {
+  for (const [n, es] of [
+    [8, 0],
+    [8, 2],
+    [16, 1],
+    [32, 2],
+  ] as const) {
+    it(`posit${n}_${es}: dot and fma = quire accumulate, then one rounding`, () => {
+      const f = posit(n, es);
+      const code = fc.integer({ min: 0, max: 2 ** n - 1 });
+      fc.assert(
+        fc.property(fc.array(fc.tuple(code, code), { maxLength: 12 }), code, (pairs, c) => {
+          const quire = new Quire(f);
+          for (const [a, b] of pairs) quire.addProduct(a, b);
+          expect(
+            dot(
+              f,
+              pairs.map((p) => p[0]),
+              pairs.map((p) => p[1]),
+            ),
+          ).toBe(quire.toPosit());
+          if (pairs.length) {
+            const q1 = new Quire(f);
+            q1.addProduct(pairs[0][0], pairs[0][1]);
+            q1.addPosit(c);
+            expect(fma(f, pairs[0][0], pairs[0][1], c)).toBe(q1.toPosit());
+          }
+        }),
+        { numRuns: 300 },
+      );
+    });
+  }
 });
 
 // ---------- lookup tables ----------
