@@ -1,21 +1,26 @@
 /**
- * "Did you mean" suggestions: the candidates closest to a misspelt name by Levenshtein distance (one
- * row of the dynamic-programming table at a time), within a distance that grows with the name's length.
+ * "Did you mean" suggestions: the candidates closest to a misspelt name by edit distance (with adjacent
+ * transpositions), within a distance that grows with the name's length.
  */
 
-/** Levenshtein distance between two strings (insert, delete, substitute: cost 1 each). */
+/**
+ * Optimal-string-alignment distance: insert, delete, substitute or swap two adjacent characters, each
+ * costing 1 (so the common typo `rwos` is one edit from `rows`). Three rolling rows of the DP table.
+ */
 export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
+    const cur = [i];
     for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
+      let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+      cur.push(d);
     }
+    prev2 = prev;
+    prev = cur;
   }
-  return row[b.length];
+  return prev[b.length];
 }
 
 /** Up to three candidates nearest to `name` (case-insensitive), best first; empty when none is close. */

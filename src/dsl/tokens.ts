@@ -17,13 +17,18 @@ export const UnterminatedString = createToken({ name: 'UnterminatedString', patt
 
 /** Keywords, identifiers: property names accept any of them. */
 export const Name = createToken({ name: 'Name', pattern: Lexer.NA, label: 'a name' });
-export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, categories: [Name], label: 'a name' });
+/**
+ * `Identifier` is a category: plain words, and also the unit words and `x`, which are units or the lane
+ * operator only where the grammar expects one (right after a value), so `const b = 2;` still works.
+ */
+export const Identifier = createToken({ name: 'Identifier', pattern: Lexer.NA, categories: [Name], label: 'a name' });
+export const Word = createToken({ name: 'Word', pattern: /[A-Za-z_][A-Za-z0-9_]*/, categories: [Identifier, Name], label: 'a name' });
 
 /** Unit words (`KiB`, `GHz`, `b/cycle` …); their meaning is checked during elaboration. */
 export const Unit = createToken({ name: 'Unit', pattern: Lexer.NA, label: 'a unit' });
 
 function keyword(word: string): TokenType {
-  return createToken({ name: `Kw_${word}`, pattern: new RegExp(word), longer_alt: Identifier, categories: [Name], label: `'${word}'` });
+  return createToken({ name: `Kw_${word}`, pattern: new RegExp(word), longer_alt: Word, categories: [Name], label: `'${word}'` });
 }
 
 export const Import = keyword('import');
@@ -38,7 +43,7 @@ export const Accelerator = keyword('accelerator');
 export const True = keyword('true');
 export const False = keyword('false');
 /** The lane operator of SIMD modes: `4 x fp4_e2m1` (also `×`). */
-export const Cross = createToken({ name: 'Cross', pattern: /x|×/, longer_alt: Identifier, label: "'x'" });
+export const Cross = createToken({ name: 'Cross', pattern: /x(?![A-Za-z0-9_])|×/, categories: [Identifier, Name], label: "'x'" });
 
 /** Declaration keywords, in the order the grammar and the recovery loop know them. */
 export const DECLARATION_KEYWORDS: readonly TokenType[] = [Import, Param, Const, Format, Scheme, Pe, Array, Buffer, Accelerator];
@@ -51,7 +56,7 @@ export const UNIT_WORDS: readonly string[] = ['KiB', 'MiB', 'GiB', 'kB', 'KB', '
 export const UnitWord = createToken({
   name: 'UnitWord',
   pattern: /(?:KiB|MiB|GiB|kB|KB|MB|GB|kHz|MHz|GHz|Hz|B|b)(?![A-Za-z0-9_])/,
-  categories: [Unit],
+  categories: [Unit, Identifier, Name],
 });
 
 /** Decimal literals with a fraction and/or exponent: `1.72`, `0.5e-3`, `1e6`. */
@@ -98,6 +103,7 @@ export const allTokens: TokenType[] = [
   True,
   False,
   Cross,
+  Word,
   Identifier,
   Name,
   Unit,

@@ -192,12 +192,13 @@ function elaborateArray(ctx: ElabContext, decl: A.ArrayDecl, file: string): IrAr
   const rows = rowsLoc && ev.int(rowsLoc, 'rows', { min: 1, max: MAX_PES });
   const cols = colsLoc && ev.int(colsLoc, 'cols', { min: 1, max: MAX_PES });
   const dataflow = dfLoc ? ev.enumValue(dfLoc, 'dataflow', DATAFLOWS) : 'output_stationary';
-  if (!peDecl || rows === undefined || cols === undefined || dataflow === undefined) return undefined;
+  if (rows === undefined || cols === undefined) return undefined;
   const pes = rows * cols;
   if (pes > MAX_PES) {
     ev.report(Diag.tooManyPes, decl.name.span, [`array '${decl.name.text}'`, pes, MAX_PES]);
     return undefined;
   }
+  if (!peDecl || dataflow === undefined) return undefined;
   const pe = ctx.pes.get(peDecl);
   if (!pe) return undefined; // its errors are reported at the pe
   return { name: decl.name.text, pe, rows, cols, dataflow, pes, macsPerCycle: pes * pe.macsPerCycle, span: decl.span, paramSpans: { ...r.spans } };

@@ -169,8 +169,9 @@ function simdMac(ev: Evaluator, decl: A.PeDecl, r: PropertyReader): SimdMacPe | 
   const quireLoc = r.get('quire_bits');
   const output = formatProp(ev, r, 'output', FP32);
   const stages = intProp(ev, r, 'pipeline_stages', 3, 1, 64);
-  if (width === undefined || !modesLoc || acc === undefined || maxDot === undefined || !output || stages === undefined) return undefined;
+  if (width === undefined || !modesLoc) return undefined;
 
+  // The modes are checked even when other properties failed: their errors are independent.
   const items = ev.list(modesLoc);
   if (items.length === 0) {
     ev.report(Diag.emptyList, modesLoc.span, ['modes']);
@@ -211,7 +212,7 @@ function simdMac(ev: Evaluator, decl: A.PeDecl, r: PropertyReader): SimdMacPe | 
     if (lanes * format.bits < width) ev.report(Diag.unusedOperandBits, item.span, [lanes, format.bits, lanes * format.bits, width]);
     modes.push({ lanes, format, laneBits: format.bits, span: item.span });
   }
-  if (!ok) return undefined;
+  if (!ok || acc === undefined || maxDot === undefined || !output || stages === undefined) return undefined;
   const maxLanes = Math.max(...modes.map((m) => m.lanes));
 
   let quireBits: number | null = null;
