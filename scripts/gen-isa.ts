@@ -1,12 +1,12 @@
 /**
- * `npm run gen:isa`: regenerates src/isa/definition.ts and src/isa/generated-types.ts from
- * isa/qacc-isa.json after validating it. Run it after every edit of the JSON; a test checks the two files
- * are in sync. `--check` only compares and exits 1 when a file would change.
+ * `npm run gen:isa`: regenerates src/isa/definition.ts, src/isa/generated-types.ts and isa/REFERENCE.md
+ * from isa/qacc-isa.json after validating it. Run it after every edit of the JSON; a test checks the
+ * three files are in sync. `--check` only compares and exits 1 when a file would change.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderDefinitionModule, renderTypesModule } from '../src/isa/generate.js';
+import { renderDefinitionModule, renderReferenceMarkdown, renderTypesModule } from '../src/isa/generate.js';
 import { validateIsaDefinition } from '../src/isa/validate.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -14,6 +14,7 @@ const def = validateIsaDefinition(JSON.parse(readFileSync(resolve(root, 'isa/qac
 const outputs: [string, string][] = [
   ['src/isa/definition.ts', renderDefinitionModule(def)],
   ['src/isa/generated-types.ts', renderTypesModule(def)],
+  ['isa/REFERENCE.md', renderReferenceMarkdown(def)],
 ];
 const check = process.argv.includes('--check');
 let stale = 0;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ISA_DEFINITION } from '../../src/isa/definition.js';
-import { renderDefinitionModule, renderTypesModule } from '../../src/isa/generate.js';
+import { renderDefinitionModule, renderReferenceMarkdown, renderTypesModule } from '../../src/isa/generate.js';
 import { checkIsaDefinition, validateIsaDefinition } from '../../src/isa/validate.js';
 import { IsaError } from '../../src/isa/errors.js';
 import { ALL_NAMES, ISA_JSON_TEXT, RAW_ISA, rawIsa } from './oracle.js';
@@ -81,6 +81,14 @@ describe('isa/qacc-isa.json (independent checks)', () => {
     }
   });
 
+  it('groups opcodes by queue as isa/README.md documents (a cheap first-level decode in hardware)', () => {
+    const range: Record<string, [number, number]> = { control: [0x00, 0x07], load: [0x08, 0x0f], compute: [0x10, 0x27], store: [0x28, 0x2f] };
+    for (const inst of RAW_ISA.instructions) {
+      const [lo, hi] = range[inst.queue];
+      expect(inst.opcode >= lo && inst.opcode <= hi, `${inst.name} (0x${inst.opcode.toString(16)}) in ${inst.queue}`).toBe(true);
+    }
+  });
+
   it('covers the instruction classes the accelerators need', () => {
     const queues = (q: string) => RAW_ISA.instructions.filter((i) => i.queue === q).map((i) => i.name);
     expect(queues('load')).toContain('load');
@@ -143,5 +151,8 @@ describe('generated modules', () => {
     expect(text).toBe(renderTypesModule(validateIsaDefinition(rawIsa())));
     // One interface per instruction, named after it.
     for (const name of ALL_NAMES) expect(text).toContain(`readonly kind: '${name}';`);
+  });
+  it('isa/REFERENCE.md is what npm run gen:isa writes', () => {
+    expect(readFileSync(resolve(root, 'isa/REFERENCE.md'), 'utf8')).toBe(renderReferenceMarkdown(validateIsaDefinition(rawIsa())));
   });
 });
