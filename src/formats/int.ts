@@ -18,6 +18,7 @@ import { roundsUp, type Bracket } from './rounding.js';
 import type { EncodeInput, EncodeOptions, NumberFormatBase, Overflow, Rounding } from './types.js';
 
 const TWO_POW_52 = 4503599627370496;
+const TABLE_INDEX: Record<Rounding, number> = { rne: 0, rtz: 1, rna: 2, stochastic: 3 };
 
 /**
  * The bracket handed to `roundsUp` by the float64 path. One shared, mutable instance: `roundsUp` reads
@@ -55,6 +56,13 @@ export class IntFormat implements NumberFormatBase {
   readonly overflows: readonly Overflow[] = ['saturate'];
   /** 2^bits: the number of codes. */
   private readonly size: number;
+  /**
+   * Encode tables for float64 input under rne/rtz/rna (formats of ≤ 12 bits), indexed by rounding. Entry
+   * `((s·2^(bits+1) + k) << 1) | r` is the code of every x with sign s, floor(2|x|) = k and 2|x| an
+   * integer (r = 0) or not (r = 1): all such x round alike, because every rounding boundary is a multiple
+   * of 1/2. Built lazily by the arithmetic path, so `roundsUp` still makes each decision.
+   */
+  private readonly tables: Array<Uint16Array | undefined> = [];
 
   constructor(
     readonly bits: number,
@@ -73,7 +81,7 @@ export class IntFormat implements NumberFormatBase {
   }
 
   decode(code: number): number {
-    this.checkCode(code);
+    if (!(code >>> 0 === code && code < this.size)) this.checkCode(code);
     return this.signed && code > this.max ? code - this.size : code;
   }
 
@@ -103,9 +111,33 @@ export class IntFormat implements NumberFormatBase {
     if (options?.overflow !== undefined && options.overflow !== 'saturate') {
       throw new FormatError('unsupported-overflow', `${this.name} supports only overflow 'saturate', not '${options.overflow}'`);
     }
+    if (typeof x === 'number' && this.bits <= 12 && rounding !== 'stochastic') {
+      const a = x < 0 ? -x : x;
+      if (a < this.size) {
+        const t = this.tables[TABLE_INDEX[rounding]] ?? this.buildTable(rounding);
+        const twice = 2 * a;
+        const k = Math.floor(twice);
+        return t[(((x < 0 ? 2 * this.size : 0) + k) << 1) | (k === twice ? 0 : 1)];
+      }
+    }
     if (rounding === 'stochastic' && !random) throw new FormatError('unsupported-rounding', 'stochastic rounding needs a seed');
     const v = typeof x === 'number' ? this.roundNumber(x, rounding, random) : this.roundRational(x, rounding, random);
     return this.codeOf(v);
+  }
+
+  private buildTable(rounding: Rounding): Uint16Array {
+    const span = 2 * this.size; // k = floor(2|x|) ranges over 0 .. 2·2^bits − 1
+    const t = new Uint16Array(4 * span);
+    for (let s = 0; s < 2; s++) {
+      for (let k = 0; k < span; k++) {
+        for (let r = 0; r < 2; r++) {
+          const m = (k + r / 2) / 2; // exact: k/2, or the middle of (k/2, (k+1)/2)
+          t[((s * span + k) << 1) | r] = this.codeOf(this.roundNumber(s ? -m : m, rounding, undefined));
+        }
+      }
+    }
+    this.tables[TABLE_INDEX[rounding]] = t;
+    return t;
   }
 
   /** The integer (unclamped, possibly ±inf) that float64 x rounds to. */
