@@ -95,6 +95,15 @@ export class LutFormat implements NumberFormatBase {
   private readonly positions: readonly Position[];
   /** positions[i].value, for the float64 binary search. */
   private readonly positionValues: Float64Array;
+  /**
+   * The rne fast path for float64 input (undefined when some midpoint is not a float64): `mids[i]` is
+   * the exact midpoint between positions i and i+1; `codeNeg/codePos[i]` the code of position i for a
+   * negative/positive input; `tieNeg/tiePos[i]` the code a tie at mids[i] gets (decided once, here, by
+   * the general path, i.e. by roundsUp).
+   */
+  private readonly rneTable:
+    | { mids: Float64Array; codeNeg: Int32Array; codePos: Int32Array; tieNeg: Int32Array; tiePos: Int32Array }
+    | undefined;
 
   /**
    * @param values the real part of each code's value (code i ↦ values[i]).
@@ -165,6 +174,7 @@ export class LutFormat implements NumberFormatBase {
         };
       });
     this.positionValues = Float64Array.from(this.positions, (p) => p.value);
+    this.rneTable = this.buildRneTable();
     // Loops, not Math.min(...values): a 65536-entry spread risks the engine's argument limit.
     let min = Infinity;
     let max = -Infinity;
@@ -215,6 +225,28 @@ export class LutFormat implements NumberFormatBase {
 
   encode(x: EncodeInput, options: EncodeOptions = NO_OPTIONS): number {
     const rounding = options.rounding ?? 'rne';
+    const t = this.rneTable;
+    // Fast path: rne on a nonzero float64 (zero has sign-dependent ties; NaN and bad options go below).
+    if (
+      t !== undefined &&
+      rounding === 'rne' &&
+      typeof x === 'number' &&
+      x !== 0 &&
+      x === x &&
+      (options.overflow === undefined || options.overflow === 'saturate')
+    ) {
+      const mids = t.mids;
+      // Smallest i with x <= mids[i], or mids.length when x is above every midpoint.
+      let lo = 0;
+      let hi = mids.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (mids[mid] < x) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < mids.length && mids[lo] === x) return x < 0 ? t.tieNeg[lo] : t.tiePos[lo];
+      return x < 0 ? t.codeNeg[lo] : t.codePos[lo];
+    }
     const overflow = options.overflow ?? this.defaultOverflow;
     if (overflow !== 'saturate') {
       throw new FormatError(
@@ -299,6 +331,35 @@ export class LutFormat implements NumberFormatBase {
       }
     }
     return best;
+  }
+
+  private buildRneTable(): LutFormat['rneTable'] {
+    const ps = this.positions;
+    const gaps = ps.length - 1;
+    const mids = new Float64Array(gaps);
+    const tieNeg = new Int32Array(gaps);
+    const tiePos = new Int32Array(gaps);
+    for (let i = 0; i < gaps; i++) {
+      const m = ps[i].value / 2 + ps[i + 1].value / 2;
+      // Usable only if m is the exact midpoint (halving can drop the last bit of a subnormal).
+      if (
+        !Number.isFinite(m) ||
+        cmp(add(fromNumber(m), fromNumber(m)), add(ps[i].exact, ps[i + 1].exact)) !== 0
+      ) {
+        return undefined;
+      }
+      mids[i] = m;
+      // The tie at m, as the general path decides it for an input of either sign.
+      tieNeg[i] = this.choose(ps[i], ps[i + 1], 0, m, true, 'rne', NO_OPTIONS);
+      tiePos[i] = this.choose(ps[i], ps[i + 1], 0, m, false, 'rne', NO_OPTIONS);
+    }
+    return {
+      mids,
+      codeNeg: Int32Array.from(ps, (p) => this.pick(p, true)),
+      codePos: Int32Array.from(ps, (p) => this.pick(p, false)),
+      tieNeg,
+      tiePos,
+    };
   }
 
   private pick(p: Position, negative: boolean): number {
