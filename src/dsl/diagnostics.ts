@@ -69,7 +69,7 @@ export const Diag = {
   unknownFormat: entry('E302', 'error', '{0}'),
   unknownPeKind: entry('E303', 'error', "unknown PE kind '{0}'"),
   unknownProperty: entry('E304', 'error', "unknown property '{0}' for {1}"),
-  missingProperty: entry('E305', 'error', "{0} needs a '{1}' property"),
+  missingProperty: entry('E305', 'error', "{0} needs a value for '{1}'"),
   duplicateProperty: entry('E306', 'error', "property '{0}' is given twice"),
   notAnInteger: entry('E307', 'error', 'expected an integer, found {0}'),
   divisionByZero: entry('E308', 'error', 'division by zero'),

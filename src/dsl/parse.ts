@@ -84,7 +84,9 @@ function syntaxDiagnostic(file: SourceFile, e: IRecognitionException): Diagnosti
   } else {
     span = file.span(file.text.length, file.text.length);
   }
-  if (e.name === 'NotAllInputParsedException') return diagnostic(Diag.expectedDeclaration, span, [describe(t)]);
+  // At the top level Chevrotain reports "expected EOF" (then skips to the next declaration): say what was meant.
+  const topLevel = e.name === 'NotAllInputParsedException' || (e.name === 'MismatchedTokenException' && e.context?.ruleStack?.length === 1);
+  if (topLevel) return diagnostic(Diag.expectedDeclaration, span, [describe(t)]);
   return diagnostic(Diag.syntaxError, span, [e.message]);
 }
 

@@ -45,6 +45,8 @@ export interface Program {
   readonly files: ReadonlyMap<string, LoadedFile>;
   readonly symbols: ReadonlyMap<string, SymbolEntry>;
   readonly diagnostics: readonly Diagnostic[];
+  /** True when some file has lexical or syntax errors (its AST may be partial). */
+  readonly hasSyntaxErrors: boolean;
   /** True when `decl` (declared in `declFile`) may be referred to from `fromFile`. */
   isVisible(fromFile: string, declFile: string): boolean;
   /** The source file for a path (for rendering diagnostics). */
@@ -56,6 +58,7 @@ export function loadProgram(rootPathAsGiven: string, host: FileHost): Program {
   const rootPath = normalizePath(rootPathAsGiven);
   const diagnostics: Diagnostic[] = [];
   const files = new Map<string, LoadedFile>();
+  let hasSyntaxErrors = false;
   const extraSources = new Map<string, SourceFile>();
 
   const rootText = safeRead(host, rootPath);
@@ -69,6 +72,7 @@ export function loadProgram(rootPathAsGiven: string, host: FileHost): Program {
       const source = new SourceFile(path, text);
       const { ast, diagnostics: pd } = parseSource(source);
       diagnostics.push(...pd);
+      if (pd.some((d) => d.severity === 'error')) hasSyntaxErrors = true;
       const imports: Array<{ decl: A.ImportDecl; target: string }> = [];
       for (const d of ast.declarations) {
         if (d.kind !== 'import') continue;
@@ -80,7 +84,7 @@ export function loadProgram(rootPathAsGiven: string, host: FileHost): Program {
           }
           const t = safeRead(host, target);
           if (t === undefined) {
-            diagnostics.push(diagnostic(Diag.importNotFound, d.pathSpan, [d.path], { hint: `looked for ${target}` }));
+            diagnostics.push(diagnostic(Diag.importNotFound, d.pathSpan, [d.path], target !== d.path ? { hint: `looked for ${target}` } : {}));
             continue;
           }
           seen.add(target);
@@ -134,6 +138,7 @@ export function loadProgram(rootPathAsGiven: string, host: FileHost): Program {
     files,
     symbols,
     diagnostics,
+    hasSyntaxErrors,
     isVisible: (fromFile, declFile) => reachable(fromFile).has(declFile),
     source: (p) => files.get(p)?.source ?? extraSources.get(p),
   };

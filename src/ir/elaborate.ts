@@ -135,7 +135,7 @@ const elaborateBuffers: Pass = {
 
 function elaborateBuffer(ctx: ElabContext, decl: A.BufferDecl, file: string): IrBuffer | undefined {
   const ev = ctx.ev;
-  const r = new PropertyReader(ev, file, `buffer '${decl.name.text}'`, decl.span, decl.properties);
+  const r = new PropertyReader(ev, file, `buffer '${decl.name.text}'`, decl.name.span, decl.properties);
   const sizeLoc = r.require('size');
   const widthLoc = r.get('width');
   const banksLoc = r.get('banks');
@@ -182,7 +182,7 @@ const elaborateArrays: Pass = {
 
 function elaborateArray(ctx: ElabContext, decl: A.ArrayDecl, file: string): IrArray | undefined {
   const ev = ctx.ev;
-  const r = new PropertyReader(ev, file, `array '${decl.name.text}'`, decl.span, decl.properties);
+  const r = new PropertyReader(ev, file, `array '${decl.name.text}'`, decl.name.span, decl.properties);
   const peLoc = r.require('pe');
   const rowsLoc = r.require('rows');
   const colsLoc = r.require('cols');
@@ -214,7 +214,7 @@ const elaborateAccelerators: Pass = {
 
 function elaborateAccelerator(ctx: ElabContext, decl: A.AcceleratorDecl, file: string): IrAccelerator | undefined {
   const ev = ctx.ev;
-  const r = new PropertyReader(ev, file, `accelerator '${decl.name.text}'`, decl.span, decl.properties);
+  const r = new PropertyReader(ev, file, `accelerator '${decl.name.text}'`, decl.name.span, decl.properties);
   const arraysLoc = r.require('arrays');
   const buffersLoc = r.get('buffers');
   const clockLoc = r.require('clock');
@@ -299,7 +299,7 @@ export function elaborate(program: Program, options: ElaborateOptions = {}): Com
   const extraSources = new Map<string, SourceFile>();
   const source = (p: string) => program.source(p) ?? extraSources.get(p);
   // Syntax errors leave partial trees; elaborating them would only add confusing follow-on errors.
-  if (hasErrors(diagnostics) || program.files.size === 0) return { design: undefined, diagnostics: sortDiagnostics(diagnostics), program, source };
+  if (program.hasSyntaxErrors || program.files.size === 0) return { design: undefined, diagnostics: sortDiagnostics(diagnostics), program, source };
   const overrides = new Map<string, Override>();
   const ctx: ElabContext = {
     program,

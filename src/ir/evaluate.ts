@@ -12,7 +12,7 @@ import { Diag, diagnostic, type Diagnostic, type DiagnosticEntry, type Diagnosti
 import type { Program, SymbolEntry } from '../dsl/program.js';
 import type { Span } from '../dsl/source.js';
 import { didYouMean } from '../dsl/suggest.js';
-import { BUILTIN_NAMES, callBuiltin, isBuiltinCall } from './builtins.js';
+import { BUILTIN_NAMES, callBuiltin, isBuiltinCall, SCHEME_KINDS } from './builtins.js';
 import type { IrOperand, IrQuantizedOperand } from './types.js';
 import { AMBIGUOUS_UNITS, describeValue, DIMENSION_NOUNS, UNITS, type Dimension, type Located, type Value } from './values.js';
 
@@ -73,7 +73,11 @@ export class Evaluator {
     let v: Value;
     try {
       const override = d.kind === 'param' ? this.overrides.get(name) : undefined;
-      v = override ? this.eval(override.expr, this.program.root) : this.eval(d.value, entry.file);
+      if (d.kind === 'scheme' && d.value.kind === 'call' && !isBuiltinCall(d.value.callee.text)) {
+        const kind = d.value.callee;
+        this.report(Diag.unknownSchemeKind, kind.span, [kind.text], { hint: didYouMean(kind.text, SCHEME_KINDS) ?? `known schemes: ${SCHEME_KINDS.join(', ')}` });
+        v = ERROR;
+      } else v = override ? this.eval(override.expr, this.program.root) : this.eval(d.value, entry.file);
       if (d.kind === 'format') v = this.checkKind(v, override?.span ?? d.value.span, 'format', 'a format');
       if (d.kind === 'scheme') v = this.schemeDeclValue(v, d);
     } finally {

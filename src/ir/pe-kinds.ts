@@ -36,7 +36,7 @@ export function elaboratePe(ev: Evaluator, decl: A.PeDecl, file: string): IrPe |
     ev.report(Diag.unknownPeKind, decl.peKind.span, [kind], { hint: didYouMean(kind, PE_KINDS) ?? `known kinds: ${PE_KINDS.join(', ')}` });
     return undefined;
   }
-  const r = new PropertyReader(ev, file, `pe '${decl.name.text}' (${kind})`, decl.span, decl.properties);
+  const r = new PropertyReader(ev, file, `pe '${decl.name.text}' (${kind})`, decl.name.span, decl.properties);
   let pe: IrPe | undefined;
   switch (kind as PeKind) {
     case 'bit_serial_mod':
@@ -286,7 +286,8 @@ function lowRankGemm(ev: Evaluator, decl: A.PeDecl, r: PropertyReader): LowRankG
   if (!output) return undefined;
 
   let ok = lowRankMainOk(ev, weights, r.spanOf('weights'), 'weights');
-  ok = lowRankMainOk(ev, activations, aLoc ? r.spanOf('activations') : r.spanOf('weights'), 'activations') && ok;
+  // Activations default to the weight scheme; check them separately only when written.
+  if (aLoc) ok = lowRankMainOk(ev, activations, r.spanOf('activations'), 'activations') && ok;
   if (!ok) return undefined;
   if (rank % 16 !== 0) {
     ev.report(Diag.rankMultiple, r.spanOf('rank'), [rank, 16], { hint: 'the 16-bit branch runs on 16-wide MMA tiles' });
