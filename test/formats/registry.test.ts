@@ -121,6 +121,27 @@ describe('lookupFormat', () => {
     expect(lookupFormat(`lut([${NF4.entries().join(', ')}])`)).toBe(NF4);
   });
 
+  it('parses back the names it gives generated formats', () => {
+    for (const spec of [
+      'fp(3, 4)',
+      'fp(e=6, m=9, bias=20, variant=fn)',
+      'posit(6, 3)',
+      'lut([-0, 1e-7, 5e-324, -1.5e300])',
+    ]) {
+      const f = lookupFormat(spec);
+      const g = lookupFormat(f.name);
+      expect(g.name).toBe(f.name);
+      expect([g.kind, g.bits, g.min, g.max, g.minPositive]).toEqual([
+        f.kind,
+        f.bits,
+        f.min,
+        f.max,
+        f.minPositive,
+      ]);
+      if (f.bits <= 16) for (const c of f.codes()) expect(Object.is(g.decode(c), f.decode(c))).toBe(true);
+    }
+  });
+
   it('suggests close names for unknown ones', () => {
     const e = formatError('fp8_e4m4');
     expect(e.code).toBe('unknown-format');
