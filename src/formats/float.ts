@@ -78,6 +78,10 @@ const NO_CODE = 0xffff;
 const ROUNDING_INDEX: Record<Rounding, number> = { rne: 0, rtz: 1, rna: 2, stochastic: 3 };
 const OVERFLOW_INDEX: Record<Overflow, number> = { saturate: 0, inf: 1, nan: 2 };
 
+function badRounding(rounding: unknown): FormatError {
+  return new FormatError('unsupported-rounding', `unknown rounding '${String(rounding)}' (expected rne, rtz, rna or stochastic)`);
+}
+
 function sign3(n: bigint): number {
   return n > 0n ? 1 : n < 0n ? -1 : 0;
 }
@@ -272,6 +276,7 @@ export class FloatFormat implements NumberFormatBase {
     const rounding: Rounding = options?.rounding ?? 'rne';
     const overflow = options?.overflow ?? this.defaultOverflow;
     const random = options?.random;
+    if (ROUNDING_INDEX[rounding] === undefined) throw badRounding(rounding);
     if (overflow !== this.defaultOverflow && !this.overflows.includes(overflow)) {
       throw new FormatError(
         'unsupported-overflow',
@@ -538,6 +543,7 @@ export class E8m0Format implements NumberFormatBase {
     const rounding: Rounding = options?.rounding ?? 'rne';
     const overflow = options?.overflow ?? this.defaultOverflow;
     const random = options?.random;
+    if (ROUNDING_INDEX[rounding] === undefined) throw badRounding(rounding);
     if (!this.overflows.includes(overflow)) {
       throw new FormatError('unsupported-overflow', `e8m0 supports overflow 'nan' or 'saturate', not '${String(overflow)}'`);
     }

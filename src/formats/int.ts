@@ -108,6 +108,9 @@ export class IntFormat implements NumberFormatBase {
   encode(x: EncodeInput, options?: EncodeOptions): number {
     const rounding: Rounding = options?.rounding ?? 'rne';
     const random = options?.random;
+    if (TABLE_INDEX[rounding] === undefined) {
+      throw new FormatError('unsupported-rounding', `unknown rounding '${String(rounding)}' (expected rne, rtz, rna or stochastic)`);
+    }
     if (options?.overflow !== undefined && options.overflow !== 'saturate') {
       throw new FormatError('unsupported-overflow', `${this.name} supports only overflow 'saturate', not '${options.overflow}'`);
     }

@@ -492,6 +492,7 @@ describe('bad parameters and inputs', () => {
     err(() => E8M0.encode(1, { overflow: 'inf' }), 'unsupported-overflow', /e8m0/);
     err(() => FP16.encode(1.1, { rounding: 'stochastic' }), 'unsupported-rounding', /needs a seed/);
     err(() => FP8_E4M3.encode(1.1, { rounding: 'stochastic' }), 'unsupported-rounding', /needs a seed/);
+    for (const f of [FP8_E4M3, FP16, E8M0]) err(() => f.encode(1, { rounding: 'up' as Rounding }), 'unsupported-rounding', /unknown rounding 'up'/);
     err(() => FP4_E2M1.encode(NaN), 'unrepresentable', /fp4_e2m1 has no NaN/);
     err(() => fp(4, 0, 7, 'ieee').encode(NaN), 'unrepresentable', /has no NaN/);
     err(() => [...FP32.codes()], 'too-wide', /fp32/);

@@ -244,6 +244,7 @@ describe('bad parameters and inputs', () => {
     for (const c of [-1, 16, 0.5]) err(() => i4.decode(c), 'bad-code', /is not a code of int4 \(0 to 15\)/);
     err(() => i4.encode(1, { overflow: 'nan' }), 'unsupported-overflow', /int4 supports only overflow 'saturate', not 'nan'/);
     err(() => i4.encode(NaN), 'unrepresentable', /int4 cannot represent NaN/);
+    err(() => i4.encode(1, { rounding: 'floor' as Rounding }), 'unsupported-rounding', /unknown rounding 'floor'/);
     err(() => i4.encode({ num: 1n, den: 3n }, { rounding: 'stochastic' }), 'unsupported-rounding', /needs a seed/);
     err(() => [...intFormat(32, true).codes()], 'too-wide', /int32/);
   });
