@@ -5,9 +5,10 @@
  * midpoints, and encodes by binary search.
  *
  * Exactness: the fast path only answers the cases where the answer does not depend on the rounding
- * rule's tie-breaking or on signed zeros: x within the format's range and strictly nearer to one value
- * than to its neighbours, and that value held by a single code. Everything else (exact midpoints,
- * values with several codes such as ±0, values beyond the range, `rtz` and `stochastic`) is
+ * rule's tie-breaking: x within the format's range and strictly nearer to one value than to its
+ * neighbours, and that value held by a single code, or by exactly a +0 and a −0 code (then x's sign
+ * picks, as every signed format does). Everything else (exact midpoints, other values with several
+ * codes, values beyond the range, `rtz` and `stochastic`) is
  * delegated to `format.encode`, so the result is always exactly what `format.encode(x, {rounding,
  * overflow: 'saturate', random})` returns. Midpoints of two float64 values of a ≤ 16-bit format are
  * exact in float64 (their significands are short), so the comparison with x is exact.
@@ -25,18 +26,30 @@ export class ElementCodec {
   /** Code of values[i], or −1 when several codes hold that value (then `format.encode` decides). */
   private readonly codeOf: Int32Array | undefined;
   private readonly table: Float64Array | undefined;
+  /** The +0 and −0 codes when the format has exactly one of each, else −1. */
+  private readonly plusZero: number = -1;
+  private readonly minusZero: number = -1;
 
   constructor(readonly format: NumberFormatBase) {
     if (format.bits > FAST_MAX_BITS) return;
     const n = 2 ** format.bits;
     const table = new Float64Array(n);
     const byValue = new Map<number, number>();
+    const plusZero: number[] = [];
+    const minusZero: number[] = [];
     for (let code = 0; code < n; code++) {
       const v = format.decode(code);
       table[code] = v;
       if (!Number.isFinite(v)) continue;
+      if (v === 0) (Object.is(v, -0) ? minusZero : plusZero).push(code);
       const key = v === 0 ? 0 : v;
       byValue.set(key, byValue.has(key) ? -1 : code);
+    }
+    // Exactly one +0 and one −0 code: the sign of x picks (the rule of every signed format: a value
+    // rounding to zero keeps its sign).
+    if (plusZero.length === 1 && minusZero.length === 1) {
+      this.plusZero = plusZero[0];
+      this.minusZero = minusZero[0];
     }
     this.table = table;
     const sorted = [...byValue.keys()].sort((a, b) => a - b);
@@ -75,6 +88,7 @@ export class ElementCodec {
       if (lo === mids.length || mids[lo] !== x) {
         const code = codeOf[lo];
         if (code >= 0) return code;
+        if (values[lo] === 0 && this.plusZero >= 0) return x < 0 || Object.is(x, -0) ? this.minusZero : this.plusZero;
       }
     }
     return this.format.encode(x, { rounding, overflow: 'saturate', random });

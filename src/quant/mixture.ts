@@ -10,15 +10,15 @@
  *   lies on the other side of the group's absmax, values saturate at the base maximum;
  *   SSE_t = Σ (v − level·scale_t)².
  * The least SSE wins; ties go to the earlier candidate. SSEs are float64 sums; when two are within a
- * relative 1e-9 of each other the comparison is redone in exact rational arithmetic, so the choice is
- * exactly the min-MSE rule. Selection always uses rne; the chosen type's codes are then produced with
+ * relative 1e-9 of each other the comparison is redone exactly (rational arithmetic over the elements
+ * whose dequantized values differ), so the choice is exactly the min-MSE rule. Selection always uses rne; the chosen type's codes are then produced with
  * the call's rounding rule (so stochastic rounding never influences the selection).
  */
-import { fromNumber, mul, add, sub, cmp, ZERO, type Rational } from '../formats/rational.js';
+import { fromNumber, mul, add, sub, cmp, ZERO } from '../formats/rational.js';
 import type { MixtureScheme } from './scheme.js';
 import { selectorBits } from './scheme.js';
 import { blockRanges } from './tensor.js';
-import { elementCodec, type ElementCodec } from './element-codec.js';
+import { elementCodec } from './element-codec.js';
 import { codeArray, type QuantContext, type QuantParts } from './quantized.js';
 
 /** Largest magnitude of a candidate's values: the qmax its absmax scaling maps to. */
@@ -26,14 +26,20 @@ export function candidateQmax(c: { readonly max: number; readonly min: number })
   return Math.max(c.max, -c.min);
 }
 
-function exactSse(data: ArrayLike<number>, start: number, end: number, codec: ElementCodec, scale: number): Rational {
-  let sse = ZERO;
-  for (let i = start; i < end; i++) {
-    const approx = scale > 0 ? codec.decode(codec.encode(data[i] / scale)) * scale : 0;
-    const d = sub(fromNumber(data[i]), fromNumber(approx));
-    sse = add(sse, mul(d, d));
+/**
+ * Sign of SSE(a) − SSE(b) in exact arithmetic, for two dequantizations of the same values. Only the
+ * elements where a and b differ contribute, so this is cheap: (v − a)² − (v − b)² = (b − a)(2v − a − b).
+ */
+function compareSseExactly(data: ArrayLike<number>, start: number, a: Float64Array, b: Float64Array, len: number): number {
+  let diff = ZERO;
+  for (let k = 0; k < len; k++) {
+    if (a[k] === b[k]) continue;
+    const ra = fromNumber(a[k]);
+    const rb = fromNumber(b[k]);
+    const v2 = fromNumber(data[start + k] * 2); // doubling a float64 is exact (no overflow for finite tensors here)
+    diff = add(diff, mul(sub(rb, ra), sub(sub(v2, ra), rb)));
   }
-  return sse;
+  return cmp(diff, ZERO);
 }
 
 export function quantizeMixture(data: ArrayLike<number>, shape: readonly number[], s: MixtureScheme, ctx: QuantContext): QuantParts {
@@ -50,6 +56,8 @@ export function quantizeMixture(data: ArrayLike<number>, shape: readonly number[
   const nc = codecs.length;
   const candScaleCodes = new Uint32Array(nc);
   const candScales = new Float64Array(nc);
+  const trial = new Float64Array(s.groupSize);
+  const bestDeq = new Float64Array(s.groupSize);
   for (let g = 0; g < ng; g++) {
     const start = starts[g];
     const end = ends[g];
@@ -60,6 +68,7 @@ export function quantizeMixture(data: ArrayLike<number>, shape: readonly number[
     }
     let best = 0;
     let bestSse = Infinity;
+    const len = end - start;
     for (let t = 0; t < nc; t++) {
       const codec = codecs[t];
       const sc = scaleCodec.encode(amax / qmaxes[t]);
@@ -67,27 +76,21 @@ export function quantizeMixture(data: ArrayLike<number>, shape: readonly number[
       candScaleCodes[t] = sc;
       candScales[t] = scale;
       let sse = 0;
-      if (scale > 0) {
-        for (let i = start; i < end; i++) {
-          const d = data[i] - codec.decode(codec.encode(data[i] / scale)) * scale;
-          sse += d * d;
-        }
-      } else {
-        for (let i = start; i < end; i++) sse += data[i] * data[i];
+      for (let k = 0; k < len; k++) {
+        const v = data[start + k];
+        const approx = scale > 0 ? codec.decode(codec.encode(v / scale)) * scale : 0;
+        trial[k] = approx;
+        const d = v - approx;
+        sse += d * d;
       }
-      if (t === 0) {
-        bestSse = sse;
-        continue;
-      }
-      if (Math.abs(sse - bestSse) <= 1e-9 * Math.max(sse, bestSse)) {
-        const c = cmp(exactSse(data, start, end, codec, scale), exactSse(data, start, end, codecs[best], candScales[best]));
-        if (c < 0) {
-          best = t;
-          bestSse = sse;
-        }
-      } else if (sse < bestSse) {
+      let better: boolean;
+      if (t === 0) better = true;
+      else if (Math.abs(sse - bestSse) <= 1e-9 * Math.max(sse, bestSse)) better = compareSseExactly(data, start, trial, bestDeq, len) < 0;
+      else better = sse < bestSse;
+      if (better) {
         best = t;
         bestSse = sse;
+        bestDeq.set(trial.subarray(0, len));
       }
     }
     selectors[g] = best;

@@ -17,7 +17,7 @@ const FORMATS: NumberFormatBase[] = [FP4_E2M1, FP6_E2M3, FP6_E3M2, FP8_E4M3, FP8
 function probes(f: NumberFormatBase): number[] {
   const vals = [...f.codes()].map((c) => f.decode(c)).filter(Number.isFinite);
   const uniq = [...new Set(vals)].sort((a, b) => a - b);
-  const out = [0, -0, f.max * 4, f.min * 4, f.max + 1, -Number.MAX_VALUE, Number.MAX_VALUE];
+  const out = [0, -0, 1e-300, -1e-300, f.minPositive / 3, -f.minPositive / 3, f.max * 4, f.min * 4, f.max + 1, -Number.MAX_VALUE, Number.MAX_VALUE];
   for (let i = 0; i < uniq.length; i++) {
     const v = uniq[i];
     out.push(v, v * (1 + 2 ** -40), v * (1 - 2 ** -40));

@@ -102,6 +102,20 @@ describe('BitMoD mixture of datatypes', () => {
     expect(q2.selectors?.values[0]).toBe(0);
   });
 
+  it('decides near-ties exactly, including equal errors from different levels', () => {
+    // Scale 6/6 = 1 for both ER types. [5, −5, 6]: er_pos misses −5 by 1, er_neg misses 5 by 1: equal SSE,
+    // different dequantized values → the earlier candidate, in either order.
+    const er = BITMOD_FP4_CANDIDATES.slice(0, 2);
+    const tie = Float64Array.from([5, -5, 6]);
+    expect(quantize({ shape: [3], data: tie }, bitmodScheme(3, er, FP32)).selectors?.values[0]).toBe(0);
+    expect(quantize({ shape: [3], data: tie }, bitmodScheme(3, [er[1], er[0]], FP32)).selectors?.values[0]).toBe(0);
+    // [−5, 5 − δ, −6] with δ = 2^-32: er_pos SSE = 1 + δ², er_neg SSE = (1 − δ)² — relatively 2^-31 apart,
+    // inside the float64 near-tie band, so the exact comparison decides: er_neg (index 1).
+    const d = 2 ** -32;
+    const near = Float64Array.from([-5, 5 - d, -6]);
+    expect(quantize({ shape: [3], data: near }, bitmodScheme(3, er, FP32)).selectors?.values[0]).toBe(1);
+  });
+
   it('stores ceil(log2 n) selector bits', () => {
     expect([2, 3, 4, 5, 8, 9].map(selectorBits)).toEqual([1, 2, 2, 3, 3, 4]);
     const q = quantize({ shape: [256], data: testData(256, 3) }, bitmodScheme(128));
