@@ -174,7 +174,7 @@ export function parseExpressionSource(file: SourceFile): { expr: A.Expr | undefi
       diagnostics.push(diagnostic(Diag.syntaxError, tokenSpan(file, extra), [`unexpected ${describe(extra)} after the value`]));
     }
   }
-  if (tokens.length === 0) diagnostics.push(diagnostic(Diag.syntaxError, file.span(0, 0), ['expected a value']));
+  if (tokens.length === 0 && errors.length === 0) diagnostics.push(diagnostic(Diag.syntaxError, file.span(0, 0), ['expected a value']));
   if (diagnostics.length) return { expr: undefined, diagnostics };
   const expr = new CstToAst(file, diagnostics).expressionNode(cst);
   return { expr: diagnostics.length ? undefined : expr, diagnostics };

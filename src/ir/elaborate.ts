@@ -109,10 +109,14 @@ const applyOverrides: Pass = {
 
 const evaluateDefinitions: Pass = {
   name: 'evaluate-definitions',
-  summary: 'evaluate every param, const, format and scheme (memoized, cycles reported)',
+  summary: 'evaluate every param, const, format and scheme in source order (memoized, cycles reported)',
   run(ctx) {
-    for (const kind of ['param', 'const', 'format', 'scheme'] as const) {
-      for (const { decl, file } of declsOf(ctx.program, kind)) ctx.ev.definition({ decl, file }, decl.name.span);
+    // Source order, so backward references are already memoized and recursion only follows forward ones.
+    for (const [file, f] of ctx.program.files) {
+      for (const decl of f.ast.declarations) {
+        if (decl.kind !== 'param' && decl.kind !== 'const' && decl.kind !== 'format' && decl.kind !== 'scheme') continue;
+        if (ctx.program.symbols.get(decl.name.text)?.decl === decl) ctx.ev.definition({ decl, file }, decl.name.span);
+      }
     }
   },
 };
