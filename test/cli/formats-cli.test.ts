@@ -274,6 +274,23 @@ describe('qacc formats encode', () => {
     }
   });
 
+  it('complex2 accepts the complex forms decode prints, rounding to the nearest point', async () => {
+    const r = await runCli(
+      ['formats', 'encode', 'complex2'],
+      '1\n-1\ni\n-i\n+i\n0.2+0.9i\n-0.6-0.1i\n3i\n.5-2.5e-1i\n0.7\n',
+    );
+    expect(r.stdout).toBe('0x0\n0x1\n0x2\n0x3\n0x2\n0x2\n0x1\n0x2\n0x0\n0x0\n');
+    expectOneLineError(
+      await runCli(['formats', 'encode', 'complex2'], 'x+i\n'),
+      /line 1: 'x\+i' is not a number/,
+    );
+    expectOneLineError(
+      await runCli(['formats', 'encode', 'complex2', '--rounding', 'rtz'], 'i\n'),
+      /line 1: .*nearest/,
+    );
+    expectOneLineError(await runCli(['formats', 'encode', 'fp16'], 'i\n'), /line 1: 'i' is not a number/);
+  });
+
   it('a malformed line is an error naming it, and nothing is written', async () => {
     expectOneLineError(
       await runCli(['formats', 'encode', 'fp8_e4m3'], '1\n2\nabc\n4\n'),

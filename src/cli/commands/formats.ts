@@ -3,7 +3,9 @@
  * these commands, so their output is plain and stable:
  * - codes are hex, `0x`-prefixed, zero-padded to the format's nibble count (`0x0` for 4 bits, `0x00` for 8);
  * - values are JavaScript's shortest round-trip decimal (parses back to the exact float64), `-0` for
- *   negative zero, `nan`, `inf`, `-inf`, `nar` for specials; complex entries print as `i`, `-i`, `a+bi`.
+ *   negative zero, `nan`, `inf`, `-inf`, `nar` for specials; complex entries print as `i`, `-i`, `a+bi`;
+ * - encode reads exact decimals (and, for complex2, the same `a+bi` forms, rounded to the nearest entry);
+ *   stochastic rounding uses --seed (default 0), so every run is reproducible.
  * Input is read whole and every line is checked and computed before anything is written, so an error
  * (one line naming the input line, exit 1) never leaves half an output.
  */
@@ -18,7 +20,9 @@ import {
   parseDecimal,
   ROUNDINGS,
   seededRandom,
+  exact,
   type EncodeInput,
+  type Rational,
   type EncodeOptions,
   type NumberFormat,
   type Overflow,
@@ -62,6 +66,9 @@ function inputLines(text: string): string[] {
   return lines;
 }
 
+const ZERO: Rational = exact.ZERO;
+const exactNeg = exact.neg;
+
 const DECIMAL_SYNTAX = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Parses one `encode` input line exactly (decimal text → Rational; `-0`, `nan`, `inf`, `-inf`). */
@@ -78,6 +85,29 @@ function parseValue(text: string, lineNo: number): EncodeInput {
     return r.num === 0n ? (t.startsWith('-') ? -0 : 0) : r;
   }
   throw new UsageError(`line ${lineNo}: '${text}' is not a number`);
+}
+
+const NUM = String.raw`(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?`;
+/** `a+bi`, `a-bi`, `bi`, `i`, `-i`, `a+i` (the forms `decode` prints for complex entries). */
+const COMPLEX_SYNTAX = new RegExp(`^(?:([+-]?${NUM})(?=[+-]))?([+-]?)(${NUM})?i$`);
+
+/**
+ * Parses an `encode` line with an imaginary part for a complex lookup format, exactly. Undefined when
+ * the text has no `i` (then it is a real number for parseValue).
+ */
+function parseComplex(text: string, lineNo: number): { re: Rational; im: Rational } | undefined {
+  const t = text.trim().replace(/\s+/g, '');
+  if (!t.endsWith('i') || /^[+-]?inf(inity)?$/i.test(t)) return undefined;
+  const m = COMPLEX_SYNTAX.exec(t);
+  if (!m) throw new UsageError(`line ${lineNo}: '${text}' is not a number`);
+  const [, reText, imSign, imText] = m;
+  const exactOf = (s: string): Rational => {
+    const r = parseDecimal(s);
+    if (r === undefined) throw new UsageError(`line ${lineNo}: '${s}' has a decimal exponent beyond ±100000`);
+    return r;
+  };
+  const im = exactOf(imText ?? '1');
+  return { re: reText === undefined ? ZERO : exactOf(reText), im: imSign === '-' ? exactNeg(im) : im };
 }
 
 /** Parses a hex code (`0x3c00` or `3c00`) and checks it is a code of `f`. */
@@ -245,7 +275,7 @@ function encodeCommand(ctx: CommandContext) {
   return {
     command: 'encode <format>',
     describe:
-      'Encode decimal numbers from stdin (one per line; also nan, inf, -inf, -0), print one hex code per line',
+      'Encode decimal numbers from stdin (one per line; also nan, inf, -inf, -0, and a+bi for complex2), print one hex code per line',
     builder: (y: Argv) =>
       roundingOptions(
         y.positional('format', { type: 'string', demandOption: true, describe: 'Format name or spec' }),
@@ -254,7 +284,17 @@ function encodeCommand(ctx: CommandContext) {
       const f = lookupFormat(args.format);
       const options = encodeOptions(args);
       const lines = inputLines(await ctx.io.readStdin());
+      const complex = f instanceof LutFormat && f.isComplex ? f : undefined;
       const out = lines.map((line, i) => {
+        const z = complex ? parseComplex(line, i + 1) : undefined;
+        if (complex && z) {
+          if (args.rounding !== 'rne') {
+            throw new UsageError(
+              `line ${i + 1}: ${complex.name} rounds complex values to the nearest entry only (--rounding rne)`,
+            );
+          }
+          return formatCode(f, complex.encodeComplexExact(z.re, z.im));
+        }
         const x = parseValue(line, i + 1);
         return formatCode(
           f,
