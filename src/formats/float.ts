@@ -92,6 +92,8 @@ function sign3(n: bigint): number {
 export class FloatFormat implements NumberFormatBase {
   readonly kind = 'fp' as const;
   readonly bits: number;
+  /** Every FloatFormat has a sign bit (e8m0, the unsigned scale format, is an {@link E8m0Format}). */
+  readonly signed = true;
   /** Largest finite value. */
   readonly max: number;
   /** −max (every FloatFormat has a sign bit). */
