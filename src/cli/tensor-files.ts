@@ -14,6 +14,7 @@
  * Every problem is a UsageError naming the file, so the CLI prints one line and exits 1.
  */
 import { extname } from 'node:path';
+import { FP16 } from '../formats/float.js';
 import { shapeSize, type Tensor } from '../quant/tensor.js';
 import { UsageError } from './errors.js';
 import { readFileBytes, writeFileAtomic } from './io.js';
@@ -114,15 +115,6 @@ function parseNpyHeader(path: string, text: string): NpyHeader {
   return { descr, fortranOrder: fortran, shape };
 }
 
-function halfToNumber(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const e = (h >>> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return sign * f * 2 ** -24;
-  if (e === 31) return f === 0 ? sign * Infinity : NaN;
-  return sign * (1 + f / 1024) * 2 ** (e - 15);
-}
-
 /** Reads a `.npy` file's bytes. */
 export function parseNpy(path: string, bytes: Uint8Array): Tensor {
   if (bytes.length < 10 || MAGIC.some((b, k) => bytes[k] !== b)) fail(path, 'not a .npy file (bad magic)');
@@ -163,7 +155,7 @@ export function parseNpy(path: string, bytes: Uint8Array): Tensor {
   }
   const data = new Float32Array(n);
   if (item === 4) for (let k = 0; k < n; k++) data[k] = view.getFloat32(dataStart + 4 * k, true);
-  else for (let k = 0; k < n; k++) data[k] = halfToNumber(view.getUint16(dataStart + 2 * k, true));
+  else for (let k = 0; k < n; k++) data[k] = FP16.decode(view.getUint16(dataStart + 2 * k, true));
   return { shape: h.shape, data };
 }
 

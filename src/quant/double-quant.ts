@@ -13,11 +13,12 @@
  * thresholds are float32-rounded midpoints; qacc uses the exact nearest entry, which can differ only for
  * a quotient within one float32 ulp of a midpoint.
  */
+import { FP32 } from '../formats/float.js';
 import { QuantError } from './errors.js';
 import type { DoubleQuantScheme } from './scheme.js';
 import { blockRanges } from './tensor.js';
 import { elementCodec } from './element-codec.js';
-import { codeArray, float32Bits, type QuantContext, type QuantParts } from './quantized.js';
+import { codeArray, type QuantContext, type QuantParts } from './quantized.js';
 
 const f32 = Math.fround;
 
@@ -51,7 +52,7 @@ export function quantizeDoubleQuant(data: ArrayLike<number>, _shape: readonly nu
     let a = 0;
     for (let i = cBlocks.starts[j]; i < cBlocks.ends[j]; i++) a = Math.max(a, Math.abs(f32(absmax[i] - offset)));
     aValues[j] = a;
-    aCodes[j] = float32Bits(a);
+    aCodes[j] = FP32.encode(a);
     const inv = a === 0 ? 0 : f32(1 / a);
     for (let i = cBlocks.starts[j]; i < cBlocks.ends[j]; i++) {
       const code = cCodec.encode(f32(f32(absmax[i] - offset) * inv));
@@ -64,8 +65,8 @@ export function quantizeDoubleQuant(data: ArrayLike<number>, _shape: readonly nu
     codeBits: s.element.bits,
     scales: [
       { role: 'constant', format: s.constantFormat.name, codes: cCodes, values: cValues },
-      { role: 'constant-scale', format: 'fp32', codes: aCodes, values: aValues },
-      { role: 'constant-offset', format: 'fp32', codes: Uint32Array.of(float32Bits(offset)), values: Float64Array.of(offset) },
+      { role: 'constant-scale', format: FP32.name, codes: aCodes, values: aValues },
+      { role: 'constant-offset', format: FP32.name, codes: Uint32Array.of(FP32.encode(offset)), values: Float64Array.of(offset) },
     ],
   };
 }

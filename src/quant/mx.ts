@@ -2,7 +2,7 @@
  * OCP Microscaling (MX v1.0) block quantization (formats.md §3).
  *
  * Per block of k (32) consecutive elements along the last dimension:
- *   amax = max |v|;  X = 2^(floor(log2 amax) − emax)  stored in e8m0 (code = exponent + 127);
+ *   amax = max |v|;  X = 2^(floor(log2 amax) − emax)  stored in e8m0 (code = exponent + 127, via E8M0.encode);
  *   element = encode(v / X) with saturation and the call's rounding rule.
  * emax is the exponent of the element format's largest normal: floor(log2(max)), i.e. fp4_e2m1 2,
  * fp6_e2m3 2, fp6_e3m2 4, fp8_e4m3 8, fp8_e5m2 15. amax = 0 gives X = 2^-127 (e8m0 code 0) and zero
@@ -14,6 +14,7 @@
  * Arithmetic: X is a power of two, so v / X (computed as v·2^−(e+shift)) is exact in float64 and the
  * element encode is the only rounding, exactly as the spec defines it.
  */
+import { E8M0 } from '../formats/float.js';
 import type { NumberFormatBase } from '../formats/types.js';
 import type { MxScheme } from './scheme.js';
 import { blockRanges } from './tensor.js';
@@ -38,6 +39,7 @@ export function mxEmax(element: NumberFormatBase): number {
   return floorLog2(element.max * 2 ** mxElementShift(element));
 }
 
+/** e8m0 spans 2^-127 … 2^127 (code 0xff is NaN). */
 const E8M0_BIAS = 127;
 
 export function quantizeMx(data: ArrayLike<number>, shape: readonly number[], s: MxScheme, ctx: QuantContext): QuantParts {
@@ -58,7 +60,7 @@ export function quantizeMx(data: ArrayLike<number>, shape: readonly number[], s:
     let e = amax === 0 ? -E8M0_BIAS : floorLog2(amax) - emax;
     if (e < -E8M0_BIAS) e = -E8M0_BIAS;
     if (e > E8M0_BIAS) e = E8M0_BIAS;
-    scaleCodes[b] = e + E8M0_BIAS;
+    scaleCodes[b] = E8M0.encode(2 ** e);
     scaleValues[b] = 2 ** e;
     const inv = 2 ** (-e - shift);
     for (let i = starts[b]; i < ends[b]; i++) {
@@ -69,7 +71,7 @@ export function quantizeMx(data: ArrayLike<number>, shape: readonly number[], s:
       codes[i] = codec.encode(y, ctx.rounding, ctx.random);
     }
   }
-  return { codes, codeBits: s.element.bits, scales: [{ role: 'block', format: 'e8m0', codes: scaleCodes, values: scaleValues }] };
+  return { codes, codeBits: s.element.bits, scales: [{ role: 'block', format: E8M0.name, codes: scaleCodes, values: scaleValues }] };
 }
 
 export function dequantizeMx(parts: QuantParts, shape: readonly number[], s: MxScheme): Float64Array {
@@ -80,7 +82,7 @@ export function dequantizeMx(parts: QuantParts, shape: readonly number[], s: MxS
   const codes = parts.codes;
   const scaleCodes = parts.scales[0].codes;
   for (let b = 0; b < starts.length; b++) {
-    const x = 2 ** (scaleCodes[b] - E8M0_BIAS + shift);
+    const x = E8M0.decode(scaleCodes[b]) * 2 ** shift;
     for (let i = starts[b]; i < ends[b]; i++) out[i] = codec.decode(codes[i]) * x;
   }
   return out;

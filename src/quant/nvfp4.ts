@@ -19,11 +19,12 @@
  * The constants 6 and 448 are the element's and the block-scale format's maxima, so other element /
  * block-scale pairs follow the same recipe.
  */
+import { FP32 } from '../formats/float.js';
 import { QuantError } from './errors.js';
 import type { Nvfp4Scheme } from './scheme.js';
 import { blockRanges } from './tensor.js';
 import { elementCodec } from './element-codec.js';
-import { codeArray, float32Bits, type QuantContext, type QuantParts } from './quantized.js';
+import { codeArray, type QuantContext, type QuantParts } from './quantized.js';
 
 const f32 = Math.fround;
 
@@ -62,7 +63,7 @@ export function quantizeNvfp4(data: ArrayLike<number>, shape: readonly number[],
     codeBits: s.element.bits,
     scales: [
       { role: 'block', format: s.blockScaleFormat.name, codes: scaleCodes, values: scaleValues },
-      { role: 'tensor', format: 'fp32', codes: Uint32Array.of(float32Bits(st)), values: Float64Array.of(st) },
+      { role: 'tensor', format: FP32.name, codes: Uint32Array.of(FP32.encode(st)), values: Float64Array.of(st) },
     ],
   };
 }

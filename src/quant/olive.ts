@@ -22,7 +22,7 @@ import type { Rounding } from '../formats/types.js';
 import type { OliveScheme } from './scheme.js';
 import { granularityRanges } from './scaled.js';
 import { elementCodec } from './element-codec.js';
-import { roundToInteger } from './integer-rounding.js';
+import { roundsUpBetween, roundToInteger } from './integer-rounding.js';
 import type { QuantContext, QuantParts } from './quantized.js';
 
 /** Outlier magnitudes for abfloat indices 1..7 (index 0 unused). */
@@ -40,11 +40,8 @@ function abfloatIndex(a: number, rounding: Rounding, random: RandomSource | unde
   while (OLIVE_ABFLOAT[i + 1] <= a) i++;
   const lo = OLIVE_ABFLOAT[i];
   if (a === lo) return i;
-  const hi = OLIVE_ABFLOAT[i + 1];
-  // Position of a between lo and hi in units of the gap, then the shared integer rounding rule.
-  const t = (a - lo) / (hi - lo);
-  if (rounding === 'rne' && t === 0.5) return i % 2 === 0 ? i : i + 1;
-  return i + roundToInteger(t, rounding, random);
+  // rne ties go to the even index (even mantissa of the E2M1 abfloat).
+  return roundsUpBetween(a, lo, OLIVE_ABFLOAT[i + 1], i % 2 === 0, rounding, random) ? i + 1 : i;
 }
 
 function normalCode(y: number, rounding: Rounding, random: RandomSource | undefined): number {

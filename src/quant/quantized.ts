@@ -55,12 +55,3 @@ export interface QuantContext {
 export function codeArray(n: number, bits: number): CodeArray {
   return bits <= 8 ? new Uint8Array(n) : bits <= 16 ? new Uint16Array(n) : new Uint32Array(n);
 }
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** The fp32 bit pattern of a float32 value (x must already be float32-representable). */
-export function float32Bits(x: number): number {
-  f32[0] = x;
-  return u32[0];
-}
