@@ -102,7 +102,14 @@ export class LutFormat implements NumberFormatBase {
    * the general path, i.e. by roundsUp).
    */
   private readonly rneTable:
-    | { mids: Float64Array; codeNeg: Int32Array; codePos: Int32Array; tieNeg: Int32Array; tiePos: Int32Array }
+    | {
+        mids: Float64Array;
+        firstStep: number;
+        codeNeg: Int32Array;
+        codePos: Int32Array;
+        tieNeg: Int32Array;
+        tiePos: Int32Array;
+      }
     | undefined;
 
   /**
@@ -236,15 +243,11 @@ export class LutFormat implements NumberFormatBase {
       (options.overflow === undefined || options.overflow === 'saturate')
     ) {
       const mids = t.mids;
-      // Smallest i with x <= mids[i], or mids.length when x is above every midpoint.
+      // lo = the number of midpoints below x = the smallest i with x <= mids[i] (or the top position).
+      // Fixed power-of-two steps: no loop-exit branch to mispredict.
       let lo = 0;
-      let hi = mids.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (mids[mid] < x) lo = mid + 1;
-        else hi = mid;
-      }
-      if (lo < mids.length && mids[lo] === x) return x < 0 ? t.tieNeg[lo] : t.tiePos[lo];
+      for (let step = t.firstStep; step > 0; step >>= 1) if (mids[lo + step - 1] < x) lo += step;
+      if (mids[lo] === x) return x < 0 ? t.tieNeg[lo] : t.tiePos[lo];
       return x < 0 ? t.codeNeg[lo] : t.codePos[lo];
     }
     const overflow = options.overflow ?? this.defaultOverflow;
@@ -336,9 +339,13 @@ export class LutFormat implements NumberFormatBase {
   private buildRneTable(): LutFormat['rneTable'] {
     const ps = this.positions;
     const gaps = ps.length - 1;
-    const mids = new Float64Array(gaps);
-    const tieNeg = new Int32Array(gaps);
-    const tiePos = new Int32Array(gaps);
+    // Padded with NaN to 2^k entries (2^k ≥ positions) for the fixed-step search: `NaN < x` is false, so
+    // the search never steps into the padding, and `NaN === x` is false, so padding is never a tie.
+    let size = 1;
+    while (size < ps.length) size *= 2;
+    const mids = new Float64Array(size).fill(NaN);
+    const tieNeg = new Int32Array(size);
+    const tiePos = new Int32Array(size);
     for (let i = 0; i < gaps; i++) {
       const m = ps[i].value / 2 + ps[i + 1].value / 2;
       // Usable only if m is the exact midpoint (halving can drop the last bit of a subnormal).
@@ -355,6 +362,7 @@ export class LutFormat implements NumberFormatBase {
     }
     return {
       mids,
+      firstStep: size / 2,
       codeNeg: Int32Array.from(ps, (p) => this.pick(p, true)),
       codePos: Int32Array.from(ps, (p) => this.pick(p, false)),
       tieNeg,
