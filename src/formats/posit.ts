@@ -27,7 +27,18 @@
  */
 import { FormatError } from './errors.js';
 import type { RandomSource } from './random.js';
-import { abs, cmp, div, floorLog2, fromNumber, pow2, rational, sub, type Rational } from './rational.js';
+import {
+  abs,
+  cmp,
+  div,
+  floorLog2,
+  fromNumber,
+  pow2,
+  rational,
+  sub,
+  ZERO,
+  type Rational,
+} from './rational.js';
 import { roundsUp, type Bracket } from './rounding.js';
 import type { EncodeInput, EncodeOptions, NumberFormatBase, Overflow, Rounding } from './types.js';
 
@@ -35,6 +46,13 @@ const POSIT_OVERFLOWS: readonly Overflow[] = ['saturate'];
 
 /** 2^i for i = 0..32, as exact float64s (used to compose bit strings of up to 32 bits arithmetically). */
 const POW2: readonly number[] = Array.from({ length: 33 }, (_, i) => 2 ** i);
+
+/** Widest posit whose float64 encoder uses a lookup table (≤ 4·(n−2)·2^(n−2) entries: 40960 for n = 12). */
+const FAST_MAX_N = 12;
+
+/** 2^i for i = −POW2_BIAS .. POW2_BIAS (covers every posit scale ± 32); a lookup is much faster than `**`. */
+const POW2_BIAS = 544;
+const POW2_WIDE = Float64Array.from({ length: 2 * POW2_BIAS + 1 }, (_, i) => 2 ** (i - POW2_BIAS));
 
 const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);
@@ -52,18 +70,40 @@ export interface PositParts {
 
 /**
  * A Bracket that is reused by one format's encoder (JS is single-threaded and `roundsUp` never re-enters
- * encode), so the rne/rtz/rna fast path allocates nothing. `fraction` is only computed for stochastic.
+ * encode), so the rne/rtz/rna fast path allocates nothing. `fraction` is only computed for stochastic:
+ * for float64 input whose guard bit is a fraction bit, (|x| − lo)/(hi − lo) is simply the fraction bits
+ * below the code's last bit read as a binary fraction (the neighbours are one fraction ulp apart); next to
+ * maxpos/minpos, where exponent bits are cut off and the spacing is geometric, and for Rational input,
+ * it is computed from the exact values.
  */
 class PositBracket implements Bracket {
   vsBoundary = 0;
   loIsEven = false;
   lo = 0;
-  xAbs: number | Rational = 0;
+  /** The Rational input's magnitude, or undefined for float64 input (then xFloat, fhi, flo, avail hold). */
+  xRational: Rational | undefined = undefined;
+  xFloat = 0;
+  fhi = 0;
+  flo = 0;
+  avail = 0;
   constructor(private readonly format: PositFormat) {}
   fraction = (): Rational => {
+    if (this.xRational === undefined && this.avail >= 1) {
+      // Fraction bits avail−1 .. 51 (the guard bit and below): R / 2^L, exact in float64 (R < 2^52).
+      const L = 53 - this.avail;
+      const r = (this.fhi * 4294967296 + this.flo) % 2 ** L;
+      if (r === 0) return ZERO;
+      // Reduce by the power of two in r (den is one): cheaper than rational()'s Euclid.
+      const low = r % 4294967296;
+      const tz =
+        low !== 0
+          ? 31 - Math.clz32(low & -low)
+          : 63 - Math.clz32(((r - low) / 4294967296) & -((r - low) / 4294967296));
+      return { num: BigInt(r / 2 ** tz), den: 1n << BigInt(L - tz) };
+    }
     const lo = this.format.decodeRational(this.lo) as Rational;
     const hi = this.format.decodeRational(this.lo + 1) as Rational;
-    const x = typeof this.xAbs === 'number' ? fromNumber(this.xAbs) : this.xAbs;
+    const x = this.xRational ?? fromNumber(this.xFloat);
     return div(sub(x, lo), sub(hi, lo));
   };
 }
@@ -98,6 +138,12 @@ export class PositFormat implements NumberFormatBase {
   private readonly minposR: Rational;
   private readonly bracket: PositBracket;
   private table: Float64Array | undefined;
+  /** log2(maxpos) = (n−2)·2^es. */
+  private readonly maxScale: number;
+  /** Fraction bits that can matter for a float64 input: K = max(0, n−2−es) (see encodeNumber). */
+  private readonly fastK: number;
+  /** Magnitude codes by (scale, top K fraction bits, lower bits ≠ 0), per deterministic rule; n ≤ 12. */
+  private readonly fastTables: Array<Uint16Array | undefined> = [undefined, undefined, undefined];
 
   /** Use the `posit(n, es)` factory, which validates the parameters. */
   constructor(
@@ -119,6 +165,8 @@ export class PositFormat implements NumberFormatBase {
     this.min = -this.maxpos;
     this.minPositive = this.minpos;
     this.bracket = new PositBracket(this);
+    this.maxScale = maxScale;
+    this.fastK = Math.max(0, n - 2 - es);
   }
 
   /** Exact value of a code; NaN for NaR. */
@@ -207,7 +255,48 @@ export class PositFormat implements NumberFormatBase {
       : this.encodeRational(x, rounding, random);
   }
 
+  /**
+   * float64 input. Fast path for n ≤ 12 under rne/rtz/rna: for minpos ≤ |x| < maxpos the result depends
+   * only on the scale, the top K = n−2−es fraction bits (the guard bit is never further down) and whether
+   * any lower bit is set, so it is read from a table indexed by those bits. The table is built once per
+   * rule by running the general path (and so `roundsUp`) on one representative of each index.
+   */
   private encodeNumber(x: number, rounding: Rounding, random: RandomSource | undefined): number {
+    if (this.n <= FAST_MAX_N && rounding !== 'stochastic') {
+      const rule = rounding === 'rne' ? 0 : rounding === 'rtz' ? 1 : 2;
+      const table = this.fastTables[rule] ?? this.buildFastTable(rule, rounding);
+      F64[0] = x;
+      const hi = U32[1];
+      const s = ((hi >>> 20) & 0x7ff) - 1023 + this.maxScale;
+      if (s >= 0 && s < 2 * this.maxScale) {
+        const k = this.fastK;
+        const fhi = hi & 0xfffff;
+        const below = ((fhi & (POW2[20 - k] - 1)) | U32[0]) !== 0 ? 1 : 0;
+        const mag = table[s * POW2[k + 1] + (fhi >>> (20 - k)) * 2 + below];
+        return hi >>> 31 === 1 ? this.size - mag : mag;
+      }
+    }
+    return this.encodeNumberSlow(x, rounding, random);
+  }
+
+  private buildFastTable(rule: number, rounding: Rounding): Uint16Array {
+    const k = this.fastK;
+    const table = new Uint16Array(2 * this.maxScale * POW2[k + 1]);
+    for (let s = 0; s < 2 * this.maxScale; s++) {
+      for (let t = 0; t < POW2[k]; t++) {
+        for (let below = 0; below < 2; below++) {
+          // 1 + t/2^K (+ 2^-52): exact, with exactly these top K fraction bits and lower bits.
+          const x = (1 + t / POW2[k] + below * 2 ** -52) * 2 ** (s - this.maxScale);
+          table[(s * POW2[k] + t) * 2 + below] = this.encodeNumberSlow(x, rounding, undefined);
+        }
+      }
+    }
+    this.fastTables[rule] = table;
+    return table;
+  }
+
+  /** The general float64 path: the bit string of |x| read from the IEEE word, rounded by roundString. */
+  private encodeNumberSlow(x: number, rounding: Rounding, random: RandomSource | undefined): number {
     if (x !== x || x === Infinity || x === -Infinity) return this.narCode;
     if (x === 0) return 0;
     const negative = x < 0;
@@ -235,7 +324,13 @@ export class PositFormat implements NumberFormatBase {
         fracTop = ((fhi << (avail - 20)) | (lo >>> (52 - avail))) >>> 0;
         rest = (lo & (POW2[52 - avail] - 1)) !== 0;
       }
-      mag = this.roundString(scale, k, avail, fracTop, rest, a, rounding, random);
+      const b = this.bracket;
+      b.xRational = undefined;
+      b.xFloat = a;
+      b.fhi = fhi;
+      b.flo = lo;
+      b.avail = avail;
+      mag = this.roundString(scale, k, avail, fracTop, rest, rounding, random);
     }
     return negative ? this.size - mag : mag;
   }
@@ -258,7 +353,8 @@ export class PositFormat implements NumberFormatBase {
       const d = shift >= 0 ? a.den : a.den << BigInt(-shift);
       const q = t / d;
       const fracTop = Number(q - (1n << BigInt(fb)));
-      mag = this.roundString(scale, k, avail, fracTop, q * d !== t, a, rounding, random);
+      this.bracket.xRational = a;
+      mag = this.roundString(scale, k, avail, fracTop, q * d !== t, rounding, random);
     }
     return negative ? this.size - mag : mag;
   }
@@ -274,7 +370,6 @@ export class PositFormat implements NumberFormatBase {
     avail: number,
     fracTop: number,
     rest: boolean,
-    xAbs: number | Rational,
     rounding: Rounding,
     random: RandomSource | undefined,
   ): number {
@@ -297,7 +392,6 @@ export class PositFormat implements NumberFormatBase {
     b.vsBoundary = guard === 0 ? -1 : sticky ? 1 : 0;
     b.loIsEven = (lo & 1) === 0;
     b.lo = lo;
-    b.xAbs = xAbs;
     return roundsUp(rounding, b, random) ? lo + 1 : lo;
   }
 
@@ -334,13 +428,22 @@ export class PositFormat implements NumberFormatBase {
     return { scale: k * POW2[es] + e, used, frac32 };
   }
 
+  /** decode without the table: the same field extraction as `fields`, inlined so nothing is allocated. */
   private decodeDirect(code: number): number {
     if (code === 0) return 0;
     if (code === this.narCode) return NaN;
     const negative = code > this.narCode;
-    const f = this.fields(negative ? this.size - code : code);
+    const x = ((negative ? this.size - code : code) << (33 - this.n)) >>> 0;
+    const ones = x >>> 31 === 1;
+    const run = ones ? Math.clz32(~x) : Math.clz32(x);
+    const used = run + 1;
+    const rest = used >= 32 ? 0 : (x << used) >>> 0;
+    const es = this.es;
+    const e = es === 0 ? 0 : rest >>> (32 - es);
+    const frac32 = es === 0 ? rest : (rest << es) >>> 0;
+    const scale = (ones ? run - 1 : -run) * POW2[es] + e;
     // (2^32 + frac32) < 2^33 and the power of two is ≥ 2^-512: the product is exact.
-    const v = (4294967296 + f.frac32) * 2 ** (f.scale - 32);
+    const v = (4294967296 + frac32) * POW2_WIDE[scale - 32 + POW2_BIAS];
     return negative ? -v : v;
   }
 

@@ -313,6 +313,14 @@ function checkEncode(f: PositFormat, grid: PositGrid, out: Mismatch[], full: boo
         encodeBoth(s * (b + 1n), mode, c, `boundary ${c} + ε`, false);
         encodeBoth(s * (lo + 1n), mode, c, `lo ${c} + ε`, false);
         encodeBoth(s * (hi - 1n), mode, c, `hi ${c} − ε`, false);
+        // Points whose bits right below the guard bit are set: 1/4, 3/4 and 5/8 of the way from lo to hi.
+        for (const [num, den] of [
+          [1n, 4n],
+          [3n, 4n],
+          [5n, 8n],
+        ]) {
+          encodeBoth(s * (lo + ((hi - lo) * num) / den), mode, c, `lo ${c} + ${num}/${den}`, true);
+        }
         encodeFloat(sf * nextFloat(bf, -1), mode, c, `boundary ${c} float below`);
         encodeFloat(sf * nextFloat(bf, 1), mode, c, `boundary ${c} float above`);
       }
