@@ -217,6 +217,7 @@ export class CstToAst {
       .filter((x): x is CstNode => !isToken(x))
       .map((x) => (operandRule === 'multiplicative' ? this.chain(x, 'unary') : this.unary(x)));
     if (operands.length === 0) return this.errorAt(this.nodeSpan(n));
+    if (operands.length === 1) return operands[0];
     const opNames = operandRule === 'multiplicative' ? ['Plus', 'Minus'] : ['Star', 'Slash', 'Percent'];
     const ops = opNames
       .flatMap((k) => (c[k] ?? []).filter(isToken))

@@ -35,6 +35,25 @@ export interface Override {
   readonly span: Span;
 }
 
+/**
+ * Built-in meaning of a bare name: a format of the registry, else a word. Cached because registry
+ * misses build an error with suggestions (costly), and the answer never changes for a name.
+ */
+const builtinNames = new Map<string, Value>();
+
+function builtinName(name: string): Value {
+  let v = builtinNames.get(name);
+  if (v) return v;
+  try {
+    v = { kind: 'format', format: lookupFormat(name) };
+  } catch (err) {
+    v = { kind: 'word', name, formatError: err instanceof Error ? err.message : String(err) };
+  }
+  if (builtinNames.size > 10_000) builtinNames.clear();
+  builtinNames.set(name, v);
+  return v;
+}
+
 export class Evaluator {
   private readonly memo = new Map<string, Value | 'busy'>();
   private depth = 0;
@@ -160,12 +179,7 @@ export class Evaluator {
       if (entry.decl.kind === 'param') this.usedParams.add(id.text);
       return this.definition(entry, id.span);
     }
-    try {
-      return { kind: 'format', format: lookupFormat(id.text) };
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      return { kind: 'word', name: id.text, formatError: message };
-    }
+    return builtinName(id.text);
   }
 
   private quantity(e: A.QuantityExpr, file: string): Value {
