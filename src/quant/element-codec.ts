@@ -4,6 +4,9 @@
  * 16 bits this module builds, once per format, the sorted list of its distinct finite values and their
  * midpoints, and encodes by binary search.
  *
+ * Only for formats whose rounding boundaries are the arithmetic midpoints between neighbouring values
+ * (int, fp, lookup tables) — not posits.
+ *
  * Exactness: the fast path only answers the cases where the answer does not depend on the rounding
  * rule's tie-breaking: x within the format's range and strictly nearer to one value than to its
  * neighbours, and that value held by a single code, or by exactly a +0 and a −0 code (then x's sign
@@ -31,7 +34,9 @@ export class ElementCodec {
   private readonly minusZero: number = -1;
 
   constructor(readonly format: NumberFormatBase) {
-    if (format.bits > FAST_MAX_BITS) return;
+    // Posits round at the (n+1)-bit posit between neighbours (geometric near maxpos/minpos) and never
+    // to zero, so midpoint search is wrong for them; their own encode has a table fast path.
+    if (format.bits > FAST_MAX_BITS || format.kind === 'posit') return;
     const n = 2 ** format.bits;
     const table = new Float64Array(n);
     const byValue = new Map<number, number>();

@@ -9,10 +9,11 @@ import { FP4_E2M1, FP6_E2M3, FP6_E3M2, FP8_E4M3, FP8_E5M2, E8M0, FP16 } from '..
 import { intFormat } from '../../src/formats/int.js';
 import { BITMOD_FP4_EA_NEG, BITMOD_FP3_ER_POS, DYNAMIC8, NF4 } from '../../src/formats/named-luts.js';
 import { lut } from '../../src/formats/lut.js';
+import { POSIT4_1, POSIT8_0, POSIT8_2 } from '../../src/formats/posit.js';
 import type { NumberFormatBase, Rounding } from '../../src/formats/types.js';
 import { ElementCodec } from '../../src/quant/element-codec.js';
 
-const FORMATS: NumberFormatBase[] = [FP4_E2M1, FP6_E2M3, FP6_E3M2, FP8_E4M3, FP8_E5M2, E8M0, intFormat(4, true), intFormat(8, true), intFormat(4, false), NF4, BITMOD_FP4_EA_NEG, BITMOD_FP3_ER_POS, DYNAMIC8, lut([1e-300, 1e300])];
+const FORMATS: NumberFormatBase[] = [FP4_E2M1, FP6_E2M3, FP6_E3M2, FP8_E4M3, FP8_E5M2, E8M0, intFormat(4, true), intFormat(8, true), intFormat(4, false), NF4, BITMOD_FP4_EA_NEG, BITMOD_FP3_ER_POS, DYNAMIC8, lut([1e-300, 1e300]), POSIT4_1, POSIT8_0, POSIT8_2];
 
 function probes(f: NumberFormatBase): number[] {
   const vals = [...f.codes()].map((c) => f.decode(c)).filter(Number.isFinite);
@@ -24,6 +25,9 @@ function probes(f: NumberFormatBase): number[] {
     if (i + 1 < uniq.length) {
       const m = (v + uniq[i + 1]) / 2;
       out.push(m, m + Math.abs(m) * 2 ** -45 + 2 ** -1060, m - Math.abs(m) * 2 ** -45 - 2 ** -1060);
+      // Posits round at the geometric mean where exponent bits are cut off (posit8_2: 2^22 between 2^20 and 2^24).
+      const g = Math.sign(v) * Math.sqrt(v * uniq[i + 1]);
+      if (v * uniq[i + 1] > 0) out.push(g, g * (1 + 2 ** -40), g * (1 - 2 ** -40), (g + m) / 2);
     }
   }
   return out;
