@@ -18,7 +18,15 @@
  * Which keyword takes which form (`const x = …;` vs `pe p : kind { … }`) is checked by the CST→AST
  * visitor, which keeps the grammar small and its recovery strong.
  */
-import { CstParser, EOF, type CstNode, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import {
+  CstParser,
+  EOF,
+  type CstNode,
+  type IOrAlt,
+  type IParserErrorMessageProvider,
+  type IToken,
+  type TokenType,
+} from 'chevrotain';
 import * as T from './tokens.js';
 
 function describeToken(t: IToken | undefined): string {
@@ -72,8 +80,23 @@ export const errorMessages: IParserErrorMessageProvider = {
 
 /** The parser. Use the single `qaccParser` instance (self-analysis is costly). */
 export class QaccParser extends CstParser {
+  // Cached arrays of alternatives (Chevrotain's recommended optimization: no closures per call).
+  private alts1?: IOrAlt<unknown>[];
+  private alts2?: IOrAlt<unknown>[];
+  private alts3?: IOrAlt<unknown>[];
+  private alts4?: IOrAlt<unknown>[];
+  private alts5?: IOrAlt<unknown>[];
+  private alts6?: IOrAlt<unknown>[];
+  private alts7?: IOrAlt<unknown>[];
+  private alts8?: IOrAlt<unknown>[];
+
   constructor() {
-    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: 'full', maxLookahead: 3, errorMessageProvider: errorMessages });
+    super(T.allTokens, {
+      recoveryEnabled: true,
+      nodeLocationTracking: 'full',
+      maxLookahead: 3,
+      errorMessageProvider: errorMessages,
+    });
     this.performSelfAnalysis();
   }
 
@@ -82,54 +105,60 @@ export class QaccParser extends CstParser {
   });
 
   declaration = this.RULE('declaration', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Import);
-          this.CONSUME(T.StringLiteral);
-          this.CONSUME(T.Semicolon);
+    this.OR(
+      (this.alts1 ??= [
+        {
+          ALT: () => {
+            this.CONSUME(T.Import);
+            this.CONSUME(T.StringLiteral);
+            this.CONSUME(T.Semicolon);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.OR2([
-            { ALT: () => this.CONSUME(T.Param) },
-            { ALT: () => this.CONSUME(T.Const) },
-            { ALT: () => this.CONSUME(T.Format) },
-            { ALT: () => this.CONSUME(T.Scheme) },
-            { ALT: () => this.CONSUME(T.Pe) },
-            { ALT: () => this.CONSUME(T.Array) },
-            { ALT: () => this.CONSUME(T.Buffer) },
-            { ALT: () => this.CONSUME(T.Accelerator) },
-          ]);
-          this.CONSUME(T.Identifier);
-          this.OPTION(() => {
-            this.CONSUME(T.Colon);
-            this.CONSUME2(T.Identifier);
-          });
-          this.SUBRULE(this.declarationBody);
+        {
+          ALT: () => {
+            this.OR2(
+              (this.alts7 ??= [
+                { ALT: () => this.CONSUME(T.Param) },
+                { ALT: () => this.CONSUME(T.Const) },
+                { ALT: () => this.CONSUME(T.Format) },
+                { ALT: () => this.CONSUME(T.Scheme) },
+                { ALT: () => this.CONSUME(T.Pe) },
+                { ALT: () => this.CONSUME(T.Array) },
+                { ALT: () => this.CONSUME(T.Buffer) },
+                { ALT: () => this.CONSUME(T.Accelerator) },
+              ]),
+            );
+            this.CONSUME(T.Identifier);
+            this.OPTION(() => {
+              this.CONSUME(T.Colon);
+              this.CONSUME2(T.Identifier);
+            });
+            this.SUBRULE(this.declarationBody);
+          },
         },
-      },
-    ]);
+      ]),
+    );
   });
 
   declarationBody = this.RULE('declarationBody', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Equals);
-          this.SUBRULE(this.expression);
-          this.CONSUME(T.Semicolon);
+    this.OR(
+      (this.alts2 ??= [
+        {
+          ALT: () => {
+            this.CONSUME(T.Equals);
+            this.SUBRULE(this.expression);
+            this.CONSUME(T.Semicolon);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.LBrace);
-          this.MANY(() => this.SUBRULE(this.property));
-          this.CONSUME(T.RBrace);
+        {
+          ALT: () => {
+            this.CONSUME(T.LBrace);
+            this.MANY(() => this.SUBRULE(this.property));
+            this.CONSUME(T.RBrace);
+          },
         },
-      },
-    ]);
+      ]),
+    );
   });
 
   property = this.RULE('property', () => {
@@ -158,7 +187,7 @@ export class QaccParser extends CstParser {
   additive = this.RULE('additive', () => {
     this.SUBRULE(this.multiplicative);
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      this.OR((this.alts3 ??= [{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]));
       this.SUBRULE2(this.multiplicative);
     });
   });
@@ -166,14 +195,20 @@ export class QaccParser extends CstParser {
   multiplicative = this.RULE('multiplicative', () => {
     this.SUBRULE(this.unary);
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }, { ALT: () => this.CONSUME(T.Percent) }]);
+      this.OR(
+        (this.alts4 ??= [
+          { ALT: () => this.CONSUME(T.Star) },
+          { ALT: () => this.CONSUME(T.Slash) },
+          { ALT: () => this.CONSUME(T.Percent) },
+        ]),
+      );
       this.SUBRULE2(this.unary);
     });
   });
 
   unary = this.RULE('unary', () => {
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Plus) }]);
+      this.OR((this.alts5 ??= [{ ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Plus) }]));
     });
     this.SUBRULE(this.postfix);
   });
@@ -184,29 +219,36 @@ export class QaccParser extends CstParser {
   });
 
   atomic = this.RULE('atomic', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.IntegerLiteral) },
-      { ALT: () => this.CONSUME(T.DecimalLiteral) },
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      {
-        ALT: () => {
-          this.CONSUME(T.Identifier);
-          this.OPTION(() => {
-            this.OR2([{ ALT: () => this.SUBRULE(this.call) }, { ALT: () => this.SUBRULE(this.list) }]);
-          });
+    this.OR(
+      (this.alts6 ??= [
+        { ALT: () => this.CONSUME(T.IntegerLiteral) },
+        { ALT: () => this.CONSUME(T.DecimalLiteral) },
+        { ALT: () => this.CONSUME(T.StringLiteral) },
+        { ALT: () => this.CONSUME(T.True) },
+        { ALT: () => this.CONSUME(T.False) },
+        {
+          ALT: () => {
+            this.CONSUME(T.Identifier);
+            this.OPTION(() => {
+              this.OR2(
+                (this.alts8 ??= [
+                  { ALT: () => this.SUBRULE(this.call) },
+                  { ALT: () => this.SUBRULE(this.list) },
+                ]),
+              );
+            });
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.LParen);
-          this.SUBRULE(this.expression);
-          this.CONSUME(T.RParen);
+        {
+          ALT: () => {
+            this.CONSUME(T.LParen);
+            this.SUBRULE(this.expression);
+            this.CONSUME(T.RParen);
+          },
         },
-      },
-      { ALT: () => this.SUBRULE2(this.list) },
-    ]);
+        { ALT: () => this.SUBRULE2(this.list) },
+      ]),
+    );
   });
 
   call = this.RULE('call', () => {

@@ -1,0 +1,131 @@
+/**
+ * Front-end benchmarks: parse + elaborate a generated 10,000-line .qacc description (params, chains of
+ * constants, formats, schemes, PEs of all four kinds, arrays, buffers, accelerators), parse alone, and
+ * elaborate an accelerator with a 256×256-PE array (the IR describes arrays, not individual PEs, so
+ * this costs what a small array costs).
+ */
+import { readFileSync } from 'node:fs';
+import { memoryHost } from '../src/dsl/program.js';
+import { parseSource } from '../src/dsl/parse.js';
+import { SourceFile } from '../src/dsl/source.js';
+import { compileFile } from '../src/ir/elaborate.js';
+import type { BenchCase } from './harness.js';
+
+/** A valid description of about `lines` lines: blocks of 50 lines, each with its own names. */
+export function generateDescription(lines: number): string {
+  const out: string[] = ['// generated for bench/dsl.bench.ts', 'param scale = 2;'];
+  for (let b = 0; out.length < lines; b++) {
+    out.push(
+      `const k${b} = ${b} * scale + 16;`,
+      `const w${b} = k${b} * 4;`,
+      `format f${b} = fp(e = 4, m = 3, bias = 7, variant = fn);`,
+      `scheme g${b} = per_group(int4, group = 64, scale = fp16);`,
+      `scheme m${b} : mixture {`,
+      '  candidates = [bitmod_fp4_er_pos, bitmod_fp4_er_neg, bitmod_fp4_ea_pos, bitmod_fp4_ea_neg];',
+      '  group = 128;',
+      '  scale = uint8;',
+      '}',
+      `pe bsm${b} : bit_serial_mod {`,
+      '  lanes = 4;',
+      `  weights = m${b};`,
+      '  activations = fp16;',
+      '}',
+      `pe simd${b} : simd_mac {`,
+      '  operand_width = 16;',
+      '  modes = 4 x fp4_e2m1 | 4 x posit(4, 1) | 2 x posit8_0 | 1 x posit16_1;',
+      '  output = fp32;',
+      '}',
+      `pe lr${b} : lowrank_gemm {`,
+      `  weights = g${b};`,
+      '  rank = 32;',
+      '  branch = bf16;',
+      '}',
+      `pe mac${b} : mac {`,
+      `  weights = f${b};`,
+      '  activations = fp16;',
+      '  accumulator = fp32;',
+      '}',
+      `array a${b} {`,
+      `  pe = bsm${b};`,
+      `  rows = k${b};`,
+      '  cols = 16;',
+      '  dataflow = weight_stationary;',
+      '}',
+      `array s${b} { pe = simd${b}; rows = 8; cols = 8; }`,
+      `array l${b} { pe = lr${b}; rows = 4; cols = 4; }`,
+      `array c${b} { pe = mac${b}; rows = 2; cols = w${b}; }`,
+      `buffer wb${b} {`,
+      `  size = (k${b} + 16) * 8 KiB;`,
+      '  width = 256;',
+      '  banks = 8;',
+      '  role = weights;',
+      '}',
+      `accelerator acc${b} {`,
+      `  arrays = [a${b}, s${b}, l${b}, c${b}];`,
+      `  buffers = [wb${b}];`,
+      '  clock = 1 GHz; dram = 256 b/cycle;',
+      '}',
+      '',
+    );
+  }
+  return out.join('\n');
+}
+
+const big = generateDescription(10_000);
+const bigLines = big.split('\n').length;
+const host = memoryHost({ 'big.qacc': big });
+
+const array256 = `pe p : bit_serial_mod { weights = mixture([bitmod_fp4_er_pos, bitmod_fp4_er_neg, bitmod_fp4_ea_pos, bitmod_fp4_ea_neg], scale = uint8); }
+array a { pe = p; rows = 256; cols = 256; }
+buffer w { size = 512 KiB; width = 256; banks = 8; }
+accelerator x { arrays = a; buffers = w; clock = 1 GHz; dram = 256 b/cycle; }
+`;
+const arrayHost = memoryHost({ 'a.qacc': array256 });
+const bitmod = readFileSync(new URL('../examples/bitmod.qacc', import.meta.url), 'utf8');
+const bitmodHost = memoryHost({ 'bitmod.qacc': bitmod });
+
+function mustCompile(path: string, h: typeof host): void {
+  const c = compileFile(path, h);
+  if (!c.design || c.diagnostics.length) throw new Error(`${path}: ${c.diagnostics.map((d) => d.message).join('; ')}`);
+}
+
+export const cases: BenchCase[] = [
+  {
+    group: 'dsl',
+    name: `parse+elaborate generated ${bigLines}-line description`,
+    unit: 'lines',
+    minMs: 1000,
+    setup: () => () => {
+      mustCompile('big.qacc', host);
+      return bigLines;
+    },
+  },
+  {
+    group: 'dsl',
+    name: `parse only, ${bigLines} lines`,
+    unit: 'lines',
+    minMs: 1000,
+    setup: () => () => {
+      parseSource(new SourceFile('big.qacc', big));
+      return bigLines;
+    },
+  },
+  {
+    group: 'dsl',
+    name: 'parse+elaborate a 256x256-PE array',
+    unit: 'designs',
+    setup: () => () => {
+      mustCompile('a.qacc', arrayHost);
+      return 1;
+    },
+  },
+  {
+    group: 'dsl',
+    name: 'parse+elaborate examples/bitmod.qacc',
+    unit: 'designs',
+    setup: () => () => {
+      mustCompile('bitmod.qacc', bitmodHost);
+      return 1;
+    },
+  },
+];
