@@ -1,0 +1,10 @@
+/**
+ * The workload compiler: workload specs (gemm / model), the mapping of an elaborated accelerator to a
+ * golden config and buffer spaces, tiling, packed DRAM images and ISA programs.
+ */
+export * from './errors.js';
+export * from './workload.js';
+export * from './target.js';
+export * from './operands.js';
+export * from './pack.js';
+export * from './program.js';

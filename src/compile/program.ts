@@ -1,0 +1,472 @@
+/**
+ * The workload compiler proper: one GEMM on a target → tiling, a DRAM image with the packed operands,
+ * and an ISA program (src/isa instructions) that computes it on the accelerator.
+ *
+ * Tiling (output stationary, one array pass per output tile): mt = min(M, array cols) tokens,
+ * nt = min(N, array rows) output channels; the reduction is streamed in k tiles of kt elements, kt a
+ * multiple of kAlign = lcm(8, group size, SIMD lanes when rounding every step) so that tiles start on a
+ * byte and never split a scale group; kt is the largest such value (at most K rounded up) for which two
+ * copies (double buffering) of every per-k-step operand fit their buffer space (target.ts).
+ *
+ * Program (straight-line, one instruction stream that the dispatch unit splits into the load, compute
+ * and store queues; addresses set by `seti` right before each DMA):
+ *   preamble: setfmt, setmode, [setscale], csync push_prev ×2 (two free input slots), ssync push_prev ×2
+ *   (two free output slots);
+ *   for each output tile (mi outer, ni inner), for each k tile (input slot s = step parity):
+ *     loads of the step's operands into slot s (the first pops C→L "slot free", the last pushes L→C);
+ *     [settile when the shape changes]; [lowrank, ni = 0: lr_down]; the tile op (pop L→C, `clear` on the
+ *     first k tile, push C→L "slot free" except on the last k tile);
+ *   epilogue (output slot o = tile parity): [dequant] [lr_up] writeback (pop S→C, push C→S, push C→L);
+ *   store of the output tile (pop C→S, push S→C).
+ * Down projections (lowrank) are computed once per m tile (ni = 0) into `lrt`, which persists over the
+ * n tiles. Quantized activations are generated already quantized (no `qact`).
+ *
+ * DRAM layout (64-byte aligned regions): A [M × K] and W [N × K] packed row-major; BitMoD meta blocks
+ * pre-tiled per (n tile, k tile): group scales [nt × gt] then the selectors packed 2 bits each; channel
+ * scales [N]; lowrank activation scales [M × G], weight scales [N × G], bias [N], raw X [M × K], D stored
+ * transposed as [r × K], U [N × r]; the output Y [M × N].
+ */
+import type { LowRankGemmOperands, BitSerialModOperands, MacOperands, SimdMacOperands } from '../golden/types.js';
+import { createInstruction, type Instruction, type IsaBuffer } from '../isa/index.js';
+import { CompileError } from './errors.js';
+import type { AnyOperands } from './operands.js';
+import { packMatrix, rowBytes } from './pack.js';
+import type { Target } from './target.js';
+import type { GemmShape } from './workload.js';
+
+export interface Tiling {
+  readonly mt: number;
+  readonly nt: number;
+  readonly kt: number;
+  readonly mTiles: number;
+  readonly nTiles: number;
+  readonly kTiles: number;
+  readonly kAlign: number;
+}
+
+/** Byte offsets inside one slot of each buffer space, and the slot sizes. */
+export interface SlotLayout {
+  readonly actSlot: number;
+  /** lowrank: raw X after the codes in an act slot. */
+  readonly actRawOff: number;
+  readonly wgtSlot: number;
+  readonly metaSlot: number;
+  /** Offset of the second meta item: bsm channel scales, lowrank weight scales. */
+  readonly metaOff2: number;
+  /** lowrank: bias offset in a meta slot; mac: channel scales at 0. */
+  readonly metaOff3: number;
+  readonly lrwSlot: number;
+  /** lowrank: U offset inside an lrw slot. */
+  readonly lrwUpOff: number;
+  readonly outSlot: number;
+}
+
+/** Where each tensor lies in DRAM (−1 when absent). */
+export interface DramLayout {
+  readonly a: number;
+  readonly w: number;
+  readonly meta: number;
+  readonly cscale: number;
+  readonly ascale: number;
+  readonly wscale: number;
+  readonly bias: number;
+  readonly x: number;
+  readonly down: number;
+  readonly up: number;
+  readonly y: number;
+  readonly bytes: number;
+}
+
+export interface CompiledGemm {
+  readonly target: Target;
+  readonly shape: GemmShape;
+  readonly tiling: Tiling;
+  readonly slots: SlotLayout;
+  readonly layout: DramLayout;
+  readonly program: readonly Instruction[];
+  /** The DRAM image with every operand packed (absent for timing-only compilation). */
+  readonly dram: Uint8Array | undefined;
+  /** The golden operands the image was packed from. */
+  readonly operands: AnyOperands | undefined;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+function lcm(a: number, b: number): number {
+  return (a / gcd(a, b)) * b;
+}
+function alignUp(x: number, a: number): number {
+  return Math.ceil(x / a) * a;
+}
+
+function scaleBytes(t: Target): number {
+  return t.bits.gscale / 8;
+}
+
+/** Per-slot byte needs of one k step of kt elements. */
+function slotNeeds(t: Target, mt: number, nt: number, kt: number): Record<IsaBuffer, number> & { actRawOff: number; metaOff2: number; metaOff3: number; lrwUpOff: number } {
+  const g = t.groupSize;
+  const gt = Math.ceil(kt / g);
+  const actCodes = mt * rowBytes(kt, t.bits.act);
+  const cfg = t.golden;
+  let act = actCodes;
+  let meta = 0;
+  let metaOff2 = 0;
+  let metaOff3 = 0;
+  let lrw = 0;
+  let lrwUpOff = 0;
+  switch (cfg.kind) {
+    case 'bit_serial_mod':
+      metaOff2 = nt * gt + Math.ceil((nt * gt * t.bits.selector) / 8);
+      meta = metaOff2 + nt * 2;
+      break;
+    case 'lowrank_gemm': {
+      const sb = scaleBytes(t);
+      metaOff2 = mt * gt * sb;
+      metaOff3 = metaOff2 + nt * gt * sb;
+      meta = metaOff3 + nt * 2;
+      if (cfg.rank > 0) {
+        act += mt * kt * 2;
+        lrwUpOff = cfg.rank * kt * 2;
+        lrw = lrwUpOff + nt * cfg.rank * 2;
+      }
+      break;
+    }
+    case 'mac':
+      meta = t.bits.cscale > 0 ? nt * 2 : 0;
+      break;
+    case 'simd_mac':
+      break;
+    default: {
+      const never: never = cfg;
+      throw new Error(`unknown kind ${JSON.stringify(never)}`);
+    }
+  }
+  return { act, wgt: nt * rowBytes(kt, t.bits.wgt), meta, lrw, out: mt * nt * (t.bits.out / 8), actRawOff: actCodes, metaOff2, metaOff3, lrwUpOff };
+}
+
+/** Chooses the tiling of a GEMM on a target (see the file header). Throws CompileError when nothing fits. */
+export function chooseTiling(t: Target, shape: GemmShape): Tiling {
+  const { m, k, n } = shape;
+  const cfg = t.golden;
+  if (cfg.kind === 'simd_mac' && k > cfg.maxDotLength) throw new CompileError('capacity', `K = ${k} exceeds the SIMD MAC's max_dot_length ${cfg.maxDotLength}`);
+  const mt = Math.min(m, t.array.cols);
+  const nt = Math.min(n, t.array.rows);
+  let kAlign = lcm(8, t.groupSize);
+  if (cfg.kind === 'simd_mac' && cfg.accumulation === 'round-each-step') kAlign = lcm(kAlign, 16 / t.bits.act);
+  const fits = (kt: number): boolean => {
+    const need = slotNeeds(t, mt, nt, kt);
+    return (['act', 'wgt', 'meta', 'lrw', 'out'] as const).every((b) => need[b] === 0 || 2 * need[b] <= t.capacity[b]);
+  };
+  let kt = alignUp(k, kAlign);
+  if (!fits(kAlign)) {
+    const need = slotNeeds(t, mt, nt, kAlign);
+    const worst = (['act', 'wgt', 'meta', 'lrw', 'out'] as const).find((b) => need[b] > 0 && 2 * need[b] > t.capacity[b]) ?? 'act';
+    throw new CompileError('capacity', `a ${mt}×${nt}×${kAlign} tile does not fit: the ${worst} buffer space holds ${t.capacity[worst]} bytes, double buffering needs ${2 * need[worst]}`);
+  }
+  if (!fits(kt)) {
+    // Largest fitting multiple of kAlign (binary search: needs grow with kt).
+    let lo = 1;
+    let hi = kt / kAlign;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (fits(mid * kAlign)) lo = mid;
+      else hi = mid - 1;
+    }
+    kt = lo * kAlign;
+  }
+  if (t.accEntries < mt * nt) throw new CompileError('capacity', `accumulators: ${mt * nt} entries needed, ${t.accEntries} available`);
+  return { mt, nt, kt, mTiles: Math.ceil(m / mt), nTiles: Math.ceil(n / nt), kTiles: Math.ceil(k / kt), kAlign };
+}
+
+/** Region allocator: 64-byte aligned consecutive regions. */
+class Regions {
+  bytes = 0;
+  take(size: number): number {
+    const at = this.bytes;
+    this.bytes = alignUp(at + size, 64);
+    return at;
+  }
+}
+
+/** Lays out DRAM for a GEMM on a target with a tiling. */
+export function layoutDram(t: Target, shape: GemmShape, tiling: Tiling): DramLayout {
+  const { m, k, n } = shape;
+  const r = new Regions();
+  const cfg = t.golden;
+  const G = Math.ceil(k / t.groupSize);
+  const a = r.take(m * rowBytes(k, t.bits.act));
+  const w = r.take(n * rowBytes(k, t.bits.wgt));
+  let meta = -1;
+  let cscale = -1;
+  let ascale = -1;
+  let wscale = -1;
+  let bias = -1;
+  let x = -1;
+  let down = -1;
+  let up = -1;
+  if (cfg.kind === 'bit_serial_mod') {
+    let total = 0;
+    for (let ni = 0; ni < tiling.nTiles; ni++) {
+      const nt = Math.min(tiling.nt, n - ni * tiling.nt);
+      for (let ki = 0; ki < tiling.kTiles; ki++) {
+        const gt = Math.ceil(Math.min(tiling.kt, k - ki * tiling.kt) / t.groupSize);
+        total += nt * gt + Math.ceil((nt * gt * t.bits.selector) / 8);
+      }
+    }
+    meta = r.take(total);
+  }
+  if (t.bits.cscale > 0) cscale = r.take(n * 2);
+  if (cfg.kind === 'lowrank_gemm') {
+    ascale = r.take(m * G * scaleBytes(t));
+    wscale = r.take(n * G * scaleBytes(t));
+    bias = r.take(n * 2);
+    if (cfg.rank > 0) {
+      x = r.take(m * k * 2);
+      down = r.take(cfg.rank * k * 2);
+      up = r.take(n * cfg.rank * 2);
+    }
+  }
+  const y = r.take(m * rowBytes(n, t.bits.out));
+  return { a, w, meta, cscale, ascale, wscale, bias, x, down, up, y, bytes: r.bytes };
+}
+
+/** Byte offset of the BitMoD meta block of (ni, ki) inside the meta region (blocks in ni-major order). */
+function bsmMetaBlock(t: Target, shape: GemmShape, tiling: Tiling, ni: number, ki: number): { off: number; bytes: number; scalesBytes: number } {
+  let off = 0;
+  for (let i = 0; i <= ni; i++) {
+    const nt = Math.min(tiling.nt, shape.n - i * tiling.nt);
+    for (let j = 0; j < tiling.kTiles; j++) {
+      const gt = Math.ceil(Math.min(tiling.kt, shape.k - j * tiling.kt) / t.groupSize);
+      const scalesBytes = nt * gt;
+      const bytes = scalesBytes + Math.ceil((nt * gt * t.bits.selector) / 8);
+      if (i === ni && j === ki) return { off, bytes, scalesBytes };
+      off += bytes;
+    }
+  }
+  throw new Error('meta block out of range');
+}
+
+/** Packs the operands into a fresh DRAM image. */
+export function packDram(t: Target, shape: GemmShape, tiling: Tiling, layout: DramLayout, ops: AnyOperands): Uint8Array {
+  const { m, k, n } = shape;
+  const mem = new Uint8Array(layout.bytes);
+  const cfg = t.golden;
+  const G = Math.ceil(k / t.groupSize);
+  switch (cfg.kind) {
+    case 'bit_serial_mod': {
+      const o = ops as BitSerialModOperands;
+      packMatrix(o.activations, m, k, 16, mem, layout.a);
+      packMatrix(o.weights, n, k, t.bits.wgt, mem, layout.w);
+      packMatrix(o.channelScales, 1, n, 16, mem, layout.cscale);
+      for (let ni = 0; ni < tiling.nTiles; ni++) {
+        const n0 = ni * tiling.nt;
+        const nt = Math.min(tiling.nt, n - n0);
+        for (let ki = 0; ki < tiling.kTiles; ki++) {
+          const g0 = (ki * tiling.kt) / t.groupSize;
+          const gt = Math.ceil(Math.min(tiling.kt, k - ki * tiling.kt) / t.groupSize);
+          const blk = bsmMetaBlock(t, shape, tiling, ni, ki);
+          const scales = new Uint32Array(nt * gt);
+          const sels = new Uint32Array(nt * gt);
+          for (let i = 0; i < nt; i++) {
+            for (let g = 0; g < gt; g++) {
+              scales[i * gt + g] = o.groupScales[(n0 + i) * G + g0 + g];
+              sels[i * gt + g] = o.selectors[(n0 + i) * G + g0 + g];
+            }
+          }
+          packMatrix(scales, 1, nt * gt, 8, mem, layout.meta + blk.off);
+          if (t.bits.selector > 0) packMatrix(sels, 1, nt * gt, t.bits.selector, mem, layout.meta + blk.off + blk.scalesBytes);
+        }
+      }
+      break;
+    }
+    case 'simd_mac': {
+      const o = ops as SimdMacOperands;
+      packMatrix(o.activations, m, k, t.bits.act, mem, layout.a);
+      packMatrix(o.weights, n, k, t.bits.wgt, mem, layout.w);
+      break;
+    }
+    case 'lowrank_gemm': {
+      const o = ops as LowRankGemmOperands;
+      const sb = t.bits.gscale;
+      packMatrix(o.qa, m, k, 4, mem, layout.a);
+      packMatrix(o.qw, n, k, 4, mem, layout.w);
+      packMatrix(o.sa, m, G, sb, mem, layout.ascale);
+      packMatrix(o.sw, n, G, sb, mem, layout.wscale);
+      if (o.bias) packMatrix(o.bias, 1, n, 16, mem, layout.bias);
+      const r = cfg.rank;
+      if (r > 0 && o.x && o.down && o.up) {
+        packMatrix(o.x, m, k, 16, mem, layout.x);
+        const dT = new Uint32Array(r * k);
+        for (let kk = 0; kk < k; kk++) for (let j = 0; j < r; j++) dT[j * k + kk] = o.down[kk * r + j];
+        packMatrix(dT, r, k, 16, mem, layout.down);
+        packMatrix(o.up, n, r, 16, mem, layout.up);
+      }
+      break;
+    }
+    case 'mac': {
+      const o = ops as MacOperands;
+      packMatrix(o.activations, m, k, t.bits.act, mem, layout.a);
+      packMatrix(o.weights, n, k, t.bits.wgt, mem, layout.w);
+      if (o.channelScales) packMatrix(o.channelScales, 1, n, 16, mem, layout.cscale);
+      break;
+    }
+    default: {
+      const never: never = cfg;
+      throw new Error(`unknown kind ${JSON.stringify(never)}`);
+    }
+  }
+  return mem;
+}
+
+/** Emits the ISA program of a GEMM (see the file header). */
+export function emitProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: SlotLayout, layout: DramLayout, ops: AnyOperands | undefined): Instruction[] {
+  const { m, k, n } = shape;
+  const cfg = t.golden;
+  const G = Math.ceil(k / t.groupSize);
+  const prog: Instruction[] = [];
+  const rank = cfg.kind === 'lowrank_gemm' ? cfg.rank : 0;
+  prog.push(createInstruction('setfmt', { ...t.formats }));
+  prog.push(createInstruction('setmode', { group: t.groupSize, wsel: t.bits.selector > 0 ? 'group' : 'fixed', simd: t.simdMode, rank }));
+  if (cfg.kind === 'lowrank_gemm' && cfg.main.kind === 'nvfp4') {
+    const ts = (ops as LowRankGemmOperands | undefined)?.tensorScale ?? 0x3f800000;
+    prog.push(createInstruction('setscale', { value: ts }));
+  }
+  prog.push(createInstruction('csync', { push_prev: true }), createInstruction('csync', { push_prev: true }));
+  prog.push(createInstruction('ssync', { push_prev: true }), createInstruction('ssync', { push_prev: true }));
+  let step = 0;
+  let tileNo = 0;
+  let shapeKey = '';
+  const sb = t.bits.gscale / 8;
+  for (let mi = 0; mi < tiling.mTiles; mi++) {
+    const m0 = mi * tiling.mt;
+    const mt = Math.min(tiling.mt, m - m0);
+    for (let ni = 0; ni < tiling.nTiles; ni++) {
+      const n0 = ni * tiling.nt;
+      const nt = Math.min(tiling.nt, n - n0);
+      for (let ki = 0; ki < tiling.kTiles; ki++) {
+        const k0 = ki * tiling.kt;
+        const kt = Math.min(tiling.kt, k - k0);
+        const g0 = k0 / t.groupSize;
+        const gt = Math.ceil(kt / t.groupSize);
+        const last = ki === tiling.kTiles - 1;
+        const s = step % 2;
+        step++;
+        // The step's loads: [dram address, buffer, buffer address, rows, row bytes, DRAM stride].
+        const loads: [number, IsaBuffer, number, number, number, number][] = [];
+        const aStride = rowBytes(k, t.bits.act);
+        loads.push([layout.a + m0 * aStride + (k0 * t.bits.act) / 8, 'act', s * slots.actSlot, mt, rowBytes(kt, t.bits.act), aStride]);
+        const wStride = rowBytes(k, t.bits.wgt);
+        loads.push([layout.w + n0 * wStride + (k0 * t.bits.wgt) / 8, 'wgt', s * slots.wgtSlot, nt, rowBytes(kt, t.bits.wgt), wStride]);
+        const metaBase = s * slots.metaSlot;
+        switch (cfg.kind) {
+          case 'bit_serial_mod': {
+            const blk = bsmMetaBlock(t, shape, tiling, ni, ki);
+            loads.push([layout.meta + blk.off, 'meta', metaBase, 1, blk.bytes, 0]);
+            if (last) loads.push([layout.cscale + n0 * 2, 'meta', metaBase + slots.metaOff2, 1, nt * 2, 0]);
+            break;
+          }
+          case 'lowrank_gemm':
+            loads.push([layout.ascale + (m0 * G + g0) * sb, 'meta', metaBase, mt, gt * sb, G * sb]);
+            loads.push([layout.wscale + (n0 * G + g0) * sb, 'meta', metaBase + slots.metaOff2, nt, gt * sb, G * sb]);
+            if (last) loads.push([layout.bias + n0 * 2, 'meta', metaBase + slots.metaOff3, 1, nt * 2, 0]);
+            if (rank > 0 && ni === 0) {
+              loads.push([layout.x + (m0 * k + k0) * 2, 'act', s * slots.actSlot + slots.actRawOff, mt, kt * 2, k * 2]);
+              loads.push([layout.down + k0 * 2, 'lrw', s * slots.lrwSlot, rank, kt * 2, k * 2]);
+            }
+            if (rank > 0 && last) loads.push([layout.up + n0 * rank * 2, 'lrw', s * slots.lrwSlot + slots.lrwUpOff, 1, nt * rank * 2, 0]);
+            break;
+          case 'mac':
+            if (last && t.bits.cscale > 0) loads.push([layout.cscale + n0 * 2, 'meta', metaBase, 1, nt * 2, 0]);
+            break;
+          case 'simd_mac':
+            break;
+          default: {
+            const never: never = cfg;
+            throw new Error(`unknown kind ${JSON.stringify(never)}`);
+          }
+        }
+        loads.forEach(([addr, buf, bufAddr, rows, rb, stride], i) => {
+          prog.push(createInstruction('seti', { rd: 1, imm: addr }));
+          prog.push(createInstruction('load', { buf, dram_reg: 1, dram_off: 0, buf_addr: bufAddr, rows, row_bytes: rb, dram_stride: stride, pop_next: i === 0, push_next: i === loads.length - 1 }));
+        });
+        const key = `${mt},${nt},${kt}`;
+        if (key !== shapeKey) {
+          prog.push(createInstruction('settile', { m: mt, n: nt, k: kt }));
+          shapeKey = key;
+        }
+        const act = s * slots.actSlot;
+        const wgt = s * slots.wgtSlot;
+        const tok = { pop_prev: true, clear: ki === 0, push_prev: !last };
+        switch (cfg.kind) {
+          case 'bit_serial_mod':
+            prog.push(createInstruction('mod_tile', { act, wgt, acc: 0, meta: metaBase, ...tok }));
+            break;
+          case 'simd_mac':
+            prog.push(createInstruction('simd_tile', { act, wgt, acc: 0, ...tok }));
+            break;
+          case 'mac':
+            prog.push(createInstruction('mac_tile', { act, wgt, acc: 0, ...tok }));
+            break;
+          case 'lowrank_gemm':
+            if (rank > 0 && ni === 0) {
+              prog.push(createInstruction('lr_down', { act: act + slots.actRawOff, lrw: s * slots.lrwSlot, lrt: 0, clear: ki === 0, pop_prev: true }));
+              prog.push(createInstruction('qgemm_tile', { act, wgt, acc: 0, ascale: metaBase, wscale: metaBase + slots.metaOff2, clear: ki === 0, push_prev: !last }));
+            } else {
+              prog.push(createInstruction('qgemm_tile', { act, wgt, acc: 0, ascale: metaBase, wscale: metaBase + slots.metaOff2, ...tok }));
+            }
+            break;
+          default: {
+            const never: never = cfg;
+            throw new Error(`unknown kind ${JSON.stringify(never)}`);
+          }
+        }
+        if (!last) continue;
+        const o = tileNo % 2;
+        tileNo++;
+        // Epilogue: reads the last step's slot (channel scales, bias, U), so writeback frees it.
+        if (cfg.kind === 'bit_serial_mod') prog.push(createInstruction('dequant', { acc: 0, cscale: metaBase + slots.metaOff2, use_cscale: true }));
+        if (cfg.kind === 'mac' && t.bits.cscale > 0) prog.push(createInstruction('dequant', { acc: 0, cscale: metaBase, use_cscale: true }));
+        if (cfg.kind === 'lowrank_gemm') {
+          prog.push(createInstruction('dequant', { acc: 0, bias: metaBase + slots.metaOff3, use_bias: true, use_tscale: cfg.main.kind === 'nvfp4' }));
+          if (rank > 0) prog.push(createInstruction('lr_up', { acc: 0, lrt: 0, lrw: s * slots.lrwSlot + slots.lrwUpOff }));
+        }
+        prog.push(createInstruction('writeback', { acc: 0, out: o * slots.outSlot, pop_next: true, push_next: true, push_prev: true }));
+        const yStride = rowBytes(n, t.bits.out);
+        prog.push(createInstruction('seti', { rd: 2, imm: layout.y + m0 * yStride + (n0 * t.bits.out) / 8 }));
+        prog.push(createInstruction('store', { buf: 'out', dram_reg: 2, dram_off: 0, buf_addr: o * slots.outSlot, rows: mt, row_bytes: rowBytes(nt, t.bits.out), dram_stride: yStride, pop_prev: true, push_prev: true }));
+      }
+    }
+  }
+  prog.push(createInstruction('halt', {}));
+  return prog;
+}
+
+/** Options of `compileGemm`. */
+export interface CompileOptions {
+  /** Skip operand packing (the simulator then runs timing only). */
+  readonly timingOnly?: boolean;
+}
+
+/** Compiles one GEMM: tiling, slot layout, DRAM image and program. */
+export function compileGemm(t: Target, shape: GemmShape, ops: AnyOperands | undefined, options: CompileOptions = {}): CompiledGemm {
+  const tiling = chooseTiling(t, shape);
+  const need = slotNeeds(t, tiling.mt, tiling.nt, tiling.kt);
+  const slots: SlotLayout = {
+    actSlot: need.act,
+    actRawOff: need.actRawOff,
+    wgtSlot: need.wgt,
+    metaSlot: need.meta,
+    metaOff2: need.metaOff2,
+    metaOff3: need.metaOff3,
+    lrwSlot: need.lrw,
+    lrwUpOff: need.lrwUpOff,
+    outSlot: need.out,
+  };
+  const layout = layoutDram(t, shape, tiling);
+  if (!options.timingOnly && ops === undefined) throw new Error('compileGemm: operands are required unless timingOnly');
+  const dram = options.timingOnly || !ops ? undefined : packDram(t, shape, tiling, layout, ops);
+  const program = emitProgram(t, shape, tiling, slots, layout, ops);
+  return { target: t, shape, tiling, slots, layout, program, dram, operands: options.timingOnly ? undefined : ops };
+}

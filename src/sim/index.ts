@@ -1,0 +1,10 @@
+/**
+ * The cycle-level simulator: executes compiled ISA programs on an elaborated accelerator (machine.ts),
+ * with closed-form per-tile timing (timing.ts), golden arithmetic per tile (arith.ts), workload runs
+ * checked against golden (run.ts) and VCD traces (vcd.ts).
+ */
+export * from './timing.js';
+export * from './arith.js';
+export * from './machine.js';
+export * from './run.js';
+export * from './vcd.js';

@@ -1,0 +1,638 @@
+/**
+ * The cycle-level simulator of one accelerator running one ISA program (isa/README.md's execution
+ * model): a dispatch unit (one instruction per cycle, control instructions executed there, DMA addresses
+ * resolved there, stalling while the target queue holds QUEUE_DEPTH entries), three in-order queues
+ * (load, compute, store) each executing one instruction at a time, four dependency-token queues of the
+ * ISA's depth, one DRAM port shared by the load and store DMAs, the on-chip buffer spaces as byte arrays,
+ * and the accumulator / low-rank entries.
+ *
+ * Algorithm (event-driven at instruction granularity): every instruction's start time is the maximum of
+ * its queue becoming free, its dispatch, and the push times of the tokens it pops; its duration is a
+ * closed form (timing.ts); its pushes happen at completion, later if the token queue is full (then the
+ * pushing queue stalls until the consumer pops). The simulator repeatedly executes the queue head with
+ * the earliest possible start among those whose dependencies are known, so DRAM-port requests are served
+ * in time order. Cost is linear in the number of instructions; arithmetic is done per tile (arith.ts)
+ * on the bytes actually moved by the DMAs, so a wrong address or a missing token shows up as a wrong
+ * result or a deadlock, as on hardware.
+ *
+ * Trace points (VCD, for cycle-by-cycle comparison with RTL): dispatch pc; per queue busy, pc, opcode and
+ * stall reason; occupancy of each token queue; DRAM port busy; PE array busy.
+ */
+import { CompileError } from '../compile/errors.js';
+import { rowBytes, unpackMatrix } from '../compile/pack.js';
+import type { Target } from '../compile/target.js';
+import { FP32 } from '../formats/float.js';
+import { termSchedule } from '../golden/index.js';
+import { findInstruction, ISA, type Instruction, type IsaBuffer } from '../isa/index.js';
+import {
+  AccStore,
+  bitSerialTile,
+  bitSerialWriteback,
+  lowRankDequant,
+  lowRankWriteback,
+  lrDown,
+  lrUp,
+  macTile,
+  macWriteback,
+  qgemmTile,
+  scaleExact,
+  simdNeedsBigQuire,
+  simdTile,
+  simdWriteback,
+} from './arith.js';
+import {
+  bitSerialPassCycles,
+  branchLanes,
+  dmaPortCycles,
+  DMA_LATENCY_CYCLES,
+  epilogueCycles,
+  groupLengths,
+  LOWRANK_DEPTH,
+  passes,
+  peDepth,
+  QUEUE_DEPTH,
+  readBound,
+} from './timing.js';
+
+export type QueueName = 'load' | 'compute' | 'store';
+export const QUEUES: readonly QueueName[] = ['load', 'compute', 'store'];
+type TokenName = 'lc' | 'cl' | 'cs' | 'sc';
+const TOKENS: readonly TokenName[] = ['lc', 'cl', 'cs', 'sc'];
+
+/** Why a queue waited before starting an instruction. */
+export type StallReason = 'dispatch' | 'dma' | 'compute' | 'buffer_space' | 'dram_port' | 'token_queue_full';
+export const STALL_REASONS: readonly StallReason[] = ['dispatch', 'dma', 'compute', 'buffer_space', 'dram_port', 'token_queue_full'];
+
+/** Instruction classes for the cycle breakdown. */
+export type InstructionClass = 'load' | 'store' | 'tile' | 'epilogue' | 'config' | 'sync' | 'control';
+
+export interface SimOptions {
+  /** Skip the arithmetic and the data movement (timing only; used for whole-model workloads). */
+  readonly timingOnly?: boolean;
+  /** Record trace events for a VCD file. */
+  readonly trace?: boolean;
+}
+
+/** One value change of a trace signal. */
+export interface TraceEvent {
+  readonly time: number;
+  readonly signal: string;
+  readonly value: number;
+}
+
+export interface MachineStats {
+  readonly cycles: number;
+  readonly macs: number;
+  readonly instructions: number;
+  readonly busy: Readonly<Record<QueueName, number>>;
+  readonly cyclesByClass: Readonly<Record<InstructionClass, number>>;
+  readonly stalls: Readonly<Record<QueueName, Readonly<Record<StallReason, number>>>>;
+  readonly peBusyCycles: number;
+  readonly bytes: { readonly dramRead: number; readonly dramWrite: number; readonly sramRead: number; readonly sramWrite: number };
+}
+
+interface Entry {
+  readonly inst: Instruction;
+  readonly pc: number;
+  readonly dispatch: number;
+  readonly dram: number;
+  start: number;
+}
+
+const POPS: Record<QueueName, readonly [string, TokenName, StallReason][]> = {
+  load: [['pop_next', 'cl', 'buffer_space']],
+  compute: [
+    ['pop_prev', 'lc', 'dma'],
+    ['pop_next', 'sc', 'buffer_space'],
+  ],
+  store: [['pop_prev', 'cs', 'compute']],
+};
+const PUSHES: Record<QueueName, readonly [string, TokenName][]> = {
+  load: [['push_next', 'lc']],
+  compute: [
+    ['push_prev', 'cl'],
+    ['push_next', 'cs'],
+  ],
+  store: [['push_prev', 'sc']],
+};
+
+function classOf(kind: Instruction['kind']): InstructionClass {
+  switch (kind) {
+    case 'load':
+      return 'load';
+    case 'store':
+      return 'store';
+    case 'mod_tile':
+    case 'simd_tile':
+    case 'qgemm_tile':
+    case 'mac_tile':
+    case 'lr_down':
+    case 'lr_up':
+      return 'tile';
+    case 'dequant':
+    case 'writeback':
+    case 'qact':
+      return 'epilogue';
+    case 'setfmt':
+    case 'setmode':
+    case 'settile':
+    case 'setscale':
+      return 'config';
+    case 'lsync':
+    case 'csync':
+    case 'ssync':
+      return 'sync';
+    case 'halt':
+    case 'loop':
+    case 'seti':
+    case 'addi':
+      return 'control';
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown instruction ${String(never)}`);
+    }
+  }
+}
+
+const STALL_CODE: Record<StallReason | 'none', number> = { none: 0, dispatch: 1, dma: 2, compute: 3, buffer_space: 4, dram_port: 5, token_queue_full: 6 };
+
+/** Simulates `program` on `target` with DRAM image `dram` (mutated by stores). */
+export class Machine {
+  private readonly buffers: Record<IsaBuffer, Uint8Array>;
+  private readonly acc: AccStore;
+  private readonly lrt: Float64Array;
+  private readonly queues: Record<QueueName, Entry[]> = { load: [], compute: [], store: [] };
+  private readonly heads: Record<QueueName, number> = { load: 0, compute: 0, store: 0 };
+  private readonly free: Record<QueueName, number> = { load: 0, compute: 0, store: 0 };
+  private readonly tokens: Record<TokenName, { push: number[]; pop: number[] }> = { lc: { push: [], pop: [] }, cl: { push: [], pop: [] }, cs: { push: [], pop: [] }, sc: { push: [], pop: [] } };
+  private readonly regs = new Array<number>(ISA.machine.addressRegisters).fill(0);
+  private readonly loops: { start: number; end: number; left: number }[] = [];
+  private pc = 0;
+  private dispatchTime = 0;
+  private halted = false;
+  private portFree = 0;
+  private end = 0;
+  // Configuration registers.
+  private tile = { m: 1, n: 1, k: 1 };
+  private group = 1;
+  private rank = 0;
+  private simdMode = 0;
+  private tscale = 1;
+  // Statistics.
+  private macs = 0;
+  private count = 0;
+  private peBusy = 0;
+  private readonly busy: Record<QueueName, number> = { load: 0, compute: 0, store: 0 };
+  private readonly byClass: Record<InstructionClass, number> = { load: 0, store: 0, tile: 0, epilogue: 0, config: 0, sync: 0, control: 0 };
+  private readonly stalls: Record<QueueName, Record<StallReason, number>>;
+  private readonly bytes = { dramRead: 0, dramWrite: 0, sramRead: 0, sramWrite: 0 };
+  readonly events: TraceEvent[] = [];
+
+  constructor(
+    private readonly target: Target,
+    private readonly program: readonly Instruction[],
+    private readonly dram: Uint8Array | undefined,
+    private readonly options: SimOptions = {},
+  ) {
+    const cap = target.capacity;
+    const alloc = (b: IsaBuffer): Uint8Array => new Uint8Array(options.timingOnly ? 0 : cap[b]);
+    this.buffers = { act: alloc('act'), wgt: alloc('wgt'), meta: alloc('meta'), out: alloc('out'), lrw: alloc('lrw') };
+    const cfg = target.golden;
+    this.acc = new AccStore(options.timingOnly ? 0 : target.accEntries, cfg.kind === 'simd_mac' && simdNeedsBigQuire(cfg));
+    this.lrt = new Float64Array(options.timingOnly ? 0 : target.lrtEntries);
+    const zero = (): Record<StallReason, number> => ({ dispatch: 0, dma: 0, compute: 0, buffer_space: 0, dram_port: 0, token_queue_full: 0 });
+    this.stalls = { load: zero(), compute: zero(), store: zero() };
+    if (!options.timingOnly && !dram) throw new Error('Machine: a DRAM image is needed unless timingOnly');
+  }
+
+  private trace(time: number, signal: string, value: number): void {
+    if (this.options.trace) this.events.push({ time, signal, value });
+  }
+
+  /** Dispatches until the stream halts or a full queue blocks it. */
+  private dispatch(): void {
+    while (!this.halted) {
+      if (this.pc >= this.program.length) throw new CompileError('bad-program', `the program runs past its end at instruction ${this.pc} without a halt`);
+      const top = this.loops[this.loops.length - 1];
+      if (top && this.pc === top.end) {
+        if (top.left > 1) {
+          top.left--;
+          this.pc = top.start;
+        } else this.loops.pop();
+        continue;
+      }
+      const inst = this.program[this.pc];
+      const info = findInstruction(inst.kind);
+      const queue = info?.def.queue ?? 'control';
+      if (queue === 'control') {
+        this.trace(this.dispatchTime, 'dispatch_pc', this.pc);
+        switch (inst.kind) {
+          case 'halt':
+            this.halted = true;
+            break;
+          case 'loop':
+            if (this.loops.length >= ISA.machine.loopDepth) throw new CompileError('bad-program', `loop at ${this.pc} nests deeper than ${ISA.machine.loopDepth}`);
+            this.loops.push({ start: this.pc + 1, end: this.pc + 1 + inst.body, left: inst.count });
+            break;
+          case 'seti':
+            if (inst.rd !== 0) this.regs[inst.rd] = inst.imm;
+            break;
+          case 'addi':
+            if (inst.rd !== 0) this.regs[inst.rd] = (((this.regs[inst.rs] + inst.imm) % 2 ** 40) + 2 ** 40) % 2 ** 40;
+            break;
+          default:
+            throw new Error(`not a control instruction: ${inst.kind}`);
+        }
+        this.byClass.control++;
+        this.dispatchTime++;
+        this.pc++;
+        continue;
+      }
+      const q = queue as QueueName;
+      const list = this.queues[q];
+      let t = this.dispatchTime;
+      if (list.length >= QUEUE_DEPTH) {
+        const blocker = list[list.length - QUEUE_DEPTH];
+        if (blocker.start < 0) return; // the queue is full until that entry starts
+        t = Math.max(t, blocker.start);
+      }
+      const dram = inst.kind === 'load' || inst.kind === 'store' ? (this.regs[inst.dram_reg] + inst.dram_off) % 2 ** 40 : 0;
+      list.push({ inst, pc: this.pc, dispatch: t, dram, start: -1 });
+      this.trace(t, 'dispatch_pc', this.pc);
+      this.dispatchTime = t + 1;
+      this.pc++;
+    }
+  }
+
+  /** Earliest start of queue q's head, or undefined when it waits on something not yet known. */
+  private candidate(q: QueueName): { start: number; base: number; reason: StallReason | undefined } | undefined {
+    const e = this.queues[q][this.heads[q]];
+    if (!e) return undefined;
+    const base = this.free[q];
+    let start = base;
+    let reason: StallReason | undefined;
+    if (e.dispatch + 1 > start) {
+      start = e.dispatch + 1;
+      reason = 'dispatch';
+    }
+    const flags = e.inst as unknown as Record<string, unknown>;
+    for (const [flag, tok, why] of POPS[q]) {
+      if (!flags[flag]) continue;
+      const tq = this.tokens[tok];
+      const t = tq.push[tq.pop.length];
+      if (t === undefined) return undefined;
+      if (t > start) {
+        start = t;
+        reason = why;
+      }
+    }
+    for (const [flag, tok] of PUSHES[q]) {
+      if (!flags[flag]) continue;
+      const tq = this.tokens[tok];
+      const need = tq.push.length - ISA.machine.tokenDepth;
+      if (need >= 0 && tq.pop[need] === undefined) return undefined;
+    }
+    return { start, base, reason };
+  }
+
+  /** Runs the program to completion; throws CompileError on a deadlock or a bad access. */
+  run(): MachineStats {
+    for (;;) {
+      this.dispatch();
+      let best: { q: QueueName; start: number; base: number; reason: StallReason | undefined } | undefined;
+      for (const q of QUEUES) {
+        const c = this.candidate(q);
+        if (c && (!best || c.start < best.start)) best = { q, ...c };
+      }
+      if (!best) {
+        const pending = QUEUES.filter((q) => this.heads[q] < this.queues[q].length);
+        if (this.halted && pending.length === 0) break;
+        const what = pending.map((q) => `${q} queue at instruction ${this.queues[q][this.heads[q]].pc} (${this.queues[q][this.heads[q]].inst.kind})`).join(', ');
+        throw new CompileError('bad-program', `deadlock: ${what || 'dispatch'} waiting for tokens that are never pushed`);
+      }
+      this.execute(best.q, best.start, best.base, best.reason);
+    }
+    this.end = Math.max(this.end, this.dispatchTime);
+    return {
+      cycles: this.end,
+      macs: this.macs,
+      instructions: this.count,
+      busy: { ...this.busy },
+      cyclesByClass: { ...this.byClass },
+      stalls: { load: { ...this.stalls.load }, compute: { ...this.stalls.compute }, store: { ...this.stalls.store } },
+      peBusyCycles: this.peBusy,
+      bytes: { ...this.bytes },
+    };
+  }
+
+  private execute(q: QueueName, start: number, base: number, reason: StallReason | undefined): void {
+    const e = this.queues[q][this.heads[q]++];
+    e.start = start;
+    this.count++;
+    if (reason && start > base) this.stalls[q][reason] += start - base;
+    const flags = e.inst as unknown as Record<string, unknown>;
+    for (const [flag, tok] of POPS[q]) {
+      if (!flags[flag]) continue;
+      this.tokens[tok].pop.push(start);
+      this.trace(start, `tok_${tok}`, -1);
+    }
+    let begin = start;
+    let done: number;
+    const inst = e.inst;
+    if (inst.kind === 'load' || inst.kind === 'store') {
+      const bytes = inst.rows * inst.row_bytes;
+      begin = Math.max(start, this.portFree);
+      if (begin > start) this.stalls[q].dram_port += begin - start;
+      const x = dmaPortCycles(bytes, this.target.accelerator.dramBitsPerCycle);
+      this.portFree = begin + x;
+      done = begin + x + DMA_LATENCY_CYCLES;
+      this.trace(begin, 'dram_busy', 1);
+      this.trace(begin + x, 'dram_busy', 0);
+      if (inst.kind === 'load') {
+        this.bytes.dramRead += bytes;
+        this.bytes.sramWrite += bytes;
+      } else {
+        this.bytes.dramWrite += bytes;
+        this.bytes.sramRead += bytes;
+      }
+      if (!this.options.timingOnly) this.dma(inst, e.dram);
+    } else {
+      done = start + this.computeCycles(inst);
+      if (!this.options.timingOnly) this.compute(inst);
+      else this.computeBookkeeping(inst);
+      if (classOf(inst.kind) === 'tile') {
+        this.peBusy += done - start;
+        this.trace(start, 'pe_busy', 1);
+        this.trace(done, 'pe_busy', 0);
+      }
+    }
+    const cls = classOf(inst.kind);
+    this.byClass[cls] += done - begin;
+    this.busy[q] += done - begin;
+    let finish = done;
+    for (const [flag, tok] of PUSHES[q]) {
+      if (!flags[flag]) continue;
+      const tq = this.tokens[tok];
+      const need = tq.push.length - ISA.machine.tokenDepth;
+      let t = done;
+      if (need >= 0) {
+        const popped = tq.pop[need];
+        if (popped > t) {
+          this.stalls[q].token_queue_full += popped - t;
+          t = popped;
+        }
+      }
+      tq.push.push(t);
+      this.trace(t, `tok_${tok}`, 1);
+      finish = Math.max(finish, t);
+    }
+    this.free[q] = finish;
+    this.end = Math.max(this.end, finish);
+    const op = findInstruction(inst.kind)?.def.opcode ?? 0;
+    this.trace(start, `${q}_stall`, STALL_CODE[reason && start > base ? reason : 'none']);
+    this.trace(begin, `${q}_stall`, begin > start ? STALL_CODE.dram_port : STALL_CODE.none);
+    this.trace(begin, `${q}_busy`, 1);
+    this.trace(begin, `${q}_pc`, e.pc);
+    this.trace(begin, `${q}_op`, op);
+    this.trace(finish, `${q}_busy`, 0);
+  }
+
+  private check(buf: IsaBuffer, addr: number, bytes: number, what: string): void {
+    if (addr < 0 || addr + bytes > this.target.capacity[buf]) {
+      throw new CompileError('bad-program', `${what}: ${bytes} bytes at ${buf} address ${addr} exceed the ${buf} buffer space (${this.target.capacity[buf]} bytes)`);
+    }
+  }
+
+  private dma(inst: Extract<Instruction, { kind: 'load' | 'store' }>, base: number): void {
+    const dram = this.dram as Uint8Array;
+    const buf = this.buffers[inst.buf];
+    this.check(inst.buf, inst.buf_addr, inst.rows * inst.row_bytes, inst.kind);
+    for (let r = 0; r < inst.rows; r++) {
+      const d = base + r * inst.dram_stride;
+      if (d + inst.row_bytes > dram.length) throw new CompileError('bad-program', `${inst.kind}: DRAM bytes ${d}..${d + inst.row_bytes} lie outside the ${dram.length}-byte image`);
+      const b = inst.buf_addr + r * inst.row_bytes;
+      if (inst.kind === 'load') buf.set(dram.subarray(d, d + inst.row_bytes), b);
+      else dram.set(buf.subarray(b, b + inst.row_bytes), d);
+    }
+  }
+
+  private read(buf: IsaBuffer, addr: number, rows: number, cols: number, bits: number, what: string): Uint32Array {
+    const bytes = rows * rowBytes(cols, bits);
+    this.check(buf, addr, bytes, what);
+    this.bytes.sramRead += bytes;
+    return unpackMatrix(this.buffers[buf], addr, rows, cols, bits);
+  }
+
+  private checkAcc(base: number, entries: number, what: string): void {
+    if (base + entries > this.target.accEntries) throw new CompileError('bad-program', `${what}: accumulator entries ${base}..${base + entries} exceed the ${this.target.accEntries} entries`);
+  }
+
+  /** Cycles of a compute-queue instruction (timing.ts). */
+  private computeCycles(inst: Instruction): number {
+    const t = this.target;
+    const { m, n, k } = this.tile;
+    const bits = t.bits;
+    const S = peDepth(t);
+    const pe = t.pe;
+    const pm = Math.ceil(m / t.array.cols);
+    const pn = Math.ceil(n / t.array.rows);
+    const bound = (): number => readBound(t, pn * m * rowBytes(k, bits.act), pm * n * rowBytes(k, bits.wgt));
+    switch (inst.kind) {
+      case 'mod_tile': {
+        if (pe.kind !== 'bit_serial_mod') throw new CompileError('bad-program', `mod_tile needs bit_serial_mod PEs, the array has ${pe.kind}`);
+        const lens = groupLengths(k, this.group);
+        let total = 0;
+        for (let a = 0; a < pm; a++) {
+          for (let b = 0; b < pn; b++) {
+            const rows = Math.min(t.array.rows, n - b * t.array.rows);
+            const cpw = lens.map((_, g) => this.cyclesPerWeight(inst.meta, b * t.array.rows, rows, n, lens.length, g));
+            total += bitSerialPassCycles(lens, cpw, pe.lanes, S);
+          }
+        }
+        return Math.max(total, bound());
+      }
+      case 'simd_tile': {
+        if (pe.kind !== 'simd_mac') throw new CompileError('bad-program', `simd_tile needs simd_mac PEs, the array has ${pe.kind}`);
+        const mode = pe.modes[this.simdMode];
+        if (!mode) throw new CompileError('bad-program', `SIMD mode ${this.simdMode} does not exist (the PE has ${pe.modes.length})`);
+        return Math.max(passes(t, m, n) * (Math.ceil(k / mode.lanes) + S), bound());
+      }
+      case 'mac_tile':
+        if (pe.kind !== 'mac') throw new CompileError('bad-program', `mac_tile needs mac PEs, the array has ${pe.kind}`);
+        return Math.max(passes(t, m, n) * (Math.ceil(k / pe.lanes) + S), bound());
+      case 'qgemm_tile': {
+        if (pe.kind !== 'lowrank_gemm') throw new CompileError('bad-program', `qgemm_tile needs lowrank_gemm PEs, the array has ${pe.kind}`);
+        const steps = groupLengths(k, this.group).reduce((s, len) => s + Math.ceil(len / pe.lanes), 0);
+        return Math.max(passes(t, m, n) * (steps + LOWRANK_DEPTH), bound());
+      }
+      case 'lr_down':
+        return passes(t, m, Math.max(1, this.rank)) * (Math.ceil(k / branchLanes(t)) + LOWRANK_DEPTH);
+      case 'lr_up':
+        return passes(t, m, n) * (Math.ceil(this.rank / branchLanes(t)) + LOWRANK_DEPTH);
+      case 'dequant':
+      case 'writeback':
+      case 'qact':
+        return epilogueCycles(t, m, n);
+      default:
+        return 1;
+    }
+  }
+
+  /** Cycles per weight of group g for rows r0..r0+rows of the tile (the slowest selected type). */
+  private cyclesPerWeight(meta: number, r0: number, rows: number, n: number, G: number, g: number): number {
+    const cfg = this.target.golden;
+    if (cfg.kind !== 'bit_serial_mod') return 1;
+    const cands = cfg.candidates.map((c) => termSchedule(c).cycles);
+    // Timing-only runs have no selectors in the buffers: every group is taken to select candidate 0.
+    if (this.options.timingOnly || this.target.bits.selector === 0) return cands[0];
+    const sels = this.read('meta', meta + n * G, 1, n * G, this.target.bits.selector, 'mod_tile selectors');
+    this.bytes.sramRead -= rowBytes(n * G, this.target.bits.selector); // counted once, by the tile itself
+    let c = 0;
+    for (let r = r0; r < r0 + rows; r++) c = Math.max(c, cands[sels[r * G + g]] ?? 0);
+    return c;
+  }
+
+  private computeBookkeeping(inst: Instruction): void {
+    switch (inst.kind) {
+      case 'settile':
+        this.tile = { m: inst.m, n: inst.n, k: inst.k };
+        break;
+      case 'setmode':
+        this.group = inst.group;
+        this.rank = inst.rank;
+        this.simdMode = inst.simd;
+        break;
+      case 'mod_tile':
+      case 'simd_tile':
+      case 'mac_tile':
+      case 'qgemm_tile':
+        this.macs += this.tile.m * this.tile.n * this.tile.k;
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Executes a compute instruction's effect on the buffers and entries. */
+  private compute(inst: Instruction): void {
+    this.computeBookkeeping(inst);
+    const t = this.target;
+    const cfg = t.golden;
+    const { m, n, k } = this.tile;
+    const bits = t.bits;
+    const wrong = (what: string): never => {
+      throw new CompileError('bad-program', `${inst.kind} cannot run on ${cfg.kind} PEs${what}`);
+    };
+    switch (inst.kind) {
+      case 'setscale':
+        this.tscale = FP32.decode(inst.value);
+        return;
+      case 'setmode':
+        if (cfg.kind === 'simd_mac' && inst.simd !== t.simdMode) throw new CompileError('bad-program', `setmode simd=${inst.simd}: the simulation was set up for SIMD mode ${t.simdMode}`);
+        if ((cfg.kind === 'bit_serial_mod' || cfg.kind === 'lowrank_gemm') && inst.group !== t.groupSize) throw new CompileError('bad-program', `setmode group=${inst.group}: the PE's group size is ${t.groupSize}`);
+        return;
+      case 'mod_tile': {
+        if (cfg.kind !== 'bit_serial_mod') return wrong('');
+        this.checkAcc(inst.acc, m * n, 'mod_tile');
+        const G = Math.ceil(k / cfg.groupSize);
+        const act = this.read('act', inst.act, m, k, 16, 'mod_tile activations');
+        const wgt = this.read('wgt', inst.wgt, n, k, bits.wgt, 'mod_tile weights');
+        const scales = this.read('meta', inst.meta, 1, n * G, 8, 'mod_tile scales');
+        const sels = bits.selector > 0 ? this.read('meta', inst.meta + n * G, 1, n * G, bits.selector, 'mod_tile selectors') : new Uint32Array(n * G);
+        bitSerialTile(cfg, this.acc, inst.acc, m, n, k, act, wgt, scales, sels, inst.clear);
+        return;
+      }
+      case 'simd_tile': {
+        if (cfg.kind !== 'simd_mac') return wrong('');
+        this.checkAcc(inst.acc, m * n, 'simd_tile');
+        simdTile(cfg, this.acc, inst.acc, m, n, k, this.read('act', inst.act, m, k, bits.act, 'simd_tile activations'), this.read('wgt', inst.wgt, n, k, bits.wgt, 'simd_tile weights'), inst.clear);
+        return;
+      }
+      case 'mac_tile': {
+        if (cfg.kind !== 'mac') return wrong('');
+        this.checkAcc(inst.acc, m * n, 'mac_tile');
+        macTile(cfg, this.acc, inst.acc, m, n, k, this.read('act', inst.act, m, k, bits.act, 'mac_tile activations'), this.read('wgt', inst.wgt, n, k, bits.wgt, 'mac_tile weights'), inst.clear);
+        return;
+      }
+      case 'qgemm_tile': {
+        if (cfg.kind !== 'lowrank_gemm') return wrong('');
+        this.checkAcc(inst.acc, m * n, 'qgemm_tile');
+        const G = Math.ceil(k / cfg.main.groupSize);
+        const qa = this.read('act', inst.act, m, k, 4, 'qgemm_tile activations');
+        const qw = this.read('wgt', inst.wgt, n, k, 4, 'qgemm_tile weights');
+        const sa = this.read('meta', inst.ascale, m, G, bits.gscale, 'qgemm_tile activation scales');
+        const sw = this.read('meta', inst.wscale, n, G, bits.gscale, 'qgemm_tile weight scales');
+        qgemmTile(cfg, this.acc, inst.acc, m, n, k, qa, qw, sa, sw, inst.clear);
+        return;
+      }
+      case 'lr_down': {
+        if (cfg.kind !== 'lowrank_gemm') return wrong('');
+        const r = cfg.rank;
+        if (inst.lrt + m * r > t.lrtEntries) throw new CompileError('bad-program', `lr_down: partial-sum entries exceed ${t.lrtEntries}`);
+        const x = this.read('act', inst.act, m, k, 16, 'lr_down activations');
+        const d = this.read('lrw', inst.lrw, r, k, 16, 'lr_down factors');
+        lrDown(cfg, this.lrt, inst.lrt, m, k, x, d, inst.clear);
+        return;
+      }
+      case 'lr_up': {
+        if (cfg.kind !== 'lowrank_gemm') return wrong('');
+        this.checkAcc(inst.acc, m * n, 'lr_up');
+        const up = this.read('lrw', inst.lrw, n, cfg.rank, 16, 'lr_up factors');
+        lrUp(cfg, this.acc, inst.acc, this.lrt, inst.lrt, m, n, up);
+        return;
+      }
+      case 'dequant': {
+        this.checkAcc(inst.acc, m * n, 'dequant');
+        if (cfg.kind === 'lowrank_gemm') {
+          if (inst.use_cscale) return wrong(' with use_cscale');
+          const bias = inst.use_bias ? this.read('meta', inst.bias, 1, n, 16, 'dequant bias') : undefined;
+          lowRankDequant(cfg, this.acc, inst.acc, m, n, inst.use_tscale ? this.tscale : undefined, bias);
+          return;
+        }
+        if (inst.use_bias || inst.use_tscale) return wrong(' with use_bias/use_tscale');
+        if (inst.use_cscale) scaleExact(this.acc, inst.acc, m, n, this.read('meta', inst.cscale, 1, n, 16, 'dequant channel scales'));
+        return;
+      }
+      case 'writeback': {
+        this.checkAcc(inst.acc, m * n, 'writeback');
+        const ob = bits.out / 8;
+        this.check('out', inst.out, m * n * ob, 'writeback');
+        const out = this.buffers.out;
+        if (inst.relu) throw new CompileError('bad-program', 'writeback relu is not simulated');
+        for (let e = 0; e < m * n; e++) {
+          const a = inst.acc + e;
+          let code: number;
+          switch (cfg.kind) {
+            case 'bit_serial_mod':
+              code = bitSerialWriteback(cfg, this.acc, a);
+              break;
+            case 'simd_mac':
+              code = simdWriteback(cfg, this.acc, a);
+              break;
+            case 'lowrank_gemm':
+              code = lowRankWriteback(cfg, this.acc, a);
+              break;
+            case 'mac':
+              code = macWriteback(cfg, this.acc, a);
+              break;
+            default: {
+              const never: never = cfg;
+              throw new Error(`unknown kind ${JSON.stringify(never)}`);
+            }
+          }
+          let p = inst.out + e * ob;
+          for (let b = 0; b < ob; b++) {
+            out[p++] = code & 0xff;
+            code = Math.floor(code / 256);
+          }
+        }
+        this.bytes.sramWrite += m * n * ob;
+        return;
+      }
+      case 'qact':
+        throw new CompileError('bad-program', 'qact is not simulated (the compiler supplies quantized activations)');
+      default:
+        return;
+    }
+  }
+}

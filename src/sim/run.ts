@@ -1,0 +1,167 @@
+/**
+ * Running a workload on an accelerator: compile (src/compile), simulate (machine.ts), read the outputs
+ * back from the DRAM image and compare them with the golden model bit for bit.
+ *
+ * Modes: a `gemm:` workload is simulated cycle by cycle with full arithmetic and checked against
+ * golden. A `model:` workload is simulated timing-only (no arithmetic, the same instruction stream and
+ * the same timing rules; each distinct layer shape once, multiplied by its count): the timing of a tile
+ * does not depend on operand values except through BitMoD selectors of mixtures whose candidates differ
+ * in cycles per weight (timing-only takes candidate 0), so both modes give identical cycle counts for the
+ * same GEMM whenever every candidate has the same cycle count (every example; tested).
+ */
+import { compileGemm, type CompiledGemm } from '../compile/program.js';
+import { randomOperands, type AnyOperands } from '../compile/operands.js';
+import { unpackMatrix } from '../compile/pack.js';
+import { resolveTarget, type Target, type TargetOptions } from '../compile/target.js';
+import type { GemmShape, Workload } from '../compile/workload.js';
+import { goldenGemm } from '../golden/gemm.js';
+import type { GoldenConfig, GoldenOperands } from '../golden/types.js';
+import type { IrAccelerator } from '../ir/types.js';
+import { Machine, type InstructionClass, type MachineStats, type QueueName, type StallReason, type TraceEvent } from './machine.js';
+
+export interface GemmRun {
+  readonly compiled: CompiledGemm;
+  readonly stats: MachineStats;
+  /** Output codes read back from DRAM (absent in timing-only runs). */
+  readonly output: Uint32Array | undefined;
+  /** Golden output codes (absent in timing-only runs). */
+  readonly golden: Uint32Array | undefined;
+  /** True / false when checked; undefined in timing-only runs. */
+  readonly matchGolden: boolean | undefined;
+  /** The first differing output index, when there is one. */
+  readonly firstMismatch: number | undefined;
+  readonly events: readonly TraceEvent[];
+}
+
+export interface RunOptions {
+  readonly seed?: number;
+  readonly timingOnly?: boolean;
+  readonly trace?: boolean;
+  /** Operands to use instead of random ones. */
+  readonly operands?: AnyOperands;
+}
+
+/** Compiles and simulates one GEMM on a target and checks it against golden. */
+export function runGemm(target: Target, shape: GemmShape, options: RunOptions = {}): GemmRun {
+  const timingOnly = options.timingOnly ?? false;
+  const ops = timingOnly ? undefined : (options.operands ?? randomOperands(target, shape, options.seed ?? 1));
+  const compiled = compileGemm(target, shape, ops, { timingOnly });
+  const machine = new Machine(target, compiled.program, compiled.dram, { timingOnly, trace: options.trace ?? false });
+  const stats = machine.run();
+  if (timingOnly || !compiled.dram || !ops) return { compiled, stats, output: undefined, golden: undefined, matchGolden: undefined, firstMismatch: undefined, events: machine.events };
+  const output = unpackMatrix(compiled.dram, compiled.layout.y, shape.m, shape.n, target.bits.out);
+  const golden = goldenGemm(target.golden, ops as GoldenOperands<GoldenConfig>).codes;
+  let firstMismatch: number | undefined;
+  for (let i = 0; i < output.length; i++) {
+    if (output[i] !== golden[i]) {
+      firstMismatch = i;
+      break;
+    }
+  }
+  return { compiled, stats, output, golden, matchGolden: firstMismatch === undefined, firstMismatch, events: machine.events };
+}
+
+/** Per-layer line of a workload report. */
+export interface LayerReport {
+  readonly name: string;
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  readonly count: number;
+  readonly cycles: number;
+  readonly tiling: { readonly mt: number; readonly nt: number; readonly kt: number };
+}
+
+/** The summary of a workload simulation (what `qacc sim --json` prints). */
+export interface SimReport {
+  readonly accelerator: string;
+  readonly pe: string;
+  readonly workload: string;
+  readonly mode: 'cycle' | 'timing';
+  readonly seed: number;
+  readonly cycles: number;
+  readonly seconds: number;
+  readonly macs: number;
+  /** macs / (cycles · peak MACs per cycle of the array). */
+  readonly utilization: number;
+  /** Fraction of cycles the PE array was busy with tile instructions. */
+  readonly pe_busy: number;
+  readonly bytes: { readonly dram: number; readonly dram_read: number; readonly dram_write: number; readonly sram_read: number; readonly sram_write: number };
+  readonly cycles_by_class: Readonly<Record<InstructionClass, number>>;
+  readonly stalls: Readonly<Record<QueueName, Readonly<Record<StallReason, number>>>>;
+  readonly instructions: number;
+  /** true/false for cycle-mode runs; null when not checked (timing mode). */
+  readonly match_golden: boolean | null;
+  readonly first_mismatch: { readonly index: number; readonly expected: number; readonly got: number } | null;
+  readonly layers: readonly LayerReport[];
+}
+
+/** Simulates a workload on an accelerator (see the file header for the two modes). */
+export function simulateWorkload(accel: IrAccelerator, workload: Workload, options: RunOptions & TargetOptions = {}): { report: SimReport; runs: GemmRun[] } {
+  const target = resolveTarget(accel, options);
+  const timingOnly = options.timingOnly ?? workload.kind === 'model';
+  const seed = options.seed ?? 1;
+  const runs: GemmRun[] = [];
+  const layers: LayerReport[] = [];
+  let cycles = 0;
+  let macs = 0;
+  let peBusy = 0;
+  let instructions = 0;
+  const bytes = { dram_read: 0, dram_write: 0, sram_read: 0, sram_write: 0 };
+  const byClass: Record<InstructionClass, number> = { load: 0, store: 0, tile: 0, epilogue: 0, config: 0, sync: 0, control: 0 };
+  const zero = (): Record<StallReason, number> => ({ dispatch: 0, dma: 0, compute: 0, buffer_space: 0, dram_port: 0, token_queue_full: 0 });
+  const stalls: Record<QueueName, Record<StallReason, number>> = { load: zero(), compute: zero(), store: zero() };
+  let match: boolean | null = timingOnly ? null : true;
+  let firstMismatch: SimReport['first_mismatch'] = null;
+  const cache = new Map<string, GemmRun>();
+  workload.layers.forEach((layer, i) => {
+    const key = `${layer.m},${layer.k},${layer.n}`;
+    let run = timingOnly ? cache.get(key) : undefined;
+    if (!run) {
+      run = runGemm(target, layer, { seed: seed + i, timingOnly, trace: options.trace ?? false, ...(options.operands ? { operands: options.operands } : {}) });
+      cache.set(key, run);
+      runs.push(run);
+    }
+    const s = run.stats;
+    const c = layer.count;
+    cycles += s.cycles * c;
+    macs += s.macs * c;
+    peBusy += s.peBusyCycles * c;
+    instructions += s.instructions * c;
+    bytes.dram_read += s.bytes.dramRead * c;
+    bytes.dram_write += s.bytes.dramWrite * c;
+    bytes.sram_read += s.bytes.sramRead * c;
+    bytes.sram_write += s.bytes.sramWrite * c;
+    for (const k of Object.keys(byClass) as InstructionClass[]) byClass[k] += s.cyclesByClass[k] * c;
+    for (const q of Object.keys(stalls) as QueueName[]) for (const r of Object.keys(stalls[q]) as StallReason[]) stalls[q][r] += s.stalls[q][r] * c;
+    if (run.matchGolden === false) {
+      match = false;
+      if (!firstMismatch && run.firstMismatch !== undefined && run.output && run.golden) {
+        firstMismatch = { index: run.firstMismatch, expected: run.golden[run.firstMismatch], got: run.output[run.firstMismatch] };
+      }
+    }
+    const tl = run.compiled.tiling;
+    layers.push({ name: layer.name, m: layer.m, k: layer.k, n: layer.n, count: c, cycles: s.cycles, tiling: { mt: tl.mt, nt: tl.nt, kt: tl.kt } });
+  });
+  const peak = target.array.macsPerCycle;
+  const report: SimReport = {
+    accelerator: accel.name,
+    pe: target.pe.kind,
+    workload: workload.spec,
+    mode: timingOnly ? 'timing' : 'cycle',
+    seed,
+    cycles,
+    seconds: cycles / accel.clockHz,
+    macs,
+    utilization: cycles > 0 ? macs / (cycles * peak) : 0,
+    pe_busy: cycles > 0 ? peBusy / cycles : 0,
+    bytes: { dram: bytes.dram_read + bytes.dram_write, ...bytes },
+    cycles_by_class: byClass,
+    stalls,
+    instructions,
+    match_golden: match,
+    first_mismatch: firstMismatch,
+    layers,
+  };
+  return { report, runs };
+}
