@@ -57,7 +57,6 @@ import {
 export type QueueName = 'load' | 'compute' | 'store';
 export const QUEUES: readonly QueueName[] = ['load', 'compute', 'store'];
 type TokenName = 'lc' | 'cl' | 'cs' | 'sc';
-const TOKENS: readonly TokenName[] = ['lc', 'cl', 'cs', 'sc'];
 
 /** Why a queue waited before starting an instruction. */
 export type StallReason = 'dispatch' | 'dma' | 'compute' | 'buffer_space' | 'dram_port' | 'token_queue_full';

@@ -6,5 +6,6 @@ import { disasmCommand } from './disasm.js';
 import { formatsCommand } from './formats.js';
 import { quantizeCommand } from './quantize.js';
 import { irCommand } from './ir.js';
+import { simCommand } from './sim.js';
 
-export const commands: CommandFactory[] = [formatsCommand, quantizeCommand, checkCommand, irCommand, asmCommand, disasmCommand];
+export const commands: CommandFactory[] = [formatsCommand, quantizeCommand, checkCommand, irCommand, asmCommand, disasmCommand, simCommand];

@@ -1,0 +1,88 @@
+/**
+ * `qacc sim <file.qacc> --workload <spec> [--seed N] [--json] [--vcd f] [--set k=v] [--accelerator name]
+ * [--mode i] [--timing-only]`: compiles a workload for an accelerator of a .qacc description, runs it on
+ * the cycle-level simulator and prints a summary (or, with --json, the SimReport object: `cycles`,
+ * `macs`, `utilization`, `bytes`, `match_golden`, …). A cycle-mode run whose outputs differ from the
+ * golden model exits 1 after printing the report. The VCD trace (first simulated GEMM) is written
+ * atomically.
+ */
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { parseWorkload } from '../../compile/workload.js';
+import { compileFile } from '../../ir/elaborate.js';
+import { renderVcd } from '../../sim/vcd.js';
+import { simulateWorkload, type SimReport } from '../../sim/run.js';
+import type { CommandFactory } from '../context.js';
+import { ReportedFailure, UsageError } from '../errors.js';
+import { writeFileAtomic } from '../io.js';
+import { QACC_VERSION } from '../version.js';
+import { nodeFileHost, printDiagnostics } from './check.js';
+
+interface Args {
+  readonly file: string;
+  readonly workload: string;
+  readonly seed: number;
+  readonly json: boolean;
+  readonly vcd: string | undefined;
+  readonly set: string[] | undefined;
+  readonly accelerator: string | undefined;
+  readonly mode: number;
+  readonly 'timing-only': boolean;
+}
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(1)}%`;
+}
+
+/** The readable summary. */
+export function formatSimReport(r: SimReport): string {
+  const lines = [
+    `accelerator ${r.accelerator} (${r.pe}), workload ${r.workload}, ${r.mode === 'cycle' ? 'cycle-level with arithmetic' : 'timing only'}, seed ${r.seed}`,
+    `cycles        ${r.cycles} (${(r.seconds * 1e6).toFixed(2)} µs)`,
+    `MACs          ${r.macs}`,
+    `utilization   ${pct(r.utilization)} of peak MACs, PE array busy ${pct(r.pe_busy)}`,
+    `DRAM bytes    ${r.bytes.dram} (read ${r.bytes.dram_read}, written ${r.bytes.dram_write}); SRAM read ${r.bytes.sram_read}, written ${r.bytes.sram_write}`,
+    `by class      ${Object.entries(r.cycles_by_class).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+  ];
+  for (const [q, s] of Object.entries(r.stalls)) {
+    const parts = Object.entries(s).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`);
+    lines.push(`${`${q} stalls`.padEnd(14)}${parts.length ? parts.join(', ') : 'none'}`);
+  }
+  if (r.layers.length > 1) for (const l of r.layers) lines.push(`  ${l.name.padEnd(8)} ${l.m}×${l.k}×${l.n} ×${l.count}: ${l.cycles} cycles each (tile ${l.tiling.mt}×${l.tiling.nt}×${l.tiling.kt})`);
+  else if (r.layers[0]) lines.push(`tile          ${r.layers[0].tiling.mt}×${r.layers[0].tiling.nt}×${r.layers[0].tiling.kt}`);
+  const m = r.match_golden;
+  const fm = r.first_mismatch;
+  lines.push(`golden        ${m === null ? 'not checked (timing only)' : m ? 'match (bit for bit)' : `MISMATCH at output ${fm?.index}: expected 0x${fm?.expected.toString(16)}, got 0x${fm?.got.toString(16)}`}`);
+  return lines.join('\n') + '\n';
+}
+
+export const simCommand: CommandFactory = (ctx): CommandModule<object, Args> => ({
+  command: 'sim <file>',
+  describe: 'Compile a workload for an accelerator and run it on the cycle-level simulator',
+  builder: (y: Argv) =>
+    y
+      .positional('file', { type: 'string', demandOption: true, describe: 'the .qacc file' })
+      .option('workload', { alias: 'w', type: 'string', demandOption: true, describe: 'gemm:m=…,k=…,n=… or model:<name>,stage=prefill|decode,tokens=N' })
+      .option('seed', { type: 'number', default: 1, describe: 'seed of the random operands' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
+      .option('vcd', { type: 'string', describe: 'write a VCD trace of queue/PE activity (first GEMM)' })
+      .option('set', { type: 'string', array: true, describe: 'override a param: --set rows=32 (repeatable)' })
+      .option('accelerator', { alias: 'a', type: 'string', describe: 'which accelerator of the file (default: the first)' })
+      .option('mode', { type: 'number', default: 0, describe: 'SIMD mode index for simd_mac PEs' })
+      .option('timing-only', { type: 'boolean', default: false, describe: 'skip the arithmetic (default for model: workloads)' }),
+  handler: (argv: ArgumentsCamelCase<Args>) => {
+    if (!Number.isInteger(argv.seed)) throw new UsageError(`--seed must be an integer, got ${argv.seed}`);
+    if (!Number.isInteger(argv.mode) || argv.mode < 0) throw new UsageError(`--mode must be a non-negative integer, got ${argv.mode}`);
+    const workload = parseWorkload(argv.workload);
+    const c = compileFile(argv.file, nodeFileHost, { overrides: argv.set ?? [], requireAccelerator: true });
+    printDiagnostics(c, ctx.io);
+    if (!c.design) throw new ReportedFailure('the design has errors');
+    const accels = c.design.accelerators;
+    const accel = argv.accelerator === undefined ? accels[0] : accels.find((a) => a.name === argv.accelerator);
+    if (!accel) throw new UsageError(`no accelerator '${argv.accelerator}' in ${argv.file} (it has ${accels.map((a) => a.name).join(', ')})`);
+    const trace = argv.vcd !== undefined;
+    const { report, runs } = simulateWorkload(accel, workload, { seed: argv.seed, simdMode: argv.mode, trace, ...(argv.timingOnly ? { timingOnly: true } : {}) });
+    if (argv.vcd !== undefined && runs[0]) writeFileAtomic(argv.vcd, renderVcd(runs[0].events, runs[0].stats.cycles, { design: `${argv.file} ${accel.name} ${runs[0].compiled.shape.m}x${runs[0].compiled.shape.k}x${runs[0].compiled.shape.n}`, version: QACC_VERSION }));
+    ctx.io.stdout(argv.json ? JSON.stringify(report, null, 2) + '\n' : formatSimReport(report));
+    if (report.match_golden === false) ctx.setExitCode(1);
+  },
+});
