@@ -47,8 +47,13 @@ const POSIT_OVERFLOWS: readonly Overflow[] = ['saturate'];
 /** 2^i for i = 0..32, as exact float64s (used to compose bit strings of up to 32 bits arithmetically). */
 const POW2: readonly number[] = Array.from({ length: 33 }, (_, i) => 2 ** i);
 
-/** Widest posit whose float64 encoder uses a lookup table (≤ 4·(n−2)·2^(n−2) entries: 40960 for n = 12). */
-const FAST_MAX_N = 12;
+/**
+ * Widest posit whose float64 encoder uses lookup tables (4·(n−2)·2^(n−2) entries per rule: 1536 for
+ * n = 8, 917504 for n = 16). Tables of up to FAST_EAGER_SIZE entries are built on first use; larger ones
+ * once a format has done size/8 float64 encodes the general way, so a one-off encode stays cheap.
+ */
+const FAST_MAX_N = 16;
+const FAST_EAGER_SIZE = 65536;
 
 /** 2^i for i = −POW2_BIAS .. POW2_BIAS (covers every posit scale ± 32); a lookup is much faster than `**`. */
 const POW2_BIAS = 544;
@@ -142,8 +147,12 @@ export class PositFormat implements NumberFormatBase {
   private readonly maxScale: number;
   /** Fraction bits that can matter for a float64 input: K = max(0, n−2−es) (see encodeNumber). */
   private readonly fastK: number;
-  /** Magnitude codes by (scale, top K fraction bits, lower bits ≠ 0), per deterministic rule; n ≤ 12. */
+  /** Magnitude codes by (scale, top K fraction bits, lower bits ≠ 0), per deterministic rule; n ≤ 16. */
   private readonly fastTables: Array<Uint16Array | undefined> = [undefined, undefined, undefined];
+  /** Entries of one fast table. */
+  private readonly fastSize: number;
+  /** float64 encodes done the general way while a fast table was missing. */
+  private slowEncodes = 0;
 
   /** Use the `posit(n, es)` factory, which validates the parameters. */
   constructor(
@@ -167,6 +176,7 @@ export class PositFormat implements NumberFormatBase {
     this.bracket = new PositBracket(this);
     this.maxScale = maxScale;
     this.fastK = Math.max(0, n - 2 - es);
+    this.fastSize = 2 * maxScale * 2 ** (this.fastK + 1);
   }
 
   /** Exact value of a code; NaN for NaR. */
@@ -256,7 +266,7 @@ export class PositFormat implements NumberFormatBase {
   }
 
   /**
-   * float64 input. Fast path for n ≤ 12 under rne/rtz/rna: for minpos ≤ |x| < maxpos the result depends
+   * float64 input. Fast path for n ≤ 16 under rne/rtz/rna: for minpos ≤ |x| < maxpos the result depends
    * only on the scale, the top K = n−2−es fraction bits (the guard bit is never further down) and whether
    * any lower bit is set, so it is read from a table indexed by those bits. The table is built once per
    * rule by running the general path (and so `roundsUp`) on one representative of each index.
@@ -264,7 +274,8 @@ export class PositFormat implements NumberFormatBase {
   private encodeNumber(x: number, rounding: Rounding, random: RandomSource | undefined): number {
     if (this.n <= FAST_MAX_N && rounding !== 'stochastic') {
       const rule = rounding === 'rne' ? 0 : rounding === 'rtz' ? 1 : 2;
-      const table = this.fastTables[rule] ?? this.buildFastTable(rule, rounding);
+      const table = this.fastTables[rule] ?? this.maybeBuildFastTable(rule, rounding);
+      if (table === undefined) return this.encodeNumberSlow(x, rounding, random);
       F64[0] = x;
       const hi = U32[1];
       const s = ((hi >>> 20) & 0x7ff) - 1023 + this.maxScale;
@@ -277,6 +288,11 @@ export class PositFormat implements NumberFormatBase {
       }
     }
     return this.encodeNumberSlow(x, rounding, random);
+  }
+
+  private maybeBuildFastTable(rule: number, rounding: Rounding): Uint16Array | undefined {
+    if (this.fastSize > FAST_EAGER_SIZE && ++this.slowEncodes < this.fastSize / 8) return undefined;
+    return this.buildFastTable(rule, rounding);
   }
 
   private buildFastTable(rule: number, rounding: Rounding): Uint16Array {

@@ -8,10 +8,19 @@
  * 2s fraction bits hold minpos² exactly; 2s integer bits hold maxpos²/2 and the carry bits absorb the
  * rest, so at least 2^carryBits − 1 products of any two posits sum without overflow.
  *
- * Representation: one BigInt, the quire's value times 2^(2s), in the range −2^(width−1) < acc < 2^(width−1).
- * Every posit value is a multiple of minpos (its last fraction bit weighs at least minpos), so each code
- * maps to the integer value·2^s (a "half-scaled" value, cached per code for n ≤ 16) and a product is the
- * plain BigInt product of the two half-scaled values: exact with no shifting or rounding.
+ * Representation: the exact value times 2^(2s) (an integer: every posit value is a multiple of minpos,
+ * since its last fraction bit weighs at least minpos) is `acc` (a BigInt, always within
+ * −2^(width−1) < acc < 2^(width−1)) plus a pending buffer of float64 "limbs" (base 2^32, each an exact
+ * integer, with a 64-bit offset below the quire's lowest bit). A product is formed in float64 from the
+ * two codes' integer significands (15 bits for n ≤ 16, else 30 bits split in two 15-bit halves, so every
+ * partial product is below 2^45 and exact), and its up to three 32-bit pieces are added to the limbs:
+ * no BigInt work per MAC. The limbs are folded into `acc` every 2^19 operations (so no limb exceeds
+ * 2^52 and all stay exact) and before every read.
+ *
+ * Exact overflow detection with lazy folding: each fold computes how many more terms of the largest
+ * possible magnitude (maxpos² = 2^(4s) units) fit below the limit; the buffer takes at most that many.
+ * Once that headroom is exhausted, every operation is done on the BigInt and checked at once, so the quire
+ * becomes NaR at exactly the operation whose running sum leaves the range.
  *
  * NaR: a NaR operand poisons the quire (it stays NaR until `clear`); its bit pattern is 1 followed by
  * zeros, as in the standard. Overflow: a sum that leaves the range above also makes the quire NaR, with
@@ -41,8 +50,24 @@ export function quireWidth(n: number, es: number, carryBits: number = QUIRE_CARR
   return 4 * (n - 2) * 2 ** es + carryBits + 1;
 }
 
-/** value·2^s for every code of a ≤ 16-bit format (undefined for NaR), shared by all quires of a format. */
-const HALF_SCALED = new WeakMap<PositFormat, ReadonlyArray<bigint | undefined>>();
+/** Bits below the quire's lowest bit carried by the limb buffer (significands are normalized to a fixed width). */
+const OFFSET_BITS = 64;
+/** Operations buffered before a fold: 2^19 products of at most two pieces each keep every limb below 2^52. */
+const MAX_PENDING = 2 ** 19;
+const TWO32 = 4294967296;
+const POW2: readonly number[] = Array.from({ length: 33 }, (_, i) => 2 ** i);
+/** 2^i for i = −POW2_BIAS..POW2_BIAS (a lookup is much faster than `**`); covers every normalizing shift. */
+const POW2_BIAS = 544;
+const POW2_WIDE = Float64Array.from({ length: 2 * POW2_BIAS + 1 }, (_, i) => 2 ** (i - POW2_BIAS));
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+
+/** Per-format code tables for n ≤ 16: signed 15-bit significand and bit position (see `unpack`). */
+interface CodeTables {
+  readonly sig: Float64Array;
+  readonly pos: Int32Array;
+}
+const CODE_TABLES = new WeakMap<PositFormat, CodeTables>();
 
 /** An exact accumulator for one posit format. Mutable; reuse it with `clear`. */
 export class Quire {
@@ -53,14 +78,25 @@ export class Quire {
   readonly carryBits: number;
   /** Total width: 1 sign + carryBits + integerBits + fractionBits. */
   readonly width: number;
+  /** Folded value in units of minpos². */
   private acc = 0n;
   private nar = false;
   private overflow = false;
-  /** 2^(width−1): |acc| must stay below it. */
+  /** 2^(width−1): |value| must stay below it. */
   private readonly limit: bigint;
-  /** (n−2)·2^es = fractionBits / 2. */
-  private readonly halfShift: number;
-  private readonly table: ReadonlyArray<bigint | undefined> | undefined;
+  /** s = (n−2)·2^es = log2(maxpos). */
+  private readonly s: number;
+  /** Significand width used by unpack: 15 bits (n ≤ 16) or 30 bits. */
+  private readonly sigBits: number;
+  /** Pending sum: Σ limbs[i]·2^(32i − OFFSET_BITS) units of minpos². */
+  private readonly limbs: Float64Array;
+  private pending = 0;
+  /** Operations the buffer may take before the next fold (≤ MAX_PENDING, ≤ the overflow headroom). */
+  private budget: number;
+  private readonly tables: CodeTables | undefined;
+  /** Scratch results of unpack (avoids allocating a pair per operand). */
+  private uSig = 0;
+  private uPos = 0;
 
   constructor(
     readonly format: PositFormat,
@@ -73,27 +109,42 @@ export class Quire {
         `quire carry bits must be an integer 0..1024, got ${String(carryBits)}`,
       );
     }
-    this.halfShift = (format.n - 2) * 2 ** format.es;
-    this.fractionBits = 2 * this.halfShift;
-    this.integerBits = 2 * this.halfShift;
+    this.s = (format.n - 2) * 2 ** format.es;
+    this.fractionBits = 2 * this.s;
+    this.integerBits = 2 * this.s;
     this.carryBits = carryBits;
     this.width = quireWidth(format.n, format.es, carryBits);
     this.limit = 1n << BigInt(this.width - 1);
+    this.sigBits = format.n <= 16 ? 15 : 30;
+    // Highest bit a piece can reach: position ≤ 4s + OFFSET_BITS, piece < 2^45 · 2^31, plus a spare limb.
+    this.limbs = new Float64Array(Math.ceil((4 * this.s + OFFSET_BITS + 80) / 32) + 1);
     if (format.n <= 16) {
-      let t = HALF_SCALED.get(format);
+      let t = CODE_TABLES.get(format);
       if (t === undefined) {
-        t = Array.from({ length: 2 ** format.n }, (_, c) => this.halfScaledSlow(c));
-        HALF_SCALED.set(format, t);
+        const sig = new Float64Array(2 ** format.n);
+        const pos = new Int32Array(2 ** format.n);
+        for (let c = 0; c < sig.length; c++) {
+          if (format.isNaR(c)) continue;
+          this.unpackValue(format.decode(c));
+          sig[c] = this.uSig;
+          pos[c] = this.uPos;
+        }
+        t = { sig, pos };
+        CODE_TABLES.set(format, t);
       }
-      this.table = t;
+      this.tables = t;
     }
+    this.budget = this.headroom();
   }
 
   /** Back to exact zero; clears NaR and the overflow flag. */
   clear(): void {
     this.acc = 0n;
+    this.limbs.fill(0);
+    this.pending = 0;
     this.nar = false;
     this.overflow = false;
+    this.budget = this.headroom();
   }
 
   /** True once a NaR operand or an overflow has poisoned the quire. */
@@ -108,32 +159,22 @@ export class Quire {
 
   /** quire += a·b exactly. */
   addProduct(a: number, b: number): void {
-    const fa = this.halfScaled(a);
-    const fb = this.halfScaled(b);
-    if (fa === undefined || fb === undefined) this.nar = true;
-    else if (!this.nar) this.accumulate(fa * fb);
+    this.mac(a, b, 1);
   }
 
   /** quire −= a·b exactly. */
   subProduct(a: number, b: number): void {
-    const fa = this.halfScaled(a);
-    const fb = this.halfScaled(b);
-    if (fa === undefined || fb === undefined) this.nar = true;
-    else if (!this.nar) this.accumulate(-(fa * fb));
+    this.mac(a, b, -1);
   }
 
   /** quire += value(code) exactly. */
   addPosit(code: number): void {
-    const f = this.halfScaled(code);
-    if (f === undefined) this.nar = true;
-    else if (!this.nar) this.accumulate(f << BigInt(this.halfShift));
+    this.addSingle(code, 1);
   }
 
   /** quire −= value(code) exactly. */
   subPosit(code: number): void {
-    const f = this.halfScaled(code);
-    if (f === undefined) this.nar = true;
-    else if (!this.nar) this.accumulate(-(f << BigInt(this.halfShift)));
+    this.addSingle(code, -1);
   }
 
   /** quire += other (same format and width), e.g. to merge per-lane partial sums. NaR propagates. */
@@ -145,7 +186,10 @@ export class Quire {
       );
     }
     if (other.nar) this.nar = true;
-    else if (!this.nar) this.accumulate(other.acc);
+    if (this.nar) return;
+    other.fold();
+    this.fold();
+    this.accumulate(other.acc);
   }
 
   /**
@@ -160,26 +204,107 @@ export class Quire {
         `${x.num}/${x.den} is not a multiple of the ${this.format.name} quire's lowest bit 2^-${this.fractionBits}`,
       );
     }
-    if (!this.nar) this.accumulate(scaled / x.den);
+    if (this.nar) return;
+    this.fold();
+    this.accumulate(scaled / x.den);
   }
 
   /** The exact value, or undefined when NaR. */
   toRational(): Rational | undefined {
-    return this.nar ? undefined : rational(this.acc, 1n << BigInt(this.fractionBits));
+    if (this.nar) return undefined;
+    this.fold();
+    return rational(this.acc, 1n << BigInt(this.fractionBits));
   }
 
   /** The value rounded once to the posit format (NaR → narCode); see PositFormat.encode for the rules. */
   toPosit(rounding: Rounding = 'rne', random?: RandomSource): number {
     if (this.nar) return this.format.narCode;
+    this.fold();
     return this.format.encode(rational(this.acc, 1n << BigInt(this.fractionBits)), { rounding, random });
   }
 
   /** The quire register as `width` bits (two's complement; NaR is 1 followed by zeros), for RTL comparison. */
   bits(): bigint {
     if (this.nar) return this.limit;
+    this.fold();
     return this.acc >= 0n ? this.acc : this.acc + (this.limit << 1n);
   }
 
+  private mac(a: number, b: number, sign: number): void {
+    const okA = this.unpack(a);
+    const sa = this.uSig * sign;
+    const pa = this.uPos;
+    const okB = this.unpack(b);
+    if (!okA || !okB) this.nar = true;
+    if (this.nar || sa === 0 || this.uSig === 0) return;
+    const sb = this.uSig;
+    const pos = pa + this.uPos + OFFSET_BITS; // ≥ 2·(−29) + 64 > 0
+    if (!this.reserve()) {
+      this.accumulate(shiftExact(BigInt(sa) * BigInt(sb), pos - OFFSET_BITS));
+    } else if (this.sigBits === 15) {
+      this.addPiece(sa * sb, pos); // |sa·sb| < 2^30
+    } else {
+      const hi = Math.trunc(sa / 32768); // sa = hi·2^15 + lo, |lo| < 2^15, same sign
+      this.addPiece(hi * sb, pos + 15); // < 2^45
+      this.addPiece((sa - hi * 32768) * sb, pos); // < 2^45
+    }
+  }
+
+  private addSingle(code: number, sign: number): void {
+    if (!this.unpack(code)) this.nar = true;
+    if (this.nar || this.uSig === 0) return;
+    const v = this.uSig * sign;
+    const pos = this.uPos + this.s + OFFSET_BITS; // value·2^(2s) = sig·2^(uPos + s)
+    if (this.reserve()) this.addPiece(v, pos);
+    else this.accumulate(shiftExact(BigInt(v), pos - OFFSET_BITS));
+  }
+
+  /** Adds v·2^pos (|v| < 2^45 an integer, pos ≥ 0) to the limbs, as up to three 32-bit pieces. */
+  private addPiece(v: number, pos: number): void {
+    const i = pos >>> 5;
+    const q0 = v * POW2[pos & 31]; // exact: a power-of-two scaling of v
+    const h1 = Math.floor(q0 / TWO32);
+    const limbs = this.limbs;
+    limbs[i] += q0 - h1 * TWO32; // the low 32 bits, exact
+    if (h1 !== 0) {
+      const h2 = Math.floor(h1 / TWO32);
+      limbs[i + 1] += h1 - h2 * TWO32;
+      if (h2 !== 0) limbs[i + 2] += h2;
+    }
+  }
+
+  /** Takes one operation into the buffer if the budget allows (folding first when it is spent). */
+  private reserve(): boolean {
+    if (this.pending < this.budget) {
+      this.pending++;
+      return true;
+    }
+    this.fold();
+    if (this.budget === 0) return false;
+    this.pending = 1;
+    return true;
+  }
+
+  /** Folds the limbs into acc and renews the budget. The buffered terms never pass the limit (budget). */
+  private fold(): void {
+    if (this.pending === 0) return;
+    let sum = 0n;
+    const limbs = this.limbs;
+    for (let i = limbs.length - 1; i >= 0; i--) sum = (sum << 32n) + BigInt(limbs[i]);
+    limbs.fill(0);
+    this.pending = 0;
+    this.acc += sum >> BigInt(OFFSET_BITS); // exact: the sum is an integer number of minpos²
+    this.budget = this.headroom();
+  }
+
+  /** How many terms of magnitude ≤ maxpos² (2^(4s) units) surely fit: ⌊(limit − |acc| − 1) / 2^(4s)⌋. */
+  private headroom(): number {
+    const free = this.limit - (this.acc < 0n ? -this.acc : this.acc) - 1n;
+    const h = free >> BigInt(4 * this.s);
+    return h >= BigInt(MAX_PENDING) ? MAX_PENDING : Number(h);
+  }
+
+  /** acc += delta on the BigInt, checked against the limit (overflow → NaR). */
   private accumulate(delta: bigint): void {
     const s = this.acc + delta;
     if (s >= this.limit || s <= -this.limit) {
@@ -188,18 +313,42 @@ export class Quire {
     } else this.acc = s;
   }
 
-  /** value(code)·2^s as a BigInt; undefined for NaR. Throws FormatError('bad-code') for a bad code. */
-  private halfScaled(code: number): bigint | undefined {
-    const v = this.table?.[code];
-    // NaR and bad codes (no table entry) take the slow path, which answers undefined or throws.
-    return v !== undefined ? v : this.halfScaledSlow(code);
+  /**
+   * Sets uSig/uPos so that value(code) = uSig · 2^(uPos − s) with uSig an integer of at most sigBits bits
+   * (0 for zero). Returns false for NaR; throws FormatError('bad-code') for a bad code.
+   */
+  private unpack(code: number): boolean {
+    const t = this.tables;
+    if (t !== undefined && code !== this.format.narCode) {
+      const sig = t.sig[code];
+      if (sig !== undefined) {
+        this.uSig = sig;
+        this.uPos = t.pos[code];
+        return true;
+      }
+    }
+    const v = this.format.decode(code); // validates the code
+    if (v !== v) return false;
+    this.unpackValue(v);
+    return true;
   }
 
-  private halfScaledSlow(code: number): bigint | undefined {
-    const p = this.format.parts(code); // validates the code
-    if (p === undefined) return undefined;
-    // p.exponent ≥ −s for every posit (its last bit weighs at least minpos), so the shift is ≥ 0.
-    const v = BigInt(p.significand) << BigInt(p.exponent + this.halfShift);
-    return p.negative ? -v : v;
+  /** unpack for a (non-NaR) value: normalizes |v| to a sigBits-bit integer (posit significands fit). */
+  private unpackValue(v: number): void {
+    if (v === 0) {
+      this.uSig = 0;
+      this.uPos = 0;
+      return;
+    }
+    F64[0] = v;
+    const k = ((U32[1] >>> 20) & 0x7ff) - 1023; // posit values are normal float64s
+    const shift = this.sigBits - 1 - k;
+    this.uSig = v * POW2_WIDE[shift + POW2_BIAS]; // exact: |shift| ≤ 29 + 480
+    this.uPos = -shift + this.s;
   }
+}
+
+/** x · 2^e for an integer result (e may be negative only when the low bits are zero). */
+function shiftExact(x: bigint, e: number): bigint {
+  return e >= 0 ? x << BigInt(e) : x >> BigInt(-e);
 }
