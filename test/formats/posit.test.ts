@@ -287,6 +287,18 @@ function checkEncode(f: PositFormat, grid: PositGrid, out: Mismatch[], full: boo
       const got = f.encode(dyadic(x, g), { rounding: 'stochastic', random: rs });
       if (got !== want.code || rs.draws !== 1)
         out.push({ what: `${what} stochastic r=${r}`, got: `${got} draws ${rs.draws}`, want: want.code });
+      // The float64 path computes the fraction its own way: check it wherever the point is a float64.
+      const xf = qToExactFloat(q);
+      if (xf !== undefined) {
+        const rf = new ScriptedRandom([r]);
+        const gotF = f.encode(xf, { rounding: 'stochastic', random: rf });
+        if (gotF !== want.code || rf.draws !== 1)
+          out.push({
+            what: `${what} float stochastic r=${r}`,
+            got: `${gotF} draws ${rf.draws}`,
+            want: want.code,
+          });
+      }
     }
   };
   for (let c = 1; c <= grid.maxCode; c++) {
@@ -329,6 +341,13 @@ function checkEncode(f: PositFormat, grid: PositGrid, out: Mismatch[], full: boo
       for (let p = lo * 2n; p < hi; p *= 2n) {
         for (const mode of DETERMINISTIC) encodeBoth(s * p, mode, c, `power of two ${p} in ${c}`, true);
         stochastic(s * p, c, `power of two ${p} in ${c}`);
+      }
+      for (const [num, den] of [
+        [1n, 4n],
+        [3n, 4n],
+        [5n, 8n],
+      ]) {
+        stochastic(s * (lo + ((hi - lo) * num) / den), c, `lo ${c} + ${num}/${den}`);
       }
       stochastic(s * (b + 1n), c, `boundary ${c} + ε`);
       stochastic(s * (lo + 1n), c, `lo ${c} + ε`);
