@@ -19,7 +19,8 @@
  * every rule saturates: a nonzero value never becomes 0 (→ ±minpos) and never NaR (→ ±maxpos).
  * float64 input reads its 52 fraction bits straight from the IEEE word (two 32-bit halves), so the
  * common path allocates nothing; Rational input does the same with one BigInt division. Each input is
- * rounded exactly once.
+ * rounded exactly once. For n ≤ 16, float64 encodes under rne/rtz/rna read a table indexed by the
+ * float's scale, top n−2−es fraction bits and a sticky bit, filled by this same general path.
  *
  * Specials: code 0 is zero (±0 encode to it), code 2^(n−1) is NaR (NaN and ±inf encode to it; it decodes
  * to NaN). `isNaR(narCode)` is true and `isNaN` is false for every posit code: NaR is not an IEEE NaN,
@@ -229,13 +230,18 @@ export class PositFormat implements NumberFormatBase {
     return code === this.narCode;
   }
 
-  *codes(): Iterable<number> {
-    if (this.n > 16)
+  codes(): Iterable<number> {
+    // Checked here, not inside a generator, so the error comes from the call itself.
+    if (this.n > 16) {
       throw new FormatError(
         'too-wide',
         `${this.name} has 2^${this.n} codes; enumeration is limited to 16 bits`,
       );
-    for (let c = 0; c < this.size; c++) yield c;
+    }
+    const size = this.size;
+    return (function* () {
+      for (let c = 0; c < size; c++) yield c;
+    })();
   }
 
   /**
