@@ -1,0 +1,192 @@
+/**
+ * Finds and drives Verilator for the RTL cross-checks. The tool is found explicitly, never skipped
+ * silently: `VERILATOR` overrides the command, and a missing tool is a one-line user error naming the
+ * install command. Simulators are compiled once per design and cached by content hash: the key is a
+ * SHA-256 over the Verilator version, the build flags, every source file (name and text) and the test
+ * bench, so any change rebuilds and reruns reuse the binary. A build runs in a fresh temporary directory
+ * inside the cache and is renamed into place when it succeeds, so concurrent or interrupted builds never
+ * leave a half-built entry behind.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { GeneratedFile } from '../../codegen/verilog/emit.js';
+
+/** A required external tool is missing or broken (printed as one line by the CLI). */
+export class ToolError extends Error {
+  readonly userFacing = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ToolError';
+  }
+}
+
+export const VERILATOR_INSTALL_HINT = 'install it with `apt-get install verilator` (Debian/Ubuntu) or set VERILATOR=/path/to/verilator';
+
+/** A located Verilator. */
+export interface VerilatorTool {
+  readonly command: string;
+  /** The `--version` line, part of every cache key. */
+  readonly version: string;
+}
+
+let found: VerilatorTool | undefined;
+let foundFor: string | undefined;
+
+/** Locates Verilator (VERILATOR env override, else `verilator` on PATH). Throws ToolError when missing. */
+export function findVerilator(env: NodeJS.ProcessEnv = process.env): VerilatorTool {
+  const command = env.VERILATOR && env.VERILATOR.length > 0 ? env.VERILATOR : 'verilator';
+  if (found && foundFor === command) return found;
+  const r = spawnSync(command, ['--version'], { encoding: 'utf8' });
+  if (r.error || r.status !== 0 || !/Verilator/.test(r.stdout)) {
+    const why = env.VERILATOR ? `VERILATOR=${command} does not run` : 'verilator was not found on PATH';
+    throw new ToolError(`${why}: ${VERILATOR_INSTALL_HINT}`);
+  }
+  found = { command, version: r.stdout.trim() };
+  foundFor = command;
+  return found;
+}
+
+/** The cache directory: QACC_CACHE_DIR, else <tmpdir>/qacc-cache. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.QACC_CACHE_DIR && env.QACC_CACHE_DIR.length > 0 ? env.QACC_CACHE_DIR : join(tmpdir(), 'qacc-cache'), 'verilator');
+}
+
+/** What to build: the RTL files, the top module and the C++ test bench text. */
+export interface SimulationSources {
+  readonly top: string;
+  readonly files: readonly GeneratedFile[];
+  readonly testbench: string;
+}
+
+/** A built simulator. */
+export interface BuiltSimulation {
+  readonly binary: string;
+  readonly key: string;
+  /** True when this call compiled it (false: taken from the cache). */
+  readonly built: boolean;
+}
+
+const BUILD_FLAGS = ['--cc', '--exe', '--build', '-O2', '-Wno-fatal', '--x-assign', 'fast', '--x-initial', 'fast', '-CFLAGS', '-O1'];
+
+/** Content hash of a build. */
+export function simulationKey(tool: VerilatorTool, src: SimulationSources): string {
+  const h = createHash('sha256');
+  h.update(`${tool.version}\0${BUILD_FLAGS.join(' ')}\0${src.top}\0`);
+  for (const f of [...src.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) h.update(`${f.path}\0${f.text}\0`);
+  h.update(src.testbench);
+  return h.digest('hex').slice(0, 32);
+}
+
+/** Compiles (or fetches from the cache) the simulator of `src`. Throws ToolError on a failed build. */
+export function buildSimulation(src: SimulationSources, options: { env?: NodeJS.ProcessEnv; jobs?: number } = {}): BuiltSimulation {
+  const tool = findVerilator(options.env);
+  const root = cacheDir(options.env);
+  const key = simulationKey(tool, src);
+  const final = join(root, key);
+  const binary = join(final, 'obj', `${src.top}_tb`);
+  if (existsSync(binary)) return { binary, key, built: false };
+  mkdirSync(root, { recursive: true });
+  const work = join(root, `.build-${key}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(work, { recursive: true });
+  try {
+    for (const f of src.files) writeFileSync(join(work, f.path), f.text);
+    writeFileSync(join(work, `${src.top}_tb.cpp`), src.testbench);
+    const args = [...BUILD_FLAGS, '-j', String(options.jobs ?? 2), '--top-module', src.top, '-Mdir', 'obj', '-o', `${src.top}_tb`, ...src.files.map((f) => f.path), `${src.top}_tb.cpp`];
+    const r = spawnSync(tool.command, args, { cwd: work, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (r.error || r.status !== 0) {
+      const log = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.trim().split('\n').slice(-20).join('\n');
+      throw new ToolError(`verilator build of ${src.top} failed:\n${log}`);
+    }
+    try {
+      renameSync(work, final);
+    } catch (err) {
+      // another process finished the same build first: use its copy
+      if (!existsSync(binary)) throw err;
+      rmSync(work, { recursive: true, force: true });
+    }
+    return { binary, key, built: true };
+  } catch (err) {
+    rmSync(work, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Lints files with `verilator --lint-only -Wall`; returns the warning/error lines (empty = clean). */
+export function lintVerilog(top: string, files: readonly GeneratedFile[], options: { env?: NodeJS.ProcessEnv } = {}): string[] {
+  const tool = findVerilator(options.env);
+  const dir = join(tmpdir(), `qacc-lint-${randomBytes(6).toString('hex')}`);
+  mkdirSync(dir, { recursive: true });
+  try {
+    for (const f of files) writeFileSync(join(dir, f.path), f.text);
+    const r = spawnSync(tool.command, ['--lint-only', '-Wall', '--top-module', top, ...files.map((f) => f.path)], { cwd: dir, encoding: 'utf8' });
+    if (r.error) throw new ToolError(`verilator could not run: ${r.error.message}`);
+    return `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => /^%(Warning|Error)/.test(l));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One mismatching result reported by the bench. */
+export interface RtlMismatch {
+  readonly index: number;
+  readonly port: string;
+  readonly expected: bigint;
+  readonly got: bigint;
+}
+
+/** The outcome of one bench run. */
+export interface RtlRunResult {
+  readonly pass: boolean;
+  readonly beats: number;
+  readonly results: number;
+  readonly expected: number;
+  readonly mismatchCount: number;
+  /** The first mismatches (at most 50). */
+  readonly mismatches: readonly RtlMismatch[];
+  readonly cycles: number;
+  readonly timedOut: boolean;
+  /** The bench's raw output (for reports). */
+  readonly log: string;
+}
+
+/** Hex rows of a vector file: one row per beat/result, one value per port. */
+export function formatVectors(rows: readonly (readonly (number | bigint)[])[]): string {
+  return rows.map((r) => r.map((v) => v.toString(16)).join(' ')).join('\n') + '\n';
+}
+
+/** Runs a built bench on stimulus and expected rows and parses its report. */
+export function runSimulation(sim: BuiltSimulation, stimulus: readonly (readonly (number | bigint)[])[], expected: readonly (readonly (number | bigint)[])[], options: { maxIdleCycles?: number } = {}): RtlRunResult {
+  const dir = join(tmpdir(), `qacc-run-${randomBytes(6).toString('hex')}`);
+  mkdirSync(dir, { recursive: true });
+  try {
+    const stim = join(dir, 'stimulus.hex');
+    const exp = join(dir, 'expected.hex');
+    writeFileSync(stim, formatVectors(stimulus));
+    writeFileSync(exp, formatVectors(expected));
+    const r = spawnSync(sim.binary, [stim, exp, String(options.maxIdleCycles ?? 100000)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (r.error) throw new ToolError(`the RTL simulation could not run: ${r.error.message}`);
+    const log = `${r.stdout}${r.stderr}`;
+    const done = /DONE beats=(\d+) results=(\d+) expected=(\d+) mismatches=(\d+) cycles=(\d+)/.exec(r.stdout);
+    if (!done || r.status === 2) throw new ToolError(`the RTL simulation failed: ${log.trim().split('\n').slice(-5).join(' | ')}`);
+    const mismatches: RtlMismatch[] = [];
+    for (const m of r.stdout.matchAll(/^MISMATCH (\d+) (\w+) expected=([0-9a-f]+) got=([0-9a-f]+)$/gm)) {
+      mismatches.push({ index: Number(m[1]), port: m[2], expected: BigInt(`0x${m[3]}`), got: BigInt(`0x${m[4]}`) });
+    }
+    return {
+      pass: r.status === 0,
+      beats: Number(done[1]),
+      results: Number(done[2]),
+      expected: Number(done[3]),
+      mismatchCount: Number(done[4]),
+      mismatches,
+      cycles: Number(done[5]),
+      timedOut: /^TIMEOUT/m.test(r.stdout),
+      log,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
