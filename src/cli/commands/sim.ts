@@ -37,21 +37,21 @@ function pct(x: number): string {
 export function formatSimReport(r: SimReport): string {
   const lines = [
     `accelerator ${r.accelerator} (${r.pe}), workload ${r.workload}, ${r.mode === 'cycle' ? 'cycle-level with arithmetic' : 'timing only'}, seed ${r.seed}`,
-    `cycles        ${r.cycles} (${(r.seconds * 1e6).toFixed(2)} µs)`,
-    `MACs          ${r.macs}`,
-    `utilization   ${pct(r.utilization)} of peak MACs, PE array busy ${pct(r.pe_busy)}`,
-    `DRAM bytes    ${r.bytes.dram} (read ${r.bytes.dram_read}, written ${r.bytes.dram_write}); SRAM read ${r.bytes.sram_read}, written ${r.bytes.sram_write}`,
-    `by class      ${Object.entries(r.cycles_by_class).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `cycles         ${r.cycles} (${(r.seconds * 1e6).toFixed(2)} µs)`,
+    `MACs           ${r.macs}`,
+    `utilization    ${pct(r.utilization)} of peak MACs, PE array busy ${pct(r.pe_busy)}`,
+    `DRAM bytes     ${r.bytes.dram} (read ${r.bytes.dram_read}, written ${r.bytes.dram_write}); SRAM read ${r.bytes.sram_read}, written ${r.bytes.sram_write}`,
+    `by class       ${Object.entries(r.cycles_by_class).map(([k, v]) => `${k} ${v}`).join(', ')}`,
   ];
   for (const [q, s] of Object.entries(r.stalls)) {
     const parts = Object.entries(s).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`);
-    lines.push(`${`${q} stalls`.padEnd(14)}${parts.length ? parts.join(', ') : 'none'}`);
+    lines.push(`${`${q} stalls`.padEnd(15)}${parts.length ? parts.join(', ') : 'none'}`);
   }
   if (r.layers.length > 1) for (const l of r.layers) lines.push(`  ${l.name.padEnd(8)} ${l.m}×${l.k}×${l.n} ×${l.count}: ${l.cycles} cycles each (tile ${l.tiling.mt}×${l.tiling.nt}×${l.tiling.kt})`);
-  else if (r.layers[0]) lines.push(`tile          ${r.layers[0].tiling.mt}×${r.layers[0].tiling.nt}×${r.layers[0].tiling.kt}`);
+  else if (r.layers[0]) lines.push(`tile           ${r.layers[0].tiling.mt}×${r.layers[0].tiling.nt}×${r.layers[0].tiling.kt}`);
   const m = r.match_golden;
   const fm = r.first_mismatch;
-  lines.push(`golden        ${m === null ? 'not checked (timing only)' : m ? 'match (bit for bit)' : `MISMATCH at output ${fm?.index}: expected 0x${fm?.expected.toString(16)}, got 0x${fm?.got.toString(16)}`}`);
+  lines.push(`golden         ${m === null ? 'not checked (timing only)' : m ? 'match (bit for bit)' : `MISMATCH at output ${fm?.index}: expected 0x${fm?.expected.toString(16)}, got 0x${fm?.got.toString(16)}`}`);
   return lines.join('\n') + '\n';
 }
 
