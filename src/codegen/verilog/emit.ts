@@ -32,5 +32,9 @@ export function headerComment(by: GeneratedBy): string {
 /** Renders every module of the set. */
 export function emitModules(set: ModuleSet, reader: TemplateReader, by: GeneratedBy): GeneratedFile[] {
   const header = headerComment(by);
-  return set.modules().map((m) => ({ path: `${m.name}.v`, text: renderTemplate(reader, m.template, { ...m.view, name: m.name, header }) }));
+  return set.modules().map((m) => {
+    const parts: Record<string, string> = {};
+    for (const [key, part] of Object.entries(m.parts ?? {})) parts[key] = renderTemplate(reader, part.template, part.view).replace(/\n$/, '');
+    return { path: `${m.name}.v`, text: renderTemplate(reader, m.template, { ...m.view, ...parts, name: m.name, header }) };
+  });
 }

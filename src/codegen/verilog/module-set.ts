@@ -15,6 +15,11 @@ export interface RtlModule {
   readonly view: Readonly<Record<string, unknown>>;
   /** Modules this one instantiates. */
   readonly deps: readonly RtlModule[];
+  /**
+   * Sub-templates rendered first and handed to the main template as text under their key (used where
+   * a module's body comes in variants, e.g. exact vs round-each-step accumulation; TypeScript picks).
+   */
+  readonly parts?: Readonly<Record<string, { readonly template: string; readonly view: Readonly<Record<string, unknown>> }>>;
 }
 
 /** Collects modules by name, dependencies first. */
