@@ -6,8 +6,10 @@
  */
 import { bitSerialModGemm, termSchedule } from '../../golden/bit-serial-mod.js';
 import { simdElementFormat, simdMacGemm } from '../../golden/simd-mac.js';
+import { wideFormat } from '../../golden/common.js';
+import { lowRankOutputTrace } from '../../golden/lowrank-gemm.js';
 import { macGemm } from '../../golden/mac.js';
-import type { BitSerialModConfig, BitSerialModOperands, MacConfig, MacOperands, SimdMacConfig, SimdMacOperands } from '../../golden/types.js';
+import type { BitSerialModConfig, BitSerialModOperands, LowRankGemmConfig, LowRankGemmOperands, MacConfig, MacOperands, SimdMacConfig, SimdMacOperands } from '../../golden/types.js';
 
 /** Stimulus rows (one per beat) and expected rows (one per result), values in port order. */
 export interface PeVectors {
@@ -98,6 +100,59 @@ export function macVectors(config: MacConfig, ops: MacOperands): PeVectors {
         stimulus.push(row);
       }
       expected.push([BigInt(golden.codes[m * ops.n + n])]);
+    }
+  }
+  return { stimulus, expected };
+}
+
+/**
+ * lowrank_gemm beats: op, qa, qw, sa, sw, x16, u16, [ts,] first, gfirst, glast, flag (see lowrank_pe.v.hbs).
+ * Per row m (rank > 0) the branch unit first computes and emits every L[m, j] (DOWN, DOWN_OUT); then per
+ * output (m, n): DOT beats of `lanes` products per group, EPILOGUE (bias), one UP per j, OUT.
+ */
+export function lowRankVectors(config: LowRankGemmConfig, lanes: number, ops: LowRankGemmOperands): PeVectors {
+  const nv = config.main.kind === 'nvfp4';
+  const r16 = wideFormat(config.branchFormat);
+  const G = Math.ceil(ops.k / config.main.groupSize);
+  const gs = config.main.groupSize;
+  const r = config.rank;
+  const stimulus: bigint[][] = [];
+  const expected: bigint[][] = [];
+  const beat = (op: number, fields: { qa?: bigint; qw?: bigint; sa?: number; sw?: number; x16?: number; u16?: number; first?: boolean; gfirst?: boolean; glast?: boolean; flag?: boolean }): void => {
+    const row = [BigInt(op), fields.qa ?? 0n, fields.qw ?? 0n, BigInt(fields.sa ?? 0), BigInt(fields.sw ?? 0), BigInt(fields.x16 ?? 0), BigInt(fields.u16 ?? 0)];
+    if (nv) row.push(BigInt(ops.tensorScale ?? 0));
+    row.push(fields.first ? 1n : 0n, fields.gfirst ? 1n : 0n, fields.glast ? 1n : 0n, fields.flag ? 1n : 0n);
+    stimulus.push(row);
+  };
+  for (let m = 0; m < ops.m; m++) {
+    let down: readonly number[] = [];
+    for (let n = 0; n < ops.n; n++) {
+      const trace = lowRankOutputTrace(config, ops, m, n);
+      if (n === 0 && r > 0 && ops.x && ops.down) {
+        down = trace.down;
+        for (let j = 0; j < r; j++) {
+          for (let k = 0; k < ops.k; k++) beat(4, { x16: ops.x[m * ops.k + k], u16: ops.down[k * r + j], first: k === 0 });
+          beat(5, {});
+          expected.push([BigInt(r16.encode(down[j]))]);
+        }
+      }
+      for (let g = 0; g < G; g++) {
+        const start = g * gs;
+        const end = Math.min(ops.k, start + gs);
+        for (let base = start; base < end; base += lanes) {
+          const as: number[] = [];
+          const ws: number[] = [];
+          for (let i = base; i < base + lanes; i++) {
+            as.push(i < end ? ops.qa[m * ops.k + i] : 0);
+            ws.push(i < end ? ops.qw[n * ops.k + i] : 0);
+          }
+          beat(0, { qa: packLanes(as, 4), qw: packLanes(ws, 4), sa: ops.sa[m * G + g], sw: ops.sw[n * G + g], first: g === 0 && base === start, gfirst: base === start, glast: base + lanes >= end });
+        }
+      }
+      beat(1, { x16: ops.bias ? ops.bias[n] : 0, flag: ops.bias !== undefined });
+      if (r > 0 && ops.up) for (let j = 0; j < r; j++) beat(2, { x16: r16.encode(down[j]), u16: ops.up[n * r + j] });
+      beat(3, {});
+      expected.push([BigInt(trace.code)]);
     }
   }
   return { stimulus, expected };

@@ -1,0 +1,91 @@
+/**
+ * View model of the low-rank GEMM PE (lowrank_pe.v.hbs) for a golden `LowRankGemmConfig`: the 4-bit element
+ * tables (int4 / uint4 values, or fp4_e2m1 values doubled so products are integers in quarter units),
+ * the exact dot width, the precision-P rounder, multipliers and adder of the scale application, and the
+ * fp32 epilogue and branch units in the 16-bit branch format. `lanes` is the number of 4-bit products per
+ * DOT beat (the IR's `lanes`; the PE-level harness uses ≤ 16 so qa/qw fit its 64-bit ports).
+ */
+import { BF16, FP16, FP32, FP4_E2M1, FP8_E4M3, type FloatFormat } from '../../formats/float.js';
+import { wideFormat } from '../../golden/common.js';
+import type { LowRankGemmConfig } from '../../golden/types.js';
+import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound } from './fp-units.js';
+import { sconst, type RtlModule } from './module-set.js';
+
+function elementTable(kind: 'int4' | 'uint4' | 'fp4x2'): RtlModule {
+  const entries = Array.from({ length: 16 }, (_, code) => {
+    const v = kind === 'int4' ? (code >= 8 ? code - 16 : code) : kind === 'uint4' ? code : 2 * FP4_E2M1.decode(code);
+    return { code, value: sconst(8, v === 0 ? 0 : v) };
+  });
+  return {
+    name: `qacc_lr_elem_${kind}`,
+    template: 'lr_elem.v.hbs',
+    deps: [],
+    view: { format: kind === 'fp4x2' ? 'fp4_e2m1' : kind, unitText: kind === 'fp4x2' ? '1/2' : '1', entries },
+  };
+}
+
+/** Port widths of a low-rank PE. */
+export function lowRankPorts(config: LowRankGemmConfig, lanes: number): { q: number; scale: number; tensorScale: boolean } {
+  return { q: 4 * lanes, scale: config.main.kind === 'nvfp4' ? 8 : 16, tensorScale: config.main.kind === 'nvfp4' };
+}
+
+export function lowRankPe(config: LowRankGemmConfig, lanes: number, moduleName: string, peName: string): RtlModule {
+  const P = floatShape(wideFormat(config.accumulation));
+  const r16f: FloatFormat = config.branchFormat === 'fp16' ? FP16 : BF16;
+  const r16 = floatShape(r16f);
+  const f32 = floatShape(FP32);
+  const f16 = floatShape(FP16);
+  const main = config.main;
+  const nv = main.kind === 'nvfp4';
+  const actElem = elementTable(nv ? 'fp4x2' : main.activations);
+  const wgtElem = elementTable(nv ? 'fp4x2' : 'int4');
+  const scaleShape = floatShape(nv ? FP8_E4M3 : wideFormat(main.scaleFormat));
+  const dotRound = fpRound(P, 32);
+  const scaleMul = fpMul(scaleShape, scaleShape, P);
+  const pMul = fpMul(P, P, P);
+  const pAdd = fpAdd(P, P, P);
+  const widen = fpMul(P, f16, f32);
+  const tsMul = fpMul(f32, f32, f32);
+  const biasAdd = fpAdd(f32, r16, f32);
+  const branchMul = fpMul(r16, r16, f32);
+  const f32Add = fpAdd(f32, f32, f32);
+  const narrow = fpMul(f32, f16, r16);
+  const deps = [actElem, wgtElem, dotRound, scaleMul, pMul, pAdd, widen, biasAdd, branchMul, f32Add, narrow];
+  if (nv) deps.push(tsMul);
+  const ports = lowRankPorts(config, lanes);
+  const laneViews = Array.from({ length: lanes }, (_, i) => ({ i, hi: 4 * i + 3, lo: 4 * i }));
+  const pBits = P.e + P.m + 1;
+  return {
+    name: moduleName,
+    template: 'lowrank_pe.v.hbs',
+    deps,
+    view: {
+      peName,
+      mainText: nv ? `NVFP4 (fp4_e2m1, fp8_e4m3 scales per ${main.groupSize}, fp32 tensor scale)` : `int4 (${main.activations} activations, ${main.scaleFormat} scales per ${main.groupSize})`,
+      acc: config.accumulation,
+      r16: config.branchFormat,
+      lanes,
+      tsText: nv ? ' * ts (the fp32 tensor scale, rounded once)' : '',
+      tsPort: nv ? '  input  wire [31:0]       ts,\n' : '',
+      qMsb: ports.q - 1,
+      sMsb: ports.scale - 1,
+      lanesList: laneViews,
+      actElem: actElem.name,
+      wgtElem: wgtElem.name,
+      beatDotExpr: laneViews.map((l) => `{ { 16{pr${l.i}[15]} }, pr${l.i} }`).join(' + '),
+      pMsb: pBits - 1,
+      pWidth: pBits,
+      dotRound: dotRound.name,
+      dotLsb: sconst(EXP_WIDTH, nv ? -2 : 0),
+      scaleMul: scaleMul.name,
+      pMul: pMul.name,
+      pAdd: pAdd.name,
+      widen: widen.name,
+      tensorScale: nv ? `  ${tsMul.name} u_ts (.a(y_wide), .b(ts), .y(y_main));` : '  assign y_main = y_wide;',
+      biasAdd: biasAdd.name,
+      branchMul: branchMul.name,
+      f32Add: f32Add.name,
+      narrow: narrow.name,
+    },
+  };
+}
