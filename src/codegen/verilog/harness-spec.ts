@@ -10,6 +10,8 @@
 export interface HarnessPort {
   readonly name: string;
   readonly width: number;
+  /** One line for the generated README's port table. */
+  readonly doc?: string;
 }
 
 /** A DUT's data ports in beat/result order. */
