@@ -8,5 +8,6 @@ import { formatsCommand } from './formats.js';
 import { quantizeCommand } from './quantize.js';
 import { irCommand } from './ir.js';
 import { simCommand } from './sim.js';
+import { verifyCommand } from './verify.js';
 
-export const commands: CommandFactory[] = [formatsCommand, quantizeCommand, checkCommand, irCommand, asmCommand, disasmCommand, simCommand, buildCommand];
+export const commands: CommandFactory[] = [formatsCommand, quantizeCommand, checkCommand, irCommand, asmCommand, disasmCommand, simCommand, buildCommand, verifyCommand];

@@ -1,0 +1,113 @@
+/**
+ * `qacc verify <file.qacc> [--backends golden,sim,rtl] [--workload spec] [--vectors N] [--seed S]
+ * [--junit out.xml] [--rtl-dir DIR] [--trace] [--shard i/n] [--case ID] [--set k=v]`: cross-checks the
+ * backends of src/verify (golden model, cycle-level simulator, RTL) on directed corner cases and N seeded
+ * random workloads for every accelerator of a description (every SIMD mode of a simd_mac PE). Outputs must
+ * be bit-identical, cycle counts identical between backends that report them. A mismatch prints a
+ * readable report with a repro line per failed case and exits 1; success prints a short summary.
+ * `--junit` writes JUnit XML atomically; `--shard i/n` runs one deterministic slice; `--case ID` reruns
+ * the single case a report names. `--rtl-dir` and `--trace` belong with the rtl backend.
+ */
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { parseWorkload } from '../../compile/workload.js';
+import { compileFile } from '../../ir/elaborate.js';
+import { DEFAULT_BACKEND_NAMES, defaultBackends, selectBackends, type BackendRegistry } from '../../verify/backends.js';
+import { caseFromId, planCases, verifyTargets, type VerifyCase } from '../../verify/cases.js';
+import { renderJunit } from '../../verify/junit.js';
+import { formatCaseReport, formatSummary, type InvocationInfo } from '../../verify/report.js';
+import { runVerification } from '../../verify/run.js';
+import { parseShard, shardSlice, type Shard } from '../../verify/shard.js';
+import type { CommandFactory } from '../context.js';
+import { ReportedFailure, UsageError } from '../errors.js';
+import { writeFileAtomic } from '../io.js';
+import { nodeFileHost, printDiagnostics } from './check.js';
+
+interface Args {
+  readonly file: string;
+  readonly backends: string;
+  readonly workload: string | undefined;
+  readonly vectors: number;
+  readonly seed: number;
+  readonly junit: string | undefined;
+  readonly 'rtl-dir': string | undefined;
+  readonly trace: boolean;
+  readonly shard: string | undefined;
+  readonly case: string | undefined;
+  readonly set: string[] | undefined;
+}
+
+/** Random workloads per target when --vectors is not given. */
+export const DEFAULT_VECTORS = 8;
+
+/** The verify command over a backend registry (tests pass one with a faulty backend). */
+export function makeVerifyCommand(registry: () => BackendRegistry): CommandFactory {
+  return (ctx): CommandModule<object, Args> => ({
+    command: 'verify <file>',
+    describe: 'Cross-check golden model, simulator and RTL bit for bit on directed and random cases',
+    builder: (y: Argv) =>
+      y
+        .positional('file', { type: 'string', demandOption: true, describe: 'the .qacc file' })
+        .option('backends', { alias: 'b', type: 'string', default: DEFAULT_BACKEND_NAMES.join(','), describe: 'backends to compare, the first is the reference: golden, sim, rtl' })
+        .option('workload', { alias: 'w', type: 'string', describe: 'run every case on this gemm:m=…,k=…,n=… shape instead of the directed and random shapes' })
+        .option('vectors', { type: 'number', default: DEFAULT_VECTORS, describe: 'seeded random workloads per accelerator (and SIMD mode)' })
+        .option('seed', { type: 'number', default: 1, describe: 'seed of the random operands and shapes' })
+        .option('junit', { type: 'string', describe: 'write a JUnit XML report to this file' })
+        .option('rtl-dir', { type: 'string', describe: 'rtl backend: verify the RTL in this directory instead of generating it' })
+        .option('trace', { type: 'boolean', default: false, describe: 'rtl backend: compare per-cycle trace points, report the first diverging cycle' })
+        .option('shard', { type: 'string', describe: 'run only slice i of n (i/n, 1-based) of the cases' })
+        .option('case', { type: 'string', describe: 'run only this case (an id from a report)' })
+        .option('set', { type: 'string', array: true, describe: 'override a param: --set rows=32 (repeatable)' }),
+    handler: (argv: ArgumentsCamelCase<Args>) => {
+      if (!Number.isSafeInteger(argv.seed)) throw new UsageError(`--seed must be an integer, got ${argv.seed}`);
+      if (!Number.isInteger(argv.vectors) || argv.vectors < 0 || argv.vectors > 100000) throw new UsageError(`--vectors must be an integer in 0..100000, got ${argv.vectors}`);
+      const backends = selectBackends(registry(), argv.backends);
+      const names = backends.map((b) => b.name);
+      const rtlDir = argv.rtlDir;
+      if (!names.includes('rtl')) {
+        if (rtlDir !== undefined) throw new UsageError('--rtl-dir belongs with the rtl backend: add rtl to --backends (e.g. --backends golden,sim,rtl)');
+        if (argv.trace) throw new UsageError('--trace compares the simulator with the RTL cycle by cycle: add rtl to --backends (e.g. --backends golden,sim,rtl)');
+      }
+      if (argv.case !== undefined && argv.workload !== undefined) throw new UsageError('--case already names its shape: drop --workload');
+      let shape;
+      if (argv.workload !== undefined) {
+        const w = parseWorkload(argv.workload);
+        if (w.kind !== 'gemm') throw new UsageError(`--workload for verify must be a gemm:m=…,k=…,n=… spec (model workloads are simulated timing-only by qacc sim), got '${argv.workload}'`);
+        shape = w.layers[0];
+      }
+      const shard: Shard | undefined = argv.shard === undefined ? undefined : parseShard(argv.shard);
+      const c = compileFile(argv.file, nodeFileHost, { overrides: argv.set ?? [], requireAccelerator: true });
+      printDiagnostics(c, ctx.io);
+      if (!c.design) throw new ReportedFailure('the design has errors');
+      const targets = verifyTargets(c.design);
+      let planned: readonly VerifyCase[];
+      let notes: readonly string[] = [];
+      if (argv.case !== undefined) planned = [caseFromId(targets, argv.case)];
+      else {
+        const plan = planCases(targets, { vectors: argv.vectors, seed: argv.seed, ...(shape ? { shape: { m: shape.m, k: shape.k, n: shape.n } } : {}) });
+        planned = plan.cases;
+        notes = plan.notes;
+      }
+      const cases = shard ? shardSlice(planned, shard) : planned;
+      const inv: InvocationInfo = {
+        file: argv.file,
+        sets: argv.set ?? [],
+        backends: names,
+        ...(rtlDir !== undefined ? { rtlDir } : {}),
+        trace: argv.trace,
+        seed: argv.seed,
+        vectors: argv.case !== undefined ? 0 : argv.vectors,
+        ...(argv.workload !== undefined ? { workload: argv.workload } : {}),
+        ...(shard ? { shard } : {}),
+        plannedCases: planned.length,
+        notes,
+      };
+      const run = runVerification({ targets, cases, backends, options: { trace: argv.trace, ...(rtlDir !== undefined ? { rtlDir } : {}) } });
+      for (const o of run.outcomes) if (o.status !== 'pass') ctx.io.stdout(formatCaseReport(o, inv) + '\n');
+      ctx.io.stdout(formatSummary(run, inv));
+      if (argv.junit !== undefined) writeFileAtomic(argv.junit, renderJunit(run, inv));
+      if (!run.passed) ctx.setExitCode(1);
+    },
+  });
+}
+
+export const verifyCommand: CommandFactory = makeVerifyCommand(defaultBackends);

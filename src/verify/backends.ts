@@ -1,0 +1,122 @@
+/**
+ * The engines `qacc verify` cross-checks, behind one interface (as Amaranth's simulator engines): each
+ * backend takes the same prepared case — operands, ISA program and packed memory image — and returns the
+ * output codes it computed (and, when it models time, the program's cycle count). run.ts compares
+ * backends pairwise; tests wrap a backend (e.g. to flip an output bit) to show that faults are caught.
+ *
+ * - `golden`: the exact datapath models of src/golden on the case's operands (the definition).
+ * - `sim`: the cycle-level simulator executing the compiled program on a copy of the memory image; the
+ *   outputs are read back from the image's Y region. Reports cycles.
+ * - `rtl`: the generated Verilog under Verilator. Until it can run, selecting it fails in `check` with
+ *   one line naming what is missing (never a silent skip).
+ */
+import { unpackMatrix } from '../compile/pack.js';
+import { goldenGemm } from '../golden/gemm.js';
+import type { GoldenConfig, GoldenOperands } from '../golden/types.js';
+import { Machine } from '../sim/machine.js';
+import type { PreparedCase, VerifyTarget } from './cases.js';
+import { VerifyError } from './errors.js';
+
+/** What a backend computed for one case. */
+export interface BackendResult {
+  /** Output codes [m × n], row-major, in the target's output format. */
+  readonly outputs: Uint32Array;
+  /**
+   * Total cycles of the case's program, for backends that execute the program in time (compared
+   * between every two backends that report it).
+   */
+  readonly cycles?: number;
+}
+
+/** Options that only some backends use (the CLI's --rtl-dir and --trace). */
+export interface BackendOptions {
+  /** Verify user-supplied RTL from this directory instead of generating it. */
+  readonly rtlDir?: string;
+  /** Compare per-cycle trace points. */
+  readonly trace: boolean;
+}
+
+/** One engine. */
+export interface Backend {
+  readonly name: string;
+  /** A short phrase for summaries. */
+  readonly description: string;
+  /**
+   * Called once before any case runs: throws a user-facing error (VerifyError, ToolError) when this
+   * backend cannot run these targets with these options — a missing tool, an unsupported PE kind.
+   */
+  check(targets: readonly VerifyTarget[], options: BackendOptions): void;
+  /** Computes one case. A thrown error fails that case (reported, other cases continue). */
+  run(c: PreparedCase): BackendResult;
+}
+
+/** Backends by name. */
+export type BackendRegistry = ReadonlyMap<string, Backend>;
+
+/** The golden model. */
+export const goldenBackend: Backend = {
+  name: 'golden',
+  description: 'golden datapath model',
+  check() {},
+  run(c) {
+    const cfg: GoldenConfig = c.target.golden;
+    return { outputs: goldenGemm(cfg, c.operands as GoldenOperands<GoldenConfig>).codes };
+  },
+};
+
+/** The cycle-level simulator on the compiled program and a copy of the memory image. */
+export const simBackend: Backend = {
+  name: 'sim',
+  description: 'cycle-level simulator',
+  check() {},
+  run(c) {
+    const image = c.compiled.dram;
+    if (!image) throw new Error('sim backend: the case was compiled without a memory image');
+    const dram = image.slice();
+    const stats = new Machine(c.target, c.compiled.program, dram).run();
+    const { m, n } = c.compiled.shape;
+    return { outputs: unpackMatrix(dram, c.compiled.layout.y, m, n, c.target.bits.out), cycles: stats.cycles };
+  },
+};
+
+/** Why the rtl backend cannot run yet (one line). */
+export const RTL_MISSING =
+  'the rtl backend is not available yet: qacc generates PE-level Verilog but no program-level RTL (controller, PE array, buffers, DMA) that runs the same program and memory image, and no PE-level Verilator runner is wired into verify';
+
+/** The RTL backend as far as it exists: selecting it fails with one line saying what is missing. */
+export const rtlBackend: Backend = {
+  name: 'rtl',
+  description: 'generated RTL under Verilator',
+  check() {
+    throw new VerifyError('backend-unavailable', RTL_MISSING);
+  },
+  run() {
+    throw new VerifyError('backend-unavailable', RTL_MISSING);
+  },
+};
+
+/** The backends `qacc verify` knows, by name. */
+export function defaultBackends(): BackendRegistry {
+  return new Map([goldenBackend, simBackend, rtlBackend].map((b) => [b.name, b]));
+}
+
+/** The backends run when --backends is not given. */
+export const DEFAULT_BACKEND_NAMES: readonly string[] = ['golden', 'sim'];
+
+/** Parses a `--backends` list against a registry: at least two distinct known names. */
+export function selectBackends(registry: BackendRegistry, list: string): Backend[] {
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const known = [...registry.keys()];
+  const out: Backend[] = [];
+  for (const name of names) {
+    const b = registry.get(name);
+    if (!b) throw new VerifyError('bad-backends', `--backends: unknown backend '${name}' (known: ${known.join(', ')})`);
+    if (out.includes(b)) throw new VerifyError('bad-backends', `--backends: '${name}' is given twice`);
+    out.push(b);
+  }
+  if (out.length < 2) throw new VerifyError('bad-backends', `--backends needs at least two backends to compare (known: ${known.join(', ')}), got '${list}'`);
+  return out;
+}

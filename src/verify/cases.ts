@@ -1,0 +1,476 @@
+/**
+ * The cases `qacc verify` runs: for every accelerator of a design (and every SIMD mode of a simd_mac PE)
+ * a list of directed corner cases plus N seeded random workloads, each one GEMM with its operands.
+ *
+ * A case is fully described by a `CaseSpec` — accelerator, SIMD mode, content generator, shape, seed —
+ * and its id spells that spec (`<accelerator>[@<mode>]/<content>/<m>x<k>x<n>/s<seed>`), so `--case <id>`
+ * rebuilds exactly one case without re-planning (what a mismatch report's repro line uses).
+ *
+ * Operands of a case: the seeded random operands of the workload compiler (src/compile/operands.ts),
+ * then the content generator overwrites some tensors:
+ * - `random`: nothing (random operands, used on the directed shapes and the random workloads);
+ * - `zeros`: every multiplicand (activations, weights, low-rank inputs) is the zero code;
+ * - `extremes`: every third multiplicand element cycles through max, min, min positive and −min positive
+ *   of its format (the others stay random);
+ * - `scales`: scale tensors (group/channel/block scales, bias) cycle through the same four values;
+ * - `special`: a few NaN / ±inf / NaR codes at fixed positions of every tensor whose format has them;
+ * - `dtype<i>`: a mixture's groups all select candidate i (weights redrawn in that datatype).
+ * Directed shapes (random content): 1×1×1, exactly one group, a short last group (2·G+1), a shape not
+ * divisible by the array (cols+1 × rows+1) and, when the buffers allow it within a small budget, a K
+ * split over several k tiles. Directed contents run on the short-last-group shape.
+ *
+ * Random workloads: workload j of seed S uses seed S + j for its shape (m ≤ 10, n ≤ rows + 3,
+ * k ≤ max(3·G, 96)) and its operands.
+ */
+import { CompileError } from '../compile/errors.js';
+import { randomOperands, type AnyOperands } from '../compile/operands.js';
+import { chooseTiling, compileGemm, type CompiledGemm } from '../compile/program.js';
+import { resolveTarget, type Target } from '../compile/target.js';
+import type { GemmShape } from '../compile/workload.js';
+import { BF16, FP16, FP4_E2M1, FP8_E4M3 } from '../formats/float.js';
+import { intFormat } from '../formats/int.js';
+import { seededRandom } from '../formats/random.js';
+import { lookupFormat } from '../formats/registry.js';
+import type { NumberFormatBase } from '../formats/types.js';
+import { simdElementFormat, termSchedule } from '../golden/index.js';
+import type { BitSerialModOperands, LowRankGemmOperands, MacOperands, SimdMacOperands } from '../golden/types.js';
+import type { IrAccelerator, IrDesign } from '../ir/types.js';
+import { isUserFacing, VerifyError } from './errors.js';
+
+/** What a case's operands hold beyond the seeded random ones (see the file header). */
+export type CaseContent =
+  | { readonly kind: 'random' }
+  | { readonly kind: 'zeros' }
+  | { readonly kind: 'extremes' }
+  | { readonly kind: 'scales' }
+  | { readonly kind: 'special' }
+  | { readonly kind: 'dtype'; readonly candidate: number };
+
+/** Everything that determines one case. */
+export interface CaseSpec {
+  readonly accelerator: string;
+  /** simd_mac: the SIMD mode index; undefined for other PE kinds. */
+  readonly mode: number | undefined;
+  readonly content: CaseContent;
+  readonly shape: GemmShape;
+  readonly seed: number;
+}
+
+/** A planned case: its spec, id and a readable purpose. */
+export interface VerifyCase extends CaseSpec {
+  readonly id: string;
+  /** Why the case exists, e.g. "directed: shape not divisible by the array". */
+  readonly purpose: string;
+}
+
+/** One accelerator (in one SIMD mode) to verify. */
+export interface VerifyTarget {
+  readonly accelerator: IrAccelerator;
+  readonly mode: number | undefined;
+  readonly target: Target;
+  /** `name` or `name@mode`, the prefix of its case ids. */
+  readonly label: string;
+}
+
+/** A case ready for the backends: operands and the compiled program with its packed memory image. */
+export interface PreparedCase {
+  readonly case: VerifyCase;
+  readonly target: Target;
+  readonly operands: AnyOperands;
+  readonly compiled: CompiledGemm;
+  /** Format of the output codes (for decimal values in reports). */
+  readonly outputFormat: NumberFormatBase;
+}
+
+/** The plan: cases in a deterministic order, plus notes on directed cases that do not apply. */
+export interface CasePlan {
+  readonly cases: readonly VerifyCase[];
+  readonly notes: readonly string[];
+}
+
+export interface PlanOptions {
+  /** Run every case on this shape instead of the directed and random shapes. */
+  readonly shape?: GemmShape;
+  /** Random workloads per target. */
+  readonly vectors: number;
+  readonly seed: number;
+}
+
+/** The largest directed multi-k-tile case, in MACs (keeps the default run fast). */
+const K_TILES_BUDGET = 1_500_000;
+
+// ---------------------------------------------------------------------------------------------------
+// Targets
+// ---------------------------------------------------------------------------------------------------
+
+function labelOf(accel: string, mode: number | undefined): string {
+  return mode === undefined ? accel : `${accel}@${mode}`;
+}
+
+/** Every accelerator of a design, simd_mac ones once per SIMD mode. Throws CompileError for unmappable designs. */
+export function verifyTargets(design: IrDesign): VerifyTarget[] {
+  const out: VerifyTarget[] = [];
+  for (const accel of design.accelerators) {
+    const pe = accel.arrays[0]?.pe;
+    const modes = pe && pe.kind === 'simd_mac' ? pe.modes.map((_, i) => i) : [undefined];
+    for (const mode of modes) out.push({ accelerator: accel, mode, target: resolveTarget(accel, { simdMode: mode ?? 0 }), label: labelOf(accel.name, mode) });
+  }
+  return out;
+}
+
+/** The target a spec names. Throws VerifyError('bad-case') when the design has no such accelerator or mode. */
+export function findTarget(targets: readonly VerifyTarget[], spec: Pick<CaseSpec, 'accelerator' | 'mode'>): VerifyTarget {
+  const t = targets.find((x) => x.accelerator.name === spec.accelerator && x.mode === spec.mode);
+  if (t) return t;
+  const label = labelOf(spec.accelerator, spec.mode);
+  throw new VerifyError('bad-case', `case target '${label}' is not in the design (it has ${targets.map((x) => x.label).join(', ')})`);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Case ids
+// ---------------------------------------------------------------------------------------------------
+
+function contentName(c: CaseContent): string {
+  return c.kind === 'dtype' ? `dtype${c.candidate}` : c.kind;
+}
+
+/** `<accelerator>[@<mode>]/<content>/<m>x<k>x<n>/s<seed>`. */
+export function caseId(spec: CaseSpec): string {
+  const { m, k, n } = spec.shape;
+  return `${labelOf(spec.accelerator, spec.mode)}/${contentName(spec.content)}/${m}x${k}x${n}/s${spec.seed}`;
+}
+
+const ID = /^([A-Za-z_][A-Za-z0-9_]*)(?:@(\d+))?\/(random|zeros|extremes|scales|special|dtype(\d+))\/(\d+)x(\d+)x(\d+)\/s(-?\d+)$/;
+
+/** Parses a case id; throws VerifyError('bad-case') for a malformed one. */
+export function parseCaseId(id: string): CaseSpec {
+  const m = ID.exec(id.trim());
+  if (!m) throw new VerifyError('bad-case', `--case '${id}' is not a case id (expected <accelerator>[@<mode>]/<content>/<m>x<k>x<n>/s<seed>, as printed in a report)`);
+  const dims = [m[6], m[7], m[8]].map(Number);
+  if (dims.some((d) => d < 1 || d > 1 << 24)) throw new VerifyError('bad-case', `--case '${id}': dimensions must be in 1..${1 << 24}`);
+  const seed = Number(m[9]);
+  if (!Number.isSafeInteger(seed)) throw new VerifyError('bad-case', `--case '${id}': bad seed`);
+  const kind = m[4] !== undefined ? 'dtype' : m[3];
+  const content: CaseContent = kind === 'dtype' ? { kind: 'dtype', candidate: Number(m[4]) } : ({ kind } as CaseContent);
+  return { accelerator: m[1], mode: m[2] === undefined ? undefined : Number(m[2]), content, shape: { m: dims[0], k: dims[1], n: dims[2] }, seed };
+}
+
+function makeCase(spec: CaseSpec, purpose: string): VerifyCase {
+  return { ...spec, id: caseId(spec), purpose };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Operand roles: which tensors multiply, which scale, in which format
+// ---------------------------------------------------------------------------------------------------
+
+/** A mutable operand tensor with the format of each element. */
+interface Tensor {
+  readonly name: string;
+  readonly codes: Uint32Array;
+  /** Row length (for placing special values at row starts/ends). */
+  readonly cols: number;
+  formatAt(i: number): NumberFormatBase;
+}
+
+interface Roles {
+  readonly multiplicands: Tensor[];
+  readonly scales: Tensor[];
+}
+
+const UINT8 = intFormat(8, false);
+
+function tensor(name: string, codes: Uint32Array, cols: number, fmt: NumberFormatBase | ((i: number) => NumberFormatBase)): Tensor {
+  return { name, codes, cols, formatAt: typeof fmt === 'function' ? fmt : () => fmt };
+}
+
+/** Copies every array of an operand object so generators can overwrite them. */
+function copyOperands<T extends object>(ops: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(ops)) out[k] = typeof v === 'object' && v !== null ? Uint32Array.from(v as ArrayLike<number>) : v;
+  return out as T;
+}
+
+function roles(target: Target, ops: AnyOperands): Roles {
+  const cfg = target.golden;
+  switch (cfg.kind) {
+    case 'bit_serial_mod': {
+      const o = ops as BitSerialModOperands;
+      const G = Math.ceil(o.k / cfg.groupSize);
+      const sel = o.selectors as Uint32Array;
+      const wfmt = (i: number): NumberFormatBase => termSchedule(cfg.candidates[sel[Math.floor(i / o.k) * G + Math.floor((i % o.k) / cfg.groupSize)]]).format;
+      return {
+        multiplicands: [tensor('activations', o.activations as Uint32Array, o.k, FP16), tensor('weights', o.weights as Uint32Array, o.k, wfmt)],
+        scales: [tensor('groupScales', o.groupScales as Uint32Array, G, UINT8), tensor('channelScales', o.channelScales as Uint32Array, o.n, FP16)],
+      };
+    }
+    case 'simd_mac': {
+      const o = ops as SimdMacOperands;
+      const f = simdElementFormat(cfg.element);
+      return { multiplicands: [tensor('activations', o.activations as Uint32Array, o.k, f), tensor('weights', o.weights as Uint32Array, o.k, f)], scales: [] };
+    }
+    case 'lowrank_gemm': {
+      const o = ops as LowRankGemmOperands;
+      const G = Math.ceil(o.k / cfg.main.groupSize);
+      const nv = cfg.main.kind === 'nvfp4';
+      const qaFmt = nv ? FP4_E2M1 : lookupFormat(cfg.main.kind === 'int4' ? cfg.main.activations : 'int4');
+      const qwFmt = nv ? FP4_E2M1 : lookupFormat('int4');
+      const sFmt = nv ? FP8_E4M3 : cfg.main.kind === 'int4' && cfg.main.scaleFormat === 'bf16' ? BF16 : FP16;
+      const b = cfg.branchFormat === 'bf16' ? BF16 : FP16;
+      const mult = [tensor('qa', o.qa as Uint32Array, o.k, qaFmt), tensor('qw', o.qw as Uint32Array, o.k, qwFmt)];
+      if (o.x) mult.push(tensor('x', o.x as Uint32Array, o.k, b));
+      if (o.down) mult.push(tensor('down', o.down as Uint32Array, cfg.rank, b));
+      if (o.up) mult.push(tensor('up', o.up as Uint32Array, cfg.rank, b));
+      const scales = [tensor('sa', o.sa as Uint32Array, G, sFmt), tensor('sw', o.sw as Uint32Array, G, sFmt)];
+      if (o.bias) scales.push(tensor('bias', o.bias as Uint32Array, o.n, b));
+      return { multiplicands: mult, scales };
+    }
+    case 'mac': {
+      const o = ops as MacOperands;
+      const int8 = intFormat(8, true);
+      const a = cfg.variant === 'int8' ? int8 : FP16;
+      const w = cfg.variant === 'fp16_fma' ? FP16 : int8;
+      const scales = o.channelScales ? [tensor('channelScales', o.channelScales as Uint32Array, o.n, FP16)] : [];
+      return { multiplicands: [tensor('activations', o.activations as Uint32Array, o.k, a), tensor('weights', o.weights as Uint32Array, o.k, w)], scales };
+    }
+    default: {
+      const never: never = cfg;
+      throw new Error(`unknown PE kind ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Codes of a format's notable values. */
+interface Notable {
+  readonly zero: number;
+  /** max, min, min positive, −min positive (the last only for signed formats). */
+  readonly extremes: readonly number[];
+  /** NaN / NaR, +inf, −inf codes the format has (possibly none). */
+  readonly specials: readonly number[];
+}
+
+const notableCache = new Map<NumberFormatBase, Notable>();
+
+function notable(f: NumberFormatBase): Notable {
+  const hit = notableCache.get(f);
+  if (hit) return hit;
+  const extremes = [f.encode(f.max), f.encode(f.min), f.encode(f.minPositive)];
+  if (f.min < 0) extremes.push(f.encode(-f.minPositive));
+  const specials: number[] = [];
+  if (f.bits <= 16) {
+    let nan: number | undefined;
+    let pinf: number | undefined;
+    let ninf: number | undefined;
+    for (const c of f.codes()) {
+      if (nan === undefined && (f.isNaN(c) || f.isNaR(c))) nan = c;
+      else if (f.isInf(c)) {
+        if (f.decode(c) > 0) pinf ??= c;
+        else ninf ??= c;
+      }
+    }
+    for (const c of [nan, pinf, ninf]) if (c !== undefined) specials.push(c);
+  }
+  const n: Notable = { zero: f.encode(0), extremes, specials };
+  notableCache.set(f, n);
+  return n;
+}
+
+/** Whether a content generator changes anything on a target (directed cases that do not apply are not planned). */
+export function contentApplies(target: Target, content: CaseContent): boolean {
+  const probe = randomOperands(target, { m: 2, k: 2 * Math.max(target.groupSize, 1) + 1, n: 2 }, 1);
+  const r = roles(target, probe);
+  switch (content.kind) {
+    case 'random':
+    case 'zeros':
+    case 'extremes':
+      return true;
+    case 'scales':
+      return r.scales.length > 0;
+    case 'special':
+      return [...r.multiplicands, ...r.scales].some((t) => notable(t.formatAt(0)).specials.length > 0);
+    case 'dtype': {
+      const cfg = target.golden;
+      return cfg.kind === 'bit_serial_mod' && cfg.candidates.length > 1 && content.candidate < cfg.candidates.length;
+    }
+    default: {
+      const never: never = content;
+      throw new Error(`unknown content ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function fillPattern(t: Tensor, pick: (n: Notable, i: number) => number): void {
+  for (let i = 0; i < t.codes.length; i++) t.codes[i] = pick(notable(t.formatAt(i)), i);
+}
+
+/** A few positions of a tensor: the second element, the last one and the start of the last row. */
+function specialPositions(t: Tensor): number[] {
+  const len = t.codes.length;
+  const pos = [Math.min(1, len - 1), len - 1, len - t.cols];
+  return [...new Set(pos.filter((p) => p >= 0))];
+}
+
+/** The operands of a case on its target (see the file header). */
+export function caseOperands(target: Target, spec: CaseSpec): AnyOperands {
+  const ops = copyOperands(randomOperands(target, spec.shape, spec.seed));
+  const c = spec.content;
+  switch (c.kind) {
+    case 'random':
+      return ops;
+    case 'zeros':
+      for (const t of roles(target, ops).multiplicands) fillPattern(t, (n) => n.zero);
+      return ops;
+    case 'extremes':
+      // Every third element (shifted per tensor so extremes also meet random values): dense extremes
+      // would overflow every output and hide the rest of the arithmetic.
+      roles(target, ops).multiplicands.forEach((t, j) => {
+        for (let i = 0; i < t.codes.length; i++) {
+          if ((i + j) % 3 !== 0) continue;
+          const e = notable(t.formatAt(i)).extremes;
+          t.codes[i] = e[Math.floor(i / 3) % e.length];
+        }
+      });
+      return ops;
+    case 'scales':
+      for (const t of roles(target, ops).scales) fillPattern(t, (n, i) => n.extremes[i % n.extremes.length]);
+      return ops;
+    case 'special': {
+      const r = roles(target, ops);
+      for (const t of [...r.multiplicands, ...r.scales]) {
+        specialPositions(t).forEach((p, j) => {
+          const s = notable(t.formatAt(p)).specials;
+          if (s.length > 0) t.codes[p] = s[j % s.length];
+        });
+      }
+      return ops;
+    }
+    case 'dtype': {
+      const cfg = target.golden;
+      if (cfg.kind !== 'bit_serial_mod' || c.candidate >= cfg.candidates.length) throw new VerifyError('bad-case', `dtype${c.candidate}: the target has no mixture candidate ${c.candidate}`);
+      const o = ops as BitSerialModOperands;
+      (o.selectors as Uint32Array).fill(c.candidate);
+      const bits = termSchedule(cfg.candidates[c.candidate]).bits;
+      const rng = seededRandom(spec.seed ^ 0x5a5a5a5a);
+      const w = o.weights as Uint32Array;
+      for (let i = 0; i < w.length; i++) w[i] = Math.floor(rng.nextFloat() * 2 ** bits);
+      return ops;
+    }
+    default: {
+      const never: never = c;
+      throw new Error(`unknown content ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Output code format of a target. */
+export function outputFormat(target: Target): NumberFormatBase {
+  return lookupFormat(target.formats.out);
+}
+
+/** Builds the operands and compiles the program and memory image of a case. Throws CompileError for shapes the target cannot run. */
+export function prepareCase(t: VerifyTarget, c: VerifyCase): PreparedCase {
+  if (!contentApplies(t.target, c.content)) throw new VerifyError('bad-case', `case ${c.id}: content '${contentName(c.content)}' does not apply to ${t.label} (${t.target.pe.kind})`);
+  const operands = caseOperands(t.target, c);
+  const compiled = compileGemm(t.target, c.shape, operands);
+  return { case: c, target: t.target, operands, compiled, outputFormat: outputFormat(t.target) };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Planning
+// ---------------------------------------------------------------------------------------------------
+
+/** Reduction elements per "group" used for directed shapes (a scale group, or 16 for kinds without). */
+function groupOf(t: Target): number {
+  return t.groupSize > 1 ? t.groupSize : 16;
+}
+
+/** A shape whose K spans more than one k tile, within the budget, or undefined. */
+function multiKTileShape(t: Target): GemmShape | undefined {
+  const cfg = t.golden;
+  const kMax = cfg.kind === 'simd_mac' ? cfg.maxDotLength : 1 << 20;
+  let best: GemmShape | undefined;
+  for (const [m, n] of [
+    [1, 1],
+    [1, t.array.rows],
+    [t.array.cols, 1],
+    [t.array.cols, t.array.rows],
+  ]) {
+    let kt: number;
+    let kAlign: number;
+    try {
+      ({ kt, kAlign } = chooseTiling(t, { m, k: kMax, n }));
+    } catch (err) {
+      if (err instanceof CompileError) continue;
+      throw err;
+    }
+    const k = kt + Math.min(kAlign, 8) + 3;
+    if (k > kMax) continue;
+    if (m * n * k > K_TILES_BUDGET) continue;
+    try {
+      // The tiling may pick k tiles the ISA cannot address (e.g. a DMA row longer than its 16-bit field).
+      compileGemm(t, { m, k, n }, undefined, { timingOnly: true });
+    } catch (err) {
+      if (isUserFacing(err)) continue;
+      throw err;
+    }
+    if (!best || m * n * k < best.m * best.n * best.k) best = { m, k, n };
+  }
+  return best;
+}
+
+function randomShape(t: Target, seed: number): GemmShape {
+  const rng = seededRandom(seed);
+  const below = (n: number): number => 1 + Math.floor(rng.nextFloat() * n);
+  const cfg = t.golden;
+  const kCap = Math.min(Math.max(3 * groupOf(t), 96), cfg.kind === 'simd_mac' ? cfg.maxDotLength : Infinity);
+  const m = below(10);
+  const n = below(t.array.rows + 3);
+  const k = below(kCap);
+  return { m, k, n };
+}
+
+/** The cases of every target, in a deterministic order (targets in design order; directed, then random). */
+export function planCases(targets: readonly VerifyTarget[], options: PlanOptions): CasePlan {
+  const cases: VerifyCase[] = [];
+  const notes: string[] = [];
+  const seed = options.seed;
+  for (const t of targets) {
+    const base = { accelerator: t.accelerator.name, mode: t.mode };
+    const add = (content: CaseContent, shape: GemmShape, s: number, purpose: string): void => {
+      if (contentApplies(t.target, content)) cases.push(makeCase({ ...base, content, shape, seed: s }, purpose));
+    };
+    const G = groupOf(t.target);
+    const contentShape = options.shape ?? { m: 2, k: 2 * G + 1, n: 3 };
+    if (!options.shape) {
+      add({ kind: 'random' }, { m: 1, k: 1, n: 1 }, seed, 'directed: the smallest GEMM');
+      add({ kind: 'random' }, { m: 2, k: G, n: 3 }, seed, 'directed: K is exactly one group');
+      add({ kind: 'random' }, contentShape, seed, 'directed: a short last group (K = 2·group + 1)');
+      add({ kind: 'random' }, { m: t.target.array.cols + 1, k: G + 3, n: t.target.array.rows + 1 }, seed, 'directed: shape not divisible by the array');
+      const kt = multiKTileShape(t.target);
+      if (kt) add({ kind: 'random' }, kt, seed, 'directed: K split over several k tiles');
+      else notes.push(`${t.label}: no multi-k-tile case (K fits one tile, or needs more than ${K_TILES_BUDGET} MACs)`);
+    }
+    add({ kind: 'zeros' }, contentShape, seed, 'directed: zero activations and weights');
+    add({ kind: 'extremes' }, contentShape, seed, 'directed: max/min/min-positive operands');
+    add({ kind: 'scales' }, contentShape, seed, 'directed: max/min/min-positive scales');
+    if (contentApplies(t.target, { kind: 'special' })) add({ kind: 'special' }, contentShape, seed, 'directed: NaN/NaR/inf operands');
+    else notes.push(`${t.label}: no NaN/NaR/inf case (no operand format has such codes)`);
+    const cfg = t.target.golden;
+    if (cfg.kind === 'bit_serial_mod' && cfg.candidates.length > 1) {
+      cfg.candidates.forEach((name, i) => add({ kind: 'dtype', candidate: i }, contentShape, seed, `directed: every group uses datatype ${name}`));
+    }
+    for (let j = 0; j < options.vectors; j++) {
+      const s = seed + j;
+      const shape = options.shape ?? randomShape(t.target, s);
+      add({ kind: 'random' }, shape, s, `random workload ${j + 1} of ${options.vectors}`);
+    }
+  }
+  return { cases, notes };
+}
+
+/** The single case a `--case` id names, checked against the design. */
+export function caseFromId(targets: readonly VerifyTarget[], id: string): VerifyCase {
+  const spec = parseCaseId(id);
+  const t = findTarget(targets, spec);
+  if (!contentApplies(t.target, spec.content)) throw new VerifyError('bad-case', `case ${id}: content '${contentName(spec.content)}' does not apply to ${t.label} (${t.target.pe.kind})`);
+  return makeCase(spec, 'selected with --case');
+}

@@ -1,0 +1,148 @@
+/**
+ * Readable output of `qacc verify`: one block per failed case (backend pair, case id and purpose,
+ * accelerator, workload, seed, the first differing output indices with expected and got values in hex and
+ * decimal, and a command line that reproduces just that case), and the closing summary (cases per
+ * backend pair, notes on directed cases that did not apply, the verdict).
+ *
+ * The repro line names the same file and `--set` overrides, only the two backends that disagreed, and
+ * `--case <id>`: the id spells the whole case (cases.ts), so the line reruns that case alone whatever
+ * --vectors, --workload or --shard the original run used.
+ */
+import type { NumberFormatBase } from '../formats/types.js';
+import type { CaseOutcome, Divergence, OutputDiff, PairStats, VerifyRun } from './run.js';
+import { formatShard, type Shard } from './shard.js';
+
+/** What a repro line and the summary need to know about the invocation. */
+export interface InvocationInfo {
+  /** The .qacc path as the user gave it. */
+  readonly file: string;
+  /** `--set` overrides, in order. */
+  readonly sets: readonly string[];
+  readonly backends: readonly string[];
+  readonly rtlDir?: string;
+  readonly trace: boolean;
+  readonly seed: number;
+  readonly vectors: number;
+  /** The --workload spec, when given. */
+  readonly workload?: string;
+  readonly shard?: Shard;
+  /** Cases planned before sharding. */
+  readonly plannedCases: number;
+  readonly notes: readonly string[];
+}
+
+/** Quotes one shell word when needed (POSIX single quotes). */
+export function shellQuote(word: string): string {
+  if (/^[A-Za-z0-9_./:=,@%+-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The argument list (after `qacc`) that reruns one case with the given backends. */
+export function reproArgs(inv: InvocationInfo, caseId: string, backends: readonly string[]): string[] {
+  const args = ['verify', inv.file, '--backends', backends.join(',')];
+  for (const s of inv.sets) args.push('--set', s);
+  if (backends.includes('rtl')) {
+    if (inv.rtlDir !== undefined) args.push('--rtl-dir', inv.rtlDir);
+    if (inv.trace) args.push('--trace');
+  }
+  args.push('--case', caseId);
+  return args;
+}
+
+/** The repro command line. */
+export function reproCommand(inv: InvocationInfo, caseId: string, backends: readonly string[]): string {
+  return ['npx', 'qacc', ...reproArgs(inv, caseId, backends)].map(shellQuote).join(' ');
+}
+
+/** `0x3c00` padded to the format's width. */
+export function hexCode(code: number, bits: number): string {
+  return `0x${code.toString(16).padStart(Math.ceil(bits / 4), '0')}`;
+}
+
+/** The decimal value of a code (NaR for posit NaR, exact shortest float64 text otherwise). */
+export function decimalCode(code: number, fmt: NumberFormatBase): string {
+  if (code < 0 || code >= 2 ** fmt.bits || !Number.isInteger(code)) return 'not a code';
+  if (fmt.isNaR(code)) return 'NaR';
+  const v = fmt.decode(code);
+  return Object.is(v, -0) ? '-0' : String(v);
+}
+
+function codeText(code: number, fmt: NumberFormatBase | undefined): string {
+  if (!fmt) return `0x${code.toString(16)} (${code})`;
+  return `${hexCode(code, fmt.bits)} (${decimalCode(code, fmt)})`;
+}
+
+function targetLine(o: CaseOutcome): string {
+  const c = o.case;
+  const t = o.target.target;
+  const pe = t.pe;
+  const mode = pe.kind === 'simd_mac' && c.mode !== undefined ? `, SIMD mode ${c.mode} (${pe.modes[c.mode]?.lanes ?? '?'} × ${pe.modes[c.mode]?.format.name ?? '?'})` : '';
+  const out = o.prepared ? `, output ${o.prepared.outputFormat.name} [${c.shape.m} × ${c.shape.n}]` : '';
+  return `  accelerator ${c.accelerator} (${pe.kind} PE${mode}), workload gemm:m=${c.shape.m},k=${c.shape.k},n=${c.shape.n}, seed ${c.seed}${out}`;
+}
+
+function diffLine(d: OutputDiff, div: Extract<Divergence, { kind: 'outputs' }>, fmt: NumberFormatBase | undefined): string {
+  return `    output ${d.index} (row ${d.row}, col ${d.col}): expected ${codeText(d.expected, fmt)} from ${div.reference}, got ${codeText(d.got, fmt)} from ${div.other}`;
+}
+
+/** The report block of one failed or errored case (empty for a passing one). */
+export function formatCaseReport(o: CaseOutcome, inv: InvocationInfo): string {
+  if (o.status === 'pass') return '';
+  const lines: string[] = [];
+  const c = o.case;
+  if (o.error) {
+    lines.push(`ERROR ${o.error.backend}: case ${c.id} (${c.purpose})`, targetLine(o), `  ${o.error.backend} failed: ${o.error.message}`);
+    lines.push(`  reproduce: ${reproCommand(inv, c.id, inv.backends)}`);
+    return lines.join('\n') + '\n';
+  }
+  for (const d of o.divergences) {
+    switch (d.kind) {
+      case 'outputs': {
+        lines.push(`MISMATCH ${d.reference} vs ${d.other}: case ${c.id} (${c.purpose})`, targetLine(o));
+        lines.push(`  ${d.count} of ${d.total} outputs differ; first at output ${d.first[0]?.index ?? '?'}:`);
+        for (const diff of d.first) lines.push(diffLine(diff, d, o.prepared?.outputFormat));
+        break;
+      }
+      case 'cycles':
+        lines.push(`MISMATCH cycles ${d.reference} vs ${d.other}: case ${c.id} (${c.purpose})`, targetLine(o));
+        lines.push(`  expected ${d.expected} cycles from ${d.reference}, got ${d.got} from ${d.other} (difference ${d.got - d.expected})`);
+        break;
+      default: {
+        const never: never = d;
+        throw new Error(`unknown divergence ${JSON.stringify(never)}`);
+      }
+    }
+    lines.push(`  reproduce: ${reproCommand(inv, c.id, [d.reference, d.other])}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function pairLine(p: PairStats): string {
+  const label = p.kind === 'outputs' ? `${p.reference} = ${p.other}` : `cycles ${p.reference} = ${p.other}`;
+  const what = p.kind === 'outputs' ? `${p.outputs} outputs compared` : 'cycle counts compared';
+  const verdict = p.failed === 0 ? (p.kind === 'outputs' ? 'all bit-identical' : 'all equal') : `${p.failed} MISMATCHING`;
+  return `  ${label.padEnd(22)} ${String(p.cases).padStart(5)} cases, ${what}: ${verdict}`;
+}
+
+/** The closing summary. */
+export function formatSummary(run: VerifyRun, inv: InvocationInfo): string {
+  const outcomes = run.outcomes;
+  const targets = [...new Set(outcomes.map((o) => o.target.label))];
+  const lines: string[] = [];
+  const scope = inv.workload ? `workload ${inv.workload}` : 'directed shapes';
+  const shard = inv.shard ? ` (shard ${formatShard(inv.shard)} of ${inv.plannedCases} planned)` : '';
+  lines.push(`qacc verify ${inv.file}: ${outcomes.length} cases${shard} on ${targets.length} targets${targets.length ? ` (${targets.join(', ')})` : ''}`);
+  lines.push(`  backends ${inv.backends.join(', ')}; seed ${inv.seed}; ${scope} and ${inv.vectors} random workloads per target`);
+  for (const p of run.pairs) lines.push(pairLine(p));
+  const timed = run.pairs.some((p) => p.kind === 'cycles');
+  if (!timed) {
+    const reporting = [...new Set(outcomes.flatMap((o) => Object.keys(o.cycles)))];
+    lines.push(`  cycles                 ${reporting.length ? `only ${reporting.join(', ')} reports cycles: nothing to compare them with` : 'no backend reports cycles'}`);
+  }
+  const errors = outcomes.filter((o) => o.status === 'error').length;
+  if (errors > 0) lines.push(`  errors                 ${errors} cases could not run on every backend`);
+  for (const n of inv.notes) lines.push(`  note: ${n}`);
+  const failed = outcomes.filter((o) => o.status !== 'pass').length;
+  lines.push(failed === 0 ? `OK: all ${outcomes.length} cases match` : `FAILED: ${failed} of ${outcomes.length} cases (${outcomes.length - failed} match)`);
+  return lines.join('\n') + '\n';
+}
