@@ -2,6 +2,7 @@
  * The qacc command line: a thin yargs shell. Each subcommand lives in src/cli/commands/ and exports a
  * `CommandModule` factory taking the I/O it may use; all real work happens in the library modules.
  */
+import { editDistance } from '../formats/suggest.js';
 import yargs, { type Argv } from 'yargs';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, isUserFacing, UsageError } from './errors.js';
 import { processIo, type CliIo } from './io.js';
@@ -68,20 +69,6 @@ function report(err: unknown, io: CliIo, debug: boolean): number {
   io.stderr(`qacc: internal error: ${oneLine(message)} (this is a bug in qacc; rerun with --debug for details)\n`);
   if (debug && err instanceof Error && err.stack) io.stderr(err.stack + '\n');
   return EXIT_INTERNAL;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
 }
 
 function oneLine(text: string): string {

@@ -11,6 +11,7 @@
  * Anything else is FormatError('unknown-format') naming the closest canonical names by edit distance;
  * out-of-range parameters are FormatError('bad-parameter') from the format's own factory.
  */
+import { editDistance } from './suggest.js';
 import { FormatError } from './errors.js';
 import {
   BF16,
@@ -253,21 +254,6 @@ function sameEntries(a: readonly number[], b: readonly number[]): boolean {
 }
 
 // ---- suggestions ------------------------------------------------------------------------------------
-
-/** Levenshtein distance (insert, delete, substitute: cost 1 each). */
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return row[b.length];
-}
 
 /**
  * Up to five canonical names close to `text`: names it is a prefix of (for inputs of 3+ characters) and

@@ -1,6 +1,9 @@
 /**
  * "Did you mean" suggestions: the candidates closest to a misspelt name by edit distance (with adjacent
  * transpositions), within a distance that grows with the name's length.
+ *
+ * It lives in src/formats only because that is the bottom of the pipeline: every layer (format
+ * registry, language, assembler, CLI) can import this one implementation.
  */
 
 /**

@@ -17,6 +17,7 @@
  * properly nested, at most machine.loopDepth deep). Every problem becomes a located diagnostic; the
  * assembler never throws for bad input and keeps going to report all errors of a file.
  */
+import { editDistance } from '../formats/suggest.js';
 import { describeRange, encodeInstruction } from './encode.js';
 import { IsaError } from './errors.js';
 import type { Instruction } from './generated-types.js';
@@ -151,20 +152,6 @@ function parseLine(text: string, line: number, labels: (tok: Token) => void): St
     pos++;
   }
   return { line, mnemonic, operands };
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
 }
 
 /** ` (did you mean x?)` when a candidate is close to `given`, else ''. */

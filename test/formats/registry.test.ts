@@ -10,7 +10,8 @@ import { FP16, FP8_E4M3, FP8_E4M3FNUZ, FloatFormat } from '../../src/formats/flo
 import { LutFormat } from '../../src/formats/lut.js';
 import { BINARY, NF4 } from '../../src/formats/named-luts.js';
 import { POSIT8_2 } from '../../src/formats/posit.js';
-import { closeFormatNames, editDistance, listFormats, lookupFormat } from '../../src/formats/registry.js';
+import { closeFormatNames, listFormats, lookupFormat } from '../../src/formats/registry.js';
+import { editDistance } from '../../src/formats/suggest.js';
 
 const range = (lo: number, hi: number): number[] => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
 
@@ -186,15 +187,18 @@ describe('lookupFormat', () => {
 });
 
 describe('suggestion ranking', () => {
-  it('editDistance agrees with a recursive definition', () => {
+  it('editDistance agrees with a recursive definition (optimal string alignment)', () => {
+    // Insert, delete, substitute, or swap two adjacent characters that are not edited again: cost 1 each.
     const slow = (a: string, b: string): number => {
       if (!a.length) return b.length;
       if (!b.length) return a.length;
-      return Math.min(
+      let best = Math.min(
         slow(a.slice(1), b) + 1,
         slow(a, b.slice(1)) + 1,
         slow(a.slice(1), b.slice(1)) + (a[0] === b[0] ? 0 : 1),
       );
+      if (a.length > 1 && b.length > 1 && a[0] === b[1] && a[1] === b[0]) best = Math.min(best, slow(a.slice(2), b.slice(2)) + 1);
+      return best;
     };
     fc.assert(
       fc.property(
