@@ -146,9 +146,9 @@ const ID = /^([A-Za-z_][A-Za-z0-9_]*)(?:@(\d+))?\/(random|zeros|extremes|scales|
 export function parseCaseId(id: string): CaseSpec {
   const m = ID.exec(id.trim());
   if (!m) throw new VerifyError('bad-case', `--case '${id}' is not a case id (expected <accelerator>[@<mode>]/<content>/<m>x<k>x<n>/s<seed>, as printed in a report)`);
-  const dims = [m[6], m[7], m[8]].map(Number);
+  const dims = [m[5], m[6], m[7]].map(Number);
   if (dims.some((d) => d < 1 || d > 1 << 24)) throw new VerifyError('bad-case', `--case '${id}': dimensions must be in 1..${1 << 24}`);
-  const seed = Number(m[9]);
+  const seed = Number(m[8]);
   if (!Number.isSafeInteger(seed)) throw new VerifyError('bad-case', `--case '${id}': bad seed`);
   const kind = m[4] !== undefined ? 'dtype' : m[3];
   const content: CaseContent = kind === 'dtype' ? { kind: 'dtype', candidate: Number(m[4]) } : ({ kind } as CaseContent);
