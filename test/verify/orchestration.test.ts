@@ -4,6 +4,7 @@
  * with a report naming the backend pair, the output index (row, col), expected and got in hex and
  * decimal, and a repro command line that reruns that case alone — checked by running it.
  */
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FP16 } from '../../src/formats/float.js';
 import { goldenGemm } from '../../src/golden/gemm.js';
@@ -14,7 +15,7 @@ import { VerifyError } from '../../src/verify/errors.js';
 import { formatCaseReport, type InvocationInfo } from '../../src/verify/report.js';
 import { runVerification } from '../../src/verify/run.js';
 import { runCli } from '../cli/fake-io.js';
-import { crashOn, exampleTargets, flipBit, lateBy, registryOf, runVerifyWith, shellWords } from './orchestration-helpers.js';
+import { crashOn, exampleTargets, flipBit, lateBy, registryOf, ROOT, runVerifyWith, shellWords } from './orchestration-helpers.js';
 
 const OPTIONS = { trace: false };
 
@@ -73,12 +74,13 @@ describe('an injected fault', () => {
   });
 
   it("the repro line reruns that case alone: it fails with the fault, passes without it", async () => {
-    const cli = await runVerifyWith(registryOf(goldenBackend, faulty, rtlBackend), ['verify', 'examples/bitmod.qacc', '--backends', 'golden,sim', '--vectors', '2', '--seed', '1']);
+    const file = resolve(ROOT, 'examples/bitmod.qacc');
+    const cli = await runVerifyWith(registryOf(goldenBackend, faulty, rtlBackend), ['verify', file, '--backends', 'golden,sim', '--vectors', '2', '--seed', '1']);
     expect(cli.code).toBe(1);
     const repro = /reproduce: (.*)$/m.exec(cli.stdout)?.[1];
     expect(repro).toBeDefined();
     const words = shellWords(repro!);
-    expect(words.slice(0, 3)).toEqual(['npx', 'qacc', 'verify']);
+    expect(words.slice(0, 4)).toEqual(['npx', 'qacc', 'verify', file]);
     const rerun = await runVerifyWith(registryOf(goldenBackend, faulty), words.slice(2));
     expect(rerun.code).toBe(1);
     expect(rerun.stdout).toMatch(/: 1 cases on 1 targets \(bitmod\)/);

@@ -1,0 +1,104 @@
+/**
+ * `qacc verify` in-process: the summary on success for every example, --workload / --shard / --case /
+ * --junit, and one-line errors (exit 1, no stack) for bad flags, a missing rtl backend and the rtl-only
+ * options without it.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RTL_MISSING } from '../../src/verify/backends.js';
+import { runCli } from './fake-io.js';
+
+const EX = (name: string): string => resolve(__dirname, `../../examples/${name}.qacc`);
+const dir = mkdtempSync(join(tmpdir(), 'qacc-verify-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function caseCount(stdout: string): number {
+  const m = /: (\d+) cases/.exec(stdout);
+  if (!m) throw new Error(`no case count in ${stdout}`);
+  return Number(m[1]);
+}
+
+describe('qacc verify', () => {
+  it('passes on every example with a short summary (exit 0)', async () => {
+    for (const name of ['bitmod', 'xr-npe', 'svdquant']) {
+      const r = await runCli(['verify', EX(name), '--vectors', '1', '--seed', '3']);
+      expect(r.stderr, name).toBe('');
+      expect(r.code, name).toBe(0);
+      expect(r.stdout).toMatch(/^ {2}golden = sim +\d+ cases, \d+ outputs compared: all bit-identical$/m);
+      expect(r.stdout).toMatch(/^OK: all \d+ cases match$/m);
+      expect(r.stdout).not.toMatch(/MISMATCH|ERROR/);
+    }
+  });
+
+  it('--workload runs every case on that shape; --shard slices add up to the whole run', async () => {
+    const whole = await runCli(['verify', EX('xr-npe'), '--workload', 'gemm:m=3,k=40,n=5', '--vectors', '2']);
+    expect(whole.code).toBe(0);
+    expect(whole.stdout).toContain('workload gemm:m=3,k=40,n=5');
+    const total = caseCount(whole.stdout);
+    let sum = 0;
+    for (const s of ['1/3', '2/3', '3/3']) {
+      const r = await runCli(['verify', EX('xr-npe'), '--workload', 'gemm:m=3,k=40,n=5', '--vectors', '2', '--shard', s]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`(shard ${s} of ${total} planned)`);
+      sum += caseCount(r.stdout);
+    }
+    expect(sum).toBe(total);
+  });
+
+  it('--junit writes the XML atomically (no temporary file left), --case runs one case', async () => {
+    const out = join(dir, 'sub', 'verify.xml');
+    const r = await runCli(['verify', EX('bitmod'), '--case', 'ant_baseline/special/2x33x3/s1', '--junit', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(caseCount(r.stdout)).toBe(1);
+    const xml = readFileSync(out, 'utf8');
+    expect(xml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites [^>]*tests="1" failures="0" errors="0"/);
+    expect(xml).toContain('<testcase classname="qacc.verify.ant_baseline" name="ant_baseline/special/2x33x3/s1"');
+    expect(readdirSync(join(dir, 'sub'))).toEqual(['verify.xml']);
+  });
+
+  it('--backends with rtl fails with one line saying what is missing; --rtl-dir/--trace need rtl', async () => {
+    const rtl = await runCli(['verify', EX('bitmod'), '--backends', 'golden,sim,rtl']);
+    expect(rtl.code).toBe(1);
+    expect(rtl.stdout).toBe('');
+    expect(rtl.stderr).toBe(`qacc: error: ${RTL_MISSING}\n`);
+    for (const [flag, re] of [
+      [['--rtl-dir', dir], /--rtl-dir belongs with the rtl backend/],
+      [['--trace'], /--trace compares the simulator with the RTL/],
+    ] as const) {
+      const r = await runCli(['verify', EX('bitmod'), ...flag]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(re);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('bad input: one line, exit 1, no stack trace', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--backends', 'golden'], /at least two backends/],
+      [['--backends', 'golden,gold'], /unknown backend 'gold' \(known: golden, sim, rtl\)/],
+      [['--backends', 'sim,sim'], /'sim' is given twice/],
+      [['--shard', '3/2'], /--shard 3\/2: i must be in 1\.\.2/],
+      [['--shard', 'x'], /--shard must be i\/n/],
+      [['--vectors', '-1'], /--vectors must be an integer/],
+      [['--seed', '1.5'], /--seed must be an integer/],
+      [['--workload', 'model:opt-1.3b'], /must be a gemm:/],
+      [['--workload', 'gemm:m=1'], /missing k/],
+      [['--case', 'bitmod/oops'], /is not a case id/],
+      [['--case', 'bitmod/random/1x1x1/s1', '--workload', 'gemm:m=1,k=1,n=1'], /--case already names its shape/],
+      [['--case', 'nothere/random/1x1x1/s1'], /not in the design/],
+    ];
+    for (const [args, re] of cases) {
+      const r = await runCli(['verify', EX('bitmod'), ...args]);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr, args.join(' ')).toMatch(re);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    }
+    const missing = await runCli(['verify', join(dir, 'none.qacc')]);
+    expect(missing.code).toBe(1);
+    expect(existsSync(join(dir, 'none.qacc'))).toBe(false);
+  });
+});
