@@ -120,7 +120,7 @@ describe('an injected fault', () => {
     const o = run.outcomes.find((x) => x.status === 'error')!;
     expect(o.case.id).toBe(victim.id);
     expect(o.error).toEqual({ backend: 'sim', message: 'injected crash' });
-    expect(formatCaseReport(o, invocation('x.qacc', ['golden', 'sim']))).toMatch(/^ERROR sim: case .*\n(.*\n)*  sim failed: injected crash\n  reproduce: npx qacc verify x.qacc --backends golden,sim --case /);
+    expect(formatCaseReport(o, invocation('x.qacc', ['golden', 'sim']))).toMatch(/^ERROR sim: case .*\n(.*\n)* {2}sim failed: injected crash\n {2}reproduce: npx qacc verify x.qacc --backends golden,sim --case /);
     expect(run.outcomes.filter((x) => x.status === 'pass')).toHaveLength(plan.cases.length - 1);
   });
 
