@@ -14,3 +14,4 @@ for example in bitmod xr-npe svdquant; do
   npx qacc sim "examples/$example.qacc" --workload gemm:m=16,k=256,n=48 --seed 1
 done
 npx qacc sim examples/bitmod.qacc --workload model:llama-2-7b,stage=decode,tokens=1
+npx qacc verify examples/bitmod.qacc --vectors 4 --seed 1
