@@ -69,22 +69,30 @@ export interface BuiltSimulation {
   readonly built: boolean;
 }
 
-const BUILD_FLAGS = ['--cc', '--exe', '--build', '-O2', '-Wno-fatal', '--x-assign', 'fast', '--x-initial', 'fast', '-CFLAGS', '-O1'];
+const BASE_FLAGS = ['--cc', '--exe', '--build', '-O2', '-Wno-fatal', '--x-assign', 'fast', '--x-initial', 'fast'];
+
+/**
+ * C++ optimization of the model: `-O0` compiles about twice as fast as `-O1` and PE-level vector runs are
+ * short, so verification builds use it; benchmarks ask for `fast` (-O2).
+ */
+function buildFlags(fast: boolean): string[] {
+  return [...BASE_FLAGS, '-CFLAGS', fast ? '-O2' : '-O0'];
+}
 
 /** Content hash of a build. */
-export function simulationKey(tool: VerilatorTool, src: SimulationSources): string {
+export function simulationKey(tool: VerilatorTool, src: SimulationSources, fast = false): string {
   const h = createHash('sha256');
-  h.update(`${tool.version}\0${BUILD_FLAGS.join(' ')}\0${src.top}\0`);
+  h.update(`${tool.version}\0${buildFlags(fast).join(' ')}\0${src.top}\0`);
   for (const f of [...src.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) h.update(`${f.path}\0${f.text}\0`);
   h.update(src.testbench);
   return h.digest('hex').slice(0, 32);
 }
 
 /** Compiles (or fetches from the cache) the simulator of `src`. Throws ToolError on a failed build. */
-export function buildSimulation(src: SimulationSources, options: { env?: NodeJS.ProcessEnv; jobs?: number } = {}): BuiltSimulation {
+export function buildSimulation(src: SimulationSources, options: { env?: NodeJS.ProcessEnv; jobs?: number; fast?: boolean } = {}): BuiltSimulation {
   const tool = findVerilator(options.env);
   const root = cacheDir(options.env);
-  const key = simulationKey(tool, src);
+  const key = simulationKey(tool, src, options.fast ?? false);
   const final = join(root, key);
   const binary = join(final, 'obj', `${src.top}_tb`);
   if (existsSync(binary)) return { binary, key, built: false };
@@ -94,7 +102,7 @@ export function buildSimulation(src: SimulationSources, options: { env?: NodeJS.
   try {
     for (const f of src.files) writeFileSync(join(work, f.path), f.text);
     writeFileSync(join(work, `${src.top}_tb.cpp`), src.testbench);
-    const args = [...BUILD_FLAGS, '-j', String(options.jobs ?? 2), '--top-module', src.top, '-Mdir', 'obj', '-o', `${src.top}_tb`, ...src.files.map((f) => f.path), `${src.top}_tb.cpp`];
+    const args = [...buildFlags(options.fast ?? false), '-j', String(options.jobs ?? 2), '--top-module', src.top, '-Mdir', 'obj', '-o', `${src.top}_tb`, ...src.files.map((f) => f.path), `${src.top}_tb.cpp`];
     const r = spawnSync(tool.command, args, { cwd: work, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     if (r.error || r.status !== 0) {
       const log = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.trim().split('\n').slice(-20).join('\n');

@@ -1,0 +1,34 @@
+/**
+ * Generated designs synthesize with Yosys (`synth -top`, @yowasp/yosys): the fp16 FMA MAC of the bitmod
+ * example (IEEE decoders, aligning adder, RNE rounders, multiplier). Every example PE (bit-serial, SIMD,
+ * low-rank) is synthesized by `npm run bench rtl`: each takes 10–45 s in WebAssembly, too long for the
+ * suite.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateAcceleratorRtl } from '../../src/codegen/verilog/design.js';
+import { compileFile } from '../../src/ir/elaborate.js';
+import { rtlTemplates } from '../../src/verify/rtl/templates.js';
+import { synthesize } from '../../src/verify/rtl/yosys.js';
+
+const ROOT = resolve(__dirname, '../..');
+const host = { readFile: (p: string) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } };
+
+function rtlOf(file: string, accelerator: string) {
+  const c = compileFile(resolve(ROOT, 'examples', file), host, {});
+  const accel = c.design?.accelerators.find((a) => a.name === accelerator);
+  if (!accel) throw new Error(`no ${accelerator}`);
+  const rtl = generateAcceleratorRtl(accel, rtlTemplates, { source: file, version: 'test' });
+  return { top: rtl.top, files: rtl.files.filter((f) => f.path.endsWith('.v')).map((f) => ({ path: f.path.replace(/^rtl\//, ''), text: f.text })) };
+}
+
+describe('Yosys synthesis', () => {
+  it('synthesizes the fp16 FMA baseline without errors', async () => {
+    for (const [file, accel] of [['bitmod.qacc', 'fp16_baseline']] as const) {
+      const { top, files } = rtlOf(file, accel);
+      const r = await synthesize(top, files);
+      expect(r.cells, top).toBeGreaterThan(100);
+    }
+  }, 120_000);
+});
