@@ -5,7 +5,7 @@
  */
 import { formatTable, runCase, type BenchCase, type BenchResult } from './harness.js';
 
-const suites: Array<() => Promise<{ cases: BenchCase[] }>> = [() => import('./golden.bench.js'), () => import('./formats.bench.js'), () => import('./posit.bench.js'), () => import('./quant.bench.js'), () => import('./dsl.bench.js'), () => import('./sim.bench.js')];
+const suites: Array<() => Promise<{ cases: BenchCase[] }>> = [() => import('./golden.bench.js'), () => import('./formats.bench.js'), () => import('./posit.bench.js'), () => import('./quant.bench.js'), () => import('./dsl.bench.js'), () => import('./sim.bench.js'), () => import('./rtl.bench.js')];
 
 const filter = process.argv[2] ?? '';
 const results: BenchResult[] = [];

@@ -1,8 +1,8 @@
 /**
  * Generated designs synthesize with Yosys (`synth -top`, @yowasp/yosys): the fp16 FMA MAC of the bitmod
- * example (IEEE decoders, aligning adder, RNE rounders, multiplier). Every example PE (bit-serial, SIMD,
- * low-rank) is synthesized by `npm run bench rtl`: each takes 10–45 s in WebAssembly, too long for the
- * suite.
+ * example (IEEE decoders, aligning adder, RNE rounders, multiplier). The other example PEs (bit-serial,
+ * SIMD, low-rank with 64 lanes) also synthesize without errors, but take 15–45 s each in WebAssembly, too
+ * long for the suite: `synthesize()` (src/verify/rtl/yosys.ts) runs them on demand.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
