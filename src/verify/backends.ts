@@ -7,8 +7,8 @@
  * - `golden`: the exact datapath models of src/golden on the case's operands (the definition).
  * - `sim`: the cycle-level simulator executing the compiled program on a copy of the memory image; the
  *   outputs are read back from the image's Y region. Reports cycles.
- * - `rtl`: the generated Verilog under Verilator. Until it can run, selecting it fails in `check` with
- *   one line naming what is missing (never a silent skip).
+ * - `rtl`: the generated PE Verilog under Verilator, one dot product per output (rtl-backend.ts). A
+ *   missing tool or an unsupported option fails in `check` with one line (never a silent skip).
  */
 import { unpackMatrix } from '../compile/pack.js';
 import { goldenGemm } from '../golden/gemm.js';
@@ -16,6 +16,7 @@ import type { GoldenConfig, GoldenOperands } from '../golden/types.js';
 import { Machine } from '../sim/machine.js';
 import type { PreparedCase, VerifyTarget } from './cases.js';
 import { VerifyError } from './errors.js';
+import { createRtlBackend } from './rtl-backend.js';
 
 /** What a backend computed for one case. */
 export interface BackendResult {
@@ -36,11 +37,18 @@ export interface BackendOptions {
   readonly trace: boolean;
 }
 
+/**
+ * What a backend executes: the arithmetic definition (`model`), the compiled ISA program on the whole
+ * accelerator (`program`; its cycle counts are comparable), or one PE per output dot product (`pe`).
+ */
+export type BackendLevel = 'model' | 'program' | 'pe';
+
 /** One engine. */
 export interface Backend {
   readonly name: string;
   /** A short phrase for summaries. */
   readonly description: string;
+  readonly level: BackendLevel;
   /**
    * Called once before any case runs: throws a user-facing error (VerifyError, ToolError) when this
    * backend cannot run these targets with these options — a missing tool, an unsupported PE kind.
@@ -57,6 +65,7 @@ export type BackendRegistry = ReadonlyMap<string, Backend>;
 export const goldenBackend: Backend = {
   name: 'golden',
   description: 'golden datapath model',
+  level: 'model',
   check() {},
   run(c) {
     const cfg: GoldenConfig = c.target.golden;
@@ -68,6 +77,7 @@ export const goldenBackend: Backend = {
 export const simBackend: Backend = {
   name: 'sim',
   description: 'cycle-level simulator',
+  level: 'program',
   check() {},
   run(c) {
     const image = c.compiled.dram;
@@ -79,28 +89,15 @@ export const simBackend: Backend = {
   },
 };
 
-/** Why the rtl backend cannot run yet (one line). */
-export const RTL_MISSING =
-  'the rtl backend is not available yet: qacc generates PE-level Verilog but no program-level RTL (controller, PE array, buffers, DMA) that runs the same program and memory image, and no PE-level Verilator runner is wired into verify';
-
-/** The RTL backend as far as it exists: selecting it fails with one line saying what is missing. */
-export const rtlBackend: Backend = {
-  name: 'rtl',
-  description: 'generated RTL under Verilator',
-  check() {
-    throw new VerifyError('backend-unavailable', RTL_MISSING);
-  },
-  run() {
-    throw new VerifyError('backend-unavailable', RTL_MISSING);
-  },
-};
-
 /** The backends `qacc verify` knows, by name. */
 export function defaultBackends(): BackendRegistry {
-  return new Map([goldenBackend, simBackend, rtlBackend].map((b) => [b.name, b]));
+  return new Map([goldenBackend, simBackend, createRtlBackend()].map((b) => [b.name, b]));
 }
 
-/** The backends run when --backends is not given. */
+/**
+ * The backends run when --backends is not given. rtl is opt-in: it needs Verilator and a build per PE
+ * (seconds to a minute each, cached), and it runs at PE level only.
+ */
 export const DEFAULT_BACKEND_NAMES: readonly string[] = ['golden', 'sim'];
 
 /** Parses a `--backends` list against a registry: at least two distinct known names. */

@@ -25,6 +25,8 @@ export interface InvocationInfo {
   readonly vectors: number;
   /** The --workload spec, when given. */
   readonly workload?: string;
+  /** The --case id, when given (no plan then). */
+  readonly caseId?: string;
   readonly shard?: Shard;
   /** Cases planned before sharding. */
   readonly plannedCases: number;
@@ -132,12 +134,16 @@ export function formatSummary(run: VerifyRun, inv: InvocationInfo): string {
   const scope = inv.workload ? `workload ${inv.workload}` : 'directed shapes';
   const shard = inv.shard ? ` (shard ${formatShard(inv.shard)} of ${inv.plannedCases} planned)` : '';
   lines.push(`qacc verify ${inv.file}: ${outcomes.length} cases${shard} on ${targets.length} targets${targets.length ? ` (${targets.join(', ')})` : ''}`);
-  lines.push(`  backends ${inv.backends.join(', ')}; seed ${inv.seed}; ${scope} and ${inv.vectors} random workloads per target`);
+  const what = inv.caseId !== undefined ? `the case given with --case` : `${scope} and ${inv.vectors} random workloads per target, seed ${inv.seed}`;
+  lines.push(`  backends ${inv.backends.join(', ')}; ${what}`);
   for (const p of run.pairs) lines.push(pairLine(p));
   const timed = run.pairs.some((p) => p.kind === 'cycles');
   if (!timed) {
-    const reporting = [...new Set(outcomes.flatMap((o) => Object.keys(o.cycles)))];
-    lines.push(`  cycles                 ${reporting.length ? `only ${reporting.join(', ')} reports cycles: nothing to compare them with` : 'no backend reports cycles'}`);
+    const reporting = run.backends.filter((b) => b.level === 'program').map((b) => b.name);
+    lines.push(`  cycles                 ${reporting.length ? `only ${reporting.join(', ')} reports program cycles: nothing to compare them with` : 'no backend reports program cycles'}`);
+  }
+  for (const b of run.backends.filter((x) => x.level === 'pe')) {
+    lines.push(`  ${b.name.padEnd(22)} PE level: ${b.description}; no program cycle count or trace`);
   }
   const errors = outcomes.filter((o) => o.status === 'error').length;
   if (errors > 0) lines.push(`  errors                 ${errors} cases could not run on every backend`);

@@ -2,7 +2,8 @@
  * The cross-check loop: every case is prepared once (operands, program, memory image) and handed to
  * every selected backend; the first backend is the reference for outputs (normally `golden`), and every
  * other backend must produce bit-identical output codes. Backends that report a cycle count must agree
- * with each other exactly (the simulator and the RTL run the same program). A backend that throws on a
+ * with each other exactly (the simulator and a program-level RTL run the same program). Backends are
+ * checked (tools found, RTL built) once, for the targets that have cases, before any case runs. A backend that throws on a
  * case fails that case as an error; other cases still run. Nothing here prints: report.ts and junit.ts
  * render the result.
  */
@@ -66,6 +67,8 @@ export interface PairStats {
 }
 
 export interface VerifyRun {
+  /** The backends in order (the first is the output reference). */
+  readonly backends: readonly Pick<Backend, 'name' | 'description' | 'level'>[];
   readonly outcomes: readonly CaseOutcome[];
   readonly pairs: readonly PairStats[];
   readonly passed: boolean;
@@ -104,7 +107,9 @@ function errorMessage(err: unknown): string {
 
 /** Checks every backend, then runs every case through all of them. Throws the first backend's check error. */
 export function runVerification(req: RunRequest): VerifyRun {
-  for (const b of req.backends) b.check(req.targets, req.options);
+  // Only the targets that have cases (a shard or --case may need one PE build, not all of them).
+  const used = req.targets.filter((t) => req.cases.some((c) => c.accelerator === t.accelerator.name && c.mode === t.mode));
+  for (const b of req.backends) b.check(used, req.options);
   const clock = req.clock ?? (() => performance.now() / 1000);
   const names = req.backends.map((b) => b.name);
   const pairs = new Map<string, PairStats>();
@@ -173,5 +178,6 @@ export function runVerification(req: RunRequest): VerifyRun {
     outcomes.push(outcome);
     req.onCase?.(outcome);
   }
-  return { outcomes, pairs: [...pairs.values()], passed: outcomes.every((o) => o.status === 'pass') };
+  const backends = req.backends.map((b) => ({ name: b.name, description: b.description, level: b.level }));
+  return { backends, outcomes, pairs: [...pairs.values()], passed: outcomes.every((o) => o.status === 'pass') };
 }

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RTL_MISSING } from '../../src/verify/backends.js';
+import { VERILATOR_INSTALL_HINT } from '../../src/verify/rtl/verilator.js';
 import { runCli } from './fake-io.js';
 
 const EX = (name: string): string => resolve(__dirname, `../../examples/${name}.qacc`);
@@ -59,18 +59,29 @@ describe('qacc verify', () => {
     expect(readdirSync(join(dir, 'sub'))).toEqual(['verify.xml']);
   });
 
-  it('--backends with rtl fails with one line saying what is missing; --rtl-dir/--trace need rtl', async () => {
-    const rtl = await runCli(['verify', EX('bitmod'), '--backends', 'golden,sim,rtl']);
-    expect(rtl.code).toBe(1);
-    expect(rtl.stdout).toBe('');
-    expect(rtl.stderr).toBe(`qacc: error: ${RTL_MISSING}\n`);
+  it('rtl without Verilator, --trace at PE level, a bad --rtl-dir: one line each; --rtl-dir/--trace need rtl', async () => {
+    const saved = process.env.VERILATOR;
+    process.env.VERILATOR = join(dir, 'no-verilator');
+    try {
+      const r = await runCli(['verify', EX('bitmod'), '--backends', 'golden,sim,rtl']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`qacc: error: VERILATOR=${join(dir, 'no-verilator')} does not run: ${VERILATOR_INSTALL_HINT}\n`);
+    } finally {
+      if (saved === undefined) delete process.env.VERILATOR;
+      else process.env.VERILATOR = saved;
+    }
     for (const [flag, re] of [
       [['--rtl-dir', dir], /--rtl-dir belongs with the rtl backend/],
       [['--trace'], /--trace compares the simulator with the RTL/],
+      [['--backends', 'golden,rtl', '--trace'], /--trace: the rtl backend runs at PE level/],
+      [['--backends', 'golden,rtl', '--rtl-dir', join(dir, 'nothing')], /--rtl-dir .* is not a directory/],
+      [['--backends', 'golden,rtl', '--rtl-dir', dir], /--rtl-dir .* holds no Verilog/],
+      [['--accelerator', 'nope'], /no accelerator 'nope' in .* \(it has bitmod, fp16_baseline, ant_baseline, olive_baseline\)/],
     ] as const) {
       const r = await runCli(['verify', EX('bitmod'), ...flag]);
-      expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(re);
+      expect(r.code, flag.join(' ')).toBe(1);
+      expect(r.stderr, flag.join(' ')).toMatch(re);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
   });

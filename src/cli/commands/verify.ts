@@ -1,6 +1,6 @@
 /**
  * `qacc verify <file.qacc> [--backends golden,sim,rtl] [--workload spec] [--vectors N] [--seed S]
- * [--junit out.xml] [--rtl-dir DIR] [--trace] [--shard i/n] [--case ID] [--set k=v]`: cross-checks the
+ * [--junit out.xml] [--rtl-dir DIR] [--trace] [--shard i/n] [--case ID] [--accelerator A] [--set k=v]`: cross-checks the
  * backends of src/verify (golden model, cycle-level simulator, RTL) on directed corner cases and N seeded
  * random workloads for every accelerator of a description (every SIMD mode of a simd_mac PE). Outputs must
  * be bit-identical, cycle counts identical between backends that report them. A mismatch prints a
@@ -34,6 +34,7 @@ interface Args {
   readonly shard: string | undefined;
   readonly case: string | undefined;
   readonly set: string[] | undefined;
+  readonly accelerator: string | undefined;
 }
 
 /** Random workloads per target when --vectors is not given. */
@@ -56,7 +57,8 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
         .option('trace', { type: 'boolean', default: false, describe: 'rtl backend: compare per-cycle trace points, report the first diverging cycle' })
         .option('shard', { type: 'string', describe: 'run only slice i of n (i/n, 1-based) of the cases' })
         .option('case', { type: 'string', describe: 'run only this case (an id from a report)' })
-        .option('set', { type: 'string', array: true, describe: 'override a param: --set rows=32 (repeatable)' }),
+        .option('set', { type: 'string', array: true, describe: 'override a param: --set rows=32 (repeatable)' })
+        .option('accelerator', { alias: 'a', type: 'string', describe: 'verify only this accelerator of the file (default: all of them)' }),
     handler: (argv: ArgumentsCamelCase<Args>) => {
       if (!Number.isSafeInteger(argv.seed)) throw new UsageError(`--seed must be an integer, got ${argv.seed}`);
       if (!Number.isInteger(argv.vectors) || argv.vectors < 0 || argv.vectors > 100000) throw new UsageError(`--vectors must be an integer in 0..100000, got ${argv.vectors}`);
@@ -78,7 +80,11 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
       const c = compileFile(argv.file, nodeFileHost, { overrides: argv.set ?? [], requireAccelerator: true });
       printDiagnostics(c, ctx.io);
       if (!c.design) throw new ReportedFailure('the design has errors');
-      const targets = verifyTargets(c.design);
+      const accels = c.design.accelerators;
+      if (argv.accelerator !== undefined && !accels.some((a) => a.name === argv.accelerator)) {
+        throw new UsageError(`no accelerator '${argv.accelerator}' in ${argv.file} (it has ${accels.map((a) => a.name).join(', ')})`);
+      }
+      const targets = verifyTargets(c.design).filter((t) => argv.accelerator === undefined || t.accelerator.name === argv.accelerator);
       let planned: readonly VerifyCase[];
       let notes: readonly string[] = [];
       if (argv.case !== undefined) planned = [caseFromId(targets, argv.case)];
@@ -97,6 +103,7 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
         seed: argv.seed,
         vectors: argv.case !== undefined ? 0 : argv.vectors,
         ...(argv.workload !== undefined ? { workload: argv.workload } : {}),
+        ...(argv.case !== undefined ? { caseId: argv.case } : {}),
         ...(shard ? { shard } : {}),
         plannedCases: planned.length,
         notes,
