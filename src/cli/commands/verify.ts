@@ -54,7 +54,7 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
         .option('seed', { type: 'number', default: 1, describe: 'seed of the random operands and shapes' })
         .option('junit', { type: 'string', describe: 'write a JUnit XML report to this file' })
         .option('rtl-dir', { type: 'string', describe: 'rtl backend: verify the RTL in this directory instead of generating it' })
-        .option('trace', { type: 'boolean', default: false, describe: 'rtl backend: compare per-cycle trace points, report the first diverging cycle' })
+        .option('trace', { type: 'boolean', default: false, describe: 'rtl backend: compare per-cycle trace points (needs program-level RTL; refused while rtl runs at PE level)' })
         .option('shard', { type: 'string', describe: 'run only slice i of n (i/n, 1-based) of the cases' })
         .option('case', { type: 'string', describe: 'run only this case (an id from a report)' })
         .option('set', { type: 'string', array: true, describe: 'override a param: --set rows=32 (repeatable)' })
