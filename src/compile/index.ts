@@ -8,3 +8,5 @@ export * from './target.js';
 export * from './operands.js';
 export * from './pack.js';
 export * from './program.js';
+export * from './isa-limits.js';
+export * from './dma.js';

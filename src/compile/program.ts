@@ -8,6 +8,14 @@
  * byte and never split a scale group; kt is the largest such value (at most K rounded up) for which two
  * copies (double buffering) of every per-k-step operand fit their buffer space (target.ts).
  *
+ * ISA field limits (isa-limits.ts, read from the ISA definition) bound everything emitted: mt, nt and kt
+ * fit settile's m, n, k; each buffer space is used only up to the largest address every instruction naming
+ * it can encode; kt is also capped so that every per-k-step DMA row fits `row_bytes` (unless even one
+ * aligned step does not, e.g. a huge group); any DMA still out of range (rows, row bytes, DRAM stride) is
+ * split into several loads/stores by dma.ts; the DRAM image must fit the 40-bit address registers, and the
+ * group size and rank must fit setmode — those are user errors (CompileError) when the workload or design
+ * is genuinely too large.
+ *
  * Program (straight-line, one instruction stream that the dispatch unit splits into the load, compute
  * and store queues; addresses set by `seti` right before each DMA):
  *   preamble: setfmt, setmode, [setscale], csync push_prev ×2 (two free input slots), ssync push_prev ×2
@@ -28,7 +36,9 @@
  */
 import type { LowRankGemmOperands, BitSerialModOperands, MacOperands, SimdMacOperands } from '../golden/types.js';
 import { createInstruction, type Instruction, type IsaBuffer } from '../isa/index.js';
+import { splitDma, type DmaTransfer } from './dma.js';
 import { CompileError } from './errors.js';
+import { ISA_LIMITS, tightenLimits, type IsaLimits } from './isa-limits.js';
 import type { AnyOperands } from './operands.js';
 import { packMatrix, rowBytes } from './pack.js';
 import type { Target } from './target.js';
@@ -146,24 +156,51 @@ function slotNeeds(t: Target, mt: number, nt: number, kt: number): Record<IsaBuf
   return { act, wgt: nt * rowBytes(kt, t.bits.wgt), meta, lrw, out: mt * nt * (t.bits.out / 8), actRawOff: actCodes, metaOff2, metaOff3, lrwUpOff };
 }
 
+/**
+ * The longest row (bytes) of the per-k-step loads of a k step of kt elements: act and wgt codes, BitMoD
+ * meta blocks (one row), lowrank group scales, raw X and D rows.
+ */
+function stepRowBytes(t: Target, nt: number, kt: number): number {
+  const gt = Math.ceil(kt / t.groupSize);
+  let longest = Math.max(rowBytes(kt, t.bits.act), rowBytes(kt, t.bits.wgt));
+  const cfg = t.golden;
+  if (cfg.kind === 'bit_serial_mod') longest = Math.max(longest, nt * gt + Math.ceil((nt * gt * t.bits.selector) / 8));
+  if (cfg.kind === 'lowrank_gemm') longest = Math.max(longest, gt * scaleBytes(t), cfg.rank > 0 ? kt * 2 : 0);
+  return longest;
+}
+
+/** Bytes of each buffer space the compiler may use: its capacity, cut to what the ISA can address. */
+function usableCapacity(t: Target, limits: IsaLimits): Record<IsaBuffer, number> {
+  const cap = { ...t.capacity };
+  for (const b of Object.keys(cap) as IsaBuffer[]) cap[b] = Math.min(cap[b], limits.bufferAddress[b]);
+  return cap;
+}
+
 /** Chooses the tiling of a GEMM on a target (see the file header). Throws CompileError when nothing fits. */
-export function chooseTiling(t: Target, shape: GemmShape): Tiling {
+export function chooseTiling(t: Target, shape: GemmShape, limits: IsaLimits = ISA_LIMITS): Tiling {
   const { m, k, n } = shape;
   const cfg = t.golden;
   if (cfg.kind === 'simd_mac' && k > cfg.maxDotLength) throw new CompileError('capacity', `K = ${k} exceeds the SIMD MAC's max_dot_length ${cfg.maxDotLength}`);
-  const mt = Math.min(m, t.array.cols);
-  const nt = Math.min(n, t.array.rows);
+  if (t.groupSize > limits.group) throw new CompileError('unsupported', `group size ${t.groupSize} exceeds the ISA's setmode.group limit ${limits.group}`);
+  if (cfg.kind === 'lowrank_gemm' && cfg.rank > limits.rank) throw new CompileError('unsupported', `low-rank rank ${cfg.rank} exceeds the ISA's setmode.rank limit ${limits.rank}`);
+  const mt = Math.min(m, t.array.cols, limits.tileM);
+  const nt = Math.min(n, t.array.rows, limits.tileN);
   let kAlign = lcm(8, t.groupSize);
   if (cfg.kind === 'simd_mac' && cfg.accumulation === 'round-each-step') kAlign = lcm(kAlign, 16 / t.bits.act);
-  const fits = (kt: number): boolean => {
+  if (kAlign > limits.tileK) throw new CompileError('unsupported', `the smallest aligned k tile (${kAlign} elements) exceeds the ISA's settile.k limit ${limits.tileK}`);
+  const cap = usableCapacity(t, limits);
+  const spaceFits = (kt: number): boolean => {
     const need = slotNeeds(t, mt, nt, kt);
-    return (['act', 'wgt', 'meta', 'lrw', 'out'] as const).every((b) => need[b] === 0 || 2 * need[b] <= t.capacity[b]);
+    return (['act', 'wgt', 'meta', 'lrw', 'out'] as const).every((b) => need[b] === 0 || 2 * need[b] <= cap[b]);
   };
+  // Monotone in kt: the smallest aligned step may have over-long rows (the DMA splitter cuts them), larger
+  // steps may not — their rows would only be split again, so a shorter k tile is the better trade.
+  const fits = (kt: number): boolean => spaceFits(kt) && kt <= limits.tileK && (kt === kAlign || stepRowBytes(t, nt, kt) <= limits.dmaRowBytes);
   let kt = alignUp(k, kAlign);
   if (!fits(kAlign)) {
     const need = slotNeeds(t, mt, nt, kAlign);
-    const worst = (['act', 'wgt', 'meta', 'lrw', 'out'] as const).find((b) => need[b] > 0 && 2 * need[b] > t.capacity[b]) ?? 'act';
-    throw new CompileError('capacity', `a ${mt}×${nt}×${kAlign} tile does not fit: the ${worst} buffer space holds ${t.capacity[worst]} bytes, double buffering needs ${2 * need[worst]}`);
+    const worst = (['act', 'wgt', 'meta', 'lrw', 'out'] as const).find((b) => need[b] > 0 && 2 * need[b] > cap[b]) ?? 'act';
+    throw new CompileError('capacity', `a ${mt}×${nt}×${kAlign} tile does not fit: the ${worst} buffer space holds ${cap[worst]} usable bytes, double buffering needs ${2 * need[worst]}`);
   }
   if (!fits(kt)) {
     // Largest fitting multiple of kAlign (binary search: needs grow with kt).
@@ -190,8 +227,11 @@ class Regions {
   }
 }
 
-/** Lays out DRAM for a GEMM on a target with a tiling. */
-export function layoutDram(t: Target, shape: GemmShape, tiling: Tiling): DramLayout {
+/**
+ * Lays out DRAM for a GEMM on a target with a tiling. Throws CompileError when the image would not be
+ * addressable by the ISA's address registers.
+ */
+export function layoutDram(t: Target, shape: GemmShape, tiling: Tiling, limits: IsaLimits = ISA_LIMITS): DramLayout {
   const { m, k, n } = shape;
   const r = new Regions();
   const cfg = t.golden;
@@ -229,6 +269,8 @@ export function layoutDram(t: Target, shape: GemmShape, tiling: Tiling): DramLay
     }
   }
   const y = r.take(m * rowBytes(n, t.bits.out));
+  // Every address the program sets lies below r.bytes; the image must fit the address registers.
+  if (r.bytes - 1 > limits.dramAddress) throw new CompileError('capacity', `the ${m}×${k}×${n} GEMM needs a ${r.bytes}-byte DRAM image; the ISA addresses at most ${limits.dramAddress + 1} bytes`);
   return { a, w, meta, cscale, ascale, wscale, bias, x, down, up, y, bytes: r.bytes };
 }
 
@@ -251,7 +293,13 @@ function bsmMetaBlock(t: Target, shape: GemmShape, tiling: Tiling, ni: number, k
 /** Packs the operands into a fresh DRAM image. */
 export function packDram(t: Target, shape: GemmShape, tiling: Tiling, layout: DramLayout, ops: AnyOperands): Uint8Array {
   const { m, k, n } = shape;
-  const mem = new Uint8Array(layout.bytes);
+  let mem: Uint8Array;
+  try {
+    mem = new Uint8Array(layout.bytes);
+  } catch (e) {
+    if (e instanceof RangeError) throw new CompileError('capacity', `cannot allocate the ${layout.bytes}-byte DRAM image of the ${m}×${k}×${n} GEMM for an arithmetic run (a timing-only run needs none)`);
+    throw e;
+  }
   const cfg = t.golden;
   const G = Math.ceil(k / t.groupSize);
   switch (cfg.kind) {
@@ -321,7 +369,7 @@ export function packDram(t: Target, shape: GemmShape, tiling: Tiling, layout: Dr
 }
 
 /** Emits the ISA program of a GEMM (see the file header). */
-export function emitProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: SlotLayout, layout: DramLayout, ops: AnyOperands | undefined): Instruction[] {
+export function emitProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: SlotLayout, layout: DramLayout, ops: AnyOperands | undefined, limits: IsaLimits = ISA_LIMITS): Instruction[] {
   const { m, k, n } = shape;
   const cfg = t.golden;
   const G = Math.ceil(k / t.groupSize);
@@ -387,9 +435,11 @@ export function emitProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: 
             throw new Error(`unknown kind ${JSON.stringify(never)}`);
           }
         }
-        loads.forEach(([addr, buf, bufAddr, rows, rb, stride], i) => {
-          prog.push(createInstruction('seti', { rd: 1, imm: addr }));
-          prog.push(createInstruction('load', { buf, dram_reg: 1, dram_off: 0, buf_addr: bufAddr, rows, row_bytes: rb, dram_stride: stride, pop_next: i === 0, push_next: i === loads.length - 1 }));
+        // Split to the ISA's DMA limits; the step's first piece waits for the slot, its last one hands it over.
+        const pieces = loads.flatMap(([dram, buf, bufAddr, rows, rb, stride]) => splitDma({ dram, buf: bufAddr, rows, rowBytes: rb, stride }, limits).map((p) => [buf, p] as const));
+        pieces.forEach(([buf, p], i) => {
+          prog.push(createInstruction('seti', { rd: 1, imm: p.dram }));
+          prog.push(createInstruction('load', { buf, dram_reg: 1, dram_off: 0, buf_addr: p.buf, rows: p.rows, row_bytes: p.rowBytes, dram_stride: p.stride, pop_next: i === 0, push_next: i === pieces.length - 1 }));
         });
         const key = `${mt},${nt},${kt}`;
         if (key !== shapeKey) {
@@ -434,8 +484,12 @@ export function emitProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: 
         }
         prog.push(createInstruction('writeback', { acc: 0, out: o * slots.outSlot, pop_next: true, push_next: true, push_prev: true }));
         const yStride = rowBytes(n, t.bits.out);
-        prog.push(createInstruction('seti', { rd: 2, imm: layout.y + m0 * yStride + (n0 * t.bits.out) / 8 }));
-        prog.push(createInstruction('store', { buf: 'out', dram_reg: 2, dram_off: 0, buf_addr: o * slots.outSlot, rows: mt, row_bytes: rowBytes(nt, t.bits.out), dram_stride: yStride, pop_prev: true, push_prev: true }));
+        const out: DmaTransfer = { dram: layout.y + m0 * yStride + (n0 * t.bits.out) / 8, buf: o * slots.outSlot, rows: mt, rowBytes: rowBytes(nt, t.bits.out), stride: yStride };
+        const stores = splitDma(out, limits);
+        stores.forEach((p, i) => {
+          prog.push(createInstruction('seti', { rd: 2, imm: p.dram }));
+          prog.push(createInstruction('store', { buf: 'out', dram_reg: 2, dram_off: 0, buf_addr: p.buf, rows: p.rows, row_bytes: p.rowBytes, dram_stride: p.stride, pop_prev: i === 0, push_prev: i === stores.length - 1 }));
+        });
       }
     }
   }
@@ -447,11 +501,17 @@ export function emitProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: 
 export interface CompileOptions {
   /** Skip operand packing (the simulator then runs timing only). */
   readonly timingOnly?: boolean;
+  /**
+   * Tighter ISA limits than the definition's (tests use them to exercise DMA splitting and k-tile capping
+   * on small shapes); each can only shrink, so the program stays encodable.
+   */
+  readonly limits?: Partial<IsaLimits>;
 }
 
 /** Compiles one GEMM: tiling, slot layout, DRAM image and program. */
 export function compileGemm(t: Target, shape: GemmShape, ops: AnyOperands | undefined, options: CompileOptions = {}): CompiledGemm {
-  const tiling = chooseTiling(t, shape);
+  const limits = tightenLimits(options.limits);
+  const tiling = chooseTiling(t, shape, limits);
   const need = slotNeeds(t, tiling.mt, tiling.nt, tiling.kt);
   const slots: SlotLayout = {
     actSlot: need.act,
@@ -464,9 +524,9 @@ export function compileGemm(t: Target, shape: GemmShape, ops: AnyOperands | unde
     lrwUpOff: need.lrwUpOff,
     outSlot: need.out,
   };
-  const layout = layoutDram(t, shape, tiling);
+  const layout = layoutDram(t, shape, tiling, limits);
   if (!options.timingOnly && ops === undefined) throw new Error('compileGemm: operands are required unless timingOnly');
   const dram = options.timingOnly || !ops ? undefined : packDram(t, shape, tiling, layout, ops);
-  const program = emitProgram(t, shape, tiling, slots, layout, ops);
+  const program = emitProgram(t, shape, tiling, slots, layout, ops, limits);
   return { target: t, shape, tiling, slots, layout, program, dram, operands: options.timingOnly ? undefined : ops };
 }
