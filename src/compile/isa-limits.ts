@@ -1,12 +1,12 @@
 /**
  * The ISA field limits the workload compiler must respect, read from the ISA definition (src/isa, generated
- * from isa/qacc-isa.json) rather than written down again: DMA rows / row bytes / DRAM stride and the
- * DRAM-offset field of `load`/`store`, the 40-bit address registers (`seti`), the tile shape of `settile`,
- * the group size and rank of `setmode`, and the largest start address of each buffer space that every
- * instruction naming that space can encode (the narrowest `addr` field over all instructions).
+ * from isa/qacc-isa.json) rather than written down again: `rows` / `row_bytes` / `dram_stride` of
+ * `load`/`store`, the 40-bit address registers (`seti`), the tile shape of `settile`, the group size, rank
+ * and SIMD mode of `setmode`, and the largest start address of each buffer space that every instruction
+ * naming that space can encode (the narrowest `addr` field over all instructions).
  *
- * The tiler caps its tiles and the usable part of each buffer space by these limits, and the DMA splitter
- * (program.ts) cuts any transfer that still exceeds them, so every emitted field is in range by
+ * The tiler (program.ts) caps its tiles and the usable part of each buffer space by these limits, and the
+ * DMA splitter (dma.ts) cuts any transfer that still exceeds them, so every emitted field is in range by
  * construction. Tests may pass tighter limits (`CompileOptions.limits`) to exercise the splitting paths on
  * small shapes; the defaults are exactly the ISA's.
  */
@@ -29,6 +29,8 @@ export interface IsaLimits {
   /** setmode group and rank. */
   readonly group: number;
   readonly rank: number;
+  /** setmode simd (the SIMD mode index). */
+  readonly simdMode: number;
   /** Largest start address each buffer space can be addressed at by every instruction that names it. */
   readonly bufferAddress: Readonly<Record<IsaBuffer, number>>;
 }
@@ -63,6 +65,7 @@ export const ISA_LIMITS: IsaLimits = {
   tileK: fieldMax('settile', 'k'),
   group: fieldMax('setmode', 'group'),
   rank: fieldMax('setmode', 'rank'),
+  simdMode: fieldMax('setmode', 'simd'),
   bufferAddress: Object.fromEntries(BUFFER_NAMES.map((b) => [b, bufferAddressMax(b)])) as Record<IsaBuffer, number>,
 };
 
@@ -81,6 +84,7 @@ export function tightenLimits(override: Partial<IsaLimits> | undefined): IsaLimi
     tileK: pick('tileK'),
     group: pick('group'),
     rank: pick('rank'),
+    simdMode: pick('simdMode'),
     bufferAddress: Object.fromEntries(BUFFER_NAMES.map((b) => [b, Math.min(ISA_LIMITS.bufferAddress[b], buf?.[b] ?? ISA_LIMITS.bufferAddress[b])])) as Record<IsaBuffer, number>,
   };
 }

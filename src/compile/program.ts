@@ -12,9 +12,9 @@
  * fit settile's m, n, k; each buffer space is used only up to the largest address every instruction naming
  * it can encode; kt is also capped so that every per-k-step DMA row fits `row_bytes` (unless even one
  * aligned step does not, e.g. a huge group); any DMA still out of range (rows, row bytes, DRAM stride) is
- * split into several loads/stores by dma.ts; the DRAM image must fit the 40-bit address registers, and the
- * group size and rank must fit setmode — those are user errors (CompileError) when the workload or design
- * is genuinely too large.
+ * split into several loads/stores by dma.ts; the DRAM image must fit the 40-bit address registers, and
+ * the group size, rank and SIMD mode must fit setmode — those are user errors (CompileError) when the
+ * workload or design is genuinely too large.
  *
  * Program (straight-line, one instruction stream that the dispatch unit splits into the load, compute
  * and store queues; addresses set by `seti` right before each DMA):
@@ -182,6 +182,7 @@ export function chooseTiling(t: Target, shape: GemmShape, limits: IsaLimits = IS
   const cfg = t.golden;
   if (cfg.kind === 'simd_mac' && k > cfg.maxDotLength) throw new CompileError('capacity', `K = ${k} exceeds the SIMD MAC's max_dot_length ${cfg.maxDotLength}`);
   if (t.groupSize > limits.group) throw new CompileError('unsupported', `group size ${t.groupSize} exceeds the ISA's setmode.group limit ${limits.group}`);
+  if (t.simdMode > limits.simdMode) throw new CompileError('unsupported', `SIMD mode ${t.simdMode} exceeds the ISA's setmode.simd limit ${limits.simdMode}`);
   if (cfg.kind === 'lowrank_gemm' && cfg.rank > limits.rank) throw new CompileError('unsupported', `low-rank rank ${cfg.rank} exceeds the ISA's setmode.rank limit ${limits.rank}`);
   const mt = Math.min(m, t.array.cols, limits.tileM);
   const nt = Math.min(n, t.array.rows, limits.tileN);

@@ -218,14 +218,30 @@ describe('workloads genuinely too large are user errors', () => {
     expect(() => compileGemm(bitmod, shape, undefined, { timingOnly: true })).toThrow(CompileError);
   });
 
-  it('a group size or rank the setmode fields cannot hold', () => {
+  it('a group size, rank or SIMD mode the setmode fields cannot hold', () => {
     expect(() => compileGemm({ ...bitmod, groupSize: 2 ** 16 }, { m: 1, k: 8, n: 1 }, undefined, { timingOnly: true })).toThrow(/setmode\.group/);
     if (svd.golden.kind !== 'lowrank_gemm') throw new Error('svdquant example is not lowrank_gemm');
     const bigRank = { ...svd, golden: { ...svd.golden, rank: 2 ** 12 } };
     expect(() => compileGemm(bigRank, { m: 1, k: 64, n: 1 }, undefined, { timingOnly: true })).toThrow(/setmode\.rank/);
+    const xr = resolveTarget(exampleAccelerators('xr-npe')[0]);
+    expect(() => compileGemm({ ...xr, simdMode: 16 }, { m: 1, k: 8, n: 1 }, undefined, { timingOnly: true })).toThrow(/setmode\.simd/);
   });
 
   it('an aligned k step longer than settile.k allows', () => {
     expect(() => compileGemm(bitmod, { m: 1, k: 1000, n: 1 }, undefined, { timingOnly: true, limits: { tileK: 64 } })).toThrow(/settile\.k/);
+  });
+});
+
+describe('DRAM strides beyond dram_stride', () => {
+  it('bitmod, m = n = 2, K = 8,400,000: the A rows lie 16.8 MB apart, so each row is loaded by itself', () => {
+    const t = resolveTarget(exampleAccelerators('bitmod')[0]);
+    const k = 8_400_000;
+    const c = compileGemm(t, { m: 2, k, n: 2 }, undefined, { timingOnly: true });
+    expect(2 * k).toBeGreaterThan(2 ** 24 - 1); // the fp16 A row pitch overflows the 24-bit stride field
+    expect(outOfRange(c.program)).toEqual([]);
+    const actLoads = c.program.filter((i) => i.kind === 'load' && i.buf === 'act');
+    // Two single-row loads per k step, together moving both rows of every k tile.
+    expect(actLoads).toHaveLength(2 * c.tiling.kTiles);
+    expect(actLoads.reduce((s, i) => s + (i.kind === 'load' ? i.rows * i.row_bytes : 0), 0)).toBe(2 * 2 * k);
   });
 });
