@@ -8,18 +8,32 @@
  * must pass (otherwise every kill would be meaningless). Prints one line per mutant and a table of kill
  * rates per kind and overall; survivors are listed with their line so they can be judged (equivalent or a
  * gap in the cases). Needs Verilator; builds are cached by content hash, so a rerun is fast.
+ *
+ * Each mutant runs in a child process (this script with `--one i`) under coreutils `timeout`, which kills
+ * the child's whole process group: some mutants make the Verilator bench loop forever (e.g. in_ready
+ * stuck at 0 while the PE still consumes beats and raises out_valid every cycle: the bench waits for a
+ * beat that is never taken while results keep arriving), and runSimulation has no time limit of its own.
+ * Such a mutant is reported as `hung` and NOT counted as killed: verification did not report it (a CI job
+ * would fail only by its own time limit).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateAcceleratorRtl } from '../src/codegen/verilog/design.js';
 import { compileFile } from '../src/ir/elaborate.js';
 import { planCases, verifyTargets } from '../src/verify/cases.js';
-import { listMutants, runMutant, sampleMutants, tallyMutants, type MutantOutcome } from '../src/verify/mutate.js';
+import { listMutants, MUTANT_KINDS, runMutant, sampleMutants } from '../src/verify/mutate.js';
 import { rtlTemplates } from '../src/verify/rtl/templates.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const [nArg = '40', seedArg = '1', vectorsArg = '1', fileArg = 'examples/bitmod.qacc', accelArg = 'fp16_baseline'] = process.argv.slice(2);
+/** Seconds one mutant may take (build plus all cases) before it counts as hung. */
+const MUTANT_LIMIT_S = 180;
+const argv = process.argv.slice(2);
+const oneAt = argv.indexOf('--one');
+const one = oneAt >= 0 ? Number(argv[oneAt + 1]) : undefined;
+const positional = oneAt >= 0 ? argv.slice(0, oneAt) : argv;
+const [nArg = '40', seedArg = '1', vectorsArg = '1', fileArg = 'examples/bitmod.qacc', accelArg = 'fp16_baseline'] = positional;
 const n = Number(nArg);
 const seed = Number(seedArg);
 const vectors = Number(vectorsArg);
@@ -42,33 +56,54 @@ const workDir = mkdtempSync(join(tmpdir(), 'qacc-mutation-'));
 const subject = { files, targets, cases, workDir };
 const all = listMutants(files);
 const sample = sampleMutants(all, n, seed);
-console.log(`${accelArg} of ${fileArg}: ${all.length} mutants (${['operator-swap', 'constant-flip', 'carry-cut', 'register-drop'].map((k) => `${all.filter((m) => m.kind === k).length} ${k}`).join(', ')}); running ${sample.length} (seed ${seed}) on ${cases.length} cases each (vectors ${vectors})`);
-
-const start = performance.now();
-try {
-  const control = runMutant(subject, undefined);
-  if (control.status !== 'survived') {
-    console.error(`the unmutated build does not pass verification (${control.status}): ${control.evidence ?? ''}`);
-    process.exit(1);
+if (one !== undefined) {
+  // Child mode: run the control (-1) or mutant `one` of the sample; print its outcome as JSON.
+  try {
+    const o = runMutant(subject, one < 0 ? undefined : sample[one]);
+    console.log(JSON.stringify({ status: o.status, evidence: o.evidence ?? null }));
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
   }
-  const outcomes: MutantOutcome[] = [];
-  for (const m of sample) {
-    const o = runMutant(subject, m);
-    outcomes.push(o);
-    console.log(`${o.status.padEnd(9)} ${m.kind.padEnd(13)} ${m.file}:${m.line}  ${m.description}${o.evidence && o.status === 'stillborn' ? `  [${o.evidence}]` : ''}`);
-  }
-  console.log('');
-  console.log(`${'kind'.padEnd(14)} ${'killed'.padStart(6)} ${'survived'.padStart(8)} ${'stillborn'.padStart(9)} ${'kill rate'.padStart(9)}`);
-  for (const t of tallyMutants(outcomes)) {
-    const rate = Number.isNaN(t.killRate) ? '-' : `${(100 * t.killRate).toFixed(1)}%`;
-    console.log(`${t.kind.padEnd(14)} ${String(t.killed).padStart(6)} ${String(t.survived).padStart(8)} ${String(t.stillborn).padStart(9)} ${rate.padStart(9)}`);
-  }
-  const survivors = outcomes.filter((o) => o.status === 'survived');
-  if (survivors.length > 0) {
-    console.log('\nsurvivors (equivalent mutants, or faults the cases do not reach):');
-    for (const o of survivors) console.log(`  ${o.mutant?.file}:${o.mutant?.line}  ${o.mutant?.description}`);
-  }
-  console.log(`\n${sample.length} mutants in ${((performance.now() - start) / 1000).toFixed(1)} s`);
-} finally {
-  rmSync(workDir, { recursive: true, force: true });
+  process.exit(0);
 }
+rmSync(workDir, { recursive: true, force: true });
+
+type Status = 'killed' | 'survived' | 'stillborn' | 'hung';
+/** Runs the control (-1) or one mutant of the sample in a child process under `timeout`. */
+function runIsolated(index: number): { status: Status; evidence: string | null } {
+  const r = spawnSync('timeout', ['-k', '5', String(MUTANT_LIMIT_S), process.execPath, ...process.execArgv, process.argv[1], ...positional, '--one', String(index)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status === 124 || r.status === 137) return { status: 'hung', evidence: `no result within ${MUTANT_LIMIT_S} s` };
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !last.startsWith('{')) throw new Error(`mutant ${index} could not run (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`);
+  return JSON.parse(last) as { status: Status; evidence: string | null };
+}
+
+console.log(`${accelArg} of ${fileArg}: ${all.length} mutants (${MUTANT_KINDS.map((k) => `${all.filter((m) => m.kind === k).length} ${k}`).join(', ')}); running ${sample.length} (seed ${seed}) on ${cases.length} cases each (vectors ${vectors})`);
+const start = performance.now();
+const control = runIsolated(-1);
+if (control.status !== 'survived') {
+  console.error(`the unmutated build does not pass verification (${control.status}): ${control.evidence ?? ''}`);
+  process.exit(1);
+}
+const outcomes = sample.map((m, i) => {
+  const o = { mutant: m, ...runIsolated(i) };
+  console.log(`${o.status.padEnd(9)} ${m.kind.padEnd(13)} ${m.file}:${m.line}  ${m.description}${o.status === 'stillborn' || o.status === 'hung' ? `  [${o.evidence ?? ''}]` : ''}`);
+  return o;
+});
+console.log('');
+console.log(`${'kind'.padEnd(14)} ${'killed'.padStart(6)} ${'survived'.padStart(8)} ${'hung'.padStart(5)} ${'stillborn'.padStart(9)} ${'kill rate'.padStart(9)}`);
+for (const kind of [...MUTANT_KINDS, 'all' as const]) {
+  const of = outcomes.filter((o) => kind === 'all' || o.mutant.kind === kind);
+  if (of.length === 0) continue;
+  const count = (s: Status): number => of.filter((o) => o.status === s).length;
+  // Hung mutants count as not killed: verification did not report them.
+  const judged = count('killed') + count('survived') + count('hung');
+  const rate = judged === 0 ? '-' : `${((100 * count('killed')) / judged).toFixed(1)}%`;
+  console.log(`${kind.padEnd(14)} ${String(count('killed')).padStart(6)} ${String(count('survived')).padStart(8)} ${String(count('hung')).padStart(5)} ${String(count('stillborn')).padStart(9)} ${rate.padStart(9)}`);
+}
+const survivors = outcomes.filter((o) => o.status === 'survived' || o.status === 'hung');
+if (survivors.length > 0) {
+  console.log('\nnot killed (equivalent mutants, faults the cases do not reach, or benches that never finish):');
+  for (const o of survivors) console.log(`  ${o.status.padEnd(8)} ${o.mutant.file}:${o.mutant.line}  ${o.mutant.description}`);
+}
+console.log(`\n${sample.length} mutants in ${((performance.now() - start) / 1000).toFixed(1)} s`);

@@ -219,7 +219,7 @@ function fileMutants(file: GeneratedFile): Mutant[] {
       if (h >= 1 && arith) {
         const name = decl[2];
         const full = `${name}__qacc_full`;
-        add('carry-cut', decl[1].length, `top bit ${h} (carry out or sign) of ${name} forced to 0`, `${decl[1]}${full}${decl[3]}${expr}; ${decl[1]}${name} = { 1'b0, ${full}[${h - 1}:0] };`);
+        add('carry-cut', decl[1].length, `top bit ${h} (carry out or sign) of ${name} forced to 0`, `${decl[1]}${full}${decl[3]}${expr}; ${decl[1].trimStart()}${name} = { 1'b0, ${full}[${h - 1}:0] };`);
       }
     }
     if (nb && !BARE_LITERAL.test(nb[4])) {
