@@ -28,7 +28,7 @@ import { rtlTemplates } from '../src/verify/rtl/templates.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /** Seconds one mutant may take (build plus all cases) before it counts as hung. */
-const MUTANT_LIMIT_S = 180;
+const MUTANT_LIMIT_S = 60;
 const argv = process.argv.slice(2);
 const oneAt = argv.indexOf('--one');
 const one = oneAt >= 0 ? Number(argv[oneAt + 1]) : undefined;
