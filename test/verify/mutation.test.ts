@@ -123,5 +123,12 @@ describe('verification kills RTL mutants (fp16 MAC baseline, Verilator)', () => 
     expect(all.killed, `survivors: ${survivors.map((m) => `${m.file}:${m.line} ${m.description}`).join('; ')}`).toBeGreaterThanOrEqual(3);
     // Every kill has evidence: a failed case named by its id.
     for (const o of outcomes.filter((x) => x.status === 'killed')) expect(o.evidence).toMatch(/^fp16_baseline\//);
+
+    // A PE that never accepts a beat but keeps raising out_valid once hung the bench forever: it must now
+    // end promptly and be reported as a failure.
+    const line = files.flatMap((f) => f.text.split('\n').map((text, i) => ({ f, text, i }))).find((l) => /^\s*assign in_ready = /.test(l.text))!;
+    expect(line, 'the PE drives in_ready with an assign').toBeDefined();
+    const stuck: Mutant = { id: 'test-in-ready-low', kind: 'constant-flip', file: line.f.path, line: line.i + 1, description: 'in_ready tied low', original: line.text, replacement: "  assign in_ready = 1'b0;" };
+    expect(runMutant(small, stuck).status).toBe('killed');
   }, 150_000);
 });

@@ -166,7 +166,7 @@ export function formatVectors(rows: readonly (readonly (number | bigint)[])[]): 
 }
 
 /** Runs a built bench on stimulus and expected rows and parses its report. */
-export function runSimulation(sim: BuiltSimulation, stimulus: readonly (readonly (number | bigint)[])[], expected: readonly (readonly (number | bigint)[])[], options: { maxIdleCycles?: number } = {}): RtlRunResult {
+export function runSimulation(sim: BuiltSimulation, stimulus: readonly (readonly (number | bigint)[])[], expected: readonly (readonly (number | bigint)[])[], options: { maxIdleCycles?: number; timeoutMs?: number } = {}): RtlRunResult {
   const dir = join(tmpdir(), `qacc-run-${randomBytes(6).toString('hex')}`);
   mkdirSync(dir, { recursive: true });
   try {
@@ -174,7 +174,10 @@ export function runSimulation(sim: BuiltSimulation, stimulus: readonly (readonly
     const exp = join(dir, 'expected.hex');
     writeFileSync(stim, formatVectors(stimulus));
     writeFileSync(exp, formatVectors(expected));
-    const r = spawnSync(sim.binary, [stim, exp, String(options.maxIdleCycles ?? 100000)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    // A wall-clock bound as a last resort, so a design that never settles cannot hang `qacc verify`.
+    const timeoutMs = options.timeoutMs ?? 600_000;
+    const r = spawnSync(sim.binary, [stim, exp, String(options.maxIdleCycles ?? 100000)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs, killSignal: 'SIGKILL' });
+    if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') throw new ToolError(`the RTL simulation did not finish within ${timeoutMs / 1000} s`);
     if (r.error) throw new ToolError(`the RTL simulation could not run: ${r.error.message}`);
     const log = `${r.stdout}${r.stderr}`;
     const done = /DONE beats=(\d+) results=(\d+) expected=(\d+) mismatches=(\d+) cycles=(\d+)/.exec(r.stdout);
