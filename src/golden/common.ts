@@ -13,26 +13,32 @@
  *   when the wide format has ≥ 2p + 2 bits: 53 ≥ 2·24 + 2; Figueroa, "When is double rounding innocuous?",
  *   1995). test/golden/common.test.ts checks this against FP32.encode of exact rationals.
  */
-import { BF16, FP16, FP32, type FloatFormat } from '../formats/float.js';
+import { FloatFormat } from '../formats/float.js';
+import { lookupFormat } from '../formats/registry.js';
 import { add, fromNumber } from '../formats/rational.js';
 import type { NumberFormatBase } from '../formats/types.js';
 import { GoldenError } from './errors.js';
-import type { WideFloatName } from './types.js';
+import { WIDE_FLOAT_NAMES, type WideFloatName } from './types.js';
 
-/** The FloatFormat of an fp16 / bf16 / fp32 name. */
+/** The FloatFormat of an fp16 / bf16 / fp32 name, from the format registry (the one name → format map). */
 export function wideFormat(name: WideFloatName): FloatFormat {
-  switch (name) {
-    case 'fp16':
-      return FP16;
-    case 'bf16':
-      return BF16;
-    case 'fp32':
-      return FP32;
-    default: {
-      const never: never = name;
-      throw new GoldenError('bad-config', `unknown accumulator format '${String(never)}'`);
-    }
-  }
+  const f = supportedFormat(name, WIDE_FLOAT_NAMES, 'accumulator');
+  if (!(f instanceof FloatFormat))
+    throw new GoldenError('bad-config', `'${name}' is not a binary float format`);
+  return f;
+}
+
+/**
+ * The format of a name a golden config may use: checked against the names that datapath supports, then
+ * resolved by the format registry (the one name → format map).
+ */
+export function supportedFormat(name: string, allowed: readonly string[], what: string): NumberFormatBase {
+  if (!allowed.includes(name))
+    throw new GoldenError(
+      'bad-config',
+      `unsupported ${what} format '${name}' (supported: ${allowed.join(', ')})`,
+    );
+  return lookupFormat(name);
 }
 
 /** fmt.decode(fmt.encode(x)): the value of x rounded once (RNE, the format's default overflow). */
@@ -91,13 +97,15 @@ export function checkShape(m: number, k: number, n: number): void {
     ['k', k],
     ['n', n],
   ] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new GoldenError('bad-operands', `GEMM dimension ${name} must be a positive integer, got ${v}`);
+    if (!Number.isInteger(v) || v < 1)
+      throw new GoldenError('bad-operands', `GEMM dimension ${name} must be a positive integer, got ${v}`);
   }
 }
 
 /** Checks that `codes` has `length` entries, each an integer code of a `bits`-wide format. */
 export function checkCodes(codes: ArrayLike<number>, length: number, bits: number, what: string): void {
-  if (codes.length !== length) throw new GoldenError('bad-operands', `${what}: expected ${length} codes, got ${codes.length}`);
+  if (codes.length !== length)
+    throw new GoldenError('bad-operands', `${what}: expected ${length} codes, got ${codes.length}`);
   const limit = 2 ** bits;
   for (let i = 0; i < length; i++) {
     const c = codes[i];

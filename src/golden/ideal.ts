@@ -4,11 +4,10 @@
  * k ascending). Comparing it with the golden result (metrics.ts) shows the cost of the datapath's
  * widths, truncations and roundings; the float64 sums themselves are ~1e-16 relative.
  */
-import { BF16, FP16, FP32, FP4_E2M1, FP8_E4M3 } from '../formats/float.js';
-import { POSIT16_1, POSIT8_0 } from '../formats/posit.js';
+import { FP16, FP32, FP4_E2M1, FP8_E4M3 } from '../formats/float.js';
 import type { NumberFormatBase } from '../formats/types.js';
 import { groupCount, termSchedule } from './bit-serial-mod.js';
-import { wideFormat } from './common.js';
+import { supportedFormat, wideFormat } from './common.js';
 import { simdElementFormat } from './simd-mac.js';
 import type {
   BitSerialModConfig,
@@ -24,34 +23,21 @@ import type {
   SimdMacConfig,
   SimdMacOperands,
 } from './types.js';
+import { SIMD_OUTPUT_NAMES, WIDE_FLOAT_NAMES } from './types.js';
 
 /** The format of a GEMM output name (int32 results decode as two's complement). */
 export function outputFormat(name: GoldenOutputName): NumberFormatBase | 'int32' {
-  switch (name) {
-    case 'fp16':
-      return FP16;
-    case 'bf16':
-      return BF16;
-    case 'fp32':
-      return FP32;
-    case 'posit8_0':
-      return POSIT8_0;
-    case 'posit16_1':
-      return POSIT16_1;
-    case 'int32':
-      return 'int32';
-    default: {
-      const never: never = name;
-      throw new RangeError(`unknown output format ${String(never)}`);
-    }
-  }
+  return name === 'int32'
+    ? 'int32'
+    : supportedFormat(name, [...WIDE_FLOAT_NAMES, ...SIMD_OUTPUT_NAMES], 'GEMM output');
 }
 
 /** The float64 values of a GEMM result's codes. */
 export function decodeResult(result: GemmResult): Float64Array {
   const f = outputFormat(result.format);
   const out = new Float64Array(result.codes.length);
-  for (let i = 0; i < out.length; i++) out[i] = f === 'int32' ? result.codes[i] | 0 : f.decode(result.codes[i]);
+  for (let i = 0; i < out.length; i++)
+    out[i] = f === 'int32' ? result.codes[i] | 0 : f.decode(result.codes[i]);
   return out;
 }
 
@@ -85,7 +71,8 @@ function idealBitSerialMod(config: BitSerialModConfig, ops: BitSerialModOperands
       for (let g = 0; g < G; g++) {
         const f = formats[ops.selectors[n * G + g]];
         let d = 0;
-        for (let k = g * config.groupSize; k < Math.min(K, (g + 1) * config.groupSize); k++) d += FP16.decode(ops.activations[m * K + k]) * f.decode(ops.weights[n * K + k]);
+        for (let k = g * config.groupSize; k < Math.min(K, (g + 1) * config.groupSize); k++)
+          d += FP16.decode(ops.activations[m * K + k]) * f.decode(ops.weights[n * K + k]);
         s += d * ops.groupScales[n * G + g];
       }
       y[m * N + n] = s * FP16.decode(ops.channelScales[n]);
@@ -101,7 +88,8 @@ function idealSimdMac(config: SimdMacConfig, ops: SimdMacOperands): Float64Array
   for (let m = 0; m < M; m++) {
     for (let n = 0; n < N; n++) {
       let s = 0;
-      for (let k = 0; k < K; k++) s += f.decode(ops.activations[m * K + k]) * f.decode(ops.weights[n * K + k]);
+      for (let k = 0; k < K; k++)
+        s += f.decode(ops.activations[m * K + k]) * f.decode(ops.weights[n * K + k]);
       y[m * N + n] = s;
     }
   }
@@ -114,8 +102,10 @@ function idealLowRank(config: LowRankGemmConfig, ops: LowRankGemmOperands): Floa
   const G = Math.ceil(K / gs);
   const nv = config.main.kind === 'nvfp4';
   const signedAct = config.main.kind === 'int4' && config.main.activations === 'int4';
-  const elem = (c: number, signed: boolean): number => (nv ? FP4_E2M1.decode(c) : signed && c >= 8 ? c - 16 : c);
-  const scale = (c: number): number => (config.main.kind === 'int4' ? wideFormat(config.main.scaleFormat).decode(c) : FP8_E4M3.decode(c));
+  const elem = (c: number, signed: boolean): number =>
+    nv ? FP4_E2M1.decode(c) : signed && c >= 8 ? c - 16 : c;
+  const scale = (c: number): number =>
+    config.main.kind === 'int4' ? wideFormat(config.main.scaleFormat).decode(c) : FP8_E4M3.decode(c);
   const r16 = wideFormat(config.branchFormat);
   const r = config.rank;
   const tensorScale = nv && ops.tensorScale !== undefined ? FP32.decode(ops.tensorScale) : 1;
@@ -131,7 +121,8 @@ function idealLowRank(config: LowRankGemmConfig, ops: LowRankGemmOperands): Floa
       let s = 0;
       for (let g = 0; g < G; g++) {
         let d = 0;
-        for (let k = g * gs; k < Math.min(K, (g + 1) * gs); k++) d += elem(ops.qa[m * K + k], signedAct) * elem(ops.qw[n * K + k], true);
+        for (let k = g * gs; k < Math.min(K, (g + 1) * gs); k++)
+          d += elem(ops.qa[m * K + k], signedAct) * elem(ops.qw[n * K + k], true);
         s += d * scale(ops.sa[m * G + g]) * scale(ops.sw[n * G + g]);
       }
       s *= tensorScale;

@@ -18,62 +18,31 @@
  * - NaN, NaR or ±inf in any operand of the dot product poisons it: the result is the output's NaN/NaR
  *   (an exact quire has no infinity; qacc does not model IEEE inf arithmetic here).
  */
-import { BF16, FP16, FP32, FP4_E2M1, FP8_E4M3, FP8_E5M2 } from '../formats/float.js';
-import { intFormat } from '../formats/int.js';
-import { POSIT16_1, POSIT4_1, POSIT8_0 } from '../formats/posit.js';
 import { fromNumber, rational, add } from '../formats/rational.js';
 import type { NumberFormatBase } from '../formats/types.js';
-import { addRounded, checkCodes, checkShape } from './common.js';
+import { addRounded, checkCodes, checkShape, supportedFormat } from './common.js';
 import { GoldenError } from './errors.js';
-import type { GemmResult, SimdElementName, SimdMacConfig, SimdMacOperands, SimdOutputName } from './types.js';
+import {
+  SIMD_ELEMENT_NAMES,
+  SIMD_OUTPUT_NAMES,
+  type GemmResult,
+  type SimdElementName,
+  type SimdMacConfig,
+  type SimdMacOperands,
+  type SimdOutputName,
+} from './types.js';
 
 /** The operand word width shared by all modes. */
 export const SIMD_WORD_BITS = 16;
 
 /** The number format of an element name. */
 export function simdElementFormat(name: SimdElementName): NumberFormatBase {
-  switch (name) {
-    case 'fp4_e2m1':
-      return FP4_E2M1;
-    case 'posit4_1':
-      return POSIT4_1;
-    case 'int4':
-      return intFormat(4, true);
-    case 'posit8_0':
-      return POSIT8_0;
-    case 'fp8_e4m3':
-      return FP8_E4M3;
-    case 'fp8_e5m2':
-      return FP8_E5M2;
-    case 'int8':
-      return intFormat(8, true);
-    case 'posit16_1':
-      return POSIT16_1;
-    default: {
-      const never: never = name;
-      throw new GoldenError('bad-config', `simd_mac: unknown element format '${String(never)}'`);
-    }
-  }
+  return supportedFormat(name, SIMD_ELEMENT_NAMES, 'simd_mac element');
 }
 
 /** The number format of an output name. */
 export function simdOutputFormat(name: SimdOutputName): NumberFormatBase {
-  switch (name) {
-    case 'fp16':
-      return FP16;
-    case 'bf16':
-      return BF16;
-    case 'fp32':
-      return FP32;
-    case 'posit8_0':
-      return POSIT8_0;
-    case 'posit16_1':
-      return POSIT16_1;
-    default: {
-      const never: never = name;
-      throw new GoldenError('bad-config', `simd_mac: unknown output format '${String(never)}'`);
-    }
-  }
+  return supportedFormat(name, SIMD_OUTPUT_NAMES, 'simd_mac output');
 }
 
 /** The quire's geometry for a config. */
@@ -150,7 +119,10 @@ export function checkSimdMacConfig(config: SimdMacConfig): void {
     throw new GoldenError('bad-config', `simd_mac: accumulation must be exact or round-each-step`);
   }
   if (!Number.isInteger(config.maxDotLength) || config.maxDotLength < 1 || config.maxDotLength > 2 ** 31) {
-    throw new GoldenError('bad-config', `simd_mac: maxDotLength must be an integer in 1..2^31, got ${config.maxDotLength}`);
+    throw new GoldenError(
+      'bad-config',
+      `simd_mac: maxDotLength must be an integer in 1..2^31, got ${config.maxDotLength}`,
+    );
   }
 }
 
@@ -200,8 +172,13 @@ export function simdMacDot(config: SimdMacConfig, a: ArrayLike<number>, b: Array
   const geo = simdMacQuire(config);
   const t = elementTables(config.element);
   const out = simdOutputFormat(config.output);
-  if (a.length !== b.length) throw new GoldenError('bad-operands', `simd_mac dot: ${a.length} vs ${b.length} elements`);
-  if (a.length > config.maxDotLength) throw new GoldenError('bad-operands', `simd_mac dot: length ${a.length} exceeds maxDotLength ${config.maxDotLength}`);
+  if (a.length !== b.length)
+    throw new GoldenError('bad-operands', `simd_mac dot: ${a.length} vs ${b.length} elements`);
+  if (a.length > config.maxDotLength)
+    throw new GoldenError(
+      'bad-operands',
+      `simd_mac dot: length ${a.length} exceeds maxDotLength ${config.maxDotLength}`,
+    );
   checkCodes(a, a.length, t.format.bits, 'a');
   checkCodes(b, b.length, t.format.bits, 'b');
   const F2 = 2 * geo.elementFractionBits;
@@ -225,7 +202,9 @@ export function simdMacDot(config: SimdMacConfig, a: ArrayLike<number>, b: Array
       steps.push({ step, products, stepSum, quire });
     } else {
       // An accumulator that overflowed to ±inf stays there (IEEE: inf + finite = inf).
-      const code = Number.isFinite(acc) ? out.encode(add(fromNumber(acc), rational(stepSum, 1n << BigInt(F2)))) : out.encode(acc);
+      const code = Number.isFinite(acc)
+        ? out.encode(add(fromNumber(acc), rational(stepSum, 1n << BigInt(F2))))
+        : out.encode(acc);
       acc = out.decode(code);
       steps.push({ step, products, stepSum, accumulatorCode: code });
     }
@@ -242,7 +221,8 @@ export function simdMacGemm(config: SimdMacConfig, ops: SimdMacOperands): GemmRe
   const geo = simdMacQuire(config);
   const { m: M, k: K, n: N } = ops;
   checkShape(M, K, N);
-  if (K > config.maxDotLength) throw new GoldenError('bad-operands', `simd_mac: K = ${K} exceeds maxDotLength ${config.maxDotLength}`);
+  if (K > config.maxDotLength)
+    throw new GoldenError('bad-operands', `simd_mac: K = ${K} exceeds maxDotLength ${config.maxDotLength}`);
   const t = elementTables(config.element);
   checkCodes(ops.activations, M * K, t.format.bits, 'activations');
   checkCodes(ops.weights, N * K, t.format.bits, 'weights');
@@ -287,7 +267,8 @@ export function simdMacGemm(config: SimdMacConfig, ops: SimdMacOperands): GemmRe
           } else {
             let s = 0n;
             for (let k = base; k < end; k++) s += t.scaledBig[A[ao + k]] * t.scaledBig[W[wo + k]];
-            if (Number.isFinite(acc)) acc = out.decode(out.encode(add(fromNumber(acc), rational(s, 1n << BigInt(F2)))));
+            if (Number.isFinite(acc))
+              acc = out.decode(out.encode(add(fromNumber(acc), rational(s, 1n << BigInt(F2)))));
           }
         }
         codes[mi * N + ni] = out.encode(acc);

@@ -11,7 +11,9 @@
  */
 
 /** Names of the 16-bit and 32-bit IEEE-style formats the models use for scales, accumulators and outputs. */
-export type WideFloatName = 'fp16' | 'bf16' | 'fp32';
+/** The 16/32-bit float formats golden accumulates and rounds in. */
+export const WIDE_FLOAT_NAMES = ['fp16', 'bf16', 'fp32'] as const;
+export type WideFloatName = (typeof WIDE_FLOAT_NAMES)[number];
 
 // ---------------------------------------------------------------------------------------------------
 // bit_serial_mod (BitMoD)
@@ -69,10 +71,21 @@ export interface BitSerialModOperands {
 // ---------------------------------------------------------------------------------------------------
 
 /** Element formats of the 16-bit SIMD operand word: lanes = 16 / bits. */
-export type SimdElementName = 'fp4_e2m1' | 'posit4_1' | 'int4' | 'posit8_0' | 'fp8_e4m3' | 'fp8_e5m2' | 'int8' | 'posit16_1';
+export const SIMD_ELEMENT_NAMES = [
+  'fp4_e2m1',
+  'posit4_1',
+  'int4',
+  'posit8_0',
+  'fp8_e4m3',
+  'fp8_e5m2',
+  'int8',
+  'posit16_1',
+] as const;
+export type SimdElementName = (typeof SIMD_ELEMENT_NAMES)[number];
 
 /** Formats the SIMD MAC result can be rounded to (each has a NaN or NaR code for poisoned results). */
-export type SimdOutputName = 'fp16' | 'bf16' | 'fp32' | 'posit8_0' | 'posit16_1';
+export const SIMD_OUTPUT_NAMES = ['fp16', 'bf16', 'fp32', 'posit8_0', 'posit16_1'] as const;
+export type SimdOutputName = (typeof SIMD_OUTPUT_NAMES)[number];
 
 export interface SimdMacConfig {
   readonly kind: 'simd_mac';
