@@ -70,6 +70,13 @@ export interface Target {
   /** Bytes per cycle the compute side reads from the act and wgt buffers. */
   readonly actReadBytesPerCycle: number;
   readonly wgtReadBytesPerCycle: number;
+  /**
+   * Bytes per cycle of the read/write port of the physical buffer behind each ISA buffer space
+   * (banks · width / 8): act → the activations buffer, wgt → the weights buffer, meta → the unified
+   * buffer when there is a separate one, else the weights buffer, lrw → the unified buffer, out → the
+   * outputs buffer, else the activations buffer. 0 for a space with no capacity.
+   */
+  readonly portBytes: Readonly<Record<IsaBuffer, number>>;
   /** Accumulator entries (rows · cols) and low-rank partial-sum entries. */
   readonly accEntries: number;
   readonly lrtEntries: number;
@@ -250,6 +257,8 @@ export function resolveTarget(accel: IrAccelerator, options: TargetOptions = {})
     lrw = 0;
   }
   const rank = pe.kind === 'lowrank_gemm' ? pe.rank : 0;
+  const port = (b: IrBuffer | undefined, bytes: number): number => (b && bytes > 0 ? Math.max(1, Math.floor((b.banks * b.widthBits) / 8)) : 0);
+  const metaBuf = unified && !sameUnified ? unified : wgtBuf;
   return {
     accelerator: accel,
     array,
@@ -262,6 +271,7 @@ export function resolveTarget(accel: IrAccelerator, options: TargetOptions = {})
     capacity: { act, wgt, meta, out, lrw },
     actReadBytesPerCycle: (actBuf.banks * actBuf.widthBits) / 8,
     wgtReadBytesPerCycle: (wgtBuf.banks * wgtBuf.widthBits) / 8,
+    portBytes: { act: port(actBuf, act), wgt: port(wgtBuf, wgt), meta: port(metaBuf, meta), lrw: port(unified, lrw), out: port(outBuf ?? actBuf, out) },
     accEntries: array.rows * array.cols,
     lrtEntries: array.cols * Math.max(rank, 1),
   };

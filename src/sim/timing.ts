@@ -23,6 +23,7 @@
  * - dequant, writeback: one output per array column per cycle plus 2: ceil(m·n / cols) + 2.
  */
 import type { Target } from '../compile/target.js';
+import type { IsaBuffer } from '../isa/index.js';
 
 /** Fixed DRAM latency added to every DMA transfer (cycles). */
 export const DMA_LATENCY_CYCLES = 64;
@@ -93,4 +94,25 @@ export function epilogueCycles(t: Target, m: number, n: number): number {
 /** Lanes of the low-rank branch (16-bit MACs per PE per cycle). */
 export function branchLanes(t: Target): number {
   return t.pe.kind === 'lowrank_gemm' ? Math.max(1, Math.floor(t.pe.lanes / 4)) : 1;
+}
+
+/** Bytes one beat of the DRAM port carries (dramBitsPerCycle / 8, at least 1). */
+export function dramBeatBytes(t: Target): number {
+  return Math.max(1, Math.floor(t.accelerator.dramBitsPerCycle / 8));
+}
+
+/**
+ * Byte lanes of each buffer space's RAM in the RTL (docs/array-rtl.md): the smallest power of two that
+ * holds both a DRAM beat and the buffer's port width, so one DMA beat or one engine access touches each
+ * lane at most once. The timing formulas count `portBytes` per engine access, never the extra lanes.
+ */
+export function bufferLanes(t: Target): Record<IsaBuffer, number> {
+  const beat = dramBeatBytes(t);
+  const lanes = (port: number): number => {
+    let l = 1;
+    while (l < Math.max(port, beat)) l *= 2;
+    return l;
+  };
+  const p = t.portBytes;
+  return { act: lanes(p.act), wgt: lanes(p.wgt), meta: lanes(p.meta), lrw: lanes(p.lrw), out: lanes(p.out) };
 }
