@@ -20,5 +20,5 @@ export interface EngineContext {
 /** Generates the tile engine of one PE kind. */
 export type EngineGenerator = (t: Target, ctx: EngineContext) => RtlModule;
 
-/** Engine generators by PE kind; each engine-<kind>.ts registers itself here (one line each). */
+/** Engine generators by PE kind: each engine-<kind>.ts adds its import above and one entry here. */
 export const ENGINES: Partial<Record<IrPe['kind'], EngineGenerator>> = {};
