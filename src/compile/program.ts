@@ -188,6 +188,7 @@ export function chooseTiling(t: Target, shape: GemmShape, limits: IsaLimits = IS
   const nt = Math.min(n, t.array.rows, limits.tileN);
   let kAlign = lcm(8, t.groupSize);
   if (cfg.kind === 'simd_mac' && cfg.accumulation === 'round-each-step') kAlign = lcm(kAlign, 16 / t.bits.act);
+  if (kAlign > t.maxTileK) throw new CompileError('unsupported', `the smallest aligned k tile (${kAlign} elements) exceeds the hardware's largest tile k ${t.maxTileK}`);
   if (kAlign > limits.tileK) throw new CompileError('unsupported', `the smallest aligned k tile (${kAlign} elements) exceeds the ISA's settile.k limit ${limits.tileK}`);
   const cap = usableCapacity(t, limits);
   const spaceFits = (kt: number): boolean => {
@@ -196,7 +197,7 @@ export function chooseTiling(t: Target, shape: GemmShape, limits: IsaLimits = IS
   };
   // Monotone in kt: the smallest aligned step may have over-long rows (the DMA splitter cuts them), larger
   // steps may not — their rows would only be split again, so a shorter k tile is the better trade.
-  const fits = (kt: number): boolean => spaceFits(kt) && kt <= limits.tileK && (kt === kAlign || stepRowBytes(t, nt, kt) <= limits.dmaRowBytes);
+  const fits = (kt: number): boolean => spaceFits(kt) && kt <= limits.tileK && kt <= t.maxTileK && (kt === kAlign || stepRowBytes(t, nt, kt) <= limits.dmaRowBytes);
   let kt = alignUp(k, kAlign);
   if (!fits(kAlign)) {
     const need = slotNeeds(t, mt, nt, kAlign);

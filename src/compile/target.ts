@@ -77,6 +77,11 @@ export interface Target {
    * outputs buffer, else the activations buffer. 0 for a space with no capacity.
    */
   readonly portBytes: Readonly<Record<IsaBuffer, number>>;
+  /**
+   * Largest k of one tile instruction the hardware takes: the depth of the tile engine's operand
+   * staging (docs/array-rtl.md). The compiler cuts longer reductions into k tiles of at most this.
+   */
+  readonly maxTileK: number;
   /** Accumulator entries (rows · cols) and low-rank partial-sum entries. */
   readonly accEntries: number;
   readonly lrtEntries: number;
@@ -204,6 +209,9 @@ function findBuffer(accel: IrAccelerator, role: IrBuffer['role']): IrBuffer | un
   return accel.buffers.find((b) => b.role === role);
 }
 
+/** Depth (elements) of the tile engines' per-row/column operand staging in the generated RTL. */
+export const RTL_MAX_TILE_K = 1024;
+
 /** Resolves the target of an accelerator (its first array). Throws CompileError for designs it cannot map. */
 export function resolveTarget(accel: IrAccelerator, options: TargetOptions = {}): Target {
   const array = accel.arrays[0];
@@ -272,6 +280,7 @@ export function resolveTarget(accel: IrAccelerator, options: TargetOptions = {})
     actReadBytesPerCycle: (actBuf.banks * actBuf.widthBits) / 8,
     wgtReadBytesPerCycle: (wgtBuf.banks * wgtBuf.widthBits) / 8,
     portBytes: { act: port(actBuf, act), wgt: port(wgtBuf, wgt), meta: port(metaBuf, meta), lrw: port(unified, lrw), out: port(outBuf ?? actBuf, out) },
+    maxTileK: RTL_MAX_TILE_K,
     accEntries: array.rows * array.cols,
     lrtEntries: array.cols * Math.max(rank, 1),
   };
