@@ -15,6 +15,11 @@
  * - `scales`: scale tensors (group/channel/block scales, bias) cycle through the same four values;
  * - `special`: a few NaN / ±inf / NaR codes at fixed positions of every tensor whose format has them;
  * - `dtype<i>`: a mixture's groups all select candidate i (weights redrawn in that datatype).
+ * - `tiny`: results near the bottom of a float output format (its subnormals, where output rounding and
+ *   gradual underflow are exercised): float activations (the activation scales where activations are
+ *   integers, and raw low-rank activations) become ±minPositive · 2^(i mod p) of their format (p ≤ 8 chosen
+ *   from the decoded weights so the largest dot product stays below the smallest normal output), the other
+ *   scales 1 and biases 0; applies when the output format and those operands have subnormals.
  * Directed shapes (random content): 1×1×1, exactly one group, a short last group (2·G+1), a shape not
  * divisible by the array (cols+1 × rows+1) and, when the buffers allow it within a small budget, a K
  * split over several k tiles. Directed contents run on the short-last-group shape.
@@ -27,7 +32,7 @@ import { randomOperands, type AnyOperands } from '../compile/operands.js';
 import { chooseTiling, compileGemm, type CompiledGemm } from '../compile/program.js';
 import { resolveTarget, type Target } from '../compile/target.js';
 import type { GemmShape } from '../compile/workload.js';
-import { BF16, FP16, FP4_E2M1, FP8_E4M3 } from '../formats/float.js';
+import { BF16, FloatFormat, FP16, FP4_E2M1, FP8_E4M3 } from '../formats/float.js';
 import { intFormat } from '../formats/int.js';
 import { seededRandom } from '../formats/random.js';
 import { lookupFormat } from '../formats/registry.js';
@@ -44,6 +49,7 @@ export type CaseContent =
   | { readonly kind: 'extremes' }
   | { readonly kind: 'scales' }
   | { readonly kind: 'special' }
+  | { readonly kind: 'tiny' }
   | { readonly kind: 'dtype'; readonly candidate: number };
 
 /** Everything that determines one case. */
@@ -140,7 +146,7 @@ export function caseId(spec: CaseSpec): string {
   return `${labelOf(spec.accelerator, spec.mode)}/${contentName(spec.content)}/${m}x${k}x${n}/s${spec.seed}`;
 }
 
-const ID = /^([A-Za-z_][A-Za-z0-9_]*)(?:@(\d+))?\/(random|zeros|extremes|scales|special|dtype(\d+))\/(\d+)x(\d+)x(\d+)\/s(-?\d+)$/;
+const ID = /^([A-Za-z_][A-Za-z0-9_]*)(?:@(\d+))?\/(random|zeros|extremes|scales|special|tiny|dtype(\d+))\/(\d+)x(\d+)x(\d+)\/s(-?\d+)$/;
 
 /** Parses a case id; throws VerifyError('bad-case') for a malformed one. */
 export function parseCaseId(id: string): CaseSpec {
@@ -291,6 +297,8 @@ export function contentApplies(target: Target, content: CaseContent): boolean {
       const cfg = target.golden;
       return cfg.kind === 'bit_serial_mod' && cfg.candidates.length > 1 && content.candidate < cfg.candidates.length;
     }
+    case 'tiny':
+      return hasSubnormals(outputFormat(target)) && [...r.multiplicands, ...r.scales].some((t) => ['activations', 'sa'].includes(t.name) && hasSubnormals(t.formatAt(0)));
     default: {
       const never: never = content;
       throw new Error(`unknown content ${JSON.stringify(never)}`);
@@ -343,6 +351,37 @@ export function caseOperands(target: Target, spec: CaseSpec): AnyOperands {
       }
       return ops;
     }
+    case 'tiny': {
+      // Tiny activations (or activation scales, where activations are integers) with unit scales and
+      // zero bias keep the results at the bottom of the output format; the other operands stay random.
+      const r = roles(target, ops);
+      const tinyNames = new Set(['activations', 'sa', 'x']);
+      // Magnitudes minPositive · 2^(i mod p), p as large as keeps the largest possible dot product
+      // (Σ_k |weight|, weights decoded) below the output's smallest normal, so most results are subnormal.
+      const out = outputFormat(target) as FloatFormat;
+      const minNormal = out.minPositive * 2 ** out.mantissaBits;
+      const w = r.multiplicands[1];
+      const k = spec.shape.k;
+      let wSum = 0;
+      for (let j = 0; j * k < w.codes.length; j++) {
+        let sum = 0;
+        for (let i = j * k; i < (j + 1) * k && i < w.codes.length; i++) sum += Math.abs(w.formatAt(i).decode(w.codes[i])) || 0;
+        wSum = Math.max(wSum, sum);
+      }
+      const tiny = (t: Tensor): void => {
+        const minPos = t.formatAt(0).minPositive;
+        const p = Math.max(1, Math.min(8, Math.floor(Math.log2(minNormal / (minPos * Math.max(wSum, 1)))) + 1));
+        for (let i = 0; i < t.codes.length; i++) {
+          const f = t.formatAt(i);
+          t.codes[i] = f.encode(f.minPositive * 2 ** (i % p) * (i % 2 === 1 && f.min < 0 ? -1 : 1));
+        }
+      };
+      for (const t of [...r.multiplicands, ...r.scales]) {
+        if (tinyNames.has(t.name) && hasSubnormals(t.formatAt(0))) tiny(t);
+        else if (r.scales.includes(t)) t.codes.fill(t.formatAt(0).encode(t.name === 'bias' ? 0 : 1));
+      }
+      return ops;
+    }
     case 'dtype': {
       const cfg = target.golden;
       if (cfg.kind !== 'bit_serial_mod' || c.candidate >= cfg.candidates.length) throw new VerifyError('bad-case', `dtype${c.candidate}: the target has no mixture candidate ${c.candidate}`);
@@ -359,6 +398,11 @@ export function caseOperands(target: Target, spec: CaseSpec): AnyOperands {
       throw new Error(`unknown content ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** Whether a format has subnormal values (every IEEE-style float with a mantissa field does; E8M0 has none). */
+function hasSubnormals(f: NumberFormatBase): boolean {
+  return f instanceof FloatFormat && f.mantissaBits > 0;
 }
 
 /** Output code format of a target. */
@@ -455,6 +499,7 @@ export function planCases(targets: readonly VerifyTarget[], options: PlanOptions
     if (contentApplies(t.target, { kind: 'special' })) add({ kind: 'special' }, contentShape, seed, 'directed: NaN/NaR/inf operands');
     else notes.push(`${t.label}: no NaN/NaR/inf case (no operand format has such codes)`);
     const cfg = t.target.golden;
+    add({ kind: 'tiny' }, contentShape, seed, 'directed: results in the output format\'s subnormal range');
     if (cfg.kind === 'bit_serial_mod' && cfg.candidates.length > 1) {
       cfg.candidates.forEach((name, i) => add({ kind: 'dtype', candidate: i }, contentShape, seed, `directed: every group uses datatype ${name}`));
     }

@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { nodeFileHost } from '../../src/cli/commands/check.js';
 import { FP16 } from '../../src/formats/float.js';
 import { lookupFormat } from '../../src/formats/registry.js';
-import type { BitSerialModOperands, SimdMacOperands } from '../../src/golden/types.js';
+import { goldenGemm } from '../../src/golden/gemm.js';
+import type { BitSerialModOperands, GoldenConfig, GoldenOperands, SimdMacOperands } from '../../src/golden/types.js';
 import { compileFile } from '../../src/ir/elaborate.js';
 import { caseFromId, caseId, caseOperands, parseCaseId, planCases, prepareCase, verifyTargets, type CaseSpec, type VerifyTarget } from '../../src/verify/cases.js';
 import { VerifyError } from '../../src/verify/errors.js';
@@ -27,7 +28,7 @@ const EXAMPLES = ['bitmod', 'xr-npe', 'svdquant'];
 describe('case ids', () => {
   it('round-trip every spec (property)', () => {
     const content = fc.oneof(
-      fc.constantFrom({ kind: 'random' as const }, { kind: 'zeros' as const }, { kind: 'extremes' as const }, { kind: 'scales' as const }, { kind: 'special' as const }),
+      fc.constantFrom({ kind: 'random' as const }, { kind: 'zeros' as const }, { kind: 'extremes' as const }, { kind: 'scales' as const }, { kind: 'special' as const }, { kind: 'tiny' as const }),
       fc.nat(9).map((candidate) => ({ kind: 'dtype' as const, candidate })),
     );
     const spec = fc.record({
@@ -153,6 +154,19 @@ describe('directed operands hold what their names say', () => {
       const s = caseOperands(t.target, { accelerator: 'xr_npe', mode, content: { kind: 'special' }, shape, seed: 1 }) as SimdMacOperands;
       expect(Array.from(s.activations).includes(nar[mode]), `mode ${mode}`).toBe(true);
       expect(Array.from(s.weights).includes(nar[mode]), `mode ${mode}`).toBe(true);
+    }
+  });
+
+  it('tiny: outputs land in the fp16 subnormal range (exponent field 0, mantissa not 0) for every fp16-output target', () => {
+    const fp16Out = EXAMPLES.flatMap(targetsOf).filter((t) => t.target.formats.out === 'fp16');
+    expect(fp16Out.length).toBeGreaterThan(2);
+    for (const t of fp16Out) {
+      const c = caseFromId([t], `${t.label}/tiny/4x40x6/s3`);
+      const p = prepareCase(t, c);
+      const codes = Array.from(goldenGemm(t.target.golden, p.operands as GoldenOperands<GoldenConfig>).codes);
+      // fp16 layout written out here: sign 15, exponent 14..10, mantissa 9..0.
+      const subnormal = codes.filter((x) => ((x >> 10) & 0x1f) === 0 && (x & 0x3ff) !== 0).length;
+      expect(subnormal, t.label).toBeGreaterThanOrEqual(Math.ceil(codes.length / 4));
     }
   });
 
