@@ -70,4 +70,15 @@ describe('qacc build', () => {
     expect(snapshot(out)).toEqual(before);
     expect(readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]);
   });
+
+  it('--synth synthesizes with Yosys before writing and adds the statistics', async () => {
+    const out = join(dir, 'fp16-synth');
+    const r = await qacc(['build', 'examples/bitmod.qacc', '-a', 'fp16_baseline', '--synth', '-o', out]);
+    expect(r.code, r.err).toBe(0);
+    const stat = readFileSync(join(out, 'synth', 'stat.txt'), 'utf8');
+    const cells = [...stat.matchAll(/Number of cells:\s+(\d+)/g)].map((m) => Number(m[1]));
+    expect(cells.length).toBeGreaterThan(0);
+    expect(cells[cells.length - 1]).toBeGreaterThan(100);
+    expect(r.out).toMatch(/yosys: \w+ synthesizes, \d+ cells/);
+  }, 180_000);
 });

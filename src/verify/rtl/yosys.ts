@@ -1,8 +1,11 @@
 /**
  * Synthesis check with Yosys compiled to WebAssembly (npm @yowasp/yosys, no system install): reads the
- * generated files into Yosys's virtual file system, runs `synth -top <top>` and returns the `stat`
- * report. Yosys errors (unsupported constructs, missing modules) become a thrown Error with Yosys's
- * last output lines.
+ * generated files into Yosys's virtual file system, runs synth's coarse passes (`synth -run begin:fine`,
+ * which infers RAMs as $mem_v2 cells), then the fine-grained mapping of everything except memories
+ * (`opt -full; techmap; abc -fast`) and `check -assert`, and returns the `stat` report. RAMs stay
+ * $mem_v2 macros — what a real flow maps to SRAM compilers — because `memory_map` would turn a 512 KiB
+ * buffer into four million flip-flops. Yosys errors (unsupported constructs, missing modules, multiple
+ * drivers, combinational loops) become a thrown Error with Yosys's last output lines.
  */
 import type { GeneratedFile } from '../../codegen/verilog/emit.js';
 
@@ -18,7 +21,8 @@ export async function synthesize(top: string, files: readonly GeneratedFile[]): 
   const { runYosys } = await import('@yowasp/yosys');
   const tree: Record<string, string> = {};
   for (const f of files) tree[f.path] = f.text;
-  const script = [...files.map((f) => `read_verilog ${f.path}`), `synth -top ${top}`, 'tee -o stat.txt stat'].join('; ');
+  const flow = [`synth -top ${top} -run begin:fine`, 'opt -fast -full', 'techmap', 'opt -fast', 'abc -fast', 'opt -fast', 'hierarchy -check', 'check -assert'];
+  const script = [...files.map((f) => `read_verilog ${f.path}`), ...flow, 'tee -o stat.txt stat'].join('; ');
   let log = '';
   const collect = (bytes: Uint8Array | null): void => {
     if (bytes) log += new TextDecoder().decode(bytes);
