@@ -42,16 +42,21 @@ import {
 } from './arith.js';
 import {
   bitSerialPassCycles,
-  branchLanes,
   dmaPortCycles,
   DMA_LATENCY_CYCLES,
   epilogueCycles,
   groupLengths,
-  LOWRANK_DEPTH,
   passes,
+  lowRankDequantCycles,
+  lowRankDownCycles,
+  lowRankQgemmCycles,
+  lowRankUpCycles,
+  lowRankWritebackCycles,
   peDepth,
   QUEUE_DEPTH,
   readBound,
+  simdTileCycles,
+  simdWritebackCycles,
 } from './timing.js';
 
 export type QueueName = 'load' | 'compute' | 'store';
@@ -454,22 +459,26 @@ export class Machine {
         if (pe.kind !== 'simd_mac') throw new CompileError('bad-program', `simd_tile needs simd_mac PEs, the array has ${pe.kind}`);
         const mode = pe.modes[this.simdMode];
         if (!mode) throw new CompileError('bad-program', `SIMD mode ${this.simdMode} does not exist (the PE has ${pe.modes.length})`);
-        return Math.max(passes(t, m, n) * (Math.ceil(k / mode.lanes) + S), bound());
+        return simdTileCycles(t, m, n, k, mode.lanes);
       }
       case 'mac_tile':
         if (pe.kind !== 'mac') throw new CompileError('bad-program', `mac_tile needs mac PEs, the array has ${pe.kind}`);
         return Math.max(passes(t, m, n) * (Math.ceil(k / pe.lanes) + S), bound());
       case 'qgemm_tile': {
         if (pe.kind !== 'lowrank_gemm') throw new CompileError('bad-program', `qgemm_tile needs lowrank_gemm PEs, the array has ${pe.kind}`);
-        const steps = groupLengths(k, this.group).reduce((s, len) => s + Math.ceil(len / pe.lanes), 0);
-        return Math.max(passes(t, m, n) * (steps + LOWRANK_DEPTH), bound());
+        return lowRankQgemmCycles(t, m, n, k, this.group);
       }
       case 'lr_down':
-        return passes(t, m, Math.max(1, this.rank)) * (Math.ceil(k / branchLanes(t)) + LOWRANK_DEPTH);
+        return lowRankDownCycles(t, m, k, this.rank);
       case 'lr_up':
-        return passes(t, m, n) * (Math.ceil(this.rank / branchLanes(t)) + LOWRANK_DEPTH);
-      case 'dequant':
+        return lowRankUpCycles(t, n, this.rank);
       case 'writeback':
+        if (pe.kind === 'simd_mac') return simdWritebackCycles(t, m, n);
+        if (pe.kind === 'lowrank_gemm') return lowRankWritebackCycles(t, m, n);
+        return epilogueCycles(t, m, n);
+      case 'dequant':
+        if (pe.kind === 'lowrank_gemm') return lowRankDequantCycles(t, n, inst.use_bias);
+        return epilogueCycles(t, m, n);
       case 'qact':
         return epilogueCycles(t, m, n);
       default:

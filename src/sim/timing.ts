@@ -16,13 +16,38 @@
  *     accumulator (C_g = cycles per weight of the slowest selected type among the pass's rows), then the
  *     8-cycle bit-serial dequantization, which overlaps the next group's accumulation:
  *     A_g = A_{g−1} + a_g, D_g = max(A_g, D_{g−1}) + 8; pass = D_last + S.
- *   - simd_mac: ceil(k / lanes of the mode) + S; mac: ceil(k / lanes) + S.
- *   - lowrank_gemm (qgemm_tile): Σ_g ceil(len_g / lanes) + 3 (int dot, scale multiply, accumulate).
- *   - lr_down: passes over m × rank, ceil(k / (lanes / 4)) + 3 each (16-bit MACs are 4 lanes wide);
- *     lr_up: passes over m × n, ceil(rank / (lanes / 4)) + 3 each.
- * - dequant, writeback: one output per array column per cycle plus 2: ceil(m·n / cols) + 2.
+ *   - simd_mac: not this rule — see simdTileCycles (the tile engine of docs/array-rtl.md);
+ *     mac: ceil(k / lanes) + S.
+ *   - lowrank_gemm: not this rule — see "lowrank_gemm" below.
+ * - lowrank_gemm (the tile engine engine_lowrank of docs/array-rtl.md; single-pass tiles m ≤ cols,
+ *   n ≤ rows): every instruction is one decode cycle, then FETCH (operand rows read into per-column /
+ *   per-row staging, each row as ceil(row bytes / port bytes) reads of its buffer's port, the ports in
+ *   parallel: F = the busiest port's read count), one cycle for the last read's data, then the beats
+ *   (all PEs in parallel):
+ *   - qgemm_tile: F over act (m rows of ceil(k/2) bytes), wgt (n rows) and meta (m activation-scale rows
+ *     then n weight-scale rows of gt · scale bytes); beats Σ_g ceil(len_g / lanes) (an exact dot beat
+ *     of `lanes` 4-bit products; the group's scale application in its last beat): F + beats + 2.
+ *   - lr_down: ceil(rank / rows) passes (PE row j computes rank index p·rows + j); pass p fetches its D
+ *     rows (lrw, 2k bytes each; pass 0 also the m X rows on act) and takes ceil(k / B) beats of B =
+ *     branchLanes = lanes / 4 chained 16-bit MACs: 1 + Σ_p (F_p + 1 + ceil(k / B)).
+ *   - lr_up: F = n U rows of 2·rank bytes (lrw), then ceil(rank / B) beats: F + 2 + ceil(rank / B).
+ *   - dequant: one beat, after the bias fetch when use_bias (F = ceil(2n / meta port)): F + 3, else 2.
+ *   - writeback: one array column (n outputs) per out-port write: 1 + m · ceil(2n / out port).
+ * - dequant, writeback (other kinds): one output per array column per cycle plus 2: ceil(m·n / cols) + 2
+ *   (simd_mac writeback: simdWritebackCycles, the same unless the out port is narrower than a column).
+ * - simd_tile (simdTileCycles, the simd_mac tile engine's fetch-then-compute schedule, per pass over the
+ *   array of m' ≤ cols tokens × n' ≤ rows channels): FETCH reads the m' activation rows and the n' weight
+ *   rows (RB = rowBytes(k, 16 / lanes) bytes each) into per-column / per-row operand staging, chunk by
+ *   chunk, activations and weights in parallel through their own read ports: a chunk is the even part of
+ *   the port (ch = 2·floor(portBytes / 2), so a 16-bit operand word never straddles two), fetch =
+ *   max(m'·ceil(RB / ch_act), n'·ceil(RB / ch_wgt)). COMPUTE then streams one operand word (lanes of the
+ *   mode) per cycle (one staging read each) through all PEs in parallel: ceil(k / lanes) cycles.
+ *   SIMD_ENGINE_LATENCY = 4 fixed cycles: taking the command, the last staging write, the operand
+ *   register (word select and lane mask) and the PE's quire step of the last word. pass = fetch + ceil(k / lanes) + 4; the program-level RTL
+ *   runs single-pass tiles only.
  */
 import type { Target } from '../compile/target.js';
+import { rowBytes } from '../compile/pack.js';
 import type { IsaBuffer } from '../isa/index.js';
 
 /** Fixed DRAM latency added to every DMA transfer (cycles). */
@@ -115,4 +140,83 @@ export function bufferLanes(t: Target): Record<IsaBuffer, number> {
   };
   const p = t.portBytes;
   return { act: lanes(p.act), wgt: lanes(p.wgt), meta: lanes(p.meta), lrw: lanes(p.lrw), out: lanes(p.out) };
+}
+
+/** Fixed cycles of a simd_tile besides fetch and compute (see the header: simd_tile). */
+export const SIMD_ENGINE_LATENCY = 4;
+
+/** Bytes the simd_mac engine fetches per read from a port of `portBytes`: its even part (0 below 2). */
+export function simdChunkBytes(portBytes: number): number {
+  return 2 * Math.floor(portBytes / 2);
+}
+
+/** Cycles of a simd_tile of m × n × k in a mode of `lanes` lanes (one pass per array-sized piece). */
+export function simdTileCycles(t: Target, m: number, n: number, k: number, lanes: number): number {
+  const rb = rowBytes(k, 16 / lanes);
+  const chA = Math.max(1, simdChunkBytes(t.portBytes.act));
+  const chW = Math.max(1, simdChunkBytes(t.portBytes.wgt));
+  const steps = Math.ceil(k / lanes);
+  let total = 0;
+  for (let i = 0; i < m; i += t.array.cols) {
+    for (let j = 0; j < n; j += t.array.rows) {
+      const mp = Math.min(t.array.cols, m - i);
+      const np = Math.min(t.array.rows, n - j);
+      total += Math.max(mp * Math.ceil(rb / chA), np * Math.ceil(rb / chW)) + steps + SIMD_ENGINE_LATENCY;
+    }
+  }
+  return total;
+}
+
+/** Entries the simd_mac engine writes back per cycle: one per column, as many as the out port holds. */
+export function simdWritebackSlots(t: Target): number {
+  return Math.max(1, Math.min(t.array.cols, Math.floor(t.portBytes.out / (t.bits.out / 8))));
+}
+
+/** Cycles of a simd_mac writeback of an m × n tile: ceil(m·n / slots) + EPILOGUE_DEPTH. */
+export function simdWritebackCycles(t: Target, m: number, n: number): number {
+  return Math.ceil((m * n) / simdWritebackSlots(t)) + EPILOGUE_DEPTH;
+}
+
+/** Reads that stage `rows` rows of `bytes` bytes through a port of `port` bytes (every row starts a read). */
+export function rowReads(rows: number, bytes: number, port: number): number {
+  return rows * Math.ceil(bytes / Math.max(1, port));
+}
+
+/** lowrank_gemm qgemm_tile cycles of an m × n × k tile with scale groups of `group` (header). */
+export function lowRankQgemmCycles(t: Target, m: number, n: number, k: number, group: number): number {
+  const p = t.portBytes;
+  const kb = Math.ceil(k / 2);
+  const sb = (Math.ceil(k / group) * t.bits.gscale) / 8;
+  const fetch = Math.max(rowReads(m, kb, p.act), rowReads(n, kb, p.wgt), rowReads(m, sb, p.meta) + rowReads(n, sb, p.meta));
+  const lanes = t.pe.kind === 'lowrank_gemm' ? t.pe.lanes : 1;
+  const beats = groupLengths(k, group).reduce((s, len) => s + Math.ceil(len / lanes), 0);
+  return fetch + beats + 2;
+}
+
+/** lowrank_gemm lr_down cycles for m tokens, k elements and rank `rank` (header). */
+export function lowRankDownCycles(t: Target, m: number, k: number, rank: number): number {
+  const p = t.portBytes;
+  const rows = t.array.rows;
+  const beats = Math.ceil(k / branchLanes(t));
+  let total = 1;
+  for (let r0 = 0; r0 < rank; r0 += rows) {
+    const d = rowReads(Math.min(rows, rank - r0), 2 * k, p.lrw);
+    total += (r0 === 0 ? Math.max(rowReads(m, 2 * k, p.act), d) : d) + 1 + beats;
+  }
+  return total;
+}
+
+/** lowrank_gemm lr_up cycles for n channels and rank `rank` (header). */
+export function lowRankUpCycles(t: Target, n: number, rank: number): number {
+  return rowReads(n, 2 * rank, t.portBytes.lrw) + 2 + Math.ceil(rank / branchLanes(t));
+}
+
+/** lowrank_gemm dequant cycles (header). */
+export function lowRankDequantCycles(t: Target, n: number, useBias: boolean): number {
+  return useBias ? rowReads(1, 2 * n, t.portBytes.meta) + 3 : 2;
+}
+
+/** lowrank_gemm writeback cycles (header): one array column (n 16-bit outputs) per out-port write. */
+export function lowRankWritebackCycles(t: Target, m: number, n: number): number {
+  return 1 + rowReads(m, 2 * n, t.portBytes.out);
 }

@@ -7,6 +7,7 @@
  */
 import type { Target } from '../../compile/target.js';
 import type { IrPe } from '../../ir/types.js';
+import { simdMacEngine } from './engine-simd-mac.js';
 import type { RtlModule } from './module-set.js';
 
 /** What an engine generator needs besides the target. */
@@ -21,4 +22,6 @@ export interface EngineContext {
 export type EngineGenerator = (t: Target, ctx: EngineContext) => RtlModule;
 
 /** Engine generators by PE kind: each engine-<kind>.ts adds its import above and one entry here. */
-export const ENGINES: Partial<Record<IrPe['kind'], EngineGenerator>> = {};
+export const ENGINES: Partial<Record<IrPe['kind'], EngineGenerator>> = {
+  simd_mac: simdMacEngine,
+};

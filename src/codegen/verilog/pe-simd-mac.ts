@@ -20,6 +20,11 @@ export interface SimdPeSpec {
   readonly output: SimdOutputName;
   readonly accumulation: 'exact' | 'round-each-step';
   readonly maxDotLength: number;
+  /**
+   * The quire width to build (exact accumulation): the IR's `quireBits`, so the design's declared width
+   * is the one source. It must hold every mode (at least the width derived below); absent: that width.
+   */
+  readonly quireBits?: number;
 }
 
 type Element = { kind: 'fp'; f: FloatFormat } | { kind: 'posit'; p: PositFormat } | { kind: 'int'; bits: number };
@@ -116,7 +121,9 @@ export function simdGeometry(spec: SimdPeSpec): SimdGeometry {
   const F = Math.max(...geos.map((g) => g.elementFractionBits));
   const productBits = Math.max(...geos.map((g) => g.productBits + 2 * (F - g.elementFractionBits)));
   const carry = Math.ceil(Math.log2(spec.maxDotLength));
-  return { fractionBits: F, quireBits: 1 + carry + productBits, cells: Math.max(...geos.map((g) => g.lanes)) };
+  const needed = 1 + carry + productBits;
+  if (spec.quireBits !== undefined && spec.quireBits < needed) throw new Error(`simd_mac: a ${spec.quireBits}-bit quire cannot hold these modes (needs ${needed})`);
+  return { fractionBits: F, quireBits: spec.quireBits ?? needed, cells: Math.max(...geos.map((g) => g.lanes)) };
 }
 
 /** The SIMD MAC PE module. */
