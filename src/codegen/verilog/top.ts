@@ -1,0 +1,311 @@
+/**
+ * The accelerator top of the program-level RTL (docs/array-rtl.md): dispatch unit, instruction queues,
+ * token counters, load/store DMA on one DRAM port, compute unit, byte-lane buffers and the tile engine of
+ * the target's PE kind (from `ENGINES`, or the trapping `none` engine when the kind has no generator).
+ *
+ * Algorithm: everything the templates need is decided here and handed over as a plain view model —
+ * which opcodes go to which queue and which compute instructions the compute unit executes itself (from
+ * the ISA definition, so an ISA edit regenerates the decoder), the token-flag bit positions (checked to be
+ * the same for every instruction of a queue), the buffers' geometry (`bufferLanes`, capacities, address
+ * widths) and the Verilog expressions that wire each buffer's ports. The templates only interpolate.
+ */
+import type { Target } from '../../compile/target.js';
+import { ISA, type IsaBuffer } from '../../isa/index.js';
+import { bufferLanes, DMA_LATENCY_CYCLES, dramBeatBytes, QUEUE_DEPTH } from '../../sim/timing.js';
+import { ENGINES, type EngineContext } from './engine.js';
+import { isaDecoderParams } from './isa-decoder.js';
+import { bitsFor, type RtlModule } from './module-set.js';
+import { NameScope } from './names.js';
+
+/** Default instruction-memory depth of the top (words of 128 bits). */
+export const DEFAULT_IMEM_WORDS = 1 << 14;
+
+/** The read ports every engine has (docs/array-rtl.md: all four, whether the kind reads them or not). */
+export const ENGINE_READ_SPACES: readonly IsaBuffer[] = ['act', 'wgt', 'meta', 'lrw'];
+
+/** Compute-queue instructions the compute unit executes itself in one cycle (never sent to the engine). */
+export const COMPUTE_LOCAL: readonly string[] = ['csync', 'setfmt', 'setmode', 'settile', 'setscale'];
+
+/** Instructions counted as PE-array work (`pe_busy`): the tile class of the simulator. */
+export const TILE_INSTRUCTIONS: readonly string[] = ['mod_tile', 'simd_tile', 'qgemm_tile', 'mac_tile', 'lr_down', 'lr_up'];
+
+/** Top-level trap codes (docs/array-rtl.md "Trap codes"); engine traps are reported as 0x80 | code. */
+export const TRAP_CODES = {
+  unknownOpcode: 1,
+  loopOverflow: 2,
+  pastImem: 3,
+  bufferRange: 4,
+  storeNotOut: 5,
+  badBuffer: 6,
+  outConflict: 7,
+  settileWide: 8,
+} as const;
+
+/** Trap reported by the program bench itself: a DMA beat outside the DRAM image. */
+export const BENCH_TRAP_DRAM_RANGE = 0xff;
+
+/** Describes a trap code in words. */
+export function describeTrap(code: number): string {
+  if (code === BENCH_TRAP_DRAM_RANGE) return 'a DMA accessed DRAM outside the image (bench)';
+  if (code >= 0x80) return code === 0x81 ? 'the tile engine trapped with code 1 (the none engine: this PE kind has no tile engine)' : `the tile engine trapped with code ${code & 0x7f}`;
+  const names: Record<number, string> = {
+    1: 'unknown opcode',
+    2: 'loop stack overflow',
+    3: 'the program ran past the instruction memory',
+    4: 'a DMA accessed a buffer outside its space',
+    5: 'a store read a buffer other than out',
+    6: 'a DMA named an unknown buffer',
+    7: 'the load DMA and the engine wrote the out buffer in the same cycle',
+    8: 'settile k does not fit the 16-bit tile register',
+  };
+  return names[code] ?? `unknown trap code ${code}`;
+}
+
+/** Module names of an accelerator's top, legalized and unique. */
+export interface TopNames {
+  readonly top: string;
+  readonly fifo: string;
+  readonly engine: string;
+  readonly buffer: (space: IsaBuffer) => string;
+}
+
+/** The top module name of an accelerator: `<accelerator>_top`, legalized. */
+export function acceleratorTopName(accelName: string): string {
+  return new NameScope().claim(`${accelName}_top`);
+}
+
+function topNames(t: Target, engineKind: string): TopNames {
+  const top = acceleratorTopName(t.accelerator.name);
+  return {
+    top,
+    fifo: `${top}_iq`,
+    engine: `${top}_engine_${engineKind}`,
+    buffer: (space) => `${top}_buf_${space}`,
+  };
+}
+
+/** Geometry of one buffer space in the RTL. */
+export interface BufferGeometry {
+  readonly space: IsaBuffer;
+  readonly capacity: number;
+  readonly lanes: number;
+  /** Byte-address width: max(1, ceil(log2 capacity)). */
+  readonly aw: number;
+}
+
+/** The buffers' RTL geometry for a target. */
+export function bufferGeometry(t: Target): Record<IsaBuffer, BufferGeometry> {
+  const lanes = bufferLanes(t);
+  const g = (space: IsaBuffer): BufferGeometry => ({ space, capacity: t.capacity[space], lanes: lanes[space], aw: Math.max(1, Math.ceil(Math.log2(Math.max(1, t.capacity[space])))) });
+  return { act: g('act'), wgt: g('wgt'), meta: g('meta'), lrw: g('lrw'), out: g('out') };
+}
+
+function log2Exact(n: number): number {
+  const l = Math.round(Math.log2(n));
+  if (2 ** l !== n) throw new Error(`buffer lanes ${n} is not a power of two`);
+  return l;
+}
+
+/** The byte-lane RAM of one buffer space (buffer.v.hbs). */
+export function bufferModule(name: string, g: BufferGeometry): RtlModule {
+  if (g.capacity <= 0) throw new Error(`buffer ${g.space} has no capacity`);
+  const lb = log2Exact(g.lanes);
+  const depth = Math.ceil(g.capacity / g.lanes);
+  // row index exactly as wide as the RAM needs; the byte address is extended to lb + rw bits
+  const rw = bitsFor(depth - 1);
+  const xw = lb + rw;
+  if (xw < g.aw) throw new Error(`buffer ${g.space}: ${depth} rows of ${g.lanes} lanes cannot hold ${g.capacity} bytes`);
+  const ext = (sig: string): string => (xw > g.aw ? `{${xw - g.aw}'d0, ${sig}}` : sig);
+  const inc = (off: string): string => (rw === 1 ? `(L < ${off})` : `{${rw - 1}'d0, (L < ${off})}`);
+  return {
+    name,
+    template: 'buffer.v.hbs',
+    deps: [],
+    view: {
+      space: g.space,
+      capacity: g.capacity,
+      lanes: g.lanes,
+      depth,
+      lb,
+      awMsb: g.aw - 1,
+      dataMsb: 8 * g.lanes - 1,
+      laneMsb: g.lanes - 1,
+      xw,
+      xwMsb: xw - 1,
+      rwMsb: rw - 1,
+      laneMask: g.lanes - 1,
+      waExt: ext('wr_addr'),
+      raExt: ext('rd_addr'),
+      wInc: inc('woff'),
+      rInc: inc('roff'),
+      wIdx: lb === 0 ? "1'b0" : `wsel[${lb - 1}:0]`,
+      wByte: lb === 0 ? "3'd0" : `{wsel[${lb - 1}:0], 3'b000}`,
+      rByte: lb === 0 ? "3'd0" : `{src[${lb - 1}:0], 3'b000}`,
+    },
+  };
+}
+
+/** The bit of a token flag, the same in every instruction of the queue (checked). */
+function flagBit(queue: string, flag: string): string {
+  const defs = ISA.instructions.filter((i) => i.queue === queue);
+  const lsbs = new Set(defs.map((i) => i.fields.find((f) => f.name === flag)?.lsb));
+  if (lsbs.size !== 1 || lsbs.has(undefined)) throw new Error(`ISA: flag ${flag} is not at one bit position in every ${queue}-queue instruction`);
+  const first = defs[0];
+  return `QACC_${first.name.toUpperCase()}_${flag.toUpperCase()}_LSB`;
+}
+
+function opcodeTest(names: readonly string[], opVar: string): string {
+  if (names.length === 0) return "1'b0";
+  return names.map((n) => `${opVar} == QACC_OP_${n.toUpperCase()}`).join(' || ');
+}
+
+function queueOps(queue: string): string[] {
+  return ISA.instructions.filter((i) => i.queue === queue).map((i) => i.name);
+}
+
+/** Options of the top generator. */
+export interface TopOptions {
+  /** Instruction-memory words (default 2^14). */
+  readonly imemWords?: number;
+}
+
+/** What the top generator produces. */
+export interface AcceleratorTop {
+  readonly module: RtlModule;
+  readonly names: TopNames;
+  /** The PE kind whose engine the top instantiates, or 'none'. */
+  readonly engineKind: string;
+  readonly imemWords: number;
+  readonly beatBytes: number;
+  readonly buffers: Record<IsaBuffer, BufferGeometry>;
+}
+
+function engineNone(name: string, t: Target, view: Record<string, unknown>): RtlModule {
+  return { name, template: 'engine_none.v.hbs', deps: [], view: { ...view, kind: t.pe.kind, accelText: t.accelerator.name.replace(/[^A-Za-z0-9_]/g, '_') } };
+}
+
+/** Generates the accelerator top of a target (and, as dependencies, its FIFO, buffers and engine). */
+export function acceleratorTop(t: Target, options: TopOptions = {}): AcceleratorTop {
+  const imemWords = options.imemWords ?? DEFAULT_IMEM_WORDS;
+  if (!Number.isInteger(imemWords) || imemWords < 2) throw new Error(`imemWords must be an integer >= 2, got ${imemWords}`);
+  const generator = ENGINES[t.pe.kind];
+  const engineKind = generator ? t.pe.kind : 'none';
+  const names = topNames(t, engineKind);
+  const geo = bufferGeometry(t);
+  const beat = dramBeatBytes(t);
+  if (geo.out.capacity <= 0) throw new Error(`accelerator ${t.accelerator.name} has no out buffer space`);
+  const bytesW = bitsFor(beat);
+  const tokW = bitsFor(ISA.machine.tokenDepth);
+  const spW = bitsFor(ISA.machine.loopDepth);
+  const lvW = Math.max(1, bitsFor(ISA.machine.loopDepth - 1));
+  const port = (g: BufferGeometry) => ({ space: g.space, upper: g.space.toUpperCase(), capacity: g.capacity, lanes: g.lanes, awMsb: g.aw - 1, awW: g.aw, dataMsb: 8 * g.lanes - 1, dataW: 8 * g.lanes, laneMsb: g.lanes - 1 });
+  const readSpaces = ENGINE_READ_SPACES.map((s) => port(geo[s]));
+  const out = port(geo.out);
+  const pad = (sig: string, width: number, to: number): string => (to > width ? `{${to - width}'d0, ${sig}}` : sig);
+  const deps: RtlModule[] = [{ name: names.fifo, template: 'top_fifo.v.hbs', deps: [], view: { depth: QUEUE_DEPTH, depthMsb: QUEUE_DEPTH - 1, ptrMsb: bitsFor(QUEUE_DEPTH - 1) - 1, pushInc: `{${bitsFor(QUEUE_DEPTH - 1)}'d0, do_push}`, popDec: `{${bitsFor(QUEUE_DEPTH - 1)}'d0, do_pop}` } }];
+  const present: Record<string, unknown>[] = [];
+  const absent: Record<string, unknown>[] = [];
+  for (const space of ['act', 'wgt', 'meta', 'lrw', 'out'] as const) {
+    const g = geo[space];
+    if (g.capacity <= 0) {
+      absent.push(port(g));
+      continue;
+    }
+    const mod = bufferModule(names.buffer(space), g);
+    deps.push(mod);
+    const loadWrite = `ld_resp && ld_buf == QACC_BUFFER_${space.toUpperCase()}`;
+    const ldData = pad('dram_resp_data', 8 * beat, 8 * g.lanes);
+    const ldMask = pad('ld_wmask', beat, g.lanes);
+    const ldAddr = `ld_wptr_w[${g.aw - 1}:0]`;
+    if (space === 'out') {
+      present.push({
+        module: mod.name,
+        space,
+        wrEn: 'ld_out_wr || eng_out_wr_en',
+        wrAddr: `ld_out_wr ? ${ldAddr} : eng_out_wr_addr`,
+        wrData: `ld_out_wr ? ${ldData} : eng_out_wr_data`,
+        wrMask: `ld_out_wr ? ${ldMask} : eng_out_wr_mask`,
+        rdEn: 'st_beat',
+        rdAddr: `stc_rptr[${g.aw - 1}:0]`,
+        rdData: 'out_rd_data',
+      });
+    } else {
+      present.push({ module: mod.name, space, wrEn: loadWrite, wrAddr: ldAddr, wrData: ldData, wrMask: ldMask, rdEn: `${space}_rd_en`, rdAddr: `${space}_rd_addr`, rdData: `${space}_rd_data` });
+    }
+  }
+  const engineView = { readSpaces, out };
+  const engine = generator ? generator(t, { moduleName: names.engine, prefix: `${names.top}_` } satisfies EngineContext) : engineNone(names.engine, t, engineView);
+  if (engine.name !== names.engine) throw new Error(`engine generator for ${t.pe.kind} named its module ${engine.name}, expected ${names.engine}`);
+  deps.push(engine);
+  const setmode = ISA.instructions.find((i) => i.name === 'setmode');
+  const fieldW = (name: string): number => setmode?.fields.find((f) => f.name === name)?.width ?? 0;
+  const ext = (field: string, to: number): string => {
+    const w = fieldW(field);
+    const sel = `cph_word[QACC_SETMODE_${field.toUpperCase()}_LSB +: QACC_SETMODE_${field.toUpperCase()}_W]`;
+    if (w > to) throw new Error(`setmode.${field} is wider than its ${to}-bit engine register`);
+    return w === to ? sel : `{${to - w}'d0, ${sel}}`;
+  };
+  const tokInc: Record<string, string> = {};
+  const tokDec: Record<string, string> = {};
+  for (const tok of ['lc', 'cl', 'cs', 'sc']) {
+    tokInc[tok] = `{${tokW - 1}'d0, push_${tok}}`;
+    tokDec[tok] = `{${tokW - 1}'d0, pop_${tok}}`;
+  }
+  const module: RtlModule = {
+    name: names.top,
+    template: 'top.v.hbs',
+    deps,
+    view: {
+      accelText: t.accelerator.name.replace(/[^A-Za-z0-9_]/g, '_'),
+      isa: isaDecoderParams(),
+      engine: engine.name,
+      fifo: names.fifo,
+      queueDepth: QUEUE_DEPTH,
+      tokenDepth: ISA.machine.tokenDepth,
+      loopDepth: ISA.machine.loopDepth,
+      imemDepth: imemWords,
+      imemMsb: imemWords - 1,
+      imwMsb: bitsFor(imemWords - 1) - 1,
+      beatBytes: beat,
+      beatMsb: 8 * beat - 1,
+      beatLaneMsb: beat - 1,
+      bytesMsb: bytesW - 1,
+      latency: DMA_LATENCY_CYCLES,
+      latencyLast: DMA_LATENCY_CYCLES - 1,
+      tokW,
+      tokMsb: tokW - 1,
+      spW,
+      spMsb: spW - 1,
+      lvW,
+      lvMsb: lvW - 1,
+      spInt: `{${32 - spW}'d0, sp}`,
+      isLoadQ: opcodeTest(queueOps('load'), 'op'),
+      isComputeQ: opcodeTest(queueOps('compute'), 'op'),
+      isStoreQ: opcodeTest(queueOps('store'), 'op'),
+      isLocal: opcodeTest(COMPUTE_LOCAL, 'cph_op'),
+      isTile: opcodeTest(TILE_INSTRUCTIONS, 'cph_op'),
+      flags: {
+        loadPop: flagBit('load', 'pop_next'),
+        loadPush: flagBit('load', 'push_next'),
+        computePopPrev: flagBit('compute', 'pop_prev'),
+        computePopNext: flagBit('compute', 'pop_next'),
+        computePushPrev: flagBit('compute', 'push_prev'),
+        computePushNext: flagBit('compute', 'push_next'),
+        storePop: flagBit('store', 'pop_prev'),
+        storePush: flagBit('store', 'push_prev'),
+      },
+      rankExt: ext('rank', 16),
+      simdExt: ext('simd', 8),
+      tokInc,
+      tokDec,
+      buffers: (['act', 'wgt', 'meta', 'out', 'lrw'] as const).map((s) => port(geo[s])),
+      outCapacity: geo.out.capacity,
+      maxBuffer: [...ISA.enums.buffer.values].sort((a, b) => b.code - a.code)[0].name.toUpperCase(),
+      readSpaces,
+      out,
+      present,
+      absent,
+    },
+  };
+  return { module, names, engineKind, imemWords, beatBytes: beat, buffers: geo };
+}
