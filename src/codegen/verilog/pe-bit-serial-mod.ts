@@ -32,8 +32,8 @@ function bin(value: number, width: number): string {
   return value.toString(2).padStart(width, '0');
 }
 
-/** The term decoder ROM of a candidate list. */
-function termDecoder(config: BitSerialModConfig, tag: string): RtlModule {
+/** The term decoder ROM of a candidate list (shared by the PE and the tile engine's rows). */
+export function termDecoder(config: BitSerialModConfig, tag: string): RtlModule {
   const ports = bitSerialPorts(config);
   const scheds = config.candidates.map(termSchedule);
   const cycWidth = bitsFor(Math.max(...scheds.map((s) => s.cycles)) - 1);
@@ -57,7 +57,7 @@ function termDecoder(config: BitSerialModConfig, tag: string): RtlModule {
 }
 
 /** A stable tag for a config (module names must differ when the candidate lists differ). */
-function configTag(config: BitSerialModConfig): string {
+export function configTag(config: BitSerialModConfig): string {
   let h = 2166136261;
   const text = `${config.candidates.join(',')}|${config.output}`;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
