@@ -7,6 +7,7 @@
  */
 import type { Target } from '../../compile/target.js';
 import type { IrPe } from '../../ir/types.js';
+import { lowRankEngine } from './engine-lowrank.js';
 import { simdMacEngine } from './engine-simd-mac.js';
 import type { RtlModule } from './module-set.js';
 
@@ -24,4 +25,5 @@ export type EngineGenerator = (t: Target, ctx: EngineContext) => RtlModule;
 /** Engine generators by PE kind: each engine-<kind>.ts adds its import above and one entry here. */
 export const ENGINES: Partial<Record<IrPe['kind'], EngineGenerator>> = {
   simd_mac: simdMacEngine,
+  lowrank_gemm: lowRankEngine,
 };
