@@ -8,15 +8,19 @@
  *
  * Algorithm (event-driven at instruction granularity): every instruction's start time is the maximum of
  * its queue becoming free, its dispatch, and the push times of the tokens it pops; its duration is a
- * closed form (timing.ts); its pushes happen at completion, later if the token queue is full (then the
- * pushing queue stalls until the consumer pops). The simulator repeatedly executes the queue head with
+ * closed form (timing.ts); its pushes happen at completion, or — when the token queue is full — one cycle
+ * after the consumer pops the token that makes room (the pushing queue stalls meanwhile; placePushes
+ * places them once that pop is known). The simulator repeatedly executes the queue head with
  * the earliest possible start among those whose dependencies are known, so DRAM-port requests are served
  * in time order. Cost is linear in the number of instructions; arithmetic is done per tile (arith.ts)
  * on the bytes actually moved by the DMAs, so a wrong address or a missing token shows up as a wrong
  * result or a deadlock, as on hardware.
  *
- * Trace points (VCD, for cycle-by-cycle comparison with RTL): dispatch pc; per queue busy, pc, opcode and
- * stall reason; occupancy of each token queue; DRAM port busy; PE array busy.
+ * Trace points (VCD, compared cycle by cycle with the RTL's trace port, docs/array-rtl.md "Trace"): the
+ * pc of the last dispatched instruction; per queue busy (from the first beat / start to the last push),
+ * pc and opcode (of the instruction that last became busy) and the stall code (why an idle queue waits);
+ * each token counter (a push counts from its push time, a pop from the cycle after the popping start);
+ * DRAM port busy (a beat in the cycle); PE array busy (a tile instruction from start to completion).
  */
 import { CompileError } from '../compile/errors.js';
 import { rowBytes, unpackMatrix } from '../compile/pack.js';
@@ -44,6 +48,7 @@ import {
   bitSerialPassCycles,
   dmaPortCycles,
   DMA_LATENCY_CYCLES,
+  dramBeatBytes,
   epilogueCycles,
   groupLengths,
   passes,
@@ -93,6 +98,14 @@ export interface MachineStats {
   readonly stalls: Readonly<Record<QueueName, Readonly<Record<StallReason, number>>>>;
   readonly peBusyCycles: number;
   readonly bytes: { readonly dramRead: number; readonly dramWrite: number; readonly sramRead: number; readonly sramWrite: number };
+}
+
+/** An executed instruction whose token pushes are not all placed yet. */
+interface PendingPushes {
+  readonly entry: Entry;
+  readonly done: number;
+  finish: number;
+  readonly toks: TokenName[];
 }
 
 interface Entry {
@@ -174,7 +187,11 @@ export class Machine {
   private pc = 0;
   private dispatchTime = 0;
   private halted = false;
+  /** The cycle the halt was dispatched in (the RTL's `halted` register is set from the next cycle). */
+  private haltTime = -1;
   private portFree = 0;
+  /** Per queue: the executed instruction whose token pushes are not all placed yet (see execute). */
+  private readonly pending: Record<QueueName, PendingPushes | undefined> = { load: undefined, compute: undefined, store: undefined };
   private end = 0;
   // Configuration registers.
   private tile = { m: 1, n: 1, k: 1 };
@@ -233,6 +250,7 @@ export class Machine {
         switch (inst.kind) {
           case 'halt':
             this.halted = true;
+            this.haltTime = this.dispatchTime;
             break;
           case 'loop':
             if (this.loops.length >= ISA.machine.loopDepth) throw new CompileError('bad-program', `loop at ${this.pc} nests deeper than ${ISA.machine.loopDepth}`);
@@ -271,7 +289,7 @@ export class Machine {
   /** Earliest start of queue q's head, or undefined when it waits on something not yet known. */
   private candidate(q: QueueName): { start: number; base: number; reason: StallReason | undefined } | undefined {
     const e = this.queues[q][this.heads[q]];
-    if (!e) return undefined;
+    if (!e || this.pending[q]) return undefined;
     const base = this.free[q];
     let start = base;
     let reason: StallReason | undefined;
@@ -290,12 +308,6 @@ export class Machine {
         reason = why;
       }
     }
-    for (const [flag, tok] of PUSHES[q]) {
-      if (!flags[flag]) continue;
-      const tq = this.tokens[tok];
-      const need = tq.push.length - ISA.machine.tokenDepth;
-      if (need >= 0 && tq.pop[need] === undefined) return undefined;
-    }
     return { start, base, reason };
   }
 
@@ -309,14 +321,22 @@ export class Machine {
         if (c && (!best || c.start < best.start)) best = { q, ...c };
       }
       if (!best) {
-        const pending = QUEUES.filter((q) => this.heads[q] < this.queues[q].length);
+        const pending = QUEUES.filter((q) => this.heads[q] < this.queues[q].length || this.pending[q]);
         if (this.halted && pending.length === 0) break;
-        const what = pending.map((q) => `${q} queue at instruction ${this.queues[q][this.heads[q]].pc} (${this.queues[q][this.heads[q]].inst.kind})`).join(', ');
+        const what = pending.map((q) => { const e = this.pending[q]?.entry ?? this.queues[q][this.heads[q]]; return `${q} queue at instruction ${e.pc} (${e.inst.kind})`; }).join(', ');
         throw new CompileError('bad-program', `deadlock: ${what || 'dispatch'} waiting for tokens that are never pushed`);
       }
       this.execute(best.q, best.start, best.base, best.reason);
+      // a start pops tokens: pushes that waited for room may now be placed
+      for (const q of QUEUES) this.placePushes(q);
     }
     this.end = Math.max(this.end, this.dispatchTime);
+    // After each queue's last instruction: waiting for dispatch until the halt, then idle.
+    for (const q of QUEUES) {
+      const f = this.free[q];
+      if (this.haltTime + 1 > f) this.trace(f, `${q}_stall`, STALL_CODE.dispatch);
+      this.trace(Math.max(f, this.haltTime + 1), `${q}_stall`, STALL_CODE.none);
+    }
     return {
       cycles: this.end,
       macs: this.macs,
@@ -329,16 +349,23 @@ export class Machine {
     };
   }
 
+  /**
+   * Starts queue q's head at `start`: pops its tokens, times it, applies its effect, and leaves its token
+   * pushes pending (placePushes): a push to a full token queue waits for the consumer's pop, whose time
+   * is known only once the consumer has started.
+   */
   private execute(q: QueueName, start: number, base: number, reason: StallReason | undefined): void {
     const e = this.queues[q][this.heads[q]++];
     e.start = start;
     this.count++;
     if (reason && start > base) this.stalls[q][reason] += start - base;
     const flags = e.inst as unknown as Record<string, unknown>;
+    this.traceWait(q, e, base, start);
     for (const [flag, tok] of POPS[q]) {
       if (!flags[flag]) continue;
       this.tokens[tok].pop.push(start);
-      this.trace(start, `tok_${tok}`, -1);
+      // the token counter drops at the edge after the popping cycle
+      this.trace(start + 1, `tok_${tok}`, -1);
     }
     let begin = start;
     let done: number;
@@ -347,7 +374,7 @@ export class Machine {
       const bytes = inst.rows * inst.row_bytes;
       begin = Math.max(start, this.portFree);
       if (begin > start) this.stalls[q].dram_port += begin - start;
-      const x = dmaPortCycles(bytes, this.target.accelerator.dramBitsPerCycle);
+      const x = dmaPortCycles(inst.rows, inst.row_bytes, dramBeatBytes(this.target));
       this.portFree = begin + x;
       done = begin + x + DMA_LATENCY_CYCLES;
       this.trace(begin, 'dram_busy', 1);
@@ -373,32 +400,69 @@ export class Machine {
     const cls = classOf(inst.kind);
     this.byClass[cls] += done - begin;
     this.busy[q] += done - begin;
-    let finish = done;
-    for (const [flag, tok] of PUSHES[q]) {
-      if (!flags[flag]) continue;
-      const tq = this.tokens[tok];
-      const need = tq.push.length - ISA.machine.tokenDepth;
-      let t = done;
-      if (need >= 0) {
-        const popped = tq.pop[need];
-        if (popped > t) {
-          this.stalls[q].token_queue_full += popped - t;
-          t = popped;
-        }
-      }
-      tq.push.push(t);
-      this.trace(t, `tok_${tok}`, 1);
-      finish = Math.max(finish, t);
-    }
-    this.free[q] = finish;
-    this.end = Math.max(this.end, finish);
     const op = findInstruction(inst.kind)?.def.opcode ?? 0;
-    this.trace(start, `${q}_stall`, STALL_CODE[reason && start > base ? reason : 'none']);
-    this.trace(begin, `${q}_stall`, begin > start ? STALL_CODE.dram_port : STALL_CODE.none);
+    this.trace(start, `${q}_stall`, begin > start ? STALL_CODE.dram_port : STALL_CODE.none);
+    this.trace(begin, `${q}_stall`, STALL_CODE.none);
     this.trace(begin, `${q}_busy`, 1);
     this.trace(begin, `${q}_pc`, e.pc);
     this.trace(begin, `${q}_op`, op);
-    this.trace(finish, `${q}_busy`, 0);
+    const toks = PUSHES[q].filter(([flag]) => flags[flag]).map(([, tok]) => tok);
+    this.pending[q] = { entry: e, done, finish: done, toks };
+    this.placePushes(q);
+  }
+
+  /**
+   * Places the pending pushes of queue q in order. A push happens at completion (`done`) when the token
+   * queue has room; when it is full, one cycle after the consumer pops the token that makes room (the
+   * producer sees the pop in the popping cycle and pushes at the next edge). The queue becomes free when
+   * its last push is placed.
+   */
+  private placePushes(q: QueueName): void {
+    const p = this.pending[q];
+    if (!p) return;
+    while (p.toks.length > 0) {
+      const tq = this.tokens[p.toks[0]];
+      const need = tq.push.length - ISA.machine.tokenDepth;
+      let t = p.done;
+      if (need >= 0) {
+        const popped = tq.pop[need];
+        if (popped === undefined) return;
+        if (popped + 1 > t) {
+          this.stalls[q].token_queue_full += popped + 1 - t;
+          t = popped + 1;
+        }
+      }
+      tq.push.push(t);
+      this.trace(t, `tok_${p.toks[0]}`, 1);
+      p.finish = Math.max(p.finish, t);
+      p.toks.shift();
+    }
+    this.pending[q] = undefined;
+    this.free[q] = p.finish;
+    this.end = Math.max(this.end, p.finish);
+    if (p.finish > p.done) this.trace(p.done, `${q}_stall`, STALL_CODE.token_queue_full);
+    this.trace(p.finish, `${q}_busy`, 0);
+    this.trace(p.finish, `${q}_stall`, STALL_CODE.none);
+  }
+
+  /**
+   * Trace of queue q's stall code while it waits for entry e, from `base` (the previous instruction's
+   * finish) to `start`, per cycle as the RTL defines it: waiting for dispatch while the queue is empty,
+   * then for each cycle the first missing token in POPS order (a token pushed at time t is there from
+   * cycle t on).
+   */
+  private traceWait(q: QueueName, e: Entry, base: number, start: number): void {
+    const signal = `${q}_stall`;
+    if (e.dispatch + 1 > base) this.trace(base, signal, STALL_CODE.dispatch);
+    const from = Math.max(base, e.dispatch + 1);
+    if (from >= start) return;
+    const flags = e.inst as unknown as Record<string, unknown>;
+    const waits = POPS[q].filter(([flag]) => flags[flag]).map(([, tok, why]) => ({ at: this.tokens[tok].push[this.tokens[tok].pop.length], why }));
+    const times = [from, ...waits.map((w) => w.at).filter((t) => t > from && t < start)].sort((a, b) => a - b);
+    for (const c of times) {
+      const missing = waits.find((w) => w.at > c);
+      this.trace(c, signal, missing ? STALL_CODE[missing.why] : STALL_CODE.none);
+    }
   }
 
   private check(buf: IsaBuffer, addr: number, bytes: number, what: string): void {

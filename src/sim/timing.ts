@@ -3,10 +3,13 @@
  * per-cycle behaviour of every PE kind is regular within a tile, so a tile costs a formula, not a loop
  * over cycles (the simulator's cost grows with the number of tiles, not of cycles or addresses).
  *
- * - DMA (load/store): the DRAM port moves `dramBitsPerCycle` bits per cycle; a transfer of B bytes holds
- *   the port for ceil(8B / dramBitsPerCycle) cycles and completes DMA_LATENCY_CYCLES (64) after it leaves
- *   the port (a fixed DRAM latency). Each of the load and store queues has one DMA outstanding; the port
- *   serves requests in order of request time (load first on a tie). The 2-D shape does not matter.
+ * - DMA (load/store): the DRAM port carries one beat of dramBeatBytes = dramBitsPerCycle / 8 bytes per
+ *   cycle. Each row of a 2-D transfer is a burst from its own DRAM address, so a transfer of `rows` rows of
+ *   `row_bytes` holds the port for rows · ceil(row_bytes / beat) cycles (dmaPortCycles) and completes
+ *   DMA_LATENCY_CYCLES (64) after its last beat left the port (the DRAM returns a read beat 64 cycles
+ *   after its request; the store DMA waits as long for its writes). Each of the load and store queues has
+ *   one DMA outstanding; a DMA asks for the port in the cycle it starts (its first beat can go in that
+ *   cycle), and a free port goes to the DMA that started first (the load DMA on a tie).
  * - Configuration and token-only instructions: 1 cycle; control instructions: 1 dispatch cycle each.
  * - A tile op covers an m × n output tile in passes of (cols tokens × rows channels) over the array;
  *   its cycles are max(Σ passes (pass cycles), ceil(act bytes read / act read bandwidth),
@@ -61,9 +64,9 @@ export const LOWRANK_DEPTH = 3;
 /** Pipeline depth of the epilogue unit. */
 export const EPILOGUE_DEPTH = 2;
 
-/** Cycles a transfer of `bytes` holds the DRAM port. */
-export function dmaPortCycles(bytes: number, dramBitsPerCycle: number): number {
-  return Math.ceil((bytes * 8) / dramBitsPerCycle);
+/** Cycles a 2-D transfer of `rows` rows of `rowBytes` holds the DRAM port: one burst of beats per row. */
+export function dmaPortCycles(rows: number, rowBytes: number, beatBytes: number): number {
+  return rows * Math.ceil(rowBytes / beatBytes);
 }
 
 /** Pipeline depth of the target's PE. */
