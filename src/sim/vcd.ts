@@ -8,7 +8,8 @@
  */
 import type { TraceEvent } from './machine.js';
 
-const SIGNALS: readonly [string, number][] = [
+/** The trace signals and their widths in bits, in VCD order (the RTL top has a `trace_<name>` output per signal). */
+export const TRACE_SIGNALS: readonly (readonly [string, number])[] = [
   ['dispatch_pc', 32],
   ['load_busy', 1],
   ['load_pc', 32],
@@ -33,7 +34,7 @@ const SIGNALS: readonly [string, number][] = [
 /** Renders trace events as VCD text; `endTime` closes the dump. */
 export function renderVcd(events: readonly TraceEvent[], endTime: number, header: { design: string; version: string }): string {
   const ids = new Map<string, { id: string; width: number }>();
-  SIGNALS.forEach(([name, width], i) => ids.set(name, { id: String.fromCharCode(33 + i), width }));
+  TRACE_SIGNALS.forEach(([name, width], i) => ids.set(name, { id: String.fromCharCode(33 + i), width }));
   const lines: string[] = [
     `$date qacc simulation $end`,
     `$version qacc ${header.version} $end`,
@@ -41,7 +42,7 @@ export function renderVcd(events: readonly TraceEvent[], endTime: number, header
     '$timescale 1ns $end',
     '$scope module qacc $end',
   ];
-  for (const [name, width] of SIGNALS) lines.push(`$var wire ${width} ${ids.get(name)?.id ?? '?'} ${name} $end`);
+  for (const [name, width] of TRACE_SIGNALS) lines.push(`$var wire ${width} ${ids.get(name)?.id ?? '?'} ${name} $end`);
   lines.push('$upscope $end', '$enddefinitions $end');
   const value = (name: string, v: number): string => {
     const s = ids.get(name);
@@ -49,7 +50,7 @@ export function renderVcd(events: readonly TraceEvent[], endTime: number, header
     return s.width === 1 ? `${v ? 1 : 0}${s.id}` : `b${(v >>> 0).toString(2)} ${s.id}`;
   };
   lines.push('#0', '$dumpvars');
-  for (const [name] of SIGNALS) lines.push(value(name, 0));
+  for (const [name] of TRACE_SIGNALS) lines.push(value(name, 0));
   lines.push('$end');
   const order = events.map((e, i) => ({ e, i })).sort((a, b) => a.e.time - b.e.time || a.i - b.i);
   const tokens: Record<string, number> = { tok_lc: 0, tok_cl: 0, tok_cs: 0, tok_sc: 0 };
