@@ -57,6 +57,9 @@ import {
   lowRankQgemmCycles,
   lowRankUpCycles,
   lowRankWritebackCycles,
+  macDequantCycles,
+  macTileCycles,
+  macWritebackCycles,
   peDepth,
   QUEUE_DEPTH,
   readBound,
@@ -527,7 +530,7 @@ export class Machine {
       }
       case 'mac_tile':
         if (pe.kind !== 'mac') throw new CompileError('bad-program', `mac_tile needs mac PEs, the array has ${pe.kind}`);
-        return Math.max(passes(t, m, n) * (Math.ceil(k / pe.lanes) + S), bound());
+        return macTileCycles(t, m, n, k);
       case 'qgemm_tile': {
         if (pe.kind !== 'lowrank_gemm') throw new CompileError('bad-program', `qgemm_tile needs lowrank_gemm PEs, the array has ${pe.kind}`);
         return lowRankQgemmCycles(t, m, n, k, this.group);
@@ -539,9 +542,11 @@ export class Machine {
       case 'writeback':
         if (pe.kind === 'simd_mac') return simdWritebackCycles(t, m, n);
         if (pe.kind === 'lowrank_gemm') return lowRankWritebackCycles(t, m, n);
+        if (pe.kind === 'mac') return macWritebackCycles(t, m, n);
         return epilogueCycles(t, m, n);
       case 'dequant':
         if (pe.kind === 'lowrank_gemm') return lowRankDequantCycles(t, n, inst.use_bias);
+        if (pe.kind === 'mac') return macDequantCycles(t, n, inst.use_cscale);
         return epilogueCycles(t, m, n);
       case 'qact':
         return epilogueCycles(t, m, n);

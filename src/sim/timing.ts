@@ -20,7 +20,7 @@
  *     8-cycle bit-serial dequantization, which overlaps the next group's accumulation:
  *     A_g = A_{g−1} + a_g, D_g = max(A_g, D_{g−1}) + 8; pass = D_last + S.
  *   - simd_mac: not this rule — see simdTileCycles (the tile engine of docs/array-rtl.md);
- *     mac: ceil(k / lanes) + S.
+ *     mac: not this rule — see "mac" below.
  *   - lowrank_gemm: not this rule — see "lowrank_gemm" below.
  * - lowrank_gemm (the tile engine engine_lowrank of docs/array-rtl.md; single-pass tiles m ≤ cols,
  *   n ≤ rows): every instruction is one decode cycle, then FETCH (operand rows read into per-column /
@@ -36,6 +36,20 @@
  *   - lr_up: F = n U rows of 2·rank bytes (lrw), then ceil(rank / B) beats: F + 2 + ceil(rank / B).
  *   - dequant: one beat, after the bias fetch when use_bias (F = ceil(2n / meta port)): F + 3, else 2.
  *   - writeback: one array column (n outputs) per out-port write: 1 + m · ceil(2n / out port).
+ * - mac (the tile engine engine_mac of docs/array-rtl.md, src/codegen/verilog/engine-mac.ts; the program-level
+ *   RTL runs single-pass tiles m ≤ cols, n ≤ rows; longer tiles cost one such schedule per pass): every
+ *   instruction is one decode cycle, then
+ *   - mac_tile: FETCH of the m activation rows (RB_a = rowBytes(k, act bits)) into per-column staging and
+ *     the n weight rows into per-row staging, each row as ceil(RB / port bytes) reads, the act and wgt
+ *     ports in parallel: F = max(m · ceil(RB_a / port_act), n · ceil(RB_w / port_wgt)); one cycle for the
+ *     last read's data to land; then one step of `lanes` elements per cycle through all PEs in parallel,
+ *     each step reaching the accumulators S = pipeline_stages cycles after its staging read:
+ *     macTileCycles = F + ceil(k / lanes) + S + 2.
+ *   - dequant use_cscale: the n fp16 channel scales read from meta, ceil(2n / port_meta) reads, the last
+ *     landing one cycle later: ceil(2n / port_meta) + 2; without flags 2 (macDequantCycles).
+ *   - writeback: one token (array column, n outputs, contiguous in the out tile) per ceil(n · out bytes /
+ *     port_out) writes, through a registered write port: m · ceil(n · ob / port_out) + 2
+ *     (macWritebackCycles).
  * - dequant, writeback (other kinds): one output per array column per cycle plus 2: ceil(m·n / cols) + 2
  *   (simd_mac writeback: simdWritebackCycles, the same unless the out port is narrower than a column).
  * - simd_tile (simdTileCycles, the simd_mac tile engine's fetch-then-compute schedule, per pass over the
@@ -222,4 +236,33 @@ export function lowRankDequantCycles(t: Target, n: number, useBias: boolean): nu
 /** lowrank_gemm writeback cycles (header): one array column (n 16-bit outputs) per out-port write. */
 export function lowRankWritebackCycles(t: Target, m: number, n: number): number {
   return 1 + rowReads(m, 2 * n, t.portBytes.out);
+}
+
+/** Cycles of a mac_tile of m × n × k (header, "mac"): per array pass F + ceil(k / lanes) + S + 2. */
+export function macTileCycles(t: Target, m: number, n: number, k: number): number {
+  if (t.pe.kind !== 'mac') throw new Error(`macTileCycles on a ${t.pe.kind} PE`);
+  const p = t.portBytes;
+  const steps = Math.ceil(k / t.pe.lanes);
+  const rbA = rowBytes(k, t.bits.act);
+  const rbW = rowBytes(k, t.bits.wgt);
+  let total = 0;
+  for (let i = 0; i < m; i += t.array.cols) {
+    for (let j = 0; j < n; j += t.array.rows) {
+      const mp = Math.min(t.array.cols, m - i);
+      const np = Math.min(t.array.rows, n - j);
+      const fetch = Math.max(mp * Math.ceil(rbA / Math.max(1, p.act)), np * Math.ceil(rbW / Math.max(1, p.wgt)));
+      total += fetch + steps + t.pe.pipelineStages + 2;
+    }
+  }
+  return total;
+}
+
+/** Cycles of a mac dequant on n channels (header, "mac"): the channel-scale reads when use_cscale. */
+export function macDequantCycles(t: Target, n: number, useCscale: boolean): number {
+  return useCscale ? Math.ceil((2 * n) / Math.max(1, t.portBytes.meta)) + 2 : 2;
+}
+
+/** Cycles of a mac writeback of an m × n tile (header, "mac"): one token per ceil(n · ob / port) writes. */
+export function macWritebackCycles(t: Target, m: number, n: number): number {
+  return m * Math.ceil((n * t.bits.out) / 8 / Math.max(1, t.portBytes.out)) + 2;
 }

@@ -8,6 +8,7 @@
 import type { Target } from '../../compile/target.js';
 import type { IrPe } from '../../ir/types.js';
 import { lowRankEngine } from './engine-lowrank.js';
+import { macEngine } from './engine-mac.js';
 import { simdMacEngine } from './engine-simd-mac.js';
 import type { RtlModule } from './module-set.js';
 
@@ -26,4 +27,5 @@ export type EngineGenerator = (t: Target, ctx: EngineContext) => RtlModule;
 export const ENGINES: Partial<Record<IrPe['kind'], EngineGenerator>> = {
   simd_mac: simdMacEngine,
   lowrank_gemm: lowRankEngine,
+  mac: macEngine,
 };

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { emitModules, headerComment, type GeneratedBy, type GeneratedFile } from '../../codegen/verilog/emit.js';
 import { ModuleSet } from '../../codegen/verilog/module-set.js';
 import { renderTemplate, type TemplateReader } from '../../codegen/verilog/render.js';
-import { acceleratorTop, type AcceleratorTop } from '../../codegen/verilog/top.js';
+import { acceleratorTop, type AcceleratorTop, type TopOptions } from '../../codegen/verilog/top.js';
 import type { Target } from '../../compile/target.js';
 import { encodeInstruction, type Instruction } from '../../isa/index.js';
 import type { TraceEvent } from '../../sim/machine.js';
@@ -51,8 +51,8 @@ export function renderProgramBench(top: AcceleratorTop, reader: TemplateReader, 
 }
 
 /** Generates a target's top (all modules) and its bench. */
-export function programDesign(target: Target, options: { imemWords?: number } = {}): ProgramDesign {
-  const top = acceleratorTop(target, { imemWords: options.imemWords });
+export function programDesign(target: Target, options: TopOptions = {}): ProgramDesign {
+  const top = acceleratorTop(target, options);
   const set = new ModuleSet();
   set.add(top.module);
   return { top, files: emitModules(set, rtlTemplates, BY), testbench: renderProgramBench(top, harnessTemplates, BY) };
@@ -69,6 +69,8 @@ export interface RtlProgramOptions {
   readonly cycleLimit?: number;
   /** Instruction-memory words of the generated top (default 2^14). */
   readonly imemWords?: number;
+  /** `none`: the top without its tile engine (TopOptions.engine). */
+  readonly engine?: 'auto' | 'none';
   /** Wall-clock bound of one run in milliseconds (default 600,000). */
   readonly timeoutMs?: number;
   readonly env?: NodeJS.ProcessEnv;
@@ -88,21 +90,21 @@ export interface RtlProgramResult {
   readonly trace?: readonly TraceEvent[];
 }
 
-const builds = new WeakMap<Target, Map<number, BuiltSimulation>>();
+const builds = new WeakMap<Target, Map<string, BuiltSimulation>>();
 
-/** Builds (or reuses) the Verilator model of a target's top: once per target and memory depth. */
-export function buildProgramSimulation(target: Target, options: { imemWords?: number; env?: NodeJS.ProcessEnv } = {}): BuiltSimulation {
-  const words = options.imemWords ?? 0;
+/** Builds (or reuses) the Verilator model of a target's top: once per target and top options. */
+export function buildProgramSimulation(target: Target, options: TopOptions & { env?: NodeJS.ProcessEnv } = {}): BuiltSimulation {
+  const key = `${options.imemWords ?? ''}/${options.engine ?? 'auto'}`;
   let perTarget = builds.get(target);
   if (!perTarget) {
     perTarget = new Map();
     builds.set(target, perTarget);
   }
-  const known = perTarget.get(words);
+  const known = perTarget.get(key);
   if (known) return known;
-  const d = programDesign(target, { imemWords: options.imemWords });
+  const d = programDesign(target, { imemWords: options.imemWords, engine: options.engine });
   const sim = buildSimulation({ top: d.top.names.top, files: d.files, testbench: d.testbench }, { env: options.env });
-  perTarget.set(words, sim);
+  perTarget.set(key, sim);
   return sim;
 }
 
@@ -132,7 +134,11 @@ export function parseBenchTrace(text: string): TraceEvent[] {
  * missing (one line naming the install command), the build fails or the bench cannot run.
  */
 export function runRtlProgram(options: RtlProgramOptions): RtlProgramResult {
-  const sim = buildProgramSimulation(options.target, { imemWords: options.imemWords, env: options.env });
+  return runBuiltProgram(buildProgramSimulation(options.target, { imemWords: options.imemWords, env: options.env }), options);
+}
+
+/** Runs a program on an already built program bench (e.g. of user RTL from `qacc verify --rtl-dir`). */
+export function runBuiltProgram(sim: BuiltSimulation, options: Omit<RtlProgramOptions, 'target' | 'imemWords' | 'env'>): RtlProgramResult {
   const dir = join(tmpdir(), `qacc-prog-${randomBytes(6).toString('hex')}`);
   mkdirSync(dir, { recursive: true });
   try {
