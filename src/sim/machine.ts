@@ -45,7 +45,9 @@ import {
   simdWriteback,
 } from './arith.js';
 import {
-  bitSerialPassCycles,
+  bsmDequantCycles,
+  bsmPassCycles,
+  bsmWritebackCycles,
   dmaPortCycles,
   DMA_LATENCY_CYCLES,
   dramBeatBytes,
@@ -517,10 +519,10 @@ export class Machine {
           for (let b = 0; b < pn; b++) {
             const rows = Math.min(t.array.rows, n - b * t.array.rows);
             const cpw = lens.map((_, g) => this.cyclesPerWeight(inst.meta, b * t.array.rows, rows, n, lens.length, g));
-            total += bitSerialPassCycles(lens, cpw, pe.lanes, S);
+            total += bsmPassCycles(t, Math.min(t.array.cols, m - a * t.array.cols), rows, k, cpw);
           }
         }
-        return Math.max(total, bound());
+        return total;
       }
       case 'simd_tile': {
         if (pe.kind !== 'simd_mac') throw new CompileError('bad-program', `simd_tile needs simd_mac PEs, the array has ${pe.kind}`);
@@ -542,10 +544,12 @@ export class Machine {
       case 'writeback':
         if (pe.kind === 'simd_mac') return simdWritebackCycles(t, m, n);
         if (pe.kind === 'lowrank_gemm') return lowRankWritebackCycles(t, m, n);
+        if (pe.kind === 'bit_serial_mod') return bsmWritebackCycles(t, m, n);
         if (pe.kind === 'mac') return macWritebackCycles(t, m, n);
         return epilogueCycles(t, m, n);
       case 'dequant':
         if (pe.kind === 'lowrank_gemm') return lowRankDequantCycles(t, n, inst.use_bias);
+        if (pe.kind === 'bit_serial_mod') return bsmDequantCycles(t, n, inst.use_cscale);
         if (pe.kind === 'mac') return macDequantCycles(t, n, inst.use_cscale);
         return epilogueCycles(t, m, n);
       case 'qact':

@@ -15,10 +15,7 @@
  *   its cycles are max(Σ passes (pass cycles), ceil(act bytes read / act read bandwidth),
  *   ceil(wgt bytes read / wgt read bandwidth)), the read bandwidths being banks · width of the buffers.
  *   Pass cycles per PE kind (S = the PE's pipeline depth, filled once per pass):
- *   - bit_serial_mod: group g of len_g weights takes a_g = ceil(len_g / lanes) · C_g cycles in the
- *     accumulator (C_g = cycles per weight of the slowest selected type among the pass's rows), then the
- *     8-cycle bit-serial dequantization, which overlaps the next group's accumulation:
- *     A_g = A_{g−1} + a_g, D_g = max(A_g, D_{g−1}) + 8; pass = D_last + S.
+ *   - bit_serial_mod: not this rule — see "bit_serial_mod" below.
  *   - simd_mac: not this rule — see simdTileCycles (the tile engine of docs/array-rtl.md);
  *     mac: not this rule — see "mac" below.
  *   - lowrank_gemm: not this rule — see "lowrank_gemm" below.
@@ -62,6 +59,24 @@
  *   SIMD_ENGINE_LATENCY = 4 fixed cycles: taking the command, the last staging write, the operand
  *   register (word select and lane mask) and the PE's quire step of the last word. pass = fetch + ceil(k / lanes) + 4; the program-level RTL
  *   runs single-pass tiles only.
+ * - bit_serial_mod (the tile engine engine_bit_serial_mod of docs/array-rtl.md,
+ *   src/codegen/verilog/engine-bit-serial-mod.ts; single-pass tiles, longer ones cost one schedule per
+ *   pass), times relative to the command's cycle s:
+ *   - mod_tile: FETCH from s + 1, one read per cycle on each of the act, wgt and meta ports in parallel;
+ *     act and wgt chunk-major (chunk c of all rows, then c + 1), a chunk being E = bsmChunkElements(port,
+ *     bits) elements (the most whole 4-element steps of whole bytes one read holds); meta: the block of
+ *     n·G scales and n·G selectors, ceil(bytes / meta port) reads. A read's data land at the end of the
+ *     next cycle, so group g (elements up to end_g) can compute from
+ *     R_g = 2 + max(m · ceil(end_g / E_act), n · ceil(end_g / E_wgt), meta reads).
+ *     COMPUTE: a_g = ceil(len_g / 4) · C_g step-cycles (C_g = cycles per weight of the slowest type the
+ *     tile's rows select); at its last step-cycle the group is handed to the dequantizer (8 cycles, then 1
+ *     fp32 add cycle), overlapping the next group; a handoff waits until the previous dequant is in its
+ *     add cycle. Start_g = max(Q_{g−1}, R_g) (Q_{−1} = 1), Q_0 = Start_0 + a_0,
+ *     Q_g = max(Start_g + a_g, Q_{g−1} + 9); D = Q_last + 9 (done in the last add cycle).
+ *   - dequant use_cscale: the n channel scales, floor(meta port / 2) per read: ceil(n / that) + 2
+ *     (the product with the entry is formed exactly at writeback); without flags a 1-cycle no-op.
+ *   - writeback: one item (a column's next Q = min(rows, out port / output bytes) entries) per cycle,
+ *     rounded and registered, written the next cycle: m · ceil(n / Q) + 2.
  */
 import type { Target } from '../compile/target.js';
 import { rowBytes } from '../compile/pack.js';
@@ -105,17 +120,6 @@ export function groupLengths(k: number, groupSize: number): number[] {
   const out: number[] = [];
   for (let s = 0; s < k; s += groupSize) out.push(Math.min(groupSize, k - s));
   return out;
-}
-
-/** One bit_serial_mod pass: accumulation cycles per group (already including C_g), overlapped dequantization. */
-export function bitSerialPassCycles(groupLens: readonly number[], cyclesPerWeight: readonly number[], lanes: number, depth: number): number {
-  let a = 0;
-  let d = 0;
-  groupLens.forEach((len, g) => {
-    a += Math.ceil(len / lanes) * cyclesPerWeight[g];
-    d = Math.max(a, d) + BSM_DEQUANT_CYCLES;
-  });
-  return d + depth;
 }
 
 /** Array passes needed for an m × n output tile. */
@@ -265,4 +269,53 @@ export function macDequantCycles(t: Target, n: number, useCscale: boolean): numb
 /** Cycles of a mac writeback of an m × n tile (header, "mac"): one token per ceil(n · ob / port) writes. */
 export function macWritebackCycles(t: Target, m: number, n: number): number {
   return m * Math.ceil((n * t.bits.out) / 8 / Math.max(1, t.portBytes.out)) + 2;
+}
+
+/** Cycles of the bit_serial_mod engine's dequantization of a group (8 bit-serial steps, 1 fp32 add). */
+export const BSM_DEQUANT_ADD_CYCLES = BSM_DEQUANT_CYCLES + 1;
+
+/**
+ * Elements the bit_serial_mod engine moves per read from a port of `portBytes`: the most that fill whole
+ * `lanes`-element steps and whole bytes (so every chunk starts on a byte and a step boundary).
+ */
+export function bsmChunkElements(portBytes: number, bits: number, lanes: number): number {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  const perByte = 8 / gcd(bits, 8);
+  const q = (lanes * perByte) / gcd(lanes, perByte);
+  return Math.floor((8 * portBytes) / (bits * q)) * q;
+}
+
+/** Cycles of one bit_serial_mod pass of m' × n' × k (see the header: bit_serial_mod mod_tile). */
+export function bsmPassCycles(t: Target, m: number, n: number, k: number, cyclesPerWeight: readonly number[]): number {
+  const lanes = t.pe.kind === 'bit_serial_mod' ? t.pe.lanes : 4;
+  const gs = t.groupSize;
+  const eAct = Math.max(1, bsmChunkElements(t.portBytes.act, t.bits.act, lanes));
+  const eWgt = Math.max(1, bsmChunkElements(t.portBytes.wgt, t.bits.wgt, lanes));
+  const G = Math.ceil(k / gs);
+  const metaBytes = n * G + Math.ceil((n * G * t.bits.selector) / 8);
+  const metaReads = Math.ceil(metaBytes / Math.max(1, t.portBytes.meta));
+  let q = 1;
+  for (let g = 0; g < G; g++) {
+    const end = Math.min(k, (g + 1) * gs);
+    const ready = 2 + Math.max(m * Math.ceil(end / eAct), n * Math.ceil(end / eWgt), metaReads);
+    const start = Math.max(q, ready);
+    const a = Math.ceil((end - g * gs) / lanes) * cyclesPerWeight[g];
+    q = g === 0 ? start + a : Math.max(start + a, q + BSM_DEQUANT_ADD_CYCLES);
+  }
+  return q + BSM_DEQUANT_ADD_CYCLES;
+}
+
+/** Cycles of a bit_serial_mod dequant: channel-scale fetch when use_cscale, else a 1-cycle no-op. */
+export function bsmDequantCycles(t: Target, n: number, useCscale: boolean): number {
+  return useCscale ? Math.ceil(n / Math.max(1, Math.floor(t.portBytes.meta / 2))) + 2 : 1;
+}
+
+/** Entries the bit_serial_mod engine writes back per cycle: a column's rows, as many as the out port holds. */
+export function bsmWritebackSlots(t: Target): number {
+  return Math.max(1, Math.min(t.array.rows, Math.floor(t.portBytes.out / (t.bits.out / 8))));
+}
+
+/** Cycles of a bit_serial_mod writeback of an m × n tile: m · ceil(n / slots) + 2. */
+export function bsmWritebackCycles(t: Target, m: number, n: number): number {
+  return m * Math.ceil(n / bsmWritebackSlots(t)) + EPILOGUE_DEPTH;
 }

@@ -23,6 +23,7 @@ import type { Target } from '../../compile/target.js';
 import { FP16, FP32 } from '../../formats/float.js';
 import { termSchedule } from '../../golden/bit-serial-mod.js';
 import { ISA } from '../../isa/index.js';
+import { bsmChunkElements, bsmWritebackSlots, bufferLanes } from '../../sim/timing.js';
 import type { EngineContext } from './engine.js';
 import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound, lzc } from './fp-units.js';
 import { isaDecoderParams } from './isa-decoder.js';
@@ -47,25 +48,9 @@ export const BSM_TRAP = {
   accState: 7,
 } as const;
 
-/** Elements the engine moves per read: what the simulator's bsmChunkElements computes (src/sim/timing.ts). */
-function chunkElements(portBytes: number, bits: number, lanes: number): number {
-  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-  const perByte = 8 / gcd(bits, 8);
-  const q = (lanes * perByte) / gcd(lanes, perByte);
-  return Math.floor((8 * portBytes) / (bits * q)) * q;
-}
-
-/** Byte lanes of a buffer's RAM (docs/array-rtl.md; the same rule as src/sim/timing.ts bufferLanes). */
-function lanesOf(t: Target, port: number): number {
-  const beat = Math.max(1, Math.floor(t.accelerator.dramBitsPerCycle / 8));
-  let l = 1;
-  while (l < Math.max(port, beat)) l *= 2;
-  return l;
-}
-
-/** Address width of a buffer space's byte addresses. */
+/** Address width of a buffer space's byte addresses (as top.ts bufferGeometry: max(1, ceil(log2 capacity))). */
 function addrWidth(capacity: number): number {
-  return Math.max(1, bitsFor(Math.max(0, capacity - 1)));
+  return Math.max(1, Math.ceil(Math.log2(Math.max(1, capacity))));
 }
 
 /** `{ pad'd0, expr }` zero-extending `expr` of `width` bits to `to` bits (or the expression itself). */
@@ -101,17 +86,17 @@ export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
   const wb = t.bits.wgt;
   if (wb !== ports.weightBits) throw new Error(`bitSerialModEngine: stored weights are ${wb} bits, the PE takes ${ports.weightBits}`);
   const p = t.portBytes;
-  const chunkAct = chunkElements(p.act, 16, lanes);
-  const chunkWgt = chunkElements(p.wgt, wb, lanes);
+  const chunkAct = bsmChunkElements(p.act, 16, lanes);
+  const chunkWgt = bsmChunkElements(p.wgt, wb, lanes);
   const scalesPerRead = Math.floor(p.meta / 2);
   const outBytes = t.bits.out / 8;
-  const slots = Math.min(rows, Math.floor(p.out / outBytes));
-  if (chunkAct === 0 || chunkWgt === 0 || scalesPerRead === 0 || slots === 0 || p.meta === 0) {
+  const slots = bsmWritebackSlots(t);
+  if (chunkAct === 0 || chunkWgt === 0 || scalesPerRead === 0 || Math.floor(p.out / outBytes) === 0) {
     throw new Error(`bitSerialModEngine: the buffer ports (act ${p.act}, wgt ${p.wgt}, meta ${p.meta}, out ${p.out} bytes) are too narrow for one step`);
   }
   const gMax = Math.ceil(kMax / gs);
   const metaMax = rows * gMax + Math.ceil((rows * gMax * sb) / 8);
-  const lanesX = { act: lanesOf(t, p.act), wgt: lanesOf(t, p.wgt), meta: lanesOf(t, p.meta), out: lanesOf(t, p.out) };
+  const lanesX = bufferLanes(t);
 
   const scheds = cfg.candidates.map(termSchedule);
   const maxCycles = Math.max(...scheds.map((s) => s.cycles));

@@ -7,6 +7,7 @@
  */
 import type { Target } from '../../compile/target.js';
 import type { IrPe } from '../../ir/types.js';
+import { bitSerialModEngine } from './engine-bit-serial-mod.js';
 import { lowRankEngine } from './engine-lowrank.js';
 import { macEngine } from './engine-mac.js';
 import { simdMacEngine } from './engine-simd-mac.js';
@@ -27,5 +28,6 @@ export type EngineGenerator = (t: Target, ctx: EngineContext) => RtlModule;
 export const ENGINES: Partial<Record<IrPe['kind'], EngineGenerator>> = {
   simd_mac: simdMacEngine,
   lowrank_gemm: lowRankEngine,
+  bit_serial_mod: bitSerialModEngine,
   mac: macEngine,
 };

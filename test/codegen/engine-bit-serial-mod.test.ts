@@ -1,0 +1,191 @@
+/**
+ * The bit_serial_mod tile engine (src/codegen/verilog/engine-bit-serial-mod.ts) under Verilator, alone,
+ * in its self-bench (engine-bsm-bench.ts): random tiles with every candidate type selected (BitMoD fp4
+ * ER/EA, int4, fp4_e2m1), k spanning several groups and not a multiple
+ * of the lanes, two-k-tile accumulation (clear = 0), dequant with channel scales, writeback with and
+ * without dequant, zero / max / inf / NaN activations and scales. Out bytes are compared with the
+ * simulator's golden-derived tile arithmetic (src/sim/arith.ts) and each command's cycles with the
+ * simulator's formulas (src/sim/timing.ts), cycles per weight computed here from the term schedules.
+ * Also: lint -Wall of the engine (test design and examples/bitmod.qacc at a small size), traps, and a
+ * Yosys synthesis of a small engine.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packMatrix } from '../../src/compile/pack.js';
+import { resolveTarget, type Target } from '../../src/compile/target.js';
+import { BSM_TRAP } from '../../src/codegen/verilog/engine-bit-serial-mod.js';
+import { termSchedule } from '../../src/golden/bit-serial-mod.js';
+import type { BitSerialModConfig } from '../../src/golden/types.js';
+import { compileFile } from '../../src/ir/elaborate.js';
+import { createInstruction, encodeInstruction } from '../../src/isa/index.js';
+import { AccStore, bitSerialTile, bitSerialWriteback, scaleExact } from '../../src/sim/arith.js';
+import { bsmDequantCycles, bsmPassCycles, bsmWritebackCycles } from '../../src/sim/timing.js';
+import { lintVerilog } from '../../src/verify/rtl/verilator.js';
+import { synthesize } from '../../src/verify/rtl/yosys.js';
+import { bsmEngineFiles, buildBsmBench, runBsmBench, type BsmCommand } from './engine-bsm-bench.js';
+import { prng } from '../verify/rtl-helpers.js';
+
+const ROOT = resolve(__dirname, '../..');
+
+// A small BitMoD-style design: narrow ports so that a row takes several reads (chunks of 4 activations,
+// 8 weight codes, 4 meta bytes), 5 rows with a 4-slot writeback (rows in two chunks), group 16.
+const DESIGN = `
+scheme mix : mixture { candidates = [bitmod_fp4_er_pos, bitmod_fp4_ea_neg, int4, fp4_e2m1]; group = 16; scale = uint8; channel_scale = fp16; }
+pe p : bit_serial_mod { lanes = 4; weights = mix; activations = fp16; weight_bits_per_cycle = 2; align_bits = 14;
+  lane_sum_bits = 17; group_acc_bits = 23; group_mantissa_bits = 15; group_exponent_bits = 6; cross_group = fp32; output = fp16; }
+array a { pe = p; rows = 5; cols = 3; dataflow = output_stationary; }
+buffer wb { size = 4 KiB; width = 32; banks = 1; role = weights; }
+buffer ab { size = 4 KiB; width = 64; banks = 1; role = activations; }
+accelerator t { arrays = [a]; buffers = [wb, ab]; clock = 1 GHz; dram = 32 b/cycle; }
+`;
+
+function designTarget(text: string, name: string, overrides: readonly string[] = [], maxTileK = 64): Target {
+  const path = '/virtual/design.qacc';
+  const host = { readFile: (p: string) => (p === path ? text : (() => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } })()) };
+  const c = compileFile(path, host, { overrides });
+  if (!c.design) throw new Error(c.diagnostics.map((d) => d.message).join('; '));
+  const a = c.design.accelerators.find((x) => x.name === name);
+  if (!a) throw new Error(`no accelerator ${name}`);
+  return { ...resolveTarget(a), maxTileK };
+}
+
+function bitmodTarget(rows: number, cols: number, maxTileK: number): Target {
+  return designTarget(readFileSync(resolve(ROOT, 'examples/bitmod.qacc'), 'utf8'), 'bitmod', [`rows=${rows}`, `cols=${cols}`], maxTileK);
+}
+
+const word = (i: Parameters<typeof encodeInstruction>[0]): bigint => encodeInstruction(i);
+
+/** A random fp16 activation code: mostly moderate normals, some zeros, subnormals and maxima. */
+function actCode(rnd: () => number, special: boolean): number {
+  const r = rnd();
+  const sign = rnd() < 0.5 ? 0x8000 : 0;
+  if (special && r < 0.02) return 0x7c00 | sign; // inf
+  if (special && r < 0.03) return 0x7e00; // NaN
+  if (r < 0.1) return sign; // zeros
+  if (r < 0.15) return sign | Math.floor(rnd() * 0x3ff); // subnormal
+  if (r < 0.2) return sign | 0x7bff; // max
+  return sign | ((10 + Math.floor(rnd() * 10)) << 10) | Math.floor(rnd() * 1024);
+}
+
+interface Tile {
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly act: Uint32Array;
+  readonly wgt: Uint32Array;
+  readonly scales: Uint32Array;
+  readonly sels: Uint32Array;
+}
+
+function randomTile(cfg: BitSerialModConfig, rnd: () => number, m: number, n: number, k: number, special: boolean): Tile {
+  const G = Math.ceil(k / cfg.groupSize);
+  const sels = Uint32Array.from({ length: n * G }, () => Math.floor(rnd() * cfg.candidates.length));
+  const scales = Uint32Array.from({ length: n * G }, () => (rnd() < 0.1 ? 0 : rnd() < 0.1 ? 255 : Math.floor(rnd() * 256)));
+  const act = Uint32Array.from({ length: m * k }, () => actCode(rnd, special));
+  const wgt = new Uint32Array(n * k);
+  for (let j = 0; j < n; j++) {
+    for (let kk = 0; kk < k; kk++) {
+      const bits = termSchedule(cfg.candidates[sels[j * G + Math.floor(kk / cfg.groupSize)]]).bits;
+      wgt[j * k + kk] = Math.floor(rnd() * 2 ** bits);
+    }
+  }
+  return { m, n, k, act, wgt, scales, sels };
+}
+
+/** Cycles per weight of each group: the slowest type the tile's rows select (independent of the sim). */
+function cpwOf(cfg: BitSerialModConfig, tile: Tile): number[] {
+  const G = Math.ceil(tile.k / cfg.groupSize);
+  return Array.from({ length: G }, (_, g) => {
+    let c = 0;
+    for (let j = 0; j < tile.n; j++) c = Math.max(c, termSchedule(cfg.candidates[tile.sels[j * G + g]]).cycles);
+    return c;
+  });
+}
+
+interface Scenario {
+  readonly bufs: Record<'act' | 'wgt' | 'meta' | 'out', Uint8Array>;
+  readonly commands: BsmCommand[];
+  readonly expectedOut: Uint8Array;
+  readonly expectedCycles: number[];
+}
+
+/**
+ * Tile A (3 × 5, two k tiles of 38 and 40: clear then accumulate), dequant with channel scales,
+ * writeback; tile B (2 × 4 × maxTileK), writeback without dequant.
+ */
+function scenario(t: Target, seed: number, special: boolean): Scenario {
+  const cfg = t.golden as BitSerialModConfig;
+  const rnd = prng(seed);
+  const bufs = { act: new Uint8Array(t.capacity.act), wgt: new Uint8Array(t.capacity.wgt), meta: new Uint8Array(t.capacity.meta), out: new Uint8Array(t.capacity.out) };
+  const acc = new AccStore(t.accEntries, false);
+  const commands: BsmCommand[] = [];
+  const expectedCycles: number[] = [];
+  const expectedOut = new Uint8Array(t.capacity.out);
+  let actAt = 0;
+  let wgtAt = 0;
+  let metaAt = 0;
+  const gs = cfg.groupSize;
+  const sb = t.bits.selector;
+  const modTile = (tile: Tile, clear: boolean): void => {
+    const G = Math.ceil(tile.k / gs);
+    packMatrix(tile.act, tile.m, tile.k, 16, bufs.act, actAt);
+    packMatrix(tile.wgt, tile.n, tile.k, t.bits.wgt, bufs.wgt, wgtAt);
+    packMatrix(tile.scales, 1, tile.n * G, 8, bufs.meta, metaAt);
+    packMatrix(tile.sels, 1, tile.n * G, sb, bufs.meta, metaAt + tile.n * G);
+    commands.push({ word: word(createInstruction('mod_tile', { act: actAt, wgt: wgtAt, meta: metaAt, acc: 0, clear })), m: tile.m, n: tile.n, k: tile.k, group: gs });
+    bitSerialTile(cfg, acc, 0, tile.m, tile.n, tile.k, tile.act, tile.wgt, tile.scales, tile.sels, clear);
+    expectedCycles.push(bsmPassCycles(t, tile.m, tile.n, tile.k, cpwOf(cfg, tile)));
+    actAt += tile.m * tile.k * 2 + 6; // odd offsets: reads start anywhere in a RAM row
+    wgtAt += tile.n * Math.ceil((tile.k * t.bits.wgt) / 8) + 3;
+    metaAt += tile.n * G + Math.ceil((tile.n * G * sb) / 8) + 1;
+  };
+  const dequant = (m: number, n: number): void => {
+    const cs = Uint32Array.from({ length: n }, () => (rnd() < 0.15 ? 0x7bff : rnd() < 0.1 ? 0 : (rnd() < 0.5 ? 0x8000 : 0) | ((8 + Math.floor(rnd() * 14)) << 10) | Math.floor(rnd() * 1024)));
+    packMatrix(cs, 1, n, 16, bufs.meta, metaAt);
+    commands.push({ word: word(createInstruction('dequant', { acc: 0, cscale: metaAt, use_cscale: true })), m, n, k: 1, group: gs });
+    scaleExact(acc, 0, m, n, cs);
+    expectedCycles.push(bsmDequantCycles(t, n, true));
+    metaAt += 2 * n + 1;
+  };
+  const writeback = (m: number, n: number, out: number): void => {
+    commands.push({ word: word(createInstruction('writeback', { acc: 0, out })), m, n, k: 1, group: gs });
+    for (let e = 0; e < m * n; e++) {
+      const code = bitSerialWriteback(cfg, acc, e);
+      expectedOut[out + 2 * e] = code & 0xff;
+      expectedOut[out + 2 * e + 1] = code >> 8;
+    }
+    expectedCycles.push(bsmWritebackCycles(t, m, n));
+  };
+  modTile(randomTile(cfg, rnd, 3, 5, 38, special), true);
+  modTile(randomTile(cfg, rnd, 3, 5, 40, special), false);
+  dequant(3, 5);
+  writeback(3, 5, 2);
+  modTile(randomTile(cfg, rnd, 2, 4, t.maxTileK, special), true);
+  writeback(2, 4, 100);
+  return { bufs, commands, expectedOut, expectedCycles };
+}
+
+const hex = (b: Uint8Array, at: number, len: number): string => Array.from(b.subarray(at, at + len), (x) => x.toString(16).padStart(2, '0')).join('');
+
+describe('bit_serial_mod tile engine (self-bench)', () => {
+  const t = designTarget(DESIGN, 't');
+
+  it('lints clean with -Wall (test design, and examples/bitmod.qacc at 4 x 3)', () => {
+    for (const [tt, top] of [[t, 'lt'], [bitmodTarget(4, 3, 256), 'lb']] as const) {
+      const { engine, files } = bsmEngineFiles(tt, top);
+      expect(lintVerilog(engine, files), top).toEqual([]);
+    }
+  });
+
+  it('matches the simulator arithmetic and cycle formulas on random tiles', () => {
+    const sim = buildBsmBench(t, 'tb');
+    for (const [seed, special] of [[1, false], [2, true], [3, false]] as const) {
+      const sc = scenario(t, seed, special);
+      const r = runBsmBench(sim, sc.bufs, sc.commands);
+      expect({ seed, trap: r.trap }).toEqual({ seed, trap: 0 });
+      expect({ seed, cycles: r.cycles }).toEqual({ seed, cycles: sc.expectedCycles });
+      expect({ seed, tileA: hex(r.out, 2, 30), tileB: hex(r.out, 100, 16) }).toEqual({ seed, tileA: hex(sc.expectedOut, 2, 30), tileB: hex(sc.expectedOut, 100, 16) });
+    }
+  }, 600_000);
+});

@@ -1,0 +1,167 @@
+/**
+ * Self-bench of the bit_serial_mod tile engine: a Verilog wrapper around the generated engine with
+ * behavioural buffer memories (act, wgt, meta and out loaded by $readmemh; synchronous LANES-byte reads at
+ * any byte address, masked writes, as docs/array-rtl.md "Buffers" says), a command list (instruction word
+ * plus the settile / setmode registers the controller holds) issued back to back — each command in the
+ * cycle after the previous one's cmd_done, as the controller does — and $writememh of the out memory,
+ * each command's duration D (cmd_done in cycle s + D − 1) and the trap code. The C++ main only toggles
+ * the clock. Built with Verilator through the content-hash cache.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Target } from '../../src/compile/target.js';
+import { emitModules, type GeneratedFile } from '../../src/codegen/verilog/emit.js';
+import { bitSerialModEngine } from '../../src/codegen/verilog/engine-bit-serial-mod.js';
+import { ModuleSet } from '../../src/codegen/verilog/module-set.js';
+import type { IsaBuffer } from '../../src/isa/index.js';
+import { bufferLanes } from '../../src/sim/timing.js';
+import { rtlTemplates } from '../../src/verify/rtl/templates.js';
+import { buildSimulation, type BuiltSimulation } from '../../src/verify/rtl/verilator.js';
+
+/** One engine command: the instruction word and the configuration registers it runs under. */
+export interface BsmCommand {
+  readonly word: bigint;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly group: number;
+}
+
+export interface BsmRun {
+  readonly out: Uint8Array;
+  readonly cycles: number[];
+  readonly trap: number;
+}
+
+/** Commands per bench run. */
+export const BSM_BENCH_COMMANDS = 32;
+const READ = ['act', 'wgt', 'meta'] as const;
+
+const aw = (cap: number): number => Math.max(1, Math.ceil(Math.log2(Math.max(1, cap))));
+
+function wrapper(top: string, engine: string, t: Target): string {
+  const N = BSM_BENCH_COMMANDS;
+  const L = bufferLanes(t);
+  const cap = t.capacity;
+  const mem = (x: IsaBuffer): string => `  reg [7:0] ${x}_mem [0:${Math.max(1, cap[x]) - 1}];`;
+  const port = (x: IsaBuffer): string => `  wire ${x}_rd_en;\n  wire [${aw(cap[x]) - 1}:0] ${x}_rd_addr;\n  reg [${8 * L[x] - 1}:0] ${x}_rd_data;
+  integer l_${x};
+  always @(posedge clk) if (${x}_rd_en) for (l_${x} = 0; l_${x} < ${L[x]}; l_${x} = l_${x} + 1) ${x}_rd_data[8*l_${x} +: 8] <= ({8'd0, ${x}_rd_addr} + l_${x} < ${cap[x]}) ? ${x}_mem[{8'd0, ${x}_rd_addr} + l_${x}] : 8'h00;`;
+  return `/* verilator lint_off WIDTH */
+module ${top} (input wire clk);
+${READ.map(mem).join('\n')}
+${mem('out')}
+  reg [191:0] cmds [0:${N - 1}];
+  reg [31:0] durs [0:${N}];
+  reg [31:0] ncmd [0:0];
+${READ.map(port).join('\n')}
+  wire out_wr_en;
+  wire [${aw(cap.out) - 1}:0] out_wr_addr;
+  wire [${8 * L.out - 1}:0] out_wr_data;
+  wire [${L.out - 1}:0] out_wr_mask;
+  wire [7:0] trap_code;
+  wire cmd_done;
+  reg rst, issue, busy;
+  integer pc, s, cyc, l;
+  wire [191:0] cur = cmds[pc];
+  initial begin
+${READ.map((x) => `    $readmemh("${x}.hex", ${x}_mem);`).join('\n')}
+    $readmemh("out.hex", out_mem);
+    $readmemh("cmd.hex", cmds);
+    $readmemh("n.hex", ncmd);
+    cyc = 0; pc = 0; issue = 0; busy = 0; rst = 1; s = 0;
+  end
+  always @(posedge clk) if (out_wr_en) for (l = 0; l < ${L.out}; l = l + 1) if (out_wr_mask[l]) begin
+    if ({8'd0, out_wr_addr} + l >= ${cap.out}) begin $display("OUT_OF_RANGE"); $finish; end
+    out_mem[{8'd0, out_wr_addr} + l] = out_wr_data[8*l +: 8];
+  end
+  ${engine} dut (.clk(clk), .rst(rst), .cmd_valid(issue), .cmd_word(cur[127:0]), .cmd_done(cmd_done),
+    .cfg_m(cur[143:128]), .cfg_n(cur[159:144]), .cfg_k(cur[175:160]), .cfg_group(cur[191:176]), .cfg_rank(16'd0),
+    .cfg_simd(8'd0), .cfg_wsel(1'b0), .cfg_scale(32'd0),
+${READ.map((x) => `    .${x}_rd_en(${x}_rd_en), .${x}_rd_addr(${x}_rd_addr), .${x}_rd_data(${x}_rd_data),`).join('\n')}
+    .out_wr_en(out_wr_en), .out_wr_addr(out_wr_addr), .out_wr_data(out_wr_data), .out_wr_mask(out_wr_mask),
+    .trap_code(trap_code));
+  always @(posedge clk) begin
+    cyc <= cyc + 1;
+    if (cyc == 2) rst <= 0;
+    if (cyc == 4) begin issue <= 1; busy <= 1; s <= 5; end
+    else if (busy) begin
+      issue <= 0;
+      if (cmd_done) begin
+        durs[pc] <= cyc - s + 1;
+        if (pc + 1 == ncmd[0]) begin
+          busy <= 0;
+          durs[${N}] <= {24'd0, trap_code};
+        end else begin
+          pc <= pc + 1;
+          issue <= 1;
+          s <= cyc + 1;
+        end
+      end
+    end else if (cyc > 5) begin
+      $writememh("out.hex", out_mem);
+      $writememh("cyc.hex", durs);
+      $display("DONE");
+      $finish;
+    end
+    if (cyc > 2000000) begin $display("TIMEOUT"); $finish; end
+  end
+endmodule
+`;
+}
+
+function main(top: string): string {
+  return `#include "V${top}.h"
+#include "verilated.h"
+int main(int argc, char** argv) {
+  VerilatedContext* ctx = new VerilatedContext;
+  ctx->commandArgs(argc, argv);
+  V${top}* top = new V${top}{ctx};
+  top->clk = 0;
+  while (!ctx->gotFinish()) { top->clk = !top->clk; top->eval(); ctx->timeInc(1); }
+  top->final();
+  delete top;
+  delete ctx;
+  return 0;
+}
+`;
+}
+
+/** The engine's generated files (prefix `<top>_`). */
+export function bsmEngineFiles(t: Target, top: string): { engine: string; files: GeneratedFile[] } {
+  const set = new ModuleSet();
+  const engine = `${top}_engine_bit_serial_mod`;
+  set.add(bitSerialModEngine(t, { moduleName: engine, prefix: `${top}_` }));
+  return { engine, files: emitModules(set, rtlTemplates, { source: 'test', version: 'test' }) };
+}
+
+/** Builds the bench of a target (cached on disk by content). */
+export function buildBsmBench(t: Target, top: string): BuiltSimulation {
+  const { engine, files } = bsmEngineFiles(t, top);
+  const bench = `engine_bsm_bench_${top}`;
+  return buildSimulation({ top: bench, files: [...files, { path: `${bench}.v`, text: wrapper(bench, engine, t) }], testbench: main(bench) });
+}
+
+const hexBytes = (b: Uint8Array): string => (b.length ? Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('\n') : '00') + '\n';
+
+/** Runs the bench on buffer images (act, wgt, meta, initial out) and commands. */
+export function runBsmBench(sim: BuiltSimulation, bufs: Readonly<Record<'act' | 'wgt' | 'meta' | 'out', Uint8Array>>, commands: readonly BsmCommand[]): BsmRun {
+  const dir = mkdtempSync(join(tmpdir(), 'qacc-bsm-engine-'));
+  try {
+    for (const x of [...READ, 'out'] as const) writeFileSync(join(dir, `${x}.hex`), hexBytes(bufs[x]));
+    const line = (c: BsmCommand): string => ((BigInt(c.group) << 176n) | (BigInt(c.k) << 160n) | (BigInt(c.n) << 144n) | (BigInt(c.m) << 128n) | c.word).toString(16).padStart(48, '0');
+    if (commands.length < 1 || commands.length > BSM_BENCH_COMMANDS) throw new Error(`1..${BSM_BENCH_COMMANDS} commands per run`);
+    writeFileSync(join(dir, 'cmd.hex'), commands.map(line).join('\n') + '\n');
+    writeFileSync(join(dir, 'n.hex'), `${commands.length.toString(16)}\n`);
+    const r = spawnSync(sim.binary, [], { cwd: dir, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' });
+    if (!/DONE/.test(r.stdout)) throw new Error(`engine bench failed: ${r.stdout} ${r.stderr}`);
+    const words = (name: string): number[] => readFileSync(join(dir, name), 'utf8').split(/\s+/).filter((w) => w && !w.startsWith('//')).map((w) => parseInt(w, 16));
+    const out = Uint8Array.from(words('out.hex'));
+    const d = words('cyc.hex');
+    return { out, cycles: d.slice(0, commands.length), trap: d[BSM_BENCH_COMMANDS] };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
