@@ -103,16 +103,16 @@ ${read('wgt')}
       issue <= 0;
       if (cmd_done) begin
         durs[pc] <= cyc - s + 1;
-        if (pc + 1 == ncmd[0]) begin
-          busy <= 0;
-          durs[${commands}] <= {24'd0, trap_code};
-        end else begin
+        if (pc + 1 == ncmd[0]) busy <= 0;
+        else begin
           pc <= pc + 1;
           issue <= 1;
           s <= cyc + 1;
         end
       end
     end else if (cyc > 5) begin
+      // a trap raised by the last command is visible from the cycle after it
+      durs[${commands}] = {24'd0, trap_code};
       $writememh("out.hex", out_mem);
       $writememh("cyc.hex", durs);
       $display("DONE");

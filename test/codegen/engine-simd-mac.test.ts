@@ -19,7 +19,8 @@ import { SIMD_ENGINE_TRAPS, simdMacEngine } from '../../src/codegen/verilog/engi
 import { simdElementFormat } from '../../src/golden/simd-mac.js';
 import type { SimdElementName, SimdMacConfig } from '../../src/golden/types.js';
 import { compileFile } from '../../src/ir/elaborate.js';
-import { createInstruction, encodeInstruction } from '../../src/isa/index.js';
+import { assemble, createInstruction, encodeInstruction } from '../../src/isa/index.js';
+import { Machine } from '../../src/sim/machine.js';
 import { AccStore, simdNeedsBigQuire, simdTile, simdWriteback } from '../../src/sim/arith.js';
 import { bufferLanes, simdTileCycles, simdWritebackCycles } from '../../src/sim/timing.js';
 import { lintVerilog } from '../../src/verify/rtl/verilator.js';
@@ -204,6 +205,19 @@ describe('simd_mac tile engine', () => {
     }
   }, 60_000);
 
+  it('the simulator charges simd_tile and writeback the engine formulas', () => {
+    for (const mode of [0, 3]) {
+      const c = compileFile(resolve(ROOT, 'examples/xr-npe.qacc'), { readFile: read }, { overrides: ['size=2'] });
+      if (!c.design) throw new Error('xr-npe');
+      const t = resolveTarget(c.design.accelerators[0], { simdMode: mode });
+      const a = assemble(`setmode group=1, simd=${mode}\nsettile m=2, n=1, k=77\nsimd_tile act=0, wgt=0, acc=0, clear\nsimd_tile act=0, wgt=0, acc=0\nwriteback acc=0, out=0\nhalt`);
+      expect(a.diagnostics).toEqual([]);
+      const r = new Machine(t, a.instructions, undefined, { timingOnly: true }).run();
+      const lanes = t.pe.kind === 'simd_mac' ? t.pe.modes[mode].lanes : NaN;
+      expect({ tile: r.cyclesByClass.tile, epilogue: r.cyclesByClass.epilogue }).toEqual({ tile: 2 * simdTileCycles(t, 2, 1, 77, lanes), epilogue: simdWritebackCycles(t, 2, 1) });
+    }
+  });
+
   it('XR-NPE, every mode: random, special, max and zero tiles, k not a multiple of the lanes, multi-k accumulation', () => {
     const t = xrNpe(2);
     const tiles: TileSpec[] = [];
@@ -259,10 +273,10 @@ describe('simd_mac tile engine', () => {
     expect(r.trap).toBe(SIMD_ENGINE_TRAPS.multiPass);
   }, 300_000);
 
-  it('synthesizes with Yosys (a one-mode PE on a 2 × 1 array)', async () => {
+  it('synthesizes with Yosys (a one-mode PE on a 2 × 1 array, 64-element staging)', async () => {
     const c = compileFile('/virtual/tiny.qacc', { readFile: (p) => (p === '/virtual/tiny.qacc' ? TINY_DESIGN : undefined) }, {});
     if (!c.design) throw new Error(c.diagnostics.map((d) => d.message).join('; '));
-    const { engine, files } = engineFiles(resolveTarget(c.design.accelerators[0]), 'tiny');
+    const { engine, files } = engineFiles({ ...resolveTarget(c.design.accelerators[0]), maxTileK: 64 }, 'tiny');
     const r = await synthesize(engine, files);
     expect(r.cells).toBeGreaterThan(500);
   }, 120_000);
