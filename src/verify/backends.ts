@@ -13,10 +13,11 @@
 import { unpackMatrix } from '../compile/pack.js';
 import { goldenGemm } from '../golden/gemm.js';
 import type { GoldenConfig, GoldenOperands } from '../golden/types.js';
-import { Machine } from '../sim/machine.js';
+import { Machine, type TraceEvent } from '../sim/machine.js';
 import type { PreparedCase, VerifyTarget } from './cases.js';
 import { VerifyError } from './errors.js';
 import { createRtlBackend } from './rtl-backend.js';
+import { createRtlProgramBackend } from './rtl-program-backend.js';
 
 /** What a backend computed for one case. */
 export interface BackendResult {
@@ -27,6 +28,8 @@ export interface BackendResult {
    * between every two backends that report it).
    */
   readonly cycles?: number;
+  /** Per-cycle trace points (the simulator's VCD signals), when --trace asked for them. */
+  readonly trace?: readonly TraceEvent[];
 }
 
 /** Options that only some backends use (the CLI's --rtl-dir and --trace). */
@@ -56,6 +59,8 @@ export interface Backend {
   check(targets: readonly VerifyTarget[], options: BackendOptions): void;
   /** Computes one case. A thrown error fails that case (reported, other cases continue). */
   run(c: PreparedCase): BackendResult;
+  /** Lines for the summary after a run (e.g. which targets ran at a lower level). */
+  notes?(): readonly string[];
 }
 
 /** Backends by name. */
@@ -73,25 +78,34 @@ export const goldenBackend: Backend = {
   },
 };
 
-/** The cycle-level simulator on the compiled program and a copy of the memory image. */
-export const simBackend: Backend = {
-  name: 'sim',
-  description: 'cycle-level simulator',
-  level: 'program',
-  check() {},
-  run(c) {
-    const image = c.compiled.dram;
-    if (!image) throw new Error('sim backend: the case was compiled without a memory image');
-    const dram = image.slice();
-    const stats = new Machine(c.target, c.compiled.program, dram).run();
-    const { m, n } = c.compiled.shape;
-    return { outputs: unpackMatrix(dram, c.compiled.layout.y, m, n, c.target.bits.out), cycles: stats.cycles };
-  },
-};
+/** The cycle-level simulator on the compiled program and a copy of the memory image (with its trace under --trace). */
+export function createSimBackend(): Backend {
+  let trace = false;
+  return {
+    name: 'sim',
+    description: 'cycle-level simulator',
+    level: 'program',
+    check(_targets, options) {
+      trace = options.trace;
+    },
+    run(c) {
+      const image = c.compiled.dram;
+      if (!image) throw new Error('sim backend: the case was compiled without a memory image');
+      const dram = image.slice();
+      const machine = new Machine(c.target, c.compiled.program, dram, { trace });
+      const stats = machine.run();
+      const { m, n } = c.compiled.shape;
+      return { outputs: unpackMatrix(dram, c.compiled.layout.y, m, n, c.target.bits.out), cycles: stats.cycles, ...(trace ? { trace: machine.events } : {}) };
+    },
+  };
+}
+
+/** A simulator backend (its trace flag is set by each run's check()). */
+export const simBackend: Backend = createSimBackend();
 
 /** The backends `qacc verify` knows, by name. */
 export function defaultBackends(): BackendRegistry {
-  return new Map([goldenBackend, simBackend, createRtlBackend()].map((b) => [b.name, b]));
+  return new Map([goldenBackend, createSimBackend(), createRtlProgramBackend(), createRtlBackend()].map((b) => [b.name, b]));
 }
 
 /**

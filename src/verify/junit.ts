@@ -42,7 +42,22 @@ function testcase(o: CaseOutcome, inv: InvocationInfo): string {
     const message = `${o.error?.backend ?? '?'} failed: ${o.error?.message ?? ''}`;
     return `${open}>\n      <error message="${xmlEscape(message)}" type="backend-error">${report}</error>\n    </testcase>`;
   }
-  const message = o.divergences.map((d) => (d.kind === 'outputs' ? `${d.reference} vs ${d.other}: ${d.count} of ${d.total} outputs differ` : `cycles ${d.reference} vs ${d.other}: ${d.expected} != ${d.got}`)).join('; ');
+  const message = o.divergences
+    .map((d) => {
+      switch (d.kind) {
+        case 'outputs':
+          return `${d.reference} vs ${d.other}: ${d.count} of ${d.total} outputs differ`;
+        case 'cycles':
+          return `cycles ${d.reference} vs ${d.other}: ${d.expected} != ${d.got}`;
+        case 'trace':
+          return `trace ${d.reference} vs ${d.other}: first divergence at cycle ${d.cycle}, signal ${d.signal}`;
+        default: {
+          const never: never = d;
+          throw new Error(`unknown divergence ${JSON.stringify(never)}`);
+        }
+      }
+    })
+    .join('; ');
   return `${open}>\n      <failure message="${xmlEscape(message)}" type="mismatch">${report}</failure>\n    </testcase>`;
 }
 

@@ -43,10 +43,8 @@ export function shellQuote(word: string): string {
 export function reproArgs(inv: InvocationInfo, caseId: string, backends: readonly string[]): string[] {
   const args = ['verify', inv.file, '--backends', backends.join(',')];
   for (const s of inv.sets) args.push('--set', s);
-  if (backends.includes('rtl')) {
-    if (inv.rtlDir !== undefined) args.push('--rtl-dir', inv.rtlDir);
-    if (inv.trace) args.push('--trace');
-  }
+  if (inv.rtlDir !== undefined && (backends.includes('rtl') || backends.includes('rtl-pe'))) args.push('--rtl-dir', inv.rtlDir);
+  if (inv.trace && backends.includes('rtl') && backends.includes('sim')) args.push('--trace');
   args.push('--case', caseId);
   return args;
 }
@@ -109,6 +107,10 @@ export function formatCaseReport(o: CaseOutcome, inv: InvocationInfo): string {
         lines.push(`MISMATCH cycles ${d.reference} vs ${d.other}: case ${c.id} (${c.purpose})`, targetLine(o));
         lines.push(`  expected ${d.expected} cycles from ${d.reference}, got ${d.got} from ${d.other} (difference ${d.got - d.expected})`);
         break;
+      case 'trace':
+        lines.push(`MISMATCH trace ${d.reference} vs ${d.other}: case ${c.id} (${c.purpose})`, targetLine(o));
+        lines.push(`  first diverging cycle ${d.cycle}, signal ${d.signal}: ${d.reference} ${d.expected}, ${d.other} ${d.got}`);
+        break;
       default: {
         const never: never = d;
         throw new Error(`unknown divergence ${JSON.stringify(never)}`);
@@ -120,8 +122,8 @@ export function formatCaseReport(o: CaseOutcome, inv: InvocationInfo): string {
 }
 
 function pairLine(p: PairStats): string {
-  const label = p.kind === 'outputs' ? `${p.reference} = ${p.other}` : `cycles ${p.reference} = ${p.other}`;
-  const what = p.kind === 'outputs' ? `${p.outputs} outputs compared` : 'cycle counts compared';
+  const label = p.kind === 'outputs' ? `${p.reference} = ${p.other}` : `${p.kind} ${p.reference} = ${p.other}`;
+  const what = p.kind === 'outputs' ? `${p.outputs} outputs compared` : p.kind === 'cycles' ? 'cycle counts compared' : 'per-cycle traces compared';
   const verdict = p.failed === 0 ? (p.kind === 'outputs' ? 'all bit-identical' : 'all equal') : `${p.failed} MISMATCHING`;
   return `  ${label.padEnd(22)} ${String(p.cases).padStart(5)} cases, ${what}: ${verdict}`;
 }
@@ -147,7 +149,7 @@ export function formatSummary(run: VerifyRun, inv: InvocationInfo): string {
   }
   const errors = outcomes.filter((o) => o.status === 'error').length;
   if (errors > 0) lines.push(`  errors                 ${errors} cases could not run on every backend`);
-  for (const n of inv.notes) lines.push(`  note: ${n}`);
+  for (const n of [...run.notes, ...inv.notes]) lines.push(`  note: ${n}`);
   const failed = outcomes.filter((o) => o.status !== 'pass').length;
   lines.push(failed === 0 ? `OK: all ${outcomes.length} cases match` : `FAILED: ${failed} of ${outcomes.length} cases (${outcomes.length - failed} match)`);
   return lines.join('\n') + '\n';

@@ -120,12 +120,12 @@ export function createRtlBackend(): Backend {
   const sims = new Map<string, { sim: BuiltSimulation; outputPorts: string[] }>();
   let options: BackendOptions = { trace: false };
   return {
-    name: 'rtl',
+    name: 'rtl-pe',
     description: 'PE RTL under Verilator (one dot product per output)',
     level: 'pe',
     check(targets, opts) {
       options = opts;
-      if (opts.trace) throw new VerifyError('backend-unavailable', '--trace: the rtl backend runs at PE level (no program-level RTL with the simulator\'s trace points exists yet), so there is no per-cycle trace to compare');
+      if (opts.trace) throw new VerifyError('backend-unavailable', '--trace: the rtl-pe backend runs one PE per dot product, so there is no per-cycle program trace to compare (use the rtl backend)');
       findVerilator();
       const userFiles = opts.rtlDir !== undefined ? readRtlDir(opts.rtlDir) : undefined;
       for (const t of targets) {

@@ -10,6 +10,7 @@
 import type { Backend, BackendOptions, BackendResult } from './backends.js';
 import { findTarget, prepareCase, type PreparedCase, type VerifyCase, type VerifyTarget } from './cases.js';
 import { isUserFacing, VerifyError } from './errors.js';
+import { firstTraceDivergence } from './rtl/program-bench.js';
 
 /** One differing output element. */
 export interface OutputDiff {
@@ -33,7 +34,17 @@ export type Divergence =
       /** The first few differences, in index order. */
       readonly first: readonly OutputDiff[];
     }
-  | { readonly kind: 'cycles'; readonly reference: string; readonly other: string; readonly expected: number; readonly got: number };
+  | { readonly kind: 'cycles'; readonly reference: string; readonly other: string; readonly expected: number; readonly got: number }
+  | {
+      readonly kind: 'trace';
+      readonly reference: string;
+      readonly other: string;
+      /** The first cycle where a trace point differs, the signal, and its value in each backend. */
+      readonly cycle: number;
+      readonly signal: string;
+      readonly expected: number;
+      readonly got: number;
+    };
 
 /** A backend that threw on a case. */
 export interface CaseError {
@@ -58,7 +69,7 @@ export interface CaseOutcome {
 
 /** Totals of one compared pair over the run. */
 export interface PairStats {
-  readonly kind: 'outputs' | 'cycles';
+  readonly kind: 'outputs' | 'cycles' | 'trace';
   readonly reference: string;
   readonly other: string;
   cases: number;
@@ -72,6 +83,8 @@ export interface VerifyRun {
   readonly outcomes: readonly CaseOutcome[];
   readonly pairs: readonly PairStats[];
   readonly passed: boolean;
+  /** The backends' own summary lines (e.g. targets that ran at a lower level). */
+  readonly notes: readonly string[];
 }
 
 export interface RunRequest {
@@ -172,6 +185,16 @@ export function runVerification(req: RunRequest): VerifyRun {
           divergences.push({ kind: 'cycles', reference: timed[0], other, expected: cycles[timed[0]], got: cycles[other] });
         }
       }
+      const traced = names.filter((n) => results.get(n)?.trace !== undefined);
+      for (const other of traced.slice(1)) {
+        const p = pair('trace', traced[0], other);
+        p.cases++;
+        const d = firstTraceDivergence(results.get(traced[0])?.trace ?? [], results.get(other)?.trace ?? []);
+        if (d) {
+          p.failed++;
+          divergences.push({ kind: 'trace', reference: traced[0], other, cycle: d.cycle, signal: d.signal, expected: d.sim, got: d.rtl });
+        }
+      }
     }
     const status = error ? 'error' : divergences.length > 0 ? 'fail' : 'pass';
     const outcome: CaseOutcome = { case: c, target, status, divergences, error, outputs: compared, cycles, seconds: Math.max(0, clock() - start), prepared };
@@ -179,5 +202,6 @@ export function runVerification(req: RunRequest): VerifyRun {
     req.onCase?.(outcome);
   }
   const backends = req.backends.map((b) => ({ name: b.name, description: b.description, level: b.level }));
-  return { backends, outcomes, pairs: [...pairs.values()], passed: outcomes.every((o) => o.status === 'pass') };
+  const notes = req.backends.flatMap((b) => b.notes?.() ?? []);
+  return { backends, outcomes, pairs: [...pairs.values()], passed: outcomes.every((o) => o.status === 'pass'), notes };
 }

@@ -59,7 +59,7 @@ describe('qacc verify', () => {
     expect(readdirSync(join(dir, 'sub'))).toEqual(['verify.xml']);
   });
 
-  it('rtl without Verilator, --trace at PE level, a bad --rtl-dir: one line each; --rtl-dir/--trace need rtl', async () => {
+  it('rtl without Verilator, --trace without sim and rtl, a bad --rtl-dir: one line each; --rtl-dir/--trace need rtl', async () => {
     const saved = process.env.VERILATOR;
     process.env.VERILATOR = join(dir, 'no-verilator');
     try {
@@ -74,7 +74,8 @@ describe('qacc verify', () => {
     for (const [flag, re] of [
       [['--rtl-dir', dir], /--rtl-dir belongs with the rtl backend/],
       [['--trace'], /--trace compares the simulator with the RTL/],
-      [['--backends', 'golden,rtl', '--trace'], /--trace: the rtl backend runs at PE level/],
+      [['--backends', 'golden,rtl', '--trace'], /--trace compares the simulator with the RTL cycle by cycle: put sim and rtl/],
+      [['--backends', 'golden,sim,rtl-pe', '--trace'], /--trace compares the simulator with the RTL cycle by cycle: put sim and rtl/],
       [['--backends', 'golden,rtl', '--rtl-dir', join(dir, 'nothing')], /--rtl-dir .* is not a directory/],
       [['--backends', 'golden,rtl', '--rtl-dir', dir], /--rtl-dir .* holds no Verilog/],
       [['--accelerator', 'nope'], /no accelerator 'nope' in .* \(it has bitmod, fp16_baseline, ant_baseline, olive_baseline\)/],
@@ -89,7 +90,7 @@ describe('qacc verify', () => {
   it('bad input: one line, exit 1, no stack trace', async () => {
     const cases: [string[], RegExp][] = [
       [['--backends', 'golden'], /at least two backends/],
-      [['--backends', 'golden,gold'], /unknown backend 'gold' \(known: golden, sim, rtl\)/],
+      [['--backends', 'golden,gold'], /unknown backend 'gold' \(known: golden, sim, rtl, rtl-pe\)/],
       [['--backends', 'sim,sim'], /'sim' is given twice/],
       [['--shard', '3/2'], /--shard 3\/2: i must be in 1\.\.2/],
       [['--shard', 'x'], /--shard must be i\/n/],

@@ -28,7 +28,7 @@ describe('rtl backend (PE level, Verilator)', () => {
     expect(run.outcomes.filter((o) => o.status !== 'pass').map((o) => `${o.case.id}: ${JSON.stringify(o.divergences)} ${o.error?.message ?? ''}`)).toEqual([]);
     expect(run.pairs.map((p) => [p.reference, p.other, p.cases, p.failed])).toEqual([
       ['golden', 'sim', plan.cases.length, 0],
-      ['golden', 'rtl', plan.cases.length, 0],
+      ['golden', 'rtl-pe', plan.cases.length, 0],
     ]);
   }, 120_000);
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { FP16 } from '../../src/formats/float.js';
 import { goldenGemm } from '../../src/golden/gemm.js';
 import type { GoldenConfig, GoldenOperands } from '../../src/golden/types.js';
-import { goldenBackend, simBackend, type Backend } from '../../src/verify/backends.js';
+import { createSimBackend, goldenBackend, simBackend, type Backend } from '../../src/verify/backends.js';
 import { caseOperands, planCases } from '../../src/verify/cases.js';
 import { VerifyError } from '../../src/verify/errors.js';
 import { formatCaseReport, type InvocationInfo } from '../../src/verify/report.js';
@@ -93,6 +93,34 @@ describe('an injected fault', () => {
     expect(real.stderr).toBe('');
     expect(real.code).toBe(0);
     expect(real.stdout).toMatch(/OK: all 1 cases match/);
+  });
+
+  it('--trace: a trace point changed in one cycle is reported as the first diverging cycle and signal', () => {
+    const sim = createSimBackend();
+    // A second simulator under another name whose trace has the store queue busy one cycle late.
+    const inner = createSimBackend();
+    let moved: { time: number } | undefined;
+    const shifted: Backend = {
+      ...inner,
+      name: 'sim2',
+      run(c) {
+        const r = inner.run(c);
+        if (c.case.id !== victim.id || !r.trace) return r;
+        const i = r.trace.findIndex((e) => e.signal === 'store_busy' && e.value === 1);
+        expect(i).toBeGreaterThanOrEqual(0);
+        moved = { time: r.trace[i].time };
+        return { ...r, trace: r.trace.map((e, j) => (j === i ? { ...e, time: e.time + 1 } : e)) };
+      },
+    };
+    const run = runVerification({ targets, cases: plan.cases, backends: [goldenBackend, sim, shifted], options: { ...OPTIONS, trace: true } });
+    const failed = run.outcomes.filter((o) => o.status !== 'pass');
+    expect(failed.map((o) => o.case.id)).toEqual([victim.id]);
+    expect(moved).toBeDefined();
+    // The first difference is the cycle the original event was in: sim says busy, sim2 still idle.
+    expect(failed[0].divergences).toEqual([{ kind: 'trace', reference: 'sim', other: 'sim2', cycle: moved!.time, signal: 'store_busy', expected: 1, got: 0 }]);
+    const report = formatCaseReport(failed[0], invocation('x.qacc', ['golden', 'sim', 'sim2']));
+    expect(report).toContain(`first diverging cycle ${moved!.time}, signal store_busy: sim 1, sim2 0`);
+    expect(run.pairs.find((p) => p.kind === 'trace')).toMatchObject({ reference: 'sim', other: 'sim2', cases: plan.cases.length, failed: 1 });
   });
 
   it('a cycle count off by one between two timed backends fails that case with both counts', () => {

@@ -48,13 +48,13 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
     builder: (y: Argv) =>
       y
         .positional('file', { type: 'string', demandOption: true, describe: 'the .qacc file' })
-        .option('backends', { alias: 'b', type: 'string', default: DEFAULT_BACKEND_NAMES.join(','), describe: 'backends to compare, the first is the reference: golden, sim, rtl' })
+        .option('backends', { alias: 'b', type: 'string', default: DEFAULT_BACKEND_NAMES.join(','), describe: 'backends to compare, the first is the reference: golden, sim, rtl (the accelerator RTL running the program), rtl-pe (one PE per dot product)' })
         .option('workload', { alias: 'w', type: 'string', describe: 'run every case on this gemm:m=…,k=…,n=… shape instead of the directed and random shapes' })
         .option('vectors', { type: 'number', default: DEFAULT_VECTORS, describe: 'seeded random workloads per accelerator (and SIMD mode)' })
         .option('seed', { type: 'number', default: 1, describe: 'seed of the random operands and shapes' })
         .option('junit', { type: 'string', describe: 'write a JUnit XML report to this file' })
         .option('rtl-dir', { type: 'string', describe: 'rtl backend: verify the RTL in this directory instead of generating it' })
-        .option('trace', { type: 'boolean', default: false, describe: 'rtl backend: compare per-cycle trace points (needs program-level RTL; refused while rtl runs at PE level)' })
+        .option('trace', { type: 'boolean', default: false, describe: 'compare the simulator\'s and the RTL\'s per-cycle trace points; reports the first diverging cycle and signal' })
         .option('shard', { type: 'string', describe: 'run only slice i of n (i/n, 1-based) of the cases' })
         .option('case', { type: 'string', describe: 'run only this case (an id from a report)' })
         .option('set', { type: 'string', array: true, describe: 'override a param: --set rows=32 (repeatable)' })
@@ -65,10 +65,8 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
       const backends = selectBackends(registry(), argv.backends);
       const names = backends.map((b) => b.name);
       const rtlDir = argv.rtlDir;
-      if (!names.includes('rtl')) {
-        if (rtlDir !== undefined) throw new UsageError('--rtl-dir belongs with the rtl backend: add rtl to --backends (e.g. --backends golden,sim,rtl)');
-        if (argv.trace) throw new UsageError('--trace compares the simulator with the RTL cycle by cycle: add rtl to --backends (e.g. --backends golden,sim,rtl)');
-      }
+      if (rtlDir !== undefined && !names.includes('rtl') && !names.includes('rtl-pe')) throw new UsageError('--rtl-dir belongs with the rtl backend: add rtl to --backends (e.g. --backends golden,sim,rtl)');
+      if (argv.trace && !(names.includes('rtl') && names.includes('sim'))) throw new UsageError('--trace compares the simulator with the RTL cycle by cycle: put sim and rtl in --backends (e.g. --backends golden,sim,rtl)');
       if (argv.case !== undefined && argv.workload !== undefined) throw new UsageError('--case already names its shape: drop --workload');
       let shape;
       if (argv.workload !== undefined) {

@@ -1,0 +1,94 @@
+/**
+ * The `rtl` backend: the generated accelerator top (src/codegen/verilog/top.ts — dispatch, queues,
+ * tokens, DMA, buffers and the PE kind's tile engine, docs/array-rtl.md) runs the case's compiled ISA
+ * program on its DRAM image under Verilator (src/verify/rtl/program-bench.ts). It reports the outputs
+ * read back from DRAM, the cycle count (run.ts requires it to equal the simulator's) and, with
+ * `--trace`, the per-cycle trace points run.ts compares with the simulator's.
+ *
+ * A PE kind without a tile engine yet (ENGINES in src/codegen/verilog/engine.ts) falls back to the
+ * PE-level bench (rtl-backend.ts: one dot product per output, no cycles), said once in the summary;
+ * `--trace` on such a target is refused with one line, since there is no program-level trace to compare.
+ *
+ * `--rtl-dir DIR`: when DIR defines the accelerator top (`<accelerator>_top`, as `qacc build` writes
+ * it) the program runs on that RTL; when it defines only the PE top, on the PE-level bench.
+ */
+import { unpackMatrix } from '../compile/pack.js';
+import { ENGINES } from '../codegen/verilog/engine.js';
+import type { GeneratedFile } from '../codegen/verilog/emit.js';
+import { acceleratorTop, acceleratorTopName } from '../codegen/verilog/top.js';
+import type { Backend, BackendOptions, BackendResult } from './backends.js';
+import type { PreparedCase, VerifyTarget } from './cases.js';
+import { VerifyError } from './errors.js';
+import { createRtlBackend, readRtlDir } from './rtl-backend.js';
+import { buildProgramSimulation, renderProgramBench, runRtlProgram, runBuiltProgram } from './rtl/program-bench.js';
+import { harnessTemplates } from './rtl/templates.js';
+import { buildSimulation, findVerilator, type BuiltSimulation } from './rtl/verilator.js';
+
+const BY = { source: 'qacc verify (user RTL)', version: 'rtl' };
+
+function definesModule(files: readonly GeneratedFile[], top: string): boolean {
+  const re = new RegExp(`\\bmodule\\s+${top.replace(/[^A-Za-z0-9_$]/g, '')}\\b`);
+  return files.some((f) => re.test(f.text));
+}
+
+/** What a trap code means (docs/array-rtl.md "Trap codes"). */
+function trapText(code: number): string {
+  if (code === 255) return 'the bench saw a DRAM access outside the image';
+  if (code & 0x80) return `the tile engine trapped with code ${code & 0x7f}`;
+  return `the top trapped with code ${code}`;
+}
+
+/** Creates the program-level rtl backend (PE-level fallback for kinds without a tile engine). */
+export function createRtlProgramBackend(): Backend {
+  const pe = createRtlBackend();
+  let options: BackendOptions = { trace: false };
+  /** Targets (by label) that run at PE level, and user-RTL program builds by accelerator. */
+  const peLevel = new Set<string>();
+  const userBuilds = new Map<string, BuiltSimulation>();
+  return {
+    name: 'rtl',
+    description: 'accelerator RTL under Verilator (the ISA program on the DRAM image)',
+    level: 'program',
+    check(targets: readonly VerifyTarget[], opts: BackendOptions) {
+      options = opts;
+      findVerilator();
+      const userFiles = opts.rtlDir !== undefined ? readRtlDir(opts.rtlDir) : undefined;
+      const fallback: VerifyTarget[] = [];
+      for (const t of targets) {
+        const top = acceleratorTopName(t.accelerator.name);
+        const program = userFiles ? definesModule(userFiles, top) : ENGINES[t.target.pe.kind] !== undefined;
+        if (!program) {
+          if (opts.trace) {
+            const why = userFiles ? `--rtl-dir ${opts.rtlDir} defines no accelerator top ${top}` : `PE kind ${t.target.pe.kind} has no tile engine yet`;
+            throw new VerifyError('backend-unavailable', `--trace: ${t.label} runs at PE level (${why}), so there is no per-cycle trace to compare`);
+          }
+          fallback.push(t);
+          peLevel.add(t.label);
+          continue;
+        }
+        if (userFiles && !userBuilds.has(t.accelerator.name)) {
+          const generated = acceleratorTop(t.target);
+          userBuilds.set(t.accelerator.name, buildSimulation({ top, files: userFiles, testbench: renderProgramBench(generated, harnessTemplates, BY) }));
+        } else if (!userFiles) buildProgramSimulation(t.target);
+      }
+      if (fallback.length > 0) pe.check(fallback, { ...opts, trace: false });
+    },
+    run(c: PreparedCase): BackendResult {
+      const label = c.case.mode === undefined ? c.case.accelerator : `${c.case.accelerator}@${c.case.mode}`;
+      if (peLevel.has(label)) return pe.run(c);
+      const dram = c.compiled.dram;
+      if (!dram) throw new Error('rtl backend: the case was compiled without a memory image');
+      const user = userBuilds.get(c.case.accelerator);
+      const run = { target: c.target, program: c.compiled.program, dram, trace: options.trace };
+      const r = user ? runBuiltProgram(user, run) : runRtlProgram(run);
+      const where = options.rtlDir !== undefined ? `the RTL from ${options.rtlDir}` : 'the generated RTL';
+      if (r.trapCode !== 0) throw new Error(`${where} trapped at cycle ${r.cycles}: ${trapText(r.trapCode)} (trap code 0x${r.trapCode.toString(16)}, docs/array-rtl.md)`);
+      if (r.limitReached) throw new Error(`${where} did not finish within ${r.cycles} cycles`);
+      const { m, n } = c.compiled.shape;
+      return { outputs: unpackMatrix(r.dram, c.compiled.layout.y, m, n, c.target.bits.out), cycles: r.cycles, ...(r.trace ? { trace: r.trace } : {}) };
+    },
+    notes() {
+      return peLevel.size ? [`rtl: ${[...peLevel].join(', ')} ran at PE level (no tile engine for the PE kind, or --rtl-dir holds only the PE): outputs compared, no cycles`] : [];
+    },
+  };
+}
