@@ -6,8 +6,7 @@
  * without dequant, zero / max / inf / NaN activations and scales. Out bytes are compared with the
  * simulator's golden-derived tile arithmetic (src/sim/arith.ts) and each command's cycles with the
  * simulator's formulas (src/sim/timing.ts), cycles per weight computed here from the term schedules.
- * Also: lint -Wall of the engine (test design and examples/bitmod.qacc at a small size), traps, and a
- * Yosys synthesis of a small engine.
+ * Also: lint -Wall of the engine (test design and examples/bitmod.qacc at a small size) and the traps.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -22,7 +21,6 @@ import { createInstruction, encodeInstruction } from '../../src/isa/index.js';
 import { AccStore, bitSerialTile, bitSerialWriteback, scaleExact } from '../../src/sim/arith.js';
 import { bsmDequantCycles, bsmPassCycles, bsmWritebackCycles } from '../../src/sim/timing.js';
 import { lintVerilog } from '../../src/verify/rtl/verilator.js';
-import { synthesize } from '../../src/verify/rtl/yosys.js';
 import { bsmEngineFiles, buildBsmBench, runBsmBench, type BsmCommand } from './engine-bsm-bench.js';
 import { prng } from '../verify/rtl-helpers.js';
 
@@ -56,16 +54,19 @@ function bitmodTarget(rows: number, cols: number, maxTileK: number): Target {
 
 const word = (i: Parameters<typeof encodeInstruction>[0]): bigint => encodeInstruction(i);
 
-/** A random fp16 activation code: mostly moderate normals, some zeros, subnormals and maxima. */
+/**
+ * A random fp16 activation code: mostly normals below 0.25 (so most outputs stay finite), some zeros and
+ * subnormals; with `special` also fp16 maxima (overflowing outputs), infinities and NaNs.
+ */
 function actCode(rnd: () => number, special: boolean): number {
   const r = rnd();
   const sign = rnd() < 0.5 ? 0x8000 : 0;
-  if (special && r < 0.02) return 0x7c00 | sign; // inf
-  if (special && r < 0.03) return 0x7e00; // NaN
+  if (special && r < 0.003) return 0x7c00 | sign; // inf
+  if (special && r < 0.005) return 0x7e00; // NaN
+  if (special && r < 0.015) return sign | 0x7bff; // max
   if (r < 0.1) return sign; // zeros
   if (r < 0.15) return sign | Math.floor(rnd() * 0x3ff); // subnormal
-  if (r < 0.2) return sign | 0x7bff; // max
-  return sign | ((10 + Math.floor(rnd() * 10)) << 10) | Math.floor(rnd() * 1024);
+  return sign | ((2 + Math.floor(rnd() * 11)) << 10) | Math.floor(rnd() * 1024);
 }
 
 interface Tile {
@@ -182,10 +183,34 @@ describe('bit_serial_mod tile engine (self-bench)', () => {
     const sim = buildBsmBench(t, 'tb');
     for (const [seed, special] of [[1, false], [2, true], [3, false]] as const) {
       const sc = scenario(t, seed, special);
+      // the cases reach what they say: finite nonzero results, and inf / NaN outputs when asked for
+      const codes = Array.from({ length: 15 }, (_, e) => sc.expectedOut[2 + 2 * e] | (sc.expectedOut[3 + 2 * e] << 8));
+      expect(codes.filter((c) => (c & 0x7c00) !== 0x7c00 && (c & 0x7fff) !== 0).length, `seed ${seed}: ${codes.map((c) => c.toString(16)).join(" ")}`).toBeGreaterThan(special ? 0 : 3);
+      if (special) expect(codes.some((c) => (c & 0x7c00) === 0x7c00), `seed ${seed}`).toBe(true);
       const r = runBsmBench(sim, sc.bufs, sc.commands);
       expect({ seed, trap: r.trap }).toEqual({ seed, trap: 0 });
       expect({ seed, cycles: r.cycles }).toEqual({ seed, cycles: sc.expectedCycles });
       expect({ seed, tileA: hex(r.out, 2, 30), tileB: hex(r.out, 100, 16) }).toEqual({ seed, tileA: hex(sc.expectedOut, 2, 30), tileB: hex(sc.expectedOut, 100, 16) });
     }
   }, 600_000);
+
+  it('traps on what it does not execute, with the documented code, and completes the command at once', () => {
+    const sim = buildBsmBench(t, 'tb');
+    const sc = scenario(t, 4, false);
+    const g = (t.golden as BitSerialModConfig).groupSize;
+    const cases: [string, BsmCommand[], number][] = [
+      ['mac_tile', [{ word: word(createInstruction('mac_tile', { act: 0, wgt: 0, acc: 0 })), m: 2, n: 2, k: 8, group: g }], BSM_TRAP.unsupported],
+      ['acc = 1', [{ word: word(createInstruction('mod_tile', { act: 0, wgt: 0, meta: 0, acc: 1, clear: true })), m: 2, n: 2, k: 8, group: g }], BSM_TRAP.accAddress],
+      ['m > cols', [{ word: word(createInstruction('mod_tile', { act: 0, wgt: 0, meta: 0, acc: 0, clear: true })), m: 4, n: 2, k: 8, group: g }], BSM_TRAP.tileShape],
+      ['k > maxTileK', [{ word: word(createInstruction('mod_tile', { act: 0, wgt: 0, meta: 0, acc: 0, clear: true })), m: 2, n: 2, k: t.maxTileK + 4, group: g }], BSM_TRAP.tileShape],
+      ['writeback relu', [{ word: word(createInstruction('writeback', { acc: 0, out: 0, relu: true })), m: 2, n: 2, k: 8, group: g }], BSM_TRAP.unsupportedFlag],
+      ['writeback of another n', [sc.commands[0], { word: word(createInstruction('writeback', { acc: 0, out: 0 })), m: 3, n: 4, k: 8, group: g }], BSM_TRAP.accState],
+      ['dequant twice', [sc.commands[0], sc.commands[2], sc.commands[2]], BSM_TRAP.accState],
+      ['operands beyond act', [{ word: word(createInstruction('mod_tile', { act: t.capacity.act - 8, wgt: 0, meta: 0, acc: 0, clear: true })), m: 2, n: 2, k: 8, group: g }], BSM_TRAP.outOfBuffer],
+    ];
+    for (const [what, cmds, code] of cases) {
+      const r = runBsmBench(sim, sc.bufs, cmds);
+      expect({ what, trap: r.trap, last: r.cycles[cmds.length - 1] }).toEqual({ what, trap: code, last: 1 });
+    }
+  }, 120_000);
 });

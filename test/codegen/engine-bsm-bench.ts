@@ -91,16 +91,16 @@ ${READ.map((x) => `    .${x}_rd_en(${x}_rd_en), .${x}_rd_addr(${x}_rd_addr), .${
       issue <= 0;
       if (cmd_done) begin
         durs[pc] <= cyc - s + 1;
-        if (pc + 1 == ncmd[0]) begin
-          busy <= 0;
-          durs[${N}] <= {24'd0, trap_code};
-        end else begin
+        if (pc + 1 == ncmd[0]) busy <= 0;
+        else begin
           pc <= pc + 1;
           issue <= 1;
           s <= cyc + 1;
         end
       end
     end else if (cyc > 5) begin
+      // the trap code is registered: read it the cycle after the last command's completion
+      durs[${N}] = {24'd0, trap_code};
       $writememh("out.hex", out_mem);
       $writememh("cyc.hex", durs);
       $display("DONE");
