@@ -53,7 +53,6 @@ import {
   dramBeatBytes,
   epilogueCycles,
   groupLengths,
-  passes,
   lowRankDequantCycles,
   lowRankDownCycles,
   lowRankQgemmCycles,
@@ -62,9 +61,7 @@ import {
   macDequantCycles,
   macTileCycles,
   macWritebackCycles,
-  peDepth,
   QUEUE_DEPTH,
-  readBound,
   simdTileCycles,
   simdWritebackCycles,
 } from './timing.js';
@@ -504,12 +501,9 @@ export class Machine {
   private computeCycles(inst: Instruction): number {
     const t = this.target;
     const { m, n, k } = this.tile;
-    const bits = t.bits;
-    const S = peDepth(t);
     const pe = t.pe;
     const pm = Math.ceil(m / t.array.cols);
     const pn = Math.ceil(n / t.array.rows);
-    const bound = (): number => readBound(t, pn * m * rowBytes(k, bits.act), pm * n * rowBytes(k, bits.wgt));
     switch (inst.kind) {
       case 'mod_tile': {
         if (pe.kind !== 'bit_serial_mod') throw new CompileError('bad-program', `mod_tile needs bit_serial_mod PEs, the array has ${pe.kind}`);
