@@ -15,6 +15,28 @@ export interface BenchCase {
   readonly minMs?: number;
 }
 
+/** A derived row: the throughput of one case divided by another's (e.g. TS simulator / Verilator). */
+export interface BenchRatio {
+  readonly name: string;
+  readonly numerator: { readonly group: string; readonly name: string };
+  readonly denominator: { readonly group: string; readonly name: string };
+}
+
+/** The ratio rows whose two cases both ran, as a table. */
+export function formatRatios(ratios: readonly BenchRatio[], results: readonly BenchResult[]): string {
+  const find = (x: { group: string; name: string }) => results.find((r) => r.group === x.group && r.name === x.name);
+  const rows = [['ratio', 'value']];
+  for (const q of ratios) {
+    const a = find(q.numerator);
+    const b = find(q.denominator);
+    if (a && b) rows.push([q.name, `${(a.perSecond / b.perSecond).toFixed(1)}×`]);
+  }
+  if (rows.length === 1) return '';
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  const line = (row: string[]) => '| ' + row.map((cell, i) => cell.padEnd(widths[i])).join(' | ') + ' |';
+  return [line(rows[0]), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...rows.slice(1).map(line)].join('\n');
+}
+
 export interface BenchResult {
   readonly group: string;
   readonly name: string;
