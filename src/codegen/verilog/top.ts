@@ -167,6 +167,12 @@ function queueOps(queue: string): string[] {
 export interface TopOptions {
   /** Instruction-memory words (default 2^14). */
   readonly imemWords?: number;
+  /**
+   * `none`: build the top without a tile engine even when the kind has one (the trapping none engine):
+   * DMA, configuration and token-only programs run exactly; used for bring-up and for tests of the
+   * controller that should not depend on an engine's build.
+   */
+  readonly engine?: 'auto' | 'none';
 }
 
 /** What the top generator produces. */
@@ -188,7 +194,7 @@ function engineNone(name: string, t: Target, view: Record<string, unknown>): Rtl
 export function acceleratorTop(t: Target, options: TopOptions = {}): AcceleratorTop {
   const imemWords = options.imemWords ?? DEFAULT_IMEM_WORDS;
   if (!Number.isInteger(imemWords) || imemWords < 2) throw new Error(`imemWords must be an integer >= 2, got ${imemWords}`);
-  const generator = ENGINES[t.pe.kind];
+  const generator = options.engine === 'none' ? undefined : ENGINES[t.pe.kind];
   const engineKind = generator ? t.pe.kind : 'none';
   const names = topNames(t, engineKind);
   const geo = bufferGeometry(t);

@@ -134,7 +134,7 @@ export function parseBenchTrace(text: string): TraceEvent[] {
  * missing (one line naming the install command), the build fails or the bench cannot run.
  */
 export function runRtlProgram(options: RtlProgramOptions): RtlProgramResult {
-  return runBuiltProgram(buildProgramSimulation(options.target, { imemWords: options.imemWords, env: options.env }), options);
+  return runBuiltProgram(buildProgramSimulation(options.target, { imemWords: options.imemWords, engine: options.engine, env: options.env }), options);
 }
 
 /** Runs a program on an already built program bench (e.g. of user RTL from `qacc verify --rtl-dir`). */
