@@ -1,0 +1,253 @@
+/**
+ * The lowrank_gemm tile engine (src/codegen/verilog/engine-lowrank.ts) alone under Verilator
+ * (engine-lowrank-bench.ts), for both SVDQuant accelerators (int4 g64 with fp16 scales and an fp16
+ * branch; NVFP4 g16 with fp8_e4m3 scales, a tensor scale and a bf16 branch) shrunk to a 3-row × 4-column
+ * array with 8 dot lanes (2 branch lanes), rank 5 (two lr_down passes, the second partial), 256-element
+ * staging and odd port widths (rows straddle read words): random tiles whose k spans several groups (the
+ * last partial, odd k with garbage in each row's spare nibble), multi-k-tile accumulation (clear = 0 for
+ * qgemm_tile and lr_down), NaN / inf / subnormals in the 16-bit branch operands and bias and in the group
+ * scales (fp8 NaN codes included), partial tiles (m < cols, n < rows), dequant with and without bias /
+ * tensor scale, writeback without dequant. The out bytes are compared with the simulator's arithmetic
+ * (src/sim/arith.ts qgemmTile, lrDown, lrUp, lowRankDequant, lowRankWriteback: the golden model applied
+ * per tile) and every command's cycles with the simulator's closed forms (timing.ts lowRank*Cycles, what
+ * machine.ts charges). Also: traps, -Wall lint, Yosys synthesis.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packMatrix, rowBytes, unpackMatrix } from '../../src/compile/pack.js';
+import { resolveTarget, type Target } from '../../src/compile/target.js';
+import { ENGINES } from '../../src/codegen/verilog/engine.js';
+import { LOWRANK_TRAP } from '../../src/codegen/verilog/engine-lowrank.js';
+import type { LowRankGemmConfig } from '../../src/golden/types.js';
+import { compileFile } from '../../src/ir/elaborate.js';
+import { createInstruction, encodeInstruction, type IsaBuffer } from '../../src/isa/index.js';
+import { AccStore, lowRankDequant, lowRankWriteback, lrDown, lrUp, qgemmTile } from '../../src/sim/arith.js';
+import { lowRankDequantCycles, lowRankDownCycles, lowRankQgemmCycles, lowRankUpCycles, lowRankWritebackCycles } from '../../src/sim/timing.js';
+import { lintVerilog } from '../../src/verify/rtl/verilator.js';
+import { synthesize } from '../../src/verify/rtl/yosys.js';
+import { buildLowRankBench, lowRankEngineFiles, runLowRankBench, type LowRankCommand } from './engine-lowrank-bench.js';
+
+const ROOT = resolve(__dirname, '../..');
+const read = (p: string): string | undefined => {
+  try {
+    return readFileSync(p, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+const ROWS = 3;
+const COLS = 4;
+const RANK = 5;
+
+/** An svdquant accelerator shrunk for the bench (array, lanes, rank, staging, buffers, ports). */
+function smallTarget(name: 'svdquant_w4a4' | 'svdquant_nvfp4'): Target {
+  const c = compileFile(resolve(ROOT, 'examples/svdquant.qacc'), { readFile: read }, {});
+  const a = c.design?.accelerators.find((x) => x.name === name);
+  if (!a) throw new Error(`no ${name}`);
+  const t = resolveTarget(a);
+  if (t.pe.kind !== 'lowrank_gemm' || t.golden.kind !== 'lowrank_gemm') throw new Error('not lowrank');
+  return {
+    ...t,
+    array: { ...t.array, rows: ROWS, cols: COLS },
+    pe: { ...t.pe, lanes: 8, rank: RANK },
+    golden: { ...t.golden, rank: RANK },
+    maxTileK: 256,
+    capacity: { act: 3072, wgt: 1024, meta: 512, lrw: 4096, out: 256 },
+    portBytes: { act: 6, wgt: 4, meta: 3, lrw: 10, out: 4 },
+    accEntries: ROWS * COLS,
+    lrtEntries: COLS * RANK,
+  };
+}
+
+/** mulberry32. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** 16-bit float codes of moderate magnitude, with ±0, subnormals, ±inf and NaN sprinkled in. */
+function f16Codes(bf16: boolean, count: number, rnd: () => number, specials: boolean): number[] {
+  const sp = bf16 ? [0x0000, 0x8000, 0x0001, 0x7f80, 0xff80, 0x7fc0] : [0x0000, 0x8000, 0x0001, 0x83ff, 0x7c00, 0xfc00, 0x7e00];
+  return Array.from({ length: count }, () => {
+    if (specials && rnd() < 0.04) return sp[Math.floor(rnd() * sp.length)];
+    const sign = rnd() < 0.5 ? 0x8000 : 0;
+    if (bf16) return sign | ((118 + Math.floor(rnd() * 14)) << 7) | Math.floor(rnd() * 128);
+    return sign | ((8 + Math.floor(rnd() * 14)) << 10) | Math.floor(rnd() * 1024);
+  });
+}
+
+/** Group scale codes: fp8_e4m3 (nvfp4; NaN codes 0x7f / 0xff sprinkled in) or 16-bit floats. */
+function scaleCodes(cfg: LowRankGemmConfig, count: number, rnd: () => number, specials: boolean): number[] {
+  if (cfg.main.kind === 'int4') return f16Codes(cfg.main.scaleFormat === 'bf16', count, rnd, specials);
+  return Array.from({ length: count }, () => (specials && rnd() < 0.04 ? (rnd() < 0.5 ? 0x7f : 0xff) : (rnd() < 0.5 ? 0x80 : 0) | (0x20 + Math.floor(rnd() * 0x30))));
+}
+
+/** One output tile: k tiles of qgemm (and lr_down when `branch`), then an epilogue. */
+interface TileSpec {
+  readonly m: number;
+  readonly n: number;
+  readonly ks: readonly number[];
+  readonly branch: boolean;
+  /** dequant: with bias, with the tensor scale; undefined = writeback straight from the accumulators. */
+  readonly dequant?: { readonly bias: boolean; readonly ts: boolean };
+  readonly specials: boolean;
+}
+
+/** Buffers, commands and the reference (sim arithmetic, sim timing) of a list of tiles. */
+function scenario(t: Target, tiles: readonly TileSpec[], seed: number) {
+  const rnd = prng(seed);
+  const cfg = t.golden;
+  if (cfg.kind !== 'lowrank_gemm') throw new Error('not lowrank');
+  const bf16 = cfg.branchFormat === 'bf16';
+  const GS = t.groupSize;
+  const SB = t.bits.gscale;
+  const rndBytes = (n: number): Uint8Array => Uint8Array.from({ length: n }, () => Math.floor(rnd() * 256));
+  const bufs: Record<IsaBuffer, Uint8Array> = { act: rndBytes(t.capacity.act), wgt: rndBytes(t.capacity.wgt), meta: rndBytes(t.capacity.meta), lrw: rndBytes(t.capacity.lrw), out: rndBytes(t.capacity.out) };
+  const out = bufs.out.slice();
+  const commands: LowRankCommand[] = [];
+  const cycles: number[] = [];
+  const scale = 0x3fa00000 + Math.floor(rnd() * 0x100000); // tensor scale ≈ 1.25..1.38
+  const acc = new AccStore(ROWS * COLS, false);
+  const lrt = new Float64Array(COLS * RANK);
+  /** Places a [rows × cols] code matrix at a random address, random bits after each row's last code. */
+  const alloc: Record<IsaBuffer, number> = { act: 0, wgt: 0, meta: 0, lrw: 0, out: 0 };
+  const place = (buf: IsaBuffer, rows: number, cols: number, bits: number, cs: number[]): number => {
+    const at = alloc[buf] + 1 + Math.floor(rnd() * 3);
+    const rb = rowBytes(cols, bits);
+    alloc[buf] = at + rows * rb;
+    if (alloc[buf] > t.capacity[buf]) throw new Error(`${buf} full`);
+    const mem = bufs[buf];
+    mem.fill(0, at, at + rows * rb);
+    packMatrix(cs, rows, cols, bits, mem, at);
+    const used = (cols * bits) % 8;
+    if (used) for (let r = 0; r < rows; r++) mem[at + r * rb + rb - 1] |= Math.floor(rnd() * 256) & (0xff << used) & 0xff;
+    return at;
+  };
+  const codes4 = (n: number): number[] => Array.from({ length: n }, () => Math.floor(rnd() * 16));
+  let outAt = 0;
+  for (const tile of tiles) {
+    const { m, n } = tile;
+    const cmd = (k: number, inst: Parameters<typeof encodeInstruction>[0]): LowRankCommand => ({ word: encodeInstruction(inst), m, n, k, group: GS, rank: RANK, scale });
+    tile.ks.forEach((k, ki) => {
+      const G = Math.ceil(k / GS);
+      const clear = ki === 0;
+      if (tile.branch) {
+        const xc = f16Codes(bf16, m * k, rnd, tile.specials);
+        const dc = f16Codes(bf16, RANK * k, rnd, tile.specials);
+        const xa = place('act', m, k, 16, xc);
+        const da = place('lrw', RANK, k, 16, dc);
+        commands.push(cmd(k, createInstruction('lr_down', { act: xa, lrw: da, lrt: 0, clear })));
+        cycles.push(lowRankDownCycles(t, m, k, RANK));
+        lrDown(cfg, lrt, 0, m, k, unpackMatrix(bufs.act, xa, m, k, 16), unpackMatrix(bufs.lrw, da, RANK, k, 16), clear);
+      }
+      const qa = place('act', m, k, 4, codes4(m * k));
+      const qw = place('wgt', n, k, 4, codes4(n * k));
+      const sa = place('meta', m, G, SB, scaleCodes(cfg, m * G, rnd, tile.specials));
+      const sw = place('meta', n, G, SB, scaleCodes(cfg, n * G, rnd, tile.specials));
+      commands.push(cmd(k, createInstruction('qgemm_tile', { act: qa, wgt: qw, acc: 0, ascale: sa, wscale: sw, clear })));
+      cycles.push(lowRankQgemmCycles(t, m, n, k, GS));
+      qgemmTile(cfg, acc, 0, m, n, k, unpackMatrix(bufs.act, qa, m, k, 4), unpackMatrix(bufs.wgt, qw, n, k, 4), unpackMatrix(bufs.meta, sa, m, G, SB), unpackMatrix(bufs.meta, sw, n, G, SB), clear);
+    });
+    const k = tile.ks[tile.ks.length - 1];
+    if (tile.dequant) {
+      const useBias = tile.dequant.bias;
+      const bias = useBias ? place('meta', 1, n, 16, f16Codes(bf16, n, rnd, tile.specials)) : 0;
+      commands.push(cmd(k, createInstruction('dequant', { acc: 0, bias, use_bias: useBias, use_tscale: tile.dequant.ts })));
+      cycles.push(lowRankDequantCycles(t, n, useBias));
+      lowRankDequant(cfg, acc, 0, m, n, tile.dequant.ts ? new Float32Array(new Uint32Array([scale]).buffer)[0] : undefined, useBias ? unpackMatrix(bufs.meta, bias, 1, n, 16) : undefined);
+    }
+    if (tile.branch) {
+      const ua = place('lrw', n, RANK, 16, f16Codes(bf16, n * RANK, rnd, tile.specials));
+      commands.push(cmd(k, createInstruction('lr_up', { acc: 0, lrt: 0, lrw: ua })));
+      cycles.push(lowRankUpCycles(t, n, RANK));
+      lrUp(cfg, acc, 0, lrt, 0, m, n, unpackMatrix(bufs.lrw, ua, n, RANK, 16));
+    }
+    commands.push(cmd(k, createInstruction('writeback', { acc: 0, out: outAt })));
+    cycles.push(lowRankWritebackCycles(t, m, n));
+    for (let e = 0; e < m * n; e++) {
+      const code = lowRankWriteback(cfg, acc, e);
+      out[outAt + 2 * e] = code & 0xff;
+      out[outAt + 2 * e + 1] = code >> 8;
+    }
+    outAt += 2 * m * n + 1;
+  }
+  return { bufs, commands, out, cycles };
+}
+
+const TILES: readonly TileSpec[] = [
+  // full tile, branch, two k tiles (the first with a partial last group), bias + tensor scale
+  { m: COLS, n: ROWS, ks: [150, 67], branch: true, dequant: { bias: true, ts: true }, specials: false },
+  // partial tile with NaN / inf / subnormal operands everywhere, one k tile
+  { m: 3, n: 2, ks: [40], branch: true, dequant: { bias: true, ts: false }, specials: true },
+  // single output, three k tiles, dequant without bias
+  { m: 1, n: 1, ks: [9, 130, 64], branch: false, dequant: { bias: false, ts: true }, specials: false },
+  // writeback straight from the accumulators (round of the P value)
+  { m: 2, n: 3, ks: [33], branch: false, specials: true },
+];
+
+describe.each(['svdquant_w4a4', 'svdquant_nvfp4'] as const)('lowrank_gemm engine (%s, 3 × 4 array)', (name) => {
+  const t = smallTarget(name);
+
+  it('matches the simulator bit for bit and cycle for cycle on random tiles', () => {
+    const sim = buildLowRankBench(t, `lr_${name}`);
+    for (const seed of [1, 2]) {
+      const s = scenario(t, TILES, seed + (name === 'svdquant_nvfp4' ? 100 : 0));
+      const r = runLowRankBench(sim, s.bufs, s.commands);
+      expect(r.trap).toBe(0);
+      expect(r.cycles).toEqual(s.cycles);
+      const diff = [...s.out].flatMap((b, i) => (r.out[i] === b ? [] : [`@${i}: expected ${b.toString(16)} got ${r.out[i].toString(16)}`]));
+      expect(diff.slice(0, 8)).toEqual([]);
+    }
+  }, 600_000);
+
+  it('traps on what it does not implement, on tiles it cannot hold and on out-of-buffer accesses', () => {
+    const sim = buildLowRankBench(t, `lr_${name}`);
+    const base = { m: 2, n: 2, k: 64, group: t.groupSize, rank: RANK, scale: 0x3f800000 };
+    const none = { act: new Uint8Array(t.capacity.act), wgt: new Uint8Array(t.capacity.wgt), meta: new Uint8Array(t.capacity.meta), lrw: new Uint8Array(t.capacity.lrw), out: new Uint8Array(t.capacity.out) };
+    const trapOf = (c: LowRankCommand): number => runLowRankBench(sim, none, [c]).trap;
+    const q = encodeInstruction(createInstruction('qgemm_tile', { act: 0, wgt: 0, acc: 0, ascale: 0, wscale: 0 }));
+    expect(trapOf({ ...base, word: encodeInstruction(createInstruction('mac_tile', { act: 0, wgt: 0, acc: 0 })) })).toBe(LOWRANK_TRAP.unsupported);
+    expect(trapOf({ ...base, word: encodeInstruction(createInstruction('dequant', { acc: 0, use_cscale: true })) })).toBe(LOWRANK_TRAP.unsupported);
+    expect(trapOf({ ...base, word: encodeInstruction(createInstruction('writeback', { acc: 0, out: 0, relu: true })) })).toBe(LOWRANK_TRAP.unsupported);
+    expect(trapOf({ ...base, m: COLS + 1, word: q })).toBe(LOWRANK_TRAP.shape);
+    expect(trapOf({ ...base, n: ROWS + 1, word: q })).toBe(LOWRANK_TRAP.shape);
+    expect(trapOf({ ...base, k: t.maxTileK + 1, word: q })).toBe(LOWRANK_TRAP.shape);
+    expect(trapOf({ ...base, group: t.groupSize * 2, word: q })).toBe(LOWRANK_TRAP.shape);
+    expect(trapOf({ ...base, word: encodeInstruction(createInstruction('qgemm_tile', { act: 0, wgt: 0, acc: 1, ascale: 0, wscale: 0 })) })).toBe(LOWRANK_TRAP.shape);
+    expect(trapOf({ ...base, rank: RANK + 1, word: encodeInstruction(createInstruction('lr_up', { acc: 0, lrt: 0, lrw: 0 })) })).toBe(LOWRANK_TRAP.shape);
+    expect(trapOf({ ...base, word: encodeInstruction(createInstruction('lr_down', { act: 0, lrw: 0, lrt: 2 })) })).toBe(LOWRANK_TRAP.shape);
+    // exactly fitting is fine, one byte more is not (the simulator's check: address + bytes > capacity)
+    const kb = base.k / 2;
+    expect(trapOf({ ...base, word: encodeInstruction(createInstruction('qgemm_tile', { act: t.capacity.act - 2 * kb, wgt: 0, acc: 0, ascale: 0, wscale: 0 })) })).toBe(0);
+    expect(trapOf({ ...base, word: encodeInstruction(createInstruction('qgemm_tile', { act: t.capacity.act - 2 * kb + 1, wgt: 0, acc: 0, ascale: 0, wscale: 0 })) })).toBe(LOWRANK_TRAP.range);
+    expect(trapOf({ ...base, word: encodeInstruction(createInstruction('writeback', { acc: 0, out: t.capacity.out - 7 })) })).toBe(LOWRANK_TRAP.range);
+    expect(trapOf({ ...base, word: encodeInstruction(createInstruction('lr_down', { act: 0, lrw: t.capacity.lrw - 2 * base.k * RANK + 1, lrt: 0 })) })).toBe(LOWRANK_TRAP.range);
+  }, 600_000);
+
+  it('lints clean under verilator -Wall', () => {
+    const { engine, files } = lowRankEngineFiles(t, `lr_${name}`);
+    expect(lintVerilog(engine, files)).toEqual([]);
+  });
+});
+
+describe('lowrank_gemm engine registration and synthesis', () => {
+  it('is the ENGINES entry of lowrank_gemm', () => {
+    expect(ENGINES.lowrank_gemm).toBeDefined();
+  });
+
+  it('synthesizes with Yosys at a small size', async () => {
+    const base = smallTarget('svdquant_w4a4');
+    const t: Target = { ...base, array: { ...base.array, rows: 2, cols: 2 }, maxTileK: 64, pe: { ...base.pe, lanes: 4 } as Target['pe'] };
+    const { engine, files } = lowRankEngineFiles(t, 'lr_synth');
+    const r = await synthesize(engine, files);
+    expect(r.cells).toBeGreaterThan(0);
+  }, 600_000);
+});
