@@ -2,8 +2,10 @@
  * Cycle counts equal closed forms derived here from the documented timing rules (src/sim/timing.ts,
  * machine.ts): one instruction dispatched per cycle, an instruction starts the cycle after its dispatch
  * at the earliest, a DMA of B bytes holds the DRAM port ceil(8B / bandwidth) cycles and completes 64
- * cycles later, one DMA per queue in flight, a mac tile takes ceil(k / lanes) + pipeline depth cycles,
- * writeback ceil(m·n / cols) + 2, configuration 1. Programs are written in assembly here.
+ * cycles later, one DMA per queue in flight, a mac tile takes its operand fetch (rows · ceil(row bytes / port
+ * bytes), activations and weights in parallel) + ceil(k / lanes) + pipeline depth + 2 cycles, a mac
+ * writeback one token per ceil(n · 4 / out port bytes) cycles + 2, configuration 1. Programs are written in
+ * assembly here.
  */
 import { describe, expect, it } from 'vitest';
 import { resolveTarget } from '../../src/compile/index.js';
@@ -35,6 +37,9 @@ describe('closed-form cycle counts', () => {
   const t = target(256);
   const S = t.pe.kind === 'mac' ? t.pe.pipelineStages : NaN;
   const lanes = t.pe.kind === 'mac' ? t.pe.lanes : NaN;
+  const ports = t.portBytes; // banks · width / 8 = 256 bytes for act, wgt (and out, which lies in the act buffer)
+  /** int8 mac_tile: fetch (one read per port-width piece of each row, act and wgt in parallel), steps, S, 2. */
+  const macTile = (m: number, n: number, k: number): number => Math.max(m * Math.ceil(k / ports.act), n * Math.ceil(k / ports.wgt)) + Math.ceil(k / lanes) + S + 2;
 
   it('one tile: load, load, mac_tile, writeback, store', () => {
     const prog = `
@@ -51,8 +56,9 @@ describe('closed-form cycle counts', () => {
     const port = (bytes: number): number => Math.ceil((bytes * 8) / 256);
     const load1Done = 4 + port(256) + LATENCY; // starts at dispatch 3 + 1
     const load2Done = load1Done + port(512) + LATENCY; // one DMA in flight per queue
-    const tileDone = load2Done + Math.ceil(64 / lanes) + S; // settile long done
-    const wbDone = tileDone + Math.ceil((4 * 8) / 4) + 2;
+    expect([ports.act, ports.wgt, ports.out]).toEqual([256, 256, 256]);
+    const tileDone = load2Done + macTile(4, 8, 64); // settile long done
+    const wbDone = tileDone + 4 * Math.ceil((8 * 4) / ports.out) + 2; // one token (8 int32 outputs) per write
     const storeDone = wbDone + port(4 * 32) + LATENCY;
     expect(simulate(256, prog)).toBe(storeDone);
   });
@@ -72,7 +78,7 @@ describe('closed-form cycle counts', () => {
 
   it('compute-bound: each extra step costs exactly one tile', () => {
     const k = 2048; // loads: 12 KiB at 65536 b/cycle = 2 cycles + 64 latency each, far below the tile
-    const tile = Math.ceil(k / lanes) + S;
+    const tile = macTile(4, 8, k);
     const a = simulate(65536, pipeline(4, k));
     const b = simulate(65536, pipeline(8, k));
     expect(b - a).toBe(4 * tile);
@@ -86,7 +92,7 @@ describe('closed-form cycle counts', () => {
     expect(b - a).toBe(4 * step);
     // And the absolute count: loads back to back from the first load's start, then the last tile.
     // Dispatch: setfmt 0, settile 1, csync 2, csync 3, seti 4, first load 5 → starts at 6.
-    expect(b).toBe(6 + 8 * step + Math.ceil(k / lanes) + S);
+    expect(b).toBe(6 + 8 * step + macTile(4, 8, k));
   });
 
   it('a missing token is reported as a deadlock, not a hang', () => {
