@@ -1,0 +1,16 @@
+/**
+ * Child process of engine-mac-bench.ts `prebuild`: builds the named mac engine benches (variant names of
+ * VARIANTS) and, for `e2e`, the program-level top of the end-to-end target into Verilator's on-disk cache.
+ */
+import { buildProgramSimulation } from '../../src/verify/rtl/program-bench.js';
+import { buildBench, E2E_IMEM_WORDS, e2eTarget, target, VARIANTS } from './engine-mac-bench.js';
+
+for (const name of process.argv.slice(2)) {
+  if (name === 'e2e') {
+    buildProgramSimulation(e2eTarget(), { imemWords: E2E_IMEM_WORDS });
+    continue;
+  }
+  const v = VARIANTS.find((x) => x.name === name);
+  if (!v) throw new Error(`unknown mac bench ${name}`);
+  buildBench(target(v.name, v.maxTileK));
+}
