@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildSimulation, findVerilator, runSimulation, simulationKey, ToolError, VERILATOR_INSTALL_HINT } from '../../src/verify/rtl/verilator.js';
+import { buildSimulation, buildSimulationAsync, findVerilator, runSimulation, simulationKey, ToolError, VERILATOR_INSTALL_HINT } from '../../src/verify/rtl/verilator.js';
 import { renderTestbench } from '../../src/verify/rtl/testbench.js';
 import { harnessTemplates } from '../../src/verify/rtl/templates.js';
 
@@ -55,6 +55,19 @@ describe('Verilator driver', () => {
     expect(good).toMatchObject({ pass: true, results: 2, mismatchCount: 0 });
     const bad = runSimulation(first, [[1, 0], [2, 1]], [[4]]);
     expect(bad).toMatchObject({ pass: false, mismatchCount: 1, mismatches: [{ index: 0, port: 'y', expected: 4n, got: 3n }] });
+  });
+
+  it('builds asynchronously into the same cache (a later synchronous build is a hit); a bad design rejects with the log', async () => {
+    const env = { ...process.env, QACC_CACHE_DIR: mkdtempSync(join(tmpdir(), 'qacc-vtest-async-')) };
+    const src = { top: 'tiny', files: [{ path: 'tiny.v', text: dut(false) + '// async\n' }], testbench: tb };
+    const built = await buildSimulationAsync(src, { env });
+    expect(built.built).toBe(true);
+    const hit = buildSimulation(src, { env });
+    expect(hit).toEqual({ ...built, built: false });
+    expect(runSimulation(hit, [[1, 0], [2, 1]], [[3]]).mismatchCount).toBe(0);
+    const broken = { ...src, files: [{ path: 'tiny.v', text: 'module tiny(input wire clk); assign nowhere = 1; endmodule\n' }] };
+    await expect(buildSimulationAsync(broken, { env })).rejects.toThrow(/verilator build of tiny failed/);
+    rmSync(env.QACC_CACHE_DIR, { recursive: true, force: true });
   });
 
   it('reports a DUT that never takes a beat as a timeout', () => {

@@ -7,7 +7,7 @@
  * inside the cache and is renamed into place when it succeeds, so concurrent or interrupted builds never
  * leave a half-built entry behind.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -89,37 +89,103 @@ export function simulationKey(tool: VerilatorTool, src: SimulationSources, fast 
 }
 
 /** Compiles (or fetches from the cache) the simulator of `src`. Throws ToolError on a failed build. */
-export function buildSimulation(src: SimulationSources, options: { env?: NodeJS.ProcessEnv; jobs?: number; fast?: boolean } = {}): BuiltSimulation {
+export function buildSimulation(src: SimulationSources, options: BuildOptions = {}): BuiltSimulation {
+  const plan = planBuild(src, options);
+  if (plan.done) return plan.done;
+  const r = spawnSync(plan.command, plan.args, { cwd: plan.work, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return plan.finish(r.error, r.status, `${r.stdout ?? ''}\n${r.stderr ?? ''}`);
+}
+
+/**
+ * buildSimulation without blocking the event loop (Verilator runs as a child process the caller awaits):
+ * for callers that must stay responsive during a build of a minute or more, e.g. a test worker that
+ * reports to its runner. The cache is the same, so a later buildSimulation of the same sources is a hit.
+ */
+export function buildSimulationAsync(src: SimulationSources, options: BuildOptions = {}): Promise<BuiltSimulation> {
+  let plan: BuildPlan;
+  try {
+    plan = planBuild(src, options);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  if (plan.done) return Promise.resolve(plan.done);
+  const p = plan;
+  return new Promise((resolveBuild, rejectBuild) => {
+    let log = '';
+    const child = spawn(p.command, p.args, { cwd: p.work, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (b: Buffer) => (log = (log + b.toString()).slice(-64 * 1024)));
+    child.stderr.on('data', (b: Buffer) => (log = (log + b.toString()).slice(-64 * 1024)));
+    let settled = false;
+    const settle = (error: Error | undefined, code: number | null): void => {
+      if (settled) return;
+      settled = true;
+      try {
+        resolveBuild(p.finish(error, code, log));
+      } catch (e) {
+        rejectBuild(e);
+      }
+    };
+    child.on('error', (err) => settle(err, null));
+    child.on('close', (code) => settle(undefined, code));
+  });
+}
+
+/** Options of a Verilator build. */
+export interface BuildOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly jobs?: number;
+  readonly fast?: boolean;
+}
+
+/** A build to run: the cached result, or the command and the step that installs its output. */
+interface BuildPlan {
+  readonly done?: BuiltSimulation;
+  readonly command: string;
+  readonly args: string[];
+  readonly work: string;
+  /** Checks the run's outcome and moves the model into the cache (throws ToolError on failure). */
+  finish(error: Error | undefined, status: number | null, log: string): BuiltSimulation;
+}
+
+function planBuild(src: SimulationSources, options: BuildOptions): BuildPlan {
   const tool = findVerilator(options.env);
   const root = cacheDir(options.env);
   const key = simulationKey(tool, src, options.fast ?? false);
   const final = join(root, key);
   const binary = join(final, 'obj', `${src.top}_tb`);
-  if (existsSync(binary)) return { binary, key, built: false };
+  if (existsSync(binary)) return { done: { binary, key, built: false }, command: tool.command, args: [], work: final, finish: () => ({ binary, key, built: false }) };
   mkdirSync(root, { recursive: true });
   const work = join(root, `.build-${key}-${randomBytes(4).toString('hex')}`);
   mkdirSync(work, { recursive: true });
   try {
     for (const f of src.files) writeFileSync(join(work, f.path), f.text);
     writeFileSync(join(work, `${src.top}_tb.cpp`), src.testbench);
-    const args = [...buildFlags(options.fast ?? false), '-j', String(options.jobs ?? 2), '--top-module', src.top, '-Mdir', 'obj', '-o', `${src.top}_tb`, ...src.files.map((f) => f.path), `${src.top}_tb.cpp`];
-    const r = spawnSync(tool.command, args, { cwd: work, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    if (r.error || r.status !== 0) {
-      const log = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.trim().split('\n').slice(-20).join('\n');
-      throw new ToolError(`verilator build of ${src.top} failed:\n${log}`);
-    }
-    try {
-      renameSync(work, final);
-    } catch (err) {
-      // another process finished the same build first: use its copy
-      if (!existsSync(binary)) throw err;
-      rmSync(work, { recursive: true, force: true });
-    }
-    return { binary, key, built: true };
   } catch (err) {
     rmSync(work, { recursive: true, force: true });
     throw err;
   }
+  const args = [...buildFlags(options.fast ?? false), '-j', String(options.jobs ?? 2), '--top-module', src.top, '-Mdir', 'obj', '-o', `${src.top}_tb`, ...src.files.map((f) => f.path), `${src.top}_tb.cpp`];
+  return {
+    command: tool.command,
+    args,
+    work,
+    finish(error, status, log) {
+      try {
+        if (error || status !== 0) throw new ToolError(`verilator build of ${src.top} failed:\n${log.trim().split('\n').slice(-20).join('\n')}`);
+        try {
+          renameSync(work, final);
+        } catch (err) {
+          // another process finished the same build first: use its copy
+          if (!existsSync(binary)) throw err;
+          rmSync(work, { recursive: true, force: true });
+        }
+        return { binary, key, built: true };
+      } catch (err) {
+        rmSync(work, { recursive: true, force: true });
+        throw err;
+      }
+    },
+  };
 }
 
 /** Lints files with `verilator --lint-only -Wall`; returns the warning/error lines (empty = clean). */
