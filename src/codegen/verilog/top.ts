@@ -315,3 +315,36 @@ export function acceleratorTop(t: Target, options: TopOptions = {}): Accelerator
   };
   return { module, names, engineKind, imemWords, beatBytes: beat, buffers: geo };
 }
+
+/** One port of the accelerator top, for the README's port table. */
+export interface TopPort {
+  readonly name: string;
+  readonly dir: 'input' | 'output';
+  readonly width: number;
+  readonly doc: string;
+}
+
+/** The accelerator top's ports (docs/array-rtl.md), in declaration order. */
+export function topPorts(top: AcceleratorTop, traceSignals: readonly (readonly [string, number])[]): TopPort[] {
+  const beat = top.beatBytes;
+  const imw = bitsFor(top.imemWords - 1);
+  return [
+    { name: 'clk', dir: 'input', width: 1, doc: 'clock, rising edge' },
+    { name: 'rst', dir: 'input', width: 1, doc: 'synchronous reset, active high' },
+    { name: 'start', dir: 'input', width: 1, doc: 'sampled at a rising edge: the program starts, its first word is dispatched in cycle 0' },
+    { name: 'done', dir: 'output', width: 1, doc: "high from the cycle the program has finished (the simulator's cycle count) on" },
+    { name: 'trap', dir: 'output', width: 1, doc: 'sticky: the program hit a trap (see trap_code); the machine stops starting work' },
+    { name: 'trap_code', dir: 'output', width: 8, doc: 'the first trap: 1 opcode, 2 loop stack, 3 past imem, 4 buffer range, 5 store not from out, 6 buffer code, 7 out write conflict, 8 settile k; 0x80 | c: engine trap c' },
+    { name: 'imem_we', dir: 'input', width: 1, doc: `write imem_wdata to instruction word imem_addr (before start; ${top.imemWords} words)` },
+    { name: 'imem_addr', dir: 'input', width: imw, doc: 'instruction word address' },
+    { name: 'imem_wdata', dir: 'input', width: 128, doc: 'instruction word (isa/REFERENCE.md)' },
+    { name: 'dram_req_valid', dir: 'output', width: 1, doc: 'a DRAM beat this cycle (one per cycle, always accepted)' },
+    { name: 'dram_req_write', dir: 'output', width: 1, doc: 'the beat writes (its data follows on dram_wdata in the next cycle)' },
+    { name: 'dram_req_addr', dir: 'output', width: 40, doc: 'byte address of the beat' },
+    { name: 'dram_req_bytes', dir: 'output', width: bitsFor(beat), doc: `bytes of the beat, 1..${beat}` },
+    { name: 'dram_wdata', dir: 'output', width: 8 * beat, doc: "the previous cycle's write beat, byte i = address + i" },
+    { name: 'dram_resp_valid', dir: 'input', width: 1, doc: `the read beat requested ${DMA_LATENCY_CYCLES} cycles earlier returns` },
+    { name: 'dram_resp_data', dir: 'input', width: 8 * beat, doc: 'its bytes, byte i = address + i' },
+    ...traceSignals.map(([name, width]): TopPort => ({ name: `trace_${name}`, dir: 'output', width, doc: `trace point \`${name}\` (src/sim/vcd.ts)` })),
+  ];
+}
