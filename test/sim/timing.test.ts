@@ -1,8 +1,9 @@
 /**
  * Cycle counts equal closed forms derived here from the documented timing rules (src/sim/timing.ts,
  * machine.ts): one instruction dispatched per cycle, an instruction starts the cycle after its dispatch
- * at the earliest, a DMA of B bytes holds the DRAM port ceil(8B / bandwidth) cycles and completes 64
- * cycles later, one DMA per queue in flight, a mac tile takes its operand fetch (rows · ceil(row bytes / port
+ * at the earliest, a DMA of `rows` rows holds the DRAM port rows · ceil(row_bytes / beat bytes) cycles (one
+ * burst per row) and completes 64 cycles after its last beat, one DMA per queue in flight, a push into a
+ * full token queue lands one cycle after the consumer's pop, a mac tile takes its operand fetch (rows · ceil(row bytes / port
  * bytes), activations and weights in parallel) + ceil(k / lanes) + pipeline depth + 2 cycles, a mac
  * writeback one token per ceil(n · 4 / out port bytes) cycles + 2, configuration 1. Programs are written in
  * assembly here.
@@ -53,13 +54,13 @@ describe('closed-form cycle counts', () => {
       store buf=out, dram_reg=a1, dram_off=1024, buf_addr=0, rows=4, row_bytes=32, dram_stride=32, pop_prev
       halt`;
     // Dispatch cycles: setfmt 0, settile 1, seti 2, load 3, load 4, mac_tile 5, writeback 6, store 7.
-    const port = (bytes: number): number => Math.ceil((bytes * 8) / 256);
-    const load1Done = 4 + port(256) + LATENCY; // starts at dispatch 3 + 1
-    const load2Done = load1Done + port(512) + LATENCY; // one DMA in flight per queue
+    const port = (rows: number, rowBytes: number): number => rows * Math.ceil(rowBytes / (256 / 8)); // 32-byte beats
+    const load1Done = 4 + port(4, 64) + LATENCY; // starts at dispatch 3 + 1
+    const load2Done = load1Done + port(8, 64) + LATENCY; // one DMA in flight per queue
     expect([ports.act, ports.wgt, ports.out]).toEqual([256, 256, 256]);
     const tileDone = load2Done + macTile(4, 8, 64); // settile long done
     const wbDone = tileDone + 4 * Math.ceil((8 * 4) / ports.out) + 2; // one token (8 int32 outputs) per write
-    const storeDone = wbDone + port(4 * 32) + LATENCY;
+    const storeDone = wbDone + port(4, 32) + LATENCY;
     expect(simulate(256, prog)).toBe(storeDone);
   });
 
@@ -93,6 +94,29 @@ describe('closed-form cycle counts', () => {
     // And the absolute count: loads back to back from the first load's start, then the last tile.
     // Dispatch: setfmt 0, settile 1, csync 2, csync 3, seti 4, first load 5 → starts at 6.
     expect(b).toBe(6 + 8 * step + macTile(4, 8, k));
+  });
+
+  it('each row is its own burst: 3 rows of 33 bytes take 3 · 2 beats of 32 bytes, not ceil(99 / 32)', () => {
+    // seti at 0, the load dispatched at 1 starts at 2 with the port free: done = 2 + 6 + 64
+    expect(simulate(256, 'seti a1, 0\nload buf=act, dram_reg=a1, dram_off=0, buf_addr=0, rows=3, row_bytes=33, dram_stride=40\nhalt')).toBe(2 + 6 + LATENCY);
+  });
+
+  it('a push into a full token queue lands one cycle after the pop that makes room', () => {
+    const prog = [
+      'seti a1, 0',
+      'store buf=out, dram_reg=a1, dram_off=4096, buf_addr=0, rows=1, row_bytes=32, dram_stride=32, push_prev',
+      ...Array.from({ length: 9 }, () => 'lsync push_next'),
+      'load buf=act, dram_reg=a1, dram_off=0, buf_addr=0, rows=1, row_bytes=32, dram_stride=32',
+      'csync pop_next',
+      ...Array.from({ length: 9 }, () => 'csync pop_prev'),
+      'halt',
+    ].join('\n');
+    // Dispatch: seti 0, store 1, lsyncs 2..10, load 11, csync pop_next 12, pops 13..21, halt 22.
+    // The store starts at 2 (one beat): done 2 + 1 + 64 = 67, its S→C token at 67. The lsyncs run at 3..11;
+    // eight pushes fill L→C, the ninth (done at 12) waits for the first pop: csync pop_next starts at 67,
+    // the first csync pop_prev at 68, so the ninth push lands at 69 and the load after the lsyncs starts
+    // at 69: done 69 + 1 + 64.
+    expect(simulate(256, prog)).toBe(69 + 1 + LATENCY);
   });
 
   it('a missing token is reported as a deadlock, not a hang', () => {
