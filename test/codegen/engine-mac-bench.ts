@@ -268,12 +268,15 @@ export const VARIANTS = [
 /** Instruction-memory words of the end-to-end top. */
 export const E2E_IMEM_WORDS = 1024;
 
-/** The end-to-end target: fp16_baseline (examples/bitmod.qacc) on a 2 x 2 array, 8 KiB buffers of 8-byte ports. */
-export function e2eTarget(): Target {
-  const root = ROOT;
-  const c = compileFile(resolve(root, 'examples/bitmod.qacc'), { readFile: (p) => readFileSync(p, 'utf8') }, {});
-  const a = c.design?.accelerators.find((x) => x.name === 'fp16_baseline');
-  if (!a) throw new Error('examples/bitmod.qacc has no fp16_baseline');
+/** The end-to-end accelerators of examples/bitmod.qacc: fp16 FMA, and fp16 x int8 with channel scales. */
+export const E2E_ACCELERATORS = ['fp16_baseline', 'ant_baseline'] as const;
+export type E2eAccelerator = (typeof E2E_ACCELERATORS)[number];
+
+/** An end-to-end target: the example accelerator on a 2 x 2 array with 8 KiB buffers of 8-byte ports, maxTileK 32. */
+export function e2eTarget(name: E2eAccelerator): Target {
+  const c = compileFile(resolve(ROOT, 'examples/bitmod.qacc'), { readFile: (p) => readFileSync(p, 'utf8') }, {});
+  const a = c.design?.accelerators.find((x) => x.name === name);
+  if (!a) throw new Error(`examples/bitmod.qacc has no ${name}`);
   const small = a.buffers.map((b) => ({ ...b, bytes: 8192, bits: 8 * 8192, widthBits: 64, banks: 1, depth: 1024, bytesPerBank: 8192 }));
   return { ...resolveTarget({ ...a, arrays: [{ ...a.arrays[0], rows: 2, cols: 2, pes: 4 }], buffers: small }), maxTileK: 32 };
 }

@@ -17,14 +17,14 @@ import type { Target } from '../../src/compile/target.js';
 import { ENGINES } from '../../src/codegen/verilog/engine.js';
 import { MAC_ENGINE_TRAPS, macEngine } from '../../src/codegen/verilog/engine-mac.js';
 import type { MacConfig } from '../../src/golden/types.js';
-import { createInstruction } from '../../src/isa/index.js';
+import { createInstruction, type Instruction } from '../../src/isa/index.js';
 import { Machine } from '../../src/sim/index.js';
 import { macDequantCycles, macTileCycles, macWritebackCycles } from '../../src/sim/timing.js';
 import { runRtlProgram } from '../../src/verify/rtl/program-bench.js';
 import { lintVerilog } from '../../src/verify/rtl/verilator.js';
 import { synthesize } from '../../src/verify/rtl/yosys.js';
 import { prng } from '../verify/rtl-helpers.js';
-import { buildBench, E2E_IMEM_WORDS, e2eTarget, engineFiles, images, prebuild, randomProgram, reference, runBench, target, VARIANTS, type Command, type Images } from './engine-mac-bench.js';
+import { buildBench, E2E_ACCELERATORS, E2E_IMEM_WORDS, e2eTarget, type E2eAccelerator, engineFiles, images, prebuild, randomProgram, reference, runBench, target, VARIANTS, type Command, type Images } from './engine-mac-bench.js';
 
 function expectBenchMatches(t: Target, binary: string, img: Images, cmds: readonly Command[], what: string): void {
   const got = runBench(binary, img, cmds);
@@ -119,22 +119,31 @@ describe('mac tile engine', () => {
 });
 
 describe('mac tile engine in the accelerator top', () => {
-  beforeAll(() => prebuild(['e2e']), 900_000);
+  beforeAll(() => prebuild(E2E_ACCELERATORS), 900_000);
 
-  it('a compiled fp16_baseline GEMM (2 x 2 array, k split in tiles): the RTL leaves the simulator\'s DRAM after the simulator\'s cycles', () => {
-    const t = e2eTarget();
-    expect(t.golden).toEqual({ kind: 'mac', variant: 'fp16_fma', accumulator: 'fp32' });
-    const shape = { m: 3, k: 40, n: 3 }; // 2 x 2 tiles of m and n, two k tiles (maxTileK 32)
-    const ops = randomOperands(t, shape, 11);
-    const compiled = compileGemm(t, shape, ops);
-    expect(compiled.program.filter((i) => i.kind === 'mac_tile' && !i.clear).length).toBeGreaterThan(0);
-    const dram = compiled.dram as Uint8Array;
-    const simDram = dram.slice();
-    const stats = new Machine(t, compiled.program, simDram).run();
-    const r = runRtlProgram({ target: t, program: compiled.program, dram, imemWords: E2E_IMEM_WORDS, cycleLimit: 10 * stats.cycles + 1000 });
-    expect({ trap: r.trapCode, cycles: r.cycles }).toEqual({ trap: 0, cycles: stats.cycles });
-    let first = -1;
-    for (let i = 0; i < simDram.length && first < 0; i++) if (r.dram[i] !== simDram[i]) first = i;
-    expect(first).toBe(-1);
-  }, 600_000);
+  const cases: [E2eAccelerator, MacConfig, string][] = [
+    ['fp16_baseline', { kind: 'mac', variant: 'fp16_fma', accumulator: 'fp32' }, 'mac_tile writeback'],
+    ['ant_baseline', { kind: 'mac', variant: 'fp16_int8', accumulator: 'fp32' }, 'mac_tile dequant writeback'],
+  ];
+  for (const [name, golden, uses] of cases) {
+    it(`a compiled ${name} GEMM (2 x 2 array, k split in tiles; ${uses}): the RTL leaves the simulator's DRAM after the simulator's cycles`, () => {
+      const t = e2eTarget(name);
+      expect({ ...t.golden }).toEqual(golden);
+      for (const [shape, seed] of [[{ m: 3, k: 40, n: 3 }, 11], [{ m: 2, k: 70, n: 4 }, 12]] as const) {
+        const ops = randomOperands(t, shape, seed);
+        const compiled = compileGemm(t, shape, ops);
+        const kinds = new Set(compiled.program.map((i) => i.kind));
+        for (const k of uses.split(' ')) expect(kinds.has(k as Instruction['kind']), `${name} uses ${k}`).toBe(true);
+        expect(compiled.program.some((i) => i.kind === 'mac_tile' && !i.clear)).toBe(true);
+        const dram = compiled.dram as Uint8Array;
+        const simDram = dram.slice();
+        const stats = new Machine(t, compiled.program, simDram).run();
+        const r = runRtlProgram({ target: t, program: compiled.program, dram, imemWords: E2E_IMEM_WORDS, cycleLimit: 10 * stats.cycles + 1000 });
+        expect({ name, shape, trap: r.trapCode, cycles: r.cycles }).toEqual({ name, shape, trap: 0, cycles: stats.cycles });
+        let first = -1;
+        for (let i = 0; i < simDram.length && first < 0; i++) if (r.dram[i] !== simDram[i]) first = i;
+        expect({ name, shape, firstDramDifference: first }).toEqual({ name, shape, firstDramDifference: -1 });
+      }
+    }, 600_000);
+  }
 });
