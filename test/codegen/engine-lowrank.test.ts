@@ -1,8 +1,8 @@
 /**
  * The lowrank_gemm tile engine (src/codegen/verilog/engine-lowrank.ts) alone under Verilator
  * (engine-lowrank-bench.ts), for both SVDQuant accelerators (int4 g64 with fp16 scales and an fp16
- * branch; NVFP4 g16 with fp8_e4m3 scales, a tensor scale and a bf16 branch) shrunk to a 3-row × 4-column
- * array with 8 dot lanes (2 branch lanes), rank 5 (two lr_down passes, the second partial), 256-element
+ * branch; NVFP4 g16 with fp8_e4m3 scales, a tensor scale and a bf16 branch) shrunk to a 2-row × 3-column
+ * array with 8 dot lanes (2 branch lanes), rank 3 (two lr_down passes, the second partial), 160-element
  * staging and odd port widths (rows straddle read words): random tiles whose k spans several groups (the
  * last partial, odd k with garbage in each row's spare nibble), multi-k-tile accumulation (clear = 0 for
  * qgemm_tile and lr_down), NaN / inf / subnormals in the 16-bit branch operands and bias and in the group
@@ -37,9 +37,9 @@ const read = (p: string): string | undefined => {
   }
 };
 
-const ROWS = 3;
-const COLS = 4;
-const RANK = 5;
+const ROWS = 2;
+const COLS = 3;
+const RANK = 3;
 
 /** An svdquant accelerator shrunk for the bench (array, lanes, rank, staging, buffers, ports). */
 function smallTarget(name: 'svdquant_w4a4' | 'svdquant_nvfp4'): Target {
@@ -53,7 +53,7 @@ function smallTarget(name: 'svdquant_w4a4' | 'svdquant_nvfp4'): Target {
     array: { ...t.array, rows: ROWS, cols: COLS },
     pe: { ...t.pe, lanes: 8, rank: RANK },
     golden: { ...t.golden, rank: RANK },
-    maxTileK: 256,
+    maxTileK: 160,
     capacity: { act: 3072, wgt: 1024, meta: 512, lrw: 4096, out: 256 },
     portBytes: { act: 6, wgt: 4, meta: 3, lrw: 10, out: 4 },
     accEntries: ROWS * COLS,
@@ -186,14 +186,14 @@ const TILES: readonly TileSpec[] = [
   // full tile, branch, two k tiles (the first with a partial last group), bias + tensor scale
   { m: COLS, n: ROWS, ks: [150, 67], branch: true, dequant: { bias: true, ts: true }, specials: false },
   // partial tile with NaN / inf / subnormal operands everywhere, one k tile
-  { m: 3, n: 2, ks: [40], branch: true, dequant: { bias: true, ts: false }, specials: true },
+  { m: 2, n: 1, ks: [40], branch: true, dequant: { bias: true, ts: false }, specials: true },
   // single output, three k tiles, dequant without bias
   { m: 1, n: 1, ks: [9, 130, 64], branch: false, dequant: { bias: false, ts: true }, specials: false },
   // writeback straight from the accumulators (round of the P value)
-  { m: 2, n: 3, ks: [33], branch: false, specials: true },
+  { m: 1, n: 2, ks: [33], branch: false, specials: true },
 ];
 
-describe.each(['svdquant_w4a4', 'svdquant_nvfp4'] as const)('lowrank_gemm engine (%s, 3 × 4 array)', (name) => {
+describe.each(['svdquant_w4a4', 'svdquant_nvfp4'] as const)('lowrank_gemm engine (%s, 2 × 3 array)', (name) => {
   const t = smallTarget(name);
 
   it('matches the simulator bit for bit and cycle for cycle on random tiles', () => {
@@ -245,7 +245,7 @@ describe('lowrank_gemm engine registration and synthesis', () => {
 
   it('synthesizes with Yosys at a small size', async () => {
     const base = smallTarget('svdquant_w4a4');
-    const t: Target = { ...base, array: { ...base.array, rows: 2, cols: 2 }, maxTileK: 64, pe: { ...base.pe, lanes: 4 } as Target['pe'] };
+    const t: Target = { ...base, array: { ...base.array, rows: 1, cols: 1 }, maxTileK: 16, pe: { ...base.pe, lanes: 4 } as Target['pe'] };
     const { engine, files } = lowRankEngineFiles(t, 'lr_synth');
     const r = await synthesize(engine, files);
     expect(r.cells).toBeGreaterThan(0);
