@@ -5,13 +5,17 @@
  * list (instruction word plus the settile / setmode / setscale registers the controller would hold)
  * issued back to back — each command in the cycle after the previous one's cmd_done, as the controller
  * does — and $writememh of the out memory, each command's duration D (cmd_done in cycle s + D − 1) and
- * the trap code. The C++ main only toggles the clock. Built with Verilator through the content-hash cache.
+ * the trap code. The C++ main only toggles the clock. Built with Verilator through the content-hash cache,
+ * in a child process (`prebuildLowRank`, engine-lowrank-prebuild.ts) so a test worker is never blocked by
+ * a minute-long build. Also the shrunk SVDQuant targets of the self-bench and of the end-to-end runs.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Target } from '../../src/compile/target.js';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveTarget, type Target } from '../../src/compile/target.js';
+import { compileFile } from '../../src/ir/elaborate.js';
 import { emitModules, type GeneratedFile } from '../../src/codegen/verilog/emit.js';
 import { engineAddrBits, lowRankEngine } from '../../src/codegen/verilog/engine-lowrank.js';
 import { ModuleSet } from '../../src/codegen/verilog/module-set.js';
@@ -166,4 +170,66 @@ export function runLowRankBench(sim: BuiltSimulation, bufs: Readonly<Record<IsaB
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The two SVDQuant accelerators of examples/svdquant.qacc. */
+export const LOWRANK_ACCELERATORS = ['svdquant_w4a4', 'svdquant_nvfp4'] as const;
+export type LowRankAccelerator = (typeof LOWRANK_ACCELERATORS)[number];
+
+/** Self-bench array and rank: rank > rows, so lr_down takes two passes (the second partial). */
+export const BENCH_ROWS = 2;
+export const BENCH_COLS = 3;
+export const BENCH_RANK = 3;
+
+function accelerator(name: LowRankAccelerator) {
+  const c = compileFile(resolve(ROOT, 'examples/svdquant.qacc'), { readFile: (p) => readFileSync(p, 'utf8') }, {});
+  const a = c.design?.accelerators.find((x) => x.name === name);
+  if (!a) throw new Error(`examples/svdquant.qacc has no ${name}`);
+  return a;
+}
+
+/** An svdquant accelerator shrunk for the self-bench: 2 × 3 array, 8 lanes, rank 3, 160-deep staging, odd ports. */
+export function benchTarget(name: LowRankAccelerator): Target {
+  const t = resolveTarget(accelerator(name));
+  if (t.pe.kind !== 'lowrank_gemm' || t.golden.kind !== 'lowrank_gemm') throw new Error('not lowrank');
+  return {
+    ...t,
+    array: { ...t.array, rows: BENCH_ROWS, cols: BENCH_COLS },
+    pe: { ...t.pe, lanes: 8, rank: BENCH_RANK },
+    golden: { ...t.golden, rank: BENCH_RANK },
+    maxTileK: 160,
+    capacity: { act: 3072, wgt: 1024, meta: 512, lrw: 4096, out: 256 },
+    portBytes: { act: 6, wgt: 4, meta: 3, lrw: 10, out: 4 },
+    accEntries: BENCH_ROWS * BENCH_COLS,
+    lrtEntries: BENCH_COLS * BENCH_RANK,
+  };
+}
+
+/** Instruction memory of the end-to-end tops. */
+export const LOWRANK_E2E_IMEM_WORDS = 1024;
+
+/**
+ * An end-to-end target: the accelerator on a 2 × 3 array of 8-lane PEs with rank 3, 8 KiB buffers of
+ * 8-byte ports, a 64-bit DRAM port (8-lane buffers: a smaller, faster-building top), maxTileK 128.
+ */
+export function e2eTarget(name: LowRankAccelerator): Target {
+  const a = accelerator(name);
+  const arr = a.arrays[0];
+  if (arr.pe.kind !== 'lowrank_gemm') throw new Error('not lowrank');
+  const small = a.buffers.map((b) => ({ ...b, bytes: 8192, bits: 8 * 8192, widthBits: 64, banks: 1, depth: 1024, bytesPerBank: 8192 }));
+  const pe = { ...arr.pe, lanes: 8, rank: BENCH_RANK };
+  return { ...resolveTarget({ ...a, arrays: [{ ...arr, pe, rows: 2, cols: 3, pes: 6 }], buffers: small, dramBitsPerCycle: 64 }), maxTileK: 128 };
+}
+
+/** Builds the self-benches (`bench:<name>`) and end-to-end tops (`e2e:<name>`) in a child process. */
+export function prebuildLowRank(what: readonly string[]): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn(resolve(ROOT, 'node_modules/.bin/tsx'), [resolve(ROOT, 'test/codegen/engine-lowrank-prebuild.ts'), ...what], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => (code === 0 ? done() : fail(new Error(`engine-lowrank prebuild failed: ${err.trim().split('\n').slice(-8).join('\n')}`))));
+  });
 }

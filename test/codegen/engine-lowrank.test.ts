@@ -10,56 +10,43 @@
  * tensor scale, writeback without dequant. The out bytes are compared with the simulator's arithmetic
  * (src/sim/arith.ts qgemmTile, lrDown, lrUp, lowRankDequant, lowRankWriteback: the golden model applied
  * per tile) and every command's cycles with the simulator's closed forms (timing.ts lowRank*Cycles, what
- * machine.ts charges). Also: traps, -Wall lint, Yosys synthesis.
+ * machine.ts charges). Also: traps, -Wall lint, Yosys synthesis, and compiled SVDQuant GEMMs (lr_down
+ * passes, multi-k tiles, several m and n tiles) through the accelerator top (top.ts): the RTL leaves the
+ * simulator's DRAM after the simulator's cycle count.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { randomOperands } from '../../src/compile/operands.js';
 import { packMatrix, rowBytes, unpackMatrix } from '../../src/compile/pack.js';
-import { resolveTarget, type Target } from '../../src/compile/target.js';
+import { compileGemm } from '../../src/compile/program.js';
+import type { Target } from '../../src/compile/target.js';
 import { ENGINES } from '../../src/codegen/verilog/engine.js';
 import { LOWRANK_TRAP } from '../../src/codegen/verilog/engine-lowrank.js';
 import type { LowRankGemmConfig } from '../../src/golden/types.js';
-import { compileFile } from '../../src/ir/elaborate.js';
 import { createInstruction, encodeInstruction, type IsaBuffer } from '../../src/isa/index.js';
 import { AccStore, lowRankDequant, lowRankWriteback, lrDown, lrUp, qgemmTile } from '../../src/sim/arith.js';
+import { Machine } from '../../src/sim/machine.js';
 import { lowRankDequantCycles, lowRankDownCycles, lowRankQgemmCycles, lowRankUpCycles, lowRankWritebackCycles } from '../../src/sim/timing.js';
+import { runRtlProgram } from '../../src/verify/rtl/program-bench.js';
 import { lintVerilog } from '../../src/verify/rtl/verilator.js';
 import { synthesize } from '../../src/verify/rtl/yosys.js';
-import { buildLowRankBench, lowRankEngineFiles, runLowRankBench, type LowRankCommand } from './engine-lowrank-bench.js';
+import {
+  BENCH_COLS,
+  BENCH_RANK,
+  BENCH_ROWS,
+  benchTarget,
+  buildLowRankBench,
+  e2eTarget,
+  LOWRANK_ACCELERATORS,
+  LOWRANK_E2E_IMEM_WORDS,
+  lowRankEngineFiles,
+  prebuildLowRank,
+  runLowRankBench,
+  type LowRankCommand,
+} from './engine-lowrank-bench.js';
 
-const ROOT = resolve(__dirname, '../..');
-const read = (p: string): string | undefined => {
-  try {
-    return readFileSync(p, 'utf8');
-  } catch {
-    return undefined;
-  }
-};
-
-const ROWS = 2;
-const COLS = 3;
-const RANK = 3;
-
-/** An svdquant accelerator shrunk for the bench (array, lanes, rank, staging, buffers, ports). */
-function smallTarget(name: 'svdquant_w4a4' | 'svdquant_nvfp4'): Target {
-  const c = compileFile(resolve(ROOT, 'examples/svdquant.qacc'), { readFile: read }, {});
-  const a = c.design?.accelerators.find((x) => x.name === name);
-  if (!a) throw new Error(`no ${name}`);
-  const t = resolveTarget(a);
-  if (t.pe.kind !== 'lowrank_gemm' || t.golden.kind !== 'lowrank_gemm') throw new Error('not lowrank');
-  return {
-    ...t,
-    array: { ...t.array, rows: ROWS, cols: COLS },
-    pe: { ...t.pe, lanes: 8, rank: RANK },
-    golden: { ...t.golden, rank: RANK },
-    maxTileK: 160,
-    capacity: { act: 3072, wgt: 1024, meta: 512, lrw: 4096, out: 256 },
-    portBytes: { act: 6, wgt: 4, meta: 3, lrw: 10, out: 4 },
-    accEntries: ROWS * COLS,
-    lrtEntries: COLS * RANK,
-  };
-}
+const ROWS = BENCH_ROWS;
+const COLS = BENCH_COLS;
+const RANK = BENCH_RANK;
 
 /** mulberry32. */
 function prng(seed: number): () => number {
@@ -193,8 +180,9 @@ const TILES: readonly TileSpec[] = [
   { m: 1, n: 2, ks: [33], branch: false, specials: true },
 ];
 
-describe.each(['svdquant_w4a4', 'svdquant_nvfp4'] as const)('lowrank_gemm engine (%s, 2 × 3 array)', (name) => {
-  const t = smallTarget(name);
+describe.each(LOWRANK_ACCELERATORS)('lowrank_gemm engine (%s, 2 × 3 array)', (name) => {
+  const t = benchTarget(name);
+  beforeAll(() => prebuildLowRank([`bench:${name}`]), 900_000);
 
   it('matches the simulator bit for bit and cycle for cycle on random tiles', () => {
     const sim = buildLowRankBench(t, `lr_${name}`);
@@ -244,10 +232,35 @@ describe('lowrank_gemm engine registration and synthesis', () => {
   });
 
   it('synthesizes with Yosys at a small size', async () => {
-    const base = smallTarget('svdquant_w4a4');
+    const base = benchTarget('svdquant_w4a4');
     const t: Target = { ...base, array: { ...base.array, rows: 1, cols: 1 }, maxTileK: 16, pe: { ...base.pe, lanes: 4 } as Target['pe'] };
     const { engine, files } = lowRankEngineFiles(t, 'lr_synth');
     const r = await synthesize(engine, files);
     expect(r.cells).toBeGreaterThan(0);
   }, 600_000);
+});
+
+describe('lowrank_gemm engine in the accelerator top', () => {
+  beforeAll(() => prebuildLowRank(LOWRANK_ACCELERATORS.map((a) => `e2e:${a}`)), 900_000);
+
+  for (const name of LOWRANK_ACCELERATORS) {
+    it(`a compiled ${name} GEMM (2 × 3 array, rank 3): the RTL leaves the simulator's DRAM after the simulator's cycles`, () => {
+      const t = e2eTarget(name);
+      for (const [shape, seed] of [[{ m: 4, k: 200, n: 3 }, 1], [{ m: 2, k: 40, n: 5 }, 2]] as const) {
+        const ops = randomOperands(t, shape, seed);
+        const compiled = compileGemm(t, shape, ops);
+        const kinds = new Set(compiled.program.map((i) => i.kind));
+        for (const k of ['lr_down', 'qgemm_tile', 'dequant', 'lr_up', 'writeback'] as const) expect(kinds.has(k), `${name} uses ${k}`).toBe(true);
+        if (shape.k > t.maxTileK) expect(compiled.program.some((i) => (i.kind === 'qgemm_tile' || i.kind === 'lr_down') && !i.clear)).toBe(true);
+        const dram = compiled.dram as Uint8Array;
+        const simDram = dram.slice();
+        const stats = new Machine(t, compiled.program, simDram).run();
+        const r = runRtlProgram({ target: t, program: compiled.program, dram, imemWords: LOWRANK_E2E_IMEM_WORDS, cycleLimit: 10 * stats.cycles + 1000 });
+        expect({ name, shape, trap: r.trapCode, cycles: r.cycles }).toEqual({ name, shape, trap: 0, cycles: stats.cycles });
+        let first = -1;
+        for (let i = 0; i < simDram.length && first < 0; i++) if (r.dram[i] !== simDram[i]) first = i;
+        expect({ name, shape, firstDramDifference: first }).toEqual({ name, shape, firstDramDifference: -1 });
+      }
+    }, 600_000);
+  }
 });
