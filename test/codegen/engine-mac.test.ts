@@ -115,6 +115,8 @@ describe('mac tile engine', () => {
     const t = target('m_syn', 8);
     const r = await synthesize('mac_engine', engineFiles(t));
     expect(r.cells).toBeGreaterThan(100);
+    // the operand staging stays RAMs (one per bank, byte write enables), not flip-flops
+    expect(r.stat).toMatch(/\$mem_v2/);
   }, 300_000);
 });
 
