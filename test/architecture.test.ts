@@ -18,13 +18,15 @@ const ALLOWED: Record<string, readonly string[]> = {
   ir: ['formats', 'quant', 'golden', 'dsl'],
   isa: ['formats'],
   compile: ['formats', 'quant', 'golden', 'ir', 'isa'],
-  sim: ['formats', 'quant', 'golden', 'ir', 'isa', 'compile'],
-  codegen: ['formats', 'quant', 'golden', 'ir', 'isa', 'compile'],
-  estimate: ['formats', 'quant', 'golden', 'ir', 'isa', 'compile'],
-  verify: ['formats', 'quant', 'golden', 'dsl', 'ir', 'isa', 'compile', 'sim', 'codegen', 'estimate'],
-  cli: ['formats', 'quant', 'golden', 'dsl', 'ir', 'isa', 'compile', 'sim', 'codegen', 'estimate', 'verify'],
+  // The micro-architecture contract the simulator and the RTL generators share (src/arch).
+  arch: ['formats', 'quant', 'golden', 'ir', 'isa', 'compile'],
+  sim: ['formats', 'quant', 'golden', 'ir', 'isa', 'compile', 'arch'],
+  codegen: ['formats', 'quant', 'golden', 'ir', 'isa', 'compile', 'arch'],
+  estimate: ['formats', 'quant', 'golden', 'ir', 'isa', 'compile', 'arch'],
+  verify: ['formats', 'quant', 'golden', 'dsl', 'ir', 'isa', 'compile', 'arch', 'sim', 'codegen', 'estimate'],
+  cli: ['formats', 'quant', 'golden', 'dsl', 'ir', 'isa', 'compile', 'arch', 'sim', 'codegen', 'estimate', 'verify'],
 };
-const PLATFORM_NEUTRAL = new Set(['formats', 'golden', 'quant', 'dsl', 'ir', 'isa', 'compile', 'sim', 'codegen']);
+const PLATFORM_NEUTRAL = new Set(['formats', 'golden', 'quant', 'dsl', 'ir', 'isa', 'compile', 'arch', 'sim', 'codegen']);
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

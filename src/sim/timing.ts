@@ -80,12 +80,19 @@
  */
 import type { Target } from '../compile/target.js';
 import { rowBytes } from '../compile/pack.js';
-import type { IsaBuffer } from '../isa/index.js';
+import { branchLanes, bsmChunkElements, bsmWritebackSlots } from '../arch/microarch.js';
 
-/** Fixed DRAM latency added to every DMA transfer (cycles). */
-export const DMA_LATENCY_CYCLES = 64;
-/** Entries of each instruction queue (load, compute, store); the dispatch unit stalls on a full one. */
-export const QUEUE_DEPTH = 16;
+// Shared with the RTL generators; re-exported so the simulator's callers keep one import.
+export {
+  branchLanes,
+  bsmChunkElements,
+  bsmWritebackSlots,
+  bufferLanes,
+  DMA_LATENCY_CYCLES,
+  dramBeatBytes,
+  QUEUE_DEPTH,
+} from '../arch/microarch.js';
+
 /** Cycles of the bit-serial dequantization of one group (8-bit scale, one bit per cycle). */
 export const BSM_DEQUANT_CYCLES = 8;
 /** Pipeline depth of the lowrank_gemm PE's main path and its branch unit. */
@@ -137,32 +144,6 @@ export function epilogueCycles(t: Target, m: number, n: number): number {
   return Math.ceil((m * n) / t.array.cols) + EPILOGUE_DEPTH;
 }
 
-/** Lanes of the low-rank branch (16-bit MACs per PE per cycle). */
-export function branchLanes(t: Target): number {
-  return t.pe.kind === 'lowrank_gemm' ? Math.max(1, Math.floor(t.pe.lanes / 4)) : 1;
-}
-
-/** Bytes one beat of the DRAM port carries (dramBitsPerCycle / 8, at least 1). */
-export function dramBeatBytes(t: Target): number {
-  return Math.max(1, Math.floor(t.accelerator.dramBitsPerCycle / 8));
-}
-
-/**
- * Byte lanes of each buffer space's RAM in the RTL (docs/array-rtl.md): the smallest power of two that
- * holds both a DRAM beat and the buffer's port width, so one DMA beat or one engine access touches each
- * lane at most once. The timing formulas count `portBytes` per engine access, never the extra lanes.
- */
-export function bufferLanes(t: Target): Record<IsaBuffer, number> {
-  const beat = dramBeatBytes(t);
-  const lanes = (port: number): number => {
-    let l = 1;
-    while (l < Math.max(port, beat)) l *= 2;
-    return l;
-  };
-  const p = t.portBytes;
-  return { act: lanes(p.act), wgt: lanes(p.wgt), meta: lanes(p.meta), lrw: lanes(p.lrw), out: lanes(p.out) };
-}
-
 /** Fixed cycles of a simd_tile besides fetch and compute (see the header: simd_tile). */
 export const SIMD_ENGINE_LATENCY = 4;
 
@@ -208,7 +189,11 @@ export function lowRankQgemmCycles(t: Target, m: number, n: number, k: number, g
   const p = t.portBytes;
   const kb = Math.ceil(k / 2);
   const sb = (Math.ceil(k / group) * t.bits.gscale) / 8;
-  const fetch = Math.max(rowReads(m, kb, p.act), rowReads(n, kb, p.wgt), rowReads(m, sb, p.meta) + rowReads(n, sb, p.meta));
+  const fetch = Math.max(
+    rowReads(m, kb, p.act),
+    rowReads(n, kb, p.wgt),
+    rowReads(m, sb, p.meta) + rowReads(n, sb, p.meta),
+  );
   const lanes = t.pe.kind === 'lowrank_gemm' ? t.pe.lanes : 1;
   const beats = groupLengths(k, group).reduce((s, len) => s + Math.ceil(len / lanes), 0);
   return fetch + beats + 2;
@@ -254,7 +239,10 @@ export function macTileCycles(t: Target, m: number, n: number, k: number): numbe
     for (let j = 0; j < n; j += t.array.rows) {
       const mp = Math.min(t.array.cols, m - i);
       const np = Math.min(t.array.rows, n - j);
-      const fetch = Math.max(mp * Math.ceil(rbA / Math.max(1, p.act)), np * Math.ceil(rbW / Math.max(1, p.wgt)));
+      const fetch = Math.max(
+        mp * Math.ceil(rbA / Math.max(1, p.act)),
+        np * Math.ceil(rbW / Math.max(1, p.wgt)),
+      );
       total += fetch + steps + t.pe.pipelineStages + 2;
     }
   }
@@ -274,19 +262,14 @@ export function macWritebackCycles(t: Target, m: number, n: number): number {
 /** Cycles of the bit_serial_mod engine's dequantization of a group (8 bit-serial steps, 1 fp32 add). */
 export const BSM_DEQUANT_ADD_CYCLES = BSM_DEQUANT_CYCLES + 1;
 
-/**
- * Elements the bit_serial_mod engine moves per read from a port of `portBytes`: the most that fill whole
- * `lanes`-element steps and whole bytes (so every chunk starts on a byte and a step boundary).
- */
-export function bsmChunkElements(portBytes: number, bits: number, lanes: number): number {
-  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-  const perByte = 8 / gcd(bits, 8);
-  const q = (lanes * perByte) / gcd(lanes, perByte);
-  return Math.floor((8 * portBytes) / (bits * q)) * q;
-}
-
 /** Cycles of one bit_serial_mod pass of m' × n' × k (see the header: bit_serial_mod mod_tile). */
-export function bsmPassCycles(t: Target, m: number, n: number, k: number, cyclesPerWeight: readonly number[]): number {
+export function bsmPassCycles(
+  t: Target,
+  m: number,
+  n: number,
+  k: number,
+  cyclesPerWeight: readonly number[],
+): number {
   const lanes = t.pe.kind === 'bit_serial_mod' ? t.pe.lanes : 4;
   const gs = t.groupSize;
   const eAct = Math.max(1, bsmChunkElements(t.portBytes.act, t.bits.act, lanes));
@@ -308,11 +291,6 @@ export function bsmPassCycles(t: Target, m: number, n: number, k: number, cycles
 /** Cycles of a bit_serial_mod dequant: channel-scale fetch when use_cscale, else a 1-cycle no-op. */
 export function bsmDequantCycles(t: Target, n: number, useCscale: boolean): number {
   return useCscale ? Math.ceil(n / Math.max(1, Math.floor(t.portBytes.meta / 2))) + 2 : 1;
-}
-
-/** Entries the bit_serial_mod engine writes back per cycle: a column's rows, as many as the out port holds. */
-export function bsmWritebackSlots(t: Target): number {
-  return Math.max(1, Math.min(t.array.rows, Math.floor(t.portBytes.out / (t.bits.out / 8))));
 }
 
 /** Cycles of a bit_serial_mod writeback of an m × n tile: m · ceil(n / slots) + 2. */

@@ -8,31 +8,15 @@
  */
 import type { TraceEvent } from './machine.js';
 
-/** The trace signals and their widths in bits, in VCD order (the RTL top has a `trace_<name>` output per signal). */
-export const TRACE_SIGNALS: readonly (readonly [string, number])[] = [
-  ['dispatch_pc', 32],
-  ['load_busy', 1],
-  ['load_pc', 32],
-  ['load_op', 6],
-  ['load_stall', 3],
-  ['compute_busy', 1],
-  ['compute_pc', 32],
-  ['compute_op', 6],
-  ['compute_stall', 3],
-  ['store_busy', 1],
-  ['store_pc', 32],
-  ['store_op', 6],
-  ['store_stall', 3],
-  ['tok_lc', 4],
-  ['tok_cl', 4],
-  ['tok_cs', 4],
-  ['tok_sc', 4],
-  ['dram_busy', 1],
-  ['pe_busy', 1],
-];
+export { TRACE_SIGNALS } from '../arch/trace-signals.js';
+import { TRACE_SIGNALS } from '../arch/trace-signals.js';
 
 /** Renders trace events as VCD text; `endTime` closes the dump. */
-export function renderVcd(events: readonly TraceEvent[], endTime: number, header: { design: string; version: string }): string {
+export function renderVcd(
+  events: readonly TraceEvent[],
+  endTime: number,
+  header: { design: string; version: string },
+): string {
   const ids = new Map<string, { id: string; width: number }>();
   TRACE_SIGNALS.forEach(([name, width], i) => ids.set(name, { id: String.fromCharCode(33 + i), width }));
   const lines: string[] = [
@@ -42,7 +26,8 @@ export function renderVcd(events: readonly TraceEvent[], endTime: number, header
     '$timescale 1ns $end',
     '$scope module qacc $end',
   ];
-  for (const [name, width] of TRACE_SIGNALS) lines.push(`$var wire ${width} ${ids.get(name)?.id ?? '?'} ${name} $end`);
+  for (const [name, width] of TRACE_SIGNALS)
+    lines.push(`$var wire ${width} ${ids.get(name)?.id ?? '?'} ${name} $end`);
   lines.push('$upscope $end', '$enddefinitions $end');
   const value = (name: string, v: number): string => {
     const s = ids.get(name);

@@ -18,7 +18,7 @@ import { macPe, macPorts } from './pe-mac.js';
 import { simdMacPe, type SimdPeSpec } from './pe-simd-mac.js';
 import type { TemplateReader } from './render.js';
 import { acceleratorTop, topPorts } from './top.js';
-import { TRACE_SIGNALS } from '../../sim/vcd.js';
+import { TRACE_SIGNALS } from '../../arch/trace-signals.js';
 
 /** A PE generator's result: the module and its port contract. */
 export interface PeRtl {

@@ -23,7 +23,7 @@ import type { Target } from '../../compile/target.js';
 import { FP16, FP32 } from '../../formats/float.js';
 import { termSchedule } from '../../golden/bit-serial-mod.js';
 import { ISA } from '../../isa/index.js';
-import { bsmChunkElements, bsmWritebackSlots, bufferLanes } from '../../sim/timing.js';
+import { bsmChunkElements, bsmWritebackSlots, bufferLanes } from '../../arch/microarch.js';
 import type { EngineContext } from './engine.js';
 import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound, lzc } from './fp-units.js';
 import { isaDecoderParams } from './isa-decoder.js';

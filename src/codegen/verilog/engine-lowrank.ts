@@ -24,7 +24,7 @@ import { BF16, FP16, FP32, FP4_E2M1, FP8_E4M3, type FloatFormat } from '../../fo
 import { wideFormat } from '../../golden/common.js';
 import type { LowRankGemmConfig } from '../../golden/types.js';
 import type { Target } from '../../compile/target.js';
-import { branchLanes, bufferLanes } from '../../sim/timing.js';
+import { branchLanes, bufferLanes } from '../../arch/microarch.js';
 import type { EngineContext } from './engine.js';
 import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound } from './fp-units.js';
 import { isaDecoderParams } from './isa-decoder.js';

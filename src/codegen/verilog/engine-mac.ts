@@ -29,6 +29,7 @@
  * The staging RAMs are per column (activations) and per row (weights), maxTileK elements deep, with words
  * of lcm(Q, L·bytes per element) bytes, so chunks and steps are aligned and need no rotation.
  */
+import { bufferLanes } from '../../arch/microarch.js';
 import { CompileError } from '../../compile/errors.js';
 import type { Target } from '../../compile/target.js';
 import { FP16, FP32 } from '../../formats/float.js';
@@ -83,8 +84,13 @@ export function macEngineGeometry(t: Target): MacEngineGeometry {
   const actBytes = t.bits.act / 8;
   const wgtBytes = t.bits.wgt / 8;
   const outBytes = t.bits.out / 8;
-  if (t.portBytes.act < 1 || t.portBytes.wgt < 1) throw new CompileError('unsupported', `the mac tile engine needs activation and weight buffer ports (has ${t.portBytes.act} and ${t.portBytes.wgt} bytes)`);
-  if (t.portBytes.out < 1) throw new CompileError('unsupported', 'the mac tile engine needs an output buffer port');
+  if (t.portBytes.act < 1 || t.portBytes.wgt < 1)
+    throw new CompileError(
+      'unsupported',
+      `the mac tile engine needs activation and weight buffer ports (has ${t.portBytes.act} and ${t.portBytes.wgt} bytes)`,
+    );
+  if (t.portBytes.out < 1)
+    throw new CompileError('unsupported', 'the mac tile engine needs an output buffer port');
   return {
     actBytes,
     wgtBytes,
@@ -98,12 +104,9 @@ export function macEngineGeometry(t: Target): MacEngineGeometry {
   };
 }
 
-/** Byte lanes of a buffer's RAM (the rule of bufferLanes in src/sim/timing.ts). */
+/** Byte lanes of a buffer's RAM (the shared rule, src/arch/microarch.ts). */
 function bufferLanesOf(t: Target, x: IsaBuffer): number {
-  const beat = Math.max(1, Math.floor(t.accelerator.dramBitsPerCycle / 8));
-  let l = 1;
-  while (l < Math.max(t.portBytes[x], beat)) l *= 2;
-  return l;
+  return bufferLanes(t)[x];
 }
 
 /** AW_X of docs/array-rtl.md: max(1, ceil(log2(capacity))). */
@@ -134,16 +137,29 @@ function zero(width: number): string {
 /** A pipeline of `stages` registers on a `width`-bit bus (stages ≥ 1), or undefined for none. */
 function delayLine(prefix: string, width: number, stages: number): RtlModule | undefined {
   if (stages < 1) return undefined;
-  return { name: `${prefix}mac_delay_w${width}_n${stages}`, template: 'engine_mac_delay.v.hbs', deps: [], view: { width, msb: width - 1, stages, lastIdx: stages - 1 } };
+  return {
+    name: `${prefix}mac_delay_w${width}_n${stages}`,
+    template: 'engine_mac_delay.v.hbs',
+    deps: [],
+    view: { width, msb: width - 1, stages, lastIdx: stages - 1 },
+  };
 }
 
 /** `inst(in, out)` for a delay of `stages` on a bus: an instance, or a plain assignment when 0 stages. */
 function delayText(mod: RtlModule | undefined, inst: string, input: string, output: string): string {
-  return mod ? `  ${mod.name} ${inst} (.clk(clk), .rst(rst), .d(${input}), .q(${output}));` : `  assign ${output} = ${input};`;
+  return mod
+    ? `  ${mod.name} ${inst} (.clk(clk), .rst(rst), .d(${input}), .q(${output}));`
+    : `  assign ${output} = ${input};`;
 }
 
 /** One operand side (activations into columns, weights into rows) of the engine. */
-function operandModule(prefix: string, side: 'act' | 'wgt', t: Target, geo: MacEngineGeometry, banks: number): RtlModule {
+function operandModule(
+  prefix: string,
+  side: 'act' | 'wgt',
+  t: Target,
+  geo: MacEngineGeometry,
+  banks: number,
+): RtlModule {
   const eb = side === 'act' ? geo.actBytes : geo.wgtBytes;
   const chunk = side === 'act' ? geo.chunkAct : geo.chunkWgt;
   const stepBytes = geo.lanes * eb;
@@ -163,7 +179,10 @@ function operandModule(prefix: string, side: 'act' | 'wgt', t: Target, geo: MacE
     template: 'engine_mac_operand.v.hbs',
     deps: delay ? [delay] : [],
     view: {
-      what: side === 'act' ? `activations: one staging RAM per array column (token)` : `weights: one staging RAM per array row (output channel)`,
+      what:
+        side === 'act'
+          ? `activations: one staging RAM per array column (token)`
+          : `weights: one staging RAM per array row (output channel)`,
       banks,
       bankMsb: idxBits(banks) - 1,
       chunk,
@@ -201,7 +220,11 @@ function operandModule(prefix: string, side: 'act' | 'wgt', t: Target, geo: MacE
 }
 
 /** The MAC cell (one PE of the array): L chained multiply-accumulate steps per cycle into `acc`. */
-function cellModule(prefix: string, t: Target, lanes: number): { cell: RtlModule; accWidth: number; outMul: RtlModule | undefined } {
+function cellModule(
+  prefix: string,
+  t: Target,
+  lanes: number,
+): { cell: RtlModule; accWidth: number; outMul: RtlModule | undefined } {
   const cfg = t.golden;
   if (cfg.kind !== 'mac') throw new Error(`mac engine for ${cfg.kind}`);
   if (cfg.variant === 'int8') {
@@ -211,7 +234,14 @@ function cellModule(prefix: string, t: Target, lanes: number): { cell: RtlModule
         template: 'engine_mac_cell.v.hbs',
         deps: [],
         parts: { body: { template: 'engine_mac_cell_int8.v.hbs', view: {} } },
-        view: { variantText: 'int8 x int8 exact products added into a wrapping 32-bit register', lanes, aMsb: 8 * lanes - 1, bMsb: 8 * lanes - 1, accMsb: 31, accWidth: 32 },
+        view: {
+          variantText: 'int8 x int8 exact products added into a wrapping 32-bit register',
+          lanes,
+          aMsb: 8 * lanes - 1,
+          bMsb: 8 * lanes - 1,
+          accMsb: 31,
+          accWidth: 32,
+        },
       },
       accWidth: 32,
       outMul: undefined,
@@ -240,7 +270,12 @@ function cellModule(prefix: string, t: Target, lanes: number): { cell: RtlModule
       name: `${prefix}mac_cell_${cfg.variant}_${cfg.accumulator}_l${lanes}`,
       template: 'engine_mac_cell.v.hbs',
       deps,
-      parts: { body: { template: 'engine_mac_cell_fma.v.hbs', view: { fma: fma.name, weightConvert, accMsb: accWidth - 1 } } },
+      parts: {
+        body: {
+          template: 'engine_mac_cell_fma.v.hbs',
+          view: { fma: fma.name, weightConvert, accMsb: accWidth - 1 },
+        },
+      },
       view: {
         variantText: `fp16 x ${cfg.variant === 'fp16_int8' ? 'int8' : 'fp16'} + acc fused into an ${cfg.accumulator} accumulator, one rounding per element`,
         lanes,
@@ -303,14 +338,29 @@ export function macEngine(t: Target, ctx: EngineContext): RtlModule {
   const { cell, accWidth, outMul } = cellModule(ctx.prefix, t, L);
   const ctlWidth = 3 + L;
   const ctlDelay = delayLine(ctx.prefix, ctlWidth, S - 1);
-  const lanes = { act: bufferLanesOf(t, 'act'), wgt: bufferLanesOf(t, 'wgt'), meta: bufferLanesOf(t, 'meta'), lrw: bufferLanesOf(t, 'lrw'), out: bufferLanesOf(t, 'out') };
-  const aw = { act: addrBits(t.capacity.act), wgt: addrBits(t.capacity.wgt), meta: addrBits(t.capacity.meta), lrw: addrBits(t.capacity.lrw), out: addrBits(t.capacity.out) };
+  const lanes = {
+    act: bufferLanesOf(t, 'act'),
+    wgt: bufferLanesOf(t, 'wgt'),
+    meta: bufferLanesOf(t, 'meta'),
+    lrw: bufferLanesOf(t, 'lrw'),
+    out: bufferLanesOf(t, 'out'),
+  };
+  const aw = {
+    act: addrBits(t.capacity.act),
+    wgt: addrBits(t.capacity.wgt),
+    meta: addrBits(t.capacity.meta),
+    lrw: addrBits(t.capacity.lrw),
+    out: addrBits(t.capacity.out),
+  };
   const hasScale = cfg.variant !== 'int8';
   const ob = geo.outBytes;
   const outChunks = Math.ceil((rows * ob) / geo.chunkOut);
   const scaleBytes = 2 * rows;
   const metaChunks = Math.ceil(scaleBytes / geo.chunkMeta);
-  const traps = Object.entries(MAC_ENGINE_TRAPS).map(([name, code]) => ({ name: name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(), code }));
+  const traps = Object.entries(MAC_ENGINE_TRAPS).map(([name, code]) => ({
+    name: name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(),
+    code,
+  }));
   const deps: RtlModule[] = [actSide, wgtSide, cell];
   if (ctlDelay) deps.push(ctlDelay);
   if (outMul) deps.push(outMul);
@@ -328,15 +378,26 @@ export function macEngine(t: Target, ctx: EngineContext): RtlModule {
     template: 'engine_mac.v.hbs',
     deps,
     parts: {
-      outUnit: outMul ? { template: 'engine_mac_out_fp.v.hbs', view: { outMul: outMul.name } } : { template: 'engine_mac_out_int.v.hbs', view: {} },
+      outUnit: outMul
+        ? { template: 'engine_mac_out_fp.v.hbs', view: { outMul: outMul.name } }
+        : { template: 'engine_mac_out_int.v.hbs', view: {} },
       scaleRegs: hasScale
-        ? { template: 'engine_mac_scale_fp.v.hbs', view: { chunkMeta: geo.chunkMeta, scaleBytes, scaleMsb: 8 * scaleBytes - 1, metaChunkMsb: idxBits(metaChunks) - 1 } }
+        ? {
+            template: 'engine_mac_scale_fp.v.hbs',
+            view: {
+              chunkMeta: geo.chunkMeta,
+              scaleBytes,
+              scaleMsb: 8 * scaleBytes - 1,
+              metaChunkMsb: idxBits(metaChunks) - 1,
+            },
+          }
         : { template: 'engine_mac_scale_none.v.hbs', view: {} },
     },
     view: {
       isaParams: isaDecoderParams(),
       peName: pe.name,
-      variantText: cfg.variant === 'int8' ? 'int8 x int8 -> int32' : `${cfg.variant}, ${cfg.accumulator} accumulator`,
+      variantText:
+        cfg.variant === 'int8' ? 'int8 x int8 -> int32' : `${cfg.variant}, ${cfg.accumulator} accumulator`,
       rows,
       cols,
       lanes: L,

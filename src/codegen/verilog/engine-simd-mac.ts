@@ -18,9 +18,10 @@
  * Writeback started in cycle s writes `slots` entries (one per column, as many as the out port holds) per
  * cycle from a registered mux over the PEs' y: D = ceil(m·n / slots) + 2 (simdWritebackCycles).
  *
- * The engine's geometry (lanes, chunks, slots) mirrors src/sim/timing.ts, which codegen may not import;
+ * The engine's geometry (lanes, chunks, slots) mirrors src/sim/timing.ts, which codegen may not import (shared rules live in src/arch);
  * the engine self-bench (test/codegen/engine-simd-mac.test.ts) checks RTL cycles = simulator cycles.
  */
+import { bufferLanes } from '../../arch/microarch.js';
 import { CompileError } from '../../compile/errors.js';
 import type { Target } from '../../compile/target.js';
 import type { SimdElementName, SimdOutputName } from '../../golden/types.js';
@@ -48,12 +49,9 @@ export const SIMD_ENGINE_TRAPS = {
   relu: 7,
 } as const;
 
-/** Byte lanes of a buffer's RAM (the rule of bufferLanes in src/sim/timing.ts). */
+/** Byte lanes of a buffer's RAM (the shared rule, src/arch/microarch.ts). */
 function bufferLanesOf(t: Target, x: IsaBuffer): number {
-  const beat = Math.max(1, Math.floor(t.accelerator.dramBitsPerCycle / 8));
-  let l = 1;
-  while (l < Math.max(t.portBytes[x], beat)) l *= 2;
-  return l;
+  return bufferLanes(t)[x];
 }
 
 /** AW_X of docs/array-rtl.md: max(1, ceil(log2(capacity))). */
@@ -78,9 +76,17 @@ export interface SimdEngineGeometry {
 export function simdEngineGeometry(t: Target): SimdEngineGeometry {
   const chunkAct = 2 * Math.floor(t.portBytes.act / 2);
   const chunkWgt = 2 * Math.floor(t.portBytes.wgt / 2);
-  if (chunkAct < 2 || chunkWgt < 2) throw new CompileError('unsupported', `the simd_mac tile engine needs activation and weight buffer ports of at least 2 bytes (has ${t.portBytes.act} and ${t.portBytes.wgt})`);
+  if (chunkAct < 2 || chunkWgt < 2)
+    throw new CompileError(
+      'unsupported',
+      `the simd_mac tile engine needs activation and weight buffer ports of at least 2 bytes (has ${t.portBytes.act} and ${t.portBytes.wgt})`,
+    );
   const outBytes = t.bits.out / 8;
-  if (t.portBytes.out < outBytes) throw new CompileError('unsupported', `the simd_mac tile engine needs an output buffer port of at least ${outBytes} bytes (has ${t.portBytes.out})`);
+  if (t.portBytes.out < outBytes)
+    throw new CompileError(
+      'unsupported',
+      `the simd_mac tile engine needs an output buffer port of at least ${outBytes} bytes (has ${t.portBytes.out})`,
+    );
   const slots = Math.max(1, Math.min(t.array.cols, Math.floor(t.portBytes.out / outBytes)));
   return { chunkAct, chunkWgt, slots, outBytes };
 }
@@ -89,23 +95,49 @@ export function simdEngineGeometry(t: Target): SimdEngineGeometry {
 export function simdMacEngine(t: Target, ctx: EngineContext): RtlModule {
   const pe = t.pe;
   const cfg = t.golden;
-  if (pe.kind !== 'simd_mac' || cfg.kind !== 'simd_mac') throw new Error(`simd_mac engine for a ${pe.kind} PE`);
-  if (pe.operandWidth !== 16) throw new CompileError('unsupported', `the simd_mac tile engine takes 16-bit operand words (PE '${pe.name}' has ${pe.operandWidth})`);
+  if (pe.kind !== 'simd_mac' || cfg.kind !== 'simd_mac')
+    throw new Error(`simd_mac engine for a ${pe.kind} PE`);
+  if (pe.operandWidth !== 16)
+    throw new CompileError(
+      'unsupported',
+      `the simd_mac tile engine takes 16-bit operand words (PE '${pe.name}' has ${pe.operandWidth})`,
+    );
   const geo = simdEngineGeometry(t);
   const rows = t.array.rows;
   const cols = t.array.cols;
   const modes = pe.modes.map((m) => m.format.name as SimdElementName);
-  const spec: SimdPeSpec = { modes, output: cfg.output as SimdOutputName, accumulation: cfg.accumulation, maxDotLength: cfg.maxDotLength, quireBits: pe.quireBits ?? undefined };
+  const spec: SimdPeSpec = {
+    modes,
+    output: cfg.output as SimdOutputName,
+    accumulation: cfg.accumulation,
+    maxDotLength: cfg.maxDotLength,
+    quireBits: pe.quireBits ?? undefined,
+  };
   const peModule = simdMacPe(spec, `${ctx.prefix}simd_pe`, pe.name);
   const maxBits = Math.max(...pe.modes.map((m) => m.laneBits));
   const maxRowBytes = Math.ceil((t.maxTileK * maxBits) / 8);
   const depthAct = Math.ceil(maxRowBytes / geo.chunkAct);
   const depthWgt = Math.ceil(maxRowBytes / geo.chunkWgt);
-  const lanes = { act: bufferLanesOf(t, 'act'), wgt: bufferLanesOf(t, 'wgt'), meta: bufferLanesOf(t, 'meta'), lrw: bufferLanesOf(t, 'lrw'), out: bufferLanesOf(t, 'out') };
-  const aw = { act: addrBits(t.capacity.act), wgt: addrBits(t.capacity.wgt), meta: addrBits(t.capacity.meta), lrw: addrBits(t.capacity.lrw), out: addrBits(t.capacity.out) };
+  const lanes = {
+    act: bufferLanesOf(t, 'act'),
+    wgt: bufferLanesOf(t, 'wgt'),
+    meta: bufferLanesOf(t, 'meta'),
+    lrw: bufferLanesOf(t, 'lrw'),
+    out: bufferLanesOf(t, 'out'),
+  };
+  const aw = {
+    act: addrBits(t.capacity.act),
+    wgt: addrBits(t.capacity.wgt),
+    meta: addrBits(t.capacity.meta),
+    lrw: addrBits(t.capacity.lrw),
+    out: addrBits(t.capacity.out),
+  };
   const modeWidth = Math.max(1, bitsFor(modes.length - 1));
   const outBits = t.bits.out;
-  const traps = Object.entries(SIMD_ENGINE_TRAPS).map(([name, code]) => ({ name: name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(), code }));
+  const traps = Object.entries(SIMD_ENGINE_TRAPS).map(([name, code]) => ({
+    name: name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(),
+    code,
+  }));
   return {
     name: ctx.moduleName,
     template: 'engine_simd_mac.v.hbs',

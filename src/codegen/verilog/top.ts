@@ -11,7 +11,7 @@
  */
 import type { Target } from '../../compile/target.js';
 import { ISA, type IsaBuffer } from '../../isa/index.js';
-import { bufferLanes, DMA_LATENCY_CYCLES, dramBeatBytes, QUEUE_DEPTH } from '../../sim/timing.js';
+import { bufferLanes, DMA_LATENCY_CYCLES, dramBeatBytes, QUEUE_DEPTH } from '../../arch/microarch.js';
 import { ENGINES, type EngineContext } from './engine.js';
 import { isaDecoderParams } from './isa-decoder.js';
 import { bitsFor, type RtlModule } from './module-set.js';
