@@ -69,7 +69,7 @@ export const buildCommand: CommandFactory = (ctx): CommandModule<object, Args> =
       .option('target', { type: 'string', array: true, describe: 'what to generate: verilog (default; comma lists allowed)' })
       .option('set', { type: 'string', array: true, describe: 'override a param: --set rows=32 (repeatable)' })
       .option('accelerator', { alias: 'a', type: 'string', describe: 'which accelerator of the file (default: the first)' })
-      .option('synth', { type: 'boolean', default: false, describe: 'also synthesize the design with Yosys (@yowasp/yosys) and write synth/stat.txt; a Yosys error fails the build' }),
+      .option('synth', { type: 'boolean', default: false, describe: 'also synthesize the whole design (the accelerator top) with Yosys (@yowasp/yosys) and write synth/stat.txt; a Yosys error fails the build. Large arrays take long: shrink them with --set to check' }),
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     const targets = (argv.target ?? ['verilog']).flatMap((t) => t.split(',')).filter((t) => t.length > 0);
     for (const t of targets) if (!(BUILD_TARGETS as readonly string[]).includes(t)) throw new UsageError(`unknown --target '${t}' (known: ${BUILD_TARGETS.join(', ')})`);
@@ -87,15 +87,15 @@ export const buildCommand: CommandFactory = (ctx): CommandModule<object, Args> =
       const verilog = rtl.files.filter((f) => f.path.endsWith('.v')).map((f) => ({ path: f.path.replace(/^rtl\//, ''), text: f.text }));
       let report;
       try {
-        report = await synthesize(rtl.top, verilog);
+        report = await synthesize(rtl.acceleratorTop, verilog);
       } catch (err) {
-        ctx.io.stderr(`qacc build: yosys could not synthesize ${rtl.top}; nothing was written: ${(err as Error).message}\n`);
+        ctx.io.stderr(`qacc build: yosys could not synthesize ${rtl.acceleratorTop}; nothing was written: ${(err as Error).message}\n`);
         throw new ReportedFailure('synthesis failed');
       }
       files.push({ path: 'synth/stat.txt', text: report.stat });
-      synthLine = `yosys: ${rtl.top} synthesizes, ${report.cells} cells (synth/stat.txt)\n`;
+      synthLine = `yosys: ${rtl.acceleratorTop} synthesizes, ${report.cells} cells (synth/stat.txt)\n`;
     }
     writeDirectoryAtomic(argv.out, files);
-    ctx.io.stdout(`wrote ${files.length} files for ${accel.name} (top module ${rtl.top}) to ${argv.out}\n${synthLine}`);
+    ctx.io.stdout(`wrote ${files.length} files for ${accel.name} (top module ${rtl.acceleratorTop}, PE ${rtl.top}) to ${argv.out}\n${synthLine}`);
   },
 });
