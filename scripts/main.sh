@@ -2,7 +2,10 @@
 # The main job on a fresh Debian 12 machine with Node 20 (run as root): install what qacc needs, build
 # it, and run it on the examples: check and elaborate every example, simulate a GEMM on each seed
 # accelerator (the simulator exits non-zero unless it equals the golden model bit for bit), generate
-# the BitMoD RTL, and cross-check golden = simulator = RTL (Verilator) on corner cases and random GEMMs.
+# the BitMoD RTL (accelerator top, controller, tile engine, PEs), and cross-check golden = simulator =
+# RTL (Verilator running the compiled ISA programs) on corner cases and random GEMMs: outputs bit for
+# bit, cycle counts and per-cycle traces identical. The verification shrinks the arrays with --set (the
+# same PE, engine and controller; a 32 x 32 array is a long Verilator build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,4 +26,6 @@ for example in bitmod xr-npe svdquant; do
 done
 npx qacc sim examples/bitmod.qacc --workload model:llama-2-7b,stage=decode,tokens=1
 npx qacc build examples/bitmod.qacc -o build/bitmod-rtl
-npx qacc verify examples/bitmod.qacc --backends golden,sim,rtl --vectors 4 --seed 1 --junit build/verify-bitmod.xml
+npx qacc verify examples/bitmod.qacc --accelerator bitmod --set rows=4 --set cols=4 \
+  --backends golden,sim,rtl --trace --vectors 4 --seed 1 --junit build/verify-bitmod.xml
+npx qacc verify examples/xr-npe.qacc --set size=2 --backends golden,sim,rtl --trace --vectors 2 --seed 1
