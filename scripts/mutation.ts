@@ -49,7 +49,11 @@ if (!compiled.design || !accel) {
   console.error(`${fileArg}: no accelerator ${accelArg}`);
   process.exit(1);
 }
-const files = generateAcceleratorRtl(accel, rtlTemplates, { source: fileArg, version: 'mutation' }).files;
+// The PE's files only: mutants are verified by the PE-level bench (rtl-pe); a mutant of the accelerator
+// top or engine would be invisible to it.
+const rtl = generateAcceleratorRtl(accel, rtlTemplates, { source: fileArg, version: 'mutation' });
+const peFiles = new Set(rtl.peFiles);
+const files = rtl.files.filter((f) => peFiles.has(f.path));
 const targets = verifyTargets(compiled.design).filter((t) => t.accelerator.name === accelArg);
 const cases = planCases(targets, { vectors, seed }).cases;
 const workDir = mkdtempSync(join(tmpdir(), 'qacc-mutation-'));

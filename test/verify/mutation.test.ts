@@ -104,7 +104,10 @@ describe('verification kills RTL mutants (fp16 MAC baseline, Verilator)', () => 
     const file = resolve(ROOT, 'examples/bitmod.qacc');
     const c = compileFile(file, nodeFileHost, { requireAccelerator: true });
     const accel = c.design!.accelerators.find((a) => a.name === 'fp16_baseline')!;
-    const files = generateAcceleratorRtl(accel, rtlTemplates, { source: 'examples/bitmod.qacc', version: 'mutation-test' }).files;
+    // The PE's files: the PE-level bench (rtl-pe) verifies the mutants, so top and engine mutants would be invisible.
+    const rtl = generateAcceleratorRtl(accel, rtlTemplates, { source: 'examples/bitmod.qacc', version: 'mutation-test' });
+    const peFiles = new Set(rtl.peFiles);
+    const files = rtl.files.filter((f) => peFiles.has(f.path));
     expect(readFileSync(file, 'utf8')).toContain('accelerator fp16_baseline');
     const targets = verifyTargets(c.design!).filter((t) => t.accelerator.name === 'fp16_baseline');
     const small = { files, targets, cases: planCases(targets, { vectors: 1, seed: 1 }).cases, workDir };
