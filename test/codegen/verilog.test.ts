@@ -52,10 +52,13 @@ describe('Verilog generation', () => {
     expect(headerComment({ source: 'a\nmodule evil;', version: '1' })).not.toContain('\n');
   });
 
-  it('passes verilator --lint-only -Wall with no warnings (every example PE)', () => {
+  it('passes verilator --lint-only -Wall with no warnings (every example PE, full size)', () => {
     for (const { accel } of ALL) {
       const rtl = generateAcceleratorRtl(accel, rtlTemplates, BY);
-      const files = rtl.files.filter((f) => f.path.endsWith('.v')).map((f) => ({ path: f.path.replace(/^rtl\//, ''), text: f.text }));
+      // The PE at full size; the accelerator tops (full-size arrays lint for many minutes) are linted on
+      // 2 × 2 arrays in test/codegen/top.test.ts.
+      const pe = new Set(rtl.peFiles);
+      const files = rtl.files.filter((f) => pe.has(f.path)).map((f) => ({ path: f.path.replace(/^rtl\//, ''), text: f.text }));
       expect(lintVerilog(rtl.top, files), accel.name).toEqual([]);
     }
   });
