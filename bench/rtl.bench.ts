@@ -1,6 +1,7 @@
 /**
- * RTL benchmarks: PE RTL generation time per example (what `qacc build` spends before writing files; the
- * 64×64 case sets rows = cols = 64 — the generated PE does not depend on the array size yet), and
+ * RTL benchmarks: RTL generation time per example (what `qacc build` spends before writing files: the
+ * accelerator top, its tile engine with the whole PE array, and the PE; the 64×64 case sets rows = cols
+ * = 64 on the bitmod array), and
  * Verilator-simulated cycles per second of each example's PE on a stream of random dot products
  * (models built with -O2; the bench's vectors come from the golden model, so the run is also checked).
  */
@@ -64,8 +65,9 @@ export const cases: BenchCase[] = [
     ['bitmod 64x64 (bit_serial_mod)', 'bitmod.qacc', 'bitmod', ['rows=64', 'cols=64']],
     ['xr-npe (simd_mac)', 'xr-npe.qacc', undefined, []],
     ['svdquant w4a4 (lowrank_gemm, 64 lanes)', 'svdquant.qacc', 'svdquant_w4a4', []],
+    ['fp16 baseline 32x24 (mac)', 'bitmod.qacc', 'fp16_baseline', []],
   ].map(([name, file, acc, sets]): BenchCase => ({
-    group: 'rtl: qacc build (PE RTL generation)',
+    group: 'rtl: qacc build (RTL generation)',
     name: name as string,
     unit: 'builds',
     setup() {
