@@ -5,5 +5,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
     pool: 'forks',
+    // Two workers on the 2-core CI machine: Verilator builds (child processes) and Yosys (WebAssembly)
+    // of one file overlap with the pure-TypeScript files of the other, instead of the default one worker.
+    maxWorkers: 2,
+    minWorkers: 1,
   },
 });
