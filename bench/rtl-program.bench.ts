@@ -20,7 +20,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 function target(file: string, accel: string, overrides: string[]): Target {
   const c = compileFile(resolve(ROOT, 'examples', file), { readFile: (p) => readFileSync(p, 'utf8') }, { overrides });
   const a = c.design?.accelerators.find((x) => x.name === accel);
-  if (!a) throw new Error(`${file}: no accelerator ${accel}`);
+  if (!a) throw new Error(`${file}: no accelerator ${accel}${c.diagnostics.length ? ` (${c.diagnostics[0].message})` : ''}`);
   return resolveTarget(a);
 }
 
@@ -74,7 +74,7 @@ const all = [
   { kind: 'bit_serial_mod', p: pair('bitmod.qacc', 'bitmod', ['rows=4', 'cols=4'], 8, 512, 8) },
   { kind: 'mac', p: pair('bitmod.qacc', 'fp16_baseline', ['fp16_rows=4', 'fp16_cols=4'], 8, 512, 8) },
   { kind: 'simd_mac', p: pair('xr-npe.qacc', 'xr_npe', ['size=4'], 8, 256, 8) },
-  { kind: 'lowrank_gemm', p: pair('svdquant.qacc', 'svdquant_w4a4', ['rows=2', 'cols=2', 'lanes=8', 'rank=4'], 4, 256, 4) },
+  { kind: 'lowrank_gemm', p: pair('svdquant.qacc', 'svdquant_w4a4', ['rows=2', 'cols=2', 'lanes=8', 'rank=16'], 4, 256, 4) },
 ].filter((x) => ENGINES[x.kind as keyof typeof ENGINES] !== undefined);
 
 export const cases: BenchCase[] = all.flatMap((x) => x.p.cases);
