@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
 export function bsmEngineFiles(t: Target, top: string): { engine: string; files: GeneratedFile[] } {
   const set = new ModuleSet();
   const engine = `${top}_engine_bit_serial_mod`;
-  set.add(bitSerialModEngine(t, { moduleName: engine, prefix: `${top}_` }));
+  set.add(bitSerialModEngine(t, { moduleName: engine, prefix: `${top}_`, peModuleName: `${top}_pe` }));
   return { engine, files: emitModules(set, rtlTemplates, { source: 'test', version: 'test' }) };
 }
 

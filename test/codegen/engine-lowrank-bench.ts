@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
 export function lowRankEngineFiles(t: Target, top: string): { engine: string; files: GeneratedFile[] } {
   const set = new ModuleSet();
   const engine = `${top}_engine_lowrank`;
-  set.add(lowRankEngine(t, { moduleName: engine, prefix: `${top}_` }));
+  set.add(lowRankEngine(t, { moduleName: engine, prefix: `${top}_`, peModuleName: `${top}_pe` }));
   return { engine, files: emitModules(set, rtlTemplates, { source: 'test', version: 'test' }) };
 }
 

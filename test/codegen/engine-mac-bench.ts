@@ -61,7 +61,7 @@ export function target(name: string, maxTileK: number): Target {
 
 export function engineFiles(t: Target): GeneratedFile[] {
   const set = new ModuleSet();
-  set.add(macEngine(t, { moduleName: 'mac_engine', prefix: 'mac_' }));
+  set.add(macEngine(t, { moduleName: 'mac_engine', prefix: 'mac_', peModuleName: 'mac_pe' }));
   return emitModules(set, rtlTemplates, BY);
 }
 

@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
 export function engineFiles(t: Target, top: string): { engine: string; files: GeneratedFile[] } {
   const set = new ModuleSet();
   const engine = `${top}_engine_simd_mac`;
-  set.add(simdMacEngine(t, { moduleName: engine, prefix: `${top}_` }));
+  set.add(simdMacEngine(t, { moduleName: engine, prefix: `${top}_`, peModuleName: `${top}_simd_pe` }));
   return { engine, files: emitModules(set, rtlTemplates, { source: 'test', version: 'test' }) };
 }
 

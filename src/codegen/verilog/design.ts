@@ -6,16 +6,18 @@
  * list, a FuseSoC .core file and a README of the top-level ports. Emission never changes the IR.
  */
 import { resolveTarget } from '../../compile/target.js';
-import type { BitSerialModConfig, GoldenConfig, LowRankGemmConfig, MacConfig, SimdElementName, SimdOutputName } from '../../golden/types.js';
+import type { BitSerialModConfig, GoldenConfig, LowRankGemmConfig, MacConfig } from '../../golden/types.js';
 import type { IrAccelerator, IrPe } from '../../ir/types.js';
 import { emitModules, headerComment, sanitizeComment, type GeneratedBy, type GeneratedFile } from './emit.js';
 import type { HarnessPort, HarnessSpec } from './harness-spec.js';
 import { ModuleSet, type RtlModule } from './module-set.js';
-import { NameScope } from './names.js';
+import { NameScope, peTopName } from './names.js';
+
+export { peTopName };
 import { bitSerialModPe, bitSerialPorts } from './pe-bit-serial-mod.js';
 import { lowRankPe, lowRankPorts } from './pe-lowrank.js';
 import { macPe, macPorts } from './pe-mac.js';
-import { simdMacPe, type SimdPeSpec } from './pe-simd-mac.js';
+import { simdMacPe, simdPeSpecOf, type SimdPeSpec } from './pe-simd-mac.js';
 import type { TemplateReader } from './render.js';
 import { acceleratorTop, topPorts } from './top.js';
 import { TRACE_SIGNALS } from '../../arch/trace-signals.js';
@@ -121,9 +123,8 @@ export function acceleratorPe(accel: IrAccelerator, top: string, options: { lowR
       return { rtl: bitSerialModRtl(golden, top, peName), goldens: [golden] };
     case 'simd_mac': {
       if (pe.kind !== 'simd_mac') throw new Error('simd_mac target without a simd_mac PE');
-      const modes = pe.modes.map((m) => m.format.name as SimdElementName);
-      const spec: SimdPeSpec = { modes, output: golden.output as SimdOutputName, accumulation: golden.accumulation, maxDotLength: golden.maxDotLength };
-      return { rtl: simdMacRtl(spec, top, peName), goldens: modes.map((element) => ({ ...golden, element })) };
+      const spec = simdPeSpecOf(pe, golden);
+      return { rtl: simdMacRtl(spec, top, peName), goldens: spec.modes.map((element) => ({ ...golden, element })) };
     }
     case 'lowrank_gemm': {
       const lanes = pe.kind === 'lowrank_gemm' ? Math.min(pe.lanes, options.lowRankLanes ?? pe.lanes) : 8;
@@ -138,11 +139,6 @@ export function acceleratorPe(accel: IrAccelerator, top: string, options: { lowR
   }
 }
 
-/** The top module name of an accelerator's PE: `<accelerator>_<pe>`, legalized. */
-export function peTopName(accel: IrAccelerator): string {
-  const pe = accel.arrays[0]?.pe;
-  return new NameScope().claim(`${accel.name}_${pe ? pe.name : 'pe'}`);
-}
 
 /** Every file `qacc build` writes for one accelerator. */
 export interface AcceleratorRtl {

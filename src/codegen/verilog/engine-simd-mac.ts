@@ -24,12 +24,11 @@
 import { bufferLanes } from '../../arch/microarch.js';
 import { CompileError } from '../../compile/errors.js';
 import type { Target } from '../../compile/target.js';
-import type { SimdElementName, SimdOutputName } from '../../golden/types.js';
 import type { IsaBuffer } from '../../isa/index.js';
 import type { EngineContext } from './engine.js';
 import { isaDecoderParams } from './isa-decoder.js';
 import { bitsFor, type RtlModule } from './module-set.js';
-import { simdMacPe, type SimdPeSpec } from './pe-simd-mac.js';
+import { simdMacPe, simdPeSpecOf } from './pe-simd-mac.js';
 
 /** The engine's trap codes (1..127; the top reports 0x80 | code). */
 export const SIMD_ENGINE_TRAPS = {
@@ -105,15 +104,10 @@ export function simdMacEngine(t: Target, ctx: EngineContext): RtlModule {
   const geo = simdEngineGeometry(t);
   const rows = t.array.rows;
   const cols = t.array.cols;
-  const modes = pe.modes.map((m) => m.format.name as SimdElementName);
-  const spec: SimdPeSpec = {
-    modes,
-    output: cfg.output as SimdOutputName,
-    accumulation: cfg.accumulation,
-    maxDotLength: cfg.maxDotLength,
-    quireBits: pe.quireBits ?? undefined,
-  };
-  const peModule = simdMacPe(spec, `${ctx.prefix}simd_pe`, pe.name);
+  const spec = simdPeSpecOf(pe, cfg);
+  const modes = spec.modes;
+  // The PE module under the PE-level design's name: the same spec gives the same module, kept once.
+  const peModule = simdMacPe(spec, ctx.peModuleName, pe.name);
   const maxBits = Math.max(...pe.modes.map((m) => m.laneBits));
   const maxRowBytes = Math.ceil((t.maxTileK * maxBits) / 8);
   const depthAct = Math.ceil(maxRowBytes / geo.chunkAct);

@@ -19,6 +19,11 @@ export interface EngineContext {
   readonly moduleName: string;
   /** Prefix for the names of the modules the engine instantiates (e.g. `<top>_`), for uniqueness. */
   readonly prefix: string;
+  /**
+   * The name of the PE module as the PE-level design generates it (peTopName): an engine that
+   * instantiates the PE module itself uses this name, so one build holds one copy of it.
+   */
+  readonly peModuleName: string;
 }
 
 /** Generates the tile engine of one PE kind. */

@@ -72,3 +72,9 @@ export class NameScope {
     return id;
   }
 }
+
+/** The PE module name of an accelerator: `<accelerator>_<pe>`, legalized (what `qacc build` and the tile engines use). */
+export function peTopName(accel: { readonly name: string; readonly arrays: readonly { readonly pe: { readonly name: string } }[] }): string {
+  const pe = accel.arrays[0]?.pe;
+  return new NameScope().claim(`${accel.name}_${pe ? pe.name : 'pe'}`);
+}

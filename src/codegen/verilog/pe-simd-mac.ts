@@ -10,7 +10,8 @@
 import { BF16, FP16, FP32, FP4_E2M1, FP8_E4M3, FP8_E5M2, type FloatFormat } from '../../formats/float.js';
 import { POSIT16_1, POSIT4_1, POSIT8_0, type PositFormat } from '../../formats/posit.js';
 import { simdMacQuire } from '../../golden/simd-mac.js';
-import type { SimdElementName, SimdOutputName } from '../../golden/types.js';
+import type { SimdElementName, SimdMacConfig, SimdOutputName } from '../../golden/types.js';
+import type { IrPe } from '../../ir/types.js';
 import { addAlign, addAlignMagWidth, EXP_WIDTH, floatShape, fpDecode, fpRound, positDecode, positFractionBits, positRound, positShape } from './fp-units.js';
 import { bitsFor, sconst, type RtlModule } from './module-set.js';
 
@@ -124,6 +125,21 @@ export function simdGeometry(spec: SimdPeSpec): SimdGeometry {
   const needed = 1 + carry + productBits;
   if (spec.quireBits !== undefined && spec.quireBits < needed) throw new Error(`simd_mac: a ${spec.quireBits}-bit quire cannot hold these modes (needs ${needed})`);
   return { fractionBits: F, quireBits: spec.quireBits ?? needed, cells: Math.max(...geos.map((g) => g.lanes)) };
+}
+
+/**
+ * The PE spec of a simd_mac PE: its modes in declaration order, the golden output and accumulation, and
+ * the IR's quire width. The one place both the PE-level design and the tile engine take it from, so the
+ * two generate the same module.
+ */
+export function simdPeSpecOf(pe: Extract<IrPe, { kind: 'simd_mac' }>, golden: SimdMacConfig): SimdPeSpec {
+  return {
+    modes: pe.modes.map((m) => m.format.name as SimdElementName),
+    output: golden.output as SimdOutputName,
+    accumulation: golden.accumulation,
+    maxDotLength: golden.maxDotLength,
+    quireBits: pe.quireBits ?? undefined,
+  };
 }
 
 /** The SIMD MAC PE module. */

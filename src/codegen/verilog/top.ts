@@ -15,7 +15,7 @@ import { bufferLanes, DMA_LATENCY_CYCLES, dramBeatBytes, QUEUE_DEPTH } from '../
 import { ENGINES, type EngineContext } from './engine.js';
 import { isaDecoderParams } from './isa-decoder.js';
 import { bitsFor, type RtlModule } from './module-set.js';
-import { NameScope } from './names.js';
+import { NameScope, peTopName } from './names.js';
 
 /** Default instruction-memory depth of the top (words of 128 bits). */
 export const DEFAULT_IMEM_WORDS = 1 << 14;
@@ -240,7 +240,7 @@ export function acceleratorTop(t: Target, options: TopOptions = {}): Accelerator
     }
   }
   const engineView = { readSpaces, out };
-  const engine = generator ? generator(t, { moduleName: names.engine, prefix: `${names.top}_` } satisfies EngineContext) : engineNone(names.engine, t, engineView);
+  const engine = generator ? generator(t, { moduleName: names.engine, prefix: `${names.top}_`, peModuleName: peTopName(t.accelerator) } satisfies EngineContext) : engineNone(names.engine, t, engineView);
   if (engine.name !== names.engine) throw new Error(`engine generator for ${t.pe.kind} named its module ${engine.name}, expected ${names.engine}`);
   deps.push(engine);
   const setmode = ISA.instructions.find((i) => i.name === 'setmode');

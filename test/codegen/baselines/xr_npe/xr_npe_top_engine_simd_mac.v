@@ -746,7 +746,7 @@ module xr_npe_top_engine_simd_mac (
         wire rdy, ov;
         /* verilator lint_on UNUSEDSIGNAL */
         wire [OW-1:0] y;
-        xr_npe_top_simd_pe u_pe (.clk(clk), .rst(rst), .in_valid(on), .in_ready(rdy), .a(op_a[16*gi +: 16]), .b(op_b[16*gj +: 16]), .mode(mode_l), .first(d2_first), .last(d2_last), .out_valid(ov), .y(y));
+        xr_npe_xr_mac u_pe (.clk(clk), .rst(rst), .in_valid(on), .in_ready(rdy), .a(op_a[16*gi +: 16]), .b(op_b[16*gj +: 16]), .mode(mode_l), .first(d2_first), .last(d2_last), .out_valid(ov), .y(y));
         assign y_all[OW*(gj*COLS+gi) +: OW] = y;
       end
     end
