@@ -32,4 +32,16 @@ describe('Yosys synthesis', () => {
       expect(r.cells, top).toBeGreaterThan(100);
     }
   }, 120_000);
+
+  it('runs off the caller\'s thread and reports a design Yosys rejects with its message', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const ok = synthesize('adder', [{ path: 'adder.v', text: 'module adder(input [7:0] a, input [7:0] b, output [8:0] s); assign s = a + b; endmodule\n' }]);
+    const r = await ok;
+    clearInterval(timer);
+    expect(r.cells).toBeGreaterThan(0);
+    // The event loop kept running while Yosys worked (it loads and runs for well over 5 ms).
+    expect(ticks).toBeGreaterThan(0);
+    await expect(synthesize('m', [{ path: 'm.v', text: 'module m(input a, output b); missing_mod u (.x(a)); assign b = a; endmodule\n' }])).rejects.toThrow(/yosys failed on m: .*\n.*missing_mod/);
+  }, 60_000);
 });

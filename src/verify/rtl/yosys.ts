@@ -7,6 +7,8 @@
  * buffer into four million flip-flops. Yosys errors (unsupported constructs, missing modules, multiple
  * drivers, combinational loops) become a thrown Error with Yosys's last output lines.
  */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import type { GeneratedFile } from '../../codegen/verilog/emit.js';
 
 /** Result of a synthesis run. */
@@ -17,24 +19,62 @@ export interface SynthReport {
   readonly cells: number;
 }
 
+/**
+ * Yosys runs in a worker thread: WebAssembly Yosys computes synchronously for seconds to minutes, and on
+ * the caller's thread that would stall its event loop (a test worker that cannot answer its runner for
+ * a minute is reported as failed). The worker's code is inline JavaScript that imports the package by
+ * its resolved path, so it needs no separate build step.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { pathToFileURL } = require('node:url');
+(async () => {
+  let log = '';
+  const collect = (bytes) => { if (bytes) log += new TextDecoder().decode(bytes); };
+  try {
+    const { runYosys } = await import(pathToFileURL(workerData.module).href);
+    const out = await runYosys(workerData.args, workerData.tree, { stdout: collect, stderr: collect });
+    parentPort.postMessage({ ok: true, stat: String((out && out['stat.txt']) || ''), log });
+  } catch (err) {
+    parentPort.postMessage({ ok: false, message: String(err && err.message || err), log });
+  }
+})();
+`;
+
+interface WorkerReply {
+  readonly ok: boolean;
+  readonly stat?: string;
+  readonly message?: string;
+  readonly log: string;
+}
+
+function runYosysInWorker(args: readonly string[], tree: Record<string, string>): Promise<WorkerReply> {
+  const module = createRequire(import.meta.url).resolve('@yowasp/yosys');
+  return new Promise((resolveRun, rejectRun) => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, args, tree } });
+    let replied = false;
+    worker.once('message', (reply: WorkerReply) => {
+      replied = true;
+      resolveRun(reply);
+      void worker.terminate();
+    });
+    worker.once('error', rejectRun);
+    worker.once('exit', (code) => {
+      if (!replied) rejectRun(new Error(`the yosys worker exited with code ${code} before replying`));
+    });
+  });
+}
+
 export async function synthesize(top: string, files: readonly GeneratedFile[]): Promise<SynthReport> {
-  const { runYosys } = await import('@yowasp/yosys');
   const tree: Record<string, string> = {};
   for (const f of files) tree[f.path] = f.text;
   const flow = [`synth -top ${top} -run begin:fine`, 'opt -fast -full', 'techmap', 'opt -fast', 'abc -fast', 'opt -fast', 'hierarchy -check', 'check -assert'];
   const script = [...files.map((f) => `read_verilog ${f.path}`), ...flow, 'tee -o stat.txt stat'].join('; ');
-  let log = '';
-  const collect = (bytes: Uint8Array | null): void => {
-    if (bytes) log += new TextDecoder().decode(bytes);
-  };
-  let out: unknown;
-  try {
-    out = await runYosys(['-q', '-p', script], tree, { stdout: collect, stderr: collect });
-  } catch (err) {
-    throw new Error(`yosys failed on ${top}: ${(err as Error).message}\n${log.trim().split('\n').slice(-10).join('\n')}`);
-  }
-  const stat = String((out as Record<string, unknown>)['stat.txt'] ?? '');
-  if (!stat) throw new Error(`yosys produced no statistics for ${top}:\n${log.trim().split('\n').slice(-10).join('\n')}`);
+  const reply = await runYosysInWorker(['-q', '-p', script], tree);
+  const tail = reply.log.trim().split('\n').slice(-10).join('\n');
+  if (!reply.ok) throw new Error(`yosys failed on ${top}: ${reply.message ?? ''}\n${tail}`);
+  const stat = reply.stat ?? '';
+  if (!stat) throw new Error(`yosys produced no statistics for ${top}:\n${tail}`);
   const counts = [...stat.matchAll(/Number of cells:\s+(\d+)/g)].map((m) => Number(m[1]));
   return { stat, cells: counts.length ? counts[counts.length - 1] : 0 };
 }
