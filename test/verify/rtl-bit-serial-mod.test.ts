@@ -59,17 +59,17 @@ describe('bit_serial_mod RTL = golden', () => {
   const fp3: BitSerialModConfig = { kind: 'bit_serial_mod', groupSize: 32, candidates: ['bitmod_fp3_er_pos', 'bitmod_fp3_er_neg', 'bitmod_fp3_ea_pos', 'bitmod_fp3_ea_neg'], output: 'fp16' };
   const mixed: BitSerialModConfig = { kind: 'bit_serial_mod', groupSize: 16, candidates: ['fp4_e2m1', 'int8', 'int5', 'int2'], output: 'fp32' };
 
-  it('the example PE implements the example config (BitMoD fp4 types, group 128, fp16 output)', () => {
+  it('the example PE implements the example config (BitMoD fp4 types, group 128, fp16 output)', async () => {
     expect(fp4).toEqual({ kind: 'bit_serial_mod', groupSize: 128, candidates: ['bitmod_fp4_er_pos', 'bitmod_fp4_er_neg', 'bitmod_fp4_ea_pos', 'bitmod_fp4_ea_neg'], output: 'fp16' });
   });
 
-  it('every BitMoD fp4 type: all weight codes in all lanes x the activation sweep', () => {
-    const sim = buildPe(design.rtl);
+  it('every BitMoD fp4 type: all weight codes in all lanes x the activation sweep', async () => {
+    const sim = await buildPe(design.rtl);
     for (let sel = 0; sel < 4; sel++) expectRtlMatches(sim, bitSerialModVectors(fp4, typeSweep(fp4, sel, 10 + sel)), `${fp4.candidates[sel]} sweep`);
   });
 
-  it('directed corner cases: zeros, cancellation, NaN/inf activations, overflow to inf, short groups', () => {
-    const sim = buildPe(design.rtl);
+  it('directed corner cases: zeros, cancellation, NaN/inf activations, overflow to inf, short groups', async () => {
+    const sim = await buildPe(design.rtl);
     const one = 0x3c00;
     const cases: BitSerialModOperands[] = [
       // all zeros (+0 and -0 activations, zero weights): +0
@@ -87,19 +87,19 @@ describe('bit_serial_mod RTL = golden', () => {
     cases.forEach((ops, i) => expectRtlMatches(sim, bitSerialModVectors(fp4, ops), `directed case ${i}`));
   });
 
-  it('seeded random dot products over several groups with mixed selectors', () => {
-    const sim = buildPe(design.rtl);
+  it('seeded random dot products over several groups with mixed selectors', async () => {
+    const sim = await buildPe(design.rtl);
     expectRtlMatches(sim, bitSerialModVectors(fp4, randomOps(fp4, 99, 6, 301, 6)), 'random K=301');
   });
 
-  it('every BitMoD fp3 type: all codes in all lanes x the activation sweep, plus random groups', () => {
-    const sim = buildPe(bitSerialModRtl(fp3, 'tb_bsm_fp3', 'fp3_pe'));
+  it('every BitMoD fp3 type: all codes in all lanes x the activation sweep, plus random groups', async () => {
+    const sim = await buildPe(bitSerialModRtl(fp3, 'tb_bsm_fp3', 'fp3_pe'));
     for (let sel = 0; sel < 4; sel++) expectRtlMatches(sim, bitSerialModVectors(fp3, typeSweep(fp3, sel, 20 + sel)), `${fp3.candidates[sel]} sweep`);
     expectRtlMatches(sim, bitSerialModVectors(fp3, randomOps(fp3, 5, 4, 70, 4)), 'fp3 random');
   });
 
-  it('fp4_e2m1 and Booth-coded int8/int5/int2 (fp32 output): all codes x the sweep, plus random groups', () => {
-    const sim = buildPe(bitSerialModRtl(mixed, 'tb_bsm_mixed', 'mixed_pe'));
+  it('fp4_e2m1 and Booth-coded int8/int5/int2 (fp32 output): all codes x the sweep, plus random groups', async () => {
+    const sim = await buildPe(bitSerialModRtl(mixed, 'tb_bsm_mixed', 'mixed_pe'));
     for (let sel = 0; sel < 4; sel++) expectRtlMatches(sim, bitSerialModVectors(mixed, typeSweep(mixed, sel, 30 + sel)), `${mixed.candidates[sel]} sweep`);
     expectRtlMatches(sim, bitSerialModVectors(mixed, randomOps(mixed, 6, 4, 50, 4)), 'mixed random');
   });

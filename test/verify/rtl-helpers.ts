@@ -15,7 +15,7 @@ import type { IrAccelerator } from '../../src/ir/types.js';
 import type { PeVectors } from '../../src/verify/rtl/pe-vectors.js';
 import { harnessTemplates, rtlTemplates } from '../../src/verify/rtl/templates.js';
 import { renderTestbench } from '../../src/verify/rtl/testbench.js';
-import { buildSimulation, runSimulation, type BuiltSimulation } from '../../src/verify/rtl/verilator.js';
+import { buildSimulationAsync, runSimulation, type BuiltSimulation } from '../../src/verify/rtl/verilator.js';
 
 export const ROOT = resolve(__dirname, '../..');
 export const BY = { source: 'test', version: 'test' };
@@ -30,14 +30,17 @@ export function example(name: string, accelerator?: string): IrAccelerator {
 
 const built = new Map<string, BuiltSimulation>();
 
-/** Verilator build of a generated PE (memoized per module name within the run, cached on disk across runs). */
-export function buildPe(rtl: PeRtl): BuiltSimulation {
+/**
+ * Verilator build of a generated PE (memoized per module name within the run, cached on disk across
+ * runs). Asynchronous: a cold build can take a minute, which must not block the test worker.
+ */
+export async function buildPe(rtl: PeRtl): Promise<BuiltSimulation> {
   const known = built.get(rtl.module.name);
   if (known) return known;
   const set = new ModuleSet();
   set.add(rtl.module);
   const files = emitModules(set, rtlTemplates, BY);
-  const sim = buildSimulation({ top: rtl.harness.top, files, testbench: renderTestbench(rtl.harness, harnessTemplates, BY) });
+  const sim = await buildSimulationAsync({ top: rtl.harness.top, files, testbench: renderTestbench(rtl.harness, harnessTemplates, BY) });
   built.set(rtl.module.name, sim);
   return sim;
 }

@@ -28,27 +28,27 @@ function macOps(config: MacConfig, seed: number, m: number, k: number, n: number
 }
 
 describe('mac RTL = golden', () => {
-  it('int8: exact products, 32-bit wrap-around (long dots of -128 x -128 wrap)', () => {
+  it('int8: exact products, 32-bit wrap-around (long dots of -128 x -128 wrap)', async () => {
     const config: MacConfig = { kind: 'mac', variant: 'int8' };
-    const sim = buildPe(macRtl(config, 'tb_mac_int8', 'mac_int8'));
+    const sim = await buildPe(macRtl(config, 'tb_mac_int8', 'mac_int8'));
     expectRtlMatches(sim, macVectors(config, macOps(config, 1, 16, 33, 16)), 'int8 random');
     const wrap: MacOperands = { m: 1, k: 140000, n: 1, activations: Array(140000).fill(0x80), weights: Array(140000).fill(0x80) };
     expectRtlMatches(sim, macVectors(config, wrap), 'int8 wrap');
   });
 
-  it('fp16 FMA into fp32 (the bitmod example baseline) and into fp16', () => {
+  it('fp16 FMA into fp32 (the bitmod example baseline) and into fp16', async () => {
     const design = acceleratorPe(example('bitmod', 'fp16_baseline'), 'tb_mac_fp16_fp32');
     expect(design.goldens).toEqual([{ kind: 'mac', variant: 'fp16_fma', accumulator: 'fp32' }]);
-    expectRtlMatches(buildPe(design.rtl), macVectors(design.goldens[0] as MacConfig, macOps(design.goldens[0] as MacConfig, 2, 24, 17, 24)), 'fp16_fma fp32');
+    expectRtlMatches(await buildPe(design.rtl), macVectors(design.goldens[0] as MacConfig, macOps(design.goldens[0] as MacConfig, 2, 24, 17, 24)), 'fp16_fma fp32');
     const c16: MacConfig = { kind: 'mac', variant: 'fp16_fma', accumulator: 'fp16' };
-    expectRtlMatches(buildPe(macRtl(c16, 'tb_mac_fp16_fp16', 'mac16')), macVectors(c16, macOps(c16, 3, 24, 17, 24)), 'fp16_fma fp16');
+    expectRtlMatches(await buildPe(macRtl(c16, 'tb_mac_fp16_fp16', 'mac16')), macVectors(c16, macOps(c16, 3, 24, 17, 24)), 'fp16_fma fp16');
   });
 
-  it('fp16 x int8 + fp16 channel scale (the ANT/OliVe baselines: per-channel scaled weights)', () => {
+  it('fp16 x int8 + fp16 channel scale (the ANT/OliVe baselines: per-channel scaled weights)', async () => {
     const design = acceleratorPe(example('bitmod', 'olive_baseline'), 'tb_mac_fp16_int8');
     const config = design.goldens[0] as MacConfig;
     expect(config).toEqual({ kind: 'mac', variant: 'fp16_int8', accumulator: 'fp32' });
-    const sim = buildPe(design.rtl);
+    const sim = await buildPe(design.rtl);
     expectRtlMatches(sim, macVectors(config, macOps(config, 4, 24, 19, 24)), 'fp16_int8 with scale');
     const { channelScales: _unused, ...plain } = macOps(config, 5, 8, 7, 8);
     expectRtlMatches(sim, macVectors(config, plain), 'fp16_int8 without scale');
@@ -81,21 +81,21 @@ function lowRankOps(config: LowRankGemmConfig, seed: number, m: number, k: numbe
 }
 
 describe('lowrank_gemm RTL = golden', () => {
-  it('SVDQuant int4 example (fp16 scales, fp32 accumulation, rank 32, fp16 branch)', () => {
+  it('SVDQuant int4 example (fp16 scales, fp32 accumulation, rank 32, fp16 branch)', async () => {
     const design = acceleratorPe(example('svdquant', 'svdquant_w4a4'), 'tb_lr_int4', { lowRankLanes: HARNESS_LOWRANK_LANES });
     const config = design.goldens[0] as LowRankGemmConfig;
     expect(config.main).toEqual({ kind: 'int4', activations: 'int4', groupSize: 64, scaleFormat: 'fp16' });
-    const sim = buildPe(design.rtl);
+    const sim = await buildPe(design.rtl);
     expectRtlMatches(sim, lowRankVectors(config, HARNESS_LOWRANK_LANES, lowRankOps(config, 7, 2, 150, 3, true)), 'int4 K=150 with bias');
     expectRtlMatches(sim, lowRankVectors(config, HARNESS_LOWRANK_LANES, lowRankOps(config, 8, 2, 64, 2, false)), 'int4 K=64 without bias');
   });
 
-  it('SVDQuant NVFP4 example (fp8 block scales, fp32 tensor scale, bf16 branch)', () => {
+  it('SVDQuant NVFP4 example (fp8 block scales, fp32 tensor scale, bf16 branch)', async () => {
     const design = acceleratorPe(example('svdquant', 'svdquant_nvfp4'), 'tb_lr_nvfp4', { lowRankLanes: HARNESS_LOWRANK_LANES });
     const config = design.goldens[0] as LowRankGemmConfig;
     expect(config.main.kind).toBe('nvfp4');
     expect(config.branchFormat).toBe('bf16');
     expect(BF16.bits).toBe(16);
-    expectRtlMatches(buildPe(design.rtl), lowRankVectors(config, HARNESS_LOWRANK_LANES, lowRankOps(config, 9, 2, 70, 3, true)), 'nvfp4 K=70');
+    expectRtlMatches(await buildPe(design.rtl), lowRankVectors(config, HARNESS_LOWRANK_LANES, lowRankOps(config, 9, 2, 70, 3, true)), 'nvfp4 K=70');
   });
 });

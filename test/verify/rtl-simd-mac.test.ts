@@ -48,32 +48,32 @@ describe('simd_mac RTL = golden', () => {
   const wide: SimdPeSpec = { modes: ALL, output: 'fp32', accumulation: 'exact', maxDotLength: 4096 };
   const wideRtl = simdMacRtl(wide, 'tb_simd_all_fp32', 'simd_all');
 
-  it('exhaustive: every code pair in every lane of the 4-bit modes', () => {
-    const sim = buildPe(wideRtl);
+  it('exhaustive: every code pair in every lane of the 4-bit modes', async () => {
+    const sim = await buildPe(wideRtl);
     for (const element of ['fp4_e2m1', 'posit4_1', 'int4'] as const) {
       for (let lane = 0; lane < 4; lane++) expectRtlMatches(sim, simdMacVectors(configOf(wide, element), ALL.indexOf(element), laneSweep(element, lane)), `${element} lane ${lane}`);
     }
   });
 
-  it('exhaustive: every code pair in every lane of the 8-bit modes', () => {
-    const sim = buildPe(wideRtl);
+  it('exhaustive: every code pair in every lane of the 8-bit modes', async () => {
+    const sim = await buildPe(wideRtl);
     for (const element of ['posit8_0', 'fp8_e4m3', 'fp8_e5m2', 'int8'] as const) {
       for (let lane = 0; lane < 2; lane++) expectRtlMatches(sim, simdMacVectors(configOf(wide, element), ALL.indexOf(element), laneSweep(element, lane)), `${element} lane ${lane}`);
     }
   });
 
-  it('seeded random dot products in every mode, lengths not divisible by the lane count', () => {
-    const sim = buildPe(wideRtl);
+  it('seeded random dot products in every mode, lengths not divisible by the lane count', async () => {
+    const sim = await buildPe(wideRtl);
     ALL.forEach((element, mode) => {
       expectRtlMatches(sim, simdMacVectors(configOf(wide, element), mode, randomOps(element, 100 + mode, 8, 37, 8, true)), `${element} random`);
       expectRtlMatches(sim, simdMacVectors(configOf(wide, element), mode, randomOps(element, 200 + mode, 4, 9, 4, false)), `${element} random with specials`);
     });
   });
 
-  it('the XR-NPE example PE (4 modes, exact quire, posit16_1 output) from the IR', () => {
+  it('the XR-NPE example PE (4 modes, exact quire, posit16_1 output) from the IR', async () => {
     const design = acceleratorPe(example('xr-npe'), 'tb_simd_xrnpe');
     expect(design.goldens.map((g) => (g as SimdMacConfig).element)).toEqual(['fp4_e2m1', 'posit4_1', 'posit8_0', 'posit16_1']);
-    const sim = buildPe(design.rtl);
+    const sim = await buildPe(design.rtl);
     design.goldens.forEach((g, mode) => {
       const c = g as SimdMacConfig;
       expectRtlMatches(sim, simdMacVectors(c, mode, randomOps(c.element, 300 + mode, 8, 64, 8, true)), `${c.element} random`);
@@ -85,9 +85,9 @@ describe('simd_mac RTL = golden', () => {
     expectRtlMatches(sim, simdMacVectors(design.goldens[3] as SimdMacConfig, 3, long), 'posit16_1 maxpos x 4096');
   });
 
-  it('round-each-step accumulation into fp16 (every mode; overflow to inf stays inf)', () => {
+  it('round-each-step accumulation into fp16 (every mode; overflow to inf stays inf)', async () => {
     const spec: SimdPeSpec = { modes: ALL, output: 'fp16', accumulation: 'round-each-step', maxDotLength: 1024 };
-    const sim = buildPe(simdMacRtl(spec, 'tb_simd_step_fp16', 'simd_step'));
+    const sim = await buildPe(simdMacRtl(spec, 'tb_simd_step_fp16', 'simd_step'));
     ALL.forEach((element, mode) => {
       expectRtlMatches(sim, simdMacVectors(configOf(spec, element), mode, randomOps(element, 500 + mode, 6, 41, 6, true)), `${element} step`);
     });
