@@ -63,7 +63,7 @@ const sample = sampleMutants(all, n, seed);
 if (one !== undefined) {
   // Child mode: run the control (-1) or mutant `one` of the sample; print its outcome as JSON.
   try {
-    const o = runMutant(subject, one < 0 ? undefined : sample[one]);
+    const o = await runMutant(subject, one < 0 ? undefined : sample[one]);
     console.log(JSON.stringify({ status: o.status, evidence: o.evidence ?? null }));
   } finally {
     rmSync(workDir, { recursive: true, force: true });

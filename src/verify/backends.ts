@@ -54,9 +54,11 @@ export interface Backend {
   readonly level: BackendLevel;
   /**
    * Called once before any case runs: throws a user-facing error (VerifyError, ToolError) when this
-   * backend cannot run these targets with these options — a missing tool, an unsupported PE kind.
+   * backend cannot run these targets with these options — a missing tool, an unsupported PE kind. It is
+   * where a backend builds what its cases run on (a Verilator model: seconds to minutes), so it is
+   * asynchronous: the build runs as a child process and the caller's event loop keeps running.
    */
-  check(targets: readonly VerifyTarget[], options: BackendOptions): void;
+  check(targets: readonly VerifyTarget[], options: BackendOptions): Promise<void>;
   /** Computes one case. A thrown error fails that case (reported, other cases continue). */
   run(c: PreparedCase): BackendResult;
   /** Lines for the summary after a run (e.g. which targets ran at a lower level). */
@@ -71,7 +73,7 @@ export const goldenBackend: Backend = {
   name: 'golden',
   description: 'golden datapath model',
   level: 'model',
-  check() {},
+  async check() {},
   run(c) {
     const cfg: GoldenConfig = c.target.golden;
     return { outputs: goldenGemm(cfg, c.operands as GoldenOperands<GoldenConfig>).codes };
@@ -85,7 +87,7 @@ export function createSimBackend(): Backend {
     name: 'sim',
     description: 'cycle-level simulator',
     level: 'program',
-    check(_targets, options) {
+    async check(_targets, options) {
       trace = options.trace;
     },
     run(c) {

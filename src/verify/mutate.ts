@@ -315,7 +315,7 @@ export interface MutationSubject {
 let runCounter = 0;
 
 /** Verifies `subject.files` with `mutant` applied (none: the control) against the golden model. */
-export function runMutant(subject: MutationSubject, mutant: Mutant | undefined): MutantOutcome {
+export async function runMutant(subject: MutationSubject, mutant: Mutant | undefined): Promise<MutantOutcome> {
   const files = mutant ? applyMutant(subject.files, mutant) : subject.files;
   const dir = join(subject.workDir, `m${runCounter++}`);
   try {
@@ -326,7 +326,7 @@ export function runMutant(subject: MutationSubject, mutant: Mutant | undefined):
     }
     let run;
     try {
-      run = runVerification({ targets: subject.targets, cases: subject.cases, backends: [goldenBackend, createRtlBackend()], options: { trace: false, rtlDir: dir } });
+      run = await runVerification({ targets: subject.targets, cases: subject.cases, backends: [goldenBackend, createRtlBackend()], options: { trace: false, rtlDir: dir } });
     } catch (err) {
       if (err instanceof ToolError && /verilator build of/.test(err.message)) {
         return { mutant, status: 'stillborn', failedCases: 0, cases: subject.cases.length, evidence: err.message.split('\n').find((l) => /%Error/.test(l)) ?? err.message.split('\n')[0] };

@@ -30,7 +30,7 @@ import { VerifyError } from './errors.js';
 import { bitSerialModVectors, lowRankVectors, macVectors, simdMacVectors, type PeVectors } from './rtl/pe-vectors.js';
 import { harnessTemplates, rtlTemplates } from './rtl/templates.js';
 import { renderTestbench } from './rtl/testbench.js';
-import { buildSimulation, findVerilator, runSimulation, type BuiltSimulation } from './rtl/verilator.js';
+import { buildSimulationAsync, findVerilator, runSimulation, type BuiltSimulation } from './rtl/verilator.js';
 
 /** Fixed header text of generated files, so cache keys do not depend on where the .qacc file lies. */
 const BY: GeneratedBy = { source: 'qacc verify', version: 'pe-level' };
@@ -123,7 +123,7 @@ export function createRtlBackend(): Backend {
     name: 'rtl-pe',
     description: 'PE RTL under Verilator (one dot product per output)',
     level: 'pe',
-    check(targets, opts) {
+    async check(targets, opts) {
       options = opts;
       if (opts.trace) throw new VerifyError('backend-unavailable', '--trace: the rtl-pe backend runs one PE per dot product, so there is no per-cycle program trace to compare (use the rtl backend)');
       findVerilator();
@@ -150,7 +150,7 @@ export function createRtlBackend(): Backend {
           files = emitModules(set, rtlTemplates, BY);
         }
         if (sims.has(t.accelerator.name)) continue;
-        const sim = buildSimulation({ top, files, testbench: renderTestbench(design.rtl.harness, harnessTemplates, BY) });
+        const sim = await buildSimulationAsync({ top, files, testbench: renderTestbench(design.rtl.harness, harnessTemplates, BY) });
         sims.set(t.accelerator.name, { sim, outputPorts: design.rtl.harness.outputs.map((p) => p.name) });
       }
     },

@@ -20,9 +20,9 @@ import type { Backend, BackendOptions, BackendResult } from './backends.js';
 import type { PreparedCase, VerifyTarget } from './cases.js';
 import { VerifyError } from './errors.js';
 import { createRtlBackend, readRtlDir } from './rtl-backend.js';
-import { buildProgramSimulation, renderProgramBench, runRtlProgram, runBuiltProgram } from './rtl/program-bench.js';
+import { buildProgramSimulationAsync, renderProgramBench, runRtlProgram, runBuiltProgram } from './rtl/program-bench.js';
 import { harnessTemplates } from './rtl/templates.js';
-import { buildSimulation, findVerilator, type BuiltSimulation } from './rtl/verilator.js';
+import { buildSimulationAsync, findVerilator, type BuiltSimulation } from './rtl/verilator.js';
 
 const BY = { source: 'qacc verify (user RTL)', version: 'rtl' };
 
@@ -49,7 +49,7 @@ export function createRtlProgramBackend(): Backend {
     name: 'rtl',
     description: 'accelerator RTL under Verilator (the ISA program on the DRAM image)',
     level: 'program',
-    check(targets: readonly VerifyTarget[], opts: BackendOptions) {
+    async check(targets: readonly VerifyTarget[], opts: BackendOptions) {
       options = opts;
       findVerilator();
       const userFiles = opts.rtlDir !== undefined ? readRtlDir(opts.rtlDir) : undefined;
@@ -68,10 +68,10 @@ export function createRtlProgramBackend(): Backend {
         }
         if (userFiles && !userBuilds.has(t.accelerator.name)) {
           const generated = acceleratorTop(t.target);
-          userBuilds.set(t.accelerator.name, buildSimulation({ top, files: userFiles, testbench: renderProgramBench(generated, harnessTemplates, BY) }));
-        } else if (!userFiles) buildProgramSimulation(t.target);
+          userBuilds.set(t.accelerator.name, await buildSimulationAsync({ top, files: userFiles, testbench: renderProgramBench(generated, harnessTemplates, BY) }));
+        } else if (!userFiles) await buildProgramSimulationAsync(t.target);
       }
-      if (fallback.length > 0) pe.check(fallback, { ...opts, trace: false });
+      if (fallback.length > 0) await pe.check(fallback, { ...opts, trace: false });
     },
     run(c: PreparedCase): BackendResult {
       const label = c.case.mode === undefined ? c.case.accelerator : `${c.case.accelerator}@${c.case.mode}`;

@@ -118,11 +118,14 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Checks every backend, then runs every case through all of them. Throws the first backend's check error. */
-export function runVerification(req: RunRequest): VerifyRun {
+/**
+ * Checks every backend, then runs every case through all of them. Rejects with the first backend's check
+ * error. The event loop gets a turn after each case, so a long run does not starve the caller's other work.
+ */
+export async function runVerification(req: RunRequest): Promise<VerifyRun> {
   // Only the targets that have cases (a shard or --case may need one PE build, not all of them).
   const used = req.targets.filter((t) => req.cases.some((c) => c.accelerator === t.accelerator.name && c.mode === t.mode));
-  for (const b of req.backends) b.check(used, req.options);
+  for (const b of req.backends) await b.check(used, req.options);
   const clock = req.clock ?? (() => performance.now() / 1000);
   const names = req.backends.map((b) => b.name);
   const pairs = new Map<string, PairStats>();
@@ -200,6 +203,7 @@ export function runVerification(req: RunRequest): VerifyRun {
     const outcome: CaseOutcome = { case: c, target, status, divergences, error, outputs: compared, cycles, seconds: Math.max(0, clock() - start), prepared };
     outcomes.push(outcome);
     req.onCase?.(outcome);
+    await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
   }
   const backends = req.backends.map((b) => ({ name: b.name, description: b.description, level: b.level }));
   const notes = req.backends.flatMap((b) => b.notes?.() ?? []);

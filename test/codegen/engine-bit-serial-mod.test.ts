@@ -172,10 +172,10 @@ const hex = (b: Uint8Array, at: number, len: number): string => Array.from(b.sub
 describe('bit_serial_mod tile engine (self-bench)', () => {
   const t = designTarget(DESIGN, 't');
 
-  it('lints clean with -Wall (test design, and examples/bitmod.qacc at 4 x 3)', () => {
+  it('lints clean with -Wall (test design, and examples/bitmod.qacc at 4 x 3)', async () => {
     for (const [tt, top] of [[t, 'lt'], [bitmodTarget(4, 3, 256), 'lb']] as const) {
       const { engine, files } = bsmEngineFiles(tt, top);
-      expect(lintVerilog(engine, files), top).toEqual([]);
+      expect(await lintVerilog(engine, files), top).toEqual([]);
     }
   });
 

@@ -220,9 +220,9 @@ describe.each(LOWRANK_ACCELERATORS)('lowrank_gemm engine (%s, 2 × 3 array)', (n
     expect(trapOf({ ...base, word: encodeInstruction(createInstruction('lr_down', { act: 0, lrw: t.capacity.lrw - 2 * base.k * RANK + 1, lrt: 0 })) })).toBe(LOWRANK_TRAP.range);
   }, 600_000);
 
-  it('lints clean under verilator -Wall', () => {
+  it('lints clean under verilator -Wall', async () => {
     const { engine, files } = lowRankEngineFiles(t, `lr_${name}`);
-    expect(lintVerilog(engine, files)).toEqual([]);
+    expect(await lintVerilog(engine, files)).toEqual([]);
   });
 });
 

@@ -67,10 +67,10 @@ describe('mac tile engine', () => {
   });
 
   for (const v of VARIANTS) {
-    it(`${v.variant}: lints clean with verilator -Wall`, () => {
+    it(`${v.variant}: lints clean with verilator -Wall`, async () => {
       const t = target(v.name, v.maxTileK);
       expect((t.golden as MacConfig).variant).toBe(v.variant);
-      expect(lintVerilog('mac_engine', engineFiles(t))).toEqual([]);
+      expect(await lintVerilog('mac_engine', engineFiles(t))).toEqual([]);
     }, 60_000);
 
     it(`${v.variant}: random tiles back to back = simulator (out bytes and cycles per instruction)`, () => {

@@ -192,11 +192,11 @@ function expectEngineMatches(t: Target, top: string, tiles: readonly TileSpec[],
 }
 
 describe('simd_mac tile engine', () => {
-  it('is registered for simd_mac and lints -Wall clean (XR-NPE, the odd-port design)', () => {
+  it('is registered for simd_mac and lints -Wall clean (XR-NPE, the odd-port design)', async () => {
     expect(ENGINES.simd_mac).toBe(simdMacEngine);
     for (const [t, top] of [[xrNpe(2), 'xr2'], [roundTarget(), 'rnd']] as const) {
       const { engine, files } = engineFiles(t, top);
-      expect(lintVerilog(engine, files), top).toEqual([]);
+      expect(await lintVerilog(engine, files), top).toEqual([]);
       // the ports have the widths of docs/array-rtl.md: LANES_X bytes, AW_X = ceil(log2(capacity)) bits
       const text = files.find((f) => f.path === `${engine}.v`)?.text ?? '';
       const L = bufferLanes(t);

@@ -19,6 +19,7 @@ import type { IrAccelerator } from '../../src/ir/types.js';
 import { TRACE_SIGNALS } from '../../src/sim/vcd.js';
 import { rtlTemplates } from '../../src/verify/rtl/templates.js';
 import { lintVerilog } from '../../src/verify/rtl/verilator.js';
+import { runYosysInWorker } from '../../src/verify/rtl/yosys.js';
 
 const ROOT = resolve(__dirname, '../..');
 const read = (p: string): string | undefined => {
@@ -53,7 +54,7 @@ function render(t: Target, options: TopOptions = {}) {
 const EXAMPLES = ['bitmod.qacc', 'xr-npe.qacc', 'svdquant.qacc'].flatMap((f) => accelerators(f).map((a) => ({ file: f, accel: a })));
 
 describe('accelerator top', () => {
-  it('every example accelerator (2 x 2 array, registered engine or none) lints clean with -Wall', () => {
+  it('every example accelerator (2 x 2 array, registered engine or none) lints clean with -Wall', async () => {
     const seen = new Set<string>();
     const problems: string[] = [];
     for (const { accel } of EXAMPLES) {
@@ -62,18 +63,18 @@ describe('accelerator top', () => {
       expect(top.engineKind).toBe(ENGINES[t.pe.kind] ? t.pe.kind : 'none');
       expect(files.map((f) => f.path)).toContain(`${top.names.engine}.v`);
       seen.add(t.pe.kind);
-      problems.push(...lintVerilog(top.names.top, files).map((l) => `${accel.name}: ${l}`));
+      problems.push(...(await lintVerilog(top.names.top, files)).map((l) => `${accel.name}: ${l}`));
     }
     expect(problems).toEqual([]);
     expect([...seen].sort()).toEqual(['bit_serial_mod', 'lowrank_gemm', 'mac', 'simd_mac']);
   }, 600_000);
 
-  it('the none engine lints clean too, and is what a kind without a generator gets', () => {
+  it('the none engine lints clean too, and is what a kind without a generator gets', async () => {
     const t = shrunk(EXAMPLES[0].accel, 2, 2);
     const { top, files } = render(t, { imemWords: 64, engine: 'none' });
     expect(top.engineKind).toBe('none');
     expect(top.names.engine).toBe(`${top.names.top}_engine_none`);
-    expect(lintVerilog(top.names.top, files)).toEqual([]);
+    expect(await lintVerilog(top.names.top, files)).toEqual([]);
   }, 120_000);
 
   it('renders deterministically, every file stamped and named after its module', () => {
@@ -120,23 +121,20 @@ describe('Yosys', () => {
     const t = resolveTarget(accelerators('micro.qacc', MICRO)[0]);
     const { top, files } = render(t, { imemWords: 16, engine: 'none' });
     const outLanes = bufferGeometry(t).out.lanes;
-    const { runYosys } = await import('@yowasp/yosys');
     const tree: Record<string, string> = {};
     for (const f of files) tree[f.path] = f.text;
     const reads = files.map((f) => `read_verilog ${f.path}`).join('; ');
-    let log = '';
-    const collect = (b: Uint8Array | null): void => {
-      if (b) log += new TextDecoder().decode(b);
-    };
     const script = `${reads}; synth -top ${top.names.top} -flatten -run begin:fine; tee -o mems.txt select -list t:$mem_v2; synth -top ${top.names.top} -flatten -noabc -run fine:; tee -o stat.txt stat`;
-    const out = (await runYosys(['-q', '-p', script], tree, { stdout: collect, stderr: collect })) as Record<string, unknown>;
-    const mems = String(out['mems.txt'] ?? '').split('\n').filter((l) => l.includes('$mem') || l.includes('mem'));
+    const out = await runYosysInWorker(['-q', '-p', script], tree, ['mems.txt', 'stat.txt']);
+    const log = `${out.message ?? ''}\n${out.log}`;
+    expect(out.ok, log.slice(-1500)).toBe(true);
+    const mems = String(out.files?.['mems.txt'] ?? '').split('\n').filter((l) => l.includes('$mem') || l.includes('mem'));
     // the none engine never reads act/wgt/meta, so Yosys drops those write-only RAMs; the out buffer
     // (read by the store DMA) keeps one memory per byte lane, and the instruction memory is one memory
     const outMems = mems.filter((l) => l.includes('u_buf_out'));
     expect(outMems.length, `${mems.join('\n')}\n${log.slice(-1500)}`).toBe(outLanes);
     expect(mems.some((l) => /imem/.test(l))).toBe(true);
-    const cells = [...String(out['stat.txt'] ?? '').matchAll(/Number of cells:\s+(\d+)/g)].map((m) => Number(m[1]));
+    const cells = [...String(out.files?.['stat.txt'] ?? '').matchAll(/Number of cells:\s+(\d+)/g)].map((m) => Number(m[1]));
     expect(cells.length).toBeGreaterThan(0);
     expect(cells[cells.length - 1]).toBeGreaterThan(1000);
   }, 300_000);

@@ -52,18 +52,18 @@ describe('Verilog generation', () => {
     expect(headerComment({ source: 'a\nmodule evil;', version: '1' })).not.toContain('\n');
   });
 
-  it('passes verilator --lint-only -Wall with no warnings (every example PE, full size)', () => {
+  it('passes verilator --lint-only -Wall with no warnings (every example PE, full size)', async () => {
     for (const { accel } of ALL) {
       const rtl = generateAcceleratorRtl(accel, rtlTemplates, BY);
       // The PE at full size; the accelerator tops (full-size arrays lint for many minutes) are linted on
       // 2 × 2 arrays in test/codegen/top.test.ts.
       const pe = new Set(rtl.peFiles);
       const files = rtl.files.filter((f) => pe.has(f.path)).map((f) => ({ path: f.path.replace(/^rtl\//, ''), text: f.text }));
-      expect(lintVerilog(rtl.top, files), accel.name).toEqual([]);
+      expect(await lintVerilog(rtl.top, files), accel.name).toEqual([]);
     }
   });
 
-  it('FP blocks of other shapes lint clean too (fp16 rounder of a 1-bit-short input, posit rounders, bf16-free add)', () => {
+  it('FP blocks of other shapes lint clean too (fp16 rounder of a 1-bit-short input, posit rounders, bf16-free add)', async () => {
     for (const m of [fpRound(floatShape(FP16), 5), fpAdd(floatShape(FP16), floatShape(FP32), floatShape(FP16)), positRound({ name: 'posit8_2', n: 8, es: 2 }, 9)]) {
       const files: { path: string; text: string }[] = [];
       const seen = new Set<string>();
@@ -74,7 +74,7 @@ describe('Verilog generation', () => {
         files.push({ path: `${x.name}.v`, text: renderTemplate(rtlTemplates, x.template, { ...x.view, name: x.name, header: '// t' }) });
       };
       visit(m);
-      expect(lintVerilog(m.name, files), m.name).toEqual([]);
+      expect(await lintVerilog(m.name, files), m.name).toEqual([]);
     }
   });
 

@@ -572,42 +572,50 @@ describe('posit(32, 2) and other wide posits: properties against the oracle', ()
     );
   });
 
-  it('posit(n, es) for n = 17..32, es = 0..4: decode, round trip and rounding vs the oracle', () => {
-    const params = fc.tuple(fc.integer({ min: 17, max: 32 }), fc.integer({ min: 0, max: 4 }));
-    fc.assert(
-      fc.property(params, fc.integer({ min: 0, max: 2 ** 32 - 1 }), (ne, raw) => {
-        const [n, es] = ne;
-        const f = posit(n, es);
-        const c = raw % 2 ** n;
-        const want = decodePosit(n, es, c);
-        if (want === 'NaR') return f.isNaR(c);
-        const v = f.decode(c);
-        return Object.is(v, qToExactFloat(want)) && f.encode(v) === c && f.encode(toRational(want)) === c;
-      }),
-      { numRuns: 1500 },
-    );
-    fc.assert(
-      fc.property(
-        params.chain(([n, es]) =>
-          fc.tuple(
-            fc.constant([n, es] as const),
-            fc.oneof(arbRational((n - 2) * 2 ** es), arbNearBoundary(n, es)),
-          ),
-        ),
-        fc.constantFrom<OracleRounding>('rne', 'rtz', 'rna'),
-        ([[n, es], q], mode) => {
+  // Two halves of n and two properties: four tests of a few seconds each rather than one long one.
+  describe.each([
+    [17, 24],
+    [25, 32],
+  ])('posit(n, es) for n = %i..%i, es = 0..4', (lo, hi) => {
+    const params = fc.tuple(fc.integer({ min: lo, max: hi }), fc.integer({ min: 0, max: 4 }));
+    it('decode and round trip vs the oracle', () => {
+      fc.assert(
+        fc.property(params, fc.integer({ min: 0, max: 2 ** 32 - 1 }), (ne, raw) => {
+          const [n, es] = ne;
           const f = posit(n, es);
-          const want = roundPosit(n, es, q, mode).code;
-          if (f.encode(toRational(q), { rounding: mode }) !== want) return false;
-          // The float64 path too, on the float64 nearest to q (rounded by the oracle from its exact value).
-          const x = Number(q.num) / Number(q.den);
-          return (
-            !Number.isFinite(x) ||
-            f.encode(x, { rounding: mode }) === roundPosit(n, es, qFromFloat(x), mode).code
-          );
-        },
-      ),
-      { numRuns: 600 },
-    );
+          const c = raw % 2 ** n;
+          const want = decodePosit(n, es, c);
+          if (want === 'NaR') return f.isNaR(c);
+          const v = f.decode(c);
+          return Object.is(v, qToExactFloat(want)) && f.encode(v) === c && f.encode(toRational(want)) === c;
+        }),
+        { numRuns: 750 },
+      );
+    });
+    it('rounding of rationals and float64s vs the oracle', () => {
+      fc.assert(
+        fc.property(
+          params.chain(([n, es]) =>
+            fc.tuple(
+              fc.constant([n, es] as const),
+              fc.oneof(arbRational((n - 2) * 2 ** es), arbNearBoundary(n, es)),
+            ),
+          ),
+          fc.constantFrom<OracleRounding>('rne', 'rtz', 'rna'),
+          ([[n, es], q], mode) => {
+            const f = posit(n, es);
+            const want = roundPosit(n, es, q, mode).code;
+            if (f.encode(toRational(q), { rounding: mode }) !== want) return false;
+            // The float64 path too, on the float64 nearest to q (rounded by the oracle from its exact value).
+            const x = Number(q.num) / Number(q.den);
+            return (
+              !Number.isFinite(x) ||
+              f.encode(x, { rounding: mode }) === roundPosit(n, es, qFromFloat(x), mode).code
+            );
+          },
+        ),
+        { numRuns: 300 },
+      );
+    });
   });
 });

@@ -4,7 +4,7 @@
  * report with its repro line, and hostile text (markup characters, control characters, `]]>`) cannot
  * break it.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { goldenBackend, simBackend, type Backend } from '../../src/verify/backends.js';
 import { planCases } from '../../src/verify/cases.js';
 import { renderJunit, xmlEscape } from '../../src/verify/junit.js';
@@ -89,9 +89,13 @@ describe('JUnit XML', () => {
       return flipBit(simBackend, victims[0], 0, 0).run(c);
     },
   };
-  const run = runVerification({ targets, cases: plan.cases, backends: [goldenBackend, faulty], options: { trace: false } });
-  const xml = renderJunit(run, inv(['golden', 'sim'], plan.cases.length));
-  const root = parseXml(xml);
+  let xml = '';
+  let root: XmlElement;
+  beforeAll(async () => {
+    const run = await runVerification({ targets, cases: plan.cases, backends: [goldenBackend, faulty], options: { trace: false } });
+    xml = renderJunit(run, inv(['golden', 'sim'], plan.cases.length));
+    root = parseXml(xml);
+  });
 
   it('is well-formed, with one testcase per case in plan order', () => {
     expect(root.name).toBe('testsuites');

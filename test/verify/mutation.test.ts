@@ -100,7 +100,7 @@ describe('verification kills RTL mutants (fp16 MAC baseline, Verilator)', () => 
   const workDir = mkdtempSync(join(tmpdir(), 'qacc-mutation-test-'));
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-  it('the unmutated build passes; every sampled mutant that verification can tell apart is killed', () => {
+  it('the unmutated build passes; every sampled mutant that verification can tell apart is killed', async () => {
     const file = resolve(ROOT, 'examples/bitmod.qacc');
     const c = compileFile(file, nodeFileHost, { requireAccelerator: true });
     const accel = c.design!.accelerators.find((a) => a.name === 'fp16_baseline')!;
@@ -113,14 +113,16 @@ describe('verification kills RTL mutants (fp16 MAC baseline, Verilator)', () => 
     const small = { files, targets, cases: planCases(targets, { vectors: 1, seed: 1 }).cases, workDir };
     const large = { ...small, cases: planCases(targets, { vectors: 8, seed: 2 }).cases };
 
-    expect(runMutant(small, undefined)).toMatchObject({ status: 'survived', failedCases: 0 });
+    expect(await runMutant(small, undefined)).toMatchObject({ status: 'survived', failedCases: 0 });
     const sample = sampleMutants(listMutants(files), 6, 5);
     expect(new Set(sample.map((m) => m.kind))).toEqual(new Set(MUTANT_KINDS));
-    const outcomes = sample.map((m) => runMutant(small, m));
+    const outcomes = [];
+    for (const m of sample) outcomes.push(await runMutant(small, m));
     expect(outcomes.filter((o) => o.status === 'stillborn').map((o) => `${o.mutant?.id}: ${o.evidence}`)).toEqual([]);
     // A survivor of the small set that the larger set kills is a behavioural change the small set missed.
     const survivors = outcomes.filter((o) => o.status === 'survived').map((o) => o.mutant!);
-    const missed = survivors.filter((m) => runMutant(large, m).status !== 'survived');
+    const missed = [];
+    for (const m of survivors) if ((await runMutant(large, m)).status !== 'survived') missed.push(m);
     expect(missed.map((m) => `${m.file}:${m.line} ${m.description}`)).toEqual([]);
     const all = tallyMutants(outcomes).find((t) => t.kind === 'all')!;
     expect(all.killed, `survivors: ${survivors.map((m) => `${m.file}:${m.line} ${m.description}`).join('; ')}`).toBeGreaterThanOrEqual(3);
@@ -132,6 +134,6 @@ describe('verification kills RTL mutants (fp16 MAC baseline, Verilator)', () => 
     const line = files.flatMap((f) => f.text.split('\n').map((text, i) => ({ f, text, i }))).find((l) => /^\s*assign in_ready = /.test(l.text))!;
     expect(line, 'the PE drives in_ready with an assign').toBeDefined();
     const stuck: Mutant = { id: 'test-in-ready-low', kind: 'constant-flip', file: line.f.path, line: line.i + 1, description: 'in_ready tied low', original: line.text, replacement: "  assign in_ready = 1'b0;" };
-    expect(runMutant(small, stuck).status).toBe('killed');
+    expect((await runMutant(small, stuck)).status).toBe('killed');
   }, 150_000);
 });

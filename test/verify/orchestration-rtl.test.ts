@@ -21,10 +21,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const BITMOD = resolve(ROOT, 'examples/bitmod.qacc');
 
 describe('rtl backend (PE level, Verilator)', () => {
-  it('generated RTL = golden = sim on every SIMD mode of xr-npe', () => {
+  it('generated RTL = golden = sim on every SIMD mode of xr-npe', async () => {
     const targets = exampleTargets('xr-npe');
     const plan = planCases(targets, { vectors: 1, seed: 2 });
-    const run = runVerification({ targets, cases: plan.cases, backends: [goldenBackend, simBackend, createRtlBackend()], options: { trace: false } });
+    const run = await runVerification({ targets, cases: plan.cases, backends: [goldenBackend, simBackend, createRtlBackend()], options: { trace: false } });
     expect(run.outcomes.filter((o) => o.status !== 'pass').map((o) => `${o.case.id}: ${JSON.stringify(o.divergences)} ${o.error?.message ?? ''}`)).toEqual([]);
     expect(run.pairs.map((p) => [p.reference, p.other, p.cases, p.failed])).toEqual([
       ['golden', 'sim', plan.cases.length, 0],

@@ -25,10 +25,10 @@ function invocation(file: string, backends: string[]): InvocationInfo {
 
 describe('golden = sim on every example', () => {
   for (const name of ['bitmod', 'xr-npe', 'svdquant']) {
-    it(name, () => {
+    it(name, async () => {
       const targets = exampleTargets(name);
       const plan = planCases(targets, { vectors: 2, seed: 7 });
-      const run = runVerification({ targets, cases: plan.cases, backends: [goldenBackend, simBackend], options: OPTIONS });
+      const run = await runVerification({ targets, cases: plan.cases, backends: [goldenBackend, simBackend], options: OPTIONS });
       const bad = run.outcomes.filter((o) => o.status !== 'pass').map((o) => formatCaseReport(o, invocation(name, ['golden', 'sim'])));
       expect(bad).toEqual([]);
       expect(run.passed).toBe(true);
@@ -49,8 +49,8 @@ describe('an injected fault', () => {
   const bit = 3;
   const faulty = flipBit(simBackend, victim.id, index, bit);
 
-  it('fails exactly that case, and the report names pair, index, expected and got', () => {
-    const run = runVerification({ targets, cases: plan.cases, backends: [goldenBackend, faulty], options: OPTIONS });
+  it('fails exactly that case, and the report names pair, index, expected and got', async () => {
+    const run = await runVerification({ targets, cases: plan.cases, backends: [goldenBackend, faulty], options: OPTIONS });
     expect(run.passed).toBe(false);
     const failed = run.outcomes.filter((o) => o.status !== 'pass');
     expect(failed.map((o) => o.case.id)).toEqual([victim.id]);
@@ -95,7 +95,7 @@ describe('an injected fault', () => {
     expect(real.stdout).toMatch(/OK: all 1 cases match/);
   });
 
-  it('--trace: a trace point changed in one cycle is reported as the first diverging cycle and signal', () => {
+  it('--trace: a trace point changed in one cycle is reported as the first diverging cycle and signal', async () => {
     const sim = createSimBackend();
     // A second simulator under another name whose trace has the store queue busy one cycle late.
     const inner = createSimBackend();
@@ -112,7 +112,7 @@ describe('an injected fault', () => {
         return { ...r, trace: r.trace.map((e, j) => (j === i ? { ...e, time: e.time + 1 } : e)) };
       },
     };
-    const run = runVerification({ targets, cases: plan.cases, backends: [goldenBackend, sim, shifted], options: { ...OPTIONS, trace: true } });
+    const run = await runVerification({ targets, cases: plan.cases, backends: [goldenBackend, sim, shifted], options: { ...OPTIONS, trace: true } });
     const failed = run.outcomes.filter((o) => o.status !== 'pass');
     expect(failed.map((o) => o.case.id)).toEqual([victim.id]);
     expect(moved).toBeDefined();
@@ -123,9 +123,9 @@ describe('an injected fault', () => {
     expect(run.pairs.find((p) => p.kind === 'trace')).toMatchObject({ reference: 'sim', other: 'sim2', cases: plan.cases.length, failed: 1 });
   });
 
-  it('a cycle count off by one between two timed backends fails that case with both counts', () => {
+  it('a cycle count off by one between two timed backends fails that case with both counts', async () => {
     const late = lateBy(simBackend, 'sim2', victim.id, 1);
-    const run = runVerification({ targets, cases: plan.cases, backends: [goldenBackend, simBackend, late], options: OPTIONS });
+    const run = await runVerification({ targets, cases: plan.cases, backends: [goldenBackend, simBackend, late], options: OPTIONS });
     const failed = run.outcomes.filter((o) => o.status !== 'pass');
     expect(failed.map((o) => o.case.id)).toEqual([victim.id]);
     const d = failed[0].divergences;
@@ -142,8 +142,8 @@ describe('an injected fault', () => {
     ]);
   });
 
-  it('a backend crash fails that case as an error; the others still run', () => {
-    const run = runVerification({ targets, cases: plan.cases, backends: [goldenBackend, crashOn(simBackend, victim.id)], options: OPTIONS });
+  it('a backend crash fails that case as an error; the others still run', async () => {
+    const run = await runVerification({ targets, cases: plan.cases, backends: [goldenBackend, crashOn(simBackend, victim.id)], options: OPTIONS });
     expect(run.outcomes.map((o) => o.status).filter((s) => s !== 'pass')).toEqual(['error']);
     const o = run.outcomes.find((x) => x.status === 'error')!;
     expect(o.case.id).toBe(victim.id);
@@ -152,26 +152,26 @@ describe('an injected fault', () => {
     expect(run.outcomes.filter((x) => x.status === 'pass')).toHaveLength(plan.cases.length - 1);
   });
 
-  it('an unavailable backend stops the run before any case, with its one line', () => {
+  it('an unavailable backend stops the run before any case, with its one line', async () => {
     let ran = 0;
     const counting: Backend = { ...simBackend, run: (c) => (ran++, simBackend.run(c)) };
     const missing: Backend = {
       ...simBackend,
       name: 'missing',
-      check: () => {
+      check: async () => {
         throw new VerifyError('backend-unavailable', 'the missing backend needs a tool that is not installed');
       },
     };
-    expect(() => runVerification({ targets, cases: plan.cases, backends: [goldenBackend, counting, missing], options: OPTIONS })).toThrow(/^the missing backend needs a tool that is not installed$/);
+    await expect(runVerification({ targets, cases: plan.cases, backends: [goldenBackend, counting, missing], options: OPTIONS })).rejects.toThrow(/^the missing backend needs a tool that is not installed$/);
     expect(ran).toBe(0);
   });
 
-  it('backends are checked only for the targets that have cases', () => {
+  it('backends are checked only for the targets that have cases', async () => {
     const seen: string[][] = [];
-    const spy: Backend = { ...simBackend, check: (ts) => void seen.push(ts.map((t) => t.label)) };
+    const spy: Backend = { ...simBackend, check: async (ts) => void seen.push(ts.map((t) => t.label)) };
     const all = exampleTargets('bitmod');
     const one = planCases(all, { vectors: 1, seed: 1 }).cases.filter((c) => c.accelerator === 'ant_baseline').slice(0, 2);
-    runVerification({ targets: all, cases: one, backends: [goldenBackend, spy], options: OPTIONS });
+    await runVerification({ targets: all, cases: one, backends: [goldenBackend, spy], options: OPTIONS });
     expect(seen).toEqual([['ant_baseline']]);
   });
 });

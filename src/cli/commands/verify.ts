@@ -59,7 +59,7 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
         .option('case', { type: 'string', describe: 'run only this case (an id from a report)' })
         .option('set', { type: 'string', array: true, describe: 'override a param: --set rows=32 (repeatable)' })
         .option('accelerator', { alias: 'a', type: 'string', describe: 'verify only this accelerator of the file (default: all of them)' }),
-    handler: (argv: ArgumentsCamelCase<Args>) => {
+    handler: async (argv: ArgumentsCamelCase<Args>) => {
       if (!Number.isSafeInteger(argv.seed)) throw new UsageError(`--seed must be an integer, got ${argv.seed}`);
       if (!Number.isInteger(argv.vectors) || argv.vectors < 0 || argv.vectors > 100000) throw new UsageError(`--vectors must be an integer in 0..100000, got ${argv.vectors}`);
       const backends = selectBackends(registry(), argv.backends);
@@ -106,7 +106,7 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
         plannedCases: planned.length,
         notes,
       };
-      const run = runVerification({ targets, cases, backends, options: { trace: argv.trace, ...(rtlDir !== undefined ? { rtlDir } : {}) } });
+      const run = await runVerification({ targets, cases, backends, options: { trace: argv.trace, ...(rtlDir !== undefined ? { rtlDir } : {}) } });
       for (const o of run.outcomes) if (o.status !== 'pass') ctx.io.stdout(formatCaseReport(o, inv) + '\n');
       ctx.io.stdout(formatSummary(run, inv));
       if (argv.junit !== undefined) writeFileAtomic(argv.junit, renderJunit(run, inv));

@@ -26,7 +26,7 @@ import type { TraceEvent } from '../../sim/machine.js';
 import { DMA_LATENCY_CYCLES } from '../../sim/timing.js';
 import { TRACE_SIGNALS } from '../../sim/vcd.js';
 import { harnessTemplates, rtlTemplates } from './templates.js';
-import { buildSimulation, ToolError, type BuiltSimulation } from './verilator.js';
+import { buildSimulation, buildSimulationAsync, ToolError, type BuiltSimulation } from './verilator.js';
 
 const BY: GeneratedBy = { source: 'qacc verify (program-level RTL)', version: 'rtl' };
 
@@ -92,18 +92,37 @@ export interface RtlProgramResult {
 
 const builds = new WeakMap<Target, Map<string, BuiltSimulation>>();
 
-/** Builds (or reuses) the Verilator model of a target's top: once per target and top options. */
-export function buildProgramSimulation(target: Target, options: TopOptions & { env?: NodeJS.ProcessEnv } = {}): BuiltSimulation {
+type ProgramBuildOptions = TopOptions & { env?: NodeJS.ProcessEnv };
+
+/** The memo of built tops of one target, and the key of these top options in it. */
+function programBuilds(target: Target, options: ProgramBuildOptions): { perTarget: Map<string, BuiltSimulation>; key: string } {
   const key = `${options.imemWords ?? ''}/${options.engine ?? 'auto'}`;
   let perTarget = builds.get(target);
   if (!perTarget) {
     perTarget = new Map();
     builds.set(target, perTarget);
   }
+  return { perTarget, key };
+}
+
+/** Builds (or reuses) the Verilator model of a target's top: once per target and top options. */
+export function buildProgramSimulation(target: Target, options: ProgramBuildOptions = {}): BuiltSimulation {
+  const { perTarget, key } = programBuilds(target, options);
   const known = perTarget.get(key);
   if (known) return known;
   const d = programDesign(target, { imemWords: options.imemWords, engine: options.engine });
   const sim = buildSimulation({ top: d.top.names.top, files: d.files, testbench: d.testbench }, { env: options.env });
+  perTarget.set(key, sim);
+  return sim;
+}
+
+/** buildProgramSimulation without blocking the event loop (Verilator runs as a child process). */
+export async function buildProgramSimulationAsync(target: Target, options: ProgramBuildOptions = {}): Promise<BuiltSimulation> {
+  const { perTarget, key } = programBuilds(target, options);
+  const known = perTarget.get(key);
+  if (known) return known;
+  const d = programDesign(target, { imemWords: options.imemWords, engine: options.engine });
+  const sim = await buildSimulationAsync({ top: d.top.names.top, files: d.files, testbench: d.testbench }, { env: options.env });
   perTarget.set(key, sim);
   return sim;
 }

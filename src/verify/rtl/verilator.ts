@@ -188,16 +188,25 @@ function planBuild(src: SimulationSources, options: BuildOptions): BuildPlan {
   };
 }
 
-/** Lints files with `verilator --lint-only -Wall`; returns the warning/error lines (empty = clean). */
-export function lintVerilog(top: string, files: readonly GeneratedFile[], options: { env?: NodeJS.ProcessEnv } = {}): string[] {
+/**
+ * Lints files with `verilator --lint-only -Wall`; resolves to the warning/error lines (empty = clean).
+ * Verilator runs as a child process: linting a whole top takes seconds, and the caller stays responsive.
+ */
+export async function lintVerilog(top: string, files: readonly GeneratedFile[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<string[]> {
   const tool = findVerilator(options.env);
   const dir = join(tmpdir(), `qacc-lint-${randomBytes(6).toString('hex')}`);
   mkdirSync(dir, { recursive: true });
   try {
     for (const f of files) writeFileSync(join(dir, f.path), f.text);
-    const r = spawnSync(tool.command, ['--lint-only', '-Wall', '--top-module', top, ...files.map((f) => f.path)], { cwd: dir, encoding: 'utf8' });
-    if (r.error) throw new ToolError(`verilator could not run: ${r.error.message}`);
-    return `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => /^%(Warning|Error)/.test(l));
+    const output = await new Promise<string>((resolveLint, rejectLint) => {
+      let text = '';
+      const child = spawn(tool.command, ['--lint-only', '-Wall', '--top-module', top, ...files.map((f) => f.path)], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.on('data', (b: Buffer) => (text += b.toString()));
+      child.stderr.on('data', (b: Buffer) => (text += b.toString()));
+      child.on('error', (err) => rejectLint(new ToolError(`verilator could not run: ${err.message}`)));
+      child.on('close', () => resolveLint(text));
+    });
+    return output.split('\n').filter((l) => /^%(Warning|Error)/.test(l));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

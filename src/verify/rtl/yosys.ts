@@ -34,26 +34,36 @@ const { pathToFileURL } = require('node:url');
   try {
     const { runYosys } = await import(pathToFileURL(workerData.module).href);
     const out = await runYosys(workerData.args, workerData.tree, { stdout: collect, stderr: collect });
-    parentPort.postMessage({ ok: true, stat: String((out && out['stat.txt']) || ''), log });
+    const files = {};
+    for (const name of workerData.outputs) files[name] = String((out && out[name]) || '');
+    parentPort.postMessage({ ok: true, files, log });
   } catch (err) {
     parentPort.postMessage({ ok: false, message: String(err && err.message || err), log });
   }
 })();
 `;
 
-interface WorkerReply {
+/** What a Yosys run in the worker returns. */
+export interface YosysReply {
+  /** False when Yosys threw (a syntax error, a failed `check -assert`): `message` says why. */
   readonly ok: boolean;
-  readonly stat?: string;
+  /** The requested output files of Yosys's virtual file system ('' for one it did not write). */
+  readonly files?: Readonly<Record<string, string>>;
   readonly message?: string;
+  /** Everything Yosys printed. */
   readonly log: string;
 }
 
-function runYosysInWorker(args: readonly string[], tree: Record<string, string>): Promise<WorkerReply> {
+/**
+ * Runs Yosys with `args` on the virtual file tree `tree` in a worker thread, and returns the files named
+ * in `outputs` (e.g. what `tee -o` wrote).
+ */
+export function runYosysInWorker(args: readonly string[], tree: Record<string, string>, outputs: readonly string[]): Promise<YosysReply> {
   const module = createRequire(import.meta.url).resolve('@yowasp/yosys');
   return new Promise((resolveRun, rejectRun) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, args, tree } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, args, tree, outputs } });
     let replied = false;
-    worker.once('message', (reply: WorkerReply) => {
+    worker.once('message', (reply: YosysReply) => {
       replied = true;
       resolveRun(reply);
       void worker.terminate();
@@ -70,10 +80,10 @@ export async function synthesize(top: string, files: readonly GeneratedFile[]): 
   for (const f of files) tree[f.path] = f.text;
   const flow = [`synth -top ${top} -run begin:fine`, 'opt -fast -full', 'techmap', 'opt -fast', 'abc -fast', 'opt -fast', 'hierarchy -check', 'check -assert'];
   const script = [...files.map((f) => `read_verilog ${f.path}`), ...flow, 'tee -o stat.txt stat'].join('; ');
-  const reply = await runYosysInWorker(['-q', '-p', script], tree);
+  const reply = await runYosysInWorker(['-q', '-p', script], tree, ['stat.txt']);
   const tail = reply.log.trim().split('\n').slice(-10).join('\n');
   if (!reply.ok) throw new Error(`yosys failed on ${top}: ${reply.message ?? ''}\n${tail}`);
-  const stat = reply.stat ?? '';
+  const stat = reply.files?.['stat.txt'] ?? '';
   if (!stat) throw new Error(`yosys produced no statistics for ${top}:\n${tail}`);
   const counts = [...stat.matchAll(/Number of cells:\s+(\d+)/g)].map((m) => Number(m[1]));
   return { stat, cells: counts.length ? counts[counts.length - 1] : 0 };
