@@ -179,8 +179,8 @@ describe('bit_serial_mod tile engine (self-bench)', () => {
     }
   });
 
-  it('matches the simulator arithmetic and cycle formulas on random tiles', () => {
-    const sim = buildBsmBench(t, 'tb');
+  it('matches the simulator arithmetic and cycle formulas on random tiles', async () => {
+    const sim = await buildBsmBench(t, 'tb');
     for (const [seed, special] of [[1, false], [2, true], [3, false]] as const) {
       const sc = scenario(t, seed, special);
       // the cases reach what they say: finite nonzero results, and inf / NaN outputs when asked for
@@ -194,8 +194,8 @@ describe('bit_serial_mod tile engine (self-bench)', () => {
     }
   }, 600_000);
 
-  it('traps on what it does not execute, with the documented code, and completes the command at once', () => {
-    const sim = buildBsmBench(t, 'tb');
+  it('traps on what it does not execute, with the documented code, and completes the command at once', async () => {
+    const sim = await buildBsmBench(t, 'tb');
     const sc = scenario(t, 4, false);
     const g = (t.golden as BitSerialModConfig).groupSize;
     const cases: [string, BsmCommand[], number][] = [

@@ -18,7 +18,7 @@ import { ModuleSet } from '../../src/codegen/verilog/module-set.js';
 import type { IsaBuffer } from '../../src/isa/index.js';
 import { bufferLanes } from '../../src/sim/timing.js';
 import { rtlTemplates } from '../../src/verify/rtl/templates.js';
-import { buildSimulation, type BuiltSimulation } from '../../src/verify/rtl/verilator.js';
+import { buildSimulationAsync, type BuiltSimulation } from '../../src/verify/rtl/verilator.js';
 
 /** One engine command: the instruction word and the configuration registers it runs under. */
 export interface BsmCommand {
@@ -138,10 +138,10 @@ export function bsmEngineFiles(t: Target, top: string): { engine: string; files:
 }
 
 /** Builds the bench of a target (cached on disk by content). */
-export function buildBsmBench(t: Target, top: string): BuiltSimulation {
+export function buildBsmBench(t: Target, top: string): Promise<BuiltSimulation> {
   const { engine, files } = bsmEngineFiles(t, top);
   const bench = `engine_bsm_bench_${top}`;
-  return buildSimulation({ top: bench, files: [...files, { path: `${bench}.v`, text: wrapper(bench, engine, t) }], testbench: main(bench) });
+  return buildSimulationAsync({ top: bench, files: [...files, { path: `${bench}.v`, text: wrapper(bench, engine, t) }], testbench: main(bench) });
 }
 
 const hexBytes = (b: Uint8Array): string => (b.length ? Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('\n') : '00') + '\n';

@@ -6,10 +6,10 @@
  * issued back to back — each command in the cycle after the previous one's cmd_done, as the controller
  * does — and $writememh of the out memory, each command's duration D (cmd_done in cycle s + D − 1) and
  * the trap code. The C++ main only toggles the clock. Built with Verilator through the content-hash cache,
- * in a child process (`prebuildLowRank`, engine-lowrank-prebuild.ts) so a test worker is never blocked by
- * a minute-long build. Also the shrunk SVDQuant targets of the self-bench and of the end-to-end runs.
+ * as a child process the test awaits (`prebuildLowRank`), so a test worker is never blocked by a
+ * minute-long build. Also the shrunk SVDQuant targets of the self-bench and of the end-to-end runs.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,7 +22,8 @@ import { ModuleSet } from '../../src/codegen/verilog/module-set.js';
 import type { IsaBuffer } from '../../src/isa/index.js';
 import { bufferLanes } from '../../src/sim/timing.js';
 import { rtlTemplates } from '../../src/verify/rtl/templates.js';
-import { buildSimulation, type BuiltSimulation } from '../../src/verify/rtl/verilator.js';
+import { buildProgramSimulationAsync } from '../../src/verify/rtl/program-bench.js';
+import { buildSimulationAsync, type BuiltSimulation } from '../../src/verify/rtl/verilator.js';
 
 /** One engine command: the instruction word and the configuration registers it runs under. */
 export interface LowRankCommand {
@@ -143,10 +144,10 @@ export function lowRankEngineFiles(t: Target, top: string): { engine: string; fi
 }
 
 /** Builds the bench of a target (cached on disk by content). */
-export function buildLowRankBench(t: Target, top: string): BuiltSimulation {
+export function buildLowRankBench(t: Target, top: string): Promise<BuiltSimulation> {
   const { engine, files } = lowRankEngineFiles(t, top);
   const bench = `engine_lowrank_bench_${top}`;
-  return buildSimulation({ top: bench, files: [...files, { path: `${bench}.v`, text: wrapper(bench, engine, t) }], testbench: main(bench) });
+  return buildSimulationAsync({ top: bench, files: [...files, { path: `${bench}.v`, text: wrapper(bench, engine, t) }], testbench: main(bench) });
 }
 
 const hexBytes = (b: Uint8Array): string => (b.length ? Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('\n') : '00') + '\n';
@@ -223,13 +224,14 @@ export function e2eTarget(name: LowRankAccelerator): Target {
   return { ...resolveTarget({ ...a, arrays: [{ ...arr, pe, rows: 2, cols: 3, pes: 6 }], buffers: small, dramBitsPerCycle: 64 }), maxTileK: 128 };
 }
 
-/** Builds the self-benches (`bench:<name>`) and end-to-end tops (`e2e:<name>`) in a child process. */
-export function prebuildLowRank(what: readonly string[]): Promise<void> {
-  return new Promise((done, fail) => {
-    const child = spawn(resolve(ROOT, 'node_modules/.bin/tsx'), [resolve(ROOT, 'test/codegen/engine-lowrank-prebuild.ts'), ...what], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => (code === 0 ? done() : fail(new Error(`engine-lowrank prebuild failed: ${err.trim().split('\n').slice(-8).join('\n')}`))));
-  });
+/** Builds the self-benches (`bench:<name>`) and end-to-end tops (`e2e:<name>`) (Verilator as a child process). */
+export async function prebuildLowRank(what: readonly string[]): Promise<void> {
+  for (const arg of what) {
+    const [kind, name] = arg.split(':');
+    const a = LOWRANK_ACCELERATORS.find((x) => x === name);
+    if (!a) throw new Error(`unknown lowrank accelerator ${name}`);
+    if (kind === 'bench') await buildLowRankBench(benchTarget(a), `lr_${a}`);
+    else if (kind === 'e2e') await buildProgramSimulationAsync(e2eTarget(a), { imemWords: LOWRANK_E2E_IMEM_WORDS });
+    else throw new Error(`unknown prebuild ${arg}`);
+  }
 }

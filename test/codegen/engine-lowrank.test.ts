@@ -184,8 +184,8 @@ describe.each(LOWRANK_ACCELERATORS)('lowrank_gemm engine (%s, 2 × 3 array)', (n
   const t = benchTarget(name);
   beforeAll(() => prebuildLowRank([`bench:${name}`]), 900_000);
 
-  it('matches the simulator bit for bit and cycle for cycle on random tiles', () => {
-    const sim = buildLowRankBench(t, `lr_${name}`);
+  it('matches the simulator bit for bit and cycle for cycle on random tiles', async () => {
+    const sim = await buildLowRankBench(t, `lr_${name}`);
     for (const seed of [1, 2]) {
       const s = scenario(t, TILES, seed + (name === 'svdquant_nvfp4' ? 100 : 0));
       const r = runLowRankBench(sim, s.bufs, s.commands);
@@ -196,8 +196,8 @@ describe.each(LOWRANK_ACCELERATORS)('lowrank_gemm engine (%s, 2 × 3 array)', (n
     }
   }, 600_000);
 
-  it('traps on what it does not implement, on tiles it cannot hold and on out-of-buffer accesses', () => {
-    const sim = buildLowRankBench(t, `lr_${name}`);
+  it('traps on what it does not implement, on tiles it cannot hold and on out-of-buffer accesses', async () => {
+    const sim = await buildLowRankBench(t, `lr_${name}`);
     const base = { m: 2, n: 2, k: 64, group: t.groupSize, rank: RANK, scale: 0x3f800000 };
     const none = { act: new Uint8Array(t.capacity.act), wgt: new Uint8Array(t.capacity.wgt), meta: new Uint8Array(t.capacity.meta), lrw: new Uint8Array(t.capacity.lrw), out: new Uint8Array(t.capacity.out) };
     const trapOf = (c: LowRankCommand): number => runLowRankBench(sim, none, [c]).trap;

@@ -1,12 +1,11 @@
 /**
- * Shared pieces of the mac tile engine self-bench (engine-mac.test.ts) and of its prebuild child process
- * (engine-mac-prebuild.ts, which fills Verilator's on-disk cache so the test worker never blocks on a
- * minute-long build): the small bench designs, the engine + bench sources, running a command list on the
+ * Shared pieces of the mac tile engine self-bench (engine-mac.test.ts; `prebuild` builds asynchronously,
+ * so the test worker never blocks on a minute-long build): the small bench designs, the engine + bench sources, running a command list on the
  * built bench, the simulator's reference for the same commands (src/sim arith.ts / timing.ts) and the
  * random buffer images and programs. The end-to-end target (fp16_baseline of examples/bitmod.qacc on a
  * 2 x 2 array with small buffers) for the program-level top is defined here too.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,7 +22,8 @@ import { createInstruction, encodeInstruction, type Instruction } from '../../sr
 import { AccStore, macTile, macWriteback, scaleExact } from '../../src/sim/arith.js';
 import { macDequantCycles, macTileCycles, macWritebackCycles } from '../../src/sim/timing.js';
 import { harnessTemplates, rtlTemplates } from '../../src/verify/rtl/templates.js';
-import { buildSimulation } from '../../src/verify/rtl/verilator.js';
+import { buildProgramSimulationAsync } from '../../src/verify/rtl/program-bench.js';
+import { buildSimulationAsync } from '../../src/verify/rtl/verilator.js';
 
 /** The repository root (this file is test/codegen/engine-mac-bench.ts; also run by tsx as an ES module). */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -74,7 +74,7 @@ const lanesOf = (t: Target, port: number): number => {
 const aw = (cap: number): number => Math.max(1, Math.ceil(Math.log2(Math.max(1, cap))));
 
 /** Engine + self-bench, built once per target (Verilator's content-hash cache makes reruns cheap). */
-export function buildBench(t: Target): string {
+export async function buildBench(t: Target): Promise<string> {
   const files = engineFiles(t);
   const c = t.capacity;
   const view = {
@@ -101,7 +101,7 @@ export function buildBench(t: Target): string {
   };
   const bench = renderTemplate(harnessTemplates, 'engine_mac_bench.v.hbs', view);
   const cpp = renderTemplate(harnessTemplates, 'engine_mac_bench.cpp.hbs', view);
-  return buildSimulation({ top: BENCH_TOP, files: [...files, { path: `${BENCH_TOP}.v`, text: bench }], testbench: cpp }).binary;
+  return (await buildSimulationAsync({ top: BENCH_TOP, files: [...files, { path: `${BENCH_TOP}.v`, text: bench }], testbench: cpp })).binary;
 }
 
 /** One bench command: the settile registers and the instruction. */
@@ -282,14 +282,16 @@ export function e2eTarget(name: E2eAccelerator): Target {
   return { ...resolveTarget({ ...a, arrays: [{ ...a.arrays[0], rows: 2, cols: 2, pes: 4 }], buffers: small, dramBitsPerCycle: 64 }), maxTileK: 32 };
 }
 
-/** Builds the benches of the named variants (and, with 'e2e', the program-level top) in a child process. */
-export function prebuild(names: readonly string[]): Promise<void> {
-  const root = ROOT;
-  return new Promise((done, fail) => {
-    const child = spawn(resolve(root, 'node_modules/.bin/tsx'), [resolve(root, 'test/codegen/engine-mac-prebuild.ts'), ...names], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => (code === 0 ? done() : fail(new Error(`engine-mac prebuild failed: ${err.trim().split('\n').slice(-8).join('\n')}`))));
-  });
+/** Builds the benches of the named variants and, for an E2E_ACCELERATORS name, its program-level top (Verilator as a child process). */
+export async function prebuild(names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    const e2e = E2E_ACCELERATORS.find((x) => x === name);
+    if (e2e) {
+      await buildProgramSimulationAsync(e2eTarget(e2e), { imemWords: E2E_IMEM_WORDS });
+      continue;
+    }
+    const v = VARIANTS.find((x) => x.name === name);
+    if (!v) throw new Error(`unknown mac bench ${name}`);
+    await buildBench(target(v.name, v.maxTileK));
+  }
 }

@@ -73,9 +73,9 @@ describe('mac tile engine', () => {
       expect(await lintVerilog('mac_engine', engineFiles(t))).toEqual([]);
     }, 60_000);
 
-    it(`${v.variant}: random tiles back to back = simulator (out bytes and cycles per instruction)`, () => {
+    it(`${v.variant}: random tiles back to back = simulator (out bytes and cycles per instruction)`, async () => {
       const t = target(v.name, v.maxTileK);
-      const binary = buildBench(t);
+      const binary = await buildBench(t);
       for (const seed of [1, 2]) {
         const rnd = prng(seed * 977 + v.maxTileK);
         const img = images(t, rnd, 0.06);
@@ -88,9 +88,9 @@ describe('mac tile engine', () => {
     }, 300_000);
   }
 
-  it('traps: unsupported instruction, multi-pass tile, acc ≠ 0, k beyond staging, bounds, relu, accumulator state', () => {
+  it('traps: unsupported instruction, multi-pass tile, acc ≠ 0, k beyond staging, bounds, relu, accumulator state', async () => {
     const t = target('m_fma', 24);
-    const binary = buildBench(t);
+    const binary = await buildBench(t);
     const img = images(t, prng(7), 0);
     const T = MAC_ENGINE_TRAPS;
     const ok = createInstruction('mac_tile', { act: 0, wgt: 0, acc: 0, clear: true });

@@ -16,7 +16,7 @@ import { emitModules, type GeneratedFile } from '../../src/codegen/verilog/emit.
 import { simdMacEngine } from '../../src/codegen/verilog/engine-simd-mac.js';
 import { ModuleSet } from '../../src/codegen/verilog/module-set.js';
 import { rtlTemplates } from '../../src/verify/rtl/templates.js';
-import { buildSimulation, type BuiltSimulation } from '../../src/verify/rtl/verilator.js';
+import { buildSimulationAsync, type BuiltSimulation } from '../../src/verify/rtl/verilator.js';
 import { bufferLanes } from '../../src/sim/timing.js';
 
 /** One engine command: the instruction word and the configuration registers it runs under. */
@@ -150,10 +150,10 @@ export function engineFiles(t: Target, top: string): { engine: string; files: Ge
 }
 
 /** Builds the bench of a target (cached on disk by content). */
-export function buildEngineBench(t: Target, top: string): BuiltSimulation {
+export function buildEngineBench(t: Target, top: string): Promise<BuiltSimulation> {
   const { engine, files } = engineFiles(t, top);
   const bench = `engine_simd_mac_bench_${top}`;
-  return buildSimulation({ top: bench, files: [...files, { path: `${bench}.v`, text: wrapper(bench, engine, t) }], testbench: main(bench) });
+  return buildSimulationAsync({ top: bench, files: [...files, { path: `${bench}.v`, text: wrapper(bench, engine, t) }], testbench: main(bench) });
 }
 
 const hexBytes = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('\n') + '\n';

@@ -25,7 +25,7 @@ import { Machine } from '../../src/sim/machine.js';
 import { AccStore, simdNeedsBigQuire, simdTile, simdWriteback } from '../../src/sim/arith.js';
 import { bufferLanes, simdTileCycles, simdWritebackCycles } from '../../src/sim/timing.js';
 import { compileGemm } from '../../src/compile/program.js';
-import { runRtlProgram } from '../../src/verify/rtl/program-bench.js';
+import { buildProgramSimulationAsync, runRtlProgram } from '../../src/verify/rtl/program-bench.js';
 import { lintVerilog } from '../../src/verify/rtl/verilator.js';
 import { synthesize } from '../../src/verify/rtl/yosys.js';
 import { buildEngineBench, engineFiles, runEngineBench, type EngineCommand } from './engine-simd-mac-bench.js';
@@ -180,8 +180,8 @@ function scenario(t: Target, tiles: readonly TileSpec[], seed: number) {
   return { act, wgt, outInit, out, commands, expectedCycles };
 }
 
-function expectEngineMatches(t: Target, top: string, tiles: readonly TileSpec[], seed: number): void {
-  const sim = buildEngineBench(t, top);
+async function expectEngineMatches(t: Target, top: string, tiles: readonly TileSpec[], seed: number): Promise<void> {
+  const sim = await buildEngineBench(t, top);
   const s = scenario(t, tiles, seed);
   const r = runEngineBench(sim, s.act, s.wgt, s.outInit, s.commands);
   expect(r.trap).toBe(0);
@@ -221,7 +221,7 @@ describe('simd_mac tile engine', () => {
     }
   });
 
-  it('XR-NPE, every mode: random, special, max and zero tiles, k not a multiple of the lanes, multi-k accumulation', () => {
+  it('XR-NPE, every mode: random, special, max and zero tiles, k not a multiple of the lanes, multi-k accumulation', async () => {
     const t = xrNpe(2);
     const tiles: TileSpec[] = [];
     for (let mode = 0; mode < 4; mode++) {
@@ -234,10 +234,10 @@ describe('simd_mac tile engine', () => {
     // the quire's carry range: 2048 products of the largest magnitude, in the widest mode and in fp4
     tiles.push({ mode: 3, m: 2, n: 2, ks: [1024, 1024], content: 'max' });
     tiles.push({ mode: 0, m: 2, n: 1, ks: [1024, 1021], content: 'max' });
-    expectEngineMatches(t, 'xr2', tiles, 7);
+    await expectEngineMatches(t, 'xr2', tiles, 7);
   }, 300_000);
 
-  it('round-each-step design: every mode, a writeback port narrower than a column', () => {
+  it('round-each-step design: every mode, a writeback port narrower than a column', async () => {
     const t = roundTarget();
     expect(simdWritebackCycles(t, 2, 3)).toBe(6 + 2); // one fp16 entry per cycle through the 2-byte port
     const tiles: TileSpec[] = [];
@@ -246,12 +246,12 @@ describe('simd_mac tile engine', () => {
       tiles.push({ mode, m: 2, n: 2, ks: [40, 11], content: 'special' });
       tiles.push({ mode, m: 1, n: 3, ks: [48, 48], content: 'max' });
     }
-    expectEngineMatches(t, 'rnd', tiles, 11);
+    await expectEngineMatches(t, 'rnd', tiles, 11);
   }, 300_000);
 
-  it('traps on what it does not execute, with the documented code, and never writes', () => {
+  it('traps on what it does not execute, with the documented code, and never writes', async () => {
     const t = roundTarget();
-    const sim = buildEngineBench(t, 'rnd');
+    const sim = await buildEngineBench(t, 'rnd');
     const zeros = (n: number): Uint8Array => new Uint8Array(n);
     const tile = (over: Partial<EngineCommand> & { acc?: number }): EngineCommand => ({ word: encodeInstruction(createInstruction('simd_tile', { act: 0, wgt: 0, acc: over.acc ?? 0, clear: true })), m: 2, n: 3, k: 8, simd: 0, ...over });
     const cases: [string, EngineCommand, number][] = [
@@ -284,7 +284,7 @@ describe('simd_mac tile engine', () => {
     expect(r.cells).toBeGreaterThan(500);
   }, 120_000);
 
-  it('end to end: a compiled XR-NPE GEMM through the accelerator top = the simulator (DRAM and cycles), every mode', () => {
+  it('end to end: a compiled XR-NPE GEMM through the accelerator top = the simulator (DRAM and cycles), every mode', async () => {
     const c = compileFile(resolve(ROOT, 'examples/xr-npe.qacc'), { readFile: read }, { overrides: ['size=2'] });
     if (!c.design) throw new Error('xr-npe');
     for (let mode = 0; mode < 4; mode++) {
@@ -297,6 +297,7 @@ describe('simd_mac tile engine', () => {
       if (!g.dram) throw new Error('no image');
       const simDram = g.dram.slice();
       const sim = new Machine(t, g.program, simDram).run();
+      await buildProgramSimulationAsync(t, { imemWords: 256 });
       const rtl = runRtlProgram({ target: t, program: g.program, dram: g.dram.slice(), imemWords: 256 });
       expect(simDram.some((b, i) => b !== g.dram?.[i]), 'the program stores results').toBe(true);
       const diff = simDram.findIndex((b, i) => b !== rtl.dram[i]);

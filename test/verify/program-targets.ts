@@ -1,18 +1,17 @@
 /**
- * The targets of the program-level RTL tests, by name, so a child process can build the same Verilator
- * model into the on-disk cache (program-prebuild.ts) while the test worker waits asynchronously: a build
- * takes about a minute on this machine, longer than the test runner tolerates a blocked worker.
+ * The targets of the program-level RTL tests, by name. `prebuild` builds a target's Verilator model
+ * asynchronously (a build takes up to a minute, longer than the test runner tolerates a blocked worker),
+ * so the tests' synchronous runs find it in the cache.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TopOptions } from '../../src/codegen/verilog/top.js';
+import { buildProgramSimulationAsync } from '../../src/verify/rtl/program-bench.js';
 import { resolveTarget, type Target } from '../../src/compile/target.js';
 import { compileFile } from '../../src/ir/elaborate.js';
 import type { IrAccelerator } from '../../src/ir/types.js';
 
-// (no __dirname: this module also runs under tsx as ESM in the prebuild child)
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 function elaborate(path: string, text?: string): IrAccelerator[] {
@@ -55,13 +54,8 @@ export const PROGRAM_TARGETS = {
 
 export type ProgramTargetName = keyof typeof PROGRAM_TARGETS;
 
-/** Builds a named target's model in a child process (fills the cache); resolves when done. */
-export function prebuild(name: ProgramTargetName): Promise<void> {
-  return new Promise((done, fail) => {
-    const child = spawn(resolve(ROOT, 'node_modules/.bin/tsx'), [resolve(ROOT, 'test/verify/program-prebuild.ts'), name], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => (code === 0 ? done() : fail(new Error(`prebuild ${name} failed: ${err.trim().split('\n').slice(-8).join('\n')}`))));
-  });
+/** Builds a named target's model without blocking the worker (fills the cache); resolves when done. */
+export async function prebuild(name: ProgramTargetName): Promise<void> {
+  const { target, options } = PROGRAM_TARGETS[name]();
+  await buildProgramSimulationAsync(target, options);
 }
