@@ -138,9 +138,13 @@ export function bufferModule(name: string, g: BufferGeometry): RtlModule {
       raExt: ext('rd_addr'),
       wInc: inc('woff'),
       rInc: inc('roff'),
-      wIdx: lb === 0 ? "1'b0" : `wsel[${lb - 1}:0]`,
-      wByte: lb === 0 ? "3'd0" : `{wsel[${lb - 1}:0], 3'b000}`,
-      rByte: lb === 0 ? "3'd0" : `{src[${lb - 1}:0], 3'b000}`,
+      dataWidth: 8 * g.lanes,
+      dblMsb: 16 * g.lanes - 1,
+      dblMaskMsb: 2 * g.lanes - 1,
+      // shift amounts: the start lane in bytes (bits for the data words); none with a single lane
+      wShift: lb === 0 ? "3'd0" : `{woff[${lb - 1}:0], 3'b000}`,
+      wMaskShift: lb === 0 ? "1'b0" : `woff[${lb - 1}:0]`,
+      rShift: lb === 0 ? "3'd0" : `{roff_q[${lb - 1}:0], 3'b000}`,
     },
   };
 }

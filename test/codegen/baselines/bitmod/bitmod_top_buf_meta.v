@@ -3,7 +3,8 @@
 // 256 rows each. Byte address A lives in lane A mod 256, row A / 256. One write port and one
 // read port, each 256 bytes wide at ANY byte address: byte i of the port word is byte address A + i, so
 // lane l sees byte (l - A) mod 256 of the word, at row A / 256 + (l < A mod 256). The read is
-// registered (data the cycle after rd_en) and the lanes are rotated back after the register. The RAMs have
+// registered (data the cycle after rd_en) and the lanes are rotated back after the register; both
+// rotations are shifts of the doubled word. The RAMs have
 // no reset and every access touches one row per lane, so Yosys and Verilator infer memories.
 module bitmod_top_buf_meta (
   input  wire                 clk,
@@ -24,8 +25,20 @@ module bitmod_top_buf_meta (
   wire [15:0] roff = ra & LMASK;
   wire [7:0] wbase = wa[15:8];
   wire [7:0] rbase = ra[15:8];
-  reg  [15:0] roff_q;
+  /* verilator lint_off UNUSEDSIGNAL */
+  reg  [15:0] roff_q;  // only its lane bits are read
+  /* verilator lint_on UNUSEDSIGNAL */
   wire [2047:0] lanes_q;
+
+  // The write word and mask rotated left by woff bytes, so lane l holds port byte (l - woff) mod LANES:
+  // the upper half of the doubled word shifted left (one log-depth shifter rather than a LANES-to-1
+  // multiplexer per lane, which Verilator and Yosys both handle far better at hundreds of lanes).
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [4095:0] wdbl = { wr_data, wr_data } << {woff[7:0], 3'b000};
+  wire [511:0] mdbl = { wr_mask, wr_mask } << woff[7:0];
+  /* verilator lint_on UNUSEDSIGNAL */
+  wire [2047:0] wrot = wdbl[4095:2048];
+  wire [255:0] mrot = mdbl[511:256];
 
   genvar l;
   generate
@@ -33,16 +46,11 @@ module bitmod_top_buf_meta (
       localparam [15:0] L = l;
       reg [7:0] mem [0:DEPTH-1];
       reg [7:0] q;
-      // the port byte this lane takes, and the rows this lane is accessed at
-      /* verilator lint_off UNUSEDSIGNAL */
-      wire [15:0] wsel = (L - woff) & LMASK;
-      /* verilator lint_on UNUSEDSIGNAL */
+      // the rows this lane is accessed at: one further for the lanes below the start lane
       wire [7:0] wrow = wbase + {7'd0, (L < woff)};
       wire [7:0] rrow = rbase + {7'd0, (L < roff)};
-      wire [7:0] wbyte = wr_data[{wsel[7:0], 3'b000} +: 8];
-      wire wbit = wr_mask[wsel[7:0]];
       always @(posedge clk) begin
-        if (wr_en && wbit) mem[wrow] <= wbyte;
+        if (wr_en && mrot[l]) mem[wrow] <= wrot[8 * l +: 8];
         if (rd_en) q <= mem[rrow];
       end
       assign lanes_q[8 * l +: 8] = q;
@@ -52,15 +60,10 @@ module bitmod_top_buf_meta (
   always @(posedge clk) begin
     if (rd_en) roff_q <= roff;
   end
-  // port byte i = lane (i + roff_q) mod LANES
-  genvar i;
-  generate
-    for (i = 0; i < LANES; i = i + 1) begin : rot
-      localparam [15:0] I = i;
-      /* verilator lint_off UNUSEDSIGNAL */
-      wire [15:0] src = (I + roff_q) & LMASK;
-      /* verilator lint_on UNUSEDSIGNAL */
-      assign rd_data[8 * i +: 8] = lanes_q[{src[7:0], 3'b000} +: 8];
-    end
-  endgenerate
+  // port byte i = lane (i + roff_q) mod LANES: the lanes rotated right by roff_q bytes, the lower half
+  // of the doubled word shifted right
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [4095:0] rdbl = { lanes_q, lanes_q } >> {roff_q[7:0], 3'b000};
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign rd_data = rdbl[2047:0];
 endmodule
