@@ -1,7 +1,11 @@
 /**
- * `npm run mutation -- [mutants] [seed] [vectors] [file.qacc] [accelerator]`: the harness self-test of
- * issue 5. Builds one accelerator's PE RTL exactly as `qacc build` does (default: fp16_baseline of
- * examples/bitmod.qacc), lists every mutant of it (src/verify/mutate.ts: operator swaps, constant bit flips,
+ * `npm run mutation -- [mutants] [seed] [vectors] [file.qacc] [accelerator] [--level pe|program]
+ * [--set k=v ...]`: the harness self-test of issue 5. Builds one accelerator's RTL exactly as `qacc build`
+ * does (default: fp16_baseline of examples/bitmod.qacc; `--set` overrides its params, e.g. to shrink the
+ * array). `--level pe` (default) mutates the PE's files and verifies at PE level (`rtl-pe`);
+ * `--level program` mutates every file of the build (controller, DMA, buffers, tile engine, PEs) and
+ * verifies as `qacc verify --backends golden,sim,rtl --trace` (outputs, cycles and per-cycle traces).
+ * Lists every mutant (src/verify/mutate.ts: operator swaps, constant bit flips,
  * carry cuts, dropped register loads), takes a seeded kind-stratified sample (default 40, seed 1), and
  * verifies each mutant as `qacc verify --backends golden,rtl --rtl-dir <mutated build> --vectors N` would
  * (default 1 random workload plus the directed corner cases). The unmutated build is verified first and
@@ -23,41 +27,53 @@ import { join, resolve } from 'node:path';
 import { generateAcceleratorRtl } from '../src/codegen/verilog/design.js';
 import { compileFile } from '../src/ir/elaborate.js';
 import { planCases, verifyTargets } from '../src/verify/cases.js';
-import { listMutants, MUTANT_KINDS, runMutant, sampleMutants } from '../src/verify/mutate.js';
+import { listMutants, MUTANT_KINDS, runMutant, sampleMutants, type MutationLevel } from '../src/verify/mutate.js';
 import { rtlTemplates } from '../src/verify/rtl/templates.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-/** Seconds one mutant may take (build plus all cases) before it counts as hung. */
-const MUTANT_LIMIT_S = 60;
 const argv = process.argv.slice(2);
-const oneAt = argv.indexOf('--one');
-const one = oneAt >= 0 ? Number(argv[oneAt + 1]) : undefined;
-const positional = oneAt >= 0 ? argv.slice(0, oneAt) : argv;
+/** The value of each `--name value` flag, and the other (positional) arguments. */
+const flags = new Map<string, string[]>();
+const positional: string[] = [];
+for (let i = 0; i < argv.length; i++) {
+  if (argv[i].startsWith('--')) {
+    flags.set(argv[i], [...(flags.get(argv[i]) ?? []), argv[i + 1] ?? '']);
+    i++;
+  } else positional.push(argv[i]);
+}
+const oneFlag = flags.get('--one');
+const one = oneFlag ? Number(oneFlag[0]) : undefined;
+const level = (flags.get('--level') ?? ['pe'])[0];
+const sets = flags.get('--set') ?? [];
+/** The arguments a child gets: everything but --one. */
+/** Seconds one mutant may take (build plus all cases) before it counts as hung: a whole top builds longer. */
+const MUTANT_LIMIT_S = level === 'program' ? 300 : 60;
+const passOn = [...positional, '--level', level, ...sets.flatMap((s) => ['--set', s])];
 const [nArg = '40', seedArg = '1', vectorsArg = '1', fileArg = 'examples/bitmod.qacc', accelArg = 'fp16_baseline'] = positional;
 const n = Number(nArg);
 const seed = Number(seedArg);
 const vectors = Number(vectorsArg);
-if (![n, seed, vectors].every((x) => Number.isSafeInteger(x) && x >= 0) || n < 1) {
-  console.error('usage: npm run mutation -- [mutants=40] [seed=1] [vectors=1] [file.qacc] [accelerator]');
+if (![n, seed, vectors].every((x) => Number.isSafeInteger(x) && x >= 0) || n < 1 || (level !== 'pe' && level !== 'program')) {
+  console.error('usage: npm run mutation -- [mutants=40] [seed=1] [vectors=1] [file.qacc] [accelerator] [--level pe|program] [--set k=v ...]');
   process.exit(1);
 }
 
 const host = { readFile: (p: string): string | undefined => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } };
-const compiled = compileFile(resolve(ROOT, fileArg), host, { requireAccelerator: true });
+const compiled = compileFile(resolve(ROOT, fileArg), host, { requireAccelerator: true, overrides: sets });
 const accel = compiled.design?.accelerators.find((a) => a.name === accelArg);
 if (!compiled.design || !accel) {
   console.error(`${fileArg}: no accelerator ${accelArg}`);
   process.exit(1);
 }
-// The PE's files only: mutants are verified by the PE-level bench (rtl-pe); a mutant of the accelerator
-// top or engine would be invisible to it.
+// At PE level the PE's files only: the PE-level bench (rtl-pe) cannot see a mutant of the accelerator top
+// or engine. At program level every file.
 const rtl = generateAcceleratorRtl(accel, rtlTemplates, { source: fileArg, version: 'mutation' });
 const peFiles = new Set(rtl.peFiles);
-const files = rtl.files.filter((f) => peFiles.has(f.path));
+const files = level === 'program' ? rtl.files : rtl.files.filter((f) => peFiles.has(f.path));
 const targets = verifyTargets(compiled.design).filter((t) => t.accelerator.name === accelArg);
 const cases = planCases(targets, { vectors, seed }).cases;
 const workDir = mkdtempSync(join(tmpdir(), 'qacc-mutation-'));
-const subject = { files, targets, cases, workDir };
+const subject = { files, targets, cases, workDir, level: level as MutationLevel };
 const all = listMutants(files);
 const sample = sampleMutants(all, n, seed);
 if (one !== undefined) {
@@ -75,14 +91,14 @@ rmSync(workDir, { recursive: true, force: true });
 type Status = 'killed' | 'survived' | 'stillborn' | 'hung';
 /** Runs the control (-1) or one mutant of the sample in a child process under `timeout`. */
 function runIsolated(index: number): { status: Status; evidence: string | null } {
-  const r = spawnSync('timeout', ['-k', '5', String(MUTANT_LIMIT_S), process.execPath, ...process.execArgv, process.argv[1], ...positional, '--one', String(index)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync('timeout', ['-k', '5', String(MUTANT_LIMIT_S), process.execPath, ...process.execArgv, process.argv[1], ...passOn, '--one', String(index)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.status === 124 || r.status === 137) return { status: 'hung', evidence: `no result within ${MUTANT_LIMIT_S} s` };
   const last = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !last.startsWith('{')) throw new Error(`mutant ${index} could not run (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`);
   return JSON.parse(last) as { status: Status; evidence: string | null };
 }
 
-console.log(`${accelArg} of ${fileArg}: ${all.length} mutants (${MUTANT_KINDS.map((k) => `${all.filter((m) => m.kind === k).length} ${k}`).join(', ')}); running ${sample.length} (seed ${seed}) on ${cases.length} cases each (vectors ${vectors})`);
+console.log(`${accelArg} of ${fileArg}${sets.length ? ` (${sets.join(', ')})` : ''}, ${level} level: ${all.length} mutants (${MUTANT_KINDS.map((k) => `${all.filter((m) => m.kind === k).length} ${k}`).join(', ')}); running ${sample.length} (seed ${seed}) on ${cases.length} cases each (vectors ${vectors})`);
 const start = performance.now();
 const control = runIsolated(-1);
 if (control.status !== 'survived') {

@@ -19,17 +19,19 @@
  * not detected here: a mutant that survives verification is reported as survived, never dropped.
  *
  * Running a mutant (`runMutant`): the mutated file set is written to a fresh directory and verified exactly
- * as `qacc verify --backends golden,rtl --rtl-dir DIR` would (runVerification with the golden and rtl
- * backends, the user-RTL path). Any failed or errored case kills the mutant; a mutant Verilator cannot
+ * as `qacc verify --rtl-dir DIR` would: at PE level (`--backends golden,rtl-pe`, the PE's files), or at
+ * program level (`--backends golden,sim,rtl --trace`, every file of the build: controller, DMA, buffers,
+ * tile engine and PEs; outputs, cycle counts and per-cycle traces are compared). Any failed or errored case kills the mutant; a mutant Verilator cannot
  * build is stillborn (counted apart: it is not a fault verification had to find). Builds are cached by
  * content hash (src/verify/rtl/verilator.ts), so rerunning a mutant on more cases costs no build.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { GeneratedFile } from '../codegen/verilog/emit.js';
-import { goldenBackend } from './backends.js';
+import { createSimBackend, goldenBackend } from './backends.js';
 import type { VerifyCase, VerifyTarget } from './cases.js';
 import { createRtlBackend } from './rtl-backend.js';
+import { createRtlProgramBackend } from './rtl-program-backend.js';
 import { ToolError } from './rtl/verilator.js';
 import { runVerification } from './run.js';
 
@@ -302,10 +304,15 @@ export interface MutantOutcome {
   readonly evidence: string | undefined;
 }
 
+/** At which level mutants are verified: the PE-level bench, or the whole accelerator running programs. */
+export type MutationLevel = 'pe' | 'program';
+
 /** What a mutation run verifies: the files as `qacc build` writes them, and the cases to run on them. */
 export interface MutationSubject {
   /** The build output (rtl/*.v and files.f). */
   readonly files: readonly GeneratedFile[];
+  /** Default 'pe'. */
+  readonly level?: MutationLevel;
   readonly targets: readonly VerifyTarget[];
   readonly cases: readonly VerifyCase[];
   /** A scratch directory (each run writes and removes one subdirectory). */
@@ -326,7 +333,9 @@ export async function runMutant(subject: MutationSubject, mutant: Mutant | undef
     }
     let run;
     try {
-      run = await runVerification({ targets: subject.targets, cases: subject.cases, backends: [goldenBackend, createRtlBackend()], options: { trace: false, rtlDir: dir } });
+      const program = subject.level === 'program';
+      const backends = program ? [goldenBackend, createSimBackend(), createRtlProgramBackend()] : [goldenBackend, createRtlBackend()];
+      run = await runVerification({ targets: subject.targets, cases: subject.cases, backends, options: { trace: program, rtlDir: dir } });
     } catch (err) {
       if (err instanceof ToolError && /verilator build of/.test(err.message)) {
         return { mutant, status: 'stillborn', failedCases: 0, cases: subject.cases.length, evidence: err.message.split('\n').find((l) => /%Error/.test(l)) ?? err.message.split('\n')[0] };
@@ -335,7 +344,7 @@ export async function runMutant(subject: MutationSubject, mutant: Mutant | undef
     }
     const failed = run.outcomes.filter((o) => o.status !== 'pass');
     const first = failed[0];
-    const evidence = first === undefined ? undefined : `${first.case.id}: ${first.error ? `${first.error.backend} error: ${first.error.message}` : first.divergences.map((d) => (d.kind === 'outputs' ? `${d.count} of ${d.total} outputs differ` : `cycles ${d.expected} vs ${d.got}`)).join('; ')}`;
+    const evidence = first === undefined ? undefined : `${first.case.id}: ${first.error ? `${first.error.backend} error: ${first.error.message}` : first.divergences.map((d) => (d.kind === 'outputs' ? `${d.count} of ${d.total} outputs differ` : d.kind === 'trace' ? `trace differs first in cycle ${d.cycle}, signal ${d.signal}` : `cycles ${d.expected} vs ${d.got}`)).join('; ')}`;
     return { mutant, status: failed.length > 0 ? 'killed' : 'survived', failedCases: failed.length, cases: run.outcomes.length, evidence };
   } finally {
     rmSync(dir, { recursive: true, force: true });

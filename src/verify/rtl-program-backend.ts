@@ -16,6 +16,7 @@ import { unpackMatrix } from '../compile/pack.js';
 import { ENGINES } from '../codegen/verilog/engine.js';
 import type { GeneratedFile } from '../codegen/verilog/emit.js';
 import { acceleratorTop, acceleratorTopName } from '../codegen/verilog/top.js';
+import { Machine } from '../sim/index.js';
 import type { Backend, BackendOptions, BackendResult } from './backends.js';
 import type { PreparedCase, VerifyTarget } from './cases.js';
 import { VerifyError } from './errors.js';
@@ -79,11 +80,15 @@ export function createRtlProgramBackend(): Backend {
       const dram = c.compiled.dram;
       if (!dram) throw new Error('rtl backend: the case was compiled without a memory image');
       const user = userBuilds.get(c.case.accelerator);
-      const run = { target: c.target, program: c.compiled.program, dram, trace: options.trace };
+      // A bound on the run: the simulator's cycle count (the TypeScript machine is far faster than the
+      // Verilator model) with generous slack, so a design that hangs fails in seconds, not after ten million cycles.
+      const expected = new Machine(c.target, c.compiled.program, dram.slice()).run().cycles;
+      const cycleLimit = 2 * expected + 10_000;
+      const run = { target: c.target, program: c.compiled.program, dram, trace: options.trace, cycleLimit };
       const r = user ? runBuiltProgram(user, run) : runRtlProgram(run);
       const where = options.rtlDir !== undefined ? `the RTL from ${options.rtlDir}` : 'the generated RTL';
       if (r.trapCode !== 0) throw new Error(`${where} trapped at cycle ${r.cycles}: ${trapText(r.trapCode)} (trap code 0x${r.trapCode.toString(16)}, docs/array-rtl.md)`);
-      if (r.limitReached) throw new Error(`${where} did not finish within ${r.cycles} cycles`);
+      if (r.limitReached) throw new Error(`${where} did not finish within ${r.cycles} cycles (the simulator takes ${expected})`);
       const { m, n } = c.compiled.shape;
       return { outputs: unpackMatrix(r.dram, c.compiled.layout.y, m, n, c.target.bits.out), cycles: r.cycles, ...(r.trace ? { trace: r.trace } : {}) };
     },
