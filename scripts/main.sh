@@ -26,6 +26,8 @@ for example in bitmod xr-npe svdquant; do
 done
 npx qacc sim examples/bitmod.qacc --workload model:llama-2-7b,stage=decode,tokens=1
 npx qacc build examples/bitmod.qacc -o build/bitmod-rtl
-npx qacc verify examples/bitmod.qacc --accelerator bitmod --set rows=4 --set cols=4 \
+npx qacc verify examples/bitmod.qacc --accelerator bitmod --set rows=4 --set cols=4 --set banks=1 \
   --backends golden,sim,rtl --trace --vectors 4 --seed 1 --junit build/verify-bitmod.xml
 npx qacc verify examples/xr-npe.qacc --set size=2 --backends golden,sim,rtl --trace --vectors 2 --seed 1
+npx qacc verify examples/svdquant.qacc --set rows=2 --set cols=2 --set lanes=8 --set rank=16 --set banks=1 \
+  --backends golden,sim,rtl --trace --vectors 1 --seed 1

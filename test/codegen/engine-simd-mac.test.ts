@@ -24,8 +24,6 @@ import { assemble, createInstruction, encodeInstruction } from '../../src/isa/in
 import { Machine } from '../../src/sim/machine.js';
 import { AccStore, simdNeedsBigQuire, simdTile, simdWriteback } from '../../src/sim/arith.js';
 import { bufferLanes, simdTileCycles, simdWritebackCycles } from '../../src/sim/timing.js';
-import { compileGemm } from '../../src/compile/program.js';
-import { buildProgramSimulationAsync, runRtlProgram } from '../../src/verify/rtl/program-bench.js';
 import { lintVerilog } from '../../src/verify/rtl/verilator.js';
 import { synthesize } from '../../src/verify/rtl/yosys.js';
 import { buildEngineBench, engineFiles, runEngineBench, type EngineCommand } from './engine-simd-mac-bench.js';
@@ -283,25 +281,4 @@ describe('simd_mac tile engine', () => {
     const r = await synthesize(engine, files);
     expect(r.cells).toBeGreaterThan(500);
   }, 120_000);
-
-  it('end to end: a compiled XR-NPE GEMM through the accelerator top = the simulator (DRAM and cycles), every mode', async () => {
-    const c = compileFile(resolve(ROOT, 'examples/xr-npe.qacc'), { readFile: read }, { overrides: ['size=2'] });
-    if (!c.design) throw new Error('xr-npe');
-    for (let mode = 0; mode < 4; mode++) {
-      const t = resolveTarget(c.design.accelerators[0], { simdMode: mode });
-      const rnd = prng(100 + mode);
-      const [m, k, n] = [3, 70, 5];
-      const element = (t.golden as SimdMacConfig).element;
-      const ops = { m, k, n, activations: codes(element, m * k, 'special', rnd), weights: codes(element, n * k, 'finite', rnd) };
-      const g = compileGemm(t, { m, k, n }, ops);
-      if (!g.dram) throw new Error('no image');
-      const simDram = g.dram.slice();
-      const sim = new Machine(t, g.program, simDram).run();
-      await buildProgramSimulationAsync(t, { imemWords: 256 });
-      const rtl = runRtlProgram({ target: t, program: g.program, dram: g.dram.slice(), imemWords: 256 });
-      expect(simDram.some((b, i) => b !== g.dram?.[i]), 'the program stores results').toBe(true);
-      const diff = simDram.findIndex((b, i) => b !== rtl.dram[i]);
-      expect({ mode, trap: rtl.trapCode, cycles: rtl.cycles, firstDramDiff: diff }).toEqual({ mode, trap: 0, cycles: sim.cycles, firstDramDiff: -1 });
-    }
-  }, 300_000);
 });

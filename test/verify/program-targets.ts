@@ -4,15 +4,11 @@
  * so the tests' synchronous runs find it in the cache.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { TopOptions } from '../../src/codegen/verilog/top.js';
 import { buildProgramSimulationAsync } from '../../src/verify/rtl/program-bench.js';
 import { resolveTarget, type Target } from '../../src/compile/target.js';
 import { compileFile } from '../../src/ir/elaborate.js';
 import type { IrAccelerator } from '../../src/ir/types.js';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 function elaborate(path: string, text?: string): IrAccelerator[] {
   const readFile = (p: string): string | undefined => {
@@ -45,11 +41,6 @@ export interface ProgramTarget {
 export const PROGRAM_TARGETS = {
   /** The tiny design's top without its tile engine (controller checks). */
   tiny: (): ProgramTarget => ({ target: resolveTarget(elaborate('/virtual/tiny.qacc', TINY_SOURCE)[0]), options: { imemWords: 1024, engine: 'none' } }),
-  /** xr-npe (simd_mac) on a 2 x 2 array with its tile engine. */
-  xrnpe: (): ProgramTarget => {
-    const t = resolveTarget(elaborate(resolve(ROOT, 'examples/xr-npe.qacc'))[0]);
-    return { target: resolveTarget({ ...t.accelerator, arrays: [{ ...t.array, rows: 2, cols: 2, pes: 4 }] }), options: { imemWords: 1024 } };
-  },
 } as const;
 
 export type ProgramTargetName = keyof typeof PROGRAM_TARGETS;

@@ -3,15 +3,12 @@
  * seeded random DMA / token / loop / configuration programs (program-gen.ts, valid and deadlock-free by
  * construction) under Verilator, and must leave the same DRAM image after the same number of cycles as
  * src/sim, with identical per-cycle trace points. Also: a corrupted trace is reported at the right cycle
- * and signal, the traps of docs/array-rtl.md are raised with their codes, and (for a kind with a tile
- * engine in ENGINES) a compiled GEMM runs end to end with the simulator's DRAM and cycle count.
+ * and signal, and the traps of docs/array-rtl.md are raised with their codes. Compiled GEMMs on the tile
+ * engines run end to end through qacc verify (orchestration-program.test.ts).
  * Verilator is required (a missing tool fails with the install command). The top is built without its
  * tile engine here (engine 'none'), so these checks do not depend on an engine's build.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileGemm } from '../../src/compile/program.js';
-import { randomOperands } from '../../src/compile/operands.js';
-import { ENGINES } from '../../src/codegen/verilog/engine.js';
 import { assemble, createInstruction, ISA, type Instruction } from '../../src/isa/index.js';
 import { Machine, type TraceEvent } from '../../src/sim/index.js';
 import { firstTraceDivergence, runRtlProgram } from '../../src/verify/rtl/program-bench.js';
@@ -118,22 +115,4 @@ describe('program-level RTL = simulator on DMA / sync / loop / configuration pro
     // the DRAM is untouched by a run that trapped before any store
     expect(firstDifference(tile.dram, dram)).toBe(-1);
   }, 300_000);
-});
-
-describe.runIf(Object.keys(ENGINES).includes('simd_mac'))('compiled GEMM end to end on a kind with a tile engine', () => {
-  beforeAll(() => prebuild('xrnpe'), 600_000);
-
-  it('xr-npe (simd_mac, 2 x 2 array): the RTL leaves the simulator\'s DRAM after the simulator\'s cycle count', () => {
-    const { target: small, options } = PROGRAM_TARGETS.xrnpe();
-    expect(small.pe.kind).toBe('simd_mac');
-    const shape = { m: 3, k: 40, n: 3 };
-    const ops = randomOperands(small, shape, 5);
-    const compiled = compileGemm(small, shape, ops);
-    const dram = compiled.dram as Uint8Array;
-    const simDram = dram.slice();
-    const stats = new Machine(small, compiled.program, simDram).run();
-    const r = runRtlProgram({ target: small, program: compiled.program, dram, ...options, cycleLimit: 10 * stats.cycles + 1000 });
-    expect({ trap: r.trapCode, cycles: r.cycles }).toEqual({ trap: 0, cycles: stats.cycles });
-    expect(firstDifference(r.dram, simDram)).toBe(-1);
-  }, 600_000);
 });
