@@ -280,7 +280,9 @@ export function resolveTarget(accel: IrAccelerator, options: TargetOptions = {})
     actReadBytesPerCycle: (actBuf.banks * actBuf.widthBits) / 8,
     wgtReadBytesPerCycle: (wgtBuf.banks * wgtBuf.widthBits) / 8,
     portBytes: { act: port(actBuf, act), wgt: port(wgtBuf, wgt), meta: port(metaBuf, meta), lrw: port(unified, lrw), out: port(outBuf ?? actBuf, out) },
-    maxTileK: RTL_MAX_TILE_K,
+    // the low-rank PE declares its K tile (one or more scale groups per GEMM step): the engine stages that
+    // many elements per row and column, not the generic depth
+    maxTileK: pe.kind === 'lowrank_gemm' ? Math.min(pe.tileK, RTL_MAX_TILE_K) : RTL_MAX_TILE_K,
     accEntries: array.rows * array.cols,
     lrtEntries: array.cols * Math.max(rank, 1),
   };

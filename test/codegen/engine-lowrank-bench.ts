@@ -7,7 +7,7 @@
  * does — and $writememh of the out memory, each command's duration D (cmd_done in cycle s + D − 1) and
  * the trap code. The C++ main only toggles the clock. Built with Verilator through the content-hash cache,
  * as a child process the test awaits (`prebuildLowRank`), so a test worker is never blocked by a
- * minute-long build. Also the shrunk SVDQuant targets of the self-bench and of the end-to-end runs.
+ * minute-long build. Also the shrunk SVDQuant targets of the self-bench.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,6 @@ import { ModuleSet } from '../../src/codegen/verilog/module-set.js';
 import type { IsaBuffer } from '../../src/isa/index.js';
 import { bufferLanes } from '../../src/sim/timing.js';
 import { rtlTemplates } from '../../src/verify/rtl/templates.js';
-import { buildProgramSimulationAsync } from '../../src/verify/rtl/program-bench.js';
 import { buildSimulationAsync, type BuiltSimulation } from '../../src/verify/rtl/verilator.js';
 
 /** One engine command: the instruction word and the configuration registers it runs under. */
@@ -208,30 +207,13 @@ export function benchTarget(name: LowRankAccelerator): Target {
   };
 }
 
-/** Instruction memory of the end-to-end tops. */
-export const LOWRANK_E2E_IMEM_WORDS = 1024;
-
-/**
- * An end-to-end target: the accelerator on a 2 × 3 array of 8-lane PEs with rank 3, 8 KiB buffers of
- * 8-byte ports, a 64-bit DRAM port (8-lane buffers: a smaller, faster-building top), maxTileK 128.
- */
-export function e2eTarget(name: LowRankAccelerator): Target {
-  const a = accelerator(name);
-  const arr = a.arrays[0];
-  if (arr.pe.kind !== 'lowrank_gemm') throw new Error('not lowrank');
-  const small = a.buffers.map((b) => ({ ...b, bytes: 8192, bits: 8 * 8192, widthBits: 64, banks: 1, depth: 1024, bytesPerBank: 8192 }));
-  const pe = { ...arr.pe, lanes: 8, rank: BENCH_RANK };
-  return { ...resolveTarget({ ...a, arrays: [{ ...arr, pe, rows: 2, cols: 3, pes: 6 }], buffers: small, dramBitsPerCycle: 64 }), maxTileK: 128 };
-}
-
-/** Builds the self-benches (`bench:<name>`) and end-to-end tops (`e2e:<name>`) (Verilator as a child process). */
+/** Builds the self-benches (`bench:<name>`) (Verilator as a child process the caller awaits). */
 export async function prebuildLowRank(what: readonly string[]): Promise<void> {
   for (const arg of what) {
     const [kind, name] = arg.split(':');
     const a = LOWRANK_ACCELERATORS.find((x) => x === name);
     if (!a) throw new Error(`unknown lowrank accelerator ${name}`);
     if (kind === 'bench') await buildLowRankBench(benchTarget(a), `lr_${a}`);
-    else if (kind === 'e2e') await buildProgramSimulationAsync(e2eTarget(a), { imemWords: LOWRANK_E2E_IMEM_WORDS });
     else throw new Error(`unknown prebuild ${arg}`);
   }
 }

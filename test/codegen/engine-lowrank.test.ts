@@ -10,23 +10,18 @@
  * tensor scale, writeback without dequant. The out bytes are compared with the simulator's arithmetic
  * (src/sim/arith.ts qgemmTile, lrDown, lrUp, lowRankDequant, lowRankWriteback: the golden model applied
  * per tile) and every command's cycles with the simulator's closed forms (timing.ts lowRank*Cycles, what
- * machine.ts charges). Also: traps, -Wall lint, Yosys synthesis, and compiled SVDQuant GEMMs (lr_down
- * passes, multi-k tiles, several m and n tiles) through the accelerator top (top.ts): the RTL leaves the
- * simulator's DRAM after the simulator's cycle count.
+ * machine.ts charges). Also: traps, -Wall lint and Yosys synthesis. Compiled SVDQuant GEMMs run through
+ * the accelerator top in qacc verify's program-level test (orchestration-program.test.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { randomOperands } from '../../src/compile/operands.js';
 import { packMatrix, rowBytes, unpackMatrix } from '../../src/compile/pack.js';
-import { compileGemm } from '../../src/compile/program.js';
 import type { Target } from '../../src/compile/target.js';
 import { ENGINES } from '../../src/codegen/verilog/engine.js';
 import { LOWRANK_TRAP } from '../../src/codegen/verilog/engine-lowrank.js';
 import type { LowRankGemmConfig } from '../../src/golden/types.js';
 import { createInstruction, encodeInstruction, type IsaBuffer } from '../../src/isa/index.js';
 import { AccStore, lowRankDequant, lowRankWriteback, lrDown, lrUp, qgemmTile } from '../../src/sim/arith.js';
-import { Machine } from '../../src/sim/machine.js';
 import { lowRankDequantCycles, lowRankDownCycles, lowRankQgemmCycles, lowRankUpCycles, lowRankWritebackCycles } from '../../src/sim/timing.js';
-import { runRtlProgram } from '../../src/verify/rtl/program-bench.js';
 import { lintVerilog } from '../../src/verify/rtl/verilator.js';
 import { synthesize } from '../../src/verify/rtl/yosys.js';
 import {
@@ -35,9 +30,7 @@ import {
   BENCH_ROWS,
   benchTarget,
   buildLowRankBench,
-  e2eTarget,
   LOWRANK_ACCELERATORS,
-  LOWRANK_E2E_IMEM_WORDS,
   lowRankEngineFiles,
   prebuildLowRank,
   runLowRankBench,
@@ -238,29 +231,4 @@ describe('lowrank_gemm engine registration and synthesis', () => {
     const r = await synthesize(engine, files);
     expect(r.cells).toBeGreaterThan(0);
   }, 600_000);
-});
-
-describe('lowrank_gemm engine in the accelerator top', () => {
-  beforeAll(() => prebuildLowRank(LOWRANK_ACCELERATORS.map((a) => `e2e:${a}`)), 900_000);
-
-  for (const name of LOWRANK_ACCELERATORS) {
-    it(`a compiled ${name} GEMM (2 × 3 array, rank 3): the RTL leaves the simulator's DRAM after the simulator's cycles`, () => {
-      const t = e2eTarget(name);
-      for (const [shape, seed] of [[{ m: 4, k: 200, n: 3 }, 1], [{ m: 2, k: 40, n: 5 }, 2]] as const) {
-        const ops = randomOperands(t, shape, seed);
-        const compiled = compileGemm(t, shape, ops);
-        const kinds = new Set(compiled.program.map((i) => i.kind));
-        for (const k of ['lr_down', 'qgemm_tile', 'dequant', 'lr_up', 'writeback'] as const) expect(kinds.has(k), `${name} uses ${k}`).toBe(true);
-        if (shape.k > t.maxTileK) expect(compiled.program.some((i) => (i.kind === 'qgemm_tile' || i.kind === 'lr_down') && !i.clear)).toBe(true);
-        const dram = compiled.dram as Uint8Array;
-        const simDram = dram.slice();
-        const stats = new Machine(t, compiled.program, simDram).run();
-        const r = runRtlProgram({ target: t, program: compiled.program, dram, imemWords: LOWRANK_E2E_IMEM_WORDS, cycleLimit: 10 * stats.cycles + 1000 });
-        expect({ name, shape, trap: r.trapCode, cycles: r.cycles }).toEqual({ name, shape, trap: 0, cycles: stats.cycles });
-        let first = -1;
-        for (let i = 0; i < simDram.length && first < 0; i++) if (r.dram[i] !== simDram[i]) first = i;
-        expect({ name, shape, firstDramDifference: first }).toEqual({ name, shape, firstDramDifference: -1 });
-      }
-    }, 600_000);
-  }
 });

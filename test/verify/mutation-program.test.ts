@@ -8,7 +8,11 @@
  * The unmutated build must pass (so a kill means the mutant, not a broken flow); no mutant may be
  * stillborn; every mutant of a deterministic, kind-stratified sample is either killed by the small case
  * set or survives a case set four times larger too (equivalent, or unreachable as far as verification
- * can tell: the failure message lists it with its line). At least half of the sample must be killed.
+ * can tell: the failure message lists it with its line). The sample is four mutants, one of each kind
+ * (each costs a whole-top build); at least three must be killed. Measured: 3/4 — a dropped load of the
+ * load DMA's descriptor register, `==` → `!=` in the engine's start condition and a flipped reset of its
+ * writeback offset are killed; the survivor forces the top bit of the fp32 rounder's biased exponent to 0,
+ * which is equivalent (an fp16 × fp16 product sum never brings the fp32 exponent near that bit).
  * `npm run mutation -- N 1 1 examples/bitmod.qacc fp16_baseline --level program --set fp16_rows=2
  * --set fp16_cols=2` measures the kill rate over a larger sample of the example's own design.
  */
@@ -47,7 +51,7 @@ describe('verification kills RTL mutants at program level (whole accelerator, Ve
     expect(small.cases.length).toBeGreaterThan(5);
 
     expect(await runMutant(small, undefined)).toMatchObject({ status: 'survived', failedCases: 0 });
-    const sample = sampleMutants(listMutants(files), 6, 3);
+    const sample = sampleMutants(listMutants(files), 4, 3);
     expect(new Set(sample.map((m) => m.kind))).toEqual(new Set(MUTANT_KINDS));
     const outcomes = [];
     for (const m of sample) outcomes.push(await runMutant(small, m));
