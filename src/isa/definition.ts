@@ -1401,7 +1401,7 @@ export const ISA_DEFINITION: IsaDefinition = {
       "opcode": 29,
       "queue": "compute",
       "summary": "Low-rank branch up projection accumulated into the output accumulators.",
-      "semantics": "For each (i, j): acc[acc + i*n + j] <- (clear ? 0 : acc[...]) + sum_{r'} round_lr(lrt[lrt + i*rank + r']) * u[j, r'], where round_lr rounds the fp32 down-projection sum to the lr format (RNE) and u is the up projection [n, rank] (lr format) at lrw; products and sum in fp32, r' in increasing order, added to the accumulator last.",
+      "semantics": "For each (i, j): y <- (clear ? 0 : acc[acc + i*n + j]); for r' = 0 .. rank-1: y <- y + round_lr(lrt[lrt + i*rank + r']) * u[j, r']; acc[acc + i*n + j] <- y, where round_lr rounds the fp32 down-projection sum to the lr format (RNE) and u is the up projection [n, rank] (lr format) at lrw; each product (fp32) is added to the accumulator in turn (one fp32 rounding per add), r' in increasing order, as the golden model's epilogue does.",
       "reads": [
         "lrw",
         "lrt",
