@@ -66,10 +66,10 @@ if (!compiled.design || !accel) {
   process.exit(1);
 }
 // At PE level the PE's files only: the PE-level bench (rtl-pe) cannot see a mutant of the accelerator top
-// or engine. At program level every file.
+// or engine. At program level the files of the accelerator top (not the PE-only modules it never uses).
 const rtl = generateAcceleratorRtl(accel, rtlTemplates, { source: fileArg, version: 'mutation' });
-const peFiles = new Set(rtl.peFiles);
-const files = level === 'program' ? rtl.files : rtl.files.filter((f) => peFiles.has(f.path));
+const mutated = new Set(level === 'program' ? rtl.topFiles : rtl.peFiles);
+const files = rtl.files.filter((f) => mutated.has(f.path));
 const targets = verifyTargets(compiled.design).filter((t) => t.accelerator.name === accelArg);
 const cases = planCases(targets, { vectors, seed }).cases;
 const workDir = mkdtempSync(join(tmpdir(), 'qacc-mutation-'));

@@ -148,6 +148,8 @@ export interface AcceleratorRtl {
   readonly acceleratorTop: string;
   /** Paths (under rtl/) of the PE module and what it instantiates: what a PE-only synthesis reads. */
   readonly peFiles: readonly string[];
+  /** Paths (under rtl/) of the accelerator top and what it instantiates (not the PE-only modules). */
+  readonly topFiles: readonly string[];
   readonly files: readonly GeneratedFile[];
   readonly design: PeDesign;
 }
@@ -222,10 +224,13 @@ export function generateAcceleratorRtl(accel: IrAccelerator, reader: TemplateRea
   ].join('\n');
   const peSet = new ModuleSet();
   peSet.add(design.rtl.module);
+  const topSet = new ModuleSet();
+  topSet.add(accTop.module);
   return {
     top,
     acceleratorTop: accName,
     peFiles: peSet.modules().map((m) => `rtl/${m.name}.v`),
+    topFiles: topSet.modules().map((m) => `rtl/${m.name}.v`),
     design,
     files: [...rtl, { path: 'files.f', text: fileList }, { path: `${top}.core`, text: core }, { path: 'README.md', text: readme }],
   };
