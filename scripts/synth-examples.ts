@@ -11,19 +11,12 @@ import { resolve } from 'node:path';
 import { generateAcceleratorRtl } from '../src/codegen/verilog/design.js';
 import { compileFile } from '../src/ir/elaborate.js';
 import { rtlTemplates } from '../src/verify/rtl/templates.js';
+import { parseSetArgs } from './set-args.js';
 import { synthesize } from '../src/verify/rtl/yosys.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const host = { readFile: (p: string) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } };
-const args = process.argv.slice(2);
-const overrides: string[] = [];
-for (let i = 0; i < args.length; i++) {
-  if (args[i] === '--set' && args[i + 1]) overrides.push(args[++i]);
-  else {
-    console.error('usage: npm run synth [-- --set k=v ...]');
-    process.exit(1);
-  }
-}
+const overrides = parseSetArgs(process.argv.slice(2), 'usage: npm run synth [-- --set k=v ...]');
 
 /** Overrides that shrink each example's arrays for the whole-design synthesis. */
 const SHRINK: Record<string, string[]> = {

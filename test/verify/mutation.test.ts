@@ -22,7 +22,8 @@ import { nodeFileHost } from '../../src/cli/commands/check.js';
 import { generateAcceleratorRtl } from '../../src/codegen/verilog/design.js';
 import { compileFile } from '../../src/ir/elaborate.js';
 import { planCases, verifyTargets } from '../../src/verify/cases.js';
-import { applyMutant, listMutants, MUTANT_KINDS, runMutant, sampleMutants, tallyMutants, type Mutant } from '../../src/verify/mutate.js';
+import { applyMutant, listMutants, MUTANT_KINDS, runMutant, sampleMutants, type Mutant } from '../../src/verify/mutate.js';
+import { expectSampleJudged } from './mutation-helpers.js';
 import { rtlTemplates } from '../../src/verify/rtl/templates.js';
 import { ROOT } from './orchestration-helpers.js';
 
@@ -113,21 +114,8 @@ describe('verification kills RTL mutants (fp16 MAC baseline, Verilator)', () => 
     const small = { files, targets, cases: planCases(targets, { vectors: 1, seed: 1 }).cases, workDir };
     const large = { ...small, cases: planCases(targets, { vectors: 8, seed: 2 }).cases };
 
-    expect(await runMutant(small, undefined)).toMatchObject({ status: 'survived', failedCases: 0 });
-    const sample = sampleMutants(listMutants(files), 6, 5);
-    expect(new Set(sample.map((m) => m.kind))).toEqual(new Set(MUTANT_KINDS));
-    const outcomes = [];
-    for (const m of sample) outcomes.push(await runMutant(small, m));
-    expect(outcomes.filter((o) => o.status === 'stillborn').map((o) => `${o.mutant?.id}: ${o.evidence}`)).toEqual([]);
-    // A survivor of the small set that the larger set kills is a behavioural change the small set missed.
-    const survivors = outcomes.filter((o) => o.status === 'survived').map((o) => o.mutant!);
-    const missed = [];
-    for (const m of survivors) if ((await runMutant(large, m)).status !== 'survived') missed.push(m);
-    expect(missed.map((m) => `${m.file}:${m.line} ${m.description}`)).toEqual([]);
-    const all = tallyMutants(outcomes).find((t) => t.kind === 'all')!;
-    expect(all.killed, `survivors: ${survivors.map((m) => `${m.file}:${m.line} ${m.description}`).join('; ')}`).toBeGreaterThanOrEqual(3);
-    // Every kill has evidence: a failed case named by its id.
-    for (const o of outcomes.filter((x) => x.status === 'killed')) expect(o.evidence).toMatch(/^fp16_baseline\//);
+    // the control passes; every survivor of the small set survives the larger one too; at least 3 of 6 killed
+    await expectSampleJudged(small, large, sampleMutants(listMutants(files), 6, 5), 3, 'fp16_baseline/');
 
     // A PE that never accepts a beat but keeps raising out_valid once hung the bench forever: it must now
     // end promptly and be reported as a failure.
