@@ -19,10 +19,11 @@
  * not detected here: a mutant that survives verification is reported as survived, never dropped.
  *
  * Running a mutant (`runMutant`): the mutated file set is written to a fresh directory and verified exactly
- * as `qacc verify --rtl-dir DIR` would: at PE level (`--backends golden,rtl-pe`, the PE's files), or at
- * program level (`--backends golden,sim,rtl --trace`, every file of the build: controller, DMA, buffers,
- * tile engine and PEs; outputs, cycle counts and per-cycle traces are compared). Any failed or errored case kills the mutant; a mutant Verilator cannot
- * build is stillborn (counted apart: it is not a fault verification had to find). Builds are cached by
+ * as `qacc verify --rtl-dir DIR` would: at PE level (`--backends golden,rtl-pe`; the subject holds the
+ * PE's files), or at program level (`--backends golden,sim,rtl --trace`; the subject holds the accelerator
+ * top's files: controller, DMA, buffers, tile engine and its units; outputs, cycle counts and per-cycle
+ * traces are compared). Any failed or errored case kills the mutant; a mutant Verilator cannot build is
+ * stillborn (counted apart: it is not a fault verification had to find). Builds are cached by
  * content hash (src/verify/rtl/verilator.ts), so rerunning a mutant on more cases costs no build.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
