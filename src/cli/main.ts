@@ -5,14 +5,17 @@
 import { editDistance } from '../formats/suggest.js';
 import yargs, { type Argv } from 'yargs';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, isUserFacing, UsageError } from './errors.js';
-import { processIo, type CliIo } from './io.js';
+import { isSystemError, systemErrorAsFileError } from './fs-errors.js';
+import { processIo, STDIN_ARG, type CliIo } from './io.js';
 import { QACC_VERSION } from './version.js';
 import { commands } from './commands/index.js';
 import type { CommandContext } from './context.js';
 
 /** Runs qacc with the given arguments; resolves to the process exit code. Never throws. */
-export async function main(args: readonly string[], io: CliIo = processIo): Promise<number> {
-  const debug = args.includes('--debug');
+export async function main(argsAsGiven: readonly string[], io: CliIo = processIo): Promise<number> {
+  const debug = argsAsGiven.includes('--debug');
+  // yargs drops a lone `-` from positional arrays; a sentinel keeps it (see STDIN_ARG).
+  const args = argsAsGiven.map((a) => (a === '-' ? STDIN_ARG : a));
   let exitCode = EXIT_OK;
   try {
     let parser: Argv = yargs([...args])
@@ -59,7 +62,9 @@ export async function main(args: readonly string[], io: CliIo = processIo): Prom
   return exitCode;
 }
 
-function report(err: unknown, io: CliIo, debug: boolean): number {
+function report(thrown: unknown, io: CliIo, debug: boolean): number {
+  // A file-system failure is always the user's to fix (a path, a permission, a full disk): exit 1.
+  const err = isSystemError(thrown) ? systemErrorAsFileError(thrown) : thrown;
   if (isUserFacing(err)) {
     if (!(err as { reported?: boolean }).reported) io.stderr(`qacc: error: ${oneLine(err.message)}\n`);
     if (debug && err.stack) io.stderr(err.stack + '\n');
@@ -72,5 +77,5 @@ function report(err: unknown, io: CliIo, debug: boolean): number {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  return text.split(STDIN_ARG).join('-').replace(/\s*\n\s*/g, ' ').trim();
 }

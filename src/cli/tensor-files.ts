@@ -11,13 +11,15 @@
  * - `.json`: `{"shape": [...], "data": [...]}` with flat or nested data, or a bare (nested) array.
  * - `.bin`: raw little-endian float32, C order; the shape comes from `--shape`. Writing `.bin` rounds
  *   to float32.
- * Every problem is a UsageError naming the file, so the CLI prints one line and exits 1.
+ * Every problem is a UsageError naming the file, so the CLI prints one line and exits 1. Inputs are read
+ * as regular files of at most TENSOR_LIMIT bytes (src/cli/input-files.ts).
  */
 import { extname } from 'node:path';
 import { FP16 } from '../formats/float.js';
 import { shapeSize, type Tensor } from '../quant/tensor.js';
 import { UsageError } from './errors.js';
-import { readFileBytes, writeFileAtomic } from './io.js';
+import { readInputBytes, TENSOR_LIMIT } from './input-files.js';
+import { writeFileAtomic } from './io.js';
 
 export type TensorFileKind = 'npy' | 'json' | 'bin';
 
@@ -253,19 +255,10 @@ export function parseShape(text: string): number[] {
   return dims;
 }
 
-function readBytes(path: string): Uint8Array {
-  try {
-    return readFileBytes(path);
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    throw new UsageError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
-  }
-}
-
 /** Reads a tensor file of any supported kind; `shape` is needed for `.bin`. */
 export function readTensorFile(path: string, shape?: readonly number[]): Tensor {
   const kind = tensorFileKind(path);
-  const bytes = readBytes(path);
+  const bytes = readInputBytes(path, TENSOR_LIMIT);
   switch (kind) {
     case 'npy':
       return parseNpy(path, bytes);

@@ -12,7 +12,10 @@ import { parseSource } from './parse.js';
 import { normalizePath, resolveImport } from './paths.js';
 import { SourceFile } from './source.js';
 
-/** Where source text comes from. `readFile` returns undefined when the file cannot be read. */
+/**
+ * Where source text comes from. `readFile` returns undefined when the file cannot be read, or throws an
+ * Error whose message says why (`not a regular file`), which becomes the diagnostic's hint.
+ */
 export interface FileHost {
   readFile(path: string): string | undefined;
 }
@@ -61,9 +64,9 @@ export function loadProgram(rootPathAsGiven: string, host: FileHost): Program {
   let hasSyntaxErrors = false;
   const extraSources = new Map<string, SourceFile>();
 
-  const rootText = safeRead(host, rootPath);
+  const { text: rootText, reason: rootReason } = safeRead(host, rootPath);
   if (rootText === undefined) {
-    diagnostics.push(diagnostic(Diag.importNotFound, undefined, [rootPath]));
+    diagnostics.push(diagnostic(Diag.importNotFound, undefined, [rootPath], rootReason !== undefined ? { hint: rootReason } : {}));
   } else {
     const queue: Array<[string, string]> = [[rootPath, rootText]];
     const seen = new Set<string>([rootPath]);
@@ -82,9 +85,11 @@ export function loadProgram(rootPathAsGiven: string, host: FileHost): Program {
             diagnostics.push(diagnostic(Diag.importNotFound, d.pathSpan, [d.path], { hint: `a program may load at most ${MAX_FILES} files` }));
             continue;
           }
-          const t = safeRead(host, target);
+          const { text: t, reason } = safeRead(host, target);
           if (t === undefined) {
-            diagnostics.push(diagnostic(Diag.importNotFound, d.pathSpan, [d.path], target !== d.path ? { hint: `looked for ${target}` } : {}));
+            const where = target !== d.path ? `looked for ${target}` : undefined;
+            const hint = [reason, where].filter((h) => h !== undefined).join('; ');
+            diagnostics.push(diagnostic(Diag.importNotFound, d.pathSpan, [d.path], hint ? { hint } : {}));
             continue;
           }
           seen.add(target);
@@ -144,11 +149,12 @@ export function loadProgram(rootPathAsGiven: string, host: FileHost): Program {
   };
 }
 
-function safeRead(host: FileHost, path: string): string | undefined {
+function safeRead(host: FileHost, path: string): { text?: string; reason?: string } {
   try {
-    return host.readFile(path);
-  } catch {
-    return undefined;
+    const text = host.readFile(path);
+    return text === undefined ? {} : { text };
+  } catch (err) {
+    return err instanceof Error ? { reason: err.message } : {};
   }
 }
 

@@ -90,7 +90,7 @@ describe('qacc asm / disasm', () => {
 
   it('reports unreadable inputs and bad programs in one line', async () => {
     const missing = await runCli(['asm', join(dir, 'nope.s')]);
-    expect(missing).toMatchObject({ code: 1, stderr: `qacc: error: cannot read '${join(dir, 'nope.s')}': no such file\n` });
+    expect(missing).toMatchObject({ code: 1, stderr: `qacc: error: cannot read '${join(dir, 'nope.s')}': no such file or directory\n` });
     const notBin = join(dir, 'text.bin');
     writeFileSync(notBin, 'halt\n');
     const bad = await runCli(['disasm', notBin]);

@@ -1,5 +1,5 @@
 /** An in-memory CliIo for running the CLI inside tests: stdin is given, stdout/stderr are captured. */
-import type { CliIo } from '../../src/cli/io.js';
+import { DEFAULT_STDIN_LIMIT, stdinTooLarge, type CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 
 export interface CliRun {
@@ -14,7 +14,10 @@ export function fakeIo(stdin = ''): CliIo & { out: string[]; err: string[] } {
   return {
     out,
     err,
-    readStdin: async () => stdin,
+    readStdin: async (maxBytes = DEFAULT_STDIN_LIMIT) => {
+      if (Buffer.byteLength(stdin) > maxBytes) throw stdinTooLarge(maxBytes);
+      return stdin;
+    },
     stdout: (t) => void out.push(t),
     stderr: (t) => void err.push(t),
   };

@@ -115,7 +115,7 @@ describe('qacc quantize', () => {
     [['--block', 'group:32'], /needs an element format \(--format\)/],
     [['--format', 'int4', '--block', 'bitmod'], /chooses its own/],
     [['--format', 'int4', '--block', 'hadamard:64+group:32', '--in', 'X48'], /multiple of the Hadamard block size 64/],
-    [['--format', 'int4', '--block', 'group:32', '--in', 'missing.npy'], /cannot read .*missing\.npy: no such file/],
+    [['--format', 'int4', '--block', 'group:32', '--in', 'missing.npy'], /cannot read '.*missing\.npy': no such file or directory/],
     [['--format', 'int4', '--block', 'group:32', '--in', 'BAD'], /not a \.npy file/],
     [['--format', 'int4', '--block', 'group:32', '--shape', '3,3'], /shape \[3, 3\] holds 9 elements but the data has 256/],
     [['--format', 'int4', '--block', 'group:32', '--rounding', 'stochastic'], /stochastic rounding needs a seed/],

@@ -43,7 +43,7 @@ describe('qacc build', () => {
     expect(a['bitmod_bitmod_pe.core']).toMatch(/^CAPI=2:/);
     expect(a['bitmod_bitmod_pe.core']).toContain('toplevel: bitmod_bitmod_pe');
     expect(a['README.md']).toContain('| `act` | input | 64 |');
-    expect(Object.keys(a).sort()).toEqual(['README.md', 'bitmod_bitmod_pe.core', 'files.f', ...list].sort());
+    expect(Object.keys(a).sort()).toEqual(['.qacc-build', 'README.md', 'bitmod_bitmod_pe.core', 'files.f', ...list].sort());
     expect((await qacc(['build', 'examples/bitmod.qacc', '-o', out])).code).toBe(0);
     expect(snapshot(out)).toEqual(a);
   });

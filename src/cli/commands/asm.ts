@@ -1,27 +1,20 @@
 /**
  * `qacc asm <file.s> [-o prog.bin]`: assembles qacc ISA assembly (isa/README.md) into a program container.
  * Errors are printed as `file:line:col: error: message`, one per line, and nothing is written; the output
- * is written atomically, so a failed run never leaves a partial or stale-looking program behind.
+ * is written atomically, so a failed run never leaves a partial or stale-looking program behind. The
+ * output path is checked first (src/cli/output-paths.ts): it may not be the source.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { assemble, encodeProgram, formatAsmDiagnostic } from '../../isa/index.js';
 import type { CommandFactory } from '../context.js';
 import { ReportedFailure, UsageError } from '../errors.js';
-import { readFileBytes, writeFileAtomic } from '../io.js';
+import { isStdinName } from '../design-source.js';
+import { ASSEMBLY_LIMIT, readInputBytes } from '../input-files.js';
+import { writeFileAtomic } from '../io.js';
+import { checkOutput } from '../output-paths.js';
 
 /** Most diagnostics printed for one file; the rest are counted. */
 const MAX_DIAGNOSTICS = 50;
-
-/** Reads a text input file, turning file-system failures into one-line user errors. */
-export function readInputFile(path: string): Uint8Array {
-  try {
-    return readFileBytes(path);
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? err);
-    throw new UsageError(`cannot read '${path}': ${reason}`);
-  }
-}
 
 /** `prog.s` → `prog.bin`, `prog` → `prog.bin`. */
 export function defaultOutputPath(input: string): string {
@@ -41,10 +34,10 @@ export const asmCommand: CommandFactory = (ctx): CommandModule<object, Args> => 
       .positional('file', { type: 'string', demandOption: true, describe: 'assembly source (.s), or - for standard input' })
       .option('output', { alias: 'o', type: 'string', describe: 'program file to write (default: <file>.bin)' }),
   handler: async (args: ArgumentsCamelCase<Args>) => {
-    // yargs hands a lone `-` positional over as ''; an empty file name is never a real file anyway.
-    const fromStdin = args.file === '-' || args.file === '';
+    const fromStdin = isStdinName(args.file);
     if (fromStdin && args.output === undefined) throw new UsageError('give -o <program.bin> when reading standard input');
-    const text = fromStdin ? await ctx.io.readStdin() : new TextDecoder().decode(readInputFile(args.file));
+    const output = checkOutput({ flag: '-o', path: args.output ?? defaultOutputPath(args.file), kind: 'file' }, fromStdin ? [] : [{ path: args.file, what: 'the assembly source' }]);
+    const text = fromStdin ? await ctx.io.readStdin(ASSEMBLY_LIMIT.maxBytes) : new TextDecoder().decode(readInputBytes(args.file, ASSEMBLY_LIMIT));
     const name = fromStdin ? '<stdin>' : args.file;
     const result = assemble(text);
     if (result.diagnostics.length > 0) {
@@ -54,6 +47,6 @@ export const asmCommand: CommandFactory = (ctx): CommandModule<object, Args> => 
       ctx.io.stderr(shown.join('\n') + '\n');
       throw new ReportedFailure(`${result.diagnostics.length} error(s)`);
     }
-    writeFileAtomic(args.output ?? defaultOutputPath(args.file), encodeProgram(result.words));
+    writeFileAtomic(output, encodeProgram(result.words));
   },
 });

@@ -1,14 +1,13 @@
 /**
  * `qacc build <file.qacc> -o <dir> [--target verilog] [--set k=v] [--accelerator name] [--synth]`: generates the RTL
  * of an accelerator's PE (Verilog-2005, one module per file under rtl/), a file list (files.f), a FuseSoC
- * .core file and a README of the top-level ports. Atomic: everything is written into a fresh sibling
- * directory first; only when every file is written is it renamed over `dir` (an existing `dir` is moved
- * aside and removed after the swap), so a failed build leaves an existing output directory untouched.
- * `--synth` runs Yosys on the generated design first (src/verify/rtl/yosys.ts) and adds its statistics.
+ * .core file, a README of the top-level ports and the marker `.qacc-build`. `-o` may name only a new or
+ * empty directory or one qacc build wrote before (it holds the marker); the rules, and what `--force`
+ * adds, are in src/cli/output-paths.ts and are checked before anything runs. Atomic: everything is
+ * written into a fresh sibling directory first, then swapped in (src/cli/io.ts writeDirectoryAtomic), so
+ * a failed or interrupted build leaves an existing output directory untouched. `--synth` runs Yosys on the
+ * generated design first (src/verify/rtl/yosys.ts) and adds its statistics.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { generateAcceleratorRtl } from '../../codegen/verilog/design.js';
 import { compileFile } from '../../ir/elaborate.js';
@@ -16,8 +15,11 @@ import { rtlTemplates } from '../../verify/rtl/templates.js';
 import { synthesize } from '../../verify/rtl/yosys.js';
 import type { CommandFactory } from '../context.js';
 import { ReportedFailure, UsageError } from '../errors.js';
+import { compilationInputs, openDesignSource } from '../design-source.js';
+import { writeDirectoryAtomic } from '../io.js';
+import { BUILD_MARKER, buildMarkerText, checkOutput } from '../output-paths.js';
 import { QACC_VERSION } from '../version.js';
-import { nodeFileHost, printDiagnostics } from './check.js';
+import { printDiagnostics } from './check.js';
 
 interface Args {
   readonly file: string;
@@ -26,46 +28,20 @@ interface Args {
   readonly set: string[] | undefined;
   readonly accelerator: string | undefined;
   readonly synth: boolean;
+  readonly force: boolean;
 }
 
 /** The targets qacc build knows. */
 export const BUILD_TARGETS = ['verilog'] as const;
-
-/** Writes `files` (relative paths) into `dir` atomically (see the file header). */
-export function writeDirectoryAtomic(dir: string, files: readonly { path: string; text: string }[]): void {
-  const target = resolve(dir);
-  const parent = dirname(target);
-  mkdirSync(parent, { recursive: true });
-  const tag = randomBytes(6).toString('hex');
-  const tmp = join(parent, `.${basename(target)}.${tag}.tmp`);
-  const old = join(parent, `.${basename(target)}.${tag}.old`);
-  try {
-    for (const f of files) {
-      const p = join(tmp, f.path);
-      mkdirSync(dirname(p), { recursive: true });
-      writeFileSync(p, f.text);
-    }
-    const had = existsSync(target);
-    if (had) renameSync(target, old);
-    try {
-      renameSync(tmp, target);
-    } catch (err) {
-      if (had) renameSync(old, target);
-      throw err;
-    }
-    if (had) rmSync(old, { recursive: true, force: true });
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-}
 
 export const buildCommand: CommandFactory = (ctx): CommandModule<object, Args> => ({
   command: 'build <file>',
   describe: 'Generate the RTL of an accelerator (Verilog), a file list, a FuseSoC core and a README',
   builder: (y: Argv) =>
     y
-      .positional('file', { type: 'string', demandOption: true, describe: 'the .qacc file' })
-      .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output directory (replaced atomically)' })
+      .positional('file', { type: 'string', demandOption: true, describe: 'the .qacc file (- reads standard input)' })
+      .option('out', { alias: 'o', type: 'string', demandOption: true, describe: `output directory: new, empty, or written by qacc build before (it holds ${BUILD_MARKER}); replaced atomically` })
+      .option('force', { type: 'boolean', default: false, describe: 'also replace a directory without the marker if it holds only files qacc build writes (an output of an older qacc); never the current directory, a parent of it, a file or anything else' })
       .option('target', { type: 'string', array: true, describe: 'what to generate: verilog (default; comma lists allowed)' })
       .option('set', { type: 'string', array: true, describe: 'override a param: --set rows=32 (repeatable)' })
       .option('accelerator', { alias: 'a', type: 'string', describe: 'which accelerator of the file (default: the first)' })
@@ -73,14 +49,16 @@ export const buildCommand: CommandFactory = (ctx): CommandModule<object, Args> =
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     const targets = (argv.target ?? ['verilog']).flatMap((t) => t.split(',')).filter((t) => t.length > 0);
     for (const t of targets) if (!(BUILD_TARGETS as readonly string[]).includes(t)) throw new UsageError(`unknown --target '${t}' (known: ${BUILD_TARGETS.join(', ')})`);
-    const c = compileFile(argv.file, nodeFileHost, { overrides: argv.set ?? [], requireAccelerator: true });
+    const src = await openDesignSource(argv.file, ctx.io);
+    const c = compileFile(src.path, src.host, { overrides: argv.set ?? [], requireAccelerator: true });
     printDiagnostics(c, ctx.io);
     if (!c.design) throw new ReportedFailure('the design has errors');
+    const outDir = checkOutput({ flag: '-o', path: argv.out, kind: 'directory' }, compilationInputs(c), { force: argv.force });
     const accels = c.design.accelerators;
     const accel = argv.accelerator === undefined ? accels[0] : accels.find((a) => a.name === argv.accelerator);
     if (!accel) throw new UsageError(`no accelerator '${argv.accelerator}' in ${argv.file} (it has ${accels.map((a) => a.name).join(', ')})`);
-    const rtl = generateAcceleratorRtl(accel, rtlTemplates, { source: argv.file, version: QACC_VERSION });
-    const files = [...rtl.files];
+    const rtl = generateAcceleratorRtl(accel, rtlTemplates, { source: src.path, version: QACC_VERSION });
+    const files = [...rtl.files, { path: BUILD_MARKER, text: buildMarkerText({ version: QACC_VERSION, source: src.path, accelerator: accel.name }) }];
     let synthLine = '';
     if (argv.synth) {
       // Before anything is written: a design Yosys rejects leaves the output directory untouched.
@@ -95,7 +73,7 @@ export const buildCommand: CommandFactory = (ctx): CommandModule<object, Args> =
       files.push({ path: 'synth/stat.txt', text: report.stat });
       synthLine = `yosys: ${rtl.acceleratorTop} synthesizes, ${report.cells} cells (synth/stat.txt)\n`;
     }
-    writeDirectoryAtomic(argv.out, files);
+    writeDirectoryAtomic(outDir, files);
     ctx.io.stdout(`wrote ${files.length} files for ${accel.name} (top module ${rtl.acceleratorTop}, PE ${rtl.top}) to ${argv.out}\n${synthLine}`);
   },
 });

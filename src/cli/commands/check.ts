@@ -1,30 +1,22 @@
 /**
  * `qacc check <files…> [--set name=value …]`: parses and elaborates each .qacc file and prints its
  * diagnostics (file:line:col: error[CODE]: message, the source line and a caret) on stderr. Exit code 0
- * when no file has an error, 1 otherwise. Prints nothing for clean files.
+ * when no file has an error, 1 otherwise. Prints nothing for clean files. `-` reads standard input
+ * (named `<stdin>` in diagnostics).
  *
- * Also the node:fs side of the front end shared with `qacc ir`: the `FileHost` reading UTF-8 files and
- * the rendering of diagnostics (src/dsl itself never touches the file system).
+ * Also the rendering of diagnostics shared with the other commands; the `FileHost` reading files lives in
+ * src/cli/design-source.ts (src/dsl itself never touches the file system).
  */
-import { readFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { CommandFactory } from '../context.js';
 import type { CliIo } from '../io.js';
 import { hasErrors } from '../../dsl/diagnostics.js';
-import type { FileHost } from '../../dsl/program.js';
 import { renderDiagnostics } from '../../dsl/render.js';
 import { compileFile, type Compilation } from '../../ir/elaborate.js';
+import { isStdinName, openDesignSource } from '../design-source.js';
+import { UsageError } from '../errors.js';
 
-/** Reads files from disk; unreadable files (missing, directories, permissions) read as undefined. */
-export const nodeFileHost: FileHost = {
-  readFile(path) {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-};
+export { nodeFileHost } from '../design-source.js';
 
 /** Prints a compilation's diagnostics (with source excerpts) to stderr. */
 export function printDiagnostics(c: Compilation, io: CliIo): void {
@@ -42,12 +34,14 @@ export const checkCommand: CommandFactory = (ctx): CommandModule<object, Args> =
   describe: 'Check .qacc files: syntax, names, types and hardware constraints',
   builder: (y: Argv) =>
     y
-      .positional('files', { type: 'string', array: true, demandOption: true, describe: '.qacc files to check' })
+      .positional('files', { type: 'string', array: true, demandOption: true, describe: '.qacc files to check (- reads standard input)' })
       .option('set', { type: 'string', array: true, describe: 'Override a param: --set rows=32 (repeatable)' }),
-  handler: (argv: ArgumentsCamelCase<Args>) => {
+  handler: async (argv: ArgumentsCamelCase<Args>) => {
+    if (argv.files.filter(isStdinName).length > 1) throw new UsageError('- (standard input) may be given only once');
     let failed = false;
     for (const file of argv.files) {
-      const c = compileFile(file, nodeFileHost, { overrides: argv.set ?? [] });
+      const src = await openDesignSource(file, ctx.io);
+      const c = compileFile(src.path, src.host, { overrides: argv.set ?? [] });
       printDiagnostics(c, ctx.io);
       if (hasErrors(c.diagnostics)) failed = true;
     }

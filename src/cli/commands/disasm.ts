@@ -6,7 +6,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { disassemble, readProgram } from '../../isa/index.js';
 import type { CommandFactory } from '../context.js';
-import { readInputFile } from './asm.js';
+import { PROGRAM_LIMIT, readInputBytes } from '../input-files.js';
 
 interface Args {
   readonly file: string;
@@ -21,7 +21,7 @@ export const disasmCommand: CommandFactory = (ctx): CommandModule<object, Args> 
       .positional('file', { type: 'string', demandOption: true, describe: 'program container written by qacc asm' })
       .option('words', { type: 'boolean', default: false, describe: 'append each instruction word in hex as a comment' }),
   handler: (args: ArgumentsCamelCase<Args>) => {
-    const { instructions, words } = readProgram(readInputFile(args.file));
+    const { instructions, words } = readProgram(readInputBytes(args.file, PROGRAM_LIMIT));
     ctx.io.stdout(disassemble(instructions, args.words ? { words } : {}));
   },
 });

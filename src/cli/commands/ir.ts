@@ -7,7 +7,8 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { CommandFactory } from '../context.js';
 import { compileFile } from '../../ir/elaborate.js';
 import { designToJsonText, printDesign } from '../../ir/print.js';
-import { nodeFileHost, printDiagnostics } from './check.js';
+import { openDesignSource } from '../design-source.js';
+import { printDiagnostics } from './check.js';
 
 interface Args {
   readonly file: string;
@@ -20,11 +21,12 @@ export const irCommand: CommandFactory = (ctx): CommandModule<object, Args> => (
   describe: 'Elaborate a .qacc file and print its hardware IR',
   builder: (y: Argv) =>
     y
-      .positional('file', { type: 'string', demandOption: true, describe: 'the .qacc file' })
+      .positional('file', { type: 'string', demandOption: true, describe: 'the .qacc file (- reads standard input)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the canonical JSON form' })
       .option('set', { type: 'string', array: true, describe: 'Override a param: --set rows=32 (repeatable)' }),
-  handler: (argv: ArgumentsCamelCase<Args>) => {
-    const c = compileFile(argv.file, nodeFileHost, { overrides: argv.set ?? [], requireAccelerator: true });
+  handler: async (argv: ArgumentsCamelCase<Args>) => {
+    const src = await openDesignSource(argv.file, ctx.io);
+    const c = compileFile(src.path, src.host, { overrides: argv.set ?? [], requireAccelerator: true });
     printDiagnostics(c, ctx.io);
     if (!c.design) {
       ctx.setExitCode(1);

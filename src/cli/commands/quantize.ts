@@ -3,7 +3,8 @@
  * block-scaling scheme (src/quant) and writes, atomically, one JSON document with everything needed to
  * rebuild it: scheme, shape, element codes, scales (codes and values per level), zero points,
  * selectors, and error metrics against the input. `--dequant-out` also writes the dequantized tensor
- * (.npy as float64, .json, or .bin as float32). Prints one summary line on stdout.
+ * (.npy as float64, .json, or .bin as float32). Prints one summary line on stdout. Both outputs are
+ * checked before any work (src/cli/output-paths.ts): never the same file, never the input.
  *
  * JSON numbers cannot be infinite, so an infinite SQNR (exact result) is written as the string "inf".
  */
@@ -17,6 +18,7 @@ import { makeTensor } from '../../quant/tensor.js';
 import type { CommandContext, CommandFactory } from '../context.js';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
+import { checkOutputs, type OutputSpec } from '../output-paths.js';
 import { parseShape, readTensorFile, tensorFileKind, writeTensorFile } from '../tensor-files.js';
 
 interface QuantizeArgs {
@@ -74,14 +76,18 @@ export const quantizeCommand: CommandFactory = (ctx: CommandContext) => ({
     if (args.seed !== undefined && !Number.isSafeInteger(args.seed)) throw new UsageError(`--seed must be an integer, got ${args.seed}`);
     if (tensorFileKind(args.out) !== 'json') throw new UsageError(`--out ${args.out}: the quantized tensor is written as JSON; name it *.json`);
     if (args['dequant-out'] !== undefined) tensorFileKind(args['dequant-out']);
+    // Before reading or quantizing: the outputs may not collide with each other or with --in.
+    const outputs: OutputSpec[] = [{ flag: '--out', path: args.out, kind: 'file' }];
+    if (args['dequant-out'] !== undefined) outputs.push({ flag: '--dequant-out', path: args['dequant-out'], kind: 'file' });
+    const [outPath, dequantPath] = checkOutputs(outputs, [{ path: args.in, what: 'the --in tensor' }]).map((o) => o.writePath);
     const element = args.format === undefined ? undefined : lookupFormat(args.format);
     const scheme = parseBlockSpec(args.block, element);
     const shape = args.shape === undefined ? undefined : parseShape(args.shape);
     let tensor = readTensorFile(args.in, shape);
     if (shape !== undefined) tensor = makeTensor(shape, tensor.data);
     const q = quantize(tensor, scheme, { rounding: args.rounding, ...(args.seed !== undefined ? { seed: args.seed } : {}) });
-    writeFileAtomic(args.out, JSON.stringify(quantizedToJson(q, args.rounding, args.seed)) + '\n');
-    if (args['dequant-out'] !== undefined) writeTensorFile(args['dequant-out'], { shape: q.shape, data: q.dequantized });
+    writeFileAtomic(outPath, JSON.stringify(quantizedToJson(q, args.rounding, args.seed)) + '\n');
+    if (dequantPath !== undefined) writeTensorFile(dequantPath, { shape: q.shape, data: q.dequantized });
     const m = q.metrics;
     ctx.io.stdout(
       `quantized [${q.shape.join(', ')}] with ${describeScheme(q.scheme)}: mse ${m.mse.toPrecision(6)}, sqnr ${Number.isFinite(m.sqnrDb) ? m.sqnrDb.toFixed(2) : m.sqnrDb} dB, max |err| ${m.maxAbsError.toPrecision(6)} -> ${args.out}\n`,

@@ -13,9 +13,11 @@ import { renderVcd } from '../../sim/vcd.js';
 import { simulateWorkload, type SimReport } from '../../sim/run.js';
 import type { CommandFactory } from '../context.js';
 import { ReportedFailure, UsageError } from '../errors.js';
+import { compilationInputs, openDesignSource } from '../design-source.js';
 import { writeFileAtomic } from '../io.js';
+import { checkOutput } from '../output-paths.js';
 import { QACC_VERSION } from '../version.js';
-import { nodeFileHost, printDiagnostics } from './check.js';
+import { printDiagnostics } from './check.js';
 
 interface Args {
   readonly file: string;
@@ -60,7 +62,7 @@ export const simCommand: CommandFactory = (ctx): CommandModule<object, Args> => 
   describe: 'Compile a workload for an accelerator and run it on the cycle-level simulator',
   builder: (y: Argv) =>
     y
-      .positional('file', { type: 'string', demandOption: true, describe: 'the .qacc file' })
+      .positional('file', { type: 'string', demandOption: true, describe: 'the .qacc file (- reads standard input)' })
       .option('workload', { alias: 'w', type: 'string', demandOption: true, describe: 'gemm:m=…,k=…,n=… or model:<name>,stage=prefill|decode,tokens=N' })
       .option('seed', { type: 'number', default: 1, describe: 'seed of the random operands' })
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
@@ -69,19 +71,22 @@ export const simCommand: CommandFactory = (ctx): CommandModule<object, Args> => 
       .option('accelerator', { alias: 'a', type: 'string', describe: 'which accelerator of the file (default: the first)' })
       .option('mode', { type: 'number', default: 0, describe: 'SIMD mode index for simd_mac PEs' })
       .option('timing-only', { type: 'boolean', default: false, describe: 'skip the arithmetic (default for model: workloads)' }),
-  handler: (argv: ArgumentsCamelCase<Args>) => {
+  handler: async (argv: ArgumentsCamelCase<Args>) => {
     if (!Number.isInteger(argv.seed)) throw new UsageError(`--seed must be an integer, got ${argv.seed}`);
     if (!Number.isInteger(argv.mode) || argv.mode < 0) throw new UsageError(`--mode must be a non-negative integer, got ${argv.mode}`);
     const workload = parseWorkload(argv.workload);
-    const c = compileFile(argv.file, nodeFileHost, { overrides: argv.set ?? [], requireAccelerator: true });
+    const src = await openDesignSource(argv.file, ctx.io);
+    const c = compileFile(src.path, src.host, { overrides: argv.set ?? [], requireAccelerator: true });
     printDiagnostics(c, ctx.io);
     if (!c.design) throw new ReportedFailure('the design has errors');
+    // Before the simulation: a bad --vcd path is refused now, not after a long run.
+    const vcdPath = argv.vcd === undefined ? undefined : checkOutput({ flag: '--vcd', path: argv.vcd, kind: 'file' }, compilationInputs(c));
     const accels = c.design.accelerators;
     const accel = argv.accelerator === undefined ? accels[0] : accels.find((a) => a.name === argv.accelerator);
     if (!accel) throw new UsageError(`no accelerator '${argv.accelerator}' in ${argv.file} (it has ${accels.map((a) => a.name).join(', ')})`);
     const trace = argv.vcd !== undefined;
     const { report, runs } = simulateWorkload(accel, workload, { seed: argv.seed, simdMode: argv.mode, trace, ...(argv.timingOnly ? { timingOnly: true } : {}) });
-    if (argv.vcd !== undefined && runs[0]) writeFileAtomic(argv.vcd, renderVcd(runs[0].events, runs[0].stats.cycles, { design: `${argv.file} ${accel.name} ${runs[0].compiled.shape.m}x${runs[0].compiled.shape.k}x${runs[0].compiled.shape.n}`, version: QACC_VERSION }));
+    if (vcdPath !== undefined && runs[0]) writeFileAtomic(vcdPath, renderVcd(runs[0].events, runs[0].stats.cycles, { design: `${src.path} ${accel.name} ${runs[0].compiled.shape.m}x${runs[0].compiled.shape.k}x${runs[0].compiled.shape.n}`, version: QACC_VERSION }));
     ctx.io.stdout(argv.json ? JSON.stringify(report, null, 2) + '\n' : formatSimReport(report));
     if (report.match_golden === false) ctx.setExitCode(1);
   },

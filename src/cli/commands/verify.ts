@@ -5,8 +5,10 @@
  * random workloads for every accelerator of a description (every SIMD mode of a simd_mac PE). Outputs must
  * be bit-identical, cycle counts identical between backends that report them. A mismatch prints a
  * readable report with a repro line per failed case and exits 1; success prints a short summary.
- * `--junit` writes JUnit XML atomically; `--shard i/n` runs one deterministic slice; `--case ID` reruns
- * the single case a report names. `--rtl-dir` and `--trace` belong with the rtl backend.
+ * `--junit` writes JUnit XML atomically (its path is checked before the run, src/cli/output-paths.ts);
+ * `--shard i/n` runs one deterministic slice; `--case ID` reruns the single case a report names.
+ * `--rtl-dir` and `--trace` belong with the rtl backend. A run with no case to check (no accelerator,
+ * an empty shard) is an error (exit 1): passing on nothing would let a CI job pass without checking.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { parseWorkload } from '../../compile/workload.js';
@@ -16,11 +18,13 @@ import { caseFromId, planCases, verifyTargets, type VerifyCase } from '../../ver
 import { renderJunit } from '../../verify/junit.js';
 import { formatCaseReport, formatSummary, type InvocationInfo } from '../../verify/report.js';
 import { runVerification } from '../../verify/run.js';
-import { parseShard, shardSlice, type Shard } from '../../verify/shard.js';
+import { formatShard, parseShard, shardSlice, type Shard } from '../../verify/shard.js';
 import type { CommandFactory } from '../context.js';
 import { ReportedFailure, UsageError } from '../errors.js';
+import { compilationInputs, openDesignSource } from '../design-source.js';
 import { writeFileAtomic } from '../io.js';
-import { nodeFileHost, printDiagnostics } from './check.js';
+import { checkOutput } from '../output-paths.js';
+import { printDiagnostics } from './check.js';
 
 interface Args {
   readonly file: string;
@@ -40,6 +44,14 @@ interface Args {
 /** Random workloads per target when --vectors is not given. */
 export const DEFAULT_VECTORS = 8;
 
+/** Why a run has no case to check, in one line. */
+function nothingToVerify(file: string, targets: number, planned: number, shard: Shard | undefined): string {
+  const base = `nothing to verify in ${file}`;
+  if (targets === 0) return `${base}: it declares no accelerator; verify needs one (see docs/language.md)`;
+  if (planned === 0) return `${base}: no case applies to its accelerators with these options; raise --vectors or drop --workload`;
+  return `${base}: shard ${shard ? formatShard(shard) : '(none)'} of ${planned} planned cases is empty; use at most ${planned} shards`;
+}
+
 /** The verify command over a backend registry (tests pass one with a faulty backend). */
 export function makeVerifyCommand(registry: () => BackendRegistry): CommandFactory {
   return (ctx): CommandModule<object, Args> => ({
@@ -47,7 +59,7 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
     describe: 'Cross-check golden model, simulator and RTL bit for bit on directed and random cases',
     builder: (y: Argv) =>
       y
-        .positional('file', { type: 'string', demandOption: true, describe: 'the .qacc file' })
+        .positional('file', { type: 'string', demandOption: true, describe: 'the .qacc file (- reads standard input)' })
         .option('backends', { alias: 'b', type: 'string', default: DEFAULT_BACKEND_NAMES.join(','), describe: 'backends to compare, the first is the reference: golden, sim, rtl (the accelerator RTL running the program), rtl-pe (one PE per dot product)' })
         .option('workload', { alias: 'w', type: 'string', describe: 'run every case on this gemm:m=…,k=…,n=… shape instead of the directed and random shapes' })
         .option('vectors', { type: 'number', default: DEFAULT_VECTORS, describe: 'seeded random workloads per accelerator (and SIMD mode)' })
@@ -75,9 +87,13 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
         shape = w.layers[0];
       }
       const shard: Shard | undefined = argv.shard === undefined ? undefined : parseShard(argv.shard);
-      const c = compileFile(argv.file, nodeFileHost, { overrides: argv.set ?? [], requireAccelerator: true });
+      const src = await openDesignSource(argv.file, ctx.io);
+      const c = compileFile(src.path, src.host, { overrides: argv.set ?? [], requireAccelerator: true });
       printDiagnostics(c, ctx.io);
       if (!c.design) throw new ReportedFailure('the design has errors');
+      // Before the run: a bad --junit path is refused now, not after every case has run.
+      const inputs = [...compilationInputs(c), ...(rtlDir !== undefined ? [{ path: rtlDir, what: 'the --rtl-dir directory', kind: 'directory' as const }] : [])];
+      const junitPath = argv.junit === undefined ? undefined : checkOutput({ flag: '--junit', path: argv.junit, kind: 'file' }, inputs);
       const accels = c.design.accelerators;
       if (argv.accelerator !== undefined && !accels.some((a) => a.name === argv.accelerator)) {
         throw new UsageError(`no accelerator '${argv.accelerator}' in ${argv.file} (it has ${accels.map((a) => a.name).join(', ')})`);
@@ -92,8 +108,9 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
         notes = plan.notes;
       }
       const cases = shard ? shardSlice(planned, shard) : planned;
+      if (cases.length === 0) throw new UsageError(nothingToVerify(src.path, targets.length, planned.length, shard));
       const inv: InvocationInfo = {
-        file: argv.file,
+        file: src.path,
         sets: argv.set ?? [],
         backends: names,
         ...(rtlDir !== undefined ? { rtlDir } : {}),
@@ -109,7 +126,7 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
       const run = await runVerification({ targets, cases, backends, options: { trace: argv.trace, ...(rtlDir !== undefined ? { rtlDir } : {}) } });
       for (const o of run.outcomes) if (o.status !== 'pass') ctx.io.stdout(formatCaseReport(o, inv) + '\n');
       ctx.io.stdout(formatSummary(run, inv));
-      if (argv.junit !== undefined) writeFileAtomic(argv.junit, renderJunit(run, inv));
+      if (junitPath !== undefined) writeFileAtomic(junitPath, renderJunit(run, inv));
       if (!run.passed) ctx.setExitCode(1);
     },
   });
