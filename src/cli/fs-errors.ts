@@ -54,15 +54,15 @@ export function describeSystemError(err: SystemError): string {
   return REASONS[err.code] ?? err.code;
 }
 
-/** A failed file-system operation on a path the user named; a user error (exit 1). */
+/** A failed file-system operation on a path the user named (undefined: none known); a user error (exit 1). */
 export class FileError extends Error {
   readonly userFacing = true;
   constructor(
     readonly action: string,
-    readonly path: string,
+    readonly path: string | undefined,
     readonly reason: string,
   ) {
-    super(`cannot ${action} '${path}': ${reason}`);
+    super(path === undefined ? `cannot ${action}: ${reason}` : `cannot ${action} '${path}': ${reason}`);
     this.name = 'FileError';
   }
 }
@@ -103,6 +103,5 @@ const ACTIONS: Readonly<Record<string, string>> = {
 /** Any system error as a FileError, naming the path it carries (for errors that escaped the CLI's wrappers). */
 export function systemErrorAsFileError(err: SystemError): FileError {
   const action = (err.syscall && ACTIONS[err.syscall.replace(/^spawn.*/, 'spawn')]) ?? err.syscall ?? 'access';
-  const path = err.path ?? err.dest ?? '(unknown path)';
-  return new FileError(action, path, describeSystemError(err));
+  return new FileError(action, err.path ?? err.dest, describeSystemError(err));
 }

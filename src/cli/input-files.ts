@@ -50,6 +50,7 @@ function kindOf(st: Stats): string {
 export function readInputBytes(path: string, limit: InputLimit): Uint8Array {
   if (path === '') throw new FileError('read', path, 'the file name is empty');
   if (path === STDIN_ARG) throw new FileError('read', '-', 'standard input is not accepted here; give a file name');
+  if (path.includes('\0')) throw new FileError('read', path, 'a path cannot contain a NUL character');
   const fd = withFileErrors('read', path, () => openSync(path, constants.O_RDONLY | constants.O_NONBLOCK));
   try {
     const st = withFileErrors('read', path, () => fstatSync(fd));

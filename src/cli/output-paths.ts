@@ -117,6 +117,7 @@ export function realPathOf(path: string): string {
 }
 
 function statOrUndefined(path: string): Stats | undefined {
+  if (path.includes('\0')) return undefined;
   try {
     return statSync(path);
   } catch (err) {
@@ -174,11 +175,12 @@ function refuse(o: OutputSpec, why: string): never {
 export function checkOutputs(outputs: readonly OutputSpec[], inputs: readonly InputSpec[], options: OutputCheckOptions = {}): CheckedOutput[] {
   const cwd = realPathOf(process.cwd());
   const ins = inputs
-    .filter((i) => i.path !== '')
+    .filter((i) => i.path !== '' && !i.path.includes('\0'))
     .map((i) => ({ ...i, real: realPathOf(i.path), st: statOrUndefined(i.path) }));
   const checked: Array<CheckedOutput & { st: Stats | undefined }> = [];
   for (const o of outputs) {
     if (o.path === STDIN_ARG) refuse(o, 'writing to standard output is not supported here; give a file name');
+    if (o.path.includes('\0')) refuse(o, 'a path cannot contain a NUL character');
     if (o.path.trim() === '') refuse(o, `the path is empty; give a ${o.kind === 'directory' ? 'directory' : 'file'} name`);
     const real = realPathOf(o.path);
     if (isWithin(cwd, real)) refuse(o, real === cwd ? 'is the current directory; qacc never replaces it' : 'is a parent of the current directory; qacc never replaces it');
