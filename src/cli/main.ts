@@ -31,6 +31,15 @@ export async function main(argsAsGiven: readonly string[], io: CliIo = processIo
         if (err) throw err;
         throw new UsageError(msg);
       });
+    // yargs turns a repeated single-valued option into an array; refuse it instead of guessing which one counts.
+    parser = parser.middleware((argv) => {
+      // getOptions is public yargs API but missing from @types/yargs.
+      const arrays = new Set((parser as unknown as { getOptions(): { array: string[] } }).getOptions().array);
+      for (const [key, value] of Object.entries(argv)) {
+        if (key === '_' || key === '$0' || !Array.isArray(value) || arrays.has(key) || key.length === 1 || /[A-Z]/.test(key)) continue;
+        throw new UsageError(`--${key} is given ${value.length} times; give it once`);
+      }
+    }, false);
     const ctx: CommandContext = { io, setExitCode: (code) => (exitCode = Math.max(exitCode, code)) };
     const names: string[] = [];
     for (const make of commands) {
