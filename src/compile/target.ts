@@ -168,7 +168,7 @@ function lowRankTarget(pe: Extract<IrPe, { kind: 'lowrank_gemm' }>): { golden: L
     formats = { act: activations, wgt: 'int4', raw: branch, gscale: scaleFormat, cscale: 'none', bias: branch, acc, out: branch, lr: branch };
   }
   return {
-    golden: { kind: 'lowrank_gemm', main, accumulation: acc, rank: pe.rank, branchFormat: branch },
+    golden: { kind: 'lowrank_gemm', main, accumulation: acc, fmaAccumulation: pe.accumulationFma, epilogue: pe.epilogue, rank: pe.rank, branchFormat: branch },
     bits: { act: 4, wgt: 4, gscale: gscaleBits, selector: 0, cscale: 0, branch: 16, out: 16 },
     formats,
   };

@@ -1,25 +1,27 @@
 /**
  * Golden model of the SVDQuant / Nunchaku fused 4-bit GEMM with a 16-bit low-rank branch
- * (`lowrank_gemm`). docs/golden.md §lowrank_gemm is the prose version.
+ * (`lowrank_gemm`). docs/golden.md §lowrank_gemm is the prose version (with the Nunchaku sources cited).
  *
  * For each output (m, n), in this order (P = the declared accumulation precision, R16 = branchFormat,
- * round_X = one RNE rounding to X, every operation below rounds exactly once):
- * 1. Main path, groups g ascending, acc₀ = +0 in P:
+ * E = the epilogue format (fp32 or R16), round_X = one RNE rounding to X, every operation below rounds
+ * exactly once):
+ * 1. Main path, groups g ascending, acc₀ = +0 in P (`lowRankGroupStep`):
  *      d_g  = Σ_{k∈g} qa[m,k]·qw[n,k]            exact (int32 for int4; quarter-units for nvfp4)
  *      d̂_g  = round_P(d_g)                        (int → float conversion; exact in fp32)
  *      s_g  = round_P(sa[m,g] · sw[n,g])
- *      p_g  = round_P(d̂_g · s_g)
- *      acc  = round_P(acc + p_g)                   (unfused multiply, then add: reproducible everywhere)
- * 2. y = fp32(acc) (exact widening); nvfp4: y = round_32(y · tensorScale).
- * 3. Bias: y = round_32(y + bias[n]).
- * 4. Branch: L[m,j] = round_R16(l), l₀ = +0, l = round_32(l + round_32(X[m,k]·D[k,j])) for k ascending;
- *    then for j ascending: y = round_32(y + round_32(L[m,j]·U[n,j])).
+ *      unfused: p_g = round_P(d̂_g · s_g), acc = round_P(acc + p_g)
+ *      fused (fmaAccumulation, Nunchaku's int4 kernel): acc = round_P(d̂_g · s_g + acc)
+ * 2.–3. Epilogue (`lowRankEpilogue`): y = fp32(acc) (exact widening); nvfp4: y = round_32(y · tensorScale).
+ *    E = fp32: y = round_32(y · cs[n]) if channel scales, then y = round_32(y + bias[n]) if a bias.
+ *    E = R16 (Nunchaku's EpilogueBias): y = round_R16(y); then round_R16(y·cs + b) fused when both,
+ *    round_R16(y·cs) or round_R16(y + b) when one; then y = fp32(y) (exact).
+ * 4. Branch: L[m,j] = round_R16(l), l₀ = +0, l = round_32(l + round_32(X[m,k]·D[k,j])) for k ascending
+ *    (`lowRankDownStep`); then for j ascending: y = round_32(y + round_32(L[m,j]·U[n,j])) (`lowRankUpStep`).
  * 5. Y[m,n] = round_R16(y).
- * This is the epilogue order of ../shared/reference/svdquant.md: scales and bias, then the up projection
- * into the fp32-widened main result, then the 16-bit output.
+ * The per-step functions are exported so that the simulator computes through them, never re-stating them.
  */
 import { FP32, FP4_E2M1, FP8_E4M3 } from '../formats/float.js';
-import { checkCodes, checkShape, fp32Add, fp32Mul, roundTo, wideAdd, wideFormat, wideMul } from './common.js';
+import { addRounded, checkCodes, checkShape, fmaRounded, fp32Add, fp32Mul, roundTo, wideAdd, wideFormat, wideMul } from './common.js';
 import { GoldenError } from './errors.js';
 import type { GemmResult, LowRankGemmConfig, LowRankGemmOperands, WideFloatName } from './types.js';
 
@@ -41,6 +43,8 @@ export function checkLowRankGemmConfig(config: LowRankGemmConfig): void {
   }
   wideFormat(config.accumulation);
   if (config.branchFormat !== 'fp16' && config.branchFormat !== 'bf16') throw new GoldenError('bad-config', 'lowrank_gemm: branchFormat must be fp16 or bf16');
+  const e = config.epilogue ?? 'fp32';
+  if (e !== 'fp32' && e !== config.branchFormat) throw new GoldenError('bad-config', `lowrank_gemm: epilogue must be fp32 or the branch format ${config.branchFormat}, got ${e}`);
   if (!Number.isInteger(config.rank) || config.rank < 0 || config.rank > 1024) throw new GoldenError('bad-config', `lowrank_gemm: rank must be an integer in 0..1024, got ${config.rank}`);
 }
 
@@ -72,6 +76,69 @@ function mainTables(config: LowRankGemmConfig): MainTables {
       throw new GoldenError('bad-config', `lowrank_gemm: unknown main path ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** One group of the main path: its rounded dot product, rounded scale product and the new accumulator. */
+export interface LowRankGroupStep {
+  readonly dotRounded: number;
+  readonly scale: number;
+  /** round_P(d̂·s), the unfused path's product; NaN when fused (there is no rounded product). */
+  readonly product: number;
+  readonly accumulator: number;
+}
+
+/**
+ * Step 1 for one group: `dot` is the exact group dot product (value units), `sa`/`sw` the decoded scale
+ * values, `acc` the accumulator (a value of P).
+ */
+export function lowRankGroupStep(config: LowRankGemmConfig, acc: number, dot: number, sa: number, sw: number): LowRankGroupStep {
+  const P = config.accumulation;
+  const dotRounded = P === 'fp32' ? Math.fround(dot) : roundTo(wideFormat(P), dot);
+  const scale = wideMul(P, sa, sw);
+  if (config.fmaAccumulation === true) return { dotRounded, scale, product: Number.NaN, accumulator: fmaRounded(wideFormat(P), dotRounded, scale, acc) };
+  const product = wideMul(P, dotRounded, scale);
+  return { dotRounded, scale, product, accumulator: wideAdd(P, acc, product) };
+}
+
+/**
+ * Steps 2–3: the main accumulator `acc` (a value of P) through the nvfp4 tensor scale (when given) and the
+ * epilogue's channel scale and bias (decoded values, each optional); returns the fp32 value y.
+ */
+export function lowRankEpilogue(config: LowRankGemmConfig, acc: number, tensorScale: number | undefined, channelScale: number | undefined, bias: number | undefined): number {
+  let y = acc; // fp16/bf16/fp32 values are all fp32 values: the widening is exact
+  if (tensorScale !== undefined) y = fp32Mul(y, tensorScale);
+  const e = config.epilogue ?? 'fp32';
+  if (e === 'fp32') {
+    if (channelScale !== undefined) y = fp32Mul(y, channelScale);
+    if (bias !== undefined) y = fp32Add(y, bias);
+    return y;
+  }
+  const f = wideFormat(e);
+  y = roundTo(f, y);
+  if (channelScale !== undefined && bias !== undefined) return fmaRounded(f, y, channelScale, bias);
+  if (channelScale !== undefined) return roundTo(f, y * channelScale);
+  if (bias !== undefined) return addRounded(f, y, bias);
+  return y;
+}
+
+/** Step 4, down projection: one term of l = round_32(l + round_32(x · d)) (decoded 16-bit values). */
+export function lowRankDownStep(l: number, x: number, d: number): number {
+  return fp32Add(l, fp32Mul(x, d));
+}
+
+/** Step 4, up projection: y = round_32(y + round_32(L · u)), L = round_R16(l) from `lowRankDownResult`. */
+export function lowRankUpStep(y: number, down: number, u: number): number {
+  return fp32Add(y, fp32Mul(down, u));
+}
+
+/** L[m, j] = round_R16(l): the down projection's fp32 sum rounded to the branch format. */
+export function lowRankDownResult(config: LowRankGemmConfig, l: number): number {
+  return roundTo(wideFormat(config.branchFormat), l);
+}
+
+/** Step 5: the output code round_R16(y). */
+export function lowRankOutputCode(config: LowRankGemmConfig, y: number): number {
+  return wideFormat(config.branchFormat).encode(y);
 }
 
 /** The main-path values of one group, for traces. */
@@ -126,6 +193,7 @@ function prepare(config: LowRankGemmConfig, ops: LowRankGemmOperands): Prepared 
     tensorScale = FP32.decode(ops.tensorScale);
   }
   if (ops.bias) checkCodes(ops.bias, N, 16, 'bias');
+  if (ops.channelScales) checkCodes(ops.channelScales, N, 16, 'channelScales');
   const r = config.rank;
   if (r > 0) {
     if (!ops.x || !ops.down || !ops.up) throw new GoldenError('bad-operands', `lowrank_gemm: rank ${r} needs x, down and up`);
@@ -145,15 +213,15 @@ function downRow(p: Prepared, m: number): number[] {
   if (r === 0 || !ops.x || !ops.down) return row;
   for (let j = 0; j < r; j++) {
     let l = 0;
-    for (let k = 0; k < K; k++) l = fp32Add(l, fp32Mul(r16.decode(ops.x[m * K + k]), r16.decode(ops.down[k * r + j])));
-    row.push(roundTo(r16, l));
+    for (let k = 0; k < K; k++) l = lowRankDownStep(l, r16.decode(ops.x[m * K + k]), r16.decode(ops.down[k * r + j]));
+    row.push(lowRankDownResult(config, l));
   }
   return row;
 }
 
 /** Computes one output element; pushes group traces into `trace` when given. */
 function outputElement(p: Prepared, m: number, n: number, down: readonly number[], trace?: { groups: LowRankGroupTrace[]; afterUp: number[]; main?: number; afterBias?: number }): number {
-  const { ops, config, tables, G, P, r16 } = p;
+  const { ops, config, tables, G, r16 } = p;
   const K = ops.k;
   const gs = config.main.groupSize;
   const { act, wgt, unit } = tables;
@@ -166,25 +234,24 @@ function outputElement(p: Prepared, m: number, n: number, down: readonly number[
     let dot = 0;
     for (let k = start; k < end; k++) dot += act[qa[m * K + k]] * wgt[qw[n * K + k]];
     const exact = dot / unit; // exact: a small integer divided by 1 or 4
-    const dotRounded = P === 'fp32' ? Math.fround(exact) : roundTo(wideFormat(P), exact);
-    const scale = wideMul(P, tables.scaleValue(ops.sa[m * G + g]), tables.scaleValue(ops.sw[n * G + g]));
-    const product = wideMul(P, dotRounded, scale);
-    acc = wideAdd(P, acc, product);
-    trace?.groups.push({ group: g, dot: exact, dotRounded, scale, product, accumulator: acc });
+    const st = lowRankGroupStep(config, acc, exact, tables.scaleValue(ops.sa[m * G + g]), tables.scaleValue(ops.sw[n * G + g]));
+    acc = st.accumulator;
+    trace?.groups.push({ group: g, dot: exact, dotRounded: st.dotRounded, scale: st.scale, product: st.product, accumulator: acc });
   }
-  let y = acc; // fp16/bf16/fp32 values are all fp32 values: the widening is exact
-  if (config.main.kind === 'nvfp4') y = fp32Mul(y, p.tensorScale);
-  if (trace) trace.main = y;
-  if (ops.bias) y = fp32Add(y, r16.decode(ops.bias[n]));
+  const nv = config.main.kind === 'nvfp4';
+  if (trace) trace.main = nv ? fp32Mul(acc, p.tensorScale) : acc;
+  const cs = ops.channelScales ? r16.decode(ops.channelScales[n]) : undefined;
+  const bias = ops.bias ? r16.decode(ops.bias[n]) : undefined;
+  let y = lowRankEpilogue(config, acc, nv ? p.tensorScale : undefined, cs, bias);
   if (trace) trace.afterBias = y;
   const r = config.rank;
   if (r > 0 && ops.up) {
     for (let j = 0; j < r; j++) {
-      y = fp32Add(y, fp32Mul(down[j], r16.decode(ops.up[n * r + j])));
+      y = lowRankUpStep(y, down[j], r16.decode(ops.up[n * r + j]));
       trace?.afterUp.push(y);
     }
   }
-  return r16.encode(y);
+  return lowRankOutputCode(config, y);
 }
 
 /** The lowrank_gemm GEMM: Y [M × N] codes in branchFormat. */

@@ -139,6 +139,17 @@ export interface LowRankGemmConfig {
   readonly main: LowRankMainPath;
   /** Precision of scale application and cross-group accumulation of the main path. */
   readonly accumulation: WideFloatName;
+  /**
+   * Cross-group accumulation fused: acc = round_P(d̂·s + acc) in one rounding (Nunchaku's int4 kernel,
+   * `__hfma2`), instead of p = round_P(d̂·s), acc = round_P(acc + p). Default false.
+   */
+  readonly fmaAccumulation?: boolean;
+  /**
+   * Where channel scales and bias are applied: 'fp32' (default) on the fp32-widened main result, each
+   * operation rounded to fp32; or the 16-bit branch format (Nunchaku's EpilogueBias): the main result is
+   * rounded to it first, then y = round16(y·cs + b) fused (or y·cs, or y + b alone). Must be fp32 or branchFormat.
+   */
+  readonly epilogue?: 'fp32' | 'fp16' | 'bf16';
   /** Low-rank branch rank r (0: no branch). */
   readonly rank: number;
   /** The 16-bit format of X, the down/up projections, the bias, the rounded down result and Y. */
@@ -162,6 +173,8 @@ export interface LowRankGemmOperands {
   readonly tensorScale?: number;
   /** Bias codes [N], optional. */
   readonly bias?: ArrayLike<number>;
+  /** Per-output-channel scale codes [N] in branchFormat (Nunchaku's `wcscales`), optional. */
+  readonly channelScales?: ArrayLike<number>;
   /** Raw (unquantized, un-smoothed-by-quantization) activations X [M × K] for the down projection; rank > 0. */
   readonly x?: ArrayLike<number>;
   /** Down projection D = diag(λ)⁻¹·Vᵀ, [K × r] row-major; rank > 0. */

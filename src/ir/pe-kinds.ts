@@ -9,7 +9,7 @@
  * ⌊log2 M²⌋ + 1 integer bits, −⌊log2 p²⌋ fraction bits, a sign bit and ⌈log2(maxDotLength · lanes)⌉ carry
  * bits. The quire covers every mode: the maximum of each part over the modes.
  */
-import { exact, FloatFormat, FP16, FP32, type NumberFormat } from '../formats/index.js';
+import { exact, FloatFormat, FP16, FP32, lookupFormat, type NumberFormat } from '../formats/index.js';
 import type * as A from '../dsl/ast.js';
 import { Diag } from '../dsl/diagnostics.js';
 import type { Evaluator } from './evaluate.js';
@@ -264,6 +264,9 @@ function lowRankMainOk(ev: Evaluator, q: IrQuantizedOperand, span: A.Expr['span'
   return false;
 }
 
+/** Values of a lowrank_gemm `accumulation`: the precision P, unfused (multiply, then add) or fused. */
+const LOWRANK_ACCUMULATIONS = ['fp32', 'fp16', 'bf16', 'fp32_fma', 'fp16_fma', 'bf16_fma'] as const;
+
 function lowRankGemm(ev: Evaluator, decl: A.PeDecl, r: PropertyReader): LowRankGemmPe | undefined {
   const wLoc = r.require('weights');
   const weights = wLoc && ev.scheme(wLoc, 'weights');
@@ -271,7 +274,13 @@ function lowRankGemm(ev: Evaluator, decl: A.PeDecl, r: PropertyReader): LowRankG
   const activations = aLoc ? ev.scheme(aLoc, 'activations') : weights;
   const rank = intProp(ev, r, 'rank', 32, 0, 4096);
   const branch = formatProp(ev, r, 'branch', FP16);
-  const accumulation = formatProp(ev, r, 'accumulation', FP32);
+  // accumulation: a 16/32-bit float, or `<float>_fma` for the fused cross-group step (Nunchaku's int4 kernel).
+  const accLoc = r.get('accumulation');
+  const accWord = accLoc ? ev.enumValue(accLoc, 'lowrank_gemm accumulation', LOWRANK_ACCUMULATIONS) : 'fp32';
+  const accumulation = accWord === undefined ? undefined : lookupFormat(accWord.replace(/_fma$/u, ''));
+  const accumulationFma = accWord?.endsWith('_fma') ?? false;
+  const epiLoc = r.get('epilogue');
+  const epilogue = epiLoc ? ev.enumValue(epiLoc, 'lowrank_gemm epilogue', ['fp32', 'fp16', 'bf16'] as const) : 'fp32';
   const branchAcc = formatProp(ev, r, 'branch_accumulation', FP32);
   const outLoc = r.get('output');
   const fusedLoc = r.get('fused');
@@ -280,7 +289,7 @@ function lowRankGemm(ev: Evaluator, decl: A.PeDecl, r: PropertyReader): LowRankG
   const tileN = intProp(ev, r, 'tile_n', 128, 1, 4096);
   const tileK = intProp(ev, r, 'tile_k', 64, 1, 4096);
   const lanes = intProp(ev, r, 'lanes', 16, 1, 4096);
-  if (!weights || !activations || rank === undefined || !branch || !accumulation || !branchAcc || fused === undefined) return undefined;
+  if (!weights || !activations || rank === undefined || !branch || !accumulation || !epilogue || !branchAcc || fused === undefined) return undefined;
   if (tileM === undefined || tileN === undefined || tileK === undefined || lanes === undefined) return undefined;
   const output = outLoc ? ev.format(outLoc, 'output') : branch;
   if (!output) return undefined;
@@ -295,6 +304,10 @@ function lowRankGemm(ev: Evaluator, decl: A.PeDecl, r: PropertyReader): LowRankG
   }
   if (!(isSignedFloat(branch) && branch.bits === 16)) {
     ev.report(Diag.unsupportedFormat, r.spanOf('branch'), [`the low-rank branch must be a 16-bit float (fp16 or bf16), found ${branch.name}`]);
+    ok = false;
+  }
+  if (epilogue !== 'fp32' && epilogue !== branch.name) {
+    ev.report(Diag.unsupportedFormat, r.spanOf('epilogue'), [`a 16-bit epilogue runs in the branch format (${branch.name}), found ${epilogue}`], { hint: `write epilogue = ${branch.name} or fp32` });
     ok = false;
   }
   if (weights.groupSize !== activations.groupSize) {
@@ -314,6 +327,8 @@ function lowRankGemm(ev: Evaluator, decl: A.PeDecl, r: PropertyReader): LowRankG
     rank,
     branchFormat: branch,
     accumulation,
+    accumulationFma,
+    epilogue,
     branchAccumulation: branchAcc,
     output,
     fused,

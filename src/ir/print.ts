@@ -118,6 +118,8 @@ function peJson(pe: IrPe): Json {
         rank: pe.rank,
         branchFormat: f(pe.branchFormat),
         accumulation: f(pe.accumulation),
+        accumulationFma: pe.accumulationFma,
+        epilogue: pe.epilogue,
         branchAccumulation: f(pe.branchAccumulation),
         output: f(pe.output),
         fused: pe.fused,
@@ -255,7 +257,8 @@ function peLines(pe: IrPe): string[] {
       kv('activations', operandText(pe.activations));
       kv('rank', pe.rank);
       kv('branch', f(pe.branchFormat));
-      kv('accumulation', `${f(pe.accumulation)} (branch ${f(pe.branchAccumulation)})`);
+      kv('accumulation', `${f(pe.accumulation)}${pe.accumulationFma ? ' fused (fma)' : ''} (branch ${f(pe.branchAccumulation)})`);
+      kv('epilogue', pe.epilogue);
       kv('output', f(pe.output));
       kv('fused', pe.fused);
       kv('tile', `${pe.tileM} x ${pe.tileN} x ${pe.tileK} (${pe.groupsPerTileK} group${pe.groupsPerTileK === 1 ? '' : 's'} per K step)`);

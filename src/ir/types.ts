@@ -128,8 +128,12 @@ export interface LowRankGemmPe {
   readonly rank: number;
   /** 16-bit float of the branch (fp16 or bf16). */
   readonly branchFormat: NumberFormat;
-  /** Cross-group accumulation of the main branch. */
+  /** Cross-group accumulation of the main branch (fp32, fp16 or bf16). */
   readonly accumulation: NumberFormat;
+  /** `accumulation = <P>_fma`: each group's scaled dot product is added with one fused rounding. */
+  readonly accumulationFma: boolean;
+  /** Format of the channel-scale and bias epilogue: fp32, or the 16-bit branch format (Nunchaku's order). */
+  readonly epilogue: 'fp32' | 'fp16' | 'bf16';
   /** Accumulation of the down projection. */
   readonly branchAccumulation: NumberFormat;
   readonly output: NumberFormat;

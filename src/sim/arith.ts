@@ -9,9 +9,9 @@
  *   keeps the exact product C · s_ch (fp32 × fp16 fits a float64), rounded once by `writeback`.
  * - simd_mac: exact: the entry is the quire in units of 2^−2F (a float64 integer when the quire fits 53
  *   bits, else a BigInt); round-each-step: the entry is the output-format accumulator, addRounded per step.
- * - lowrank_gemm: per group d̂ = round_P(d), s = round_P(sa·sw), p = round_P(d̂·s), acc = round_P(acc + p);
- *   dequant: fp32 tensor scale, fp32 bias; lr_down: fp32 FMA-free dot in k order; lr_up: per rank j,
- *   y = fp32(y + fp32(round_R16(l_j) · U_j)); writeback rounds to R16.
+ * - lowrank_gemm: every step is the golden's exported step function (lowRankGroupStep per group,
+ *   lowRankEpilogue for dequant, lowRankDownStep / lowRankUpStep / lowRankDownResult for the branch,
+ *   lowRankOutputCode for writeback); the entry holds the P accumulator, then the fp32 y.
  * - mac: int8: the golden int8 GEMM of the k tile (a wrapping 32-bit sum) added modulo 2^32 (wrapping
  *   addition is associative); fp16: macFmaStep per k, k ascending.
  * NaN/NaR poisoning follows golden: a poisoned entry writes back the output format's NaN/NaR code.
@@ -19,8 +19,9 @@
 import { FP16, FP32, FP4_E2M1, FP8_E4M3 } from '../formats/float.js';
 import { intFormat } from '../formats/int.js';
 import { add, fromNumber, rational } from '../formats/rational.js';
-import { roundTo, wideAdd, wideFormat, wideMul } from '../golden/common.js';
-import { bitSerialModGemm, fp32Add, fp32Mul, macFmaStep, macGemm, simdElementFormat, simdMacQuire, simdOutputFormat, addRounded } from '../golden/index.js';
+import { wideFormat } from '../golden/common.js';
+import { lowRankDownResult, lowRankDownStep, lowRankEpilogue, lowRankGroupStep, lowRankOutputCode, lowRankUpStep } from '../golden/lowrank-gemm.js';
+import { bitSerialModGemm, fp32Add, macFmaStep, macGemm, simdElementFormat, simdMacQuire, simdOutputFormat, addRounded } from '../golden/index.js';
 import type { BitSerialModConfig, LowRankGemmConfig, MacConfig, SimdMacConfig } from '../golden/types.js';
 
 /** Accumulator entries: a float64 value per entry, BigInt quires for wide SIMD quires, poison flags. */
@@ -191,17 +192,15 @@ const INT4 = Int32Array.from({ length: 16 }, (_, c) => intFormat(4, true).decode
 const UINT4 = Int32Array.from({ length: 16 }, (_, c) => c);
 const FP4X2 = Int32Array.from({ length: 16 }, (_, c) => 2 * FP4_E2M1.decode(c));
 
-/** qgemm_tile: the 4-bit main path of lowrank_gemm, groups ascending. */
+/** qgemm_tile: the 4-bit main path of lowrank_gemm, groups ascending, each group the golden `lowRankGroupStep`. */
 export function qgemmTile(cfg: LowRankGemmConfig, acc: AccStore, base: number, m: number, n: number, k: number, qa: Uint32Array, qw: Uint32Array, sa: Uint32Array, sw: Uint32Array, clear: boolean): void {
   const main = cfg.main;
   const gs = main.groupSize;
   const G = Math.ceil(k / gs);
-  const P = cfg.accumulation;
   const actT = main.kind === 'nvfp4' ? FP4X2 : main.activations === 'int4' ? INT4 : UINT4;
   const wgtT = main.kind === 'nvfp4' ? FP4X2 : INT4;
   const unit = main.kind === 'nvfp4' ? 4 : 1;
   const sf = main.kind === 'nvfp4' ? FP8_E4M3 : wideFormat(main.scaleFormat);
-  const pf = wideFormat(P);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       const e = base + i * n + j;
@@ -210,59 +209,53 @@ export function qgemmTile(cfg: LowRankGemmConfig, acc: AccStore, base: number, m
       for (let g = 0; g < G; g++) {
         let dot = 0;
         for (let kk = g * gs; kk < Math.min(k, (g + 1) * gs); kk++) dot += actT[qa[i * k + kk]] * wgtT[qw[j * k + kk]];
-        const exact = dot / unit;
-        const dr = P === 'fp32' ? Math.fround(exact) : roundTo(pf, exact);
-        const s = wideMul(P, sf.decode(sa[i * G + g]), sf.decode(sw[j * G + g]));
-        a = wideAdd(P, a, wideMul(P, dr, s));
+        a = lowRankGroupStep(cfg, a, dot / unit, sf.decode(sa[i * G + g]), sf.decode(sw[j * G + g])).accumulator;
       }
       acc.v[e] = a;
     }
   }
 }
 
-/** dequant for lowrank_gemm: fp32 tensor scale, then fp32 bias. */
-export function lowRankDequant(cfg: LowRankGemmConfig, acc: AccStore, base: number, m: number, n: number, tscale: number | undefined, bias: Uint32Array | undefined): void {
+/** dequant for lowrank_gemm: the golden epilogue (fp32 tensor scale, then channel scale and bias). */
+export function lowRankDequant(cfg: LowRankGemmConfig, acc: AccStore, base: number, m: number, n: number, tscale: number | undefined, cscale: Uint32Array | undefined, bias: Uint32Array | undefined): void {
   const r16 = wideFormat(cfg.branchFormat);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       const e = base + i * n + j;
-      let y = acc.v[e];
-      if (tscale !== undefined) y = fp32Mul(y, tscale);
-      if (bias) y = fp32Add(y, r16.decode(bias[j]));
-      acc.v[e] = y;
+      acc.v[e] = lowRankEpilogue(cfg, acc.v[e], tscale, cscale ? r16.decode(cscale[j]) : undefined, bias ? r16.decode(bias[j]) : undefined);
     }
   }
 }
 
-/** lr_down: lrt[i, j] (+)= Σ_k fp32(x[i, k] · d[j, k]) in fp32, k ascending (d stored [rank × k]). */
+/** lr_down: lrt[i, j] (+)= the golden down-projection steps over k ascending (d stored [rank × k]). */
 export function lrDown(cfg: LowRankGemmConfig, lrt: Float64Array, base: number, m: number, k: number, x: Uint32Array, d: Uint32Array, clear: boolean): void {
   const r = cfg.rank;
   const r16 = wideFormat(cfg.branchFormat);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < r; j++) {
       let l = clear ? 0 : lrt[base + i * r + j];
-      for (let kk = 0; kk < k; kk++) l = fp32Add(l, fp32Mul(r16.decode(x[i * k + kk]), r16.decode(d[j * k + kk])));
+      for (let kk = 0; kk < k; kk++) l = lowRankDownStep(l, r16.decode(x[i * k + kk]), r16.decode(d[j * k + kk]));
       lrt[base + i * r + j] = l;
     }
   }
 }
 
-/** lr_up: y = fp32(y + fp32(round_R16(l_j) · U[j'])) for j ascending. */
+/** lr_up: the golden up-projection steps, rank j ascending, on round_R16(l_j). */
 export function lrUp(cfg: LowRankGemmConfig, acc: AccStore, base: number, lrt: Float64Array, lrtBase: number, m: number, n: number, up: Uint32Array): void {
   const r = cfg.rank;
   const r16 = wideFormat(cfg.branchFormat);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let y = acc.v[base + i * n + j];
-      for (let q = 0; q < r; q++) y = fp32Add(y, fp32Mul(roundTo(r16, lrt[lrtBase + i * r + q]), r16.decode(up[j * r + q])));
+      for (let q = 0; q < r; q++) y = lowRankUpStep(y, lowRankDownResult(cfg, lrt[lrtBase + i * r + q]), r16.decode(up[j * r + q]));
       acc.v[base + i * n + j] = y;
     }
   }
 }
 
-/** writeback of a lowrank_gemm entry: one rounding to the branch format. */
+/** writeback of a lowrank_gemm entry: the golden output rounding. */
 export function lowRankWriteback(cfg: LowRankGemmConfig, acc: AccStore, e: number): number {
-  return wideFormat(cfg.branchFormat).encode(acc.v[e]);
+  return lowRankOutputCode(cfg, acc.v[e]);
 }
 
 /** writeback of a bit_serial_mod entry. */

@@ -659,9 +659,9 @@ export class Machine {
       case 'dequant': {
         this.checkAcc(inst.acc, m * n, 'dequant');
         if (cfg.kind === 'lowrank_gemm') {
-          if (inst.use_cscale) return wrong(' with use_cscale');
+          const cscale = inst.use_cscale ? this.read('meta', inst.cscale, 1, n, 16, 'dequant channel scales') : undefined;
           const bias = inst.use_bias ? this.read('meta', inst.bias, 1, n, 16, 'dequant bias') : undefined;
-          lowRankDequant(cfg, this.acc, inst.acc, m, n, inst.use_tscale ? this.tscale : undefined, bias);
+          lowRankDequant(cfg, this.acc, inst.acc, m, n, inst.use_tscale ? this.tscale : undefined, cscale, bias);
           return;
         }
         if (inst.use_bias || inst.use_tscale) return wrong(' with use_bias/use_tscale');

@@ -142,7 +142,7 @@ function scenario(t: Target, tiles: readonly TileSpec[], seed: number) {
       const bias = useBias ? place('meta', 1, n, 16, f16Codes(bf16, n, rnd, tile.specials)) : 0;
       commands.push(cmd(k, createInstruction('dequant', { acc: 0, bias, use_bias: useBias, use_tscale: tile.dequant.ts })));
       cycles.push(lowRankDequantCycles(t, n, useBias));
-      lowRankDequant(cfg, acc, 0, m, n, tile.dequant.ts ? new Float32Array(new Uint32Array([scale]).buffer)[0] : undefined, useBias ? unpackMatrix(bufs.meta, bias, 1, n, 16) : undefined);
+      lowRankDequant(cfg, acc, 0, m, n, tile.dequant.ts ? new Float32Array(new Uint32Array([scale]).buffer)[0] : undefined, undefined, useBias ? unpackMatrix(bufs.meta, bias, 1, n, 16) : undefined);
     }
     if (tile.branch) {
       const ua = place('lrw', n, RANK, 16, f16Codes(bf16, n * RANK, rnd, tile.specials));

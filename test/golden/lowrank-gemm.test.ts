@@ -45,12 +45,21 @@ function oracle(config: LowRankGemmConfig, ops: LowRankGemmOperands): number[] {
         }
         const dHat = rnd(P, rational(d, nv ? 4n : 1n));
         const s = rnd(P, mul(q(scale(ops.sa[m * G + g])), q(scale(ops.sw[n * G + g]))));
-        const p = rnd(P, mul(q(dHat), q(s)));
-        acc = rnd(P, add(q(acc), q(p)));
+        // fused: one rounding of the exact d̂·s + acc; unfused: the product rounded, then the sum.
+        acc = config.fmaAccumulation ? rnd(P, add(mul(q(dHat), q(s)), q(acc))) : rnd(P, add(q(acc), q(rnd(P, mul(q(dHat), q(s))))));
       }
       let y = acc;
       if (nv) y = rnd(FP32, mul(q(y), q(FP32.decode(ops.tensorScale!))));
-      if (ops.bias) y = rnd(FP32, add(q(y), q(R.decode(ops.bias[n]))));
+      const cs = ops.channelScales ? R.decode(ops.channelScales[n]) : undefined;
+      const b = ops.bias ? R.decode(ops.bias[n]) : undefined;
+      if ((config.epilogue ?? 'fp32') === 'fp32') {
+        if (cs !== undefined) y = rnd(FP32, mul(q(y), q(cs)));
+        if (b !== undefined) y = rnd(FP32, add(q(y), q(b)));
+      } else {
+        // Nunchaku's EpilogueBias: the main result in 16 bits, then one fused y·cs + b (or either alone).
+        y = rnd(R, q(y));
+        y = rnd(R, add(cs === undefined ? q(y) : mul(q(y), q(cs)), q(b ?? 0)));
+      }
       for (let j = 0; j < config.rank; j++) y = rnd(FP32, add(q(y), q(rnd(FP32, mul(q(L[j]), q(R.decode(ops.up![n * config.rank + j])))))));
       out.push(R.encode(q(y)));
     }
@@ -132,7 +141,7 @@ describe('lowrank_gemm: hand-worked cases', () => {
 });
 
 /** Random lowrank operands with moderate magnitudes (no overflow in fp16). */
-function randomOps(config: LowRankGemmConfig, m: number, k: number, n: number, seed: number, withBias: boolean): LowRankGemmOperands {
+function randomOps(config: LowRankGemmConfig, m: number, k: number, n: number, seed: number, withBias: boolean, withChannelScales = false): LowRankGemmOperands {
   let s = seed >>> 0;
   const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0), s / 2 ** 32);
   const G = Math.ceil(k / config.main.groupSize);
@@ -150,6 +159,7 @@ function randomOps(config: LowRankGemmConfig, m: number, k: number, n: number, s
     sw: Array.from({ length: n * G }, scaleCode),
     tensorScale: nv ? FP32.encode(0.25 + r()) : undefined,
     bias: withBias ? Array.from({ length: n }, () => R.encode(r() - 0.5)) : undefined,
+    channelScales: withChannelScales ? Array.from({ length: n }, () => R.encode(0.5 + r())) : undefined,
     x: rank ? Array.from({ length: m * k }, () => R.encode(4 * (r() - 0.5))) : undefined,
     down: rank ? Array.from({ length: k * rank }, () => R.encode((r() - 0.5) / 8)) : undefined,
     up: rank ? Array.from({ length: n * rank }, () => R.encode(r() - 0.5)) : undefined,
@@ -166,6 +176,8 @@ describe('lowrank_gemm: properties against the rational oracle', () => {
             fc.record({ kind: fc.constant('nvfp4' as const), groupSize: fc.constantFrom(8, 16) }),
           ),
           accumulation: fc.constantFrom('fp32' as const, 'fp16' as const, 'bf16' as const),
+          fmaAccumulation: fc.boolean(),
+          epilogue16: fc.boolean(),
           rank: fc.constantFrom(0, 1, 3),
           branchFormat: fc.constantFrom('fp16' as const, 'bf16' as const),
         }),
@@ -174,13 +186,14 @@ describe('lowrank_gemm: properties against the rational oracle', () => {
         fc.integer({ min: 1, max: 3 }),
         fc.integer(),
         fc.boolean(),
-        (partial, m, k, n, seed, withBias) => {
-          const config: LowRankGemmConfig = { kind: 'lowrank_gemm', ...partial };
-          const ops = randomOps(config, m, k, n, seed, withBias);
+        fc.boolean(),
+        ({ epilogue16, ...partial }, m, k, n, seed, withBias, withChannelScales) => {
+          const config: LowRankGemmConfig = { kind: 'lowrank_gemm', ...partial, epilogue: epilogue16 ? partial.branchFormat : 'fp32' };
+          const ops = randomOps(config, m, k, n, seed, withBias, withChannelScales);
           expect([...lowRankGemm(config, ops).codes]).toEqual(oracle(config, ops));
         },
       ),
-      { numRuns: 200, seed: 11 },
+      { numRuns: 300, seed: 11 },
     );
   });
 });

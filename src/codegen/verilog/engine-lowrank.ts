@@ -28,6 +28,7 @@ import { branchLanes, bufferLanes } from '../../arch/microarch.js';
 import type { EngineContext } from './engine.js';
 import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound } from './fp-units.js';
 import { isaDecoderParams } from './isa-decoder.js';
+import { lowRankBiasUnits, lowRankEpilogueText, lowRankGroupStepText, lowRankGroupStepUnits } from './lowrank-units.js';
 import { sconst, type RtlModule } from './module-set.js';
 
 /** Engine trap codes (trap_code; the top reports 0x80 | code). */
@@ -71,15 +72,14 @@ function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: s
   const scaleShape = floatShape(nv ? FP8_E4M3 : wideFormat(main.scaleFormat));
   const dotRound = fpRound(P, 32);
   const scaleMul = fpMul(scaleShape, scaleShape, P);
-  const pMul = fpMul(P, P, P);
-  const pAdd = fpAdd(P, P, P);
   const tsMul = fpMul(f32, f32, f32);
-  const biasAdd = fpAdd(f32, r16, f32);
   const branchMul = fpMul(r16, r16, f32);
   const f32Add = fpAdd(f32, f32, f32);
   const narrow = fpMul(f32, f16, r16);
   const pBits = P.e + P.m + 1;
-  const deps: RtlModule[] = [actElem, wgtElem, dotRound, scaleMul, pMul, pAdd, tsMul, biasAdd, branchMul, f32Add, narrow];
+  const groupStep = lowRankGroupStepUnits(cfg, { dHat: 'd_hat', sG: 's_g', accIn: 'acc_in', accNext: 'acc_next', pMsb: pBits - 1 });
+  const biasUnits = lowRankBiasUnits(cfg, { input: 'v_scaled', bias: 'bias', useBias: 'use_bias', out: 'v_bias' });
+  const deps: RtlModule[] = [actElem, wgtElem, dotRound, scaleMul, tsMul, branchMul, f32Add, narrow, ...groupStep.deps, ...biasUnits.deps];
   let accLoad: string;
   let accStore: string;
   if (pBits === 32) {
@@ -112,12 +112,13 @@ function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: s
       dotRound: dotRound.name,
       dotLsb: sconst(EXP_WIDTH, nv ? -2 : 0),
       scaleMul: scaleMul.name,
-      pMul: pMul.name,
-      pAdd: pAdd.name,
+      groupStep: groupStep.text,
+      biasUnits: biasUnits.text,
+      groupStepText: lowRankGroupStepText(cfg),
+      epilogueText: lowRankEpilogueText(cfg),
       accLoad,
       accStore,
       tsMul: tsMul.name,
-      biasAdd: biasAdd.name,
       branchMul: branchMul.name,
       f32Add: f32Add.name,
       narrow: narrow.name,

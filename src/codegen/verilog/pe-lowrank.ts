@@ -9,6 +9,7 @@ import { BF16, FP16, FP32, FP4_E2M1, FP8_E4M3, type FloatFormat } from '../../fo
 import { wideFormat } from '../../golden/common.js';
 import type { LowRankGemmConfig } from '../../golden/types.js';
 import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound } from './fp-units.js';
+import { lowRankBiasUnits, lowRankEpilogueText, lowRankGroupStepText, lowRankGroupStepUnits } from './lowrank-units.js';
 import { sconst, type RtlModule } from './module-set.js';
 
 function elementTable(kind: 'int4' | 'uint4' | 'fp4x2'): RtlModule {
@@ -42,19 +43,18 @@ export function lowRankPe(config: LowRankGemmConfig, lanes: number, moduleName: 
   const scaleShape = floatShape(nv ? FP8_E4M3 : wideFormat(main.scaleFormat));
   const dotRound = fpRound(P, 32);
   const scaleMul = fpMul(scaleShape, scaleShape, P);
-  const pMul = fpMul(P, P, P);
-  const pAdd = fpAdd(P, P, P);
   const widen = fpMul(P, f16, f32);
   const tsMul = fpMul(f32, f32, f32);
-  const biasAdd = fpAdd(f32, r16, f32);
   const branchMul = fpMul(r16, r16, f32);
   const f32Add = fpAdd(f32, f32, f32);
   const narrow = fpMul(f32, f16, r16);
-  const deps = [actElem, wgtElem, dotRound, scaleMul, pMul, pAdd, widen, biasAdd, branchMul, f32Add, narrow];
+  const pBits = P.e + P.m + 1;
+  const groupStep = lowRankGroupStepUnits(config, { dHat: 'd_hat', sG: 's_g', accIn: 'acc_in', accNext: 'acc_next', pMsb: pBits - 1 });
+  const biasUnits = lowRankBiasUnits(config, { input: 'y_main', bias: 'x16', useBias: 'flag', out: 'y_bias' });
+  const deps = [actElem, wgtElem, dotRound, scaleMul, widen, branchMul, f32Add, narrow, ...groupStep.deps, ...biasUnits.deps];
   if (nv) deps.push(tsMul);
   const ports = lowRankPorts(config, lanes);
   const laneViews = Array.from({ length: lanes }, (_, i) => ({ i, hi: 4 * i + 3, lo: 4 * i }));
-  const pBits = P.e + P.m + 1;
   return {
     name: moduleName,
     template: 'lowrank_pe.v.hbs',
@@ -78,11 +78,12 @@ export function lowRankPe(config: LowRankGemmConfig, lanes: number, moduleName: 
       dotRound: dotRound.name,
       dotLsb: sconst(EXP_WIDTH, nv ? -2 : 0),
       scaleMul: scaleMul.name,
-      pMul: pMul.name,
-      pAdd: pAdd.name,
+      groupStep: groupStep.text,
+      biasUnits: biasUnits.text,
+      groupStepText: lowRankGroupStepText(config),
+      epilogueText: lowRankEpilogueText(config),
       widen: widen.name,
       tensorScale: nv ? `  ${tsMul.name} u_ts (.a(y_wide), .b(ts), .y(y_main));` : '  assign y_main = y_wide;',
-      biasAdd: biasAdd.name,
       branchMul: branchMul.name,
       f32Add: f32Add.name,
       narrow: narrow.name,
