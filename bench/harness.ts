@@ -15,6 +15,13 @@ export interface BenchCase {
   readonly minMs?: number;
 }
 
+/** A table that is not a throughput (e.g. an accuracy comparison), printed after the throughput table. */
+export interface BenchReport {
+  /** Title; the filter of `npm run bench` matches it. */
+  readonly group: string;
+  readonly render: () => string;
+}
+
 /** A derived row: the throughput of one case divided by another's (e.g. TS simulator / Verilator). */
 export interface BenchRatio {
   readonly name: string;

@@ -114,7 +114,7 @@ function bitSerialTarget(pe: Extract<IrPe, { kind: 'bit_serial_mod' }>): { golde
   if (pe.activations.format.name !== 'fp16') throw new CompileError('unsupported', `bit_serial_mod PE '${pe.name}': activations must be fp16`);
   const output = pe.output.name;
   if (output !== 'fp16' && output !== 'fp32') throw new CompileError('unsupported', `bit_serial_mod PE '${pe.name}': output must be fp16 or fp32`);
-  const golden: BitSerialModConfig = { kind: 'bit_serial_mod', groupSize: pe.groupSize, candidates: candidates as BitSerialWeightType[], output };
+  const golden: BitSerialModConfig = { kind: 'bit_serial_mod', groupSize: pe.groupSize, candidates: candidates as BitSerialWeightType[], output, ...(pe.datapath === 'qacc' ? {} : { datapath: pe.datapath }) };
   const wgtBits = Math.max(...candidates.map((c) => (c.startsWith('bitmod_fp3') ? 3 : c.startsWith('int') ? Number(c.slice(3)) : 4)));
   const wgt: IsaFormat = candidates.join() === BITMOD_FP4.join() ? 'bitmod_fp4' : candidates.join() === BITMOD_FP3.join() ? 'bitmod_fp3' : candidates.length === 1 ? isaFormatOf(candidates[0]) : 'slot0';
   return {

@@ -32,6 +32,8 @@
  *    rounding to fp16 (or fp32). A NaN flag gives the output format's NaN.
  * Order: groups ascending; within a group steps ascending (lanes = k, k+1, k+2, k+3); within a step
  * the weight's cycles in schedule order. A last group / step shorter than groupSize / 4 has inactive lanes.
+ * `datapath = bitmod_rtl` replaces stages 1 and 3 (and stage 4's unsigned mantissa) by the authors' RTL:
+ * bit-serial-mod-rtl.ts, whose group function the GEMM below calls per group.
  */
 import { FP16, FP32, FP4_E2M1 } from '../formats/float.js';
 import { intFormat } from '../formats/int.js';
@@ -46,6 +48,7 @@ import {
   BITMOD_FP4_ER_POS,
 } from '../formats/named-luts.js';
 import type { NumberFormatBase } from '../formats/types.js';
+import { bitmodRtlGroupDot } from './bit-serial-mod-rtl.js';
 import { checkCodes, checkShape, fp32Add } from './common.js';
 import { GoldenError, invariant } from './errors.js';
 import type { BitSerialModConfig, BitSerialModOperands, BitSerialWeightType, GemmResult } from './types.js';
@@ -477,6 +480,7 @@ export function checkBitSerialModConfig(config: BitSerialModConfig): void {
   if (config.candidates.length < 1 || config.candidates.length > 4) throw new GoldenError('bad-config', `bit_serial_mod: 1 to 4 candidate types, got ${config.candidates.length}`);
   for (const t of config.candidates) scheduleTables(t);
   if (config.output !== 'fp16' && config.output !== 'fp32') throw new GoldenError('bad-config', `bit_serial_mod: output must be fp16 or fp32`);
+  if (config.datapath !== undefined && config.datapath !== 'qacc' && config.datapath !== 'bitmod_rtl') throw new GoldenError('bad-config', `bit_serial_mod: datapath must be qacc or bitmod_rtl`);
 }
 
 /** Number of groups along K. */
@@ -530,6 +534,7 @@ export function bitSerialModGemm(config: BitSerialModConfig, ops: BitSerialModOp
   const maxCycles = Math.max(...scheds.map((t) => t.cycles));
   const wTerm = new Int32Array(K * maxCycles);
   const groupValues = new Float64Array(G);
+  const rtl = config.datapath === 'bitmod_rtl';
   for (let ni = 0; ni < N; ni++) {
     // Expand weight row ni into packed terms: bit | e << 1 | sign << 3, at [k · maxCycles + c] (c < the group type's cycles).
     for (let g = 0; g < G; g++) {
@@ -551,6 +556,7 @@ export function bitSerialModGemm(config: BitSerialModConfig, ops: BitSerialModOp
         const start = g * config.groupSize;
         const len = Math.min(K, start + config.groupSize) - start;
         if (aSpecial[mi * G + g]) special = true;
+        else if (rtl) groupValues[g] = rtlGroupValue(ops, mi, ni, start, len, config.candidates[ops.selectors[ni * G + g]], ops.groupScales[ni * G + g]);
         else groupValues[g] = runGroup(aSig, aExp, aSgn, mi * K + start, wTerm, start, maxCycles, len, sched, ops.groupScales[ni * G + g]);
       }
       let c = 0;
@@ -559,6 +565,17 @@ export function bitSerialModGemm(config: BitSerialModConfig, ops: BitSerialModOp
     }
   }
   return { format: config.output, m: M, n: N, codes };
+}
+
+/** One group of output (mi, ni) on the authors' datapath (bit-serial-mod-rtl.ts). */
+function rtlGroupValue(ops: BitSerialModOperands, mi: number, ni: number, start: number, len: number, type: BitSerialWeightType, scale: number): number {
+  const a = new Array<number>(len);
+  const w = new Array<number>(len);
+  for (let i = 0; i < len; i++) {
+    a[i] = ops.activations[mi * ops.k + start + i];
+    w[i] = ops.weights[ni * ops.k + start + i];
+  }
+  return bitmodRtlGroupDot(a, w, type, scale).value;
 }
 
 /**

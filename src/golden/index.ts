@@ -5,6 +5,7 @@
 export * from './types.js';
 export * from './errors.js';
 export * from './bit-serial-mod.js';
+export * from './bit-serial-mod-rtl.js';
 export * from './simd-mac.js';
 export * from './lowrank-gemm.js';
 export * from './mac.js';

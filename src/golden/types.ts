@@ -39,8 +39,17 @@ export type BitSerialIntTypeName = 'int2' | 'int3' | 'int4' | 'int5' | 'int6' | 
  */
 export type BitSerialWeightType = BitModLutTypeName | 'fp4_e2m1' | BitSerialIntTypeName;
 
+/**
+ * Which group datapath a bit_serial_mod PE computes (docs/golden.md §bit_serial_mod): `qacc` (the default,
+ * qacc's datapath) or `bitmod_rtl` (bit-faithful to the authors' PE modules, yc2367/BitMoD hardware/pe).
+ */
+export const BIT_SERIAL_DATAPATHS = ['qacc', 'bitmod_rtl'] as const;
+export type BitSerialDatapath = (typeof BIT_SERIAL_DATAPATHS)[number];
+
 export interface BitSerialModConfig {
   readonly kind: 'bit_serial_mod';
+  /** The group datapath; absent = 'qacc'. */
+  readonly datapath?: BitSerialDatapath;
   /** Weights per group along K (one datatype selector and one 8-bit scale each). Multiple of 4, 4..512. */
   readonly groupSize: number;
   /** The datatypes a group may select; a group's selector is an index into this list (1..4 entries). */

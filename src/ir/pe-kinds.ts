@@ -10,6 +10,7 @@
  * bits. The quire covers every mode: the maximum of each part over the modes.
  */
 import { exact, FloatFormat, FP16, FP32, lookupFormat, type NumberFormat } from '../formats/index.js';
+import { BIT_SERIAL_DATAPATHS } from '../golden/types.js';
 import type * as A from '../dsl/ast.js';
 import { Diag } from '../dsl/diagnostics.js';
 import type { Evaluator } from './evaluate.js';
@@ -82,6 +83,9 @@ function bitSerialMod(ev: Evaluator, decl: A.PeDecl, r: PropertyReader): BitSeri
   const alignLoc = r.get('align_bits');
   const laneSumLoc = r.get('lane_sum_bits');
   const dequantLoc = r.get('dequant_bits');
+  const datapathLoc = r.get('datapath');
+  const datapath = datapathLoc ? ev.enumValue(datapathLoc, 'bit_serial_mod datapath', BIT_SERIAL_DATAPATHS) : 'qacc';
+  if (datapath === undefined) return undefined;
   if (lanes === undefined || !weights || !activations || wbpc === undefined || !crossGroup || !output || stages === undefined) return undefined;
   if (groupAcc === undefined || groupMant === undefined || groupExp === undefined) return undefined;
 
@@ -125,6 +129,7 @@ function bitSerialMod(ev: Evaluator, decl: A.PeDecl, r: PropertyReader): BitSeri
     ev.report(Diag.accumulatorTooNarrow, r.spanOf('group_acc_bits'), [`group_acc_bits = ${groupAcc} is narrower than the ${laneSum}-bit lane sum it adds`]);
     return undefined;
   }
+  if (datapath === 'bitmod_rtl' && !authorsWidths(ev, r, { lanes, align_bits: align, lane_sum_bits: laneSum, group_acc_bits: groupAcc, group_mantissa_bits: groupMant, group_exponent_bits: groupExp })) return undefined;
   const cyclesPerWeight = Math.ceil(weights.elementBits / wbpc);
   return {
     kind: 'bit_serial_mod',
@@ -144,12 +149,36 @@ function bitSerialMod(ev: Evaluator, decl: A.PeDecl, r: PropertyReader): BitSeri
     groupExponentBits: groupExp,
     dequantBits: dequant,
     crossGroupFormat: crossGroup,
+    datapath,
     output,
     pipelineStages: stages,
     macsPerCycle: lanes / cyclesPerWeight,
     span: decl.span,
     paramSpans: { ...r.spans },
   };
+}
+
+/**
+ * The widths of the authors' PE modules (yc2367/BitMoD hardware/pe, docs/golden.md §bit_serial_mod): a
+ * `datapath = bitmod_rtl` PE declaring another value for one of them gets a located E413 (false).
+ */
+const AUTHORS_WIDTHS: Readonly<Record<string, readonly [number, string]>> = {
+  lanes: [4, 'exp_match.v and bs_mul.v reduce VEC_LENGTH = 4 lanes'],
+  align_bits: [14, 'bs_mul.v aligns the 11-bit significand in A_MAN_WIDTH + 3 bits'],
+  lane_sum_bits: [17, 'bs_mul.v OUT_WIDTH'],
+  group_acc_bits: [23, 'grp_accum.v ACC_WIDTH'],
+  group_mantissa_bits: [15, 'grp_accum.v ACC_MAN_WIDTH'],
+  group_exponent_bits: [6, 'grp_accum.v ACC_EXP_WIDTH'],
+};
+
+function authorsWidths(ev: Evaluator, r: PropertyReader, found: Readonly<Record<keyof typeof AUTHORS_WIDTHS, number>>): boolean {
+  let ok = true;
+  for (const [key, [want, why]] of Object.entries(AUTHORS_WIDTHS)) {
+    if (found[key] === want) continue;
+    ev.report(Diag.fixedByDatapath, r.spanOf(r.has(key) ? key : 'datapath'), ['bitmod_rtl', key, want, why, found[key]]);
+    ok = false;
+  }
+  return ok;
 }
 
 /** Fixed-point parts needed to hold every product of a format exactly. */

@@ -90,6 +90,7 @@ function peJson(pe: IrPe): Json {
         groupExponentBits: pe.groupExponentBits,
         dequantBits: pe.dequantBits,
         crossGroupFormat: f(pe.crossGroupFormat),
+        datapath: pe.datapath,
         output: f(pe.output),
         pipelineStages: pe.pipelineStages,
         macsPerCycle: pe.macsPerCycle,
@@ -239,6 +240,7 @@ function peLines(pe: IrPe): string[] {
       kv('scale', `${f(pe.scaleFormat)} (${pe.scaleBits} b)`);
       kv('widths', `align ${pe.alignBits}, lane sum ${pe.laneSumBits}, group acc ${pe.groupAccBits} → ${pe.groupMantissaBits}m/${pe.groupExponentBits}e, dequant ${pe.dequantBits}`);
       kv('cross_group', f(pe.crossGroupFormat));
+      kv('datapath', pe.datapath);
       kv('output', f(pe.output));
       kv('pipeline_stages', pe.pipelineStages);
       kv('macs_per_cycle', pe.macsPerCycle);

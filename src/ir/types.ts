@@ -10,6 +10,7 @@
  * Formats are typed values from src/formats; quantization schemes are src/quant's `QuantScheme`.
  */
 import type { NumberFormat } from '../formats/index.js';
+import type { BitSerialDatapath } from '../golden/types.js';
 import type { Span } from '../dsl/source.js';
 import type { QuantScheme } from '../quant/scheme.js';
 
@@ -78,6 +79,8 @@ export interface BitSerialModPe {
   /** Format of the cross-group accumulator (qacc's choice: fp32). */
   readonly crossGroupFormat: NumberFormat;
   readonly output: NumberFormat;
+  /** The group datapath (docs/golden.md §bit_serial_mod): qacc's (default) or the authors' RTL. */
+  readonly datapath: BitSerialDatapath;
   readonly pipelineStages: number;
   /** Multiply-accumulates per cycle at steady state: lanes / cyclesPerWeight (may be fractional). */
   readonly macsPerCycle: number;

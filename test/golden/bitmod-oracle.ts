@@ -155,7 +155,10 @@ export function oracleGroup(type: string, acts: readonly number[], codes: readon
   return { states, value: acc.neg ? rational(-mag.num, mag.den) : mag, special };
 }
 
-/** The spec's GEMM on top of oracleGroup: fp32 cross-group sum, then fp16/fp32 channel scaling. */
+/**
+ * The spec's GEMM on top of a group model (oracleGroup, or bitmod-rtl-oracle.ts oracleGroupRtl): fp32
+ * cross-group sum, then fp16/fp32 channel scaling; an inf/NaN activation gives NaN.
+ */
 export function oracleGemm(
   groupSize: number,
   candidates: readonly string[],
@@ -168,6 +171,7 @@ export function oracleGemm(
   selectors: readonly number[],
   scales: readonly number[],
   channel: readonly number[],
+  group: (type: string, acts: readonly number[], codes: readonly number[], scale: number) => { value: Rational } = oracleGroup,
 ): number[] {
   const G = Math.ceil(k / groupSize);
   const out = output === 'fp16' ? FP16 : FP32;
@@ -179,13 +183,14 @@ export function oracleGemm(
       for (let g = 0; g < G; g++) {
         const lo = g * groupSize;
         const hi = Math.min(k, lo + groupSize);
-        const r = oracleGroup(
+        const acts1 = acts.slice(mi * k + lo, mi * k + hi);
+        const r = group(
           candidates[selectors[ni * G + g]],
-          acts.slice(mi * k + lo, mi * k + hi),
+          acts1,
           weights.slice(ni * k + lo, ni * k + hi),
           scales[ni * G + g],
         );
-        special ||= r.special;
+        special ||= acts1.some((a) => ((a >> 10) & 31) === 31);
         C = fromNumber(FP32.decode(FP32.encode(add(C, r.value))));
       }
       const s = FP16.decode(channel[ni]);

@@ -57,8 +57,13 @@ describe('examples/bitmod.qacc', () => {
 
   it('has the equal-area baselines: FP16 768, ANT 1024, OliVe 1152 PEs', () => {
     const pes = Object.fromEntries(d.accelerators.map((a) => [a.name, a.totalPes]));
-    expect(pes).toEqual({ bitmod: 1024, fp16_baseline: 768, ant_baseline: 1024, olive_baseline: 1152 });
+    expect(pes).toEqual({ bitmod: 1024, bitmod_authors: 1024, fp16_baseline: 768, ant_baseline: 1024, olive_baseline: 1152 });
     expect(pe(d, 'fp16_baseline', 'mac').weights).toMatchObject({ kind: 'plain', bitsPerElement: 16 });
+  });
+
+  it('states which datapath each BitMoD PE computes: qacc\'s (bitmod) and the authors\' RTL (bitmod_authors)', () => {
+    expect(pe(d, 'bitmod', 'bit_serial_mod').datapath).toBe('qacc');
+    expect(pe(d, 'bitmod_authors', 'bit_serial_mod').datapath).toBe('bitmod_rtl');
   });
 
   it('takes --set overrides (the decode configuration 64×16)', () => {

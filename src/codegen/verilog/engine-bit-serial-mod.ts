@@ -16,6 +16,8 @@
  *   add) overlaps the next group, whose handoff waits while the previous dequant is before its add cycle.
  * - dequant use_cscale loads per-row fp16 channel scales; writeback forms round_out(C · s_ch) (one
  *   rounding, the simulator's exact product) with one fp32 × fp16 multiplier per output slot.
+ * - datapath = bitmod_rtl swaps the PE cell for engine_bit_serial_mod_pe_rtl.v.hbs (the authors' stages 1–3)
+ *   and gates it as its golden needs: padding lanes carry no term, a row updates only in its type's cycles.
  * Entry e = i·n + j lives in PE (row j, column i); the engine records the m × n of the accumulated tile
  * and traps where a later instruction would read entries under another mapping.
  */
@@ -125,9 +127,13 @@ export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
   const toFp32 = fpRound(f32, 23);
   const add = fpAdd(f32, f32, f32);
   const mul = fpMul(f32, floatShape(FP16), out);
+  // bitmod_rtl (the authors' datapath): its own PE cell; a padding lane's term exponent is masked to 0 (it
+  // enters the exponent max), and a row's accumulators update only in its type's cycles (they update on
+  // every enabled cycle, not only when the lane sum is nonzero).
+  const authors = cfg.datapath === 'bitmod_rtl';
   const peCell: RtlModule = {
     name: `${ctx.prefix}bsm_engine_pe`,
-    template: 'engine_bit_serial_mod_pe.v.hbs',
+    template: authors ? 'engine_bit_serial_mod_pe_rtl.v.hbs' : 'engine_bit_serial_mod_pe.v.hbs',
     deps: [counter, toFp32, add],
     view: { lanes: laneFields, lzc24: counter.name, xMsb: EXP_WIDTH - 1, xWidth: EXP_WIDTH, xExt: EXP_WIDTH - 6, uExt: EXP_WIDTH - 8, toFp32: toFp32.name, fpAdd: add.name },
   };
@@ -251,6 +257,8 @@ export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
       lanes: laneFields,
       termDecoder: decoder.name,
       peModule: peCell.name,
+      peAccEn: authors ? 'acc_en && (c_cyc <= lcyc)' : 'acc_en',
+      peTe: authors ? 'te & { {2{lane_ok[3]}}, {2{lane_ok[2]}}, {2{lane_ok[1]}}, {2{lane_ok[0]}} }' : 'te',
       fpMul: mul.name,
       nanCode: `${t.bits.out}'h${(out.nanCode as number).toString(16)}`,
     },

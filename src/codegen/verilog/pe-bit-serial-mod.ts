@@ -3,7 +3,8 @@
  * `BitSerialModConfig`: the term-decoder ROM (one entry per nonzero term of every candidate type, from
  * the golden term schedule — the hardware table is the documented encoding), the per-type cycle counts,
  * unit exponents and per-cycle bit significances, and the FP blocks of the group value (exact fp32
- * conversion), the cross-group fp32 adder and the channel-scale multiplier.
+ * conversion), the cross-group fp32 adder and the channel-scale multiplier. `datapath = bitmod_rtl` renders
+ * bit_serial_mod_pe_rtl.v.hbs (the authors' stages 1–3) from the same view model.
  */
 import { FP16, FP32 } from '../../formats/float.js';
 import { termSchedule } from '../../golden/bit-serial-mod.js';
@@ -96,7 +97,7 @@ export function bitSerialModPe(config: BitSerialModConfig, moduleName: string, p
   const nanCode = out.nanCode as number;
   return {
     name: moduleName,
-    template: 'bit_serial_mod_pe.v.hbs',
+    template: config.datapath === 'bitmod_rtl' ? 'bit_serial_mod_pe_rtl.v.hbs' : 'bit_serial_mod_pe.v.hbs',
     deps: [decoder, counter, toFp32, add, mul],
     view: {
       peName,
