@@ -2,14 +2,21 @@
  * Front-end benchmarks: parse + elaborate a generated 10,000-line .qacc description (params, chains of
  * constants, formats, schemes, PEs of all four kinds, arrays, buffers, accelerators), parse alone, and
  * elaborate an accelerator with a 256×256-PE array (the IR describes arrays, not individual PEs, so
- * this costs what a small array costs).
+ * this costs what a small array costs). Then `check` of generated files of 1, 4 and 15 MiB, each in a
+ * child process that reports its time and peak RSS (the front end must stay proportional in memory and
+ * near-linear in time up to the 16 Mi-character limit); the ratio row compares the 15 MiB throughput
+ * with the 1 MiB one (1.0× is linear).
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { memoryHost } from '../src/dsl/program.js';
 import { parseSource } from '../src/dsl/parse.js';
 import { SourceFile } from '../src/dsl/source.js';
 import { compileFile } from '../src/ir/elaborate.js';
-import type { BenchCase } from './harness.js';
+import type { BenchCase, BenchRatio, OnceMeasurement } from './harness.js';
 
 /** A valid description of about `lines` lines: blocks of 50 lines, each with its own names. */
 export function generateDescription(lines: number): string {
@@ -71,6 +78,32 @@ export function generateDescription(lines: number): string {
   return out.join('\n');
 }
 
+/** A valid description of at most `chars` characters: whole 50-line blocks of generateDescription (blocks end with an empty line). */
+export function generateSizedDescription(chars: number): string {
+  const perLine = generateDescription(2000).length / 2000;
+  const text = generateDescription(Math.ceil(chars / perLine) + 100);
+  return text.slice(0, text.lastIndexOf('\n\n', chars) + 1);
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Runs bench/check-memory.ts on a generated file of `mib` MiB in a child process. */
+function checkInChild(mib: number): OnceMeasurement {
+  const dir = mkdtempSync(join(tmpdir(), 'qacc-bench-'));
+  try {
+    const text = generateSizedDescription(mib * 2 ** 20);
+    const file = join(dir, 'big.qacc');
+    writeFileSync(file, text);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/check-memory.ts'), file], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 });
+    if (r.status !== 0) throw new Error(`check of ${mib} MiB failed: ${r.stderr || r.stdout}`);
+    const m = JSON.parse(r.stdout) as { ms: number; peakRssBytes: number; diagnostics: number };
+    if (m.diagnostics !== 0) throw new Error(`check of ${mib} MiB reported ${m.diagnostics} diagnostics`);
+    return { items: text.length / 2 ** 20, ms: m.ms, peakRssBytes: m.peakRssBytes };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const big = generateDescription(10_000);
 const bigLines = big.split('\n').length;
 const host = memoryHost({ 'big.qacc': big });
@@ -89,7 +122,26 @@ function mustCompile(path: string, h: typeof host): void {
   if (!c.design || c.diagnostics.length) throw new Error(`${path}: ${c.diagnostics.map((d) => d.message).join('; ')}`);
 }
 
+const checkCase = (mib: number): BenchCase => ({
+  group: 'dsl: check',
+  name: `check a generated ${mib} MiB file (child process)`,
+  unit: 'MiB',
+  setup: () => () => 0,
+  once: () => checkInChild(mib),
+});
+
+export const ratios: BenchRatio[] = [
+  {
+    name: 'check throughput, 15 MiB / 1 MiB (1.0× = linear time)',
+    numerator: { group: 'dsl: check', name: checkCase(15).name },
+    denominator: { group: 'dsl: check', name: checkCase(1).name },
+  },
+];
+
 export const cases: BenchCase[] = [
+  checkCase(1),
+  checkCase(4),
+  checkCase(15),
   {
     group: 'dsl',
     name: `parse+elaborate generated ${bigLines}-line description`,

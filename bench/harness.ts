@@ -1,6 +1,7 @@
 /**
  * A tiny benchmark harness: each case runs its body repeatedly until a time budget is spent and reports
- * a throughput (items per second) in its own unit. `npm run bench` prints one table of all cases.
+ * a throughput (items per second) in its own unit; a `once` case runs one measured run (in a child process)
+ * and also reports its peak memory. `npm run bench` prints one table of all cases.
  * Benchmarks measure; tests never time anything.
  */
 export interface BenchCase {
@@ -13,6 +14,19 @@ export interface BenchCase {
   setup(): () => number;
   /** Minimum timed duration in ms (default 300). */
   readonly minMs?: number;
+  /**
+   * Instead of `setup`'s loop: one measured run that reports its own time and peak memory (a child
+   * process, for cases whose memory is what matters). `setup` is then not called.
+   */
+  readonly once?: () => OnceMeasurement;
+}
+
+/** What a `once` case measured. */
+export interface OnceMeasurement {
+  readonly items: number;
+  readonly ms: number;
+  /** Peak resident set size of the process that did the work. */
+  readonly peakRssBytes: number;
 }
 
 /** A table that is not a throughput (e.g. an accuracy comparison), printed after the throughput table. */
@@ -51,9 +65,15 @@ export interface BenchResult {
   readonly perSecond: number;
   readonly msPerRun: number;
   readonly runs: number;
+  /** Peak resident set size, for `once` cases. */
+  readonly peakRssBytes?: number;
 }
 
 export function runCase(c: BenchCase): BenchResult {
+  if (c.once) {
+    const m = c.once();
+    return { group: c.group, name: c.name, unit: c.unit, perSecond: (m.items / m.ms) * 1000, msPerRun: m.ms, runs: 1, peakRssBytes: m.peakRssBytes };
+  }
   const body = c.setup();
   body(); // warm up (JIT, lazy tables)
   const minMs = c.minMs ?? 300;
@@ -77,8 +97,12 @@ function human(x: number): string {
 }
 
 export function formatTable(results: readonly BenchResult[]): string {
-  const rows = [['group', 'case', 'throughput', 'ms/run', 'runs']];
-  for (const r of results) rows.push([r.group, r.name, `${human(r.perSecond)} ${r.unit}/s`, r.msPerRun.toFixed(3), String(r.runs)]);
+  const memory = results.some((r) => r.peakRssBytes !== undefined);
+  const rows = [['group', 'case', 'throughput', 'ms/run', 'runs', ...(memory ? ['peak RSS'] : [])]];
+  for (const r of results) {
+    const rss = r.peakRssBytes === undefined ? '' : `${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB`;
+    rows.push([r.group, r.name, `${human(r.perSecond)} ${r.unit}/s`, r.msPerRun.toFixed(3), String(r.runs), ...(memory ? [rss] : [])]);
+  }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   const line = (row: string[]) => '| ' + row.map((cell, i) => cell.padEnd(widths[i])).join(' | ') + ' |';
   const out = [line(rows[0]), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|'];

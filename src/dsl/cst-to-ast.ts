@@ -16,6 +16,7 @@ export const MAX_EXPR_DEPTH = 200;
 /** Integer literals longer than this many digits are rejected (they could only be mistakes). */
 const MAX_LITERAL_DIGITS = 40;
 const MAX_EXPONENT = 400;
+const MAX_INTERNED_NAMES = 4096;
 
 type Children = Record<string, CstElement[] | undefined>;
 
@@ -25,8 +26,10 @@ function isToken(e: CstElement | undefined): e is IToken {
 
 /** Converts one file's CST declarations into AST declarations, appending diagnostics. */
 export class CstToAst {
-  private readonly depth = new WeakMap<A.Expr, number>();
+  /** Depths of the expressions of the declaration being converted (cleared after each: a WeakMap over a whole large file made garbage collection slow). */
+  private readonly depth = new Map<A.Expr, number>();
   private complexReported = false;
+  private readonly names = new Map<string, string>();
 
   constructor(
     private readonly file: SourceFile,
@@ -64,7 +67,15 @@ export class CstToAst {
   private ident(t: IToken | undefined): A.Ident | undefined {
     if (!t) return undefined;
     const span = this.tokenSpan(t);
-    return span ? { text: t.image, span } : undefined;
+    return span ? { text: this.intern(t.image), span } : undefined;
+  }
+
+  /** One copy of each frequent name (property names repeat in every block); bounded so a file of unique names costs nothing extra. */
+  private intern(text: string): string {
+    const known = this.names.get(text);
+    if (known !== undefined) return known;
+    if (this.names.size < MAX_INTERNED_NAMES) this.names.set(text, text);
+    return text;
   }
 
   private syntax(span: Span, message: string): void {
@@ -75,6 +86,14 @@ export class CstToAst {
 
   /** Converts a `declaration` CST node; undefined when recovery left too little of it. */
   declaration(n: CstNode): A.Declaration | undefined {
+    try {
+      return this.declarationOf(n);
+    } finally {
+      this.depth.clear();
+    }
+  }
+
+  private declarationOf(n: CstNode): A.Declaration | undefined {
     const c = this.children(n);
     const span = this.nodeSpan(n);
     if (!span) return undefined;
@@ -279,7 +298,7 @@ export class CstToAst {
         const l = this.list(list);
         return this.made({ kind: 'call', callee: id, args: [{ value: l, span: l.span }], span }, this.d(l));
       }
-      return { kind: 'name', name: id, span };
+      return { kind: 'name', name: id, span: id.span };
     }
     if (this.tok(c, 'LParen')) {
       const inner = this.expressionNode(this.node(c, 'expression'));

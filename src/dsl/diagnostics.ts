@@ -50,7 +50,10 @@ export const Diag = {
   expressionTooComplex: entry('E107', 'error', 'expression too long or too deeply nested (limit {0})'),
   fileTooLarge: entry('E108', 'error', 'file is too large ({0} characters; limit {1})'),
   numberOutOfRange: entry('E109', 'error', 'number literal {0} is out of range'),
-  tooManyErrors: entry('N101', 'note', 'further syntax errors in this file are not shown'),
+  tokenTooLong: entry('E110', 'error', '{0} is too long ({1} characters; limit {2})'),
+  declarationTooLong: entry('E111', 'error', 'declaration is too long (more than {0} tokens)'),
+  tooManyErrors: entry('N101', 'note', '{0} more {1} in this file are not shown'),
+  tooManyDiagnostics: entry('N102', 'note', '{0} more diagnostics are not shown'),
 
   // E2xx: names, imports, overrides
   unknownName: entry('E201', 'error', "unknown name '{0}'"),
@@ -154,3 +157,4 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
     return a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
   });
 }
+

@@ -93,7 +93,7 @@ export class QaccParser extends CstParser {
   constructor() {
     super(T.allTokens, {
       recoveryEnabled: true,
-      nodeLocationTracking: 'full',
+      nodeLocationTracking: 'onlyOffset',
       maxLookahead: 3,
       errorMessageProvider: errorMessages,
     });
@@ -302,9 +302,19 @@ function withoutStacks<T>(run: () => T): T {
   }
 }
 
-/** Parses a token vector with the `file` rule; the caller reads `qaccParser.errors` afterwards. */
-export function parseTokens(tokens: IToken[]): CstNode {
+/** The parser's token cursor (Chevrotain's lexer-adapter trait; its typings do not list it). */
+interface TokenCursor {
+  importLexerState(index: number): void;
+}
+
+/**
+ * Parses `tokens[start…]` with the `file` rule; the caller reads `qaccParser.errors` afterwards. Starting
+ * by moving the cursor (rather than slicing) keeps error recovery linear: resuming after each of n
+ * errors costs nothing instead of a copy of the rest of the vector.
+ */
+export function parseTokens(tokens: IToken[], start = 0): CstNode {
   qaccParser.input = tokens;
+  if (start > 0) (qaccParser as unknown as TokenCursor).importLexerState(start - 1);
   return withoutStacks(() => qaccParser.file());
 }
 

@@ -8,7 +8,8 @@
  *   bitmod.qacc:3:7: note: first declared here
  *
  * The caret line copies tabs from the source line so it stays aligned; spans over several lines
- * underline to the end of the first line.
+ * underline to the end of the first line; a line longer than MAX_EXCERPT_CHARS is shown as a window
+ * around the span (so a one-line multi-megabyte file prints short excerpts).
  */
 import type { Diagnostic } from './diagnostics.js';
 import { formatLocation, type SourceFile, type Span } from './source.js';
@@ -16,13 +17,25 @@ import { formatLocation, type SourceFile, type Span } from './source.js';
 /** Finds the text of a file named in a span (undefined: print the location only). */
 export type SourceLookup = (path: string) => SourceFile | undefined;
 
+/** The most characters of a source line shown in an excerpt; longer lines show a window around the span. */
+export const MAX_EXCERPT_CHARS = 160;
+
 function excerpt(span: Span, lookup: SourceLookup): string[] {
   const file = lookup(span.file);
   if (!file) return [];
   const line = span.start.line;
-  const text = file.lineText(line);
-  const startCol = span.start.column;
-  const endCol = span.end.line === line ? Math.max(span.end.column, startCol + 1) : text.length + 1;
+  let text = file.lineText(line);
+  let startCol = span.start.column;
+  let endCol = span.end.line === line ? Math.max(span.end.column, startCol + 1) : text.length + 1;
+  if (text.length > MAX_EXCERPT_CHARS) {
+    // A window of the line that starts a little before the span: `…` marks text left out at either end.
+    const from = Math.max(0, Math.min(startCol - 1 - 20, text.length - MAX_EXCERPT_CHARS));
+    const to = Math.min(text.length, from + MAX_EXCERPT_CHARS);
+    const left = from > 0 ? '…' : '';
+    text = left + text.slice(from, to) + (to < text.length ? '…' : '');
+    startCol = startCol - from + left.length;
+    endCol = Math.min(endCol - from + left.length, text.length + 1);
+  }
   const width = Math.max(1, Math.min(endCol, text.length + 1) - startCol);
   const pad = Array.from(text.slice(0, startCol - 1), (ch) => (ch === '\t' ? '\t' : ' ')).join('');
   const gutter = String(line);

@@ -127,5 +127,5 @@ export const allTokens: TokenType[] = [
   Bar,
 ];
 
-/** The one lexer instance (building it validates the token set, so it is done once). */
-export const qaccLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
+/** The one lexer instance (building it validates the token set, so it is done once). Offsets only: lex.ts sets end offsets, and spans are computed from offsets by SourceFile. */
+export const qaccLexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });

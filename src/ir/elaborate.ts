@@ -14,6 +14,7 @@
  * every problem. The design is produced only when no error was reported.
  */
 import type * as A from '../dsl/ast.js';
+import { capDiagnostics } from '../dsl/caps.js';
 import { Diag, diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../dsl/diagnostics.js';
 import { parseExpressionSource } from '../dsl/parse.js';
 import { loadProgram, type FileHost, type Program } from '../dsl/program.js';
@@ -29,6 +30,8 @@ import { printValue } from './values.js';
 export const MAX_PES = 1 << 20;
 /** The largest buffer, in bytes (1 GiB). */
 export const MAX_BUFFER_BYTES = 1024 ** 3;
+/** The most diagnostics one compilation reports (all files and stages); one N102 note counts the rest. */
+export const MAX_DIAGNOSTICS = 100;
 
 export interface ElaborateOptions {
   /** `--set` texts, each `name=value` with the value in .qacc expression syntax. */
@@ -303,7 +306,7 @@ export function elaborate(program: Program, options: ElaborateOptions = {}): Com
   const extraSources = new Map<string, SourceFile>();
   const source = (p: string) => program.source(p) ?? extraSources.get(p);
   // Syntax errors leave partial trees; elaborating them would only add confusing follow-on errors.
-  if (program.hasSyntaxErrors || program.files.size === 0) return { design: undefined, diagnostics: sortDiagnostics(diagnostics), program, source };
+  if (program.hasSyntaxErrors || program.files.size === 0) return { design: undefined, diagnostics: capDiagnostics(sortDiagnostics(diagnostics), MAX_DIAGNOSTICS), program, source };
   const overrides = new Map<string, Override>();
   const ctx: ElabContext = {
     program,
@@ -318,8 +321,8 @@ export function elaborate(program: Program, options: ElaborateOptions = {}): Com
     accelerators: new Map(),
   };
   for (const pass of PASSES) pass.run(ctx);
-  const sorted = sortDiagnostics(diagnostics);
-  if (hasErrors(sorted)) return { design: undefined, diagnostics: sorted, program, source };
+  const sorted = capDiagnostics(sortDiagnostics(diagnostics), MAX_DIAGNOSTICS);
+  if (hasErrors(diagnostics)) return { design: undefined, diagnostics: sorted, program, source };
 
   const params: IrParam[] = declsOf(program, 'param').map(({ decl, file }) => ({
     name: decl.name.text,

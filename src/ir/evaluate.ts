@@ -20,6 +20,18 @@ import { AMBIGUOUS_UNITS, describeValue, DIMENSION_NOUNS, UNITS, type Dimension,
 export const MAX_DEFINITION_DEPTH = 400;
 
 const ERROR: Value = { kind: 'error' };
+
+/**
+ * Computed numbers stay below 2^MAX_VALUE_BITS (numerator and denominator): literals are bounded, but a
+ * chain of definitions each squaring the last doubles the digits per step, and unbounded BigInt
+ * arithmetic would hang or throw. Hardware quantities are far smaller.
+ */
+export const MAX_VALUE_BITS = 4096;
+const MAX_VALUE = 1n << BigInt(MAX_VALUE_BITS);
+
+function withinBound(r: Rational): boolean {
+  return r.num < MAX_VALUE && -r.num < MAX_VALUE && r.den < MAX_VALUE;
+}
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** An inclusive integer range for checks. */
@@ -204,6 +216,15 @@ export class Evaluator {
   }
 
   private binary(e: A.BinaryExpr, file: string): Value {
+    const v = this.binaryUnbounded(e, file);
+    if ((v.kind === 'number' || v.kind === 'quantity') && !withinBound(v.value)) {
+      this.report(Diag.outOfRange, e.span, ['a computed value', `below 2^${MAX_VALUE_BITS} in numerator and denominator`, 'a larger one']);
+      return ERROR;
+    }
+    return v;
+  }
+
+  private binaryUnbounded(e: A.BinaryExpr, file: string): Value {
     const l = this.eval(e.left, file);
     const r = this.eval(e.right, file);
     if (l.kind === 'error' || r.kind === 'error') return ERROR;

@@ -1,50 +1,22 @@
 /**
- * Legal, unique Verilog identifiers for user-chosen (DSL) names. Algorithm: every character outside
- * [A-Za-z0-9_] becomes `_`, a leading digit or an empty result gets the prefix `n_`, names that are
- * Verilog-2005/SystemVerilog keywords (or start with a reserved `qacc_` prefix of generated modules)
- * get the prefix `u_`, and a name already taken gets the smallest free suffix `_2`, `_3`, … in the order
- * names are requested — so the mapping is deterministic and no user text ever reaches the output
- * unfiltered (no escaped identifiers, no comments, no backquotes).
+ * Legal, unique Verilog identifiers for user-chosen (DSL) names: the shared legalizer of
+ * src/codegen/names.ts (characters, length with a hash of the full name, keywords, reserved prefixes)
+ * for the Verilog target, and scopes in which a name already taken gets the smallest free suffix `_2`,
+ * `_3`, … in the order names are requested — so the mapping is deterministic.
  */
 
-/** Verilog-2005 and SystemVerilog-2017 reserved words (Verilator and Yosys reject all of them as names). */
-const KEYWORDS: ReadonlySet<string> = new Set(
-  (
-    'accept_on alias always always_comb always_ff always_latch and assert assign assume automatic before begin bind bins binsof bit break ' +
-    'buf bufif0 bufif1 byte case casex casez cell chandle checker class clocking cmos config const constraint context continue cover ' +
-    'covergroup coverpoint cross deassign default defparam design disable dist do edge else end endcase endchecker endclass endclocking ' +
-    'endconfig endfunction endgenerate endgroup endinterface endmodule endpackage endprimitive endprogram endproperty endspecify ' +
-    'endsequence endtable endtask enum event eventually expect export extends extern final first_match for force foreach forever fork ' +
-    'forkjoin function generate genvar global highz0 highz1 if iff ifnone ignore_bins illegal_bins implements implies import incdir ' +
-    'include initial inout input inside instance int integer interconnect interface intersect join join_any join_none large let liblist ' +
-    'library local localparam logic longint macromodule matches medium modport module nand negedge nettype new nexttime nmos nor ' +
-    'noshowcancelled not notif0 notif1 null or output package packed parameter pmos posedge primitive priority program property ' +
-    'protected pull0 pull1 pulldown pullup pulsestyle_ondetect pulsestyle_onevent pure rand randc randcase randsequence rcmos real ' +
-    'realtime ref reg reject_on release repeat restrict return rnmos rpmos rtran rtranif0 rtranif1 s_always s_eventually s_nexttime ' +
-    's_until s_until_with scalared sequence shortint shortreal showcancelled signed small soft solve specify specparam static string ' +
-    'strong strong0 strong1 struct super supply0 supply1 sync_accept_on sync_reject_on table tagged task this throughout time timeprecision ' +
-    'timeunit tran tranif0 tranif1 tri tri0 tri1 triand trior trireg type typedef union unique unique0 unsigned until until_with untyped ' +
-    'use uwire var vectored virtual void wait wait_order wand weak weak0 weak1 while wildcard wire with within wor xnor xor'
-  ).split(' '),
-);
+import { isKeyword, legalIdentifier, RESERVED_PREFIX } from '../names.js';
 
-/** Prefix reserved for qacc's own generated modules; user names never receive it. */
-export const RESERVED_PREFIX = 'qacc_';
-
-/** Longest identifier emitted (Verilog tools accept at least 1024; shorter keeps file names sane). */
-const MAX_LENGTH = 64;
+export { RESERVED_PREFIX };
 
 /** True when `name` is a Verilog/SystemVerilog keyword. */
 export function isVerilogKeyword(name: string): boolean {
-  return KEYWORDS.has(name);
+  return isKeyword(name, 'verilog');
 }
 
-/** The legal form of one name, before uniqueness is applied. */
+/** The legal Verilog form of one name, before uniqueness is applied (src/codegen/names.ts). */
 export function legalizeIdentifier(name: string): string {
-  let s = name.replace(/[^A-Za-z0-9_]/g, '_').slice(0, MAX_LENGTH);
-  if (s === '' || /^[0-9]/.test(s)) s = `n_${s}`;
-  if (KEYWORDS.has(s) || s.toLowerCase().startsWith(RESERVED_PREFIX) || s.startsWith('_')) s = `u_${s}`;
-  return s;
+  return legalIdentifier(name, 'verilog');
 }
 
 /**
@@ -73,8 +45,20 @@ export class NameScope {
   }
 }
 
-/** The PE module name of an accelerator: `<accelerator>_<pe>`, legalized (what `qacc build` and the tile engines use). */
+/** The top module name of an accelerator: `<accelerator>_top`, legalized. */
+export function acceleratorTopName(accelName: string): string {
+  return new NameScope().claim(`${accelName}_top`);
+}
+
+/**
+ * The PE module name of an accelerator: `<accelerator>_<pe>`, legalized (what `qacc build` and the tile
+ * engines use). It never equals the accelerator's top module nor starts like the modules named after
+ * the top (`<top>_iq`, `<top>_engine_…`, `<top>_buf_…`): a PE named `top` or `top_iq` gets `<accelerator>_pe_<pe>`.
+ */
 export function peTopName(accel: { readonly name: string; readonly arrays: readonly { readonly pe: { readonly name: string } }[] }): string {
   const pe = accel.arrays[0]?.pe;
-  return new NameScope().claim(`${accel.name}_${pe ? pe.name : 'pe'}`);
+  const top = acceleratorTopName(accel.name);
+  const scope = new NameScope([top]);
+  const id = scope.claim(`${accel.name}_${pe ? pe.name : 'pe'}`);
+  return id.toLowerCase().startsWith(`${top}_`.toLowerCase()) ? scope.claim(`${accel.name}_pe_${pe ? pe.name : 'pe'}`) : id;
 }

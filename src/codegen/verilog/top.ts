@@ -15,7 +15,7 @@ import { bufferLanes, DMA_LATENCY_CYCLES, dramBeatBytes, QUEUE_DEPTH } from '../
 import { ENGINES, type EngineContext } from './engine.js';
 import { isaDecoderParams } from './isa-decoder.js';
 import { bitsFor, type RtlModule } from './module-set.js';
-import { NameScope, peTopName } from './names.js';
+import { acceleratorTopName, peTopName } from './names.js';
 
 /** Default instruction-memory depth of the top (words of 128 bits). */
 export const DEFAULT_IMEM_WORDS = 1 << 14;
@@ -69,10 +69,7 @@ export interface TopNames {
   readonly buffer: (space: IsaBuffer) => string;
 }
 
-/** The top module name of an accelerator: `<accelerator>_top`, legalized. */
-export function acceleratorTopName(accelName: string): string {
-  return new NameScope().claim(`${accelName}_top`);
-}
+export { acceleratorTopName };
 
 function topNames(t: Target, engineKind: string): TopNames {
   const top = acceleratorTopName(t.accelerator.name);
