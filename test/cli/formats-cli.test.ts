@@ -546,3 +546,40 @@ describe('qacc formats encode keeps the sign of NaN where the format has a signe
     expect(r.stdout).toBe(`${pos}\n${neg}\n${pos}\n${neg}\n`);
   });
 });
+
+describe('qacc formats encode of exact binary values (hex floats) at the posit regime limit', () => {
+  it('2^-27 in posit16_1 and 2^-51 in posit16_2 are bit-string ties, to the even code 0x0002', async () => {
+    // Hand-worked (see test/formats/posit.test.ts): 2^-27 lies between 0x0001 = 2^-28 and 0x0002 = 2^-26
+    // and its guard bit is the cut-off exponent bit; 2^-51 between 0x0002 = 2^-52 and 0x0003 = 2^-50.
+    const p1 = await runCli(
+      ['formats', 'encode', 'posit16_1'],
+      '0x1p-27\n0x1.0000000000001p-27\n-0x1p-27\n0x.8p-26\n',
+    );
+    expect(p1.stdout).toBe('0x0002\n0x0002\n0xfffe\n0x0002\n');
+    const p2 = await runCli(['formats', 'encode', 'posit16_2'], '0x1p-51\n0x1.8p-51\n0X1P-52\n');
+    expect(p2.stdout).toBe('0x0002\n0x0003\n0x0002\n');
+    // Decimal text is read exactly: float64's shortest text for 2^-27 is a hair below the tie.
+    const dec = await runCli(
+      ['formats', 'encode', 'posit16_1'],
+      '7.450580596923828e-09\n7.450580596923828125e-09\n',
+    );
+    expect(dec.stdout).toBe('0x0001\n0x0002\n');
+  });
+
+  it('hex floats: exact, signed zero kept, malformed or huge exponents refused on one line', async () => {
+    const r = await runCli(['formats', 'encode', 'fp16'], '0x1.ffcp15\n-0x0p0\n0x1p-24\n0x1.8p0\n');
+    expect(r.stdout).toBe('0x7bff\n0x8000\n0x0001\n0x3e00\n');
+    expectOneLineError(
+      await runCli(['formats', 'encode', 'fp16'], '1\n0xp3\n'),
+      /line 2: '0xp3' is not a number/,
+    );
+    expectOneLineError(
+      await runCli(['formats', 'encode', 'fp16'], '0x1p100001\n'),
+      /line 1: .*binary exponent beyond/,
+    );
+    expectOneLineError(
+      await runCli(['formats', 'encode', 'fp16'], '0x10\n'),
+      /line 1: '0x10' is not a number/,
+    );
+  });
+});

@@ -78,8 +78,27 @@ const ZERO: Rational = exact.ZERO;
 const exactNeg = exact.neg;
 
 const DECIMAL_SYNTAX = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** C99 hexadecimal floating point, `0x1p-27`, `-0x1.8p+3`: an exact binary value (the p exponent is required). */
+const HEX_FLOAT_SYNTAX = /^([+-]?)0x([0-9a-f]*)(?:\.([0-9a-f]*))?p([+-]?\d+)$/i;
 
-/** Parses one `encode` input line exactly (decimal text → Rational; `-0`, `nan`, `inf`, `-inf`). */
+/** Largest |binary exponent| a hex float may carry (far beyond every format; keeps the BigInt small). */
+const MAX_HEX_EXPONENT = 100000;
+
+/** The exact value of a hex float literal, or undefined when its exponent is out of bounds. */
+function parseHexFloat(m: RegExpExecArray): Rational | undefined {
+  const [, sign, whole, frac = '', expText] = m;
+  const e = Number(expText);
+  if (!(Math.abs(e) <= MAX_HEX_EXPONENT)) return undefined;
+  const mant = BigInt('0x' + (whole + frac || '0')) * (sign === '-' ? -1n : 1n);
+  const shift = e - 4 * frac.length;
+  return shift >= 0 ? exact.rational(mant << BigInt(shift)) : exact.rational(mant, 1n << BigInt(-shift));
+}
+
+/**
+ * Parses one `encode` input line exactly: decimal text or a C99 hex float (→ Rational; the decimal
+ * 7.450580596923828e-09 is read as written, a hair below 2^-27; `0x1p-27` is 2^-27), `-0`, `nan`, `-nan`,
+ * `inf`, `-inf`.
+ */
 function parseValue(text: string, lineNo: number): EncodeInput {
   const t = text.trim();
   const lower = t.toLowerCase();
@@ -92,6 +111,13 @@ function parseValue(text: string, lineNo: number): EncodeInput {
     if (r === undefined) throw new UsageError(`line ${lineNo}: '${t}' has a decimal exponent beyond ±100000`);
     // A Rational has no negative zero: keep the sign of `-0`, `-0.0e5`, ... as the float64 −0.
     return r.num === 0n ? (t.startsWith('-') ? -0 : 0) : r;
+  }
+  const hex = HEX_FLOAT_SYNTAX.exec(t);
+  if (hex && (hex[2] !== '' || (hex[3] ?? '') !== '')) {
+    const r = parseHexFloat(hex);
+    if (r === undefined)
+      throw new UsageError(`line ${lineNo}: '${t}' has a binary exponent beyond ±${MAX_HEX_EXPONENT}`);
+    return r.num === 0n ? (hex[1] === '-' ? -0 : 0) : r;
   }
   throw new UsageError(`line ${lineNo}: '${text}' is not a number`);
 }
