@@ -56,9 +56,9 @@ const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 
 /**
- * A quiet NaN with the given sign bit. `encode` keeps a NaN's sign where the format has NaNs of both
- * signs, and JavaScript's `-NaN` may be folded to the canonical NaN, so callers that mean −NaN build it
- * here and pass it on directly (storing a NaN in a plain JS array may canonicalize it; typed arrays keep it).
+ * A quiet NaN with the given sign bit, for `encode(x, { keepNaNSign: true })` (JavaScript's `-NaN` may be
+ * folded to the canonical NaN). Pass it on directly: storing a NaN in a plain JS array may canonicalize it
+ * (typed arrays keep it).
  */
 export function signedNaN(negative: boolean): number {
   u32[1] = negative ? 0xfff80000 : 0x7ff80000;
@@ -303,6 +303,7 @@ export class FloatFormat implements NumberFormatBase {
       );
     }
     if (typeof x === 'number') {
+      if (x !== x && options?.keepNaNSign === true) return this.nanInput(signBit(x));
       if (this.prefixShift !== 0 && rounding !== 'stochastic') {
         const t = this.prefixTables[ROUNDING_INDEX[rounding] * 3 + OVERFLOW_INDEX[overflow]] ?? this.prefixTable(rounding, overflow);
         f64[0] = x;
@@ -348,8 +349,8 @@ export class FloatFormat implements NumberFormatBase {
 
   /** The float64 path: significand and exponent straight from the bit pattern. */
   private encodeNumber(x: number, rounding: Rounding, overflow: Overflow, random: RandomSource | undefined): number {
+    if (x !== x) return this.nanInput(false);
     f64[0] = x;
-    if (x !== x) return this.nanInput(u32[1] >>> 31 === 1);
     const hi = u32[1];
     const lo32 = u32[0];
     const negative = hi >>> 31 === 1;
@@ -424,8 +425,8 @@ export class FloatFormat implements NumberFormatBase {
   }
 
   /**
-   * NaN input: the canonical NaN with the input's sign where the format has a NaN of each sign (ieee, fn:
-   * as IEEE conversions and ml_dtypes keep it), the one NaN code of fnuz; an error for formats without NaN.
+   * NaN input: the canonical NaN, negative when asked (keepNaNSign and a negative input) and the format has
+   * a NaN of each sign (ieee, fn); the one NaN code of fnuz; an error for formats without NaN.
    */
   private nanInput(negative: boolean): number {
     if (this.nanCode === undefined) throw new FormatError('unrepresentable', `${this.name} has no NaN`);

@@ -188,6 +188,8 @@ function encodeOptions(args: RoundingArgs): EncodeOptions {
     rounding: args.rounding,
     overflow: args.overflow,
     random: args.rounding === 'stochastic' ? seededRandom(args.seed) : undefined,
+    // `encode` converts the user's data: `-nan` keeps its sign (op results get the canonical NaN anyway).
+    keepNaNSign: true,
   };
 }
 

@@ -13,8 +13,8 @@
  * - beyond max finite the only neighbour is V = max + ulp(max), the next point of the grid continued with
  *   an unbounded exponent; choosing V (or any |x| ≥ V) is an overflow, resolved by the overflow rule, and
  *   rtz gives ±max instead (IEEE 754 §7.4). A draw is used exactly when x is not on that continued grid.
- * - specials: NaN → the canonical NaN with the input NaN's sign (ieee: exponent all ones, top fraction
- *   bit; fn: all ones; fnuz: the sign-bit code, its only NaN) or an error for formats without NaN; ±inf → ±inf (ieee), ±NaN (fn), 0x80…
+ * - specials: NaN → the positive canonical NaN (ieee: exponent all ones, top fraction bit; fn: all ones;
+ *   fnuz: the sign-bit code) or an error for formats without NaN; ±inf → ±inf (ieee), ±NaN (fn), 0x80…
  *   (fnuz), ±max (finite); zeros and values rounding to zero keep their sign where −0 exists.
  */
 import {
@@ -197,14 +197,7 @@ export class FpOracle {
     let v: Q;
     let neg: boolean;
     if (typeof x === 'number') {
-      if (Number.isNaN(x)) {
-        // The NaN's sign bit is kept (IEEE 754 conversions; ml_dtypes) where the format has a NaN of each sign.
-        if (this.nanCode === undefined) return { code: 'error', drawn: false };
-        const dv = new DataView(new ArrayBuffer(8));
-        dv.setFloat64(0, x);
-        const negative = dv.getUint8(0) >= 0x80;
-        return { code: this.spec.variant === 'fnuz' || !negative ? this.nanCode : this.signBit + this.nanCode, drawn: false };
-      }
+      if (Number.isNaN(x)) return { code: this.nanCode ?? 'error', drawn: false };
       if (x === Infinity || x === -Infinity) {
         const s = x < 0 ? this.signBit : 0;
         const code =
