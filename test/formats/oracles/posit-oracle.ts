@@ -138,6 +138,24 @@ function floorLog2Q(a: Q): number {
  * without the sign), and whether anything nonzero follows them.
  */
 export function unboundedBits(es: number, a: Q, chars: number): { bits: string; sticky: boolean } {
+  // Sweeps ask for the same point under several rules in a row: remember the last answer.
+  const m = lastBits;
+  if (m && m.es === es && m.chars === chars && m.num === a.num && m.den === a.den) return m.result;
+  const result = unboundedBitsOf(es, a, chars);
+  lastBits = { es, chars, num: a.num, den: a.den, result };
+  return result;
+}
+
+interface BitsMemo {
+  readonly es: number;
+  readonly chars: number;
+  readonly num: bigint;
+  readonly den: bigint;
+  readonly result: { bits: string; sticky: boolean };
+}
+let lastBits: BitsMemo | undefined;
+
+function unboundedBitsOf(es: number, a: Q, chars: number): { bits: string; sticky: boolean } {
   const s = floorLog2Q(a);
   const k = Math.floor(s / 2 ** es);
   const e = s - k * 2 ** es;
