@@ -1,10 +1,12 @@
 /**
- * Posit formats against the independent string/BigInt oracle (oracles/posit-oracle.ts) and SoftPosit's
- * decode tables. Exhaustive for posit(n, es), n = 2..10 × es = 0..4, and posit(12,1), posit(13,3),
- * posit16_1, posit16_2: decode of every code; encode of every value, of every tie boundary (the
- * (n+1)-bit posit 2c+1) and of points just inside/outside it (exact rationals one grid step away and the
- * neighbouring float64s), under every rounding rule, both signs. Wider posits (posit32_2 and n = 17..32):
- * fast-check properties against the same oracle.
+ * Posit formats against the independent bit-string/BigInt oracle (oracles/posit-oracle.ts: the Posit
+ * Standard's rounding of the unbounded regime/exponent/fraction string) and SoftPosit's decode tables.
+ * Exhaustive for every posit(n, es) with n ≤ 16 and es ≤ 3, and n ≤ 10 with es = 4: decode of every code;
+ * encode of every value, of every tie boundary (the code's bits followed by a 1) and of points just
+ * inside/outside it (exact rationals one grid step away and the neighbouring float64s) under rne, rtz and
+ * rna; stochastic rounding and both signs in full up to n = 13 and for posit16_1/posit16_2 (one sign);
+ * the 16-bit formats in tests of 2^13 codes. Wider posits (posit32_2 and n = 17..32): fast-check
+ * properties against the same oracle.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
