@@ -54,6 +54,23 @@ function pow2f(k: number): number {
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
+
+/**
+ * A quiet NaN with the given sign bit, for `encode(x, { keepNaNSign: true })` (JavaScript's `-NaN` may be
+ * folded to the canonical NaN). Pass it on directly: storing a NaN in a plain JS array may canonicalize it
+ * (typed arrays keep it).
+ */
+export function signedNaN(negative: boolean): number {
+  u32[1] = negative ? 0xfff80000 : 0x7ff80000;
+  u32[0] = 0;
+  return f64[0];
+}
+
+/** True when the sign bit of x is set (also for NaN and −0). */
+export function signBit(x: number): boolean {
+  f64[0] = x;
+  return u32[1] >>> 31 === 1;
+}
 const f32 = new Float32Array(1);
 const f32bits = new Uint32Array(f32.buffer);
 
@@ -286,6 +303,7 @@ export class FloatFormat implements NumberFormatBase {
       );
     }
     if (typeof x === 'number') {
+      if (x !== x && options?.keepNaNSign === true) return this.nanInput(signBit(x));
       if (this.prefixShift !== 0 && rounding !== 'stochastic') {
         const t = this.prefixTables[ROUNDING_INDEX[rounding] * 3 + OVERFLOW_INDEX[overflow]] ?? this.prefixTable(rounding, overflow);
         f64[0] = x;
@@ -331,7 +349,7 @@ export class FloatFormat implements NumberFormatBase {
 
   /** The float64 path: significand and exponent straight from the bit pattern. */
   private encodeNumber(x: number, rounding: Rounding, overflow: Overflow, random: RandomSource | undefined): number {
-    if (x !== x) return this.nanInput();
+    if (x !== x) return this.nanInput(false);
     f64[0] = x;
     const hi = u32[1];
     const lo32 = u32[0];
@@ -406,10 +424,14 @@ export class FloatFormat implements NumberFormatBase {
     return negative && this.hasNegativeZero ? this.signMask : 0;
   }
 
-  /** NaN input: the canonical positive NaN, or an error for formats without NaN. */
-  private nanInput(): number {
+  /**
+   * NaN input: the canonical NaN, negative when asked (keepNaNSign and a negative input) and the format has
+   * a NaN of each sign (ieee, fn); the one NaN code of fnuz; an error for formats without NaN.
+   */
+  private nanInput(negative: boolean): number {
     if (this.nanCode === undefined) throw new FormatError('unrepresentable', `${this.name} has no NaN`);
-    return this.nanCode;
+    if (this.variant === 'fnuz') return this.nanCode;
+    return (negative ? this.signMask : 0) + this.nanCode;
   }
 
   /** ±inf input: ieee keeps it; fn/fnuz turn it into NaN (also under saturation, as ml_dtypes does); finite saturates. */

@@ -36,6 +36,13 @@ export interface EncodeOptions {
    * the next 32-bit draw. Exactly representable values consume no draw.
    */
   readonly random?: RandomSource;
+  /**
+   * Keep the sign bit of a NaN input (a conversion of data, as IEEE 754 and ml_dtypes do: −NaN → the
+   * negative NaN code where the format has NaNs of both signs). Off by default: a NaN that JavaScript
+   * arithmetic produced carries the machine's default-NaN sign (set on x86, clear on ARM), so results of
+   * computations always get the positive canonical NaN, the same on every machine.
+   */
+  readonly keepNaNSign?: boolean;
 }
 
 /** Input to encode: a float64 (may be ±0, ±inf, NaN) or an exact finite rational. */

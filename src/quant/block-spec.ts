@@ -13,7 +13,7 @@
  * | `group`           | `:G` (required)           | same                                             | required             |
  * | `mx`              | `:K` (32)                 | —                                                | required             |
  * | `nvfp4`           | `:K` (16)                 | `scale=F` (fp8_e4m3)                             | fp4_e2m1             |
- * | `qlora`           | `:B:C` (64, 256)          | `constants=F` (dynamic8)                         | nf4                  |
+ * | `qlora`           | `:B:C` (64, 256)          | `constants=F` (dynamic8)                         | nf4 (any signed)     |
  * | `bitmod`,`bitmod3`| `:G` (128)                | `scale=F` (fp16), `candidates=F1\|F2\|…`         | not allowed          |
  * | `olive`           | `:G` (none: per channel)  | `scale=F` (fp32), `tensor` (one scale)           | not allowed          |
  * | `hadamard` prefix | `:B` (power of two)       | `seed=S` (0)                                     | —                    |

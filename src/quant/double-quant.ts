@@ -2,14 +2,18 @@
  * QLoRA double quantization (formats.md §3 and §5), following bitsandbytes' `quantize_4bit` with
  * `compress_statistics`:
  *   1. The tensor is flattened and cut into blocks of 64 (bitsandbytes ignores the shape here).
- *      absmax_i = f32(max |v|) per block; element = nf4(f32(v · f32(1 / absmax_i))) (0 when absmax_i = 0),
+ *      absmax_i = f32(max |v|) per block; element = E(f32(v · f32(R / absmax_i))) (0 when absmax_i = 0),
  *      with the call's rounding rule. bitsandbytes multiplies by the reciprocal in float32; so do we.
+ *      R is the element format's symmetric range min(max, −min) (int: max): 1 for nf4 and the other
+ *      normalized tables (bitsandbytes' case, bit for bit), 7 for int4, 6 for fp4_e2m1, so every element
+ *      format spends all its codes on [−absmax, absmax] (with R = 1, int4 would use only −1, 0, 1).
+ *      Element formats without negative values cannot hold a signed block and are refused.
  *   2. offset = f32(mean of the absmax_i) (the mean is computed in float64, then rounded once);
  *      c_i = f32(absmax_i − offset).
  *   3. The c_i are cut into blocks of 256; a_j = max |c_i| per block (fp32 stored);
  *      constant code_i = dynamic8(f32(c_i · f32(1 / a_j))) with rne (0 when a_j = 0).
- * Dequantization: absmax'_i = f32(f32(dyn(code_i) · a_j) + offset), v' = nf4(code) · absmax'_i (the last
- * product in float64, where it is exact). Note: bitsandbytes encodes nf4 with a comparison tree whose
+ * Dequantization: absmax'_i = f32(f32(dyn(code_i) · a_j) + offset), v' = E(code) · absmax'_i / R (in
+ * float64; exact for R = 1). Note: bitsandbytes encodes nf4 with a comparison tree whose
  * thresholds are float32-rounded midpoints; qacc uses the exact nearest entry, which can differ only for
  * a quotient within one float32 ulp of a midpoint.
  */
@@ -22,8 +26,15 @@ import { codeArray, type QuantContext, type QuantParts } from './quantized.js';
 
 const f32 = Math.fround;
 
+/** The element range R that a block's absmax maps to (see the header; validateScheme refuses unsigned elements). */
+export function doubleQuantRange(s: DoubleQuantScheme): number {
+  const e = s.element;
+  return e.kind === 'int' ? e.max : Math.min(e.max, -e.min);
+}
+
 export function quantizeDoubleQuant(data: ArrayLike<number>, _shape: readonly number[], s: DoubleQuantScheme, ctx: QuantContext): QuantParts {
   const n = data.length;
+  const range = doubleQuantRange(s);
   const blocks = blockRanges([n], s.blockSize);
   const nb = blocks.starts.length;
   const codec = elementCodec(s.element);
@@ -37,7 +48,7 @@ export function quantizeDoubleQuant(data: ArrayLike<number>, _shape: readonly nu
     if (amax === Infinity) throw new QuantError('bad-tensor', 'QLoRA: a block absmax exceeds the fp32 range');
     absmax[b] = amax;
     sum += amax;
-    const inv = amax === 0 ? 0 : f32(1 / amax);
+    const inv = amax === 0 ? 0 : f32(range / amax);
     for (let i = blocks.starts[b]; i < blocks.ends[b]; i++) codes[i] = codec.encode(f32(data[i] * inv), ctx.rounding, ctx.random);
   }
   const offset = f32(sum / nb);
@@ -86,8 +97,9 @@ export function doubleQuantAbsmax(parts: QuantParts, s: DoubleQuantScheme): Floa
 export function dequantizeDoubleQuant(parts: QuantParts, _shape: readonly number[], s: DoubleQuantScheme): Float64Array {
   const n = parts.codes.length;
   const absmax = doubleQuantAbsmax(parts, s);
+  const range = doubleQuantRange(s);
   const codec = elementCodec(s.element);
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = codec.decode(parts.codes[i]) * absmax[Math.floor(i / s.blockSize)];
+  for (let i = 0; i < n; i++) out[i] = (codec.decode(parts.codes[i]) * absmax[Math.floor(i / s.blockSize)]) / range;
   return out;
 }

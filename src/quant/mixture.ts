@@ -20,6 +20,7 @@ import { selectorBits } from './scheme.js';
 import { blockRanges } from './tensor.js';
 import { elementCodec } from './element-codec.js';
 import { codeArray, type QuantContext, type QuantParts } from './quantized.js';
+import { checkScale, rangeName } from './scale-check.js';
 
 /** Largest magnitude of a candidate's values: the qmax its absmax scaling maps to. */
 export function candidateQmax(c: { readonly max: number; readonly min: number }): number {
@@ -95,6 +96,7 @@ export function quantizeMixture(data: ArrayLike<number>, shape: readonly number[
     }
     selectors[g] = best;
     const scale = candScales[best];
+    checkScale(amax / qmaxes[best], scale, s.scaleFormat, rangeName('group', g));
     scaleCodes[g] = candScaleCodes[best];
     scaleValues[g] = scale;
     const codec = codecs[best];

@@ -24,6 +24,7 @@ import { granularityRanges } from './scaled.js';
 import { elementCodec } from './element-codec.js';
 import { roundsUpBetween, roundToInteger } from './integer-rounding.js';
 import type { QuantContext, QuantParts } from './quantized.js';
+import { checkScale, rangeName } from './scale-check.js';
 
 /** Outlier magnitudes for abfloat indices 1..7 (index 0 unused). */
 export const OLIVE_ABFLOAT: readonly number[] = [0, 48, 64, 96, 128, 192, 256, 384];
@@ -125,6 +126,7 @@ export function quantizeOlive(data: ArrayLike<number>, shape: readonly number[],
     for (let i = start; i < end; i++) amax = Math.max(amax, Math.abs(data[i]));
     let bestCode = scaleCodec.encode(amax / SCALE_GRID[0]);
     let bestSse = Infinity;
+    let bestM = SCALE_GRID[0];
     for (const m of SCALE_GRID) {
       const sc = scaleCodec.encode(amax / m);
       const scale = scaleCodec.decode(sc);
@@ -138,9 +140,11 @@ export function quantizeOlive(data: ArrayLike<number>, shape: readonly number[],
       if (sse < bestSse) {
         bestSse = sse;
         bestCode = sc;
+        bestM = m;
       }
     }
     const scale = scaleCodec.decode(bestCode);
+    checkScale(amax / bestM, scale, s.scaleFormat, rangeName(s.granularity.kind, r));
     scaleCodes[r] = bestCode;
     scaleValues[r] = scale;
     encodeRange(data, start, end, scale, codes, ctx.rounding, ctx.random);

@@ -11,8 +11,9 @@
  *
  * Arithmetic: the quotient v / scale is a float64 division (one rounding), then the element encode
  * rounds once more; scale values are decoded exactly, and the dequantized products are exact in float64
- * for element and scale significands up to 24 bits. A scale that rounds to 0 (scale format too coarse)
- * quantizes its whole range to 0.
+ * for element and scale significands up to 24 bits. A scale the scale format cannot hold (it rounds to 0,
+ * or exceeds the format's largest value) is refused (scale-check.ts) instead of zeroing or clipping the
+ * range.
  */
 import type { ScaledScheme, Granularity } from './scheme.js';
 import { symmetricQmax } from './scheme.js';
@@ -20,6 +21,7 @@ import { blockRanges, channelRanges, shapeSize, wholeRange, type Ranges } from '
 import { elementCodec } from './element-codec.js';
 import { roundToInteger } from './integer-rounding.js';
 import { codeArray, type QuantContext, type QuantParts, type ScaleRole } from './quantized.js';
+import { checkScale, rangeName } from './scale-check.js';
 
 /** The element ranges that share one scale. */
 export function granularityRanges(shape: readonly number[], g: Granularity): Ranges {
@@ -57,6 +59,7 @@ export function quantizeScaled(data: ArrayLike<number>, shape: readonly number[]
       for (let i = starts[r]; i < ends[r]; i++) amax = Math.max(amax, Math.abs(data[i]));
       const sc = scaleCodec.encode(amax / qmax);
       const scale = scaleCodec.decode(sc);
+      checkScale(amax / qmax, scale, s.scaleFormat, rangeName(s.granularity.kind, r));
       scaleCodes[r] = sc;
       scaleValues[r] = scale;
       for (let i = starts[r]; i < ends[r]; i++) {
@@ -86,6 +89,7 @@ export function quantizeScaled(data: ArrayLike<number>, shape: readonly number[]
     const raw = mx > mn ? (mx - mn) / top : 1;
     const sc = scaleCodec.encode(raw);
     const scale = scaleCodec.decode(sc);
+    checkScale(raw, scale, s.scaleFormat, rangeName(s.granularity.kind, r));
     scaleCodes[r] = sc;
     scaleValues[r] = scale;
     if (!(scale > 0)) continue; // codes and zero point stay 0: the range dequantizes to 0

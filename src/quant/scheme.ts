@@ -244,6 +244,9 @@ export function validateScheme(s: QuantScheme): void {
     case 'double-quant':
       checkSize('block size', s.blockSize);
       checkSize('constant block size', s.constantBlockSize);
+      if (!(s.element.min < 0) || !(s.element.max > 0)) {
+        throw new QuantError('bad-scheme', `QLoRA scales signed blocks by their absmax: the element format needs positive and negative values, which ${s.element.name} lacks`);
+      }
       return;
     case 'mixture':
       checkSize('group size', s.groupSize);

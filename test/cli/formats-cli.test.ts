@@ -423,3 +423,163 @@ describe('qacc formats: help and usage', () => {
     expectOneLineError(await runCli(['formats', 'frob']));
   });
 });
+
+describe('qacc formats decode of chosen codes (arguments, stdin)', () => {
+  it('decodes codes given as arguments, in order, for formats up to 32 bits', async () => {
+    const r = await runCli([
+      'formats',
+      'decode',
+      'posit32_2',
+      '0x40000000',
+      'c0000000',
+      '0x7FFFFFFF',
+      '0x80000000',
+    ]);
+    expect(r.code).toBe(0);
+    // Hand facts: 0x40000000 is 1, its negation −1; 0x7fffffff is maxpos = 2^120, printed with every digit.
+    expect(r.stdout).toBe(
+      `0x40000000 1\n0xc0000000 -1\n0x7fffffff ${(2n ** 120n).toString()}\n0x80000000 nar\n`,
+    );
+    const ints = await runCli(['formats', 'decode', 'int32', '0x80000000', '0x7fffffff', '0x1']);
+    expect(ints.stdout).toBe('0x80000000 -2147483648\n0x7fffffff 2147483647\n0x00000001 1\n');
+    // fp32 max finite = (2 − 2^−23) · 2^127, exactly.
+    const fp = await runCli(['formats', 'decode', 'fp32', '0x7f7fffff', '0xff800000', '0x00000001']);
+    expect(fp.stdout).toBe(
+      `0x7f7fffff ${((2n ** 24n - 1n) * 2n ** 104n).toString()}\n0xff800000 -inf\n0x00000001 1.401298464324817e-45\n`,
+    );
+  });
+
+  it('reads one code per line from stdin: the whole SoftPosit posit32_2 sample, values exact', async () => {
+    const rows = vectorLines('posit32_2.decode_sample.txt');
+    const r = await runCli(['formats', 'decode', 'posit32_2'], rows.map(([c]) => c).join('\n') + '\n');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.length).toBe(rows.length);
+    const bad: string[] = [];
+    rows.forEach(([c, v], i) => {
+      const [code, text] = lines[i].split(' ');
+      const want = valueOf(v);
+      const got = valueOf(text);
+      const same = Number.isNaN(want) ? text === 'nar' : got === want;
+      // Integers print every digit: the text is the exact integer value of the float64.
+      const exact = !Number.isInteger(want) || BigInt(text) === BigInt(want);
+      if (code !== c.toLowerCase() || !same || !exact) bad.push(`${c} ${v}: ${lines[i]}`);
+    });
+    expect(bad.slice(0, 5)).toEqual([]);
+  });
+
+  it('--stdin reads codes for narrow formats too (same lines as the full listing)', async () => {
+    const full = (await runCli(['formats', 'decode', 'fp8_e4m3'])).stdout.trimEnd().split('\n');
+    const r = await runCli(['formats', 'decode', 'fp8_e4m3', '--stdin'], '0x7f\nff\n0x01\r\n  0x38 \n');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe([full[0x7f], full[0xff], full[0x01], full[0x38]].join('\n') + '\n');
+  });
+
+  it('a malformed line or argument: one-line error naming it, exit 1, nothing printed', async () => {
+    const stdin = '0x40000000\n0x3f800000\nzz\n0x1\n';
+    expectOneLineError(
+      await runCli(['formats', 'decode', 'posit32_2'], stdin),
+      /^qacc: error: line 3: 'zz' is not a hex code\n$/,
+    );
+    expectOneLineError(
+      await runCli(['formats', 'decode', 'posit32_2'], '1\n0x100000000\n'),
+      /line 2: code 0x100000000 is out of range for posit32_2 \(0x00000000\.\.0xffffffff\)/,
+    );
+    expectOneLineError(
+      await runCli(['formats', 'decode', 'fp8_e4m3', '--stdin'], '0x7f\n\n'),
+      /line 2: '' is not a hex code/,
+    );
+    expectOneLineError(
+      await runCli(['formats', 'decode', 'fp16', '0x3c00', '0x10000']),
+      /argument 2: code 0x10000 is out of range/,
+    );
+    expectOneLineError(
+      await runCli(['formats', 'decode', 'fp16', '0x3c00', '1.5']),
+      /argument 2: '1\.5' is not a hex code/,
+    );
+    expectOneLineError(
+      await runCli(['formats', 'decode', 'fp16', '0x3c00', '--range', '0:1']),
+      /one of them/,
+    );
+    // A wide format with nothing on stdin is still told how to pick codes.
+    expectOneLineError(await runCli(['formats', 'decode', 'fp32'], ''), /give codes .*--stdin, or --range/);
+  });
+});
+
+describe('figures print exactly', () => {
+  it('formats list prints integers with every digit (posit16_2 max = 2^56), table and JSON', async () => {
+    const table = await runCli(['formats', 'list']);
+    const row = table.stdout.split('\n').find((l) => l.startsWith('posit16_2 '));
+    expect(row?.split(/\s+/).slice(3, 5)).toEqual([`-${2n ** 56n}`, `${2n ** 56n}`]);
+    const json = await runCli(['formats', 'list', '--json']);
+    expect(json.stdout).toContain(`"max": ${2n ** 56n},`);
+    const rows = JSON.parse(json.stdout) as Array<{ name: string; min: number; max: number }>;
+    expect(rows.find((x) => x.name === 'posit16_2')?.max).toBe(2 ** 56);
+    // Every printed min/max reads back as the format's value, and integers are exact to the digit.
+    for (const line of table.stdout.trim().split('\n').slice(1)) {
+      const [name, , , min, max] = line.split(/\s+/);
+      const f = lookupFormat(name);
+      for (const [text, v] of [
+        [min, f.min],
+        [max, f.max],
+      ] as const) {
+        expect(valueOf(text), `${name} ${text}`).toBe(v);
+        if (Number.isInteger(v)) expect(BigInt(text), `${name} ${text}`).toBe(BigInt(v));
+      }
+    }
+  });
+});
+
+describe('qacc formats encode keeps the sign of NaN where the format has a signed NaN', () => {
+  it.each([
+    ['fp8_e4m3', '0x7f', '0xff'], // ml_dtypes float8_e4m3fn
+    ['fp8_e5m2', '0x7e', '0xfe'],
+    ['fp16', '0x7e00', '0xfe00'],
+    ['bf16', '0x7fc0', '0xffc0'],
+    ['fp32', '0x7fc00000', '0xffc00000'],
+    ['fp8_e4m3fnuz', '0x80', '0x80'], // one NaN, no sign
+    ['e8m0', '0xff', '0xff'], // unsigned format
+    ['posit8_2', '0x80', '0x80'], // NaR
+  ])('%s: nan → %s, -nan → %s', async (format, pos, neg) => {
+    const r = await runCli(['formats', 'encode', format], 'nan\n-nan\n+NaN\n-NAN\n');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${pos}\n${neg}\n${pos}\n${neg}\n`);
+  });
+});
+
+describe('qacc formats encode of exact binary values (hex floats) at the posit regime limit', () => {
+  it('2^-27 in posit16_1 and 2^-51 in posit16_2 are bit-string ties, to the even code 0x0002', async () => {
+    // Hand-worked (see test/formats/posit.test.ts): 2^-27 lies between 0x0001 = 2^-28 and 0x0002 = 2^-26
+    // and its guard bit is the cut-off exponent bit; 2^-51 between 0x0002 = 2^-52 and 0x0003 = 2^-50.
+    const p1 = await runCli(
+      ['formats', 'encode', 'posit16_1'],
+      '0x1p-27\n0x1.0000000000001p-27\n-0x1p-27\n0x.8p-26\n',
+    );
+    expect(p1.stdout).toBe('0x0002\n0x0002\n0xfffe\n0x0002\n');
+    const p2 = await runCli(['formats', 'encode', 'posit16_2'], '0x1p-51\n0x1.8p-51\n0X1P-52\n');
+    expect(p2.stdout).toBe('0x0002\n0x0003\n0x0002\n');
+    // Decimal text is read exactly: float64's shortest text for 2^-27 is a hair below the tie.
+    const dec = await runCli(
+      ['formats', 'encode', 'posit16_1'],
+      '7.450580596923828e-09\n7.450580596923828125e-09\n',
+    );
+    expect(dec.stdout).toBe('0x0001\n0x0002\n');
+  });
+
+  it('hex floats: exact, signed zero kept, malformed or huge exponents refused on one line', async () => {
+    const r = await runCli(['formats', 'encode', 'fp16'], '0x1.ffcp15\n-0x0p0\n0x1p-24\n0x1.8p0\n');
+    expect(r.stdout).toBe('0x7bff\n0x8000\n0x0001\n0x3e00\n');
+    expectOneLineError(
+      await runCli(['formats', 'encode', 'fp16'], '1\n0xp3\n'),
+      /line 2: '0xp3' is not a number/,
+    );
+    expectOneLineError(
+      await runCli(['formats', 'encode', 'fp16'], '0x1p100001\n'),
+      /line 1: .*binary exponent beyond/,
+    );
+    expectOneLineError(
+      await runCli(['formats', 'encode', 'fp16'], '0x10\n'),
+      /line 1: '0x10' is not a number/,
+    );
+  });
+});

@@ -32,6 +32,8 @@ import {
   FP8_E5M2,
   FP8_E5M2FNUZ,
   fp,
+  signBit,
+  signedNaN,
   type FloatFormat,
 } from '../../src/formats/float.js';
 import { seededRandom, type RandomSource } from '../../src/formats/random.js';
@@ -554,5 +556,35 @@ describe('stochastic rounding with the seeded generator', () => {
     };
     expect(codes(7)).toEqual(codes(7));
     expect(codes(7)).not.toEqual(codes(8));
+  });
+});
+
+describe('NaN keeps its sign on request (keepNaNSign) where the format has a NaN of each sign', () => {
+  it('−NaN (built from bits, or read from a Float32Array) encodes to the negative NaN code', () => {
+    const neg = signedNaN(true);
+    expect([Number.isNaN(neg), signBit(neg), signBit(signedNaN(false))]).toEqual([true, true, false]);
+    const f32 = new Float32Array(1);
+    new Uint32Array(f32.buffer)[0] = 0xffc00000; // float32 −NaN, as a tensor would hold it
+    // Hand facts (ml_dtypes float8_e4m3fn/e5m2, IEEE binary16/bfloat16/binary32 quiet NaNs with the sign).
+    for (const [f, pos, negCode] of [
+      [FP8_E4M3, 0x7f, 0xff],
+      [FP8_E5M2, 0x7e, 0xfe],
+      [FP16, 0x7e00, 0xfe00],
+      [BF16, 0x7fc0, 0xffc0],
+      [FP32, 0x7fc00000, 0xffc00000],
+      [FP8_E4M3FNUZ, 0x80, 0x80],
+      [FP8_E5M2FNUZ, 0x80, 0x80],
+    ] as const) {
+      for (const rounding of ['rne', 'rtz', 'rna'] as const) {
+        const keep = { rounding, keepNaNSign: true };
+        const got = [f.encode(signedNaN(false), keep), f.encode(neg, keep), f.encode(f32[0], keep)];
+        expect([f.name, ...got]).toEqual([f.name, pos, negCode, negCode]);
+        // Without keepNaNSign every NaN (e.g. x86's negative default NaN from ∞ − ∞) is the positive one.
+        const inf = [Infinity][0];
+        const plain = [f.encode(neg, { rounding }), f.encode(f32[0], { rounding }), f.encode(inf - inf, { rounding })];
+        expect([f.name, ...plain]).toEqual([f.name, pos, pos, pos]);
+      }
+    }
+    expect(E8M0.encode(neg, { keepNaNSign: true })).toBe(0xff);
   });
 });

@@ -1,10 +1,12 @@
 /**
- * Posit formats against the independent string/BigInt oracle (oracles/posit-oracle.ts) and SoftPosit's
- * decode tables. Exhaustive for posit(n, es), n = 2..10 × es = 0..4, and posit(12,1), posit(13,3),
- * posit16_1, posit16_2: decode of every code; encode of every value, of every tie boundary (the
- * (n+1)-bit posit 2c+1) and of points just inside/outside it (exact rationals one grid step away and the
- * neighbouring float64s), under every rounding rule, both signs. Wider posits (posit32_2 and n = 17..32):
- * fast-check properties against the same oracle.
+ * Posit formats against the independent bit-string/BigInt oracle (oracles/posit-oracle.ts: the Posit
+ * Standard's rounding of the unbounded regime/exponent/fraction string) and SoftPosit's decode tables.
+ * Exhaustive for every posit(n, es) with n ≤ 16 and es ≤ 3, and n ≤ 10 with es = 4: decode of every code;
+ * encode of every value, of every tie boundary (the code's bits followed by a 1) and of points just
+ * inside/outside it (exact rationals one grid step away and the neighbouring float64s) under rne, rtz and
+ * rna; stochastic rounding and both signs in full up to n = 13 and for posit16_1/posit16_2 (one sign);
+ * the 16-bit formats in tests of 2^13 codes. Wider posits (posit32_2 and n = 17..32): fast-check
+ * properties against the same oracle.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -178,6 +180,28 @@ describe('posit parameters and facts', () => {
     expect(POSIT8_2.encode(2 ** 22, { rounding: 'rna' })).toBe(0x7f);
   });
 
+  it('rounds the bit string where the regime leaves too few exponent bits (hand-worked, issue 11)', () => {
+    // posit16_1: 2^-27 = regime 0^14 1, exponent bit 1 → the 15 magnitude bits 0…01 (code 1 = 2^-28), guard
+    // 1, nothing after: a tie between 0x0001 and 0x0002 (= 2^-26), to the even code 0x0002.
+    expect(POSIT16_1.encode(2 ** -27)).toBe(0x0002);
+    expect(POSIT16_1.encode({ num: 1n, den: 1n << 27n })).toBe(0x0002);
+    // posit16_2: 2^-51 = regime 0^13 1, exponent 01 → magnitude bits 0…010 (code 2 = 2^-52), guard 1: a
+    // tie between 0x0002 and 0x0003 (= 2^-50), to the even 0x0002.
+    expect(POSIT16_2.encode(2 ** -51)).toBe(0x0002);
+    expect(POSIT16_2.encode({ num: 1n, den: 1n << 51n })).toBe(0x0002);
+    // Just above either tie rounds up, just below rounds down.
+    expect(POSIT16_1.encode(2 ** -27 * (1 + 2 ** -52))).toBe(0x0002);
+    expect(POSIT16_1.encode(2 ** -27 * (1 - 2 ** -53))).toBe(0x0001);
+    expect(POSIT16_2.encode(2 ** -51 * (1 + 2 ** -52))).toBe(0x0003);
+    expect(POSIT16_2.encode(2 ** -51 * (1 - 2 ** -53))).toBe(0x0002);
+    // The decimal 7.450580596923828e-09 (float64's shortest text for 2^-27) is, read exactly, 1.25e-25
+    // below the tie: exact input rounds down, the float64 it denotes rounds to the even code.
+    const decimal = { num: 7450580596923828n, den: 10n ** 24n };
+    expect(qCmp(decimal, qPow2(-27))).toBe(-1);
+    expect(POSIT16_1.encode(decimal)).toBe(0x0001);
+    expect(POSIT16_1.encode(7.450580596923828e-9)).toBe(0x0002);
+  });
+
   it('specials: ±0 → 0, NaN and ±inf → NaR, never 0 or NaR for a nonzero finite value', () => {
     for (const f of [POSIT4_1, POSIT8_0, POSIT32_2, posit(2, 0), posit(32, 4)]) {
       for (const rounding of ['rne', 'rtz', 'rna'] as const) {
@@ -254,31 +278,55 @@ function checkDecode(f: PositFormat, out: Mismatch[]): void {
 }
 
 /**
- * Encode of every value, every tie boundary and the points one grid step (exact rationals) or one float64
- * step around it, for the given signs and rounding rules; stochastic near every boundary with the two
- * draws on either side of the oracle's threshold.
+ * How much of the encode sweep runs: 'full' is both signs and every rule; 'oneSign' checks the negative
+ * side only at the ties; 'deterministic' is 'oneSign' without stochastic rounding (the sign and the draw
+ * are handled after the magnitude's bit string is rounded, so the smaller formats cover them in full).
  */
-function checkEncode(f: PositFormat, grid: PositGrid, out: Mismatch[], full: boolean): void {
+type Sweep = 'full' | 'oneSign' | 'deterministic';
+
+/**
+ * Encode of every value c in from..to, the tie boundary above it and the points one grid step (exact
+ * rationals) or one float64 step around it, for the given signs and rounding rules; stochastic near
+ * every boundary with the two draws on either side of the oracle's threshold.
+ */
+function checkEncode(
+  f: PositFormat,
+  grid: PositGrid,
+  out: Mismatch[],
+  sweep: Sweep,
+  from = 1,
+  to = grid.maxCode,
+): void {
+  const full = sweep === 'full';
+  const withStochastic = sweep !== 'deterministic';
   const g = grid.gridBits;
   const signs = [1n, -1n];
-  const encodeBoth = (x: bigint, mode: OracleRounding, hint: number, what: string, asFloat: boolean) => {
+  // Each point is built once and checked under rne, rtz and rna (the oracle remembers the point's bits).
+  const encodeBoth = (x: bigint, _hint: number, what: string, asFloat: boolean) => {
     const q = grid.toQ(x);
-    const want = grid.round(q, mode, undefined, hint).code;
-    const got = f.encode(dyadic(x, g), { rounding: mode as Rounding });
-    if (got !== want) out.push({ what: `${what} rational ${mode}`, got, want });
-    if (asFloat) {
-      const xf = qToExactFloat(q);
-      if (xf === undefined) throw new Error(`test: ${what} is not a float64`);
-      const gotF = f.encode(xf, { rounding: mode as Rounding });
-      if (gotF !== want) out.push({ what: `${what} float ${mode}`, got: gotF, want });
+    const r = dyadic(x, g);
+    const xf = asFloat ? qToExactFloat(q) : undefined;
+    if (asFloat && xf === undefined) throw new Error(`test: ${what} is not a float64`);
+    for (const mode of DETERMINISTIC) {
+      const want = grid.round(q, mode).code;
+      const got = f.encode(r, { rounding: mode as Rounding });
+      if (got !== want) out.push({ what: `${what} rational ${mode}`, got, want });
+      if (xf !== undefined) {
+        const gotF = f.encode(xf, { rounding: mode as Rounding });
+        if (gotF !== want) out.push({ what: `${what} float ${mode}`, got: gotF, want });
+      }
     }
   };
-  const encodeFloat = (x: number, mode: OracleRounding, hint: number, what: string) => {
-    const want = grid.round(qFromFloat(x), mode, undefined, hint).code;
-    const got = f.encode(x, { rounding: mode as Rounding });
-    if (got !== want) out.push({ what: `${what} float ${mode}`, got, want });
+  const encodeFloat = (x: number, _hint: number, what: string) => {
+    const q = qFromFloat(x);
+    for (const mode of DETERMINISTIC) {
+      const want = grid.round(q, mode).code;
+      const got = f.encode(x, { rounding: mode as Rounding });
+      if (got !== want) out.push({ what: `${what} float ${mode}`, got, want });
+    }
   };
   const stochastic = (x: bigint, lo: number, what: string) => {
+    if (!withStochastic) return;
     const q = grid.toQ(x);
     const t = grid.stochasticThreshold(q, lo);
     for (const r of [t - 1, t]) {
@@ -302,10 +350,11 @@ function checkEncode(f: PositFormat, grid: PositGrid, out: Mismatch[], full: boo
       }
     }
   };
-  for (let c = 1; c <= grid.maxCode; c++) {
+  for (let c = from; c <= to; c++) {
     const v = grid.values[c];
     for (const s of signs) {
-      for (const mode of DETERMINISTIC) encodeBoth(s * v, mode, c, `value ${c}`, true);
+      encodeBoth(s * v, c, `value ${c}`, true);
+      if (!withStochastic) continue;
       const rs = new ScriptedRandom([0]);
       const got = f.encode(dyadic(s * v, g), { rounding: 'stochastic', random: rs });
       const want = s > 0n ? c : 2 ** f.n - c;
@@ -320,27 +369,25 @@ function checkEncode(f: PositFormat, grid: PositGrid, out: Mismatch[], full: boo
     if (bf === undefined) throw new Error('test: boundary is not a float64');
     for (const s of full ? signs : [1n]) {
       const sf = Number(s);
-      for (const mode of DETERMINISTIC) {
-        encodeBoth(s * b, mode, c, `boundary ${c}`, true);
-        encodeBoth(s * (b - 1n), mode, c, `boundary ${c} − ε`, false);
-        encodeBoth(s * (b + 1n), mode, c, `boundary ${c} + ε`, false);
-        encodeBoth(s * (lo + 1n), mode, c, `lo ${c} + ε`, false);
-        encodeBoth(s * (hi - 1n), mode, c, `hi ${c} − ε`, false);
-        // Points whose bits right below the guard bit are set: 1/4, 3/4 and 5/8 of the way from lo to hi.
-        for (const [num, den] of [
-          [1n, 4n],
-          [3n, 4n],
-          [5n, 8n],
-        ]) {
-          encodeBoth(s * (lo + ((hi - lo) * num) / den), mode, c, `lo ${c} + ${num}/${den}`, true);
-        }
-        encodeFloat(sf * nextFloat(bf, -1), mode, c, `boundary ${c} float below`);
-        encodeFloat(sf * nextFloat(bf, 1), mode, c, `boundary ${c} float above`);
+      encodeBoth(s * b, c, `boundary ${c}`, true);
+      encodeBoth(s * (b - 1n), c, `boundary ${c} − ε`, false);
+      encodeBoth(s * (b + 1n), c, `boundary ${c} + ε`, false);
+      encodeBoth(s * (lo + 1n), c, `lo ${c} + ε`, false);
+      encodeBoth(s * (hi - 1n), c, `hi ${c} − ε`, false);
+      // Points whose bits right below the guard bit are set: 1/4, 3/4 and 5/8 of the way from lo to hi.
+      for (const [num, den] of [
+        [1n, 4n],
+        [3n, 4n],
+        [5n, 8n],
+      ]) {
+        encodeBoth(s * (lo + ((hi - lo) * num) / den), c, `lo ${c} + ${num}/${den}`, true);
       }
+      encodeFloat(sf * nextFloat(bf, -1), c, `boundary ${c} float below`);
+      encodeFloat(sf * nextFloat(bf, 1), c, `boundary ${c} float above`);
       // Where exponent bits are cut off (hi/lo > 2), the powers of two in between have all-zero fraction
       // bits but nonzero cut exponent bits: only those bits make them inexact.
       for (let p = lo * 2n; p < hi; p *= 2n) {
-        for (const mode of DETERMINISTIC) encodeBoth(s * p, mode, c, `power of two ${p} in ${c}`, true);
+        encodeBoth(s * p, c, `power of two ${p} in ${c}`, true);
         stochastic(s * p, c, `power of two ${p} in ${c}`);
       }
       for (const [num, den] of [
@@ -358,7 +405,7 @@ function checkEncode(f: PositFormat, grid: PositGrid, out: Mismatch[], full: boo
       }
     }
     // The negative side under the deterministic rules at the tie itself, when the full sweep is skipped.
-    if (!full) for (const mode of DETERMINISTIC) encodeBoth(-b, mode, c, `boundary ${c} negative`, true);
+    if (!full) encodeBoth(-b, c, `boundary ${c} negative`, true);
   }
   // Beyond the range: saturation under every rule.
   const { maxpos, minpos } = positFacts(f.n, f.es);
@@ -379,29 +426,58 @@ function qPowTimes(q: Q, m: bigint, d = 1n): Q {
 
 const EXHAUSTIVE: Array<[number, number]> = [];
 for (let n = 2; n <= 10; n++) for (let es = 0; es <= 4; es++) EXHAUSTIVE.push([n, es]);
-EXHAUSTIVE.push([12, 1], [13, 3]);
+for (let es = 0; es <= 3; es++) EXHAUSTIVE.push([11, es], [12, es]);
 
-describe('posit exhaustive against the oracle', () => {
+/** n = 13..16 with es ≤ 3, split into code ranges of at most 2^13 so no test blocks its worker long. */
+const WIDE: Array<[number, number, Sweep, number, number]> = [];
+for (let n = 13; n <= 16; n++) {
+  for (let es = 0; es <= 3; es++) {
+    // posit16_1 and posit16_2 (the named 16-bit formats) get stochastic rounding too.
+    const sweep: Sweep = n === 13 ? 'full' : n === 16 && (es === 1 || es === 2) ? 'oneSign' : 'deterministic';
+    const maxCode = 2 ** (n - 1) - 1;
+    for (let from = 1; from <= maxCode; from += 2 ** 13)
+      WIDE.push([n, es, sweep, from, Math.min(maxCode, from + 2 ** 13 - 1)]);
+  }
+}
+
+const GRIDS = new Map<string, PositGrid>();
+function gridOf(n: number, es: number): PositGrid {
+  const key = `${n},${es}`;
+  let g = GRIDS.get(key);
+  if (g === undefined) {
+    g = new PositGrid(n, es);
+    GRIDS.set(key, g);
+  }
+  return g;
+}
+
+describe('posit exhaustive against the oracle (every code, tie boundary and neighbour; n ≤ 16, es ≤ 3)', () => {
   it.each(EXHAUSTIVE)('posit(%i, %i): decode and encode of every value, boundary and neighbour', (n, es) => {
     const f = posit(n, es);
     const out: Mismatch[] = [];
     checkDecode(f, out);
-    checkEncode(f, new PositGrid(n, es), out, true);
+    checkEncode(f, new PositGrid(n, es), out, 'full');
     expect(out.slice(0, 10)).toEqual([]);
   });
 
-  // The two 16-bit formats: both signs under rne/rtz/rna, stochastic on the positive side (the sign is
-  // handled once, after rounding the magnitude, and is covered in full by the smaller formats above).
-  it.each([
-    [16, 1],
-    [16, 2],
-  ])('posit(%i, %i): decode and encode of every value, boundary and neighbour', (n, es) => {
-    const f = posit(n, es);
-    const out: Mismatch[] = [];
-    checkDecode(f, out);
-    checkEncode(f, new PositGrid(n, es), out, false);
-    expect(out.slice(0, 10)).toEqual([]);
-  });
+  it.each([13, 14, 15, 16].flatMap((n) => [0, 1, 2, 3].map((es) => [n, es])))(
+    'posit(%i, %i): decode of every code',
+    (n, es) => {
+      const out: Mismatch[] = [];
+      checkDecode(posit(n, es), out);
+      expect(out.slice(0, 10)).toEqual([]);
+    },
+  );
+
+  it.each(WIDE)(
+    'posit(%i, %i): encode (%s) of values %i..%i, their boundaries and neighbours',
+    (n, es, sweep, from, to) => {
+      const f = posit(n, es);
+      const out: Mismatch[] = [];
+      checkEncode(f, gridOf(n, es), out, sweep, from, to);
+      expect(out.slice(0, 10)).toEqual([]);
+    },
+  );
 });
 
 describe('posit decode agrees with SoftPosit', () => {

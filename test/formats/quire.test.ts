@@ -1,6 +1,6 @@
 /**
  * The posit quire against exact sums computed with the independent oracle (oracles/posit-oracle.ts:
- * string decoder, own rationals, rounding by search over the posit values): random dot products and
+ * string decoder, own rationals, rounding of the unbounded bit string): random dot products and
  * mixed add/sub sequences must give the exact rational sum, and one rounding of it under every rule.
  * Also: the width formula (16n for es = 2), NaR poisoning, overflow of the carry bits, the register bits.
  */

@@ -20,6 +20,7 @@ import {
   parseDecimal,
   ROUNDINGS,
   seededRandom,
+  signedNaN,
   exact,
   type EncodeInput,
   type Rational,
@@ -39,11 +40,18 @@ export function formatCode(f: NumberFormat, code: number): string {
   return '0x' + code.toString(16).padStart(Math.ceil(f.bits / 4), '0');
 }
 
-function formatReal(v: number): string {
+/**
+ * A real value as the CLI prints it: integers exactly (every digit: float64's shortest decimal would print
+ * 2^56 as 72057594037927940), other values as the shortest decimal that parses back to the same float64
+ * (every value of every supported format is a float64, so that text identifies it exactly).
+ */
+export function formatReal(v: number): string {
   if (Number.isNaN(v)) return 'nan';
   if (v === Infinity) return 'inf';
   if (v === -Infinity) return '-inf';
-  return Object.is(v, -0) ? '-0' : String(v);
+  if (Object.is(v, -0)) return '-0';
+  if (Number.isInteger(v) && Math.abs(v) > Number.MAX_SAFE_INTEGER) return BigInt(v).toString();
+  return String(v);
 }
 
 /** A code's value as the CLI prints it. */
@@ -70,12 +78,32 @@ const ZERO: Rational = exact.ZERO;
 const exactNeg = exact.neg;
 
 const DECIMAL_SYNTAX = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** C99 hexadecimal floating point, `0x1p-27`, `-0x1.8p+3`: an exact binary value (the p exponent is required). */
+const HEX_FLOAT_SYNTAX = /^([+-]?)0x([0-9a-f]*)(?:\.([0-9a-f]*))?p([+-]?\d+)$/i;
 
-/** Parses one `encode` input line exactly (decimal text → Rational; `-0`, `nan`, `inf`, `-inf`). */
+/** Largest |binary exponent| a hex float may carry (far beyond every format; keeps the BigInt small). */
+const MAX_HEX_EXPONENT = 100000;
+
+/** The exact value of a hex float literal, or undefined when its exponent is out of bounds. */
+function parseHexFloat(m: RegExpExecArray): Rational | undefined {
+  const [, sign, whole, frac = '', expText] = m;
+  const e = Number(expText);
+  if (!(Math.abs(e) <= MAX_HEX_EXPONENT)) return undefined;
+  const mant = BigInt('0x' + (whole + frac || '0')) * (sign === '-' ? -1n : 1n);
+  const shift = e - 4 * frac.length;
+  return shift >= 0 ? exact.rational(mant << BigInt(shift)) : exact.rational(mant, 1n << BigInt(-shift));
+}
+
+/**
+ * Parses one `encode` input line exactly: decimal text or a C99 hex float (→ Rational; the decimal
+ * 7.450580596923828e-09 is read as written, a hair below 2^-27; `0x1p-27` is 2^-27), `-0`, `nan`, `-nan`,
+ * `inf`, `-inf`.
+ */
 function parseValue(text: string, lineNo: number): EncodeInput {
   const t = text.trim();
   const lower = t.toLowerCase();
-  if (/^[+-]?nan$/.test(lower)) return NaN;
+  // The sign of a NaN is kept (the format decides whether it has a NaN of each sign).
+  if (/^[+-]?nan$/.test(lower)) return signedNaN(lower.startsWith('-'));
   if (/^\+?inf(inity)?$/.test(lower)) return Infinity;
   if (/^-inf(inity)?$/.test(lower)) return -Infinity;
   if (DECIMAL_SYNTAX.test(t)) {
@@ -83,6 +111,13 @@ function parseValue(text: string, lineNo: number): EncodeInput {
     if (r === undefined) throw new UsageError(`line ${lineNo}: '${t}' has a decimal exponent beyond ±100000`);
     // A Rational has no negative zero: keep the sign of `-0`, `-0.0e5`, ... as the float64 −0.
     return r.num === 0n ? (t.startsWith('-') ? -0 : 0) : r;
+  }
+  const hex = HEX_FLOAT_SYNTAX.exec(t);
+  if (hex && (hex[2] !== '' || (hex[3] ?? '') !== '')) {
+    const r = parseHexFloat(hex);
+    if (r === undefined)
+      throw new UsageError(`line ${lineNo}: '${t}' has a binary exponent beyond ±${MAX_HEX_EXPONENT}`);
+    return r.num === 0n ? (hex[1] === '-' ? -0 : 0) : r;
   }
   throw new UsageError(`line ${lineNo}: '${text}' is not a number`);
 }
@@ -110,17 +145,24 @@ function parseComplex(text: string, lineNo: number): { re: Rational; im: Rationa
   return { re: reText === undefined ? ZERO : exactOf(reText), im: imSign === '-' ? exactNeg(im) : im };
 }
 
-/** Parses a hex code (`0x3c00` or `3c00`) and checks it is a code of `f`. */
-function parseCode(f: NumberFormat, text: string, lineNo: number): number {
-  if (!/^(0x)?[0-9a-f]+$/i.test(text)) throw new UsageError(`line ${lineNo}: '${text}' is not a hex code`);
-  const code = parseInt(text.replace(/^0x/i, ''), 16);
-  const count = 2 ** f.bits;
+/** Parses a hex code (`0x3c00` or `3c00`) and checks it is a code of `f`; errors name `where` N. */
+function parseCode(
+  f: NumberFormat,
+  text: string,
+  lineNo: number,
+  where: 'line' | 'argument' = 'line',
+): number {
+  if (!/^(0x)?[0-9a-f]+$/i.test(text))
+    throw new UsageError(`${where} ${lineNo}: '${text}' is not a hex code`);
+  // Exact for any length: compare as a BigInt before converting.
+  const code = BigInt('0x' + text.replace(/^0x/i, ''));
+  const count = 2n ** BigInt(f.bits);
   if (!(code < count)) {
     throw new UsageError(
-      `line ${lineNo}: code ${text} is out of range for ${f.name} (${formatCode(f, 0)}..${formatCode(f, count - 1)})`,
+      `${where} ${lineNo}: code ${text} is out of range for ${f.name} (${formatCode(f, 0)}..${formatCode(f, Number(count) - 1)})`,
     );
   }
-  return code;
+  return Number(code);
 }
 
 /** Runs `fn` for an input line, prefixing the line number to a library error's message. */
@@ -146,6 +188,8 @@ function encodeOptions(args: RoundingArgs): EncodeOptions {
     rounding: args.rounding,
     overflow: args.overflow,
     random: args.rounding === 'stochastic' ? seededRandom(args.seed) : undefined,
+    // `encode` converts the user's data: `-nan` keeps its sign (op results get the canonical NaN anyway).
+    keepNaNSign: true,
   };
 }
 
@@ -168,6 +212,26 @@ function roundingOptions<T>(y: Argv<T>) {
     });
 }
 
+/**
+ * JSON.stringify, except that integers beyond 2^53 are written with all their digits (still JSON numbers:
+ * JSON.stringify would round the text, e.g. 2^56 to 72057594037927940).
+ */
+function exactJson(value: unknown): string {
+  const marks: string[] = [];
+  const text = JSON.stringify(
+    value,
+    (_key, v: unknown) => {
+      if (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) > Number.MAX_SAFE_INTEGER) {
+        marks.push(BigInt(v).toString());
+        return `\u0000${marks.length - 1}\u0000`;
+      }
+      return v;
+    },
+    2,
+  );
+  return text.replace(/"\\u0000(\d+)\\u0000"/g, (_m, i: string) => marks[Number(i)]);
+}
+
 // ---- subcommands --------------------------------------------------------------------------------
 
 function listCommand(ctx: CommandContext) {
@@ -187,7 +251,7 @@ function listCommand(ctx: CommandContext) {
         defaultOverflow: f.defaultOverflow,
       }));
       if (args.json) {
-        ctx.io.stdout(JSON.stringify(rows, null, 2) + '\n');
+        ctx.io.stdout(exactJson(rows) + '\n');
         return;
       }
       const table = [
@@ -218,8 +282,9 @@ function listCommand(ctx: CommandContext) {
 
 function decodeCommand(ctx: CommandContext) {
   return {
-    command: 'decode <format>',
-    describe: 'Print every code of a format and its value, one "0x.. value" line per code',
+    command: 'decode <format> [codes..]',
+    describe:
+      'Print codes of a format and their values, one "0x.. value" line per code: every code (formats of at most 16 bits), the codes given, those on stdin (one hex code per line: --stdin, or no codes for a wider format), or --range',
     builder: (y: Argv) =>
       y
         .positional('format', {
@@ -227,32 +292,68 @@ function decodeCommand(ctx: CommandContext) {
           demandOption: true,
           describe: 'Format name or spec, e.g. fp8_e4m3, posit(8, 2)',
         })
+        .positional('codes', {
+          type: 'string',
+          array: true,
+          describe: 'Hex codes to decode (0x40000000 or 40000000)',
+        })
+        .option('stdin', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'Read the codes from stdin, one hex code per line (implied for formats wider than 16 bits given no codes)',
+        })
         .option('range', {
           type: 'string',
-          describe: `Only codes LO:HI (inclusive, hex or decimal); needed for formats wider than 16 bits (at most ${MAX_RANGE} codes)`,
+          describe: `Only codes LO:HI (inclusive, hex or decimal; at most ${MAX_RANGE} codes)`,
         }),
-    handler: (args: { format: string; range?: string }) => {
+    handler: async (args: {
+      format: string;
+      codes?: Array<string | number>;
+      range?: string;
+      stdin: boolean;
+    }) => {
       const f = lookupFormat(args.format);
+      const given = (args.codes ?? []).map(String);
+      if ([given.length > 0, args.range !== undefined, args.stdin].filter(Boolean).length > 1)
+        throw new UsageError('give codes, --stdin or --range, one of them');
       let codes: Iterable<number>;
       if (args.range !== undefined) {
         const [lo, hi] = parseRange(f, args.range);
         codes = (function* () {
           for (let c = lo; c <= hi; c++) yield c;
         })();
+      } else if (given.length > 0) {
+        codes = given.map((text, i) => parseCode(f, text.trim(), i + 1, 'argument'));
+      } else if (args.stdin || f.bits > 16) {
+        codes = await stdinCodes(ctx, f, args.stdin);
       } else {
-        if (f.bits > 16) {
-          throw new FormatError(
-            'too-wide',
-            `${f.name} has 2^${f.bits} codes; decode lists formats of at most 16 bits (pick some with --range LO:HI)`,
-          );
-        }
         codes = f.codes();
       }
+      // Every code is checked before anything is printed.
       const out: string[] = [];
       for (const c of codes) out.push(`${formatCode(f, c)} ${formatValue(f, c)}`);
-      ctx.io.stdout(out.join('\n') + '\n');
+      if (out.length) ctx.io.stdout(out.join('\n') + '\n');
     },
   };
+}
+
+/**
+ * The codes on stdin, one hex code per line (`line N: …` errors). Implied for a format too wide to list,
+ * unless stdin is a terminal or empty: then the user is told how to pick codes instead (a terminal would
+ * leave them waiting).
+ */
+async function stdinCodes(ctx: CommandContext, f: NumberFormat, asked: boolean): Promise<number[]> {
+  const tooWide = () =>
+    new FormatError(
+      'too-wide',
+      `${f.name} has 2^${f.bits} codes; decode lists formats of at most 16 bits: give codes (e.g. ${formatCode(f, 1)}), --stdin, or --range LO:HI`,
+    );
+  if (!asked && process.stdin.isTTY === true) throw tooWide();
+  const lines = inputLines(await ctx.io.readStdin());
+  // Nothing on stdin when it was not asked for: the user meant to list the format.
+  if (!asked && lines.length === 0) throw tooWide();
+  return lines.map((line, i) => parseCode(f, line.trim(), i + 1));
 }
 
 function parseRange(f: NumberFormat, text: string): [number, number] {

@@ -1,14 +1,25 @@
 /**
- * Independent posit oracle, written from the definition in shared/reference/formats.md §4 with BigInt
- * rationals of its own (it imports nothing from src/). It shares no algorithm with src/formats/posit.ts:
+ * Independent posit oracle, written from the Posit Standard (2022) definition, generalised to any es as in
+ * shared/reference/formats.md §4, with BigInt rationals of its own (it imports nothing from src/). It
+ * shares no code with src/formats/posit.ts and works on character strings of '0'/'1', the way the
+ * standard states the rules:
  *
- * - decode reads the code as a string of '0'/'1' characters: sign, two's complement for negatives, the
- *   regime run, es exponent bits (missing ones are '0'), the fraction; value = 2^(k·2^es + e) · (1 + f).
- * - rounding finds the neighbours lo ≤ |x| < hi among the posit values themselves (binary search over
- *   codes, or a sorted table), takes the tie boundary as the decoded value of the (n+1)-bit posit with
- *   code 2·lo+1, and applies each rounding rule literally (rne: nearer side of the boundary, tie → even
- *   code; rtz: lo; rna: tie → hi; stochastic: up iff r·(hi − lo) < (|x| − lo)·2^32). Magnitudes at or
- *   beyond maxpos give maxpos, at or below minpos give minpos; negatives use the code 2^n − code.
+ * - decode reads the code as a string: sign, two's complement for negatives, the regime run and its
+ *   terminator, es exponent bits (bits past the end read as '0'), the fraction;
+ *   value = 2^(k·2^es + e) · (1 + f).
+ * - rounding (standard §4.1 / §5: "rounded to the nearest posit on the bit string") builds the value's
+ *   unbounded encoding — regime ‖ exponent ‖ fraction, as many characters as needed, the fraction
+ *   expanded exactly from the rational — keeps the first n−1 characters (the code's magnitude bits,
+ *   padded with '0' when the string is shorter), and looks at the next character (the guard) and whether
+ *   any later character or any remainder of the fraction is nonzero (the sticky). rne rounds up when
+ *   guard ∧ (sticky ∨ last kept bit = 1), i.e. ties go to the even code; rna rounds up when guard; rtz
+ *   keeps. Then the two saturation rules of the standard: a result of 0 for a nonzero value becomes
+ *   minpos, a result that reaches the NaR pattern becomes maxpos. Stochastic: up iff
+ *   r·(hi − lo) < (|x| − lo)·2^32 between the neighbours lo < |x| < hi; values at or beyond maxpos /
+ *   minpos saturate without a draw. Negatives use the code 2^n − code (posit negation).
+ * - The tie boundary ("midpoint") between code c and c + 1 is the value of the string c's bits ‖ '1':
+ *   what the bit-string rule rounds to a tie; next to maxpos/minpos, where exponent bits are cut off, it
+ *   is not the arithmetic midpoint.
  */
 
 /** A rational num/den with den > 0 (not necessarily reduced). */
@@ -112,6 +123,74 @@ export function positFacts(
   return { maxpos: qPow2(s), minpos: qPow2(-s), maxCode: 2 ** (n - 1) - 1, narCode: 2 ** (n - 1) };
 }
 
+/** floor(log2 a) for a > 0, exactly. */
+function floorLog2Q(a: Q): number {
+  let s = a.num.toString(2).length - a.den.toString(2).length;
+  // 2^s ≤ a < 2^(s+1), i.e. den·2^s ≤ num < den·2^(s+1): adjust the bit-length estimate (off by one at most).
+  const le = (t: number) => (t >= 0 ? a.den << BigInt(t) <= a.num : a.den <= a.num << BigInt(-t));
+  if (!le(s)) s--;
+  else if (le(s + 1)) s++;
+  return s;
+}
+
+/**
+ * The first `chars` characters of the unbounded posit encoding of a > 0 (regime ‖ exponent ‖ fraction,
+ * without the sign), and whether anything nonzero follows them.
+ */
+export function unboundedBits(es: number, a: Q, chars: number): { bits: string; sticky: boolean } {
+  // Sweeps ask for the same point under several rules in a row: remember the last answer.
+  const m = lastBits;
+  if (m && m.es === es && m.chars === chars && m.num === a.num && m.den === a.den) return m.result;
+  const result = unboundedBitsOf(es, a, chars);
+  lastBits = { es, chars, num: a.num, den: a.den, result };
+  return result;
+}
+
+interface BitsMemo {
+  readonly es: number;
+  readonly chars: number;
+  readonly num: bigint;
+  readonly den: bigint;
+  readonly result: { bits: string; sticky: boolean };
+}
+let lastBits: BitsMemo | undefined;
+
+function unboundedBitsOf(es: number, a: Q, chars: number): { bits: string; sticky: boolean } {
+  const s = floorLog2Q(a);
+  const k = Math.floor(s / 2 ** es);
+  const e = s - k * 2 ** es;
+  const regime = k >= 0 ? '1'.repeat(k + 1) + '0' : '0'.repeat(-k) + '1';
+  const exponent = es === 0 ? '' : e.toString(2).padStart(es, '0');
+  const head = regime + exponent;
+  // Fraction f = a / 2^s − 1 ∈ [0, 1): its first m bits are floor(f · 2^m), the rest is the remainder.
+  const m = Math.max(0, chars - head.length);
+  const scaled = qMul(a, qPow2(m - s)); // a · 2^(m − s) = (1 + f) · 2^m
+  const whole = scaled.num / scaled.den;
+  const remainder = scaled.num - whole * scaled.den;
+  const frac = m === 0 ? '' : (whole - (1n << BigInt(m))).toString(2).padStart(m, '0');
+  const all = head + frac;
+  return { bits: all.slice(0, chars), sticky: remainder !== 0n || all.slice(chars).includes('1') };
+}
+
+/** The value denoted by a positive magnitude string of any length (regime ‖ exponent ‖ fraction). */
+export function valueOfBits(es: number, body: string): Q {
+  const first = body[0];
+  let run = 0;
+  while (run < body.length && body[run] === first) run++;
+  const k = first === '1' ? run - 1 : -run;
+  const after = body.slice(run + 1); // skip the terminator (may be absent)
+  const e = es === 0 ? 0 : parseInt(after.slice(0, es).padEnd(es, '0'), 2);
+  const fracBits = after.slice(es);
+  const fracDen = 1n << BigInt(fracBits.length);
+  const frac = fracBits.length === 0 ? 0n : BigInt('0b' + fracBits);
+  return qMul({ num: fracDen + frac, den: fracDen }, qPow2(k * 2 ** es + e));
+}
+
+/** The tie boundary between positive code c and c + 1: the value of c's magnitude bits ‖ '1'. */
+export function tieBoundary(n: number, es: number, c: number): Q {
+  return valueOfBits(es, c.toString(2).padStart(n - 1, '0') + '1');
+}
+
 /** The rounding decision between lo < a < hi (magnitudes) with tie boundary b. */
 function decide(
   a: Q,
@@ -146,9 +225,8 @@ export interface OracleResult {
 }
 
 /**
- * Rounds x to posit(n, es) by the standard's rule, searching the codes with the string decoder.
- * `r` is the 32-bit draw for stochastic rounding; `hint`, a code believed to be the lower neighbour of
- * |x|, is checked and only saves the search.
+ * Rounds x to posit(n, es) by the standard's rule on the unbounded bit string (see the header). `r` is
+ * the 32-bit draw for stochastic rounding. (`_hint` is accepted for call compatibility and unused.)
  */
 export function roundPosit(
   n: number,
@@ -156,49 +234,49 @@ export function roundPosit(
   x: Q,
   mode: OracleRounding,
   r?: number,
-  hint?: number,
+  _hint?: number,
 ): OracleResult {
   if (x.num === 0n) return { code: 0, between: false };
-  const { maxpos, minpos, maxCode } = positFacts(n, es);
+  const { maxpos, minpos, maxCode, narCode } = positFacts(n, es);
   const a = qAbs(x);
+  const { bits, sticky: below } = unboundedBits(es, a, n);
+  const loCode = parseInt(bits.slice(0, n - 1), 2);
+  const guard = bits[n - 1] === '1';
+  const exact = !guard && !below;
   let mag: number;
   let between = false;
-  if (qCmp(a, maxpos) >= 0) mag = maxCode;
-  else if (qCmp(a, minpos) <= 0) mag = 1;
-  else {
-    // Largest code lo in [1, maxCode) with value(lo) ≤ a. A hint is used only when it verifies.
-    let lo = 1;
-    let hi = maxCode;
-    const le = (c: number) => qCmp(decodeFinite(n, es, c), a) <= 0;
-    if (hint !== undefined && hint >= 1 && hint < maxCode && le(hint) && !le(hint + 1)) hi = (lo = hint) + 1;
-    while (hi - lo > 1) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (qCmp(decodeFinite(n, es, mid), a) <= 0) lo = mid;
-      else hi = mid;
-    }
-    const loV = decodeFinite(n, es, lo);
-    if (qCmp(loV, a) === 0) mag = lo;
-    else {
-      between = true;
-      const boundary = decodeFinite(n + 1, es, 2 * lo + 1);
-      mag = decide(a, lo, loV, decodeFinite(n, es, lo + 1), boundary, mode, r);
-    }
+  if (mode === 'stochastic' && !exact && qCmp(a, maxpos) < 0 && qCmp(a, minpos) > 0) {
+    // Strictly between the neighbours lo = value(loCode) and hi = value(loCode + 1).
+    between = true;
+    const lo = valueOfBits(es, bits.slice(0, n - 1));
+    const hi = valueOfBits(es, (loCode + 1).toString(2).padStart(n - 1, '0'));
+    mag = decide(a, loCode, lo, hi, lo, 'stochastic', r);
+  } else {
+    let up: boolean;
+    if (mode === 'rtz' || mode === 'stochastic') up = false;
+    else if (mode === 'rna') up = guard;
+    else up = guard && (below || loCode % 2 === 1);
+    mag = up ? loCode + 1 : loCode;
+    between = !exact && qCmp(a, maxpos) < 0 && qCmp(a, minpos) > 0;
   }
+  // The standard's saturation: a nonzero value never rounds to 0 nor to NaR.
+  if (mag === 0) mag = 1;
+  if (mag >= narCode) mag = maxCode;
   return { code: x.num < 0n ? 2 ** n - mag : mag, between };
 }
 
 /**
  * All positive values and tie boundaries of one posit(n, es), n ≤ 16, as integers on a common grid
- * (value · 2^gridBits), for fast exhaustive checks. Every n- and (n+1)-bit posit value is a multiple of
- * the (n+1)-bit minpos, so gridBits = (n−1)·2^es + 4 holds them all with 4 spare bits for "just inside"
- * points.
+ * (value · 2^gridBits), the points an exhaustive sweep tries. Every value and tie boundary (a string of
+ * n bits) is a multiple of 2^−(n−1)·2^es, so gridBits = (n−1)·2^es + 4 holds them all with 4 spare bits
+ * for "just inside" points.
  */
 export class PositGrid {
   readonly gridBits: number;
   readonly maxCode: number;
   /** values[c] = value(c) · 2^gridBits for c = 1..maxCode (index 0 unused). */
   readonly values: bigint[] = [0n];
-  /** boundaries[c] = value of the (n+1)-bit code 2c+1, times 2^gridBits, for c = 1..maxCode−1. */
+  /** boundaries[c] = tieBoundary(c) (c's bits ‖ '1') times 2^gridBits, for c = 1..maxCode−1. */
   readonly boundaries: bigint[] = [0n];
   private readonly den: bigint;
 
@@ -211,7 +289,7 @@ export class PositGrid {
     this.maxCode = 2 ** (n - 1) - 1;
     for (let c = 1; c <= this.maxCode; c++) {
       this.values.push(this.onGrid(decodeFinite(n, es, c)));
-      if (c < this.maxCode) this.boundaries.push(this.onGrid(decodeFinite(n + 1, es, 2 * c + 1)));
+      if (c < this.maxCode) this.boundaries.push(this.onGrid(tieBoundary(n, es, c)));
     }
   }
 
@@ -226,40 +304,9 @@ export class PositGrid {
     return { num: x, den: this.den };
   }
 
-  /**
-   * Rounds the magnitude-signed rational x. `hint` is a code believed to be the lower neighbour of |x|;
-   * it is verified (and ignored when wrong), so it only saves the search.
-   */
-  round(x: Q, mode: OracleRounding, r?: number, hint?: number): OracleResult {
-    if (x.num === 0n) return { code: 0, between: false };
-    const a = qAbs(x);
-    const scaled: Q = { num: a.num * this.den, den: a.den }; // |x| · 2^gridBits
-    const cmpV = (c: number) => qCmp({ num: this.values[c], den: 1n }, scaled);
-    let mag: number;
-    let between = false;
-    if (cmpV(this.maxCode) <= 0) mag = this.maxCode;
-    else if (cmpV(1) >= 0) mag = 1;
-    else {
-      let lo: number;
-      if (hint !== undefined && hint >= 1 && hint < this.maxCode && cmpV(hint) <= 0 && cmpV(hint + 1) > 0)
-        lo = hint;
-      else {
-        lo = 1;
-        let hi = this.maxCode;
-        while (hi - lo > 1) {
-          const mid = Math.floor((lo + hi) / 2);
-          if (cmpV(mid) <= 0) lo = mid;
-          else hi = mid;
-        }
-      }
-      if (cmpV(lo) === 0) mag = lo;
-      else {
-        between = true;
-        const g = (v: bigint): Q => ({ num: v, den: 1n });
-        mag = decide(scaled, lo, g(this.values[lo]), g(this.values[lo + 1]), g(this.boundaries[lo]), mode, r);
-      }
-    }
-    return { code: x.num < 0n ? 2 ** this.n - mag : mag, between };
+  /** Rounds x by the bit-string rule (roundPosit); the grid only supplies the points to try. */
+  round(x: Q, mode: OracleRounding, r?: number, _hint?: number): OracleResult {
+    return roundPosit(this.n, this.es, x, mode, r);
   }
 
   /**
