@@ -78,7 +78,7 @@ describe('qacc verify', () => {
       [['--backends', 'golden,sim,rtl-pe', '--trace'], /--trace compares the simulator with the RTL cycle by cycle: put sim and rtl/],
       [['--backends', 'golden,rtl', '--rtl-dir', join(dir, 'nothing')], /--rtl-dir .* is not a directory/],
       [['--backends', 'golden,rtl', '--rtl-dir', dir], /--rtl-dir .* holds no Verilog/],
-      [['--accelerator', 'nope'], /no accelerator 'nope' in .* \(it has bitmod, fp16_baseline, ant_baseline, olive_baseline\)/],
+      [['--accelerator', 'nope'], /no accelerator 'nope' in .* \(it has bitmod, fp16_baseline, ant_baseline, olive_baseline, bitmod_authors\)/],
     ] as const) {
       const r = await runCli(['verify', EX('bitmod'), ...flag]);
       expect(r.code, flag.join(' ')).toBe(1);
