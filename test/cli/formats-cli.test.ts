@@ -175,7 +175,7 @@ describe('qacc formats decode', () => {
 });
 
 describe('qacc formats encode', () => {
-  it('encodes exact decimal text with one rounding (IEEE fp16 facts)', async () => {
+  it('encodes exact decimal text (--decimal exact) with one rounding (IEEE fp16 facts)', async () => {
     const input = [
       '1',
       '1.00048828125', // 1 + 2^-11: a tie, to even → 1
@@ -195,7 +195,7 @@ describe('qacc formats encode', () => {
       '-inf',
       '-Infinity',
     ];
-    const r = await runCli(['formats', 'encode', 'fp16'], input.join('\n') + '\n');
+    const r = await runCli(['formats', 'encode', 'fp16', '--decimal', 'exact'], input.join('\n') + '\n');
     expect(r.code).toBe(0);
     expect(r.stdout.trimEnd().split('\n')).toEqual([
       '0x3c00',
@@ -311,7 +311,12 @@ describe('qacc formats encode', () => {
       /line 1: .*saturates/,
     );
     expectOneLineError(await runCli(['formats', 'encode', 'fp16', '--rounding', 'up'], '1\n'), /rounding/);
-    expectOneLineError(await runCli(['formats', 'encode', 'fp16'], '1e999999\n'), /line 1: .*exponent/);
+    expectOneLineError(
+      await runCli(['formats', 'encode', 'fp16', '--decimal', 'exact'], '1e999999\n'),
+      /line 1: .*exponent/,
+    );
+    // Read as binary64 (the default), 1e999999 is float64's +inf, as numpy reads it.
+    expect((await runCli(['formats', 'encode', 'fp16'], '1e999999\n')).stdout).toBe('0x7c00\n');
   });
 
   it('accepts CRLF input and empty input', async () => {
@@ -558,12 +563,18 @@ describe('qacc formats encode of exact binary values (hex floats) at the posit r
     expect(p1.stdout).toBe('0x0002\n0x0002\n0xfffe\n0x0002\n');
     const p2 = await runCli(['formats', 'encode', 'posit16_2'], '0x1p-51\n0x1.8p-51\n0X1P-52\n');
     expect(p2.stdout).toBe('0x0002\n0x0003\n0x0002\n');
-    // Decimal text is read exactly: float64's shortest text for 2^-27 is a hair below the tie.
-    const dec = await runCli(
-      ['formats', 'encode', 'posit16_1'],
+    // Decimal text is read as the nearest float64 by default, as SoftPosit and numpy read it: the
+    // shortest text of 2^-27 (issue 11's example) is 2^-27, a tie, to 0x0002; likewise 2^-51 in posit16_2.
+    const dec = await runCli(['formats', 'encode', 'posit16_1'], '7.450580596923828e-09\n');
+    expect(dec.stdout).toBe('0x0002\n');
+    const dec2 = await runCli(['formats', 'encode', 'posit16_2'], '4.440892098500626e-16\n');
+    expect(dec2.stdout).toBe('0x0002\n');
+    // --decimal exact reads the text as written: the same text is a hair below the tie.
+    const exactDec = await runCli(
+      ['formats', 'encode', 'posit16_1', '--decimal', 'exact'],
       '7.450580596923828e-09\n7.450580596923828125e-09\n',
     );
-    expect(dec.stdout).toBe('0x0001\n0x0002\n');
+    expect(exactDec.stdout).toBe('0x0001\n0x0002\n');
   });
 
   it('hex floats: exact, signed zero kept, malformed or huge exponents refused on one line', async () => {

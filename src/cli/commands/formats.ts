@@ -4,7 +4,8 @@
  * - codes are hex, `0x`-prefixed, zero-padded to the format's nibble count (`0x0` for 4 bits, `0x00` for 8);
  * - values are JavaScript's shortest round-trip decimal (parses back to the exact float64), `-0` for
  *   negative zero, `nan`, `inf`, `-inf`, `nar` for specials; complex entries print as `i`, `-i`, `a+bi`;
- * - encode reads exact decimals (and, for complex2, the same `a+bi` forms, rounded to the nearest entry);
+ * - encode reads a decimal as the nearest float64 (--decimal binary64, the default) or exactly (--decimal exact),
+ *   hex floats exactly (and, for complex2, the `a+bi` forms exactly, rounded to the nearest entry);
  *   stochastic rounding uses --seed (default 0), so every run is reproducible.
  * Input is read whole and every line is checked and computed before anything is written, so an error
  * (one line naming the input line, exit 1) never leaves half an output.
@@ -78,6 +79,10 @@ const ZERO: Rational = exact.ZERO;
 const exactNeg = exact.neg;
 
 const DECIMAL_SYNTAX = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** How `encode` reads a decimal line (see parseValue). */
+const DECIMAL_READINGS = ['binary64', 'exact'] as const;
+type DecimalReading = (typeof DECIMAL_READINGS)[number];
+
 /** C99 hexadecimal floating point, `0x1p-27`, `-0x1.8p+3`: an exact binary value (the p exponent is required). */
 const HEX_FLOAT_SYNTAX = /^([+-]?)0x([0-9a-f]*)(?:\.([0-9a-f]*))?p([+-]?\d+)$/i;
 
@@ -95,11 +100,13 @@ function parseHexFloat(m: RegExpExecArray): Rational | undefined {
 }
 
 /**
- * Parses one `encode` input line exactly: decimal text or a C99 hex float (→ Rational; the decimal
- * 7.450580596923828e-09 is read as written, a hair below 2^-27; `0x1p-27` is 2^-27), `-0`, `nan`, `-nan`,
- * `inf`, `-inf`.
+ * Parses one `encode` input line: decimal text, a C99 hex float (exact: `0x1p-27` is 2^-27), `-0`, `nan`,
+ * `-nan`, `inf`, `-inf`. A decimal is read as the nearest float64 by default (`binary64`), as numpy,
+ * ml_dtypes and SoftPosit read it — the decimal 7.450580596923828e-09 that Python prints for 2^-27 *is*
+ * 2^-27 — so results agree with those references at ties; `exact` reads the decimal as the rational it
+ * writes (a hair below 2^-27), for formats or values where float64 would round first.
  */
-function parseValue(text: string, lineNo: number): EncodeInput {
+function parseValue(text: string, lineNo: number, decimal: DecimalReading): EncodeInput {
   const t = text.trim();
   const lower = t.toLowerCase();
   // The sign of a NaN is kept (the format decides whether it has a NaN of each sign).
@@ -107,6 +114,7 @@ function parseValue(text: string, lineNo: number): EncodeInput {
   if (/^\+?inf(inity)?$/.test(lower)) return Infinity;
   if (/^-inf(inity)?$/.test(lower)) return -Infinity;
   if (DECIMAL_SYNTAX.test(t)) {
+    if (decimal === 'binary64') return Number(t);
     const r = parseDecimal(t);
     if (r === undefined) throw new UsageError(`line ${lineNo}: '${t}' has a decimal exponent beyond ±100000`);
     // A Rational has no negative zero: keep the sign of `-0`, `-0.0e5`, ... as the float64 −0.
@@ -380,8 +388,13 @@ function encodeCommand(ctx: CommandContext) {
     builder: (y: Argv) =>
       roundingOptions(
         y.positional('format', { type: 'string', demandOption: true, describe: 'Format name or spec' }),
-      ),
-    handler: async (args: RoundingArgs & { format: string }) => {
+      ).option('decimal', {
+        choices: DECIMAL_READINGS,
+        default: 'binary64' as DecimalReading,
+        describe:
+          'How a decimal line is read: binary64 (the nearest float64, as numpy, ml_dtypes and SoftPosit read it) or exact (the rational it writes). Hex floats (0x1p-27) are always exact',
+      }),
+    handler: async (args: RoundingArgs & { format: string; decimal: DecimalReading }) => {
       const f = lookupFormat(args.format);
       const options = encodeOptions(args);
       const lines = inputLines(await ctx.io.readStdin());
@@ -396,7 +409,7 @@ function encodeCommand(ctx: CommandContext) {
           }
           return formatCode(f, complex.encodeComplexExact(z.re, z.im));
         }
-        const x = parseValue(line, i + 1);
+        const x = parseValue(line, i + 1, args.decimal);
         return formatCode(
           f,
           atLine(i + 1, () => f.encode(x, options)),
