@@ -136,10 +136,22 @@ export interface SimReport {
   readonly seed: number;
   readonly cycles: number;
   readonly seconds: number;
+  /** Multiply-accumulates of the weight GEMMs (m · k · n per layer, times its count). */
   readonly macs: number;
-  /** macs / (cycles · peak MACs per cycle of the array). */
+  /**
+   * The array's peak MACs per cycle in the configuration run: PEs × MACs per PE per cycle, the latter for
+   * the SIMD mode run (simd_mac: its lanes), lanes / cycles per weight (bit_serial_mod), lanes (mac,
+   * lowrank_gemm main path).
+   */
+  readonly peak_macs_per_cycle: number;
+  /** macs / (cycles · peak_macs_per_cycle): the fraction of the array's peak work the run achieved. */
   readonly utilization: number;
-  /** Fraction of cycles the PE array was busy with tile instructions. */
+  /**
+   * The fraction of cycles in which a tile instruction occupies the array (from its start to its
+   * completion, operand fetch and pipeline fill included; whether or not every PE has work). A busy
+   * cycle does at most the peak work, so utilization ≤ pe_busy; the gap is fetch, fill and idle PEs of
+   * partial tiles.
+   */
   readonly pe_busy: number;
   readonly bytes: { readonly dram: number; readonly dram_read: number; readonly dram_write: number; readonly sram_read: number; readonly sram_write: number };
   readonly cycles_by_class: Readonly<Record<InstructionClass, number>>;
@@ -149,6 +161,20 @@ export interface SimReport {
   readonly match_golden: boolean | null;
   readonly first_mismatch: { readonly index: number; readonly expected: number; readonly got: number } | null;
   readonly layers: readonly LayerReport[];
+}
+
+/**
+ * Peak MACs per cycle of the target's array in the configuration it runs: a simd_mac array in the SIMD
+ * mode chosen (not its widest mode), every other kind at its declared rate.
+ */
+export function peakMacsPerCycle(target: Target): number {
+  const pe = target.pe;
+  if (pe.kind === 'simd_mac') {
+    const mode = pe.modes[target.simdMode];
+    if (!mode) throw new CompileError('unsupported', `simd_mac PE '${pe.name}' has ${pe.modes.length} modes; mode ${target.simdMode} does not exist`);
+    return target.array.pes * mode.lanes;
+  }
+  return target.array.macsPerCycle;
 }
 
 /** Simulates a workload on an accelerator (see the file header for the two modes). */
@@ -207,7 +233,7 @@ export function simulateWorkload(accel: IrAccelerator, workload: Workload, optio
   for (const [what, v] of [['cycles', cycles], ['instructions', instructions], ['DRAM bytes', bytes.dram_read + bytes.dram_write], ['SRAM bytes', bytes.sram_read + bytes.sram_write]] as const) {
     if (!Number.isSafeInteger(v)) throw new CompileError('capacity', `workload '${workload.spec}': the ${what} exceed 2^53 − 1 = ${MAX_EXACT_COUNT}, the largest count qacc reports exactly`);
   }
-  const peak = target.array.macsPerCycle;
+  const peak = peakMacsPerCycle(target);
   const report: SimReport = {
     accelerator: accel.name,
     pe: target.pe.kind,
@@ -217,6 +243,7 @@ export function simulateWorkload(accel: IrAccelerator, workload: Workload, optio
     cycles,
     seconds: cycles / accel.clockHz,
     macs,
+    peak_macs_per_cycle: peak,
     utilization: cycles > 0 ? macs / (cycles * peak) : 0,
     pe_busy: cycles > 0 ? peBusy / cycles : 0,
     bytes: { dram: bytes.dram_read + bytes.dram_write, ...bytes },

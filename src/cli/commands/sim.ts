@@ -40,7 +40,7 @@ export function formatSimReport(r: SimReport): string {
     `accelerator ${r.accelerator} (${r.pe}), workload ${r.workload}, ${r.mode === 'cycle' ? 'cycle-level with arithmetic' : 'timing only'}, seed ${r.seed}`,
     `cycles         ${r.cycles} (${(r.seconds * 1e6).toFixed(2)} µs)`,
     `MACs           ${r.macs}`,
-    `utilization    ${pct(r.utilization)} of peak MACs, PE array busy ${pct(r.pe_busy)}`,
+    `utilization    ${pct(r.utilization)} of the peak ${r.peak_macs_per_cycle} MACs/cycle; PE array busy ${pct(r.pe_busy)} of cycles`,
     `DRAM bytes     ${r.bytes.dram} (read ${r.bytes.dram_read}, written ${r.bytes.dram_write}); SRAM read ${r.bytes.sram_read}, written ${r.bytes.sram_write}`,
     `by class       ${Object.entries(r.cycles_by_class).map(([k, v]) => `${k} ${v}`).join(', ')}`,
   ];
