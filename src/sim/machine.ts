@@ -16,6 +16,9 @@
  * on the bytes actually moved by the DMAs, so a wrong address or a missing token shows up as a wrong
  * result or a deadlock, as on hardware.
  *
+ * A streaming run (SimOptions.stream) receives its program in pieces and stops when the dispatcher has
+ * used one up; streaming-machine.ts builds the timing-only jump over repeated periods on it.
+ *
  * Trace points (VCD, compared cycle by cycle with the RTL's trace port, docs/array-rtl.md "Trace"): the
  * pc of the last dispatched instruction; per queue busy (from the first beat / start to the last push),
  * pc and opcode (of the instruction that last became busy) and the stall code (why an idle queue waits);
@@ -90,7 +93,7 @@ export interface SimOptions {
    * along (streaming-machine.ts). Straight-line programs only (no `loop`).
    */
   readonly stream?: boolean;
-  /** Called now and then (every 4096 instructions) with the MACs done so far, for progress reports. */
+  /** Called now and then (every 256 instructions) with the MACs done so far, for progress reports. */
   readonly onProgress?: (macs: number) => void;
 }
 
@@ -373,7 +376,7 @@ export class Machine {
         throw new CompileError('bad-program', `deadlock: ${what || 'dispatch'} waiting for tokens that are never pushed`);
       }
       this.execute(best.q, best.start, best.base, best.reason);
-      if (this.options.onProgress && this.count % 4096 === 0) this.options.onProgress(this.macs);
+      if (this.options.onProgress && this.count % 256 === 0) this.options.onProgress(this.macs);
       // a start pops tokens: pushes that waited for room may now be placed
       for (const q of QUEUES) this.placePushes(q);
     }

@@ -4,10 +4,15 @@
  *
  * Modes: a `gemm:` workload is simulated cycle by cycle with full arithmetic and checked against
  * golden. A `model:` workload is simulated timing-only (no arithmetic, the same instruction stream and
- * the same timing rules; each distinct layer shape once, multiplied by its count): the timing of a tile
- * does not depend on operand values except through BitMoD selectors of mixtures whose candidates differ
- * in cycles per weight (timing-only takes candidate 0), so both modes give identical cycle counts for the
- * same GEMM whenever every candidate has the same cycle count (every example; tested).
+ * the same timing rules; each distinct layer shape once, multiplied by its count), by periods
+ * (fast-timing.ts: cost grows with distinct tile shapes, not tiles; `--vcd` runs tile by tile): the
+ * timing of a tile does not depend on operand values except through BitMoD selectors of mixtures whose
+ * candidates differ in cycles per weight (timing-only takes candidate 0), so both modes give identical
+ * statistics for the same GEMM whenever every candidate has the same cycle count (every example; tested).
+ *
+ * Bounds checked before any work: counts must stay exact (2^53 − 1), the DRAM image within the ISA's
+ * addresses, and an arithmetic run within ARITHMETIC_MEMORY_LIMIT. The report's figures are defined on
+ * SimReport (and in docs/simulator.md).
  */
 import { CompileError } from '../compile/errors.js';
 import { chooseTiling, compileGemm, layoutDram, type CompiledGemm } from '../compile/program.js';
