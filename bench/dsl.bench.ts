@@ -67,11 +67,8 @@ export function generateDescription(lines: number): string {
       '  banks = 8;',
       '  role = weights;',
       '}',
-      `accelerator acc${b} {`,
-      `  arrays = [a${b}, s${b}, l${b}, c${b}];`,
-      `  buffers = [wb${b}];`,
-      '  clock = 1 GHz; dram = 256 b/cycle;',
-      '}',
+      // one PE array per accelerator (the rest is rejected by check, E311)
+      ...[`a${b}`, `s${b}`, `l${b}`, `c${b}`].map((a) => `accelerator acc_${a} { arrays = [${a}]; buffers = [wb${b}]; clock = 1 GHz; dram = 256 b/cycle; }`),
       '',
     );
   }

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { compileGemm, randomOperands, resolveTarget, type Target } from '../src/compile/index.js';
 import { goldenGemm, type GoldenConfig, type GoldenOperands } from '../src/golden/index.js';
 import { compileFile } from '../src/ir/elaborate.js';
-import { Machine } from '../src/sim/index.js';
+import { parseWorkload } from '../src/compile/workload.js';
+import { Machine, simulateWorkload } from '../src/sim/index.js';
 import type { BenchCase } from './harness.js';
 
 function target(file: string, accel: string, simdMode = 0): Target {
@@ -74,7 +75,31 @@ function cases3(file: string, accel: string, m: number, k: number, n: number, si
   ];
 }
 
+/** Whole timing-only workloads (simulated by periods, src/sim/fast-timing.ts): runs per second. */
+function timingWorkload(file: string, accel: string, spec: string): BenchCase {
+  return {
+    group: 'sim: timing-only workloads',
+    name: `${accel} ${spec}`,
+    unit: 'runs',
+    minMs: 200,
+    setup() {
+      const a = target(file, accel).accelerator;
+      const workload = parseWorkload(spec);
+      return () => {
+        simulateWorkload(a, workload, { timingOnly: true });
+        return 1;
+      };
+    },
+  };
+}
+
+const GEMM_4096 = 'gemm:m=4096,k=4096,n=4096';
+const PREFILL = 'model:llama-2-7b,stage=prefill,tokens=256';
+const DECODE = 'model:llama-2-7b,stage=decode,tokens=1';
+
 export const cases: BenchCase[] = [
+  ...[['bitmod.qacc', 'bitmod'], ['bitmod.qacc', 'fp16_baseline'], ['bitmod.qacc', 'ant_baseline'], ['bitmod.qacc', 'olive_baseline'], ['svdquant.qacc', 'svdquant_w4a4'], ['svdquant.qacc', 'svdquant_nvfp4'], ['xr-npe.qacc', 'xr_npe']].map(([f, a]) => timingWorkload(f, a, GEMM_4096)),
+  ...[['bitmod.qacc', 'bitmod'], ['bitmod.qacc', 'fp16_baseline'], ['svdquant.qacc', 'svdquant_w4a4']].flatMap(([f, a]) => [timingWorkload(f, a, PREFILL), timingWorkload(f, a, DECODE)]),
   ...cases3('bitmod.qacc', 'bitmod', 64, 1024, 1024),
   ...cases3('bitmod.qacc', 'fp16_baseline', 32, 512, 512),
   ...cases3('svdquant.qacc', 'svdquant_w4a4', 64, 512, 512),

@@ -10,3 +10,4 @@ export * from './pack.js';
 export * from './program.js';
 export * from './isa-limits.js';
 export * from './dma.js';
+export * from './plan.js';

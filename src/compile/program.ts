@@ -37,6 +37,7 @@
 import type { LowRankGemmOperands, BitSerialModOperands, MacOperands, SimdMacOperands } from '../golden/types.js';
 import { createInstruction, type Instruction, type IsaBuffer } from '../isa/index.js';
 import { splitDma, type DmaTransfer } from './dma.js';
+import { flattenPlan, uniformRuns, type PlanNode } from './plan.js';
 import { CompileError } from './errors.js';
 import { ISA_LIMITS, tightenLimits, type IsaLimits } from './isa-limits.js';
 import type { AnyOperands } from './operands.js';
@@ -93,6 +94,9 @@ export interface CompiledGemm {
   readonly tiling: Tiling;
   readonly slots: SlotLayout;
   readonly layout: DramLayout;
+  /** The program as a plan of uniform repeats (plan.ts); `program` is its flattening. */
+  readonly plan: PlanNode;
+  /** The straight-line program (flattened from `plan` on first use). */
   readonly program: readonly Instruction[];
   /** The DRAM image with every operand packed (absent for timing-only compilation). */
   readonly dram: Uint8Array | undefined;
@@ -276,20 +280,22 @@ export function layoutDram(t: Target, shape: GemmShape, tiling: Tiling, limits: 
   return { a, w, meta, cscale, ascale, wscale, bias, x, down, up, y, bytes: r.bytes };
 }
 
-/** Byte offset of the BitMoD meta block of (ni, ki) inside the meta region (blocks in ni-major order). */
+/**
+ * Byte offset of the BitMoD meta block of (ni, ki) inside the meta region (blocks in ni-major order), in
+ * closed form: every n tile before ni is full (nt rows) and every k tile before ki is full (kt elements).
+ */
 function bsmMetaBlock(t: Target, shape: GemmShape, tiling: Tiling, ni: number, ki: number): { off: number; bytes: number; scalesBytes: number } {
-  let off = 0;
-  for (let i = 0; i <= ni; i++) {
-    const nt = Math.min(tiling.nt, shape.n - i * tiling.nt);
-    for (let j = 0; j < tiling.kTiles; j++) {
-      const gt = Math.ceil(Math.min(tiling.kt, shape.k - j * tiling.kt) / t.groupSize);
-      const scalesBytes = nt * gt;
-      const bytes = scalesBytes + Math.ceil((nt * gt * t.bits.selector) / 8);
-      if (i === ni && j === ki) return { off, bytes, scalesBytes };
-      off += bytes;
-    }
-  }
-  throw new Error('meta block out of range');
+  if (ni < 0 || ni >= tiling.nTiles || ki < 0 || ki >= tiling.kTiles) throw new Error('meta block out of range');
+  const blockBytes = (nt: number, kt: number): number => {
+    const gt = Math.ceil(kt / t.groupSize);
+    return nt * gt + Math.ceil((nt * gt * t.bits.selector) / 8);
+  };
+  const ktLast = shape.k - (tiling.kTiles - 1) * tiling.kt;
+  const fullRow = (tiling.kTiles - 1) * blockBytes(tiling.nt, tiling.kt) + blockBytes(tiling.nt, ktLast);
+  const nt = Math.min(tiling.nt, shape.n - ni * tiling.nt);
+  const kt = Math.min(tiling.kt, shape.k - ki * tiling.kt);
+  const scalesBytes = nt * Math.ceil(kt / t.groupSize);
+  return { off: ni * fullRow + ki * blockBytes(nt, tiling.kt), bytes: blockBytes(nt, kt), scalesBytes };
 }
 
 /** Packs the operands into a fresh DRAM image. */
@@ -370,133 +376,157 @@ export function packDram(t: Target, shape: GemmShape, tiling: Tiling, layout: Dr
   return mem;
 }
 
-/** Emits the ISA program of a GEMM (see the file header). */
-export function emitProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: SlotLayout, layout: DramLayout, ops: AnyOperands | undefined, limits: IsaLimits = ISA_LIMITS): Instruction[] {
+/** Parity (0 or 1) of a · b + c for non-negative integers, exact however large the product. */
+function parity(a: number, b: number, c: number): number {
+  return ((a % 2) * (b % 2) + (c % 2)) % 2;
+}
+
+/**
+ * The ISA program of a GEMM as a plan (plan.ts; see the file header for the program): the preamble, then
+ * the m → n → k loop nest as repeats whose iterations have the same timing content — the first and last
+ * iteration of each loop are cut off (the first follows different code and may emit a `settile`, the last
+ * may be ragged and carries the epilogue), the ones between are uniform. Every instruction is the one the
+ * straight-line loop would emit: slot parities, tile numbers and the `settile` decision are computed in
+ * closed form from (mi, ni, ki).
+ */
+export function planProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: SlotLayout, layout: DramLayout, ops: AnyOperands | undefined, limits: IsaLimits = ISA_LIMITS): PlanNode {
   const { m, k, n } = shape;
   const cfg = t.golden;
   const G = Math.ceil(k / t.groupSize);
-  const prog: Instruction[] = [];
   const rank = cfg.kind === 'lowrank_gemm' ? cfg.rank : 0;
-  prog.push(createInstruction('setfmt', { ...t.formats }));
-  prog.push(createInstruction('setmode', { group: t.groupSize, wsel: t.bits.selector > 0 ? 'group' : 'fixed', simd: t.simdMode, rank }));
-  if (cfg.kind === 'lowrank_gemm' && cfg.main.kind === 'nvfp4') {
-    const ts = (ops as LowRankGemmOperands | undefined)?.tensorScale ?? 0x3f800000;
-    prog.push(createInstruction('setscale', { value: ts }));
-  }
-  prog.push(createInstruction('csync', { push_prev: true }), createInstruction('csync', { push_prev: true }));
-  prog.push(createInstruction('ssync', { push_prev: true }), createInstruction('ssync', { push_prev: true }));
-  let step = 0;
-  let tileNo = 0;
-  let shapeKey = '';
+  const preamble = (): Instruction[] => {
+    const prog: Instruction[] = [];
+    prog.push(createInstruction('setfmt', { ...t.formats }));
+    prog.push(createInstruction('setmode', { group: t.groupSize, wsel: t.bits.selector > 0 ? 'group' : 'fixed', simd: t.simdMode, rank }));
+    if (cfg.kind === 'lowrank_gemm' && cfg.main.kind === 'nvfp4') {
+      const ts = (ops as LowRankGemmOperands | undefined)?.tensorScale ?? 0x3f800000;
+      prog.push(createInstruction('setscale', { value: ts }));
+    }
+    prog.push(createInstruction('csync', { push_prev: true }), createInstruction('csync', { push_prev: true }));
+    prog.push(createInstruction('ssync', { push_prev: true }), createInstruction('ssync', { push_prev: true }));
+    return prog;
+  };
   const sb = t.bits.gscale / 8;
-  for (let mi = 0; mi < tiling.mTiles; mi++) {
+  const { mTiles, nTiles, kTiles } = tiling;
+  const mtOf = (mi: number): number => Math.min(tiling.mt, m - mi * tiling.mt);
+  const ntOf = (ni: number): number => Math.min(tiling.nt, n - ni * tiling.nt);
+  const ktOf = (ki: number): number => Math.min(tiling.kt, k - ki * tiling.kt);
+  /** The tile shape of the step before (mi, ni, ki) in program order, undefined for the first step. */
+  const previousShape = (mi: number, ni: number, ki: number): string | undefined => {
+    if (ki > 0) return `${mtOf(mi)},${ntOf(ni)},${ktOf(ki - 1)}`;
+    if (ni > 0) return `${mtOf(mi)},${ntOf(ni - 1)},${ktOf(kTiles - 1)}`;
+    if (mi > 0) return `${mtOf(mi - 1)},${ntOf(nTiles - 1)},${ktOf(kTiles - 1)}`;
+    return undefined;
+  };
+  const step = (mi: number, ni: number, ki: number): Instruction[] => {
+    const prog: Instruction[] = [];
     const m0 = mi * tiling.mt;
-    const mt = Math.min(tiling.mt, m - m0);
-    for (let ni = 0; ni < tiling.nTiles; ni++) {
-      const n0 = ni * tiling.nt;
-      const nt = Math.min(tiling.nt, n - n0);
-      for (let ki = 0; ki < tiling.kTiles; ki++) {
-        const k0 = ki * tiling.kt;
-        const kt = Math.min(tiling.kt, k - k0);
-        const g0 = k0 / t.groupSize;
-        const gt = Math.ceil(kt / t.groupSize);
-        const last = ki === tiling.kTiles - 1;
-        const s = step % 2;
-        step++;
-        // The step's loads: [dram address, buffer, buffer address, rows, row bytes, DRAM stride].
-        const loads: [number, IsaBuffer, number, number, number, number][] = [];
-        const aStride = rowBytes(k, t.bits.act);
-        loads.push([layout.a + m0 * aStride + (k0 * t.bits.act) / 8, 'act', s * slots.actSlot, mt, rowBytes(kt, t.bits.act), aStride]);
-        const wStride = rowBytes(k, t.bits.wgt);
-        loads.push([layout.w + n0 * wStride + (k0 * t.bits.wgt) / 8, 'wgt', s * slots.wgtSlot, nt, rowBytes(kt, t.bits.wgt), wStride]);
-        const metaBase = s * slots.metaSlot;
-        switch (cfg.kind) {
-          case 'bit_serial_mod': {
-            const blk = bsmMetaBlock(t, shape, tiling, ni, ki);
-            loads.push([layout.meta + blk.off, 'meta', metaBase, 1, blk.bytes, 0]);
-            if (last) loads.push([layout.cscale + n0 * 2, 'meta', metaBase + slots.metaOff2, 1, nt * 2, 0]);
-            break;
-          }
-          case 'lowrank_gemm':
-            loads.push([layout.ascale + (m0 * G + g0) * sb, 'meta', metaBase, mt, gt * sb, G * sb]);
-            loads.push([layout.wscale + (n0 * G + g0) * sb, 'meta', metaBase + slots.metaOff2, nt, gt * sb, G * sb]);
-            if (last) loads.push([layout.bias + n0 * 2, 'meta', metaBase + slots.metaOff3, 1, nt * 2, 0]);
-            if (rank > 0 && ni === 0) {
-              loads.push([layout.x + (m0 * k + k0) * 2, 'act', s * slots.actSlot + slots.actRawOff, mt, kt * 2, k * 2]);
-              loads.push([layout.down + k0 * 2, 'lrw', s * slots.lrwSlot, rank, kt * 2, k * 2]);
-            }
-            if (rank > 0 && last) loads.push([layout.up + n0 * rank * 2, 'lrw', s * slots.lrwSlot + slots.lrwUpOff, 1, nt * rank * 2, 0]);
-            break;
-          case 'mac':
-            if (last && t.bits.cscale > 0) loads.push([layout.cscale + n0 * 2, 'meta', metaBase, 1, nt * 2, 0]);
-            break;
-          case 'simd_mac':
-            break;
-          default: {
-            const never: never = cfg;
-            throw new Error(`unknown kind ${JSON.stringify(never)}`);
-          }
+    const mt = mtOf(mi);
+    const n0 = ni * tiling.nt;
+    const nt = ntOf(ni);
+    const k0 = ki * tiling.kt;
+    const kt = ktOf(ki);
+    const g0 = k0 / t.groupSize;
+    const gt = Math.ceil(kt / t.groupSize);
+    const last = ki === kTiles - 1;
+    // input slot: parity of the global step number (mi · nTiles + ni) · kTiles + ki
+    const s = parity(parity(mi, nTiles, ni), kTiles, ki);
+    // The step's loads: [dram address, buffer, buffer address, rows, row bytes, DRAM stride].
+    const loads: [number, IsaBuffer, number, number, number, number][] = [];
+    const aStride = rowBytes(k, t.bits.act);
+    loads.push([layout.a + m0 * aStride + (k0 * t.bits.act) / 8, 'act', s * slots.actSlot, mt, rowBytes(kt, t.bits.act), aStride]);
+    const wStride = rowBytes(k, t.bits.wgt);
+    loads.push([layout.w + n0 * wStride + (k0 * t.bits.wgt) / 8, 'wgt', s * slots.wgtSlot, nt, rowBytes(kt, t.bits.wgt), wStride]);
+    const metaBase = s * slots.metaSlot;
+    switch (cfg.kind) {
+      case 'bit_serial_mod': {
+        const blk = bsmMetaBlock(t, shape, tiling, ni, ki);
+        loads.push([layout.meta + blk.off, 'meta', metaBase, 1, blk.bytes, 0]);
+        if (last) loads.push([layout.cscale + n0 * 2, 'meta', metaBase + slots.metaOff2, 1, nt * 2, 0]);
+        break;
+      }
+      case 'lowrank_gemm':
+        loads.push([layout.ascale + (m0 * G + g0) * sb, 'meta', metaBase, mt, gt * sb, G * sb]);
+        loads.push([layout.wscale + (n0 * G + g0) * sb, 'meta', metaBase + slots.metaOff2, nt, gt * sb, G * sb]);
+        if (last) loads.push([layout.bias + n0 * 2, 'meta', metaBase + slots.metaOff3, 1, nt * 2, 0]);
+        if (rank > 0 && ni === 0) {
+          loads.push([layout.x + (m0 * k + k0) * 2, 'act', s * slots.actSlot + slots.actRawOff, mt, kt * 2, k * 2]);
+          loads.push([layout.down + k0 * 2, 'lrw', s * slots.lrwSlot, rank, kt * 2, k * 2]);
         }
-        // Split to the ISA's DMA limits; the step's first piece waits for the slot, its last one hands it over.
-        const pieces = loads.flatMap(([dram, buf, bufAddr, rows, rb, stride]) => splitDma({ dram, buf: bufAddr, rows, rowBytes: rb, stride }, limits).map((p) => [buf, p] as const));
-        pieces.forEach(([buf, p], i) => {
-          prog.push(createInstruction('seti', { rd: 1, imm: p.dram }));
-          prog.push(createInstruction('load', { buf, dram_reg: 1, dram_off: 0, buf_addr: p.buf, rows: p.rows, row_bytes: p.rowBytes, dram_stride: p.stride, pop_next: i === 0, push_next: i === pieces.length - 1 }));
-        });
-        const key = `${mt},${nt},${kt}`;
-        if (key !== shapeKey) {
-          prog.push(createInstruction('settile', { m: mt, n: nt, k: kt }));
-          shapeKey = key;
-        }
-        const act = s * slots.actSlot;
-        const wgt = s * slots.wgtSlot;
-        const tok = { pop_prev: true, clear: ki === 0, push_prev: !last };
-        switch (cfg.kind) {
-          case 'bit_serial_mod':
-            prog.push(createInstruction('mod_tile', { act, wgt, acc: 0, meta: metaBase, ...tok }));
-            break;
-          case 'simd_mac':
-            prog.push(createInstruction('simd_tile', { act, wgt, acc: 0, ...tok }));
-            break;
-          case 'mac':
-            prog.push(createInstruction('mac_tile', { act, wgt, acc: 0, ...tok }));
-            break;
-          case 'lowrank_gemm':
-            if (rank > 0 && ni === 0) {
-              prog.push(createInstruction('lr_down', { act: act + slots.actRawOff, lrw: s * slots.lrwSlot, lrt: 0, clear: ki === 0, pop_prev: true }));
-              prog.push(createInstruction('qgemm_tile', { act, wgt, acc: 0, ascale: metaBase, wscale: metaBase + slots.metaOff2, clear: ki === 0, push_prev: !last }));
-            } else {
-              prog.push(createInstruction('qgemm_tile', { act, wgt, acc: 0, ascale: metaBase, wscale: metaBase + slots.metaOff2, ...tok }));
-            }
-            break;
-          default: {
-            const never: never = cfg;
-            throw new Error(`unknown kind ${JSON.stringify(never)}`);
-          }
-        }
-        if (!last) continue;
-        const o = tileNo % 2;
-        tileNo++;
-        // Epilogue: reads the last step's slot (channel scales, bias, U), so writeback frees it.
-        if (cfg.kind === 'bit_serial_mod') prog.push(createInstruction('dequant', { acc: 0, cscale: metaBase + slots.metaOff2, use_cscale: true }));
-        if (cfg.kind === 'mac' && t.bits.cscale > 0) prog.push(createInstruction('dequant', { acc: 0, cscale: metaBase, use_cscale: true }));
-        if (cfg.kind === 'lowrank_gemm') {
-          prog.push(createInstruction('dequant', { acc: 0, bias: metaBase + slots.metaOff3, use_bias: true, use_tscale: cfg.main.kind === 'nvfp4' }));
-          if (rank > 0) prog.push(createInstruction('lr_up', { acc: 0, lrt: 0, lrw: s * slots.lrwSlot + slots.lrwUpOff }));
-        }
-        prog.push(createInstruction('writeback', { acc: 0, out: o * slots.outSlot, pop_next: true, push_next: true, push_prev: true }));
-        const yStride = rowBytes(n, t.bits.out);
-        const out: DmaTransfer = { dram: layout.y + m0 * yStride + (n0 * t.bits.out) / 8, buf: o * slots.outSlot, rows: mt, rowBytes: rowBytes(nt, t.bits.out), stride: yStride };
-        const stores = splitDma(out, limits);
-        stores.forEach((p, i) => {
-          prog.push(createInstruction('seti', { rd: 2, imm: p.dram }));
-          prog.push(createInstruction('store', { buf: 'out', dram_reg: 2, dram_off: 0, buf_addr: p.buf, rows: p.rows, row_bytes: p.rowBytes, dram_stride: p.stride, pop_prev: i === 0, push_prev: i === stores.length - 1 }));
-        });
+        if (rank > 0 && last) loads.push([layout.up + n0 * rank * 2, 'lrw', s * slots.lrwSlot + slots.lrwUpOff, 1, nt * rank * 2, 0]);
+        break;
+      case 'mac':
+        if (last && t.bits.cscale > 0) loads.push([layout.cscale + n0 * 2, 'meta', metaBase, 1, nt * 2, 0]);
+        break;
+      case 'simd_mac':
+        break;
+      default: {
+        const never: never = cfg;
+        throw new Error(`unknown kind ${JSON.stringify(never)}`);
       }
     }
-  }
-  prog.push(createInstruction('halt', {}));
-  return prog;
+    // Split to the ISA's DMA limits; the step's first piece waits for the slot, its last one hands it over.
+    const pieces = loads.flatMap(([dram, buf, bufAddr, rows, rb, stride]) => splitDma({ dram, buf: bufAddr, rows, rowBytes: rb, stride }, limits).map((p) => [buf, p] as const));
+    pieces.forEach(([buf, p], i) => {
+      prog.push(createInstruction('seti', { rd: 1, imm: p.dram }));
+      prog.push(createInstruction('load', { buf, dram_reg: 1, dram_off: 0, buf_addr: p.buf, rows: p.rows, row_bytes: p.rowBytes, dram_stride: p.stride, pop_next: i === 0, push_next: i === pieces.length - 1 }));
+    });
+    if (previousShape(mi, ni, ki) !== `${mt},${nt},${kt}`) prog.push(createInstruction('settile', { m: mt, n: nt, k: kt }));
+    const act = s * slots.actSlot;
+    const wgt = s * slots.wgtSlot;
+    const tok = { pop_prev: true, clear: ki === 0, push_prev: !last };
+    switch (cfg.kind) {
+      case 'bit_serial_mod':
+        prog.push(createInstruction('mod_tile', { act, wgt, acc: 0, meta: metaBase, ...tok }));
+        break;
+      case 'simd_mac':
+        prog.push(createInstruction('simd_tile', { act, wgt, acc: 0, ...tok }));
+        break;
+      case 'mac':
+        prog.push(createInstruction('mac_tile', { act, wgt, acc: 0, ...tok }));
+        break;
+      case 'lowrank_gemm':
+        if (rank > 0 && ni === 0) {
+          prog.push(createInstruction('lr_down', { act: act + slots.actRawOff, lrw: s * slots.lrwSlot, lrt: 0, clear: ki === 0, pop_prev: true }));
+          prog.push(createInstruction('qgemm_tile', { act, wgt, acc: 0, ascale: metaBase, wscale: metaBase + slots.metaOff2, clear: ki === 0, push_prev: !last }));
+        } else {
+          prog.push(createInstruction('qgemm_tile', { act, wgt, acc: 0, ascale: metaBase, wscale: metaBase + slots.metaOff2, ...tok }));
+        }
+        break;
+      default: {
+        const never: never = cfg;
+        throw new Error(`unknown kind ${JSON.stringify(never)}`);
+      }
+    }
+    if (!last) return prog;
+    // output slot: parity of the tile number mi · nTiles + ni
+    const o = parity(mi, nTiles, ni);
+    // Epilogue: reads the last step's slot (channel scales, bias, U), so writeback frees it.
+    if (cfg.kind === 'bit_serial_mod') prog.push(createInstruction('dequant', { acc: 0, cscale: metaBase + slots.metaOff2, use_cscale: true }));
+    if (cfg.kind === 'mac' && t.bits.cscale > 0) prog.push(createInstruction('dequant', { acc: 0, cscale: metaBase, use_cscale: true }));
+    if (cfg.kind === 'lowrank_gemm') {
+      prog.push(createInstruction('dequant', { acc: 0, bias: metaBase + slots.metaOff3, use_bias: true, use_tscale: cfg.main.kind === 'nvfp4' }));
+      if (rank > 0) prog.push(createInstruction('lr_up', { acc: 0, lrt: 0, lrw: s * slots.lrwSlot + slots.lrwUpOff }));
+    }
+    prog.push(createInstruction('writeback', { acc: 0, out: o * slots.outSlot, pop_next: true, push_next: true, push_prev: true }));
+    const yStride = rowBytes(n, t.bits.out);
+    const out: DmaTransfer = { dram: layout.y + m0 * yStride + (n0 * t.bits.out) / 8, buf: o * slots.outSlot, rows: mt, rowBytes: rowBytes(nt, t.bits.out), stride: yStride };
+    const stores = splitDma(out, limits);
+    stores.forEach((p, i) => {
+      prog.push(createInstruction('seti', { rd: 2, imm: p.dram }));
+      prog.push(createInstruction('store', { buf: 'out', dram_reg: 2, dram_off: 0, buf_addr: p.buf, rows: p.rows, row_bytes: p.rowBytes, dram_stride: p.stride, pop_prev: i === 0, push_prev: i === stores.length - 1 }));
+    });
+    return prog;
+  };
+  const code = (emit: () => Instruction[]): PlanNode => ({ kind: 'code', emit });
+  const block = (mi: number, ni: number): PlanNode => uniformRuns(kTiles, [1, kTiles - 1], (ki) => code(() => step(mi, ni, ki)));
+  const row = (mi: number): PlanNode => uniformRuns(nTiles, [1, nTiles - 1], (ni) => block(mi, ni));
+  return { kind: 'seq', items: [code(preamble), uniformRuns(mTiles, [1, mTiles - 1], row), code(() => [createInstruction('halt', {})])] };
+}
+
+/** Emits the ISA program of a GEMM (see the file header): the flattening of planProgram. */
+export function emitProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: SlotLayout, layout: DramLayout, ops: AnyOperands | undefined, limits: IsaLimits = ISA_LIMITS): Instruction[] {
+  return flattenPlan(planProgram(t, shape, tiling, slots, layout, ops, limits));
 }
 
 /** Options of `compileGemm`. */
@@ -529,6 +559,20 @@ export function compileGemm(t: Target, shape: GemmShape, ops: AnyOperands | unde
   const layout = layoutDram(t, shape, tiling, limits);
   if (!options.timingOnly && ops === undefined) throw new Error('compileGemm: operands are required unless timingOnly');
   const dram = options.timingOnly || !ops ? undefined : packDram(t, shape, tiling, layout, ops);
-  const program = emitProgram(t, shape, tiling, slots, layout, ops, limits);
-  return { target: t, shape, tiling, slots, layout, program, dram, operands: options.timingOnly ? undefined : ops };
+  const plan = planProgram(t, shape, tiling, slots, layout, ops, limits);
+  let program: Instruction[] | undefined;
+  return {
+    target: t,
+    shape,
+    tiling,
+    slots,
+    layout,
+    plan,
+    get program(): readonly Instruction[] {
+      program ??= flattenPlan(plan);
+      return program;
+    },
+    dram,
+    operands: options.timingOnly ? undefined : ops,
+  };
 }

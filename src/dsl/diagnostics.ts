@@ -85,6 +85,7 @@ export const Diag = {
   badFormatParameters: entry('E315', 'error', '{0}'),
   unknownSchemeKind: entry('E316', 'error', "unknown quantization scheme '{0}'"),
   emptyList: entry('E317', 'error', '{0} must not be empty'),
+  duplicateListItem: entry('E318', 'error', "{0} is listed twice in {1}"),
 
   // E4xx: hardware constraints
   laneWidth: entry('E401', 'error', '{0}-bit lanes do not divide the {1}-bit operand word'),

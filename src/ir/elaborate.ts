@@ -230,6 +230,11 @@ function elaborateAccelerator(ctx: ElabContext, decl: A.AcceleratorDecl, file: s
   const clock = clockLoc && ev.quantityOf(clockLoc, 'frequency', 'the clock', { min: 1, max: 1e12 });
   const dram = dramLoc && ev.quantityOf(dramLoc, 'bandwidth', 'the DRAM bandwidth', { min: 1, max: 1 << 24 });
   let ok = clock !== undefined && dram !== undefined && arraysLoc !== undefined;
+  // The DMA engine of the simulator and the RTL moves whole bytes per DRAM beat (arch/microarch.ts).
+  if (dram !== undefined && dram % 8 !== 0 && dramLoc) {
+    ev.report(Diag.outOfRange, dramLoc.span, ['the DRAM bandwidth', 'a whole number of bytes per cycle (a multiple of 8 b/cycle: the DMA moves whole bytes per beat)', `${dram} b/cycle`]);
+    ok = false;
+  }
   const arrays: IrArray[] = [];
   if (arraysLoc) {
     const items = ev.list(arraysLoc);
@@ -237,6 +242,9 @@ function elaborateAccelerator(ctx: ElabContext, decl: A.AcceleratorDecl, file: s
       ev.report(Diag.emptyList, arraysLoc.span, ['arrays']);
       ok = false;
     }
+    // The compiler, the simulator and the RTL drive one PE array; a second one would be counted in the
+    // totals but never used.
+    if (items.length > 1) ev.report(Diag.outOfRange, items[1].span, [`the arrays of accelerator '${decl.name.text}'`, 'one array (the compiler, simulator and RTL drive a single PE array)', `${items.length}`]);
     for (const item of items) {
       const a = ev.ref(item, 'array', `accelerator '${decl.name.text}'`);
       const ir = a && ctx.arrays.get(a);
@@ -248,7 +256,11 @@ function elaborateAccelerator(ctx: ElabContext, decl: A.AcceleratorDecl, file: s
   for (const item of buffersLoc ? ev.list(buffersLoc) : []) {
     const b = ev.ref(item, 'buffer', `accelerator '${decl.name.text}'`);
     const ir = b && ctx.buffers.get(b);
-    if (ir) buffers.push(ir);
+    if (ir && buffers.includes(ir)) {
+      // one memory listed twice would be counted twice in the totals
+      ev.report(Diag.duplicateListItem, item.span, [`buffer '${ir.name}'`, `the buffers of accelerator '${decl.name.text}'`]);
+      ok = false;
+    } else if (ir) buffers.push(ir);
     else ok = false;
   }
   if (!ok || clock === undefined || dram === undefined) return undefined;
@@ -257,6 +269,7 @@ function elaborateAccelerator(ctx: ElabContext, decl: A.AcceleratorDecl, file: s
     ev.report(Diag.tooManyPes, decl.name.span, [`accelerator '${decl.name.text}'`, totalPes, MAX_PES]);
     return undefined;
   }
+  if (arrays.length > 1) return undefined; // reported above
   return {
     name: decl.name.text,
     arrays,

@@ -9,7 +9,7 @@
  * ⌊log2 M²⌋ + 1 integer bits, −⌊log2 p²⌋ fraction bits, a sign bit and ⌈log2(maxDotLength · lanes)⌉ carry
  * bits. The quire covers every mode: the maximum of each part over the modes.
  */
-import { exact, FloatFormat, FP16, FP32, lookupFormat, type NumberFormat } from '../formats/index.js';
+import { exact, FloatFormat, FP16, FP32, intFormat, lookupFormat, type NumberFormat } from '../formats/index.js';
 import { BIT_SERIAL_DATAPATHS } from '../golden/types.js';
 import type * as A from '../dsl/ast.js';
 import { Diag } from '../dsl/diagnostics.js';
@@ -68,6 +68,9 @@ function formatProp(ev: Evaluator, r: PropertyReader, key: string, def: NumberFo
   return loc ? ev.format(loc, key) : def;
 }
 
+/** Weight bits a bit_serial_mod PE consumes per cycle: two (radix-4 terms, golden/bit-serial-mod.ts). */
+export const BIT_SERIAL_WEIGHT_BITS_PER_CYCLE = 2;
+
 function bitSerialMod(ev: Evaluator, decl: A.PeDecl, r: PropertyReader): BitSerialModPe | undefined {
   const lanes = intProp(ev, r, 'lanes', 4, 1, 64);
   const wLoc = r.require('weights');
@@ -87,6 +90,10 @@ function bitSerialMod(ev: Evaluator, decl: A.PeDecl, r: PropertyReader): BitSeri
   const datapath = datapathLoc ? ev.enumValue(datapathLoc, 'bit_serial_mod datapath', BIT_SERIAL_DATAPATHS) : 'qacc';
   if (datapath === undefined) return undefined;
   if (lanes === undefined || !weights || !activations || wbpc === undefined || !crossGroup || !output || stages === undefined) return undefined;
+  if (wbpc !== BIT_SERIAL_WEIGHT_BITS_PER_CYCLE) {
+    ev.report(Diag.outOfRange, r.spanOf('weight_bits_per_cycle'), ['weight_bits_per_cycle', `${BIT_SERIAL_WEIGHT_BITS_PER_CYCLE} (the radix-4 term schedule the golden model and the RTL implement; supported: {${BIT_SERIAL_WEIGHT_BITS_PER_CYCLE}})`, `${wbpc}`]);
+    return undefined;
+  }
   if (groupAcc === undefined || groupMant === undefined || groupExp === undefined) return undefined;
 
   let ok = true;
@@ -377,10 +384,17 @@ function mac(ev: Evaluator, decl: A.PeDecl, r: PropertyReader): MacPe | undefine
   const aLoc = r.require('activations');
   const weights = wLoc && ev.operand(wLoc, 'weights');
   const activations = aLoc && ev.operand(aLoc, 'activations');
-  const accumulator = formatProp(ev, r, 'accumulator', FP32);
+  const intOperands = weights?.kind === 'plain' && weights.format.name === 'int8' && activations?.kind === 'plain' && activations.format.name === 'int8';
+  // int8 × int8 sums exact products in a 32-bit integer register (the default); floats default to fp32
+  const accumulator = formatProp(ev, r, 'accumulator', intOperands ? intFormat(32, true) : FP32);
   const lanes = intProp(ev, r, 'lanes', 1, 1, 1024);
   const stages = intProp(ev, r, 'pipeline_stages', 1, 1, 64);
   if (!weights || !activations || !accumulator || lanes === undefined || stages === undefined) return undefined;
+  if (intOperands && accumulator.name !== 'int32') {
+    // the int8 × int8 datapath sums exact products in a 32-bit integer register; nothing else is built
+    ev.report(Diag.unsupportedFormat, r.get('accumulator') ? r.spanOf('accumulator') : decl.name.span, [`an int8 × int8 MAC accumulates exactly in int32 (accumulator = int(32)), found accumulator = ${accumulator.name}`]);
+    return undefined;
+  }
   return {
     kind: 'mac',
     name: decl.name.text,

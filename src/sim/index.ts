@@ -8,3 +8,6 @@ export * from './arith.js';
 export * from './machine.js';
 export * from './run.js';
 export * from './vcd.js';
+export * from './fast-timing.js';
+export * from './progress.js';
+export { timingContent } from './streaming-machine.js';

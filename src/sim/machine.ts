@@ -16,6 +16,9 @@
  * on the bytes actually moved by the DMAs, so a wrong address or a missing token shows up as a wrong
  * result or a deadlock, as on hardware.
  *
+ * A streaming run (SimOptions.stream) receives its program in pieces and stops when the dispatcher has
+ * used one up; streaming-machine.ts builds the timing-only jump over repeated periods on it.
+ *
  * Trace points (VCD, compared cycle by cycle with the RTL's trace port, docs/array-rtl.md "Trace"): the
  * pc of the last dispatched instruction; per queue busy (from the first beat / start to the last push),
  * pc and opcode (of the instruction that last became busy) and the stall code (why an idle queue waits);
@@ -44,6 +47,7 @@ import {
   simdTile,
   simdWriteback,
 } from './arith.js';
+import { TokenTimes } from './token-times.js';
 import {
   bsmDequantCycles,
   bsmPassCycles,
@@ -68,7 +72,7 @@ import {
 
 export type QueueName = 'load' | 'compute' | 'store';
 export const QUEUES: readonly QueueName[] = ['load', 'compute', 'store'];
-type TokenName = 'lc' | 'cl' | 'cs' | 'sc';
+export type TokenName = 'lc' | 'cl' | 'cs' | 'sc';
 
 /** Why a queue waited before starting an instruction. */
 export type StallReason = 'dispatch' | 'dma' | 'compute' | 'buffer_space' | 'dram_port' | 'token_queue_full';
@@ -76,12 +80,21 @@ export const STALL_REASONS: readonly StallReason[] = ['dispatch', 'dma', 'comput
 
 /** Instruction classes for the cycle breakdown. */
 export type InstructionClass = 'load' | 'store' | 'tile' | 'epilogue' | 'config' | 'sync' | 'control';
+export const INSTRUCTION_CLASSES: readonly InstructionClass[] = ['load', 'store', 'tile', 'epilogue', 'config', 'sync', 'control'];
 
 export interface SimOptions {
   /** Skip the arithmetic and the data movement (timing only; used for whole-model workloads). */
   readonly timingOnly?: boolean;
   /** Record trace events for a VCD file. */
   readonly trace?: boolean;
+  /**
+   * The program arrives in pieces (`feed`): `advance` returns when the dispatcher has used up what it
+   * was given, at a point where appending the next piece continues exactly as if it had been there all
+   * along (streaming-machine.ts). Straight-line programs only (no `loop`).
+   */
+  readonly stream?: boolean;
+  /** Called now and then (every 256 instructions) with the MACs done so far, for progress reports. */
+  readonly onProgress?: (macs: number) => void;
 }
 
 /** One value change of a trace signal. */
@@ -103,22 +116,22 @@ export interface MachineStats {
 }
 
 /** An executed instruction whose token pushes are not all placed yet. */
-interface PendingPushes {
+export interface PendingPushes {
   readonly entry: Entry;
-  readonly done: number;
+  done: number;
   finish: number;
   readonly toks: TokenName[];
 }
 
-interface Entry {
+export interface Entry {
   readonly inst: Instruction;
   readonly pc: number;
-  readonly dispatch: number;
+  dispatch: number;
   readonly dram: number;
   start: number;
 }
 
-const POPS: Record<QueueName, readonly [string, TokenName, StallReason][]> = {
+export const POPS: Record<QueueName, readonly [string, TokenName, StallReason][]> = {
   load: [['pop_next', 'cl', 'buffer_space']],
   compute: [
     ['pop_prev', 'lc', 'dma'],
@@ -126,7 +139,7 @@ const POPS: Record<QueueName, readonly [string, TokenName, StallReason][]> = {
   ],
   store: [['pop_prev', 'cs', 'compute']],
 };
-const PUSHES: Record<QueueName, readonly [string, TokenName][]> = {
+export const PUSHES: Record<QueueName, readonly [string, TokenName][]> = {
   load: [['push_next', 'lc']],
   compute: [
     ['push_prev', 'cl'],
@@ -180,43 +193,52 @@ export class Machine {
   private readonly buffers: Record<IsaBuffer, Uint8Array>;
   private readonly acc: AccStore;
   private readonly lrt: Float64Array;
-  private readonly queues: Record<QueueName, Entry[]> = { load: [], compute: [], store: [] };
-  private readonly heads: Record<QueueName, number> = { load: 0, compute: 0, store: 0 };
-  private readonly free: Record<QueueName, number> = { load: 0, compute: 0, store: 0 };
-  private readonly tokens: Record<TokenName, { push: number[]; pop: number[] }> = { lc: { push: [], pop: [] }, cl: { push: [], pop: [] }, cs: { push: [], pop: [] }, sc: { push: [], pop: [] } };
+  // Timing state (protected: streaming-machine.ts normalizes and shifts it at program boundaries).
+  protected readonly queues: Record<QueueName, Entry[]> = { load: [], compute: [], store: [] };
+  protected readonly heads: Record<QueueName, number> = { load: 0, compute: 0, store: 0 };
+  protected readonly free: Record<QueueName, number> = { load: 0, compute: 0, store: 0 };
+  protected readonly tokens: Record<TokenName, TokenTimes> = { lc: new TokenTimes(), cl: new TokenTimes(), cs: new TokenTimes(), sc: new TokenTimes() };
   private readonly regs = new Array<number>(ISA.machine.addressRegisters).fill(0);
-  private readonly loops: { start: number; end: number; left: number }[] = [];
+  protected readonly loops: { start: number; end: number; left: number }[] = [];
+  private program: readonly Instruction[];
   private pc = 0;
-  private dispatchTime = 0;
-  private halted = false;
+  /** Index of program[0] in the whole instruction stream (streaming runs receive it in pieces). */
+  private pcBase = 0;
+  /** Set when a streaming dispatcher has used up its program (see SimOptions.stream). */
+  private starved = false;
+  protected dispatchTime = 0;
+  protected halted = false;
   /** The cycle the halt was dispatched in (the RTL's `halted` register is set from the next cycle). */
   private haltTime = -1;
-  private portFree = 0;
+  protected portFree = 0;
   /** Per queue: the executed instruction whose token pushes are not all placed yet (see execute). */
-  private readonly pending: Record<QueueName, PendingPushes | undefined> = { load: undefined, compute: undefined, store: undefined };
-  private end = 0;
+  protected readonly pending: Record<QueueName, PendingPushes | undefined> = { load: undefined, compute: undefined, store: undefined };
+  protected end = 0;
   // Configuration registers.
-  private tile = { m: 1, n: 1, k: 1 };
-  private group = 1;
-  private rank = 0;
-  private simdMode = 0;
+  protected tile = { m: 1, n: 1, k: 1 };
+  protected group = 1;
+  protected rank = 0;
+  protected simdMode = 0;
   private tscale = 1;
   // Statistics.
-  private macs = 0;
-  private count = 0;
-  private peBusy = 0;
-  private readonly busy: Record<QueueName, number> = { load: 0, compute: 0, store: 0 };
-  private readonly byClass: Record<InstructionClass, number> = { load: 0, store: 0, tile: 0, epilogue: 0, config: 0, sync: 0, control: 0 };
-  private readonly stalls: Record<QueueName, Record<StallReason, number>>;
-  private readonly bytes = { dramRead: 0, dramWrite: 0, sramRead: 0, sramWrite: 0 };
+  protected macs = 0;
+  protected count = 0;
+  protected peBusy = 0;
+  protected readonly busy: Record<QueueName, number> = { load: 0, compute: 0, store: 0 };
+  /** Instructions executed per queue. */
+  protected readonly executed: Record<QueueName, number> = { load: 0, compute: 0, store: 0 };
+  protected readonly byClass: Record<InstructionClass, number> = { load: 0, store: 0, tile: 0, epilogue: 0, config: 0, sync: 0, control: 0 };
+  protected readonly stalls: Record<QueueName, Record<StallReason, number>>;
+  protected readonly bytes = { dramRead: 0, dramWrite: 0, sramRead: 0, sramWrite: 0 };
   readonly events: TraceEvent[] = [];
 
   constructor(
-    private readonly target: Target,
-    private readonly program: readonly Instruction[],
+    protected readonly target: Target,
+    program: readonly Instruction[],
     private readonly dram: Uint8Array | undefined,
     private readonly options: SimOptions = {},
   ) {
+    this.program = program;
     const cap = target.capacity;
     const alloc = (b: IsaBuffer): Uint8Array => new Uint8Array(options.timingOnly ? 0 : cap[b]);
     this.buffers = { act: alloc('act'), wgt: alloc('wgt'), meta: alloc('meta'), out: alloc('out'), lrw: alloc('lrw') };
@@ -235,6 +257,10 @@ export class Machine {
   /** Dispatches until the stream halts or a full queue blocks it. */
   private dispatch(): void {
     while (!this.halted) {
+      if (this.pc >= this.program.length && this.options.stream) {
+        this.starved = true;
+        return;
+      }
       if (this.pc >= this.program.length) throw new CompileError('bad-program', `the program runs past its end at instruction ${this.pc} without a halt`);
       const top = this.loops[this.loops.length - 1];
       if (top && this.pc === top.end) {
@@ -248,13 +274,14 @@ export class Machine {
       const info = findInstruction(inst.kind);
       const queue = info?.def.queue ?? 'control';
       if (queue === 'control') {
-        this.trace(this.dispatchTime, 'dispatch_pc', this.pc);
+        this.trace(this.dispatchTime, 'dispatch_pc', this.pcBase + this.pc);
         switch (inst.kind) {
           case 'halt':
             this.halted = true;
             this.haltTime = this.dispatchTime;
             break;
           case 'loop':
+            if (this.options.stream) throw new Error('Machine: a streamed program cannot hold loops');
             if (this.loops.length >= ISA.machine.loopDepth) throw new CompileError('bad-program', `loop at ${this.pc} nests deeper than ${ISA.machine.loopDepth}`);
             this.loops.push({ start: this.pc + 1, end: this.pc + 1 + inst.body, left: inst.count });
             break;
@@ -281,8 +308,8 @@ export class Machine {
         t = Math.max(t, blocker.start);
       }
       const dram = inst.kind === 'load' || inst.kind === 'store' ? (this.regs[inst.dram_reg] + inst.dram_off) % 2 ** 40 : 0;
-      list.push({ inst, pc: this.pc, dispatch: t, dram, start: -1 });
-      this.trace(t, 'dispatch_pc', this.pc);
+      list.push({ inst, pc: this.pcBase + this.pc, dispatch: t, dram, start: -1 });
+      this.trace(t, 'dispatch_pc', this.pcBase + this.pc);
       this.dispatchTime = t + 1;
       this.pc++;
     }
@@ -303,7 +330,7 @@ export class Machine {
     for (const [flag, tok, why] of POPS[q]) {
       if (!flags[flag]) continue;
       const tq = this.tokens[tok];
-      const t = tq.push[tq.pop.length];
+      const t = tq.pushAt(tq.popCount);
       if (t === undefined) return undefined;
       if (t > start) {
         start = t;
@@ -315,8 +342,28 @@ export class Machine {
 
   /** Runs the program to completion; throws CompileError on a deadlock or a bad access. */
   run(): MachineStats {
+    if (!this.advance()) throw new CompileError('bad-program', `the program runs past its end at instruction ${this.pcBase + this.pc} without a halt`);
+    return this.finish();
+  }
+
+  /** Streaming runs: appends the next piece of the program (call when `advance` returned false). */
+  feed(instructions: readonly Instruction[]): void {
+    if (!this.options.stream) throw new Error('Machine.feed needs SimOptions.stream');
+    if (this.pc < this.program.length) throw new Error('Machine.feed before the dispatcher used up its program');
+    this.pcBase += this.program.length;
+    this.program = instructions;
+    this.pc = 0;
+  }
+
+  /**
+   * Simulates until every instruction has completed after a halt (true) or, in a streaming run, until
+   * the dispatcher needs the next piece of the program (false).
+   */
+  advance(): boolean {
     for (;;) {
+      this.starved = false;
       this.dispatch();
+      if (this.starved) return false;
       let best: { q: QueueName; start: number; base: number; reason: StallReason | undefined } | undefined;
       for (const q of QUEUES) {
         const c = this.candidate(q);
@@ -324,14 +371,19 @@ export class Machine {
       }
       if (!best) {
         const pending = QUEUES.filter((q) => this.heads[q] < this.queues[q].length || this.pending[q]);
-        if (this.halted && pending.length === 0) break;
+        if (this.halted && pending.length === 0) return true;
         const what = pending.map((q) => { const e = this.pending[q]?.entry ?? this.queues[q][this.heads[q]]; return `${q} queue at instruction ${e.pc} (${e.inst.kind})`; }).join(', ');
         throw new CompileError('bad-program', `deadlock: ${what || 'dispatch'} waiting for tokens that are never pushed`);
       }
       this.execute(best.q, best.start, best.base, best.reason);
+      if (this.options.onProgress && this.count % 256 === 0) this.options.onProgress(this.macs);
       // a start pops tokens: pushes that waited for room may now be placed
       for (const q of QUEUES) this.placePushes(q);
     }
+  }
+
+  /** The statistics of a completed run (after `advance` returned true). */
+  finish(): MachineStats {
     this.end = Math.max(this.end, this.dispatchTime);
     // After each queue's last instruction: waiting for dispatch until the halt, then idle.
     for (const q of QUEUES) {
@@ -360,12 +412,13 @@ export class Machine {
     const e = this.queues[q][this.heads[q]++];
     e.start = start;
     this.count++;
+    this.executed[q]++;
     if (reason && start > base) this.stalls[q][reason] += start - base;
     const flags = e.inst as unknown as Record<string, unknown>;
     this.traceWait(q, e, base, start);
     for (const [flag, tok] of POPS[q]) {
       if (!flags[flag]) continue;
-      this.tokens[tok].pop.push(start);
+      this.tokens[tok].addPop(start);
       // the token counter drops at the edge after the popping cycle
       this.trace(start + 1, `tok_${tok}`, -1);
     }
@@ -424,17 +477,17 @@ export class Machine {
     if (!p) return;
     while (p.toks.length > 0) {
       const tq = this.tokens[p.toks[0]];
-      const need = tq.push.length - ISA.machine.tokenDepth;
+      const need = tq.pushCount - ISA.machine.tokenDepth;
       let t = p.done;
       if (need >= 0) {
-        const popped = tq.pop[need];
+        const popped = tq.popAt(need);
         if (popped === undefined) return;
         if (popped + 1 > t) {
           this.stalls[q].token_queue_full += popped + 1 - t;
           t = popped + 1;
         }
       }
-      tq.push.push(t);
+      tq.addPush(t);
       this.trace(t, `tok_${p.toks[0]}`, 1);
       p.finish = Math.max(p.finish, t);
       p.toks.shift();
@@ -459,7 +512,7 @@ export class Machine {
     const from = Math.max(base, e.dispatch + 1);
     if (from >= start) return;
     const flags = e.inst as unknown as Record<string, unknown>;
-    const waits = POPS[q].filter(([flag]) => flags[flag]).map(([, tok, why]) => ({ at: this.tokens[tok].push[this.tokens[tok].pop.length], why }));
+    const waits = POPS[q].filter(([flag]) => flags[flag]).map(([, tok, why]) => ({ at: this.tokens[tok].pushAt(this.tokens[tok].popCount) ?? Number.POSITIVE_INFINITY, why }));
     const times = [from, ...waits.map((w) => w.at).filter((t) => t > from && t < start)].sort((a, b) => a - b);
     for (const c of times) {
       const missing = waits.find((w) => w.at > c);
@@ -489,7 +542,6 @@ export class Machine {
   private read(buf: IsaBuffer, addr: number, rows: number, cols: number, bits: number, what: string): Uint32Array {
     const bytes = rows * rowBytes(cols, bits);
     this.check(buf, addr, bytes, what);
-    this.bytes.sramRead += bytes;
     return unpackMatrix(this.buffers[buf], addr, rows, cols, bits);
   }
 
@@ -561,13 +613,48 @@ export class Machine {
     // Timing-only runs have no selectors in the buffers: every group is taken to select candidate 0.
     if (this.options.timingOnly || this.target.bits.selector === 0) return cands[0];
     const sels = this.read('meta', meta + n * G, 1, n * G, this.target.bits.selector, 'mod_tile selectors');
-    this.bytes.sramRead -= rowBytes(n * G, this.target.bits.selector); // counted once, by the tile itself
     let c = 0;
     for (let r = r0; r < r0 + rows; r++) c = Math.max(c, cands[sels[r * G + g]] ?? 0);
     return c;
   }
 
+  /**
+   * Bytes a compute instruction reads from and writes to the buffers: what compute() reads and writes,
+   * counted here once so that timing-only runs report the same SRAM traffic as arithmetic runs.
+   */
+  private sramTraffic(inst: Instruction): { read: number; write: number } {
+    const t = this.target;
+    const cfg = t.golden;
+    const bits = t.bits;
+    const { m, n, k } = this.tile;
+    const G = Math.ceil(k / t.groupSize);
+    const rb = (rows: number, cols: number, b: number): number => rows * rowBytes(cols, b);
+    switch (inst.kind) {
+      case 'mod_tile':
+        return { read: rb(m, k, 16) + rb(n, k, bits.wgt) + rb(1, n * G, 8) + (bits.selector > 0 ? rb(1, n * G, bits.selector) : 0), write: 0 };
+      case 'simd_tile':
+      case 'mac_tile':
+        return { read: rb(m, k, bits.act) + rb(n, k, bits.wgt), write: 0 };
+      case 'qgemm_tile':
+        return { read: rb(m, k, 4) + rb(n, k, 4) + rb(m, G, bits.gscale) + rb(n, G, bits.gscale), write: 0 };
+      case 'lr_down':
+        return { read: cfg.kind === 'lowrank_gemm' ? rb(m, k, 16) + rb(cfg.rank, k, 16) : 0, write: 0 };
+      case 'lr_up':
+        return { read: cfg.kind === 'lowrank_gemm' ? rb(n, cfg.rank, 16) : 0, write: 0 };
+      case 'dequant':
+        if (cfg.kind === 'lowrank_gemm') return { read: inst.use_bias ? rb(1, n, 16) : 0, write: 0 };
+        return { read: inst.use_cscale ? rb(1, n, 16) : 0, write: 0 };
+      case 'writeback':
+        return { read: 0, write: m * n * (bits.out / 8) };
+      default:
+        return { read: 0, write: 0 };
+    }
+  }
+
   private computeBookkeeping(inst: Instruction): void {
+    const traffic = this.sramTraffic(inst);
+    this.bytes.sramRead += traffic.read;
+    this.bytes.sramWrite += traffic.write;
     switch (inst.kind) {
       case 'settile':
         this.tile = { m: inst.m, n: inst.n, k: inst.k };
@@ -701,7 +788,6 @@ export class Machine {
             code = Math.floor(code / 256);
           }
         }
-        this.bytes.sramWrite += m * n * ob;
         return;
       }
       case 'qact':

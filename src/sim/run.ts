@@ -4,12 +4,18 @@
  *
  * Modes: a `gemm:` workload is simulated cycle by cycle with full arithmetic and checked against
  * golden. A `model:` workload is simulated timing-only (no arithmetic, the same instruction stream and
- * the same timing rules; each distinct layer shape once, multiplied by its count): the timing of a tile
- * does not depend on operand values except through BitMoD selectors of mixtures whose candidates differ
- * in cycles per weight (timing-only takes candidate 0), so both modes give identical cycle counts for the
- * same GEMM whenever every candidate has the same cycle count (every example; tested).
+ * the same timing rules; each distinct layer shape once, multiplied by its count), by periods
+ * (fast-timing.ts: cost grows with distinct tile shapes, not tiles; `--vcd` runs tile by tile): the
+ * timing of a tile does not depend on operand values except through BitMoD selectors of mixtures whose
+ * candidates differ in cycles per weight (timing-only takes candidate 0), so both modes give identical
+ * statistics for the same GEMM whenever every candidate has the same cycle count (every example; tested).
+ *
+ * Bounds checked before any work: counts must stay exact (2^53 − 1), the DRAM image within the ISA's
+ * addresses, and an arithmetic run within ARITHMETIC_MEMORY_LIMIT. The report's figures are defined on
+ * SimReport (and in docs/simulator.md).
  */
-import { compileGemm, type CompiledGemm } from '../compile/program.js';
+import { CompileError } from '../compile/errors.js';
+import { chooseTiling, compileGemm, layoutDram, type CompiledGemm } from '../compile/program.js';
 import { randomOperands, type AnyOperands } from '../compile/operands.js';
 import { unpackMatrix } from '../compile/pack.js';
 import { resolveTarget, type Target, type TargetOptions } from '../compile/target.js';
@@ -17,6 +23,7 @@ import type { GemmShape, Workload } from '../compile/workload.js';
 import { goldenGemm } from '../golden/gemm.js';
 import type { GoldenConfig, GoldenOperands } from '../golden/types.js';
 import type { IrAccelerator } from '../ir/types.js';
+import { runPlanTiming } from './fast-timing.js';
 import { Machine, type InstructionClass, type MachineStats, type QueueName, type StallReason, type TraceEvent } from './machine.js';
 
 export interface GemmRun {
@@ -33,24 +40,72 @@ export interface GemmRun {
   readonly events: readonly TraceEvent[];
 }
 
+/** What a long run reports as it goes (`qacc sim` shows it on a terminal). */
+export interface SimProgress {
+  /** 'simulate': the cycle-level run, `fraction` of its MACs done; 'golden': the golden model's check. */
+  readonly phase: 'simulate' | 'golden';
+  readonly fraction: number;
+  /** The layer being run and the number of distinct layers to run. */
+  readonly layer: string;
+  readonly index: number;
+  readonly layers: number;
+}
+
 export interface RunOptions {
   readonly seed?: number;
   readonly timingOnly?: boolean;
   readonly trace?: boolean;
   /** Operands to use instead of random ones. */
   readonly operands?: AnyOperands;
+  /** Progress of the run (phase and fraction of the current GEMM). */
+  readonly onProgress?: (phase: SimProgress['phase'], fraction: number) => void;
 }
+
+/**
+ * Bytes of memory an arithmetic run of a GEMM may need at most: the DRAM image, the golden operands
+ * (one 32-bit word per element; the low-rank kind holds activations twice, codes and raw), and the
+ * simulated and golden outputs (one word each, plus the golden model's working copy).
+ */
+export function arithmeticMemoryBytes(shape: GemmShape, dramBytes: number): number {
+  const { m, k, n } = shape;
+  return dramBytes + 4 * (2 * m * k + 2 * n * k) + 16 * m * n;
+}
+
+/** The most memory an arithmetic (functional) run may take; larger GEMMs run timing only. */
+export const ARITHMETIC_MEMORY_LIMIT = 2 ** 31;
+
+/** The largest count of MACs, cycles or bytes qacc reports exactly (2^53 − 1). */
+export const MAX_EXACT_COUNT = Number.MAX_SAFE_INTEGER;
 
 /** Compiles and simulates one GEMM on a target and checks it against golden. */
 export function runGemm(target: Target, shape: GemmShape, options: RunOptions = {}): GemmRun {
   const timingOnly = options.timingOnly ?? false;
+  const { m, k, n } = shape;
+  if (m * k * n > MAX_EXACT_COUNT) throw new CompileError('capacity', `the ${m}×${k}×${n} GEMM has ${BigInt(m) * BigInt(k) * BigInt(n)} MACs; qacc counts exactly up to 2^53 − 1 = ${MAX_EXACT_COUNT}`);
+  if (!timingOnly && !options.operands) {
+    // the ISA's bounds first (they hold for timing-only runs too), then the memory of an arithmetic run
+    const layout = layoutDram(target, shape, chooseTiling(target, shape));
+    const need = arithmeticMemoryBytes(shape, layout.bytes);
+    if (need > ARITHMETIC_MEMORY_LIMIT) {
+      throw new CompileError('capacity', `an arithmetic run of the ${m}×${k}×${n} GEMM needs about ${(need / 2 ** 30).toFixed(1)} GiB for its operands, DRAM image and outputs, above the limit of ${ARITHMETIC_MEMORY_LIMIT / 2 ** 30} GiB; run it timing only (--timing-only)`);
+    }
+  }
   const ops = timingOnly ? undefined : (options.operands ?? randomOperands(target, shape, options.seed ?? 1));
   const compiled = compileGemm(target, shape, ops, { timingOnly });
-  const machine = new Machine(target, compiled.program, compiled.dram, { timingOnly, trace: options.trace ?? false });
+  const macs = m * k * n;
+  const progress = options.onProgress ? (done: number): void => options.onProgress?.('simulate', done / macs) : undefined;
+  if (timingOnly && !options.trace) {
+    // the fast path: cost grows with distinct tile shapes (fast-timing.ts), same statistics
+    const stats = runPlanTiming(target, compiled.plan, progress ? { onProgress: (f) => progress(f * macs), totalMacs: macs } : {});
+    return { compiled, stats, output: undefined, golden: undefined, matchGolden: undefined, firstMismatch: undefined, events: [] };
+  }
+  const machine = new Machine(target, compiled.program, compiled.dram, { timingOnly, trace: options.trace ?? false, ...(progress ? { onProgress: progress } : {}) });
   const stats = machine.run();
   if (timingOnly || !compiled.dram || !ops) return { compiled, stats, output: undefined, golden: undefined, matchGolden: undefined, firstMismatch: undefined, events: machine.events };
   const output = unpackMatrix(compiled.dram, compiled.layout.y, shape.m, shape.n, target.bits.out);
+  options.onProgress?.('golden', 0);
   const golden = goldenGemm(target.golden, ops as GoldenOperands<GoldenConfig>).codes;
+  options.onProgress?.('golden', 1);
   let firstMismatch: number | undefined;
   for (let i = 0; i < output.length; i++) {
     if (output[i] !== golden[i]) {
@@ -59,6 +114,11 @@ export function runGemm(target: Target, shape: GemmShape, options: RunOptions = 
     }
   }
   return { compiled, stats, output, golden, matchGolden: firstMismatch === undefined, firstMismatch, events: machine.events };
+}
+
+/** Options of simulateWorkload: those of runGemm, the target's, and progress with the layer named. */
+export interface WorkloadOptions extends Omit<RunOptions, 'onProgress'>, TargetOptions {
+  readonly onProgress?: (progress: SimProgress) => void;
 }
 
 /** Per-layer line of a workload report. */
@@ -81,10 +141,22 @@ export interface SimReport {
   readonly seed: number;
   readonly cycles: number;
   readonly seconds: number;
+  /** Multiply-accumulates of the weight GEMMs (m · k · n per layer, times its count). */
   readonly macs: number;
-  /** macs / (cycles · peak MACs per cycle of the array). */
+  /**
+   * The array's peak MACs per cycle in the configuration run: PEs × MACs per PE per cycle, the latter for
+   * the SIMD mode run (simd_mac: its lanes), lanes / cycles per weight (bit_serial_mod), lanes (mac,
+   * lowrank_gemm main path).
+   */
+  readonly peak_macs_per_cycle: number;
+  /** macs / (cycles · peak_macs_per_cycle): the fraction of the array's peak work the run achieved. */
   readonly utilization: number;
-  /** Fraction of cycles the PE array was busy with tile instructions. */
+  /**
+   * The fraction of cycles in which a tile instruction occupies the array (from its start to its
+   * completion, operand fetch and pipeline fill included; whether or not every PE has work). A busy
+   * cycle does at most the peak work, so utilization ≤ pe_busy; the gap is fetch, fill and idle PEs of
+   * partial tiles.
+   */
   readonly pe_busy: number;
   readonly bytes: { readonly dram: number; readonly dram_read: number; readonly dram_write: number; readonly sram_read: number; readonly sram_write: number };
   readonly cycles_by_class: Readonly<Record<InstructionClass, number>>;
@@ -96,9 +168,26 @@ export interface SimReport {
   readonly layers: readonly LayerReport[];
 }
 
+/**
+ * Peak MACs per cycle of the target's array in the configuration it runs: a simd_mac array in the SIMD
+ * mode chosen (not its widest mode), every other kind at its declared rate.
+ */
+export function peakMacsPerCycle(target: Target): number {
+  const pe = target.pe;
+  if (pe.kind === 'simd_mac') {
+    const mode = pe.modes[target.simdMode];
+    if (!mode) throw new CompileError('unsupported', `simd_mac PE '${pe.name}' has ${pe.modes.length} modes; mode ${target.simdMode} does not exist`);
+    return target.array.pes * mode.lanes;
+  }
+  return target.array.macsPerCycle;
+}
+
 /** Simulates a workload on an accelerator (see the file header for the two modes). */
-export function simulateWorkload(accel: IrAccelerator, workload: Workload, options: RunOptions & TargetOptions = {}): { report: SimReport; runs: GemmRun[] } {
+export function simulateWorkload(accel: IrAccelerator, workload: Workload, options: WorkloadOptions = {}): { report: SimReport; runs: GemmRun[] } {
   const target = resolveTarget(accel, options);
+  const totalMacs = workload.layers.reduce((sum, l) => sum + BigInt(l.m) * BigInt(l.k) * BigInt(l.n) * BigInt(l.count), 0n);
+  if (totalMacs > BigInt(MAX_EXACT_COUNT)) throw new CompileError('capacity', `workload '${workload.spec}' has ${totalMacs} MACs; qacc counts exactly up to 2^53 − 1 = ${MAX_EXACT_COUNT}`);
+  const distinct = new Set(workload.layers.map((l) => `${l.m},${l.k},${l.n}`)).size;
   const timingOnly = options.timingOnly ?? workload.kind === 'model';
   const seed = options.seed ?? 1;
   const runs: GemmRun[] = [];
@@ -118,7 +207,10 @@ export function simulateWorkload(accel: IrAccelerator, workload: Workload, optio
     const key = `${layer.m},${layer.k},${layer.n}`;
     let run = timingOnly ? cache.get(key) : undefined;
     if (!run) {
-      run = runGemm(target, layer, { seed: seed + i, timingOnly, trace: options.trace ?? false, ...(options.operands ? { operands: options.operands } : {}) });
+      const index = runs.length;
+      const report = options.onProgress;
+      const onProgress = report ? (phase: SimProgress['phase'], fraction: number): void => report({ phase, fraction, layer: layer.name, index, layers: distinct }) : undefined;
+      run = runGemm(target, layer, { seed: seed + i, timingOnly, trace: options.trace ?? false, ...(options.operands ? { operands: options.operands } : {}), ...(onProgress ? { onProgress } : {}) });
       cache.set(key, run);
       runs.push(run);
     }
@@ -143,7 +235,10 @@ export function simulateWorkload(accel: IrAccelerator, workload: Workload, optio
     const tl = run.compiled.tiling;
     layers.push({ name: layer.name, m: layer.m, k: layer.k, n: layer.n, count: c, cycles: s.cycles, tiling: { mt: tl.mt, nt: tl.nt, kt: tl.kt } });
   });
-  const peak = target.array.macsPerCycle;
+  for (const [what, v] of [['cycles', cycles], ['instructions', instructions], ['DRAM bytes', bytes.dram_read + bytes.dram_write], ['SRAM bytes', bytes.sram_read + bytes.sram_write]] as const) {
+    if (!Number.isSafeInteger(v)) throw new CompileError('capacity', `workload '${workload.spec}': the ${what} exceed 2^53 − 1 = ${MAX_EXACT_COUNT}, the largest count qacc reports exactly`);
+  }
+  const peak = peakMacsPerCycle(target);
   const report: SimReport = {
     accelerator: accel.name,
     pe: target.pe.kind,
@@ -153,6 +248,7 @@ export function simulateWorkload(accel: IrAccelerator, workload: Workload, optio
     cycles,
     seconds: cycles / accel.clockHz,
     macs,
+    peak_macs_per_cycle: peak,
     utilization: cycles > 0 ? macs / (cycles * peak) : 0,
     pe_busy: cycles > 0 ? peBusy / cycles : 0,
     bytes: { dram: bytes.dram_read + bytes.dram_write, ...bytes },

@@ -117,7 +117,7 @@ describe('expression evaluation', () => {
 
 describe('typed properties', () => {
   const pe = (body: string, kind = 'simd_mac') =>
-    compileFile('t.qacc', memoryHost({ 't.qacc': `pe p : ${kind} { ${body} }\narray a { pe = p; rows = 1; cols = 1; }\naccelerator x { arrays = a; clock = 1 GHz; dram = 1 b/cycle; }` }));
+    compileFile('t.qacc', memoryHost({ 't.qacc': `pe p : ${kind} { ${body} }\narray a { pe = p; rows = 1; cols = 1; }\naccelerator x { arrays = a; clock = 1 GHz; dram = 8 b/cycle; }` }));
 
   it('sizes the quire from the modes: sign + carries + integer + fraction bits', () => {
     // int8: products in [1, 2^14] → 15 integer bits, 0 fraction bits; 2 lanes × 100 steps → 8 carry bits.

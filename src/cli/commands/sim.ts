@@ -10,6 +10,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { parseWorkload } from '../../compile/workload.js';
 import { compileFile } from '../../ir/elaborate.js';
 import { renderVcd } from '../../sim/vcd.js';
+import { progressLine } from '../../sim/progress.js';
 import { simulateWorkload, type SimReport } from '../../sim/run.js';
 import type { CommandFactory } from '../context.js';
 import { ReportedFailure, UsageError } from '../errors.js';
@@ -41,7 +42,7 @@ export function formatSimReport(r: SimReport): string {
     `accelerator ${r.accelerator} (${r.pe}), workload ${r.workload}, ${r.mode === 'cycle' ? 'cycle-level with arithmetic' : 'timing only'}, seed ${r.seed}`,
     `cycles         ${r.cycles} (${(r.seconds * 1e6).toFixed(2)} µs)`,
     `MACs           ${r.macs}`,
-    `utilization    ${pct(r.utilization)} of peak MACs, PE array busy ${pct(r.pe_busy)}`,
+    `utilization    ${pct(r.utilization)} of the peak ${r.peak_macs_per_cycle} MACs/cycle; PE array busy ${pct(r.pe_busy)} of cycles`,
     `DRAM bytes     ${r.bytes.dram} (read ${r.bytes.dram_read}, written ${r.bytes.dram_write}); SRAM read ${r.bytes.sram_read}, written ${r.bytes.sram_write}`,
     `by class       ${Object.entries(r.cycles_by_class).map(([k, v]) => `${k} ${v}`).join(', ')}`,
   ];
@@ -85,7 +86,15 @@ export const simCommand: CommandFactory = (ctx): CommandModule<object, Args> => 
     const accel = argv.accelerator === undefined ? accels[0] : accels.find((a) => a.name === argv.accelerator);
     if (!accel) throw new UsageError(`no accelerator '${argv.accelerator}' in ${argv.file} (it has ${accels.map((a) => a.name).join(', ')})`);
     const trace = argv.vcd !== undefined;
-    const { report, runs } = simulateWorkload(accel, workload, { seed: argv.seed, simdMode: argv.mode, trace, ...(argv.timingOnly ? { timingOnly: true } : {}) });
+    // a long run shows its progress and an estimate on a terminal (never in pipes or logs)
+    const progress = process.stderr.isTTY ? progressLine((text) => ctx.io.stderr(text)) : undefined;
+    let result: ReturnType<typeof simulateWorkload>;
+    try {
+      result = simulateWorkload(accel, workload, { seed: argv.seed, simdMode: argv.mode, trace, ...(argv.timingOnly ? { timingOnly: true } : {}), ...(progress ? { onProgress: progress.onProgress } : {}) });
+    } finally {
+      progress?.done();
+    }
+    const { report, runs } = result;
     if (vcdPath !== undefined && runs[0]) writeFileAtomic(vcdPath, renderVcd(runs[0].events, runs[0].stats.cycles, { design: `${src.path} ${accel.name} ${runs[0].compiled.shape.m}x${runs[0].compiled.shape.k}x${runs[0].compiled.shape.n}`, version: QACC_VERSION }));
     ctx.io.stdout(argv.json ? JSON.stringify(report, null, 2) + '\n' : formatSimReport(report));
     if (report.match_golden === false) ctx.setExitCode(1);
