@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 const SRC = resolve(__dirname, '../src');
 
 /** Which layers each layer may import from (besides itself). */
-const BELOW_ARCH = ['kinds', 'formats', 'quant', 'golden', 'ir', 'isa', 'compile'];
+const BELOW_ARCH = ['kinds', 'formats', 'quant', 'golden', 'dsl', 'ir', 'isa', 'compile'];
 const ALLOWED: Record<string, readonly string[]> = {
   kinds: [],
   formats: [],
@@ -23,16 +23,16 @@ const ALLOWED: Record<string, readonly string[]> = {
   dsl: ['formats', 'quant'],
   ir: ['kinds', 'formats', 'quant', 'golden', 'dsl'],
   isa: ['formats'],
-  compile: ['kinds', 'formats', 'quant', 'golden', 'ir', 'isa'],
+  compile: ['kinds', 'formats', 'quant', 'golden', 'dsl', 'ir', 'isa'],
   // The micro-architecture contract the simulator and the RTL generators share (src/arch).
   arch: BELOW_ARCH,
   sim: [...BELOW_ARCH, 'arch'],
   codegen: [...BELOW_ARCH, 'arch'],
   estimate: [...BELOW_ARCH, 'arch'],
-  verify: [...BELOW_ARCH, 'dsl', 'arch', 'sim', 'codegen', 'estimate'],
+  verify: [...BELOW_ARCH, 'arch', 'sim', 'codegen', 'estimate'],
   // src/pe/types.ts, registry.ts and each kind's index.ts assemble every layer's facets.
-  pe: [...BELOW_ARCH, 'dsl', 'arch', 'sim', 'codegen', 'estimate', 'verify'],
-  cli: [...BELOW_ARCH, 'dsl', 'arch', 'sim', 'codegen', 'estimate', 'verify', 'pe'],
+  pe: [...BELOW_ARCH, 'arch', 'sim', 'codegen', 'estimate', 'verify'],
+  cli: [...BELOW_ARCH, 'arch', 'sim', 'codegen', 'estimate', 'verify', 'pe'],
 };
 const PLATFORM_NEUTRAL = new Set(['kinds', 'formats', 'golden', 'quant', 'dsl', 'ir', 'isa', 'compile', 'arch', 'sim', 'codegen']);
 
