@@ -56,7 +56,7 @@ export function generateDescription(lines: number): string {
       `  pe = bsm${b};`,
       `  rows = k${b};`,
       '  cols = 16;',
-      '  dataflow = weight_stationary;',
+      '  dataflow = output_stationary;',
       '}',
       `array s${b} { pe = simd${b}; rows = 8; cols = 8; }`,
       `array l${b} { pe = lr${b}; rows = 4; cols = 4; }`,

@@ -101,6 +101,8 @@ export const Diag = {
   selectorBits: entry('E411', 'error', '{0} candidates need {1} selector bits, found {2}'),
   mixedCandidateWidths: entry('E412', 'error', 'mixture candidates must all have the same width; {0} has {1} bits, {2} has {3}'),
   fixedByDatapath: entry('E413', 'error', "datapath = {0} fixes {1} = {2} ({3}), found {4}"),
+  /** The language accepts it, but the compiler, simulator or generated RTL cannot run it (issue 12). */
+  unsupportedByHardware: entry('E414', 'error', '{0}'),
 
   // W5xx: warnings
   unusedOperandBits: entry('W501', 'warning', '{0} lanes of {1} bits use {2} of the {3} operand bits'),

@@ -199,6 +199,9 @@ function elaborateArray(ctx: ElabContext, decl: A.ArrayDecl, file: string): IrAr
   const rows = rowsLoc && ev.int(rowsLoc, 'rows', { min: 1, max: MAX_PES });
   const cols = colsLoc && ev.int(colsLoc, 'cols', { min: 1, max: MAX_PES });
   const dataflow = dfLoc ? ev.enumValue(dfLoc, 'dataflow', DATAFLOWS) : 'output_stationary';
+  if (dataflow === 'weight_stationary' && dfLoc) {
+    ev.report(Diag.unsupportedByHardware, dfLoc.span, ['dataflow = weight_stationary is not implemented by the compiler, simulator or generated RTL'], { hint: 'every generated tile engine is output-stationary: use dataflow = output_stationary' });
+  }
   if (rows === undefined || cols === undefined) return undefined;
   const pes = rows * cols;
   if (pes > MAX_PES) {

@@ -169,8 +169,8 @@ export interface MacPe {
 }
 
 export type IrPe = BitSerialModPe | SimdMacPe | LowRankGemmPe | MacPe;
-export type PeKind = IrPe['kind'];
-export const PE_KINDS: readonly PeKind[] = ['bit_serial_mod', 'simd_mac', 'lowrank_gemm', 'mac'];
+// The kind names live in src/pe/kinds.ts (one list for every layer).
+export { PE_KINDS, type PeKind } from '../pe/kinds.js';
 
 export type Dataflow = 'output_stationary' | 'weight_stationary';
 export const DATAFLOWS: readonly Dataflow[] = ['output_stationary', 'weight_stationary'];

@@ -170,7 +170,7 @@ function makeCase(spec: CaseSpec, purpose: string): VerifyCase {
 // ---------------------------------------------------------------------------------------------------
 
 /** A mutable operand tensor with the format of each element. */
-interface Tensor {
+export interface Tensor {
   readonly name: string;
   readonly codes: Uint32Array;
   /** Row length (for placing special values at row starts/ends). */
@@ -178,7 +178,7 @@ interface Tensor {
   formatAt(i: number): NumberFormatBase;
 }
 
-interface Roles {
+export interface Roles {
   readonly multiplicands: Tensor[];
   readonly scales: Tensor[];
 }

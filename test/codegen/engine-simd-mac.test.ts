@@ -46,7 +46,7 @@ function xrNpe(size: number): Target {
 /** round-each-step, fp16 out, 3 rows × 2 columns, 5-byte act port (4-byte chunks), 6-byte wgt, 2-byte out. */
 const ROUND_DESIGN = `
 pe p : simd_mac { operand_width = 16; modes = 2 x fp8_e4m3 | 4 x int4 | 1 x posit16_1; accumulation = round_each_step; max_dot_length = 2048; output = fp16; pipeline_stages = 2; }
-array a { pe = p; rows = 3; cols = 2; dataflow = weight_stationary; }
+array a { pe = p; rows = 3; cols = 2; dataflow = output_stationary; }
 buffer w { size = 6 KiB; width = 48; banks = 1; role = weights; }
 buffer x { size = 5 KiB; width = 40; banks = 1; role = activations; }
 buffer o { size = 1 KiB; width = 16; banks = 1; role = outputs; }
@@ -56,7 +56,7 @@ accelerator acc { arrays = a; buffers = [w, x, o]; clock = 1 GHz; dram = 64 b/cy
 /** The smallest engine worth synthesizing: one 4-lane fp4 mode, fp16 out, 2 rows × 1 column, small buffers. */
 const TINY_DESIGN = `
 pe p : simd_mac { operand_width = 16; modes = 4 x fp4_e2m1; accumulation = exact; max_dot_length = 256; output = fp16; pipeline_stages = 1; }
-array a { pe = p; rows = 2; cols = 1; dataflow = weight_stationary; }
+array a { pe = p; rows = 2; cols = 1; dataflow = output_stationary; }
 buffer w { size = 1 KiB; width = 32; banks = 1; role = weights; }
 buffer x { size = 1 KiB; width = 32; banks = 1; role = activations; }
 buffer o { size = 256 B; width = 32; banks = 1; role = outputs; }

@@ -10,6 +10,7 @@
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { generateAcceleratorRtl } from '../../codegen/verilog/design.js';
+import { checkDesign } from '../../compile/check-design.js';
 import { compileFile } from '../../ir/elaborate.js';
 import { rtlTemplates } from '../../verify/rtl/templates.js';
 import { synthesize } from '../../verify/rtl/yosys.js';
@@ -50,7 +51,7 @@ export const buildCommand: CommandFactory = (ctx): CommandModule<object, Args> =
     const targets = (argv.target ?? ['verilog']).flatMap((t) => t.split(',')).filter((t) => t.length > 0);
     for (const t of targets) if (!(BUILD_TARGETS as readonly string[]).includes(t)) throw new UsageError(`unknown --target '${t}' (known: ${BUILD_TARGETS.join(', ')})`);
     const src = await openDesignSource(argv.file, ctx.io);
-    const c = compileFile(src.path, src.host, { overrides: argv.set ?? [], requireAccelerator: true });
+    const c = checkDesign(compileFile(src.path, src.host, { overrides: argv.set ?? [], requireAccelerator: true }));
     printDiagnostics(c, ctx.io);
     if (!c.design) throw new ReportedFailure('the design has errors');
     const outDir = checkOutput({ flag: '-o', path: argv.out, kind: 'directory' }, compilationInputs(c), { force: argv.force });

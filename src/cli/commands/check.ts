@@ -12,6 +12,7 @@ import type { CommandFactory } from '../context.js';
 import type { CliIo } from '../io.js';
 import { hasErrors } from '../../dsl/diagnostics.js';
 import { renderDiagnostics } from '../../dsl/render.js';
+import { checkDesign } from '../../compile/check-design.js';
 import { compileFile, type Compilation } from '../../ir/elaborate.js';
 import { isStdinName, openDesignSource } from '../design-source.js';
 import { UsageError } from '../errors.js';
@@ -41,7 +42,7 @@ export const checkCommand: CommandFactory = (ctx): CommandModule<object, Args> =
     let failed = false;
     for (const file of argv.files) {
       const src = await openDesignSource(file, ctx.io);
-      const c = compileFile(src.path, src.host, { overrides: argv.set ?? [] });
+      const c = checkDesign(compileFile(src.path, src.host, { overrides: argv.set ?? [] }));
       printDiagnostics(c, ctx.io);
       if (hasErrors(c.diagnostics)) failed = true;
     }

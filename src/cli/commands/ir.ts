@@ -5,6 +5,7 @@
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { CommandFactory } from '../context.js';
+import { checkDesign } from '../../compile/check-design.js';
 import { compileFile } from '../../ir/elaborate.js';
 import { designToJsonText, printDesign } from '../../ir/print.js';
 import { openDesignSource } from '../design-source.js';
@@ -26,7 +27,7 @@ export const irCommand: CommandFactory = (ctx): CommandModule<object, Args> => (
       .option('set', { type: 'string', array: true, describe: 'Override a param: --set rows=32 (repeatable)' }),
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     const src = await openDesignSource(argv.file, ctx.io);
-    const c = compileFile(src.path, src.host, { overrides: argv.set ?? [], requireAccelerator: true });
+    const c = checkDesign(compileFile(src.path, src.host, { overrides: argv.set ?? [], requireAccelerator: true }));
     printDiagnostics(c, ctx.io);
     if (!c.design) {
       ctx.setExitCode(1);

@@ -7,6 +7,7 @@
  * atomically.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { checkDesign } from '../../compile/check-design.js';
 import { parseWorkload } from '../../compile/workload.js';
 import { compileFile } from '../../ir/elaborate.js';
 import { renderVcd } from '../../sim/vcd.js';
@@ -77,7 +78,7 @@ export const simCommand: CommandFactory = (ctx): CommandModule<object, Args> => 
     if (!Number.isInteger(argv.mode) || argv.mode < 0) throw new UsageError(`--mode must be a non-negative integer, got ${argv.mode}`);
     const workload = parseWorkload(argv.workload);
     const src = await openDesignSource(argv.file, ctx.io);
-    const c = compileFile(src.path, src.host, { overrides: argv.set ?? [], requireAccelerator: true });
+    const c = checkDesign(compileFile(src.path, src.host, { overrides: argv.set ?? [], requireAccelerator: true }));
     printDiagnostics(c, ctx.io);
     if (!c.design) throw new ReportedFailure('the design has errors');
     // Before the simulation: a bad --vcd path is refused now, not after a long run.

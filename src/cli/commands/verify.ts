@@ -11,6 +11,7 @@
  * an empty shard) is an error (exit 1): passing on nothing would let a CI job pass without checking.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { checkDesign } from '../../compile/check-design.js';
 import { parseWorkload } from '../../compile/workload.js';
 import { compileFile } from '../../ir/elaborate.js';
 import { DEFAULT_BACKEND_NAMES, defaultBackends, selectBackends, type BackendRegistry } from '../../verify/backends.js';
@@ -88,7 +89,7 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
       }
       const shard: Shard | undefined = argv.shard === undefined ? undefined : parseShard(argv.shard);
       const src = await openDesignSource(argv.file, ctx.io);
-      const c = compileFile(src.path, src.host, { overrides: argv.set ?? [], requireAccelerator: true });
+      const c = checkDesign(compileFile(src.path, src.host, { overrides: argv.set ?? [], requireAccelerator: true }));
       printDiagnostics(c, ctx.io);
       if (!c.design) throw new ReportedFailure('the design has errors');
       // Before the run: a bad --junit path is refused now, not after every case has run.

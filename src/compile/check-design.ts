@@ -1,0 +1,56 @@
+/**
+ * What `qacc check` (and every command, right after elaboration) adds to the language's own checks: every
+ * reason the compiler, simulator or generated RTL cannot run an accelerator the language accepts, as a
+ * located diagnostic (E414, Diag.unsupportedByHardware) instead of an unlocated CompileError or an internal
+ * error later in `sim` or `build` (issue 12: "what check accepts, every backend runs").
+ *
+ * Generic checks live here; kind-specific ones come from each kind's `CompileFacet.diagnose`
+ * (src/pe/facets/compile.ts), wired in by step 0b of issue 12 where marked below.
+ */
+import { capDiagnostics } from '../dsl/caps.js';
+import { Diag, diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../dsl/diagnostics.js';
+import type { Span } from '../dsl/source.js';
+import { MAX_DIAGNOSTICS, type Compilation } from '../ir/elaborate.js';
+import type { IrAccelerator } from '../ir/types.js';
+import { CompileError } from './errors.js';
+import { resolveTarget } from './target.js';
+
+/** Reports, at `span`, what the hardware cannot run (rendered as E414). */
+type Report = (span: Span, message: string, hint?: string) => void;
+
+/** The generic checks of one accelerator: the buffer spaces the ISA needs (compile/target.ts header). */
+function checkAccelerator(accel: IrAccelerator, report: Report): void {
+  const at = accel.paramSpans['buffers'] ?? accel.span;
+  const has = (role: string) => accel.buffers.some((b) => b.role === role || b.role === 'unified');
+  // resolveTarget maps act → activations (else unified) and wgt → weights (else unified): target.ts:245
+  if (!has('activations') || !has('weights')) {
+    report(at, `accelerator '${accel.name}' needs an activations and a weights buffer (or a unified one)`, "declare buffers with role = activations and role = weights, or one with role = unified");
+    return;
+  }
+  let out: number | undefined;
+  try {
+    out = resolveTarget(accel).capacity.out;
+  } catch (e) {
+    // Kind-specific rejections: each kind's CompileFacet.diagnose reports them from step 0b of issue 12.
+    if (!(e instanceof CompileError)) throw e;
+  }
+  // the out space is the outputs buffer, else the last quarter of the activations buffer (top.ts:206)
+  if (out !== undefined && out <= 0) report(at, `accelerator '${accel.name}' has no room for outputs: no outputs buffer, and a quarter of its activations buffer is less than a byte`, 'declare a buffer with role = outputs');
+}
+
+/**
+ * Adds the hardware diagnostics of every accelerator of an error-free compilation; the design becomes
+ * undefined when any is an error (as for elaboration errors). Never throws for user input.
+ */
+export function checkDesign(c: Compilation): Compilation {
+  if (!c.design) return c;
+  const found: Diagnostic[] = [];
+  const report: Report = (span, message, hint) => found.push(diagnostic(Diag.unsupportedByHardware, span, [message], hint === undefined ? {} : { hint }));
+  for (const accel of c.design.accelerators) {
+    checkAccelerator(accel, report);
+    // step 0b of issue 12: COMPILE[accel.arrays[0].pe.kind].diagnose(accel, pe, { report }) here
+  }
+  if (found.length === 0) return c;
+  const diagnostics = capDiagnostics(sortDiagnostics([...c.diagnostics, ...found]), MAX_DIAGNOSTICS);
+  return { ...c, design: hasErrors(found) ? undefined : c.design, diagnostics };
+}

@@ -1,0 +1,138 @@
+/**
+ * The compile layer's view of a PE kind (src/pe/README.md): how the workload compiler maps the kind's IR
+ * record to a target (golden config, storage widths, ISA format registers, tile limits), which PEs it
+ * cannot run (located diagnostics, run by `qacc check`), its seeded operands, and its hooks into tiling,
+ * DRAM layout, packing and program emission. The registry `COMPILE: { readonly [K in PeKind]: CompileFacet<K> }`
+ * is added here in step 0b of issue 12 by the compile owner.
+ *
+ * Line numbers below are at main 6cdbbce; the `sim` branch rewrites program.ts around `planProgram`, the
+ * switch sites stay the same functions.
+ */
+import type { Xoshiro128 } from '../../formats/random.js';
+import type { Span } from '../../dsl/source.js';
+import type { IrAccelerator } from '../../ir/types.js';
+import type { Instruction, IsaBuffer } from '../../isa/index.js';
+import type { DramLayout, SlotLayout, Tiling } from '../../compile/program.js';
+import type { FormatRegisters, OperandBits, Target } from '../../compile/target.js';
+import type { GemmShape } from '../../compile/workload.js';
+import type { PeKind } from '../kinds.js';
+import type { ConfigOf, OperandsOf } from './golden.js';
+import type { IrPeOf } from './schema.js';
+
+/** A resolved target whose PE and golden config are of kind K (what every kind hook receives). */
+export type TargetOf<K extends PeKind> = Target & { readonly pe: IrPeOf<K>; readonly golden: ConfigOf<K> };
+
+/** What resolveTarget takes from the kind (compile/target.ts:221–242, :267, :285); the rest is generic. */
+export interface KindTarget<K extends PeKind> {
+  readonly golden: ConfigOf<K>;
+  readonly bits: OperandBits;
+  readonly formats: FormatRegisters;
+  /** Reduction elements per scale group; 1 when the kind has none. */
+  readonly groupSize: number;
+  /** Low-rank partial sums per token (lrtEntries = cols · max(1, rank)); 0 when none. */
+  readonly rank: number;
+  /** Deepest k one tile instruction takes (engine staging), ≤ RTL_MAX_TILE_K. Was target.ts:285. */
+  readonly maxTileK: number;
+  /** Longest reduction the datapath is sized for (simd: max_dot_length); Infinity otherwise. Was program.ts:183. */
+  readonly maxK: number;
+  /** Largest output tile the PE declares (lowrank tile_m / tile_n); Infinity otherwise. New: honors tile_m/tile_n. */
+  readonly maxTileM: number;
+  readonly maxTileN: number;
+}
+
+/**
+ * Where a located "the compiler, simulator or generated RTL cannot run this" goes; `checkDesign`
+ * (src/compile/check-design.ts) renders each report as E414 (Diag.unsupportedByHardware) at `span`.
+ */
+export interface HardwareSink {
+  report(span: Span, message: string, hint?: string): void;
+}
+
+/** One k step of one output tile, as emitProgram / planProgram compute it (program.ts:392–404). */
+export interface StepContext {
+  /** Tile indices along m, n, k. */
+  readonly mi: number;
+  readonly ni: number;
+  readonly ki: number;
+  /** Tile origin and extent along m, n, k (elements). */
+  readonly m0: number;
+  readonly mt: number;
+  readonly n0: number;
+  readonly nt: number;
+  readonly k0: number;
+  readonly kt: number;
+  /** First scale group of the step, groups in the step, groups along the whole K. */
+  readonly g0: number;
+  readonly gt: number;
+  readonly G: number;
+  /** First and last k step of the tile (clear / epilogue). */
+  readonly first: boolean;
+  readonly last: boolean;
+  /** Input slot parity, and the base addresses of this step's slot in act, wgt and meta. */
+  readonly slot: number;
+  readonly act: number;
+  readonly wgt: number;
+  readonly metaBase: number;
+  /** Output slot parity (epilogue only). */
+  readonly outSlot: number;
+  readonly slots: SlotLayout;
+  readonly layout: DramLayout;
+  readonly shape: GemmShape;
+  readonly tiling: Tiling;
+}
+
+/** One DMA load before splitting to the ISA's limits (program.ts:406 `loads` tuples, named). */
+export interface DmaLoad {
+  readonly dram: number;
+  readonly buf: IsaBuffer;
+  readonly bufAddr: number;
+  readonly rows: number;
+  readonly rowBytes: number;
+  readonly stride: number;
+}
+
+/** Per-slot bytes beyond the act/wgt codes, and kind-named offsets inside a slot (was SlotLayout.actRawOff/metaOff2/metaOff3/lrwUpOff). */
+export interface KindSlots {
+  /** Bytes after the activation codes in an act slot (lowrank: raw X). */
+  readonly actExtra: number;
+  readonly meta: number;
+  readonly lrw: number;
+  readonly offsets: Readonly<Record<string, number>>;
+}
+
+/** What generic compile code calls on a kind (method syntax: see GoldenFacet). */
+export interface CompileFacet<K extends PeKind> {
+  /** How many variants a PE runs in (simd: its modes; 1 otherwise). Replaces verify/cases.ts:121 and the simd test behind TargetOptions.simdMode. */
+  variants(pe: IrPeOf<K>): number;
+  /** IR → golden config, storage widths, ISA format registers, group, rank, tile limits. Replaces bitSerialTarget/simdTarget/lowRankTarget/macTarget and the switch of resolveTarget (target.ts:105–267, :285). */
+  target(pe: IrPeOf<K>, variant: number): KindTarget<K>;
+  /**
+   * Every reason the compiler, simulator or generated RTL cannot run this PE in this accelerator, each at a
+   * span of the .qacc text (the PE's paramSpans, the array's rows/cols, a buffer's width/banks, …). Run by
+   * `checkDesign` for `qacc check` and every command before any work. Replaces the unlocated
+   * CompileError('unsupported') of target.ts and program.ts:183–192 and the engines' user-reachable throws
+   * (engine-bit-serial-mod.ts:76–97, engine-simd-mac.ts:79–100, engine-mac.ts:88/:93). `target` may then
+   * assume a PE that passed.
+   */
+  diagnose(accel: IrAccelerator, pe: IrPeOf<K>, sink: HardwareSink): void;
+  /** Seeded operands of a GEMM. Replaces the switch of randomOperands (compile/operands.ts:49–122); gaussian/floatCodes/scaleCodes move to compile/random-codes.ts. */
+  randomOperands(t: TargetOf<K>, shape: GemmShape, rng: Xoshiro128): OperandsOf<K>;
+  /** k-tile alignment the kind adds to lcm(8, group). Replaces program.ts:190 (simd round-each-step lanes); 1 when none. */
+  kAlign(t: TargetOf<K>): number;
+  /** Bytes per slot of one k step beyond the codes. Replaces the switch of slotNeeds (program.ts:129–155). */
+  slotNeeds(t: TargetOf<K>, mt: number, nt: number, kt: number): KindSlots;
+  /** Longest per-k-step DMA row beyond the act/wgt rows. Replaces program.ts:167–168. */
+  stepRowBytes(t: TargetOf<K>, nt: number, kt: number): number;
+  /** The kind's DRAM regions by name; `take(bytes)` allocates a 64-byte-aligned region. Replaces layoutDram's kind branches (program.ts:251–272). */
+  layoutDram(t: TargetOf<K>, shape: GemmShape, tiling: Tiling, take: (bytes: number) => number): Readonly<Record<string, number>>;
+  /** Packs the kind's tensors, act and wgt included, into `mem`. Replaces the switch of packDram (program.ts:307–369). */
+  packDram(t: TargetOf<K>, shape: GemmShape, tiling: Tiling, layout: DramLayout, ops: OperandsOf<K>, mem: Uint8Array): void;
+  /** Instructions after setfmt/setmode. Replaces program.ts:382–385 (nvfp4 setscale); [] when none. */
+  preamble(t: TargetOf<K>, ops: OperandsOf<K> | undefined): Instruction[];
+  /** Loads of one k step besides act and wgt. Replaces the loads switch (program.ts:413–439). */
+  stepLoads(t: TargetOf<K>, s: StepContext): DmaLoad[];
+  /** The tile instruction(s) of one k step, token flags included. Replaces the tile-op switch (program.ts:454–476). */
+  tileInstructions(t: TargetOf<K>, s: StepContext): Instruction[];
+  /** dequant / lr_up before the writeback of the tile's last step. Replaces program.ts:481–486. */
+  epilogue(t: TargetOf<K>, s: StepContext): Instruction[];
+}

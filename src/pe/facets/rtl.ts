@@ -1,0 +1,36 @@
+/**
+ * The Verilog code generator's view of a PE kind (src/pe/README.md): the PE module with its harness ports,
+ * and the tile engine the accelerator top instantiates. The registry
+ * `RTL: { readonly [K in PeKind]: RtlFacet<K> }` is added here in step 0b of issue 12 by the rtl/verify
+ * owner. A kind's templates live in src/pe/<folder>/templates/ and are named `'<folder>/<file>'` in
+ * RtlModule.template (src/verify/rtl/templates.ts reads them).
+ */
+import type { EngineContext } from '../../codegen/verilog/engine.js';
+import type { PeDesign } from '../../codegen/verilog/design.js';
+import type { RtlModule } from '../../codegen/verilog/module-set.js';
+import type { PeKind } from '../kinds.js';
+import type { TargetOf } from './compile.js';
+import type { IrPeOf } from './schema.js';
+
+/** Options of a PE-level build (the Verilator harness drives at most 64-bit ports). */
+export interface PeRtlOptions {
+  /** lowrank_gemm: DOT lanes of the generated PE (was design.ts:32 HARNESS_LOWRANK_LANES and acceleratorPe's `lowRankLanes`). */
+  readonly harnessLanes?: number;
+}
+
+/** What the generic Verilog generator calls on a kind (method syntax: see GoldenFacet). */
+export interface RtlFacet<K extends PeKind> {
+  /**
+   * The PE module, its harness ports and the golden configs it implements (one per SIMD mode). Replaces
+   * bitSerialModRtl/simdMacRtl/macRtl/lowRankRtl and the switch of acceleratorPe (design.ts:45–140).
+   * Never throws for a PE that passed CompileFacet.diagnose.
+   */
+  pe(t: TargetOf<K>, top: string, peName: string, options: PeRtlOptions): PeDesign;
+  /**
+   * The tile engine. Replaces `ENGINES` (engine.ts:33, a Partial record: a kind without an entry silently
+   * got the trapping `none` engine) as looked up by top.ts:201; required here.
+   */
+  engine(t: TargetOf<K>, ctx: EngineContext): RtlModule;
+  /** What the PE-level harness builds. Replaces verify/rtl-backend.ts:45–47 harnessLanes (lowrank) and design.ts:32. */
+  harnessOptions(pe: IrPeOf<K>): PeRtlOptions;
+}

@@ -1,0 +1,47 @@
+/**
+ * A PE kind's whole definition: one facet per pipeline layer (src/pe/facets/*.ts), assembled by the kind's
+ * index.ts and listed in src/pe/registry.ts as `PE_REGISTRY: { readonly [K in PeKind]: PeKindDefinition<K> }`.
+ * Generic code of one layer reads that layer's registry (GOLDEN, SCHEMAS, COMPILE, SIM, RTL, VERIFY), never
+ * this object: PE_REGISTRY holds the RTL generator, which src/ir or src/golden cannot import without
+ * reaching backwards. Tests and the CLI may list kinds from PE_REGISTRY.
+ */
+import type { GeneratedFile } from '../codegen/verilog/emit.js';
+import type { PeKind } from './kinds.js';
+import type { CompileFacet, TargetOf } from './facets/compile.js';
+import type { GoldenFacet } from './facets/golden.js';
+import type { RtlFacet } from './facets/rtl.js';
+import type { IrPeOf, SchemaFacet } from './facets/schema.js';
+import type { SimFacet } from './facets/sim.js';
+import type { VerifyFacet } from './facets/verify.js';
+
+/** A reference kernel of a kind for one GPU target (its golden arithmetic, bit-exact). Planned: WGSL, CUDA. */
+export interface KernelFacet<K extends PeKind> {
+  /** The kernel's files and the entry point the runner calls. */
+  kernel(t: TargetOf<K>): { readonly files: readonly GeneratedFile[]; readonly entryPoint: string };
+}
+
+/** A kind's cost model, the input of src/estimate's array model. Planned. */
+export interface EstimateFacet<K extends PeKind> {
+  /** Area and energy of one PE. */
+  peCost(pe: IrPeOf<K>): { readonly areaUm2: number; readonly energyPerMacPj: number };
+}
+
+export interface PeKindDefinition<K extends PeKind = PeKind> {
+  readonly kind: K;
+  /** Kebab-case folder: src/pe/<folder>/ (templates in templates/), test/pe/<folder>/. */
+  readonly folder: string;
+  readonly golden: GoldenFacet<K>;
+  readonly schema: SchemaFacet<K>;
+  readonly compile: CompileFacet<K>;
+  readonly sim: SimFacet<K>;
+  readonly rtl: RtlFacet<K>;
+  readonly verify: VerifyFacet<K>;
+  /**
+   * Backends to come. Each becomes a required facet with its own layer registry (src/pe/facets/<name>.ts,
+   * a full `{ [K in PeKind]: … }`, so tsc lists the kinds that lack it) when its generic half lands
+   * (src/codegen/wgsl, src/codegen/cuda, src/estimate). Until then optional here.
+   */
+  readonly wgsl?: KernelFacet<K>;
+  readonly cuda?: KernelFacet<K>;
+  readonly estimate?: EstimateFacet<K>;
+}

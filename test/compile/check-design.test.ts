@@ -1,0 +1,51 @@
+/**
+ * checkDesign (src/compile/check-design.ts) through `qacc check` and `qacc sim` in-process: what the language
+ * accepts and the compiler cannot map is rejected with a located E414, before any command runs (it was an
+ * unlocated CompileError in sim/build, or an internal error in build).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli/fake-io.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'qacc-check-design-'));
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+const PE = 'pe p : mac { weights = fp16; activations = fp16; }\narray a { pe = p; rows = 2; cols = 2; }\n';
+
+describe('checkDesign', () => {
+  it('rejects an accelerator without a weights buffer at its buffers property, in check and sim', async () => {
+    const f = file('no-wgt.qacc', `${PE}buffer x { size = 1 KiB; width = 32; banks = 1; role = activations; }\naccelerator acc { arrays = a; buffers = [x]; clock = 1 GHz; dram = 64 b/cycle; }\n`);
+    for (const args of [['check', f], ['sim', f, '--workload', 'gemm:m=2,k=8,n=2']]) {
+      const r = await runCli(args);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.split('\n')[0]).toBe(`${f}:4:31: error[E414]: accelerator 'acc' needs an activations and a weights buffer (or a unified one)`);
+      expect(r.stderr).toContain('= hint: declare buffers with role = activations and role = weights');
+    }
+  });
+
+  it('rejects an accelerator with no buffers at all at its name', async () => {
+    const f = file('no-bufs.qacc', `${PE}accelerator acc { arrays = a; clock = 1 GHz; dram = 64 b/cycle; }\n`);
+    const r = await runCli(['check', f]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:1: error\\[E414\\]: accelerator 'acc' needs`));
+  });
+
+  it('rejects an accelerator whose output space would be empty', async () => {
+    const f = file('no-out.qacc', `${PE}buffer x { size = 2 B; width = 8; banks = 1; role = activations; }\nbuffer w { size = 1 KiB; width = 32; banks = 1; role = weights; }\naccelerator acc { arrays = a; buffers = [x, w]; clock = 1 GHz; dram = 64 b/cycle; }\n`);
+    const r = await runCli(['check', f]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${f}:5:31: error[E414]: accelerator 'acc' has no room for outputs`);
+  });
+
+  it('accepts a unified buffer for both operands', async () => {
+    const f = file('unified.qacc', `${PE}buffer u { size = 4 KiB; width = 64; banks = 1; role = unified; }\naccelerator acc { arrays = a; buffers = [u]; clock = 1 GHz; dram = 64 b/cycle; }\n`);
+    expect(await runCli(['check', f])).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+});
