@@ -88,7 +88,7 @@ export function caseVectors(c: PreparedCase, lanes: number): PeVectors {
     case 'mac':
       return macVectors(cfg, c.operands as MacOperands);
     case 'lowrank_gemm':
-      return lowRankVectors(cfg, lanes, c.operands as LowRankGemmOperands);
+      return lowRankVectors(cfg, lanes, c.operands as LowRankGemmOperands, c.target.pe.kind === 'lowrank_gemm' ? { channelScales: c.target.pe.channelScales, loraScales: c.target.pe.loraScales } : undefined);
     default: {
       const never: never = cfg;
       throw new Error(`unknown PE kind ${JSON.stringify(never)}`);
