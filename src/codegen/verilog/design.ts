@@ -15,7 +15,7 @@ import { NameScope, peTopName } from './names.js';
 
 export { peTopName };
 import { bitSerialModPe, bitSerialPorts } from './pe-bit-serial-mod.js';
-import { lowRankPe, lowRankPorts, type LowRankOptionalOperands } from './pe-lowrank.js';
+import { declaredOptionalOperands, lowRankPe, lowRankPorts, type LowRankOptionalOperands } from './pe-lowrank.js';
 import { macPe, macPorts } from './pe-mac.js';
 import { simdMacPe, simdPeSpecOf, type SimdPeSpec } from './pe-simd-mac.js';
 import type { TemplateReader } from './render.js';
@@ -130,8 +130,7 @@ export function acceleratorPe(accel: IrAccelerator, top: string, options: { lowR
     }
     case 'lowrank_gemm': {
       const lanes = pe.kind === 'lowrank_gemm' ? Math.min(pe.lanes, options.lowRankLanes ?? pe.lanes) : 8;
-      const opt = pe.kind === 'lowrank_gemm' ? { channelScales: pe.channelScales, loraScales: pe.loraScales } : undefined;
-      return { rtl: lowRankRtl(golden, lanes, top, peName, opt), goldens: [golden] };
+      return { rtl: lowRankRtl(golden, lanes, top, peName, declaredOptionalOperands(pe)), goldens: [golden] };
     }
     case 'mac':
       return { rtl: macRtl(golden, top, peName), goldens: [golden] };

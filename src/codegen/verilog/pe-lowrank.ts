@@ -10,6 +10,7 @@
 import { BF16, FP16, FP32, FP4_E2M1, FP8_E4M3, type FloatFormat } from '../../formats/float.js';
 import { wideFormat } from '../../golden/common.js';
 import type { LowRankGemmConfig } from '../../golden/types.js';
+import type { IrPe } from '../../ir/types.js';
 import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound } from './fp-units.js';
 import { lowRankBiasUnits, lowRankDownText, lowRankEpilogueText, lowRankGroupStepText, lowRankGroupStepUnits } from './lowrank-units.js';
 import { sconst, type RtlModule } from './module-set.js';
@@ -34,6 +35,11 @@ export interface LowRankOptionalOperands {
 }
 
 const NO_OPTIONAL: LowRankOptionalOperands = { channelScales: false, loraScales: false };
+
+/** The optional operands an IR PE declares (none unless it is a lowrank_gemm PE). */
+export function declaredOptionalOperands(pe: IrPe): LowRankOptionalOperands {
+  return pe.kind === 'lowrank_gemm' ? { channelScales: pe.channelScales, loraScales: pe.loraScales } : NO_OPTIONAL;
+}
 
 /** Port widths of a low-rank PE. */
 export function lowRankPorts(config: LowRankGemmConfig, lanes: number, opt: LowRankOptionalOperands = NO_OPTIONAL): { q: number; scale: number; tensorScale: boolean; channelScale: boolean; loraScale: boolean } {

@@ -108,12 +108,13 @@ export function macVectors(config: MacConfig, ops: MacOperands): PeVectors {
 
 /**
  * lowrank_gemm beats: op, qa, qw, sa, sw, x16, u16, [ts,] [cs,] [ls,] first, gfirst, glast, flag (see
- * lowrank_pe.v.hbs; cs and ls when the PE declares channel / LoRA scales, 1.0 where an operand is absent).
+ * lowrank_pe.v.hbs; cs and ls when the PE declares channel / LoRA scales (`opt`, as the RTL was generated
+ * with), 1.0 where an operand is absent).
  * Per row m (rank > 0) the branch unit first computes and emits every L[m, j] (DOWN, DOWN_OUT with rank j's
  * LoRA scale); then per output (m, n): DOT beats of `lanes` products per group, EPILOGUE (bias and channel
  * scale), one UP per j, OUT.
  */
-export function lowRankVectors(config: LowRankGemmConfig, lanes: number, ops: LowRankGemmOperands, opt: LowRankOptionalOperands = { channelScales: false, loraScales: false }): PeVectors {
+export function lowRankVectors(config: LowRankGemmConfig, lanes: number, ops: LowRankGemmOperands, opt: LowRankOptionalOperands): PeVectors {
   const nv = config.main.kind === 'nvfp4';
   const r16 = wideFormat(config.branchFormat);
   const G = Math.ceil(ops.k / config.main.groupSize);
