@@ -106,4 +106,18 @@ describe('lowrank_gemm RTL = golden', () => {
     expect(BF16.bits).toBe(16);
     expectRtlMatches(await buildPe(design.rtl), lowRankVectors(config, HARNESS_LOWRANK_LANES, lowRankOps(config, 9, 2, 70, 3, true), { channelScales: false, loraScales: false }), 'nvfp4 K=70');
   });
+
+  it('NVFP4 with channel and LoRA scales declared (the fp32 epilogue: round32(y * cs), then + bias; a bf16 branch)', async () => {
+    const accel = example('svdquant', 'svdquant_nvfp4');
+    const pe = accel.arrays[0].pe;
+    if (pe.kind !== 'lowrank_gemm') throw new Error('not lowrank');
+    const declared = { ...accel, arrays: [{ ...accel.arrays[0], pe: { ...pe, channelScales: true, loraScales: true } }] };
+    const design = acceleratorPe(declared, 'tb_lr_nvfp4_scales', { lowRankLanes: HARNESS_LOWRANK_LANES });
+    const config = design.goldens[0] as LowRankGemmConfig;
+    expect(config.epilogue).toBe('fp32');
+    const opt = declaredOptionalOperands(declared.arrays[0].pe);
+    const sim = await buildPe(design.rtl);
+    expectRtlMatches(sim, lowRankVectors(config, HARNESS_LOWRANK_LANES, lowRankOps(config, 11, 2, 70, 3, true, true), opt), 'nvfp4 K=70 with bias, channel and LoRA scales');
+    expectRtlMatches(sim, lowRankVectors(config, HARNESS_LOWRANK_LANES, lowRankOps(config, 12, 2, 40, 2, false, true), opt), 'nvfp4 K=40 with channel and LoRA scales, no bias');
+  });
 });
