@@ -6,11 +6,12 @@
  * Values: activations ~ N(0, 1) rounded to their format; weights are uniformly random codes of their
  * (selected) type, excluding NaN/NaR/inf codes for simd_mac (a poisoned dot product would hide the
  * arithmetic); group scales uniform 8-bit integers (BitMoD) or random positive 16-bit / fp8 values near
- * 2^−4 (int4, NVFP4); channel scales near 2^−6; branch factors ~ N(0, 1/4).
+ * 2^−4 (int4, NVFP4); channel scales near 2^−6 (lowrank_gemm: near 1, as Nunchaku's wcscales and lora_scales,
+ * which it initializes to 1; drawn after every other operand); branch factors ~ N(0, 1/4).
  */
 import { BF16, FP16, FP32, FP8_E4M3, type FloatFormat } from '../formats/float.js';
 import { seededRandom, type Xoshiro128 } from '../formats/random.js';
-import { simdElementFormat, termSchedule } from '../golden/index.js';
+import { loraScaleCount, simdElementFormat, termSchedule } from '../golden/index.js';
 import type { BitSerialModOperands, GoldenOperands, LowRankGemmOperands, MacOperands, SimdMacOperands } from '../golden/types.js';
 import type { Target } from './target.js';
 import type { GemmShape } from './workload.js';
@@ -96,7 +97,24 @@ export function randomOperands(target: Target, shape: GemmShape, seed: number): 
       const down = r > 0 ? floatCodes(rng, k * r, r16, 0.25) : undefined;
       const up = r > 0 ? floatCodes(rng, n * r, r16, 0.25) : undefined;
       const tensorScale = cfg.main.kind === 'nvfp4' ? FP32.encode(2 ** (2 * rng.nextFloat() - 1)) : undefined;
-      const ops: LowRankGemmOperands = { m, k, n, qa, sa, qw, sw, bias, ...(tensorScale !== undefined ? { tensorScale } : {}), ...(r > 0 ? { x, down, up } : {}) };
+      // Declared optional operands, drawn last so that the draws above do not depend on them.
+      const pe = target.pe;
+      const channelScales = pe.kind === 'lowrank_gemm' && pe.channelScales ? scaleCodes(rng, n, r16, 1) : undefined;
+      const loraScales = pe.kind === 'lowrank_gemm' && pe.loraScales && r > 0 ? scaleCodes(rng, loraScaleCount(r), FP32, 1) : undefined;
+      const ops: LowRankGemmOperands = {
+        m,
+        k,
+        n,
+        qa,
+        sa,
+        qw,
+        sw,
+        bias,
+        ...(tensorScale !== undefined ? { tensorScale } : {}),
+        ...(r > 0 ? { x, down, up } : {}),
+        ...(channelScales ? { channelScales } : {}),
+        ...(loraScales ? { loraScales } : {}),
+      };
       return ops;
     }
     case 'mac': {

@@ -31,9 +31,12 @@
  *
  * DRAM layout (64-byte aligned regions): A [M × K] and W [N × K] packed row-major; BitMoD meta blocks
  * pre-tiled per (n tile, k tile): group scales [nt × gt] then the selectors packed 2 bits each; channel
- * scales [N]; lowrank activation scales [M × G], weight scales [N × G], bias [N], raw X [M × K], D stored
- * transposed as [r × K], U [N × r]; the output Y [M × N].
+ * scales [N] (also lowrank's, when declared); lowrank activation scales [M × G], weight scales [N × G],
+ * bias [N], LoRA scales [r / 16] (fp32, when declared), raw X [M × K], D stored transposed as [r × K],
+ * U [N × r]; the output Y [M × N]. A lowrank meta slot holds the step's activation and weight scales, then
+ * (loaded in the last k step) the bias, the channel scales and the LoRA scales.
  */
+import { loraScaleCount } from '../golden/lowrank-gemm.js';
 import type { LowRankGemmOperands, BitSerialModOperands, MacOperands, SimdMacOperands } from '../golden/types.js';
 import { createInstruction, type Instruction, type IsaBuffer } from '../isa/index.js';
 import { splitDma, type DmaTransfer } from './dma.js';
@@ -66,6 +69,9 @@ export interface SlotLayout {
   readonly metaOff2: number;
   /** lowrank: bias offset in a meta slot; mac: channel scales at 0. */
   readonly metaOff3: number;
+  /** lowrank: channel-scale offset in a meta slot (after the bias), and the LoRA scales' after them. */
+  readonly cscaleOff: number;
+  readonly lscaleOff: number;
   readonly lrwSlot: number;
   /** lowrank: U offset inside an lrw slot. */
   readonly lrwUpOff: number;
@@ -78,6 +84,8 @@ export interface DramLayout {
   readonly w: number;
   readonly meta: number;
   readonly cscale: number;
+  /** lowrank: the LoRA scales [ceil(r / 16)], fp32. */
+  readonly lscale: number;
   readonly ascale: number;
   readonly wscale: number;
   readonly bias: number;
@@ -118,8 +126,13 @@ function scaleBytes(t: Target): number {
   return t.bits.gscale / 8;
 }
 
+/** lowrank_gemm with declared LoRA scales and a branch to apply them to. */
+function hasLoraScales(t: Target): boolean {
+  return t.pe.kind === 'lowrank_gemm' && t.pe.loraScales && t.pe.rank > 0;
+}
+
 /** Per-slot byte needs of one k step of kt elements. */
-function slotNeeds(t: Target, mt: number, nt: number, kt: number): Record<IsaBuffer, number> & { actRawOff: number; metaOff2: number; metaOff3: number; lrwUpOff: number } {
+function slotNeeds(t: Target, mt: number, nt: number, kt: number): Record<IsaBuffer, number> & { actRawOff: number; metaOff2: number; metaOff3: number; cscaleOff: number; lscaleOff: number; lrwUpOff: number } {
   const g = t.groupSize;
   const gt = Math.ceil(kt / g);
   const actCodes = mt * rowBytes(kt, t.bits.act);
@@ -128,6 +141,8 @@ function slotNeeds(t: Target, mt: number, nt: number, kt: number): Record<IsaBuf
   let meta = 0;
   let metaOff2 = 0;
   let metaOff3 = 0;
+  let cscaleOff = 0;
+  let lscaleOff = 0;
   let lrw = 0;
   let lrwUpOff = 0;
   switch (cfg.kind) {
@@ -139,7 +154,9 @@ function slotNeeds(t: Target, mt: number, nt: number, kt: number): Record<IsaBuf
       const sb = scaleBytes(t);
       metaOff2 = mt * gt * sb;
       metaOff3 = metaOff2 + nt * gt * sb;
-      meta = metaOff3 + nt * 2;
+      cscaleOff = metaOff3 + nt * 2;
+      lscaleOff = cscaleOff + (t.bits.cscale > 0 ? nt * 2 : 0);
+      meta = lscaleOff + (hasLoraScales(t) ? 4 * loraScaleCount(cfg.rank) : 0);
       if (cfg.rank > 0) {
         act += mt * kt * 2;
         lrwUpOff = cfg.rank * kt * 2;
@@ -157,7 +174,7 @@ function slotNeeds(t: Target, mt: number, nt: number, kt: number): Record<IsaBuf
       throw new Error(`unknown kind ${JSON.stringify(never)}`);
     }
   }
-  return { act, wgt: nt * rowBytes(kt, t.bits.wgt), meta, lrw, out: mt * nt * (t.bits.out / 8), actRawOff: actCodes, metaOff2, metaOff3, lrwUpOff };
+  return { act, wgt: nt * rowBytes(kt, t.bits.wgt), meta, lrw, out: mt * nt * (t.bits.out / 8), actRawOff: actCodes, metaOff2, metaOff3, cscaleOff, lscaleOff, lrwUpOff };
 }
 
 /**
@@ -246,6 +263,7 @@ export function layoutDram(t: Target, shape: GemmShape, tiling: Tiling, limits: 
   const w = r.take(n * rowBytes(k, t.bits.wgt));
   let meta = -1;
   let cscale = -1;
+  let lscale = -1;
   let ascale = -1;
   let wscale = -1;
   let bias = -1;
@@ -268,6 +286,7 @@ export function layoutDram(t: Target, shape: GemmShape, tiling: Tiling, limits: 
     ascale = r.take(m * G * scaleBytes(t));
     wscale = r.take(n * G * scaleBytes(t));
     bias = r.take(n * 2);
+    if (hasLoraScales(t)) lscale = r.take(4 * loraScaleCount(cfg.rank));
     if (cfg.rank > 0) {
       x = r.take(m * k * 2);
       down = r.take(cfg.rank * k * 2);
@@ -277,7 +296,7 @@ export function layoutDram(t: Target, shape: GemmShape, tiling: Tiling, limits: 
   const y = r.take(m * rowBytes(n, t.bits.out));
   // Every address the program sets lies below r.bytes; the image must fit the address registers.
   if (r.bytes - 1 > limits.dramAddress) throw new CompileError('capacity', `the ${m}×${k}×${n} GEMM needs a ${r.bytes}-byte DRAM image; the ISA addresses at most ${limits.dramAddress + 1} bytes`);
-  return { a, w, meta, cscale, ascale, wscale, bias, x, down, up, y, bytes: r.bytes };
+  return { a, w, meta, cscale, lscale, ascale, wscale, bias, x, down, up, y, bytes: r.bytes };
 }
 
 /**
@@ -351,6 +370,14 @@ export function packDram(t: Target, shape: GemmShape, tiling: Tiling, layout: Dr
       packMatrix(o.sa, m, G, sb, mem, layout.ascale);
       packMatrix(o.sw, n, G, sb, mem, layout.wscale);
       if (o.bias) packMatrix(o.bias, 1, n, 16, mem, layout.bias);
+      if (layout.cscale >= 0) {
+        if (!o.channelScales) throw new CompileError('unsupported', `lowrank_gemm PE '${t.pe.name}' declares channel scales; the operands have none`);
+        packMatrix(o.channelScales, 1, n, 16, mem, layout.cscale);
+      }
+      if (layout.lscale >= 0) {
+        if (!o.loraScales) throw new CompileError('unsupported', `lowrank_gemm PE '${t.pe.name}' declares LoRA scales; the operands have none`);
+        packMatrix(o.loraScales, 1, loraScaleCount(cfg.rank), 32, mem, layout.lscale);
+      }
       const r = cfg.rank;
       if (r > 0 && o.x && o.down && o.up) {
         packMatrix(o.x, m, k, 16, mem, layout.x);
@@ -449,6 +476,8 @@ export function planProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: 
         loads.push([layout.ascale + (m0 * G + g0) * sb, 'meta', metaBase, mt, gt * sb, G * sb]);
         loads.push([layout.wscale + (n0 * G + g0) * sb, 'meta', metaBase + slots.metaOff2, nt, gt * sb, G * sb]);
         if (last) loads.push([layout.bias + n0 * 2, 'meta', metaBase + slots.metaOff3, 1, nt * 2, 0]);
+        if (last && layout.cscale >= 0) loads.push([layout.cscale + n0 * 2, 'meta', metaBase + slots.cscaleOff, 1, nt * 2, 0]);
+        if (last && layout.lscale >= 0) loads.push([layout.lscale, 'meta', metaBase + slots.lscaleOff, 1, 4 * loraScaleCount(rank), 0]);
         if (rank > 0 && ni === 0) {
           loads.push([layout.x + (m0 * k + k0) * 2, 'act', s * slots.actSlot + slots.actRawOff, mt, kt * 2, k * 2]);
           loads.push([layout.down + k0 * 2, 'lrw', s * slots.lrwSlot, rank, kt * 2, k * 2]);
@@ -505,8 +534,10 @@ export function planProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: 
     if (cfg.kind === 'bit_serial_mod') prog.push(createInstruction('dequant', { acc: 0, cscale: metaBase + slots.metaOff2, use_cscale: true }));
     if (cfg.kind === 'mac' && t.bits.cscale > 0) prog.push(createInstruction('dequant', { acc: 0, cscale: metaBase, use_cscale: true }));
     if (cfg.kind === 'lowrank_gemm') {
-      prog.push(createInstruction('dequant', { acc: 0, bias: metaBase + slots.metaOff3, use_bias: true, use_tscale: cfg.main.kind === 'nvfp4' }));
-      if (rank > 0) prog.push(createInstruction('lr_up', { acc: 0, lrt: 0, lrw: s * slots.lrwSlot + slots.lrwUpOff }));
+      const cs = layout.cscale >= 0 ? { cscale: metaBase + slots.cscaleOff, use_cscale: true } : {};
+      prog.push(createInstruction('dequant', { acc: 0, bias: metaBase + slots.metaOff3, use_bias: true, use_tscale: cfg.main.kind === 'nvfp4', ...cs }));
+      const ls = layout.lscale >= 0 ? { lscale: metaBase + slots.lscaleOff, use_lscale: true } : {};
+      if (rank > 0) prog.push(createInstruction('lr_up', { acc: 0, lrt: 0, lrw: s * slots.lrwSlot + slots.lrwUpOff, ...ls }));
     }
     prog.push(createInstruction('writeback', { acc: 0, out: o * slots.outSlot, pop_next: true, push_next: true, push_prev: true }));
     const yStride = rowBytes(n, t.bits.out);
@@ -552,6 +583,8 @@ export function compileGemm(t: Target, shape: GemmShape, ops: AnyOperands | unde
     metaSlot: need.meta,
     metaOff2: need.metaOff2,
     metaOff3: need.metaOff3,
+    cscaleOff: need.cscaleOff,
+    lscaleOff: need.lscaleOff,
     lrwSlot: need.lrw,
     lrwUpOff: need.lrwUpOff,
     outSlot: need.out,

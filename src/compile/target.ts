@@ -154,10 +154,12 @@ function lowRankTarget(pe: Extract<IrPe, { kind: 'lowrank_gemm' }>): { golden: L
   let main: LowRankGemmConfig['main'];
   let formats: FormatRegisters;
   let gscaleBits: number;
+  // Channel scales (Nunchaku's wcscales), when declared, are branch-format codes like the bias.
+  const cscale = pe.channelScales ? branch : 'none';
   if (ws.kind === 'nvfp4') {
     main = { kind: 'nvfp4', groupSize: pe.groupSize };
     gscaleBits = 8;
-    formats = { act: 'fp4_e2m1', wgt: 'fp4_e2m1', raw: branch, gscale: 'fp8_e4m3', cscale: 'none', bias: branch, acc, out: branch, lr: branch };
+    formats = { act: 'fp4_e2m1', wgt: 'fp4_e2m1', raw: branch, gscale: 'fp8_e4m3', cscale, bias: branch, acc, out: branch, lr: branch };
   } else {
     const actElem = as.kind === 'scaled' ? as.element.name : 'int4';
     const scaleFormat = pe.weights.scaleFormat.name;
@@ -165,11 +167,11 @@ function lowRankTarget(pe: Extract<IrPe, { kind: 'lowrank_gemm' }>): { golden: L
     const activations = actElem === 'uint4' ? 'uint4' : 'int4';
     main = { kind: 'int4', activations, groupSize: pe.groupSize, scaleFormat };
     gscaleBits = 16;
-    formats = { act: activations, wgt: 'int4', raw: branch, gscale: scaleFormat, cscale: 'none', bias: branch, acc, out: branch, lr: branch };
+    formats = { act: activations, wgt: 'int4', raw: branch, gscale: scaleFormat, cscale, bias: branch, acc, out: branch, lr: branch };
   }
   return {
     golden: { kind: 'lowrank_gemm', main, accumulation: acc, fmaAccumulation: pe.accumulationFma, epilogue: pe.epilogue, rank: pe.rank, branchFormat: branch },
-    bits: { act: 4, wgt: 4, gscale: gscaleBits, selector: 0, cscale: 0, branch: 16, out: 16 },
+    bits: { act: 4, wgt: 4, gscale: gscaleBits, selector: 0, cscale: pe.channelScales ? 16 : 0, branch: 16, out: 16 },
     formats,
   };
 }

@@ -15,8 +15,9 @@
  *    E = fp32: y = round_32(y · cs[n]) if channel scales, then y = round_32(y + bias[n]) if a bias.
  *    E = R16 (Nunchaku's EpilogueBias): y = round_R16(y); then round_R16(y·cs + b) fused when both,
  *    round_R16(y·cs) or round_R16(y + b) when one; then y = fp32(y) (exact).
- * 4. Branch: L[m,j] = round_R16(l), l₀ = +0, l = round_32(l + round_32(X[m,k]·D[k,j])) for k ascending
- *    (`lowRankDownStep`); then for j ascending: y = round_32(y + round_32(L[m,j]·U[n,j])) (`lowRankUpStep`).
+ * 4. Branch: L[m,j] = round_R16(l) (with LoRA scales: round_R16(round_32(l · ls[⌊j/16⌋])), Nunchaku's
+ *    lora_scales), l₀ = +0, l = round_32(l + round_32(X[m,k]·D[k,j])) for k ascending (`lowRankDownStep`,
+ *    `lowRankDownResult`); then for j ascending: y = round_32(y + round_32(L[m,j]·U[n,j])) (`lowRankUpStep`).
  * 5. Y[m,n] = round_R16(y).
  * The per-step functions are exported so that the simulator computes through them, never re-stating them.
  */
@@ -131,9 +132,17 @@ export function lowRankUpStep(y: number, down: number, u: number): number {
   return fp32Add(y, fp32Mul(down, u));
 }
 
-/** L[m, j] = round_R16(l): the down projection's fp32 sum rounded to the branch format. */
-export function lowRankDownResult(config: LowRankGemmConfig, l: number): number {
-  return roundTo(wideFormat(config.branchFormat), l);
+/**
+ * L[m, j] = round_R16(l): the down projection's fp32 sum rounded to the branch format; with a LoRA scale
+ * (the decoded fp32 value of rank j's 16-rank tile), round_R16(round_32(l · scale)) (Nunchaku lora.cuh:154–156).
+ */
+export function lowRankDownResult(config: LowRankGemmConfig, l: number, loraScale?: number): number {
+  return roundTo(wideFormat(config.branchFormat), loraScale === undefined ? l : fp32Mul(l, loraScale));
+}
+
+/** Number of LoRA scales of a rank-r branch: one per 16 ranks. */
+export function loraScaleCount(rank: number): number {
+  return Math.ceil(rank / 16);
 }
 
 /** Step 5: the output code round_R16(y). */
@@ -194,6 +203,7 @@ function prepare(config: LowRankGemmConfig, ops: LowRankGemmOperands): Prepared 
   }
   if (ops.bias) checkCodes(ops.bias, N, 16, 'bias');
   if (ops.channelScales) checkCodes(ops.channelScales, N, 16, 'channelScales');
+  if (ops.loraScales) checkCodes(ops.loraScales, loraScaleCount(config.rank), 32, 'loraScales');
   const r = config.rank;
   if (r > 0) {
     if (!ops.x || !ops.down || !ops.up) throw new GoldenError('bad-operands', `lowrank_gemm: rank ${r} needs x, down and up`);
@@ -214,7 +224,7 @@ function downRow(p: Prepared, m: number): number[] {
   for (let j = 0; j < r; j++) {
     let l = 0;
     for (let k = 0; k < K; k++) l = lowRankDownStep(l, r16.decode(ops.x[m * K + k]), r16.decode(ops.down[k * r + j]));
-    row.push(lowRankDownResult(config, l));
+    row.push(lowRankDownResult(config, l, ops.loraScales ? FP32.decode(ops.loraScales[j >> 4]) : undefined));
   }
   return row;
 }

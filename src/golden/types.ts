@@ -184,6 +184,11 @@ export interface LowRankGemmOperands {
   readonly bias?: ArrayLike<number>;
   /** Per-output-channel scale codes [N] in branchFormat (Nunchaku's `wcscales`), optional. */
   readonly channelScales?: ArrayLike<number>;
+  /**
+   * fp32 codes of the LoRA scales, one per 16 ranks [ceil(r / 16)] (Nunchaku's `lora_scales`), optional:
+   * rank j's fp32 down-projection sum is multiplied by scale ⌊j / 16⌋ (rounded to fp32) before rounding to 16 bits.
+   */
+  readonly loraScales?: ArrayLike<number>;
   /** Raw (unquantized, un-smoothed-by-quantization) activations X [M × K] for the down projection; rank > 0. */
   readonly x?: ArrayLike<number>;
   /** Down projection D = diag(λ)⁻¹·Vᵀ, [K × r] row-major; rank > 0. */

@@ -317,6 +317,11 @@ function lowRankGemm(ev: Evaluator, decl: A.PeDecl, r: PropertyReader): LowRankG
   const accumulationFma = accWord?.endsWith('_fma') ?? false;
   const epiLoc = r.get('epilogue');
   const epilogue = epiLoc ? ev.enumValue(epiLoc, 'lowrank_gemm epilogue', ['fp32', 'fp16', 'bf16'] as const) : 'fp32';
+  // Nunchaku's optional operands: wcscales (the branch format) and lora_scales (fp32); `none` leaves them out.
+  const csLoc = r.get('channel_scales');
+  const channelScales = csLoc ? ev.enumValue(csLoc, 'lowrank_gemm channel_scales', ['none', 'fp16', 'bf16'] as const) : 'none';
+  const lsLoc = r.get('lora_scales');
+  const loraScales = lsLoc ? ev.enumValue(lsLoc, 'lowrank_gemm lora_scales', ['none', 'fp32'] as const) : 'none';
   const branchAcc = formatProp(ev, r, 'branch_accumulation', FP32);
   const outLoc = r.get('output');
   const fusedLoc = r.get('fused');
@@ -325,7 +330,7 @@ function lowRankGemm(ev: Evaluator, decl: A.PeDecl, r: PropertyReader): LowRankG
   const tileN = intProp(ev, r, 'tile_n', 128, 1, 4096);
   const tileK = intProp(ev, r, 'tile_k', 64, 1, 4096);
   const lanes = intProp(ev, r, 'lanes', 16, 1, 4096);
-  if (!weights || !activations || rank === undefined || !branch || !accumulation || !epilogue || !branchAcc || fused === undefined) return undefined;
+  if (!weights || !activations || rank === undefined || !branch || !accumulation || !epilogue || !channelScales || !loraScales || !branchAcc || fused === undefined) return undefined;
   if (tileM === undefined || tileN === undefined || tileK === undefined || lanes === undefined) return undefined;
   const output = outLoc ? ev.format(outLoc, 'output') : branch;
   if (!output) return undefined;
@@ -344,6 +349,14 @@ function lowRankGemm(ev: Evaluator, decl: A.PeDecl, r: PropertyReader): LowRankG
   }
   if (epilogue !== 'fp32' && epilogue !== branch.name) {
     ev.report(Diag.unsupportedFormat, r.spanOf('epilogue'), [`a 16-bit epilogue runs in the branch format (${branch.name}), found ${epilogue}`], { hint: `write epilogue = ${branch.name} or fp32` });
+    ok = false;
+  }
+  if (channelScales !== 'none' && channelScales !== branch.name) {
+    ev.report(Diag.unsupportedFormat, r.spanOf('channel_scales'), [`channel scales are in the branch format (${branch.name}), found ${channelScales}`], { hint: `write channel_scales = ${branch.name} or none` });
+    ok = false;
+  }
+  if (loraScales !== 'none' && rank === 0) {
+    ev.report(Diag.outOfRange, r.spanOf('lora_scales'), ['rank with lora_scales', 'at least 16 (the scales act on the low-rank branch)', rank], { hint: 'write lora_scales = none' });
     ok = false;
   }
   if (weights.groupSize !== activations.groupSize) {
@@ -365,6 +378,8 @@ function lowRankGemm(ev: Evaluator, decl: A.PeDecl, r: PropertyReader): LowRankG
     accumulation,
     accumulationFma,
     epilogue,
+    channelScales: channelScales !== 'none',
+    loraScales: loraScales !== 'none',
     branchAccumulation: branchAcc,
     output,
     fused,

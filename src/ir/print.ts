@@ -121,6 +121,8 @@ function peJson(pe: IrPe): Json {
         accumulation: f(pe.accumulation),
         accumulationFma: pe.accumulationFma,
         epilogue: pe.epilogue,
+        channelScales: pe.channelScales,
+        loraScales: pe.loraScales,
         branchAccumulation: f(pe.branchAccumulation),
         output: f(pe.output),
         fused: pe.fused,
@@ -260,7 +262,8 @@ function peLines(pe: IrPe): string[] {
       kv('rank', pe.rank);
       kv('branch', f(pe.branchFormat));
       kv('accumulation', `${f(pe.accumulation)}${pe.accumulationFma ? ' fused (fma)' : ''} (branch ${f(pe.branchAccumulation)})`);
-      kv('epilogue', pe.epilogue);
+      kv('epilogue', `${pe.epilogue}${pe.channelScales ? ` (channel scales ${f(pe.branchFormat)})` : ''}`);
+      if (pe.loraScales) kv('lora scales', 'fp32, one per 16 ranks');
       kv('output', f(pe.output));
       kv('fused', pe.fused);
       kv('tile', `${pe.tileM} x ${pe.tileN} x ${pe.tileK} (${pe.groupsPerTileK} group${pe.groupsPerTileK === 1 ? '' : 's'} per K step)`);

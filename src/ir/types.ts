@@ -137,6 +137,10 @@ export interface LowRankGemmPe {
   readonly accumulationFma: boolean;
   /** Format of the channel-scale and bias epilogue: fp32, or the 16-bit branch format (Nunchaku's order). */
   readonly epilogue: 'fp32' | 'fp16' | 'bf16';
+  /** `channel_scales = <branch format>`: per-output-channel scales (Nunchaku's `wcscales`) in the epilogue. */
+  readonly channelScales: boolean;
+  /** `lora_scales = fp32`: one fp32 scale per 16 ranks on the down-projection sums (Nunchaku's `lora_scales`). */
+  readonly loraScales: boolean;
   /** Accumulation of the down projection. */
   readonly branchAccumulation: NumberFormat;
   readonly output: NumberFormat;

@@ -1401,11 +1401,12 @@ export const ISA_DEFINITION: IsaDefinition = {
       "opcode": 29,
       "queue": "compute",
       "summary": "Low-rank branch up projection accumulated into the output accumulators.",
-      "semantics": "For each (i, j): y <- (clear ? 0 : acc[acc + i*n + j]); for r' = 0 .. rank-1: y <- y + round_lr(lrt[lrt + i*rank + r']) * u[j, r']; acc[acc + i*n + j] <- y, where round_lr rounds the fp32 down-projection sum to the lr format (RNE) and u is the up projection [n, rank] (lr format) at lrw; each product (fp32) is added to the accumulator in turn (one fp32 rounding per add), r' in increasing order, as the golden model's epilogue does.",
+      "semantics": "For each (i, j): y <- (clear ? 0 : acc[acc + i*n + j]); for r' = 0 .. rank-1: y <- y + round_lr(t) * u[j, r'] with t = lrt[lrt + i*rank + r'], or with use_lscale t = round_fp32(lrt[...] * lscale[floor(r'/16)]) (one fp32 LoRA scale per 16 ranks, Nunchaku's lora_scales); acc[acc + i*n + j] <- y, where round_lr rounds the fp32 value t to the lr format (RNE) and u is the up projection [n, rank] (lr format) at lrw; each product (fp32) is added to the accumulator in turn (one fp32 rounding per add), r' in increasing order, as the golden model's epilogue does. lscale holds ceil(rank/16) fp32 values at lscale.",
       "reads": [
         "lrw",
         "lrt",
         "acc",
+        "meta",
         "cfg:fmt",
         "cfg:mode",
         "cfg:tile"
@@ -1455,6 +1456,14 @@ export const ISA_DEFINITION: IsaDefinition = {
           "doc": "start from zero instead of the stored accumulators"
         },
         {
+          "name": "use_lscale",
+          "lsb": 11,
+          "width": 1,
+          "type": "bool",
+          "optional": true,
+          "doc": "scale each down-projection sum by its 16-rank tile's fp32 LoRA scale before rounding"
+        },
+        {
           "name": "lrw",
           "lsb": 40,
           "width": 24,
@@ -1477,6 +1486,15 @@ export const ISA_DEFINITION: IsaDefinition = {
           "type": "addr",
           "space": "lrt",
           "doc": "first partial-sum entry of the [m, rank] tile"
+        },
+        {
+          "name": "lscale",
+          "lsb": 104,
+          "width": 20,
+          "type": "addr",
+          "space": "meta",
+          "optional": true,
+          "doc": "LoRA scales [ceil(rank/16)], fp32 (read only with use_lscale)"
         }
       ]
     },

@@ -311,12 +311,16 @@ export interface LrUpInstruction {
   readonly push_next: boolean;
   /** start from zero instead of the stored accumulators (bit 10; bool, optional) */
   readonly clear: boolean;
+  /** scale each down-projection sum by its 16-rank tile's fp32 LoRA scale before rounding (bit 11; bool, optional) */
+  readonly use_lscale: boolean;
   /** up projection [n, rank] (bits 63:40; lrw address) */
   readonly lrw: number;
   /** first accumulator entry of the [m, n] tile (bits 83:64; acc address) */
   readonly acc: number;
   /** first partial-sum entry of the [m, rank] tile (bits 103:84; lrt address) */
   readonly lrt: number;
+  /** LoRA scales [ceil(rank/16)], fp32 (read only with use_lscale) (bits 123:104; meta address, optional) */
+  readonly lscale: number;
 }
 
 /** `qact` (opcode 30, compute queue): Quantize raw activations into codes and group scales. */
@@ -473,7 +477,7 @@ export interface OptionalFields {
   qgemm_tile: 'pop_prev' | 'pop_next' | 'push_prev' | 'push_next' | 'clear';
   mac_tile: 'pop_prev' | 'pop_next' | 'push_prev' | 'push_next' | 'clear';
   lr_down: 'pop_prev' | 'pop_next' | 'push_prev' | 'push_next' | 'clear';
-  lr_up: 'pop_prev' | 'pop_next' | 'push_prev' | 'push_next' | 'clear';
+  lr_up: 'pop_prev' | 'pop_next' | 'push_prev' | 'push_next' | 'clear' | 'use_lscale' | 'lscale';
   qact: 'pop_prev' | 'pop_next' | 'push_prev' | 'push_next';
   dequant: 'pop_prev' | 'pop_next' | 'push_prev' | 'push_next' | 'use_tscale' | 'use_cscale' | 'use_bias' | 'cscale' | 'bias';
   writeback: 'pop_prev' | 'pop_next' | 'push_prev' | 'push_next' | 'relu';

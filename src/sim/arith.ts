@@ -240,14 +240,17 @@ export function lrDown(cfg: LowRankGemmConfig, lrt: Float64Array, base: number, 
   }
 }
 
-/** lr_up: the golden up-projection steps, rank j ascending, on round_R16(l_j). */
-export function lrUp(cfg: LowRankGemmConfig, acc: AccStore, base: number, lrt: Float64Array, lrtBase: number, m: number, n: number, up: Uint32Array): void {
+/**
+ * lr_up: the golden up-projection steps, rank j ascending, on L_j = lowRankDownResult(l_j) (with use_lscale,
+ * `lscale` holds the fp32 codes of the LoRA scales, one per 16 ranks).
+ */
+export function lrUp(cfg: LowRankGemmConfig, acc: AccStore, base: number, lrt: Float64Array, lrtBase: number, m: number, n: number, up: Uint32Array, lscale?: Uint32Array): void {
   const r = cfg.rank;
   const r16 = wideFormat(cfg.branchFormat);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let y = acc.v[base + i * n + j];
-      for (let q = 0; q < r; q++) y = lowRankUpStep(y, lowRankDownResult(cfg, lrt[lrtBase + i * r + q]), r16.decode(up[j * r + q]));
+      for (let q = 0; q < r; q++) y = lowRankUpStep(y, lowRankDownResult(cfg, lrt[lrtBase + i * r + q], lscale ? FP32.decode(lscale[q >> 4]) : undefined), r16.decode(up[j * r + q]));
       acc.v[base + i * n + j] = y;
     }
   }

@@ -29,7 +29,7 @@ import { CompileError } from '../compile/errors.js';
 import { rowBytes, unpackMatrix } from '../compile/pack.js';
 import type { Target } from '../compile/target.js';
 import { FP32 } from '../formats/float.js';
-import { termSchedule } from '../golden/index.js';
+import { loraScaleCount, termSchedule } from '../golden/index.js';
 import { findInstruction, ISA, type Instruction, type IsaBuffer } from '../isa/index.js';
 import {
   AccStore,
@@ -586,7 +586,7 @@ export class Machine {
       case 'lr_down':
         return lowRankDownCycles(t, m, k, this.rank);
       case 'lr_up':
-        return lowRankUpCycles(t, n, this.rank);
+        return lowRankUpCycles(t, n, this.rank, inst.use_lscale);
       case 'writeback':
         if (pe.kind === 'simd_mac') return simdWritebackCycles(t, m, n);
         if (pe.kind === 'lowrank_gemm') return lowRankWritebackCycles(t, m, n);
@@ -594,7 +594,7 @@ export class Machine {
         if (pe.kind === 'mac') return macWritebackCycles(t, m, n);
         return epilogueCycles(t, m, n);
       case 'dequant':
-        if (pe.kind === 'lowrank_gemm') return lowRankDequantCycles(t, n, inst.use_bias);
+        if (pe.kind === 'lowrank_gemm') return lowRankDequantCycles(t, n, (inst.use_cscale ? 1 : 0) + (inst.use_bias ? 1 : 0));
         if (pe.kind === 'bit_serial_mod') return bsmDequantCycles(t, n, inst.use_cscale);
         if (pe.kind === 'mac') return macDequantCycles(t, n, inst.use_cscale);
         return epilogueCycles(t, m, n);
@@ -740,7 +740,8 @@ export class Machine {
         if (cfg.kind !== 'lowrank_gemm') return wrong('');
         this.checkAcc(inst.acc, m * n, 'lr_up');
         const up = this.read('lrw', inst.lrw, n, cfg.rank, 16, 'lr_up factors');
-        lrUp(cfg, this.acc, inst.acc, this.lrt, inst.lrt, m, n, up);
+        const lscale = inst.use_lscale ? this.read('meta', inst.lscale, 1, loraScaleCount(cfg.rank), 32, 'lr_up LoRA scales') : undefined;
+        lrUp(cfg, this.acc, inst.acc, this.lrt, inst.lrt, m, n, up, lscale);
         return;
       }
       case 'dequant': {

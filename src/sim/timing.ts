@@ -30,8 +30,10 @@
  *   - lr_down: ceil(rank / rows) passes (PE row j computes rank index p·rows + j); pass p fetches its D
  *     rows (lrw, 2k bytes each; pass 0 also the m X rows on act) and takes ceil(k / B) beats of B =
  *     branchLanes = lanes / 4 chained 16-bit MACs: 1 + Σ_p (F_p + 1 + ceil(k / B)).
- *   - lr_up: F = n U rows of 2·rank bytes (lrw), then ceil(rank / B) beats: F + 2 + ceil(rank / B).
- *   - dequant: one beat, after the bias fetch when use_bias (F = ceil(2n / meta port)): F + 3, else 2.
+ *   - lr_up: F = max(n U rows of 2·rank bytes (lrw), with use_lscale one row of 4·ceil(rank/16) LoRA-scale
+ *     bytes (meta, in parallel)), then ceil(rank / B) beats: F + 2 + ceil(rank / B).
+ *   - dequant: one beat, after fetching its vectors (the channel scales with use_cscale, then the bias with
+ *     use_bias: one row of 2n bytes each, F = rows · ceil(2n / meta port)): F + 3, else 2.
  *   - writeback: one array column (n outputs) per out-port write: 1 + m · ceil(2n / out port).
  * - mac (the tile engine engine_mac of docs/array-rtl.md, src/codegen/verilog/engine-mac.ts; the program-level
  *   RTL runs single-pass tiles m ≤ cols, n ≤ rows; longer tiles cost one such schedule per pass): every
@@ -213,13 +215,14 @@ export function lowRankDownCycles(t: Target, m: number, k: number, rank: number)
 }
 
 /** lowrank_gemm lr_up cycles for n channels and rank `rank` (header). */
-export function lowRankUpCycles(t: Target, n: number, rank: number): number {
-  return rowReads(n, 2 * rank, t.portBytes.lrw) + 2 + Math.ceil(rank / branchLanes(t));
+export function lowRankUpCycles(t: Target, n: number, rank: number, useLoraScales = false): number {
+  const f = Math.max(rowReads(n, 2 * rank, t.portBytes.lrw), useLoraScales ? rowReads(1, 4 * Math.ceil(rank / 16), t.portBytes.meta) : 0);
+  return f + 2 + Math.ceil(rank / branchLanes(t));
 }
 
-/** lowrank_gemm dequant cycles (header). */
-export function lowRankDequantCycles(t: Target, n: number, useBias: boolean): number {
-  return useBias ? rowReads(1, 2 * n, t.portBytes.meta) + 3 : 2;
+/** lowrank_gemm dequant cycles (header): `vectors` = how many of channel scales and bias it reads (0..2). */
+export function lowRankDequantCycles(t: Target, n: number, vectors: number): number {
+  return vectors > 0 ? rowReads(vectors, 2 * n, t.portBytes.meta) + 3 : 2;
 }
 
 /** lowrank_gemm writeback cycles (header): one array column (n 16-bit outputs) per out-port write. */

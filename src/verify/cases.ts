@@ -32,7 +32,7 @@ import { randomOperands, type AnyOperands } from '../compile/operands.js';
 import { chooseTiling, compileGemm, type CompiledGemm } from '../compile/program.js';
 import { resolveTarget, type Target } from '../compile/target.js';
 import type { GemmShape } from '../compile/workload.js';
-import { BF16, FloatFormat, FP16, FP4_E2M1, FP8_E4M3 } from '../formats/float.js';
+import { BF16, FloatFormat, FP16, FP32, FP4_E2M1, FP8_E4M3 } from '../formats/float.js';
 import { intFormat } from '../formats/int.js';
 import { seededRandom } from '../formats/random.js';
 import { lookupFormat } from '../formats/registry.js';
@@ -228,6 +228,8 @@ function roles(target: Target, ops: AnyOperands): Roles {
       if (o.up) mult.push(tensor('up', o.up as Uint32Array, cfg.rank, b));
       const scales = [tensor('sa', o.sa as Uint32Array, G, sFmt), tensor('sw', o.sw as Uint32Array, G, sFmt)];
       if (o.bias) scales.push(tensor('bias', o.bias as Uint32Array, o.n, b));
+      if (o.channelScales) scales.push(tensor('channelScales', o.channelScales as Uint32Array, o.n, b));
+      if (o.loraScales) scales.push(tensor('loraScales', o.loraScales as Uint32Array, o.loraScales.length, FP32));
       return { multiplicands: mult, scales };
     }
     case 'mac': {

@@ -20,6 +20,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { acceleratorPe, HARNESS_LOWRANK_LANES, peTopName } from '../codegen/verilog/design.js';
+import { declaredOptionalOperands } from '../codegen/verilog/pe-lowrank.js';
 import { emitModules, type GeneratedBy, type GeneratedFile } from '../codegen/verilog/emit.js';
 import { ModuleSet } from '../codegen/verilog/module-set.js';
 import type { BitSerialModOperands, LowRankGemmOperands, MacOperands, SimdMacOperands } from '../golden/types.js';
@@ -88,7 +89,7 @@ export function caseVectors(c: PreparedCase, lanes: number): PeVectors {
     case 'mac':
       return macVectors(cfg, c.operands as MacOperands);
     case 'lowrank_gemm':
-      return lowRankVectors(cfg, lanes, c.operands as LowRankGemmOperands);
+      return lowRankVectors(cfg, lanes, c.operands as LowRankGemmOperands, declaredOptionalOperands(c.target.pe));
     default: {
       const never: never = cfg;
       throw new Error(`unknown PE kind ${JSON.stringify(never)}`);

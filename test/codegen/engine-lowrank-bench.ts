@@ -190,14 +190,18 @@ function accelerator(name: LowRankAccelerator) {
   return a;
 }
 
-/** An svdquant accelerator shrunk for the self-bench: 2 × 3 array, 8 lanes, rank 3, 160-deep staging, odd ports. */
+/**
+ * An svdquant accelerator shrunk for the self-bench: 2 × 3 array, 8 lanes, rank 3, 160-deep staging, odd ports.
+ * svdquant_nvfp4 also declares channel scales here (its fp32 epilogue then multiplies by them), but no LoRA
+ * scales, so both epilogue forms of channel scales and the trap of an undeclared use_lscale are exercised.
+ */
 export function benchTarget(name: LowRankAccelerator): Target {
   const t = resolveTarget(accelerator(name));
   if (t.pe.kind !== 'lowrank_gemm' || t.golden.kind !== 'lowrank_gemm') throw new Error('not lowrank');
   return {
     ...t,
     array: { ...t.array, rows: BENCH_ROWS, cols: BENCH_COLS },
-    pe: { ...t.pe, lanes: 8, rank: BENCH_RANK },
+    pe: { ...t.pe, lanes: 8, rank: BENCH_RANK, channelScales: true },
     golden: { ...t.golden, rank: BENCH_RANK },
     maxTileK: 160,
     capacity: { act: 3072, wgt: 1024, meta: 512, lrw: 4096, out: 256 },

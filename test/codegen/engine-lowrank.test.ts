@@ -7,7 +7,9 @@
  * last partial, odd k with garbage in each row's spare nibble), multi-k-tile accumulation (clear = 0 for
  * qgemm_tile and lr_down), NaN / inf / subnormals in the 16-bit branch operands and bias and in the group
  * scales (fp8 NaN codes included), partial tiles (m < cols, n < rows), dequant with and without bias /
- * tensor scale, writeback without dequant. The out bytes are compared with the simulator's arithmetic
+ * tensor scale / channel scales (both bench targets declare them, w4a4's in its fp16 epilogue, nvfp4's in
+ * its fp32 one: alone, with the bias, with specials), lr_up with and without LoRA scales (w4a4 declares
+ * them), writeback without dequant. The out bytes are compared with the simulator's arithmetic
  * (src/sim/arith.ts qgemmTile, lrDown, lrUp, lowRankDequant, lowRankWriteback: the golden model applied
  * per tile) and every command's cycles with the simulator's closed forms (timing.ts lowRank*Cycles, what
  * machine.ts charges). Also: traps, -Wall lint and Yosys synthesis. Compiled SVDQuant GEMMs run through
@@ -76,8 +78,13 @@ interface TileSpec {
   readonly n: number;
   readonly ks: readonly number[];
   readonly branch: boolean;
-  /** dequant: with bias, with the tensor scale; undefined = writeback straight from the accumulators. */
-  readonly dequant?: { readonly bias: boolean; readonly ts: boolean };
+  /**
+   * dequant: with bias, with the tensor scale, with channel scales (where the PE declares them);
+   * undefined = writeback straight from the accumulators.
+   */
+  readonly dequant?: { readonly bias: boolean; readonly ts: boolean; readonly cs?: boolean };
+  /** lr_up with LoRA scales (where the PE declares them). */
+  readonly ls?: boolean;
   readonly specials: boolean;
 }
 
@@ -87,6 +94,7 @@ function scenario(t: Target, tiles: readonly TileSpec[], seed: number) {
   const cfg = t.golden;
   if (cfg.kind !== 'lowrank_gemm') throw new Error('not lowrank');
   const bf16 = cfg.branchFormat === 'bf16';
+  const declared = t.pe.kind === 'lowrank_gemm' ? t.pe : { channelScales: false, loraScales: false };
   const GS = t.groupSize;
   const SB = t.bits.gscale;
   const rndBytes = (n: number): Uint8Array => Uint8Array.from({ length: n }, () => Math.floor(rnd() * 256));
@@ -139,16 +147,23 @@ function scenario(t: Target, tiles: readonly TileSpec[], seed: number) {
     const k = tile.ks[tile.ks.length - 1];
     if (tile.dequant) {
       const useBias = tile.dequant.bias;
+      const useCs = tile.dequant.cs === true && declared.channelScales;
       const bias = useBias ? place('meta', 1, n, 16, f16Codes(bf16, n, rnd, tile.specials)) : 0;
-      commands.push(cmd(k, createInstruction('dequant', { acc: 0, bias, use_bias: useBias, use_tscale: tile.dequant.ts })));
-      cycles.push(lowRankDequantCycles(t, n, useBias));
-      lowRankDequant(cfg, acc, 0, m, n, tile.dequant.ts ? new Float32Array(new Uint32Array([scale]).buffer)[0] : undefined, undefined, useBias ? unpackMatrix(bufs.meta, bias, 1, n, 16) : undefined);
+      const cscale = useCs ? place('meta', 1, n, 16, f16Codes(bf16, n, rnd, tile.specials)) : 0;
+      commands.push(cmd(k, createInstruction('dequant', { acc: 0, bias, use_bias: useBias, use_tscale: tile.dequant.ts, cscale, use_cscale: useCs })));
+      cycles.push(lowRankDequantCycles(t, n, (useBias ? 1 : 0) + (useCs ? 1 : 0)));
+      const meta = (at: number, use: boolean): Uint32Array | undefined => (use ? unpackMatrix(bufs.meta, at, 1, n, 16) : undefined);
+      lowRankDequant(cfg, acc, 0, m, n, tile.dequant.ts ? new Float32Array(new Uint32Array([scale]).buffer)[0] : undefined, meta(cscale, useCs), meta(bias, useBias));
     }
     if (tile.branch) {
       const ua = place('lrw', n, RANK, 16, f16Codes(bf16, n * RANK, rnd, tile.specials));
-      commands.push(cmd(k, createInstruction('lr_up', { acc: 0, lrt: 0, lrw: ua })));
-      cycles.push(lowRankUpCycles(t, n, RANK));
-      lrUp(cfg, acc, 0, lrt, 0, m, n, unpackMatrix(bufs.lrw, ua, n, RANK, 16));
+      const useLs = tile.ls === true && declared.loraScales;
+      // fp32 LoRA scales near 1 (an fp32 NaN / inf now and then with specials)
+      const lsCodes = Array.from({ length: Math.ceil(RANK / 16) }, () => (tile.specials && rnd() < 0.3 ? 0x7f800000 : 0x3f000000 + Math.floor(rnd() * 0x1000000)));
+      const lscale = useLs ? place('meta', 1, lsCodes.length, 32, lsCodes) : 0;
+      commands.push(cmd(k, createInstruction('lr_up', { acc: 0, lrt: 0, lrw: ua, lscale, use_lscale: useLs })));
+      cycles.push(lowRankUpCycles(t, n, RANK, useLs));
+      lrUp(cfg, acc, 0, lrt, 0, m, n, unpackMatrix(bufs.lrw, ua, n, RANK, 16), useLs ? unpackMatrix(bufs.meta, lscale, 1, lsCodes.length, 32) : undefined);
     }
     commands.push(cmd(k, createInstruction('writeback', { acc: 0, out: outAt })));
     cycles.push(lowRankWritebackCycles(t, m, n));
@@ -165,10 +180,14 @@ function scenario(t: Target, tiles: readonly TileSpec[], seed: number) {
 const TILES: readonly TileSpec[] = [
   // full tile, branch, two k tiles (the first with a partial last group), bias + tensor scale
   { m: COLS, n: ROWS, ks: [150, 67], branch: true, dequant: { bias: true, ts: true }, specials: false },
+  // the same with channel scales and bias (one fused 16-bit multiply-add) and LoRA scales, where declared
+  { m: COLS, n: ROWS, ks: [96], branch: true, dequant: { bias: true, ts: true, cs: true }, ls: true, specials: false },
   // partial tile with NaN / inf / subnormal operands everywhere, one k tile
-  { m: 2, n: 1, ks: [40], branch: true, dequant: { bias: true, ts: false }, specials: true },
+  { m: 2, n: 1, ks: [40], branch: true, dequant: { bias: true, ts: false, cs: true }, ls: true, specials: true },
   // single output, three k tiles, dequant without bias
   { m: 1, n: 1, ks: [9, 130, 64], branch: false, dequant: { bias: false, ts: true }, specials: false },
+  // channel scales alone (y · cs without the bias)
+  { m: 2, n: 2, ks: [20], branch: false, dequant: { bias: false, ts: false, cs: true }, specials: false },
   // writeback straight from the accumulators (round of the P value)
   { m: 1, n: 2, ks: [33], branch: false, specials: true },
 ];
@@ -196,7 +215,17 @@ describe.each(LOWRANK_ACCELERATORS)('lowrank_gemm engine (%s, 2 × 3 array)', (n
     const trapOf = (c: LowRankCommand): number => runLowRankBench(sim, none, [c]).trap;
     const q = encodeInstruction(createInstruction('qgemm_tile', { act: 0, wgt: 0, acc: 0, ascale: 0, wscale: 0 }));
     expect(trapOf({ ...base, word: encodeInstruction(createInstruction('mac_tile', { act: 0, wgt: 0, acc: 0 })) })).toBe(LOWRANK_TRAP.unsupported);
-    expect(trapOf({ ...base, word: encodeInstruction(createInstruction('dequant', { acc: 0, use_cscale: true })) })).toBe(LOWRANK_TRAP.unsupported);
+    // use_cscale / use_lscale where the PE declares no channel / LoRA scales (both bench targets declare
+    // channel scales; only svdquant_w4a4 declares LoRA scales)
+    const cs = t.pe.kind === 'lowrank_gemm' && t.pe.channelScales;
+    const ls = t.pe.kind === 'lowrank_gemm' && t.pe.loraScales;
+    expect(trapOf({ ...base, word: encodeInstruction(createInstruction('dequant', { acc: 0, use_cscale: true })) })).toBe(cs ? 0 : LOWRANK_TRAP.unsupported);
+    expect(trapOf({ ...base, word: encodeInstruction(createInstruction('lr_up', { acc: 0, lrt: 0, lrw: 0, use_lscale: true })) })).toBe(ls ? 0 : LOWRANK_TRAP.unsupported);
+    if (cs) {
+      expect(trapOf({ ...base, word: encodeInstruction(createInstruction('dequant', { acc: 0, use_cscale: true, cscale: t.capacity.meta - 2 * base.n })) })).toBe(0);
+      expect(trapOf({ ...base, word: encodeInstruction(createInstruction('dequant', { acc: 0, use_cscale: true, cscale: t.capacity.meta - 2 * base.n + 1 })) })).toBe(LOWRANK_TRAP.range);
+    }
+    if (ls) expect(trapOf({ ...base, word: encodeInstruction(createInstruction('lr_up', { acc: 0, lrt: 0, lrw: 0, use_lscale: true, lscale: t.capacity.meta - 3 })) })).toBe(LOWRANK_TRAP.range);
     expect(trapOf({ ...base, word: encodeInstruction(createInstruction('writeback', { acc: 0, out: 0, relu: true })) })).toBe(LOWRANK_TRAP.unsupported);
     expect(trapOf({ ...base, m: COLS + 1, word: q })).toBe(LOWRANK_TRAP.shape);
     expect(trapOf({ ...base, n: ROWS + 1, word: q })).toBe(LOWRANK_TRAP.shape);

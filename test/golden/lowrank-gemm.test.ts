@@ -34,7 +34,9 @@ function oracle(config: LowRankGemmConfig, ops: LowRankGemmOperands): number[] {
     for (let j = 0; j < config.rank; j++) {
       let l = 0;
       for (let k = 0; k < K; k++) l = rnd(FP32, add(q(l), q(rnd(FP32, mul(q(R.decode(ops.x![m * K + k])), q(R.decode(ops.down![k * config.rank + j])))))));
-      L.push(rnd(R, q(l)));
+      // LoRA scales: scale ⌊j/16⌋ times the fp32 sum, rounded to fp32, then to the branch format.
+      const ls = ops.loraScales ? FP32.decode(ops.loraScales[Math.floor(j / 16)]) : undefined;
+      L.push(rnd(R, q(ls === undefined ? l : rnd(FP32, mul(q(l), q(ls))))));
     }
     for (let n = 0; n < N; n++) {
       let acc = 0;
@@ -141,7 +143,7 @@ describe('lowrank_gemm: hand-worked cases', () => {
 });
 
 /** Random lowrank operands with moderate magnitudes (no overflow in fp16). */
-function randomOps(config: LowRankGemmConfig, m: number, k: number, n: number, seed: number, withBias: boolean, withChannelScales = false): LowRankGemmOperands {
+function randomOps(config: LowRankGemmConfig, m: number, k: number, n: number, seed: number, withBias: boolean, withChannelScales = false, withLoraScales = false): LowRankGemmOperands {
   let s = seed >>> 0;
   const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0), s / 2 ** 32);
   const G = Math.ceil(k / config.main.groupSize);
@@ -163,6 +165,7 @@ function randomOps(config: LowRankGemmConfig, m: number, k: number, n: number, s
     x: rank ? Array.from({ length: m * k }, () => R.encode(4 * (r() - 0.5))) : undefined,
     down: rank ? Array.from({ length: k * rank }, () => R.encode((r() - 0.5) / 8)) : undefined,
     up: rank ? Array.from({ length: n * rank }, () => R.encode(r() - 0.5)) : undefined,
+    loraScales: withLoraScales ? Array.from({ length: Math.ceil(rank / 16) }, () => FP32.encode(0.25 + 2 * r())) : undefined,
   };
 }
 
@@ -178,7 +181,7 @@ describe('lowrank_gemm: properties against the rational oracle', () => {
           accumulation: fc.constantFrom('fp32' as const, 'fp16' as const, 'bf16' as const),
           fmaAccumulation: fc.boolean(),
           epilogue16: fc.boolean(),
-          rank: fc.constantFrom(0, 1, 3),
+          rank: fc.constantFrom(0, 1, 3, 17),
           branchFormat: fc.constantFrom('fp16' as const, 'bf16' as const),
         }),
         fc.integer({ min: 1, max: 2 }),
@@ -187,9 +190,10 @@ describe('lowrank_gemm: properties against the rational oracle', () => {
         fc.integer(),
         fc.boolean(),
         fc.boolean(),
-        ({ epilogue16, ...partial }, m, k, n, seed, withBias, withChannelScales) => {
+        fc.boolean(),
+        ({ epilogue16, ...partial }, m, k, n, seed, withBias, withChannelScales, withLoraScales) => {
           const config: LowRankGemmConfig = { kind: 'lowrank_gemm', ...partial, epilogue: epilogue16 ? partial.branchFormat : 'fp32' };
-          const ops = randomOps(config, m, k, n, seed, withBias, withChannelScales);
+          const ops = randomOps(config, m, k, n, seed, withBias, withChannelScales, withLoraScales);
           expect([...lowRankGemm(config, ops).codes]).toEqual(oracle(config, ops));
         },
       ),

@@ -5,8 +5,8 @@
  * is worked out by hand in the comments (binary expansions and fp16 ulps), not computed by the code.
  */
 import { describe, expect, it } from 'vitest';
-import { FP16 } from '../../src/formats/float.js';
-import { lowRankEpilogue, lowRankGemm, lowRankGroupStep, lowRankOutputTrace, type LowRankGemmConfig, type LowRankGemmOperands } from '../../src/golden/index.js';
+import { FP16, FP32 } from '../../src/formats/float.js';
+import { lowRankDownResult, lowRankEpilogue, lowRankGemm, lowRankGroupStep, lowRankOutputTrace, type LowRankGemmConfig, type LowRankGemmOperands } from '../../src/golden/index.js';
 
 const config = (fma: boolean, epilogue: 'fp32' | 'fp16', rank = 0): LowRankGemmConfig => ({
   kind: 'lowrank_gemm',
@@ -105,5 +105,59 @@ describe('lowrank_gemm, Nunchaku order: channel scales (wcscales) and bias in on
     // Main 49/512 (fused), cs = 2 (0x4000), b = 0: round16(49/512 · 2 + 0) = 49/256 → 1.53125·2^-3 → 0x3220.
     const o: LowRankGemmOperands = { m: 1, k: 4, n: 1, qa: [9, 0, 7, 0], qw: [7, 0, 7, 0], sa: [0x3c00, 0x3c02], sw: [0x3c00, 0x3c00], bias: [0], channelScales: [0x4000] };
     expect(lowRankGemm(config(true, 'fp16'), o).codes[0]).toBe(0x3220);
+  });
+});
+
+describe('lowrank_gemm, Nunchaku order: LoRA scales on the fp32 down-projection sums', () => {
+  // One fp32 scale per 16 ranks multiplies rank j's fp32 sum l (rounded to fp32), then L = round16(·).
+  const cfg = (rank: number): LowRankGemmConfig => config(true, 'fp16', rank);
+
+  it('the scale is applied before the 16-bit rounding (one fp16 rounding of the scaled value)', () => {
+    // l = 1 + 2^-10, s = 1 + 2^-11: l·s = 1 + 2^-10 + 2^-11 + 2^-21 (22 significant bits: exact in fp32).
+    // fp16 ulp at 1 is 2^-10: 1.5 ulps + 2^-21 is above the midpoint → 1 + 2·2^-10 = 1 + 2^-9.
+    // Scaling after the rounding would give round16(1 + 2^-10)·s, not even an fp16 value; no scale: 1 + 2^-10.
+    expect(lowRankDownResult(cfg(16), 1 + 2 ** -10, 1 + 2 ** -11)).toBe(1 + 2 ** -9);
+    expect(lowRankDownResult(cfg(16), 1 + 2 ** -10)).toBe(1 + 2 ** -10);
+  });
+
+  it('the product is rounded to fp32 first (a double rounding that a direct fp16 rounding would not make)', () => {
+    // l = s = 1 + 2^-12: l·s = 1 + 2^-11 + 2^-24. fp32 ulp at 1 is 2^-23: 2^-24 is exactly half an ulp, a tie,
+    // and 1 + 2^-11 has an even last bit → round32 = 1 + 2^-11, exactly halfway between the fp16 values 1
+    // and 1 + 2^-10 → ties to even → 1. Rounding the exact product straight to fp16 would give 1 + 2^-10.
+    expect(lowRankDownResult(cfg(16), 1 + 2 ** -12, 1 + 2 ** -12)).toBe(1);
+  });
+
+  it('ranks 16..31 use the second scale; the scaled L flow through the up projection', () => {
+    // rank 32, K = 2, X[0, ·] = [1, 2^-12] (0x3c00, 0x0c00: 2^-12 = 2^(3-15), exponent field 3 → 0x0c00).
+    // D[·, 0] = [1 + 2^-10, 0] (0x3c01) → l_0 = 1 + 2^-10; D[·, 16] = [1, 1] → l_16 = 1 + 2^-12; other D 0.
+    // loraScales = [1 + 2^-11 (fp32 0x3f801000: fraction bit 2^-11 is bit 23 − 11 = 12), 2 (0x40000000)].
+    //   L_0 = 1 + 2^-9 (the first case); L_16 = round16(2 + 2^-11) = 2 (fp16 ulp at 2 is 2^-9).
+    // Main path: all codes 0 → acc = +0, no bias. U[0, 0] = U[0, 16] = 1, other U 0.
+    //   y = 0 + (1 + 2^-9)·1 = 1 + 2^-9; + 2·1 = 3 + 2^-9 (fp32 exact); round16: ulp at [2, 4) is 2^-9 → exact;
+    //   code: exponent 1 → field 16 → 0x4000; fraction (3 + 2^-9)/2 − 1 = 0.5 + 2^-10 → 512 + 1 = 0x201 → 0x4201.
+    const r = 32;
+    const down = Array<number>(2 * r).fill(0);
+    down[0 * r + 0] = 0x3c01;
+    down[0 * r + 16] = 0x3c00;
+    down[1 * r + 16] = 0x3c00;
+    const up = Array<number>(r).fill(0);
+    up[0] = 0x3c00;
+    up[16] = 0x3c00;
+    const ops: LowRankGemmOperands = { m: 1, k: 2, n: 1, qa: [0, 0], qw: [0, 0], sa: [0x3c00], sw: [0x3c00], x: [0x3c00, 0x0c00], down, up, loraScales: [0x3f801000, 0x40000000] };
+    expect(FP16.decode(0x0c00)).toBe(2 ** -12);
+    expect(FP32.decode(0x3f801000)).toBe(1 + 2 ** -11);
+    const t = lowRankOutputTrace(cfg(r), ops, 0, 0);
+    expect(t.down[0]).toBe(1 + 2 ** -9);
+    expect(t.down[16]).toBe(2);
+    expect(t.code).toBe(0x4201);
+    // Without the scales: L_0 = 1 + 2^-10, L_16 = round16(1 + 2^-12) = 1 → y = 2 + 2^-10 → round16 (ulp 2^-9,
+    // a tie) → 2 (even) → 0x4000.
+    const { loraScales: _unused, ...plain } = ops;
+    expect(lowRankGemm(cfg(r), plain).codes[0]).toBe(0x4000);
+  });
+
+  it('refuses a wrong number of LoRA scales', () => {
+    const ops: LowRankGemmOperands = { m: 1, k: 2, n: 1, qa: [0, 0], qw: [0, 0], sa: [0x3c00], sw: [0x3c00], x: [0, 0], down: Array<number>(32).fill(0), up: Array<number>(16).fill(0), loraScales: [0x3f800000, 0x3f800000] };
+    expect(() => lowRankGemm(cfg(16), ops)).toThrow(/loraScales/);
   });
 });

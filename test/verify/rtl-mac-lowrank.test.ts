@@ -2,11 +2,13 @@
  * PE-level cross-check of the generated baseline MACs and low-rank GEMM PEs against the golden model:
  * int8 wrap-around, fp16 FMA into fp16 and fp32 accumulators with IEEE specials (zeros of both signs,
  * subnormals, infinities, NaN), fp16 x int8 with a channel scale, and the SVDQuant example PEs (int4 with
- * fp16 scales and fp32 accumulation; NVFP4 with bf16 branch) with bias, low-rank branch and group
- * boundaries that do not divide K. Operands: seeded random codes.
+ * fp16 scales, fused fp16 accumulation, the fp16 epilogue with channel scales and LoRA scales, Nunchaku's
+ * order; NVFP4 with bf16 branch) with bias, low-rank branch and group boundaries that do not divide K.
+ * Operands: seeded random codes.
  */
 import { describe, expect, it } from 'vitest';
 import { acceleratorPe, HARNESS_LOWRANK_LANES, macRtl } from '../../src/codegen/verilog/design.js';
+import { declaredOptionalOperands } from '../../src/codegen/verilog/pe-lowrank.js';
 import { BF16, FP16, FP32, FP8_E4M3 } from '../../src/formats/float.js';
 import { wideFormat } from '../../src/golden/index.js';
 import type { LowRankGemmConfig, LowRankGemmOperands, MacConfig, MacOperands } from '../../src/golden/types.js';
@@ -55,7 +57,7 @@ describe('mac RTL = golden', () => {
   });
 });
 
-function lowRankOps(config: LowRankGemmConfig, seed: number, m: number, k: number, n: number, bias: boolean): LowRankGemmOperands {
+function lowRankOps(config: LowRankGemmConfig, seed: number, m: number, k: number, n: number, bias: boolean, scales = false): LowRankGemmOperands {
   const rnd = prng(seed);
   const G = Math.ceil(k / config.main.groupSize);
   const nv = config.main.kind === 'nvfp4';
@@ -77,17 +79,23 @@ function lowRankOps(config: LowRankGemmConfig, seed: number, m: number, k: numbe
     x: Array.from({ length: m * k }, () => r16.encode(gauss() * 3)),
     down: Array.from({ length: k * r }, () => r16.encode(gauss() * 0.2)),
     up: Array.from({ length: n * r }, () => r16.encode(gauss() * 0.2)),
+    // Nunchaku's wcscales (branch format) and lora_scales (fp32, one per 16 ranks), near 1
+    ...(scales ? { channelScales: Array.from({ length: n }, () => r16.encode(0.5 + rnd())), loraScales: Array.from({ length: Math.ceil(r / 16) }, () => FP32.encode(0.5 + rnd())) } : {}),
   };
 }
 
 describe('lowrank_gemm RTL = golden', () => {
-  it('SVDQuant int4 example (fp16 scales, fp32 accumulation, rank 32, fp16 branch)', async () => {
-    const design = acceleratorPe(example('svdquant', 'svdquant_w4a4'), 'tb_lr_int4', { lowRankLanes: HARNESS_LOWRANK_LANES });
+  it('SVDQuant int4 example (fp16 scales, fused fp16 accumulation, fp16 epilogue, channel and LoRA scales, rank 32)', async () => {
+    const accel = example('svdquant', 'svdquant_w4a4');
+    const design = acceleratorPe(accel, 'tb_lr_int4', { lowRankLanes: HARNESS_LOWRANK_LANES });
     const config = design.goldens[0] as LowRankGemmConfig;
     expect(config.main).toEqual({ kind: 'int4', activations: 'int4', groupSize: 64, scaleFormat: 'fp16' });
+    const opt = declaredOptionalOperands(accel.arrays[0].pe);
+    expect(opt).toEqual({ channelScales: true, loraScales: true });
     const sim = await buildPe(design.rtl);
-    expectRtlMatches(sim, lowRankVectors(config, HARNESS_LOWRANK_LANES, lowRankOps(config, 7, 2, 150, 3, true)), 'int4 K=150 with bias');
-    expectRtlMatches(sim, lowRankVectors(config, HARNESS_LOWRANK_LANES, lowRankOps(config, 8, 2, 64, 2, false)), 'int4 K=64 without bias');
+    expectRtlMatches(sim, lowRankVectors(config, HARNESS_LOWRANK_LANES, lowRankOps(config, 7, 2, 150, 3, true, true), opt), 'int4 K=150 with bias, channel and LoRA scales');
+    expectRtlMatches(sim, lowRankVectors(config, HARNESS_LOWRANK_LANES, lowRankOps(config, 10, 2, 70, 3, false, true), opt), 'int4 K=70 with channel and LoRA scales, no bias');
+    expectRtlMatches(sim, lowRankVectors(config, HARNESS_LOWRANK_LANES, lowRankOps(config, 8, 2, 64, 2, false), opt), 'int4 K=64 without bias or scales');
   });
 
   it('SVDQuant NVFP4 example (fp8 block scales, fp32 tensor scale, bf16 branch)', async () => {
@@ -96,6 +104,20 @@ describe('lowrank_gemm RTL = golden', () => {
     expect(config.main.kind).toBe('nvfp4');
     expect(config.branchFormat).toBe('bf16');
     expect(BF16.bits).toBe(16);
-    expectRtlMatches(await buildPe(design.rtl), lowRankVectors(config, HARNESS_LOWRANK_LANES, lowRankOps(config, 9, 2, 70, 3, true)), 'nvfp4 K=70');
+    expectRtlMatches(await buildPe(design.rtl), lowRankVectors(config, HARNESS_LOWRANK_LANES, lowRankOps(config, 9, 2, 70, 3, true), { channelScales: false, loraScales: false }), 'nvfp4 K=70');
+  });
+
+  it('NVFP4 with channel and LoRA scales declared (the fp32 epilogue: round32(y * cs), then + bias; a bf16 branch)', async () => {
+    const accel = example('svdquant', 'svdquant_nvfp4');
+    const pe = accel.arrays[0].pe;
+    if (pe.kind !== 'lowrank_gemm') throw new Error('not lowrank');
+    const declared = { ...accel, arrays: [{ ...accel.arrays[0], pe: { ...pe, channelScales: true, loraScales: true } }] };
+    const design = acceleratorPe(declared, 'tb_lr_nvfp4_scales', { lowRankLanes: HARNESS_LOWRANK_LANES });
+    const config = design.goldens[0] as LowRankGemmConfig;
+    expect(config.epilogue).toBe('fp32');
+    const opt = declaredOptionalOperands(declared.arrays[0].pe);
+    const sim = await buildPe(design.rtl);
+    expectRtlMatches(sim, lowRankVectors(config, HARNESS_LOWRANK_LANES, lowRankOps(config, 11, 2, 70, 3, true, true), opt), 'nvfp4 K=70 with bias, channel and LoRA scales');
+    expectRtlMatches(sim, lowRankVectors(config, HARNESS_LOWRANK_LANES, lowRankOps(config, 12, 2, 40, 2, false, true), opt), 'nvfp4 K=40 with channel and LoRA scales, no bias');
   });
 });

@@ -15,7 +15,7 @@ import { NameScope, peTopName } from './names.js';
 
 export { peTopName };
 import { bitSerialModPe, bitSerialPorts } from './pe-bit-serial-mod.js';
-import { lowRankPe, lowRankPorts } from './pe-lowrank.js';
+import { declaredOptionalOperands, lowRankPe, lowRankPorts, type LowRankOptionalOperands } from './pe-lowrank.js';
 import { macPe, macPorts } from './pe-mac.js';
 import { simdMacPe, simdPeSpecOf, type SimdPeSpec } from './pe-simd-mac.js';
 import type { TemplateReader } from './render.js';
@@ -89,8 +89,8 @@ export function macRtl(config: MacConfig, top: string, peName: string): PeRtl {
   return { module: macPe(config, top, peName), harness: { top, inputs, outputs: [port('y', p.out, p.out === 32 ? 'int32 result' : 'fp16 result')] } };
 }
 
-export function lowRankRtl(config: LowRankGemmConfig, lanes: number, top: string, peName: string): PeRtl {
-  const p = lowRankPorts(config, lanes);
+export function lowRankRtl(config: LowRankGemmConfig, lanes: number, top: string, peName: string, opt?: LowRankOptionalOperands): PeRtl {
+  const p = lowRankPorts(config, lanes, opt);
   const inputs = [
     port('op', 3, 'operation: 0 DOT, 1 EPILOGUE, 2 UP, 3 OUT, 4 DOWN, 5 DOWN_OUT'),
     port('qa', p.q, `${lanes} 4-bit activation codes`),
@@ -101,8 +101,10 @@ export function lowRankRtl(config: LowRankGemmConfig, lanes: number, top: string
     port('u16', 16, `${config.branchFormat} operand: U[n, j] or D[k, j]`),
   ];
   if (p.tensorScale) inputs.push(port('ts', 32, 'fp32 per-tensor weight scale'));
+  if (p.channelScale) inputs.push(port('cs', 16, `${config.branchFormat} channel scale of an EPILOGUE beat (1.0 = none)`));
+  if (p.loraScale) inputs.push(port('ls', 32, 'fp32 LoRA scale of a DOWN_OUT beat (1.0 = none)'));
   inputs.push(port('first', 1, 'first beat of an output (or of a down-projection sum)'), port('gfirst', 1, 'first DOT beat of a group'), port('glast', 1, 'last DOT beat of a group'), port('flag', 1, 'EPILOGUE: add the bias'));
-  return { module: lowRankPe(config, lanes, top, peName), harness: { top, inputs, outputs: [port('y_out', 16, `${config.branchFormat} result (Y or L)`)] } };
+  return { module: lowRankPe(config, lanes, top, peName, opt), harness: { top, inputs, outputs: [port('y_out', 16, `${config.branchFormat} result (Y or L)`)] } };
 }
 
 /** The golden configs a PE's RTL implements (one per SIMD mode; one otherwise). */
@@ -128,7 +130,7 @@ export function acceleratorPe(accel: IrAccelerator, top: string, options: { lowR
     }
     case 'lowrank_gemm': {
       const lanes = pe.kind === 'lowrank_gemm' ? Math.min(pe.lanes, options.lowRankLanes ?? pe.lanes) : 8;
-      return { rtl: lowRankRtl(golden, lanes, top, peName), goldens: [golden] };
+      return { rtl: lowRankRtl(golden, lanes, top, peName, declaredOptionalOperands(pe)), goldens: [golden] };
     }
     case 'mac':
       return { rtl: macRtl(golden, top, peName), goldens: [golden] };

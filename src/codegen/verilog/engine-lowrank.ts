@@ -11,6 +11,11 @@
  *   into per-column staging (act codes or raw X; activation scales) and per-row staging (weight codes;
  *   D or U rows; weight scales; the bias vector), one port-width read per cycle, every row starting a new
  *   read (a row of RB bytes takes ceil(RB / port) reads); one more cycle for the last read's data.
+ * - Declared optional operands (Nunchaku's order): channel scales (`channel_scales`) are fetched by dequant
+ *   with use_cscale like the bias (one meta row of 2n bytes each, the scales first), into per-row staging;
+ *   LoRA scales (`lora_scales`) by lr_up with use_lscale (one meta row of 4·ceil(rank/16) bytes, in parallel
+ *   with the U rows) into one vector; each column then multiplies its broadcast fp32 partial sums by their
+ *   16-rank tile's scale (1.0 without use_lscale) before the 16-bit rounding. Undeclared, both trap.
  * - Beats, all PEs in parallel: qgemm_tile: one exact dot beat of `lanes` 4-bit products per cycle, the
  *   group's scale application (round_P(d) · round_P(sa · sw), added in P) in the group's last beat;
  *   lr_down: one pass per `rows` rank indices (PE row j computes rank p·rows + j), each fetching its D
@@ -33,7 +38,7 @@ import { sconst, type RtlModule } from './module-set.js';
 
 /** Engine trap codes (trap_code; the top reports 0x80 | code). */
 export const LOWRANK_TRAP = {
-  /** An instruction or option the engine does not implement (other tile ops, use_cscale, relu). */
+  /** An instruction or option the engine does not implement (other tile ops, relu, use_cscale / use_lscale undeclared). */
   unsupported: 1,
   /** A tile the engine cannot hold: m > cols, n > rows, k > maxTileK, acc ≠ 0, lrt ≠ 0, rank or group ≠ the PE's. */
   shape: 2,
@@ -59,7 +64,7 @@ export function engineAddrBits(capacity: number): number {
 }
 
 /** The engine's PE: main path, branch chain and epilogue of one accumulator entry. */
-function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: string): RtlModule {
+function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: string, channelScales: boolean): RtlModule {
   const P = floatShape(wideFormat(cfg.accumulation));
   const r16f: FloatFormat = cfg.branchFormat === 'fp16' ? FP16 : BF16;
   const r16 = floatShape(r16f);
@@ -78,7 +83,7 @@ function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: s
   const narrow = fpMul(f32, f16, r16);
   const pBits = P.e + P.m + 1;
   const groupStep = lowRankGroupStepUnits(cfg, { dHat: 'd_hat', sG: 's_g', accIn: 'acc_in', accNext: 'acc_next', pMsb: pBits - 1 });
-  const biasUnits = lowRankBiasUnits(cfg, { input: 'v_scaled', bias: 'bias', useBias: 'use_bias', out: 'v_bias' });
+  const biasUnits = lowRankBiasUnits(cfg, { input: 'v_scaled', bias: 'bias', useBias: 'use_bias', out: 'v_bias', ...(channelScales ? { cscale: 'cs', useCscale: 'use_cs' } : {}) });
   const deps: RtlModule[] = [actElem, wgtElem, dotRound, scaleMul, tsMul, branchMul, f32Add, narrow, ...groupStep.deps, ...biasUnits.deps];
   let accLoad: string;
   let accStore: string;
@@ -115,7 +120,8 @@ function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: s
       groupStep: groupStep.text,
       biasUnits: biasUnits.text,
       groupStepText: lowRankGroupStepText(cfg),
-      epilogueText: lowRankEpilogueText(cfg),
+      epilogueText: lowRankEpilogueText(cfg, channelScales),
+      csPorts: channelScales ? '  input  wire              use_cs,\n  input  wire [15:0]       cs,\n' : '',
       accLoad,
       accStore,
       tsMul: tsMul.name,
@@ -151,8 +157,14 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
   const PL = port('lrw');
   const PO = port('out');
   const NP = Math.ceil(rankD / R);
-  const peModule = enginePe(cfg, L, B, `${ctx.prefix}lowrank_pe`);
+  const CS = pe.channelScales;
+  const LS = pe.loraScales && rank > 0;
+  const peModule = enginePe(cfg, L, B, `${ctx.prefix}lowrank_pe`, CS);
   const narrow = fpMul(floatShape(FP32), floatShape(FP16), floatShape(cfg.branchFormat === 'fp16' ? FP16 : BF16));
+  const lsMul = fpMul(floatShape(FP32), floatShape(FP32), floatShape(FP32));
+  // LoRA scales: one fp32 per 16 ranks, staged with room for the last beat's lanes past the rank.
+  const NLS = Math.ceil(rankD / 16);
+  const lsBytes = roundUp(4 * Math.ceil((rankD + B) / 16), PM);
   // Staging sizes in bytes: whole port words, with room for the last beat's window past k.
   const colBytes = roundUp(Math.max(2 * (K + B), Math.ceil((K + L) / 2)), PA);
   const rqBytes = roundUp(Math.ceil((K + L) / 2), PW);
@@ -166,7 +178,7 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
   return {
     name: ctx.moduleName,
     template: 'engine_lowrank.v.hbs',
-    deps: [peModule, narrow],
+    deps: LS ? [peModule, narrow, lsMul] : [peModule, narrow],
     view: {
       isa: isaDecoderParams(),
       peModule: peModule.name,
@@ -214,6 +226,13 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
       biasBits: 8 * biasBytes,
       colOutBits: 8 * colOutBytes,
       lrtDepth,
+      hasCs: CS ? "1'b1" : "1'b0",
+      hasLs: LS ? "1'b1" : "1'b0",
+      channelScales: CS,
+      loraScales: LS,
+      lsMul: lsMul.name,
+      nls: NLS,
+      lsBits: 8 * lsBytes,
       trapUnsupported: LOWRANK_TRAP.unsupported,
       trapShape: LOWRANK_TRAP.shape,
       trapRange: LOWRANK_TRAP.range,

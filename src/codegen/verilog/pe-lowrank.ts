@@ -3,13 +3,16 @@
  * tables (int4 / uint4 values, or fp4_e2m1 values doubled so products are integers in quarter units),
  * the exact dot width, the precision-P rounder, multipliers and adder of the scale application, and the
  * fp32 epilogue and branch units in the 16-bit branch format. `lanes` is the number of 4-bit products per
- * DOT beat (the IR's `lanes`; the PE-level harness uses ≤ 16 so qa/qw fit its 64-bit ports).
+ * DOT beat (the IR's `lanes`; the PE-level harness uses ≤ 16 so qa/qw fit its 64-bit ports). Declared
+ * optional operands add ports: `cs` (the channel scale of the EPILOGUE beat, 1.0 when none) and `ls` (the
+ * fp32 LoRA scale of a DOWN_OUT beat's rank, 1.0 when none).
  */
 import { BF16, FP16, FP32, FP4_E2M1, FP8_E4M3, type FloatFormat } from '../../formats/float.js';
 import { wideFormat } from '../../golden/common.js';
 import type { LowRankGemmConfig } from '../../golden/types.js';
+import type { IrPe } from '../../ir/types.js';
 import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound } from './fp-units.js';
-import { lowRankBiasUnits, lowRankEpilogueText, lowRankGroupStepText, lowRankGroupStepUnits } from './lowrank-units.js';
+import { lowRankBiasUnits, lowRankDownText, lowRankEpilogueText, lowRankGroupStepText, lowRankGroupStepUnits } from './lowrank-units.js';
 import { sconst, type RtlModule } from './module-set.js';
 
 function elementTable(kind: 'int4' | 'uint4' | 'fp4x2'): RtlModule {
@@ -25,12 +28,25 @@ function elementTable(kind: 'int4' | 'uint4' | 'fp4x2'): RtlModule {
   };
 }
 
-/** Port widths of a low-rank PE. */
-export function lowRankPorts(config: LowRankGemmConfig, lanes: number): { q: number; scale: number; tensorScale: boolean } {
-  return { q: 4 * lanes, scale: config.main.kind === 'nvfp4' ? 8 : 16, tensorScale: config.main.kind === 'nvfp4' };
+/** The optional operands a lowrank_gemm PE declares (the IR's `channel_scales` and `lora_scales`). */
+export interface LowRankOptionalOperands {
+  readonly channelScales: boolean;
+  readonly loraScales: boolean;
 }
 
-export function lowRankPe(config: LowRankGemmConfig, lanes: number, moduleName: string, peName: string): RtlModule {
+const NO_OPTIONAL: LowRankOptionalOperands = { channelScales: false, loraScales: false };
+
+/** The optional operands an IR PE declares (none unless it is a lowrank_gemm PE). */
+export function declaredOptionalOperands(pe: IrPe): LowRankOptionalOperands {
+  return pe.kind === 'lowrank_gemm' ? { channelScales: pe.channelScales, loraScales: pe.loraScales } : NO_OPTIONAL;
+}
+
+/** Port widths of a low-rank PE. */
+export function lowRankPorts(config: LowRankGemmConfig, lanes: number, opt: LowRankOptionalOperands = NO_OPTIONAL): { q: number; scale: number; tensorScale: boolean; channelScale: boolean; loraScale: boolean } {
+  return { q: 4 * lanes, scale: config.main.kind === 'nvfp4' ? 8 : 16, tensorScale: config.main.kind === 'nvfp4', channelScale: opt.channelScales, loraScale: opt.loraScales && config.rank > 0 };
+}
+
+export function lowRankPe(config: LowRankGemmConfig, lanes: number, moduleName: string, peName: string, opt: LowRankOptionalOperands = NO_OPTIONAL): RtlModule {
   const P = floatShape(wideFormat(config.accumulation));
   const r16f: FloatFormat = config.branchFormat === 'fp16' ? FP16 : BF16;
   const r16 = floatShape(r16f);
@@ -50,10 +66,10 @@ export function lowRankPe(config: LowRankGemmConfig, lanes: number, moduleName: 
   const narrow = fpMul(f32, f16, r16);
   const pBits = P.e + P.m + 1;
   const groupStep = lowRankGroupStepUnits(config, { dHat: 'd_hat', sG: 's_g', accIn: 'acc_in', accNext: 'acc_next', pMsb: pBits - 1 });
-  const biasUnits = lowRankBiasUnits(config, { input: 'y_main', bias: 'x16', useBias: 'flag', out: 'y_bias' });
+  const ports = lowRankPorts(config, lanes, opt);
+  const biasUnits = lowRankBiasUnits(config, { input: 'y_main', bias: 'x16', useBias: 'flag', out: 'y_bias', ...(ports.channelScale ? { cscale: 'cs' } : {}) });
   const deps = [actElem, wgtElem, dotRound, scaleMul, widen, branchMul, f32Add, narrow, ...groupStep.deps, ...biasUnits.deps];
-  if (nv) deps.push(tsMul);
-  const ports = lowRankPorts(config, lanes);
+  if (nv || ports.loraScale) deps.push(tsMul);
   const laneViews = Array.from({ length: lanes }, (_, i) => ({ i, hi: 4 * i + 3, lo: 4 * i }));
   return {
     name: moduleName,
@@ -81,7 +97,10 @@ export function lowRankPe(config: LowRankGemmConfig, lanes: number, moduleName: 
       groupStep: groupStep.text,
       biasUnits: biasUnits.text,
       groupStepText: lowRankGroupStepText(config),
-      epilogueText: lowRankEpilogueText(config),
+      epilogueText: lowRankEpilogueText(config, ports.channelScale),
+      downText: lowRankDownText(config, ports.loraScale),
+      optPorts: (ports.channelScale ? `  input  wire [15:0]       cs,\n` : '') + (ports.loraScale ? `  input  wire [31:0]       ls,\n` : ''),
+      loraScale: ports.loraScale ? `  ${tsMul.name} u_ls (.a(l), .b(ls), .y(l_scaled));` : '  assign l_scaled = l;',
       widen: widen.name,
       tensorScale: nv ? `  ${tsMul.name} u_ts (.a(y_wide), .b(ts), .y(y_main));` : '  assign y_main = y_wide;',
       branchMul: branchMul.name,

@@ -8,6 +8,7 @@ import { bitSerialModGemm, termSchedule } from '../../golden/bit-serial-mod.js';
 import { simdElementFormat, simdMacGemm } from '../../golden/simd-mac.js';
 import { wideFormat } from '../../golden/common.js';
 import { lowRankOutputTrace } from '../../golden/lowrank-gemm.js';
+import { lowRankPorts, type LowRankOptionalOperands } from '../../codegen/verilog/pe-lowrank.js';
 import { macGemm } from '../../golden/mac.js';
 import type { BitSerialModConfig, BitSerialModOperands, LowRankGemmConfig, LowRankGemmOperands, MacConfig, MacOperands, SimdMacConfig, SimdMacOperands } from '../../golden/types.js';
 
@@ -106,11 +107,14 @@ export function macVectors(config: MacConfig, ops: MacOperands): PeVectors {
 }
 
 /**
- * lowrank_gemm beats: op, qa, qw, sa, sw, x16, u16, [ts,] first, gfirst, glast, flag (see lowrank_pe.v.hbs).
- * Per row m (rank > 0) the branch unit first computes and emits every L[m, j] (DOWN, DOWN_OUT); then per
- * output (m, n): DOT beats of `lanes` products per group, EPILOGUE (bias), one UP per j, OUT.
+ * lowrank_gemm beats: op, qa, qw, sa, sw, x16, u16, [ts,] [cs,] [ls,] first, gfirst, glast, flag (see
+ * lowrank_pe.v.hbs; cs and ls when the PE declares channel / LoRA scales (`opt`, as the RTL was generated
+ * with), 1.0 where an operand is absent).
+ * Per row m (rank > 0) the branch unit first computes and emits every L[m, j] (DOWN, DOWN_OUT with rank j's
+ * LoRA scale); then per output (m, n): DOT beats of `lanes` products per group, EPILOGUE (bias and channel
+ * scale), one UP per j, OUT.
  */
-export function lowRankVectors(config: LowRankGemmConfig, lanes: number, ops: LowRankGemmOperands): PeVectors {
+export function lowRankVectors(config: LowRankGemmConfig, lanes: number, ops: LowRankGemmOperands, opt: LowRankOptionalOperands): PeVectors {
   const nv = config.main.kind === 'nvfp4';
   const r16 = wideFormat(config.branchFormat);
   const G = Math.ceil(ops.k / config.main.groupSize);
@@ -118,9 +122,14 @@ export function lowRankVectors(config: LowRankGemmConfig, lanes: number, ops: Lo
   const r = config.rank;
   const stimulus: bigint[][] = [];
   const expected: bigint[][] = [];
-  const beat = (op: number, fields: { qa?: bigint; qw?: bigint; sa?: number; sw?: number; x16?: number; u16?: number; first?: boolean; gfirst?: boolean; glast?: boolean; flag?: boolean }): void => {
+  const ports = lowRankPorts(config, lanes, opt);
+  const one16 = r16.encode(1);
+  const oneF32 = 0x3f800000;
+  const beat = (op: number, fields: { qa?: bigint; qw?: bigint; sa?: number; sw?: number; x16?: number; u16?: number; cs?: number; ls?: number; first?: boolean; gfirst?: boolean; glast?: boolean; flag?: boolean }): void => {
     const row = [BigInt(op), fields.qa ?? 0n, fields.qw ?? 0n, BigInt(fields.sa ?? 0), BigInt(fields.sw ?? 0), BigInt(fields.x16 ?? 0), BigInt(fields.u16 ?? 0)];
     if (nv) row.push(BigInt(ops.tensorScale ?? 0));
+    if (ports.channelScale) row.push(BigInt(fields.cs ?? one16));
+    if (ports.loraScale) row.push(BigInt(fields.ls ?? oneF32));
     row.push(fields.first ? 1n : 0n, fields.gfirst ? 1n : 0n, fields.glast ? 1n : 0n, fields.flag ? 1n : 0n);
     stimulus.push(row);
   };
@@ -132,7 +141,7 @@ export function lowRankVectors(config: LowRankGemmConfig, lanes: number, ops: Lo
         down = trace.down;
         for (let j = 0; j < r; j++) {
           for (let k = 0; k < ops.k; k++) beat(4, { x16: ops.x[m * ops.k + k], u16: ops.down[k * r + j], first: k === 0 });
-          beat(5, {});
+          beat(5, { ls: ops.loraScales ? ops.loraScales[j >> 4] : oneF32 });
           expected.push([BigInt(r16.encode(down[j]))]);
         }
       }
@@ -149,7 +158,7 @@ export function lowRankVectors(config: LowRankGemmConfig, lanes: number, ops: Lo
           beat(0, { qa: packLanes(as, 4), qw: packLanes(ws, 4), sa: ops.sa[m * G + g], sw: ops.sw[n * G + g], first: g === 0 && base === start, gfirst: base === start, glast: base + lanes >= end });
         }
       }
-      beat(1, { x16: ops.bias ? ops.bias[n] : 0, flag: ops.bias !== undefined });
+      beat(1, { x16: ops.bias ? ops.bias[n] : 0, flag: ops.bias !== undefined, cs: ops.channelScales ? ops.channelScales[n] : one16 });
       if (r > 0 && ops.up) for (let j = 0; j < r; j++) beat(2, { x16: r16.encode(down[j]), u16: ops.up[n * r + j] });
       beat(3, {});
       expected.push([BigInt(trace.code)]);

@@ -314,12 +314,16 @@ module bitmod_top (
   localparam integer QACC_LR_UP_PUSH_NEXT_W = 1;
   localparam integer QACC_LR_UP_CLEAR_LSB = 10;
   localparam integer QACC_LR_UP_CLEAR_W = 1;
+  localparam integer QACC_LR_UP_USE_LSCALE_LSB = 11;
+  localparam integer QACC_LR_UP_USE_LSCALE_W = 1;
   localparam integer QACC_LR_UP_LRW_LSB = 40;
   localparam integer QACC_LR_UP_LRW_W = 24;
   localparam integer QACC_LR_UP_ACC_LSB = 64;
   localparam integer QACC_LR_UP_ACC_W = 20;
   localparam integer QACC_LR_UP_LRT_LSB = 84;
   localparam integer QACC_LR_UP_LRT_W = 20;
+  localparam integer QACC_LR_UP_LSCALE_LSB = 104;
+  localparam integer QACC_LR_UP_LSCALE_W = 20;
   localparam [5:0] QACC_OP_QACT = 6'd30;
   localparam [1:0] QACC_QACT_QUEUE = QACC_QUEUE_COMPUTE;
   localparam integer QACC_QACT_POP_PREV_LSB = 6;

@@ -30,10 +30,6 @@ rtl/qacc_add_align_a22_b11_p11.v
 rtl/qacc_lzc_w38.v
 rtl/qacc_fp_round_e5m10b15i_w38.v
 rtl/qacc_fp_fma_e5m10b15i_e5m10b15i_e5m10b15i_e5m10b15i.v
-rtl/qacc_add_align_a11_b11_p11.v
-rtl/qacc_lzc_w27.v
-rtl/qacc_fp_round_e5m10b15i_w27.v
-rtl/qacc_fp_add_e5m10b15i_e5m10b15i_e5m10b15i.v
 rtl/svdquant_w4a4_top_lowrank_pe.v
 rtl/svdquant_w4a4_top_engine_lowrank_gemm.v
 rtl/svdquant_w4a4_top.v

@@ -5,12 +5,12 @@
 //   0 DOT:      8 lanes of qa x qw (lane i in bits 4i+3:4i) into the group's exact dot product d
 //               (gfirst: d := 0 first; first: also acc := +0). glast ends the group with sa, sw:
 //               acc := round_P(round_P(d) * round_P(sa * sw) + (first ? +0 : acc)) (one fused rounding), each step one RNE rounding.
-//   1 EPILOGUE: t := fp32(acc); y := fp32(bias used ? round_fp16(round_fp16(t) + bias) : round_fp16(t)) (x16 = the bias, used when flag).
+//   1 EPILOGUE: t := fp32(acc); y := fp32(round_fp16(round_fp16(t) * (cs used ? cs : 1) + (bias used ? bias : -0))) (one fused rounding) (x16 = the bias, used when flag).
 //   2 UP:       y := round_fp32(y + round_fp32(x16 * u16)) (x16 = L[m, j], u16 = U[n, j]).
 //   3 OUT:      emits y_out = round_fp16(y).
 //   4 DOWN:     the branch unit: l := round_fp32((first ? +0 : l) + round_fp32(x16 * u16)) (x16 = X[m, k],
 //               u16 = D[k, j]).
-//   5 DOWN_OUT: emits y_out = round_fp16(l), the rounded down-projection value L[m, j].
+//   5 DOWN_OUT: emits y_out = round_fp16(round_fp32(l * ls)) (ls: the fp32 LoRA scale of the rank's 16-rank tile, 1.0 when unused), the rounded down-projection value L[m, j].
 // in_ready is always high; y_out appears with out_valid in the cycle after an OUT or DOWN_OUT beat.
 module svdquant_w4a4_svd_int4 (
   input  wire              clk,
@@ -24,6 +24,8 @@ module svdquant_w4a4_svd_int4 (
   input  wire [15:0] sw,
   input  wire [15:0]       x16,
   input  wire [15:0]       u16,
+  input  wire [15:0]       cs,
+  input  wire [31:0]       ls,
   input  wire              first,
   input  wire              gfirst,
   input  wire              glast,
@@ -83,10 +85,11 @@ module svdquant_w4a4_svd_int4 (
   wire [31:0] y_wide, y_main, y_bias, lu, y_up;
   qacc_fp_mul_e5m10b15i_e5m10b15i_e8m23b127i u_widen (.a(acc), .b(16'h3c00), .y(y_wide));
   assign y_main = y_wide;
-  wire [15:0] e_main, e_bias, e_sel;  // the fp16 epilogue
+  wire [15:0] e_main, e_cs, e_b, e_sel;  // the fp16 epilogue: one fused y * cs + bias
   qacc_fp_mul_e8m23b127i_e5m10b15i_e5m10b15i u_enarrow (.a(y_main), .b(16'h3c00), .y(e_main));
-  qacc_fp_add_e5m10b15i_e5m10b15i_e5m10b15i u_bias (.a(e_main), .b(x16), .y(e_bias));
-  assign e_sel = flag ? e_bias : e_main;
+  assign e_cs = 1'b1 ? cs : 16'h3c00;
+  assign e_b = flag ? x16 : 16'h8000;
+  qacc_fp_fma_e5m10b15i_e5m10b15i_e5m10b15i_e5m10b15i u_bias (.a(e_main), .b(e_cs), .c(e_b), .y(e_sel));
   qacc_fp_mul_e5m10b15i_e5m10b15i_e8m23b127i u_ewiden (.a(e_sel), .b(16'h3c00), .y(y_bias));
   qacc_fp_mul_e5m10b15i_e5m10b15i_e8m23b127i u_lu (.a(x16), .b(u16), .y(lu));
   qacc_fp_add_e8m23b127i_e8m23b127i_e8m23b127i u_up (.a(y), .b(lu), .y(y_up));
@@ -96,8 +99,10 @@ module svdquant_w4a4_svd_int4 (
   reg [31:0] l;
   wire [31:0] l_next;
   qacc_fp_add_e8m23b127i_e8m23b127i_e8m23b127i u_down (.a(first ? 32'd0 : l), .b(lu), .y(l_next));
+  wire [31:0] l_scaled;
+  qacc_fp_mul_e8m23b127i_e8m23b127i_e8m23b127i u_ls (.a(l), .b(ls), .y(l_scaled));
   wire [15:0] l_round;
-  qacc_fp_mul_e8m23b127i_e5m10b15i_e5m10b15i u_lnarrow (.a(l), .b(16'h3c00), .y(l_round));
+  qacc_fp_mul_e8m23b127i_e5m10b15i_e5m10b15i u_lnarrow (.a(l_scaled), .b(16'h3c00), .y(l_round));
   always @(posedge clk) begin
     if (rst) begin
       dot <= 32'sd0;

@@ -2,7 +2,8 @@
 // Tile engine of the lowrank_gemm PE kind on a 2 x 2 array (rows = output channels j, columns =
 // tokens i; entry e = i*n + j is the fp32 register v of PE (row j, column i)); 8 4-bit dot lanes and
 // 2 chained 16-bit branch MACs per PE, rank 32, group 64, staging depth 64.
-// Executes qgemm_tile, lr_down, lr_up, dequant (no use_cscale) and writeback (no relu) on single-pass tiles
+// Executes qgemm_tile, lr_down, lr_up (use_lscale only with declared LoRA scales: true), dequant
+// (use_cscale only with declared channel scales: true) and writeback (no relu) on single-pass tiles
 // (acc = 0, lrt = 0); traps on anything else (codes: 1 unsupported, 2 shape/mode, 3 buffer range).
 // Schedule (src/codegen/verilog/engine-lowrank.ts, timing.ts "lowrank_gemm"): decode; FETCH streams on the
 // act / wgt / meta / lrw ports in parallel (one read per cycle, every row starting a new read) into
@@ -295,12 +296,16 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   localparam integer QACC_LR_UP_PUSH_NEXT_W = 1;
   localparam integer QACC_LR_UP_CLEAR_LSB = 10;
   localparam integer QACC_LR_UP_CLEAR_W = 1;
+  localparam integer QACC_LR_UP_USE_LSCALE_LSB = 11;
+  localparam integer QACC_LR_UP_USE_LSCALE_W = 1;
   localparam integer QACC_LR_UP_LRW_LSB = 40;
   localparam integer QACC_LR_UP_LRW_W = 24;
   localparam integer QACC_LR_UP_ACC_LSB = 64;
   localparam integer QACC_LR_UP_ACC_W = 20;
   localparam integer QACC_LR_UP_LRT_LSB = 84;
   localparam integer QACC_LR_UP_LRT_W = 20;
+  localparam integer QACC_LR_UP_LSCALE_LSB = 104;
+  localparam integer QACC_LR_UP_LSCALE_W = 20;
   localparam [5:0] QACC_OP_QACT = 6'd30;
   localparam [1:0] QACC_QACT_QUEUE = QACC_QUEUE_COMPUTE;
   localparam integer QACC_QACT_POP_PREV_LSB = 6;
@@ -474,12 +479,15 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   wire d_clear = cmd_word[QACC_LR_DOWN_CLEAR_LSB];
   wire d_lrt0 = cmd_word[QACC_LR_DOWN_LRT_LSB +: QACC_LR_DOWN_LRT_W] == 0;
   wire [31:0] u_lrw = {8'd0, cmd_word[QACC_LR_UP_LRW_LSB +: 24]};
+  wire u_ls = cmd_word[QACC_LR_UP_USE_LSCALE_LSB];
+  wire [31:0] u_laddr = {12'd0, cmd_word[QACC_LR_UP_LSCALE_LSB +: 20]};
   wire u_acc0 = cmd_word[QACC_LR_UP_ACC_LSB +: QACC_LR_UP_ACC_W] == 0;
   wire u_lrt0 = cmd_word[QACC_LR_UP_LRT_LSB +: QACC_LR_UP_LRT_W] == 0;
   wire dq_ts = cmd_word[QACC_DEQUANT_USE_TSCALE_LSB];
   wire dq_cs = cmd_word[QACC_DEQUANT_USE_CSCALE_LSB];
   wire dq_bias = cmd_word[QACC_DEQUANT_USE_BIAS_LSB];
   wire [31:0] dq_baddr = {12'd0, cmd_word[QACC_DEQUANT_BIAS_LSB +: 20]};
+  wire [31:0] dq_caddr = {12'd0, cmd_word[QACC_DEQUANT_CSCALE_LSB +: 20]};
   wire dq_acc0 = cmd_word[QACC_DEQUANT_ACC_LSB +: QACC_DEQUANT_ACC_W] == 0;
   wire wb_relu = cmd_word[QACC_WRITEBACK_RELU_LSB];
   wire [31:0] wb_out = {8'd0, cmd_word[QACC_WRITEBACK_OUT_LSB +: 24]};
@@ -495,6 +503,8 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   wire [47:0] end_dd = {16'd0, d_lrw} + 48'd32 * {15'd0, k_w, 1'b0};
   wire [47:0] end_uu = {16'd0, u_lrw} + {16'd0, n_w} * 48'd32 * 48'd2;
   wire [47:0] end_db = {16'd0, dq_baddr} + {15'd0, n_w, 1'b0};
+  wire [47:0] end_dc = {16'd0, dq_caddr} + {15'd0, n_w, 1'b0};
+  wire [47:0] end_ul = {16'd0, u_laddr} + 48'd2 * 48'd4;
   wire [47:0] end_wb = {16'd0, wb_out} + {16'd0, m_w} * {15'd0, n_w, 1'b0};
   reg [7:0] dec_trap;
   always @* begin
@@ -507,12 +517,13 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
         if (!rank_ok || cfg_m > 16'd2 || cfg_k > 16'd64 || !d_lrt0) dec_trap = TRAP_SHAPE;
         else if (end_dx > 48'd196608 || end_dd > 48'd32768) dec_trap = TRAP_RANGE;
       QACC_OP_LR_UP:
-        if (!rank_ok || !mn_ok || !u_acc0 || !u_lrt0) dec_trap = TRAP_SHAPE;
-        else if (end_uu > 48'd32768) dec_trap = TRAP_RANGE;
+        if (u_ls && !1'b1) dec_trap = TRAP_UNSUPPORTED;
+        else if (!rank_ok || !mn_ok || !u_acc0 || !u_lrt0) dec_trap = TRAP_SHAPE;
+        else if (end_uu > 48'd32768 || (u_ls && end_ul > 48'd32768)) dec_trap = TRAP_RANGE;
       QACC_OP_DEQUANT:
-        if (dq_cs) dec_trap = TRAP_UNSUPPORTED;
+        if (dq_cs && !1'b1) dec_trap = TRAP_UNSUPPORTED;
         else if (!mn_ok || !dq_acc0) dec_trap = TRAP_SHAPE;
-        else if (dq_bias && end_db > 48'd32768) dec_trap = TRAP_RANGE;
+        else if ((dq_bias && end_db > 48'd32768) || (dq_cs && end_dc > 48'd32768)) dec_trap = TRAP_RANGE;
       QACC_OP_WRITEBACK:
         if (wb_relu) dec_trap = TRAP_UNSUPPORTED;
         else if (!mn_ok || !wb_acc0) dec_trap = TRAP_SHAPE;
@@ -524,6 +535,9 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   // ---- control state --------------------------------------------------------------------------------------
   reg [2:0] st, kind;
   reg clear_r, ts_r, bias_r;
+  /* verilator lint_off UNUSEDSIGNAL */
+  reg cs_r, ls_r;             // use_cscale / use_lscale: read only where channel / LoRA scales are declared
+  /* verilator lint_on UNUSEDSIGNAL */
   reg [31:0] pass;            // lr_down pass p (rank indices p*R .. p*R + R - 1)
   reg [31:0] pos, gstart, gend, grp;   // beat position (elements / rank index), group bounds, group index
   // fetch streams: rows left to issue (row index / count), byte offset in the row, row start address, row bytes
@@ -562,7 +576,7 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   // the read issued this cycle lands in staging next cycle
   reg a_pv, w_pv, m_pv, l_pv;
   reg [31:0] a_prow, a_poff, w_prow, w_poff, m_prow, m_poff, l_prow, l_poff;
-  reg [1:0] m_pdst;           // 0 column scales, 1 row scales, 2 bias
+  reg [2:0] m_pdst;           // 0 column scales, 1 row scales, 2 bias, 3 channel scales, 4 LoRA scales
 
   // ---- beat control ---------------------------------------------------------------------------------------
   wire q_glast = pos + L >= gend;
@@ -589,7 +603,7 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
       a_pv <= a_on; a_prow <= a_row; a_poff <= a_off;
       w_pv <= w_on; w_prow <= w_row; w_poff <= w_off;
       m_pv <= m_on; m_poff <= m_off;
-      m_pdst <= m_split == 32'd0 ? 2'd2 : m_row < m_split ? 2'd0 : 2'd1;
+      m_pdst <= kind == K_QGEMM ? (m_row < m_split ? 3'd0 : 3'd1) : kind == K_UP ? 3'd4 : (m_row < m_split ? 3'd3 : 3'd2);
       m_prow <= m_row < m_split ? m_row : m_row - m_split;
       l_pv <= l_on; l_prow <= l_row; l_poff <= l_off;
       if (a_on) begin
@@ -642,13 +656,16 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
                   l_rows <= 32 < R ? 32 : R; l_rb <= {k_w[30:0], 1'b0}; l_addr <= d_lrw;
                 end
                 QACC_OP_LR_UP: begin
-                  kind <= K_UP;
+                  kind <= K_UP; ls_r <= u_ls;
                   l_rows <= n_w; l_rb <= 32'd32 * 32'd2; l_addr <= u_lrw;
+                  // the LoRA scales: one meta row, in parallel with the U rows
+                  m_rows <= u_ls ? 32'd1 : 32'd0; m_split <= 32'd1; m_rb <= 32'd2 * 32'd4; m_addr <= u_laddr;
                 end
-                default: begin  // dequant
-                  kind <= K_DEQ; ts_r <= dq_ts; bias_r <= dq_bias;
-                  m_rows <= dq_bias ? 32'd1 : 32'd0; m_rb <= {n_w[30:0], 1'b0}; m_addr <= dq_baddr; m_addr2 <= dq_baddr;
-                  if (!dq_bias) st <= S_BEAT;
+                default: begin  // dequant: the channel scales (use_cscale), then the bias (use_bias)
+                  kind <= K_DEQ; ts_r <= dq_ts; bias_r <= dq_bias; cs_r <= dq_cs;
+                  m_rows <= (dq_cs ? 32'd1 : 32'd0) + (dq_bias ? 32'd1 : 32'd0); m_split <= dq_cs ? 32'd1 : 32'd0;
+                  m_rb <= {n_w[30:0], 1'b0}; m_addr <= dq_caddr; m_addr2 <= dq_baddr;
+                  if (!dq_bias && !dq_cs) st <= S_BEAT;
                 end
               endcase
             end
@@ -696,6 +713,7 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   wire [SB-1:0] row_sw [0:R-1];
   wire [16*B-1:0] row_y [0:R-1];
   wire [15:0] row_bias [0:R-1];
+  wire [15:0] row_cs [0:R-1];
   wire [32*LRTD-1:0] col_lrt [0:C-1];
   wire [4096-1:0] col_out [0:C-1];
   // lane masks: dot lanes inside the current group, branch lanes inside k (down) or the rank (up)
@@ -716,7 +734,17 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   /* verilator lint_off UNUSEDSIGNAL */
   reg [512-1:0] bias_v;   // whole meta-port words: the bytes past 2 * rows are padding
   /* verilator lint_on UNUSEDSIGNAL */
-  always @(posedge clk) if (m_pv && m_pdst == 2'd2) bias_v[8*m_poff +: 8*PM] <= meta_rd_data[8*PM-1:0];
+  always @(posedge clk) if (m_pv && m_pdst == 3'd2) bias_v[8*m_poff +: 8*PM] <= meta_rd_data[8*PM-1:0];
+  // channel-scale staging (one vector, channel j at bytes 2j, 2j + 1)
+  /* verilator lint_off UNUSEDSIGNAL */
+  reg [512-1:0] cs_v;
+  /* verilator lint_on UNUSEDSIGNAL */
+  always @(posedge clk) if (m_pv && m_pdst == 3'd3) cs_v[8*m_poff +: 8*PM] <= meta_rd_data[8*PM-1:0];
+  // LoRA-scale staging (fp32 scale of ranks 16q .. 16q + 15 at bytes 4q .. 4q + 3; words past the rank are padding)
+  /* verilator lint_off UNUSEDSIGNAL */
+  reg [512-1:0] ls_v;
+  /* verilator lint_on UNUSEDSIGNAL */
+  always @(posedge clk) if (m_pv && m_pdst == 3'd4) ls_v[8*m_poff +: 8*PM] <= meta_rd_data[8*PM-1:0];
 
   generate
     for (gi = 0; gi < C; gi = gi + 1) begin : g_col
@@ -724,7 +752,7 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
       reg [512-1:0] sts;     // activation group scales of token i
       always @(posedge clk) begin
         if (a_pv && a_prow == gi) stq[8*a_poff +: 8*PA] <= act_rd_data[8*PA-1:0];
-        if (m_pv && m_pdst == 2'd0 && m_prow == gi) sts[8*m_poff +: 8*PM] <= meta_rd_data[8*PM-1:0];
+        if (m_pv && m_pdst == 3'd0 && m_prow == gi) sts[8*m_poff +: 8*PM] <= meta_rd_data[8*PM-1:0];
       end
       assign col_qa[gi] = stq[4*pos +: 4*L] & qmask;
       assign col_sa[gi] = sts[SB*grp +: SB];
@@ -739,11 +767,15 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
           assign col_lrt[gi][32*gl +: 32] = 32'd0;
         end
       end
-      // lr_up broadcasts round_R16(L[i, pos + b]) down the column; lr_down broadcasts X[i, pos + b]
+      // lr_up broadcasts round_R16(L[i, pos + b]) down the column (with use_lscale, round_R16(round_fp32(L * ls)),
+      // ls the fp32 LoRA scale of rank pos + b's 16-rank tile); lr_down broadcasts X[i, pos + b]
       wire [16*B-1:0] lr16;
       for (gl = 0; gl < B; gl = gl + 1) begin : g_lr16
         wire [31:0] lsel = col_lrt[gi][32*(pos + gl) +: 32];
-        qacc_fp_mul_e8m23b127i_e5m10b15i_e5m10b15i u_n (.a(lsel), .b(16'h3c00), .y(lr16[16*gl +: 16]));
+        wire [31:0] lsc = ls_r ? ls_v[32*((pos + gl) >> 4) +: 32] : 32'h3f800000;
+        wire [31:0] lscaled;
+        qacc_fp_mul_e8m23b127i_e8m23b127i_e8m23b127i u_ls (.a(lsel), .b(lsc), .y(lscaled));
+        qacc_fp_mul_e8m23b127i_e5m10b15i_e5m10b15i u_n (.a(lscaled), .b(16'h3c00), .y(lr16[16*gl +: 16]));
       end
       assign col_x[gi] = (kind == K_UP ? lr16 : stq[16*pos +: 16*B]) & bmask16;
       for (gj = 0; gj < R; gj = gj + 1) begin : g_out
@@ -758,12 +790,13 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
       always @(posedge clk) begin
         if (w_pv && w_prow == gj) stw[8*w_poff +: 8*PW] <= wgt_rd_data[8*PW-1:0];
         if (l_pv && l_prow == gj) stl[8*l_poff +: 8*PL] <= lrw_rd_data[8*PL-1:0];
-        if (m_pv && m_pdst == 2'd1 && m_prow == gj) sts[8*m_poff +: 8*PM] <= meta_rd_data[8*PM-1:0];
+        if (m_pv && m_pdst == 3'd1 && m_prow == gj) sts[8*m_poff +: 8*PM] <= meta_rd_data[8*PM-1:0];
       end
       assign row_qw[gj] = stw[4*pos +: 4*L] & qmask;
       assign row_sw[gj] = sts[SB*grp +: SB];
       assign row_y[gj] = stl[16*pos +: 16*B] & bmask16;
       assign row_bias[gj] = bias_v[16*gj +: 16];
+      assign row_cs[gj] = cs_v[16*gj +: 16];
     end
     for (gi = 0; gi < C; gi = gi + 1) begin : g_pe_col
       for (gj = 0; gj < R; gj = gj + 1) begin : g_pe
@@ -774,7 +807,7 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
           .first(clear_r && grp == 0), .gfirst(pos == gstart), .glast(q_glast),
           .xa(col_x[gi]), .xb(row_y[gj]), .bv(bmask), .lfirst(pos == 0),
           .l_init(clear_r ? 32'd0 : col_lrt[gi][32*(pass*R + gj) +: 32]),
-          .ts(cfg_scale), .use_ts(ts_r), .use_bias(bias_r), .bias(row_bias[gj]),
+          .ts(cfg_scale), .use_ts(ts_r), .use_bias(bias_r), .bias(row_bias[gj]), .use_cs(cs_r), .cs(row_cs[gj]),
           .l_out(pe_l[gi*R + gj]), .y16(pe_y[gi*R + gj]));
       end
     end

@@ -6,7 +6,7 @@
 //           glast ends the group: v := round_P(round_P(d) * round_P(sa * sw) + (first ? +0 : acc)) (one fused rounding).
 //   2 DOWN: l := chain(lfirst ? l_init : l);  3 UP: v := chain(v), where chain(c) applies, for each of
 //           the 2 branch lanes b with bv[b] in order, c := round_fp32(c + round_fp32(xa_b * xb_b)).
-//   4 DEQ:  v := fp32(bias used ? round_fp16(round_fp16(t) + bias) : round_fp16(t)), t = (use_ts ? round_fp32(v * ts) : v).
+//   4 DEQ:  v := fp32(round_fp16(round_fp16(t) * (cs used ? cs : 1) + (bias used ? bias : -0))) (one fused rounding), t = (use_ts ? round_fp32(v * ts) : v).
 // l_out is the chain result (the engine stores it at a pass end); y16 = round_fp16(v) for writeback.
 module svdquant_w4a4_top_lowrank_pe (
   input  wire              clk,
@@ -28,6 +28,9 @@ module svdquant_w4a4_top_lowrank_pe (
   input  wire              use_ts,
   input  wire              use_bias,
   input  wire [15:0]       bias,
+  input  wire              use_cs,
+  input  wire [15:0]       cs,
+
   output wire [31:0]       l_out,
   output wire [15:0]       y16
 );
@@ -97,10 +100,11 @@ module svdquant_w4a4_top_lowrank_pe (
   wire [31:0] v_ts, v_scaled, v_bias;
   qacc_fp_mul_e8m23b127i_e8m23b127i_e8m23b127i u_ts (.a(v), .b(ts), .y(v_ts));
   assign v_scaled = use_ts ? v_ts : v;
-  wire [15:0] e_main, e_bias, e_sel;  // the fp16 epilogue
+  wire [15:0] e_main, e_cs, e_b, e_sel;  // the fp16 epilogue: one fused y * cs + bias
   qacc_fp_mul_e8m23b127i_e5m10b15i_e5m10b15i u_enarrow (.a(v_scaled), .b(16'h3c00), .y(e_main));
-  qacc_fp_add_e5m10b15i_e5m10b15i_e5m10b15i u_bias (.a(e_main), .b(bias), .y(e_bias));
-  assign e_sel = use_bias ? e_bias : e_main;
+  assign e_cs = use_cs ? cs : 16'h3c00;
+  assign e_b = use_bias ? bias : 16'h8000;
+  qacc_fp_fma_e5m10b15i_e5m10b15i_e5m10b15i_e5m10b15i u_bias (.a(e_main), .b(e_cs), .c(e_b), .y(e_sel));
   qacc_fp_mul_e5m10b15i_e5m10b15i_e8m23b127i u_ewiden (.a(e_sel), .b(16'h3c00), .y(v_bias));
   qacc_fp_mul_e8m23b127i_e5m10b15i_e5m10b15i u_narrow (.a(v), .b(16'h3c00), .y(y16));
   always @(posedge clk) begin
