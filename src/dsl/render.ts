@@ -36,6 +36,10 @@ function excerpt(span: Span, lookup: SourceLookup): string[] {
     startCol = startCol - from + left.length;
     endCol = Math.min(endCol - from + left.length, text.length + 1);
   }
+  // Control characters (a binary file, an escape sequence) would act on the terminal: show their Control
+  // Pictures (U+2400…U+241F, U+2421 for DEL), one code unit each, so the caret stays aligned.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  text = text.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (c) => String.fromCharCode(c === '\x7f' ? 0x2421 : 0x2400 + c.charCodeAt(0)));
   const width = Math.max(1, Math.min(endCol, text.length + 1) - startCol);
   const pad = Array.from(text.slice(0, startCol - 1), (ch) => (ch === '\t' ? '\t' : ' ')).join('');
   const gutter = String(line);

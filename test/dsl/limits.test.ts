@@ -77,7 +77,17 @@ describe('diagnostic caps', () => {
       // Each diagnostic renders as a few lines: message, excerpt, caret, maybe a hint or related note.
       expect(out.split('\n').length).toBeLessThan(8 * (MAX_DIAGNOSTICS + 1));
       expect(c.diagnostics.some((d) => d.code === 'N101' || d.code === 'N102')).toBe(true);
+      // No control character reaches the terminal except the newlines between lines and tabs.
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
+      expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
     }
+  });
+
+  it('shows control characters in excerpts as Control Pictures, the caret still under the offending one', () => {
+    const c = compile('const a = 1;\x1b[2J\n');
+    const out = renderDiagnostics(c.diagnostics, (p) => c.source(p));
+    expect(out).toContain(' 1 | const a = 1;\u241b[2J\n');
+    expect(out).toContain('   |             ^\n');
   });
 });
 
