@@ -10,7 +10,7 @@
  * bits. The quire covers every mode: the maximum of each part over the modes.
  */
 import { exact, FloatFormat, FP16, FP32, intFormat, lookupFormat, type NumberFormat } from '../formats/index.js';
-import { BIT_SERIAL_DATAPATHS } from '../golden/types.js';
+import { BIT_SERIAL_DATAPATHS } from '../pe/bit-serial-mod/golden.js';
 import type * as A from '../dsl/ast.js';
 import { Diag } from '../dsl/diagnostics.js';
 import type { Evaluator } from './evaluate.js';

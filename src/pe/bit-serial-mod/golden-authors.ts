@@ -21,10 +21,10 @@
  *    MSB-first shift-add on the sign-extended M [23b signed]; the group value is R · 2^(x + u − 28), an
  *    exact fp32 value.
  */
-import { alignSignificand, BSM_ADDER_BITS, BSM_EXPONENT_BITS, BSM_LANES, BSM_LSB_EXPONENT, BSM_MANTISSA_BITS, BSM_SCALE_BITS, termSchedule, type DequantTrace, type LaneInput, type StepTrace } from './bit-serial-mod.js';
-import { checkCodes } from './common.js';
-import { GoldenError, invariant } from './errors.js';
-import type { BitSerialWeightType } from './types.js';
+import { alignSignificand, BSM_ADDER_BITS, BSM_EXPONENT_BITS, BSM_LANES, BSM_LSB_EXPONENT, BSM_MANTISSA_BITS, BSM_SCALE_BITS, termSchedule, type DequantTrace, type LaneInput, type StepTrace } from './golden.js';
+import { checkCodes } from '../../golden/common.js';
+import { GoldenError, invariant } from '../../golden/errors.js';
+import type { BitSerialWeightType } from './golden.js';
 
 /** Largest right shift of the stored mantissa that keeps bits (grp_accum.v shifter_right: 0..13, else 0). */
 export const BITMOD_RTL_MAX_ACC_SHIFT = 13;

@@ -35,8 +35,8 @@
  * `datapath = bitmod_rtl` replaces stages 1 and 3 (and stage 4's unsigned mantissa) by the authors' RTL:
  * bit-serial-mod-rtl.ts, whose group function the GEMM below calls per group.
  */
-import { FP16, FP32, FP4_E2M1 } from '../formats/float.js';
-import { intFormat } from '../formats/int.js';
+import { FP16, FP32, FP4_E2M1 } from '../../formats/float.js';
+import { intFormat } from '../../formats/int.js';
 import {
   BITMOD_FP3_EA_NEG,
   BITMOD_FP3_EA_POS,
@@ -46,12 +46,68 @@ import {
   BITMOD_FP4_EA_POS,
   BITMOD_FP4_ER_NEG,
   BITMOD_FP4_ER_POS,
-} from '../formats/named-luts.js';
-import type { NumberFormatBase } from '../formats/types.js';
-import { bitmodRtlGroupDot } from './bit-serial-mod-rtl.js';
-import { checkCodes, checkShape, fp32Add } from './common.js';
-import { GoldenError, invariant } from './errors.js';
-import type { BitSerialModConfig, BitSerialModOperands, BitSerialWeightType, GemmResult } from './types.js';
+} from '../../formats/named-luts.js';
+import type { NumberFormatBase } from '../../formats/types.js';
+import { bitmodRtlGroupDot } from './golden-authors.js';
+import { checkCodes, checkShape, fp32Add } from '../../golden/common.js';
+import { GoldenError, invariant } from '../../golden/errors.js';
+import type { GemmResult } from '../../golden/types.js';
+
+/** The BitMoD lookup datatypes (standard E2M1 units, see ../shared/reference/bitmod.md). */
+export type BitModLutTypeName =
+  | 'bitmod_fp4_er_pos'
+  | 'bitmod_fp4_er_neg'
+  | 'bitmod_fp4_ea_pos'
+  | 'bitmod_fp4_ea_neg'
+  | 'bitmod_fp3_er_pos'
+  | 'bitmod_fp3_er_neg'
+  | 'bitmod_fp3_ea_pos'
+  | 'bitmod_fp3_ea_neg';
+
+/** Symmetric two's complement integer weights, recoded as radix-4 Booth digits. */
+export type BitSerialIntTypeName = 'int2' | 'int3' | 'int4' | 'int5' | 'int6' | 'int7' | 'int8';
+
+/**
+ * A weight datatype the bit-serial PE accepts: a BitMoD type, plain fp4_e2m1 (its −0 code is 0) or an
+ * integer type.
+ */
+export type BitSerialWeightType = BitModLutTypeName | 'fp4_e2m1' | BitSerialIntTypeName;
+
+/**
+ * Which group datapath a bit_serial_mod PE computes (docs/golden.md §bit_serial_mod): `qacc` (the default,
+ * qacc's datapath) or `bitmod_rtl` (bit-faithful to the authors' PE modules, yc2367/BitMoD hardware/pe).
+ */
+export const BIT_SERIAL_DATAPATHS = ['qacc', 'bitmod_rtl'] as const;
+export type BitSerialDatapath = (typeof BIT_SERIAL_DATAPATHS)[number];
+
+export interface BitSerialModConfig {
+  readonly kind: 'bit_serial_mod';
+  /** The group datapath; absent = 'qacc'. */
+  readonly datapath?: BitSerialDatapath;
+  /** Weights per group along K (one datatype selector and one 8-bit scale each). Multiple of 4, 4..512. */
+  readonly groupSize: number;
+  /** The datatypes a group may select; a group's selector is an index into this list (1..4 entries). */
+  readonly candidates: readonly BitSerialWeightType[];
+  /** Format of Y after the per-channel scale. */
+  readonly output: 'fp16' | 'fp32';
+}
+
+/** Operands of a bit_serial_mod GEMM. G = ceil(K / groupSize). */
+export interface BitSerialModOperands {
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  /** fp16 codes, [M × K]. */
+  readonly activations: ArrayLike<number>;
+  /** Weight codes in the group's selected datatype, [N × K]. */
+  readonly weights: ArrayLike<number>;
+  /** Index into `candidates` per group, [N × G]. */
+  readonly selectors: ArrayLike<number>;
+  /** Unsigned 8-bit integer group scales, [N × G]. */
+  readonly groupScales: ArrayLike<number>;
+  /** fp16 codes of the per-output-channel scale, [N]. */
+  readonly channelScales: ArrayLike<number>;
+}
 
 /** Lanes per PE (the dot-product width of one step). */
 export const BSM_LANES = 4;

@@ -21,10 +21,81 @@
  * 5. Y[m,n] = round_R16(y).
  * The per-step functions are exported so that the simulator computes through them, never re-stating them.
  */
-import { FP32, FP4_E2M1, FP8_E4M3 } from '../formats/float.js';
-import { addRounded, checkCodes, checkShape, fmaRounded, fp32Add, fp32Mul, roundTo, wideAdd, wideFormat, wideMul } from './common.js';
-import { GoldenError } from './errors.js';
-import type { GemmResult, LowRankGemmConfig, LowRankGemmOperands, WideFloatName } from './types.js';
+import { FP32, FP4_E2M1, FP8_E4M3 } from '../../formats/float.js';
+import { addRounded, checkCodes, checkShape, fmaRounded, fp32Add, fp32Mul, roundTo, wideAdd, wideFormat, wideMul } from '../../golden/common.js';
+import { GoldenError } from '../../golden/errors.js';
+import type { GemmResult, WideFloatName } from '../../golden/types.js';
+
+/** The 4-bit main path: int4 (signed weights, int4 or uint4 activations, 16-bit scales) or NVFP4. */
+export type LowRankMainPath =
+  | {
+      readonly kind: 'int4';
+      /** Activations are signed int4 (−8..7) or unsigned uint4 (0..15, after GELU). */
+      readonly activations: 'int4' | 'uint4';
+      /** Elements per scale group along K (64 in SVDQuant). */
+      readonly groupSize: number;
+      /** Format of both scale tensors. */
+      readonly scaleFormat: 'fp16' | 'bf16';
+    }
+  | {
+      readonly kind: 'nvfp4';
+      /** Elements per block along K (16 in NVFP4). Scales are fp8_e4m3; one fp32 per-tensor weight scale. */
+      readonly groupSize: number;
+    };
+
+export interface LowRankGemmConfig {
+  readonly kind: 'lowrank_gemm';
+  readonly main: LowRankMainPath;
+  /** Precision of scale application and cross-group accumulation of the main path. */
+  readonly accumulation: WideFloatName;
+  /**
+   * Cross-group accumulation fused: acc = round_P(d̂·s + acc) in one rounding (Nunchaku's int4 kernel,
+   * `__hfma2`), instead of p = round_P(d̂·s), acc = round_P(acc + p). Default false.
+   */
+  readonly fmaAccumulation?: boolean;
+  /**
+   * Where channel scales and bias are applied: 'fp32' (default) on the fp32-widened main result, each
+   * operation rounded to fp32; or the 16-bit branch format (Nunchaku's EpilogueBias): the main result is
+   * rounded to it first, then y = round16(y·cs + b) fused (or y·cs, or y + b alone). Must be fp32 or branchFormat.
+   */
+  readonly epilogue?: 'fp32' | 'fp16' | 'bf16';
+  /** Low-rank branch rank r (0: no branch). */
+  readonly rank: number;
+  /** The 16-bit format of X, the down/up projections, the bias, the rounded down result and Y. */
+  readonly branchFormat: 'fp16' | 'bf16';
+}
+
+/** Operands of a lowrank_gemm. G = ceil(K / groupSize). 16-bit codes are in `branchFormat`. */
+export interface LowRankGemmOperands {
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  /** 4-bit activation codes [M × K] (int4 two's complement nibble, uint4, or fp4_e2m1). */
+  readonly qa: ArrayLike<number>;
+  /** Activation scale codes [M × G] (scaleFormat, or fp8_e4m3 for nvfp4). */
+  readonly sa: ArrayLike<number>;
+  /** 4-bit weight codes [N × K]. */
+  readonly qw: ArrayLike<number>;
+  /** Weight scale codes [N × G]. */
+  readonly sw: ArrayLike<number>;
+  /** nvfp4 only: fp32 code of the per-tensor weight scale. */
+  readonly tensorScale?: number;
+  /** Bias codes [N], optional. */
+  readonly bias?: ArrayLike<number>;
+  /** Per-output-channel scale codes [N] in branchFormat (Nunchaku's `wcscales`), optional. */
+  readonly channelScales?: ArrayLike<number>;
+  /**
+   * fp32 codes of the LoRA scales, one per 16 ranks [ceil(r / 16)] (Nunchaku's `lora_scales`), optional:
+   * rank j's fp32 down-projection sum is multiplied by scale ⌊j / 16⌋ (rounded to fp32) before rounding to 16 bits.
+   */
+  readonly loraScales?: ArrayLike<number>;
+  /** Raw (unquantized, un-smoothed-by-quantization) activations X [M × K] for the down projection; rank > 0. */
+  readonly x?: ArrayLike<number>;
+  /** Down projection D = diag(λ)⁻¹·Vᵀ, [K × r] row-major; rank > 0. */
+  readonly down?: ArrayLike<number>;
+  /** Up projection U, [N × r] row-major; rank > 0. */
+  readonly up?: ArrayLike<number>;
+}
 
 /** Checks a lowrank_gemm config; throws GoldenError on a bad one. */
 export function checkLowRankGemmConfig(config: LowRankGemmConfig): void {

@@ -10,10 +10,41 @@
  *   one rounding); without scales Y = round_fp16(acc).
  * IEEE semantics throughout for inf/NaN operands (the format library's encode of the float64 result).
  */
-import { FP16 } from '../formats/float.js';
-import { checkCodes, checkShape, fmaRounded } from './common.js';
-import { GoldenError } from './errors.js';
-import type { GemmResult, MacConfig, MacOperands } from './types.js';
+import { FP16 } from '../../formats/float.js';
+import { checkCodes, checkShape, fmaRounded } from '../../golden/common.js';
+import { GoldenError } from '../../golden/errors.js';
+import type { GemmResult } from '../../golden/types.js';
+
+export type MacConfig =
+  | {
+      readonly kind: 'mac';
+      /** int8 × int8 products accumulated in a wrapping 32-bit two's complement register. */
+      readonly variant: 'int8';
+    }
+  | {
+      readonly kind: 'mac';
+      /** fp16 × fp16 + acc, fused (one rounding per step) into an fp16 or fp32 accumulator. */
+      readonly variant: 'fp16_fma';
+      readonly accumulator: 'fp16' | 'fp32';
+    }
+  | {
+      readonly kind: 'mac';
+      /** fp16 activation × int8 weight + acc, fused, then an optional per-channel fp16 scale. */
+      readonly variant: 'fp16_int8';
+      readonly accumulator: 'fp16' | 'fp32';
+    };
+
+export interface MacOperands {
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  /** [M × K]: int8 codes (variant int8) or fp16 codes. */
+  readonly activations: ArrayLike<number>;
+  /** [N × K]: int8 codes (int8, fp16_int8) or fp16 codes (fp16_fma). */
+  readonly weights: ArrayLike<number>;
+  /** fp16_int8 only: per-output-channel fp16 scale codes [N]; absent = 1. */
+  readonly channelScales?: ArrayLike<number>;
+}
 
 const INT8 = Int32Array.from({ length: 256 }, (_, c) => (c >= 128 ? c - 256 : c));
 

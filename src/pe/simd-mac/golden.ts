@@ -18,19 +18,54 @@
  * - NaN, NaR or ±inf in any operand of the dot product poisons it: the result is the output's NaN/NaR
  *   (an exact quire has no infinity; qacc does not model IEEE inf arithmetic here).
  */
-import { fromNumber, rational, add } from '../formats/rational.js';
-import type { NumberFormatBase } from '../formats/types.js';
-import { addRounded, checkCodes, checkShape, supportedFormat } from './common.js';
-import { GoldenError } from './errors.js';
-import {
-  SIMD_ELEMENT_NAMES,
-  SIMD_OUTPUT_NAMES,
-  type GemmResult,
-  type SimdElementName,
-  type SimdMacConfig,
-  type SimdMacOperands,
-  type SimdOutputName,
-} from './types.js';
+import { fromNumber, rational, add } from '../../formats/rational.js';
+import type { NumberFormatBase } from '../../formats/types.js';
+import { addRounded, checkCodes, checkShape, supportedFormat } from '../../golden/common.js';
+import { GoldenError } from '../../golden/errors.js';
+import type { GemmResult } from '../../golden/types.js';
+
+/** Element formats of the 16-bit SIMD operand word: lanes = 16 / bits. */
+export const SIMD_ELEMENT_NAMES = [
+  'fp4_e2m1',
+  'posit4_1',
+  'int4',
+  'posit8_0',
+  'fp8_e4m3',
+  'fp8_e5m2',
+  'int8',
+  'posit16_1',
+] as const;
+export type SimdElementName = (typeof SIMD_ELEMENT_NAMES)[number];
+
+/** Formats the SIMD MAC result can be rounded to (each has a NaN or NaR code for poisoned results). */
+export const SIMD_OUTPUT_NAMES = ['fp16', 'bf16', 'fp32', 'posit8_0', 'posit16_1'] as const;
+export type SimdOutputName = (typeof SIMD_OUTPUT_NAMES)[number];
+
+export interface SimdMacConfig {
+  readonly kind: 'simd_mac';
+  /** Element format of both operands; the lane count is 16 / its width (4, 2 or 1). */
+  readonly element: SimdElementName;
+  readonly output: SimdOutputName;
+  /**
+   * `exact`: quire-style fixed-point accumulation, one final rounding (RNE) to `output`.
+   * `round-each-step`: after every step (one operand word = all lanes), acc ← round(acc + Σ lanes),
+   * the step's lane sum and the addition exact, one rounding per step.
+   */
+  readonly accumulation: 'exact' | 'round-each-step';
+  /** Longest dot product (K) the accumulator is sized for; sets the quire's carry bits. */
+  readonly maxDotLength: number;
+}
+
+/** Operands of a simd_mac GEMM: both in `element` codes. */
+export interface SimdMacOperands {
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  /** [M × K] element codes. */
+  readonly activations: ArrayLike<number>;
+  /** [N × K] element codes. */
+  readonly weights: ArrayLike<number>;
+}
 
 /** The operand word width shared by all modes. */
 export const SIMD_WORD_BITS = 16;
