@@ -4,148 +4,17 @@
  *   canonical spec names (which src/formats `lookupFormat` parses back), schemes as tagged objects and
  *   spans as `file:line:col-line:col`;
  * - `printDesign`: an indented text form for people, one element per line.
- * Printing never changes the IR.
+ * Printing never changes the IR. Each PE kind's part comes from its schema facet (src/pe/<folder>/print.ts).
  */
-import type { NumberFormatBase } from '../formats/index.js';
-import { formatSpan, type Span } from '../dsl/source.js';
-import type { QuantScheme } from '../quant/scheme.js';
-import type { IrAccelerator, IrArray, IrBuffer, IrDesign, IrOperand, IrPe, IrQuantizedOperand, ParamSpans } from './types.js';
+import { formatSpan } from '../dsl/source.js';
+import { schemaFacet } from '../pe/facets/schema.js';
+import { at, spans, type Json } from './print-parts.js';
+import type { IrAccelerator, IrArray, IrBuffer, IrDesign, IrPe } from './types.js';
 
-/** JSON-compatible data. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-function f(format: NumberFormatBase): string {
-  return format.name;
-}
-
-function spans(p: ParamSpans): Json {
-  const out: Record<string, Json> = {};
-  for (const k of Object.keys(p).sort()) out[k] = formatSpan(p[k]);
-  return out;
-}
-
-function schemeJson(s: QuantScheme): Json {
-  switch (s.kind) {
-    case 'scaled':
-      return {
-        kind: 'scaled',
-        granularity: s.granularity.kind === 'group' ? `group:${s.granularity.size}` : s.granularity.kind,
-        element: f(s.element),
-        scaleFormat: f(s.scaleFormat),
-        mode: s.mode,
-        clip: s.clip ?? null,
-      };
-    case 'mx':
-      return { kind: 'mx', element: f(s.element), blockSize: s.blockSize };
-    case 'nvfp4':
-      return { kind: 'nvfp4', element: f(s.element), blockScaleFormat: f(s.blockScaleFormat), blockSize: s.blockSize };
-    case 'mixture':
-      return { kind: 'mixture', candidates: s.candidates.map(f), groupSize: s.groupSize, scaleFormat: f(s.scaleFormat) };
-    case 'double-quant':
-    case 'olive':
-    case 'hadamard':
-      // Not produced by the language yet; printed by kind so a future constructor still prints.
-      return { kind: s.kind };
-  }
-}
-
-function quantJson(q: IrQuantizedOperand): Json {
-  return {
-    kind: 'quantized',
-    scheme: schemeJson(q.scheme),
-    elementBits: q.elementBits,
-    groupSize: q.groupSize,
-    scaleFormat: f(q.scaleFormat),
-    selectorBits: q.selectorBits,
-    channelScale: q.channelScale ? f(q.channelScale) : null,
-    overheadBitsPerGroup: q.overheadBitsPerGroup,
-    bitsPerElement: q.bitsPerElement,
-    span: formatSpan(q.span),
-  };
-}
-
-function operandJson(o: IrOperand): Json {
-  return o.kind === 'plain' ? { kind: 'plain', format: f(o.format), bitsPerElement: o.bitsPerElement, span: formatSpan(o.span) } : quantJson(o);
-}
+export type { Json } from './print-parts.js';
 
 function peJson(pe: IrPe): Json {
-  const head = { kind: pe.kind, name: pe.name };
-  const tail = { span: formatSpan(pe.span), paramSpans: spans(pe.paramSpans) };
-  switch (pe.kind) {
-    case 'bit_serial_mod':
-      return {
-        ...head,
-        lanes: pe.lanes,
-        weights: quantJson(pe.weights),
-        activations: operandJson(pe.activations),
-        weightBitsPerCycle: pe.weightBitsPerCycle,
-        cyclesPerWeight: pe.cyclesPerWeight,
-        groupSize: pe.groupSize,
-        scaleFormat: f(pe.scaleFormat),
-        scaleBits: pe.scaleBits,
-        alignBits: pe.alignBits,
-        laneSumBits: pe.laneSumBits,
-        groupAccBits: pe.groupAccBits,
-        groupMantissaBits: pe.groupMantissaBits,
-        groupExponentBits: pe.groupExponentBits,
-        dequantBits: pe.dequantBits,
-        crossGroupFormat: f(pe.crossGroupFormat),
-        datapath: pe.datapath,
-        output: f(pe.output),
-        pipelineStages: pe.pipelineStages,
-        macsPerCycle: pe.macsPerCycle,
-        ...tail,
-      };
-    case 'simd_mac':
-      return {
-        ...head,
-        operandWidth: pe.operandWidth,
-        modes: pe.modes.map((m) => ({ lanes: m.lanes, format: f(m.format), laneBits: m.laneBits, span: formatSpan(m.span) })),
-        accumulation: pe.accumulation,
-        quireBits: pe.quireBits,
-        maxDotLength: pe.maxDotLength,
-        output: f(pe.output),
-        pipelineStages: pe.pipelineStages,
-        maxLanes: pe.maxLanes,
-        macsPerCycle: pe.macsPerCycle,
-        ...tail,
-      };
-    case 'lowrank_gemm':
-      return {
-        ...head,
-        weights: quantJson(pe.weights),
-        activations: quantJson(pe.activations),
-        groupSize: pe.groupSize,
-        rank: pe.rank,
-        branchFormat: f(pe.branchFormat),
-        accumulation: f(pe.accumulation),
-        accumulationFma: pe.accumulationFma,
-        epilogue: pe.epilogue,
-        channelScales: pe.channelScales,
-        loraScales: pe.loraScales,
-        branchAccumulation: f(pe.branchAccumulation),
-        output: f(pe.output),
-        fused: pe.fused,
-        tileM: pe.tileM,
-        tileN: pe.tileN,
-        tileK: pe.tileK,
-        groupsPerTileK: pe.groupsPerTileK,
-        lanes: pe.lanes,
-        macsPerCycle: pe.macsPerCycle,
-        ...tail,
-      };
-    case 'mac':
-      return {
-        ...head,
-        weights: operandJson(pe.weights),
-        activations: operandJson(pe.activations),
-        accumulator: f(pe.accumulator),
-        lanes: pe.lanes,
-        pipelineStages: pe.pipelineStages,
-        macsPerCycle: pe.macsPerCycle,
-        ...tail,
-      };
-  }
+  return { kind: pe.kind, name: pe.name, ...schemaFacet(pe.kind).toJson(pe), span: formatSpan(pe.span), paramSpans: spans(pe.paramSpans) };
 }
 
 function arrayJson(a: IrArray): Json {
@@ -200,83 +69,9 @@ export function designToJsonText(d: IrDesign): string {
 
 // ---------- text form ----------
 
-function at(span: Span): string {
-  return `@${span.file}:${span.start.line}`;
-}
-
-function schemeText(s: QuantScheme): string {
-  switch (s.kind) {
-    case 'scaled': {
-      const g = s.granularity.kind === 'group' ? `group ${s.granularity.size}` : s.granularity.kind;
-      return `scaled(${f(s.element)}, ${g}, scale ${f(s.scaleFormat)}, ${s.mode}${s.clip !== undefined ? `, clip ${s.clip}` : ''})`;
-    }
-    case 'mx':
-      return `mx(${f(s.element)}, block ${s.blockSize}, scale e8m0)`;
-    case 'nvfp4':
-      return `nvfp4(${f(s.element)}, block ${s.blockSize}, scale ${f(s.blockScaleFormat)})`;
-    case 'mixture':
-      return `mixture([${s.candidates.map(f).join(', ')}], group ${s.groupSize}, scale ${f(s.scaleFormat)})`;
-    case 'double-quant':
-    case 'olive':
-    case 'hadamard':
-      return s.kind;
-  }
-}
-
-function operandText(o: IrOperand): string {
-  if (o.kind === 'plain') return f(o.format);
-  const extra = [o.selectorBits ? `selector ${o.selectorBits}b` : '', o.channelScale ? `channel scale ${f(o.channelScale)}` : ''].filter(Boolean).join(', ');
-  return `${schemeText(o.scheme)}${extra ? ` + ${extra}` : ''} = ${o.bitsPerElement} b/element`;
-}
-
 function peLines(pe: IrPe): string[] {
   const l: string[] = [`pe ${pe.name} : ${pe.kind} ${at(pe.span)}`];
-  const kv = (k: string, v: string | number | boolean | null) => l.push(`  ${k} = ${v}`);
-  switch (pe.kind) {
-    case 'bit_serial_mod':
-      kv('lanes', pe.lanes);
-      kv('weights', operandText(pe.weights));
-      kv('activations', operandText(pe.activations));
-      kv('weight_bits_per_cycle', pe.weightBitsPerCycle);
-      kv('cycles_per_weight', pe.cyclesPerWeight);
-      kv('scale', `${f(pe.scaleFormat)} (${pe.scaleBits} b)`);
-      kv('widths', `align ${pe.alignBits}, lane sum ${pe.laneSumBits}, group acc ${pe.groupAccBits} → ${pe.groupMantissaBits}m/${pe.groupExponentBits}e, dequant ${pe.dequantBits}`);
-      kv('cross_group', f(pe.crossGroupFormat));
-      kv('datapath', pe.datapath);
-      kv('output', f(pe.output));
-      kv('pipeline_stages', pe.pipelineStages);
-      kv('macs_per_cycle', pe.macsPerCycle);
-      break;
-    case 'simd_mac':
-      kv('operand_width', pe.operandWidth);
-      kv('modes', pe.modes.map((m) => `${m.lanes} x ${f(m.format)}`).join(' | '));
-      kv('accumulation', pe.accumulation + (pe.quireBits !== null ? ` (quire ${pe.quireBits} b)` : ''));
-      kv('max_dot_length', pe.maxDotLength);
-      kv('output', f(pe.output));
-      kv('pipeline_stages', pe.pipelineStages);
-      kv('macs_per_cycle', pe.macsPerCycle);
-      break;
-    case 'lowrank_gemm':
-      kv('weights', operandText(pe.weights));
-      kv('activations', operandText(pe.activations));
-      kv('rank', pe.rank);
-      kv('branch', f(pe.branchFormat));
-      kv('accumulation', `${f(pe.accumulation)}${pe.accumulationFma ? ' fused (fma)' : ''} (branch ${f(pe.branchAccumulation)})`);
-      kv('epilogue', `${pe.epilogue}${pe.channelScales ? ` (channel scales ${f(pe.branchFormat)})` : ''}`);
-      if (pe.loraScales) kv('lora scales', 'fp32, one per 16 ranks');
-      kv('output', f(pe.output));
-      kv('fused', pe.fused);
-      kv('tile', `${pe.tileM} x ${pe.tileN} x ${pe.tileK} (${pe.groupsPerTileK} group${pe.groupsPerTileK === 1 ? '' : 's'} per K step)`);
-      kv('lanes', pe.lanes);
-      break;
-    case 'mac':
-      kv('weights', operandText(pe.weights));
-      kv('activations', operandText(pe.activations));
-      kv('accumulator', f(pe.accumulator));
-      kv('lanes', pe.lanes);
-      kv('pipeline_stages', pe.pipelineStages);
-      break;
-  }
+  for (const [k, v] of schemaFacet(pe.kind).toLines(pe)) l.push(`  ${k} = ${v}`);
   return l;
 }
 

@@ -1,25 +1,22 @@
 /**
  * The golden layer's view of a PE kind (src/pe/README.md): its config and operand types (the type map
- * `GoldenTypes`, one line per kind) and the three entry points generic code calls. The registry
- * `GOLDEN: { readonly [K in PeKind]: GoldenFacet<K> }` is added here in step 0b of issue 12 by the golden
- * owner; until then the type maps point at today's types in src/golden/types.ts.
+ * `GoldenTypes`, one line per kind, pointing at the kind's golden.ts), the three entry points generic code
+ * calls, and the registry `GOLDEN` (a full Record, so tsc lists a kind that lacks its entry).
  *
  * The per-group / per-step functions a simulator or an RTL generator needs (simdMacAccumulate,
  * lowRankGroupDot, bitSerialModGroupValue, macStep, …) are exported by the kind's own golden.ts and are no
  * facet members: only that kind's sim.ts, rtl-*.ts and vectors.ts import them.
  */
 import type { PeKind } from '../kinds.js';
-import type {
-  BitSerialModConfig,
-  BitSerialModOperands,
-  GemmResult,
-  LowRankGemmConfig,
-  LowRankGemmOperands,
-  MacConfig,
-  MacOperands,
-  SimdMacConfig,
-  SimdMacOperands,
-} from '../../golden/types.js';
+import type { GemmResult } from '../../golden/types.js';
+import type { BitSerialModConfig, BitSerialModOperands } from '../bit-serial-mod/golden.js';
+import { bitSerialModGolden } from '../bit-serial-mod/golden-facet.js';
+import type { LowRankGemmConfig, LowRankGemmOperands } from '../lowrank-gemm/golden.js';
+import { lowRankGemmGolden } from '../lowrank-gemm/golden-facet.js';
+import type { MacConfig, MacOperands } from '../mac/golden.js';
+import { macGolden } from '../mac/golden-facet.js';
+import type { SimdMacConfig, SimdMacOperands } from '../simd-mac/golden.js';
+import { simdMacGolden } from '../simd-mac/golden-facet.js';
 
 /** Each kind's golden config and operand types: the type map a new kind adds one line to. */
 export interface GoldenTypes {
@@ -35,9 +32,9 @@ export type CheckedGoldenTypes = CompleteGoldenTypes<GoldenTypes>;
 
 export type ConfigOf<K extends PeKind> = GoldenTypes[K]['config'];
 export type OperandsOf<K extends PeKind> = GoldenTypes[K]['operands'];
-/** Every kind's config; golden/types.ts `GoldenConfig` (:234) becomes a re-export of it in step 0b. */
+/** Every kind's config (golden/types.ts re-exports it). */
 export type GoldenConfig = ConfigOf<PeKind>;
-/** Every kind's operands; compile/operands.ts `AnyOperands` (:19) becomes a re-export of it in step 0b. */
+/** Every kind's operands (golden/types.ts re-exports it; compile/operands.ts `AnyOperands` is the same union). */
 export type AnyOperands = OperandsOf<PeKind>;
 
 /**
@@ -58,4 +55,17 @@ export interface GoldenFacet<K extends PeKind> {
   gemm(config: ConfigOf<K>, ops: OperandsOf<K>): GemmResult;
   /** The float64 reference of the same GEMM. Replaces the switch of `idealGemm` (golden/ideal.ts:47; caller compareToIdeal). */
   ideal(config: ConfigOf<K>, ops: OperandsOf<K>): Float64Array;
+}
+
+/** Each kind's golden facet (src/pe/<folder>/golden-facet.ts). */
+export const GOLDEN: { readonly [K in PeKind]: GoldenFacet<K> } = {
+  bit_serial_mod: bitSerialModGolden,
+  simd_mac: simdMacGolden,
+  lowrank_gemm: lowRankGemmGolden,
+  mac: macGolden,
+};
+
+/** The golden facet of a kind, widened for generic callers (method parameters are bivariant). */
+export function goldenFacet(kind: PeKind): GoldenFacet<PeKind> {
+  return GOLDEN[kind] as GoldenFacet<PeKind>;
 }

@@ -1,15 +1,18 @@
 /**
  * The IR layer's view of a PE kind (src/pe/README.md): its IR record type (the type map `IrTypes`) and its
- * schema — elaboration with located diagnostics, and the IR printers. The registry
- * `SCHEMAS: { readonly [K in PeKind]: SchemaFacet<K> }` is added here in step 0b of issue 12 by the
- * golden/schema owner; until then the type map points at today's records in src/ir/types.ts.
+ * schema — elaboration with located diagnostics, and the IR printers — and the registry `SCHEMAS` (a full
+ * Record, so tsc lists a kind that lacks its entry). Each kind's record and facet live in
+ * src/pe/<folder>/schema.ts (printers in print.ts).
  */
 import type * as A from '../../dsl/ast.js';
 import type { Evaluator } from '../../ir/evaluate.js';
-import type { Json } from '../../ir/print.js';
+import type { Json } from '../../ir/print-parts.js';
 import type { PropertyReader } from '../../ir/props.js';
-import type { BitSerialModPe, LowRankGemmPe, MacPe, SimdMacPe } from '../../ir/types.js';
+import { bitSerialModSchema, type BitSerialModPe } from '../bit-serial-mod/schema.js';
 import type { PeKind } from '../kinds.js';
+import { lowRankGemmSchema, type LowRankGemmPe } from '../lowrank-gemm/schema.js';
+import { macSchema, type MacPe } from '../mac/schema.js';
+import { simdMacSchema, type SimdMacPe } from '../simd-mac/schema.js';
 
 /** Each kind's elaborated IR record: the type map a new kind adds one line to. */
 export interface IrTypes {
@@ -24,7 +27,7 @@ type CompleteIrTypes<T extends { readonly [K in PeKind]: { readonly kind: K } }>
 export type CheckedIrTypes = CompleteIrTypes<IrTypes>;
 
 export type IrPeOf<K extends PeKind> = IrTypes[K];
-/** Every kind's IR record; ir/types.ts `IrPe` (:171) becomes a re-export of it in step 0b. */
+/** Every kind's IR record (ir/types.ts re-exports it). */
 export type IrPe = IrPeOf<PeKind>;
 
 /** One `key = value` line of the IR text form (the value printed as is). */
@@ -45,4 +48,17 @@ export interface SchemaFacet<K extends PeKind> {
   toJson(pe: IrPeOf<K>): { readonly [key: string]: Json };
   /** The IR text `key = value` lines after the `pe NAME : kind` head. Replaces the switch of peLines (ir/print.ts:233). */
   toLines(pe: IrPeOf<K>): readonly IrLine[];
+}
+
+/** Each kind's schema facet (src/pe/<folder>/schema.ts). */
+export const SCHEMAS: { readonly [K in PeKind]: SchemaFacet<K> } = {
+  bit_serial_mod: bitSerialModSchema,
+  simd_mac: simdMacSchema,
+  lowrank_gemm: lowRankGemmSchema,
+  mac: macSchema,
+};
+
+/** The schema facet of a kind, widened for generic callers (method parameters are bivariant). */
+export function schemaFacet(kind: PeKind): SchemaFacet<PeKind> {
+  return SCHEMAS[kind] as SchemaFacet<PeKind>;
 }

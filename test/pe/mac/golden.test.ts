@@ -4,9 +4,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FP16, FP32 } from '../../src/formats/float.js';
-import { add, fromNumber, mul, type Rational } from '../../src/formats/rational.js';
-import { GoldenError, macFmaStep, macGemm, type MacConfig } from '../../src/golden/index.js';
+import { FP16, FP32 } from '../../../src/formats/float.js';
+import { add, fromNumber, mul, type Rational } from '../../../src/formats/rational.js';
+import { GoldenError } from '../../../src/golden/errors.js';
+import { macFmaStep, macGemm, type MacConfig } from '../../../src/pe/mac/golden.js';
 
 const int8 = (c: number): number => (c >= 128 ? c - 256 : c);
 
