@@ -7,15 +7,15 @@
 import type { Target } from '../compile/target.js';
 import type { IsaBuffer } from '../isa/index.js';
 
+// The kinds' engine geometry lives in their folders; re-exported here for the generic callers.
+export { bsmChunkElements, bsmWritebackSlots } from '../pe/bit-serial-mod/microarch.js';
+export { branchLanes } from '../pe/lowrank-gemm/microarch.js';
+export { simdChunkBytes, simdWritebackSlots } from '../pe/simd-mac/microarch.js';
+
 /** Fixed DRAM latency added to every DMA transfer (cycles). */
 export const DMA_LATENCY_CYCLES = 64;
 /** Entries of each instruction queue (load, compute, store); the dispatch unit stalls on a full one. */
 export const QUEUE_DEPTH = 16;
-
-/** Lanes of the low-rank branch (16-bit MACs per PE per cycle). */
-export function branchLanes(t: Target): number {
-  return t.pe.kind === 'lowrank_gemm' ? Math.max(1, Math.floor(t.pe.lanes / 4)) : 1;
-}
 
 /** Bytes one beat of the DRAM port carries (dramBitsPerCycle / 8, at least 1). */
 export function dramBeatBytes(t: Target): number {
@@ -36,20 +36,4 @@ export function bufferLanes(t: Target): Record<IsaBuffer, number> {
   };
   const p = t.portBytes;
   return { act: lanes(p.act), wgt: lanes(p.wgt), meta: lanes(p.meta), lrw: lanes(p.lrw), out: lanes(p.out) };
-}
-
-/**
- * Elements the bit_serial_mod engine moves per read from a port of `portBytes`: the most that fill whole
- * `lanes`-element steps and whole bytes (so every chunk starts on a byte and a step boundary).
- */
-export function bsmChunkElements(portBytes: number, bits: number, lanes: number): number {
-  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-  const perByte = 8 / gcd(bits, 8);
-  const q = (lanes * perByte) / gcd(lanes, perByte);
-  return Math.floor((8 * portBytes) / (bits * q)) * q;
-}
-
-/** Entries the bit_serial_mod engine writes back per cycle: a column's rows, as many as the out port holds. */
-export function bsmWritebackSlots(t: Target): number {
-  return Math.max(1, Math.min(t.array.rows, Math.floor(t.portBytes.out / (t.bits.out / 8))));
 }

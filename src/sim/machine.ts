@@ -29,46 +29,13 @@ import { CompileError } from '../compile/errors.js';
 import { rowBytes, unpackMatrix } from '../compile/pack.js';
 import type { Target } from '../compile/target.js';
 import { FP32 } from '../formats/float.js';
-import { loraScaleCount, termSchedule } from '../golden/index.js';
 import { findInstruction, ISA, type Instruction, type IsaBuffer } from '../isa/index.js';
-import {
-  AccStore,
-  bitSerialTile,
-  bitSerialWriteback,
-  lowRankDequant,
-  lowRankWriteback,
-  lrDown,
-  lrUp,
-  macTile,
-  macWriteback,
-  qgemmTile,
-  scaleExact,
-  simdNeedsBigQuire,
-  simdTile,
-  simdWriteback,
-} from './arith.js';
+import { opcodeOwner, simFacet, type KindInstruction, type SimContext, type SimFacet, type TileOpcode } from '../pe/facets/sim.js';
+import type { PeKind } from '../pe/kinds.js';
+import { AccStore } from './acc-store.js';
+import { dmaPortCycles, epilogueCycles } from './cycle-rules.js';
 import { TokenTimes } from './token-times.js';
-import {
-  bsmDequantCycles,
-  bsmPassCycles,
-  bsmWritebackCycles,
-  dmaPortCycles,
-  DMA_LATENCY_CYCLES,
-  dramBeatBytes,
-  epilogueCycles,
-  groupLengths,
-  lowRankDequantCycles,
-  lowRankDownCycles,
-  lowRankQgemmCycles,
-  lowRankUpCycles,
-  lowRankWritebackCycles,
-  macDequantCycles,
-  macTileCycles,
-  macWritebackCycles,
-  QUEUE_DEPTH,
-  simdTileCycles,
-  simdWritebackCycles,
-} from './timing.js';
+import { DMA_LATENCY_CYCLES, dramBeatBytes, QUEUE_DEPTH } from '../arch/microarch.js';
 
 export type QueueName = 'load' | 'compute' | 'store';
 export const QUEUES: readonly QueueName[] = ['load', 'compute', 'store'];
@@ -186,6 +153,11 @@ function classOf(kind: Instruction['kind']): InstructionClass {
   }
 }
 
+/** Is `kind` one of the kind-specific compute opcodes (executed by the PE kind's SimFacet)? */
+function isTileOpcode(kind: Instruction['kind']): kind is TileOpcode {
+  return classOf(kind) === 'tile';
+}
+
 const STALL_CODE: Record<StallReason | 'none', number> = { none: 0, dispatch: 1, dma: 2, compute: 3, buffer_space: 4, dram_port: 5, token_queue_full: 6 };
 
 /** Simulates `program` on `target` with DRAM image `dram` (mutated by stores). */
@@ -193,6 +165,9 @@ export class Machine {
   private readonly buffers: Record<IsaBuffer, Uint8Array>;
   private readonly acc: AccStore;
   private readonly lrt: Float64Array;
+  /** The PE kind's simulator hooks, and the view of this machine they get. */
+  private readonly kind: SimFacet<PeKind>;
+  private readonly ctx: SimContext<PeKind>;
   // Timing state (protected: streaming-machine.ts normalizes and shifts it at program boundaries).
   protected readonly queues: Record<QueueName, Entry[]> = { load: [], compute: [], store: [] };
   protected readonly heads: Record<QueueName, number> = { load: 0, compute: 0, store: 0 };
@@ -242,9 +217,10 @@ export class Machine {
     const cap = target.capacity;
     const alloc = (b: IsaBuffer): Uint8Array => new Uint8Array(options.timingOnly ? 0 : cap[b]);
     this.buffers = { act: alloc('act'), wgt: alloc('wgt'), meta: alloc('meta'), out: alloc('out'), lrw: alloc('lrw') };
-    const cfg = target.golden;
-    this.acc = new AccStore(options.timingOnly ? 0 : target.accEntries, cfg.kind === 'simd_mac' && simdNeedsBigQuire(cfg));
+    this.kind = simFacet(target.golden.kind);
+    this.acc = new AccStore(options.timingOnly ? 0 : target.accEntries, this.kind.wideAccumulators(target.golden));
     this.lrt = new Float64Array(options.timingOnly ? 0 : target.lrtEntries);
+    this.ctx = this.simContext();
     const zero = (): Record<StallReason, number> => ({ dispatch: 0, dma: 0, compute: 0, buffer_space: 0, dram_port: 0, token_queue_full: 0 });
     this.stalls = { load: zero(), compute: zero(), store: zero() };
     if (!options.timingOnly && !dram) throw new Error('Machine: a DRAM image is needed unless timingOnly');
@@ -549,73 +525,62 @@ export class Machine {
     if (base + entries > this.target.accEntries) throw new CompileError('bad-program', `${what}: accumulator entries ${base}..${base + entries} exceed the ${this.target.accEntries} entries`);
   }
 
-  /** Cycles of a compute-queue instruction (timing.ts). */
+  /** What the PE kind's hooks see of this machine (live: the getters read the current registers). */
+  private simContext(): SimContext<PeKind> {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters below read this machine's live state
+    const self = this;
+    return {
+      t: this.target as SimContext<PeKind>['t'],
+      get tile() {
+        return self.tile;
+      },
+      get group() {
+        return self.group;
+      },
+      get rank() {
+        return self.rank;
+      },
+      get tscale() {
+        return self.tscale;
+      },
+      get simd() {
+        return self.simdMode;
+      },
+      acc: this.acc,
+      lrt: this.lrt,
+      timingOnly: this.options.timingOnly === true,
+      read: (buf, addr, rows, cols, bits, what) => this.read(buf, addr, rows, cols, bits, what),
+      peek: (buf, addr, rows, cols, bits, what) => this.read(buf, addr, rows, cols, bits, what),
+      checkAcc: (base, entries, what) => this.checkAcc(base, entries, what),
+    };
+  }
+
+  /** CompileError('bad-program') unless the array's PE kind executes tile opcode `op`. */
+  private checkOpcode(op: TileOpcode): void {
+    if (this.kind.opcodes.includes(op)) return;
+    const owner = opcodeOwner(op);
+    throw new CompileError('bad-program', `${op} needs ${owner ?? 'other'} PEs, the array has ${this.target.pe.kind}`);
+  }
+
+  /** Cycles of a compute-queue instruction (timing.ts; the kind's own in src/pe/<kind>/timing.ts). */
   private computeCycles(inst: Instruction): number {
-    const t = this.target;
-    const { m, n, k } = this.tile;
-    const pe = t.pe;
-    const pm = Math.ceil(m / t.array.cols);
-    const pn = Math.ceil(n / t.array.rows);
+    const { m, n } = this.tile;
+    if (isTileOpcode(inst.kind)) this.checkOpcode(inst.kind);
     switch (inst.kind) {
-      case 'mod_tile': {
-        if (pe.kind !== 'bit_serial_mod') throw new CompileError('bad-program', `mod_tile needs bit_serial_mod PEs, the array has ${pe.kind}`);
-        const lens = groupLengths(k, this.group);
-        let total = 0;
-        for (let a = 0; a < pm; a++) {
-          for (let b = 0; b < pn; b++) {
-            const rows = Math.min(t.array.rows, n - b * t.array.rows);
-            const cpw = lens.map((_, g) => this.cyclesPerWeight(inst.meta, b * t.array.rows, rows, n, lens.length, g));
-            total += bsmPassCycles(t, Math.min(t.array.cols, m - a * t.array.cols), rows, k, cpw);
-          }
-        }
-        return total;
-      }
-      case 'simd_tile': {
-        if (pe.kind !== 'simd_mac') throw new CompileError('bad-program', `simd_tile needs simd_mac PEs, the array has ${pe.kind}`);
-        const mode = pe.modes[this.simdMode];
-        if (!mode) throw new CompileError('bad-program', `SIMD mode ${this.simdMode} does not exist (the PE has ${pe.modes.length})`);
-        return simdTileCycles(t, m, n, k, mode.lanes);
-      }
+      case 'mod_tile':
+      case 'simd_tile':
       case 'mac_tile':
-        if (pe.kind !== 'mac') throw new CompileError('bad-program', `mac_tile needs mac PEs, the array has ${pe.kind}`);
-        return macTileCycles(t, m, n, k);
-      case 'qgemm_tile': {
-        if (pe.kind !== 'lowrank_gemm') throw new CompileError('bad-program', `qgemm_tile needs lowrank_gemm PEs, the array has ${pe.kind}`);
-        return lowRankQgemmCycles(t, m, n, k, this.group);
-      }
+      case 'qgemm_tile':
       case 'lr_down':
-        return lowRankDownCycles(t, m, k, this.rank);
       case 'lr_up':
-        return lowRankUpCycles(t, n, this.rank, inst.use_lscale);
-      case 'writeback':
-        if (pe.kind === 'simd_mac') return simdWritebackCycles(t, m, n);
-        if (pe.kind === 'lowrank_gemm') return lowRankWritebackCycles(t, m, n);
-        if (pe.kind === 'bit_serial_mod') return bsmWritebackCycles(t, m, n);
-        if (pe.kind === 'mac') return macWritebackCycles(t, m, n);
-        return epilogueCycles(t, m, n);
       case 'dequant':
-        if (pe.kind === 'lowrank_gemm') return lowRankDequantCycles(t, n, (inst.use_cscale ? 1 : 0) + (inst.use_bias ? 1 : 0));
-        if (pe.kind === 'bit_serial_mod') return bsmDequantCycles(t, n, inst.use_cscale);
-        if (pe.kind === 'mac') return macDequantCycles(t, n, inst.use_cscale);
-        return epilogueCycles(t, m, n);
+      case 'writeback':
+        return this.kind.cycles(inst, this.ctx);
       case 'qact':
-        return epilogueCycles(t, m, n);
+        return epilogueCycles(this.target, m, n);
       default:
         return 1;
     }
-  }
-
-  /** Cycles per weight of group g for rows r0..r0+rows of the tile (the slowest selected type). */
-  private cyclesPerWeight(meta: number, r0: number, rows: number, n: number, G: number, g: number): number {
-    const cfg = this.target.golden;
-    if (cfg.kind !== 'bit_serial_mod') return 1;
-    const cands = cfg.candidates.map((c) => termSchedule(c).cycles);
-    // Timing-only runs have no selectors in the buffers: every group is taken to select candidate 0.
-    if (this.options.timingOnly || this.target.bits.selector === 0) return cands[0];
-    const sels = this.read('meta', meta + n * G, 1, n * G, this.target.bits.selector, 'mod_tile selectors');
-    let c = 0;
-    for (let r = r0; r < r0 + rows; r++) c = Math.max(c, cands[sels[r * G + g]] ?? 0);
-    return c;
   }
 
   /**
@@ -623,32 +588,9 @@ export class Machine {
    * counted here once so that timing-only runs report the same SRAM traffic as arithmetic runs.
    */
   private sramTraffic(inst: Instruction): { read: number; write: number } {
-    const t = this.target;
-    const cfg = t.golden;
-    const bits = t.bits;
-    const { m, n, k } = this.tile;
-    const G = Math.ceil(k / t.groupSize);
-    const rb = (rows: number, cols: number, b: number): number => rows * rowBytes(cols, b);
-    switch (inst.kind) {
-      case 'mod_tile':
-        return { read: rb(m, k, 16) + rb(n, k, bits.wgt) + rb(1, n * G, 8) + (bits.selector > 0 ? rb(1, n * G, bits.selector) : 0), write: 0 };
-      case 'simd_tile':
-      case 'mac_tile':
-        return { read: rb(m, k, bits.act) + rb(n, k, bits.wgt), write: 0 };
-      case 'qgemm_tile':
-        return { read: rb(m, k, 4) + rb(n, k, 4) + rb(m, G, bits.gscale) + rb(n, G, bits.gscale), write: 0 };
-      case 'lr_down':
-        return { read: cfg.kind === 'lowrank_gemm' ? rb(m, k, 16) + rb(cfg.rank, k, 16) : 0, write: 0 };
-      case 'lr_up':
-        return { read: cfg.kind === 'lowrank_gemm' ? rb(n, cfg.rank, 16) : 0, write: 0 };
-      case 'dequant':
-        if (cfg.kind === 'lowrank_gemm') return { read: inst.use_bias ? rb(1, n, 16) : 0, write: 0 };
-        return { read: inst.use_cscale ? rb(1, n, 16) : 0, write: 0 };
-      case 'writeback':
-        return { read: 0, write: m * n * (bits.out / 8) };
-      default:
-        return { read: 0, write: 0 };
-    }
+    if (inst.kind === 'writeback') return { read: 0, write: this.tile.m * this.tile.n * (this.target.bits.out / 8) };
+    if (inst.kind === 'dequant' || isTileOpcode(inst.kind)) return this.kind.sramBytes(inst as KindInstruction, this.ctx);
+    return { read: 0, write: 0 };
   }
 
   private computeBookkeeping(inst: Instruction): void {
@@ -680,82 +622,28 @@ export class Machine {
     this.computeBookkeeping(inst);
     const t = this.target;
     const cfg = t.golden;
-    const { m, n, k } = this.tile;
+    const { m, n } = this.tile;
     const bits = t.bits;
-    const wrong = (what: string): never => {
-      throw new CompileError('bad-program', `${inst.kind} cannot run on ${cfg.kind} PEs${what}`);
-    };
     switch (inst.kind) {
       case 'setscale':
         this.tscale = FP32.decode(inst.value);
         return;
       case 'setmode':
-        if (cfg.kind === 'simd_mac' && inst.simd !== t.simdMode) throw new CompileError('bad-program', `setmode simd=${inst.simd}: the simulation was set up for SIMD mode ${t.simdMode}`);
-        if ((cfg.kind === 'bit_serial_mod' || cfg.kind === 'lowrank_gemm') && inst.group !== t.groupSize) throw new CompileError('bad-program', `setmode group=${inst.group}: the PE's group size is ${t.groupSize}`);
+        this.kind.checkSetmode(inst, t as SimContext<PeKind>['t']);
         return;
-      case 'mod_tile': {
-        if (cfg.kind !== 'bit_serial_mod') return wrong('');
-        this.checkAcc(inst.acc, m * n, 'mod_tile');
-        const G = Math.ceil(k / cfg.groupSize);
-        const act = this.read('act', inst.act, m, k, 16, 'mod_tile activations');
-        const wgt = this.read('wgt', inst.wgt, n, k, bits.wgt, 'mod_tile weights');
-        const scales = this.read('meta', inst.meta, 1, n * G, 8, 'mod_tile scales');
-        const sels = bits.selector > 0 ? this.read('meta', inst.meta + n * G, 1, n * G, bits.selector, 'mod_tile selectors') : new Uint32Array(n * G);
-        bitSerialTile(cfg, this.acc, inst.acc, m, n, k, act, wgt, scales, sels, inst.clear);
+      case 'mod_tile':
+      case 'simd_tile':
+      case 'mac_tile':
+      case 'qgemm_tile':
+      case 'lr_down':
+      case 'lr_up':
+        if (!this.kind.opcodes.includes(inst.kind)) throw new CompileError('bad-program', `${inst.kind} cannot run on ${cfg.kind} PEs`);
+        this.kind.execute(inst, this.ctx);
         return;
-      }
-      case 'simd_tile': {
-        if (cfg.kind !== 'simd_mac') return wrong('');
-        this.checkAcc(inst.acc, m * n, 'simd_tile');
-        simdTile(cfg, this.acc, inst.acc, m, n, k, this.read('act', inst.act, m, k, bits.act, 'simd_tile activations'), this.read('wgt', inst.wgt, n, k, bits.wgt, 'simd_tile weights'), inst.clear);
-        return;
-      }
-      case 'mac_tile': {
-        if (cfg.kind !== 'mac') return wrong('');
-        this.checkAcc(inst.acc, m * n, 'mac_tile');
-        macTile(cfg, this.acc, inst.acc, m, n, k, this.read('act', inst.act, m, k, bits.act, 'mac_tile activations'), this.read('wgt', inst.wgt, n, k, bits.wgt, 'mac_tile weights'), inst.clear);
-        return;
-      }
-      case 'qgemm_tile': {
-        if (cfg.kind !== 'lowrank_gemm') return wrong('');
-        this.checkAcc(inst.acc, m * n, 'qgemm_tile');
-        const G = Math.ceil(k / cfg.main.groupSize);
-        const qa = this.read('act', inst.act, m, k, 4, 'qgemm_tile activations');
-        const qw = this.read('wgt', inst.wgt, n, k, 4, 'qgemm_tile weights');
-        const sa = this.read('meta', inst.ascale, m, G, bits.gscale, 'qgemm_tile activation scales');
-        const sw = this.read('meta', inst.wscale, n, G, bits.gscale, 'qgemm_tile weight scales');
-        qgemmTile(cfg, this.acc, inst.acc, m, n, k, qa, qw, sa, sw, inst.clear);
-        return;
-      }
-      case 'lr_down': {
-        if (cfg.kind !== 'lowrank_gemm') return wrong('');
-        const r = cfg.rank;
-        if (inst.lrt + m * r > t.lrtEntries) throw new CompileError('bad-program', `lr_down: partial-sum entries exceed ${t.lrtEntries}`);
-        const x = this.read('act', inst.act, m, k, 16, 'lr_down activations');
-        const d = this.read('lrw', inst.lrw, r, k, 16, 'lr_down factors');
-        lrDown(cfg, this.lrt, inst.lrt, m, k, x, d, inst.clear);
-        return;
-      }
-      case 'lr_up': {
-        if (cfg.kind !== 'lowrank_gemm') return wrong('');
-        this.checkAcc(inst.acc, m * n, 'lr_up');
-        const up = this.read('lrw', inst.lrw, n, cfg.rank, 16, 'lr_up factors');
-        const lscale = inst.use_lscale ? this.read('meta', inst.lscale, 1, loraScaleCount(cfg.rank), 32, 'lr_up LoRA scales') : undefined;
-        lrUp(cfg, this.acc, inst.acc, this.lrt, inst.lrt, m, n, up, lscale);
-        return;
-      }
-      case 'dequant': {
+      case 'dequant':
         this.checkAcc(inst.acc, m * n, 'dequant');
-        if (cfg.kind === 'lowrank_gemm') {
-          const cscale = inst.use_cscale ? this.read('meta', inst.cscale, 1, n, 16, 'dequant channel scales') : undefined;
-          const bias = inst.use_bias ? this.read('meta', inst.bias, 1, n, 16, 'dequant bias') : undefined;
-          lowRankDequant(cfg, this.acc, inst.acc, m, n, inst.use_tscale ? this.tscale : undefined, cscale, bias);
-          return;
-        }
-        if (inst.use_bias || inst.use_tscale) return wrong(' with use_bias/use_tscale');
-        if (inst.use_cscale) scaleExact(this.acc, inst.acc, m, n, this.read('meta', inst.cscale, 1, n, 16, 'dequant channel scales'));
+        this.kind.execute(inst, this.ctx);
         return;
-      }
       case 'writeback': {
         this.checkAcc(inst.acc, m * n, 'writeback');
         const ob = bits.out / 8;
@@ -764,25 +652,7 @@ export class Machine {
         if (inst.relu) throw new CompileError('bad-program', 'writeback relu is not simulated');
         for (let e = 0; e < m * n; e++) {
           const a = inst.acc + e;
-          let code: number;
-          switch (cfg.kind) {
-            case 'bit_serial_mod':
-              code = bitSerialWriteback(cfg, this.acc, a);
-              break;
-            case 'simd_mac':
-              code = simdWriteback(cfg, this.acc, a);
-              break;
-            case 'lowrank_gemm':
-              code = lowRankWriteback(cfg, this.acc, a);
-              break;
-            case 'mac':
-              code = macWriteback(cfg, this.acc, a);
-              break;
-            default: {
-              const never: never = cfg;
-              throw new Error(`unknown kind ${JSON.stringify(never)}`);
-            }
-          }
+          let code = this.kind.writeback(cfg, this.acc, a);
           let p = inst.out + e * ob;
           for (let b = 0; b < ob; b++) {
             out[p++] = code & 0xff;

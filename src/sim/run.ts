@@ -23,6 +23,9 @@ import type { GemmShape, Workload } from '../compile/workload.js';
 import { goldenGemm } from '../golden/gemm.js';
 import type { GoldenConfig, GoldenOperands } from '../golden/types.js';
 import type { IrAccelerator } from '../ir/types.js';
+import type { TargetOf } from '../pe/facets/compile.js';
+import { simFacet } from '../pe/facets/sim.js';
+import type { PeKind } from '../pe/kinds.js';
 import { runPlanTiming } from './fast-timing.js';
 import { Machine, type InstructionClass, type MachineStats, type QueueName, type StallReason, type TraceEvent } from './machine.js';
 
@@ -173,13 +176,7 @@ export interface SimReport {
  * mode chosen (not its widest mode), every other kind at its declared rate.
  */
 export function peakMacsPerCycle(target: Target): number {
-  const pe = target.pe;
-  if (pe.kind === 'simd_mac') {
-    const mode = pe.modes[target.simdMode];
-    if (!mode) throw new CompileError('unsupported', `simd_mac PE '${pe.name}' has ${pe.modes.length} modes; mode ${target.simdMode} does not exist`);
-    return target.array.pes * mode.lanes;
-  }
-  return target.array.macsPerCycle;
+  return simFacet(target.golden.kind).peakMacsPerCycle(target as TargetOf<PeKind>);
 }
 
 /** Simulates a workload on an accelerator (see the file header for the two modes). */

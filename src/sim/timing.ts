@@ -80,11 +80,19 @@
  *   - writeback: one item (a column's next Q = min(rows, out port / output bytes) entries) per cycle,
  *     rounded and registered, written the next cycle: m · ceil(n / Q) + 2.
  */
-import type { Target } from '../compile/target.js';
-import { rowBytes } from '../compile/pack.js';
-import { branchLanes, bsmChunkElements, bsmWritebackSlots } from '../arch/microarch.js';
-
-// Shared with the RTL generators; re-exported so the simulator's callers keep one import.
+// The generic rules live in cycle-rules.ts, each kind's formulas in src/pe/<kind>/timing.ts; re-exported
+// here so the simulator's callers keep one import.
+export { dmaPortCycles, EPILOGUE_DEPTH, epilogueCycles, groupLengths, passes, readBound, rowReads } from './cycle-rules.js';
+export { BSM_DEQUANT_ADD_CYCLES, BSM_DEQUANT_CYCLES, bsmDequantCycles, bsmPassCycles, bsmWritebackCycles } from '../pe/bit-serial-mod/timing.js';
+export { SIMD_ENGINE_LATENCY, simdTileCycles, simdWritebackCycles } from '../pe/simd-mac/timing.js';
+export {
+  lowRankDequantCycles,
+  lowRankDownCycles,
+  lowRankQgemmCycles,
+  lowRankUpCycles,
+  lowRankWritebackCycles,
+} from '../pe/lowrank-gemm/timing.js';
+export { macDequantCycles, macTileCycles, macWritebackCycles } from '../pe/mac/timing.js';
 export {
   branchLanes,
   bsmChunkElements,
@@ -93,210 +101,6 @@ export {
   DMA_LATENCY_CYCLES,
   dramBeatBytes,
   QUEUE_DEPTH,
+  simdChunkBytes,
+  simdWritebackSlots,
 } from '../arch/microarch.js';
-
-/** Cycles of the bit-serial dequantization of one group (8-bit scale, one bit per cycle). */
-export const BSM_DEQUANT_CYCLES = 8;
-/** Pipeline depth of the lowrank_gemm PE's main path and its branch unit. */
-export const LOWRANK_DEPTH = 3;
-/** Pipeline depth of the epilogue unit. */
-export const EPILOGUE_DEPTH = 2;
-
-/** Cycles a 2-D transfer of `rows` rows of `rowBytes` holds the DRAM port: one burst of beats per row. */
-export function dmaPortCycles(rows: number, rowBytes: number, beatBytes: number): number {
-  return rows * Math.ceil(rowBytes / beatBytes);
-}
-
-/** Pipeline depth of the target's PE. */
-export function peDepth(t: Target): number {
-  const pe = t.pe;
-  switch (pe.kind) {
-    case 'bit_serial_mod':
-    case 'simd_mac':
-    case 'mac':
-      return pe.pipelineStages;
-    case 'lowrank_gemm':
-      return LOWRANK_DEPTH;
-    default: {
-      const never: never = pe;
-      throw new Error(`unknown PE ${JSON.stringify(never)}`);
-    }
-  }
-}
-
-/** Lengths of the scale groups of a k-long reduction. */
-export function groupLengths(k: number, groupSize: number): number[] {
-  const out: number[] = [];
-  for (let s = 0; s < k; s += groupSize) out.push(Math.min(groupSize, k - s));
-  return out;
-}
-
-/** Array passes needed for an m × n output tile. */
-export function passes(t: Target, m: number, n: number): number {
-  return Math.ceil(m / t.array.cols) * Math.ceil(n / t.array.rows);
-}
-
-/** The buffer-read bound of a tile op reading `actBytes` and `wgtBytes` per pass. */
-export function readBound(t: Target, actBytes: number, wgtBytes: number): number {
-  return Math.max(Math.ceil(actBytes / t.actReadBytesPerCycle), Math.ceil(wgtBytes / t.wgtReadBytesPerCycle));
-}
-
-/** Cycles of dequant / writeback on an m × n tile. */
-export function epilogueCycles(t: Target, m: number, n: number): number {
-  return Math.ceil((m * n) / t.array.cols) + EPILOGUE_DEPTH;
-}
-
-/** Fixed cycles of a simd_tile besides fetch and compute (see the header: simd_tile). */
-export const SIMD_ENGINE_LATENCY = 4;
-
-/** Bytes the simd_mac engine fetches per read from a port of `portBytes`: its even part (0 below 2). */
-export function simdChunkBytes(portBytes: number): number {
-  return 2 * Math.floor(portBytes / 2);
-}
-
-/** Cycles of a simd_tile of m × n × k in a mode of `lanes` lanes (one pass per array-sized piece). */
-export function simdTileCycles(t: Target, m: number, n: number, k: number, lanes: number): number {
-  const rb = rowBytes(k, 16 / lanes);
-  const chA = Math.max(1, simdChunkBytes(t.portBytes.act));
-  const chW = Math.max(1, simdChunkBytes(t.portBytes.wgt));
-  const steps = Math.ceil(k / lanes);
-  let total = 0;
-  for (let i = 0; i < m; i += t.array.cols) {
-    for (let j = 0; j < n; j += t.array.rows) {
-      const mp = Math.min(t.array.cols, m - i);
-      const np = Math.min(t.array.rows, n - j);
-      total += Math.max(mp * Math.ceil(rb / chA), np * Math.ceil(rb / chW)) + steps + SIMD_ENGINE_LATENCY;
-    }
-  }
-  return total;
-}
-
-/** Entries the simd_mac engine writes back per cycle: one per column, as many as the out port holds. */
-export function simdWritebackSlots(t: Target): number {
-  return Math.max(1, Math.min(t.array.cols, Math.floor(t.portBytes.out / (t.bits.out / 8))));
-}
-
-/** Cycles of a simd_mac writeback of an m × n tile: ceil(m·n / slots) + EPILOGUE_DEPTH. */
-export function simdWritebackCycles(t: Target, m: number, n: number): number {
-  return Math.ceil((m * n) / simdWritebackSlots(t)) + EPILOGUE_DEPTH;
-}
-
-/** Reads that stage `rows` rows of `bytes` bytes through a port of `port` bytes (every row starts a read). */
-export function rowReads(rows: number, bytes: number, port: number): number {
-  return rows * Math.ceil(bytes / Math.max(1, port));
-}
-
-/** lowrank_gemm qgemm_tile cycles of an m × n × k tile with scale groups of `group` (header). */
-export function lowRankQgemmCycles(t: Target, m: number, n: number, k: number, group: number): number {
-  const p = t.portBytes;
-  const kb = Math.ceil(k / 2);
-  const sb = (Math.ceil(k / group) * t.bits.gscale) / 8;
-  const fetch = Math.max(
-    rowReads(m, kb, p.act),
-    rowReads(n, kb, p.wgt),
-    rowReads(m, sb, p.meta) + rowReads(n, sb, p.meta),
-  );
-  const lanes = t.pe.kind === 'lowrank_gemm' ? t.pe.lanes : 1;
-  const beats = groupLengths(k, group).reduce((s, len) => s + Math.ceil(len / lanes), 0);
-  return fetch + beats + 2;
-}
-
-/** lowrank_gemm lr_down cycles for m tokens, k elements and rank `rank` (header). */
-export function lowRankDownCycles(t: Target, m: number, k: number, rank: number): number {
-  const p = t.portBytes;
-  const rows = t.array.rows;
-  const beats = Math.ceil(k / branchLanes(t));
-  let total = 1;
-  for (let r0 = 0; r0 < rank; r0 += rows) {
-    const d = rowReads(Math.min(rows, rank - r0), 2 * k, p.lrw);
-    total += (r0 === 0 ? Math.max(rowReads(m, 2 * k, p.act), d) : d) + 1 + beats;
-  }
-  return total;
-}
-
-/** lowrank_gemm lr_up cycles for n channels and rank `rank` (header). */
-export function lowRankUpCycles(t: Target, n: number, rank: number, useLoraScales = false): number {
-  const f = Math.max(rowReads(n, 2 * rank, t.portBytes.lrw), useLoraScales ? rowReads(1, 4 * Math.ceil(rank / 16), t.portBytes.meta) : 0);
-  return f + 2 + Math.ceil(rank / branchLanes(t));
-}
-
-/** lowrank_gemm dequant cycles (header): `vectors` = how many of channel scales and bias it reads (0..2). */
-export function lowRankDequantCycles(t: Target, n: number, vectors: number): number {
-  return vectors > 0 ? rowReads(vectors, 2 * n, t.portBytes.meta) + 3 : 2;
-}
-
-/** lowrank_gemm writeback cycles (header): one array column (n 16-bit outputs) per out-port write. */
-export function lowRankWritebackCycles(t: Target, m: number, n: number): number {
-  return 1 + rowReads(m, 2 * n, t.portBytes.out);
-}
-
-/** Cycles of a mac_tile of m × n × k (header, "mac"): per array pass F + ceil(k / lanes) + S + 2. */
-export function macTileCycles(t: Target, m: number, n: number, k: number): number {
-  if (t.pe.kind !== 'mac') throw new Error(`macTileCycles on a ${t.pe.kind} PE`);
-  const p = t.portBytes;
-  const steps = Math.ceil(k / t.pe.lanes);
-  const rbA = rowBytes(k, t.bits.act);
-  const rbW = rowBytes(k, t.bits.wgt);
-  let total = 0;
-  for (let i = 0; i < m; i += t.array.cols) {
-    for (let j = 0; j < n; j += t.array.rows) {
-      const mp = Math.min(t.array.cols, m - i);
-      const np = Math.min(t.array.rows, n - j);
-      const fetch = Math.max(
-        mp * Math.ceil(rbA / Math.max(1, p.act)),
-        np * Math.ceil(rbW / Math.max(1, p.wgt)),
-      );
-      total += fetch + steps + t.pe.pipelineStages + 2;
-    }
-  }
-  return total;
-}
-
-/** Cycles of a mac dequant on n channels (header, "mac"): the channel-scale reads when use_cscale. */
-export function macDequantCycles(t: Target, n: number, useCscale: boolean): number {
-  return useCscale ? Math.ceil((2 * n) / Math.max(1, t.portBytes.meta)) + 2 : 2;
-}
-
-/** Cycles of a mac writeback of an m × n tile (header, "mac"): one token per ceil(n · ob / port) writes. */
-export function macWritebackCycles(t: Target, m: number, n: number): number {
-  return m * Math.ceil((n * t.bits.out) / 8 / Math.max(1, t.portBytes.out)) + 2;
-}
-
-/** Cycles of the bit_serial_mod engine's dequantization of a group (8 bit-serial steps, 1 fp32 add). */
-export const BSM_DEQUANT_ADD_CYCLES = BSM_DEQUANT_CYCLES + 1;
-
-/** Cycles of one bit_serial_mod pass of m' × n' × k (see the header: bit_serial_mod mod_tile). */
-export function bsmPassCycles(
-  t: Target,
-  m: number,
-  n: number,
-  k: number,
-  cyclesPerWeight: readonly number[],
-): number {
-  const lanes = t.pe.kind === 'bit_serial_mod' ? t.pe.lanes : 4;
-  const gs = t.groupSize;
-  const eAct = Math.max(1, bsmChunkElements(t.portBytes.act, t.bits.act, lanes));
-  const eWgt = Math.max(1, bsmChunkElements(t.portBytes.wgt, t.bits.wgt, lanes));
-  const G = Math.ceil(k / gs);
-  const metaBytes = n * G + Math.ceil((n * G * t.bits.selector) / 8);
-  const metaReads = Math.ceil(metaBytes / Math.max(1, t.portBytes.meta));
-  let q = 1;
-  for (let g = 0; g < G; g++) {
-    const end = Math.min(k, (g + 1) * gs);
-    const ready = 2 + Math.max(m * Math.ceil(end / eAct), n * Math.ceil(end / eWgt), metaReads);
-    const start = Math.max(q, ready);
-    const a = Math.ceil((end - g * gs) / lanes) * cyclesPerWeight[g];
-    q = g === 0 ? start + a : Math.max(start + a, q + BSM_DEQUANT_ADD_CYCLES);
-  }
-  return q + BSM_DEQUANT_ADD_CYCLES;
-}
-
-/** Cycles of a bit_serial_mod dequant: channel-scale fetch when use_cscale, else a 1-cycle no-op. */
-export function bsmDequantCycles(t: Target, n: number, useCscale: boolean): number {
-  return useCscale ? Math.ceil(n / Math.max(1, Math.floor(t.portBytes.meta / 2))) + 2 : 1;
-}
-
-/** Cycles of a bit_serial_mod writeback of an m × n tile: m · ceil(n / slots) + 2. */
-export function bsmWritebackCycles(t: Target, m: number, n: number): number {
-  return m * Math.ceil(n / bsmWritebackSlots(t)) + EPILOGUE_DEPTH;
-}

@@ -2,14 +2,19 @@
  * The simulator layer's view of a PE kind (src/pe/README.md): which tile opcodes it executes, their cycles
  * and SRAM traffic, and their arithmetic — through the kind's golden step functions only (one golden
  * truth: no arithmetic table or rounding loop in a kind's sim.ts). The registry
- * `SIM: { readonly [K in PeKind]: SimFacet<K> }` is added here in step 0b of issue 12 by the sim owner.
+ * `SIM: { readonly [K in PeKind]: SimFacet<K> }` below is what src/sim/machine.ts and src/sim/run.ts
+ * dispatch through; a new kind that lacks its line fails to compile.
  *
  * Line numbers below are at main 6cdbbce (src/sim/machine.ts); the `sim` branch adds timing-only runs by
  * periods and SRAM traffic counting around the same switch sites.
  */
 import type { Instruction, IsaBuffer, Mnemonic } from '../../isa/index.js';
-import type { AccStore } from '../../sim/arith.js';
+import type { AccStore } from '../../sim/acc-store.js';
+import { bitSerialModSim } from '../bit-serial-mod/sim.js';
 import type { PeKind } from '../kinds.js';
+import { lowRankGemmSim } from '../lowrank-gemm/sim.js';
+import { macSim } from '../mac/sim.js';
+import { simdMacSim } from '../simd-mac/sim.js';
 import type { TargetOf } from './compile.js';
 import type { ConfigOf } from './golden.js';
 
@@ -28,14 +33,19 @@ export interface SimContext<K extends PeKind> {
   readonly group: number;
   readonly rank: number;
   readonly tscale: number;
-  /** Accumulator entries (AccStore moves to src/sim/acc-store.ts in step 0b) and low-rank partial sums. */
+  /** The `setmode` SIMD mode register. */
+  readonly simd: number;
+  /** Accumulator entries and low-rank partial sums. */
   readonly acc: AccStore;
   readonly lrt: Float64Array;
   /** True in a timing-only run: `execute` is not called, `cycles` must not need operand values beyond `peek`. */
   readonly timingOnly: boolean;
-  /** Reads rows × cols elements of `bits` from a buffer, counted as SRAM traffic; CompileError('bad-program') out of range. */
+  /**
+   * Reads rows × cols elements of `bits` from a buffer; CompileError('bad-program') out of range. The SRAM
+   * traffic is counted from `sramBytes` (the same in timing-only runs), not by reads.
+   */
   read(buf: IsaBuffer, addr: number, rows: number, cols: number, bits: number, what: string): Uint32Array;
-  /** As read, not counted as SRAM traffic (bsm timing reads the selectors: machine.ts:563–564 today). */
+  /** As read, for timing decisions that depend on buffer contents (bsm reads the selectors). */
   peek(buf: IsaBuffer, addr: number, rows: number, cols: number, bits: number, what: string): Uint32Array;
   /** CompileError('bad-program') unless acc entries base..base+entries exist. */
   checkAcc(base: number, entries: number, what: string): void;
@@ -58,7 +68,7 @@ export interface SimFacet<K extends PeKind> {
    * (:148–299, moving to the kind's timing.ts).
    */
   cycles(inst: KindInstruction, ctx: SimContext<K>): number;
-  /** SRAM bytes a compute instruction moves (the `sim` branch's timing-only traffic, per kind). */
+  /** SRAM bytes a tile opcode or dequant moves (writeback's m·n output bytes are counted generically). */
   sramBytes(inst: KindInstruction, ctx: SimContext<K>): { readonly read: number; readonly write: number };
   /**
    * Tile ops and dequant on the accumulator entries, through the kind's golden step functions only.
@@ -67,4 +77,24 @@ export interface SimFacet<K extends PeKind> {
   execute(inst: KindInstruction, ctx: SimContext<K>): void;
   /** One entry's output code. Replaces the writeback switch (machine.ts:680–697). */
   writeback(config: ConfigOf<K>, acc: AccStore, entry: number): number;
+  /** The array's peak MACs per cycle in the configuration run (simd_mac: the chosen mode's lanes). Replaces run.ts peakMacsPerCycle's kind test. */
+  peakMacsPerCycle(t: TargetOf<K>): number;
+}
+
+/** Every kind's simulator hooks. */
+export const SIM: { readonly [K in PeKind]: SimFacet<K> } = {
+  bit_serial_mod: bitSerialModSim,
+  simd_mac: simdMacSim,
+  lowrank_gemm: lowRankGemmSim,
+  mac: macSim,
+};
+
+/** The hooks of `kind`, widened for generic callers (method parameters are bivariant). */
+export function simFacet(kind: PeKind): SimFacet<PeKind> {
+  return SIM[kind] as SimFacet<PeKind>;
+}
+
+/** The kind whose PEs execute tile opcode `op` (for the error of a program that uses it on another array). */
+export function opcodeOwner(op: TileOpcode): PeKind | undefined {
+  return (Object.keys(SIM) as PeKind[]).find((k) => SIM[k].opcodes.includes(op));
 }

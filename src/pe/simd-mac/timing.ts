@@ -1,0 +1,33 @@
+/**
+ * Cycle counts of simd_mac's tile engine (docs/array-rtl.md): simd_tile's fetch-then-compute schedule and
+ * the writeback, as closed forms. The rules are documented in src/sim/timing.ts's header, "simd_tile".
+ */
+import { rowBytes } from '../../compile/pack.js';
+import type { Target } from '../../compile/target.js';
+import { EPILOGUE_DEPTH } from '../../sim/cycle-rules.js';
+import { simdChunkBytes, simdWritebackSlots } from './microarch.js';
+
+/** Fixed cycles of a simd_tile besides fetch and compute (see the header: simd_tile). */
+export const SIMD_ENGINE_LATENCY = 4;
+
+/** Cycles of a simd_tile of m × n × k in a mode of `lanes` lanes (one pass per array-sized piece). */
+export function simdTileCycles(t: Target, m: number, n: number, k: number, lanes: number): number {
+  const rb = rowBytes(k, 16 / lanes);
+  const chA = Math.max(1, simdChunkBytes(t.portBytes.act));
+  const chW = Math.max(1, simdChunkBytes(t.portBytes.wgt));
+  const steps = Math.ceil(k / lanes);
+  let total = 0;
+  for (let i = 0; i < m; i += t.array.cols) {
+    for (let j = 0; j < n; j += t.array.rows) {
+      const mp = Math.min(t.array.cols, m - i);
+      const np = Math.min(t.array.rows, n - j);
+      total += Math.max(mp * Math.ceil(rb / chA), np * Math.ceil(rb / chW)) + steps + SIMD_ENGINE_LATENCY;
+    }
+  }
+  return total;
+}
+
+/** Cycles of a simd_mac writeback of an m × n tile: ceil(m·n / slots) + EPILOGUE_DEPTH. */
+export function simdWritebackCycles(t: Target, m: number, n: number): number {
+  return Math.ceil((m * n) / simdWritebackSlots(t)) + EPILOGUE_DEPTH;
+}
