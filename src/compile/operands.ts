@@ -1,13 +1,8 @@
 /**
- * Seeded random operands for a GEMM on a target: the golden model's operand object (codes, scales,
- * selectors, branch factors) for the target's PE kind. One xoshiro128** stream (src/formats/random.ts)
- * seeded by the user's seed draws every value in a fixed order, so a seed reproduces a workload exactly.
- *
- * Values: activations ~ N(0, 1) rounded to their format; weights are uniformly random codes of their
- * (selected) type, excluding NaN/NaR/inf codes for simd_mac (a poisoned dot product would hide the
- * arithmetic); group scales uniform 8-bit integers (BitMoD) or random positive 16-bit / fp8 values near
- * 2^−4 (int4, NVFP4); channel scales near 2^−6 (lowrank_gemm: near 1, as Nunchaku's wcscales and lora_scales,
- * which it initializes to 1; drawn after every other operand); branch factors ~ N(0, 1/4).
+ * Seeded random operands for a GEMM on a target: the golden model's operand object for the target's PE
+ * kind, drawn by the kind's hook (src/pe/<kind>/operands.ts states its values and draw order) from one
+ * xoshiro128** stream (src/formats/random.ts) seeded by the user's seed, so a seed reproduces a workload
+ * exactly. The draws themselves are in compile/random-codes.ts.
  */
 import { seededRandom } from '../formats/random.js';
 import type { GoldenOperands } from '../golden/types.js';
