@@ -5,15 +5,15 @@
  * error later in `sim` or `build` (issue 12: "what check accepts, every backend runs").
  *
  * Generic checks live here; kind-specific ones come from each kind's `CompileFacet.diagnose`
- * (src/pe/facets/compile.ts), wired in by step 0b of issue 12 where marked below.
+ * (src/pe/facets/compile.ts).
  */
 import { capDiagnostics } from '../dsl/caps.js';
 import { Diag, diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../dsl/diagnostics.js';
 import type { Span } from '../dsl/source.js';
 import { MAX_DIAGNOSTICS, type Compilation } from '../ir/elaborate.js';
 import type { IrAccelerator } from '../ir/types.js';
-import { CompileError } from './errors.js';
-import { resolveTarget } from './target.js';
+import { compileFacet } from '../pe/facets/compile.js';
+import { bufferSpaces } from './target.js';
 
 /** Reports, at `span`, what the hardware cannot run (rendered as E414). */
 type Report = (span: Span, message: string, hint?: string) => void;
@@ -27,15 +27,8 @@ function checkAccelerator(accel: IrAccelerator, report: Report): void {
     report(at, `accelerator '${accel.name}' needs an activations and a weights buffer (or a unified one)`, "declare buffers with role = activations and role = weights, or one with role = unified");
     return;
   }
-  let out: number | undefined;
-  try {
-    out = resolveTarget(accel).capacity.out;
-  } catch (e) {
-    // Kind-specific rejections: each kind's CompileFacet.diagnose reports them from step 0b of issue 12.
-    if (!(e instanceof CompileError)) throw e;
-  }
   // the out space is the outputs buffer, else the last quarter of the activations buffer (top.ts:206)
-  if (out !== undefined && out <= 0) report(at, `accelerator '${accel.name}' has no room for outputs: no outputs buffer, and a quarter of its activations buffer is less than a byte`, 'declare a buffer with role = outputs');
+  if (bufferSpaces(accel).capacity.out <= 0) report(at, `accelerator '${accel.name}' has no room for outputs: no outputs buffer, and a quarter of its activations buffer is less than a byte`, 'declare a buffer with role = outputs');
 }
 
 /**
@@ -47,8 +40,9 @@ export function checkDesign(c: Compilation): Compilation {
   const found: Diagnostic[] = [];
   const report: Report = (span, message, hint) => found.push(diagnostic(Diag.unsupportedByHardware, span, [message], hint === undefined ? {} : { hint }));
   for (const accel of c.design.accelerators) {
+    const pe = accel.arrays[0]?.pe;
+    if (pe) compileFacet(pe.kind).diagnose(accel, pe, { report });
     checkAccelerator(accel, report);
-    // step 0b of issue 12: COMPILE[accel.arrays[0].pe.kind].diagnose(accel, pe, { report }) here
   }
   if (found.length === 0) return c;
   const diagnostics = capDiagnostics(sortDiagnostics([...c.diagnostics, ...found]), MAX_DIAGNOSTICS);

@@ -36,15 +36,14 @@
  * U [N × r]; the output Y [M × N]. A lowrank meta slot holds the step's activation and weight scales, then
  * (loaded in the last k step) the bias, the channel scales and the LoRA scales.
  */
-import { loraScaleCount } from '../golden/lowrank-gemm.js';
-import type { LowRankGemmOperands, BitSerialModOperands, MacOperands, SimdMacOperands } from '../golden/types.js';
 import { createInstruction, type Instruction, type IsaBuffer } from '../isa/index.js';
+import { compileFacet, type DmaLoad, type DramRegion, type StepContext } from '../pe/facets/compile.js';
 import { splitDma, type DmaTransfer } from './dma.js';
 import { flattenPlan, uniformRuns, type PlanNode } from './plan.js';
 import { CompileError } from './errors.js';
 import { ISA_LIMITS, tightenLimits, type IsaLimits } from './isa-limits.js';
 import type { AnyOperands } from './operands.js';
-import { packMatrix, rowBytes } from './pack.js';
+import { rowBytes } from './pack.js';
 import type { Target } from './target.js';
 import type { GemmShape } from './workload.js';
 
@@ -122,72 +121,39 @@ function alignUp(x: number, a: number): number {
   return Math.ceil(x / a) * a;
 }
 
-function scaleBytes(t: Target): number {
-  return t.bits.gscale / 8;
+/** The rank of a config with a low-rank branch (its setmode.rank), 0 for the others. */
+function branchRank(t: Target): number {
+  return 'rank' in t.golden ? t.golden.rank : 0;
 }
 
-/** lowrank_gemm with declared LoRA scales and a branch to apply them to. */
-function hasLoraScales(t: Target): boolean {
-  return t.pe.kind === 'lowrank_gemm' && t.pe.loraScales && t.pe.rank > 0;
-}
+type SlotNeeds = Record<IsaBuffer, number> & Omit<SlotLayout, 'actSlot' | 'wgtSlot' | 'metaSlot' | 'lrwSlot' | 'outSlot'>;
 
 /** Per-slot byte needs of one k step of kt elements. */
-function slotNeeds(t: Target, mt: number, nt: number, kt: number): Record<IsaBuffer, number> & { actRawOff: number; metaOff2: number; metaOff3: number; cscaleOff: number; lscaleOff: number; lrwUpOff: number } {
-  const g = t.groupSize;
-  const gt = Math.ceil(kt / g);
+function slotNeeds(t: Target, mt: number, nt: number, kt: number): SlotNeeds {
   const actCodes = mt * rowBytes(kt, t.bits.act);
-  const cfg = t.golden;
-  let act = actCodes;
-  let meta = 0;
-  let metaOff2 = 0;
-  let metaOff3 = 0;
-  let cscaleOff = 0;
-  let lscaleOff = 0;
-  let lrw = 0;
-  let lrwUpOff = 0;
-  switch (cfg.kind) {
-    case 'bit_serial_mod':
-      metaOff2 = nt * gt + Math.ceil((nt * gt * t.bits.selector) / 8);
-      meta = metaOff2 + nt * 2;
-      break;
-    case 'lowrank_gemm': {
-      const sb = scaleBytes(t);
-      metaOff2 = mt * gt * sb;
-      metaOff3 = metaOff2 + nt * gt * sb;
-      cscaleOff = metaOff3 + nt * 2;
-      lscaleOff = cscaleOff + (t.bits.cscale > 0 ? nt * 2 : 0);
-      meta = lscaleOff + (hasLoraScales(t) ? 4 * loraScaleCount(cfg.rank) : 0);
-      if (cfg.rank > 0) {
-        act += mt * kt * 2;
-        lrwUpOff = cfg.rank * kt * 2;
-        lrw = lrwUpOff + nt * cfg.rank * 2;
-      }
-      break;
-    }
-    case 'mac':
-      meta = t.bits.cscale > 0 ? nt * 2 : 0;
-      break;
-    case 'simd_mac':
-      break;
-    default: {
-      const never: never = cfg;
-      throw new Error(`unknown kind ${JSON.stringify(never)}`);
-    }
-  }
-  return { act, wgt: nt * rowBytes(kt, t.bits.wgt), meta, lrw, out: mt * nt * (t.bits.out / 8), actRawOff: actCodes, metaOff2, metaOff3, cscaleOff, lscaleOff, lrwUpOff };
+  const kind = compileFacet(t.pe.kind).slotNeeds(t, mt, nt, kt);
+  const o = kind.offsets;
+  return {
+    act: actCodes + kind.actExtra,
+    wgt: nt * rowBytes(kt, t.bits.wgt),
+    meta: kind.meta,
+    lrw: kind.lrw,
+    out: mt * nt * (t.bits.out / 8),
+    actRawOff: actCodes,
+    metaOff2: o.metaOff2 ?? 0,
+    metaOff3: o.metaOff3 ?? 0,
+    cscaleOff: o.cscaleOff ?? 0,
+    lscaleOff: o.lscaleOff ?? 0,
+    lrwUpOff: o.lrwUpOff ?? 0,
+  };
 }
 
 /**
- * The longest row (bytes) of the per-k-step loads of a k step of kt elements: act and wgt codes, BitMoD
- * meta blocks (one row), lowrank group scales, raw X and D rows.
+ * The longest row (bytes) of the per-k-step loads of a k step of kt elements: act and wgt codes and the
+ * kind's own per-step rows (BitMoD meta blocks, lowrank group scales, raw X and D rows).
  */
 function stepRowBytes(t: Target, nt: number, kt: number): number {
-  const gt = Math.ceil(kt / t.groupSize);
-  let longest = Math.max(rowBytes(kt, t.bits.act), rowBytes(kt, t.bits.wgt));
-  const cfg = t.golden;
-  if (cfg.kind === 'bit_serial_mod') longest = Math.max(longest, nt * gt + Math.ceil((nt * gt * t.bits.selector) / 8));
-  if (cfg.kind === 'lowrank_gemm') longest = Math.max(longest, gt * scaleBytes(t), cfg.rank > 0 ? kt * 2 : 0);
-  return longest;
+  return Math.max(rowBytes(kt, t.bits.act), rowBytes(kt, t.bits.wgt), compileFacet(t.pe.kind).stepRowBytes(t, nt, kt));
 }
 
 /** Bytes of each buffer space the compiler may use: its capacity, cut to what the ISA can address. */
@@ -200,15 +166,15 @@ function usableCapacity(t: Target, limits: IsaLimits): Record<IsaBuffer, number>
 /** Chooses the tiling of a GEMM on a target (see the file header). Throws CompileError when nothing fits. */
 export function chooseTiling(t: Target, shape: GemmShape, limits: IsaLimits = ISA_LIMITS): Tiling {
   const { m, k, n } = shape;
-  const cfg = t.golden;
-  if (cfg.kind === 'simd_mac' && k > cfg.maxDotLength) throw new CompileError('capacity', `K = ${k} exceeds the SIMD MAC's max_dot_length ${cfg.maxDotLength}`);
+  const kind = compileFacet(t.pe.kind);
+  kind.checkShape(t, shape);
   if (t.groupSize > limits.group) throw new CompileError('unsupported', `group size ${t.groupSize} exceeds the ISA's setmode.group limit ${limits.group}`);
   if (t.simdMode > limits.simdMode) throw new CompileError('unsupported', `SIMD mode ${t.simdMode} exceeds the ISA's setmode.simd limit ${limits.simdMode}`);
-  if (cfg.kind === 'lowrank_gemm' && cfg.rank > limits.rank) throw new CompileError('unsupported', `low-rank rank ${cfg.rank} exceeds the ISA's setmode.rank limit ${limits.rank}`);
+  const rank = branchRank(t);
+  if (rank > limits.rank) throw new CompileError('unsupported', `low-rank rank ${rank} exceeds the ISA's setmode.rank limit ${limits.rank}`);
   const mt = Math.min(m, t.array.cols, limits.tileM);
   const nt = Math.min(n, t.array.rows, limits.tileN);
-  let kAlign = lcm(8, t.groupSize);
-  if (cfg.kind === 'simd_mac' && cfg.accumulation === 'round-each-step') kAlign = lcm(kAlign, 16 / t.bits.act);
+  const kAlign = lcm(lcm(8, t.groupSize), kind.kAlign(t));
   if (kAlign > t.maxTileK) throw new CompileError('unsupported', `the smallest aligned k tile (${kAlign} elements) exceeds the hardware's largest tile k ${t.maxTileK}`);
   if (kAlign > limits.tileK) throw new CompileError('unsupported', `the smallest aligned k tile (${kAlign} elements) exceeds the ISA's settile.k limit ${limits.tileK}`);
   const cap = usableCapacity(t, limits);
@@ -257,64 +223,28 @@ class Regions {
 export function layoutDram(t: Target, shape: GemmShape, tiling: Tiling, limits: IsaLimits = ISA_LIMITS): DramLayout {
   const { m, k, n } = shape;
   const r = new Regions();
-  const cfg = t.golden;
-  const G = Math.ceil(k / t.groupSize);
   const a = r.take(m * rowBytes(k, t.bits.act));
   const w = r.take(n * rowBytes(k, t.bits.wgt));
-  let meta = -1;
-  let cscale = -1;
-  let lscale = -1;
-  let ascale = -1;
-  let wscale = -1;
-  let bias = -1;
-  let x = -1;
-  let down = -1;
-  let up = -1;
-  if (cfg.kind === 'bit_serial_mod') {
-    let total = 0;
-    for (let ni = 0; ni < tiling.nTiles; ni++) {
-      const nt = Math.min(tiling.nt, n - ni * tiling.nt);
-      for (let ki = 0; ki < tiling.kTiles; ki++) {
-        const gt = Math.ceil(Math.min(tiling.kt, k - ki * tiling.kt) / t.groupSize);
-        total += nt * gt + Math.ceil((nt * gt * t.bits.selector) / 8);
-      }
-    }
-    meta = r.take(total);
-  }
-  if (t.bits.cscale > 0) cscale = r.take(n * 2);
-  if (cfg.kind === 'lowrank_gemm') {
-    ascale = r.take(m * G * scaleBytes(t));
-    wscale = r.take(n * G * scaleBytes(t));
-    bias = r.take(n * 2);
-    if (hasLoraScales(t)) lscale = r.take(4 * loraScaleCount(cfg.rank));
-    if (cfg.rank > 0) {
-      x = r.take(m * k * 2);
-      down = r.take(cfg.rank * k * 2);
-      up = r.take(n * cfg.rank * 2);
-    }
-  }
+  const regions = compileFacet(t.pe.kind).layoutDram(t, shape, tiling, (bytes) => r.take(bytes));
+  const region = (name: DramRegion): number => regions[name] ?? -1;
   const y = r.take(m * rowBytes(n, t.bits.out));
   // Every address the program sets lies below r.bytes; the image must fit the address registers.
   if (r.bytes - 1 > limits.dramAddress) throw new CompileError('capacity', `the ${m}×${k}×${n} GEMM needs a ${r.bytes}-byte DRAM image; the ISA addresses at most ${limits.dramAddress + 1} bytes`);
-  return { a, w, meta, cscale, lscale, ascale, wscale, bias, x, down, up, y, bytes: r.bytes };
-}
-
-/**
- * Byte offset of the BitMoD meta block of (ni, ki) inside the meta region (blocks in ni-major order), in
- * closed form: every n tile before ni is full (nt rows) and every k tile before ki is full (kt elements).
- */
-function bsmMetaBlock(t: Target, shape: GemmShape, tiling: Tiling, ni: number, ki: number): { off: number; bytes: number; scalesBytes: number } {
-  if (ni < 0 || ni >= tiling.nTiles || ki < 0 || ki >= tiling.kTiles) throw new Error('meta block out of range');
-  const blockBytes = (nt: number, kt: number): number => {
-    const gt = Math.ceil(kt / t.groupSize);
-    return nt * gt + Math.ceil((nt * gt * t.bits.selector) / 8);
+  return {
+    a,
+    w,
+    meta: region('meta'),
+    cscale: region('cscale'),
+    lscale: region('lscale'),
+    ascale: region('ascale'),
+    wscale: region('wscale'),
+    bias: region('bias'),
+    x: region('x'),
+    down: region('down'),
+    up: region('up'),
+    y,
+    bytes: r.bytes,
   };
-  const ktLast = shape.k - (tiling.kTiles - 1) * tiling.kt;
-  const fullRow = (tiling.kTiles - 1) * blockBytes(tiling.nt, tiling.kt) + blockBytes(tiling.nt, ktLast);
-  const nt = Math.min(tiling.nt, shape.n - ni * tiling.nt);
-  const kt = Math.min(tiling.kt, shape.k - ki * tiling.kt);
-  const scalesBytes = nt * Math.ceil(kt / t.groupSize);
-  return { off: ni * fullRow + ki * blockBytes(nt, tiling.kt), bytes: blockBytes(nt, kt), scalesBytes };
 }
 
 /** Packs the operands into a fresh DRAM image. */
@@ -327,79 +257,7 @@ export function packDram(t: Target, shape: GemmShape, tiling: Tiling, layout: Dr
     if (e instanceof RangeError) throw new CompileError('capacity', `cannot allocate the ${layout.bytes}-byte DRAM image of the ${m}×${k}×${n} GEMM for an arithmetic run (a timing-only run needs none)`);
     throw e;
   }
-  const cfg = t.golden;
-  const G = Math.ceil(k / t.groupSize);
-  switch (cfg.kind) {
-    case 'bit_serial_mod': {
-      const o = ops as BitSerialModOperands;
-      packMatrix(o.activations, m, k, 16, mem, layout.a);
-      packMatrix(o.weights, n, k, t.bits.wgt, mem, layout.w);
-      packMatrix(o.channelScales, 1, n, 16, mem, layout.cscale);
-      for (let ni = 0; ni < tiling.nTiles; ni++) {
-        const n0 = ni * tiling.nt;
-        const nt = Math.min(tiling.nt, n - n0);
-        for (let ki = 0; ki < tiling.kTiles; ki++) {
-          const g0 = (ki * tiling.kt) / t.groupSize;
-          const gt = Math.ceil(Math.min(tiling.kt, k - ki * tiling.kt) / t.groupSize);
-          const blk = bsmMetaBlock(t, shape, tiling, ni, ki);
-          const scales = new Uint32Array(nt * gt);
-          const sels = new Uint32Array(nt * gt);
-          for (let i = 0; i < nt; i++) {
-            for (let g = 0; g < gt; g++) {
-              scales[i * gt + g] = o.groupScales[(n0 + i) * G + g0 + g];
-              sels[i * gt + g] = o.selectors[(n0 + i) * G + g0 + g];
-            }
-          }
-          packMatrix(scales, 1, nt * gt, 8, mem, layout.meta + blk.off);
-          if (t.bits.selector > 0) packMatrix(sels, 1, nt * gt, t.bits.selector, mem, layout.meta + blk.off + blk.scalesBytes);
-        }
-      }
-      break;
-    }
-    case 'simd_mac': {
-      const o = ops as SimdMacOperands;
-      packMatrix(o.activations, m, k, t.bits.act, mem, layout.a);
-      packMatrix(o.weights, n, k, t.bits.wgt, mem, layout.w);
-      break;
-    }
-    case 'lowrank_gemm': {
-      const o = ops as LowRankGemmOperands;
-      const sb = t.bits.gscale;
-      packMatrix(o.qa, m, k, 4, mem, layout.a);
-      packMatrix(o.qw, n, k, 4, mem, layout.w);
-      packMatrix(o.sa, m, G, sb, mem, layout.ascale);
-      packMatrix(o.sw, n, G, sb, mem, layout.wscale);
-      if (o.bias) packMatrix(o.bias, 1, n, 16, mem, layout.bias);
-      if (layout.cscale >= 0) {
-        if (!o.channelScales) throw new CompileError('unsupported', `lowrank_gemm PE '${t.pe.name}' declares channel scales; the operands have none`);
-        packMatrix(o.channelScales, 1, n, 16, mem, layout.cscale);
-      }
-      if (layout.lscale >= 0) {
-        if (!o.loraScales) throw new CompileError('unsupported', `lowrank_gemm PE '${t.pe.name}' declares LoRA scales; the operands have none`);
-        packMatrix(o.loraScales, 1, loraScaleCount(cfg.rank), 32, mem, layout.lscale);
-      }
-      const r = cfg.rank;
-      if (r > 0 && o.x && o.down && o.up) {
-        packMatrix(o.x, m, k, 16, mem, layout.x);
-        const dT = new Uint32Array(r * k);
-        for (let kk = 0; kk < k; kk++) for (let j = 0; j < r; j++) dT[j * k + kk] = o.down[kk * r + j];
-        packMatrix(dT, r, k, 16, mem, layout.down);
-        packMatrix(o.up, n, r, 16, mem, layout.up);
-      }
-      break;
-    }
-    case 'mac': {
-      const o = ops as MacOperands;
-      packMatrix(o.activations, m, k, t.bits.act, mem, layout.a);
-      packMatrix(o.weights, n, k, t.bits.wgt, mem, layout.w);
-      if (o.channelScales) packMatrix(o.channelScales, 1, n, 16, mem, layout.cscale);
-      break;
-    }
-    default: {
-      const never: never = cfg;
-      throw new Error(`unknown kind ${JSON.stringify(never)}`);
-    }
-  }
+  compileFacet(t.pe.kind).packDram(t, shape, tiling, layout, ops, mem);
   return mem;
 }
 
@@ -418,22 +276,18 @@ function parity(a: number, b: number, c: number): number {
  */
 export function planProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: SlotLayout, layout: DramLayout, ops: AnyOperands | undefined, limits: IsaLimits = ISA_LIMITS): PlanNode {
   const { m, k, n } = shape;
-  const cfg = t.golden;
+  const kind = compileFacet(t.pe.kind);
   const G = Math.ceil(k / t.groupSize);
-  const rank = cfg.kind === 'lowrank_gemm' ? cfg.rank : 0;
+  const rank = branchRank(t);
   const preamble = (): Instruction[] => {
     const prog: Instruction[] = [];
     prog.push(createInstruction('setfmt', { ...t.formats }));
     prog.push(createInstruction('setmode', { group: t.groupSize, wsel: t.bits.selector > 0 ? 'group' : 'fixed', simd: t.simdMode, rank }));
-    if (cfg.kind === 'lowrank_gemm' && cfg.main.kind === 'nvfp4') {
-      const ts = (ops as LowRankGemmOperands | undefined)?.tensorScale ?? 0x3f800000;
-      prog.push(createInstruction('setscale', { value: ts }));
-    }
+    prog.push(...kind.preamble(t, ops));
     prog.push(createInstruction('csync', { push_prev: true }), createInstruction('csync', { push_prev: true }));
     prog.push(createInstruction('ssync', { push_prev: true }), createInstruction('ssync', { push_prev: true }));
     return prog;
   };
-  const sb = t.bits.gscale / 8;
   const { mTiles, nTiles, kTiles } = tiling;
   const mtOf = (mi: number): number => Math.min(tiling.mt, m - mi * tiling.mt);
   const ntOf = (ni: number): number => Math.min(tiling.nt, n - ni * tiling.nt);
@@ -458,87 +312,29 @@ export function planProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: 
     const last = ki === kTiles - 1;
     // input slot: parity of the global step number (mi · nTiles + ni) · kTiles + ki
     const s = parity(parity(mi, nTiles, ni), kTiles, ki);
-    // The step's loads: [dram address, buffer, buffer address, rows, row bytes, DRAM stride].
-    const loads: [number, IsaBuffer, number, number, number, number][] = [];
-    const aStride = rowBytes(k, t.bits.act);
-    loads.push([layout.a + m0 * aStride + (k0 * t.bits.act) / 8, 'act', s * slots.actSlot, mt, rowBytes(kt, t.bits.act), aStride]);
-    const wStride = rowBytes(k, t.bits.wgt);
-    loads.push([layout.w + n0 * wStride + (k0 * t.bits.wgt) / 8, 'wgt', s * slots.wgtSlot, nt, rowBytes(kt, t.bits.wgt), wStride]);
     const metaBase = s * slots.metaSlot;
-    switch (cfg.kind) {
-      case 'bit_serial_mod': {
-        const blk = bsmMetaBlock(t, shape, tiling, ni, ki);
-        loads.push([layout.meta + blk.off, 'meta', metaBase, 1, blk.bytes, 0]);
-        if (last) loads.push([layout.cscale + n0 * 2, 'meta', metaBase + slots.metaOff2, 1, nt * 2, 0]);
-        break;
-      }
-      case 'lowrank_gemm':
-        loads.push([layout.ascale + (m0 * G + g0) * sb, 'meta', metaBase, mt, gt * sb, G * sb]);
-        loads.push([layout.wscale + (n0 * G + g0) * sb, 'meta', metaBase + slots.metaOff2, nt, gt * sb, G * sb]);
-        if (last) loads.push([layout.bias + n0 * 2, 'meta', metaBase + slots.metaOff3, 1, nt * 2, 0]);
-        if (last && layout.cscale >= 0) loads.push([layout.cscale + n0 * 2, 'meta', metaBase + slots.cscaleOff, 1, nt * 2, 0]);
-        if (last && layout.lscale >= 0) loads.push([layout.lscale, 'meta', metaBase + slots.lscaleOff, 1, 4 * loraScaleCount(rank), 0]);
-        if (rank > 0 && ni === 0) {
-          loads.push([layout.x + (m0 * k + k0) * 2, 'act', s * slots.actSlot + slots.actRawOff, mt, kt * 2, k * 2]);
-          loads.push([layout.down + k0 * 2, 'lrw', s * slots.lrwSlot, rank, kt * 2, k * 2]);
-        }
-        if (rank > 0 && last) loads.push([layout.up + n0 * rank * 2, 'lrw', s * slots.lrwSlot + slots.lrwUpOff, 1, nt * rank * 2, 0]);
-        break;
-      case 'mac':
-        if (last && t.bits.cscale > 0) loads.push([layout.cscale + n0 * 2, 'meta', metaBase, 1, nt * 2, 0]);
-        break;
-      case 'simd_mac':
-        break;
-      default: {
-        const never: never = cfg;
-        throw new Error(`unknown kind ${JSON.stringify(never)}`);
-      }
-    }
+    const ctx: StepContext = { mi, ni, ki, m0, mt, n0, nt, k0, kt, g0, gt, G, first: ki === 0, last, slot: s, act: s * slots.actSlot, wgt: s * slots.wgtSlot, metaBase, slots, layout, shape, tiling };
+    // The step's loads: act and wgt codes, then the kind's.
+    const aStride = rowBytes(k, t.bits.act);
+    const wStride = rowBytes(k, t.bits.wgt);
+    const loads: DmaLoad[] = [
+      { dram: layout.a + m0 * aStride + (k0 * t.bits.act) / 8, buf: 'act', bufAddr: s * slots.actSlot, rows: mt, rowBytes: rowBytes(kt, t.bits.act), stride: aStride },
+      { dram: layout.w + n0 * wStride + (k0 * t.bits.wgt) / 8, buf: 'wgt', bufAddr: s * slots.wgtSlot, rows: nt, rowBytes: rowBytes(kt, t.bits.wgt), stride: wStride },
+      ...kind.stepLoads(t, ctx),
+    ];
     // Split to the ISA's DMA limits; the step's first piece waits for the slot, its last one hands it over.
-    const pieces = loads.flatMap(([dram, buf, bufAddr, rows, rb, stride]) => splitDma({ dram, buf: bufAddr, rows, rowBytes: rb, stride }, limits).map((p) => [buf, p] as const));
+    const pieces = loads.flatMap(({ dram, buf, bufAddr, rows, rowBytes: rb, stride }) => splitDma({ dram, buf: bufAddr, rows, rowBytes: rb, stride }, limits).map((p) => [buf, p] as const));
     pieces.forEach(([buf, p], i) => {
       prog.push(createInstruction('seti', { rd: 1, imm: p.dram }));
       prog.push(createInstruction('load', { buf, dram_reg: 1, dram_off: 0, buf_addr: p.buf, rows: p.rows, row_bytes: p.rowBytes, dram_stride: p.stride, pop_next: i === 0, push_next: i === pieces.length - 1 }));
     });
     if (previousShape(mi, ni, ki) !== `${mt},${nt},${kt}`) prog.push(createInstruction('settile', { m: mt, n: nt, k: kt }));
-    const act = s * slots.actSlot;
-    const wgt = s * slots.wgtSlot;
-    const tok = { pop_prev: true, clear: ki === 0, push_prev: !last };
-    switch (cfg.kind) {
-      case 'bit_serial_mod':
-        prog.push(createInstruction('mod_tile', { act, wgt, acc: 0, meta: metaBase, ...tok }));
-        break;
-      case 'simd_mac':
-        prog.push(createInstruction('simd_tile', { act, wgt, acc: 0, ...tok }));
-        break;
-      case 'mac':
-        prog.push(createInstruction('mac_tile', { act, wgt, acc: 0, ...tok }));
-        break;
-      case 'lowrank_gemm':
-        if (rank > 0 && ni === 0) {
-          prog.push(createInstruction('lr_down', { act: act + slots.actRawOff, lrw: s * slots.lrwSlot, lrt: 0, clear: ki === 0, pop_prev: true }));
-          prog.push(createInstruction('qgemm_tile', { act, wgt, acc: 0, ascale: metaBase, wscale: metaBase + slots.metaOff2, clear: ki === 0, push_prev: !last }));
-        } else {
-          prog.push(createInstruction('qgemm_tile', { act, wgt, acc: 0, ascale: metaBase, wscale: metaBase + slots.metaOff2, ...tok }));
-        }
-        break;
-      default: {
-        const never: never = cfg;
-        throw new Error(`unknown kind ${JSON.stringify(never)}`);
-      }
-    }
+    prog.push(...kind.tileInstructions(t, ctx));
     if (!last) return prog;
     // output slot: parity of the tile number mi · nTiles + ni
     const o = parity(mi, nTiles, ni);
     // Epilogue: reads the last step's slot (channel scales, bias, U), so writeback frees it.
-    if (cfg.kind === 'bit_serial_mod') prog.push(createInstruction('dequant', { acc: 0, cscale: metaBase + slots.metaOff2, use_cscale: true }));
-    if (cfg.kind === 'mac' && t.bits.cscale > 0) prog.push(createInstruction('dequant', { acc: 0, cscale: metaBase, use_cscale: true }));
-    if (cfg.kind === 'lowrank_gemm') {
-      const cs = layout.cscale >= 0 ? { cscale: metaBase + slots.cscaleOff, use_cscale: true } : {};
-      prog.push(createInstruction('dequant', { acc: 0, bias: metaBase + slots.metaOff3, use_bias: true, use_tscale: cfg.main.kind === 'nvfp4', ...cs }));
-      const ls = layout.lscale >= 0 ? { lscale: metaBase + slots.lscaleOff, use_lscale: true } : {};
-      if (rank > 0) prog.push(createInstruction('lr_up', { acc: 0, lrt: 0, lrw: s * slots.lrwSlot + slots.lrwUpOff, ...ls }));
-    }
+    prog.push(...kind.epilogue(t, ctx));
     prog.push(createInstruction('writeback', { acc: 0, out: o * slots.outSlot, pop_next: true, push_next: true, push_prev: true }));
     const yStride = rowBytes(n, t.bits.out);
     const out: DmaTransfer = { dram: layout.y + m0 * yStride + (n0 * t.bits.out) / 8, buf: o * slots.outSlot, rows: mt, rowBytes: rowBytes(nt, t.bits.out), stride: yStride };

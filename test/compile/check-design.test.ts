@@ -48,4 +48,23 @@ describe('checkDesign', () => {
     const f = file('unified.qacc', `${PE}buffer u { size = 4 KiB; width = 64; banks = 1; role = unified; }\naccelerator acc { arrays = a; buffers = [u]; clock = 1 GHz; dram = 64 b/cycle; }\n`);
     expect(await runCli(['check', f])).toEqual({ code: 0, stdout: '', stderr: '' });
   });
+
+  it("reports a kind's target rejection (CompileFacet.diagnose) at the property's span, in check and sim", async () => {
+    const bufs = 'buffer u { size = 4 KiB; width = 64; banks = 1; role = unified; }\naccelerator acc { arrays = a; buffers = [u]; clock = 1 GHz; dram = 64 b/cycle; }\n';
+    const f = file('mac-fp8.qacc', `pe p : mac { weights = fp16; activations = fp8_e4m3; }\narray a { pe = p; rows = 2; cols = 2; }\n${bufs}`);
+    for (const args of [['check', f], ['sim', f, '--workload', 'gemm:m=2,k=8,n=2']]) {
+      const r = await runCli(args);
+      expect(r.code).toBe(1);
+      expect(r.stderr.split('\n')[0]).toBe(`${f}:1:30: error[E414]: mac PE 'p': activations must be fp16 or int8`);
+    }
+  });
+
+  it('reports a rejection every SIMD mode shares once', async () => {
+    const bufs = 'buffer u { size = 4 KiB; width = 64; banks = 1; role = unified; }\naccelerator acc { arrays = a; buffers = [u]; clock = 1 GHz; dram = 64 b/cycle; }\n';
+    const f = file('simd-out.qacc', `pe p : simd_mac { operand_width = 16; modes = 2 x int8 | 4 x int4; max_dot_length = 64;\n  output = fp8_e4m3; }\narray a { pe = p; rows = 2; cols = 2; }\n${bufs}`);
+    const r = await runCli(['check', f]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.match(/error\[E414\]/g)).toHaveLength(1);
+    expect(r.stderr.split('\n')[0]).toBe(`${f}:2:3: error[E414]: simd_mac PE 'p': output 'fp8_e4m3' is not supported`);
+  });
 });

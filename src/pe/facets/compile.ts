@@ -2,11 +2,11 @@
  * The compile layer's view of a PE kind (src/pe/README.md): how the workload compiler maps the kind's IR
  * record to a target (golden config, storage widths, ISA format registers, tile limits), which PEs it
  * cannot run (located diagnostics, run by `qacc check`), its seeded operands, and its hooks into tiling,
- * DRAM layout, packing and program emission. The registry `COMPILE: { readonly [K in PeKind]: CompileFacet<K> }`
- * is added here in step 0b of issue 12 by the compile owner.
+ * DRAM layout, packing and program emission; and the registry `COMPILE` through which src/compile reaches
+ * every kind (a full Record: tsc lists a kind that lacks its hooks).
  *
- * Line numbers below are at main 6cdbbce; the `sim` branch rewrites program.ts around `planProgram`, the
- * switch sites stay the same functions.
+ * Line numbers in "Replaces …" below are at main 6cdbbce (before step 0b of issue 12 moved each kind's
+ * code into src/pe/<kind>/compile.ts and operands.ts).
  */
 import type { Xoshiro128 } from '../../formats/random.js';
 import type { Span } from '../../dsl/source.js';
@@ -16,6 +16,10 @@ import type { DramLayout, SlotLayout, Tiling } from '../../compile/program.js';
 import type { FormatRegisters, OperandBits, Target } from '../../compile/target.js';
 import type { GemmShape } from '../../compile/workload.js';
 import type { PeKind } from '../kinds.js';
+import { bitSerialModCompile } from '../bit-serial-mod/compile.js';
+import { lowRankGemmCompile } from '../lowrank-gemm/compile.js';
+import { macCompile } from '../mac/compile.js';
+import { simdMacCompile } from '../simd-mac/compile.js';
 import type { ConfigOf, OperandsOf } from './golden.js';
 import type { IrPeOf } from './schema.js';
 
@@ -29,15 +33,10 @@ export interface KindTarget<K extends PeKind> {
   readonly formats: FormatRegisters;
   /** Reduction elements per scale group; 1 when the kind has none. */
   readonly groupSize: number;
-  /** Low-rank partial sums per token (lrtEntries = cols · max(1, rank)); 0 when none. */
+  /** Low-rank rank (setmode.rank; lrtEntries = cols · max(1, rank)); 0 when none. */
   readonly rank: number;
-  /** Deepest k one tile instruction takes (engine staging), ≤ RTL_MAX_TILE_K. Was target.ts:285. */
+  /** Deepest k one tile instruction takes as the PE declares it (lowrank tile_k), Infinity otherwise; resolveTarget caps it at RTL_MAX_TILE_K. Was target.ts:285. */
   readonly maxTileK: number;
-  /** Longest reduction the datapath is sized for (simd: max_dot_length); Infinity otherwise. Was program.ts:183. */
-  readonly maxK: number;
-  /** Largest output tile the PE declares (lowrank tile_m / tile_n); Infinity otherwise. New: honors tile_m/tile_n. */
-  readonly maxTileM: number;
-  readonly maxTileN: number;
 }
 
 /**
@@ -73,8 +72,6 @@ export interface StepContext {
   readonly act: number;
   readonly wgt: number;
   readonly metaBase: number;
-  /** Output slot parity (epilogue only). */
-  readonly outSlot: number;
   readonly slots: SlotLayout;
   readonly layout: DramLayout;
   readonly shape: GemmShape;
@@ -97,8 +94,14 @@ export interface KindSlots {
   readonly actExtra: number;
   readonly meta: number;
   readonly lrw: number;
-  readonly offsets: Readonly<Record<string, number>>;
+  /** Offsets inside a meta / lrw slot (absent = 0). */
+  readonly offsets: Readonly<Partial<Record<SlotOffset, number>>>;
 }
+
+/** The SlotLayout offsets a kind sets (the rest of SlotLayout is generic). */
+export type SlotOffset = 'metaOff2' | 'metaOff3' | 'cscaleOff' | 'lscaleOff' | 'lrwUpOff';
+/** The DramLayout regions a kind allocates (A, W and Y are generic). */
+export type DramRegion = Exclude<keyof DramLayout, 'a' | 'w' | 'y' | 'bytes'>;
 
 /** What generic compile code calls on a kind (method syntax: see GoldenFacet). */
 export interface CompileFacet<K extends PeKind> {
@@ -117,14 +120,20 @@ export interface CompileFacet<K extends PeKind> {
   diagnose(accel: IrAccelerator, pe: IrPeOf<K>, sink: HardwareSink): void;
   /** Seeded operands of a GEMM. Replaces the switch of randomOperands (compile/operands.ts:49–122); gaussian/floatCodes/scaleCodes move to compile/random-codes.ts. */
   randomOperands(t: TargetOf<K>, shape: GemmShape, rng: Xoshiro128): OperandsOf<K>;
+  /** Throws CompileError for a GEMM shape the datapath is not sized for (simd: K > max_dot_length). Replaces program.ts:183. */
+  checkShape(t: TargetOf<K>, shape: GemmShape): void;
   /** k-tile alignment the kind adds to lcm(8, group). Replaces program.ts:190 (simd round-each-step lanes); 1 when none. */
   kAlign(t: TargetOf<K>): number;
   /** Bytes per slot of one k step beyond the codes. Replaces the switch of slotNeeds (program.ts:129–155). */
   slotNeeds(t: TargetOf<K>, mt: number, nt: number, kt: number): KindSlots;
-  /** Longest per-k-step DMA row beyond the act/wgt rows. Replaces program.ts:167–168. */
+  /** Longest per-k-step DMA row beyond the act/wgt rows (0 when none). Replaces program.ts:167–168. */
   stepRowBytes(t: TargetOf<K>, nt: number, kt: number): number;
-  /** The kind's DRAM regions by name; `take(bytes)` allocates a 64-byte-aligned region. Replaces layoutDram's kind branches (program.ts:251–272). */
-  layoutDram(t: TargetOf<K>, shape: GemmShape, tiling: Tiling, take: (bytes: number) => number): Readonly<Record<string, number>>;
+  /**
+   * The kind's DRAM regions by DramLayout field name (meta, cscale, ascale, …; absent = −1), allocated in
+   * order after A and W and before Y; `take(bytes)` allocates a 64-byte-aligned region. Replaces
+   * layoutDram's kind branches (program.ts:251–272).
+   */
+  layoutDram(t: TargetOf<K>, shape: GemmShape, tiling: Tiling, take: (bytes: number) => number): Readonly<Partial<Record<DramRegion, number>>>;
   /** Packs the kind's tensors, act and wgt included, into `mem`. Replaces the switch of packDram (program.ts:307–369). */
   packDram(t: TargetOf<K>, shape: GemmShape, tiling: Tiling, layout: DramLayout, ops: OperandsOf<K>, mem: Uint8Array): void;
   /** Instructions after setfmt/setmode. Replaces program.ts:382–385 (nvfp4 setscale); [] when none. */
@@ -135,4 +144,17 @@ export interface CompileFacet<K extends PeKind> {
   tileInstructions(t: TargetOf<K>, s: StepContext): Instruction[];
   /** dequant / lr_up before the writeback of the tile's last step. Replaces program.ts:481–486. */
   epilogue(t: TargetOf<K>, s: StepContext): Instruction[];
+}
+
+/** Every kind's compile hooks: the one place src/compile reaches a kind. */
+export const COMPILE: { readonly [K in PeKind]: CompileFacet<K> } = {
+  bit_serial_mod: bitSerialModCompile,
+  simd_mac: simdMacCompile,
+  lowrank_gemm: lowRankGemmCompile,
+  mac: macCompile,
+};
+
+/** The hooks of a kind, widened for generic callers (method parameters are bivariant). */
+export function compileFacet(kind: PeKind): CompileFacet<PeKind> {
+  return COMPILE[kind] as CompileFacet<PeKind>;
 }

@@ -1,0 +1,134 @@
+/**
+ * bit_serial_mod's compile hooks (src/pe/facets/compile.ts): the IR → target mapping (weight candidates,
+ * fp16 activations, group and channel scales), the BitMoD meta blocks — group scales then 2-bit selectors,
+ * pre-tiled per (n tile, k tile) in DRAM — and the channel scales loaded in a tile's last k step, the
+ * `mod_tile` of a step and the `dequant` epilogue. Moved verbatim from compile/target.ts and
+ * compile/program.ts (issue 12, step 0b).
+ */
+import type { BitSerialModConfig, BitSerialWeightType } from '../../golden/types.js';
+import type { BitSerialModPe } from '../../ir/types.js';
+import { createInstruction } from '../../isa/encode.js';
+import type { IsaFormat } from '../../isa/generated-types.js';
+import { diagnoseTarget, outBits, UnsupportedProperty } from '../../compile/kind-support.js';
+import { packMatrix } from '../../compile/pack.js';
+import type { DramLayout, Tiling } from '../../compile/program.js';
+import type { GemmShape } from '../../compile/workload.js';
+import type { CompileFacet, KindTarget, TargetOf } from '../facets/compile.js';
+import { bitSerialModOperands } from './operands.js';
+
+type T = TargetOf<'bit_serial_mod'>;
+
+const BITMOD_FP4 = ['bitmod_fp4_er_pos', 'bitmod_fp4_er_neg', 'bitmod_fp4_ea_pos', 'bitmod_fp4_ea_neg'];
+const BITMOD_FP3 = ['bitmod_fp3_er_pos', 'bitmod_fp3_er_neg', 'bitmod_fp3_ea_pos', 'bitmod_fp3_ea_neg'];
+const BIT_SERIAL_TYPES = new Set<string>([...BITMOD_FP4, ...BITMOD_FP3, 'fp4_e2m1', 'int2', 'int3', 'int4', 'int5', 'int6', 'int7', 'int8']);
+
+/** The ISA format code of a weight type (the BitMoD types drop their `bitmod_` prefix). */
+function isaFormatOf(name: string): IsaFormat {
+  const n = name.startsWith('bitmod_') ? name.slice('bitmod_'.length) : name;
+  return n as IsaFormat;
+}
+
+function bitSerialTarget(pe: BitSerialModPe): KindTarget<'bit_serial_mod'> {
+  const scheme = pe.weights.scheme;
+  let candidates: string[];
+  if (scheme.kind === 'mixture') candidates = scheme.candidates.map((c) => c.name);
+  else if (scheme.kind === 'scaled') candidates = [scheme.element.name];
+  else throw new UnsupportedProperty('weights', `bit_serial_mod PE '${pe.name}': weight scheme '${scheme.kind}' is not supported by the compiler`);
+  for (const c of candidates) {
+    if (!BIT_SERIAL_TYPES.has(c)) throw new UnsupportedProperty('weights', `bit_serial_mod PE '${pe.name}': weight type '${c}' is not a bit-serial type`);
+  }
+  if (pe.activations.format.name !== 'fp16') throw new UnsupportedProperty('activations', `bit_serial_mod PE '${pe.name}': activations must be fp16`);
+  const output = pe.output.name;
+  if (output !== 'fp16' && output !== 'fp32') throw new UnsupportedProperty('output', `bit_serial_mod PE '${pe.name}': output must be fp16 or fp32`);
+  const golden: BitSerialModConfig = { kind: 'bit_serial_mod', groupSize: pe.groupSize, candidates: candidates as BitSerialWeightType[], output, ...(pe.datapath === 'qacc' ? {} : { datapath: pe.datapath }) };
+  const wgtBits = Math.max(...candidates.map((c) => (c.startsWith('bitmod_fp3') ? 3 : c.startsWith('int') ? Number(c.slice(3)) : 4)));
+  const wgt: IsaFormat = candidates.join() === BITMOD_FP4.join() ? 'bitmod_fp4' : candidates.join() === BITMOD_FP3.join() ? 'bitmod_fp3' : candidates.length === 1 ? isaFormatOf(candidates[0]) : 'slot0';
+  return {
+    golden,
+    bits: { act: 16, wgt: wgtBits, gscale: 8, selector: candidates.length > 1 ? 2 : 0, cscale: 16, branch: 0, out: outBits(output) },
+    formats: { act: 'fp16', wgt, raw: 'none', gscale: 'uint8', cscale: 'fp16', bias: 'none', acc: 'fp32', out: output, lr: 'none' },
+    groupSize: pe.groupSize,
+    rank: 0,
+    maxTileK: Infinity,
+  };
+}
+
+/** Bytes of one meta block: nt · gt group scales, then the selectors packed. */
+function metaBlockBytes(t: T, nt: number, kt: number): number {
+  const gt = Math.ceil(kt / t.groupSize);
+  return nt * gt + Math.ceil((nt * gt * t.bits.selector) / 8);
+}
+
+/**
+ * Byte offset of the BitMoD meta block of (ni, ki) inside the meta region (blocks in ni-major order), in
+ * closed form: every n tile before ni is full (nt rows) and every k tile before ki is full (kt elements).
+ */
+function bsmMetaBlock(t: T, shape: GemmShape, tiling: Tiling, ni: number, ki: number): { off: number; bytes: number; scalesBytes: number } {
+  if (ni < 0 || ni >= tiling.nTiles || ki < 0 || ki >= tiling.kTiles) throw new Error('meta block out of range');
+  const blockBytes = (nt: number, kt: number): number => metaBlockBytes(t, nt, kt);
+  const ktLast = shape.k - (tiling.kTiles - 1) * tiling.kt;
+  const fullRow = (tiling.kTiles - 1) * blockBytes(tiling.nt, tiling.kt) + blockBytes(tiling.nt, ktLast);
+  const nt = Math.min(tiling.nt, shape.n - ni * tiling.nt);
+  const kt = Math.min(tiling.kt, shape.k - ki * tiling.kt);
+  const scalesBytes = nt * Math.ceil(kt / t.groupSize);
+  return { off: ni * fullRow + ki * blockBytes(nt, tiling.kt), bytes: blockBytes(nt, kt), scalesBytes };
+}
+
+export const bitSerialModCompile: CompileFacet<'bit_serial_mod'> = {
+  variants: () => 1,
+  target: (pe) => bitSerialTarget(pe),
+  diagnose: (_accel, pe, sink) => diagnoseTarget(pe, sink, () => bitSerialTarget(pe)),
+  randomOperands: bitSerialModOperands,
+  checkShape: () => undefined,
+  kAlign: () => 1,
+  slotNeeds(t, _mt, nt, kt) {
+    const metaOff2 = metaBlockBytes(t, nt, kt);
+    return { actExtra: 0, meta: metaOff2 + nt * 2, lrw: 0, offsets: { metaOff2 } };
+  },
+  stepRowBytes: (t, nt, kt) => metaBlockBytes(t, nt, kt),
+  layoutDram(t, shape, tiling, take) {
+    let total = 0;
+    for (let ni = 0; ni < tiling.nTiles; ni++) {
+      const nt = Math.min(tiling.nt, shape.n - ni * tiling.nt);
+      for (let ki = 0; ki < tiling.kTiles; ki++) total += metaBlockBytes(t, nt, Math.min(tiling.kt, shape.k - ki * tiling.kt));
+    }
+    const meta = take(total);
+    const cscale = t.bits.cscale > 0 ? take(shape.n * 2) : -1;
+    return { meta, cscale };
+  },
+  packDram(t, shape, tiling, layout: DramLayout, o, mem) {
+    const { m, k, n } = shape;
+    const G = Math.ceil(k / t.groupSize);
+    packMatrix(o.activations, m, k, 16, mem, layout.a);
+    packMatrix(o.weights, n, k, t.bits.wgt, mem, layout.w);
+    packMatrix(o.channelScales, 1, n, 16, mem, layout.cscale);
+    for (let ni = 0; ni < tiling.nTiles; ni++) {
+      const n0 = ni * tiling.nt;
+      const nt = Math.min(tiling.nt, n - n0);
+      for (let ki = 0; ki < tiling.kTiles; ki++) {
+        const g0 = (ki * tiling.kt) / t.groupSize;
+        const gt = Math.ceil(Math.min(tiling.kt, k - ki * tiling.kt) / t.groupSize);
+        const blk = bsmMetaBlock(t, shape, tiling, ni, ki);
+        const scales = new Uint32Array(nt * gt);
+        const sels = new Uint32Array(nt * gt);
+        for (let i = 0; i < nt; i++) {
+          for (let g = 0; g < gt; g++) {
+            scales[i * gt + g] = o.groupScales[(n0 + i) * G + g0 + g];
+            sels[i * gt + g] = o.selectors[(n0 + i) * G + g0 + g];
+          }
+        }
+        packMatrix(scales, 1, nt * gt, 8, mem, layout.meta + blk.off);
+        if (t.bits.selector > 0) packMatrix(sels, 1, nt * gt, t.bits.selector, mem, layout.meta + blk.off + blk.scalesBytes);
+      }
+    }
+  },
+  preamble: () => [],
+  stepLoads(t, s) {
+    const blk = bsmMetaBlock(t, s.shape, s.tiling, s.ni, s.ki);
+    const loads = [{ dram: s.layout.meta + blk.off, buf: 'meta' as const, bufAddr: s.metaBase, rows: 1, rowBytes: blk.bytes, stride: 0 }];
+    if (s.last) loads.push({ dram: s.layout.cscale + s.n0 * 2, buf: 'meta', bufAddr: s.metaBase + s.slots.metaOff2, rows: 1, rowBytes: s.nt * 2, stride: 0 });
+    return loads;
+  },
+  tileInstructions: (_t, s) => [createInstruction('mod_tile', { act: s.act, wgt: s.wgt, acc: 0, meta: s.metaBase, pop_prev: true, clear: s.first, push_prev: !s.last })],
+  epilogue: (_t, s) => [createInstruction('dequant', { acc: 0, cscale: s.metaBase + s.slots.metaOff2, use_cscale: true })],
+};

@@ -1,0 +1,179 @@
+/**
+ * lowrank_gemm's compile hooks (src/pe/facets/compile.ts): the IR → target mapping (NVFP4 or int4 main
+ * path, branch and accumulation formats, declared channel and LoRA scales), the meta slot (activation and
+ * weight group scales per k step; bias, channel scales and LoRA scales in the last one), the branch's raw
+ * X, D and U in the act and lrw slots, `lr_down` once per m tile, `qgemm_tile`, and the `dequant` /
+ * `lr_up` epilogue. Moved verbatim from compile/target.ts and compile/program.ts (issue 12, step 0b).
+ */
+import { loraScaleCount } from '../../golden/lowrank-gemm.js';
+import type { LowRankGemmConfig } from '../../golden/types.js';
+import type { LowRankGemmPe } from '../../ir/types.js';
+import { createInstruction } from '../../isa/encode.js';
+import type { Instruction } from '../../isa/generated-types.js';
+import { CompileError } from '../../compile/errors.js';
+import { diagnoseTarget, UnsupportedProperty } from '../../compile/kind-support.js';
+import { packMatrix } from '../../compile/pack.js';
+import type { FormatRegisters } from '../../compile/target.js';
+import type { CompileFacet, DmaLoad, KindTarget, TargetOf } from '../facets/compile.js';
+import { lowRankGemmOperands } from './operands.js';
+
+type T = TargetOf<'lowrank_gemm'>;
+
+function lowRankTarget(pe: LowRankGemmPe): KindTarget<'lowrank_gemm'> {
+  const ws = pe.weights.scheme;
+  const as = pe.activations.scheme;
+  const branch = pe.branchFormat.name;
+  const acc = pe.accumulation.name;
+  if (branch !== 'fp16' && branch !== 'bf16') throw new UnsupportedProperty('branch', `lowrank_gemm PE '${pe.name}': branch format must be fp16 or bf16`);
+  if (acc !== 'fp16' && acc !== 'bf16' && acc !== 'fp32') throw new UnsupportedProperty('accumulation', `lowrank_gemm PE '${pe.name}': accumulation must be fp16, bf16 or fp32`);
+  let main: LowRankGemmConfig['main'];
+  let formats: FormatRegisters;
+  let gscaleBits: number;
+  // Channel scales (Nunchaku's wcscales), when declared, are branch-format codes like the bias.
+  const cscale = pe.channelScales ? branch : 'none';
+  if (ws.kind === 'nvfp4') {
+    main = { kind: 'nvfp4', groupSize: pe.groupSize };
+    gscaleBits = 8;
+    formats = { act: 'fp4_e2m1', wgt: 'fp4_e2m1', raw: branch, gscale: 'fp8_e4m3', cscale, bias: branch, acc, out: branch, lr: branch };
+  } else {
+    const actElem = as.kind === 'scaled' ? as.element.name : 'int4';
+    const scaleFormat = pe.weights.scaleFormat.name;
+    if (scaleFormat !== 'fp16' && scaleFormat !== 'bf16') throw new UnsupportedProperty('weights', `lowrank_gemm PE '${pe.name}': int4 scales must be fp16 or bf16`);
+    const activations = actElem === 'uint4' ? 'uint4' : 'int4';
+    main = { kind: 'int4', activations, groupSize: pe.groupSize, scaleFormat };
+    gscaleBits = 16;
+    formats = { act: activations, wgt: 'int4', raw: branch, gscale: scaleFormat, cscale, bias: branch, acc, out: branch, lr: branch };
+  }
+  return {
+    golden: { kind: 'lowrank_gemm', main, accumulation: acc, fmaAccumulation: pe.accumulationFma, epilogue: pe.epilogue, rank: pe.rank, branchFormat: branch },
+    bits: { act: 4, wgt: 4, gscale: gscaleBits, selector: 0, cscale: pe.channelScales ? 16 : 0, branch: 16, out: 16 },
+    formats,
+    groupSize: pe.groupSize,
+    rank: pe.rank,
+    // the low-rank PE declares its K tile (one or more scale groups per GEMM step): the engine stages that
+    // many elements per row and column, not the generic depth
+    maxTileK: pe.tileK,
+  };
+}
+
+function scaleBytes(t: T): number {
+  return t.bits.gscale / 8;
+}
+
+/** Declared LoRA scales and a branch to apply them to. */
+function hasLoraScales(t: T): boolean {
+  return t.pe.loraScales && t.pe.rank > 0;
+}
+
+export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
+  variants: () => 1,
+  target: (pe) => lowRankTarget(pe),
+  diagnose: (_accel, pe, sink) => diagnoseTarget(pe, sink, () => lowRankTarget(pe)),
+  randomOperands: lowRankGemmOperands,
+  checkShape: () => undefined,
+  kAlign: () => 1,
+  slotNeeds(t, mt, nt, kt) {
+    const cfg = t.golden;
+    const gt = Math.ceil(kt / t.groupSize);
+    const sb = scaleBytes(t);
+    const metaOff2 = mt * gt * sb;
+    const metaOff3 = metaOff2 + nt * gt * sb;
+    const cscaleOff = metaOff3 + nt * 2;
+    const lscaleOff = cscaleOff + (t.bits.cscale > 0 ? nt * 2 : 0);
+    const meta = lscaleOff + (hasLoraScales(t) ? 4 * loraScaleCount(cfg.rank) : 0);
+    let actExtra = 0;
+    let lrw = 0;
+    let lrwUpOff = 0;
+    if (cfg.rank > 0) {
+      actExtra = mt * kt * 2;
+      lrwUpOff = cfg.rank * kt * 2;
+      lrw = lrwUpOff + nt * cfg.rank * 2;
+    }
+    return { actExtra, meta, lrw, offsets: { metaOff2, metaOff3, cscaleOff, lscaleOff, lrwUpOff } };
+  },
+  stepRowBytes: (t, _nt, kt) => Math.max(Math.ceil(kt / t.groupSize) * scaleBytes(t), t.golden.rank > 0 ? kt * 2 : 0),
+  layoutDram(t, shape, _tiling, take) {
+    const { m, k, n } = shape;
+    const cfg = t.golden;
+    const G = Math.ceil(k / t.groupSize);
+    const cscale = t.bits.cscale > 0 ? take(n * 2) : -1;
+    const ascale = take(m * G * scaleBytes(t));
+    const wscale = take(n * G * scaleBytes(t));
+    const bias = take(n * 2);
+    const lscale = hasLoraScales(t) ? take(4 * loraScaleCount(cfg.rank)) : -1;
+    if (cfg.rank === 0) return { cscale, ascale, wscale, bias, lscale };
+    const x = take(m * k * 2);
+    const down = take(cfg.rank * k * 2);
+    const up = take(n * cfg.rank * 2);
+    return { cscale, ascale, wscale, bias, lscale, x, down, up };
+  },
+  packDram(t, shape, _tiling, layout, o, mem) {
+    const { m, k, n } = shape;
+    const cfg = t.golden;
+    const G = Math.ceil(k / t.groupSize);
+    const sb = t.bits.gscale;
+    packMatrix(o.qa, m, k, 4, mem, layout.a);
+    packMatrix(o.qw, n, k, 4, mem, layout.w);
+    packMatrix(o.sa, m, G, sb, mem, layout.ascale);
+    packMatrix(o.sw, n, G, sb, mem, layout.wscale);
+    if (o.bias) packMatrix(o.bias, 1, n, 16, mem, layout.bias);
+    if (layout.cscale >= 0) {
+      if (!o.channelScales) throw new CompileError('unsupported', `lowrank_gemm PE '${t.pe.name}' declares channel scales; the operands have none`);
+      packMatrix(o.channelScales, 1, n, 16, mem, layout.cscale);
+    }
+    if (layout.lscale >= 0) {
+      if (!o.loraScales) throw new CompileError('unsupported', `lowrank_gemm PE '${t.pe.name}' declares LoRA scales; the operands have none`);
+      packMatrix(o.loraScales, 1, loraScaleCount(cfg.rank), 32, mem, layout.lscale);
+    }
+    const r = cfg.rank;
+    if (r > 0 && o.x && o.down && o.up) {
+      packMatrix(o.x, m, k, 16, mem, layout.x);
+      const dT = new Uint32Array(r * k);
+      for (let kk = 0; kk < k; kk++) for (let j = 0; j < r; j++) dT[j * k + kk] = o.down[kk * r + j];
+      packMatrix(dT, r, k, 16, mem, layout.down);
+      packMatrix(o.up, n, r, 16, mem, layout.up);
+    }
+  },
+  preamble(t, ops) {
+    if (t.golden.main.kind !== 'nvfp4') return [];
+    return [createInstruction('setscale', { value: ops?.tensorScale ?? 0x3f800000 })];
+  },
+  stepLoads(t, s) {
+    const { layout, slots, metaBase, m0, n0, mt, nt, g0, gt, G, kt, k0, last } = s;
+    const k = s.shape.k;
+    const rank = t.golden.rank;
+    const sb = scaleBytes(t);
+    const loads: DmaLoad[] = [];
+    const load = (dram: number, buf: DmaLoad['buf'], bufAddr: number, rows: number, rowBytes: number, stride: number): void => void loads.push({ dram, buf, bufAddr, rows, rowBytes, stride });
+    load(layout.ascale + (m0 * G + g0) * sb, 'meta', metaBase, mt, gt * sb, G * sb);
+    load(layout.wscale + (n0 * G + g0) * sb, 'meta', metaBase + slots.metaOff2, nt, gt * sb, G * sb);
+    if (last) load(layout.bias + n0 * 2, 'meta', metaBase + slots.metaOff3, 1, nt * 2, 0);
+    if (last && layout.cscale >= 0) load(layout.cscale + n0 * 2, 'meta', metaBase + slots.cscaleOff, 1, nt * 2, 0);
+    if (last && layout.lscale >= 0) load(layout.lscale, 'meta', metaBase + slots.lscaleOff, 1, 4 * loraScaleCount(rank), 0);
+    if (rank > 0 && s.ni === 0) {
+      load(layout.x + (m0 * k + k0) * 2, 'act', s.slot * slots.actSlot + slots.actRawOff, mt, kt * 2, k * 2);
+      load(layout.down + k0 * 2, 'lrw', s.slot * slots.lrwSlot, rank, kt * 2, k * 2);
+    }
+    if (rank > 0 && last) load(layout.up + n0 * rank * 2, 'lrw', s.slot * slots.lrwSlot + slots.lrwUpOff, 1, nt * rank * 2, 0);
+    return loads;
+  },
+  tileInstructions(t, s) {
+    const { act, wgt, metaBase, slots } = s;
+    if (t.golden.rank > 0 && s.ni === 0) {
+      return [
+        createInstruction('lr_down', { act: act + slots.actRawOff, lrw: s.slot * slots.lrwSlot, lrt: 0, clear: s.first, pop_prev: true }),
+        createInstruction('qgemm_tile', { act, wgt, acc: 0, ascale: metaBase, wscale: metaBase + slots.metaOff2, clear: s.first, push_prev: !s.last }),
+      ];
+    }
+    return [createInstruction('qgemm_tile', { act, wgt, acc: 0, ascale: metaBase, wscale: metaBase + slots.metaOff2, pop_prev: true, clear: s.first, push_prev: !s.last })];
+  },
+  epilogue(t, s) {
+    const { layout, slots, metaBase } = s;
+    const prog: Instruction[] = [];
+    const cs = layout.cscale >= 0 ? { cscale: metaBase + slots.cscaleOff, use_cscale: true } : {};
+    prog.push(createInstruction('dequant', { acc: 0, bias: metaBase + slots.metaOff3, use_bias: true, use_tscale: t.golden.main.kind === 'nvfp4', ...cs }));
+    const ls = layout.lscale >= 0 ? { lscale: metaBase + slots.lscaleOff, use_lscale: true } : {};
+    if (t.golden.rank > 0) prog.push(createInstruction('lr_up', { acc: 0, lrt: 0, lrw: s.slot * slots.lrwSlot + slots.lrwUpOff, ...ls }));
+    return prog;
+  },
+};
