@@ -87,7 +87,8 @@ interface Import {
 }
 
 function importsOf(file: string): Import[] {
-  const text = readFileSync(file, 'utf8');
+  // Comments first: a sentence such as "makes it import them" must not read as an import clause.
+  const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
   return [...text.matchAll(IMPORT)].map((m) => {
     const spec = m[2] ?? m[3];
     const clause = (m[1] ?? '').trim();
