@@ -11,6 +11,8 @@ import { termSchedule } from '../../golden/bit-serial-mod.js';
 import type { BitSerialModConfig } from '../../golden/types.js';
 import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound, lzc } from '../../codegen/verilog/fp-units.js';
 import { bitsFor, type RtlModule } from '../../codegen/verilog/module-set.js';
+import type { PeRtl } from '../../codegen/verilog/design.js';
+import { harnessPort as port } from '../../codegen/verilog/harness-spec.js';
 
 /** Port widths of a generated bit-serial PE. */
 export interface BitSerialPorts {
@@ -129,6 +131,27 @@ export function bitSerialModPe(config: BitSerialModConfig, moduleName: string, p
       fpAdd: add.name,
       fpMul: mul.name,
       nanCode: `${ports.outputBits}'h${nanCode.toString(16)}`,
+    },
+  };
+}
+
+/** The PE module and its harness ports (was design.ts bitSerialModRtl). */
+export function bitSerialModRtl(config: BitSerialModConfig, top: string, peName: string): PeRtl {
+  const p = bitSerialPorts(config);
+  return {
+    module: bitSerialModPe(config, top, peName),
+    harness: {
+      top,
+      inputs: [
+        port('act', 64, '4 fp16 activations, lane i in bits 16i+15:16i'),
+        port('wgt', 4 * p.weightBits, `4 weight codes of the selected type, ${p.weightBits} bits each`),
+        port('sel', p.selectorBits, `the group's datatype: index into (${config.candidates.join(', ')})`),
+        port('gscale', 8, "the group's unsigned 8-bit scale"),
+        port('cscale', 16, 'the fp16 channel scale (read at the dot end)'),
+        port('group_last', 1, 'this step ends its group'),
+        port('dot_last', 1, 'this step ends the dot product (implies group_last)'),
+      ],
+      outputs: [port('y', p.outputBits, `the ${config.output} result`)],
     },
   };
 }

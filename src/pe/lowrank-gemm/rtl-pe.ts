@@ -14,6 +14,8 @@ import type { IrPe } from '../../ir/types.js';
 import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound } from '../../codegen/verilog/fp-units.js';
 import { lowRankBiasUnits, lowRankDownText, lowRankEpilogueText, lowRankGroupStepText, lowRankGroupStepUnits } from './rtl-units.js';
 import { sconst, type RtlModule } from '../../codegen/verilog/module-set.js';
+import type { PeRtl } from '../../codegen/verilog/design.js';
+import { harnessPort as port } from '../../codegen/verilog/harness-spec.js';
 
 function elementTable(kind: 'int4' | 'uint4' | 'fp4x2'): RtlModule {
   const entries = Array.from({ length: 16 }, (_, code) => {
@@ -108,4 +110,26 @@ export function lowRankPe(config: LowRankGemmConfig, lanes: number, moduleName: 
       narrow: narrow.name,
     },
   };
+}
+
+/** Largest DOT-beat lane count of a generated low-rank PE whose ports the 64-bit harness can drive (was design.ts). */
+export const HARNESS_LOWRANK_LANES = 16;
+
+/** The PE module with `lanes` DOT lanes and its harness ports (was design.ts lowRankRtl). */
+export function lowRankRtl(config: LowRankGemmConfig, lanes: number, top: string, peName: string, opt?: LowRankOptionalOperands): PeRtl {
+  const p = lowRankPorts(config, lanes, opt);
+  const inputs = [
+    port('op', 3, 'operation: 0 DOT, 1 EPILOGUE, 2 UP, 3 OUT, 4 DOWN, 5 DOWN_OUT'),
+    port('qa', p.q, `${lanes} 4-bit activation codes`),
+    port('qw', p.q, `${lanes} 4-bit weight codes`),
+    port('sa', p.scale, 'activation group scale'),
+    port('sw', p.scale, 'weight group scale'),
+    port('x16', 16, `${config.branchFormat} operand: bias, L[m, j] or X[m, k]`),
+    port('u16', 16, `${config.branchFormat} operand: U[n, j] or D[k, j]`),
+  ];
+  if (p.tensorScale) inputs.push(port('ts', 32, 'fp32 per-tensor weight scale'));
+  if (p.channelScale) inputs.push(port('cs', 16, `${config.branchFormat} channel scale of an EPILOGUE beat (1.0 = none)`));
+  if (p.loraScale) inputs.push(port('ls', 32, 'fp32 LoRA scale of a DOWN_OUT beat (1.0 = none)'));
+  inputs.push(port('first', 1, 'first beat of an output (or of a down-projection sum)'), port('gfirst', 1, 'first DOT beat of a group'), port('glast', 1, 'last DOT beat of a group'), port('flag', 1, 'EPILOGUE: add the bias'));
+  return { module: lowRankPe(config, lanes, top, peName, opt), harness: { top, inputs, outputs: [port('y_out', 16, `${config.branchFormat} result (Y or L)`)] } };
 }

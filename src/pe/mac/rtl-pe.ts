@@ -10,6 +10,8 @@ import { FP16, FP32 } from '../../formats/float.js';
 import type { MacConfig } from '../../golden/types.js';
 import { EXP_WIDTH, floatShape, fpFma, fpMul, fpRound } from '../../codegen/verilog/fp-units.js';
 import type { RtlModule } from '../../codegen/verilog/module-set.js';
+import type { PeRtl } from '../../codegen/verilog/design.js';
+import { harnessPort as port } from '../../codegen/verilog/harness-spec.js';
 
 /** Output and operand widths of a MAC PE. */
 export function macPorts(config: MacConfig): { a: number; b: number; out: number; cscale: boolean } {
@@ -84,4 +86,13 @@ export function macPe(config: MacConfig, moduleName: string, peName: string): Rt
       accWidth: accBits,
     },
   };
+}
+
+/** The PE module and its harness ports (was design.ts macRtl). */
+export function macRtl(config: MacConfig, top: string, peName: string): PeRtl {
+  const p = macPorts(config);
+  const inputs = [port('a', p.a, p.a === 8 ? 'int8 activation' : 'fp16 activation'), port('b', p.b, p.b === 8 ? 'int8 weight' : 'fp16 weight')];
+  if (p.cscale) inputs.push(port('cscale', 16, 'fp16 channel scale (1.0 = none)'));
+  inputs.push(port('first', 1, 'first MAC of a dot product'), port('last', 1, 'last MAC of a dot product'));
+  return { module: macPe(config, top, peName), harness: { top, inputs, outputs: [port('y', p.out, p.out === 32 ? 'int32 result' : 'fp16 result')] } };
 }

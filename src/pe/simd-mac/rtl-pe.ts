@@ -14,6 +14,8 @@ import type { SimdElementName, SimdMacConfig, SimdOutputName } from '../../golde
 import type { IrPe } from '../../ir/types.js';
 import { addAlign, addAlignMagWidth, EXP_WIDTH, floatShape, fpDecode, fpRound, positDecode, positFractionBits, positRound, positShape } from '../../codegen/verilog/fp-units.js';
 import { bitsFor, sconst, type RtlModule } from '../../codegen/verilog/module-set.js';
+import type { PeRtl } from '../../codegen/verilog/design.js';
+import { harnessPort as port } from '../../codegen/verilog/harness-spec.js';
 
 /** The SIMD PE as generated: shared modes, one output format, one accumulation rule. */
 export interface SimdPeSpec {
@@ -254,6 +256,26 @@ export function simdMacPe(spec: SimdPeSpec, moduleName: string, peName: string):
       stepSumExpr: cells.map((c) => `c${c.i}_q`).join(' + '),
       stepSpecialExpr: cells.map((c) => `c${c.i}_sp`).join(' | '),
       nanCode,
+    },
+  };
+}
+
+/** The multi-mode PE module and its harness ports (was design.ts simdMacRtl). */
+export function simdMacRtl(spec: SimdPeSpec, top: string, peName: string): PeRtl {
+  const outBits = spec.output === 'fp32' ? 32 : spec.output === 'posit8_0' ? 8 : 16;
+  const modeBits = Math.max(1, Math.ceil(Math.log2(spec.modes.length)));
+  return {
+    module: simdMacPe(spec, top, peName),
+    harness: {
+      top,
+      inputs: [
+        port('a', 16, 'activation operand word (lanes of the mode)'),
+        port('b', 16, 'weight operand word'),
+        port('mode', modeBits, `SIMD mode: index into (${spec.modes.join(', ')})`),
+        port('first', 1, 'first step of a dot product'),
+        port('last', 1, 'last step of a dot product'),
+      ],
+      outputs: [port('y', outBits, `the ${spec.output} result`)],
     },
   };
 }
