@@ -32,15 +32,16 @@ import { randomOperands, type AnyOperands } from '../compile/operands.js';
 import { chooseTiling, compileGemm, type CompiledGemm } from '../compile/program.js';
 import { resolveTarget, type Target } from '../compile/target.js';
 import type { GemmShape } from '../compile/workload.js';
-import { BF16, FloatFormat, FP16, FP32, FP4_E2M1, FP8_E4M3 } from '../formats/float.js';
-import { intFormat } from '../formats/int.js';
+import { FloatFormat } from '../formats/float.js';
 import { seededRandom } from '../formats/random.js';
 import { lookupFormat } from '../formats/registry.js';
 import type { NumberFormatBase } from '../formats/types.js';
-import { simdElementFormat, termSchedule } from '../golden/index.js';
-import type { BitSerialModOperands, LowRankGemmOperands, MacOperands, SimdMacOperands } from '../golden/types.js';
 import type { IrAccelerator, IrDesign } from '../ir/types.js';
+import type { TargetOf } from '../pe/facets/compile.js';
+import { verifyFacet } from '../pe/facets/verify.js';
+import type { PeKind } from '../pe/kinds.js';
 import { isUserFacing, VerifyError } from './errors.js';
+import { copyOperands, type Roles, type Tensor } from './roles.js';
 
 /** What a case's operands hold beyond the seeded random ones (see the file header). */
 export type CaseContent =
@@ -169,82 +170,16 @@ function makeCase(spec: CaseSpec, purpose: string): VerifyCase {
 // Operand roles: which tensors multiply, which scale, in which format
 // ---------------------------------------------------------------------------------------------------
 
-/** A mutable operand tensor with the format of each element. */
-export interface Tensor {
-  readonly name: string;
-  readonly codes: Uint32Array;
-  /** Row length (for placing special values at row starts/ends). */
-  readonly cols: number;
-  formatAt(i: number): NumberFormatBase;
-}
+export type { Roles, Tensor } from './roles.js';
 
-export interface Roles {
-  readonly multiplicands: Tensor[];
-  readonly scales: Tensor[];
-}
-
-const UINT8 = intFormat(8, false);
-
-function tensor(name: string, codes: Uint32Array, cols: number, fmt: NumberFormatBase | ((i: number) => NumberFormatBase)): Tensor {
-  return { name, codes, cols, formatAt: typeof fmt === 'function' ? fmt : () => fmt };
-}
-
-/** Copies every array of an operand object so generators can overwrite them. */
-function copyOperands<T extends object>(ops: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(ops)) out[k] = typeof v === 'object' && v !== null ? Uint32Array.from(v as ArrayLike<number>) : v;
-  return out as T;
-}
-
+/** The operand tensors of a target by role, from its kind's VerifyFacet. */
 function roles(target: Target, ops: AnyOperands): Roles {
-  const cfg = target.golden;
-  switch (cfg.kind) {
-    case 'bit_serial_mod': {
-      const o = ops as BitSerialModOperands;
-      const G = Math.ceil(o.k / cfg.groupSize);
-      const sel = o.selectors as Uint32Array;
-      const wfmt = (i: number): NumberFormatBase => termSchedule(cfg.candidates[sel[Math.floor(i / o.k) * G + Math.floor((i % o.k) / cfg.groupSize)]]).format;
-      return {
-        multiplicands: [tensor('activations', o.activations as Uint32Array, o.k, FP16), tensor('weights', o.weights as Uint32Array, o.k, wfmt)],
-        scales: [tensor('groupScales', o.groupScales as Uint32Array, G, UINT8), tensor('channelScales', o.channelScales as Uint32Array, o.n, FP16)],
-      };
-    }
-    case 'simd_mac': {
-      const o = ops as SimdMacOperands;
-      const f = simdElementFormat(cfg.element);
-      return { multiplicands: [tensor('activations', o.activations as Uint32Array, o.k, f), tensor('weights', o.weights as Uint32Array, o.k, f)], scales: [] };
-    }
-    case 'lowrank_gemm': {
-      const o = ops as LowRankGemmOperands;
-      const G = Math.ceil(o.k / cfg.main.groupSize);
-      const nv = cfg.main.kind === 'nvfp4';
-      const qaFmt = nv ? FP4_E2M1 : lookupFormat(cfg.main.kind === 'int4' ? cfg.main.activations : 'int4');
-      const qwFmt = nv ? FP4_E2M1 : lookupFormat('int4');
-      const sFmt = nv ? FP8_E4M3 : cfg.main.kind === 'int4' && cfg.main.scaleFormat === 'bf16' ? BF16 : FP16;
-      const b = cfg.branchFormat === 'bf16' ? BF16 : FP16;
-      const mult = [tensor('qa', o.qa as Uint32Array, o.k, qaFmt), tensor('qw', o.qw as Uint32Array, o.k, qwFmt)];
-      if (o.x) mult.push(tensor('x', o.x as Uint32Array, o.k, b));
-      if (o.down) mult.push(tensor('down', o.down as Uint32Array, cfg.rank, b));
-      if (o.up) mult.push(tensor('up', o.up as Uint32Array, cfg.rank, b));
-      const scales = [tensor('sa', o.sa as Uint32Array, G, sFmt), tensor('sw', o.sw as Uint32Array, G, sFmt)];
-      if (o.bias) scales.push(tensor('bias', o.bias as Uint32Array, o.n, b));
-      if (o.channelScales) scales.push(tensor('channelScales', o.channelScales as Uint32Array, o.n, b));
-      if (o.loraScales) scales.push(tensor('loraScales', o.loraScales as Uint32Array, o.loraScales.length, FP32));
-      return { multiplicands: mult, scales };
-    }
-    case 'mac': {
-      const o = ops as MacOperands;
-      const int8 = intFormat(8, true);
-      const a = cfg.variant === 'int8' ? int8 : FP16;
-      const w = cfg.variant === 'fp16_fma' ? FP16 : int8;
-      const scales = o.channelScales ? [tensor('channelScales', o.channelScales as Uint32Array, o.n, FP16)] : [];
-      return { multiplicands: [tensor('activations', o.activations as Uint32Array, o.k, a), tensor('weights', o.weights as Uint32Array, o.k, w)], scales };
-    }
-    default: {
-      const never: never = cfg;
-      throw new Error(`unknown PE kind ${JSON.stringify(never)}`);
-    }
-  }
+  return verifyFacet(target.pe.kind).roles(target as TargetOf<PeKind>, ops);
+}
+
+/** Whether two contents are the same generator (same id part). */
+function sameContent(a: CaseContent, b: CaseContent): boolean {
+  return contentName(a) === contentName(b);
 }
 
 /** Codes of a format's notable values. */
@@ -295,10 +230,8 @@ export function contentApplies(target: Target, content: CaseContent): boolean {
       return r.scales.length > 0;
     case 'special':
       return [...r.multiplicands, ...r.scales].some((t) => notable(t.formatAt(0)).specials.length > 0);
-    case 'dtype': {
-      const cfg = target.golden;
-      return cfg.kind === 'bit_serial_mod' && cfg.candidates.length > 1 && content.candidate < cfg.candidates.length;
-    }
+    case 'dtype':
+      return verifyFacet(target.pe.kind).extraContents(target as TargetOf<PeKind>).some((x) => sameContent(x.content, content));
     case 'tiny':
       return hasSubnormals(outputFormat(target)) && [...r.multiplicands, ...r.scales].some((t) => ['activations', 'sa'].includes(t.name) && hasSubnormals(t.formatAt(0)));
     default: {
@@ -384,17 +317,9 @@ export function caseOperands(target: Target, spec: CaseSpec): AnyOperands {
       }
       return ops;
     }
-    case 'dtype': {
-      const cfg = target.golden;
-      if (cfg.kind !== 'bit_serial_mod' || c.candidate >= cfg.candidates.length) throw new VerifyError('bad-case', `dtype${c.candidate}: the target has no mixture candidate ${c.candidate}`);
-      const o = ops as BitSerialModOperands;
-      (o.selectors as Uint32Array).fill(c.candidate);
-      const bits = termSchedule(cfg.candidates[c.candidate]).bits;
-      const rng = seededRandom(spec.seed ^ 0x5a5a5a5a);
-      const w = o.weights as Uint32Array;
-      for (let i = 0; i < w.length; i++) w[i] = Math.floor(rng.nextFloat() * 2 ** bits);
+    case 'dtype':
+      if (!verifyFacet(target.pe.kind).applyContent(target as TargetOf<PeKind>, ops, c, spec.seed)) throw new VerifyError('bad-case', `dtype${c.candidate}: the target has no mixture candidate ${c.candidate}`);
       return ops;
-    }
     default: {
       const never: never = c;
       throw new Error(`unknown content ${JSON.stringify(never)}`);
@@ -500,11 +425,8 @@ export function planCases(targets: readonly VerifyTarget[], options: PlanOptions
     add({ kind: 'scales' }, contentShape, seed, 'directed: max/min/min-positive scales');
     if (contentApplies(t.target, { kind: 'special' })) add({ kind: 'special' }, contentShape, seed, 'directed: NaN/NaR/inf operands');
     else notes.push(`${t.label}: no NaN/NaR/inf case (no operand format has such codes)`);
-    const cfg = t.target.golden;
     add({ kind: 'tiny' }, contentShape, seed, 'directed: results in the output format\'s subnormal range');
-    if (cfg.kind === 'bit_serial_mod' && cfg.candidates.length > 1) {
-      cfg.candidates.forEach((name, i) => add({ kind: 'dtype', candidate: i }, contentShape, seed, `directed: every group uses datatype ${name}`));
-    }
+    for (const x of verifyFacet(t.target.pe.kind).extraContents(t.target as TargetOf<PeKind>)) add(x.content, contentShape, seed, x.purpose);
     for (let j = 0; j < options.vectors; j++) {
       const s = seed + j;
       const shape = options.shape ?? randomShape(t.target, s);

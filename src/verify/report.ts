@@ -9,6 +9,7 @@
  * --vectors, --workload or --shard the original run used.
  */
 import type { NumberFormatBase } from '../formats/types.js';
+import { verifyFacet } from '../pe/facets/verify.js';
 import type { CaseOutcome, Divergence, OutputDiff, PairStats, VerifyRun } from './run.js';
 import { formatShard, type Shard } from './shard.js';
 
@@ -76,7 +77,7 @@ function targetLine(o: CaseOutcome): string {
   const c = o.case;
   const t = o.target.target;
   const pe = t.pe;
-  const mode = pe.kind === 'simd_mac' && c.mode !== undefined ? `, SIMD mode ${c.mode} (${pe.modes[c.mode]?.lanes ?? '?'} × ${pe.modes[c.mode]?.format.name ?? '?'})` : '';
+  const mode = verifyFacet(pe.kind).describeVariant(pe, c.mode);
   const out = o.prepared ? `, output ${o.prepared.outputFormat.name} [${c.shape.m} × ${c.shape.n}]` : '';
   return `  accelerator ${c.accelerator} (${pe.kind} PE${mode}), workload gemm:m=${c.shape.m},k=${c.shape.k},n=${c.shape.n}, seed ${c.seed}${out}`;
 }

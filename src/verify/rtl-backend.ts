@@ -19,16 +19,17 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { acceleratorPe, HARNESS_LOWRANK_LANES, peTopName } from '../codegen/verilog/design.js';
-import { declaredOptionalOperands } from '../codegen/verilog/pe-lowrank.js';
+import { acceleratorPe, peTopName } from '../codegen/verilog/design.js';
 import { emitModules, type GeneratedBy, type GeneratedFile } from '../codegen/verilog/emit.js';
 import { ModuleSet } from '../codegen/verilog/module-set.js';
-import type { BitSerialModOperands, LowRankGemmOperands, MacOperands, SimdMacOperands } from '../golden/types.js';
+import type { TargetOf } from '../pe/facets/compile.js';
+import { rtlFacet } from '../pe/facets/rtl.js';
+import { verifyFacet } from '../pe/facets/verify.js';
+import type { PeKind } from '../pe/kinds.js';
 import type { Backend, BackendOptions, BackendResult } from './backends.js';
-import type { IrPe } from '../ir/types.js';
 import type { PreparedCase } from './cases.js';
 import { VerifyError } from './errors.js';
-import { bitSerialModVectors, lowRankVectors, macVectors, simdMacVectors, type PeVectors } from './rtl/pe-vectors.js';
+import type { PeVectors } from './rtl/pe-vectors.js';
 import { harnessTemplates, rtlTemplates } from './rtl/templates.js';
 import { renderTestbench } from './rtl/testbench.js';
 import { buildSimulationAsync, findVerilator, runSimulation, type BuiltSimulation } from './rtl/verilator.js';
@@ -41,11 +42,6 @@ const BENCH_MISMATCH_LIMIT = 50;
 
 /** Bench runs per case at most (each reveals up to BENCH_MISMATCH_LIMIT more differing rows). */
 const MAX_PASSES = 200;
-
-/** Low-rank DOT lanes of a PE as generated for the harness (0 for other kinds). */
-function harnessLanes(pe: IrPe): number {
-  return pe.kind === 'lowrank_gemm' ? Math.min(pe.lanes, HARNESS_LOWRANK_LANES) : 0;
-}
 
 /** Reads user RTL: files.f when present, else the .v/.sv files of DIR and DIR/rtl. Paths are flattened. */
 export function readRtlDir(dir: string): GeneratedFile[] {
@@ -78,41 +74,14 @@ function definesModule(files: readonly GeneratedFile[], top: string): boolean {
   return files.some((f) => re.test(f.text));
 }
 
-/** The PE-level vectors of a prepared case. */
-export function caseVectors(c: PreparedCase, lanes: number): PeVectors {
-  const cfg = c.target.golden;
-  switch (cfg.kind) {
-    case 'bit_serial_mod':
-      return bitSerialModVectors(cfg, c.operands as BitSerialModOperands);
-    case 'simd_mac':
-      return simdMacVectors(cfg, c.target.simdMode, c.operands as SimdMacOperands);
-    case 'mac':
-      return macVectors(cfg, c.operands as MacOperands);
-    case 'lowrank_gemm':
-      return lowRankVectors(cfg, lanes, c.operands as LowRankGemmOperands, declaredOptionalOperands(c.target.pe));
-    default: {
-      const never: never = cfg;
-      throw new Error(`unknown PE kind ${JSON.stringify(never)}`);
-    }
-  }
-}
-
 /**
- * Which output element each expected row is (−1: a row that is not a GEMM output, the low-rank
+ * The PE-level vectors of a prepared case for the PE as the harness builds it (RtlFacet.harnessOptions), and
+ * which output element each expected row is (−1: a row that is not a GEMM output, e.g. the low-rank
  * branch's down-projection results L[m, j] that precede each row m's outputs).
  */
-function rowOutputs(c: PreparedCase): Int32Array {
-  const { m, n } = c.compiled.shape;
-  const cfg = c.target.golden;
-  const ops = c.operands as LowRankGemmOperands;
-  const r = cfg.kind === 'lowrank_gemm' && cfg.rank > 0 && ops.x && ops.down ? cfg.rank : 0;
-  const rows = new Int32Array(m * (r + n));
-  let i = 0;
-  for (let mi = 0; mi < m; mi++) {
-    for (let j = 0; j < r; j++) rows[i++] = -1;
-    for (let ni = 0; ni < n; ni++) rows[i++] = mi * n + ni;
-  }
-  return rows;
+export function caseVectors(c: PreparedCase): PeVectors & { readonly rowOutputs: Int32Array } {
+  const t = c.target as TargetOf<PeKind>;
+  return verifyFacet(t.pe.kind).vectors(t, c.operands, rtlFacet(t.pe.kind).harnessOptions(t.pe));
 }
 
 /** Creates the PE-level rtl backend (one Verilator build per target, memoized). */
@@ -133,7 +102,7 @@ export function createRtlBackend(): Backend {
         const top = peTopName(t.accelerator);
         let design;
         try {
-          design = acceleratorPe(t.accelerator, top, { lowRankLanes: HARNESS_LOWRANK_LANES });
+          design = acceleratorPe(t.accelerator, top, rtlFacet(t.target.pe.kind).harnessOptions(t.target.pe));
         } catch (err) {
           throw new VerifyError('backend-unavailable', `rtl backend: no PE RTL for ${t.label}: ${err instanceof Error ? err.message : String(err)}`);
         }
@@ -158,7 +127,7 @@ export function createRtlBackend(): Backend {
     run(c): BackendResult {
       const built = sims.get(c.case.accelerator);
       if (!built) throw new Error(`rtl backend: ${c.case.accelerator} was not built (check() was not called for it)`);
-      const v = caseVectors(c, harnessLanes(c.target.pe));
+      const v = caseVectors(c);
       const where = options.rtlDir !== undefined ? `RTL from ${options.rtlDir}` : 'generated RTL';
       // The bench lists at most 50 differing rows per run: adopt what it listed as the new expectation
       // and run again until every difference is known (each run reveals up to 50 more).
@@ -175,7 +144,7 @@ export function createRtlBackend(): Backend {
         if (pass + 1 >= MAX_PASSES) throw new Error(`${where} differs from the golden results in more than ${MAX_PASSES * BENCH_MISMATCH_LIMIT} rows`);
       }
       const outputs = new Uint32Array(c.compiled.shape.m * c.compiled.shape.n);
-      const rows = rowOutputs(c);
+      const rows = v.rowOutputs;
       for (let i = 0; i < expected.length; i++) {
         const o = rows[i];
         if (o >= 0) outputs[o] = Number(expected[i][0]);

@@ -13,8 +13,9 @@ describe('rtlTemplates', () => {
   });
 
   it("reads `<folder>/<file>` from that kind's templates folder", () => {
-    // no kind has templates yet (step 0b moves them): the error names the path it read
-    expect(() => rtlTemplates('mac/mac_pe.v.hbs')).toThrow(join('src', 'pe', 'mac', 'templates', 'mac_pe.v.hbs'));
+    expect(rtlTemplates('mac/mac_pe.v.hbs')).toBe(readFileSync(join(PACKAGE_ROOT, 'src', 'pe', 'mac', 'templates', 'mac_pe.v.hbs'), 'utf8'));
+    // a missing one: the error names the path it read
+    expect(() => rtlTemplates('mac/no_such.v.hbs')).toThrow(join('src', 'pe', 'mac', 'templates', 'no_such.v.hbs'));
   });
 
   it('refuses names that could leave the template folders', () => {

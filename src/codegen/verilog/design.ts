@@ -6,18 +6,22 @@
  * list, a FuseSoC .core file and a README of the top-level ports. Emission never changes the IR.
  */
 import { resolveTarget } from '../../compile/target.js';
-import type { BitSerialModConfig, GoldenConfig, LowRankGemmConfig, MacConfig } from '../../golden/types.js';
-import type { IrAccelerator, IrPe } from '../../ir/types.js';
+import type { GoldenConfig } from '../../golden/types.js';
+import type { IrAccelerator } from '../../ir/types.js';
+import type { TargetOf } from '../../pe/facets/compile.js';
+import { rtlFacet, type PeRtlOptions } from '../../pe/facets/rtl.js';
+import type { PeKind } from '../../pe/kinds.js';
 import { emitModules, headerComment, sanitizeComment, type GeneratedBy, type GeneratedFile } from './emit.js';
 import type { HarnessPort, HarnessSpec } from './harness-spec.js';
 import { ModuleSet, type RtlModule } from './module-set.js';
 import { NameScope, peTopName } from './names.js';
 
 export { peTopName };
-import { bitSerialModPe, bitSerialPorts } from './pe-bit-serial-mod.js';
-import { declaredOptionalOperands, lowRankPe, lowRankPorts, type LowRankOptionalOperands } from './pe-lowrank.js';
-import { macPe, macPorts } from './pe-mac.js';
-import { simdMacPe, simdPeSpecOf, type SimdPeSpec } from './pe-simd-mac.js';
+// Compatibility re-exports of the kinds' PE generators (moved to src/pe/<folder>/rtl-pe.ts; removed in step 2 of issue 12).
+export { bitSerialModRtl } from '../../pe/bit-serial-mod/rtl-pe.js';
+export { HARNESS_LOWRANK_LANES, lowRankRtl } from '../../pe/lowrank-gemm/rtl-pe.js';
+export { macRtl } from '../../pe/mac/rtl-pe.js';
+export { simdMacRtl } from '../../pe/simd-mac/rtl-pe.js';
 import type { TemplateReader } from './render.js';
 import { acceleratorTop, topPorts } from './top.js';
 import { TRACE_SIGNALS } from '../../arch/trace-signals.js';
@@ -28,9 +32,6 @@ export interface PeRtl {
   readonly harness: HarnessSpec;
 }
 
-/** Largest DOT-beat lane count of a generated low-rank PE whose ports the 64-bit harness can drive. */
-export const HARNESS_LOWRANK_LANES = 16;
-
 /** Ports every PE has besides its data ports. */
 export const CONTROL_PORTS: readonly (HarnessPort & { readonly dir: 'input' | 'output' })[] = [
   { name: 'clk', width: 1, dir: 'input', doc: 'clock, rising edge' },
@@ -40,105 +41,21 @@ export const CONTROL_PORTS: readonly (HarnessPort & { readonly dir: 'input' | 'o
   { name: 'out_valid', width: 1, dir: 'output', doc: 'the data outputs hold a result (one cycle)' },
 ];
 
-const port = (name: string, width: number, doc: string): HarnessPort => ({ name, width, doc });
-
-export function bitSerialModRtl(config: BitSerialModConfig, top: string, peName: string): PeRtl {
-  const p = bitSerialPorts(config);
-  return {
-    module: bitSerialModPe(config, top, peName),
-    harness: {
-      top,
-      inputs: [
-        port('act', 64, '4 fp16 activations, lane i in bits 16i+15:16i'),
-        port('wgt', 4 * p.weightBits, `4 weight codes of the selected type, ${p.weightBits} bits each`),
-        port('sel', p.selectorBits, `the group's datatype: index into (${config.candidates.join(', ')})`),
-        port('gscale', 8, "the group's unsigned 8-bit scale"),
-        port('cscale', 16, 'the fp16 channel scale (read at the dot end)'),
-        port('group_last', 1, 'this step ends its group'),
-        port('dot_last', 1, 'this step ends the dot product (implies group_last)'),
-      ],
-      outputs: [port('y', p.outputBits, `the ${config.output} result`)],
-    },
-  };
-}
-
-export function simdMacRtl(spec: SimdPeSpec, top: string, peName: string): PeRtl {
-  const outBits = spec.output === 'fp32' ? 32 : spec.output === 'posit8_0' ? 8 : 16;
-  const modeBits = Math.max(1, Math.ceil(Math.log2(spec.modes.length)));
-  return {
-    module: simdMacPe(spec, top, peName),
-    harness: {
-      top,
-      inputs: [
-        port('a', 16, 'activation operand word (lanes of the mode)'),
-        port('b', 16, 'weight operand word'),
-        port('mode', modeBits, `SIMD mode: index into (${spec.modes.join(', ')})`),
-        port('first', 1, 'first step of a dot product'),
-        port('last', 1, 'last step of a dot product'),
-      ],
-      outputs: [port('y', outBits, `the ${spec.output} result`)],
-    },
-  };
-}
-
-export function macRtl(config: MacConfig, top: string, peName: string): PeRtl {
-  const p = macPorts(config);
-  const inputs = [port('a', p.a, p.a === 8 ? 'int8 activation' : 'fp16 activation'), port('b', p.b, p.b === 8 ? 'int8 weight' : 'fp16 weight')];
-  if (p.cscale) inputs.push(port('cscale', 16, 'fp16 channel scale (1.0 = none)'));
-  inputs.push(port('first', 1, 'first MAC of a dot product'), port('last', 1, 'last MAC of a dot product'));
-  return { module: macPe(config, top, peName), harness: { top, inputs, outputs: [port('y', p.out, p.out === 32 ? 'int32 result' : 'fp16 result')] } };
-}
-
-export function lowRankRtl(config: LowRankGemmConfig, lanes: number, top: string, peName: string, opt?: LowRankOptionalOperands): PeRtl {
-  const p = lowRankPorts(config, lanes, opt);
-  const inputs = [
-    port('op', 3, 'operation: 0 DOT, 1 EPILOGUE, 2 UP, 3 OUT, 4 DOWN, 5 DOWN_OUT'),
-    port('qa', p.q, `${lanes} 4-bit activation codes`),
-    port('qw', p.q, `${lanes} 4-bit weight codes`),
-    port('sa', p.scale, 'activation group scale'),
-    port('sw', p.scale, 'weight group scale'),
-    port('x16', 16, `${config.branchFormat} operand: bias, L[m, j] or X[m, k]`),
-    port('u16', 16, `${config.branchFormat} operand: U[n, j] or D[k, j]`),
-  ];
-  if (p.tensorScale) inputs.push(port('ts', 32, 'fp32 per-tensor weight scale'));
-  if (p.channelScale) inputs.push(port('cs', 16, `${config.branchFormat} channel scale of an EPILOGUE beat (1.0 = none)`));
-  if (p.loraScale) inputs.push(port('ls', 32, 'fp32 LoRA scale of a DOWN_OUT beat (1.0 = none)'));
-  inputs.push(port('first', 1, 'first beat of an output (or of a down-projection sum)'), port('gfirst', 1, 'first DOT beat of a group'), port('glast', 1, 'last DOT beat of a group'), port('flag', 1, 'EPILOGUE: add the bias'));
-  return { module: lowRankPe(config, lanes, top, peName, opt), harness: { top, inputs, outputs: [port('y_out', 16, `${config.branchFormat} result (Y or L)`)] } };
-}
-
 /** The golden configs a PE's RTL implements (one per SIMD mode; one otherwise). */
 export interface PeDesign {
   readonly rtl: PeRtl;
   readonly goldens: readonly GoldenConfig[];
 }
 
-/** Generates the PE of an accelerator's (first) array. `lanesLimit` caps low-rank DOT lanes (harness use). */
-export function acceleratorPe(accel: IrAccelerator, top: string, options: { lowRankLanes?: number } = {}): PeDesign {
+/** Options of acceleratorPe: the kind's harness build (RtlFacet.harnessOptions); `lowRankLanes` is the old name of `harnessLanes`. */
+export type AcceleratorPeOptions = PeRtlOptions & { readonly lowRankLanes?: number };
+
+/** Generates the PE of an accelerator's (first) array through its kind's RtlFacet. */
+export function acceleratorPe(accel: IrAccelerator, top: string, options: AcceleratorPeOptions = {}): PeDesign {
   const target = resolveTarget(accel);
-  const pe: IrPe = target.pe;
   const names = new NameScope();
-  const peName = names.claim(pe.name);
-  const golden = target.golden;
-  switch (golden.kind) {
-    case 'bit_serial_mod':
-      return { rtl: bitSerialModRtl(golden, top, peName), goldens: [golden] };
-    case 'simd_mac': {
-      if (pe.kind !== 'simd_mac') throw new Error('simd_mac target without a simd_mac PE');
-      const spec = simdPeSpecOf(pe, golden);
-      return { rtl: simdMacRtl(spec, top, peName), goldens: spec.modes.map((element) => ({ ...golden, element })) };
-    }
-    case 'lowrank_gemm': {
-      const lanes = pe.kind === 'lowrank_gemm' ? Math.min(pe.lanes, options.lowRankLanes ?? pe.lanes) : 8;
-      return { rtl: lowRankRtl(golden, lanes, top, peName, declaredOptionalOperands(pe)), goldens: [golden] };
-    }
-    case 'mac':
-      return { rtl: macRtl(golden, top, peName), goldens: [golden] };
-    default: {
-      const never: never = golden;
-      throw new Error(`unknown PE kind ${JSON.stringify(never)}`);
-    }
-  }
+  const peName = names.claim(target.pe.name);
+  return rtlFacet(target.pe.kind).pe(target as TargetOf<PeKind>, top, peName, { harnessLanes: options.harnessLanes ?? options.lowRankLanes });
 }
 
 

@@ -1,16 +1,13 @@
 /**
  * The tile-engine contract of the program-level RTL (docs/array-rtl.md "Engine interface"): one engine
- * generator per PE kind turns a resolved target into the engine module (plus whatever it instantiates).
- * The top generator (top.ts) looks the generator up in `ENGINES` by the PE kind and instantiates the
- * module with exactly the ports the doc lists; a kind without a generator gets no tile engine, and the
- * top then traps on any tile or epilogue instruction (docs/array-rtl.md "Restrictions").
+ * generator per PE kind (RtlFacet.engine, src/pe/<folder>/rtl-engine.ts) turns a resolved target into the
+ * engine module (plus whatever it instantiates). The top generator (top.ts) takes the generator from the
+ * kind's RtlFacet and instantiates the module with exactly the ports the doc lists; the top's `engine:
+ * 'none'` option instead builds the trapping `none` engine (docs/array-rtl.md "Restrictions").
  */
 import type { Target } from '../../compile/target.js';
-import type { IrPe } from '../../ir/types.js';
-import { bitSerialModEngine } from './engine-bit-serial-mod.js';
-import { lowRankEngine } from './engine-lowrank.js';
-import { macEngine } from './engine-mac.js';
-import { simdMacEngine } from './engine-simd-mac.js';
+import { rtlFacet } from '../../pe/facets/rtl.js';
+import { PE_KINDS, type PeKind } from '../../pe/kinds.js';
 import type { RtlModule } from './module-set.js';
 
 /** What an engine generator needs besides the target. */
@@ -29,10 +26,5 @@ export interface EngineContext {
 /** Generates the tile engine of one PE kind. */
 export type EngineGenerator = (t: Target, ctx: EngineContext) => RtlModule;
 
-/** Engine generators by PE kind: each engine-<kind>.ts adds its import above and one entry here. */
-export const ENGINES: Partial<Record<IrPe['kind'], EngineGenerator>> = {
-  simd_mac: simdMacEngine,
-  lowrank_gemm: lowRankEngine,
-  bit_serial_mod: bitSerialModEngine,
-  mac: macEngine,
-};
+/** Engine generators by PE kind, read from the RtlFacets (every kind has one; kept for tests and benches). */
+export const ENGINES: Readonly<Record<PeKind, EngineGenerator>> = Object.fromEntries(PE_KINDS.map((k) => [k, rtlFacet(k).engine])) as Record<PeKind, EngineGenerator>;

@@ -23,3 +23,8 @@ export interface HarnessSpec {
 
 /** The widest port the harness supports. */
 export const MAX_HARNESS_PORT_BITS = 64;
+
+/** A data port of the contract (what each kind's PE generator lists). */
+export function harnessPort(name: string, width: number, doc: string): HarnessPort {
+  return { name, width, doc };
+}

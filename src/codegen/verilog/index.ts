@@ -1,8 +1,8 @@
 /**
- * Verilog generation (prepare, then render): parameterized FP/posit building blocks (fp-units), one
- * generator per PE kind (pe-*), the IR → PE mapping and `qacc build` file set (design), name
- * legalization (names), Handlebars rendering over plain view models (render, emit) and the port
- * contract with the Verilator harness (harness-spec).
+ * Verilog generation (prepare, then render): parameterized FP/posit building blocks (fp-units), the IR → PE
+ * mapping and `qacc build` file set (design), name legalization (names), Handlebars rendering over plain
+ * view models (render, emit) and the port contract with the Verilator harness (harness-spec). Each PE kind's
+ * generators live in src/pe/<folder>/rtl-*.ts; the pe-* lines below re-export them until step 2 of issue 12.
  */
 export * from './design.js';
 export * from './emit.js';

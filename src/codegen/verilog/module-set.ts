@@ -9,7 +9,7 @@
 /** One generated Verilog module (one file, named after the module, as Verilator's DECLFILENAME wants). */
 export interface RtlModule {
   readonly name: string;
-  /** Template file name under rtl-templates/. */
+  /** Template file name: under rtl-templates/, or `<folder>/<file>` for a PE kind's src/pe/<folder>/templates/<file>. */
   readonly template: string;
   /** View model: numbers and prepared strings only (the template interpolates, never decides). */
   readonly view: Readonly<Record<string, unknown>>;

@@ -1,7 +1,7 @@
 /**
  * The accelerator top of the program-level RTL (docs/array-rtl.md): dispatch unit, instruction queues,
  * token counters, load/store DMA on one DRAM port, compute unit, byte-lane buffers and the tile engine of
- * the target's PE kind (from `ENGINES`, or the trapping `none` engine when the kind has no generator).
+ * the target's PE kind (its RtlFacet's engine, or the trapping `none` engine when options.engine is 'none').
  *
  * Algorithm: everything the templates need is decided here and handed over as a plain view model —
  * which opcodes go to which queue and which compute instructions the compute unit executes itself (from
@@ -12,7 +12,8 @@
 import type { Target } from '../../compile/target.js';
 import { ISA, type IsaBuffer } from '../../isa/index.js';
 import { bufferLanes, DMA_LATENCY_CYCLES, dramBeatBytes, QUEUE_DEPTH } from '../../arch/microarch.js';
-import { ENGINES, type EngineContext } from './engine.js';
+import { rtlFacet } from '../../pe/facets/rtl.js';
+import type { EngineContext } from './engine.js';
 import { isaDecoderParams } from './isa-decoder.js';
 import { bitsFor, type RtlModule } from './module-set.js';
 import { acceleratorTopName, peTopName } from './names.js';
@@ -195,7 +196,7 @@ function engineNone(name: string, t: Target, view: Record<string, unknown>): Rtl
 export function acceleratorTop(t: Target, options: TopOptions = {}): AcceleratorTop {
   const imemWords = options.imemWords ?? DEFAULT_IMEM_WORDS;
   if (!Number.isInteger(imemWords) || imemWords < 2) throw new Error(`imemWords must be an integer >= 2, got ${imemWords}`);
-  const generator = options.engine === 'none' ? undefined : ENGINES[t.pe.kind];
+  const generator = options.engine === 'none' ? undefined : rtlFacet(t.pe.kind).engine;
   const engineKind = generator ? t.pe.kind : 'none';
   const names = topNames(t, engineKind);
   const geo = bufferGeometry(t);

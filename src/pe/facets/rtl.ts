@@ -1,14 +1,17 @@
 /**
  * The Verilog code generator's view of a PE kind (src/pe/README.md): the PE module with its harness ports,
- * and the tile engine the accelerator top instantiates. The registry
- * `RTL: { readonly [K in PeKind]: RtlFacet<K> }` is added here in step 0b of issue 12 by the rtl/verify
- * owner. A kind's templates live in src/pe/<folder>/templates/ and are named `'<folder>/<file>'` in
- * RtlModule.template (src/verify/rtl/templates.ts reads them).
+ * and the tile engine the accelerator top instantiates, in the registry `RTL` (one entry per kind, from the
+ * kind's rtl-facet.ts). A kind's templates live in src/pe/<folder>/templates/ and are named
+ * `'<folder>/<file>'` in RtlModule.template (src/verify/rtl/templates.ts reads them).
  */
 import type { EngineContext } from '../../codegen/verilog/engine.js';
 import type { PeDesign } from '../../codegen/verilog/design.js';
 import type { RtlModule } from '../../codegen/verilog/module-set.js';
+import { bitSerialModRtlFacet } from '../bit-serial-mod/rtl-facet.js';
 import type { PeKind } from '../kinds.js';
+import { lowRankGemmRtlFacet } from '../lowrank-gemm/rtl-facet.js';
+import { macRtlFacet } from '../mac/rtl-facet.js';
+import { simdMacRtlFacet } from '../simd-mac/rtl-facet.js';
 import type { TargetOf } from './compile.js';
 import type { IrPeOf } from './schema.js';
 
@@ -33,4 +36,17 @@ export interface RtlFacet<K extends PeKind> {
   engine(t: TargetOf<K>, ctx: EngineContext): RtlModule;
   /** What the PE-level harness builds. Replaces verify/rtl-backend.ts:45–47 harnessLanes (lowrank) and design.ts:32. */
   harnessOptions(pe: IrPeOf<K>): PeRtlOptions;
+}
+
+/** Every kind's RtlFacet (design.ts, engine.ts, top.ts and verify read it through rtlFacet). */
+export const RTL: { readonly [K in PeKind]: RtlFacet<K> } = {
+  bit_serial_mod: bitSerialModRtlFacet,
+  simd_mac: simdMacRtlFacet,
+  lowrank_gemm: lowRankGemmRtlFacet,
+  mac: macRtlFacet,
+};
+
+/** A kind's RtlFacet, widened so generic code calls it with any target (each kind narrows by its kind). */
+export function rtlFacet(kind: PeKind): RtlFacet<PeKind> {
+  return RTL[kind] as RtlFacet<PeKind>;
 }

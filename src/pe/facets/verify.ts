@@ -1,12 +1,16 @@
 /**
  * The verifier's view of a PE kind (src/pe/README.md): which operand tensors the case generators may
  * overwrite, the directed cases only this kind has, the PE-level harness vectors, and how a report names a
- * variant. The registry `VERIFY: { readonly [K in PeKind]: VerifyFacet<K> }` is added here in step 0b of
- * issue 12 by the rtl/verify owner (who also moves Roles/Tensor to src/verify/roles.ts).
+ * variant, in the registry `VERIFY` (one entry per kind, from the kind's cases.ts).
  */
-import type { CaseContent, Roles } from '../../verify/cases.js';
+import type { CaseContent } from '../../verify/cases.js';
+import type { Roles } from '../../verify/roles.js';
 import type { PeVectors } from '../../verify/rtl/pe-vectors.js';
+import { bitSerialModVerify } from '../bit-serial-mod/cases.js';
 import type { PeKind } from '../kinds.js';
+import { lowRankGemmVerify } from '../lowrank-gemm/cases.js';
+import { macVerify } from '../mac/cases.js';
+import { simdMacVerify } from '../simd-mac/cases.js';
 import type { TargetOf } from './compile.js';
 import type { OperandsOf } from './golden.js';
 import type { PeRtlOptions } from './rtl.js';
@@ -33,4 +37,17 @@ export interface VerifyFacet<K extends PeKind> {
   vectors(t: TargetOf<K>, ops: OperandsOf<K>, options: PeRtlOptions): PeVectors & { readonly rowOutputs: Int32Array };
   /** Report text of a variant, e.g. ", SIMD mode 1 (4 × posit4_1)"; '' when the kind has one variant. Replaces report.ts:79. */
   describeVariant(pe: IrPeOf<K>, variant: number | undefined): string;
+}
+
+/** Every kind's VerifyFacet (verify/cases.ts, rtl-backend.ts and report.ts read it through verifyFacet). */
+export const VERIFY: { readonly [K in PeKind]: VerifyFacet<K> } = {
+  bit_serial_mod: bitSerialModVerify,
+  simd_mac: simdMacVerify,
+  lowrank_gemm: lowRankGemmVerify,
+  mac: macVerify,
+};
+
+/** A kind's VerifyFacet, widened so generic code calls it with any target (each kind narrows by its kind). */
+export function verifyFacet(kind: PeKind): VerifyFacet<PeKind> {
+  return VERIFY[kind] as VerifyFacet<PeKind>;
 }

@@ -1,0 +1,266 @@
+/**
+ * The tile engine of the bit_serial_mod PE kind (docs/array-rtl.md "Engine interface"): a rows × cols
+ * output-stationary array of bit-serial PEs with operand staging, executing mod_tile, dequant use_cscale
+ * and writeback; everything else traps. This file prepares the view models of
+ * templates/engine_bit_serial_mod.v.hbs (the engine: fetch sequencers, staging, group/step/cycle
+ * sequencer, per-row term decode, writeback) and engine_bit_serial_mod_pe.v.hbs (one PE: stages 1–3 of
+ * docs/golden.md bit_serial_mod and the overlapped stage 4 with the fp32 cross-group register).
+ *
+ * Algorithm (the micro-architecture the simulator's bsmTileCycles / bsmDequantCycles /
+ * bsmWritebackCycles in src/sim/timing.ts time):
+ * - FETCH: three sequencers (act, wgt, meta) issue one read per cycle each from the cycle after the
+ *   command; activations and weights chunk-major (chunk c of every row before chunk c + 1), a chunk being
+ *   the most elements of one read that are a whole number of 4-element steps and of bytes.
+ * - COMPUTE: a group starts once its elements of all rows and the meta block are staged; C_g cycles per
+ *   step, C_g the slowest type selected by the tile's rows; the group's dequantization (8 cycles + 1 fp32
+ *   add) overlaps the next group, whose handoff waits while the previous dequant is before its add cycle.
+ * - dequant use_cscale loads per-row fp16 channel scales; writeback forms round_out(C · s_ch) (one
+ *   rounding, the simulator's exact product) with one fp32 × fp16 multiplier per output slot.
+ * - datapath = bitmod_rtl swaps the PE cell for engine_bit_serial_mod_pe_rtl.v.hbs (the authors' stages 1–3)
+ *   and gates it as its golden needs: padding lanes carry no term, a row updates only in its type's cycles.
+ * Entry e = i·n + j lives in PE (row j, column i); the engine records the m × n of the accumulated tile
+ * and traps where a later instruction would read entries under another mapping.
+ */
+import type { Target } from '../../compile/target.js';
+import { FP16, FP32 } from '../../formats/float.js';
+import { termSchedule } from '../../golden/bit-serial-mod.js';
+import { ISA } from '../../isa/isa.js';
+import { bsmChunkElements, bsmWritebackSlots, bufferLanes } from '../../arch/microarch.js';
+import type { EngineContext } from '../../codegen/verilog/engine.js';
+import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound, lzc } from '../../codegen/verilog/fp-units.js';
+import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
+import { bitsFor, type RtlModule } from '../../codegen/verilog/module-set.js';
+import { bitSerialPorts, configTag, termDecoder } from './rtl-pe.js';
+
+/** Trap codes of the bit_serial_mod engine (trap_code output; 0 = none). */
+export const BSM_TRAP = {
+  /** An instruction the engine does not execute (anything but mod_tile, dequant, writeback). */
+  unsupported: 1,
+  /** An accumulator address other than 0. */
+  accAddress: 2,
+  /** dequant use_bias / use_tscale, writeback relu. */
+  unsupportedFlag: 3,
+  /** m or n zero or beyond the array, k zero or beyond the staging (Target.maxTileK). */
+  tileShape: 4,
+  /** setmode group differs from the PE's group size. */
+  groupSize: 5,
+  /** An operand block or output run outside its buffer space. */
+  outOfBuffer: 6,
+  /** Entries read under another m × n than accumulated, accumulation onto scaled entries, dequant twice. */
+  accState: 7,
+} as const;
+
+/** Address width of a buffer space's byte addresses (as top.ts bufferGeometry: max(1, ceil(log2 capacity))). */
+function addrWidth(capacity: number): number {
+  return Math.max(1, Math.ceil(Math.log2(Math.max(1, capacity))));
+}
+
+/** `{ pad'd0, expr }` zero-extending `expr` of `width` bits to `to` bits (or the expression itself). */
+function zext(expr: string, width: number, to: number): string {
+  return width >= to ? expr : `{ ${to - width}'d0, ${expr} }`;
+}
+
+/** The ISA field `inst.field` of cmd_word, zero-extended to 40 bits. */
+function field(inst: string, name: string): string {
+  const def = ISA.instructions.find((i) => i.name === inst)?.fields.find((f) => f.name === name);
+  if (!def) throw new Error(`ISA has no field ${inst}.${name}`);
+  const u = `QACC_${inst.toUpperCase()}_${name.toUpperCase()}`;
+  return zext(`cmd_word[${u}_LSB +: ${u}_W]`, def.width, 40);
+}
+
+/** Generates the bit_serial_mod tile engine of a target. */
+export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
+  const cfg = t.golden;
+  const pe = t.pe;
+  if (cfg.kind !== 'bit_serial_mod' || pe.kind !== 'bit_serial_mod') throw new Error(`bitSerialModEngine: target '${t.accelerator.name}' has ${pe.kind} PEs`);
+  if (pe.lanes !== 4) throw new Error(`bitSerialModEngine: the bit-serial datapath has 4 lanes, PE '${pe.name}' declares ${pe.lanes}`);
+  const sb = t.bits.selector;
+  if (sb !== 0 && sb !== 2) throw new Error(`bitSerialModEngine: ${sb}-bit selectors are not supported`);
+  const rows = t.array.rows;
+  const cols = t.array.cols;
+  if (rows < 2 || cols < 2) throw new Error('bitSerialModEngine: the array needs at least 2 rows and 2 columns');
+  const lanes = 4;
+  const gs = t.groupSize;
+  const kMax = t.maxTileK;
+  if (kMax % lanes !== 0) throw new Error(`bitSerialModEngine: maxTileK ${kMax} is not a multiple of ${lanes}`);
+  const steps = kMax / lanes;
+  const ports = bitSerialPorts(cfg);
+  const wb = t.bits.wgt;
+  if (wb !== ports.weightBits) throw new Error(`bitSerialModEngine: stored weights are ${wb} bits, the PE takes ${ports.weightBits}`);
+  const p = t.portBytes;
+  const chunkAct = bsmChunkElements(p.act, 16, lanes);
+  const chunkWgt = bsmChunkElements(p.wgt, wb, lanes);
+  const scalesPerRead = Math.floor(p.meta / 2);
+  const outBytes = t.bits.out / 8;
+  const slots = bsmWritebackSlots(t);
+  if (chunkAct === 0 || chunkWgt === 0 || scalesPerRead === 0 || Math.floor(p.out / outBytes) === 0) {
+    throw new Error(`bitSerialModEngine: the buffer ports (act ${p.act}, wgt ${p.wgt}, meta ${p.meta}, out ${p.out} bytes) are too narrow for one step`);
+  }
+  const gMax = Math.ceil(kMax / gs);
+  const metaMax = rows * gMax + Math.ceil((rows * gMax * sb) / 8);
+  const lanesX = bufferLanes(t);
+
+  const scheds = cfg.candidates.map(termSchedule);
+  const maxCycles = Math.max(...scheds.map((s) => s.cycles));
+  const cycWidth = bitsFor(maxCycles - 1);
+  const selKey = (sel: number): string => `${ports.selectorBits}'d${sel}`;
+  const sconst8 = (v: number): string => (v < 0 ? `-8'sd${-v}` : `8'sd${v}`);
+  const types = scheds.map((s, sel) => ({ sel: selKey(sel), lastCyc: `${cycWidth}'d${s.cycles - 1}`, unitExp: sconst8(s.unitExponent) }));
+  const sigs = scheds.flatMap((s, sel) => s.sigs.map((sig, c) => ({ key: `${ports.selectorBits + cycWidth}'h${(sel * 2 ** cycWidth + c).toString(16)}`, sig })));
+  const laneFields = [0, 1, 2, 3].map((i) => ({
+    i,
+    wTop: (i + 1) * wb - 1,
+    wBot: i * wb,
+    eTop: 2 * i + 1,
+    eBot: 2 * i,
+    aExpTop: 16 * i + 14,
+    aExpBot: 16 * i + 10,
+    aFracTop: 16 * i + 9,
+    aFracBot: 16 * i,
+    aSign: 16 * i + 15,
+  }));
+
+  const decoder = termDecoder(cfg, configTag(cfg));
+  const f32 = floatShape(FP32);
+  const out = cfg.output === 'fp16' ? floatShape(FP16) : f32;
+  const counter = lzc(24);
+  const toFp32 = fpRound(f32, 23);
+  const add = fpAdd(f32, f32, f32);
+  const mul = fpMul(f32, floatShape(FP16), out);
+  // bitmod_rtl (the authors' datapath): its own PE cell; a padding lane's term exponent is masked to 0 (it
+  // enters the exponent max), and a row's accumulators update only in its type's cycles (they update on
+  // every enabled cycle, not only when the lane sum is nonzero).
+  const authors = cfg.datapath === 'bitmod_rtl';
+  const peCell: RtlModule = {
+    name: `${ctx.prefix}bsm_engine_pe`,
+    template: authors ? 'bit-serial-mod/engine_bit_serial_mod_pe_rtl.v.hbs' : 'bit-serial-mod/engine_bit_serial_mod_pe.v.hbs',
+    deps: [counter, toFp32, add],
+    view: { lanes: laneFields, lzc24: counter.name, xMsb: EXP_WIDTH - 1, xWidth: EXP_WIDTH, xExt: EXP_WIDTH - 6, uExt: EXP_WIDTH - 8, toFp32: toFp32.name, fpAdd: add.name },
+  };
+
+  // staging RAMs: one word per read (a chunk), capped at the staging depth; the compute side selects the
+  // step's 4-element word inside the chunk word
+  const actWords = chunkAct / lanes;
+  const wgtWords = chunkWgt / lanes;
+  const actStored = Math.min(actWords, steps);
+  const wgtStored = Math.min(wgtWords, steps);
+  const actChunks = Math.ceil(steps / actWords);
+  const wgtChunks = Math.ceil(steps / wgtWords);
+  const metaWords = Math.ceil(metaMax / p.meta);
+  const metaStored = Math.min(p.meta, metaMax);
+  const rowIdxWidth = bitsFor(rows - 1);
+  const colIdxWidth = bitsFor(cols - 1);
+  const slotsData = slots * t.bits.out;
+  const outData = 8 * lanesX.out;
+  const traps = Object.entries(BSM_TRAP).map(([k, code]) => ({ name: `TRAP_${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, code }));
+  const gsM1 = gs - 1;
+  return {
+    name: ctx.moduleName,
+    template: 'bit-serial-mod/engine_bit_serial_mod.v.hbs',
+    deps: [decoder, peCell, mul],
+    view: {
+      peName: pe.name,
+      candidates: cfg.candidates.join(', '),
+      output: cfg.output,
+      isaParams: isaDecoderParams(),
+      rows,
+      cols,
+      steps,
+      maxTileK: kMax,
+      metaMax,
+      groupSize: gs,
+      groupSizeM1: gsM1,
+      selBits: sb,
+      wgtBits: wb,
+      chunkAct,
+      chunkActWords: chunkAct / lanes,
+      chunkActBytes: (chunkAct * 16) / 8,
+      chunkWgt,
+      chunkWgtWords: chunkWgt / lanes,
+      chunkWgtBytes: (chunkWgt * wb) / 8,
+      metaPort: p.meta,
+      scalesPerRead,
+      scalesBytesPerRead: 2 * scalesPerRead,
+      slots,
+      outBytes,
+      outBits: t.bits.out,
+      outMsb: t.bits.out - 1,
+      outLanes: lanesX.out,
+      outLanesMsb: lanesX.out - 1,
+      capAct: t.capacity.act,
+      capWgt: t.capacity.wgt,
+      capMeta: t.capacity.meta,
+      capOut: t.capacity.out,
+      awActMsb: addrWidth(t.capacity.act) - 1,
+      awWgtMsb: addrWidth(t.capacity.wgt) - 1,
+      awMetaMsb: addrWidth(t.capacity.meta) - 1,
+      awLrw: addrWidth(t.capacity.lrw),
+      awLrwMsb: addrWidth(t.capacity.lrw) - 1,
+      lrwDataMsb: 8 * lanesX.lrw - 1,
+      awOutMsb: addrWidth(t.capacity.out) - 1,
+      awOutWidth: addrWidth(t.capacity.out),
+      actDataMsb: 8 * lanesX.act - 1,
+      wgtDataMsb: 8 * lanesX.wgt - 1,
+      metaDataMsb: 8 * lanesX.meta - 1,
+      outDataMsb: outData - 1,
+      slotsDataMsb: slotsData - 1,
+      slotsDataWidth: slotsData,
+      outDataExpr: zext('wr_data', slotsData, outData),
+      traps,
+      fAct: field('mod_tile', 'act'),
+      fWgt: field('mod_tile', 'wgt'),
+      fMeta: field('mod_tile', 'meta'),
+      fTileAcc: field('mod_tile', 'acc'),
+      fCscale: field('dequant', 'cscale'),
+      fDeqAcc: field('dequant', 'acc'),
+      fOut: field('writeback', 'out'),
+      fWbAcc: field('writeback', 'acc'),
+      metaWordMsb: 8 * metaStored - 1,
+      metaWordsM1: metaWords - 1,
+      metaWordIdxMsb: bitsFor(metaWords - 1) - 1,
+      metaWordIdxWidth: bitsFor(metaWords - 1),
+      actChunkMsb: 64 * actStored - 1,
+      actChunksM1: actChunks - 1,
+      actChunkIdxMsb: bitsFor(actChunks - 1) - 1,
+      actChunkIdxWidth: bitsFor(actChunks - 1),
+      actWordIdxMsb: bitsFor(actWords - 1) - 1,
+      actWordIdxWidth: bitsFor(actWords - 1),
+      chunkActWordsM1: actWords - 1,
+      wgtChunkMsb: lanes * wb * wgtStored - 1,
+      wgtChunksM1: wgtChunks - 1,
+      wgtChunkIdxMsb: bitsFor(wgtChunks - 1) - 1,
+      wgtChunkIdxWidth: bitsFor(wgtChunks - 1),
+      wgtWordIdxMsb: bitsFor(wgtWords - 1) - 1,
+      wgtWordIdxWidth: bitsFor(wgtWords - 1),
+      chunkWgtWordsM1: wgtWords - 1,
+      csMsb: 16 * rows - 1,
+      scaleIdxMsb: bitsFor(scalesPerRead - 1) - 1,
+      rowIdxMsb: rowIdxWidth - 1,
+      rowIdxWidth,
+      colIdxMsb: colIdxWidth - 1,
+      jjExt: zext('jj', rowIdxWidth, 32),
+      colExt: zext('wb_col', colIdxWidth, 32),
+      colWordMsb: 64 * cols - 1,
+      rowMsb: rows - 1,
+      rowCycMsb: rows * cycWidth - 1,
+      caccMsb: 32 * rows * cols - 1,
+      cycMsb: cycWidth - 1,
+      cycWidth,
+      selMsb: ports.selectorBits - 1,
+      selExpr: sb === 2 ? 'sel_sh[1:0]' : `${ports.selectorBits}'d0`,
+      wgtWordMsb: lanes * wb - 1,
+      wgtWordWidth: lanes * wb,
+      types,
+      sigs,
+      defaultLastCyc: `${cycWidth}'d${scheds[0].cycles - 1}`,
+      defaultUnitExp: types[0].unitExp,
+      lanes: laneFields,
+      termDecoder: decoder.name,
+      peModule: peCell.name,
+      peAccEn: authors ? 'acc_en && (c_cyc <= lcyc)' : 'acc_en',
+      peTe: authors ? 'te & { {2{lane_ok[3]}}, {2{lane_ok[2]}}, {2{lane_ok[1]}}, {2{lane_ok[0]}} }' : 'te',
+      fpMul: mul.name,
+      nanCode: `${t.bits.out}'h${(out.nanCode as number).toString(16)}`,
+    },
+  };
+}

@@ -1,0 +1,241 @@
+/**
+ * The tile engine of the `lowrank_gemm` PE kind (docs/array-rtl.md "Engine interface"): SVDQuant's 4-bit
+ * group-scaled GEMM (qgemm_tile) plus the 16-bit low-rank branch (lr_down, lr_up) and the epilogue
+ * (dequant, writeback), on a rows × cols array of engine PEs (engine_lowrank_pe.v.hbs) that reuse the
+ * low-rank PE's arithmetic blocks (lr_elem tables, fp-units rounders, multipliers and adders).
+ *
+ * Micro-architecture (engine_lowrank.v.hbs; the simulator's closed forms are timing.ts "lowrank_gemm"):
+ * - Entry e = i·n + j (token i, channel j) is the fp32 register `v` of PE (row j, column i); tiles are
+ *   single-pass (m ≤ cols, n ≤ rows, acc = 0, lrt = 0), anything else traps.
+ * - Decode cycle, then FETCH: up to four streams (act, wgt, meta, lrw ports in parallel) copy operand rows
+ *   into per-column staging (act codes or raw X; activation scales) and per-row staging (weight codes;
+ *   D or U rows; weight scales; the bias vector), one port-width read per cycle, every row starting a new
+ *   read (a row of RB bytes takes ceil(RB / port) reads); one more cycle for the last read's data.
+ * - Declared optional operands (Nunchaku's order): channel scales (`channel_scales`) are fetched by dequant
+ *   with use_cscale like the bias (one meta row of 2n bytes each, the scales first), into per-row staging;
+ *   LoRA scales (`lora_scales`) by lr_up with use_lscale (one meta row of 4·ceil(rank/16) bytes, in parallel
+ *   with the U rows) into one vector; each column then multiplies its broadcast fp32 partial sums by their
+ *   16-rank tile's scale (1.0 without use_lscale) before the 16-bit rounding. Undeclared, both trap.
+ * - Beats, all PEs in parallel: qgemm_tile: one exact dot beat of `lanes` 4-bit products per cycle, the
+ *   group's scale application (round_P(d) · round_P(sa · sw), added in P) in the group's last beat;
+ *   lr_down: one pass per `rows` rank indices (PE row j computes rank p·rows + j), each fetching its D
+ *   rows, then ceil(k / B) beats of B = lanes / 4 chained fp32 multiply-adds into the PE's `l`, written
+ *   to the column's fp32 lrt registers at the pass end; lr_up: ceil(rank / B) beats of the same chain on
+ *   `v` with round_R16(lrt) broadcast down the column and U along the row; dequant: one beat.
+ * - writeback: one column of n R16 outputs per out-port write (entries i·n … i·n + n − 1 are contiguous).
+ * P ≠ fp32: `v` holds the fp32 encoding of the P accumulator (exact), read back through a P rounder.
+ */
+import { BF16, FP16, FP32, FP4_E2M1, FP8_E4M3, type FloatFormat } from '../../formats/float.js';
+import { wideFormat } from '../../golden/common.js';
+import type { LowRankGemmConfig } from '../../golden/types.js';
+import type { Target } from '../../compile/target.js';
+import { branchLanes, bufferLanes } from '../../arch/microarch.js';
+import type { EngineContext } from '../../codegen/verilog/engine.js';
+import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound } from '../../codegen/verilog/fp-units.js';
+import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
+import { lowRankBiasUnits, lowRankEpilogueText, lowRankGroupStepText, lowRankGroupStepUnits } from './rtl-units.js';
+import { sconst, type RtlModule } from '../../codegen/verilog/module-set.js';
+
+/** Engine trap codes (trap_code; the top reports 0x80 | code). */
+export const LOWRANK_TRAP = {
+  /** An instruction or option the engine does not implement (other tile ops, relu, use_cscale / use_lscale undeclared). */
+  unsupported: 1,
+  /** A tile the engine cannot hold: m > cols, n > rows, k > maxTileK, acc ≠ 0, lrt ≠ 0, rank or group ≠ the PE's. */
+  shape: 2,
+  /** An operand or output outside its buffer space. */
+  range: 3,
+} as const;
+
+function elementTable(kind: 'int4' | 'uint4' | 'fp4x2'): RtlModule {
+  const entries = Array.from({ length: 16 }, (_, code) => {
+    const v = kind === 'int4' ? (code >= 8 ? code - 16 : code) : kind === 'uint4' ? code : 2 * FP4_E2M1.decode(code);
+    return { code, value: sconst(8, v === 0 ? 0 : v) };
+  });
+  return { name: `qacc_lr_elem_${kind}`, template: 'lowrank-gemm/lr_elem.v.hbs', deps: [], view: { format: kind === 'fp4x2' ? 'fp4_e2m1' : kind, unitText: kind === 'fp4x2' ? '1/2' : '1', entries } };
+}
+
+function roundUp(x: number, a: number): number {
+  return Math.ceil(x / a) * a;
+}
+
+/** Address bits of a buffer space (docs/array-rtl.md: max(1, ceil(log2(capacity)))). */
+export function engineAddrBits(capacity: number): number {
+  return Math.max(1, Math.ceil(Math.log2(Math.max(1, capacity))));
+}
+
+/** The engine's PE: main path, branch chain and epilogue of one accumulator entry. */
+function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: string, channelScales: boolean): RtlModule {
+  const P = floatShape(wideFormat(cfg.accumulation));
+  const r16f: FloatFormat = cfg.branchFormat === 'fp16' ? FP16 : BF16;
+  const r16 = floatShape(r16f);
+  const f32 = floatShape(FP32);
+  const f16 = floatShape(FP16);
+  const main = cfg.main;
+  const nv = main.kind === 'nvfp4';
+  const actElem = elementTable(nv ? 'fp4x2' : main.activations);
+  const wgtElem = elementTable(nv ? 'fp4x2' : 'int4');
+  const scaleShape = floatShape(nv ? FP8_E4M3 : wideFormat(main.scaleFormat));
+  const dotRound = fpRound(P, 32);
+  const scaleMul = fpMul(scaleShape, scaleShape, P);
+  const tsMul = fpMul(f32, f32, f32);
+  const branchMul = fpMul(r16, r16, f32);
+  const f32Add = fpAdd(f32, f32, f32);
+  const narrow = fpMul(f32, f16, r16);
+  const pBits = P.e + P.m + 1;
+  const groupStep = lowRankGroupStepUnits(cfg, { dHat: 'd_hat', sG: 's_g', accIn: 'acc_in', accNext: 'acc_next', pMsb: pBits - 1 });
+  const biasUnits = lowRankBiasUnits(cfg, { input: 'v_scaled', bias: 'bias', useBias: 'use_bias', out: 'v_bias', ...(channelScales ? { cscale: 'cs', useCscale: 'use_cs' } : {}) });
+  const deps: RtlModule[] = [actElem, wgtElem, dotRound, scaleMul, tsMul, branchMul, f32Add, narrow, ...groupStep.deps, ...biasUnits.deps];
+  let accLoad: string;
+  let accStore: string;
+  if (pBits === 32) {
+    accLoad = '  assign acc_v = v;';
+    accStore = '  assign acc_w = acc_next;';
+  } else {
+    const toP = fpMul(f32, f16, P);
+    const fromP = fpMul(P, f16, f32);
+    deps.push(toP, fromP);
+    accLoad = `  ${toP.name} u_load (.a(v), .b(16'h3c00), .y(acc_v));`;
+    accStore = `  ${fromP.name} u_store (.a(acc_next), .b(16'h3c00), .y(acc_w));`;
+  }
+  const laneViews = Array.from({ length: lanes }, (_, i) => ({ i, hi: 4 * i + 3, lo: 4 * i }));
+  return {
+    name,
+    template: 'lowrank-gemm/engine_lowrank_pe.v.hbs',
+    deps,
+    view: {
+      lanes,
+      blanes,
+      qMsb: 4 * lanes - 1,
+      sMsb: (nv ? 8 : 16) - 1,
+      bMsb: 16 * blanes - 1,
+      lanesList: laneViews,
+      actElem: actElem.name,
+      wgtElem: wgtElem.name,
+      beatDotExpr: laneViews.map((l) => `{ { 16{pr${l.i}[15]} }, pr${l.i} }`).join(' + '),
+      pMsb: pBits - 1,
+      pWidth: pBits,
+      dotRound: dotRound.name,
+      dotLsb: sconst(EXP_WIDTH, nv ? -2 : 0),
+      scaleMul: scaleMul.name,
+      groupStep: groupStep.text,
+      biasUnits: biasUnits.text,
+      groupStepText: lowRankGroupStepText(cfg),
+      epilogueText: lowRankEpilogueText(cfg, channelScales),
+      csPorts: channelScales ? '  input  wire              use_cs,\n  input  wire [15:0]       cs,\n' : '',
+      accLoad,
+      accStore,
+      tsMul: tsMul.name,
+      branchMul: branchMul.name,
+      f32Add: f32Add.name,
+      narrow: narrow.name,
+      acc: cfg.accumulation,
+      r16: cfg.branchFormat,
+    },
+  };
+}
+
+/** Generates the lowrank_gemm tile engine of a target (module name and prefix from the top generator). */
+export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
+  const cfg = t.golden;
+  const pe = t.pe;
+  if (cfg.kind !== 'lowrank_gemm' || pe.kind !== 'lowrank_gemm') throw new Error(`lowRankEngine: target PE is ${pe.kind}`);
+  const R = t.array.rows;
+  const C = t.array.cols;
+  const L = pe.lanes;
+  const B = branchLanes(t);
+  const K = t.maxTileK;
+  const rank = cfg.rank;
+  const rankD = Math.max(1, rank);
+  const GS = t.groupSize;
+  const SB = t.bits.gscale;
+  const GMAX = Math.ceil(K / GS);
+  const lanesOf = bufferLanes(t);
+  const port = (x: keyof typeof lanesOf): number => Math.max(1, Math.min(t.portBytes[x], lanesOf[x]));
+  const PA = port('act');
+  const PW = port('wgt');
+  const PM = port('meta');
+  const PL = port('lrw');
+  const PO = port('out');
+  const NP = Math.ceil(rankD / R);
+  const CS = pe.channelScales;
+  const LS = pe.loraScales && rank > 0;
+  const peModule = enginePe(cfg, L, B, `${ctx.prefix}lowrank_pe`, CS);
+  const narrow = fpMul(floatShape(FP32), floatShape(FP16), floatShape(cfg.branchFormat === 'fp16' ? FP16 : BF16));
+  const lsMul = fpMul(floatShape(FP32), floatShape(FP32), floatShape(FP32));
+  // LoRA scales: one fp32 per 16 ranks, staged with room for the last beat's lanes past the rank.
+  const NLS = Math.ceil(rankD / 16);
+  const lsBytes = roundUp(4 * Math.ceil((rankD + B) / 16), PM);
+  // Staging sizes in bytes: whole port words, with room for the last beat's window past k.
+  const colBytes = roundUp(Math.max(2 * (K + B), Math.ceil((K + L) / 2)), PA);
+  const rqBytes = roundUp(Math.ceil((K + L) / 2), PW);
+  const rlBytes = roundUp(2 * (Math.max(K, rankD) + B), PL);
+  const scBytes = roundUp((GMAX * SB) / 8, PM);
+  const biasBytes = roundUp(2 * R, PM);
+  const colOutBytes = roundUp(2 * R, PO) + PO;
+  const lrtDepth = Math.max(NP * R, rankD + B);
+  const gsPow2 = (GS & (GS - 1)) === 0;
+  const aw = (x: keyof typeof lanesOf): number => engineAddrBits(t.capacity[x]);
+  return {
+    name: ctx.moduleName,
+    template: 'lowrank-gemm/engine_lowrank.v.hbs',
+    deps: LS ? [peModule, narrow, lsMul] : [peModule, narrow],
+    view: {
+      isa: isaDecoderParams(),
+      peModule: peModule.name,
+      narrow: narrow.name,
+      rows: R,
+      cols: C,
+      lanes: L,
+      blanes: B,
+      maxK: K,
+      rank,
+      rankD,
+      nPasses: NP,
+      group: GS,
+      groupsExpr: gsPow2 ? `((k_w + 32'd${GS - 1}) >> ${Math.log2(GS)})` : `((k_w + 32'd${GS - 1}) / 32'd${GS})`,
+      hasRank: rank > 0 ? "1'b1" : "1'b0",
+      outData: lanesOf.out > PO ? `{ ${8 * (lanesOf.out - PO)}'d0, wb_col[${8 * PO - 1}:0] }` : `wb_col[${8 * PO - 1}:0]`,
+      colPad: `${8 * colOutBytes - 16 * R}'d0`,
+      scaleBits: SB,
+      scaleBytes: SB / 8,
+      gMax: GMAX,
+      pa: PA,
+      pw: PW,
+      pm: PM,
+      pl: PL,
+      po: PO,
+      la: lanesOf.act,
+      lw: lanesOf.wgt,
+      lm: lanesOf.meta,
+      ll: lanesOf.lrw,
+      lo: lanesOf.out,
+      awa: aw('act'),
+      aww: aw('wgt'),
+      awm: aw('meta'),
+      awl: aw('lrw'),
+      awo: aw('out'),
+      capA: t.capacity.act,
+      capW: t.capacity.wgt,
+      capM: t.capacity.meta,
+      capL: t.capacity.lrw,
+      capO: t.capacity.out,
+      colBits: 8 * colBytes,
+      rqBits: 8 * rqBytes,
+      rlBits: 8 * rlBytes,
+      scBits: 8 * scBytes,
+      biasBits: 8 * biasBytes,
+      colOutBits: 8 * colOutBytes,
+      lrtDepth,
+      hasCs: CS ? "1'b1" : "1'b0",
+      hasLs: LS ? "1'b1" : "1'b0",
+      channelScales: CS,
+      loraScales: LS,
+      lsMul: lsMul.name,
+      nls: NLS,
+      lsBits: 8 * lsBytes,
+      trapUnsupported: LOWRANK_TRAP.unsupported,
+      trapShape: LOWRANK_TRAP.shape,
+      trapRange: LOWRANK_TRAP.range,
+    },
+  };
+}

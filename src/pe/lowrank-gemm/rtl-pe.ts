@@ -1,0 +1,135 @@
+/**
+ * View model of the low-rank GEMM PE (lowrank_pe.v.hbs) for a golden `LowRankGemmConfig`: the 4-bit element
+ * tables (int4 / uint4 values, or fp4_e2m1 values doubled so products are integers in quarter units),
+ * the exact dot width, the precision-P rounder, multipliers and adder of the scale application, and the
+ * fp32 epilogue and branch units in the 16-bit branch format. `lanes` is the number of 4-bit products per
+ * DOT beat (the IR's `lanes`; the PE-level harness uses ≤ 16 so qa/qw fit its 64-bit ports). Declared
+ * optional operands add ports: `cs` (the channel scale of the EPILOGUE beat, 1.0 when none) and `ls` (the
+ * fp32 LoRA scale of a DOWN_OUT beat's rank, 1.0 when none).
+ */
+import { BF16, FP16, FP32, FP4_E2M1, FP8_E4M3, type FloatFormat } from '../../formats/float.js';
+import { wideFormat } from '../../golden/common.js';
+import type { LowRankGemmConfig } from '../../golden/types.js';
+import type { IrPe } from '../../ir/types.js';
+import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound } from '../../codegen/verilog/fp-units.js';
+import { lowRankBiasUnits, lowRankDownText, lowRankEpilogueText, lowRankGroupStepText, lowRankGroupStepUnits } from './rtl-units.js';
+import { sconst, type RtlModule } from '../../codegen/verilog/module-set.js';
+import type { PeRtl } from '../../codegen/verilog/design.js';
+import { harnessPort as port } from '../../codegen/verilog/harness-spec.js';
+
+function elementTable(kind: 'int4' | 'uint4' | 'fp4x2'): RtlModule {
+  const entries = Array.from({ length: 16 }, (_, code) => {
+    const v = kind === 'int4' ? (code >= 8 ? code - 16 : code) : kind === 'uint4' ? code : 2 * FP4_E2M1.decode(code);
+    return { code, value: sconst(8, v === 0 ? 0 : v) };
+  });
+  return {
+    name: `qacc_lr_elem_${kind}`,
+    template: 'lowrank-gemm/lr_elem.v.hbs',
+    deps: [],
+    view: { format: kind === 'fp4x2' ? 'fp4_e2m1' : kind, unitText: kind === 'fp4x2' ? '1/2' : '1', entries },
+  };
+}
+
+/** The optional operands a lowrank_gemm PE declares (the IR's `channel_scales` and `lora_scales`). */
+export interface LowRankOptionalOperands {
+  readonly channelScales: boolean;
+  readonly loraScales: boolean;
+}
+
+const NO_OPTIONAL: LowRankOptionalOperands = { channelScales: false, loraScales: false };
+
+/** The optional operands an IR PE declares (none unless it is a lowrank_gemm PE). */
+export function declaredOptionalOperands(pe: IrPe): LowRankOptionalOperands {
+  return pe.kind === 'lowrank_gemm' ? { channelScales: pe.channelScales, loraScales: pe.loraScales } : NO_OPTIONAL;
+}
+
+/** Port widths of a low-rank PE. */
+export function lowRankPorts(config: LowRankGemmConfig, lanes: number, opt: LowRankOptionalOperands = NO_OPTIONAL): { q: number; scale: number; tensorScale: boolean; channelScale: boolean; loraScale: boolean } {
+  return { q: 4 * lanes, scale: config.main.kind === 'nvfp4' ? 8 : 16, tensorScale: config.main.kind === 'nvfp4', channelScale: opt.channelScales, loraScale: opt.loraScales && config.rank > 0 };
+}
+
+export function lowRankPe(config: LowRankGemmConfig, lanes: number, moduleName: string, peName: string, opt: LowRankOptionalOperands = NO_OPTIONAL): RtlModule {
+  const P = floatShape(wideFormat(config.accumulation));
+  const r16f: FloatFormat = config.branchFormat === 'fp16' ? FP16 : BF16;
+  const r16 = floatShape(r16f);
+  const f32 = floatShape(FP32);
+  const f16 = floatShape(FP16);
+  const main = config.main;
+  const nv = main.kind === 'nvfp4';
+  const actElem = elementTable(nv ? 'fp4x2' : main.activations);
+  const wgtElem = elementTable(nv ? 'fp4x2' : 'int4');
+  const scaleShape = floatShape(nv ? FP8_E4M3 : wideFormat(main.scaleFormat));
+  const dotRound = fpRound(P, 32);
+  const scaleMul = fpMul(scaleShape, scaleShape, P);
+  const widen = fpMul(P, f16, f32);
+  const tsMul = fpMul(f32, f32, f32);
+  const branchMul = fpMul(r16, r16, f32);
+  const f32Add = fpAdd(f32, f32, f32);
+  const narrow = fpMul(f32, f16, r16);
+  const pBits = P.e + P.m + 1;
+  const groupStep = lowRankGroupStepUnits(config, { dHat: 'd_hat', sG: 's_g', accIn: 'acc_in', accNext: 'acc_next', pMsb: pBits - 1 });
+  const ports = lowRankPorts(config, lanes, opt);
+  const biasUnits = lowRankBiasUnits(config, { input: 'y_main', bias: 'x16', useBias: 'flag', out: 'y_bias', ...(ports.channelScale ? { cscale: 'cs' } : {}) });
+  const deps = [actElem, wgtElem, dotRound, scaleMul, widen, branchMul, f32Add, narrow, ...groupStep.deps, ...biasUnits.deps];
+  if (nv || ports.loraScale) deps.push(tsMul);
+  const laneViews = Array.from({ length: lanes }, (_, i) => ({ i, hi: 4 * i + 3, lo: 4 * i }));
+  return {
+    name: moduleName,
+    template: 'lowrank-gemm/lowrank_pe.v.hbs',
+    deps,
+    view: {
+      peName,
+      mainText: nv ? `NVFP4 (fp4_e2m1, fp8_e4m3 scales per ${main.groupSize}, fp32 tensor scale)` : `int4 (${main.activations} activations, ${main.scaleFormat} scales per ${main.groupSize})`,
+      acc: config.accumulation,
+      r16: config.branchFormat,
+      lanes,
+      tsText: nv ? ' * ts (the fp32 tensor scale, rounded once)' : '',
+      tsPort: nv ? '  input  wire [31:0]       ts,\n' : '',
+      qMsb: ports.q - 1,
+      sMsb: ports.scale - 1,
+      lanesList: laneViews,
+      actElem: actElem.name,
+      wgtElem: wgtElem.name,
+      beatDotExpr: laneViews.map((l) => `{ { 16{pr${l.i}[15]} }, pr${l.i} }`).join(' + '),
+      pMsb: pBits - 1,
+      pWidth: pBits,
+      dotRound: dotRound.name,
+      dotLsb: sconst(EXP_WIDTH, nv ? -2 : 0),
+      scaleMul: scaleMul.name,
+      groupStep: groupStep.text,
+      biasUnits: biasUnits.text,
+      groupStepText: lowRankGroupStepText(config),
+      epilogueText: lowRankEpilogueText(config, ports.channelScale),
+      downText: lowRankDownText(config, ports.loraScale),
+      optPorts: (ports.channelScale ? `  input  wire [15:0]       cs,\n` : '') + (ports.loraScale ? `  input  wire [31:0]       ls,\n` : ''),
+      loraScale: ports.loraScale ? `  ${tsMul.name} u_ls (.a(l), .b(ls), .y(l_scaled));` : '  assign l_scaled = l;',
+      widen: widen.name,
+      tensorScale: nv ? `  ${tsMul.name} u_ts (.a(y_wide), .b(ts), .y(y_main));` : '  assign y_main = y_wide;',
+      branchMul: branchMul.name,
+      f32Add: f32Add.name,
+      narrow: narrow.name,
+    },
+  };
+}
+
+/** Largest DOT-beat lane count of a generated low-rank PE whose ports the 64-bit harness can drive (was design.ts). */
+export const HARNESS_LOWRANK_LANES = 16;
+
+/** The PE module with `lanes` DOT lanes and its harness ports (was design.ts lowRankRtl). */
+export function lowRankRtl(config: LowRankGemmConfig, lanes: number, top: string, peName: string, opt?: LowRankOptionalOperands): PeRtl {
+  const p = lowRankPorts(config, lanes, opt);
+  const inputs = [
+    port('op', 3, 'operation: 0 DOT, 1 EPILOGUE, 2 UP, 3 OUT, 4 DOWN, 5 DOWN_OUT'),
+    port('qa', p.q, `${lanes} 4-bit activation codes`),
+    port('qw', p.q, `${lanes} 4-bit weight codes`),
+    port('sa', p.scale, 'activation group scale'),
+    port('sw', p.scale, 'weight group scale'),
+    port('x16', 16, `${config.branchFormat} operand: bias, L[m, j] or X[m, k]`),
+    port('u16', 16, `${config.branchFormat} operand: U[n, j] or D[k, j]`),
+  ];
+  if (p.tensorScale) inputs.push(port('ts', 32, 'fp32 per-tensor weight scale'));
+  if (p.channelScale) inputs.push(port('cs', 16, `${config.branchFormat} channel scale of an EPILOGUE beat (1.0 = none)`));
+  if (p.loraScale) inputs.push(port('ls', 32, 'fp32 LoRA scale of a DOWN_OUT beat (1.0 = none)'));
+  inputs.push(port('first', 1, 'first beat of an output (or of a down-projection sum)'), port('gfirst', 1, 'first DOT beat of a group'), port('glast', 1, 'last DOT beat of a group'), port('flag', 1, 'EPILOGUE: add the bias'));
+  return { module: lowRankPe(config, lanes, top, peName, opt), harness: { top, inputs, outputs: [port('y_out', 16, `${config.branchFormat} result (Y or L)`)] } };
+}

@@ -1,0 +1,197 @@
+/**
+ * The tile engine of the `simd_mac` PE kind (docs/array-rtl.md "Engine interface"): a rows × cols array
+ * of the reconfigurable SIMD MAC PEs (pe-simd-mac.ts, reused unchanged), their quires being the
+ * accumulator entries (entry e = i·n + j in the PE of row j, column i), with operand staging in front and
+ * an output mux behind. It executes `simd_tile` (single pass: m ≤ cols, n ≤ rows, acc = 0) and
+ * `writeback` (relu off, acc = 0) and traps on every other instruction (simd_mac programs never dequant).
+ *
+ * Schedule of a simd_tile started in cycle s (the simulator's simdTileCycles, src/sim/timing.ts, is the
+ * same closed form, D = fetch + ceil(k / lanes) + 4):
+ * - s: the command and the tile registers are taken (or a trap is raised and cmd_done is combinational).
+ * - FETCH (fetch cycles): activation row i (RB = rowBytes(k, 16 / lanes) bytes at act + i·RB) is read chunk
+ *   by chunk into column i's staging RAM while weight row j goes into row j's, both ports in parallel; a
+ *   chunk is the even part of the port's bytes, so an operand word never straddles two chunk rows.
+ * - one cycle for the last staging write, then one staging read per operand word (ceil(k / lanes)
+ *   cycles), the word selected and its lanes beyond k zeroed into the operand registers the next cycle,
+ *   and the PEs (all m·n in parallel) take the word the cycle after: `first` = clear on word 0 (the quire
+ *   restarts), `last` on the final word (the PE's y then holds its entry rounded to the output format).
+ * Writeback started in cycle s writes `slots` entries (one per column, as many as the out port holds) per
+ * cycle from a registered mux over the PEs' y: D = ceil(m·n / slots) + 2 (simdWritebackCycles).
+ *
+ * The engine's geometry (lanes, chunks, slots) mirrors src/sim/timing.ts, which codegen may not import (shared rules live in src/arch);
+ * the engine self-bench (test/codegen/engine-simd-mac.test.ts) checks RTL cycles = simulator cycles.
+ */
+import { bufferLanes } from '../../arch/microarch.js';
+import { CompileError } from '../../compile/errors.js';
+import type { Target } from '../../compile/target.js';
+import type { IsaBuffer } from '../../isa/generated-types.js';
+import type { EngineContext } from '../../codegen/verilog/engine.js';
+import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
+import { bitsFor, type RtlModule } from '../../codegen/verilog/module-set.js';
+import { simdMacPe, simdPeSpecOf } from './rtl-pe.js';
+
+/** The engine's trap codes (1..127; the top reports 0x80 | code). */
+export const SIMD_ENGINE_TRAPS = {
+  /** An instruction this engine does not execute (anything but simd_tile and writeback). */
+  unsupported: 1,
+  /** A tile larger than the array (m > cols or n > rows): the RTL runs single-pass tiles only. */
+  multiPass: 2,
+  /** acc ≠ 0: the accumulators are the PE registers, one tile at entry 0. */
+  accBase: 3,
+  /** k beyond the operand staging (Target.maxTileK elements). */
+  tileK: 4,
+  /** setmode simd names a mode the PE does not have. */
+  mode: 5,
+  /** An operand or output tile outside its buffer space. */
+  bounds: 6,
+  /** writeback relu (not implemented, as in the simulator). */
+  relu: 7,
+} as const;
+
+/** Byte lanes of a buffer's RAM (the shared rule, src/arch/microarch.ts). */
+function bufferLanesOf(t: Target, x: IsaBuffer): number {
+  return bufferLanes(t)[x];
+}
+
+/** AW_X of docs/array-rtl.md: max(1, ceil(log2(capacity))). */
+function addrBits(capacity: number): number {
+  return Math.max(1, Math.ceil(Math.log2(Math.max(1, capacity))));
+}
+
+const log2 = (x: number): number => Math.round(Math.log2(x));
+
+/** The engine's geometry, as the simulator's timing formulas count it. */
+export interface SimdEngineGeometry {
+  /** Bytes fetched per read (the even part of the port). */
+  readonly chunkAct: number;
+  readonly chunkWgt: number;
+  /** Entries written back per cycle. */
+  readonly slots: number;
+  /** Output bytes per entry. */
+  readonly outBytes: number;
+}
+
+/** Geometry of the simd_mac engine of a target; throws CompileError for ports it cannot use. */
+export function simdEngineGeometry(t: Target): SimdEngineGeometry {
+  const chunkAct = 2 * Math.floor(t.portBytes.act / 2);
+  const chunkWgt = 2 * Math.floor(t.portBytes.wgt / 2);
+  if (chunkAct < 2 || chunkWgt < 2)
+    throw new CompileError(
+      'unsupported',
+      `the simd_mac tile engine needs activation and weight buffer ports of at least 2 bytes (has ${t.portBytes.act} and ${t.portBytes.wgt})`,
+    );
+  const outBytes = t.bits.out / 8;
+  if (t.portBytes.out < outBytes)
+    throw new CompileError(
+      'unsupported',
+      `the simd_mac tile engine needs an output buffer port of at least ${outBytes} bytes (has ${t.portBytes.out})`,
+    );
+  const slots = Math.max(1, Math.min(t.array.cols, Math.floor(t.portBytes.out / outBytes)));
+  return { chunkAct, chunkWgt, slots, outBytes };
+}
+
+/** The simd_mac tile engine module (EngineGenerator). */
+export function simdMacEngine(t: Target, ctx: EngineContext): RtlModule {
+  const pe = t.pe;
+  const cfg = t.golden;
+  if (pe.kind !== 'simd_mac' || cfg.kind !== 'simd_mac')
+    throw new Error(`simd_mac engine for a ${pe.kind} PE`);
+  if (pe.operandWidth !== 16)
+    throw new CompileError(
+      'unsupported',
+      `the simd_mac tile engine takes 16-bit operand words (PE '${pe.name}' has ${pe.operandWidth})`,
+    );
+  const geo = simdEngineGeometry(t);
+  const rows = t.array.rows;
+  const cols = t.array.cols;
+  const spec = simdPeSpecOf(pe, cfg);
+  const modes = spec.modes;
+  // The PE module under the PE-level design's name: the same spec gives the same module, kept once.
+  const peModule = simdMacPe(spec, ctx.peModuleName, pe.name);
+  const maxBits = Math.max(...pe.modes.map((m) => m.laneBits));
+  const maxRowBytes = Math.ceil((t.maxTileK * maxBits) / 8);
+  const depthAct = Math.ceil(maxRowBytes / geo.chunkAct);
+  const depthWgt = Math.ceil(maxRowBytes / geo.chunkWgt);
+  const lanes = {
+    act: bufferLanesOf(t, 'act'),
+    wgt: bufferLanesOf(t, 'wgt'),
+    meta: bufferLanesOf(t, 'meta'),
+    lrw: bufferLanesOf(t, 'lrw'),
+    out: bufferLanesOf(t, 'out'),
+  };
+  const aw = {
+    act: addrBits(t.capacity.act),
+    wgt: addrBits(t.capacity.wgt),
+    meta: addrBits(t.capacity.meta),
+    lrw: addrBits(t.capacity.lrw),
+    out: addrBits(t.capacity.out),
+  };
+  const modeWidth = Math.max(1, bitsFor(modes.length - 1));
+  const outBits = t.bits.out;
+  const traps = Object.entries(SIMD_ENGINE_TRAPS).map(([name, code]) => ({
+    name: name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(),
+    code,
+  }));
+  return {
+    name: ctx.moduleName,
+    template: 'simd-mac/engine_simd_mac.v.hbs',
+    deps: [peModule],
+    view: {
+      isaParams: isaDecoderParams(),
+      peModule: peModule.name,
+      peName: pe.name,
+      modeList: pe.modes.map((m) => `${m.lanes} x ${m.format.name}`).join(' | '),
+      output: cfg.output,
+      accumulation: cfg.accumulation,
+      rows,
+      cols,
+      modeCount: modes.length,
+      modeMsb: modeWidth - 1,
+      modes: pe.modes.map((m, i) => ({ key: `${modeWidth}'d${i}`, lanes: m.lanes, shift: log2(m.laneBits) })),
+      maxTileK: t.maxTileK,
+      chunkAct: geo.chunkAct,
+      chunkWgt: geo.chunkWgt,
+      chunkActMsb: 8 * geo.chunkAct - 1,
+      chunkWgtMsb: 8 * geo.chunkWgt - 1,
+      depthAct,
+      depthWgt,
+      depthActMsb: bitsFor(depthAct - 1) - 1,
+      depthWgtMsb: bitsFor(depthWgt - 1) - 1,
+      depthActW: bitsFor(depthAct - 1),
+      depthWgtW: bitsFor(depthWgt - 1),
+      offActMsb: bitsFor(geo.chunkAct) - 1,
+      offWgtMsb: bitsFor(geo.chunkWgt) - 1,
+      offActW: bitsFor(geo.chunkAct),
+      offWgtW: bitsFor(geo.chunkWgt),
+      capAct: t.capacity.act,
+      capWgt: t.capacity.wgt,
+      capOut: t.capacity.out,
+      lanesAct: lanes.act,
+      lanesWgt: lanes.wgt,
+      lanesMeta: lanes.meta,
+      lanesLrw: lanes.lrw,
+      lanesOut: lanes.out,
+      actDataMsb: 8 * lanes.act - 1,
+      wgtDataMsb: 8 * lanes.wgt - 1,
+      metaDataMsb: 8 * lanes.meta - 1,
+      lrwDataMsb: 8 * lanes.lrw - 1,
+      outDataMsb: 8 * lanes.out - 1,
+      outMaskMsb: lanes.out - 1,
+      outDataW: 8 * lanes.out,
+      outMaskW: lanes.out,
+      awActMsb: aw.act - 1,
+      awWgtMsb: aw.wgt - 1,
+      awMetaMsb: aw.meta - 1,
+      awLrwMsb: aw.lrw - 1,
+      awOutMsb: aw.out - 1,
+      awMeta: aw.meta,
+      awLrw: aw.lrw,
+      awOut: aw.out,
+      outBits,
+      outMsb: outBits - 1,
+      outBytes: geo.outBytes,
+      slots: geo.slots,
+      traps,
+    },
+  };
+}

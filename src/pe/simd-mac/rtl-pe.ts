@@ -1,0 +1,281 @@
+/**
+ * View model of the reconfigurable SIMD dot-product MAC (simd_mac_pe.v.hbs) for a list of modes that share
+ * one datapath (the IR's `modes`; each mode alone is the golden `SimdMacConfig` with that element).
+ * Decisions made here: the common fixed point (LSB 2^-2F with F the finest element fraction over all
+ * modes), the quire width (1 + ceil(log2 maxDotLength) + the widest product in those units — every mode
+ * fits, so each mode's exact result equals its golden quire's), the multiplier cell widths (cell i:
+ * the widest significand among the modes with a lane i), the shift padding that keeps posit fraction
+ * padding exact, and the accumulator variant and rounder (IEEE or posit).
+ */
+import { BF16, FP16, FP32, FP4_E2M1, FP8_E4M3, FP8_E5M2, type FloatFormat } from '../../formats/float.js';
+import { POSIT16_1, POSIT4_1, POSIT8_0, type PositFormat } from '../../formats/posit.js';
+import { simdMacQuire } from '../../golden/simd-mac.js';
+import type { SimdElementName, SimdMacConfig, SimdOutputName } from '../../golden/types.js';
+import type { IrPe } from '../../ir/types.js';
+import { addAlign, addAlignMagWidth, EXP_WIDTH, floatShape, fpDecode, fpRound, positDecode, positFractionBits, positRound, positShape } from '../../codegen/verilog/fp-units.js';
+import { bitsFor, sconst, type RtlModule } from '../../codegen/verilog/module-set.js';
+import type { PeRtl } from '../../codegen/verilog/design.js';
+import { harnessPort as port } from '../../codegen/verilog/harness-spec.js';
+
+/** The SIMD PE as generated: shared modes, one output format, one accumulation rule. */
+export interface SimdPeSpec {
+  readonly modes: readonly SimdElementName[];
+  readonly output: SimdOutputName;
+  readonly accumulation: 'exact' | 'round-each-step';
+  readonly maxDotLength: number;
+  /**
+   * The quire width to build (exact accumulation): the IR's `quireBits`, so the design's declared width
+   * is the one source. It must hold every mode (at least the width derived below); absent: that width.
+   */
+  readonly quireBits?: number;
+}
+
+type Element = { kind: 'fp'; f: FloatFormat } | { kind: 'posit'; p: PositFormat } | { kind: 'int'; bits: number };
+
+function element(name: SimdElementName): Element {
+  switch (name) {
+    case 'fp4_e2m1':
+      return { kind: 'fp', f: FP4_E2M1 };
+    case 'fp8_e4m3':
+      return { kind: 'fp', f: FP8_E4M3 };
+    case 'fp8_e5m2':
+      return { kind: 'fp', f: FP8_E5M2 };
+    case 'posit4_1':
+      return { kind: 'posit', p: POSIT4_1 };
+    case 'posit8_0':
+      return { kind: 'posit', p: POSIT8_0 };
+    case 'posit16_1':
+      return { kind: 'posit', p: POSIT16_1 };
+    case 'int4':
+      return { kind: 'int', bits: 4 };
+    case 'int8':
+      return { kind: 'int', bits: 8 };
+    default: {
+      const never: never = name;
+      throw new Error(`simd_mac: unknown element ${String(never)}`);
+    }
+  }
+}
+
+function elementBits(e: Element): number {
+  return e.kind === 'fp' ? e.f.bits : e.kind === 'posit' ? e.p.n : e.bits;
+}
+
+function sigWidth(e: Element): number {
+  return e.kind === 'fp' ? e.f.mantissaBits + 1 : e.kind === 'posit' ? positFractionBits(positShape(e.p)) + 1 : e.bits;
+}
+
+/** Zero padding (bits below the true LSB) a decoder's significand may carry. */
+function sigPadding(e: Element): number {
+  return e.kind === 'posit' ? positFractionBits(positShape(e.p)) : 0;
+}
+
+function elementDecoder(name: SimdElementName): RtlModule {
+  const e = element(name);
+  const view = { format: name, xMsb: EXP_WIDTH - 1, xWidth: EXP_WIDTH };
+  switch (e.kind) {
+    case 'fp': {
+      const d = fpDecode(floatShape(e.f));
+      return { name: `qacc_elem_${name}`, template: 'simd-mac/elem_fp.v.hbs', deps: [d], view: { ...view, decoder: d.name, nMsb: e.f.bits - 1, sigMsb: e.f.mantissaBits } };
+    }
+    case 'posit': {
+      const d = positDecode(positShape(e.p));
+      return { name: `qacc_elem_${name}`, template: 'simd-mac/elem_posit.v.hbs', deps: [d], view: { ...view, decoder: d.name, nMsb: e.p.n - 1, sigMsb: positFractionBits(positShape(e.p)) } };
+    }
+    case 'int':
+      return { name: `qacc_elem_${name}`, template: 'simd-mac/elem_int.v.hbs', deps: [], view: { ...view, n: e.bits, nMsb: e.bits - 1 } };
+    default: {
+      const never: never = e;
+      throw new Error(`simd_mac: unknown element ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function outputFormat(name: SimdOutputName): { kind: 'fp'; f: FloatFormat } | { kind: 'posit'; p: PositFormat } {
+  switch (name) {
+    case 'fp16':
+      return { kind: 'fp', f: FP16 };
+    case 'bf16':
+      return { kind: 'fp', f: BF16 };
+    case 'fp32':
+      return { kind: 'fp', f: FP32 };
+    case 'posit8_0':
+      return { kind: 'posit', p: POSIT8_0 };
+    case 'posit16_1':
+      return { kind: 'posit', p: POSIT16_1 };
+    default: {
+      const never: never = name;
+      throw new Error(`simd_mac: unknown output ${String(never)}`);
+    }
+  }
+}
+
+/** Geometry of the shared quire. */
+export interface SimdGeometry {
+  /** F: the common fixed point has LSB 2^-2F. */
+  readonly fractionBits: number;
+  readonly quireBits: number;
+  readonly cells: number;
+}
+
+export function simdGeometry(spec: SimdPeSpec): SimdGeometry {
+  if (spec.modes.length === 0) throw new Error('simd_mac: no modes');
+  const geos = spec.modes.map((element) => simdMacQuire({ kind: 'simd_mac', element, output: spec.output, accumulation: spec.accumulation, maxDotLength: spec.maxDotLength }));
+  const F = Math.max(...geos.map((g) => g.elementFractionBits));
+  const productBits = Math.max(...geos.map((g) => g.productBits + 2 * (F - g.elementFractionBits)));
+  const carry = Math.ceil(Math.log2(spec.maxDotLength));
+  const needed = 1 + carry + productBits;
+  if (spec.quireBits !== undefined && spec.quireBits < needed) throw new Error(`simd_mac: a ${spec.quireBits}-bit quire cannot hold these modes (needs ${needed})`);
+  return { fractionBits: F, quireBits: spec.quireBits ?? needed, cells: Math.max(...geos.map((g) => g.lanes)) };
+}
+
+/**
+ * The PE spec of a simd_mac PE: its modes in declaration order, the golden output and accumulation, and
+ * the IR's quire width. The one place both the PE-level design and the tile engine take it from, so the
+ * two generate the same module.
+ */
+export function simdPeSpecOf(pe: Extract<IrPe, { kind: 'simd_mac' }>, golden: SimdMacConfig): SimdPeSpec {
+  return {
+    modes: pe.modes.map((m) => m.format.name as SimdElementName),
+    output: golden.output as SimdOutputName,
+    accumulation: golden.accumulation,
+    maxDotLength: golden.maxDotLength,
+    quireBits: pe.quireBits ?? undefined,
+  };
+}
+
+/** The SIMD MAC PE module. */
+export function simdMacPe(spec: SimdPeSpec, moduleName: string, peName: string): RtlModule {
+  const geo = simdGeometry(spec);
+  const F = geo.fractionBits;
+  const W = geo.quireBits;
+  const modeWidth = Math.max(1, bitsFor(spec.modes.length - 1));
+  const offset = 2 * Math.max(0, ...spec.modes.map((m) => sigPadding(element(m))));
+  const decs = new Map<SimdElementName, RtlModule>();
+  const decoders: Record<string, unknown>[] = [];
+  const laneInfo: { mode: number; lane: number; a: string; b: string; sig: number }[] = [];
+  spec.modes.forEach((name, mi) => {
+    const e = element(name);
+    const bits = elementBits(e);
+    const lanes = 16 / bits;
+    let d = decs.get(name);
+    if (!d) {
+      d = elementDecoder(name);
+      decs.set(name, d);
+    }
+    for (let lane = 0; lane < lanes; lane++) {
+      for (const port of ['a', 'b']) {
+        decoders.push({ w: `${port}_m${mi}_l${lane}`, sigMsb: sigWidth(e) - 1, module: d.name, port, hi: bits * (lane + 1) - 1, lo: bits * lane });
+      }
+      laneInfo.push({ mode: mi, lane, a: `a_m${mi}_l${lane}`, b: `b_m${mi}_l${lane}`, sig: sigWidth(e) });
+    }
+  });
+  const cells = Array.from({ length: geo.cells }, (_, i) => {
+    const users = laneInfo.filter((l) => l.lane === i);
+    const cw = Math.max(...users.map((u) => u.sig));
+    const pad = (sig: number, w: string): string => (cw > sig ? `{ ${cw - sig}'d0, ${w}_m }` : `${w}_m`);
+    return {
+      i,
+      sigMsb: cw - 1,
+      sigWidth: cw,
+      prodMsb: 2 * cw - 1,
+      widePad: W + offset - 2 * cw,
+      modes: users.map((u) => ({ key: `${modeWidth}'d${u.mode}`, a: u.a, b: u.b, maExpr: pad(u.sig, u.a), mbExpr: pad(u.sig, u.b) })),
+    };
+  });
+  for (const c of cells) if (c.widePad < 0) throw new Error('simd_mac: quire narrower than a product');
+  const out = outputFormat(spec.output);
+  const outBits = out.kind === 'fp' ? out.f.bits : out.p.n;
+  const lsbExp = sconst(EXP_WIDTH, -2 * F);
+  const deps: RtlModule[] = [...decs.values()];
+  let parts: RtlModule['parts'];
+  let nanCode: string;
+  if (out.kind === 'fp') nanCode = `${outBits}'h${(out.f.nanCode as number).toString(16)}`;
+  else nanCode = `${outBits}'h${out.p.narCode.toString(16)}`;
+  if (spec.accumulation === 'exact') {
+    const rounder = out.kind === 'fp' ? fpRound(floatShape(out.f), W) : positRound(positShape(out.p), W);
+    deps.push(rounder);
+    parts = { accumulatorBody: { template: 'simd-mac/simd_acc_exact.v.hbs', view: { qWidth: W, qMsb: W - 1, twoF: 2 * F, rounder: rounder.name, lsbExp } } };
+  } else {
+    const accSig = out.kind === 'fp' ? out.f.mantissaBits + 1 : positFractionBits(positShape(out.p)) + 1;
+    const precision = out.kind === 'fp' ? out.f.mantissaBits + 1 : out.p.n;
+    const core = addAlign(accSig, W, precision);
+    const magWidth = addAlignMagWidth(accSig, W, precision);
+    const rounder = out.kind === 'fp' ? fpRound(floatShape(out.f), magWidth) : positRound(positShape(out.p), magWidth);
+    const dec = out.kind === 'fp' ? fpDecode(floatShape(out.f)) : positDecode(positShape(out.p));
+    deps.push(dec, core, rounder);
+    parts = {
+      accumulatorBody: {
+        template: 'simd-mac/simd_acc_step.v.hbs',
+        view: {
+          outMsb: outBits - 1,
+          outWidth: outBits,
+          accSigMsb: accSig - 1,
+          xMsb: EXP_WIDTH - 1,
+          qMsb: W - 1,
+          magMsb: magWidth - 1,
+          accDecoder: dec.name,
+          accFlagPorts: out.kind === 'fp' ? '.is_inf(acc_inf), .is_nan(acc_other)' : '.is_nar(acc_other)',
+          // posits have no infinity: the accumulator never holds one
+          accInfDriver: out.kind === 'fp' ? '' : "  assign acc_inf = 1'b0;\n",
+          core: core.name,
+          rounder: rounder.name,
+          lsbExp,
+        },
+      },
+    };
+  }
+  const modeList = spec.modes.map((m) => `${16 / elementBits(element(m))} x ${m}`).join(' | ');
+  return {
+    name: moduleName,
+    template: 'simd-mac/simd_mac_pe.v.hbs',
+    deps,
+    parts,
+    view: {
+      peName,
+      modeList,
+      output: spec.output,
+      accText: spec.accumulation === 'exact' ? `exact accumulation in a ${W}-bit quire, one final rounding` : 'one rounding per step',
+      accDatapath: spec.accumulation === 'exact' ? `the quire (${W} bits) accumulates exactly and is rounded once (RNE) at the last step.` : 'the accumulator (an output-format value) is rounded once per step (RNE).',
+      nanText: out.kind === 'fp' ? 'the canonical NaN' : 'NaR',
+      cellCount: geo.cells,
+      twoF: 2 * F,
+      modeMsb: modeWidth - 1,
+      outMsb: outBits - 1,
+      outWidth: outBits,
+      xMsb: EXP_WIDTH - 1,
+      xWidth: EXP_WIDTH,
+      decoders,
+      cells,
+      shiftBias: 2 * F + offset,
+      shMsb: Math.min(EXP_WIDTH, bitsFor(W + offset)) - 1,
+      wideMsb: W + offset - 1,
+      offset,
+      qMsb: W - 1,
+      qWidth: W,
+      stepSumExpr: cells.map((c) => `c${c.i}_q`).join(' + '),
+      stepSpecialExpr: cells.map((c) => `c${c.i}_sp`).join(' | '),
+      nanCode,
+    },
+  };
+}
+
+/** The multi-mode PE module and its harness ports (was design.ts simdMacRtl). */
+export function simdMacRtl(spec: SimdPeSpec, top: string, peName: string): PeRtl {
+  const outBits = spec.output === 'fp32' ? 32 : spec.output === 'posit8_0' ? 8 : 16;
+  const modeBits = Math.max(1, Math.ceil(Math.log2(spec.modes.length)));
+  return {
+    module: simdMacPe(spec, top, peName),
+    harness: {
+      top,
+      inputs: [
+        port('a', 16, 'activation operand word (lanes of the mode)'),
+        port('b', 16, 'weight operand word'),
+        port('mode', modeBits, `SIMD mode: index into (${spec.modes.join(', ')})`),
+        port('first', 1, 'first step of a dot product'),
+        port('last', 1, 'last step of a dot product'),
+      ],
+      outputs: [port('y', outBits, `the ${spec.output} result`)],
+    },
+  };
+}
