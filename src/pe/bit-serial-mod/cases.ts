@@ -7,7 +7,7 @@ import { FP16 } from '../../formats/float.js';
 import { intFormat } from '../../formats/int.js';
 import { seededRandom } from '../../formats/random.js';
 import type { NumberFormatBase } from '../../formats/types.js';
-import { termSchedule } from '../../golden/bit-serial-mod.js';
+import { termSchedule } from './golden.js';
 import type { VerifyFacet } from '../facets/verify.js';
 import { tensor } from '../../verify/roles.js';
 import { outputRows } from '../../verify/rtl/beats.js';

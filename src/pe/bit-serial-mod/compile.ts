@@ -5,7 +5,7 @@
  * `mod_tile` of a step and the `dequant` epilogue. Moved verbatim from compile/target.ts and
  * compile/program.ts (issue 12, step 0b).
  */
-import type { BitSerialModConfig, BitSerialWeightType } from '../../golden/types.js';
+import type { BitSerialModConfig, BitSerialWeightType } from './golden.js';
 import type { BitSerialModPe } from '../../ir/types.js';
 import { createInstruction } from '../../isa/encode.js';
 import type { IsaFormat } from '../../isa/generated-types.js';

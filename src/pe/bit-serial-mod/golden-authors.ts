@@ -21,19 +21,19 @@
  *    MSB-first shift-add on the sign-extended M [23b signed]; the group value is R · 2^(x + u − 28), an
  *    exact fp32 value.
  */
-import { alignSignificand, BSM_ADDER_BITS, BSM_EXPONENT_BITS, BSM_LANES, BSM_LSB_EXPONENT, BSM_MANTISSA_BITS, BSM_SCALE_BITS, termSchedule, type DequantTrace, type LaneInput, type StepTrace } from './golden.js';
+import { alignSignificand, termSchedule, type DequantTrace, type LaneInput, type StepTrace } from './golden.js';
 import { checkCodes } from '../../golden/common.js';
 import { GoldenError, invariant } from '../../golden/errors.js';
 import type { BitSerialWeightType } from './golden.js';
+import { BITMOD_GEOMETRY as GEO } from './golden-geometry.js';
 
 /** Largest right shift of the stored mantissa that keeps bits (grp_accum.v shifter_right: 0..13, else 0). */
 export const BITMOD_RTL_MAX_ACC_SHIFT = 13;
 /**
  * Highest leading-one position of |Z| that needs no normalizing shift (a 15-bit signed mantissa holds it):
- * BSM_MANTISSA_BITS − 2, written as a literal because bit-serial-mod.ts imports this file (its GEMM calls
- * bitmodRtlGroupDot), so nothing at this file's top level may read that file's bindings.
+ * the mantissa width − 2.
  */
-const NO_SHIFT_TOP = 13;
+const NO_SHIFT_TOP = GEO.mantissaBits - 2;
 
 /** The authors' group accumulator state: value mantissa · 2^exponent LSB units. */
 export interface BitmodRtlAccumulator {
@@ -72,12 +72,12 @@ function wrapSigned(x: number, bits: number): number {
 
 /** Stages 1–2 of one step, the authors' way: every lane's product exponent enters the max. */
 export function bitmodRtlStep(lanes: readonly LaneInput[], sig: number): StepTrace {
-  if (lanes.length > BSM_LANES) throw new GoldenError('bad-operands', `a step has at most ${BSM_LANES} lanes, got ${lanes.length}`);
+  if (lanes.length > GEO.lanes) throw new GoldenError('bad-operands', `a step has at most ${GEO.lanes} lanes, got ${lanes.length}`);
   const P: number[] = [];
   const A: number[] = [];
   const S: number[] = [];
   let special = false;
-  for (let i = 0; i < BSM_LANES; i++) {
+  for (let i = 0; i < GEO.lanes; i++) {
     const lane: LaneInput = lanes[i] ?? { activation: 0, term: { sign: 0, exponent: 0, bit: 0 } };
     const code = lane.activation;
     if (!Number.isInteger(code) || code < 0 || code > 0xffff) throw new GoldenError('bad-operands', `${code} is not an fp16 code`);
@@ -97,13 +97,13 @@ export function bitmodRtlStep(lanes: readonly LaneInput[], sig: number): StepTra
 
 /** The authors' normalization of a 23-bit sum whose LSB exponent is mx: right shift only on overflow. */
 export function bitmodRtlNormalize(sum: number, mx: number): { readonly normShift: number; readonly after: BitmodRtlAccumulator } {
-  invariant(Number.isInteger(sum) && sum >= -(2 ** (BSM_ADDER_BITS - 1)) && sum < 2 ** (BSM_ADDER_BITS - 1), `sum ${sum} is not a 23-bit value`);
+  invariant(Number.isInteger(sum) && sum >= -(2 ** (GEO.adderBits - 1)) && sum < 2 ** (GEO.adderBits - 1), `sum ${sum} is not a 23-bit value`);
   const q = sum < 0 ? -sum : sum;
   // q = 2^22 (Z = −2^22) has its leading one in the sign position: no shift, as the authors' casez default.
-  const p = q === 0 || q >= 2 ** (BSM_ADDER_BITS - 1) ? -1 : 31 - Math.clz32(q);
+  const p = q === 0 || q >= 2 ** (GEO.adderBits - 1) ? -1 : 31 - Math.clz32(q);
   const normShift = p > NO_SHIFT_TOP ? p - NO_SHIFT_TOP : 0;
-  const mantissa = wrapSigned(Math.floor(sum / 2 ** normShift), BSM_MANTISSA_BITS);
-  const exponent = (mx + normShift) % 2 ** BSM_EXPONENT_BITS;
+  const mantissa = wrapSigned(Math.floor(sum / 2 ** normShift), GEO.mantissaBits);
+  const exponent = (mx + normShift) % 2 ** GEO.exponentBits;
   return { normShift, after: { sign: sum < 0 ? 1 : 0, mantissa, exponent } };
 }
 
@@ -113,7 +113,7 @@ export function bitmodRtlAccumulate(before: BitmodRtlAccumulator, laneSum: numbe
   const d = mx - before.exponent;
   const alignedAccumulator = d > BITMOD_RTL_MAX_ACC_SHIFT ? 0 : Math.floor(before.mantissa / 2 ** d);
   const term = laneSum * 2 ** sig;
-  const sum = wrapSigned(term + alignedAccumulator, BSM_ADDER_BITS);
+  const sum = wrapSigned(term + alignedAccumulator, GEO.adderBits);
   const { normShift, after } = bitmodRtlNormalize(sum, mx);
   return { before, maxExponent: mx, alignedAccumulator, term, sum, normShift, after };
 }
@@ -123,7 +123,7 @@ export function bitmodRtlDequantize(mantissa: number, scale: number): DequantTra
   if (!Number.isInteger(scale) || scale < 0 || scale > 255) throw new GoldenError('bad-operands', `group scale ${scale} is not an 8-bit unsigned integer`);
   const partials: number[] = [];
   let r = 0;
-  for (let b = BSM_SCALE_BITS - 1; b >= 0; b--) {
+  for (let b = GEO.scaleBits - 1; b >= 0; b--) {
     r = 2 * r + ((scale >> b) & 1 ? mantissa : 0);
     partials.push(r);
   }
@@ -157,10 +157,10 @@ export function bitmodRtlGroupDot(activations: ArrayLike<number>, weights: Array
   const steps: BitmodRtlStepTrace[] = [];
   let acc = BITMOD_RTL_ZERO;
   let special = false;
-  for (let base = 0, step = 0; base < activations.length; base += BSM_LANES, step++) {
+  for (let base = 0, step = 0; base < activations.length; base += GEO.lanes, step++) {
     for (let c = 0; c < sched.cycles; c++) {
       const lanes: LaneInput[] = [];
-      for (let i = base; i < Math.min(base + BSM_LANES, activations.length); i++) lanes.push({ activation: activations[i], term: sched.terms(weights[i])[c] });
+      for (let i = base; i < Math.min(base + GEO.lanes, activations.length); i++) lanes.push({ activation: activations[i], term: sched.terms(weights[i])[c] });
       const lt = bitmodRtlStep(lanes, sched.sigs[c]);
       special ||= lt.special;
       const at = bitmodRtlAccumulate(acc, lt.laneSum, lt.maxExponent, lt.sig);
@@ -169,6 +169,6 @@ export function bitmodRtlGroupDot(activations: ArrayLike<number>, weights: Array
     }
   }
   const dequant = bitmodRtlDequantize(acc.mantissa, scale);
-  const value = dequant.product === 0 ? 0 : dequant.product * 2 ** (acc.exponent + sched.unitExponent + BSM_LSB_EXPONENT);
+  const value = dequant.product === 0 ? 0 : dequant.product * 2 ** (acc.exponent + sched.unitExponent + GEO.lsbExponent);
   return { steps, accumulator: acc, dequant, value, special };
 }

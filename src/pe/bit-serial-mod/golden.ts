@@ -49,6 +49,7 @@ import {
 } from '../../formats/named-luts.js';
 import type { NumberFormatBase } from '../../formats/types.js';
 import { bitmodRtlGroupDot } from './golden-authors.js';
+import { BITMOD_GEOMETRY, type BitSerialGeometry } from './golden-geometry.js';
 import { checkCodes, checkShape, fp32Add } from '../../golden/common.js';
 import { GoldenError, invariant } from '../../golden/errors.js';
 import type { GemmResult } from '../../golden/types.js';
@@ -90,6 +91,8 @@ export interface BitSerialModConfig {
   readonly candidates: readonly BitSerialWeightType[];
   /** Format of Y after the per-channel scale. */
   readonly output: 'fp16' | 'fp32';
+  /** The datapath's widths; absent = BITMOD_GEOMETRY. Only `lanes` may differ from BITMOD_GEOMETRY. */
+  readonly geometry?: BitSerialGeometry;
 }
 
 /** Operands of a bit_serial_mod GEMM. G = ceil(K / groupSize). */
@@ -109,28 +112,8 @@ export interface BitSerialModOperands {
   readonly channelScales: ArrayLike<number>;
 }
 
-/** Lanes per PE (the dot-product width of one step). */
-export const BSM_LANES = 4;
-/** Significand width of an fp16 activation, hidden bit included. */
-export const BSM_SIGNIFICAND_BITS = 11;
-/** Guard bits below the significand in the alignment field. */
-export const BSM_GUARD_BITS = 3;
-/** Width of the aligned-significand field (11 + 3). */
-export const BSM_ALIGN_BITS = 14;
-/** Width of the signed lane sum. */
-export const BSM_LANE_SUM_BITS = 17;
-/** Width of the group adder's operands (the sum keeps one carry bit more). */
-export const BSM_ADDER_BITS = 23;
-/** Width of the accumulator mantissa. */
-export const BSM_MANTISSA_BITS = 15;
-/** Width of the accumulator and product exponents. */
-export const BSM_EXPONENT_BITS = 6;
-/** Width of the unsigned group scale. */
-export const BSM_SCALE_BITS = 8;
-/** Width of the dequantization register (15-bit mantissa × 8-bit scale, exact). */
-export const BSM_DEQUANT_BITS = 23;
-/** The LSB unit of the datapath is 2^(u + BSM_LSB_EXPONENT): fp16 bias 15 + 10 fraction bits + 3 guard bits. */
-export const BSM_LSB_EXPONENT = -28;
+/** The datapath's widths, named once (BSM_* constants before issue 12). */
+const GEO = BITMOD_GEOMETRY;
 
 /** One power-of-two weight term as the PE receives it in one cycle. */
 export interface WeightTerm {
@@ -164,6 +147,8 @@ interface ScheduleTables extends TermSchedule {
   readonly termSign: Uint8Array;
   readonly termExp: Uint8Array;
   readonly termBit: Uint8Array;
+  /** The three packed for the hot path: bit | exponent << 1 | sign << 3. */
+  readonly termPacked: Int32Array;
 }
 
 const LUT_FORMATS: Record<string, NumberFormatBase> = {
@@ -256,6 +241,7 @@ function scheduleTables(type: BitSerialWeightType): ScheduleTables {
       termBit[code * cycles + c] = t.bit;
     });
   }
+  const termPacked = Int32Array.from(termBit, (b, i) => b | (termExp[i] << 1) | (termSign[i] << 3));
   const tables: ScheduleTables = {
     type,
     bits: format.bits,
@@ -271,6 +257,7 @@ function scheduleTables(type: BitSerialWeightType): ScheduleTables {
     termSign,
     termExp,
     termBit,
+    termPacked,
   };
   scheduleCache.set(type, tables);
   return tables;
@@ -346,13 +333,13 @@ export interface StepTrace {
 }
 
 /** Stages 1–2 of one step: exponent match, alignment with truncation, signed adder tree. */
-export function bitSerialStep(lanes: readonly LaneInput[], sig: number): StepTrace {
-  if (lanes.length > BSM_LANES) throw new GoldenError('bad-operands', `a step has at most ${BSM_LANES} lanes, got ${lanes.length}`);
+export function bitSerialStep(lanes: readonly LaneInput[], sig: number, width: number = GEO.lanes): StepTrace {
+  if (lanes.length > width) throw new GoldenError('bad-operands', `a step has at most ${width} lanes, got ${lanes.length}`);
   const P: number[] = [];
   const A: number[] = [];
   const S: number[] = [];
   let special = false;
-  for (let i = 0; i < BSM_LANES; i++) {
+  for (let i = 0; i < width; i++) {
     const lane = lanes[i];
     if (!lane) {
       P.push(0);
@@ -370,13 +357,13 @@ export function bitSerialStep(lanes: readonly LaneInput[], sig: number): StepTra
   const maxExponent = Math.max(...P);
   const aligned = A.map((a, i) => alignSignificand(a, maxExponent - P[i]));
   const signed = aligned.map((a, i) => (S[i] ? -a : a));
-  const pairSums: [number, number] = [signed[0] + signed[1], signed[2] + signed[3]];
-  return { sig, productExponents: P, maxExponent, aligned, signed, pairSums, laneSum: pairSums[0] + pairSums[1], special };
+  const pairSums: [number, number] = [signed[0] + (signed[1] ?? 0), (signed[2] ?? 0) + (signed[3] ?? 0)];
+  return { sig, productExponents: P, maxExponent, aligned, signed, pairSums, laneSum: signed.reduce((x, y) => x + y, 0), special };
 }
 
 /** Stage 2's alignment: the 11-bit significand placed above 3 guard bits, shifted right by d, truncated. */
 export function alignSignificand(significand: number, d: number): number {
-  return d >= BSM_ALIGN_BITS ? 0 : (significand << BSM_GUARD_BITS) >> d;
+  return d >= GEO.alignBits ? 0 : (significand << GEO.guardBits) >> d;
 }
 
 /** The group accumulator's state: value (−1)^sign · mantissa · 2^(exponent − 14) LSB units. */
@@ -419,7 +406,7 @@ export function accumulateStep(before: GroupAccumulator, laneSum: number, maxExp
     return { before, term: 0, termExponent: maxExponent, commonExponent: before.exponent - 14, alignedAccumulator: 0, alignedTerm: 0, sum: 0, after: before, updated: false };
   }
   const term = laneSum * 2 ** sig;
-  const accLsb = before.exponent - (BSM_MANTISSA_BITS - 1);
+  const accLsb = before.exponent - (GEO.mantissaBits - 1);
   const acc = before.sign ? -before.mantissa : before.mantissa;
   let commonExponent: number;
   let alignedAccumulator: number;
@@ -439,13 +426,13 @@ export function accumulateStep(before: GroupAccumulator, laneSum: number, maxExp
 
 /** Leading-one normalization of a 24-bit signed sum with LSB exponent e to sign + 15-bit mantissa + 6-bit exponent. */
 export function normalize(sum: number, e: number): GroupAccumulator {
-  invariant(Math.abs(sum) <= 2 ** BSM_ADDER_BITS, `group sum ${sum} exceeds 24 bits`);
+  invariant(Math.abs(sum) <= 2 ** GEO.adderBits, `group sum ${sum} exceeds 24 bits`);
   if (sum === 0) return ZERO_ACCUMULATOR;
   const mag = Math.abs(sum);
   const n = 32 - Math.clz32(mag);
   const exponent = e + n - 1;
-  invariant(exponent >= 0 && exponent < 2 ** BSM_EXPONENT_BITS, `accumulator exponent ${exponent} exceeds 6 bits`);
-  const mantissa = n > BSM_MANTISSA_BITS ? mag >>> (n - BSM_MANTISSA_BITS) : mag << (BSM_MANTISSA_BITS - n);
+  invariant(exponent >= 0 && exponent < 2 ** GEO.exponentBits, `accumulator exponent ${exponent} exceeds 6 bits`);
+  const mantissa = n > GEO.mantissaBits ? mag >>> (n - GEO.mantissaBits) : mag << (GEO.mantissaBits - n);
   return { sign: sum < 0 ? 1 : 0, mantissa, exponent };
 }
 
@@ -460,11 +447,11 @@ export function dequantizeMantissa(mantissa: number, scale: number): DequantTrac
   if (!Number.isInteger(scale) || scale < 0 || scale > 255) throw new GoldenError('bad-operands', `group scale ${scale} is not an 8-bit unsigned integer`);
   const partials: number[] = [];
   let r = 0;
-  for (let b = BSM_SCALE_BITS - 1; b >= 0; b--) {
+  for (let b = GEO.scaleBits - 1; b >= 0; b--) {
     r = 2 * r + ((scale >> b) & 1 ? mantissa : 0);
     partials.push(r);
   }
-  invariant(r < 2 ** BSM_DEQUANT_BITS, 'dequantization register exceeds 23 bits');
+  invariant(r < 2 ** GEO.dequantBits, 'dequantization register exceeds 23 bits');
   return { partials, product: r };
 }
 
@@ -493,7 +480,7 @@ export interface GroupDotResult {
  * Steps of 4 lanes in ascending order, each weight's cycles in schedule order. The GEMM path computes
  * exactly this (test/golden checks that they agree).
  */
-export function bitSerialModGroupDot(activations: ArrayLike<number>, weights: ArrayLike<number>, type: BitSerialWeightType, scale: number): GroupDotResult {
+export function bitSerialModGroupDot(activations: ArrayLike<number>, weights: ArrayLike<number>, type: BitSerialWeightType, scale: number, width: number = GEO.lanes): GroupDotResult {
   const sched = scheduleTables(type);
   if (activations.length !== weights.length) throw new GoldenError('bad-operands', `group dot: ${activations.length} activations but ${weights.length} weights`);
   checkCodes(activations, activations.length, 16, 'activations');
@@ -501,13 +488,13 @@ export function bitSerialModGroupDot(activations: ArrayLike<number>, weights: Ar
   const steps: GroupStepTrace[] = [];
   let acc = ZERO_ACCUMULATOR;
   let special = false;
-  for (let base = 0, step = 0; base < activations.length; base += BSM_LANES, step++) {
+  for (let base = 0, step = 0; base < activations.length; base += width, step++) {
     for (let c = 0; c < sched.cycles; c++) {
       const lanes: LaneInput[] = [];
-      for (let i = base; i < Math.min(base + BSM_LANES, activations.length); i++) {
+      for (let i = base; i < Math.min(base + width, activations.length); i++) {
         lanes.push({ activation: activations[i], term: sched.terms(weights[i])[c] });
       }
-      const lt = bitSerialStep(lanes, sched.sigs[c]);
+      const lt = bitSerialStep(lanes, sched.sigs[c], width);
       special ||= lt.special;
       const at = accumulateStep(acc, lt.laneSum, lt.maxExponent, lt.sig);
       acc = at.after;
@@ -521,7 +508,7 @@ export function bitSerialModGroupDot(activations: ArrayLike<number>, weights: Ar
 /** (−1)^S · R · 2^(X − 14 + u − 28) as a float64 (exact: R < 2^23). */
 function groupValue(sign: number, r: number, exponent: number, unitExponent: number): number {
   if (r === 0) return 0;
-  const v = r * 2 ** (exponent - (BSM_MANTISSA_BITS - 1) + unitExponent + BSM_LSB_EXPONENT);
+  const v = r * 2 ** (exponent - (GEO.mantissaBits - 1) + unitExponent + GEO.lsbExponent);
   return sign ? -v : v;
 }
 
@@ -537,6 +524,14 @@ export function checkBitSerialModConfig(config: BitSerialModConfig): void {
   for (const t of config.candidates) scheduleTables(t);
   if (config.output !== 'fp16' && config.output !== 'fp32') throw new GoldenError('bad-config', `bit_serial_mod: output must be fp16 or fp32`);
   if (config.datapath !== undefined && config.datapath !== 'qacc' && config.datapath !== 'bitmod_rtl') throw new GoldenError('bad-config', `bit_serial_mod: datapath must be qacc or bitmod_rtl`);
+  const geo = config.geometry;
+  if (geo !== undefined) {
+    if (!Number.isInteger(geo.lanes) || geo.lanes < 1 || g % geo.lanes !== 0) throw new GoldenError('bad-config', `bit_serial_mod: lanes must be a positive divisor of the group size, got ${geo.lanes}`);
+    if (config.datapath === 'bitmod_rtl' && geo.lanes !== GEO.lanes) throw new GoldenError('bad-config', `bit_serial_mod: the bitmod_rtl datapath has ${GEO.lanes} lanes`);
+    for (const key of Object.keys(GEO) as (keyof BitSerialGeometry)[]) {
+      if (key !== 'lanes' && geo[key] !== GEO[key]) throw new GoldenError('bad-config', `bit_serial_mod: ${key} must be ${GEO[key]} (the datapath's width), got ${geo[key]}`);
+    }
+  }
 }
 
 /** Number of groups along K. */
@@ -546,6 +541,7 @@ export function groupCount(k: number, groupSize: number): number {
 
 /**
  * The bit_serial_mod GEMM: Y[m, n] = round_out(s_ch[n] · fp32-Σ_g group(m, n, g)), see the file header.
+ * Written on the step functions below (the simulator calls the same ones per tile).
  */
 export function bitSerialModGemm(config: BitSerialModConfig, ops: BitSerialModOperands): GemmResult {
   checkBitSerialModConfig(config);
@@ -570,139 +566,172 @@ export function bitSerialModGemm(config: BitSerialModConfig, ops: BitSerialModOp
       }
     }
   }
-  const out = config.output === 'fp16' ? FP16 : FP32;
   const codes = new Uint32Array(M * N);
-  const nanCode = out.encode(NaN);
-  // Pre-decode the activations once: per element its significand (0 for zero and inf/NaN), effective
-  // exponent and sign, plus a per-(row, group) inf/NaN flag.
-  const act = activationTables();
-  const aSig = new Int32Array(M * K);
-  const aExp = new Int32Array(M * K);
-  const aSgn = new Int32Array(M * K);
-  const aSpecial = new Uint8Array(M * G);
-  for (let i = 0; i < M * K; i++) {
-    const code = ops.activations[i];
-    aSig[i] = act.sig[code];
-    aExp[i] = act.exp[code];
-    aSgn[i] = act.sign[code];
-    if (act.special[code]) aSpecial[Math.floor(i / K) * G + Math.floor((i % K) / config.groupSize)] = 1;
-  }
-  const maxCycles = Math.max(...scheds.map((t) => t.cycles));
-  const wTerm = new Int32Array(K * maxCycles);
-  const groupValues = new Float64Array(G);
-  const rtl = config.datapath === 'bitmod_rtl';
   for (let ni = 0; ni < N; ni++) {
-    // Expand weight row ni into packed terms: bit | e << 1 | sign << 3, at [k · maxCycles + c] (c < the group type's cycles).
-    for (let g = 0; g < G; g++) {
-      const sched = scheds[ops.selectors[ni * G + g]];
-      const C = sched.cycles;
-      for (let k = g * config.groupSize; k < Math.min(K, (g + 1) * config.groupSize); k++) {
-        const code = ops.weights[ni * K + k];
-        for (let c = 0; c < C; c++) {
-          const t = code * C + c;
-          wTerm[k * maxCycles + c] = sched.termBit[t] | (sched.termExp[t] << 1) | (sched.termSign[t] << 3);
-        }
-      }
-    }
-    const channel = FP16.decode(ops.channelScales[ni]);
     for (let mi = 0; mi < M; mi++) {
-      let special = false;
+      let c = 0;
       for (let g = 0; g < G; g++) {
-        const sched = scheds[ops.selectors[ni * G + g]];
         const start = g * config.groupSize;
         const len = Math.min(K, start + config.groupSize) - start;
-        if (aSpecial[mi * G + g]) special = true;
-        else if (rtl) groupValues[g] = rtlGroupValue(ops, mi, ni, start, len, config.candidates[ops.selectors[ni * G + g]], ops.groupScales[ni * G + g]);
-        else groupValues[g] = runGroup(aSig, aExp, aSgn, mi * K + start, wTerm, start, maxCycles, len, sched, ops.groupScales[ni * G + g]);
+        const type = config.candidates[ops.selectors[ni * G + g]];
+        c = bitSerialModCrossGroup(c, bitSerialModGroupValue(config, ops.activations, mi * K + start, ops.weights, ni * K + start, len, type, ops.groupScales[ni * G + g]));
       }
-      let c = 0;
-      for (let g = 0; g < G; g++) c = fp32Add(c, groupValues[g]);
-      codes[mi * N + ni] = special ? nanCode : out.encode(c * channel);
+      codes[mi * N + ni] = bitSerialModOutputCode(config, bitSerialModScaled(c, ops.channelScales[ni]));
     }
   }
   return { format: config.output, m: M, n: N, codes };
 }
 
-/** One group of output (mi, ni) on the authors' datapath (bit-serial-mod-rtl.ts). */
-function rtlGroupValue(ops: BitSerialModOperands, mi: number, ni: number, start: number, len: number, type: BitSerialWeightType, scale: number): number {
-  const a = new Array<number>(len);
-  const w = new Array<number>(len);
-  for (let i = 0; i < len; i++) {
-    a[i] = ops.activations[mi * ops.k + start + i];
-    w[i] = ops.weights[ni * ops.k + start + i];
+// ---------------------------------------------------------------------------------------------------
+// Step functions: the GEMM above and the simulator (sim.ts) compute only through these
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * Stages 1–4 of one group on the PE: activations[aOff + i] (fp16 codes) · weights[wOff + i] (codes of
+ * `type`), i < len, dequantized by the 8-bit group `scale`. Returns the group's value, an exact fp32 value
+ * (bitSerialModGroupDot's `value`, or bitmodRtlGroupDot's for `datapath = bitmod_rtl`), or NaN when an
+ * activation is inf/NaN (the output then is the output format's NaN). Codes are not range-checked here.
+ */
+export function bitSerialModGroupValue(config: BitSerialModConfig, activations: ArrayLike<number>, aOff: number, weights: ArrayLike<number>, wOff: number, len: number, type: BitSerialWeightType, scale: number): number {
+  const act = activationTables();
+  for (let i = 0; i < len; i++) if (act.special[activations[aOff + i]]) return NaN;
+  if (config.datapath === 'bitmod_rtl') {
+    const a = new Array<number>(len);
+    const w = new Array<number>(len);
+    for (let i = 0; i < len; i++) {
+      a[i] = activations[aOff + i];
+      w[i] = weights[wOff + i];
+    }
+    return bitmodRtlGroupDot(a, w, type, scale).value;
   }
-  return bitmodRtlGroupDot(a, w, type, scale).value;
+  const lanes = config.geometry?.lanes ?? GEO.lanes;
+  const sched = scheduleTables(type);
+  return lanes === 4 ? runGroup4(act, activations, aOff, weights, wOff, len, sched, scale) : runGroupN(act, activations, aOff, weights, wOff, len, sched, scale, lanes);
+}
+
+/** Stage 5: the cross-group fp32 adder, C ← fp32(C + group value) (groups ascending, C₀ = +0). */
+export function bitSerialModCrossGroup(c: number, groupValue: number): number {
+  return fp32Add(c, groupValue);
+}
+
+/** C · s_ch exactly (an fp32 value times an fp16 value fits a float64); `channelScale` is an fp16 code. */
+export function bitSerialModScaled(c: number, channelScale: number): number {
+  return c * FP16.decode(channelScale);
+}
+
+/** Y's code: the scaled value rounded once (RNE) to the output format; NaN gives the format's NaN. */
+export function bitSerialModOutputCode(config: BitSerialModConfig, y: number): number {
+  return (config.output === 'fp16' ? FP16 : FP32).encode(y);
+}
+
+type ActTables = ReturnType<typeof activationTables>;
+
+/** Stage 3 on plain integers (same arithmetic as accumulateStep + normalize), state packed in `st`. */
+function accumulateInto(st: Int32Array, laneSum: number, pmax: number, sig: number): void {
+  const term = laneSum * (1 << sig);
+  const accLsb = st[2] - (GEO.mantissaBits - 1);
+  const accV = st[0] ? -st[1] : st[1];
+  let e: number;
+  let sum: number;
+  if (pmax >= accLsb) {
+    e = pmax;
+    sum = floorShift(accV, pmax - accLsb) + term;
+  } else {
+    e = accLsb;
+    sum = accV + floorShift(term, accLsb - pmax);
+  }
+  if (sum === 0) {
+    st[0] = 0;
+    st[1] = 0;
+    st[2] = 0;
+    return;
+  }
+  const mag = sum < 0 ? -sum : sum;
+  const n = 32 - Math.clz32(mag);
+  st[2] = e + n - 1;
+  st[1] = n > GEO.mantissaBits ? mag >>> (n - GEO.mantissaBits) : mag << (GEO.mantissaBits - n);
+  st[0] = sum < 0 ? 1 : 0;
 }
 
 /**
- * The hot path: one group, stages 1–4 inlined on plain integers with the 4 lanes unrolled (no allocation).
- * Returns the group value exactly as bitSerialModGroupDot's `value` (test/golden compares both paths with
- * the independent model). Activations are pre-decoded (sig, exp, sign at aOff + k); weight terms are packed
- * (bit | e << 1 | sign << 3) at (wOff + k) · stride + c.
+ * The hot path for 4 lanes: one group, stages 1–4 on plain integers with the lanes unrolled (no
+ * allocation). Returns the group value exactly as bitSerialModGroupDot's `value` (test/golden compares both
+ * paths with the independent model). Activations through the fp16 field tables, weight terms through the
+ * schedule's packed table (bit | e << 1 | sign << 3 at code · cycles + c).
  */
-function runGroup(aSig: Int32Array, aExp: Int32Array, aSgn: Int32Array, aOff: number, wTerm: Int32Array, wOff: number, stride: number, len: number, sched: ScheduleTables, scale: number): number {
+function runGroup4(act: ActTables, acts: ArrayLike<number>, aOff: number, wgts: ArrayLike<number>, wOff: number, len: number, sched: ScheduleTables, scale: number): number {
   const C = sched.cycles;
   const sigs = sched.sigs;
+  const packed = sched.termPacked;
+  const aSig = act.sig;
+  const aExp = act.exp;
+  const aSgn = act.sign;
   let accS = 0;
   let accM = 0;
   let accX = 0;
-  for (let base = 0; base < len; base += BSM_LANES) {
+  for (let base = 0; base < len; base += 4) {
     const lanes = len - base;
-    const a0 = aOff + base;
-    const w0 = (wOff + base) * stride;
+    const a0 = acts[aOff + base];
+    const a1 = lanes > 1 ? acts[aOff + base + 1] : 0;
+    const a2 = lanes > 2 ? acts[aOff + base + 2] : 0;
+    const a3 = lanes > 3 ? acts[aOff + base + 3] : 0;
+    const w0 = wgts[wOff + base] * C;
+    const w1 = lanes > 1 ? wgts[wOff + base + 1] * C : 0;
+    const w2 = lanes > 2 ? wgts[wOff + base + 2] * C : 0;
+    const w3 = lanes > 3 ? wgts[wOff + base + 3] * C : 0;
     for (let c = 0; c < C; c++) {
       // Stage 1: lane i active iff its term bit is set and its significand is nonzero; P_i = Ea + e.
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
       let p0 = 0, p1 = 0, p2 = 0, p3 = 0;
       let n0 = 0, n1 = 0, n2 = 0, n3 = 0;
-      let t = wTerm[w0 + c];
+      let t = packed[w0 + c];
       if (t & 1 && aSig[a0] !== 0) {
         s0 = aSig[a0];
         p0 = aExp[a0] + ((t >> 1) & 3);
         n0 = aSgn[a0] ^ (t >> 3);
       }
       if (lanes > 1) {
-        t = wTerm[w0 + stride + c];
-        if (t & 1 && aSig[a0 + 1] !== 0) {
-          s1 = aSig[a0 + 1];
-          p1 = aExp[a0 + 1] + ((t >> 1) & 3);
-          n1 = aSgn[a0 + 1] ^ (t >> 3);
+        t = packed[w1 + c];
+        if (t & 1 && aSig[a1] !== 0) {
+          s1 = aSig[a1];
+          p1 = aExp[a1] + ((t >> 1) & 3);
+          n1 = aSgn[a1] ^ (t >> 3);
         }
       }
       if (lanes > 2) {
-        t = wTerm[w0 + 2 * stride + c];
-        if (t & 1 && aSig[a0 + 2] !== 0) {
-          s2 = aSig[a0 + 2];
-          p2 = aExp[a0 + 2] + ((t >> 1) & 3);
-          n2 = aSgn[a0 + 2] ^ (t >> 3);
+        t = packed[w2 + c];
+        if (t & 1 && aSig[a2] !== 0) {
+          s2 = aSig[a2];
+          p2 = aExp[a2] + ((t >> 1) & 3);
+          n2 = aSgn[a2] ^ (t >> 3);
         }
       }
       if (lanes > 3) {
-        t = wTerm[w0 + 3 * stride + c];
-        if (t & 1 && aSig[a0 + 3] !== 0) {
-          s3 = aSig[a0 + 3];
-          p3 = aExp[a0 + 3] + ((t >> 1) & 3);
-          n3 = aSgn[a0 + 3] ^ (t >> 3);
+        t = packed[w3 + c];
+        if (t & 1 && aSig[a3] !== 0) {
+          s3 = aSig[a3];
+          p3 = aExp[a3] + ((t >> 1) & 3);
+          n3 = aSgn[a3] ^ (t >> 3);
         }
       }
       const pmax = Math.max(p0, p1, p2, p3);
-      // Stage 2: 14-bit alignment with truncation, sign, exact adder tree.
+      // Stage 2: alignment with truncation, sign, exact adder tree.
       let d = pmax - p0;
-      let al = d >= BSM_ALIGN_BITS ? 0 : (s0 << BSM_GUARD_BITS) >> d;
+      let al = d >= GEO.alignBits ? 0 : (s0 << GEO.guardBits) >> d;
       let laneSum = n0 ? -al : al;
       d = pmax - p1;
-      al = d >= BSM_ALIGN_BITS ? 0 : (s1 << BSM_GUARD_BITS) >> d;
+      al = d >= GEO.alignBits ? 0 : (s1 << GEO.guardBits) >> d;
       laneSum += n1 ? -al : al;
       d = pmax - p2;
-      al = d >= BSM_ALIGN_BITS ? 0 : (s2 << BSM_GUARD_BITS) >> d;
+      al = d >= GEO.alignBits ? 0 : (s2 << GEO.guardBits) >> d;
       laneSum += n2 ? -al : al;
       d = pmax - p3;
-      al = d >= BSM_ALIGN_BITS ? 0 : (s3 << BSM_GUARD_BITS) >> d;
+      al = d >= GEO.alignBits ? 0 : (s3 << GEO.guardBits) >> d;
       laneSum += n3 ? -al : al;
       if (laneSum === 0) continue;
       // Stage 3 (same arithmetic as accumulateStep + normalize).
       const term = laneSum * (1 << sigs[c]);
-      const accLsb = accX - (BSM_MANTISSA_BITS - 1);
+      const accLsb = accX - (GEO.mantissaBits - 1);
       const accV = accS ? -accM : accM;
       let e: number;
       let sum: number;
@@ -722,10 +751,41 @@ function runGroup(aSig: Int32Array, aExp: Int32Array, aSgn: Int32Array, aOff: nu
       const mag = sum < 0 ? -sum : sum;
       const n = 32 - Math.clz32(mag);
       accX = e + n - 1;
-      accM = n > BSM_MANTISSA_BITS ? mag >>> (n - BSM_MANTISSA_BITS) : mag << (BSM_MANTISSA_BITS - n);
+      accM = n > GEO.mantissaBits ? mag >>> (n - GEO.mantissaBits) : mag << (GEO.mantissaBits - n);
       accS = sum < 0 ? 1 : 0;
     }
   }
   // Stage 4: R = M · scale exactly (the MSB-first shift-add of dequantizeMantissa computes this product).
   return groupValue(accS, accM * scale, accX, sched.unitExponent);
+}
+
+/** The same group for any lane count: stages 1–2 looped over the lanes, stage 3 by accumulateInto. */
+function runGroupN(act: ActTables, acts: ArrayLike<number>, aOff: number, wgts: ArrayLike<number>, wOff: number, len: number, sched: ScheduleTables, scale: number, lanes: number): number {
+  const C = sched.cycles;
+  const st = new Int32Array(3);
+  const sig = new Int32Array(lanes);
+  const pe = new Int32Array(lanes);
+  const neg = new Int32Array(lanes);
+  for (let base = 0; base < len; base += lanes) {
+    const width = Math.min(lanes, len - base);
+    for (let c = 0; c < C; c++) {
+      let pmax = 0;
+      for (let i = 0; i < width; i++) {
+        const a = acts[aOff + base + i];
+        const t = sched.termPacked[wgts[wOff + base + i] * C + c];
+        const active = t & 1 && act.sig[a] !== 0;
+        sig[i] = active ? act.sig[a] : 0;
+        pe[i] = active ? act.exp[a] + ((t >> 1) & 3) : 0;
+        neg[i] = act.sign[a] ^ (t >> 3);
+        if (pe[i] > pmax) pmax = pe[i];
+      }
+      let laneSum = 0;
+      for (let i = 0; i < width; i++) {
+        const al = alignSignificand(sig[i], pmax - pe[i]);
+        laneSum += neg[i] ? -al : al;
+      }
+      if (laneSum !== 0) accumulateInto(st, laneSum, pmax, sched.sigs[c]);
+    }
+  }
+  return groupValue(st[0], st[1] * scale, st[2], sched.unitExponent);
 }

@@ -5,8 +5,8 @@
  */
 import { FP16 } from '../../formats/float.js';
 import type { Xoshiro128 } from '../../formats/random.js';
-import { termSchedule } from '../../golden/bit-serial-mod.js';
-import type { BitSerialModOperands } from '../../golden/types.js';
+import { termSchedule } from './golden.js';
+import type { BitSerialModOperands } from './golden.js';
 import { floatCodes, intBelow, scaleCodes } from '../../compile/random-codes.js';
 import type { GemmShape } from '../../compile/workload.js';
 import type { TargetOf } from '../facets/compile.js';

@@ -23,7 +23,7 @@
  */
 import type { Target } from '../../compile/target.js';
 import { FP16, FP32 } from '../../formats/float.js';
-import { termSchedule } from '../../golden/bit-serial-mod.js';
+import { termSchedule } from './golden.js';
 import { ISA } from '../../isa/isa.js';
 import { bsmChunkElements, bsmWritebackSlots, bufferLanes } from '../../arch/microarch.js';
 import type { EngineContext } from '../../codegen/verilog/engine.js';

@@ -7,8 +7,8 @@
  * bit_serial_mod_pe_rtl.v.hbs (the authors' stages 1–3) from the same view model.
  */
 import { FP16, FP32 } from '../../formats/float.js';
-import { termSchedule } from '../../golden/bit-serial-mod.js';
-import type { BitSerialModConfig } from '../../golden/types.js';
+import { termSchedule } from './golden.js';
+import type { BitSerialModConfig } from './golden.js';
 import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound, lzc } from '../../codegen/verilog/fp-units.js';
 import { bitsFor, type RtlModule } from '../../codegen/verilog/module-set.js';
 import type { PeRtl } from '../../codegen/verilog/design.js';

@@ -1,56 +1,51 @@
 /**
  * bit_serial_mod's simulator hooks (SimFacet, src/pe/facets/sim.ts): mod_tile, dequant and writeback on
  * the accumulator entries, their cycles (./timing.ts) and SRAM traffic.
- * Arithmetic: each scale group's value (stages 1–4 of the PE) is the golden bit_serial_mod GEMM of that
- * one group with an fp32 output and unit channel scales (= exactly the group's fp32 value), and the entry
- * adds it with the fp32 cross-group adder (fp32Add), groups ascending. `dequant use_cscale` keeps the exact
- * product C · s_ch (fp32 × fp16 fits a float64), rounded once by `writeback`.
- * Still re-stated here (issue 12 step 1): the one-group GEMM trick (golden to export
- * `bitSerialModGroupValue` and `bitSerialModCrossGroup`) and the output encode of writeback
- * (`bitSerialModScaled` + `bitSerialModOutputCode`).
+ * Arithmetic only through the golden step functions (./golden.ts, one golden truth): each scale group's
+ * value is `bitSerialModGroupValue`, the entry adds it with `bitSerialModCrossGroup` (groups ascending),
+ * `dequant use_cscale` keeps the exact product `bitSerialModScaled`, and `writeback` is
+ * `bitSerialModOutputCode`.
  */
 import { CompileError } from '../../compile/errors.js';
 import { rowBytes } from '../../compile/pack.js';
-import { FP16, FP32 } from '../../formats/float.js';
-import { bitSerialModGemm, termSchedule } from '../../golden/bit-serial-mod.js';
-import { fp32Add } from '../../golden/common.js';
-import type { BitSerialModConfig } from '../../golden/types.js';
 import type { AccStore } from '../../sim/acc-store.js';
 import { groupLengths } from '../../sim/cycle-rules.js';
-import { plainDequant } from '../../sim/plain-dequant.js';
-import type { SimContext, SimFacet } from '../facets/sim.js';
+import type { KindInstruction, SimContext, SimFacet } from '../facets/sim.js';
+import { bitSerialModCrossGroup, bitSerialModGroupValue, bitSerialModOutputCode, bitSerialModScaled, termSchedule, type BitSerialModConfig } from './golden.js';
 import { bsmDequantCycles, bsmPassCycles, bsmWritebackCycles } from './timing.js';
-
-const ONE_FP16 = 0x3c00;
 
 /** mod_tile: adds the groups of an [m × k] · [n × k]ᵀ tile into entries base + i·n + j. */
 export function bitSerialTile(cfg: BitSerialModConfig, acc: AccStore, base: number, m: number, n: number, k: number, act: Uint32Array, wgt: Uint32Array, scales: Uint32Array, sels: Uint32Array, clear: boolean): void {
   const gs = cfg.groupSize;
   const G = Math.ceil(k / gs);
   if (clear) for (let i = 0; i < m * n; i++) acc.clear(base + i);
-  const one: BitSerialModConfig = { ...cfg, output: 'fp32' };
-  const ch = new Uint32Array(n).fill(ONE_FP16);
   for (let g = 0; g < G; g++) {
     const s = g * gs;
     const len = Math.min(gs, k - s);
-    const a = new Uint32Array(m * len);
-    const w = new Uint32Array(n * len);
-    for (let i = 0; i < m; i++) a.set(act.subarray(i * k + s, i * k + s + len), i * len);
-    for (let j = 0; j < n; j++) w.set(wgt.subarray(j * k + s, j * k + s + len), j * len);
-    const gsel = new Uint32Array(n);
-    const gsc = new Uint32Array(n);
     for (let j = 0; j < n; j++) {
-      gsel[j] = sels[j * G + g];
-      gsc[j] = scales[j * G + g];
+      const type = cfg.candidates[sels[j * G + g]];
+      if (type === undefined) throw new CompileError('bad-program', `mod_tile: selector ${sels[j * G + g]} of row ${j}, group ${g} names no candidate (${cfg.candidates.length} candidates)`);
+      const scale = scales[j * G + g];
+      for (let i = 0; i < m; i++) {
+        const e = base + i * n + j;
+        acc.v[e] = bitSerialModCrossGroup(acc.v[e], bitSerialModGroupValue(cfg, act, i * k + s, wgt, j * k + s, len, type, scale));
+      }
     }
-    const r = bitSerialModGemm(one, { m, k: len, n, activations: a, weights: w, selectors: gsel, groupScales: gsc, channelScales: ch });
-    for (let e = 0; e < m * n; e++) acc.v[base + e] = fp32Add(acc.v[base + e], FP32.decode(r.codes[e]));
   }
+}
+
+/** dequant: the channel scale's exact product (rounded once by writeback); use_bias / use_tscale are bad programs. */
+function bitSerialDequant(inst: Extract<KindInstruction, { readonly kind: 'dequant' }>, ctx: SimContext<'bit_serial_mod'>): void {
+  const { m, n } = ctx.tile;
+  if (inst.use_bias || inst.use_tscale) throw new CompileError('bad-program', 'dequant cannot run on bit_serial_mod PEs with use_bias/use_tscale');
+  if (!inst.use_cscale) return;
+  const cscale = ctx.read('meta', inst.cscale, 1, n, 16, 'dequant channel scales');
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) ctx.acc.v[inst.acc + i * n + j] = bitSerialModScaled(ctx.acc.v[inst.acc + i * n + j], cscale[j]);
 }
 
 /** writeback of a bit_serial_mod entry. */
 export function bitSerialWriteback(cfg: BitSerialModConfig, acc: AccStore, e: number): number {
-  return (cfg.output === 'fp16' ? FP16 : FP32).encode(acc.v[e]);
+  return bitSerialModOutputCode(cfg, acc.v[e]);
 }
 
 /** Cycles per weight of group g for rows r0..r0+rows of the tile (the slowest selected type). */
@@ -130,7 +125,7 @@ export const bitSerialModSim: SimFacet<'bit_serial_mod'> = {
         return;
       }
       case 'dequant':
-        plainDequant(inst, ctx);
+        bitSerialDequant(inst, ctx);
         return;
       default:
         throw new CompileError('bad-program', `${inst.kind} cannot run on bit_serial_mod PEs`);

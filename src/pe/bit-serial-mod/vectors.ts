@@ -4,8 +4,8 @@
  * row-major order, expected values from the golden model itself. Beat layout: the PE's header comment
  * (templates/bit_serial_mod_pe.v.hbs).
  */
-import { bitSerialModGemm, termSchedule } from '../../golden/bit-serial-mod.js';
-import type { BitSerialModConfig, BitSerialModOperands } from '../../golden/types.js';
+import { bitSerialModGemm, termSchedule } from './golden.js';
+import type { BitSerialModConfig, BitSerialModOperands } from './golden.js';
 import { packLanes } from '../../verify/rtl/beats.js';
 import type { PeVectors } from '../../verify/rtl/pe-vectors.js';
 
