@@ -6,14 +6,15 @@
  * compile/program.ts (issue 12, step 0b).
  */
 import type { BitSerialModConfig, BitSerialWeightType } from './golden.js';
-import type { BitSerialModPe } from '../../ir/types.js';
+import type { BitSerialModPe, IrAccelerator, IrBuffer } from '../../ir/types.js';
 import { createInstruction } from '../../isa/encode.js';
 import type { IsaFormat } from '../../isa/generated-types.js';
 import { diagnoseTarget, outBits, UnsupportedProperty } from '../../compile/kind-support.js';
 import { packMatrix } from '../../compile/pack.js';
 import type { DramLayout, Tiling } from '../../compile/program.js';
 import type { GemmShape } from '../../compile/workload.js';
-import type { CompileFacet, KindTarget, TargetOf } from '../facets/compile.js';
+import type { CompileFacet, HardwareSink, KindTarget, TargetOf } from '../facets/compile.js';
+import { BITMOD_GEOMETRY } from './golden-geometry.js';
 import { bitSerialModOperands } from './operands.js';
 
 type T = TargetOf<'bit_serial_mod'>;
@@ -74,10 +75,45 @@ function bsmMetaBlock(t: T, shape: GemmShape, tiling: Tiling, ni: number, ki: nu
   return { off: ni * fullRow + ki * blockBytes(nt, tiling.kt), bytes: blockBytes(nt, kt), scalesBytes };
 }
 
+/** Bits a buffer port must deliver per cycle for one step of `lanes` elements of `bits` bits in whole bytes (microarch.ts bsmChunkElements > 0). */
+function minPortBits(bits: number, lanes: number): number {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  const perByte = 8 / gcd(bits, 8);
+  return bits * ((lanes * perByte) / gcd(lanes, perByte));
+}
+
+/**
+ * What the generated tile engine (rtl-engine.ts) needs of the array and the buffers, reported at the
+ * property's span: at least 2 rows and 2 columns, and buffer ports wide enough for one step of activations,
+ * weights, group scales and outputs.
+ */
+function diagnoseEngine(accel: IrAccelerator, pe: BitSerialModPe, sink: HardwareSink): void {
+  const array = accel.arrays[0];
+  for (const dim of ['rows', 'cols'] as const) {
+    if (array && array[dim] < 2) sink.report(array.paramSpans[dim] ?? array.span, `the bit_serial_mod tile engine needs at least 2 ${dim}, array '${array.name}' has ${array[dim]}`);
+  }
+  const lanes = BITMOD_GEOMETRY.lanes;
+  const buf = (role: IrBuffer['role']): IrBuffer | undefined => accel.buffers.find((b) => b.role === role) ?? accel.buffers.find((b) => b.role === 'unified');
+  const wgtBits = pe.weights.elementBits;
+  const outBits = pe.output.bits;
+  const need: [IrBuffer | undefined, number, string][] = [
+    [buf('activations'), minPortBits(16, lanes), `${lanes} fp16 activations`],
+    [buf('weights'), Math.max(minPortBits(wgtBits, lanes), 16), `${lanes} ${wgtBits}-bit weights and 2 group-scale bytes`],
+    [buf('outputs') ?? buf('activations'), outBits, `one ${pe.output.name} output`],
+  ];
+  for (const [b, bits, what] of need) {
+    if (b === undefined || b.banks * b.widthBits >= bits) continue;
+    sink.report(b.paramSpans['width'] ?? b.span, `buffer '${b.name}' delivers ${b.banks * b.widthBits} bits per cycle (width × banks); one bit_serial_mod step reads ${what}, ${bits} bits`);
+  }
+}
+
 export const bitSerialModCompile: CompileFacet<'bit_serial_mod'> = {
   variants: () => 1,
   target: (pe) => bitSerialTarget(pe),
-  diagnose: (_accel, pe, sink) => diagnoseTarget(pe, sink, () => bitSerialTarget(pe)),
+  diagnose(accel, pe, sink) {
+    diagnoseTarget(pe, sink, () => bitSerialTarget(pe));
+    diagnoseEngine(accel, pe, sink);
+  },
   randomOperands: bitSerialModOperands,
   checkShape: () => undefined,
   kAlign: () => 1,

@@ -183,6 +183,11 @@ function lutTerms(v: number): [number, number] {
   return [t0, v - t0];
 }
 
+/** True for the names of the weight types the bit-serial PE serializes (BitSerialWeightType). */
+export function isBitSerialWeightType(name: string): name is BitSerialWeightType {
+  return name in LUT_FORMATS || name in INT_BITS;
+}
+
 const scheduleCache = new Map<BitSerialWeightType, ScheduleTables>();
 
 /** The term schedule of a weight type (cached). Throws GoldenError for an unknown type. */

@@ -13,7 +13,8 @@ import { clog2, formatProp, intProp, isSignedFloat } from '../../ir/prop-helpers
 import type { PropertyReader } from '../../ir/props.js';
 import type { IrPlainOperand, IrQuantizedOperand, ParamSpans } from '../../ir/types.js';
 import type { SchemaFacet } from '../facets/schema.js';
-import { BIT_SERIAL_DATAPATHS, type BitSerialDatapath } from './golden.js';
+import { BIT_SERIAL_DATAPATHS, isBitSerialWeightType, type BitSerialDatapath } from './golden.js';
+import { BITMOD_GEOMETRY } from './golden-geometry.js';
 import { bitSerialModJson, bitSerialModLines } from './print.js';
 
 /** BitMoD bit-serial mixture-of-datatype PE (bitmod.md). Widths in bits. */
@@ -102,6 +103,7 @@ export function elaborateBitSerialMod(ev: Evaluator, decl: A.PeDecl, r: Property
     ok = false;
   }
   if (!ok || !isSignedFloat(activations)) return undefined;
+  if (!supportedByBackends(ev, r, { lanes, activations, crossGroup, output, stages, weights })) return undefined;
 
   const alignDefault = activations.mantissaBits + 1 + 3;
   const align = alignLoc ? ev.int(alignLoc, 'align_bits', { min: 2, max: 256 }) : alignDefault;
@@ -123,7 +125,8 @@ export function elaborateBitSerialMod(ev: Evaluator, decl: A.PeDecl, r: Property
     ev.report(Diag.accumulatorTooNarrow, r.spanOf('group_acc_bits'), [`group_acc_bits = ${groupAcc} is narrower than the ${laneSum}-bit lane sum it adds`]);
     return undefined;
   }
-  if (datapath === 'bitmod_rtl' && !authorsWidths(ev, r, { lanes, align_bits: align, lane_sum_bits: laneSum, group_acc_bits: groupAcc, group_mantissa_bits: groupMant, group_exponent_bits: groupExp })) return undefined;
+  const widths = { lanes, align_bits: align, lane_sum_bits: laneSum, group_acc_bits: groupAcc, group_mantissa_bits: groupMant, group_exponent_bits: groupExp, dequant_bits: dequant };
+  if (!fixedWidths(ev, r, datapath, widths)) return undefined;
   const cyclesPerWeight = Math.ceil(weights.elementBits / wbpc);
   return {
     kind: 'bit_serial_mod',
@@ -152,28 +155,88 @@ export function elaborateBitSerialMod(ev: Evaluator, decl: A.PeDecl, r: Property
   };
 }
 
+/** The datapath the generated PE, the golden model and the simulator share (golden-geometry.ts). */
+const G = BITMOD_GEOMETRY;
+
 /**
- * The widths of the authors' PE modules (yc2367/BitMoD hardware/pe, docs/golden.md §bit_serial_mod): a
- * `datapath = bitmod_rtl` PE declaring another value for one of them gets a located E413 (false).
+ * The widths of the datapath every backend builds, per `datapath`: a PE declaring another value for one of
+ * them gets a located E413. qacc's are BITMOD_GEOMETRY's; the authors' are their PE modules'
+ * (yc2367/BitMoD hardware/pe, docs/golden.md §bit_serial_mod). `lanes` is checked before (E414).
  */
-const AUTHORS_WIDTHS: Readonly<Record<string, readonly [number, string]>> = {
-  lanes: [4, 'exp_match.v and bs_mul.v reduce VEC_LENGTH = 4 lanes'],
+type WidthKey = 'align_bits' | 'lane_sum_bits' | 'group_acc_bits' | 'group_mantissa_bits' | 'group_exponent_bits' | 'dequant_bits';
+const QACC_WIDTHS: Readonly<Partial<Record<WidthKey, readonly [number, string]>>> = {
+  align_bits: [G.alignBits, `the ${G.significandBits}-bit fp16 significand and ${G.guardBits} guard bits`],
+  lane_sum_bits: [G.laneSumBits, `the adder tree over ${G.lanes} lanes`],
+  group_acc_bits: [G.adderBits, 'the group adder'],
+  group_mantissa_bits: [G.mantissaBits, "the group accumulator's mantissa"],
+  group_exponent_bits: [G.exponentBits, "the group accumulator's exponent"],
+  dequant_bits: [G.dequantBits, `the ${G.mantissaBits}-bit mantissa times the ${G.scaleBits}-bit group scale`],
+};
+const AUTHORS_WIDTHS: Readonly<Partial<Record<WidthKey, readonly [number, string]>>> = {
   align_bits: [14, 'bs_mul.v aligns the 11-bit significand in A_MAN_WIDTH + 3 bits'],
   lane_sum_bits: [17, 'bs_mul.v OUT_WIDTH'],
   group_acc_bits: [23, 'grp_accum.v ACC_WIDTH'],
   group_mantissa_bits: [15, 'grp_accum.v ACC_MAN_WIDTH'],
   group_exponent_bits: [6, 'grp_accum.v ACC_EXP_WIDTH'],
+  dequant_bits: [G.dequantBits, 'qacc dequantizes exactly, as the qacc datapath'],
 };
 
-function authorsWidths(ev: Evaluator, r: PropertyReader, found: Readonly<Record<keyof typeof AUTHORS_WIDTHS, number>>): boolean {
+function fixedWidths(ev: Evaluator, r: PropertyReader, datapath: BitSerialDatapath, found: Readonly<Record<WidthKey | 'lanes', number>>): boolean {
+  // dequant_bits defaults to the exact width for the scale format (narrower scales fit the register)
+  const wrong = (Object.entries(datapath === 'bitmod_rtl' ? AUTHORS_WIDTHS : QACC_WIDTHS) as [WidthKey, readonly [number, string]][]).filter(
+    ([key, [want]]) => found[key] !== want && !(key === 'dequant_bits' && !r.has(key)),
+  );
+  // a declared width is reported at its span; the defaults derived from it (lane_sum_bits from align_bits) only when none was
+  const declared = wrong.filter(([key]) => r.has(key));
+  for (const [key, [want, why]] of declared.length > 0 ? declared : wrong) {
+    ev.report(Diag.fixedByDatapath, r.spanOf(r.has(key) ? key : 'datapath'), [datapath, key, want, why, found[key]]);
+  }
+  return wrong.length === 0;
+}
+
+/** The PE's properties every backend (golden, simulator, generated RTL) implements: anything else is rejected at its span. */
+function supportedByBackends(
+  ev: Evaluator,
+  r: PropertyReader,
+  p: { readonly lanes: number; readonly activations: NumberFormat; readonly crossGroup: NumberFormat; readonly output: NumberFormat; readonly stages: number; readonly weights: NonNullable<ReturnType<Evaluator['scheme']>> },
+): boolean {
   let ok = true;
-  for (const [key, [want, why]] of Object.entries(AUTHORS_WIDTHS)) {
-    if (found[key] === want) continue;
-    ev.report(Diag.fixedByDatapath, r.spanOf(r.has(key) ? key : 'datapath'), ['bitmod_rtl', key, want, why, found[key]]);
+  if (p.lanes !== G.lanes) {
+    ev.report(Diag.unsupportedByHardware, r.spanOf('lanes'), [`bit_serial_mod lanes = ${p.lanes}: the generated PE and tile engine reduce ${G.lanes} lanes per step (supported: {${G.lanes}})`]);
+    ok = false;
+  }
+  if (p.activations.name !== FP16.name) {
+    ev.report(Diag.unsupportedFormat, r.spanOf('activations'), [`bit_serial_mod activations must be fp16 (the datapath matches fp16 exponents and aligns ${G.significandBits}-bit significands), found ${p.activations.name}`]);
+    ok = false;
+  }
+  if (p.crossGroup.name !== FP32.name) {
+    ev.report(Diag.unsupportedFormat, r.spanOf('cross_group'), [`bit_serial_mod cross_group must be fp32 (the cross-group adder of the golden model and the RTL), found ${p.crossGroup.name}`]);
+    ok = false;
+  }
+  if (p.output.name !== FP16.name && p.output.name !== FP32.name) {
+    ev.report(Diag.unsupportedFormat, r.spanOf('output'), [`bit_serial_mod output must be fp16 or fp32, found ${p.output.name}`]);
+    ok = false;
+  }
+  if (p.stages !== BIT_SERIAL_PIPELINE_STAGES) {
+    ev.report(Diag.unsupportedByHardware, r.spanOf('pipeline_stages'), [`bit_serial_mod pipeline_stages = ${p.stages}: the generated tile engine's latency is fixed (supported: {${BIT_SERIAL_PIPELINE_STAGES}})`]);
+    ok = false;
+  }
+  const s = p.weights.scheme;
+  const types = s.kind === 'mixture' ? s.candidates.map((c) => c.name) : s.kind === 'scaled' ? [s.element.name] : [];
+  const foreign = types.filter((t) => !isBitSerialWeightType(t));
+  if (foreign.length > 0) {
+    ev.report(Diag.unsupportedFormat, r.spanOf('weights'), [`bit_serial_mod weights must be BitMoD types, fp4_e2m1 or int2…int8 (the types the PE serializes two bits per cycle), found ${foreign.join(', ')}`]);
+    ok = false;
+  }
+  if (p.weights.scaleFormat.bits > G.scaleBits) {
+    ev.report(Diag.unsupportedFormat, r.spanOf('weights'), [`bit_serial_mod group scales have at most ${G.scaleBits} bits (one dequantization cycle each), found ${p.weights.scaleFormat.name}`]);
     ok = false;
   }
   return ok;
 }
+
+/** Pipeline stages of the generated bit_serial_mod PE (the engine's latency assumes them). */
+export const BIT_SERIAL_PIPELINE_STAGES = 4;
 
 export const bitSerialModSchema: SchemaFacet<'bit_serial_mod'> = {
   summary: 'BitMoD bit-serial mixture-of-datatype PE: per-group weight datatypes, floating-point activations',
