@@ -24,6 +24,7 @@
 import type { Target } from '../../compile/target.js';
 import { FP16, FP32 } from '../../formats/float.js';
 import { termSchedule } from './golden.js';
+import { BITMOD_GEOMETRY } from './golden-geometry.js';
 import { ISA } from '../../isa/isa.js';
 import { bsmChunkElements, bsmWritebackSlots, bufferLanes } from '../../arch/microarch.js';
 import type { EngineContext } from '../../codegen/verilog/engine.js';
@@ -73,13 +74,14 @@ export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
   const cfg = t.golden;
   const pe = t.pe;
   if (cfg.kind !== 'bit_serial_mod' || pe.kind !== 'bit_serial_mod') throw new Error(`bitSerialModEngine: target '${t.accelerator.name}' has ${pe.kind} PEs`);
-  if (pe.lanes !== 4) throw new Error(`bitSerialModEngine: the bit-serial datapath has 4 lanes, PE '${pe.name}' declares ${pe.lanes}`);
+  // schema.ts and compile.ts diagnose reject what the engine cannot build (E414): these are bugs if reached
+  if (pe.lanes !== BITMOD_GEOMETRY.lanes) throw new Error(`bitSerialModEngine: the bit-serial datapath has ${BITMOD_GEOMETRY.lanes} lanes, PE '${pe.name}' declares ${pe.lanes}`);
   const sb = t.bits.selector;
   if (sb !== 0 && sb !== 2) throw new Error(`bitSerialModEngine: ${sb}-bit selectors are not supported`);
   const rows = t.array.rows;
   const cols = t.array.cols;
   if (rows < 2 || cols < 2) throw new Error('bitSerialModEngine: the array needs at least 2 rows and 2 columns');
-  const lanes = 4;
+  const lanes = BITMOD_GEOMETRY.lanes;
   const gs = t.groupSize;
   const kMax = t.maxTileK;
   if (kMax % lanes !== 0) throw new Error(`bitSerialModEngine: maxTileK ${kMax} is not a multiple of ${lanes}`);

@@ -5,10 +5,11 @@
  */
 import type { Target } from '../../compile/target.js';
 import { EPILOGUE_DEPTH } from '../../sim/cycle-rules.js';
+import { BITMOD_GEOMETRY } from './golden-geometry.js';
 import { bsmChunkElements, bsmWritebackSlots } from './microarch.js';
 
-/** Cycles of the bit-serial dequantization of one group (8-bit scale, one bit per cycle). */
-export const BSM_DEQUANT_CYCLES = 8;
+/** Cycles of the bit-serial dequantization of one group (one per group-scale bit, BITMOD_GEOMETRY.scaleBits). */
+export const BSM_DEQUANT_CYCLES = BITMOD_GEOMETRY.scaleBits;
 
 /** Cycles of the bit_serial_mod engine's dequantization of a group (8 bit-serial steps, 1 fp32 add). */
 export const BSM_DEQUANT_ADD_CYCLES = BSM_DEQUANT_CYCLES + 1;
@@ -21,7 +22,7 @@ export function bsmPassCycles(
   k: number,
   cyclesPerWeight: readonly number[],
 ): number {
-  const lanes = t.pe.kind === 'bit_serial_mod' ? t.pe.lanes : 4;
+  const lanes = BITMOD_GEOMETRY.lanes; // schema.ts rejects other lane counts (E414)
   const gs = t.groupSize;
   const eAct = Math.max(1, bsmChunkElements(t.portBytes.act, t.bits.act, lanes));
   const eWgt = Math.max(1, bsmChunkElements(t.portBytes.wgt, t.bits.wgt, lanes));
