@@ -11,8 +11,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FP16 } from '../../src/formats/float.js';
-import { toNumber } from '../../src/formats/rational.js';
+import { FP16 } from '../../../src/formats/float.js';
+import { toNumber } from '../../../src/formats/rational.js';
 import {
   bitmodRtlAccumulate,
   bitmodRtlDequantize,
@@ -25,7 +25,7 @@ import {
   GoldenError,
   termSchedule,
   type BitSerialWeightType,
-} from '../../src/golden/index.js';
+} from '../../../src/golden/index.js';
 import { ORACLE_LUTS, oracleGemm } from './bitmod-oracle.js';
 import { oracleGroupRtl } from './bitmod-rtl-oracle.js';
 

@@ -4,11 +4,11 @@
  * spec, and truncations are written as floor divisions of exact integers. Only the format library is
  * used (to decode weight codes and to round the fp32 / fp16 results, which is that library's job).
  */
-import { FP16, FP32 } from '../../src/formats/float.js';
-import { BITMOD_FP3_EA_NEG, BITMOD_FP3_EA_POS, BITMOD_FP3_ER_NEG, BITMOD_FP3_ER_POS, BITMOD_FP4_EA_NEG, BITMOD_FP4_EA_POS, BITMOD_FP4_ER_NEG, BITMOD_FP4_ER_POS } from '../../src/formats/named-luts.js';
-import { FP4_E2M1 } from '../../src/formats/float.js';
-import { add, fromNumber, mul, rational, toNumber, type Rational } from '../../src/formats/rational.js';
-import type { NumberFormatBase } from '../../src/formats/types.js';
+import { FP16, FP32 } from '../../../src/formats/float.js';
+import { BITMOD_FP3_EA_NEG, BITMOD_FP3_EA_POS, BITMOD_FP3_ER_NEG, BITMOD_FP3_ER_POS, BITMOD_FP4_EA_NEG, BITMOD_FP4_EA_POS, BITMOD_FP4_ER_NEG, BITMOD_FP4_ER_POS } from '../../../src/formats/named-luts.js';
+import { FP4_E2M1 } from '../../../src/formats/float.js';
+import { add, fromNumber, mul, rational, toNumber, type Rational } from '../../../src/formats/rational.js';
+import type { NumberFormatBase } from '../../../src/formats/types.js';
 
 /** A term: cycle index, exponent e, sign; absent cycles carry no term. */
 export interface OracleTerm {

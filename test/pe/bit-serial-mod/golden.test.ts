@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FP16 } from '../../src/formats/float.js';
-import { fromNumber, mul, toNumber } from '../../src/formats/rational.js';
+import { FP16 } from '../../../src/formats/float.js';
+import { fromNumber, mul, toNumber } from '../../../src/formats/rational.js';
 import {
   accumulateStep,
   alignSignificand,
@@ -20,7 +20,7 @@ import {
   normalize,
   termSchedule,
   type BitSerialWeightType,
-} from '../../src/golden/index.js';
+} from '../../../src/golden/index.js';
 import { ORACLE_LUTS, oracleGemm, oracleGroup, oracleSchedule, oracleTerms } from './bitmod-oracle.js';
 
 const LUT_TYPES = Object.keys(ORACLE_LUTS) as BitSerialWeightType[];

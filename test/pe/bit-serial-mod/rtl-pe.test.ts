@@ -6,12 +6,12 @@
  * products with short last groups and steps. Three designs cover the 8 BitMoD types, fp4_e2m1 and ints.
  */
 import { describe, expect, it } from 'vitest';
-import { acceleratorPe, bitSerialModRtl } from '../../src/codegen/verilog/design.js';
-import { FP16 } from '../../src/formats/float.js';
-import { termSchedule } from '../../src/golden/bit-serial-mod.js';
-import type { BitSerialModConfig, BitSerialModOperands } from '../../src/golden/types.js';
-import { bitSerialModVectors } from '../../src/verify/rtl/pe-vectors.js';
-import { buildPe, example, expectRtlMatches, ints, prng } from './rtl-helpers.js';
+import { acceleratorPe, bitSerialModRtl } from '../../../src/codegen/verilog/design.js';
+import { FP16 } from '../../../src/formats/float.js';
+import { termSchedule } from '../../../src/pe/bit-serial-mod/golden.js';
+import type { BitSerialModConfig, BitSerialModOperands } from '../../../src/golden/types.js';
+import { bitSerialModVectors } from '../../../src/verify/rtl/pe-vectors.js';
+import { buildPe, example, expectRtlMatches, ints, prng } from '../../verify/rtl-helpers.js';
 
 /** fp16 activations: every 97th code plus the corner codes. */
 const ACT_SWEEP = [0x0000, 0x8000, 0x0001, 0x8001, 0x03ff, 0x0400, 0x3c00, 0xbc00, 0x7bff, 0xfbff, 0x7c00, 0xfc00, 0x7e00, 0xfe01, ...Array.from({ length: 676 }, (_, i) => (i * 97) & 0xffff)];

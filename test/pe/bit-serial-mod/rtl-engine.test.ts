@@ -11,20 +11,20 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packMatrix } from '../../src/compile/pack.js';
-import { resolveTarget, type Target } from '../../src/compile/target.js';
-import { BSM_TRAP } from '../../src/codegen/verilog/engine-bit-serial-mod.js';
-import { termSchedule } from '../../src/golden/bit-serial-mod.js';
-import type { BitSerialModConfig } from '../../src/golden/types.js';
-import { compileFile } from '../../src/ir/elaborate.js';
-import { createInstruction, encodeInstruction } from '../../src/isa/index.js';
-import { AccStore, bitSerialTile, bitSerialWriteback, scaleExact } from '../../src/sim/arith.js';
-import { bsmDequantCycles, bsmPassCycles, bsmWritebackCycles } from '../../src/sim/timing.js';
-import { lintVerilog } from '../../src/verify/rtl/verilator.js';
+import { packMatrix } from '../../../src/compile/pack.js';
+import { resolveTarget, type Target } from '../../../src/compile/target.js';
+import { BSM_TRAP } from '../../../src/pe/bit-serial-mod/rtl-engine.js';
+import { termSchedule } from '../../../src/pe/bit-serial-mod/golden.js';
+import type { BitSerialModConfig } from '../../../src/golden/types.js';
+import { compileFile } from '../../../src/ir/elaborate.js';
+import { createInstruction, encodeInstruction } from '../../../src/isa/index.js';
+import { AccStore, bitSerialTile, bitSerialWriteback, scaleExact } from '../../../src/sim/arith.js';
+import { bsmDequantCycles, bsmPassCycles, bsmWritebackCycles } from '../../../src/sim/timing.js';
+import { lintVerilog } from '../../../src/verify/rtl/verilator.js';
 import { bsmEngineFiles, buildBsmBench, runBsmBench, type BsmCommand } from './engine-bsm-bench.js';
-import { prng } from '../verify/rtl-helpers.js';
+import { prng } from '../../verify/rtl-helpers.js';
 
-const ROOT = resolve(__dirname, '../..');
+const ROOT = resolve(__dirname, '../../..');
 
 // A small BitMoD-style design: narrow ports so that a row takes several reads (chunks of 4 activations,
 // 8 weight codes, 4 meta bytes), 5 rows with a 4-slot writeback (rows in two chunks), group 16.

@@ -11,14 +11,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Target } from '../../src/compile/target.js';
-import { emitModules, type GeneratedFile } from '../../src/codegen/verilog/emit.js';
-import { bitSerialModEngine } from '../../src/codegen/verilog/engine-bit-serial-mod.js';
-import { ModuleSet } from '../../src/codegen/verilog/module-set.js';
-import type { IsaBuffer } from '../../src/isa/index.js';
-import { bufferLanes } from '../../src/sim/timing.js';
-import { rtlTemplates } from '../../src/verify/rtl/templates.js';
-import { buildSimulationAsync, type BuiltSimulation } from '../../src/verify/rtl/verilator.js';
+import type { Target } from '../../../src/compile/target.js';
+import { emitModules, type GeneratedFile } from '../../../src/codegen/verilog/emit.js';
+import { bitSerialModEngine } from '../../../src/pe/bit-serial-mod/rtl-engine.js';
+import { ModuleSet } from '../../../src/codegen/verilog/module-set.js';
+import type { IsaBuffer } from '../../../src/isa/index.js';
+import { bufferLanes } from '../../../src/sim/timing.js';
+import { rtlTemplates } from '../../../src/verify/rtl/templates.js';
+import { buildSimulationAsync, type BuiltSimulation } from '../../../src/verify/rtl/verilator.js';
 
 /** One engine command: the instruction word and the configuration registers it runs under. */
 export interface BsmCommand {

@@ -1,18 +1,18 @@
 /**
  * PE-level cross-check of the generated bit-serial MoD PE with `datapath = bitmod_rtl` (the authors'
  * modules) against the golden model (itself pinned by hand-worked cases and an independent bit-pattern
- * model in test/golden/bit-serial-mod-rtl.test.ts): the example's bitmod_authors PE on every fp4 type's
+ * model in test/pe/bit-serial-mod/golden-authors.test.ts): the example's bitmod_authors PE on every fp4 type's
  * codes against an activation sweep and on random groups; a mixed-type fp32-output PE (fp4, Booth int8,
  * int2, fp3) on the hand-worked cases of each difference, short steps and groups, and random dot products
  * (fp32 output keeps most results finite, so the comparison is not one of infinities).
  */
 import { describe, expect, it } from 'vitest';
-import { acceleratorPe, bitSerialModRtl } from '../../src/codegen/verilog/design.js';
-import { FP16, FP32 } from '../../src/formats/float.js';
-import { termSchedule } from '../../src/golden/bit-serial-mod.js';
-import type { BitSerialModConfig, BitSerialModOperands } from '../../src/golden/types.js';
-import { bitSerialModVectors } from '../../src/verify/rtl/pe-vectors.js';
-import { buildPe, example, expectRtlMatches, ints, prng } from './rtl-helpers.js';
+import { acceleratorPe, bitSerialModRtl } from '../../../src/codegen/verilog/design.js';
+import { FP16, FP32 } from '../../../src/formats/float.js';
+import { termSchedule } from '../../../src/pe/bit-serial-mod/golden.js';
+import type { BitSerialModConfig, BitSerialModOperands } from '../../../src/golden/types.js';
+import { bitSerialModVectors } from '../../../src/verify/rtl/pe-vectors.js';
+import { buildPe, example, expectRtlMatches, ints, prng } from '../../verify/rtl-helpers.js';
 
 const ACT_SWEEP = [0x0000, 0x8000, 0x0001, 0x8001, 0x03ff, 0x0400, 0x3c00, 0xbc00, 0x7bff, 0xfbff, 0x7c00, 0xfe01, ...Array.from({ length: 244 }, (_, i) => (i * 269) & 0xffff)];
 
@@ -56,7 +56,7 @@ describe('bit_serial_mod datapath = bitmod_rtl: RTL = golden', () => {
   it('mixed fp4 / int8 / int2 / fp3 (fp32 output): the hand-worked cases, all codes x the sweep, random groups', async () => {
     const sim = await buildPe(bitSerialModRtl(mixed, 'tb_bsm_authors_mixed', 'authors_mixed_pe'));
     const one = 0x3c00;
-    // test/golden/bit-serial-mod-rtl.test.ts: the three differences and the missing L != 0 gate (int2, selector 2)
+    // test/pe/bit-serial-mod/golden-authors.test.ts: the three differences and the missing L != 0 gate (int2, selector 2)
     const hand = [
       { acts: [0x3c01, 0x5c00, 0, 0], w: [1, 0, 0, 0], value: 1 },
       { acts: [0x7800, 0, 0, 0, 0x3c00, 0, 0, 0], w: [1, 0, 0, 0, 1, 0, 0, 0], value: 65536 },

@@ -5,7 +5,7 @@
  * `>>>` is written as a floor division of the signed value, and the normalizer's priority cases are a
  * table of the leading-one positions. Weight terms come from the hand-written table of bitmod-oracle.ts.
  */
-import { rational, type Rational } from '../../src/formats/rational.js';
+import { rational, type Rational } from '../../../src/formats/rational.js';
 import { oracleSchedule, oracleTerms } from './bitmod-oracle.js';
 
 /** The authors' accumulator registers: the 15-bit mantissa pattern as a signed value and the 6-bit exponent. */
