@@ -5,8 +5,8 @@
  * X, D and U in the act and lrw slots, `lr_down` once per m tile, `qgemm_tile`, and the `dequant` /
  * `lr_up` epilogue. Moved verbatim from compile/target.ts and compile/program.ts (issue 12, step 0b).
  */
-import { loraScaleCount } from '../../golden/lowrank-gemm.js';
-import type { LowRankGemmConfig } from '../../golden/types.js';
+import { loraScaleCount } from './golden.js';
+import type { LowRankGemmConfig } from './golden.js';
 import type { LowRankGemmPe } from '../../ir/types.js';
 import { createInstruction } from '../../isa/encode.js';
 import type { Instruction } from '../../isa/generated-types.js';
