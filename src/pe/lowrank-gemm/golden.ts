@@ -97,6 +97,9 @@ export interface LowRankGemmOperands {
   readonly up?: ArrayLike<number>;
 }
 
+/** Largest low-rank branch rank the golden model takes. */
+export const LOW_RANK_MAX_RANK = 1024;
+
 /** Checks a lowrank_gemm config; throws GoldenError on a bad one. */
 export function checkLowRankGemmConfig(config: LowRankGemmConfig): void {
   const g = config.main.groupSize;
@@ -117,7 +120,7 @@ export function checkLowRankGemmConfig(config: LowRankGemmConfig): void {
   if (config.branchFormat !== 'fp16' && config.branchFormat !== 'bf16') throw new GoldenError('bad-config', 'lowrank_gemm: branchFormat must be fp16 or bf16');
   const e = config.epilogue ?? 'fp32';
   if (e !== 'fp32' && e !== config.branchFormat) throw new GoldenError('bad-config', `lowrank_gemm: epilogue must be fp32 or the branch format ${config.branchFormat}, got ${e}`);
-  if (!Number.isInteger(config.rank) || config.rank < 0 || config.rank > 1024) throw new GoldenError('bad-config', `lowrank_gemm: rank must be an integer in 0..1024, got ${config.rank}`);
+  if (!Number.isInteger(config.rank) || config.rank < 0 || config.rank > LOW_RANK_MAX_RANK) throw new GoldenError('bad-config', `lowrank_gemm: rank must be an integer in 0..${LOW_RANK_MAX_RANK}, got ${config.rank}`);
 }
 
 /**
