@@ -1,7 +1,7 @@
 /**
  * The two places where a lowrank_gemm PE's arithmetic depends on the declared order (docs/golden.md
- * §lowrank_gemm), shared by the PE-level module (pe-lowrank.ts) and the tile engine's PE
- * (engine-lowrank.ts) so both follow the golden's `lowRankGroupStep` and `lowRankEpilogue` the same way:
+ * §lowrank_gemm), shared by the PE-level module (rtl-pe.ts) and the tile engine's PE
+ * (rtl-engine.ts) so both follow the golden's `lowRankGroupStep` and `lowRankEpilogue` the same way:
  * - the group step: unfused round_P(acc + round_P(d̂·s)) (a multiplier and an adder) or, with
  *   `accumulation = <P>_fma`, one fused multiply-add round_P(d̂·s + acc);
  * - the bias epilogue: in fp32 on the widened main result, or (`epilogue = fp16 | bf16`) in the 16-bit
