@@ -172,8 +172,8 @@ export function chooseTiling(t: Target, shape: GemmShape, limits: IsaLimits = IS
   if (t.simdMode > limits.simdMode) throw new CompileError('unsupported', `SIMD mode ${t.simdMode} exceeds the ISA's setmode.simd limit ${limits.simdMode}`);
   const rank = branchRank(t);
   if (rank > limits.rank) throw new CompileError('unsupported', `low-rank rank ${rank} exceeds the ISA's setmode.rank limit ${limits.rank}`);
-  const mt = Math.min(m, t.array.cols, limits.tileM);
-  const nt = Math.min(n, t.array.rows, limits.tileN);
+  const mt = Math.min(m, t.array.cols, limits.tileM, t.maxTileM);
+  const nt = Math.min(n, t.array.rows, limits.tileN, t.maxTileN);
   const kAlign = lcm(lcm(8, t.groupSize), kind.kAlign(t));
   if (kAlign > t.maxTileK) throw new CompileError('unsupported', `the smallest aligned k tile (${kAlign} elements) exceeds the hardware's largest tile k ${t.maxTileK}`);
   if (kAlign > limits.tileK) throw new CompileError('unsupported', `the smallest aligned k tile (${kAlign} elements) exceeds the ISA's settile.k limit ${limits.tileK}`);

@@ -83,6 +83,9 @@ export interface Target {
    * staging (docs/array-rtl.md). The compiler cuts longer reductions into k tiles of at most this.
    */
   readonly maxTileK: number;
+  /** Largest m and n of one tile as the PE declares them (lowrank tile_m, tile_n), Infinity otherwise: the tiler takes the min with the array and the ISA. */
+  readonly maxTileM: number;
+  readonly maxTileN: number;
   /** Accumulator entries (rows · cols) and low-rank partial-sum entries. */
   readonly accEntries: number;
   readonly lrtEntries: number;
@@ -158,6 +161,8 @@ export function resolveTarget(accel: IrAccelerator, options: TargetOptions = {})
     wgtReadBytesPerCycle: (wgtBuf.banks * wgtBuf.widthBits) / 8,
     portBytes: { act: port(actBuf, capacity.act), wgt: port(wgtBuf, capacity.wgt), meta: port(metaBuf, capacity.meta), lrw: port(unified, capacity.lrw), out: port(outBuf ?? actBuf, capacity.out) },
     maxTileK: Math.min(t.maxTileK, RTL_MAX_TILE_K),
+    maxTileM: t.maxTileM ?? Number.POSITIVE_INFINITY,
+    maxTileN: t.maxTileN ?? Number.POSITIVE_INFINITY,
     accEntries: array.rows * array.cols,
     lrtEntries: array.cols * Math.max(t.rank, 1),
   };

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { acceleratorPe, HARNESS_LOWRANK_LANES, macRtl } from '../../src/codegen/verilog/design.js';
-import { declaredOptionalOperands } from '../../src/codegen/verilog/pe-lowrank.js';
+import { declaredOptionalOperands } from '../../src/pe/lowrank-gemm/rtl-pe.js';
 import { BF16, FP16, FP32, FP8_E4M3 } from '../../src/formats/float.js';
 import { wideFormat } from '../../src/golden/index.js';
 import type { LowRankGemmConfig, LowRankGemmOperands, MacConfig, MacOperands } from '../../src/golden/types.js';

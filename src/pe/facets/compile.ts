@@ -37,6 +37,9 @@ export interface KindTarget<K extends PeKind> {
   readonly rank: number;
   /** Deepest k one tile instruction takes as the PE declares it (lowrank tile_k), Infinity otherwise; resolveTarget caps it at RTL_MAX_TILE_K. Was target.ts:285. */
   readonly maxTileK: number;
+  /** Largest m and n of one tile the PE declares (lowrank tile_m, tile_n); absent: no limit beyond the array's and the ISA's. */
+  readonly maxTileM?: number;
+  readonly maxTileN?: number;
 }
 
 /**

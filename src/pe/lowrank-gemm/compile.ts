@@ -5,8 +5,9 @@
  * X, D and U in the act and lrw slots, `lr_down` once per m tile, `qgemm_tile`, and the `dequant` /
  * `lr_up` epilogue. Moved verbatim from compile/target.ts and compile/program.ts (issue 12, step 0b).
  */
-import { loraScaleCount } from '../../golden/lowrank-gemm.js';
-import type { LowRankGemmConfig } from '../../golden/types.js';
+import { LOW_RANK_MAX_RANK, loraScaleCount } from './golden.js';
+import { ISA_LIMITS } from '../../compile/isa-limits.js';
+import type { LowRankGemmConfig } from './golden.js';
 import type { LowRankGemmPe } from '../../ir/types.js';
 import { createInstruction } from '../../isa/encode.js';
 import type { Instruction } from '../../isa/generated-types.js';
@@ -53,6 +54,9 @@ function lowRankTarget(pe: LowRankGemmPe): KindTarget<'lowrank_gemm'> {
     // the low-rank PE declares its K tile (one or more scale groups per GEMM step): the engine stages that
     // many elements per row and column, not the generic depth
     maxTileK: pe.tileK,
+    // tile_m / tile_n: the declared output tile; the tiler takes the min with the array (cols × rows) and the ISA
+    maxTileM: pe.tileM,
+    maxTileN: pe.tileN,
   };
 }
 
@@ -68,7 +72,11 @@ function hasLoraScales(t: T): boolean {
 export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
   variants: () => 1,
   target: (pe) => lowRankTarget(pe),
-  diagnose: (_accel, pe, sink) => diagnoseTarget(pe, sink, () => lowRankTarget(pe)),
+  diagnose(_accel, pe, sink) {
+    diagnoseTarget(pe, sink, () => lowRankTarget(pe));
+    const maxRank = Math.min(LOW_RANK_MAX_RANK, ISA_LIMITS.rank - (ISA_LIMITS.rank % 16));
+    if (pe.rank > maxRank) sink.report(pe.paramSpans.rank ?? pe.span, `rank ${pe.rank} exceeds the largest low-rank branch the golden model and the ISA's setmode.rank (${ISA_LIMITS.rank}) take, ${maxRank}`, `write rank ≤ ${maxRank}`);
+  },
   randomOperands: lowRankGemmOperands,
   checkShape: () => undefined,
   kAlign: () => 1,

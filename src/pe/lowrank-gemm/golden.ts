@@ -21,7 +21,7 @@
  * 5. Y[m,n] = round_R16(y).
  * The per-step functions are exported so that the simulator computes through them, never re-stating them.
  */
-import { FP32, FP4_E2M1, FP8_E4M3 } from '../../formats/float.js';
+import { BF16, FP16, FP32, FP4_E2M1, FP8_E4M3, type FloatFormat } from '../../formats/float.js';
 import { addRounded, checkCodes, checkShape, fmaRounded, fp32Add, fp32Mul, roundTo, wideAdd, wideFormat, wideMul } from '../../golden/common.js';
 import { GoldenError } from '../../golden/errors.js';
 import type { GemmResult, WideFloatName } from '../../golden/types.js';
@@ -97,6 +97,9 @@ export interface LowRankGemmOperands {
   readonly up?: ArrayLike<number>;
 }
 
+/** Largest low-rank branch rank the golden model takes. */
+export const LOW_RANK_MAX_RANK = 1024;
+
 /** Checks a lowrank_gemm config; throws GoldenError on a bad one. */
 export function checkLowRankGemmConfig(config: LowRankGemmConfig): void {
   const g = config.main.groupSize;
@@ -117,37 +120,78 @@ export function checkLowRankGemmConfig(config: LowRankGemmConfig): void {
   if (config.branchFormat !== 'fp16' && config.branchFormat !== 'bf16') throw new GoldenError('bad-config', 'lowrank_gemm: branchFormat must be fp16 or bf16');
   const e = config.epilogue ?? 'fp32';
   if (e !== 'fp32' && e !== config.branchFormat) throw new GoldenError('bad-config', `lowrank_gemm: epilogue must be fp32 or the branch format ${config.branchFormat}, got ${e}`);
-  if (!Number.isInteger(config.rank) || config.rank < 0 || config.rank > 1024) throw new GoldenError('bad-config', `lowrank_gemm: rank must be an integer in 0..1024, got ${config.rank}`);
+  if (!Number.isInteger(config.rank) || config.rank < 0 || config.rank > LOW_RANK_MAX_RANK) throw new GoldenError('bad-config', `lowrank_gemm: rank must be an integer in 0..${LOW_RANK_MAX_RANK}, got ${config.rank}`);
 }
 
-/** Element value tables of the main path, scaled to integers: value = table[code] / unit. */
-interface MainTables {
+/**
+ * Element value tables of the main path, scaled to integers: value = table[code] / unit. The one
+ * definition of the 4-bit element values: the GEMM, the simulator (through `lowRankGroupDot`) and the
+ * RTL's `lr_elem` ROMs (through this function) read it.
+ */
+export interface LowRankElementValues {
+  /** Activation values ·unit by 4-bit code (int4 −8..7, uint4 0..15, or 2·fp4_e2m1). */
   readonly act: Int32Array;
+  /** Weight values ·unit by 4-bit code (int4, or 2·fp4_e2m1). */
   readonly wgt: Int32Array;
-  /** 1 for int4, 4 for nvfp4 (fp4 × fp4 products are multiples of 1/4). */
+  /** Names of the two tables ('int4' | 'uint4' | 'fp4x2': fp4_e2m1 values doubled). */
+  readonly actName: LowRankElementTable;
+  readonly wgtName: LowRankElementTable;
+  /** 1 for int4, 4 for nvfp4 (fp4 × fp4 products are multiples of 1/4): an element product is (act·wgt) / unit. */
   readonly unit: number;
-  readonly scaleValue: (code: number) => number;
-  readonly scaleBits: number;
 }
 
-const INT4 = Int32Array.from({ length: 16 }, (_, c) => (c >= 8 ? c - 16 : c));
-const UINT4 = Int32Array.from({ length: 16 }, (_, c) => c);
-const FP4X2 = Int32Array.from({ length: 16 }, (_, c) => 2 * FP4_E2M1.decode(c));
+/** The 4-bit element tables of the main path. */
+export type LowRankElementTable = 'int4' | 'uint4' | 'fp4x2';
 
-function mainTables(config: LowRankGemmConfig): MainTables {
+const ELEMENT_TABLES: Readonly<Record<LowRankElementTable, Int32Array>> = {
+  int4: Int32Array.from({ length: 16 }, (_, c) => (c >= 8 ? c - 16 : c)),
+  uint4: Int32Array.from({ length: 16 }, (_, c) => c),
+  fp4x2: Int32Array.from({ length: 16 }, (_, c) => 2 * FP4_E2M1.decode(c)),
+};
+
+function elementValues(actName: LowRankElementTable, wgtName: LowRankElementTable, unit: number): LowRankElementValues {
+  return { act: ELEMENT_TABLES[actName], wgt: ELEMENT_TABLES[wgtName], actName, wgtName, unit };
+}
+
+const INT4_INT4 = elementValues('int4', 'int4', 1);
+const UINT4_INT4 = elementValues('uint4', 'int4', 1);
+const NVFP4 = elementValues('fp4x2', 'fp4x2', 4);
+
+/** The main path's element tables (shared constants: callers must not write them). */
+export function lowRankElementValues(config: LowRankGemmConfig): LowRankElementValues {
   const main = config.main;
   switch (main.kind) {
-    case 'int4': {
-      const f = wideFormat(main.scaleFormat);
-      return { act: main.activations === 'int4' ? INT4 : UINT4, wgt: INT4, unit: 1, scaleValue: (c) => f.decode(c), scaleBits: 16 };
-    }
+    case 'int4':
+      return main.activations === 'int4' ? INT4_INT4 : UINT4_INT4;
     case 'nvfp4':
-      return { act: FP4X2, wgt: FP4X2, unit: 4, scaleValue: (c) => FP8_E4M3.decode(c), scaleBits: 8 };
+      return NVFP4;
     default: {
       const never: never = main;
       throw new GoldenError('bad-config', `lowrank_gemm: unknown main path ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** The format of both group-scale tensors: the int4 path's fp16/bf16, NVFP4's fp8_e4m3. */
+export function lowRankScaleFormat(config: LowRankGemmConfig): FloatFormat {
+  const main = config.main;
+  return main.kind === 'nvfp4' ? FP8_E4M3 : main.scaleFormat === 'bf16' ? BF16 : FP16;
+}
+
+/** The value of one group-scale code (sa or sw). */
+export function lowRankScaleValue(config: LowRankGemmConfig, code: number): number {
+  return lowRankScaleFormat(config).decode(code);
+}
+
+/**
+ * Step 1's exact group dot product d_g = Σ qa[aOff + i]·qw[wOff + i] over i < len (4-bit codes), as a value:
+ * an integer (int4) or a multiple of 1/4 (nvfp4), exact in float64 for any group the golden accepts.
+ */
+export function lowRankGroupDot(config: LowRankGemmConfig, qa: ArrayLike<number>, aOff: number, qw: ArrayLike<number>, wOff: number, len: number): number {
+  const { act, wgt, unit } = lowRankElementValues(config);
+  let dot = 0;
+  for (let i = 0; i < len; i++) dot += act[qa[aOff + i]] * wgt[qw[wOff + i]];
+  return dot / unit; // exact: a small integer divided by 1 or 4
 }
 
 /** One group of the main path: its rounded dot product, rounded scale product and the new accumulator. */
@@ -249,7 +293,6 @@ export interface LowRankOutputTrace {
 interface Prepared {
   readonly config: LowRankGemmConfig;
   readonly ops: LowRankGemmOperands;
-  readonly tables: MainTables;
   readonly G: number;
   readonly P: WideFloatName;
   readonly r16: ReturnType<typeof wideFormat>;
@@ -260,12 +303,12 @@ function prepare(config: LowRankGemmConfig, ops: LowRankGemmOperands): Prepared 
   checkLowRankGemmConfig(config);
   const { m: M, k: K, n: N } = ops;
   checkShape(M, K, N);
-  const tables = mainTables(config);
+  const scaleBits = lowRankScaleFormat(config).bits;
   const G = Math.ceil(K / config.main.groupSize);
   checkCodes(ops.qa, M * K, 4, 'qa');
   checkCodes(ops.qw, N * K, 4, 'qw');
-  checkCodes(ops.sa, M * G, tables.scaleBits, 'sa');
-  checkCodes(ops.sw, N * G, tables.scaleBits, 'sw');
+  checkCodes(ops.sa, M * G, scaleBits, 'sa');
+  checkCodes(ops.sw, N * G, scaleBits, 'sw');
   let tensorScale = 1;
   if (config.main.kind === 'nvfp4') {
     if (ops.tensorScale === undefined) throw new GoldenError('bad-operands', 'lowrank_gemm: nvfp4 needs tensorScale (an fp32 code)');
@@ -282,7 +325,7 @@ function prepare(config: LowRankGemmConfig, ops: LowRankGemmOperands): Prepared 
     checkCodes(ops.down, K * r, 16, 'down');
     checkCodes(ops.up, N * r, 16, 'up');
   }
-  return { config, ops, tables, G, P: config.accumulation, r16: wideFormat(config.branchFormat), tensorScale };
+  return { config, ops, G, P: config.accumulation, r16: wideFormat(config.branchFormat), tensorScale };
 }
 
 /** L[m, ·]: the down projection of row m, fp32-accumulated over k ascending, rounded to 16 bits. */
@@ -302,20 +345,14 @@ function downRow(p: Prepared, m: number): number[] {
 
 /** Computes one output element; pushes group traces into `trace` when given. */
 function outputElement(p: Prepared, m: number, n: number, down: readonly number[], trace?: { groups: LowRankGroupTrace[]; afterUp: number[]; main?: number; afterBias?: number }): number {
-  const { ops, config, tables, G, r16 } = p;
+  const { ops, config, G, r16 } = p;
   const K = ops.k;
   const gs = config.main.groupSize;
-  const { act, wgt, unit } = tables;
-  const qa = ops.qa;
-  const qw = ops.qw;
   let acc = 0;
   for (let g = 0; g < G; g++) {
     const start = g * gs;
-    const end = Math.min(K, start + gs);
-    let dot = 0;
-    for (let k = start; k < end; k++) dot += act[qa[m * K + k]] * wgt[qw[n * K + k]];
-    const exact = dot / unit; // exact: a small integer divided by 1 or 4
-    const st = lowRankGroupStep(config, acc, exact, tables.scaleValue(ops.sa[m * G + g]), tables.scaleValue(ops.sw[n * G + g]));
+    const exact = lowRankGroupDot(config, ops.qa, m * K + start, ops.qw, n * K + start, Math.min(K, start + gs) - start);
+    const st = lowRankGroupStep(config, acc, exact, lowRankScaleValue(config, ops.sa[m * G + g]), lowRankScaleValue(config, ops.sw[n * G + g]));
     acc = st.accumulator;
     trace?.groups.push({ group: g, dot: exact, dotRounded: st.dotRounded, scale: st.scale, product: st.product, accumulator: acc });
   }

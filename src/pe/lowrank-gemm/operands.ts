@@ -6,8 +6,8 @@
  */
 import { BF16, FP16, FP32, FP8_E4M3 } from '../../formats/float.js';
 import type { Xoshiro128 } from '../../formats/random.js';
-import { loraScaleCount } from '../../golden/lowrank-gemm.js';
-import type { LowRankGemmOperands } from '../../golden/types.js';
+import { loraScaleCount } from './golden.js';
+import type { LowRankGemmOperands } from './golden.js';
 import { floatCodes, intBelow, scaleCodes } from '../../compile/random-codes.js';
 import type { GemmShape } from '../../compile/workload.js';
 import type { TargetOf } from '../facets/compile.js';

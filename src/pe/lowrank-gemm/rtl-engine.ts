@@ -25,15 +25,15 @@
  * - writeback: one column of n R16 outputs per out-port write (entries i·n … i·n + n − 1 are contiguous).
  * P ≠ fp32: `v` holds the fp32 encoding of the P accumulator (exact), read back through a P rounder.
  */
-import { BF16, FP16, FP32, FP4_E2M1, FP8_E4M3, type FloatFormat } from '../../formats/float.js';
+import { BF16, FP16, FP32, type FloatFormat } from '../../formats/float.js';
 import { wideFormat } from '../../golden/common.js';
-import type { LowRankGemmConfig } from '../../golden/types.js';
+import type { LowRankGemmConfig } from './golden.js';
 import type { Target } from '../../compile/target.js';
 import { branchLanes, bufferLanes } from '../../arch/microarch.js';
 import type { EngineContext } from '../../codegen/verilog/engine.js';
 import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound } from '../../codegen/verilog/fp-units.js';
 import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
-import { lowRankBiasUnits, lowRankEpilogueText, lowRankGroupStepText, lowRankGroupStepUnits } from './rtl-units.js';
+import { lowRankBiasUnits, lowRankEpilogueText, lowRankGroupStepText, lowRankGroupStepUnits, lowRankMainRoms } from './rtl-units.js';
 import { sconst, type RtlModule } from '../../codegen/verilog/module-set.js';
 
 /** Engine trap codes (trap_code; the top reports 0x80 | code). */
@@ -46,13 +46,6 @@ export const LOWRANK_TRAP = {
   range: 3,
 } as const;
 
-function elementTable(kind: 'int4' | 'uint4' | 'fp4x2'): RtlModule {
-  const entries = Array.from({ length: 16 }, (_, code) => {
-    const v = kind === 'int4' ? (code >= 8 ? code - 16 : code) : kind === 'uint4' ? code : 2 * FP4_E2M1.decode(code);
-    return { code, value: sconst(8, v === 0 ? 0 : v) };
-  });
-  return { name: `qacc_lr_elem_${kind}`, template: 'lowrank-gemm/lr_elem.v.hbs', deps: [], view: { format: kind === 'fp4x2' ? 'fp4_e2m1' : kind, unitText: kind === 'fp4x2' ? '1/2' : '1', entries } };
-}
 
 function roundUp(x: number, a: number): number {
   return Math.ceil(x / a) * a;
@@ -70,11 +63,10 @@ function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: s
   const r16 = floatShape(r16f);
   const f32 = floatShape(FP32);
   const f16 = floatShape(FP16);
-  const main = cfg.main;
-  const nv = main.kind === 'nvfp4';
-  const actElem = elementTable(nv ? 'fp4x2' : main.activations);
-  const wgtElem = elementTable(nv ? 'fp4x2' : 'int4');
-  const scaleShape = floatShape(nv ? FP8_E4M3 : wideFormat(main.scaleFormat));
+  const roms = lowRankMainRoms(cfg);
+  const actElem = roms.act;
+  const wgtElem = roms.wgt;
+  const scaleShape = floatShape(roms.scale);
   const dotRound = fpRound(P, 32);
   const scaleMul = fpMul(scaleShape, scaleShape, P);
   const tsMul = fpMul(f32, f32, f32);
@@ -106,7 +98,7 @@ function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: s
       lanes,
       blanes,
       qMsb: 4 * lanes - 1,
-      sMsb: (nv ? 8 : 16) - 1,
+      sMsb: roms.scale.bits - 1,
       bMsb: 16 * blanes - 1,
       lanesList: laneViews,
       actElem: actElem.name,
@@ -115,7 +107,7 @@ function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: s
       pMsb: pBits - 1,
       pWidth: pBits,
       dotRound: dotRound.name,
-      dotLsb: sconst(EXP_WIDTH, nv ? -2 : 0),
+      dotLsb: sconst(EXP_WIDTH, roms.dotLsbExponent),
       scaleMul: scaleMul.name,
       groupStep: groupStep.text,
       biasUnits: biasUnits.text,

@@ -7,28 +7,16 @@
  * optional operands add ports: `cs` (the channel scale of the EPILOGUE beat, 1.0 when none) and `ls` (the
  * fp32 LoRA scale of a DOWN_OUT beat's rank, 1.0 when none).
  */
-import { BF16, FP16, FP32, FP4_E2M1, FP8_E4M3, type FloatFormat } from '../../formats/float.js';
+import { BF16, FP16, FP32, type FloatFormat } from '../../formats/float.js';
 import { wideFormat } from '../../golden/common.js';
-import type { LowRankGemmConfig } from '../../golden/types.js';
+import type { LowRankGemmConfig } from './golden.js';
 import type { IrPe } from '../../ir/types.js';
 import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound } from '../../codegen/verilog/fp-units.js';
-import { lowRankBiasUnits, lowRankDownText, lowRankEpilogueText, lowRankGroupStepText, lowRankGroupStepUnits } from './rtl-units.js';
+import { lowRankBiasUnits, lowRankDownText, lowRankEpilogueText, lowRankGroupStepText, lowRankGroupStepUnits, lowRankMainRoms } from './rtl-units.js';
+import { lowRankScaleFormat } from './golden.js';
 import { sconst, type RtlModule } from '../../codegen/verilog/module-set.js';
 import type { PeRtl } from '../../codegen/verilog/design.js';
 import { harnessPort as port } from '../../codegen/verilog/harness-spec.js';
-
-function elementTable(kind: 'int4' | 'uint4' | 'fp4x2'): RtlModule {
-  const entries = Array.from({ length: 16 }, (_, code) => {
-    const v = kind === 'int4' ? (code >= 8 ? code - 16 : code) : kind === 'uint4' ? code : 2 * FP4_E2M1.decode(code);
-    return { code, value: sconst(8, v === 0 ? 0 : v) };
-  });
-  return {
-    name: `qacc_lr_elem_${kind}`,
-    template: 'lowrank-gemm/lr_elem.v.hbs',
-    deps: [],
-    view: { format: kind === 'fp4x2' ? 'fp4_e2m1' : kind, unitText: kind === 'fp4x2' ? '1/2' : '1', entries },
-  };
-}
 
 /** The optional operands a lowrank_gemm PE declares (the IR's `channel_scales` and `lora_scales`). */
 export interface LowRankOptionalOperands {
@@ -45,7 +33,7 @@ export function declaredOptionalOperands(pe: IrPe): LowRankOptionalOperands {
 
 /** Port widths of a low-rank PE. */
 export function lowRankPorts(config: LowRankGemmConfig, lanes: number, opt: LowRankOptionalOperands = NO_OPTIONAL): { q: number; scale: number; tensorScale: boolean; channelScale: boolean; loraScale: boolean } {
-  return { q: 4 * lanes, scale: config.main.kind === 'nvfp4' ? 8 : 16, tensorScale: config.main.kind === 'nvfp4', channelScale: opt.channelScales, loraScale: opt.loraScales && config.rank > 0 };
+  return { q: 4 * lanes, scale: lowRankScaleFormat(config).bits, tensorScale: config.main.kind === 'nvfp4', channelScale: opt.channelScales, loraScale: opt.loraScales && config.rank > 0 };
 }
 
 export function lowRankPe(config: LowRankGemmConfig, lanes: number, moduleName: string, peName: string, opt: LowRankOptionalOperands = NO_OPTIONAL): RtlModule {
@@ -56,9 +44,10 @@ export function lowRankPe(config: LowRankGemmConfig, lanes: number, moduleName: 
   const f16 = floatShape(FP16);
   const main = config.main;
   const nv = main.kind === 'nvfp4';
-  const actElem = elementTable(nv ? 'fp4x2' : main.activations);
-  const wgtElem = elementTable(nv ? 'fp4x2' : 'int4');
-  const scaleShape = floatShape(nv ? FP8_E4M3 : wideFormat(main.scaleFormat));
+  const roms = lowRankMainRoms(config);
+  const actElem = roms.act;
+  const wgtElem = roms.wgt;
+  const scaleShape = floatShape(roms.scale);
   const dotRound = fpRound(P, 32);
   const scaleMul = fpMul(scaleShape, scaleShape, P);
   const widen = fpMul(P, f16, f32);
@@ -94,7 +83,7 @@ export function lowRankPe(config: LowRankGemmConfig, lanes: number, moduleName: 
       pMsb: pBits - 1,
       pWidth: pBits,
       dotRound: dotRound.name,
-      dotLsb: sconst(EXP_WIDTH, nv ? -2 : 0),
+      dotLsb: sconst(EXP_WIDTH, roms.dotLsbExponent),
       scaleMul: scaleMul.name,
       groupStep: groupStep.text,
       biasUnits: biasUnits.text,

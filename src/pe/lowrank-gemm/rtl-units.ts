@@ -1,7 +1,7 @@
 /**
  * The two places where a lowrank_gemm PE's arithmetic depends on the declared order (docs/golden.md
- * §lowrank_gemm), shared by the PE-level module (pe-lowrank.ts) and the tile engine's PE
- * (engine-lowrank.ts) so both follow the golden's `lowRankGroupStep` and `lowRankEpilogue` the same way:
+ * §lowrank_gemm), shared by the PE-level module (rtl-pe.ts) and the tile engine's PE
+ * (rtl-engine.ts) so both follow the golden's `lowRankGroupStep` and `lowRankEpilogue` the same way:
  * - the group step: unfused round_P(acc + round_P(d̂·s)) (a multiplier and an adder) or, with
  *   `accumulation = <P>_fma`, one fused multiply-add round_P(d̂·s + acc);
  * - the bias epilogue: in fp32 on the widened main result, or (`epilogue = fp16 | bf16`) in the 16-bit
@@ -9,12 +9,15 @@
  *   channel scales (Nunchaku's wcscales) also y · cs: in fp32 a multiply before the add, in 16 bits one
  *   fused round16(y · cs + bias) (Nunchaku's __hfma2).
  * Each returns Verilog lines over wire names chosen by the caller, and the blocks they instantiate.
+ * Also shared: the main path's `lr_elem` ROMs and scale shape, read from the golden (lowRankElementValues,
+ * lowRankScaleFormat) rather than recomputed.
  */
-import { BF16, FP16, FP32 } from '../../formats/float.js';
+import { BF16, FP16, FP32, type FloatFormat } from '../../formats/float.js';
 import { wideFormat } from '../../golden/common.js';
-import type { LowRankGemmConfig } from '../../golden/types.js';
+import type { LowRankGemmConfig } from './golden.js';
 import { floatShape, fpAdd, fpFma, fpMul } from '../../codegen/verilog/fp-units.js';
-import type { RtlModule } from '../../codegen/verilog/module-set.js';
+import { sconst, type RtlModule } from '../../codegen/verilog/module-set.js';
+import { lowRankElementValues, lowRankScaleFormat, type LowRankElementTable } from './golden.js';
 
 export interface LowRankUnits {
   readonly deps: RtlModule[];
@@ -123,4 +126,16 @@ export function lowRankEpilogueText(cfg: LowRankGemmConfig, channelScales = fals
 /** lr_up's and DOWN_OUT's rounding of a down-projection sum l, as the header comments state it. */
 export function lowRankDownText(cfg: LowRankGemmConfig, loraScales: boolean): string {
   return loraScales ? `round_${cfg.branchFormat}(round_fp32(l * ls)) (ls: the fp32 LoRA scale of the rank's 16-rank tile, 1.0 when unused)` : `round_${cfg.branchFormat}(l)`;
+}
+
+function elementRom(name: LowRankElementTable, values: Int32Array, unit: number): RtlModule {
+  const entries = Array.from(values, (v, code) => ({ code, value: sconst(8, v) }));
+  const perElement = Math.sqrt(unit); // act·wgt / unit: each table is its format's values times √unit
+  return { name: `qacc_lr_elem_${name}`, template: 'lowrank-gemm/lr_elem.v.hbs', deps: [], view: { format: name === 'fp4x2' ? 'fp4_e2m1' : name, unitText: perElement === 1 ? '1' : `1/${perElement}`, entries } };
+}
+
+/** The main path's element ROMs, the exponent of the exact dot's LSB (log2 of 1/unit) and the group-scale format. */
+export function lowRankMainRoms(cfg: LowRankGemmConfig): { readonly act: RtlModule; readonly wgt: RtlModule; readonly dotLsbExponent: number; readonly scale: FloatFormat } {
+  const v = lowRankElementValues(cfg);
+  return { act: elementRom(v.actName, v.act, v.unit), wgt: elementRom(v.wgtName, v.wgt, v.unit), dotLsbExponent: -Math.log2(v.unit), scale: lowRankScaleFormat(cfg) };
 }

@@ -56,9 +56,73 @@ export interface LowRankGemmPe {
 
 function lowRankMainOk(ev: Evaluator, q: IrQuantizedOperand, span: A.Expr['span'], what: string): boolean {
   const s = q.scheme;
-  if ((s.kind === 'scaled' && s.granularity.kind === 'group') || s.kind === 'nvfp4' || s.kind === 'mx') return true;
-  ev.report(Diag.unsupportedScheme, span, [`lowrank_gemm ${what} need group or block scaling along K (per_group(…), nvfp4(…) or mx(…)), found ${s.kind === 'scaled' ? `per-${s.granularity.kind} scaling` : s.kind}`]);
+  if ((s.kind === 'scaled' && s.granularity.kind === 'group') || s.kind === 'nvfp4') return true;
+  if (s.kind === 'mx') {
+    ev.report(Diag.unsupportedScheme, span, [`lowrank_gemm ${what}: mx(…) blocks (e8m0 scales) are not implemented by the 4-bit main path`], { hint: 'use per_group(int4, …) or nvfp4(fp4_e2m1, …)' });
+    return false;
+  }
+  ev.report(Diag.unsupportedScheme, span, [`lowrank_gemm ${what} need group or block scaling along K (per_group(…) or nvfp4(…)), found ${s.kind === 'scaled' ? `per-${s.granularity.kind} scaling` : s.kind}`]);
   return false;
+}
+
+/**
+ * The main paths the golden, simulator and RTL implement (golden.ts LowRankMainPath): int4 weights with int4
+ * or uint4 activations, symmetric, one fp16 or bf16 scale format for both; or NVFP4 (fp4_e2m1, fp8_e4m3 block
+ * scales) on both operands. Anything else is reported at the operand's span. `aWritten`: activations were
+ * declared (else they are the weights' scheme and are not reported twice).
+ */
+function lowRankPairOk(ev: Evaluator, r: PropertyReader, weights: IrQuantizedOperand, activations: IrQuantizedOperand, aWritten: boolean): boolean {
+  const ws = weights.scheme;
+  const as = activations.scheme;
+  const wSpan = r.spanOf('weights');
+  const aSpan = r.spanOf('activations');
+  let ok = true;
+  if (ws.kind === 'nvfp4') {
+    if (ws.element.name !== 'fp4_e2m1' || ws.blockScaleFormat.name !== 'fp8_e4m3') {
+      ev.report(Diag.unsupportedFormat, wSpan, [`lowrank_gemm NVFP4 weights are fp4_e2m1 with fp8_e4m3 block scales, found ${ws.element.name} with ${ws.blockScaleFormat.name} scales`]);
+      ok = false;
+    }
+    if (aWritten && as.kind !== 'nvfp4') {
+      ev.report(Diag.unsupportedScheme, aSpan, [`lowrank_gemm with NVFP4 weights needs NVFP4 activations (the fp4 × fp4 main path), found ${as.kind === 'scaled' ? 'per_group' : as.kind}`]);
+      ok = false;
+    } else if (aWritten && as.kind === 'nvfp4' && (as.element.name !== 'fp4_e2m1' || as.blockScaleFormat.name !== 'fp8_e4m3')) {
+      ev.report(Diag.unsupportedFormat, aSpan, [`lowrank_gemm NVFP4 activations are fp4_e2m1 with fp8_e4m3 block scales, found ${as.element.name} with ${as.blockScaleFormat.name} scales`]);
+      ok = false;
+    }
+    return ok;
+  }
+  if (ws.kind !== 'scaled') return false; // lowRankMainOk reported it
+  if (ws.element.name !== 'int4') {
+    ev.report(Diag.unsupportedFormat, wSpan, [`lowrank_gemm per_group weights are int4, found ${ws.element.name}`], { hint: 'the int4 main path multiplies int4 weights by int4 or uint4 activations' });
+    ok = false;
+  }
+  if (ws.mode !== 'symmetric') {
+    ev.report(Diag.unsupportedScheme, wSpan, ['lowrank_gemm per_group weights are symmetric (the main path has no zero points)']);
+    ok = false;
+  }
+  const scale = ws.scaleFormat.name;
+  if (scale !== 'fp16' && scale !== 'bf16') {
+    ev.report(Diag.unsupportedFormat, wSpan, [`lowrank_gemm int4 group scales are fp16 or bf16, found ${scale}`]);
+    ok = false;
+  }
+  if (!aWritten) return ok;
+  if (as.kind !== 'scaled') {
+    if (as.kind === 'nvfp4') ev.report(Diag.unsupportedScheme, aSpan, ['lowrank_gemm with per_group int4 weights needs per_group int4 or uint4 activations, found nvfp4']);
+    return false;
+  }
+  if (as.element.name !== 'int4' && as.element.name !== 'uint4') {
+    ev.report(Diag.unsupportedFormat, aSpan, [`lowrank_gemm per_group activations are int4 or uint4, found ${as.element.name}`]);
+    ok = false;
+  }
+  if (as.mode !== 'symmetric') {
+    ev.report(Diag.unsupportedScheme, aSpan, ['lowrank_gemm per_group activations are symmetric (the main path has no zero points)']);
+    ok = false;
+  }
+  if (as.scaleFormat.name !== scale) {
+    ev.report(Diag.unsupportedFormat, aSpan, [`lowrank_gemm activation group scales share the weights' scale format (${scale}), found ${as.scaleFormat.name}`]);
+    ok = false;
+  }
+  return ok;
 }
 
 /** Values of a lowrank_gemm `accumulation`: the precision P, unfused (multiply, then add) or fused. */
@@ -99,7 +163,19 @@ export function elaborateLowRankGemm(ev: Evaluator, decl: A.PeDecl, r: PropertyR
   let ok = lowRankMainOk(ev, weights, r.spanOf('weights'), 'weights');
   // Activations default to the weight scheme; check them separately only when written.
   if (aLoc) ok = lowRankMainOk(ev, activations, r.spanOf('activations'), 'activations') && ok;
-  if (!ok) return undefined;
+  if (!ok || !lowRankPairOk(ev, r, weights, activations, aLoc !== undefined)) return undefined;
+  if (!fused) {
+    ev.report(Diag.unsupportedByHardware, r.spanOf('fused'), ['fused = false is not implemented by the compiler, simulator or generated RTL'], { hint: 'every lowrank_gemm engine fuses the low-rank branch into the tile epilogue: write fused = true' });
+    ok = false;
+  }
+  if (branchAcc.name !== 'fp32') {
+    ev.report(Diag.unsupportedFormat, r.spanOf('branch_accumulation'), [`the low-rank down projection accumulates in fp32, found branch_accumulation = ${branchAcc.name}`], { hint: 'write branch_accumulation = fp32' });
+    ok = false;
+  }
+  if (output.name !== branch.name) {
+    ev.report(Diag.unsupportedFormat, r.spanOf('output'), [`the output is rounded to the branch format (${branch.name}), found output = ${output.name}`], { hint: `write output = ${branch.name}` });
+    ok = false;
+  }
   if (rank % 16 !== 0) {
     ev.report(Diag.rankMultiple, r.spanOf('rank'), [rank, 16], { hint: 'the 16-bit branch runs on 16-wide MMA tiles' });
     ok = false;

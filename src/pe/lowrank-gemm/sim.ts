@@ -1,55 +1,45 @@
 /**
  * lowrank_gemm's simulator hooks (SimFacet, src/pe/facets/sim.ts): qgemm_tile, lr_down, lr_up, dequant
  * and writeback on the accumulator and low-rank entries, their cycles (./timing.ts) and SRAM traffic.
- * Arithmetic: every step is the golden's exported step function (lowRankGroupStep per group,
+ * Arithmetic: every step is the golden's exported step function (lowRankGroupDot and lowRankGroupStep per group,
  * lowRankEpilogue for dequant, lowRankDownStep / lowRankUpStep / lowRankDownResult for the branch,
  * lowRankOutputCode for writeback); the entry holds the P accumulator, then the fp32 y.
- * Still re-stated here (issue 12 step 1): the INT4 / UINT4 / FP4×2 element tables (INT4 decoded differently
- * from golden), the group dot, `dot / unit` and the scale format choice — golden/lowrank-gemm.ts to export
- * `lowRankGroupDot(config, qa, aOff, qw, wOff, len)`, `lowRankScaleValue(config, code)` and
- * `lowRankElementValues(config)`.
+ * The main path's element values, group dot and scale decoding are the golden's too (lowRankGroupDot,
+ * lowRankScaleValue): this file holds no table, decode loop or rounding of its own.
  */
 import { CompileError } from '../../compile/errors.js';
 import { rowBytes } from '../../compile/pack.js';
-import { FP32, FP4_E2M1, FP8_E4M3 } from '../../formats/float.js';
-import { intFormat } from '../../formats/int.js';
+import { FP32 } from '../../formats/float.js';
 import { wideFormat } from '../../golden/common.js';
 import {
   loraScaleCount,
   lowRankDownResult,
   lowRankDownStep,
   lowRankEpilogue,
+  lowRankGroupDot,
   lowRankGroupStep,
   lowRankOutputCode,
+  lowRankScaleValue,
   lowRankUpStep,
-} from '../../golden/lowrank-gemm.js';
-import type { LowRankGemmConfig } from '../../golden/types.js';
+  type LowRankGemmConfig,
+} from './golden.js';
 import type { AccStore } from '../../sim/acc-store.js';
 import type { SimFacet } from '../facets/sim.js';
 import { lowRankDequantCycles, lowRankDownCycles, lowRankQgemmCycles, lowRankUpCycles, lowRankWritebackCycles } from './timing.js';
 
-const INT4 = Int32Array.from({ length: 16 }, (_, c) => intFormat(4, true).decode(c));
-const UINT4 = Int32Array.from({ length: 16 }, (_, c) => c);
-const FP4X2 = Int32Array.from({ length: 16 }, (_, c) => 2 * FP4_E2M1.decode(c));
-
 /** qgemm_tile: the 4-bit main path of lowrank_gemm, groups ascending, each group the golden `lowRankGroupStep`. */
 export function qgemmTile(cfg: LowRankGemmConfig, acc: AccStore, base: number, m: number, n: number, k: number, qa: Uint32Array, qw: Uint32Array, sa: Uint32Array, sw: Uint32Array, clear: boolean): void {
-  const main = cfg.main;
-  const gs = main.groupSize;
+  const gs = cfg.main.groupSize;
   const G = Math.ceil(k / gs);
-  const actT = main.kind === 'nvfp4' ? FP4X2 : main.activations === 'int4' ? INT4 : UINT4;
-  const wgtT = main.kind === 'nvfp4' ? FP4X2 : INT4;
-  const unit = main.kind === 'nvfp4' ? 4 : 1;
-  const sf = main.kind === 'nvfp4' ? FP8_E4M3 : wideFormat(main.scaleFormat);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       const e = base + i * n + j;
       if (clear) acc.clear(e);
       let a = acc.v[e];
       for (let g = 0; g < G; g++) {
-        let dot = 0;
-        for (let kk = g * gs; kk < Math.min(k, (g + 1) * gs); kk++) dot += actT[qa[i * k + kk]] * wgtT[qw[j * k + kk]];
-        a = lowRankGroupStep(cfg, a, dot / unit, sf.decode(sa[i * G + g]), sf.decode(sw[j * G + g])).accumulator;
+        const k0 = g * gs;
+        const dot = lowRankGroupDot(cfg, qa, i * k + k0, qw, j * k + k0, Math.min(k, k0 + gs) - k0);
+        a = lowRankGroupStep(cfg, a, dot, lowRankScaleValue(cfg, sa[i * G + g]), lowRankScaleValue(cfg, sw[j * G + g])).accumulator;
       }
       acc.v[e] = a;
     }

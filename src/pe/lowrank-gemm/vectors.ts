@@ -5,8 +5,8 @@
  * (templates/lowrank_pe.v.hbs).
  */
 import { wideFormat } from '../../golden/common.js';
-import { lowRankOutputTrace } from '../../golden/lowrank-gemm.js';
-import type { LowRankGemmConfig, LowRankGemmOperands } from '../../golden/types.js';
+import { lowRankOutputTrace } from './golden.js';
+import type { LowRankGemmConfig, LowRankGemmOperands } from './golden.js';
 import { packLanes } from '../../verify/rtl/beats.js';
 import type { PeVectors } from '../../verify/rtl/pe-vectors.js';
 import { lowRankPorts, type LowRankOptionalOperands } from './rtl-pe.js';

@@ -5,7 +5,7 @@
 // Executes qgemm_tile, lr_down, lr_up (use_lscale only with declared LoRA scales: true), dequant
 // (use_cscale only with declared channel scales: true) and writeback (no relu) on single-pass tiles
 // (acc = 0, lrt = 0); traps on anything else (codes: 1 unsupported, 2 shape/mode, 3 buffer range).
-// Schedule (src/codegen/verilog/engine-lowrank.ts, timing.ts "lowrank_gemm"): decode; FETCH streams on the
+// Schedule (src/pe/lowrank-gemm/rtl-engine.ts, timing.ts): decode; FETCH streams on the
 // act / wgt / meta / lrw ports in parallel (one read per cycle, every row starting a new read) into
 // per-column / per-row staging; one cycle for the last read's data; then beats through all PEs in
 // parallel. writeback writes one column (n outputs) per out-port write.

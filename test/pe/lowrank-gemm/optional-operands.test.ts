@@ -5,11 +5,11 @@
  * and uses them (`dequant use_cscale`, `lr_up use_lscale`) at those addresses; an undeclared PE gets none.
  */
 import { describe, expect, it } from 'vitest';
-import { randomOperands } from '../../src/compile/operands.js';
-import { compileGemm } from '../../src/compile/program.js';
-import { resolveTarget, type Target } from '../../src/compile/target.js';
-import type { LowRankGemmOperands } from '../../src/golden/types.js';
-import { exampleAccelerators } from '../sim/helpers.js';
+import { randomOperands } from '../../../src/compile/operands.js';
+import { compileGemm } from '../../../src/compile/program.js';
+import { resolveTarget, type Target } from '../../../src/compile/target.js';
+import type { LowRankGemmOperands } from '../../../src/pe/lowrank-gemm/golden.js';
+import { exampleAccelerators } from '../../sim/helpers.js';
 
 function target(name: string): Target {
   const accel = exampleAccelerators('svdquant').find((a) => a.name === name);

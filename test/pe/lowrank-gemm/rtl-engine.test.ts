@@ -1,6 +1,6 @@
 /**
- * The lowrank_gemm tile engine (src/codegen/verilog/engine-lowrank.ts) alone under Verilator
- * (engine-lowrank-bench.ts), for both SVDQuant accelerators (int4 g64 with fp16 scales and an fp16
+ * The lowrank_gemm tile engine (src/pe/lowrank-gemm/rtl-engine.ts) alone under Verilator
+ * (rtl-engine-bench.ts), for both SVDQuant accelerators (int4 g64 with fp16 scales and an fp16
  * branch; NVFP4 g16 with fp8_e4m3 scales, a tensor scale and a bf16 branch) shrunk to a 2-row × 3-column
  * array with 8 dot lanes (2 branch lanes), rank 3 (two lr_down passes, the second partial), 160-element
  * staging and odd port widths (rows straddle read words): random tiles whose k spans several groups (the
@@ -10,22 +10,23 @@
  * tensor scale / channel scales (both bench targets declare them, w4a4's in its fp16 epilogue, nvfp4's in
  * its fp32 one: alone, with the bias, with specials), lr_up with and without LoRA scales (w4a4 declares
  * them), writeback without dequant. The out bytes are compared with the simulator's arithmetic
- * (src/sim/arith.ts qgemmTile, lrDown, lrUp, lowRankDequant, lowRankWriteback: the golden model applied
+ * (src/pe/lowrank-gemm/sim.ts qgemmTile, lrDown, lrUp, lowRankDequant, lowRankWriteback: the golden model applied
  * per tile) and every command's cycles with the simulator's closed forms (timing.ts lowRank*Cycles, what
  * machine.ts charges). Also: traps, -Wall lint and Yosys synthesis. Compiled SVDQuant GEMMs run through
  * the accelerator top in qacc verify's program-level test (orchestration-program.test.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { packMatrix, rowBytes, unpackMatrix } from '../../src/compile/pack.js';
-import type { Target } from '../../src/compile/target.js';
-import { ENGINES } from '../../src/codegen/verilog/engine.js';
-import { LOWRANK_TRAP } from '../../src/codegen/verilog/engine-lowrank.js';
-import type { LowRankGemmConfig } from '../../src/golden/types.js';
-import { createInstruction, encodeInstruction, type IsaBuffer } from '../../src/isa/index.js';
-import { AccStore, lowRankDequant, lowRankWriteback, lrDown, lrUp, qgemmTile } from '../../src/sim/arith.js';
-import { lowRankDequantCycles, lowRankDownCycles, lowRankQgemmCycles, lowRankUpCycles, lowRankWritebackCycles } from '../../src/sim/timing.js';
-import { lintVerilog } from '../../src/verify/rtl/verilator.js';
-import { synthesize } from '../../src/verify/rtl/yosys.js';
+import { packMatrix, rowBytes, unpackMatrix } from '../../../src/compile/pack.js';
+import type { Target } from '../../../src/compile/target.js';
+import { ENGINES } from '../../../src/codegen/verilog/engine.js';
+import { LOWRANK_TRAP } from '../../../src/pe/lowrank-gemm/rtl-engine.js';
+import type { LowRankGemmConfig } from '../../../src/pe/lowrank-gemm/golden.js';
+import { createInstruction, encodeInstruction, type IsaBuffer } from '../../../src/isa/index.js';
+import { AccStore } from '../../../src/sim/acc-store.js';
+import { lowRankDequant, lowRankWriteback, lrDown, lrUp, qgemmTile } from '../../../src/pe/lowrank-gemm/sim.js';
+import { lowRankDequantCycles, lowRankDownCycles, lowRankQgemmCycles, lowRankUpCycles, lowRankWritebackCycles } from '../../../src/pe/lowrank-gemm/timing.js';
+import { lintVerilog } from '../../../src/verify/rtl/verilator.js';
+import { synthesize } from '../../../src/verify/rtl/yosys.js';
 import {
   BENCH_COLS,
   BENCH_RANK,
@@ -37,7 +38,7 @@ import {
   prebuildLowRank,
   runLowRankBench,
   type LowRankCommand,
-} from './engine-lowrank-bench.js';
+} from './rtl-engine-bench.js';
 
 const ROWS = BENCH_ROWS;
 const COLS = BENCH_COLS;

@@ -14,15 +14,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveTarget, type Target } from '../../src/compile/target.js';
-import { compileFile } from '../../src/ir/elaborate.js';
-import { emitModules, type GeneratedFile } from '../../src/codegen/verilog/emit.js';
-import { engineAddrBits, lowRankEngine } from '../../src/codegen/verilog/engine-lowrank.js';
-import { ModuleSet } from '../../src/codegen/verilog/module-set.js';
-import type { IsaBuffer } from '../../src/isa/index.js';
-import { bufferLanes } from '../../src/sim/timing.js';
-import { rtlTemplates } from '../../src/verify/rtl/templates.js';
-import { buildSimulationAsync, type BuiltSimulation } from '../../src/verify/rtl/verilator.js';
+import { resolveTarget, type Target } from '../../../src/compile/target.js';
+import { compileFile } from '../../../src/ir/elaborate.js';
+import { emitModules, type GeneratedFile } from '../../../src/codegen/verilog/emit.js';
+import { engineAddrBits, lowRankEngine } from '../../../src/pe/lowrank-gemm/rtl-engine.js';
+import { ModuleSet } from '../../../src/codegen/verilog/module-set.js';
+import type { IsaBuffer } from '../../../src/isa/index.js';
+import { bufferLanes } from '../../../src/sim/timing.js';
+import { rtlTemplates } from '../../../src/verify/rtl/templates.js';
+import { buildSimulationAsync, type BuiltSimulation } from '../../../src/verify/rtl/verilator.js';
 
 /** One engine command: the instruction word and the configuration registers it runs under. */
 export interface LowRankCommand {
@@ -172,7 +172,7 @@ export function runLowRankBench(sim: BuiltSimulation, bufs: Readonly<Record<IsaB
   }
 }
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** The two SVDQuant accelerators of examples/svdquant.qacc. */
 export const LOWRANK_ACCELERATORS = ['svdquant_w4a4', 'svdquant_nvfp4'] as const;

@@ -5,8 +5,8 @@
  * is worked out by hand in the comments (binary expansions and fp16 ulps), not computed by the code.
  */
 import { describe, expect, it } from 'vitest';
-import { FP16, FP32 } from '../../src/formats/float.js';
-import { lowRankDownResult, lowRankEpilogue, lowRankGemm, lowRankGroupStep, lowRankOutputTrace, type LowRankGemmConfig, type LowRankGemmOperands } from '../../src/golden/index.js';
+import { FP16, FP32 } from '../../../src/formats/float.js';
+import { lowRankDownResult, lowRankEpilogue, lowRankGemm, lowRankGroupStep, lowRankOutputTrace, type LowRankGemmConfig, type LowRankGemmOperands } from '../../../src/pe/lowrank-gemm/golden.js';
 
 const config = (fma: boolean, epilogue: 'fp32' | 'fp16', rank = 0): LowRankGemmConfig => ({
   kind: 'lowrank_gemm',

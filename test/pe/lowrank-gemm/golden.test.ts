@@ -6,9 +6,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BF16, FP16, FP32, FP4_E2M1, FP8_E4M3, type FloatFormat } from '../../src/formats/float.js';
-import { add, fromNumber, mul, rational, type Rational } from '../../src/formats/rational.js';
-import { compareToIdeal, GoldenError, lowRankGemm, lowRankOutputTrace, type LowRankGemmConfig, type LowRankGemmOperands } from '../../src/golden/index.js';
+import { BF16, FP16, FP32, FP4_E2M1, FP8_E4M3, type FloatFormat } from '../../../src/formats/float.js';
+import { add, fromNumber, mul, rational, type Rational } from '../../../src/formats/rational.js';
+import { compareToIdeal, GoldenError } from '../../../src/golden/index.js';
+import { lowRankGemm, lowRankOutputTrace, type LowRankGemmConfig, type LowRankGemmOperands } from '../../../src/pe/lowrank-gemm/golden.js';
 
 const FMT: Record<string, FloatFormat> = { fp16: FP16, bf16: BF16, fp32: FP32 };
 
