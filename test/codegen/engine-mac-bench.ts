@@ -19,7 +19,8 @@ import { renderTemplate } from '../../src/codegen/verilog/render.js';
 import type { MacConfig } from '../../src/golden/types.js';
 import { compileFile } from '../../src/ir/elaborate.js';
 import { createInstruction, encodeInstruction, type Instruction } from '../../src/isa/index.js';
-import { AccStore, macTile, macWriteback, scaleExact } from '../../src/sim/arith.js';
+import { AccStore } from '../../src/sim/acc-store.js';
+import { macDequant, macTile, macWriteback } from '../../src/pe/mac/sim.js';
 import { macDequantCycles, macTileCycles, macWritebackCycles } from '../../src/sim/timing.js';
 import { harnessTemplates, rtlTemplates } from '../../src/verify/rtl/templates.js';
 import { buildProgramSimulationAsync } from '../../src/verify/rtl/program-bench.js';
@@ -166,7 +167,7 @@ export function reference(t: Target, images: Images, cmds: readonly Command[]): 
         macTile(cfg, acc, 0, m, n, k, unpackMatrix(images.act, inst.act, m, k, t.bits.act), unpackMatrix(images.wgt, inst.wgt, n, k, t.bits.wgt), inst.clear);
         return macTileCycles(t, m, n, k);
       case 'dequant':
-        if (inst.use_cscale) scaleExact(acc, 0, m, n, unpackMatrix(images.meta, inst.cscale, 1, n, 16));
+        if (inst.use_cscale) macDequant(cfg, acc, 0, m, n, unpackMatrix(images.meta, inst.cscale, 1, n, 16));
         return macDequantCycles(t, n, inst.use_cscale);
       case 'writeback':
         for (let e = 0; e < m * n; e++) {

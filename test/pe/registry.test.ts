@@ -75,4 +75,13 @@ describe('PE registry', () => {
       expect(present.filter((t) => !named.has(t)), `${folder}: in templates/ but never named`).toEqual([]);
     }
   });
+
+  it('computes the simulator through the golden model: no table, decode or rounding in a converted sim.ts', () => {
+    // One golden truth (issue 12 §4.1). A kind joins this list when its sim.ts calls its golden step functions.
+    const converted = ['mac'];
+    for (const folder of converted) {
+      const text = readFileSync(join(PE_SRC, folder, 'sim.ts'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+      expect(text, `src/pe/${folder}/sim.ts`).not.toMatch(/\.encode\(|\.decode\(|roundTo|addRounded|fround|Int32Array\.from|Math\.round/);
+    }
+  });
 });
