@@ -49,13 +49,13 @@ describe('checkDesign', () => {
     expect(await runCli(['check', f])).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
-  it("reports a kind's target rejection (CompileFacet.diagnose) at the property's span, in check and sim", async () => {
+  it("reports a kind's operand rejection at the property's span, in check and sim (mac: its schema, E409)", async () => {
     const bufs = 'buffer u { size = 4 KiB; width = 64; banks = 1; role = unified; }\naccelerator acc { arrays = a; buffers = [u]; clock = 1 GHz; dram = 64 b/cycle; }\n';
     const f = file('mac-fp8.qacc', `pe p : mac { weights = fp16; activations = fp8_e4m3; }\narray a { pe = p; rows = 2; cols = 2; }\n${bufs}`);
     for (const args of [['check', f], ['sim', f, '--workload', 'gemm:m=2,k=8,n=2']]) {
       const r = await runCli(args);
       expect(r.code).toBe(1);
-      expect(r.stderr.split('\n')[0]).toBe(`${f}:1:30: error[E414]: mac PE 'p': activations must be fp16 or int8`);
+      expect(r.stderr.split('\n')[0]).toBe(`${f}:1:44: error[E409]: a mac PE multiplies fp16 or int8 activations, found fp8_e4m3`);
     }
   });
 
