@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the mac tile engine self-bench (engine-mac.test.ts; `prebuild` builds asynchronously,
+ * Shared pieces of the mac tile engine self-bench (rtl-engine.test.ts; `prebuild` builds asynchronously,
  * so the test worker never blocks on a minute-long build): the small bench designs, the engine + bench sources, running a command list on the
  * built bench, the simulator's reference for the same commands (src/sim arith.ts / timing.ts) and the
  * random buffer images and programs. The end-to-end target (fp16_baseline of examples/bitmod.qacc on a
@@ -10,24 +10,24 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rowBytes, unpackMatrix } from '../../src/compile/pack.js';
-import { resolveTarget, type Target } from '../../src/compile/target.js';
-import { emitModules, type GeneratedFile } from '../../src/codegen/verilog/emit.js';
-import { macEngine } from '../../src/codegen/verilog/engine-mac.js';
-import { ModuleSet } from '../../src/codegen/verilog/module-set.js';
-import { renderTemplate } from '../../src/codegen/verilog/render.js';
-import type { MacConfig } from '../../src/golden/types.js';
-import { compileFile } from '../../src/ir/elaborate.js';
-import { createInstruction, encodeInstruction, type Instruction } from '../../src/isa/index.js';
-import { AccStore } from '../../src/sim/acc-store.js';
-import { macDequant, macTile, macWriteback } from '../../src/pe/mac/sim.js';
-import { macDequantCycles, macTileCycles, macWritebackCycles } from '../../src/sim/timing.js';
-import { harnessTemplates, rtlTemplates } from '../../src/verify/rtl/templates.js';
-import { buildProgramSimulationAsync } from '../../src/verify/rtl/program-bench.js';
-import { buildSimulationAsync } from '../../src/verify/rtl/verilator.js';
+import { rowBytes, unpackMatrix } from '../../../src/compile/pack.js';
+import { resolveTarget, type Target } from '../../../src/compile/target.js';
+import { emitModules, type GeneratedFile } from '../../../src/codegen/verilog/emit.js';
+import { macEngine } from '../../../src/pe/mac/rtl-engine.js';
+import { ModuleSet } from '../../../src/codegen/verilog/module-set.js';
+import { renderTemplate } from '../../../src/codegen/verilog/render.js';
+import type { MacConfig } from '../../../src/pe/mac/golden.js';
+import { compileFile } from '../../../src/ir/elaborate.js';
+import { createInstruction, encodeInstruction, type Instruction } from '../../../src/isa/index.js';
+import { AccStore } from '../../../src/sim/acc-store.js';
+import { macDequant, macTile, macWriteback } from '../../../src/pe/mac/sim.js';
+import { macDequantCycles, macTileCycles, macWritebackCycles } from '../../../src/pe/mac/timing.js';
+import { harnessTemplates, rtlTemplates } from '../../../src/verify/rtl/templates.js';
+import { buildProgramSimulationAsync } from '../../../src/verify/rtl/program-bench.js';
+import { buildSimulationAsync } from '../../../src/verify/rtl/verilator.js';
 
-/** The repository root (this file is test/codegen/engine-mac-bench.ts; also run by tsx as an ES module). */
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The repository root (this file is test/pe/mac/rtl-engine-bench.ts; also run by tsx as an ES module). */
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 export const BY = { source: 'engine-mac.test', version: 'test' };
 const BENCH_TOP = 'engine_mac_bench';
