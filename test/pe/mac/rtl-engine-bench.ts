@@ -16,7 +16,7 @@ import { emitModules, type GeneratedFile } from '../../../src/codegen/verilog/em
 import { macEngine } from '../../../src/pe/mac/rtl-engine.js';
 import { ModuleSet } from '../../../src/codegen/verilog/module-set.js';
 import { renderTemplate } from '../../../src/codegen/verilog/render.js';
-import type { MacConfig } from '../../../src/pe/mac/golden.js';
+import type { TargetOf } from '../../../src/pe/facets/compile.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
 import { createInstruction, encodeInstruction, type Instruction } from '../../../src/isa/index.js';
 import { AccStore } from '../../../src/sim/acc-store.js';
@@ -53,14 +53,20 @@ accelerator m_syn { arrays = a_syn; buffers = [wb2, ab16]; clock = 1 GHz; dram =
 `;
 
 /** A design's resolved target, with the staging depth cut to `maxTileK` to keep the model small. */
-export function target(name: string, maxTileK: number): Target {
+export function target(name: string, maxTileK: number): TargetOf<'mac'> {
   const c = compileFile('engines.qacc', { readFile: (p) => (p.endsWith('engines.qacc') ? DESIGNS : undefined) }, {});
   const a = c.design?.accelerators.find((x) => x.name === name);
   if (!a) throw new Error(`${name}: ${c.diagnostics.map((d) => d.message).join('; ')}`);
-  return { ...resolveTarget(a), maxTileK };
+  return macTarget({ ...resolveTarget(a), maxTileK });
 }
 
-export function engineFiles(t: Target): GeneratedFile[] {
+/** Narrows a resolved target to a mac one (every design here is). */
+export function macTarget(t: Target): TargetOf<'mac'> {
+  if (t.pe.kind !== 'mac' || t.golden.kind !== 'mac') throw new Error(`${t.accelerator.name} is not a mac design`);
+  return t as TargetOf<'mac'>;
+}
+
+export function engineFiles(t: TargetOf<'mac'>): GeneratedFile[] {
   const set = new ModuleSet();
   set.add(macEngine(t, { moduleName: 'mac_engine', prefix: 'mac_', peModuleName: 'mac_pe' }));
   return emitModules(set, rtlTemplates, BY);
@@ -75,7 +81,7 @@ const lanesOf = (t: Target, port: number): number => {
 const aw = (cap: number): number => Math.max(1, Math.ceil(Math.log2(Math.max(1, cap))));
 
 /** Engine + self-bench, built once per target (Verilator's content-hash cache makes reruns cheap). */
-export async function buildBench(t: Target): Promise<string> {
+export async function buildBench(t: TargetOf<'mac'>): Promise<string> {
   const files = engineFiles(t);
   const c = t.capacity;
   const view = {
@@ -155,9 +161,9 @@ export function runBench(binary: string, images: Images, cmds: readonly Command[
   }
 }
 
-/** The simulator's view of the same commands: out image and per-command cycles (arith.ts, timing.ts). */
-export function reference(t: Target, images: Images, cmds: readonly Command[]): { out: Uint8Array; cycles: number[] } {
-  const cfg = t.golden as MacConfig;
+/** The simulator's view of the same commands: out image and per-command cycles (src/pe/mac/sim.ts, timing.ts). */
+export function reference(t: TargetOf<'mac'>, images: Images, cmds: readonly Command[]): { out: Uint8Array; cycles: number[] } {
+  const cfg = t.golden;
   const acc = new AccStore(t.accEntries, false);
   const out = images.out.slice();
   const ob = t.bits.out / 8;

@@ -13,7 +13,7 @@
 import { describe, expect, beforeAll, it } from 'vitest';
 import { compileGemm } from '../../../src/compile/program.js';
 import { randomOperands } from '../../../src/compile/operands.js';
-import type { Target } from '../../../src/compile/target.js';
+import type { TargetOf } from '../../../src/pe/facets/compile.js';
 import { ENGINES } from '../../../src/codegen/verilog/engine.js';
 import { MAC_ENGINE_TRAPS, macEngine } from '../../../src/pe/mac/rtl-engine.js';
 import type { MacConfig } from '../../../src/pe/mac/golden.js';
@@ -26,7 +26,7 @@ import { synthesize } from '../../../src/verify/rtl/yosys.js';
 import { prng } from '../../verify/rtl-helpers.js';
 import { buildBench, E2E_ACCELERATORS, E2E_IMEM_WORDS, e2eTarget, type E2eAccelerator, engineFiles, images, prebuild, randomProgram, reference, runBench, target, VARIANTS, type Command, type Images } from './rtl-engine-bench.js';
 
-function expectBenchMatches(t: Target, binary: string, img: Images, cmds: readonly Command[], what: string): void {
+function expectBenchMatches(t: TargetOf<'mac'>, binary: string, img: Images, cmds: readonly Command[], what: string): void {
   const got = runBench(binary, img, cmds);
   const want = reference(t, img, cmds);
   expect({ what, trap: got.trap, errors: got.errors }).toEqual({ what, trap: 0, errors: 0 });
@@ -69,7 +69,7 @@ describe('mac tile engine', () => {
   for (const v of VARIANTS) {
     it(`${v.variant}: lints clean with verilator -Wall`, async () => {
       const t = target(v.name, v.maxTileK);
-      expect((t.golden as MacConfig).variant).toBe(v.variant);
+      expect(t.golden.variant).toBe(v.variant);
       expect(await lintVerilog('mac_engine', engineFiles(t))).toEqual([]);
     }, 60_000);
 
