@@ -51,6 +51,8 @@ const VARIANTS: readonly Variant[] = [
   { name: 'int8 activations × fp16 weights', accelerator: 'fp16_baseline', pe: fp16('weights = fp16; activations = int8;'), expect: 'rejected' },
   { name: 'lanes = 3', accelerator: 'fp16_baseline', pe: fp16('weights = fp16; activations = fp16; lanes = 3;'), expect: 'honored' },
   { name: 'lanes = 3 (ant, scaled)', accelerator: 'ant_baseline', pe: ant('weights = per_channel(flint4, scale = fp16); activations = fp16; lanes = 3;'), expect: 'honored' },
+  { name: 'lanes = 1024 (the largest the language takes)', accelerator: 'fp16_baseline', pe: fp16('weights = fp16; activations = fp16; lanes = 1024;'), expect: 'honored' },
+  { name: 'pipeline_stages = 64 (the largest the language takes)', accelerator: 'fp16_baseline', pe: fp16('weights = fp16; activations = fp16; pipeline_stages = 64;'), expect: 'honored' },
   { name: 'pipeline_stages = 5', accelerator: 'fp16_baseline', pe: fp16('weights = fp16; activations = fp16; pipeline_stages = 5;'), expect: 'honored' },
   { name: 'rows = 1', accelerator: 'fp16_baseline', pe: FP16_MAC, sets: ['fp16_rows=1'], expect: 'honored' },
   { name: '1-byte buffer ports (width = 8)', accelerator: 'fp16_baseline', pe: FP16_MAC, edit: [['width = 256', 'width = 8']], expect: 'honored' },
