@@ -68,14 +68,23 @@ function kindFolderOf(file: string): string | undefined {
   return parts[0] === 'pe' && parts.length > 2 && parts[1] !== 'facets' ? parts[1] : undefined;
 }
 
+/** src/pe/<folder>/index.ts (or .js as a specifier resolves): a kind's PeKindDefinition. */
+function isKindIndex(file: string): boolean {
+  return kindFolderOf(file) !== undefined && /^pe\/[^/]+\/index\.[jt]s$/.test(relative(SRC, file));
+}
+
+function isRegistry(file: string): boolean {
+  return relative(SRC, file) === 'pe/registry.ts';
+}
+
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
     return statSync(p).isDirectory() ? walk(p) : p.endsWith('.ts') ? [p] : [];
   });
 }
-
-const IMPORT = /(?:import|export)\s([^'"]*?)from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+/** A clause holds no `;`, `=` or parentheses: an earlier `export type X = …;` must not swallow the next import. */
+const IMPORT = /(?:import|export)\s([^'";=()]*?)from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 interface Import {
   /** The specifier as written. */
@@ -151,7 +160,19 @@ describe('architecture', () => {
         if (target === undefined || typeOnly) continue;
         const ts = target.replace(/\.js$/, '.ts');
         if (dispatching.has(ts)) violations.push(`${relative(SRC, file)} value-imports ${spec}, which reads a facet registry`);
-        if (/(^|\/)index\.js$/.test(spec)) violations.push(`${relative(SRC, file)} imports the barrel ${spec}; import the file that defines the name`);
+        if (/(^|\/)index\.js$/.test(spec) && !(isRegistry(file) && isKindIndex(target))) violations.push(`${relative(SRC, file)} imports the barrel ${spec}; import the file that defines the name`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it("lets only src/pe/registry.ts import a kind's index.ts, and an index.ts only its own folder and types.ts", () => {
+    const violations: string[] = [];
+    for (const file of files) {
+      for (const { spec, target } of imports.get(file) ?? []) {
+        if (target === undefined) continue;
+        if (isKindIndex(target) && !isRegistry(file)) violations.push(`${relative(SRC, file)} imports the kind definition ${spec}; only src/pe/registry.ts assembles kinds`);
+        if (isKindIndex(file) && kindFolderOf(target) !== kindFolderOf(file) && relative(SRC, target) !== 'pe/types.js') violations.push(`${relative(SRC, file)} imports ${spec}; a kind's index.ts assembles its own folder's facets`);
       }
     }
     expect(violations).toEqual([]);

@@ -13,13 +13,18 @@ import type { Span } from '../dsl/source.js';
 import { MAX_DIAGNOSTICS, type Compilation } from '../ir/elaborate.js';
 import type { IrAccelerator } from '../ir/types.js';
 import { compileFacet } from '../pe/facets/compile.js';
-import { bufferSpaces } from './target.js';
+import { CompileError } from './errors.js';
+import { chooseTiling } from './program.js';
+import { bufferSpaces, resolveTarget } from './target.js';
 
 /** Reports, at `span`, what the hardware cannot run (rendered as E414). */
 type Report = (span: Span, message: string, hint?: string) => void;
 
-/** The generic checks of one accelerator: the buffer spaces the ISA needs (compile/target.ts header). */
-function checkAccelerator(accel: IrAccelerator, report: Report): void {
+/**
+ * The generic checks of one accelerator: the buffer spaces the ISA needs (compile/target.ts header), and —
+ * once its PE passed its kind's checks — room for one tile.
+ */
+function checkAccelerator(accel: IrAccelerator, report: Report, peAccepted: boolean): void {
   const at = accel.paramSpans['buffers'] ?? accel.span;
   const has = (role: string) => accel.buffers.some((b) => b.role === role || b.role === 'unified');
   // resolveTarget maps act → activations (else unified) and wgt → weights (else unified): target.ts:245
@@ -28,7 +33,20 @@ function checkAccelerator(accel: IrAccelerator, report: Report): void {
     return;
   }
   // the out space is the outputs buffer, else the last quarter of the activations buffer (top.ts:206)
-  if (bufferSpaces(accel).capacity.out <= 0) report(at, `accelerator '${accel.name}' has no room for outputs: no outputs buffer, and a quarter of its activations buffer is less than a byte`, 'declare a buffer with role = outputs');
+  if (bufferSpaces(accel).capacity.out <= 0) {
+    report(at, `accelerator '${accel.name}' has no room for outputs: no outputs buffer, and a quarter of its activations buffer is less than a byte`, 'declare a buffer with role = outputs');
+    return;
+  }
+  // The smallest k tile over the whole array must fit double-buffered (compile/program.ts chooseTiling),
+  // else every GEMM of at least rows × cols outputs fails in sim and build.
+  const array = accel.arrays[0];
+  if (!array || !peAccepted) return;
+  try {
+    chooseTiling(resolveTarget(accel), { m: array.cols, k: 1, n: array.rows });
+  } catch (e) {
+    if (!(e instanceof CompileError)) throw e;
+    report(at, `accelerator '${accel.name}': ${e.message}`, 'enlarge the buffers, or shrink the array');
+  }
 }
 
 /**
@@ -41,8 +59,9 @@ export function checkDesign(c: Compilation): Compilation {
   const report: Report = (span, message, hint) => found.push(diagnostic(Diag.unsupportedByHardware, span, [message], hint === undefined ? {} : { hint }));
   for (const accel of c.design.accelerators) {
     const pe = accel.arrays[0]?.pe;
+    const before = found.length;
     if (pe) compileFacet(pe.kind).diagnose(accel, pe, { report });
-    checkAccelerator(accel, report);
+    checkAccelerator(accel, report, found.length === before);
   }
   if (found.length === 0) return c;
   const diagnostics = capDiagnostics(sortDiagnostics([...c.diagnostics, ...found]), MAX_DIAGNOSTICS);

@@ -44,18 +44,30 @@ describe('checkDesign', () => {
     expect(r.stderr).toContain(`${f}:5:31: error[E414]: accelerator 'acc' has no room for outputs`);
   });
 
+  it('rejects buffers that cannot hold one double-buffered tile of the whole array, in check and sim', async () => {
+    // 2 × 2 array, k tile 8, fp16: 2 slots × 2 rows × 16 B = 64 B of activations; 64 B less the out quarter leaves 48
+    const f = file('tiny.qacc', `${PE}buffer x { size = 64 B; width = 32; banks = 1; role = activations; }\nbuffer w { size = 1 KiB; width = 32; banks = 1; role = weights; }\naccelerator acc { arrays = a; buffers = [x, w]; clock = 1 GHz; dram = 64 b/cycle; }\n`);
+    for (const args of [['check', f], ['sim', f, '--workload', 'gemm:m=2,k=8,n=2']]) {
+      const r = await runCli(args);
+      expect(r.code).toBe(1);
+      expect(r.stderr.split('\n')[0]).toBe(`${f}:5:31: error[E414]: accelerator 'acc': a 2×2×8 tile does not fit: the act buffer space holds 48 usable bytes, double buffering needs 64`);
+    }
+    const roomy = file('roomy.qacc', `${PE}buffer x { size = 128 B; width = 32; banks = 1; role = activations; }\nbuffer w { size = 1 KiB; width = 32; banks = 1; role = weights; }\naccelerator acc { arrays = a; buffers = [x, w]; clock = 1 GHz; dram = 64 b/cycle; }\n`);
+    expect(await runCli(['check', roomy])).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
   it('accepts a unified buffer for both operands', async () => {
     const f = file('unified.qacc', `${PE}buffer u { size = 4 KiB; width = 64; banks = 1; role = unified; }\naccelerator acc { arrays = a; buffers = [u]; clock = 1 GHz; dram = 64 b/cycle; }\n`);
     expect(await runCli(['check', f])).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
-  it("reports a kind's target rejection (CompileFacet.diagnose) at the property's span, in check and sim", async () => {
+  it("reports a kind's operand rejection at the property's span, in check and sim (mac: its schema, E409)", async () => {
     const bufs = 'buffer u { size = 4 KiB; width = 64; banks = 1; role = unified; }\naccelerator acc { arrays = a; buffers = [u]; clock = 1 GHz; dram = 64 b/cycle; }\n';
     const f = file('mac-fp8.qacc', `pe p : mac { weights = fp16; activations = fp8_e4m3; }\narray a { pe = p; rows = 2; cols = 2; }\n${bufs}`);
     for (const args of [['check', f], ['sim', f, '--workload', 'gemm:m=2,k=8,n=2']]) {
       const r = await runCli(args);
       expect(r.code).toBe(1);
-      expect(r.stderr.split('\n')[0]).toBe(`${f}:1:30: error[E414]: mac PE 'p': activations must be fp16 or int8`);
+      expect(r.stderr.split('\n')[0]).toBe(`${f}:1:44: error[E409]: a mac PE multiplies fp16 or int8 activations, found fp8_e4m3`);
     }
   });
 

@@ -66,7 +66,51 @@ export function checkMacConfig(config: MacConfig): void {
 
 /** One fused step acc ← round_A(a·b + acc) for values a, b, acc (a·b exact in float64). */
 export function macFmaStep(accumulator: 'fp16' | 'fp32', a: number, b: number, acc: number): number {
+  // fp32: a·b (≤ 22 significant bits) is an fp32 value, so fround(a·b + acc) is the fused result.
   return accumulator === 'fp32' ? Math.fround(a * b + acc) : fmaRounded(FP16, a, b, acc);
+}
+
+/**
+ * One step of the datapath on operand codes: int8 acc ← wrap32(acc + a·b); fp16 variants
+ * acc ← round_A(a·b + acc) with a an fp16 code and b an fp16 (fp16_fma) or int8 (fp16_int8) code.
+ */
+export function macStep(config: MacConfig, acc: number, aCode: number, bCode: number): number {
+  if (config.variant === 'int8') return (acc + INT8[aCode] * INT8[bCode]) | 0;
+  const b = config.variant === 'fp16_fma' ? FP16.decode(bCode) : INT8[bCode];
+  return macFmaStep(config.accumulator, FP16.decode(aCode), b, acc);
+}
+
+/**
+ * `len` steps from `acc`, k ascending: a[aOff + i] × b[bOff + i]. The GEMM's dot and the simulator's
+ * k tile (which carries acc across tiles: wrapping addition and the per-step rounding both chain).
+ */
+export function macDot(config: MacConfig, acc: number, a: ArrayLike<number>, aOff: number, b: ArrayLike<number>, bOff: number, len: number): number {
+  if (config.variant === 'int8') {
+    for (let i = 0; i < len; i++) acc = (acc + INT8[a[aOff + i]] * INT8[b[bOff + i]]) | 0;
+    return acc;
+  }
+  const A = config.accumulator;
+  if (config.variant === 'fp16_fma') {
+    for (let i = 0; i < len; i++) acc = macFmaStep(A, FP16.decode(a[aOff + i]), FP16.decode(b[bOff + i]), acc);
+    return acc;
+  }
+  for (let i = 0; i < len; i++) acc = macFmaStep(A, FP16.decode(a[aOff + i]), INT8[b[bOff + i]], acc);
+  return acc;
+}
+
+/**
+ * A channel scale on an fp accumulator value: the exact product acc · s (an fp32 or fp16 value × an fp16
+ * value fits a float64), rounded once by macOutputCode. The GEMM applies it for fp16_int8 with scales; the
+ * engine's fp scale unit takes it for either fp variant. int8 outputs are never scaled.
+ */
+export function macScaled(config: MacConfig, acc: number, scaleCode: number): number {
+  if (config.variant === 'int8') throw new GoldenError('bad-operands', 'mac: int8 outputs take no channel scale');
+  return acc * FP16.decode(scaleCode);
+}
+
+/** The output code of an accumulator value: the int32 code (int8), else round_fp16(v). */
+export function macOutputCode(config: MacConfig, v: number): number {
+  return config.variant === 'int8' ? v >>> 0 : FP16.encode(v);
 }
 
 /** The mac GEMM. */
@@ -76,40 +120,19 @@ export function macGemm(config: MacConfig, ops: MacOperands): GemmResult {
   checkShape(M, K, N);
   const A = ops.activations;
   const W = ops.weights;
-  const codes = new Uint32Array(M * N);
-  if (config.variant === 'int8') {
-    checkCodes(A, M * K, 8, 'activations');
-    checkCodes(W, N * K, 8, 'weights');
-    for (let m = 0; m < M; m++) {
-      for (let n = 0; n < N; n++) {
-        let acc = 0;
-        for (let k = 0; k < K; k++) acc = (acc + INT8[A[m * K + k]] * INT8[W[n * K + k]]) | 0;
-        codes[m * N + n] = acc >>> 0;
-      }
-    }
-    return { format: 'int32', m: M, n: N, codes };
-  }
-  checkCodes(A, M * K, 16, 'activations');
-  const weightBits = config.variant === 'fp16_fma' ? 16 : 8;
-  checkCodes(W, N * K, weightBits, 'weights');
-  if (ops.channelScales) {
+  checkCodes(A, M * K, config.variant === 'int8' ? 8 : 16, 'activations');
+  checkCodes(W, N * K, config.variant === 'fp16_fma' ? 16 : 8, 'weights');
+  const scales = ops.channelScales;
+  if (scales) {
     if (config.variant !== 'fp16_int8') throw new GoldenError('bad-operands', 'mac: channelScales apply only to fp16_int8');
-    checkCodes(ops.channelScales, N, 16, 'channelScales');
+    checkCodes(scales, N, 16, 'channelScales');
   }
-  const weightValue = config.variant === 'fp16_fma' ? (c: number) => FP16.decode(c) : (c: number) => INT8[c];
-  const acc32 = config.accumulator === 'fp32';
+  const codes = new Uint32Array(M * N);
   for (let m = 0; m < M; m++) {
     for (let n = 0; n < N; n++) {
-      let acc = 0;
-      for (let k = 0; k < K; k++) {
-        const a = FP16.decode(A[m * K + k]);
-        const b = weightValue(W[n * K + k]);
-        // fp32: a·b (≤ 22 significant bits) is an fp32 value, so fround(a·b + acc) is the fused result.
-        acc = acc32 ? Math.fround(a * b + acc) : fmaRounded(FP16, a, b, acc);
-      }
-      const scaled = ops.channelScales ? acc * FP16.decode(ops.channelScales[n]) : acc;
-      codes[m * N + n] = FP16.encode(scaled);
+      const acc = macDot(config, 0, A, m * K, W, n * K, K);
+      codes[m * N + n] = macOutputCode(config, scales ? macScaled(config, acc, scales[n]) : acc);
     }
   }
-  return { format: 'fp16', m: M, n: N, codes };
+  return { format: config.variant === 'int8' ? 'int32' : 'fp16', m: M, n: N, codes };
 }

@@ -4,7 +4,7 @@
  */
 import { FP16 } from '../../formats/float.js';
 import type { Xoshiro128 } from '../../formats/random.js';
-import type { MacOperands } from '../../golden/types.js';
+import type { MacOperands } from './golden.js';
 import { floatCodes, intBelow, scaleCodes } from '../../compile/random-codes.js';
 import type { GemmShape } from '../../compile/workload.js';
 import type { TargetOf } from '../facets/compile.js';

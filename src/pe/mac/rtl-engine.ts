@@ -3,15 +3,15 @@
  * MAC cells whose accumulator registers are the accumulator entries (entry e = i·n + j in the cell of row
  * j, column i), operand staging RAMs in front, per-row output units behind. It executes `mac_tile`,
  * `dequant` (use_cscale only) and `writeback` on single-pass tiles (m ≤ cols, n ≤ rows, acc = 0) and traps
- * on anything else. Arithmetic is bit for bit docs/golden.md §mac (as src/sim/arith.ts macTile,
- * scaleExact, macWriteback apply it): int8 products summed into a wrapping 32-bit register; fp16 × fp16
+ * on anything else. Arithmetic is bit for bit docs/golden.md §mac (as src/pe/mac/sim.ts applies it
+ * through golden.ts's macDot, macScaled, macOutputCode): int8 products summed into a wrapping 32-bit register; fp16 × fp16
  * (or fp16 × int8, the weight converted exactly to fp16) fused into the fp16/fp32 accumulator, one
  * rounding per element, k ascending (a PE of L lanes chains L fused steps per cycle, lanes beyond k pass
  * the accumulator through untouched); writeback rounds acc (or, after `dequant use_cscale`, the exact
  * product acc · cscale[j]) once to fp16 with the IEEE multiplier (fp_mul, whose product is exact).
  *
  * Schedule (Q_X = the port bytes of buffer X; the simulator's macTileCycles, macDequantCycles and
- * macWritebackCycles in src/sim/timing.ts are the same closed forms — codegen may not import src/sim, so
+ * macWritebackCycles in ./timing.ts are the same closed forms — codegen may not import src/sim, so
  * `macEngineGeometry` restates the chunk sizes and the self-bench checks RTL cycles = simulator cycles):
  * - mac_tile started in cycle s: s takes the command (or traps). FETCH: activation row i (RB_a = k·bytes
  *   per activation, at act + i·RB_a) is read in ceil(RB_a / Q_act) chunks into column i's staging RAM while
@@ -36,6 +36,7 @@ import { FP16, FP32 } from '../../formats/float.js';
 import { ISA } from '../../isa/isa.js';
 import type { IsaBuffer } from '../../isa/generated-types.js';
 import type { EngineContext } from '../../codegen/verilog/engine.js';
+import type { TargetOf } from '../facets/compile.js';
 import { EXP_WIDTH, floatShape, fpFma, fpMul, fpRound } from '../../codegen/verilog/fp-units.js';
 import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
 import { bitsFor, type RtlModule } from '../../codegen/verilog/module-set.js';
@@ -78,13 +79,14 @@ export interface MacEngineGeometry {
   readonly stages: number;
 }
 
-/** Geometry of the mac engine of a target; throws CompileError for a target it cannot serve. */
-export function macEngineGeometry(t: Target): MacEngineGeometry {
+/** Geometry of the mac engine of a target. */
+export function macEngineGeometry(t: TargetOf<'mac'>): MacEngineGeometry {
   const pe = t.pe;
-  if (pe.kind !== 'mac') throw new Error(`mac engine for a ${pe.kind} PE`);
   const actBytes = t.bits.act / 8;
   const wgtBytes = t.bits.wgt / 8;
   const outBytes = t.bits.out / 8;
+  // Unreachable after `qacc check` (src/compile/check-design.ts: an activations and a weights buffer, an
+  // output space, room for a tile); kept as a CompileError for a Target built by hand.
   if (t.portBytes.act < 1 || t.portBytes.wgt < 1)
     throw new CompileError(
       'unsupported',
@@ -223,11 +225,10 @@ function operandModule(
 /** The MAC cell (one PE of the array): L chained multiply-accumulate steps per cycle into `acc`. */
 function cellModule(
   prefix: string,
-  t: Target,
+  t: TargetOf<'mac'>,
   lanes: number,
 ): { cell: RtlModule; accWidth: number; outMul: RtlModule | undefined } {
   const cfg = t.golden;
-  if (cfg.kind !== 'mac') throw new Error(`mac engine for ${cfg.kind}`);
   if (cfg.variant === 'int8') {
     return {
       cell: {
@@ -325,10 +326,9 @@ function decodedFields(): DecodedField[] {
 }
 
 /** The mac tile engine module (EngineGenerator). */
-export function macEngine(t: Target, ctx: EngineContext): RtlModule {
+export function macEngine(t: TargetOf<'mac'>, ctx: EngineContext): RtlModule {
   const pe = t.pe;
   const cfg = t.golden;
-  if (pe.kind !== 'mac' || cfg.kind !== 'mac') throw new Error(`mac engine for a ${pe.kind} PE`);
   const geo = macEngineGeometry(t);
   const rows = t.array.rows;
   const cols = t.array.cols;

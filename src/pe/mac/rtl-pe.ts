@@ -7,7 +7,7 @@
  * rounded once.
  */
 import { FP16, FP32 } from '../../formats/float.js';
-import type { MacConfig } from '../../golden/types.js';
+import type { MacConfig } from './golden.js';
 import { EXP_WIDTH, floatShape, fpFma, fpMul, fpRound } from '../../codegen/verilog/fp-units.js';
 import type { RtlModule } from '../../codegen/verilog/module-set.js';
 import type { PeRtl } from '../../codegen/verilog/design.js';

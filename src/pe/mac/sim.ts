@@ -1,46 +1,39 @@
 /**
  * mac's simulator hooks (SimFacet, src/pe/facets/sim.ts): mac_tile, dequant and writeback on the
  * accumulator entries, their cycles (./timing.ts) and SRAM traffic.
- * Arithmetic: int8: the golden int8 GEMM of the k tile (a wrapping 32-bit sum) added modulo 2^32
- * (wrapping addition is associative); fp16: macFmaStep per k, k ascending.
- * Still re-stated here (issue 12 step 1 replaces them by golden/mac.ts step functions): the INT8 table,
- * the fp16 decode of the operands and the output encode of writeback (`macStep`, `macDot`, `macScaled`,
- * `macOutputCode` to be exported by the golden file).
+ * Arithmetic only through the golden step functions of ./golden.ts (one golden truth): a k tile is
+ * `macDot` from the entry's value (the wrapping int32 sum and the per-step fused rounding both chain
+ * across k tiles), the channel scale `macScaled`, the output `macOutputCode`.
  */
 import { CompileError } from '../../compile/errors.js';
 import { rowBytes } from '../../compile/pack.js';
-import { FP16 } from '../../formats/float.js';
-import { macFmaStep, macGemm } from '../../golden/mac.js';
-import type { MacConfig } from '../../golden/types.js';
 import type { AccStore } from '../../sim/acc-store.js';
-import { plainDequant } from '../../sim/plain-dequant.js';
-import type { SimFacet } from '../facets/sim.js';
+import type { KindInstruction, SimContext, SimFacet } from '../facets/sim.js';
+import { macDot, macOutputCode, macScaled, type MacConfig } from './golden.js';
 import { macDequantCycles, macTileCycles, macWritebackCycles } from './timing.js';
 
-const INT8 = Int32Array.from({ length: 256 }, (_, c) => (c >= 128 ? c - 256 : c));
-
-/** mac_tile. */
+/** mac_tile: entry (i, j) ← macDot over the k tile, from its value (or 0 when `clear`). */
 export function macTile(cfg: MacConfig, acc: AccStore, base: number, m: number, n: number, k: number, act: Uint32Array, wgt: Uint32Array, clear: boolean): void {
   if (clear) for (let i = 0; i < m * n; i++) acc.clear(base + i);
-  if (cfg.variant === 'int8') {
-    const r = macGemm(cfg, { m, k, n, activations: act, weights: wgt });
-    for (let e = 0; e < m * n; e++) acc.v[base + e] = (acc.v[base + e] + (r.codes[e] | 0)) | 0;
-    return;
-  }
-  const A = cfg.accumulator;
-  const wv = cfg.variant === 'fp16_fma' ? (c: number) => FP16.decode(c) : (c: number) => INT8[c];
   for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let a = acc.v[base + i * n + j];
-      for (let kk = 0; kk < k; kk++) a = macFmaStep(A, FP16.decode(act[i * k + kk]), wv(wgt[j * k + kk]), a);
-      acc.v[base + i * n + j] = a;
-    }
+    for (let j = 0; j < n; j++) acc.v[base + i * n + j] = macDot(cfg, acc.v[base + i * n + j], act, i * k, wgt, j * k, k);
   }
+}
+
+/** dequant use_cscale: entry (i, j) ← macScaled(v, s[j]), rounded once by writeback. */
+export function macDequant(cfg: MacConfig, acc: AccStore, base: number, m: number, n: number, cscale: Uint32Array): void {
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) acc.v[base + i * n + j] = macScaled(cfg, acc.v[base + i * n + j], cscale[j]);
 }
 
 /** writeback of a mac entry. */
 export function macWriteback(cfg: MacConfig, acc: AccStore, e: number): number {
-  return cfg.variant === 'int8' ? acc.v[e] >>> 0 : FP16.encode(acc.v[e]);
+  return macOutputCode(cfg, acc.v[e]);
+}
+
+function executeDequant(inst: Extract<KindInstruction, { readonly kind: 'dequant' }>, ctx: SimContext<'mac'>): void {
+  const { m, n } = ctx.tile;
+  if (inst.use_bias || inst.use_tscale) throw new CompileError('bad-program', 'dequant cannot run on mac PEs with use_bias/use_tscale');
+  if (inst.use_cscale) macDequant(ctx.t.golden, ctx.acc, inst.acc, m, n, ctx.read('meta', inst.cscale, 1, n, 16, 'dequant channel scales'));
 }
 
 export const macSim: SimFacet<'mac'> = {
@@ -78,7 +71,7 @@ export const macSim: SimFacet<'mac'> = {
         macTile(ctx.t.golden, ctx.acc, inst.acc, m, n, k, ctx.read('act', inst.act, m, k, bits.act, 'mac_tile activations'), ctx.read('wgt', inst.wgt, n, k, bits.wgt, 'mac_tile weights'), inst.clear);
         return;
       case 'dequant':
-        plainDequant(inst, ctx);
+        executeDequant(inst, ctx);
         return;
       default:
         throw new CompileError('bad-program', `${inst.kind} cannot run on mac PEs`);

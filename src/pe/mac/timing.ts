@@ -3,11 +3,10 @@
  * forms. The rules are documented in src/sim/timing.ts's header, section "mac".
  */
 import { rowBytes } from '../../compile/pack.js';
-import type { Target } from '../../compile/target.js';
+import type { TargetOf } from '../facets/compile.js';
 
 /** Cycles of a mac_tile of m × n × k (header, "mac"): per array pass F + ceil(k / lanes) + S + 2. */
-export function macTileCycles(t: Target, m: number, n: number, k: number): number {
-  if (t.pe.kind !== 'mac') throw new Error(`macTileCycles on a ${t.pe.kind} PE`);
+export function macTileCycles(t: TargetOf<'mac'>, m: number, n: number, k: number): number {
   const p = t.portBytes;
   const steps = Math.ceil(k / t.pe.lanes);
   const rbA = rowBytes(k, t.bits.act);
@@ -28,11 +27,11 @@ export function macTileCycles(t: Target, m: number, n: number, k: number): numbe
 }
 
 /** Cycles of a mac dequant on n channels (header, "mac"): the channel-scale reads when use_cscale. */
-export function macDequantCycles(t: Target, n: number, useCscale: boolean): number {
+export function macDequantCycles(t: TargetOf<'mac'>, n: number, useCscale: boolean): number {
   return useCscale ? Math.ceil((2 * n) / Math.max(1, t.portBytes.meta)) + 2 : 2;
 }
 
 /** Cycles of a mac writeback of an m × n tile (header, "mac"): one token per ceil(n · ob / port) writes. */
-export function macWritebackCycles(t: Target, m: number, n: number): number {
+export function macWritebackCycles(t: TargetOf<'mac'>, m: number, n: number): number {
   return m * Math.ceil((n * t.bits.out) / 8 / Math.max(1, t.portBytes.out)) + 2;
 }

@@ -4,8 +4,7 @@
  * row-major order, expected values from the golden model itself. Beat layout: the PE's header comment
  * (templates/mac_pe.v.hbs).
  */
-import { macGemm } from '../../golden/mac.js';
-import type { MacConfig, MacOperands } from '../../golden/types.js';
+import { macGemm, type MacConfig, type MacOperands } from './golden.js';
 import type { PeVectors } from '../../verify/rtl/pe-vectors.js';
 
 /** mac beats: a, b, [cscale,] first, last — one per k; cscale (fp16_int8) is 1.0 when absent. */

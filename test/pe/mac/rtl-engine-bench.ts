@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the mac tile engine self-bench (engine-mac.test.ts; `prebuild` builds asynchronously,
+ * Shared pieces of the mac tile engine self-bench (rtl-engine.test.ts; `prebuild` builds asynchronously,
  * so the test worker never blocks on a minute-long build): the small bench designs, the engine + bench sources, running a command list on the
  * built bench, the simulator's reference for the same commands (src/sim arith.ts / timing.ts) and the
  * random buffer images and programs. The end-to-end target (fp16_baseline of examples/bitmod.qacc on a
@@ -10,23 +10,24 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rowBytes, unpackMatrix } from '../../src/compile/pack.js';
-import { resolveTarget, type Target } from '../../src/compile/target.js';
-import { emitModules, type GeneratedFile } from '../../src/codegen/verilog/emit.js';
-import { macEngine } from '../../src/codegen/verilog/engine-mac.js';
-import { ModuleSet } from '../../src/codegen/verilog/module-set.js';
-import { renderTemplate } from '../../src/codegen/verilog/render.js';
-import type { MacConfig } from '../../src/golden/types.js';
-import { compileFile } from '../../src/ir/elaborate.js';
-import { createInstruction, encodeInstruction, type Instruction } from '../../src/isa/index.js';
-import { AccStore, macTile, macWriteback, scaleExact } from '../../src/sim/arith.js';
-import { macDequantCycles, macTileCycles, macWritebackCycles } from '../../src/sim/timing.js';
-import { harnessTemplates, rtlTemplates } from '../../src/verify/rtl/templates.js';
-import { buildProgramSimulationAsync } from '../../src/verify/rtl/program-bench.js';
-import { buildSimulationAsync } from '../../src/verify/rtl/verilator.js';
+import { rowBytes, unpackMatrix } from '../../../src/compile/pack.js';
+import { resolveTarget, type Target } from '../../../src/compile/target.js';
+import { emitModules, type GeneratedFile } from '../../../src/codegen/verilog/emit.js';
+import { macEngine } from '../../../src/pe/mac/rtl-engine.js';
+import { ModuleSet } from '../../../src/codegen/verilog/module-set.js';
+import { renderTemplate } from '../../../src/codegen/verilog/render.js';
+import type { TargetOf } from '../../../src/pe/facets/compile.js';
+import { compileFile } from '../../../src/ir/elaborate.js';
+import { createInstruction, encodeInstruction, type Instruction } from '../../../src/isa/index.js';
+import { AccStore } from '../../../src/sim/acc-store.js';
+import { macDequant, macTile, macWriteback } from '../../../src/pe/mac/sim.js';
+import { macDequantCycles, macTileCycles, macWritebackCycles } from '../../../src/pe/mac/timing.js';
+import { harnessTemplates, rtlTemplates } from '../../../src/verify/rtl/templates.js';
+import { buildProgramSimulationAsync } from '../../../src/verify/rtl/program-bench.js';
+import { buildSimulationAsync } from '../../../src/verify/rtl/verilator.js';
 
-/** The repository root (this file is test/codegen/engine-mac-bench.ts; also run by tsx as an ES module). */
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The repository root (this file is test/pe/mac/rtl-engine-bench.ts; also run by tsx as an ES module). */
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 export const BY = { source: 'engine-mac.test', version: 'test' };
 const BENCH_TOP = 'engine_mac_bench';
@@ -52,14 +53,20 @@ accelerator m_syn { arrays = a_syn; buffers = [wb2, ab16]; clock = 1 GHz; dram =
 `;
 
 /** A design's resolved target, with the staging depth cut to `maxTileK` to keep the model small. */
-export function target(name: string, maxTileK: number): Target {
+export function target(name: string, maxTileK: number): TargetOf<'mac'> {
   const c = compileFile('engines.qacc', { readFile: (p) => (p.endsWith('engines.qacc') ? DESIGNS : undefined) }, {});
   const a = c.design?.accelerators.find((x) => x.name === name);
   if (!a) throw new Error(`${name}: ${c.diagnostics.map((d) => d.message).join('; ')}`);
-  return { ...resolveTarget(a), maxTileK };
+  return macTarget({ ...resolveTarget(a), maxTileK });
 }
 
-export function engineFiles(t: Target): GeneratedFile[] {
+/** Narrows a resolved target to a mac one (every design here is). */
+export function macTarget(t: Target): TargetOf<'mac'> {
+  if (t.pe.kind !== 'mac' || t.golden.kind !== 'mac') throw new Error(`${t.accelerator.name} is not a mac design`);
+  return t as TargetOf<'mac'>;
+}
+
+export function engineFiles(t: TargetOf<'mac'>): GeneratedFile[] {
   const set = new ModuleSet();
   set.add(macEngine(t, { moduleName: 'mac_engine', prefix: 'mac_', peModuleName: 'mac_pe' }));
   return emitModules(set, rtlTemplates, BY);
@@ -74,7 +81,7 @@ const lanesOf = (t: Target, port: number): number => {
 const aw = (cap: number): number => Math.max(1, Math.ceil(Math.log2(Math.max(1, cap))));
 
 /** Engine + self-bench, built once per target (Verilator's content-hash cache makes reruns cheap). */
-export async function buildBench(t: Target): Promise<string> {
+export async function buildBench(t: TargetOf<'mac'>): Promise<string> {
   const files = engineFiles(t);
   const c = t.capacity;
   const view = {
@@ -154,9 +161,9 @@ export function runBench(binary: string, images: Images, cmds: readonly Command[
   }
 }
 
-/** The simulator's view of the same commands: out image and per-command cycles (arith.ts, timing.ts). */
-export function reference(t: Target, images: Images, cmds: readonly Command[]): { out: Uint8Array; cycles: number[] } {
-  const cfg = t.golden as MacConfig;
+/** The simulator's view of the same commands: out image and per-command cycles (src/pe/mac/sim.ts, timing.ts). */
+export function reference(t: TargetOf<'mac'>, images: Images, cmds: readonly Command[]): { out: Uint8Array; cycles: number[] } {
+  const cfg = t.golden;
   const acc = new AccStore(t.accEntries, false);
   const out = images.out.slice();
   const ob = t.bits.out / 8;
@@ -166,7 +173,7 @@ export function reference(t: Target, images: Images, cmds: readonly Command[]): 
         macTile(cfg, acc, 0, m, n, k, unpackMatrix(images.act, inst.act, m, k, t.bits.act), unpackMatrix(images.wgt, inst.wgt, n, k, t.bits.wgt), inst.clear);
         return macTileCycles(t, m, n, k);
       case 'dequant':
-        if (inst.use_cscale) scaleExact(acc, 0, m, n, unpackMatrix(images.meta, inst.cscale, 1, n, 16));
+        if (inst.use_cscale) macDequant(cfg, acc, 0, m, n, unpackMatrix(images.meta, inst.cscale, 1, n, 16));
         return macDequantCycles(t, n, inst.use_cscale);
       case 'writeback':
         for (let e = 0; e < m * n; e++) {

@@ -1,9 +1,9 @@
 /**
- * The mac tile engine (src/codegen/verilog/engine-mac.ts) alone under Verilator, against the simulator:
+ * The mac tile engine (src/pe/mac/rtl-engine.ts) alone under Verilator, against the simulator:
  * a self-bench (sims/verilator/engine_mac_bench.v.hbs) gives the engine behavioural buffer memories and
  * runs a command list back to back; every command's cycles must equal the simulator's closed forms
- * (macTileCycles / macDequantCycles / macWritebackCycles, src/sim/timing.ts) and the final out memory
- * must equal the simulator's arithmetic (src/sim/arith.ts macTile / scaleExact / macWriteback on an
+ * (macTileCycles / macDequantCycles / macWritebackCycles, src/pe/mac/timing.ts) and the final out memory
+ * must equal the simulator's arithmetic (src/pe/mac/sim.ts macTile / macDequant / macWriteback on an
  * AccStore — the golden model's mac datapath) applied to the same buffer images. One small design per
  * variant (fp16_fma with fp32 accumulator, lanes 1; fp16_int8 with fp16 accumulator and channel scales,
  * lanes 2, 3 pipeline stages, 6- and 3-byte ports; int8, lanes 4, 2 stages) so chunking, lane masks
@@ -11,22 +11,22 @@
  * largest finite values and subnormals. Also: -Wall lint, trap codes, Yosys synthesis of a small engine.
  */
 import { describe, expect, beforeAll, it } from 'vitest';
-import { compileGemm } from '../../src/compile/program.js';
-import { randomOperands } from '../../src/compile/operands.js';
-import type { Target } from '../../src/compile/target.js';
-import { ENGINES } from '../../src/codegen/verilog/engine.js';
-import { MAC_ENGINE_TRAPS, macEngine } from '../../src/codegen/verilog/engine-mac.js';
-import type { MacConfig } from '../../src/golden/types.js';
-import { createInstruction, type Instruction } from '../../src/isa/index.js';
-import { Machine } from '../../src/sim/index.js';
-import { macDequantCycles, macTileCycles, macWritebackCycles } from '../../src/sim/timing.js';
-import { runRtlProgram } from '../../src/verify/rtl/program-bench.js';
-import { lintVerilog } from '../../src/verify/rtl/verilator.js';
-import { synthesize } from '../../src/verify/rtl/yosys.js';
-import { prng } from '../verify/rtl-helpers.js';
-import { buildBench, E2E_ACCELERATORS, E2E_IMEM_WORDS, e2eTarget, type E2eAccelerator, engineFiles, images, prebuild, randomProgram, reference, runBench, target, VARIANTS, type Command, type Images } from './engine-mac-bench.js';
+import { compileGemm } from '../../../src/compile/program.js';
+import { randomOperands } from '../../../src/compile/operands.js';
+import type { TargetOf } from '../../../src/pe/facets/compile.js';
+import { ENGINES } from '../../../src/codegen/verilog/engine.js';
+import { MAC_ENGINE_TRAPS, macEngine } from '../../../src/pe/mac/rtl-engine.js';
+import type { MacConfig } from '../../../src/pe/mac/golden.js';
+import { createInstruction, type Instruction } from '../../../src/isa/index.js';
+import { Machine } from '../../../src/sim/index.js';
+import { macDequantCycles, macTileCycles, macWritebackCycles } from '../../../src/pe/mac/timing.js';
+import { runRtlProgram } from '../../../src/verify/rtl/program-bench.js';
+import { lintVerilog } from '../../../src/verify/rtl/verilator.js';
+import { synthesize } from '../../../src/verify/rtl/yosys.js';
+import { prng } from '../../verify/rtl-helpers.js';
+import { buildBench, E2E_ACCELERATORS, E2E_IMEM_WORDS, e2eTarget, type E2eAccelerator, engineFiles, images, prebuild, randomProgram, reference, runBench, target, VARIANTS, type Command, type Images } from './rtl-engine-bench.js';
 
-function expectBenchMatches(t: Target, binary: string, img: Images, cmds: readonly Command[], what: string): void {
+function expectBenchMatches(t: TargetOf<'mac'>, binary: string, img: Images, cmds: readonly Command[], what: string): void {
   const got = runBench(binary, img, cmds);
   const want = reference(t, img, cmds);
   expect({ what, trap: got.trap, errors: got.errors }).toEqual({ what, trap: 0, errors: 0 });
@@ -69,7 +69,7 @@ describe('mac tile engine', () => {
   for (const v of VARIANTS) {
     it(`${v.variant}: lints clean with verilator -Wall`, async () => {
       const t = target(v.name, v.maxTileK);
-      expect((t.golden as MacConfig).variant).toBe(v.variant);
+      expect(t.golden.variant).toBe(v.variant);
       expect(await lintVerilog('mac_engine', engineFiles(t))).toEqual([]);
     }, 60_000);
 
