@@ -29,8 +29,10 @@ const fp16 = (body: string): string => `pe fp16_mac : mac {\n  ${body}\n}`;
 const ant = (body: string): string => `pe ant_pe : mac {\n  ${body}\n}`;
 
 /** Buffers of `bytes` each for fp16_baseline alone (the example's buffers serve the 32 × 32 bitmod array too). */
-const smallBuffers = (bytes: number): string =>
-  `\nbuffer small_w { size = ${bytes} B; width = 32; banks = 1; role = weights; }\nbuffer small_x { size = ${bytes} B; width = 32; banks = 1; role = activations; }`;
+const smallBuffers = (bytes: number, width = 32): string =>
+  `\nbuffer small_w { size = ${bytes} B; width = ${width}; banks = 1; role = weights; }\nbuffer small_x { size = ${bytes} B; width = ${width}; banks = 1; role = activations; }`;
+// The example's buffers are shared with the bit_serial_mod accelerators (whose engine needs wider ports), so a
+// variant of fp16_baseline's buffers gives it buffers of its own.
 const OWN_BUFFERS = ['arrays = fp16_array;\n  buffers = [weight_buf, act_buf];', 'arrays = fp16_array;\n  buffers = [small_w, small_x];'] as const;
 
 const VARIANTS: readonly Variant[] = [
@@ -55,8 +57,8 @@ const VARIANTS: readonly Variant[] = [
   { name: 'pipeline_stages = 64 (the largest the language takes)', accelerator: 'fp16_baseline', pe: fp16('weights = fp16; activations = fp16; pipeline_stages = 64;'), expect: 'honored' },
   { name: 'pipeline_stages = 5', accelerator: 'fp16_baseline', pe: fp16('weights = fp16; activations = fp16; pipeline_stages = 5;'), expect: 'honored' },
   { name: 'rows = 1', accelerator: 'fp16_baseline', pe: FP16_MAC, sets: ['fp16_rows=1'], expect: 'honored' },
-  { name: '1-byte buffer ports (width = 8)', accelerator: 'fp16_baseline', pe: FP16_MAC, edit: [['width = 256', 'width = 8']], expect: 'honored' },
-  { name: '1-byte buffer ports, int8', accelerator: 'fp16_baseline', pe: fp16('weights = int8; activations = int8;'), edit: [['width = 256', 'width = 8']], expect: 'honored' },
+  { name: '1-byte buffer ports (width = 8)', accelerator: 'fp16_baseline', pe: FP16_MAC + smallBuffers(64 * 1024, 8), edit: [OWN_BUFFERS], expect: 'honored' },
+  { name: '1-byte buffer ports, int8', accelerator: 'fp16_baseline', pe: fp16('weights = int8; activations = int8;') + smallBuffers(64 * 1024, 8), edit: [OWN_BUFFERS], expect: 'honored' },
   { name: 'buffers of 64 B (no room for a 2 × 2 × 8 tile)', accelerator: 'fp16_baseline', pe: FP16_MAC + smallBuffers(64), edit: [OWN_BUFFERS], expect: 'rejected' },
   { name: 'buffers of 256 B', accelerator: 'fp16_baseline', pe: FP16_MAC + smallBuffers(256), edit: [OWN_BUFFERS], expect: 'honored' },
   { name: 'wide ports (banks = 8)', accelerator: 'ant_baseline', pe: ANT_PE, sets: ['banks=8'], expect: 'honored' },
