@@ -2,7 +2,7 @@
 // Tile engine of the simd_mac PE kind (xr_mac: modes 4 x fp4_e2m1 | 4 x posit4_1 | 2 x posit8_0 | 1 x posit16_1; output posit16_1, exact
 // accumulation) on a 2 x 2 array (rows = output channels j, columns = tokens i). Accumulator
 // entry e = i*n + j is the quire of the PE in row j, column i. Executes simd_tile (single pass, acc = 0)
-// and writeback (acc = 0, no relu); traps on anything else. Schedule (src/codegen/verilog/engine-simd-mac.ts):
+// and writeback (acc = 0, no relu); traps on anything else. Schedule (src/pe/simd-mac/rtl-engine.ts):
 // FETCH the m activation rows / n weight rows chunk by chunk (8 / 8 bytes per read) into
 // per-column / per-row staging RAMs, wait one cycle for the last write, then stream one 16-bit operand word
 // per cycle (staging read -> word select and lane mask -> PE step) through all PEs in parallel.
