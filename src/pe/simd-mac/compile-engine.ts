@@ -5,8 +5,8 @@
  */
 /** The operand word the generated tile engine streams (its staging, masks and PE ports are 16 bits wide). */
 export const SIMD_ENGINE_WORD_BITS = 16;
-/** Most lanes the engine's lane counter holds (3 bits). */
-export const SIMD_ENGINE_MAX_LANES = 7;
+/** Most lanes the engine's lane counter holds (4 bits; 8 × int2 needs 8). */
+export const SIMD_ENGINE_MAX_LANES = 15;
 /** The PE pipeline depth the engine's schedule and the simulator's timing assume (SIMD_ENGINE_LATENCY). */
 export const SIMD_ENGINE_PIPELINE_STAGES = 3;
 /** Modes setmode can select (its 4-bit `simd` field). */

@@ -488,17 +488,17 @@ module xr_npe_top_engine_simd_mac (
   // the mode's lanes and log2(element bits)
   wire mode_ok = cfg_simd < 8'd4;
   wire [1:0] mode_in = cfg_simd[1:0];
-  reg [2:0] lanes_in;
+  reg [3:0] lanes_in;
   reg [2:0] sh_in;
   always @* begin
-    lanes_in = 3'd1;
+    lanes_in = 4'd1;
     sh_in = 3'd4;
     case (mode_in)
-      2'd0: begin lanes_in = 3'd4; sh_in = 3'd2; end
-      2'd1: begin lanes_in = 3'd4; sh_in = 3'd2; end
-      2'd2: begin lanes_in = 3'd2; sh_in = 3'd3; end
-      2'd3: begin lanes_in = 3'd1; sh_in = 3'd4; end
-      default: begin lanes_in = 3'd1; sh_in = 3'd4; end
+      2'd0: begin lanes_in = 4'd4; sh_in = 3'd2; end
+      2'd1: begin lanes_in = 4'd4; sh_in = 3'd2; end
+      2'd2: begin lanes_in = 4'd2; sh_in = 3'd3; end
+      2'd3: begin lanes_in = 4'd1; sh_in = 3'd4; end
+      default: begin lanes_in = 4'd1; sh_in = 3'd4; end
     endcase
   end
   wire [39:0] m40 = {24'd0, cfg_m};
@@ -532,10 +532,11 @@ module xr_npe_top_engine_simd_mac (
   reg [2:0] state;
   reg [15:0] m_l, n_l, kr;                 // kr: elements of k not yet streamed
   reg [1:0] mode_l;
-  reg [2:0] lanes_l, sh_l;
+  reg [3:0] lanes_l;
+  reg [2:0] sh_l;
   reg clear_l;
   reg [39:0] rb_l;
-  wire [15:0] lanes16 = {13'd0, lanes_l};
+  wire [15:0] lanes16 = {12'd0, lanes_l};
   // fetch: activations (rows of the columns' staging) and weights (rows' staging), in parallel
   reg a_busy, w_busy;
   reg [15:0] a_row, w_row;
