@@ -43,7 +43,7 @@ export function simdElementProblem(f: NumberFormatBase): string | undefined {
     if (f.variant === 'fnuz') return `${f.name} is an fnuz float (its one NaN code has no decoder in the generated PE)`;
     return undefined;
   }
-  return `${f.name} is not an integer, floating-point or posit format`;
+  return `${f.name} is not an integer, IEEE or fn floating-point, or posit format`;
 }
 
 /** Why `f` cannot be the SIMD MAC's output (undefined: it can). */
