@@ -3,7 +3,8 @@
  * simulator's speed target compares against) where the model is fast enough, smaller shapes otherwise
  * (the case name says which). Operands are random codes prepared outside the timed region.
  */
-import { FP16, FP32, FP8_E4M3 } from '../src/formats/float.js';
+import { FP16, FP32, FP4_E2M1, FP8_E4M3 } from '../src/formats/float.js';
+import { POSIT16_1, POSIT8_0 } from '../src/formats/posit.js';
 import { goldenGemm, type GoldenConfig, type GoldenOperands } from '../src/golden/index.js';
 import type { BenchCase } from './harness.js';
 
@@ -58,23 +59,23 @@ export const cases: BenchCase[] = [
     groupScales: codes((n * k) / 128, () => 1 + Math.floor(r() * 255)),
     channelScales: codes(n, () => FP16.encode(0.001)),
   })),
-  ...(['fp4_e2m1', 'posit8_0'] as const).map((element) =>
-    gemmCase(`simd_mac ${element} exact→fp32`, 64, 1024, 1024, { kind: 'simd_mac', element, output: 'fp32', accumulation: 'exact', maxDotLength: 4096 }, (m, k, n, r) => ({
+  ...([FP4_E2M1, POSIT8_0] as const).map((element) =>
+    gemmCase(`simd_mac ${element.name} exact→fp32`, 64, 1024, 1024, { kind: 'simd_mac', element, lanes: 16 / element.bits, wordBits: 16, output: FP32, accumulation: 'exact', maxDotLength: 4096 }, (m, k, n, r) => ({
       m,
       k,
       n,
-      activations: codes(m * k, () => Math.floor(r() * (element === 'fp4_e2m1' ? 16 : 127))),
-      weights: codes(n * k, () => Math.floor(r() * (element === 'fp4_e2m1' ? 16 : 127))),
+      activations: codes(m * k, () => Math.floor(r() * (element === FP4_E2M1 ? 16 : 127))),
+      weights: codes(n * k, () => Math.floor(r() * (element === FP4_E2M1 ? 16 : 127))),
     })),
   ),
-  gemmCase('simd_mac posit16_1 exact→posit16_1 (BigInt quire)', 4, 1024, 64, { kind: 'simd_mac', element: 'posit16_1', output: 'posit16_1', accumulation: 'exact', maxDotLength: 4096 }, (m, k, n, r) => ({
+  gemmCase('simd_mac posit16_1 exact→posit16_1 (BigInt quire)', 4, 1024, 64, { kind: 'simd_mac', element: POSIT16_1, lanes: 1, wordBits: 16, output: POSIT16_1, accumulation: 'exact', maxDotLength: 4096 }, (m, k, n, r) => ({
     m,
     k,
     n,
     activations: codes(m * k, () => Math.floor(r() * 32767)),
     weights: codes(n * k, () => Math.floor(r() * 32767)),
   })),
-  gemmCase('simd_mac fp4_e2m1 round-each-step→fp16', 8, 1024, 256, { kind: 'simd_mac', element: 'fp4_e2m1', output: 'fp16', accumulation: 'round-each-step', maxDotLength: 4096 }, (m, k, n, r) => ({
+  gemmCase('simd_mac fp4_e2m1 round-each-step→fp16', 8, 1024, 256, { kind: 'simd_mac', element: FP4_E2M1, lanes: 4, wordBits: 16, output: FP16, accumulation: 'round-each-step', maxDotLength: 4096 }, (m, k, n, r) => ({
     m,
     k,
     n,

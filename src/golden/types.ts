@@ -12,7 +12,6 @@
  */
 import type { PeKind } from '../pe/kinds.js';
 import type { GoldenConfig, OperandsOf } from '../pe/facets/golden.js';
-import type { SimdOutputName } from '../pe/simd-mac/golden.js';
 
 export type { AnyOperands, ConfigOf, GoldenConfig, OperandsOf } from '../pe/facets/golden.js';
 export type {
@@ -23,7 +22,7 @@ export type {
   BitSerialModOperands,
   BitSerialWeightType,
 } from '../pe/bit-serial-mod/golden.js';
-export type { SimdElementName, SimdMacConfig, SimdMacOperands, SimdOutputName } from '../pe/simd-mac/golden.js';
+export type { SimdElementFormat, SimdMacConfig, SimdMacOperands, SimdOutputFormat } from '../pe/simd-mac/golden.js';
 export type { LowRankGemmConfig, LowRankGemmOperands, LowRankMainPath } from '../pe/lowrank-gemm/golden.js';
 export type { MacConfig, MacOperands } from '../pe/mac/golden.js';
 
@@ -34,8 +33,8 @@ export type WideFloatName = (typeof WIDE_FLOAT_NAMES)[number];
 /** Operands matching a config's kind. */
 export type GoldenOperands<C extends GoldenConfig> = OperandsOf<C['kind'] & PeKind>;
 
-/** Output format names of all kinds. */
-export type GoldenOutputName = WideFloatName | SimdOutputName | 'int32';
+/** Output format of a GEMM result: a name the format registry resolves (lookupFormat), or 'int32'. */
+export type GoldenOutputName = string;
 
 /** A GEMM result: [M × N] row-major codes of `format`. */
 export interface GemmResult {

@@ -37,7 +37,7 @@ import { seededRandom } from '../formats/random.js';
 import { lookupFormat } from '../formats/registry.js';
 import type { NumberFormatBase } from '../formats/types.js';
 import type { IrAccelerator, IrDesign } from '../ir/types.js';
-import type { TargetOf } from '../pe/facets/compile.js';
+import { compileFacet, type TargetOf } from '../pe/facets/compile.js';
 import { verifyFacet } from '../pe/facets/verify.js';
 import type { PeKind } from '../pe/kinds.js';
 import { isUserFacing, VerifyError } from './errors.js';
@@ -114,12 +114,16 @@ function labelOf(accel: string, mode: number | undefined): string {
   return mode === undefined ? accel : `${accel}@${mode}`;
 }
 
-/** Every accelerator of a design, simd_mac ones once per SIMD mode. Throws CompileError for unmappable designs. */
+/**
+ * Every accelerator of a design, once per variant of its PE (CompileFacet.variants: a simd_mac PE's SIMD
+ * modes) when it has several. Throws CompileError for unmappable designs.
+ */
 export function verifyTargets(design: IrDesign): VerifyTarget[] {
   const out: VerifyTarget[] = [];
   for (const accel of design.accelerators) {
     const pe = accel.arrays[0]?.pe;
-    const modes = pe && pe.kind === 'simd_mac' ? pe.modes.map((_, i) => i) : [undefined];
+    const count = pe ? compileFacet(pe.kind).variants(pe) : 1;
+    const modes = count > 1 ? Array.from({ length: count }, (_, i) => i) : [undefined];
     for (const mode of modes) out.push({ accelerator: accel, mode, target: resolveTarget(accel, { simdMode: mode ?? 0 }), label: labelOf(accel.name, mode) });
   }
   return out;
@@ -354,10 +358,31 @@ function groupOf(t: Target): number {
   return t.groupSize > 1 ? t.groupSize : 16;
 }
 
+/** The longest K the target's kind accepts (CompileFacet.checkShape, monotone in K), at most `cap`. */
+function maxK(t: Target, cap: number): number {
+  const fits = (k: number): boolean => {
+    try {
+      compileFacet(t.pe.kind).checkShape(t as TargetOf<PeKind>, { m: 1, k, n: 1 });
+      return true;
+    } catch (err) {
+      if (err instanceof CompileError) return false;
+      throw err;
+    }
+  };
+  if (fits(cap)) return cap;
+  let lo = 0;
+  let hi = cap;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** A shape whose K spans more than one k tile, within the budget, or undefined. */
 function multiKTileShape(t: Target): GemmShape | undefined {
-  const cfg = t.golden;
-  const kMax = cfg.kind === 'simd_mac' ? cfg.maxDotLength : 1 << 20;
+  const kMax = maxK(t, 1 << 20);
   let best: GemmShape | undefined;
   for (const [m, n] of [
     [1, 1],
@@ -391,8 +416,7 @@ function multiKTileShape(t: Target): GemmShape | undefined {
 function randomShape(t: Target, seed: number): GemmShape {
   const rng = seededRandom(seed);
   const below = (n: number): number => 1 + Math.floor(rng.nextFloat() * n);
-  const cfg = t.golden;
-  const kCap = Math.min(Math.max(3 * groupOf(t), 96), cfg.kind === 'simd_mac' ? cfg.maxDotLength : Infinity);
+  const kCap = maxK(t, Math.max(3 * groupOf(t), 96));
   const m = below(10);
   const n = below(t.array.rows + 3);
   const k = below(kCap);

@@ -73,10 +73,10 @@ describe('checkDesign', () => {
 
   it('reports a rejection every SIMD mode shares once', async () => {
     const bufs = 'buffer u { size = 4 KiB; width = 64; banks = 1; role = unified; }\naccelerator acc { arrays = a; buffers = [u]; clock = 1 GHz; dram = 64 b/cycle; }\n';
-    const f = file('simd-out.qacc', `pe p : simd_mac { operand_width = 16; modes = 2 x int8 | 4 x int4; max_dot_length = 64;\n  output = fp8_e4m3; }\narray a { pe = p; rows = 2; cols = 2; }\n${bufs}`);
+    const f = file('simd-out.qacc', `pe p : simd_mac { operand_width = 16; modes = 2 x int8 | 4 x int4; max_dot_length = 64;\n  output = posit8_2; }\narray a { pe = p; rows = 2; cols = 2; }\n${bufs}`);
     const r = await runCli(['check', f]);
     expect(r.code).toBe(1);
     expect(r.stderr.match(/error\[E414\]/g)).toHaveLength(1);
-    expect(r.stderr.split('\n')[0]).toBe(`${f}:2:3: error[E414]: simd_mac PE 'p': output 'fp8_e4m3' is not supported`);
+    expect(r.stderr.split('\n')[0]).toBe(`${f}:2:3: error[E414]: simd_mac PE 'p': the ISA's setfmt has no code for the output format posit8_2`);
   });
 });

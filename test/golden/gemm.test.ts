@@ -4,7 +4,8 @@
  * say by how much.
  */
 import { describe, expect, it } from 'vitest';
-import { FP16 } from '../../src/formats/float.js';
+import { FP16, FP32, FP4_E2M1 } from '../../src/formats/float.js';
+import { POSIT16_1, POSIT4_1 } from '../../src/formats/posit.js';
 import { bitSerialModGemm, compareToIdeal, goldenGemm, lowRankGemm, macGemm, simdMacGemm, type LowRankGemmConfig } from '../../src/golden/index.js';
 
 let seed = 77;
@@ -20,7 +21,7 @@ describe('goldenGemm', () => {
     const bsm = { kind: 'bit_serial_mod', groupSize: 16, candidates: ['bitmod_fp4_er_neg'], output: 'fp16' } as const;
     const bsmOps = { m: M, k: K, n: N, activations: ints(M * K, 0x7c00), weights: ints(N * K, 16), selectors: Array(N * 3).fill(0), groupScales: ints(N * 3, 256), channelScales: Array(N).fill(0x3c00) };
     expect(goldenGemm(bsm, bsmOps)).toEqual(bitSerialModGemm(bsm, bsmOps));
-    const simd = { kind: 'simd_mac', element: 'posit4_1', output: 'posit16_1', accumulation: 'exact', maxDotLength: 64 } as const;
+    const simd = { kind: 'simd_mac', element: POSIT4_1, lanes: 4, wordBits: 16, output: POSIT16_1, accumulation: 'exact', maxDotLength: 64 } as const;
     const simdOps = { m: M, k: K, n: N, activations: ints(M * K, 16).map((c) => (c === 8 ? 0 : c)), weights: ints(N * K, 16).map((c) => (c === 8 ? 0 : c)) };
     expect(goldenGemm(simd, simdOps)).toEqual(simdMacGemm(simd, simdOps));
     const lr: LowRankGemmConfig = { kind: 'lowrank_gemm', main: { kind: 'int4', activations: 'uint4', groupSize: 8, scaleFormat: 'bf16' }, accumulation: 'bf16', rank: 0, branchFormat: 'bf16' };
@@ -32,7 +33,7 @@ describe('goldenGemm', () => {
   });
 
   it('exact datapaths equal the ideal: fp4 quire → fp32, int8 → int32', () => {
-    const simd = compareToIdeal({ kind: 'simd_mac', element: 'fp4_e2m1', output: 'fp32', accumulation: 'exact', maxDotLength: 4096 }, { m: M, k: K, n: N, activations: ints(M * K, 16), weights: ints(N * K, 16) });
+    const simd = compareToIdeal({ kind: 'simd_mac', element: FP4_E2M1, lanes: 4, wordBits: 16, output: FP32, accumulation: 'exact', maxDotLength: 4096 }, { m: M, k: K, n: N, activations: ints(M * K, 16), weights: ints(N * K, 16) });
     expect(simd.metrics).toMatchObject({ count: M * N, maxAbs: 0, sqnrDb: Infinity });
     const mac = compareToIdeal({ kind: 'mac', variant: 'int8' }, { m: M, k: K, n: N, activations: ints(M * K, 256), weights: ints(N * K, 256) });
     expect(mac.metrics).toMatchObject({ count: M * N, maxAbs: 0 });

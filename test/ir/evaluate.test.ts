@@ -119,14 +119,13 @@ describe('typed properties', () => {
   const pe = (body: string, kind = 'simd_mac') =>
     compileFile('t.qacc', memoryHost({ 't.qacc': `pe p : ${kind} { ${body} }\narray a { pe = p; rows = 1; cols = 1; }\naccelerator x { arrays = a; clock = 1 GHz; dram = 8 b/cycle; }` }));
 
-  it('sizes the quire from the modes: sign + carries + integer + fraction bits', () => {
-    // int8: products in [1, 2^14] → 15 integer bits, 0 fraction bits; 2 lanes × 100 steps → 8 carry bits.
+  it('sizes the quire from the modes: sign + carries + the widest product in units of 2^-2F', () => {
+    // int8: F = 0, (−128)² = 2^14 → 15 bits; at most 100 products → ceil(log2 100) = 7 carry bits.
     const a = pe('modes = 2 x int8; max_dot_length = 100;');
-    expect(a.design?.accelerators[0].arrays[0].pe).toMatchObject({ quireBits: 1 + 8 + 15 + 0 });
-    // fp8_e4m3: max 448 → 448² = 200704 < 2^18 → 18 integer bits; min subnormal 2^-9 → 18 fraction bits;
-    // 2 lanes × 4096 → 13 carry bits.
+    expect(a.design?.accelerators[0].arrays[0].pe).toMatchObject({ quireBits: 1 + 7 + 15 });
+    // fp8_e4m3: F = 9 (min subnormal 2^-9), 448 · 2^9 = 229376, squared < 2^36 → 36 bits; 4096 → 12 carry bits.
     const b = pe('modes = 2 x fp8_e4m3;');
-    expect(b.design?.accelerators[0].arrays[0].pe).toMatchObject({ quireBits: 1 + 13 + 18 + 18 });
+    expect(b.design?.accelerators[0].arrays[0].pe).toMatchObject({ quireBits: 1 + 12 + 36 });
     // A bare format fills the word: 16 / 4 = 4 lanes.
     const c = pe('modes = fp4_e2m1;');
     expect(c.design?.accelerators[0].arrays[0].pe).toMatchObject({ maxLanes: 4 });

@@ -86,9 +86,9 @@ describe('examples/xr-npe.qacc', () => {
     const p = pe(d, 'xr_npe', 'simd_mac');
     expect(p.modes.map((m) => `${m.lanes}x${m.format.name}`)).toEqual(['4xfp4_e2m1', '4xposit4_1', '2xposit8_0', '1xposit16_1']);
     expect(p.operandWidth).toBe(16);
-    // Widest product range: posit16_1 (maxpos 2^28, minpos 2^-28) → products in [2^-56, 2^56]:
-    // 57 integer + 56 fraction bits; carries for 4096 steps of 4 lanes: 14; plus a sign bit.
-    expect(p.quireBits).toBe(1 + 14 + 57 + 56);
+    // Widest product range: posit16_1 (maxpos 2^28, minpos 2^-28, F = 28) → (2^56)² in units of 2^-56 is
+    // 2^112: 113 bits; carries for at most 4096 products: 12; plus a sign bit (golden's simdQuireWidth).
+    expect(p.quireBits).toBe(1 + 12 + 113);
     expect(p.accumulation).toBe('exact');
     expect(d.accelerators[0].clockHz).toBe(1_720_000_000);
     expect(d.accelerators[0].totalPes).toBe(256);

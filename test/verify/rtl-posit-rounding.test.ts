@@ -11,6 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { acceleratorPe, simdMacRtl } from '../../src/codegen/verilog/design.js';
 import type { SimdPeSpec } from '../../src/codegen/verilog/pe-simd-mac.js';
+import { POSIT8_0 } from '../../src/formats/posit.js';
 import { simdMacGemm } from '../../src/golden/simd-mac.js';
 import type { SimdMacConfig, SimdMacOperands } from '../../src/golden/types.js';
 import { simdMacVectors, type PeVectors } from '../../src/verify/rtl/pe-vectors.js';
@@ -45,18 +46,18 @@ const range = (lo: number, hi: number): number[] => Array.from({ length: hi - lo
 
 describe('posit rounder and decoders in the generated RTL = the bit-string oracle', () => {
   it('posit8_0 × posit8_0 → posit8_0: every code pair', async () => {
-    const spec: SimdPeSpec = { modes: ['posit8_0'], output: 'posit8_0', accumulation: 'exact', maxDotLength: 16 };
+    const spec: SimdPeSpec = { modes: [{ element: POSIT8_0, lanes: 2 }], wordBits: 16, output: POSIT8_0, accumulation: 'exact', maxDotLength: 16 };
     const sim = await buildPe(simdMacRtl(spec, 'tb_posit8_round', 'posit8_round'));
-    const config: SimdMacConfig = { kind: 'simd_mac', element: 'posit8_0', output: 'posit8_0', accumulation: 'exact', maxDotLength: 16 };
+    const config: SimdMacConfig = { kind: 'simd_mac', element: POSIT8_0, lanes: 2, wordBits: 16, output: POSIT8_0, accumulation: 'exact', maxDotLength: 16 };
     const all = range(0, 255);
     expectRtlMatches(sim, productVectors(config, 0, 8, 0, all, all), 'posit8_0 pairs');
   });
 
   it('posit16_1 products next to minpos and maxpos (the regime-limit ties), XR-NPE PE', async () => {
     const design = acceleratorPe(example('xr-npe'), 'tb_simd_xrnpe');
-    const mode = design.goldens.findIndex((g) => (g as SimdMacConfig).element === 'posit16_1');
+    const mode = design.goldens.findIndex((g) => (g as SimdMacConfig).element.name === 'posit16_1');
     const config = design.goldens[mode] as SimdMacConfig;
-    expect(config.output).toBe('posit16_1');
+    expect(config.output.name).toBe('posit16_1');
     const sim = await buildPe(design.rtl);
     // a: the 96 smallest and largest magnitudes of either sign; b: codes around ±1 (1 ± small fractions)
     // and the powers of two 2^-6..2^6, so a·b falls on, between and beside the codes at the range's ends.

@@ -3,7 +3,6 @@
  * mode's element format; no scales), the PE-level vectors of the target's SIMD mode (vectors.ts), and how
  * a report names a mode.
  */
-import { simdElementFormat } from '../../golden/simd-mac.js';
 import type { VerifyFacet } from '../facets/verify.js';
 import { tensor } from '../../verify/roles.js';
 import { outputRows } from '../../verify/rtl/beats.js';
@@ -11,7 +10,7 @@ import { simdMacVectors } from './vectors.js';
 
 export const simdMacVerify: VerifyFacet<'simd_mac'> = {
   roles(t, o) {
-    const f = simdElementFormat(t.golden.element);
+    const f = t.golden.element;
     return { multiplicands: [tensor('activations', o.activations as Uint32Array, o.k, f), tensor('weights', o.weights as Uint32Array, o.k, f)], scales: [] };
   },
   extraContents: () => [],

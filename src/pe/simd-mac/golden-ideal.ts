@@ -3,11 +3,11 @@
  * operands, codes decoded exactly, scales applied as real numbers, no intermediate rounding other than
  * float64's own, k ascending. Moved verbatim from src/golden/ideal.ts.
  */
-import { simdElementFormat, type SimdMacConfig, type SimdMacOperands } from './golden.js';
+import type { SimdMacConfig, SimdMacOperands } from './golden.js';
 
 /** The float64 ideal of one simd_mac GEMM. */
 export function idealSimdMac(config: SimdMacConfig, ops: SimdMacOperands): Float64Array {
-  const f = simdElementFormat(config.element);
+  const f = config.element;
   const { m: M, k: K, n: N } = ops;
   const y = new Float64Array(M * N);
   for (let m = 0; m < M; m++) {

@@ -13,3 +13,4 @@ export function simdChunkBytes(portBytes: number): number {
 export function simdWritebackSlots(t: Target): number {
   return Math.max(1, Math.min(t.array.cols, Math.floor(t.portBytes.out / (t.bits.out / 8))));
 }
+

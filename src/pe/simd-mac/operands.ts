@@ -3,15 +3,14 @@
  * codes (no NaN/NaR/inf: a poisoned dot product would hide the arithmetic).
  */
 import type { Xoshiro128 } from '../../formats/random.js';
-import { simdElementFormat } from '../../golden/simd-mac.js';
-import type { SimdMacOperands } from '../../golden/types.js';
+import type { SimdMacOperands } from './golden.js';
 import { intBelow } from '../../compile/random-codes.js';
 import type { GemmShape } from '../../compile/workload.js';
 import type { TargetOf } from '../facets/compile.js';
 
 export function simdMacOperands(t: TargetOf<'simd_mac'>, shape: GemmShape, rng: Xoshiro128): SimdMacOperands {
   const { m, k, n } = shape;
-  const fmt = simdElementFormat(t.golden.element);
+  const fmt = t.golden.element;
   const finite: number[] = [];
   for (let c = 0; c < 2 ** fmt.bits; c++) if (Number.isFinite(fmt.decode(c))) finite.push(c);
   const draw = (count: number): Uint32Array => {

@@ -5,7 +5,7 @@
  * an output mux behind. It executes `simd_tile` (single pass: m ≤ cols, n ≤ rows, acc = 0) and
  * `writeback` (relu off, acc = 0) and traps on every other instruction (simd_mac programs never dequant).
  *
- * Schedule of a simd_tile started in cycle s (the simulator's simdTileCycles, src/sim/timing.ts, is the
+ * Schedule of a simd_tile started in cycle s (the simulator's simdTileCycles, ./timing.ts, is the
  * same closed form, D = fetch + ceil(k / lanes) + 4):
  * - s: the command and the tile registers are taken (or a trap is raised and cmd_done is combinational).
  * - FETCH (fetch cycles): activation row i (RB = rowBytes(k, 16 / lanes) bytes at act + i·RB) is read chunk
@@ -18,7 +18,7 @@
  * Writeback started in cycle s writes `slots` entries (one per column, as many as the out port holds) per
  * cycle from a registered mux over the PEs' y: D = ceil(m·n / slots) + 2 (simdWritebackCycles).
  *
- * The engine's geometry (lanes, chunks, slots) mirrors src/sim/timing.ts, which codegen may not import (shared rules live in src/arch);
+ * The engine's geometry (chunks, slots) is ./microarch.ts's, shared with the simulator's timing; what it can run is ./compile-engine.ts's.
  * the engine self-bench (test/codegen/engine-simd-mac.test.ts) checks RTL cycles = simulator cycles.
  */
 import { bufferLanes } from '../../arch/microarch.js';
@@ -28,6 +28,8 @@ import type { IsaBuffer } from '../../isa/generated-types.js';
 import type { EngineContext } from '../../codegen/verilog/engine.js';
 import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
 import { bitsFor, type RtlModule } from '../../codegen/verilog/module-set.js';
+import { simdEngineProblem } from './compile-engine.js';
+import { simdChunkBytes } from './microarch.js';
 import { simdMacPe, simdPeSpecOf } from './rtl-pe.js';
 
 /** The engine's trap codes (1..127; the top reports 0x80 | code). */
@@ -73,8 +75,8 @@ export interface SimdEngineGeometry {
 
 /** Geometry of the simd_mac engine of a target; throws CompileError for ports it cannot use. */
 export function simdEngineGeometry(t: Target): SimdEngineGeometry {
-  const chunkAct = 2 * Math.floor(t.portBytes.act / 2);
-  const chunkWgt = 2 * Math.floor(t.portBytes.wgt / 2);
+  const chunkAct = simdChunkBytes(t.portBytes.act);
+  const chunkWgt = simdChunkBytes(t.portBytes.wgt);
   if (chunkAct < 2 || chunkWgt < 2)
     throw new CompileError(
       'unsupported',
@@ -96,11 +98,11 @@ export function simdMacEngine(t: Target, ctx: EngineContext): RtlModule {
   const cfg = t.golden;
   if (pe.kind !== 'simd_mac' || cfg.kind !== 'simd_mac')
     throw new Error(`simd_mac engine for a ${pe.kind} PE`);
-  if (pe.operandWidth !== 16)
-    throw new CompileError(
-      'unsupported',
-      `the simd_mac tile engine takes 16-bit operand words (PE '${pe.name}' has ${pe.operandWidth})`,
-    );
+  // every mode passed the compile layer's simdEngineProblem (qacc check reports it at its span)
+  for (const m of pe.modes) {
+    const problem = simdEngineProblem(pe.operandWidth, m.lanes, m.laneBits, t.bits.out);
+    if (problem) throw new CompileError('unsupported', `PE '${pe.name}': ${problem.message}`);
+  }
   const geo = simdEngineGeometry(t);
   const rows = t.array.rows;
   const cols = t.array.cols;
@@ -141,7 +143,7 @@ export function simdMacEngine(t: Target, ctx: EngineContext): RtlModule {
       peModule: peModule.name,
       peName: pe.name,
       modeList: pe.modes.map((m) => `${m.lanes} x ${m.format.name}`).join(' | '),
-      output: cfg.output,
+      output: cfg.output.name,
       accumulation: cfg.accumulation,
       rows,
       cols,

@@ -10,7 +10,7 @@ import { simdMacRtl, simdPeSpecOf } from './rtl-pe.js';
 export const simdMacRtlFacet: RtlFacet<'simd_mac'> = {
   pe(t, top, peName) {
     const spec = simdPeSpecOf(t.pe, t.golden);
-    return { rtl: simdMacRtl(spec, top, peName), goldens: spec.modes.map((element) => ({ ...t.golden, element })) };
+    return { rtl: simdMacRtl(spec, top, peName), goldens: spec.modes.map((m) => ({ ...t.golden, element: m.element, lanes: m.lanes })) };
   },
   engine: simdMacEngine,
   harnessOptions: () => ({}),

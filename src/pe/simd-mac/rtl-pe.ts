@@ -7,58 +7,43 @@
  * the widest significand among the modes with a lane i), the shift padding that keeps posit fraction
  * padding exact, and the accumulator variant and rounder (IEEE or posit).
  */
-import { BF16, FP16, FP32, FP4_E2M1, FP8_E4M3, FP8_E5M2, type FloatFormat } from '../../formats/float.js';
-import { POSIT16_1, POSIT4_1, POSIT8_0, type PositFormat } from '../../formats/posit.js';
-import { simdMacQuire } from '../../golden/simd-mac.js';
-import type { SimdElementName, SimdMacConfig, SimdOutputName } from '../../golden/types.js';
+import { FloatFormat } from '../../formats/float.js';
+import { PositFormat } from '../../formats/posit.js';
 import type { IrPe } from '../../ir/types.js';
 import { addAlign, addAlignMagWidth, EXP_WIDTH, floatShape, fpDecode, fpRound, positDecode, positFractionBits, positRound, positShape } from '../../codegen/verilog/fp-units.js';
 import { bitsFor, sconst, type RtlModule } from '../../codegen/verilog/module-set.js';
 import type { PeRtl } from '../../codegen/verilog/design.js';
 import { harnessPort as port } from '../../codegen/verilog/harness-spec.js';
+import { simdQuireWidth, type SimdElementFormat, type SimdMacConfig, type SimdOutputFormat } from './golden.js';
+
+/** One mode of the generated PE: `lanes` elements of `element` in the low bits of the operand word. */
+export interface SimdPeMode {
+  readonly element: SimdElementFormat;
+  readonly lanes: number;
+}
 
 /** The SIMD PE as generated: shared modes, one output format, one accumulation rule. */
 export interface SimdPeSpec {
-  readonly modes: readonly SimdElementName[];
-  readonly output: SimdOutputName;
+  readonly modes: readonly SimdPeMode[];
+  /** Operand word width (ports a and b). */
+  readonly wordBits: number;
+  readonly output: SimdOutputFormat;
   readonly accumulation: 'exact' | 'round-each-step';
   readonly maxDotLength: number;
   /**
    * The quire width to build (exact accumulation): the IR's `quireBits`, so the design's declared width
-   * is the one source. It must hold every mode (at least the width derived below); absent: that width.
+   * is the one source. It must hold every mode (at least simdQuireWidth's); absent: that width.
    */
   readonly quireBits?: number;
 }
 
-type Element = { kind: 'fp'; f: FloatFormat } | { kind: 'posit'; p: PositFormat } | { kind: 'int'; bits: number };
+type Element = { kind: 'fp'; f: FloatFormat } | { kind: 'posit'; p: PositFormat } | { kind: 'int'; bits: number; signed: boolean };
 
-function element(name: SimdElementName): Element {
-  switch (name) {
-    case 'fp4_e2m1':
-      return { kind: 'fp', f: FP4_E2M1 };
-    case 'fp8_e4m3':
-      return { kind: 'fp', f: FP8_E4M3 };
-    case 'fp8_e5m2':
-      return { kind: 'fp', f: FP8_E5M2 };
-    case 'posit4_1':
-      return { kind: 'posit', p: POSIT4_1 };
-    case 'posit8_0':
-      return { kind: 'posit', p: POSIT8_0 };
-    case 'posit16_1':
-      return { kind: 'posit', p: POSIT16_1 };
-    case 'int4':
-      return { kind: 'int', bits: 4 };
-    case 'int8':
-      return { kind: 'int', bits: 8 };
-    default: {
-      const never: never = name;
-      throw new Error(`simd_mac: unknown element ${String(never)}`);
-    }
-  }
-}
-
-function elementBits(e: Element): number {
-  return e.kind === 'fp' ? e.f.bits : e.kind === 'posit' ? e.p.n : e.bits;
+/** The decoder family of an element format (by its class, no name table). */
+function element(f: SimdElementFormat): Element {
+  if (f instanceof FloatFormat) return { kind: 'fp', f };
+  if (f instanceof PositFormat) return { kind: 'posit', p: f };
+  return { kind: 'int', bits: f.bits, signed: f.signed };
 }
 
 function sigWidth(e: Element): number {
@@ -70,20 +55,26 @@ function sigPadding(e: Element): number {
   return e.kind === 'posit' ? positFractionBits(positShape(e.p)) : 0;
 }
 
-function elementDecoder(name: SimdElementName): RtlModule {
-  const e = element(name);
-  const view = { format: name, xMsb: EXP_WIDTH - 1, xWidth: EXP_WIDTH };
+/** A Verilog-identifier form of a format name (library names already are; `fp(…)` specs are not). */
+function ident(name: string): string {
+  return name.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+function elementDecoder(f: SimdElementFormat): RtlModule {
+  const e = element(f);
+  const name = `qacc_elem_${ident(f.name)}`;
+  const view = { format: f.name, xMsb: EXP_WIDTH - 1, xWidth: EXP_WIDTH };
   switch (e.kind) {
     case 'fp': {
       const d = fpDecode(floatShape(e.f));
-      return { name: `qacc_elem_${name}`, template: 'simd-mac/elem_fp.v.hbs', deps: [d], view: { ...view, decoder: d.name, nMsb: e.f.bits - 1, sigMsb: e.f.mantissaBits } };
+      return { name, template: 'simd-mac/elem_fp.v.hbs', deps: [d], view: { ...view, decoder: d.name, nMsb: e.f.bits - 1, sigMsb: e.f.mantissaBits } };
     }
     case 'posit': {
       const d = positDecode(positShape(e.p));
-      return { name: `qacc_elem_${name}`, template: 'simd-mac/elem_posit.v.hbs', deps: [d], view: { ...view, decoder: d.name, nMsb: e.p.n - 1, sigMsb: positFractionBits(positShape(e.p)) } };
+      return { name, template: 'simd-mac/elem_posit.v.hbs', deps: [d], view: { ...view, decoder: d.name, nMsb: e.p.n - 1, sigMsb: positFractionBits(positShape(e.p)) } };
     }
     case 'int':
-      return { name: `qacc_elem_${name}`, template: 'simd-mac/elem_int.v.hbs', deps: [], view: { ...view, n: e.bits, nMsb: e.bits - 1 } };
+      return { name, template: 'simd-mac/elem_int.v.hbs', deps: [], view: { ...view, n: e.bits, nMsb: e.bits - 1, signed: e.signed } };
     default: {
       const never: never = e;
       throw new Error(`simd_mac: unknown element ${JSON.stringify(never)}`);
@@ -91,23 +82,10 @@ function elementDecoder(name: SimdElementName): RtlModule {
   }
 }
 
-function outputFormat(name: SimdOutputName): { kind: 'fp'; f: FloatFormat } | { kind: 'posit'; p: PositFormat } {
-  switch (name) {
-    case 'fp16':
-      return { kind: 'fp', f: FP16 };
-    case 'bf16':
-      return { kind: 'fp', f: BF16 };
-    case 'fp32':
-      return { kind: 'fp', f: FP32 };
-    case 'posit8_0':
-      return { kind: 'posit', p: POSIT8_0 };
-    case 'posit16_1':
-      return { kind: 'posit', p: POSIT16_1 };
-    default: {
-      const never: never = name;
-      throw new Error(`simd_mac: unknown output ${String(never)}`);
-    }
-  }
+type Output = { kind: 'fp'; f: FloatFormat } | { kind: 'posit'; p: PositFormat };
+
+function outputFormat(f: SimdOutputFormat): Output {
+  return f instanceof PositFormat ? { kind: 'posit', p: f } : { kind: 'fp', f };
 }
 
 /** Geometry of the shared quire. */
@@ -118,15 +96,11 @@ export interface SimdGeometry {
   readonly cells: number;
 }
 
+/** The shared quire: golden's simdQuireWidth over every mode, built at the declared width when wider. */
 export function simdGeometry(spec: SimdPeSpec): SimdGeometry {
-  if (spec.modes.length === 0) throw new Error('simd_mac: no modes');
-  const geos = spec.modes.map((element) => simdMacQuire({ kind: 'simd_mac', element, output: spec.output, accumulation: spec.accumulation, maxDotLength: spec.maxDotLength }));
-  const F = Math.max(...geos.map((g) => g.elementFractionBits));
-  const productBits = Math.max(...geos.map((g) => g.productBits + 2 * (F - g.elementFractionBits)));
-  const carry = Math.ceil(Math.log2(spec.maxDotLength));
-  const needed = 1 + carry + productBits;
-  if (spec.quireBits !== undefined && spec.quireBits < needed) throw new Error(`simd_mac: a ${spec.quireBits}-bit quire cannot hold these modes (needs ${needed})`);
-  return { fractionBits: F, quireBits: spec.quireBits ?? needed, cells: Math.max(...geos.map((g) => g.lanes)) };
+  const q = simdQuireWidth(spec.modes.map((m) => m.element), spec.maxDotLength);
+  if (spec.quireBits !== undefined && spec.quireBits < q.width) throw new Error(`simd_mac: a ${spec.quireBits}-bit quire cannot hold these modes (needs ${q.width})`);
+  return { fractionBits: q.fractionBits, quireBits: Math.max(spec.quireBits ?? 0, q.width), cells: Math.max(...spec.modes.map((m) => m.lanes)) };
 }
 
 /**
@@ -136,32 +110,33 @@ export function simdGeometry(spec: SimdPeSpec): SimdGeometry {
  */
 export function simdPeSpecOf(pe: Extract<IrPe, { kind: 'simd_mac' }>, golden: SimdMacConfig): SimdPeSpec {
   return {
-    modes: pe.modes.map((m) => m.format.name as SimdElementName),
-    output: golden.output as SimdOutputName,
+    modes: pe.modes.map((m) => ({ element: m.format as SimdElementFormat, lanes: m.lanes })),
+    wordBits: pe.operandWidth,
+    output: golden.output,
     accumulation: golden.accumulation,
     maxDotLength: golden.maxDotLength,
     quireBits: pe.quireBits ?? undefined,
   };
 }
 
-/** The SIMD MAC PE module. */
+/** The SIMD PE module. */
 export function simdMacPe(spec: SimdPeSpec, moduleName: string, peName: string): RtlModule {
   const geo = simdGeometry(spec);
   const F = geo.fractionBits;
   const W = geo.quireBits;
   const modeWidth = Math.max(1, bitsFor(spec.modes.length - 1));
-  const offset = 2 * Math.max(0, ...spec.modes.map((m) => sigPadding(element(m))));
-  const decs = new Map<SimdElementName, RtlModule>();
+  const offset = 2 * Math.max(0, ...spec.modes.map((m) => sigPadding(element(m.element))));
+  const decs = new Map<string, RtlModule>();
   const decoders: Record<string, unknown>[] = [];
   const laneInfo: { mode: number; lane: number; a: string; b: string; sig: number }[] = [];
-  spec.modes.forEach((name, mi) => {
-    const e = element(name);
-    const bits = elementBits(e);
-    const lanes = 16 / bits;
-    let d = decs.get(name);
+  spec.modes.forEach((mode, mi) => {
+    const e = element(mode.element);
+    const bits = mode.element.bits;
+    const lanes = mode.lanes;
+    let d = decs.get(mode.element.name);
     if (!d) {
-      d = elementDecoder(name);
-      decs.set(name, d);
+      d = elementDecoder(mode.element);
+      decs.set(mode.element.name, d);
     }
     for (let lane = 0; lane < lanes; lane++) {
       for (const port of ['a', 'b']) {
@@ -225,7 +200,7 @@ export function simdMacPe(spec: SimdPeSpec, moduleName: string, peName: string):
       },
     };
   }
-  const modeList = spec.modes.map((m) => `${16 / elementBits(element(m))} x ${m}`).join(' | ');
+  const modeList = spec.modes.map((m) => `${m.lanes} x ${m.element.name}`).join(' | ');
   return {
     name: moduleName,
     template: 'simd-mac/simd_mac_pe.v.hbs',
@@ -234,7 +209,9 @@ export function simdMacPe(spec: SimdPeSpec, moduleName: string, peName: string):
     view: {
       peName,
       modeList,
-      output: spec.output,
+      output: spec.output.name,
+      wordBits: spec.wordBits,
+      wordMsb: spec.wordBits - 1,
       accText: spec.accumulation === 'exact' ? `exact accumulation in a ${W}-bit quire, one final rounding` : 'one rounding per step',
       accDatapath: spec.accumulation === 'exact' ? `the quire (${W} bits) accumulates exactly and is rounded once (RNE) at the last step.` : 'the accumulator (an output-format value) is rounded once per step (RNE).',
       nanText: out.kind === 'fp' ? 'the canonical NaN' : 'NaR',
@@ -262,20 +239,20 @@ export function simdMacPe(spec: SimdPeSpec, moduleName: string, peName: string):
 
 /** The multi-mode PE module and its harness ports (was design.ts simdMacRtl). */
 export function simdMacRtl(spec: SimdPeSpec, top: string, peName: string): PeRtl {
-  const outBits = spec.output === 'fp32' ? 32 : spec.output === 'posit8_0' ? 8 : 16;
+  const outBits = spec.output.bits;
   const modeBits = Math.max(1, Math.ceil(Math.log2(spec.modes.length)));
   return {
     module: simdMacPe(spec, top, peName),
     harness: {
       top,
       inputs: [
-        port('a', 16, 'activation operand word (lanes of the mode)'),
-        port('b', 16, 'weight operand word'),
-        port('mode', modeBits, `SIMD mode: index into (${spec.modes.join(', ')})`),
+        port('a', spec.wordBits, 'activation operand word (lanes of the mode)'),
+        port('b', spec.wordBits, 'weight operand word'),
+        port('mode', modeBits, `SIMD mode: index into (${spec.modes.map((m) => m.element.name).join(', ')})`),
         port('first', 1, 'first step of a dot product'),
         port('last', 1, 'last step of a dot product'),
       ],
-      outputs: [port('y', outBits, `the ${spec.output} result`)],
+      outputs: [port('y', outBits, `the ${spec.output.name} result`)],
     },
   };
 }

@@ -4,16 +4,16 @@
  * ir/types.ts and ir/pe-kinds.ts; `simdMacSchema` is its entry of the SCHEMAS registry (src/pe/facets/schema.ts).
  */
 import { FP32 } from '../../formats/float.js';
-import * as exact from '../../formats/rational.js';
 import type { NumberFormat } from '../../formats/index.js';
 import type * as A from '../../dsl/ast.js';
 import { Diag } from '../../dsl/diagnostics.js';
 import type { Span } from '../../dsl/source.js';
 import type { Evaluator } from '../../ir/evaluate.js';
-import { clog2, formatProp, intProp } from '../../ir/prop-helpers.js';
+import { formatProp, intProp } from '../../ir/prop-helpers.js';
 import type { PropertyReader } from '../../ir/props.js';
 import type { ParamSpans } from '../../ir/types.js';
 import type { SchemaFacet } from '../facets/schema.js';
+import { simdElementProblem, simdOutputProblem, simdQuireWidth, type SimdElementFormat } from './golden.js';
 import { simdMacJson, simdMacLines } from './print.js';
 
 /** One SIMD mode: `lanes × format` packed into the operand word. */
@@ -47,13 +47,8 @@ export interface SimdMacPe {
   readonly paramSpans: ParamSpans;
 }
 
-/** Fixed-point parts needed to hold every product of a format exactly. */
-function productRange(f: NumberFormat): { intBits: number; fracBits: number } {
-  const m = Math.max(Math.abs(f.max), Math.abs(f.min));
-  const big = exact.mul(exact.fromNumber(m), exact.fromNumber(m));
-  const small = exact.mul(exact.fromNumber(f.minPositive), exact.fromNumber(f.minPositive));
-  return { intBits: exact.floorLog2(big) + 1, fracBits: Math.max(0, -exact.floorLog2(small)) };
-}
+/** Widest element the golden model tabulates (2^bits codes). */
+const SIMD_MAX_ELEMENT_BITS = 16;
 
 export function elaborateSimdMac(ev: Evaluator, decl: A.PeDecl, r: PropertyReader): SimdMacPe | undefined {
   const width = intProp(ev, r, 'operand_width', 16, 1, 1024);
@@ -94,6 +89,12 @@ export function elaborateSimdMac(ev: Evaluator, decl: A.PeDecl, r: PropertyReade
       ok = false;
       continue;
     }
+    const problem = simdElementProblem(format);
+    if (problem !== undefined || format.bits > SIMD_MAX_ELEMENT_BITS) {
+      ev.report(Diag.unsupportedFormat, item.span, [`simd_mac modes: ${problem ?? `${format.name} is wider than ${SIMD_MAX_ELEMENT_BITS} bits`}`]);
+      ok = false;
+      continue;
+    }
     if (width % format.bits !== 0) {
       ev.report(Diag.laneWidth, item.span, [format.bits, width]);
       ok = false;
@@ -107,26 +108,20 @@ export function elaborateSimdMac(ev: Evaluator, decl: A.PeDecl, r: PropertyReade
     if (lanes * format.bits < width) ev.report(Diag.unusedOperandBits, item.span, [lanes, format.bits, lanes * format.bits, width]);
     modes.push({ lanes, format, laneBits: format.bits, span: item.span });
   }
-  if (!ok || acc === undefined || maxDot === undefined || !output || stages === undefined) return undefined;
+  const outputProblem = output ? simdOutputProblem(output) : undefined;
+  if (output && outputProblem !== undefined) ev.report(Diag.unsupportedFormat, r.spanOf('output'), [`simd_mac output: ${outputProblem}`]);
+  if (!ok || acc === undefined || maxDot === undefined || !output || outputProblem !== undefined || stages === undefined) return undefined;
   const maxLanes = Math.max(...modes.map((m) => m.lanes));
 
   let quireBits: number | null = null;
   if (acc === 'exact') {
-    let intBits = 0;
-    let fracBits = 0;
-    let carry = 0;
-    for (const m of modes) {
-      const p = productRange(m.format);
-      intBits = Math.max(intBits, p.intBits);
-      fracBits = Math.max(fracBits, p.fracBits);
-      carry = Math.max(carry, clog2(maxDot * m.lanes));
-    }
-    const needed = 1 + carry + intBits + fracBits;
+    const q = simdQuireWidth(modes.map((m) => m.format as SimdElementFormat), maxDot);
+    const needed = q.width;
     if (quireLoc) {
       const given = ev.int(quireLoc, 'quire_bits', { min: 1, max: 1 << 16 });
       if (given === undefined) return undefined;
       if (given < needed) {
-        ev.report(Diag.accumulatorTooNarrow, quireLoc.span, [`quire_bits = ${given} cannot accumulate ${maxDot} products of these modes exactly (needs ${needed}: 1 sign + ${carry} carry + ${intBits} integer + ${fracBits} fraction bits)`]);
+        ev.report(Diag.accumulatorTooNarrow, quireLoc.span, [`quire_bits = ${given} cannot accumulate ${maxDot} products of these modes exactly (needs ${needed}: 1 sign + ${q.carryBits} carry + ${q.productBits} product bits in units of 2^-${2 * q.fractionBits})`]);
         return undefined;
       }
       quireBits = given;

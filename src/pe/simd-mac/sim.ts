@@ -1,115 +1,46 @@
 /**
  * simd_mac's simulator hooks (SimFacet, src/pe/facets/sim.ts): simd_tile, dequant and writeback on the
  * accumulator entries, their cycles (./timing.ts) and SRAM traffic.
- * Arithmetic: exact: the entry is the quire in units of 2^−2F (a float64 integer when the quire fits 53
- * bits, else a BigInt); round-each-step: the entry is the output-format accumulator, addRounded per step.
- * NaN/NaR poisoning follows golden: a poisoned entry writes back the output format's NaN/NaR code.
- * Still re-stated here (issue 12 step 1): the element tables (golden's elementTables again), the exact and
- * round-each-step dot loops and the final rounding — golden/simd-mac.ts to export `simdMacNeedsBigQuire`,
- * `simdMacAccumulate(config, acc, a, aOff, b, bOff, len)` and `simdMacOutputCode(config, acc)`.
+ * Arithmetic: none of its own. An entry holds golden's SimdAccumulator (./golden.ts): `v` its float64
+ * value (the quire in units of 2^−2F, or the round-each-step accumulator), `big` its BigInt quire when
+ * simdMacNeedsBigQuire, `poison` its flag; simd_tile is simdMacAccumulate over the tile's k (whole steps:
+ * the compiler aligns k tiles to the mode's lanes), writeback is simdMacOutputCode.
  */
 import { CompileError } from '../../compile/errors.js';
 import { rowBytes } from '../../compile/pack.js';
-import { add, fromNumber, rational } from '../../formats/rational.js';
-import { addRounded } from '../../golden/common.js';
-import { simdElementFormat, simdMacQuire, simdOutputFormat } from '../../golden/simd-mac.js';
-import type { SimdMacConfig } from '../../golden/types.js';
 import type { AccStore } from '../../sim/acc-store.js';
 import { epilogueCycles } from '../../sim/cycle-rules.js';
 import { plainDequant } from '../../sim/plain-dequant.js';
 import type { TargetOf } from '../facets/compile.js';
 import type { SimFacet } from '../facets/sim.js';
+import { simdMacAccumulate, simdMacNeedsBigQuire, simdMacOutputCode, type SimdAccumulator, type SimdMacConfig } from './golden.js';
 import { simdTileCycles, simdWritebackCycles } from './timing.js';
 
-/** Element tables of a SIMD mode: value · 2^F as float64 and BigInt, and the special (NaN/NaR/inf) flags. */
-interface SimdTables {
-  readonly scaled: Float64Array;
-  readonly scaledBig: readonly bigint[];
-  readonly special: Uint8Array;
-  readonly F2: number;
-  readonly fast: boolean;
-  readonly lanes: number;
-}
-const simdCache = new Map<string, SimdTables>();
-function simdTables(cfg: SimdMacConfig): SimdTables {
-  const key = `${cfg.element}/${cfg.maxDotLength}`;
-  const hit = simdCache.get(key);
-  if (hit) return hit;
-  const geo = simdMacQuire(cfg);
-  const fmt = simdElementFormat(cfg.element);
-  const size = 2 ** fmt.bits;
-  const scaled = new Float64Array(size);
-  const special = new Uint8Array(size);
-  const scaledBig: bigint[] = [];
-  for (let c = 0; c < size; c++) {
-    const v = fmt.decode(c);
-    special[c] = Number.isFinite(v) ? 0 : 1;
-    scaled[c] = special[c] ? 0 : v * 2 ** geo.elementFractionBits;
-    scaledBig.push(BigInt(scaled[c]));
-  }
-  const t: SimdTables = { scaled, scaledBig, special, F2: 2 * geo.elementFractionBits, fast: geo.productBits + geo.carryBits <= 53, lanes: geo.lanes };
-  simdCache.set(key, t);
-  return t;
-}
-
 /** True when the config's quire needs BigInt entries. */
-export function simdNeedsBigQuire(cfg: SimdMacConfig): boolean {
-  return cfg.accumulation === 'exact' && !simdTables(cfg).fast;
+export const simdNeedsBigQuire = simdMacNeedsBigQuire;
+
+function entry(acc: AccStore, e: number): SimdAccumulator {
+  return { value: acc.v[e], quire: acc.big ? acc.big[e] : 0n, poisoned: acc.poison[e] === 1 };
 }
 
-/** simd_tile: exact (quire) or round-each-step accumulation of an [m × k] · [n × k]ᵀ tile. */
+/** simd_tile: [m × k] · [n × k]ᵀ into the entries base + i·n + j, through golden's simdMacAccumulate. */
 export function simdTile(cfg: SimdMacConfig, acc: AccStore, base: number, m: number, n: number, k: number, act: Uint32Array, wgt: Uint32Array, clear: boolean): void {
-  const t = simdTables(cfg);
-  const out = simdOutputFormat(cfg.output);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       const e = base + i * n + j;
       if (clear) acc.clear(e);
-      const ao = i * k;
-      const wo = j * k;
-      for (let kk = 0; kk < k; kk++) if (t.special[act[ao + kk]] || t.special[wgt[wo + kk]]) acc.poison[e] = 1;
-      if (cfg.accumulation === 'exact') {
-        if (t.fast) {
-          let q = acc.v[e];
-          for (let kk = 0; kk < k; kk++) q += t.scaled[act[ao + kk]] * t.scaled[wgt[wo + kk]];
-          acc.v[e] = q;
-        } else if (acc.big) {
-          let q = acc.big[e];
-          for (let kk = 0; kk < k; kk++) q += t.scaledBig[act[ao + kk]] * t.scaledBig[wgt[wo + kk]];
-          acc.big[e] = q;
-        }
-        continue;
-      }
-      // round-each-step: k tiles are whole steps (the compiler aligns them to the lane count).
-      let a = acc.v[e];
-      const unit = 2 ** -t.F2;
-      for (let s = 0; s < k; s += t.lanes) {
-        const end = Math.min(k, s + t.lanes);
-        if (t.fast) {
-          let sum = 0;
-          for (let kk = s; kk < end; kk++) sum += t.scaled[act[ao + kk]] * t.scaled[wgt[wo + kk]];
-          a = addRounded(out, a, sum * unit);
-        } else {
-          let sum = 0n;
-          for (let kk = s; kk < end; kk++) sum += t.scaledBig[act[ao + kk]] * t.scaledBig[wgt[wo + kk]];
-          if (Number.isFinite(a)) a = out.decode(out.encode(add(fromNumber(a), rational(sum, 1n << BigInt(t.F2)))));
-        }
-      }
-      acc.v[e] = a;
+      const r = simdMacAccumulate(cfg, entry(acc, e), act, i * k, wgt, j * k, k);
+      acc.v[e] = r.value;
+      if (acc.big) acc.big[e] = r.quire;
+      acc.poison[e] = r.poisoned ? 1 : 0;
     }
   }
 }
 
-/** writeback of a simd_mac entry: one rounding of the quire (or the stepwise accumulator) to the output. */
+/** writeback of a simd_mac entry: golden's simdMacOutputCode. */
 export function simdWriteback(cfg: SimdMacConfig, acc: AccStore, e: number): number {
-  const out = simdOutputFormat(cfg.output);
-  if (acc.poison[e]) return out.encode(NaN);
-  const t = simdTables(cfg);
-  if (cfg.accumulation !== 'exact') return out.encode(acc.v[e]);
-  if (acc.big) return out.encode(rational(acc.big[e], 1n << BigInt(t.F2)));
-  return out.encode(acc.v[e] * 2 ** -t.F2);
+  return simdMacOutputCode(cfg, entry(acc, e));
 }
-
 /** The mode `simd` of the target's PE; CompileError('bad-program') when it has no such mode. */
 function modeLanes(t: TargetOf<'simd_mac'>, simd: number): number {
   const pe = t.pe;

@@ -5,6 +5,7 @@
 import { rowBytes } from '../../compile/pack.js';
 import type { Target } from '../../compile/target.js';
 import { EPILOGUE_DEPTH } from '../../sim/cycle-rules.js';
+import { SIMD_ENGINE_WORD_BITS } from './compile-engine.js';
 import { simdChunkBytes, simdWritebackSlots } from './microarch.js';
 
 /** Fixed cycles of a simd_tile besides fetch and compute (see the header: simd_tile). */
@@ -12,7 +13,8 @@ export const SIMD_ENGINE_LATENCY = 4;
 
 /** Cycles of a simd_tile of m × n × k in a mode of `lanes` lanes (one pass per array-sized piece). */
 export function simdTileCycles(t: Target, m: number, n: number, k: number, lanes: number): number {
-  const rb = rowBytes(k, 16 / lanes);
+  // the engine runs modes that fill its word (compile-engine.ts): element bits = word / lanes
+  const rb = rowBytes(k, SIMD_ENGINE_WORD_BITS / lanes);
   const chA = Math.max(1, simdChunkBytes(t.portBytes.act));
   const chW = Math.max(1, simdChunkBytes(t.portBytes.wgt));
   const steps = Math.ceil(k / lanes);

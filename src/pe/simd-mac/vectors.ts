@@ -4,19 +4,18 @@
  * row-major order, expected values from the golden model itself. Beat layout: the PE's header comment
  * (templates/simd_mac_pe.v.hbs).
  */
-import { simdElementFormat, simdMacGemm } from '../../golden/simd-mac.js';
-import type { SimdMacConfig, SimdMacOperands } from '../../golden/types.js';
+import { simdMacGemm, type SimdMacConfig, type SimdMacOperands } from './golden.js';
 import { packLanes } from '../../verify/rtl/beats.js';
 import type { PeVectors } from '../../verify/rtl/pe-vectors.js';
 
 /**
  * simd_mac beats for mode `mode` of a multi-mode PE: a, b, mode, first, last — one per step of `lanes`
- * elements (16 / element bits), missing lanes of the last step are code 0 (zero in every element format).
+ * elements (the mode's lanes), missing lanes of the last step are code 0 (zero in every element format).
  */
 export function simdMacVectors(config: SimdMacConfig, mode: number, ops: SimdMacOperands): PeVectors {
   const golden = simdMacGemm(config, ops);
-  const bits = simdElementFormat(config.element).bits;
-  const lanes = 16 / bits;
+  const bits = config.element.bits;
+  const lanes = config.lanes;
   const stimulus: bigint[][] = [];
   const expected: bigint[][] = [];
   const steps = Math.ceil(ops.k / lanes);

@@ -14,8 +14,8 @@ rtl/qacc_elem_posit8_0.v
 rtl/qacc_lzc_w15.v
 rtl/qacc_posit_decode_n16es1.v
 rtl/qacc_elem_posit16_1.v
-rtl/qacc_lzc_w128.v
-rtl/qacc_posit_round_n16es1_w128.v
+rtl/qacc_lzc_w126.v
+rtl/qacc_posit_round_n16es1_w126.v
 rtl/xr_npe_xr_mac.v
 rtl/xr_npe_top_engine_simd_mac.v
 rtl/xr_npe_top.v

@@ -2,7 +2,7 @@
 // Tile engine of the simd_mac PE kind (xr_mac: modes 4 x fp4_e2m1 | 4 x posit4_1 | 2 x posit8_0 | 1 x posit16_1; output posit16_1, exact
 // accumulation) on a 2 x 2 array (rows = output channels j, columns = tokens i). Accumulator
 // entry e = i*n + j is the quire of the PE in row j, column i. Executes simd_tile (single pass, acc = 0)
-// and writeback (acc = 0, no relu); traps on anything else. Schedule (src/codegen/verilog/engine-simd-mac.ts):
+// and writeback (acc = 0, no relu); traps on anything else. Schedule (src/pe/simd-mac/rtl-engine.ts):
 // FETCH the m activation rows / n weight rows chunk by chunk (8 / 8 bytes per read) into
 // per-column / per-row staging RAMs, wait one cycle for the last write, then stream one 16-bit operand word
 // per cycle (staging read -> word select and lane mask -> PE step) through all PEs in parallel.
@@ -488,17 +488,17 @@ module xr_npe_top_engine_simd_mac (
   // the mode's lanes and log2(element bits)
   wire mode_ok = cfg_simd < 8'd4;
   wire [1:0] mode_in = cfg_simd[1:0];
-  reg [2:0] lanes_in;
+  reg [3:0] lanes_in;
   reg [2:0] sh_in;
   always @* begin
-    lanes_in = 3'd1;
+    lanes_in = 4'd1;
     sh_in = 3'd4;
     case (mode_in)
-      2'd0: begin lanes_in = 3'd4; sh_in = 3'd2; end
-      2'd1: begin lanes_in = 3'd4; sh_in = 3'd2; end
-      2'd2: begin lanes_in = 3'd2; sh_in = 3'd3; end
-      2'd3: begin lanes_in = 3'd1; sh_in = 3'd4; end
-      default: begin lanes_in = 3'd1; sh_in = 3'd4; end
+      2'd0: begin lanes_in = 4'd4; sh_in = 3'd2; end
+      2'd1: begin lanes_in = 4'd4; sh_in = 3'd2; end
+      2'd2: begin lanes_in = 4'd2; sh_in = 3'd3; end
+      2'd3: begin lanes_in = 4'd1; sh_in = 3'd4; end
+      default: begin lanes_in = 4'd1; sh_in = 3'd4; end
     endcase
   end
   wire [39:0] m40 = {24'd0, cfg_m};
@@ -532,10 +532,11 @@ module xr_npe_top_engine_simd_mac (
   reg [2:0] state;
   reg [15:0] m_l, n_l, kr;                 // kr: elements of k not yet streamed
   reg [1:0] mode_l;
-  reg [2:0] lanes_l, sh_l;
+  reg [3:0] lanes_l;
+  reg [2:0] sh_l;
   reg clear_l;
   reg [39:0] rb_l;
-  wire [15:0] lanes16 = {13'd0, lanes_l};
+  wire [15:0] lanes16 = {12'd0, lanes_l};
   // fetch: activations (rows of the columns' staging) and weights (rows' staging), in parallel
   reg a_busy, w_busy;
   reg [15:0] a_row, w_row;

@@ -1,10 +1,10 @@
 /**
- * The simd_mac tile engine (src/codegen/verilog/engine-simd-mac.ts) alone under Verilator
- * (engine-simd-mac-bench.ts): random tiles in every SIMD mode of the XR-NPE PE (size 2), k not a multiple
+ * The simd_mac tile engine (src/pe/simd-mac/rtl-engine.ts) alone under Verilator
+ * (engine-bench.ts): random tiles in every SIMD mode of the XR-NPE PE (size 2), k not a multiple
  * of the lanes with garbage in the unused bits of each row's last byte, NaN/NaR/inf, maximum and zero
  * operands, multi-k-tile accumulation (clear = 0) including the quire's carry range, and a round-each-step
  * design (3 rows × 2 columns, 4- and 6-byte operand chunks, not powers of two) whose output port holds
- * fewer entries than a column. The out bytes are compared with the simulator's arithmetic (src/sim/arith.ts
+ * fewer entries than a column. The out bytes are compared with the simulator's arithmetic (src/pe/simd-mac/sim.ts
  * simdTile / simdWriteback on an AccStore: the golden model applied per tile) and every command's cycles
  * with the simulator's closed forms (simdTileCycles, simdWritebackCycles), which must be what the RTL
  * does. Also: traps, -Wall lint, Yosys synthesis, and a compiled GEMM end to end through the accelerator
@@ -13,22 +13,22 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packMatrix, rowBytes, unpackMatrix } from '../../src/compile/pack.js';
-import { resolveTarget, type Target } from '../../src/compile/target.js';
-import { ENGINES } from '../../src/codegen/verilog/engine.js';
-import { SIMD_ENGINE_TRAPS, simdMacEngine } from '../../src/codegen/verilog/engine-simd-mac.js';
-import { simdElementFormat } from '../../src/golden/simd-mac.js';
-import type { SimdElementName, SimdMacConfig } from '../../src/golden/types.js';
-import { compileFile } from '../../src/ir/elaborate.js';
-import { assemble, createInstruction, encodeInstruction } from '../../src/isa/index.js';
-import { Machine } from '../../src/sim/machine.js';
-import { AccStore, simdNeedsBigQuire, simdTile, simdWriteback } from '../../src/sim/arith.js';
-import { bufferLanes, simdTileCycles, simdWritebackCycles } from '../../src/sim/timing.js';
-import { lintVerilog } from '../../src/verify/rtl/verilator.js';
-import { synthesize } from '../../src/verify/rtl/yosys.js';
-import { buildEngineBench, engineFiles, runEngineBench, type EngineCommand } from './engine-simd-mac-bench.js';
+import { packMatrix, rowBytes, unpackMatrix } from '../../../src/compile/pack.js';
+import { resolveTarget, type Target } from '../../../src/compile/target.js';
+import { ENGINES } from '../../../src/codegen/verilog/engine.js';
+import { SIMD_ENGINE_TRAPS, simdMacEngine } from '../../../src/codegen/verilog/engine-simd-mac.js';
+import type { SimdElementFormat, SimdMacConfig } from '../../../src/pe/simd-mac/golden.js';
+import { compileFile } from '../../../src/ir/elaborate.js';
+import { assemble, createInstruction, encodeInstruction } from '../../../src/isa/index.js';
+import { Machine } from '../../../src/sim/machine.js';
+import { simdNeedsBigQuire, simdTile, simdWriteback } from '../../../src/pe/simd-mac/sim.js';
+import { AccStore } from '../../../src/sim/acc-store.js';
+import { bufferLanes, simdTileCycles, simdWritebackCycles } from '../../../src/sim/timing.js';
+import { lintVerilog } from '../../../src/verify/rtl/verilator.js';
+import { synthesize } from '../../../src/verify/rtl/yosys.js';
+import { buildEngineBench, engineFiles, runEngineBench, type EngineCommand } from './engine-bench.js';
 
-const ROOT = resolve(__dirname, '../..');
+const ROOT = resolve(__dirname, '../../..');
 const read = (p: string): string | undefined => {
   try {
     return readFileSync(p, 'utf8');
@@ -84,8 +84,7 @@ function prng(seed: number): () => number {
 type Content = 'finite' | 'special' | 'max' | 'zero';
 
 /** Operand codes of a tile: finite random, random with NaN/NaR/inf sprinkled in, all ±max, or all zero. */
-function codes(element: SimdElementName, count: number, content: Content, rnd: () => number): number[] {
-  const f = simdElementFormat(element);
+function codes(f: SimdElementFormat, count: number, content: Content, rnd: () => number): number[] {
   const size = 2 ** f.bits;
   const finite: number[] = [];
   const special: number[] = [];
@@ -148,7 +147,7 @@ function scenario(t: Target, tiles: readonly TileSpec[], seed: number) {
   };
   for (const tile of tiles) {
     const mode = pe.modes[tile.mode];
-    const cfg: SimdMacConfig = { ...golden, element: mode.format.name as SimdElementName };
+    const cfg: SimdMacConfig = { ...golden, element: mode.format as SimdElementFormat, lanes: mode.lanes };
     const acc = new AccStore(tile.m * tile.n, simdNeedsBigQuire(cfg));
     tile.ks.forEach((k, ki) => {
       const bits = mode.laneBits;

@@ -6,15 +6,21 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BF16, FP16, FP32, FP4_E2M1, FP8_E4M3, FP8_E5M2 } from '../../src/formats/float.js';
-import { intFormat } from '../../src/formats/int.js';
-import { POSIT16_1, POSIT4_1, POSIT8_0 } from '../../src/formats/posit.js';
-import { add, fromNumber, mul, rational, type Rational } from '../../src/formats/rational.js';
-import type { NumberFormatBase } from '../../src/formats/types.js';
-import { GoldenError, simdMacDot, simdMacGemm, simdMacQuire, type SimdElementName, type SimdMacConfig, type SimdOutputName } from '../../src/golden/index.js';
+import { BF16, FP16, FP32, FP4_E2M1, FP6_E2M3, FP8_E4M3, FP8_E5M2 } from '../../../src/formats/float.js';
+import { intFormat } from '../../../src/formats/int.js';
+import { POSIT16_1, POSIT4_1, POSIT8_0, POSIT8_2 } from '../../../src/formats/posit.js';
+import { add, fromNumber, mul, rational, type Rational } from '../../../src/formats/rational.js';
+import type { NumberFormatBase } from '../../../src/formats/types.js';
+import { GoldenError } from '../../../src/golden/errors.js';
+import { simdMacDot, simdMacGemm, simdMacQuire, simdQuireWidth, type SimdElementFormat, type SimdMacConfig, type SimdOutputFormat } from '../../../src/pe/simd-mac/golden.js';
 
-const ELEMENTS: Record<SimdElementName, NumberFormatBase> = {
+const ELEMENTS: Record<string, SimdElementFormat> = {
   fp4_e2m1: FP4_E2M1,
+  uint4: intFormat(4, false),
+  int2: intFormat(2, true),
+  posit8_2: POSIT8_2,
+  fp6_e2m3: FP6_E2M3,
+  bf16: BF16,
   posit4_1: POSIT4_1,
   int4: intFormat(4, true),
   posit8_0: POSIT8_0,
@@ -23,13 +29,13 @@ const ELEMENTS: Record<SimdElementName, NumberFormatBase> = {
   int8: intFormat(8, true),
   posit16_1: POSIT16_1,
 };
-const OUTPUTS: Record<SimdOutputName, NumberFormatBase> = { fp16: FP16, bf16: BF16, fp32: FP32, posit8_0: POSIT8_0, posit16_1: POSIT16_1 };
+const OUTPUTS: Record<string, SimdOutputFormat> = { fp16: FP16, bf16: BF16, fp32: FP32, posit8_0: POSIT8_0, posit16_1: POSIT16_1, posit8_2: POSIT8_2, fp8_e5m2: FP8_E5M2 };
 
 /** The oracle: exact rational arithmetic on decoded values, rounding by the output format. */
 function oracleDot(config: SimdMacConfig, a: readonly number[], b: readonly number[]): number {
-  const el = ELEMENTS[config.element];
-  const out = OUTPUTS[config.output];
-  const lanes = 16 / el.bits;
+  const el: NumberFormatBase = config.element;
+  const out: NumberFormatBase = config.output;
+  const lanes = config.lanes;
   const vals = (c: number) => el.decode(c);
   if ([...a, ...b].some((c) => !Number.isFinite(vals(c)))) return out.encode(NaN);
   const prod = (i: number): Rational => mul(fromNumber(vals(a[i])), fromNumber(vals(b[i])));
@@ -47,18 +53,27 @@ function oracleDot(config: SimdMacConfig, a: readonly number[], b: readonly numb
   return out.encode(acc);
 }
 
-const cfg = (element: SimdElementName, output: SimdOutputName, accumulation: SimdMacConfig['accumulation'] = 'exact'): SimdMacConfig => ({ kind: 'simd_mac', element, output, accumulation, maxDotLength: 4096 });
+/** A config with the element's lanes filling a 16-bit word (the xr-npe geometry). */
+const cfg = (element: string, output: string, accumulation: SimdMacConfig['accumulation'] = 'exact'): SimdMacConfig => ({
+  kind: 'simd_mac',
+  element: ELEMENTS[element],
+  lanes: Math.floor(16 / ELEMENTS[element].bits),
+  wordBits: 16,
+  output: OUTPUTS[output],
+  accumulation,
+  maxDotLength: 4096,
+});
 
 describe('simd_mac: quire geometry', () => {
   it('widths by hand for maxDotLength 4096 (12 carry bits)', () => {
     // fp4: F = 1, max 6 → 12 in 2^-1 units, 12² = 144 → 8 bits; 1 + 12 + 8 = 21.
-    expect(simdMacQuire(cfg('fp4_e2m1', 'fp32'))).toEqual({ lanes: 4, elementFractionBits: 1, maxElement: 6, productBits: 8, carryBits: 12, width: 21 });
+    expect(simdMacQuire(cfg('fp4_e2m1', 'fp32'))).toEqual({ fractionBits: 1, productBits: 8, carryBits: 12, width: 21 });
     // posit4_1: minpos 2^-4 (F = 4), maxpos 16 → 256² = 2^16 → 17 bits; 30.
     expect(simdMacQuire(cfg('posit4_1', 'fp32')).width).toBe(30);
     // int4: F = 0, (−8)² = 64 → 7 bits; 20.
     expect(simdMacQuire(cfg('int4', 'fp32')).width).toBe(20);
     // posit8_0: F = 6, maxpos 64 → 4096² = 2^24 → 25 bits; 38.
-    expect(simdMacQuire(cfg('posit8_0', 'fp32'))).toMatchObject({ lanes: 2, elementFractionBits: 6, width: 38 });
+    expect(simdMacQuire(cfg('posit8_0', 'fp32'))).toMatchObject({ fractionBits: 6, width: 38 });
     // fp8_e4m3: F = 9, 448 · 2^9 = 229376, squared = 52613349376 < 2^36 → 36 bits; 49.
     expect(simdMacQuire(cfg('fp8_e4m3', 'fp32')).width).toBe(49);
     // int8: (−128)² = 2^14 → 15 bits; 28.
@@ -66,8 +81,28 @@ describe('simd_mac: quire geometry', () => {
     // fp8_e5m2: F = 16, 57344 · 2^16 = 7·2^29 → squared 49·2^58 → 64 bits; 77.
     expect(simdMacQuire(cfg('fp8_e5m2', 'fp32')).width).toBe(77);
     // posit16_1: minpos 2^-28 (F = 28), maxpos 2^28 → (2^56)² = 2^112 → 113 bits; 126.
-    expect(simdMacQuire(cfg('posit16_1', 'fp32'))).toMatchObject({ lanes: 1, elementFractionBits: 28, width: 126 });
+    expect(simdMacQuire(cfg('posit16_1', 'fp32'))).toMatchObject({ fractionBits: 28, width: 126 });
     expect(simdMacQuire({ ...cfg('fp4_e2m1', 'fp32'), maxDotLength: 1 }).width).toBe(9);
+  });
+
+  it('one width for several modes: the finest fraction and the widest product in its units (xr-npe: 126)', () => {
+    // F = 28 (posit16_1); fp8_e5m2's 64-bit product in 2^-32 units needs 64 + 2·(28 − 16) = 88 bits < 113.
+    const xr = ['fp4_e2m1', 'posit4_1', 'int4', 'posit8_0', 'fp8_e4m3', 'fp8_e5m2', 'int8', 'posit16_1'].map((n) => ELEMENTS[n]);
+    expect(simdQuireWidth(xr, 4096)).toEqual({ fractionBits: 28, productBits: 113, carryBits: 12, width: 126 });
+    // fp4 (F 1, 8 bits) with int8 (F 0, 15 bits → 17 in 2^-2 units): 1 + 12 + 17.
+    expect(simdQuireWidth([FP4_E2M1, intFormat(8, true)], 4096)).toEqual({ fractionBits: 1, productBits: 17, carryBits: 12, width: 30 });
+  });
+
+  it('a 20-bit word of 5 × fp4_e2m1 rounds every 5 elements, not 4', () => {
+    // fp4 0x7 = 6, 0x2 = 1; output fp8_e5m2 (…, 128, 160, 192, …). By 5: round(5·36 = 180) = 192, then
+    // round(192 + 5) = 192. By 4 it would be round(144) = 128 (tie to even), round(128 + 36 + 3) = 160, 160.
+    const c: SimdMacConfig = { ...cfg('fp4_e2m1', 'fp8_e5m2', 'round-each-step'), lanes: 5, wordBits: 20 };
+    const a = [0x7, 0x7, 0x7, 0x7, 0x7, 0x2, 0x2, 0x2, 0x2, 0x2];
+    const r = simdMacDot(c, a, a);
+    expect(r.steps.map((s) => s.products.length)).toEqual([5, 5]);
+    expect(FP8_E5M2.decode(r.code)).toBe(192);
+    expect(simdMacGemm(c, { m: 1, k: 10, n: 1, activations: a, weights: a }).codes[0]).toBe(r.code);
+    expect(FP8_E5M2.decode(simdMacDot({ ...c, lanes: 4, wordBits: 16 }, a, a).code)).toBe(160);
   });
 
   it('rejects dot products longer than the quire is sized for, and bad configs', () => {
@@ -75,7 +110,7 @@ describe('simd_mac: quire geometry', () => {
     expect(() => simdMacGemm(c, { m: 1, k: 5, n: 1, activations: [1, 1, 1, 1, 1], weights: [1, 1, 1, 1, 1] })).toThrow(GoldenError);
     expect(() => simdMacDot(c, [1, 1, 1, 1, 1], [1, 1, 1, 1, 1])).toThrow(GoldenError);
     expect(() => simdMacQuire({ ...c, maxDotLength: 0 })).toThrow(GoldenError);
-    expect(() => simdMacQuire({ ...c, element: 'fp5' as SimdElementName })).toThrow(GoldenError);
+    expect(() => simdMacQuire({ ...c, element: FP8_E4M3 as unknown as SimdElementFormat, lanes: 4 })).toThrow(GoldenError);
     expect(() => simdMacGemm(c, { m: 1, k: 1, n: 1, activations: [16], weights: [1] })).toThrow(GoldenError);
   });
 });
@@ -127,8 +162,8 @@ describe('simd_mac: exhaustive 4-lane sweeps', () => {
 });
 
 describe('simd_mac: properties against the exact rational oracle', () => {
-  const elements = Object.keys(ELEMENTS) as SimdElementName[];
-  const outputs = Object.keys(OUTPUTS) as SimdOutputName[];
+  const elements = Object.keys(ELEMENTS);
+  const outputs = Object.keys(OUTPUTS);
   it('random GEMMs in every mode: output codes agree', () => {
     fc.assert(
       fc.property(

@@ -11,13 +11,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Target } from '../../src/compile/target.js';
-import { emitModules, type GeneratedFile } from '../../src/codegen/verilog/emit.js';
-import { simdMacEngine } from '../../src/codegen/verilog/engine-simd-mac.js';
-import { ModuleSet } from '../../src/codegen/verilog/module-set.js';
-import { rtlTemplates } from '../../src/verify/rtl/templates.js';
-import { buildSimulationAsync, type BuiltSimulation } from '../../src/verify/rtl/verilator.js';
-import { bufferLanes } from '../../src/sim/timing.js';
+import type { Target } from '../../../src/compile/target.js';
+import { emitModules, type GeneratedFile } from '../../../src/codegen/verilog/emit.js';
+import { simdMacEngine } from '../../../src/codegen/verilog/engine-simd-mac.js';
+import { ModuleSet } from '../../../src/codegen/verilog/module-set.js';
+import { rtlTemplates } from '../../../src/verify/rtl/templates.js';
+import { buildSimulationAsync, type BuiltSimulation } from '../../../src/verify/rtl/verilator.js';
+import { bufferLanes } from '../../../src/sim/timing.js';
 
 /** One engine command: the instruction word and the configuration registers it runs under. */
 export interface EngineCommand {
