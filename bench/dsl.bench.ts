@@ -25,7 +25,7 @@ export function generateDescription(lines: number): string {
     out.push(
       `const k${b} = ${b} * scale + 16;`,
       `const w${b} = k${b} * 4;`,
-      `format f${b} = fp(e = 4, m = 3, bias = 7, variant = fn);`,
+      `format f${b} = fp(e = 2, m = 1, bias = 1, variant = fn);`,
       `scheme g${b} = per_group(int4, group = 64, scale = fp16);`,
       `scheme m${b} : mixture {`,
       '  candidates = [bitmod_fp4_er_pos, bitmod_fp4_er_neg, bitmod_fp4_ea_pos, bitmod_fp4_ea_neg];',
@@ -48,7 +48,7 @@ export function generateDescription(lines: number): string {
       '  branch = bf16;',
       '}',
       `pe mac${b} : mac {`,
-      `  weights = f${b};`,
+      `  weights = per_channel(fp4_e2m1, scale = fp16);`,
       '  activations = fp16;',
       '  accumulator = fp32;',
       '}',
@@ -67,8 +67,11 @@ export function generateDescription(lines: number): string {
       '  banks = 8;',
       '  role = weights;',
       '}',
+      // check requires activation and weight space, and a low-rank branch a unified buffer
+      `buffer xb${b} { size = (k${b} + 16) * 8 KiB; width = 256; banks = 8; role = activations; }`,
+      `buffer ub${b} { size = 64 KiB; width = 256; banks = 2; role = unified; }`,
       // one PE array per accelerator (the rest is rejected by check, E311)
-      ...[`a${b}`, `s${b}`, `l${b}`, `c${b}`].map((a) => `accelerator acc_${a} { arrays = [${a}]; buffers = [wb${b}]; clock = 1 GHz; dram = 256 b/cycle; }`),
+      ...[`a${b}`, `s${b}`, `l${b}`, `c${b}`].map((a) => `accelerator acc_${a} { arrays = [${a}]; buffers = [wb${b}, xb${b}, ub${b}]; clock = 1 GHz; dram = 256 b/cycle; }`),
       '',
     );
   }
