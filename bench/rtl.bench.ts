@@ -7,14 +7,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { acceleratorPe, generateAcceleratorRtl, HARNESS_LOWRANK_LANES } from '../src/codegen/verilog/design.js';
+import { acceleratorPe, generateAcceleratorRtl } from '../src/codegen/verilog/design.js';
+import { HARNESS_LOWRANK_LANES } from '../src/pe/lowrank-gemm/rtl-pe.js';
 import { emitModules } from '../src/codegen/verilog/emit.js';
 import { ModuleSet } from '../src/codegen/verilog/module-set.js';
 import { FP16 } from '../src/formats/float.js';
 import type { BitSerialModConfig, SimdMacConfig } from '../src/golden/types.js';
 import { compileFile } from '../src/ir/elaborate.js';
 import type { IrAccelerator } from '../src/ir/types.js';
-import { bitSerialModVectors, simdMacVectors, type PeVectors } from '../src/verify/rtl/pe-vectors.js';
+import { bitSerialModVectors } from '../src/pe/bit-serial-mod/vectors.js';
+import { simdMacVectors } from '../src/pe/simd-mac/vectors.js';
+import type { PeVectors } from '../src/verify/rtl/pe-vectors.js';
 import { harnessTemplates, rtlTemplates } from '../src/verify/rtl/templates.js';
 import { renderTestbench } from '../src/verify/rtl/testbench.js';
 import { buildSimulation, runSimulation } from '../src/verify/rtl/verilator.js';
@@ -44,7 +47,7 @@ function simCase(name: string, a: IrAccelerator, vectors: (goldens: readonly unk
     name,
     unit: 'cycles',
     setup() {
-      const d = acceleratorPe(a, 'bench_pe', { lowRankLanes: HARNESS_LOWRANK_LANES });
+      const d = acceleratorPe(a, 'bench_pe', { harnessLanes: HARNESS_LOWRANK_LANES });
       const set = new ModuleSet();
       set.add(d.rtl.module);
       const by = { source: 'bench', version: 'bench' };

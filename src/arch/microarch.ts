@@ -1,16 +1,11 @@
 /**
  * The micro-architecture parameters that the cycle-level simulator (src/sim/timing.ts) and the RTL
  * generators (src/codegen/verilog) must agree on: queue and token depths, the DRAM beat and latency,
- * the byte lanes of the buffer RAMs, and the geometry rules of the tile engines that the timing
- * formulas count. One definition, below both consumers, so neither reaches into the other.
+ * the byte lanes of the buffer RAMs (each kind's engine geometry: src/pe/<folder>/microarch.ts). One
+ * definition, below both consumers, so neither reaches into the other.
  */
 import type { Target } from '../compile/target.js';
 import type { IsaBuffer } from '../isa/index.js';
-
-// The kinds' engine geometry lives in their folders; re-exported here for the generic callers.
-export { bsmChunkElements, bsmWritebackSlots } from '../pe/bit-serial-mod/microarch.js';
-export { branchLanes } from '../pe/lowrank-gemm/microarch.js';
-export { simdChunkBytes, simdWritebackSlots } from '../pe/simd-mac/microarch.js';
 
 /** Fixed DRAM latency added to every DMA transfer (cycles). */
 export const DMA_LATENCY_CYCLES = 64;

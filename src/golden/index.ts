@@ -1,14 +1,10 @@
 /**
- * The golden datapath models: the one exact definition of each PE kind's arithmetic (bit_serial_mod,
- * simd_mac, lowrank_gemm, mac), their float64 ideal references and error metrics. See docs/golden.md.
+ * The generic golden layer: shared rounding helpers, the dispatch to each PE kind's golden model
+ * (gemm.ts, ideal.ts; the models themselves live in src/pe/<folder>/golden*.ts), the float64 ideal
+ * references and error metrics. See docs/golden.md.
  */
 export * from './types.js';
 export * from './errors.js';
-export * from './bit-serial-mod.js';
-export * from './bit-serial-mod-rtl.js';
-export * from './simd-mac.js';
-export * from './lowrank-gemm.js';
-export * from './mac.js';
 export * from './ideal.js';
 export * from './metrics.js';
 export * from './gemm.js';

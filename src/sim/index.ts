@@ -1,10 +1,9 @@
 /**
  * The cycle-level simulator: executes compiled ISA programs on an elaborated accelerator (machine.ts),
- * with closed-form per-tile timing (timing.ts), golden arithmetic per tile (arith.ts), workload runs
- * checked against golden (run.ts) and VCD traces (vcd.ts).
+ * with closed-form per-tile timing (timing.ts), each kind's tile arithmetic through its golden steps
+ * (src/pe/<folder>/sim.ts), workload runs checked against golden (run.ts) and VCD traces (vcd.ts).
  */
 export * from './timing.js';
-export * from './arith.js';
 export * from './machine.js';
 export * from './run.js';
 export * from './vcd.js';

@@ -12,7 +12,7 @@
  * after the consumer pops the token that makes room (the pushing queue stalls meanwhile; placePushes
  * places them once that pop is known). The simulator repeatedly executes the queue head with
  * the earliest possible start among those whose dependencies are known, so DRAM-port requests are served
- * in time order. Cost is linear in the number of instructions; arithmetic is done per tile (arith.ts)
+ * in time order. Cost is linear in the number of instructions; arithmetic is done per tile (SimFacet.execute)
  * on the bytes actually moved by the DMAs, so a wrong address or a missing token shows up as a wrong
  * result or a deadlock, as on hardware.
  *

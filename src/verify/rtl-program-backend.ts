@@ -5,15 +5,13 @@
  * read back from DRAM, the cycle count (run.ts requires it to equal the simulator's) and, with
  * `--trace`, the per-cycle trace points run.ts compares with the simulator's.
  *
- * A PE kind without a tile engine yet (ENGINES in src/codegen/verilog/engine.ts) falls back to the
- * PE-level bench (rtl-backend.ts: one dot product per output, no cycles), said once in the summary;
- * `--trace` on such a target is refused with one line, since there is no program-level trace to compare.
- *
- * `--rtl-dir DIR`: when DIR defines the accelerator top (`<accelerator>_top`, as `qacc build` writes
- * it) the program runs on that RTL; when it defines only the PE top, on the PE-level bench.
+ * Every PE kind has a tile engine (RtlFacet.engine). `--rtl-dir DIR`: when DIR defines the accelerator
+ * top (`<accelerator>_top`, as `qacc build` writes it) the program runs on that RTL; when it defines only
+ * the PE top, on the PE-level bench (rtl-backend.ts: one dot product per output, no cycles), said once in
+ * the summary; `--trace` on such a target is refused with one line, since there is no program-level trace
+ * to compare.
  */
 import { unpackMatrix } from '../compile/pack.js';
-import { ENGINES } from '../codegen/verilog/engine.js';
 import type { GeneratedFile } from '../codegen/verilog/emit.js';
 import { acceleratorTop, acceleratorTopName } from '../codegen/verilog/top.js';
 import { Machine } from '../sim/index.js';
@@ -39,7 +37,7 @@ function trapText(code: number): string {
   return `the top trapped with code ${code}`;
 }
 
-/** Creates the program-level rtl backend (PE-level fallback for kinds without a tile engine). */
+/** Creates the program-level rtl backend (PE-level fallback for a user RTL directory without the top). */
 export function createRtlProgramBackend(): Backend {
   const pe = createRtlBackend();
   let options: BackendOptions = { trace: false };
@@ -57,11 +55,11 @@ export function createRtlProgramBackend(): Backend {
       const fallback: VerifyTarget[] = [];
       for (const t of targets) {
         const top = acceleratorTopName(t.accelerator.name);
-        const program = userFiles ? definesModule(userFiles, top) : ENGINES[t.target.pe.kind] !== undefined;
+        // every PE kind has a tile engine (RtlFacet.engine); only a user RTL directory can lack the top
+        const program = userFiles === undefined || definesModule(userFiles, top);
         if (!program) {
           if (opts.trace) {
-            const why = userFiles ? `--rtl-dir ${opts.rtlDir} defines no accelerator top ${top}` : `PE kind ${t.target.pe.kind} has no tile engine yet`;
-            throw new VerifyError('backend-unavailable', `--trace: ${t.label} runs at PE level (${why}), so there is no per-cycle trace to compare`);
+            throw new VerifyError('backend-unavailable', `--trace: ${t.label} runs at PE level (--rtl-dir ${opts.rtlDir} defines no accelerator top ${top}), so there is no per-cycle trace to compare`);
           }
           fallback.push(t);
           peLevel.add(t.label);

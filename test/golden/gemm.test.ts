@@ -6,7 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { FP16, FP32, FP4_E2M1 } from '../../src/formats/float.js';
 import { POSIT16_1, POSIT4_1 } from '../../src/formats/posit.js';
-import { bitSerialModGemm, compareToIdeal, goldenGemm, lowRankGemm, macGemm, simdMacGemm, type LowRankGemmConfig } from '../../src/golden/index.js';
+import { compareToIdeal, goldenGemm } from '../../src/golden/index.js';
+import { bitSerialModGemm } from '../../src/pe/bit-serial-mod/golden.js';
+import { lowRankGemm, type LowRankGemmConfig } from '../../src/pe/lowrank-gemm/golden.js';
+import { macGemm } from '../../src/pe/mac/golden.js';
+import { simdMacGemm } from '../../src/pe/simd-mac/golden.js';
 
 let seed = 77;
 const rnd = (): number => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0), seed / 2 ** 32);

@@ -7,12 +7,15 @@
  * Operands: seeded random codes.
  */
 import { describe, expect, it } from 'vitest';
-import { acceleratorPe, HARNESS_LOWRANK_LANES, macRtl } from '../../src/codegen/verilog/design.js';
+import { acceleratorPe } from '../../src/codegen/verilog/design.js';
+import { HARNESS_LOWRANK_LANES } from '../../src/pe/lowrank-gemm/rtl-pe.js';
+import { macRtl } from '../../src/pe/mac/rtl-pe.js';
 import { declaredOptionalOperands } from '../../src/pe/lowrank-gemm/rtl-pe.js';
 import { BF16, FP16, FP32, FP8_E4M3 } from '../../src/formats/float.js';
 import { wideFormat } from '../../src/golden/index.js';
 import type { LowRankGemmConfig, LowRankGemmOperands, MacConfig, MacOperands } from '../../src/golden/types.js';
-import { lowRankVectors, macVectors } from '../../src/verify/rtl/pe-vectors.js';
+import { lowRankVectors } from '../../src/pe/lowrank-gemm/vectors.js';
+import { macVectors } from '../../src/pe/mac/vectors.js';
 import { buildPe, example, expectRtlMatches, ints, prng } from './rtl-helpers.js';
 
 /** fp16 codes: mostly moderate values, some zeros (both signs), subnormals, infinities and NaNs. */
@@ -87,7 +90,7 @@ function lowRankOps(config: LowRankGemmConfig, seed: number, m: number, k: numbe
 describe('lowrank_gemm RTL = golden', () => {
   it('SVDQuant int4 example (fp16 scales, fused fp16 accumulation, fp16 epilogue, channel and LoRA scales, rank 32)', async () => {
     const accel = example('svdquant', 'svdquant_w4a4');
-    const design = acceleratorPe(accel, 'tb_lr_int4', { lowRankLanes: HARNESS_LOWRANK_LANES });
+    const design = acceleratorPe(accel, 'tb_lr_int4', { harnessLanes: HARNESS_LOWRANK_LANES });
     const config = design.goldens[0] as LowRankGemmConfig;
     expect(config.main).toEqual({ kind: 'int4', activations: 'int4', groupSize: 64, scaleFormat: 'fp16' });
     const opt = declaredOptionalOperands(accel.arrays[0].pe);
@@ -99,7 +102,7 @@ describe('lowrank_gemm RTL = golden', () => {
   });
 
   it('SVDQuant NVFP4 example (fp8 block scales, fp32 tensor scale, bf16 branch)', async () => {
-    const design = acceleratorPe(example('svdquant', 'svdquant_nvfp4'), 'tb_lr_nvfp4', { lowRankLanes: HARNESS_LOWRANK_LANES });
+    const design = acceleratorPe(example('svdquant', 'svdquant_nvfp4'), 'tb_lr_nvfp4', { harnessLanes: HARNESS_LOWRANK_LANES });
     const config = design.goldens[0] as LowRankGemmConfig;
     expect(config.main.kind).toBe('nvfp4');
     expect(config.branchFormat).toBe('bf16');
@@ -112,7 +115,7 @@ describe('lowrank_gemm RTL = golden', () => {
     const pe = accel.arrays[0].pe;
     if (pe.kind !== 'lowrank_gemm') throw new Error('not lowrank');
     const declared = { ...accel, arrays: [{ ...accel.arrays[0], pe: { ...pe, channelScales: true, loraScales: true } }] };
-    const design = acceleratorPe(declared, 'tb_lr_nvfp4_scales', { lowRankLanes: HARNESS_LOWRANK_LANES });
+    const design = acceleratorPe(declared, 'tb_lr_nvfp4_scales', { harnessLanes: HARNESS_LOWRANK_LANES });
     const config = design.goldens[0] as LowRankGemmConfig;
     expect(config.epilogue).toBe('fp32');
     const opt = declaredOptionalOperands(declared.arrays[0].pe);

@@ -9,12 +9,13 @@
  *   the regime leaves no room for the exponent bit and the tie is the bit string's, not the midpoint.
  */
 import { describe, expect, it } from 'vitest';
-import { acceleratorPe, simdMacRtl } from '../../src/codegen/verilog/design.js';
-import type { SimdPeSpec } from '../../src/codegen/verilog/pe-simd-mac.js';
+import { acceleratorPe } from '../../src/codegen/verilog/design.js';
+import { simdMacRtl, type SimdPeSpec } from '../../src/pe/simd-mac/rtl-pe.js';
 import { POSIT8_0 } from '../../src/formats/posit.js';
-import { simdMacGemm } from '../../src/golden/simd-mac.js';
+import { simdMacGemm } from '../../src/pe/simd-mac/golden.js';
 import type { SimdMacConfig, SimdMacOperands } from '../../src/golden/types.js';
-import { simdMacVectors, type PeVectors } from '../../src/verify/rtl/pe-vectors.js';
+import { simdMacVectors } from '../../src/pe/simd-mac/vectors.js';
+import type { PeVectors } from '../../src/verify/rtl/pe-vectors.js';
 import { decodePosit, qAbs, qMul, roundPosit, unboundedBits, type Q } from '../formats/oracles/posit-oracle.js';
 import { buildPe, example, expectRtlMatches } from './rtl-helpers.js';
 

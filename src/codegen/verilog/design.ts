@@ -17,11 +17,6 @@ import { ModuleSet, type RtlModule } from './module-set.js';
 import { NameScope, peTopName } from './names.js';
 
 export { peTopName };
-// Compatibility re-exports of the kinds' PE generators (moved to src/pe/<folder>/rtl-pe.ts; removed in step 2 of issue 12).
-export { bitSerialModRtl } from '../../pe/bit-serial-mod/rtl-pe.js';
-export { HARNESS_LOWRANK_LANES, lowRankRtl } from '../../pe/lowrank-gemm/rtl-pe.js';
-export { macRtl } from '../../pe/mac/rtl-pe.js';
-export { simdMacRtl } from '../../pe/simd-mac/rtl-pe.js';
 import type { TemplateReader } from './render.js';
 import { acceleratorTop, topPorts } from './top.js';
 import { TRACE_SIGNALS } from '../../arch/trace-signals.js';
@@ -47,15 +42,12 @@ export interface PeDesign {
   readonly goldens: readonly GoldenConfig[];
 }
 
-/** Options of acceleratorPe: the kind's harness build (RtlFacet.harnessOptions); `lowRankLanes` is the old name of `harnessLanes`. */
-export type AcceleratorPeOptions = PeRtlOptions & { readonly lowRankLanes?: number };
-
-/** Generates the PE of an accelerator's (first) array through its kind's RtlFacet. */
-export function acceleratorPe(accel: IrAccelerator, top: string, options: AcceleratorPeOptions = {}): PeDesign {
+/** Generates the PE of an accelerator's (first) array through its kind's RtlFacet (options: the kind's harness build, RtlFacet.harnessOptions). */
+export function acceleratorPe(accel: IrAccelerator, top: string, options: PeRtlOptions = {}): PeDesign {
   const target = resolveTarget(accel);
   const names = new NameScope();
   const peName = names.claim(target.pe.name);
-  return rtlFacet(target.pe.kind).pe(target as TargetOf<PeKind>, top, peName, { harnessLanes: options.harnessLanes ?? options.lowRankLanes });
+  return rtlFacet(target.pe.kind).pe(target as TargetOf<PeKind>, top, peName, options);
 }
 
 

@@ -6,8 +6,6 @@
  * 'none'` option instead builds the trapping `none` engine (docs/array-rtl.md "Restrictions").
  */
 import type { Target } from '../../compile/target.js';
-import { rtlFacet } from '../../pe/facets/rtl.js';
-import { PE_KINDS, type PeKind } from '../../pe/kinds.js';
 import type { RtlModule } from './module-set.js';
 
 /** What an engine generator needs besides the target. */
@@ -25,6 +23,3 @@ export interface EngineContext {
 
 /** Generates the tile engine of one PE kind. */
 export type EngineGenerator = (t: Target, ctx: EngineContext) => RtlModule;
-
-/** Engine generators by PE kind, read from the RtlFacets (every kind has one; kept for tests and benches). */
-export const ENGINES: Readonly<Record<PeKind, EngineGenerator>> = Object.fromEntries(PE_KINDS.map((k) => [k, rtlFacet(k).engine])) as Record<PeKind, EngineGenerator>;

@@ -1,6 +1,6 @@
 /**
  * bit_serial_mod's tile-engine geometry that the simulator's timing (./timing.ts) and the RTL engine
- * generator must agree on (src/arch/microarch.ts re-exports it for the generic callers).
+ * generator must agree on.
  */
 import type { Target } from '../../compile/target.js';
 

@@ -56,7 +56,7 @@ export interface BitSerialModPe {
   readonly paramSpans: ParamSpans;
 }
 
-/** Weight bits a bit_serial_mod PE consumes per cycle: two (radix-4 terms, golden/bit-serial-mod.ts). */
+/** Weight bits a bit_serial_mod PE consumes per cycle: two (radix-4 terms, ./golden.ts). */
 export const BIT_SERIAL_WEIGHT_BITS_PER_CYCLE = 2;
 
 export function elaborateBitSerialMod(ev: Evaluator, decl: A.PeDecl, r: PropertyReader): BitSerialModPe | undefined {

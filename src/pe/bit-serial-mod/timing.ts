@@ -1,7 +1,23 @@
 /**
  * Cycle counts of bit_serial_mod's tile engine (engine_bit_serial_mod of docs/array-rtl.md): mod_tile,
- * dequant and writeback, as closed forms. The rules are documented in src/sim/timing.ts's header,
- * section "bit_serial_mod".
+ * dequant and writeback, as closed forms (the generic rules: src/sim/timing.ts, cycle-rules.ts). The
+ * engine (./rtl-engine.ts) runs single-pass tiles, longer ones cost one schedule per pass; times relative
+ * to the command's cycle s:
+ * - mod_tile: FETCH from s + 1, one read per cycle on each of the act, wgt and meta ports in parallel;
+ *   act and wgt chunk-major (chunk c of all rows, then c + 1), a chunk being E = bsmChunkElements(port,
+ *   bits) elements (the most whole 4-element steps of whole bytes one read holds); meta: the block of
+ *   n·G scales and n·G selectors, ceil(bytes / meta port) reads. A read's data land at the end of the
+ *   next cycle, so group g (elements up to end_g) can compute from
+ *   R_g = 2 + max(m · ceil(end_g / E_act), n · ceil(end_g / E_wgt), meta reads).
+ *   COMPUTE: a_g = ceil(len_g / 4) · C_g step-cycles (C_g = cycles per weight of the slowest type the
+ *   tile's rows select); at its last step-cycle the group is handed to the dequantizer (8 cycles, then 1
+ *   fp32 add cycle), overlapping the next group; a handoff waits until the previous dequant is in its
+ *   add cycle. Start_g = max(Q_{g−1}, R_g) (Q_{−1} = 1), Q_0 = Start_0 + a_0,
+ *   Q_g = max(Start_g + a_g, Q_{g−1} + 9); D = Q_last + 9 (done in the last add cycle).
+ * - dequant use_cscale: the n channel scales, floor(meta port / 2) per read: ceil(n / that) + 2
+ *   (the product with the entry is formed exactly at writeback); without flags a 1-cycle no-op.
+ * - writeback: one item (a column's next Q = min(rows, out port / output bytes) entries) per cycle,
+ *   rounded and registered, written the next cycle: m · ceil(n / Q) + 2.
  */
 import type { Target } from '../../compile/target.js';
 import { EPILOGUE_DEPTH } from '../../sim/cycle-rules.js';

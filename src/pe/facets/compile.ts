@@ -115,10 +115,8 @@ export interface CompileFacet<K extends PeKind> {
   /**
    * Every reason the compiler, simulator or generated RTL cannot run this PE in this accelerator, each at a
    * span of the .qacc text (the PE's paramSpans, the array's rows/cols, a buffer's width/banks, …). Run by
-   * `checkDesign` for `qacc check` and every command before any work. Replaces the unlocated
-   * CompileError('unsupported') of target.ts and program.ts:183–192 and the engines' user-reachable throws
-   * (engine-bit-serial-mod.ts:76–97, engine-simd-mac.ts:79–100, engine-mac.ts:88/:93). `target` may then
-   * assume a PE that passed.
+   * `checkDesign` for `qacc check` and every command before any work, so neither the compiler nor the
+   * kind's RTL generators meet a PE they cannot map. `target` may then assume a PE that passed.
    */
   diagnose(accel: IrAccelerator, pe: IrPeOf<K>, sink: HardwareSink): void;
   /** Seeded operands of a GEMM. Replaces the switch of randomOperands (compile/operands.ts:49–122); gaussian/floatCodes/scaleCodes move to compile/random-codes.ts. */

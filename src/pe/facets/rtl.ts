@@ -17,7 +17,7 @@ import type { IrPeOf } from './schema.js';
 
 /** Options of a PE-level build (the Verilator harness drives at most 64-bit ports). */
 export interface PeRtlOptions {
-  /** lowrank_gemm: DOT lanes of the generated PE (was design.ts:32 HARNESS_LOWRANK_LANES and acceleratorPe's `lowRankLanes`). */
+  /** lowrank_gemm: DOT lanes of the generated PE (HARNESS_LOWRANK_LANES for the PE-level harness). */
   readonly harnessLanes?: number;
 }
 

@@ -72,7 +72,7 @@ export interface SimFacet<K extends PeKind> {
   sramBytes(inst: KindInstruction, ctx: SimContext<K>): { readonly read: number; readonly write: number };
   /**
    * Tile ops and dequant on the accumulator entries, through the kind's golden step functions only.
-   * Replaces the kind cases of compute (machine.ts:609–670) and sim/arith.ts's kind functions.
+   * (No arithmetic of its own: see src/pe/README.md "One golden truth".)
    */
   execute(inst: KindInstruction, ctx: SimContext<K>): void;
   /** One entry's output code. Replaces the writeback switch (machine.ts:680–697). */

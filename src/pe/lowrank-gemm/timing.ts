@@ -1,7 +1,21 @@
 /**
  * Cycle counts of lowrank_gemm's tile engine (engine_lowrank of docs/array-rtl.md): qgemm_tile, lr_down,
- * lr_up, dequant and writeback, as closed forms. The rules are documented in src/sim/timing.ts's header,
- * section "lowrank_gemm".
+ * lr_up, dequant and writeback, as closed forms (the generic rules: src/sim/timing.ts, cycle-rules.ts).
+ * Single-pass tiles m ≤ cols, n ≤ rows: every instruction is one decode cycle, then FETCH (operand rows read into per-column /
+ * per-row staging, each row as ceil(row bytes / port bytes) reads of its buffer's port, the ports in
+ * parallel: F = the busiest port's read count), one cycle for the last read's data, then the beats
+ * (all PEs in parallel):
+ * - qgemm_tile: F over act (m rows of ceil(k/2) bytes), wgt (n rows) and meta (m activation-scale rows
+ *   then n weight-scale rows of gt · scale bytes); beats Σ_g ceil(len_g / lanes) (an exact dot beat
+ *   of `lanes` 4-bit products; the group's scale application in its last beat): F + beats + 2.
+ * - lr_down: ceil(rank / rows) passes (PE row j computes rank index p·rows + j); pass p fetches its D
+ *   rows (lrw, 2k bytes each; pass 0 also the m X rows on act) and takes ceil(k / B) beats of B =
+ *   branchLanes = lanes / 4 chained 16-bit MACs: 1 + Σ_p (F_p + 1 + ceil(k / B)).
+ * - lr_up: F = max(n U rows of 2·rank bytes (lrw), with use_lscale one row of 4·ceil(rank/16) LoRA-scale
+ *   bytes (meta, in parallel)), then ceil(rank / B) beats: F + 2 + ceil(rank / B).
+ * - dequant: one beat, after fetching its vectors (the channel scales with use_cscale, then the bias with
+ *   use_bias: one row of 2n bytes each, F = rows · ceil(2n / meta port)): F + 3, else 2.
+ * - writeback: one array column (n outputs) per out-port write: 1 + m · ceil(2n / out port).
  */
 import type { Target } from '../../compile/target.js';
 import { groupLengths, rowReads } from '../../sim/cycle-rules.js';

@@ -1,6 +1,19 @@
 /**
  * Cycle counts of mac's tile engine (docs/array-rtl.md): mac_tile, dequant and writeback, as closed
- * forms. The rules are documented in src/sim/timing.ts's header, section "mac".
+ * forms (the generic rules: src/sim/timing.ts, cycle-rules.ts). The engine is engine_mac (./rtl-engine.ts);
+ * the program-level RTL runs single-pass tiles m ≤ cols, n ≤ rows; longer tiles cost one such schedule
+ * per pass. Every instruction is one decode cycle, then
+ * - mac_tile: FETCH of the m activation rows (RB_a = rowBytes(k, act bits)) into per-column staging and
+ *   the n weight rows into per-row staging, each row as ceil(RB / port bytes) reads, the act and wgt
+ *   ports in parallel: F = max(m · ceil(RB_a / port_act), n · ceil(RB_w / port_wgt)); one cycle for the
+ *   last read's data to land; then one step of `lanes` elements per cycle through all PEs in parallel,
+ *   each step reaching the accumulators S = pipeline_stages cycles after its staging read:
+ *   macTileCycles = F + ceil(k / lanes) + S + 2.
+ * - dequant use_cscale: the n fp16 channel scales read from meta, ceil(2n / port_meta) reads, the last
+ *   landing one cycle later: ceil(2n / port_meta) + 2; without flags 2 (macDequantCycles).
+ * - writeback: one token (array column, n outputs, contiguous in the out tile) per ceil(n · out bytes /
+ *   port_out) writes, through a registered write port: m · ceil(n · ob / port_out) + 2
+ *   (macWritebackCycles).
  */
 import { rowBytes } from '../../compile/pack.js';
 import type { TargetOf } from '../facets/compile.js';

@@ -1,6 +1,6 @@
 /**
  * simd_mac's tile-engine geometry that the simulator's timing (./timing.ts) counts and the RTL engine
- * generator builds (src/codegen/verilog/engine-simd-mac.ts mirrors these today; step 1 makes it import them).
+ * generator (./rtl-engine.ts) builds.
  */
 import type { Target } from '../../compile/target.js';
 

@@ -1,6 +1,6 @@
 /**
  * The tile engine of the `simd_mac` PE kind (docs/array-rtl.md "Engine interface"): a rows × cols array
- * of the reconfigurable SIMD MAC PEs (pe-simd-mac.ts, reused unchanged), their quires being the
+ * of the reconfigurable SIMD MAC PEs (./rtl-pe.ts, reused unchanged), their quires being the
  * accumulator entries (entry e = i·n + j in the PE of row j, column i), with operand staging in front and
  * an output mux behind. It executes `simd_tile` (single pass: m ≤ cols, n ≤ rows, acc = 0) and
  * `writeback` (relu off, acc = 0) and traps on every other instruction (simd_mac programs never dequant).

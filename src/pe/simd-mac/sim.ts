@@ -1,6 +1,7 @@
 /**
- * simd_mac's simulator hooks (SimFacet, src/pe/facets/sim.ts): simd_tile, dequant and writeback on the
- * accumulator entries, their cycles (./timing.ts) and SRAM traffic.
+ * simd_mac's simulator hooks (SimFacet, src/pe/facets/sim.ts): simd_tile and writeback on the accumulator
+ * entries, their cycles (./timing.ts) and SRAM traffic. simd_mac programs never dequant (the golden model
+ * has no epilogue): a dequant is a bad program, as the tile engine traps on it (./rtl-engine.ts).
  * Arithmetic: none of its own. An entry holds golden's SimdAccumulator (./golden.ts): `v` its float64
  * value (the quire in units of 2^−2F, or the round-each-step accumulator), `big` its BigInt quire when
  * simdMacNeedsBigQuire, `poison` its flag; simd_tile is simdMacAccumulate over the tile's k (whole steps:
@@ -9,8 +10,6 @@
 import { CompileError } from '../../compile/errors.js';
 import { rowBytes } from '../../compile/pack.js';
 import type { AccStore } from '../../sim/acc-store.js';
-import { epilogueCycles } from '../../sim/cycle-rules.js';
-import { plainDequant } from '../../sim/plain-dequant.js';
 import type { TargetOf } from '../facets/compile.js';
 import type { SimFacet } from '../facets/sim.js';
 import { simdMacAccumulate, simdMacNeedsBigQuire, simdMacOutputCode, type SimdAccumulator, type SimdMacConfig } from './golden.js';
@@ -60,8 +59,6 @@ export const simdMacSim: SimFacet<'simd_mac'> = {
     switch (inst.kind) {
       case 'simd_tile':
         return simdTileCycles(ctx.t, m, n, k, modeLanes(ctx.t, ctx.simd));
-      case 'dequant':
-        return epilogueCycles(ctx.t, m, n);
       case 'writeback':
         return simdWritebackCycles(ctx.t, m, n);
       default:
@@ -72,7 +69,6 @@ export const simdMacSim: SimFacet<'simd_mac'> = {
     const { m, n, k } = ctx.tile;
     const bits = ctx.t.bits;
     if (inst.kind === 'simd_tile') return { read: m * rowBytes(k, bits.act) + n * rowBytes(k, bits.wgt), write: 0 };
-    if (inst.kind === 'dequant') return { read: inst.use_cscale ? rowBytes(n, 16) : 0, write: 0 };
     return { read: 0, write: 0 };
   },
   execute(inst, ctx) {
@@ -82,9 +78,6 @@ export const simdMacSim: SimFacet<'simd_mac'> = {
       case 'simd_tile':
         ctx.checkAcc(inst.acc, m * n, 'simd_tile');
         simdTile(ctx.t.golden, ctx.acc, inst.acc, m, n, k, ctx.read('act', inst.act, m, k, bits.act, 'simd_tile activations'), ctx.read('wgt', inst.wgt, n, k, bits.wgt, 'simd_tile weights'), inst.clear);
-        return;
-      case 'dequant':
-        plainDequant(inst, ctx);
         return;
       default:
         throw new CompileError('bad-program', `${inst.kind} cannot run on simd_mac PEs`);

@@ -1,6 +1,17 @@
 /**
  * Cycle counts of simd_mac's tile engine (docs/array-rtl.md): simd_tile's fetch-then-compute schedule and
- * the writeback, as closed forms. The rules are documented in src/sim/timing.ts's header, "simd_tile".
+ * the writeback, as closed forms (the generic rules: src/sim/timing.ts, cycle-rules.ts).
+ * simd_tile (simdTileCycles), per pass over the array of m' ≤ cols tokens × n' ≤ rows channels): FETCH reads the m' activation rows and the n' weight
+ * rows (RB = rowBytes(k, 16 / lanes) bytes each) into per-column / per-row operand staging, chunk by
+ * chunk, activations and weights in parallel through their own read ports: a chunk is the even part of
+ * the port (ch = 2·floor(portBytes / 2), so a 16-bit operand word never straddles two), fetch =
+ * max(m'·ceil(RB / ch_act), n'·ceil(RB / ch_wgt)). COMPUTE then streams one operand word (lanes of the
+ * mode) per cycle (one staging read each) through all PEs in parallel: ceil(k / lanes) cycles.
+ * SIMD_ENGINE_LATENCY = 4 fixed cycles: taking the command, the last staging write, the operand
+ * register (word select and lane mask) and the PE's quire step of the last word. pass = fetch + ceil(k / lanes) + 4; the program-level RTL
+ * runs single-pass tiles only.
+ * dequant: epilogueCycles (src/sim/cycle-rules.ts); writeback the same unless the out port is narrower
+ * than a column (simdWritebackCycles).
  */
 import { rowBytes } from '../../compile/pack.js';
 import type { Target } from '../../compile/target.js';

@@ -1,11 +1,11 @@
 /**
- * The bit_serial_mod tile engine (src/codegen/verilog/engine-bit-serial-mod.ts) under Verilator, alone,
+ * The bit_serial_mod tile engine (src/pe/bit-serial-mod/rtl-engine.ts) under Verilator, alone,
  * in its self-bench (engine-bsm-bench.ts): random tiles with every candidate type selected (BitMoD fp4
  * ER/EA, int4, fp4_e2m1), k spanning several groups and not a multiple
  * of the lanes, two-k-tile accumulation (clear = 0), dequant with channel scales, writeback with and
  * without dequant, zero / max / inf / NaN activations and scales. Out bytes are compared with the
- * simulator's golden-derived tile arithmetic (src/sim/arith.ts) and each command's cycles with the
- * simulator's formulas (src/sim/timing.ts), cycles per weight computed here from the term schedules.
+ * simulator's golden-derived tile arithmetic (src/pe/bit-serial-mod/sim.ts) and each command's cycles with the
+ * simulator's formulas (src/pe/bit-serial-mod/timing.ts), cycles per weight computed here from the term schedules.
  * Also: lint -Wall of the engine (test design and examples/bitmod.qacc at a small size) and the traps.
  */
 import { readFileSync } from 'node:fs';
@@ -18,8 +18,10 @@ import { termSchedule } from '../../../src/pe/bit-serial-mod/golden.js';
 import type { BitSerialModConfig } from '../../../src/golden/types.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
 import { createInstruction, encodeInstruction } from '../../../src/isa/index.js';
-import { AccStore, bitSerialTile, bitSerialWriteback, scaleExact } from '../../../src/sim/arith.js';
-import { bsmDequantCycles, bsmPassCycles, bsmWritebackCycles } from '../../../src/sim/timing.js';
+import { bitSerialModScaled } from '../../../src/pe/bit-serial-mod/golden.js';
+import { bitSerialTile, bitSerialWriteback } from '../../../src/pe/bit-serial-mod/sim.js';
+import { AccStore } from '../../../src/sim/acc-store.js';
+import { bsmDequantCycles, bsmPassCycles, bsmWritebackCycles } from '../../../src/pe/bit-serial-mod/timing.js';
 import { lintVerilog } from '../../../src/verify/rtl/verilator.js';
 import { bsmEngineFiles, buildBsmBench, runBsmBench, type BsmCommand } from './engine-bsm-bench.js';
 import { prng } from '../../verify/rtl-helpers.js';
@@ -145,7 +147,7 @@ function scenario(t: Target, seed: number, special: boolean): Scenario {
     const cs = Uint32Array.from({ length: n }, () => (rnd() < 0.15 ? 0x7bff : rnd() < 0.1 ? 0 : (rnd() < 0.5 ? 0x8000 : 0) | ((8 + Math.floor(rnd() * 14)) << 10) | Math.floor(rnd() * 1024)));
     packMatrix(cs, 1, n, 16, bufs.meta, metaAt);
     commands.push({ word: word(createInstruction('dequant', { acc: 0, cscale: metaAt, use_cscale: true })), m, n, k: 1, group: gs });
-    scaleExact(acc, 0, m, n, cs);
+    for (let e = 0; e < m * n; e++) acc.v[e] = bitSerialModScaled(acc.v[e], cs[e % n]);
     expectedCycles.push(bsmDequantCycles(t, n, true));
     metaAt += 2 * n + 1;
   };

@@ -7,11 +7,12 @@
  * (fp32 output keeps most results finite, so the comparison is not one of infinities).
  */
 import { describe, expect, it } from 'vitest';
-import { acceleratorPe, bitSerialModRtl } from '../../../src/codegen/verilog/design.js';
+import { acceleratorPe } from '../../../src/codegen/verilog/design.js';
+import { bitSerialModRtl } from '../../../src/pe/bit-serial-mod/rtl-pe.js';
 import { FP16, FP32 } from '../../../src/formats/float.js';
 import { termSchedule } from '../../../src/pe/bit-serial-mod/golden.js';
 import type { BitSerialModConfig, BitSerialModOperands } from '../../../src/golden/types.js';
-import { bitSerialModVectors } from '../../../src/verify/rtl/pe-vectors.js';
+import { bitSerialModVectors } from '../../../src/pe/bit-serial-mod/vectors.js';
 import { buildPe, example, expectRtlMatches, ints, prng } from '../../verify/rtl-helpers.js';
 
 const ACT_SWEEP = [0x0000, 0x8000, 0x0001, 0x8001, 0x03ff, 0x0400, 0x3c00, 0xbc00, 0x7bff, 0xfbff, 0x7c00, 0xfe01, ...Array.from({ length: 244 }, (_, i) => (i * 269) & 0xffff)];

@@ -6,11 +6,12 @@
  * products with short last groups and steps. Three designs cover the 8 BitMoD types, fp4_e2m1 and ints.
  */
 import { describe, expect, it } from 'vitest';
-import { acceleratorPe, bitSerialModRtl } from '../../../src/codegen/verilog/design.js';
+import { acceleratorPe } from '../../../src/codegen/verilog/design.js';
+import { bitSerialModRtl } from '../../../src/pe/bit-serial-mod/rtl-pe.js';
 import { FP16 } from '../../../src/formats/float.js';
 import { termSchedule } from '../../../src/pe/bit-serial-mod/golden.js';
 import type { BitSerialModConfig, BitSerialModOperands } from '../../../src/golden/types.js';
-import { bitSerialModVectors } from '../../../src/verify/rtl/pe-vectors.js';
+import { bitSerialModVectors } from '../../../src/pe/bit-serial-mod/vectors.js';
 import { buildPe, example, expectRtlMatches, ints, prng } from '../../verify/rtl-helpers.js';
 
 /** fp16 activations: every 97th code plus the corner codes. */

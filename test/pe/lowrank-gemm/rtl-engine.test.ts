@@ -18,8 +18,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packMatrix, rowBytes, unpackMatrix } from '../../../src/compile/pack.js';
 import type { Target } from '../../../src/compile/target.js';
-import { ENGINES } from '../../../src/codegen/verilog/engine.js';
-import { LOWRANK_TRAP } from '../../../src/pe/lowrank-gemm/rtl-engine.js';
+import { RTL } from '../../../src/pe/facets/rtl.js';
+import { LOWRANK_TRAP, lowRankEngine } from '../../../src/pe/lowrank-gemm/rtl-engine.js';
 import type { LowRankGemmConfig } from '../../../src/pe/lowrank-gemm/golden.js';
 import { createInstruction, encodeInstruction, type IsaBuffer } from '../../../src/isa/index.js';
 import { AccStore } from '../../../src/sim/acc-store.js';
@@ -250,8 +250,8 @@ describe.each(LOWRANK_ACCELERATORS)('lowrank_gemm engine (%s, 2 × 3 array)', (n
 });
 
 describe('lowrank_gemm engine registration and synthesis', () => {
-  it('is the ENGINES entry of lowrank_gemm', () => {
-    expect(ENGINES.lowrank_gemm).toBeDefined();
+  it('is the RTL registry entry of lowrank_gemm', () => {
+    expect(RTL.lowrank_gemm.engine).toBe(lowRankEngine);
   });
 
   it('synthesizes with Yosys at a small size', async () => {

@@ -1,7 +1,7 @@
 /**
  * Shared pieces of the mac tile engine self-bench (rtl-engine.test.ts; `prebuild` builds asynchronously,
  * so the test worker never blocks on a minute-long build): the small bench designs, the engine + bench sources, running a command list on the
- * built bench, the simulator's reference for the same commands (src/sim arith.ts / timing.ts) and the
+ * built bench, the simulator's reference for the same commands (src/pe/mac/sim.ts / timing.ts) and the
  * random buffer images and programs. The end-to-end target (fp16_baseline of examples/bitmod.qacc on a
  * 2 x 2 array with small buffers) for the program-level top is defined here too.
  */

@@ -14,7 +14,7 @@ import { describe, expect, beforeAll, it } from 'vitest';
 import { compileGemm } from '../../../src/compile/program.js';
 import { randomOperands } from '../../../src/compile/operands.js';
 import type { TargetOf } from '../../../src/pe/facets/compile.js';
-import { ENGINES } from '../../../src/codegen/verilog/engine.js';
+import { RTL } from '../../../src/pe/facets/rtl.js';
 import { MAC_ENGINE_TRAPS, macEngine } from '../../../src/pe/mac/rtl-engine.js';
 import type { MacConfig } from '../../../src/pe/mac/golden.js';
 import { createInstruction, type Instruction } from '../../../src/isa/index.js';
@@ -43,7 +43,7 @@ describe('mac tile engine', () => {
   beforeAll(() => prebuild(VARIANTS.map((v) => v.name)), 900_000);
 
   it('is registered for the mac PE kind', () => {
-    expect(ENGINES.mac).toBe(macEngine);
+    expect(RTL.mac.engine).toBe(macEngine);
   });
 
   it('the documented schedule, by hand: fetch + steps + stages + 2 per pass; scale reads; one token per out-port write', () => {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Target } from '../../../src/compile/target.js';
 import { emitModules, type GeneratedFile } from '../../../src/codegen/verilog/emit.js';
-import { simdMacEngine } from '../../../src/codegen/verilog/engine-simd-mac.js';
+import { simdMacEngine } from '../../../src/pe/simd-mac/rtl-engine.js';
 import { ModuleSet } from '../../../src/codegen/verilog/module-set.js';
 import { rtlTemplates } from '../../../src/verify/rtl/templates.js';
 import { buildSimulationAsync, type BuiltSimulation } from '../../../src/verify/rtl/verilator.js';

@@ -15,15 +15,16 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packMatrix, rowBytes, unpackMatrix } from '../../../src/compile/pack.js';
 import { resolveTarget, type Target } from '../../../src/compile/target.js';
-import { ENGINES } from '../../../src/codegen/verilog/engine.js';
-import { SIMD_ENGINE_TRAPS, simdMacEngine } from '../../../src/codegen/verilog/engine-simd-mac.js';
+import { RTL } from '../../../src/pe/facets/rtl.js';
+import { SIMD_ENGINE_TRAPS, simdMacEngine } from '../../../src/pe/simd-mac/rtl-engine.js';
 import type { SimdElementFormat, SimdMacConfig } from '../../../src/pe/simd-mac/golden.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
 import { assemble, createInstruction, encodeInstruction } from '../../../src/isa/index.js';
 import { Machine } from '../../../src/sim/machine.js';
 import { simdNeedsBigQuire, simdTile, simdWriteback } from '../../../src/pe/simd-mac/sim.js';
 import { AccStore } from '../../../src/sim/acc-store.js';
-import { bufferLanes, simdTileCycles, simdWritebackCycles } from '../../../src/sim/timing.js';
+import { simdTileCycles, simdWritebackCycles } from '../../../src/pe/simd-mac/timing.js';
+import { bufferLanes } from '../../../src/sim/timing.js';
 import { lintVerilog } from '../../../src/verify/rtl/verilator.js';
 import { synthesize } from '../../../src/verify/rtl/yosys.js';
 import { buildEngineBench, engineFiles, runEngineBench, type EngineCommand } from './engine-bench.js';
@@ -190,7 +191,7 @@ async function expectEngineMatches(t: Target, top: string, tiles: readonly TileS
 
 describe('simd_mac tile engine', () => {
   it('is registered for simd_mac and lints -Wall clean (XR-NPE, the odd-port design)', async () => {
-    expect(ENGINES.simd_mac).toBe(simdMacEngine);
+    expect(RTL.simd_mac.engine).toBe(simdMacEngine);
     for (const [t, top] of [[xrNpe(2), 'xr2'], [roundTarget(), 'rnd']] as const) {
       const { engine, files } = engineFiles(t, top);
       expect(await lintVerilog(engine, files), top).toEqual([]);

@@ -5,7 +5,8 @@
  * the XR-NPE example PE from the IR (posit16_1 output), and a round-each-step fp16 design.
  */
 import { describe, expect, it } from 'vitest';
-import { acceleratorPe, simdMacRtl } from '../../../src/codegen/verilog/design.js';
+import { acceleratorPe } from '../../../src/codegen/verilog/design.js';
+import { simdMacRtl } from '../../../src/pe/simd-mac/rtl-pe.js';
 import { lookupFormat } from '../../../src/formats/registry.js';
 import { asSimdElement, asSimdOutput, type SimdMacConfig, type SimdMacOperands } from '../../../src/pe/simd-mac/golden.js';
 import type { SimdPeSpec } from '../../../src/pe/simd-mac/rtl-pe.js';

@@ -1,2 +1,0 @@
-/** Moved to src/pe/simd-mac/rtl-engine.ts (issue 12); this re-export keeps the old path until step 2. */
-export * from '../../pe/simd-mac/rtl-engine.js';

@@ -1,2 +1,0 @@
-/** Compatibility re-export (issue 12): this kind's golden model lives in src/pe/bit-serial-mod/golden.ts. */
-export * from '../pe/bit-serial-mod/golden.js';
