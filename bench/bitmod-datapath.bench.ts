@@ -6,8 +6,8 @@
  * golden throughput of the bitmod_rtl GEMM. docs/golden.md §bit_serial_mod quotes the table.
  */
 import { FP16 } from '../src/formats/float.js';
-import { compareToIdeal, goldenGemm, type BitSerialDatapath, type BitSerialModConfig, type BitSerialModOperands, type BitSerialWeightType } from '../src/golden/index.js';
-import { termSchedule } from '../src/pe/bit-serial-mod/golden.js';
+import { compareToIdeal, goldenGemm } from '../src/golden/index.js';
+import { termSchedule, type BitSerialDatapath, type BitSerialModConfig, type BitSerialModOperands, type BitSerialWeightType } from '../src/pe/bit-serial-mod/golden.js';
 import type { BenchCase, BenchReport } from './harness.js';
 
 function generator(seed: number): () => number {

@@ -178,8 +178,32 @@ describe('architecture', () => {
     expect(violations).toEqual([]);
   });
 
-  // Enabled in step 2 of issue 12, once the compatibility re-exports of the old module paths are gone.
-  it.todo('reaches src/pe from outside only through kinds.ts, facets/*.ts, types.ts and registry.ts');
-  // Enabled in step 2 of issue 12: NAME_BUDGET = 1 file outside src/pe per kind name (target: none).
-  it.todo("names a kind (a quoted 'bit_serial_mod', …) outside src/pe in at most NAME_BUDGET files");
+  it('reaches src/pe from outside only through kinds.ts, facets/*.ts, types.ts and registry.ts', () => {
+    const gates = /^pe\/(kinds|types|registry)\.js$|^pe\/facets\/[a-z]+\.js$/;
+    const violations: string[] = [];
+    for (const file of files.filter((f) => !relative(SRC, f).startsWith('pe/'))) {
+      for (const { spec, target } of imports.get(file) ?? []) {
+        if (target === undefined || !relative(SRC, target).startsWith('pe/')) continue;
+        if (!gates.test(relative(SRC, target))) violations.push(`${relative(SRC, file)} imports ${spec}; reach a kind through its facet registry (src/pe/facets/*.ts)`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it("names a kind (a quoted 'bit_serial_mod', …) outside src/pe in at most NAME_BUDGET files", () => {
+    // Generic code reaches a kind through the registries, never by its name: a quoted kind tag (a string
+    // literal, a `kind === '…'` comparison, a `case '…':`) outside src/pe is a dispatch a new kind would
+    // silently fall through. Comments count too (they go stale the same way). Target: none.
+    const NAME_BUDGET = 0;
+    const kinds = /export const PE_KINDS = \[([^\]]*)\]/.exec(readFileSync(join(SRC, 'pe/kinds.ts'), 'utf8'))?.[1].match(/[a-z_]+/g) ?? [];
+    expect(kinds.length).toBeGreaterThan(0);
+    const outside = files.filter((f) => !relative(SRC, f).startsWith('pe/'));
+    const over: string[] = [];
+    for (const kind of kinds) {
+      const tag = new RegExp(`['"\`]${kind}['"\`]`);
+      const naming = outside.filter((f) => tag.test(readFileSync(f, 'utf8'))).map((f) => relative(SRC, f));
+      if (naming.length > NAME_BUDGET) over.push(`'${kind}' in ${naming.join(', ')}`);
+    }
+    expect(over).toEqual([]);
+  });
 });

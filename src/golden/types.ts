@@ -1,8 +1,7 @@
 /**
  * The generic shapes of the golden datapath models: the wide float names every kind rounds in and the GEMM
  * result. Each kind's typed configuration and operands live in its own golden file
- * (src/pe/<folder>/golden.ts) and are re-exported here for the modules that still import them from this
- * path; `GoldenConfig` is their union (src/pe/facets/golden.ts) and `goldenGemm` (gemm.ts) dispatches on
+ * (src/pe/<folder>/golden.ts); `GoldenConfig` is their union (src/pe/facets/golden.ts) and `goldenGemm` (gemm.ts) dispatches on
  * it through the GOLDEN registry.
  *
  * GEMM layout convention for every kind: activations A are [M × K] row-major, weights W are [N × K]
@@ -14,17 +13,6 @@ import type { PeKind } from '../pe/kinds.js';
 import type { GoldenConfig, OperandsOf } from '../pe/facets/golden.js';
 
 export type { AnyOperands, ConfigOf, GoldenConfig, OperandsOf } from '../pe/facets/golden.js';
-export type {
-  BitModLutTypeName,
-  BitSerialDatapath,
-  BitSerialIntTypeName,
-  BitSerialModConfig,
-  BitSerialModOperands,
-  BitSerialWeightType,
-} from '../pe/bit-serial-mod/golden.js';
-export type { SimdElementFormat, SimdMacConfig, SimdMacOperands, SimdOutputFormat } from '../pe/simd-mac/golden.js';
-export type { LowRankGemmConfig, LowRankGemmOperands, LowRankMainPath } from '../pe/lowrank-gemm/golden.js';
-export type { MacConfig, MacOperands } from '../pe/mac/golden.js';
 
 /** The 16/32-bit float formats golden accumulates and rounds in. */
 export const WIDE_FLOAT_NAMES = ['fp16', 'bf16', 'fp32'] as const;

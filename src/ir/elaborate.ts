@@ -4,7 +4,7 @@
  *
  *   apply-overrides        parse `--set name=value`, check each names a param
  *   evaluate-definitions   params, consts, formats and schemes of every file, in source order
- *   elaborate-pes          each `pe` → BitSerialModPe | SimdMacPe | LowRankGemmPe | MacPe
+ *   elaborate-pes          each `pe` → IrPe (its kind's schema, src/pe/facets/schema.ts)
  *   elaborate-buffers      each `buffer` → IrBuffer (geometry and the 1 GiB limit)
  *   elaborate-arrays       each `array` → IrArray (the 2^20-PE limit)
  *   elaborate-accelerators each `accelerator` → IrAccelerator; the root file's form the design

@@ -51,10 +51,6 @@ export type ParamSpans = Readonly<Record<string, Span>>;
 
 // Each kind's IR record lives in its schema (src/pe/<folder>/schema.ts); IrPe is their union.
 export type { IrPe } from '../pe/facets/schema.js';
-export type { BitSerialModPe } from '../pe/bit-serial-mod/schema.js';
-export type { SimdMacPe, SimdMode } from '../pe/simd-mac/schema.js';
-export type { LowRankGemmPe } from '../pe/lowrank-gemm/schema.js';
-export type { MacPe } from '../pe/mac/schema.js';
 // The kind names live in src/pe/kinds.ts (one list for every layer).
 export { PE_KINDS, type PeKind } from '../pe/kinds.js';
 

@@ -8,12 +8,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { acceleratorPe } from '../../src/codegen/verilog/design.js';
-import { HARNESS_LOWRANK_LANES } from '../../src/pe/lowrank-gemm/rtl-pe.js';
+import { declaredOptionalOperands, HARNESS_LOWRANK_LANES } from '../../src/pe/lowrank-gemm/rtl-pe.js';
 import { macRtl } from '../../src/pe/mac/rtl-pe.js';
-import { declaredOptionalOperands } from '../../src/pe/lowrank-gemm/rtl-pe.js';
 import { BF16, FP16, FP32, FP8_E4M3 } from '../../src/formats/float.js';
 import { wideFormat } from '../../src/golden/index.js';
-import type { LowRankGemmConfig, LowRankGemmOperands, MacConfig, MacOperands } from '../../src/golden/types.js';
+import type { LowRankGemmConfig, LowRankGemmOperands } from '../../src/pe/lowrank-gemm/golden.js';
+import type { MacConfig, MacOperands } from '../../src/pe/mac/golden.js';
 import { lowRankVectors } from '../../src/pe/lowrank-gemm/vectors.js';
 import { macVectors } from '../../src/pe/mac/vectors.js';
 import { buildPe, example, expectRtlMatches, ints, prng } from './rtl-helpers.js';

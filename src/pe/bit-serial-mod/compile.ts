@@ -6,7 +6,8 @@
  * compile/program.ts (issue 12, step 0b).
  */
 import type { BitSerialModConfig, BitSerialWeightType } from './golden.js';
-import type { BitSerialModPe, IrAccelerator, IrBuffer } from '../../ir/types.js';
+import type { IrAccelerator, IrBuffer } from '../../ir/types.js';
+import type { BitSerialModPe } from './schema.js';
 import { createInstruction } from '../../isa/encode.js';
 import type { IsaFormat } from '../../isa/generated-types.js';
 import { diagnoseTarget, outBits, UnsupportedProperty } from '../../compile/kind-support.js';

@@ -5,10 +5,9 @@
  * X, D and U in the act and lrw slots, `lr_down` once per m tile, `qgemm_tile`, and the `dequant` /
  * `lr_up` epilogue. Moved verbatim from compile/target.ts and compile/program.ts (issue 12, step 0b).
  */
-import { LOW_RANK_MAX_RANK, loraScaleCount } from './golden.js';
+import { loraScaleCount, LOW_RANK_MAX_RANK, type LowRankGemmConfig } from './golden.js';
 import { ISA_LIMITS } from '../../compile/isa-limits.js';
-import type { LowRankGemmConfig } from './golden.js';
-import type { LowRankGemmPe } from '../../ir/types.js';
+import type { LowRankGemmPe } from './schema.js';
 import { createInstruction } from '../../isa/encode.js';
 import type { Instruction } from '../../isa/generated-types.js';
 import { CompileError } from '../../compile/errors.js';

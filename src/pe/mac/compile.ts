@@ -4,7 +4,7 @@
  * channel scales — their load in a tile's last k step and a `dequant` epilogue. Moved verbatim from
  * compile/target.ts and compile/program.ts (issue 12, step 0b).
  */
-import type { MacPe } from '../../ir/types.js';
+import type { MacPe } from './schema.js';
 import { createInstruction } from '../../isa/encode.js';
 import { diagnoseTarget, UnsupportedProperty } from '../../compile/kind-support.js';
 import { packMatrix } from '../../compile/pack.js';

@@ -5,7 +5,7 @@
  * epilogue. Moved verbatim from compile/target.ts and compile/program.ts (issue 12, step 0b).
  */
 import type { Span } from '../../dsl/source.js';
-import type { SimdMacPe } from '../../ir/types.js';
+import type { SimdMacPe } from './schema.js';
 import { createInstruction } from '../../isa/encode.js';
 import { FORMAT_NAMES, type IsaFormat } from '../../isa/generated-types.js';
 import { CompileError } from '../../compile/errors.js';

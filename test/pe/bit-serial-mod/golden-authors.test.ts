@@ -13,9 +13,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FP16 } from '../../../src/formats/float.js';
 import { toNumber } from '../../../src/formats/rational.js';
-import { GoldenError, type BitSerialWeightType } from '../../../src/golden/index.js';
+import { GoldenError } from '../../../src/golden/index.js';
+import { bitSerialModGemm, bitSerialModGroupDot, bitSerialStep, termSchedule, type BitSerialWeightType } from '../../../src/pe/bit-serial-mod/golden.js';
 import { bitmodRtlAccumulate, bitmodRtlDequantize, bitmodRtlGroupDot, bitmodRtlNormalize, bitmodRtlStep } from '../../../src/pe/bit-serial-mod/golden-authors.js';
-import { bitSerialModGemm, bitSerialModGroupDot, bitSerialStep, termSchedule } from '../../../src/pe/bit-serial-mod/golden.js';
 import { ORACLE_LUTS, oracleGemm } from './bitmod-oracle.js';
 import { oracleGroupRtl } from './bitmod-rtl-oracle.js';
 

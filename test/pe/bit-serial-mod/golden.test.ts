@@ -7,8 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FP16 } from '../../../src/formats/float.js';
 import { fromNumber, mul, toNumber } from '../../../src/formats/rational.js';
-import { compareToIdeal, GoldenError, type BitSerialWeightType } from '../../../src/golden/index.js';
-import { accumulateStep, alignSignificand, bitSerialModGemm, bitSerialModGroupDot, bitSerialStep, boothDigits, dequantizeMantissa, normalize, termSchedule } from '../../../src/pe/bit-serial-mod/golden.js';
+import { compareToIdeal, GoldenError } from '../../../src/golden/index.js';
+import { accumulateStep, alignSignificand, bitSerialModGemm, bitSerialModGroupDot, bitSerialStep, boothDigits, dequantizeMantissa, normalize, termSchedule, type BitSerialWeightType } from '../../../src/pe/bit-serial-mod/golden.js';
 import { ORACLE_LUTS, oracleGemm, oracleGroup, oracleSchedule, oracleTerms } from './bitmod-oracle.js';
 
 const LUT_TYPES = Object.keys(ORACLE_LUTS) as BitSerialWeightType[];

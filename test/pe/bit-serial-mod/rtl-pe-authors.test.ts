@@ -10,8 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { acceleratorPe } from '../../../src/codegen/verilog/design.js';
 import { bitSerialModRtl } from '../../../src/pe/bit-serial-mod/rtl-pe.js';
 import { FP16, FP32 } from '../../../src/formats/float.js';
-import { termSchedule } from '../../../src/pe/bit-serial-mod/golden.js';
-import type { BitSerialModConfig, BitSerialModOperands } from '../../../src/golden/types.js';
+import { termSchedule, type BitSerialModConfig, type BitSerialModOperands } from '../../../src/pe/bit-serial-mod/golden.js';
 import { bitSerialModVectors } from '../../../src/pe/bit-serial-mod/vectors.js';
 import { buildPe, example, expectRtlMatches, ints, prng } from '../../verify/rtl-helpers.js';
 
