@@ -13,6 +13,7 @@ import { rtlFacet, type PeRtlOptions } from '../../pe/facets/rtl.js';
 import type { PeKind } from '../../pe/kinds.js';
 import { emitModules, headerComment, sanitizeComment, type GeneratedBy, type GeneratedFile } from './emit.js';
 import type { HarnessPort, HarnessSpec } from './harness-spec.js';
+import { rtlInvariant } from './invariant.js';
 import { ModuleSet, type RtlModule } from './module-set.js';
 import { NameScope, peTopName } from './names.js';
 
@@ -81,7 +82,7 @@ export function generateAcceleratorRtl(accel: IrAccelerator, reader: TemplateRea
   const design = acceleratorPe(accel, top);
   const accTop = acceleratorTop(resolveTarget(accel));
   const accName = accTop.names.top;
-  if (accName === top) throw new Error(`the accelerator top and the PE top are both named ${top}`);
+  rtlInvariant(accName !== top, `the accelerator top and the PE top are both named ${top}`); // peTopName avoids it
   const set = new ModuleSet();
   set.add(accTop.module);
   set.add(design.rtl.module);

@@ -12,6 +12,7 @@
  */
 import type { FloatFormat } from '../../formats/float.js';
 import type { PositFormat } from '../../formats/posit.js';
+import { rtlInvariant } from './invariant.js';
 import { bitsFor, sconst, type RtlModule } from './module-set.js';
 
 /** Width of every signed exponent port. */
@@ -52,7 +53,8 @@ function fTag(f: FloatShape): string {
 }
 
 function checkExponentRange(lo: number, hi: number, what: string): void {
-  if (lo < -(2 ** XMSB) || hi >= 2 ** XMSB) throw new Error(`${what}: exponents ${lo}..${hi} exceed ${EXP_WIDTH} bits`);
+  // every format check accepts fits float64 (E315), so its exponents (−1074 … 1024) fit EXP_WIDTH = 12 bits
+  rtlInvariant(lo >= -(2 ** XMSB) && hi < 2 ** XMSB, `${what}: exponents ${lo}..${hi} exceed ${EXP_WIDTH} bits`);
 }
 
 /** Leading-zero counter of `width` bits. */
@@ -66,7 +68,8 @@ export function lzc(width: number): RtlModule {
  * subnormals and overflow to ±inf. Only formats with infinities are outputs of qacc's datapaths.
  */
 export function fpRound(f: FloatShape, magWidth: number): RtlModule {
-  if (f.variant !== 'ieee') throw new Error(`fp_round: ${f.name} has no infinity; only IEEE formats are rounding targets`);
+  // outputs are IEEE formats: simd_mac's schema rejects others (E409), the other kinds round to fixed fp16/fp32
+  rtlInvariant(f.variant === 'ieee', `fp_round: ${f.name} has no infinity; only IEEE formats are rounding targets`);
   const counter = lzc(magWidth);
   const cWidth = bitsFor(magWidth);
   const ww = Math.max(magWidth, f.m + 3);
@@ -189,10 +192,12 @@ export function fpDecode(f: FloatShape): RtlModule {
       variantText = 'no infinity, no NaN';
       break;
     case 'fnuz':
-      throw new Error(`fp_decode: fnuz formats (${f.name}) are not used by any PE`);
+      // simd_mac's schema rejects fnuz elements (E409); no other kind decodes a user-chosen float
+      rtlInvariant(false, `fp_decode: fnuz formats (${f.name}) are not used by any PE`);
+      break;
     default: {
       const never: never = f.variant;
-      throw new Error(`fp_decode: unknown variant ${String(never)}`);
+      rtlInvariant(false, `fp_decode: unknown variant ${String(never)}`);
     }
   }
   return {
@@ -265,7 +270,7 @@ export function positDecode(p: PositShape): RtlModule {
 
 /** Posit rounder of (−1)^sign · mag · 2^lsb_exp (mag ≥ 2 bits) with the standard's saturation. */
 export function positRound(p: PositShape, magWidth: number): RtlModule {
-  if (magWidth < 2) throw new Error('posit_round: mag needs at least 2 bits');
+  rtlInvariant(magWidth >= 2, 'posit_round: mag needs at least 2 bits'); // callers pass quire / product widths
   const counter = lzc(magWidth);
   const cWidth = bitsFor(magWidth);
   const body = p.n - 1;
@@ -314,7 +319,8 @@ function infPattern(o: FloatShape): string {
 }
 
 function nanLiteral(o: FloatShape): string {
-  if (o.nanCode === undefined) throw new Error(`${o.name} has no NaN code`);
+  // rounding targets are IEEE floats with a NaN code (simd_mac: E409; the other kinds: fp16/fp32)
+  rtlInvariant(o.nanCode !== undefined, `${o.name} has no NaN code`);
   return `${o.e + o.m + 1}'h${o.nanCode.toString(16)}`;
 }
 

@@ -8,11 +8,12 @@
  * snake_case identifiers already, so no legalization is needed (checked here anyway).
  */
 import { ISA } from '../../isa/index.js';
+import { rtlInvariant } from './invariant.js';
 
 const IDENT = /^[a-z][a-z0-9_]*$/;
 
 function upper(name: string): string {
-  if (!IDENT.test(name)) throw new Error(`ISA name '${name}' is not a snake_case identifier`);
+  rtlInvariant(IDENT.test(name), `ISA name '${name}' is not a snake_case identifier`); // the ISA definition
   return name.toUpperCase();
 }
 

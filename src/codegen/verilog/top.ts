@@ -16,6 +16,7 @@ import { rtlFacet } from '../../pe/facets/rtl.js';
 import type { EngineContext } from './engine.js';
 import { isaDecoderParams } from './isa-decoder.js';
 import { bitsFor, type RtlModule } from './module-set.js';
+import { rtlInvariant } from './invariant.js';
 import { acceleratorTopName, peTopName } from './names.js';
 
 /** Default instruction-memory depth of the top (words of 128 bits). */
@@ -100,19 +101,19 @@ export function bufferGeometry(t: Target): Record<IsaBuffer, BufferGeometry> {
 
 function log2Exact(n: number): number {
   const l = Math.round(Math.log2(n));
-  if (2 ** l !== n) throw new Error(`buffer lanes ${n} is not a power of two`);
+  rtlInvariant(2 ** l === n, `buffer lanes ${n} is not a power of two`); // bufferLanes makes powers of two
   return l;
 }
 
 /** The byte-lane RAM of one buffer space (buffer.v.hbs). */
 export function bufferModule(name: string, g: BufferGeometry): RtlModule {
-  if (g.capacity <= 0) throw new Error(`buffer ${g.space} has no capacity`);
+  rtlInvariant(g.capacity > 0, `buffer ${g.space} has no capacity`); // acceleratorTop skips empty spaces
   const lb = log2Exact(g.lanes);
   const depth = Math.ceil(g.capacity / g.lanes);
   // row index exactly as wide as the RAM needs; the byte address is extended to lb + rw bits
   const rw = bitsFor(depth - 1);
   const xw = lb + rw;
-  if (xw < g.aw) throw new Error(`buffer ${g.space}: ${depth} rows of ${g.lanes} lanes cannot hold ${g.capacity} bytes`);
+  rtlInvariant(xw >= g.aw, `buffer ${g.space}: ${depth} rows of ${g.lanes} lanes cannot hold ${g.capacity} bytes`);
   const ext = (sig: string): string => (xw > g.aw ? `{${xw - g.aw}'d0, ${sig}}` : sig);
   const inc = (off: string): string => (rw === 1 ? `(L < ${off})` : `{${rw - 1}'d0, (L < ${off})}`);
   return {
@@ -151,7 +152,7 @@ export function bufferModule(name: string, g: BufferGeometry): RtlModule {
 function flagBit(queue: string, flag: string): string {
   const defs = ISA.instructions.filter((i) => i.queue === queue);
   const lsbs = new Set(defs.map((i) => i.fields.find((f) => f.name === flag)?.lsb));
-  if (lsbs.size !== 1 || lsbs.has(undefined)) throw new Error(`ISA: flag ${flag} is not at one bit position in every ${queue}-queue instruction`);
+  rtlInvariant(lsbs.size === 1 && !lsbs.has(undefined), `ISA: flag ${flag} is not at one bit position in every ${queue}-queue instruction`);
   const first = defs[0];
   return `QACC_${first.name.toUpperCase()}_${flag.toUpperCase()}_LSB`;
 }
@@ -195,13 +196,14 @@ function engineNone(name: string, t: Target, view: Record<string, unknown>): Rtl
 /** Generates the accelerator top of a target (and, as dependencies, its FIFO, buffers and engine). */
 export function acceleratorTop(t: Target, options: TopOptions = {}): AcceleratorTop {
   const imemWords = options.imemWords ?? DEFAULT_IMEM_WORDS;
-  if (!Number.isInteger(imemWords) || imemWords < 2) throw new Error(`imemWords must be an integer >= 2, got ${imemWords}`);
+  rtlInvariant(Number.isInteger(imemWords) && imemWords >= 2, `imemWords must be an integer >= 2, got ${imemWords}`); // set by qacc's own callers
   const generator = options.engine === 'none' ? undefined : rtlFacet(t.pe.kind).engine;
   const engineKind = generator ? t.pe.kind : 'none';
   const names = topNames(t, engineKind);
   const geo = bufferGeometry(t);
   const beat = dramBeatBytes(t);
-  if (geo.out.capacity <= 0) throw new Error(`accelerator ${t.accelerator.name} has no out buffer space`);
+  // check rejects an accelerator without room for outputs (E414, compile/check-design.ts)
+  rtlInvariant(geo.out.capacity > 0, `accelerator ${t.accelerator.name} has no out buffer space`);
   const bytesW = bitsFor(beat);
   const tokW = bitsFor(ISA.machine.tokenDepth);
   const spW = bitsFor(ISA.machine.loopDepth);
@@ -243,14 +245,14 @@ export function acceleratorTop(t: Target, options: TopOptions = {}): Accelerator
   }
   const engineView = { readSpaces, out };
   const engine = generator ? generator(t, { moduleName: names.engine, prefix: `${names.top}_`, peModuleName: peTopName(t.accelerator) } satisfies EngineContext) : engineNone(names.engine, t, engineView);
-  if (engine.name !== names.engine) throw new Error(`engine generator for ${t.pe.kind} named its module ${engine.name}, expected ${names.engine}`);
+  rtlInvariant(engine.name === names.engine, `engine generator for ${t.pe.kind} named its module ${engine.name}, expected ${names.engine}`);
   deps.push(engine);
   const setmode = ISA.instructions.find((i) => i.name === 'setmode');
   const fieldW = (name: string): number => setmode?.fields.find((f) => f.name === name)?.width ?? 0;
   const ext = (field: string, to: number): string => {
     const w = fieldW(field);
     const sel = `cph_word[QACC_SETMODE_${field.toUpperCase()}_LSB +: QACC_SETMODE_${field.toUpperCase()}_W]`;
-    if (w > to) throw new Error(`setmode.${field} is wider than its ${to}-bit engine register`);
+    rtlInvariant(w <= to, `setmode.${field} is wider than its ${to}-bit engine register`); // the ISA definition
     return w === to ? sel : `{${to - w}'d0, ${sel}}`;
   };
   const tokInc: Record<string, string> = {};
