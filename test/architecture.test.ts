@@ -6,6 +6,8 @@
  * Outside src/pe a file's layer is its top-level folder. Inside src/pe (src/pe/README.md): kinds.ts is the
  * `kinds` leaf, facets/<layer>.ts sits at that layer, types.ts and registry.ts at `pe` (above every layer
  * but cli), and a file in a kind folder sits at the layer its name prefix says (`golden*`, `schema*`, …).
+ * Generic code reaches src/pe only through kinds.ts, facets/*.ts, types.ts and registry.ts, and never names a
+ * kind (no quoted kind tag outside src/pe: a new kind then needs no edit of generic code).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
