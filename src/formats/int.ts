@@ -140,6 +140,7 @@ export class IntFormat implements NumberFormatBase {
   }
 
   *codes(): Iterable<number> {
+    if (this.wide) throw tooWide(this.name, this.bits);
     if (this.bits > 16) throw new FormatError('too-wide', `${this.name} has too many codes to enumerate (over 16 bits)`);
     for (let c = 0; c < this.size; c++) yield c;
   }
