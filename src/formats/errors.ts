@@ -23,3 +23,11 @@ export class FormatError extends Error {
     this.name = 'FormatError';
   }
 }
+
+/** The error of a number-based method (or of a design) asked to handle a format wider than 32 bits. */
+export function tooWide(name: string, bits: number): FormatError {
+  return new FormatError(
+    'too-wide',
+    `${name} is ${bits} bits wide; only \`qacc formats list\` and \`qacc formats decode\` take formats wider than 32 bits`,
+  );
+}

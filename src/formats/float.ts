@@ -20,12 +20,27 @@
  * exponent read from the float64 bit pattern, exact float64 arithmetic on 53-bit integers); Rational
  * input (and float64 subnormals) through BigInt. The tests check both exhaustively against an
  * independent oracle. Decode uses a lazily built Float64Array table for formats of ≤ 16 bits.
+ *
+ * Formats of 33 to 64 bits (fp64, `fp(E, M, …)` through {@link wideFp}) serve `decodeExact` only (BigInt
+ * codes, exact Rational values, read from the same code constants as every width); their number-based
+ * methods throw FormatError('too-wide').
  */
-import { FormatError } from './errors.js';
+import { FormatError, tooWide } from './errors.js';
 import type { RandomSource } from './random.js';
-import { floor, floorLog2, fromNumber, rational, scale2, type Rational } from './rational.js';
+import { floor, floorLog2, fromNumber, neg, pow2, rational, scale2, toNumber, type Rational } from './rational.js';
 import { roundsUp, type Bracket } from './rounding.js';
-import type { EncodeInput, EncodeOptions, NumberFormatBase, Overflow, Rounding } from './types.js';
+import {
+  MAX_NUMBER_CODE_BITS,
+  type EncodeInput,
+  type EncodeOptions,
+  type ExactValue,
+  type NumberFormatBase,
+  type Overflow,
+  type Rounding,
+} from './types.js';
+
+/** Widest binary exponent a wide format's values may reach (keeps exact values' BigInts small). */
+const MAX_WIDE_EXPONENT = 65536;
 
 /**
  * What the all-ones exponent and the negative-zero code mean.
@@ -136,7 +151,20 @@ export class FloatFormat implements NumberFormatBase {
   readonly signMask: number;
   readonly defaultOverflow: Overflow;
   readonly overflows: readonly Overflow[];
+  /** True for formats wider than 32 bits: only `decodeExact` and the exact limits work. */
+  readonly wide: boolean;
+  /** Exact largest, smallest and smallest positive values (for every width). */
+  readonly maxExact: Rational;
+  readonly minExact: Rational;
+  readonly minPositiveExact: Rational;
 
+  /** The code constants as BigInts (exact for every width; the number fields above are exact up to 32 bits). */
+  private readonly big: {
+    readonly signMask: bigint;
+    readonly mantScale: bigint;
+    readonly allOnesExp: bigint;
+    readonly infCode: bigint | undefined;
+  };
   /** 2^M. */
   private readonly mantScale: number;
   private readonly normalShift: number;
@@ -157,6 +185,7 @@ export class FloatFormat implements NumberFormatBase {
     readonly bias: number,
     readonly variant: FloatVariant,
     readonly name: string,
+    maxBits: number = MAX_NUMBER_CODE_BITS,
   ) {
     const E = exponentBits;
     const M = mantissaBits;
@@ -166,47 +195,68 @@ export class FloatFormat implements NumberFormatBase {
     if (!Number.isInteger(E) || E < 1) bad(`exponent bits must be an integer ≥ 1, got ${E}`);
     if (!Number.isInteger(M) || M < 0) bad(`mantissa bits must be an integer ≥ 0, got ${M}`);
     if (!FLOAT_VARIANTS.includes(variant)) bad(`variant must be one of ${FLOAT_VARIANTS.join(', ')}, got '${String(variant)}'`);
-    if (1 + E + M > 32) bad(`total width 1 + ${E} + ${M} = ${1 + E + M} bits exceeds 32`);
+    if (1 + E + M > maxBits) bad(`total width 1 + ${E} + ${M} = ${1 + E + M} bits exceeds ${maxBits}`);
     if (!Number.isSafeInteger(bias)) bad(`bias must be an integer, got ${bias}`);
 
     this.bits = 1 + E + M;
-    this.signMask = 2 ** (this.bits - 1);
-    this.mantScale = 2 ** M;
+    this.wide = this.bits > MAX_NUMBER_CODE_BITS;
+    // The code constants, computed once in BigInt; as numbers they are exact up to 32 bits.
+    const signMask = 1n << BigInt(this.bits - 1);
+    const mantScale = 1n << BigInt(M);
+    const allOnesExp = (1n << BigInt(E)) - 1n;
+    const maxMag = variant === 'ieee' ? allOnesExp * mantScale - 1n : variant === 'fn' ? signMask - 2n : signMask - 1n;
+    const nanCode =
+      variant === 'ieee'
+        ? M > 0
+          ? allOnesExp * mantScale + (mantScale >> 1n)
+          : undefined
+        : variant === 'fn'
+          ? signMask - 1n
+          : variant === 'fnuz'
+            ? signMask
+            : undefined;
+    const infCode = variant === 'ieee' ? allOnesExp * mantScale : undefined;
+    this.big = { signMask, mantScale, allOnesExp, infCode };
+    this.signMask = Number(signMask);
+    this.mantScale = Number(mantScale);
     this.normalShift = 52 - M;
-    const allOnesExp = 2 ** E - 1;
     this.hasInf = variant === 'ieee';
     this.hasNaN = variant === 'fnuz' || variant === 'fn' || (variant === 'ieee' && M > 0);
     this.hasNegativeZero = variant !== 'fnuz';
-    const maxMag =
-      variant === 'ieee' ? allOnesExp * this.mantScale - 1 : variant === 'fn' ? this.signMask - 2 : this.signMask - 1;
-    this.maxCode = maxMag;
-    this.nanCode =
-      variant === 'ieee'
-        ? M > 0
-          ? allOnesExp * this.mantScale + 2 ** (M - 1)
-          : undefined
-        : variant === 'fn'
-          ? this.signMask - 1
-          : variant === 'fnuz'
-            ? this.signMask
-            : undefined;
-    this.infCode = variant === 'ieee' ? allOnesExp * this.mantScale : undefined;
-    const maxBiasedExp = Math.floor(maxMag / this.mantScale);
+    this.maxCode = Number(maxMag);
+    this.nanCode = nanCode === undefined ? undefined : Number(nanCode);
+    this.infCode = infCode === undefined ? undefined : Number(infCode);
+    const maxBiasedExp = Number(maxMag / mantScale);
     if (maxBiasedExp < 1) bad(`the ${variant} variant with ${E} exponent bit(s) leaves no normal numbers`);
     this.minNormalExponent = 1 - bias;
     this.maxNormalExponent = maxBiasedExp - bias;
     const minExp = M > 0 ? 1 - bias - M : 1 - bias;
-    if (this.maxNormalExponent > 1023 || minExp < -1074) {
+    if (this.wide) {
+      // Values need not be float64s, but their exact BigInts must stay small.
+      if (this.maxNormalExponent > MAX_WIDE_EXPONENT || minExp < -MAX_WIDE_EXPONENT) {
+        bad(`values from 2^${minExp} to about 2^${this.maxNormalExponent + 1} exceed the supported range 2^±${MAX_WIDE_EXPONENT}`);
+      }
+    } else if (this.maxNormalExponent > 1023 || minExp < -1074) {
       bad(
         `values from 2^${minExp} to about 2^${this.maxNormalExponent + 1} do not fit float64 exactly ` +
           `(bias ${bias} is out of range for ${E} exponent bits)`,
       );
     }
-    this.minNormal = pow2f(1 - bias);
-    this.minPositive = pow2f(minExp);
     this.isFp32 = variant === 'ieee' && E === 8 && M === 23 && bias === 127;
     this.prefixShift = M <= 4 && this.bits <= 15 ? 20 - (M + 1) : 0;
-    this.max = this.decodeArith(maxMag);
+    this.maxExact = (this.decodeExact(maxMag) as { value: Rational }).value;
+    this.minExact = neg(this.maxExact);
+    this.minPositiveExact = pow2(minExp);
+    if (this.wide) {
+      // The nearest float64s (possibly ±inf or 0 for ranges beyond float64's).
+      this.minNormal = toNumber(pow2(1 - bias));
+      this.minPositive = toNumber(this.minPositiveExact);
+      this.max = toNumber(this.maxExact);
+    } else {
+      this.minNormal = pow2f(1 - bias);
+      this.minPositive = pow2f(minExp);
+      this.max = this.decodeArith(this.maxCode);
+    }
     this.min = -this.max;
     this.overflows = variant === 'ieee' ? ['inf', 'saturate'] : variant === 'finite' ? ['saturate'] : ['nan', 'saturate'];
     this.defaultOverflow = this.overflows[0];
@@ -224,6 +274,28 @@ export class FloatFormat implements NumberFormatBase {
       return f32[0];
     }
     return this.decodeArith(code);
+  }
+
+  /**
+   * Exact value of a code of any width, 0 ≤ code < 2^bits (FormatError('bad-code') otherwise), from the
+   * same fields and variant rules as `decode`.
+   */
+  decodeExact(code: bigint): ExactValue {
+    const { signMask, mantScale, allOnesExp } = this.big;
+    if (!(code >= 0n && code < 2n * signMask)) {
+      throw new FormatError('bad-code', `${code} is not a code of ${this.name} (0 to ${2n * signMask - 1n})`);
+    }
+    const negative = code >= signMask;
+    const mag = negative ? code - signMask : code;
+    if (this.variant === 'fnuz' ? code === signMask : this.variant === 'fn' ? mag === signMask - 1n : false) {
+      return { kind: 'nan' };
+    }
+    const e = mag / mantScale;
+    const f = mag % mantScale;
+    if (this.variant === 'ieee' && e === allOnesExp) return f === 0n ? { kind: 'inf', negative } : { kind: 'nan' };
+    const M = this.mantissaBits;
+    const v = e === 0n ? scale2(rational(f), 1 - this.bias - M) : scale2(rational(mantScale + f), Number(e) - this.bias - M);
+    return { kind: 'finite', value: negative ? neg(v) : v, negativeZero: negative && f === 0n && e === 0n };
   }
 
   /** The lazily built table of every code's value (formats of ≤ 16 bits). */
@@ -278,12 +350,14 @@ export class FloatFormat implements NumberFormatBase {
   }
 
   *codes(): Iterable<number> {
+    if (this.wide) throw tooWide(this.name, this.bits);
     if (this.bits > 16) throw new FormatError('too-wide', `${this.name} has too many codes to enumerate (${this.bits} bits > 16)`);
     const n = 2 ** this.bits;
     for (let c = 0; c < n; c++) yield c;
   }
 
   private checkCode(code: number): void {
+    if (this.wide) throw tooWide(this.name, this.bits);
     if (!(Number.isInteger(code) && code >= 0 && code < 2 * this.signMask)) {
       throw new FormatError('bad-code', `${String(code)} is not a code of ${this.name} (0 to ${2 * this.signMask - 1})`);
     }
@@ -292,6 +366,7 @@ export class FloatFormat implements NumberFormatBase {
   // ---- encode ----
 
   encode(x: EncodeInput, options?: EncodeOptions): number {
+    if (this.wide) throw tooWide(this.name, this.bits);
     const rounding: Rounding = options?.rounding ?? 'rne';
     const overflow = options?.overflow ?? this.defaultOverflow;
     const random = options?.random;
@@ -478,6 +553,15 @@ export function fp(e: number, m: number, bias?: number, variant: FloatVariant = 
   return new FloatFormat(e, m, b, variant, name ?? `fp(${e},${m},${b},${variant})`);
 }
 
+/**
+ * `fp(E, M, bias, variant)` of up to 64 bits: the same as {@link fp} up to 32 bits; a wider format serves
+ * `decodeExact` only (see the file header).
+ */
+export function wideFp(e: number, m: number, bias?: number, variant: FloatVariant = 'ieee', name?: string): FloatFormat {
+  const b = bias ?? (Number.isInteger(e) && e >= 1 && e <= 53 ? 2 ** (e - 1) - 1 : 0);
+  return new FloatFormat(e, m, b, variant, name ?? `fp(${e},${m},${b},${variant})`, 64);
+}
+
 /** OCP E4M3 [ml_dtypes float8_e4m3fn]: max 448, no inf, NaN 0x7f/0xff; overflow → NaN by default. */
 export const FP8_E4M3 = fp(4, 3, 7, 'fn', 'fp8_e4m3');
 /** OCP E5M2 [float8_e5m2]: IEEE-like, max 57344; overflow → inf by default. */
@@ -500,6 +584,8 @@ export const FP16 = fp(5, 10, 15, 'ieee', 'fp16');
 export const BF16 = fp(8, 7, 127, 'ieee', 'bf16');
 /** IEEE binary32. */
 export const FP32 = fp(8, 23, 127, 'ieee', 'fp32');
+/** IEEE binary64 (decodeExact only: a format wider than 32 bits). */
+export const FP64 = wideFp(11, 52, 1023, 'ieee', 'fp64');
 
 // ---- e8m0 -------------------------------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
 /**
- * Two's-complement and unsigned integer formats `intN` / `uintN` (2 ≤ N ≤ 32).
+ * Two's-complement and unsigned integer formats `intN` / `uintN` (2 ≤ N ≤ 32; up to 64 through
+ * {@link wideIntFormat}, for `decodeExact` only: the number-based methods of a format wider than 32 bits
+ * throw FormatError('too-wide')).
  *
  * Decode: a signed code c ≥ 2^(N-1) stands for c − 2^N. Encode rounds |x| to an integer neighbour
  * lo = floor(|x|) or hi = lo + 1 through `roundsUp` (so rne/rtz/rna/stochastic mean what they mean
@@ -11,11 +13,19 @@
  * float64 arithmetic (floor and |x| − floor(|x|) are exact below 2^52, and every float64 ≥ 2^52 is an
  * integer); `Rational` input uses BigInt.
  */
-import { FormatError } from './errors.js';
+import { FormatError, tooWide } from './errors.js';
 import type { RandomSource } from './random.js';
 import { rational, type Rational } from './rational.js';
 import { roundsUp, type Bracket } from './rounding.js';
-import type { EncodeInput, EncodeOptions, NumberFormatBase, Overflow, Rounding } from './types.js';
+import {
+  MAX_NUMBER_CODE_BITS,
+  type EncodeInput,
+  type EncodeOptions,
+  type ExactValue,
+  type NumberFormatBase,
+  type Overflow,
+  type Rounding,
+} from './types.js';
 
 const TWO_POW_52 = 4503599627370496;
 const TABLE_INDEX: Record<Rounding, number> = { rne: 0, rtz: 1, rna: 2, stochastic: 3 };
@@ -54,8 +64,18 @@ export class IntFormat implements NumberFormatBase {
   readonly minPositive = 1;
   readonly defaultOverflow: Overflow = 'saturate';
   readonly overflows: readonly Overflow[] = ['saturate'];
+  /** True for formats wider than 32 bits: only `decodeExact` and the exact limits work. */
+  readonly wide: boolean;
+  /** Exact largest, smallest and smallest positive values (for every width). */
+  readonly maxExact: Rational;
+  readonly minExact: Rational;
+  readonly minPositiveExact: Rational = rational(1n);
   /** 2^bits: the number of codes. */
   private readonly size: number;
+  /** 2^bits as a BigInt. */
+  private readonly sizeBig: bigint;
+  /** The number-based methods accept codes below this: 2^bits, or 0 for a wide format. */
+  private readonly codeLimit: number;
   /**
    * Encode tables for float64 input under rne/rtz/rna (formats of ≤ 12 bits), indexed by rounding. Entry
    * `((s·2^(bits+1) + k) << 1) | r` is the code of every x with sign s, floor(2|x|) = k and 2|x| an
@@ -67,22 +87,41 @@ export class IntFormat implements NumberFormatBase {
   constructor(
     readonly bits: number,
     readonly signed: boolean,
+    maxBits: number = MAX_NUMBER_CODE_BITS,
   ) {
-    if (!Number.isInteger(bits) || bits < 2 || bits > 32) {
+    if (!Number.isInteger(bits) || bits < 2 || bits > maxBits) {
       throw new FormatError(
         'bad-parameter',
-        `${signed ? 'int' : 'uint'} width must be an integer from 2 to 32, got ${bits}`,
+        `${signed ? 'int' : 'uint'} width must be an integer from 2 to ${maxBits}, got ${bits}`,
       );
     }
     this.name = `${signed ? 'int' : 'uint'}${bits}`;
+    this.wide = bits > MAX_NUMBER_CODE_BITS;
     this.size = 2 ** bits;
-    this.min = signed ? -(2 ** (bits - 1)) : 0;
-    this.max = signed ? 2 ** (bits - 1) - 1 : this.size - 1;
+    this.sizeBig = 1n << BigInt(bits);
+    this.codeLimit = this.wide ? 0 : this.size;
+    this.minExact = rational(signed ? -(this.sizeBig >> 1n) : 0n);
+    this.maxExact = rational(signed ? (this.sizeBig >> 1n) - 1n : this.sizeBig - 1n);
+    // Exact for ≤ 32 bits; the nearest float64 for a wide format.
+    this.min = Number(this.minExact.num);
+    this.max = Number(this.maxExact.num);
   }
 
   decode(code: number): number {
-    if (!(code >>> 0 === code && code < this.size)) this.checkCode(code);
+    if (!(code >>> 0 === code && code < this.codeLimit)) this.checkCode(code);
     return this.signed && code > this.max ? code - this.size : code;
+  }
+
+  /**
+   * Exact value of a code of any width, 0 ≤ code < 2^bits (FormatError('bad-code') otherwise): a signed
+   * code at or above 2^(bits−1) stands for code − 2^bits.
+   */
+  decodeExact(code: bigint): ExactValue {
+    if (!(code >= 0n && code < this.sizeBig)) {
+      throw new FormatError('bad-code', `${code} is not a code of ${this.name} (0 to ${this.sizeBig - 1n})`);
+    }
+    const v = this.signed && code > this.maxExact.num ? code - this.sizeBig : code;
+    return { kind: 'finite', value: rational(v), negativeZero: false };
   }
 
   isNaN(code: number): boolean {
@@ -101,11 +140,13 @@ export class IntFormat implements NumberFormatBase {
   }
 
   *codes(): Iterable<number> {
+    if (this.wide) throw tooWide(this.name, this.bits);
     if (this.bits > 16) throw new FormatError('too-wide', `${this.name} has too many codes to enumerate (over 16 bits)`);
     for (let c = 0; c < this.size; c++) yield c;
   }
 
   encode(x: EncodeInput, options?: EncodeOptions): number {
+    if (this.wide) throw tooWide(this.name, this.bits);
     const rounding: Rounding = options?.rounding ?? 'rne';
     const random = options?.random;
     if (TABLE_INDEX[rounding] === undefined) {
@@ -188,6 +229,7 @@ export class IntFormat implements NumberFormatBase {
   }
 
   private checkCode(code: number): void {
+    if (this.wide) throw tooWide(this.name, this.bits);
     if (!(Number.isInteger(code) && code >= 0 && code < this.size)) {
       throw new FormatError('bad-code', `${String(code)} is not a code of ${this.name} (0 to ${this.size - 1})`);
     }
@@ -198,4 +240,16 @@ export class IntFormat implements NumberFormatBase {
 export function intFormat(bits: number, signed: boolean): IntFormat {
   return new IntFormat(bits, signed);
 }
+
+/**
+ * `intN` / `uintN` with 2 ≤ N ≤ 64. Up to 32 bits the same as {@link intFormat}; wider formats serve
+ * `decodeExact` only (see the file header).
+ */
+export function wideIntFormat(bits: number, signed: boolean): IntFormat {
+  return new IntFormat(bits, signed, 64);
+}
+
+/** int64 and uint64 (decodeExact only). */
+export const INT64 = wideIntFormat(64, true);
+export const UINT64 = wideIntFormat(64, false);
 

@@ -25,8 +25,12 @@
  * Specials: code 0 is zero (±0 encode to it), code 2^(n−1) is NaR (NaN and ±inf encode to it; it decodes
  * to NaN). `isNaR(narCode)` is true and `isNaN` is false for every posit code: NaR is not an IEEE NaN,
  * and callers that handle "no value" test `isNaR` (or Number.isNaN(decode(c))).
+ *
+ * Posits of 33 to 64 bits (posit64_2, {@link widePosit}) serve `decodeExact` only (BigInt codes, exact
+ * Rational values: posit64's values carry up to 59 fraction bits, more than a float64 holds); their
+ * number-based methods throw FormatError('too-wide').
  */
-import { FormatError } from './errors.js';
+import { FormatError, tooWide } from './errors.js';
 import type { RandomSource } from './random.js';
 import {
   abs,
@@ -35,13 +39,23 @@ import {
   floorLog2,
   fromNumber,
   pow2,
+  neg,
   rational,
+  scale2,
   sub,
   ZERO,
   type Rational,
 } from './rational.js';
 import { roundsUp, type Bracket } from './rounding.js';
-import type { EncodeInput, EncodeOptions, NumberFormatBase, Overflow, Rounding } from './types.js';
+import {
+  MAX_NUMBER_CODE_BITS,
+  type EncodeInput,
+  type EncodeOptions,
+  type ExactValue,
+  type NumberFormatBase,
+  type Overflow,
+  type Rounding,
+} from './types.js';
 
 const POSIT_OVERFLOWS: readonly Overflow[] = ['saturate'];
 
@@ -138,6 +152,12 @@ export class PositFormat implements NumberFormatBase {
   readonly minPositive: number;
   readonly defaultOverflow: Overflow = 'saturate';
   readonly overflows = POSIT_OVERFLOWS;
+  /** True for posits wider than 32 bits: only `decodeExact` and the exact limits work. */
+  readonly wide: boolean;
+  /** Exact largest, smallest and smallest positive values (for every width). */
+  readonly maxExact: Rational;
+  readonly minExact: Rational;
+  readonly minPositiveExact: Rational;
   /** Number of codes, 2^n. */
   private readonly size: number;
   private readonly maxposR: Rational;
@@ -162,12 +182,16 @@ export class PositFormat implements NumberFormatBase {
   ) {
     this.name = `posit${n}_${es}`;
     this.bits = n;
+    this.wide = n > MAX_NUMBER_CODE_BITS;
     this.useed = 2 ** (2 ** es);
     const maxScale = (n - 2) * 2 ** es;
     this.maxpos = 2 ** maxScale;
     this.minpos = 2 ** -maxScale;
     this.maxposR = pow2(maxScale);
     this.minposR = pow2(-maxScale);
+    this.maxExact = this.maxposR;
+    this.minExact = neg(this.maxposR);
+    this.minPositiveExact = this.minposR;
     this.size = 2 ** n;
     this.narCode = 2 ** (n - 1);
     this.maxposCode = this.narCode - 1;
@@ -188,6 +212,41 @@ export class PositFormat implements NumberFormatBase {
       return this.table[code];
     }
     return this.decodeDirect(code);
+  }
+
+  /**
+   * Exact value of a code of any width, 0 ≤ code < 2^n (FormatError('bad-code') otherwise): the posit
+   * fields read in BigInt — the n−1 bits after the sign of the magnitude (two's complement of a negative
+   * code), the regime run and its terminator, es exponent bits (bits past the end read as 0), the fraction.
+   */
+  decodeExact(code: bigint): ExactValue {
+    const n = this.n;
+    const size = 1n << BigInt(n);
+    if (!(code >= 0n && code < size)) {
+      throw new FormatError('bad-code', `${this.name}: code ${code} is not an integer in 0..${size - 1n}`);
+    }
+    const nar = size >> 1n;
+    if (code === 0n) return { kind: 'finite', value: ZERO, negativeZero: false };
+    if (code === nar) return { kind: 'nar' };
+    const negative = code > nar;
+    const p = negative ? size - code : code;
+    const bit = (i: number): bigint => (p >> BigInt(i)) & 1n;
+    // Bits n−2 … 0 of p follow the sign; the regime is the run of bits equal to bit n−2.
+    const first = bit(n - 2);
+    let i = n - 2;
+    while (i >= 0 && bit(i) === first) i--;
+    const run = n - 2 - i;
+    const k = first === 1n ? run - 1 : -run;
+    // Bit i (if any) is the terminator; the r bits below it hold exponent and fraction.
+    const r = Math.max(i, 0);
+    const rest = p & ((1n << BigInt(r)) - 1n);
+    const es = this.es;
+    const fb = Math.max(r - es, 0);
+    const e = r >= es ? rest >> BigInt(fb) : rest << BigInt(es - r);
+    const frac = rest & ((1n << BigInt(fb)) - 1n);
+    const scale = k * 2 ** es + Number(e);
+    const v = scale2(rational((1n << BigInt(fb)) + frac), scale - fb);
+    return { kind: 'finite', value: negative ? neg(v) : v, negativeZero: false };
   }
 
   /** Exact value as a Rational; undefined for NaR. */
@@ -227,11 +286,13 @@ export class PositFormat implements NumberFormatBase {
   }
 
   isNaR(code: number): boolean {
+    if (this.wide) throw tooWide(this.name, this.bits);
     return code === this.narCode;
   }
 
   codes(): Iterable<number> {
     // Checked here, not inside a generator, so the error comes from the call itself.
+    if (this.wide) throw tooWide(this.name, this.bits);
     if (this.n > 16) {
       throw new FormatError(
         'too-wide',
@@ -251,6 +312,7 @@ export class PositFormat implements NumberFormatBase {
    * beyond maxpos or below minpos in magnitude saturate under every rule (no draw consumed).
    */
   encode(x: EncodeInput, options?: EncodeOptions): number {
+    if (this.wide) throw tooWide(this.name, this.bits);
     const rounding: Rounding = options?.rounding ?? 'rne';
     const overflow = options?.overflow;
     if (overflow !== undefined && overflow !== 'saturate') {
@@ -418,6 +480,7 @@ export class PositFormat implements NumberFormatBase {
   }
 
   private checkCode(code: number): void {
+    if (this.wide) throw tooWide(this.name, this.bits);
     if (!(code >= 0 && code < this.size && Math.floor(code) === code)) {
       throw new FormatError(
         'bad-code',
@@ -483,8 +546,20 @@ const POSIT_CACHE = new Map<number, PositFormat>();
  * integer in 0..4. Returns a shared instance per (n, es).
  */
 export function posit(n: number, es: number): PositFormat {
-  if (!Number.isInteger(n) || n < 2 || n > 32) {
-    throw new FormatError('bad-parameter', `posit n must be an integer 2..32, got ${String(n)}`);
+  return positUpTo(n, es, MAX_NUMBER_CODE_BITS);
+}
+
+/**
+ * posit(n, es) with 2 ≤ n ≤ 64: the same as {@link posit} up to 32 bits; a wider posit serves
+ * `decodeExact` only (see the file header).
+ */
+export function widePosit(n: number, es: number): PositFormat {
+  return positUpTo(n, es, 64);
+}
+
+function positUpTo(n: number, es: number, maxBits: number): PositFormat {
+  if (!Number.isInteger(n) || n < 2 || n > maxBits) {
+    throw new FormatError('bad-parameter', `posit n must be an integer 2..${maxBits}, got ${String(n)}`);
   }
   if (!Number.isInteger(es) || es < 0 || es > 4) {
     throw new FormatError('bad-parameter', `posit es must be an integer 0..4, got ${String(es)}`);
@@ -510,3 +585,5 @@ export const POSIT8_2 = posit(8, 2);
 export const POSIT16_2 = posit(16, 2);
 /** The 2022 standard's 32-bit posit. */
 export const POSIT32_2 = posit(32, 2);
+/** The 2022 standard's 64-bit posit (decodeExact only: a format wider than 32 bits). */
+export const POSIT64_2 = widePosit(64, 2);

@@ -10,9 +10,14 @@
  *   returns that named format (so `fp(4, 3, 7, fn)` is `fp8_e4m3`).
  * Anything else is FormatError('unknown-format') naming the closest canonical names by edit distance;
  * out-of-range parameters are FormatError('bad-parameter') from the format's own factory.
+ *
+ * Two widths of lookup: `lookupFormat` (designs, arithmetic, quantization: at most 32 bits; the named
+ * wide formats are refused with FormatError('too-wide')) and `lookupWideFormat` (the `qacc formats`
+ * decode/list commands: up to 64 bits — fp64, int64, uint64, posit64_2, intN/uintN, posit(n, es),
+ * fp(E, M, …) — whose formats wider than 32 bits offer `decodeExact` only).
  */
 import { editDistance } from './suggest.js';
-import { FormatError } from './errors.js';
+import { FormatError, tooWide } from './errors.js';
 import {
   BF16,
   E8M0,
@@ -27,11 +32,13 @@ import {
   FP8_E4M3FNUZ,
   FP8_E5M2,
   FP8_E5M2FNUZ,
+  FP64,
   FloatFormat,
   fp,
+  wideFp,
   type FloatVariant,
 } from './float.js';
-import { intFormat } from './int.js';
+import { INT64, UINT64, intFormat, wideIntFormat } from './int.js';
 import { LutFormat } from './lut.js';
 import {
   BINARY,
@@ -49,7 +56,7 @@ import {
   NF4,
   TERNARY,
 } from './named-luts.js';
-import { POSIT16_1, POSIT16_2, POSIT32_2, POSIT4_1, POSIT8_0, POSIT8_2, posit } from './posit.js';
+import { POSIT16_1, POSIT16_2, POSIT32_2, POSIT4_1, POSIT64_2, POSIT8_0, POSIT8_2, posit, widePosit } from './posit.js';
 import type { NumberFormat } from './index.js';
 
 const INT_WIDTHS = Array.from({ length: 31 }, (_, i) => i + 2);
@@ -97,26 +104,62 @@ const NAMED: readonly NumberFormat[] = [
 
 const BY_NAME = new Map<string, NumberFormat>(NAMED.map((f) => [f.name, f]));
 
-/** All named formats, in a stable order (ints, uints, floats, e8m0, posits, lookup formats). */
+/** The named formats wider than 32 bits (decodeExact only), in `qacc formats list` order. */
+const WIDE_NAMED: readonly NumberFormat[] = [INT64, UINT64, FP64, POSIT64_2];
+const WIDE_BY_NAME = new Map<string, NumberFormat>(WIDE_NAMED.map((f) => [f.name, f]));
+
+/** All named formats of at most 32 bits, in a stable order (ints, uints, floats, e8m0, posits, lookup formats). */
 export function listFormats(): NumberFormat[] {
   return [...NAMED];
 }
 
+/** The named formats wider than 32 bits (int64, uint64, fp64, posit64_2): they offer `decodeExact` only. */
+export function listWideFormats(): NumberFormat[] {
+  return [...WIDE_NAMED];
+}
+
+/** The factories of one lookup width: 32 bits (the ordinary ones) or 64 (decodeExact beyond 32). */
+interface Factories {
+  readonly maxBits: number;
+  readonly int: (bits: number, signed: boolean) => NumberFormat;
+  readonly fp: (e: number, m: number, bias?: number, variant?: FloatVariant) => FloatFormat;
+  readonly posit: (n: number, es: number) => NumberFormat;
+}
+const NARROW: Factories = { maxBits: 32, int: intFormat, fp, posit };
+const WIDE: Factories = { maxBits: 64, int: wideIntFormat, fp: wideFp, posit: widePosit };
+
 /**
- * The format a spec names (see the file header for the accepted forms).
- * @throws FormatError('unknown-format') with close matches, or FormatError('bad-parameter').
+ * The format a spec names (see the file header for the accepted forms), of at most 32 bits.
+ * @throws FormatError('unknown-format') with close matches, FormatError('bad-parameter'), or
+ *   FormatError('too-wide') for a named format wider than 32 bits (fp64, int64, uint64, posit64_2).
  */
 export function lookupFormat(spec: string): NumberFormat {
+  return lookupWith(spec, NARROW);
+}
+
+/**
+ * The format a spec names, of up to 64 bits (for `qacc formats decode` and `list`). A format wider than
+ * 32 bits offers `decodeExact` and its exact limits only; its number-based methods throw FormatError('too-wide').
+ */
+export function lookupWideFormat(spec: string): NumberFormat {
+  return lookupWith(spec, WIDE);
+}
+
+function lookupWith(spec: string, make: Factories): NumberFormat {
   const text = spec.trim();
   const lower = text.toLowerCase();
   const named = BY_NAME.get(lower);
   if (named) return named;
+  const wideNamed = WIDE_BY_NAME.get(lower);
+  if (wideNamed && wideNamed.bits <= make.maxBits) return wideNamed;
+  // fp64 has no other spelling to fail through (int64 and posit64_2 get their factory's width error).
+  if (wideNamed?.kind === 'fp') throw tooWide(wideNamed.name, wideNamed.bits);
 
   const intMatch = /^(u?)int(\d+)$/.exec(lower);
-  if (intMatch) return intFormat(Number(intMatch[2]), intMatch[1] === '');
+  if (intMatch) return make.int(Number(intMatch[2]), intMatch[1] === '');
 
   const positMatch = /^posit(\d+)_(\d+)$/.exec(lower);
-  if (positMatch) return posit(Number(positMatch[1]), Number(positMatch[2]));
+  if (positMatch) return make.posit(Number(positMatch[1]), Number(positMatch[2]));
 
   const call = /^([a-z_]\w*)\s*\(([\s\S]*)\)$/i.exec(text);
   if (call) {
@@ -124,9 +167,9 @@ export function lookupFormat(spec: string): NumberFormat {
     const body = call[2].trim();
     switch (fn) {
       case 'fp':
-        return parseFp(text, body);
+        return parseFp(text, body, make);
       case 'posit':
-        return parsePosit(text, body);
+        return parsePosit(text, body, make);
       case 'lut':
         return parseLut(text, body);
       default:
@@ -190,7 +233,7 @@ function requiredArg(spec: string, name: string, value: number | undefined, usag
 
 const FP_USAGE = 'fp(E, M[, bias[, variant]]) with variant ieee, fn, fnuz or finite';
 
-function parseFp(spec: string, body: string): FloatFormat {
+function parseFp(spec: string, body: string, make: Factories): FloatFormat {
   const args = splitArgs(spec, body, ['e', 'm', 'bias', 'variant']);
   const e = requiredArg(spec, 'E (exponent bits)', integerArg(spec, 'E', args.get('e')), FP_USAGE);
   const m = requiredArg(spec, 'M (mantissa bits)', integerArg(spec, 'M', args.get('m')), FP_USAGE);
@@ -205,8 +248,8 @@ function parseFp(spec: string, body: string): FloatFormat {
   const variant = variantText as FloatVariant;
   if (e < 1)
     throw new FormatError('bad-parameter', `'${spec}': E (exponent bits) must be at least 1, got ${e}`);
-  const made = fp(e, m, bias, variant);
-  for (const f of NAMED) {
+  const made = make.fp(e, m, bias, variant);
+  for (const f of [...NAMED, ...WIDE_NAMED]) {
     if (
       f instanceof FloatFormat &&
       f.exponentBits === made.exponentBits &&
@@ -220,12 +263,12 @@ function parseFp(spec: string, body: string): FloatFormat {
   return made;
 }
 
-function parsePosit(spec: string, body: string): NumberFormat {
-  const usage = 'posit(n, es) with 2 ≤ n ≤ 32, 0 ≤ es ≤ 4';
+function parsePosit(spec: string, body: string, make: Factories): NumberFormat {
+  const usage = `posit(n, es) with 2 ≤ n ≤ ${make.maxBits}, 0 ≤ es ≤ 4`;
   const args = splitArgs(spec, body, ['n', 'es']);
   const n = requiredArg(spec, 'n', integerArg(spec, 'n', args.get('n')), usage);
   const es = requiredArg(spec, 'es', integerArg(spec, 'es', args.get('es')), usage);
-  return posit(n, es);
+  return make.posit(n, es);
 }
 
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;

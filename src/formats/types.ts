@@ -4,6 +4,9 @@
  * one by name once, then calls its methods.
  *
  * Codes are the unsigned integer of the bit pattern (0 ≤ code < 2^bits, at most 32 bits, so a JS number).
+ * Formats of 33 to 64 bits (fp64, int64, posit64_2, …; see {@link MAX_NUMBER_CODE_BITS}) exist only for
+ * `decodeExact` (BigInt codes, exact Rational values): their number-based methods throw
+ * FormatError('too-wide'), and `lookupFormat` (designs, arithmetic, quantization) refuses them.
  *
  * Exactness invariant: for every supported format, every code's value is exactly representable as a
  * float64 (the widest formats are fp32, int32/uint32 and posit(32, es ≤ 4), all of which fit), so
@@ -50,14 +53,26 @@ export type EncodeInput = number | Rational;
 
 export type FormatKind = 'int' | 'fp' | 'posit' | 'lut';
 
+/** Widest format whose codes are JS numbers and whose values are float64s (every number-based method). */
+export const MAX_NUMBER_CODE_BITS = 32;
+/** Widest format `decodeExact` handles (BigInt codes). */
+export const MAX_EXACT_CODE_BITS = 64;
+
+/** The exact value of a code of any width (`decodeExact`): a finite rational (with the sign of a zero), or a special. */
+export type ExactValue =
+  | { readonly kind: 'finite'; readonly value: Rational; readonly negativeZero: boolean }
+  | { readonly kind: 'nan' }
+  | { readonly kind: 'inf'; readonly negative: boolean }
+  | { readonly kind: 'nar' };
+
 /** Methods and facts every format offers. */
 export interface NumberFormatBase {
   readonly kind: FormatKind;
   /** Canonical name, as the registry and CLI spell it (`fp8_e4m3`, `posit8_0`, `lut([...])`). */
   readonly name: string;
-  /** Width of a code in bits, 1..32. */
+  /** Width of a code in bits, 1..32 (up to 64 for formats that only decode exactly, see the file header). */
   readonly bits: number;
-  /** Largest finite value (e.g. 448 for fp8_e4m3). */
+  /** Largest finite value (e.g. 448 for fp8_e4m3); for formats wider than 32 bits the nearest float64. */
   readonly max: number;
   /** Smallest (most negative) finite value. */
   readonly min: number;

@@ -7,16 +7,28 @@
  * - encode reads a decimal as the nearest float64 (--decimal binary64, the default) or exactly (--decimal exact),
  *   hex floats exactly (and, for complex2, the `a+bi` forms exactly, rounded to the nearest entry);
  *   stochastic rounding uses --seed (default 0), so every run is reproducible.
+ * - `list` and `decode` also take formats of 33 to 64 bits (fp64, int64, uint64, posit64_2, intN/uintN,
+ *   posit(n, es), fp(E, M, …)): codes are BigInts, values exact Rationals printed by {@link formatExact};
+ *   `encode` and `op` stop at 32 bits with one line saying so.
  * Input is read whole and every line is checked and computed before anything is written, so an error
  * (one line naming the input line, exit 1) never leaves half an output.
  */
 import type { Argv } from 'yargs';
 import {
   arith,
+  FloatFormat,
   FormatError,
+  IntFormat,
   LutFormat,
+  MAX_NUMBER_CODE_BITS,
+  PositFormat,
   listFormats,
-  lookupFormat,
+  listWideFormats,
+  lookupWideFormat,
+  tooWide,
+  toNumber,
+  fromNumber,
+  type ExactValue,
   OVERFLOWS,
   parseDecimal,
   ROUNDINGS,
@@ -53,6 +65,67 @@ export function formatReal(v: number): string {
   if (Object.is(v, -0)) return '-0';
   if (Number.isInteger(v) && Math.abs(v) > Number.MAX_SAFE_INTEGER) return BigInt(v).toString();
   return String(v);
+}
+
+/** `0x`-prefixed hex of a BigInt code, padded like {@link formatCode}. */
+export function formatCodeBig(f: NumberFormat, code: bigint): string {
+  return '0x' + code.toString(16).padStart(Math.ceil(f.bits / 4), '0');
+}
+
+/**
+ * An exact value (of a format wider than 32 bits) as the CLI prints it: integers with every digit; other
+ * values as the shortest decimal that reads back to the nearest float64 when that decimal *is* the value
+ * (0.5, 1.25, 0.0009765625), otherwise as a C99 hex float (0x1.999999999999ap-4 for fp64's 0.1,
+ * 0x1.0000000000000008p+0 for posit64_2's 1 + 2^-59), which is exact, at most 16 hex digits long, and
+ * what `formats encode` reads exactly; `-0`, `nan`, `inf`, `-inf`, `nar` for specials.
+ */
+export function formatExact(v: ExactValue): string {
+  switch (v.kind) {
+    case 'nan':
+      return 'nan';
+    case 'nar':
+      return 'nar';
+    case 'inf':
+      return v.negative ? '-inf' : 'inf';
+    case 'finite':
+      break;
+  }
+  const { num, den } = v.value;
+  if (num === 0n) return v.negativeZero ? '-0' : '0';
+  if (den === 1n) return num.toString();
+  const nearest = toNumber(v.value);
+  if (Number.isFinite(nearest) && nearest !== 0) {
+    const near = fromNumber(nearest);
+    if (near.num === num && near.den === den) {
+      const text = String(nearest);
+      const read = exact.parseDecimal(text);
+      if (read !== undefined && read.num === num && read.den === den) return text;
+    }
+  }
+  return hexFloat(num, den);
+}
+
+/** The C99 hex float of a non-integer dyadic rational num/den (den a power of two): ±0x1.hhhp±e. */
+function hexFloat(num: bigint, den: bigint): string {
+  const negative = num < 0n;
+  const m = negative ? -num : num;
+  const fracBits = m.toString(2).length - 1;
+  const exponent = fracBits - (den.toString(2).length - 1);
+  const pad = (4 - (fracBits % 4)) % 4;
+  const frac = ((m - (1n << BigInt(fracBits))) << BigInt(pad)).toString(16).padStart((fracBits + pad) / 4, '0');
+  const trimmed = frac.replace(/0+$/, '');
+  return `${negative ? '-' : ''}0x1${trimmed === '' ? '' : '.' + trimmed}p${exponent < 0 ? '' : '+'}${exponent}`;
+}
+
+/** True for a format wider than 32 bits: only its exact decoder and limits work. */
+function isWide(f: NumberFormat): boolean {
+  return f.bits > MAX_NUMBER_CODE_BITS;
+}
+
+/** The exact decoder of a format (every format that can be wider than 32 bits has one). */
+function exactDecoder(f: NumberFormat): (code: bigint) => ExactValue {
+  if (f instanceof IntFormat || f instanceof FloatFormat || f instanceof PositFormat) return (c) => f.decodeExact(c);
+  throw new Error(`internal: ${f.name} has no exact decoder`);
 }
 
 /** A code's value as the CLI prints it. */
@@ -160,17 +233,22 @@ function parseCode(
   lineNo: number,
   where: 'line' | 'argument' = 'line',
 ): number {
+  return Number(parseCodeBig(f, text, lineNo, where));
+}
+
+/** {@link parseCode} for codes of any width, as a BigInt. */
+function parseCodeBig(f: NumberFormat, text: string, lineNo: number, where: 'line' | 'argument' = 'line'): bigint {
   if (!/^(0x)?[0-9a-f]+$/i.test(text))
     throw new UsageError(`${where} ${lineNo}: '${text}' is not a hex code`);
-  // Exact for any length: compare as a BigInt before converting.
+  // Exact for any length: compare as a BigInt.
   const code = BigInt('0x' + text.replace(/^0x/i, ''));
   const count = 2n ** BigInt(f.bits);
   if (!(code < count)) {
     throw new UsageError(
-      `${where} ${lineNo}: code ${text} is out of range for ${f.name} (${formatCode(f, 0)}..${formatCode(f, Number(count) - 1)})`,
+      `${where} ${lineNo}: code ${text} is out of range for ${f.name} (${formatCodeBig(f, 0n)}..${formatCodeBig(f, count - 1n)})`,
     );
   }
-  return Number(code);
+  return code;
 }
 
 /** Runs `fn` for an input line, prefixing the line number to a library error's message. */
@@ -229,7 +307,7 @@ function exactJson(value: unknown): string {
   const text = JSON.stringify(
     value,
     (_key, v: unknown) => {
-      if (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) > Number.MAX_SAFE_INTEGER) {
+      if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) > Number.MAX_SAFE_INTEGER)) {
         marks.push(BigInt(v).toString());
         return `\u0000${marks.length - 1}\u0000`;
       }
@@ -249,7 +327,18 @@ function listCommand(ctx: CommandContext) {
     builder: (y: Argv) =>
       y.option('json', { type: 'boolean', default: false, describe: 'Print a JSON array' }),
     handler: (args: { json: boolean }) => {
-      const rows = listFormats().map((f) => ({
+      const rows: Array<{
+        name: string;
+        bits: number;
+        kind: string;
+        min: number | bigint | string;
+        max: number | bigint | string;
+        minPositive: number | bigint | string;
+        defaultOverflow: string;
+        minText: string;
+        maxText: string;
+        minPositiveText: string;
+      }> = listFormats().map((f) => ({
         name: f.name,
         bits: f.bits,
         kind: f.kind,
@@ -257,9 +346,38 @@ function listCommand(ctx: CommandContext) {
         max: f.max,
         minPositive: f.minPositive,
         defaultOverflow: f.defaultOverflow,
+        minText: formatReal(f.min),
+        maxText: formatReal(f.max),
+        minPositiveText: formatReal(f.minPositive),
       }));
+      // Formats wider than 32 bits: their exact limits (int64's max is not a float64).
+      for (const f of listWideFormats()) {
+        if (!(f instanceof IntFormat || f instanceof FloatFormat || f instanceof PositFormat)) continue;
+        const exactText = (v: Rational) => formatExact({ kind: 'finite', value: v, negativeZero: false });
+        rows.push({
+          name: f.name,
+          bits: f.bits,
+          kind: f.kind,
+          min: jsonLimit(f.minExact),
+          max: jsonLimit(f.maxExact),
+          minPositive: jsonLimit(f.minPositiveExact),
+          defaultOverflow: f.defaultOverflow,
+          minText: exactText(f.minExact),
+          maxText: exactText(f.maxExact),
+          minPositiveText: exactText(f.minPositiveExact),
+        });
+      }
       if (args.json) {
-        ctx.io.stdout(exactJson(rows) + '\n');
+        const json = rows.map(({ name, bits, kind, min, max, minPositive, defaultOverflow }) => ({
+          name,
+          bits,
+          kind,
+          min,
+          max,
+          minPositive,
+          defaultOverflow,
+        }));
+        ctx.io.stdout(exactJson(json) + '\n');
         return;
       }
       const table = [
@@ -268,9 +386,9 @@ function listCommand(ctx: CommandContext) {
           r.name,
           String(r.bits),
           r.kind,
-          formatReal(r.min),
-          formatReal(r.max),
-          formatReal(r.minPositive),
+          r.minText,
+          r.maxText,
+          r.minPositiveText,
           r.defaultOverflow,
         ]),
       ];
@@ -288,11 +406,30 @@ function listCommand(ctx: CommandContext) {
   };
 }
 
+/** The format of `encode` and `op`: any spec `decode` takes, refused in one line when wider than 32 bits. */
+function narrowFormat(spec: string): NumberFormat {
+  const f = lookupWideFormat(spec);
+  if (isWide(f)) throw tooWide(f.name, f.bits);
+  return f;
+}
+
+/**
+ * A limit of `list --json`: a JSON number (an integer with every digit, through exactJson), or the
+ * formatExact string when the value is a non-integer that no float64 equals.
+ */
+function jsonLimit(v: Rational): number | bigint | string {
+  if (v.den === 1n) return v.num;
+  const x = toNumber(v);
+  const back = fromNumber(x);
+  if (Number.isFinite(x) && back.num === v.num && back.den === v.den) return x;
+  return formatExact({ kind: 'finite', value: v, negativeZero: false });
+}
+
 function decodeCommand(ctx: CommandContext) {
   return {
     command: 'decode <format> [codes..]',
     describe:
-      'Print codes of a format and their values, one "0x.. value" line per code: every code (formats of at most 16 bits), the codes given, those on stdin (one hex code per line: --stdin, or no codes for a wider format), or --range',
+      'Print codes of a format (up to 64 bits: fp64, int64, posit64_2, …) and their values, one "0x.. value" line per code: every code (formats of at most 16 bits), the codes given, those on stdin (one hex code per line: --stdin, or no codes for a wider format), or --range. Values of formats wider than 32 bits are exact: a decimal only where it is the value, else a hex float',
     builder: (y: Argv) =>
       y
         .positional('format', {
@@ -321,20 +458,37 @@ function decodeCommand(ctx: CommandContext) {
       range?: string;
       stdin: boolean;
     }) => {
-      const f = lookupFormat(args.format);
+      const f = lookupWideFormat(args.format);
       const given = (args.codes ?? []).map(String);
       if ([given.length > 0, args.range !== undefined, args.stdin].filter(Boolean).length > 1)
         throw new UsageError('give codes, --stdin or --range, one of them');
+      if (isWide(f)) {
+        // BigInt codes and exact values; every code is checked and decoded before anything is printed.
+        const decode = exactDecoder(f);
+        let wideCodes: bigint[];
+        if (args.range !== undefined) {
+          const [lo, hi] = parseRange(f, args.range);
+          wideCodes = [];
+          for (let c = lo; c <= hi; c++) wideCodes.push(c);
+        } else if (given.length > 0) {
+          wideCodes = given.map((text, i) => parseCodeBig(f, text.trim(), i + 1, 'argument'));
+        } else {
+          wideCodes = await stdinCodes(ctx, f, args.stdin, (text, lineNo) => parseCodeBig(f, text, lineNo));
+        }
+        const lines = wideCodes.map((c) => `${formatCodeBig(f, c)} ${formatExact(decode(c))}`);
+        if (lines.length) ctx.io.stdout(lines.join('\n') + '\n');
+        return;
+      }
       let codes: Iterable<number>;
       if (args.range !== undefined) {
-        const [lo, hi] = parseRange(f, args.range);
+        const [lo, hi] = parseRange(f, args.range).map(Number);
         codes = (function* () {
           for (let c = lo; c <= hi; c++) yield c;
         })();
       } else if (given.length > 0) {
         codes = given.map((text, i) => parseCode(f, text.trim(), i + 1, 'argument'));
       } else if (args.stdin || f.bits > 16) {
-        codes = await stdinCodes(ctx, f, args.stdin);
+        codes = await stdinCodes(ctx, f, args.stdin, (text, lineNo) => parseCode(f, text, lineNo));
       } else {
         codes = f.codes();
       }
@@ -351,32 +505,37 @@ function decodeCommand(ctx: CommandContext) {
  * unless stdin is a terminal or empty: then the user is told how to pick codes instead (a terminal would
  * leave them waiting).
  */
-async function stdinCodes(ctx: CommandContext, f: NumberFormat, asked: boolean): Promise<number[]> {
-  const tooWide = () =>
+async function stdinCodes<T>(
+  ctx: CommandContext,
+  f: NumberFormat,
+  asked: boolean,
+  parse: (text: string, lineNo: number) => T,
+): Promise<T[]> {
+  const notListable = () =>
     new FormatError(
       'too-wide',
       `${f.name} has 2^${f.bits} codes; decode lists formats of at most 16 bits: give codes (e.g. ${formatCode(f, 1)}), --stdin, or --range LO:HI`,
     );
-  if (!asked && process.stdin.isTTY === true) throw tooWide();
+  if (!asked && process.stdin.isTTY === true) throw notListable();
   const lines = inputLines(await ctx.io.readStdin());
   // Nothing on stdin when it was not asked for: the user meant to list the format.
-  if (!asked && lines.length === 0) throw tooWide();
-  return lines.map((line, i) => parseCode(f, line.trim(), i + 1));
+  if (!asked && lines.length === 0) throw notListable();
+  return lines.map((line, i) => parse(line.trim(), i + 1));
 }
 
-function parseRange(f: NumberFormat, text: string): [number, number] {
+/** The window LO:HI of `decode --range`, exact for codes of any width. */
+function parseRange(f: NumberFormat, text: string): [bigint, bigint] {
   const m = /^\s*((?:0x)?[0-9a-f]+)\s*:\s*((?:0x)?[0-9a-f]+)\s*$/i.exec(text);
-  const num = (s: string): number =>
-    /^0x/i.test(s) ? parseInt(s.slice(2), 16) : /^\d+$/.test(s) ? Number(s) : NaN;
-  const lo = m ? num(m[1]) : NaN;
-  const hi = m ? num(m[2]) : NaN;
-  if (!(lo >= 0 && hi >= lo))
+  const num = (s: string): bigint | undefined =>
+    /^0x[0-9a-f]+$/i.test(s) ? BigInt(s) : /^\d+$/.test(s) ? BigInt(s) : undefined;
+  const lo = m ? num(m[1]) : undefined;
+  const hi = m ? num(m[2]) : undefined;
+  if (lo === undefined || hi === undefined || !(hi >= lo))
     throw new UsageError(`--range must be LO:HI with 0 ≤ LO ≤ HI (hex with 0x, or decimal), got '${text}'`);
-  if (hi >= 2 ** f.bits)
-    throw new UsageError(
-      `--range ${text} goes beyond the last code ${formatCode(f, 2 ** f.bits - 1)} of ${f.name}`,
-    );
-  if (hi - lo + 1 > MAX_RANGE) throw new UsageError(`--range ${text} holds more than ${MAX_RANGE} codes`);
+  const count = 1n << BigInt(f.bits);
+  if (hi >= count)
+    throw new UsageError(`--range ${text} goes beyond the last code ${formatCodeBig(f, count - 1n)} of ${f.name}`);
+  if (hi - lo + 1n > BigInt(MAX_RANGE)) throw new UsageError(`--range ${text} holds more than ${MAX_RANGE} codes`);
   return [lo, hi];
 }
 
@@ -384,7 +543,7 @@ function encodeCommand(ctx: CommandContext) {
   return {
     command: 'encode <format>',
     describe:
-      'Encode decimal numbers from stdin (one per line; also nan, inf, -inf, -0, and a+bi for complex2), print one hex code per line',
+      'Encode decimal numbers from stdin (one per line; also nan, inf, -inf, -0, and a+bi for complex2), print one hex code per line (formats of at most 32 bits)',
     builder: (y: Argv) =>
       roundingOptions(
         y.positional('format', { type: 'string', demandOption: true, describe: 'Format name or spec' }),
@@ -395,7 +554,7 @@ function encodeCommand(ctx: CommandContext) {
           'How a decimal line is read: binary64 (the nearest float64, as numpy, ml_dtypes and SoftPosit read it) or exact (the rational it writes). Hex floats (0x1p-27) are always exact',
       }),
     handler: async (args: RoundingArgs & { format: string; decimal: DecimalReading }) => {
-      const f = lookupFormat(args.format);
+      const f = narrowFormat(args.format);
       const options = encodeOptions(args);
       const lines = inputLines(await ctx.io.readStdin());
       const complex = f instanceof LutFormat && f.isComplex ? f : undefined;
@@ -435,7 +594,7 @@ function opCommand(ctx: CommandContext) {
           .positional('op', { choices: OPS, demandOption: true, describe: 'Operation' }),
       ),
     handler: async (args: RoundingArgs & { format: string; op: OpName }) => {
-      const f = lookupFormat(args.format);
+      const f = narrowFormat(args.format);
       const options = encodeOptions(args);
       const lines = inputLines(await ctx.io.readStdin());
       const out = lines.map((line, i) => formatCode(f, runOp(f, args.op, line, i + 1, options)));
