@@ -4,9 +4,11 @@
  * Long runs (sim --vcd, verify --junit) refuse an unwritable output before they start: nothing is printed
  * on stdout, because nothing ran. And verify never passes on zero cases.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeSystemError, FileError, isSystemError, systemErrorAsFileError, toFileError } from '../../src/cli/fs-errors.js';
 import { writeFileAtomic } from '../../src/cli/io.js';
@@ -17,6 +19,7 @@ import { SMALL_QACC } from './sandbox.js';
 const dir = mkdtempSync(join(tmpdir(), 'qacc-ioerr-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const p = (name: string): string => join(dir, name);
+const REPO = resolve(import.meta.dirname, '../..');
 writeFileSync(p('small.qacc'), SMALL_QACC);
 mkdirSync(p('folder'));
 writeFileSync(p('plain'), 'x');
@@ -24,6 +27,18 @@ writeFileSync(p('plain'), 'x');
 /** A Node-style system error, as fs calls raise them. */
 function sysErr(code: string, syscall: string, path?: string): Error {
   return Object.assign(new Error(`${code}: something, ${syscall} '${path}'`), { code, syscall, ...(path !== undefined ? { path } : {}) });
+}
+
+/**
+ * Runs the CLI (from the sources, through tsx) in a child process; as root, as the user nobody (uid 65534),
+ * so that permission bits apply.
+ */
+function runCliAsUser(args: readonly string[]): { code: number; stderr: string } {
+  const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const mainUrl = pathToFileURL(resolve(REPO, 'src/cli/main.ts')).href;
+  const script = `const m = await import(${JSON.stringify(mainUrl)}); process.exitCode = await m.main(${JSON.stringify(args)});`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, encoding: 'utf8', env: { ...process.env, HOME: tmpdir() }, ...user });
+  return { code: r.status ?? -1, stderr: r.stderr };
 }
 
 function expectOneLine(r: { code: number; stderr: string }, why: RegExp): void {
@@ -95,11 +110,12 @@ describe('file-system errors', () => {
     }
   });
 
-  it.runIf(process.getuid?.() !== 0)('a read-only folder (permission bits; root ignores them)', async () => {
+  it('a read-only folder (permission bits; as root the CLI runs as the unprivileged user nobody, since root ignores them)', () => {
     const ro = p('readonly');
     mkdirSync(ro, { mode: 0o555 });
-    expectOneLine(await runCli(['build', p('small.qacc'), '-o', join(ro, 'out')]), /permission denied/);
-    expectOneLine(await runCli(['sim', p('small.qacc'), '-w', 'gemm:m=2,k=2,n=2', '--vcd', join(ro, 'x.vcd')]), /permission denied/);
+    chmodSync(dir, 0o755); // nobody must be able to read the design and reach the folder
+    expectOneLine(runCliAsUser(['build', p('small.qacc'), '-o', join(ro, 'out')]), /permission denied/);
+    expectOneLine(runCliAsUser(['sim', p('small.qacc'), '-w', 'gemm:m=2,k=2,n=2', '--vcd', join(ro, 'x.vcd')]), /permission denied/);
   });
 });
 
