@@ -54,7 +54,7 @@ export function generateDescription(lines: number): string {
       '}',
       `array a${b} {`,
       `  pe = bsm${b};`,
-      `  rows = k${b};`,
+      `  rows = 16 + k${b} % 16;`,
       '  cols = 16;',
       '  dataflow = output_stationary;',
       '}',
