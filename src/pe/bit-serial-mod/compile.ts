@@ -6,11 +6,11 @@
  * compile/program.ts (issue 12, step 0b).
  */
 import type { BitSerialModConfig, BitSerialWeightType } from './golden.js';
-import type { IrAccelerator, IrBuffer } from '../../ir/types.js';
+import type { IrAccelerator } from '../../ir/types.js';
 import type { BitSerialModPe } from './schema.js';
 import { createInstruction } from '../../isa/encode.js';
 import type { IsaFormat } from '../../isa/generated-types.js';
-import { diagnoseTarget, outBits, UnsupportedProperty } from '../../compile/kind-support.js';
+import { diagnoseTarget, outBits, portBuffers, reportNarrowPorts, UnsupportedProperty } from '../../compile/kind-support.js';
 import { packMatrix } from '../../compile/pack.js';
 import type { DramLayout, Tiling } from '../../compile/program.js';
 import type { GemmShape } from '../../compile/workload.js';
@@ -86,7 +86,8 @@ function minPortBits(bits: number, lanes: number): number {
 /**
  * What the generated tile engine (rtl-engine.ts) needs of the array and the buffers, reported at the
  * property's span: at least 2 rows and 2 columns, and buffer ports wide enough for one step of activations,
- * weights, group scales and outputs.
+ * weights, group scales (the meta space: a separate unified buffer, else the weights buffer) and outputs
+ * (the outputs buffer, else the activations buffer).
  */
 function diagnoseEngine(accel: IrAccelerator, pe: BitSerialModPe, sink: HardwareSink): void {
   const array = accel.arrays[0];
@@ -94,18 +95,19 @@ function diagnoseEngine(accel: IrAccelerator, pe: BitSerialModPe, sink: Hardware
     if (array && array[dim] < 2) sink.report(array.paramSpans[dim] ?? array.span, `the bit_serial_mod tile engine needs at least 2 ${dim}, array '${array.name}' has ${array[dim]}`);
   }
   const lanes = BITMOD_GEOMETRY.lanes;
-  const buf = (role: IrBuffer['role']): IrBuffer | undefined => accel.buffers.find((b) => b.role === role) ?? accel.buffers.find((b) => b.role === 'unified');
+  const ports = portBuffers(accel);
   const wgtBits = pe.weights.elementBits;
-  const outBits = pe.output.bits;
-  const need: [IrBuffer | undefined, number, string][] = [
-    [buf('activations'), minPortBits(16, lanes), `${lanes} fp16 activations`],
-    [buf('weights'), Math.max(minPortBits(wgtBits, lanes), 16), `${lanes} ${wgtBits}-bit weights and 2 group-scale bytes`],
-    [buf('outputs') ?? buf('activations'), outBits, `one ${pe.output.name} output`],
-  ];
-  for (const [b, bits, what] of need) {
-    if (b === undefined || b.banks * b.widthBits >= bits) continue;
-    sink.report(b.paramSpans['width'] ?? b.span, `buffer '${b.name}' delivers ${b.banks * b.widthBits} bits per cycle (width × banks); one bit_serial_mod step reads ${what}, ${bits} bits`);
-  }
+  const wgt = minPortBits(wgtBits, lanes);
+  const scales = 16;
+  const weightsAndMeta = ports.meta === ports.wgt;
+  reportNarrowPorts(sink, 'bit_serial_mod', [
+    [ports.act, minPortBits(16, lanes), `reads ${lanes} fp16 activations`],
+    weightsAndMeta
+      ? [ports.wgt, Math.max(wgt, scales), `reads ${lanes} ${wgtBits}-bit weights and 2 group-scale bytes`]
+      : [ports.wgt, wgt, `reads ${lanes} ${wgtBits}-bit weights`],
+    ...(weightsAndMeta ? [] : [[ports.meta, scales, 'reads 2 group-scale bytes'] as const]),
+    [ports.out, pe.output.bits, `reads one ${pe.output.name} output`],
+  ]);
 }
 
 export const bitSerialModCompile: CompileFacet<'bit_serial_mod'> = {

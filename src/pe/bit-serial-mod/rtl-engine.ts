@@ -32,6 +32,7 @@ import type { EngineContext } from '../../codegen/verilog/engine.js';
 import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound, lzc } from '../../codegen/verilog/fp-units.js';
 import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
 import { bitsFor, type RtlModule } from '../../codegen/verilog/module-set.js';
+import { rtlInvariant } from '../../codegen/verilog/invariant.js';
 import { bitSerialPorts, configTag, termDecoder } from './rtl-pe.js';
 
 /** Trap codes of the bit_serial_mod engine (trap_code output; 0 = none). */
@@ -65,7 +66,7 @@ function zext(expr: string, width: number, to: number): string {
 /** The ISA field `inst.field` of cmd_word, zero-extended to 40 bits. */
 function field(inst: string, name: string): string {
   const def = ISA.instructions.find((i) => i.name === inst)?.fields.find((f) => f.name === name);
-  if (!def) throw new Error(`ISA has no field ${inst}.${name}`);
+  rtlInvariant(def !== undefined, `ISA has no field ${inst}.${name}`); // the ISA definition names every field the engine reads
   const u = `QACC_${inst.toUpperCase()}_${name.toUpperCase()}`;
   return zext(`cmd_word[${u}_LSB +: ${u}_W]`, def.width, 40);
 }
@@ -74,31 +75,38 @@ function field(inst: string, name: string): string {
 export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
   const cfg = t.golden;
   const pe = t.pe;
-  if (cfg.kind !== 'bit_serial_mod' || pe.kind !== 'bit_serial_mod') throw new Error(`bitSerialModEngine: target '${t.accelerator.name}' has ${pe.kind} PEs`);
-  // schema.ts and compile.ts diagnose reject what the engine cannot build (E414): these are bugs if reached
-  if (pe.lanes !== BITMOD_GEOMETRY.lanes) throw new Error(`bitSerialModEngine: the bit-serial datapath has ${BITMOD_GEOMETRY.lanes} lanes, PE '${pe.name}' declares ${pe.lanes}`);
+  // the RTL facet registry dispatches on the PE kind
+  rtlInvariant(cfg.kind === 'bit_serial_mod' && pe.kind === 'bit_serial_mod', `bitSerialModEngine: target '${t.accelerator.name}' has ${pe.kind} PEs`);
+  // schema.ts (lanes: E414 "supported: {4}") and compile.ts diagnose (rows, cols, ports: E414) reject what
+  // the engine cannot build; the rest holds by construction, as each comment says
+  rtlInvariant(pe.lanes === BITMOD_GEOMETRY.lanes, `bitSerialModEngine: the bit-serial datapath has ${BITMOD_GEOMETRY.lanes} lanes, PE '${pe.name}' declares ${pe.lanes}`);
   const sb = t.bits.selector;
-  if (sb !== 0 && sb !== 2) throw new Error(`bitSerialModEngine: ${sb}-bit selectors are not supported`);
+  // compile.ts bitSerialTarget: 2-bit selectors for a mixture, none for one type
+  rtlInvariant(sb === 0 || sb === 2, `bitSerialModEngine: ${sb}-bit selectors are not supported`);
   const rows = t.array.rows;
   const cols = t.array.cols;
-  if (rows < 2 || cols < 2) throw new Error('bitSerialModEngine: the array needs at least 2 rows and 2 columns');
+  rtlInvariant(rows >= 2 && cols >= 2, 'bitSerialModEngine: the array needs at least 2 rows and 2 columns');
   const lanes = BITMOD_GEOMETRY.lanes;
   const gs = t.groupSize;
   const kMax = t.maxTileK;
-  if (kMax % lanes !== 0) throw new Error(`bitSerialModEngine: maxTileK ${kMax} is not a multiple of ${lanes}`);
+  // the kind's maxTileK is unbounded, so kMax is RTL_MAX_TILE_K (1024), a multiple of the 4 lanes
+  rtlInvariant(kMax % lanes === 0, `bitSerialModEngine: maxTileK ${kMax} is not a multiple of ${lanes}`);
   const steps = kMax / lanes;
   const ports = bitSerialPorts(cfg);
   const wb = t.bits.wgt;
-  if (wb !== ports.weightBits) throw new Error(`bitSerialModEngine: stored weights are ${wb} bits, the PE takes ${ports.weightBits}`);
+  // compile.ts's stored width of each bit-serial type (3 for bitmod_fp3, N for intN, else 4) is its termSchedule bits
+  rtlInvariant(wb === ports.weightBits, `bitSerialModEngine: stored weights are ${wb} bits, the PE takes ${ports.weightBits}`);
   const p = t.portBytes;
   const chunkAct = bsmChunkElements(p.act, 16, lanes);
   const chunkWgt = bsmChunkElements(p.wgt, wb, lanes);
   const scalesPerRead = Math.floor(p.meta / 2);
   const outBytes = t.bits.out / 8;
   const slots = bsmWritebackSlots(t);
-  if (chunkAct === 0 || chunkWgt === 0 || scalesPerRead === 0 || Math.floor(p.out / outBytes) === 0) {
-    throw new Error(`bitSerialModEngine: the buffer ports (act ${p.act}, wgt ${p.wgt}, meta ${p.meta}, out ${p.out} bytes) are too narrow for one step`);
-  }
+  // compile.ts diagnoseEngine checks each port's width against one step (E414 at the buffer's width)
+  rtlInvariant(
+    chunkAct > 0 && chunkWgt > 0 && scalesPerRead > 0 && Math.floor(p.out / outBytes) > 0,
+    `bitSerialModEngine: the buffer ports (act ${p.act}, wgt ${p.wgt}, meta ${p.meta}, out ${p.out} bytes) are too narrow for one step`,
+  );
   const gMax = Math.ceil(kMax / gs);
   const metaMax = rows * gMax + Math.ceil((rows * gMax * sb) / 8);
   const lanesX = bufferLanes(t);

@@ -36,6 +36,7 @@ import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound } from '../../codegen/veri
 import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
 import { lowRankBiasUnits, lowRankEpilogueText, lowRankGroupStepText, lowRankGroupStepUnits, lowRankMainRoms } from './rtl-units.js';
 import { sconst, type RtlModule } from '../../codegen/verilog/module-set.js';
+import { rtlInvariant } from '../../codegen/verilog/invariant.js';
 
 /** Engine trap codes (trap_code; the top reports 0x80 | code). */
 export const LOWRANK_TRAP = {
@@ -131,7 +132,8 @@ function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: s
 export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
   const cfg = t.golden;
   const pe = t.pe;
-  if (cfg.kind !== 'lowrank_gemm' || pe.kind !== 'lowrank_gemm') throw new Error(`lowRankEngine: target PE is ${pe.kind}`);
+  // the RTL facet registry dispatches on the PE kind
+  rtlInvariant(cfg.kind === 'lowrank_gemm' && pe.kind === 'lowrank_gemm', `lowRankEngine: target PE is ${pe.kind}`);
   const R = t.array.rows;
   const C = t.array.cols;
   const L = pe.lanes;

@@ -30,7 +30,6 @@
  * of lcm(Q, L·bytes per element) bytes, so chunks and steps are aligned and need no rotation.
  */
 import { bufferLanes } from '../../arch/microarch.js';
-import { CompileError } from '../../compile/errors.js';
 import type { Target } from '../../compile/target.js';
 import { FP16, FP32 } from '../../formats/float.js';
 import { ISA } from '../../isa/isa.js';
@@ -38,6 +37,7 @@ import type { IsaBuffer } from '../../isa/generated-types.js';
 import type { EngineContext } from '../../codegen/verilog/engine.js';
 import type { TargetOf } from '../facets/compile.js';
 import { EXP_WIDTH, floatShape, fpFma, fpMul, fpRound } from '../../codegen/verilog/fp-units.js';
+import { rtlInvariant } from '../../codegen/verilog/invariant.js';
 import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
 import { bitsFor, type RtlModule } from '../../codegen/verilog/module-set.js';
 
@@ -85,15 +85,14 @@ export function macEngineGeometry(t: TargetOf<'mac'>): MacEngineGeometry {
   const actBytes = t.bits.act / 8;
   const wgtBytes = t.bits.wgt / 8;
   const outBytes = t.bits.out / 8;
-  // Unreachable after `qacc check` (src/compile/check-design.ts: an activations and a weights buffer, an
-  // output space, room for a tile); kept as a CompileError for a Target built by hand.
-  if (t.portBytes.act < 1 || t.portBytes.wgt < 1)
-    throw new CompileError(
-      'unsupported',
-      `the mac tile engine needs activation and weight buffer ports (has ${t.portBytes.act} and ${t.portBytes.wgt} bytes)`,
-    );
-  if (t.portBytes.out < 1)
-    throw new CompileError('unsupported', 'the mac tile engine needs an output buffer port');
+  // `qacc check` (src/compile/check-design.ts) requires an activations and a weights buffer and an out space
+  // of at least a byte; resolveTarget gives a buffer space with room a port of at least 1 byte, and the mac
+  // engine reads and writes any port width of at least a byte.
+  rtlInvariant(
+    t.portBytes.act >= 1 && t.portBytes.wgt >= 1,
+    `the mac tile engine needs activation and weight buffer ports (has ${t.portBytes.act} and ${t.portBytes.wgt} bytes)`,
+  );
+  rtlInvariant(t.portBytes.out >= 1, 'the mac tile engine needs an output buffer port');
   return {
     actBytes,
     wgtBytes,
@@ -319,7 +318,7 @@ function decodedFields(): DecodedField[] {
   ];
   return wanted.map(([inst, field, wire]) => {
     const f = ISA.instructions.find((i) => i.name === inst)?.fields.find((x) => x.name === field);
-    if (!f) throw new Error(`ISA has no ${inst}.${field}`);
+    rtlInvariant(f !== undefined, `ISA has no ${inst}.${field}`); // the ISA definition names every field listed
     const key = `QACC_${inst.toUpperCase()}_${field.toUpperCase()}`;
     return { wire, lsb: `${key}_LSB`, width: `${key}_W`, msb: f.width - 1, bits: f.width };
   });
@@ -369,7 +368,7 @@ export function macEngine(t: TargetOf<'mac'>, ctx: EngineContext): RtlModule {
   const fields = decodedFields();
   const fw = (wire: string): number => {
     const f = fields.find((x) => x.wire === wire);
-    if (!f) throw new Error(`no field ${wire}`);
+    rtlInvariant(f !== undefined, `no field ${wire}`); // fw is called with wires of decodedFields only
     return f.bits;
   };
   const outChunkBits = idxBits(outChunks);

@@ -10,6 +10,7 @@ import { FP16, FP32 } from '../../formats/float.js';
 import type { MacConfig } from './golden.js';
 import { EXP_WIDTH, floatShape, fpFma, fpMul, fpRound } from '../../codegen/verilog/fp-units.js';
 import type { RtlModule } from '../../codegen/verilog/module-set.js';
+import { rtlInvariant } from '../../codegen/verilog/invariant.js';
 import type { PeRtl } from '../../codegen/verilog/design.js';
 import { harnessPort as port } from '../../codegen/verilog/harness-spec.js';
 
@@ -24,7 +25,7 @@ export function macPorts(config: MacConfig): { a: number; b: number; out: number
       return { a: 16, b: 8, out: 16, cscale: true };
     default: {
       const never: never = config;
-      throw new Error(`mac: unknown variant ${JSON.stringify(never)}`);
+      rtlInvariant(false, `mac: unknown variant ${JSON.stringify(never)}`); // the switch covers every MacConfig variant
     }
   }
 }

@@ -9,11 +9,11 @@ import type { SimdMacPe } from './schema.js';
 import { createInstruction } from '../../isa/encode.js';
 import { FORMAT_NAMES, type IsaFormat } from '../../isa/generated-types.js';
 import { CompileError } from '../../compile/errors.js';
-import { diagnoseTarget, UnsupportedProperty } from '../../compile/kind-support.js';
+import { diagnoseTarget, portBuffers, reportNarrowPorts, UnsupportedProperty } from '../../compile/kind-support.js';
 import { packMatrix } from '../../compile/pack.js';
 import type { CompileFacet, KindTarget } from '../facets/compile.js';
 import { simdElementProblem, simdOutputProblem, type SimdElementFormat, type SimdMacConfig, type SimdOutputFormat } from './golden.js';
-import { SIMD_ENGINE_MAX_MODES, SIMD_ENGINE_PIPELINE_STAGES, simdEngineProblem } from './compile-engine.js';
+import { SIMD_ENGINE_MAX_MODES, SIMD_ENGINE_PIPELINE_STAGES, SIMD_ENGINE_WORD_BITS, simdEngineProblem } from './compile-engine.js';
 import { simdMacOperands } from './operands.js';
 
 /** The setfmt code of a format: its own name where the ISA has one, else `fallback` (a generic slot code). */
@@ -56,7 +56,7 @@ function simdTarget(pe: SimdMacPe, mode: number): KindTarget<'simd_mac'> {
 export const simdMacCompile: CompileFacet<'simd_mac'> = {
   variants: (pe) => pe.modes.length,
   target: (pe, variant) => simdTarget(pe, variant),
-  diagnose(_accel, pe, sink) {
+  diagnose(accel, pe, sink) {
     // every mode is a target; a rejection they share (the output) is reported once
     const seen = new Set<string>();
     const once = { report: (span: Span, message: string) => void (seen.has(message) || (seen.add(message), sink.report(span, message))) };
@@ -68,6 +68,14 @@ export const simdMacCompile: CompileFacet<'simd_mac'> = {
       const at = { ...pe, paramSpans: { ...pe.paramSpans, modes: pe.modes[mode].span } };
       diagnoseTarget(at, once, () => simdTarget(pe, mode));
     }
+    // the engine (rtl-engine.ts simdEngineGeometry) fetches whole operand words and writes whole results
+    const ports = portBuffers(accel);
+    const outBits = 8 * Math.ceil(pe.output.bits / 8);
+    reportNarrowPorts(sink, 'simd_mac', [
+      [ports.act, SIMD_ENGINE_WORD_BITS, `reads one ${SIMD_ENGINE_WORD_BITS}-bit activation word`],
+      [ports.wgt, SIMD_ENGINE_WORD_BITS, `reads one ${SIMD_ENGINE_WORD_BITS}-bit weight word`],
+      [ports.out, outBits, `writes one ${pe.output.name} output`],
+    ]);
   },
   randomOperands: simdMacOperands,
   checkShape(t, shape) {

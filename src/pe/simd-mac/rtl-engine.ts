@@ -22,12 +22,12 @@
  * the engine self-bench (test/codegen/engine-simd-mac.test.ts) checks RTL cycles = simulator cycles.
  */
 import { bufferLanes } from '../../arch/microarch.js';
-import { CompileError } from '../../compile/errors.js';
 import type { Target } from '../../compile/target.js';
 import type { IsaBuffer } from '../../isa/generated-types.js';
 import type { EngineContext } from '../../codegen/verilog/engine.js';
 import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
 import { bitsFor, type RtlModule } from '../../codegen/verilog/module-set.js';
+import { rtlInvariant } from '../../codegen/verilog/invariant.js';
 import { simdEngineProblem } from './compile-engine.js';
 import { simdChunkBytes } from './microarch.js';
 import { simdMacPe, simdPeSpecOf } from './rtl-pe.js';
@@ -73,21 +73,20 @@ export interface SimdEngineGeometry {
   readonly outBytes: number;
 }
 
-/** Geometry of the simd_mac engine of a target; throws CompileError for ports it cannot use. */
+/**
+ * Geometry of the simd_mac engine of a target. Its ports are wide enough: compile.ts diagnose reports an
+ * activations or weights port under one 16-bit operand word, or an out port under one result, at the
+ * buffer's width (E414).
+ */
 export function simdEngineGeometry(t: Target): SimdEngineGeometry {
   const chunkAct = simdChunkBytes(t.portBytes.act);
   const chunkWgt = simdChunkBytes(t.portBytes.wgt);
-  if (chunkAct < 2 || chunkWgt < 2)
-    throw new CompileError(
-      'unsupported',
-      `the simd_mac tile engine needs activation and weight buffer ports of at least 2 bytes (has ${t.portBytes.act} and ${t.portBytes.wgt})`,
-    );
+  rtlInvariant(
+    chunkAct >= 2 && chunkWgt >= 2,
+    `the simd_mac tile engine needs activation and weight buffer ports of at least 2 bytes (has ${t.portBytes.act} and ${t.portBytes.wgt})`,
+  );
   const outBytes = t.bits.out / 8;
-  if (t.portBytes.out < outBytes)
-    throw new CompileError(
-      'unsupported',
-      `the simd_mac tile engine needs an output buffer port of at least ${outBytes} bytes (has ${t.portBytes.out})`,
-    );
+  rtlInvariant(t.portBytes.out >= outBytes, `the simd_mac tile engine needs an output buffer port of at least ${outBytes} bytes (has ${t.portBytes.out})`);
   const slots = Math.max(1, Math.min(t.array.cols, Math.floor(t.portBytes.out / outBytes)));
   return { chunkAct, chunkWgt, slots, outBytes };
 }
@@ -96,12 +95,12 @@ export function simdEngineGeometry(t: Target): SimdEngineGeometry {
 export function simdMacEngine(t: Target, ctx: EngineContext): RtlModule {
   const pe = t.pe;
   const cfg = t.golden;
-  if (pe.kind !== 'simd_mac' || cfg.kind !== 'simd_mac')
-    throw new Error(`simd_mac engine for a ${pe.kind} PE`);
-  // every mode passed the compile layer's simdEngineProblem (qacc check reports it at its span)
+  // the RTL facet registry dispatches on the PE kind
+  rtlInvariant(pe.kind === 'simd_mac' && cfg.kind === 'simd_mac', `simd_mac engine for a ${pe.kind} PE`);
+  // every mode passed the compile layer's simdEngineProblem (compile.ts diagnose reports it at its span)
   for (const m of pe.modes) {
     const problem = simdEngineProblem(pe.operandWidth, m.lanes, m.laneBits, t.bits.out);
-    if (problem) throw new CompileError('unsupported', `PE '${pe.name}': ${problem.message}`);
+    rtlInvariant(problem === undefined, `PE '${pe.name}': ${problem?.message ?? ''}`);
   }
   const geo = simdEngineGeometry(t);
   const rows = t.array.rows;

@@ -12,6 +12,7 @@ import { PositFormat } from '../../formats/posit.js';
 import type { IrPe } from '../../ir/types.js';
 import { addAlign, addAlignMagWidth, EXP_WIDTH, floatShape, fpDecode, fpRound, positDecode, positFractionBits, positRound, positShape } from '../../codegen/verilog/fp-units.js';
 import { bitsFor, sconst, type RtlModule } from '../../codegen/verilog/module-set.js';
+import { rtlInvariant } from '../../codegen/verilog/invariant.js';
 import type { PeRtl } from '../../codegen/verilog/design.js';
 import { harnessPort as port } from '../../codegen/verilog/harness-spec.js';
 import { simdQuireWidth, type SimdElementFormat, type SimdMacConfig, type SimdOutputFormat } from './golden.js';
@@ -77,7 +78,7 @@ function elementDecoder(f: SimdElementFormat): RtlModule {
       return { name, template: 'simd-mac/elem_int.v.hbs', deps: [], view: { ...view, n: e.bits, nMsb: e.bits - 1, signed: e.signed } };
     default: {
       const never: never = e;
-      throw new Error(`simd_mac: unknown element ${JSON.stringify(never)}`);
+      rtlInvariant(false, `simd_mac: unknown element ${JSON.stringify(never)}`); // element() returns one of the three
     }
   }
 }
@@ -99,7 +100,8 @@ export interface SimdGeometry {
 /** The shared quire: golden's simdQuireWidth over every mode, built at the declared width when wider. */
 export function simdGeometry(spec: SimdPeSpec): SimdGeometry {
   const q = simdQuireWidth(spec.modes.map((m) => m.element), spec.maxDotLength);
-  if (spec.quireBits !== undefined && spec.quireBits < q.width) throw new Error(`simd_mac: a ${spec.quireBits}-bit quire cannot hold these modes (needs ${q.width})`);
+  // schema.ts rejects a declared quire_bits below simdQuireWidth of the same modes and max_dot_length (E408)
+  rtlInvariant(spec.quireBits === undefined || spec.quireBits >= q.width, `simd_mac: a ${spec.quireBits}-bit quire cannot hold these modes (needs ${q.width})`);
   return { fractionBits: q.fractionBits, quireBits: Math.max(spec.quireBits ?? 0, q.width), cells: Math.max(...spec.modes.map((m) => m.lanes)) };
 }
 
@@ -158,7 +160,9 @@ export function simdMacPe(spec: SimdPeSpec, moduleName: string, peName: string):
       modes: users.map((u) => ({ key: `${modeWidth}'d${u.mode}`, a: u.a, b: u.b, maExpr: pad(u.sig, u.a), mbExpr: pad(u.sig, u.b) })),
     };
   });
-  for (const c of cells) if (c.widePad < 0) throw new Error('simd_mac: quire narrower than a product');
+  // the quire's productBits (simdQuireWidth) hold the product of each mode's widest significands, so
+  // 2 · cell width <= W + offset (every library element, alone and in pairs, at max_dot_length = 1)
+  for (const c of cells) rtlInvariant(c.widePad >= 0, 'simd_mac: quire narrower than a product');
   const out = outputFormat(spec.output);
   const outBits = out.kind === 'fp' ? out.f.bits : out.p.n;
   const lsbExp = sconst(EXP_WIDTH, -2 * F);
