@@ -25,6 +25,14 @@ function editPe(from: string, to: string): string {
 
 const SCHEME_HEAD = 'scheme bitmod_w4 : mixture {';
 
+/** The example with a unified buffer of `width` bits (one bank) added to the bitmod accelerator: the meta space. */
+function withMetaBuffer(width: number): string {
+  const buffers = 'buffers = [weight_buf, act_buf];';
+  const acts = 'buffer act_buf ';
+  if (!BASE.includes(buffers) || !BASE.includes(acts)) throw new Error('variant: bitmod buffers not found');
+  return BASE.replace(acts, `buffer meta_buf { size = 4 KiB; width = ${width}; banks = 1; role = unified; }\n${acts}`).replace(buffers, 'buffers = [weight_buf, act_buf, meta_buf];');
+}
+
 interface Variant {
   readonly name: string;
   readonly text: string;
@@ -53,6 +61,11 @@ const VARIANTS: readonly Variant[] = [
   { name: 'cols = 1', text: BASE, sets: ['rows=2', 'cols=1', 'banks=1'], expected: 'rejected' },
   { name: 'activation buffer 32 bits per cycle', text: BASE.replace('buffer act_buf    { size = 512 KiB; width = 256;', 'buffer act_buf    { size = 512 KiB; width = 32;'), expected: 'rejected' },
   { name: 'weight buffer 8 bits per cycle', text: BASE.replace('buffer weight_buf { size = 512 KiB; width = 256;', 'buffer weight_buf { size = 512 KiB; width = 8;'), expected: 'rejected' },
+  // group scales come from the meta space: a unified buffer beside the weights and activations buffers
+  { name: 'separate meta buffer 8 bits per cycle', text: withMetaBuffer(8), expected: 'rejected' },
+  { name: 'separate meta buffer 16 bits per cycle', text: withMetaBuffer(16), expected: 'honored' },
+  // outputs go to the activations buffer (no outputs buffer), not to the unified one
+  { name: 'separate meta buffer 16 bits per cycle, output = fp32', text: withMetaBuffer(16).replace('output = fp16;', 'output = fp32;'), expected: 'honored' },
   { name: 'scale = uint4', text: BASE.replace('scale = uint8;           // per-group', 'scale = uint4;           // per-group'), expected: 'honored' },
   { name: 'per_group(int4) weights', text: editPe('weights = bitmod_w4;', 'weights = per_group(int4, group = 128, scale = uint8);'), expected: 'honored' },
   { name: 'per_group(int8) weights', text: editPe('weights = bitmod_w4;', 'weights = per_group(int8, group = 128, scale = uint8);'), expected: 'honored' },

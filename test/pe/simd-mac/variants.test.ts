@@ -2,13 +2,15 @@
  * Issue 12, "what check accepts, every backend runs", for simd_mac: variants of examples/xr-npe.qacc (size 2)
  * — every library format of at most 16 bits as a SIMD element (`floor(16 / bits) x fmt`), a 20-bit word of
  * 5 × fp4_e2m1, other operand widths, every library output format, other pipeline depths, round-each-step
- * in every mode — each either rejected by `qacc check` with located errors, or simulated bit-exactly
+ * in every mode, buffer ports around one operand word / one result — each either rejected by `qacc check` with located errors, or simulated bit-exactly
  * against golden and built (test/pe/variants-lib.ts). No Verilator here (rtl.test.ts runs the RTL).
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listFormats } from '../../../src/formats/registry.js';
+import { runCli } from '../../cli/fake-io.js';
 import { expectHonoredOrRejected, type VariantOutcome } from '../variants-lib.js';
 
 const XR_NPE = readFileSync(resolve(__dirname, '../../../examples/xr-npe.qacc'), 'utf8');
@@ -72,4 +74,40 @@ describe('simd_mac variants: honored or rejected with a location', () => {
       expect(await expectHonoredOrRejected({ file: resolve(__dirname, '../../../examples/xr-npe.qacc') }, 'xr_npe', { sets: ['size=2'], mode })).toBe('honored');
     }
   }, 60_000);
+
+  // the engine fetches whole 16-bit operand words and writes whole results (rtl-engine.ts simdEngineGeometry)
+  const BUFFERS = { weights: 'buffer xr_weights { size = 64 KiB; width = 16 * size; banks = 2;', acts: 'buffer xr_acts    { size = 64 KiB; width = 16 * size; banks = 2;', out: 'buffer xr_out     { size = 32 KiB; width = 16 * size; banks = 1;' } as const;
+  function withBuffer(which: keyof typeof BUFFERS, width: number, banks: number): string {
+    const head = BUFFERS[which];
+    expect(XR_NPE).toContain(head);
+    return XR_NPE.replace(head, `${head.slice(0, head.indexOf('width'))}width = ${width}; banks = ${banks};`);
+  }
+
+  it('buffer ports narrower than one operand word or one output: rejected at the buffer width; exactly one: honored', async () => {
+    for (const which of ['weights', 'acts', 'out'] as const) {
+      const narrow = await expectHonoredOrRejected({ text: withBuffer(which, 8, 1) }, 'xr_npe', { sets: ['size=2'] });
+      outcomes.set(`${which} port 8 bits`, narrow);
+      expect(narrow, `${which}: 8 bits per cycle`).toBe('rejected');
+      for (const [width, banks] of [[16, 1], [8, 2]] as const) {
+        const fits = await expectHonoredOrRejected({ text: withBuffer(which, width, banks) }, 'xr_npe', { sets: ['size=2'] });
+        outcomes.set(`${which} port ${width} x ${banks} bits`, fits);
+        expect(fits, `${which}: ${width} bits x ${banks} banks`).toBe('honored');
+      }
+    }
+    // an 8-bit output needs one byte: posit8_0 out of an 8-bit port
+    const byteOut = withBuffer('out', 8, 1).replace('output = posit16_1;', 'output = posit8_0;');
+    expect(await expectHonoredOrRejected({ text: byteOut }, 'xr_npe', { sets: ['size=2'] })).toBe('honored');
+  }, 60_000);
+
+  it('a narrow weight port is reported at its width, naming the buffer and what one step reads', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'qacc-simd-ports-')), 'narrow.qacc');
+    const text = withBuffer('weights', 8, 1);
+    writeFileSync(file, text);
+    const r = await runCli(['check', file, '--set', 'size=2']);
+    expect(r.code).toBe(1);
+    const lines = text.split('\n');
+    const line = lines.findIndex((l) => l.startsWith('buffer xr_weights')) + 1;
+    const col = lines[line - 1].indexOf('width = 8') + 1;
+    expect(r.stderr).toContain(`${file}:${line}:${col}: error[E414]: buffer 'xr_weights' delivers 8 bits per cycle (width × banks); one simd_mac step reads one 16-bit weight word, 16 bits`);
+  });
 });
