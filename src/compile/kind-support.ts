@@ -42,8 +42,8 @@ export function outBits(name: string): number {
 }
 
 /**
- * The declared buffer behind each ISA buffer space's port, mapped as compile/target.ts `resolveTarget` maps
- * them (bufferSpaces, portBytes): act → activations, else unified; wgt → weights, else unified; out →
+ * The declared buffer behind each ISA buffer space's port — the one mapping, used by compile/target.ts
+ * `bufferSpaces` (and so `resolveTarget`'s portBytes) and by the kinds' `diagnose`: act → activations, else unified; wgt → weights, else unified; out →
  * outputs, else the act buffer; meta and lrw → a unified buffer distinct from both, else meta → the wgt
  * buffer and no lrw. The kinds' `diagnose` checks port widths against these, so `qacc check` judges the
  * ports the generated engine gets.

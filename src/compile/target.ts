@@ -20,6 +20,7 @@ import type { IrAccelerator, IrArray, IrBuffer, IrPe } from '../ir/types.js';
 import type { IsaBuffer, IsaFormat } from '../isa/index.js';
 import { compileFacet } from '../pe/facets/compile.js';
 import { CompileError } from './errors.js';
+import { portBuffers } from './kind-support.js';
 
 /** Options that pick among what a design declares. */
 export interface TargetOptions {
@@ -110,12 +111,13 @@ interface BufferSpaces {
 
 /** Maps the ISA buffer spaces; throws CompileError when there is no activations or weights buffer. */
 export function bufferSpaces(accel: IrAccelerator): BufferSpaces {
-  const actBuf = findBuffer(accel, 'activations') ?? findBuffer(accel, 'unified');
-  const wgtBuf = findBuffer(accel, 'weights') ?? findBuffer(accel, 'unified');
+  // Which buffer serves which port is decided once, in portBuffers (check's port diagnostics use it too).
+  const ports = portBuffers(accel);
+  const actBuf = ports.act;
+  const wgtBuf = ports.wgt;
   if (!actBuf || !wgtBuf) throw new CompileError('unsupported', `accelerator '${accel.name}' needs an activations and a weights buffer`);
   const outBuf = findBuffer(accel, 'outputs');
   const unified = findBuffer(accel, 'unified');
-  const sameUnified = unified && (unified === actBuf || unified === wgtBuf);
   let act = actBuf.bytes;
   let wgt = wgtBuf.bytes;
   let out: number;
@@ -126,15 +128,16 @@ export function bufferSpaces(accel: IrAccelerator): BufferSpaces {
   }
   let meta: number;
   let lrw: number;
-  if (unified && !sameUnified) {
-    meta = Math.floor(unified.bytes / 2);
-    lrw = unified.bytes - meta;
+  if (ports.lrw) {
+    // a unified buffer of its own holds the meta space and the low-rank weights, half each
+    meta = Math.floor(ports.lrw.bytes / 2);
+    lrw = ports.lrw.bytes - meta;
   } else {
     meta = Math.floor(wgt / 8);
     wgt -= meta;
     lrw = 0;
   }
-  const metaBuf = unified && !sameUnified ? unified : wgtBuf;
+  const metaBuf = ports.meta ?? wgtBuf;
   return { actBuf, wgtBuf, outBuf, metaBuf, unified, capacity: { act, wgt, meta, out, lrw } };
 }
 
