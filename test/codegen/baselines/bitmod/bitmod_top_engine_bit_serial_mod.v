@@ -473,7 +473,7 @@ module bitmod_top_engine_bit_serial_mod (
   localparam integer Q = 2;
   localparam integer OB = 2;
   localparam integer OUT_LANES = 256;
-  // trap codes (src/codegen/verilog/engine-bit-serial-mod.ts BSM_TRAP)
+  // trap codes (src/pe/bit-serial-mod/rtl-engine.ts BSM_TRAP)
   localparam [7:0] TRAP_UNSUPPORTED = 8'd1;
   localparam [7:0] TRAP_ACC_ADDRESS = 8'd2;
   localparam [7:0] TRAP_UNSUPPORTED_FLAG = 8'd3;
