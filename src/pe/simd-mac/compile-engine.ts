@@ -7,7 +7,7 @@
 export const SIMD_ENGINE_WORD_BITS = 16;
 /** Most lanes the engine's lane counter holds (4 bits; 8 × int2 needs 8). */
 export const SIMD_ENGINE_MAX_LANES = 15;
-/** The PE pipeline depth the engine's schedule and the simulator's timing assume (SIMD_ENGINE_LATENCY). */
+/** The default pipeline depth (schema.ts's pipeline_stages default); the engine builds every depth the schema takes (timing.ts). */
 export const SIMD_ENGINE_PIPELINE_STAGES = 3;
 /** Modes setmode can select (its 4-bit `simd` field). */
 export const SIMD_ENGINE_MAX_MODES = 16;

@@ -13,7 +13,7 @@ import { diagnoseTarget, portBuffers, reportNarrowPorts, UnsupportedProperty } f
 import { packMatrix } from '../../compile/pack.js';
 import type { CompileFacet, KindTarget } from '../facets/compile.js';
 import { simdElementProblem, simdOutputProblem, type SimdElementFormat, type SimdMacConfig, type SimdOutputFormat } from './golden.js';
-import { SIMD_ENGINE_MAX_MODES, SIMD_ENGINE_PIPELINE_STAGES, SIMD_ENGINE_WORD_BITS, simdEngineProblem } from './compile-engine.js';
+import { SIMD_ENGINE_MAX_MODES, SIMD_ENGINE_WORD_BITS, simdEngineProblem } from './compile-engine.js';
 import { simdMacOperands } from './operands.js';
 
 /** The setfmt code of a format: its own name where the ISA has one, else `fallback` (a generic slot code). */
@@ -62,7 +62,6 @@ export const simdMacCompile: CompileFacet<'simd_mac'> = {
     const once = { report: (span: Span, message: string) => void (seen.has(message) || (seen.add(message), sink.report(span, message))) };
     const spanOf = (p: string): Span => pe.paramSpans[p] ?? pe.span;
     if (pe.modes.length > SIMD_ENGINE_MAX_MODES) once.report(spanOf('modes'), `setmode selects one of at most ${SIMD_ENGINE_MAX_MODES} SIMD modes (PE '${pe.name}' declares ${pe.modes.length})`);
-    if (pe.pipelineStages !== SIMD_ENGINE_PIPELINE_STAGES) once.report(spanOf('pipeline_stages'), `the generated simd_mac PE and tile engine have ${SIMD_ENGINE_PIPELINE_STAGES} pipeline stages (pipeline_stages = ${pe.pipelineStages})`);
     // a mode's own rejection points at the mode (`4 x fp8_e4m3fnuz`), the others at their property
     for (let mode = 0; mode < pe.modes.length; mode++) {
       const at = { ...pe, paramSpans: { ...pe.paramSpans, modes: pe.modes[mode].span } };

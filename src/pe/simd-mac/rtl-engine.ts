@@ -6,7 +6,8 @@
  * `writeback` (relu off, acc = 0) and traps on every other instruction (simd_mac programs never dequant).
  *
  * Schedule of a simd_tile started in cycle s (the simulator's simdTileCycles, ./timing.ts, is the
- * same closed form, D = fetch + ceil(k / lanes) + 4):
+ * same closed form, D = fetch + ceil(k / lanes) + S + 1, S = pipeline_stages; described here for S = 3,
+ * the default, pipelineView for the others):
  * - s: the command and the tile registers are taken (or a trap is raised and cmd_done is combinational).
  * - FETCH (fetch cycles): activation row i (RB = rowBytes(k, 16 / lanes) bytes at act + i·RB) is read chunk
  *   by chunk into column i's staging RAM while weight row j goes into row j's, both ports in parallel; a
@@ -89,6 +90,45 @@ export function simdEngineGeometry(t: Target): SimdEngineGeometry {
   rtlInvariant(t.portBytes.out >= outBytes, `the simd_mac tile engine needs an output buffer port of at least ${outBytes} bytes (has ${t.portBytes.out})`);
   const slots = Math.max(1, Math.min(t.array.cols, Math.floor(t.portBytes.out / outBytes)));
   return { chunkAct, chunkWgt, slots, outBytes };
+}
+
+/**
+ * The operand pipeline of S = pipeline_stages stages (./timing.ts simdEngineLatency counts them): S = 3
+ * registers the staging read (q), the selected and masked word (d1 -> word) and steps the PEs (d2); S = 2
+ * selects the word combinationally (the PEs step with d1); S = 1 also reads the staging RAM
+ * combinationally (the PEs step in the read's cycle, s0); S > 3 adds S − 3 registers (xr) before the PEs.
+ */
+function pipelineView(stages: number): Record<string, unknown> {
+  rtlInvariant(Number.isInteger(stages) && stages >= 1, `simd_mac: pipeline_stages = ${stages}`); // schema.ts: 1..64
+  const extra = Math.max(0, stages - 3);
+  const ctl = stages === 1 ? 's0' : stages === 2 ? 'd1' : stages === 3 ? 'd2' : 'x';
+  const further = `${extra} further register(s)`;
+  return {
+    stagingReg: stages >= 2,
+    operandReg: stages >= 3,
+    extraStages: extra,
+    extraLast: extra - 1,
+    selKr: stages >= 2 ? 'd1_kr' : 'kr',
+    aShift: `q >> {${stages >= 2 ? 'd1_aoff' : 'a_so'}, 3'b000}`,
+    wShift: `q >> {${stages >= 2 ? 'd1_woff' : 'w_so'}, 3'b000}`,
+    peValid: `${ctl}_valid`,
+    peFirst: `${ctl}_first`,
+    peLast: `${ctl}_last`,
+    peA: extra > 0 ? 'x_a' : 'op_a',
+    peB: extra > 0 ? 'x_b' : 'op_b',
+    scheduleText: [
+      'staging read, word select and lane mask -> PE step',
+      'staging read -> word select and lane mask, PE step',
+      'staging read -> word select and lane mask -> PE step',
+      `staging read -> word select and lane mask -> ${further} -> PE step`,
+    ][Math.min(stages, 4) - 1],
+    pipelineText: [
+      '',
+      'staging read (S_STEP) -> select + mask and PE step (d1)',
+      'staging read (S_STEP) -> select + mask (d1) -> PE step (d2)',
+      `staging read (S_STEP) -> select + mask (d1) -> operand register (d2) -> ${further} (xr) -> PE step`,
+    ][Math.min(stages, 4) - 1],
+  };
 }
 
 /** The simd_mac tile engine module (EngineGenerator). */
@@ -193,6 +233,7 @@ export function simdMacEngine(t: Target, ctx: EngineContext): RtlModule {
       outBytes: geo.outBytes,
       slots: geo.slots,
       traps,
+      ...pipelineView(pe.pipelineStages),
     },
   };
 }

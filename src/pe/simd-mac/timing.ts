@@ -7,20 +7,24 @@
  * the port (ch = 2·floor(portBytes / 2), so a 16-bit operand word never straddles two), fetch =
  * max(m'·ceil(RB / ch_act), n'·ceil(RB / ch_wgt)). COMPUTE then streams one operand word (lanes of the
  * mode) per cycle (one staging read each) through all PEs in parallel: ceil(k / lanes) cycles.
- * SIMD_ENGINE_LATENCY = 4 fixed cycles: taking the command, the last staging write, the operand
- * register (word select and lane mask) and the PE's quire step of the last word. pass = fetch + ceil(k / lanes) + 4; the program-level RTL
- * runs single-pass tiles only.
+ * simdEngineLatency(S) = S + 1 fixed cycles, S = pipeline_stages: taking the command, the last staging
+ * write, and the S cycles from the last word's staging read to its quire step (S = 3: the staging RAM's
+ * register, the operand register (word select and lane mask), the PE's quire; S = 2 selects the word
+ * combinationally, S = 1 also reads the staging combinationally, S > 3 adds S − 3 operand registers).
+ * pass = fetch + ceil(k / lanes) + S + 1; the program-level RTL runs single-pass tiles only.
  * dequant: epilogueCycles (src/sim/cycle-rules.ts); writeback the same unless the out port is narrower
  * than a column (simdWritebackCycles).
  */
 import { rowBytes } from '../../compile/pack.js';
 import type { Target } from '../../compile/target.js';
 import { EPILOGUE_DEPTH } from '../../sim/cycle-rules.js';
-import { SIMD_ENGINE_WORD_BITS } from './compile-engine.js';
+import { SIMD_ENGINE_PIPELINE_STAGES, SIMD_ENGINE_WORD_BITS } from './compile-engine.js';
 import { simdChunkBytes, simdWritebackSlots } from './microarch.js';
 
-/** Fixed cycles of a simd_tile besides fetch and compute (see the header: simd_tile). */
-export const SIMD_ENGINE_LATENCY = 4;
+/** Fixed cycles of a simd_tile besides fetch and compute with `stages` pipeline stages: stages + 1 (header). */
+export function simdEngineLatency(stages: number): number {
+  return stages + 1;
+}
 
 /** Cycles of a simd_tile of m × n × k in a mode of `lanes` lanes (one pass per array-sized piece). */
 export function simdTileCycles(t: Target, m: number, n: number, k: number, lanes: number): number {
@@ -29,12 +33,14 @@ export function simdTileCycles(t: Target, m: number, n: number, k: number, lanes
   const chA = Math.max(1, simdChunkBytes(t.portBytes.act));
   const chW = Math.max(1, simdChunkBytes(t.portBytes.wgt));
   const steps = Math.ceil(k / lanes);
+  // the registry dispatches simd_tile on a simd_mac target only
+  const latency = simdEngineLatency(t.pe.kind === 'simd_mac' ? t.pe.pipelineStages : SIMD_ENGINE_PIPELINE_STAGES);
   let total = 0;
   for (let i = 0; i < m; i += t.array.cols) {
     for (let j = 0; j < n; j += t.array.rows) {
       const mp = Math.min(t.array.cols, m - i);
       const np = Math.min(t.array.rows, n - j);
-      total += Math.max(mp * Math.ceil(rb / chA), np * Math.ceil(rb / chW)) + steps + SIMD_ENGINE_LATENCY;
+      total += Math.max(mp * Math.ceil(rb / chA), np * Math.ceil(rb / chW)) + steps + latency;
     }
   }
   return total;
