@@ -6,7 +6,7 @@
  * 0. Operands. Activation a: fp16 fields s_a, E (5b), F (10b); significand A = (E≠0)·2^10 + F [11b],
  *    effective exponent Ea = max(E, 1) [5b]; E = 31 (inf/NaN) sets the dot product's NaN flag.
  *    Weight w: a fixed sequence of C power-of-two terms, one per cycle c, each (s, e [2b], m [1b]) plus
- *    a per-cycle shift sig_c [3b] shared by the 4 lanes; w = 2^u · Σ_c (−1)^s · m · 2^(e + sig_c).
+ *    a per-cycle shift sig_c [3b] shared by the lanes; w = 2^u · Σ_c (−1)^s · m · 2^(e + sig_c).
  *    - BitMoD / fp4 types (u = −1, C = 2, sig = [1, 0]): v = 2|w| ∈ {0,1,2,3,4,6,8,12,10,16}; cycle 0
  *      carries t0 = the highest power of two of v when v ≥ 2 (else 0), cycle 1 carries t1 = v − t0.
  *    - intN (u = 0, C = ceil(N/2)): radix-4 Booth digits d_j ∈ {0, ±1, ±2} of the value sign-extended to
@@ -135,7 +135,7 @@ export interface TermSchedule {
   readonly bits: number;
   /** Cycles per weight. */
   readonly cycles: number;
-  /** 3-bit bit-significance shift of each cycle, shared by the 4 lanes. */
+  /** 3-bit bit-significance shift of each cycle, shared by the lanes. */
   readonly sigs: readonly number[];
   /** u: weight value = 2^u · Σ terms. */
   readonly unitExponent: number;

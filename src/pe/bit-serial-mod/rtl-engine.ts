@@ -76,7 +76,7 @@ export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
   const pe = t.pe;
   // the RTL facet registry dispatches on the PE kind
   rtlInvariant(cfg.kind === 'bit_serial_mod' && pe.kind === 'bit_serial_mod', `bitSerialModEngine: target '${t.accelerator.name}' has ${pe.kind} PEs`);
-  // schema.ts (lanes: E414 "supported: {4}") and compile.ts diagnose (rows, cols, ports: E414) reject what
+  // schema.ts (lanes: E414 "supported: {1, 2, 4, 8}", E413 for bitmod_rtl) and compile.ts diagnose (rows, cols, ports: E414) reject what
   // the engine cannot build; the rest holds by construction, as each comment says
   const geo = bsmGeometry(cfg);
   rtlInvariant(pe.lanes === geo.lanes, `bitSerialModEngine: the bit-serial datapath has ${geo.lanes} lanes, PE '${pe.name}' declares ${pe.lanes}`);

@@ -163,7 +163,7 @@ const G = BITMOD_GEOMETRY;
 /**
  * The widths of the datapath every backend builds, per `datapath`: a PE declaring another value for one of
  * them gets a located E413. qacc's are BITMOD_GEOMETRY's; the authors' are their PE modules'
- * (yc2367/BitMoD hardware/pe, docs/golden.md §bit_serial_mod). `lanes` is checked before (E414).
+ * (yc2367/BitMoD hardware/pe, docs/golden.md §bit_serial_mod). `lanes` is one of BIT_SERIAL_LANES (E414, checked before); the qacc widths follow it (bitSerialGeometry), bitmod_rtl fixes it.
  */
 type WidthKey = 'align_bits' | 'lane_sum_bits' | 'group_acc_bits' | 'group_mantissa_bits' | 'group_exponent_bits' | 'dequant_bits';
 function qaccWidths(lanes: number): Readonly<Partial<Record<WidthKey | 'lanes', readonly [number, string]>>> {
