@@ -15,7 +15,7 @@ import { packMatrix } from '../../compile/pack.js';
 import type { DramLayout, Tiling } from '../../compile/program.js';
 import type { GemmShape } from '../../compile/workload.js';
 import type { CompileFacet, HardwareSink, KindTarget, TargetOf } from '../facets/compile.js';
-import { BITMOD_GEOMETRY } from './golden-geometry.js';
+import { BITMOD_GEOMETRY, bitSerialGeometry } from './golden-geometry.js';
 import { bitSerialModOperands } from './operands.js';
 
 type T = TargetOf<'bit_serial_mod'>;
@@ -42,7 +42,7 @@ function bitSerialTarget(pe: BitSerialModPe): KindTarget<'bit_serial_mod'> {
   if (pe.activations.format.name !== 'fp16') throw new UnsupportedProperty('activations', `bit_serial_mod PE '${pe.name}': activations must be fp16`);
   const output = pe.output.name;
   if (output !== 'fp16' && output !== 'fp32') throw new UnsupportedProperty('output', `bit_serial_mod PE '${pe.name}': output must be fp16 or fp32`);
-  const golden: BitSerialModConfig = { kind: 'bit_serial_mod', groupSize: pe.groupSize, candidates: candidates as BitSerialWeightType[], output, ...(pe.datapath === 'qacc' ? {} : { datapath: pe.datapath }) };
+  const golden: BitSerialModConfig = { kind: 'bit_serial_mod', groupSize: pe.groupSize, candidates: candidates as BitSerialWeightType[], output, ...(pe.datapath === 'qacc' ? {} : { datapath: pe.datapath }), ...(pe.lanes === BITMOD_GEOMETRY.lanes ? {} : { geometry: bitSerialGeometry(pe.lanes) }) };
   const wgtBits = Math.max(...candidates.map((c) => (c.startsWith('bitmod_fp3') ? 3 : c.startsWith('int') ? Number(c.slice(3)) : 4)));
   const wgt: IsaFormat = candidates.join() === BITMOD_FP4.join() ? 'bitmod_fp4' : candidates.join() === BITMOD_FP3.join() ? 'bitmod_fp3' : candidates.length === 1 ? isaFormatOf(candidates[0]) : 'slot0';
   return {
@@ -94,7 +94,7 @@ function diagnoseEngine(accel: IrAccelerator, pe: BitSerialModPe, sink: Hardware
   for (const dim of ['rows', 'cols'] as const) {
     if (array && array[dim] < 2) sink.report(array.paramSpans[dim] ?? array.span, `the bit_serial_mod tile engine needs at least 2 ${dim}, array '${array.name}' has ${array[dim]}`);
   }
-  const lanes = BITMOD_GEOMETRY.lanes;
+  const lanes = pe.lanes;
   const ports = portBuffers(accel);
   const wgtBits = pe.weights.elementBits;
   const wgt = minPortBits(wgtBits, lanes);

@@ -45,3 +45,23 @@ export const BITMOD_GEOMETRY: BitSerialGeometry = {
   dequantBits: 23,
   lsbExponent: -28,
 };
+
+/** The largest bit significance of a weight term (the 3-bit shift field holds 6 at most, int8's top Booth digit). */
+const MAX_SIG = 6;
+
+/**
+ * The qacc datapath's geometry for `lanes` lanes (a power of two, 1…16): the adder tree grows by
+ * ⌈log2 lanes⌉ bits (laneSumBits = alignBits + 1 + ⌈log2 lanes⌉) and the group adder holds the lane sum
+ * shifted by the largest bit significance (adderBits = laneSumBits + 6); every other width is the PE's.
+ * `bitSerialGeometry(4)` equals BITMOD_GEOMETRY.
+ */
+export function bitSerialGeometry(lanes: number): BitSerialGeometry {
+  const log = Math.ceil(Math.log2(lanes));
+  const laneSumBits = BITMOD_GEOMETRY.alignBits + 1 + log;
+  return { ...BITMOD_GEOMETRY, lanes, laneSumBits, adderBits: laneSumBits + MAX_SIG };
+}
+
+/** Lane counts the qacc datapath builds (powers of two up to 16); bitmod_rtl has BITMOD_GEOMETRY.lanes only. */
+export function isSupportedLaneCount(lanes: number): boolean {
+  return Number.isInteger(lanes) && lanes >= 1 && lanes <= 16 && (lanes & (lanes - 1)) === 0;
+}

@@ -6,7 +6,7 @@
  * 0. Operands. Activation a: fp16 fields s_a, E (5b), F (10b); significand A = (E≠0)·2^10 + F [11b],
  *    effective exponent Ea = max(E, 1) [5b]; E = 31 (inf/NaN) sets the dot product's NaN flag.
  *    Weight w: a fixed sequence of C power-of-two terms, one per cycle c, each (s, e [2b], m [1b]) plus
- *    a per-cycle shift sig_c [3b] shared by the 4 lanes; w = 2^u · Σ_c (−1)^s · m · 2^(e + sig_c).
+ *    a per-cycle shift sig_c [3b] shared by the lanes; w = 2^u · Σ_c (−1)^s · m · 2^(e + sig_c).
  *    - BitMoD / fp4 types (u = −1, C = 2, sig = [1, 0]): v = 2|w| ∈ {0,1,2,3,4,6,8,12,10,16}; cycle 0
  *      carries t0 = the highest power of two of v when v ≥ 2 (else 0), cycle 1 carries t1 = v − t0.
  *    - intN (u = 0, C = ceil(N/2)): radix-4 Booth digits d_j ∈ {0, ±1, ±2} of the value sign-extended to
@@ -32,6 +32,9 @@
  *    rounding to fp16 (or fp32). A NaN flag gives the output format's NaN.
  * Order: groups ascending; within a group steps ascending (lanes = k, k+1, k+2, k+3); within a step
  * the weight's cycles in schedule order. A last group / step shorter than groupSize / 4 has inactive lanes.
+ * Lanes: the widths above are the BitMoD PE's 4 lanes; `geometry` = bitSerialGeometry(ℓ) for ℓ = 1, 2, 4,
+ * 8 or 16 lanes per step keeps the algorithm and grows the adder tree to ⌈log2 ℓ⌉ levels (lane sum
+ * 15 + ⌈log2 ℓ⌉ bits) and the group adder to lane sum + 6 bits (with its carry: one more).
  * `datapath = bitmod_rtl` replaces stages 1 and 3 (and stage 4's unsigned mantissa) by the authors' RTL:
  * bit-serial-mod-rtl.ts, whose group function the GEMM below calls per group.
  */
@@ -49,7 +52,7 @@ import {
 } from '../../formats/named-luts.js';
 import type { NumberFormatBase } from '../../formats/types.js';
 import { bitmodRtlGroupDot } from './golden-authors.js';
-import { BITMOD_GEOMETRY, type BitSerialGeometry } from './golden-geometry.js';
+import { BITMOD_GEOMETRY, bitSerialGeometry, isSupportedLaneCount, type BitSerialGeometry } from './golden-geometry.js';
 import { checkCodes, checkShape, fp32Add } from '../../golden/common.js';
 import { GoldenError, invariant } from '../../golden/errors.js';
 import type { GemmResult } from '../../golden/types.js';
@@ -91,7 +94,7 @@ export interface BitSerialModConfig {
   readonly candidates: readonly BitSerialWeightType[];
   /** Format of Y after the per-channel scale. */
   readonly output: 'fp16' | 'fp32';
-  /** The datapath's widths; absent = BITMOD_GEOMETRY. Only `lanes` may differ from BITMOD_GEOMETRY. */
+  /** The datapath's widths; absent = BITMOD_GEOMETRY. Must be bitSerialGeometry(lanes) (the widths follow the lanes). */
   readonly geometry?: BitSerialGeometry;
 }
 
@@ -132,7 +135,7 @@ export interface TermSchedule {
   readonly bits: number;
   /** Cycles per weight. */
   readonly cycles: number;
-  /** 3-bit bit-significance shift of each cycle, shared by the 4 lanes. */
+  /** 3-bit bit-significance shift of each cycle, shared by the lanes. */
   readonly sigs: readonly number[];
   /** u: weight value = 2^u · Σ terms. */
   readonly unitExponent: number;
@@ -329,7 +332,7 @@ export interface StepTrace {
   readonly aligned: readonly number[];
   /** Per lane: the signed 15-bit value entering the adder tree. */
   readonly signed: readonly number[];
-  /** Level-1 adder outputs: lanes 0+1 and 2+3 (16-bit). */
+  /** Level-1 adder outputs: lanes 0+1 and 2+3 (16-bit; absent lanes count 0). */
   readonly pairSums: readonly [number, number];
   /** The 17-bit signed lane sum L. */
   readonly laneSum: number;
@@ -362,7 +365,7 @@ export function bitSerialStep(lanes: readonly LaneInput[], sig: number, width: n
   const maxExponent = Math.max(...P);
   const aligned = A.map((a, i) => alignSignificand(a, maxExponent - P[i]));
   const signed = aligned.map((a, i) => (S[i] ? -a : a));
-  const pairSums: [number, number] = [signed[0] + (signed[1] ?? 0), (signed[2] ?? 0) + (signed[3] ?? 0)];
+  const pairSums: [number, number] = [(signed[0] ?? 0) + (signed[1] ?? 0), (signed[2] ?? 0) + (signed[3] ?? 0)];
   return { sig, productExponents: P, maxExponent, aligned, signed, pairSums, laneSum: signed.reduce((x, y) => x + y, 0), special };
 }
 
@@ -406,7 +409,7 @@ function floorShift(x: number, d: number): number {
 }
 
 /** Stage 3: adds one step's lane sum into the group accumulator (align, 23-bit add + carry, normalize). */
-export function accumulateStep(before: GroupAccumulator, laneSum: number, maxExponent: number, sig: number): AccumulateTrace {
+export function accumulateStep(before: GroupAccumulator, laneSum: number, maxExponent: number, sig: number, geometry: BitSerialGeometry = GEO): AccumulateTrace {
   if (laneSum === 0) {
     return { before, term: 0, termExponent: maxExponent, commonExponent: before.exponent - 14, alignedAccumulator: 0, alignedTerm: 0, sum: 0, after: before, updated: false };
   }
@@ -426,12 +429,12 @@ export function accumulateStep(before: GroupAccumulator, laneSum: number, maxExp
     alignedTerm = floorShift(term, accLsb - maxExponent);
   }
   const sum = alignedAccumulator + alignedTerm;
-  return { before, term, termExponent: maxExponent, commonExponent, alignedAccumulator, alignedTerm, sum, after: normalize(sum, commonExponent), updated: true };
+  return { before, term, termExponent: maxExponent, commonExponent, alignedAccumulator, alignedTerm, sum, after: normalize(sum, commonExponent, geometry), updated: true };
 }
 
-/** Leading-one normalization of a 24-bit signed sum with LSB exponent e to sign + 15-bit mantissa + 6-bit exponent. */
-export function normalize(sum: number, e: number): GroupAccumulator {
-  invariant(Math.abs(sum) <= 2 ** GEO.adderBits, `group sum ${sum} exceeds 24 bits`);
+/** Leading-one normalization of a signed sum (adderBits + 1 bits, 24 for 4 lanes) with LSB exponent e to sign + 15-bit mantissa + 6-bit exponent. */
+export function normalize(sum: number, e: number, geometry: BitSerialGeometry = GEO): GroupAccumulator {
+  invariant(Math.abs(sum) <= 2 ** geometry.adderBits, `group sum ${sum} exceeds ${geometry.adderBits + 1} bits`);
   if (sum === 0) return ZERO_ACCUMULATOR;
   const mag = Math.abs(sum);
   const n = 32 - Math.clz32(mag);
@@ -482,7 +485,7 @@ export interface GroupDotResult {
 
 /**
  * One group on one PE: activations (fp16 codes) · weights (codes of `type`), group scale (uint8).
- * Steps of 4 lanes in ascending order, each weight's cycles in schedule order. The GEMM path computes
+ * Steps of `width` lanes (4 unless given) in ascending order, each weight's cycles in schedule order. The GEMM path computes
  * exactly this (test/golden checks that they agree).
  */
 export function bitSerialModGroupDot(activations: ArrayLike<number>, weights: ArrayLike<number>, type: BitSerialWeightType, scale: number, width: number = GEO.lanes): GroupDotResult {
@@ -490,6 +493,7 @@ export function bitSerialModGroupDot(activations: ArrayLike<number>, weights: Ar
   if (activations.length !== weights.length) throw new GoldenError('bad-operands', `group dot: ${activations.length} activations but ${weights.length} weights`);
   checkCodes(activations, activations.length, 16, 'activations');
   checkCodes(weights, weights.length, sched.bits, `${type} weights`);
+  const geometry = width === GEO.lanes ? GEO : bitSerialGeometry(width);
   const steps: GroupStepTrace[] = [];
   let acc = ZERO_ACCUMULATOR;
   let special = false;
@@ -501,7 +505,7 @@ export function bitSerialModGroupDot(activations: ArrayLike<number>, weights: Ar
       }
       const lt = bitSerialStep(lanes, sched.sigs[c], width);
       special ||= lt.special;
-      const at = accumulateStep(acc, lt.laneSum, lt.maxExponent, lt.sig);
+      const at = accumulateStep(acc, lt.laneSum, lt.maxExponent, lt.sig, geometry);
       acc = at.after;
       steps.push({ step, cycle: c, lanes: lt, accumulate: at });
     }
@@ -524,17 +528,19 @@ function groupValue(sign: number, r: number, exponent: number, unitExponent: num
 /** Checks a bit_serial_mod config; throws GoldenError on a bad one. */
 export function checkBitSerialModConfig(config: BitSerialModConfig): void {
   const g = config.groupSize;
-  if (!Number.isInteger(g) || g < 4 || g > 512 || g % 4 !== 0) throw new GoldenError('bad-config', `bit_serial_mod: groupSize must be a multiple of 4 in 4..512, got ${g}`);
+  const lanes = config.geometry?.lanes ?? GEO.lanes;
+  if (!Number.isInteger(g) || g < lanes || g > 512 || g % lanes !== 0) throw new GoldenError('bad-config', `bit_serial_mod: groupSize must be a multiple of the ${lanes} lanes in ${lanes}..512, got ${g}`);
   if (config.candidates.length < 1 || config.candidates.length > 4) throw new GoldenError('bad-config', `bit_serial_mod: 1 to 4 candidate types, got ${config.candidates.length}`);
   for (const t of config.candidates) scheduleTables(t);
   if (config.output !== 'fp16' && config.output !== 'fp32') throw new GoldenError('bad-config', `bit_serial_mod: output must be fp16 or fp32`);
   if (config.datapath !== undefined && config.datapath !== 'qacc' && config.datapath !== 'bitmod_rtl') throw new GoldenError('bad-config', `bit_serial_mod: datapath must be qacc or bitmod_rtl`);
   const geo = config.geometry;
   if (geo !== undefined) {
-    if (!Number.isInteger(geo.lanes) || geo.lanes < 1 || g % geo.lanes !== 0) throw new GoldenError('bad-config', `bit_serial_mod: lanes must be a positive divisor of the group size, got ${geo.lanes}`);
+    if (!isSupportedLaneCount(geo.lanes)) throw new GoldenError('bad-config', `bit_serial_mod: lanes must be a power of two in 1..16, got ${geo.lanes}`);
     if (config.datapath === 'bitmod_rtl' && geo.lanes !== GEO.lanes) throw new GoldenError('bad-config', `bit_serial_mod: the bitmod_rtl datapath has ${GEO.lanes} lanes`);
-    for (const key of Object.keys(GEO) as (keyof BitSerialGeometry)[]) {
-      if (key !== 'lanes' && geo[key] !== GEO[key]) throw new GoldenError('bad-config', `bit_serial_mod: ${key} must be ${GEO[key]} (the datapath's width), got ${geo[key]}`);
+    const want = bitSerialGeometry(geo.lanes);
+    for (const key of Object.keys(want) as (keyof BitSerialGeometry)[]) {
+      if (geo[key] !== want[key]) throw new GoldenError('bad-config', `bit_serial_mod: ${key} must be ${want[key]} for ${geo.lanes} lanes (the datapath's width), got ${geo[key]}`);
     }
   }
 }

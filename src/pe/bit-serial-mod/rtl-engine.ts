@@ -24,7 +24,6 @@
 import type { Target } from '../../compile/target.js';
 import { FP16, FP32 } from '../../formats/float.js';
 import { termSchedule } from './golden.js';
-import { BITMOD_GEOMETRY } from './golden-geometry.js';
 import { ISA } from '../../isa/isa.js';
 import { bufferLanes } from '../../arch/microarch.js';
 import { bsmChunkElements, bsmWritebackSlots } from './microarch.js';
@@ -33,7 +32,7 @@ import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound, lzc } from '../../codegen
 import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
 import { bitsFor, type RtlModule } from '../../codegen/verilog/module-set.js';
 import { rtlInvariant } from '../../codegen/verilog/invariant.js';
-import { bitSerialPorts, configTag, termDecoder } from './rtl-pe.js';
+import { bitSerialPorts, bsmGeometry, bsmLaneView, configTag, termDecoder } from './rtl-pe.js';
 
 /** Trap codes of the bit_serial_mod engine (trap_code output; 0 = none). */
 export const BSM_TRAP = {
@@ -77,19 +76,20 @@ export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
   const pe = t.pe;
   // the RTL facet registry dispatches on the PE kind
   rtlInvariant(cfg.kind === 'bit_serial_mod' && pe.kind === 'bit_serial_mod', `bitSerialModEngine: target '${t.accelerator.name}' has ${pe.kind} PEs`);
-  // schema.ts (lanes: E414 "supported: {4}") and compile.ts diagnose (rows, cols, ports: E414) reject what
+  // schema.ts (lanes: E414 "supported: {1, 2, 4, 8}", E413 for bitmod_rtl) and compile.ts diagnose (rows, cols, ports: E414) reject what
   // the engine cannot build; the rest holds by construction, as each comment says
-  rtlInvariant(pe.lanes === BITMOD_GEOMETRY.lanes, `bitSerialModEngine: the bit-serial datapath has ${BITMOD_GEOMETRY.lanes} lanes, PE '${pe.name}' declares ${pe.lanes}`);
+  const geo = bsmGeometry(cfg);
+  rtlInvariant(pe.lanes === geo.lanes, `bitSerialModEngine: the bit-serial datapath has ${geo.lanes} lanes, PE '${pe.name}' declares ${pe.lanes}`);
   const sb = t.bits.selector;
   // compile.ts bitSerialTarget: 2-bit selectors for a mixture, none for one type
   rtlInvariant(sb === 0 || sb === 2, `bitSerialModEngine: ${sb}-bit selectors are not supported`);
   const rows = t.array.rows;
   const cols = t.array.cols;
   rtlInvariant(rows >= 2 && cols >= 2, 'bitSerialModEngine: the array needs at least 2 rows and 2 columns');
-  const lanes = BITMOD_GEOMETRY.lanes;
+  const lanes = geo.lanes;
   const gs = t.groupSize;
   const kMax = t.maxTileK;
-  // the kind's maxTileK is unbounded, so kMax is RTL_MAX_TILE_K (1024), a multiple of the 4 lanes
+  // the kind's maxTileK is unbounded, so kMax is RTL_MAX_TILE_K (1024), a multiple of the lanes (a power of two up to 16)
   rtlInvariant(kMax % lanes === 0, `bitSerialModEngine: maxTileK ${kMax} is not a multiple of ${lanes}`);
   const steps = kMax / lanes;
   const ports = bitSerialPorts(cfg);
@@ -118,23 +118,20 @@ export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
   const sconst8 = (v: number): string => (v < 0 ? `-8'sd${-v}` : `8'sd${v}`);
   const types = scheds.map((s, sel) => ({ sel: selKey(sel), lastCyc: `${cycWidth}'d${s.cycles - 1}`, unitExp: sconst8(s.unitExponent) }));
   const sigs = scheds.flatMap((s, sel) => s.sigs.map((sig, c) => ({ key: `${ports.selectorBits + cycWidth}'h${(sel * 2 ** cycWidth + c).toString(16)}`, sig })));
-  const laneFields = [0, 1, 2, 3].map((i) => ({
-    i,
-    wTop: (i + 1) * wb - 1,
-    wBot: i * wb,
-    eTop: 2 * i + 1,
-    eBot: 2 * i,
-    aExpTop: 16 * i + 14,
-    aExpBot: 16 * i + 10,
-    aFracTop: 16 * i + 9,
-    aFracBot: 16 * i,
-    aSign: 16 * i + 15,
-  }));
+  const laneView = bsmLaneView(geo, wb, 'word');
+  const laneFields = laneView.lanes.map((l) => ({ ...l, okExpr: l.i === 0 ? 'c_el' : `c_el + 32'd${l.i}` }));
+  const log2Lanes = Math.log2(lanes);
+  // a padding lane (past K) reads +0: the step word's lanes, highest first, masked by lane_ok
+  const wordExpr = `{ ${laneFields
+    .map((l) => l.i)
+    .reverse()
+    .map((i) => `lane_ok[${i}] ? raw[${16 * i + 15}:${16 * i}] : 16'd0`)
+    .join(', ')} }`;
 
   const decoder = termDecoder(cfg, configTag(cfg));
   const f32 = floatShape(FP32);
   const out = cfg.output === 'fp16' ? floatShape(FP16) : f32;
-  const counter = lzc(24);
+  const counter = lzc(geo.adderBits + 1);
   const toFp32 = fpRound(f32, 23);
   const add = fpAdd(f32, f32, f32);
   const mul = fpMul(f32, floatShape(FP16), out);
@@ -146,7 +143,7 @@ export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
     name: `${ctx.prefix}bsm_engine_pe`,
     template: authors ? 'bit-serial-mod/engine_bit_serial_mod_pe_rtl.v.hbs' : 'bit-serial-mod/engine_bit_serial_mod_pe.v.hbs',
     deps: [counter, toFp32, add],
-    view: { lanes: laneFields, lzc24: counter.name, xMsb: EXP_WIDTH - 1, xWidth: EXP_WIDTH, xExt: EXP_WIDTH - 6, uExt: EXP_WIDTH - 8, toFp32: toFp32.name, fpAdd: add.name },
+    view: { ...bsmLaneView(geo, wb, 'act'), lzc24: counter.name, xMsb: EXP_WIDTH - 1, xWidth: EXP_WIDTH, xExt: EXP_WIDTH - 6, uExt: EXP_WIDTH - 8, toFp32: toFp32.name, fpAdd: add.name },
   };
 
   // staging RAMs: one word per read (a chunk), capped at the staging depth; the compute side selects the
@@ -230,7 +227,7 @@ export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
       metaWordsM1: metaWords - 1,
       metaWordIdxMsb: bitsFor(metaWords - 1) - 1,
       metaWordIdxWidth: bitsFor(metaWords - 1),
-      actChunkMsb: 64 * actStored - 1,
+      actChunkMsb: 16 * lanes * actStored - 1,
       actChunksM1: actChunks - 1,
       actChunkIdxMsb: bitsFor(actChunks - 1) - 1,
       actChunkIdxWidth: bitsFor(actChunks - 1),
@@ -251,7 +248,7 @@ export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
       colIdxMsb: colIdxWidth - 1,
       jjExt: zext('jj', rowIdxWidth, 32),
       colExt: zext('wb_col', colIdxWidth, 32),
-      colWordMsb: 64 * cols - 1,
+      colWordMsb: 16 * lanes * cols - 1,
       rowMsb: rows - 1,
       rowCycMsb: rows * cycWidth - 1,
       caccMsb: 32 * rows * cols - 1,
@@ -266,6 +263,14 @@ export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
       defaultLastCyc: `${cycWidth}'d${scheds[0].cycles - 1}`,
       defaultUnitExp: types[0].unitExp,
       lanes: laneFields,
+      laneCount: lanes,
+      laneMsb: lanes - 1,
+      teMsb: 2 * lanes - 1,
+      actMsb: 16 * lanes - 1,
+      actWidth: 16 * lanes,
+      actNan: laneView.actNan,
+      wordExpr,
+      cElExpr: log2Lanes === 0 ? 'c_wp' : `{c_wp[${31 - log2Lanes}:0], ${log2Lanes}'b${'0'.repeat(log2Lanes)}}`,
       termDecoder: decoder.name,
       peModule: peCell.name,
       peAccEn: authors ? 'acc_en && (c_cyc <= lcyc)' : 'acc_en',

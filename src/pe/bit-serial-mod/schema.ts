@@ -14,7 +14,7 @@ import type { PropertyReader } from '../../ir/props.js';
 import type { IrPlainOperand, IrQuantizedOperand, ParamSpans } from '../../ir/types.js';
 import type { SchemaFacet } from '../facets/schema.js';
 import { BIT_SERIAL_DATAPATHS, isBitSerialWeightType, type BitSerialDatapath } from './golden.js';
-import { BITMOD_GEOMETRY } from './golden-geometry.js';
+import { BITMOD_GEOMETRY, bitSerialGeometry } from './golden-geometry.js';
 import { bitSerialModJson, bitSerialModLines } from './print.js';
 
 /** BitMoD bit-serial mixture-of-datatype PE (bitmod.md). Widths in bits. */
@@ -68,7 +68,7 @@ export function elaborateBitSerialMod(ev: Evaluator, decl: A.PeDecl, r: Property
   const crossGroup = formatProp(ev, r, 'cross_group', FP32);
   const output = formatProp(ev, r, 'output', FP16);
   const stages = intProp(ev, r, 'pipeline_stages', 4, 1, 64);
-  const groupAcc = intProp(ev, r, 'group_acc_bits', 23, 2, 256);
+  const groupAccDeclared = intProp(ev, r, 'group_acc_bits', G.adderBits, 2, 256);
   const groupMant = intProp(ev, r, 'group_mantissa_bits', 15, 2, 128);
   const groupExp = intProp(ev, r, 'group_exponent_bits', 6, 2, 16);
   const alignLoc = r.get('align_bits');
@@ -82,7 +82,7 @@ export function elaborateBitSerialMod(ev: Evaluator, decl: A.PeDecl, r: Property
     ev.report(Diag.outOfRange, r.spanOf('weight_bits_per_cycle'), ['weight_bits_per_cycle', `${BIT_SERIAL_WEIGHT_BITS_PER_CYCLE} (the radix-4 term schedule the golden model and the RTL implement; supported: {${BIT_SERIAL_WEIGHT_BITS_PER_CYCLE}})`, `${wbpc}`]);
     return undefined;
   }
-  if (groupAcc === undefined || groupMant === undefined || groupExp === undefined) return undefined;
+  if (groupAccDeclared === undefined || groupMant === undefined || groupExp === undefined) return undefined;
 
   let ok = true;
   if (!isSignedFloat(activations)) {
@@ -103,7 +103,7 @@ export function elaborateBitSerialMod(ev: Evaluator, decl: A.PeDecl, r: Property
     ok = false;
   }
   if (!ok || !isSignedFloat(activations)) return undefined;
-  if (!supportedByBackends(ev, r, { lanes, activations, crossGroup, output, stages, weights })) return undefined;
+  if (!supportedByBackends(ev, r, { lanes, datapath, activations, crossGroup, output, stages, weights })) return undefined;
 
   const alignDefault = activations.mantissaBits + 1 + 3;
   const align = alignLoc ? ev.int(alignLoc, 'align_bits', { min: 2, max: 256 }) : alignDefault;
@@ -113,6 +113,8 @@ export function elaborateBitSerialMod(ev: Evaluator, decl: A.PeDecl, r: Property
   const dequantMin = groupMant + weights.scaleFormat.bits;
   const dequant = dequantLoc ? ev.int(dequantLoc, 'dequant_bits', { min: 2, max: 256 }) : dequantMin;
   if (laneSum === undefined || dequant === undefined) return undefined;
+  // the group adder holds the lane sum shifted by the largest bit significance (docs/golden.md stage 3)
+  const groupAcc = r.has('group_acc_bits') ? groupAccDeclared : laneSum + (G.adderBits - G.laneSumBits);
   if (laneSum < laneSumMin) {
     ev.report(Diag.accumulatorTooNarrow, r.spanOf('lane_sum_bits'), [`lane_sum_bits = ${laneSum} cannot hold the sum of ${lanes} signed ${align}-bit lanes (needs ${laneSumMin})`]);
     return undefined;
@@ -161,18 +163,22 @@ const G = BITMOD_GEOMETRY;
 /**
  * The widths of the datapath every backend builds, per `datapath`: a PE declaring another value for one of
  * them gets a located E413. qacc's are BITMOD_GEOMETRY's; the authors' are their PE modules'
- * (yc2367/BitMoD hardware/pe, docs/golden.md §bit_serial_mod). `lanes` is checked before (E414).
+ * (yc2367/BitMoD hardware/pe, docs/golden.md §bit_serial_mod). `lanes` is one of BIT_SERIAL_LANES (E414, checked before); the qacc widths follow it (bitSerialGeometry), bitmod_rtl fixes it.
  */
 type WidthKey = 'align_bits' | 'lane_sum_bits' | 'group_acc_bits' | 'group_mantissa_bits' | 'group_exponent_bits' | 'dequant_bits';
-const QACC_WIDTHS: Readonly<Partial<Record<WidthKey, readonly [number, string]>>> = {
-  align_bits: [G.alignBits, `the ${G.significandBits}-bit fp16 significand and ${G.guardBits} guard bits`],
-  lane_sum_bits: [G.laneSumBits, `the adder tree over ${G.lanes} lanes`],
-  group_acc_bits: [G.adderBits, 'the group adder'],
-  group_mantissa_bits: [G.mantissaBits, "the group accumulator's mantissa"],
-  group_exponent_bits: [G.exponentBits, "the group accumulator's exponent"],
-  dequant_bits: [G.dequantBits, `the ${G.mantissaBits}-bit mantissa times the ${G.scaleBits}-bit group scale`],
-};
-const AUTHORS_WIDTHS: Readonly<Partial<Record<WidthKey, readonly [number, string]>>> = {
+function qaccWidths(lanes: number): Readonly<Partial<Record<WidthKey | 'lanes', readonly [number, string]>>> {
+  const geo = bitSerialGeometry(lanes);
+  return {
+    align_bits: [geo.alignBits, `the ${geo.significandBits}-bit fp16 significand and ${geo.guardBits} guard bits`],
+    lane_sum_bits: [geo.laneSumBits, `the adder tree over ${lanes} lanes`],
+    group_acc_bits: [geo.adderBits, 'the group adder'],
+    group_mantissa_bits: [geo.mantissaBits, "the group accumulator's mantissa"],
+    group_exponent_bits: [geo.exponentBits, "the group accumulator's exponent"],
+    dequant_bits: [geo.dequantBits, `the ${geo.mantissaBits}-bit mantissa times the ${geo.scaleBits}-bit group scale`],
+  };
+}
+const AUTHORS_WIDTHS: Readonly<Partial<Record<WidthKey | 'lanes', readonly [number, string]>>> = {
+  lanes: [4, "exp_match.v and max_exp_4to1.v match the exponents of 4 lanes"],
   align_bits: [14, 'bs_mul.v aligns the 11-bit significand in A_MAN_WIDTH + 3 bits'],
   lane_sum_bits: [17, 'bs_mul.v OUT_WIDTH'],
   group_acc_bits: [23, 'grp_accum.v ACC_WIDTH'],
@@ -183,7 +189,7 @@ const AUTHORS_WIDTHS: Readonly<Partial<Record<WidthKey, readonly [number, string
 
 function fixedWidths(ev: Evaluator, r: PropertyReader, datapath: BitSerialDatapath, found: Readonly<Record<WidthKey | 'lanes', number>>): boolean {
   // dequant_bits defaults to the exact width for the scale format (narrower scales fit the register)
-  const wrong = (Object.entries(datapath === 'bitmod_rtl' ? AUTHORS_WIDTHS : QACC_WIDTHS) as [WidthKey, readonly [number, string]][]).filter(
+  const wrong = (Object.entries(datapath === 'bitmod_rtl' ? AUTHORS_WIDTHS : qaccWidths(found.lanes)) as [WidthKey | 'lanes', readonly [number, string]][]).filter(
     ([key, [want]]) => found[key] !== want && !(key === 'dequant_bits' && !r.has(key)),
   );
   // a declared width is reported at its span; the defaults derived from it (lane_sum_bits from align_bits) only when none was
@@ -198,11 +204,12 @@ function fixedWidths(ev: Evaluator, r: PropertyReader, datapath: BitSerialDatapa
 function supportedByBackends(
   ev: Evaluator,
   r: PropertyReader,
-  p: { readonly lanes: number; readonly activations: NumberFormat; readonly crossGroup: NumberFormat; readonly output: NumberFormat; readonly stages: number; readonly weights: NonNullable<ReturnType<Evaluator['scheme']>> },
+  p: { readonly lanes: number; readonly datapath: BitSerialDatapath; readonly activations: NumberFormat; readonly crossGroup: NumberFormat; readonly output: NumberFormat; readonly stages: number; readonly weights: NonNullable<ReturnType<Evaluator['scheme']>> },
 ): boolean {
   let ok = true;
-  if (p.lanes !== G.lanes) {
-    ev.report(Diag.unsupportedByHardware, r.spanOf('lanes'), [`bit_serial_mod lanes = ${p.lanes}: the generated PE and tile engine reduce ${G.lanes} lanes per step (supported: {${G.lanes}})`]);
+  // bitmod_rtl's 4 lanes are fixed by its datapath (E413, fixedWidths)
+  if (p.datapath === 'qacc' && !BIT_SERIAL_LANES.includes(p.lanes)) {
+    ev.report(Diag.unsupportedByHardware, r.spanOf('lanes'), [`bit_serial_mod lanes = ${p.lanes}: the generated PE and tile engine reduce a power-of-two number of lanes per step (supported: {${BIT_SERIAL_LANES.join(', ')}})`]);
     ok = false;
   }
   if (p.activations.name !== FP16.name) {
@@ -234,6 +241,9 @@ function supportedByBackends(
   }
   return ok;
 }
+
+/** Lane counts of the qacc datapath that golden, simulator and RTL build (PE-level RTL = golden for each). */
+export const BIT_SERIAL_LANES: readonly number[] = [1, 2, 4, 8];
 
 /** Pipeline stages of the generated bit_serial_mod PE (the engine's latency assumes them). */
 export const BIT_SERIAL_PIPELINE_STAGES = 4;

@@ -38,7 +38,7 @@ export function bsmPassCycles(
   k: number,
   cyclesPerWeight: readonly number[],
 ): number {
-  const lanes = BITMOD_GEOMETRY.lanes; // schema.ts rejects other lane counts (E414)
+  const lanes = (t.golden.kind === 'bit_serial_mod' ? t.golden.geometry?.lanes : undefined) ?? BITMOD_GEOMETRY.lanes;
   const gs = t.groupSize;
   const eAct = Math.max(1, bsmChunkElements(t.portBytes.act, t.bits.act, lanes));
   const eWgt = Math.max(1, bsmChunkElements(t.portBytes.wgt, t.bits.wgt, lanes));

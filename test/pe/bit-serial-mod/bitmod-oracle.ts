@@ -101,26 +101,30 @@ function fp16(code: number): { neg: boolean; sig: bigint; exp: number; special: 
   return { neg: code >= 0x8000, sig: e === 0 ? f : e === 31 ? 0n : 1024n + f, exp: e === 0 ? 1 : e, special: e === 31 };
 }
 
-/** One group through the spec; returns the accumulator after each step and the exact group value. */
-export function oracleGroup(type: string, acts: readonly number[], codes: readonly number[], scale: number): { states: OracleAcc[]; value: Rational; special: boolean } {
+/**
+ * One group through the spec with `lanes` weights per step (4 in BitMoD); returns the accumulator after each
+ * step and the exact group value. The lane sum and the group adder are exact BigInts here, so the spec's
+ * widths for other lane counts (a wider adder tree and group adder) need no modelling: nothing wraps.
+ */
+export function oracleGroup(type: string, acts: readonly number[], codes: readonly number[], scale: number, lanes = 4): { states: OracleAcc[]; value: Rational; special: boolean } {
   const { cycles, unit } = oracleSchedule(type);
   let acc: OracleAcc = { neg: false, mant: 0n, exp: 0 };
   const states: OracleAcc[] = [];
   let special = false;
-  for (let base = 0; base < acts.length; base += 4) {
+  for (let base = 0; base < acts.length; base += lanes) {
     for (let c = 0; c < cycles; c++) {
-      const lanes: { p: number; sig: bigint; neg: boolean }[] = [];
-      for (let i = base; i < Math.min(base + 4, acts.length); i++) {
+      const active: { p: number; sig: bigint; neg: boolean }[] = [];
+      for (let i = base; i < Math.min(base + lanes, acts.length); i++) {
         const a = fp16(acts[i]);
         special ||= a.special;
         const t = oracleTerms(type, codes[i])[c];
         if (t === null || a.sig === 0n) continue;
-        lanes.push({ p: a.exp + t.e, sig: a.sig, neg: a.neg !== t.neg });
+        active.push({ p: a.exp + t.e, sig: a.sig, neg: a.neg !== t.neg });
       }
       const sigShift = oracleSchedule(type).sigs[c];
-      const pmax = Math.max(0, ...lanes.map((l) => l.p));
+      const pmax = Math.max(0, ...active.map((l) => l.p));
       let L = 0n;
-      for (const l of lanes) {
+      for (const l of active) {
         // 14-bit field: significand · 8, divided by 2^(pmax − p), fraction dropped (value ≥ 0).
         const aligned = (l.sig * 8n) / 2n ** BigInt(pmax - l.p);
         L += l.neg ? -aligned : aligned;
@@ -156,7 +160,7 @@ export function oracleGroup(type: string, acts: readonly number[], codes: readon
 }
 
 /**
- * The spec's GEMM on top of a group model (oracleGroup, or bitmod-rtl-oracle.ts oracleGroupRtl): fp32
+ * The spec's GEMM on top of a group model (oracleGroup, or bitmod-rtl-oracle.ts oracleGroupRtl) with `lanes` per step: fp32
  * cross-group sum, then fp16/fp32 channel scaling; an inf/NaN activation gives NaN.
  */
 export function oracleGemm(
@@ -171,7 +175,8 @@ export function oracleGemm(
   selectors: readonly number[],
   scales: readonly number[],
   channel: readonly number[],
-  group: (type: string, acts: readonly number[], codes: readonly number[], scale: number) => { value: Rational } = oracleGroup,
+  group: (type: string, acts: readonly number[], codes: readonly number[], scale: number, lanes: number) => { value: Rational } = oracleGroup,
+  lanes = 4,
 ): number[] {
   const G = Math.ceil(k / groupSize);
   const out = output === 'fp16' ? FP16 : FP32;
@@ -189,6 +194,7 @@ export function oracleGemm(
           acts1,
           weights.slice(ni * k + lo, ni * k + hi),
           scales[ni * G + g],
+          lanes,
         );
         special ||= acts1.some((a) => ((a >> 10) & 31) === 31);
         C = fromNumber(FP32.decode(FP32.encode(add(C, r.value))));

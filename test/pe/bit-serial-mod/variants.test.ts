@@ -45,9 +45,15 @@ interface Variant {
 const VARIANTS: readonly Variant[] = [
   { name: 'the example', text: BASE, expected: 'honored' },
   { name: 'the example, authors datapath', text: BASE, accelerator: 'bitmod_authors', expected: 'honored' },
-  { name: 'lanes = 2', text: editPe('lanes = 4;', 'lanes = 2;').replace('lane_sum_bits = 17;          // 2-level', 'lane_sum_bits = 16;          // 1-level'), expected: 'rejected' },
-  { name: 'lanes = 8', text: editPe('lanes = 4;', 'lanes = 8;').replace('lane_sum_bits = 17;          // 2-level', 'lane_sum_bits = 18;          // 3-level'), expected: 'rejected' },
-  { name: 'lanes = 8, widths by default', text: editPe('lanes = 4;', 'lanes = 8;').replace(/ {2}lane_sum_bits = 17;[^\n]*\n/, ''), expected: 'rejected' },
+  // other lane counts: the adder tree (lane_sum_bits) and the group adder (group_acc_bits) grow with ⌈log2 lanes⌉
+  { name: 'lanes = 2', text: editPe('lanes = 4;', 'lanes = 2;').replace('lane_sum_bits = 17;          // 2-level', 'lane_sum_bits = 16;          // 1-level').replace('group_acc_bits = 23;', 'group_acc_bits = 22;'), expected: 'honored' },
+  { name: 'lanes = 8', text: editPe('lanes = 4;', 'lanes = 8;').replace('lane_sum_bits = 17;          // 2-level', 'lane_sum_bits = 18;          // 3-level').replace('group_acc_bits = 23;', 'group_acc_bits = 24;'), expected: 'honored' },
+  { name: 'lanes = 8, widths by default', text: editPe('lanes = 4;', 'lanes = 8;').replace(/ {2}lane_sum_bits = 17;[^\n]*\n {2}group_acc_bits = 23;[^\n]*\n/, ''), expected: 'honored' },
+  { name: 'lanes = 1, widths by default', text: editPe('lanes = 4;', 'lanes = 1;').replace(/ {2}lane_sum_bits = 17;[^\n]*\n {2}group_acc_bits = 23;[^\n]*\n/, ''), expected: 'honored' },
+  { name: 'lanes = 8, the 4-lane group adder', text: editPe('lanes = 4;', 'lanes = 8;').replace('lane_sum_bits = 17;          // 2-level', 'lane_sum_bits = 18;          // 3-level'), expected: 'rejected' },
+  { name: 'lanes = 16', text: editPe('lanes = 4;', 'lanes = 16;').replace(/ {2}lane_sum_bits = 17;[^\n]*\n {2}group_acc_bits = 23;[^\n]*\n/, ''), expected: 'rejected' },
+  { name: 'lanes = 3', text: editPe('lanes = 4;', 'lanes = 3;').replace(/ {2}lane_sum_bits = 17;[^\n]*\n {2}group_acc_bits = 23;[^\n]*\n/, ''), expected: 'rejected' },
+  { name: 'lanes = 8, authors datapath', text: BASE.replace('pe bitmod_authors_pe : bit_serial_mod {\n  lanes = 4;', 'pe bitmod_authors_pe : bit_serial_mod {\n  lanes = 8;'), accelerator: 'bitmod_authors', expected: 'rejected' },
   { name: 'activations = bf16', text: editPe('activations = fp16;', 'activations = bf16;').replace(/ {2}align_bits = 14;[^\n]*\n {2}lane_sum_bits = 17;[^\n]*\n/, ''), expected: 'rejected' },
   { name: 'cross_group = fp16', text: editPe('cross_group = fp32;', 'cross_group = fp16;'), expected: 'rejected' },
   { name: 'output = bf16', text: editPe('output = fp16;', 'output = bf16;'), expected: 'rejected' },
