@@ -480,6 +480,11 @@ describe('qacc formats decode of chosen codes (arguments, stdin)', () => {
     const r = await runCli(['formats', 'decode', 'fp8_e4m3', '--stdin'], '0x7f\nff\n0x01\r\n  0x38 \n');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe([full[0x7f], full[0xff], full[0x01], full[0x38]].join('\n') + '\n');
+    // Piped in without --stdin: the same lines (an empty stdin lists every code, as above).
+    const piped = await runCli(['formats', 'decode', 'fp8_e4m3'], '0x7f\nff\n');
+    expect(piped.stdout).toBe([full[0x7f], full[0xff]].join('\n') + '\n');
+    expect(full).toHaveLength(256);
+    expectOneLineError(await runCli(['formats', 'decode', 'fp8_e4m3'], '0x7f\n0x100\n'), /line 2: /);
   });
 
   it('a malformed line or argument: one-line error naming it, exit 1, nothing printed', async () => {

@@ -429,7 +429,7 @@ function decodeCommand(ctx: CommandContext) {
   return {
     command: 'decode <format> [codes..]',
     describe:
-      'Print codes of a format (up to 64 bits: fp64, int64, posit64_2, …) and their values, one "0x.. value" line per code: every code (formats of at most 16 bits), the codes given, those on stdin (one hex code per line: --stdin, or no codes for a wider format), or --range. Values of formats wider than 32 bits are exact: a decimal only where it is the value, else a hex float',
+      'Print codes of a format (up to 64 bits: fp64, int64, posit64_2, …) and their values, one "0x.. value" line per code: every code (formats of at most 16 bits), the codes given, those on stdin (one hex code per line: --stdin, or piped in with no codes given), or --range. Values of formats wider than 32 bits are exact: a decimal only where it is the value, else a hex float',
     builder: (y: Argv) =>
       y
         .positional('format', {
@@ -446,7 +446,7 @@ function decodeCommand(ctx: CommandContext) {
           type: 'boolean',
           default: false,
           describe:
-            'Read the codes from stdin, one hex code per line (implied for formats wider than 16 bits given no codes)',
+            'Read the codes from stdin, one hex code per line (implied when no codes are given and stdin is not a terminal: an empty stdin then lists every code of a format of at most 16 bits)',
         })
         .option('range', {
           type: 'string',
@@ -490,7 +490,9 @@ function decodeCommand(ctx: CommandContext) {
       } else if (args.stdin || f.bits > 16) {
         codes = await stdinCodes(ctx, f, args.stdin, (text, lineNo) => parseCode(f, text, lineNo));
       } else {
-        codes = f.codes();
+        // Codes piped in are decoded (as for wider formats); a terminal or an empty stdin lists every code.
+        const piped = process.stdin.isTTY === true ? [] : inputLines(await ctx.io.readStdin());
+        codes = piped.length > 0 ? piped.map((line, i) => parseCode(f, line.trim(), i + 1)) : f.codes();
       }
       // Every code is checked before anything is printed.
       const out: string[] = [];
