@@ -25,16 +25,15 @@
  * - writeback: one column of n R16 outputs per out-port write (entries i·n … i·n + n − 1 are contiguous).
  * P ≠ fp32: `v` holds the fp32 encoding of the P accumulator (exact), read back through a P rounder.
  */
-import { BF16, FP16, FP32, type FloatFormat } from '../../formats/float.js';
-import { wideFormat } from '../../golden/common.js';
+import { BF16, FP16, FP32 } from '../../formats/float.js';
 import type { LowRankGemmConfig } from './golden.js';
 import type { Target } from '../../compile/target.js';
 import { bufferLanes } from '../../arch/microarch.js';
 import { branchLanes } from './microarch.js';
 import type { EngineContext } from '../../codegen/verilog/engine.js';
-import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound } from '../../codegen/verilog/fp-units.js';
+import { EXP_WIDTH, floatShape, fpMul } from '../../codegen/verilog/fp-units.js';
 import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
-import { lowRankBiasUnits, lowRankEpilogueText, lowRankGroupStepText, lowRankGroupStepUnits, lowRankMainRoms } from './rtl-units.js';
+import { lowRankBiasUnits, lowRankEpilogueText, lowRankGroupStepText, lowRankGroupStepUnits, lowRankArithmeticUnits } from './rtl-units.js';
 import { sconst, type RtlModule } from '../../codegen/verilog/module-set.js';
 import { rtlInvariant } from '../../codegen/verilog/invariant.js';
 
@@ -60,22 +59,7 @@ export function engineAddrBits(capacity: number): number {
 
 /** The engine's PE: main path, branch chain and epilogue of one accumulator entry. */
 function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: string, channelScales: boolean): RtlModule {
-  const P = floatShape(wideFormat(cfg.accumulation));
-  const r16f: FloatFormat = cfg.branchFormat === 'fp16' ? FP16 : BF16;
-  const r16 = floatShape(r16f);
-  const f32 = floatShape(FP32);
-  const f16 = floatShape(FP16);
-  const roms = lowRankMainRoms(cfg);
-  const actElem = roms.act;
-  const wgtElem = roms.wgt;
-  const scaleShape = floatShape(roms.scale);
-  const dotRound = fpRound(P, 32);
-  const scaleMul = fpMul(scaleShape, scaleShape, P);
-  const tsMul = fpMul(f32, f32, f32);
-  const branchMul = fpMul(r16, r16, f32);
-  const f32Add = fpAdd(f32, f32, f32);
-  const narrow = fpMul(f32, f16, r16);
-  const pBits = P.e + P.m + 1;
+  const { P, f32, f16, roms, actElem, wgtElem, dotRound, scaleMul, tsMul, branchMul, f32Add, narrow, pBits } = lowRankArithmeticUnits(cfg);
   const groupStep = lowRankGroupStepUnits(cfg, { dHat: 'd_hat', sG: 's_g', accIn: 'acc_in', accNext: 'acc_next', pMsb: pBits - 1 });
   const biasUnits = lowRankBiasUnits(cfg, { input: 'v_scaled', bias: 'bias', useBias: 'use_bias', out: 'v_bias', ...(channelScales ? { cscale: 'cs', useCscale: 'use_cs' } : {}) });
   const deps: RtlModule[] = [actElem, wgtElem, dotRound, scaleMul, tsMul, branchMul, f32Add, narrow, ...groupStep.deps, ...biasUnits.deps];

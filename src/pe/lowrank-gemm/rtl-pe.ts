@@ -7,12 +7,10 @@
  * optional operands add ports: `cs` (the channel scale of the EPILOGUE beat, 1.0 when none) and `ls` (the
  * fp32 LoRA scale of a DOWN_OUT beat's rank, 1.0 when none).
  */
-import { BF16, FP16, FP32, type FloatFormat } from '../../formats/float.js';
-import { wideFormat } from '../../golden/common.js';
 import type { LowRankGemmConfig } from './golden.js';
 import type { IrPe } from '../../ir/types.js';
-import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound } from '../../codegen/verilog/fp-units.js';
-import { lowRankBiasUnits, lowRankDownText, lowRankEpilogueText, lowRankGroupStepText, lowRankGroupStepUnits, lowRankMainRoms } from './rtl-units.js';
+import { EXP_WIDTH, fpMul } from '../../codegen/verilog/fp-units.js';
+import { lowRankBiasUnits, lowRankDownText, lowRankEpilogueText, lowRankGroupStepText, lowRankGroupStepUnits, lowRankArithmeticUnits } from './rtl-units.js';
 import { lowRankScaleFormat } from './golden.js';
 import { sconst, type RtlModule } from '../../codegen/verilog/module-set.js';
 import type { PeRtl } from '../../codegen/verilog/design.js';
@@ -37,25 +35,10 @@ export function lowRankPorts(config: LowRankGemmConfig, lanes: number, opt: LowR
 }
 
 export function lowRankPe(config: LowRankGemmConfig, lanes: number, moduleName: string, peName: string, opt: LowRankOptionalOperands = NO_OPTIONAL): RtlModule {
-  const P = floatShape(wideFormat(config.accumulation));
-  const r16f: FloatFormat = config.branchFormat === 'fp16' ? FP16 : BF16;
-  const r16 = floatShape(r16f);
-  const f32 = floatShape(FP32);
-  const f16 = floatShape(FP16);
+  const { P, f32, f16, roms, actElem, wgtElem, dotRound, scaleMul, tsMul, branchMul, f32Add, narrow, pBits } = lowRankArithmeticUnits(config);
   const main = config.main;
   const nv = main.kind === 'nvfp4';
-  const roms = lowRankMainRoms(config);
-  const actElem = roms.act;
-  const wgtElem = roms.wgt;
-  const scaleShape = floatShape(roms.scale);
-  const dotRound = fpRound(P, 32);
-  const scaleMul = fpMul(scaleShape, scaleShape, P);
   const widen = fpMul(P, f16, f32);
-  const tsMul = fpMul(f32, f32, f32);
-  const branchMul = fpMul(r16, r16, f32);
-  const f32Add = fpAdd(f32, f32, f32);
-  const narrow = fpMul(f32, f16, r16);
-  const pBits = P.e + P.m + 1;
   const groupStep = lowRankGroupStepUnits(config, { dHat: 'd_hat', sG: 's_g', accIn: 'acc_in', accNext: 'acc_next', pMsb: pBits - 1 });
   const ports = lowRankPorts(config, lanes, opt);
   const biasUnits = lowRankBiasUnits(config, { input: 'y_main', bias: 'x16', useBias: 'flag', out: 'y_bias', ...(ports.channelScale ? { cscale: 'cs' } : {}) });

@@ -15,7 +15,7 @@
 import { BF16, FP16, FP32, type FloatFormat } from '../../formats/float.js';
 import { wideFormat } from '../../golden/common.js';
 import type { LowRankGemmConfig } from './golden.js';
-import { floatShape, fpAdd, fpFma, fpMul } from '../../codegen/verilog/fp-units.js';
+import { floatShape, fpAdd, fpFma, fpMul, fpRound } from '../../codegen/verilog/fp-units.js';
 import { sconst, type RtlModule } from '../../codegen/verilog/module-set.js';
 import { lowRankElementValues, lowRankScaleFormat, type LowRankElementTable } from './golden.js';
 
@@ -138,4 +138,38 @@ function elementRom(name: LowRankElementTable, values: Int32Array, unit: number)
 export function lowRankMainRoms(cfg: LowRankGemmConfig): { readonly act: RtlModule; readonly wgt: RtlModule; readonly dotLsbExponent: number; readonly scale: FloatFormat } {
   const v = lowRankElementValues(cfg);
   return { act: elementRom(v.actName, v.act, v.unit), wgt: elementRom(v.wgtName, v.wgt, v.unit), dotLsbExponent: -Math.log2(v.unit), scale: lowRankScaleFormat(cfg) };
+}
+
+/**
+ * The arithmetic units both lowrank datapaths (the PE-level module and the engine's PE) build from the
+ * golden configuration: the main path's element ROMs, exact-dot rounder and group-scale multiplier in the
+ * accumulation format P, and the branch's multiplier, fp32 adder and 16-bit narrowing. One place, so the
+ * two generators cannot drift apart.
+ */
+export function lowRankArithmeticUnits(cfg: LowRankGemmConfig) {
+  const P = floatShape(wideFormat(cfg.accumulation));
+  const r16f: FloatFormat = cfg.branchFormat === 'fp16' ? FP16 : BF16;
+  const r16 = floatShape(r16f);
+  const f32 = floatShape(FP32);
+  const f16 = floatShape(FP16);
+  const roms = lowRankMainRoms(cfg);
+  const scaleShape = floatShape(roms.scale);
+  return {
+    P,
+    pBits: P.e + P.m + 1,
+    r16f,
+    r16,
+    f32,
+    f16,
+    roms,
+    scaleShape,
+    actElem: roms.act,
+    wgtElem: roms.wgt,
+    dotRound: fpRound(P, 32),
+    scaleMul: fpMul(scaleShape, scaleShape, P),
+    tsMul: fpMul(f32, f32, f32),
+    branchMul: fpMul(r16, r16, f32),
+    f32Add: fpAdd(f32, f32, f32),
+    narrow: fpMul(f32, f16, r16),
+  };
 }
