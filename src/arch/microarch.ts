@@ -17,6 +17,11 @@ export function dramBeatBytes(t: Target): number {
   return Math.max(1, Math.floor(t.accelerator.dramBitsPerCycle / 8));
 }
 
+/** AW_X of docs/array-rtl.md: the byte-address width of a buffer space of `capacity` bytes, max(1, ceil(log2 capacity)). */
+export function bufferAddressBits(capacity: number): number {
+  return Math.max(1, Math.ceil(Math.log2(Math.max(1, capacity))));
+}
+
 /**
  * Byte lanes of each buffer space's RAM in the RTL (docs/array-rtl.md): the smallest power of two that
  * holds both a DRAM beat and the buffer's port width, so one DMA beat or one engine access touches each

@@ -11,7 +11,7 @@
  */
 import type { Target } from '../../compile/target.js';
 import { ISA, type IsaBuffer } from '../../isa/index.js';
-import { bufferLanes, DMA_LATENCY_CYCLES, dramBeatBytes, QUEUE_DEPTH } from '../../arch/microarch.js';
+import { bufferAddressBits, bufferLanes, DMA_LATENCY_CYCLES, dramBeatBytes, QUEUE_DEPTH } from '../../arch/microarch.js';
 import { rtlFacet } from '../../pe/facets/rtl.js';
 import type { EngineContext } from './engine.js';
 import { isaDecoderParams } from './isa-decoder.js';
@@ -95,7 +95,7 @@ export interface BufferGeometry {
 /** The buffers' RTL geometry for a target. */
 export function bufferGeometry(t: Target): Record<IsaBuffer, BufferGeometry> {
   const lanes = bufferLanes(t);
-  const g = (space: IsaBuffer): BufferGeometry => ({ space, capacity: t.capacity[space], lanes: lanes[space], aw: Math.max(1, Math.ceil(Math.log2(Math.max(1, t.capacity[space])))) });
+  const g = (space: IsaBuffer): BufferGeometry => ({ space, capacity: t.capacity[space], lanes: lanes[space], aw: bufferAddressBits(t.capacity[space]) });
   return { act: g('act'), wgt: g('wgt'), meta: g('meta'), lrw: g('lrw'), out: g('out') };
 }
 

@@ -25,7 +25,7 @@ import type { Target } from '../../compile/target.js';
 import { FP16, FP32 } from '../../formats/float.js';
 import { termSchedule } from './golden.js';
 import { ISA } from '../../isa/isa.js';
-import { bufferLanes } from '../../arch/microarch.js';
+import { bufferAddressBits as addrWidth, bufferLanes } from '../../arch/microarch.js';
 import { bsmChunkElements, bsmWritebackSlots } from './microarch.js';
 import type { EngineContext } from '../../codegen/verilog/engine.js';
 import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound, lzc } from '../../codegen/verilog/fp-units.js';
@@ -52,10 +52,6 @@ export const BSM_TRAP = {
   accState: 7,
 } as const;
 
-/** Address width of a buffer space's byte addresses (as top.ts bufferGeometry: max(1, ceil(log2 capacity))). */
-function addrWidth(capacity: number): number {
-  return Math.max(1, Math.ceil(Math.log2(Math.max(1, capacity))));
-}
 
 /** `{ pad'd0, expr }` zero-extending `expr` of `width` bits to `to` bits (or the expression itself). */
 function zext(expr: string, width: number, to: number): string {

@@ -28,7 +28,7 @@
 import { BF16, FP16, FP32 } from '../../formats/float.js';
 import type { LowRankGemmConfig } from './golden.js';
 import type { Target } from '../../compile/target.js';
-import { bufferLanes } from '../../arch/microarch.js';
+import { bufferAddressBits, bufferLanes } from '../../arch/microarch.js';
 import { branchLanes } from './microarch.js';
 import type { EngineContext } from '../../codegen/verilog/engine.js';
 import { EXP_WIDTH, floatShape, fpMul } from '../../codegen/verilog/fp-units.js';
@@ -52,10 +52,6 @@ function roundUp(x: number, a: number): number {
   return Math.ceil(x / a) * a;
 }
 
-/** Address bits of a buffer space (docs/array-rtl.md: max(1, ceil(log2(capacity)))). */
-export function engineAddrBits(capacity: number): number {
-  return Math.max(1, Math.ceil(Math.log2(Math.max(1, capacity))));
-}
 
 /** The engine's PE: main path, branch chain and epilogue of one accumulator entry. */
 function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: string, channelScales: boolean): RtlModule {
@@ -153,7 +149,7 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
   const colOutBytes = roundUp(2 * R, PO) + PO;
   const lrtDepth = Math.max(NP * R, rankD + B);
   const gsPow2 = (GS & (GS - 1)) === 0;
-  const aw = (x: keyof typeof lanesOf): number => engineAddrBits(t.capacity[x]);
+  const aw = (x: keyof typeof lanesOf): number => bufferAddressBits(t.capacity[x]);
   return {
     name: ctx.moduleName,
     template: 'lowrank-gemm/engine_lowrank.v.hbs',

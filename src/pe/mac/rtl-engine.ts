@@ -29,7 +29,7 @@
  * The staging RAMs are per column (activations) and per row (weights), maxTileK elements deep, with words
  * of lcm(Q, L·bytes per element) bytes, so chunks and steps are aligned and need no rotation.
  */
-import { bufferLanes } from '../../arch/microarch.js';
+import { bufferAddressBits as addrBits, bufferLanes } from '../../arch/microarch.js';
 import type { Target } from '../../compile/target.js';
 import { FP16, FP32 } from '../../formats/float.js';
 import { ISA } from '../../isa/isa.js';
@@ -111,10 +111,6 @@ function bufferLanesOf(t: Target, x: IsaBuffer): number {
   return bufferLanes(t)[x];
 }
 
-/** AW_X of docs/array-rtl.md: max(1, ceil(log2(capacity))). */
-function addrBits(capacity: number): number {
-  return Math.max(1, Math.ceil(Math.log2(Math.max(1, capacity))));
-}
 
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);

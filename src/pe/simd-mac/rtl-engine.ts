@@ -22,7 +22,7 @@
  * The engine's geometry (chunks, slots) is ./microarch.ts's, shared with the simulator's timing; what it can run is ./compile-engine.ts's.
  * the engine self-bench (test/codegen/engine-simd-mac.test.ts) checks RTL cycles = simulator cycles.
  */
-import { bufferLanes } from '../../arch/microarch.js';
+import { bufferAddressBits as addrBits, bufferLanes } from '../../arch/microarch.js';
 import type { Target } from '../../compile/target.js';
 import type { IsaBuffer } from '../../isa/generated-types.js';
 import type { EngineContext } from '../../codegen/verilog/engine.js';
@@ -56,10 +56,6 @@ function bufferLanesOf(t: Target, x: IsaBuffer): number {
   return bufferLanes(t)[x];
 }
 
-/** AW_X of docs/array-rtl.md: max(1, ceil(log2(capacity))). */
-function addrBits(capacity: number): number {
-  return Math.max(1, Math.ceil(Math.log2(Math.max(1, capacity))));
-}
 
 const log2 = (x: number): number => Math.round(Math.log2(x));
 

@@ -17,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { resolveTarget, type Target } from '../../../src/compile/target.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
 import { emitModules, type GeneratedFile } from '../../../src/codegen/verilog/emit.js';
-import { engineAddrBits, lowRankEngine } from '../../../src/pe/lowrank-gemm/rtl-engine.js';
+import { lowRankEngine } from '../../../src/pe/lowrank-gemm/rtl-engine.js';
+import { bufferAddressBits } from '../../../src/arch/microarch.js';
 import { ModuleSet } from '../../../src/codegen/verilog/module-set.js';
 import type { IsaBuffer } from '../../../src/isa/index.js';
 import { bufferLanes } from '../../../src/sim/timing.js';
@@ -51,7 +52,7 @@ function wrapper(top: string, engine: string, t: Target): string {
   const L = bufferLanes(t);
   const cap = t.capacity;
   const mem = (x: IsaBuffer): string => `  reg [7:0] ${x}_mem [0:${Math.max(1, cap[x]) - 1}];`;
-  const port = (x: IsaBuffer): string => `  wire ${x}_rd_en;\n  wire [${engineAddrBits(cap[x]) - 1}:0] ${x}_rd_addr;\n  reg [${8 * L[x] - 1}:0] ${x}_rd_data;
+  const port = (x: IsaBuffer): string => `  wire ${x}_rd_en;\n  wire [${bufferAddressBits(cap[x]) - 1}:0] ${x}_rd_addr;\n  reg [${8 * L[x] - 1}:0] ${x}_rd_data;
   integer l_${x};
   always @(posedge clk) if (${x}_rd_en) for (l_${x} = 0; l_${x} < ${L[x]}; l_${x} = l_${x} + 1) ${x}_rd_data[8*l_${x} +: 8] <= ({8'd0, ${x}_rd_addr} + l_${x} < ${cap[x]}) ? ${x}_mem[{8'd0, ${x}_rd_addr} + l_${x}] : 8'h00;`;
   return `/* verilator lint_off WIDTH */
@@ -63,7 +64,7 @@ ${mem('out')}
   reg [31:0] ncmd [0:0];
 ${READ.map(port).join('\n')}
   wire out_wr_en;
-  wire [${engineAddrBits(cap.out) - 1}:0] out_wr_addr;
+  wire [${bufferAddressBits(cap.out) - 1}:0] out_wr_addr;
   wire [${8 * L.out - 1}:0] out_wr_data;
   wire [${L.out - 1}:0] out_wr_mask;
   wire [7:0] trap_code;
