@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(verilator)   # RTL lint and PE-level cross-checks; later issues add Mesa here
+APT_PACKAGES=(verilator libegl1 libegl-mesa0 libgles2 chromium)   # RTL; Mesa GLES for WGSL through Dawn; Chromium for the HTML report test
 if [ ${#APT_PACKAGES[@]} -gt 0 ]; then
   missing=()
   for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -1,0 +1,63 @@
+/**
+ * The shape of an estimate: what `qacc estimate --json` prints and what `qacc sweep` collects per design
+ * point. Field names in snake_case are a contract named by issue 15 (other tools read them): `cycles`,
+ * `compute_cycles`, `dram_cycles`, `energy_pj`, `area_um2` and `layers: [{name, out, in, tokens,
+ * compute_cycles, dram_cycles, cycles, bound}]`. Extend freely; never rename.
+ */
+
+/** Which bound limits a layer: the array's compute rate or the DRAM bandwidth. */
+export type LayerBound = 'compute' | 'memory';
+
+/** One layer of a model workload (one instance; `count` says how many times it runs). */
+export interface LayerEstimate {
+  /** The model's layer name, e.g. `model.layers.0.self_attn.q_proj`, or `gemm` for a single GEMM. */
+  readonly name: string;
+  /** Output features (n). */
+  readonly out: number;
+  /** Input features (k). */
+  readonly in: number;
+  /** Tokens, i.e. activation rows (m). */
+  readonly tokens: number;
+  readonly compute_cycles: number;
+  readonly dram_cycles: number;
+  readonly cycles: number;
+  readonly bound: LayerBound;
+  readonly energy_pj: number;
+  readonly count: number;
+}
+
+/** Area of one component (PE array, buffers, DMA, controller). */
+export interface ComponentArea {
+  readonly name: string;
+  readonly gate_equivalents: number;
+  readonly area_um2: number;
+  /** Where the per-unit figure comes from (a table in ../shared/reference, a synthesis run, …). */
+  readonly source: string;
+}
+
+/** Energy per operation or per byte, with its source. */
+export interface EnergyRate {
+  readonly name: string;
+  readonly pj: number;
+  readonly per: 'mac' | 'byte' | 'access';
+  readonly source: string;
+}
+
+export interface EstimateReport {
+  readonly accelerator: string;
+  readonly pe: string;
+  readonly cost_model: 'qacc' | 'bitmod2025';
+  readonly workload: string | null;
+  readonly technology_nm: number;
+  readonly clock_mhz: number;
+  readonly cycles: number;
+  readonly compute_cycles: number;
+  readonly dram_cycles: number;
+  readonly energy_pj: number;
+  readonly area_um2: number;
+  readonly components: readonly ComponentArea[];
+  readonly energy_rates: readonly EnergyRate[];
+  /** Peak MACs per cycle per SIMD mode / format (one entry for single-mode kinds). */
+  readonly peak: readonly { readonly mode: string; readonly macs_per_cycle: number }[];
+  readonly layers: readonly LayerEstimate[];
+}
