@@ -8,6 +8,7 @@ import { formatsCommand } from './formats.js';
 import { quantizeCommand } from './quantize.js';
 import { irCommand } from './ir.js';
 import { simCommand } from './sim.js';
+import { sweepCommand } from './sweep.js';
 import { verifyCommand } from './verify.js';
 
-export const commands: CommandFactory[] = [formatsCommand, quantizeCommand, checkCommand, irCommand, asmCommand, disasmCommand, simCommand, buildCommand, verifyCommand];
+export const commands: CommandFactory[] = [formatsCommand, quantizeCommand, checkCommand, irCommand, asmCommand, disasmCommand, simCommand, buildCommand, verifyCommand, sweepCommand];

@@ -1,0 +1,160 @@
+/**
+ * One design point of a sweep, evaluated: the loaded program elaborated with the point's `--set`
+ * overrides, checked like every command checks it (compile/check-design.ts), estimated, and measured for
+ * its number formats:
+ * - `bits_per_weight`: storage bits of one weight element plus its share of the group scale and selector
+ *   (compile/target.ts OperandBits; per-channel scales are left out: they amortize over k);
+ * - `sqnr_db`: the golden model against its float64 ideal on the same seeded random operands of a small
+ *   GEMM (golden/gemm.ts compareToIdeal): what the datapath's arithmetic loses;
+ * - `weight_sqnr_db`: seeded N(0, σ²) weights (σ = 1, or 64 for integer group scales) quantized by the PE's weight scheme (src/quant quantize) or
+ *   rounded to its plain weight format: what storing weights in that format loses.
+ * A point the checks reject is an invalid point carrying the rendered diagnostics, never an exception.
+ */
+import { checkDesign } from '../../compile/check-design.js';
+import { CompileError } from '../../compile/errors.js';
+import { randomOperands } from '../../compile/operands.js';
+import { gaussian } from '../../compile/random-codes.js';
+import { resolveTarget, type Target } from '../../compile/target.js';
+import type { Workload } from '../../compile/workload.js';
+import { renderDiagnostics } from '../../dsl/render.js';
+import type { Program } from '../../dsl/program.js';
+import { seededRandom } from '../../formats/random.js';
+import { compareToIdeal } from '../../golden/gemm.js';
+import type { GoldenConfig, GoldenOperands } from '../../golden/types.js';
+import { elaborate } from '../../ir/elaborate.js';
+import type { IrAccelerator, IrOperand } from '../../ir/types.js';
+import { schemaFacet } from '../../pe/facets/schema.js';
+import { QuantError } from '../../quant/errors.js';
+import { quantize } from '../../quant/quantize.js';
+import { makeTensor } from '../../quant/tensor.js';
+import type { EstimateReport } from '../types.js';
+import { ESTIMATE_IS_PLACEHOLDER, estimateForSweep } from './estimate-adapter.js';
+import { pointOverrides, type SweepPoint } from './grid.js';
+
+/** The GEMM the golden SQNR is measured on (k a multiple of every kind's group size). */
+export const SQNR_SHAPE = { m: 4, k: 512, n: 16 } as const;
+/** The weight tensor `weight_sqnr_db` is measured on ([out, in]). */
+export const WEIGHT_SQNR_SHAPE = [64, 512] as const;
+/** Seed of both measurements: every point of a sweep sees the same operands. */
+export const SQNR_SEED = 1;
+
+/** What a sweep measures of one valid point besides its estimate. */
+export interface PointMetrics {
+  readonly bits_per_weight: number;
+  /** Golden datapath vs float64 ideal, dB (null when infinite: the datapath is exact on these operands). */
+  readonly sqnr_db: number | null;
+  /** Weight storage format vs the real weights, dB (null when the PE declares no weight format). */
+  readonly weight_sqnr_db: number | null;
+  /** Σ m·k·n·count of the workload (0 without one). */
+  readonly macs: number;
+  /** Seconds the workload takes at the accelerator's clock (0 without one). */
+  readonly seconds: number;
+  /** Effective MACs per second on the workload; the peak rate without one. */
+  readonly macs_per_s: number;
+  /** The accelerator's peak MACs per cycle (all arrays) and DRAM bytes per cycle: the roofline's roofs. */
+  readonly peak_macs_per_cycle: number;
+  readonly dram_bytes_per_cycle: number;
+}
+
+export type PointResult =
+  | { readonly index: number; readonly settings: SweepPoint['settings']; readonly ok: true; readonly estimate: EstimateReport; readonly metrics: PointMetrics; readonly placeholder: boolean }
+  | { readonly index: number; readonly settings: SweepPoint['settings']; readonly ok: false; readonly error: string };
+
+/** What every point of one sweep shares. */
+export interface SweepSpec {
+  /** The accelerator to estimate (undefined: the file's first). */
+  readonly accelerator: string | undefined;
+  readonly workload: Workload | null;
+}
+
+function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
+
+/** Bits stored per weight element, with its share of group metadata. */
+function bitsPerWeight(t: Target): number {
+  return t.bits.wgt + (t.groupSize > 0 ? (t.bits.gscale + t.bits.selector) / t.groupSize : 0);
+}
+
+/** The golden model's SQNR against the float64 ideal on seeded random operands. */
+function goldenSqnr(t: Target): number | null {
+  const ops = randomOperands(t, SQNR_SHAPE, SQNR_SEED) as GoldenOperands<GoldenConfig>;
+  return finiteOrNull(compareToIdeal(t.golden as GoldenConfig, ops).metrics.sqnrDb);
+}
+
+/**
+ * The PE's declared weight operand, read structurally (kinds whose weights are one IrOperand name it
+ * `weights`; a kind without one, such as a multi-mode SIMD PE, gets null) so this generic code names no kind.
+ */
+function weightOperand(accel: IrAccelerator): IrOperand | undefined {
+  const w = (accel.arrays[0]?.pe as { readonly weights?: unknown } | undefined)?.weights;
+  return typeof w === 'object' && w !== null && 'kind' in w && (w.kind === 'plain' || w.kind === 'quantized') ? (w as IrOperand) : undefined;
+}
+
+/**
+ * The standard deviations tried for the weights: 1, then 64 for schemes whose integer group scales (uint8)
+ * cannot hold the scale of unit-variance groups (BitMoD's: scales 1..255 for fp4 elements up to 6).
+ */
+const WEIGHT_SIGMAS = [1, 64] as const;
+
+/** SQNR of storing seeded N(0, σ²) weights in the PE's weight format or scheme (see WEIGHT_SIGMAS). */
+function weightSqnr(accel: IrAccelerator): number | null {
+  const w = weightOperand(accel);
+  if (!w) return null;
+  const rng = seededRandom(SQNR_SEED);
+  const size = WEIGHT_SQNR_SHAPE[0] * WEIGHT_SQNR_SHAPE[1];
+  const unit = new Float64Array(size);
+  for (let i = 0; i < size; i++) unit[i] = gaussian(rng);
+  if (w.kind === 'plain') {
+    let signal = 0;
+    let noise = 0;
+    for (const x of unit) {
+      const e = w.format.decode(w.format.encode(x)) - x;
+      signal += x * x;
+      noise += e * e;
+    }
+    return noise === 0 ? null : finiteOrNull(10 * Math.log10(signal / noise));
+  }
+  for (const sigma of WEIGHT_SIGMAS) {
+    try {
+      return finiteOrNull(quantize(makeTensor(WEIGHT_SQNR_SHAPE, unit.map((x) => x * sigma)), w.scheme).metrics.sqnrDb);
+    } catch (err) {
+      if (!(err instanceof QuantError)) throw err;
+    }
+  }
+  return null;
+}
+
+/**
+ * Evaluates one point of `program`. Never throws for user input: diagnostics, an unknown accelerator, or
+ * a design the compiler cannot map make an invalid point (`ok: false`) with the reason.
+ */
+export function evaluatePoint(program: Program, point: SweepPoint, spec: SweepSpec, sqnrCache: Map<string, { sqnr: number | null; weight: number | null }> = new Map()): PointResult {
+  const base = { index: point.index, settings: point.settings };
+  const c = checkDesign(elaborate(program, { overrides: pointOverrides(point), requireAccelerator: true }));
+  if (!c.design) return { ...base, ok: false, error: renderDiagnostics(c.diagnostics, (p) => c.source(p)).trimEnd() || 'the design has errors' };
+  const accels = c.design.accelerators;
+  const accel = spec.accelerator === undefined ? accels[0] : accels.find((a) => a.name === spec.accelerator);
+  if (!accel) return { ...base, ok: false, error: `no accelerator '${spec.accelerator}' (the file has ${accels.map((a) => a.name).join(', ')})` };
+  try {
+    const target = resolveTarget(accel);
+    const bits = bitsPerWeight(target);
+    const estimate = estimateForSweep(accel, spec.workload, bits);
+    // Points that differ only in array shape or buffers share their PE: measure each distinct PE once.
+    const pe = target.pe;
+    const key = JSON.stringify([pe.kind, schemaFacet(pe.kind).toJson(pe as never)]);
+    let q = sqnrCache.get(key);
+    if (!q) {
+      q = { sqnr: goldenSqnr(target), weight: weightSqnr(accel) };
+      sqnrCache.set(key, q);
+    }
+    const macs = estimate.layers.reduce((s, l) => s + l.tokens * l.in * l.out * l.count, 0);
+    const seconds = estimate.cycles / (estimate.clock_mhz * 1e6);
+    const peak = Math.max(0, ...estimate.peak.map((p) => p.macs_per_cycle)) * estimate.clock_mhz * 1e6;
+    const metrics: PointMetrics = { bits_per_weight: bits, sqnr_db: q.sqnr, weight_sqnr_db: q.weight, macs, seconds, macs_per_s: macs > 0 && seconds > 0 ? macs / seconds : peak, peak_macs_per_cycle: accel.peakMacsPerCycle, dram_bytes_per_cycle: accel.dramBitsPerCycle / 8 };
+    return { ...base, ok: true, estimate, metrics, placeholder: ESTIMATE_IS_PLACEHOLDER };
+  } catch (err) {
+    if (err instanceof CompileError) return { ...base, ok: false, error: err.message };
+    throw err;
+  }
+}

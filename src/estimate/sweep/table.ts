@@ -1,0 +1,57 @@
+/**
+ * A sweep's results as data files: `points.json` (every point with its settings, its full estimate —
+ * the same object `qacc estimate --json` prints for that point — and the sweep's own metrics) and
+ * `points.csv` (one row per point: the axes, then the estimate's totals and the metrics; RFC 4180
+ * quoting). An invalid point has `ok` false and its error in both, and empty cells in the CSV.
+ */
+import type { EstimateReport } from '../types.js';
+import type { SweepAxis } from './grid.js';
+import type { PointMetrics, PointResult } from './point.js';
+
+/** The CSV columns after `index`, the axes and `ok`, in order: estimate totals, then metrics. */
+export const ESTIMATE_COLUMNS = ['accelerator', 'pe', 'area_um2', 'cycles', 'compute_cycles', 'dram_cycles', 'energy_pj'] as const;
+export const METRIC_COLUMNS = ['bits_per_weight', 'sqnr_db', 'weight_sqnr_db', 'macs', 'seconds', 'macs_per_s', 'peak_macs_per_cycle', 'dram_bytes_per_cycle'] as const satisfies readonly (keyof PointMetrics)[];
+
+/** What `points.json` holds. */
+export interface SweepJson {
+  readonly source: string;
+  readonly workload: string | null;
+  readonly axes: readonly SweepAxis[];
+  readonly points: readonly SweepJsonPoint[];
+}
+
+export type SweepJsonPoint =
+  | { readonly index: number; readonly settings: Readonly<Record<string, string>>; readonly ok: true; readonly estimate: EstimateReport; readonly metrics: PointMetrics; readonly placeholder_estimate: boolean }
+  | { readonly index: number; readonly settings: Readonly<Record<string, string>>; readonly ok: false; readonly error: string };
+
+/** The JSON document of a sweep. */
+export function sweepJson(source: string, workload: string | null, axes: readonly SweepAxis[], results: readonly PointResult[]): SweepJson {
+  return {
+    source,
+    workload,
+    axes,
+    points: results.map((r) => {
+      const settings = Object.fromEntries(r.settings);
+      return r.ok ? { index: r.index, settings, ok: true, estimate: r.estimate, metrics: r.metrics, placeholder_estimate: r.placeholder } : { index: r.index, settings, ok: false, error: r.error };
+    }),
+  };
+}
+
+function csvField(v: string | number | boolean | null | undefined): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The CSV text of a sweep (header line first, `\n` line ends). */
+export function sweepCsv(axes: readonly SweepAxis[], results: readonly PointResult[]): string {
+  const header = ['index', ...axes.map((a) => a.name), 'ok', ...ESTIMATE_COLUMNS, ...METRIC_COLUMNS, 'error'];
+  const lines = [header.map(csvField).join(',')];
+  for (const r of results) {
+    const values = r.settings.map(([, v]) => v);
+    const cells: (string | number | boolean | null)[] = [r.index, ...values, r.ok];
+    if (r.ok) cells.push(...ESTIMATE_COLUMNS.map((c) => r.estimate[c]), ...METRIC_COLUMNS.map((c) => r.metrics[c]), '');
+    else cells.push(...ESTIMATE_COLUMNS.map(() => null), ...METRIC_COLUMNS.map(() => null), r.error);
+    lines.push(cells.map(csvField).join(','));
+  }
+  return lines.join('\n') + '\n';
+}
