@@ -9,7 +9,9 @@
  * worker by itself, so then the worker is a small inline script that registers tsx's loader
  * (`tsx/esm/api` register, a devDependency present wherever .ts sources run) and imports worker.ts.
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -25,11 +27,24 @@ export interface PoolOptions {
   readonly onPoint?: (done: number, result: PointResult) => void;
 }
 
+/**
+ * The path of tsx's ESM register API: the `import` entry of `./esm/api` in tsx's package.json exports
+ * (require.resolve would give the CommonJS entry, whose register cannot be used from a worker here).
+ */
+function tsxEsmApi(from: string): string {
+  const req = createRequire(from);
+  const pkgPath = req.resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports?: Record<string, { import?: { default?: string } }> };
+  const entry = pkg.exports?.['./esm/api']?.import?.default;
+  if (!entry) throw new Error(`tsx at ${dirname(pkgPath)} has no ESM register API (./esm/api); the sweep's workers cannot run the TypeScript sources`);
+  return join(dirname(pkgPath), entry);
+}
+
 /** Starts one worker thread running worker.ts/worker.js with `data`. */
 function startWorker(data: SweepWorkerData): Worker {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
-    const tsx = pathToFileURL(createRequire(here).resolve('tsx/esm/api')).href;
+    const tsx = pathToFileURL(tsxEsmApi(here)).href;
     const worker = new URL('./worker.ts', here).href;
     const shim = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(worker)}); });`;
     return new Worker(shim, { eval: true, workerData: data });
