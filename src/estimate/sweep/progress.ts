@@ -27,7 +27,7 @@ export function sweepProgress(total: number, write: (text: string) => void, term
   let lastTenth = 0;
   const status = (done: number): string => {
     const elapsed = (now() - start) / 1000;
-    const left = done > 0 && done < total ? `, about ${seconds((elapsed * (total - done)) / done)} left` : '';
+    const left = done > 0 && done < total && elapsed >= 1 ? `, about ${seconds((elapsed * (total - done)) / done)} left` : '';
     return `${done}/${total} points${invalid ? `, ${invalid} invalid` : ''}${left}`;
   };
   return {
