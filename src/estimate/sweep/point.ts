@@ -11,7 +11,6 @@
  * A point the checks reject is an invalid point carrying the rendered diagnostics, never an exception.
  */
 import { checkDesign } from '../../compile/check-design.js';
-import { CompileError } from '../../compile/errors.js';
 import { randomOperands } from '../../compile/operands.js';
 import { gaussian } from '../../compile/random-codes.js';
 import { resolveTarget, type Target } from '../../compile/target.js';
@@ -154,7 +153,8 @@ export function evaluatePoint(program: Program, point: SweepPoint, spec: SweepSp
     const metrics: PointMetrics = { bits_per_weight: bits, sqnr_db: q.sqnr, weight_sqnr_db: q.weight, macs, seconds, macs_per_s: macs > 0 && seconds > 0 ? macs / seconds : peak, peak_macs_per_cycle: accel.peakMacsPerCycle, dram_bytes_per_cycle: accel.dramBitsPerCycle / 8 };
     return { ...base, ok: true, estimate, metrics, placeholder: ESTIMATE_IS_PLACEHOLDER };
   } catch (err) {
-    if (err instanceof CompileError) return { ...base, ok: false, error: err.message };
+    // A user error (CompileError, an estimate's error: `userFacing`) makes the point invalid; a bug propagates.
+    if (err instanceof Error && (err as { readonly userFacing?: unknown }).userFacing === true) return { ...base, ok: false, error: err.message };
     throw err;
   }
 }
