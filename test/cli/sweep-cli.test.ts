@@ -10,9 +10,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeFileHost } from '../../src/cli/design-source.js';
 import { checkDesign } from '../../src/compile/check-design.js';
-import { resolveTarget } from '../../src/compile/target.js';
 import { parseWorkload } from '../../src/compile/workload.js';
-import { estimateForSweep } from '../../src/estimate/sweep/estimate-adapter.js';
+import { estimateDesign } from '../../src/estimate/estimate.js';
 import type { SweepJson } from '../../src/estimate/sweep/table.js';
 import { compileFile } from '../../src/ir/elaborate.js';
 import { runCli } from './fake-io.js';
@@ -92,8 +91,7 @@ describe('qacc sweep', () => {
       const c = checkDesign(compileFile('examples/bitmod.qacc', nodeFileHost, { overrides: [`rows=${p.settings.rows}`, `cols=${p.settings.cols}`] }));
       const accel = c.design?.accelerators[0];
       if (!accel) throw new Error('the example does not elaborate');
-      const t = resolveTarget(accel);
-      expect(p.estimate).toEqual(estimateForSweep(accel, parseWorkload(DECODE), t.bits.wgt + (t.bits.gscale + t.bits.selector) / t.groupSize));
+      expect(p.estimate).toEqual(estimateDesign(accel, { workload: parseWorkload(DECODE) }));
       // Independently of the estimate: Σ m·k·n over the 7B decode step (32 blocks of q,k,v,o,gate,up,down + lm_head).
       expect(p.metrics.macs).toBe(32 * (4 * 4096 * 4096 + 3 * 4096 * 11008) + 4096 * 32000);
       // BitMoD W4: 4-bit elements, an 8-bit scale and a 2-bit selector per group of 128.

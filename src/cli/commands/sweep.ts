@@ -1,7 +1,7 @@
 /**
- * `qacc sweep <file.qacc> --set rows=8,16,32 --set … [--workload spec] [-a name] [--threads N] -o <dir>`:
- * estimates every point of the cartesian product of the `--set` lists (src/estimate/sweep/grid.ts, at
- * most MAX_SWEEP_POINTS) in worker threads (pool.ts), and writes `points.csv`, `points.json` and the
+ * `qacc sweep <file.qacc> --set rows=8,16,32 --set … [--workload spec] [-a name] [--cost-model m] [--threads N]
+ * -o <dir>`: estimates (src/estimate/estimate.ts estimateDesign) every point of the cartesian product of the
+ * `--set` lists (src/estimate/sweep/grid.ts, at most MAX_SWEEP_POINTS) in worker threads (pool.ts), and writes `points.csv`, `points.json` and the
  * report `index.html` (src/estimate/report) into `-o`. `-o` follows the output-directory policy of
  * src/cli/output-paths.ts (new, empty, or holding the `.qacc-build` marker, which the sweep writes too),
  * checked before any point runs; the directory is written atomically (io.ts writeDirectoryAtomic). A point
@@ -13,6 +13,7 @@ import { parseWorkload } from '../../compile/workload.js';
 import { renderDiagnostics } from '../../dsl/render.js';
 import { hasErrors } from '../../dsl/diagnostics.js';
 import { loadProgram } from '../../dsl/program.js';
+import { COST_MODELS } from '../../estimate/estimate.js';
 import { sweepReportHtml } from '../../estimate/report/html.js';
 import { MAX_SWEEP_POINTS, parseAxes, sweepPoints } from '../../estimate/sweep/grid.js';
 import { runSweepPool } from '../../estimate/sweep/pool.js';
@@ -33,6 +34,7 @@ interface Args {
   readonly workload: string | undefined;
   readonly accelerator: string | undefined;
   readonly threads: number | undefined;
+  readonly 'cost-model': string | undefined;
 }
 
 /** The files a sweep writes into its output directory. */
@@ -47,10 +49,14 @@ export const sweepCommand: CommandFactory = (ctx): CommandModule<object, Args> =
       .option('set', { type: 'string', array: true, describe: `one axis of the grid: --set rows=8,16,32 (repeatable; the points are every combination, at most ${MAX_SWEEP_POINTS})` })
       .option('workload', { alias: 'w', type: 'string', describe: 'gemm:m=…,k=…,n=… or model:<name>,stage=prefill|decode,tokens=N (default: none, peak figures only)' })
       .option('accelerator', { alias: 'a', type: 'string', describe: 'which accelerator of the file (default: the first)' })
+      .option('cost-model', { type: 'string', describe: `the estimate's cost model: ${COST_MODELS.join(' or ')} (default qacc; see qacc estimate)` })
       .option('threads', { type: 'number', describe: 'worker threads at most (default: the number of CPUs)' })
       .option('out', { alias: 'o', type: 'string', demandOption: true, describe: `output directory: new, empty, or written by qacc before (it holds ${BUILD_MARKER}); replaced atomically` }),
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     if (argv.threads !== undefined && !(Number.isInteger(argv.threads) && argv.threads >= 1 && argv.threads <= 256)) throw new UsageError(`--threads must be an integer in 1..256, got ${String(argv.threads)}`);
+    const given = argv['cost-model'];
+    const costModel = given === undefined ? undefined : COST_MODELS.find((m) => m === given);
+    if (given !== undefined && costModel === undefined) throw new UsageError(`unknown --cost-model '${given}' (known: ${COST_MODELS.join(', ')})`);
     const axes = parseAxes(argv.set ?? []);
     const points = sweepPoints(axes);
     const workload = argv.workload === undefined ? null : parseWorkload(argv.workload);
@@ -67,7 +73,7 @@ export const sweepCommand: CommandFactory = (ctx): CommandModule<object, Args> =
     const progress = sweepProgress(points.length, (t) => ctx.io.stderr(t), process.stderr.isTTY === true);
     let results;
     try {
-      results = await runSweepPool(program, points, { accelerator: argv.accelerator, workload }, { ...(argv.threads ? { threads: argv.threads } : {}), onPoint: progress.onPoint });
+      results = await runSweepPool(program, points, { accelerator: argv.accelerator, workload, ...(costModel ? { costModel } : {}) }, { ...(argv.threads ? { threads: argv.threads } : {}), onPoint: progress.onPoint });
     } finally {
       progress.done();
     }

@@ -109,7 +109,6 @@ export function sweepReportHtml(sweep: SweepJson): string {
   sections.push(`<section><h2>Points</h2>${table}</section>`);
   if (invalid.length) sections.push(`<section><h2>Invalid points (${invalid.length})</h2>${invalid.map((p) => `<h3>#${p.index} ${escapeHtml(pointLabel(p))}</h3><pre>${escapeHtml(p.error)}</pre>`).join('')}</section>`);
 
-  const placeholder = valid.some((p) => p.placeholder_estimate);
   const summary = `${sweep.points.length} points (${valid.length} valid, ${invalid.length} invalid) of ${sweep.source}${hasWorkload ? `, workload ${sweep.workload}` : ''}; axes ${axes.length ? sweep.axes.map((a) => `${a.name} ∈ {${a.values.join(', ')}}`).join(', ') : 'none'}.`;
   return [
     '<!doctype html>',
@@ -117,7 +116,6 @@ export function sweepReportHtml(sweep: SweepJson): string {
     '<style>body{font-family:system-ui,sans-serif;margin:24px;color:#222;background:#fff;max-width:1000px}h1{font-size:22px}h2{font-size:17px;margin-top:28px}.caption{color:#555;font-size:13px}.note{color:#a33}table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}td.pareto{background:#fdd}pre{background:#f6f6f6;padding:8px;overflow:auto;font-size:12px}</style>',
     '</head><body>',
     `<h1>qacc sweep report</h1><p>${escapeHtml(summary)}</p>`,
-    placeholder ? note('These estimates come from a placeholder model (src/estimate/sweep/estimate-adapter.ts), not qacc estimate.') : '',
     ...sections,
     '</body></html>',
     '',

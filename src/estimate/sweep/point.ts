@@ -1,7 +1,7 @@
 /**
  * One design point of a sweep, evaluated: the loaded program elaborated with the point's `--set`
  * overrides, checked like every command checks it (compile/check-design.ts), estimated, and measured for
- * its number formats:
+ * its number formats (the estimate is src/estimate/estimate.ts estimateDesign, what `qacc estimate` prints):
  * - `bits_per_weight`: storage bits of one weight element plus its share of the group scale and selector
  *   (compile/target.ts OperandBits; per-channel scales are left out: they amortize over k);
  * - `sqnr_db`: the golden model against its float64 ideal on the same seeded random operands of a small
@@ -26,8 +26,8 @@ import { schemaFacet } from '../../pe/facets/schema.js';
 import { QuantError } from '../../quant/errors.js';
 import { quantize } from '../../quant/quantize.js';
 import { makeTensor } from '../../quant/tensor.js';
-import type { EstimateReport } from '../types.js';
-import { ESTIMATE_IS_PLACEHOLDER, estimateForSweep } from './estimate-adapter.js';
+import { estimateDesign } from '../estimate.js';
+import type { CostModel, EstimateReport } from '../types.js';
 import { pointOverrides, type SweepPoint } from './grid.js';
 
 /** The GEMM the golden SQNR is measured on (k a multiple of every kind's group size). */
@@ -56,7 +56,7 @@ export interface PointMetrics {
 }
 
 export type PointResult =
-  | { readonly index: number; readonly settings: SweepPoint['settings']; readonly ok: true; readonly estimate: EstimateReport; readonly metrics: PointMetrics; readonly placeholder: boolean }
+  | { readonly index: number; readonly settings: SweepPoint['settings']; readonly ok: true; readonly estimate: EstimateReport; readonly metrics: PointMetrics }
   | { readonly index: number; readonly settings: SweepPoint['settings']; readonly ok: false; readonly error: string };
 
 /** What every point of one sweep shares. */
@@ -64,6 +64,8 @@ export interface SweepSpec {
   /** The accelerator to estimate (undefined: the file's first). */
   readonly accelerator: string | undefined;
   readonly workload: Workload | null;
+  /** The estimate's cost model (default qacc's). */
+  readonly costModel?: CostModel;
 }
 
 function finiteOrNull(x: number): number | null {
@@ -138,7 +140,7 @@ export function evaluatePoint(program: Program, point: SweepPoint, spec: SweepSp
   try {
     const target = resolveTarget(accel);
     const bits = bitsPerWeight(target);
-    const estimate = estimateForSweep(accel, spec.workload, bits);
+    const estimate = estimateDesign(accel, { workload: spec.workload, ...(spec.costModel ? { costModel: spec.costModel } : {}) });
     // Points that differ only in array shape or buffers share their PE: measure each distinct PE once.
     const pe = target.pe;
     const key = JSON.stringify([pe.kind, schemaFacet(pe.kind).toJson(pe as never)]);
@@ -151,7 +153,7 @@ export function evaluatePoint(program: Program, point: SweepPoint, spec: SweepSp
     const seconds = estimate.cycles / (estimate.clock_mhz * 1e6);
     const peak = Math.max(0, ...estimate.peak.map((p) => p.macs_per_cycle)) * estimate.clock_mhz * 1e6;
     const metrics: PointMetrics = { bits_per_weight: bits, sqnr_db: q.sqnr, weight_sqnr_db: q.weight, macs, seconds, macs_per_s: macs > 0 && seconds > 0 ? macs / seconds : peak, peak_macs_per_cycle: accel.peakMacsPerCycle, dram_bytes_per_cycle: accel.dramBitsPerCycle / 8 };
-    return { ...base, ok: true, estimate, metrics, placeholder: ESTIMATE_IS_PLACEHOLDER };
+    return { ...base, ok: true, estimate, metrics };
   } catch (err) {
     // A user error (CompileError, an estimate's error: `userFacing`) makes the point invalid; a bug propagates.
     if (err instanceof Error && (err as { readonly userFacing?: unknown }).userFacing === true) return { ...base, ok: false, error: err.message };

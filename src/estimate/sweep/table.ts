@@ -21,7 +21,7 @@ export interface SweepJson {
 }
 
 export type SweepJsonPoint =
-  | { readonly index: number; readonly settings: Readonly<Record<string, string>>; readonly ok: true; readonly estimate: EstimateReport; readonly metrics: PointMetrics; readonly placeholder_estimate: boolean }
+  | { readonly index: number; readonly settings: Readonly<Record<string, string>>; readonly ok: true; readonly estimate: EstimateReport; readonly metrics: PointMetrics }
   | { readonly index: number; readonly settings: Readonly<Record<string, string>>; readonly ok: false; readonly error: string };
 
 /** The JSON document of a sweep. */
@@ -32,7 +32,7 @@ export function sweepJson(source: string, workload: string | null, axes: readonl
     axes,
     points: results.map((r) => {
       const settings = Object.fromEntries(r.settings);
-      return r.ok ? { index: r.index, settings, ok: true, estimate: r.estimate, metrics: r.metrics, placeholder_estimate: r.placeholder } : { index: r.index, settings, ok: false, error: r.error };
+      return r.ok ? { index: r.index, settings, ok: true, estimate: r.estimate, metrics: r.metrics } : { index: r.index, settings, ok: false, error: r.error };
     }),
   };
 }
