@@ -85,7 +85,7 @@ describe('qacc sweep', () => {
       const row = Object.fromEntries(lines[p.index + 1].map((v, i) => [header[i], v]));
       expect(row).toMatchObject({ index: String(p.index), rows: p.settings.rows, cols: p.settings.cols, ok: 'true', error: '' });
       for (const c of ['area_um2', 'cycles', 'compute_cycles', 'dram_cycles', 'energy_pj'] as const) expect(Number(row[c])).toBe(p.estimate[c]);
-      for (const c of ['bits_per_weight', 'macs', 'seconds', 'macs_per_s'] as const) expect(Number(row[c])).toBe(p.metrics[c]);
+      for (const c of ['bits_per_weight', 'stored_bits_per_weight', 'macs', 'seconds', 'macs_per_s'] as const) expect(Number(row[c])).toBe(p.metrics[c]);
 
       // The same point elaborated here and estimated directly.
       const c = checkDesign(compileFile('examples/bitmod.qacc', nodeFileHost, { overrides: [`rows=${p.settings.rows}`, `cols=${p.settings.cols}`] }));
@@ -96,6 +96,7 @@ describe('qacc sweep', () => {
       expect(p.metrics.macs).toBe(32 * (4 * 4096 * 4096 + 3 * 4096 * 11008) + 4096 * 32000);
       // BitMoD W4: 4-bit elements, an 8-bit scale and a 2-bit selector per group of 128.
       expect(p.metrics.bits_per_weight).toBe(4 + 10 / 128);
+      expect(p.metrics.stored_bits_per_weight).toBe(4 + 10 / 128);
     }
     expect(readFileSync(join(out, '.qacc-build'), 'utf8')).toMatch(/^qacc build output/);
   });

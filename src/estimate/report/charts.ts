@@ -26,6 +26,21 @@ function render(options: Record<string, unknown>): string {
   return el.outerHTML;
 }
 
+/**
+ * One label per distinct position: rows drawn at the same (x, y) share one text, `a, b` or `a, b +3` —
+ * otherwise their labels overprint each other illegibly.
+ */
+export function mergedLabels<T>(rows: readonly T[], x: (r: T) => number, y: (r: T) => number, label: (r: T) => string): { x: number; y: number; text: string }[] {
+  const at = new Map<string, { x: number; y: number; names: string[] }>();
+  for (const r of rows) {
+    const key = `${x(r)},${y(r)}`;
+    const e = at.get(key) ?? { x: x(r), y: y(r), names: [] };
+    if (!e.names.includes(label(r))) e.names.push(label(r));
+    at.set(key, e);
+  }
+  return [...at.values()].map((e) => ({ x: e.x, y: e.y, text: e.names.length > 2 ? `${e.names.slice(0, 2).join(', ')} +${e.names.length - 2}` : e.names.join(', ') }));
+}
+
 /** One valid design point on the area/throughput plane. */
 export interface AreaPoint {
   readonly label: string;
@@ -44,7 +59,7 @@ export function areaThroughputChart(points: readonly AreaPoint[], throughputLabe
     marks: [
       Plot.line(front, { x: 'area_mm2', y: 'throughput', curve: 'step-after', stroke: '#d62728', strokeWidth: 1.5 }),
       Plot.dot(points, { x: 'area_mm2', y: 'throughput', fill: (p: AreaPoint) => (p.pareto ? 'Pareto front' : 'design point'), r: (p: AreaPoint) => (p.pareto ? 5 : 3.5), title: 'label' }),
-      Plot.text(front, { x: 'area_mm2', y: 'throughput', text: 'label', dy: -10, fontSize: 10, fill: '#d62728' }),
+      Plot.text(mergedLabels(front, (p) => p.area_mm2, (p) => p.throughput, (p) => p.label), { x: 'x', y: 'y', text: 'text', dy: -10, fontSize: 10, fill: '#d62728' }),
     ],
   });
 }
@@ -77,7 +92,7 @@ export function rooflineChart(layers: readonly RooflineLayer[], peakMacsPerCycle
     marks: [
       Plot.line(roof, { x: 'x', y: 'y', stroke: '#333', strokeWidth: 2 }),
       Plot.dot(layers, { x: 'intensity', y: 'attained', fill: 'bound', r: 5, title: 'name' }),
-      Plot.text(layers, { x: 'intensity', y: 'attained', text: 'name', dx: 8, textAnchor: 'start', fontSize: 10 }),
+      Plot.text(mergedLabels(layers, (l) => l.intensity, (l) => l.attained, (l) => l.name), { x: 'x', y: 'y', text: 'text', dx: 8, textAnchor: 'start', fontSize: 10 }),
     ],
   });
 }

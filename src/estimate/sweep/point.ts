@@ -2,8 +2,10 @@
  * One design point of a sweep, evaluated: the loaded program elaborated with the point's `--set`
  * overrides, checked like every command checks it (compile/check-design.ts), estimated, and measured for
  * its number formats (the estimate is src/estimate/estimate.ts estimateDesign, what `qacc estimate` prints):
- * - `bits_per_weight`: storage bits of one weight element plus its share of the group scale and selector
- *   (compile/target.ts OperandBits; per-channel scales are left out: they amortize over k);
+ * - `bits_per_weight`: bits of one element of the declared weight format plus its share of the group scale,
+ *   selector and zero point (ir/types.ts bitsPerElement; per-channel scales amortize over k and are left out);
+ *   `stored_bits_per_weight`: what the hardware stores and moves (compile/target.ts OperandBits), which may be
+ *   wider (int4 weights of an int8-class multiplier sit in 8-bit slots);
  * - `sqnr_db`: the golden model against its float64 ideal on the same seeded random operands of a small
  *   GEMM (golden/gemm.ts compareToIdeal): what the datapath's arithmetic loses;
  * - `weight_sqnr_db`: seeded N(0, σ²) weights (σ = 1, or 64 for integer group scales) quantized by the PE's weight scheme (src/quant quantize) or
@@ -39,7 +41,10 @@ export const SQNR_SEED = 1;
 
 /** What a sweep measures of one valid point besides its estimate. */
 export interface PointMetrics {
+  /** Bits of the declared weight format per element, with its share of group metadata. */
   readonly bits_per_weight: number;
+  /** Bits the hardware stores and moves per weight element (a narrow format may sit in a wider slot). */
+  readonly stored_bits_per_weight: number;
   /** Golden datapath vs float64 ideal, dB (null when infinite: the datapath is exact on these operands). */
   readonly sqnr_db: number | null;
   /** Weight storage format vs the real weights, dB (null when the PE declares no weight format). */
@@ -73,7 +78,7 @@ function finiteOrNull(x: number): number | null {
 }
 
 /** Bits stored per weight element, with its share of group metadata. */
-function bitsPerWeight(t: Target): number {
+function storedBitsPerWeight(t: Target): number {
   return t.bits.wgt + (t.groupSize > 0 ? (t.bits.gscale + t.bits.selector) / t.groupSize : 0);
 }
 
@@ -139,7 +144,8 @@ export function evaluatePoint(program: Program, point: SweepPoint, spec: SweepSp
   if (!accel) return { ...base, ok: false, error: `no accelerator '${spec.accelerator}' (the file has ${accels.map((a) => a.name).join(', ')})` };
   try {
     const target = resolveTarget(accel);
-    const bits = bitsPerWeight(target);
+    const stored = storedBitsPerWeight(target);
+    const declared = weightOperand(accel)?.bitsPerElement ?? stored;
     const estimate = estimateDesign(accel, { workload: spec.workload, ...(spec.costModel ? { costModel: spec.costModel } : {}) });
     // Points that differ only in array shape or buffers share their PE: measure each distinct PE once.
     const pe = target.pe;
@@ -152,7 +158,7 @@ export function evaluatePoint(program: Program, point: SweepPoint, spec: SweepSp
     const macs = estimate.layers.reduce((s, l) => s + l.tokens * l.in * l.out * l.count, 0);
     const seconds = estimate.cycles / (estimate.clock_mhz * 1e6);
     const peak = Math.max(0, ...estimate.peak.map((p) => p.macs_per_cycle)) * estimate.clock_mhz * 1e6;
-    const metrics: PointMetrics = { bits_per_weight: bits, sqnr_db: q.sqnr, weight_sqnr_db: q.weight, macs, seconds, macs_per_s: macs > 0 && seconds > 0 ? macs / seconds : peak, peak_macs_per_cycle: accel.peakMacsPerCycle, dram_bytes_per_cycle: accel.dramBitsPerCycle / 8 };
+    const metrics: PointMetrics = { bits_per_weight: declared, stored_bits_per_weight: stored, sqnr_db: q.sqnr, weight_sqnr_db: q.weight, macs, seconds, macs_per_s: macs > 0 && seconds > 0 ? macs / seconds : peak, peak_macs_per_cycle: accel.peakMacsPerCycle, dram_bytes_per_cycle: accel.dramBitsPerCycle / 8 };
     return { ...base, ok: true, estimate, metrics };
   } catch (err) {
     // A user error (CompileError, an estimate's error: `userFacing`) makes the point invalid; a bug propagates.

@@ -10,7 +10,7 @@ import type { PointMetrics, PointResult } from './point.js';
 
 /** The CSV columns after `index`, the axes and `ok`, in order: estimate totals, then metrics. */
 export const ESTIMATE_COLUMNS = ['accelerator', 'pe', 'area_um2', 'cycles', 'compute_cycles', 'dram_cycles', 'energy_pj'] as const;
-export const METRIC_COLUMNS = ['bits_per_weight', 'sqnr_db', 'weight_sqnr_db', 'macs', 'seconds', 'macs_per_s', 'peak_macs_per_cycle', 'dram_bytes_per_cycle'] as const satisfies readonly (keyof PointMetrics)[];
+export const METRIC_COLUMNS = ['bits_per_weight', 'stored_bits_per_weight', 'sqnr_db', 'weight_sqnr_db', 'macs', 'seconds', 'macs_per_s', 'peak_macs_per_cycle', 'dram_bytes_per_cycle'] as const satisfies readonly (keyof PointMetrics)[];
 
 /** What `points.json` holds. */
 export interface SweepJson {
