@@ -18,7 +18,7 @@ import { sweepReportHtml } from '../../estimate/report/html.js';
 import { MAX_SWEEP_POINTS, parseAxes, sweepPoints } from '../../estimate/sweep/grid.js';
 import { runSweepPool } from '../../estimate/sweep/pool.js';
 import { sweepProgress } from '../../estimate/sweep/progress.js';
-import { sweepCsv, sweepJson } from '../../estimate/sweep/table.js';
+import { sweepCsv, sweepJson, sweepJsonText } from '../../estimate/sweep/table.js';
 import { elaborate } from '../../ir/elaborate.js';
 import type { CommandFactory } from '../context.js';
 import { ReportedFailure, UsageError } from '../errors.js';
@@ -82,12 +82,12 @@ export const sweepCommand: CommandFactory = (ctx): CommandModule<object, Args> =
     const marker = buildMarkerText({ version: QACC_VERSION, source: src.path, accelerator: argv.accelerator ?? '(the first)' }) + 'written by qacc sweep\n';
     writeDirectoryAtomic(outDir, [
       { path: 'points.csv', text: sweepCsv(axes, results) },
-      { path: 'points.json', text: JSON.stringify(json, null, 2) + '\n' },
+      { path: 'points.json', text: sweepJsonText(json) },
       { path: 'index.html', text: sweepReportHtml(json) },
       { path: BUILD_MARKER, text: marker },
     ]);
     const secs = (Date.now() - started) / 1000;
-    ctx.io.stdout(`swept ${points.length} points of ${argv.file} (${valid} valid, ${points.length - valid} invalid) in ${secs.toFixed(1)} s; wrote ${SWEEP_FILES.join(', ')} to ${argv.out}\n`);
+    ctx.io.stdout(`swept ${points.length} point${points.length === 1 ? '' : 's'} of ${argv.file} (${valid} valid, ${points.length - valid} invalid) in ${secs.toFixed(1)} s; wrote ${SWEEP_FILES.join(', ')} to ${argv.out}\n`);
     if (valid === 0) throw new ReportedFailure('no point of the sweep is valid');
   },
 });

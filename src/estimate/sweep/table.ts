@@ -1,5 +1,5 @@
 /**
- * A sweep's results as data files: `points.json` (every point with its settings, its full estimate —
+ * A sweep's results as data files: `points.json` (one point per line; every point with its settings, its full estimate —
  * the same object `qacc estimate --json` prints for that point — and the sweep's own metrics) and
  * `points.csv` (one row per point: the axes, then the estimate's totals and the metrics; RFC 4180
  * quoting). An invalid point has `ok` false and its error in both, and empty cells in the CSV.
@@ -35,6 +35,16 @@ export function sweepJson(source: string, workload: string | null, axes: readonl
       return r.ok ? { index: r.index, settings, ok: true, estimate: r.estimate, metrics: r.metrics } : { index: r.index, settings, ok: false, error: r.error };
     }),
   };
+}
+
+/**
+ * The text of points.json: indented down to the points, then one point per line (a 7B decode estimate has
+ * 225 layers, so fully indented JSON would be 80 KB a point; this stays greppable and about half the size).
+ */
+export function sweepJsonText(json: SweepJson): string {
+  const head = JSON.stringify({ source: json.source, workload: json.workload, axes: json.axes }, null, 2).replace(/\n\}$/, '');
+  const points = json.points.map((p) => `    ${JSON.stringify(p)}`).join(',\n');
+  return `${head},\n  "points": [${points ? `\n${points}\n  ` : ''}]\n}\n`;
 }
 
 function csvField(v: string | number | boolean | null | undefined): string {
