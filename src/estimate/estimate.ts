@@ -69,7 +69,7 @@ export function estimateDesign(accel: IrAccelerator, options: EstimateOptions = 
   if (!COST_MODELS.includes(costModel)) throw new EstimateError(`unknown cost model '${String(costModel)}' (expected ${COST_MODELS.join(' or ')})`);
   const nodeNm = options.technologyNm ?? REFERENCE_NODE_NM;
   if (!(nodeNm > 0 && Number.isFinite(nodeNm))) throw new EstimateError(`the technology node must be a positive number of nm, got ${nodeNm}`);
-  if (options.weightBits !== undefined && !(options.weightBits > 0 && options.weightBits <= 64)) throw new EstimateError(`--weight-bits must be in (0, 64], got ${options.weightBits}`);
+  if (options.weightBits !== undefined && !(options.weightBits >= 1 && options.weightBits <= 64)) throw new EstimateError(`--weight-bits must be in 1..64, got ${options.weightBits}`);
   if (options.context !== undefined && !(Number.isSafeInteger(options.context) && options.context >= 1)) throw new EstimateError(`--context must be a positive integer, got ${options.context}`);
   if (costModel === 'qacc' && (options.weightBits !== undefined || options.context !== undefined)) throw new EstimateError('--weight-bits and --context belong to --cost-model bitmod2025 (qacc\'s model takes both from the design and the workload)');
   const workload = typeof options.workload === 'string' ? parseWorkload(options.workload) : (options.workload ?? null);

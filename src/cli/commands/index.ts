@@ -4,6 +4,7 @@ import { asmCommand } from './asm.js';
 import { buildCommand } from './build.js';
 import { checkCommand } from './check.js';
 import { disasmCommand } from './disasm.js';
+import { estimateCommand } from './estimate.js';
 import { formatsCommand } from './formats.js';
 import { quantizeCommand } from './quantize.js';
 import { irCommand } from './ir.js';
@@ -11,4 +12,4 @@ import { simCommand } from './sim.js';
 import { sweepCommand } from './sweep.js';
 import { verifyCommand } from './verify.js';
 
-export const commands: CommandFactory[] = [formatsCommand, quantizeCommand, checkCommand, irCommand, asmCommand, disasmCommand, simCommand, buildCommand, verifyCommand, sweepCommand];
+export const commands: CommandFactory[] = [formatsCommand, quantizeCommand, checkCommand, irCommand, asmCommand, disasmCommand, simCommand, estimateCommand, sweepCommand, buildCommand, verifyCommand];
