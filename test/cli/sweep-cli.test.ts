@@ -1,19 +1,14 @@
 /**
  * `qacc sweep` end to end, in-process (its points run in worker threads started from the TypeScript
- * sources through tsx): the files it writes, CSV and JSON agreeing with each other and with an estimate of
- * the same point made independently (the point's --set values elaborated here, then estimated), invalid
- * points reported per point, and the output-directory policy.
+ * sources through tsx): the files it writes, CSV and JSON agreeing with each other and with
+ * `qacc estimate --json` of the same point, invalid points reported per point, and the output-directory
+ * policy.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nodeFileHost } from '../../src/cli/design-source.js';
-import { checkDesign } from '../../src/compile/check-design.js';
-import { parseWorkload } from '../../src/compile/workload.js';
-import { estimateDesign } from '../../src/estimate/estimate.js';
 import type { SweepJson } from '../../src/estimate/sweep/table.js';
-import { compileFile } from '../../src/ir/elaborate.js';
 import { runCli } from './fake-io.js';
 import { SMALL_QACC } from './sandbox.js';
 
@@ -56,7 +51,7 @@ function csvRecords(text: string): string[][] {
 }
 
 describe('qacc sweep', () => {
-  it('sweeps examples/bitmod.qacc 2×2 on a decode step: files, CSV = JSON = an independent estimate of each point', async () => {
+  it('sweeps examples/bitmod.qacc 2×2 on a decode step: files, CSV = JSON = qacc estimate --json of each point', async () => {
     const out = join(tmp, 'bitmod');
     const r = await runCli(['sweep', 'examples/bitmod.qacc', '--set', 'rows=32,64', '--set', 'cols=16,32', '--workload', DECODE, '-o', out]);
     expect(r.stderr).not.toMatch(/invalid|error/);
@@ -87,11 +82,10 @@ describe('qacc sweep', () => {
       for (const c of ['area_um2', 'cycles', 'compute_cycles', 'dram_cycles', 'energy_pj'] as const) expect(Number(row[c])).toBe(p.estimate[c]);
       for (const c of ['bits_per_weight', 'stored_bits_per_weight', 'macs', 'seconds', 'macs_per_s'] as const) expect(Number(row[c])).toBe(p.metrics[c]);
 
-      // The same point elaborated here and estimated directly.
-      const c = checkDesign(compileFile('examples/bitmod.qacc', nodeFileHost, { overrides: [`rows=${p.settings.rows}`, `cols=${p.settings.cols}`] }));
-      const accel = c.design?.accelerators[0];
-      if (!accel) throw new Error('the example does not elaborate');
-      expect(p.estimate).toEqual(estimateDesign(accel, { workload: parseWorkload(DECODE) }));
+      // The same point through `qacc estimate --json`.
+      const single = await runCli(['estimate', 'examples/bitmod.qacc', '--set', `rows=${p.settings.rows}`, '--set', `cols=${p.settings.cols}`, '--workload', DECODE, '--json']);
+      expect(single.code).toBe(0);
+      expect(p.estimate).toEqual(JSON.parse(single.stdout));
       // Independently of the estimate: Σ m·k·n over the 7B decode step (32 blocks of q,k,v,o,gate,up,down + lm_head).
       expect(p.metrics.macs).toBe(32 * (4 * 4096 * 4096 + 3 * 4096 * 11008) + 4096 * 32000);
       // BitMoD W4: 4-bit elements, an 8-bit scale and a 2-bit selector per group of 128.
