@@ -108,7 +108,7 @@ export function generateCase(seed: number): FuzzCase {
     if (maybe(p)) args.push(flag, pick(values));
   };
   const source = (): string => (maybe(0.75) ? pick(['small.qacc', 'top.qacc', 'link.qacc']) : pick(PATHS));
-  const command = pick(['check', 'ir', 'sim', 'estimate', 'build', 'verify', 'asm', 'disasm', 'quantize']);
+  const command = pick(['check', 'ir', 'sim', 'estimate', 'sweep', 'build', 'verify', 'asm', 'disasm', 'quantize']);
   args.push(command);
   switch (command) {
     case 'check':
@@ -141,6 +141,15 @@ export function generateCase(seed: number): FuzzCase {
       opt('--accelerator', ['small', 'nope'], 0.15);
       opt('--set', SETS, 0.2);
       if (maybe(0.3)) args.push('--json');
+      break;
+    case 'sweep':
+      args.push(source());
+      opt('--set', ['rows=1,2', 'rows=2', 'cols=1,2', 'nope=1,2', 'rows=', 'rows=1,,2', 'rows=0,1'], 0.6);
+      if (maybe(0.4)) args.push('-w', maybe(0.6) ? 'gemm:m=2,k=3,n=2' : pick(WORKLOADS));
+      args.push('--threads', maybe(0.9) ? '1' : pick(['0', 'x', '2']));
+      opt('--cost-model', ['qacc', 'nope'], 0.2);
+      opt('--accelerator', ['small', 'nope'], 0.15);
+      out(pick(['-o', '--out']), 0.95, ['built', 'empty', 'new-out', 'new/deep/out', '../sibling']);
       break;
     case 'build':
       args.push(source());
