@@ -14,6 +14,9 @@ import { SMALL_QACC } from './sandbox.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'qacc-sweep-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+/** SMALL_QACC with its rows as a param `r`, so a sweep can vary (and break) it. */
+const SMALL = join(tmp, 'small.qacc');
+writeFileSync(SMALL, 'param r = 2;\n' + SMALL_QACC.replace('rows = 2;', 'rows = r;'));
 
 const DECODE = 'model:llama-2-7b,stage=decode,tokens=1';
 
@@ -96,8 +99,7 @@ describe('qacc sweep', () => {
   });
 
   it('reports invalid points per point and still writes the others', async () => {
-    const src = join(tmp, 'small.qacc');
-    writeFileSync(src, SMALL_QACC.replace('rows = 2;', 'rows = r;').replace(/^/, 'param r = 2;\n'));
+    const src = SMALL;
     const out = join(tmp, 'small');
     const r = await runCli(['sweep', src, '--set', 'r=0,2', '--workload', 'gemm:m=4,k=64,n=8', '-o', out]);
     expect(r.code).toBe(0);
@@ -114,7 +116,7 @@ describe('qacc sweep', () => {
   });
 
   it('exits 1 when no point is valid', async () => {
-    const src = join(tmp, 'small.qacc');
+    const src = SMALL;
     const r = await runCli(['sweep', src, '--set', 'r=0', '--threads', '1', '-o', join(tmp, 'none')]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\(0 valid, 1 invalid\)/);
@@ -124,7 +126,7 @@ describe('qacc sweep', () => {
     const foreign = join(tmp, 'foreign');
     mkdirSync(foreign);
     writeFileSync(join(foreign, 'notes.txt'), 'mine');
-    const src = join(tmp, 'small.qacc');
+    const src = SMALL;
     const r = await runCli(['sweep', src, '--set', 'r=1,2', '-o', foreign]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^qacc: error: -o '.*foreign': is a non-empty directory without the \.qacc-build marker/);
@@ -138,10 +140,20 @@ describe('qacc sweep', () => {
     expect(csvRecords(readFileSync(join(own, 'points.csv'), 'utf8')).map((r) => r[1])).toEqual(['r', '2', '4', '8']);
   });
 
+  it('refuses an axis that names no param before running any point, with the located diagnostic', async () => {
+    const out = join(tmp, 'noparam');
+    const r = await runCli(['sweep', SMALL, '--set', 'rr=1,2', '--set', 'arr=1', '-o', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^--set rr:1:1: error\[E207\]: --set rr: there is no param named 'rr'/m);
+    expect(r.stderr).toMatch(/^--set arr:1:1: error\[E208\]: --set arr: 'arr' is a array, only a param can be set/m);
+    expect(r.stderr).not.toMatch(/point/);
+    expect(() => readdirSync(out)).toThrow();
+  });
+
   it('refuses a grid over the cap with one line, writing nothing', async () => {
     const many = Array.from({ length: 100 }, (_, i) => i + 1).join(',');
     const out = join(tmp, 'cap');
-    const r = await runCli(['sweep', join(tmp, 'small.qacc'), '--set', `r=${many}`, '--set', `x=${many}`, '-o', out]);
+    const r = await runCli(['sweep', SMALL, '--set', `r=${many}`, '--set', `x=${many}`, '-o', out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('qacc: error: the sweep has 10000 points (100 r × 100 x); at most 4096 are allowed\n');
     expect(() => readdirSync(out)).toThrow();

@@ -11,7 +11,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { parseWorkload } from '../../compile/workload.js';
 import { renderDiagnostics } from '../../dsl/render.js';
-import { hasErrors } from '../../dsl/diagnostics.js';
+import { Diag, hasErrors } from '../../dsl/diagnostics.js';
 import { loadProgram } from '../../dsl/program.js';
 import { COST_MODELS } from '../../estimate/estimate.js';
 import { sweepReportHtml } from '../../estimate/report/html.js';
@@ -62,10 +62,12 @@ export const sweepCommand: CommandFactory = (ctx): CommandModule<object, Args> =
     const workload = argv.workload === undefined ? null : parseWorkload(argv.workload);
     const src = await openDesignSource(argv.file, ctx.io);
     const program = loadProgram(src.path, src.host);
-    // The design as written: its syntax and names must be right, or every point would fail the same way.
-    const base = elaborate(program, { requireAccelerator: true });
-    if (hasErrors(program.diagnostics) || program.hasSyntaxErrors) {
-      ctx.io.stderr(renderDiagnostics(base.diagnostics, (p) => base.source(p)));
+    // The design's syntax and each axis's name must be right, or every point would fail the same way:
+    // checked once on the first point (E207/E208 name an axis that is no param, with a did-you-mean hint).
+    const base = elaborate(program, { requireAccelerator: true, overrides: axes.map((a) => `${a.name}=${a.values[0]}`) });
+    const badNames = base.diagnostics.filter((d) => d.code === Diag.unknownOverride.code || d.code === Diag.overrideNotParam.code);
+    if (hasErrors(program.diagnostics) || program.hasSyntaxErrors || badNames.length > 0) {
+      ctx.io.stderr(renderDiagnostics(badNames.length ? badNames : base.diagnostics, (p) => base.source(p)));
       throw new ReportedFailure('the design has errors');
     }
     const outDir = checkOutput({ flag: '-o', path: argv.out, kind: 'directory' }, compilationInputs(base));
