@@ -115,11 +115,13 @@ describe('qacc sweep', () => {
     expect(rows[2].slice(0, 3)).toEqual(['1', '2', 'true']);
   });
 
-  it('exits 1 when no point is valid', async () => {
-    const src = SMALL;
-    const r = await runCli(['sweep', src, '--set', 'r=0', '--threads', '1', '-o', join(tmp, 'none')]);
+  it('reads the description from standard input (-) and exits 1 when no point is valid', async () => {
+    const out = join(tmp, 'none');
+    const r = await runCli(['sweep', '-', '--set', 'r=0', '--threads', '1', '-o', out], readFileSync(SMALL, 'utf8'));
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/\(0 valid, 1 invalid\)/);
+    expect(r.stdout).toMatch(/^swept 1 point of <stdin> \(0 valid, 1 invalid\)/);
+    expect(r.stderr).toMatch(/^qacc sweep: point 0 \(r=0\) is invalid: <stdin>:\d+:\d+: error\[E\d+\]/m);
+    expect((JSON.parse(readFileSync(join(out, 'points.json'), 'utf8')) as SweepJson).source).toBe('<stdin>');
   });
 
   it('refuses a foreign non-empty directory before running and replaces its own output', async () => {

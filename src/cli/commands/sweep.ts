@@ -89,7 +89,7 @@ export const sweepCommand: CommandFactory = (ctx): CommandModule<object, Args> =
       { path: BUILD_MARKER, text: marker },
     ]);
     const secs = (Date.now() - started) / 1000;
-    ctx.io.stdout(`swept ${points.length} point${points.length === 1 ? '' : 's'} of ${argv.file} (${valid} valid, ${points.length - valid} invalid) in ${secs.toFixed(1)} s; wrote ${SWEEP_FILES.join(', ')} to ${argv.out}\n`);
+    ctx.io.stdout(`swept ${points.length} point${points.length === 1 ? '' : 's'} of ${src.path} (${valid} valid, ${points.length - valid} invalid) in ${secs.toFixed(1)} s; wrote ${SWEEP_FILES.join(', ')} to ${argv.out}\n`);
     if (valid === 0) throw new ReportedFailure('no point of the sweep is valid');
   },
 });
