@@ -1,12 +1,12 @@
 /**
- * `qacc sweep <file.qacc> --set rows=8,16,32 --set … [--workload spec] [-a name] [--cost-model m] [--threads N]
- * -o <dir>`: estimates (src/estimate/estimate.ts estimateDesign) every point of the cartesian product of the
- * `--set` lists (src/estimate/sweep/grid.ts, at most MAX_SWEEP_POINTS) in worker threads (pool.ts), and writes `points.csv`, `points.json` and the
- * report `index.html` (src/estimate/report) into `-o`. `-o` follows the output-directory policy of
- * src/cli/output-paths.ts (new, empty, or holding the `.qacc-build` marker, which the sweep writes too),
- * checked before any point runs; the directory is written atomically (io.ts writeDirectoryAtomic). A point
- * its checks reject is reported on stderr and in the outputs and does not stop the sweep; exit code 1 only
- * when no point is valid.
+ * `qacc sweep <file.qacc> --set rows=8,16,32 --set … [--workload spec] [-a name] [--cost-model m] [--mode i]
+ * [--node nm] [--threads N] -o <dir>`: estimates (src/estimate/estimate.ts estimateDesign) every point of the
+ * cartesian product of the `--set` lists (src/estimate/sweep/grid.ts, at most MAX_SWEEP_POINTS) in worker
+ * threads (pool.ts), and writes `points.csv`, `points.json` and the report `index.html` (src/estimate/report)
+ * into `-o`. `-o` follows the output-directory policy of src/cli/output-paths.ts (new, empty, or holding the
+ * `.qacc-build` marker, which the sweep writes too), checked before any point runs; the directory is written
+ * atomically (io.ts writeDirectoryAtomic). A point its checks reject is reported on stderr and in the outputs
+ * and does not stop the sweep; exit code 1 only when no point is valid.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { parseWorkload } from '../../compile/workload.js';
@@ -35,6 +35,8 @@ interface Args {
   readonly accelerator: string | undefined;
   readonly threads: number | undefined;
   readonly 'cost-model': string | undefined;
+  readonly mode: number | undefined;
+  readonly node: number | undefined;
 }
 
 /** The files a sweep writes into its output directory. */
@@ -50,6 +52,8 @@ export const sweepCommand: CommandFactory = (ctx): CommandModule<object, Args> =
       .option('workload', { alias: 'w', type: 'string', describe: 'gemm:m=…,k=…,n=… or model:<name>,stage=prefill|decode,tokens=N (default: none, peak figures only)' })
       .option('accelerator', { alias: 'a', type: 'string', describe: 'which accelerator of the file (default: the first)' })
       .option('cost-model', { type: 'string', describe: `the estimate's cost model: ${COST_MODELS.join(' or ')} (default qacc; see qacc estimate)` })
+      .option('mode', { type: 'number', describe: 'SIMD mode index for simd_mac PEs (default 0), as in qacc estimate' })
+      .option('node', { type: 'number', describe: 'technology node in nm (default 28), as in qacc estimate' })
       .option('threads', { type: 'number', describe: 'worker threads at most (default: the number of CPUs)' })
       .option('out', { alias: 'o', type: 'string', demandOption: true, describe: `output directory: new, empty, or written by qacc before (it holds ${BUILD_MARKER}); replaced atomically` }),
   handler: async (argv: ArgumentsCamelCase<Args>) => {
@@ -57,6 +61,8 @@ export const sweepCommand: CommandFactory = (ctx): CommandModule<object, Args> =
     const given = argv['cost-model'];
     const costModel = given === undefined ? undefined : COST_MODELS.find((m) => m === given);
     if (given !== undefined && costModel === undefined) throw new UsageError(`unknown --cost-model '${given}' (known: ${COST_MODELS.join(', ')})`);
+    if (argv.mode !== undefined && !(Number.isSafeInteger(argv.mode) && argv.mode >= 0)) throw new UsageError(`--mode must be a non-negative integer, got ${String(argv.mode)}`);
+    if (argv.node !== undefined && !(Number.isFinite(argv.node) && argv.node > 0)) throw new UsageError(`--node must be a positive number of nm, got ${String(argv.node)}`);
     const axes = parseAxes(argv.set ?? []);
     const points = sweepPoints(axes);
     const workload = argv.workload === undefined ? null : parseWorkload(argv.workload);
@@ -75,7 +81,7 @@ export const sweepCommand: CommandFactory = (ctx): CommandModule<object, Args> =
     const progress = sweepProgress(points.length, (t) => ctx.io.stderr(t), process.stderr.isTTY === true);
     let results;
     try {
-      results = await runSweepPool(program, points, { accelerator: argv.accelerator, workload, ...(costModel ? { costModel } : {}) }, { ...(argv.threads ? { threads: argv.threads } : {}), onPoint: progress.onPoint });
+      results = await runSweepPool(program, points, { accelerator: argv.accelerator, workload, ...(costModel ? { costModel } : {}), ...(argv.mode !== undefined ? { simdMode: argv.mode } : {}), ...(argv.node !== undefined ? { technologyNm: argv.node } : {}) }, { ...(argv.threads ? { threads: argv.threads } : {}), onPoint: progress.onPoint });
     } finally {
       progress.done();
     }

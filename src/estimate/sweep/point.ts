@@ -71,6 +71,10 @@ export interface SweepSpec {
   readonly workload: Workload | null;
   /** The estimate's cost model (default qacc's). */
   readonly costModel?: CostModel;
+  /** simd_mac: the SIMD mode to estimate and measure (default 0). */
+  readonly simdMode?: number;
+  /** Technology node in nm (default the estimate's, 28). */
+  readonly technologyNm?: number;
 }
 
 function finiteOrNull(x: number): number | null {
@@ -143,13 +147,18 @@ export function evaluatePoint(program: Program, point: SweepPoint, spec: SweepSp
   const accel = spec.accelerator === undefined ? accels[0] : accels.find((a) => a.name === spec.accelerator);
   if (!accel) return { ...base, ok: false, error: `no accelerator '${spec.accelerator}' (the file has ${accels.map((a) => a.name).join(', ')})` };
   try {
-    const target = resolveTarget(accel);
+    const target = resolveTarget(accel, { simdMode: spec.simdMode ?? 0 });
     const stored = storedBitsPerWeight(target);
     const declared = weightOperand(accel)?.bitsPerElement ?? stored;
-    const estimate = estimateDesign(accel, { workload: spec.workload, ...(spec.costModel ? { costModel: spec.costModel } : {}) });
+    const estimate = estimateDesign(accel, {
+      workload: spec.workload,
+      ...(spec.costModel ? { costModel: spec.costModel } : {}),
+      ...(spec.simdMode !== undefined ? { simdMode: spec.simdMode } : {}),
+      ...(spec.technologyNm !== undefined ? { technologyNm: spec.technologyNm } : {}),
+    });
     // Points that differ only in array shape or buffers share their PE: measure each distinct PE once.
     const pe = target.pe;
-    const key = JSON.stringify([pe.kind, schemaFacet(pe.kind).toJson(pe as never)]);
+    const key = JSON.stringify([pe.kind, spec.simdMode ?? 0, schemaFacet(pe.kind).toJson(pe as never)]);
     let q = sqnrCache.get(key);
     if (!q) {
       q = { sqnr: goldenSqnr(target), weight: weightSqnr(accel) };
