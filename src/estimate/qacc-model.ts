@@ -22,7 +22,7 @@ import type { PeKind } from '../pe/kinds.js';
 import { bufferPjPerByte, DRAM_PJ_PER_BYTE, peCostAt } from './components.js';
 import { costPlan } from './plan-cost.js';
 import { planLayer } from './tiling.js';
-import type { LayerBound } from './types.js';
+import type { EnergyBreakdown, LayerBound } from './types.js';
 
 /** Cycles a layer adds beyond max(compute, DRAM): the first load's and the last store's DRAM latency. */
 export const LAYER_FILL_CYCLES = 2 * DMA_LATENCY_CYCLES;
@@ -33,7 +33,7 @@ export interface QaccLayerCost {
   readonly dram_cycles: number;
   readonly cycles: number;
   readonly bound: LayerBound;
-  readonly energy_pj: number;
+  readonly energy: EnergyBreakdown;
   readonly dram_bytes: number;
   readonly tiling: { readonly mt: number; readonly nt: number; readonly kt: number };
 }
@@ -58,13 +58,13 @@ export function estimateQaccLayer(t: Target, shape: GemmShape, nodeNm: number): 
   const pc = costPlan(t, plan);
   const dramBytes = pc.dramReadBytes + pc.dramWriteBytes;
   const macs = shape.m * shape.k * shape.n;
-  const energy = macs * energyPerMac(t, nodeNm) + 2 * dramBytes * sramPjPerByte(t.accelerator.buffers, nodeNm) + dramBytes * DRAM_PJ_PER_BYTE;
+  const energy = { compute_pj: macs * energyPerMac(t, nodeNm), sram_pj: 2 * dramBytes * sramPjPerByte(t.accelerator.buffers, nodeNm), dram_pj: dramBytes * DRAM_PJ_PER_BYTE };
   return {
     compute_cycles: pc.computeCycles,
     dram_cycles: pc.dramCycles,
     cycles: Math.max(pc.computeCycles, pc.dramCycles, pc.loadQueueCycles, pc.storeQueueCycles) + LAYER_FILL_CYCLES,
     bound: pc.computeCycles >= pc.dramCycles ? 'compute' : 'memory',
-    energy_pj: energy,
+    energy,
     dram_bytes: dramBytes,
     tiling: { mt: tiling.mt, nt: tiling.nt, kt: tiling.kt },
   };

@@ -128,6 +128,13 @@ describe('bitmod2025 cost model', () => {
     const r = estimateDesign(a, { workload: 'model:llama-2-7b,stage=decode,tokens=1', costModel: 'bitmod2025' });
     const q = r.layers.find((l) => l.name === 'model.layers.0.self_attn.q_proj');
     expect(q).toMatchObject({ out: 4096, in: 4096, tokens: 1, compute_cycles: 131_072, dram_cycles: 201_216, cycles: 201_216, bound: 'memory' });
+    // their PE array area (sim/test_bitmod.py pe_area 1507.7 µm² × 1024 PEs) and compute energy
+    // (pe_energy 0.56 × 1.5 × 1024 PEs per compute cycle), DRAM 18.75 pJ per bit of W + I + O
+    expect(r.components[0].area_um2).toBeCloseTo(1507.7 * 1024, 6);
+    expect(r.energy_breakdown.compute_pj).toBeCloseTo(r.compute_cycles * 0.56 * 1.5 * 1024, 0);
+    expect(r.energy_breakdown.dram_pj).toBeCloseTo(r.dram_bytes * 8 * 18.75, 0);
+    const qEnergy = (6_422_528 + 8192 + 8192) * 8 * 18.75;
+    expect(q?.energy_pj).toBeGreaterThan(qEnergy + 131_072 * 0.56 * 1.5 * 1024);
   });
 
   for (const d of DESIGNS) {
