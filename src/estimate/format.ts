@@ -24,7 +24,7 @@ export function foldLayers(layers: readonly LayerEstimate[]): LayerEstimate[] {
   for (const l of layers) {
     const key = `${groupName(l.name)}|${l.out}|${l.in}|${l.tokens}|${l.compute_cycles}|${l.dram_cycles}|${l.cycles}`;
     const seen = out.get(key);
-    out.set(key, seen ? { ...seen, count: seen.count + l.count, energy_pj: seen.energy_pj } : { ...l, name: groupName(l.name) });
+    out.set(key, seen ? { ...seen, count: seen.count + l.count } : { ...l, name: groupName(l.name) });
   }
   return [...out.values()];
 }
