@@ -6,13 +6,14 @@
  * invariant), so its first iteration is walked once and weighted by its count: the cost grows with the plan's
  * skeleton (a few dozen nodes per layer), not with its tiles.
  */
-import { DMA_LATENCY_CYCLES, dramBeatBytes } from '../arch/microarch.js';
+import { dramBeatBytes } from '../arch/microarch.js';
 import type { PlanNode } from '../compile/plan.js';
 import type { Target } from '../compile/target.js';
 import type { TileShape } from '../pe/facets/cost.js';
 import { costFacet } from '../pe/facets/cost.js';
 import type { TargetOf } from '../pe/facets/compile.js';
 import type { PeKind } from '../pe/kinds.js';
+import { dmaQueueCycles, dramTiming } from './dram-timing.js';
 
 /** What a plan asks of the machine (totals over the whole plan). */
 export interface PlanCost {
@@ -22,7 +23,7 @@ export interface PlanCost {
   dramCycles: number;
   dramReadBytes: number;
   dramWriteBytes: number;
-  /** Cycles the load queue and the store queue are busy: each DMA holds its queue for its port cycles plus the DRAM latency (one DMA outstanding per queue). */
+  /** Cycles the load queue and the store queue are busy (dram-timing.ts: port cycles and the DRAM latency shared by the transfers in flight). */
   loadQueueCycles: number;
   storeQueueCycles: number;
   /** Compute (tile) instructions. */
@@ -34,6 +35,7 @@ export function costPlan(t: Target, plan: PlanNode): PlanCost {
   const facet = costFacet(t.pe.kind);
   const kt = t as TargetOf<PeKind>;
   const beat = dramBeatBytes(t);
+  const timing = dramTiming(t);
   const cost: PlanCost = { computeCycles: 0, dramCycles: 0, dramReadBytes: 0, dramWriteBytes: 0, loadQueueCycles: 0, storeQueueCycles: 0, tileOps: 0 };
   let tile: TileShape = { m: 0, n: 0, k: 0 };
   const walk = (node: PlanNode, weight: number): void => {
@@ -48,10 +50,10 @@ export function costPlan(t: Target, plan: PlanNode): PlanCost {
               const bytes = weight * inst.rows * inst.row_bytes;
               if (inst.kind === 'load') {
                 cost.dramReadBytes += bytes;
-                cost.loadQueueCycles += weight * (port + DMA_LATENCY_CYCLES);
+                cost.loadQueueCycles += weight * dmaQueueCycles(port, timing);
               } else {
                 cost.dramWriteBytes += bytes;
-                cost.storeQueueCycles += weight * (port + DMA_LATENCY_CYCLES);
+                cost.storeQueueCycles += weight * dmaQueueCycles(port, timing);
               }
               break;
             }

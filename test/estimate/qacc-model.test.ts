@@ -112,6 +112,8 @@ describe('qacc cost model', () => {
     for (const l of r.layers) expect(l.count).toBe(3);
     for (const key of ['cycles', 'compute_cycles', 'dram_cycles'] as const) expect(r[key]).toBe(r.layers.reduce((s, l) => s + l[key] * l.count, 0));
     const opt = estimateDesign(a, { workload: 'model:opt-1.3b,stage=prefill,tokens=8' });
+    const phi = estimateDesign(a, { workload: 'model:phi-2,stage=decode,tokens=1', costModel: 'bitmod2025' });
+    expect(phi.layers.slice(0, 6).map((l) => l.name)).toEqual(['self_attn.q_proj', 'self_attn.k_proj', 'self_attn.v_proj', 'self_attn.dense', 'mlp.fc1', 'mlp.fc2'].map((s) => `model.layers.0.${s}`));
     expect(opt.layers.slice(0, 6).map((l) => l.name)).toEqual(['q_proj', 'k_proj', 'v_proj', 'out_proj', 'fc1', 'fc2'].map((s, i) => `model.decoder.layers.0.${i < 4 ? 'self_attn.' : ''}${s}`));
   });
 });
