@@ -82,15 +82,17 @@ describe('qacc sweep', () => {
       if (!p.ok) throw new Error(`point ${p.index} is invalid: ${p.error}`);
       const row = Object.fromEntries(lines[p.index + 1].map((v, i) => [header[i], v]));
       expect(row).toMatchObject({ index: String(p.index), rows: p.settings.rows, cols: p.settings.cols, ok: 'true', error: '' });
-      for (const c of ['area_um2', 'cycles', 'compute_cycles', 'dram_cycles', 'energy_pj'] as const) expect(Number(row[c])).toBe(p.estimate[c]);
-      for (const c of ['bits_per_weight', 'stored_bits_per_weight', 'macs', 'seconds', 'macs_per_s'] as const) expect(Number(row[c])).toBe(p.metrics[c]);
+      for (const c of ['area_um2', 'cycles', 'compute_cycles', 'dram_cycles', 'energy_pj', 'macs', 'dram_bytes', 'seconds'] as const) expect(Number(row[c])).toBe(p.estimate[c]);
+      for (const c of ['compute_pj', 'sram_pj', 'dram_pj'] as const) expect(Number(row[c])).toBe(p.estimate.energy_breakdown[c]);
+      for (const c of ['bits_per_weight', 'stored_bits_per_weight', 'macs_per_s'] as const) expect(Number(row[c])).toBe(p.metrics[c]);
+      expect(p.metrics.macs_per_s).toBe(p.estimate.macs / p.estimate.seconds);
 
       // The same point through `qacc estimate --json`.
       const single = await runCli(['estimate', 'examples/bitmod.qacc', '--set', `rows=${p.settings.rows}`, '--set', `cols=${p.settings.cols}`, '--workload', DECODE, '--json']);
       expect(single.code).toBe(0);
       expect(p.estimate).toEqual(JSON.parse(single.stdout));
       // Independently of the estimate: Σ m·k·n over the 7B decode step (32 blocks of q,k,v,o,gate,up,down + lm_head).
-      expect(p.metrics.macs).toBe(32 * (4 * 4096 * 4096 + 3 * 4096 * 11008) + 4096 * 32000);
+      expect(p.estimate.macs).toBe(32 * (4 * 4096 * 4096 + 3 * 4096 * 11008) + 4096 * 32000);
       // BitMoD W4: 4-bit elements, an 8-bit scale and a 2-bit selector per group of 128.
       expect(p.metrics.bits_per_weight).toBe(4 + 10 / 128);
       expect(p.metrics.stored_bits_per_weight).toBe(4 + 10 / 128);

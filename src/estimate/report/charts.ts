@@ -6,7 +6,8 @@
  * - area vs throughput, the Pareto front drawn as a step line through its highlighted points;
  * - a per-layer roofline of one point: attained MACs per cycle against arithmetic intensity (MACs per
  *   DRAM byte), under the roofs min(peak, intensity × DRAM bytes per cycle), log–log;
- * - an energy breakdown: per point, its workload energy stacked by layer type (q_proj, …, lm_head);
+ * - energy breakdowns: per point, its workload energy stacked by component (PEs, SRAM, DRAM) and by layer
+ *   type (q_proj, …, lm_head);
  * - SQNR against bits per weight, one series per measurement.
  */
 import * as Plot from '@observablehq/plot';
@@ -43,7 +44,10 @@ export function mergedLabels<T>(rows: readonly T[], x: (r: T) => number, y: (r: 
 
 /** One valid design point on the area/throughput plane. */
 export interface AreaPoint {
+  /** The tooltip: the point's settings. */
   readonly label: string;
+  /** The short name drawn beside a Pareto point: `#index`. */
+  readonly tag: string;
   readonly area_mm2: number;
   readonly throughput: number;
   readonly pareto: boolean;
@@ -53,13 +57,13 @@ export function areaThroughputChart(points: readonly AreaPoint[], throughputLabe
   const front = points.filter((p) => p.pareto).sort((a, b) => a.area_mm2 - b.area_mm2);
   return render({
     grid: true,
-    x: { label: 'area (mm²)', nice: true },
+    x: { label: 'area (mm²)', nice: true, inset: 12 },
     y: { label: throughputLabel, nice: true, zero: true },
     color: { legend: true, domain: ['design point', 'Pareto front'], range: ['#9aa5b1', '#d62728'] },
     marks: [
       Plot.line(front, { x: 'area_mm2', y: 'throughput', curve: 'step-after', stroke: '#d62728', strokeWidth: 1.5 }),
       Plot.dot(points, { x: 'area_mm2', y: 'throughput', fill: (p: AreaPoint) => (p.pareto ? 'Pareto front' : 'design point'), r: (p: AreaPoint) => (p.pareto ? 5 : 3.5), title: 'label' }),
-      Plot.text(mergedLabels(front, (p) => p.area_mm2, (p) => p.throughput, (p) => p.label), { x: 'x', y: 'y', text: 'text', dy: -10, fontSize: 10, fill: '#d62728' }),
+      Plot.text(mergedLabels(front, (p) => p.area_mm2, (p) => p.throughput, (p) => p.tag), { x: 'x', y: 'y', text: 'text', dy: -10, fontSize: 11, fill: '#d62728' }),
     ],
   });
 }
@@ -88,31 +92,35 @@ export function rooflineChart(layers: readonly RooflineLayer[], peakMacsPerCycle
     grid: true,
     x: { type: 'log', label: 'arithmetic intensity (MACs per DRAM byte)', domain: [lo, hi] },
     y: { type: 'log', label: 'attained MACs per cycle' },
-    color: { legend: true, domain: ['compute', 'memory'], range: ['#1f77b4', '#ff7f0e'] },
+    // Layers of one decode step sit almost on one spot: colour names the layer type, the symbol its bound.
+    color: { legend: true, scheme: 'tableau10' },
+    symbol: { legend: true, domain: ['compute', 'memory'], range: ['circle', 'triangle'] },
     marks: [
       Plot.line(roof, { x: 'x', y: 'y', stroke: '#333', strokeWidth: 2 }),
-      Plot.dot(layers, { x: 'intensity', y: 'attained', fill: 'bound', r: 5, title: 'name' }),
-      Plot.text(mergedLabels(layers, (l) => l.intensity, (l) => l.attained, (l) => l.name), { x: 'x', y: 'y', text: 'text', dx: 8, textAnchor: 'start', fontSize: 10 }),
+      Plot.dot(layers, { x: 'intensity', y: 'attained', fill: 'name', symbol: 'bound', r: 5, fillOpacity: 0.8, title: (l: RooflineLayer) => `${l.name}: ${l.bound}-bound` }),
     ],
   });
 }
 
-/** Energy of one layer type at one point. */
+/** Energy of one part (a component, a layer type) at one point. */
 export interface EnergySlice {
   readonly point: string;
-  readonly layer: string;
+  readonly part: string;
   readonly energy_mj: number;
 }
 
-export function energyChart(slices: readonly EnergySlice[]): string {
+/** Stacked horizontal bars, one per point; `parts` fixes the stacking and legend order when given. */
+export function energyChart(slices: readonly EnergySlice[], parts?: readonly string[]): string {
   const points = [...new Set(slices.map((s) => s.point))];
+  const longest = Math.max(0, ...points.map((p) => p.length));
   return render({
-    marginLeft: 140,
+    marginLeft: Math.min(400, 20 + Math.ceil(7.5 * longest)),
+    width: WIDTH + Math.max(0, Math.min(400, 20 + Math.ceil(7.5 * longest)) - 140),
     height: Math.max(HEIGHT, 40 + 22 * points.length),
     x: { label: 'energy per workload run (mJ)', grid: true },
     y: { label: null, domain: points },
-    color: { legend: true, scheme: 'tableau10' },
-    marks: [Plot.barX(slices, { x: 'energy_mj', y: 'point', fill: 'layer', title: (s: EnergySlice) => `${s.layer}: ${s.energy_mj.toPrecision(4)} mJ` }), Plot.ruleX([0])],
+    color: { legend: true, scheme: 'tableau10', ...(parts ? { domain: parts } : {}) },
+    marks: [Plot.barX(slices, { x: 'energy_mj', y: 'point', fill: 'part', title: (s: EnergySlice) => `${s.part}: ${s.energy_mj.toPrecision(4)} mJ` }), Plot.ruleX([0])],
   });
 }
 

@@ -1,6 +1,6 @@
 /**
  * `index.html` of a sweep: one self-contained page (inline CSS and SVG, no script, no network) with the
- * four charts of charts.ts, a table of the points and the errors of invalid points. Prepare, then
+ * charts of charts.ts, a table of the points and the errors of invalid points. Prepare, then
  * render: this module turns the sweep's JSON into the charts' rows (which point the roofline shows, which
  * points are Pareto-optimal, energy per layer type) and concatenates escaped markup.
  */
@@ -51,9 +51,9 @@ export function sweepReportHtml(sweep: SweepJson): string {
   const throughputLabel = hasWorkload ? `GMAC/s on ${sweep.workload}` : 'peak GMAC/s';
 
   const front = new Set(paretoFront(valid.map((p) => ({ area: p.estimate.area_um2, throughput: p.metrics.macs_per_s }))));
-  const areaPoints: AreaPoint[] = valid.map((p, i) => ({ label: pointLabel(p), area_mm2: p.estimate.area_um2 / 1e6, throughput: p.metrics.macs_per_s / 1e9, pareto: front.has(i) }));
+  const areaPoints: AreaPoint[] = valid.map((p, i) => ({ label: `#${p.index} ${pointLabel(p)}`, tag: `#${p.index}`, area_mm2: p.estimate.area_um2 / 1e6, throughput: p.metrics.macs_per_s / 1e9, pareto: front.has(i) }));
   sections.push(
-    figure('Area vs throughput', `Each valid design point; the Pareto front (no other point is both smaller and faster) in red. Throughput: ${throughputLabel}.`, valid.length ? areaThroughputChart(areaPoints, throughputLabel) : note('No valid design point.')),
+    figure('Area vs throughput', `Each valid design point; the Pareto front (no other point is both smaller and faster) in red, labelled by its number (#) in the table below. Throughput: ${throughputLabel}.`, valid.length ? areaThroughputChart(areaPoints, throughputLabel) : note('No valid design point.')),
   );
 
   // The roofline shows the fastest point (the first of equals).
@@ -73,17 +73,30 @@ export function sweepReportHtml(sweep: SweepJson): string {
   );
 
   const shown = [...valid.filter((_, i) => front.has(i)), ...valid.filter((_, i) => !front.has(i))].slice(0, MAX_CHART_ROWS);
-  const slices: EnergySlice[] = [];
-  for (const p of shown) {
-    const byType = new Map<string, number>();
-    for (const l of p.estimate.layers) byType.set(layerType(l.name), (byType.get(layerType(l.name)) ?? 0) + l.energy_pj * l.count);
-    for (const [layer, pj] of byType) slices.push({ point: pointLabel(p), layer, energy_mj: pj / 1e9 });
-  }
+  const which = valid.length > shown.length ? `, for ${shown.length} of the ${valid.length} points (Pareto points first)` : '';
+  const parts = ['compute (PEs)', 'SRAM buffers', 'DRAM'];
+  const byPart: EnergySlice[] = shown.flatMap((p) => {
+    const b = p.estimate.energy_breakdown;
+    return [b.compute_pj, b.sram_pj, b.dram_pj].map((pj, i) => ({ point: `#${p.index} ${pointLabel(p)}`, part: parts[i], energy_mj: pj / 1e9 }));
+  });
   sections.push(
     figure(
       'Energy breakdown',
-      `Energy of one run of the workload by layer type${valid.length > shown.length ? `, for the ${shown.length} first points (Pareto points first)` : ''}.`,
-      slices.some((s) => s.energy_mj > 0) ? energyChart(slices) : note(hasWorkload ? 'The estimate reports no energy for these points.' : 'Give --workload to see energy per layer.'),
+      `Energy of one run of the workload by where it is spent: the PEs' arithmetic, the on-chip buffers, DRAM${which}.`,
+      byPart.some((s) => s.energy_mj > 0) ? energyChart(byPart, parts) : note(hasWorkload ? 'The estimate reports no energy for these points.' : 'Give --workload to see the energy breakdown.'),
+    ),
+  );
+  const byLayer: EnergySlice[] = [];
+  for (const p of shown) {
+    const byType = new Map<string, number>();
+    for (const l of p.estimate.layers) byType.set(layerType(l.name), (byType.get(layerType(l.name)) ?? 0) + l.energy_pj * l.count);
+    for (const [part, pj] of byType) byLayer.push({ point: `#${p.index} ${pointLabel(p)}`, part, energy_mj: pj / 1e9 });
+  }
+  sections.push(
+    figure(
+      'Energy by layer type',
+      `Energy of one run of the workload by layer type${which}.`,
+      byLayer.some((s) => s.energy_mj > 0) ? energyChart(byLayer) : note(hasWorkload ? 'The estimate reports no energy for these points.' : 'Give --workload to see energy per layer.'),
     ),
   );
 

@@ -49,11 +49,7 @@ export interface PointMetrics {
   readonly sqnr_db: number | null;
   /** Weight storage format vs the real weights, dB (null when the PE declares no weight format). */
   readonly weight_sqnr_db: number | null;
-  /** Σ m·k·n·count of the workload (0 without one). */
-  readonly macs: number;
-  /** Seconds the workload takes at the accelerator's clock (0 without one). */
-  readonly seconds: number;
-  /** Effective MACs per second on the workload; the peak rate without one. */
+  /** Effective MACs per second on the workload (the estimate's macs / seconds); the peak rate without one. */
   readonly macs_per_s: number;
   /** The accelerator's peak MACs per cycle (all arrays) and DRAM bytes per cycle: the roofline's roofs. */
   readonly peak_macs_per_cycle: number;
@@ -164,10 +160,8 @@ export function evaluatePoint(program: Program, point: SweepPoint, spec: SweepSp
       q = { sqnr: goldenSqnr(target), weight: weightSqnr(accel) };
       sqnrCache.set(key, q);
     }
-    const macs = estimate.layers.reduce((s, l) => s + l.tokens * l.in * l.out * l.count, 0);
-    const seconds = estimate.cycles / (estimate.clock_mhz * 1e6);
     const peak = Math.max(0, ...estimate.peak.map((p) => p.macs_per_cycle)) * estimate.clock_mhz * 1e6;
-    const metrics: PointMetrics = { bits_per_weight: declared, stored_bits_per_weight: stored, sqnr_db: q.sqnr, weight_sqnr_db: q.weight, macs, seconds, macs_per_s: macs > 0 && seconds > 0 ? macs / seconds : peak, peak_macs_per_cycle: accel.peakMacsPerCycle, dram_bytes_per_cycle: accel.dramBitsPerCycle / 8 };
+    const metrics: PointMetrics = { bits_per_weight: declared, stored_bits_per_weight: stored, sqnr_db: q.sqnr, weight_sqnr_db: q.weight, macs_per_s: estimate.macs > 0 && estimate.seconds > 0 ? estimate.macs / estimate.seconds : peak, peak_macs_per_cycle: accel.peakMacsPerCycle, dram_bytes_per_cycle: accel.dramBitsPerCycle / 8 };
     return { ...base, ok: true, estimate, metrics };
   } catch (err) {
     // A user error (CompileError, an estimate's error: `userFacing`) makes the point invalid; a bug propagates.

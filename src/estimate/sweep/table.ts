@@ -1,7 +1,7 @@
 /**
  * A sweep's results as data files: `points.json` (one point per line; every point with its settings, its full estimate —
  * the same object `qacc estimate --json` prints for that point — and the sweep's own metrics) and
- * `points.csv` (one row per point: the axes, then the estimate's totals and the metrics; RFC 4180
+ * `points.csv` (one row per point: the axes, then the estimate's totals and energy breakdown, then the metrics; RFC 4180
  * quoting). An invalid point has `ok` false and its error in both, and empty cells in the CSV.
  */
 import type { EstimateReport } from '../types.js';
@@ -9,8 +9,23 @@ import type { SweepAxis } from './grid.js';
 import type { PointMetrics, PointResult } from './point.js';
 
 /** The CSV columns after `index`, the axes and `ok`, in order: estimate totals, then metrics. */
-export const ESTIMATE_COLUMNS = ['accelerator', 'pe', 'area_um2', 'cycles', 'compute_cycles', 'dram_cycles', 'energy_pj'] as const;
-export const METRIC_COLUMNS = ['bits_per_weight', 'stored_bits_per_weight', 'sqnr_db', 'weight_sqnr_db', 'macs', 'seconds', 'macs_per_s', 'peak_macs_per_cycle', 'dram_bytes_per_cycle'] as const satisfies readonly (keyof PointMetrics)[];
+export const ESTIMATE_COLUMNS: readonly (readonly [name: string, value: (e: EstimateReport) => string | number])[] = [
+  ['accelerator', (e) => e.accelerator],
+  ['pe', (e) => e.pe],
+  ['cost_model', (e) => e.cost_model],
+  ['area_um2', (e) => e.area_um2],
+  ['cycles', (e) => e.cycles],
+  ['compute_cycles', (e) => e.compute_cycles],
+  ['dram_cycles', (e) => e.dram_cycles],
+  ['energy_pj', (e) => e.energy_pj],
+  ['compute_pj', (e) => e.energy_breakdown.compute_pj],
+  ['sram_pj', (e) => e.energy_breakdown.sram_pj],
+  ['dram_pj', (e) => e.energy_breakdown.dram_pj],
+  ['macs', (e) => e.macs],
+  ['dram_bytes', (e) => e.dram_bytes],
+  ['seconds', (e) => e.seconds],
+];
+export const METRIC_COLUMNS = ['bits_per_weight', 'stored_bits_per_weight', 'sqnr_db', 'weight_sqnr_db', 'macs_per_s', 'peak_macs_per_cycle', 'dram_bytes_per_cycle'] as const satisfies readonly (keyof PointMetrics)[];
 
 /** What `points.json` holds. */
 export interface SweepJson {
@@ -54,12 +69,12 @@ function csvField(v: string | number | boolean | null | undefined): string {
 
 /** The CSV text of a sweep (header line first, `\n` line ends). */
 export function sweepCsv(axes: readonly SweepAxis[], results: readonly PointResult[]): string {
-  const header = ['index', ...axes.map((a) => a.name), 'ok', ...ESTIMATE_COLUMNS, ...METRIC_COLUMNS, 'error'];
+  const header = ['index', ...axes.map((a) => a.name), 'ok', ...ESTIMATE_COLUMNS.map(([name]) => name), ...METRIC_COLUMNS, 'error'];
   const lines = [header.map(csvField).join(',')];
   for (const r of results) {
     const values = r.settings.map(([, v]) => v);
     const cells: (string | number | boolean | null)[] = [r.index, ...values, r.ok];
-    if (r.ok) cells.push(...ESTIMATE_COLUMNS.map((c) => r.estimate[c]), ...METRIC_COLUMNS.map((c) => r.metrics[c]), '');
+    if (r.ok) cells.push(...ESTIMATE_COLUMNS.map(([, value]) => value(r.estimate)), ...METRIC_COLUMNS.map((c) => r.metrics[c]), '');
     else cells.push(...ESTIMATE_COLUMNS.map(() => null), ...METRIC_COLUMNS.map(() => null), r.error);
     lines.push(cells.map(csvField).join(','));
   }

@@ -32,7 +32,8 @@ describe('evaluatePoint', () => {
     const a = valid(evaluatePoint(program, { index: 0, settings: [['rows', '4']] }, spec));
     const b = valid(evaluatePoint(program, { index: 1, settings: [['rows', '8']] }, spec));
     expect(a.metrics.peak_macs_per_cycle * 2).toBe(b.metrics.peak_macs_per_cycle);
-    expect(a.metrics.macs).toBe(4 * 256 * 32);
+    expect(a.estimate.macs).toBe(4 * 256 * 32);
+    expect(a.metrics.macs_per_s).toBe(a.estimate.macs / a.estimate.seconds);
     expect(b.index).toBe(1);
   });
 
