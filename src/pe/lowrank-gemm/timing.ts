@@ -18,7 +18,7 @@
  * - writeback: one array column (n outputs) per out-port write: 1 + m · ceil(2n / out port).
  */
 import type { Target } from '../../compile/target.js';
-import { groupLengths, rowReads } from '../../sim/cycle-rules.js';
+import { groupLengths, rowReads } from '../../arch/cycle-rules.js';
 import { branchLanes } from './microarch.js';
 
 /** lowrank_gemm qgemm_tile cycles of an m × n × k tile with scale groups of `group` (header). */
