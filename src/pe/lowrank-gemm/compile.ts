@@ -119,9 +119,9 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
     const cfg = t.golden;
     const G = Math.ceil(k / t.groupSize);
     const sb = t.bits.gscale;
-    packMatrix(o.qa, m, k, 4, mem, layout.a);
+    if (o.qa) packMatrix(o.qa, m, k, 4, mem, layout.a);
     packMatrix(o.qw, n, k, 4, mem, layout.w);
-    packMatrix(o.sa, m, G, sb, mem, layout.ascale);
+    if (o.sa) packMatrix(o.sa, m, G, sb, mem, layout.ascale);
     packMatrix(o.sw, n, G, sb, mem, layout.wscale);
     if (o.bias) packMatrix(o.bias, 1, n, 16, mem, layout.bias);
     if (layout.cscale >= 0) {

@@ -15,12 +15,12 @@
  * Note r comes from the fp32 s, not from the stored (rounded) sa — as in Nunchaku.
  * The simulator's `qact` computes through `lowRankQuantizeActivations`; the GEMM's runtime path too.
  */
-import { FP8_E4M3, FP4_E2M1, type FloatFormat } from '../../formats/float.js';
+import { BF16, FP16, FP8_E4M3, FP4_E2M1, type FloatFormat } from '../../formats/float.js';
 import { lookupFormat } from '../../formats/registry.js';
 import type { Rounding } from '../../formats/types.js';
 import { checkCodes, wideFormat } from '../../golden/common.js';
 import { GoldenError } from '../../golden/errors.js';
-import { lowRankScaleFormat, type LowRankGemmConfig } from './golden.js';
+import type { LowRankGemmConfig } from './golden.js';
 
 /** Largest magnitude of the act format: the qmax of the scale rule. */
 export function lowRankActQmax(config: LowRankGemmConfig): number {
@@ -60,6 +60,12 @@ function actFormat(config: LowRankGemmConfig): { encode(x: number, o: { rounding
   return lookupFormat(main.activations);
 }
 
+/** The activation-scale format (golden.ts lowRankScaleFormat; restated as a choice here so this file imports only types from golden.ts, which imports it). */
+function scaleFormatOf(config: LowRankGemmConfig): FloatFormat {
+  const main = config.main;
+  return main.kind === 'nvfp4' ? FP8_E4M3 : main.scaleFormat === 'bf16' ? BF16 : FP16;
+}
+
 /** The scale code of s: RNE; fp16/bf16 as IEEE (overflow to inf), fp8_e4m3 saturating (`cvt.rn.satfinite`). */
 function scaleCode(f: FloatFormat, s: number): number {
   return f === FP8_E4M3 ? f.encode(s, { rounding: 'rne', overflow: 'saturate' }) : f.encode(s, { rounding: 'rne' });
@@ -79,7 +85,7 @@ export function lowRankQuantizeGroup(config: LowRankGemmConfig, x: ArrayLike<num
   const qmax = lowRankActQmax(config);
   let scale = Math.fround(absmax * Math.fround(1 / qmax)); // absmax is a 16-bit value: exact in fp32
   if (config.main.kind === 'nvfp4') scale = Math.min(scale, NVFP4_SCALE_CAP);
-  const sCode = scaleCode(lowRankScaleFormat(config), scale);
+  const sCode = scaleCode(scaleFormatOf(config), scale);
   const reciprocal = scale < FP32_MIN_NORMAL ? Number.POSITIVE_INFINITY : Math.fround(1 / scale);
   const fmt = actFormat(config);
   const codes: number[] = [];

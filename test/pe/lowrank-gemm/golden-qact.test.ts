@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Rounding } from '../../../src/formats/types.js';
 import { lowRankQuantizeActivations, lowRankQuantizeGroup } from '../../../src/pe/lowrank-gemm/golden-qact.js';
-import type { LowRankGemmConfig } from '../../../src/pe/lowrank-gemm/golden.js';
+import { lowRankGemm, lowRankOutputTrace, type LowRankGemmConfig } from '../../../src/pe/lowrank-gemm/golden.js';
 
 // ---- exact rationals: n / d with d > 0 ----
 interface Q {
@@ -269,6 +269,48 @@ describe('qact golden on non-finite inputs (the rules, case by case)', () => {
   it('single-element groups decode as qmax for every positive finite fp16 (two-element exhaustive covers the rest)', () => {
     const config = cfg('int4', 'fp16', 'fp16', 1);
     for (let c = 1; c < 0x7c00; c += 37) expect(lowRankQuantizeGroup(config, [decode16Number(c)]).codes[0]).toBe(oracle('int4', 'fp16', [decode16(c, false) as Q], 'rne').codes[0]);
+  });
+});
+
+describe('the runtime GEMM: qact of X, then the offline GEMM on those codes', () => {
+  // The codes come from the oracle above; the offline GEMM is tested on its own (golden.test.ts).
+  it('equals the offline GEMM on the oracle-quantized activations (int4 g16 + rank-16 branch, nvfp4 g16)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 3 }), fc.boolean(), fc.integer({ min: 0, max: 2 ** 31 }), (m, k, n, nv, seed) => {
+        const code = (i: number, salt: number): number => (Math.imul((seed + salt) ^ Math.imul(i, 2654435761), 2246822519) >>> 0) & 0x3bff; // finite, |v| < 1
+        const branch = nv ? 'bf16' : 'fp16';
+        const base = cfg(nv ? 'nvfp4' : 'int4', 'fp16', branch, 16);
+        const offline: LowRankGemmConfig = { ...base, rank: 16 };
+        const runtime: LowRankGemmConfig = { ...offline, activationQuant: 'runtime' };
+        const G = Math.ceil(k / 16);
+        const x = Array.from({ length: m * k }, (_, i) => code(i, 1) | (i % 2 ? 0x8000 : 0));
+        const qw = Array.from({ length: n * k }, (_, i) => code(i, 2) & 0xf);
+        const sw = Array.from({ length: n * G }, () => (nv ? 0x38 : 0x3c00));
+        const down = Array.from({ length: k * 16 }, (_, i) => code(i, 3));
+        const up = Array.from({ length: n * 16 }, (_, i) => code(i, 4));
+        const tensorScale = nv ? 0x3f800000 : undefined;
+        const qa: number[] = [];
+        const sa: number[] = [];
+        for (let i = 0; i < m; i++) {
+          for (let g = 0; g < G; g++) {
+            const xs = x.slice(i * k + g * 16, i * k + Math.min(k, (g + 1) * 16));
+            const o = oracle(nv ? 'nvfp4' : 'int4', 'fp16', xs.map((c) => decode16(c, nv) as Q), 'rne', xs.map((c) => c >= 0x8000));
+            qa.push(...o.codes);
+            sa.push(o.scaleCode);
+          }
+        }
+        const common = { m, k, n, qw, sw, x, down, up, ...(tensorScale !== undefined ? { tensorScale } : {}) };
+        const want = lowRankGemm(offline, { ...common, qa, sa });
+        expect(Array.from(lowRankGemm(runtime, common).codes)).toEqual(Array.from(want.codes));
+        expect(lowRankOutputTrace(runtime, common, m - 1, n - 1).code).toBe(want.codes[m * n - 1]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+  it('refuses runtime operands without x, or with qa/sa given', () => {
+    const runtime: LowRankGemmConfig = { ...cfg('int4', 'fp16', 'fp16', 16), activationQuant: 'runtime' };
+    expect(() => lowRankGemm(runtime, { m: 1, k: 1, n: 1, qw: [0], sw: [0x3c00] })).toThrow(/needs the raw activations x/);
+    expect(() => lowRankGemm(runtime, { m: 1, k: 1, n: 1, qa: [0], sa: [0], x: [0], qw: [0], sw: [0x3c00] })).toThrow(/must not give them/);
   });
 });
 
