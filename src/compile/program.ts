@@ -223,7 +223,7 @@ class Regions {
 export function layoutDram(t: Target, shape: GemmShape, tiling: Tiling, limits: IsaLimits = ISA_LIMITS): DramLayout {
   const { m, k, n } = shape;
   const r = new Regions();
-  const a = r.take(m * rowBytes(k, t.bits.act));
+  const a = r.take(compileFacet(t.pe.kind).loadsActivationCodes?.(t) === false ? 0 : m * rowBytes(k, t.bits.act));
   const w = r.take(n * rowBytes(k, t.bits.wgt));
   const regions = compileFacet(t.pe.kind).layoutDram(t, shape, tiling, (bytes) => r.take(bytes));
   const region = (name: DramRegion): number => regions[name] ?? -1;
@@ -318,7 +318,7 @@ export function planProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: 
     const aStride = rowBytes(k, t.bits.act);
     const wStride = rowBytes(k, t.bits.wgt);
     const loads: DmaLoad[] = [
-      { dram: layout.a + m0 * aStride + (k0 * t.bits.act) / 8, buf: 'act', bufAddr: s * slots.actSlot, rows: mt, rowBytes: rowBytes(kt, t.bits.act), stride: aStride },
+      ...(kind.loadsActivationCodes?.(t) === false ? [] : [{ dram: layout.a + m0 * aStride + (k0 * t.bits.act) / 8, buf: 'act' as const, bufAddr: s * slots.actSlot, rows: mt, rowBytes: rowBytes(kt, t.bits.act), stride: aStride }]),
       { dram: layout.w + n0 * wStride + (k0 * t.bits.wgt) / 8, buf: 'wgt', bufAddr: s * slots.wgtSlot, rows: nt, rowBytes: rowBytes(kt, t.bits.wgt), stride: wStride },
       ...kind.stepLoads(t, ctx),
     ];

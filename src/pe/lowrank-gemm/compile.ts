@@ -4,6 +4,13 @@
  * weight group scales per k step; bias, channel scales and LoRA scales in the last one), the branch's raw
  * X, D and U in the act and lrw slots, `lr_down` once per m tile, `qgemm_tile`, and the `dequant` /
  * `lr_up` epilogue. Moved verbatim from compile/target.ts and compile/program.ts (issue 12, step 0b).
+ *
+ * `activation_quant = runtime` (Nunchaku's fused quantize kernel): no activation codes or scales in DRAM.
+ * Every k step loads the raw X tile [mt × kt] (16 bits) into the act slot after the codes' room; `qact`
+ * quantizes it into that room (codes) and the meta slot's activation-scale room, `lr_down` (n tile 0)
+ * reads the same raw tile, then `qgemm_tile` runs as offline. X is read from DRAM once per (m, n) tile
+ * k step — once in all when the N extent fits one n tile; the panel is reloaded for every n tile, like the
+ * offline codes (keeping it resident across n tiles is the scheduler's decision, issue 13).
  */
 import { loraScaleCount, LOW_RANK_MAX_RANK, type LowRankGemmConfig } from './golden.js';
 import { ISA_LIMITS } from '../../compile/isa-limits.js';
@@ -45,7 +52,16 @@ function lowRankTarget(pe: LowRankGemmPe): KindTarget<'lowrank_gemm'> {
     formats = { act: activations, wgt: 'int4', raw: branch, gscale: scaleFormat, cscale, bias: branch, acc, out: branch, lr: branch };
   }
   return {
-    golden: { kind: 'lowrank_gemm', main, accumulation: acc, fmaAccumulation: pe.accumulationFma, epilogue: pe.epilogue, rank: pe.rank, branchFormat: branch },
+    golden: {
+      kind: 'lowrank_gemm',
+      main,
+      accumulation: acc,
+      fmaAccumulation: pe.accumulationFma,
+      epilogue: pe.epilogue,
+      rank: pe.rank,
+      branchFormat: branch,
+      ...(pe.activationQuant === 'runtime' ? { activationQuant: 'runtime' as const } : {}),
+    },
     bits: { act: 4, wgt: 4, gscale: gscaleBits, selector: 0, cscale: pe.channelScales ? 16 : 0, branch: 16, out: 16 },
     formats,
     groupSize: pe.groupSize,
@@ -61,6 +77,11 @@ function lowRankTarget(pe: LowRankGemmPe): KindTarget<'lowrank_gemm'> {
 
 function scaleBytes(t: T): number {
   return t.bits.gscale / 8;
+}
+
+/** Activations quantized on chip by qact (raw X loaded every k step; no codes or scales in DRAM). */
+function runtimeQuant(t: T): boolean {
+  return t.golden.activationQuant === 'runtime';
 }
 
 /** Declared LoRA scales and a branch to apply them to. */
@@ -88,7 +109,7 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
     const cscaleOff = metaOff3 + nt * 2;
     const lscaleOff = cscaleOff + (t.bits.cscale > 0 ? nt * 2 : 0);
     const meta = lscaleOff + (hasLoraScales(t) ? 4 * loraScaleCount(cfg.rank) : 0);
-    let actExtra = 0;
+    let actExtra = runtimeQuant(t) ? mt * kt * 2 : 0;
     let lrw = 0;
     let lrwUpOff = 0;
     if (cfg.rank > 0) {
@@ -98,17 +119,18 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
     }
     return { actExtra, meta, lrw, offsets: { metaOff2, metaOff3, cscaleOff, lscaleOff, lrwUpOff } };
   },
-  stepRowBytes: (t, _nt, kt) => Math.max(Math.ceil(kt / t.groupSize) * scaleBytes(t), t.golden.rank > 0 ? kt * 2 : 0),
+  stepRowBytes: (t, _nt, kt) => Math.max(Math.ceil(kt / t.groupSize) * scaleBytes(t), t.golden.rank > 0 || runtimeQuant(t) ? kt * 2 : 0),
+  loadsActivationCodes: (t) => !runtimeQuant(t),
   layoutDram(t, shape, _tiling, take) {
     const { m, k, n } = shape;
     const cfg = t.golden;
     const G = Math.ceil(k / t.groupSize);
     const cscale = t.bits.cscale > 0 ? take(n * 2) : -1;
-    const ascale = take(m * G * scaleBytes(t));
+    const ascale = runtimeQuant(t) ? -1 : take(m * G * scaleBytes(t));
     const wscale = take(n * G * scaleBytes(t));
     const bias = take(n * 2);
     const lscale = hasLoraScales(t) ? take(4 * loraScaleCount(cfg.rank)) : -1;
-    if (cfg.rank === 0) return { cscale, ascale, wscale, bias, lscale };
+    if (cfg.rank === 0) return runtimeQuant(t) ? { cscale, ascale, wscale, bias, lscale, x: take(m * k * 2) } : { cscale, ascale, wscale, bias, lscale };
     const x = take(m * k * 2);
     const down = take(cfg.rank * k * 2);
     const up = take(n * cfg.rank * 2);
@@ -119,9 +141,15 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
     const cfg = t.golden;
     const G = Math.ceil(k / t.groupSize);
     const sb = t.bits.gscale;
-    if (o.qa) packMatrix(o.qa, m, k, 4, mem, layout.a);
+    if (runtimeQuant(t)) {
+      if (!o.x) throw new CompileError('unsupported', `lowrank_gemm PE '${t.pe.name}' quantizes activations at run time; the operands have no raw X`);
+      packMatrix(o.x, m, k, 16, mem, layout.x);
+    } else {
+      if (!o.qa || !o.sa) throw new CompileError('unsupported', `lowrank_gemm PE '${t.pe.name}' takes offline-quantized activations; the operands have no codes or scales`);
+      packMatrix(o.qa, m, k, 4, mem, layout.a);
+      packMatrix(o.sa, m, G, sb, mem, layout.ascale);
+    }
     packMatrix(o.qw, n, k, 4, mem, layout.w);
-    if (o.sa) packMatrix(o.sa, m, G, sb, mem, layout.ascale);
     packMatrix(o.sw, n, G, sb, mem, layout.wscale);
     if (o.bias) packMatrix(o.bias, 1, n, 16, mem, layout.bias);
     if (layout.cscale >= 0) {
@@ -134,7 +162,7 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
     }
     const r = cfg.rank;
     if (r > 0 && o.x && o.down && o.up) {
-      packMatrix(o.x, m, k, 16, mem, layout.x);
+      if (!runtimeQuant(t)) packMatrix(o.x, m, k, 16, mem, layout.x);
       const dT = new Uint32Array(r * k);
       for (let kk = 0; kk < k; kk++) for (let j = 0; j < r; j++) dT[j * k + kk] = o.down[kk * r + j];
       packMatrix(dT, r, k, 16, mem, layout.down);
@@ -152,20 +180,27 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
     const sb = scaleBytes(t);
     const loads: DmaLoad[] = [];
     const load = (dram: number, buf: DmaLoad['buf'], bufAddr: number, rows: number, rowBytes: number, stride: number): void => void loads.push({ dram, buf, bufAddr, rows, rowBytes, stride });
-    load(layout.ascale + (m0 * G + g0) * sb, 'meta', metaBase, mt, gt * sb, G * sb);
+    const runtime = runtimeQuant(t);
+    if (!runtime) load(layout.ascale + (m0 * G + g0) * sb, 'meta', metaBase, mt, gt * sb, G * sb);
     load(layout.wscale + (n0 * G + g0) * sb, 'meta', metaBase + slots.metaOff2, nt, gt * sb, G * sb);
     if (last) load(layout.bias + n0 * 2, 'meta', metaBase + slots.metaOff3, 1, nt * 2, 0);
     if (last && layout.cscale >= 0) load(layout.cscale + n0 * 2, 'meta', metaBase + slots.cscaleOff, 1, nt * 2, 0);
     if (last && layout.lscale >= 0) load(layout.lscale, 'meta', metaBase + slots.lscaleOff, 1, 4 * loraScaleCount(rank), 0);
-    if (rank > 0 && s.ni === 0) {
-      load(layout.x + (m0 * k + k0) * 2, 'act', s.slot * slots.actSlot + slots.actRawOff, mt, kt * 2, k * 2);
-      load(layout.down + k0 * 2, 'lrw', s.slot * slots.lrwSlot, rank, kt * 2, k * 2);
-    }
+    // raw X: for the down projection (n tile 0), and for qact in every step of a runtime-quantizing PE
+    if ((rank > 0 && s.ni === 0) || runtime) load(layout.x + (m0 * k + k0) * 2, 'act', s.slot * slots.actSlot + slots.actRawOff, mt, kt * 2, k * 2);
+    if (rank > 0 && s.ni === 0) load(layout.down + k0 * 2, 'lrw', s.slot * slots.lrwSlot, rank, kt * 2, k * 2);
     if (rank > 0 && last) load(layout.up + n0 * rank * 2, 'lrw', s.slot * slots.lrwSlot + slots.lrwUpOff, 1, nt * rank * 2, 0);
     return loads;
   },
   tileInstructions(t, s) {
     const { act, wgt, metaBase, slots } = s;
+    if (runtimeQuant(t)) {
+      // qact and lr_down read the same raw X tile; qact writes the codes and scales qgemm_tile reads.
+      const prog: Instruction[] = [createInstruction('qact', { src: act + slots.actRawOff, dst: act, scales: metaBase, pop_prev: true })];
+      if (t.golden.rank > 0 && s.ni === 0) prog.push(createInstruction('lr_down', { act: act + slots.actRawOff, lrw: s.slot * slots.lrwSlot, lrt: 0, clear: s.first }));
+      prog.push(createInstruction('qgemm_tile', { act, wgt, acc: 0, ascale: metaBase, wscale: metaBase + slots.metaOff2, clear: s.first, push_prev: !s.last }));
+      return prog;
+    }
     if (t.golden.rank > 0 && s.ni === 0) {
       return [
         createInstruction('lr_down', { act: act + slots.actRawOff, lrw: s.slot * slots.lrwSlot, lrt: 0, clear: s.first, pop_prev: true }),
