@@ -577,7 +577,6 @@ export class Machine {
 
   /** Cycles of a compute-queue instruction (timing.ts; the kind's own in src/pe/<kind>/timing.ts). */
   private computeCycles(inst: Instruction): number {
-    const { m, n } = this.tile;
     if (isTileOpcode(inst.kind)) this.checkOpcode(inst.kind);
     switch (inst.kind) {
       case 'mod_tile':
