@@ -1,0 +1,161 @@
+/**
+ * `activation_quant = runtime` end to end on golden and simulator: the compiled program quantizes the raw X
+ * on chip (`qact`) on the same act tile `lr_down` reads, loads no activation codes or scales from DRAM, and
+ * the simulator (qact through the golden quantizer) reproduces the golden GEMM bit for bit; qact's cycles
+ * follow the documented rule (timing.ts header), restated here from its text with the example's ports.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CompileError } from '../../../src/compile/errors.js';
+import { randomOperands } from '../../../src/compile/operands.js';
+import { compileGemm } from '../../../src/compile/program.js';
+import { resolveTarget, type Target } from '../../../src/compile/target.js';
+import type { Instruction } from '../../../src/isa/index.js';
+import type { LowRankGemmOperands } from '../../../src/pe/lowrank-gemm/golden.js';
+import type { SimContext } from '../../../src/pe/facets/sim.js';
+import { lowRankGemmSim } from '../../../src/pe/lowrank-gemm/sim.js';
+import { Machine } from '../../../src/sim/machine.js';
+import { runGemm } from '../../../src/sim/run.js';
+import { ROOT, sourceAccelerators } from '../../sim/helpers.js';
+
+const EXAMPLE = readFileSync(resolve(ROOT, 'examples', 'svdquant.qacc'), 'utf8');
+
+/** The example on a rows × cols array, its PEs quantizing activations `mode`. */
+function target(name: string, mode: 'runtime' | 'offline', rows = 4, cols = 4): Target {
+  const text = EXAMPLE.replace(/param rows = \d+;/u, `param rows = ${rows};`)
+    .replace(/param cols = \d+;/u, `param cols = ${cols};`)
+    .replace(/activation_quant = \w+;/gu, '')
+    .replace(/(pe svd_\w+ : lowrank_gemm \{)/gu, `$1\n  activation_quant = ${mode};`);
+  const accel = sourceAccelerators(text).find((a) => a.name === name);
+  if (!accel) throw new Error(`no accelerator ${name}`);
+  return resolveTarget(accel);
+}
+
+const rowBytes = (cols: number, bits: number): number => Math.ceil((cols * bits) / 8);
+
+describe('runtime activation quantization: the compiled program', () => {
+  it('quantizes every k step on chip: qact (pops the step) → lr_down on the same raw tile (n tile 0) → qgemm_tile on qact’s codes and scales', () => {
+    const t = target('svdquant_w4a4', 'runtime');
+    const shape = { m: 6, k: 129, n: 6 };
+    const g = compileGemm(t, shape, randomOperands(t, shape, 3));
+    expect(g.layout.ascale).toBe(-1);
+    const compute = g.program.filter((i) => ['qact', 'lr_down', 'qgemm_tile'].includes(i.kind));
+    const qacts = compute.filter((i): i is Extract<Instruction, { kind: 'qact' }> => i.kind === 'qact');
+    expect(qacts.length).toBe(g.tiling.mTiles * g.tiling.nTiles * g.tiling.kTiles);
+    for (let i = 0; i < compute.length; i++) {
+      const q = compute[i];
+      if (q.kind !== 'qact') continue;
+      expect(q.pop_prev).toBe(true);
+      let j = i + 1;
+      const down = compute[j];
+      if (down.kind === 'lr_down') {
+        expect(down.act).toBe(q.src);
+        j++;
+      }
+      const tile = compute[j];
+      expect(tile.kind).toBe('qgemm_tile');
+      if (tile.kind !== 'qgemm_tile') continue;
+      expect([tile.act, tile.ascale, tile.pop_prev]).toEqual([q.dst, q.scales, false]);
+    }
+    // lr_down once per m tile, every one right after a qact
+    expect(compute.filter((i) => i.kind === 'lr_down').length).toBe(g.tiling.mTiles * g.tiling.kTiles);
+  });
+
+  it('loads X as the only activation tensor: 2·kt-byte rows into the act slot, no code rows, no activation-scale rows', () => {
+    const t = target('svdquant_w4a4', 'runtime');
+    const shape = { m: 5, k: 64, n: 3 };
+    const g = compileGemm(t, shape, randomOperands(t, shape, 1));
+    const actLoads = g.program.filter((i): i is Extract<Instruction, { kind: 'load' }> => i.kind === 'load' && i.buf === 'act');
+    expect(actLoads.length).toBe(g.tiling.mTiles * g.tiling.nTiles * g.tiling.kTiles);
+    for (const l of actLoads) expect(l.row_bytes).toBe(2 * g.tiling.kt);
+  });
+
+  it('reads exactly the offline design’s DRAM bytes minus its activation codes and scales when N fits one n tile', () => {
+    // One n tile: X is read once either way (offline: by lr_down), so runtime saves the code and scale rows.
+    const shape = { m: 6, k: 129, n: 4 };
+    const run = (mode: 'runtime' | 'offline'): number => {
+      const t = target('svdquant_w4a4', mode);
+      const g = compileGemm(t, shape, undefined, { timingOnly: true });
+      expect(g.tiling.nTiles).toBe(1);
+      return new Machine(t, g.program, undefined, { timingOnly: true }).run().bytes.dramRead;
+    };
+    const t = target('svdquant_w4a4', 'offline');
+    const g = compileGemm(t, shape, undefined, { timingOnly: true });
+    let saved = 0;
+    for (let mi = 0; mi < g.tiling.mTiles; mi++) {
+      const mt = Math.min(g.tiling.mt, shape.m - mi * g.tiling.mt);
+      for (let ki = 0; ki < g.tiling.kTiles; ki++) {
+        const kt = Math.min(g.tiling.kt, shape.k - ki * g.tiling.kt);
+        saved += mt * rowBytes(kt, 4) + mt * Math.ceil(kt / 64) * 2; // int4 codes, fp16 scales per group of 64
+      }
+    }
+    expect(run('offline') - run('runtime')).toBe(saved);
+  });
+});
+
+describe('runtime activation quantization: simulator = golden', () => {
+  const shapes = [
+    { m: 1, k: 1, n: 1 },
+    { m: 5, k: 64, n: 5 }, // two m tiles, two n tiles (stale codes in a reused slot)
+    { m: 2, k: 129, n: 3 }, // a short last group in its own k step
+    { m: 9, k: 200, n: 7 },
+  ];
+  for (const name of ['svdquant_w4a4', 'svdquant_nvfp4']) {
+    for (const shape of shapes) {
+      it(`${name} ${shape.m}×${shape.k}×${shape.n}`, () => {
+        const t = target(name, 'runtime');
+        const ops = randomOperands(t, shape, 11) as LowRankGemmOperands;
+        expect(ops.qa).toBeUndefined();
+        const r = runGemm(t, shape, { operands: ops });
+        expect(r.firstMismatch).toBeUndefined();
+        expect(r.matchGolden).toBe(true);
+      });
+    }
+  }
+
+  it('the runtime design computes another GEMM than the offline one on the same X, weights and branch', () => {
+    // Guards against a runtime path that silently reads stale or offline codes: the offline operands'
+    // random qa/sa are not the quantized X, so the outputs must differ somewhere.
+    const shape = { m: 3, k: 64, n: 3 };
+    const rt = runGemm(target('svdquant_w4a4', 'runtime'), shape, { seed: 5 });
+    const off = runGemm(target('svdquant_w4a4', 'offline'), shape, { seed: 5 });
+    expect(rt.matchGolden && off.matchGolden).toBe(true);
+    expect(Array.from(rt.output ?? [])).not.toEqual(Array.from(off.output ?? []));
+  });
+
+  it('refuses a stochastic rounding register for qact (bad program, not a silent rne)', () => {
+    const t = target('svdquant_w4a4', 'runtime');
+    const shape = { m: 2, k: 64, n: 2 };
+    const g = compileGemm(t, shape, randomOperands(t, shape, 1));
+    const program = g.program.map((i) => (i.kind === 'setfmt' ? { ...i, rounding: 'stochastic' as const } : i));
+    expect(() => new Machine(t, program, g.dram).run()).toThrow(CompileError);
+    expect(() => new Machine(t, program, g.dram).run()).toThrow(/stochastic/);
+  });
+});
+
+describe('qact cycles (timing.ts rule)', () => {
+  it('1 + F + 1 + Σ_g (2·ceil(len/B) + 1) + W on the example’s ports, and the simulator charges them', () => {
+    const t = target('svdquant_w4a4', 'runtime');
+    const p = t.portBytes;
+    const B = t.pe.kind === 'lowrank_gemm' ? t.pe.lanes / 4 : 0;
+    const reads = (rows: number, bytes: number, port: number): number => rows * Math.ceil(bytes / port);
+    const rule = (m: number, k: number): number => {
+      let beats = 0;
+      for (let g0 = 0; g0 < k; g0 += 64) beats += 2 * Math.ceil(Math.min(64, k - g0) / B) + 1;
+      return 1 + reads(m, 2 * k, p.act) + 1 + beats + Math.max(reads(m, Math.ceil(k / 2), p.act), reads(m, Math.ceil(k / 64) * 2, p.meta));
+    };
+    const inst = { kind: 'qact', src: 0, dst: 0, scales: 0 } as Extract<Instruction, { kind: 'qact' }>;
+    const ctx = (m: number, k: number): SimContext<'lowrank_gemm'> => ({ t, tile: { m, n: 1, k }, group: 64, rank: t.golden.kind === 'lowrank_gemm' ? t.golden.rank : 0 }) as unknown as SimContext<'lowrank_gemm'>;
+    for (const [m, k] of [[1, 1], [3, 64], [4, 129], [2, 200]]) expect(lowRankGemmSim.cycles(inst, ctx(m, k))).toBe(rule(m, k));
+    // and the machine's compute time grows by exactly those cycles when qact runs (runtime minus offline
+    // compute busy time of a one-tile GEMM = qact's cycles, the rest of the program being the same)
+    const shape = { m: 3, k: 64, n: 2 };
+    const busy = (mode: 'runtime' | 'offline'): number => {
+      const tt = target('svdquant_w4a4', mode);
+      const g = compileGemm(tt, shape, undefined, { timingOnly: true });
+      return new Machine(tt, g.program, undefined, { timingOnly: true }).run().busy.compute;
+    };
+    expect(busy('runtime') - busy('offline')).toBe(rule(3, 64));
+  });
+});
