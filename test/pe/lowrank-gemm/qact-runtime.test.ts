@@ -4,9 +4,12 @@
  * the simulator (qact through the golden quantizer) reproduces the golden GEMM bit for bit; qact's cycles
  * follow the documented rule (timing.ts header), restated here from its text with the example's ports.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../cli/fake-io.js';
+import { compileFile } from '../../../src/ir/elaborate.js';
 import { CompileError } from '../../../src/compile/errors.js';
 import { randomOperands } from '../../../src/compile/operands.js';
 import { compileGemm } from '../../../src/compile/program.js';
@@ -22,11 +25,15 @@ import { ROOT, sourceAccelerators } from '../../sim/helpers.js';
 const EXAMPLE = readFileSync(resolve(ROOT, 'examples', 'svdquant.qacc'), 'utf8');
 
 /** The example on a rows × cols array, its PEs quantizing activations `mode`. */
-function target(name: string, mode: 'runtime' | 'offline', rows = 4, cols = 4): Target {
-  const text = EXAMPLE.replace(/param rows = \d+;/u, `param rows = ${rows};`)
+function exampleText(mode: string, rows = 4, cols = 4): string {
+  return EXAMPLE.replace(/param rows = \d+;/u, `param rows = ${rows};`)
     .replace(/param cols = \d+;/u, `param cols = ${cols};`)
     .replace(/activation_quant = \w+;/gu, '')
     .replace(/(pe svd_\w+ : lowrank_gemm \{)/gu, `$1\n  activation_quant = ${mode};`);
+}
+
+function target(name: string, mode: 'runtime' | 'offline', rows = 4, cols = 4): Target {
+  const text = exampleText(mode, rows, cols);
   const accel = sourceAccelerators(text).find((a) => a.name === name);
   if (!accel) throw new Error(`no accelerator ${name}`);
   return resolveTarget(accel);
@@ -157,5 +164,55 @@ describe('qact cycles (timing.ts rule)', () => {
       return new Machine(tt, g.program, undefined, { timingOnly: true }).run().busy.compute;
     };
     expect(busy('runtime') - busy('offline')).toBe(rule(3, 64));
+  });
+});
+
+describe('the activation_quant property', () => {
+  const diagnostics = (text: string) => compileFile('/v.qacc', { readFile: (p) => (p === '/v.qacc' ? text : undefined) }, {}).diagnostics;
+
+  it('defaults to offline; runtime reaches the golden config; the example declares offline', () => {
+    const noProp = EXAMPLE.replace(/activation_quant = \w+;/gu, '');
+    const accel = compileFile('/v.qacc', { readFile: (p) => (p === '/v.qacc' ? noProp : undefined) }, {}).design?.accelerators.find((a) => a.name === 'svdquant_w4a4');
+    const t = resolveTarget(accel as NonNullable<typeof accel>);
+    expect(t.pe.kind === 'lowrank_gemm' && t.pe.activationQuant).toBe('offline');
+    expect(t.golden.kind === 'lowrank_gemm' && t.golden.activationQuant).toBeUndefined();
+    expect(target('svdquant_nvfp4', 'runtime').golden).toMatchObject({ activationQuant: 'runtime' });
+    expect(EXAMPLE.match(/activation_quant = offline;/gu)?.length).toBe(2);
+  });
+
+  it('an unknown value is a located E314 error with the accepted values', () => {
+    const text = exampleText('dynamic');
+    const d = diagnostics(text).filter((x) => x.severity === 'error');
+    expect(d.length).toBeGreaterThan(0);
+    expect(d[0].code).toBe('E314');
+    expect(d[0].message).toContain('offline, runtime');
+    expect(d[0].span).toBeDefined();
+  });
+});
+
+describe('the RTL refuses runtime activation quantization (qact is golden + simulator only)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'qacc-qact-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('qacc build: exit 1, one line naming the PE and the property, nothing written', async () => {
+    const file = join(dir, 'rt.qacc');
+    writeFileSync(file, exampleText('runtime', 2, 2));
+    const out = join(dir, 'out');
+    const r = await runCli(['build', file, '-o', out, '-a', 'svdquant_w4a4']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/svd_int4.*activation_quant = runtime.*does not implement qact/u);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('qacc verify --backends golden,sim,rtl: the same error, exit 1; golden,sim: runtime verifies', async () => {
+    const file = join(dir, 'rt2.qacc');
+    writeFileSync(file, exampleText('runtime', 2, 2));
+    const rtl = await runCli(['verify', file, '--backends', 'golden,sim,rtl', '--vectors', '1', '-a', 'svdquant_nvfp4']);
+    expect(rtl.code).toBe(1);
+    expect(rtl.stderr).toMatch(/svd_nvfp4.*does not implement qact/u);
+    const sim = await runCli(['verify', file, '--backends', 'golden,sim', '--vectors', '2']);
+    expect(sim.stdout).toMatch(/all \d+ cases match/u);
+    expect(sim.code).toBe(0);
   });
 });
