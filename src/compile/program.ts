@@ -27,7 +27,8 @@
  *   epilogue (output slot o = tile parity): [dequant] [lr_up] writeback (pop S→C, push C→S, push C→L);
  *   store of the output tile (pop C→S, push S→C).
  * Down projections (lowrank) are computed once per m tile (ni = 0) into `lrt`, which persists over the
- * n tiles. Quantized activations are generated already quantized (no `qact`).
+ * n tiles. Activations come quantized from DRAM, or (lowrank_gemm `activation_quant = runtime`) raw, quantized
+ * on chip by `qact` (src/pe/lowrank-gemm/compile.ts).
  *
  * DRAM layout (64-byte aligned regions): A [M × K] and W [N × K] packed row-major; BitMoD meta blocks
  * pre-tiled per (n tile, k tile): group scales [nt × gt] then the selectors packed 2 bits each; channel
