@@ -6,11 +6,13 @@
  * `lr_up` epilogue. Moved verbatim from compile/target.ts and compile/program.ts (issue 12, step 0b).
  *
  * `activation_quant = runtime` (Nunchaku's fused quantize kernel): no activation codes or scales in DRAM.
- * Every k step loads the raw X tile [mt × kt] (16 bits) into the act slot after the codes' room; `qact`
- * quantizes it into that room (codes) and the meta slot's activation-scale room, `lr_down` (n tile 0)
- * reads the same raw tile, then `qgemm_tile` runs as offline. X is read from DRAM once per (m, n) tile
- * k step — once in all when the N extent fits one n tile; the panel is reloaded for every n tile, like the
- * offline codes (keeping it resident across n tiles is the scheduler's decision, issue 13).
+ * At n tile 0 every k step loads the raw X tile [mt × kt] (16 bits) into the act slot after the codes'
+ * room; `qact` quantizes it and `lr_down` reads the same raw tile, then `qgemm_tile` multiplies. Where
+ * they go: the resident code panel (`codePanel`: every k step's codes and scales of the m tile, in the act
+ * and meta spaces above the two slots), which the later n tiles' `qgemm_tile`s read without loading or
+ * quantizing anything, so X is read from DRAM exactly once, in 16 bits. When the panel does not fit (or
+ * there is one n tile), codes and scales go to the step's own slot and later n tiles reload and
+ * re-quantize X (X then read once per n tile).
  */
 import { loraScaleCount, LOW_RANK_MAX_RANK, type LowRankGemmConfig } from './golden.js';
 import { ISA_LIMITS } from '../../compile/isa-limits.js';
@@ -19,9 +21,9 @@ import { createInstruction } from '../../isa/encode.js';
 import type { Instruction } from '../../isa/generated-types.js';
 import { CompileError } from '../../compile/errors.js';
 import { diagnoseTarget, UnsupportedProperty } from '../../compile/kind-support.js';
-import { packMatrix } from '../../compile/pack.js';
+import { packMatrix, rowBytes } from '../../compile/pack.js';
 import type { FormatRegisters } from '../../compile/target.js';
-import type { CompileFacet, DmaLoad, KindTarget, TargetOf } from '../facets/compile.js';
+import type { CompileFacet, DmaLoad, KindTarget, StepContext, TargetOf } from '../facets/compile.js';
 import { lowRankGemmOperands } from './operands.js';
 
 type T = TargetOf<'lowrank_gemm'>;
@@ -82,6 +84,25 @@ function scaleBytes(t: T): number {
 /** Activations quantized on chip by qact (raw X loaded every k step; no codes or scales in DRAM). */
 function runtimeQuant(t: T): boolean {
   return t.golden.activationQuant === 'runtime';
+}
+
+/**
+ * The resident code panel of runtime quantization for step `s`: the act and meta addresses of this k
+ * step's block, where n tile 0's qact writes the codes and scales that every n tile's qgemm_tile reads.
+ * The panel lies above the two slots of each space (program.ts lays slots out from address 0: slot i at
+ * i · slot size) and holds kTiles blocks of a full step (mt rows of kt codes; mt · gt scales). Undefined
+ * with one n tile (nothing to reuse) or when it does not fit the space's usable capacity.
+ */
+function codePanel(t: T, s: StepContext): { readonly act: number; readonly meta: number } | undefined {
+  const { tiling, slots } = s;
+  if (!runtimeQuant(t) || tiling.nTiles === 1) return undefined;
+  const actBlock = tiling.mt * rowBytes(tiling.kt, t.bits.act);
+  const metaBlock = tiling.mt * Math.ceil(tiling.kt / t.groupSize) * scaleBytes(t);
+  const actBase = 2 * slots.actSlot;
+  const metaBase = 2 * slots.metaSlot;
+  const usable = (b: 'act' | 'meta'): number => Math.min(t.capacity[b], ISA_LIMITS.bufferAddress[b]);
+  if (actBase + tiling.kTiles * actBlock > usable('act') || metaBase + tiling.kTiles * metaBlock > usable('meta')) return undefined;
+  return { act: actBase + s.ki * actBlock, meta: metaBase + s.ki * metaBlock };
 }
 
 /** Declared LoRA scales and a branch to apply them to. */
@@ -186,8 +207,8 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
     if (last) load(layout.bias + n0 * 2, 'meta', metaBase + slots.metaOff3, 1, nt * 2, 0);
     if (last && layout.cscale >= 0) load(layout.cscale + n0 * 2, 'meta', metaBase + slots.cscaleOff, 1, nt * 2, 0);
     if (last && layout.lscale >= 0) load(layout.lscale, 'meta', metaBase + slots.lscaleOff, 1, 4 * loraScaleCount(rank), 0);
-    // raw X: for the down projection (n tile 0), and for qact in every step of a runtime-quantizing PE
-    if ((rank > 0 && s.ni === 0) || runtime) load(layout.x + (m0 * k + k0) * 2, 'act', s.slot * slots.actSlot + slots.actRawOff, mt, kt * 2, k * 2);
+    // raw X: for the down projection and qact (n tile 0), and for qact in every step without a code panel
+    if ((rank > 0 && s.ni === 0) || (runtime && (s.ni === 0 || !codePanel(t, s)))) load(layout.x + (m0 * k + k0) * 2, 'act', s.slot * slots.actSlot + slots.actRawOff, mt, kt * 2, k * 2);
     if (rank > 0 && s.ni === 0) load(layout.down + k0 * 2, 'lrw', s.slot * slots.lrwSlot, rank, kt * 2, k * 2);
     if (rank > 0 && last) load(layout.up + n0 * rank * 2, 'lrw', s.slot * slots.lrwSlot + slots.lrwUpOff, 1, nt * rank * 2, 0);
     return loads;
@@ -195,10 +216,16 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
   tileInstructions(t, s) {
     const { act, wgt, metaBase, slots } = s;
     if (runtimeQuant(t)) {
-      // qact and lr_down read the same raw X tile; qact writes the codes and scales qgemm_tile reads.
-      const prog: Instruction[] = [createInstruction('qact', { src: act + slots.actRawOff, dst: act, scales: metaBase, pop_prev: true })];
+      // qact and lr_down read the same raw X tile; qact writes the codes and scales qgemm_tile reads (in the
+      // resident panel, where later n tiles read them without quantizing again).
+      const panel = codePanel(t, s);
+      const codes = panel?.act ?? act;
+      const scales = panel?.meta ?? metaBase;
+      const tile = (pop: boolean): Instruction => createInstruction('qgemm_tile', { act: codes, wgt, acc: 0, ascale: scales, wscale: metaBase + slots.metaOff2, pop_prev: pop, clear: s.first, push_prev: !s.last });
+      if (panel && s.ni > 0) return [tile(true)];
+      const prog: Instruction[] = [createInstruction('qact', { src: act + slots.actRawOff, dst: codes, scales, pop_prev: true })];
       if (t.golden.rank > 0 && s.ni === 0) prog.push(createInstruction('lr_down', { act: act + slots.actRawOff, lrw: s.slot * slots.lrwSlot, lrt: 0, clear: s.first }));
-      prog.push(createInstruction('qgemm_tile', { act, wgt, acc: 0, ascale: metaBase, wscale: metaBase + slots.metaOff2, clear: s.first, push_prev: !s.last }));
+      prog.push(tile(false));
       return prog;
     }
     if (t.golden.rank > 0 && s.ni === 0) {
