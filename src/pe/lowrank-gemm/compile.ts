@@ -81,7 +81,7 @@ function scaleBytes(t: T): number {
   return t.bits.gscale / 8;
 }
 
-/** Activations quantized on chip by qact (raw X loaded every k step; no codes or scales in DRAM). */
+/** Activations quantized on chip by qact from the raw X (no codes or scales in DRAM; file header). */
 function runtimeQuant(t: T): boolean {
   return t.golden.activationQuant === 'runtime';
 }
@@ -91,7 +91,8 @@ function runtimeQuant(t: T): boolean {
  * step's block, where n tile 0's qact writes the codes and scales that every n tile's qgemm_tile reads.
  * The panel lies above the two slots of each space (program.ts lays slots out from address 0: slot i at
  * i · slot size) and holds kTiles blocks of a full step (mt rows of kt codes; mt · gt scales). Undefined
- * with one n tile (nothing to reuse) or when it does not fit the space's usable capacity.
+ * with one n tile (nothing to reuse) or when it does not fit the space's usable capacity (the ISA's
+ * address limits; limits a caller tightens through compileGemm's options do not reach this hook).
  */
 function codePanel(t: T, s: StepContext): { readonly act: number; readonly meta: number } | undefined {
   const { tiling, slots } = s;
