@@ -5,12 +5,12 @@
  *   scaled by (4 · 4) / (16 · 8), and each of the lanes / 4 chained 16-bit branch MACs as their FP16 MAC
  *   (1968.7 µm², 0.77 mW): qacc's first-order rule, to be calibrated by synthesis (`--synth`).
  * - Cycles of its compute instructions: the engine's closed forms (./timing.ts, shared with the simulator):
- *   qgemm_tile, lr_down, lr_up, dequant, writeback.
+ *   qgemm_tile, lr_down, lr_up, qact (runtime activation quantization), dequant, writeback.
  * - The authors' BitMoD simulator has no such class: modelled as a bit-parallel dot-product unit of `lanes`
  *   with the FP16 × INT8 PE's pe_energy / pe_area, weights at their stored bits per element.
  */
 import type { CostFacet } from '../facets/cost.js';
-import { lowRankDequantCycles, lowRankDownCycles, lowRankQgemmCycles, lowRankUpCycles, lowRankWritebackCycles } from './timing.js';
+import { lowRankDequantCycles, lowRankDownCycles, lowRankQactCycles, lowRankQgemmCycles, lowRankUpCycles, lowRankWritebackCycles } from './timing.js';
 
 const LANE_SCALE = (4 * 4) / (16 * 8);
 
@@ -43,6 +43,8 @@ export const lowRankGemmCost: CostFacet<'lowrank_gemm'> = {
         return lowRankDownCycles(t, tile.m, tile.k, t.golden.rank);
       case 'lr_up':
         return lowRankUpCycles(t, tile.n, t.golden.rank, inst.use_lscale);
+      case 'qact':
+        return lowRankQactCycles(t, tile.m, tile.k, t.groupSize);
       case 'dequant':
         return lowRankDequantCycles(t, tile.n, (inst.use_cscale ? 1 : 0) + (inst.use_bias ? 1 : 0));
       case 'writeback':
