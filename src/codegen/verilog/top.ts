@@ -11,7 +11,7 @@
  */
 import type { Target } from '../../compile/target.js';
 import { ISA, type IsaBuffer } from '../../isa/index.js';
-import { bufferAddressBits, bufferLanes, DMA_LATENCY_CYCLES, dramBeatBytes, QUEUE_DEPTH } from '../../arch/microarch.js';
+import { bufferAddressBits, bufferLanes, dramBeatBytes, dramLatency, QUEUE_DEPTH } from '../../arch/microarch.js';
 import { rtlFacet } from '../../pe/facets/rtl.js';
 import type { EngineContext } from './engine.js';
 import { isaDecoderParams } from './isa-decoder.js';
@@ -186,6 +186,8 @@ export interface AcceleratorTop {
   readonly engineKind: string;
   readonly imemWords: number;
   readonly beatBytes: number;
+  /** dram_latency: the bench returns a read beat this many cycles after its request. */
+  readonly latency: number;
   readonly buffers: Record<IsaBuffer, BufferGeometry>;
 }
 
@@ -280,8 +282,8 @@ export function acceleratorTop(t: Target, options: TopOptions = {}): Accelerator
       beatMsb: 8 * beat - 1,
       beatLaneMsb: beat - 1,
       bytesMsb: bytesW - 1,
-      latency: DMA_LATENCY_CYCLES,
-      latencyLast: DMA_LATENCY_CYCLES - 1,
+      latency: dramLatency(t),
+      latencyLast: dramLatency(t) - 1,
       tokW,
       tokMsb: tokW - 1,
       spW,
@@ -317,7 +319,7 @@ export function acceleratorTop(t: Target, options: TopOptions = {}): Accelerator
       absent,
     },
   };
-  return { module, names, engineKind, imemWords, beatBytes: beat, buffers: geo };
+  return { module, names, engineKind, imemWords, beatBytes: beat, latency: dramLatency(t), buffers: geo };
 }
 
 /** One port of the accelerator top, for the README's port table. */
@@ -347,7 +349,7 @@ export function topPorts(top: AcceleratorTop, traceSignals: readonly (readonly [
     { name: 'dram_req_addr', dir: 'output', width: 40, doc: 'byte address of the beat' },
     { name: 'dram_req_bytes', dir: 'output', width: bitsFor(beat), doc: `bytes of the beat, 1..${beat}` },
     { name: 'dram_wdata', dir: 'output', width: 8 * beat, doc: "the previous cycle's write beat, byte i = address + i" },
-    { name: 'dram_resp_valid', dir: 'input', width: 1, doc: `the read beat requested ${DMA_LATENCY_CYCLES} cycles earlier returns` },
+    { name: 'dram_resp_valid', dir: 'input', width: 1, doc: `the read beat requested ${top.latency} cycles earlier returns` },
     { name: 'dram_resp_data', dir: 'input', width: 8 * beat, doc: 'its bytes, byte i = address + i' },
     ...traceSignals.map(([name, width]): TopPort => ({ name: `trace_${name}`, dir: 'output', width, doc: `trace point \`${name}\` (src/sim/vcd.ts)` })),
   ];
