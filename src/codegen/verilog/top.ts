@@ -11,7 +11,7 @@
  */
 import type { Target } from '../../compile/target.js';
 import { ISA, type IsaBuffer } from '../../isa/index.js';
-import { bufferAddressBits, bufferLanes, dramBeatBytes, dramLatency, QUEUE_DEPTH } from '../../arch/microarch.js';
+import { bufferAddressBits, bufferLanes, dramBeatBytes, dramLatency, dramOutstanding, QUEUE_DEPTH } from '../../arch/microarch.js';
 import { rtlFacet } from '../../pe/facets/rtl.js';
 import type { EngineContext } from './engine.js';
 import { isaDecoderParams } from './isa-decoder.js';
@@ -208,6 +208,11 @@ export function acceleratorTop(t: Target, options: TopOptions = {}): Accelerator
   rtlInvariant(geo.out.capacity > 0, `accelerator ${t.accelerator.name} has no out buffer space`);
   const bytesW = bitsFor(beat);
   const tokW = bitsFor(ISA.machine.tokenDepth);
+  const outs = dramOutstanding(t);
+  const ow = bitsFor(outs);
+  const pw = bitsFor(outs - 1);
+  /** A 1-bit signal zero-extended to w bits. */
+  const ext1 = (sig: string, w: number): string => (w === 1 ? sig : `{${w - 1}'d0, ${sig}}`);
   const spW = bitsFor(ISA.machine.loopDepth);
   const lvW = Math.max(1, bitsFor(ISA.machine.loopDepth - 1));
   const port = (g: BufferGeometry) => ({ space: g.space, upper: g.space.toUpperCase(), capacity: g.capacity, lanes: g.lanes, awMsb: g.aw - 1, awW: g.aw, dataMsb: 8 * g.lanes - 1, dataW: 8 * g.lanes, laneMsb: g.lanes - 1 });
@@ -283,7 +288,19 @@ export function acceleratorTop(t: Target, options: TopOptions = {}): Accelerator
       beatLaneMsb: beat - 1,
       bytesMsb: bytesW - 1,
       latency: dramLatency(t),
-      latencyLast: dramLatency(t) - 1,
+      // the in-flight FIFOs of the DMA units: a count of 0..outstanding (ow bits), pointers of pw bits
+      outstanding: outs,
+      outstandingLast: outs - 1,
+      ow,
+      owMsb: ow - 1,
+      pw,
+      pwMsb: pw - 1,
+      ldAlloc: ext1('ld_grant', ow),
+      ldComplete: ext1('ld_dcomplete', ow),
+      ldRetire: ext1('ld_retire', ow),
+      stAlloc: ext1('st_grant', ow),
+      stComplete: ext1('st_dcomplete', ow),
+      stRetire: ext1('st_retire', ow),
       tokW,
       tokMsb: tokW - 1,
       spW,
