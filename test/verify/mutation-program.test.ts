@@ -13,9 +13,9 @@
  * the mutant list, so it changes when the generated top does: with the DMA units' in-flight FIFOs (issue
  * 13) seed 4 draws `-` → `+` in the fp32 rounder's exponent, a forced sign bit of its subnormal shift, the
  * trap register's clear flipped and an operand-fetch register that never loads, and at least three are
- * killed. (Seeds 3, 5 and 7 drew two mutants each that no case reaches: a forced top bit of a 40-bit
- * operand end, the fetch's row-bytes difference or the loop instruction's pc increment — compiled GEMMs
- * hold no loop.)
+ * killed. (Seeds 3, 5 and 7 drew two survivors each, among them a forced top bit of a 40-bit operand end
+ * or of the load's row-bytes difference, and the loop instruction's pc increment — compiled GEMMs hold
+ * no loop.)
  * `npm run mutation -- N 1 1 examples/bitmod.qacc fp16_baseline --level program --set fp16_rows=2
  * --set fp16_cols=2 --set banks=1` measures the kill rate over a larger sample of the example's own design.
  */
