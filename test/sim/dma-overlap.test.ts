@@ -66,6 +66,23 @@ describe('DMAs in flight: closed forms', () => {
     );
   });
 
+  it('a full token queue holds the oldest DMA, and the next retires one cycle after it (hand-derived)', () => {
+    // L = 10, k = 8, one-beat loads with push_next dispatched at 1..10, 100 control instructions (one
+    // dispatch cycle each, 11..110), then 10 csync pop_prev at 111..120 (start 112..121). Loads 0..7 begin
+    // at 2..9 and retire at their completions 13..20, filling L→C (depth 8); load 8 starts when load 0
+    // has retired (13), load 9 at 14: done 24 and 25. Load 8's push waits for the first pop (112): it
+    // retires at 113 (89 cycles of token_queue_full); load 9, done long before, retires one cycle later at
+    // 114, when the second pop (113) has made room again.
+    const lines = ['seti a1, 0', ...Array.from({ length: 10 }, () => load(1, 32, ', push_next')), ...Array.from({ length: 100 }, () => 'seti a2, 0'), ...Array.from({ length: 10 }, () => 'csync pop_prev'), 'halt'];
+    const a = assemble(lines.join('\n'));
+    const m = new Machine(target(10, 8), a.instructions, new Uint8Array(1 << 16), { trace: true });
+    const stats = m.run();
+    const pushes = m.events.filter((e) => e.signal === 'tok_lc' && e.value === 1).map((e) => e.time);
+    expect(pushes).toEqual([13, 14, 15, 16, 17, 18, 19, 20, 113, 114]);
+    expect(stats.stalls.load.token_queue_full).toBe(89);
+    expect(stats.cycles).toBe(122);
+  });
+
   it('loads wait for an outstanding slot while a store takes the free port (hand-derived)', () => {
     // L = 100, k = 8, one-beat DMAs. Dispatch: seti 0, loads 1..10, store 11, csync pop_next 12,
     // csync pop_prev 13..22, halt 23. Loads 0..7 begin at 2..9 (done 103..110); load 8 waits for the slot

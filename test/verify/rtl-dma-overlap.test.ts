@@ -4,7 +4,8 @@
  * cycles runs seeded random DMA / token / loop programs (program-gen.ts) under Verilator and leaves the
  * same DRAM image after the same number of cycles as src/sim, with identical per-cycle traces — including
  * pushes into full token queues while DMAs are in flight. More outstanding DMAs make the same programs
- * faster (so the overlap is exercised, not only allowed). Verilator is required.
+ * faster (so the overlap is exercised, not only allowed); a directed program holds the oldest of several
+ * DMAs in flight on a full token queue. Verilator is required.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assemble, ISA } from '../../src/isa/index.js';
@@ -23,6 +24,8 @@ const CONFIGS: readonly [outstanding: number, latency: number][] = [
   [8, 200],
 ];
 const SEEDS = [1, 2, 4];
+/** The directed case's memory: 8 in flight, 10 cycles. */
+const DIRECTED: readonly [number, number] = [8, 10];
 
 function withMemory(outstanding: number, latency: number): Target {
   return { ...BASE.target, accelerator: { ...BASE.target.accelerator, dramOutstanding: outstanding, dramLatencyCycles: latency } };
@@ -35,8 +38,23 @@ function image(seed: number): Uint8Array {
 
 describe('DMA units with several DMAs in flight: RTL = simulator', () => {
   beforeAll(async () => {
-    for (const [n, l] of CONFIGS) await buildProgramSimulationAsync(withMemory(n, l), BASE.options);
+    for (const [n, l] of [...CONFIGS, DIRECTED]) await buildProgramSimulationAsync(withMemory(n, l), BASE.options);
   }, 900_000);
+
+  it('a full token queue holds the oldest of several DMAs in flight; the next retires one cycle later', () => {
+    // test/sim/dma-overlap.test.ts derives this program's token times by hand (pushes at 13..20, 113, 114)
+    const load = 'load buf=act, dram_reg=a1, dram_off=0, buf_addr=0, rows=1, row_bytes=16, dram_stride=16, push_next';
+    const a = assemble(['seti a1, 0', ...Array.from({ length: 10 }, () => load), ...Array.from({ length: 100 }, () => 'seti a2, 0'), ...Array.from({ length: 10 }, () => 'csync pop_prev'), 'halt'].join('\n'));
+    expect(a.diagnostics).toEqual([]);
+    const target = withMemory(...DIRECTED);
+    const dram = image(7);
+    const machine = new Machine(target, a.instructions, dram.slice(), { trace: true });
+    const stats = machine.run();
+    expect(machine.events.filter((e) => e.signal === 'tok_lc' && e.value === 1).map((e) => e.time)).toEqual([13, 14, 15, 16, 17, 18, 19, 20, 113, 114]);
+    const r = runRtlProgram({ target, program: a.instructions, dram, trace: true, ...BASE.options, cycleLimit: 100_000 });
+    expect({ trap: r.trapCode, cycles: r.cycles }).toEqual({ trap: 0, cycles: stats.cycles });
+    expect(firstTraceDivergence(machine.events, r.trace ?? [])).toBeUndefined();
+  });
 
   for (const [n, l] of CONFIGS) {
     it(`dram_outstanding = ${n}, dram_latency = ${l}: identical DRAM, cycles and per-cycle traces`, () => {
