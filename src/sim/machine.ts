@@ -36,6 +36,7 @@ import { findInstruction, ISA, type Instruction, type IsaBuffer } from '../isa/i
 import { opcodeOwner, simFacet, type KindInstruction, type SimContext, type SimFacet, type TileOpcode } from '../pe/facets/sim.js';
 import type { PeKind } from '../pe/kinds.js';
 import { AccStore } from './acc-store.js';
+import { dmaQueueTrace, STALL_CODE, type DmaTraceRecord } from './dma-queue-trace.js';
 import { dmaPortCycles, epilogueCycles } from './cycle-rules.js';
 import { TokenTimes } from './token-times.js';
 import { dramBeatBytes, dramLatency, dramOutstanding, QUEUE_DEPTH } from '../arch/microarch.js';
@@ -94,19 +95,6 @@ export interface PendingPushes {
   done: number;
   finish: number;
   readonly toks: TokenName[];
-}
-
-/** What the trace of a DMA queue needs of one of its instructions (built at the end of a trace run). */
-export interface DmaTraceRecord {
-  readonly start: number;
-  readonly begin: number;
-  readonly done: number;
-  retire: number;
-  readonly pc: number;
-  readonly op: number;
-  readonly dispatch: number;
-  /** Push times of the tokens it popped, in POPS order, with the stall each missing one shows. */
-  readonly waits: readonly { readonly at: number; readonly why: StallReason }[];
 }
 
 /**
@@ -197,7 +185,6 @@ function isTileOpcode(kind: Instruction['kind']): kind is TileOpcode {
   return classOf(kind) === 'tile';
 }
 
-const STALL_CODE: Record<StallReason | 'none', number> = { none: 0, dispatch: 1, dma: 2, compute: 3, buffer_space: 4, dram_port: 5, token_queue_full: 6 };
 
 /** Simulates `program` on `target` with DRAM image `dram` (mutated by stores). */
 export class Machine {
@@ -596,48 +583,11 @@ export class Machine {
     return POPS[q].filter(([flag]) => flags[flag]).map(([, tok, why]) => ({ at: this.tokens[tok].pushAt(this.tokens[tok].popCount) ?? Number.POSITIVE_INFINITY, why }));
   }
 
-  /**
-   * The busy, pc, op and stall trace of DMA queue q from its instructions' records, per cycle as the RTL
-   * defines it (docs/simulator.md "DRAM"): busy while some instruction is between its first beat (or
-   * start) and its retirement; pc and op of the one that last became busy; the stall code dram_port
-   * while one waits for the port, else token_queue_full while one has completed but not retired, else
-   * none while busy, else (idle, waiting for the next instruction) dispatch until it is dispatched, then
-   * the first token it lacks.
-   */
+  /** The DMA queue's busy, pc, op and stall trace events (dma-queue-trace.ts). */
   private traceDmaQueue(q: DmaQueueName): void {
-    const recs = this.dmaTrace[q];
-    const signal = `${q}_stall`;
-    const points = new Set<number>();
-    recs.forEach((r, i) => {
-      const idle = i === 0 ? 0 : recs[i - 1].retire;
-      for (const t of [idle, r.dispatch + 1, r.start, r.begin, r.done, r.retire, ...r.waits.map((w) => w.at)]) if (Number.isFinite(t)) points.add(t);
-    });
-    let lo = 0;
-    for (const t of [...points].sort((a, b) => a - b)) {
-      while (lo < recs.length && recs[lo].retire <= t) lo++;
-      let busy = false;
-      let port = false;
-      let full = false;
-      for (let i = lo; i < recs.length && recs[i].start <= t; i++) {
-        const r = recs[i];
-        if (r.begin <= t) busy = true;
-        else port = true;
-        if (r.done <= t) full = true;
-      }
-      let code: StallReason | 'none' = port ? 'dram_port' : full ? 'token_queue_full' : 'none';
-      if (!busy && !port && lo < recs.length) {
-        const r = recs[lo];
-        const idle = lo === 0 ? 0 : recs[lo - 1].retire;
-        if (t >= idle && t < r.start) code = t < r.dispatch + 1 ? 'dispatch' : (r.waits.find((w) => w.at > t)?.why ?? 'none');
-      }
-      this.trace(t, `${q}_busy`, busy ? 1 : 0);
-      this.trace(t, signal, STALL_CODE[code]);
-    }
-    for (const r of recs) {
-      this.trace(r.begin, `${q}_pc`, r.pc);
-      this.trace(r.begin, `${q}_op`, r.op);
-    }
+    for (const e of dmaQueueTrace(q, this.dmaTrace[q])) this.trace(e.time, e.signal, e.value);
   }
+
 
   /**
    * Places the pending pushes of queue q in order. A push happens at completion (`done`) when the token
