@@ -1,14 +1,21 @@
 /**
  * The micro-architecture parameters that the cycle-level simulator (src/sim/timing.ts) and the RTL
- * generators (src/codegen/verilog) must agree on: queue and token depths, the DRAM beat and latency,
- * the byte lanes of the buffer RAMs (each kind's engine geometry: src/pe/<folder>/microarch.ts). One
- * definition, below both consumers, so neither reaches into the other.
+ * generators (src/codegen/verilog) must agree on: queue and token depths, the DRAM beat, latency and
+ * outstanding DMAs, the byte lanes of the buffer RAMs (each kind's engine geometry:
+ * src/pe/<folder>/microarch.ts). One definition, below both consumers, so neither reaches into the other.
  */
 import type { Target } from '../compile/target.js';
 import type { IsaBuffer } from '../isa/index.js';
 
-/** Fixed DRAM latency added to every DMA transfer (cycles). */
-export const DMA_LATENCY_CYCLES = 64;
+/** Cycles from a DMA's last beat to its completion: the accelerator's `dram_latency` (docs/simulator.md "DRAM"). */
+export function dramLatency(t: Target): number {
+  return t.accelerator.dramLatencyCycles;
+}
+
+/** DMAs each of the load and store queues may have in flight: the accelerator's `dram_outstanding`. */
+export function dramOutstanding(t: Target): number {
+  return t.accelerator.dramOutstanding;
+}
 /** Entries of each instruction queue (load, compute, store); the dispatch unit stalls on a full one. */
 export const QUEUE_DEPTH = 16;
 

@@ -52,10 +52,10 @@ export const DECLARATION_KEYWORDS: readonly TokenType[] = [Import, Param, Const,
 export const PerCycleUnit = createToken({ name: 'PerCycleUnit', pattern: /(?:b|B|bits|bytes)\/cycle(?![A-Za-z0-9_])/, categories: [Unit] });
 
 /** Every unit word the lexer knows. Order: longer spellings first (the regexes are anchored alternatives). */
-export const UNIT_WORDS: readonly string[] = ['KiB', 'MiB', 'GiB', 'kB', 'KB', 'MB', 'GB', 'kHz', 'MHz', 'GHz', 'Hz', 'B', 'b'];
+export const UNIT_WORDS: readonly string[] = ['KiB', 'MiB', 'GiB', 'kB', 'KB', 'MB', 'GB', 'kHz', 'MHz', 'GHz', 'Hz', 'cycles', 'cycle', 'B', 'b'];
 export const UnitWord = createToken({
   name: 'UnitWord',
-  pattern: /(?:KiB|MiB|GiB|kB|KB|MB|GB|kHz|MHz|GHz|Hz|B|b)(?![A-Za-z0-9_])/,
+  pattern: /(?:KiB|MiB|GiB|kB|KB|MB|GB|kHz|MHz|GHz|Hz|cycles|cycle|B|b)(?![A-Za-z0-9_])/,
   categories: [Unit, Identifier, Name],
 });
 

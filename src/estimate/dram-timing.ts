@@ -3,9 +3,9 @@
  * how many transfers each DMA queue keeps in flight. A queue with N in flight and latency L is busy, per
  * transfer of p port cycles, max(p, (p + L) / N) cycles in steady state (the port when transfers are long,
  * the latency shared by N otherwise; N = 1: p + L, the simulator's rule in src/sim/timing.ts today).
- * When the accelerator declares its DRAM latency and outstanding DMAs, read them here.
+ * Both come from the accelerator's `dram_latency` and `dram_outstanding` (src/arch/microarch.ts).
  */
-import { DMA_LATENCY_CYCLES } from '../arch/microarch.js';
+import { dramLatency, dramOutstanding } from '../arch/microarch.js';
 import type { Target } from '../compile/target.js';
 
 export interface DramTiming {
@@ -17,8 +17,7 @@ export interface DramTiming {
 
 /** The DMA timing of target `t` (see the file header). */
 export function dramTiming(t: Target): DramTiming {
-  void t;
-  return { latency: DMA_LATENCY_CYCLES, outstanding: 1 };
+  return { latency: dramLatency(t), outstanding: dramOutstanding(t) };
 }
 
 /** Cycles a transfer of `port` port cycles keeps its queue busy. */

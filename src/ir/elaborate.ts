@@ -23,7 +23,7 @@ import { didYouMean } from '../dsl/suggest.js';
 import { Evaluator, type Override } from './evaluate.js';
 import { elaboratePe } from './pe-kinds.js';
 import { PropertyReader } from './props.js';
-import { BUFFER_ROLES, DATAFLOWS, type IrAccelerator, type IrArray, type IrBuffer, type IrDesign, type IrParam, type IrPe } from './types.js';
+import { BUFFER_ROLES, DATAFLOWS, DEFAULT_DRAM_LATENCY, DEFAULT_DRAM_OUTSTANDING, MAX_DRAM_LATENCY, MAX_DRAM_OUTSTANDING, type IrAccelerator, type IrArray, type IrBuffer, type IrDesign, type IrParam, type IrPe } from './types.js';
 import { printValue } from './values.js';
 
 /** The most PEs in one array or one accelerator. */
@@ -229,10 +229,16 @@ function elaborateAccelerator(ctx: ElabContext, decl: A.AcceleratorDecl, file: s
   const buffersLoc = r.get('buffers');
   const clockLoc = r.require('clock');
   const dramLoc = r.require('dram');
+  const latencyLoc = r.get('dram_latency');
+  const outstandingLoc = r.get('dram_outstanding');
   r.finish();
   const clock = clockLoc && ev.quantityOf(clockLoc, 'frequency', 'the clock', { min: 1, max: 1e12 });
   const dram = dramLoc && ev.quantityOf(dramLoc, 'bandwidth', 'the DRAM bandwidth', { min: 1, max: 1 << 24 });
-  let ok = clock !== undefined && dram !== undefined && arraysLoc !== undefined;
+  // The DMA protocol of docs/simulator.md "DRAM": every DMA completes dram_latency cycles after its last
+  // beat, and each DMA queue keeps up to dram_outstanding DMAs in flight (the RTL's per-queue FIFOs).
+  const latency = latencyLoc ? ev.quantityOf(latencyLoc, 'duration', 'the DRAM latency', { min: 1, max: MAX_DRAM_LATENCY }) : DEFAULT_DRAM_LATENCY;
+  const outstanding = outstandingLoc ? ev.int(outstandingLoc, 'dram_outstanding', { min: 1, max: MAX_DRAM_OUTSTANDING }) : DEFAULT_DRAM_OUTSTANDING;
+  let ok = clock !== undefined && dram !== undefined && arraysLoc !== undefined && latency !== undefined && outstanding !== undefined;
   // The DMA engine of the simulator and the RTL moves whole bytes per DRAM beat (arch/microarch.ts).
   if (dram !== undefined && dram % 8 !== 0 && dramLoc) {
     ev.report(Diag.outOfRange, dramLoc.span, ['the DRAM bandwidth', 'a whole number of bytes per cycle (a multiple of 8 b/cycle: the DMA moves whole bytes per beat)', `${dram} b/cycle`]);
@@ -266,7 +272,7 @@ function elaborateAccelerator(ctx: ElabContext, decl: A.AcceleratorDecl, file: s
     } else if (ir) buffers.push(ir);
     else ok = false;
   }
-  if (!ok || clock === undefined || dram === undefined) return undefined;
+  if (!ok || clock === undefined || dram === undefined || latency === undefined || outstanding === undefined) return undefined;
   const totalPes = arrays.reduce((s, a) => s + a.pes, 0);
   if (totalPes > MAX_PES) {
     ev.report(Diag.tooManyPes, decl.name.span, [`accelerator '${decl.name.text}'`, totalPes, MAX_PES]);
@@ -280,6 +286,8 @@ function elaborateAccelerator(ctx: ElabContext, decl: A.AcceleratorDecl, file: s
     clockHz: clock,
     dramBitsPerCycle: dram,
     dramBytesPerSecond: (dram * clock) / 8,
+    dramLatencyCycles: latency,
+    dramOutstanding: outstanding,
     totalPes,
     totalBufferBytes: buffers.reduce((s, b) => s + b.bytes, 0),
     peakMacsPerCycle: arrays.reduce((s, a) => s + a.macsPerCycle, 0),

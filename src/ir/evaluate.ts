@@ -386,7 +386,7 @@ export class Evaluator {
       return this.mismatch(loc, `${DIMENSION_NOUNS[dim]} for ${what}`);
     }
     if (v.value.den !== 1n) {
-      this.report(Diag.notAnInteger, loc.span, [exact.toString(v.value)], { hint: `${what} must be a whole number of ${dim === 'frequency' ? 'Hz' : 'bits'}` });
+      this.report(Diag.notAnInteger, loc.span, [exact.toString(v.value)], { hint: `${what} must be a whole number of ${dim === 'frequency' ? 'Hz' : dim === 'duration' ? 'cycles' : 'bits'}` });
       return undefined;
     }
     return this.inRange(v.value.num, loc.span, what, range);

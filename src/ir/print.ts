@@ -42,6 +42,8 @@ function acceleratorJson(a: IrAccelerator): Json {
     clockHz: a.clockHz,
     dramBitsPerCycle: a.dramBitsPerCycle,
     dramBytesPerSecond: a.dramBytesPerSecond,
+    dramLatencyCycles: a.dramLatencyCycles,
+    dramOutstanding: a.dramOutstanding,
     totalPes: a.totalPes,
     totalBufferBytes: a.totalBufferBytes,
     peakMacsPerCycle: a.peakMacsPerCycle,
@@ -82,7 +84,7 @@ export function printDesign(d: IrDesign): string {
   for (const a of d.accelerators) {
     out.push(`accelerator ${a.name} ${at(a.span)}`);
     out.push(`  clock = ${a.clockHz} Hz`);
-    out.push(`  dram = ${a.dramBitsPerCycle} b/cycle (${a.dramBytesPerSecond} B/s)`);
+    out.push(`  dram = ${a.dramBitsPerCycle} b/cycle (${a.dramBytesPerSecond} B/s), latency ${a.dramLatencyCycles} cycles, ${a.dramOutstanding} outstanding per queue`);
     out.push(`  total: ${a.totalPes} PEs, ${a.peakMacsPerCycle} MACs/cycle, ${a.totalBufferBytes} B of buffers`);
     for (const arr of a.arrays) {
       out.push(`  array ${arr.name} = ${arr.rows} x ${arr.cols} ${arr.dataflow} (${arr.pes} PEs, ${arr.macsPerCycle} MACs/cycle) ${at(arr.span)}`);

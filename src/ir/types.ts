@@ -91,6 +91,13 @@ export interface IrBuffer {
   readonly paramSpans: ParamSpans;
 }
 
+/** `dram_latency` when the accelerator does not declare one (cycles), and its range. */
+export const DEFAULT_DRAM_LATENCY = 64;
+export const MAX_DRAM_LATENCY = 1024;
+/** `dram_outstanding` when the accelerator does not declare one, and its range (the RTL's FIFO depth). */
+export const DEFAULT_DRAM_OUTSTANDING = 8;
+export const MAX_DRAM_OUTSTANDING = 64;
+
 export interface IrAccelerator {
   readonly name: string;
   readonly arrays: readonly IrArray[];
@@ -100,6 +107,10 @@ export interface IrAccelerator {
   readonly dramBitsPerCycle: number;
   /** dramBitsPerCycle · clockHz / 8. */
   readonly dramBytesPerSecond: number;
+  /** `dram_latency`: cycles from a DMA's last beat to its completion (docs/simulator.md "DRAM"). */
+  readonly dramLatencyCycles: number;
+  /** `dram_outstanding`: DMAs each of the load and store queues may have in flight. */
+  readonly dramOutstanding: number;
   readonly totalPes: number;
   readonly totalBufferBytes: number;
   /** Σ arrays' macsPerCycle. */

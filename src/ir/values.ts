@@ -1,14 +1,14 @@
 /**
  * Compile-time values of the .qacc language and their units. Numbers are exact rationals (BigInt), so
  * `rows * 2 / 3` is exact and integer checks are exact; quantities carry a dimension and are stored in
- * base units (bits, Hz, bits per cycle).
+ * base units (bits, Hz, bits per cycle, cycles).
  */
 import type { NumberFormat, Rational } from '../formats/index.js';
 import type * as A from '../dsl/ast.js';
 import type { Span } from '../dsl/source.js';
 import type { IrQuantizedOperand } from './types.js';
 
-export type Dimension = 'size' | 'frequency' | 'bandwidth';
+export type Dimension = 'size' | 'frequency' | 'bandwidth' | 'duration';
 
 export type Value =
   | { readonly kind: 'number'; readonly value: Rational }
@@ -55,6 +55,8 @@ export const UNITS: ReadonlyMap<string, UnitInfo> = new Map<string, UnitInfo>([
   ['bits/cycle', { dim: 'bandwidth', factor: 1n }],
   ['B/cycle', { dim: 'bandwidth', factor: 8n }],
   ['bytes/cycle', { dim: 'bandwidth', factor: 8n }],
+  ['cycles', { dim: 'duration', factor: 1n }],
+  ['cycle', { dim: 'duration', factor: 1n }],
 ]);
 
 export const AMBIGUOUS_UNITS: ReadonlyMap<string, string> = new Map([['KB', "write KiB for 1024 bytes or kB for 1000 bytes"]]);
@@ -63,6 +65,7 @@ export const DIMENSION_NOUNS: Record<Dimension, string> = {
   size: 'a size (e.g. 512 KiB)',
   frequency: 'a frequency (e.g. 1 GHz)',
   bandwidth: 'a bandwidth (e.g. 256 b/cycle)',
+  duration: 'a number of clock cycles (e.g. 64 cycles)',
 };
 
 function ratText(r: Rational): string {
@@ -103,7 +106,7 @@ export function printValue(v: Value): string {
     case 'number':
       return ratText(v.value);
     case 'quantity': {
-      const base = v.dim === 'size' ? 'b' : v.dim === 'frequency' ? 'Hz' : 'b/cycle';
+      const base = v.dim === 'size' ? 'b' : v.dim === 'frequency' ? 'Hz' : v.dim === 'duration' ? 'cycles' : 'b/cycle';
       return `${ratText(v.value)} ${base}`;
     }
     case 'bool':

@@ -2,7 +2,8 @@
  * The cycle-level simulator of one accelerator running one ISA program (isa/README.md's execution
  * model): a dispatch unit (one instruction per cycle, control instructions executed there, DMA addresses
  * resolved there, stalling while the target queue holds QUEUE_DEPTH entries), three in-order queues
- * (load, compute, store) each executing one instruction at a time, four dependency-token queues of the
+ * (load, compute, store; the compute queue executes one instruction at a time, each DMA queue keeps up to
+ * dram_outstanding DMAs in flight and retires them in order: docs/simulator.md "DRAM"), four dependency-token queues of the
  * ISA's depth, one DRAM port shared by the load and store DMAs, the on-chip buffer spaces as byte arrays,
  * and the accumulator / low-rank entries.
  *
@@ -20,7 +21,9 @@
  * used one up; streaming-machine.ts builds the timing-only jump over repeated periods on it.
  *
  * Trace points (VCD, compared cycle by cycle with the RTL's trace port, docs/array-rtl.md "Trace"): the
- * pc of the last dispatched instruction; per queue busy (from the first beat / start to the last push),
+ * pc of the last dispatched instruction; per queue busy (from the first beat / start to the last push;
+ * the DMA queues' busy, pc, op and stall are built at the end from every instruction's times, since their
+ * instructions overlap: traceDmaQueue),
  * pc and opcode (of the instruction that last became busy) and the stall code (why an idle queue waits);
  * each token counter (a push counts from its push time, a pop from the cycle after the popping start);
  * DRAM port busy (a beat in the cycle); PE array busy (a tile instruction from start to completion).
@@ -33,12 +36,16 @@ import { findInstruction, ISA, type Instruction, type IsaBuffer, type IsaRoundin
 import { opcodeOwner, simFacet, type KindInstruction, type SimContext, type SimFacet, type TileOpcode } from '../pe/facets/sim.js';
 import type { PeKind } from '../pe/kinds.js';
 import { AccStore } from './acc-store.js';
+import { dmaQueueTrace, STALL_CODE, type DmaTraceRecord } from './dma-queue-trace.js';
 import { dmaPortCycles } from './cycle-rules.js';
 import { TokenTimes } from './token-times.js';
-import { DMA_LATENCY_CYCLES, dramBeatBytes, QUEUE_DEPTH } from '../arch/microarch.js';
+import { dramBeatBytes, dramLatency, dramOutstanding, QUEUE_DEPTH } from '../arch/microarch.js';
 
 export type QueueName = 'load' | 'compute' | 'store';
 export const QUEUES: readonly QueueName[] = ['load', 'compute', 'store'];
+/** The queues of the DMA units, which keep up to dram_outstanding instructions in flight. */
+export type DmaQueueName = 'load' | 'store';
+export const DMA_QUEUES: readonly DmaQueueName[] = ['load', 'store'];
 export type TokenName = 'lc' | 'cl' | 'cs' | 'sc';
 
 /** Why a queue waited before starting an instruction. */
@@ -88,6 +95,26 @@ export interface PendingPushes {
   done: number;
   finish: number;
   readonly toks: TokenName[];
+}
+
+/**
+ * A load- or store-queue instruction between its start and its retirement (docs/simulator.md "DRAM"):
+ * its pushes are placed in order at retirement, at most one retirement per cycle per queue.
+ */
+export interface InFlight extends PendingPushes {
+  /** A DMA; false for a token-only instruction, which waits for the queue to drain and holds it until it retires. */
+  readonly dma: boolean;
+  /** The wait before its start (the cycle it was bound to, and why), counted as a stall from the previous retirement once that is known. */
+  wait?: { at: number; readonly reason: StallReason };
+  readonly rec?: DmaTraceRecord;
+}
+
+/** The earliest start of a queue head: `base` is where a stall is counted from, `reasonStart` the bound set by dispatch and tokens. */
+interface Candidate {
+  readonly start: number;
+  readonly base: number;
+  readonly reason: StallReason | undefined;
+  readonly reasonStart: number;
 }
 
 export interface Entry {
@@ -158,7 +185,6 @@ function isTileOpcode(kind: Instruction['kind']): kind is TileOpcode {
   return classOf(kind) === 'tile';
 }
 
-const STALL_CODE: Record<StallReason | 'none', number> = { none: 0, dispatch: 1, dma: 2, compute: 3, buffer_space: 4, dram_port: 5, token_queue_full: 6 };
 
 /** Simulates `program` on `target` with DRAM image `dram` (mutated by stores). */
 export class Machine {
@@ -186,8 +212,17 @@ export class Machine {
   /** The cycle the halt was dispatched in (the RTL's `halted` register is set from the next cycle). */
   private haltTime = -1;
   protected portFree = 0;
-  /** Per queue: the executed instruction whose token pushes are not all placed yet (see execute). */
+  /** Per queue: the executed instruction whose token pushes are not all placed yet (see execute; compute queue only). */
   protected readonly pending: Record<QueueName, PendingPushes | undefined> = { load: undefined, compute: undefined, store: undefined };
+  /** Per DMA queue: the started instructions not yet retired, oldest first (placeFlight). */
+  protected readonly flight: Record<DmaQueueName, InFlight[]> = { load: [], store: [] };
+  /** Per DMA queue: retirement times of its last dram_outstanding retired instructions, oldest first. */
+  protected readonly retired: Record<DmaQueueName, number[]> = { load: [], store: [] };
+  /** Per DMA queue: the first cycle its issue stage is free (the cycle after a DMA's last beat). */
+  protected readonly issueFree: Record<DmaQueueName, number> = { load: 0, store: 0 };
+  /** Per DMA queue: completion time of its latest instruction (busy cycles are the union of [begin, done)). */
+  protected readonly lastDone: Record<DmaQueueName, number> = { load: 0, store: 0 };
+  private readonly dmaTrace: Record<DmaQueueName, DmaTraceRecord[]> = { load: [], store: [] };
   protected end = 0;
   // Configuration registers.
   protected tile = { m: 1, n: 1, k: 1 };
@@ -293,15 +328,20 @@ export class Machine {
     }
   }
 
-  /** Earliest start of queue q's head, or undefined when it waits on something not yet known. */
-  private candidate(q: QueueName): { start: number; base: number; reason: StallReason | undefined } | undefined {
+  /**
+   * Earliest start of queue q's head, or undefined when it waits on something not yet known. The bound
+   * set by dispatch and tokens (`reasonStart`, with the last constraint that raised it) is taken first;
+   * the compute queue then waits for its previous instruction (`free`), a DMA queue for its issue stage
+   * and an outstanding slot (the retirement of the instruction dram_outstanding before; a token-only
+   * instruction for every earlier one).
+   */
+  private candidate(q: QueueName): Candidate | undefined {
     const e = this.queues[q][this.heads[q]];
     if (!e || this.pending[q]) return undefined;
-    const base = this.free[q];
-    let start = base;
+    let reasonStart = Number.NEGATIVE_INFINITY;
     let reason: StallReason | undefined;
-    if (e.dispatch + 1 > start) {
-      start = e.dispatch + 1;
+    if (e.dispatch + 1 > reasonStart) {
+      reasonStart = e.dispatch + 1;
       reason = 'dispatch';
     }
     const flags = e.inst as unknown as Record<string, unknown>;
@@ -310,12 +350,26 @@ export class Machine {
       const tq = this.tokens[tok];
       const t = tq.pushAt(tq.popCount);
       if (t === undefined) return undefined;
-      if (t > start) {
-        start = t;
+      if (t > reasonStart) {
+        reasonStart = t;
         reason = why;
       }
     }
-    return { start, base, reason };
+    const base = this.free[q];
+    if (q === 'compute') return { start: Math.max(base, reasonStart), base, reason: reasonStart > base ? reason : undefined, reasonStart };
+    const fl = this.flight[q];
+    if (fl.some((f) => !f.dma)) return undefined;
+    let slot: number;
+    if (e.inst.kind === 'load' || e.inst.kind === 'store') {
+      const n = dramOutstanding(this.target);
+      if (fl.length >= n) return undefined;
+      const r = this.retired[q];
+      slot = r[r.length - (n - fl.length)] ?? 0;
+    } else {
+      if (fl.length > 0) return undefined;
+      slot = base;
+    }
+    return { start: Math.max(this.issueFree[q], slot, reasonStart), base, reason, reasonStart };
   }
 
   /** Runs the program to completion; throws CompileError on a deadlock or a bad access. */
@@ -342,27 +396,31 @@ export class Machine {
       this.starved = false;
       this.dispatch();
       if (this.starved) return false;
-      let best: { q: QueueName; start: number; base: number; reason: StallReason | undefined } | undefined;
+      let best: (Candidate & { q: QueueName }) | undefined;
       for (const q of QUEUES) {
         const c = this.candidate(q);
         if (c && (!best || c.start < best.start)) best = { q, ...c };
       }
       if (!best) {
-        const pending = QUEUES.filter((q) => this.heads[q] < this.queues[q].length || this.pending[q]);
+        const pending = QUEUES.filter((q) => this.heads[q] < this.queues[q].length || this.pending[q] || (q !== 'compute' && this.flight[q].length > 0));
         if (this.halted && pending.length === 0) return true;
-        const what = pending.map((q) => { const e = this.pending[q]?.entry ?? this.queues[q][this.heads[q]]; return `${q} queue at instruction ${e.pc} (${e.inst.kind})`; }).join(', ');
+        const what = pending.map((q) => { const e = this.pending[q]?.entry ?? (q !== 'compute' ? this.flight[q][0]?.entry : undefined) ?? this.queues[q][this.heads[q]]; return `${q} queue at instruction ${e.pc} (${e.inst.kind})`; }).join(', ');
         throw new CompileError('bad-program', `deadlock: ${what || 'dispatch'} waiting for tokens that are never pushed`);
       }
-      this.execute(best.q, best.start, best.base, best.reason);
+      this.execute(best.q, best);
       if (this.options.onProgress && this.count % 256 === 0) this.options.onProgress(this.macs);
       // a start pops tokens: pushes that waited for room may now be placed
-      for (const q of QUEUES) this.placePushes(q);
+      for (const q of QUEUES) {
+        if (q === 'compute') this.placePushes(q);
+        else this.placeFlight(q);
+      }
     }
   }
 
   /** The statistics of a completed run (after `advance` returned true). */
   finish(): MachineStats {
     this.end = Math.max(this.end, this.dispatchTime);
+    if (this.options.trace) for (const q of DMA_QUEUES) this.traceDmaQueue(q);
     // After each queue's last instruction: waiting for dispatch until the halt, then idle.
     for (const q of QUEUES) {
       const f = this.free[q];
@@ -386,14 +444,16 @@ export class Machine {
    * pushes pending (placePushes): a push to a full token queue waits for the consumer's pop, whose time
    * is known only once the consumer has started.
    */
-  private execute(q: QueueName, start: number, base: number, reason: StallReason | undefined): void {
+  private execute(q: QueueName, c: Candidate): void {
+    const { start, base, reason } = c;
     const e = this.queues[q][this.heads[q]++];
     e.start = start;
     this.count++;
     this.executed[q]++;
-    if (reason && start > base) this.stalls[q][reason] += start - base;
+    if (q === 'compute' && reason && start > base) this.stalls[q][reason] += start - base;
     const flags = e.inst as unknown as Record<string, unknown>;
-    this.traceWait(q, e, base, start);
+    const waits = q !== 'compute' && this.options.trace ? this.tokenWaits(q, e) : [];
+    if (q === 'compute') this.traceWait(q, e, base, start);
     for (const [flag, tok] of POPS[q]) {
       if (!flags[flag]) continue;
       this.tokens[tok].addPop(start);
@@ -409,7 +469,8 @@ export class Machine {
       if (begin > start) this.stalls[q].dram_port += begin - start;
       const x = dmaPortCycles(inst.rows, inst.row_bytes, dramBeatBytes(this.target));
       this.portFree = begin + x;
-      done = begin + x + DMA_LATENCY_CYCLES;
+      if (q !== 'compute') this.issueFree[q] = begin + x;
+      done = begin + x + dramLatency(this.target);
       this.trace(begin, 'dram_busy', 1);
       this.trace(begin + x, 'dram_busy', 0);
       if (inst.kind === 'load') {
@@ -431,18 +492,104 @@ export class Machine {
       }
     }
     const cls = classOf(inst.kind);
+    const op = findInstruction(inst.kind)?.def.opcode ?? 0;
+    const toks = PUSHES[q].filter(([flag]) => flags[flag]).map(([, tok]) => tok);
+    if (q !== 'compute') {
+      this.startInFlight(q, e, c, { begin, done, op, toks, waits });
+      return;
+    }
     this.byClass[cls] += done - begin;
     this.busy[q] += done - begin;
-    const op = findInstruction(inst.kind)?.def.opcode ?? 0;
     this.trace(start, `${q}_stall`, begin > start ? STALL_CODE.dram_port : STALL_CODE.none);
     this.trace(begin, `${q}_stall`, STALL_CODE.none);
     this.trace(begin, `${q}_busy`, 1);
     this.trace(begin, `${q}_pc`, e.pc);
     this.trace(begin, `${q}_op`, op);
-    const toks = PUSHES[q].filter(([flag]) => flags[flag]).map(([, tok]) => tok);
     this.pending[q] = { entry: e, done, finish: done, toks };
     this.placePushes(q);
   }
+
+  /**
+   * Bookkeeping of a started load- or store-queue instruction: busy cycles (the union of the
+   * instructions' [begin, done)), the issue stage (free after a DMA's last beat; a token-only instruction
+   * holds it until it retires), the stall before its start (counted from the previous retirement, which
+   * may not be known yet), and its place in the in-flight list.
+   */
+  private startInFlight(q: DmaQueueName, e: Entry, c: Candidate, x: { begin: number; done: number; op: number; toks: TokenName[]; waits: DmaTraceRecord['waits'] }): void {
+    const dma = e.inst.kind === 'load' || e.inst.kind === 'store';
+    const add = Math.max(0, x.done - Math.max(x.begin, this.lastDone[q]));
+    this.byClass[classOf(e.inst.kind)] += add;
+    this.busy[q] += add;
+    this.lastDone[q] = Math.max(this.lastDone[q], x.done);
+    if (!dma) this.issueFree[q] = x.done;
+    const fl = this.flight[q];
+    let wait: InFlight['wait'];
+    if (c.reason) {
+      if (fl.length === 0) {
+        if (c.reasonStart > this.free[q]) this.stalls[q][c.reason] += c.reasonStart - this.free[q];
+      } else wait = { at: c.reasonStart, reason: c.reason };
+    }
+    const rec = this.options.trace ? { start: e.start, begin: x.begin, done: x.done, retire: -1, pc: e.pc, op: x.op, dispatch: e.dispatch, waits: x.waits } : undefined;
+    if (rec) this.dmaTrace[q].push(rec);
+    fl.push({ entry: e, done: x.done, finish: x.done, toks: x.toks, dma, ...(wait ? { wait } : {}), ...(rec ? { rec } : {}) });
+    this.placeFlight(q);
+  }
+
+  /**
+   * Retires queue q's in-flight instructions in order (docs/simulator.md "DRAM"): the oldest retires at
+   * max(its completion, the previous retirement + 1), its pushes placed as placePushes places them (a full
+   * token queue delays it to one cycle after the pop that makes room, and every later one behind it).
+   */
+  private placeFlight(q: DmaQueueName): void {
+    const fl = this.flight[q];
+    while (fl.length > 0) {
+      const p = fl[0];
+      p.finish = Math.max(p.finish, this.free[q] + 1);
+      while (p.toks.length > 0) {
+        const tq = this.tokens[p.toks[0]];
+        const need = tq.pushCount - ISA.machine.tokenDepth;
+        let t = p.finish;
+        if (need >= 0) {
+          const popped = tq.popAt(need);
+          if (popped === undefined) return;
+          if (popped + 1 > t) {
+            this.stalls[q].token_queue_full += popped + 1 - t;
+            t = popped + 1;
+          }
+        }
+        tq.addPush(t);
+        this.trace(t, `tok_${p.toks[0]}`, 1);
+        p.finish = t;
+        p.toks.shift();
+      }
+      const r = p.finish;
+      fl.shift();
+      this.free[q] = r;
+      const window = this.retired[q];
+      window.push(r);
+      if (window.length > dramOutstanding(this.target)) window.shift();
+      this.end = Math.max(this.end, r);
+      if (!p.dma) this.issueFree[q] = Math.max(this.issueFree[q], r);
+      if (p.rec) p.rec.retire = r;
+      const next = fl[0];
+      if (next?.wait) {
+        if (next.wait.at > r) this.stalls[q][next.wait.reason] += next.wait.at - r;
+        next.wait = undefined;
+      }
+    }
+  }
+
+  /** The push times of the tokens entry e pops (before it pops them), in POPS order. */
+  private tokenWaits(q: QueueName, e: Entry): DmaTraceRecord['waits'] {
+    const flags = e.inst as unknown as Record<string, unknown>;
+    return POPS[q].filter(([flag]) => flags[flag]).map(([, tok, why]) => ({ at: this.tokens[tok].pushAt(this.tokens[tok].popCount) ?? Number.POSITIVE_INFINITY, why }));
+  }
+
+  /** The DMA queue's busy, pc, op and stall trace events (dma-queue-trace.ts). */
+  private traceDmaQueue(q: DmaQueueName): void {
+    for (const e of dmaQueueTrace(q, this.dmaTrace[q])) this.trace(e.time, e.signal, e.value);
+  }
+
 
   /**
    * Places the pending pushes of queue q in order. A push happens at completion (`done`) when the token

@@ -19,7 +19,7 @@
  * stall is then counted in full when it next starts) and requires it to match for one that did.
  */
 import { ISA, type Instruction } from '../isa/index.js';
-import { INSTRUCTION_CLASSES, Machine, POPS, PUSHES, QUEUES, STALL_REASONS, type QueueName, type TokenName } from './machine.js';
+import { DMA_QUEUES, INSTRUCTION_CLASSES, Machine, POPS, PUSHES, QUEUES, STALL_REASONS, type QueueName, type TokenName } from './machine.js';
 import { QUEUE_DEPTH } from './timing.js';
 
 /** Instruction fields that name addresses, registers or data: they never change timing in a timing-only run. */
@@ -92,6 +92,12 @@ export class StreamingMachine extends Machine {
     const head = this.queues[q][this.heads[q]];
     const pending = this.pending[q];
     const dispatched = (head ? head.dispatch : this.dispatchTime) + 1;
+    if (q !== 'compute') {
+      // a DMA queue starts after its issue stage is free; its last retirement (`free`) is the base of the
+      // next stall when nothing is in flight, and bounds the next retirement (+1) while something is
+      const bound = Math.max(this.issueFree[q], dispatched);
+      return { bound, stale: this.flight[q].length === 0 && this.free[q] < bound };
+    }
     // a pending instruction's pushes set `free` again (to its finish ≥ done) before q starts anything
     const bound = Math.max(this.free[q], dispatched, pending ? pending.done : Number.NEGATIVE_INFINITY);
     return { bound, stale: pending !== undefined || this.free[q] < dispatched };
@@ -106,7 +112,10 @@ export class StreamingMachine extends Machine {
    * - an unpopped token's push time to its consumer's next possible start (it raises a start only above);
    * - a pop time a future push may wait for to the producer's next possible completion − 1;
    * - the start of an executed entry (kept as the dispatcher's queue-full blocker) to the dispatch time;
-   * - a queued entry's dispatch time to its queue's `free` − 1 (or the pending finish − 1).
+   * - a queued entry's dispatch time to its queue's `free` − 1 (or the pending finish − 1; a DMA queue's
+   *   issue stage − 1, below every later stall base);
+   * - a DMA queue's issue-stage time, latest completion and recent retirements to its next possible start
+   *   (each only ever bounds a start or a begin from below).
    */
   private normalize(): void {
     const t0 = this.dispatchTime;
@@ -121,7 +130,13 @@ export class StreamingMachine extends Machine {
       }
       bound[q] = this.nextStart(q).bound;
       for (let i = 0; i < this.heads[q]; i++) list[i].start = Math.max(list[i].start, t0);
-      const base = this.pending[q] ? this.pending[q].done : this.free[q];
+      if (q !== 'compute') {
+        this.issueFree[q] = bound[q];
+        this.lastDone[q] = Math.max(this.lastDone[q], bound[q]);
+        const r = this.retired[q];
+        for (let i = 0; i < r.length; i++) r[i] = Math.max(r[i], bound[q]);
+      }
+      const base = q !== 'compute' ? this.issueFree[q] : this.pending[q] ? this.pending[q].done : this.free[q];
       for (let i = this.heads[q]; i < list.length; i++) list[i].dispatch = Math.max(list[i].dispatch, base - 1);
     }
     this.portFree = Math.max(this.portFree, Math.min(bound.load, bound.store));
@@ -132,7 +147,7 @@ export class StreamingMachine extends Machine {
       const c = bound[CONSUMER[tok]];
       for (let i = 0; i < w.pushes.length; i++) w.pushes[i] = Math.max(w.pushes[i], c);
       const producer = PRODUCER[tok];
-      const done = this.pending[producer]?.done ?? bound[producer];
+      const done = producer !== 'compute' ? (this.flight[producer][0]?.done ?? bound[producer]) : (this.pending[producer]?.done ?? bound[producer]);
       for (let i = 0; i < w.pops.length; i++) w.pops[i] = Math.max(w.pops[i], done - 1);
     }
   }
@@ -151,6 +166,10 @@ export class StreamingMachine extends Machine {
       const list = this.queues[q];
       const entries = list.map((e, i) => (i < this.heads[q] ? `s${e.start - t0}` : `${timingContent(e.inst)}@${e.dispatch - t0}`));
       parts.push(`${q} f${stale ? '?' : this.free[q] - t0} ${p ? `P${p.done - t0},${p.finish - t0},${p.toks.join('+')}` : '-'} [${entries.join('; ')}]`);
+    }
+    for (const q of DMA_QUEUES) {
+      const fl = this.flight[q].map((f) => `${f.dma ? 'D' : 'S'}${f.done - t0},${f.finish - t0},${f.toks.join('+')},${f.wait ? `${f.wait.at - t0}${f.wait.reason}` : '-'}`);
+      parts.push(`${q} i${this.issueFree[q] - t0} d${this.lastDone[q] - t0} r${this.retired[q].map((x) => x - t0).join(',')} [${fl.join('; ')}]`);
     }
     for (const tok of TOKENS) {
       const w = this.tokens[tok].window;
@@ -194,6 +213,17 @@ export class StreamingMachine extends Machine {
       const w = this.tokens[tok].window;
       for (let i = 0; i < w.pushes.length; i++) w.pushes[i] += shift;
       for (let i = 0; i < w.pops.length; i++) w.pops[i] += shift;
+    }
+    for (const q of DMA_QUEUES) {
+      this.issueFree[q] += shift;
+      this.lastDone[q] += shift;
+      const r = this.retired[q];
+      for (let i = 0; i < r.length; i++) r[i] += shift;
+      for (const f of this.flight[q]) {
+        f.done += shift;
+        f.finish += shift;
+        if (f.wait) f.wait.at += shift;
+      }
     }
     this.dispatchTime += shift;
     this.portFree += shift;

@@ -76,6 +76,18 @@ describe('accelerator top', () => {
     expect(await lintVerilog(top.names.top, files)).toEqual([]);
   }, 120_000);
 
+  it('the DMA units lint clean at every in-flight FIFO depth and latency corner (1, 2, 5, 64 entries; 1 and 1024 cycles)', async () => {
+    const t = shrunk(EXAMPLES[0].accel, 2, 2);
+    const problems: string[] = [];
+    for (const [outstanding, latency] of [[1, 1], [2, 1024], [5, 64], [64, 200]] as const) {
+      const m = { ...t, accelerator: { ...t.accelerator, dramOutstanding: outstanding, dramLatencyCycles: latency } };
+      const { top, files } = render(m, { imemWords: 64, engine: 'none' });
+      expect(top.latency).toBe(latency);
+      problems.push(...(await lintVerilog(top.names.top, files)).map((l) => `${outstanding}/${latency}: ${l}`));
+    }
+    expect(problems).toEqual([]);
+  }, 300_000);
+
   it('renders deterministically, every file stamped and named after its module', () => {
     const t = shrunk(EXAMPLES[0].accel, 2, 2);
     const a = render(t).files;

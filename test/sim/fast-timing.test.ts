@@ -78,6 +78,25 @@ describe('timing-only by periods = tile by tile', () => {
     });
   }
 
+  // The DMA protocol's corners (docs/simulator.md "DRAM"): the in-flight state is part of the period key
+  // and shifts with a jump; one example accelerator per PE kind, shrunk so the reduction takes k tiles.
+  for (const [outstanding, latency] of [[1, 200], [2, 1], [3, 17], [16, 64]] as const) {
+    it(`dram_outstanding = ${outstanding}, dram_latency = ${latency}: every statistic equal`, () => {
+      let compared = 0;
+      for (const name of ['bitmod', 'fp16_baseline', 'svdquant_w4a4', 'xr_npe mode 1']) {
+        const base = cases.find((c) => c.name === name)?.target;
+        if (!base) throw new Error(`no case ${name}`);
+        const t = shrink({ ...base, accelerator: { ...base.accelerator, dramOutstanding: outstanding, dramLatencyCycles: latency } });
+        for (const [m, k, n] of shapes(t).slice(1, 4)) {
+          const c = compileGemm(t, { m, k, n }, undefined, { timingOnly: true });
+          expect(runPlanTiming(t, c.plan), `${name}, ${m}×${k}×${n}`).toEqual(fullStats(t, [...c.program]));
+          compared++;
+        }
+      }
+      expect(compared).toBe(12);
+    });
+  }
+
   it('runGemm takes the fast path for timing-only runs and agrees with the arithmetic run', () => {
     for (const { target } of cases) {
       const shape = { m: 2 * target.array.cols + 3, k: 200, n: 3 * target.array.rows + 1 };

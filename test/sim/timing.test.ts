@@ -2,7 +2,8 @@
  * Cycle counts equal closed forms derived here from the documented timing rules (src/sim/timing.ts,
  * machine.ts): one instruction dispatched per cycle, an instruction starts the cycle after its dispatch
  * at the earliest, a DMA of `rows` rows holds the DRAM port rows · ceil(row_bytes / beat bytes) cycles (one
- * burst per row) and completes 64 cycles after its last beat, one DMA per queue in flight, a push into a
+ * burst per row) and completes 64 cycles after its last beat, one DMA per queue in flight (the designs here
+ * declare dram_outstanding = 1: the machine before issue 13; dma-overlap.test.ts covers more), a push into a
  * full token queue lands one cycle after the consumer's pop, a mac tile takes its operand fetch (rows · ceil(row bytes / port
  * bytes), activations and weights in parallel) + ceil(k / lanes) + pipeline depth + 2 cycles, a mac
  * writeback one token per ceil(n · 4 / out port bytes) cycles + 2, configuration 1. Programs are written in
@@ -19,7 +20,7 @@ pe p : mac { weights = int8; activations = int8; accumulator = int32; }
 array arr { pe = p; rows = 8; cols = 4; }
 buffer wb { size = 64 KiB; width = 256; banks = 8; role = weights; }
 buffer ab { size = 64 KiB; width = 256; banks = 8; role = activations; }
-accelerator acc { arrays = arr; buffers = [wb, ab]; clock = 1 GHz; dram = ${dram} b/cycle; }
+accelerator acc { arrays = arr; buffers = [wb, ab]; clock = 1 GHz; dram = ${dram} b/cycle; dram_outstanding = 1; }
 `;
 
 const LATENCY = 64;

@@ -11,7 +11,7 @@
  */
 import type { Target } from '../../compile/target.js';
 import { ISA, type IsaBuffer } from '../../isa/index.js';
-import { bufferAddressBits, bufferLanes, DMA_LATENCY_CYCLES, dramBeatBytes, QUEUE_DEPTH } from '../../arch/microarch.js';
+import { bufferAddressBits, bufferLanes, dramBeatBytes, dramLatency, dramOutstanding, QUEUE_DEPTH } from '../../arch/microarch.js';
 import { rtlFacet } from '../../pe/facets/rtl.js';
 import type { EngineContext } from './engine.js';
 import { isaDecoderParams } from './isa-decoder.js';
@@ -186,6 +186,8 @@ export interface AcceleratorTop {
   readonly engineKind: string;
   readonly imemWords: number;
   readonly beatBytes: number;
+  /** dram_latency: the bench returns a read beat this many cycles after its request. */
+  readonly latency: number;
   readonly buffers: Record<IsaBuffer, BufferGeometry>;
 }
 
@@ -206,6 +208,11 @@ export function acceleratorTop(t: Target, options: TopOptions = {}): Accelerator
   rtlInvariant(geo.out.capacity > 0, `accelerator ${t.accelerator.name} has no out buffer space`);
   const bytesW = bitsFor(beat);
   const tokW = bitsFor(ISA.machine.tokenDepth);
+  const outs = dramOutstanding(t);
+  const ow = bitsFor(outs);
+  const pw = bitsFor(outs - 1);
+  /** A 1-bit signal zero-extended to w bits. */
+  const ext1 = (sig: string, w: number): string => (w === 1 ? sig : `{${w - 1}'d0, ${sig}}`);
   const spW = bitsFor(ISA.machine.loopDepth);
   const lvW = Math.max(1, bitsFor(ISA.machine.loopDepth - 1));
   const port = (g: BufferGeometry) => ({ space: g.space, upper: g.space.toUpperCase(), capacity: g.capacity, lanes: g.lanes, awMsb: g.aw - 1, awW: g.aw, dataMsb: 8 * g.lanes - 1, dataW: 8 * g.lanes, laneMsb: g.lanes - 1 });
@@ -280,8 +287,20 @@ export function acceleratorTop(t: Target, options: TopOptions = {}): Accelerator
       beatMsb: 8 * beat - 1,
       beatLaneMsb: beat - 1,
       bytesMsb: bytesW - 1,
-      latency: DMA_LATENCY_CYCLES,
-      latencyLast: DMA_LATENCY_CYCLES - 1,
+      latency: dramLatency(t),
+      // the in-flight FIFOs of the DMA units: a count of 0..outstanding (ow bits), pointers of pw bits
+      outstanding: outs,
+      outstandingLast: outs - 1,
+      ow,
+      owMsb: ow - 1,
+      pw,
+      pwMsb: pw - 1,
+      ldAlloc: ext1('ld_grant', ow),
+      ldComplete: ext1('ld_dcomplete', ow),
+      ldRetire: ext1('ld_retire', ow),
+      stAlloc: ext1('st_grant', ow),
+      stComplete: ext1('st_dcomplete', ow),
+      stRetire: ext1('st_retire', ow),
       tokW,
       tokMsb: tokW - 1,
       spW,
@@ -317,7 +336,7 @@ export function acceleratorTop(t: Target, options: TopOptions = {}): Accelerator
       absent,
     },
   };
-  return { module, names, engineKind, imemWords, beatBytes: beat, buffers: geo };
+  return { module, names, engineKind, imemWords, beatBytes: beat, latency: dramLatency(t), buffers: geo };
 }
 
 /** One port of the accelerator top, for the README's port table. */
@@ -347,7 +366,7 @@ export function topPorts(top: AcceleratorTop, traceSignals: readonly (readonly [
     { name: 'dram_req_addr', dir: 'output', width: 40, doc: 'byte address of the beat' },
     { name: 'dram_req_bytes', dir: 'output', width: bitsFor(beat), doc: `bytes of the beat, 1..${beat}` },
     { name: 'dram_wdata', dir: 'output', width: 8 * beat, doc: "the previous cycle's write beat, byte i = address + i" },
-    { name: 'dram_resp_valid', dir: 'input', width: 1, doc: `the read beat requested ${DMA_LATENCY_CYCLES} cycles earlier returns` },
+    { name: 'dram_resp_valid', dir: 'input', width: 1, doc: `the read beat requested ${top.latency} cycles earlier returns` },
     { name: 'dram_resp_data', dir: 'input', width: 8 * beat, doc: 'its bytes, byte i = address + i' },
     ...traceSignals.map(([name, width]): TopPort => ({ name: `trace_${name}`, dir: 'output', width, doc: `trace point \`${name}\` (src/sim/vcd.ts)` })),
   ];

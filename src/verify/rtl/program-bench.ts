@@ -23,7 +23,6 @@ import { acceleratorTop, type AcceleratorTop, type TopOptions } from '../../code
 import type { Target } from '../../compile/target.js';
 import { encodeInstruction, type Instruction } from '../../isa/index.js';
 import type { TraceEvent } from '../../sim/machine.js';
-import { DMA_LATENCY_CYCLES } from '../../sim/timing.js';
 import { TRACE_SIGNALS } from '../../sim/vcd.js';
 import { harnessTemplates, rtlTemplates } from './templates.js';
 import { buildSimulation, buildSimulationAsync, ToolError, type BuiltSimulation } from './verilator.js';
@@ -42,7 +41,7 @@ export function renderProgramBench(top: AcceleratorTop, reader: TemplateReader, 
   return renderTemplate(reader, 'program_tb.cpp.hbs', {
     header: headerComment(by),
     top: top.names.top,
-    latency: DMA_LATENCY_CYCLES,
+    latency: top.latency,
     beatBytes: top.beatBytes,
     imemWords: top.imemWords,
     trace: TRACE_SIGNALS.map(([name]) => ({ name, port: `trace_${name}` })),

@@ -16,11 +16,19 @@
 // c - 1 (or is popped in that cycle), and its unit takes the next instruction in cycle c.
 //
 // DRAM port: one request (beat) per cycle, at most 16 bytes from `dram_req_addr`. A read's data comes
-// back on `dram_resp_*` exactly 64 cycles after the request cycle (the bench's fixed latency); a write's
-// data is on `dram_wdata` in the cycle after its request. Each row of a 2-D DMA is a burst of
+// back on `dram_resp_*` exactly 64 cycles after the request cycle (dram_latency, the bench's fixed latency);
+// a write's data is on `dram_wdata` in the cycle after its request. Each row of a 2-D DMA is a burst of
 // ceil(row_bytes / 16) beats from the row's own DRAM address; a DMA holds the port from its first to its
 // last beat and completes 64 cycles after its last beat. When the port is free, the DMA that started
 // first gets it (the load DMA on a tie).
+//
+// Outstanding DMAs (docs/simulator.md "DRAM"): each DMA unit has an issue stage (one DMA from its start to
+// its last beat) and an in-flight FIFO of 8 entries (dram_outstanding), allocated at a DMA's first beat
+// and freed when it retires. A DMA starts only while fewer than 8 entries are allocated; its entry
+// records the cycle it completes (last beat + 64) and its push flag; the oldest entry retires once it
+// has completed and its token counter has room (pushing at that edge), one per cycle, in order. A
+// token-only instruction (lsync, ssync) starts only with the FIFO empty and holds the issue stage until
+// its push is placed.
 //
 // Trap codes (sticky; the machine stops starting work): 1 unknown opcode, 2 loop stack overflow, 3 the
 // program runs past the instruction memory, 4 a DMA outside its buffer space, 5 a store from a buffer
@@ -471,7 +479,9 @@ module xr_npe_top (
   localparam [2:0] LOOPS_SP = 3'd4;
   localparam [3:0] TOK_FULL = 4'd8;
   localparam [15:0] BEAT = 16'd16;
-  localparam [6:0] LAT_LAST = 7'd63;
+  localparam [31:0] LAT = 32'd64;
+  localparam [3:0] OUTS = 4'd8;
+  localparam [2:0] PTR_LAST = 3'd7;
   // stall codes of the trace (src/sim/vcd.ts)
   localparam [2:0] ST_NONE = 3'd0, ST_DISPATCH = 3'd1, ST_DMA = 3'd2, ST_COMPUTE = 3'd3, ST_BUFFER = 3'd4, ST_PORT = 3'd5, ST_TOKFULL = 3'd6;
 
@@ -481,6 +491,12 @@ module xr_npe_top (
   reg trap_q;
   reg [7:0] trap_code_q;
   wire go = running && !trap_q;
+  // free-running cycle count: the in-flight FIFOs record completion cycles in it (compared for equality)
+  reg [31:0] cyc;
+  always @(posedge clk) begin
+    if (rst) cyc <= 32'd0;
+    else cyc <= cyc + 32'd1;
+  end
   assign trap = trap_q;
   assign trap_code = trap_code_q;
 
@@ -683,17 +699,27 @@ module xr_npe_top (
   wire ldh_badbuf = ldh_buf > QACC_BUFFER_LRW;
   wire ldh_oob = ldh_end > ldh_cap;
 
-  reg ld_busy, ld_active, ld_pend, ld_pflag;
-  reg [2:0] ld_buf;
+  reg ld_busy, ld_pend, ld_ipf, ld_idma;
+  reg [2:0] ld_ibuf;
   reg [39:0] ld_rowaddr;
   reg [15:0] ld_off, ld_rows, ld_rb;
   reg [23:0] ld_stride;
-  reg [23:0] ld_wptr;
-  reg [15:0] ld_roff, ld_rrows;
+  reg [23:0] ld_ibaddr;
+  reg [15:0] ld_irows;
   reg [31:0] ld_pc, ld_tpc;
   reg [5:0] ld_op, ld_top;
+  // in-flight FIFO: allocation (wp), oldest not completed (cp), oldest not retired (rp), the entry issuing (ip)
+  reg [3:0] ld_cnt, ld_ndone;
+  reg [2:0] ld_wp, ld_cp, ld_rp, ld_ip;
+  reg [31:0] lq_t [0:7];
+  reg lq_tv [0:7];
+  reg lq_pf [0:7];
+  reg [2:0] lq_buf [0:7];
+  reg [23:0] lq_baddr [0:7];
+  reg [15:0] lq_rows [0:7];
+  reg [15:0] lq_rb [0:7];
   assign pop_cl = ld_start && ldh_pop;
-  assign ld_start = go && !ld_busy && ldq_hv && (!ldh_pop || tok_cl != 4'd0);
+  assign ld_start = go && !ld_busy && ldq_hv && (!ldh_pop || tok_cl != 4'd0) && (ldh_dma ? ld_cnt != OUTS : ld_cnt == 4'd0);
   wire ld_first = ld_start && ldh_dma;
   assign ld_req = (ld_first && !ldh_badbuf && !ldh_oob) || ld_wait;
   wire ld_beat = ld_grant || ld_on;
@@ -709,43 +735,96 @@ module xr_npe_top (
   /* verilator lint_off UNUSEDSIGNAL */
   wire [15:0] ldc_n = ldc_rowend ? ldc_rem : BEAT;
   /* verilator lint_on UNUSEDSIGNAL */
-  // response side: the data of this cycle's response lands at ld_wptr
-  wire [15:0] ldr_rem = ld_rb - ld_roff;
+  // response side: responses return in request order; this cycle's lands in the entry at ldr_ptr
+  reg [2:0] ldr_ptr;
+  reg [15:0] ldr_off, ldr_row;
+  reg [23:0] ldr_bytes;
+  wire [2:0] ld_buf = lq_buf[ldr_ptr];
+  wire [15:0] ldr_rb = lq_rb[ldr_ptr];
+  wire [15:0] ldr_rem = ldr_rb - ldr_off;
   wire ldr_rowend = ldr_rem <= BEAT;
-  wire ldr_last = ldr_rowend && ld_rrows == 16'd1;
+  wire ldr_last = ldr_rowend && ldr_row + 16'd1 == lq_rows[ldr_ptr];
   /* verilator lint_off UNUSEDSIGNAL */
   wire [15:0] ldr_n = ldr_rowend ? ldr_rem : BEAT;
-  wire [23:0] ld_wptr_w = ld_wptr;
+  wire [23:0] ld_wptr_w = lq_baddr[ldr_ptr] + ldr_bytes;
   /* verilator lint_on UNUSEDSIGNAL */
   wire [15:0] ld_wmask = (16'd1 << ldr_n[4:0]) - 16'd1;
-  wire ld_resp = dram_resp_valid && ld_active;
-  wire ld_complete = (ld_start && !ldh_dma) || (ld_resp && ldr_last);
-  wire ld_want = (ld_complete && (ld_start ? ldh_push : ld_pflag)) || ld_pend;
-  assign push_lc = ld_want && room_lc;
-  wire ld_pend_next = ld_want && !push_lc;
-  wire ld_finish = (ld_complete || ld_pend) && !ld_pend_next;
+  wire ld_resp = dram_resp_valid;
+  // completion and retirement of the in-flight entries; a token-only instruction completes when it starts
+  wire ld_dcomplete = ld_cnt != ld_ndone && lq_tv[ld_cp] && lq_t[ld_cp] == cyc;
+  wire ld_head_done = ld_ndone != 4'd0 || ld_dcomplete;
+  wire ld_retire = ld_head_done && (!lq_pf[ld_rp] || room_lc);
+  wire ld_scomplete = ld_start && !ldh_dma;
+  wire ld_want = (ld_scomplete && ldh_push) || ld_pend;
+  assign push_lc = (ld_want && room_lc) || (ld_retire && lq_pf[ld_rp]);
+  wire ld_pend_next = ld_want && !room_lc;
+  wire ld_finish = (ld_scomplete || ld_pend) && !ld_pend_next;
+  wire ld_lastbeat = ld_beat && ldc_last;
+  wire [2:0] ld_beat_entry = ld_grant ? ld_wp : ld_ip;
   wire ld_begin = ld_grant || (ld_start && !ldh_dma);
   always @(posedge clk) begin
     if (rst) begin
       ld_busy <= 1'b0;
+      ld_idma <= 1'b0;
       ld_wait <= 1'b0;
       ld_on <= 1'b0;
-      ld_active <= 1'b0;
       ld_pend <= 1'b0;
-      ld_pflag <= 1'b0;
       ld_tpc <= 32'd0;
       ld_top <= 6'd0;
+      ld_cnt <= 4'd0;
+      ld_ndone <= 4'd0;
+      ld_wp <= 3'd0;
+      ld_cp <= 3'd0;
+      ld_rp <= 3'd0;
+      ld_ip <= 3'd0;
+      ldr_ptr <= 3'd0;
+      ldr_off <= 16'd0;
+      ldr_row <= 16'd0;
+      ldr_bytes <= 24'd0;
     end else begin
-      ld_busy <= (ld_busy || ld_start) && !ld_finish;
+      ld_busy <= (ld_busy || ld_start) && !((ld_start ? ldh_dma : ld_idma) ? ld_lastbeat : ld_finish);
       ld_pend <= ld_pend_next;
       ld_wait <= (ld_wait || (ld_first && !ldh_badbuf && !ldh_oob)) && !ld_grant;
       if (ld_beat) ld_on <= !ldc_last;
-      if (ld_grant) ld_active <= 1'b1;
-      else if (ld_resp && ldr_last) ld_active <= 1'b0;
+      ld_cnt <= ld_cnt + {3'd0, ld_grant} - {3'd0, ld_retire};
+      ld_ndone <= ld_ndone + {3'd0, ld_dcomplete} - {3'd0, ld_retire};
+      if (ld_grant) begin
+        ld_ip <= ld_wp;
+        ld_wp <= ld_wp == PTR_LAST ? 3'd0 : ld_wp + 3'd1;
+        lq_tv[ld_wp] <= 1'b0;
+        lq_pf[ld_wp] <= ld_start ? ldh_push : ld_ipf;
+        lq_buf[ld_wp] <= ld_start ? ldh_buf : ld_ibuf;
+        lq_baddr[ld_wp] <= ld_start ? ldh_baddr : ld_ibaddr;
+        lq_rows[ld_wp] <= ld_start ? ldh_rows : ld_irows;
+        lq_rb[ld_wp] <= ld_start ? ldh_rb : ld_rb;
+      end
+      if (ld_lastbeat) begin
+        lq_tv[ld_beat_entry] <= 1'b1;
+        lq_t[ld_beat_entry] <= cyc + LAT;
+      end
+      if (ld_dcomplete) ld_cp <= ld_cp == PTR_LAST ? 3'd0 : ld_cp + 3'd1;
+      if (ld_retire) ld_rp <= ld_rp == PTR_LAST ? 3'd0 : ld_rp + 3'd1;
+      if (ld_resp) begin
+        if (ldr_last) begin
+          ldr_ptr <= ldr_ptr == PTR_LAST ? 3'd0 : ldr_ptr + 3'd1;
+          ldr_off <= 16'd0;
+          ldr_row <= 16'd0;
+          ldr_bytes <= 24'd0;
+        end else begin
+          ldr_bytes <= ldr_bytes + {8'd0, ldr_n};
+          if (ldr_rowend) begin
+            ldr_off <= 16'd0;
+            ldr_row <= ldr_row + 16'd1;
+          end else begin
+            ldr_off <= ldr_off + BEAT;
+          end
+        end
+      end
       if (ld_start) begin
-        ld_pflag <= ldh_push;
         ld_pc <= ldh_pc;
         ld_op <= ldh_op;
+        ld_ipf <= ldh_push;
+        ld_idma <= ldh_dma;
       end
       if (ld_begin) begin
         ld_tpc <= ld_start ? ldh_pc : ld_pc;
@@ -770,25 +849,16 @@ module xr_npe_top (
       end
     end
     if (ld_first) begin
-      ld_buf <= ldh_buf;
-      ld_wptr <= ldh_baddr;
-      ld_roff <= 16'd0;
-      ld_rrows <= ldh_rows;
-    end else if (ld_resp) begin
-      ld_wptr <= ld_wptr + {8'd0, ldr_n};
-      if (ldr_rowend) begin
-        ld_roff <= 16'd0;
-        ld_rrows <= ld_rrows - 16'd1;
-      end else begin
-        ld_roff <= ld_roff + BEAT;
-      end
+      ld_ibuf <= ldh_buf;
+      ld_ibaddr <= ldh_baddr;
+      ld_irows <= ldh_rows;
     end
   end
   wire ld_port_wait = (ld_first || ld_wait) && !ld_grant;
-  assign trace_load_busy = ld_begin || ld_active || ld_pend;
+  assign trace_load_busy = ld_begin || ld_cnt != 4'd0 || ld_pend;
   assign trace_load_pc = ld_begin ? (ld_start ? ldh_pc : ld_pc) : ld_tpc;
   assign trace_load_op = ld_begin ? (ld_start ? ldh_op : ld_op) : ld_top;
-  assign trace_load_stall = ld_port_wait ? ST_PORT : ld_pend ? ST_TOKFULL : trace_load_busy ? ST_NONE : ldq_hv ? ST_BUFFER : !halted ? ST_DISPATCH : ST_NONE;
+  assign trace_load_stall = ld_port_wait ? ST_PORT : (ld_pend || ld_ndone != 4'd0) ? ST_TOKFULL : trace_load_busy ? ST_NONE : ldq_hv ? ST_BUFFER : !halted ? ST_DISPATCH : ST_NONE;
 
   // ---------------------------------------------------------------- store unit
   wire [127:0] sth_word = stq_head[127:0];
@@ -807,16 +877,21 @@ module xr_npe_top (
   wire sth_badbuf = sth_buf != QACC_BUFFER_OUT;
   wire sth_oob = sth_end > 33'd32768;
 
-  reg st_busy, st_active, st_drain, st_pend, st_pflag;
-  reg [6:0] st_cnt;
+  reg st_busy, st_pend, st_ipf, st_idma;
   reg [39:0] st_rowaddr;
   reg [15:0] st_off, st_rows, st_rb;
   reg [23:0] st_stride;
   reg [23:0] st_rptr;
   reg [31:0] st_pc, st_tpc;
   reg [5:0] st_op, st_top;
+  // in-flight FIFO, as the load unit's (stores need no response side)
+  reg [3:0] st_cnt, st_ndone;
+  reg [2:0] st_wp, st_cp, st_rp, st_ip;
+  reg [31:0] sq_t [0:7];
+  reg sq_tv [0:7];
+  reg sq_pf [0:7];
   assign pop_cs = st_start && sth_pop;
-  assign st_start = go && !st_busy && stq_hv && (!sth_pop || tok_cs != 4'd0);
+  assign st_start = go && !st_busy && stq_hv && (!sth_pop || tok_cs != 4'd0) && (sth_dma ? st_cnt != OUTS : st_cnt == 4'd0);
   wire st_first = st_start && sth_dma;
   assign st_req = (st_first && !sth_badbuf && !sth_oob) || st_wait;
   wire st_beat = st_grant || st_on;
@@ -834,40 +909,54 @@ module xr_npe_top (
   /* verilator lint_off UNUSEDSIGNAL */
   wire [15:0] stc_n = stc_rowend ? stc_rem : BEAT;
   /* verilator lint_on UNUSEDSIGNAL */
-  wire st_complete = (st_start && !sth_dma) || (st_drain && st_cnt == 7'd0);
-  wire st_want = (st_complete && (st_start ? sth_push : st_pflag)) || st_pend;
-  assign push_sc = st_want && room_sc;
-  wire st_pend_next = st_want && !push_sc;
-  wire st_finish = (st_complete || st_pend) && !st_pend_next;
+  wire st_dcomplete = st_cnt != st_ndone && sq_tv[st_cp] && sq_t[st_cp] == cyc;
+  wire st_head_done = st_ndone != 4'd0 || st_dcomplete;
+  wire st_retire = st_head_done && (!sq_pf[st_rp] || room_sc);
+  wire st_scomplete = st_start && !sth_dma;
+  wire st_want = (st_scomplete && sth_push) || st_pend;
+  assign push_sc = (st_want && room_sc) || (st_retire && sq_pf[st_rp]);
+  wire st_pend_next = st_want && !room_sc;
+  wire st_finish = (st_scomplete || st_pend) && !st_pend_next;
+  wire st_lastbeat = st_beat && stc_last;
+  wire [2:0] st_beat_entry = st_grant ? st_wp : st_ip;
   wire st_begin = st_grant || (st_start && !sth_dma);
   always @(posedge clk) begin
     if (rst) begin
       st_busy <= 1'b0;
+      st_idma <= 1'b0;
       st_wait <= 1'b0;
       st_on <= 1'b0;
-      st_active <= 1'b0;
-      st_drain <= 1'b0;
-      st_cnt <= 7'd0;
       st_pend <= 1'b0;
-      st_pflag <= 1'b0;
       st_tpc <= 32'd0;
       st_top <= 6'd0;
+      st_cnt <= 4'd0;
+      st_ndone <= 4'd0;
+      st_wp <= 3'd0;
+      st_cp <= 3'd0;
+      st_rp <= 3'd0;
+      st_ip <= 3'd0;
     end else begin
-      st_busy <= (st_busy || st_start) && !st_finish;
+      st_busy <= (st_busy || st_start) && !((st_start ? sth_dma : st_idma) ? st_lastbeat : st_finish);
       st_pend <= st_pend_next;
       st_wait <= (st_wait || (st_first && !sth_badbuf && !sth_oob)) && !st_grant;
       if (st_beat) st_on <= !stc_last;
-      if (st_grant) st_active <= 1'b1;
-      else if (st_drain && st_cnt == 7'd0) st_active <= 1'b0;
-      if (st_beat && stc_last) begin
-        st_drain <= 1'b1;
-        st_cnt <= LAT_LAST;
-      end else if (st_drain) begin
-        if (st_cnt == 7'd0) st_drain <= 1'b0;
-        else st_cnt <= st_cnt - 7'd1;
+      st_cnt <= st_cnt + {3'd0, st_grant} - {3'd0, st_retire};
+      st_ndone <= st_ndone + {3'd0, st_dcomplete} - {3'd0, st_retire};
+      if (st_grant) begin
+        st_ip <= st_wp;
+        st_wp <= st_wp == PTR_LAST ? 3'd0 : st_wp + 3'd1;
+        sq_tv[st_wp] <= 1'b0;
+        sq_pf[st_wp] <= st_start ? sth_push : st_ipf;
       end
+      if (st_lastbeat) begin
+        sq_tv[st_beat_entry] <= 1'b1;
+        sq_t[st_beat_entry] <= cyc + LAT;
+      end
+      if (st_dcomplete) st_cp <= st_cp == PTR_LAST ? 3'd0 : st_cp + 3'd1;
+      if (st_retire) st_rp <= st_rp == PTR_LAST ? 3'd0 : st_rp + 3'd1;
       if (st_start) begin
-        st_pflag <= sth_push;
+        st_ipf <= sth_push;
+        st_idma <= sth_dma;
         st_pc <= sth_pc;
         st_op <= sth_op;
       end
@@ -896,10 +985,10 @@ module xr_npe_top (
     end
   end
   wire st_port_wait = (st_first || st_wait) && !st_grant;
-  assign trace_store_busy = st_begin || st_active || st_pend;
+  assign trace_store_busy = st_begin || st_cnt != 4'd0 || st_pend;
   assign trace_store_pc = st_begin ? (st_start ? sth_pc : st_pc) : st_tpc;
   assign trace_store_op = st_begin ? (st_start ? sth_op : st_op) : st_top;
-  assign trace_store_stall = st_port_wait ? ST_PORT : st_pend ? ST_TOKFULL : trace_store_busy ? ST_NONE : stq_hv ? ST_COMPUTE : !halted ? ST_DISPATCH : ST_NONE;
+  assign trace_store_stall = st_port_wait ? ST_PORT : (st_pend || st_ndone != 4'd0) ? ST_TOKFULL : trace_store_busy ? ST_NONE : stq_hv ? ST_COMPUTE : !halted ? ST_DISPATCH : ST_NONE;
 
   // the DRAM port: this cycle's beat
   assign dram_req_valid = ld_beat || st_beat;
@@ -1117,5 +1206,5 @@ module xr_npe_top (
       else trap_q <= 1'b0;
     end
   end
-  assign done = running && halted && !trap_q && ldq_empty && cpq_empty && stq_empty && !ld_busy && !cp_busy && !st_busy;
+  assign done = running && halted && !trap_q && ldq_empty && cpq_empty && stq_empty && !ld_busy && !cp_busy && !st_busy && ld_cnt == 4'd0 && st_cnt == 4'd0;
 endmodule
