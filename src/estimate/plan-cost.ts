@@ -23,6 +23,7 @@ import { costFacet } from '../pe/facets/cost.js';
 import type { TargetOf } from '../pe/facets/compile.js';
 import type { PeKind } from '../pe/kinds.js';
 import { dmaQueueCycles, dramTiming } from './dram-timing.js';
+import { planCycles } from './plan-timing.js';
 
 /** What a plan asks of the machine (totals over the whole plan). */
 export interface PlanCost {
@@ -114,6 +115,6 @@ export function costPlan(t: Target, plan: PlanNode): PlanCost {
     }
   };
   walk(plan, 1);
-  cost.pipelinedCycles += prevCompute + lastStore;
+  cost.pipelinedCycles = planCycles(t, plan);
   return cost;
 }

@@ -1,0 +1,254 @@
+/**
+ * The estimate's timing model of the machine's three queues, restated from the protocol of docs/simulator.md
+ * ("DRAM") and isa/README.md's execution model, without data and without statistics: a dispatcher (one
+ * instruction a cycle, control instructions included, waiting while the target queue holds QUEUE_DEPTH entries
+ * not yet started), the in-order compute queue (one instruction at a time, the kind's closed-form cycles), the
+ * load and store DMA queues (issue stage, up to dram_outstanding in flight, in-order retirement one a cycle,
+ * the shared DRAM port, latency), and the four token queues (a pop waits for its push; a push into a full queue
+ * waits for the pop that makes room).
+ *
+ * Instructions are taken in program order, each placed at once from what came before; the one exception is
+ * the DRAM port, which the simulator grants in order of start (a load first on a tie): a store is held back
+ * until a load that starts after it arrives (or something needs its retirement), so a load that starts
+ * earlier, though later in the program, gets the port first. Forcing a store out early (a writeback waiting
+ * for its token, a full dispatch window) is the one place the model may differ from the simulator.
+ *
+ * `boundary()` gives the state relative to a floor below which no time can matter any more, so a repeat
+ * whose state recurs is periodic and `jump` shifts it over whole periods (plan-cost.ts), as the simulator's
+ * timing-only run does (src/sim/fast-timing.ts).
+ */
+import { QUEUE_DEPTH } from '../arch/microarch.js';
+import type { Instruction } from '../isa/index.js';
+import { findInstruction, ISA } from '../isa/index.js';
+import type { DramTiming } from './dram-timing.js';
+
+type Tok = 'lc' | 'cl' | 'cs' | 'sc';
+const TOKS: readonly Tok[] = ['lc', 'cl', 'cs', 'sc'];
+type Q = 'load' | 'compute' | 'store';
+const POPS: Record<Q, readonly (readonly [string, Tok])[]> = { load: [['pop_next', 'cl']], compute: [['pop_prev', 'lc'], ['pop_next', 'sc']], store: [['pop_prev', 'cs']] };
+const PUSHES: Record<Q, readonly (readonly [string, Tok])[]> = { load: [['push_next', 'lc']], compute: [['push_prev', 'cl'], ['push_next', 'cs']], store: [['push_prev', 'sc']] };
+
+/** One token queue: the push times not yet popped, and the last pops (a push into a full queue waits for one). */
+interface TokenQueue {
+  pushes: number[];
+  pops: number[];
+  pushCount: number;
+  popCount: number;
+}
+
+/** A DMA queue: issue stage free, last retirements (oldest first, up to dram_outstanding). */
+interface DmaQueue {
+  issueFree: number;
+  retired: number[];
+}
+
+/** A store-queue instruction dispatched and waiting for its turn at the port. */
+interface HeldStore {
+  readonly base: number;
+  readonly beats: number;
+  readonly dma: boolean;
+  readonly pushes: readonly Tok[];
+}
+
+/** The mutable state (all times in cycles). */
+interface State {
+  dispatch: number;
+  computeFree: number;
+  port: number;
+  end: number;
+  load: DmaQueue;
+  store: DmaQueue;
+  tokens: Record<Tok, TokenQueue>;
+  /** Start times of each queue's last QUEUE_DEPTH dispatched instructions (NaN: a held store). */
+  starts: Record<Q, number[]>;
+  held: HeldStore[];
+}
+
+/** The state at a repeat boundary, relative to `floor`. */
+export interface ModelBoundary {
+  readonly key: string;
+  readonly floor: number;
+}
+
+export class QueueModel {
+  private s: State;
+
+  constructor(private readonly timing: DramTiming, private readonly beat: number) {
+    const dq = (): DmaQueue => ({ issueFree: 0, retired: [] });
+    const tq = (): TokenQueue => ({ pushes: [], pops: [], pushCount: 0, popCount: 0 });
+    this.s = {
+      dispatch: 0, computeFree: 0, port: 0, end: 0, load: dq(), store: dq(),
+      tokens: { lc: tq(), cl: tq(), cs: tq(), sc: tq() },
+      starts: { load: [], compute: [], store: [] }, held: [],
+    };
+  }
+
+  /** Places one instruction; `cycles` is its compute-queue duration (ignored for the others). */
+  feed(inst: Instruction, cycles: number): void {
+    const s = this.s;
+    const queue = findInstruction(inst.kind)?.def.queue ?? 'control';
+    if (queue === 'control') {
+      s.dispatch++;
+      return;
+    }
+    const q = queue as Q;
+    const window = s.starts[q];
+    let d = s.dispatch;
+    if (window.length >= QUEUE_DEPTH) {
+      while (Number.isNaN(window[window.length - QUEUE_DEPTH]) && s.held.length > 0) this.releaseStores(Number.POSITIVE_INFINITY, 1);
+      d = Math.max(d, window[window.length - QUEUE_DEPTH]);
+    }
+    s.dispatch = d + 1;
+    const flags = inst as unknown as Record<string, unknown>;
+    const pushes = PUSHES[q].filter(([f]) => flags[f]).map(([, t]) => t);
+    let base = d + 1;
+    for (const [f, t] of POPS[q]) {
+      if (!flags[f]) continue;
+      const tq = s.tokens[t];
+      while (tq.pushes.length === 0 && s.held.length > 0) this.releaseStores(Number.POSITIVE_INFINITY, 1);
+      base = Math.max(base, tq.pushes.length > 0 ? tq.pushes[0] : base);
+    }
+    const dma = inst.kind === 'load' || inst.kind === 'store';
+    const beats = dma ? inst.rows * Math.ceil(inst.row_bytes / this.beat) : 0;
+    if (q === 'store') {
+      // the pop is taken now (queue order), its time recorded when the store is placed
+      for (const [f, t] of POPS.store) if (flags[f]) s.tokens[t].pushes.shift();
+      s.held.push({ base, beats, dma, pushes });
+      this.remember(q, Number.NaN);
+      return;
+    }
+    if (q === 'compute') {
+      const start = Math.max(s.computeFree, base);
+      this.pop(q, flags, start);
+      let finish = start + cycles;
+      const done = finish;
+      for (const t of pushes) finish = Math.max(finish, this.push(t, done));
+      s.computeFree = finish;
+      s.end = Math.max(s.end, finish);
+      this.remember(q, start);
+      return;
+    }
+    const start = this.dmaStart(s.load, base, dma);
+    this.releaseStores(start);
+    this.pop(q, flags, start);
+    this.place(s.load, start, beats, dma, pushes);
+    this.remember(q, start);
+  }
+
+  /** The cycles of the whole program (after its halt). */
+  finish(): number {
+    this.releaseStores(Number.POSITIVE_INFINITY);
+    return Math.max(this.s.end, this.s.dispatch);
+  }
+
+  /** The state relative to the floor no future time can fall below (see the file header). */
+  boundary(tile: string): ModelBoundary {
+    const s = this.s;
+    const floor = Math.min(s.dispatch, ...s.held.map((h) => h.base));
+    const c = (v: number): number => (Number.isNaN(v) ? -1 : Math.max(v, floor) - floor);
+    const parts: (number | string)[] = [tile, s.dispatch - floor, c(s.computeFree), c(s.port), c(s.end)];
+    for (const dq of [s.load, s.store]) parts.push('|', c(dq.issueFree), ...dq.retired.map(c));
+    for (const t of TOKS) parts.push('|', ...s.tokens[t].pushes.map(c), '/', ...s.tokens[t].pops.map(c));
+    for (const q of ['load', 'compute', 'store'] as const) parts.push('|', ...s.starts[q].map(c));
+    for (const h of s.held) parts.push('|', h.base - floor, h.beats, h.dma ? 1 : 0, ...h.pushes);
+    return { key: parts.join(','), floor };
+  }
+
+  /** Shifts every time by `delta` (whole periods of a repeat skipped). */
+  jump(delta: number): void {
+    const s = this.s;
+    const sh = (v: number): number => v + delta;
+    s.dispatch += delta;
+    s.computeFree += delta;
+    s.port += delta;
+    s.end += delta;
+    for (const dq of [s.load, s.store]) {
+      dq.issueFree += delta;
+      dq.retired = dq.retired.map(sh);
+    }
+    for (const t of TOKS) {
+      s.tokens[t].pushes = s.tokens[t].pushes.map(sh);
+      s.tokens[t].pops = s.tokens[t].pops.map(sh);
+    }
+    for (const q of ['load', 'compute', 'store'] as const) s.starts[q] = s.starts[q].map(sh);
+    s.held = s.held.map((h) => ({ ...h, base: h.base + delta }));
+  }
+
+  /** A DMA queue's start rule: dispatched with its tokens, issue stage free, and an outstanding slot. */
+  private dmaStart(dq: DmaQueue, base: number, dma: boolean): number {
+    const n = this.timing.outstanding;
+    const last = dq.retired.length > 0 ? dq.retired[dq.retired.length - 1] : 0;
+    const slot = dma ? (dq.retired.length >= n ? dq.retired[dq.retired.length - n] : 0) : last;
+    return Math.max(base, dq.issueFree, slot);
+  }
+
+  /** Beats, completion and in-order retirement of a DMA-queue instruction started at `start`. */
+  private place(dq: DmaQueue, start: number, beats: number, dma: boolean, pushes: readonly Tok[]): void {
+    const s = this.s;
+    let done: number;
+    if (dma) {
+      const g = Math.max(start, s.port);
+      s.port = g + beats;
+      dq.issueFree = g + beats;
+      done = g + beats + this.timing.latency;
+    } else done = start + 1;
+    const last = dq.retired.length > 0 ? dq.retired[dq.retired.length - 1] : 0;
+    let r = Math.max(done, last + 1);
+    for (const t of pushes) r = this.push(t, r);
+    if (!dma) dq.issueFree = Math.max(dq.issueFree, r);
+    dq.retired.push(r);
+    if (dq.retired.length > this.timing.outstanding) dq.retired.shift();
+    s.end = Math.max(s.end, r);
+  }
+
+  /** Places, in order, the held stores that start before `before` (all of them for +∞), at most `most`. */
+  private releaseStores(before: number, most = Number.POSITIVE_INFINITY): void {
+    const s = this.s;
+    for (let k = 0; k < most && s.held.length > 0; k++) {
+      const h = s.held[0];
+      const start = this.dmaStart(s.store, h.base, h.dma);
+      if (start >= before) return;
+      s.held.shift();
+      this.recordPop('cs', start);
+      this.place(s.store, start, h.beats, h.dma, h.pushes);
+      const w = s.starts.store;
+      const i = w.findIndex((v) => Number.isNaN(v));
+      if (i >= 0) w[i] = start;
+    }
+  }
+
+  private pop(q: Q, flags: Record<string, unknown>, at: number): void {
+    for (const [f, t] of POPS[q]) {
+      if (!flags[f]) continue;
+      this.s.tokens[t].pushes.shift();
+      this.recordPop(t, at);
+    }
+  }
+
+  private recordPop(t: Tok, at: number): void {
+    const tq = this.s.tokens[t];
+    tq.pops.push(at);
+    tq.popCount++;
+    if (tq.pops.length > ISA.machine.tokenDepth) tq.pops.shift();
+  }
+
+  /** Pushes token `t` no earlier than `at` (later when its queue is full); returns the push time. */
+  private push(t: Tok, at: number): number {
+    const tq = this.s.tokens[t];
+    const need = tq.pushCount - ISA.machine.tokenDepth;
+    let time = at;
+    if (need >= 0) {
+      const i = need - (tq.popCount - tq.pops.length);
+      if (i >= 0 && i < tq.pops.length) time = Math.max(time, tq.pops[i] + 1);
+    }
+    tq.pushes.push(time);
+    tq.pushCount++;
+    return time;
+  }
+
+  private remember(q: Q, start: number): void {
+    const w = this.s.starts[q];
+    w.push(start);
+    if (w.length > QUEUE_DEPTH) w.shift();
+  }
+}
