@@ -2,7 +2,9 @@
  * The DMA timing the estimate assumes, in one place: the DRAM latency a transfer pays after its last beat and
  * how many transfers each DMA queue keeps in flight. A queue with N in flight and latency L is busy, per
  * transfer of p port cycles, max(p, (p + L) / N) cycles in steady state (the port when transfers are long,
- * the latency shared by N otherwise; N = 1: p + L, the simulator's rule in src/sim/timing.ts today).
+ * the latency shared by N otherwise; N = 1: p + L) when it runs alone (docs/simulator.md "DRAM": a DMA starts
+ * once the issue stage is free and the one N before has retired); the layer's cycles come from the full
+ * protocol (queue-model.ts).
  * Both come from the accelerator's `dram_latency` and `dram_outstanding` (src/arch/microarch.ts).
  */
 import { dramLatency, dramOutstanding } from '../arch/microarch.js';

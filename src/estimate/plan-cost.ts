@@ -5,14 +5,10 @@
  * - the cycles of every compute-queue instruction: the kind's tile ops, dequant and writeback by its engine's
  *   closed forms (the cost facet, on the shape of the last `settile`), 1 for each configuration or token
  *   instruction (the simulator's rule);
- * - the pipelined cycles: one code node of the plan is one k step (its loads, its tile instruction, on the
- *   last step of a tile the epilogue and the store). With two input slots the loads of step s + 1 run while
- *   step s computes, so step s + 1 adds max(compute of step s, loads of step s + 1), the loads being the
- *   busier of the load queue and the DRAM port they share with the step's stores; the end adds the last
- *   step's compute and its store (port and latency).
- * A repeat node's iterations share their timing content (plan.ts's invariant), so its first iteration is
- * walked once (it follows what came before) and again weighted by count − 1 (each follows one like itself):
- * the cost grows with the plan's skeleton (a few dozen nodes per layer), not with its tiles.
+ * - the pipelined cycles: the plan through the queue model of the DMA protocol (plan-timing.ts).
+ * A repeat node's iterations share their timing content (plan.ts's invariant), so for the counts its first
+ * iteration is walked once, weighted by its count: the cost grows with the plan's skeleton (a few dozen nodes
+ * per layer), not with its tiles.
  */
 import { dramBeatBytes } from '../arch/microarch.js';
 import type { PlanNode } from '../compile/plan.js';
@@ -38,7 +34,7 @@ export interface PlanCost {
   storeQueueCycles: number;
   /** Tile instructions (`*_tile`). */
   tileOps: number;
-  /** The layer's cycles through the double-buffered pipeline (see the file header). */
+  /** The layer's cycles: first dispatch to last retirement, by the queue model (plan-timing.ts). */
   pipelinedCycles: number;
 }
 
@@ -50,16 +46,12 @@ export function costPlan(t: Target, plan: PlanNode): PlanCost {
   const timing = dramTiming(t);
   const cost: PlanCost = { computeCycles: 0, dramCycles: 0, dramReadBytes: 0, dramWriteBytes: 0, loadQueueCycles: 0, storeQueueCycles: 0, tileOps: 0, pipelinedCycles: 0 };
   let tile: TileShape = { m: 0, n: 0, k: 0 };
-  /** The compute cycles of the step before, and the store time (port + latency) of the last step that stored. */
-  let prevCompute = 0;
-  let lastStore = 0;
   const walk = (node: PlanNode, weight: number): void => {
     switch (node.kind) {
       case 'code': {
         let loadQueue = 0;
         let port = 0;
         let compute = 0;
-        let store = 0;
         for (const inst of node.emit()) {
           switch (inst.kind) {
             case 'load':
@@ -71,7 +63,6 @@ export function costPlan(t: Target, plan: PlanNode): PlanCost {
                 loadQueue += dmaQueueCycles(p, timing);
                 cost.dramReadBytes += weight * bytes;
               } else {
-                store += p + timing.latency;
                 cost.storeQueueCycles += weight * dmaQueueCycles(p, timing);
                 cost.dramWriteBytes += weight * bytes;
               }
@@ -93,20 +84,13 @@ export function costPlan(t: Target, plan: PlanNode): PlanCost {
         cost.computeCycles += weight * compute;
         cost.dramCycles += weight * port;
         cost.loadQueueCycles += weight * loadQueue;
-        if (loadQueue > 0 || port > 0 || compute > 0) {
-          cost.pipelinedCycles += weight * Math.max(prevCompute, loadQueue, port);
-          prevCompute = compute;
-        }
-        if (store > 0) lastStore = store;
         return;
       }
       case 'seq':
         for (const item of node.items) walk(item, weight);
         return;
       case 'repeat':
-        // the first iteration follows what came before; the others follow an iteration like themselves
-        if (node.count > 0) walk(node.body(0), weight);
-        if (node.count > 1) walk(node.body(0), weight * (node.count - 1));
+        if (node.count > 0) walk(node.body(0), weight * node.count);
         return;
       default: {
         const never: never = node;

@@ -5,12 +5,13 @@
  *   by the kind's engine closed forms (the same functions the simulator times them with);
  * - dram_cycles: the busier of the DRAM port (one burst per row of every load and store) and the DMA queues
  *   (each transfer's port cycles plus the DRAM latency shared by the transfers in flight, dram-timing.ts);
- * - cycles: the double-buffered pipeline step by step (plan-cost.ts pipelinedCycles);
+ * - cycles: the whole program through a model of the queues, tokens and DMA protocol (queue-model.ts), walked
+ *   over the plan with recurring periods jumped over (plan-timing.ts): equal to `qacc sim --timing-only`;
  * - bound: compute when compute_cycles ≥ dram_cycles;
  * - energy: MACs × the run mode's energy per MAC, + every DRAM byte twice through SRAM (written by its DMA,
  *   read by the array; outputs written by the array, read by the store) at the buffer's per-byte energy,
  *   + DRAM bytes × 150 pJ (technology.ts).
- * The measured difference from `qacc sim --timing-only` is in docs/estimate.md.
+ * The measured agreement with `qacc sim --timing-only` is in docs/estimate.md.
  */
 import type { Target } from '../compile/target.js';
 import type { GemmShape } from '../compile/workload.js';
