@@ -49,6 +49,7 @@ const KIND_FILE_LAYER: readonly (readonly [RegExp, string])[] = [
   [/^microarch\.ts$/, 'arch'],
   [/^(timing|sim)(-[a-z0-9-]+)?\.ts$/, 'sim'],
   [/^rtl-[a-z0-9-]+\.ts$/, 'codegen'],
+  [/^kernel-[a-z0-9-]+\.ts$/, 'codegen'],
   [/^(cases|vectors)(-[a-z0-9-]+)?\.ts$/, 'verify'],
   [/^index\.ts$/, 'pe'],
 ];
