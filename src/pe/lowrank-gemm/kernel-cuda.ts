@@ -101,51 +101,52 @@ __device__ __forceinline__ uint32_t r16_code(float y) { return ${R.encodeFloat('
 
 const DOWN_KERNEL = `
 // ---- down projection: L[m, j] = round_R16(Σ_k ascending round_32(x[m,k]·D[k,j])) -------------------
-// Block: 64 rows × 32 ranks; warp w owns rows 8w..8w+7, lane = rank. X and D tiles staged as fp32 in
-// shared memory (exact widening). Each (m, j) is one sequential fp32 chain in k order: deterministic.
-constexpr int DKC = 32;
-__global__ __launch_bounds__(256) void lr_down(const uint16_t* __restrict__ X, const uint16_t* __restrict__ D,
+// Block: 16 rows × 32 ranks, 4 warps; warp w owns rows 4w..4w+3 (four independent chains per thread),
+// lane = rank. X and D tiles staged as fp32 in shared memory (exact widening). Each (m, j) is one
+// sequential fp32 chain in k order: deterministic, no atomics.
+constexpr int DKC = 64, DROWS = 16;
+__global__ __launch_bounds__(128) void lr_down(const uint16_t* __restrict__ X, const uint16_t* __restrict__ D,
     const uint32_t* __restrict__ ls, int has_ls, uint16_t* __restrict__ L, int M, int K, int R) {
-  __shared__ __align__(16) float Xs[64][DKC];
+  __shared__ __align__(16) float Xs[DROWS][DKC];
   __shared__ float Ds[DKC][32];
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-  const int m0 = blockIdx.x * 64, j = blockIdx.y * 32 + lane;
-  float l[8];
-  #pragma unroll
-  for (int i = 0; i < 8; i++) l[i] = 0.0f;
+  const int m0 = blockIdx.x * DROWS, j = blockIdx.y * 32 + lane;
+  float l[4] = {0.0f, 0.0f, 0.0f, 0.0f};
   for (int k0 = 0; k0 < K; k0 += DKC) {
     const int kc = min(DKC, K - k0);
-    for (int e = threadIdx.x; e < 64 * DKC; e += 256) {
-      int r = e / DKC, kk = e % DKC;
+    for (int e = threadIdx.x; e < DROWS * DKC; e += 128) {
+      const int r = e / DKC, kk = e % DKC;
       Xs[r][kk] = (m0 + r < M && kk < kc) ? r16_val(X[(size_t)(m0 + r) * K + k0 + kk]) : 0.0f;
     }
-    for (int e = threadIdx.x; e < DKC * 32; e += 256) {
-      int kk = e / 32, jj = blockIdx.y * 32 + e % 32;
+    for (int e = threadIdx.x; e < DKC * 32; e += 128) {
+      const int kk = e / 32, jj = blockIdx.y * 32 + e % 32;
       Ds[kk][e % 32] = (kk < kc && jj < R) ? r16_val(D[(size_t)(k0 + kk) * R + jj]) : 0.0f;
     }
     __syncthreads();
     if (kc == DKC) {
-      #pragma unroll 2
+      #pragma unroll 4
       for (int kk = 0; kk < DKC; kk += 4) {
-        float d0 = Ds[kk][lane], d1 = Ds[kk + 1][lane], d2 = Ds[kk + 2][lane], d3 = Ds[kk + 3][lane];
+        const float d0 = Ds[kk][lane], d1 = Ds[kk + 1][lane], d2 = Ds[kk + 2][lane], d3 = Ds[kk + 3][lane];
         #pragma unroll
-        for (int i = 0; i < 8; i++) {
-          float4 xv = *reinterpret_cast<const float4*>(&Xs[warp * 8 + i][kk]);
+        for (int i = 0; i < 4; i++) {
+          const float4 xv = *reinterpret_cast<const float4*>(&Xs[warp * 4 + i][kk]);
           l[i] = branch_step(l[i], xv.x, d0); l[i] = branch_step(l[i], xv.y, d1);
           l[i] = branch_step(l[i], xv.z, d2); l[i] = branch_step(l[i], xv.w, d3);
         }
       }
     } else {
       for (int kk = 0; kk < kc; kk++)
-        for (int i = 0; i < 8; i++) l[i] = branch_step(l[i], Xs[warp * 8 + i][kk], Ds[kk][lane]);
+        #pragma unroll
+        for (int i = 0; i < 4; i++) l[i] = branch_step(l[i], Xs[warp * 4 + i][kk], Ds[kk][lane]);
     }
     __syncthreads();
   }
   if (j >= R) return;
-  for (int i = 0; i < 8; i++) {
-    int m = m0 + warp * 8 + i;
+  #pragma unroll
+  for (int i = 0; i < 4; i++) {
+    const int m = m0 + warp * 4 + i;
     if (m >= M) continue;
-    float v = has_ls ? __fmul_rn(l[i], __uint_as_float(ls[j >> 4])) : l[i];
+    const float v = has_ls ? __fmul_rn(l[i], __uint_as_float(ls[j >> 4])) : l[i];
     L[(size_t)m * R + j] = (uint16_t)r16_code(v);
   }
 }
@@ -181,7 +182,7 @@ function fastGroupStep(config: LowRankGemmConfig, P: CudaFloat): string {
     const upd = config.fmaAccumulation === true ? '__hfma2(d2, s2, acc2)' : '__hadd2_rn(acc2, __hmul2_rn(d2, s2))';
     return `#define LR_PAIR_STEP(acc2, i0, i1, sa_code, sw_pair) do { \\
     const __half2 s2 = __hmul2_rn(__half2half2(__ushort_as_half(sa_code)), sw_pair); \\
-    const __half2 d2 = __floats2half2_rn(exact_int_to_float((i0) >> 8), exact_int_to_float((i1) >> 8)); \\
+    const __half2 d2 = __floats2half2_rn(mma_sum_to_dot(i0), mma_sum_to_dot(i1)); \\
     acc2 = ${upd}; } while (0)
 typedef __half2 pair_t;
 __device__ __forceinline__ pair_t pair_zero() { return __float2half2_rn(0.0f); }
@@ -219,7 +220,10 @@ struct __align__(16) FastSmem {
   uint16_t sa[STAGES][BM];
   uint16_t sw[STAGES][BN];
 };
-__device__ __forceinline__ float exact_int_to_float(int i) { return __fsub_rn(__int_as_float(0x4B400000 + i), 12582912.0f); } // |i| < 2^22
+// c / 256 for an MMA sum c = 256·d (|c| < 2^22): 1.5·2^15 has ulp 2^-8, so the bits 0x47400000 + c are 49152 + c/256 exactly.
+// Dynamic shared memory: the pipeline stages, reused after the main loop for the fp32 L and U tiles.
+constexpr size_t FAST_SMEM = sizeof(FastSmem) > 2 * 128 * 36 * sizeof(float) ? sizeof(FastSmem) : 2 * 128 * 36 * sizeof(float);
+__device__ __forceinline__ float mma_sum_to_dot(int c) { return __fsub_rn(__int_as_float(0x47400000 + c), 49152.0f); }
 __device__ __forceinline__ void cp16(void* s, const void* g) {
   asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\\n" :: "r"((uint32_t)__cvta_generic_to_shared(s)), "l"(g));
 }
@@ -317,8 +321,9 @@ __global__ __launch_bounds__(256, 2) void lr_fast(const uint4* __restrict__ Ap, 
       y[mi][ni][3] = lr_epilogue(pair_hi(acc[mi][ni][1]), hc, s1, hb, b1);
     }
   if (BRANCH) {
-    float (*Ls)[33] = reinterpret_cast<float (*)[33]>(smem_raw);          // [BM][33]
-    float (*Us)[33] = reinterpret_cast<float (*)[33]>(reinterpret_cast<float*>(smem_raw) + BM * 33); // [BN][33]
+    // L and U tiles as fp32 (exact), rows padded to 36 floats: float4 reads along j are conflict-free.
+    float (*Ls)[36] = reinterpret_cast<float (*)[36]>(smem_raw);                                  // [BM][36]
+    float (*Us)[36] = reinterpret_cast<float (*)[36]>(reinterpret_cast<float*>(smem_raw) + BM * 36); // [BN][36]
     for (int j0 = 0; j0 < R; j0 += 32) {
       const int jc = min(32, R - j0);
       for (int e = tid; e < BM * 32; e += 256) {
@@ -327,18 +332,33 @@ __global__ __launch_bounds__(256, 2) void lr_fast(const uint4* __restrict__ Ap, 
         Us[r][jj] = jj < jc ? r16_val(up[(size_t)(bn + r) * R + j0 + jj]) : 0.0f;
       }
       __syncthreads();
-      for (int jj = 0; jj < jc; jj++) {
-        float lv[4][2], uv[4][2];
+      for (int jq = 0; jq < jc; jq += 4) {
+        float4 uv[4][2];
         #pragma unroll
-        for (int mi = 0; mi < 4; mi++) { lv[mi][0] = Ls[wm * 64 + mi * 16 + g][jj]; lv[mi][1] = Ls[wm * 64 + mi * 16 + g + 8][jj]; }
+        for (int ni = 0; ni < 4; ni++) {
+          uv[ni][0] = *reinterpret_cast<const float4*>(&Us[wn * 32 + ni * 8 + 2 * t][jq]);
+          uv[ni][1] = *reinterpret_cast<const float4*>(&Us[wn * 32 + ni * 8 + 2 * t + 1][jq]);
+        }
+        const int jn = min(4, jc - jq);  // ranks past jc are never stepped (golden stops at r)
         #pragma unroll
-        for (int ni = 0; ni < 4; ni++) { uv[ni][0] = Us[wn * 32 + ni * 8 + 2 * t][jj]; uv[ni][1] = Us[wn * 32 + ni * 8 + 2 * t + 1][jj]; }
-        #pragma unroll
-        for (int mi = 0; mi < 4; mi++)
+        for (int mi = 0; mi < 4; mi++) {
+          const float4 lv0 = *reinterpret_cast<const float4*>(&Ls[wm * 64 + mi * 16 + g][jq]);
+          const float4 lv1 = *reinterpret_cast<const float4*>(&Ls[wm * 64 + mi * 16 + g + 8][jq]);
           #pragma unroll
-          for (int ni = 0; ni < 4; ni++)
+          for (int q = 0; q < 4; q++) {
+            if (q >= jn) break;
             #pragma unroll
-            for (int e = 0; e < 4; e++) y[mi][ni][e] = branch_step(y[mi][ni][e], lv[mi][e >> 1], uv[ni][e & 1]);
+            for (int ni = 0; ni < 4; ni++)
+              #pragma unroll
+              for (int e = 0; e < 4; e++) {
+                const float4& a = (e >> 1) ? lv1 : lv0;
+                const float4& b = uv[ni][e & 1];
+                const float av = q == 0 ? a.x : q == 1 ? a.y : q == 2 ? a.z : a.w;
+                const float bv = q == 0 ? b.x : q == 1 ? b.y : q == 2 ? b.z : b.w;
+                y[mi][ni][e] = branch_step(y[mi][ni][e], av, bv);
+              }
+          }
+        }
       }
       __syncthreads();
     }
@@ -443,15 +463,15 @@ ${
     ? `    if (fast) {
       Ap = reinterpret_cast<uint4*>(to_device(pack_a(in.qa, in.M, in.K))); Bp = reinterpret_cast<uint4*>(to_device(pack_b(in.qw, in.N, in.K)));
       saT = to_device(transpose_scales(in.sa, in.M, in.G)); swT = to_device(transpose_scales(in.sw, in.N, in.G));
-      CK(cudaFuncSetAttribute(lr_fast<true>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(FastSmem)));
-      CK(cudaFuncSetAttribute(lr_fast<false>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(FastSmem)));
+      CK(cudaFuncSetAttribute(lr_fast<true>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)FAST_SMEM));
+      CK(cudaFuncSetAttribute(lr_fast<false>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)FAST_SMEM));
     }`
     : ''
 }
   }
   void down_proj() const {
     if (RANK == 0) return;
-    lr_down<<<dim3((in.M + 63) / 64, (RANK + 31) / 32), 256>>>(x, down, ls, ls != nullptr, L, in.M, in.K, RANK); CK_LAUNCH();
+    lr_down<<<dim3((in.M + DROWS - 1) / DROWS, (RANK + 31) / 32), 128>>>(x, down, ls, ls != nullptr, L, in.M, in.K, RANK); CK_LAUNCH();
   }
   void generic() const {
     down_proj();
@@ -461,8 +481,8 @@ ${
 ${
   fast
     ? `    const dim3 grid(in.N / BN, in.M / BM);
-    if (branch && RANK > 0) { down_proj(); lr_fast<true><<<grid, 256, sizeof(FastSmem)>>>(Ap, Bp, saT, swT, bias, cs, L, up, Y, in.M, in.N, in.K, RANK); }
-    else lr_fast<false><<<grid, 256, sizeof(FastSmem)>>>(Ap, Bp, saT, swT, bias, cs, L, up, Y, in.M, in.N, in.K, 0);
+    if (branch && RANK > 0) { down_proj(); lr_fast<true><<<grid, 256, FAST_SMEM>>>(Ap, Bp, saT, swT, bias, cs, L, up, Y, in.M, in.N, in.K, RANK); }
+    else lr_fast<false><<<grid, 256, FAST_SMEM>>>(Ap, Bp, saT, swT, bias, cs, L, up, Y, in.M, in.N, in.K, 0);
     CK_LAUNCH();`
     : `    (void)branch; std::fprintf(stderr, "no tensor-core kernel for this config\\n"); std::exit(1);`
 }
