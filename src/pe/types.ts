@@ -5,20 +5,14 @@
  * this object: PE_REGISTRY holds the RTL generator, which src/ir or src/golden cannot import without
  * reaching backwards. Tests and the CLI may list kinds from PE_REGISTRY.
  */
-import type { GeneratedFile } from '../codegen/verilog/emit.js';
 import type { PeKind } from './kinds.js';
-import type { CompileFacet, TargetOf } from './facets/compile.js';
+import type { CompileFacet } from './facets/compile.js';
 import type { GoldenFacet } from './facets/golden.js';
+import type { KernelFacet } from './facets/kernel.js';
 import type { RtlFacet } from './facets/rtl.js';
 import type { IrPeOf, SchemaFacet } from './facets/schema.js';
 import type { SimFacet } from './facets/sim.js';
 import type { VerifyFacet } from './facets/verify.js';
-
-/** A reference kernel of a kind for one GPU target (its golden arithmetic, bit-exact). Planned: WGSL, CUDA. */
-export interface KernelFacet<K extends PeKind> {
-  /** The kernel's files and the entry point the runner calls. */
-  kernel(t: TargetOf<K>): { readonly files: readonly GeneratedFile[]; readonly entryPoint: string };
-}
 
 /** A kind's cost model, the input of src/estimate's array model. Planned. */
 export interface EstimateFacet<K extends PeKind> {
@@ -36,12 +30,12 @@ export interface PeKindDefinition<K extends PeKind = PeKind> {
   readonly sim: SimFacet<K>;
   readonly rtl: RtlFacet<K>;
   readonly verify: VerifyFacet<K>;
+  /** Reference kernels per GPU target (WGSL, CUDA), bit-exact with golden (issue 14). */
+  readonly kernel: KernelFacet<K>;
   /**
    * Backends to come. Each becomes a required facet with its own layer registry (src/pe/facets/<name>.ts,
    * a full `{ [K in PeKind]: … }`, so tsc lists the kinds that lack it) when its generic half lands
    * (src/codegen/wgsl, src/codegen/cuda, src/estimate). Until then optional here.
    */
-  readonly wgsl?: KernelFacet<K>;
-  readonly cuda?: KernelFacet<K>;
   readonly estimate?: EstimateFacet<K>;
 }

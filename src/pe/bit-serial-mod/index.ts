@@ -4,6 +4,7 @@
  * objects; test/pe/registry.test.ts checks both agree.
  */
 import type { PeKindDefinition } from '../types.js';
+import { bitSerialModKernel } from './kernel-facet.js';
 import { bitSerialModVerify } from './cases.js';
 import { bitSerialModCompile } from './compile.js';
 import { bitSerialModGolden } from './golden-facet.js';
@@ -20,4 +21,5 @@ export const bitSerialMod: PeKindDefinition<'bit_serial_mod'> = {
   sim: bitSerialModSim,
   rtl: bitSerialModRtlFacet,
   verify: bitSerialModVerify,
+  kernel: bitSerialModKernel,
 };

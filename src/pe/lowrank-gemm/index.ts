@@ -4,6 +4,7 @@
  * objects; test/pe/registry.test.ts checks both agree.
  */
 import type { PeKindDefinition } from '../types.js';
+import { lowRankGemmKernel } from './kernel-facet.js';
 import { lowRankGemmVerify } from './cases.js';
 import { lowRankGemmCompile } from './compile.js';
 import { lowRankGemmGolden } from './golden-facet.js';
@@ -20,4 +21,5 @@ export const lowRankGemm: PeKindDefinition<'lowrank_gemm'> = {
   sim: lowRankGemmSim,
   rtl: lowRankGemmRtlFacet,
   verify: lowRankGemmVerify,
+  kernel: lowRankGemmKernel,
 };

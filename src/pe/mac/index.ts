@@ -4,6 +4,7 @@
  * objects; test/pe/registry.test.ts checks both agree.
  */
 import type { PeKindDefinition } from '../types.js';
+import { macKernel } from './kernel-facet.js';
 import { macVerify } from './cases.js';
 import { macCompile } from './compile.js';
 import { macGolden } from './golden-facet.js';
@@ -20,4 +21,5 @@ export const mac: PeKindDefinition<'mac'> = {
   sim: macSim,
   rtl: macRtlFacet,
   verify: macVerify,
+  kernel: macKernel,
 };

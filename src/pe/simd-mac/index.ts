@@ -4,6 +4,7 @@
  * objects; test/pe/registry.test.ts checks both agree.
  */
 import type { PeKindDefinition } from '../types.js';
+import { simdMacKernel } from './kernel-facet.js';
 import { simdMacVerify } from './cases.js';
 import { simdMacCompile } from './compile.js';
 import { simdMacGolden } from './golden-facet.js';
@@ -20,4 +21,5 @@ export const simdMac: PeKindDefinition<'simd_mac'> = {
   sim: simdMacSim,
   rtl: simdMacRtlFacet,
   verify: simdMacVerify,
+  kernel: simdMacKernel,
 };
