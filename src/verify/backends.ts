@@ -18,6 +18,7 @@ import type { PreparedCase, VerifyTarget } from './cases.js';
 import { VerifyError } from './errors.js';
 import { createRtlBackend } from './rtl-backend.js';
 import { createRtlProgramBackend } from './rtl-program-backend.js';
+import { createCudaBackend } from './cuda/backend.js';
 
 /** What a backend computed for one case. */
 export interface BackendResult {
@@ -107,7 +108,7 @@ export const simBackend: Backend = createSimBackend();
 
 /** The backends `qacc verify` knows, by name. */
 export function defaultBackends(): BackendRegistry {
-  return new Map([goldenBackend, createSimBackend(), createRtlProgramBackend(), createRtlBackend()].map((b) => [b.name, b]));
+  return new Map([goldenBackend, createSimBackend(), createRtlProgramBackend(), createRtlBackend(), createCudaBackend()].map((b) => [b.name, b]));
 }
 
 /**

@@ -83,3 +83,21 @@ template <typename F> static double median_ms(F f, int warm, int reps) {
 [[maybe_unused]] static std::string device_name() { cudaDeviceProp p; CK(cudaGetDeviceProperties(&p, 0)); return p.name; }
 [[maybe_unused]] static size_t l2_bytes() { int v = 0; CK(cudaDeviceGetAttribute(&v, cudaDevAttrL2CacheSize, 0)); return (size_t)v; }
 `;
+
+/**
+ * A launcher input file's contents as 32-bit words: `codes` stored as little-endian unsigned integers of
+ * `bytes` bytes each (1, 2 or 4), zero-padded to whole words. The launchers read DIR/<name>.bin this way.
+ */
+export function codesToWords(codes: ArrayLike<number>, bytes: 1 | 2 | 4): Uint32Array {
+  const per = 4 / bytes;
+  const words = new Uint32Array(Math.ceil(codes.length / per));
+  for (let i = 0; i < codes.length; i++) words[Math.floor(i / per)] |= (codes[i] >>> 0) << (8 * bytes * (i % per));
+  return words;
+}
+
+/** The inverse of codesToWords for `count` codes. */
+export function wordsToCodes(words: Uint32Array, count: number, bytes: 1 | 2 | 4): Uint32Array {
+  const per = 4 / bytes;
+  const mask = bytes === 4 ? 0xffffffff : (1 << (8 * bytes)) - 1;
+  return Uint32Array.from({ length: count }, (_, i) => ((words[Math.floor(i / per)] >>> (8 * bytes * (i % per))) & mask) >>> 0);
+}

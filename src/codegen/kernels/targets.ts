@@ -19,7 +19,10 @@ export interface KernelTargetInfo {
 }
 
 /** Every kernel target, in the order `--target` help lists them. */
-export const KERNEL_TARGETS: readonly KernelTargetInfo[] = [{ name: 'wgsl', describe: 'WGSL compute shaders (WebGPU), bit-exact with the golden model' }];
+export const KERNEL_TARGETS: readonly KernelTargetInfo[] = [
+  { name: 'wgsl', describe: 'WGSL compute shaders (WebGPU), bit-exact with the golden model' },
+  { name: 'cuda', describe: 'CUDA kernels + host launcher for sm_90a (Hopper), bit-exact with the golden model' },
+];
 
 /** The KERNEL_TARGETS entry of a name, undefined when none. */
 export function kernelTarget(name: string): KernelTargetInfo | undefined {

@@ -12,9 +12,10 @@
  */
 import { FP16 } from '../../formats/float.js';
 import { hex32 } from '../../codegen/cuda/formats.js';
-import { CUDA_HOST_PRELUDE, cudaHeader } from '../../codegen/cuda/host.js';
-import type { GeneratedFile } from '../../codegen/verilog/emit.js';
-import { checkBitSerialModConfig, termSchedule, type BitSerialModConfig } from './golden.js';
+import { CUDA_HOST_PRELUDE, codesToWords, cudaHeader, wordsToCodes } from '../../codegen/cuda/host.js';
+import type { KernelLaunch, KernelSet } from '../../codegen/kernels/manifest.js';
+import type { TargetOf } from '../facets/compile.js';
+import { checkBitSerialModConfig, termSchedule, type BitSerialModConfig, type BitSerialModOperands } from './golden.js';
 import { BITMOD_GEOMETRY } from './golden-geometry.js';
 
 /** Input streams of the shared generator (inputHash's `stream`). */
@@ -182,18 +183,30 @@ static uint32_t input_code(uint32_t seed, uint32_t stream, uint32_t index, uint3
 
 struct Problem {
   int M, N, K, G, KW; std::vector<uint32_t> wq, meta; std::vector<uint16_t> act, cs;
-  Problem(int m, int n, int k, uint32_t seed) : M(m), N(n), K(k), G((k + GS - 1) / GS), KW((k + 7) / 8) {
-    std::vector<uint32_t> sel((size_t)N * G);
-    for (size_t i = 0; i < sel.size(); i++) sel[i] = input_code(seed, ${BIT_SERIAL_STREAMS.sel}, (uint32_t)i, 0);
-    meta.resize((size_t)N * G);
-    for (size_t i = 0; i < meta.size(); i++) meta[i] = input_code(seed, ${BIT_SERIAL_STREAMS.gscale}, (uint32_t)i, 0) | (sel[i] << 8);
-    wq.assign((size_t)N * KW, 0u);
-    for (int r = 0; r < N; r++) for (int k = 0; k < K; k++) {
-      const size_t i = (size_t)r * K + k;
-      wq[(size_t)r * KW + k / 8] |= input_code(seed, ${BIT_SERIAL_STREAMS.w}, (uint32_t)i, sel[(size_t)r * G + k / GS]) << (4 * (k % 8));
+  // Operand codes from DIR's files (act.bin u16 [M×K], w.bin u8 [N×K], sel.bin u8 [N×G], gscale.bin u8 [N×G],
+  // cscale.bin u16 [N]) when w.bin is there, else from qacc_hash with meta.txt's seed; then packed.
+  Problem(const std::string& d, int m, int n, int k) : M(m), N(n), K(k), G((k + GS - 1) / GS), KW((k + 7) / 8) {
+    const bool files = file_exists(d + "/w.bin");
+    const uint32_t seed = files ? 0u : (uint32_t)meta_get(d, "seed", -1);
+    std::vector<uint32_t> sel((size_t)N * G), gs((size_t)N * G), w((size_t)N * K);
+    if (files) {
+      const auto s8 = read_bin<uint8_t>(d + "/sel.bin", sel.size()); const auto g8 = read_bin<uint8_t>(d + "/gscale.bin", gs.size());
+      const auto w8 = read_bin<uint8_t>(d + "/w.bin", w.size());
+      sel.assign(s8.begin(), s8.end()); gs.assign(g8.begin(), g8.end()); w.assign(w8.begin(), w8.end());
+      act = read_bin<uint16_t>(d + "/act.bin", (size_t)M * K); cs = read_bin<uint16_t>(d + "/cscale.bin", N);
+    } else {
+      for (size_t i = 0; i < sel.size(); i++) sel[i] = input_code(seed, ${BIT_SERIAL_STREAMS.sel}, (uint32_t)i, 0);
+      for (size_t i = 0; i < gs.size(); i++) gs[i] = input_code(seed, ${BIT_SERIAL_STREAMS.gscale}, (uint32_t)i, 0);
+      for (int r = 0; r < N; r++) for (int kk = 0; kk < K; kk++) {
+        const size_t i = (size_t)r * K + kk; w[i] = input_code(seed, ${BIT_SERIAL_STREAMS.w}, (uint32_t)i, sel[(size_t)r * G + kk / GS]);
+      }
+      act.resize((size_t)M * K); for (size_t i = 0; i < act.size(); i++) act[i] = (uint16_t)input_code(seed, ${BIT_SERIAL_STREAMS.act}, (uint32_t)i, 0);
+      cs.resize(N); for (int i = 0; i < N; i++) cs[i] = (uint16_t)input_code(seed, ${BIT_SERIAL_STREAMS.cscale}, (uint32_t)i, 0);
     }
-    act.resize((size_t)M * K); for (size_t i = 0; i < act.size(); i++) act[i] = (uint16_t)input_code(seed, ${BIT_SERIAL_STREAMS.act}, (uint32_t)i, 0);
-    cs.resize(N); for (int i = 0; i < N; i++) cs[i] = (uint16_t)input_code(seed, ${BIT_SERIAL_STREAMS.cscale}, (uint32_t)i, 0);
+    meta.resize((size_t)N * G);
+    for (size_t i = 0; i < meta.size(); i++) meta[i] = (gs[i] & 255u) | ((sel[i] & 3u) << 8);
+    wq.assign((size_t)N * KW, 0u);
+    for (int r = 0; r < N; r++) for (int kk = 0; kk < K; kk++) wq[(size_t)r * KW + kk / 8] |= (w[(size_t)r * K + kk] & 15u) << (4 * (kk % 8));
   }
   size_t smem() const { return (size_t)G * GS * 4 + (size_t)G * 32 * 4; }
   int wg() const { return std::min(G, 32); }
@@ -204,16 +217,26 @@ static void launch(const Problem& p, const uint32_t* wq, const uint32_t* meta, c
 }
 
 int main(int argc, char** argv) {
-  if (argc < 3 || (std::string(argv[1]) != "verify" && std::string(argv[1]) != "bench")) {
-    std::fprintf(stderr, "usage: %s verify|bench DIR\\n", argv[0]); return 2;
-  }
-  const bool bench = std::string(argv[1]) == "bench";
+  const std::string mode = argc >= 3 ? argv[1] : "";
+  if (mode != "verify" && mode != "bench" && mode != "run") { std::fprintf(stderr, "usage: %s verify|bench|run DIR\\n", argv[0]); return 2; }
+  const bool bench = mode == "bench";
   const std::string d = argv[2];
-  const Problem p(meta_get(d, "m", -1), meta_get(d, "n", -1), meta_get(d, "k", -1), (uint32_t)meta_get(d, "seed", -1));
+  const Problem p(d, meta_get(d, "m", -1), meta_get(d, "n", -1), meta_get(d, "k", -1));
   const size_t ob = OUT_FP16 ? 2 : 4, outBytes = (size_t)p.M * p.N * ob;
-  std::vector<uint8_t> golden = read_bin<uint8_t>(d + "/y.bin", outBytes);
   if (p.smem() > 200 * 1024) { std::fprintf(stderr, "K too large for the shared-memory activation table\\n"); return 1; }
   CK(cudaFuncSetAttribute(bsm_gemv, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)p.smem()));
+  if (mode == "run") {
+    // qacc verify --backends cuda: the output codes to DIR/out.bin.
+    uint32_t* wq = to_device(p.wq); uint32_t* meta = to_device(p.meta); uint16_t* act = to_device(p.act); uint16_t* cs = to_device(p.cs);
+    void* Y; CK(cudaMalloc(&Y, outBytes)); poison(Y, outBytes); launch(p, wq, meta, act, cs, Y); CK(cudaDeviceSynchronize());
+    std::vector<uint8_t> got(outBytes); CK(cudaMemcpy(got.data(), Y, outBytes, cudaMemcpyDeviceToHost));
+    FILE* f = std::fopen((d + "/out.bin").c_str(), "wb");
+    if (!f || std::fwrite(got.data(), 1, outBytes, f) != outBytes) { std::fprintf(stderr, "cannot write %s/out.bin\\n", d.c_str()); return 1; }
+    std::fclose(f);
+    std::printf("bit_serial_mod %s: %zu outputs\\n", d.c_str(), outBytes / ob);
+    return 0;
+  }
+  std::vector<uint8_t> golden = read_bin<uint8_t>(d + "/y.bin", outBytes);
   // Weight copies rotated between runs so the timed traffic exceeds L2 twice over.
   const size_t wbytes = p.wq.size() * 4 + p.meta.size() * 4;
   const int copies = bench ? (int)std::max<size_t>(1, (4 * l2_bytes()) / wbytes + 1) : 1;
@@ -245,9 +268,43 @@ int main(int argc, char** argv) {
 `;
 }
 
-/** The kernel facet's files for one config: `<name>.cu`. */
-export function bitSerialCudaKernel(config: BitSerialModConfig, name = 'bit_serial_mod'): { readonly files: readonly GeneratedFile[]; readonly entryPoint: string } {
-  return { files: [{ path: `${name}.cu`, text: bitSerialCudaSource(config) }], entryPoint: 'main' };
-}
+const BIT_SERIAL_CUDA_EXACTNESS =
+  'Golden stages 1-4 on integers per (channel, group), exactly as golden runGroup4 (exponent match, aligned ' +
+  'truncation, 4-lane sum, 15-bit normalized group accumulator, exact dequantization); the exact fp32 group ' +
+  'values summed in ascending order by one thread per channel (__fadd_rn, no atomics); C · channel scale exact ' +
+  'in double, one RNE rounding to the output format; NaN outputs are golden\'s canonical NaN code.';
 
-export { hex32 };
+/**
+ * The KERNELS facet's CUDA member for bit_serial_mod: bit_serial_mod.cu (kernel + launcher); launch().inputs
+ * are the files DIR/<name>.bin the launcher's `run DIR` reads and packs. Throws for a config it cannot generate.
+ */
+export function bitSerialCudaKernelSet(t: TargetOf<'bit_serial_mod'>): KernelSet<BitSerialModOperands> {
+  const config = t.golden;
+  const file = 'bit_serial_mod.cu';
+  const ob: 2 | 4 = config.output === 'fp16' ? 2 : 4;
+  return {
+    files: [{ path: file, text: bitSerialCudaSource(config) }],
+    entries: [
+      {
+        entryPoint: 'bsm_gemv', file, workgroupSize: [32, 32, 1], dispatch: ['ceil(N/32)', 'M', '1'],
+        bindings: [
+          { name: 'wq', binding: 0, access: 'read', words: 'N*ceil(K/8)', packing: 'weight codes 8 per word, low nibble first, rows of ceil(K/8) words' },
+          { name: 'gmeta', binding: 1, access: 'read', words: 'N*G', packing: 'one word per (n, g): scale | selector << 8' },
+          { name: 'act', binding: 2, access: 'read', words: 'ceil(M*K/2)', packing: 'fp16 codes, 2 per word, element 0 in bits 15:0, [M×K]' },
+          { name: 'cscale', binding: 3, access: 'read', words: 'ceil(N/2)', packing: 'fp16 codes, 2 per word' },
+          { name: 'Y', binding: 4, access: 'read_write', words: ob === 2 ? 'ceil(M*N/2)' : 'M*N', packing: `${config.output} codes [M×N]` },
+        ],
+      },
+    ],
+    exactness: BIT_SERIAL_CUDA_EXACTNESS,
+    launch(ops: BitSerialModOperands): KernelLaunch {
+      return {
+        params: { m: ops.m, n: ops.n, k: ops.k },
+        inputs: { act: codesToWords(ops.activations, 2), w: codesToWords(ops.weights, 1), sel: codesToWords(ops.selectors, 1), gscale: codesToWords(ops.groupScales, 1), cscale: codesToWords(ops.channelScales, 2) },
+        output: { name: 'out', words: Math.ceil((ops.m * ops.n * ob) / 4) },
+        passes: [{ entryPoint: 'bsm_gemv', workgroups: [Math.ceil(ops.n / 32), ops.m, 1] }],
+      };
+    },
+    outputCodes: (words: Uint32Array, ops: BitSerialModOperands) => wordsToCodes(words, ops.m * ops.n, ob),
+  };
+}

@@ -15,9 +15,11 @@
  */
 import { FP32, FP8_E4M3 } from '../../formats/float.js';
 import { cudaFloat, hex32, type CudaFloat } from '../../codegen/cuda/formats.js';
-import { CUDA_HOST_PRELUDE, cudaHeader } from '../../codegen/cuda/host.js';
+import { CUDA_HOST_PRELUDE, codesToWords, cudaHeader, wordsToCodes } from '../../codegen/cuda/host.js';
+import type { KernelEntry, KernelLaunch, KernelSet } from '../../codegen/kernels/manifest.js';
+import type { TargetOf } from '../facets/compile.js';
 import type { GeneratedFile } from '../../codegen/verilog/emit.js';
-import { checkLowRankGemmConfig, loraScaleCount, lowRankElementValues, type LowRankGemmConfig } from './golden.js';
+import { checkLowRankGemmConfig, lowRankElementValues, type LowRankGemmConfig, type LowRankGemmOperands } from './golden.js';
 
 /** Input streams of the shared generator (inputHash's `stream`), one per operand. */
 export const LOW_RANK_STREAMS = { qa: 1, qw: 2, sa: 3, sw: 4, bias: 5, cs: 6, ls: 7, x: 8, down: 9, up: 10 } as const;
@@ -523,6 +525,20 @@ int main(int argc, char** argv) {
     std::printf(" -> %s\\n", bad == 0 ? "BIT-EXACT" : "FAIL");
     return bad == 0 ? 0 : 1;
   }
+  if (argc >= 3 && std::string(argv[1]) == "run") {
+    // qacc verify --backends cuda: inputs from DIR (as for verify), the output codes to DIR/out.bin.
+    const std::string d = argv[2];
+    const Inputs in = read_case(d);
+    Device dev(in);
+    poison(dev.Y, (size_t)in.M * in.N * 2);
+    if (dev.fast) dev.run_fast(true); else dev.generic();
+    const std::vector<uint16_t> y = dev.result();
+    FILE* f = std::fopen((d + "/out.bin").c_str(), "wb");
+    if (!f || std::fwrite(y.data(), 2, y.size(), f) != y.size()) { std::fprintf(stderr, "cannot write %s/out.bin\n", d.c_str()); return 1; }
+    std::fclose(f);
+    std::printf("lowrank_gemm %s: %s kernel, %zu outputs\n", d.c_str(), dev.fast ? "tensor-core" : "generic", y.size());
+    return 0;
+  }
   if (argc >= 7 && std::string(argv[1]) == "bench") {
     const int M = std::atoi(argv[2]), N = std::atoi(argv[3]), K = std::atoi(argv[4]);
     const uint32_t seed = (uint32_t)std::strtoul(argv[5], nullptr, 0);
@@ -547,7 +563,7 @@ int main(int argc, char** argv) {
                 t_main, flop / t_main / 1e9, t_down, 100.0 * (t_branch / t_main - 1.0));
     return bad == 0 && same ? 0 : 1;
   }
-  std::fprintf(stderr, "usage: %s verify DIR | bench M N K SEED SAMPLES\\n", argv[0]);
+  std::fprintf(stderr, "usage: %s verify DIR | run DIR | bench M N K SEED SAMPLES\\n", argv[0]);
   return 2;
 }
 `;
@@ -577,9 +593,72 @@ ${lowRankFastEligible(config) ? `${fastGroupStep(config, P)}\n${fastKernel(confi
 ${hostMain(config)}`;
 }
 
-/** The kernel facet's files for one config: `<name>.cu`. Entry point: the launcher's `main`. */
-export function lowRankCudaKernel(config: LowRankGemmConfig, name = 'lowrank_gemm'): { readonly files: readonly GeneratedFile[]; readonly entryPoint: string } {
-  return { files: [{ path: `${name}.cu`, text: lowRankCudaSource(config) }], entryPoint: 'main' };
-}
 
-export { loraScaleCount };
+
+const LOW_RANK_CUDA_EXACTNESS =
+  'Golden order, each operation correctly rounded (RNE) and never contracted: group dots exact in int32 (int8 ' +
+  'tensor-core MMA on 16·nibble operands, sum / 256), d̂ = round_P(d), s = round_P(sa·sw), acc by fma or mul+add ' +
+  'in P (__h*_rn / __f*_rn intrinsics), the epilogue in its format, the down projection as one sequential fp32 ' +
+  'chain per (m, j) in k order (no atomics), the up projection j ascending in the same kernel, one rounding to ' +
+  'the branch format; NaN outputs are golden\'s canonical NaN code.';
+
+/**
+ * The KERNELS facet's CUDA member for lowrank_gemm: lowrank_gemm.cu (kernels + launcher), its entry points
+ * and the launcher's inputs for one GEMM: launch().inputs are the files DIR/<name>.bin the launcher's
+ * `run DIR` reads (codes, little-endian), which it packs into the entry points' bindings itself.
+ */
+export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<LowRankGemmOperands> {
+  const config = t.golden;
+  const file = 'lowrank_gemm.cu';
+  const u16 = 'u16 codes, 2 per word, element 0 in bits 15:0';
+  const buf = (name: string, binding: number, access: 'read' | 'read_write', words: string, packing: string) => ({ name, binding, access, words, packing });
+  const entries: KernelEntry[] = [
+    {
+      entryPoint: 'lr_down', file, workgroupSize: [128, 1, 1], dispatch: ['ceil(M/16)', 'ceil(rank/32)', '1'],
+      bindings: [buf('X', 0, 'read', 'ceil(M*K/2)', `${u16} (branch format), row-major [M×K]`), buf('D', 1, 'read', 'ceil(K*rank/2)', `${u16}, row-major [K×rank]`),
+        buf('ls', 2, 'read', 'ceil(rank/16)', 'fp32 codes, one per 16 ranks'), buf('L', 4, 'read_write', 'ceil(M*rank/2)', `${u16}: the rounded down projection [M×rank]`)],
+    },
+    ...(lowRankFastEligible(config)
+      ? [{
+          entryPoint: 'lr_fast<true>', file, workgroupSize: [256, 1, 1] as const, dispatch: ['N/128', 'M/128', '1'] as const,
+          bindings: [
+            buf('Ap', 0, 'read', 'M*K/8', '4-bit codes in mma.m16n8k32 fragment order: [M/16][K/64][32 lanes][4 words], lane (g = lane/4, t = lane%4), word j = (h = j>>1, rh = j&1), byte b: low nibble qa[16mt+g+8rh][64ks+32h+4t+b], high nibble the same row at k+16'),
+            buf('Bp', 1, 'read', 'N*K/8', '4-bit codes: [N/16][K/64][32 lanes][4 words], word j = (sub = j>>1, h = j&1), byte b: low nibble qw[16nt+8sub+g][64ks+32h+4t+b], high nibble k+16'),
+            buf('saT', 2, 'read', 'G*M/2', `${u16}: activation scales transposed [G×M]`), buf('swT', 3, 'read', 'G*N/2', `${u16}: weight scales transposed [G×N]`),
+            buf('bias', 4, 'read', 'ceil(N/2)', u16), buf('cs', 5, 'read', 'ceil(N/2)', u16), buf('L', 6, 'read', 'ceil(M*rank/2)', u16), buf('up', 7, 'read', 'ceil(N*rank/2)', `${u16}, [N×rank]`),
+            buf('Y', 8, 'read_write', 'M*N/2', `${u16}: output codes [M×N] (branch format)`),
+          ],
+        } satisfies KernelEntry]
+      : []),
+    {
+      entryPoint: 'lr_generic', file, workgroupSize: [16, 16, 1], dispatch: ['ceil(N/16)', 'ceil(M/16)', '1'],
+      bindings: [buf('qa', 0, 'read', 'ceil(M*K/4)', 'u8 4-bit codes, 4 per word, element 0 in bits 7:0, [M×K]'), buf('qw', 1, 'read', 'ceil(N*K/4)', 'u8 4-bit codes [N×K]'),
+        buf('sa', 2, 'read', 'ceil(M*G/2)', `${u16} [M×G]`), buf('sw', 3, 'read', 'ceil(N*G/2)', `${u16} [N×G]`), buf('bias', 4, 'read', 'ceil(N/2)', u16), buf('cs', 5, 'read', 'ceil(N/2)', u16),
+        buf('L', 6, 'read', 'ceil(M*rank/2)', u16), buf('up', 7, 'read', 'ceil(N*rank/2)', u16), buf('Y', 8, 'read_write', 'ceil(M*N/2)', `${u16}: output codes [M×N]`)],
+    },
+  ];
+  return {
+    files: [{ path: file, text: lowRankCudaSource(config) }],
+    entries,
+    exactness: LOW_RANK_CUDA_EXACTNESS,
+    launch(ops: LowRankGemmOperands): KernelLaunch {
+      const G = Math.ceil(ops.k / config.main.groupSize);
+      const inputs: Record<string, Uint32Array> = { qa: codesToWords(ops.qa, 1), qw: codesToWords(ops.qw, 1), sa: codesToWords(ops.sa, 2), sw: codesToWords(ops.sw, 2) };
+      if (ops.bias) inputs.bias = codesToWords(ops.bias, 2);
+      if (ops.channelScales) inputs.cs = codesToWords(ops.channelScales, 2);
+      if (ops.loraScales) inputs.ls = codesToWords(ops.loraScales, 4);
+      if (config.rank > 0 && ops.x && ops.down && ops.up) Object.assign(inputs, { x: codesToWords(ops.x, 2), down: codesToWords(ops.down, 2), up: codesToWords(ops.up, 2) });
+      const fast = lowRankFastEligible(config) && ops.m % 128 === 0 && ops.n % 128 === 0 && ops.k % config.main.groupSize === 0;
+      return {
+        params: { m: ops.m, n: ops.n, k: ops.k, rank: config.rank, tensor_scale: ops.tensorScale ?? 0, groups: G },
+        inputs,
+        output: { name: 'out', words: Math.ceil((ops.m * ops.n) / 2) },
+        passes: [
+          ...(config.rank > 0 ? [{ entryPoint: 'lr_down', workgroups: [Math.ceil(ops.m / 16), Math.ceil(config.rank / 32), 1] as const }] : []),
+          fast ? { entryPoint: 'lr_fast<true>', workgroups: [ops.n / 128, ops.m / 128, 1] as const } : { entryPoint: 'lr_generic', workgroups: [Math.ceil(ops.n / 16), Math.ceil(ops.m / 16), 1] as const },
+        ],
+      };
+    },
+    outputCodes: (words: Uint32Array, ops: LowRankGemmOperands) => wordsToCodes(words, ops.m * ops.n, 2),
+  };
+}

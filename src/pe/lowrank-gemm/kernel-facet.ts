@@ -3,5 +3,8 @@
  * generator per GPU target (kernel-wgsl.ts, kernel-cuda.ts), each bit-exact with golden.ts.
  */
 import type { KernelFacet } from '../facets/kernel.js';
+import { lowRankCudaKernelSet } from './kernel-cuda.js';
 
-export const lowRankGemmKernel: KernelFacet<'lowrank_gemm'> = {};
+export const lowRankGemmKernel: KernelFacet<'lowrank_gemm'> = {
+  cuda: lowRankCudaKernelSet,
+};
