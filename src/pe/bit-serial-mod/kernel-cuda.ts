@@ -11,7 +11,6 @@
  * scale | selector << 8; activations fp16 codes.
  */
 import { FP16 } from '../../formats/float.js';
-import { hex32 } from '../../codegen/cuda/formats.js';
 import { CUDA_HOST_PRELUDE, codesToWords, cudaHeader, wordsToCodes } from '../../codegen/cuda/host.js';
 import type { KernelLaunch, KernelSet } from '../../codegen/kernels/manifest.js';
 import type { TargetOf } from '../facets/compile.js';

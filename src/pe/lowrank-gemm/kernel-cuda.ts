@@ -18,7 +18,6 @@ import { cudaFloat, hex32, type CudaFloat } from '../../codegen/cuda/formats.js'
 import { CUDA_HOST_PRELUDE, codesToWords, cudaHeader, wordsToCodes } from '../../codegen/cuda/host.js';
 import type { KernelEntry, KernelLaunch, KernelSet } from '../../codegen/kernels/manifest.js';
 import type { TargetOf } from '../facets/compile.js';
-import type { GeneratedFile } from '../../codegen/verilog/emit.js';
 import { checkLowRankGemmConfig, lowRankElementValues, type LowRankGemmConfig, type LowRankGemmOperands } from './golden.js';
 
 /** Input streams of the shared generator (inputHash's `stream`), one per operand. */
