@@ -9,12 +9,17 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inputHash } from '../../src/codegen/cuda/inputs.js';
+import { acceleratorTargets, kernelSetFor } from '../../src/codegen/kernels/targets.js';
+import { randomOperands } from '../../src/compile/operands.js';
+import { goldenGemm } from '../../src/golden/gemm.js';
+import { macGemm, type MacConfig } from '../../src/pe/mac/golden.js';
+import { macCudaSource } from '../../src/pe/mac/kernel-cuda.js';
 import { resolveTarget } from '../../src/compile/target.js';
 import { compileFile } from '../../src/ir/elaborate.js';
 import { bitSerialModGemm, groupCount, type BitSerialModConfig } from '../../src/pe/bit-serial-mod/golden.js';
-import { bitSerialCudaSource, bitSerialCudaUnsupported, bitSerialInputCode, BIT_SERIAL_STREAMS } from '../../src/pe/bit-serial-mod/kernel-cuda.js';
+import { bitSerialCudaUnsupported, bitSerialInputCode, BIT_SERIAL_STREAMS } from '../../src/pe/bit-serial-mod/kernel-cuda.js';
 import { loraScaleCount, lowRankGemm, type LowRankGemmConfig, type LowRankGemmOperands } from '../../src/pe/lowrank-gemm/golden.js';
-import { LOW_RANK_BENCH_TENSOR_SCALE, LOW_RANK_STREAMS, lowRankCudaSource, lowRankInputMasks, type LowRankStream } from '../../src/pe/lowrank-gemm/kernel-cuda.js';
+import { LOW_RANK_BENCH_TENSOR_SCALE, LOW_RANK_STREAMS, lowRankInputMasks, type LowRankStream } from '../../src/pe/lowrank-gemm/kernel-cuda.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT = resolve(process.argv[2] ?? join(ROOT, 'sims/cuda/gen'));
@@ -94,13 +99,84 @@ function lowRankSamples(config: LowRankGemmConfig, M: number, N: number, K: numb
 }
 
 const manifest: string[] = [];
+
+/**
+ * Verification cases through each kernel set's launch() (what `qacc verify --backends cuda` writes): the
+ * verifier's random operands for the target, DIR/<name>.bin + meta.txt, and golden's y.bin.
+ */
+const SHAPES: readonly { m: number; n: number; k: number }[] = [
+  { m: 256, n: 384, k: 512 },
+  { m: 128, n: 128, k: 192 },
+  { m: 37, n: 45, k: 200 },
+  { m: 1, n: 300, k: 1024 },
+];
+for (const example of ['svdquant', 'bitmod', 'xr-npe']) {
+  const c = compileFile(join(ROOT, 'examples', `${example}.qacc`), { readFile: (p) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } }, {});
+  if (!c.design) throw new Error(`${example}: ${c.diagnostics.map((d) => d.message).join('; ')}`);
+  for (const accel of c.design.accelerators) {
+    for (const { mode, target } of acceleratorTargets(accel)) {
+      const name = mode === undefined ? accel.name : `${accel.name}_mode${mode}`;
+      let set;
+      try {
+        set = kernelSetFor(target, 'cuda');
+      } catch (err) {
+        console.log(`${name}: no CUDA kernel (${(err as Error).message})`);
+        continue;
+      }
+      if (!set) {
+        console.log(`${name}: no CUDA kernel for ${target.golden.kind} yet`);
+        continue;
+      }
+      write(join(OUT, `${name}.cu`), set.files[0].text);
+      SHAPES.forEach((shape, i) => {
+        const ops = randomOperands(target, shape, 1000 + i);
+        const launch = set.launch(ops);
+        const dir = join(OUT, 'cases', name, `verify${i}`);
+        write(join(dir, 'meta.txt'), Object.entries(launch.params).map(([k, v]) => `${k} ${v}`).join('\n') + '\n');
+        for (const [file, words] of Object.entries(launch.inputs)) write(join(dir, `${file}.bin`), bytes(words));
+        const y = goldenGemm(target.golden, ops as never);
+        const wide = target.golden.kind === 'mac' ? (y.format === 'int32' ? 4 : 2) : y.format === 'fp32' ? 4 : 2;
+        write(join(dir, 'y.bin'), bytes(wide === 4 ? Uint32Array.from(y.codes) : Uint16Array.from(y.codes)));
+        manifest.push(`verify ${name} cases/${name}/verify${i}`);
+      });
+      console.log(`${name}: ${target.golden.kind} kernel and ${SHAPES.length} verification cases`);
+    }
+  }
+}
+
+// ---- the mac variants no example uses (int8, fp16 accumulators): same launcher contract --------------------
+const MAC_VARIANTS: readonly MacConfig[] = [
+  { kind: 'mac', variant: 'int8' },
+  { kind: 'mac', variant: 'fp16_fma', accumulator: 'fp16' },
+  { kind: 'mac', variant: 'fp16_int8', accumulator: 'fp16' },
+];
+for (const config of MAC_VARIANTS) {
+  const name = `mac_${config.variant}_${config.variant === 'int8' ? 'int32' : config.accumulator}`;
+  write(join(OUT, `${name}.cu`), macCudaSource(config));
+  for (const [i, [m, n, k]] of [[37, 45, 200], [64, 64, 256]].entries()) {
+    const seed = 0x3ac + i;
+    const f16 = (h: number): number => ((h & 0x8fff) | 0x3000) >>> 0;
+    const act = Uint32Array.from({ length: m * k }, (_, j) => (config.variant === 'int8' ? inputHash(seed, 1, j) & 255 : f16(inputHash(seed, 1, j))));
+    const w = Uint32Array.from({ length: n * k }, (_, j) => (config.variant === 'fp16_fma' ? f16(inputHash(seed, 2, j)) : inputHash(seed, 2, j) & 255));
+    const cs = config.variant === 'fp16_int8' ? Uint32Array.from({ length: n }, (_, j) => ((inputHash(seed, 3, j) & 0x07ff) | 0x3800) >>> 0) : undefined;
+    const ops = { m, n, k, activations: act, weights: w, channelScales: cs };
+    const dir = join(OUT, 'cases', name, `verify${i}`);
+    write(join(dir, 'meta.txt'), `m ${m}\nn ${n}\nk ${k}\n`);
+    write(join(dir, 'act.bin'), bytes(config.variant === 'int8' ? Uint8Array.from(act) : Uint16Array.from(act)));
+    write(join(dir, 'w.bin'), bytes(config.variant === 'fp16_fma' ? Uint16Array.from(w) : Uint8Array.from(w)));
+    if (cs) write(join(dir, 'cs.bin'), bytes(Uint16Array.from(cs)));
+    const y = macGemm(config, ops);
+    write(join(dir, 'y.bin'), bytes(config.variant === 'int8' ? Uint32Array.from(y.codes) : Uint16Array.from(y.codes)));
+    manifest.push(`verify ${name} cases/${name}/verify${i}`);
+  }
+}
+
+// ---- benchmark cases: inputs from inputHash on both sides, golden outputs (or samples) from here ----------
 for (const { name, golden } of accelerators('svdquant')) {
   if (golden.kind !== 'lowrank_gemm') continue;
   const config = golden as LowRankGemmConfig;
-  write(join(OUT, `${name}.cu`), lowRankCudaSource(config));
   const cases: [string, number, number, number, { bias: boolean; cs: boolean; ls: boolean }][] = [
     ['full', 256, 384, 512, { bias: true, cs: true, ls: true }],
-    ['plain', 128, 128, 192, { bias: false, cs: false, ls: false }],
     ['ragged', 37, 45, 200, { bias: true, cs: true, ls: false }],
   ];
   for (const [c, m, n, k, opts] of cases) {
@@ -111,20 +187,13 @@ for (const { name, golden } of accelerators('svdquant')) {
     write(join(OUT, 'cases', name, 'bench4096.bin'), bytes(lowRankSamples(config, 4096, 4096, 4096, 7, 48)));
     manifest.push(`bench ${name} 4096 4096 4096 7 cases/${name}/bench4096.bin`);
   }
-  console.log(`lowrank_gemm ${name}: kernel and cases written`);
 }
 
-// ---- bit_serial_mod -------------------------------------------------------------------------------------
 for (const { name, golden } of accelerators('bitmod')) {
   if (golden.kind !== 'bit_serial_mod') continue;
   const config = golden as BitSerialModConfig;
-  const why = bitSerialCudaUnsupported(config);
-  if (why !== undefined) {
-    console.log(`bit_serial_mod ${name}: skipped (${why})`);
-    continue;
-  }
-  write(join(OUT, `${name}.cu`), bitSerialCudaSource(config));
-  const shapes: [string, number, number, number][] = [['small', 3, 200, 1024], ['ragged', 2, 77, 1000], ['gemv4096', 1, 4096, 4096], ['gemv11008', 1, 11008, 4096]];
+  if (bitSerialCudaUnsupported(config) !== undefined) continue;
+  const shapes: [string, number, number, number][] = [['gemv4096', 1, 4096, 4096], ['gemv11008', 1, 11008, 4096]];
   for (const [c, m, n, k] of shapes) {
     const seed = 0xb17 + n;
     const G = groupCount(k, config.groupSize);
@@ -141,8 +210,7 @@ for (const { name, golden } of accelerators('bitmod')) {
     const dir = join(OUT, 'cases', name, c);
     write(join(dir, 'meta.txt'), `m ${m}\nn ${n}\nk ${k}\nseed ${seed}\n`);
     write(join(dir, 'y.bin'), bytes(config.output === 'fp16' ? Uint16Array.from(y.codes) : Uint32Array.from(y.codes)));
-    manifest.push(`${c.startsWith('gemv') ? 'bench' : 'verify'} ${name} cases/${name}/${c}`);
+    manifest.push(`bench ${name} cases/${name}/${c}`);
   }
-  console.log(`bit_serial_mod ${name}: kernel and cases written`);
 }
 write(join(OUT, 'runs.txt'), manifest.join('\n') + '\n');

@@ -42,6 +42,21 @@ while read -r mode name rest; do
   [ $rc -eq 0 ] || { say "FAIL ($rc): $mode $name $rest"; fail=1; }
 done < "$GEN/runs.txt"
 
+# compute-sanitizer (memcheck, racecheck) on one tensor-core case and one bit_serial_mod case, where installed.
+if command -v compute-sanitizer >/dev/null; then
+  for spec in "svdquant_w4a4 cases/svdquant_w4a4/verify1" "bitmod cases/bitmod/verify2"; do
+    set -- $spec
+    [ -x "$DEST/bin/$1" ] && [ -d "$GEN/$2" ] || continue
+    for tool in memcheck racecheck; do
+      if timeout 120 compute-sanitizer --tool $tool --error-exitcode 3 "$DEST/bin/$1" verify "$GEN/$2" > "$DEST/sanitizer-$1-$tool.txt" 2>&1; then
+        say "compute-sanitizer $tool $1: clean"
+      else
+        say "compute-sanitizer $tool $1: FAILED (see sanitizer-$1-$tool.txt)"; tail -5 "$DEST/sanitizer-$1-$tool.txt" | tee -a "$LOG"; fail=1
+      fi
+    done
+  done
+fi
+
 # cuBLAS fp16 through PyTorch, same machine, same run: GEMM 4096^3 and the two decode GEMVs.
 python3 - <<'PY' 2>&1 | tee -a "$LOG"
 import torch
@@ -70,7 +85,7 @@ python3 - "$LOG" <<'PY' | tee "$DEST/table.md"
 import re, sys, datetime
 rows = [dict(re.findall(r'(\w+)=("[^"]*"|\S+)', l)) for l in open(sys.argv[1]) if l.startswith('RESULT')]
 dev = next((r['device'].strip('"') for r in rows if 'device' in r), '?')
-print(f'Device: {dev}; date (UTC): {datetime.datetime.utcnow():%Y-%m-%d %H:%M}; command: sims/cuda/run-gpu.sh')
+print(f'Device: {dev}; date (UTC): {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M}; command: sims/cuda/run-gpu.sh')
 print()
 print('| kernel | shape | time | rate | reference | exact |')
 print('|---|---|---|---|---|---|')

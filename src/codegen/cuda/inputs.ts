@@ -20,7 +20,7 @@ export function inputHash(seed: number, stream: number, index: number): number {
 
 /** The C++ twin of `inputHash` (host and device), pasted into every generated launcher. */
 export const CUDA_INPUT_HASH = `// The input generator qacc shares with this launcher (src/codegen/cuda/inputs.ts inputHash).
-static inline uint32_t qacc_hash(uint32_t seed, uint32_t stream, uint32_t index) {
+[[maybe_unused]] static inline uint32_t qacc_hash(uint32_t seed, uint32_t stream, uint32_t index) {
   uint32_t h = seed ^ ((stream + 1u) * 0x9e3779b9u) ^ (index * 0x85ebca6bu);
   h += 0x6a09e667u;
   h ^= h >> 16;

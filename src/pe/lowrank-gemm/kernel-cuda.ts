@@ -193,8 +193,8 @@ __device__ __forceinline__ float pair_hi(pair_t p) { return __high2float(p); }`;
   }
   return `struct pair_t { acc_t lo, hi; };
 #define LR_PAIR_STEP(acc2, i0, i1, sa_code, sw_pair) do { const float sa_ = scale_val(sa_code); \\
-    acc2.lo = group_step(acc2.lo, round_dot((i0) >> 8), scale_prod(sa_, scale_val(sw_pair.x))); \\
-    acc2.hi = group_step(acc2.hi, round_dot((i1) >> 8), scale_prod(sa_, scale_val(sw_pair.y))); } while (0)
+    acc2.lo = group_step(acc2.lo, round_dot((int)mma_sum_to_dot(i0)), scale_prod(sa_, scale_val(sw_pair.x))); \\
+    acc2.hi = group_step(acc2.hi, round_dot((int)mma_sum_to_dot(i1)), scale_prod(sa_, scale_val(sw_pair.y))); } while (0)
 __device__ __forceinline__ pair_t pair_zero() { return pair_t{acc_zero(), acc_zero()}; }
 __device__ __forceinline__ ushort2 load_sw_pair(const uint16_t* p) { return *reinterpret_cast<const ushort2*>(p); }
 __device__ __forceinline__ float pair_lo(pair_t p) { return acc_to_float(p.lo); }
@@ -212,7 +212,7 @@ function fastKernel(config: LowRankGemmConfig): string {
 //  B: [N/16][K/64][32 lanes][4 words]; word j = (sub = j>>1, h = j&1), byte b: low nibble =
 //     qw[16·nt + 8·sub + g][64·ks + 32·h + 4·t + b], high nibble = k + 16.
 //  Unpacking: (w << 4) & 0xF0F0F0F0 holds 16·(low-nibble value) per byte, w & 0xF0F0F0F0 16·(high);
-//  the int8 MMA sum is 256·d exactly (|256·d| < 2^22), so d = sum >> 8.
+//  the int8 MMA sum is 256·d exactly (|256·d| < 2^22), see MAGIC for how it becomes d in fp32.
 //  Group scales transposed: saT [G][M], swT [G][N] (codes). Tile 128 × 128 × 64, 8 warps (2 × 4) of 64 × 32.
 constexpr int BM = 128, BN = 128, BK = 64, STAGES = 4, GSTAGES = GS / 64;
 struct __align__(16) FastSmem {
@@ -221,10 +221,13 @@ struct __align__(16) FastSmem {
   uint16_t sa[STAGES][BM];
   uint16_t sw[STAGES][BN];
 };
-// c / 256 for an MMA sum c = 256·d (|c| < 2^22): 1.5·2^15 has ulp 2^-8, so the bits 0x47400000 + c are 49152 + c/256 exactly.
 // Dynamic shared memory: the pipeline stages, reused after the main loop for the fp32 L and U tiles.
 constexpr size_t FAST_SMEM = sizeof(FastSmem) > 2 * 128 * 36 * sizeof(float) ? sizeof(FastSmem) : 2 * 128 * 36 * sizeof(float);
-__device__ __forceinline__ float mma_sum_to_dot(int c) { return __fsub_rn(__int_as_float(0x47400000 + c), 49152.0f); }
+// Each group's MMA chain starts from C = 0x47400000 (the bits of 49152 = 1.5·2^15, whose ulp is 2^-8), so it
+// ends at 0x47400000 + 256·d with |256·d| < 2^22: as an fp32 that is 49152 + d exactly, and one subtraction
+// gives the exact group dot d (the int→float conversion costs no instruction of its own).
+constexpr int MAGIC = 0x47400000;
+__device__ __forceinline__ float mma_sum_to_dot(int c) { return __fsub_rn(__int_as_float(c), 49152.0f); }
 __device__ __forceinline__ void cp16(void* s, const void* g) {
   asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\\n" :: "r"((uint32_t)__cvta_generic_to_shared(s)), "l"(g));
 }
@@ -259,7 +262,7 @@ __global__ __launch_bounds__(256, 2) void lr_fast(const uint4* __restrict__ Ap, 
   };
   int ci[4][4][4];
   pair_t acc[4][4][2];
-  const int zero4[4] = {0, 0, 0, 0};
+  const int magic4[4] = {MAGIC, MAGIC, MAGIC, MAGIC};
   #pragma unroll
   for (int mi = 0; mi < 4; mi++)
     #pragma unroll
@@ -286,7 +289,7 @@ __global__ __launch_bounds__(256, 2) void lr_fast(const uint4* __restrict__ Ap, 
         #pragma unroll
         for (int ni = 0; ni < 4; ni++) {
           const uint32_t wb = word_of(bf[ni >> 1], (ni & 1) * 2 + h);
-          mma_s8(ci[mi][ni], a, (wb << 4) & HI, wb & HI, (first && h == 0) ? zero4 : ci[mi][ni]);
+          mma_s8(ci[mi][ni], a, (wb << 4) & HI, wb & HI, (first && h == 0) ? magic4 : ci[mi][ni]);
         }
       }
     }
@@ -533,9 +536,9 @@ int main(int argc, char** argv) {
     if (dev.fast) dev.run_fast(true); else dev.generic();
     const std::vector<uint16_t> y = dev.result();
     FILE* f = std::fopen((d + "/out.bin").c_str(), "wb");
-    if (!f || std::fwrite(y.data(), 2, y.size(), f) != y.size()) { std::fprintf(stderr, "cannot write %s/out.bin\n", d.c_str()); return 1; }
+    if (!f || std::fwrite(y.data(), 2, y.size(), f) != y.size()) { std::fprintf(stderr, "cannot write %s/out.bin\\n", d.c_str()); return 1; }
     std::fclose(f);
-    std::printf("lowrank_gemm %s: %s kernel, %zu outputs\n", d.c_str(), dev.fast ? "tensor-core" : "generic", y.size());
+    std::printf("lowrank_gemm %s: %s kernel, %zu outputs\\n", d.c_str(), dev.fast ? "tensor-core" : "generic", y.size());
     return 0;
   }
   if (argc >= 7 && std::string(argv[1]) == "bench") {

@@ -3,5 +3,8 @@
  * generator per GPU target (kernel-wgsl.ts, kernel-cuda.ts), each bit-exact with golden.ts.
  */
 import type { KernelFacet } from '../facets/kernel.js';
+import { macCudaKernelSet } from './kernel-cuda.js';
 
-export const macKernel: KernelFacet<'mac'> = {};
+export const macKernel: KernelFacet<'mac'> = {
+  cuda: macCudaKernelSet,
+};

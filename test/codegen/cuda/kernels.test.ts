@@ -10,7 +10,10 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveTarget } from '../../../src/compile/target.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
+import { acceleratorTargets, kernelSetFor } from '../../../src/codegen/kernels/targets.js';
 import { bitSerialCudaSource, bitSerialCudaUnsupported } from '../../../src/pe/bit-serial-mod/kernel-cuda.js';
+import type { MacConfig } from '../../../src/pe/mac/golden.js';
+import { macCudaSource } from '../../../src/pe/mac/kernel-cuda.js';
 import type { BitSerialModConfig } from '../../../src/pe/bit-serial-mod/golden.js';
 import type { LowRankGemmConfig } from '../../../src/pe/lowrank-gemm/golden.js';
 import { lowRankCudaSource, lowRankFastEligible } from '../../../src/pe/lowrank-gemm/kernel-cuda.js';
@@ -27,23 +30,31 @@ function goldenConfigs(example: string) {
   return c.design.accelerators.map((a) => ({ name: a.name, golden: resolveTarget(a).golden }));
 }
 
-/** The generated sources of every example accelerator whose kind has a CUDA generator. */
+/** The generated CUDA sources: every example accelerator (and SIMD mode) whose kind has a CUDA kernel set, plus the mac variants no example uses. */
 function kernels(): { name: string; text: string }[] {
   const out: { name: string; text: string }[] = [];
-  for (const { name, golden } of goldenConfigs('svdquant')) {
-    if (golden.kind === 'lowrank_gemm') out.push({ name, text: lowRankCudaSource(golden as LowRankGemmConfig) });
+  for (const example of ['svdquant', 'bitmod', 'xr-npe']) {
+    const c = compileFile(resolve(ROOT, 'examples', `${example}.qacc`), host, {});
+    for (const accel of c.design?.accelerators ?? []) {
+      for (const { mode, target } of acceleratorTargets(accel)) {
+        if (target.golden.kind === 'bit_serial_mod' && bitSerialCudaUnsupported(target.golden) !== undefined) continue;
+        const set = kernelSetFor(target, 'cuda');
+        if (set) out.push({ name: mode === undefined ? accel.name : `${accel.name}_mode${mode}`, text: set.files[0].text });
+      }
+    }
   }
-  for (const { name, golden } of goldenConfigs('bitmod')) {
-    if (golden.kind === 'bit_serial_mod' && bitSerialCudaUnsupported(golden as BitSerialModConfig) === undefined) out.push({ name, text: bitSerialCudaSource(golden as BitSerialModConfig) });
-  }
+  const variants: MacConfig[] = [{ kind: 'mac', variant: 'int8' }, { kind: 'mac', variant: 'fp16_fma', accumulator: 'fp16' }, { kind: 'mac', variant: 'fp16_int8', accumulator: 'fp16' }];
+  for (const v of variants) out.push({ name: `mac_${v.variant}_${v.variant === 'int8' ? 'int32' : v.accumulator}`, text: macCudaSource(v) });
   return out;
 }
 
 describe('generated CUDA kernels', () => {
   const all = kernels();
 
-  it('covers the examples (both svdquant accelerators, the bitmod accelerator)', () => {
-    expect(all.map((k) => k.name).sort()).toEqual(['bitmod', 'svdquant_nvfp4', 'svdquant_w4a4']);
+  it('covers the examples\' lowrank_gemm, bit_serial_mod (qacc datapath) and mac accelerators, and every mac variant', () => {
+    expect(all.map((k) => k.name).sort()).toEqual(
+      ['ant_baseline', 'bitmod', 'fp16_baseline', 'mac_fp16_fma_fp16', 'mac_fp16_int8_fp16', 'mac_int8_int32', 'olive_baseline', 'svdquant_nvfp4', 'svdquant_w4a4'],
+    );
   });
 
   it('finds nvcc', () => {
