@@ -40,6 +40,16 @@ while read -r mode name rest; do
   fi
   say "$out"
   [ $rc -eq 0 ] || { say "FAIL ($rc): $mode $name $rest"; fail=1; }
+  # Tuning variants of the tensor-core GEMM (pipeline stages, blocks per SM), same inputs, same checks.
+  if [ "$mode" = bench ] && [ $# -ge 5 ]; then
+    for v in "s3:-DLR_STAGES=3" "s5:-DLR_STAGES=5 -DLR_MIN_BLOCKS=1" "b1:-DLR_MIN_BLOCKS=1"; do
+      tag=${v%%:*}; flags=${v#*:}
+      nvcc -arch=sm_90a -O3 -std=c++17 $flags "$GEN/$name.cu" -o "$DEST/bin/$name-$tag" 2>>"$DEST/bin/$name-$tag.nvcc.txt" || { say "BUILD FAIL $name-$tag"; continue; }
+      vout=$("$DEST/bin/$name-$tag" bench "$1" "$2" "$3" "$4" "$GEN/$5" 2>&1); vrc=$?
+      say "${vout//RESULT lowrank/RESULT lowrank variant=$tag}"
+      [ $vrc -eq 0 ] || { say "FAIL ($vrc): variant $tag"; fail=1; }
+    done
+  fi
 done < "$GEN/runs.txt"
 
 # compute-sanitizer (memcheck, racecheck) on one tensor-core case and one bit_serial_mod case, where installed.
@@ -96,8 +106,9 @@ for l in open(sys.argv[1]):
     r = dict(re.findall(r'(\w+)=("[^"]*"|\S+)', l)); k = l.split()[1]
     if k == 'lowrank':
         ref = f"{float(r['tflops_fused'])/float(g['tflops']):.2f}x cuBLAS fp16 ({g['tflops']} TFLOP/s)" if g else 'no cuBLAS'
-        print(f"| W4A4 + rank-{r['rank']} fused | {r['M']}x{r['N']}x{r['K']} | {r['ms_fused']} ms | {r['tflops_fused']} TFLOP/s | {ref} | {r['sample_mismatches']} of {r['samples']} samples differ, rerun {r['rerun']} |")
-        print(f"| W4A4 without branch | {r['M']}x{r['N']}x{r['K']} | {r['ms_no_branch']} ms | {r['tflops_no_branch']} TFLOP/s | branch overhead {r['branch_overhead_pct']}% (down proj. {r['ms_down']} ms) | |")
+        var = f" ({r['variant']})" if 'variant' in r else ''
+        print(f"| W4A4 + rank-{r['rank']} fused{var} | {r['M']}x{r['N']}x{r['K']} | {r['ms_fused']} ms | {r['tflops_fused']} TFLOP/s | {ref} | {r['sample_mismatches']} of {r['samples']} samples differ, rerun {r['rerun']} |")
+        print(f"| W4A4 without branch{var} | {r['M']}x{r['N']}x{r['K']} | {r['ms_no_branch']} ms | {r['tflops_no_branch']} TFLOP/s | branch overhead {r['branch_overhead_pct']}% (down proj. {r['ms_down']} ms) | |")
     elif k == 'bitmod':
         print(f"| BitMoD GEMV | N={r['N']} K={r['K']} | {r['us']} us | {r['GBps']} GB/s | {r['pct_of_copy']}% of copy ({r['copy_GBps']} GB/s) | verified in log |")
     elif k == 'cublas':

@@ -214,7 +214,14 @@ function fastKernel(config: LowRankGemmConfig): string {
 //  Unpacking: (w << 4) & 0xF0F0F0F0 holds 16·(low-nibble value) per byte, w & 0xF0F0F0F0 16·(high);
 //  the int8 MMA sum is 256·d exactly (|256·d| < 2^22), see MAGIC for how it becomes d in fp32.
 //  Group scales transposed: saT [G][M], swT [G][N] (codes). Tile 128 × 128 × 64, 8 warps (2 × 4) of 64 × 32.
-constexpr int BM = 128, BN = 128, BK = 64, STAGES = 4, GSTAGES = GS / 64;
+// Tuning knobs (sims/cuda/run-gpu.sh benchmarks variants with -D): pipeline depth and blocks per SM.
+#ifndef LR_STAGES
+#define LR_STAGES 4
+#endif
+#ifndef LR_MIN_BLOCKS
+#define LR_MIN_BLOCKS 2
+#endif
+constexpr int BM = 128, BN = 128, BK = 64, STAGES = LR_STAGES, GSTAGES = GS / 64;
 struct __align__(16) FastSmem {
   uint4 a[STAGES][BM / 16][32];
   uint4 b[STAGES][BN / 16][32];
@@ -242,7 +249,7 @@ __device__ __forceinline__ uint32_t word_of(const uint4& v, int j) { return j ==
 constexpr uint32_t HI = 0xF0F0F0F0u;
 
 template <bool BRANCH>
-__global__ __launch_bounds__(256, 2) void lr_fast(const uint4* __restrict__ Ap, const uint4* __restrict__ Bp,
+__global__ __launch_bounds__(256, LR_MIN_BLOCKS) void lr_fast(const uint4* __restrict__ Ap, const uint4* __restrict__ Bp,
     const uint16_t* __restrict__ saT, const uint16_t* __restrict__ swT, const uint16_t* __restrict__ bias,
     const uint16_t* __restrict__ cs, const uint16_t* __restrict__ L, const uint16_t* __restrict__ up,
     uint16_t* __restrict__ Y, int M, int N, int K, int R) {
