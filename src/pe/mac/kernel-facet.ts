@@ -3,5 +3,6 @@
  * generator per GPU target (kernel-wgsl.ts, kernel-cuda.ts), each bit-exact with golden.ts.
  */
 import type { KernelFacet } from '../facets/kernel.js';
+import { macWgsl } from './kernel-wgsl.js';
 
-export const macKernel: KernelFacet<'mac'> = {};
+export const macKernel: KernelFacet<'mac'> = { wgsl: macWgsl };
