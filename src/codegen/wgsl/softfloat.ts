@@ -16,8 +16,8 @@
  * - `sf_mul(a, b)`: exact when a.m · b.m < 2^32 (e.g. 11 × 11 or 11 × 8 bits); `sf_mul_wide` takes any
  *   two u32 significands, forms the 64-bit product in 16-bit limbs and keeps 31 bits with a jam bit — only
  *   for a product that is rounded next (to ≤ 27 bits).
- * - `sf_decode(code, ebits, mbits)` / `sf_encode(x, ebits, mbits, nan)`: IEEE binary codes (the output NaN is
- *   the format's canonical NaN, as the format library's encode of a NaN).
+ * - `sf_decode(code, ebits, mbits, bias)` / `sf_encode(x, ebits, mbits, bias, nan)`: IEEE binary codes (the
+ *   output NaN is the format's canonical NaN, as the format library's encode of a NaN).
  * Shifts by a run-time amount are guarded: WGSL takes the amount modulo 32.
  */
 
@@ -35,13 +35,12 @@ fn sf_from_i32(v: i32) -> Sf {
   return Sf(0u, u32(v), 0, 0u);
 }
 
-// An IEEE binary code with ebits exponent and mbits fraction bits.
-fn sf_decode(code: u32, ebits: u32, mbits: u32) -> Sf {
+// An IEEE binary code with ebits exponent and mbits fraction bits and the given bias.
+fn sf_decode(code: u32, ebits: u32, mbits: u32, bias: i32) -> Sf {
   let s = (code >> (ebits + mbits)) & 1u;
   let emask = (1u << ebits) - 1u;
   let be = (code >> mbits) & emask;
   let f = code & ((1u << mbits) - 1u);
-  let bias = i32(emask >> 1u);
   if (be == emask) {
     if (f == 0u) { return sf_inf(s); }
     return sf_nan();
@@ -77,13 +76,12 @@ fn sf_round(x: Sf, mbits: u32, qmin: i32, emax: i32) -> Sf {
   return Sf(x.s, r, e, 0u);
 }
 
-fn sf_encode(x: Sf, ebits: u32, mbits: u32, nan: u32) -> u32 {
+fn sf_encode(x: Sf, ebits: u32, mbits: u32, bias: i32, nan: u32) -> u32 {
   let sbit = x.s << (ebits + mbits);
   let emask = (1u << ebits) - 1u;
   if (x.c == 2u) { return nan; }
   if (x.c == 1u) { return sbit | (emask << mbits); }
   if (x.m == 0u) { return sbit; }
-  let bias = i32(emask >> 1u);
   let msb = i32(firstLeadingBit(x.m));
   let top = msb + x.e;
   if (top < 1 - bias) {
@@ -189,14 +187,19 @@ fn sf_add_round(a: Sf, b: Sf, mbits: u32, qmin: i32, emax: i32) -> Sf {
 export interface SfFormat {
   readonly ebits: number;
   readonly mbits: number;
+  readonly bias: number;
   readonly qmin: number;
   readonly emax: number;
 }
 
-/** The SfFormat of an IEEE-style binary format with `ebits` exponent and `mbits` fraction bits. */
-export function sfFormat(ebits: number, mbits: number): SfFormat {
-  const bias = 2 ** (ebits - 1) - 1;
-  return { ebits, mbits, qmin: 1 - bias - mbits, emax: bias };
+/** The SfFormat of an IEEE binary format (all-ones exponent = inf/NaN) with `ebits`, `mbits` and a bias (default 2^(ebits−1) − 1). */
+export function sfFormat(ebits: number, mbits: number, bias = 2 ** (ebits - 1) - 1): SfFormat {
+  return { ebits, mbits, bias, qmin: 1 - bias - mbits, emax: 2 ** ebits - 2 - bias };
+}
+
+/** `ebits, mbits, bias` as WGSL arguments of sf_decode / sf_encode. */
+export function sfCodeArgs(f: SfFormat): string {
+  return `${f.ebits}u, ${f.mbits}u, ${f.bias}`;
 }
 
 /** `mbits, qmin, emax` as WGSL arguments of sf_round / sf_add_round. */

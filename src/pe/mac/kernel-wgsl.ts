@@ -11,7 +11,7 @@ import { FP16 } from '../../formats/float.js';
 import type { KernelSet } from '../../codegen/kernels/manifest.js';
 import { gemmLaunch, wgslGemm } from '../../codegen/wgsl/gemm-kernel.js';
 import { packCodes } from '../../codegen/wgsl/pack.js';
-import { sfFormat, sfRoundArgs } from '../../codegen/wgsl/softfloat.js';
+import { sfCodeArgs, sfFormat, sfRoundArgs } from '../../codegen/wgsl/softfloat.js';
 import type { TargetOf } from '../facets/compile.js';
 import type { MacOperands } from './golden.js';
 
@@ -37,15 +37,15 @@ for (var k = 0u; k < params.K; k++) {
 out[m * params.N + n] = bitcast<u32>(acc);`
     : `var acc = sf_zero(0u);
 for (var k = 0u; k < params.K; k++) {
-  let a = sf_decode(act_at(m * params.K + k), 5u, 10u);
-  let w = ${cfg.variant === 'fp16_fma' ? 'sf_decode(wgt_at(n * params.K + k), 5u, 10u)' : 'sf_from_i32(sext8(wgt_at(n * params.K + k)))'};
+  let a = sf_decode(act_at(m * params.K + k), ${sfCodeArgs(F16)});
+  let w = ${cfg.variant === 'fp16_fma' ? `sf_decode(wgt_at(n * params.K + k), ${sfCodeArgs(F16)})` : 'sf_from_i32(sext8(wgt_at(n * params.K + k)))'};
   acc = sf_add_round(sf_mul(a, w), acc, ${sfRoundArgs(A)});
 }
 var y = acc;
 if (params.scaled != 0u) {
-  y = sf_mul_wide(acc, sf_decode(scales_at(n), 5u, 10u));
+  y = sf_mul_wide(acc, sf_decode(scales_at(n), ${sfCodeArgs(F16)}));
 }
-out[m * params.N + n] = sf_encode(sf_round(y, ${sfRoundArgs(F16)}), 5u, 10u, ${FP16.nanCode}u);`;
+out[m * params.N + n] = sf_encode(sf_round(y, ${sfRoundArgs(F16)}), ${sfCodeArgs(F16)}, ${FP16.nanCode}u);`;
   const { files, entries } = wgslGemm({
     file,
     title: `mac ${cfg.variant} GEMM Y[M × N] = A[M × K] · W[N × K]ᵀ (src/pe/mac/golden.ts macGemm)`,
