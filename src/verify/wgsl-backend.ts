@@ -6,7 +6,7 @@
  * with one line when Dawn or Mesa is missing or a target's kind has no WGSL kernel (never a silent skip).
  */
 import { kernelSetFor } from '../codegen/kernels/targets.js';
-import type { KernelSet } from '../codegen/kernels/manifest.js';
+import { NoKernelError, type KernelSet } from '../codegen/kernels/manifest.js';
 import { WgslRunner } from '../codegen/wgsl/runner.js';
 import type { Target } from '../compile/target.js';
 import type { Backend } from './backends.js';
@@ -19,7 +19,12 @@ export function createWgslBackend(): Backend {
   const setOf = (t: Target): KernelSet => {
     let s = sets.get(t);
     if (!s) {
-      s = kernelSetFor(t, 'wgsl');
+      try {
+        s = kernelSetFor(t, 'wgsl');
+      } catch (err) {
+        if (err instanceof NoKernelError) throw new VerifyError('backend-unavailable', `wgsl: ${err.message}`);
+        throw err;
+      }
       if (!s) throw new VerifyError('backend-unavailable', `wgsl: PE kind ${t.golden.kind} has no WGSL kernel yet`);
       sets.set(t, s);
     }

@@ -36,6 +36,11 @@ fn sf_from_i32(v: i32) -> Sf {
 }
 
 // An IEEE binary code with ebits exponent and mbits fraction bits and the given bias.
+// A decode-table word (sfDecodeTable): m in bits 15:0, e + 256 in bits 25:16, class in 29:28, sign in 30.
+fn sf_from_table(w: u32) -> Sf {
+  return Sf((w >> 30u) & 1u, w & 0xffffu, i32((w >> 16u) & 0x3ffu) - 256, (w >> 28u) & 3u);
+}
+
 fn sf_decode(code: u32, ebits: u32, mbits: u32, bias: i32) -> Sf {
   let s = (code >> (ebits + mbits)) & 1u;
   let emask = (1u << ebits) - 1u;
@@ -205,4 +210,35 @@ export function sfCodeArgs(f: SfFormat): string {
 /** `mbits, qmin, emax` as WGSL arguments of sf_round / sf_add_round. */
 export function sfRoundArgs(f: SfFormat): string {
   return `${f.mbits}u, ${f.qmin}, ${f.emax}`;
+}
+
+/**
+ * A decode table for any format of ≤ 16 bits whose values have ≤ 16 significant bits (fp8 fn formats, fp4,
+ * small integers): word c is sf_from_table's encoding of decode(c) (the format library's decode, so no
+ * decoder is restated). Throws when a value does not fit.
+ */
+export function sfDecodeTable(bits: number, decode: (code: number) => number): Uint32Array {
+  const words = new Uint32Array(2 ** bits);
+  for (let c = 0; c < words.length; c++) {
+    const v = decode(c);
+    const sign = v < 0 || Object.is(v, -0) ? 1 << 30 : 0;
+    if (Number.isNaN(v)) words[c] = 2 << 28;
+    else if (!Number.isFinite(v)) words[c] = ((1 << 28) | sign) >>> 0;
+    else if (v === 0) words[c] = ((256 << 16) | sign) >>> 0;
+    else {
+      let m = Math.abs(v);
+      let e = 0;
+      while (!Number.isInteger(m)) {
+        m *= 2; // exact: a power-of-two scaling
+        e--;
+      }
+      while (m % 2 === 0) {
+        m /= 2;
+        e++;
+      }
+      if (m >= 2 ** 16 || e < -256 || e > 767) throw new Error(`sfDecodeTable: code ${c} (${v}) does not fit a table word`);
+      words[c] = (m | ((e + 256) << 16) | sign) >>> 0;
+    }
+  }
+  return words;
 }

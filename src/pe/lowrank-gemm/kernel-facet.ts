@@ -3,5 +3,6 @@
  * generator per GPU target (kernel-wgsl.ts, kernel-cuda.ts), each bit-exact with golden.ts.
  */
 import type { KernelFacet } from '../facets/kernel.js';
+import { lowRankGemmWgsl } from './kernel-wgsl.js';
 
-export const lowRankGemmKernel: KernelFacet<'lowrank_gemm'> = {};
+export const lowRankGemmKernel: KernelFacet<'lowrank_gemm'> = { wgsl: lowRankGemmWgsl };

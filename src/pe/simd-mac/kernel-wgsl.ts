@@ -38,7 +38,7 @@ function elementTable(f: SimdElementFormat, F: number): Uint32Array {
       scaled >>= 1n;
       s++;
     }
-    if (scaled >= 1n << 16n || s >= 512) throw new NoKernelError(`wgsl: simd_mac element ${f.name} has a value too wide for the kernel's decode table`);
+    if (scaled >= 1n << 16n || s >= 512) throw new NoKernelError(`simd_mac element ${f.name} has a value too wide for the kernel's decode table`);
     words[c] = (Number(scaled) | (s << 17) | (v < 0 || Object.is(v, -0) ? 1 << 30 : 0)) >>> 0;
   }
   return words;
@@ -56,7 +56,7 @@ export function simdMacWgsl(t: TargetOf<'simd_mac'>): KernelSet<SimdMacOperands>
   let outEncode: string;
   let ieee = false;
   if (out instanceof PositFormat) {
-    if (out.bits > 16) throw new NoKernelError(`wgsl: simd_mac output ${out.name}: the kernel encodes posits of at most 16 bits`);
+    if (out.bits > 16) throw new NoKernelError(`simd_mac output ${out.name}: the kernel encodes posits of at most 16 bits`);
     if (cfg.accumulation !== 'exact') {
       const scale = (out.bits - 2) * 2 ** out.es;
       P = Math.max(P, scale + 2);
@@ -64,7 +64,7 @@ export function simdMacWgsl(t: TargetOf<'simd_mac'>): KernelSet<SimdMacOperands>
     }
     outEncode = `posit_encode(x, ${out.bits}u, ${out.es}u)`;
   } else if (out instanceof FloatFormat) {
-    if (out.mantissaBits > 23) throw new NoKernelError(`wgsl: simd_mac output ${out.name}: at most 23 fraction bits`);
+    if (out.mantissaBits > 23) throw new NoKernelError(`simd_mac output ${out.name}: at most 23 fraction bits`);
     const o = sfFormat(out.exponentBits, out.mantissaBits, out.bias);
     ieee = true;
     if (cfg.accumulation !== 'exact') {
@@ -72,9 +72,9 @@ export function simdMacWgsl(t: TargetOf<'simd_mac'>): KernelSet<SimdMacOperands>
       topBits = Math.max(topBits, o.emax + 3);
     }
     outEncode = `sf_encode(sf_round(x, ${sfRoundArgs(o)}), ${sfCodeArgs(o)}, ${out.nanCode}u)`;
-  } else throw new NoKernelError(`wgsl: simd_mac output ${(out as { name: string }).name} is neither IEEE nor posit`);
+  } else throw new NoKernelError(`simd_mac output ${(out as { name: string }).name} is neither IEEE nor posit`);
   const limbs = Math.ceil((P + topBits + 2) / 32);
-  if (limbs > 24) throw new NoKernelError(`wgsl: simd_mac ${cfg.element.name} → ${out.name} needs a ${limbs * 32}-bit quire (at most 768 bits)`);
+  if (limbs > 24) throw new NoKernelError(`simd_mac ${cfg.element.name} → ${out.name} needs a ${limbs * 32}-bit quire (at most 768 bits)`);
   const bits = packedBits(cfg.element.bits);
   const poison = out instanceof PositFormat ? out.narCode : out.nanCode;
   const stepEnd =
