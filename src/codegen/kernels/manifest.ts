@@ -69,6 +69,9 @@ export interface KernelSet<Ops = unknown> {
   outputCodes(words: Uint32Array, ops: Ops): Uint32Array;
 }
 
+/** Thrown by a kind's generator for a config its kernels do not cover (the CLI prints the message as one line). */
+export class NoKernelError extends Error {}
+
 /** What kernels.json holds for one accelerator (and SIMD mode). */
 export interface KernelManifestPart {
   readonly accelerator: string;

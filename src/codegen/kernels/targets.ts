@@ -9,7 +9,9 @@ import type { IrAccelerator } from '../../ir/types.js';
 import { compileFacet } from '../../pe/facets/compile.js';
 import { kernelGenerator, type KernelTargetName } from '../../pe/facets/kernel.js';
 import type { GeneratedFile } from '../verilog/emit.js';
-import { kernelManifestText, type KernelManifestPart, type KernelSet } from './manifest.js';
+import { kernelManifestText, NoKernelError, type KernelManifestPart, type KernelSet } from './manifest.js';
+
+export { NoKernelError };
 
 /** One kernel target. */
 export interface KernelTargetInfo {
@@ -34,8 +36,6 @@ export function kernelSetFor(target: Target, name: KernelTargetName): KernelSet 
   return kernelGenerator(target.golden.kind, name)?.(target as never);
 }
 
-/** Thrown when an accelerator's kind has no kernel for the target (a user error at the CLI). */
-export class NoKernelError extends Error {}
 
 /** The resolved targets of an accelerator: one per SIMD mode. */
 export function acceleratorTargets(accel: IrAccelerator): { readonly mode: number | undefined; readonly target: Target }[] {

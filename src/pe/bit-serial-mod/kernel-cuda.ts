@@ -12,7 +12,7 @@
  */
 import { FP16 } from '../../formats/float.js';
 import { CUDA_HOST_PRELUDE, codesToWords, cudaHeader, wordsToCodes } from '../../codegen/cuda/host.js';
-import type { KernelLaunch, KernelSet } from '../../codegen/kernels/manifest.js';
+import { NoKernelError, type KernelLaunch, type KernelSet } from '../../codegen/kernels/manifest.js';
 import type { TargetOf } from '../facets/compile.js';
 import { checkBitSerialModConfig, termSchedule, type BitSerialModConfig, type BitSerialModOperands } from './golden.js';
 import { BITMOD_GEOMETRY } from './golden-geometry.js';
@@ -67,7 +67,7 @@ function termTables(type: BitSerialModConfig['candidates'][number]): string[] {
 export function bitSerialCudaSource(config: BitSerialModConfig): string {
   checkBitSerialModConfig(config);
   const why = bitSerialCudaUnsupported(config);
-  if (why !== undefined) throw new Error(`bit_serial_mod CUDA: ${why}`);
+  if (why !== undefined) throw new NoKernelError(`bit_serial_mod CUDA: ${why}`);
   const s0 = termSchedule(config.candidates[0]);
   const C = s0.cycles;
   const tables = config.candidates.map(termTables);

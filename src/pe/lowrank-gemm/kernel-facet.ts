@@ -4,7 +4,6 @@
  */
 import type { KernelFacet } from '../facets/kernel.js';
 import { lowRankCudaKernelSet } from './kernel-cuda.js';
+import { lowRankGemmWgsl } from './kernel-wgsl.js';
 
-export const lowRankGemmKernel: KernelFacet<'lowrank_gemm'> = {
-  cuda: lowRankCudaKernelSet,
-};
+export const lowRankGemmKernel: KernelFacet<'lowrank_gemm'> = { wgsl: lowRankGemmWgsl, cuda: lowRankCudaKernelSet };

@@ -4,7 +4,6 @@
  */
 import type { KernelFacet } from '../facets/kernel.js';
 import { macCudaKernelSet } from './kernel-cuda.js';
+import { macWgsl } from './kernel-wgsl.js';
 
-export const macKernel: KernelFacet<'mac'> = {
-  cuda: macCudaKernelSet,
-};
+export const macKernel: KernelFacet<'mac'> = { wgsl: macWgsl, cuda: macCudaKernelSet };

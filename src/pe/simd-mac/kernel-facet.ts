@@ -3,5 +3,6 @@
  * generator per GPU target (kernel-wgsl.ts, kernel-cuda.ts), each bit-exact with golden.ts.
  */
 import type { KernelFacet } from '../facets/kernel.js';
+import { simdMacWgsl } from './kernel-wgsl.js';
 
-export const simdMacKernel: KernelFacet<'simd_mac'> = {};
+export const simdMacKernel: KernelFacet<'simd_mac'> = { wgsl: simdMacWgsl };

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kernelSetFor } from '../../codegen/kernels/targets.js';
+import { kernelSetFor, NoKernelError } from '../../codegen/kernels/targets.js';
 import type { Target } from '../../compile/target.js';
 import type { Backend } from '../backends.js';
 import { VerifyError } from '../errors.js';
@@ -33,7 +33,13 @@ export function createCudaBackend(options: { readonly gpus?: () => Promise<strin
       const nvcc = findExecutable('nvcc');
       if (nvcc === undefined) throw new VerifyError('backend-unavailable', `cuda backend: ${NVCC_MISSING}`);
       for (const t of targets) {
-        const set = kernelSetFor(t.target, 'cuda');
+        let set;
+        try {
+          set = kernelSetFor(t.target, 'cuda');
+        } catch (err) {
+          if (err instanceof NoKernelError) throw new VerifyError('backend-unavailable', `cuda backend: ${t.label}: ${err.message}`);
+          throw err;
+        }
         if (!set) throw new VerifyError('backend-unavailable', `cuda backend: no CUDA kernel for PE kind ${t.target.golden.kind} (${t.label}) yet`);
         const source = set.files.find((f) => f.path.endsWith('.cu'));
         if (!source) throw new VerifyError('backend-unavailable', `cuda backend: ${t.label}: the kernel set has no .cu file`);
