@@ -3,6 +3,7 @@
  * generator per GPU target (kernel-wgsl.ts, kernel-cuda.ts), each bit-exact with golden.ts.
  */
 import type { KernelFacet } from '../facets/kernel.js';
+import { simdCudaKernelSet } from './kernel-cuda.js';
 import { simdMacWgsl } from './kernel-wgsl.js';
 
-export const simdMacKernel: KernelFacet<'simd_mac'> = { wgsl: simdMacWgsl };
+export const simdMacKernel: KernelFacet<'simd_mac'> = { wgsl: simdMacWgsl, cuda: simdCudaKernelSet };

@@ -51,9 +51,10 @@ function kernels(): { name: string; text: string }[] {
 describe('generated CUDA kernels', () => {
   const all = kernels();
 
-  it('covers the examples\' lowrank_gemm, bit_serial_mod (qacc datapath) and mac accelerators, and every mac variant', () => {
+  it('covers every example accelerator with a CUDA kernel (all four kinds, every xr-npe mode) and every mac variant', () => {
     expect(all.map((k) => k.name).sort()).toEqual(
-      ['ant_baseline', 'bitmod', 'fp16_baseline', 'mac_fp16_fma_fp16', 'mac_fp16_int8_fp16', 'mac_int8_int32', 'olive_baseline', 'svdquant_nvfp4', 'svdquant_w4a4'],
+      ['ant_baseline', 'bitmod', 'fp16_baseline', 'mac_fp16_fma_fp16', 'mac_fp16_int8_fp16', 'mac_int8_int32', 'olive_baseline', 'svdquant_nvfp4', 'svdquant_w4a4',
+       'xr_npe_mode0', 'xr_npe_mode1', 'xr_npe_mode2', 'xr_npe_mode3'],
     );
   });
 
