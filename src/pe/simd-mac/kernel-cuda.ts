@@ -158,32 +158,50 @@ ${simdEncoderSource(config.output, 2 * F)}
 typedef ${elBytes === 1 ? 'uint8_t' : 'uint16_t'} el_t;
 typedef ${outBytes === 2 ? 'uint16_t' : 'uint32_t'} out_t;
 // Element value · 2^${F} by code (golden's element table); special: NaN/NaR/inf.
-__device__ const long long EL_SCALED[${size}] = {${values.join(', ')}};
-__device__ const uint8_t EL_SPECIAL[${size}] = {${special.join(', ')}};
+#define SIMD_TABLES(Q) \
+  Q const long long EL_SCALED_##Q[${size}] = {${values.join(', ')}}; \
+  Q const uint8_t EL_SPECIAL_##Q[${size}] = {${special.join(', ')}};
+#define __host_tables__
+SIMD_TABLES(__device__)
+SIMD_TABLES(__host_tables__)
 
-// One thread per output: the exact quire over k ascending (order is irrelevant to an exact sum), one rounding.
-__global__ __launch_bounds__(256) void simd_gemm(const el_t* __restrict__ A, const el_t* __restrict__ W, out_t* __restrict__ Y, int M, int N, int K) {
-  const int n = blockIdx.x * blockDim.x + threadIdx.x, m = blockIdx.y * blockDim.y + threadIdx.y;
-  if (m >= M || n >= N) return;
+// One output: the exact quire over k ascending (order is irrelevant to an exact sum), one rounding. The same
+// function runs in the kernel and, for the launcher's \`cpu\` mode, on the host (tables passed in).
+QACC_HD static inline uint32_t simd_output(const el_t* A, const el_t* W, int m, int n, int K, const long long* scaled, const uint8_t* special) {
   __int128 q = 0; bool poisoned = false;
   for (int k = 0; k < K; k++) {
     const uint32_t a = A[(size_t)m * K + k], b = W[(size_t)n * K + k];
-    poisoned |= (EL_SPECIAL[a] | EL_SPECIAL[b]) != 0;
-    q += (__int128)EL_SCALED[a] * (__int128)EL_SCALED[b];
+    poisoned |= (special[a] | special[b]) != 0;
+    q += (__int128)scaled[a] * (__int128)scaled[b];
   }
-  Y[(size_t)m * N + n] = (out_t)(poisoned ? QACC_OUT_NAN : qacc_encode_out(q));
+  return poisoned ? QACC_OUT_NAN : qacc_encode_out(q);
+}
+
+__global__ __launch_bounds__(256) void simd_gemm(const el_t* __restrict__ A, const el_t* __restrict__ W, out_t* __restrict__ Y, int M, int N, int K) {
+  const int n = blockIdx.x * blockDim.x + threadIdx.x, m = blockIdx.y * blockDim.y + threadIdx.y;
+  if (m >= M || n >= N) return;
+  Y[(size_t)m * N + n] = (out_t)simd_output(A, W, m, n, K, EL_SCALED___device__, EL_SPECIAL___device__);
 }
 
 int main(int argc, char** argv) {
   const std::string mode = argc >= 3 ? argv[1] : "";
-  if (mode != "verify" && mode != "run") { std::fprintf(stderr, "usage: %s verify|run DIR\\n", argv[0]); return 2; }
+  if (mode != "verify" && mode != "run" && mode != "cpu") { std::fprintf(stderr, "usage: %s verify|run|cpu DIR\\n", argv[0]); return 2; }
   const std::string d = argv[2];
   const int M = meta_get(d, "m", -1), N = meta_get(d, "n", -1), K = meta_get(d, "k", -1);
   if (K > ${config.maxDotLength}) { std::fprintf(stderr, "K = %d exceeds the quire's maxDotLength ${config.maxDotLength}\\n", K); return 1; }
   const auto A = read_bin<el_t>(d + "/act.bin", (size_t)M * K);
   const auto W = read_bin<el_t>(d + "/w.bin", (size_t)N * K);
-  el_t* dA = to_device(A); el_t* dW = to_device(W);
   const size_t outBytes = (size_t)M * N * sizeof(out_t);
+  if (mode == "cpu") {
+    // The kernel's per-output function on the host (no GPU needed), against golden's y.bin.
+    const auto golden = read_bin<out_t>(d + "/y.bin", (size_t)M * N);
+    size_t bad = 0;
+    for (int m = 0; m < M; m++) for (int n = 0; n < N; n++)
+      if ((out_t)simd_output(A.data(), W.data(), m, n, K, EL_SCALED___host_tables__, EL_SPECIAL___host_tables__) != golden[(size_t)m * N + n]) bad++;
+    std::printf("simd_mac %s (M=%d N=%d K=%d) on the host: %zu/%zu mismatches -> %s\\n", d.c_str(), M, N, K, bad, (size_t)M * N, bad == 0 ? "BIT-EXACT" : "FAIL");
+    return bad == 0 ? 0 : 1;
+  }
+  el_t* dA = to_device(A); el_t* dW = to_device(W);
   out_t* Y; CK(cudaMalloc(&Y, outBytes));
   std::vector<uint8_t> first; bool same = true;
   for (int run = 0; run < 2; run++) {
