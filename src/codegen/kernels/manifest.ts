@@ -63,6 +63,8 @@ export interface KernelSet<Ops = unknown> {
   readonly entries: readonly KernelEntry[];
   /** How the kernel stays bit-exact with the golden model (one paragraph, also in each file's header). */
   readonly exactness: string;
+  /** The golden config the kernels implement, JSON-safe (format objects by name), for kernels.json. */
+  readonly config: unknown;
   /** Buffers, params and passes of one GEMM on these operands. */
   launch(ops: Ops): KernelLaunch;
   /** The output codes [m × n] (row-major, the golden model's output format) from the output words. */

@@ -121,6 +121,7 @@ var<private> WGT: array<i32, 16> = array<i32, 16>(${[...el.wgt].join(', ')});`;
     files,
     entries,
     exactness,
+    config: cfg,
     launch(ops) {
       const G = Math.ceil(ops.k / cfg.main.groupSize);
       const flags = (ops.bias ? 1 : 0) | (ops.channelScales ? 2 : 0) | (ops.loraScales ? 4 : 0);
