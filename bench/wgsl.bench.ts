@@ -22,6 +22,7 @@ const WORKLOADS: readonly Workload[] = [
   { name: 'mac fp16×fp16→fp32 (bitmod fp16_baseline)', example: 'bitmod', target: 'fp16_baseline', shape: [64, 256, 64] },
   { name: 'simd_mac 1×posit16_1 exact quire (xr_npe@3)', example: 'xr-npe', target: 'xr_npe@3', shape: [64, 256, 64] },
   { name: 'simd_mac 4×fp4_e2m1 exact quire (xr_npe@0)', example: 'xr-npe', target: 'xr_npe@0', shape: [64, 256, 64] },
+  { name: 'bit_serial_mod BitMoD fp4 mixture, 4 lanes (bitmod)', example: 'bitmod', target: 'bitmod', shape: [16, 512, 64] },
   { name: 'lowrank_gemm W4A4 + rank 32 (svdquant_w4a4)', example: 'svdquant', target: 'svdquant_w4a4', shape: [32, 256, 32] },
 ];
 

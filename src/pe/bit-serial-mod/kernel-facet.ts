@@ -3,5 +3,6 @@
  * generator per GPU target (kernel-wgsl.ts, kernel-cuda.ts), each bit-exact with golden.ts.
  */
 import type { KernelFacet } from '../facets/kernel.js';
+import { bitSerialModWgsl } from './kernel-wgsl.js';
 
-export const bitSerialModKernel: KernelFacet<'bit_serial_mod'> = {};
+export const bitSerialModKernel: KernelFacet<'bit_serial_mod'> = { wgsl: bitSerialModWgsl };
