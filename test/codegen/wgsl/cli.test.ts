@@ -4,6 +4,7 @@
  * `qacc verify --backends golden,wgsl` compares bit for bit, and a wrong kernel output is reported with its
  * first divergence; the runner poisons the output buffer, so an unwritten word cannot pass for a result.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -90,6 +91,16 @@ describe('qacc verify --backends golden,wgsl', () => {
     expect(text).toContain('wgsl');
     expect(text).toMatch(/1 of \d+ outputs|1 output/);
   });
+
+  it('fails with one qacc line naming the install command when Dawn finds no OpenGL ES adapter (never a silent skip)', () => {
+    // A child process: the device is opened once per process. An invalid EGL platform makes Mesa's EGL fail as a missing driver does.
+    const script = "import { main } from './src/cli/main.ts'; process.exitCode = await main(['verify', 'examples/xr-npe.qacc', '--backends', 'golden,wgsl', '--vectors', '0', '--set', 'size=2']);";
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, EGL_PLATFORM: 'no-such-platform' } });
+    expect(r.status).toBe(1);
+    const qacc = r.stderr.split('\n').filter((l) => l.startsWith('qacc:'));
+    expect(qacc).toEqual([expect.stringMatching(/^qacc: error: wgsl: .*apt-get install libegl1 libegl-mesa0 libgles2/)]);
+    expect(r.stdout).not.toMatch(/OK|bit-identical/);
+  }, 30_000);
 
   it('poisons the output buffer: a word the kernel does not write reads back as the poison', async () => {
     const t = targetsOf(exampleText('xr-npe'), ['size=2'])[0];
