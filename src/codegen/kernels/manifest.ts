@@ -17,7 +17,7 @@ export interface KernelBuffer {
   readonly name: string;
   /** WGSL @group(0) @binding(n); CUDA: the parameter position. */
   readonly binding: number;
-  /** `uniform`: the shape parameters; `read`: an input; `read_write`: the output (poisoned before each run). */
+  /** `uniform`: the shape parameters; `read`: an input; `read_write`: the output or a scratch buffer between passes (poisoned before each run). */
   readonly access: 'uniform' | 'read' | 'read_write';
   /** Size in 32-bit words as a formula of the params (e.g. "ceil(M*K/4)"), for readers of the manifest. */
   readonly words: string;
@@ -49,6 +49,8 @@ export interface KernelLaunch {
   readonly inputs: Readonly<Record<string, Uint32Array>>;
   /** The output buffer's binding name and size in words. */
   readonly output: { readonly name: string; readonly words: number };
+  /** Scratch buffers written by one pass and read by a later one, by binding name: size in words (poisoned like the output). */
+  readonly scratch?: Readonly<Record<string, number>>;
   /** Entry points to run in order, each with its workgroup counts. */
   readonly passes: readonly { readonly entryPoint: string; readonly workgroups: readonly [number, number, number] }[];
 }
