@@ -69,6 +69,8 @@ export class WgslRunner {
         const entry = set.entries.find((e) => e.entryPoint === pass.entryPoint);
         const file = entry && set.files.find((f) => f.path === entry.file);
         if (!entry || !file) throw new Error(`WGSL launch names entry point ${pass.entryPoint}, which the kernel set lacks`);
+        const storage = entry.bindings.filter((b) => b.access !== 'uniform').length;
+        if (storage > d.limits.maxStorageBuffersPerShaderStage) throw new Error(`WGSL entry ${entry.entryPoint} binds ${storage} storage buffers; this device allows ${d.limits.maxStorageBuffersPerShaderStage} per stage`);
         if (pass.workgroups.some((w) => w > limit)) throw new Error(`WGSL launch of ${pass.entryPoint}: ${pass.workgroups.join(' × ')} workgroups exceed the device's ${limit} per dimension (a smaller GEMM, or split it)`);
         const pipe = await this.pipeline(file.text, entry.entryPoint);
         const entries = entry.bindings.map((b) => {
