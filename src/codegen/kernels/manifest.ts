@@ -65,8 +65,8 @@ export interface KernelSet<Ops = unknown> {
   readonly entries: readonly KernelEntry[];
   /** How the kernel stays bit-exact with the golden model (one paragraph, also in each file's header). */
   readonly exactness: string;
-  /** The golden config the kernels implement, JSON-safe (format objects by name), for kernels.json. */
-  readonly config: unknown;
+  /** The golden config the kernels implement, JSON-safe, for kernels.json; absent: the target's golden config with format objects by name (jsonSafeConfig). */
+  readonly config?: unknown;
   /** Buffers, params and passes of one GEMM on these operands. */
   launch(ops: Ops): KernelLaunch;
   /** The output codes [m × n] (row-major, the golden model's output format) from the output words. */
@@ -97,6 +97,17 @@ export interface KernelManifest {
   readonly generator: string;
   readonly source: string;
   readonly kernels: readonly KernelManifestPart[];
+}
+
+/** A golden config for JSON: format objects (a `name` and `bits`) by name, BigInts as decimal strings. */
+export function jsonSafeConfig(config: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(config, (_key, v: unknown) => {
+      if (typeof v === 'bigint') return v.toString();
+      if (typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { name?: unknown }).name === 'string' && typeof (v as { bits?: unknown }).bits === 'number') return (v as { name: string }).name;
+      return v;
+    }),
+  );
 }
 
 /** The manifest's JSON text (two-space indented, trailing newline). */
