@@ -17,7 +17,7 @@ export interface KernelBuffer {
   readonly name: string;
   /** WGSL @group(0) @binding(n); CUDA: the parameter position. */
   readonly binding: number;
-  /** `uniform`: the shape parameters; `read`: an input; `read_write`: the output (poisoned before each run). */
+  /** `uniform`: the shape parameters; `read`: an input; `read_write`: the output or a scratch buffer between passes (poisoned before each run). */
   readonly access: 'uniform' | 'read' | 'read_write';
   /** Size in 32-bit words as a formula of the params (e.g. "ceil(M*K/4)"), for readers of the manifest. */
   readonly words: string;
@@ -49,6 +49,8 @@ export interface KernelLaunch {
   readonly inputs: Readonly<Record<string, Uint32Array>>;
   /** The output buffer's binding name and size in words. */
   readonly output: { readonly name: string; readonly words: number };
+  /** Scratch buffers written by one pass and read by a later one, by binding name: size in words (poisoned like the output). */
+  readonly scratch?: Readonly<Record<string, number>>;
   /** Entry points to run in order, each with its workgroup counts. */
   readonly passes: readonly { readonly entryPoint: string; readonly workgroups: readonly [number, number, number] }[];
 }
@@ -63,6 +65,8 @@ export interface KernelSet<Ops = unknown> {
   readonly entries: readonly KernelEntry[];
   /** How the kernel stays bit-exact with the golden model (one paragraph, also in each file's header). */
   readonly exactness: string;
+  /** The golden config the kernels implement, JSON-safe, for kernels.json; absent: the target's golden config with format objects by name (jsonSafeConfig). */
+  readonly config?: unknown;
   /** Buffers, params and passes of one GEMM on these operands. */
   launch(ops: Ops): KernelLaunch;
   /** The output codes [m × n] (row-major, the golden model's output format) from the output words. */
@@ -93,6 +97,17 @@ export interface KernelManifest {
   readonly generator: string;
   readonly source: string;
   readonly kernels: readonly KernelManifestPart[];
+}
+
+/** A golden config for JSON: format objects (a `name` and `bits`) by name, BigInts as decimal strings. */
+export function jsonSafeConfig(config: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(config, (_key, v: unknown) => {
+      if (typeof v === 'bigint') return v.toString();
+      if (typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { name?: unknown }).name === 'string' && typeof (v as { bits?: unknown }).bits === 'number') return (v as { name: string }).name;
+      return v;
+    }),
+  );
 }
 
 /** The manifest's JSON text (two-space indented, trailing newline). */

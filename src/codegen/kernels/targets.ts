@@ -9,7 +9,7 @@ import type { IrAccelerator } from '../../ir/types.js';
 import { compileFacet } from '../../pe/facets/compile.js';
 import { kernelGenerator, type KernelTargetName } from '../../pe/facets/kernel.js';
 import type { GeneratedFile } from '../verilog/emit.js';
-import { kernelManifestText, NoKernelError, type KernelManifestPart, type KernelSet } from './manifest.js';
+import { jsonSafeConfig, kernelManifestText, NoKernelError, type KernelManifestPart, type KernelSet } from './manifest.js';
 
 export { NoKernelError };
 
@@ -58,7 +58,7 @@ export function generateKernels(accel: IrAccelerator, name: KernelTargetName, in
     const dir = mode === undefined ? name : `${name}/mode${mode}`;
     files.push(...set.files.map((f) => ({ path: `${dir}/${f.path}`, text: f.text })));
     const entries = set.entries.map((e) => ({ ...e, file: `${dir}/${e.file}` }));
-    parts.push({ accelerator: accel.name, kind: target.golden.kind, ...(mode !== undefined ? { mode } : {}), config: target.golden, exactness: set.exactness, entries });
+    parts.push({ accelerator: accel.name, kind: target.golden.kind, ...(mode !== undefined ? { mode } : {}), config: set.config ?? jsonSafeConfig(target.golden), exactness: set.exactness, entries });
   }
   const manifest = kernelManifestText({ format: 'qacc-kernels', version: 1, target: name, generator: `qacc ${info.version}`, source: info.source, kernels: parts });
   files.push({ path: `${name}/kernels.json`, text: manifest });

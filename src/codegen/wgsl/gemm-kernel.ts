@@ -38,6 +38,23 @@ export interface WgslGemmSpec {
   readonly helpers: string;
   /** Statements with `m`, `n` (u32) in scope that assign `out[m * params.N + n]`. */
   readonly body: string;
+  /** Scratch buffers (u32 words) a pre-pass writes and the main pass reads. */
+  readonly scratch?: readonly { readonly name: string; readonly what: string; readonly words: string }[];
+  /** Passes before the GEMM (e.g. a projection into scratch), in order. */
+  readonly prePasses?: readonly WgslPrePass[];
+  /** The bindings the GEMM entry uses (params and out implied); default: every input and scratch buffer. */
+  readonly mainUses?: readonly string[];
+}
+
+/** A pass before the GEMM: 8×8 workgroups over (x, y) = (gid.x, gid.y), with the bindings it uses. */
+export interface WgslPrePass {
+  readonly entryPoint: string;
+  readonly uses: readonly string[];
+  /** Extents of x and y as formulas of the params (manifest) and as WGSL expressions (the bounds check). */
+  readonly extent: readonly [string, string];
+  readonly wgslExtent: readonly [string, string];
+  /** Statements with `x`, `y` (u32) in scope. */
+  readonly body: string;
 }
 
 /** Output binding name of every GEMM kernel. */
@@ -47,13 +64,20 @@ const WG = 8;
 /** The kernel file and its manifest entry. */
 export function wgslGemm(spec: WgslGemmSpec): { readonly files: readonly GeneratedFile[]; readonly entries: readonly KernelEntry[] } {
   const params: (readonly [string, string])[] = [['M', 'output rows'], ['K', 'reduction length'], ['N', 'output columns'], ...spec.params];
-  const bindings: KernelBuffer[] = [
+  const scratch = spec.scratch ?? [];
+  const all: KernelBuffer[] = [
     { name: 'params', binding: 0, access: 'uniform', words: `${Math.ceil(params.length / 4) * 4}`, packing: `struct Params { ${params.map(([p]) => `${p}: u32`).join(', ')} } (padded to 16 bytes)` },
     ...spec.inputs.map((t, i): KernelBuffer => ({ name: t.name, binding: i + 1, access: 'read', words: `max(1, ceil(${t.elements}/${32 / t.bits}))`, packing: packingText(t.bits, t.what) })),
-    { name: GEMM_OUTPUT, binding: spec.inputs.length + 1, access: 'read_write', words: 'M*N', packing: `outputs row-major [M × N], one per u32: ${spec.output}` },
+    ...scratch.map((t, i): KernelBuffer => ({ name: t.name, binding: spec.inputs.length + 1 + i, access: 'read_write', words: t.words, packing: `scratch between passes: ${t.what}` })),
+    { name: GEMM_OUTPUT, binding: spec.inputs.length + scratch.length + 1, access: 'read_write', words: 'M*N', packing: `outputs row-major [M × N], one per u32: ${spec.output}` },
   ];
-  const entry: KernelEntry = { entryPoint: 'main', file: spec.file, workgroupSize: [WG, WG, 1], dispatch: [`ceil(N/${WG})`, `ceil(M/${WG})`, '1'], bindings };
-  const header = wgslHeader({ title: spec.title, config: spec.config, exactness: spec.exactness, entries: [entry], params });
+  const pick = (names: readonly string[]): KernelBuffer[] => all.filter((b) => b.name === 'params' || names.includes(b.name));
+  const pre = spec.prePasses ?? [];
+  const entries: KernelEntry[] = [
+    ...pre.map((p): KernelEntry => ({ entryPoint: p.entryPoint, file: spec.file, workgroupSize: [WG, WG, 1], dispatch: [`ceil(${p.extent[0]}/${WG})`, `ceil(${p.extent[1]}/${WG})`, '1'], bindings: pick(p.uses) })),
+    { entryPoint: 'main', file: spec.file, workgroupSize: [WG, WG, 1], dispatch: [`ceil(N/${WG})`, `ceil(M/${WG})`, '1'], bindings: pick([...(spec.mainUses ?? [...spec.inputs.map((t) => t.name), ...scratch.map((t) => t.name)]), GEMM_OUTPUT]) },
+  ];
+  const header = wgslHeader({ title: spec.title, config: spec.config, exactness: spec.exactness, entries, params });
   const padded = [...params.map(([p]) => p)];
   while (padded.length % 4 !== 0) padded.push(`pad${padded.length}`);
   const text = [
@@ -61,13 +85,24 @@ export function wgslGemm(spec: WgslGemmSpec): { readonly files: readonly Generat
     `struct Params { ${padded.map((p) => `${p}: u32`).join(', ')} }`,
     '@group(0) @binding(0) var<uniform> params: Params;',
     ...spec.inputs.map((t, i) => `@group(0) @binding(${i + 1}) var<storage, read> ${t.name}: array<u32>;`),
-    `@group(0) @binding(${spec.inputs.length + 1}) var<storage, read_write> ${GEMM_OUTPUT}: array<u32>;`,
+    ...scratch.map((t, i) => `@group(0) @binding(${spec.inputs.length + 1 + i}) var<storage, read_write> ${t.name}: array<u32>;`),
+    `@group(0) @binding(${spec.inputs.length + scratch.length + 1}) var<storage, read_write> ${GEMM_OUTPUT}: array<u32>;`,
     '',
     ...spec.inputs.map((t) => wgslCodeReader(`${t.name}_at`, t.name, t.bits)),
     '',
     spec.softfloat ? WGSL_SOFTFLOAT : '',
     spec.helpers.trim(),
     '',
+    ...pre.flatMap((p) => [
+      `@compute @workgroup_size(${WG}, ${WG}, 1)`,
+      `fn ${p.entryPoint}(@builtin(global_invocation_id) gid: vec3u) {`,
+      '  let x = gid.x;',
+      '  let y = gid.y;',
+      `  if (x >= ${p.wgslExtent[0]} || y >= ${p.wgslExtent[1]}) { return; }`,
+      p.body.replace(/^/gm, '  ').trimEnd(),
+      '}',
+      '',
+    ]),
     `@compute @workgroup_size(${WG}, ${WG}, 1)`,
     'fn main(@builtin(global_invocation_id) gid: vec3u) {',
     '  let n = gid.x;',
@@ -77,15 +112,22 @@ export function wgslGemm(spec: WgslGemmSpec): { readonly files: readonly Generat
     '}',
     '',
   ].join('\n');
-  return { files: [{ path: spec.file, text }], entries: [entry] };
+  return { files: [{ path: spec.file, text }], entries };
 }
 
-/** The launch of a GEMM kernel built by wgslGemm: params in struct order, inputs, one pass over M × N. */
-export function gemmLaunch(m: number, k: number, n: number, extra: Readonly<Record<string, number>>, inputs: Readonly<Record<string, Uint32Array>>): KernelLaunch {
+/**
+ * The launch of a GEMM kernel built by wgslGemm: params in struct order, inputs, the pre-passes (entry
+ * point and x, y extents) with their scratch sizes, then the pass over M × N.
+ */
+export function gemmLaunch(m: number, k: number, n: number, extra: Readonly<Record<string, number>>, inputs: Readonly<Record<string, Uint32Array>>, pre: readonly { readonly entryPoint: string; readonly extent: readonly [number, number] }[] = [], scratch: Readonly<Record<string, number>> = {}): KernelLaunch {
   return {
     params: { M: m, K: k, N: n, ...extra },
     inputs,
     output: { name: GEMM_OUTPUT, words: m * n },
-    passes: [{ entryPoint: 'main', workgroups: [Math.ceil(n / WG), Math.ceil(m / WG), 1] }],
+    scratch,
+    passes: [
+      ...pre.map((p) => ({ entryPoint: p.entryPoint, workgroups: [Math.max(1, Math.ceil(p.extent[0] / WG)), Math.max(1, Math.ceil(p.extent[1] / WG)), 1] as const })),
+      { entryPoint: 'main', workgroups: [Math.ceil(n / WG), Math.ceil(m / WG), 1] },
+    ],
   };
 }

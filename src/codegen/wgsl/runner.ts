@@ -2,7 +2,8 @@
 /**
  * Runs a generated WGSL kernel set on a WebGPU device (issue 14): uploads a KernelLaunch's params and
  * input words, poisons the output buffer (every word 0xDEADBEEF, so a word the kernel fails to write shows
- * up as a mismatch instead of a stale or zero value that happens to be right), runs the passes in order
+ * up as a mismatch instead of a stale or zero value that happens to be right; scratch buffers between passes
+ * likewise), runs the passes in order
  * and reads the output words back. Platform-neutral: it takes any GPUDevice (Dawn for Node in
  * src/verify/wgsl-device.ts, a browser's navigator.gpu). Pipelines are cached per shader text and entry.
  * A shader that fails to compile, or a validation error of the launch, throws with the device's message.
@@ -57,26 +58,36 @@ export class WgslRunner {
     try {
       const uniform = make(this.storage(paramWords, GPUBufferUsage.UNIFORM));
       const inputs = new Map(Object.entries(launch.inputs).map(([name, words]) => [name, make(this.storage(words, GPUBufferUsage.STORAGE))]));
+      for (const [name, words] of Object.entries(launch.scratch ?? {})) inputs.set(name, make(this.storage(new Uint32Array(Math.max(1, words)).fill(OUTPUT_POISON), GPUBufferUsage.STORAGE)));
       const outWords = new Uint32Array(Math.max(1, launch.output.words)).fill(OUTPUT_POISON);
       const output = make(this.storage(outWords, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC));
       const readback = make(d.createBuffer({ size: outWords.byteLength, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
-      d.pushErrorScope('validation');
-      const enc = d.createCommandEncoder();
+      // Pipelines first (each awaits its own error scope), then one encoder under one scope.
+      const limit = d.limits.maxComputeWorkgroupsPerDimension;
+      const steps: { pipe: GPUComputePipeline; entries: GPUBindGroupEntry[]; workgroups: readonly [number, number, number] }[] = [];
       for (const pass of launch.passes) {
         const entry = set.entries.find((e) => e.entryPoint === pass.entryPoint);
         const file = entry && set.files.find((f) => f.path === entry.file);
         if (!entry || !file) throw new Error(`WGSL launch names entry point ${pass.entryPoint}, which the kernel set lacks`);
+        const storage = entry.bindings.filter((b) => b.access !== 'uniform').length;
+        if (storage > d.limits.maxStorageBuffersPerShaderStage) throw new Error(`WGSL entry ${entry.entryPoint} binds ${storage} storage buffers; this device allows ${d.limits.maxStorageBuffersPerShaderStage} per stage`);
+        if (pass.workgroups.some((w) => w > limit)) throw new Error(`WGSL launch of ${pass.entryPoint}: ${pass.workgroups.join(' × ')} workgroups exceed the device's ${limit} per dimension (a smaller GEMM, or split it)`);
         const pipe = await this.pipeline(file.text, entry.entryPoint);
         const entries = entry.bindings.map((b) => {
           const buffer = b.access === 'uniform' ? uniform : b.name === launch.output.name ? output : inputs.get(b.name);
           if (!buffer) throw new Error(`WGSL launch has no buffer for binding ${b.name}`);
           return { binding: b.binding, resource: { buffer } };
         });
-        const group = d.createBindGroup({ layout: pipe.getBindGroupLayout(0), entries });
+        steps.push({ pipe, entries, workgroups: pass.workgroups });
+      }
+      d.pushErrorScope('validation');
+      const enc = d.createCommandEncoder();
+      for (const step of steps) {
+        const group = d.createBindGroup({ layout: step.pipe.getBindGroupLayout(0), entries: step.entries });
         const p = enc.beginComputePass();
-        p.setPipeline(pipe);
+        p.setPipeline(step.pipe);
         p.setBindGroup(0, group);
-        p.dispatchWorkgroups(...pass.workgroups);
+        p.dispatchWorkgroups(...step.workgroups);
         p.end();
       }
       enc.copyBufferToBuffer(output, 0, readback, 0, outWords.byteLength);

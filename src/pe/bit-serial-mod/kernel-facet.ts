@@ -4,7 +4,6 @@
  */
 import type { KernelFacet } from '../facets/kernel.js';
 import { bitSerialCudaKernelSet } from './kernel-cuda.js';
+import { bitSerialModWgsl } from './kernel-wgsl.js';
 
-export const bitSerialModKernel: KernelFacet<'bit_serial_mod'> = {
-  cuda: bitSerialCudaKernelSet,
-};
+export const bitSerialModKernel: KernelFacet<'bit_serial_mod'> = { wgsl: bitSerialModWgsl, cuda: bitSerialCudaKernelSet };

@@ -7,8 +7,9 @@
  *    d̂ = round_P(d), s = round_P(sa·sw) (exact product), then acc = round_P(d̂·s + acc) fused (P = fp16 or
  *    bf16: the product has ≤ 22 bits and is exact) or round_P(acc + round_P(d̂·s)) unfused;
  * 2.–3. the nvfp4 tensor scale and the fp32 or 16-bit epilogue (channel scale, bias), each one rounding;
- * 4. the branch: l = round_32(l + round_32(x·d)) over k, L = round_R16(l) (or of round_32(l·loraScale)),
- *    y = round_32(y + round_32(L·u)) over ranks j ascending — L is recomputed per output (no scratch pass);
+ * 4. the branch: a first pass (entry `down`, one invocation per (j, m)) computes l = round_32(l + round_32(x·d))
+ *    over k and L = round_R16(l) (or of round_32(l·loraScale)) into scratch; the GEMM pass adds
+ *    y = round_32(y + round_32(L·u)) over ranks j ascending;
  * 5. Y = round_R16(y).
  * A fused fp32 accumulation (a 48-bit product inside one rounding) is not generated (NoKernelError).
  */
@@ -53,16 +54,19 @@ if (has_cs && has_bias) {
 } else if (has_bias) {
   y = sf_add_round(y, ${r16('bias_at(n)')}, ${sfRoundArgs(R)});
 }`;
+  // The branch: a pre-pass computes L[m, j] = round_R16(…) once per (m, j) into scratch (its R16 code;
+  // decoding it back is exact), the GEMM pass adds y = round_32(y + round_32(L·u)) over j ascending.
+  const down = `var l = sf_zero(0u);
+for (var k = 0u; k < params.K; k++) {
+  l = sf_add_round(l, sf_round(sf_mul(${r16('x_at(y * params.K + k)')}, ${r16(`dn_at(k * ${r}u + x)`)}), ${sfRoundArgs(F32)}), ${sfRoundArgs(F32)});
+}
+if ((params.flags & 4u) != 0u) { l = sf_round(sf_mul_wide(l, sf_decode(lora_at(x >> 4u), ${sfCodeArgs(F32)})), ${sfRoundArgs(F32)}); }
+lbuf[y * ${r}u + x] = sf_encode(sf_round(l, ${sfRoundArgs(R)}), ${sfCodeArgs(R)}, ${wideFormat(cfg.branchFormat).nanCode}u);`;
   const branch =
     r === 0
       ? ''
       : `for (var j = 0u; j < ${r}u; j++) {
-  var l = sf_zero(0u);
-  for (var k = 0u; k < params.K; k++) {
-    l = sf_add_round(l, sf_round(sf_mul(${r16('x_at(m * params.K + k)')}, ${r16(`dn_at(k * ${r}u + j)`)}), ${sfRoundArgs(F32)}), ${sfRoundArgs(F32)});
-  }
-  if ((params.flags & 4u) != 0u) { l = sf_round(sf_mul_wide(l, sf_decode(lora_at(j >> 4u), ${sfCodeArgs(F32)})), ${sfRoundArgs(F32)}); }
-  let lr = sf_round(l, ${sfRoundArgs(R)});
+  let lr = ${r16(`lbuf[m * ${r}u + j]`)};
   y = sf_add_round(y, sf_round(sf_mul(lr, ${r16(`up_at(n * ${r}u + j)`)}), ${sfRoundArgs(F32)}), ${sfRoundArgs(F32)});
 }`;
   const body = `var acc = sf_zero(0u);
@@ -116,11 +120,15 @@ var<private> WGT: array<i32, 16> = array<i32, 16>(${[...el.wgt].join(', ')});`;
     softfloat: true,
     helpers,
     body,
+    scratch: r === 0 ? [] : [{ name: 'lbuf', what: `L = the rounded down projection, one ${cfg.branchFormat} code per u32, row-major [M × rank]`, words: `M*${r}` }],
+    prePasses: r === 0 ? [] : [{ entryPoint: 'down', uses: ['x', 'dn', 'lora', 'lbuf'], extent: [`${r}`, 'M'], wgslExtent: [`${r}u`, 'params.M'], body: down }],
+    mainUses: ['qa', 'sa', 'qw', 'sw', 'bias', 'cs', ...(nv ? ['stab'] : []), ...(r === 0 ? [] : ['up', 'lbuf'])],
   });
   return {
     files,
     entries,
     exactness,
+    config: cfg,
     launch(ops) {
       const G = Math.ceil(ops.k / cfg.main.groupSize);
       const flags = (ops.bias ? 1 : 0) | (ops.channelScales ? 2 : 0) | (ops.loraScales ? 4 : 0);
@@ -137,7 +145,8 @@ var<private> WGT: array<i32, 16> = array<i32, 16>(${[...el.wgt].join(', ')});`;
         lora: packCodes(ops.loraScales ?? [], 32),
       };
       if (scaleTable) inputs.stab = scaleTable;
-      return gemmLaunch(ops.m, ops.k, ops.n, { G, GS: cfg.main.groupSize, flags, ts: ops.tensorScale ?? 0 }, inputs);
+      const pre = r === 0 ? [] : [{ entryPoint: 'down', extent: [r, ops.m] as const }];
+      return gemmLaunch(ops.m, ops.k, ops.n, { G, GS: cfg.main.groupSize, flags, ts: ops.tensorScale ?? 0 }, inputs, pre, r === 0 ? {} : { lbuf: ops.m * r });
     },
     outputCodes: (words) => Uint32Array.from(words),
   };

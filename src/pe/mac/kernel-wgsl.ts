@@ -66,6 +66,7 @@ out[m * params.N + n] = sf_encode(sf_round(y, ${sfRoundArgs(F16)}), ${sfCodeArgs
     files,
     entries,
     exactness,
+    config: cfg,
     launch(ops) {
       const inputs: Record<string, Uint32Array> = { act: packCodes(ops.activations, aBits), wgt: packCodes(ops.weights, wBits) };
       if (int8) return gemmLaunch(ops.m, ops.k, ops.n, {}, inputs);

@@ -113,10 +113,11 @@ out[m * params.N + n] = ${outEncode};`;
     out instanceof PositFormat && cfg.accumulation !== 'exact' ? positValue(out) : '',
   ].join('\n');
   const exactness = `Elements decoded by a table from the format library (|v|·2^${q.fractionBits} = m·2^s); products m_a·m_b are exact u32 values added at bit s_a + s_b of a ${limbs * 32}-bit two's complement quire (LSB 2^-${P}). ${cfg.accumulation === 'exact' ? 'exact: one RNE rounding of the quire to' : `round-each-step: every ${cfg.lanes} elements (one operand word) the quire is rounded to the output and replaced by the rounded value; the result is`} ${out.name}${out instanceof PositFormat ? ' (bit-string rounding, saturating to ±minpos/±maxpos)' : ' (IEEE RNE, overflow to ±inf)'}; a NaN/NaR/inf operand gives the output's ${out instanceof PositFormat ? 'NaR' : 'NaN'} (code ${poison}). No float arithmetic.`;
+  const config = { kind: cfg.kind, element: cfg.element.name, lanes: cfg.lanes, wordBits: cfg.wordBits, output: out.name, accumulation: cfg.accumulation, maxDotLength: cfg.maxDotLength };
   const { files, entries } = wgslGemm({
     file: `simd_mac_${cfg.lanes}x${cfg.element.name}_${out.name}_${cfg.accumulation === 'exact' ? 'exact' : 'step'}.wgsl`.replace(/[^A-Za-z0-9_.]/g, '_'),
     title: `simd_mac GEMM, ${cfg.lanes} × ${cfg.element.name} lanes, ${cfg.accumulation} accumulation, ${out.name} output (src/pe/simd-mac/golden.ts simdMacGemm)`,
-    config: { kind: cfg.kind, element: cfg.element.name, lanes: cfg.lanes, wordBits: cfg.wordBits, output: out.name, accumulation: cfg.accumulation, maxDotLength: cfg.maxDotLength },
+    config,
     exactness,
     params: [],
     inputs: [
@@ -133,6 +134,7 @@ out[m * params.N + n] = ${outEncode};`;
     files,
     entries,
     exactness,
+    config,
     launch: (ops) => gemmLaunch(ops.m, ops.k, ops.n, {}, { act: packCodes(ops.activations, bits), wgt: packCodes(ops.weights, bits), lut: table }),
     outputCodes: (words) => Uint32Array.from(words),
   };
