@@ -39,7 +39,7 @@ const ALLOWED: Record<string, readonly string[]> = {
 const PLATFORM_NEUTRAL = new Set(['kinds', 'formats', 'golden', 'quant', 'dsl', 'ir', 'isa', 'compile', 'arch', 'sim', 'codegen']);
 
 /** The layer of src/pe/facets/<name>.ts. */
-const FACET_LAYER: Readonly<Record<string, string>> = { golden: 'golden', schema: 'ir', compile: 'compile', sim: 'sim', rtl: 'codegen', cost: 'estimate', verify: 'verify' };
+const FACET_LAYER: Readonly<Record<string, string>> = { golden: 'golden', schema: 'ir', compile: 'compile', sim: 'sim', rtl: 'codegen', kernel: 'codegen', cost: 'estimate', verify: 'verify' };
 
 /** Layer of a file in a kind folder, by its name (src/pe/README.md). */
 const KIND_FILE_LAYER: readonly (readonly [RegExp, string])[] = [
@@ -52,6 +52,7 @@ const KIND_FILE_LAYER: readonly (readonly [RegExp, string])[] = [
   [/^sim(-[a-z0-9-]+)?\.ts$/, 'sim'],
   [/^rtl-[a-z0-9-]+\.ts$/, 'codegen'],
   [/^cost(-[a-z0-9-]+)?\.ts$/, 'estimate'],
+  [/^kernel-[a-z0-9-]+\.ts$/, 'codegen'],
   [/^(cases|vectors)(-[a-z0-9-]+)?\.ts$/, 'verify'],
   [/^index\.ts$/, 'pe'],
 ];
