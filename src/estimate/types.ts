@@ -43,10 +43,13 @@ export interface EnergyRate {
   readonly source: string;
 }
 
+/** The cost models `--cost-model` selects: qacc's own, or the BitMoD authors' analytic simulator. */
+export type CostModel = 'qacc' | 'bitmod2025';
+
 export interface EstimateReport {
   readonly accelerator: string;
   readonly pe: string;
-  readonly cost_model: 'qacc' | 'bitmod2025';
+  readonly cost_model: CostModel;
   readonly workload: string | null;
   readonly technology_nm: number;
   readonly clock_mhz: number;

@@ -8,9 +8,10 @@
 import type { GeneratedFile } from '../codegen/verilog/emit.js';
 import type { PeKind } from './kinds.js';
 import type { CompileFacet, TargetOf } from './facets/compile.js';
+import type { CostFacet } from './facets/cost.js';
 import type { GoldenFacet } from './facets/golden.js';
 import type { RtlFacet } from './facets/rtl.js';
-import type { IrPeOf, SchemaFacet } from './facets/schema.js';
+import type { SchemaFacet } from './facets/schema.js';
 import type { SimFacet } from './facets/sim.js';
 import type { VerifyFacet } from './facets/verify.js';
 
@@ -18,12 +19,6 @@ import type { VerifyFacet } from './facets/verify.js';
 export interface KernelFacet<K extends PeKind> {
   /** The kernel's files and the entry point the runner calls. */
   kernel(t: TargetOf<K>): { readonly files: readonly GeneratedFile[]; readonly entryPoint: string };
-}
-
-/** A kind's cost model, the input of src/estimate's array model. Planned. */
-export interface EstimateFacet<K extends PeKind> {
-  /** Area and energy of one PE. */
-  peCost(pe: IrPeOf<K>): { readonly areaUm2: number; readonly energyPerMacPj: number };
 }
 
 export interface PeKindDefinition<K extends PeKind = PeKind> {
@@ -36,12 +31,13 @@ export interface PeKindDefinition<K extends PeKind = PeKind> {
   readonly sim: SimFacet<K>;
   readonly rtl: RtlFacet<K>;
   readonly verify: VerifyFacet<K>;
+  /** Its cost model (src/pe/facets/cost.ts), read by src/estimate. */
+  readonly cost: CostFacet<K>;
   /**
    * Backends to come. Each becomes a required facet with its own layer registry (src/pe/facets/<name>.ts,
    * a full `{ [K in PeKind]: … }`, so tsc lists the kinds that lack it) when its generic half lands
-   * (src/codegen/wgsl, src/codegen/cuda, src/estimate). Until then optional here.
+   * (src/codegen/wgsl, src/codegen/cuda). Until then optional here.
    */
   readonly wgsl?: KernelFacet<K>;
   readonly cuda?: KernelFacet<K>;
-  readonly estimate?: EstimateFacet<K>;
 }

@@ -108,7 +108,7 @@ export function generateCase(seed: number): FuzzCase {
     if (maybe(p)) args.push(flag, pick(values));
   };
   const source = (): string => (maybe(0.75) ? pick(['small.qacc', 'top.qacc', 'link.qacc']) : pick(PATHS));
-  const command = pick(['check', 'ir', 'sim', 'build', 'verify', 'asm', 'disasm', 'quantize']);
+  const command = pick(['check', 'ir', 'sim', 'estimate', 'build', 'verify', 'asm', 'disasm', 'quantize']);
   args.push(command);
   switch (command) {
     case 'check':
@@ -129,6 +129,18 @@ export function generateCase(seed: number): FuzzCase {
       opt('--accelerator', ['small', 'nope'], 0.15);
       if (maybe(0.3)) args.push('--json');
       if (maybe(0.2)) args.push('--timing-only');
+      break;
+    case 'estimate':
+      args.push(source());
+      if (maybe(0.7)) args.push('-w', maybe(0.6) ? 'gemm:m=2,k=3,n=2' : pick(WORKLOADS));
+      opt('--cost-model', ['qacc', 'bitmod2025', 'nope'], 0.4);
+      opt('--weight-bits', NUMBERS, 0.15);
+      opt('--context', NUMBERS, 0.15);
+      opt('--node', NUMBERS, 0.15);
+      opt('--mode', NUMBERS, 0.15);
+      opt('--accelerator', ['small', 'nope'], 0.15);
+      opt('--set', SETS, 0.2);
+      if (maybe(0.3)) args.push('--json');
       break;
     case 'build':
       args.push(source());

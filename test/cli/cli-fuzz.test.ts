@@ -18,7 +18,7 @@ describe('CLI fuzz', () => {
   it('generates varied command lines (every command, hostile paths)', () => {
     const cases = Array.from({ length: CASES }, (_, i) => generateCase(i + 1));
     const commands = new Set(cases.map((c) => c.args[0]));
-    expect([...commands].sort()).toEqual(['asm', 'build', 'check', 'disasm', 'ir', 'quantize', 'sim', 'verify']);
+    expect([...commands].sort()).toEqual(['asm', 'build', 'check', 'disasm', 'estimate', 'ir', 'quantize', 'sim', 'verify']);
     const all = cases.flatMap((c) => c.args);
     for (const p of ['.', '..', '/dev/zero', 'fifo', 'readonly/out', '/proc/self/status', 'project']) expect(all, p).toContain(p);
   });

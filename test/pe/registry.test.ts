@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMPILE } from '../../src/pe/facets/compile.js';
+import { COST } from '../../src/pe/facets/cost.js';
 import { GOLDEN } from '../../src/pe/facets/golden.js';
 import { RTL } from '../../src/pe/facets/rtl.js';
 import { SCHEMAS } from '../../src/pe/facets/schema.js';
@@ -26,9 +27,10 @@ const REQUIRED = {
   sim: ['opcodes', 'wideAccumulators', 'checkSetmode', 'cycles', 'sramBytes', 'execute', 'writeback'],
   rtl: ['pe', 'engine', 'harnessOptions'],
   verify: ['roles', 'extraContents', 'applyContent', 'vectors', 'describeVariant'],
+  cost: ['peCost', 'peakModes', 'modeOf', 'computeCycles', 'authorsPe'],
 } as const;
 
-const LAYERS = { golden: GOLDEN, schema: SCHEMAS, compile: COMPILE, sim: SIM, rtl: RTL, verify: VERIFY } as const;
+const LAYERS = { golden: GOLDEN, schema: SCHEMAS, compile: COMPILE, sim: SIM, rtl: RTL, verify: VERIFY, cost: COST } as const;
 
 describe('PE registry', () => {
   it('has exactly one entry per kind, naming its own kind and a kebab-case folder of src/pe', () => {

@@ -6,6 +6,7 @@
 import type { PeKindDefinition } from '../types.js';
 import { bitSerialModVerify } from './cases.js';
 import { bitSerialModCompile } from './compile.js';
+import { bitSerialModCost } from './cost.js';
 import { bitSerialModGolden } from './golden-facet.js';
 import { bitSerialModRtlFacet } from './rtl-facet.js';
 import { bitSerialModSchema } from './schema.js';
@@ -20,4 +21,5 @@ export const bitSerialMod: PeKindDefinition<'bit_serial_mod'> = {
   sim: bitSerialModSim,
   rtl: bitSerialModRtlFacet,
   verify: bitSerialModVerify,
+  cost: bitSerialModCost,
 };

@@ -6,6 +6,7 @@
 import type { PeKindDefinition } from '../types.js';
 import { lowRankGemmVerify } from './cases.js';
 import { lowRankGemmCompile } from './compile.js';
+import { lowRankGemmCost } from './cost.js';
 import { lowRankGemmGolden } from './golden-facet.js';
 import { lowRankGemmRtlFacet } from './rtl-facet.js';
 import { lowRankGemmSchema } from './schema.js';
@@ -20,4 +21,5 @@ export const lowRankGemm: PeKindDefinition<'lowrank_gemm'> = {
   sim: lowRankGemmSim,
   rtl: lowRankGemmRtlFacet,
   verify: lowRankGemmVerify,
+  cost: lowRankGemmCost,
 };

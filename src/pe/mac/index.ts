@@ -6,6 +6,7 @@
 import type { PeKindDefinition } from '../types.js';
 import { macVerify } from './cases.js';
 import { macCompile } from './compile.js';
+import { macCost } from './cost.js';
 import { macGolden } from './golden-facet.js';
 import { macRtlFacet } from './rtl-facet.js';
 import { macSchema } from './schema.js';
@@ -20,4 +21,5 @@ export const mac: PeKindDefinition<'mac'> = {
   sim: macSim,
   rtl: macRtlFacet,
   verify: macVerify,
+  cost: macCost,
 };

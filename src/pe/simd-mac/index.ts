@@ -6,6 +6,7 @@
 import type { PeKindDefinition } from '../types.js';
 import { simdMacVerify } from './cases.js';
 import { simdMacCompile } from './compile.js';
+import { simdMacCost } from './cost.js';
 import { simdMacGolden } from './golden-facet.js';
 import { simdMacRtlFacet } from './rtl-facet.js';
 import { simdMacSchema } from './schema.js';
@@ -20,4 +21,5 @@ export const simdMac: PeKindDefinition<'simd_mac'> = {
   sim: simdMacSim,
   rtl: simdMacRtlFacet,
   verify: simdMacVerify,
+  cost: simdMacCost,
 };

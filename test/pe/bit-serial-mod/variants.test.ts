@@ -73,9 +73,9 @@ const VARIANTS: readonly Variant[] = [
   // outputs go to the activations buffer (no outputs buffer), not to the unified one
   { name: 'separate meta buffer 16 bits per cycle, output = fp32', text: withMetaBuffer(16).replace('output = fp16;', 'output = fp32;'), expected: 'honored' },
   { name: 'scale = uint4', text: BASE.replace('scale = uint8;           // per-group', 'scale = uint4;           // per-group'), expected: 'honored' },
-  { name: 'per_group(int4) weights', text: editPe('weights = bitmod_w4;', 'weights = per_group(int4, group = 128, scale = uint8);'), expected: 'honored' },
-  { name: 'per_group(int8) weights', text: editPe('weights = bitmod_w4;', 'weights = per_group(int8, group = 128, scale = uint8);'), expected: 'honored' },
-  { name: 'per_group(fp8_e4m3) weights', text: editPe('weights = bitmod_w4;', 'weights = per_group(fp8_e4m3, group = 128, scale = uint8);'), expected: 'rejected' },
+  { name: 'per_group(int4) weights', text: editPe('weights = bitmod_weights;', 'weights = per_group(int4, group = 128, scale = uint8);'), expected: 'honored' },
+  { name: 'per_group(int8) weights', text: editPe('weights = bitmod_weights;', 'weights = per_group(int8, group = 128, scale = uint8);'), expected: 'honored' },
+  { name: 'per_group(fp8_e4m3) weights', text: editPe('weights = bitmod_weights;', 'weights = per_group(fp8_e4m3, group = 128, scale = uint8);'), expected: 'rejected' },
   {
     name: 'a 3-candidate mixture',
     text: BASE.replace(`${SCHEME_HEAD}\n  candidates = [bitmod_fp4_er_pos, bitmod_fp4_er_neg, bitmod_fp4_ea_pos, bitmod_fp4_ea_neg];`, `${SCHEME_HEAD}\n  candidates = [bitmod_fp4_er_pos, int4, bitmod_fp4_ea_neg];`),

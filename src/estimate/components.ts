@@ -1,0 +1,68 @@
+/**
+ * What an accelerator is made of, priced by qacc's own model: the PE array (the kind's PE cost × PEs), each
+ * buffer (SRAM area per bit, src/estimate/technology.ts), and the DRAM interface (not modelled: the DDR PHY
+ * and controller lie outside the accelerator's area in the BitMoD accounting). Also the energy rates (per MAC
+ * per mode, per byte of each buffer and of DRAM) and the peak rates per mode.
+ */
+import type { IrAccelerator, IrArray, IrBuffer } from '../ir/types.js';
+import { costFacet, type PeCost } from '../pe/facets/cost.js';
+import { areaScale, DRAM_PJ_PER_BIT, energyScale, GATE_EQUIVALENT_UM2, SOURCES, sramPjPerByte, sramUm2PerBit } from './technology.js';
+import type { ComponentArea, EnergyRate } from './types.js';
+
+/** The array an estimate prices (every example has one; resolveTarget also uses the first). */
+export function firstArray(accel: IrAccelerator): IrArray | undefined {
+  return accel.arrays[0];
+}
+
+/** One PE's cost at `nodeNm`. */
+export function peCostAt(array: IrArray, nodeNm: number): PeCost {
+  const c = costFacet(array.pe.kind).peCost(array.pe);
+  return { areaUm2: c.areaUm2 * areaScale(nodeNm), energyPerCyclePj: c.energyPerCyclePj * energyScale(nodeNm), source: c.source };
+}
+
+/** A component of `um2` at `nodeNm`; its gate equivalents count NAND2 gates of the same node. */
+function area(name: string, um2: number, source: string, nodeNm: number): ComponentArea {
+  return { name, gate_equivalents: Math.round(um2 / (GATE_EQUIVALENT_UM2 * areaScale(nodeNm))), area_um2: um2, source };
+}
+
+/** Area of every component at `nodeNm`: each array's PEs, each buffer, the DRAM interface. */
+export function componentAreas(accel: IrAccelerator, nodeNm: number): ComponentArea[] {
+  const out: ComponentArea[] = [];
+  for (const a of accel.arrays) {
+    const pe = peCostAt(a, nodeNm);
+    out.push(area(`${a.name} (${a.rows}×${a.cols} ${a.pe.kind} PEs)`, pe.areaUm2 * a.pes, `${pe.source}; × ${a.pes} PEs`, nodeNm));
+  }
+  for (const b of accel.buffers) out.push(area(`${b.name} (${b.role}, ${b.bytes} B)`, b.bits * sramUm2PerBit(nodeNm), `${SOURCES.sramArea}; × ${b.bits} bits`, nodeNm));
+  out.push(area('DRAM interface', 0, 'not modelled (DDR PHY and controller outside the accelerator, as in BitMoD)', nodeNm));
+  return out;
+}
+
+/** Energy of one byte of buffer `b` (one bank's capacity sets the access energy). */
+export function bufferPjPerByte(b: IrBuffer, nodeNm: number): number {
+  return sramPjPerByte(b.bytesPerBank, nodeNm);
+}
+
+/** DRAM energy per byte at any node (a DDR interface figure: not scaled with the logic node). */
+export const DRAM_PJ_PER_BYTE = 8 * DRAM_PJ_PER_BIT;
+
+/** The energy rates an estimate uses: per MAC of each mode, per byte of each buffer, per byte of DRAM. */
+export function energyRates(accel: IrAccelerator, nodeNm: number): EnergyRate[] {
+  const out: EnergyRate[] = [];
+  const array = firstArray(accel);
+  if (array) {
+    const pe = peCostAt(array, nodeNm);
+    for (const m of costFacet(array.pe.kind).peakModes(array.pe)) {
+      out.push({ name: `MAC ${m.mode}`, pj: pe.energyPerCyclePj / m.macsPerCycle, per: 'mac', source: `${pe.source}; / ${m.macsPerCycle} MACs per PE-cycle` });
+    }
+  }
+  for (const b of accel.buffers) out.push({ name: `SRAM ${b.name}`, pj: bufferPjPerByte(b, nodeNm), per: 'byte', source: `${SOURCES.sramEnergy} (bank ${b.bytesPerBank} B)` });
+  out.push({ name: 'DRAM', pj: DRAM_PJ_PER_BYTE, per: 'byte', source: SOURCES.dram });
+  return out;
+}
+
+/** Peak MACs per cycle of the whole accelerator for each mode of its first array. */
+export function peakRates(accel: IrAccelerator): { readonly mode: string; readonly macs_per_cycle: number }[] {
+  const array = firstArray(accel);
+  if (!array) return [];
+  return costFacet(array.pe.kind).peakModes(array.pe).map((m) => ({ mode: m.mode, macs_per_cycle: m.macsPerCycle * array.pes }));
+}

@@ -1,0 +1,108 @@
+/**
+ * `estimateDesign(accel, options)`: the EstimateReport of one accelerator (types.ts) — area per component,
+ * energy rates, peak rates per mode, and, with a workload, per-layer cycles, bound and energy by the chosen
+ * cost model (qacc's own, qacc-model.ts, or the BitMoD authors', bitmod2025.ts). Totals: cycles, compute and
+ * DRAM cycles and energy are Σ over layers of the value × count. What `qacc estimate --json` prints and what
+ * `qacc sweep` collects per design point. Never prints; user errors are CompileError / EstimateError.
+ */
+import { resolveTarget } from '../compile/target.js';
+import type { Workload } from '../compile/workload.js';
+import { parseWorkload } from '../compile/workload.js';
+import type { IrAccelerator } from '../ir/types.js';
+import { estimateBitmod2025 } from './bitmod2025.js';
+import { componentAreas, energyRates, peakRates } from './components.js';
+import { EstimateError } from './errors.js';
+import { namedLayers } from './layer-names.js';
+import { estimateQaccLayer, type QaccLayerCost } from './qacc-model.js';
+import { REFERENCE_NODE_NM } from './technology.js';
+import type { ComponentArea, CostModel, EstimateReport, LayerEstimate } from './types.js';
+
+export const COST_MODELS: readonly CostModel[] = ['qacc', 'bitmod2025'];
+
+export interface EstimateOptions {
+  /** A workload spec (`gemm:…`, `model:…`) or a parsed workload; none: area, energy rates and peaks only. */
+  readonly workload?: string | Workload | null;
+  readonly costModel?: CostModel;
+  /** simd_mac: the SIMD mode to run (default 0). */
+  readonly simdMode?: number;
+  /** Technology node in nm (default 28, the node of the built-in figures; others scale them). */
+  readonly technologyNm?: number;
+  /** bitmod2025: weight bits per element as the authors count them (ANT / OliVe's mixed precisions). */
+  readonly weightBits?: number;
+  /** bitmod2025: decode attention context (default 256). */
+  readonly context?: number;
+  /**
+   * Synthesized component areas (`--synth`, src/estimate/synth*.ts): when given they replace the analytic
+   * areas of the components of the same name, and the others stay analytic.
+   */
+  readonly synthAreas?: readonly ComponentArea[];
+}
+
+function sumLayers(layers: readonly LayerEstimate[], key: 'cycles' | 'compute_cycles' | 'dram_cycles' | 'energy_pj'): number {
+  return layers.reduce((s, l) => s + l[key] * l.count, 0);
+}
+
+function replaceAreas(analytic: readonly ComponentArea[], synth: readonly ComponentArea[] | undefined): ComponentArea[] {
+  if (!synth) return [...analytic];
+  const byName = new Map(synth.map((c) => [c.name, c]));
+  return [...analytic.map((c) => byName.get(c.name) ?? c), ...synth.filter((c) => !analytic.some((a) => a.name === c.name))];
+}
+
+/** qacc's model over a workload: one compile and plan count per distinct shape (see qacc-model.ts). */
+function qaccLayers(accel: IrAccelerator, workload: Workload, options: EstimateOptions, nodeNm: number): LayerEstimate[] {
+  const t = resolveTarget(accel, { simdMode: options.simdMode ?? 0 });
+  const cache = new Map<string, QaccLayerCost>();
+  return namedLayers(workload).map(({ name, layer, count }) => {
+    const key = `${layer.m},${layer.k},${layer.n}`;
+    let c = cache.get(key);
+    if (!c) {
+      c = estimateQaccLayer(t, layer, nodeNm);
+      cache.set(key, c);
+    }
+    return { name, out: layer.n, in: layer.k, tokens: layer.m, compute_cycles: c.compute_cycles, dram_cycles: c.dram_cycles, cycles: c.cycles, bound: c.bound, energy_pj: c.energy_pj, count };
+  });
+}
+
+/** The estimate of `accel` (see the file header). */
+export function estimateDesign(accel: IrAccelerator, options: EstimateOptions = {}): EstimateReport {
+  const costModel = options.costModel ?? 'qacc';
+  if (!COST_MODELS.includes(costModel)) throw new EstimateError(`unknown cost model '${String(costModel)}' (expected ${COST_MODELS.join(' or ')})`);
+  const nodeNm = options.technologyNm ?? REFERENCE_NODE_NM;
+  if (!(nodeNm > 0 && Number.isFinite(nodeNm))) throw new EstimateError(`the technology node must be a positive number of nm, got ${nodeNm}`);
+  if (options.weightBits !== undefined && !(options.weightBits >= 1 && options.weightBits <= 64)) throw new EstimateError(`--weight-bits must be in 1..64, got ${options.weightBits}`);
+  if (options.context !== undefined && !(Number.isSafeInteger(options.context) && options.context >= 1)) throw new EstimateError(`--context must be a positive integer, got ${options.context}`);
+  if (costModel === 'qacc' && (options.weightBits !== undefined || options.context !== undefined)) throw new EstimateError('--weight-bits and --context belong to --cost-model bitmod2025 (qacc\'s model takes both from the design and the workload)');
+  const workload = typeof options.workload === 'string' ? parseWorkload(options.workload) : (options.workload ?? null);
+  let areas = componentAreas(accel, nodeNm);
+  let layers: LayerEstimate[] = [];
+  if (costModel === 'bitmod2025') {
+    const b = workload ? estimateBitmod2025(accel, workload, { nodeNm, ...(options.weightBits !== undefined ? { weightBits: options.weightBits } : {}), ...(options.context !== undefined ? { context: options.context } : {}) }) : undefined;
+    if (b) {
+      layers = b.layers;
+      const array = accel.arrays[0];
+      areas = areas.map((c, i) => (i === 0 && array ? { ...c, area_um2: b.peArrayUm2, gate_equivalents: Math.round((c.gate_equivalents * b.peArrayUm2) / Math.max(c.area_um2, 1e-9)), source: `authors' pe_area ${b.pe.peAreaUm2} µm² (${b.pe.peClass}) × ${array.pes} PEs` } : c));
+    }
+  } else if (workload) {
+    layers = qaccLayers(accel, workload, options, nodeNm);
+  }
+  areas = replaceAreas(areas, options.synthAreas);
+  const cycles = sumLayers(layers, 'cycles');
+  if (!Number.isSafeInteger(cycles)) throw new EstimateError(`the workload's ${cycles} cycles exceed 2^53 − 1, the largest count qacc reports exactly`);
+  return {
+    accelerator: accel.name,
+    pe: accel.arrays[0]?.pe.kind ?? 'none',
+    cost_model: costModel,
+    workload: workload?.spec ?? null,
+    technology_nm: nodeNm,
+    clock_mhz: accel.clockHz / 1e6,
+    cycles,
+    compute_cycles: sumLayers(layers, 'compute_cycles'),
+    dram_cycles: sumLayers(layers, 'dram_cycles'),
+    energy_pj: sumLayers(layers, 'energy_pj'),
+    area_um2: areas.reduce((s, c) => s + c.area_um2, 0),
+    components: areas,
+    energy_rates: energyRates(accel, nodeNm),
+    peak: peakRates(accel),
+    layers,
+  };
+}

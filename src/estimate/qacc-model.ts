@@ -1,0 +1,71 @@
+/**
+ * qacc's own per-layer model (`--cost-model qacc`): each layer is compiled timing only exactly as `qacc sim`
+ * compiles it (tiling.ts), and its plan is counted, not simulated (plan-cost.ts):
+ * - compute_cycles: the steady-state array cycles of its tile instructions (the kind's cost facet);
+ * - dram_cycles: the cycles its loads and stores hold the DRAM port (one burst per row);
+ * - cycles = max(compute_cycles, dram_cycles) + LAYER_FILL_CYCLES: loads, compute and stores overlap through
+ *   double-buffered slots, so the busier resource sets the pace; the fill is the first load's DRAM latency
+ *   and the last store's (src/arch/microarch.ts DMA_LATENCY_CYCLES each).
+ * - energy: MACs × the run mode's energy per MAC, + every DRAM byte twice through SRAM (written by its DMA,
+ *   read by the array; outputs written by the array, read by the store) at the buffer's per-byte energy,
+ *   + DRAM bytes × 150 pJ (technology.ts).
+ * The measured difference from `qacc sim --timing-only` is in docs/estimate.md (fetch, pipeline fill and
+ * epilogue cycles are not in compute_cycles).
+ */
+import { DMA_LATENCY_CYCLES } from '../arch/microarch.js';
+import type { Target } from '../compile/target.js';
+import type { GemmShape } from '../compile/workload.js';
+import type { IrBuffer } from '../ir/types.js';
+import { costFacet } from '../pe/facets/cost.js';
+import type { TargetOf } from '../pe/facets/compile.js';
+import type { PeKind } from '../pe/kinds.js';
+import { bufferPjPerByte, DRAM_PJ_PER_BYTE, peCostAt } from './components.js';
+import { costPlan } from './plan-cost.js';
+import { planLayer } from './tiling.js';
+import type { LayerBound } from './types.js';
+
+/** Cycles a layer adds beyond max(compute, DRAM): the first load's and the last store's DRAM latency. */
+export const LAYER_FILL_CYCLES = 2 * DMA_LATENCY_CYCLES;
+
+/** One layer instance by qacc's model (before naming and counting). */
+export interface QaccLayerCost {
+  readonly compute_cycles: number;
+  readonly dram_cycles: number;
+  readonly cycles: number;
+  readonly bound: LayerBound;
+  readonly energy_pj: number;
+  readonly dram_bytes: number;
+  readonly tiling: { readonly mt: number; readonly nt: number; readonly kt: number };
+}
+
+/** The run mode's energy per MAC at `nodeNm`, pJ. */
+export function energyPerMac(t: Target, nodeNm: number): number {
+  const facet = costFacet(t.pe.kind);
+  const modes = facet.peakModes(t.pe);
+  const mode = modes[facet.modeOf(t as TargetOf<PeKind>)] ?? modes[0];
+  return peCostAt(t.array, nodeNm).energyPerCyclePj / mode.macsPerCycle;
+}
+
+/** Average per-byte SRAM energy of the buffers that hold activations and weights. */
+function sramPjPerByte(buffers: readonly IrBuffer[], nodeNm: number): number {
+  if (buffers.length === 0) return 0;
+  return buffers.reduce((s, b) => s + bufferPjPerByte(b, nodeNm), 0) / buffers.length;
+}
+
+/** qacc's estimate of one GEMM on target `t` (see the file header). */
+export function estimateQaccLayer(t: Target, shape: GemmShape, nodeNm: number): QaccLayerCost {
+  const { tiling, plan } = planLayer(t, shape);
+  const pc = costPlan(t, plan);
+  const dramBytes = pc.dramReadBytes + pc.dramWriteBytes;
+  const macs = shape.m * shape.k * shape.n;
+  const energy = macs * energyPerMac(t, nodeNm) + 2 * dramBytes * sramPjPerByte(t.accelerator.buffers, nodeNm) + dramBytes * DRAM_PJ_PER_BYTE;
+  return {
+    compute_cycles: pc.computeCycles,
+    dram_cycles: pc.dramCycles,
+    cycles: Math.max(pc.computeCycles, pc.dramCycles, pc.loadQueueCycles, pc.storeQueueCycles) + LAYER_FILL_CYCLES,
+    bound: pc.computeCycles >= pc.dramCycles ? 'compute' : 'memory',
+    energy_pj: energy,
+    dram_bytes: dramBytes,
+    tiling: { mt: tiling.mt, nt: tiling.nt, kt: tiling.kt },
+  };
+}

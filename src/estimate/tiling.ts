@@ -1,0 +1,21 @@
+/**
+ * The one place the estimator takes a layer's tiling and program from: today compileGemm (src/compile/program.ts,
+ * whose chooseTiling picks the tiles) compiled timing only, so the estimate walks the very plan `qacc sim`
+ * times. When the scheduling compiler (src/compile/schedule, `scheduleGemm`) lands, only this file changes.
+ */
+import type { PlanNode } from '../compile/plan.js';
+import { compileGemm, type Tiling } from '../compile/program.js';
+import type { Target } from '../compile/target.js';
+import type { GemmShape } from '../compile/workload.js';
+
+/** A layer's tiling and its program plan (uniform repeats: src/compile/plan.ts). */
+export interface LayerPlan {
+  readonly tiling: Tiling;
+  readonly plan: PlanNode;
+}
+
+/** The tiling and program plan of one GEMM on a target. Throws CompileError for what does not map. */
+export function planLayer(t: Target, shape: GemmShape): LayerPlan {
+  const c = compileGemm(t, shape, undefined, { timingOnly: true });
+  return { tiling: c.tiling, plan: c.plan };
+}

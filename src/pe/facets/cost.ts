@@ -1,0 +1,87 @@
+/**
+ * The estimate layer's view of a PE kind (src/pe/README.md): what one PE costs in area and energy at 28 nm,
+ * its peak rate per mode, the array cycles of its tile instructions at steady state, and the PE class the
+ * BitMoD authors' analytic simulator would model it as (`--cost-model bitmod2025`). The registry
+ * `COST: { readonly [K in PeKind]: CostFacet<K> }` is what src/estimate dispatches through; a new kind that
+ * lacks its line fails to compile. Each kind's facet lives in src/pe/<folder>/cost.ts.
+ */
+import type { Instruction } from '../../isa/index.js';
+import { bitSerialModCost } from '../bit-serial-mod/cost.js';
+import type { PeKind } from '../kinds.js';
+import { lowRankGemmCost } from '../lowrank-gemm/cost.js';
+import { macCost } from '../mac/cost.js';
+import { simdMacCost } from '../simd-mac/cost.js';
+import type { TargetOf } from './compile.js';
+import type { IrPeOf } from './schema.js';
+
+/** Area and energy of one PE at 28 nm (src/estimate/technology.ts scales them to other nodes). */
+export interface PeCost {
+  readonly areaUm2: number;
+  /** Energy of one busy cycle of one PE, pJ (a power in mW at 1 GHz). */
+  readonly energyPerCyclePj: number;
+  /** Where the figures come from (a table, a paper, a scaling rule). */
+  readonly source: string;
+}
+
+/** One SIMD mode / format pair of a PE and its rate. */
+export interface PeakMode {
+  /** e.g. `fp16 x bitmod_w4` or `4 x fp4_e2m1`. */
+  readonly mode: string;
+  /** Multiply-accumulates one PE completes per cycle at steady state (fractional for bit-serial PEs). */
+  readonly macsPerCycle: number;
+}
+
+/**
+ * The PE as the BitMoD authors' simulator models it (sim/pe.py, sim/accelerator.py of github yc2367/BitMoD;
+ * ../shared/reference/bitmod.md): a bit-serial or bit-parallel dot-product unit with an energy and area.
+ */
+export interface AuthorsPe {
+  /** Which of the authors' PE classes this is (for the report). */
+  readonly peClass: string;
+  readonly bitSerial: boolean;
+  /** Dot-product lanes (pe_dp_size: 4 for BitMoD, 1 for the baselines). */
+  readonly dotProduct: number;
+  /** Storage bits per weight as the authors count them (element bits + 8 scale bits per 128-weight group). */
+  readonly weightBits: number;
+  /** pe_energy of the authors' scripts (pJ per PE-cycle before their place-and-route factor 1.5). */
+  readonly peEnergyPj: number;
+  /** pe_area of the authors' scripts, µm². */
+  readonly peAreaUm2: number;
+}
+
+/** The tile shape a tile instruction runs on (the last `settile`). */
+export interface TileShape {
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+}
+
+/** What src/estimate calls on a kind (method syntax: see GoldenFacet). */
+export interface CostFacet<K extends PeKind> {
+  /** Area and energy of one PE at 28 nm. */
+  peCost(pe: IrPeOf<K>): PeCost;
+  /** Every mode the PE runs, with its MACs per cycle (one entry for single-mode kinds). */
+  peakModes(pe: IrPeOf<K>): readonly PeakMode[];
+  /** The mode index (into peakModes) the target runs (simd_mac: the chosen SIMD mode; 0 otherwise). */
+  modeOf(t: TargetOf<K>): number;
+  /**
+   * Array cycles of one of the kind's compute instructions on `tile` at steady state: the PE work only
+   * (passes × cycles per pass), no operand fetch, pipeline fill or epilogue; 0 for any other instruction.
+   */
+  computeCycles(t: TargetOf<K>, inst: Instruction, tile: TileShape): number;
+  /** The PE class of the authors' analytic model. */
+  authorsPe(pe: IrPeOf<K>): AuthorsPe;
+}
+
+/** Every kind's cost facet. */
+export const COST: { readonly [K in PeKind]: CostFacet<K> } = {
+  bit_serial_mod: bitSerialModCost,
+  simd_mac: simdMacCost,
+  lowrank_gemm: lowRankGemmCost,
+  mac: macCost,
+};
+
+/** The cost facet of `kind`, widened for generic callers (method parameters are bivariant). */
+export function costFacet(kind: PeKind): CostFacet<PeKind> {
+  return COST[kind] as CostFacet<PeKind>;
+}

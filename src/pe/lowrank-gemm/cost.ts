@@ -1,0 +1,60 @@
+/**
+ * lowrank_gemm's cost model (the estimate layer's facet, src/pe/facets/cost.ts).
+ * - Area and energy: no published per-PE figure (../shared/reference/svdquant.md describes GPU kernels). Each of
+ *   the `lanes` 4-bit MAC lanes is taken as the BitMoD authors' 28 nm FP16 × INT8 MAC (1318.6 µm², 0.613 mW)
+ *   scaled by (4 · 4) / (16 · 8), and each of the lanes / 4 chained 16-bit branch MACs as their FP16 MAC
+ *   (1968.7 µm², 0.77 mW): qacc's first-order rule, to be calibrated by synthesis (`--synth`).
+ * - Steady state (engine_lowrank of docs/array-rtl.md): qgemm_tile Σ_groups ceil(len / lanes) beats per pass;
+ *   lr_down ceil(rank / rows) passes of ceil(k / B) beats per column block (B = lanes / 4 branch MACs);
+ *   lr_up ceil(rank / B) beats per pass.
+ * - The authors' BitMoD simulator has no such class: modelled as a bit-parallel dot-product unit of `lanes`
+ *   with the FP16 × INT8 PE's pe_energy / pe_area, weights at their stored bits per element.
+ */
+import type { CostFacet } from '../facets/cost.js';
+
+const LANE_SCALE = (4 * 4) / (16 * 8);
+
+function branchMacs(lanes: number): number {
+  return Math.max(1, Math.floor(lanes / 4));
+}
+
+export const lowRankGemmCost: CostFacet<'lowrank_gemm'> = {
+  peCost(pe) {
+    const b = pe.rank > 0 ? branchMacs(pe.lanes) : 0;
+    return {
+      areaUm2: 1318.6 * LANE_SCALE * pe.lanes + 1968.7 * b,
+      energyPerCyclePj: 0.613 * LANE_SCALE * pe.lanes + 0.77 * b,
+      source: `${pe.lanes} 4-bit lanes at FP16×INT8 MAC (1318.6 µm², 0.613 mW) × 16/128 each${b ? ` + ${b} FP16 MACs (1968.7 µm², 0.77 mW)` : ''}, 28 nm (BitMoD authors' PE_Area_Power.xlsx; qacc scaling)`,
+    };
+  },
+  peakModes(pe) {
+    const modes = [{ mode: `${pe.activations.elementBits}-bit x ${pe.weights.elementBits}-bit (main)`, macsPerCycle: pe.lanes }];
+    if (pe.rank > 0) modes.push({ mode: `${pe.branchFormat.name} low-rank branch`, macsPerCycle: branchMacs(pe.lanes) });
+    return modes;
+  },
+  modeOf() {
+    return 0;
+  },
+  computeCycles(t, inst, tile) {
+    const pe = t.pe;
+    const colBlocks = Math.ceil(tile.m / t.array.cols);
+    const passes = colBlocks * Math.ceil(tile.n / t.array.rows);
+    const b = branchMacs(pe.lanes);
+    switch (inst.kind) {
+      case 'qgemm_tile': {
+        let beats = 0;
+        for (let s = 0; s < tile.k; s += pe.groupSize) beats += Math.ceil(Math.min(pe.groupSize, tile.k - s) / pe.lanes);
+        return passes * beats;
+      }
+      case 'lr_down':
+        return colBlocks * Math.ceil(pe.rank / t.array.rows) * Math.ceil(tile.k / b);
+      case 'lr_up':
+        return passes * Math.ceil(pe.rank / b);
+      default:
+        return 0;
+    }
+  },
+  authorsPe(pe) {
+    return { peClass: 'low-rank GEMM as bit-parallel (no such class in the authors\' model)', bitSerial: false, dotProduct: pe.lanes, weightBits: pe.weights.bitsPerElement, peEnergyPj: 0.613, peAreaUm2: 1318.6 };
+  },
+};
