@@ -63,7 +63,11 @@ export function writeCache(dir: string, key: string, value: unknown): void {
     writeFileSync(tmp, JSON.stringify({ key, value }) + '\n');
     renameSync(tmp, final);
   } catch (err) {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // the folder itself is unusable: nothing was written
+    }
     throw new SynthCacheError(`cannot write the synthesis cache ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }

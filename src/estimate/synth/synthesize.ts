@@ -142,7 +142,7 @@ export async function synthesizeModules(modules: readonly VerilogModule[], top: 
     total = addStats(total, r.result.own, n);
     const children: Record<string, number> = {};
     for (const c of r.result.children) children[unitKey(c.module, c.params)] = (children[unitKey(c.module, c.params)] ?? 0) + c.count;
-    units.push({ unit: unitKey(r.job.module, r.job.params), module: r.job.module, params: r.job.params, instances: n, own: r.result.own, children, cached: r.cached, seconds: r.seconds });
+    units.push({ unit: unitKey(r.job.module, r.job.params), module: r.job.module, params: r.job.params, instances: n, depth: r.job.depth, own: r.result.own, children, cached: r.cached, seconds: r.seconds });
   }
   return { flow, yosys, top, units, total, seconds: (performance.now() - t0) / 1000 };
 }

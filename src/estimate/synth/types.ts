@@ -52,6 +52,8 @@ export interface SynthUnitReport {
   readonly params: Readonly<Record<string, number>>;
   /** How many copies the whole design holds. */
   readonly instances: number;
+  /** Instantiation depth of the unit (0: the top; 2 in a whole design: the engine's PEs and per-row/column units). */
+  readonly depth: number;
   /** The unit alone (sub-units excluded). */
   readonly own: SynthStats;
   /** Sub-units it instantiates directly: unit key → count. */
