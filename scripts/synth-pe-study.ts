@@ -68,7 +68,7 @@ const XR_SINGLE: readonly (readonly [string, string])[] = [
   ['2 x posit8_0', 'modes = 2 x posit8_0;'],
   ['1 x posit16_1', 'modes = 1 x posit16_1;'],
 ];
-const xrPoint = (label: string, modes: string): Point => ({ label, file: 'xr-npe.qacc', replace: [[XR_MODES, modes]], sets: ['size=2'], accel: 'xr_npe' });
+const xrPoint = (label: string, modes: string): Point => ({ label, file: 'xr-npe.qacc', replace: modes === XR_MODES ? [] : [[XR_MODES, modes]], sets: ['size=2'], accel: 'xr_npe' });
 
 const CALIBRATION: readonly Point[] = [
   { label: 'mac fp16 × fp16, fp32 acc', file: 'bitmod.qacc', accel: 'fp16_baseline', sets: ['fp16_rows=2', 'fp16_cols=2'] },
@@ -125,10 +125,10 @@ async function xrNpe(): Promise<void> {
   };
   for (const s of singles) line(`single-format ${s.label}`, s.report);
   const sum = singles.reduce((s, r) => s + cost(r.report), 0);
-  console.log(`| **Σ four single-format MACs** | **${fmt(sum)}** | | ${x ? '| |' : ''} |`);
+  console.log(`| **Σ four single-format MACs** | **${fmt(sum)}** |${' |'.repeat(x ? 4 : 3)}`);
   line('**reconfigurable 4-mode SIMD MAC**', reconf.report);
   const ratio = cost(reconf.report) / sum;
-  console.log(`\nreconfigurable / separate = ${ratio.toFixed(3)} (${pct(ratio - 1)} area; the paper claims −42%, ratio 0.58)`);
+  console.log(`\nreconfigurable / separate = ${ratio.toFixed(3)} in ${unit} (${pct(ratio - 1)} area; the paper claims −42%, ratio 0.58)`);
 }
 
 if (what === 'calibrate' || what === 'all') await calibrate();
