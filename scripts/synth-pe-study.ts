@@ -8,12 +8,14 @@
  * - xr-npe: the reconfigurable 4-mode SIMD MAC of examples/xr-npe.qacc against four single-format MACs
  *   (the same PE with `modes` restricted to one of its modes, same operand word, accumulation and output),
  *   same flow; the ratio of areas against the paper's claim of 42% less area (ratio 0.58).
+ * - compose: the whole xr-npe design at 2 × 2, composed from its units vs synthesized flat (one Yosys run).
  * Variants are the example text with one property replaced (VARIANT below), elaborated like a file.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { synthAreaUm2, synthGateEquivalents } from '../src/estimate/synth/area.js';
-import { synthesizePe } from '../src/estimate/synth/design.js';
+import { acceleratorModules, DESIGN_CUT_DEPTH, synthesizePe } from '../src/estimate/synth/design.js';
+import { synthesizeModules } from '../src/estimate/synth/synthesize.js';
 import type { SynthFlow, SynthReport } from '../src/estimate/synth/types.js';
 import { compileFile } from '../src/ir/elaborate.js';
 import type { IrAccelerator } from '../src/ir/types.js';
@@ -23,8 +25,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const what = args.find((a) => !a.startsWith('--') && a !== 'generic' && a !== 'xilinx') ?? 'all';
 const flow = (args.includes('--flow') ? args[args.indexOf('--flow') + 1] : 'generic') as SynthFlow;
-if (!['calibrate', 'xr-npe', 'all'].includes(what) || !['generic', 'xilinx'].includes(flow)) {
-  console.error('usage: npm run synth:study -- [calibrate|xr-npe|all] [--flow generic|xilinx]');
+if (!['calibrate', 'xr-npe', 'compose', 'all'].includes(what) || !['generic', 'xilinx'].includes(flow)) {
+  console.error('usage: npm run synth:study -- [calibrate|xr-npe|compose|all] [--flow generic|xilinx]');
   process.exit(1);
 }
 
@@ -131,5 +133,18 @@ async function xrNpe(): Promise<void> {
   console.log(`\nreconfigurable / separate = ${ratio.toFixed(3)} in ${unit} (${pct(ratio - 1)} area; the paper claims −42%, ratio 0.58)`);
 }
 
+async function compose(): Promise<void> {
+  const accel = elaborate({ label: 'xr-npe 2 × 2', file: 'xr-npe.qacc', sets: ['size=2'], accel: 'xr_npe' });
+  const { modules, top } = acceleratorModules(accel);
+  console.log(`\n| xr-npe 2 × 2, whole design (${flow} flow) | units | cells | ${flow === 'xilinx' ? 'LUT | FF' : 'transistors | memory bits'} | levels | seconds |`);
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const [label, depth] of [['composed from units', DESIGN_CUT_DEPTH], ['flat', 0]] as const) {
+    const r = await synthesizeModules(modules, top, depth, { flow, onUnit: (u) => console.error(`  synthesizing ${u} (${label})`) });
+    const cols = flow === 'xilinx' ? `${fmt(r.total.xilinx?.lut ?? 0)} | ${fmt(r.total.xilinx?.ff ?? 0)}` : `${fmt(r.total.transistors)} | ${fmt(r.total.memory_bits)}`;
+    console.log(`| ${label} | ${r.units.length} | ${fmt(r.total.cells)} | ${cols} | ${r.total.levels} | ${r.seconds.toFixed(1)}${r.units.every((u) => u.cached) ? ' (cached)' : ''} |`);
+  }
+}
+
+if (what === 'compose') await compose();
 if (what === 'calibrate' || what === 'all') await calibrate();
 if (what === 'xr-npe' || what === 'all') await xrNpe();

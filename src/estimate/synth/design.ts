@@ -14,7 +14,8 @@ import type { SynthOptions, SynthReport } from './types.js';
 /** Units above the flattened leaves in a whole design: the top, its children, the engine's children. */
 export const DESIGN_CUT_DEPTH = 2;
 
-function verilogModules(accel: IrAccelerator, only?: readonly string[]): { modules: VerilogModule[]; top: string; peTop: string } {
+/** The generated Verilog modules of an accelerator (all, or those under rtl/ named in `only`), its top and its PE top. */
+export function acceleratorModules(accel: IrAccelerator, only?: readonly string[]): { modules: VerilogModule[]; top: string; peTop: string } {
   const rtl = generateAcceleratorRtl(accel, rtlTemplates, { source: accel.name, version: 'synth' });
   const keep = only === undefined ? undefined : new Set(only);
   const modules = rtl.files
@@ -25,13 +26,13 @@ function verilogModules(accel: IrAccelerator, only?: readonly string[]): { modul
 
 /** Synthesizes an accelerator's whole design (its top and everything below), hierarchically. */
 export function synthesizeDesign(accel: IrAccelerator, options: SynthOptions): Promise<SynthReport> {
-  const { modules, top } = verilogModules(accel);
+  const { modules, top } = acceleratorModules(accel);
   return synthesizeModules(modules, top, DESIGN_CUT_DEPTH, options);
 }
 
 /** Synthesizes an accelerator's PE module alone, flattened. */
 export function synthesizePe(accel: IrAccelerator, options: SynthOptions): Promise<SynthReport> {
   const rtl = generateAcceleratorRtl(accel, rtlTemplates, { source: accel.name, version: 'synth' });
-  const { modules } = verilogModules(accel, rtl.peFiles);
+  const { modules } = acceleratorModules(accel, rtl.peFiles);
   return synthesizeModules(modules, rtl.top, 0, options);
 }
