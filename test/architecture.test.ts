@@ -49,7 +49,9 @@ const KIND_FILE_LAYER: readonly (readonly [RegExp, string])[] = [
   [/^(schema|print)(-[a-z0-9-]+)?\.ts$/, 'ir'],
   [/^(compile|operands)(-[a-z0-9-]+)?\.ts$/, 'compile'],
   [/^microarch\.ts$/, 'arch'],
-  [/^(timing|sim)(-[a-z0-9-]+)?\.ts$/, 'sim'],
+  // a kind's tile closed forms: below the simulator, so the estimator can time tiles by them too
+  [/^timing(-[a-z0-9-]+)?\.ts$/, 'arch'],
+  [/^sim(-[a-z0-9-]+)?\.ts$/, 'sim'],
   [/^rtl-[a-z0-9-]+\.ts$/, 'codegen'],
   [/^cost(-[a-z0-9-]+)?\.ts$/, 'estimate'],
   [/^(cases|vectors)(-[a-z0-9-]+)?\.ts$/, 'verify'],

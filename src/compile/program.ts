@@ -27,7 +27,8 @@
  *   epilogue (output slot o = tile parity): [dequant] [lr_up] writeback (pop S→C, push C→S, push C→L);
  *   store of the output tile (pop C→S, push S→C).
  * Down projections (lowrank) are computed once per m tile (ni = 0) into `lrt`, which persists over the
- * n tiles. Quantized activations are generated already quantized (no `qact`).
+ * n tiles. Activations come quantized from DRAM, or (lowrank_gemm `activation_quant = runtime`) raw, quantized
+ * on chip by `qact` (src/pe/lowrank-gemm/compile.ts).
  *
  * DRAM layout (64-byte aligned regions): A [M × K] and W [N × K] packed row-major; BitMoD meta blocks
  * pre-tiled per (n tile, k tile): group scales [nt × gt] then the selectors packed 2 bits each; channel
@@ -223,7 +224,7 @@ class Regions {
 export function layoutDram(t: Target, shape: GemmShape, tiling: Tiling, limits: IsaLimits = ISA_LIMITS): DramLayout {
   const { m, k, n } = shape;
   const r = new Regions();
-  const a = r.take(m * rowBytes(k, t.bits.act));
+  const a = r.take(compileFacet(t.pe.kind).loadsActivationCodes?.(t) === false ? 0 : m * rowBytes(k, t.bits.act));
   const w = r.take(n * rowBytes(k, t.bits.wgt));
   const regions = compileFacet(t.pe.kind).layoutDram(t, shape, tiling, (bytes) => r.take(bytes));
   const region = (name: DramRegion): number => regions[name] ?? -1;
@@ -318,7 +319,7 @@ export function planProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: 
     const aStride = rowBytes(k, t.bits.act);
     const wStride = rowBytes(k, t.bits.wgt);
     const loads: DmaLoad[] = [
-      { dram: layout.a + m0 * aStride + (k0 * t.bits.act) / 8, buf: 'act', bufAddr: s * slots.actSlot, rows: mt, rowBytes: rowBytes(kt, t.bits.act), stride: aStride },
+      ...(kind.loadsActivationCodes?.(t) === false ? [] : [{ dram: layout.a + m0 * aStride + (k0 * t.bits.act) / 8, buf: 'act' as const, bufAddr: s * slots.actSlot, rows: mt, rowBytes: rowBytes(kt, t.bits.act), stride: aStride }]),
       { dram: layout.w + n0 * wStride + (k0 * t.bits.wgt) / 8, buf: 'wgt', bufAddr: s * slots.wgtSlot, rows: nt, rowBytes: rowBytes(kt, t.bits.wgt), stride: wStride },
       ...kind.stepLoads(t, ctx),
     ];

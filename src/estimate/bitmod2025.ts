@@ -26,7 +26,7 @@ import { bufferPjPerByte, firstArray } from './components.js';
 import { EstimateError } from './errors.js';
 import { blockPrefix, namedLayers } from './layer-names.js';
 import { DRAM_PJ_PER_BIT } from './technology.js';
-import type { LayerEstimate } from './types.js';
+import type { ComponentArea, EnergyBreakdown, LayerEstimate } from './types.js';
 
 /** The authors' place-and-route factor on PE energy (sim/accelerator.py PR_SCALING). */
 export const PLACE_AND_ROUTE = 1.5;
@@ -124,8 +124,16 @@ export function authorsPeOf(accel: IrAccelerator, weightBits: number | undefined
   return weightBits === undefined ? pe : { ...pe, weightBits };
 }
 
-/** Per-operation estimates of a workload by the authors' model, plus their area of the PE array. */
-export function estimateBitmod2025(accel: IrAccelerator, workload: Workload, options: Bitmod2025Options): { layers: LayerEstimate[]; peArrayUm2: number; pe: AuthorsPe } {
+/** One operation by the authors' model: its estimate, energy parts, MACs and DRAM bytes (per instance). */
+export interface AuthorsLayer {
+  readonly estimate: LayerEstimate;
+  readonly energy: EnergyBreakdown;
+  readonly macs: number;
+  readonly dramBytes: number;
+}
+
+/** Per-operation estimates of a workload by the authors' model. */
+export function estimateBitmod2025(accel: IrAccelerator, workload: Workload, options: Bitmod2025Options): AuthorsLayer[] {
   const array = firstArray(accel);
   if (!array) throw new EstimateError(`accelerator '${accel.name}' has no PE array`);
   const pe = authorsPeOf(accel, options.weightBits);
@@ -133,10 +141,18 @@ export function estimateBitmod2025(accel: IrAccelerator, workload: Workload, opt
   const aBuf = roleBuffer(accel, 'activations');
   if (!wBuf || !aBuf) throw new EstimateError(`the bitmod2025 model needs a weights and an activations buffer; accelerator '${accel.name}' has ${accel.buffers.map((b) => `${b.name} (${b.role})`).join(', ') || 'none'}`);
   const sramPj = (bufferPjPerByte(wBuf, options.nodeNm) + bufferPjPerByte(aBuf, options.nodeNm)) / 2;
-  const layers = authorsOps(workload, pe.weightBits, options.context).map((op): LayerEstimate => {
+  return authorsOps(workload, pe.weightBits, options.context).map((op): AuthorsLayer => {
     const c = authorsOpCost(op, pe, array, { weightBytes: wBuf.bytes, actBytes: aBuf.bytes }, accel.dramBitsPerCycle);
-    const energy = pe.peEnergyPj * PLACE_AND_ROUTE * array.pes * c.compute + c.dramBytes * 8 * DRAM_PJ_PER_BIT + 2 * c.dramBytes * sramPj;
-    return { name: op.name, out: op.cout, in: op.cinW, tokens: op.tokens, compute_cycles: c.compute, dram_cycles: c.dram, cycles: Math.max(c.compute, c.dram), bound: c.compute >= c.dram ? 'compute' : 'memory', energy_pj: energy, count: op.count };
+    const energy = { compute_pj: pe.peEnergyPj * PLACE_AND_ROUTE * array.pes * c.compute, sram_pj: 2 * c.dramBytes * sramPj, dram_pj: c.dramBytes * 8 * DRAM_PJ_PER_BIT };
+    const estimate: LayerEstimate = { name: op.name, out: op.cout, in: op.cinW, tokens: op.tokens, compute_cycles: c.compute, dram_cycles: c.dram, cycles: Math.max(c.compute, c.dram), bound: c.compute >= c.dram ? 'compute' : 'memory', energy_pj: energy.compute_pj + energy.sram_pj + energy.dram_pj, count: op.count };
+    return { estimate, energy, macs: op.cout * op.cinW * op.tokens, dramBytes: c.dramBytes };
   });
-  return { layers, peArrayUm2: pe.peAreaUm2 * array.pes, pe };
+}
+
+/** The PE array priced as the authors do (their pe_area × PEs), replacing qacc's figure for the first array. */
+export function authorsArrayArea(accel: IrAccelerator, weightBits: number | undefined, analytic: ComponentArea): ComponentArea {
+  const pe = authorsPeOf(accel, weightBits);
+  const pes = firstArray(accel)?.pes ?? 0;
+  const um2 = pe.peAreaUm2 * pes;
+  return { name: analytic.name, gate_equivalents: Math.round((analytic.gate_equivalents * um2) / Math.max(analytic.area_um2, 1e-9)), area_um2: um2, source: `the authors' pe_area ${pe.peAreaUm2} µm² (${pe.peClass}) × ${pes} PEs` };
 }

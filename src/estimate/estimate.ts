@@ -9,13 +9,13 @@ import { resolveTarget } from '../compile/target.js';
 import type { Workload } from '../compile/workload.js';
 import { parseWorkload } from '../compile/workload.js';
 import type { IrAccelerator } from '../ir/types.js';
-import { estimateBitmod2025 } from './bitmod2025.js';
+import { authorsArrayArea, estimateBitmod2025 } from './bitmod2025.js';
 import { componentAreas, energyRates, peakRates } from './components.js';
 import { EstimateError } from './errors.js';
 import { namedLayers } from './layer-names.js';
 import { estimateQaccLayer, type QaccLayerCost } from './qacc-model.js';
 import { REFERENCE_NODE_NM } from './technology.js';
-import type { ComponentArea, CostModel, EstimateReport, LayerEstimate } from './types.js';
+import type { ComponentArea, CostModel, EnergyBreakdown, EstimateReport, LayerEstimate } from './types.js';
 
 export const COST_MODELS: readonly CostModel[] = ['qacc', 'bitmod2025'];
 
@@ -38,8 +38,12 @@ export interface EstimateOptions {
   readonly synthAreas?: readonly ComponentArea[];
 }
 
-function sumLayers(layers: readonly LayerEstimate[], key: 'cycles' | 'compute_cycles' | 'dram_cycles' | 'energy_pj'): number {
-  return layers.reduce((s, l) => s + l[key] * l.count, 0);
+/** One layer instance with its energy parts, MACs and DRAM bytes (the report sums them × count). */
+interface CostedLayer {
+  readonly estimate: LayerEstimate;
+  readonly energy: EnergyBreakdown;
+  readonly macs: number;
+  readonly dramBytes: number;
 }
 
 function replaceAreas(analytic: readonly ComponentArea[], synth: readonly ComponentArea[] | undefined): ComponentArea[] {
@@ -49,7 +53,7 @@ function replaceAreas(analytic: readonly ComponentArea[], synth: readonly Compon
 }
 
 /** qacc's model over a workload: one compile and plan count per distinct shape (see qacc-model.ts). */
-function qaccLayers(accel: IrAccelerator, workload: Workload, options: EstimateOptions, nodeNm: number): LayerEstimate[] {
+function qaccLayers(accel: IrAccelerator, workload: Workload, options: EstimateOptions, nodeNm: number): CostedLayer[] {
   const t = resolveTarget(accel, { simdMode: options.simdMode ?? 0 });
   const cache = new Map<string, QaccLayerCost>();
   return namedLayers(workload).map(({ name, layer, count }) => {
@@ -59,8 +63,15 @@ function qaccLayers(accel: IrAccelerator, workload: Workload, options: EstimateO
       c = estimateQaccLayer(t, layer, nodeNm);
       cache.set(key, c);
     }
-    return { name, out: layer.n, in: layer.k, tokens: layer.m, compute_cycles: c.compute_cycles, dram_cycles: c.dram_cycles, cycles: c.cycles, bound: c.bound, energy_pj: c.energy_pj, count };
+    const e = c.energy;
+    const estimate: LayerEstimate = { name, out: layer.n, in: layer.k, tokens: layer.m, compute_cycles: c.compute_cycles, dram_cycles: c.dram_cycles, cycles: c.cycles, bound: c.bound, energy_pj: e.compute_pj + e.sram_pj + e.dram_pj, count };
+    return { estimate, energy: e, macs: layer.m * layer.k * layer.n, dramBytes: c.dram_bytes };
   });
+}
+
+/** Σ over layers of `f(layer) × count`. */
+function total(layers: readonly CostedLayer[], f: (l: CostedLayer) => number): number {
+  return layers.reduce((s, l) => s + f(l) * l.estimate.count, 0);
 }
 
 /** The estimate of `accel` (see the file header). */
@@ -71,23 +82,21 @@ export function estimateDesign(accel: IrAccelerator, options: EstimateOptions = 
   if (!(nodeNm > 0 && Number.isFinite(nodeNm))) throw new EstimateError(`the technology node must be a positive number of nm, got ${nodeNm}`);
   if (options.weightBits !== undefined && !(options.weightBits >= 1 && options.weightBits <= 64)) throw new EstimateError(`--weight-bits must be in 1..64, got ${options.weightBits}`);
   if (options.context !== undefined && !(Number.isSafeInteger(options.context) && options.context >= 1)) throw new EstimateError(`--context must be a positive integer, got ${options.context}`);
-  if (costModel === 'qacc' && (options.weightBits !== undefined || options.context !== undefined)) throw new EstimateError('--weight-bits and --context belong to --cost-model bitmod2025 (qacc\'s model takes both from the design and the workload)');
+  if (costModel === 'qacc' && (options.weightBits !== undefined || options.context !== undefined)) throw new EstimateError("--weight-bits and --context belong to --cost-model bitmod2025 (qacc's model takes both from the design and the workload)");
   const workload = typeof options.workload === 'string' ? parseWorkload(options.workload) : (options.workload ?? null);
   let areas = componentAreas(accel, nodeNm);
-  let layers: LayerEstimate[] = [];
+  let layers: CostedLayer[] = [];
   if (costModel === 'bitmod2025') {
-    const b = workload ? estimateBitmod2025(accel, workload, { nodeNm, ...(options.weightBits !== undefined ? { weightBits: options.weightBits } : {}), ...(options.context !== undefined ? { context: options.context } : {}) }) : undefined;
-    if (b) {
-      layers = b.layers;
-      const array = accel.arrays[0];
-      areas = areas.map((c, i) => (i === 0 && array ? { ...c, area_um2: b.peArrayUm2, gate_equivalents: Math.round((c.gate_equivalents * b.peArrayUm2) / Math.max(c.area_um2, 1e-9)), source: `authors' pe_area ${b.pe.peAreaUm2} µm² (${b.pe.peClass}) × ${array.pes} PEs` } : c));
-    }
+    if (workload) layers = estimateBitmod2025(accel, workload, { nodeNm, ...(options.weightBits !== undefined ? { weightBits: options.weightBits } : {}), ...(options.context !== undefined ? { context: options.context } : {}) });
+    // the authors' PE area replaces qacc's for the (first) array; buffers stay qacc's (theirs come from CACTI)
+    if (accel.arrays.length > 0) areas = areas.map((c, i) => (i === 0 ? authorsArrayArea(accel, options.weightBits, c) : c));
   } else if (workload) {
     layers = qaccLayers(accel, workload, options, nodeNm);
   }
   areas = replaceAreas(areas, options.synthAreas);
-  const cycles = sumLayers(layers, 'cycles');
+  const cycles = total(layers, (l) => l.estimate.cycles);
   if (!Number.isSafeInteger(cycles)) throw new EstimateError(`the workload's ${cycles} cycles exceed 2^53 − 1, the largest count qacc reports exactly`);
+  const energy = { compute_pj: total(layers, (l) => l.energy.compute_pj), sram_pj: total(layers, (l) => l.energy.sram_pj), dram_pj: total(layers, (l) => l.energy.dram_pj) };
   return {
     accelerator: accel.name,
     pe: accel.arrays[0]?.pe.kind ?? 'none',
@@ -96,13 +105,17 @@ export function estimateDesign(accel: IrAccelerator, options: EstimateOptions = 
     technology_nm: nodeNm,
     clock_mhz: accel.clockHz / 1e6,
     cycles,
-    compute_cycles: sumLayers(layers, 'compute_cycles'),
-    dram_cycles: sumLayers(layers, 'dram_cycles'),
-    energy_pj: sumLayers(layers, 'energy_pj'),
+    compute_cycles: total(layers, (l) => l.estimate.compute_cycles),
+    dram_cycles: total(layers, (l) => l.estimate.dram_cycles),
+    energy_pj: total(layers, (l) => l.estimate.energy_pj),
+    energy_breakdown: energy,
+    macs: total(layers, (l) => l.macs),
+    dram_bytes: total(layers, (l) => l.dramBytes),
+    seconds: cycles / accel.clockHz,
     area_um2: areas.reduce((s, c) => s + c.area_um2, 0),
     components: areas,
     energy_rates: energyRates(accel, nodeNm),
     peak: peakRates(accel),
-    layers,
+    layers: layers.map((l) => l.estimate),
   };
 }

@@ -24,7 +24,7 @@ export function foldLayers(layers: readonly LayerEstimate[]): LayerEstimate[] {
   for (const l of layers) {
     const key = `${groupName(l.name)}|${l.out}|${l.in}|${l.tokens}|${l.compute_cycles}|${l.dram_cycles}|${l.cycles}`;
     const seen = out.get(key);
-    out.set(key, seen ? { ...seen, count: seen.count + l.count, energy_pj: seen.energy_pj } : { ...l, name: groupName(l.name) });
+    out.set(key, seen ? { ...seen, count: seen.count + l.count } : { ...l, name: groupName(l.name) });
   }
   return [...out.values()];
 }
@@ -46,7 +46,9 @@ export function formatEstimate(r: EstimateReport): string {
   for (const e of r.energy_rates) lines.push(`  ${e.name}: ${e.pj.toPrecision(4)} pJ/${e.per} (${e.source})`);
   if (r.workload === null) return lines.join('\n') + '\n';
   const seconds = r.cycles / (r.clock_mhz * 1e6);
-  lines.push(`workload ${r.workload}: ${int(r.cycles)} cycles (${(seconds * 1e3).toFixed(3)} ms), compute ${int(r.compute_cycles)}, DRAM ${int(r.dram_cycles)}, energy ${energy(r.energy_pj)}`);
+  lines.push(`workload ${r.workload}: ${int(r.cycles)} cycles (${(seconds * 1e3).toFixed(3)} ms), compute ${int(r.compute_cycles)}, DRAM ${int(r.dram_cycles)}`);
+  const b = r.energy_breakdown;
+  lines.push(`energy ${energy(r.energy_pj)}: PEs ${energy(b.compute_pj)}, SRAM ${energy(b.sram_pj)}, DRAM ${energy(b.dram_pj)}; ${int(r.macs)} MACs, ${int(r.dram_bytes)} DRAM bytes`);
   const rows = foldLayers(r.layers).map((l) => [`  ${l.name}`, int(l.count), `${l.out}×${l.in}×${l.tokens}`, int(l.compute_cycles), int(l.dram_cycles), int(l.cycles), l.bound, energy(l.energy_pj)]);
   lines.push(...table([['  layer (each)', 'count', 'out×in×tokens', 'compute', 'DRAM', 'cycles', 'bound', 'energy'], ...rows], [false, true, false, true, true, true, false, true]));
   return lines.join('\n') + '\n';

@@ -1,18 +1,17 @@
 /**
  * qacc's own per-layer model (`--cost-model qacc`): each layer is compiled timing only exactly as `qacc sim`
  * compiles it (tiling.ts), and its plan is counted, not simulated (plan-cost.ts):
- * - compute_cycles: the steady-state array cycles of its tile instructions (the kind's cost facet);
- * - dram_cycles: the cycles its loads and stores hold the DRAM port (one burst per row);
- * - cycles = max(compute_cycles, dram_cycles) + LAYER_FILL_CYCLES: loads, compute and stores overlap through
- *   double-buffered slots, so the busier resource sets the pace; the fill is the first load's DRAM latency
- *   and the last store's (src/arch/microarch.ts DMA_LATENCY_CYCLES each).
+ * - compute_cycles: the cycles the compute queue is busy: tile instructions, epilogues and configuration,
+ *   by the kind's engine closed forms (the same functions the simulator times them with);
+ * - dram_cycles: the busier of the DRAM port (one burst per row of every load and store) and the DMA queues
+ *   (each transfer's port cycles plus the DRAM latency shared by the transfers in flight, dram-timing.ts);
+ * - cycles: the double-buffered pipeline step by step (plan-cost.ts pipelinedCycles);
+ * - bound: compute when compute_cycles ≥ dram_cycles;
  * - energy: MACs × the run mode's energy per MAC, + every DRAM byte twice through SRAM (written by its DMA,
  *   read by the array; outputs written by the array, read by the store) at the buffer's per-byte energy,
  *   + DRAM bytes × 150 pJ (technology.ts).
- * The measured difference from `qacc sim --timing-only` is in docs/estimate.md (fetch, pipeline fill and
- * epilogue cycles are not in compute_cycles).
+ * The measured difference from `qacc sim --timing-only` is in docs/estimate.md.
  */
-import { DMA_LATENCY_CYCLES } from '../arch/microarch.js';
 import type { Target } from '../compile/target.js';
 import type { GemmShape } from '../compile/workload.js';
 import type { IrBuffer } from '../ir/types.js';
@@ -22,10 +21,7 @@ import type { PeKind } from '../pe/kinds.js';
 import { bufferPjPerByte, DRAM_PJ_PER_BYTE, peCostAt } from './components.js';
 import { costPlan } from './plan-cost.js';
 import { planLayer } from './tiling.js';
-import type { LayerBound } from './types.js';
-
-/** Cycles a layer adds beyond max(compute, DRAM): the first load's and the last store's DRAM latency. */
-export const LAYER_FILL_CYCLES = 2 * DMA_LATENCY_CYCLES;
+import type { EnergyBreakdown, LayerBound } from './types.js';
 
 /** One layer instance by qacc's model (before naming and counting). */
 export interface QaccLayerCost {
@@ -33,7 +29,7 @@ export interface QaccLayerCost {
   readonly dram_cycles: number;
   readonly cycles: number;
   readonly bound: LayerBound;
-  readonly energy_pj: number;
+  readonly energy: EnergyBreakdown;
   readonly dram_bytes: number;
   readonly tiling: { readonly mt: number; readonly nt: number; readonly kt: number };
 }
@@ -58,13 +54,14 @@ export function estimateQaccLayer(t: Target, shape: GemmShape, nodeNm: number): 
   const pc = costPlan(t, plan);
   const dramBytes = pc.dramReadBytes + pc.dramWriteBytes;
   const macs = shape.m * shape.k * shape.n;
-  const energy = macs * energyPerMac(t, nodeNm) + 2 * dramBytes * sramPjPerByte(t.accelerator.buffers, nodeNm) + dramBytes * DRAM_PJ_PER_BYTE;
+  const energy = { compute_pj: macs * energyPerMac(t, nodeNm), sram_pj: 2 * dramBytes * sramPjPerByte(t.accelerator.buffers, nodeNm), dram_pj: dramBytes * DRAM_PJ_PER_BYTE };
+  const dram = Math.ceil(Math.max(pc.dramCycles, pc.loadQueueCycles, pc.storeQueueCycles));
   return {
     compute_cycles: pc.computeCycles,
-    dram_cycles: pc.dramCycles,
-    cycles: Math.max(pc.computeCycles, pc.dramCycles, pc.loadQueueCycles, pc.storeQueueCycles) + LAYER_FILL_CYCLES,
-    bound: pc.computeCycles >= pc.dramCycles ? 'compute' : 'memory',
-    energy_pj: energy,
+    dram_cycles: dram,
+    cycles: Math.ceil(pc.pipelinedCycles),
+    bound: pc.computeCycles >= dram ? 'compute' : 'memory',
+    energy,
     dram_bytes: dramBytes,
     tiling: { mt: tiling.mt, nt: tiling.nt, kt: tiling.kt },
   };

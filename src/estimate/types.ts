@@ -43,6 +43,13 @@ export interface EnergyRate {
   readonly source: string;
 }
 
+/** Where the energy goes (pJ): the PEs, the on-chip buffers, DRAM. Σ = energy_pj. */
+export interface EnergyBreakdown {
+  readonly compute_pj: number;
+  readonly sram_pj: number;
+  readonly dram_pj: number;
+}
+
 /** The cost models `--cost-model` selects: qacc's own, or the BitMoD authors' analytic simulator. */
 export type CostModel = 'qacc' | 'bitmod2025';
 
@@ -57,6 +64,13 @@ export interface EstimateReport {
   readonly compute_cycles: number;
   readonly dram_cycles: number;
   readonly energy_pj: number;
+  readonly energy_breakdown: EnergyBreakdown;
+  /** Multiply-accumulates of the workload's weight GEMMs (Σ m · k · n × count; bitmod2025 adds its attention matmuls). */
+  readonly macs: number;
+  /** DRAM bytes moved (read + written). */
+  readonly dram_bytes: number;
+  /** cycles / clock. */
+  readonly seconds: number;
   readonly area_um2: number;
   readonly components: readonly ComponentArea[];
   readonly energy_rates: readonly EnergyRate[];

@@ -1503,7 +1503,7 @@ export const ISA_DEFINITION: IsaDefinition = {
       "opcode": 30,
       "queue": "compute",
       "summary": "Quantize raw activations into codes and group scales.",
-      "semantics": "For each row i of the m x k tile and each group G of `group` elements: s = absmax(x[i, G]) / qmax(act format), stored in the gscale format at scales + (i*ceil(k/group) + G)*size; codes q[i, k] = round(x[i, k] / s) in the act format with the rounding register, saturating, packed at dst. x is raw [m, k] at src.",
+      "semantics": "For each row i of the m x k tile and each group G of `group` elements: s = absmax(x[i, G]) / qmax(act format), stored in the gscale format at scales + (i*ceil(k/group) + G)*size; codes q[i, k] = round(x[i, k] / s) in the act format with the rounding register (rne, rtz or rna), saturating, packed at dst (whole bytes written: padding bits 0). x is raw [m, k] at src. The PE kind's golden model fixes each rounding step (lowrank_gemm, as Nunchaku: s and 1/s in fp32, codes from x * (1/s) with the fp32 s, not the stored one; docs/golden.md).",
       "reads": [
         "act",
         "cfg:fmt",

@@ -26,14 +26,14 @@
  * DRAM port busy (a beat in the cycle); PE array busy (a tile instruction from start to completion).
  */
 import { CompileError } from '../compile/errors.js';
-import { rowBytes, unpackMatrix } from '../compile/pack.js';
+import { packMatrix, rowBytes, unpackMatrix } from '../compile/pack.js';
 import type { Target } from '../compile/target.js';
 import { FP32 } from '../formats/float.js';
-import { findInstruction, ISA, type Instruction, type IsaBuffer } from '../isa/index.js';
+import { findInstruction, ISA, type Instruction, type IsaBuffer, type IsaRounding } from '../isa/index.js';
 import { opcodeOwner, simFacet, type KindInstruction, type SimContext, type SimFacet, type TileOpcode } from '../pe/facets/sim.js';
 import type { PeKind } from '../pe/kinds.js';
 import { AccStore } from './acc-store.js';
-import { dmaPortCycles, epilogueCycles } from './cycle-rules.js';
+import { dmaPortCycles } from './cycle-rules.js';
 import { TokenTimes } from './token-times.js';
 import { DMA_LATENCY_CYCLES, dramBeatBytes, QUEUE_DEPTH } from '../arch/microarch.js';
 
@@ -127,10 +127,10 @@ function classOf(kind: Instruction['kind']): InstructionClass {
     case 'mac_tile':
     case 'lr_down':
     case 'lr_up':
+    case 'qact':
       return 'tile';
     case 'dequant':
     case 'writeback':
-    case 'qact':
       return 'epilogue';
     case 'setfmt':
     case 'setmode':
@@ -195,6 +195,8 @@ export class Machine {
   protected rank = 0;
   protected simdMode = 0;
   private tscale = 1;
+  /** The setfmt rounding register (qact's codes). */
+  private rounding: IsaRounding = 'rne';
   // Statistics.
   protected macs = 0;
   protected count = 0;
@@ -521,6 +523,13 @@ export class Machine {
     return unpackMatrix(this.buffers[buf], addr, rows, cols, bits);
   }
 
+  private write(buf: IsaBuffer, addr: number, rows: number, cols: number, bits: number, codes: ArrayLike<number>, what: string): void {
+    const bytes = rows * rowBytes(cols, bits);
+    this.check(buf, addr, bytes, what);
+    this.buffers[buf].fill(0, addr, addr + bytes); // whole bytes: a row's padding bits are written as 0
+    packMatrix(codes, rows, cols, bits, this.buffers[buf], addr);
+  }
+
   private checkAcc(base: number, entries: number, what: string): void {
     if (base + entries > this.target.accEntries) throw new CompileError('bad-program', `${what}: accumulator entries ${base}..${base + entries} exceed the ${this.target.accEntries} entries`);
   }
@@ -549,8 +558,12 @@ export class Machine {
       acc: this.acc,
       lrt: this.lrt,
       timingOnly: this.options.timingOnly === true,
+      get rounding() {
+        return self.rounding;
+      },
       read: (buf, addr, rows, cols, bits, what) => this.read(buf, addr, rows, cols, bits, what),
       peek: (buf, addr, rows, cols, bits, what) => this.read(buf, addr, rows, cols, bits, what),
+      write: (buf, addr, rows, cols, bits, codes, what) => this.write(buf, addr, rows, cols, bits, codes, what),
       checkAcc: (base, entries, what) => this.checkAcc(base, entries, what),
     };
   }
@@ -564,7 +577,6 @@ export class Machine {
 
   /** Cycles of a compute-queue instruction (timing.ts; the kind's own in src/pe/<kind>/timing.ts). */
   private computeCycles(inst: Instruction): number {
-    const { m, n } = this.tile;
     if (isTileOpcode(inst.kind)) this.checkOpcode(inst.kind);
     switch (inst.kind) {
       case 'mod_tile':
@@ -573,11 +585,10 @@ export class Machine {
       case 'qgemm_tile':
       case 'lr_down':
       case 'lr_up':
+      case 'qact':
       case 'dequant':
       case 'writeback':
         return this.kind.cycles(inst, this.ctx);
-      case 'qact':
-        return epilogueCycles(this.target, m, n);
       default:
         return 1;
     }
@@ -628,6 +639,9 @@ export class Machine {
       case 'setscale':
         this.tscale = FP32.decode(inst.value);
         return;
+      case 'setfmt':
+        this.rounding = inst.rounding;
+        return;
       case 'setmode':
         this.kind.checkSetmode(inst, t as SimContext<PeKind>['t']);
         return;
@@ -637,6 +651,7 @@ export class Machine {
       case 'qgemm_tile':
       case 'lr_down':
       case 'lr_up':
+      case 'qact':
         if (!this.kind.opcodes.includes(inst.kind)) throw new CompileError('bad-program', `${inst.kind} cannot run on ${cfg.kind} PEs`);
         this.kind.execute(inst, this.ctx);
         return;
@@ -661,8 +676,6 @@ export class Machine {
         }
         return;
       }
-      case 'qact':
-        throw new CompileError('bad-program', 'qact is not simulated (the compiler supplies quantized activations)');
       default:
         return;
     }

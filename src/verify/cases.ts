@@ -237,7 +237,7 @@ export function contentApplies(target: Target, content: CaseContent): boolean {
     case 'dtype':
       return verifyFacet(target.pe.kind).extraContents(target as TargetOf<PeKind>).some((x) => sameContent(x.content, content));
     case 'tiny':
-      return hasSubnormals(outputFormat(target)) && [...r.multiplicands, ...r.scales].some((t) => ['activations', 'sa'].includes(t.name) && hasSubnormals(t.formatAt(0)));
+      return hasSubnormals(outputFormat(target)) && [...r.multiplicands, ...r.scales].some((t) => ['activations', 'sa', 'x'].includes(t.name) && hasSubnormals(t.formatAt(0)));
     default: {
       const never: never = content;
       throw new Error(`unknown content ${JSON.stringify(never)}`);

@@ -38,9 +38,12 @@ describe('qacc estimate', () => {
       }
       for (const key of ['cycles', 'compute_cycles', 'dram_cycles'] as const) expect(j[key]).toBe(layers.reduce((s, l) => s + l[key] * l.count, 0));
       expect(j.energy_pj).toBeCloseTo(layers.reduce((s, l) => s + l.energy_pj * l.count, 0), 0);
+      expect(j.energy_pj).toBeCloseTo(j.energy_breakdown.compute_pj + j.energy_breakdown.sram_pj + j.energy_breakdown.dram_pj, 0);
+      expect(j.seconds).toBeCloseTo(j.cycles / 1e9, 12);
       expect(j.area_um2).toBeCloseTo(j.components.reduce((s: number, c: { area_um2: number }) => s + c.area_um2, 0), 6);
       expect(layers.find((l) => l.name === 'model.layers.31.self_attn.o_proj')).toMatchObject({ out: 4096, in: 4096, tokens: 1, count: 2 });
       expect(layers.find((l) => l.name === 'lm_head')).toMatchObject({ out: 32000, in: 4096, tokens: 1, count: 2 });
+      if (model === 'qacc') expect(j.macs).toBe(2 * (32 * (4 * 4096 * 4096 + 3 * 4096 * 11008) + 4096 * 32000));
     }
   });
 

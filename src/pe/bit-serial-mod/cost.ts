@@ -3,13 +3,16 @@
  * - Area and energy: the BitMoD PE of the authors' spreadsheet at 28 nm, 1 GHz, with registers:
  *   1793.7 µm², 0.586 mW (../shared/reference/bitmod.md; github yc2367/BitMoD hardware/PE_Area_Power.xlsx),
  *   for 4 lanes; other lane counts scale linearly (qacc's first-order rule).
- * - Steady state: a mod_tile pass of k reduction elements costs Σ_groups ceil(len / lanes) · cycles per weight
- *   (every 3- or 4-bit BitMoD type 2 cycles; a per_group intN ceil(N / 2)); passes = ceil(m / cols) ·
- *   ceil(n / rows). The 8-cycle dequantization hides under a group's ≥ 32 cycles and is not counted.
+ * - Cycles of its compute instructions: the engine's closed forms (./timing.ts, shared with the simulator):
+ *   mod_tile one bsmPassCycles schedule per array pass with every group at the first candidate's cycles per
+ *   weight (as a timing-only simulation takes them: every 3- or 4-bit BitMoD type 2 cycles, so mixtures of one
+ *   width are exact), dequant and writeback.
  * - The authors' simulator models it as a bit-serial 4-lane dot-product unit with pe_energy 0.56 and
  *   pe_area 1507.7 (sim/test_bitmod.py), weights at element bits + 8 scale bits per 128-weight group.
  */
 import type { CostFacet } from '../facets/cost.js';
+import { termSchedule } from './golden.js';
+import { bsmDequantCycles, bsmPassCycles, bsmWritebackCycles } from './timing.js';
 
 /** The authors' BitMoD PE (4 lanes). */
 const AREA_UM2 = 1793.7;
@@ -27,12 +30,25 @@ export const bitSerialModCost: CostFacet<'bit_serial_mod'> = {
     return 0;
   },
   computeCycles(t, inst, tile) {
-    if (inst.kind !== 'mod_tile') return 0;
-    const pe = t.pe;
-    const passes = Math.ceil(tile.m / t.array.cols) * Math.ceil(tile.n / t.array.rows);
-    let steps = 0;
-    for (let s = 0; s < tile.k; s += pe.groupSize) steps += Math.ceil(Math.min(pe.groupSize, tile.k - s) / pe.lanes);
-    return passes * steps * pe.cyclesPerWeight;
+    switch (inst.kind) {
+      case 'mod_tile': {
+        const cpw = termSchedule(t.golden.candidates[0]).cycles;
+        const groups = Math.ceil(tile.k / t.groupSize);
+        let total = 0;
+        for (let i = 0; i < tile.m; i += t.array.cols) {
+          for (let j = 0; j < tile.n; j += t.array.rows) {
+            total += bsmPassCycles(t, Math.min(t.array.cols, tile.m - i), Math.min(t.array.rows, tile.n - j), tile.k, new Array<number>(groups).fill(cpw));
+          }
+        }
+        return total;
+      }
+      case 'dequant':
+        return bsmDequantCycles(t, tile.n, inst.use_cscale);
+      case 'writeback':
+        return bsmWritebackCycles(t, tile.m, tile.n);
+      default:
+        return 0;
+    }
   },
   authorsPe(pe) {
     return { peClass: 'BitMoD (bit-serial)', bitSerial: true, dotProduct: pe.lanes, weightBits: pe.weights.elementBits + pe.scaleBits / pe.groupSize, peEnergyPj: 0.56, peAreaUm2: 1507.7 };

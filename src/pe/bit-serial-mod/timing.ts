@@ -20,7 +20,7 @@
  *   rounded and registered, written the next cycle: m · ceil(n / Q) + 2.
  */
 import type { Target } from '../../compile/target.js';
-import { EPILOGUE_DEPTH } from '../../sim/cycle-rules.js';
+import { EPILOGUE_DEPTH } from '../../arch/cycle-rules.js';
 import { BITMOD_GEOMETRY } from './golden-geometry.js';
 import { bsmChunkElements, bsmWritebackSlots } from './microarch.js';
 

@@ -130,6 +130,11 @@ export interface CompileFacet<K extends PeKind> {
   /** Longest per-k-step DMA row beyond the act/wgt rows (0 when none). Replaces program.ts:167–168. */
   stepRowBytes(t: TargetOf<K>, nt: number, kt: number): number;
   /**
+   * False when the activation codes are produced on chip (lowrank_gemm `activation_quant = runtime`: `qact`):
+   * the generic A region is then empty and never loaded. Absent = true.
+   */
+  loadsActivationCodes?(t: TargetOf<K>): boolean;
+  /**
    * The kind's DRAM regions by DramLayout field name (meta, cscale, ascale, …; absent = −1), allocated in
    * order after A and W and before Y; `take(bytes)` allocates a 64-byte-aligned region. Replaces
    * layoutDram's kind branches (program.ts:251–272).

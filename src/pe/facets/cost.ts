@@ -1,6 +1,6 @@
 /**
  * The estimate layer's view of a PE kind (src/pe/README.md): what one PE costs in area and energy at 28 nm,
- * its peak rate per mode, the array cycles of its tile instructions at steady state, and the PE class the
+ * its peak rate per mode, the cycles of its compute instructions (its timing.ts), and the PE class the
  * BitMoD authors' analytic simulator would model it as (`--cost-model bitmod2025`). The registry
  * `COST: { readonly [K in PeKind]: CostFacet<K> }` is what src/estimate dispatches through; a new kind that
  * lacks its line fails to compile. Each kind's facet lives in src/pe/<folder>/cost.ts.
@@ -65,8 +65,8 @@ export interface CostFacet<K extends PeKind> {
   /** The mode index (into peakModes) the target runs (simd_mac: the chosen SIMD mode; 0 otherwise). */
   modeOf(t: TargetOf<K>): number;
   /**
-   * Array cycles of one of the kind's compute instructions on `tile` at steady state: the PE work only
-   * (passes × cycles per pass), no operand fetch, pipeline fill or epilogue; 0 for any other instruction.
+   * Cycles of one of the kind's compute-queue instructions (tile ops, dequant, writeback) on `tile`, by the
+   * engine's closed forms the simulator times them with (src/pe/<folder>/timing.ts); 0 for any other.
    */
   computeCycles(t: TargetOf<K>, inst: Instruction, tile: TileShape): number;
   /** The PE class of the authors' analytic model. */

@@ -8,7 +8,7 @@
  * Line numbers below are at main 6cdbbce (src/sim/machine.ts); the `sim` branch adds timing-only runs by
  * periods and SRAM traffic counting around the same switch sites.
  */
-import type { Instruction, IsaBuffer, Mnemonic } from '../../isa/index.js';
+import type { Instruction, IsaBuffer, IsaRounding, Mnemonic } from '../../isa/index.js';
 import type { AccStore } from '../../sim/acc-store.js';
 import { bitSerialModSim } from '../bit-serial-mod/sim.js';
 import type { PeKind } from '../kinds.js';
@@ -19,7 +19,7 @@ import type { TargetOf } from './compile.js';
 import type { ConfigOf } from './golden.js';
 
 /** The ISA's kind-specific compute opcodes (the ISA names them; they stay ISA contract). */
-export type TileOpcode = Extract<Mnemonic, 'mod_tile' | 'simd_tile' | 'qgemm_tile' | 'mac_tile' | 'lr_down' | 'lr_up'>;
+export type TileOpcode = Extract<Mnemonic, 'mod_tile' | 'simd_tile' | 'qgemm_tile' | 'mac_tile' | 'lr_down' | 'lr_up' | 'qact'>;
 
 /** The instructions a kind's hooks execute or time: its tile opcodes and the shared epilogue ones. */
 export type KindInstruction = Extract<Instruction, { readonly kind: TileOpcode | 'dequant' | 'writeback' }>;
@@ -35,6 +35,8 @@ export interface SimContext<K extends PeKind> {
   readonly tscale: number;
   /** The `setmode` SIMD mode register. */
   readonly simd: number;
+  /** The `setfmt` rounding register (qact's codes). */
+  readonly rounding: IsaRounding;
   /** Accumulator entries and low-rank partial sums. */
   readonly acc: AccStore;
   readonly lrt: Float64Array;
@@ -45,6 +47,8 @@ export interface SimContext<K extends PeKind> {
    * traffic is counted from `sramBytes` (the same in timing-only runs), not by reads.
    */
   read(buf: IsaBuffer, addr: number, rows: number, cols: number, bits: number, what: string): Uint32Array;
+  /** Packs rows × cols codes of `bits` into a buffer (qact's codes and scales); CompileError('bad-program') out of range. */
+  write(buf: IsaBuffer, addr: number, rows: number, cols: number, bits: number, codes: ArrayLike<number>, what: string): void;
   /** As read, for timing decisions that depend on buffer contents (bsm reads the selectors). */
   peek(buf: IsaBuffer, addr: number, rows: number, cols: number, bits: number, what: string): Uint32Array;
   /** CompileError('bad-program') unless acc entries base..base+entries exist. */

@@ -4,6 +4,15 @@
  * weight group scales per k step; bias, channel scales and LoRA scales in the last one), the branch's raw
  * X, D and U in the act and lrw slots, `lr_down` once per m tile, `qgemm_tile`, and the `dequant` /
  * `lr_up` epilogue. Moved verbatim from compile/target.ts and compile/program.ts (issue 12, step 0b).
+ *
+ * `activation_quant = runtime` (Nunchaku's fused quantize kernel): no activation codes or scales in DRAM.
+ * At n tile 0 every k step loads the raw X tile [mt × kt] (16 bits) into the act slot after the codes'
+ * room; `qact` quantizes it and `lr_down` reads the same raw tile, then `qgemm_tile` multiplies. Where
+ * they go: the resident code panel (`codePanel`: every k step's codes and scales of the m tile, in the act
+ * and meta spaces above the two slots), which the later n tiles' `qgemm_tile`s read without loading or
+ * quantizing anything, so X is read from DRAM exactly once, in 16 bits. When the panel does not fit (or
+ * there is one n tile), codes and scales go to the step's own slot and later n tiles reload and
+ * re-quantize X (X then read once per n tile).
  */
 import { loraScaleCount, LOW_RANK_MAX_RANK, type LowRankGemmConfig } from './golden.js';
 import { ISA_LIMITS } from '../../compile/isa-limits.js';
@@ -12,9 +21,9 @@ import { createInstruction } from '../../isa/encode.js';
 import type { Instruction } from '../../isa/generated-types.js';
 import { CompileError } from '../../compile/errors.js';
 import { diagnoseTarget, UnsupportedProperty } from '../../compile/kind-support.js';
-import { packMatrix } from '../../compile/pack.js';
+import { packMatrix, rowBytes } from '../../compile/pack.js';
 import type { FormatRegisters } from '../../compile/target.js';
-import type { CompileFacet, DmaLoad, KindTarget, TargetOf } from '../facets/compile.js';
+import type { CompileFacet, DmaLoad, KindTarget, StepContext, TargetOf } from '../facets/compile.js';
 import { lowRankGemmOperands } from './operands.js';
 
 type T = TargetOf<'lowrank_gemm'>;
@@ -45,7 +54,16 @@ function lowRankTarget(pe: LowRankGemmPe): KindTarget<'lowrank_gemm'> {
     formats = { act: activations, wgt: 'int4', raw: branch, gscale: scaleFormat, cscale, bias: branch, acc, out: branch, lr: branch };
   }
   return {
-    golden: { kind: 'lowrank_gemm', main, accumulation: acc, fmaAccumulation: pe.accumulationFma, epilogue: pe.epilogue, rank: pe.rank, branchFormat: branch },
+    golden: {
+      kind: 'lowrank_gemm',
+      main,
+      accumulation: acc,
+      fmaAccumulation: pe.accumulationFma,
+      epilogue: pe.epilogue,
+      rank: pe.rank,
+      branchFormat: branch,
+      ...(pe.activationQuant === 'runtime' ? { activationQuant: 'runtime' as const } : {}),
+    },
     bits: { act: 4, wgt: 4, gscale: gscaleBits, selector: 0, cscale: pe.channelScales ? 16 : 0, branch: 16, out: 16 },
     formats,
     groupSize: pe.groupSize,
@@ -61,6 +79,31 @@ function lowRankTarget(pe: LowRankGemmPe): KindTarget<'lowrank_gemm'> {
 
 function scaleBytes(t: T): number {
   return t.bits.gscale / 8;
+}
+
+/** Activations quantized on chip by qact from the raw X (no codes or scales in DRAM; file header). */
+function runtimeQuant(t: T): boolean {
+  return t.golden.activationQuant === 'runtime';
+}
+
+/**
+ * The resident code panel of runtime quantization for step `s`: the act and meta addresses of this k
+ * step's block, where n tile 0's qact writes the codes and scales that every n tile's qgemm_tile reads.
+ * The panel lies above the two slots of each space (program.ts lays slots out from address 0: slot i at
+ * i · slot size) and holds kTiles blocks of a full step (mt rows of kt codes; mt · gt scales). Undefined
+ * with one n tile (nothing to reuse) or when it does not fit the space's usable capacity (the ISA's
+ * address limits; limits a caller tightens through compileGemm's options do not reach this hook).
+ */
+function codePanel(t: T, s: StepContext): { readonly act: number; readonly meta: number } | undefined {
+  const { tiling, slots } = s;
+  if (!runtimeQuant(t) || tiling.nTiles === 1) return undefined;
+  const actBlock = tiling.mt * rowBytes(tiling.kt, t.bits.act);
+  const metaBlock = tiling.mt * Math.ceil(tiling.kt / t.groupSize) * scaleBytes(t);
+  const actBase = 2 * slots.actSlot;
+  const metaBase = 2 * slots.metaSlot;
+  const usable = (b: 'act' | 'meta'): number => Math.min(t.capacity[b], ISA_LIMITS.bufferAddress[b]);
+  if (actBase + tiling.kTiles * actBlock > usable('act') || metaBase + tiling.kTiles * metaBlock > usable('meta')) return undefined;
+  return { act: actBase + s.ki * actBlock, meta: metaBase + s.ki * metaBlock };
 }
 
 /** Declared LoRA scales and a branch to apply them to. */
@@ -88,7 +131,7 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
     const cscaleOff = metaOff3 + nt * 2;
     const lscaleOff = cscaleOff + (t.bits.cscale > 0 ? nt * 2 : 0);
     const meta = lscaleOff + (hasLoraScales(t) ? 4 * loraScaleCount(cfg.rank) : 0);
-    let actExtra = 0;
+    let actExtra = runtimeQuant(t) ? mt * kt * 2 : 0;
     let lrw = 0;
     let lrwUpOff = 0;
     if (cfg.rank > 0) {
@@ -98,17 +141,18 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
     }
     return { actExtra, meta, lrw, offsets: { metaOff2, metaOff3, cscaleOff, lscaleOff, lrwUpOff } };
   },
-  stepRowBytes: (t, _nt, kt) => Math.max(Math.ceil(kt / t.groupSize) * scaleBytes(t), t.golden.rank > 0 ? kt * 2 : 0),
+  stepRowBytes: (t, _nt, kt) => Math.max(Math.ceil(kt / t.groupSize) * scaleBytes(t), t.golden.rank > 0 || runtimeQuant(t) ? kt * 2 : 0),
+  loadsActivationCodes: (t) => !runtimeQuant(t),
   layoutDram(t, shape, _tiling, take) {
     const { m, k, n } = shape;
     const cfg = t.golden;
     const G = Math.ceil(k / t.groupSize);
     const cscale = t.bits.cscale > 0 ? take(n * 2) : -1;
-    const ascale = take(m * G * scaleBytes(t));
+    const ascale = runtimeQuant(t) ? -1 : take(m * G * scaleBytes(t));
     const wscale = take(n * G * scaleBytes(t));
     const bias = take(n * 2);
     const lscale = hasLoraScales(t) ? take(4 * loraScaleCount(cfg.rank)) : -1;
-    if (cfg.rank === 0) return { cscale, ascale, wscale, bias, lscale };
+    if (cfg.rank === 0) return runtimeQuant(t) ? { cscale, ascale, wscale, bias, lscale, x: take(m * k * 2) } : { cscale, ascale, wscale, bias, lscale };
     const x = take(m * k * 2);
     const down = take(cfg.rank * k * 2);
     const up = take(n * cfg.rank * 2);
@@ -119,9 +163,15 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
     const cfg = t.golden;
     const G = Math.ceil(k / t.groupSize);
     const sb = t.bits.gscale;
-    packMatrix(o.qa, m, k, 4, mem, layout.a);
+    if (runtimeQuant(t)) {
+      if (!o.x) throw new CompileError('unsupported', `lowrank_gemm PE '${t.pe.name}' quantizes activations at run time; the operands have no raw X`);
+      packMatrix(o.x, m, k, 16, mem, layout.x);
+    } else {
+      if (!o.qa || !o.sa) throw new CompileError('unsupported', `lowrank_gemm PE '${t.pe.name}' takes offline-quantized activations; the operands have no codes or scales`);
+      packMatrix(o.qa, m, k, 4, mem, layout.a);
+      packMatrix(o.sa, m, G, sb, mem, layout.ascale);
+    }
     packMatrix(o.qw, n, k, 4, mem, layout.w);
-    packMatrix(o.sa, m, G, sb, mem, layout.ascale);
     packMatrix(o.sw, n, G, sb, mem, layout.wscale);
     if (o.bias) packMatrix(o.bias, 1, n, 16, mem, layout.bias);
     if (layout.cscale >= 0) {
@@ -134,7 +184,7 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
     }
     const r = cfg.rank;
     if (r > 0 && o.x && o.down && o.up) {
-      packMatrix(o.x, m, k, 16, mem, layout.x);
+      if (!runtimeQuant(t)) packMatrix(o.x, m, k, 16, mem, layout.x);
       const dT = new Uint32Array(r * k);
       for (let kk = 0; kk < k; kk++) for (let j = 0; j < r; j++) dT[j * k + kk] = o.down[kk * r + j];
       packMatrix(dT, r, k, 16, mem, layout.down);
@@ -152,20 +202,33 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
     const sb = scaleBytes(t);
     const loads: DmaLoad[] = [];
     const load = (dram: number, buf: DmaLoad['buf'], bufAddr: number, rows: number, rowBytes: number, stride: number): void => void loads.push({ dram, buf, bufAddr, rows, rowBytes, stride });
-    load(layout.ascale + (m0 * G + g0) * sb, 'meta', metaBase, mt, gt * sb, G * sb);
+    const runtime = runtimeQuant(t);
+    if (!runtime) load(layout.ascale + (m0 * G + g0) * sb, 'meta', metaBase, mt, gt * sb, G * sb);
     load(layout.wscale + (n0 * G + g0) * sb, 'meta', metaBase + slots.metaOff2, nt, gt * sb, G * sb);
     if (last) load(layout.bias + n0 * 2, 'meta', metaBase + slots.metaOff3, 1, nt * 2, 0);
     if (last && layout.cscale >= 0) load(layout.cscale + n0 * 2, 'meta', metaBase + slots.cscaleOff, 1, nt * 2, 0);
     if (last && layout.lscale >= 0) load(layout.lscale, 'meta', metaBase + slots.lscaleOff, 1, 4 * loraScaleCount(rank), 0);
-    if (rank > 0 && s.ni === 0) {
-      load(layout.x + (m0 * k + k0) * 2, 'act', s.slot * slots.actSlot + slots.actRawOff, mt, kt * 2, k * 2);
-      load(layout.down + k0 * 2, 'lrw', s.slot * slots.lrwSlot, rank, kt * 2, k * 2);
-    }
+    // raw X: for the down projection and qact (n tile 0), and for qact in every step without a code panel
+    if ((rank > 0 && s.ni === 0) || (runtime && (s.ni === 0 || !codePanel(t, s)))) load(layout.x + (m0 * k + k0) * 2, 'act', s.slot * slots.actSlot + slots.actRawOff, mt, kt * 2, k * 2);
+    if (rank > 0 && s.ni === 0) load(layout.down + k0 * 2, 'lrw', s.slot * slots.lrwSlot, rank, kt * 2, k * 2);
     if (rank > 0 && last) load(layout.up + n0 * rank * 2, 'lrw', s.slot * slots.lrwSlot + slots.lrwUpOff, 1, nt * rank * 2, 0);
     return loads;
   },
   tileInstructions(t, s) {
     const { act, wgt, metaBase, slots } = s;
+    if (runtimeQuant(t)) {
+      // qact and lr_down read the same raw X tile; qact writes the codes and scales qgemm_tile reads (in the
+      // resident panel, where later n tiles read them without quantizing again).
+      const panel = codePanel(t, s);
+      const codes = panel?.act ?? act;
+      const scales = panel?.meta ?? metaBase;
+      const tile = (pop: boolean): Instruction => createInstruction('qgemm_tile', { act: codes, wgt, acc: 0, ascale: scales, wscale: metaBase + slots.metaOff2, pop_prev: pop, clear: s.first, push_prev: !s.last });
+      if (panel && s.ni > 0) return [tile(true)];
+      const prog: Instruction[] = [createInstruction('qact', { src: act + slots.actRawOff, dst: codes, scales, pop_prev: true })];
+      if (t.golden.rank > 0 && s.ni === 0) prog.push(createInstruction('lr_down', { act: act + slots.actRawOff, lrw: s.slot * slots.lrwSlot, lrt: 0, clear: s.first }));
+      prog.push(tile(false));
+      return prog;
+    }
     if (t.golden.rank > 0 && s.ni === 0) {
       return [
         createInstruction('lr_down', { act: act + slots.actRawOff, lrw: s.slot * slots.lrwSlot, lrt: 0, clear: s.first, pop_prev: true }),

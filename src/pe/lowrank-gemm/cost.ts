@@ -4,13 +4,13 @@
  *   the `lanes` 4-bit MAC lanes is taken as the BitMoD authors' 28 nm FP16 × INT8 MAC (1318.6 µm², 0.613 mW)
  *   scaled by (4 · 4) / (16 · 8), and each of the lanes / 4 chained 16-bit branch MACs as their FP16 MAC
  *   (1968.7 µm², 0.77 mW): qacc's first-order rule, to be calibrated by synthesis (`--synth`).
- * - Steady state (engine_lowrank of docs/array-rtl.md): qgemm_tile Σ_groups ceil(len / lanes) beats per pass;
- *   lr_down ceil(rank / rows) passes of ceil(k / B) beats per column block (B = lanes / 4 branch MACs);
- *   lr_up ceil(rank / B) beats per pass.
+ * - Cycles of its compute instructions: the engine's closed forms (./timing.ts, shared with the simulator):
+ *   qgemm_tile, lr_down, lr_up, qact (runtime activation quantization), dequant, writeback.
  * - The authors' BitMoD simulator has no such class: modelled as a bit-parallel dot-product unit of `lanes`
  *   with the FP16 × INT8 PE's pe_energy / pe_area, weights at their stored bits per element.
  */
 import type { CostFacet } from '../facets/cost.js';
+import { lowRankDequantCycles, lowRankDownCycles, lowRankQactCycles, lowRankQgemmCycles, lowRankUpCycles, lowRankWritebackCycles } from './timing.js';
 
 const LANE_SCALE = (4 * 4) / (16 * 8);
 
@@ -36,20 +36,19 @@ export const lowRankGemmCost: CostFacet<'lowrank_gemm'> = {
     return 0;
   },
   computeCycles(t, inst, tile) {
-    const pe = t.pe;
-    const colBlocks = Math.ceil(tile.m / t.array.cols);
-    const passes = colBlocks * Math.ceil(tile.n / t.array.rows);
-    const b = branchMacs(pe.lanes);
     switch (inst.kind) {
-      case 'qgemm_tile': {
-        let beats = 0;
-        for (let s = 0; s < tile.k; s += pe.groupSize) beats += Math.ceil(Math.min(pe.groupSize, tile.k - s) / pe.lanes);
-        return passes * beats;
-      }
+      case 'qgemm_tile':
+        return lowRankQgemmCycles(t, tile.m, tile.n, tile.k, t.groupSize);
       case 'lr_down':
-        return colBlocks * Math.ceil(pe.rank / t.array.rows) * Math.ceil(tile.k / b);
+        return lowRankDownCycles(t, tile.m, tile.k, t.golden.rank);
       case 'lr_up':
-        return passes * Math.ceil(pe.rank / b);
+        return lowRankUpCycles(t, tile.n, t.golden.rank, inst.use_lscale);
+      case 'qact':
+        return lowRankQactCycles(t, tile.m, tile.k, t.groupSize);
+      case 'dequant':
+        return lowRankDequantCycles(t, tile.n, (inst.use_cscale ? 1 : 0) + (inst.use_bias ? 1 : 0));
+      case 'writeback':
+        return lowRankWritebackCycles(t, tile.m, tile.n);
       default:
         return 0;
     }

@@ -5,7 +5,7 @@
  */
 import { FP32, FP4_E2M1, FP8_E4M3 } from '../../formats/float.js';
 import { wideFormat } from '../../golden/common.js';
-import type { LowRankGemmConfig, LowRankGemmOperands } from './golden.js';
+import { lowRankActivationCodes, type LowRankGemmConfig, type LowRankGemmOperands } from './golden.js';
 
 /** The float64 ideal of one lowrank_gemm GEMM. */
 export function idealLowRank(config: LowRankGemmConfig, ops: LowRankGemmOperands): Float64Array {
@@ -22,6 +22,7 @@ export function idealLowRank(config: LowRankGemmConfig, ops: LowRankGemmOperands
   const r = config.rank;
   const tensorScale = nv && ops.tensorScale !== undefined ? FP32.decode(ops.tensorScale) : 1;
   const y = new Float64Array(M * N);
+  const { qa, sa } = lowRankActivationCodes(config, ops);
   for (let m = 0; m < M; m++) {
     const down: number[] = [];
     for (let j = 0; j < r && ops.x && ops.down; j++) {
@@ -34,8 +35,8 @@ export function idealLowRank(config: LowRankGemmConfig, ops: LowRankGemmOperands
       for (let g = 0; g < G; g++) {
         let d = 0;
         for (let k = g * gs; k < Math.min(K, (g + 1) * gs); k++)
-          d += elem(ops.qa[m * K + k], signedAct) * elem(ops.qw[n * K + k], true);
-        s += d * scale(ops.sa[m * G + g]) * scale(ops.sw[n * G + g]);
+          d += elem(qa[m * K + k], signedAct) * elem(ops.qw[n * K + k], true);
+        s += d * scale(sa[m * G + g]) * scale(ops.sw[n * G + g]);
       }
       s *= tensorScale;
       if (ops.bias) s += r16.decode(ops.bias[n]);

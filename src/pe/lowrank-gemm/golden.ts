@@ -2,6 +2,8 @@
  * Golden model of the SVDQuant / Nunchaku fused 4-bit GEMM with a 16-bit low-rank branch
  * (`lowrank_gemm`). docs/golden.md §lowrank_gemm is the prose version (with the Nunchaku sources cited).
  *
+ * 0. With `activationQuant: 'runtime'`, qa and sa are first computed from the raw X by the runtime quantizer
+ *    (`qact`, golden-qact.ts `lowRankQuantizeActivations`): the down projection and the quantizer read the same X.
  * For each output (m, n), in this order (P = the declared accumulation precision, R16 = branchFormat,
  * E = the epilogue format (fp32 or R16), round_X = one RNE rounding to X, every operation below rounds
  * exactly once):
@@ -25,6 +27,7 @@ import { BF16, FP16, FP32, FP4_E2M1, FP8_E4M3, type FloatFormat } from '../../fo
 import { addRounded, checkCodes, checkShape, fmaRounded, fp32Add, fp32Mul, roundTo, wideAdd, wideFormat, wideMul } from '../../golden/common.js';
 import { GoldenError } from '../../golden/errors.js';
 import type { GemmResult, WideFloatName } from '../../golden/types.js';
+import { lowRankQuantizeActivations } from './golden-qact.js';
 
 /** The 4-bit main path: int4 (signed weights, int4 or uint4 activations, 16-bit scales) or NVFP4. */
 export type LowRankMainPath =
@@ -63,6 +66,14 @@ export interface LowRankGemmConfig {
   readonly rank: number;
   /** The 16-bit format of X, the down/up projections, the bias, the rounded down result and Y. */
   readonly branchFormat: 'fp16' | 'bf16';
+  /**
+   * Where the 4-bit activation codes and scales come from: 'offline' (default: the operands' qa and sa) or
+   * 'runtime' (Nunchaku: quantized from the raw X by `qact`, golden-qact.ts; qa and sa are then absent and X
+   * is required, whatever the rank — the down projection and the quantizer read the same X).
+   */
+  readonly activationQuant?: 'offline' | 'runtime';
+  /** The rounding register of the runtime quantizer's codes (default rne, Nunchaku's `cvt.rni` / `cvt.rn`). */
+  readonly activationRounding?: 'rne' | 'rtz' | 'rna';
 }
 
 /** Operands of a lowrank_gemm. G = ceil(K / groupSize). 16-bit codes are in `branchFormat`. */
@@ -70,10 +81,10 @@ export interface LowRankGemmOperands {
   readonly m: number;
   readonly k: number;
   readonly n: number;
-  /** 4-bit activation codes [M × K] (int4 two's complement nibble, uint4, or fp4_e2m1). */
-  readonly qa: ArrayLike<number>;
-  /** Activation scale codes [M × G] (scaleFormat, or fp8_e4m3 for nvfp4). */
-  readonly sa: ArrayLike<number>;
+  /** 4-bit activation codes [M × K] (int4 two's complement nibble, uint4, or fp4_e2m1); offline only. */
+  readonly qa?: ArrayLike<number>;
+  /** Activation scale codes [M × G] (scaleFormat, or fp8_e4m3 for nvfp4); offline only. */
+  readonly sa?: ArrayLike<number>;
   /** 4-bit weight codes [N × K]. */
   readonly qw: ArrayLike<number>;
   /** Weight scale codes [N × G]. */
@@ -89,7 +100,7 @@ export interface LowRankGemmOperands {
    * rank j's fp32 down-projection sum is multiplied by scale ⌊j / 16⌋ (rounded to fp32) before rounding to 16 bits.
    */
   readonly loraScales?: ArrayLike<number>;
-  /** Raw (unquantized, un-smoothed-by-quantization) activations X [M × K] for the down projection; rank > 0. */
+  /** Raw (unquantized) activations X [M × K], branch-format codes: the down projection's input (rank > 0) and the runtime quantizer's. */
   readonly x?: ArrayLike<number>;
   /** Down projection D = diag(λ)⁻¹·Vᵀ, [K × r] row-major; rank > 0. */
   readonly down?: ArrayLike<number>;
@@ -121,6 +132,21 @@ export function checkLowRankGemmConfig(config: LowRankGemmConfig): void {
   const e = config.epilogue ?? 'fp32';
   if (e !== 'fp32' && e !== config.branchFormat) throw new GoldenError('bad-config', `lowrank_gemm: epilogue must be fp32 or the branch format ${config.branchFormat}, got ${e}`);
   if (!Number.isInteger(config.rank) || config.rank < 0 || config.rank > LOW_RANK_MAX_RANK) throw new GoldenError('bad-config', `lowrank_gemm: rank must be an integer in 0..${LOW_RANK_MAX_RANK}, got ${config.rank}`);
+  const aq = config.activationQuant ?? 'offline';
+  if (aq !== 'offline' && aq !== 'runtime') throw new GoldenError('bad-config', `lowrank_gemm: activationQuant must be offline or runtime, got ${String(aq)}`);
+  const ar = config.activationRounding ?? 'rne';
+  if (ar !== 'rne' && ar !== 'rtz' && ar !== 'rna') throw new GoldenError('bad-config', `lowrank_gemm: activationRounding must be rne, rtz or rna, got ${String(ar)}`);
+}
+
+/** The activation codes and scales a GEMM multiplies: the operands' (offline), or `qact` of X (runtime). */
+export function lowRankActivationCodes(config: LowRankGemmConfig, ops: LowRankGemmOperands): { readonly qa: ArrayLike<number>; readonly sa: ArrayLike<number> } {
+  if (config.activationQuant === 'runtime') {
+    if (!ops.x) throw new GoldenError('bad-operands', 'lowrank_gemm: runtime activation quantization needs the raw activations x');
+    if (ops.qa || ops.sa) throw new GoldenError('bad-operands', 'lowrank_gemm: runtime activation quantization computes qa and sa from x; the operands must not give them');
+    return lowRankQuantizeActivations(config, ops.m, ops.k, ops.x, config.activationRounding ?? 'rne');
+  }
+  if (!ops.qa || !ops.sa) throw new GoldenError('bad-operands', 'lowrank_gemm: offline activations need qa and sa');
+  return { qa: ops.qa, sa: ops.sa };
 }
 
 /**
@@ -297,6 +323,9 @@ interface Prepared {
   readonly P: WideFloatName;
   readonly r16: ReturnType<typeof wideFormat>;
   readonly tensorScale: number;
+  /** The activation codes and scales (the operands', or quantized from X at run time). */
+  readonly qa: ArrayLike<number>;
+  readonly sa: ArrayLike<number>;
 }
 
 function prepare(config: LowRankGemmConfig, ops: LowRankGemmOperands): Prepared {
@@ -305,9 +334,11 @@ function prepare(config: LowRankGemmConfig, ops: LowRankGemmOperands): Prepared 
   checkShape(M, K, N);
   const scaleBits = lowRankScaleFormat(config).bits;
   const G = Math.ceil(K / config.main.groupSize);
-  checkCodes(ops.qa, M * K, 4, 'qa');
+  if (config.activationQuant === 'runtime' && ops.x) checkCodes(ops.x, M * K, 16, 'x');
+  const { qa, sa } = lowRankActivationCodes(config, ops);
+  checkCodes(qa, M * K, 4, 'qa');
   checkCodes(ops.qw, N * K, 4, 'qw');
-  checkCodes(ops.sa, M * G, scaleBits, 'sa');
+  checkCodes(sa, M * G, scaleBits, 'sa');
   checkCodes(ops.sw, N * G, scaleBits, 'sw');
   let tensorScale = 1;
   if (config.main.kind === 'nvfp4') {
@@ -325,7 +356,7 @@ function prepare(config: LowRankGemmConfig, ops: LowRankGemmOperands): Prepared 
     checkCodes(ops.down, K * r, 16, 'down');
     checkCodes(ops.up, N * r, 16, 'up');
   }
-  return { config, ops, G, P: config.accumulation, r16: wideFormat(config.branchFormat), tensorScale };
+  return { config, ops, G, P: config.accumulation, r16: wideFormat(config.branchFormat), tensorScale, qa, sa };
 }
 
 /** L[m, ·]: the down projection of row m, fp32-accumulated over k ascending, rounded to 16 bits. */
@@ -345,14 +376,14 @@ function downRow(p: Prepared, m: number): number[] {
 
 /** Computes one output element; pushes group traces into `trace` when given. */
 function outputElement(p: Prepared, m: number, n: number, down: readonly number[], trace?: { groups: LowRankGroupTrace[]; afterUp: number[]; main?: number; afterBias?: number }): number {
-  const { ops, config, G, r16 } = p;
+  const { ops, config, G, r16, qa, sa } = p;
   const K = ops.k;
   const gs = config.main.groupSize;
   let acc = 0;
   for (let g = 0; g < G; g++) {
     const start = g * gs;
-    const exact = lowRankGroupDot(config, ops.qa, m * K + start, ops.qw, n * K + start, Math.min(K, start + gs) - start);
-    const st = lowRankGroupStep(config, acc, exact, lowRankScaleValue(config, ops.sa[m * G + g]), lowRankScaleValue(config, ops.sw[n * G + g]));
+    const exact = lowRankGroupDot(config, qa, m * K + start, ops.qw, n * K + start, Math.min(K, start + gs) - start);
+    const st = lowRankGroupStep(config, acc, exact, lowRankScaleValue(config, sa[m * G + g]), lowRankScaleValue(config, ops.sw[n * G + g]));
     acc = st.accumulator;
     trace?.groups.push({ group: g, dot: exact, dotRounded: st.dotRounded, scale: st.scale, product: st.product, accumulator: acc });
   }

@@ -1,6 +1,7 @@
 /**
  * lowrank_gemm's seeded operands: 4-bit activation and weight codes, group scales near 2^−4 (fp8 for NVFP4,
- * fp16/bf16 for int4), the bias, the branch's raw X, D and U, the NVFP4 tensor scale, and — drawn last so
+ * fp16/bf16 for int4; none when activations are quantized at run time), the bias, the raw X (rank > 0 or
+ * runtime quantization), the branch's D and U, the NVFP4 tensor scale, and — drawn last so
  * that the draws before do not depend on them — the declared channel and LoRA scales (near 1, as
  * Nunchaku initializes them).
  */
@@ -30,7 +31,8 @@ export function lowRankGemmOperands(t: TargetOf<'lowrank_gemm'>, shape: GemmShap
   const r16 = cfg.branchFormat === 'bf16' ? BF16 : FP16;
   const bias = floatCodes(rng, n, r16, 1);
   const r = cfg.rank;
-  const x = r > 0 ? floatCodes(rng, m * k, r16, 1) : undefined;
+  const runtime = cfg.activationQuant === 'runtime';
+  const x = r > 0 || runtime ? floatCodes(rng, m * k, r16, 1) : undefined;
   const down = r > 0 ? floatCodes(rng, k * r, r16, 0.25) : undefined;
   const up = r > 0 ? floatCodes(rng, n * r, r16, 0.25) : undefined;
   const tensorScale = cfg.main.kind === 'nvfp4' ? FP32.encode(2 ** (2 * rng.nextFloat() - 1)) : undefined;
@@ -42,8 +44,9 @@ export function lowRankGemmOperands(t: TargetOf<'lowrank_gemm'>, shape: GemmShap
     m,
     k,
     n,
-    qa,
-    sa,
+    // runtime quantization: the codes and scales come from X on chip (drawn above all the same, so that the
+    // other operands are the offline design's)
+    ...(runtime ? { x } : { qa, sa }),
     qw,
     sw,
     bias,

@@ -19,6 +19,7 @@ export function lowRankGemmJson(pe: LowRankGemmPe): { readonly [key: string]: Js
     epilogue: pe.epilogue,
     channelScales: pe.channelScales,
     loraScales: pe.loraScales,
+    activationQuant: pe.activationQuant,
     branchAccumulation: f(pe.branchAccumulation),
     output: f(pe.output),
     fused: pe.fused,
@@ -42,6 +43,7 @@ export function lowRankGemmLines(pe: LowRankGemmPe): IrLine[] {
   kv('accumulation', `${f(pe.accumulation)}${pe.accumulationFma ? ' fused (fma)' : ''} (branch ${f(pe.branchAccumulation)})`);
   kv('epilogue', `${pe.epilogue}${pe.channelScales ? ` (channel scales ${f(pe.branchFormat)})` : ''}`);
   if (pe.loraScales) kv('lora scales', 'fp32, one per 16 ranks');
+  kv('activation quant', pe.activationQuant === 'runtime' ? 'runtime (qact on chip, fused with the down projection)' : 'offline');
   kv('output', f(pe.output));
   kv('fused', pe.fused);
   kv('tile', `${pe.tileM} x ${pe.tileN} x ${pe.tileK} (${pe.groupsPerTileK} group${pe.groupsPerTileK === 1 ? '' : 's'} per K step)`);

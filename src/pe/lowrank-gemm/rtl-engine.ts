@@ -36,6 +36,7 @@ import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
 import { lowRankBiasUnits, lowRankEpilogueText, lowRankGroupStepText, lowRankGroupStepUnits, lowRankArithmeticUnits } from './rtl-units.js';
 import { sconst, type RtlModule } from '../../codegen/verilog/module-set.js';
 import { rtlInvariant } from '../../codegen/verilog/invariant.js';
+import { CompileError } from '../../compile/errors.js';
 
 /** Engine trap codes (trap_code; the top reports 0x80 | code). */
 export const LOWRANK_TRAP = {
@@ -114,6 +115,10 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
   const pe = t.pe;
   // the RTL facet registry dispatches on the PE kind
   rtlInvariant(cfg.kind === 'lowrank_gemm' && pe.kind === 'lowrank_gemm', `lowRankEngine: target PE is ${pe.kind}`);
+  if (cfg.activationQuant === 'runtime') {
+    // qact (runtime activation quantization) is golden + simulator only: refuse rather than generate an engine that traps on it
+    throw new CompileError('unsupported', `lowrank_gemm PE '${pe.name}' declares activation_quant = runtime: the generated RTL does not implement qact (the golden model and the simulator do); write activation_quant = offline to generate or verify RTL, or verify with --backends golden,sim`);
+  }
   const R = t.array.rows;
   const C = t.array.cols;
   const L = pe.lanes;

@@ -38,6 +38,12 @@ export interface LowRankGemmPe {
   readonly channelScales: boolean;
   /** `lora_scales = fp32`: one fp32 scale per 16 ranks on the down-projection sums (Nunchaku's `lora_scales`). */
   readonly loraScales: boolean;
+  /**
+   * `activation_quant`: where the 4-bit activation codes and scales come from. `offline` (default): quantized
+   * ahead of time and loaded from DRAM; `runtime`: quantized on chip from the raw 16-bit X by `qact`, on the
+   * same act tile the down projection reads (Nunchaku's fused kernel), so X is the only activation read.
+   */
+  readonly activationQuant: 'offline' | 'runtime';
   /** Accumulation of the down projection. */
   readonly branchAccumulation: NumberFormat;
   readonly output: NumberFormat;
@@ -147,6 +153,8 @@ export function elaborateLowRankGemm(ev: Evaluator, decl: A.PeDecl, r: PropertyR
   const channelScales = csLoc ? ev.enumValue(csLoc, 'lowrank_gemm channel_scales', ['none', 'fp16', 'bf16'] as const) : 'none';
   const lsLoc = r.get('lora_scales');
   const loraScales = lsLoc ? ev.enumValue(lsLoc, 'lowrank_gemm lora_scales', ['none', 'fp32'] as const) : 'none';
+  const aqLoc = r.get('activation_quant');
+  const activationQuant = aqLoc ? ev.enumValue(aqLoc, 'lowrank_gemm activation_quant', ['offline', 'runtime'] as const) : 'offline';
   const branchAcc = formatProp(ev, r, 'branch_accumulation', FP32);
   const outLoc = r.get('output');
   const fusedLoc = r.get('fused');
@@ -155,7 +163,7 @@ export function elaborateLowRankGemm(ev: Evaluator, decl: A.PeDecl, r: PropertyR
   const tileN = intProp(ev, r, 'tile_n', 128, 1, 4096);
   const tileK = intProp(ev, r, 'tile_k', 64, 1, 4096);
   const lanes = intProp(ev, r, 'lanes', 16, 1, 4096);
-  if (!weights || !activations || rank === undefined || !branch || !accumulation || !epilogue || !channelScales || !loraScales || !branchAcc || fused === undefined) return undefined;
+  if (!weights || !activations || rank === undefined || !branch || !accumulation || !epilogue || !channelScales || !loraScales || !activationQuant || !branchAcc || fused === undefined) return undefined;
   if (tileM === undefined || tileN === undefined || tileK === undefined || lanes === undefined) return undefined;
   const output = outLoc ? ev.format(outLoc, 'output') : branch;
   if (!output) return undefined;
@@ -217,6 +225,7 @@ export function elaborateLowRankGemm(ev: Evaluator, decl: A.PeDecl, r: PropertyR
     epilogue,
     channelScales: channelScales !== 'none',
     loraScales: loraScales !== 'none',
+    activationQuant,
     branchAccumulation: branchAcc,
     output,
     fused,

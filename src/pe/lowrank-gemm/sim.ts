@@ -6,6 +6,8 @@
  * lowRankOutputCode for writeback); the entry holds the P accumulator, then the fp32 y.
  * The main path's element values, group dot and scale decoding are the golden's too (lowRankGroupDot,
  * lowRankScaleValue): this file holds no table, decode loop or rounding of its own.
+ * qact (runtime activation quantization) is the golden's `lowRankQuantizeActivations` on the raw act tile,
+ * with the setfmt rounding register; its codes go to the act buffer and its scales to meta.
  */
 import { CompileError } from '../../compile/errors.js';
 import { rowBytes } from '../../compile/pack.js';
@@ -23,9 +25,10 @@ import {
   lowRankUpStep,
   type LowRankGemmConfig,
 } from './golden.js';
+import { lowRankQuantizeActivations } from './golden-qact.js';
 import type { AccStore } from '../../sim/acc-store.js';
 import type { SimFacet } from '../facets/sim.js';
-import { lowRankDequantCycles, lowRankDownCycles, lowRankQgemmCycles, lowRankUpCycles, lowRankWritebackCycles } from './timing.js';
+import { lowRankDequantCycles, lowRankDownCycles, lowRankQactCycles, lowRankQgemmCycles, lowRankUpCycles, lowRankWritebackCycles } from './timing.js';
 
 /** qgemm_tile: the 4-bit main path of lowrank_gemm, groups ascending, each group the golden `lowRankGroupStep`. */
 export function qgemmTile(cfg: LowRankGemmConfig, acc: AccStore, base: number, m: number, n: number, k: number, qa: Uint32Array, qw: Uint32Array, sa: Uint32Array, sw: Uint32Array, clear: boolean): void {
@@ -92,7 +95,7 @@ export function lowRankWriteback(cfg: LowRankGemmConfig, acc: AccStore, e: numbe
 }
 
 export const lowRankGemmSim: SimFacet<'lowrank_gemm'> = {
-  opcodes: ['qgemm_tile', 'lr_down', 'lr_up'],
+  opcodes: ['qgemm_tile', 'lr_down', 'lr_up', 'qact'],
   wideAccumulators() {
     return false;
   },
@@ -109,6 +112,8 @@ export const lowRankGemmSim: SimFacet<'lowrank_gemm'> = {
         return lowRankDownCycles(t, m, k, ctx.rank);
       case 'lr_up':
         return lowRankUpCycles(t, n, ctx.rank, inst.use_lscale);
+      case 'qact':
+        return lowRankQactCycles(t, m, k, ctx.group);
       case 'dequant':
         return lowRankDequantCycles(t, n, (inst.use_cscale ? 1 : 0) + (inst.use_bias ? 1 : 0));
       case 'writeback':
@@ -129,6 +134,8 @@ export const lowRankGemmSim: SimFacet<'lowrank_gemm'> = {
         return { read: m * rowBytes(k, 16) + rank * rowBytes(k, 16), write: 0 };
       case 'lr_up':
         return { read: n * rowBytes(rank, 16), write: 0 };
+      case 'qact':
+        return { read: m * rowBytes(k, 16), write: m * rowBytes(k, 4) + m * rowBytes(G, t.bits.gscale) };
       case 'dequant':
         return { read: inst.use_bias ? rowBytes(n, 16) : 0, write: 0 };
       default:
@@ -163,6 +170,16 @@ export const lowRankGemmSim: SimFacet<'lowrank_gemm'> = {
         const up = ctx.read('lrw', inst.lrw, n, cfg.rank, 16, 'lr_up factors');
         const lscale = inst.use_lscale ? ctx.read('meta', inst.lscale, 1, loraScaleCount(cfg.rank), 32, 'lr_up LoRA scales') : undefined;
         lrUp(cfg, ctx.acc, inst.acc, ctx.lrt, inst.lrt, m, n, up, lscale);
+        return;
+      }
+      case 'qact': {
+        const rounding = ctx.rounding;
+        if (rounding === 'stochastic') throw new CompileError('bad-program', 'qact: the rounding register is stochastic; lowrank_gemm quantizes activations with rne, rtz or rna');
+        const G = Math.ceil(k / cfg.main.groupSize);
+        const x = ctx.read('act', inst.src, m, k, 16, 'qact raw activations');
+        const q = lowRankQuantizeActivations(cfg, m, k, x, rounding);
+        ctx.write('act', inst.dst, m, k, 4, q.qa, 'qact activation codes');
+        ctx.write('meta', inst.scales, m, G, t.bits.gscale, q.sa, 'qact activation scales');
         return;
       }
       case 'dequant': {

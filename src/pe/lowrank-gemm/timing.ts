@@ -16,9 +16,15 @@
  * - dequant: one beat, after fetching its vectors (the channel scales with use_cscale, then the bias with
  *   use_bias: one row of 2n bytes each, F = rows · ceil(2n / meta port)): F + 3, else 2.
  * - writeback: one array column (n outputs) per out-port write: 1 + m · ceil(2n / out port).
+ * - qact (runtime activation quantization of an m × k raw tile): F = the m raw X rows (2k bytes each, act
+ *   port); then each array column quantizes one row, all in parallel, group by group: ceil(len / B) beats
+ *   for the absolute maximum, one beat for the scale and its reciprocal, ceil(len / B) beats for the codes
+ *   (B = branchLanes 16-bit elements per beat, as lr_down); then the writes, codes on the act port and scales
+ *   on the meta port in parallel: W = max(m rows of ceil(k / 2) bytes, m rows of G · scale bytes), each row
+ *   as ceil(row bytes / port bytes) writes: 1 + F + 1 + Σ_g (2 · ceil(len_g / B) + 1) + W.
  */
 import type { Target } from '../../compile/target.js';
-import { groupLengths, rowReads } from '../../sim/cycle-rules.js';
+import { groupLengths, rowReads } from '../../arch/cycle-rules.js';
 import { branchLanes } from './microarch.js';
 
 /** lowrank_gemm qgemm_tile cycles of an m × n × k tile with scale groups of `group` (header). */
@@ -63,4 +69,14 @@ export function lowRankDequantCycles(t: Target, n: number, vectors: number): num
 /** lowrank_gemm writeback cycles (header): one array column (n 16-bit outputs) per out-port write. */
 export function lowRankWritebackCycles(t: Target, m: number, n: number): number {
   return 1 + rowReads(m, 2 * n, t.portBytes.out);
+}
+
+/** lowrank_gemm qact cycles of an m × k raw tile with scale groups of `group` (header). */
+export function lowRankQactCycles(t: Target, m: number, k: number, group: number): number {
+  const p = t.portBytes;
+  const B = branchLanes(t);
+  const fetch = rowReads(m, 2 * k, p.act);
+  const beats = groupLengths(k, group).reduce((s, len) => s + 2 * Math.ceil(len / B) + 1, 0);
+  const writes = Math.max(rowReads(m, Math.ceil(k / 2), p.act), rowReads(m, (Math.ceil(k / group) * t.bits.gscale) / 8, p.meta));
+  return 1 + fetch + 1 + beats + writes;
 }

@@ -5,7 +5,7 @@
  * (templates/lowrank_pe.v.hbs).
  */
 import { wideFormat } from '../../golden/common.js';
-import { lowRankOutputTrace } from './golden.js';
+import { lowRankActivationCodes, lowRankOutputTrace } from './golden.js';
 import type { LowRankGemmConfig, LowRankGemmOperands } from './golden.js';
 import { packLanes } from '../../verify/rtl/beats.js';
 import type { PeVectors } from '../../verify/rtl/pe-vectors.js';
@@ -38,6 +38,7 @@ export function lowRankVectors(config: LowRankGemmConfig, lanes: number, ops: Lo
     row.push(fields.first ? 1n : 0n, fields.gfirst ? 1n : 0n, fields.glast ? 1n : 0n, fields.flag ? 1n : 0n);
     stimulus.push(row);
   };
+  const act = lowRankActivationCodes(config, ops);
   for (let m = 0; m < ops.m; m++) {
     let down: readonly number[] = [];
     for (let n = 0; n < ops.n; n++) {
@@ -57,10 +58,10 @@ export function lowRankVectors(config: LowRankGemmConfig, lanes: number, ops: Lo
           const as: number[] = [];
           const ws: number[] = [];
           for (let i = base; i < base + lanes; i++) {
-            as.push(i < end ? ops.qa[m * ops.k + i] : 0);
+            as.push(i < end ? act.qa[m * ops.k + i] : 0);
             ws.push(i < end ? ops.qw[n * ops.k + i] : 0);
           }
-          beat(0, { qa: packLanes(as, 4), qw: packLanes(ws, 4), sa: ops.sa[m * G + g], sw: ops.sw[n * G + g], first: g === 0 && base === start, gfirst: base === start, glast: base + lanes >= end });
+          beat(0, { qa: packLanes(as, 4), qw: packLanes(ws, 4), sa: act.sa[m * G + g], sw: ops.sw[n * G + g], first: g === 0 && base === start, gfirst: base === start, glast: base + lanes >= end });
         }
       }
       beat(1, { x16: ops.bias ? ops.bias[n] : 0, flag: ops.bias !== undefined, cs: ops.channelScales ? ops.channelScales[n] : one16 });

@@ -6,7 +6,8 @@
  *   figure, scaled by (activation bits · weight bits) / (16 · 8) when activations are narrower than 16 bits
  *   (a multiplier's area grows with the product of its operand widths: qacc's first-order rule, to be
  *   calibrated by synthesis).
- * - Steady state: a mac_tile pass of k elements costs ceil(k / lanes) cycles; passes = ceil(m / cols) · ceil(n / rows).
+ * - Cycles of its compute instructions: the engine's closed forms (./timing.ts, shared with the simulator):
+ *   mac_tile (operand staging, ceil(k / lanes) steps, pipeline), dequant, writeback.
  * - The authors' simulator models it as a bit-parallel PE (latency 1, dot product `lanes`), weights at their
  *   stored bits per element; FP16 weights use the FP16 PE's pe_energy 0.77 / pe_area 1968.7
  *   (sim/test_baseline.py), others the FP16 × INT8 PE's 0.613 / 1318.6 (sim/test_ant.py, test_olive.py).
@@ -14,6 +15,7 @@
 import type { IrOperand } from '../../ir/types.js';
 import type { CostFacet } from '../facets/cost.js';
 import type { MacPe } from './schema.js';
+import { macDequantCycles, macTileCycles, macWritebackCycles } from './timing.js';
 
 function elementBits(op: IrOperand): number {
   return op.kind === 'plain' ? op.format.bits : op.elementBits;
@@ -43,8 +45,16 @@ export const macCost: CostFacet<'mac'> = {
     return 0;
   },
   computeCycles(t, inst, tile) {
-    if (inst.kind !== 'mac_tile') return 0;
-    return Math.ceil(tile.m / t.array.cols) * Math.ceil(tile.n / t.array.rows) * Math.ceil(tile.k / t.pe.lanes);
+    switch (inst.kind) {
+      case 'mac_tile':
+        return macTileCycles(t, tile.m, tile.n, tile.k);
+      case 'dequant':
+        return macDequantCycles(t, tile.n, inst.use_cscale);
+      case 'writeback':
+        return macWritebackCycles(t, tile.m, tile.n);
+      default:
+        return 0;
+    }
   },
   authorsPe(pe) {
     const weightBits = pe.weights.bitsPerElement;

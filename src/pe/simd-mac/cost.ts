@@ -5,11 +5,13 @@
  *   16-bit operand word; other operand widths scale the area by (width / 16)² (a multiplier's growth: qacc's
  *   first-order rule). Energy per busy cycle = 14 pJ × the widest mode's lanes. The paper body is not
  *   available; these figures are to be calibrated by synthesis (`--synth`).
- * - Steady state: a simd_tile pass of k elements in a mode of L lanes costs ceil(k / L) cycles.
+ * - Cycles of its compute instructions: the engine's closed forms (./timing.ts, shared with the simulator):
+ *   simd_tile in the run mode's lanes, writeback.
  * - The authors' BitMoD simulator has no SIMD PE; it is modelled as a bit-parallel dot-product unit of the
  *   run mode's lanes with the FP16 × INT8 PE's pe_energy 0.613 / pe_area 1318.6, weights at the mode's bits.
  */
 import type { CostFacet } from '../facets/cost.js';
+import { simdTileCycles, simdWritebackCycles } from './timing.js';
 
 export const simdMacCost: CostFacet<'simd_mac'> = {
   peCost(pe) {
@@ -23,9 +25,14 @@ export const simdMacCost: CostFacet<'simd_mac'> = {
     return t.simdMode;
   },
   computeCycles(t, inst, tile) {
-    if (inst.kind !== 'simd_tile') return 0;
-    const lanes = t.pe.modes[t.simdMode]?.lanes ?? 1;
-    return Math.ceil(tile.m / t.array.cols) * Math.ceil(tile.n / t.array.rows) * Math.ceil(tile.k / lanes);
+    switch (inst.kind) {
+      case 'simd_tile':
+        return simdTileCycles(t, tile.m, tile.n, tile.k, t.pe.modes[t.simdMode]?.lanes ?? 1);
+      case 'writeback':
+        return simdWritebackCycles(t, tile.m, tile.n);
+      default:
+        return 0;
+    }
   },
   authorsPe(pe) {
     const mode = pe.modes[0];

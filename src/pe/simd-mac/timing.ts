@@ -17,7 +17,7 @@
  */
 import { rowBytes } from '../../compile/pack.js';
 import type { Target } from '../../compile/target.js';
-import { EPILOGUE_DEPTH } from '../../sim/cycle-rules.js';
+import { EPILOGUE_DEPTH } from '../../arch/cycle-rules.js';
 import { SIMD_ENGINE_PIPELINE_STAGES, SIMD_ENGINE_WORD_BITS } from './compile-engine.js';
 import { simdChunkBytes, simdWritebackSlots } from './microarch.js';
 

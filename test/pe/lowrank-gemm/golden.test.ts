@@ -44,10 +44,10 @@ function oracle(config: LowRankGemmConfig, ops: LowRankGemmOperands): number[] {
       for (let g = 0; g < G; g++) {
         let d = 0n;
         for (let k = g * gs; k < Math.min(K, (g + 1) * gs); k++) {
-          d += nv ? fp4Half(ops.qa[m * K + k]) * fp4Half(ops.qw[n * K + k]) : actInt(ops.qa[m * K + k]) * wInt(ops.qw[n * K + k]);
+          d += nv ? fp4Half((ops.qa ?? [])[m * K + k]) * fp4Half(ops.qw[n * K + k]) : actInt((ops.qa ?? [])[m * K + k]) * wInt(ops.qw[n * K + k]);
         }
         const dHat = rnd(P, rational(d, nv ? 4n : 1n));
-        const s = rnd(P, mul(q(scale(ops.sa[m * G + g])), q(scale(ops.sw[n * G + g]))));
+        const s = rnd(P, mul(q(scale((ops.sa ?? [])[m * G + g])), q(scale(ops.sw[n * G + g]))));
         // fused: one rounding of the exact d̂·s + acc; unfused: the product rounded, then the sum.
         acc = config.fmaAccumulation ? rnd(P, add(mul(q(dHat), q(s)), q(acc))) : rnd(P, add(q(acc), q(rnd(P, mul(q(dHat), q(s))))));
       }
