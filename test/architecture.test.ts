@@ -32,14 +32,16 @@ const ALLOWED: Record<string, readonly string[]> = {
   codegen: [...BELOW_ARCH, 'arch'],
   estimate: [...BELOW_ARCH, 'arch'],
   verify: [...BELOW_ARCH, 'arch', 'sim', 'codegen', 'estimate'],
+  // src/estimate/synth: synthesis-backed estimates generate the RTL and run Yosys (src/verify/rtl).
+  synth: [...BELOW_ARCH, 'arch', 'codegen', 'estimate', 'verify'],
   // src/pe/types.ts, registry.ts and each kind's index.ts assemble every layer's facets.
   pe: [...BELOW_ARCH, 'arch', 'sim', 'codegen', 'estimate', 'verify'],
-  cli: [...BELOW_ARCH, 'arch', 'sim', 'codegen', 'estimate', 'verify', 'pe'],
+  cli: [...BELOW_ARCH, 'arch', 'sim', 'codegen', 'estimate', 'verify', 'synth', 'pe'],
 };
 const PLATFORM_NEUTRAL = new Set(['kinds', 'formats', 'golden', 'quant', 'dsl', 'ir', 'isa', 'compile', 'arch', 'sim', 'codegen']);
 
 /** The layer of src/pe/facets/<name>.ts. */
-const FACET_LAYER: Readonly<Record<string, string>> = { golden: 'golden', schema: 'ir', compile: 'compile', sim: 'sim', rtl: 'codegen', cost: 'estimate', verify: 'verify' };
+const FACET_LAYER: Readonly<Record<string, string>> = { golden: 'golden', schema: 'ir', compile: 'compile', sim: 'sim', rtl: 'codegen', kernel: 'codegen', cost: 'estimate', verify: 'verify' };
 
 /** Layer of a file in a kind folder, by its name (src/pe/README.md). */
 const KIND_FILE_LAYER: readonly (readonly [RegExp, string])[] = [
@@ -52,6 +54,7 @@ const KIND_FILE_LAYER: readonly (readonly [RegExp, string])[] = [
   [/^sim(-[a-z0-9-]+)?\.ts$/, 'sim'],
   [/^rtl-[a-z0-9-]+\.ts$/, 'codegen'],
   [/^cost(-[a-z0-9-]+)?\.ts$/, 'estimate'],
+  [/^kernel-[a-z0-9-]+\.ts$/, 'codegen'],
   [/^(cases|vectors)(-[a-z0-9-]+)?\.ts$/, 'verify'],
   [/^index\.ts$/, 'pe'],
 ];
@@ -59,6 +62,7 @@ const KIND_FILE_LAYER: readonly (readonly [RegExp, string])[] = [
 /** The layer of a source path (file or module specifier resolved under src/), undefined when it has none. */
 function layerOf(file: string): string | undefined {
   const parts = relative(SRC, file).replace(/\.js$/, '.ts').split('/');
+  if (parts[0] === 'estimate' && parts[1] === 'synth') return 'synth';
   if (parts[0] !== 'pe') return parts[0].endsWith('.ts') ? undefined : parts[0];
   if (parts.length === 2) return parts[1] === 'kinds.ts' ? 'kinds' : parts[1] === 'types.ts' || parts[1] === 'registry.ts' ? 'pe' : undefined;
   if (parts[1] === 'facets') return parts.length === 3 ? FACET_LAYER[parts[2].replace(/\.ts$/, '')] : undefined;

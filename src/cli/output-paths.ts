@@ -21,6 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { KERNEL_TARGETS } from '../codegen/kernels/targets.js';
 import { FileError, isSystemError, withFileErrors } from './fs-errors.js';
 import { UsageError } from './errors.js';
 import { STDIN_ARG } from './io.js';
@@ -53,7 +54,9 @@ export function isBuildOutput(dir: string): boolean {
 
 /** Entries `qacc build` writes (for `--force` on an unmarked directory). */
 function isBuildEntry(rel: string, isDir: boolean): boolean {
-  if (isDir) return rel === 'rtl' || rel === 'synth';
+  const kernel = KERNEL_TARGETS.some((t) => rel === t.name || rel.startsWith(`${t.name}/`));
+  if (isDir) return rel === 'rtl' || rel === 'synth' || (kernel && /^[a-z]+(\/mode\d+)?$/.test(rel));
+  if (kernel) return /^[a-z]+\/(mode\d+\/)?[a-z0-9_]+\.[a-z]+$/.test(rel);
   return rel === 'README.md' || rel === 'files.f' || /^[^/]+\.core$/.test(rel) || /^rtl\/[^/]+\.s?v$/.test(rel) || /^synth\/[^/]+\.txt$/.test(rel);
 }
 

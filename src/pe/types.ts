@@ -5,21 +5,15 @@
  * this object: PE_REGISTRY holds the RTL generator, which src/ir or src/golden cannot import without
  * reaching backwards. Tests and the CLI may list kinds from PE_REGISTRY.
  */
-import type { GeneratedFile } from '../codegen/verilog/emit.js';
 import type { PeKind } from './kinds.js';
-import type { CompileFacet, TargetOf } from './facets/compile.js';
+import type { CompileFacet } from './facets/compile.js';
 import type { CostFacet } from './facets/cost.js';
 import type { GoldenFacet } from './facets/golden.js';
+import type { KernelFacet } from './facets/kernel.js';
 import type { RtlFacet } from './facets/rtl.js';
 import type { SchemaFacet } from './facets/schema.js';
 import type { SimFacet } from './facets/sim.js';
 import type { VerifyFacet } from './facets/verify.js';
-
-/** A reference kernel of a kind for one GPU target (its golden arithmetic, bit-exact). Planned: WGSL, CUDA. */
-export interface KernelFacet<K extends PeKind> {
-  /** The kernel's files and the entry point the runner calls. */
-  kernel(t: TargetOf<K>): { readonly files: readonly GeneratedFile[]; readonly entryPoint: string };
-}
 
 export interface PeKindDefinition<K extends PeKind = PeKind> {
   readonly kind: K;
@@ -33,11 +27,6 @@ export interface PeKindDefinition<K extends PeKind = PeKind> {
   readonly verify: VerifyFacet<K>;
   /** Its cost model (src/pe/facets/cost.ts), read by src/estimate. */
   readonly cost: CostFacet<K>;
-  /**
-   * Backends to come. Each becomes a required facet with its own layer registry (src/pe/facets/<name>.ts,
-   * a full `{ [K in PeKind]: … }`, so tsc lists the kinds that lack it) when its generic half lands
-   * (src/codegen/wgsl, src/codegen/cuda). Until then optional here.
-   */
-  readonly wgsl?: KernelFacet<K>;
-  readonly cuda?: KernelFacet<K>;
+  /** Reference kernels per GPU target (WGSL, CUDA), bit-exact with golden (issue 14). */
+  readonly kernel: KernelFacet<K>;
 }

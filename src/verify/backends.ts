@@ -9,6 +9,7 @@
  *   outputs are read back from the image's Y region. Reports cycles.
  * - `rtl`: the generated PE Verilog under Verilator, one dot product per output (rtl-backend.ts). A
  *   missing tool or an unsupported option fails in `check` with one line (never a silent skip).
+ * - `wgsl`: the kind's WGSL reference kernel on Dawn / Mesa OpenGL ES (wgsl-backend.ts), opt-in.
  */
 import { unpackMatrix } from '../compile/pack.js';
 import { goldenGemm } from '../golden/gemm.js';
@@ -18,6 +19,8 @@ import type { PreparedCase, VerifyTarget } from './cases.js';
 import { VerifyError } from './errors.js';
 import { createRtlBackend } from './rtl-backend.js';
 import { createRtlProgramBackend } from './rtl-program-backend.js';
+import { createCudaBackend } from './cuda/backend.js';
+import { createWgslBackend } from './wgsl-backend.js';
 
 /** What a backend computed for one case. */
 export interface BackendResult {
@@ -61,6 +64,8 @@ export interface Backend {
   check(targets: readonly VerifyTarget[], options: BackendOptions): Promise<void>;
   /** Computes one case. A thrown error fails that case (reported, other cases continue). */
   run(c: PreparedCase): BackendResult;
+  /** Where present, what run.ts calls instead of run: a backend on a device with asynchronous read-back (wgsl). */
+  runAsync?(c: PreparedCase): Promise<BackendResult>;
   /** Lines for the summary after a run (e.g. which targets ran at a lower level). */
   notes?(): readonly string[];
 }
@@ -107,7 +112,7 @@ export const simBackend: Backend = createSimBackend();
 
 /** The backends `qacc verify` knows, by name. */
 export function defaultBackends(): BackendRegistry {
-  return new Map([goldenBackend, createSimBackend(), createRtlProgramBackend(), createRtlBackend()].map((b) => [b.name, b]));
+  return new Map([goldenBackend, createSimBackend(), createRtlProgramBackend(), createRtlBackend(), createWgslBackend(), createCudaBackend()].map((b) => [b.name, b]));
 }
 
 /**

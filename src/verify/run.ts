@@ -155,7 +155,7 @@ export async function runVerification(req: RunRequest): Promise<VerifyRun> {
     const results = new Map<string, BackendResult>();
     for (const b of prepared ? req.backends : []) {
       try {
-        results.set(b.name, b.run(prepared as PreparedCase));
+        results.set(b.name, b.runAsync ? await b.runAsync(prepared as PreparedCase) : b.run(prepared as PreparedCase));
       } catch (err) {
         error = { backend: b.name, message: errorMessage(err) };
         break;

@@ -85,7 +85,7 @@ describe('qacc estimate', () => {
       ['estimate', BITMOD, '-w', 'gemm:m=1,k=8,n=1', '--cost-model', 'bitmod2025', '--weight-bits', 'abc'],
       ['estimate', BITMOD, '-w', 'gemm:m=1,k=8,n=1', '--cost-model', 'bitmod2025', '--context', '0'],
       ['estimate', BITMOD, '--node', '-1'],
-      ['estimate', BITMOD, '--synth', 'generic'],
+      ['estimate', BITMOD, '--synth', 'nope'],
       ['estimate', XR, '-w', 'gemm:m=1,k=8,n=1', '--mode', '9'],
     ]) {
       const r = await runCli(args);

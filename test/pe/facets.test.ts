@@ -8,6 +8,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { isPeKind, PE_KINDS, type PeKind } from '../../src/pe/kinds.js';
 import type { CompileFacet } from '../../src/pe/facets/compile.js';
 import type { AnyOperands, ConfigOf, GoldenConfig, GoldenFacet } from '../../src/pe/facets/golden.js';
+import type { KernelFacet } from '../../src/pe/facets/kernel.js';
 import type { RtlFacet } from '../../src/pe/facets/rtl.js';
 import type { IrPe, IrPeOf, SchemaFacet } from '../../src/pe/facets/schema.js';
 import type { SimFacet } from '../../src/pe/facets/sim.js';
@@ -39,6 +40,7 @@ describe('PE kinds', () => {
     expectTypeOf<CompileFacet<'mac'>>().toExtend<CompileFacet<PeKind>>();
     expectTypeOf<SimFacet<'mac'>>().toExtend<SimFacet<PeKind>>();
     expectTypeOf<RtlFacet<'mac'>>().toExtend<RtlFacet<PeKind>>();
+    expectTypeOf<KernelFacet<'mac'>>().toExtend<KernelFacet<PeKind>>();
     expectTypeOf<VerifyFacet<'mac'>>().toExtend<VerifyFacet<PeKind>>();
     expectTypeOf<PeKindDefinition<'mac'>>().toExtend<PeKindDefinition>();
     // A registry read through the widened type takes any kind's config without a cast.

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { COMPILE } from '../../src/pe/facets/compile.js';
 import { COST } from '../../src/pe/facets/cost.js';
 import { GOLDEN } from '../../src/pe/facets/golden.js';
+import { KERNELS } from '../../src/pe/facets/kernel.js';
 import { RTL } from '../../src/pe/facets/rtl.js';
 import { SCHEMAS } from '../../src/pe/facets/schema.js';
 import { SIM } from '../../src/pe/facets/sim.js';
@@ -26,11 +27,12 @@ const REQUIRED = {
   compile: ['variants', 'target', 'diagnose', 'randomOperands', 'kAlign', 'slotNeeds', 'stepRowBytes', 'layoutDram', 'packDram', 'preamble', 'stepLoads', 'tileInstructions', 'epilogue'],
   sim: ['opcodes', 'wideAccumulators', 'checkSetmode', 'cycles', 'sramBytes', 'execute', 'writeback'],
   rtl: ['pe', 'engine', 'harnessOptions'],
+  kernel: [],
   verify: ['roles', 'extraContents', 'applyContent', 'vectors', 'describeVariant'],
   cost: ['peCost', 'peakModes', 'modeOf', 'computeCycles', 'authorsPe'],
 } as const;
 
-const LAYERS = { golden: GOLDEN, schema: SCHEMAS, compile: COMPILE, sim: SIM, rtl: RTL, verify: VERIFY, cost: COST } as const;
+const LAYERS = { golden: GOLDEN, schema: SCHEMAS, compile: COMPILE, sim: SIM, rtl: RTL, kernel: KERNELS, verify: VERIFY, cost: COST } as const;
 
 describe('PE registry', () => {
   it('has exactly one entry per kind, naming its own kind and a kebab-case folder of src/pe', () => {

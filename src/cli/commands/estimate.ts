@@ -10,6 +10,11 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { checkDesign } from '../../compile/check-design.js';
 import { COST_MODELS, estimateDesign } from '../../estimate/estimate.js';
 import { formatEstimate } from '../../estimate/format.js';
+import { synthComponentAreas } from '../../estimate/synth/area.js';
+import { SynthCacheError } from '../../estimate/synth/cache.js';
+import { synthesizeDesign } from '../../estimate/synth/design.js';
+import { formatSynthReport } from '../../estimate/synth/format.js';
+import { SYNTH_FLOWS, type SynthFlow, type SynthReport } from '../../estimate/synth/types.js';
 import type { CostModel } from '../../estimate/types.js';
 import { compileFile } from '../../ir/elaborate.js';
 import type { CommandFactory } from '../context.js';
@@ -46,14 +51,12 @@ export const estimateCommand: CommandFactory = (ctx): CommandModule<object, Args
       .option('node', { type: 'number', describe: 'technology node in nm (default 28, the node of the built-in figures)' })
       .option('weight-bits', { type: 'number', describe: 'bitmod2025: weight bits per element as the authors count them (ANT/OliVe mixed precision)' })
       .option('context', { type: 'number', describe: 'bitmod2025: decode attention context (default 256)' })
-      .option('synth', { type: 'string', describe: 'synthesis-backed area: generic or xilinx (Yosys)' }),
+      .option('synth', { type: 'string', describe: 'synthesis-backed area (Yosys, @yowasp/yosys; each distinct module once, cached): generic (gates; its areas replace the analytic PE array and add engine, controller and buffer logic) or xilinx (UltraScale+ LUT/FF/CARRY/DSP/BRAM, reported beside the analytic areas)' }),
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     const costModel = argv.costModel as CostModel;
     if (!COST_MODELS.includes(costModel)) throw new UsageError(`--cost-model must be ${COST_MODELS.join(' or ')}, got '${argv.costModel}'`);
     if (!Number.isInteger(argv.mode) || argv.mode < 0) throw new UsageError(`--mode must be a non-negative integer, got ${argv.mode}`);
-    // The synthesis hook: src/estimate/synth*.ts computes areas per component and passes them as
-    // estimateDesign's `synthAreas` (the option exists; the flow lands with issue 15's synthesis part).
-    if (argv.synth !== undefined) throw new UsageError(`--synth ${argv.synth}: synthesis-backed area is not available in this build`);
+    if (argv.synth !== undefined && !(SYNTH_FLOWS as readonly string[]).includes(argv.synth)) throw new UsageError(`--synth must be ${SYNTH_FLOWS.join(' or ')}, got '${argv.synth}'`);
     const src = await openDesignSource(argv.file, ctx.io);
     const c = checkDesign(compileFile(src.path, src.host, { overrides: argv.set ?? [], requireAccelerator: true }));
     printDiagnostics(c, ctx.io);
@@ -61,7 +64,11 @@ export const estimateCommand: CommandFactory = (ctx): CommandModule<object, Args
     const accels = c.design.accelerators;
     const accel = argv.accelerator === undefined ? accels[0] : accels.find((a) => a.name === argv.accelerator);
     if (!accel) throw new UsageError(`no accelerator '${argv.accelerator}' in ${argv.file} (it has ${accels.map((a) => a.name).join(', ')})`);
+    const synth = argv.synth === undefined ? undefined : await synthesizeWithProgress(accel, argv.synth as SynthFlow, ctx.io.stderr);
+    const array = accel.arrays[0];
+    const arrayName = array ? `${array.name} (${array.rows}×${array.cols} ${array.pe.kind} PEs)` : 'array';
     const report = estimateDesign(accel, {
+      ...(synth?.flow === 'generic' ? { synthAreas: synthComponentAreas(synth, arrayName, argv.node ?? 28) } : {}),
       workload: argv.workload ?? null,
       costModel,
       simdMode: argv.mode,
@@ -69,6 +76,21 @@ export const estimateCommand: CommandFactory = (ctx): CommandModule<object, Args
       ...(argv.weightBits !== undefined ? { weightBits: argv.weightBits } : {}),
       ...(argv.context !== undefined ? { context: argv.context } : {}),
     });
-    ctx.io.stdout(argv.json ? JSON.stringify(report, null, 2) + '\n' : formatEstimate(report));
+    ctx.io.stdout(argv.json ? JSON.stringify(synth ? { ...report, synth } : report, null, 2) + '\n' : formatEstimate(report) + (synth ? formatSynthReport(synth) : ''));
   },
 });
+
+/** `--synth`: the design's hierarchical synthesis, a progress line per unit on a terminal; failures are one line. */
+async function synthesizeWithProgress(accel: Parameters<typeof synthesizeDesign>[0], flow: SynthFlow, stderr: (text: string) => void): Promise<SynthReport> {
+  const tty = process.stderr.isTTY === true;
+  try {
+    const r = await synthesizeDesign(accel, { flow, onUnit: tty ? (unit, i, count) => stderr(`\rsynthesizing ${i + 1}/${count} ${unit}\x1b[K`) : undefined });
+    if (tty) stderr('\r\x1b[K');
+    return r;
+  } catch (err) {
+    if (tty) stderr('\r\x1b[K');
+    if (err instanceof SynthCacheError) throw new UsageError(err.message);
+    stderr(`qacc estimate: ${(err as Error).message.split('\n')[0]}\n`);
+    throw new ReportedFailure('synthesis failed');
+  }
+}

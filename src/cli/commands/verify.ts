@@ -61,7 +61,7 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
     builder: (y: Argv) =>
       y
         .positional('file', { type: 'string', demandOption: true, describe: 'the .qacc file (- reads standard input)' })
-        .option('backends', { alias: 'b', type: 'string', default: DEFAULT_BACKEND_NAMES.join(','), describe: 'backends to compare, the first is the reference: golden, sim, rtl (the accelerator RTL running the program), rtl-pe (one PE per dot product)' })
+        .option('backends', { alias: 'b', type: 'string', default: DEFAULT_BACKEND_NAMES.join(','), describe: 'backends to compare, the first is the reference: golden, sim, rtl (the accelerator RTL running the program), rtl-pe (one PE per dot product), wgsl (the WGSL reference kernels on Dawn / Mesa OpenGL ES)' })
         .option('workload', { alias: 'w', type: 'string', describe: 'run every case on this gemm:m=…,k=…,n=… shape instead of the directed and random shapes' })
         .option('vectors', { type: 'number', default: DEFAULT_VECTORS, describe: 'seeded random workloads per accelerator (and SIMD mode)' })
         .option('seed', { type: 'number', default: 1, describe: 'seed of the random operands and shapes' })

@@ -4,6 +4,7 @@
  * objects; test/pe/registry.test.ts checks both agree.
  */
 import type { PeKindDefinition } from '../types.js';
+import { bitSerialModKernel } from './kernel-facet.js';
 import { bitSerialModVerify } from './cases.js';
 import { bitSerialModCompile } from './compile.js';
 import { bitSerialModCost } from './cost.js';
@@ -22,4 +23,5 @@ export const bitSerialMod: PeKindDefinition<'bit_serial_mod'> = {
   rtl: bitSerialModRtlFacet,
   verify: bitSerialModVerify,
   cost: bitSerialModCost,
+  kernel: bitSerialModKernel,
 };

@@ -4,6 +4,7 @@
  * objects; test/pe/registry.test.ts checks both agree.
  */
 import type { PeKindDefinition } from '../types.js';
+import { lowRankGemmKernel } from './kernel-facet.js';
 import { lowRankGemmVerify } from './cases.js';
 import { lowRankGemmCompile } from './compile.js';
 import { lowRankGemmCost } from './cost.js';
@@ -22,4 +23,5 @@ export const lowRankGemm: PeKindDefinition<'lowrank_gemm'> = {
   rtl: lowRankGemmRtlFacet,
   verify: lowRankGemmVerify,
   cost: lowRankGemmCost,
+  kernel: lowRankGemmKernel,
 };

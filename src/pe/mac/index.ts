@@ -4,6 +4,7 @@
  * objects; test/pe/registry.test.ts checks both agree.
  */
 import type { PeKindDefinition } from '../types.js';
+import { macKernel } from './kernel-facet.js';
 import { macVerify } from './cases.js';
 import { macCompile } from './compile.js';
 import { macCost } from './cost.js';
@@ -22,4 +23,5 @@ export const mac: PeKindDefinition<'mac'> = {
   rtl: macRtlFacet,
   verify: macVerify,
   cost: macCost,
+  kernel: macKernel,
 };

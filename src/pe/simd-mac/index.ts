@@ -4,6 +4,7 @@
  * objects; test/pe/registry.test.ts checks both agree.
  */
 import type { PeKindDefinition } from '../types.js';
+import { simdMacKernel } from './kernel-facet.js';
 import { simdMacVerify } from './cases.js';
 import { simdMacCompile } from './compile.js';
 import { simdMacCost } from './cost.js';
@@ -22,4 +23,5 @@ export const simdMac: PeKindDefinition<'simd_mac'> = {
   rtl: simdMacRtlFacet,
   verify: simdMacVerify,
   cost: simdMacCost,
+  kernel: simdMacKernel,
 };

@@ -1,0 +1,44 @@
+/**
+ * The module graph of generated Verilog (one module per file, named after it, as src/codegen/verilog
+ * emits): which modules each module instantiates, found by scanning its comment-free text for a known
+ * module name followed by a parameter list `#(` or an instance name. And the synthesis units of a design:
+ * the modules at instantiation depth below `cutDepth` are synthesized alone with their direct sub-modules
+ * as blackboxes; a module at depth `cutDepth` is synthesized with its whole subtree flattened into it.
+ * With cutDepth 2 on an accelerator: the top (controller), its children (instruction queues, buffers,
+ * tile engine) and the engine's children (the PE, shared per-row/column units) are units; arithmetic
+ * blocks below a PE (decoders, rounders, LZCs) flatten into the PE, so constants propagate through them
+ * as they would in a flat synthesis.
+ */
+
+/** A generated Verilog module and its text. */
+export interface VerilogModule {
+  readonly name: string;
+  readonly text: string;
+}
+
+function stripComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ');
+}
+
+/** Direct sub-modules of each module (names of the given set only). */
+export function moduleDependencies(modules: readonly VerilogModule[]): Map<string, string[]> {
+  const names = modules.map((m) => m.name);
+  const deps = new Map<string, string[]>();
+  for (const m of modules) {
+    const body = stripComments(m.text);
+    deps.set(m.name, names.filter((n) => n !== m.name && new RegExp(`(^|[^\\w$])${n}\\s+(#|[A-Za-z_])`, 'm').test(body)));
+  }
+  return deps;
+}
+
+/** `name` and every module below it. */
+export function subtree(name: string, deps: ReadonlyMap<string, readonly string[]>): string[] {
+  const seen = new Set<string>();
+  const visit = (n: string): void => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    for (const d of deps.get(n) ?? []) visit(d);
+  };
+  visit(name);
+  return [...seen];
+}

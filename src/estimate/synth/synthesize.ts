@@ -1,0 +1,148 @@
+/**
+ * Hierarchical synthesis of generated Verilog with Yosys (@yowasp/yosys, in a worker thread:
+ * src/verify/rtl/yosys.ts). Each distinct unit (modules.ts says which modules are units) is synthesized
+ * once, through the cache (cache.ts) when it holds the same RTL; the whole design's totals are each unit's
+ * own cost times its number of copies, counted down from the top through the instance counts Yosys reports
+ * for the blackboxed sub-units. A 32 × 32 array thus costs one PE synthesis, not 1024.
+ *
+ * Flows (the Yosys commands are FLOW_COMMANDS):
+ * - generic: `synth -flatten -run begin:fine`, then gate mapping (`techmap; abc`) of everything but the
+ *   memories, which stay `$mem_v2` macros — `memory_map` would turn each 64 KiB buffer into half a million
+ *   flip-flops — and are reported as `memory_bits`, apart from the gates and from `stat -tech cmos`.
+ * - xilinx: `synth_xilinx -family xcup -flatten -noiopad` (UltraScale+; memories become block RAM or LUT
+ *   RAM where Yosys infers them, otherwise flip-flops).
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { runYosysInWorker } from '../../verify/rtl/yosys.js';
+import { defaultSynthCacheDir, readCache, synthCacheKey, writeCache } from './cache.js';
+import { moduleDependencies, subtree, type VerilogModule } from './modules.js';
+import { readUnitNetlist, unitKey, type ChildInstances, type JsonNetlist } from './netlist.js';
+import type { SynthFlow, SynthOptions, SynthReport, SynthStats, SynthUnitReport } from './types.js';
+
+/** Yosys commands of each flow after reading the files, for top module `top`. */
+export const FLOW_COMMANDS: Readonly<Record<SynthFlow, (top: string) => string[]>> = {
+  generic: (top) => [`synth -top ${top} -flatten -run begin:fine`, 'opt -fast -full', 'techmap', 'opt -fast', 'abc', 'opt -fast', 'opt_clean -purge'],
+  xilinx: (top) => [`synth_xilinx -family xcup -top ${top} -flatten -noiopad`, 'opt_clean -purge'],
+};
+
+let yosysVersionCache: string | undefined;
+
+/** The @yowasp/yosys package version (part of every cache key). */
+export function yosysVersion(): string {
+  if (yosysVersionCache === undefined) {
+    const main = createRequire(import.meta.url).resolve('@yowasp/yosys');
+    const pkg = JSON.parse(readFileSync(join(dirname(main), '..', 'package.json'), 'utf8')) as { version: string };
+    yosysVersionCache = pkg.version;
+  }
+  return yosysVersionCache;
+}
+
+/** What one unit's synthesis yields (the cached value). */
+interface UnitResult {
+  readonly own: SynthStats;
+  readonly children: readonly ChildInstances[];
+}
+
+/** Runs Yosys on one unit: `files` read normally (flattened), `libFiles` read as blackboxes. */
+async function runUnit(module: string, params: Readonly<Record<string, number>>, files: readonly VerilogModule[], libFiles: readonly VerilogModule[], flow: SynthFlow): Promise<UnitResult> {
+  const tree: Record<string, string> = {};
+  for (const f of [...files, ...libFiles]) tree[`${f.name}.v`] = f.text;
+  const script = [
+    ...(libFiles.length ? [`read_verilog -lib ${libFiles.map((f) => `${f.name}.v`).join(' ')}`] : []),
+    `read_verilog ${files.map((f) => `${f.name}.v`).join(' ')}`,
+    ...Object.entries(params).map(([k, v]) => `chparam -set ${k} ${v} ${module}`),
+    ...FLOW_COMMANDS[flow](module),
+    'delete t:$scopeinfo',
+    `tee -q -o stat.txt stat${flow === 'generic' ? ' -tech cmos' : ''} ${module}`,
+    `select ${module}`,
+    'write_json -selected net.json',
+  ].join('; ');
+  const reply = await runYosysInWorker(['-q', '-p', script], tree, ['stat.txt', 'net.json']);
+  const tail = reply.log.trim().split('\n').slice(-8).join('\n');
+  if (!reply.ok || !reply.files?.['net.json']) throw new Error(`yosys could not synthesize ${unitKey(module, params)} (${flow}): ${reply.message ?? 'no netlist'}\n${tail}`);
+  const json = JSON.parse(reply.files['net.json']) as JsonNetlist;
+  const { stats, children } = readUnitNetlist(json, reply.files['stat.txt'] ?? '', module, new Set(libFiles.map((f) => f.name)), flow);
+  return { own: stats, children };
+}
+
+/** Adds `n` copies of `s` to the running total `t`. */
+function addStats(t: SynthStats, s: SynthStats, n: number): SynthStats {
+  const types: Record<string, number> = { ...t.cell_types };
+  for (const [k, v] of Object.entries(s.cell_types)) types[k] = (types[k] ?? 0) + n * v;
+  const x = t.xilinx, y = s.xilinx;
+  return {
+    cells: t.cells + n * s.cells,
+    cell_types: types,
+    transistors: t.transistors + n * s.transistors,
+    memory_bits: t.memory_bits + n * s.memory_bits,
+    ...(x || y ? { xilinx: { lut: (x?.lut ?? 0) + n * (y?.lut ?? 0), ff: (x?.ff ?? 0) + n * (y?.ff ?? 0), carry: (x?.carry ?? 0) + n * (y?.carry ?? 0), dsp: (x?.dsp ?? 0) + n * (y?.dsp ?? 0), bram: (x?.bram ?? 0) + n * (y?.bram ?? 0), lutram: (x?.lutram ?? 0) + n * (y?.lutram ?? 0) } } : {}),
+    levels: Math.max(t.levels, s.levels),
+  };
+}
+
+const EMPTY: SynthStats = { cells: 0, cell_types: {}, transistors: 0, memory_bits: 0, levels: 0 };
+
+/**
+ * Synthesizes the design below `top` hierarchically (units: modules.ts, `cutDepth` levels of them above
+ * the flattened leaves; 0 synthesizes `top` flat) and composes its totals.
+ */
+export async function synthesizeModules(modules: readonly VerilogModule[], top: string, cutDepth: number, options: SynthOptions): Promise<SynthReport> {
+  const t0 = performance.now();
+  const flow = options.flow;
+  const yosys = yosysVersion();
+  const cacheDir = options.cacheDir === undefined ? defaultSynthCacheDir() : options.cacheDir;
+  const byName = new Map(modules.map((m) => [m.name, m]));
+  if (!byName.has(top)) throw new Error(`no module ${top} among the generated files`);
+  const deps = moduleDependencies(modules);
+  interface Job { readonly module: string; readonly params: Readonly<Record<string, number>>; readonly depth: number }
+  // A unit is synthesized differently above and at the cut depth: both are part of its identity.
+  const idOf = (j: Job): string => `${unitKey(j.module, j.params)}${j.depth < cutDepth ? '' : ' flat'}`;
+  const results = new Map<string, { job: Job; result: UnitResult; cached: boolean; seconds: number; childIds: [string, number][] }>();
+  const queue: Job[] = [{ module: top, params: {}, depth: 0 }];
+  let ran = 0;
+  while (queue.length) {
+    const job = queue.shift()!;
+    const id = idOf(job);
+    if (results.has(id)) continue;
+    const own = byName.get(job.module);
+    if (!own) throw new Error(`no module ${job.module} among the generated files`);
+    const flat = job.depth >= cutDepth;
+    const files = flat ? subtree(job.module, deps).map((n) => byName.get(n)!) : [own];
+    const libFiles = flat ? [] : (deps.get(job.module) ?? []).map((n) => byName.get(n)!);
+    const key = synthCacheKey({ flow, yosys, module: job.module, params: job.params, files, libFiles });
+    let result = cacheDir === null ? undefined : readCache<UnitResult>(cacheDir, key);
+    const cached = result !== undefined;
+    const u0 = performance.now();
+    if (!result) {
+      options.onUnit?.(unitKey(job.module, job.params), ran++, results.size + queue.length + 1);
+      result = await runUnit(job.module, job.params, files, libFiles, flow);
+      if (cacheDir !== null) writeCache(cacheDir, key, result);
+    }
+    const childIds: [string, number][] = [];
+    for (const c of result.children) {
+      const child: Job = { module: c.module, params: c.params, depth: job.depth + 1 };
+      childIds.push([idOf(child), c.count]);
+      queue.push(child);
+    }
+    results.set(id, { job, result, cached, seconds: cached ? 0 : (performance.now() - u0) / 1000, childIds });
+  }
+  // copies of each unit: multiply the instance counts down from the top (the unit graph is a shallow DAG)
+  const copies = new Map<string, number>();
+  const count = (id: string, n: number): void => {
+    copies.set(id, (copies.get(id) ?? 0) + n);
+    for (const [c, k] of results.get(id)!.childIds) count(c, n * k);
+  };
+  count(idOf({ module: top, params: {}, depth: 0 }), 1);
+  let total = EMPTY;
+  const units: SynthUnitReport[] = [];
+  for (const [id, r] of results) {
+    const n = copies.get(id) ?? 0;
+    total = addStats(total, r.result.own, n);
+    const children: Record<string, number> = {};
+    for (const c of r.result.children) children[unitKey(c.module, c.params)] = (children[unitKey(c.module, c.params)] ?? 0) + c.count;
+    units.push({ unit: unitKey(r.job.module, r.job.params), module: r.job.module, params: r.job.params, instances: n, depth: r.job.depth, own: r.result.own, children, cached: r.cached, seconds: r.seconds });
+  }
+  return { flow, yosys, top, units, total, seconds: (performance.now() - t0) / 1000 };
+}

@@ -1,0 +1,675 @@
+/**
+ * CUDA reference kernel of `lowrank_gemm` (issue 14): one .cu file (kernels + host launcher) for sm_90a that
+ * computes golden.ts's lowRankGemm bit for bit, in golden's order (see that file's header):
+ * - `lr_down`: L[m, j] = round_R16(Σ_k ascending round_32(x·d)) (× LoRA scale), one thread per (m, j),
+ *   X and D tiles through shared memory; a deterministic sequential sum (no atomics).
+ * - `lr_fast` (int4 main path, groupSize a multiple of 64, M and N multiples of 128, K of 64): Hopper has no
+ *   4-bit tensor cores, so each 4-bit code is widened to an 8-bit operand equal to 16·value (a nibble
+ *   shifted into the byte's high half: signed int4 → s8, uint4 → u8) and multiplied by int8 MMA
+ *   (mma.sync m16n8k32, s32 accumulation): the group dot is exactly (MMA sum) / 256 in int32. Every group
+ *   then goes through golden's step: d̂ = round_P(d), s = round_P(sa·sw), acc = fma or mul+add in P. The
+ *   epilogue, the fused up projection and the output rounding follow in the same kernel.
+ * - `lr_generic`: any config golden accepts (nvfp4, other group sizes, any shape), one thread per output.
+ * Element value tables, NaN codes and the order of operations come from golden.ts; the CUDA operations
+ * used are each correctly rounded (RNE) and never contracted, which is what golden's round_X means.
+ */
+import { FP32, FP8_E4M3 } from '../../formats/float.js';
+import { cudaFloat, hex32, type CudaFloat } from '../../codegen/cuda/formats.js';
+import { CUDA_HOST_PRELUDE, codesToWords, cudaHeader, wordsToCodes } from '../../codegen/cuda/host.js';
+import type { KernelEntry, KernelLaunch, KernelSet } from '../../codegen/kernels/manifest.js';
+import type { TargetOf } from '../facets/compile.js';
+import { checkLowRankGemmConfig, lowRankActivationCodes, lowRankElementValues, type LowRankGemmConfig, type LowRankGemmOperands } from './golden.js';
+
+/** Input streams of the shared generator (inputHash's `stream`), one per operand. */
+export const LOW_RANK_STREAMS = { qa: 1, qw: 2, sa: 3, sw: 4, bias: 5, cs: 6, ls: 7, x: 8, down: 9, up: 10 } as const;
+export type LowRankStream = keyof typeof LOW_RANK_STREAMS;
+
+/**
+ * How a benchmark input code is made from a hash h: code = (h & and) | or. Chosen so values stay finite
+ * and in a realistic range (signed 16-bit operands in ±[2^-3, 2), positive group scales, scales near 1).
+ */
+export function lowRankInputMasks(config: LowRankGemmConfig): Readonly<Record<LowRankStream, readonly [number, number]>> {
+  const bf = config.branchFormat === 'bf16';
+  const signed16: [number, number] = bf ? [0x81ff, 0x3e00] : [0x8fff, 0x3000];
+  const near1: [number, number] = bf ? [0x00ff, 0x3f00] : [0x07ff, 0x3800];
+  const main = config.main;
+  const scale: [number, number] = main.kind === 'nvfp4' ? [0x1f, 0x20] : main.scaleFormat === 'bf16' ? [0x03ff, 0x3c00] : [0x1fff, 0x2000];
+  return { qa: [0xf, 0], qw: [0xf, 0], sa: scale, sw: scale, bias: signed16, cs: near1, ls: [0x00ffffff, 0x3f000000], x: signed16, down: signed16, up: signed16 };
+}
+
+/** The fp32 code of the nvfp4 per-tensor weight scale used by generated benchmark inputs (0.75). */
+export const LOW_RANK_BENCH_TENSOR_SCALE = 0x3f400000;
+
+/** True when the tensor-core kernel applies to the config (else only lr_generic runs). */
+export function lowRankFastEligible(config: LowRankGemmConfig): boolean {
+  return config.main.kind === 'int4' && config.main.groupSize % 64 === 0;
+}
+
+function scaleDecode(config: LowRankGemmConfig): string {
+  const main = config.main;
+  if (main.kind === 'nvfp4') {
+    const table = Array.from({ length: 256 }, (_, c) => hex32(FP32.encode(FP8_E4M3.decode(c))));
+    return `__constant__ uint32_t FP8_E4M3_TABLE[256] = {${table.join(', ')}};
+__device__ __forceinline__ float scale_val(uint32_t c) { return __uint_as_float(FP8_E4M3_TABLE[c & 0xff]); }`;
+  }
+  return `__device__ __forceinline__ float scale_val(uint32_t c) { return ${cudaFloat(main.scaleFormat).decode('c')}; }`;
+}
+
+/** Device functions for golden's step functions, specialized to the config. */
+function deviceSteps(config: LowRankGemmConfig, P: CudaFloat, R: CudaFloat): string {
+  const vals = lowRankElementValues(config);
+  const E = config.epilogue ?? 'fp32';
+  const Ef = cudaFloat(E === 'fp32' ? 'fp32' : E);
+  const groupStep =
+    config.fmaAccumulation === true ? `return ${P.fma('d', 's', 'acc')};` : `return ${P.add('acc', P.mul('d', 's'))};`;
+  // round_32(x·d) is exact for fp16 operands (22-bit product, exponent within fp32's normal range), so
+  // round_32(l + round_32(x·d)) = fma(x, d, l); for bf16 the product may round (fp32 subnormals): mul, then add.
+  const branchStep = config.branchFormat === 'fp16' ? 'return __fmaf_rn(a, b, acc);' : 'return __fadd_rn(acc, __fmul_rn(a, b));';
+  const epi =
+    E === 'fp32'
+      ? `if (has_cs) y = __fmul_rn(y, cs);
+  if (has_b) y = __fadd_rn(y, b);
+  return y;`
+      : `${Ef.type} v = ${Ef.fromFloat('y')};
+  const ${Ef.type} c = ${Ef.fromFloat('cs')}, bb = ${Ef.fromFloat('b')};
+  if (has_cs && has_b) v = ${Ef.fma('v', 'c', 'bb')};
+  else if (has_cs) v = ${Ef.mul('v', 'c')};
+  else if (has_b) v = ${Ef.add('v', 'bb')};
+  return ${Ef.toFloat('v')};`;
+  return `typedef ${P.type} acc_t;
+// Element values ·UNIT by 4-bit code (golden lowRankElementValues: ${vals.actName} × ${vals.wgtName}).
+__constant__ int ACT_VAL[16] = {${Array.from(vals.act).join(', ')}};
+__constant__ int WGT_VAL[16] = {${Array.from(vals.wgt).join(', ')}};
+[[maybe_unused]] constexpr int UNIT = ${vals.unit};
+${scaleDecode(config)}
+__device__ __forceinline__ float r16_val(uint32_t c) { return ${R.decode('c')}; }
+__device__ __forceinline__ acc_t acc_zero() { return ${P.fromFloat('0.0f')}; }
+// d̂ = round_P(d / UNIT): the int → fp32 conversion and the scaling by 1/UNIT are exact (|d| < 2^24).
+__device__ __forceinline__ acc_t round_dot(int d) { float f = __int2float_rn(d); ${vals.unit === 1 ? '' : `f = __fmul_rn(f, ${1 / vals.unit}f);`} return ${P.fromFloat('f')}; }
+// s = round_P(sa · sw): the product of two scale values is exact in double; one rounding to P.
+__device__ __forceinline__ acc_t scale_prod(float sa, float sw) { return ${P.fromDouble('(double)sa * (double)sw')}; }
+__device__ __forceinline__ acc_t group_step(acc_t acc, acc_t d, acc_t s) { ${groupStep} }
+__device__ __forceinline__ float acc_to_float(acc_t a) { return ${P.toFloat('a')}; }
+// Steps 2-3 (golden lowRankEpilogue): epilogue format ${E}.
+__device__ __forceinline__ float lr_epilogue(float y, bool has_cs, float cs, bool has_b, float b) {
+  ${epi}
+}
+// Step 4: round_32(acc + round_32(a·b)) for the down and up projections.
+__device__ __forceinline__ float branch_step(float acc, float a, float b) { ${branchStep} }
+__device__ __forceinline__ uint32_t out_code(float y) { return ${R.encodeFloat('y')}; }
+__device__ __forceinline__ uint32_t r16_code(float y) { return ${R.encodeFloat('y')}; }`;
+}
+
+const DOWN_KERNEL = `
+// ---- down projection: L[m, j] = round_R16(Σ_k ascending round_32(x[m,k]·D[k,j])) -------------------
+// Block: 16 rows × 32 ranks, 4 warps; warp w owns rows 4w..4w+3 (four independent chains per thread),
+// lane = rank. X and D tiles staged as fp32 in shared memory (exact widening). Each (m, j) is one
+// sequential fp32 chain in k order: deterministic, no atomics.
+constexpr int DKC = 64, DROWS = 16;
+__global__ __launch_bounds__(128) void lr_down(const uint16_t* __restrict__ X, const uint16_t* __restrict__ D,
+    const uint32_t* __restrict__ ls, int has_ls, uint16_t* __restrict__ L, int M, int K, int R) {
+  __shared__ __align__(16) float Xs[DROWS][DKC];
+  __shared__ float Ds[DKC][32];
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  const int m0 = blockIdx.x * DROWS, j = blockIdx.y * 32 + lane;
+  float l[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+  for (int k0 = 0; k0 < K; k0 += DKC) {
+    const int kc = min(DKC, K - k0);
+    for (int e = threadIdx.x; e < DROWS * DKC; e += 128) {
+      const int r = e / DKC, kk = e % DKC;
+      Xs[r][kk] = (m0 + r < M && kk < kc) ? r16_val(X[(size_t)(m0 + r) * K + k0 + kk]) : 0.0f;
+    }
+    for (int e = threadIdx.x; e < DKC * 32; e += 128) {
+      const int kk = e / 32, jj = blockIdx.y * 32 + e % 32;
+      Ds[kk][e % 32] = (kk < kc && jj < R) ? r16_val(D[(size_t)(k0 + kk) * R + jj]) : 0.0f;
+    }
+    __syncthreads();
+    if (kc == DKC) {
+      #pragma unroll 4
+      for (int kk = 0; kk < DKC; kk += 4) {
+        const float d0 = Ds[kk][lane], d1 = Ds[kk + 1][lane], d2 = Ds[kk + 2][lane], d3 = Ds[kk + 3][lane];
+        #pragma unroll
+        for (int i = 0; i < 4; i++) {
+          const float4 xv = *reinterpret_cast<const float4*>(&Xs[warp * 4 + i][kk]);
+          l[i] = branch_step(l[i], xv.x, d0); l[i] = branch_step(l[i], xv.y, d1);
+          l[i] = branch_step(l[i], xv.z, d2); l[i] = branch_step(l[i], xv.w, d3);
+        }
+      }
+    } else {
+      for (int kk = 0; kk < kc; kk++)
+        #pragma unroll
+        for (int i = 0; i < 4; i++) l[i] = branch_step(l[i], Xs[warp * 4 + i][kk], Ds[kk][lane]);
+    }
+    __syncthreads();
+  }
+  if (j >= R) return;
+  #pragma unroll
+  for (int i = 0; i < 4; i++) {
+    const int m = m0 + warp * 4 + i;
+    if (m >= M) continue;
+    const float v = has_ls ? __fmul_rn(l[i], __uint_as_float(ls[j >> 4])) : l[i];
+    L[(size_t)m * R + j] = (uint16_t)r16_code(v);
+  }
+}
+`;
+
+const GENERIC_KERNEL = `
+// ---- any config: one thread per output, golden's loops verbatim ------------------------------------
+__global__ void lr_generic(const uint8_t* __restrict__ qa, const uint8_t* __restrict__ qw, const uint16_t* __restrict__ sa,
+    const uint16_t* __restrict__ sw, const uint16_t* __restrict__ bias, const uint16_t* __restrict__ cs, const uint16_t* __restrict__ L,
+    const uint16_t* __restrict__ up, uint16_t* __restrict__ Y, int M, int N, int K, int R, uint32_t ts_bits) {
+  const int n = blockIdx.x * blockDim.x + threadIdx.x, m = blockIdx.y * blockDim.y + threadIdx.y;
+  if (m >= M || n >= N) return;
+  const int G = (K + GS - 1) / GS;
+  acc_t acc = acc_zero();
+  for (int g = 0; g < G; g++) {
+    int d = 0;
+    for (int k = g * GS; k < min(K, (g + 1) * GS); k++) d += ACT_VAL[qa[(size_t)m * K + k]] * WGT_VAL[qw[(size_t)n * K + k]];
+    acc = group_step(acc, round_dot(d), scale_prod(scale_val(sa[(size_t)m * G + g]), scale_val(sw[(size_t)n * G + g])));
+  }
+  float y = acc_to_float(acc);
+  if (NVFP4) y = __fmul_rn(y, __uint_as_float(ts_bits));
+  y = lr_epilogue(y, cs != nullptr, cs ? r16_val(cs[n]) : 0.0f, bias != nullptr, bias ? r16_val(bias[n]) : 0.0f);
+  for (int j = 0; j < R; j++) y = branch_step(y, r16_val(L[(size_t)m * R + j]), r16_val(up[(size_t)n * R + j]));
+  Y[(size_t)m * N + n] = (uint16_t)out_code(y);
+}
+`;
+
+/** The group step of the tensor-core kernel for one pair of outputs (same row, columns c, c+1). */
+function fastGroupStep(config: LowRankGemmConfig, P: CudaFloat): string {
+  const scaleIsP = config.main.kind === 'int4' && config.main.scaleFormat === 'fp16' && P.name === 'fp16';
+  if (scaleIsP) {
+    // fp16 throughout: s = __hmul2_rn(sa, sw) is round_fp16 of the exact product, as golden's wideMul.
+    const upd = config.fmaAccumulation === true ? '__hfma2(d2, s2, acc2)' : '__hadd2_rn(acc2, __hmul2_rn(d2, s2))';
+    return `#define LR_PAIR_STEP(acc2, i0, i1, sa_code, sw_pair) do { \\
+    const __half2 s2 = __hmul2_rn(__half2half2(__ushort_as_half(sa_code)), sw_pair); \\
+    const __half2 d2 = __floats2half2_rn(mma_sum_to_dot(i0), mma_sum_to_dot(i1)); \\
+    acc2 = ${upd}; } while (0)
+typedef __half2 pair_t;
+__device__ __forceinline__ pair_t pair_zero() { return __float2half2_rn(0.0f); }
+__device__ __forceinline__ pair_t load_sw_pair(const uint16_t* p) { return *reinterpret_cast<const __half2*>(p); }
+__device__ __forceinline__ float pair_lo(pair_t p) { return __low2float(p); }
+__device__ __forceinline__ float pair_hi(pair_t p) { return __high2float(p); }`;
+  }
+  return `struct pair_t { acc_t lo, hi; };
+#define LR_PAIR_STEP(acc2, i0, i1, sa_code, sw_pair) do { const float sa_ = scale_val(sa_code); \\
+    acc2.lo = group_step(acc2.lo, round_dot((int)mma_sum_to_dot(i0)), scale_prod(sa_, scale_val(sw_pair.x))); \\
+    acc2.hi = group_step(acc2.hi, round_dot((int)mma_sum_to_dot(i1)), scale_prod(sa_, scale_val(sw_pair.y))); } while (0)
+__device__ __forceinline__ pair_t pair_zero() { return pair_t{acc_zero(), acc_zero()}; }
+__device__ __forceinline__ ushort2 load_sw_pair(const uint16_t* p) { return *reinterpret_cast<const ushort2*>(p); }
+__device__ __forceinline__ float pair_lo(pair_t p) { return acc_to_float(p.lo); }
+__device__ __forceinline__ float pair_hi(pair_t p) { return acc_to_float(p.hi); }`;
+}
+
+function fastKernel(config: LowRankGemmConfig): string {
+  const unsignedAct = config.main.kind === 'int4' && config.main.activations === 'uint4';
+  const mma = `mma.sync.aligned.m16n8k32.row.col.s32.${unsignedAct ? 'u8' : 's8'}.s8.s32`;
+  return `
+// ---- the tensor-core kernel (int4 main path) --------------------------------------------------------
+// Packing (host pack_a / pack_b below): 4-bit codes, two per byte, in mma.m16n8k32 fragment order.
+//  A: [M/16][K/64][32 lanes][4 words]; lane (g = lane/4, t = lane%4), word j = (h = j>>1, rh = j&1),
+//     byte b: low nibble = qa[16·mt + g + 8·rh][64·ks + 32·h + 4·t + b], high nibble = the same row at k + 16.
+//  B: [N/16][K/64][32 lanes][4 words]; word j = (sub = j>>1, h = j&1), byte b: low nibble =
+//     qw[16·nt + 8·sub + g][64·ks + 32·h + 4·t + b], high nibble = k + 16.
+//  Unpacking: (w << 4) & 0xF0F0F0F0 holds 16·(low-nibble value) per byte, w & 0xF0F0F0F0 16·(high);
+//  the int8 MMA sum is 256·d exactly (|256·d| < 2^22), see MAGIC for how it becomes d in fp32.
+//  Group scales transposed: saT [G][M], swT [G][N] (codes). Tile 128 × 128 × 64, 8 warps (2 × 4) of 64 × 32.
+// Tuning knobs (sims/cuda/run-gpu.sh benchmarks variants with -D): pipeline depth and blocks per SM.
+#ifndef LR_STAGES
+#define LR_STAGES 4
+#endif
+#ifndef LR_MIN_BLOCKS
+#define LR_MIN_BLOCKS 2
+#endif
+constexpr int BM = 128, BN = 128, BK = 64, STAGES = LR_STAGES, GSTAGES = GS / 64;
+struct __align__(16) FastSmem {
+  uint4 a[STAGES][BM / 16][32];
+  uint4 b[STAGES][BN / 16][32];
+  uint16_t sa[STAGES][BM];
+  uint16_t sw[STAGES][BN];
+};
+// Dynamic shared memory: the pipeline stages, reused after the main loop for the fp32 L and U tiles.
+constexpr size_t FAST_SMEM = sizeof(FastSmem) > 2 * 128 * 36 * sizeof(float) ? sizeof(FastSmem) : 2 * 128 * 36 * sizeof(float);
+// Each group's MMA chain starts from C = 0x47400000 (the bits of 49152 = 1.5·2^15, whose ulp is 2^-8), so it
+// ends at 0x47400000 + 256·d with |256·d| < 2^22: as an fp32 that is 49152 + d exactly, and one subtraction
+// gives the exact group dot d (the int→float conversion costs no instruction of its own).
+constexpr int MAGIC = 0x47400000;
+__device__ __forceinline__ float mma_sum_to_dot(int c) { return __fsub_rn(__int_as_float(c), 49152.0f); }
+__device__ __forceinline__ void cp16(void* s, const void* g) {
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\\n" :: "r"((uint32_t)__cvta_generic_to_shared(s)), "l"(g));
+}
+__device__ __forceinline__ void cp_commit() { asm volatile("cp.async.commit_group;\\n" ::); }
+template <int N_> __device__ __forceinline__ void cp_wait() { asm volatile("cp.async.wait_group %0;\\n" :: "n"(N_)); }
+__device__ __forceinline__ void mma_s8(int* c, const uint32_t* a, uint32_t b0, uint32_t b1, const int* cin) {
+  asm volatile("${mma} {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%10,%11,%12,%13};\\n"
+    : "=r"(c[0]), "=r"(c[1]), "=r"(c[2]), "=r"(c[3])
+    : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1), "r"(cin[0]), "r"(cin[1]), "r"(cin[2]), "r"(cin[3]));
+}
+__device__ __forceinline__ uint32_t word_of(const uint4& v, int j) { return j == 0 ? v.x : j == 1 ? v.y : j == 2 ? v.z : v.w; }
+constexpr uint32_t HI = 0xF0F0F0F0u;
+
+template <bool BRANCH>
+__global__ __launch_bounds__(256, LR_MIN_BLOCKS) void lr_fast(const uint4* __restrict__ Ap, const uint4* __restrict__ Bp,
+    const uint16_t* __restrict__ saT, const uint16_t* __restrict__ swT, const uint16_t* __restrict__ bias,
+    const uint16_t* __restrict__ cs, const uint16_t* __restrict__ L, const uint16_t* __restrict__ up,
+    uint16_t* __restrict__ Y, int M, int N, int K, int R) {
+  extern __shared__ uint4 smem_raw[];
+  FastSmem& sm = *reinterpret_cast<FastSmem*>(smem_raw);
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5, wm = warp >> 2, wn = warp & 3;
+  const int g = lane >> 2, t = lane & 3;
+  const int bm = blockIdx.y * BM, bn = blockIdx.x * BN, KS = K / BK;
+  auto load = [&](int st, int ks) {
+    cp16(&sm.a[st][tid >> 5][lane], Ap + ((size_t)(bm / 16 + (tid >> 5)) * KS + ks) * 32 + lane);
+    cp16(&sm.b[st][tid >> 5][lane], Bp + ((size_t)(bn / 16 + (tid >> 5)) * KS + ks) * 32 + lane);
+    if (ks % GSTAGES == GSTAGES - 1) {
+      const int grp = ks / GSTAGES;
+      if (tid < 16) cp16(&sm.sa[st][tid * 8], saT + (size_t)grp * M + bm + tid * 8);
+      else if (tid < 32) cp16(&sm.sw[st][(tid - 16) * 8], swT + (size_t)grp * N + bn + (tid - 16) * 8);
+    }
+  };
+  int ci[4][4][4];
+  pair_t acc[4][4][2];
+  const int magic4[4] = {MAGIC, MAGIC, MAGIC, MAGIC};
+  #pragma unroll
+  for (int mi = 0; mi < 4; mi++)
+    #pragma unroll
+    for (int ni = 0; ni < 4; ni++) { acc[mi][ni][0] = pair_zero(); acc[mi][ni][1] = pair_zero(); }
+  #pragma unroll
+  for (int s = 0; s < STAGES - 1; s++) { if (s < KS) load(s, s); cp_commit(); }
+  for (int ks = 0; ks < KS; ks++) {
+    cp_wait<STAGES - 2>();
+    __syncthreads();
+    { const int nk = ks + STAGES - 1; if (nk < KS) load(nk % STAGES, nk); cp_commit(); }
+    const int st = ks % STAGES;
+    uint4 af[4], bf[2];
+    #pragma unroll
+    for (int mi = 0; mi < 4; mi++) af[mi] = sm.a[st][wm * 4 + mi][lane];
+    #pragma unroll
+    for (int nj = 0; nj < 2; nj++) bf[nj] = sm.b[st][wn * 2 + nj][lane];
+    const bool first = (ks % GSTAGES) == 0;
+    #pragma unroll
+    for (int h = 0; h < 2; h++) {
+      #pragma unroll
+      for (int mi = 0; mi < 4; mi++) {
+        const uint32_t w0 = word_of(af[mi], 2 * h), w1 = word_of(af[mi], 2 * h + 1);
+        const uint32_t a[4] = {(w0 << 4) & HI, (w1 << 4) & HI, w0 & HI, w1 & HI};
+        #pragma unroll
+        for (int ni = 0; ni < 4; ni++) {
+          const uint32_t wb = word_of(bf[ni >> 1], (ni & 1) * 2 + h);
+          mma_s8(ci[mi][ni], a, (wb << 4) & HI, wb & HI, (first && h == 0) ? magic4 : ci[mi][ni]);
+        }
+      }
+    }
+    if (ks % GSTAGES == GSTAGES - 1) {
+      #pragma unroll
+      for (int mi = 0; mi < 4; mi++) {
+        const int r0 = wm * 64 + mi * 16 + g;
+        const uint16_t sa0 = sm.sa[st][r0], sa1 = sm.sa[st][r0 + 8];
+        #pragma unroll
+        for (int ni = 0; ni < 4; ni++) {
+          const auto swp = load_sw_pair(&sm.sw[st][wn * 32 + ni * 8 + 2 * t]);
+          LR_PAIR_STEP(acc[mi][ni][0], ci[mi][ni][0], ci[mi][ni][1], sa0, swp);
+          LR_PAIR_STEP(acc[mi][ni][1], ci[mi][ni][2], ci[mi][ni][3], sa1, swp);
+        }
+      }
+    }
+  }
+  cp_wait<0>();
+  __syncthreads();
+  // Epilogue: y = lr_epilogue(acc), then the fused up projection j ascending, then round_R16.
+  float y[4][4][4];
+  #pragma unroll
+  for (int mi = 0; mi < 4; mi++)
+    #pragma unroll
+    for (int ni = 0; ni < 4; ni++) {
+      const int c0 = bn + wn * 32 + ni * 8 + 2 * t;
+      const float b0 = bias ? r16_val(bias[c0]) : 0.0f, b1 = bias ? r16_val(bias[c0 + 1]) : 0.0f;
+      const float s0 = cs ? r16_val(cs[c0]) : 0.0f, s1 = cs ? r16_val(cs[c0 + 1]) : 0.0f;
+      const bool hb = bias != nullptr, hc = cs != nullptr;
+      y[mi][ni][0] = lr_epilogue(pair_lo(acc[mi][ni][0]), hc, s0, hb, b0);
+      y[mi][ni][1] = lr_epilogue(pair_hi(acc[mi][ni][0]), hc, s1, hb, b1);
+      y[mi][ni][2] = lr_epilogue(pair_lo(acc[mi][ni][1]), hc, s0, hb, b0);
+      y[mi][ni][3] = lr_epilogue(pair_hi(acc[mi][ni][1]), hc, s1, hb, b1);
+    }
+  if (BRANCH) {
+    // L and U tiles as fp32 (exact), rows padded to 36 floats: float4 reads along j are conflict-free.
+    float (*Ls)[36] = reinterpret_cast<float (*)[36]>(smem_raw);                                  // [BM][36]
+    float (*Us)[36] = reinterpret_cast<float (*)[36]>(reinterpret_cast<float*>(smem_raw) + BM * 36); // [BN][36]
+    for (int j0 = 0; j0 < R; j0 += 32) {
+      const int jc = min(32, R - j0);
+      for (int e = tid; e < BM * 32; e += 256) {
+        const int r = e >> 5, jj = e & 31;
+        Ls[r][jj] = jj < jc ? r16_val(L[(size_t)(bm + r) * R + j0 + jj]) : 0.0f;
+        Us[r][jj] = jj < jc ? r16_val(up[(size_t)(bn + r) * R + j0 + jj]) : 0.0f;
+      }
+      __syncthreads();
+      for (int jq = 0; jq < jc; jq += 4) {
+        float4 uv[4][2];
+        #pragma unroll
+        for (int ni = 0; ni < 4; ni++) {
+          uv[ni][0] = *reinterpret_cast<const float4*>(&Us[wn * 32 + ni * 8 + 2 * t][jq]);
+          uv[ni][1] = *reinterpret_cast<const float4*>(&Us[wn * 32 + ni * 8 + 2 * t + 1][jq]);
+        }
+        const int jn = min(4, jc - jq);  // ranks past jc are never stepped (golden stops at r)
+        #pragma unroll
+        for (int mi = 0; mi < 4; mi++) {
+          const float4 lv0 = *reinterpret_cast<const float4*>(&Ls[wm * 64 + mi * 16 + g][jq]);
+          const float4 lv1 = *reinterpret_cast<const float4*>(&Ls[wm * 64 + mi * 16 + g + 8][jq]);
+          #pragma unroll
+          for (int q = 0; q < 4; q++) {
+            if (q >= jn) break;
+            #pragma unroll
+            for (int ni = 0; ni < 4; ni++)
+              #pragma unroll
+              for (int e = 0; e < 4; e++) {
+                const float4& a = (e >> 1) ? lv1 : lv0;
+                const float4& b = uv[ni][e & 1];
+                const float av = q == 0 ? a.x : q == 1 ? a.y : q == 2 ? a.z : a.w;
+                const float bv = q == 0 ? b.x : q == 1 ? b.y : q == 2 ? b.z : b.w;
+                y[mi][ni][e] = branch_step(y[mi][ni][e], av, bv);
+              }
+          }
+        }
+      }
+      __syncthreads();
+    }
+  }
+  #pragma unroll
+  for (int mi = 0; mi < 4; mi++)
+    #pragma unroll
+    for (int ni = 0; ni < 4; ni++)
+      #pragma unroll
+      for (int hr = 0; hr < 2; hr++) {
+        const int row = bm + wm * 64 + mi * 16 + g + 8 * hr, col = bn + wn * 32 + ni * 8 + 2 * t;
+        const uint32_t v = out_code(y[mi][ni][2 * hr]) | (out_code(y[mi][ni][2 * hr + 1]) << 16);
+        *reinterpret_cast<uint32_t*>(&Y[(size_t)row * N + col]) = v;
+      }
+}
+
+static std::vector<uint32_t> pack_a(const std::vector<uint8_t>& q, int M, int K) {
+  const int KS = K / 64; std::vector<uint32_t> p((size_t)M * K / 8);
+  for (int mt = 0; mt < M / 16; mt++) for (int ks = 0; ks < KS; ks++) for (int ln = 0; ln < 32; ln++) for (int j = 0; j < 4; j++) {
+    const int g = ln >> 2, t = ln & 3, h = j >> 1, rh = j & 1; uint32_t w = 0;
+    const size_t row = (size_t)(16 * mt + g + 8 * rh) * K;
+    for (int b = 0; b < 4; b++) { const int k = 64 * ks + 32 * h + 4 * t + b; w |= (uint32_t)(q[row + k] | (q[row + k + 16] << 4)) << (8 * b); }
+    p[(((size_t)mt * KS + ks) * 32 + ln) * 4 + j] = w;
+  }
+  return p;
+}
+static std::vector<uint32_t> pack_b(const std::vector<uint8_t>& q, int N, int K) {
+  const int KS = K / 64; std::vector<uint32_t> p((size_t)N * K / 8);
+  for (int nt = 0; nt < N / 16; nt++) for (int ks = 0; ks < KS; ks++) for (int ln = 0; ln < 32; ln++) for (int j = 0; j < 4; j++) {
+    const int g = ln >> 2, t = ln & 3, sub = j >> 1, h = j & 1; uint32_t w = 0;
+    const size_t row = (size_t)(16 * nt + 8 * sub + g) * K;
+    for (int b = 0; b < 4; b++) { const int k = 64 * ks + 32 * h + 4 * t + b; w |= (uint32_t)(q[row + k] | (q[row + k + 16] << 4)) << (8 * b); }
+    p[(((size_t)nt * KS + ks) * 32 + ln) * 4 + j] = w;
+  }
+  return p;
+}
+static std::vector<uint16_t> transpose_scales(const std::vector<uint16_t>& s, int rows, int G) {
+  std::vector<uint16_t> o((size_t)rows * G);
+  for (int r = 0; r < rows; r++) for (int g = 0; g < G; g++) o[(size_t)g * rows + r] = s[(size_t)r * G + g];
+  return o;
+}
+`;
+}
+
+function hostMain(config: LowRankGemmConfig): string {
+  const fast = lowRankFastEligible(config);
+  const masks = lowRankInputMasks(config);
+  const maskTable = (Object.keys(LOW_RANK_STREAMS) as (keyof typeof LOW_RANK_STREAMS)[])
+    .map((k) => `  if (stream == ${LOW_RANK_STREAMS[k]}) return (h & ${hex32(masks[k][0])}) | ${hex32(masks[k][1])}; // ${k}`)
+    .join('\n');
+  return `
+// ---- host launcher -----------------------------------------------------------------------------------
+// Usage: lowrank_gemm verify DIR     (inputs and golden y.bin written by qacc; see meta.txt)
+//        lowrank_gemm bench M N K SEED SAMPLES   (inputs from qacc_hash; SAMPLES: golden (m, n, code) triples)
+static uint32_t input_code(uint32_t seed, uint32_t stream, uint32_t index) {
+  const uint32_t h = qacc_hash(seed, stream, index);
+${maskTable}
+  return h;
+}
+struct Inputs {
+  int M, N, K, G, R; uint32_t ts_bits = ${hex32(LOW_RANK_BENCH_TENSOR_SCALE)};
+  std::vector<uint8_t> qa, qw; std::vector<uint16_t> sa, sw, bias, cs, x, down, up; std::vector<uint32_t> ls;
+};
+template <typename T> static std::vector<T> gen(uint32_t seed, uint32_t stream, size_t n) {
+  std::vector<T> v(n); for (size_t i = 0; i < n; i++) v[i] = (T)input_code(seed, stream, (uint32_t)i); return v;
+}
+static Inputs generate(int M, int N, int K, uint32_t seed, bool with_bias, bool with_cs, bool with_ls) {
+  Inputs in; in.M = M; in.N = N; in.K = K; in.G = (K + GS - 1) / GS; in.R = RANK;
+  in.qa = gen<uint8_t>(seed, 1, (size_t)M * K); in.qw = gen<uint8_t>(seed, 2, (size_t)N * K);
+  in.sa = gen<uint16_t>(seed, 3, (size_t)M * in.G); in.sw = gen<uint16_t>(seed, 4, (size_t)N * in.G);
+  if (with_bias) in.bias = gen<uint16_t>(seed, 5, N);
+  if (with_cs) in.cs = gen<uint16_t>(seed, 6, N);
+  if (with_ls) in.ls = gen<uint32_t>(seed, 7, (RANK + 15) / 16);
+  if (RANK > 0) { in.x = gen<uint16_t>(seed, 8, (size_t)M * K); in.down = gen<uint16_t>(seed, 9, (size_t)K * RANK); in.up = gen<uint16_t>(seed, 10, (size_t)N * RANK); }
+  return in;
+}
+static Inputs read_case(const std::string& d) {
+  Inputs in; in.M = meta_get(d, "m", -1); in.N = meta_get(d, "n", -1); in.K = meta_get(d, "k", -1);
+  in.G = (in.K + GS - 1) / GS; in.R = RANK; in.ts_bits = (uint32_t)meta_get(d, "tensor_scale", ${hex32(LOW_RANK_BENCH_TENSOR_SCALE)});
+  if (meta_get(d, "rank", -1) != RANK) { std::fprintf(stderr, "%s: rank differs from the kernel's %d\\n", d.c_str(), RANK); std::exit(1); }
+  in.qa = read_bin<uint8_t>(d + "/qa.bin", (size_t)in.M * in.K); in.qw = read_bin<uint8_t>(d + "/qw.bin", (size_t)in.N * in.K);
+  in.sa = read_bin<uint16_t>(d + "/sa.bin", (size_t)in.M * in.G); in.sw = read_bin<uint16_t>(d + "/sw.bin", (size_t)in.N * in.G);
+  if (file_exists(d + "/bias.bin")) in.bias = read_bin<uint16_t>(d + "/bias.bin", in.N);
+  if (file_exists(d + "/cs.bin")) in.cs = read_bin<uint16_t>(d + "/cs.bin", in.N);
+  if (file_exists(d + "/ls.bin")) in.ls = read_bin<uint32_t>(d + "/ls.bin", (RANK + 15) / 16);
+  if (RANK > 0) { in.x = read_bin<uint16_t>(d + "/x.bin", (size_t)in.M * in.K); in.down = read_bin<uint16_t>(d + "/down.bin", (size_t)in.K * RANK); in.up = read_bin<uint16_t>(d + "/up.bin", (size_t)in.N * RANK); }
+  return in;
+}
+template <typename T> static T* dev_or_null(const std::vector<T>& v) { return v.empty() ? nullptr : to_device(v); }
+
+struct Device {
+  const Inputs& in; uint8_t *qa, *qw; uint16_t *sa, *sw, *bias, *cs, *x, *down, *up, *L, *Y; uint32_t* ls;
+  uint4 *Ap = nullptr, *Bp = nullptr; uint16_t *saT = nullptr, *swT = nullptr; bool fast;
+  explicit Device(const Inputs& i) : in(i) {
+    qa = to_device(in.qa); qw = to_device(in.qw); sa = to_device(in.sa); sw = to_device(in.sw);
+    bias = dev_or_null(in.bias); cs = dev_or_null(in.cs); ls = dev_or_null(in.ls);
+    x = dev_or_null(in.x); down = dev_or_null(in.down); up = dev_or_null(in.up);
+    CK(cudaMalloc(&L, std::max<size_t>(2, (size_t)in.M * RANK * 2))); CK(cudaMalloc(&Y, (size_t)in.M * in.N * 2));
+    fast = ${fast ? 'in.M % 128 == 0 && in.N % 128 == 0 && in.K % GS == 0' : 'false'};
+${
+  fast
+    ? `    if (fast) {
+      Ap = reinterpret_cast<uint4*>(to_device(pack_a(in.qa, in.M, in.K))); Bp = reinterpret_cast<uint4*>(to_device(pack_b(in.qw, in.N, in.K)));
+      saT = to_device(transpose_scales(in.sa, in.M, in.G)); swT = to_device(transpose_scales(in.sw, in.N, in.G));
+      CK(cudaFuncSetAttribute(lr_fast<true>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)FAST_SMEM));
+      CK(cudaFuncSetAttribute(lr_fast<false>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)FAST_SMEM));
+    }`
+    : ''
+}
+  }
+  void down_proj() const {
+    if (RANK == 0) return;
+    lr_down<<<dim3((in.M + DROWS - 1) / DROWS, (RANK + 31) / 32), 128>>>(x, down, ls, ls != nullptr, L, in.M, in.K, RANK); CK_LAUNCH();
+  }
+  void generic() const {
+    down_proj();
+    lr_generic<<<dim3((in.N + 15) / 16, (in.M + 15) / 16), dim3(16, 16)>>>(qa, qw, sa, sw, bias, cs, L, up, Y, in.M, in.N, in.K, RANK, in.ts_bits); CK_LAUNCH();
+  }
+  void run_fast(bool branch) const {
+${
+  fast
+    ? `    const dim3 grid(in.N / BN, in.M / BM);
+    if (branch && RANK > 0) { down_proj(); lr_fast<true><<<grid, 256, FAST_SMEM>>>(Ap, Bp, saT, swT, bias, cs, L, up, Y, in.M, in.N, in.K, RANK); }
+    else lr_fast<false><<<grid, 256, FAST_SMEM>>>(Ap, Bp, saT, swT, bias, cs, L, up, Y, in.M, in.N, in.K, 0);
+    CK_LAUNCH();`
+    : `    (void)branch; std::fprintf(stderr, "no tensor-core kernel for this config\\n"); std::exit(1);`
+}
+  }
+  std::vector<uint16_t> result() const {
+    CK(cudaDeviceSynchronize()); std::vector<uint16_t> h((size_t)in.M * in.N);
+    CK(cudaMemcpy(h.data(), Y, h.size() * 2, cudaMemcpyDeviceToHost)); return h;
+  }
+};
+
+static size_t mismatches(const std::vector<uint16_t>& got, const std::vector<uint16_t>& want, const char* what, int N) {
+  size_t bad = 0;
+  for (size_t i = 0; i < want.size(); i++) if (got[i] != want[i]) {
+    if (bad < 5) std::printf("  %s mismatch at (%zu, %zu): got 0x%04x, golden 0x%04x\\n", what, i / N, i % N, got[i], want[i]);
+    bad++;
+  }
+  return bad;
+}
+
+int main(int argc, char** argv) {
+  if (argc >= 3 && std::string(argv[1]) == "verify") {
+    const std::string d = argv[2];
+    const Inputs in = read_case(d);
+    const std::vector<uint16_t> golden = read_bin<uint16_t>(d + "/y.bin", (size_t)in.M * in.N);
+    Device dev(in);
+    poison(dev.Y, golden.size() * 2); dev.generic();
+    size_t bad = mismatches(dev.result(), golden, "generic", in.N);
+    std::printf("lowrank_gemm %s (M=%d N=%d K=%d rank=%d): generic kernel %zu/%zu mismatches", d.c_str(), in.M, in.N, in.K, RANK, bad, golden.size());
+    if (dev.fast) {
+      poison(dev.Y, golden.size() * 2); dev.run_fast(true);
+      const std::vector<uint16_t> a = dev.result();
+      const size_t fb = mismatches(a, golden, "tensor-core", in.N);
+      poison(dev.Y, golden.size() * 2); dev.run_fast(true);
+      const bool same = dev.result() == a;
+      std::printf(", tensor-core kernel %zu/%zu mismatches, rerun %s", fb, golden.size(), same ? "identical" : "DIFFERS");
+      bad += fb + (same ? 0 : 1);
+    }
+    std::printf(" -> %s\\n", bad == 0 ? "BIT-EXACT" : "FAIL");
+    return bad == 0 ? 0 : 1;
+  }
+  if (argc >= 3 && std::string(argv[1]) == "run") {
+    // qacc verify --backends cuda: inputs from DIR (as for verify), the output codes to DIR/out.bin.
+    const std::string d = argv[2];
+    const Inputs in = read_case(d);
+    Device dev(in);
+    poison(dev.Y, (size_t)in.M * in.N * 2);
+    if (dev.fast) dev.run_fast(true); else dev.generic();
+    const std::vector<uint16_t> y = dev.result();
+    FILE* f = std::fopen((d + "/out.bin").c_str(), "wb");
+    if (!f || std::fwrite(y.data(), 2, y.size(), f) != y.size()) { std::fprintf(stderr, "cannot write %s/out.bin\\n", d.c_str()); return 1; }
+    std::fclose(f);
+    std::printf("lowrank_gemm %s: %s kernel, %zu outputs\\n", d.c_str(), dev.fast ? "tensor-core" : "generic", y.size());
+    return 0;
+  }
+  if (argc >= 7 && std::string(argv[1]) == "bench") {
+    const int M = std::atoi(argv[2]), N = std::atoi(argv[3]), K = std::atoi(argv[4]);
+    const uint32_t seed = (uint32_t)std::strtoul(argv[5], nullptr, 0);
+    const Inputs in = generate(M, N, K, seed, true, true, true);
+    Device dev(in);
+    if (!dev.fast) { std::fprintf(stderr, "bench needs the tensor-core kernel (M, N multiples of 128, K of %d)\\n", GS); return 1; }
+    // Exactness on the benchmark inputs: golden samples (m, n, code) computed by qacc from the same generator.
+    FILE* f = std::fopen(argv[6], "rb"); if (!f) { std::fprintf(stderr, "cannot open %s\\n", argv[6]); return 1; }
+    std::vector<uint32_t> s; uint32_t tr[3]; while (std::fread(tr, 4, 3, f) == 3) s.insert(s.end(), tr, tr + 3); std::fclose(f);
+    poison(dev.Y, (size_t)M * N * 2); dev.run_fast(true);
+    const std::vector<uint16_t> y = dev.result();
+    size_t bad = 0; for (size_t i = 0; i < s.size(); i += 3) if (y[(size_t)s[i] * N + s[i + 1]] != s[i + 2]) bad++;
+    poison(dev.Y, (size_t)M * N * 2); dev.run_fast(true);
+    const bool same = dev.result() == y;
+    const double flop = 2.0 * M * N * K;
+    const double t_branch = median_ms([&](int) { dev.run_fast(true); }, 5, 30);
+    const double t_main = median_ms([&](int) { dev.run_fast(false); }, 5, 30);
+    const double t_down = median_ms([&](int) { dev.down_proj(); }, 5, 30);
+    std::printf("RESULT lowrank device=\\"%s\\" M=%d N=%d K=%d rank=%d samples=%zu sample_mismatches=%zu rerun=%s "
+                "ms_fused=%.4f tflops_fused=%.1f ms_no_branch=%.4f tflops_no_branch=%.1f ms_down=%.4f branch_overhead_pct=%.1f\\n",
+                device_name().c_str(), M, N, K, RANK, s.size() / 3, bad, same ? "identical" : "DIFFERS", t_branch, flop / t_branch / 1e9,
+                t_main, flop / t_main / 1e9, t_down, 100.0 * (t_branch / t_main - 1.0));
+    return bad == 0 && same ? 0 : 1;
+  }
+  std::fprintf(stderr, "usage: %s verify DIR | run DIR | bench M N K SEED SAMPLES\\n", argv[0]);
+  return 2;
+}
+`;
+}
+
+/** The generated CUDA source of a lowrank_gemm config: kernels and launcher in one translation unit. */
+export function lowRankCudaSource(config: LowRankGemmConfig): string {
+  checkLowRankGemmConfig(config);
+  const P = cudaFloat(config.accumulation);
+  const R = cudaFloat(config.branchFormat);
+  const main = config.main;
+  const header = cudaHeader('lowrank_gemm CUDA kernels (sm_90a), bit-exact with src/pe/lowrank-gemm/golden.ts', [
+    `config: ${JSON.stringify(config)}`,
+    'Inputs (verify DIR): qa.bin, qw.bin u8 4-bit codes row-major [M×K], [N×K]; sa.bin, sw.bin u16 scale codes [M×G], [N×G];',
+    'bias.bin, cs.bin u16 [N]; ls.bin u32 fp32 codes [ceil(r/16)]; x.bin u16 [M×K]; down.bin u16 [K×r]; up.bin u16 [N×r];',
+    'y.bin u16 golden output [M×N]. All little-endian. Device packing of the tensor-core kernel: see lr_fast below.',
+  ]);
+  return `${header}
+${CUDA_HOST_PRELUDE}
+constexpr int GS = ${main.groupSize};
+constexpr int RANK = ${config.rank};
+constexpr bool NVFP4 = ${main.kind === 'nvfp4'};
+${deviceSteps(config, P, R)}
+${DOWN_KERNEL}
+${GENERIC_KERNEL}
+${lowRankFastEligible(config) ? `${fastGroupStep(config, P)}\n${fastKernel(config)}` : ''}
+${hostMain(config)}`;
+}
+
+
+
+const LOW_RANK_CUDA_EXACTNESS =
+  'Golden order, each operation correctly rounded (RNE) and never contracted: group dots exact in int32 (int8 ' +
+  'tensor-core MMA on 16·nibble operands, sum / 256), d̂ = round_P(d), s = round_P(sa·sw), acc by fma or mul+add ' +
+  'in P (__h*_rn / __f*_rn intrinsics), the epilogue in its format, the down projection as one sequential fp32 ' +
+  'chain per (m, j) in k order (no atomics), the up projection j ascending in the same kernel, one rounding to ' +
+  'the branch format; NaN outputs are golden\'s canonical NaN code.';
+
+/**
+ * The KERNELS facet's CUDA member for lowrank_gemm: lowrank_gemm.cu (kernels + launcher), its entry points
+ * and the launcher's inputs for one GEMM: launch().inputs are the files DIR/<name>.bin the launcher's
+ * `run DIR` reads (codes, little-endian), which it packs into the entry points' bindings itself.
+ */
+export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<LowRankGemmOperands> {
+  const config = t.golden;
+  const file = 'lowrank_gemm.cu';
+  const u16 = 'u16 codes, 2 per word, element 0 in bits 15:0';
+  const buf = (name: string, binding: number, access: 'read' | 'read_write', words: string, packing: string) => ({ name, binding, access, words, packing });
+  const entries: KernelEntry[] = [
+    {
+      entryPoint: 'lr_down', file, workgroupSize: [128, 1, 1], dispatch: ['ceil(M/16)', 'ceil(rank/32)', '1'],
+      bindings: [buf('X', 0, 'read', 'ceil(M*K/2)', `${u16} (branch format), row-major [M×K]`), buf('D', 1, 'read', 'ceil(K*rank/2)', `${u16}, row-major [K×rank]`),
+        buf('ls', 2, 'read', 'ceil(rank/16)', 'fp32 codes, one per 16 ranks'), buf('L', 4, 'read_write', 'ceil(M*rank/2)', `${u16}: the rounded down projection [M×rank]`)],
+    },
+    ...(lowRankFastEligible(config)
+      ? [{
+          entryPoint: 'lr_fast<true>', file, workgroupSize: [256, 1, 1] as const, dispatch: ['N/128', 'M/128', '1'] as const,
+          bindings: [
+            buf('Ap', 0, 'read', 'M*K/8', '4-bit codes in mma.m16n8k32 fragment order: [M/16][K/64][32 lanes][4 words], lane (g = lane/4, t = lane%4), word j = (h = j>>1, rh = j&1), byte b: low nibble qa[16mt+g+8rh][64ks+32h+4t+b], high nibble the same row at k+16'),
+            buf('Bp', 1, 'read', 'N*K/8', '4-bit codes: [N/16][K/64][32 lanes][4 words], word j = (sub = j>>1, h = j&1), byte b: low nibble qw[16nt+8sub+g][64ks+32h+4t+b], high nibble k+16'),
+            buf('saT', 2, 'read', 'G*M/2', `${u16}: activation scales transposed [G×M]`), buf('swT', 3, 'read', 'G*N/2', `${u16}: weight scales transposed [G×N]`),
+            buf('bias', 4, 'read', 'ceil(N/2)', u16), buf('cs', 5, 'read', 'ceil(N/2)', u16), buf('L', 6, 'read', 'ceil(M*rank/2)', u16), buf('up', 7, 'read', 'ceil(N*rank/2)', `${u16}, [N×rank]`),
+            buf('Y', 8, 'read_write', 'M*N/2', `${u16}: output codes [M×N] (branch format)`),
+          ],
+        } satisfies KernelEntry]
+      : []),
+    {
+      entryPoint: 'lr_generic', file, workgroupSize: [16, 16, 1], dispatch: ['ceil(N/16)', 'ceil(M/16)', '1'],
+      bindings: [buf('qa', 0, 'read', 'ceil(M*K/4)', 'u8 4-bit codes, 4 per word, element 0 in bits 7:0, [M×K]'), buf('qw', 1, 'read', 'ceil(N*K/4)', 'u8 4-bit codes [N×K]'),
+        buf('sa', 2, 'read', 'ceil(M*G/2)', `${u16} [M×G]`), buf('sw', 3, 'read', 'ceil(N*G/2)', `${u16} [N×G]`), buf('bias', 4, 'read', 'ceil(N/2)', u16), buf('cs', 5, 'read', 'ceil(N/2)', u16),
+        buf('L', 6, 'read', 'ceil(M*rank/2)', u16), buf('up', 7, 'read', 'ceil(N*rank/2)', u16), buf('Y', 8, 'read_write', 'ceil(M*N/2)', `${u16}: output codes [M×N]`)],
+    },
+  ];
+  return {
+    files: [{ path: file, text: lowRankCudaSource(config) }],
+    entries,
+    exactness: LOW_RANK_CUDA_EXACTNESS,
+    launch(ops: LowRankGemmOperands): KernelLaunch {
+      const G = Math.ceil(ops.k / config.main.groupSize);
+      // Runtime-quantizing designs: the activation codes come from the golden quantizer (qact runs on the host).
+      const { qa, sa } = lowRankActivationCodes(config, ops);
+      const inputs: Record<string, Uint32Array> = { qa: codesToWords(qa, 1), qw: codesToWords(ops.qw, 1), sa: codesToWords(sa, 2), sw: codesToWords(ops.sw, 2) };
+      if (ops.bias) inputs.bias = codesToWords(ops.bias, 2);
+      if (ops.channelScales) inputs.cs = codesToWords(ops.channelScales, 2);
+      if (ops.loraScales) inputs.ls = codesToWords(ops.loraScales, 4);
+      if (config.rank > 0 && ops.x && ops.down && ops.up) Object.assign(inputs, { x: codesToWords(ops.x, 2), down: codesToWords(ops.down, 2), up: codesToWords(ops.up, 2) });
+      const fast = lowRankFastEligible(config) && ops.m % 128 === 0 && ops.n % 128 === 0 && ops.k % config.main.groupSize === 0;
+      return {
+        params: { m: ops.m, n: ops.n, k: ops.k, rank: config.rank, tensor_scale: ops.tensorScale ?? 0, groups: G },
+        inputs,
+        output: { name: 'out', words: Math.ceil((ops.m * ops.n) / 2) },
+        passes: [
+          ...(config.rank > 0 ? [{ entryPoint: 'lr_down', workgroups: [Math.ceil(ops.m / 16), Math.ceil(config.rank / 32), 1] as const }] : []),
+          fast ? { entryPoint: 'lr_fast<true>', workgroups: [ops.n / 128, ops.m / 128, 1] as const } : { entryPoint: 'lr_generic', workgroups: [Math.ceil(ops.n / 16), Math.ceil(ops.m / 16), 1] as const },
+        ],
+      };
+    },
+    outputCodes: (words: Uint32Array, ops: LowRankGemmOperands) => wordsToCodes(words, ops.m * ops.n, 2),
+  };
+}

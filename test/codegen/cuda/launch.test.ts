@@ -1,0 +1,59 @@
+/**
+ * The CUDA kernel sets' host contract (issue 14): launch() writes each operand as the launcher's input file
+ * (codes packed into little-endian words, nothing lost or reordered), outputCodes() reads the launcher's
+ * out.bin back, and `generateKernels(…, 'cuda')` emits the .cu with a kernels.json naming every entry's
+ * bindings and packings.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { codesToWords, wordsToCodes } from '../../../src/codegen/cuda/host.js';
+import { acceleratorTargets, generateKernels, kernelSetFor } from '../../../src/codegen/kernels/targets.js';
+import { randomOperands } from '../../../src/compile/operands.js';
+import { compileFile } from '../../../src/ir/elaborate.js';
+import type { LowRankGemmOperands } from '../../../src/pe/lowrank-gemm/golden.js';
+
+const ROOT = resolve(__dirname, '../../..');
+const host = { readFile: (p: string) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } };
+const design = (name: string) => compileFile(resolve(ROOT, 'examples', `${name}.qacc`), host, {}).design!;
+
+describe('CUDA launch contract', () => {
+  it('packs codes of 1, 2 and 4 bytes into words and back unchanged', () => {
+    for (const bytes of [1, 2, 4] as const) {
+      const max = bytes === 4 ? 0xffffffff : 2 ** (8 * bytes) - 1;
+      const codes = Uint32Array.from({ length: 37 }, (_, i) => (i * 2654435761) % (max + 1));
+      const words = codesToWords(codes, bytes);
+      expect(words.length).toBe(Math.ceil((37 * bytes) / 4));
+      expect(Array.from(wordsToCodes(words, 37, bytes))).toEqual(Array.from(codes));
+      // little-endian: the first code sits in the first word's low bytes
+      expect(words[0] & (bytes === 4 ? 0xffffffff : max)).toBe(codes[0]);
+    }
+  });
+
+  it('hands every lowrank_gemm operand to the launcher as it is', () => {
+    const accel = design('svdquant').accelerators.find((a) => a.name === 'svdquant_w4a4')!;
+    const { target } = acceleratorTargets(accel)[0];
+    const set = kernelSetFor(target, 'cuda')!;
+    const ops = randomOperands(target, { m: 128, n: 128, k: 128 }, 5) as LowRankGemmOperands;
+    const l = set.launch(ops);
+    expect(Array.from(wordsToCodes(l.inputs.qa, ops.qa!.length, 1))).toEqual(Array.from(ops.qa!));
+    expect(Array.from(wordsToCodes(l.inputs.sw, ops.sw.length, 2))).toEqual(Array.from(ops.sw));
+    expect(Array.from(wordsToCodes(l.inputs.up, ops.up!.length, 2))).toEqual(Array.from(ops.up!));
+    expect(l.params).toMatchObject({ m: 128, n: 128, k: 128, rank: 32 });
+    expect(l.passes.map((p) => p.entryPoint)).toEqual(['lr_down', 'lr_fast<true>']);
+    const ragged = set.launch(randomOperands(target, { m: 5, n: 7, k: 64 }, 6));
+    expect(ragged.passes.map((p) => p.entryPoint)).toEqual(['lr_down', 'lr_generic']);
+  });
+
+  it('writes cuda/<kind>.cu and cuda/kernels.json with bindings and packings', () => {
+    const accel = design('svdquant').accelerators.find((a) => a.name === 'svdquant_w4a4')!;
+    const files = generateKernels(accel, 'cuda', { version: 'test', source: 'svdquant.qacc' });
+    expect(files.map((f) => f.path).sort()).toEqual(['cuda/kernels.json', 'cuda/lowrank_gemm.cu']);
+    const manifest = JSON.parse(files.find((f) => f.path === 'cuda/kernels.json')!.text);
+    expect(manifest.target).toBe('cuda');
+    const entries = manifest.kernels[0].entries as { entryPoint: string; bindings: { name: string; packing: string }[] }[];
+    expect(entries.map((e) => e.entryPoint)).toEqual(['lr_down', 'lr_fast<true>', 'lr_generic']);
+    const ap = entries[1].bindings.find((b) => b.name === 'Ap')!;
+    expect(ap.packing).toMatch(/fragment order/);
+  });
+});
