@@ -78,6 +78,7 @@ accelerator acc { arrays = a; buffers = [w, x]; clock = 1 GHz; dram = 64 b/cycle
     ['simd_mac exact → fp16', () => edit(exampleText('xr-npe'), ['output = posit16_1;', 'output = fp16;'])],
     ['simd_mac round-each-step → bf16', () => edit(exampleText('xr-npe'), STEP, ['output = posit16_1;', 'output = bf16;'])],
     ['simd_mac round-each-step → posit8_0', () => edit(exampleText('xr-npe'), STEP, ['output = posit16_1;', 'output = posit8_0;'])],
+    ['simd_mac fp8_e4m3, fp8_e5m2, bf16 and int8 elements → fp32', () => edit(exampleText('xr-npe'), ['modes = 4 x fp4_e2m1 | 4 x posit(4, 1) | 2 x posit8_0 | 1 x posit16_1;', 'modes = 2 x fp8_e4m3 | 2 x fp8_e5m2 | 1 x bf16 | 2 x int8;'], ['output = posit16_1;', 'output = fp32;'])],
     ['bit_serial_mod 8 lanes', () => bitmod(['lanes = 4;', 'lanes = 8;'], ['lane_sum_bits = 17;', 'lane_sum_bits = 18;'], ['group_acc_bits = 23;', 'group_acc_bits = 24;'])],
     ['bit_serial_mod 1 lane, fp32 output', () => bitmod(['lanes = 4;', 'lanes = 1;'], ['lane_sum_bits = 17;', 'lane_sum_bits = 15;'], ['group_acc_bits = 23;', 'group_acc_bits = 21;'], ['output = fp16;', 'output = fp32;'])],
     ['bit_serial_mod int8 weights (radix-4 Booth, 4 cycles)', () => bitmod(['weights = bitmod_w4;', 'weights = per_group(int8, group = 128, scale = uint8);'], ['weight_bits_per_cycle = 2;', ''])],
