@@ -83,6 +83,7 @@ accelerator acc { arrays = a; buffers = [w, x]; clock = 1 GHz; dram = 64 b/cycle
     ['bit_serial_mod 1 lane, fp32 output', () => bitmod(['lanes = 4;', 'lanes = 1;'], ['lane_sum_bits = 17;', 'lane_sum_bits = 15;'], ['group_acc_bits = 23;', 'group_acc_bits = 21;'], ['output = fp16;', 'output = fp32;'])],
     ['bit_serial_mod int8 weights (radix-4 Booth, 4 cycles)', () => bitmod(['weights = bitmod_w4;', 'weights = per_group(int8, group = 128, scale = uint8);'], ['weight_bits_per_cycle = 2;', ''])],
     ['bit_serial_mod mixed int4 / BitMoD candidates', () => bitmod(['bitmod_fp4_er_neg, bitmod_fp4_ea_pos, ', 'int4, '], ['weight_bits_per_cycle = 2;', ''])],
+    ['lowrank_gemm fused fp32 accumulation (fp32_fma) on both main paths', () => edit(exampleText('svdquant'), ['accumulation = fp16_fma; ', 'accumulation = fp32_fma; '], ['  accumulation = fp32;', '  accumulation = fp32_fma;'])],
     ['lowrank_gemm unfused fp32 accumulation, fp32 epilogue', () => edit(exampleText('svdquant'), ['accumulation = fp16_fma; ', 'accumulation = fp32; '], ['epilogue = fp16; ', 'epilogue = fp32; '])],
     ['lowrank_gemm bf16_fma accumulation, bf16 scales, no LoRA scales', () => edit(exampleText('svdquant'), ['accumulation = fp16_fma; ', 'accumulation = bf16_fma; '], ['scale = fp16)', 'scale = bf16)'], ['lora_scales = fp32;', ''])],
   ];
