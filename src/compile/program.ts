@@ -93,6 +93,8 @@ export interface DramLayout {
   readonly up: number;
   readonly y: number;
   readonly bytes: number;
+  /** Bytes of the tensors themselves (every region's size, without the alignment padding between them). */
+  readonly tensorBytes: number;
 }
 
 export interface CompiledGemm {
@@ -209,9 +211,12 @@ export function chooseTiling(t: Target, shape: GemmShape, limits: IsaLimits = IS
 /** Region allocator: 64-byte aligned consecutive regions. */
 class Regions {
   bytes = 0;
+  /** Sum of the sizes taken (without padding). */
+  tensors = 0;
   take(size: number): number {
     const at = this.bytes;
     this.bytes = alignUp(at + size, 64);
+    this.tensors += size;
     return at;
   }
 }
@@ -244,6 +249,7 @@ export function layoutDram(t: Target, shape: GemmShape, tiling: Tiling, limits: 
     up: region('up'),
     y,
     bytes: r.bytes,
+    tensorBytes: r.tensors,
   };
 }
 

@@ -18,14 +18,12 @@ import { CompileError } from '../compile/errors.js';
 import { chooseTiling, compileGemm, layoutDram, type CompiledGemm } from '../compile/program.js';
 import { randomOperands, type AnyOperands } from '../compile/operands.js';
 import { unpackMatrix } from '../compile/pack.js';
+import { rooflineBound } from '../compile/schedule/bound.js';
 import { resolveTarget, type Target, type TargetOptions } from '../compile/target.js';
 import type { GemmShape, Workload } from '../compile/workload.js';
 import { goldenGemm } from '../golden/gemm.js';
 import type { GoldenConfig, GoldenOperands } from '../golden/types.js';
 import type { IrAccelerator } from '../ir/types.js';
-import type { TargetOf } from '../pe/facets/compile.js';
-import { simFacet } from '../pe/facets/sim.js';
-import type { PeKind } from '../pe/kinds.js';
 import { runPlanTiming } from './fast-timing.js';
 import { Machine, type InstructionClass, type MachineStats, type QueueName, type StallReason, type TraceEvent } from './machine.js';
 
@@ -133,6 +131,12 @@ export interface LayerReport {
   readonly count: number;
   readonly cycles: number;
   readonly tiling: { readonly mt: number; readonly nt: number; readonly kt: number };
+  /** The roofline bound of one instance (src/compile/schedule/bound.ts): max(compute, DRAM) cycles. */
+  readonly bound_cycles: number;
+  /** Which term of the bound is larger. */
+  readonly bound: 'compute' | 'memory';
+  /** cycles / bound_cycles: how far one instance runs above the bound (1 = at the roofline). */
+  readonly cycles_over_bound: number;
 }
 
 /** The summary of a workload simulation (what `qacc sim --json` prints). */
@@ -176,7 +180,7 @@ export interface SimReport {
  * mode chosen (not its widest mode), every other kind at its declared rate.
  */
 export function peakMacsPerCycle(target: Target): number {
-  return simFacet(target.golden.kind).peakMacsPerCycle(target as TargetOf<PeKind>);
+  return target.peakMacsPerCycle;
 }
 
 /** Simulates a workload on an accelerator (see the file header for the two modes). */
@@ -230,7 +234,8 @@ export function simulateWorkload(accel: IrAccelerator, workload: Workload, optio
       }
     }
     const tl = run.compiled.tiling;
-    layers.push({ name: layer.name, m: layer.m, k: layer.k, n: layer.n, count: c, cycles: s.cycles, tiling: { mt: tl.mt, nt: tl.nt, kt: tl.kt } });
+    const bound = rooflineBound(target, layer, run.compiled.layout);
+    layers.push({ name: layer.name, m: layer.m, k: layer.k, n: layer.n, count: c, cycles: s.cycles, tiling: { mt: tl.mt, nt: tl.nt, kt: tl.kt }, bound_cycles: bound.cycles, bound: bound.bound, cycles_over_bound: bound.cycles > 0 ? s.cycles / bound.cycles : 0 });
   });
   for (const [what, v] of [['cycles', cycles], ['instructions', instructions], ['DRAM bytes', bytes.dram_read + bytes.dram_write], ['SRAM bytes', bytes.sram_read + bytes.sram_write]] as const) {
     if (!Number.isSafeInteger(v)) throw new CompileError('capacity', `workload '${workload.spec}': the ${what} exceed 2^53 − 1 = ${MAX_EXACT_COUNT}, the largest count qacc reports exactly`);

@@ -51,8 +51,12 @@ export function formatSimReport(r: SimReport): string {
     const parts = Object.entries(s).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`);
     lines.push(`${`${q} stalls`.padEnd(15)}${parts.length ? parts.join(', ') : 'none'}`);
   }
-  if (r.layers.length > 1) for (const l of r.layers) lines.push(`  ${l.name.padEnd(8)} ${l.m}×${l.k}×${l.n} ×${l.count}: ${l.cycles} cycles each (tile ${l.tiling.mt}×${l.tiling.nt}×${l.tiling.kt})`);
-  else if (r.layers[0]) lines.push(`tile           ${r.layers[0].tiling.mt}×${r.layers[0].tiling.nt}×${r.layers[0].tiling.kt}`);
+  const overBound = (l: SimReport['layers'][number]): string => `${l.cycles_over_bound.toFixed(2)}× the ${l.bound} bound of ${l.bound_cycles}`;
+  if (r.layers.length > 1) for (const l of r.layers) lines.push(`  ${l.name.padEnd(8)} ${l.m}×${l.k}×${l.n} ×${l.count}: ${l.cycles} cycles each, ${overBound(l)} (tile ${l.tiling.mt}×${l.tiling.nt}×${l.tiling.kt})`);
+  else if (r.layers[0]) {
+    lines.push(`tile           ${r.layers[0].tiling.mt}×${r.layers[0].tiling.nt}×${r.layers[0].tiling.kt}`);
+    lines.push(`bound          ${overBound(r.layers[0])} cycles`);
+  }
   const m = r.match_golden;
   const fm = r.first_mismatch;
   lines.push(`golden         ${m === null ? 'not checked (timing only)' : m ? 'match (bit for bit)' : `MISMATCH at output ${fm?.index}: expected 0x${fm?.expected.toString(16)}, got 0x${fm?.got.toString(16)}`}`);

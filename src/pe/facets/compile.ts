@@ -40,6 +40,8 @@ export interface KindTarget<K extends PeKind> {
   /** Largest m and n of one tile the PE declares (lowrank tile_m, tile_n); absent: no limit beyond the array's and the ISA's. */
   readonly maxTileM?: number;
   readonly maxTileN?: number;
+  /** MACs one PE does per cycle in this variant when it differs from the IR's (simd_mac: the mode's lanes); absent: the array's declared rate. */
+  readonly macsPerPe?: number;
 }
 
 /**
@@ -104,7 +106,7 @@ export interface KindSlots {
 /** The SlotLayout offsets a kind sets (the rest of SlotLayout is generic). */
 export type SlotOffset = 'metaOff2' | 'metaOff3' | 'cscaleOff' | 'lscaleOff' | 'lrwUpOff';
 /** The DramLayout regions a kind allocates (A, W and Y are generic). */
-export type DramRegion = Exclude<keyof DramLayout, 'a' | 'w' | 'y' | 'bytes'>;
+export type DramRegion = Exclude<keyof DramLayout, 'a' | 'w' | 'y' | 'bytes' | 'tensorBytes'>;
 
 /** What generic compile code calls on a kind (method syntax: see GoldenFacet). */
 export interface CompileFacet<K extends PeKind> {

@@ -176,7 +176,4 @@ export const lowRankGemmSim: SimFacet<'lowrank_gemm'> = {
     }
   },
   writeback: lowRankWriteback,
-  peakMacsPerCycle(t) {
-    return t.array.macsPerCycle;
-  },
 };
