@@ -36,7 +36,7 @@
  * U [N × r]; the output Y [M × N]. A lowrank meta slot holds the step's activation and weight scales, then
  * (loaded in the last k step) the bias, the channel scales and the LoRA scales.
  */
-import { createInstruction, type Instruction, type IsaBuffer } from '../isa/index.js';
+import { createInstruction, type Instruction } from '../isa/index.js';
 import { compileFacet, type DmaLoad, type DramRegion, type StepContext } from '../pe/facets/compile.js';
 import { splitDma, type DmaTransfer } from './dma.js';
 import { flattenPlan, uniformRuns, type PlanNode } from './plan.js';
@@ -46,15 +46,14 @@ import type { AnyOperands } from './operands.js';
 import { rowBytes } from './pack.js';
 import type { Target } from './target.js';
 import type { GemmShape } from './workload.js';
+import { chooseSchedule, scheduleCandidates, type Schedule } from './schedule/choose.js';
+import { alignUp, branchRank, slotNeeds, type Resident, type Tiling } from './schedule/tiling.js';
 
-export interface Tiling {
-  readonly mt: number;
-  readonly nt: number;
-  readonly kt: number;
-  readonly mTiles: number;
-  readonly nTiles: number;
-  readonly kTiles: number;
-  readonly kAlign: number;
+export type { Tiling };
+
+/** The tiling the scheduler chooses for a GEMM on a target (schedule/choose.ts). Throws CompileError when nothing fits. */
+export function chooseTiling(t: Target, shape: GemmShape, limits: IsaLimits = ISA_LIMITS): Tiling {
+  return chooseSchedule(t, shape, limits).tiling;
 }
 
 /** Byte offsets inside one slot of each buffer space, and the slot sizes. */
@@ -101,6 +100,8 @@ export interface CompiledGemm {
   readonly target: Target;
   readonly shape: GemmShape;
   readonly tiling: Tiling;
+  /** The scheduler's decision (tiling, loop order, resident operand, prediction). */
+  readonly schedule: Schedule;
   readonly slots: SlotLayout;
   readonly layout: DramLayout;
   /** The program as a plan of uniform repeats (plan.ts); `program` is its flattening. */
@@ -111,101 +112,6 @@ export interface CompiledGemm {
   readonly dram: Uint8Array | undefined;
   /** The golden operands the image was packed from. */
   readonly operands: AnyOperands | undefined;
-}
-
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
-}
-function lcm(a: number, b: number): number {
-  return (a / gcd(a, b)) * b;
-}
-function alignUp(x: number, a: number): number {
-  return Math.ceil(x / a) * a;
-}
-
-/** The rank of a config with a low-rank branch (its setmode.rank), 0 for the others. */
-function branchRank(t: Target): number {
-  return 'rank' in t.golden ? t.golden.rank : 0;
-}
-
-type SlotNeeds = Record<IsaBuffer, number> & Omit<SlotLayout, 'actSlot' | 'wgtSlot' | 'metaSlot' | 'lrwSlot' | 'outSlot'>;
-
-/** Per-slot byte needs of one k step of kt elements. */
-function slotNeeds(t: Target, mt: number, nt: number, kt: number): SlotNeeds {
-  const actCodes = mt * rowBytes(kt, t.bits.act);
-  const kind = compileFacet(t.pe.kind).slotNeeds(t, mt, nt, kt);
-  const o = kind.offsets;
-  return {
-    act: actCodes + kind.actExtra,
-    wgt: nt * rowBytes(kt, t.bits.wgt),
-    meta: kind.meta,
-    lrw: kind.lrw,
-    out: mt * nt * (t.bits.out / 8),
-    actRawOff: actCodes,
-    metaOff2: o.metaOff2 ?? 0,
-    metaOff3: o.metaOff3 ?? 0,
-    cscaleOff: o.cscaleOff ?? 0,
-    lscaleOff: o.lscaleOff ?? 0,
-    lrwUpOff: o.lrwUpOff ?? 0,
-  };
-}
-
-/**
- * The longest row (bytes) of the per-k-step loads of a k step of kt elements: act and wgt codes and the
- * kind's own per-step rows (BitMoD meta blocks, lowrank group scales, raw X and D rows).
- */
-function stepRowBytes(t: Target, nt: number, kt: number): number {
-  return Math.max(rowBytes(kt, t.bits.act), rowBytes(kt, t.bits.wgt), compileFacet(t.pe.kind).stepRowBytes(t, nt, kt));
-}
-
-/** Bytes of each buffer space the compiler may use: its capacity, cut to what the ISA can address. */
-function usableCapacity(t: Target, limits: IsaLimits): Record<IsaBuffer, number> {
-  const cap = { ...t.capacity };
-  for (const b of Object.keys(cap) as IsaBuffer[]) cap[b] = Math.min(cap[b], limits.bufferAddress[b]);
-  return cap;
-}
-
-/** Chooses the tiling of a GEMM on a target (see the file header). Throws CompileError when nothing fits. */
-export function chooseTiling(t: Target, shape: GemmShape, limits: IsaLimits = ISA_LIMITS): Tiling {
-  const { m, k, n } = shape;
-  const kind = compileFacet(t.pe.kind);
-  kind.checkShape(t, shape);
-  if (t.groupSize > limits.group) throw new CompileError('unsupported', `group size ${t.groupSize} exceeds the ISA's setmode.group limit ${limits.group}`);
-  if (t.simdMode > limits.simdMode) throw new CompileError('unsupported', `SIMD mode ${t.simdMode} exceeds the ISA's setmode.simd limit ${limits.simdMode}`);
-  const rank = branchRank(t);
-  if (rank > limits.rank) throw new CompileError('unsupported', `low-rank rank ${rank} exceeds the ISA's setmode.rank limit ${limits.rank}`);
-  const mt = Math.min(m, t.array.cols, limits.tileM, t.maxTileM);
-  const nt = Math.min(n, t.array.rows, limits.tileN, t.maxTileN);
-  const kAlign = lcm(lcm(8, t.groupSize), kind.kAlign(t));
-  if (kAlign > t.maxTileK) throw new CompileError('unsupported', `the smallest aligned k tile (${kAlign} elements) exceeds the hardware's largest tile k ${t.maxTileK}`);
-  if (kAlign > limits.tileK) throw new CompileError('unsupported', `the smallest aligned k tile (${kAlign} elements) exceeds the ISA's settile.k limit ${limits.tileK}`);
-  const cap = usableCapacity(t, limits);
-  const spaceFits = (kt: number): boolean => {
-    const need = slotNeeds(t, mt, nt, kt);
-    return (['act', 'wgt', 'meta', 'lrw', 'out'] as const).every((b) => need[b] === 0 || 2 * need[b] <= cap[b]);
-  };
-  // Monotone in kt: the smallest aligned step may have over-long rows (the DMA splitter cuts them), larger
-  // steps may not — their rows would only be split again, so a shorter k tile is the better trade.
-  const fits = (kt: number): boolean => spaceFits(kt) && kt <= limits.tileK && kt <= t.maxTileK && (kt === kAlign || stepRowBytes(t, nt, kt) <= limits.dmaRowBytes);
-  let kt = alignUp(k, kAlign);
-  if (!fits(kAlign)) {
-    const need = slotNeeds(t, mt, nt, kAlign);
-    const worst = (['act', 'wgt', 'meta', 'lrw', 'out'] as const).find((b) => need[b] > 0 && 2 * need[b] > cap[b]) ?? 'act';
-    throw new CompileError('capacity', `a ${mt}×${nt}×${kAlign} tile does not fit: the ${worst} buffer space holds ${cap[worst]} usable bytes, double buffering needs ${2 * need[worst]}`);
-  }
-  if (!fits(kt)) {
-    // Largest fitting multiple of kAlign (binary search: needs grow with kt).
-    let lo = 1;
-    let hi = kt / kAlign;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if (fits(mid * kAlign)) lo = mid;
-      else hi = mid - 1;
-    }
-    kt = lo * kAlign;
-  }
-  if (t.accEntries < mt * nt) throw new CompileError('capacity', `accumulators: ${mt * nt} entries needed, ${t.accEntries} available`);
-  return { mt, nt, kt, mTiles: Math.ceil(m / mt), nTiles: Math.ceil(n / nt), kTiles: Math.ceil(k / kt), kAlign };
 }
 
 /** Region allocator: 64-byte aligned consecutive regions. */
@@ -273,18 +179,25 @@ function parity(a: number, b: number, c: number): number {
 }
 
 /**
- * The ISA program of a GEMM as a plan (plan.ts; see the file header for the program): the preamble, then
- * the m → n → k loop nest as repeats whose iterations have the same timing content — the first and last
- * iteration of each loop are cut off (the first follows different code and may emit a `settile`, the last
- * may be ragged and carries the epilogue), the ones between are uniform. Every instruction is the one the
+ * The ISA program of a GEMM under a schedule, as a plan (plan.ts; see the file header for the program):
+ * the preamble, then the outer → inner → k loop nest (m → n → k, or n → m → k for `n-outer`) as repeats
+ * whose iterations have the same timing content — the first and last iteration of each loop are cut off
+ * (the first follows different code, may emit a `settile` and loads a resident panel, the last may be
+ * ragged and carries the epilogue), the ones between are uniform. Every instruction is the one the
  * straight-line loop would emit: slot parities, tile numbers and the `settile` decision are computed in
- * closed form from (mi, ni, ki).
+ * closed form from (outer, inner, ki).
+ *
+ * Residency (schedule/choose.ts): a resident operand's k slot ki lies at
+ * (panel · kTiles + ki) · slot bytes, panel = outer parity when kTiles = 1 (two panels) and 0 otherwise;
+ * it is loaded in the steps of inner tile 0 only.
  */
-export function planProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: SlotLayout, layout: DramLayout, ops: AnyOperands | undefined, limits: IsaLimits = ISA_LIMITS): PlanNode {
+export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slots: SlotLayout, layout: DramLayout, ops: AnyOperands | undefined, limits: IsaLimits = ISA_LIMITS): PlanNode {
   const { m, k, n } = shape;
   const kind = compileFacet(t.pe.kind);
   const G = Math.ceil(k / t.groupSize);
   const rank = branchRank(t);
+  const tiling = schedule.tiling;
+  const resident: Resident = schedule.resident;
   const preamble = (): Instruction[] => {
     const prog: Instruction[] = [];
     prog.push(createInstruction('setfmt', { ...t.formats }));
@@ -295,18 +208,26 @@ export function planProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: 
     return prog;
   };
   const { mTiles, nTiles, kTiles } = tiling;
+  const mOuter = schedule.order === 'm-outer';
+  const outerTiles = mOuter ? mTiles : nTiles;
+  const innerTiles = mOuter ? nTiles : mTiles;
   const mtOf = (mi: number): number => Math.min(tiling.mt, m - mi * tiling.mt);
   const ntOf = (ni: number): number => Math.min(tiling.nt, n - ni * tiling.nt);
   const ktOf = (ki: number): number => Math.min(tiling.kt, k - ki * tiling.kt);
-  /** The tile shape of the step before (mi, ni, ki) in program order, undefined for the first step. */
-  const previousShape = (mi: number, ni: number, ki: number): string | undefined => {
-    if (ki > 0) return `${mtOf(mi)},${ntOf(ni)},${ktOf(ki - 1)}`;
-    if (ni > 0) return `${mtOf(mi)},${ntOf(ni - 1)},${ktOf(kTiles - 1)}`;
-    if (mi > 0) return `${mtOf(mi - 1)},${ntOf(nTiles - 1)},${ktOf(kTiles - 1)}`;
+  const shapeOf = (o: number, i: number, ki: number): string => (mOuter ? `${mtOf(o)},${ntOf(i)},${ktOf(ki)}` : `${mtOf(i)},${ntOf(o)},${ktOf(ki)}`);
+  /** The tile shape of the step before (o, i, ki) in program order, undefined for the first step. */
+  const previousShape = (o: number, i: number, ki: number): string | undefined => {
+    if (ki > 0) return shapeOf(o, i, ki - 1);
+    if (i > 0) return shapeOf(o, i - 1, kTiles - 1);
+    if (o > 0) return shapeOf(o - 1, innerTiles - 1, kTiles - 1);
     return undefined;
   };
-  const step = (mi: number, ni: number, ki: number): Instruction[] => {
+  /** Buffer address of k slot ki of a resident panel of `slotBytes` slots, for outer tile o. */
+  const panelSlot = (o: number, ki: number, slotBytes: number): number => ((kTiles === 1 ? o % 2 : 0) * kTiles + ki) * slotBytes;
+  const step = (o: number, i: number, ki: number): Instruction[] => {
     const prog: Instruction[] = [];
+    const mi = mOuter ? o : i;
+    const ni = mOuter ? i : o;
     const m0 = mi * tiling.mt;
     const mt = mtOf(mi);
     const n0 = ni * tiling.nt;
@@ -316,50 +237,51 @@ export function planProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: 
     const g0 = k0 / t.groupSize;
     const gt = Math.ceil(kt / t.groupSize);
     const last = ki === kTiles - 1;
-    // input slot: parity of the global step number (mi · nTiles + ni) · kTiles + ki
-    const s = parity(parity(mi, nTiles, ni), kTiles, ki);
+    // input slot: parity of the global step number (o · innerTiles + i) · kTiles + ki
+    const s = parity(parity(o, innerTiles, i), kTiles, ki);
     const metaBase = s * slots.metaSlot;
-    const ctx: StepContext = { mi, ni, ki, m0, mt, n0, nt, k0, kt, g0, gt, G, first: ki === 0, last, slot: s, act: s * slots.actSlot, wgt: s * slots.wgtSlot, metaBase, slots, layout, shape, tiling };
-    // The step's loads: act and wgt codes, then the kind's.
+    const act = resident === 'act' ? panelSlot(o, ki, slots.actSlot) : s * slots.actSlot;
+    const wgt = resident === 'wgt' ? panelSlot(o, ki, slots.wgtSlot) : s * slots.wgtSlot;
+    const ctx: StepContext = { mi, ni, ki, m0, mt, n0, nt, k0, kt, g0, gt, G, first: ki === 0, last, slot: s, act, wgt, metaBase, slots, layout, shape, tiling };
+    // The step's loads: act and wgt codes (a resident panel only in inner tile 0), then the kind's.
     const aStride = rowBytes(k, t.bits.act);
     const wStride = rowBytes(k, t.bits.wgt);
-    const loads: DmaLoad[] = [
-      { dram: layout.a + m0 * aStride + (k0 * t.bits.act) / 8, buf: 'act', bufAddr: s * slots.actSlot, rows: mt, rowBytes: rowBytes(kt, t.bits.act), stride: aStride },
-      { dram: layout.w + n0 * wStride + (k0 * t.bits.wgt) / 8, buf: 'wgt', bufAddr: s * slots.wgtSlot, rows: nt, rowBytes: rowBytes(kt, t.bits.wgt), stride: wStride },
-      ...kind.stepLoads(t, ctx),
-    ];
+    const loads: DmaLoad[] = [];
+    if (resident !== 'act' || i === 0) loads.push({ dram: layout.a + m0 * aStride + (k0 * t.bits.act) / 8, buf: 'act', bufAddr: act, rows: mt, rowBytes: rowBytes(kt, t.bits.act), stride: aStride });
+    if (resident !== 'wgt' || i === 0) loads.push({ dram: layout.w + n0 * wStride + (k0 * t.bits.wgt) / 8, buf: 'wgt', bufAddr: wgt, rows: nt, rowBytes: rowBytes(kt, t.bits.wgt), stride: wStride });
+    loads.push(...kind.stepLoads(t, ctx));
     // Split to the ISA's DMA limits; the step's first piece waits for the slot, its last one hands it over.
     const pieces = loads.flatMap(({ dram, buf, bufAddr, rows, rowBytes: rb, stride }) => splitDma({ dram, buf: bufAddr, rows, rowBytes: rb, stride }, limits).map((p) => [buf, p] as const));
-    pieces.forEach(([buf, p], i) => {
+    pieces.forEach(([buf, p], j) => {
       prog.push(createInstruction('seti', { rd: 1, imm: p.dram }));
-      prog.push(createInstruction('load', { buf, dram_reg: 1, dram_off: 0, buf_addr: p.buf, rows: p.rows, row_bytes: p.rowBytes, dram_stride: p.stride, pop_next: i === 0, push_next: i === pieces.length - 1 }));
+      prog.push(createInstruction('load', { buf, dram_reg: 1, dram_off: 0, buf_addr: p.buf, rows: p.rows, row_bytes: p.rowBytes, dram_stride: p.stride, pop_next: j === 0, push_next: j === pieces.length - 1 }));
     });
-    if (previousShape(mi, ni, ki) !== `${mt},${nt},${kt}`) prog.push(createInstruction('settile', { m: mt, n: nt, k: kt }));
+    if (previousShape(o, i, ki) !== shapeOf(o, i, ki)) prog.push(createInstruction('settile', { m: mt, n: nt, k: kt }));
     prog.push(...kind.tileInstructions(t, ctx));
     if (!last) return prog;
-    // output slot: parity of the tile number mi · nTiles + ni
-    const o = parity(mi, nTiles, ni);
+    // output slot: parity of the tile number o · innerTiles + i
+    const os = parity(o, innerTiles, i);
     // Epilogue: reads the last step's slot (channel scales, bias, U), so writeback frees it.
     prog.push(...kind.epilogue(t, ctx));
-    prog.push(createInstruction('writeback', { acc: 0, out: o * slots.outSlot, pop_next: true, push_next: true, push_prev: true }));
+    prog.push(createInstruction('writeback', { acc: 0, out: os * slots.outSlot, pop_next: true, push_next: true, push_prev: true }));
     const yStride = rowBytes(n, t.bits.out);
-    const out: DmaTransfer = { dram: layout.y + m0 * yStride + (n0 * t.bits.out) / 8, buf: o * slots.outSlot, rows: mt, rowBytes: rowBytes(nt, t.bits.out), stride: yStride };
+    const out: DmaTransfer = { dram: layout.y + m0 * yStride + (n0 * t.bits.out) / 8, buf: os * slots.outSlot, rows: mt, rowBytes: rowBytes(nt, t.bits.out), stride: yStride };
     const stores = splitDma(out, limits);
-    stores.forEach((p, i) => {
+    stores.forEach((p, j) => {
       prog.push(createInstruction('seti', { rd: 2, imm: p.dram }));
-      prog.push(createInstruction('store', { buf: 'out', dram_reg: 2, dram_off: 0, buf_addr: p.buf, rows: p.rows, row_bytes: p.rowBytes, dram_stride: p.stride, pop_prev: i === 0, push_prev: i === stores.length - 1 }));
+      prog.push(createInstruction('store', { buf: 'out', dram_reg: 2, dram_off: 0, buf_addr: p.buf, rows: p.rows, row_bytes: p.rowBytes, dram_stride: p.stride, pop_prev: j === 0, push_prev: j === stores.length - 1 }));
     });
     return prog;
   };
   const code = (emit: () => Instruction[]): PlanNode => ({ kind: 'code', emit });
-  const block = (mi: number, ni: number): PlanNode => uniformRuns(kTiles, [1, kTiles - 1], (ki) => code(() => step(mi, ni, ki)));
-  const row = (mi: number): PlanNode => uniformRuns(nTiles, [1, nTiles - 1], (ni) => block(mi, ni));
-  return { kind: 'seq', items: [code(preamble), uniformRuns(mTiles, [1, mTiles - 1], row), code(() => [createInstruction('halt', {})])] };
+  const block = (o: number, i: number): PlanNode => uniformRuns(kTiles, [1, kTiles - 1], (ki) => code(() => step(o, i, ki)));
+  const row = (o: number): PlanNode => uniformRuns(innerTiles, [1, innerTiles - 1], (i) => block(o, i));
+  return { kind: 'seq', items: [code(preamble), uniformRuns(outerTiles, [1, outerTiles - 1], row), code(() => [createInstruction('halt', {})])] };
 }
 
 /** Emits the ISA program of a GEMM (see the file header): the flattening of planProgram. */
-export function emitProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: SlotLayout, layout: DramLayout, ops: AnyOperands | undefined, limits: IsaLimits = ISA_LIMITS): Instruction[] {
-  return flattenPlan(planProgram(t, shape, tiling, slots, layout, ops, limits));
+export function emitProgram(t: Target, shape: GemmShape, schedule: Schedule, slots: SlotLayout, layout: DramLayout, ops: AnyOperands | undefined, limits: IsaLimits = ISA_LIMITS): Instruction[] {
+  return flattenPlan(planProgram(t, shape, schedule, slots, layout, ops, limits));
 }
 
 /** Options of `compileGemm`. */
@@ -371,12 +293,24 @@ export interface CompileOptions {
    * on small shapes); each can only shrink, so the program stays encodable.
    */
   readonly limits?: Partial<IsaLimits>;
+  /**
+   * Force the scheduler's candidate with this resident operand (tests run every candidate); CompileError
+   * when that candidate does not exist for the GEMM.
+   */
+  readonly resident?: Resident;
+}
+
+function forcedSchedule(t: Target, shape: GemmShape, limits: IsaLimits, resident: Resident): Schedule {
+  const found = scheduleCandidates(t, shape, limits).find((c) => c.resident === resident);
+  if (!found) throw new CompileError('unsupported', `no schedule with a resident ${resident} panel exists for the ${shape.m}×${shape.k}×${shape.n} GEMM on this target`);
+  return found;
 }
 
 /** Compiles one GEMM: tiling, slot layout, DRAM image and program. */
 export function compileGemm(t: Target, shape: GemmShape, ops: AnyOperands | undefined, options: CompileOptions = {}): CompiledGemm {
   const limits = tightenLimits(options.limits);
-  const tiling = chooseTiling(t, shape, limits);
+  const schedule = options.resident === undefined ? chooseSchedule(t, shape, limits) : forcedSchedule(t, shape, limits, options.resident);
+  const tiling = schedule.tiling;
   const need = slotNeeds(t, tiling.mt, tiling.nt, tiling.kt);
   const slots: SlotLayout = {
     actSlot: need.act,
@@ -394,12 +328,13 @@ export function compileGemm(t: Target, shape: GemmShape, ops: AnyOperands | unde
   const layout = layoutDram(t, shape, tiling, limits);
   if (!options.timingOnly && ops === undefined) throw new Error('compileGemm: operands are required unless timingOnly');
   const dram = options.timingOnly || !ops ? undefined : packDram(t, shape, tiling, layout, ops);
-  const plan = planProgram(t, shape, tiling, slots, layout, ops, limits);
+  const plan = planProgram(t, shape, schedule, slots, layout, ops, limits);
   let program: Instruction[] | undefined;
   return {
     target: t,
     shape,
     tiling,
+    schedule,
     slots,
     layout,
     plan,

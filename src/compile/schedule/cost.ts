@@ -1,0 +1,117 @@
+/**
+ * The scheduler's cost model: predicted cycles and DRAM bytes of a schedule, in closed form over a few
+ * representative tiles (never over every tile, so a whole model schedules in milliseconds).
+ *
+ * The rules are the simulator's (src/sim/timing.ts), restated at the precision a ranking needs (the
+ * compile layer may not import the simulator; test/compile/schedule.test.ts pins the constants to
+ * src/arch/microarch.ts):
+ * - a DMA piece (after splitting to the ISA's limits, dma.ts) holds the DRAM port for
+ *   rows · ceil(row_bytes / beat) cycles and completes DMA_LATENCY cycles later; the load queue has one
+ *   DMA in flight, so a step's loads take Σ (port cycles + latency);
+ * - a tile instruction takes about kt / (MACs per PE per cycle) cycles (the array's peak spread over its
+ *   PEs) plus a short fill; the epilogue one output per column per cycle;
+ * - with double buffering the load of step s + 1 overlaps the compute of step s, so a step costs
+ *   max(loads, compute) and a tile the sum over its steps plus its epilogue; the output store shares the
+ *   DRAM port with the loads (its port cycles are added to the tile's loads).
+ * Ragged edge tiles are counted as full ones: a ranking, not a simulation (`qacc sim` reports both the
+ * prediction and the simulated cycles).
+ */
+import { compileFacet, type StepContext } from '../../pe/facets/compile.js';
+import { splitDma } from '../dma.js';
+import type { IsaLimits } from '../isa-limits.js';
+import { rowBytes } from '../pack.js';
+import type { DramLayout, SlotLayout } from '../program.js';
+import type { Target } from '../target.js';
+import type { GemmShape } from '../workload.js';
+import type { LoopOrder } from './choose.js';
+import type { Resident, SlotNeeds, Tiling } from './tiling.js';
+
+/** DRAM latency of a DMA as the simulator times it (src/arch/microarch.ts DMA_LATENCY_CYCLES). */
+export const COST_DMA_LATENCY = 64;
+/** Pipeline fill the cost model adds to a tile instruction. */
+const TILE_FILL = 4;
+
+/** Predicted DRAM bytes per operand ('other': the kind's scales, selectors, biases, factors). */
+export interface PredictedBytes {
+  readonly act: number;
+  readonly wgt: number;
+  readonly other: number;
+  readonly out: number;
+  readonly total: number;
+}
+
+export interface Prediction {
+  readonly cycles: number;
+  readonly bytes: PredictedBytes;
+}
+
+/** Bytes one DRAM beat carries (src/arch/microarch.ts dramBeatBytes). */
+export function beatBytes(t: Target): number {
+  return Math.max(1, Math.floor(t.accelerator.dramBitsPerCycle / 8));
+}
+
+/** A layout whose addresses are all 0: the cost model needs the transfers' shapes, not their addresses. */
+const ZERO_LAYOUT: DramLayout = { a: 0, w: 0, meta: 0, cscale: 0, lscale: 0, ascale: 0, wscale: 0, bias: 0, x: 0, down: 0, up: 0, y: 0, bytes: 0, tensorBytes: 0 };
+
+function slotLayoutOf(need: SlotNeeds): SlotLayout {
+  return { actSlot: need.act, actRawOff: need.actRawOff, wgtSlot: need.wgt, metaSlot: need.meta, metaOff2: need.metaOff2, metaOff3: need.metaOff3, cscaleOff: need.cscaleOff, lscaleOff: need.lscaleOff, lrwSlot: need.lrw, lrwUpOff: need.lrwUpOff, outSlot: need.out };
+}
+
+/** Predicted cycles and bytes of a schedule (see the file header). */
+export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, order: LoopOrder, resident: Resident, limits: IsaLimits, need: SlotNeeds): Prediction {
+  const kind = compileFacet(t.pe.kind);
+  const beat = beatBytes(t);
+  const slots = slotLayoutOf(need);
+  const { mt, nt, kt, mTiles, nTiles, kTiles } = tiling;
+  const G = Math.ceil(shape.k / t.groupSize);
+  const macsPerPe = t.peakMacsPerCycle / Math.max(1, t.array.pes);
+  const dmaCycles = (rows: number, rb: number, stride: number): { port: number; total: number } => {
+    let port = 0;
+    let total = 0;
+    for (const p of splitDma({ dram: 0, buf: 0, rows, rowBytes: rb, stride }, limits)) {
+      const x = p.rows * Math.ceil(p.rowBytes / beat);
+      port += x;
+      total += x + COST_DMA_LATENCY;
+    }
+    return { port, total };
+  };
+  const aStride = rowBytes(shape.k, t.bits.act);
+  const wStride = rowBytes(shape.k, t.bits.wgt);
+  /** Cycles and kind bytes of one output tile at inner index `inner` (0: the resident panel is loaded). */
+  const tile = (inner: number): { cycles: number; otherBytes: number } => {
+    const mi = order === 'm-outer' ? 0 : Math.min(inner, mTiles - 1);
+    const ni = order === 'm-outer' ? Math.min(inner, nTiles - 1) : 0;
+    let cycles = 0;
+    let otherBytes = 0;
+    for (let ki = 0; ki < kTiles; ki++) {
+      const k0 = ki * kt;
+      const ktHere = Math.min(kt, shape.k - k0);
+      const ctx: StepContext = { mi, ni, ki, m0: mi * mt, mt, n0: ni * nt, nt, k0, kt: ktHere, g0: k0 / t.groupSize, gt: Math.ceil(ktHere / t.groupSize), G, first: ki === 0, last: ki === kTiles - 1, slot: 0, act: 0, wgt: 0, metaBase: 0, slots, layout: ZERO_LAYOUT, shape, tiling };
+      let load = 0;
+      if (resident !== 'act' || inner === 0) load += dmaCycles(mt, rowBytes(ktHere, t.bits.act), aStride).total;
+      if (resident !== 'wgt' || inner === 0) load += dmaCycles(nt, rowBytes(ktHere, t.bits.wgt), wStride).total;
+      for (const l of kind.stepLoads(t, ctx)) {
+        load += dmaCycles(l.rows, l.rowBytes, l.stride).total;
+        otherBytes += l.rows * l.rowBytes;
+      }
+      if (ctx.last) load += dmaCycles(mt, rowBytes(nt, t.bits.out), rowBytes(shape.n, t.bits.out)).port;
+      const compute = Math.ceil(ktHere / macsPerPe) + TILE_FILL;
+      cycles += Math.max(load, compute);
+    }
+    cycles += Math.ceil((mt * nt) / t.array.cols) + 2;
+    return { cycles, otherBytes };
+  };
+  const outer = order === 'm-outer' ? mTiles : nTiles;
+  const inner = order === 'm-outer' ? nTiles : mTiles;
+  const first = tile(0);
+  const rest = inner > 1 ? tile(1) : { cycles: 0, otherBytes: 0 };
+  const cycles = outer * (first.cycles + (inner - 1) * rest.cycles) + COST_DMA_LATENCY;
+  const actAll = shape.m * aStride;
+  const wgtAll = shape.n * wStride;
+  const act = resident === 'act' ? actAll : actAll * nTiles;
+  const wgt = resident === 'wgt' ? wgtAll : wgtAll * mTiles;
+  // the representative tiles' kind bytes scaled to the whole grid (full tiles: an upper estimate at the edges)
+  const other = outer * (first.otherBytes + (inner - 1) * rest.otherBytes);
+  const out = shape.m * rowBytes(shape.n, t.bits.out);
+  return { cycles, bytes: { act, wgt, other, out, total: act + wgt + other + out } };
+}
