@@ -40,6 +40,7 @@ import { createInstruction, type Instruction } from '../isa/index.js';
 import { compileFacet, type DmaLoad, type DramRegion, type StepContext } from '../pe/facets/compile.js';
 import { splitDma, type DmaTransfer } from './dma.js';
 import { flattenPlan, uniformRuns, type PlanNode } from './plan.js';
+import { checkCompact, compactPlan, compactTimingPlan, IMEM_WORDS, loopProgram, words } from './compact.js';
 import { CompileError } from './errors.js';
 import { ISA_LIMITS, tightenLimits, type IsaLimits } from './isa-limits.js';
 import type { AnyOperands } from './operands.js';
@@ -104,9 +105,14 @@ export interface CompiledGemm {
   readonly schedule: Schedule;
   readonly slots: SlotLayout;
   readonly layout: DramLayout;
-  /** The program as a plan of uniform repeats (plan.ts); `program` is its flattening. */
+  /**
+   * The loop program's dispatch stream as a plan of identical repeats (compact.ts compactTimingPlan):
+   * what the timing-only simulator walks; its timing is the loop program's, cycle for cycle.
+   */
   readonly plan: PlanNode;
-  /** The straight-line program (flattened from `plan` on first use). */
+  /** The straight-line program as a plan of uniform repeats (planProgram); its flattening has the loop program's semantics. */
+  readonly straightPlan: PlanNode;
+  /** The compact program (loops and address stepping, compact.ts), at most IMEM_WORDS words. */
   readonly program: readonly Instruction[];
   /** The DRAM image with every operand packed (absent for timing-only compilation). */
   readonly dram: Uint8Array | undefined;
@@ -298,6 +304,8 @@ export interface CompileOptions {
    * when that candidate does not exist for the GEMM.
    */
   readonly resident?: Resident;
+  /** How error messages name the GEMM (e.g. the model layer, "layer q"); default: its shape. */
+  readonly label?: string;
 }
 
 function forcedSchedule(t: Target, shape: GemmShape, limits: IsaLimits, resident: Resident): Schedule {
@@ -328,8 +336,20 @@ export function compileGemm(t: Target, shape: GemmShape, ops: AnyOperands | unde
   const layout = layoutDram(t, shape, tiling, limits);
   if (!options.timingOnly && ops === undefined) throw new Error('compileGemm: operands are required unless timingOnly');
   const dram = options.timingOnly || !ops ? undefined : packDram(t, shape, tiling, layout, ops);
-  const plan = planProgram(t, shape, schedule, slots, layout, ops, limits);
+  const straightPlan = planProgram(t, shape, schedule, slots, layout, ops, limits);
+  const compact = compactPlan(straightPlan, layout);
+  const size = words(compact);
+  if (size > IMEM_WORDS) {
+    const what = options.label ?? `the ${shape.m}×${shape.k}×${shape.n} GEMM`;
+    throw new CompileError('capacity', `${what}: the program needs ${size} instruction words even with loops, the instruction memory holds ${IMEM_WORDS}`);
+  }
+  const plan = compactTimingPlan(compact);
   let program: Instruction[] | undefined;
+  if (!options.timingOnly) {
+    // an arithmetic run is small: check the loops against the straight-line program they stand for
+    program = loopProgram(compact);
+    checkCompact(flattenPlan(straightPlan), program);
+  }
   return {
     target: t,
     shape,
@@ -338,8 +358,9 @@ export function compileGemm(t: Target, shape: GemmShape, ops: AnyOperands | unde
     slots,
     layout,
     plan,
+    straightPlan,
     get program(): readonly Instruction[] {
-      program ??= flattenPlan(plan);
+      program ??= loopProgram(compact);
       return program;
     },
     dram,

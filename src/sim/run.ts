@@ -18,7 +18,7 @@ import { CompileError } from '../compile/errors.js';
 import { chooseTiling, compileGemm, layoutDram, type CompiledGemm } from '../compile/program.js';
 import { randomOperands, type AnyOperands } from '../compile/operands.js';
 import { unpackMatrix } from '../compile/pack.js';
-import { rooflineBound } from '../compile/schedule/bound.js';
+import { rooflineBound, scheduleReport, type ScheduleReport } from '../compile/schedule/index.js';
 import { resolveTarget, type Target, type TargetOptions } from '../compile/target.js';
 import type { GemmShape, Workload } from '../compile/workload.js';
 import { goldenGemm } from '../golden/gemm.js';
@@ -58,6 +58,8 @@ export interface RunOptions {
   readonly trace?: boolean;
   /** Operands to use instead of random ones. */
   readonly operands?: AnyOperands;
+  /** How compile errors name the GEMM (e.g. "layer q"). */
+  readonly label?: string;
   /** Progress of the run (phase and fraction of the current GEMM). */
   readonly onProgress?: (phase: SimProgress['phase'], fraction: number) => void;
 }
@@ -92,7 +94,7 @@ export function runGemm(target: Target, shape: GemmShape, options: RunOptions = 
     }
   }
   const ops = timingOnly ? undefined : (options.operands ?? randomOperands(target, shape, options.seed ?? 1));
-  const compiled = compileGemm(target, shape, ops, { timingOnly });
+  const compiled = compileGemm(target, shape, ops, { timingOnly, ...(options.label ? { label: options.label } : {}) });
   const macs = m * k * n;
   const progress = options.onProgress ? (done: number): void => options.onProgress?.('simulate', done / macs) : undefined;
   if (timingOnly && !options.trace) {
@@ -137,6 +139,10 @@ export interface LayerReport {
   readonly bound: 'compute' | 'memory';
   /** cycles / bound_cycles: how far one instance runs above the bound (1 = at the roofline). */
   readonly cycles_over_bound: number;
+  /** The scheduler's decision and prediction (src/compile/schedule/index.ts ScheduleReport). */
+  readonly schedule: ScheduleReport;
+  /** Words of the layer's (loop) program. */
+  readonly program_words: number;
 }
 
 /** The summary of a workload simulation (what `qacc sim --json` prints). */
@@ -211,7 +217,7 @@ export function simulateWorkload(accel: IrAccelerator, workload: Workload, optio
       const index = runs.length;
       const report = options.onProgress;
       const onProgress = report ? (phase: SimProgress['phase'], fraction: number): void => report({ phase, fraction, layer: layer.name, index, layers: distinct }) : undefined;
-      run = runGemm(target, layer, { seed: seed + i, timingOnly, trace: options.trace ?? false, ...(options.operands ? { operands: options.operands } : {}), ...(onProgress ? { onProgress } : {}) });
+      run = runGemm(target, layer, { seed: seed + i, timingOnly, label: `layer ${layer.name}`, trace: options.trace ?? false, ...(options.operands ? { operands: options.operands } : {}), ...(onProgress ? { onProgress } : {}) });
       cache.set(key, run);
       runs.push(run);
     }
@@ -235,7 +241,20 @@ export function simulateWorkload(accel: IrAccelerator, workload: Workload, optio
     }
     const tl = run.compiled.tiling;
     const bound = rooflineBound(target, layer, run.compiled.layout);
-    layers.push({ name: layer.name, m: layer.m, k: layer.k, n: layer.n, count: c, cycles: s.cycles, tiling: { mt: tl.mt, nt: tl.nt, kt: tl.kt }, bound_cycles: bound.cycles, bound: bound.bound, cycles_over_bound: bound.cycles > 0 ? s.cycles / bound.cycles : 0 });
+    layers.push({
+      name: layer.name,
+      m: layer.m,
+      k: layer.k,
+      n: layer.n,
+      count: c,
+      cycles: s.cycles,
+      tiling: { mt: tl.mt, nt: tl.nt, kt: tl.kt },
+      bound_cycles: bound.cycles,
+      bound: bound.bound,
+      cycles_over_bound: bound.cycles > 0 ? s.cycles / bound.cycles : 0,
+      schedule: scheduleReport(run.compiled.schedule, bound),
+      program_words: run.compiled.program.length,
+    });
   });
   for (const [what, v] of [['cycles', cycles], ['instructions', instructions], ['DRAM bytes', bytes.dram_read + bytes.dram_write], ['SRAM bytes', bytes.sram_read + bytes.sram_write]] as const) {
     if (!Number.isSafeInteger(v)) throw new CompileError('capacity', `workload '${workload.spec}': the ${what} exceed 2^53 − 1 = ${MAX_EXACT_COUNT}, the largest count qacc reports exactly`);

@@ -1,8 +1,9 @@
 /**
  * `qacc sim <file.qacc> --workload <spec> [--seed N] [--json] [--vcd f] [--set k=v] [--accelerator name]
- * [--mode i] [--timing-only]`: compiles a workload for an accelerator of a .qacc description, runs it on
+ * [--mode i] [--timing-only] [--explain]`: compiles a workload for an accelerator of a .qacc description, runs it on
  * the cycle-level simulator and prints a summary (or, with --json, the SimReport object: `cycles`,
- * `macs`, `utilization`, `bytes`, `match_golden`, …). A cycle-mode run whose outputs differ from the
+ * `macs`, `utilization`, `bytes`, `match_golden`, …, and per layer the roofline bound and the scheduler's
+ * decision `schedule`; `--explain` prints that decision readably). A cycle-mode run whose outputs differ from the
  * golden model exits 1 after printing the report. The VCD trace (first simulated GEMM) is written
  * atomically.
  */
@@ -31,10 +32,34 @@ interface Args {
   readonly accelerator: string | undefined;
   readonly mode: number;
   readonly 'timing-only': boolean;
+  readonly explain: boolean;
 }
 
 function pct(x: number): string {
   return `${(100 * x).toFixed(1)}%`;
+}
+
+/** Bytes in a short readable unit. */
+function bytesText(b: number): string {
+  if (b >= 1e9) return `${(b / 1e9).toFixed(2)} GB`;
+  if (b >= 1e6) return `${(b / 1e6).toFixed(2)} MB`;
+  if (b >= 1e3) return `${(b / 1e3).toFixed(1)} kB`;
+  return `${b} B`;
+}
+
+/** The scheduler's decision for each layer (`--explain`). */
+export function formatSchedules(r: SimReport): string {
+  const lines = ['schedule (per layer instance: tiling, loop order, resident operand, predicted DRAM traffic and cycles, bound)'];
+  for (const l of r.layers) {
+    const s = l.schedule;
+    const t = s.tiling;
+    const resident = s.resident === 'none' ? 'both operands streamed per k step' : `${s.resident === 'act' ? 'activation' : 'weight'} panel resident across the inner tiles`;
+    lines.push(`  ${l.name} ${l.m}×${l.k}×${l.n}: tiles ${t.mt}×${t.nt}×${t.kt} (${t.m_tiles}×${t.n_tiles}×${t.k_tiles} = ${t.passes} array passes), ${s.loop_order}, ${resident}`);
+    const b = s.bytes;
+    lines.push(`    DRAM traffic act ${bytesText(b.act)}, wgt ${bytesText(b.wgt)}, other ${bytesText(b.other)}, out ${bytesText(b.out)} (total ${bytesText(b.total)})`);
+    lines.push(`    cycles predicted ${s.predicted_cycles}, simulated ${l.cycles}; ${s.bound} bound ${s.bound_cycles} (${l.cycles_over_bound.toFixed(2)}×); program ${l.program_words} words`);
+  }
+  return lines.join('\n') + '\n';
 }
 
 /** The readable summary. */
@@ -76,7 +101,8 @@ export const simCommand: CommandFactory = (ctx): CommandModule<object, Args> => 
       .option('set', { type: 'string', array: true, describe: 'override a param: --set rows=32 (repeatable)' })
       .option('accelerator', { alias: 'a', type: 'string', describe: 'which accelerator of the file (default: the first)' })
       .option('mode', { type: 'number', default: 0, describe: 'SIMD mode index for simd_mac PEs' })
-      .option('timing-only', { type: 'boolean', default: false, describe: 'skip the arithmetic (default for model: workloads)' }),
+      .option('timing-only', { type: 'boolean', default: false, describe: 'skip the arithmetic (default for model: workloads)' })
+      .option('explain', { type: 'boolean', default: false, describe: "show the scheduler's decision per layer (tiling, loop order, resident operand, predicted traffic and cycles, bound)" }),
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     if (!Number.isInteger(argv.seed)) throw new UsageError(`--seed must be an integer, got ${argv.seed}`);
     if (!Number.isInteger(argv.mode) || argv.mode < 0) throw new UsageError(`--mode must be a non-negative integer, got ${argv.mode}`);
@@ -101,7 +127,7 @@ export const simCommand: CommandFactory = (ctx): CommandModule<object, Args> => 
     }
     const { report, runs } = result;
     if (vcdPath !== undefined && runs[0]) writeFileAtomic(vcdPath, renderVcd(runs[0].events, runs[0].stats.cycles, { design: `${src.path} ${accel.name} ${runs[0].compiled.shape.m}x${runs[0].compiled.shape.k}x${runs[0].compiled.shape.n}`, version: QACC_VERSION }));
-    ctx.io.stdout(argv.json ? JSON.stringify(report, null, 2) + '\n' : formatSimReport(report));
+    ctx.io.stdout(argv.json ? JSON.stringify(report, null, 2) + '\n' : formatSimReport(report) + (argv.explain ? formatSchedules(report) : ''));
     if (report.match_golden === false) ctx.setExitCode(1);
   },
 });
