@@ -248,7 +248,9 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
     const metaBase = s * slots.metaSlot;
     const act = resident === 'act' ? panelSlot(o, ki, slots.actSlot) : s * slots.actSlot;
     const wgt = resident === 'wgt' ? panelSlot(o, ki, slots.wgtSlot) : s * slots.wgtSlot;
-    const ctx: StepContext = { mi, ni, ki, m0, mt, n0, nt, k0, kt, g0, gt, G, first: ki === 0, last, slot: s, act, wgt, metaBase, slots, layout, shape, tiling };
+    // output slot: parity of the tile number o · innerTiles + i
+    const os = parity(o, innerTiles, i);
+    const ctx: StepContext = { mi, ni, ki, m0, mt, n0, nt, k0, kt, g0, gt, G, first: ki === 0, last, slot: s, tileSlot: os, act, wgt, metaBase, slots, layout, shape, tiling };
     // The step's loads: act and wgt codes (a resident panel only in inner tile 0), then the kind's.
     const aStride = rowBytes(k, t.bits.act);
     const wStride = rowBytes(k, t.bits.wgt);
@@ -265,8 +267,6 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
     if (previousShape(o, i, ki) !== shapeOf(o, i, ki)) prog.push(createInstruction('settile', { m: mt, n: nt, k: kt }));
     prog.push(...kind.tileInstructions(t, ctx));
     if (!last) return prog;
-    // output slot: parity of the tile number o · innerTiles + i
-    const os = parity(o, innerTiles, i);
     // Epilogue: reads the last step's slot (channel scales, bias, U), so writeback frees it.
     prog.push(...kind.epilogue(t, ctx));
     prog.push(createInstruction('writeback', { acc: 0, out: os * slots.outSlot, pop_next: true, push_next: true, push_prev: true }));
@@ -319,7 +319,7 @@ export function compileGemm(t: Target, shape: GemmShape, ops: AnyOperands | unde
   const limits = tightenLimits(options.limits);
   const schedule = options.resident === undefined ? chooseSchedule(t, shape, limits) : forcedSchedule(t, shape, limits, options.resident);
   const tiling = schedule.tiling;
-  const need = slotNeeds(t, tiling.mt, tiling.nt, tiling.kt);
+  const need = slotNeeds(t, tiling.mt, tiling.nt, tiling.kt, shape.k);
   const slots: SlotLayout = {
     actSlot: need.act,
     actRawOff: need.actRawOff,

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { compileGemm, ISA_LIMITS, randomOperands, resolveTarget, type Target } from '../../src/compile/index.js';
+import { compileGemm, flattenPlan, ISA_LIMITS, randomOperands, resolveTarget, type Target } from '../../src/compile/index.js';
 import { unpackMatrix } from '../../src/compile/pack.js';
 import { scheduleCandidates } from '../../src/compile/schedule/choose.js';
 import { COST_DMA_LATENCY, beatBytes } from '../../src/compile/schedule/cost.js';
@@ -76,7 +76,7 @@ describe('scheduler', () => {
             expect(kt % kAlign).toBe(0);
             expect(kt).toBeLessThanOrEqual(Math.min(ISA_LIMITS.tileK, t.maxTileK));
             expect(kTiles).toBe(Math.ceil(k / kt));
-            const need = slotNeeds(t, mt, nt, kt);
+            const need = slotNeeds(t, mt, nt, kt, k);
             for (const b of BUFFER_SPACES) if (need[b] > 0) expect(slotCount(s.resident, b, kTiles) * need[b]).toBeLessThanOrEqual(cap[b]);
             expect(s.order).toBe(s.resident === 'wgt' ? 'n-outer' : 'm-outer');
             expect(s.predicted.cycles).toBeGreaterThan(0);
@@ -100,6 +100,29 @@ describe('scheduler', () => {
       { numRuns: 25, seed: 13 },
     );
     expect([...seen].sort()).toEqual(['act', 'none', 'wgt']);
+  });
+
+  it('BitMoD meta: one DMA per tile when two tile slots fit the meta space, one per k step otherwise; both = golden', () => {
+    const bitmod = resolveTarget(exampleAccelerators('bitmod')[0]);
+    const shape = { m: 5, k: 3 * 128 + 8, n: 40 };
+    const metaLoads = (t: Target): { loads: number; steps: number } => {
+      const c = compileGemm(t, shape, randomOperands(t, shape, 3));
+      const steps = c.tiling.mTiles * c.tiling.nTiles * c.tiling.kTiles;
+      return { loads: flattenPlan(c.straightPlan).filter((i) => i.kind === 'load' && i.buf === 'meta').length, steps };
+    };
+    // small k tiles: several per tile
+    const perTile = { ...bitmod, capacity: { ...bitmod.capacity, act: 4 * 5 * 128 * 2, wgt: 4 * 32 * 64 } };
+    // room for two one-block slots (32 rows: 40 bytes a block, 64 of channel scales) but not two whole-K slots
+    const perStep = { ...perTile, capacity: { ...perTile.capacity, meta: 300 } };
+    const a = metaLoads(perTile);
+    const b = metaLoads(perStep);
+    expect(a.steps).toBe(b.steps);
+    const tiles = Math.ceil(shape.n / 32) * Math.ceil(shape.m / 32);
+    expect(a.steps).toBeGreaterThan(tiles); // several k tiles per tile
+    expect(a.loads).toBe(2 * tiles); // the tile's blocks + its channel scales
+    expect(b.loads).toBe(b.steps + tiles);
+    expect(matchesGolden(perTile, shape, 4, 'none')).toBe(true);
+    expect(matchesGolden(perStep, shape, 4, 'none')).toBe(true);
   });
 
   const cases: { name: string; target: Target }[] = [];

@@ -47,7 +47,7 @@ const ORDER: Readonly<Record<Resident, LoopOrder>> = { none: 'm-outer', act: 'm-
 
 /** Whether the kind's step loads allow a resident panel (see the file header). */
 function residencyAllowed(t: Target, mt: number, nt: number, kt: number): boolean {
-  const kind = compileFacet(t.pe.kind).slotNeeds(t, mt, nt, kt);
+  const kind = compileFacet(t.pe.kind).slotNeeds(t, mt, nt, kt, kt);
   return kind.actExtra === 0 && kind.lrw === 0;
 }
 
@@ -74,10 +74,10 @@ export function scheduleCandidates(t: Target, shape: GemmShape, limits: IsaLimit
     // a resident panel over one k tile is the streamed schedule (two slots either way)
     if (resident !== 'none' && tiling.kTiles === 1 && (resident === 'act' ? tiling.nTiles : tiling.mTiles) === 1) return true;
     const order = ORDER[resident];
-    out.push({ tiling, order, resident, predicted: predictSchedule(t, shape, tiling, order, resident, limits, slotNeeds(t, m1, n1, kt)) });
+    out.push({ tiling, order, resident, predicted: predictSchedule(t, shape, tiling, order, resident, limits, slotNeeds(t, m1, n1, kt, shape.k)) });
     return true;
   };
-  if (!add('none', mt, nt)) throw tileTooLarge(t, limits, mt, nt, kAlign);
+  if (!add('none', mt, nt)) throw tileTooLarge(t, limits, mt, nt, kAlign, shape.k);
   if (!residencyAllowed(t, mt, nt, kAlign)) return out;
   // A resident panel that does not fit at the full one-pass tile may fit at fewer tokens (channels):
   // the largest such m (n) is a candidate too — fewer columns (rows) busy, but the panel stays.

@@ -86,7 +86,7 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, ord
     for (let ki = 0; ki < kTiles; ki++) {
       const k0 = ki * kt;
       const ktHere = Math.min(kt, shape.k - k0);
-      const ctx: StepContext = { mi, ni, ki, m0: mi * mt, mt, n0: ni * nt, nt, k0, kt: ktHere, g0: k0 / t.groupSize, gt: Math.ceil(ktHere / t.groupSize), G, first: ki === 0, last: ki === kTiles - 1, slot: 0, act: 0, wgt: 0, metaBase: 0, slots, layout: ZERO_LAYOUT, shape, tiling };
+      const ctx: StepContext = { mi, ni, ki, m0: mi * mt, mt, n0: ni * nt, nt, k0, kt: ktHere, g0: k0 / t.groupSize, gt: Math.ceil(ktHere / t.groupSize), G, first: ki === 0, last: ki === kTiles - 1, slot: 0, tileSlot: 0, act: 0, wgt: 0, metaBase: 0, slots, layout: ZERO_LAYOUT, shape, tiling };
       let load = 0;
       if (resident !== 'act' || inner === 0) load += dmaCycles(mt, rowBytes(ktHere, t.bits.act), aStride).total;
       if (resident !== 'wgt' || inner === 0) load += dmaCycles(nt, rowBytes(ktHere, t.bits.wgt), wStride).total;

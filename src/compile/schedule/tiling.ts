@@ -63,9 +63,9 @@ export interface SlotNeeds extends Record<IsaBuffer, number> {
 }
 
 /** Per-slot byte needs of one k step of kt elements. */
-export function slotNeeds(t: Target, mt: number, nt: number, kt: number): SlotNeeds {
+export function slotNeeds(t: Target, mt: number, nt: number, kt: number, k: number): SlotNeeds {
   const actCodes = mt * rowBytes(kt, t.bits.act);
-  const kind = compileFacet(t.pe.kind).slotNeeds(t, mt, nt, kt);
+  const kind = compileFacet(t.pe.kind).slotNeeds(t, mt, nt, kt, k);
   const o = kind.offsets;
   return {
     act: actCodes + kind.actExtra,
@@ -122,7 +122,7 @@ export function ktFits(t: Target, shape: GemmShape, limits: IsaLimits, mt: numbe
   // The smallest aligned step may have over-long rows (the DMA splitter cuts them); larger steps may not.
   if (kt !== kAlign && stepRowBytes(t, nt, kt) > limits.dmaRowBytes) return false;
   const cap = usableCapacity(t, limits);
-  const need = slotNeeds(t, mt, nt, kt);
+  const need = slotNeeds(t, mt, nt, kt, shape.k);
   const kTiles = Math.ceil(shape.k / kt);
   return BUFFER_SPACES.every((b) => need[b] === 0 || slotCount(resident, b, kTiles) * need[b] <= cap[b]);
 }
@@ -156,9 +156,9 @@ export function largestKt(t: Target, shape: GemmShape, limits: IsaLimits, mt: nu
 }
 
 /** CompileError for a one-pass tile whose smallest k step does not fit double-buffered. */
-export function tileTooLarge(t: Target, limits: IsaLimits, mt: number, nt: number, kAlign: number): CompileError {
+export function tileTooLarge(t: Target, limits: IsaLimits, mt: number, nt: number, kAlign: number, k: number): CompileError {
   const cap = usableCapacity(t, limits);
-  const need = slotNeeds(t, mt, nt, kAlign);
+  const need = slotNeeds(t, mt, nt, kAlign, k);
   const worst = BUFFER_SPACES.find((b) => need[b] > 0 && 2 * need[b] > cap[b]) ?? 'act';
   return new CompileError('capacity', `a ${mt}×${nt}×${kAlign} tile does not fit: the ${worst} buffer space holds ${cap[worst]} usable bytes, double buffering needs ${2 * need[worst]}`);
 }
