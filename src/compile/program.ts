@@ -214,26 +214,36 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
     return prog;
   };
   const { mTiles, nTiles, kTiles } = tiling;
-  const mOuter = schedule.order === 'm-outer';
+  // Loop levels: blocks b → outer o → inner i → k. Only 'both' has several blocks (of `block` n tiles,
+  // o = m tile, i = n tile in the block); otherwise one block, o and i the m and n tiles in loop order.
+  const both = resident === 'both';
+  const mOuter = schedule.order !== 'n-outer';
+  const J = both ? schedule.block : mOuter ? nTiles : mTiles;
+  const blocks = both ? Math.ceil(nTiles / J) : 1;
   const outerTiles = mOuter ? mTiles : nTiles;
-  const innerTiles = mOuter ? nTiles : mTiles;
+  /** Inner tiles of block b (the last block of 'both' may hold fewer). */
+  const innerOf = (b: number): number => (both ? Math.min(J, nTiles - b * J) : J);
+  const tileOf = (b: number, o: number, i: number): { mi: number; ni: number } => (mOuter ? { mi: o, ni: b * J + i } : { mi: i, ni: o });
   const mtOf = (mi: number): number => Math.min(tiling.mt, m - mi * tiling.mt);
   const ntOf = (ni: number): number => Math.min(tiling.nt, n - ni * tiling.nt);
   const ktOf = (ki: number): number => Math.min(tiling.kt, k - ki * tiling.kt);
-  const shapeOf = (o: number, i: number, ki: number): string => (mOuter ? `${mtOf(o)},${ntOf(i)},${ktOf(ki)}` : `${mtOf(i)},${ntOf(o)},${ktOf(ki)}`);
-  /** The tile shape of the step before (o, i, ki) in program order, undefined for the first step. */
-  const previousShape = (o: number, i: number, ki: number): string | undefined => {
-    if (ki > 0) return shapeOf(o, i, ki - 1);
-    if (i > 0) return shapeOf(o, i - 1, kTiles - 1);
-    if (o > 0) return shapeOf(o - 1, innerTiles - 1, kTiles - 1);
+  const shapeOf = (b: number, o: number, i: number, ki: number): string => {
+    const { mi, ni } = tileOf(b, o, i);
+    return `${mtOf(mi)},${ntOf(ni)},${ktOf(ki)}`;
+  };
+  /** The tile shape of the step before (b, o, i, ki) in program order, undefined for the first step. */
+  const previousShape = (b: number, o: number, i: number, ki: number): string | undefined => {
+    if (ki > 0) return shapeOf(b, o, i, ki - 1);
+    if (i > 0) return shapeOf(b, o, i - 1, kTiles - 1);
+    if (o > 0) return shapeOf(b, o - 1, innerOf(b) - 1, kTiles - 1);
+    if (b > 0) return shapeOf(b - 1, outerTiles - 1, innerOf(b - 1) - 1, kTiles - 1);
     return undefined;
   };
-  /** Buffer address of k slot ki of a resident panel of `slotBytes` slots, for outer tile o. */
-  const panelSlot = (o: number, ki: number, slotBytes: number): number => ((kTiles === 1 ? o % 2 : 0) * kTiles + ki) * slotBytes;
-  const step = (o: number, i: number, ki: number): Instruction[] => {
+  /** Buffer address of k slot ki of a resident panel of `slotBytes` slots, for panel number p. */
+  const panelSlot = (p: number, ki: number, slotBytes: number): number => ((kTiles === 1 ? p % 2 : 0) * kTiles + ki) * slotBytes;
+  const step = (b: number, o: number, i: number, ki: number): Instruction[] => {
     const prog: Instruction[] = [];
-    const mi = mOuter ? o : i;
-    const ni = mOuter ? i : o;
+    const { mi, ni } = tileOf(b, o, i);
     const m0 = mi * tiling.mt;
     const mt = mtOf(mi);
     const n0 = ni * tiling.nt;
@@ -243,28 +253,35 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
     const g0 = k0 / t.groupSize;
     const gt = Math.ceil(kt / t.groupSize);
     const last = ki === kTiles - 1;
-    // input slot: parity of the global step number (o · innerTiles + i) · kTiles + ki
-    const s = parity(parity(o, innerTiles, i), kTiles, ki);
+    // tile number: b · outerTiles · J (the blocks before b are full) + o · innerOf(b) + i; its parity,
+    // and the parity of the global step number tile · kTiles + ki (exact however large the numbers)
+    const tileParity = (parity(parity(b, outerTiles, 0), J, 0) + parity(o, innerOf(b), i)) % 2;
+    const s = parity(tileParity, kTiles, ki);
     const metaBase = s * slots.metaSlot;
-    const act = resident === 'act' ? panelSlot(o, ki, slots.actSlot) : s * slots.actSlot;
-    const wgt = resident === 'wgt' ? panelSlot(o, ki, slots.wgtSlot) : s * slots.wgtSlot;
-    // output slot: parity of the tile number o · innerTiles + i
-    const os = parity(o, innerTiles, i);
+    const actPanel = both ? b * outerTiles + o : o;
+    const act = resident === 'act' || both ? panelSlot(actPanel, ki, slots.actSlot) : s * slots.actSlot;
+    const wgt = resident === 'wgt' ? panelSlot(o, ki, slots.wgtSlot) : both ? (i * kTiles + ki) * slots.wgtSlot : s * slots.wgtSlot;
+    // output slot: parity of the tile number
+    const os = tileParity;
     const ctx: StepContext = { mi, ni, ki, m0, mt, n0, nt, k0, kt, g0, gt, G, first: ki === 0, last, slot: s, tileSlot: os, act, wgt, metaBase, slots, layout, shape, tiling };
-    // The step's loads: act and wgt codes (a resident panel only in inner tile 0), then the kind's.
+    // The step's loads: act and wgt codes (a resident panel only when it changes), then the kind's.
     const aStride = rowBytes(k, t.bits.act);
     const wStride = rowBytes(k, t.bits.wgt);
     const loads: DmaLoad[] = [];
-    if (resident !== 'act' || i === 0) loads.push({ dram: layout.a + m0 * aStride + (k0 * t.bits.act) / 8, buf: 'act', bufAddr: act, rows: mt, rowBytes: rowBytes(kt, t.bits.act), stride: aStride });
-    if (resident !== 'wgt' || i === 0) loads.push({ dram: layout.w + n0 * wStride + (k0 * t.bits.wgt) / 8, buf: 'wgt', bufAddr: wgt, rows: nt, rowBytes: rowBytes(kt, t.bits.wgt), stride: wStride });
+    const loadAct = resident === 'act' || both ? i === 0 : true;
+    const loadWgt = resident === 'wgt' ? i === 0 : both ? o === 0 : true;
+    if (loadAct) loads.push({ dram: layout.a + m0 * aStride + (k0 * t.bits.act) / 8, buf: 'act', bufAddr: act, rows: mt, rowBytes: rowBytes(kt, t.bits.act), stride: aStride });
+    if (loadWgt) loads.push({ dram: layout.w + n0 * wStride + (k0 * t.bits.wgt) / 8, buf: 'wgt', bufAddr: wgt, rows: nt, rowBytes: rowBytes(kt, t.bits.wgt), stride: wStride });
     loads.push(...kind.stepLoads(t, ctx));
-    // Split to the ISA's DMA limits; the step's first piece waits for the slot, its last one hands it over.
+    // Split to the ISA's DMA limits; the step's first piece waits for the slot, its last one hands it over
+    // (a step with nothing to load passes the tokens with an lsync).
     const pieces = loads.flatMap(({ dram, buf, bufAddr, rows, rowBytes: rb, stride }) => splitDma({ dram, buf: bufAddr, rows, rowBytes: rb, stride }, limits).map((p) => [buf, p] as const));
     pieces.forEach(([buf, p], j) => {
       prog.push(createInstruction('seti', { rd: 1, imm: p.dram }));
       prog.push(createInstruction('load', { buf, dram_reg: 1, dram_off: 0, buf_addr: p.buf, rows: p.rows, row_bytes: p.rowBytes, dram_stride: p.stride, pop_next: j === 0, push_next: j === pieces.length - 1 }));
     });
-    if (previousShape(o, i, ki) !== shapeOf(o, i, ki)) prog.push(createInstruction('settile', { m: mt, n: nt, k: kt }));
+    if (pieces.length === 0) prog.push(createInstruction('lsync', { pop_next: true, push_next: true }));
+    if (previousShape(b, o, i, ki) !== shapeOf(b, o, i, ki)) prog.push(createInstruction('settile', { m: mt, n: nt, k: kt }));
     prog.push(...kind.tileInstructions(t, ctx));
     if (!last) return prog;
     // Epilogue: reads the last step's slot (channel scales, bias, U), so writeback frees it.
@@ -280,9 +297,10 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
     return prog;
   };
   const code = (emit: () => Instruction[]): PlanNode => ({ kind: 'code', emit });
-  const block = (o: number, i: number): PlanNode => uniformRuns(kTiles, [1, kTiles - 1], (ki) => code(() => step(o, i, ki)));
-  const row = (o: number): PlanNode => uniformRuns(innerTiles, [1, innerTiles - 1], (i) => block(o, i));
-  return { kind: 'seq', items: [code(preamble), uniformRuns(outerTiles, [1, outerTiles - 1], row), code(() => [createInstruction('halt', {})])] };
+  const tile = (b: number, o: number, i: number): PlanNode => uniformRuns(kTiles, [1, kTiles - 1], (ki) => code(() => step(b, o, i, ki)));
+  const row = (b: number, o: number): PlanNode => uniformRuns(innerOf(b), [1, innerOf(b) - 1], (i) => tile(b, o, i));
+  const blockNode = (b: number): PlanNode => uniformRuns(outerTiles, [1, outerTiles - 1], (o) => row(b, o));
+  return { kind: 'seq', items: [code(preamble), uniformRuns(blocks, [1, blocks - 1], blockNode), code(() => [createInstruction('halt', {})])] };
 }
 
 /** Emits the ISA program of a GEMM (see the file header): the flattening of planProgram. */

@@ -11,14 +11,14 @@ import { compileGemm, flattenPlan, ISA_LIMITS, randomOperands, resolveTarget, ty
 import { unpackMatrix } from '../../src/compile/pack.js';
 import { scheduleCandidates } from '../../src/compile/schedule/choose.js';
 import { COST_DMA_LATENCY, beatBytes } from '../../src/compile/schedule/cost.js';
-import { BUFFER_SPACES, slotCount, slotNeeds, usableCapacity } from '../../src/compile/schedule/tiling.js';
+import { BUFFER_SPACES, slotCount, slotNeeds, usableCapacity, type Resident } from '../../src/compile/schedule/tiling.js';
 import { DMA_LATENCY_CYCLES, dramBeatBytes } from '../../src/arch/microarch.js';
 import { goldenGemm, type GoldenConfig, type GoldenOperands } from '../../src/golden/index.js';
 import { Machine } from '../../src/sim/index.js';
 import { exampleAccelerators, sourceAccelerators } from '../sim/helpers.js';
 
 /** Runs a compiled GEMM cycle by cycle and returns whether Y equals golden. */
-function matchesGolden(t: Target, shape: { m: number; k: number; n: number }, seed: number, resident: 'none' | 'act' | 'wgt'): boolean {
+function matchesGolden(t: Target, shape: { m: number; k: number; n: number }, seed: number, resident: Resident): boolean {
   const ops = randomOperands(t, shape, seed);
   const c = compileGemm(t, shape, ops, { resident });
   expect(c.schedule.resident).toBe(resident);
@@ -77,8 +77,9 @@ describe('scheduler', () => {
             expect(kt).toBeLessThanOrEqual(Math.min(ISA_LIMITS.tileK, t.maxTileK));
             expect(kTiles).toBe(Math.ceil(k / kt));
             const need = slotNeeds(t, mt, nt, kt, k);
-            for (const b of BUFFER_SPACES) if (need[b] > 0) expect(slotCount(s.resident, b, kTiles) * need[b]).toBeLessThanOrEqual(cap[b]);
-            expect(s.order).toBe(s.resident === 'wgt' ? 'n-outer' : 'm-outer');
+            for (const b of BUFFER_SPACES) if (need[b] > 0) expect(slotCount(s.resident, b, kTiles, s.block) * need[b]).toBeLessThanOrEqual(cap[b]);
+            expect(s.order).toBe(s.resident === 'wgt' ? 'n-outer' : s.resident === 'both' ? 'n-block-outer' : 'm-outer');
+            if (s.resident === 'both') expect(s.block).toBeGreaterThanOrEqual(2);
             expect(s.predicted.cycles).toBeGreaterThan(0);
           }
         },
@@ -99,7 +100,7 @@ describe('scheduler', () => {
       }),
       { numRuns: 25, seed: 13 },
     );
-    expect([...seen].sort()).toEqual(['act', 'none', 'wgt']);
+    expect([...seen].sort()).toEqual(['act', 'both', 'none', 'wgt']);
   });
 
   it('BitMoD meta: one DMA per tile when two tile slots fit the meta space, one per k step otherwise; both = golden', () => {
@@ -132,12 +133,13 @@ describe('scheduler', () => {
   it('covers every PE kind', () => {
     expect(new Set(cases.map((c) => c.target.golden.kind))).toEqual(new Set(['bit_serial_mod', 'simd_mac', 'lowrank_gemm', 'mac']));
   });
+  const blockKinds = new Set<string>();
   for (const { name, target } of cases) {
     it(`${name}: every candidate computes golden with several m, n and k tiles`, () => {
       const probe = compileGemm(target, { m: 3, k: 8, n: 3 }, undefined, { timingOnly: true });
       const align = probe.tiling.kAlign;
       const { rows, cols } = target.array;
-      const shape = { m: cols + 3, k: 3 * align + 8, n: rows + 5 };
+      const shape = { m: cols + 3, k: 3 * align + 8, n: 2 * rows + 5 };
       // room for six aligned steps of the full tile: streamed k tiles of 3 aligned steps, panels of two k tiles
       const raw = target.golden.kind === 'lowrank_gemm' && target.golden.rank > 0 ? cols * align * 2 : 0;
       const slot = Math.max(cols * Math.ceil((align * target.bits.act) / 8) + raw, rows * Math.ceil((align * target.bits.wgt) / 8));
@@ -149,7 +151,11 @@ describe('scheduler', () => {
         expect(matchesGolden(small, shape, 7, s.resident), `${name} ${s.resident}`).toBe(true);
       }
       // the kinds without a branch offer both residencies
-      if (raw === 0 && target.golden.kind !== 'lowrank_gemm') expect(all.map((s) => s.resident)).toEqual(['none', 'act', 'wgt']);
+      if (raw === 0 && target.golden.kind !== 'lowrank_gemm') expect(all.map((s) => s.resident).slice(0, 3)).toEqual(['none', 'act', 'wgt']);
+      for (const s of all) if (s.resident === 'both') blockKinds.add(target.golden.kind);
     });
   }
+  it('the blocked schedule (both panels resident) ran on BitMoD and the MAC baselines above', () => {
+    expect([...blockKinds].sort()).toEqual(['bit_serial_mod', 'mac']);
+  });
 });

@@ -27,7 +27,7 @@ describe('loop programs on the RTL (Verilator)', () => {
       const c = compileFile(EX(ex.name), { readFile: (p) => readFileSync(p, 'utf8') }, { overrides: [...ex.sets] });
       for (const accel of c.design?.accelerators ?? []) {
         const compiled = compileGemm(resolveTarget(accel), SHAPE, undefined, { timingOnly: true });
-        expect(compiled.program.filter((i) => i.kind === 'loop').length, accel.name).toBeGreaterThanOrEqual(2);
+        expect(compiled.program.some((i) => i.kind === 'loop'), accel.name).toBe(true);
         expect(compiled.tiling.kTiles, accel.name).toBeGreaterThan(1);
       }
       const r = await runCli(['verify', EX(ex.name), ...ex.sets.flatMap((s) => ['--set', s]), '--backends', 'golden,sim,rtl', '--trace', '--vectors', '0', '-w', `gemm:m=${SHAPE.m},k=${SHAPE.k},n=${SHAPE.n}`]);

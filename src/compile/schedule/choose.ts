@@ -11,7 +11,12 @@
  *   DRAM once (decode: m = 1, the weights stream once and the activations never again; prefill: the
  *   panel is reused across all n tiles);
  * - `wgt`, n-outer: the mirror image — the n tile's weight panel stays, activations stream; weights are
- *   read once.
+ *   read once;
+ * - `both`, blocks of n tiles → m → n: the weight panels of a block of n tiles (as many as the weight space
+ *   holds) stay for every m tile, and each m tile's activation panel stays across the block's n tiles:
+ *   weights are read once, activations once per block. A block's slot (j, ki) is reloaded by the next
+ *   block block·kTiles ≥ 2 steps after its last read, which the token ring orders; a step that loads
+ *   nothing (both panels in place, no kind data) still passes its tokens with an `lsync`.
  * A resident panel takes kTiles slots (two when kTiles = 1) and needs no second copy: the load of the
  * next outer tile's k slot j waits (by the usual two-slot token ring) for the compute of the step two
  * before it, which is after the last read of slot j by the previous outer tile whenever kTiles ≥ 2.
@@ -28,22 +33,24 @@ import type { IsaLimits } from '../isa-limits.js';
 import type { Target } from '../target.js';
 import type { GemmShape } from '../workload.js';
 import { predictSchedule, type Prediction } from './cost.js';
-import { largestKt, slotNeeds, tileBasics, tileTooLarge, tilingOf, type Resident, type Tiling } from './tiling.js';
+import { ktFits, largestKt, slotNeeds, tileBasics, tileTooLarge, tilingOf, usableCapacity, type Resident, type Tiling } from './tiling.js';
 
-/** Loop order of the output tiles (k is always innermost). */
-export type LoopOrder = 'm-outer' | 'n-outer';
+/** Loop order of the output tiles (k is always innermost); 'n-block-outer': blocks of n tiles → m → n. */
+export type LoopOrder = 'm-outer' | 'n-outer' | 'n-block-outer';
 
 /** A scheduling decision for one GEMM on one target. */
 export interface Schedule {
   readonly tiling: Tiling;
   readonly order: LoopOrder;
   readonly resident: Resident;
+  /** N tiles per block (resident 'both'), 1 otherwise. */
+  readonly block: number;
   /** The cost model's prediction (cost.ts). */
   readonly predicted: Prediction;
 }
 
 /** Orders each residency runs in: the resident operand's loop outside. */
-const ORDER: Readonly<Record<Resident, LoopOrder>> = { none: 'm-outer', act: 'm-outer', wgt: 'n-outer' };
+const ORDER: Readonly<Record<Resident, LoopOrder>> = { none: 'm-outer', act: 'm-outer', wgt: 'n-outer', both: 'n-block-outer' };
 
 /** Whether the kind's step loads allow a resident panel (see the file header). */
 function residencyAllowed(t: Target, mt: number, nt: number, kt: number): boolean {
@@ -74,7 +81,7 @@ export function scheduleCandidates(t: Target, shape: GemmShape, limits: IsaLimit
     // a resident panel over one k tile is the streamed schedule (two slots either way)
     if (resident !== 'none' && tiling.kTiles === 1 && (resident === 'act' ? tiling.nTiles : tiling.mTiles) === 1) return true;
     const order = ORDER[resident];
-    out.push({ tiling, order, resident, predicted: predictSchedule(t, shape, tiling, order, resident, limits, slotNeeds(t, m1, n1, kt, shape.k)) });
+    out.push({ tiling, order, resident, block: 1, predicted: predictSchedule(t, shape, tiling, resident, limits, slotNeeds(t, m1, n1, kt, shape.k), 1) });
     return true;
   };
   if (!add('none', mt, nt)) throw tileTooLarge(t, limits, mt, nt, kAlign, shape.k);
@@ -88,6 +95,17 @@ export function scheduleCandidates(t: Target, shape: GemmShape, limits: IsaLimit
   if (!add('wgt', mt, nt)) {
     const n1 = largestFitting(nt, (x) => largestKt(t, shape, limits, mt, x, kAlign, 'wgt') !== undefined);
     if (n1 > 0) add('wgt', mt, n1);
+  }
+  // Both: as many n tiles' weight panels as the weight space holds (at least two), the activation panel
+  // of the m tile; worth it only with several m tiles.
+  const kt = largestKt(t, shape, limits, mt, nt, kAlign, 'both', 2);
+  if (kt !== undefined) {
+    const tiling = tilingOf(shape, mt, nt, kt, kAlign);
+    const need = slotNeeds(t, mt, nt, kt, shape.k);
+    const block = Math.min(tiling.nTiles, Math.floor(usableCapacity(t, limits).wgt / (tiling.kTiles * need.wgt)));
+    if (tiling.mTiles > 1 && tiling.nTiles > 2 && block >= 2 && ktFits(t, shape, limits, mt, nt, kAlign, kt, 'both', block)) {
+      out.push({ tiling, order: ORDER.both, resident: 'both', block, predicted: predictSchedule(t, shape, tiling, 'both', limits, need, block) });
+    }
   }
   return out;
 }

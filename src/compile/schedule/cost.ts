@@ -23,7 +23,6 @@ import { rowBytes } from '../pack.js';
 import type { DramLayout, SlotLayout } from '../program.js';
 import type { Target } from '../target.js';
 import type { GemmShape } from '../workload.js';
-import type { LoopOrder } from './choose.js';
 import type { Resident, SlotNeeds, Tiling } from './tiling.js';
 
 /** DRAM latency of a DMA as the simulator times it (src/arch/microarch.ts DMA_LATENCY_CYCLES). */
@@ -58,7 +57,7 @@ function slotLayoutOf(need: SlotNeeds): SlotLayout {
 }
 
 /** Predicted cycles and bytes of a schedule (see the file header). */
-export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, order: LoopOrder, resident: Resident, limits: IsaLimits, need: SlotNeeds): Prediction {
+export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, resident: Resident, limits: IsaLimits, need: SlotNeeds, block: number): Prediction {
   const kind = compileFacet(t.pe.kind);
   const beat = beatBytes(t);
   const slots = slotLayoutOf(need);
@@ -77,10 +76,8 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, ord
   };
   const aStride = rowBytes(shape.k, t.bits.act);
   const wStride = rowBytes(shape.k, t.bits.wgt);
-  /** Cycles and kind bytes of one output tile at inner index `inner` (0: the resident panel is loaded). */
-  const tile = (inner: number): { cycles: number; otherBytes: number } => {
-    const mi = order === 'm-outer' ? 0 : Math.min(inner, mTiles - 1);
-    const ni = order === 'm-outer' ? Math.min(inner, nTiles - 1) : 0;
+  /** Cycles and kind bytes of one output tile (mi, ni) that loads its A and / or W k tiles. */
+  const tile = (mi: number, ni: number, loadA: boolean, loadW: boolean): { cycles: number; otherBytes: number } => {
     let cycles = 0;
     let otherBytes = 0;
     for (let ki = 0; ki < kTiles; ki++) {
@@ -88,8 +85,8 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, ord
       const ktHere = Math.min(kt, shape.k - k0);
       const ctx: StepContext = { mi, ni, ki, m0: mi * mt, mt, n0: ni * nt, nt, k0, kt: ktHere, g0: k0 / t.groupSize, gt: Math.ceil(ktHere / t.groupSize), G, first: ki === 0, last: ki === kTiles - 1, slot: 0, tileSlot: 0, act: 0, wgt: 0, metaBase: 0, slots, layout: ZERO_LAYOUT, shape, tiling };
       let load = 0;
-      if (resident !== 'act' || inner === 0) load += dmaCycles(mt, rowBytes(ktHere, t.bits.act), aStride).total;
-      if (resident !== 'wgt' || inner === 0) load += dmaCycles(nt, rowBytes(ktHere, t.bits.wgt), wStride).total;
+      if (loadA) load += dmaCycles(mt, rowBytes(ktHere, t.bits.act), aStride).total;
+      if (loadW) load += dmaCycles(nt, rowBytes(ktHere, t.bits.wgt), wStride).total;
       for (const l of kind.stepLoads(t, ctx)) {
         load += dmaCycles(l.rows, l.rowBytes, l.stride).total;
         otherBytes += l.rows * l.rowBytes;
@@ -101,17 +98,37 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, ord
     cycles += Math.ceil((mt * nt) / t.array.cols) + 2;
     return { cycles, otherBytes };
   };
-  const outer = order === 'm-outer' ? mTiles : nTiles;
-  const inner = order === 'm-outer' ? nTiles : mTiles;
-  const first = tile(0);
-  const rest = inner > 1 ? tile(1) : { cycles: 0, otherBytes: 0 };
-  const cycles = outer * (first.cycles + (inner - 1) * rest.cycles) + COST_DMA_LATENCY;
+  /** Tile classes (which operands a tile loads) with their counts over the grid (full tiles). */
+  const classes: { count: number; mi: number; ni: number; loadA: boolean; loadW: boolean }[] = [];
+  const m2 = Math.min(1, mTiles - 1);
+  const n2 = Math.min(1, nTiles - 1);
+  if (resident === 'none') classes.push({ count: mTiles * nTiles, mi: 0, ni: 0, loadA: true, loadW: true });
+  else if (resident === 'act') classes.push({ count: mTiles, mi: 0, ni: 0, loadA: true, loadW: true }, { count: mTiles * (nTiles - 1), mi: 0, ni: n2, loadA: false, loadW: true });
+  else if (resident === 'wgt') classes.push({ count: nTiles, mi: 0, ni: 0, loadA: true, loadW: true }, { count: nTiles * (mTiles - 1), mi: m2, ni: 0, loadA: true, loadW: false });
+  else {
+    // per block of `block` n tiles: the first m tile loads W (and A in its first n tile), later m tiles load A once
+    const blocks = nTiles / block;
+    classes.push(
+      { count: blocks, mi: 0, ni: 0, loadA: true, loadW: true },
+      { count: blocks * (block - 1), mi: 0, ni: n2, loadA: false, loadW: true },
+      { count: blocks * (mTiles - 1), mi: m2, ni: 0, loadA: true, loadW: false },
+      { count: blocks * (mTiles - 1) * (block - 1), mi: m2, ni: n2, loadA: false, loadW: false },
+    );
+  }
+  let cycles = COST_DMA_LATENCY;
+  let other = 0;
+  for (const c of classes) {
+    if (c.count <= 0) continue;
+    const x = tile(c.mi, c.ni, c.loadA, c.loadW);
+    cycles += c.count * x.cycles;
+    other += c.count * x.otherBytes;
+  }
+  cycles = Math.round(cycles);
+  other = Math.round(other);
   const actAll = shape.m * aStride;
   const wgtAll = shape.n * wStride;
-  const act = resident === 'act' ? actAll : actAll * nTiles;
-  const wgt = resident === 'wgt' ? wgtAll : wgtAll * mTiles;
-  // the representative tiles' kind bytes scaled to the whole grid (full tiles: an upper estimate at the edges)
-  const other = outer * (first.otherBytes + (inner - 1) * rest.otherBytes);
+  const act = resident === 'act' ? actAll : resident === 'both' ? actAll * Math.ceil(nTiles / block) : actAll * nTiles;
+  const wgt = resident === 'wgt' || resident === 'both' ? wgtAll : wgtAll * mTiles;
   const out = shape.m * rowBytes(shape.n, t.bits.out);
   return { cycles, bytes: { act, wgt, other, out, total: act + wgt + other + out } };
 }

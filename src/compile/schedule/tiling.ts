@@ -32,8 +32,11 @@ export interface Tiling {
   readonly kAlign: number;
 }
 
-/** Which operand keeps a whole k panel in its buffer across the inner tile loop ('none': both stream per k step). */
-export type Resident = 'none' | 'act' | 'wgt';
+/**
+ * Which operand keeps a whole k panel in its buffer across the inner tile loop ('none': both stream per k
+ * step; 'both': a block of n tiles' weight panels and an m tile's activation panel, choose.ts).
+ */
+export type Resident = 'none' | 'act' | 'wgt' | 'both';
 
 export const BUFFER_SPACES = ['act', 'wgt', 'meta', 'lrw', 'out'] as const satisfies readonly IsaBuffer[];
 
@@ -94,9 +97,10 @@ export function usableCapacity(t: Target, limits: IsaLimits): Record<IsaBuffer, 
   return cap;
 }
 
-/** Slots each buffer space holds under a residency: 2 (double buffering), or a resident panel's. */
-export function slotCount(resident: Resident, b: IsaBuffer, kTiles: number): number {
-  return resident === b ? Math.max(2, kTiles) : 2;
+/** Slots each buffer space holds under a residency: 2 (double buffering), a resident panel's, or a block of `block` weight panels. */
+export function slotCount(resident: Resident, b: IsaBuffer, kTiles: number, block = 2): number {
+  if (resident === 'both' && b === 'wgt') return block * kTiles;
+  return resident === b || (resident === 'both' && b === 'act') ? Math.max(2, kTiles) : 2;
 }
 
 /** The k-tile alignment and the one-pass m and n of a GEMM on a target; throws CompileError for what no tiling can run. */
@@ -117,14 +121,14 @@ export function tileBasics(t: Target, shape: GemmShape, limits: IsaLimits): { mt
 }
 
 /** Whether a k tile of kt fits every buffer space (and the ISA's row and tile limits) under a residency. */
-export function ktFits(t: Target, shape: GemmShape, limits: IsaLimits, mt: number, nt: number, kAlign: number, kt: number, resident: Resident): boolean {
+export function ktFits(t: Target, shape: GemmShape, limits: IsaLimits, mt: number, nt: number, kAlign: number, kt: number, resident: Resident, block = 2): boolean {
   if (kt > limits.tileK || kt > t.maxTileK) return false;
   // The smallest aligned step may have over-long rows (the DMA splitter cuts them); larger steps may not.
   if (kt !== kAlign && stepRowBytes(t, nt, kt) > limits.dmaRowBytes) return false;
   const cap = usableCapacity(t, limits);
   const need = slotNeeds(t, mt, nt, kt, shape.k);
   const kTiles = Math.ceil(shape.k / kt);
-  return BUFFER_SPACES.every((b) => need[b] === 0 || slotCount(resident, b, kTiles) * need[b] <= cap[b]);
+  return BUFFER_SPACES.every((b) => need[b] === 0 || slotCount(resident, b, kTiles, block) * need[b] <= cap[b]);
 }
 
 /** The tiling with k tiles of kt. */
@@ -137,7 +141,7 @@ export function tilingOf(shape: GemmShape, mt: number, nt: number, kt: number, k
  * Needs grow with kt for streamed operands, a resident panel is about the same size for every kt, so the
  * candidates are scanned from the largest down.
  */
-export function largestKt(t: Target, shape: GemmShape, limits: IsaLimits, mt: number, nt: number, kAlign: number, resident: Resident): number | undefined {
+export function largestKt(t: Target, shape: GemmShape, limits: IsaLimits, mt: number, nt: number, kAlign: number, resident: Resident, block = 2): number | undefined {
   const top = Math.min(alignUp(shape.k, kAlign), Math.floor(Math.min(limits.tileK, t.maxTileK) / kAlign) * kAlign);
   if (resident === 'none') {
     // monotone: binary search (a huge K would make a scan long)
@@ -151,7 +155,7 @@ export function largestKt(t: Target, shape: GemmShape, limits: IsaLimits, mt: nu
     }
     return lo * kAlign;
   }
-  for (let kt = top; kt >= kAlign; kt -= kAlign) if (ktFits(t, shape, limits, mt, nt, kAlign, kt, resident)) return kt;
+  for (let kt = top; kt >= kAlign; kt -= kAlign) if (ktFits(t, shape, limits, mt, nt, kAlign, kt, resident, block)) return kt;
   return undefined;
 }
 
