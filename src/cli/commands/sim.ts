@@ -53,7 +53,12 @@ export function formatSchedules(r: SimReport): string {
   for (const l of r.layers) {
     const s = l.schedule;
     const t = s.tiling;
-    const resident = s.resident === 'none' ? 'both operands streamed per k step' : `${s.resident === 'act' ? 'activation' : 'weight'} panel resident across the inner tiles`;
+    const resident =
+      s.resident === 'none'
+        ? 'both operands streamed per k step'
+        : s.resident === 'both'
+          ? `the weight panels of ${s.block} n tiles and the m tile's activation panel resident`
+          : `${s.resident === 'act' ? 'activation' : 'weight'} panel resident across the inner tiles`;
     lines.push(`  ${l.name} ${l.m}×${l.k}×${l.n}: tiles ${t.mt}×${t.nt}×${t.kt} (${t.m_tiles}×${t.n_tiles}×${t.k_tiles} = ${t.passes} array passes), ${s.loop_order}, ${resident}`);
     const b = s.bytes;
     lines.push(`    DRAM traffic act ${bytesText(b.act)}, wgt ${bytesText(b.wgt)}, other ${bytesText(b.other)}, out ${bytesText(b.out)} (total ${bytesText(b.total)})`);

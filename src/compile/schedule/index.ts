@@ -32,8 +32,10 @@ export function scheduleGemm(target: Target, shape: GemmShape, limits: IsaLimits
 export interface ScheduleReport {
   readonly tiling: { readonly mt: number; readonly nt: number; readonly kt: number; readonly m_tiles: number; readonly n_tiles: number; readonly k_tiles: number; readonly passes: number };
   readonly loop_order: LoopOrder;
-  /** The operand whose k panel stays in its buffer across the inner tile loop ('none': both stream). */
+  /** The operand whose k panel stays in its buffer across the inner tile loop ('none': both stream; 'both': see choose.ts). */
   readonly resident: Resident;
+  /** N tiles per block whose weight panels stay resident together (resident 'both'), 1 otherwise. */
+  readonly block: number;
   /** Predicted DRAM bytes per operand ('other': scales, selectors, biases, factors). */
   readonly bytes: { readonly act: number; readonly wgt: number; readonly other: number; readonly out: number; readonly total: number };
   readonly predicted_cycles: number;
@@ -48,6 +50,7 @@ export function scheduleReport(s: Schedule, bound: RooflineBound): ScheduleRepor
     tiling: { mt: t.mt, nt: t.nt, kt: t.kt, m_tiles: t.mTiles, n_tiles: t.nTiles, k_tiles: t.kTiles, passes: t.mTiles * t.nTiles * t.kTiles },
     loop_order: s.order,
     resident: s.resident,
+    block: s.block,
     bytes: { ...s.predicted.bytes },
     predicted_cycles: s.predicted.cycles,
     bound_cycles: bound.cycles,
