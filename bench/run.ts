@@ -5,7 +5,7 @@
  */
 import { formatRatios, formatTable, runCase, type BenchCase, type BenchRatio, type BenchReport, type BenchResult } from './harness.js';
 
-const suites: Array<() => Promise<{ cases: BenchCase[]; ratios?: BenchRatio[]; reports?: BenchReport[] }>> = [() => import('./golden.bench.js'), () => import('./bitmod-datapath.bench.js'), () => import('./formats.bench.js'), () => import('./posit.bench.js'), () => import('./quant.bench.js'), () => import('./dsl.bench.js'), () => import('./sim.bench.js'), () => import('./rtl.bench.js'), () => import('./rtl-program.bench.js'), () => import('./estimate.bench.js'), () => import('./sweep.bench.js'), () => import('./wgsl.bench.js')];
+const suites: Array<() => Promise<{ cases: BenchCase[]; ratios?: BenchRatio[]; reports?: BenchReport[] }>> = [() => import('./golden.bench.js'), () => import('./bitmod-datapath.bench.js'), () => import('./formats.bench.js'), () => import('./posit.bench.js'), () => import('./quant.bench.js'), () => import('./dsl.bench.js'), () => import('./sim.bench.js'), () => import('./rtl.bench.js'), () => import('./rtl-program.bench.js'), () => import('./estimate.bench.js'), () => import('./sweep.bench.js'), () => import('./wgsl.bench.js'), () => import('./schedule.bench.js')];
 
 const filter = process.argv[2] ?? '';
 const results: BenchResult[] = [];

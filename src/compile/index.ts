@@ -11,3 +11,5 @@ export * from './program.js';
 export * from './isa-limits.js';
 export * from './dma.js';
 export * from './plan.js';
+export * from './compact.js';
+export { scheduleGemm, scheduleReport, rooflineBound, type GemmSchedule, type ScheduleReport, type Schedule, type LoopOrder, type Resident, type RooflineBound } from './schedule/index.js';

@@ -37,25 +37,25 @@
  * U [N × r]; the output Y [M × N]. A lowrank meta slot holds the step's activation and weight scales, then
  * (loaded in the last k step) the bias, the channel scales and the LoRA scales.
  */
-import { createInstruction, type Instruction, type IsaBuffer } from '../isa/index.js';
+import { createInstruction, type Instruction } from '../isa/index.js';
 import { compileFacet, type DmaLoad, type DramRegion, type StepContext } from '../pe/facets/compile.js';
 import { splitDma, type DmaTransfer } from './dma.js';
 import { flattenPlan, uniformRuns, type PlanNode } from './plan.js';
+import { checkCompact, compactPlan, compactTimingPlan, IMEM_WORDS, loopProgram, words } from './compact.js';
 import { CompileError } from './errors.js';
 import { ISA_LIMITS, tightenLimits, type IsaLimits } from './isa-limits.js';
 import type { AnyOperands } from './operands.js';
 import { rowBytes } from './pack.js';
 import type { Target } from './target.js';
 import type { GemmShape } from './workload.js';
+import { chooseSchedule, scheduleCandidates, type Schedule } from './schedule/choose.js';
+import { alignUp, branchRank, slotNeeds, type Resident, type Tiling } from './schedule/tiling.js';
 
-export interface Tiling {
-  readonly mt: number;
-  readonly nt: number;
-  readonly kt: number;
-  readonly mTiles: number;
-  readonly nTiles: number;
-  readonly kTiles: number;
-  readonly kAlign: number;
+export type { Tiling };
+
+/** The tiling the scheduler chooses for a GEMM on a target (schedule/choose.ts). Throws CompileError when nothing fits. */
+export function chooseTiling(t: Target, shape: GemmShape, limits: IsaLimits = ISA_LIMITS): Tiling {
+  return chooseSchedule(t, shape, limits).tiling;
 }
 
 /** Byte offsets inside one slot of each buffer space, and the slot sizes. */
@@ -94,17 +94,26 @@ export interface DramLayout {
   readonly up: number;
   readonly y: number;
   readonly bytes: number;
+  /** Bytes of the tensors themselves (every region's size, without the alignment padding between them). */
+  readonly tensorBytes: number;
 }
 
 export interface CompiledGemm {
   readonly target: Target;
   readonly shape: GemmShape;
   readonly tiling: Tiling;
+  /** The scheduler's decision (tiling, loop order, resident operand, prediction). */
+  readonly schedule: Schedule;
   readonly slots: SlotLayout;
   readonly layout: DramLayout;
-  /** The program as a plan of uniform repeats (plan.ts); `program` is its flattening. */
+  /**
+   * The loop program's dispatch stream as a plan of identical repeats (compact.ts compactTimingPlan):
+   * what the timing-only simulator walks; its timing is the loop program's, cycle for cycle.
+   */
   readonly plan: PlanNode;
-  /** The straight-line program (flattened from `plan` on first use). */
+  /** The straight-line program as a plan of uniform repeats (planProgram); its flattening has the loop program's semantics. */
+  readonly straightPlan: PlanNode;
+  /** The compact program (loops and address stepping, compact.ts), at most IMEM_WORDS words. */
   readonly program: readonly Instruction[];
   /** The DRAM image with every operand packed (absent for timing-only compilation). */
   readonly dram: Uint8Array | undefined;
@@ -112,107 +121,15 @@ export interface CompiledGemm {
   readonly operands: AnyOperands | undefined;
 }
 
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
-}
-function lcm(a: number, b: number): number {
-  return (a / gcd(a, b)) * b;
-}
-function alignUp(x: number, a: number): number {
-  return Math.ceil(x / a) * a;
-}
-
-/** The rank of a config with a low-rank branch (its setmode.rank), 0 for the others. */
-function branchRank(t: Target): number {
-  return 'rank' in t.golden ? t.golden.rank : 0;
-}
-
-type SlotNeeds = Record<IsaBuffer, number> & Omit<SlotLayout, 'actSlot' | 'wgtSlot' | 'metaSlot' | 'lrwSlot' | 'outSlot'>;
-
-/** Per-slot byte needs of one k step of kt elements. */
-function slotNeeds(t: Target, mt: number, nt: number, kt: number): SlotNeeds {
-  const actCodes = mt * rowBytes(kt, t.bits.act);
-  const kind = compileFacet(t.pe.kind).slotNeeds(t, mt, nt, kt);
-  const o = kind.offsets;
-  return {
-    act: actCodes + kind.actExtra,
-    wgt: nt * rowBytes(kt, t.bits.wgt),
-    meta: kind.meta,
-    lrw: kind.lrw,
-    out: mt * nt * (t.bits.out / 8),
-    actRawOff: actCodes,
-    metaOff2: o.metaOff2 ?? 0,
-    metaOff3: o.metaOff3 ?? 0,
-    cscaleOff: o.cscaleOff ?? 0,
-    lscaleOff: o.lscaleOff ?? 0,
-    lrwUpOff: o.lrwUpOff ?? 0,
-  };
-}
-
-/**
- * The longest row (bytes) of the per-k-step loads of a k step of kt elements: act and wgt codes and the
- * kind's own per-step rows (BitMoD meta blocks, lowrank group scales, raw X and D rows).
- */
-function stepRowBytes(t: Target, nt: number, kt: number): number {
-  return Math.max(rowBytes(kt, t.bits.act), rowBytes(kt, t.bits.wgt), compileFacet(t.pe.kind).stepRowBytes(t, nt, kt));
-}
-
-/** Bytes of each buffer space the compiler may use: its capacity, cut to what the ISA can address. */
-function usableCapacity(t: Target, limits: IsaLimits): Record<IsaBuffer, number> {
-  const cap = { ...t.capacity };
-  for (const b of Object.keys(cap) as IsaBuffer[]) cap[b] = Math.min(cap[b], limits.bufferAddress[b]);
-  return cap;
-}
-
-/** Chooses the tiling of a GEMM on a target (see the file header). Throws CompileError when nothing fits. */
-export function chooseTiling(t: Target, shape: GemmShape, limits: IsaLimits = ISA_LIMITS): Tiling {
-  const { m, k, n } = shape;
-  const kind = compileFacet(t.pe.kind);
-  kind.checkShape(t, shape);
-  if (t.groupSize > limits.group) throw new CompileError('unsupported', `group size ${t.groupSize} exceeds the ISA's setmode.group limit ${limits.group}`);
-  if (t.simdMode > limits.simdMode) throw new CompileError('unsupported', `SIMD mode ${t.simdMode} exceeds the ISA's setmode.simd limit ${limits.simdMode}`);
-  const rank = branchRank(t);
-  if (rank > limits.rank) throw new CompileError('unsupported', `low-rank rank ${rank} exceeds the ISA's setmode.rank limit ${limits.rank}`);
-  const mt = Math.min(m, t.array.cols, limits.tileM, t.maxTileM);
-  const nt = Math.min(n, t.array.rows, limits.tileN, t.maxTileN);
-  const kAlign = lcm(lcm(8, t.groupSize), kind.kAlign(t));
-  if (kAlign > t.maxTileK) throw new CompileError('unsupported', `the smallest aligned k tile (${kAlign} elements) exceeds the hardware's largest tile k ${t.maxTileK}`);
-  if (kAlign > limits.tileK) throw new CompileError('unsupported', `the smallest aligned k tile (${kAlign} elements) exceeds the ISA's settile.k limit ${limits.tileK}`);
-  const cap = usableCapacity(t, limits);
-  const spaceFits = (kt: number): boolean => {
-    const need = slotNeeds(t, mt, nt, kt);
-    return (['act', 'wgt', 'meta', 'lrw', 'out'] as const).every((b) => need[b] === 0 || 2 * need[b] <= cap[b]);
-  };
-  // Monotone in kt: the smallest aligned step may have over-long rows (the DMA splitter cuts them), larger
-  // steps may not — their rows would only be split again, so a shorter k tile is the better trade.
-  const fits = (kt: number): boolean => spaceFits(kt) && kt <= limits.tileK && kt <= t.maxTileK && (kt === kAlign || stepRowBytes(t, nt, kt) <= limits.dmaRowBytes);
-  let kt = alignUp(k, kAlign);
-  if (!fits(kAlign)) {
-    const need = slotNeeds(t, mt, nt, kAlign);
-    const worst = (['act', 'wgt', 'meta', 'lrw', 'out'] as const).find((b) => need[b] > 0 && 2 * need[b] > cap[b]) ?? 'act';
-    throw new CompileError('capacity', `a ${mt}×${nt}×${kAlign} tile does not fit: the ${worst} buffer space holds ${cap[worst]} usable bytes, double buffering needs ${2 * need[worst]}`);
-  }
-  if (!fits(kt)) {
-    // Largest fitting multiple of kAlign (binary search: needs grow with kt).
-    let lo = 1;
-    let hi = kt / kAlign;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if (fits(mid * kAlign)) lo = mid;
-      else hi = mid - 1;
-    }
-    kt = lo * kAlign;
-  }
-  if (t.accEntries < mt * nt) throw new CompileError('capacity', `accumulators: ${mt * nt} entries needed, ${t.accEntries} available`);
-  return { mt, nt, kt, mTiles: Math.ceil(m / mt), nTiles: Math.ceil(n / nt), kTiles: Math.ceil(k / kt), kAlign };
-}
-
 /** Region allocator: 64-byte aligned consecutive regions. */
 class Regions {
   bytes = 0;
+  /** Sum of the sizes taken (without padding). */
+  tensors = 0;
   take(size: number): number {
     const at = this.bytes;
     this.bytes = alignUp(at + size, 64);
+    this.tensors += size;
     return at;
   }
 }
@@ -245,6 +162,7 @@ export function layoutDram(t: Target, shape: GemmShape, tiling: Tiling, limits: 
     up: region('up'),
     y,
     bytes: r.bytes,
+    tensorBytes: r.tensors,
   };
 }
 
@@ -268,18 +186,25 @@ function parity(a: number, b: number, c: number): number {
 }
 
 /**
- * The ISA program of a GEMM as a plan (plan.ts; see the file header for the program): the preamble, then
- * the m → n → k loop nest as repeats whose iterations have the same timing content — the first and last
- * iteration of each loop are cut off (the first follows different code and may emit a `settile`, the last
- * may be ragged and carries the epilogue), the ones between are uniform. Every instruction is the one the
+ * The ISA program of a GEMM under a schedule, as a plan (plan.ts; see the file header for the program):
+ * the preamble, then the outer → inner → k loop nest (m → n → k, or n → m → k for `n-outer`) as repeats
+ * whose iterations have the same timing content — the first and last iteration of each loop are cut off
+ * (the first follows different code, may emit a `settile` and loads a resident panel, the last may be
+ * ragged and carries the epilogue), the ones between are uniform. Every instruction is the one the
  * straight-line loop would emit: slot parities, tile numbers and the `settile` decision are computed in
- * closed form from (mi, ni, ki).
+ * closed form from (outer, inner, ki).
+ *
+ * Residency (schedule/choose.ts): a resident operand's k slot ki lies at
+ * (panel · kTiles + ki) · slot bytes, panel = outer parity when kTiles = 1 (two panels) and 0 otherwise;
+ * it is loaded in the steps of inner tile 0 only.
  */
-export function planProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: SlotLayout, layout: DramLayout, ops: AnyOperands | undefined, limits: IsaLimits = ISA_LIMITS): PlanNode {
+export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slots: SlotLayout, layout: DramLayout, ops: AnyOperands | undefined, limits: IsaLimits = ISA_LIMITS): PlanNode {
   const { m, k, n } = shape;
   const kind = compileFacet(t.pe.kind);
   const G = Math.ceil(k / t.groupSize);
   const rank = branchRank(t);
+  const tiling = schedule.tiling;
+  const resident: Resident = schedule.resident;
   const preamble = (): Instruction[] => {
     const prog: Instruction[] = [];
     prog.push(createInstruction('setfmt', { ...t.formats }));
@@ -290,18 +215,36 @@ export function planProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: 
     return prog;
   };
   const { mTiles, nTiles, kTiles } = tiling;
+  // Loop levels: blocks b → outer o → inner i → k. Only 'both' has several blocks (of `block` n tiles,
+  // o = m tile, i = n tile in the block); otherwise one block, o and i the m and n tiles in loop order.
+  const both = resident === 'both';
+  const mOuter = schedule.order !== 'n-outer';
+  const J = both ? schedule.block : mOuter ? nTiles : mTiles;
+  const blocks = both ? Math.ceil(nTiles / J) : 1;
+  const outerTiles = mOuter ? mTiles : nTiles;
+  /** Inner tiles of block b (the last block of 'both' may hold fewer). */
+  const innerOf = (b: number): number => (both ? Math.min(J, nTiles - b * J) : J);
+  const tileOf = (b: number, o: number, i: number): { mi: number; ni: number } => (mOuter ? { mi: o, ni: b * J + i } : { mi: i, ni: o });
   const mtOf = (mi: number): number => Math.min(tiling.mt, m - mi * tiling.mt);
   const ntOf = (ni: number): number => Math.min(tiling.nt, n - ni * tiling.nt);
   const ktOf = (ki: number): number => Math.min(tiling.kt, k - ki * tiling.kt);
-  /** The tile shape of the step before (mi, ni, ki) in program order, undefined for the first step. */
-  const previousShape = (mi: number, ni: number, ki: number): string | undefined => {
-    if (ki > 0) return `${mtOf(mi)},${ntOf(ni)},${ktOf(ki - 1)}`;
-    if (ni > 0) return `${mtOf(mi)},${ntOf(ni - 1)},${ktOf(kTiles - 1)}`;
-    if (mi > 0) return `${mtOf(mi - 1)},${ntOf(nTiles - 1)},${ktOf(kTiles - 1)}`;
+  const shapeOf = (b: number, o: number, i: number, ki: number): string => {
+    const { mi, ni } = tileOf(b, o, i);
+    return `${mtOf(mi)},${ntOf(ni)},${ktOf(ki)}`;
+  };
+  /** The tile shape of the step before (b, o, i, ki) in program order, undefined for the first step. */
+  const previousShape = (b: number, o: number, i: number, ki: number): string | undefined => {
+    if (ki > 0) return shapeOf(b, o, i, ki - 1);
+    if (i > 0) return shapeOf(b, o, i - 1, kTiles - 1);
+    if (o > 0) return shapeOf(b, o - 1, innerOf(b) - 1, kTiles - 1);
+    if (b > 0) return shapeOf(b - 1, outerTiles - 1, innerOf(b - 1) - 1, kTiles - 1);
     return undefined;
   };
-  const step = (mi: number, ni: number, ki: number): Instruction[] => {
+  /** Buffer address of k slot ki of a resident panel of `slotBytes` slots, for panel number p. */
+  const panelSlot = (p: number, ki: number, slotBytes: number): number => ((kTiles === 1 ? p % 2 : 0) * kTiles + ki) * slotBytes;
+  const step = (b: number, o: number, i: number, ki: number): Instruction[] => {
     const prog: Instruction[] = [];
+    const { mi, ni } = tileOf(b, o, i);
     const m0 = mi * tiling.mt;
     const mt = mtOf(mi);
     const n0 = ni * tiling.nt;
@@ -311,50 +254,60 @@ export function planProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: 
     const g0 = k0 / t.groupSize;
     const gt = Math.ceil(kt / t.groupSize);
     const last = ki === kTiles - 1;
-    // input slot: parity of the global step number (mi · nTiles + ni) · kTiles + ki
-    const s = parity(parity(mi, nTiles, ni), kTiles, ki);
+    // tile number: b · outerTiles · J (the blocks before b are full) + o · innerOf(b) + i; its parity,
+    // and the parity of the global step number tile · kTiles + ki (exact however large the numbers)
+    const tileParity = (parity(parity(b, outerTiles, 0), J, 0) + parity(o, innerOf(b), i)) % 2;
+    const s = parity(tileParity, kTiles, ki);
     const metaBase = s * slots.metaSlot;
-    const ctx: StepContext = { mi, ni, ki, m0, mt, n0, nt, k0, kt, g0, gt, G, first: ki === 0, last, slot: s, act: s * slots.actSlot, wgt: s * slots.wgtSlot, metaBase, slots, layout, shape, tiling };
-    // The step's loads: act and wgt codes, then the kind's.
+    const actPanel = both ? b * outerTiles + o : o;
+    const act = resident === 'act' || both ? panelSlot(actPanel, ki, slots.actSlot) : s * slots.actSlot;
+    const wgt = resident === 'wgt' ? panelSlot(o, ki, slots.wgtSlot) : both ? (i * kTiles + ki) * slots.wgtSlot : s * slots.wgtSlot;
+    // output slot: parity of the tile number
+    const os = tileParity;
+    const ctx: StepContext = { mi, ni, ki, m0, mt, n0, nt, k0, kt, g0, gt, G, first: ki === 0, last, slot: s, tileSlot: os, act, wgt, metaBase, slots, layout, shape, tiling };
+    // The step's loads: act and wgt codes (a resident panel only when it changes), then the kind's.
     const aStride = rowBytes(k, t.bits.act);
     const wStride = rowBytes(k, t.bits.wgt);
-    const loads: DmaLoad[] = [
-      ...(kind.loadsActivationCodes?.(t) === false ? [] : [{ dram: layout.a + m0 * aStride + (k0 * t.bits.act) / 8, buf: 'act' as const, bufAddr: s * slots.actSlot, rows: mt, rowBytes: rowBytes(kt, t.bits.act), stride: aStride }]),
-      { dram: layout.w + n0 * wStride + (k0 * t.bits.wgt) / 8, buf: 'wgt', bufAddr: s * slots.wgtSlot, rows: nt, rowBytes: rowBytes(kt, t.bits.wgt), stride: wStride },
-      ...kind.stepLoads(t, ctx),
-    ];
-    // Split to the ISA's DMA limits; the step's first piece waits for the slot, its last one hands it over.
+    const loads: DmaLoad[] = [];
+    // A runtime-quantizing kind (qact) loads raw X in its step loads instead of activation codes.
+    const loadAct = kind.loadsActivationCodes?.(t) !== false && (resident === 'act' || both ? i === 0 : true);
+    const loadWgt = resident === 'wgt' ? i === 0 : both ? o === 0 : true;
+    if (loadAct) loads.push({ dram: layout.a + m0 * aStride + (k0 * t.bits.act) / 8, buf: 'act', bufAddr: act, rows: mt, rowBytes: rowBytes(kt, t.bits.act), stride: aStride });
+    if (loadWgt) loads.push({ dram: layout.w + n0 * wStride + (k0 * t.bits.wgt) / 8, buf: 'wgt', bufAddr: wgt, rows: nt, rowBytes: rowBytes(kt, t.bits.wgt), stride: wStride });
+    loads.push(...kind.stepLoads(t, ctx));
+    // Split to the ISA's DMA limits; the step's first piece waits for the slot, its last one hands it over
+    // (a step with nothing to load passes the tokens with an lsync).
     const pieces = loads.flatMap(({ dram, buf, bufAddr, rows, rowBytes: rb, stride }) => splitDma({ dram, buf: bufAddr, rows, rowBytes: rb, stride }, limits).map((p) => [buf, p] as const));
-    pieces.forEach(([buf, p], i) => {
+    pieces.forEach(([buf, p], j) => {
       prog.push(createInstruction('seti', { rd: 1, imm: p.dram }));
-      prog.push(createInstruction('load', { buf, dram_reg: 1, dram_off: 0, buf_addr: p.buf, rows: p.rows, row_bytes: p.rowBytes, dram_stride: p.stride, pop_next: i === 0, push_next: i === pieces.length - 1 }));
+      prog.push(createInstruction('load', { buf, dram_reg: 1, dram_off: 0, buf_addr: p.buf, rows: p.rows, row_bytes: p.rowBytes, dram_stride: p.stride, pop_next: j === 0, push_next: j === pieces.length - 1 }));
     });
-    if (previousShape(mi, ni, ki) !== `${mt},${nt},${kt}`) prog.push(createInstruction('settile', { m: mt, n: nt, k: kt }));
+    if (pieces.length === 0) prog.push(createInstruction('lsync', { pop_next: true, push_next: true }));
+    if (previousShape(b, o, i, ki) !== shapeOf(b, o, i, ki)) prog.push(createInstruction('settile', { m: mt, n: nt, k: kt }));
     prog.push(...kind.tileInstructions(t, ctx));
     if (!last) return prog;
-    // output slot: parity of the tile number mi · nTiles + ni
-    const o = parity(mi, nTiles, ni);
     // Epilogue: reads the last step's slot (channel scales, bias, U), so writeback frees it.
     prog.push(...kind.epilogue(t, ctx));
-    prog.push(createInstruction('writeback', { acc: 0, out: o * slots.outSlot, pop_next: true, push_next: true, push_prev: true }));
+    prog.push(createInstruction('writeback', { acc: 0, out: os * slots.outSlot, pop_next: true, push_next: true, push_prev: true }));
     const yStride = rowBytes(n, t.bits.out);
-    const out: DmaTransfer = { dram: layout.y + m0 * yStride + (n0 * t.bits.out) / 8, buf: o * slots.outSlot, rows: mt, rowBytes: rowBytes(nt, t.bits.out), stride: yStride };
+    const out: DmaTransfer = { dram: layout.y + m0 * yStride + (n0 * t.bits.out) / 8, buf: os * slots.outSlot, rows: mt, rowBytes: rowBytes(nt, t.bits.out), stride: yStride };
     const stores = splitDma(out, limits);
-    stores.forEach((p, i) => {
+    stores.forEach((p, j) => {
       prog.push(createInstruction('seti', { rd: 2, imm: p.dram }));
-      prog.push(createInstruction('store', { buf: 'out', dram_reg: 2, dram_off: 0, buf_addr: p.buf, rows: p.rows, row_bytes: p.rowBytes, dram_stride: p.stride, pop_prev: i === 0, push_prev: i === stores.length - 1 }));
+      prog.push(createInstruction('store', { buf: 'out', dram_reg: 2, dram_off: 0, buf_addr: p.buf, rows: p.rows, row_bytes: p.rowBytes, dram_stride: p.stride, pop_prev: j === 0, push_prev: j === stores.length - 1 }));
     });
     return prog;
   };
   const code = (emit: () => Instruction[]): PlanNode => ({ kind: 'code', emit });
-  const block = (mi: number, ni: number): PlanNode => uniformRuns(kTiles, [1, kTiles - 1], (ki) => code(() => step(mi, ni, ki)));
-  const row = (mi: number): PlanNode => uniformRuns(nTiles, [1, nTiles - 1], (ni) => block(mi, ni));
-  return { kind: 'seq', items: [code(preamble), uniformRuns(mTiles, [1, mTiles - 1], row), code(() => [createInstruction('halt', {})])] };
+  const tile = (b: number, o: number, i: number): PlanNode => uniformRuns(kTiles, [1, kTiles - 1], (ki) => code(() => step(b, o, i, ki)));
+  const row = (b: number, o: number): PlanNode => uniformRuns(innerOf(b), [1, innerOf(b) - 1], (i) => tile(b, o, i));
+  const blockNode = (b: number): PlanNode => uniformRuns(outerTiles, [1, outerTiles - 1], (o) => row(b, o));
+  return { kind: 'seq', items: [code(preamble), uniformRuns(blocks, [1, blocks - 1], blockNode), code(() => [createInstruction('halt', {})])] };
 }
 
 /** Emits the ISA program of a GEMM (see the file header): the flattening of planProgram. */
-export function emitProgram(t: Target, shape: GemmShape, tiling: Tiling, slots: SlotLayout, layout: DramLayout, ops: AnyOperands | undefined, limits: IsaLimits = ISA_LIMITS): Instruction[] {
-  return flattenPlan(planProgram(t, shape, tiling, slots, layout, ops, limits));
+export function emitProgram(t: Target, shape: GemmShape, schedule: Schedule, slots: SlotLayout, layout: DramLayout, ops: AnyOperands | undefined, limits: IsaLimits = ISA_LIMITS): Instruction[] {
+  return flattenPlan(planProgram(t, shape, schedule, slots, layout, ops, limits));
 }
 
 /** Options of `compileGemm`. */
@@ -366,13 +319,27 @@ export interface CompileOptions {
    * on small shapes); each can only shrink, so the program stays encodable.
    */
   readonly limits?: Partial<IsaLimits>;
+  /**
+   * Force the scheduler's candidate with this resident operand (tests run every candidate); CompileError
+   * when that candidate does not exist for the GEMM.
+   */
+  readonly resident?: Resident;
+  /** How error messages name the GEMM (e.g. the model layer, "layer q"); default: its shape. */
+  readonly label?: string;
+}
+
+function forcedSchedule(t: Target, shape: GemmShape, limits: IsaLimits, resident: Resident): Schedule {
+  const found = scheduleCandidates(t, shape, limits).find((c) => c.resident === resident);
+  if (!found) throw new CompileError('unsupported', `no schedule with a resident ${resident} panel exists for the ${shape.m}×${shape.k}×${shape.n} GEMM on this target`);
+  return found;
 }
 
 /** Compiles one GEMM: tiling, slot layout, DRAM image and program. */
 export function compileGemm(t: Target, shape: GemmShape, ops: AnyOperands | undefined, options: CompileOptions = {}): CompiledGemm {
   const limits = tightenLimits(options.limits);
-  const tiling = chooseTiling(t, shape, limits);
-  const need = slotNeeds(t, tiling.mt, tiling.nt, tiling.kt);
+  const schedule = options.resident === undefined ? chooseSchedule(t, shape, limits) : forcedSchedule(t, shape, limits, options.resident);
+  const tiling = schedule.tiling;
+  const need = slotNeeds(t, tiling.mt, tiling.nt, tiling.kt, shape.k);
   const slots: SlotLayout = {
     actSlot: need.act,
     actRawOff: need.actRawOff,
@@ -389,17 +356,31 @@ export function compileGemm(t: Target, shape: GemmShape, ops: AnyOperands | unde
   const layout = layoutDram(t, shape, tiling, limits);
   if (!options.timingOnly && ops === undefined) throw new Error('compileGemm: operands are required unless timingOnly');
   const dram = options.timingOnly || !ops ? undefined : packDram(t, shape, tiling, layout, ops);
-  const plan = planProgram(t, shape, tiling, slots, layout, ops, limits);
+  const straightPlan = planProgram(t, shape, schedule, slots, layout, ops, limits);
+  const compact = compactPlan(straightPlan, layout);
+  const size = words(compact);
+  if (size > IMEM_WORDS) {
+    const what = options.label ?? `the ${shape.m}×${shape.k}×${shape.n} GEMM`;
+    throw new CompileError('capacity', `${what}: the program needs ${size} instruction words even with loops, the instruction memory holds ${IMEM_WORDS}`);
+  }
+  const plan = compactTimingPlan(compact);
   let program: Instruction[] | undefined;
+  if (!options.timingOnly) {
+    // an arithmetic run is small: check the loops against the straight-line program they stand for
+    program = loopProgram(compact);
+    checkCompact(flattenPlan(straightPlan), program);
+  }
   return {
     target: t,
     shape,
     tiling,
+    schedule,
     slots,
     layout,
     plan,
+    straightPlan,
     get program(): readonly Instruction[] {
-      program ??= flattenPlan(plan);
+      program ??= loopProgram(compact);
       return program;
     },
     dram,

@@ -90,6 +90,11 @@ export interface Target {
   /** Accumulator entries (rows · cols) and low-rank partial-sum entries. */
   readonly accEntries: number;
   readonly lrtEntries: number;
+  /**
+   * The array's peak MACs per cycle in the configuration run: PEs × MACs per PE per cycle, the latter for
+   * the variant run (simd_mac: the chosen mode's lanes, not its widest), every other kind at its declared rate.
+   */
+  readonly peakMacsPerCycle: number;
 }
 
 function findBuffer(accel: IrAccelerator, role: IrBuffer['role']): IrBuffer | undefined {
@@ -168,5 +173,6 @@ export function resolveTarget(accel: IrAccelerator, options: TargetOptions = {})
     maxTileN: t.maxTileN ?? Number.POSITIVE_INFINITY,
     accEntries: array.rows * array.cols,
     lrtEntries: array.cols * Math.max(t.rank, 1),
+    peakMacsPerCycle: t.macsPerPe === undefined ? array.macsPerCycle : array.pes * t.macsPerPe,
   };
 }

@@ -18,14 +18,12 @@ import { CompileError } from '../compile/errors.js';
 import { chooseTiling, compileGemm, layoutDram, type CompiledGemm } from '../compile/program.js';
 import { randomOperands, type AnyOperands } from '../compile/operands.js';
 import { unpackMatrix } from '../compile/pack.js';
+import { rooflineBound, scheduleReport, type ScheduleReport } from '../compile/schedule/index.js';
 import { resolveTarget, type Target, type TargetOptions } from '../compile/target.js';
 import type { GemmShape, Workload } from '../compile/workload.js';
 import { goldenGemm } from '../golden/gemm.js';
 import type { GoldenConfig, GoldenOperands } from '../golden/types.js';
 import type { IrAccelerator } from '../ir/types.js';
-import type { TargetOf } from '../pe/facets/compile.js';
-import { simFacet } from '../pe/facets/sim.js';
-import type { PeKind } from '../pe/kinds.js';
 import { runPlanTiming } from './fast-timing.js';
 import { Machine, type InstructionClass, type MachineStats, type QueueName, type StallReason, type TraceEvent } from './machine.js';
 
@@ -60,6 +58,8 @@ export interface RunOptions {
   readonly trace?: boolean;
   /** Operands to use instead of random ones. */
   readonly operands?: AnyOperands;
+  /** How compile errors name the GEMM (e.g. "layer q"). */
+  readonly label?: string;
   /** Progress of the run (phase and fraction of the current GEMM). */
   readonly onProgress?: (phase: SimProgress['phase'], fraction: number) => void;
 }
@@ -94,7 +94,7 @@ export function runGemm(target: Target, shape: GemmShape, options: RunOptions = 
     }
   }
   const ops = timingOnly ? undefined : (options.operands ?? randomOperands(target, shape, options.seed ?? 1));
-  const compiled = compileGemm(target, shape, ops, { timingOnly });
+  const compiled = compileGemm(target, shape, ops, { timingOnly, ...(options.label ? { label: options.label } : {}) });
   const macs = m * k * n;
   const progress = options.onProgress ? (done: number): void => options.onProgress?.('simulate', done / macs) : undefined;
   if (timingOnly && !options.trace) {
@@ -133,6 +133,16 @@ export interface LayerReport {
   readonly count: number;
   readonly cycles: number;
   readonly tiling: { readonly mt: number; readonly nt: number; readonly kt: number };
+  /** The roofline bound of one instance (src/compile/schedule/bound.ts): max(compute, DRAM) cycles. */
+  readonly bound_cycles: number;
+  /** Which term of the bound is larger. */
+  readonly bound: 'compute' | 'memory';
+  /** cycles / bound_cycles: how far one instance runs above the bound (1 = at the roofline). */
+  readonly cycles_over_bound: number;
+  /** The scheduler's decision and prediction (src/compile/schedule/index.ts ScheduleReport). */
+  readonly schedule: ScheduleReport;
+  /** Words of the layer's (loop) program. */
+  readonly program_words: number;
 }
 
 /** The summary of a workload simulation (what `qacc sim --json` prints). */
@@ -176,7 +186,7 @@ export interface SimReport {
  * mode chosen (not its widest mode), every other kind at its declared rate.
  */
 export function peakMacsPerCycle(target: Target): number {
-  return simFacet(target.golden.kind).peakMacsPerCycle(target as TargetOf<PeKind>);
+  return target.peakMacsPerCycle;
 }
 
 /** Simulates a workload on an accelerator (see the file header for the two modes). */
@@ -207,7 +217,7 @@ export function simulateWorkload(accel: IrAccelerator, workload: Workload, optio
       const index = runs.length;
       const report = options.onProgress;
       const onProgress = report ? (phase: SimProgress['phase'], fraction: number): void => report({ phase, fraction, layer: layer.name, index, layers: distinct }) : undefined;
-      run = runGemm(target, layer, { seed: seed + i, timingOnly, trace: options.trace ?? false, ...(options.operands ? { operands: options.operands } : {}), ...(onProgress ? { onProgress } : {}) });
+      run = runGemm(target, layer, { seed: seed + i, timingOnly, label: `layer ${layer.name}`, trace: options.trace ?? false, ...(options.operands ? { operands: options.operands } : {}), ...(onProgress ? { onProgress } : {}) });
       cache.set(key, run);
       runs.push(run);
     }
@@ -230,7 +240,21 @@ export function simulateWorkload(accel: IrAccelerator, workload: Workload, optio
       }
     }
     const tl = run.compiled.tiling;
-    layers.push({ name: layer.name, m: layer.m, k: layer.k, n: layer.n, count: c, cycles: s.cycles, tiling: { mt: tl.mt, nt: tl.nt, kt: tl.kt } });
+    const bound = rooflineBound(target, layer, run.compiled.layout);
+    layers.push({
+      name: layer.name,
+      m: layer.m,
+      k: layer.k,
+      n: layer.n,
+      count: c,
+      cycles: s.cycles,
+      tiling: { mt: tl.mt, nt: tl.nt, kt: tl.kt },
+      bound_cycles: bound.cycles,
+      bound: bound.bound,
+      cycles_over_bound: bound.cycles > 0 ? s.cycles / bound.cycles : 0,
+      schedule: scheduleReport(run.compiled.schedule, bound),
+      program_words: run.compiled.program.length,
+    });
   });
   for (const [what, v] of [['cycles', cycles], ['instructions', instructions], ['DRAM bytes', bytes.dram_read + bytes.dram_write], ['SRAM bytes', bytes.sram_read + bytes.sram_write]] as const) {
     if (!Number.isSafeInteger(v)) throw new CompileError('capacity', `workload '${workload.spec}': the ${what} exceed 2^53 − 1 = ${MAX_EXACT_COUNT}, the largest count qacc reports exactly`);

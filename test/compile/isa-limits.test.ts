@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileGemm, CompileError, ISA_LIMITS, randomOperands, resolveTarget, splitDma, unpackMatrix, type DmaTransfer, type GemmShape, type IsaLimits, type Target } from '../../src/compile/index.js';
+import { compileGemm, CompileError, flattenPlan, ISA_LIMITS, randomOperands, resolveTarget, splitDma, unpackMatrix, type DmaTransfer, type GemmShape, type IsaLimits, type Target } from '../../src/compile/index.js';
 import { goldenGemm, type GoldenConfig, type GoldenOperands } from '../../src/golden/index.js';
 import type { Instruction } from '../../src/isa/index.js';
 import { Machine, runGemm } from '../../src/sim/index.js';
@@ -171,6 +171,7 @@ describe('tightened limits: splitting and capping on small shapes still equal go
   ];
   for (const { name, target } of TARGETS) {
     it(`${name}: random tight limits, awkward shapes`, () => {
+      let refused = 0;
       const tight = fc.record({
         dmaRows: fc.integer({ min: 1, max: 4 }),
         dmaRowBytes: fc.integer({ min: 1, max: 48 }),
@@ -180,7 +181,18 @@ describe('tightened limits: splitting and capping on small shapes still equal go
       });
       fc.assert(
         fc.property(tight, fc.constantFrom(...AWKWARD), fc.integer({ min: 0, max: 1000 }), (limits, shape, seed) => {
-          const c = compileGemm(target, shape, undefined, { timingOnly: true, limits });
+          let c;
+          try {
+            c = compileGemm(target, shape, undefined, { timingOnly: true, limits });
+          } catch (e) {
+            // rows of a few bytes split every DMA into hundreds of pieces, each with its own buffer
+            // address (no register can step it): such a program may not fit the instruction memory
+            if (e instanceof CompileError && /instruction memory/.test(e.message)) {
+              refused++;
+              return;
+            }
+            throw e;
+          }
           expect(outOfRange(c.program)).toEqual([]);
           for (const i of c.program) {
             if (i.kind === 'load' || i.kind === 'store') {
@@ -194,6 +206,7 @@ describe('tightened limits: splitting and capping on small shapes still equal go
         }),
         { numRuns: 12, seed: 21 },
       );
+      expect(refused).toBeLessThanOrEqual(6);
     });
   }
 
@@ -239,7 +252,8 @@ describe('DRAM strides beyond dram_stride', () => {
     const c = compileGemm(t, { m: 2, k, n: 2 }, undefined, { timingOnly: true });
     expect(2 * k).toBeGreaterThan(2 ** 24 - 1); // the fp16 A row pitch overflows the 24-bit stride field
     expect(outOfRange(c.program)).toEqual([]);
-    const actLoads = c.program.filter((i) => i.kind === 'load' && i.buf === 'act');
+    // the straight-line program the loops stand for (compact.ts)
+    const actLoads = flattenPlan(c.straightPlan).filter((i) => i.kind === 'load' && i.buf === 'act');
     // Two single-row loads per k step, together moving both rows of every k tile.
     expect(actLoads).toHaveLength(2 * c.tiling.kTiles);
     expect(actLoads.reduce((s, i) => s + (i.kind === 'load' ? i.rows * i.row_bytes : 0), 0)).toBe(2 * 2 * k);

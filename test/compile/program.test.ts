@@ -1,15 +1,16 @@
 /** Tiling respects the array shape, group alignment and double-buffered capacities; programs are valid ISA. */
 import { describe, expect, it } from 'vitest';
-import { chooseTiling, compileGemm, CompileError, randomOperands, resolveTarget, rowBytes } from '../../src/compile/index.js';
+import { chooseTiling, compileGemm, CompileError, ISA_LIMITS, randomOperands, resolveTarget, rowBytes } from '../../src/compile/index.js';
+import { scheduleCandidates } from '../../src/compile/schedule/choose.js';
 import { checkLoops, decodeInstruction, encodeInstruction } from '../../src/isa/index.js';
 import { exampleAccelerators } from '../sim/helpers.js';
 
 describe('workload compiler', () => {
   const bitmod = resolveTarget(exampleAccelerators('bitmod')[0]);
 
-  it('BitMoD: tiles of one array pass, k tiles whole groups, two copies fit', () => {
+  it('BitMoD: tiles of one array pass, k tiles whole groups, two copies fit (the streamed schedule)', () => {
     const small = { ...bitmod, capacity: { ...bitmod.capacity, act: 40000 } };
-    const t = chooseTiling(small, { m: 100, k: 1000, n: 70 });
+    const t = scheduleCandidates(small, { m: 100, k: 1000, n: 70 }, ISA_LIMITS)[0].tiling;
     expect([t.mt, t.nt]).toEqual([32, 32]);
     expect(t.kt % 128).toBe(0);
     expect(2 * t.mt * t.kt * 2).toBeLessThanOrEqual(40000);

@@ -70,7 +70,7 @@ describe('timing-only by periods = tile by tile', () => {
           const work = { simulated: 0 };
           const got = runPlanTiming(t, c.plan, { work });
           expect(got, `${v.name}, ${m}×${k}×${n}`).toEqual(want);
-          expect(work.simulated).toBeLessThanOrEqual(c.program.length);
+          expect(work.simulated).toBeLessThanOrEqual(planLength(c.plan));
           compared++;
         }
       }
@@ -108,6 +108,21 @@ describe('timing-only by periods = tile by tile', () => {
   });
 });
 
+/** How many times a loop program dispatches a `loop` instruction. */
+function loopEntries(program: readonly Instruction[]): number {
+  const count = (from: number, to: number): number => {
+    let n = 0;
+    for (let pc = from; pc < to; pc++) {
+      const inst = program[pc];
+      if (inst.kind !== 'loop') continue;
+      n += 1 + inst.count * count(pc + 1, pc + 1 + inst.body);
+      pc += inst.body;
+    }
+    return n;
+  };
+  return count(0, program.length);
+}
+
 /** Every repeat of a plan, with its nesting path. */
 function repeats(node: PlanNode, path = 'plan', out: { path: string; node: Extract<PlanNode, { kind: 'repeat' }> }[] = []): typeof out {
   if (node.kind === 'seq') node.items.forEach((item, i) => repeats(item, `${path}.${i}`, out));
@@ -124,13 +139,16 @@ describe('the compiler plan', () => {
       for (const t of [target, shrink(target)]) {
         const { m, k, n } = { m: 4 * t.array.cols + 5, k: 1000, n: 4 * t.array.rows + 3 };
         const c = compileGemm(t, { m, k, n }, undefined, { timingOnly: true });
-        const found = repeats(c.plan);
+        // the compiler's straight-line plan (the timing plan of the loop program repeats identical bodies)
+        const found = repeats(c.straightPlan);
         expect(found.length, name).toBeGreaterThan(0);
         for (const { path, node } of found) {
           const first = flattenPlan(node.body(0)).map(timingContent);
           for (let i = 1; i < node.count; i++) expect(flattenPlan(node.body(i)).map(timingContent), `${name} ${path}[${i}]`).toEqual(first);
         }
-        expect(planLength(c.plan)).toBe(c.program.length);
+        expect(planLength(c.straightPlan)).toBe(flattenPlan(c.straightPlan).length);
+        // the timing plan is the loop program's dispatch stream: as long as the straight line plus one word a loop entry
+        expect(planLength(c.plan)).toBe(planLength(c.straightPlan) + loopEntries(c.program));
       }
     }
   });

@@ -14,7 +14,7 @@ describe('progress of long runs', () => {
     const accel = exampleAccelerators('bitmod').find((a) => a.name === 'fp16_baseline');
     if (!accel) throw new Error('fp16_baseline missing');
     const seen: SimProgress[] = [];
-    const { report } = simulateWorkload(accel, parseWorkload('gemm:m=96,k=2048,n=320'), { onProgress: (p) => seen.push(p) });
+    const { report } = simulateWorkload(accel, parseWorkload('gemm:m=96,k=2048,n=640'), { onProgress: (p) => seen.push(p) });
     expect(report.match_golden).toBe(true);
     const sim = seen.filter((p) => p.phase === 'simulate').map((p) => p.fraction);
     expect(sim.length).toBeGreaterThan(0);

@@ -1,8 +1,9 @@
 /**
  * `qacc sim <file.qacc> --workload <spec> [--seed N] [--json] [--vcd f] [--set k=v] [--accelerator name]
- * [--mode i] [--timing-only]`: compiles a workload for an accelerator of a .qacc description, runs it on
+ * [--mode i] [--timing-only] [--explain]`: compiles a workload for an accelerator of a .qacc description, runs it on
  * the cycle-level simulator and prints a summary (or, with --json, the SimReport object: `cycles`,
- * `macs`, `utilization`, `bytes`, `match_golden`, …). A cycle-mode run whose outputs differ from the
+ * `macs`, `utilization`, `bytes`, `match_golden`, …, and per layer the roofline bound and the scheduler's
+ * decision `schedule`; `--explain` prints that decision readably). A cycle-mode run whose outputs differ from the
  * golden model exits 1 after printing the report. The VCD trace (first simulated GEMM) is written
  * atomically.
  */
@@ -31,10 +32,39 @@ interface Args {
   readonly accelerator: string | undefined;
   readonly mode: number;
   readonly 'timing-only': boolean;
+  readonly explain: boolean;
 }
 
 function pct(x: number): string {
   return `${(100 * x).toFixed(1)}%`;
+}
+
+/** Bytes in a short readable unit. */
+function bytesText(b: number): string {
+  if (b >= 1e9) return `${(b / 1e9).toFixed(2)} GB`;
+  if (b >= 1e6) return `${(b / 1e6).toFixed(2)} MB`;
+  if (b >= 1e3) return `${(b / 1e3).toFixed(1)} kB`;
+  return `${b} B`;
+}
+
+/** The scheduler's decision for each layer (`--explain`). */
+export function formatSchedules(r: SimReport): string {
+  const lines = ['schedule (per layer instance: tiling, loop order, resident operand, predicted DRAM traffic and cycles, bound)'];
+  for (const l of r.layers) {
+    const s = l.schedule;
+    const t = s.tiling;
+    const resident =
+      s.resident === 'none'
+        ? 'both operands streamed per k step'
+        : s.resident === 'both'
+          ? `the weight panels of ${s.block} n tiles and the m tile's activation panel resident`
+          : `${s.resident === 'act' ? 'activation' : 'weight'} panel resident across the inner tiles`;
+    lines.push(`  ${l.name} ${l.m}×${l.k}×${l.n}: tiles ${t.mt}×${t.nt}×${t.kt} (${t.m_tiles}×${t.n_tiles}×${t.k_tiles} = ${t.passes} array passes), ${s.loop_order}, ${resident}`);
+    const b = s.bytes;
+    lines.push(`    DRAM traffic act ${bytesText(b.act)}, wgt ${bytesText(b.wgt)}, other ${bytesText(b.other)}, out ${bytesText(b.out)} (total ${bytesText(b.total)})`);
+    lines.push(`    cycles predicted ${s.predicted_cycles}, simulated ${l.cycles}; ${s.bound} bound ${s.bound_cycles} (${l.cycles_over_bound.toFixed(2)}×); program ${l.program_words} words`);
+  }
+  return lines.join('\n') + '\n';
 }
 
 /** The readable summary. */
@@ -51,8 +81,12 @@ export function formatSimReport(r: SimReport): string {
     const parts = Object.entries(s).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`);
     lines.push(`${`${q} stalls`.padEnd(15)}${parts.length ? parts.join(', ') : 'none'}`);
   }
-  if (r.layers.length > 1) for (const l of r.layers) lines.push(`  ${l.name.padEnd(8)} ${l.m}×${l.k}×${l.n} ×${l.count}: ${l.cycles} cycles each (tile ${l.tiling.mt}×${l.tiling.nt}×${l.tiling.kt})`);
-  else if (r.layers[0]) lines.push(`tile           ${r.layers[0].tiling.mt}×${r.layers[0].tiling.nt}×${r.layers[0].tiling.kt}`);
+  const overBound = (l: SimReport['layers'][number]): string => `${l.cycles_over_bound.toFixed(2)}× the ${l.bound} bound of ${l.bound_cycles}`;
+  if (r.layers.length > 1) for (const l of r.layers) lines.push(`  ${l.name.padEnd(8)} ${l.m}×${l.k}×${l.n} ×${l.count}: ${l.cycles} cycles each, ${overBound(l)} (tile ${l.tiling.mt}×${l.tiling.nt}×${l.tiling.kt})`);
+  else if (r.layers[0]) {
+    lines.push(`tile           ${r.layers[0].tiling.mt}×${r.layers[0].tiling.nt}×${r.layers[0].tiling.kt}`);
+    lines.push(`bound          ${overBound(r.layers[0])} cycles`);
+  }
   const m = r.match_golden;
   const fm = r.first_mismatch;
   lines.push(`golden         ${m === null ? 'not checked (timing only)' : m ? 'match (bit for bit)' : `MISMATCH at output ${fm?.index}: expected 0x${fm?.expected.toString(16)}, got 0x${fm?.got.toString(16)}`}`);
@@ -72,7 +106,8 @@ export const simCommand: CommandFactory = (ctx): CommandModule<object, Args> => 
       .option('set', { type: 'string', array: true, describe: 'override a param: --set rows=32 (repeatable)' })
       .option('accelerator', { alias: 'a', type: 'string', describe: 'which accelerator of the file (default: the first)' })
       .option('mode', { type: 'number', default: 0, describe: 'SIMD mode index for simd_mac PEs' })
-      .option('timing-only', { type: 'boolean', default: false, describe: 'skip the arithmetic (default for model: workloads)' }),
+      .option('timing-only', { type: 'boolean', default: false, describe: 'skip the arithmetic (default for model: workloads)' })
+      .option('explain', { type: 'boolean', default: false, describe: "show the scheduler's decision per layer (tiling, loop order, resident operand, predicted traffic and cycles, bound)" }),
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     if (!Number.isInteger(argv.seed)) throw new UsageError(`--seed must be an integer, got ${argv.seed}`);
     if (!Number.isInteger(argv.mode) || argv.mode < 0) throw new UsageError(`--mode must be a non-negative integer, got ${argv.mode}`);
@@ -97,7 +132,7 @@ export const simCommand: CommandFactory = (ctx): CommandModule<object, Args> => 
     }
     const { report, runs } = result;
     if (vcdPath !== undefined && runs[0]) writeFileAtomic(vcdPath, renderVcd(runs[0].events, runs[0].stats.cycles, { design: `${src.path} ${accel.name} ${runs[0].compiled.shape.m}x${runs[0].compiled.shape.k}x${runs[0].compiled.shape.n}`, version: QACC_VERSION }));
-    ctx.io.stdout(argv.json ? JSON.stringify(report, null, 2) + '\n' : formatSimReport(report));
+    ctx.io.stdout(argv.json ? JSON.stringify(report, null, 2) + '\n' : formatSimReport(report) + (argv.explain ? formatSchedules(report) : ''));
     if (report.match_golden === false) ctx.setExitCode(1);
   },
 });

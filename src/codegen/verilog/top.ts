@@ -14,13 +14,14 @@ import { ISA, type IsaBuffer } from '../../isa/index.js';
 import { bufferAddressBits, bufferLanes, dramBeatBytes, dramLatency, dramOutstanding, QUEUE_DEPTH } from '../../arch/microarch.js';
 import { rtlFacet } from '../../pe/facets/rtl.js';
 import type { EngineContext } from './engine.js';
+import { IMEM_WORDS } from '../../compile/compact.js';
 import { isaDecoderParams } from './isa-decoder.js';
 import { bitsFor, type RtlModule } from './module-set.js';
 import { rtlInvariant } from './invariant.js';
 import { acceleratorTopName, peTopName } from './names.js';
 
-/** Default instruction-memory depth of the top (words of 128 bits). */
-export const DEFAULT_IMEM_WORDS = 1 << 14;
+/** Default instruction-memory depth of the top (words of 128 bits): the compiler's IMEM_WORDS, which every program it emits fits. */
+export const DEFAULT_IMEM_WORDS = IMEM_WORDS;
 
 /** The read ports every engine has (docs/array-rtl.md: all four, whether the kind reads them or not). */
 export const ENGINE_READ_SPACES: readonly IsaBuffer[] = ['act', 'wgt', 'meta', 'lrw'];

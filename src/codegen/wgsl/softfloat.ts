@@ -242,3 +242,139 @@ export function sfDecodeTable(bits: number, decode: (code: number) => number): U
   }
   return words;
 }
+
+/**
+ * WGSL source of `sf_fma_round(a, b, c, mbits, qmin, emax)`: a·b + c with the product exact (up to 32 × 32
+ * bits, formed in 16-bit limbs) and one rounding (needs WGSL_SOFTFLOAT). The larger of a·b and c by top bit
+ * is placed at bit 93 of a 96-bit window, the smaller shifted with its lost bits jammed into bit 0 (only
+ * when it lies ≥ 2 bits lower, so the sum's top bit stays ≥ 92); the window's top 32 bits plus a sticky
+ * bit are then rounded by sf_round. Specials follow sf_mul and sf_add_round (IEEE).
+ */
+export const WGSL_FMA = `// ---- fused multiply-add, one rounding (src/codegen/wgsl/softfloat.ts WGSL_FMA) ----
+alias W96 = array<u32, 3>;
+
+fn mul64(a: u32, b: u32) -> vec2u {
+  let al = a & 0xffffu;
+  let ah = a >> 16u;
+  let bl = b & 0xffffu;
+  let bh = b >> 16u;
+  let ll = al * bl;
+  let lh = al * bh;
+  let hl = ah * bl;
+  let mid = lh + hl;
+  let midc = select(0u, 0x10000u, mid < lh);
+  let lo = ll + (mid << 16u);
+  let c1 = select(0u, 1u, lo < ll);
+  return vec2u(ah * bh + (mid >> 16u) + midc + c1, lo);
+}
+
+fn w96_top(r: W96) -> i32 {
+  if (r[2] != 0u) { return 64 + i32(firstLeadingBit(r[2])); }
+  if (r[1] != 0u) { return 32 + i32(firstLeadingBit(r[1])); }
+  if (r[0] != 0u) { return i32(firstLeadingBit(r[0])); }
+  return -1;
+}
+
+// r * 2^s (s may be negative: bits below 0 jammed into bit 0); the result must fit 96 bits.
+fn w96_shift(r: W96, s: i32) -> W96 {
+  var o = W96(0u, 0u, 0u);
+  if (s >= 0) {
+    let q = u32(s) >> 5u;
+    let b = u32(s) & 31u;
+    for (var i = q; i < 3u; i++) {
+      var v = r[i - q] << b;
+      if (b != 0u && i > q) { v = v | (r[i - q - 1u] >> (32u - b)); }
+      o[i] = v;
+    }
+    return o;
+  }
+  let t = u32(-s);
+  if (t >= 96u) { return W96(select(0u, 1u, (r[0] | r[1] | r[2]) != 0u), 0u, 0u); }
+  let q = t >> 5u;
+  let b = t & 31u;
+  var lost = false;
+  for (var i = 0u; i < q; i++) { if (r[i] != 0u) { lost = true; } }
+  if (b != 0u && (r[q] & ((1u << b) - 1u)) != 0u) { lost = true; }
+  for (var i = 0u; i + q < 3u; i++) {
+    var v = r[i + q] >> b;
+    if (b != 0u && i + q + 1u < 3u) { v = v | (r[i + q + 1u] << (32u - b)); }
+    o[i] = v;
+  }
+  if (lost) { o[0] = o[0] | 1u; }
+  return o;
+}
+
+fn w96_ge(a: W96, b: W96) -> bool {
+  if (a[2] != b[2]) { return a[2] > b[2]; }
+  if (a[1] != b[1]) { return a[1] > b[1]; }
+  return a[0] >= b[0];
+}
+
+fn w96_add(a: W96, b: W96) -> W96 {
+  var o = W96(0u, 0u, 0u);
+  var c = 0u;
+  for (var i = 0u; i < 3u; i++) {
+    let s = a[i] + b[i];
+    let c1 = select(0u, 1u, s < a[i]);
+    let s2 = s + c;
+    let c2 = select(0u, 1u, s2 < s);
+    o[i] = s2;
+    c = c1 | c2;
+  }
+  return o;
+}
+
+fn w96_sub(a: W96, b: W96) -> W96 {
+  var o = W96(0u, 0u, 0u);
+  var c = 0u;
+  for (var i = 0u; i < 3u; i++) {
+    let d = a[i] - b[i];
+    let b1 = select(0u, 1u, a[i] < b[i]);
+    let d2 = d - c;
+    let b2 = select(0u, 1u, d < c);
+    o[i] = d2;
+    c = b1 | b2;
+  }
+  return o;
+}
+
+// (-1)^s * r * 2^e as an Sf: the top 32 bits of r, lower bits jammed into bit 0.
+fn w96_to_sf(s: u32, r: W96, e: i32) -> Sf {
+  let top = w96_top(r);
+  if (top < 0) { return sf_zero(s); }
+  if (top < 32) { return Sf(s, r[0], e, 0u); }
+  let w = w96_shift(r, 31 - top);
+  return Sf(s, w[0], e + top - 31, 0u);
+}
+
+fn sf_fma_round(a: Sf, b: Sf, c: Sf, mbits: u32, qmin: i32, emax: i32) -> Sf {
+  if (a.c != 0u || b.c != 0u || c.c != 0u) { return sf_add_round(sf_mul(a, b), c, mbits, qmin, emax); }
+  let ps = a.s ^ b.s;
+  if (a.m == 0u || b.m == 0u) { return sf_add_round(sf_zero(ps), c, mbits, qmin, emax); }
+  let p = mul64(a.m, b.m);
+  let pw = W96(p.y, p.x, 0u);
+  let pe = a.e + b.e;
+  if (c.m == 0u) { return sf_round(w96_to_sf(ps, pw, pe), mbits, qmin, emax); }
+  let cw = W96(c.m, 0u, 0u);
+  let tp = w96_top(pw) + pe;
+  let tc = i32(firstLeadingBit(c.m)) + c.e;
+  let e0 = max(tp, tc) - 93;
+  let x = w96_shift(pw, pe - e0);
+  let y = w96_shift(cw, c.e - e0);
+  var z: W96;
+  var s: u32;
+  if (ps == c.s) {
+    z = w96_add(x, y);
+    s = ps;
+  } else if (w96_ge(x, y)) {
+    z = w96_sub(x, y);
+    s = ps;
+  } else {
+    z = w96_sub(y, x);
+    s = c.s;
+  }
+  if (w96_top(z) < 0) { return sf_zero(0u); }
+  return sf_round(w96_to_sf(s, z, e0), mbits, qmin, emax);
+}
+// ---- end of the fused multiply-add ----
+`;

@@ -2,7 +2,13 @@
  * bit_serial_mod's compile hooks (src/pe/facets/compile.ts): the IR → target mapping (weight candidates,
  * fp16 activations, group and channel scales), the BitMoD meta blocks — group scales then 2-bit selectors,
  * pre-tiled per (n tile, k tile) in DRAM — and the channel scales loaded in a tile's last k step, the
- * `mod_tile` of a step and the `dequant` epilogue. Moved verbatim from compile/target.ts and
+ * `mod_tile` of a step and the `dequant` epilogue.
+ *
+ * Meta per output tile (issue 13, coalescing; when two tile slots fit the meta space, metaPerTile): the blocks of one n tile lie back to back in DRAM (ni-major),
+ * so the whole tile's blocks — every k step's — are one DMA in the tile's first k step, into the meta slot
+ * of the tile's parity (StepContext.tileSlot: two tile slots, [blocks of every k tile][channel scales]); step
+ * ki's `mod_tile` reads block ki at ki · (full block bytes). The tile after next overwrites the slot only
+ * after the two-slot token ring has seen this tile's writeback (program.ts), so no extra tokens are needed. Moved verbatim from compile/target.ts and
  * compile/program.ts (issue 12, step 0b).
  */
 import type { BitSerialModConfig, BitSerialWeightType } from './golden.js';
@@ -14,7 +20,7 @@ import { diagnoseTarget, outBits, portBuffers, reportNarrowPorts, UnsupportedPro
 import { packMatrix } from '../../compile/pack.js';
 import type { DramLayout, Tiling } from '../../compile/program.js';
 import type { GemmShape } from '../../compile/workload.js';
-import type { CompileFacet, HardwareSink, KindTarget, TargetOf } from '../facets/compile.js';
+import type { CompileFacet, DmaLoad, HardwareSink, KindTarget, StepContext, TargetOf } from '../facets/compile.js';
 import { BITMOD_GEOMETRY, bitSerialGeometry } from './golden-geometry.js';
 import { bitSerialModOperands } from './operands.js';
 
@@ -59,6 +65,27 @@ function bitSerialTarget(pe: BitSerialModPe): KindTarget<'bit_serial_mod'> {
 function metaBlockBytes(t: T, nt: number, kt: number): number {
   const gt = Math.ceil(kt / t.groupSize);
   return nt * gt + Math.ceil((nt * gt * t.bits.selector) / 8);
+}
+
+/**
+ * Whether a tile's meta is loaded once per tile (all its k blocks in one DMA) rather than per k step: when
+ * two tile slots of it (blocks and channel scales) fit the meta space; a reduction so long that they do not
+ * (millions of elements) keeps one block per step. Decided on the full tile (nt, kt) so that every tile of
+ * a GEMM agrees.
+ */
+function metaPerTile(t: T, nt: number, kt: number, k: number): boolean {
+  return 2 * (tileMetaBytes(t, nt, kt, k) + nt * 2) <= t.capacity.meta;
+}
+
+/** Bytes of the meta blocks of every k tile of one n tile of nt rows (k tiles of kt, the last one ragged). */
+function tileMetaBytes(t: T, nt: number, kt: number, k: number): number {
+  const kTiles = Math.ceil(k / kt);
+  return (kTiles - 1) * metaBlockBytes(t, nt, kt) + metaBlockBytes(t, nt, k - (kTiles - 1) * kt);
+}
+
+/** The meta slot of a step: the tile's slot when meta is per tile, else the step's. */
+function metaBase(t: T, s: StepContext): number {
+  return metaPerTile(t, s.tiling.nt, s.tiling.kt, s.shape.k) ? s.tileSlot * s.slots.metaSlot : s.metaBase;
 }
 
 /**
@@ -120,8 +147,8 @@ export const bitSerialModCompile: CompileFacet<'bit_serial_mod'> = {
   randomOperands: bitSerialModOperands,
   checkShape: () => undefined,
   kAlign: () => 1,
-  slotNeeds(t, _mt, nt, kt) {
-    const metaOff2 = metaBlockBytes(t, nt, kt);
+  slotNeeds(t, _mt, nt, kt, k) {
+    const metaOff2 = metaPerTile(t, nt, kt, k) ? tileMetaBytes(t, nt, kt, k) : metaBlockBytes(t, nt, kt);
     return { actExtra: 0, meta: metaOff2 + nt * 2, lrw: 0, offsets: { metaOff2 } };
   },
   stepRowBytes: (t, nt, kt) => metaBlockBytes(t, nt, kt),
@@ -163,11 +190,21 @@ export const bitSerialModCompile: CompileFacet<'bit_serial_mod'> = {
   },
   preamble: () => [],
   stepLoads(t, s) {
-    const blk = bsmMetaBlock(t, s.shape, s.tiling, s.ni, s.ki);
-    const loads = [{ dram: s.layout.meta + blk.off, buf: 'meta' as const, bufAddr: s.metaBase, rows: 1, rowBytes: blk.bytes, stride: 0 }];
-    if (s.last) loads.push({ dram: s.layout.cscale + s.n0 * 2, buf: 'meta', bufAddr: s.metaBase + s.slots.metaOff2, rows: 1, rowBytes: s.nt * 2, stride: 0 });
+    const loads: DmaLoad[] = [];
+    const base = metaBase(t, s);
+    if (!metaPerTile(t, s.tiling.nt, s.tiling.kt, s.shape.k)) {
+      const blk = bsmMetaBlock(t, s.shape, s.tiling, s.ni, s.ki);
+      loads.push({ dram: s.layout.meta + blk.off, buf: 'meta', bufAddr: base, rows: 1, rowBytes: blk.bytes, stride: 0 });
+    } else if (s.first) {
+      const blk = bsmMetaBlock(t, s.shape, s.tiling, s.ni, 0);
+      loads.push({ dram: s.layout.meta + blk.off, buf: 'meta', bufAddr: base, rows: 1, rowBytes: tileMetaBytes(t, s.nt, s.tiling.kt, s.shape.k), stride: 0 });
+    }
+    if (s.last) loads.push({ dram: s.layout.cscale + s.n0 * 2, buf: 'meta', bufAddr: base + s.slots.metaOff2, rows: 1, rowBytes: s.nt * 2, stride: 0 });
     return loads;
   },
-  tileInstructions: (_t, s) => [createInstruction('mod_tile', { act: s.act, wgt: s.wgt, acc: 0, meta: s.metaBase, pop_prev: true, clear: s.first, push_prev: !s.last })],
-  epilogue: (_t, s) => [createInstruction('dequant', { acc: 0, cscale: s.metaBase + s.slots.metaOff2, use_cscale: true })],
+  tileInstructions: (t, s) => {
+    const block = metaPerTile(t, s.tiling.nt, s.tiling.kt, s.shape.k) ? s.ki * metaBlockBytes(t, s.nt, s.tiling.kt) : 0;
+    return [createInstruction('mod_tile', { act: s.act, wgt: s.wgt, acc: 0, meta: metaBase(t, s) + block, pop_prev: true, clear: s.first, push_prev: !s.last })];
+  },
+  epilogue: (t, s) => [createInstruction('dequant', { acc: 0, cscale: metaBase(t, s) + s.slots.metaOff2, use_cscale: true })],
 };

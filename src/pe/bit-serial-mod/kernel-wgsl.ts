@@ -11,7 +11,7 @@
  *   mantissa × 8-bit scale; the group value (−1)^S · R · 2^(X − 14 + u − 28) is an exact Sf.
  * - Stage 5: C ← round_fp32(C + group) (sf_add_round), then Y = round_out(C · channel scale) (the 35-bit
  *   product with a sticky bit, one rounding). An inf/NaN activation in a group makes Y the output's NaN.
- * `datapath = bitmod_rtl` (the authors' modules) is not generated (NoKernelError).
+ * `datapath = bitmod_rtl` (the authors' modules: golden-authors.ts) runs its own group loop (bitmodRtlGroup).
  */
 import { FP16, FP32 } from '../../formats/float.js';
 import { NoKernelError, type KernelSet } from '../../codegen/kernels/manifest.js';
@@ -20,6 +20,7 @@ import { packCodes, packedBits } from '../../codegen/wgsl/pack.js';
 import { sfCodeArgs, sfFormat, sfRoundArgs } from '../../codegen/wgsl/softfloat.js';
 import type { TargetOf } from '../facets/compile.js';
 import { termSchedule, type BitSerialModOperands } from './golden.js';
+import { BITMOD_RTL_MAX_ACC_SHIFT } from './golden-authors.js';
 import { BITMOD_GEOMETRY } from './golden-geometry.js';
 
 const F16 = sfFormat(5, 10);
@@ -30,7 +31,7 @@ const MAX_CYCLES = 4;
 /** The WGSL kernel set of a bit_serial_mod target. */
 export function bitSerialModWgsl(t: TargetOf<'bit_serial_mod'>): KernelSet<BitSerialModOperands> {
   const cfg = t.golden;
-  if (cfg.datapath === 'bitmod_rtl') throw new NoKernelError('bit_serial_mod with datapath = bitmod_rtl (the authors\' modules) has no WGSL kernel yet; the qacc datapath has');
+  const rtl = cfg.datapath === 'bitmod_rtl';
   const geo = cfg.geometry ?? BITMOD_GEOMETRY;
   const scheds = cfg.candidates.map((c) => termSchedule(c));
   const maxBits = Math.max(...scheds.map((s) => s.bits));
@@ -73,17 +74,7 @@ fn floor_shift(x: i32, d: u32) -> i32 {
   return x >> d;
 }`;
   const L = geo.lanes;
-  const body = `var c = sf_zero(0u);
-var nan = false;
-for (var g = 0u; g < params.G; g++) {
-  let start = g * params.GS;
-  let len = min(params.K, start + params.GS) - start;
-  let sel = sel_at(n * params.G + g);
-  let cyc = CYC[sel];
-  let abase = m * params.K + start;
-  let wbase = n * params.K + start;
-  for (var i = 0u; i < len; i++) { if (((act_at(abase + i) >> 10u) & 31u) == 31u) { nan = true; } }
-  var st_s = 0u;
+  const QACC_GROUP = `  var st_s = 0u;
   var st_m = 0;
   var st_x = 0;
   for (var base = 0u; base < len; base += ${L}u) {
@@ -136,14 +127,28 @@ for (var g = 0u; g < params.G; g++) {
   let r = u32(st_m) * scl_at(n * params.G + g);
   var gv = sf_zero(0u);
   if (r != 0u) { gv = Sf(st_s, r, st_x - ${geo.mantissaBits - 1} + UEXP[sel] + ${geo.lsbExponent}, 0u); }
-  c = sf_add_round(c, gv, ${sfRoundArgs(F32)});
+`;
+  const RTL_GROUP = bitmodRtlGroup(codeStride);
+  const body = `var c = sf_zero(0u);
+var nan = false;
+for (var g = 0u; g < params.G; g++) {
+  let start = g * params.GS;
+  let len = min(params.K, start + params.GS) - start;
+  let sel = sel_at(n * params.G + g);
+  let cyc = CYC[sel];
+  let abase = m * params.K + start;
+  let wbase = n * params.K + start;
+  for (var i = 0u; i < len; i++) { if (((act_at(abase + i) >> 10u) & 31u) == 31u) { nan = true; } }
+${rtl ? RTL_GROUP : QACC_GROUP}  c = sf_add_round(c, gv, ${sfRoundArgs(F32)});
 }
 if (nan) { c = sf_nan(); }
 out[m * params.N + n] = sf_encode(sf_round(sf_mul_wide(c, sf_decode(chs_at(n), ${sfCodeArgs(F16)})), ${sfRoundArgs(out)}), ${sfCodeArgs(out)}, ${outNan}u);`;
-  const exactness = `Integers only, in golden's order: per group (selector → candidate term schedule from golden's termSchedule), per step of ${L} lanes and per cycle: exponent max, truncating alignment of the 11-bit significand above ${geo.guardBits} guard bits, exact signed lane sum, the group accumulator's floor-shift alignment and normalization to a ${geo.mantissaBits}-bit mantissa; the exact mantissa × 8-bit scale; C = round_fp32(C + group) across groups; Y = round_${cfg.output}(C · channel scale), one rounding (sticky bit below 31 bits); an inf/NaN activation gives the ${cfg.output} NaN.`;
+  const exactness = rtl
+    ? `Integers only, as golden-authors.ts (datapath bitmod_rtl, the authors' PE modules): per group, per step of 4 lanes and per cycle, every lane's product exponent in the max, truncating alignment, exact lane sum; the accumulator's signed 15-bit mantissa right-shifted to max(x, Pmax) (0 past ${BITMOD_RTL_MAX_ACC_SHIFT}), the unshifted term added with 23-bit wrap-around, normalized only on overflow; R = M · scale exactly; C = round_fp32(C + group) across groups; Y = round_${cfg.output}(C · channel scale), one rounding; an inf/NaN activation gives the ${cfg.output} NaN.`
+    : `Integers only, in golden's order: per group (selector → candidate term schedule from golden's termSchedule), per step of ${L} lanes and per cycle: exponent max, truncating alignment of the 11-bit significand above ${geo.guardBits} guard bits, exact signed lane sum, the group accumulator's floor-shift alignment and normalization to a ${geo.mantissaBits}-bit mantissa; the exact mantissa × 8-bit scale; C = round_fp32(C + group) across groups; Y = round_${cfg.output}(C · channel scale), one rounding (sticky bit below 31 bits); an inf/NaN activation gives the ${cfg.output} NaN.`;
   const config = { kind: cfg.kind, datapath: cfg.datapath ?? 'qacc', groupSize: cfg.groupSize, candidates: cfg.candidates, output: cfg.output, lanes: L };
   const { files, entries } = wgslGemm({
-    file: `bit_serial_mod_${L}lanes_${cfg.output}.wgsl`,
+    file: `bit_serial_mod_${rtl ? 'bitmod_rtl' : `${L}lanes`}_${cfg.output}.wgsl`,
     title: `bit_serial_mod GEMM, candidates ${cfg.candidates.join(', ')}, ${L} lanes (src/pe/bit-serial-mod/golden.ts bitSerialModGemm)`,
     config,
     exactness,
@@ -182,4 +187,58 @@ out[m * params.N + n] = sf_encode(sf_round(sf_mul_wide(c, sf_decode(chs_at(n), $
     },
     outputCodes: (words) => Uint32Array.from(words),
   };
+}
+
+/**
+ * The group loop of `datapath = bitmod_rtl` (golden-authors.ts bitmodRtlGroupDot): 4 lanes, every lane's
+ * product exponent in the max (a lane past the group's end is a +0 activation with no term, P = 1); the
+ * accumulator keeps a signed 15-bit mantissa M and LSB exponent x, right-shifts M to max(x, Pmax) (0 past
+ * 13), adds T = L·2^sig unshifted, wraps to 23 bits and normalizes only on overflow; R = M · scale signed.
+ */
+function bitmodRtlGroup(codeStride: number): string {
+  const G = BITMOD_GEOMETRY;
+  const top = G.mantissaBits - 2;
+  return `  var st_m = 0;
+  var st_x = 0;
+  for (var base = 0u; base < len; base += ${G.lanes}u) {
+    for (var cy = 0u; cy < cyc; cy++) {
+      var pmax = 0;
+      for (var i = 0u; i < ${G.lanes}u; i++) {
+        var pe = 1;
+        if (base + i < len) {
+          let a = act_at(abase + base + i);
+          let t = terms[(sel * ${codeStride}u + wgt_at(wbase + base + i)) * ${MAX_CYCLES}u + cy];
+          pe = max(i32((a >> 10u) & 31u), 1) + i32((t >> 1u) & 3u);
+        }
+        pmax = max(pmax, pe);
+      }
+      var lane_sum = 0;
+      for (var i = 0u; i < ${G.lanes}u; i++) {
+        if (base + i < len) {
+          let a = act_at(abase + base + i);
+          let t = terms[(sel * ${codeStride}u + wgt_at(wbase + base + i)) * ${MAX_CYCLES}u + cy];
+          let e = (a >> 10u) & 31u;
+          var sg = 0u;
+          if ((t & 1u) == 1u && e != 31u) { sg = (a & 0x3ffu) | select(0x400u, 0u, e == 0u); }
+          let pe = max(i32(e), 1) + i32((t >> 1u) & 3u);
+          let al = align_sig(sg, u32(pmax - pe));
+          if (((a >> 15u) ^ (t >> 3u)) == 1u) { lane_sum = lane_sum - al; } else { lane_sum = lane_sum + al; }
+        }
+      }
+      let mx = max(st_x, pmax);
+      let d = mx - st_x;
+      var shifted = 0;
+      if (d <= ${BITMOD_RTL_MAX_ACC_SHIFT}) { shifted = st_m >> u32(d); }
+      let sum = (((lane_sum << SIG[sel * ${MAX_CYCLES}u + cy]) + shifted) << ${32 - G.adderBits}u) >> ${32 - G.adderBits}u;
+      let q = u32(abs(sum));
+      var k = 0u;
+      if (q != 0u && q < ${2 ** (G.adderBits - 1)}u && firstLeadingBit(q) > ${top}u) { k = firstLeadingBit(q) - ${top}u; }
+      st_m = ((sum >> k) << ${32 - G.mantissaBits}u) >> ${32 - G.mantissaBits}u;
+      st_x = (mx + i32(k)) & ${2 ** G.exponentBits - 1};
+    }
+  }
+  let rs = st_m * i32(scl_at(n * params.G + g));
+  var gv = sf_zero(0u);
+  if (rs != 0) { gv = Sf(select(0u, 1u, rs < 0), u32(abs(rs)), st_x + UEXP[sel] + ${G.lsbExponent}, 0u); }
+`;
 }

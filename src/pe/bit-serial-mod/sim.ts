@@ -132,7 +132,4 @@ export const bitSerialModSim: SimFacet<'bit_serial_mod'> = {
     }
   },
   writeback: bitSerialWriteback,
-  peakMacsPerCycle(t) {
-    return t.array.macsPerCycle;
-  },
 };

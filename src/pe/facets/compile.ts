@@ -40,6 +40,8 @@ export interface KindTarget<K extends PeKind> {
   /** Largest m and n of one tile the PE declares (lowrank tile_m, tile_n); absent: no limit beyond the array's and the ISA's. */
   readonly maxTileM?: number;
   readonly maxTileN?: number;
+  /** MACs one PE does per cycle in this variant when it differs from the IR's (simd_mac: the mode's lanes); absent: the array's declared rate. */
+  readonly macsPerPe?: number;
 }
 
 /**
@@ -72,6 +74,8 @@ export interface StepContext {
   readonly last: boolean;
   /** Input slot parity, and the base addresses of this step's slot in act, wgt and meta. */
   readonly slot: number;
+  /** Parity of the output tile's number in program order (a kind may keep per-tile data in two tile slots). */
+  readonly tileSlot: number;
   readonly act: number;
   readonly wgt: number;
   readonly metaBase: number;
@@ -104,7 +108,7 @@ export interface KindSlots {
 /** The SlotLayout offsets a kind sets (the rest of SlotLayout is generic). */
 export type SlotOffset = 'metaOff2' | 'metaOff3' | 'cscaleOff' | 'lscaleOff' | 'lrwUpOff';
 /** The DramLayout regions a kind allocates (A, W and Y are generic). */
-export type DramRegion = Exclude<keyof DramLayout, 'a' | 'w' | 'y' | 'bytes'>;
+export type DramRegion = Exclude<keyof DramLayout, 'a' | 'w' | 'y' | 'bytes' | 'tensorBytes'>;
 
 /** What generic compile code calls on a kind (method syntax: see GoldenFacet). */
 export interface CompileFacet<K extends PeKind> {
@@ -125,8 +129,8 @@ export interface CompileFacet<K extends PeKind> {
   checkShape(t: TargetOf<K>, shape: GemmShape): void;
   /** k-tile alignment the kind adds to lcm(8, group). Replaces program.ts:190 (simd round-each-step lanes); 1 when none. */
   kAlign(t: TargetOf<K>): number;
-  /** Bytes per slot of one k step beyond the codes. Replaces the switch of slotNeeds (program.ts:129–155). */
-  slotNeeds(t: TargetOf<K>, mt: number, nt: number, kt: number): KindSlots;
+  /** Bytes per slot of one k step beyond the codes (k: the whole reduction, for per-tile data). Replaces the switch of slotNeeds (program.ts:129–155). */
+  slotNeeds(t: TargetOf<K>, mt: number, nt: number, kt: number, k: number): KindSlots;
   /** Longest per-k-step DMA row beyond the act/wgt rows (0 when none). Replaces program.ts:167–168. */
   stepRowBytes(t: TargetOf<K>, nt: number, kt: number): number;
   /**

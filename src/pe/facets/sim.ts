@@ -81,8 +81,6 @@ export interface SimFacet<K extends PeKind> {
   execute(inst: KindInstruction, ctx: SimContext<K>): void;
   /** One entry's output code. Replaces the writeback switch (machine.ts:680–697). */
   writeback(config: ConfigOf<K>, acc: AccStore, entry: number): number;
-  /** The array's peak MACs per cycle in the configuration run (simd_mac: the chosen mode's lanes). Replaces run.ts peakMacsPerCycle's kind test. */
-  peakMacsPerCycle(t: TargetOf<K>): number;
 }
 
 /** Every kind's simulator hooks. */

@@ -4,19 +4,18 @@
  * rounding, in integers only (src/codegen/wgsl/softfloat.ts):
  * 1. per group g ascending: the exact i32 group dot of the 4-bit element values (golden's
  *    lowRankElementValues tables, embedded; nvfp4 values doubled, so the dot is in quarter units),
- *    d̂ = round_P(d), s = round_P(sa·sw) (exact product), then acc = round_P(d̂·s + acc) fused (P = fp16 or
- *    bf16: the product has ≤ 22 bits and is exact) or round_P(acc + round_P(d̂·s)) unfused;
+ *    d̂ = round_P(d), s = round_P(sa·sw) (exact product), then acc = round_P(d̂·s + acc) fused (sf_fma_round:
+ *    the product exact in 64 bits, one rounding) or round_P(acc + round_P(d̂·s)) unfused;
  * 2.–3. the nvfp4 tensor scale and the fp32 or 16-bit epilogue (channel scale, bias), each one rounding;
  * 4. the branch: a first pass (entry `down`, one invocation per (j, m)) computes l = round_32(l + round_32(x·d))
  *    over k and L = round_R16(l) (or of round_32(l·loraScale)) into scratch; the GEMM pass adds
  *    y = round_32(y + round_32(L·u)) over ranks j ascending;
  * 5. Y = round_R16(y).
- * A fused fp32 accumulation (a 48-bit product inside one rounding) is not generated (NoKernelError).
  */
-import { NoKernelError, type KernelSet } from '../../codegen/kernels/manifest.js';
+import type { KernelSet } from '../../codegen/kernels/manifest.js';
 import { gemmLaunch, wgslGemm } from '../../codegen/wgsl/gemm-kernel.js';
 import { packCodes } from '../../codegen/wgsl/pack.js';
-import { sfCodeArgs, sfDecodeTable, sfFormat, sfRoundArgs, type SfFormat } from '../../codegen/wgsl/softfloat.js';
+import { sfCodeArgs, sfDecodeTable, sfFormat, sfRoundArgs, WGSL_FMA, type SfFormat } from '../../codegen/wgsl/softfloat.js';
 import { wideFormat } from '../../golden/common.js';
 import type { TargetOf } from '../facets/compile.js';
 import { lowRankActivationCodes, lowRankElementValues, lowRankScaleFormat, type LowRankGemmOperands } from './golden.js';
@@ -31,7 +30,6 @@ export function lowRankGemmWgsl(t: TargetOf<'lowrank_gemm'>): KernelSet<LowRankG
   const P = FORMATS[cfg.accumulation];
   const R = FORMATS[cfg.branchFormat];
   const fused = cfg.fmaAccumulation === true;
-  if (fused && cfg.accumulation === 'fp32') throw new NoKernelError('lowrank_gemm with a fused fp32 accumulation (a 48-bit product inside one rounding) has no WGSL kernel yet');
   const E = cfg.epilogue ?? 'fp32';
   const el = lowRankElementValues(cfg);
   const scaleFmt = lowRankScaleFormat(cfg);
@@ -81,17 +79,18 @@ for (var g = 0u; g < params.G; g++) {
   dv.e = ${-Math.log2(el.unit)};
   let dh = sf_round(dv, ${sfRoundArgs(P)});
   let s = sf_round(sf_mul(${scale('sa_at(m * params.G + g)')}, ${scale('sw_at(n * params.G + g)')}), ${sfRoundArgs(P)});
-  ${fused ? `acc = sf_add_round(sf_mul(dh, s), acc, ${sfRoundArgs(P)});` : `acc = sf_add_round(acc, sf_round(sf_mul_wide(dh, s), ${sfRoundArgs(P)}), ${sfRoundArgs(P)});`}
+  ${fused ? `acc = sf_fma_round(dh, s, acc, ${sfRoundArgs(P)});` : `acc = sf_add_round(acc, sf_round(sf_mul_wide(dh, s), ${sfRoundArgs(P)}), ${sfRoundArgs(P)});`}
 }
 var y = acc;
 ${nv ? `y = sf_round(sf_mul_wide(y, sf_decode(params.ts, ${sfCodeArgs(F32)})), ${sfRoundArgs(F32)});` : ''}
 ${epilogue}
 ${branch}
 out[m * params.N + n] = sf_encode(sf_round(y, ${sfRoundArgs(R)}), ${sfCodeArgs(R)}, ${wideFormat(cfg.branchFormat).nanCode}u);`;
-  const helpers = `var<private> ACT: array<i32, 16> = array<i32, 16>(${[...el.act].join(', ')});
+  const helpers = `${fused ? WGSL_FMA : ''}
+var<private> ACT: array<i32, 16> = array<i32, 16>(${[...el.act].join(', ')});
 var<private> WGT: array<i32, 16> = array<i32, 16>(${[...el.wgt].join(', ')});`;
   const mainText = nv ? 'nvfp4 (fp4_e2m1 values ×2, fp8_e4m3 block scales, fp32 tensor scale)' : `int4 (${cfg.main.kind === 'int4' ? cfg.main.activations : ''} activations, ${scaleFmt.name} group scales)`;
-  const exactness = `Integers only. Group dots exact in i32 (4-bit values from golden's tables${nv ? ', doubled: the dot counts quarters' : ''}); d̂ = round_${cfg.accumulation}(d), s = round_${cfg.accumulation}(sa·sw); ${fused ? `acc = round_${cfg.accumulation}(d̂·s + acc) (the ≤ 22-bit product exact, one rounding)` : `acc = round_${cfg.accumulation}(acc + round_${cfg.accumulation}(d̂·s))`}; epilogue in ${E}; branch in fp32 with each product and sum rounded once, L rounded to ${cfg.branchFormat}; Y = round_${cfg.branchFormat}(y). RNE with IEEE inf/NaN throughout (sf_round, sf_add_round, sf_mul_wide with a sticky bit before a rounding).`;
+  const exactness = `Integers only. Group dots exact in i32 (4-bit values from golden's tables${nv ? ', doubled: the dot counts quarters' : ''}); d̂ = round_${cfg.accumulation}(d), s = round_${cfg.accumulation}(sa·sw); ${fused ? `acc = round_${cfg.accumulation}(d̂·s + acc) (the product exact in 64 bits, one rounding: sf_fma_round)` : `acc = round_${cfg.accumulation}(acc + round_${cfg.accumulation}(d̂·s))`}; epilogue in ${E}; branch in fp32 with each product and sum rounded once, L rounded to ${cfg.branchFormat}; Y = round_${cfg.branchFormat}(y). RNE with IEEE inf/NaN throughout (sf_round, sf_add_round, sf_mul_wide with a sticky bit before a rounding).`;
   const { files, entries } = wgslGemm({
     file: `lowrank_${nv ? 'nvfp4' : 'int4'}_r${r}.wgsl`,
     title: `lowrank_gemm ${mainText} GEMM with a rank-${r} ${cfg.branchFormat} branch (src/pe/lowrank-gemm/golden.ts lowRankGemm)`,

@@ -193,7 +193,4 @@ export const lowRankGemmSim: SimFacet<'lowrank_gemm'> = {
     }
   },
   writeback: lowRankWriteback,
-  peakMacsPerCycle(t) {
-    return t.array.macsPerCycle;
-  },
 };

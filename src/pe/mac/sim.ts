@@ -78,7 +78,4 @@ export const macSim: SimFacet<'mac'> = {
     }
   },
   writeback: macWriteback,
-  peakMacsPerCycle(t) {
-    return t.array.macsPerCycle;
-  },
 };

@@ -50,6 +50,7 @@ function simdTarget(pe: SimdMacPe, mode: number): KindTarget<'simd_mac'> {
     groupSize: 1,
     rank: 0,
     maxTileK: Infinity,
+    macsPerPe: m.lanes,
   };
 }
 

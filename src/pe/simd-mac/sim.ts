@@ -84,10 +84,4 @@ export const simdMacSim: SimFacet<'simd_mac'> = {
     }
   },
   writeback: simdWriteback,
-  peakMacsPerCycle(t) {
-    const pe = t.pe;
-    const mode = pe.modes[t.simdMode];
-    if (!mode) throw new CompileError('unsupported', `simd_mac PE '${pe.name}' has ${pe.modes.length} modes; mode ${t.simdMode} does not exist`);
-    return t.array.pes * mode.lanes;
-  },
 };

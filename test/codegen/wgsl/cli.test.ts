@@ -5,7 +5,7 @@
  * first divergence; the runner poisons the output buffer, so an unwritten word cannot pass for a result.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -62,6 +62,19 @@ describe('qacc build --target wgsl', () => {
     const bad = await runCli(['build', example('xr-npe'), '--target', 'wgsl,metal', '-o', join(dir, 'bad')]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/unknown --target 'metal' \(known: verilog, wgsl/);
+  });
+
+  it('refuses a config its generator does not cover with one line and writes nothing (simd_mac posit32 output)', async () => {
+    const src = join(dir, 'xr32.qacc');
+    writeFileSync(src, exampleText('xr-npe').replace('output = posit16_1;', 'output = posit32_2;'));
+    const out = join(dir, 'xr32');
+    const r = await runCli(['build', src, '--target', 'wgsl', '-o', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^qacc: error: --target wgsl: simd_mac output posit32_2: the kernel encodes posits of at most 16 bits$/)]);
+    expect(existsSync(out)).toBe(false);
+    const v = await runCli(['verify', src, '--backends', 'golden,wgsl', '--vectors', '0', '--set', 'size=2']);
+    expect(v.code).toBe(1);
+    expect(v.stderr).toMatch(/^qacc: error: wgsl: simd_mac output posit32_2: .*\(accelerator xr_npe@0\)\n$/);
   });
 });
 

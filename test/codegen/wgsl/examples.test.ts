@@ -16,7 +16,7 @@ const EXAMPLES = ['bitmod', 'svdquant', 'xr-npe'] as const;
 const STEP = ['accumulation = exact;', 'accumulation = round_each_step;'] as const;
 
 /** Accelerators of the examples whose configs the WGSL generators decline (NoKernelError), with why. */
-const DECLINED: Readonly<Record<string, RegExp>> = { bitmod_authors: /datapath = bitmod_rtl/ };
+const DECLINED: Readonly<Record<string, RegExp>> = {};
 
 /** Whether a target has a WGSL kernel; a declined one must be listed in DECLINED with its reason. */
 function hasKernel(t: VerifyTarget): boolean {
@@ -78,10 +78,12 @@ accelerator acc { arrays = a; buffers = [w, x]; clock = 1 GHz; dram = 64 b/cycle
     ['simd_mac exact → fp16', () => edit(exampleText('xr-npe'), ['output = posit16_1;', 'output = fp16;'])],
     ['simd_mac round-each-step → bf16', () => edit(exampleText('xr-npe'), STEP, ['output = posit16_1;', 'output = bf16;'])],
     ['simd_mac round-each-step → posit8_0', () => edit(exampleText('xr-npe'), STEP, ['output = posit16_1;', 'output = posit8_0;'])],
+    ['simd_mac fp8_e4m3, fp8_e5m2, bf16 and int8 elements → fp32', () => edit(exampleText('xr-npe'), ['modes = 4 x fp4_e2m1 | 4 x posit(4, 1) | 2 x posit8_0 | 1 x posit16_1;', 'modes = 2 x fp8_e4m3 | 2 x fp8_e5m2 | 1 x bf16 | 2 x int8;'], ['output = posit16_1;', 'output = fp32;'])],
     ['bit_serial_mod 8 lanes', () => bitmod(['lanes = 4;', 'lanes = 8;'], ['lane_sum_bits = 17;', 'lane_sum_bits = 18;'], ['group_acc_bits = 23;', 'group_acc_bits = 24;'])],
     ['bit_serial_mod 1 lane, fp32 output', () => bitmod(['lanes = 4;', 'lanes = 1;'], ['lane_sum_bits = 17;', 'lane_sum_bits = 15;'], ['group_acc_bits = 23;', 'group_acc_bits = 21;'], ['output = fp16;', 'output = fp32;'])],
     ['bit_serial_mod int8 weights (radix-4 Booth, 4 cycles)', () => bitmod(['weights = bitmod_w4;', 'weights = per_group(int8, group = 128, scale = uint8);'], ['weight_bits_per_cycle = 2;', ''])],
     ['bit_serial_mod mixed int4 / BitMoD candidates', () => bitmod(['bitmod_fp4_er_neg, bitmod_fp4_ea_pos, ', 'int4, '], ['weight_bits_per_cycle = 2;', ''])],
+    ['lowrank_gemm fused fp32 accumulation (fp32_fma) on both main paths', () => edit(exampleText('svdquant'), ['accumulation = fp16_fma; ', 'accumulation = fp32_fma; '], ['  accumulation = fp32;', '  accumulation = fp32_fma;'])],
     ['lowrank_gemm unfused fp32 accumulation, fp32 epilogue', () => edit(exampleText('svdquant'), ['accumulation = fp16_fma; ', 'accumulation = fp32; '], ['epilogue = fp16; ', 'epilogue = fp32; '])],
     ['lowrank_gemm bf16_fma accumulation, bf16 scales, no LoRA scales', () => edit(exampleText('svdquant'), ['accumulation = fp16_fma; ', 'accumulation = bf16_fma; '], ['scale = fp16)', 'scale = bf16)'], ['lora_scales = fp32;', ''])],
   ];

@@ -7,22 +7,25 @@
 import { describe, expect, it } from 'vitest';
 import { BF16, FP16, FP32, type FloatFormat } from '../../../src/formats/float.js';
 import { Xoshiro128 } from '../../../src/formats/random.js';
-import { addRounded, fp32Add, fp32Mul } from '../../../src/golden/common.js';
+import { addRounded, fmaRounded, fp32Add, fp32Mul } from '../../../src/golden/common.js';
 import { WgslRunner } from '../../../src/codegen/wgsl/runner.js';
-import { sfCodeArgs, sfFormat, sfRoundArgs, WGSL_SOFTFLOAT, type SfFormat } from '../../../src/codegen/wgsl/softfloat.js';
+import { sfCodeArgs, sfFormat, sfRoundArgs, WGSL_FMA, WGSL_SOFTFLOAT, type SfFormat } from '../../../src/codegen/wgsl/softfloat.js';
 import { dawnDevice } from '../../../src/verify/wgsl-device.js';
 
 /** A kernel computing op(a[i], b[i]) for every i, codes of `f` in and out (one per u32). */
-async function runPairs(f: SfFormat, nan: number, op: 'add' | 'mul', a: Uint32Array, b: Uint32Array): Promise<Uint32Array> {
-  const expr = op === 'add' ? `sf_add_round(x, y, ${sfRoundArgs(f)})` : `sf_round(sf_mul_wide(x, y), ${sfRoundArgs(f)})`;
+async function runPairs(f: SfFormat, nan: number, op: 'add' | 'mul' | 'fma', a: Uint32Array, b: Uint32Array, c: Uint32Array = a): Promise<Uint32Array> {
+  const expr = op === 'add' ? `sf_add_round(x, y, ${sfRoundArgs(f)})` : op === 'mul' ? `sf_round(sf_mul_wide(x, y), ${sfRoundArgs(f)})` : `sf_fma_round(x, y, sf_decode(c[g.x], ${sfCodeArgs(f)}), ${sfRoundArgs(f)})`;
   const text = `${WGSL_SOFTFLOAT}
+${WGSL_FMA}
 struct Params { n: u32, p1: u32, p2: u32, p3: u32 }
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> a: array<u32>;
 @group(0) @binding(2) var<storage, read> b: array<u32>;
-@group(0) @binding(3) var<storage, read_write> out: array<u32>;
+@group(0) @binding(3) var<storage, read> c: array<u32>;
+@group(0) @binding(4) var<storage, read_write> out: array<u32>;
 @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3u) {
   if (g.x >= params.n) { return; }
+  let unused = c[0];
   let x = sf_decode(a[g.x], ${sfCodeArgs(f)});
   let y = sf_decode(b[g.x], ${sfCodeArgs(f)});
   out[g.x] = sf_encode(${expr}, ${sfCodeArgs(f)}, ${nan}u);
@@ -31,11 +34,12 @@ struct Params { n: u32, p1: u32, p2: u32, p3: u32 }
     { name: 'params', binding: 0, access: 'uniform' as const, words: '4', packing: '' },
     { name: 'a', binding: 1, access: 'read' as const, words: 'n', packing: '' },
     { name: 'b', binding: 2, access: 'read' as const, words: 'n', packing: '' },
-    { name: 'out', binding: 3, access: 'read_write' as const, words: 'n', packing: '' },
+    { name: 'c', binding: 3, access: 'read' as const, words: 'n', packing: '' },
+    { name: 'out', binding: 4, access: 'read_write' as const, words: 'n', packing: '' },
   ];
   const runner = new WgslRunner(await dawnDevice());
   const set = { files: [{ path: 't.wgsl', text }], entries: [{ entryPoint: 'main', file: 't.wgsl', workgroupSize: [64, 1, 1] as const, dispatch: ['', '', ''] as const, bindings }] };
-  return runner.run(set, { params: { n: a.length, p1: 0, p2: 0, p3: 0 }, inputs: { a, b }, output: { name: 'out', words: a.length }, passes: [{ entryPoint: 'main', workgroups: [Math.ceil(a.length / 64), 1, 1] }] });
+  return runner.run(set, { params: { n: a.length, p1: 0, p2: 0, p3: 0 }, inputs: { a, b, c }, output: { name: 'out', words: a.length }, passes: [{ entryPoint: 'main', workgroups: [Math.ceil(a.length / 64), 1, 1] }] });
 }
 
 /** Random codes of a `bits`-wide format, with the specials, zeros, subnormal and near-overflow codes mixed in. */
@@ -80,5 +84,23 @@ describe('WGSL soft float = golden rounding', () => {
     expect(mismatches(a, b, add, (x, y) => FP32.encode(fp32Add(FP32.decode(x), FP32.decode(y))))).toEqual([]);
     const mul = await runPairs(f, nan, 'mul', a, b);
     expect(mismatches(a, b, mul, (x, y) => FP32.encode(fp32Mul(FP32.decode(x), FP32.decode(y))))).toEqual([]);
+  });
+});
+
+describe('WGSL fused multiply-add = golden fmaRounded', () => {
+  it('fp32: sf_fma_round(a, b, c) = round_32(a·b + c) on 20000 triples, c near a·b for cancellation', async () => {
+    const edges = [0, 0x80000000, 1, 0x80000001, 0x007fffff, 0x00800000, 0x7f7fffff, 0xff7fffff, 0x7f800000, 0xff800000, 0x7fc00000, 0x3f800000, 0x33800000];
+    const a = codes(FP32, 20000, 5, edges);
+    const b = codes(FP32, 20000, 6, edges);
+    const c = codes(FP32, 20000, 7, edges);
+    // Every third c is −round_32(a·b) nudged by a few ulps: massive cancellation against the exact product.
+    for (let i = 2; i < c.length; i += 3) c[i] = ((FP32.encode(-Math.fround(FP32.decode(a[i]) * FP32.decode(b[i]))) + (c[i] % 5) - 2) >>> 0) >>> 0;
+    const got = await runPairs(sfFormat(8, 23), FP32.nanCode as number, 'fma', a, b, c);
+    const bad: string[] = [];
+    for (let i = 0; i < a.length && bad.length < 5; i++) {
+      const e = FP32.encode(fmaRounded(FP32, FP32.decode(a[i]), FP32.decode(b[i]), FP32.decode(c[i]))) >>> 0;
+      if (got[i] !== e) bad.push(`${a[i].toString(16)}·${b[i].toString(16)} + ${c[i].toString(16)}: expected ${e.toString(16)}, got ${got[i].toString(16)}`);
+    }
+    expect(bad).toEqual([]);
   });
 });

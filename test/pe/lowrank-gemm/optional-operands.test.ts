@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { randomOperands } from '../../../src/compile/operands.js';
 import { compileGemm } from '../../../src/compile/program.js';
+import { flattenPlan } from '../../../src/compile/plan.js';
 import { resolveTarget, type Target } from '../../../src/compile/target.js';
 import type { LowRankGemmOperands } from '../../../src/pe/lowrank-gemm/golden.js';
 import { exampleAccelerators } from '../../sim/helpers.js';
@@ -31,21 +32,23 @@ describe('lowrank_gemm optional operands in the compiled program', () => {
     const u32 = (at: number): number => (dram[at] | (dram[at + 1] << 8) | (dram[at + 2] << 16) | (dram[at + 3] << 24)) >>> 0;
     for (let j = 0; j < 3; j++) expect(u16(g.layout.cscale + 2 * j)).toBe(ops.channelScales?.[j]);
     for (let q = 0; q < 2; q++) expect(u32(g.layout.lscale + 4 * q)).toBe(ops.loraScales?.[q]);
-    const deq = g.program.filter((i) => i.kind === 'dequant');
-    const up = g.program.filter((i) => i.kind === 'lr_up');
+    // the straight-line program (each DMA right after its `seti a1`; the loop program steps region registers)
+    const program = flattenPlan(g.straightPlan);
+    const deq = program.filter((i) => i.kind === 'dequant');
+    const up = program.filter((i) => i.kind === 'lr_up');
     expect(deq.length).toBeGreaterThan(0);
     expect(up.length).toBe(deq.length);
     // every epilogue reads the scales from where a load of the same tile put them
-    const loads = g.program.flatMap((i, at) => (i.kind === 'load' && i.buf === 'meta' ? [{ i, at }] : []));
+    const loads = program.flatMap((i, at) => (i.kind === 'load' && i.buf === 'meta' ? [{ i, at }] : []));
     const seti = (at: number): number => {
       for (let p = at - 1; p >= 0; p--) {
-        const s = g.program[p];
+        const s = program[p];
         if (s.kind === 'seti' && s.rd === 1) return s.imm;
       }
       throw new Error('no seti');
     };
     const loadedFrom = (bufAddr: number, before: number): number | undefined => loads.filter((l) => l.at < before && l.i.kind === 'load' && l.i.buf_addr === bufAddr).map((l) => seti(l.at)).pop();
-    g.program.forEach((i, at) => {
+    program.forEach((i, at) => {
       if (i.kind === 'dequant') {
         expect(i.use_cscale).toBe(true);
         expect(loadedFrom(i.cscale, at)).toBe(g.layout.cscale + 0); // one n tile: n0 = 0

@@ -13,6 +13,7 @@ import { compileFile } from '../../../src/ir/elaborate.js';
 import { CompileError } from '../../../src/compile/errors.js';
 import { randomOperands } from '../../../src/compile/operands.js';
 import { compileGemm } from '../../../src/compile/program.js';
+import { flattenPlan } from '../../../src/compile/plan.js';
 import { resolveTarget, type Target } from '../../../src/compile/target.js';
 import type { Instruction } from '../../../src/isa/index.js';
 import type { LowRankGemmOperands } from '../../../src/pe/lowrank-gemm/golden.js';
@@ -94,11 +95,12 @@ describe('runtime activation quantization: the compiled program', () => {
     const shape = { m: 4, k: 4096, n: 6 }; // panel: 64 steps × 4 rows × 32 B = 8 KiB
     const g = compileGemm(t, shape, randomOperands(t, shape, 2));
     expect(g.tiling.nTiles).toBe(2);
-    expect(g.program.filter((i) => i.kind === 'qact').length).toBe(g.tiling.mTiles * g.tiling.nTiles * g.tiling.kTiles);
+    // counted in the dispatched stream (the straight-line program the loop program stands for)
+    expect(flattenPlan(g.straightPlan).filter((i) => i.kind === 'qact').length).toBe(g.tiling.mTiles * g.tiling.nTiles * g.tiling.kTiles);
     expect(runGemm(t, shape, { seed: 2 }).matchGolden).toBe(true);
     // with the panel (K = 1024: 2 KiB fits) the same design quantizes once per k step
     const g2 = compileGemm(t, { m: 4, k: 1024, n: 6 }, undefined, { timingOnly: true });
-    expect(g2.program.filter((i) => i.kind === 'qact').length).toBe(g2.tiling.mTiles * g2.tiling.kTiles);
+    expect(flattenPlan(g2.straightPlan).filter((i) => i.kind === 'qact').length).toBe(g2.tiling.mTiles * g2.tiling.kTiles);
   });
 
   it('reads exactly the offline design’s DRAM bytes minus its activation codes and scales when N fits one n tile', () => {

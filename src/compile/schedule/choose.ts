@@ -1,0 +1,123 @@
+/**
+ * The scheduler: per GEMM, the tiling, the loop order of the output tiles and which operand stays
+ * resident in its buffer, chosen to minimise a predicted cycle count (cost.ts).
+ *
+ * The space (every candidate keeps one-pass output tiles and the k loop innermost: the accumulators
+ * hold one array pass, so an output tile's whole reduction runs before the next tile starts):
+ * - `none`, m-outer: both operands streamed per k step, double-buffered (the compiler's original
+ *   schedule; valid for every kind);
+ * - `act`, m-outer: the m tile's activation panel (all k tiles) is loaded during the first n tile and
+ *   stays in the act buffer for every other n tile; only weights stream. Activations are then read from
+ *   DRAM once (decode: m = 1, the weights stream once and the activations never again; prefill: the
+ *   panel is reused across all n tiles);
+ * - `wgt`, n-outer: the mirror image — the n tile's weight panel stays, activations stream; weights are
+ *   read once;
+ * - `both`, blocks of n tiles → m → n: the weight panels of a block of n tiles (as many as the weight space
+ *   holds) stay for every m tile, and each m tile's activation panel stays across the block's n tiles:
+ *   weights are read once, activations once per block. A block's slot (j, ki) is reloaded by the next
+ *   block block·kTiles ≥ 2 steps after its last read, which the token ring orders; a step that loads
+ *   nothing (both panels in place, no kind data) still passes its tokens with an `lsync`.
+ * A resident panel takes kTiles slots (two when kTiles = 1) and needs no second copy: the load of the
+ * next outer tile's k slot j waits (by the usual two-slot token ring) for the compute of the step two
+ * before it, which is after the last read of slot j by the previous outer tile whenever kTiles ≥ 2.
+ * Residency needs a kind whose per-step operands are only its codes and scales: a kind with extra
+ * activation data in its act slot or a low-rank branch (computed once per m tile at n tile 0) keeps
+ * `none` (its hooks assume it).
+ *
+ * Candidates are compared by predicted cycles, then predicted DRAM bytes, then the order above:
+ * deterministic. Each candidate takes its largest fitting kt (fewer, longer DMAs); a resident panel that
+ * does not fit at the full one-pass tile is tried at the most tokens (act) or channels (wgt) that fit.
+ */
+import { compileFacet } from '../../pe/facets/compile.js';
+import type { IsaLimits } from '../isa-limits.js';
+import type { Target } from '../target.js';
+import type { GemmShape } from '../workload.js';
+import { predictSchedule, type Prediction } from './cost.js';
+import { ktFits, largestKt, slotNeeds, tileBasics, tileTooLarge, tilingOf, usableCapacity, type Resident, type Tiling } from './tiling.js';
+
+/** Loop order of the output tiles (k is always innermost); 'n-block-outer': blocks of n tiles → m → n. */
+export type LoopOrder = 'm-outer' | 'n-outer' | 'n-block-outer';
+
+/** A scheduling decision for one GEMM on one target. */
+export interface Schedule {
+  readonly tiling: Tiling;
+  readonly order: LoopOrder;
+  readonly resident: Resident;
+  /** N tiles per block (resident 'both'), 1 otherwise. */
+  readonly block: number;
+  /** The cost model's prediction (cost.ts). */
+  readonly predicted: Prediction;
+}
+
+/** Orders each residency runs in: the resident operand's loop outside. */
+const ORDER: Readonly<Record<Resident, LoopOrder>> = { none: 'm-outer', act: 'm-outer', wgt: 'n-outer', both: 'n-block-outer' };
+
+/** Whether the kind's step loads allow a resident panel (see the file header). */
+function residencyAllowed(t: Target, mt: number, nt: number, kt: number): boolean {
+  const kind = compileFacet(t.pe.kind).slotNeeds(t, mt, nt, kt, kt);
+  return kind.actExtra === 0 && kind.lrw === 0;
+}
+
+/** The largest x in 1..top with fits(x) (fits monotone: true up to some x), 0 when none. */
+function largestFitting(top: number, fits: (x: number) => boolean): number {
+  let lo = 0;
+  let hi = top;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Every fitting candidate, in the tie-break order. Throws CompileError when not even the baseline fits. */
+export function scheduleCandidates(t: Target, shape: GemmShape, limits: IsaLimits): Schedule[] {
+  const { mt, nt, kAlign } = tileBasics(t, shape, limits);
+  const out: Schedule[] = [];
+  const add = (resident: Resident, m1: number, n1: number): boolean => {
+    const kt = largestKt(t, shape, limits, m1, n1, kAlign, resident);
+    if (kt === undefined) return false;
+    const tiling = tilingOf(shape, m1, n1, kt, kAlign);
+    // a resident panel over one k tile is the streamed schedule (two slots either way)
+    if (resident !== 'none' && tiling.kTiles === 1 && (resident === 'act' ? tiling.nTiles : tiling.mTiles) === 1) return true;
+    const order = ORDER[resident];
+    out.push({ tiling, order, resident, block: 1, predicted: predictSchedule(t, shape, tiling, resident, limits, slotNeeds(t, m1, n1, kt, shape.k), 1) });
+    return true;
+  };
+  if (!add('none', mt, nt)) throw tileTooLarge(t, limits, mt, nt, kAlign, shape.k);
+  if (!residencyAllowed(t, mt, nt, kAlign)) return out;
+  // A resident panel that does not fit at the full one-pass tile may fit at fewer tokens (channels):
+  // the largest such m (n) is a candidate too — fewer columns (rows) busy, but the panel stays.
+  if (!add('act', mt, nt)) {
+    const m1 = largestFitting(mt, (x) => largestKt(t, shape, limits, x, nt, kAlign, 'act') !== undefined);
+    if (m1 > 0) add('act', m1, nt);
+  }
+  if (!add('wgt', mt, nt)) {
+    const n1 = largestFitting(nt, (x) => largestKt(t, shape, limits, mt, x, kAlign, 'wgt') !== undefined);
+    if (n1 > 0) add('wgt', mt, n1);
+  }
+  // Both: as many n tiles' weight panels as the weight space holds (at least two), the activation panel
+  // of the m tile; worth it only with several m tiles.
+  const kt = largestKt(t, shape, limits, mt, nt, kAlign, 'both', 2);
+  if (kt !== undefined) {
+    const tiling = tilingOf(shape, mt, nt, kt, kAlign);
+    const need = slotNeeds(t, mt, nt, kt, shape.k);
+    const block = Math.min(tiling.nTiles, Math.floor(usableCapacity(t, limits).wgt / (tiling.kTiles * need.wgt)));
+    if (tiling.mTiles > 1 && tiling.nTiles > 2 && block >= 2 && ktFits(t, shape, limits, mt, nt, kAlign, kt, 'both', block)) {
+      out.push({ tiling, order: ORDER.both, resident: 'both', block, predicted: predictSchedule(t, shape, tiling, 'both', limits, need, block) });
+    }
+  }
+  return out;
+}
+
+/** The schedule of a GEMM on a target: the candidate with the fewest predicted cycles (then bytes, then order). */
+export function chooseSchedule(t: Target, shape: GemmShape, limits: IsaLimits): Schedule {
+  const all = scheduleCandidates(t, shape, limits);
+  let best = all[0];
+  for (const c of all.slice(1)) {
+    const p = c.predicted;
+    const q = best.predicted;
+    if (p.cycles < q.cycles || (p.cycles === q.cycles && p.bytes.total < q.bytes.total)) best = c;
+  }
+  return best;
+}

@@ -1,0 +1,147 @@
+/**
+ * The scheduler's cost model: predicted cycles and DRAM bytes of a schedule, in closed form over a few
+ * representative tiles (never over every tile, so a whole model schedules in milliseconds).
+ *
+ * The rules are the simulator's (src/sim/timing.ts), restated at the precision a ranking needs (the
+ * compile layer may not import the simulator; test/compile/schedule.test.ts pins the constants to
+ * src/arch/microarch.ts):
+ * - a DMA piece (after splitting to the ISA's limits, dma.ts) holds the DRAM port for
+ *   rows · ceil(row_bytes / beat) cycles and completes the accelerator's `dram_latency` L cycles after its
+ *   last beat; the load queue keeps `dram_outstanding` N pieces in flight, so a step's p pieces take
+ *   Σ port cycles + L · ceil(p / N) (N = 1: Σ (port + L));
+ * - a tile instruction takes about kt / (MACs per PE per cycle) cycles (the array's peak spread over its
+ *   PEs) plus a short fill; the epilogue one output per column per cycle;
+ * - with double buffering the load of step s + 1 overlaps the compute of step s, so a step costs
+ *   max(loads, compute) and a tile the sum over its steps plus its epilogue; the output store shares the
+ *   DRAM port with the loads (its port cycles are added to the tile's loads).
+ * Ragged edge tiles are counted as full ones: a ranking, not a simulation (`qacc sim` reports both the
+ * prediction and the simulated cycles).
+ */
+import { compileFacet, type StepContext } from '../../pe/facets/compile.js';
+import { splitDma } from '../dma.js';
+import type { IsaLimits } from '../isa-limits.js';
+import { rowBytes } from '../pack.js';
+import type { DramLayout, SlotLayout } from '../program.js';
+import type { Target } from '../target.js';
+import type { GemmShape } from '../workload.js';
+import type { Resident, SlotNeeds, Tiling } from './tiling.js';
+
+/** DRAM latency and DMAs in flight per queue, as the simulator reads them (src/arch/microarch.ts). */
+export function costDramTiming(t: Target): { readonly latency: number; readonly outstanding: number } {
+  return { latency: t.accelerator.dramLatencyCycles, outstanding: t.accelerator.dramOutstanding };
+}
+/** Pipeline fill the cost model adds to a tile instruction. */
+const TILE_FILL = 4;
+
+/** Predicted DRAM bytes per operand ('other': the kind's scales, selectors, biases, factors). */
+export interface PredictedBytes {
+  readonly act: number;
+  readonly wgt: number;
+  readonly other: number;
+  readonly out: number;
+  readonly total: number;
+}
+
+export interface Prediction {
+  readonly cycles: number;
+  readonly bytes: PredictedBytes;
+}
+
+/** Bytes one DRAM beat carries (src/arch/microarch.ts dramBeatBytes). */
+export function beatBytes(t: Target): number {
+  return Math.max(1, Math.floor(t.accelerator.dramBitsPerCycle / 8));
+}
+
+/** A layout whose addresses are all 0: the cost model needs the transfers' shapes, not their addresses. */
+const ZERO_LAYOUT: DramLayout = { a: 0, w: 0, meta: 0, cscale: 0, lscale: 0, ascale: 0, wscale: 0, bias: 0, x: 0, down: 0, up: 0, y: 0, bytes: 0, tensorBytes: 0 };
+
+function slotLayoutOf(need: SlotNeeds): SlotLayout {
+  return { actSlot: need.act, actRawOff: need.actRawOff, wgtSlot: need.wgt, metaSlot: need.meta, metaOff2: need.metaOff2, metaOff3: need.metaOff3, cscaleOff: need.cscaleOff, lscaleOff: need.lscaleOff, lrwSlot: need.lrw, lrwUpOff: need.lrwUpOff, outSlot: need.out };
+}
+
+/** Predicted cycles and bytes of a schedule (see the file header). */
+export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, resident: Resident, limits: IsaLimits, need: SlotNeeds, block: number): Prediction {
+  const kind = compileFacet(t.pe.kind);
+  const beat = beatBytes(t);
+  const slots = slotLayoutOf(need);
+  const { mt, nt, kt, mTiles, nTiles, kTiles } = tiling;
+  const G = Math.ceil(shape.k / t.groupSize);
+  const macsPerPe = t.peakMacsPerCycle / Math.max(1, t.array.pes);
+  const dram = costDramTiming(t);
+  /** Port cycles and pieces of one transfer. */
+  const dmaPieces = (rows: number, rb: number, stride: number): { port: number; pieces: number } => {
+    let port = 0;
+    let pieces = 0;
+    // the all-zero layout makes every optional region look present: a kind's empty transfer costs nothing
+    if (rows * rb === 0) return { port, pieces };
+    for (const p of splitDma({ dram: 0, buf: 0, rows, rowBytes: rb, stride }, limits)) {
+      port += p.rows * Math.ceil(p.rowBytes / beat);
+      pieces++;
+    }
+    return { port, pieces };
+  };
+  /** Cycles of one step's loads: their port cycles plus the latency once per N pieces in flight. */
+  const stepLoadCycles = (parts: readonly { port: number; pieces: number }[]): number => {
+    const port = parts.reduce((s, p) => s + p.port, 0);
+    const pieces = parts.reduce((s, p) => s + p.pieces, 0);
+    return port + dram.latency * Math.ceil(pieces / dram.outstanding);
+  };
+  const aStride = rowBytes(shape.k, t.bits.act);
+  const wStride = rowBytes(shape.k, t.bits.wgt);
+  /** Cycles and kind bytes of one output tile (mi, ni) that loads its A and / or W k tiles. */
+  const tile = (mi: number, ni: number, loadA: boolean, loadW: boolean): { cycles: number; otherBytes: number } => {
+    let cycles = 0;
+    let otherBytes = 0;
+    for (let ki = 0; ki < kTiles; ki++) {
+      const k0 = ki * kt;
+      const ktHere = Math.min(kt, shape.k - k0);
+      const ctx: StepContext = { mi, ni, ki, m0: mi * mt, mt, n0: ni * nt, nt, k0, kt: ktHere, g0: k0 / t.groupSize, gt: Math.ceil(ktHere / t.groupSize), G, first: ki === 0, last: ki === kTiles - 1, slot: 0, tileSlot: 0, act: 0, wgt: 0, metaBase: 0, slots, layout: ZERO_LAYOUT, shape, tiling };
+      const parts: { port: number; pieces: number }[] = [];
+      if (loadA) parts.push(dmaPieces(mt, rowBytes(ktHere, t.bits.act), aStride));
+      if (loadW) parts.push(dmaPieces(nt, rowBytes(ktHere, t.bits.wgt), wStride));
+      for (const l of kind.stepLoads(t, ctx)) {
+        parts.push(dmaPieces(l.rows, l.rowBytes, l.stride));
+        otherBytes += l.rows * l.rowBytes;
+      }
+      let load = stepLoadCycles(parts);
+      if (ctx.last) load += dmaPieces(mt, rowBytes(nt, t.bits.out), rowBytes(shape.n, t.bits.out)).port;
+      const compute = Math.ceil(ktHere / macsPerPe) + TILE_FILL;
+      cycles += Math.max(load, compute);
+    }
+    cycles += Math.ceil((mt * nt) / t.array.cols) + 2;
+    return { cycles, otherBytes };
+  };
+  /** Tile classes (which operands a tile loads) with their counts over the grid (full tiles). */
+  const classes: { count: number; mi: number; ni: number; loadA: boolean; loadW: boolean }[] = [];
+  const m2 = Math.min(1, mTiles - 1);
+  const n2 = Math.min(1, nTiles - 1);
+  if (resident === 'none') classes.push({ count: mTiles * nTiles, mi: 0, ni: 0, loadA: true, loadW: true });
+  else if (resident === 'act') classes.push({ count: mTiles, mi: 0, ni: 0, loadA: true, loadW: true }, { count: mTiles * (nTiles - 1), mi: 0, ni: n2, loadA: false, loadW: true });
+  else if (resident === 'wgt') classes.push({ count: nTiles, mi: 0, ni: 0, loadA: true, loadW: true }, { count: nTiles * (mTiles - 1), mi: m2, ni: 0, loadA: true, loadW: false });
+  else {
+    // per block of `block` n tiles: the first m tile loads W (and A in its first n tile), later m tiles load A once
+    const blocks = nTiles / block;
+    classes.push(
+      { count: blocks, mi: 0, ni: 0, loadA: true, loadW: true },
+      { count: blocks * (block - 1), mi: 0, ni: n2, loadA: false, loadW: true },
+      { count: blocks * (mTiles - 1), mi: m2, ni: 0, loadA: true, loadW: false },
+      { count: blocks * (mTiles - 1) * (block - 1), mi: m2, ni: n2, loadA: false, loadW: false },
+    );
+  }
+  let cycles = dram.latency;
+  let other = 0;
+  for (const c of classes) {
+    if (c.count <= 0) continue;
+    const x = tile(c.mi, c.ni, c.loadA, c.loadW);
+    cycles += c.count * x.cycles;
+    other += c.count * x.otherBytes;
+  }
+  cycles = Math.round(cycles);
+  other = Math.round(other);
+  const actAll = shape.m * aStride;
+  const wgtAll = shape.n * wStride;
+  const act = resident === 'act' ? actAll : resident === 'both' ? actAll * Math.ceil(nTiles / block) : actAll * nTiles;
+  const wgt = resident === 'wgt' || resident === 'both' ? wgtAll : wgtAll * mTiles;
+  const out = shape.m * rowBytes(shape.n, t.bits.out);
+  return { cycles, bytes: { act, wgt, other, out, total: act + wgt + other + out } };
+}

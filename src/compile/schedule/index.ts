@@ -1,0 +1,59 @@
+/**
+ * The scheduler's public face: `scheduleGemm(target, shape)` gives the decision the compiler takes for a
+ * GEMM (tiling, loop order, resident operand, predicted DRAM bytes and cycles) together with the roofline
+ * bound, so that other tools (`qacc estimate`) use the very same tiling; and the JSON shape of that
+ * decision in reports (`qacc sim --json` layers[].schedule).
+ */
+import { ISA_LIMITS, type IsaLimits } from '../isa-limits.js';
+import { layoutDram } from '../program.js';
+import type { Target } from '../target.js';
+import type { GemmShape } from '../workload.js';
+import { rooflineBound, type RooflineBound } from './bound.js';
+import { chooseSchedule, type LoopOrder, type Schedule } from './choose.js';
+import type { Resident } from './tiling.js';
+
+export type { LoopOrder, Schedule } from './choose.js';
+export type { Resident, Tiling } from './tiling.js';
+export type { RooflineBound } from './bound.js';
+export { rooflineBound } from './bound.js';
+
+/** A schedule with the roofline bound of its GEMM. */
+export interface GemmSchedule extends Schedule {
+  readonly bound: RooflineBound;
+}
+
+/** The compiler's schedule of a GEMM on a target, with its roofline bound. Throws CompileError when nothing fits. */
+export function scheduleGemm(target: Target, shape: GemmShape, limits: IsaLimits = ISA_LIMITS): GemmSchedule {
+  const schedule = chooseSchedule(target, shape, limits);
+  return { ...schedule, bound: rooflineBound(target, shape, layoutDram(target, shape, schedule.tiling, limits)) };
+}
+
+/** A schedule as reports print it (snake_case JSON). */
+export interface ScheduleReport {
+  readonly tiling: { readonly mt: number; readonly nt: number; readonly kt: number; readonly m_tiles: number; readonly n_tiles: number; readonly k_tiles: number; readonly passes: number };
+  readonly loop_order: LoopOrder;
+  /** The operand whose k panel stays in its buffer across the inner tile loop ('none': both stream; 'both': see choose.ts). */
+  readonly resident: Resident;
+  /** N tiles per block whose weight panels stay resident together (resident 'both'), 1 otherwise. */
+  readonly block: number;
+  /** Predicted DRAM bytes per operand ('other': scales, selectors, biases, factors). */
+  readonly bytes: { readonly act: number; readonly wgt: number; readonly other: number; readonly out: number; readonly total: number };
+  readonly predicted_cycles: number;
+  readonly bound_cycles: number;
+  readonly bound: 'compute' | 'memory';
+}
+
+/** The report form of a schedule. */
+export function scheduleReport(s: Schedule, bound: RooflineBound): ScheduleReport {
+  const t = s.tiling;
+  return {
+    tiling: { mt: t.mt, nt: t.nt, kt: t.kt, m_tiles: t.mTiles, n_tiles: t.nTiles, k_tiles: t.kTiles, passes: t.mTiles * t.nTiles * t.kTiles },
+    loop_order: s.order,
+    resident: s.resident,
+    block: s.block,
+    bytes: { ...s.predicted.bytes },
+    predicted_cycles: s.predicted.cycles,
+    bound_cycles: bound.cycles,
+    bound: bound.bound,
+  };
+}

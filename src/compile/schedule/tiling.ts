@@ -1,0 +1,168 @@
+/**
+ * The tile shapes a schedule may use on a target, and what they need of the buffer spaces.
+ *
+ * An output tile is one array pass (the RTL's tile engines and accumulators hold one pass:
+ * docs/array-rtl.md): mt ≤ array cols tokens, nt ≤ array rows output channels (and the ISA's settile
+ * fields and the PE's declared tile_m / tile_n). The reduction is streamed in k tiles of kt elements,
+ * kt a multiple of kAlign = lcm(8, group size, the kind's alignment) so that tiles start on a byte and
+ * never split a scale group, at most the hardware's and the ISA's largest tile k.
+ *
+ * Buffer use: every per-k-step operand takes two slots of its buffer space (double buffering: the next
+ * step loads while this one computes); a *resident* operand (schedule.ts) instead keeps a whole panel —
+ * one slot per k tile, kTiles slots, or two slots when kTiles = 1 — loaded once per outer tile and read by
+ * every inner tile. Each space is used only up to the capacity the ISA can address (isa-limits.ts), and
+ * kt is also capped so that every per-k-step DMA row fits `row_bytes` (unless even one aligned step does
+ * not, e.g. a huge group: dma.ts then splits it).
+ */
+import type { IsaBuffer } from '../../isa/index.js';
+import { compileFacet } from '../../pe/facets/compile.js';
+import { CompileError } from '../errors.js';
+import type { IsaLimits } from '../isa-limits.js';
+import { rowBytes } from '../pack.js';
+import type { Target } from '../target.js';
+import type { GemmShape } from '../workload.js';
+
+export interface Tiling {
+  readonly mt: number;
+  readonly nt: number;
+  readonly kt: number;
+  readonly mTiles: number;
+  readonly nTiles: number;
+  readonly kTiles: number;
+  readonly kAlign: number;
+}
+
+/**
+ * Which operand keeps a whole k panel in its buffer across the inner tile loop ('none': both stream per k
+ * step; 'both': a block of n tiles' weight panels and an m tile's activation panel, choose.ts).
+ */
+export type Resident = 'none' | 'act' | 'wgt' | 'both';
+
+export const BUFFER_SPACES = ['act', 'wgt', 'meta', 'lrw', 'out'] as const satisfies readonly IsaBuffer[];
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+export function lcm(a: number, b: number): number {
+  return (a / gcd(a, b)) * b;
+}
+export function alignUp(x: number, a: number): number {
+  return Math.ceil(x / a) * a;
+}
+
+/** The rank of a config with a low-rank branch (its setmode.rank), 0 for the others. */
+export function branchRank(t: Target): number {
+  return 'rank' in t.golden ? t.golden.rank : 0;
+}
+
+/** Per-slot byte needs of one k step of kt elements, and the kind's offsets inside a slot. */
+export interface SlotNeeds extends Record<IsaBuffer, number> {
+  readonly actRawOff: number;
+  readonly metaOff2: number;
+  readonly metaOff3: number;
+  readonly cscaleOff: number;
+  readonly lscaleOff: number;
+  readonly lrwUpOff: number;
+}
+
+/** Per-slot byte needs of one k step of kt elements. */
+export function slotNeeds(t: Target, mt: number, nt: number, kt: number, k: number): SlotNeeds {
+  const actCodes = mt * rowBytes(kt, t.bits.act);
+  const kind = compileFacet(t.pe.kind).slotNeeds(t, mt, nt, kt, k);
+  const o = kind.offsets;
+  return {
+    act: actCodes + kind.actExtra,
+    wgt: nt * rowBytes(kt, t.bits.wgt),
+    meta: kind.meta,
+    lrw: kind.lrw,
+    out: mt * nt * (t.bits.out / 8),
+    actRawOff: actCodes,
+    metaOff2: o.metaOff2 ?? 0,
+    metaOff3: o.metaOff3 ?? 0,
+    cscaleOff: o.cscaleOff ?? 0,
+    lscaleOff: o.lscaleOff ?? 0,
+    lrwUpOff: o.lrwUpOff ?? 0,
+  };
+}
+
+/** The longest row (bytes) of the per-k-step loads of a k step of kt elements. */
+export function stepRowBytes(t: Target, nt: number, kt: number): number {
+  return Math.max(rowBytes(kt, t.bits.act), rowBytes(kt, t.bits.wgt), compileFacet(t.pe.kind).stepRowBytes(t, nt, kt));
+}
+
+/** Bytes of each buffer space the compiler may use: its capacity, cut to what the ISA can address. */
+export function usableCapacity(t: Target, limits: IsaLimits): Record<IsaBuffer, number> {
+  const cap = { ...t.capacity };
+  for (const b of Object.keys(cap) as IsaBuffer[]) cap[b] = Math.min(cap[b], limits.bufferAddress[b]);
+  return cap;
+}
+
+/** Slots each buffer space holds under a residency: 2 (double buffering), a resident panel's, or a block of `block` weight panels. */
+export function slotCount(resident: Resident, b: IsaBuffer, kTiles: number, block = 2): number {
+  if (resident === 'both' && b === 'wgt') return block * kTiles;
+  return resident === b || (resident === 'both' && b === 'act') ? Math.max(2, kTiles) : 2;
+}
+
+/** The k-tile alignment and the one-pass m and n of a GEMM on a target; throws CompileError for what no tiling can run. */
+export function tileBasics(t: Target, shape: GemmShape, limits: IsaLimits): { mt: number; nt: number; kAlign: number } {
+  const kind = compileFacet(t.pe.kind);
+  kind.checkShape(t, shape);
+  if (t.groupSize > limits.group) throw new CompileError('unsupported', `group size ${t.groupSize} exceeds the ISA's setmode.group limit ${limits.group}`);
+  if (t.simdMode > limits.simdMode) throw new CompileError('unsupported', `SIMD mode ${t.simdMode} exceeds the ISA's setmode.simd limit ${limits.simdMode}`);
+  const rank = branchRank(t);
+  if (rank > limits.rank) throw new CompileError('unsupported', `low-rank rank ${rank} exceeds the ISA's setmode.rank limit ${limits.rank}`);
+  const mt = Math.min(shape.m, t.array.cols, limits.tileM, t.maxTileM);
+  const nt = Math.min(shape.n, t.array.rows, limits.tileN, t.maxTileN);
+  const kAlign = lcm(lcm(8, t.groupSize), kind.kAlign(t));
+  if (kAlign > t.maxTileK) throw new CompileError('unsupported', `the smallest aligned k tile (${kAlign} elements) exceeds the hardware's largest tile k ${t.maxTileK}`);
+  if (kAlign > limits.tileK) throw new CompileError('unsupported', `the smallest aligned k tile (${kAlign} elements) exceeds the ISA's settile.k limit ${limits.tileK}`);
+  if (t.accEntries < mt * nt) throw new CompileError('capacity', `accumulators: ${mt * nt} entries needed, ${t.accEntries} available`);
+  return { mt, nt, kAlign };
+}
+
+/** Whether a k tile of kt fits every buffer space (and the ISA's row and tile limits) under a residency. */
+export function ktFits(t: Target, shape: GemmShape, limits: IsaLimits, mt: number, nt: number, kAlign: number, kt: number, resident: Resident, block = 2): boolean {
+  if (kt > limits.tileK || kt > t.maxTileK) return false;
+  // The smallest aligned step may have over-long rows (the DMA splitter cuts them); larger steps may not.
+  if (kt !== kAlign && stepRowBytes(t, nt, kt) > limits.dmaRowBytes) return false;
+  const cap = usableCapacity(t, limits);
+  const need = slotNeeds(t, mt, nt, kt, shape.k);
+  const kTiles = Math.ceil(shape.k / kt);
+  return BUFFER_SPACES.every((b) => need[b] === 0 || slotCount(resident, b, kTiles, block) * need[b] <= cap[b]);
+}
+
+/** The tiling with k tiles of kt. */
+export function tilingOf(shape: GemmShape, mt: number, nt: number, kt: number, kAlign: number): Tiling {
+  return { mt, nt, kt, mTiles: Math.ceil(shape.m / mt), nTiles: Math.ceil(shape.n / nt), kTiles: Math.ceil(shape.k / kt), kAlign };
+}
+
+/**
+ * The largest aligned kt (at most K rounded up) that fits under a residency, or undefined when none does.
+ * Needs grow with kt for streamed operands, a resident panel is about the same size for every kt, so the
+ * candidates are scanned from the largest down.
+ */
+export function largestKt(t: Target, shape: GemmShape, limits: IsaLimits, mt: number, nt: number, kAlign: number, resident: Resident, block = 2): number | undefined {
+  const top = Math.min(alignUp(shape.k, kAlign), Math.floor(Math.min(limits.tileK, t.maxTileK) / kAlign) * kAlign);
+  if (resident === 'none') {
+    // monotone: binary search (a huge K would make a scan long)
+    if (!ktFits(t, shape, limits, mt, nt, kAlign, kAlign, resident)) return undefined;
+    let lo = 1;
+    let hi = Math.max(1, top / kAlign);
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (ktFits(t, shape, limits, mt, nt, kAlign, mid * kAlign, resident)) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo * kAlign;
+  }
+  for (let kt = top; kt >= kAlign; kt -= kAlign) if (ktFits(t, shape, limits, mt, nt, kAlign, kt, resident, block)) return kt;
+  return undefined;
+}
+
+/** CompileError for a one-pass tile whose smallest k step does not fit double-buffered. */
+export function tileTooLarge(t: Target, limits: IsaLimits, mt: number, nt: number, kAlign: number, k: number): CompileError {
+  const cap = usableCapacity(t, limits);
+  const need = slotNeeds(t, mt, nt, kAlign, k);
+  const worst = BUFFER_SPACES.find((b) => need[b] > 0 && 2 * need[b] > cap[b]) ?? 'act';
+  return new CompileError('capacity', `a ${mt}×${nt}×${kAlign} tile does not fit: the ${worst} buffer space holds ${cap[worst]} usable bytes, double buffering needs ${2 * need[worst]}`);
+}
