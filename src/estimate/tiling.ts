@@ -1,7 +1,9 @@
 /**
- * The one place the estimator takes a layer's tiling and program from: today compileGemm (src/compile/program.ts,
- * whose chooseTiling picks the tiles) compiled timing only, so the estimate walks the very plan `qacc sim`
- * times. When the scheduling compiler (src/compile/schedule, `scheduleGemm`) lands, only this file changes.
+ * The one place the estimator takes a layer's tiling and program from: compileGemm (src/compile/program.ts)
+ * compiled timing only, whose schedule is the scheduler's decision (src/compile/schedule: chooseSchedule, what
+ * `scheduleGemm` reports: tiling, loop order, resident operand), and whose plan is the loop program's dispatch
+ * stream, so the estimate walks the very plan `qacc sim --timing-only` times (test/estimate/plan-cost.test.ts
+ * checks the tiling against scheduleGemm's).
  */
 import type { PlanNode } from '../compile/plan.js';
 import { compileGemm, type Tiling } from '../compile/program.js';

@@ -6,11 +6,14 @@
  * whole flattened program instruction by instruction, at 1 and at several DMAs in flight.
  */
 import { describe, expect, it } from 'vitest';
+import { flattenPlan } from '../../src/compile/plan.js';
 import { compileGemm } from '../../src/compile/program.js';
+import { scheduleGemm } from '../../src/compile/schedule/index.js';
 import { resolveTarget } from '../../src/compile/target.js';
 import { dramBeatBytes } from '../../src/arch/microarch.js';
 import { dramTiming } from '../../src/estimate/dram-timing.js';
 import { costPlan } from '../../src/estimate/plan-cost.js';
+import { planLayer } from '../../src/estimate/tiling.js';
 import { QueueModel } from '../../src/estimate/queue-model.js';
 import { findInstruction } from '../../src/isa/index.js';
 import { costFacet, type TileShape } from '../../src/pe/facets/cost.js';
@@ -34,7 +37,8 @@ describe('plan cost', () => {
           let loadQ = 0;
           let storeQ = 0;
           let tiles = 0;
-          for (const inst of c.program) {
+          const stream = flattenPlan(c.plan); // the loop program's dispatch stream, what `qacc sim` times
+          for (const inst of stream) {
             if (inst.kind === 'load' || inst.kind === 'store') {
               const p = inst.rows * Math.ceil(inst.row_bytes / beat);
               port += p;
@@ -57,12 +61,14 @@ describe('plan cost', () => {
           const model = new QueueModel(dramTiming(t), dramBeatBytes(t));
           const facet = costFacet(t.pe.kind);
           let tile: TileShape = { m: 0, n: 0, k: 0 };
-          for (const inst of c.program) {
+          for (const inst of stream) {
             if (inst.kind === 'settile') tile = { m: inst.m, n: inst.n, k: inst.k };
             const compute = findInstruction(inst.kind)?.def.queue === 'compute';
             model.feed(inst, inst.kind === 'settile' ? 1 : compute ? Math.max(1, facet.computeCycles(t as TargetOf<PeKind>, inst, tile)) : 0);
           }
           expect(pc.pipelinedCycles, what).toBe(model.finish());
+          // the estimate's tiling is the scheduler's decision
+          expect(planLayer(t, { m, k, n }).tiling, what).toEqual(scheduleGemm(t, { m, k, n }).tiling);
           // every main tile instruction is counted (lowrank also counts lr_down / lr_up)
           expect(pc.tileOps, what).toBeGreaterThanOrEqual(tiles);
           expect(pc.computeCycles, what).toBeGreaterThan(0);

@@ -8,6 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scheduleGemm, type Schedule } from '../../src/compile/schedule/index.js';
+import { resolveTarget } from '../../src/compile/target.js';
 import { parseWorkload } from '../../src/compile/workload.js';
 import { estimateDesign } from '../../src/estimate/estimate.js';
 import { simulateWorkload } from '../../src/sim/run.js';
@@ -22,43 +24,66 @@ accelerator acc { arrays = [a]; buffers = [w, x]; clock = 1 GHz; dram = 64 b/cyc
 `;
 
 /**
- * The oracle: a 4×4 fp16 MAC array (1 lane, 1 pipeline stage), 8-byte DRAM beats and buffer ports, k tiles of
- * at most 1024 (the RTL staging depth). Compute queue (docs/array-rtl.md, engine_mac): setfmt, setmode and two
- * csync (1 cycle each), a settile (1) whenever the tile shape changes, per k step a mac_tile of
- * F + kt + 1 + 2 cycles with F = max(mt, nt) · ceil(2 kt / 8) staging reads, per output tile a writeback of
- * mt · ceil(2 nt / 8) + 2. DRAM port: per step mt + nt rows of ceil(2 kt / 8) beats, per output tile mt rows of
- * ceil(2 nt / 8) beats. DRAM side: the busier of the port and the load and store queues; a queue running alone
- * (the defaults: N = 8 in flight, L = 64) starts a DMA of x beats when its issue stage is free (x cycles after
- * the previous one's first beat) and when the DMA N before has retired (x + L after that one's first beat), so
- * it takes max(x, (x + L) / N) per DMA; a step loads act and wgt, a tile stores its outputs once.
+ * The oracle: a 4×4 fp16 MAC array (1 lane, 1 pipeline stage), 8-byte DRAM beats and buffer ports. The schedule
+ * (tile sizes, loop order, resident operand: the compiler's decision, an input here) is walked by the rules of
+ * docs/scheduler.md's table: `none` loads the act and wgt k tiles of every step; `act` loads an m tile's
+ * activation panel only in its first n tile; `wgt` (n → m → k) an n tile's weight panel only in its first m
+ * tile; `both` (blocks of n tiles → m → n → k) the act panel once per block and m tile, each weight panel only
+ * in its block's first m tile. Compute queue (docs/array-rtl.md, engine_mac): setfmt, setmode and two csync
+ * (1 cycle each), a settile (1) whenever the tile shape changes, per k step a mac_tile of F + kt + 1 + 2 cycles
+ * with F = max(mt, nt) · ceil(2 kt / 8) staging reads, per output tile a writeback of mt · ceil(2 nt / 8) + 2.
+ * DRAM port: a load of r rows takes r · ceil(2 kt / 8) beats, a store of an output tile mt · ceil(2 nt / 8).
+ * DRAM side: the busier of the port and the load and store queues; a queue running alone (the defaults: N = 8
+ * in flight, L = 64) starts a DMA of x beats when its issue stage is free (x cycles after the previous one's
+ * first beat) and when the DMA N before has retired (x + L after that one's first beat), so it takes
+ * max(x, (x + L) / N) per DMA.
  */
-function oracle(m: number, k: number, n: number): { compute: number; dram: number; bytes: number } {
+function oracle(m: number, k: number, n: number, s: Schedule): { compute: number; dram: number; bytes: number } {
   const beat = 8;
+  const { mt: MT, nt: NT, kt: KT } = s.tiling;
   const tilesOf = (x: number, t: number): number[] => Array.from({ length: Math.ceil(x / t) }, (_, i) => Math.min(t, x - i * t));
-  const ms = tilesOf(m, 4);
-  const ns = tilesOf(n, 4);
-  const ks = tilesOf(k, 1024);
+  const ms = tilesOf(m, MT);
+  const ns = tilesOf(n, NT);
+  const ks = tilesOf(k, KT);
+  const queued = (x: number): number => Math.max(x, (x + 64) / 8);
   let compute = 4;
   let port = 0;
   let loadQ = 0;
   let storeQ = 0;
   let bytes = 0;
   let shape = '';
-  const queued = (x: number): number => Math.max(x, (x + 64) / 8);
-  for (const mt of ms) {
-    for (const nt of ns) {
-      for (const kt of ks) {
-        if (shape !== `${mt},${nt},${kt}`) compute += 1;
-        shape = `${mt},${nt},${kt}`;
-        compute += Math.max(mt, nt) * Math.ceil((2 * kt) / beat) + kt + 1 + 2;
-        port += (mt + nt) * Math.ceil((2 * kt) / beat);
-        loadQ += queued(mt * Math.ceil((2 * kt) / beat)) + queued(nt * Math.ceil((2 * kt) / beat));
-        bytes += (mt + nt) * 2 * kt;
-      }
-      compute += mt * Math.ceil((2 * nt) / beat) + 2;
-      port += mt * Math.ceil((2 * nt) / beat);
-      storeQ += queued(mt * Math.ceil((2 * nt) / beat));
-      bytes += mt * nt * 2;
+  const load = (rows: number, kt: number): void => {
+    const x = rows * Math.ceil((2 * kt) / beat);
+    port += x;
+    loadQ += queued(x);
+    bytes += rows * 2 * kt;
+  };
+  /** One output tile: its k steps (loading what is not resident), then writeback and store. */
+  const tile = (mi: number, ni: number, loadAct: boolean, loadWgt: boolean): void => {
+    const mt = ms[mi];
+    const nt = ns[ni];
+    for (const kt of ks) {
+      if (shape !== `${mt},${nt},${kt}`) compute += 1;
+      shape = `${mt},${nt},${kt}`;
+      compute += Math.max(mt, nt) * Math.ceil((2 * kt) / beat) + kt + 1 + 2;
+      if (loadAct) load(mt, kt);
+      if (loadWgt) load(nt, kt);
+    }
+    compute += mt * Math.ceil((2 * nt) / beat) + 2;
+    const x = mt * Math.ceil((2 * nt) / beat);
+    port += x;
+    storeQ += queued(x);
+    bytes += mt * nt * 2;
+  };
+  const M = ms.length;
+  const N = ns.length;
+  if (s.resident === 'none' || s.resident === 'act') {
+    for (let mi = 0; mi < M; mi++) for (let ni = 0; ni < N; ni++) tile(mi, ni, s.resident === 'none' || ni === 0, true);
+  } else if (s.resident === 'wgt') {
+    for (let ni = 0; ni < N; ni++) for (let mi = 0; mi < M; mi++) tile(mi, ni, true, mi === 0);
+  } else {
+    for (let b0 = 0; b0 < N; b0 += s.block) {
+      for (let mi = 0; mi < M; mi++) for (let ni = b0; ni < Math.min(N, b0 + s.block); ni++) tile(mi, ni, ni === b0, mi === 0);
     }
   }
   return { compute, dram: Math.ceil(Math.max(port, loadQ, storeQ)), bytes };
@@ -67,11 +92,12 @@ function oracle(m: number, k: number, n: number): { compute: number; dram: numbe
 describe('qacc cost model', () => {
   const [acc] = sourceAccelerators(FP16_MAC);
 
-  for (const [m, k, n] of [[1, 64, 4], [10, 40, 6], [4, 1024, 4], [7, 2048, 9], [33, 256, 17]] as const) {
+  for (const [m, k, n] of [[1, 64, 4], [10, 40, 6], [4, 1024, 4], [7, 2048, 9], [33, 256, 17], [1, 16, 9], [3, 520, 23]] as const) {
     it(`closed form: ${m}×${k}×${n} on a 4×4 fp16 MAC array`, () => {
       const spec = `gemm:m=${m},k=${k},n=${n}`;
       const r = estimateDesign(acc, { workload: spec });
-      const o = oracle(m, k, n);
+      const sched = scheduleGemm(resolveTarget(acc), { m, k, n });
+      const o = oracle(m, k, n, sched);
       const l = r.layers[0];
       expect([l.compute_cycles, l.dram_cycles]).toEqual([o.compute, o.dram]);
       expect(l.bound).toBe(o.compute >= o.dram ? 'compute' : 'memory');
@@ -140,13 +166,12 @@ describe('qacc cost model', () => {
     }
   });
 
-  it('equals qacc sim --timing-only on memory-bound LLM layers of the examples', () => {
+  it('equals qacc sim --timing-only on LLM layers of the examples', () => {
     const bitmod = exampleAccelerators('bitmod');
     for (const a of [bitmod[0], bitmod[1]]) {
       for (const spec of ['gemm:m=1,k=4096,n=4096', 'gemm:m=16,k=4096,n=11008', 'gemm:m=256,k=11008,n=4096']) {
         const est = estimateDesign(a, { workload: spec }).layers[0];
         const sim = simulateWorkload(a, parseWorkload(spec), { timingOnly: true }).report.cycles;
-        expect(est.bound, `${a.name} ${spec}`).toBe('memory');
         expect(est.cycles, `${a.name} ${spec}`).toBe(sim);
       }
     }
