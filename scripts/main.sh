@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(verilator)
+APT_PACKAGES=(verilator libegl1 libegl-mesa0 libgles2)   # RTL; Mesa GLES for the WGSL kernels through Dawn
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -31,3 +31,13 @@ npx qacc verify examples/bitmod.qacc --accelerator bitmod --set rows=4 --set col
 npx qacc verify examples/xr-npe.qacc --set size=2 --backends golden,sim,rtl --trace --vectors 2 --seed 1
 npx qacc verify examples/svdquant.qacc --set rows=2 --set cols=2 --set lanes=8 --set rank=16 --set banks=1 \
   --backends golden,sim,rtl --trace --vectors 1 --seed 1
+# the scheduler's decision and the roofline bound per layer
+npx qacc sim examples/bitmod.qacc --workload model:llama-2-7b,stage=decode,tokens=1 --set rows=64 --set cols=16 --timing-only --explain
+# reference kernels: WGSL through Dawn on Mesa, bit for bit against golden; CUDA sources (run on a GPU with sims/cuda/run-gpu.sh)
+npx qacc verify examples/xr-npe.qacc --backends golden,wgsl --vectors 1 --seed 1
+npx qacc build examples/svdquant.qacc --target wgsl,cuda -o build/svdquant-kernels
+# estimates: analytic (qacc) and the BitMoD authors' model (worked example: q_proj on 64x16, W3)
+npx qacc estimate examples/bitmod.qacc --workload model:llama-2-7b,stage=decode,tokens=1
+npx qacc estimate examples/bitmod.qacc --workload model:llama-2-7b,stage=decode,tokens=1 --set rows=64 --set cols=16 \
+  --set bitmod_weights=bitmod_w3 --cost-model bitmod2025
+npx qacc sweep examples/bitmod.qacc --set rows=32,64 --set cols=16,32 --workload model:llama-2-7b,stage=decode,tokens=1 -o build/sweep
