@@ -90,7 +90,7 @@ describe('qacc verify', () => {
   it('bad input: one line, exit 1, no stack trace', async () => {
     const cases: [string[], RegExp][] = [
       [['--backends', 'golden'], /at least two backends/],
-      [['--backends', 'golden,gold'], /unknown backend 'gold' \(known: golden, sim, rtl, rtl-pe, wgsl\)/],
+      [['--backends', 'golden,gold'], /unknown backend 'gold' \(known: golden, sim, rtl, rtl-pe, wgsl, cuda\)/],
       [['--backends', 'sim,sim'], /'sim' is given twice/],
       [['--shard', '3/2'], /--shard 3\/2: i must be in 1\.\.2/],
       [['--shard', 'x'], /--shard must be i\/n/],
