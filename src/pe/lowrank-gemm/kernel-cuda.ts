@@ -115,8 +115,8 @@ const DOWN_KERNEL = `
 // chunk. Both are widened to fp32 when stored (X rows padded to DXS floats: the per-lane float4 reads are
 // conflict-free; D read as float4 broadcasts). Each (m, j) is one sequential fp32 chain in k order:
 // deterministic, no atomics. The LR_DOWN_* macros are tuning knobs (run-gpu.sh builds variants); none changes
-// a chain's order. Measured on an H100 (docs/kernels.md): ~0.08 ms at M = K = 4096, rank 32, whatever the
-// tiling, about 150 cycles per 4 k steps per warp: consistent with unhidden shared-memory load latency (not
+// a chain's order. Measured on an H100 (docs/kernels.md): ~0.08 ms at M = K = 4096, rank 32, with any 4- or
+// 8-chain tiling, about 150 cycles per 4 k steps per warp: consistent with unhidden shared-memory latency (not
 // profiled; prefetching the next 4 steps' operands into registers is the next thing to try). Padding
 // (k ≥ K, m ≥ M, j ≥ rank) holds code 0 = +0, and a padded step is branch_step(l, +0, +0) = l exactly: l
 // starts at +0 and is never -0 (an RNE sum is -0 only when both addends are, and the sum is +0 when exactly
