@@ -19,7 +19,7 @@ import { compileFile } from '../../src/ir/elaborate.js';
 import { bitSerialModGemm, groupCount, type BitSerialModConfig } from '../../src/pe/bit-serial-mod/golden.js';
 import { bitSerialCudaUnsupported, bitSerialInputCode, BIT_SERIAL_STREAMS } from '../../src/pe/bit-serial-mod/kernel-cuda.js';
 import { loraScaleCount, lowRankGemm, type LowRankGemmConfig, type LowRankGemmOperands } from '../../src/pe/lowrank-gemm/golden.js';
-import { LOW_RANK_BENCH_TENSOR_SCALE, LOW_RANK_STREAMS, lowRankInputMasks, type LowRankStream } from '../../src/pe/lowrank-gemm/kernel-cuda.js';
+import { LOW_RANK_BENCH_TENSOR_SCALE, LOW_RANK_STREAMS, lowRankCudaSource, lowRankInputMasks, type LowRankStream } from '../../src/pe/lowrank-gemm/kernel-cuda.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT = resolve(process.argv[2] ?? join(ROOT, 'sims/cuda/gen'));
@@ -182,6 +182,16 @@ for (const { name, golden } of accelerators('svdquant')) {
   for (const [c, m, n, k, opts] of cases) {
     writeLowRankCase(join(OUT, 'cases', name, c), config, lowRankOperands(config, m, n, k, 0x51ed + m, opts));
     manifest.push(`verify ${name} cases/${name}/${c}`);
+  }
+  // The down projection's unaligned paths: K not a multiple of 8 (scalar X loads, a partial last chunk) and,
+  // in a rank-20 variant of the same config, ranks that fill neither a 16-byte D load nor a warp's 8 chains.
+  writeLowRankCase(join(OUT, 'cases', name, 'oddk'), config, lowRankOperands(config, 37, 45, 203, 0x51ed, { bias: true, cs: true, ls: true }));
+  manifest.push(`verify ${name} cases/${name}/oddk`);
+  const r20 = { ...config, rank: 20 };
+  write(join(OUT, `${name}_rank20.cu`), lowRankCudaSource(r20));
+  for (const [c, m, n, k] of [['ragged', 37, 45, 200], ['oddk', 65, 128, 203]] as const) {
+    writeLowRankCase(join(OUT, 'cases', `${name}_rank20`, c), r20, lowRankOperands(r20, m, n, k, 0x20ed + m, { bias: true, cs: true, ls: true }));
+    manifest.push(`verify ${name}_rank20 cases/${name}_rank20/${c}`);
   }
   if (config.main.kind === 'int4') {
     write(join(OUT, 'cases', name, 'bench4096.bin'), bytes(lowRankSamples(config, 4096, 4096, 4096, 7, 48)));

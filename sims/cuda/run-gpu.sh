@@ -17,9 +17,23 @@ say() { echo "$@" | tee -a "$LOG"; }
 command -v nvcc >/dev/null || { echo "run-gpu.sh: nvcc not found" >&2; exit 1; }
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,clocks.max.sm,driver_version --format=csv,noheader | tee "$DEST/device.txt"
 
+# Builds in parallel (one nvcc per kernel file, and the benchmark variants below), results logged in order.
+VARIANTS="k128:-DLR_DOWN_KC=128 b4:-DLR_DOWN_RPT=4 a2b4:-DLR_DOWN_ROWS=2,-DLR_DOWN_RPT=4,-DLR_DOWN_RANKS=16"
 for cu in "$GEN"/*.cu; do
   name=$(basename "$cu" .cu)
-  if ! nvcc -arch=sm_90a -O3 -std=c++17 -lineinfo "$cu" -o "$DEST/bin/$name" 2>"$DEST/bin/$name.nvcc.txt"; then
+  ( nvcc -arch=sm_90a -O3 -std=c++17 -lineinfo "$cu" -o "$DEST/bin/$name" 2>"$DEST/bin/$name.nvcc.txt"; echo $? > "$DEST/bin/$name.rc" ) &
+done
+while read -r mode name rest; do
+  [ "$mode" = bench ] && [ $(echo $rest | wc -w) -ge 5 ] || continue
+  for v in $VARIANTS; do
+    tag=${v%%:*}; flags=${v#*:}
+    ( nvcc -arch=sm_90a -O3 -std=c++17 ${flags//,/ } "$GEN/$name.cu" -o "$DEST/bin/$name-$tag" 2>"$DEST/bin/$name-$tag.nvcc.txt"; echo $? > "$DEST/bin/$name-$tag.rc" ) &
+  done
+done < "$GEN/runs.txt"
+wait
+for cu in "$GEN"/*.cu; do
+  name=$(basename "$cu" .cu)
+  if [ "$(cat "$DEST/bin/$name.rc")" != 0 ]; then
     say "BUILD FAIL $name (see $DEST/bin/$name.nvcc.txt)"; fail=1
   else
     say "built $name"
@@ -40,25 +54,30 @@ while read -r mode name rest; do
   fi
   say "$out"
   [ $rc -eq 0 ] || { say "FAIL ($rc): $mode $name $rest"; fail=1; }
-  # Tuning variants of the tensor-core GEMM (pipeline stages, blocks per SM), same inputs, same checks.
+  # Tuning variants of the down projection (chunk, tiling), same inputs, same checks, and every verify case.
   if [ "$mode" = bench ] && [ $# -ge 5 ]; then
-    for v in "s3:-DLR_STAGES=3" "s5:-DLR_STAGES=5 -DLR_MIN_BLOCKS=1" "b1:-DLR_MIN_BLOCKS=1"; do
-      tag=${v%%:*}; flags=${v#*:}
-      nvcc -arch=sm_90a -O3 -std=c++17 $flags "$GEN/$name.cu" -o "$DEST/bin/$name-$tag" 2>>"$DEST/bin/$name-$tag.nvcc.txt" || { say "BUILD FAIL $name-$tag"; continue; }
+    for v in $VARIANTS; do
+      tag=${v%%:*}
+      [ "$(cat "$DEST/bin/$name-$tag.rc")" = 0 ] || { say "BUILD FAIL $name-$tag"; fail=1; continue; }
       vout=$("$DEST/bin/$name-$tag" bench "$1" "$2" "$3" "$4" "$GEN/$5" 2>&1); vrc=$?
       say "${vout//RESULT lowrank/RESULT lowrank variant=$tag}"
       [ $vrc -eq 0 ] || { say "FAIL ($vrc): variant $tag"; fail=1; }
+      for c in "$GEN/cases/$name"/*/; do
+        vout=$("$DEST/bin/$name-$tag" verify "${c%/}" 2>&1) || { say "FAIL: variant $tag $vout"; fail=1; continue; }
+        say "variant $tag: $vout"
+      done
     done
   fi
 done < "$GEN/runs.txt"
 
-# compute-sanitizer (memcheck, racecheck) on one tensor-core case and one bit_serial_mod case, where installed.
+# compute-sanitizer (memcheck, racecheck), where installed: a tensor-core case (with the down projection),
+# the down projection's unaligned paths (rank 20, K = 203) and a bit_serial_mod case.
 if command -v compute-sanitizer >/dev/null; then
-  for spec in "svdquant_w4a4 cases/svdquant_w4a4/verify1" "bitmod cases/bitmod/verify2"; do
+  for spec in "svdquant_w4a4 cases/svdquant_w4a4/verify1" "svdquant_w4a4_rank20 cases/svdquant_w4a4_rank20/oddk" "bitmod cases/bitmod/verify2"; do
     set -- $spec
     [ -x "$DEST/bin/$1" ] && [ -d "$GEN/$2" ] || continue
     for tool in memcheck racecheck; do
-      if timeout 120 compute-sanitizer --tool $tool --error-exitcode 3 "$DEST/bin/$1" verify "$GEN/$2" > "$DEST/sanitizer-$1-$tool.txt" 2>&1; then
+      if timeout 60 compute-sanitizer --tool $tool --error-exitcode 3 "$DEST/bin/$1" verify "$GEN/$2" > "$DEST/sanitizer-$1-$tool.txt" 2>&1; then
         say "compute-sanitizer $tool $1: clean"
       else
         say "compute-sanitizer $tool $1: FAILED (see sanitizer-$1-$tool.txt)"; tail -5 "$DEST/sanitizer-$1-$tool.txt" | tee -a "$LOG"; fail=1

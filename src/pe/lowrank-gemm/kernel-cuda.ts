@@ -1,8 +1,8 @@
 /**
  * CUDA reference kernel of `lowrank_gemm` (issue 14): one .cu file (kernels + host launcher) for sm_90a that
  * computes golden.ts's lowRankGemm bit for bit, in golden's order (see that file's header):
- * - `lr_down`: L[m, j] = round_R16(Σ_k ascending round_32(x·d)) (× LoRA scale), one thread per (m, j),
- *   X and D tiles through shared memory; a deterministic sequential sum (no atomics).
+ * - `lr_down`: L[m, j] = round_R16(Σ_k ascending round_32(x·d)) (× LoRA scale), one sequential chain per
+ *   (m, j), eight per thread, X and D chunks double-buffered in shared memory; deterministic (no atomics).
  * - `lr_fast` (int4 main path, groupSize a multiple of 64, M and N multiples of 128, K of 64): Hopper has no
  *   4-bit tensor cores, so each 4-bit code is widened to an 8-bit operand equal to 16·value (a nibble
  *   shifted into the byte's high half: signed int4 → s8, uint4 → u8) and multiplied by int8 MMA
@@ -100,55 +100,141 @@ __device__ __forceinline__ uint32_t out_code(float y) { return ${R.encodeFloat('
 __device__ __forceinline__ uint32_t r16_code(float y) { return ${R.encodeFloat('y')}; }`;
 }
 
+/** The down projection's default tiling (the launcher's -D overrides are tuning variants): see DOWN_KERNEL. */
+const DOWN = { rowsPerThread: 1, ranksPerThread: 8, ranksPerBlock: 32, kChunk: 256 } as const;
+const DOWN_BLOCK_ROWS = 32 * DOWN.rowsPerThread;
+const DOWN_THREADS = (32 * DOWN.ranksPerBlock) / DOWN.ranksPerThread;
+
 const DOWN_KERNEL = `
 // ---- down projection: L[m, j] = round_R16(Σ_k ascending round_32(x[m,k]·D[k,j])) -------------------
-// Block: 16 rows × 32 ranks, 4 warps; warp w owns rows 4w..4w+3 (four independent chains per thread),
-// lane = rank. X and D tiles staged as fp32 in shared memory (exact widening). Each (m, j) is one
-// sequential fp32 chain in k order: deterministic, no atomics.
-constexpr int DKC = 64, DROWS = 16;
-__global__ __launch_bounds__(128) void lr_down(const uint16_t* __restrict__ X, const uint16_t* __restrict__ D,
-    const uint32_t* __restrict__ ls, int has_ls, uint16_t* __restrict__ L, int M, int K, int R) {
-  __shared__ __align__(16) float Xs[DROWS][DKC];
-  __shared__ float Ds[DKC][32];
-  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-  const int m0 = blockIdx.x * DROWS, j = blockIdx.y * 32 + lane;
-  float l[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-  for (int k0 = 0; k0 < K; k0 += DKC) {
-    const int kc = min(DKC, K - k0);
-    for (int e = threadIdx.x; e < DROWS * DKC; e += 128) {
-      const int r = e / DKC, kk = e % DKC;
-      Xs[r][kk] = (m0 + r < M && kk < kc) ? r16_val(X[(size_t)(m0 + r) * K + k0 + kk]) : 0.0f;
-    }
-    for (int e = threadIdx.x; e < DKC * 32; e += 128) {
-      const int kk = e / 32, jj = blockIdx.y * 32 + e % 32;
-      Ds[kk][e % 32] = (kk < kc && jj < R) ? r16_val(D[(size_t)(k0 + kk) * R + jj]) : 0.0f;
-    }
-    __syncthreads();
-    if (kc == DKC) {
-      #pragma unroll 4
-      for (int kk = 0; kk < DKC; kk += 4) {
-        const float d0 = Ds[kk][lane], d1 = Ds[kk + 1][lane], d2 = Ds[kk + 2][lane], d3 = Ds[kk + 3][lane];
-        #pragma unroll
-        for (int i = 0; i < 4; i++) {
-          const float4 xv = *reinterpret_cast<const float4*>(&Xs[warp * 4 + i][kk]);
-          l[i] = branch_step(l[i], xv.x, d0); l[i] = branch_step(l[i], xv.y, d1);
-          l[i] = branch_step(l[i], xv.z, d2); l[i] = branch_step(l[i], xv.w, d3);
-        }
-      }
-    } else {
-      for (int kk = 0; kk < kc; kk++)
-        #pragma unroll
-        for (int i = 0; i < 4; i++) l[i] = branch_step(l[i], Xs[warp * 4 + i][kk], Ds[kk][lane]);
-    }
-    __syncthreads();
-  }
-  if (j >= R) return;
+// The golden order forbids splitting K, so the M·rank chains are all the parallelism (131k at M = 4096,
+// rank 32: about 1000 per SM). Block: DROWS = 32·DA rows × DRANKS ranks; lane = row (m0 + lane + 32a for the
+// thread's DA rows), warp w owns ranks DB·w .. DB·w + DB - 1: DA·DB independent chains per thread. X and D
+// chunks of DKC k steps are staged in shared memory, two buffers: the next chunk's global loads (16 bytes
+// each where aligned) are issued before the current chunk's FMAs and stored after them, one barrier per
+// chunk. Both are widened to fp32 when stored (X rows padded to DXS floats: the per-lane float4 reads are
+// conflict-free; D read as float4 broadcasts). Each (m, j) is one sequential fp32 chain in k order:
+// deterministic, no atomics. The LR_DOWN_* macros are tuning knobs (run-gpu.sh builds variants); none changes
+// a chain's order. Measured on an H100 (docs/kernels.md): ~0.08 ms at M = K = 4096, rank 32, with any 4- or
+// 8-chain tiling, about 150 cycles per 4 k steps per warp: consistent with unhidden shared-memory latency (not
+// profiled; prefetching the next 4 steps' operands into registers is the next thing to try). Padding
+// (k ≥ K, m ≥ M, j ≥ rank) holds code 0 = +0, and a padded step is branch_step(l, +0, +0) = l exactly: l
+// starts at +0 and is never -0 (an RNE sum is -0 only when both addends are, and the sum is +0 when exactly
+// zero otherwise).
+#ifndef LR_DOWN_ROWS
+#define LR_DOWN_ROWS ${DOWN.rowsPerThread}
+#endif
+#ifndef LR_DOWN_RPT
+#define LR_DOWN_RPT ${DOWN.ranksPerThread}
+#endif
+#ifndef LR_DOWN_RANKS
+#define LR_DOWN_RANKS ${DOWN.ranksPerBlock}
+#endif
+#ifndef LR_DOWN_KC
+#define LR_DOWN_KC ${DOWN.kChunk}
+#endif
+constexpr int DA = LR_DOWN_ROWS, DB = LR_DOWN_RPT, DRANKS = LR_DOWN_RANKS, DKC = LR_DOWN_KC;
+constexpr int DROWS = 32 * DA, DXS = DKC + 4, DNT = 32 * DRANKS / DB;
+constexpr int DXP = DROWS * DKC / 8 / DNT, DDP = DKC * DRANKS / 8 / DNT;   // 16-byte pieces per thread
+static_assert(DB % 4 == 0 && DRANKS % DB == 0 && DRANKS % 8 == 0, "down projection tiling");
+static_assert(DXP * DNT * 8 == DROWS * DKC && DDP * DNT * 8 == DKC * DRANKS, "down projection chunk");
+constexpr size_t DOWN_SMEM = (size_t)2 * (DROWS * DXS + DKC * DRANKS) * sizeof(float);
+// Eight consecutive 16-bit codes base[off ..] as one uint4 (code 0 beyond avail), vectorized when aligned.
+__device__ __forceinline__ uint4 load8(const uint16_t* __restrict__ base, size_t off, int avail, bool vec) {
+  if (vec && avail >= 8) return __ldg(reinterpret_cast<const uint4*>(base + off));
+  uint32_t w[4];
   #pragma unroll
   for (int i = 0; i < 4; i++) {
-    const int m = m0 + warp * 4 + i;
+    const uint32_t lo = 2 * i < avail ? base[off + 2 * i] : 0u, hi = 2 * i + 1 < avail ? base[off + 2 * i + 1] : 0u;
+    w[i] = lo | hi << 16;
+  }
+  return make_uint4(w[0], w[1], w[2], w[3]);
+}
+__device__ __forceinline__ void store8(float* dst, uint4 v) {
+  *reinterpret_cast<float4*>(dst) = make_float4(r16_val(v.x & 0xffff), r16_val(v.x >> 16), r16_val(v.y & 0xffff), r16_val(v.y >> 16));
+  *reinterpret_cast<float4*>(dst + 4) = make_float4(r16_val(v.z & 0xffff), r16_val(v.z >> 16), r16_val(v.w & 0xffff), r16_val(v.w >> 16));
+}
+__global__ __launch_bounds__(DNT) void lr_down(const uint16_t* __restrict__ X, const uint16_t* __restrict__ D,
+    const uint32_t* __restrict__ ls, int has_ls, uint16_t* __restrict__ L, int M, int K, int R) {
+  extern __shared__ __align__(16) float down_smem[];
+  float* const Xs = down_smem;                       // [2][DROWS][DXS]
+  float* const Ds = down_smem + 2 * DROWS * DXS;     // [2][DKC][DRANKS]
+  const int t = threadIdx.x, lane = t & 31, warp = t >> 5;
+  const int m0 = blockIdx.x * DROWS, jb = blockIdx.y * DRANKS;
+  const bool xvec = (K & 7) == 0, dvec = (R & 7) == 0;
+  uint4 xr[DXP], dr[DDP];
+  auto load = [&](int k0) {
+    #pragma unroll
+    for (int i = 0; i < DXP; i++) {
+      const int p = t + DNT * i, r = p / (DKC / 8), k8 = (p % (DKC / 8)) * 8;
+      xr[i] = load8(X, (size_t)(m0 + r) * K + k0 + k8, m0 + r < M ? K - k0 - k8 : 0, xvec);
+    }
+    #pragma unroll
+    for (int i = 0; i < DDP; i++) {
+      const int p = t + DNT * i, kk = p / (DRANKS / 8), j8 = (p % (DRANKS / 8)) * 8;
+      dr[i] = load8(D, (size_t)(k0 + kk) * R + jb + j8, k0 + kk < K ? R - jb - j8 : 0, dvec);
+    }
+  };
+  auto store = [&](int s) {
+    #pragma unroll
+    for (int i = 0; i < DXP; i++) {
+      const int p = t + DNT * i, r = p / (DKC / 8), k8 = (p % (DKC / 8)) * 8;
+      store8(Xs + (s * DROWS + r) * DXS + k8, xr[i]);
+    }
+    #pragma unroll
+    for (int i = 0; i < DDP; i++) {
+      const int p = t + DNT * i, kk = p / (DRANKS / 8), j8 = (p % (DRANKS / 8)) * 8;
+      store8(Ds + (s * DKC + kk) * DRANKS + j8, dr[i]);
+    }
+  };
+  float l[DA][DB];
+  #pragma unroll
+  for (int a = 0; a < DA; a++)
+    #pragma unroll
+    for (int i = 0; i < DB; i++) l[a][i] = 0.0f;
+  const int chunks = (K + DKC - 1) / DKC;
+  load(0); store(0); __syncthreads();
+  for (int c = 0; c < chunks; c++) {
+    const int s = c & 1;
+    const bool more = c + 1 < chunks;
+    if (more) load((c + 1) * DKC);
+    const float* xrow = Xs + (s * DROWS + lane) * DXS;
+    const int dbase = s * DKC * DRANKS + warp * DB;
+    #pragma unroll 4
+    for (int kk = 0; kk < DKC; kk += 4) {
+      float4 xv[DA];
+      #pragma unroll
+      for (int a = 0; a < DA; a++) xv[a] = *reinterpret_cast<const float4*>(xrow + 32 * a * DXS + kk);
+      #pragma unroll
+      for (int q = 0; q < 4; q++) {
+        float d[DB];
+        #pragma unroll
+        for (int i = 0; i < DB; i += 4) {
+          const float4 v = *reinterpret_cast<const float4*>(Ds + dbase + (kk + q) * DRANKS + i);
+          d[i] = v.x; d[i + 1] = v.y; d[i + 2] = v.z; d[i + 3] = v.w;
+        }
+        #pragma unroll
+        for (int a = 0; a < DA; a++) {
+          const float x = q == 0 ? xv[a].x : q == 1 ? xv[a].y : q == 2 ? xv[a].z : xv[a].w;
+          #pragma unroll
+          for (int i = 0; i < DB; i++) l[a][i] = branch_step(l[a][i], x, d[i]);
+        }
+      }
+    }
+    if (more) store(s ^ 1);
+    __syncthreads();
+  }
+  #pragma unroll
+  for (int a = 0; a < DA; a++) {
+    const int m = m0 + lane + 32 * a;
     if (m >= M) continue;
-    const float v = has_ls ? __fmul_rn(l[i], __uint_as_float(ls[j >> 4])) : l[i];
-    L[(size_t)m * R + j] = (uint16_t)r16_code(v);
+    #pragma unroll
+    for (int i = 0; i < DB; i++) {
+      const int j = jb + warp * DB + i;
+      if (j >= R) continue;
+      const float v = has_ls ? __fmul_rn(l[a][i], __uint_as_float(ls[j >> 4])) : l[a][i];
+      L[(size_t)m * R + j] = (uint16_t)r16_code(v);
+    }
   }
 }
 `;
@@ -468,6 +554,7 @@ struct Device {
     bias = dev_or_null(in.bias); cs = dev_or_null(in.cs); ls = dev_or_null(in.ls);
     x = dev_or_null(in.x); down = dev_or_null(in.down); up = dev_or_null(in.up);
     CK(cudaMalloc(&L, std::max<size_t>(2, (size_t)in.M * RANK * 2))); CK(cudaMalloc(&Y, (size_t)in.M * in.N * 2));
+    if (RANK > 0) CK(cudaFuncSetAttribute(lr_down, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)DOWN_SMEM));
     fast = ${fast ? 'in.M % 128 == 0 && in.N % 128 == 0 && in.K % GS == 0' : 'false'};
 ${
   fast
@@ -482,7 +569,7 @@ ${
   }
   void down_proj() const {
     if (RANK == 0) return;
-    lr_down<<<dim3((in.M + DROWS - 1) / DROWS, (RANK + 31) / 32), 128>>>(x, down, ls, ls != nullptr, L, in.M, in.K, RANK); CK_LAUNCH();
+    lr_down<<<dim3((in.M + DROWS - 1) / DROWS, (RANK + DRANKS - 1) / DRANKS), DNT, DOWN_SMEM>>>(x, down, ls, ls != nullptr, L, in.M, in.K, RANK); CK_LAUNCH();
   }
   void generic() const {
     down_proj();
@@ -623,7 +710,7 @@ export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<Low
   const buf = (name: string, binding: number, access: 'read' | 'read_write', words: string, packing: string) => ({ name, binding, access, words, packing });
   const entries: KernelEntry[] = [
     {
-      entryPoint: 'lr_down', file, workgroupSize: [128, 1, 1], dispatch: ['ceil(M/16)', 'ceil(rank/32)', '1'],
+      entryPoint: 'lr_down', file, workgroupSize: [DOWN_THREADS, 1, 1], dispatch: [`ceil(M/${DOWN_BLOCK_ROWS})`, `ceil(rank/${DOWN.ranksPerBlock})`, '1'],
       bindings: [buf('X', 0, 'read', 'ceil(M*K/2)', `${u16} (branch format), row-major [M×K]`), buf('D', 1, 'read', 'ceil(K*rank/2)', `${u16}, row-major [K×rank]`),
         buf('ls', 2, 'read', 'ceil(rank/16)', 'fp32 codes, one per 16 ranks'), buf('L', 4, 'read_write', 'ceil(M*rank/2)', `${u16}: the rounded down projection [M×rank]`)],
     },
@@ -665,7 +752,7 @@ export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<Low
         inputs,
         output: { name: 'out', words: Math.ceil((ops.m * ops.n) / 2) },
         passes: [
-          ...(config.rank > 0 ? [{ entryPoint: 'lr_down', workgroups: [Math.ceil(ops.m / 16), Math.ceil(config.rank / 32), 1] as const }] : []),
+          ...(config.rank > 0 ? [{ entryPoint: 'lr_down', workgroups: [Math.ceil(ops.m / DOWN_BLOCK_ROWS), Math.ceil(config.rank / DOWN.ranksPerBlock), 1] as const }] : []),
           fast ? { entryPoint: 'lr_fast<true>', workgroups: [ops.n / 128, ops.m / 128, 1] as const } : { entryPoint: 'lr_generic', workgroups: [Math.ceil(ops.n / 16), Math.ceil(ops.m / 16), 1] as const },
         ],
       };
