@@ -48,7 +48,7 @@ import type { AnyOperands } from './operands.js';
 import { rowBytes } from './pack.js';
 import type { Target } from './target.js';
 import type { GemmShape } from './workload.js';
-import { chooseSchedule, scheduleCandidates, type Schedule } from './schedule/choose.js';
+import { chooseSchedule, rankedSchedules, scheduleCandidates, type Schedule } from './schedule/choose.js';
 import { alignUp, branchRank, slotNeeds, type Resident, type Tiling } from './schedule/tiling.js';
 
 export type { Tiling };
@@ -334,10 +334,8 @@ function forcedSchedule(t: Target, shape: GemmShape, limits: IsaLimits, resident
   return found;
 }
 
-/** Compiles one GEMM: tiling, slot layout, DRAM image and program. */
-export function compileGemm(t: Target, shape: GemmShape, ops: AnyOperands | undefined, options: CompileOptions = {}): CompiledGemm {
-  const limits = tightenLimits(options.limits);
-  const schedule = options.resident === undefined ? chooseSchedule(t, shape, limits) : forcedSchedule(t, shape, limits, options.resident);
+/** Slot layout, DRAM layout, straight-line plan and loop program of a GEMM under one schedule. */
+function scheduleWith(t: Target, shape: GemmShape, schedule: Schedule, ops: AnyOperands | undefined, limits: IsaLimits) {
   const tiling = schedule.tiling;
   const need = slotNeeds(t, tiling.mt, tiling.nt, tiling.kt, shape.k);
   const slots: SlotLayout = {
@@ -354,15 +352,34 @@ export function compileGemm(t: Target, shape: GemmShape, ops: AnyOperands | unde
     outSlot: need.out,
   };
   const layout = layoutDram(t, shape, tiling, limits);
+  const straightPlan = planProgram(t, shape, schedule, slots, layout, ops, limits);
+  return { schedule, tiling, slots, layout, straightPlan, compact: compactPlan(straightPlan, layout) };
+}
+
+/** Compiles one GEMM: tiling, slot layout, DRAM image and program. */
+export function compileGemm(t: Target, shape: GemmShape, ops: AnyOperands | undefined, options: CompileOptions = {}): CompiledGemm {
+  const limits = tightenLimits(options.limits);
+  // The best candidate whose loop program fits the instruction memory (a resident panel of many k tiles
+  // unrolls the panel's k steps: its buffer addresses differ per step); the error names the best one.
+  const candidates = options.resident === undefined ? rankedSchedules(t, shape, limits) : [forcedSchedule(t, shape, limits, options.resident)];
+  let chosen: ReturnType<typeof scheduleWith> | undefined;
+  let firstSize = 0;
+  for (const c of candidates) {
+    const attempt = scheduleWith(t, shape, c, ops, limits);
+    const size = words(attempt.compact);
+    if (size <= IMEM_WORDS) {
+      chosen = attempt;
+      break;
+    }
+    if (firstSize === 0) firstSize = size;
+  }
+  if (!chosen) {
+    const what = options.label ?? `the ${shape.m}×${shape.k}×${shape.n} GEMM`;
+    throw new CompileError('capacity', `${what}: the program needs ${firstSize} instruction words even with loops, the instruction memory holds ${IMEM_WORDS}`);
+  }
+  const { schedule, tiling, slots, layout, straightPlan, compact } = chosen;
   if (!options.timingOnly && ops === undefined) throw new Error('compileGemm: operands are required unless timingOnly');
   const dram = options.timingOnly || !ops ? undefined : packDram(t, shape, tiling, layout, ops);
-  const straightPlan = planProgram(t, shape, schedule, slots, layout, ops, limits);
-  const compact = compactPlan(straightPlan, layout);
-  const size = words(compact);
-  if (size > IMEM_WORDS) {
-    const what = options.label ?? `the ${shape.m}×${shape.k}×${shape.n} GEMM`;
-    throw new CompileError('capacity', `${what}: the program needs ${size} instruction words even with loops, the instruction memory holds ${IMEM_WORDS}`);
-  }
   const plan = compactTimingPlan(compact);
   let program: Instruction[] | undefined;
   if (!options.timingOnly) {

@@ -152,6 +152,8 @@ describe('scheduler', () => {
       }
       // the kinds without a branch offer both residencies
       if (raw === 0 && target.golden.kind !== 'lowrank_gemm') expect(all.map((s) => s.resident).slice(0, 3)).toEqual(['none', 'act', 'wgt']);
+      // a low-rank branch with offline codes offers the resident activation panel (m-outer) and nothing else
+      if (raw > 0 && target.golden.kind === 'lowrank_gemm' && target.golden.activationQuant !== 'runtime') expect(all.map((s) => s.resident)).toEqual(['none', 'act']);
       for (const s of all) if (s.resident === 'both') blockKinds.add(target.golden.kind);
     });
   }

@@ -20,9 +20,12 @@
  * A resident panel takes kTiles slots (two when kTiles = 1) and needs no second copy: the load of the
  * next outer tile's k slot j waits (by the usual two-slot token ring) for the compute of the step two
  * before it, which is after the last read of slot j by the previous outer tile whenever kTiles ≥ 2.
- * Residency needs a kind whose per-step operands are only its codes and scales: a kind with extra
- * activation data in its act slot or a low-rank branch (computed once per m tile at n tile 0) keeps
- * `none` (its hooks assume it).
+ * Residency needs a kind whose per-step operands are only its codes and scales; a kind with extra
+ * activation data in its act slot or a low-rank branch keeps `none`, unless its `actResidency` hook says
+ * the `act` panel is safe (lowrank_gemm with offline codes: lr_down runs at n tile 0 of each m tile and
+ * its lrt stays valid m-outer; raw X rides in the panel's k slots) — then only `act`, and only up to
+ * MAX_RESIDENT_K_TILES k tiles (the panel's k steps unroll). compileGemm passes over a candidate whose
+ * loop program does not fit the instruction memory.
  *
  * Candidates are compared by predicted cycles, then predicted DRAM bytes, then the order above:
  * deterministic. Each candidate takes its largest fitting kt (fewer, longer DMAs); a resident panel that
@@ -49,13 +52,18 @@ export interface Schedule {
   readonly predicted: Prediction;
 }
 
+/** The most k tiles a resident panel of a kind with branch data in its act slot may have (see `add` in scheduleCandidates). */
+const MAX_RESIDENT_K_TILES = 48;
+
 /** Orders each residency runs in: the resident operand's loop outside. */
 const ORDER: Readonly<Record<Resident, LoopOrder>> = { none: 'm-outer', act: 'm-outer', wgt: 'n-outer', both: 'n-block-outer' };
 
-/** Whether the kind's step loads allow a resident panel (see the file header). */
-function residencyAllowed(t: Target, mt: number, nt: number, kt: number): boolean {
-  const kind = compileFacet(t.pe.kind).slotNeeds(t, mt, nt, kt, kt);
-  return kind.actExtra === 0 && kind.lrw === 0;
+/** Which resident panels the kind's step loads allow (see the file header): every one, only `act`, or none. */
+function residencyAllowed(t: Target, mt: number, nt: number, kt: number): 'all' | 'act' | 'none' {
+  const facet = compileFacet(t.pe.kind);
+  const kind = facet.slotNeeds(t, mt, nt, kt, kt);
+  if (kind.actExtra === 0 && kind.lrw === 0) return 'all';
+  return facet.actResidency?.(t) === true ? 'act' : 'none';
 }
 
 /** The largest x in 1..top with fits(x) (fits monotone: true up to some x), 0 when none. */
@@ -73,6 +81,7 @@ function largestFitting(top: number, fits: (x: number) => boolean): number {
 /** Every fitting candidate, in the tie-break order. Throws CompileError when not even the baseline fits. */
 export function scheduleCandidates(t: Target, shape: GemmShape, limits: IsaLimits): Schedule[] {
   const { mt, nt, kAlign } = tileBasics(t, shape, limits);
+  const allowed = residencyAllowed(t, mt, nt, kAlign);
   const out: Schedule[] = [];
   const add = (resident: Resident, m1: number, n1: number): boolean => {
     const kt = largestKt(t, shape, limits, m1, n1, kAlign, resident);
@@ -80,18 +89,22 @@ export function scheduleCandidates(t: Target, shape: GemmShape, limits: IsaLimit
     const tiling = tilingOf(shape, m1, n1, kt, kAlign);
     // a resident panel over one k tile is the streamed schedule (two slots either way)
     if (resident !== 'none' && tiling.kTiles === 1 && (resident === 'act' ? tiling.nTiles : tiling.mTiles) === 1) return true;
+    // a resident panel's k steps unroll (each its own buffer address): a branch kind's steps are long, so
+    // past this many the outer tile's body outgrows a loop body (compileGemm would pass it over, slowly)
+    if (resident !== 'none' && allowed === 'act' && tiling.kTiles > MAX_RESIDENT_K_TILES) return true;
     const order = ORDER[resident];
     out.push({ tiling, order, resident, block: 1, predicted: predictSchedule(t, shape, tiling, resident, limits, slotNeeds(t, m1, n1, kt, shape.k), 1) });
     return true;
   };
   if (!add('none', mt, nt)) throw tileTooLarge(t, limits, mt, nt, kAlign, shape.k);
-  if (!residencyAllowed(t, mt, nt, kAlign)) return out;
+  if (allowed === 'none') return out;
   // A resident panel that does not fit at the full one-pass tile may fit at fewer tokens (channels):
   // the largest such m (n) is a candidate too — fewer columns (rows) busy, but the panel stays.
   if (!add('act', mt, nt)) {
     const m1 = largestFitting(mt, (x) => largestKt(t, shape, limits, x, nt, kAlign, 'act') !== undefined);
     if (m1 > 0) add('act', m1, nt);
   }
+  if (allowed === 'act') return out;
   if (!add('wgt', mt, nt)) {
     const n1 = largestFitting(nt, (x) => largestKt(t, shape, limits, mt, x, kAlign, 'wgt') !== undefined);
     if (n1 > 0) add('wgt', mt, n1);
@@ -110,14 +123,18 @@ export function scheduleCandidates(t: Target, shape: GemmShape, limits: IsaLimit
   return out;
 }
 
-/** The schedule of a GEMM on a target: the candidate with the fewest predicted cycles (then bytes, then order). */
+/** Every candidate, best first: fewest predicted cycles, then bytes, then the order of the table (stable). */
+export function rankedSchedules(t: Target, shape: GemmShape, limits: IsaLimits): Schedule[] {
+  return scheduleCandidates(t, shape, limits)
+    .map((c, j) => ({ c, j }))
+    .sort((x, y) => x.c.predicted.cycles - y.c.predicted.cycles || x.c.predicted.bytes.total - y.c.predicted.bytes.total || x.j - y.j)
+    .map(({ c }) => c);
+}
+
+/**
+ * The schedule of a GEMM on a target: the candidate with the fewest predicted cycles (then bytes, then
+ * order). compileGemm passes over a candidate whose loop program does not fit the instruction memory.
+ */
 export function chooseSchedule(t: Target, shape: GemmShape, limits: IsaLimits): Schedule {
-  const all = scheduleCandidates(t, shape, limits);
-  let best = all[0];
-  for (const c of all.slice(1)) {
-    const p = c.predicted;
-    const q = best.predicted;
-    if (p.cycles < q.cycles || (p.cycles === q.cycles && p.bytes.total < q.bytes.total)) best = c;
-  }
-  return best;
+  return rankedSchedules(t, shape, limits)[0];
 }

@@ -139,6 +139,12 @@ export interface CompileFacet<K extends PeKind> {
    */
   loadsActivationCodes?(t: TargetOf<K>): boolean;
   /**
+   * True when a kind whose act or lrw slot holds more than codes still runs the scheduler's resident
+   * activation panel (`act`, m-outer) correctly: lowrank_gemm with a low-rank branch and offline codes
+   * (its raw X, D and U loads follow the step's act slot and the m tile's first n tile). Absent = false.
+   */
+  actResidency?(t: TargetOf<K>): boolean;
+  /**
    * The kind's DRAM regions by DramLayout field name (meta, cscale, ascale, …; absent = −1), allocated in
    * order after A and W and before Y; `take(bytes)` allocates a 64-byte-aligned region. Replaces
    * layoutDram's kind branches (program.ts:251–272).

@@ -13,6 +13,11 @@
  * quantizing anything, so X is read from DRAM exactly once, in 16 bits. When the panel does not fit (or
  * there is one n tile), codes and scales go to the step's own slot and later n tiles reload and
  * re-quantize X (X then read once per n tile).
+ *
+ * Group scales are stored tile-major in DRAM (`packTiledScales`): within each m tile's (n tile's) band of
+ * rows, the blocks of the k tiles follow one another, each block its rows × its k tile's groups. One k
+ * step's activation (weight) scales are then one contiguous DRAM row of mt · gt (nt · gt) scales: one DMA
+ * row of a few beats instead of mt (nt) rows of gt scales, each a whole beat.
  */
 import { loraScaleCount, LOW_RANK_MAX_RANK, type LowRankGemmConfig } from './golden.js';
 import { ISA_LIMITS } from '../../compile/isa-limits.js';
@@ -81,6 +86,24 @@ function scaleBytes(t: T): number {
   return t.bits.gscale / 8;
 }
 
+/**
+ * Packs a rows × G scale matrix tile-major (file header): bands of `band` rows, each band's k-tile blocks
+ * (its rows × the k tile's gPerTile groups, row-major) one after another. A band starts where it would
+ * row-major (row · G scales), and k tile ki's block at band start + band rows · ki · gPerTile scales.
+ */
+function packTiledScales(codes: ArrayLike<number>, rows: number, G: number, bits: number, band: number, gPerTile: number, mem: Uint8Array, base: number): void {
+  const sb = bits / 8;
+  for (let r0 = 0; r0 < rows; r0 += band) {
+    const br = Math.min(band, rows - r0);
+    for (let g0 = 0; g0 < G; g0 += gPerTile) {
+      const gt = Math.min(gPerTile, G - g0);
+      const block = new Uint32Array(br * gt);
+      for (let r = 0; r < br; r++) for (let g = 0; g < gt; g++) block[r * gt + g] = codes[(r0 + r) * G + g0 + g];
+      packMatrix(block, br, gt, bits, mem, base + (r0 * G + br * g0) * sb);
+    }
+  }
+}
+
 /** Activations quantized on chip by qact from the raw X (no codes or scales in DRAM; file header). */
 function runtimeQuant(t: T): boolean {
   return t.golden.activationQuant === 'runtime';
@@ -143,6 +166,9 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
   },
   stepRowBytes: (t, _nt, kt) => Math.max(Math.ceil(kt / t.groupSize) * scaleBytes(t), t.golden.rank > 0 || runtimeQuant(t) ? kt * 2 : 0),
   loadsActivationCodes: (t) => !runtimeQuant(t),
+  // m-outer keeps the branch's lrt valid across the m tile's n tiles (lr_down at n tile 0); runtime
+  // quantization has its own code panel
+  actResidency: (t) => !runtimeQuant(t),
   layoutDram(t, shape, _tiling, take) {
     const { m, k, n } = shape;
     const cfg = t.golden;
@@ -158,7 +184,7 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
     const up = take(n * cfg.rank * 2);
     return { cscale, ascale, wscale, bias, lscale, x, down, up };
   },
-  packDram(t, shape, _tiling, layout, o, mem) {
+  packDram(t, shape, tiling, layout, o, mem) {
     const { m, k, n } = shape;
     const cfg = t.golden;
     const G = Math.ceil(k / t.groupSize);
@@ -169,10 +195,10 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
     } else {
       if (!o.qa || !o.sa) throw new CompileError('unsupported', `lowrank_gemm PE '${t.pe.name}' takes offline-quantized activations; the operands have no codes or scales`);
       packMatrix(o.qa, m, k, 4, mem, layout.a);
-      packMatrix(o.sa, m, G, sb, mem, layout.ascale);
+      packTiledScales(o.sa, m, G, sb, tiling.mt, tiling.kt / t.groupSize, mem, layout.ascale);
     }
     packMatrix(o.qw, n, k, 4, mem, layout.w);
-    packMatrix(o.sw, n, G, sb, mem, layout.wscale);
+    packTiledScales(o.sw, n, G, sb, tiling.nt, tiling.kt / t.groupSize, mem, layout.wscale);
     if (o.bias) packMatrix(o.bias, 1, n, 16, mem, layout.bias);
     if (layout.cscale >= 0) {
       if (!o.channelScales) throw new CompileError('unsupported', `lowrank_gemm PE '${t.pe.name}' declares channel scales; the operands have none`);
@@ -203,13 +229,14 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
     const loads: DmaLoad[] = [];
     const load = (dram: number, buf: DmaLoad['buf'], bufAddr: number, rows: number, rowBytes: number, stride: number): void => void loads.push({ dram, buf, bufAddr, rows, rowBytes, stride });
     const runtime = runtimeQuant(t);
-    if (!runtime) load(layout.ascale + (m0 * G + g0) * sb, 'meta', metaBase, mt, gt * sb, G * sb);
-    load(layout.wscale + (n0 * G + g0) * sb, 'meta', metaBase + slots.metaOff2, nt, gt * sb, G * sb);
+    // tile-major scales (file header): the step's block is one row
+    if (!runtime) load(layout.ascale + (m0 * G + mt * g0) * sb, 'meta', metaBase, 1, mt * gt * sb, 0);
+    load(layout.wscale + (n0 * G + nt * g0) * sb, 'meta', metaBase + slots.metaOff2, 1, nt * gt * sb, 0);
     if (last) load(layout.bias + n0 * 2, 'meta', metaBase + slots.metaOff3, 1, nt * 2, 0);
     if (last && layout.cscale >= 0) load(layout.cscale + n0 * 2, 'meta', metaBase + slots.cscaleOff, 1, nt * 2, 0);
     if (last && layout.lscale >= 0) load(layout.lscale, 'meta', metaBase + slots.lscaleOff, 1, 4 * loraScaleCount(rank), 0);
     // raw X: for the down projection and qact (n tile 0), and for qact in every step without a code panel
-    if ((rank > 0 && s.ni === 0) || (runtime && (s.ni === 0 || !codePanel(t, s)))) load(layout.x + (m0 * k + k0) * 2, 'act', s.slot * slots.actSlot + slots.actRawOff, mt, kt * 2, k * 2);
+    if ((rank > 0 && s.ni === 0) || (runtime && (s.ni === 0 || !codePanel(t, s)))) load(layout.x + (m0 * k + k0) * 2, 'act', s.act + slots.actRawOff, mt, kt * 2, k * 2);
     if (rank > 0 && s.ni === 0) load(layout.down + k0 * 2, 'lrw', s.slot * slots.lrwSlot, rank, kt * 2, k * 2);
     if (rank > 0 && last) load(layout.up + n0 * rank * 2, 'lrw', s.slot * slots.lrwSlot + slots.lrwUpOff, 1, nt * rank * 2, 0);
     return loads;
