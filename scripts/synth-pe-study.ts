@@ -9,12 +9,16 @@
  *   (the same PE with `modes` restricted to one of its modes, same operand word, accumulation and output),
  *   same flow; the ratio of areas against the paper's claim of 42% less area (ratio 0.58).
  * - compose: the whole xr-npe design at 2 × 2, composed from its units vs synthesized flat (one Yosys run).
+ * - engine: the xr-npe tile engine alone (PEs blackboxed) at N × N for N = 2, 4, 8, a fit
+ *   transistors = a + b·N + c·N² (and memory bits likewise) on them, checked against N = 16 synthesized,
+ *   and its extrapolation to 32 × 32 (marked extrapolated).
  * Variants are the example text with one property replaced (VARIANT below), elaborated like a file.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { synthAreaUm2, synthGateEquivalents } from '../src/estimate/synth/area.js';
 import { acceleratorModules, DESIGN_CUT_DEPTH, synthesizePe } from '../src/estimate/synth/design.js';
+import { moduleDependencies } from '../src/estimate/synth/modules.js';
 import { synthesizeModules, yosysVersion } from '../src/estimate/synth/synthesize.js';
 import type { SynthFlow, SynthReport } from '../src/estimate/synth/types.js';
 import { compileFile } from '../src/ir/elaborate.js';
@@ -25,8 +29,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const what = args.find((a) => !a.startsWith('--') && a !== 'generic' && a !== 'xilinx') ?? 'all';
 const flow = (args.includes('--flow') ? args[args.indexOf('--flow') + 1] : 'generic') as SynthFlow;
-if (!['calibrate', 'xr-npe', 'compose', 'all'].includes(what) || !['generic', 'xilinx'].includes(flow)) {
-  console.error('usage: npm run synth:study -- [calibrate|xr-npe|compose|all] [--flow generic|xilinx]');
+if (!['calibrate', 'xr-npe', 'compose', 'engine', 'all'].includes(what) || !['generic', 'xilinx'].includes(flow)) {
+  console.error('usage: npm run synth:study -- [calibrate|xr-npe|compose|engine|all] [--flow generic|xilinx]');
   process.exit(1);
 }
 
@@ -172,6 +176,50 @@ async function compose(): Promise<void> {
   }
 }
 
+/** The engine's own cost (PEs and other sub-units blackboxed) of xr-npe at size × size. */
+async function engineAt(size: number): Promise<{ transistors: number; memoryBits: number; seconds: number; cached: boolean }> {
+  const accel = elaborate({ label: `xr-npe ${size} × ${size}`, file: 'xr-npe.qacc', sets: [`size=${size}`], accel: 'xr_npe' });
+  const { modules, top, peTop } = acceleratorModules(accel);
+  const deps = moduleDependencies(modules);
+  const engine = (deps.get(top) ?? []).find((m) => (deps.get(m) ?? []).includes(peTop));
+  if (!engine) throw new Error(`no tile engine under ${top}`);
+  const r = await synthesizeModules(modules, engine, 1, { flow, onUnit: (u) => console.error(`  synthesizing ${u} (engine ${size} × ${size})`) });
+  const own = r.units.find((u) => u.depth === 0)!.own;
+  return { transistors: own.transistors, memoryBits: own.memory_bits, seconds: r.seconds, cached: r.units.every((u) => u.cached) };
+}
+
+/** Least squares a + b·N + c·N² through the points (exact through three). */
+function quadraticFit(ns: readonly number[], ys: readonly number[]): (n: number) => number {
+  // normal equations of the 3-parameter fit, solved by Cramer's rule
+  const s = (f: (n: number) => number): number => ns.reduce((acc, n) => acc + f(n), 0);
+  const t = (f: (n: number) => number): number => ns.reduce((acc, n, i) => acc + f(n) * ys[i], 0);
+  const m = [[ns.length, s((n) => n), s((n) => n * n)], [s((n) => n), s((n) => n * n), s((n) => n ** 3)], [s((n) => n * n), s((n) => n ** 3), s((n) => n ** 4)]];
+  const v = [t(() => 1), t((n) => n), t((n) => n * n)];
+  const det = (a: number[][]): number => a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+  const d = det(m);
+  const coef = [0, 1, 2].map((k) => det(m.map((row, i) => row.map((x, j) => (j === k ? v[i] : x)))) / d);
+  return (n) => coef[0] + coef[1] * n + coef[2] * n * n;
+}
+
+async function engineFit(): Promise<void> {
+  const fitSizes = [2, 4, 8];
+  const fit = [];
+  for (const n of fitSizes) fit.push(await engineAt(n));
+  const tr = quadraticFit(fitSizes, fit.map((f) => f.transistors));
+  const mem = quadraticFit(fitSizes, fit.map((f) => f.memoryBits));
+  console.log(`\n| xr-npe tile engine (${flow} flow, PEs blackboxed) | transistors | fit | error | memory bits | fit | seconds |`);
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  const row = (label: string, n: number, f?: Awaited<ReturnType<typeof engineAt>>): void => {
+    const err = (a: number, b: number): string => (f ? (b === 0 ? (a === 0 ? '0' : '—') : pct(a / b - 1)) : 'extrapolated');
+    console.log(`| ${label} | ${f ? fmt(f.transistors) : '—'} | ${fmt(tr(n))} | ${err(tr(n), f?.transistors ?? 0)} | ${f ? fmt(f.memoryBits) : '—'} | ${fmt(mem(n))} | ${f ? `${f.seconds.toFixed(1)}${f.cached ? ' (cached)' : ''}` : '—'} |`);
+  };
+  fitSizes.forEach((n, i) => row(`${n} × ${n} (fit)`, n, fit[i]));
+  const check = Number(process.env.QACC_ENGINE_CHECK ?? 16);
+  if (check > 0) row(`${check} × ${check} (held out)`, check, await engineAt(check));
+  row('32 × 32', 32);
+}
+
+if (what === 'engine') await engineFit();
 if (what === 'compose') await compose();
 if (what === 'calibrate' || what === 'all') await calibrate();
 if (what === 'xr-npe' || what === 'all') await xrNpe();
