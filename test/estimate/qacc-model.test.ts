@@ -114,9 +114,14 @@ describe('qacc cost model', () => {
 
   it('area: PEs × the PE figure, buffers × bits × 0.127 µm² / 0.7; GE = µm² × 3.9', () => {
     const r = estimateDesign(acc);
-    expect(r.components.map((c) => c.area_um2)).toEqual([16 * 1968.7, 65536 * 8 * (0.127 / 0.7), 65536 * 8 * (0.127 / 0.7), 0]);
+    // the fp16 × fp16 → fp32 MAC's calibrated closed form (docs/estimate.md "Calibration"): 9.413 GE per
+    // multiplier cell × 11·11 + 19.43 GE per aligned-add cell × w·log2 w, w = 2·11 + 24; GE / 3.9 µm²
+    const pe = (9.413 * 121 + 19.43 * 46 * Math.log2(46)) / 3.9;
+    const comps = r.components.map((c) => c.area_um2);
+    expect(comps[0]).toBeCloseTo(16 * pe, 6);
+    expect(comps.slice(1)).toEqual([65536 * 8 * (0.127 / 0.7), 65536 * 8 * (0.127 / 0.7), 0]);
     for (const c of r.components) expect(c.gate_equivalents).toBe(Math.round(c.area_um2 * 3.9));
-    expect(r.area_um2).toBeCloseTo(16 * 1968.7 + 2 * 65536 * 8 * (0.127 / 0.7), 6);
+    expect(r.area_um2).toBeCloseTo(16 * pe + 2 * 65536 * 8 * (0.127 / 0.7), 6);
     expect(r.peak).toEqual([{ mode: 'fp16 x fp16', macs_per_cycle: 16 }]);
     // at 56 nm: area × 4, energy × 2
     const r56 = estimateDesign(acc, { technologyNm: 56 });

@@ -1,8 +1,15 @@
 /**
  * bit_serial_mod's cost model (the estimate layer's facet, src/pe/facets/cost.ts).
- * - Area and energy: the BitMoD PE of the authors' spreadsheet at 28 nm, 1 GHz, with registers:
- *   1793.7 µm², 0.586 mW (../shared/reference/bitmod.md; github yc2367/BitMoD hardware/PE_Area_Power.xlsx),
- *   for 4 lanes; other lane counts scale linearly (qacc's first-order rule).
+ * - Area: the generated PE's structure, a fixed part and a per-lane part in gate equivalents plus its weight
+ *   register file: GE = FIXED_GE + LANE_GE · lanes; RAM bits = lanes · group · weight bits + scale bits.
+ *   Per lane: the bit-serial term multiply (the align_bits-wide significand by weight_bits_per_cycle bits),
+ *   the lane's term decoder and its share of the adder tree and exponent max. Fixed: the group accumulator,
+ *   the group-scale dequantizing multiply, the fp16 channel-scale multiply, the cross-group adder and the
+ *   output rounding, which do not grow with lanes. Both coefficients fitted on the qacc datapath at 2 and 4
+ *   lanes, checked on 8 lanes and the bitmod_rtl datapath held out (docs/estimate.md "Calibration").
+ * - Energy: the BitMoD PE of the authors' spreadsheet at 28 nm, 1 GHz, with registers: 0.586 mW
+ *   (../shared/reference/bitmod.md; github yc2367/BitMoD hardware/PE_Area_Power.xlsx, whose area is
+ *   1793.7 µm²), for 4 lanes; other lane counts scale linearly (qacc's first-order rule).
  * - Cycles of its compute instructions: the engine's closed forms (./timing.ts, shared with the simulator):
  *   mod_tile one bsmPassCycles schedule per array pass with every group at the first candidate's cycles per
  *   weight (as a timing-only simulation takes them: every 3- or 4-bit BitMoD type 2 cycles, so mixtures of one
@@ -10,18 +17,27 @@
  * - The authors' simulator models it as a bit-serial 4-lane dot-product unit with pe_energy 0.56 and
  *   pe_area 1507.7 (sim/test_bitmod.py), weights at element bits + 8 scale bits per 128-weight group.
  */
+import { PE_AREA_CALIBRATION, peAreaUm2 } from '../../arch/gate-area.js';
 import type { CostFacet } from '../facets/cost.js';
 import { termSchedule } from './golden.js';
 import { bsmDequantCycles, bsmPassCycles, bsmWritebackCycles } from './timing.js';
 
-/** The authors' BitMoD PE (4 lanes). */
-const AREA_UM2 = 1793.7;
+/** The authors' BitMoD PE (4 lanes): power at 1 GHz, mW. */
 const POWER_MW = 0.586;
+/** GE of the parts that do not grow with lanes (fitted). */
+const FIXED_GE = 8754;
+/** GE per lane (fitted). */
+const LANE_GE = 716;
 
 export const bitSerialModCost: CostFacet<'bit_serial_mod'> = {
   peCost(pe) {
     const s = pe.lanes / 4;
-    return { areaUm2: AREA_UM2 * s, energyPerCyclePj: POWER_MW * s, source: 'BitMoD PE, 28 nm with registers: 1793.7 µm², 0.586 mW at 1 GHz (authors\' PE_Area_Power.xlsx, ../shared/reference/bitmod.md), × lanes/4' };
+    const ramBits = pe.lanes * pe.groupSize * pe.weights.elementBits + pe.scaleBits;
+    return {
+      areaUm2: peAreaUm2(FIXED_GE + LANE_GE * pe.lanes, ramBits),
+      energyPerCyclePj: POWER_MW * s,
+      source: `${FIXED_GE} GE + ${LANE_GE} GE × ${pe.lanes} lanes + ${ramBits} weight RAM bits (${PE_AREA_CALIBRATION}); energy: BitMoD PE 0.586 mW at 1 GHz (authors' PE_Area_Power.xlsx, ../shared/reference/bitmod.md), × lanes/4`,
+    };
   },
   peakModes(pe) {
     return [{ mode: `${pe.activations.format.name} x ${pe.weights.elementBits}-bit weights (${pe.cyclesPerWeight} cycles/weight)`, macsPerCycle: pe.macsPerCycle }];

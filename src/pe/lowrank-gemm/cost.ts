@@ -1,18 +1,30 @@
 /**
  * lowrank_gemm's cost model (the estimate layer's facet, src/pe/facets/cost.ts).
- * - Area and energy: no published per-PE figure (../shared/reference/svdquant.md describes GPU kernels). Each of
- *   the `lanes` 4-bit MAC lanes is taken as the BitMoD authors' 28 nm FP16 × INT8 MAC (1318.6 µm², 0.613 mW)
+ * - Area: the generated PE's structure, a fixed part and a per-lane part in gate equivalents plus its weight
+ *   register file: GE = FIXED_GE + LANE_GE · lanes; RAM bits = lanes · tile_k · weight bits. Fixed: the
+ *   16-bit low-rank branch MAC, the group/block scale multiplies, the accumulation and epilogue units and
+ *   the channel/LoRA scales, which do not grow with lanes; per lane: a 4-bit product and its share of the
+ *   reduction tree. One coefficient pair for both weight formats (int4 and NVFP4 differ by < 5% in the fixed
+ *   part). Fitted (least squares on relative error) on int4 at 8 and 16 lanes and NVFP4 at 8, checked on
+ *   int4 at 32 and NVFP4 at 16 held out (docs/estimate.md "Calibration").
+ * - Energy: no published per-PE figure (../shared/reference/svdquant.md describes GPU kernels). Each of
+ *   the `lanes` 4-bit MAC lanes is taken as the BitMoD authors' 28 nm FP16 × INT8 MAC (0.613 mW)
  *   scaled by (4 · 4) / (16 · 8), and each of the lanes / 4 chained 16-bit branch MACs as their FP16 MAC
- *   (1968.7 µm², 0.77 mW): qacc's first-order rule, to be calibrated by synthesis (`--synth`).
+ *   (0.77 mW): qacc's first-order rule.
  * - Cycles of its compute instructions: the engine's closed forms (./timing.ts, shared with the simulator):
  *   qgemm_tile, lr_down, lr_up, qact (runtime activation quantization), dequant, writeback.
  * - The authors' BitMoD simulator has no such class: modelled as a bit-parallel dot-product unit of `lanes`
  *   with the FP16 × INT8 PE's pe_energy / pe_area, weights at their stored bits per element.
  */
+import { PE_AREA_CALIBRATION, peAreaUm2 } from '../../arch/gate-area.js';
 import type { CostFacet } from '../facets/cost.js';
 import { lowRankDequantCycles, lowRankDownCycles, lowRankQactCycles, lowRankQgemmCycles, lowRankUpCycles, lowRankWritebackCycles } from './timing.js';
 
 const LANE_SCALE = (4 * 4) / (16 * 8);
+/** GE of the parts that do not grow with lanes (fitted). */
+const FIXED_GE = 29977;
+/** GE per 4-bit lane (fitted). */
+const LANE_GE = 1124;
 
 function branchMacs(lanes: number): number {
   return Math.max(1, Math.floor(lanes / 4));
@@ -21,10 +33,11 @@ function branchMacs(lanes: number): number {
 export const lowRankGemmCost: CostFacet<'lowrank_gemm'> = {
   peCost(pe) {
     const b = pe.rank > 0 ? branchMacs(pe.lanes) : 0;
+    const ramBits = pe.lanes * pe.tileK * pe.weights.elementBits;
     return {
-      areaUm2: 1318.6 * LANE_SCALE * pe.lanes + 1968.7 * b,
+      areaUm2: peAreaUm2(FIXED_GE + LANE_GE * pe.lanes, ramBits),
       energyPerCyclePj: 0.613 * LANE_SCALE * pe.lanes + 0.77 * b,
-      source: `${pe.lanes} 4-bit lanes at FP16×INT8 MAC (1318.6 µm², 0.613 mW) × 16/128 each${b ? ` + ${b} FP16 MACs (1968.7 µm², 0.77 mW)` : ''}, 28 nm (BitMoD authors' PE_Area_Power.xlsx; qacc scaling)`,
+      source: `${FIXED_GE} GE + ${LANE_GE} GE × ${pe.lanes} lanes + ${ramBits} weight RAM bits (${PE_AREA_CALIBRATION}); energy: ${pe.lanes} 4-bit lanes at FP16×INT8 MAC 0.613 mW × 16/128 each${b ? ` + ${b} FP16 MACs 0.77 mW` : ''}, 28 nm (BitMoD authors' PE_Area_Power.xlsx; qacc scaling)`,
     };
   },
   peakModes(pe) {

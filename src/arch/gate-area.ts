@@ -1,0 +1,21 @@
+/**
+ * Gate and RAM area at 28 nm for the PE kinds' synthesis-calibrated area models (src/pe/<folder>/cost.ts):
+ * a model counts its datapath in gate equivalents (GE, a NAND2) and its small register files in bits, and
+ * this turns both into µm² on the same basis as `qacc estimate --synth generic` (src/estimate/synth/area.ts:
+ * GE / 3.9 at TSMC 28 nm raw gate density, RAM bits at the 6T cell / 70% array efficiency). It sits at the
+ * arch layer so the kinds' cost facets can use it; src/estimate/technology.ts states the same constants.
+ */
+
+/** µm² of one gate equivalent at 28 nm (3,900 kGate/mm², TSMC VLSI 2009). */
+export const GE_UM2_28NM = 1 / 3.9;
+
+/** µm² of one SRAM bit at 28 nm (0.127 µm² 6T cell / 0.7 array efficiency). */
+export const SRAM_BIT_UM2_28NM = 0.127 / 0.7;
+
+/** Synthesis calibration every PE area model was fitted against (docs/estimate.md "Calibration"). */
+export const PE_AREA_CALIBRATION = 'fitted on Yosys 0.55 generic-flow synthesis of the generated PE (@yowasp/yosys, 2026-12-06; test/estimate/pe-synth-calibration.json)';
+
+/** µm² at 28 nm of `ge` gate equivalents plus `ramBits` of register-file RAM. */
+export function peAreaUm2(ge: number, ramBits = 0): number {
+  return ge * GE_UM2_28NM + ramBits * SRAM_BIT_UM2_28NM;
+}
