@@ -18,14 +18,9 @@
 /** The node every built-in area and energy figure is given at. */
 export const REFERENCE_NODE_NM = 28;
 
-/** Area of one gate equivalent (NAND2) at 28 nm, µm² (TSMC, VLSI 2009: 3,900 kGate/mm² raw). */
-export const GATE_EQUIVALENT_UM2 = 1 / 3.9;
-
-/** 6T SRAM bit cell at 28 nm (TSMC, VLSI 2009), µm². */
-export const SRAM_BITCELL_UM2 = 0.127;
-
-/** Fraction of an SRAM macro that is bit cells (qacc's assumption). */
-export const SRAM_ARRAY_EFFICIENCY = 0.7;
+// Gate and SRAM cell areas are stated once, at the arch layer (the kinds' cost facets use them too).
+import { GATE_EQUIVALENT_UM2, SRAM_ARRAY_EFFICIENCY, SRAM_BITCELL_UM2 } from '../arch/gate-area.js';
+export { GATE_EQUIVALENT_UM2, SRAM_ARRAY_EFFICIENCY, SRAM_BITCELL_UM2 };
 
 /** DRAM energy per bit moved, pJ (BitMoD artifact: 1,200 pJ per 64-bit access). */
 export const DRAM_PJ_PER_BIT = 18.75;
