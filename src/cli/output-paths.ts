@@ -31,10 +31,14 @@ export const BUILD_MARKER = '.qacc-build';
 /** The first line of the marker; what makes a directory recognisably qacc's. */
 const MARKER_HEADER = 'qacc build output';
 
-/** The marker's text: what wrote the directory, from what. */
-export function buildMarkerText(info: { readonly version: string; readonly source: string; readonly accelerator: string }): string {
+/**
+ * The marker's text: what wrote the directory, from what. The header stays `qacc build output` whichever
+ * command wrote it (directories marked by earlier versions stay recognised); the rest names the command.
+ */
+export function buildMarkerText(info: { readonly version: string; readonly source: string; readonly accelerator: string; readonly command?: 'build' | 'sweep' }): string {
+  const command = info.command ?? 'build';
   return [
-    `${MARKER_HEADER}: the next \`qacc build -o\` into this directory replaces all of it.`,
+    `${MARKER_HEADER}: written by \`qacc ${command}\`; the next \`qacc ${command} -o\` (or any qacc command writing here) into this directory replaces all of it.`,
     `version ${info.version}`,
     `source ${info.source}`,
     `accelerator ${info.accelerator}`,

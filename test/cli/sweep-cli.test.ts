@@ -97,7 +97,7 @@ describe('qacc sweep', () => {
       expect(p.metrics.bits_per_weight).toBe(4 + 10 / 128);
       expect(p.metrics.stored_bits_per_weight).toBe(4 + 10 / 128);
     }
-    expect(readFileSync(join(out, '.qacc-build'), 'utf8')).toMatch(/^qacc build output/);
+    expect(readFileSync(join(out, '.qacc-build'), 'utf8')).toMatch(/^qacc build output: written by `qacc sweep`/);
   });
 
   it('reports invalid points per point and still writes the others', async () => {

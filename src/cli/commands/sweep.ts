@@ -87,7 +87,7 @@ export const sweepCommand: CommandFactory = (ctx): CommandModule<object, Args> =
     }
     const json = sweepJson(src.path, workload?.spec ?? null, axes, results);
     const valid = results.filter((r) => r.ok).length;
-    const marker = buildMarkerText({ version: QACC_VERSION, source: src.path, accelerator: argv.accelerator ?? '(the first)' }) + 'written by qacc sweep\n';
+    const marker = buildMarkerText({ version: QACC_VERSION, source: src.path, accelerator: argv.accelerator ?? '(the first)', command: 'sweep' });
     writeDirectoryAtomic(outDir, [
       { path: 'points.csv', text: sweepCsv(axes, results) },
       { path: 'points.json', text: sweepJsonText(json) },
