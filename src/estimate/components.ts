@@ -52,7 +52,7 @@ export function energyRates(accel: IrAccelerator, nodeNm: number): EnergyRate[] 
   if (array) {
     const pe = peCostAt(array, nodeNm);
     for (const m of costFacet(array.pe.kind).peakModes(array.pe)) {
-      out.push({ name: `MAC ${m.mode}`, pj: pe.energyPerCyclePj / m.macsPerCycle, per: 'mac', source: `${pe.source}; / ${m.macsPerCycle} MACs per PE-cycle` });
+      out.push({ name: `MAC ${m.mode}`, pj: pe.energyPerCyclePj / m.macsPerCycle, per: 'multiply_accumulate', source: `${pe.source}; / ${m.macsPerCycle} MACs per PE-cycle` });
     }
   }
   for (const b of accel.buffers) out.push({ name: `SRAM ${b.name}`, pj: bufferPjPerByte(b, nodeNm), per: 'byte', source: `${SOURCES.sramEnergy} (bank ${b.bytesPerBank} B)` });

@@ -5,7 +5,10 @@
  * whose count is summed when their numbers agree (they always do: every block has the same shapes).
  */
 import { groupName } from './layer-names.js';
-import type { EstimateReport, LayerEstimate } from './types.js';
+import type { EnergyRate, EstimateReport, LayerEstimate } from './types.js';
+
+/** How the readable table writes each energy unit. */
+const UNIT_LABEL: Readonly<Record<EnergyRate['per'], string>> = { multiply_accumulate: 'MAC', byte: 'byte', access: 'access' };
 
 function int(x: number): string {
   return Math.round(x).toLocaleString('en-US');
@@ -43,7 +46,7 @@ export function formatEstimate(r: EstimateReport): string {
   lines.push('peak');
   for (const p of r.peak) lines.push(`  ${p.mode}: ${p.macs_per_cycle.toLocaleString('en-US')} MACs/cycle`);
   lines.push('energy rates');
-  for (const e of r.energy_rates) lines.push(`  ${e.name}: ${e.pj.toPrecision(4)} pJ/${e.per} (${e.source})`);
+  for (const e of r.energy_rates) lines.push(`  ${e.name}: ${e.pj.toPrecision(4)} pJ/${UNIT_LABEL[e.per]} (${e.source})`);
   if (r.workload === null) return lines.join('\n') + '\n';
   const seconds = r.cycles / (r.clock_mhz * 1e6);
   lines.push(`workload ${r.workload}: ${int(r.cycles)} cycles (${(seconds * 1e3).toFixed(3)} ms), compute ${int(r.compute_cycles)}, DRAM ${int(r.dram_cycles)}`);

@@ -39,7 +39,7 @@ export interface ComponentArea {
 export interface EnergyRate {
   readonly name: string;
   readonly pj: number;
-  readonly per: 'mac' | 'byte' | 'access';
+  readonly per: 'multiply_accumulate' | 'byte' | 'access';
   readonly source: string;
 }
 
