@@ -7,6 +7,9 @@
  * twice), and an int8 × int8 MAC with a non-int32 accumulator (E409: the datapath sums in int32). The
  * accepted neighbours of each case still elaborate, and every error points at the offending text.
  */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { memoryHost } from '../../src/dsl/program.js';
 import { compileFile } from '../../src/ir/elaborate.js';
@@ -86,5 +89,21 @@ describe('declared properties no backend honors are rejected where they are writ
       const text = MAC(`accumulator = ${acc};`) + REST(GOOD_ACCEL);
       expectOneError(text, 'E409', where(text, `${acc};`, 'accumulator'), new RegExp(`int8 × int8 MAC accumulates exactly in int32 .*found accumulator = ${acc}`));
     }
+  });
+});
+
+describe('a property one backend does not implement is said at check time', () => {
+  it('lowrank_gemm activation_quant = runtime: W504 at the value, on each PE declaring it; offline: none', () => {
+    const example = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../examples/svdquant.qacc'), 'utf8');
+    const runtime = example.replace(/activation_quant = offline;/gu, 'activation_quant = runtime;');
+    const warnings = compileFile('t.qacc', memoryHost({ 't.qacc': runtime })).diagnostics.filter((d) => d.code === 'W504');
+    const lines = runtime.split('\n').flatMap((l, i) => (l.includes('activation_quant = runtime;') ? [{ line: i + 1, column: l.indexOf('runtime') + 1 }] : []));
+    expect(lines).toHaveLength(2);
+    expect(warnings.map((d) => ({ line: d.span?.start.line, column: d.span?.start.column }))).toEqual(lines);
+    for (const w of warnings) {
+      expect(w.severity).toBe('warning');
+      expect(w.message).toMatch(/generated RTL does not.*qacc build/u);
+    }
+    expect(compileFile('t.qacc', memoryHost({ 't.qacc': example })).diagnostics.filter((d) => d.code === 'W504')).toEqual([]);
   });
 });

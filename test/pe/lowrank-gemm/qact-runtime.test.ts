@@ -219,14 +219,17 @@ describe('the RTL refuses runtime activation quantization (qact is golden + simu
   const dir = mkdtempSync(join(tmpdir(), 'qacc-qact-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('qacc build: exit 1, one line naming the PE and the property, nothing written', async () => {
+  it('qacc build: the W504 warnings, then exit 1 with one error line naming the PE and the property, nothing written', async () => {
     const file = join(dir, 'rt.qacc');
     writeFileSync(file, exampleText('runtime', 2, 2));
     const out = join(dir, 'out');
     const r = await runCli(['build', file, '-o', out, '-a', 'svdquant_w4a4']);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/svd_int4.*activation_quant = runtime.*does not implement qact/u);
+    // check already warned at each declaration (W504); the refusal itself is one error line, the last
+    expect(r.stderr.match(/warning\[W504\]/gu)).toHaveLength(2);
+    const errors = r.stderr.trim().split('\n').filter((l) => /\berror\b[:[]/u.test(l));
+    expect(errors).toHaveLength(1);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/svd_int4.*activation_quant = runtime.*does not implement qact/u);
     expect(existsSync(out)).toBe(false);
   });
 
