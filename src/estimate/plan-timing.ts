@@ -8,6 +8,7 @@
  */
 import { dramBeatBytes } from '../arch/microarch.js';
 import type { PlanNode } from '../compile/plan.js';
+import { walkPlanPeriodic } from '../compile/plan-periods.js';
 import type { Target } from '../compile/target.js';
 import { findInstruction } from '../isa/index.js';
 import type { TileShape } from '../pe/facets/cost.js';
@@ -15,7 +16,7 @@ import { costFacet } from '../pe/facets/cost.js';
 import type { TargetOf } from '../pe/facets/compile.js';
 import type { PeKind } from '../pe/kinds.js';
 import { dramTiming } from './dram-timing.js';
-import { QueueModel } from './queue-model.js';
+import { QueueModel, type ModelBoundary } from './queue-model.js';
 
 /** How many recent iteration states of one repeat are kept to look for a period in. */
 const PERIOD_WINDOW = 16;
@@ -26,10 +27,11 @@ export function planCycles(t: Target, plan: PlanNode): number {
   const kt = t as TargetOf<PeKind>;
   const model = new QueueModel(dramTiming(t), dramBeatBytes(t));
   let tile: TileShape = { m: 0, n: 0, k: 0 };
-  const walk = (node: PlanNode): void => {
-    switch (node.kind) {
-      case 'code':
-        for (const inst of node.emit()) {
+  walkPlanPeriodic<ModelBoundary>(
+    plan,
+    {
+      feed(piece) {
+        for (const inst of piece) {
           let cycles = 0;
           if (inst.kind === 'settile') {
             tile = { m: inst.m, n: inst.n, k: inst.k };
@@ -37,47 +39,13 @@ export function planCycles(t: Target, plan: PlanNode): number {
           } else if (findInstruction(inst.kind)?.def.queue === 'compute') cycles = Math.max(1, facet.computeCycles(kt, inst, tile));
           model.feed(inst, cycles);
         }
-        return;
-      case 'seq':
-        for (const item of node.items) walk(item);
-        return;
-      case 'repeat': {
-        const seen = new Map<string, { floor: number; iteration: number }>();
-        const order: [string, number][] = [];
-        let i = 0;
-        while (i < node.count) {
-          if (node.count - i > 1) {
-            const b = model.boundary(`${tile.m}x${tile.n}x${tile.k}`);
-            const a = seen.get(b.key);
-            if (a) {
-              const period = i - a.iteration;
-              const periods = Math.floor((node.count - i) / period);
-              if (periods > 0) {
-                model.jump(periods * (b.floor - a.floor));
-                i += periods * period;
-                seen.clear();
-                order.length = 0;
-                continue;
-              }
-            }
-            seen.set(b.key, { floor: b.floor, iteration: i });
-            order.push([b.key, i]);
-            if (order.length > PERIOD_WINDOW) {
-              const [key, at] = order.shift() as [string, number];
-              if (seen.get(key)?.iteration === at) seen.delete(key);
-            }
-          }
-          walk(node.body(i));
-          i++;
-        }
-        return;
-      }
-      default: {
-        const never: never = node;
-        throw new Error(`unknown plan node ${JSON.stringify(never)}`);
-      }
-    }
-  };
-  walk(plan);
+      },
+      boundary: () => model.boundary(`${tile.m}x${tile.n}x${tile.k}`),
+      // the model is a max-plus recurrence: equal states relative to their floors are always a period
+      periodic: () => true,
+      jump: (a, b, periods) => model.jump(periods * (b.floor - a.floor)),
+    },
+    PERIOD_WINDOW,
+  );
   return model.finish();
 }

@@ -9,6 +9,7 @@
  * counter, as running the flattened program on a timing-only Machine (test/sim/fast-timing.test.ts).
  */
 import type { PlanNode } from '../compile/plan.js';
+import { walkPlanPeriodic } from '../compile/plan-periods.js';
 import type { Target } from '../compile/target.js';
 import { CompileError } from '../compile/errors.js';
 import type { MachineStats } from './machine.js';
@@ -34,59 +35,22 @@ export function runPlanTiming(target: Target, plan: PlanNode, options: FastTimin
   const progress = (): void => {
     if (options.onProgress && options.totalMacs && ++pieces % 256 === 0) options.onProgress(Math.min(1, machine.counters()[0] / options.totalMacs));
   };
-  const walk = (node: PlanNode): void => {
-    switch (node.kind) {
-      case 'code':
+  walkPlanPeriodic<Boundary>(
+    plan,
+    {
+      feed(piece) {
         if (done) throw new CompileError('bad-program', 'the program continues after its halt');
-        {
-          const piece = node.emit();
-          if (options.work) options.work.simulated += piece.length;
-          machine.feed(piece);
-        }
+        if (options.work) options.work.simulated += piece.length;
+        machine.feed(piece);
         done = machine.advance();
         progress();
-        return;
-      case 'seq':
-        for (const item of node.items) walk(item);
-        return;
-      case 'repeat': {
-        const seen = new Map<string, Boundary & { readonly iteration: number }>();
-        const order: [string, number][] = [];
-        let i = 0;
-        while (i < node.count) {
-          if (!done && node.count - i > 1) {
-            const b = machine.boundary();
-            const a = seen.get(b.key);
-            if (a && StreamingMachine.periodic(a, b)) {
-              const period = i - a.iteration;
-              const periods = Math.floor((node.count - i) / period);
-              if (periods > 0) {
-                machine.jump(a, b, periods);
-                i += periods * period;
-                seen.clear();
-                order.length = 0;
-                continue;
-              }
-            }
-            seen.set(b.key, { ...b, iteration: i });
-            order.push([b.key, i]);
-            if (order.length > PERIOD_WINDOW) {
-              const [key, at] = order.shift() as [string, number];
-              if (seen.get(key)?.iteration === at) seen.delete(key);
-            }
-          }
-          walk(node.body(i));
-          i++;
-        }
-        return;
-      }
-      default: {
-        const never: never = node;
-        throw new Error(`unknown plan node ${JSON.stringify(never)}`);
-      }
-    }
-  };
-  walk(plan);
+      },
+      boundary: () => (done ? undefined : machine.boundary()),
+      periodic: (a, b) => StreamingMachine.periodic(a, b),
+      jump: (a, b, periods) => machine.jump(a, b, periods),
+    },
+    PERIOD_WINDOW,
+  );
   if (!done) throw new CompileError('bad-program', 'the program runs past its end without a halt');
   return machine.finish();
 }
