@@ -3,7 +3,8 @@
  * CUDA sources of the examples' lowrank_gemm and bit_serial_mod accelerators, verification cases (inputs
  * and golden outputs as binary files, computed here by the golden model) and the golden samples of the
  * benchmark shapes, whose inputs both sides derive from src/codegen/cuda/inputs.ts inputHash.
- * Run: npx tsx sims/cuda/make-cases.ts [outDir]   (default sims/cuda/gen)
+ * Run: npx tsx sims/cuda/make-cases.ts [outDir] [--only KIND]   (default sims/cuda/gen; --only keeps one PE kind's
+ * kernels and cases, e.g. lowrank_gemm, for a shorter GPU run)
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -22,7 +23,11 @@ import { loraScaleCount, lowRankGemm, type LowRankGemmConfig, type LowRankGemmOp
 import { LOW_RANK_BENCH_TENSOR_SCALE, LOW_RANK_STREAMS, lowRankCudaSource, lowRankInputMasks, type LowRankStream } from '../../src/pe/lowrank-gemm/kernel-cuda.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const OUT = resolve(process.argv[2] ?? join(ROOT, 'sims/cuda/gen'));
+const args = process.argv.slice(2);
+const onlyAt = args.indexOf('--only');
+const ONLY = onlyAt >= 0 ? args.splice(onlyAt, 2)[1] : undefined;
+const OUT = resolve(args[0] ?? join(ROOT, 'sims/cuda/gen'));
+const wanted = (kind: string): boolean => ONLY === undefined || ONLY === kind;
 
 function write(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -127,6 +132,7 @@ for (const example of ['svdquant', 'bitmod', 'xr-npe']) {
         console.log(`${name}: no CUDA kernel for ${target.golden.kind} yet`);
         continue;
       }
+      if (!wanted(target.golden.kind)) continue;
       write(join(OUT, `${name}.cu`), set.files[0].text);
       SHAPES.forEach((shape, i) => {
         const ops = randomOperands(target, shape, 1000 + i);
@@ -150,7 +156,7 @@ const MAC_VARIANTS: readonly MacConfig[] = [
   { kind: 'mac', variant: 'fp16_fma', accumulator: 'fp16' },
   { kind: 'mac', variant: 'fp16_int8', accumulator: 'fp16' },
 ];
-for (const config of MAC_VARIANTS) {
+for (const config of MAC_VARIANTS.filter((c) => wanted(c.kind))) {
   const name = `mac_${config.variant}_${config.variant === 'int8' ? 'int32' : config.accumulator}`;
   write(join(OUT, `${name}.cu`), macCudaSource(config));
   for (const [i, [m, n, k]] of [[37, 45, 200], [64, 64, 256]].entries()) {
@@ -173,7 +179,7 @@ for (const config of MAC_VARIANTS) {
 
 // ---- benchmark cases: inputs from inputHash on both sides, golden outputs (or samples) from here ----------
 for (const { name, golden } of accelerators('svdquant')) {
-  if (golden.kind !== 'lowrank_gemm') continue;
+  if (golden.kind !== 'lowrank_gemm' || !wanted(golden.kind)) continue;
   const config = golden as LowRankGemmConfig;
   const cases: [string, number, number, number, { bias: boolean; cs: boolean; ls: boolean }][] = [
     ['full', 256, 384, 512, { bias: true, cs: true, ls: true }],
@@ -200,7 +206,7 @@ for (const { name, golden } of accelerators('svdquant')) {
 }
 
 for (const { name, golden } of accelerators('bitmod')) {
-  if (golden.kind !== 'bit_serial_mod') continue;
+  if (golden.kind !== 'bit_serial_mod' || !wanted(golden.kind)) continue;
   const config = golden as BitSerialModConfig;
   if (bitSerialCudaUnsupported(config) !== undefined) continue;
   const shapes: [string, number, number, number][] = [['gemv4096', 1, 4096, 4096], ['gemv11008', 1, 11008, 4096]];

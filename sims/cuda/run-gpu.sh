@@ -18,7 +18,9 @@ command -v nvcc >/dev/null || { echo "run-gpu.sh: nvcc not found" >&2; exit 1; }
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,clocks.max.sm,driver_version --format=csv,noheader | tee "$DEST/device.txt"
 
 # Builds in parallel (one nvcc per kernel file, and the benchmark variants below), results logged in order.
-VARIANTS="k128:-DLR_DOWN_KC=128 b4:-DLR_DOWN_RPT=4 a2b4:-DLR_DOWN_ROWS=2,-DLR_DOWN_RPT=4,-DLR_DOWN_RANKS=16"
+# Benchmark variants (tag:flag,flag ...): GEN_DIR/variants.txt when present (one run's experiments), else these.
+VARIANTS="ks2:-DLR_KSPAN=2 a2b4:-DLR_DOWN_ROWS=2,-DLR_DOWN_RPT=4,-DLR_DOWN_RANKS=16"
+[ -f "$GEN/variants.txt" ] && VARIANTS=$(cat "$GEN/variants.txt")
 for cu in "$GEN"/*.cu; do
   name=$(basename "$cu" .cu)
   ( nvcc -arch=sm_90a -O3 -std=c++17 -lineinfo "$cu" -o "$DEST/bin/$name" 2>"$DEST/bin/$name.nvcc.txt"; echo $? > "$DEST/bin/$name.rc" ) &

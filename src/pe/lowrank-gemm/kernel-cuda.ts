@@ -138,7 +138,8 @@ constexpr int DROWS = 32 * DA, DXS = DKC + 4, DNT = 32 * DRANKS / DB;
 constexpr int DXP = DROWS * DKC / 8 / DNT, DDP = DKC * DRANKS / 8 / DNT;   // 16-byte pieces per thread
 static_assert(DB % 4 == 0 && DRANKS % DB == 0 && DRANKS % 8 == 0, "down projection tiling");
 static_assert(DXP * DNT * 8 == DROWS * DKC && DDP * DNT * 8 == DKC * DRANKS, "down projection chunk");
-constexpr size_t DOWN_SMEM = (size_t)2 * (DROWS * DXS + DKC * DRANKS) * sizeof(float);
+constexpr int DDS = (DKC + 4) * DRANKS;   // one D buffer: DKC steps plus 4 never-used steps read by the last prefetch
+constexpr size_t DOWN_SMEM = (size_t)2 * (DROWS * DXS + DDS) * sizeof(float);
 // Eight consecutive 16-bit codes base[off ..] as one uint4 (code 0 beyond avail), vectorized when aligned.
 __device__ __forceinline__ uint4 load8(const uint16_t* __restrict__ base, size_t off, int avail, bool vec) {
   if (vec && avail >= 8) return __ldg(reinterpret_cast<const uint4*>(base + off));
@@ -158,7 +159,7 @@ __global__ __launch_bounds__(DNT) void lr_down(const uint16_t* __restrict__ X, c
     const uint32_t* __restrict__ ls, int has_ls, uint16_t* __restrict__ L, int M, int K, int R) {
   extern __shared__ __align__(16) float down_smem[];
   float* const Xs = down_smem;                       // [2][DROWS][DXS]
-  float* const Ds = down_smem + 2 * DROWS * DXS;     // [2][DKC][DRANKS]
+  float* const Ds = down_smem + 2 * DROWS * DXS;     // [2][DKC + 4][DRANKS]
   const int t = threadIdx.x, lane = t & 31, warp = t >> 5;
   const int m0 = blockIdx.x * DROWS, jb = blockIdx.y * DRANKS;
   const bool xvec = (K & 7) == 0, dvec = (R & 7) == 0;
@@ -184,7 +185,7 @@ __global__ __launch_bounds__(DNT) void lr_down(const uint16_t* __restrict__ X, c
     #pragma unroll
     for (int i = 0; i < DDP; i++) {
       const int p = t + DNT * i, kk = p / (DRANKS / 8), j8 = (p % (DRANKS / 8)) * 8;
-      store8(Ds + (s * DKC + kk) * DRANKS + j8, dr[i]);
+      store8(Ds + s * DDS + kk * DRANKS + j8, dr[i]);
     }
   };
   float l[DA][DB];
@@ -199,27 +200,43 @@ __global__ __launch_bounds__(DNT) void lr_down(const uint16_t* __restrict__ X, c
     const bool more = c + 1 < chunks;
     if (more) load((c + 1) * DKC);
     const float* xrow = Xs + (s * DROWS + lane) * DXS;
-    const int dbase = s * DKC * DRANKS + warp * DB;
-    #pragma unroll 4
-    for (int kk = 0; kk < DKC; kk += 4) {
-      float4 xv[DA];
+    const float* dcol = Ds + s * DDS + warp * DB;
+    // Software pipeline in registers: the next 4 steps' X and D are loaded while this step's FMAs run, so the
+    // shared-memory latency is hidden within one warp (at M = 4096 there is one warp per scheduler). The last
+    // prefetch reads the row padding of Xs and the 4 spare steps of the D buffer, never used.
+    float4 xc[DA], dc[4][DB / 4];
+    auto fetch = [&](int kk, float4 (&xv)[DA], float4 (&dv)[4][DB / 4]) {
       #pragma unroll
       for (int a = 0; a < DA; a++) xv[a] = *reinterpret_cast<const float4*>(xrow + 32 * a * DXS + kk);
       #pragma unroll
-      for (int q = 0; q < 4; q++) {
-        float d[DB];
+      for (int q = 0; q < 4; q++)
         #pragma unroll
-        for (int i = 0; i < DB; i += 4) {
-          const float4 v = *reinterpret_cast<const float4*>(Ds + dbase + (kk + q) * DRANKS + i);
-          d[i] = v.x; d[i + 1] = v.y; d[i + 2] = v.z; d[i + 3] = v.w;
-        }
+        for (int i = 0; i < DB / 4; i++) dv[q][i] = *reinterpret_cast<const float4*>(dcol + (kk + q) * DRANKS + 4 * i);
+    };
+    fetch(0, xc, dc);
+    #pragma unroll 2
+    for (int kk = 0; kk < DKC; kk += 4) {
+      float4 xn[DA], dn[4][DB / 4];
+      fetch(kk + 4, xn, dn);
+      #pragma unroll
+      for (int q = 0; q < 4; q++) {
         #pragma unroll
         for (int a = 0; a < DA; a++) {
-          const float x = q == 0 ? xv[a].x : q == 1 ? xv[a].y : q == 2 ? xv[a].z : xv[a].w;
+          const float x = q == 0 ? xc[a].x : q == 1 ? xc[a].y : q == 2 ? xc[a].z : xc[a].w;
           #pragma unroll
-          for (int i = 0; i < DB; i++) l[a][i] = branch_step(l[a][i], x, d[i]);
+          for (int i = 0; i < DB; i++) {
+            const float4& v = dc[q][i >> 2];
+            const float d = (i & 3) == 0 ? v.x : (i & 3) == 1 ? v.y : (i & 3) == 2 ? v.z : v.w;
+            l[a][i] = branch_step(l[a][i], x, d);
+          }
         }
       }
+      #pragma unroll
+      for (int a = 0; a < DA; a++) xc[a] = xn[a];
+      #pragma unroll
+      for (int q = 0; q < 4; q++)
+        #pragma unroll
+        for (int i = 0; i < DB / 4; i++) dc[q][i] = dn[q][i];
     }
     if (more) store(s ^ 1);
     __syncthreads();
@@ -300,19 +317,24 @@ function fastKernel(config: LowRankGemmConfig): string {
 //  Unpacking: (w << 4) & 0xF0F0F0F0 holds 16·(low-nibble value) per byte, w & 0xF0F0F0F0 16·(high);
 //  the int8 MMA sum is 256·d exactly (|256·d| < 2^22), see MAGIC for how it becomes d in fp32.
 //  Group scales transposed: saT [G][M], swT [G][N] (codes). Tile 128 × 128 × 64, 8 warps (2 × 4) of 64 × 32.
-// Tuning knobs (sims/cuda/run-gpu.sh benchmarks variants with -D): pipeline depth and blocks per SM.
+// Tuning knobs (sims/cuda/run-gpu.sh benchmarks variants with -D): pipeline depth, blocks per SM, and
+// LR_KSPAN, the 64-wide k chunks per pipeline stage (one barrier per stage; with 2, one chunk's scaling can
+// overlap the next chunk's MMAs inside one loop body). None changes any output's order of operations.
 #ifndef LR_STAGES
 #define LR_STAGES 4
 #endif
 #ifndef LR_MIN_BLOCKS
 #define LR_MIN_BLOCKS 2
 #endif
-constexpr int BM = 128, BN = 128, BK = 64, STAGES = LR_STAGES, GSTAGES = GS / 64;
+#ifndef LR_KSPAN
+#define LR_KSPAN 1
+#endif
+constexpr int BM = 128, BN = 128, STAGES = LR_STAGES, KSPAN = LR_KSPAN, GSTAGES = GS / 64;
 struct __align__(16) FastSmem {
-  uint4 a[STAGES][BM / 16][32];
-  uint4 b[STAGES][BN / 16][32];
-  uint16_t sa[STAGES][BM];
-  uint16_t sw[STAGES][BN];
+  uint4 a[STAGES][KSPAN][BM / 16][32];
+  uint4 b[STAGES][KSPAN][BN / 16][32];
+  uint16_t sa[STAGES][KSPAN][BM];
+  uint16_t sw[STAGES][KSPAN][BN];
 };
 // Dynamic shared memory: the pipeline stages, reused after the main loop for the fp32 L and U tiles.
 constexpr size_t FAST_SMEM = sizeof(FastSmem) > 2 * 128 * 36 * sizeof(float) ? sizeof(FastSmem) : 2 * 128 * 36 * sizeof(float);
@@ -343,14 +365,20 @@ __global__ __launch_bounds__(256, LR_MIN_BLOCKS) void lr_fast(const uint4* __res
   FastSmem& sm = *reinterpret_cast<FastSmem*>(smem_raw);
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5, wm = warp >> 2, wn = warp & 3;
   const int g = lane >> 2, t = lane & 3;
-  const int bm = blockIdx.y * BM, bn = blockIdx.x * BN, KS = K / BK;
+  const int bm = blockIdx.y * BM, bn = blockIdx.x * BN, KC = K / 64, KS = (KC + KSPAN - 1) / KSPAN;
+  // Stage st holds chunks kc = KSPAN·ks + u (u < KSPAN, kc < KC) of 64 k each.
   auto load = [&](int st, int ks) {
-    cp16(&sm.a[st][tid >> 5][lane], Ap + ((size_t)(bm / 16 + (tid >> 5)) * KS + ks) * 32 + lane);
-    cp16(&sm.b[st][tid >> 5][lane], Bp + ((size_t)(bn / 16 + (tid >> 5)) * KS + ks) * 32 + lane);
-    if (ks % GSTAGES == GSTAGES - 1) {
-      const int grp = ks / GSTAGES;
-      if (tid < 16) cp16(&sm.sa[st][tid * 8], saT + (size_t)grp * M + bm + tid * 8);
-      else if (tid < 32) cp16(&sm.sw[st][(tid - 16) * 8], swT + (size_t)grp * N + bn + (tid - 16) * 8);
+    #pragma unroll
+    for (int u = 0; u < KSPAN; u++) {
+      const int kc = ks * KSPAN + u;
+      if (kc >= KC) break;
+      cp16(&sm.a[st][u][tid >> 5][lane], Ap + ((size_t)(bm / 16 + (tid >> 5)) * KC + kc) * 32 + lane);
+      cp16(&sm.b[st][u][tid >> 5][lane], Bp + ((size_t)(bn / 16 + (tid >> 5)) * KC + kc) * 32 + lane);
+      if (kc % GSTAGES == GSTAGES - 1) {
+        const int grp = kc / GSTAGES;
+        if (tid < 16) cp16(&sm.sa[st][u][tid * 8], saT + (size_t)grp * M + bm + tid * 8);
+        else if (tid < 32) cp16(&sm.sw[st][u][(tid - 16) * 8], swT + (size_t)grp * N + bn + (tid - 16) * 8);
+      }
     }
   };
   int ci[4][4][4];
@@ -360,19 +388,14 @@ __global__ __launch_bounds__(256, LR_MIN_BLOCKS) void lr_fast(const uint4* __res
   for (int mi = 0; mi < 4; mi++)
     #pragma unroll
     for (int ni = 0; ni < 4; ni++) { acc[mi][ni][0] = pair_zero(); acc[mi][ni][1] = pair_zero(); }
-  #pragma unroll
-  for (int s = 0; s < STAGES - 1; s++) { if (s < KS) load(s, s); cp_commit(); }
-  for (int ks = 0; ks < KS; ks++) {
-    cp_wait<STAGES - 2>();
-    __syncthreads();
-    { const int nk = ks + STAGES - 1; if (nk < KS) load(nk % STAGES, nk); cp_commit(); }
-    const int st = ks % STAGES;
+  // One 64-wide chunk: its MMAs, and golden's group step when the chunk ends a group.
+  auto chunk = [&](int st, int u, int kc) {
     uint4 af[4], bf[2];
     #pragma unroll
-    for (int mi = 0; mi < 4; mi++) af[mi] = sm.a[st][wm * 4 + mi][lane];
+    for (int mi = 0; mi < 4; mi++) af[mi] = sm.a[st][u][wm * 4 + mi][lane];
     #pragma unroll
-    for (int nj = 0; nj < 2; nj++) bf[nj] = sm.b[st][wn * 2 + nj][lane];
-    const bool first = (ks % GSTAGES) == 0;
+    for (int nj = 0; nj < 2; nj++) bf[nj] = sm.b[st][u][wn * 2 + nj][lane];
+    const bool first = (kc % GSTAGES) == 0;
     #pragma unroll
     for (int h = 0; h < 2; h++) {
       #pragma unroll
@@ -386,18 +409,32 @@ __global__ __launch_bounds__(256, LR_MIN_BLOCKS) void lr_fast(const uint4* __res
         }
       }
     }
-    if (ks % GSTAGES == GSTAGES - 1) {
+    if (kc % GSTAGES == GSTAGES - 1) {
       #pragma unroll
       for (int mi = 0; mi < 4; mi++) {
         const int r0 = wm * 64 + mi * 16 + g;
-        const uint16_t sa0 = sm.sa[st][r0], sa1 = sm.sa[st][r0 + 8];
+        const uint16_t sa0 = sm.sa[st][u][r0], sa1 = sm.sa[st][u][r0 + 8];
         #pragma unroll
         for (int ni = 0; ni < 4; ni++) {
-          const auto swp = load_sw_pair(&sm.sw[st][wn * 32 + ni * 8 + 2 * t]);
+          const auto swp = load_sw_pair(&sm.sw[st][u][wn * 32 + ni * 8 + 2 * t]);
           LR_PAIR_STEP(acc[mi][ni][0], ci[mi][ni][0], ci[mi][ni][1], sa0, swp);
           LR_PAIR_STEP(acc[mi][ni][1], ci[mi][ni][2], ci[mi][ni][3], sa1, swp);
         }
       }
+    }
+  };
+  #pragma unroll
+  for (int s = 0; s < STAGES - 1; s++) { if (s < KS) load(s, s); cp_commit(); }
+  for (int ks = 0; ks < KS; ks++) {
+    cp_wait<STAGES - 2>();
+    __syncthreads();
+    { const int nk = ks + STAGES - 1; if (nk < KS) load(nk % STAGES, nk); cp_commit(); }
+    const int st = ks % STAGES;
+    if (KSPAN == 1 || (ks + 1) * KSPAN <= KC) {
+      #pragma unroll
+      for (int u = 0; u < KSPAN; u++) chunk(st, u, ks * KSPAN + u);
+    } else {
+      for (int u = 0; u < KC - ks * KSPAN; u++) chunk(st, u, ks * KSPAN + u);
     }
   }
   cp_wait<0>();
