@@ -190,12 +190,13 @@ for (const { name, golden } of accelerators('svdquant')) {
     manifest.push(`verify ${name} cases/${name}/${c}`);
   }
   // The down projection's unaligned paths: K not a multiple of 8 (scalar X loads, a partial last chunk) and,
-  // in a rank-20 variant of the same config, ranks that fill neither a 16-byte D load nor a warp's 8 chains.
+  // in a rank-20 variant of the same config, ranks that fill neither a 16-byte D load nor a thread's chains;
+  // the rank-20 128×128 case runs the tensor-core kernel's scalar L/U staging (rank not a multiple of 8).
   writeLowRankCase(join(OUT, 'cases', name, 'oddk'), config, lowRankOperands(config, 37, 45, 203, 0x51ed, { bias: true, cs: true, ls: true }));
   manifest.push(`verify ${name} cases/${name}/oddk`);
   const r20 = { ...config, rank: 20 };
   write(join(OUT, `${name}_rank20.cu`), lowRankCudaSource(r20));
-  for (const [c, m, n, k] of [['ragged', 37, 45, 200], ['oddk', 65, 128, 203]] as const) {
+  for (const [c, m, n, k] of [['ragged', 37, 45, 200], ['oddk', 65, 128, 203], ['fast', 128, 128, 192]] as const) {
     writeLowRankCase(join(OUT, 'cases', `${name}_rank20`, c), r20, lowRankOperands(r20, m, n, k, 0x20ed + m, { bias: true, cs: true, ls: true }));
     manifest.push(`verify ${name}_rank20 cases/${name}_rank20/${c}`);
   }

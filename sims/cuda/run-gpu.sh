@@ -75,14 +75,15 @@ done < "$GEN/runs.txt"
 # compute-sanitizer (memcheck, racecheck), where installed: a tensor-core case (with the down projection),
 # the down projection's unaligned paths (rank 20, K = 203) and a bit_serial_mod case.
 if command -v compute-sanitizer >/dev/null; then
-  for spec in "svdquant_w4a4 cases/svdquant_w4a4/verify1" "svdquant_w4a4_rank20 cases/svdquant_w4a4_rank20/oddk" "bitmod cases/bitmod/verify2"; do
+  for spec in "svdquant_w4a4 cases/svdquant_w4a4/verify1" "svdquant_w4a4_rank20 cases/svdquant_w4a4_rank20/oddk" "svdquant_w4a4_rank20 cases/svdquant_w4a4_rank20/fast" "bitmod cases/bitmod/verify2"; do
     set -- $spec
     [ -x "$DEST/bin/$1" ] && [ -d "$GEN/$2" ] || continue
     for tool in memcheck racecheck; do
-      if timeout 60 compute-sanitizer --tool $tool --error-exitcode 3 "$DEST/bin/$1" verify "$GEN/$2" > "$DEST/sanitizer-$1-$tool.txt" 2>&1; then
-        say "compute-sanitizer $tool $1: clean"
+      rep="sanitizer-$1-$(basename "$2")-$tool.txt"
+      if timeout 60 compute-sanitizer --tool $tool --error-exitcode 3 "$DEST/bin/$1" verify "$GEN/$2" > "$DEST/$rep" 2>&1; then
+        say "compute-sanitizer $tool $1 $(basename "$2"): clean"
       else
-        say "compute-sanitizer $tool $1: FAILED (see sanitizer-$1-$tool.txt)"; tail -5 "$DEST/sanitizer-$1-$tool.txt" | tee -a "$LOG"; fail=1
+        say "compute-sanitizer $tool $1 $(basename "$2"): FAILED (see $rep)"; tail -5 "$DEST/$rep" | tee -a "$LOG"; fail=1
       fi
     done
   done
