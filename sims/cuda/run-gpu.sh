@@ -19,7 +19,7 @@ command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,clo
 
 # Builds in parallel (one nvcc per kernel file, and the benchmark variants below), results logged in order.
 # Benchmark variants (tag:flag,flag ...): GEN_DIR/variants.txt when present (one run's experiments), else these.
-VARIANTS="ks2:-DLR_KSPAN=2 a2b4:-DLR_DOWN_ROWS=2,-DLR_DOWN_RPT=4,-DLR_DOWN_RANKS=16"
+VARIANTS="s3:-DLR_STAGES=3 d148:-DLR_DOWN_ROWS=1,-DLR_DOWN_RPT=4,-DLR_DOWN_Q=8"
 [ -f "$GEN/variants.txt" ] && VARIANTS=$(cat "$GEN/variants.txt")
 for cu in "$GEN"/*.cu; do
   name=$(basename "$cu" .cu)
@@ -56,7 +56,7 @@ while read -r mode name rest; do
   fi
   say "$out"
   [ $rc -eq 0 ] || { say "FAIL ($rc): $mode $name $rest"; fail=1; }
-  # Tuning variants of the down projection (chunk, tiling), same inputs, same checks, and every verify case.
+  # Tuning variants (-D knobs of the kernels), same inputs, same checks, and every verify case of that kernel.
   if [ "$mode" = bench ] && [ $# -ge 5 ]; then
     for v in $VARIANTS; do
       tag=${v%%:*}
@@ -73,7 +73,8 @@ while read -r mode name rest; do
 done < "$GEN/runs.txt"
 
 # compute-sanitizer (memcheck, racecheck), where installed: a tensor-core case (with the down projection),
-# the down projection's unaligned paths (rank 20, K = 203) and a bit_serial_mod case.
+# the down projection's unaligned paths (rank 20, K = 203), the tensor-core kernel's scalar L/U staging
+# (rank 20, 128 x 128) and a bit_serial_mod case.
 if command -v compute-sanitizer >/dev/null; then
   for spec in "svdquant_w4a4 cases/svdquant_w4a4/verify1" "svdquant_w4a4_rank20 cases/svdquant_w4a4_rank20/oddk" "svdquant_w4a4_rank20 cases/svdquant_w4a4_rank20/fast" "bitmod cases/bitmod/verify2"; do
     set -- $spec
