@@ -29,7 +29,8 @@
  *
  * Candidates are compared by predicted cycles, then predicted DRAM bytes, then the order above:
  * deterministic. Each candidate takes its largest fitting kt (fewer, longer DMAs); a resident panel that
- * does not fit at the full one-pass tile is tried at the most tokens (act) or channels (wgt) that fit.
+ * does not fit at the full one-pass tile is tried at the most tokens (act) or channels (wgt) that fit, and
+ * an activation panel also at the most tokens that fit at the longest k tile (fewer, longer passes).
  */
 import { compileFacet } from '../../pe/facets/compile.js';
 import type { IsaLimits } from '../isa-limits.js';
@@ -103,6 +104,10 @@ export function scheduleCandidates(t: Target, shape: GemmShape, limits: IsaLimit
   if (!add('act', mt, nt)) {
     const m1 = largestFitting(mt, (x) => largestKt(t, shape, limits, x, nt, kAlign, 'act') !== undefined);
     if (m1 > 0) add('act', m1, nt);
+    // the most tokens whose panel fits at the longest k tile: fewer tokens, but fewer and longer passes
+    const kTop = m1 > 0 ? largestKt(t, shape, limits, 1, nt, kAlign, 'act') : undefined;
+    const m2 = kTop === undefined ? 0 : largestFitting(m1, (x) => largestKt(t, shape, limits, x, nt, kAlign, 'act') === kTop);
+    if (m2 > 0 && m2 < m1) add('act', m2, nt);
   }
   if (allowed === 'act') return out;
   if (!add('wgt', mt, nt)) {

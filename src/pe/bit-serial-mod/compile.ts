@@ -103,6 +103,18 @@ function bsmMetaBlock(t: T, shape: GemmShape, tiling: Tiling, ni: number, ki: nu
   return { off: ni * fullRow + ki * blockBytes(nt, tiling.kt), bytes: blockBytes(nt, kt), scalesBytes };
 }
 
+/**
+ * The cost model's fill and drain of one mod_tile (timing.ts bsmPassCycles, at a ranking's precision): the
+ * first group's operands fetched (one read per row and port chunk, about port bits / element bits elements
+ * each) plus 2 cycles of read latency, and the last group's dequantization (scale bits + 1 add cycle). A
+ * pass that fetches k tiles of few elements pays this on little compute (Llama `down`'s 23 × 32 × 384 tiles).
+ */
+function bsmTileFill(t: T, mt: number, nt: number, kt: number): number {
+  const g = Math.min(t.groupSize, kt);
+  const reads = (rows: number, port: number, bits: number): number => rows * Math.ceil(g / Math.max(1, Math.floor((8 * port) / bits)));
+  return 2 + Math.max(reads(mt, t.portBytes.act, t.bits.act), reads(nt, t.portBytes.wgt, t.bits.wgt)) + BITMOD_GEOMETRY.scaleBits + 1;
+}
+
 /** Bits a buffer port must deliver per cycle for one step of `lanes` elements of `bits` bits in whole bytes (microarch.ts bsmChunkElements > 0). */
 function minPortBits(bits: number, lanes: number): number {
   const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
@@ -152,6 +164,7 @@ export const bitSerialModCompile: CompileFacet<'bit_serial_mod'> = {
     return { actExtra: 0, meta: metaOff2 + nt * 2, lrw: 0, offsets: { metaOff2 } };
   },
   stepRowBytes: (t, nt, kt) => metaBlockBytes(t, nt, kt),
+  tileFill: (t, mt, nt, kt) => bsmTileFill(t, mt, nt, kt),
   layoutDram(t, shape, tiling, take) {
     let total = 0;
     for (let ni = 0; ni < tiling.nTiles; ni++) {

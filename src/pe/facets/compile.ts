@@ -145,6 +145,12 @@ export interface CompileFacet<K extends PeKind> {
    */
   actResidency?(t: TargetOf<K>): boolean;
   /**
+   * Cycles the scheduler's cost model (compile/schedule/cost.ts) adds to one tile instruction of mt × nt × kt
+   * beyond kt / (MACs per PE per cycle): its operand fill and drain, at a ranking's precision. Absent = a
+   * short generic fill.
+   */
+  tileFill?(t: TargetOf<K>, mt: number, nt: number, kt: number): number;
+  /**
    * The kind's DRAM regions by DramLayout field name (meta, cscale, ascale, …; absent = −1), allocated in
    * order after A and W and before Y; `take(bytes)` allocates a 64-byte-aligned region. Replaces
    * layoutDram's kind branches (program.ts:251–272).
