@@ -86,6 +86,12 @@ export interface Target {
    * staging (docs/array-rtl.md). The compiler cuts longer reductions into k tiles of at most this.
    */
   readonly maxTileK: number;
+  /**
+   * Elements of k the tile engine's operand staging holds per row (RTL_MAX_TILE_K). Tiles are at most this
+   * deep, except for a kind whose engine streams k through its staging as a ring (KindTarget.stagingRing:
+   * bit_serial_mod), whose tiles go up to maxTileK.
+   */
+  readonly stagingK: number;
   /** Largest m and n of one tile as the PE declares them (lowrank tile_m, tile_n), Infinity otherwise: the tiler takes the min with the array and the ISA. */
   readonly maxTileM: number;
   readonly maxTileN: number;
@@ -175,7 +181,8 @@ export function resolveTarget(accel: IrAccelerator, options: TargetOptions = {})
     actReadBytesPerCycle: (actBuf.banks * actBuf.widthBits) / 8,
     wgtReadBytesPerCycle: (wgtBuf.banks * wgtBuf.widthBits) / 8,
     portBytes: { act: port(actBuf, capacity.act), wgt: port(wgtBuf, capacity.wgt), meta: port(metaBuf, capacity.meta), lrw: port(unified, capacity.lrw), out: port(outBuf ?? actBuf, capacity.out) },
-    maxTileK: Math.min(t.maxTileK, RTL_MAX_TILE_K),
+    maxTileK: t.stagingRing === true ? t.maxTileK : Math.min(t.maxTileK, RTL_MAX_TILE_K),
+    stagingK: RTL_MAX_TILE_K,
     maxTileM: t.maxTileM ?? Number.POSITIVE_INFINITY,
     maxTileN: t.maxTileN ?? Number.POSITIVE_INFINITY,
     accEntries: array.rows * array.cols,

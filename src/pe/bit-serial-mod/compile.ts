@@ -36,6 +36,14 @@ function isaFormatOf(name: string): IsaFormat {
   return n as IsaFormat;
 }
 
+/**
+ * Deepest k of one mod_tile: the engine streams k through a ring of staged chunks (rtl-engine.ts), so k is
+ * bounded by the meta staging (the tile's rows · k / group scales and selectors, held whole) and settile's
+ * 16-bit cfg_k, not by the operand staging. 16,384 takes a Llama-2-7B down projection (K = 11,008) in one or
+ * two k tiles; a longer tile pays its operand fill once per pass, not once per 1,024 elements.
+ */
+export const BSM_MAX_TILE_K = 16384;
+
 function bitSerialTarget(pe: BitSerialModPe): KindTarget<'bit_serial_mod'> {
   const scheme = pe.weights.scheme;
   let candidates: string[];
@@ -57,7 +65,8 @@ function bitSerialTarget(pe: BitSerialModPe): KindTarget<'bit_serial_mod'> {
     formats: { act: 'fp16', wgt, raw: 'none', gscale: 'uint8', cscale: 'fp16', bias: 'none', acc: 'fp32', out: output, lr: 'none' },
     groupSize: pe.groupSize,
     rank: 0,
-    maxTileK: Infinity,
+    maxTileK: BSM_MAX_TILE_K,
+    stagingRing: true,
   };
 }
 

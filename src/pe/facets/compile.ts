@@ -37,6 +37,8 @@ export interface KindTarget<K extends PeKind> {
   readonly rank: number;
   /** Deepest k one tile instruction takes as the PE declares it (lowrank tile_k), Infinity otherwise; resolveTarget caps it at RTL_MAX_TILE_K. Was target.ts:285. */
   readonly maxTileK: number;
+  /** True when the kind's tile engine streams k through its staging as a ring: resolveTarget then keeps maxTileK (finite) instead of capping it at the staging depth. */
+  readonly stagingRing?: boolean;
   /** Largest m and n of one tile the PE declares (lowrank tile_m, tile_n); absent: no limit beyond the array's and the ISA's. */
   readonly maxTileM?: number;
   readonly maxTileN?: number;
