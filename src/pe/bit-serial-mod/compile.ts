@@ -38,11 +38,12 @@ function isaFormatOf(name: string): IsaFormat {
 
 /**
  * Deepest k of one mod_tile: the engine streams k through a ring of staged chunks (rtl-engine.ts), so k is
- * bounded by the meta staging (the tile's rows · k / group scales and selectors, held whole) and settile's
- * 16-bit cfg_k, not by the operand staging. 16,384 takes a Llama-2-7B down projection (K = 11,008) in one or
- * two k tiles; a longer tile pays its operand fill once per pass, not once per 1,024 elements.
+ * bounded by the meta staging (the tile's rows · k / group scales and selectors, held whole: 2.5 KiB on a
+ * 32-row array with groups of 128) and settile's 16-bit cfg_k, not by the operand staging. 8,192 takes a
+ * Llama-2-7B down projection (K = 11,008) in two k tiles; a longer tile pays its operand fill and last
+ * dequantization once per pass, not once per 1,024 elements.
  */
-export const BSM_MAX_TILE_K = 16384;
+export const BSM_MAX_TILE_K = 8192;
 
 function bitSerialTarget(pe: BitSerialModPe): KindTarget<'bit_serial_mod'> {
   const scheme = pe.weights.scheme;
