@@ -32,7 +32,7 @@ function checkAccelerator(accel: IrAccelerator, report: Report, peAccepted: bool
     report(at, `accelerator '${accel.name}' needs an activations and a weights buffer (or a unified one)`, "declare buffers with role = activations and role = weights, or one with role = unified");
     return;
   }
-  // the out space is the outputs buffer, else the last quarter of the activations buffer (top.ts:206)
+  // the out space is the outputs buffer, else the end of the activations buffer (at most a quarter; target.ts bufferSpaces)
   if (bufferSpaces(accel).capacity.out <= 0) {
     report(at, `accelerator '${accel.name}' has no room for outputs: no outputs buffer, and a quarter of its activations buffer is less than a byte`, 'declare a buffer with role = outputs');
     return;

@@ -6,7 +6,9 @@
  * Buffer mapping (the ISA's spaces act, wgt, meta, out, lrw onto the declared buffers; the IR has no
  * per-space declaration, so this is the compiler's choice, stated here once):
  * - act → the `activations` buffer (else the `unified` one); wgt → the `weights` buffer;
- * - out → the `outputs` buffer when declared, otherwise the last quarter of the activations buffer;
+ * - out → the `outputs` buffer when declared, otherwise the end of the activations buffer: what two output
+ *   tiles of the whole array need (OUT_BYTES_PER_ENTRY per accumulator entry, the widest output), at
+ *   most a quarter of the buffer (issue 13: a fixed quarter left Llama `down`'s activation panel 17 tokens);
  * - meta and lrw → halves of the `unified` buffer when declared, otherwise meta takes the last eighth of
  *   the weights buffer (lrw then has no space: a design without a unified buffer cannot run a branch).
  * The accumulators (`acc` entries) are the PE array's output registers: rows · cols entries, one per PE
@@ -84,6 +86,12 @@ export interface Target {
    * staging (docs/array-rtl.md). The compiler cuts longer reductions into k tiles of at most this.
    */
   readonly maxTileK: number;
+  /**
+   * Elements of k the tile engine's operand staging holds per row (RTL_MAX_TILE_K). Tiles are at most this
+   * deep, except for a kind whose engine streams k through its staging as a ring (KindTarget.stagingRing:
+   * bit_serial_mod), whose tiles go up to maxTileK.
+   */
+  readonly stagingK: number;
   /** Largest m and n of one tile as the PE declares them (lowrank tile_m, tile_n), Infinity otherwise: the tiler takes the min with the array and the ISA. */
   readonly maxTileM: number;
   readonly maxTileN: number;
@@ -103,6 +111,9 @@ function findBuffer(accel: IrAccelerator, role: IrBuffer['role']): IrBuffer | un
 
 /** Depth (elements) of the tile engines' per-row/column operand staging in the generated RTL. */
 export const RTL_MAX_TILE_K = 1024;
+
+/** Bytes of the widest output element (fp32 / int32): an out slot of the whole array is rows · cols of them. */
+const OUT_BYTES_PER_ENTRY = 4;
 
 /** The ISA buffer spaces of an accelerator mapped onto its declared buffers (see the file header). */
 interface BufferSpaces {
@@ -128,7 +139,9 @@ export function bufferSpaces(accel: IrAccelerator): BufferSpaces {
   let out: number;
   if (outBuf) out = outBuf.bytes;
   else {
-    out = Math.floor(act / 4);
+    const array = accel.arrays[0];
+    const twoTiles = array ? 2 * array.rows * array.cols * OUT_BYTES_PER_ENTRY : Infinity;
+    out = Math.min(Math.floor(act / 4), twoTiles);
     act -= out;
   }
   let meta: number;
@@ -168,7 +181,8 @@ export function resolveTarget(accel: IrAccelerator, options: TargetOptions = {})
     actReadBytesPerCycle: (actBuf.banks * actBuf.widthBits) / 8,
     wgtReadBytesPerCycle: (wgtBuf.banks * wgtBuf.widthBits) / 8,
     portBytes: { act: port(actBuf, capacity.act), wgt: port(wgtBuf, capacity.wgt), meta: port(metaBuf, capacity.meta), lrw: port(unified, capacity.lrw), out: port(outBuf ?? actBuf, capacity.out) },
-    maxTileK: Math.min(t.maxTileK, RTL_MAX_TILE_K),
+    maxTileK: t.stagingRing === true ? t.maxTileK : Math.min(t.maxTileK, RTL_MAX_TILE_K),
+    stagingK: RTL_MAX_TILE_K,
     maxTileM: t.maxTileM ?? Number.POSITIVE_INFINITY,
     maxTileN: t.maxTileN ?? Number.POSITIVE_INFINITY,
     accEntries: array.rows * array.cols,

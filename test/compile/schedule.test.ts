@@ -76,6 +76,8 @@ describe('scheduler', () => {
             expect(kt % kAlign).toBe(0);
             expect(kt).toBeLessThanOrEqual(Math.min(ISA_LIMITS.tileK, t.maxTileK));
             expect(kTiles).toBe(Math.ceil(k / kt));
+            // even k tiles: no kt of the alignment gives as many k tiles with less padding
+            expect(kt - kAlign, `k ${k}: ${kTiles} k tiles of ${kt}`).toBeLessThan(k / kTiles);
             const need = slotNeeds(t, mt, nt, kt, k);
             for (const b of BUFFER_SPACES) if (need[b] > 0) expect(slotCount(s.resident, b, kTiles, s.block) * need[b]).toBeLessThanOrEqual(cap[b]);
             expect(s.order).toBe(s.resident === 'wgt' ? 'n-outer' : s.resident === 'both' ? 'n-block-outer' : 'm-outer');
@@ -130,6 +132,22 @@ describe('scheduler', () => {
   for (const file of ['bitmod', 'svdquant', 'xr-npe']) {
     for (const accel of exampleAccelerators(file)) cases.push({ name: accel.name, target: resolveTarget(accel) });
   }
+  it('BitMoD 32 × 32, Llama-2-7B prefill: the out space is two output tiles, k tiles past the staging, down at 23 tokens', () => {
+    const t = resolveTarget(exampleAccelerators('bitmod').find((a) => a.name === 'bitmod')!);
+    // 512 KiB activations buffer, no outputs buffer: the out space is 2 tiles × 32 × 32 entries × 4 bytes
+    expect(t.capacity.out).toBe(8192);
+    expect(t.capacity.act).toBe(512 * 1024 - 8192);
+    // q: a 32-token panel of K = 4096 in two slots (2 × 128 KiB); the engine's ring takes 2048-deep tiles
+    const q = compileGemm(t, { m: 256, k: 4096, n: 4096 }, undefined, { timingOnly: true });
+    expect([q.schedule.resident, q.tiling.mt, q.tiling.nt, q.tiling.kt]).toEqual(['act', 32, 32, 2048]);
+    // down: a token's panel of K = 11,008 is 22,016 bytes, so 23 tokens (506,368) fit and 24 do not;
+    // at k tiles of 1,024 the panel's 11 slots hold only 22 (11 · 2048 · 23 > the act space)
+    expect(23 * 11008 * 2).toBeLessThanOrEqual(t.capacity.act);
+    expect(24 * 11008 * 2).toBeGreaterThan(t.capacity.act);
+    const down = compileGemm(t, { m: 256, k: 11008, n: 4096 }, undefined, { timingOnly: true });
+    expect([down.schedule.resident, down.tiling.mt, down.tiling.nt, down.tiling.kt, down.tiling.kTiles]).toEqual(['act', 23, 32, 5504, 2]);
+  });
+
   it('covers every PE kind', () => {
     expect(new Set(cases.map((c) => c.target.golden.kind))).toEqual(new Set(['bit_serial_mod', 'simd_mac', 'lowrank_gemm', 'mac']));
   });

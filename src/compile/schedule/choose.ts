@@ -29,14 +29,15 @@
  *
  * Candidates are compared by predicted cycles, then predicted DRAM bytes, then the order above:
  * deterministic. Each candidate takes its largest fitting kt (fewer, longer DMAs); a resident panel that
- * does not fit at the full one-pass tile is tried at the most tokens (act) or channels (wgt) that fit.
+ * does not fit at the full one-pass tile is tried at the most tokens (act) or channels (wgt) that fit, and
+ * an activation panel also at the most tokens that fit at the longest k tile (fewer, longer passes).
  */
 import { compileFacet } from '../../pe/facets/compile.js';
 import type { IsaLimits } from '../isa-limits.js';
 import type { Target } from '../target.js';
 import type { GemmShape } from '../workload.js';
 import { predictSchedule, type Prediction } from './cost.js';
-import { ktFits, largestKt, slotNeeds, tileBasics, tileTooLarge, tilingOf, usableCapacity, type Resident, type Tiling } from './tiling.js';
+import { alignUp, ktFits, largestKt, slotNeeds, tileBasics, tileTooLarge, tilingOf, usableCapacity, type Resident, type Tiling } from './tiling.js';
 
 /** Loop order of the output tiles (k is always innermost); 'n-block-outer': blocks of n tiles → m → n. */
 export type LoopOrder = 'm-outer' | 'n-outer' | 'n-block-outer';
@@ -78,14 +79,24 @@ function largestFitting(top: number, fits: (x: number) => boolean): number {
   return lo;
 }
 
+/**
+ * The k tile of as many k tiles as `kt` gives, as even as the alignment allows: the two-slot token ring
+ * overlaps a step's loads with the step before, so a short ragged last step (4096 = 3968 + 128) leaves the
+ * next tile's long first load exposed. Needs shrink with kt, so the balanced kt fits wherever kt does.
+ */
+function balancedKt(k: number, kt: number, kAlign: number): number {
+  return Math.min(kt, alignUp(Math.ceil(k / Math.ceil(k / kt)), kAlign));
+}
+
 /** Every fitting candidate, in the tie-break order. Throws CompileError when not even the baseline fits. */
 export function scheduleCandidates(t: Target, shape: GemmShape, limits: IsaLimits): Schedule[] {
   const { mt, nt, kAlign } = tileBasics(t, shape, limits);
   const allowed = residencyAllowed(t, mt, nt, kAlign);
   const out: Schedule[] = [];
   const add = (resident: Resident, m1: number, n1: number): boolean => {
-    const kt = largestKt(t, shape, limits, m1, n1, kAlign, resident);
-    if (kt === undefined) return false;
+    const ktMax = largestKt(t, shape, limits, m1, n1, kAlign, resident);
+    if (ktMax === undefined) return false;
+    const kt = balancedKt(shape.k, ktMax, kAlign);
     const tiling = tilingOf(shape, m1, n1, kt, kAlign);
     // a resident panel over one k tile is the streamed schedule (two slots either way)
     if (resident !== 'none' && tiling.kTiles === 1 && (resident === 'act' ? tiling.nTiles : tiling.mTiles) === 1) return true;
@@ -103,6 +114,10 @@ export function scheduleCandidates(t: Target, shape: GemmShape, limits: IsaLimit
   if (!add('act', mt, nt)) {
     const m1 = largestFitting(mt, (x) => largestKt(t, shape, limits, x, nt, kAlign, 'act') !== undefined);
     if (m1 > 0) add('act', m1, nt);
+    // the most tokens whose panel fits at the longest k tile: fewer tokens, but fewer and longer passes
+    const kTop = m1 > 0 ? largestKt(t, shape, limits, 1, nt, kAlign, 'act') : undefined;
+    const m2 = kTop === undefined ? 0 : largestFitting(m1, (x) => largestKt(t, shape, limits, x, nt, kAlign, 'act') === kTop);
+    if (m2 > 0 && m2 < m1) add('act', m2, nt);
   }
   if (allowed === 'act') return out;
   if (!add('wgt', mt, nt)) {
@@ -111,8 +126,9 @@ export function scheduleCandidates(t: Target, shape: GemmShape, limits: IsaLimit
   }
   // Both: as many n tiles' weight panels as the weight space holds (at least two), the activation panel
   // of the m tile; worth it only with several m tiles.
-  const kt = largestKt(t, shape, limits, mt, nt, kAlign, 'both', 2);
-  if (kt !== undefined) {
+  const ktBoth = largestKt(t, shape, limits, mt, nt, kAlign, 'both', 2);
+  if (ktBoth !== undefined) {
+    const kt = balancedKt(shape.k, ktBoth, kAlign);
     const tiling = tilingOf(shape, mt, nt, kt, kAlign);
     const need = slotNeeds(t, mt, nt, kt, shape.k);
     const block = Math.min(tiling.nTiles, Math.floor(usableCapacity(t, limits).wgt / (tiling.kTiles * need.wgt)));

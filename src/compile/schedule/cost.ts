@@ -10,7 +10,8 @@
  *   last beat; the load queue keeps `dram_outstanding` N pieces in flight, so a step's p pieces take
  *   Σ port cycles + L · ceil(p / N) (N = 1: Σ (port + L));
  * - a tile instruction takes about kt / (MACs per PE per cycle) cycles (the array's peak spread over its
- *   PEs) plus a short fill; the epilogue one output per column per cycle;
+ *   PEs) plus its fill and drain (the kind's `tileFill`, else a short constant); the epilogue one output
+ *   per column per cycle;
  * - with double buffering the load of step s + 1 overlaps the compute of step s, so a step costs
  *   max(loads, compute) and a tile the sum over its steps plus its epilogue; the output store shares the
  *   DRAM port with the loads (its port cycles are added to the tile's loads).
@@ -30,7 +31,7 @@ import type { Resident, SlotNeeds, Tiling } from './tiling.js';
 export function costDramTiming(t: Target): { readonly latency: number; readonly outstanding: number } {
   return { latency: t.accelerator.dramLatencyCycles, outstanding: t.accelerator.dramOutstanding };
 }
-/** Pipeline fill the cost model adds to a tile instruction. */
+/** Pipeline fill the cost model adds to a tile instruction of a kind without a `tileFill` hook. */
 const TILE_FILL = 4;
 
 /** Predicted DRAM bytes per operand ('other': the kind's scales, selectors, biases, factors). */
@@ -105,7 +106,7 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
       }
       let load = stepLoadCycles(parts);
       if (ctx.last) load += dmaPieces(mt, rowBytes(nt, t.bits.out), rowBytes(shape.n, t.bits.out)).port;
-      const compute = Math.ceil(ktHere / macsPerPe) + TILE_FILL;
+      const compute = Math.ceil(ktHere / macsPerPe) + (kind.tileFill?.(t, mt, nt, ktHere) ?? TILE_FILL);
       cycles += Math.max(load, compute);
     }
     cycles += Math.ceil((mt * nt) / t.array.cols) + 2;

@@ -36,6 +36,15 @@ function isaFormatOf(name: string): IsaFormat {
   return n as IsaFormat;
 }
 
+/**
+ * Deepest k of one mod_tile: the engine streams k through a ring of staged chunks (rtl-engine.ts), so k is
+ * bounded by the meta staging (the tile's rows · k / group scales and selectors, held whole: 2.5 KiB on a
+ * 32-row array with groups of 128) and settile's 16-bit cfg_k, not by the operand staging. 8,192 takes a
+ * Llama-2-7B down projection (K = 11,008) in two k tiles; a longer tile pays its operand fill and last
+ * dequantization once per pass, not once per 1,024 elements.
+ */
+export const BSM_MAX_TILE_K = 8192;
+
 function bitSerialTarget(pe: BitSerialModPe): KindTarget<'bit_serial_mod'> {
   const scheme = pe.weights.scheme;
   let candidates: string[];
@@ -57,7 +66,8 @@ function bitSerialTarget(pe: BitSerialModPe): KindTarget<'bit_serial_mod'> {
     formats: { act: 'fp16', wgt, raw: 'none', gscale: 'uint8', cscale: 'fp16', bias: 'none', acc: 'fp32', out: output, lr: 'none' },
     groupSize: pe.groupSize,
     rank: 0,
-    maxTileK: Infinity,
+    maxTileK: BSM_MAX_TILE_K,
+    stagingRing: true,
   };
 }
 
@@ -101,6 +111,18 @@ function bsmMetaBlock(t: T, shape: GemmShape, tiling: Tiling, ni: number, ki: nu
   const kt = Math.min(tiling.kt, shape.k - ki * tiling.kt);
   const scalesBytes = nt * Math.ceil(kt / t.groupSize);
   return { off: ni * fullRow + ki * blockBytes(nt, tiling.kt), bytes: blockBytes(nt, kt), scalesBytes };
+}
+
+/**
+ * The cost model's fill and drain of one mod_tile (timing.ts bsmPassCycles, at a ranking's precision): the
+ * first group's operands fetched (one read per row and port chunk, about port bits / element bits elements
+ * each) plus 2 cycles of read latency, and the last group's dequantization (scale bits + 1 add cycle). A
+ * pass that fetches k tiles of few elements pays this on little compute (Llama `down`'s 23 × 32 × 384 tiles).
+ */
+function bsmTileFill(t: T, mt: number, nt: number, kt: number): number {
+  const g = Math.min(t.groupSize, kt);
+  const reads = (rows: number, port: number, bits: number): number => rows * Math.ceil(g / Math.max(1, Math.floor((8 * port) / bits)));
+  return 2 + Math.max(reads(mt, t.portBytes.act, t.bits.act), reads(nt, t.portBytes.wgt, t.bits.wgt)) + BITMOD_GEOMETRY.scaleBits + 1;
 }
 
 /** Bits a buffer port must deliver per cycle for one step of `lanes` elements of `bits` bits in whole bytes (microarch.ts bsmChunkElements > 0). */
@@ -152,6 +174,7 @@ export const bitSerialModCompile: CompileFacet<'bit_serial_mod'> = {
     return { actExtra: 0, meta: metaOff2 + nt * 2, lrw: 0, offsets: { metaOff2 } };
   },
   stepRowBytes: (t, nt, kt) => metaBlockBytes(t, nt, kt),
+  tileFill: (t, mt, nt, kt) => bsmTileFill(t, mt, nt, kt),
   layoutDram(t, shape, tiling, take) {
     let total = 0;
     for (let ni = 0; ni < tiling.nTiles; ni++) {

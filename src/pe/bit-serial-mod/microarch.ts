@@ -19,3 +19,21 @@ export function bsmChunkElements(portBytes: number, bits: number, lanes: number)
 export function bsmWritebackSlots(t: Target): number {
   return Math.max(1, Math.min(t.array.rows, Math.floor(t.portBytes.out / (t.bits.out / 8))));
 }
+
+/** Elements of k the engine stages per row: the staging depth (Target.stagingK), at most the deepest tile. */
+export function bsmStagingElements(t: Target): number {
+  return Math.min(t.stagingK, t.maxTileK);
+}
+
+/**
+ * Chunk slots of a port's staging (chunks of `chunk` elements). When tiles may be deeper than the staging
+ * (maxTileK > staging), the slots are a ring: chunk c goes to slot c mod S, and its fetch waits until the
+ * compute has finished every group of chunk c − S. S holds the staging depth, at least 2 chunks and a whole
+ * group plus one chunk, so the chunks of the group the compute waits for can always be fetched (no
+ * deadlock: (S − 1) · chunk ≥ group). Otherwise every chunk of a tile has its own slot (no wrap, no wait).
+ */
+export function bsmRingSlots(t: Target, chunk: number): number {
+  const depth = bsmStagingElements(t);
+  const own = Math.ceil(depth / chunk);
+  return t.maxTileK > depth ? Math.max(2, own, Math.ceil(t.groupSize / chunk) + 1) : own;
+}

@@ -6,11 +6,14 @@
  * sequencer, per-row term decode, writeback) and engine_bit_serial_mod_pe.v.hbs (one PE: stages 1–3 of
  * docs/golden.md bit_serial_mod and the overlapped stage 4 with the fp32 cross-group register).
  *
- * Algorithm (the micro-architecture the simulator's bsmTileCycles / bsmDequantCycles /
- * bsmWritebackCycles in src/sim/timing.ts time):
+ * Algorithm (the micro-architecture the simulator's bsmPassCycles / bsmDequantCycles /
+ * bsmWritebackCycles in ./timing.ts time):
  * - FETCH: three sequencers (act, wgt, meta) issue one read per cycle each from the cycle after the
  *   command; activations and weights chunk-major (chunk c of every row before chunk c + 1), a chunk being
- *   the most elements of one read that are a whole number of 4-element steps and of bytes.
+ *   the most elements of one read that are a whole number of 4-element steps and of bytes. The act and wgt
+ *   staging hold Target.stagingK elements per row; tiles deeper than that (up to maxTileK) stream through it
+ *   as a ring of chunk slots (microarch.ts bsmRingSlots), a chunk's fetch waiting for its slot's previous
+ *   chunk to be consumed: one long pass pays its fill and drain once instead of once per 1,024 elements.
  * - COMPUTE: a group starts once its elements of all rows and the meta block are staged; C_g cycles per
  *   step, C_g the slowest type selected by the tile's rows; the group's dequantization (8 cycles + 1 fp32
  *   add) overlaps the next group, whose handoff waits while the previous dequant is before its add cycle.
@@ -26,7 +29,7 @@ import { FP16, FP32 } from '../../formats/float.js';
 import { termSchedule } from './golden.js';
 import { ISA } from '../../isa/isa.js';
 import { bufferAddressBits as addrWidth, bufferLanes } from '../../arch/microarch.js';
-import { bsmChunkElements, bsmWritebackSlots } from './microarch.js';
+import { bsmChunkElements, bsmRingSlots, bsmStagingElements, bsmWritebackSlots } from './microarch.js';
 import type { EngineContext } from '../../codegen/verilog/engine.js';
 import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound, lzc } from '../../codegen/verilog/fp-units.js';
 import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
@@ -84,10 +87,13 @@ export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
   rtlInvariant(rows >= 2 && cols >= 2, 'bitSerialModEngine: the array needs at least 2 rows and 2 columns');
   const lanes = geo.lanes;
   const gs = t.groupSize;
+  // the deepest tile (settile k; the meta staging holds a whole tile's scales and selectors) and the operand
+  // staging depth, RTL_MAX_TILE_K (1024) or a test's smaller one, a multiple of the lanes (a power of two up to 16)
   const kMax = t.maxTileK;
-  // the kind's maxTileK is unbounded, so kMax is RTL_MAX_TILE_K (1024), a multiple of the lanes (a power of two up to 16)
-  rtlInvariant(kMax % lanes === 0, `bitSerialModEngine: maxTileK ${kMax} is not a multiple of ${lanes}`);
-  const steps = kMax / lanes;
+  const staged = bsmStagingElements(t);
+  rtlInvariant(staged % lanes === 0, `bitSerialModEngine: staging depth ${staged} is not a multiple of ${lanes}`);
+  const ring = kMax > staged;
+  const steps = staged / lanes;
   const ports = bitSerialPorts(cfg);
   const wb = t.bits.wgt;
   // compile.ts's stored width of each bit-serial type (3 for bitmod_fp3, N for intN, else 4) is its termSchedule bits
@@ -146,10 +152,11 @@ export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
   // step's 4-element word inside the chunk word
   const actWords = chunkAct / lanes;
   const wgtWords = chunkWgt / lanes;
-  const actStored = Math.min(actWords, steps);
-  const wgtStored = Math.min(wgtWords, steps);
-  const actChunks = Math.ceil(steps / actWords);
-  const wgtChunks = Math.ceil(steps / wgtWords);
+  // a slot holds a whole chunk in a ring; without one, a chunk longer than the staging is cut to it (k ≤ staging)
+  const actStored = ring ? actWords : Math.min(actWords, steps);
+  const wgtStored = ring ? wgtWords : Math.min(wgtWords, steps);
+  const actChunks = bsmRingSlots(t, chunkAct);
+  const wgtChunks = bsmRingSlots(t, chunkWgt);
   const metaWords = Math.ceil(metaMax / p.meta);
   const metaStored = Math.min(p.meta, metaMax);
   const rowIdxWidth = bitsFor(rows - 1);
@@ -223,6 +230,13 @@ export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
       metaWordsM1: metaWords - 1,
       metaWordIdxMsb: bitsFor(metaWords - 1) - 1,
       metaWordIdxWidth: bitsFor(metaWords - 1),
+      ringNote: ring ? `tiles up to ${kMax} elements stream through ${staged} staged` : `none: tiles of at most ${staged} elements, every chunk its own slot`,
+      actChunks,
+      wgtChunks,
+      ringAct: actChunks * chunkAct,
+      ringActM1: (actChunks - 1) * chunkAct,
+      ringWgt: wgtChunks * chunkWgt,
+      ringWgtM1: (wgtChunks - 1) * chunkWgt,
       actChunkMsb: 16 * lanes * actStored - 1,
       actChunksM1: actChunks - 1,
       actChunkIdxMsb: bitsFor(actChunks - 1) - 1,

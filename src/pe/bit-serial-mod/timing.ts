@@ -9,6 +9,13 @@
  *   n·G scales and n·G selectors, ceil(bytes / meta port) reads. A read's data land at the end of the
  *   next cycle, so group g (elements up to end_g) can compute from
  *   R_g = 2 + max(m · ceil(end_g / E_act), n · ceil(end_g / E_wgt), meta reads).
+ *   Staging ring (microarch.ts bsmRingSlots; only when tiles may be deeper than the staging): chunk c of a
+ *   port goes to slot c mod S; the fetch of chunk c ≥ S waits, at its first row, until the compute has
+ *   finished group g'(c) = ceil((c − S + 1) · E / group) − 1 (the last group reading chunk c − S), i.e.
+ *   until cycle Q_{g'(c)}. So F_0 = 1, F_c = max(F_{c−1} + rows, c ≥ S ? Q_{g'(c)} : 0) (the cycle of
+ *   chunk c's first read), its data all staged from F_c + rows + 1, and
+ *   R_g = max(A_act(ceil(end_g / E_act) − 1), A_wgt(ceil(end_g / E_wgt) − 1), 2 + meta reads) with
+ *   A(c) = F_c + rows + 1 (without waits F_c = 1 + rows · c, the formula above).
  *   COMPUTE: a_g = ceil(len_g / 4) · C_g step-cycles (C_g = cycles per weight of the slowest type the
  *   tile's rows select); at its last step-cycle the group is handed to the dequantizer (8 cycles, then 1
  *   fp32 add cycle), overlapping the next group; a handoff waits until the previous dequant is in its
@@ -22,7 +29,7 @@
 import type { Target } from '../../compile/target.js';
 import { EPILOGUE_DEPTH } from '../../arch/cycle-rules.js';
 import { BITMOD_GEOMETRY } from './golden-geometry.js';
-import { bsmChunkElements, bsmWritebackSlots } from './microarch.js';
+import { bsmChunkElements, bsmRingSlots, bsmWritebackSlots } from './microarch.js';
 
 /** Cycles of the bit-serial dequantization of one group (one per group-scale bit, BITMOD_GEOMETRY.scaleBits). */
 export const BSM_DEQUANT_CYCLES = BITMOD_GEOMETRY.scaleBits;
@@ -45,15 +52,39 @@ export function bsmPassCycles(
   const G = Math.ceil(k / gs);
   const metaBytes = n * G + Math.ceil((n * G * t.bits.selector) / 8);
   const metaReads = Math.ceil(metaBytes / Math.max(1, t.portBytes.meta));
+  // Q_g of every finished group: the cycle from which the compute's group pointer is past group g
+  const done: number[] = [];
+  const act = ringFetch(m, eAct, bsmRingSlots(t, eAct), gs, done);
+  const wgt = ringFetch(n, eWgt, bsmRingSlots(t, eWgt), gs, done);
   let q = 1;
   for (let g = 0; g < G; g++) {
     const end = Math.min(k, (g + 1) * gs);
-    const ready = 2 + Math.max(m * Math.ceil(end / eAct), n * Math.ceil(end / eWgt), metaReads);
+    const ready = Math.max(act(Math.ceil(end / eAct) - 1), wgt(Math.ceil(end / eWgt) - 1), 2 + metaReads);
     const start = Math.max(q, ready);
     const a = Math.ceil((end - g * gs) / lanes) * cyclesPerWeight[g];
     q = g === 0 ? start + a : Math.max(start + a, q + BSM_DEQUANT_ADD_CYCLES);
+    done.push(q);
   }
   return q + BSM_DEQUANT_ADD_CYCLES;
+}
+
+/**
+ * One port's chunk-major fetch through a staging ring of `slots` chunks (see the header): returns the
+ * cycle from which chunk c of every row is staged, A(c) = F_c + rows + 1, computing F lazily. A chunk that
+ * reuses a slot waits for `done[g'(c)]`, which the caller has always filled (g'(c) is before the group that
+ * needs chunk c: microarch.ts bsmRingSlots).
+ */
+function ringFetch(rows: number, chunk: number, slots: number, gs: number, done: readonly number[]): (c: number) => number {
+  const first: number[] = [];
+  return (c) => {
+    for (let j = first.length; j <= c; j++) {
+      const after = j === 0 ? 1 : first[j - 1] + rows;
+      const freed = j >= slots ? done[Math.ceil(((j - slots + 1) * chunk) / gs) - 1] : 0;
+      if (freed === undefined) throw new Error(`bit_serial_mod staging ring of ${slots} × ${chunk} elements cannot stage a group of ${gs}`);
+      first.push(Math.max(after, freed));
+    }
+    return first[c] + rows + 1;
+  };
 }
 
 /** Cycles of a bit_serial_mod dequant: channel-scale fetch when use_cscale, else a 1-cycle no-op. */

@@ -37,6 +37,8 @@ export interface KindTarget<K extends PeKind> {
   readonly rank: number;
   /** Deepest k one tile instruction takes as the PE declares it (lowrank tile_k), Infinity otherwise; resolveTarget caps it at RTL_MAX_TILE_K. Was target.ts:285. */
   readonly maxTileK: number;
+  /** True when the kind's tile engine streams k through its staging as a ring: resolveTarget then keeps maxTileK (finite) instead of capping it at the staging depth. */
+  readonly stagingRing?: boolean;
   /** Largest m and n of one tile the PE declares (lowrank tile_m, tile_n); absent: no limit beyond the array's and the ISA's. */
   readonly maxTileM?: number;
   readonly maxTileN?: number;
@@ -144,6 +146,12 @@ export interface CompileFacet<K extends PeKind> {
    * (its raw X, D and U loads follow the step's act slot and the m tile's first n tile). Absent = false.
    */
   actResidency?(t: TargetOf<K>): boolean;
+  /**
+   * Cycles the scheduler's cost model (compile/schedule/cost.ts) adds to one tile instruction of mt × nt × kt
+   * beyond kt / (MACs per PE per cycle): its operand fill and drain, at a ranking's precision. Absent = a
+   * short generic fill.
+   */
+  tileFill?(t: TargetOf<K>, mt: number, nt: number, kt: number): number;
   /**
    * The kind's DRAM regions by DramLayout field name (meta, cscale, ascale, …; absent = −1), allocated in
    * order after A and W and before Y; `take(bytes)` allocates a 64-byte-aligned region. Replaces

@@ -172,8 +172,8 @@ const hex = (b: Uint8Array, at: number, len: number): string => Array.from(b.sub
 describe('bit_serial_mod tile engine (self-bench)', () => {
   const t = designTarget(DESIGN, 't');
 
-  it('lints clean with -Wall (test design, and examples/bitmod.qacc at 4 x 3)', async () => {
-    for (const [tt, top] of [[t, 'lt'], [bitmodTarget(4, 3, 256), 'lb']] as const) {
+  it('lints clean with -Wall (test design, and examples/bitmod.qacc at 4 x 3, with and without a staging ring)', async () => {
+    for (const [tt, top] of [[t, 'lt'], [bitmodTarget(4, 3, 256), 'lb'], [{ ...bitmodTarget(4, 3, 2048), stagingK: 256 }, 'lr']] as const) {
       const { engine, files } = bsmEngineFiles(tt, top);
       expect(await lintVerilog(engine, files), top).toEqual([]);
     }
@@ -191,6 +191,54 @@ describe('bit_serial_mod tile engine (self-bench)', () => {
       expect({ seed, trap: r.trap }).toEqual({ seed, trap: 0 });
       expect({ seed, cycles: r.cycles }).toEqual({ seed, cycles: sc.expectedCycles });
       expect({ seed, tileA: hex(r.out, 2, 30), tileB: hex(r.out, 100, 16) }).toEqual({ seed, tileA: hex(sc.expectedOut, 2, 30), tileB: hex(sc.expectedOut, 100, 16) });
+    }
+  }, 600_000);
+
+  // Tiles deeper than the staging stream through it as a ring (microarch.ts bsmRingSlots): 16 staged
+  // elements give the act ring 5 chunks of 4 (a group of 16 plus one chunk) and the wgt ring 3 chunks of 8,
+  // so a group's last chunks are fetched only once the group before has been handed off, and one and two
+  // token tiles (fetch faster than compute) stall the compute on them: the closed form counts those waits.
+  it('streams tiles deeper than its staging through the ring: same outputs, cycles = the closed form with its waits', async () => {
+    const rt: Target = { ...designTarget(DESIGN, 't', [], 96), stagingK: 16 };
+    const cfg = rt.golden as BitSerialModConfig;
+    const sim = await buildBsmBench(rt, 'tr');
+    const unbounded: Target = { ...rt, stagingK: 96 };
+    for (const [seed, m, n] of [[5, 1, 1], [6, 2, 5], [7, 3, 2]] as const) {
+      const rnd = prng(seed);
+      const bufs = { act: new Uint8Array(rt.capacity.act), wgt: new Uint8Array(rt.capacity.wgt), meta: new Uint8Array(rt.capacity.meta), out: new Uint8Array(rt.capacity.out) };
+      const acc = new AccStore(rt.accEntries, false);
+      const commands: BsmCommand[] = [];
+      const cycles: number[] = [];
+      let actAt = 1;
+      let wgtAt = 3;
+      let metaAt = 5;
+      // two back-to-back deep passes accumulating (96 = 6 groups, then 90: a partial last group), then writeback
+      for (const [k, clear] of [[96, true], [90, false]] as const) {
+        const tile = randomTile(cfg, rnd, m, n, k, false);
+        const G = Math.ceil(k / cfg.groupSize);
+        packMatrix(tile.act, m, k, 16, bufs.act, actAt);
+        packMatrix(tile.wgt, n, k, rt.bits.wgt, bufs.wgt, wgtAt);
+        packMatrix(tile.scales, 1, n * G, 8, bufs.meta, metaAt);
+        packMatrix(tile.sels, 1, n * G, rt.bits.selector, bufs.meta, metaAt + n * G);
+        commands.push({ word: word(createInstruction('mod_tile', { act: actAt, wgt: wgtAt, meta: metaAt, acc: 0, clear })), m, n, k, group: cfg.groupSize });
+        bitSerialTile(cfg, acc, 0, m, n, k, tile.act, tile.wgt, tile.scales, tile.sels, clear);
+        cycles.push(bsmPassCycles(rt, m, n, k, cpwOf(cfg, tile)));
+        // the ring's waits are in the closed form: with a staging as deep as the tile there are none
+        if (m < 3) expect(cycles[cycles.length - 1], `m ${m} n ${n} k ${k}`).toBeGreaterThan(bsmPassCycles(unbounded, m, n, k, cpwOf(cfg, tile)));
+        actAt += m * k * 2 + 2;
+        wgtAt += n * Math.ceil((k * rt.bits.wgt) / 8) + 1;
+        metaAt += n * G + Math.ceil((n * G * rt.bits.selector) / 8) + 3;
+      }
+      commands.push({ word: word(createInstruction('writeback', { acc: 0, out: 4 })), m, n, k: 1, group: cfg.groupSize });
+      cycles.push(bsmWritebackCycles(rt, m, n));
+      const expected = new Uint8Array(2 * m * n);
+      for (let e = 0; e < m * n; e++) {
+        const code = bitSerialWriteback(cfg, acc, e);
+        expected[2 * e] = code & 0xff;
+        expected[2 * e + 1] = code >> 8;
+      }
+      const r = runBsmBench(sim, bufs, commands);
+      expect({ seed, trap: r.trap, cycles: r.cycles, out: hex(r.out, 4, 2 * m * n) }).toEqual({ seed, trap: 0, cycles, out: hex(expected, 0, 2 * m * n) });
     }
   }, 600_000);
 
