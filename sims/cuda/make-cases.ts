@@ -3,7 +3,8 @@
  * CUDA sources of the examples' lowrank_gemm and bit_serial_mod accelerators, verification cases (inputs
  * and golden outputs as binary files, computed here by the golden model) and the golden samples of the
  * benchmark shapes, whose inputs both sides derive from src/codegen/cuda/inputs.ts inputHash.
- * Run: npx tsx sims/cuda/make-cases.ts [outDir]   (default sims/cuda/gen)
+ * Run: npx tsx sims/cuda/make-cases.ts [outDir] [--only name,...]   (default sims/cuda/gen; --only keeps the
+ * kernels of those accelerators / mac variants, e.g. --only bitmod for a bit_serial_mod-only GPU run)
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -16,13 +17,18 @@ import { macGemm, type MacConfig } from '../../src/pe/mac/golden.js';
 import { macCudaSource } from '../../src/pe/mac/kernel-cuda.js';
 import { resolveTarget } from '../../src/compile/target.js';
 import { compileFile } from '../../src/ir/elaborate.js';
-import { bitSerialModGemm, groupCount, type BitSerialModConfig } from '../../src/pe/bit-serial-mod/golden.js';
-import { bitSerialCudaUnsupported, bitSerialInputCode, BIT_SERIAL_STREAMS } from '../../src/pe/bit-serial-mod/kernel-cuda.js';
+import { bitSerialModGemm, groupCount, type BitSerialModConfig, type BitSerialModOperands } from '../../src/pe/bit-serial-mod/golden.js';
+import { bitSerialBandActivations, bitSerialCudaUnsupported, bitSerialInputCode, BIT_SERIAL_STREAMS } from '../../src/pe/bit-serial-mod/kernel-cuda.js';
 import { loraScaleCount, lowRankGemm, type LowRankGemmConfig, type LowRankGemmOperands } from '../../src/pe/lowrank-gemm/golden.js';
 import { LOW_RANK_BENCH_TENSOR_SCALE, LOW_RANK_STREAMS, lowRankCudaSource, lowRankInputMasks, type LowRankStream } from '../../src/pe/lowrank-gemm/kernel-cuda.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const OUT = resolve(process.argv[2] ?? join(ROOT, 'sims/cuda/gen'));
+const args = process.argv.slice(2);
+const onlyAt = args.indexOf('--only');
+const ONLY = onlyAt >= 0 ? new Set((args.splice(onlyAt, 2)[1] ?? '').split(',')) : undefined;
+/** True when `name`'s kernel is wanted (no --only, or named in it). */
+const wanted = (name: string): boolean => ONLY === undefined || ONLY.has(name);
+const OUT = resolve(args[0] ?? join(ROOT, 'sims/cuda/gen'));
 
 function write(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -116,6 +122,7 @@ for (const example of ['svdquant', 'bitmod', 'xr-npe']) {
   for (const accel of c.design.accelerators) {
     for (const { mode, target } of acceleratorTargets(accel)) {
       const name = mode === undefined ? accel.name : `${accel.name}_mode${mode}`;
+      if (!wanted(name)) continue;
       let set;
       try {
         set = kernelSetFor(target, 'cuda');
@@ -128,17 +135,24 @@ for (const example of ['svdquant', 'bitmod', 'xr-npe']) {
         continue;
       }
       write(join(OUT, `${name}.cu`), set.files[0].text);
-      SHAPES.forEach((shape, i) => {
-        const ops = randomOperands(target, shape, 1000 + i);
+      const writeCase = (c: string, ops: ReturnType<typeof randomOperands>): void => {
         const launch = set.launch(ops);
-        const dir = join(OUT, 'cases', name, `verify${i}`);
+        const dir = join(OUT, 'cases', name, c);
         write(join(dir, 'meta.txt'), Object.entries(launch.params).map(([k, v]) => `${k} ${v}`).join('\n') + '\n');
         for (const [file, words] of Object.entries(launch.inputs)) write(join(dir, `${file}.bin`), bytes(words));
         const y = goldenGemm(target.golden, ops as never);
         const wide = target.golden.kind === 'mac' ? (y.format === 'int32' ? 4 : 2) : y.format === 'fp32' ? 4 : 2;
         write(join(dir, 'y.bin'), bytes(wide === 4 ? Uint32Array.from(y.codes) : Uint16Array.from(y.codes)));
-        manifest.push(`verify ${name} cases/${name}/verify${i}`);
-      });
+        manifest.push(`verify ${name} cases/${name}/${c}`);
+      };
+      SHAPES.forEach((shape, i) => writeCase(`verify${i}`, randomOperands(target, shape, 1000 + i)));
+      // bit_serial_mod: activations in narrow exponent bands, where truncation and the subnormal path decide bits.
+      if (target.golden.kind === 'bit_serial_mod') {
+        for (const [c, lo, hi] of [['lowexp', 0, 3], ['band', 13, 16], ['subnormal', 0, 0]] as const) {
+          const ops = randomOperands(target, { m: 8, n: 96, k: 512 }, 0x10e + lo) as BitSerialModOperands;
+          writeCase(c, { ...ops, activations: bitSerialBandActivations(ops.m * ops.k, 0x10e + lo, lo, hi) });
+        }
+      }
       console.log(`${name}: ${target.golden.kind} kernel and ${SHAPES.length} verification cases`);
     }
   }
@@ -152,6 +166,7 @@ const MAC_VARIANTS: readonly MacConfig[] = [
 ];
 for (const config of MAC_VARIANTS) {
   const name = `mac_${config.variant}_${config.variant === 'int8' ? 'int32' : config.accumulator}`;
+  if (!wanted(name)) continue;
   write(join(OUT, `${name}.cu`), macCudaSource(config));
   for (const [i, [m, n, k]] of [[37, 45, 200], [64, 64, 256]].entries()) {
     const seed = 0x3ac + i;
@@ -173,7 +188,7 @@ for (const config of MAC_VARIANTS) {
 
 // ---- benchmark cases: inputs from inputHash on both sides, golden outputs (or samples) from here ----------
 for (const { name, golden } of accelerators('svdquant')) {
-  if (golden.kind !== 'lowrank_gemm') continue;
+  if (golden.kind !== 'lowrank_gemm' || !wanted(name)) continue;
   const config = golden as LowRankGemmConfig;
   const cases: [string, number, number, number, { bias: boolean; cs: boolean; ls: boolean }][] = [
     ['full', 256, 384, 512, { bias: true, cs: true, ls: true }],
@@ -200,7 +215,7 @@ for (const { name, golden } of accelerators('svdquant')) {
 }
 
 for (const { name, golden } of accelerators('bitmod')) {
-  if (golden.kind !== 'bit_serial_mod') continue;
+  if (golden.kind !== 'bit_serial_mod' || !wanted(name)) continue;
   const config = golden as BitSerialModConfig;
   if (bitSerialCudaUnsupported(config) !== undefined) continue;
   const shapes: [string, number, number, number][] = [['gemv4096', 1, 4096, 4096], ['gemv11008', 1, 11008, 4096]];
