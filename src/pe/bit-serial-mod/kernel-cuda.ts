@@ -70,21 +70,25 @@ function termLiteral(t: { bit: number; exponent: number; sign: number }, sig: nu
 }
 
 /**
- * The term table the kernel reads: entry sel · 16 + code = {cycle 0, cycle 1} of golden's termSchedule for
- * that candidate and code, each term as the float ±2^(e + sig_c + 3) (3 = the guard bits), 0 for no term;
- * codes past the type's width (3-bit types) are 0.
+ * The term table the kernel reads: [cycle][sel · 16 + code] (64 entries per cycle) = golden's termSchedule for
+ * that candidate, code and cycle, each term as the float ±2^(e + sig_c + 3) (3 = the guard bits), 0 for no
+ * term; codes past the type's width (3-bit types) and absent candidates are 0.
  */
 function termTable(config: BitSerialModConfig): string {
-  const rows: string[] = [];
-  for (const type of config.candidates) {
-    const s = termSchedule(type);
-    for (let code = 0; code < 16; code++) {
-      const terms = code < 2 ** s.bits ? s.terms(code) : [];
-      const lit = (c: number): string => (c < s.cycles && terms[c] ? termLiteral(terms[c], s.sigs[c]) : '0.0f');
-      rows.push(`{${lit(0)}, ${lit(1)}}`);
+  const cycles: string[] = [];
+  for (let c = 0; c < 2; c++) {
+    const row: string[] = [];
+    for (let sel = 0; sel < 4; sel++) {
+      const type = config.candidates[sel];
+      const s = type === undefined ? undefined : termSchedule(type);
+      for (let code = 0; code < 16; code++) {
+        const t = s !== undefined && c < s.cycles && code < 2 ** s.bits ? s.terms(code)[c] : undefined;
+        row.push(t && s ? termLiteral(t, s.sigs[c]) : '0.0f');
+      }
     }
+    cycles.push(`{${row.join(', ')}}`);
   }
-  return rows.join(', ');
+  return cycles.join(', ');
 }
 
 export function bitSerialCudaSource(config: BitSerialModConfig): string {
@@ -114,10 +118,16 @@ constexpr int SIG1 = ${s0.sigs[1] ?? 0};
 constexpr int UNIT_EXP = ${s0.unitExponent};
 constexpr bool OUT_FP16 = ${config.output === 'fp16'};
 
-// Golden's term schedules (termSchedule), one float2 {cycle 0, cycle 1} per (selector, code): ±2^(e + sig + 3) or 0.
+// Golden's term schedules (termSchedule), [cycle][selector · 16 + code]: ±2^(e + sig + 3) or 0.
 #define BSM_TERMS { ${termTable(config)} }
-__constant__ float2 WT_DEV[NCAND * 16] = BSM_TERMS;
-static const float2 WT_HOST[NCAND * 16] = BSM_TERMS;
+__constant__ float WT_DEV[2][64] = BSM_TERMS;
+static const float WT_HOST[2][64] = BSM_TERMS;
+#ifndef BSM_PREFETCH
+#define BSM_PREFETCH 1    // the first group's weights are loaded before the activation prologue
+#endif
+#ifndef BSM_VARIANT
+#define BSM_VARIANT "default"
+#endif
 
 // ---- exact float steps (device intrinsics; the host twin sets the rounding mode, for the cpu mode) ----
 #ifdef __CUDA_ARCH__
@@ -182,10 +192,14 @@ template <int SIG> BSM_HD float bsm_cycle(float A, const float4& a, float w0, fl
   return u2f(f2u(s3) & 0xfffffe00u);
 }
 
+// A term from the table: byte offset (code · 4) | selector · 64 (one shift and one LOP3 per lane; the table's
+// address and the cycle's 256 bytes are immediates of the shared-memory load).
+#define BSM_WT(c, off) (*reinterpret_cast<const float*>(reinterpret_cast<const char*>(wt[c]) + (off)))
+
 // One (channel, group): golden stages 1-4. w: the group's GW packed words; af: its steps' activations (4 lanes
-// each); wt: the group's candidate's term table; special: an activation of the group is inf/NaN. Returns
-// golden's group value (an exact fp32), NaN for a special group.
-BSM_HD float bsm_group(const uint32_t* w, const float4* af, const float2* wt, uint32_t scale, bool special) {
+// each); wt: the term table, selb = the group's selector · 64; special: an activation of the group is inf/NaN.
+// Returns golden's group value (an exact fp32), NaN for a special group.
+BSM_HD float bsm_group(const uint32_t* w, const float4* af, const float (*wt)[64], uint32_t selb, uint32_t scale, bool special) {
   float A = 0.0f;
 #pragma unroll
   for (int j = 0; j < GW; j++) {
@@ -193,9 +207,9 @@ BSM_HD float bsm_group(const uint32_t* w, const float4* af, const float2* wt, ui
     for (int h = 0; h < 2; h++) {
       const uint32_t q = w[j] >> (16 * h);
       const float4 a = af[2 * j + h];
-      const float2 t0 = wt[q & 15u], t1 = wt[(q >> 4) & 15u], t2 = wt[(q >> 8) & 15u], t3 = wt[(q >> 12) & 15u];
-      A = bsm_cycle<SIG0>(A, a, t0.x, t1.x, t2.x, t3.x);
-      if (NCYC == 2) A = bsm_cycle<SIG1>(A, a, t0.y, t1.y, t2.y, t3.y);
+      const uint32_t o0 = ((q << 2) & 0x3cu) | selb, o1 = ((q >> 2) & 0x3cu) | selb, o2 = ((q >> 6) & 0x3cu) | selb, o3 = ((q >> 10) & 0x3cu) | selb;
+      A = bsm_cycle<SIG0>(A, a, BSM_WT(0, o0), BSM_WT(0, o1), BSM_WT(0, o2), BSM_WT(0, o3));
+      if (NCYC == 2) A = bsm_cycle<SIG1>(A, a, BSM_WT(1, o0), BSM_WT(1, o1), BSM_WT(1, o2), BSM_WT(1, o3));
     }
   }
   if (special) return u2f(0x7fc00000u);
@@ -230,31 +244,35 @@ __global__ __launch_bounds__(1024, 1) void bsm_gemv(const uint32_t* __restrict__
     const uint16_t* __restrict__ act, const uint16_t* __restrict__ cscale, void* __restrict__ Y, int N, int K, int G) {
   extern __shared__ float4 sm4[];
   const int S = G * GSTEPS;
+  __shared__ float wt_s[2][64];
   float4* af_s = sm4;
-  float2* wt_s = reinterpret_cast<float2*>(sm4 + S);
-  uint32_t* fl_s = reinterpret_cast<uint32_t*>(wt_s + NCAND * 16);  // per step: an inf/NaN activation
+  uint32_t* fl_s = reinterpret_cast<uint32_t*>(sm4 + S);             // per step: an inf/NaN activation
   uint32_t* sp_s = fl_s + S;                                          // per group: the same
   float* gv = reinterpret_cast<float*>(sp_s + G);
   const int m = blockIdx.y, lane = threadIdx.x, w = threadIdx.y, WG = blockDim.y, tid = w * 32 + lane, nt = WG * 32;
-  for (int i = tid; i < NCAND * 16; i += nt) wt_s[i] = WT_DEV[i];
+  const int n = blockIdx.x * 32 + lane;
+  uint32_t wv[GW], meta = 0u;
+  const auto load = [&](int g) {
+    meta = __ldg(gmeta + (size_t)n * G + g);
+    const uint32_t* src = wq + ((size_t)n * G + g) * GW;
+    if constexpr (GW % 4 == 0) {
+#pragma unroll
+      for (int i = 0; i < GW / 4; i++) { const uint4 v = __ldcs(reinterpret_cast<const uint4*>(src) + i); wv[4 * i] = v.x; wv[4 * i + 1] = v.y; wv[4 * i + 2] = v.z; wv[4 * i + 3] = v.w; }
+    } else {
+#pragma unroll
+      for (int i = 0; i < GW; i++) wv[i] = __ldcs(src + i);
+    }
+  };
+  if (BSM_PREFETCH && n < N && w < G) load(w);
+  for (int i = tid; i < 2 * 64; i += nt) wt_s[i >> 6][i & 63] = WT_DEV[i >> 6][i & 63];
   for (int st = tid; st < S; st += nt) fl_s[st] = bsm_step_act(act + (size_t)m * K, K, st, af_s[st]);
   __syncthreads();
   for (int g = tid; g < G; g += nt) { uint32_t v = 0u; for (int st = 0; st < GSTEPS; st++) v |= fl_s[g * GSTEPS + st]; sp_s[g] = v; }
   __syncthreads();
-  const int n = blockIdx.x * 32 + lane;
   if (n < N) {
     for (int g = w; g < G; g += WG) {
-      const uint32_t meta = __ldg(gmeta + (size_t)n * G + g);
-      uint32_t wv[GW];
-      const uint32_t* src = wq + ((size_t)n * G + g) * GW;
-      if constexpr (GW % 4 == 0) {
-#pragma unroll
-        for (int i = 0; i < GW / 4; i++) { const uint4 v = __ldcs(reinterpret_cast<const uint4*>(src) + i); wv[4 * i] = v.x; wv[4 * i + 1] = v.y; wv[4 * i + 2] = v.z; wv[4 * i + 3] = v.w; }
-      } else {
-#pragma unroll
-        for (int i = 0; i < GW; i++) wv[i] = __ldcs(src + i);
-      }
-      gv[g * 32 + lane] = bsm_group(wv, af_s + g * GSTEPS, wt_s + ((meta >> 8) & 3u) * 16, meta & 255u, sp_s[g] != 0u);
+      if (!BSM_PREFETCH || g != w) load(g);
+      gv[g * 32 + lane] = bsm_group(wv, af_s + g * GSTEPS, wt_s, ((meta >> 8) & 3u) << 6, meta & 255u, sp_s[g] != 0u);
     }
   }
   __syncthreads();
@@ -307,7 +325,7 @@ struct Problem {
       wq[((size_t)r * G + kk / GS) * GW + (kk % GS) / 8] |= (w[(size_t)r * K + kk] & 15u) << (4 * (kk % 8));
   }
   int steps() const { return G * GSTEPS; }
-  size_t smem() const { return (size_t)steps() * 20 + NCAND * 16 * 8 + (size_t)G * 4 + (size_t)G * 32 * 4; }
+  size_t smem() const { return (size_t)steps() * 20 + (size_t)G * 4 + (size_t)G * 32 * 4; }
   int wg() const { return std::min(G, 32); }
   // The kernel's arithmetic on the host (bsm_group and bsm_output, the same functions): output codes [M×N].
   std::vector<uint32_t> cpu() const {
@@ -320,7 +338,7 @@ struct Problem {
         float c = 0.0f;
         for (int g = 0; g < G; g++) {
           const uint32_t mt = meta[(size_t)n * G + g];
-          c = add_rn(c, bsm_group(wq.data() + ((size_t)n * G + g) * GW, af.data() + g * GSTEPS, WT_HOST + ((mt >> 8) & 3u) * 16, mt & 255u, sp[g] != 0u));
+          c = add_rn(c, bsm_group(wq.data() + ((size_t)n * G + g) * GW, af.data() + g * GSTEPS, WT_HOST, ((mt >> 8) & 3u) << 6, mt & 255u, sp[g] != 0u));
         }
         y[(size_t)m * N + n] = bsm_output(c, cs[n]);
       }
@@ -386,8 +404,8 @@ int main(int argc, char** argv) {
     const size_t cb = (size_t)1 << 30; void *src, *dst; CK(cudaMalloc(&src, cb)); CK(cudaMalloc(&dst, cb)); CK(cudaMemset(src, 1, cb));
     const double cms = median_ms([&](int) { CK(cudaMemcpyAsync(dst, src, cb, cudaMemcpyDeviceToDevice)); }, 3, 20);
     const double bw = bytes / ms / 1e6, cbw = 2.0 * cb / cms / 1e6;
-    std::printf("RESULT bitmod device=\\"%s\\" M=%d N=%d K=%d us=%.2f GBps=%.0f copy_GBps=%.0f pct_of_copy=%.1f copies=%d\\n",
-                device_name().c_str(), p.M, p.N, p.K, ms * 1e3, bw, cbw, 100.0 * bw / cbw, copies);
+    std::printf("RESULT bitmod variant=%s device=\\"%s\\" M=%d N=%d K=%d us=%.2f GBps=%.0f copy_GBps=%.0f pct_of_copy=%.1f copies=%d\\n",
+                BSM_VARIANT, device_name().c_str(), p.M, p.N, p.K, ms * 1e3, bw, cbw, 100.0 * bw / cbw, copies);
   }
   return bad == 0 && same ? 0 : 1;
 }
