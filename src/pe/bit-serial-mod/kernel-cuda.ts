@@ -122,8 +122,11 @@ constexpr bool OUT_FP16 = ${config.output === 'fp16'};
 #define BSM_TERMS { ${termTable(config)} }
 __constant__ float WT_DEV[2][64] = BSM_TERMS;
 static const float WT_HOST[2][64] = BSM_TERMS;
-#ifndef BSM_PREFETCH
-#define BSM_PREFETCH 1    // the first group's weights are loaded before the activation prologue
+#ifndef BSM_FPC
+#define BSM_FPC 1         // 1: the magic constants as FP32 products and FMNMX instead of integer exponent arithmetic
+#endif
+#ifndef BSM_UNROLL
+#define BSM_UNROLL 1      // weight chunks per iteration of the group loop (GW / 4 unrolls it fully)
 #endif
 #ifndef BSM_VARIANT
 #define BSM_VARIANT "default"
@@ -182,12 +185,22 @@ BSM_HD float bsm_trunc(float y, uint32_t cl) {
 template <int SIG> BSM_HD float bsm_cycle(float A, const float4& a, float w0, float w1, float w2, float w3) {
   const float y0 = mul_rn(a.x, w0), y1 = mul_rn(a.y, w1), y2 = mul_rn(a.z, w2), y3 = mul_rn(a.w, w3);
   const float mx = fmaxf(fmaxf(fabsf(y0), fabsf(y1)), fmaxf(fabsf(y2), fabsf(y3)));
+#if BSM_FPC
+  // The constants as float products of the exponents (FP32 pipe), their max by FMNMX; 0 where mx, T or A is 0.
+  const float me = u2f(f2u(mx) & 0x7f800000u);
+  const uint32_t cl = f2u(mul_rn(me, 0x1.8p+10f));                        // 1.5·2^(Pmax + sig + 23)
+  const float T = add_rn(add_rn(bsm_trunc(y0, cl), bsm_trunc(y1, cl)), add_rn(bsm_trunc(y2, cl), bsm_trunc(y3, cl)));
+  const float s1 = add_rd(A, T);
+  const float pb = T != 0.0f ? (SIG == 0 ? u2f(cl) : mul_rn(me, 0x1.8p+10f / (float)(1 << SIG))) : 0.0f;  // 1.5·2^(Pmax + 23)
+  const float c3 = fmaxf(mul_rn(u2f(f2u(A) & 0x7f800000u), 0x1.8p+9f), pb);                          // 1.5·2^(e + 23)
+#else
   const uint32_t cl = (f2u(mx) & 0x7f800000u) + 0x05400000u;             // 1.5·2^(Pmax + sig + 23)
   const float T = add_rn(add_rn(bsm_trunc(y0, cl), bsm_trunc(y1, cl)), add_rn(bsm_trunc(y2, cl), bsm_trunc(y3, cl)));
   const float s1 = add_rd(A, T);
   const uint32_t pb = T != 0.0f ? cl - (uint32_t)(SIG << 23) : 0u;       // 1.5·2^(Pmax + 23)
   const uint32_t ae = (f2u(A) & 0x7f800000u) + 0x04c00000u;              // 1.5·2^(X - 14 + 23)
   const float c3 = u2f(ae > pb ? ae : pb);
+#endif
   const float s3 = add_rn(add_rd(s1, c3), -c3);
   return u2f(f2u(s3) & 0xfffffe00u);
 }
@@ -196,20 +209,44 @@ template <int SIG> BSM_HD float bsm_cycle(float A, const float4& a, float w0, fl
 // address and the cycle's 256 bytes are immediates of the shared-memory load).
 #define BSM_WT(c, off) (*reinterpret_cast<const float*>(reinterpret_cast<const char*>(wt[c]) + (off)))
 
-// One (channel, group): golden stages 1-4. w: the group's GW packed words; af: its steps' activations (4 lanes
-// each); wt: the term table, selb = the group's selector · 64; special: an activation of the group is inf/NaN.
-// Returns golden's group value (an exact fp32), NaN for a special group.
-BSM_HD float bsm_group(const uint32_t* w, const float4* af, const float (*wt)[64], uint32_t selb, uint32_t scale, bool special) {
+// The group's packed weights in chunks: 4 words (one 128-bit load, 8 steps) when GW % 4 == 0, else 1 word.
+constexpr int CW = GW % 4 == 0 ? 4 : 1;
+constexpr int BSM_UNR = BSM_UNROLL;
+struct Chunk { uint32_t w[CW]; };
+template <int C = CW> BSM_HD Chunk bsm_load(const uint32_t* src, int c) {
+#ifdef __CUDA_ARCH__
+  Chunk r;
+  if constexpr (C == 4) { const uint4 v = __ldcs(reinterpret_cast<const uint4*>(src) + c); r.w[0] = v.x; r.w[1] = v.y; r.w[2] = v.z; r.w[3] = v.w; }
+  else r.w[0] = __ldcs(src + c);
+  return r;
+#else
+  Chunk r;
+  for (int i = 0; i < CW; i++) r.w[i] = src[c * CW + i];
+  return r;
+#endif
+}
+
+// One (channel, group): golden stages 1-4. src: the group's GW packed words (the next chunk is loaded while
+// one is computed); af: its steps' activations (4 lanes each); wt: the term table, selb = the group's selector
+// · 64; special: an activation of the group is inf/NaN. Returns golden's group value (an exact fp32), NaN for
+// a special group.
+BSM_HD float bsm_group(const uint32_t* src, const float4* af, const float (*wt)[64], uint32_t selb, uint32_t scale, bool special) {
   float A = 0.0f;
+  Chunk nxt = bsm_load(src, 0);
+#pragma unroll BSM_UNR
+  for (int c = 0; c < GW / CW; c++) {
+    const Chunk cur = nxt;
+    if (c + 1 < GW / CW) nxt = bsm_load(src, c + 1);
 #pragma unroll
-  for (int j = 0; j < GW; j++) {
+    for (int j = 0; j < CW; j++) {
 #pragma unroll
-    for (int h = 0; h < 2; h++) {
-      const uint32_t q = w[j] >> (16 * h);
-      const float4 a = af[2 * j + h];
-      const uint32_t o0 = ((q << 2) & 0x3cu) | selb, o1 = ((q >> 2) & 0x3cu) | selb, o2 = ((q >> 6) & 0x3cu) | selb, o3 = ((q >> 10) & 0x3cu) | selb;
-      A = bsm_cycle<SIG0>(A, a, BSM_WT(0, o0), BSM_WT(0, o1), BSM_WT(0, o2), BSM_WT(0, o3));
-      if (NCYC == 2) A = bsm_cycle<SIG1>(A, a, BSM_WT(1, o0), BSM_WT(1, o1), BSM_WT(1, o2), BSM_WT(1, o3));
+      for (int h = 0; h < 2; h++) {
+        const uint32_t q = cur.w[j] >> (16 * h);
+        const float4 a = af[2 * (c * CW + j) + h];
+        const uint32_t o0 = ((q << 2) & 0x3cu) | selb, o1 = ((q >> 2) & 0x3cu) | selb, o2 = ((q >> 6) & 0x3cu) | selb, o3 = ((q >> 10) & 0x3cu) | selb;
+        A = bsm_cycle<SIG0>(A, a, BSM_WT(0, o0), BSM_WT(0, o1), BSM_WT(0, o2), BSM_WT(0, o3));
+        if (NCYC == 2) A = bsm_cycle<SIG1>(A, a, BSM_WT(1, o0), BSM_WT(1, o1), BSM_WT(1, o2), BSM_WT(1, o3));
+      }
     }
   }
   if (special) return u2f(0x7fc00000u);
@@ -251,19 +288,6 @@ __global__ __launch_bounds__(1024, 1) void bsm_gemv(const uint32_t* __restrict__
   float* gv = reinterpret_cast<float*>(sp_s + G);
   const int m = blockIdx.y, lane = threadIdx.x, w = threadIdx.y, WG = blockDim.y, tid = w * 32 + lane, nt = WG * 32;
   const int n = blockIdx.x * 32 + lane;
-  uint32_t wv[GW], meta = 0u;
-  const auto load = [&](int g) {
-    meta = __ldg(gmeta + (size_t)n * G + g);
-    const uint32_t* src = wq + ((size_t)n * G + g) * GW;
-    if constexpr (GW % 4 == 0) {
-#pragma unroll
-      for (int i = 0; i < GW / 4; i++) { const uint4 v = __ldcs(reinterpret_cast<const uint4*>(src) + i); wv[4 * i] = v.x; wv[4 * i + 1] = v.y; wv[4 * i + 2] = v.z; wv[4 * i + 3] = v.w; }
-    } else {
-#pragma unroll
-      for (int i = 0; i < GW; i++) wv[i] = __ldcs(src + i);
-    }
-  };
-  if (BSM_PREFETCH && n < N && w < G) load(w);
   for (int i = tid; i < 2 * 64; i += nt) wt_s[i >> 6][i & 63] = WT_DEV[i >> 6][i & 63];
   for (int st = tid; st < S; st += nt) fl_s[st] = bsm_step_act(act + (size_t)m * K, K, st, af_s[st]);
   __syncthreads();
@@ -271,8 +295,8 @@ __global__ __launch_bounds__(1024, 1) void bsm_gemv(const uint32_t* __restrict__
   __syncthreads();
   if (n < N) {
     for (int g = w; g < G; g += WG) {
-      if (!BSM_PREFETCH || g != w) load(g);
-      gv[g * 32 + lane] = bsm_group(wv, af_s + g * GSTEPS, wt_s, ((meta >> 8) & 3u) << 6, meta & 255u, sp_s[g] != 0u);
+      const uint32_t meta = __ldg(gmeta + (size_t)n * G + g);
+      gv[g * 32 + lane] = bsm_group(wq + ((size_t)n * G + g) * GW, af_s + g * GSTEPS, wt_s, ((meta >> 8) & 3u) << 6, meta & 255u, sp_s[g] != 0u);
     }
   }
   __syncthreads();
