@@ -152,6 +152,10 @@ for (const example of ['svdquant', 'bitmod', 'xr-npe']) {
           const ops = randomOperands(target, { m: 8, n: 96, k: 512 }, 0x10e + lo) as BitSerialModOperands;
           writeCase(c, { ...ops, activations: bitSerialBandActivations(ops.m * ops.k, 0x10e + lo, lo, hi) });
         }
+        // inf, -inf and NaN activations scattered over row 1 only: its outputs NaN, the other rows' finite.
+        const ops = randomOperands(target, { m: 3, n: 64, k: 1024 }, 0x5bec) as BitSerialModOperands;
+        const acts = Uint32Array.from(ops.activations, (c, i) => (Math.floor(i / ops.k) === 1 && i % 53 === 7 ? [0x7c00, 0xfc00, 0x7e01][i % 3] : c));
+        writeCase('special', { ...ops, activations: acts });
       }
       console.log(`${name}: ${target.golden.kind} kernel and ${SHAPES.length} verification cases`);
     }

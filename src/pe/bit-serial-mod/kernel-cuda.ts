@@ -152,14 +152,15 @@ BSM_HD float add_rd(float a, float b) { return host_add(a, b, FE_DOWNWARD); }
 BSM_HD float mul_rn(float a, float b) { volatile float x = a, y = b; volatile float r = x * y; return r; }
 #endif
 
-// One activation code's view (golden stage 0): af = ±A · 2^Ea (exact) in the golden's LSB units (0 when A = 0);
-// returns 1 for inf/NaN (then af = 0).
-static __host__ __device__ inline uint32_t bsm_act(uint32_t c, float& af) {
+// One activation code's view (golden stage 0): af = ±A · 2^Ea (exact) in the golden's LSB units, 0 when A = 0,
+// NaN for inf/NaN: a NaN lane makes its step's T, then the accumulator, NaN whatever the weight (NaN · 0 = NaN;
+// the constants stay finite or inf and the 15-bit mask keeps a NaN a NaN), so the group is NaN as golden's.
+static __host__ __device__ inline float bsm_act(uint32_t c) {
   const uint32_t e = (c >> 10) & 31u, f = c & 0x3ffu, a = e ? (1024u | f) : f, ea = e ? e : 1u;
-  if (e == 31u || a == 0u) { af = 0.0f; return e == 31u ? 1u : 0u; }
-  af = mul_rn((float)a, u2f((ea + 127u) << 23));
-  if (c >> 15) af = -af;
-  return 0u;
+  if (e == 31u) return u2f(0x7fc00000u);
+  if (a == 0u) return 0.0f;
+  const float af = mul_rn((float)a, u2f((ea + 127u) << 23));
+  return (c >> 15) ? -af : af;
 }
 
 // Golden stage 2 for one lane: the lane's product y = ±A·2^(P + sig + 3) truncated toward zero to the step's
@@ -229,8 +230,8 @@ template <int C = CW> BSM_HD Chunk bsm_load(const uint32_t* src, int c) {
 // One (channel, group): golden stages 1-4. src: the group's GW packed words (the next chunk is loaded while
 // one is computed); af: its steps' activations (4 lanes each); wt: the term table, selb = the group's selector
 // · 64; special: an activation of the group is inf/NaN. Returns golden's group value (an exact fp32), NaN for
-// a special group.
-BSM_HD float bsm_group(const uint32_t* src, const float4* af, const float (*wt)[64], uint32_t selb, uint32_t scale, bool special) {
+// a group with an inf/NaN activation.
+BSM_HD float bsm_group(const uint32_t* src, const float4* af, const float (*wt)[64], uint32_t selb, uint32_t scale) {
   float A = 0.0f;
   Chunk nxt = bsm_load(src, 0);
 #pragma unroll BSM_UNR
@@ -249,7 +250,6 @@ BSM_HD float bsm_group(const uint32_t* src, const float4* af, const float (*wt)[
       }
     }
   }
-  if (special) return u2f(0x7fc00000u);
   // Stage 4: R = M · scale (exact, < 2^24) times 2^(u - 28): one exact product.
   return mul_rn(A, mul_rn((float)scale, u2f((uint32_t)(127 + UNIT_EXP - 28) << 23)));
 }
@@ -263,16 +263,15 @@ static __host__ __device__ inline uint32_t bsm_output(float c, uint16_t cs) {
   return y != y ? ${nan} : f2u(yf);
 }
 
-// Per row: one step's activations, 0 (inactive lanes) past K up to G·GS; returns 1 when one is inf/NaN.
-static __host__ __device__ inline uint32_t bsm_step_act(const uint16_t* row, int K, int st, float4& a) {
-  float av[4]; uint32_t special = 0u;
+// Per row: one step's activations, 0 (inactive lanes) past K up to G·GS.
+static __host__ __device__ inline void bsm_step_act(const uint16_t* row, int K, int st, float4& a) {
+  float av[4];
   for (int i = 0; i < 4; i++) {
     const int k = 4 * st + i;
     av[i] = 0.0f;
-    if (k < K) special |= bsm_act(row[k], av[i]);
+    if (k < K) av[i] = bsm_act(row[k]);
   }
   a = make_float4(av[0], av[1], av[2], av[3]);
-  return special;
 }
 
 // Block: 32 output channels (lane = channel) × WG warps; warp w runs groups w, w + WG, ... of its lane's channel
@@ -283,20 +282,16 @@ __global__ __launch_bounds__(1024, 1) void bsm_gemv(const uint32_t* __restrict__
   const int S = G * GSTEPS;
   __shared__ float wt_s[2][64];
   float4* af_s = sm4;
-  uint32_t* fl_s = reinterpret_cast<uint32_t*>(sm4 + S);             // per step: an inf/NaN activation
-  uint32_t* sp_s = fl_s + S;                                          // per group: the same
-  float* gv = reinterpret_cast<float*>(sp_s + G);
+  float* gv = reinterpret_cast<float*>(sm4 + S);
   const int m = blockIdx.y, lane = threadIdx.x, w = threadIdx.y, WG = blockDim.y, tid = w * 32 + lane, nt = WG * 32;
   const int n = blockIdx.x * 32 + lane;
   for (int i = tid; i < 2 * 64; i += nt) wt_s[i >> 6][i & 63] = WT_DEV[i >> 6][i & 63];
-  for (int st = tid; st < S; st += nt) fl_s[st] = bsm_step_act(act + (size_t)m * K, K, st, af_s[st]);
-  __syncthreads();
-  for (int g = tid; g < G; g += nt) { uint32_t v = 0u; for (int st = 0; st < GSTEPS; st++) v |= fl_s[g * GSTEPS + st]; sp_s[g] = v; }
+  for (int st = tid; st < S; st += nt) bsm_step_act(act + (size_t)m * K, K, st, af_s[st]);
   __syncthreads();
   if (n < N) {
     for (int g = w; g < G; g += WG) {
       const uint32_t meta = __ldg(gmeta + (size_t)n * G + g);
-      gv[g * 32 + lane] = bsm_group(wq + ((size_t)n * G + g) * GW, af_s + g * GSTEPS, wt_s, ((meta >> 8) & 3u) << 6, meta & 255u, sp_s[g] != 0u);
+      gv[g * 32 + lane] = bsm_group(wq + ((size_t)n * G + g) * GW, af_s + g * GSTEPS, wt_s, ((meta >> 8) & 3u) << 6, meta & 255u);
     }
   }
   __syncthreads();
@@ -349,20 +344,19 @@ struct Problem {
       wq[((size_t)r * G + kk / GS) * GW + (kk % GS) / 8] |= (w[(size_t)r * K + kk] & 15u) << (4 * (kk % 8));
   }
   int steps() const { return G * GSTEPS; }
-  size_t smem() const { return (size_t)steps() * 20 + (size_t)G * 4 + (size_t)G * 32 * 4; }
+  size_t smem() const { return (size_t)steps() * 16 + (size_t)G * 32 * 4; }
   int wg() const { return std::min(G, 32); }
   // The kernel's arithmetic on the host (bsm_group and bsm_output, the same functions): output codes [M×N].
   std::vector<uint32_t> cpu() const {
     std::vector<uint32_t> y((size_t)M * N);
-    std::vector<float4> af(steps()); std::vector<uint32_t> sp(G);
+    std::vector<float4> af(steps());
     for (int m = 0; m < M; m++) {
-      std::fill(sp.begin(), sp.end(), 0u);
-      for (int st = 0; st < steps(); st++) sp[st / GSTEPS] |= bsm_step_act(act.data() + (size_t)m * K, K, st, af[st]);
+      for (int st = 0; st < steps(); st++) bsm_step_act(act.data() + (size_t)m * K, K, st, af[st]);
       for (int n = 0; n < N; n++) {
         float c = 0.0f;
         for (int g = 0; g < G; g++) {
           const uint32_t mt = meta[(size_t)n * G + g];
-          c = add_rn(c, bsm_group(wq.data() + ((size_t)n * G + g) * GW, af.data() + g * GSTEPS, WT_HOST, ((mt >> 8) & 3u) << 6, mt & 255u, sp[g] != 0u));
+          c = add_rn(c, bsm_group(wq.data() + ((size_t)n * G + g) * GW, af.data() + g * GSTEPS, WT_HOST, ((mt >> 8) & 3u) << 6, mt & 255u));
         }
         y[(size_t)m * N + n] = bsm_output(c, cs[n]);
       }
