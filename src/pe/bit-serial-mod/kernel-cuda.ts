@@ -1,14 +1,14 @@
 /**
  * CUDA reference kernel of `bit_serial_mod` (issue 14), datapath `qacc` with the BitMoD PE's 4 lanes: one
  * .cu file (kernel + host launcher) for sm_90a computing golden.ts's bitSerialModGemm bit for bit. Built for
- * decode (M = 1 GEMV, any M works): one thread per (output channel n, group g) runs golden's stages 1-4 on
- * integers exactly as its runGroup4 (exponent match, aligned truncation, 4-lane sum, 15-bit normalized
- * group accumulator, exact dequantization by the 8-bit scale); the groups' fp32 values are then summed in
- * ascending order by one thread per channel (golden's stage 5, no atomics) and scaled by the channel scale
- * with one rounding. The term schedule tables (bit | exponent << 1 | sign << 3 per code and cycle) are
- * golden's `termSchedule`, emitted as 64-bit constants; only weight types of at most 4 bits are generated.
- * Packing: weight codes 8 per u32, low nibble first, rows of ceil(K/8) words; per (n, g) one u32
- * scale | selector << 8; activations fp16 codes.
+ * decode (M = 1 GEMV, any M works): one thread per (output channel n, group g) runs golden's stages 1-4 as
+ * exact fp32 steps with directed roundings (bsm_cycle's comment: lane products from a term table built from
+ * golden's `termSchedule`, truncation to the step's grid and the accumulator's floor by magic constants,
+ * the 15-bit normalization by a mask); the groups' fp32 values are then summed in ascending order by one
+ * thread per channel (golden's stage 5, no atomics) and scaled by the channel scale with one rounding.
+ * The launcher's `cpu` mode runs the same group function on the host (rounding mode set per addition).
+ * Packing: weight codes 8 per u32, low nibble first, rows padded to whole groups (G·GS/8 words); per (n, g)
+ * one u32 scale | selector << 8; activations fp16 codes. Only weight types of at most 4 bits.
  */
 import { FP16 } from '../../formats/float.js';
 import { CUDA_HOST_PRELUDE, codesToWords, cudaHeader, wordsToCodes } from '../../codegen/cuda/host.js';
@@ -431,10 +431,14 @@ int main(int argc, char** argv) {
 }
 
 const BIT_SERIAL_CUDA_EXACTNESS =
-  'Golden stages 1-4 on integers per (channel, group), exactly as golden runGroup4 (exponent match, aligned ' +
-  'truncation, 4-lane sum, 15-bit normalized group accumulator, exact dequantization); the exact fp32 group ' +
-  'values summed in ascending order by one thread per channel (__fadd_rn, no atomics); C · channel scale exact ' +
-  'in double, one RNE rounding to the output format; NaN outputs are golden\'s canonical NaN code.';
+  'Golden stages 1-4 per (channel, group) as exact fp32 steps: lane products af·w exact (af = ±A·2^Ea, w from ' +
+  'a table of golden termSchedule terms), each truncated toward zero to the step grid 2^(Pmax + sig) by ' +
+  '__fadd_rz with ±1.5·2^(Pmax + sig + 23) and its exact subtraction, the lane sum exact; the 15-bit group ' +
+  'accumulator as the float ±M·2^(X - 14): __fadd_rd, floor to 2^max(X - 14, Pmax) by a magic constant, ' +
+  'magnitude truncated to 15 bits by a mask, zero lane sums skipped; R = M · scale exact; inf/NaN activations ' +
+  'enter as NaN. The exact fp32 group values summed in ascending order by one thread per channel (__fadd_rn, ' +
+  'no atomics); C · channel scale exact in double, one RNE rounding to the output format; NaN outputs are ' +
+  'golden\'s canonical NaN code.';
 
 /**
  * The KERNELS facet's CUDA member for bit_serial_mod: bit_serial_mod.cu (kernel + launcher); launch().inputs
