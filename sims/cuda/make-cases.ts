@@ -3,8 +3,9 @@
  * CUDA sources of the examples' lowrank_gemm and bit_serial_mod accelerators, verification cases (inputs
  * and golden outputs as binary files, computed here by the golden model) and the golden samples of the
  * benchmark shapes, whose inputs both sides derive from src/codegen/cuda/inputs.ts inputHash.
- * Run: npx tsx sims/cuda/make-cases.ts [outDir] [--only KIND]   (default sims/cuda/gen; --only keeps one PE kind's
- * kernels and cases, e.g. lowrank_gemm, for a shorter GPU run)
+ * Run: npx tsx sims/cuda/make-cases.ts [outDir] [--only name,...]   (default sims/cuda/gen; --only keeps the
+ * kernels and cases of those PE kinds, accelerators or mac variants, e.g. --only lowrank_gemm or --only bitmod,
+ * for a shorter GPU run)
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -17,17 +18,18 @@ import { macGemm, type MacConfig } from '../../src/pe/mac/golden.js';
 import { macCudaSource } from '../../src/pe/mac/kernel-cuda.js';
 import { resolveTarget } from '../../src/compile/target.js';
 import { compileFile } from '../../src/ir/elaborate.js';
-import { bitSerialModGemm, groupCount, type BitSerialModConfig } from '../../src/pe/bit-serial-mod/golden.js';
-import { bitSerialCudaUnsupported, bitSerialInputCode, BIT_SERIAL_STREAMS } from '../../src/pe/bit-serial-mod/kernel-cuda.js';
+import { bitSerialModGemm, groupCount, type BitSerialModConfig, type BitSerialModOperands } from '../../src/pe/bit-serial-mod/golden.js';
+import { bitSerialBandActivations, bitSerialCudaUnsupported, bitSerialInputCode, BIT_SERIAL_STREAMS } from '../../src/pe/bit-serial-mod/kernel-cuda.js';
 import { loraScaleCount, lowRankGemm, type LowRankGemmConfig, type LowRankGemmOperands } from '../../src/pe/lowrank-gemm/golden.js';
 import { LOW_RANK_BENCH_TENSOR_SCALE, LOW_RANK_STREAMS, lowRankCudaSource, lowRankInputMasks, type LowRankStream } from '../../src/pe/lowrank-gemm/kernel-cuda.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 const onlyAt = args.indexOf('--only');
-const ONLY = onlyAt >= 0 ? args.splice(onlyAt, 2)[1] : undefined;
+const ONLY = onlyAt >= 0 ? new Set((args.splice(onlyAt, 2)[1] ?? '').split(',')) : undefined;
+/** True when no --only was given or it names one of `names` (a PE kind, an accelerator or a mac variant). */
+const wanted = (...names: string[]): boolean => ONLY === undefined || names.some((n) => ONLY.has(n));
 const OUT = resolve(args[0] ?? join(ROOT, 'sims/cuda/gen'));
-const wanted = (kind: string): boolean => ONLY === undefined || ONLY === kind;
 
 function write(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -132,19 +134,30 @@ for (const example of ['svdquant', 'bitmod', 'xr-npe']) {
         console.log(`${name}: no CUDA kernel for ${target.golden.kind} yet`);
         continue;
       }
-      if (!wanted(target.golden.kind)) continue;
+      if (!wanted(target.golden.kind, name)) continue;
       write(join(OUT, `${name}.cu`), set.files[0].text);
-      SHAPES.forEach((shape, i) => {
-        const ops = randomOperands(target, shape, 1000 + i);
+      const writeCase = (c: string, ops: ReturnType<typeof randomOperands>): void => {
         const launch = set.launch(ops);
-        const dir = join(OUT, 'cases', name, `verify${i}`);
+        const dir = join(OUT, 'cases', name, c);
         write(join(dir, 'meta.txt'), Object.entries(launch.params).map(([k, v]) => `${k} ${v}`).join('\n') + '\n');
         for (const [file, words] of Object.entries(launch.inputs)) write(join(dir, `${file}.bin`), bytes(words));
         const y = goldenGemm(target.golden, ops as never);
         const wide = target.golden.kind === 'mac' ? (y.format === 'int32' ? 4 : 2) : y.format === 'fp32' ? 4 : 2;
         write(join(dir, 'y.bin'), bytes(wide === 4 ? Uint32Array.from(y.codes) : Uint16Array.from(y.codes)));
-        manifest.push(`verify ${name} cases/${name}/verify${i}`);
-      });
+        manifest.push(`verify ${name} cases/${name}/${c}`);
+      };
+      SHAPES.forEach((shape, i) => writeCase(`verify${i}`, randomOperands(target, shape, 1000 + i)));
+      // bit_serial_mod: activations in narrow exponent bands, where truncation and the subnormal path decide bits.
+      if (target.golden.kind === 'bit_serial_mod') {
+        for (const [c, lo, hi] of [['lowexp', 0, 3], ['band', 13, 16], ['subnormal', 0, 0]] as const) {
+          const ops = randomOperands(target, { m: 8, n: 96, k: 512 }, 0x10e + lo) as BitSerialModOperands;
+          writeCase(c, { ...ops, activations: bitSerialBandActivations(ops.m * ops.k, 0x10e + lo, lo, hi) });
+        }
+        // inf, -inf and NaN activations scattered over row 1 only: its outputs NaN, the other rows' finite.
+        const ops = randomOperands(target, { m: 3, n: 64, k: 1024 }, 0x5bec) as BitSerialModOperands;
+        const acts = Uint32Array.from(ops.activations, (c, i) => (Math.floor(i / ops.k) === 1 && i % 53 === 7 ? [0x7c00, 0xfc00, 0x7e01][i % 3] : c));
+        writeCase('special', { ...ops, activations: acts });
+      }
       console.log(`${name}: ${target.golden.kind} kernel and ${SHAPES.length} verification cases`);
     }
   }
@@ -156,8 +169,9 @@ const MAC_VARIANTS: readonly MacConfig[] = [
   { kind: 'mac', variant: 'fp16_fma', accumulator: 'fp16' },
   { kind: 'mac', variant: 'fp16_int8', accumulator: 'fp16' },
 ];
-for (const config of MAC_VARIANTS.filter((c) => wanted(c.kind))) {
+for (const config of MAC_VARIANTS) {
   const name = `mac_${config.variant}_${config.variant === 'int8' ? 'int32' : config.accumulator}`;
+  if (!wanted(config.kind, name)) continue;
   write(join(OUT, `${name}.cu`), macCudaSource(config));
   for (const [i, [m, n, k]] of [[37, 45, 200], [64, 64, 256]].entries()) {
     const seed = 0x3ac + i;
@@ -179,7 +193,7 @@ for (const config of MAC_VARIANTS.filter((c) => wanted(c.kind))) {
 
 // ---- benchmark cases: inputs from inputHash on both sides, golden outputs (or samples) from here ----------
 for (const { name, golden } of accelerators('svdquant')) {
-  if (golden.kind !== 'lowrank_gemm' || !wanted(golden.kind)) continue;
+  if (golden.kind !== 'lowrank_gemm' || !wanted(golden.kind, name)) continue;
   const config = golden as LowRankGemmConfig;
   const cases: [string, number, number, number, { bias: boolean; cs: boolean; ls: boolean }][] = [
     ['full', 256, 384, 512, { bias: true, cs: true, ls: true }],
@@ -207,7 +221,7 @@ for (const { name, golden } of accelerators('svdquant')) {
 }
 
 for (const { name, golden } of accelerators('bitmod')) {
-  if (golden.kind !== 'bit_serial_mod' || !wanted(golden.kind)) continue;
+  if (golden.kind !== 'bit_serial_mod' || !wanted(golden.kind, name)) continue;
   const config = golden as BitSerialModConfig;
   if (bitSerialCudaUnsupported(config) !== undefined) continue;
   const shapes: [string, number, number, number][] = [['gemv4096', 1, 4096, 4096], ['gemv11008', 1, 11008, 4096]];

@@ -133,7 +133,8 @@ for l in open(sys.argv[1]):
         print(f"| W4A4 + rank-{r['rank']} fused{var} | {r['M']}x{r['N']}x{r['K']} | {r['ms_fused']} ms | {r['tflops_fused']} TFLOP/s | {ref} | {r['sample_mismatches']} of {r['samples']} samples differ, rerun {r['rerun']} |")
         print(f"| W4A4 without branch{var} | {r['M']}x{r['N']}x{r['K']} | {r['ms_no_branch']} ms | {r['tflops_no_branch']} TFLOP/s | branch overhead {r['branch_overhead_pct']}% (down proj. {r['ms_down']} ms) | |")
     elif k == 'bitmod':
-        print(f"| BitMoD GEMV | N={r['N']} K={r['K']} | {r['us']} us | {r['GBps']} GB/s | {r['pct_of_copy']}% of copy ({r['copy_GBps']} GB/s) | verified in log |")
+        var = f" ({r['variant']})" if r.get('variant', 'default') != 'default' else ''
+        print(f"| BitMoD GEMV{var} | N={r['N']} K={r['K']} | {r['us']} us | {r['GBps']} GB/s | {r['pct_of_copy']}% of copy ({r['copy_GBps']} GB/s) | verified in log |")
     elif k == 'cublas':
         if r['op'] == 'gemm_fp16': print(f"| cuBLAS fp16 (torch {r['torch']}) | {r['M']}x{r['N']}x{r['K']} | {r['ms']} ms | {r['tflops']} TFLOP/s | | |")
         else: print(f"| cuBLAS fp16 GEMV | N={r['N']} K={r['K']} | {r['us']} us | {r['GBps']} GB/s | | |")
