@@ -19,7 +19,10 @@
  *   nothing (both panels in place, no kind data) still passes its tokens with an `lsync`.
  * A resident panel takes kTiles slots (two when kTiles = 1) and needs no second copy: the load of the
  * next outer tile's k slot j waits (by the usual two-slot token ring) for the compute of the step two
- * before it, which is after the last read of slot j by the previous outer tile whenever kTiles ≥ 2.
+ * before it, which is after the last read of slot j by the previous outer tile whenever kTiles ≥ 2. Where
+ * every slot a step loads is a resident panel's (`both`, one k tile, a kind with no per-step loads), the
+ * loads run further ahead (loadsAhead); program.ts then walks odd blocks backwards and cuts panels into
+ * pieces, and a few smaller block sizes are candidates too (docs/scheduler.md "Loads running ahead").
  * Residency needs a kind whose per-step operands are only its codes and scales; a kind with extra
  * activation data in its act slot or a low-rank branch keeps `none`, unless its `actResidency` hook says
  * the `act` panel is safe (lowrank_gemm with offline codes: lr_down runs at n tile 0 of each m tile and
