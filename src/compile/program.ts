@@ -18,7 +18,8 @@
  *
  * Program (straight-line, one instruction stream that the dispatch unit splits into the load, compute
  * and store queues; addresses set by `seti` right before each DMA):
- *   preamble: setfmt, setmode, [setscale], csync push_prev ×2 (two free input slots), ssync push_prev ×2
+ *   preamble: setfmt, setmode, [setscale], csync push_prev × ahead (the free input slots: 2, or more where
+ *   every slot a step loads is a resident panel's, schedule/choose.ts loadsAhead), ssync push_prev ×2
  *   (two free output slots);
  *   for each output tile (mi outer, ni inner), for each k tile (input slot s = step parity):
  *     loads of the step's operands into slot s (the first pops C→L "slot free", the last pushes L→C);
@@ -50,6 +51,7 @@ import type { Target } from './target.js';
 import type { GemmShape } from './workload.js';
 import { chooseSchedule, rankedSchedules, scheduleCandidates, type Schedule } from './schedule/choose.js';
 import { alignUp, branchRank, slotNeeds, type Resident, type Tiling } from './schedule/tiling.js';
+import { beatBytes, serpentineBlocks } from './schedule/cost.js';
 
 export type { Tiling };
 
@@ -210,11 +212,12 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
     prog.push(createInstruction('setfmt', { ...t.formats }));
     prog.push(createInstruction('setmode', { group: t.groupSize, wsel: t.bits.selector > 0 ? 'group' : 'fixed', simd: t.simdMode, rank }));
     prog.push(...kind.preamble(t, ops));
-    prog.push(createInstruction('csync', { push_prev: true }), createInstruction('csync', { push_prev: true }));
+    for (let j = 0; j < schedule.ahead; j++) prog.push(createInstruction('csync', { push_prev: true }));
     prog.push(createInstruction('ssync', { push_prev: true }), createInstruction('ssync', { push_prev: true }));
     return prog;
   };
   const { mTiles, nTiles, kTiles } = tiling;
+  const macsPerPe = Math.max(1, t.peakMacsPerCycle / Math.max(1, t.array.pes));
   // Loop levels: blocks b → outer o → inner i → k. Only 'both' has several blocks (of `block` n tiles,
   // o = m tile, i = n tile in the block); otherwise one block, o and i the m and n tiles in loop order.
   const both = resident === 'both';
@@ -224,7 +227,11 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
   const outerTiles = mOuter ? mTiles : nTiles;
   /** Inner tiles of block b (the last block of 'both' may hold fewer). */
   const innerOf = (b: number): number => (both ? Math.min(J, nTiles - b * J) : J);
-  const tileOf = (b: number, o: number, i: number): { mi: number; ni: number } => (mOuter ? { mi: o, ni: b * J + i } : { mi: i, ni: o });
+  // Serpentine blocks (loads running ahead, m a whole number of m tiles): odd blocks walk the m tiles
+  // backwards, so a block starts on the previous block's last activation panel, still in its slot.
+  const serpentine = serpentineBlocks(shape, tiling, resident, schedule.ahead);
+  const mOf = (b: number, o: number): number => (serpentine && b % 2 === 1 ? outerTiles - 1 - o : o);
+  const tileOf = (b: number, o: number, i: number): { mi: number; ni: number } => (mOuter ? { mi: mOf(b, o), ni: b * J + i } : { mi: i, ni: o });
   const mtOf = (mi: number): number => Math.min(tiling.mt, m - mi * tiling.mt);
   const ntOf = (ni: number): number => Math.min(tiling.nt, n - ni * tiling.nt);
   const ktOf = (ki: number): number => Math.min(tiling.kt, k - ki * tiling.kt);
@@ -240,6 +247,11 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
     if (b > 0) return shapeOf(b - 1, outerTiles - 1, innerOf(b - 1) - 1, kTiles - 1);
     return undefined;
   };
+  // Loads running `ahead` > 2 steps ahead (resident 'both', one k tile): an activation panel's slot is read
+  // last 1 + (inner tiles of the m tile between) steps before it is reloaded, so a last block of fewer n
+  // tiles first gives back the tokens beyond that (an lsync that pops without pushing, at its first step).
+  const giveBack = (b: number, o: number, i: number, ki: number): number =>
+    schedule.ahead > 2 && b === blocks - 1 && blocks > 1 && o === 0 && i === 0 && ki === 0 ? Math.max(0, schedule.ahead - innerOf(b) - 1) : 0;
   /** Buffer address of k slot ki of a resident panel of `slotBytes` slots, for panel number p. */
   const panelSlot = (p: number, ki: number, slotBytes: number): number => ((kTiles === 1 ? p % 2 : 0) * kTiles + ki) * slotBytes;
   const step = (b: number, o: number, i: number, ki: number): Instruction[] => {
@@ -259,7 +271,8 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
     const tileParity = (parity(parity(b, outerTiles, 0), J, 0) + parity(o, innerOf(b), i)) % 2;
     const s = parity(tileParity, kTiles, ki);
     const metaBase = s * slots.metaSlot;
-    const actPanel = both ? b * outerTiles + o : o;
+    // panels in load order: a serpentine block after the first loads outerTiles − 1 new ones
+    const actPanel = both ? b * (serpentine ? outerTiles - 1 : outerTiles) + o : o;
     const act = resident === 'act' || both ? panelSlot(actPanel, ki, slots.actSlot) : s * slots.actSlot;
     const wgt = resident === 'wgt' ? panelSlot(o, ki, slots.wgtSlot) : both ? (i * kTiles + ki) * slots.wgtSlot : s * slots.wgtSlot;
     // output slot: parity of the tile number
@@ -270,14 +283,28 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
     const wStride = rowBytes(k, t.bits.wgt);
     const loads: DmaLoad[] = [];
     // A runtime-quantizing kind (qact) loads raw X in its step loads instead of activation codes.
-    const loadAct = kind.loadsActivationCodes?.(t) !== false && (resident === 'act' || both ? i === 0 : true);
+    const loadAct = kind.loadsActivationCodes?.(t) !== false && (resident === 'act' || both ? i === 0 && !(serpentine && b > 0 && o === 0) : true);
     const loadWgt = resident === 'wgt' ? i === 0 : both ? o === 0 : true;
     if (loadAct) loads.push({ dram: layout.a + m0 * aStride + (k0 * t.bits.act) / 8, buf: 'act', bufAddr: act, rows: mt, rowBytes: rowBytes(kt, t.bits.act), stride: aStride });
     if (loadWgt) loads.push({ dram: layout.w + n0 * wStride + (k0 * t.bits.wgt) / 8, buf: 'wgt', bufAddr: wgt, rows: nt, rowBytes: rowBytes(kt, t.bits.wgt), stride: wStride });
-    loads.push(...kind.stepLoads(t, ctx));
+    const kindLoads = kind.stepLoads(t, ctx);
+    // loads running further ahead than the slot parity allow no per-step slots (schedule/choose.ts loadsAhead)
+    if (schedule.ahead > 2 && kindLoads.length > 0) throw new Error(`planProgram: loads ${schedule.ahead} steps ahead with per-step ${t.pe.kind} loads`);
+    loads.push(...kindLoads);
+    for (let j = giveBack(b, o, i, ki); j > 0; j--) prog.push(createInstruction('lsync', { pop_next: true }));
     // Split to the ISA's DMA limits; the step's first piece waits for the slot, its last one hands it over
     // (a step with nothing to load passes the tokens with an lsync).
-    const pieces = loads.flatMap(({ dram, buf, bufAddr, rows, rowBytes: rb, stride }) => splitDma({ dram, buf: bufAddr, rows, rowBytes: rb, stride }, limits).map((p) => [buf, p] as const));
+    // Loads running ahead move whole panels in bursts; cut into pieces of at most one tile's ideal compute
+    // (kt / MACs per PE per cycle) of port time, a tile's output store waits behind one piece, not a panel.
+    const rowsPer = (l: DmaLoad): number => Math.max(1, Math.floor(Math.ceil(tiling.kt / macsPerPe) / Math.ceil(l.rowBytes / beatBytes(t))));
+    const cut = (l: DmaLoad): DmaLoad[] => {
+      const q = rowsPer(l);
+      if (schedule.ahead <= 2 || l.rows <= q) return [l];
+      const out: DmaLoad[] = [];
+      for (let r0 = 0; r0 < l.rows; r0 += q) out.push({ ...l, dram: l.dram + r0 * l.stride, bufAddr: l.bufAddr + r0 * l.rowBytes, rows: Math.min(q, l.rows - r0) });
+      return out;
+    };
+    const pieces = loads.flatMap(cut).flatMap(({ dram, buf, bufAddr, rows, rowBytes: rb, stride }) => splitDma({ dram, buf: bufAddr, rows, rowBytes: rb, stride }, limits).map((p) => [buf, p] as const));
     pieces.forEach(([buf, p], j) => {
       prog.push(createInstruction('seti', { rd: 1, imm: p.dram }));
       prog.push(createInstruction('load', { buf, dram_reg: 1, dram_off: 0, buf_addr: p.buf, rows: p.rows, row_bytes: p.rowBytes, dram_stride: p.stride, pop_next: j === 0, push_next: j === pieces.length - 1 }));

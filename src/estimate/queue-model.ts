@@ -9,9 +9,13 @@
  *
  * Instructions are taken in program order, each placed at once from what came before; the one exception is
  * the DRAM port, which the simulator grants in order of start (a load first on a tie): a store is held back
- * until a load that starts after it arrives (or something needs its retirement), so a load that starts
- * earlier, though later in the program, gets the port first. Forcing a store out early (a writeback waiting
- * for its token, a full dispatch window) is the one place the model may differ from the simulator.
+ * until a load that starts after it arrives, so a load that starts earlier, though later in the program, gets
+ * the port first. A compute instruction that pops a token a held store pushes (a writeback waiting for its
+ * output slot) waits with it, and so does every compute instruction after it and a store popping their tokens:
+ * loads running several steps ahead (schedule/choose.ts loadsAhead) start before the stores of the steps
+ * just computed. Something that needs a held store's or a waiting compute instruction's time (a load popping
+ * its token, a full dispatch window, the end) releases the stores in order: every load fed later starts after
+ * that time, so the order at the port is the simulator's.
  *
  * `boundary()` gives the state relative to a floor below which no time can matter any more, so a repeat
  * whose state recurs is periodic and `jump` shifts it over whole periods (plan-cost.ts), as the simulator's
@@ -42,11 +46,20 @@ interface DmaQueue {
   retired: number[];
 }
 
-/** A store-queue instruction dispatched and waiting for its turn at the port. */
+/** A store-queue instruction dispatched and waiting for its turn at the port (and its C→S token, `popsCs`). */
 interface HeldStore {
   readonly base: number;
   readonly beats: number;
   readonly dma: boolean;
+  readonly popsCs: boolean;
+  readonly pushes: readonly Tok[];
+}
+
+/** A compute-queue instruction waiting for a token that a held store pushes (and those after it, in order). */
+interface WaitingCompute {
+  readonly base: number;
+  readonly cycles: number;
+  readonly pops: readonly Tok[];
   readonly pushes: readonly Tok[];
 }
 
@@ -62,6 +75,7 @@ interface State {
   /** Start times of each queue's last QUEUE_DEPTH dispatched instructions (NaN: a held store). */
   starts: Record<Q, number[]>;
   held: HeldStore[];
+  waiting: WaitingCompute[];
 }
 
 /** The state at a repeat boundary, relative to `floor`. */
@@ -79,7 +93,7 @@ export class QueueModel {
     this.s = {
       dispatch: 0, computeFree: 0, port: 0, end: 0, load: dq(), store: dq(),
       tokens: { lc: tq(), cl: tq(), cs: tq(), sc: tq() },
-      starts: { load: [], compute: [], store: [] }, held: [],
+      starts: { load: [], compute: [], store: [] }, held: [], waiting: [],
     };
   }
 
@@ -95,38 +109,32 @@ export class QueueModel {
     const window = s.starts[q];
     let d = s.dispatch;
     if (window.length >= QUEUE_DEPTH) {
-      while (Number.isNaN(window[window.length - QUEUE_DEPTH]) && s.held.length > 0) this.releaseStores(Number.POSITIVE_INFINITY, 1);
+      while (Number.isNaN(window[window.length - QUEUE_DEPTH])) this.releaseOne();
       d = Math.max(d, window[window.length - QUEUE_DEPTH]);
     }
     s.dispatch = d + 1;
     const flags = inst as unknown as Record<string, unknown>;
     const pushes = PUSHES[q].filter(([f]) => flags[f]).map(([, t]) => t);
+    const pops = POPS[q].filter(([f]) => flags[f]).map(([, t]) => t);
     let base = d + 1;
-    for (const [f, t] of POPS[q]) {
-      if (!flags[f]) continue;
-      const tq = s.tokens[t];
-      while (tq.pushes.length === 0 && s.held.length > 0) this.releaseStores(Number.POSITIVE_INFINITY, 1);
-      base = Math.max(base, tq.pushes.length > 0 ? tq.pushes[0] : base);
-    }
     const dma = inst.kind === 'load' || inst.kind === 'store';
     const beats = dma ? inst.rows * Math.ceil(inst.row_bytes / this.beat) : 0;
     if (q === 'store') {
-      // the pop is taken now (queue order), its time recorded when the store is placed
-      for (const [f, t] of POPS.store) if (flags[f]) s.tokens[t].pushes.shift();
-      s.held.push({ base, beats, dma, pushes });
+      // its token is taken (queue order) and its time recorded when the store is placed
+      s.held.push({ base, beats, dma, popsCs: pops.includes('cs'), pushes });
       this.remember(q, Number.NaN);
       return;
     }
     if (q === 'compute') {
-      const start = Math.max(s.computeFree, base);
-      this.pop(q, flags, start);
-      let finish = start + cycles;
-      const done = finish;
-      for (const t of pushes) finish = Math.max(finish, this.push(t, done));
-      s.computeFree = finish;
-      s.end = Math.max(s.end, finish);
-      this.remember(q, start);
+      s.waiting.push({ base, cycles, pops, pushes });
+      this.remember(q, Number.NaN);
+      this.placeCompute();
       return;
+    }
+    for (const t of pops) {
+      const tq = s.tokens[t];
+      while (tq.pushes.length === 0) this.releaseOne();
+      base = Math.max(base, tq.pushes[0]);
     }
     const start = this.dmaStart(s.load, base, dma);
     this.releaseStores(start);
@@ -138,19 +146,53 @@ export class QueueModel {
   /** The cycles of the whole program (after its halt). */
   finish(): number {
     this.releaseStores(Number.POSITIVE_INFINITY);
+    if (this.s.waiting.length > 0) throw new Error('queue model: compute instructions wait for tokens that are never pushed');
     return Math.max(this.s.end, this.s.dispatch);
+  }
+
+  /** Places the waiting compute instructions, in order, as far as their tokens have been pushed. */
+  private placeCompute(): void {
+    const s = this.s;
+    while (s.waiting.length > 0) {
+      const w = s.waiting[0];
+      let start = Math.max(s.computeFree, w.base);
+      for (const t of w.pops) {
+        const tq = s.tokens[t];
+        if (tq.pushes.length === 0) return;
+        start = Math.max(start, tq.pushes[0]);
+      }
+      s.waiting.shift();
+      for (const t of w.pops) {
+        s.tokens[t].pushes.shift();
+        this.recordPop(t, start);
+      }
+      let finish = start + w.cycles;
+      const done = finish;
+      for (const t of w.pushes) finish = Math.max(finish, this.push(t, done));
+      s.computeFree = finish;
+      s.end = Math.max(s.end, finish);
+      this.fill('compute', start);
+    }
+  }
+
+  /** Releases the oldest held store (something needs a time that waits on it). */
+  private releaseOne(): void {
+    const before = this.s.held.length;
+    this.releaseStores(Number.POSITIVE_INFINITY, 1);
+    if (this.s.held.length === before) throw new Error('queue model: a token is popped that is never pushed');
   }
 
   /** The state relative to the floor no future time can fall below (see the file header). */
   boundary(tile: string): ModelBoundary {
     const s = this.s;
-    const floor = Math.min(s.dispatch, ...s.held.map((h) => h.base));
+    const floor = Math.min(s.dispatch, ...s.held.map((h) => h.base), ...s.waiting.map((w) => w.base));
     const c = (v: number): number => (Number.isNaN(v) ? -1 : Math.max(v, floor) - floor);
     const parts: (number | string)[] = [tile, s.dispatch - floor, c(s.computeFree), c(s.port), c(s.end)];
     for (const dq of [s.load, s.store]) parts.push('|', c(dq.issueFree), ...dq.retired.map(c));
     for (const t of TOKS) parts.push('|', ...s.tokens[t].pushes.map(c), '/', ...s.tokens[t].pops.map(c));
     for (const q of ['load', 'compute', 'store'] as const) parts.push('|', ...s.starts[q].map(c));
-    for (const h of s.held) parts.push('|', h.base - floor, h.beats, h.dma ? 1 : 0, ...h.pushes);
+    for (const h of s.held) parts.push('|', h.base - floor, h.beats, h.dma ? 1 : 0, h.popsCs ? 1 : 0, ...h.pushes);
+    for (const w of s.waiting) parts.push('|', w.base - floor, w.cycles, ...w.pops, '/', ...w.pushes);
     return { key: parts.join(','), floor };
   }
 
@@ -172,6 +214,7 @@ export class QueueModel {
     }
     for (const q of ['load', 'compute', 'store'] as const) s.starts[q] = s.starts[q].map(sh);
     s.held = s.held.map((h) => ({ ...h, base: h.base + delta }));
+    s.waiting = s.waiting.map((w) => ({ ...w, base: w.base + delta }));
   }
 
   /** A DMA queue's start rule: dispatched with its tokens, issue stage free, and an outstanding slot. */
@@ -206,15 +249,27 @@ export class QueueModel {
     const s = this.s;
     for (let k = 0; k < most && s.held.length > 0; k++) {
       const h = s.held[0];
-      const start = this.dmaStart(s.store, h.base, h.dma);
+      const cs = s.tokens.cs;
+      // its token comes from a compute instruction still waiting: it waits too
+      if (h.popsCs && cs.pushes.length === 0) return;
+      const start = this.dmaStart(s.store, h.popsCs ? Math.max(h.base, cs.pushes[0]) : h.base, h.dma);
       if (start >= before) return;
       s.held.shift();
-      this.recordPop('cs', start);
+      if (h.popsCs) {
+        cs.pushes.shift();
+        this.recordPop('cs', start);
+      }
       this.place(s.store, start, h.beats, h.dma, h.pushes);
-      const w = s.starts.store;
-      const i = w.findIndex((v) => Number.isNaN(v));
-      if (i >= 0) w[i] = start;
+      this.fill('store', start);
+      this.placeCompute();
     }
+  }
+
+  /** Writes the start of a queue's oldest placeholder (a store or compute instruction placed late, in order). */
+  private fill(q: Q, start: number): void {
+    const w = this.s.starts[q];
+    const i = w.findIndex((v) => Number.isNaN(v));
+    if (i >= 0) w[i] = start;
   }
 
   private pop(q: Q, flags: Record<string, unknown>, at: number): void {

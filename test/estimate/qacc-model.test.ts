@@ -29,8 +29,10 @@ accelerator acc { arrays = [a]; buffers = [w, x]; clock = 1 GHz; dram = 64 b/cyc
  * docs/scheduler.md's table: `none` loads the act and wgt k tiles of every step; `act` loads an m tile's
  * activation panel only in its first n tile; `wgt` (n → m → k) an n tile's weight panel only in its first m
  * tile; `both` (blocks of n tiles → m → n → k) the act panel once per block and m tile, each weight panel only
- * in its block's first m tile. Compute queue (docs/array-rtl.md, engine_mac): setfmt, setmode and two csync
- * (1 cycle each), a settile (1) whenever the tile shape changes, per k step a mac_tile of F + kt + 1 + 2 cycles
+ * in its block's first m tile; where the schedule's loads run more than 2 steps ahead (`ahead`, an input too)
+ * and the m tiles are all full, odd blocks walk the m tiles backwards and start on the panel the block before
+ * ended on (not loaded again). Compute queue (docs/array-rtl.md, engine_mac): setfmt, setmode and `ahead`
+ * csync (1 cycle each), a settile (1) whenever the tile shape changes, per k step a mac_tile of F + kt + 1 + 2 cycles
  * with F = max(mt, nt) · ceil(2 kt / 8) staging reads, per output tile a writeback of mt · ceil(2 nt / 8) + 2.
  * DRAM port: a load of r rows takes r · ceil(2 kt / 8) beats, a store of an output tile mt · ceil(2 nt / 8).
  * DRAM side: the busier of the port and the load and store queues; a queue running alone (the defaults: N = 8
@@ -46,7 +48,7 @@ function oracle(m: number, k: number, n: number, s: Schedule): { compute: number
   const ns = tilesOf(n, NT);
   const ks = tilesOf(k, KT);
   const queued = (x: number): number => Math.max(x, (x + 64) / 8);
-  let compute = 4;
+  let compute = 2 + s.ahead;
   let port = 0;
   let loadQ = 0;
   let storeQ = 0;
@@ -82,8 +84,10 @@ function oracle(m: number, k: number, n: number, s: Schedule): { compute: number
   } else if (s.resident === 'wgt') {
     for (let ni = 0; ni < N; ni++) for (let mi = 0; mi < M; mi++) tile(mi, ni, true, mi === 0);
   } else {
+    const serpentine = s.ahead > 2 && m % MT === 0 && M > 1;
     for (let b0 = 0; b0 < N; b0 += s.block) {
-      for (let mi = 0; mi < M; mi++) for (let ni = b0; ni < Math.min(N, b0 + s.block); ni++) tile(mi, ni, ni === b0, mi === 0);
+      // the m tiles in walking order: the first of a serpentine block after block 0 is the one just used
+      for (let o = 0; o < M; o++) for (let ni = b0; ni < Math.min(N, b0 + s.block); ni++) tile(o, ni, ni === b0 && !(serpentine && b0 > 0 && o === 0), o === 0);
     }
   }
   return { compute, dram: Math.ceil(Math.max(port, loadQ, storeQ)), bytes };

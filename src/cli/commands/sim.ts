@@ -57,7 +57,7 @@ export function formatSchedules(r: SimReport): string {
       s.resident === 'none'
         ? 'both operands streamed per k step'
         : s.resident === 'both'
-          ? `the weight panels of ${s.block} n tiles and the m tile's activation panel resident`
+          ? `the weight panels of ${s.block} n tiles and the m tile's activation panel resident${s.loads_ahead > 2 ? `, loads up to ${s.loads_ahead} steps ahead` : ''}`
           : `${s.resident === 'act' ? 'activation' : 'weight'} panel resident across the inner tiles`;
     lines.push(`  ${l.name} ${l.m}×${l.k}×${l.n}: tiles ${t.mt}×${t.nt}×${t.kt} (${t.m_tiles}×${t.n_tiles}×${t.k_tiles} = ${t.passes} array passes), ${s.loop_order}, ${resident}`);
     const b = s.bytes;

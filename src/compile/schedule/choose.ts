@@ -19,7 +19,10 @@
  *   nothing (both panels in place, no kind data) still passes its tokens with an `lsync`.
  * A resident panel takes kTiles slots (two when kTiles = 1) and needs no second copy: the load of the
  * next outer tile's k slot j waits (by the usual two-slot token ring) for the compute of the step two
- * before it, which is after the last read of slot j by the previous outer tile whenever kTiles ≥ 2.
+ * before it, which is after the last read of slot j by the previous outer tile whenever kTiles ≥ 2. Where
+ * every slot a step loads is a resident panel's (`both`, one k tile, a kind with no per-step loads), the
+ * loads run further ahead (loadsAhead); program.ts then walks odd blocks backwards and cuts panels into
+ * pieces, and a few smaller block sizes are candidates too (docs/scheduler.md "Loads running ahead").
  * Residency needs a kind whose per-step operands are only its codes and scales; a kind with extra
  * activation data in its act slot or a low-rank branch keeps `none`, unless its `actResidency` hook says
  * the `act` panel is safe (lowrank_gemm with offline codes: lr_down runs at n tile 0 of each m tile and
@@ -36,8 +39,9 @@ import { compileFacet } from '../../pe/facets/compile.js';
 import type { IsaLimits } from '../isa-limits.js';
 import type { Target } from '../target.js';
 import type { GemmShape } from '../workload.js';
+import { ISA } from '../../isa/index.js';
 import { predictSchedule, type Prediction } from './cost.js';
-import { alignUp, ktFits, largestKt, slotNeeds, tileBasics, tileTooLarge, tilingOf, usableCapacity, type Resident, type Tiling } from './tiling.js';
+import { alignUp, ktFits, largestKt, slotNeeds, tileBasics, tileTooLarge, tilingOf, usableCapacity, type Resident, type SlotNeeds, type Tiling } from './tiling.js';
 
 /** Loop order of the output tiles (k is always innermost); 'n-block-outer': blocks of n tiles → m → n. */
 export type LoopOrder = 'm-outer' | 'n-outer' | 'n-block-outer';
@@ -49,6 +53,11 @@ export interface Schedule {
   readonly resident: Resident;
   /** N tiles per block (resident 'both'), 1 otherwise. */
   readonly block: number;
+  /**
+   * Steps the loads may run ahead of the compute: the free input-slot tokens the program starts with
+   * (loadsAhead). 2 (double buffering) unless every buffer slot a step loads is a resident panel's.
+   */
+  readonly ahead: number;
   /** The cost model's prediction (cost.ts). */
   readonly predicted: Prediction;
 }
@@ -65,6 +74,20 @@ function residencyAllowed(t: Target, mt: number, nt: number, kt: number): 'all' 
   const kind = facet.slotNeeds(t, mt, nt, kt, kt);
   if (kind.actExtra === 0 && kind.lrw === 0) return 'all';
   return facet.actResidency?.(t) === true ? 'act' : 'none';
+}
+
+/**
+ * How many steps ahead of the compute the loads of a schedule may run (the C→L tokens its program starts
+ * with): the load of step s waits for the compute of step s − ahead, so every buffer slot it writes must
+ * have been read for the last time by then. Per-step slots alternate (2). Under `both` with one k tile and
+ * a kind that loads nothing per step (no meta, lrw or extra act data), the slots are the two activation
+ * panels (reused 1 + the inner tiles of the m tile between them steps later) and the block's weight panels
+ * (reused `block` steps later): ahead = min(block, the ISA's token depth). A last block of fewer n tiles
+ * gives back tokens at its start (program.ts), so its panels are safe too.
+ */
+export function loadsAhead(t: Target, resident: Resident, tiling: Tiling, block: number, need: SlotNeeds): number {
+  if (resident !== 'both' || tiling.kTiles !== 1 || need.meta > 0 || need.lrw > 0 || need.act !== need.actRawOff) return 2;
+  return Math.max(2, Math.min(block, ISA.machine.tokenDepth));
 }
 
 /** The largest x in 1..top with fits(x) (fits monotone: true up to some x), 0 when none. */
@@ -104,7 +127,7 @@ export function scheduleCandidates(t: Target, shape: GemmShape, limits: IsaLimit
     // past this many the outer tile's body outgrows a loop body (compileGemm would pass it over, slowly)
     if (resident !== 'none' && allowed === 'act' && tiling.kTiles > MAX_RESIDENT_K_TILES) return true;
     const order = ORDER[resident];
-    out.push({ tiling, order, resident, block: 1, predicted: predictSchedule(t, shape, tiling, resident, limits, slotNeeds(t, m1, n1, kt, shape.k), 1) });
+    out.push({ tiling, order, resident, block: 1, ahead: 2, predicted: predictSchedule(t, shape, tiling, resident, limits, slotNeeds(t, m1, n1, kt, shape.k), 1, 2) });
     return true;
   };
   if (!add('none', mt, nt)) throw tileTooLarge(t, limits, mt, nt, kAlign, shape.k);
@@ -131,9 +154,16 @@ export function scheduleCandidates(t: Target, shape: GemmShape, limits: IsaLimit
     const kt = balancedKt(shape.k, ktBoth, kAlign);
     const tiling = tilingOf(shape, mt, nt, kt, kAlign);
     const need = slotNeeds(t, mt, nt, kt, shape.k);
-    const block = Math.min(tiling.nTiles, Math.floor(usableCapacity(t, limits).wgt / (tiling.kTiles * need.wgt)));
-    if (tiling.mTiles > 1 && tiling.nTiles > 2 && block >= 2 && ktFits(t, shape, limits, mt, nt, kAlign, kt, 'both', block)) {
-      out.push({ tiling, order: ORDER.both, resident: 'both', block, predicted: predictSchedule(t, shape, tiling, 'both', limits, need, block) });
+    const most = Math.min(tiling.nTiles, Math.floor(usableCapacity(t, limits).wgt / (tiling.kTiles * need.wgt)));
+    // Where the loads run ahead, a smaller block may pay: a last block of few n tiles runs with a short
+    // lead and reloads an activation panel every few steps (cost.ts), so the few sizes below the most are
+    // candidates too.
+    const sizes = loadsAhead(t, 'both', tiling, most, need) > 2 ? [most, most - 1, most - 2, most - 3] : [most];
+    for (const block of sizes) {
+      if (tiling.mTiles > 1 && tiling.nTiles > 2 && block >= 2 && ktFits(t, shape, limits, mt, nt, kAlign, kt, 'both', block)) {
+        const ahead = loadsAhead(t, 'both', tiling, block, need);
+        out.push({ tiling, order: ORDER.both, resident: 'both', block, ahead, predicted: predictSchedule(t, shape, tiling, 'both', limits, need, block, ahead) });
+      }
     }
   }
   return out;

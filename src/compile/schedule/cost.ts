@@ -14,7 +14,9 @@
  *   per column per cycle;
  * - with double buffering the load of step s + 1 overlaps the compute of step s, so a step costs
  *   max(loads, compute) and a tile the sum over its steps plus its epilogue; the output store shares the
- *   DRAM port with the loads (its port cycles are added to the tile's loads).
+ *   DRAM port with the loads (its port cycles are added to the tile's loads). Where the loads may run
+ *   `ahead` > 2 steps ahead (choose.ts loadsAhead), a step's loads spread over the ahead − 1 steps before
+ *   it: a step costs max(loads / (ahead − 1), compute).
  * Ragged edge tiles are counted as full ones: a ranking, not a simulation (`qacc sim` reports both the
  * prediction and the simulated cycles).
  */
@@ -60,8 +62,18 @@ function slotLayoutOf(need: SlotNeeds): SlotLayout {
   return { actSlot: need.act, actRawOff: need.actRawOff, wgtSlot: need.wgt, metaSlot: need.meta, metaOff2: need.metaOff2, metaOff3: need.metaOff3, cscaleOff: need.cscaleOff, lscaleOff: need.lscaleOff, lrwSlot: need.lrw, lrwUpOff: need.lrwUpOff, outSlot: need.out };
 }
 
+/**
+ * Whether the program walks the blocks of a `both` schedule serpentine (program.ts): odd blocks take the m
+ * tiles backwards, starting on the activation panel the block before ended on. Done where the loads run
+ * ahead (so the saved panel load shortens the block boundary's burst of weight loads) and the m tiles are
+ * all full (every block then has the same timing).
+ */
+export function serpentineBlocks(shape: GemmShape, tiling: Tiling, resident: Resident, ahead: number): boolean {
+  return resident === 'both' && ahead > 2 && shape.m % tiling.mt === 0 && tiling.mTiles > 1;
+}
+
 /** Predicted cycles and bytes of a schedule (see the file header). */
-export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, resident: Resident, limits: IsaLimits, need: SlotNeeds, block: number): Prediction {
+export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, resident: Resident, limits: IsaLimits, need: SlotNeeds, block: number, ahead: number): Prediction {
   const kind = compileFacet(t.pe.kind);
   const beat = beatBytes(t);
   const slots = slotLayoutOf(need);
@@ -89,8 +101,8 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
   };
   const aStride = rowBytes(shape.k, t.bits.act);
   const wStride = rowBytes(shape.k, t.bits.wgt);
-  /** Cycles and kind bytes of one output tile (mi, ni) that loads its A and / or W k tiles. */
-  const tile = (mi: number, ni: number, loadA: boolean, loadW: boolean): { cycles: number; otherBytes: number } => {
+  /** Cycles and kind bytes of one output tile (mi, ni) that loads its A and / or W k tiles, its loads `lead` steps ahead. */
+  const tile = (mi: number, ni: number, loadA: boolean, loadW: boolean, lead = ahead): { cycles: number; otherBytes: number } => {
     let cycles = 0;
     let otherBytes = 0;
     for (let ki = 0; ki < kTiles; ki++) {
@@ -107,19 +119,39 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
       let load = stepLoadCycles(parts);
       if (ctx.last) load += dmaPieces(mt, rowBytes(nt, t.bits.out), rowBytes(shape.n, t.bits.out)).port;
       const compute = Math.ceil(ktHere / macsPerPe) + (kind.tileFill?.(t, mt, nt, ktHere) ?? TILE_FILL);
-      cycles += Math.max(load, compute);
+      cycles += Math.max(load / (lead - 1), compute);
     }
     cycles += Math.ceil((mt * nt) / t.array.cols) + 2;
     return { cycles, otherBytes };
   };
   /** Tile classes (which operands a tile loads) with their counts over the grid (full tiles). */
-  const classes: { count: number; mi: number; ni: number; loadA: boolean; loadW: boolean }[] = [];
+  const classes: { count: number; mi: number; ni: number; loadA: boolean; loadW: boolean; lead?: number }[] = [];
   const m2 = Math.min(1, mTiles - 1);
   const n2 = Math.min(1, nTiles - 1);
   if (resident === 'none') classes.push({ count: mTiles * nTiles, mi: 0, ni: 0, loadA: true, loadW: true });
   else if (resident === 'act') classes.push({ count: mTiles, mi: 0, ni: 0, loadA: true, loadW: true }, { count: mTiles * (nTiles - 1), mi: 0, ni: n2, loadA: false, loadW: true });
   else if (resident === 'wgt') classes.push({ count: nTiles, mi: 0, ni: 0, loadA: true, loadW: true }, { count: nTiles * (mTiles - 1), mi: m2, ni: 0, loadA: true, loadW: false });
-  else {
+  else if (ahead > 2) {
+    // loads running ahead (program.ts): the full blocks and a last block of the n tiles left, which runs
+    // with the lead its fewer n tiles allow; serpentine blocks after the first start on the previous
+    // block's last activation panel
+    const full = Math.floor(nTiles / block);
+    const rest = nTiles - full * block;
+    const serp = serpentineBlocks(shape, tiling, resident, ahead);
+    for (const [count, inner, first] of [[full, block, true], [rest > 0 ? 1 : 0, rest, false]] as const) {
+      if (count === 0) continue;
+      const lead = Math.min(ahead, inner + 1);
+      // serpentine: only block 0 (a full one: block ≤ nTiles) loads its first activation panel
+      const firstA = serp ? (first ? 1 : 0) : count;
+      classes.push(
+        { count: firstA, mi: 0, ni: 0, loadA: true, loadW: true, lead },
+        { count: count - firstA, mi: 0, ni: 0, loadA: false, loadW: true, lead },
+        { count: count * (inner - 1), mi: 0, ni: n2, loadA: false, loadW: true, lead },
+        { count: count * (mTiles - 1), mi: m2, ni: 0, loadA: true, loadW: false, lead },
+        { count: count * (mTiles - 1) * (inner - 1), mi: m2, ni: n2, loadA: false, loadW: false, lead },
+      );
+    }
+  } else {
     // per block of `block` n tiles: the first m tile loads W (and A in its first n tile), later m tiles load A once
     const blocks = nTiles / block;
     classes.push(
@@ -133,7 +165,7 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
   let other = 0;
   for (const c of classes) {
     if (c.count <= 0) continue;
-    const x = tile(c.mi, c.ni, c.loadA, c.loadW);
+    const x = tile(c.mi, c.ni, c.loadA, c.loadW, c.lead);
     cycles += c.count * x.cycles;
     other += c.count * x.otherBytes;
   }
@@ -141,7 +173,10 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
   other = Math.round(other);
   const actAll = shape.m * aStride;
   const wgtAll = shape.n * wStride;
-  const act = resident === 'act' ? actAll : resident === 'both' ? actAll * Math.ceil(nTiles / block) : actAll * nTiles;
+  const blocks = Math.ceil(nTiles / block);
+  // serpentine blocks reuse one activation panel at each block boundary
+  const reused = serpentineBlocks(shape, tiling, resident, ahead) ? (blocks - 1) * mt * aStride : 0;
+  const act = resident === 'act' ? actAll : resident === 'both' ? actAll * blocks - reused : actAll * nTiles;
   const wgt = resident === 'wgt' || resident === 'both' ? wgtAll : wgtAll * mTiles;
   const out = shape.m * rowBytes(shape.n, t.bits.out);
   return { cycles, bytes: { act, wgt, other, out, total: act + wgt + other + out } };

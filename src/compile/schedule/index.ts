@@ -36,6 +36,8 @@ export interface ScheduleReport {
   readonly resident: Resident;
   /** N tiles per block whose weight panels stay resident together (resident 'both'), 1 otherwise. */
   readonly block: number;
+  /** Steps the loads may run ahead of the compute (2: double buffering; more where every slot a step loads is a resident panel's). */
+  readonly loads_ahead: number;
   /** Predicted DRAM bytes per operand ('other': scales, selectors, biases, factors). */
   readonly bytes: { readonly act: number; readonly wgt: number; readonly other: number; readonly out: number; readonly total: number };
   readonly predicted_cycles: number;
@@ -51,6 +53,7 @@ export function scheduleReport(s: Schedule, bound: RooflineBound): ScheduleRepor
     loop_order: s.order,
     resident: s.resident,
     block: s.block,
+    loads_ahead: s.ahead,
     bytes: { ...s.predicted.bytes },
     predicted_cycles: s.predicted.cycles,
     bound_cycles: bound.cycles,

@@ -6,16 +6,18 @@
  * `writeback` (relu off, acc = 0) and traps on every other instruction (simd_mac programs never dequant).
  *
  * Schedule of a simd_tile started in cycle s (the simulator's simdTileCycles, ./timing.ts, is the
- * same closed form, D = fetch + ceil(k / lanes) + S + 1, S = pipeline_stages; described here for S = 3,
- * the default, pipelineView for the others):
+ * same closed form, D = simdFetchExposed + ceil(k / lanes) + S + 1, S = pipeline_stages; described here for
+ * S = 3, the default, pipelineView for the others):
  * - s: the command and the tile registers are taken (or a trap is raised and cmd_done is combinational).
- * - FETCH (fetch cycles): activation row i (RB = rowBytes(k, 16 / lanes) bytes at act + i·RB) is read chunk
- *   by chunk into column i's staging RAM while weight row j goes into row j's, both ports in parallel; a
- *   chunk is the even part of the port's bytes, so an operand word never straddles two chunk rows.
- * - one cycle for the last staging write, then one staging read per operand word (ceil(k / lanes)
- *   cycles), the word selected and its lanes beyond k zeroed into the operand registers the next cycle,
- *   and the PEs (all m·n in parallel) take the word the cycle after: `first` = clear on word 0 (the quire
- *   restarts), `last` on the final word (the PE's y then holds its entry rounded to the output format).
+ * - FETCH from s + 1, in rounds: round r reads chunk r of activation row i (RB = rowBytes(k, 16 / lanes)
+ *   bytes at act + i·RB) into column i's staging RAM for every i, while the weight rows' chunks go into
+ *   the rows' RAMs, both ports in parallel; a chunk is the even part of the port's bytes, so an operand
+ *   word never straddles two chunk rows. A round counts as staged at the edge that writes its last row.
+ * - STEP, overlapping the fetch: one staging read per operand word (ceil(k / lanes) words), each in the
+ *   first cycle after the word before in which its chunk's round is staged for both operands; the word is
+ *   selected and its lanes beyond k zeroed into the operand registers the next cycle, and the PEs (all m·n
+ *   in parallel) take the word the cycle after: `first` = clear on word 0 (the quire restarts), `last` on
+ *   the final word (the PE's y then holds its entry rounded to the output format).
  * Writeback started in cycle s writes `slots` entries (one per column, as many as the out port holds) per
  * cycle from a registered mux over the PEs' y: D = ceil(m·n / slots) + 2 (simdWritebackCycles).
  *
@@ -196,6 +198,8 @@ export function simdMacEngine(t: Target, ctx: EngineContext): RtlModule {
       depthWgtMsb: bitsFor(depthWgt - 1) - 1,
       depthActW: bitsFor(depthAct - 1),
       depthWgtW: bitsFor(depthWgt - 1),
+      roundsActW: bitsFor(depthAct - 1) + 1,
+      roundsWgtW: bitsFor(depthWgt - 1) + 1,
       offActMsb: bitsFor(geo.chunkAct) - 1,
       offWgtMsb: bitsFor(geo.chunkWgt) - 1,
       offActW: bitsFor(geo.chunkAct),

@@ -3,9 +3,10 @@
 // accumulation) on a 2 x 2 array (rows = output channels j, columns = tokens i). Accumulator
 // entry e = i*n + j is the quire of the PE in row j, column i. Executes simd_tile (single pass, acc = 0)
 // and writeback (acc = 0, no relu); traps on anything else. Schedule (src/pe/simd-mac/rtl-engine.ts):
-// FETCH the m activation rows / n weight rows chunk by chunk (8 / 8 bytes per read) into
-// per-column / per-row staging RAMs, wait one cycle for the last write, then stream one 16-bit operand word
-// per cycle (staging read -> word select and lane mask -> PE step) through all PEs in parallel.
+// FETCH the m activation rows / n weight rows into per-column / per-row staging RAMs in rounds (round r
+// reads chunk r of every row, 8 / 8 bytes per read), and meanwhile stream one 16-bit
+// operand word per cycle through all PEs in parallel, each word from the cycle after its round is staged
+// for every row of both operands (staging read -> word select and lane mask -> PE step).
 // Writeback: 2 entries per cycle from a registered mux over the PEs' results.
 // Trap codes (sticky, the first kept): 1 UNSUPPORTED, 2 MULTI_PASS, 3 ACC_BASE, 4 TILE_K, 5 MODE, 6 BOUNDS, 7 RELU.
 module xr_npe_top_engine_simd_mac (
@@ -458,7 +459,7 @@ module xr_npe_top_engine_simd_mac (
   localparam integer OW = 16;
   localparam integer SLOTS = 2;
   localparam integer OB = 2;
-  localparam [2:0] S_IDLE = 3'd0, S_FETCH = 3'd1, S_WAIT = 3'd2, S_STEP = 3'd3, S_WB = 3'd4, S_WB_END = 3'd5;
+  localparam [2:0] S_IDLE = 3'd0, S_STEP = 3'd1, S_WB = 3'd2, S_WB_END = 3'd3;
 
   assign meta_rd_en = 1'b0;
   assign meta_rd_addr = 13'd0;
@@ -537,22 +538,25 @@ module xr_npe_top_engine_simd_mac (
   reg clear_l;
   reg [39:0] rb_l;
   wire [15:0] lanes16 = {12'd0, lanes_l};
-  // fetch: activations (rows of the columns' staging) and weights (rows' staging), in parallel
+  // fetch: activations (rows of the columns' staging) and weights (rows' staging), in parallel, in rounds:
+  // round r reads chunk r (byte offset a_off = r * chunk) of every row; a_rounds counts the rounds written
   reg a_busy, w_busy;
   reg [15:0] a_row, w_row;
-  reg [39:0] a_off, w_off, a_addr, w_addr, a_row_addr, w_row_addr;
+  reg [39:0] a_off, w_off, a_addr, w_addr, a_round_addr, w_round_addr;
   reg [7:0] a_chunk, a_wchunk, a_sc;
   reg [7:0] w_chunk, w_wchunk, w_sc;
+  reg [8:0] a_rounds;      // up to the staging depth
+  reg [8:0] w_rounds;
   reg a_wv, w_wv;
   reg [15:0] a_wrow, w_wrow;
-  wire a_row_end = a_off + 40'd8 >= rb_l;
-  wire w_row_end = w_off + 40'd8 >= rb_l;
-  wire a_fin = !a_busy || (a_row_end && a_row + 16'd1 == m_l);
-  wire w_fin = !w_busy || (w_row_end && w_row + 16'd1 == n_l);
-  assign act_rd_en = state == S_FETCH && a_busy;
+  wire a_last_round = a_off + 40'd8 >= rb_l;
+  wire w_last_round = w_off + 40'd8 >= rb_l;
+  assign act_rd_en = a_busy;
   assign act_rd_addr = a_addr[15:0];
-  assign wgt_rd_en = state == S_FETCH && w_busy;
+  assign wgt_rd_en = w_busy;
   assign wgt_rd_addr = w_addr[15:0];
+  // a word steps once its chunk's round is in staging for every row of both operands
+  wire go = state == S_STEP && {1'b0, a_sc} < a_rounds && {1'b0, w_sc} < w_rounds;
   // streaming: byte offset of the operand word within its staging chunk
   reg [3:0] a_so;
   reg [3:0] w_so;
@@ -578,6 +582,8 @@ module xr_npe_top_engine_simd_mac (
       w_busy <= 1'b0;
       a_wv <= 1'b0;
       w_wv <= 1'b0;
+      a_rounds <= 9'd0;
+      w_rounds <= 9'd0;
       d1_valid <= 1'b0;
       d2_valid <= 1'b0;
       m_l <= 16'd1;
@@ -587,12 +593,51 @@ module xr_npe_top_engine_simd_mac (
       if (refuse && trap_code == 8'd0) trap_code <= start_trap;
       a_wv <= 1'b0;
       w_wv <= 1'b0;
+      if (a_busy) begin
+        a_wv <= 1'b1;
+        a_wrow <= a_row;
+        a_wchunk <= a_chunk;
+        if (a_row + 16'd1 == m_l) begin
+          a_row <= 16'd0;
+          if (a_last_round) a_busy <= 1'b0;
+          else begin
+            a_off <= a_off + 40'd8;
+            a_chunk <= a_chunk + 1'b1;
+            a_round_addr <= a_round_addr + 40'd8;
+            a_addr <= a_round_addr + 40'd8;
+          end
+        end else begin
+          a_row <= a_row + 16'd1;
+          a_addr <= a_addr + rb_l;
+        end
+      end
+      if (w_busy) begin
+        w_wv <= 1'b1;
+        w_wrow <= w_row;
+        w_wchunk <= w_chunk;
+        if (w_row + 16'd1 == n_l) begin
+          w_row <= 16'd0;
+          if (w_last_round) w_busy <= 1'b0;
+          else begin
+            w_off <= w_off + 40'd8;
+            w_chunk <= w_chunk + 1'b1;
+            w_round_addr <= w_round_addr + 40'd8;
+            w_addr <= w_round_addr + 40'd8;
+          end
+        end else begin
+          w_row <= w_row + 16'd1;
+          w_addr <= w_addr + rb_l;
+        end
+      end
+      // a round is in staging at the edge that writes its last row
+      if (a_wv && a_wrow + 16'd1 == m_l) a_rounds <= a_rounds + 1'b1;
+      if (w_wv && w_wrow + 16'd1 == n_l) w_rounds <= w_rounds + 1'b1;
       case (state)
         S_IDLE: if (start) begin
           m_l <= cfg_m;
           n_l <= cfg_n;
           if (is_tile) begin
-            state <= S_FETCH;
+            state <= S_STEP;
             kr <= cfg_k;
             mode_l <= mode_in;
             lanes_l <= lanes_in;
@@ -604,13 +649,20 @@ module xr_npe_top_engine_simd_mac (
             a_off <= 40'd0;
             a_chunk <= 8'd0;
             a_addr <= f_act;
-            a_row_addr <= f_act;
+            a_round_addr <= f_act;
+            a_rounds <= 9'd0;
+            a_sc <= 8'd0;
+            a_so <= 4'd0;
             w_busy <= 1'b1;
             w_row <= 16'd0;
             w_off <= 40'd0;
             w_chunk <= 8'd0;
             w_addr <= f_wgt;
-            w_row_addr <= f_wgt;
+            w_round_addr <= f_wgt;
+            w_rounds <= 9'd0;
+            w_sc <= 8'd0;
+            w_so <= 4'd0;
+            first_step <= 1'b1;
           end else begin
             state <= S_WB;
             wb_addr <= f_out;
@@ -620,53 +672,7 @@ module xr_npe_top_engine_simd_mac (
             wb_j <= 16'd0;
           end
         end
-        S_FETCH: begin
-          if (a_busy) begin
-            a_wv <= 1'b1;
-            a_wrow <= a_row;
-            a_wchunk <= a_chunk;
-            if (a_row_end) begin
-              a_off <= 40'd0;
-              a_chunk <= 8'd0;
-              a_row <= a_row + 16'd1;
-              a_row_addr <= a_row_addr + rb_l;
-              a_addr <= a_row_addr + rb_l;
-              if (a_row + 16'd1 == m_l) a_busy <= 1'b0;
-            end else begin
-              a_off <= a_off + 40'd8;
-              a_chunk <= a_chunk + 1'b1;
-              a_addr <= a_addr + 40'd8;
-            end
-          end
-          if (w_busy) begin
-            w_wv <= 1'b1;
-            w_wrow <= w_row;
-            w_wchunk <= w_chunk;
-            if (w_row_end) begin
-              w_off <= 40'd0;
-              w_chunk <= 8'd0;
-              w_row <= w_row + 16'd1;
-              w_row_addr <= w_row_addr + rb_l;
-              w_addr <= w_row_addr + rb_l;
-              if (w_row + 16'd1 == n_l) w_busy <= 1'b0;
-            end else begin
-              w_off <= w_off + 40'd8;
-              w_chunk <= w_chunk + 1'b1;
-              w_addr <= w_addr + 40'd8;
-            end
-          end
-          if (a_fin && w_fin) state <= S_WAIT;
-        end
-        S_WAIT: begin
-          // the last fetched chunk is written to staging in this cycle
-          state <= S_STEP;
-          a_sc <= 8'd0;
-          a_so <= 4'd0;
-          w_sc <= 8'd0;
-          w_so <= 4'd0;
-          first_step <= 1'b1;
-        end
-        S_STEP: begin
+        S_STEP: if (go) begin
           first_step <= 1'b0;
           kr <= kr - lanes16;
           if (kr <= lanes16) state <= S_IDLE;
@@ -690,7 +696,7 @@ module xr_npe_top_engine_simd_mac (
         default: state <= S_IDLE;
       endcase
       // operand pipeline: staging read (S_STEP) -> select + mask (d1) -> PE step (d2)
-      d1_valid <= state == S_STEP;
+      d1_valid <= go;
       d1_first <= first_step && clear_l;
       d1_last <= kr <= lanes16;
       d1_aoff <= a_so;
