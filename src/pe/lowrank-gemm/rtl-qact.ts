@@ -7,6 +7,9 @@
  * - qact_cvt.v.hbs: the fp32 v = round_32(x · r) to the 4-bit act code under the rounding register.
  * Every step is the golden's (golden-qact.ts `lowRankQuantizeGroup`): the factor round_32(1/qmax) and the
  * cap come from there; the multipliers and rounders are the shared fp-units.
+ * engine_lowrank_qact.v.hbs (`lowRankQactEngine`) is the engine's part: one column unit per array column on
+ * the engine's raw X staging, the per-column code and scale staging and the two write streams (act and
+ * meta write ports) that store them, in the cycles of timing.ts `lowRankQactCycles`.
  * The fp8_e4m3 scale code (NVFP4) is rounded by an IEEE e5m3 rounder with e4m3's bias: on the capped
  * scales (≤ 448) both formats have the same grid, and the e5m3 code's low seven bits are the e4m3 code.
  */
@@ -14,6 +17,9 @@ import { BF16, FP16, FP32, FP8_E4M3, fp, type FloatFormat } from '../../formats/
 import { floatShape, fpMul, fpRound } from '../../codegen/verilog/fp-units.js';
 import type { RtlModule } from '../../codegen/verilog/module-set.js';
 import { rtlInvariant } from '../../codegen/verilog/invariant.js';
+import type { Target } from '../../compile/target.js';
+import { bufferAddressBits, bufferLanes } from '../../arch/microarch.js';
+import { branchLanes } from './microarch.js';
 import { lowRankScaleFormat, type LowRankGemmConfig } from './golden.js';
 import { lowRankQactScaleFactor, NVFP4_SCALE_CAP } from './golden-qact.js';
 
@@ -110,6 +116,54 @@ export function qactColumn(cfg: LowRankGemmConfig, blanes: number, name: string)
       xMul: xMul.name,
       cvt: cvt.name,
       scale: scale.name,
+    },
+  };
+}
+
+function roundUp(x: number, a: number): number {
+  return Math.ceil(x / a) * a;
+}
+
+/** The engine's qact part (engine_lowrank_qact.v.hbs) of a target; `rawBits` is the engine's column staging width. */
+export function lowRankQactEngine(t: Target, name: string, rawBits: number): RtlModule {
+  const cfg = t.golden;
+  rtlInvariant(cfg.kind === 'lowrank_gemm' && t.pe.kind === 'lowrank_gemm', `lowRankQactEngine: target PE is ${t.pe.kind}`); // the lowrank engine calls it
+  const B = branchLanes(t);
+  const C = t.array.cols;
+  const K = t.maxTileK;
+  const SB = t.bits.gscale;
+  const lanesOf = bufferLanes(t);
+  const PA = Math.max(1, Math.min(t.portBytes.act, lanesOf.act));
+  const PM = Math.max(1, Math.min(t.portBytes.meta, lanesOf.meta));
+  rtlInvariant(rawBits >= 16 * (K + B), `lowRankQactEngine: raw staging of ${rawBits} bits is shorter than ${K + B} elements`); // rtl-engine.ts colBytes
+  rtlInvariant(lowRankScaleFormat(cfg).bits === SB, `lowRankQactEngine: gscale register of ${SB} bits for ${lowRankScaleFormat(cfg).name} scales`); // target.ts bits from the same format
+  const col = qactColumn(cfg, B, `${name}_col`);
+  const codeBytes = roundUp(Math.ceil((K + B) / 2), PA) + PA;
+  const scBytes = roundUp((Math.ceil(K / t.groupSize) * SB) / 8, PM) + PM;
+  const data = (word: string, lanes: number, port: number): string => (lanes > port ? `{ ${8 * (lanes - port)}'d0, ${word}[${8 * port - 1}:0] }` : `${word}[${8 * port - 1}:0]`);
+  return {
+    name,
+    template: 'lowrank-gemm/engine_lowrank_qact.v.hbs',
+    deps: [col],
+    view: {
+      cols: C,
+      blanes: B,
+      group: t.groupSize,
+      scaleBits: SB,
+      scaleBytes: SB / 8,
+      pa: PA,
+      pm: PM,
+      la: lanesOf.act,
+      lm: lanesOf.meta,
+      awa: bufferAddressBits(t.capacity.act),
+      awm: bufferAddressBits(t.capacity.meta),
+      colBits: rawBits,
+      rawMsb: rawBits * C - 1,
+      codeBits: 8 * codeBytes,
+      scBits: 8 * scBytes,
+      colUnit: col.name,
+      actData: data('wa_word', lanesOf.act, PA),
+      metaData: data('wm_word', lanesOf.meta, PM),
     },
   };
 }
