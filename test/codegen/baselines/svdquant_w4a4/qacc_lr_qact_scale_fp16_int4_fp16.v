@@ -4,7 +4,7 @@
 //   s  = round_32(amax * round_32(1/qmax) = 0x3e124925)
 //   sa = s rounded to fp16 (RNE, overflow to infinity)
 //   r  = +inf when s is zero or fp32-subnormal, else round_32(1 / s) (0 for s = +inf)
-// The reciprocal: 2^50 / sig(s) by an exact integer division (quotient of 27 to 28 bits, remainder
+// The reciprocal: 2^50 / sig(s) by an exact restoring division (quotient of 27 to 28 bits, remainder
 // jammed into a sticky bit), then one RNE rounding of quotient * 2^(99 - e) to fp32.
 module qacc_lr_qact_scale_fp16_int4_fp16 (
   input  wire [15:0]      amax,
@@ -20,14 +20,23 @@ module qacc_lr_qact_scale_fp16_int4_fp16 (
   qacc_fp_mul_e8m23b127i_e5m10b15i_e5m10b15i u_n (.a(s), .b(16'h3c00), .y(s_n));
   assign sa = s_n;
   wire [7:0] e = s[30:23];
-  wire [50:0] num = 51'd1 << 50;
-  wire [50:0] den = {27'd0, 1'b1, s[22:0]};
-  /* verilator lint_off UNUSEDSIGNAL */
-  wire [50:0] quo = num / den;           // below 2^28
-  /* verilator lint_on UNUSEDSIGNAL */
-  wire rem_nz = (num % den) != 51'd0;
+  // 2^50 / sig by restoring long division: quotient bits 27 .. 0 (28 compare-subtract steps of 25 bits,
+  // the first partial remainder 2^50 >> 27 = 2^23), the final remainder's nonzero bit jammed below them
+  wire [24:0] sig = {2'b01, s[22:0]};
+  reg [24:0] rem;
+  reg [27:0] quo;
+  integer i;
+  always @* begin
+    rem = 25'h0800000;
+    for (i = 27; i >= 0; i = i - 1) begin
+      quo[i] = rem >= sig;
+      if (quo[i]) rem = rem - sig;
+      if (i > 0) rem = {rem[23:0], 1'b0};
+    end
+  end
+  wire rem_nz = rem != 25'd0;
   wire signed [11:0] lsb = 12'sd99 - $signed({4'd0, e});
   wire [31:0] r_fin;
-  qacc_fp_round_e8m23b127i_w29 u_r (.sign(1'b0), .mag({quo[27:0], rem_nz}), .lsb_exp(lsb), .code(r_fin));
+  qacc_fp_round_e8m23b127i_w29 u_r (.sign(1'b0), .mag({quo, rem_nz}), .lsb_exp(lsb), .code(r_fin));
   assign r = e == 8'd0 ? 32'h7f800000 : e == 8'hff ? 32'd0 : r_fin;
 endmodule
