@@ -23,6 +23,9 @@
  *   to the column's fp32 lrt registers at the pass end; lr_up: ceil(rank / B) beats of the same chain on
  *   `v` with round_R16(lrt) broadcast down the column and U along the row; dequant: one beat.
  * - writeback: one column of n R16 outputs per out-port write (entries i·n … i·n + n − 1 are contiguous).
+ * - qact (activation_quant = runtime only; rtl-qact.ts): the m raw X rows fetched as lr_down's, then the
+ *   engine's qact part quantizes each column's row and writes codes and scales through the act and meta
+ *   write ports (RtlFacet.engineExtras); every other opcode leaves it idle, and PEs see no beat.
  * P ≠ fp32: `v` holds the fp32 encoding of the P accumulator (exact), read back through a P rounder.
  */
 import { BF16, FP16, FP32 } from '../../formats/float.js';

@@ -3,7 +3,8 @@
 // tokens i; entry e = i*n + j is the fp32 register v of PE (row j, column i)); 8 4-bit dot lanes and
 // 2 chained 16-bit branch MACs per PE, rank 32, group 64, staging depth 64.
 // Executes qgemm_tile, lr_down, lr_up (use_lscale only with declared LoRA scales: true), dequant
-// (use_cscale only with declared channel scales: true) and writeback (no relu) on single-pass tiles
+// (use_cscale only with declared channel scales: true), writeback (no relu) and, with runtime activation
+// quantization (true), qact (engine_lowrank_qact.v.hbs, writing act and meta) on single-pass tiles
 // (acc = 0, lrt = 0); traps on anything else (codes: 1 unsupported, 2 shape/mode, 3 buffer range).
 // Schedule (src/pe/lowrank-gemm/rtl-engine.ts, timing.ts): decode; FETCH streams on the
 // act / wgt / meta / lrw ports in parallel (one read per cycle, every row starting a new read) into
