@@ -7,7 +7,7 @@
  * qact commands (several groups, the last partial, odd k, m < cols, NaN / inf / subnormal / zero X, every
  * rounding rule) are compared with the simulator's qact (sim.ts: the golden lowRankQuantizeActivations,
  * codes and scales written as whole bytes) byte for byte over both buffers, and their cycles with
- * timing.ts lowRankQactCycles. Also: stochastic rounding, m > cols and a code row past the buffer trap.
+ * timing.ts lowRankQactCycles. Also: -Wall lint; stochastic rounding, m > cols and a code row past the buffer trap.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -24,7 +24,7 @@ import { LOWRANK_TRAP } from '../../../src/pe/lowrank-gemm/rtl-engine.js';
 import { lowRankQactCycles } from '../../../src/pe/lowrank-gemm/timing.js';
 import type { Rounding } from '../../../src/formats/types.js';
 import { bufferLanes } from '../../../src/sim/timing.js';
-import { buildSimulationAsync, type BuiltSimulation } from '../../../src/verify/rtl/verilator.js';
+import { buildSimulationAsync, lintVerilog, type BuiltSimulation } from '../../../src/verify/rtl/verilator.js';
 import { benchTarget, LOWRANK_ACCELERATORS, lowRankEngineFiles } from './rtl-engine-bench.js';
 
 const run = promisify(execFile);
@@ -240,6 +240,11 @@ describe.each(LOWRANK_ACCELERATORS)('lowrank_gemm engine qact (%s, runtime, 2 ×
     const diff = (a: Uint8Array, b: Uint8Array): number[] => Array.from(a.keys()).filter((i) => a[i] !== b[i]).slice(0, 8);
     expect(diff(got.act, wantAct)).toEqual([]);
     expect(diff(got.meta, wantMeta)).toEqual([]);
+  });
+
+  it('lints clean under verilator -Wall (engine with its qact part)', async () => {
+    const { engine, files } = lowRankEngineFiles(t, `lrq_${name}`);
+    expect(await lintVerilog(engine, files)).toEqual([]);
   });
 
   it('traps on stochastic rounding, m > cols and codes past the act buffer', async () => {
