@@ -7,7 +7,8 @@
  * qact commands (several groups, the last partial, odd k, m < cols, NaN / inf / subnormal / zero X, every
  * rounding rule) are compared with the simulator's qact (sim.ts: the golden lowRankQuantizeActivations,
  * codes and scales written as whole bytes) byte for byte over both buffers, and their cycles with
- * timing.ts lowRankQactCycles. Also: -Wall lint; stochastic rounding, m > cols and a code row past the buffer trap.
+ * timing.ts lowRankQactCycles. Also: -Wall lint, Yosys synthesis; stochastic rounding, m > cols and a code row past
+ * the buffer trap.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -25,6 +26,7 @@ import { lowRankQactCycles } from '../../../src/pe/lowrank-gemm/timing.js';
 import type { Rounding } from '../../../src/formats/types.js';
 import { bufferLanes } from '../../../src/sim/timing.js';
 import { buildSimulationAsync, lintVerilog, type BuiltSimulation } from '../../../src/verify/rtl/verilator.js';
+import { synthesize } from '../../../src/verify/rtl/yosys.js';
 import { benchTarget, LOWRANK_ACCELERATORS, lowRankEngineFiles } from './rtl-engine-bench.js';
 
 const run = promisify(execFile);
@@ -261,4 +263,14 @@ describe.each(LOWRANK_ACCELERATORS)('lowrank_gemm engine qact (%s, runtime, 2 ×
       expect(got.trap, JSON.stringify(cmd)).toBe(code);
     }
   });
+});
+
+describe('lowrank_gemm engine with qact: synthesis', () => {
+  it('synthesizes with Yosys at a small size (1 × 1 array, one branch lane)', async () => {
+    const base = runtimeTarget('svdquant_w4a4');
+    const t: Target = { ...base, array: { ...base.array, rows: 1, cols: 1 }, maxTileK: 16, pe: { ...base.pe, lanes: 4 } as Target['pe'] };
+    const { engine, files } = lowRankEngineFiles(t, 'lrq_synth');
+    const r = await synthesize(engine, files);
+    expect(r.cells).toBeGreaterThan(0);
+  }, 600_000);
 });
