@@ -228,21 +228,23 @@ describe('runtime activation quantization through the RTL (qact in the engine, r
     expect(r.code).toBe(0);
     const files = readdirSync(join(out, 'rtl'));
     expect(files.some((f) => /lowrank_qact\.v$/u.test(f))).toBe(true);
-    const act = readFileSync(join(out, 'rtl', files.find((f) => /buf_act\.v$|_act\.v$/u.test(f) && !/qact/u.test(f)) ?? ''), 'utf8');
+    const act = readFileSync(join(out, 'rtl', files.find((f) => /_buf_act\.v$/u.test(f)) ?? 'missing'), 'utf8');
     expect(act).toMatch(/input\s+wire\s+ewr_en/u);
   });
 
-  it('qacc verify --backends golden,sim,rtl --trace on a runtime design whose program loops and keeps a code panel: all equal', async () => {
-    // 2 x 2 arrays: several n tiles, so later qgemm_tiles read the codes qact wrote at n tile 0 (the resident panel)
-    const file = join(dir, 'rt2.qacc');
-    writeFileSync(file, exampleText('runtime', 2, 2));
+  it('qacc verify --backends golden,sim,rtl --trace on the (runtime) example, a GEMM of several k and n tiles: all equal', async () => {
+    // the example shrunk as test/verify/orchestration-program.test.ts does (its Verilator builds are reused):
+    // 2 x 2 arrays, so several n tiles, whose later qgemm_tiles read the codes qact wrote at n tile 0
+    const sets = ['rows=2', 'cols=2', 'lanes=8', 'rank=16', 'banks=1'];
     const shape = { m: 3, k: 200, n: 5 };
-    for (const name of ['svdquant_w4a4', 'svdquant_nvfp4']) {
-      const compiled = compileGemm(target(name, 'runtime', 2, 2), shape, undefined, { timingOnly: true });
-      const qacts = compiled.program.filter((i) => i.kind === 'qact').length;
-      expect(qacts, name).toBeGreaterThan(0);
+    const example = resolve(ROOT, 'examples', 'svdquant.qacc');
+    const accels = compileFile(example, { readFile: (p) => readFileSync(p, 'utf8') }, { overrides: sets }).design?.accelerators ?? [];
+    expect(accels.map((a) => a.name)).toEqual(['svdquant_w4a4', 'svdquant_nvfp4']);
+    for (const a of accels) {
+      const program = compileGemm(resolveTarget(a), shape, undefined, { timingOnly: true }).program;
+      expect(program.filter((i) => i.kind === 'qact').length, a.name).toBeGreaterThan(0);
     }
-    const r = await runCli(['verify', file, '--set', 'lanes=8', '--set', 'rank=16', '--backends', 'golden,sim,rtl', '--trace', '--vectors', '0', '-w', `gemm:m=${shape.m},k=${shape.k},n=${shape.n}`]);
+    const r = await runCli(['verify', example, ...sets.flatMap((x) => ['--set', x]), '--backends', 'golden,sim,rtl', '--trace', '--vectors', '0', '-w', `gemm:m=${shape.m},k=${shape.k},n=${shape.n}`]);
     expect(r.stderr).toBe('');
     const cases = Number(/: (\d+) cases on 2 targets/u.exec(r.stdout)?.[1]);
     expect(cases, r.stdout).toBeGreaterThan(1);
