@@ -108,8 +108,6 @@ export const Diag = {
   unusedOperandBits: entry('W501', 'warning', '{0} lanes of {1} bits use {2} of the {3} operand bits'),
   noAccelerator: entry('W502', 'warning', 'no accelerator is declared in {0}'),
   unusedParam: entry('W503', 'warning', "param '{0}' is set but never used"),
-  /** Golden and simulator run it, the generated RTL does not: `build` and `verify --backends …,rtl` refuse it. */
-  notInRtl: entry('W504', 'warning', '{0}'),
 } as const satisfies Record<string, DiagnosticEntry>;
 
 export type DiagName = keyof typeof Diag;

@@ -23,3 +23,13 @@ export interface EngineContext {
 
 /** Generates the tile engine of one PE kind. */
 export type EngineGenerator = (t: Target, ctx: EngineContext) => RtlModule;
+
+/**
+ * Ports an engine has beyond docs/array-rtl.md's fixed list (RtlFacet.engineExtras; none by default):
+ * write ports into buffers other than out (`<space>_wr_en/addr/data/mask`, the buffer then has a second
+ * write port beside the load DMA's), and `cfg_round`, the setfmt rounding register (2 bits, ISA codes).
+ */
+export interface EngineExtras {
+  readonly writes: readonly ('act' | 'meta')[];
+  readonly rounding: boolean;
+}

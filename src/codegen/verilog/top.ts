@@ -30,7 +30,7 @@ export const ENGINE_READ_SPACES: readonly IsaBuffer[] = ['act', 'wgt', 'meta', '
 export const COMPUTE_LOCAL: readonly string[] = ['csync', 'setfmt', 'setmode', 'settile', 'setscale'];
 
 /** Instructions counted as PE-array work (`pe_busy`): the tile class of the simulator. */
-export const TILE_INSTRUCTIONS: readonly string[] = ['mod_tile', 'simd_tile', 'qgemm_tile', 'mac_tile', 'lr_down', 'lr_up'];
+export const TILE_INSTRUCTIONS: readonly string[] = ['mod_tile', 'simd_tile', 'qgemm_tile', 'mac_tile', 'lr_down', 'lr_up', 'qact'];
 
 /** Top-level trap codes (docs/array-rtl.md "Trap codes"); engine traps are reported as 0x80 | code. */
 export const TRAP_CODES = {
@@ -107,7 +107,7 @@ function log2Exact(n: number): number {
 }
 
 /** The byte-lane RAM of one buffer space (buffer.v.hbs). */
-export function bufferModule(name: string, g: BufferGeometry): RtlModule {
+export function bufferModule(name: string, g: BufferGeometry, engineWrite = false): RtlModule {
   rtlInvariant(g.capacity > 0, `buffer ${g.space} has no capacity`); // acceleratorTop skips empty spaces
   const lb = log2Exact(g.lanes);
   const depth = Math.ceil(g.capacity / g.lanes);
@@ -145,6 +145,12 @@ export function bufferModule(name: string, g: BufferGeometry): RtlModule {
       wShift: lb === 0 ? "3'd0" : `{woff[${lb - 1}:0], 3'b000}`,
       wMaskShift: lb === 0 ? "1'b0" : `woff[${lb - 1}:0]`,
       rShift: lb === 0 ? "3'd0" : `{roff_q[${lb - 1}:0], 3'b000}`,
+      // a second write port (the engine's, EngineExtras.writes), applied after the first
+      engineWrite,
+      ea: ext('ewr_addr'),
+      eInc: inc('eoff'),
+      eShift: lb === 0 ? "3'd0" : `{eoff[${lb - 1}:0], 3'b000}`,
+      eMaskShift: lb === 0 ? "1'b0" : `eoff[${lb - 1}:0]`,
     },
   };
 }
@@ -201,6 +207,8 @@ export function acceleratorTop(t: Target, options: TopOptions = {}): Accelerator
   const imemWords = options.imemWords ?? DEFAULT_IMEM_WORDS;
   rtlInvariant(Number.isInteger(imemWords) && imemWords >= 2, `imemWords must be an integer >= 2, got ${imemWords}`); // set by qacc's own callers
   const generator = options.engine === 'none' ? undefined : rtlFacet(t.pe.kind).engine;
+  const extras = generator ? rtlFacet(t.pe.kind).engineExtras?.(t) : undefined;
+  const engineWrites: readonly string[] = extras?.writes ?? [];
   const engineKind = generator ? t.pe.kind : 'none';
   const names = topNames(t, engineKind);
   const geo = bufferGeometry(t);
@@ -229,7 +237,8 @@ export function acceleratorTop(t: Target, options: TopOptions = {}): Accelerator
       absent.push(port(g));
       continue;
     }
-    const mod = bufferModule(names.buffer(space), g);
+    const engineWrite = engineWrites.includes(space);
+    const mod = bufferModule(names.buffer(space), g, engineWrite);
     deps.push(mod);
     const loadWrite = `ld_resp && ld_buf == QACC_BUFFER_${space.toUpperCase()}`;
     const ldData = pad('dram_resp_data', 8 * beat, 8 * g.lanes);
@@ -248,9 +257,12 @@ export function acceleratorTop(t: Target, options: TopOptions = {}): Accelerator
         rdData: 'out_rd_data',
       });
     } else {
-      present.push({ module: mod.name, space, wrEn: loadWrite, wrAddr: ldAddr, wrData: ldData, wrMask: ldMask, rdEn: `${space}_rd_en`, rdAddr: `${space}_rd_addr`, rdData: `${space}_rd_data` });
+      present.push({ module: mod.name, space, wrEn: loadWrite, wrAddr: ldAddr, wrData: ldData, wrMask: ldMask, rdEn: `${space}_rd_en`, rdAddr: `${space}_rd_addr`, rdData: `${space}_rd_data`, engineWrite });
     }
   }
+  // check rejects a runtime-quantizing design without act or meta space (the compiler has nowhere to put codes)
+  rtlInvariant(engineWrites.every((s) => geo[s as IsaBuffer].capacity > 0), `engine of ${t.pe.kind} writes a buffer space this accelerator lacks`);
+  const writeSpaces = engineWrites.map((s) => port(geo[s as IsaBuffer]));
   const engineView = { readSpaces, out };
   const engine = generator ? generator(t, { moduleName: names.engine, prefix: `${names.top}_`, peModuleName: peTopName(t.accelerator) } satisfies EngineContext) : engineNone(names.engine, t, engineView);
   rtlInvariant(engine.name === names.engine, `engine generator for ${t.pe.kind} named its module ${engine.name}, expected ${names.engine}`);
@@ -335,6 +347,8 @@ export function acceleratorTop(t: Target, options: TopOptions = {}): Accelerator
       out,
       present,
       absent,
+      writeSpaces,
+      engineRounding: extras?.rounding ?? false,
     },
   };
   return { module, names, engineKind, imemWords, beatBytes: beat, latency: dramLatency(t), buffers: geo };

@@ -4,7 +4,7 @@
  * kind's rtl-facet.ts). A kind's templates live in src/pe/<folder>/templates/ and are named
  * `'<folder>/<file>'` in RtlModule.template (src/verify/rtl/templates.ts reads them).
  */
-import type { EngineContext } from '../../codegen/verilog/engine.js';
+import type { EngineContext, EngineExtras } from '../../codegen/verilog/engine.js';
 import type { PeDesign } from '../../codegen/verilog/design.js';
 import type { RtlModule } from '../../codegen/verilog/module-set.js';
 import { bitSerialModRtlFacet } from '../bit-serial-mod/rtl-facet.js';
@@ -34,6 +34,8 @@ export interface RtlFacet<K extends PeKind> {
    * got the trapping `none` engine) as looked up by top.ts:201; required here.
    */
   engine(t: TargetOf<K>, ctx: EngineContext): RtlModule;
+  /** The engine's ports beyond the fixed list (buffer write ports, the rounding register); absent: none. */
+  engineExtras?(t: TargetOf<K>): EngineExtras;
   /** What the PE-level harness builds. Replaces verify/rtl-backend.ts:45–47 harnessLanes (lowrank) and design.ts:32. */
   harnessOptions(pe: IrPeOf<K>): PeRtlOptions;
 }

@@ -30,7 +30,12 @@ export function lowRankActQmax(config: LowRankGemmConfig): number {
 }
 
 /** Largest fp8_e4m3 scale (Nunchaku's MSCALE_MAX): NVFP4 activation scales are capped there before rounding. */
-const NVFP4_SCALE_CAP = 448;
+export const NVFP4_SCALE_CAP = 448;
+
+/** round_32(1 / qmax): the fp32 factor the group's absolute maximum is multiplied by (the scale rule). */
+export function lowRankQactScaleFactor(config: LowRankGemmConfig): number {
+  return Math.fround(1 / lowRankActQmax(config));
+}
 
 /** The smallest positive normal fp32 value: `rcp.approx.ftz` flushes anything below it to zero. */
 const FP32_MIN_NORMAL = 2 ** -126;
@@ -82,8 +87,7 @@ export function lowRankQuantizeGroup(config: LowRankGemmConfig, x: ArrayLike<num
     const a = Math.abs(x[i]);
     if (a > absmax) absmax = a; // NaN compares false: skipped
   }
-  const qmax = lowRankActQmax(config);
-  let scale = Math.fround(absmax * Math.fround(1 / qmax)); // absmax is a 16-bit value: exact in fp32
+  let scale = Math.fround(absmax * lowRankQactScaleFactor(config)); // absmax is a 16-bit value: exact in fp32
   if (config.main.kind === 'nvfp4') scale = Math.min(scale, NVFP4_SCALE_CAP);
   const sCode = scaleCode(scaleFormatOf(config), scale);
   const reciprocal = scale < FP32_MIN_NORMAL ? Number.POSITIVE_INFINITY : Math.fround(1 / scale);

@@ -23,6 +23,9 @@
  *   to the column's fp32 lrt registers at the pass end; lr_up: ceil(rank / B) beats of the same chain on
  *   `v` with round_R16(lrt) broadcast down the column and U along the row; dequant: one beat.
  * - writeback: one column of n R16 outputs per out-port write (entries i·n … i·n + n − 1 are contiguous).
+ * - qact (activation_quant = runtime only; rtl-qact.ts): the m raw X rows fetched as lr_down's, then the
+ *   engine's qact part quantizes each column's row and writes codes and scales through the act and meta
+ *   write ports (RtlFacet.engineExtras); every other opcode leaves it idle, and PEs see no beat.
  * P ≠ fp32: `v` holds the fp32 encoding of the P accumulator (exact), read back through a P rounder.
  */
 import { BF16, FP16, FP32 } from '../../formats/float.js';
@@ -36,7 +39,7 @@ import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
 import { lowRankBiasUnits, lowRankEpilogueText, lowRankGroupStepText, lowRankGroupStepUnits, lowRankArithmeticUnits } from './rtl-units.js';
 import { sconst, type RtlModule } from '../../codegen/verilog/module-set.js';
 import { rtlInvariant } from '../../codegen/verilog/invariant.js';
-import { CompileError } from '../../compile/errors.js';
+import { lowRankQactEngine } from './rtl-qact.js';
 
 /** Engine trap codes (trap_code; the top reports 0x80 | code). */
 export const LOWRANK_TRAP = {
@@ -115,10 +118,6 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
   const pe = t.pe;
   // the RTL facet registry dispatches on the PE kind
   rtlInvariant(cfg.kind === 'lowrank_gemm' && pe.kind === 'lowrank_gemm', `lowRankEngine: target PE is ${pe.kind}`);
-  if (cfg.activationQuant === 'runtime') {
-    // qact (runtime activation quantization) is golden + simulator only: refuse rather than generate an engine that traps on it
-    throw new CompileError('unsupported', `lowrank_gemm PE '${pe.name}' declares activation_quant = runtime: the generated RTL does not implement qact (the golden model and the simulator do); write activation_quant = offline to generate or verify RTL, or verify with --backends golden,sim`);
-  }
   const R = t.array.rows;
   const C = t.array.cols;
   const L = pe.lanes;
@@ -155,10 +154,12 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
   const lrtDepth = Math.max(NP * R, rankD + B);
   const gsPow2 = (GS & (GS - 1)) === 0;
   const aw = (x: keyof typeof lanesOf): number => bufferAddressBits(t.capacity[x]);
+  // activation_quant = runtime: the qact part (rtl-qact.ts), on the columns' raw X staging
+  const qact = cfg.activationQuant === 'runtime' ? lowRankQactEngine(t, `${ctx.prefix}lowrank_qact`, 8 * colBytes) : undefined;
   return {
     name: ctx.moduleName,
     template: 'lowrank-gemm/engine_lowrank.v.hbs',
-    deps: LS ? [peModule, narrow, lsMul] : [peModule, narrow],
+    deps: [peModule, narrow, ...(LS ? [lsMul] : []), ...(qact ? [qact] : [])],
     view: {
       isa: isaDecoderParams(),
       peModule: peModule.name,
@@ -213,6 +214,9 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
       lsMul: lsMul.name,
       nls: NLS,
       lsBits: 8 * lsBytes,
+      qact: qact !== undefined,
+      qactModule: qact?.name ?? '',
+      qactLast: qact ? "(kind == K_QACT ? qact_done : 1'b1)" : "1'b1",
       trapUnsupported: LOWRANK_TRAP.unsupported,
       trapShape: LOWRANK_TRAP.shape,
       trapRange: LOWRANK_TRAP.range,

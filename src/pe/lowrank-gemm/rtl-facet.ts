@@ -1,7 +1,7 @@
 /**
  * The lowrank_gemm kind's RtlFacet (src/pe/facets/rtl.ts): the PE module with its harness ports
  * (rtl-pe.ts; `harnessLanes` caps its DOT lanes so the 64-bit harness can drive the qa/qw ports), the tile
- * engine (rtl-engine.ts).
+ * engine (rtl-engine.ts) and, for runtime activation quantization, its extra ports (qact's buffer writes).
  */
 import type { RtlFacet } from '../facets/rtl.js';
 import { lowRankEngine } from './rtl-engine.js';
@@ -13,5 +13,7 @@ export const lowRankGemmRtlFacet: RtlFacet<'lowrank_gemm'> = {
     return { rtl: lowRankRtl(t.golden, lanes, top, peName, declaredOptionalOperands(t.pe)), goldens: [t.golden] };
   },
   engine: lowRankEngine,
+  // activation_quant = runtime: qact writes codes (act) and scales (meta) under the rounding register
+  engineExtras: (t) => (t.golden.activationQuant === 'runtime' ? { writes: ['act', 'meta'], rounding: true } : { writes: [], rounding: false }),
   harnessOptions: (pe) => ({ harnessLanes: Math.min(pe.lanes, HARNESS_LOWRANK_LANES) }),
 };

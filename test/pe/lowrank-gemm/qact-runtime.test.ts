@@ -4,7 +4,7 @@
  * the simulator (qact through the golden quantizer) reproduces the golden GEMM bit for bit; qact's cycles
  * follow the documented rule (timing.ts header), restated here from its text with the example's ports.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -195,14 +195,14 @@ describe('qact cycles (timing.ts rule)', () => {
 describe('the activation_quant property', () => {
   const diagnostics = (text: string) => compileFile('/v.qacc', { readFile: (p) => (p === '/v.qacc' ? text : undefined) }, {}).diagnostics;
 
-  it('defaults to offline; runtime reaches the golden config; the example declares offline', () => {
+  it('defaults to offline; runtime reaches the golden config; the example declares runtime (as Nunchaku runs)', () => {
     const noProp = EXAMPLE.replace(/activation_quant = \w+;/gu, '');
     const accel = compileFile('/v.qacc', { readFile: (p) => (p === '/v.qacc' ? noProp : undefined) }, {}).design?.accelerators.find((a) => a.name === 'svdquant_w4a4');
     const t = resolveTarget(accel as NonNullable<typeof accel>);
     expect(t.pe.kind === 'lowrank_gemm' && t.pe.activationQuant).toBe('offline');
     expect(t.golden.kind === 'lowrank_gemm' && t.golden.activationQuant).toBeUndefined();
     expect(target('svdquant_nvfp4', 'runtime').golden).toMatchObject({ activationQuant: 'runtime' });
-    expect(EXAMPLE.match(/activation_quant = offline;/gu)?.length).toBe(2);
+    expect(EXAMPLE.match(/activation_quant = runtime;/gu)?.length).toBe(2);
   });
 
   it('an unknown value is a located E314 error with the accepted values', () => {
@@ -215,32 +215,42 @@ describe('the activation_quant property', () => {
   });
 });
 
-describe('the RTL refuses runtime activation quantization (qact is golden + simulator only)', () => {
+describe('runtime activation quantization through the RTL (qact in the engine, rtl-qact.ts)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'qacc-qact-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('qacc build: the W504 warnings, then exit 1 with one error line naming the PE and the property, nothing written', async () => {
+  it('qacc build writes the engine with the qact unit and the buffers with the engine write port', async () => {
     const file = join(dir, 'rt.qacc');
     writeFileSync(file, exampleText('runtime', 2, 2));
     const out = join(dir, 'out');
     const r = await runCli(['build', file, '-o', out, '-a', 'svdquant_w4a4']);
-    expect(r.code).toBe(1);
-    // check already warned at each declaration (W504); the refusal itself is one error line, the last
-    expect(r.stderr.match(/warning\[W504\]/gu)).toHaveLength(2);
-    const errors = r.stderr.trim().split('\n').filter((l) => /\berror\b[:[]/u.test(l));
-    expect(errors).toHaveLength(1);
-    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/svd_int4.*activation_quant = runtime.*does not implement qact/u);
-    expect(existsSync(out)).toBe(false);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const files = readdirSync(join(out, 'rtl'));
+    expect(files.some((f) => /lowrank_qact\.v$/u.test(f))).toBe(true);
+    const act = readFileSync(join(out, 'rtl', files.find((f) => /_buf_act\.v$/u.test(f)) ?? 'missing'), 'utf8');
+    expect(act).toMatch(/input\s+wire\s+ewr_en/u);
   });
 
-  it('qacc verify --backends golden,sim,rtl: the same error, exit 1; golden,sim: runtime verifies', async () => {
-    const file = join(dir, 'rt2.qacc');
-    writeFileSync(file, exampleText('runtime', 2, 2));
-    const rtl = await runCli(['verify', file, '--backends', 'golden,sim,rtl', '--vectors', '1', '-a', 'svdquant_nvfp4']);
-    expect(rtl.code).toBe(1);
-    expect(rtl.stderr).toMatch(/svd_nvfp4.*does not implement qact/u);
-    const sim = await runCli(['verify', file, '--backends', 'golden,sim', '--vectors', '2']);
-    expect(sim.stdout).toMatch(/all \d+ cases match/u);
-    expect(sim.code).toBe(0);
-  });
+  it('qacc verify --backends golden,sim,rtl --trace on the (runtime) example, a GEMM of several k and n tiles: all equal', async () => {
+    // the example shrunk as test/verify/orchestration-program.test.ts does (its Verilator builds are reused):
+    // 2 x 2 arrays, so several n tiles, whose later qgemm_tiles read the codes qact wrote at n tile 0
+    const sets = ['rows=2', 'cols=2', 'lanes=8', 'rank=16', 'banks=1'];
+    const shape = { m: 3, k: 200, n: 5 };
+    const example = resolve(ROOT, 'examples', 'svdquant.qacc');
+    const accels = compileFile(example, { readFile: (p) => readFileSync(p, 'utf8') }, { overrides: sets }).design?.accelerators ?? [];
+    expect(accels.map((a) => a.name)).toEqual(['svdquant_w4a4', 'svdquant_nvfp4']);
+    for (const a of accels) {
+      const program = compileGemm(resolveTarget(a), shape, undefined, { timingOnly: true }).program;
+      expect(program.filter((i) => i.kind === 'qact').length, a.name).toBeGreaterThan(0);
+    }
+    const r = await runCli(['verify', example, ...sets.flatMap((x) => ['--set', x]), '--backends', 'golden,sim,rtl', '--trace', '--vectors', '0', '-w', `gemm:m=${shape.m},k=${shape.k},n=${shape.n}`]);
+    expect(r.stderr).toBe('');
+    const cases = Number(/: (\d+) cases on 2 targets/u.exec(r.stdout)?.[1]);
+    expect(cases, r.stdout).toBeGreaterThan(1);
+    expect(r.stdout).toMatch(new RegExp(`^ {2}golden = rtl +${cases} cases, \\d+ outputs compared: all bit-identical$`, 'mu'));
+    expect(r.stdout).toMatch(new RegExp(`^ {2}cycles sim = rtl +${cases} cases, cycle counts compared: all equal$`, 'mu'));
+    expect(r.stdout).toMatch(new RegExp(`^ {2}trace sim = rtl +${cases} cases, per-cycle traces compared: all equal$`, 'mu'));
+    expect(r.code).toBe(0);
+  }, 900_000);
 });

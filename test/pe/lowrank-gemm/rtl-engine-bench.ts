@@ -202,8 +202,9 @@ export function benchTarget(name: LowRankAccelerator): Target {
   return {
     ...t,
     array: { ...t.array, rows: BENCH_ROWS, cols: BENCH_COLS },
-    pe: { ...t.pe, lanes: 8, rank: BENCH_RANK, channelScales: true },
-    golden: { ...t.golden, rank: BENCH_RANK },
+    // offline activations: this bench has no act / meta write ports (qact's engine bench: rtl-engine-qact.test.ts)
+    pe: { ...t.pe, lanes: 8, rank: BENCH_RANK, channelScales: true, activationQuant: 'offline' },
+    golden: { ...t.golden, rank: BENCH_RANK, activationQuant: 'offline' },
     maxTileK: 160,
     capacity: { act: 3072, wgt: 1024, meta: 512, lrw: 4096, out: 256 },
     portBytes: { act: 6, wgt: 4, meta: 3, lrw: 10, out: 4 },

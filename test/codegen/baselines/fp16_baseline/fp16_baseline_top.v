@@ -1006,7 +1006,7 @@ module fp16_baseline_top (
   wire cph_push_prev = cph_word[QACC_CSYNC_PUSH_PREV_LSB];
   wire cph_push_next = cph_word[QACC_CSYNC_PUSH_NEXT_LSB];
   wire cph_local = cph_op == QACC_OP_CSYNC || cph_op == QACC_OP_SETFMT || cph_op == QACC_OP_SETMODE || cph_op == QACC_OP_SETTILE || cph_op == QACC_OP_SETSCALE;
-  wire cph_tile = cph_op == QACC_OP_MOD_TILE || cph_op == QACC_OP_SIMD_TILE || cph_op == QACC_OP_QGEMM_TILE || cph_op == QACC_OP_MAC_TILE || cph_op == QACC_OP_LR_DOWN || cph_op == QACC_OP_LR_UP;
+  wire cph_tile = cph_op == QACC_OP_MOD_TILE || cph_op == QACC_OP_SIMD_TILE || cph_op == QACC_OP_QGEMM_TILE || cph_op == QACC_OP_MAC_TILE || cph_op == QACC_OP_LR_DOWN || cph_op == QACC_OP_LR_UP || cph_op == QACC_OP_QACT;
   reg cp_busy, cp_eng, cp_tile, cp_pend_cl, cp_pend_cs, cp_fprev, cp_fnext;
   reg [31:0] cp_tpc;
   reg [5:0] cp_top;

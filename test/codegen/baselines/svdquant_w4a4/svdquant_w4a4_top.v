@@ -1006,7 +1006,7 @@ module svdquant_w4a4_top (
   wire cph_push_prev = cph_word[QACC_CSYNC_PUSH_PREV_LSB];
   wire cph_push_next = cph_word[QACC_CSYNC_PUSH_NEXT_LSB];
   wire cph_local = cph_op == QACC_OP_CSYNC || cph_op == QACC_OP_SETFMT || cph_op == QACC_OP_SETMODE || cph_op == QACC_OP_SETTILE || cph_op == QACC_OP_SETSCALE;
-  wire cph_tile = cph_op == QACC_OP_MOD_TILE || cph_op == QACC_OP_SIMD_TILE || cph_op == QACC_OP_QGEMM_TILE || cph_op == QACC_OP_MAC_TILE || cph_op == QACC_OP_LR_DOWN || cph_op == QACC_OP_LR_UP;
+  wire cph_tile = cph_op == QACC_OP_MOD_TILE || cph_op == QACC_OP_SIMD_TILE || cph_op == QACC_OP_QGEMM_TILE || cph_op == QACC_OP_MAC_TILE || cph_op == QACC_OP_LR_DOWN || cph_op == QACC_OP_LR_UP || cph_op == QACC_OP_QACT;
   reg cp_busy, cp_eng, cp_tile, cp_pend_cl, cp_pend_cs, cp_fprev, cp_fnext;
   reg [31:0] cp_tpc;
   reg [5:0] cp_top;
@@ -1014,6 +1014,7 @@ module svdquant_w4a4_top (
   reg [7:0] cfg_simd;
   reg cfg_wsel;
   reg [31:0] cfg_scale;
+  reg [1:0] cfg_round;        // the setfmt rounding register (the engine's qact reads it)
   wire cmd_done;
   wire [7:0] eng_trap;
   assign cp_start = go && !cp_busy && cpq_hv && (!cph_pop_prev || tok_lc != 4'd0) && (!cph_pop_next || tok_sc != 4'd0);
@@ -1047,6 +1048,7 @@ module svdquant_w4a4_top (
       cfg_simd <= 8'd0;
       cfg_wsel <= 1'b0;
       cfg_scale <= 32'h3f800000;
+      cfg_round <= 2'd0;
     end else begin
       cp_busy <= (cp_busy || cp_start) && !cp_finish;
       cp_eng <= (cmd_valid || cp_eng) && !cmd_done;
@@ -1070,6 +1072,7 @@ module svdquant_w4a4_top (
           cfg_wsel <= cph_word[QACC_SETMODE_WSEL_LSB];
         end
         if (cph_op == QACC_OP_SETSCALE) cfg_scale <= cph_word[QACC_SETSCALE_VALUE_LSB +: 32];
+        if (cph_op == QACC_OP_SETFMT) cfg_round <= cph_word[QACC_SETFMT_ROUNDING_LSB +: 2];
       end
     end
   end
@@ -1098,6 +1101,14 @@ module svdquant_w4a4_top (
   wire [2047:0] eng_out_wr_data;
   wire [255:0] eng_out_wr_mask;
   wire [2047:0] out_rd_data;
+  wire eng_act_wr_en;
+  wire [17:0] eng_act_wr_addr;
+  wire [2047:0] eng_act_wr_data;
+  wire [255:0] eng_act_wr_mask;
+  wire eng_meta_wr_en;
+  wire [14:0] eng_meta_wr_addr;
+  wire [511:0] eng_meta_wr_data;
+  wire [63:0] eng_meta_wr_mask;
   wire ld_out_wr = ld_resp && ld_buf == QACC_BUFFER_OUT;
   wire out_conflict = ld_out_wr && eng_out_wr_en;
   svdquant_w4a4_top_buf_act u_buf_act (
@@ -1106,6 +1117,10 @@ module svdquant_w4a4_top (
     .wr_addr(ld_wptr_w[17:0]),
     .wr_data({1536'd0, dram_resp_data}),
     .wr_mask({192'd0, ld_wmask}),
+    .ewr_en(eng_act_wr_en),
+    .ewr_addr(eng_act_wr_addr),
+    .ewr_data(eng_act_wr_data),
+    .ewr_mask(eng_act_wr_mask),
     .rd_en(act_rd_en),
     .rd_addr(act_rd_addr),
     .rd_data(act_rd_data)
@@ -1126,6 +1141,10 @@ module svdquant_w4a4_top (
     .wr_addr(ld_wptr_w[14:0]),
     .wr_data(dram_resp_data),
     .wr_mask(ld_wmask),
+    .ewr_en(eng_meta_wr_en),
+    .ewr_addr(eng_meta_wr_addr),
+    .ewr_data(eng_meta_wr_data),
+    .ewr_mask(eng_meta_wr_mask),
     .rd_en(meta_rd_en),
     .rd_addr(meta_rd_addr),
     .rd_data(meta_rd_data)
@@ -1185,6 +1204,15 @@ module svdquant_w4a4_top (
     .out_wr_addr(eng_out_wr_addr),
     .out_wr_data(eng_out_wr_data),
     .out_wr_mask(eng_out_wr_mask),
+    .act_wr_en(eng_act_wr_en),
+    .act_wr_addr(eng_act_wr_addr),
+    .act_wr_data(eng_act_wr_data),
+    .act_wr_mask(eng_act_wr_mask),
+    .meta_wr_en(eng_meta_wr_en),
+    .meta_wr_addr(eng_meta_wr_addr),
+    .meta_wr_data(eng_meta_wr_data),
+    .meta_wr_mask(eng_meta_wr_mask),
+    .cfg_round(cfg_round),
     .trap_code(eng_trap)
   );
 

@@ -12,6 +12,11 @@ module svdquant_w4a4_top_buf_act (
   input  wire [17:0]   wr_addr,
   input  wire [2047:0] wr_data,
   input  wire [255:0] wr_mask,
+  // the tile engine's write port (same addressing), applied after the load DMA's in the same cycle
+  input  wire                 ewr_en,
+  input  wire [17:0]   ewr_addr,
+  input  wire [2047:0] ewr_data,
+  input  wire [255:0] ewr_mask,
   input  wire                 rd_en,
   input  wire [17:0]   rd_addr,
   output wire [2047:0] rd_data
@@ -39,6 +44,15 @@ module svdquant_w4a4_top_buf_act (
   /* verilator lint_on UNUSEDSIGNAL */
   wire [2047:0] wrot = wdbl[4095:2048];
   wire [255:0] mrot = mdbl[511:256];
+  wire [17:0] ea = ewr_addr;
+  wire [17:0] eoff = ea & LMASK;
+  wire [9:0] ebase = ea[17:8];
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [4095:0] edbl = { ewr_data, ewr_data } << {eoff[7:0], 3'b000};
+  wire [511:0] emdbl = { ewr_mask, ewr_mask } << eoff[7:0];
+  /* verilator lint_on UNUSEDSIGNAL */
+  wire [2047:0] erot = edbl[4095:2048];
+  wire [255:0] emrot = emdbl[511:256];
 
   genvar l;
   generate
@@ -49,8 +63,10 @@ module svdquant_w4a4_top_buf_act (
       // the rows this lane is accessed at: one further for the lanes below the start lane
       wire [9:0] wrow = wbase + {9'd0, (L < woff)};
       wire [9:0] rrow = rbase + {9'd0, (L < roff)};
+      wire [9:0] erow = ebase + {9'd0, (L < eoff)};
       always @(posedge clk) begin
         if (wr_en && mrot[l]) mem[wrow] <= wrot[8 * l +: 8];
+        if (ewr_en && emrot[l]) mem[erow] <= erot[8 * l +: 8];
         if (rd_en) q <= mem[rrow];
       end
       assign lanes_q[8 * l +: 8] = q;

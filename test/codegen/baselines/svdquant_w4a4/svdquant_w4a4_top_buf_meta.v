@@ -12,6 +12,11 @@ module svdquant_w4a4_top_buf_meta (
   input  wire [14:0]   wr_addr,
   input  wire [511:0] wr_data,
   input  wire [63:0] wr_mask,
+  // the tile engine's write port (same addressing), applied after the load DMA's in the same cycle
+  input  wire                 ewr_en,
+  input  wire [14:0]   ewr_addr,
+  input  wire [511:0] ewr_data,
+  input  wire [63:0] ewr_mask,
   input  wire                 rd_en,
   input  wire [14:0]   rd_addr,
   output wire [511:0] rd_data
@@ -39,6 +44,15 @@ module svdquant_w4a4_top_buf_meta (
   /* verilator lint_on UNUSEDSIGNAL */
   wire [511:0] wrot = wdbl[1023:512];
   wire [63:0] mrot = mdbl[127:64];
+  wire [14:0] ea = ewr_addr;
+  wire [14:0] eoff = ea & LMASK;
+  wire [8:0] ebase = ea[14:6];
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [1023:0] edbl = { ewr_data, ewr_data } << {eoff[5:0], 3'b000};
+  wire [127:0] emdbl = { ewr_mask, ewr_mask } << eoff[5:0];
+  /* verilator lint_on UNUSEDSIGNAL */
+  wire [511:0] erot = edbl[1023:512];
+  wire [63:0] emrot = emdbl[127:64];
 
   genvar l;
   generate
@@ -49,8 +63,10 @@ module svdquant_w4a4_top_buf_meta (
       // the rows this lane is accessed at: one further for the lanes below the start lane
       wire [8:0] wrow = wbase + {8'd0, (L < woff)};
       wire [8:0] rrow = rbase + {8'd0, (L < roff)};
+      wire [8:0] erow = ebase + {8'd0, (L < eoff)};
       always @(posedge clk) begin
         if (wr_en && mrot[l]) mem[wrow] <= wrot[8 * l +: 8];
+        if (ewr_en && emrot[l]) mem[erow] <= erot[8 * l +: 8];
         if (rd_en) q <= mem[rrow];
       end
       assign lanes_q[8 * l +: 8] = q;

@@ -3,7 +3,8 @@
 // tokens i; entry e = i*n + j is the fp32 register v of PE (row j, column i)); 8 4-bit dot lanes and
 // 2 chained 16-bit branch MACs per PE, rank 32, group 64, staging depth 64.
 // Executes qgemm_tile, lr_down, lr_up (use_lscale only with declared LoRA scales: true), dequant
-// (use_cscale only with declared channel scales: true) and writeback (no relu) on single-pass tiles
+// (use_cscale only with declared channel scales: true), writeback (no relu) and, with runtime activation
+// quantization (true), qact (engine_lowrank_qact.v.hbs, writing act and meta) on single-pass tiles
 // (acc = 0, lrt = 0); traps on anything else (codes: 1 unsupported, 2 shape/mode, 3 buffer range).
 // Schedule (src/pe/lowrank-gemm/rtl-engine.ts, timing.ts): decode; FETCH streams on the
 // act / wgt / meta / lrw ports in parallel (one read per cycle, every row starting a new read) into
@@ -43,6 +44,16 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   output wire [16-1:0]      out_wr_addr,
   output wire [8*256-1:0]     out_wr_data,
   output wire [256-1:0]       out_wr_mask,
+  // qact (activation_quant = runtime): codes and scales written back, the setfmt rounding register
+  output wire                    act_wr_en,
+  output wire [18-1:0]      act_wr_addr,
+  output wire [8*256-1:0]     act_wr_data,
+  output wire [256-1:0]       act_wr_mask,
+  output wire                    meta_wr_en,
+  output wire [15-1:0]      meta_wr_addr,
+  output wire [8*64-1:0]     meta_wr_data,
+  output wire [64-1:0]       meta_wr_mask,
+  input  wire [1:0]              cfg_round,
   output reg  [7:0]              trap_code
 );
   // ---- ISA constants, generated from isa/qacc-isa.json (src/codegen/verilog/isa-decoder.ts) ----
@@ -457,7 +468,7 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   localparam integer LRTD = 34;
   localparam [7:0] TRAP_UNSUPPORTED = 8'd1, TRAP_SHAPE = 8'd2, TRAP_RANGE = 8'd3;
   localparam [2:0] S_IDLE = 3'd0, S_FETCH = 3'd1, S_WAIT = 3'd2, S_BEAT = 3'd3, S_WB = 3'd4, S_TRAP = 3'd5;
-  localparam [2:0] K_QGEMM = 3'd1, K_DOWN = 3'd2, K_UP = 3'd3, K_DEQ = 3'd4;
+  localparam [2:0] K_QGEMM = 3'd1, K_DOWN = 3'd2, K_UP = 3'd3, K_DEQ = 3'd4, K_QACT = 3'd5;
   localparam [2:0] OP_NONE = 3'd0, OP_DOT = 3'd1, OP_DOWN = 3'd2, OP_UP = 3'd3, OP_DEQ = 3'd4;
 
   // ---- decode (in the cmd_valid cycle) --------------------------------------------------------------------
@@ -506,6 +517,12 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   wire [47:0] end_dc = {16'd0, dq_caddr} + {15'd0, n_w, 1'b0};
   wire [47:0] end_ul = {16'd0, u_laddr} + 48'd2 * 48'd4;
   wire [47:0] end_wb = {16'd0, wb_out} + {16'd0, m_w} * {15'd0, n_w, 1'b0};
+  wire [31:0] qa_src = {8'd0, cmd_word[QACC_QACT_SRC_LSB +: 24]};
+  wire [31:0] qa_dst = {8'd0, cmd_word[QACC_QACT_DST_LSB +: 24]};
+  wire [31:0] qa_sc = {12'd0, cmd_word[QACC_QACT_SCALES_LSB +: 20]};
+  wire [47:0] end_qx = {16'd0, qa_src} + {16'd0, m_w} * {15'd0, k_w, 1'b0};
+  wire [47:0] end_qq = {16'd0, qa_dst} + {16'd0, m_w} * {16'd0, kb_w};
+  wire [47:0] end_qs = {16'd0, qa_sc} + {16'd0, m_w} * {16'd0, sbytes_w};
   reg [7:0] dec_trap;
   always @* begin
     dec_trap = 8'd0;
@@ -524,6 +541,10 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
         if (dq_cs && !1'b1) dec_trap = TRAP_UNSUPPORTED;
         else if (!mn_ok || !dq_acc0) dec_trap = TRAP_SHAPE;
         else if ((dq_bias && end_db > 48'd32768) || (dq_cs && end_dc > 48'd32768)) dec_trap = TRAP_RANGE;
+      QACC_OP_QACT:  // stochastic rounding: the ISA gives qact no random stream
+        if (cfg_round == 2'd3) dec_trap = TRAP_UNSUPPORTED;
+        else if (cfg_m > 16'd2 || cfg_k > 16'd64 || cfg_group != 16'd64) dec_trap = TRAP_SHAPE;
+        else if (end_qx > 48'd196608 || end_qq > 48'd196608 || end_qs > 48'd32768) dec_trap = TRAP_RANGE;
       QACC_OP_WRITEBACK:
         if (wb_relu) dec_trap = TRAP_UNSUPPORTED;
         else if (!mn_ok || !wb_acc0) dec_trap = TRAP_SHAPE;
@@ -585,12 +606,13 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   wire d_more = (pass + 32'd1) * R < 32;
   wire u_last = pos + B >= 32;
   wire [31:0] d_rows_next = (32 - (pass + 32'd1) * R < R) ? 32 - (pass + 32'd1) * R : R;
-  wire beat_last = kind == K_QGEMM ? q_last : kind == K_DOWN ? d_last : kind == K_UP ? u_last : 1'b1;
+  wire qact_done;
+  wire beat_last = kind == K_QGEMM ? q_last : kind == K_DOWN ? d_last : kind == K_UP ? u_last : (kind == K_QACT ? qact_done : 1'b1);
   // writeback: column wcol, byte offset woff of its 2n bytes
   wire wb_wrap = woff + PO >= 32'd2 * n_w;
   wire wb_last = wb_wrap && wcol + 32'd1 == m_w;
   assign cmd_done = (st == S_BEAT && beat_last && !(kind == K_DOWN && d_more)) || (st == S_WB && wb_last) || st == S_TRAP;
-  wire [2:0] pe_op = st != S_BEAT ? OP_NONE : kind == K_QGEMM ? OP_DOT : kind == K_DOWN ? OP_DOWN : kind == K_UP ? OP_UP : OP_DEQ;
+  wire [2:0] pe_op = st != S_BEAT ? OP_NONE : kind == K_QGEMM ? OP_DOT : kind == K_DOWN ? OP_DOWN : kind == K_UP ? OP_UP : kind == K_DEQ ? OP_DEQ : OP_NONE;
 
   always @(posedge clk) begin
     if (rst) begin
@@ -655,6 +677,10 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
                   a_rows <= m_w; a_rb <= {k_w[30:0], 1'b0}; a_addr <= d_act;
                   l_rows <= 32 < R ? 32 : R; l_rb <= {k_w[30:0], 1'b0}; l_addr <= d_lrw;
                 end
+                QACC_OP_QACT: begin  // the m raw X rows into the column staging, as lr_down's
+                  kind <= K_QACT;
+                  a_rows <= m_w; a_rb <= {k_w[30:0], 1'b0}; a_addr <= qa_src;
+                end
                 QACC_OP_LR_UP: begin
                   kind <= K_UP; ls_r <= u_ls;
                   l_rows <= n_w; l_rb <= 32'd32 * 32'd2; l_addr <= u_lrw;
@@ -716,6 +742,7 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   wire [15:0] row_cs [0:R-1];
   wire [32*LRTD-1:0] col_lrt [0:C-1];
   wire [4096-1:0] col_out [0:C-1];
+  wire [2048*C-1:0] col_raw;   // every column's raw X staging, for qact
   // lane masks: dot lanes inside the current group, branch lanes inside k (down) or the rank (up)
   wire [4*L-1:0] qmask;
   wire [B-1:0] bmask;
@@ -755,6 +782,7 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
         if (m_pv && m_pdst == 3'd0 && m_prow == gi) sts[8*m_poff +: 8*PM] <= meta_rd_data[8*PM-1:0];
       end
       assign col_qa[gi] = stq[4*pos +: 4*L] & qmask;
+      assign col_raw[2048*gi +: 2048] = stq;
       assign col_sa[gi] = sts[SB*grp +: SB];
       // down-projection partial sums L[i, q] (fp32); pass p of lr_down stores PE row j's chain as q = p*R + j
       for (gl = 0; gl < LRTD; gl = gl + 1) begin : g_lrt
@@ -812,6 +840,14 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
       end
     end
   endgenerate
+
+  // ---- qact: the beats and the code / scale writes (engine_lowrank_qact.v.hbs) ------------------------
+  svdquant_w4a4_top_lowrank_qact u_qact (
+    .clk(clk), .dec(st == S_IDLE && cmd_valid && dec_trap == 8'd0 && opc == QACC_OP_QACT), .dec_dst(qa_dst), .dec_scales(qa_sc),
+    .run(st == S_BEAT && kind == K_QACT), .m_w(m_w), .k_w(k_w), .kb_w(kb_w), .sbytes_w(sbytes_w), .rnd(cfg_round),
+    .raw(col_raw), .done(qact_done),
+    .act_wr_en(act_wr_en), .act_wr_addr(act_wr_addr), .act_wr_data(act_wr_data), .act_wr_mask(act_wr_mask),
+    .meta_wr_en(meta_wr_en), .meta_wr_addr(meta_wr_addr), .meta_wr_data(meta_wr_data), .meta_wr_mask(meta_wr_mask));
 
   // ---- writeback: bytes woff .. woff + PO - 1 of column wcol's 2n output bytes ------------------------------
   /* verilator lint_off UNUSEDSIGNAL */
