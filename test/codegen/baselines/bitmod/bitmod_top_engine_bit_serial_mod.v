@@ -11,6 +11,9 @@
 //     wgt: likewise, 512 codes per read into the row's staging (256 words of 4 codes);
 //     meta: the tile's scales and selectors block, 256 bytes per read, into the meta staging.
 //     A read's data arrive the next cycle and are written at that cycle's end.
+//     Staging ring (tiles up to 8192 elements stream through 1024 staged): chunk c goes to slot c mod S (act S = 8, wgt S = 2);
+//     the fetch of a chunk that reuses a slot waits at its first row until the compute's group pointer c_gs
+//     is past every element of chunk c - S (its last group has been handed off).
 //   COMPUTE: group g starts when its elements of every row, and the whole meta block, are staged; then
 //     ceil(len/4) steps of C_g cycles (C_g = the slowest selected type among the tile's rows) on all PEs.
 //     At the group's last step-cycle the PEs hand the group to their dequantizers (8 cycles, then one fp32
@@ -20,7 +23,7 @@
 //   exact product is formed at writeback (one rounding), as src/sim keeps it exact until writeback.
 // writeback: one item per cycle (a column's next 2 rows), rounded by 2 fp32 x fp16 multipliers,
 //   registered, written the next cycle; entries ascending, so the out addresses are one contiguous run.
-// Cycle counts: src/sim/timing.ts bsmTileCycles, bsmDequantCycles, bsmWritebackCycles.
+// Cycle counts: src/pe/bit-serial-mod/timing.ts bsmPassCycles, bsmDequantCycles, bsmWritebackCycles.
 module bitmod_top_engine_bit_serial_mod (
   input  wire clk,
   input  wire rst,
@@ -60,7 +63,7 @@ module bitmod_top_engine_bit_serial_mod (
   input  wire [255:0] lrw_rd_data,
   /* verilator lint_on UNUSEDSIGNAL */
   output wire out_wr_en,
-  output wire [16:0] out_wr_addr,
+  output wire [4:0] out_wr_addr,
   output wire [2047:0] out_wr_data,
   output wire [255:0] out_wr_mask,
   output reg  [7:0] trap_code
@@ -505,10 +508,10 @@ module bitmod_top_engine_bit_serial_mod (
   wire [39:0] rba40 = k40 * 40'd2;
   wire [39:0] rbw40 = (k40 * 40'd4 + 40'd7) >> 3;
   // the access ranges of the command's operands, against the buffer spaces
-  wire tile_oob = (f_act + m40 * rba40 > 40'd393216) || (f_wgt + n40 * rbw40 > 40'd458752) || (f_meta + mbytes40 > 40'd65536);
+  wire tile_oob = (f_act + m40 * rba40 > 40'd524256) || (f_wgt + n40 * rbw40 > 40'd458752) || (f_meta + mbytes40 > 40'd65536);
   wire deq_oob = f_use_cscale && (f_cscale + n40 * 40'd2 > 40'd65536);
-  wire wb_oob = f_out + m40 * n40 * 40'd2 > 40'd131072;
-  wire shape_bad = (cfg_m == 16'd0) || (cfg_n == 16'd0) || (cfg_m > 16'd2) || (cfg_n > 16'd2) || (is_tile && ((cfg_k == 16'd0) || (cfg_k > 16'd1024)));
+  wire wb_oob = f_out + m40 * n40 * 40'd2 > 40'd32;
+  wire shape_bad = (cfg_m == 16'd0) || (cfg_n == 16'd0) || (cfg_m > 16'd2) || (cfg_n > 16'd2) || (is_tile && ((cfg_k == 16'd0) || (cfg_k > 16'd8192)));
   // accumulator bookkeeping: the m x n of the entries' last tile, and whether dequant scaled them
   reg rec_valid;
   reg scaled;
@@ -574,17 +577,23 @@ module bitmod_top_engine_bit_serial_mod (
     end
   end
 
+  // the compute's group pointer (the first element of the group in progress), read by the fetch rings
+  reg [31:0] c_gs;
+
   // ---- FETCH: activations (chunk-major) --------------------------------------------------------------
   reg fa_busy;
   reg [15:0] fa_i;
   reg [31:0] fa_e0, fa_cb, fa_addr;
   reg fa_v, fa_last;
-  reg [15:0] fa_row, fa_c;
+  reg [15:0] fa_row;
   /* verilator lint_off UNUSEDSIGNAL */
-  reg [15:0] fa_cd;
   reg [31:0] fa_e0n, a_avail;
   /* verilator lint_on UNUSEDSIGNAL */
   wire fa_row_end = (fa_i == m_r - 16'd1);
+  // the chunk's ring slot, and whether its previous chunk has been consumed (checked at the chunk's first row)
+  reg [2:0] fa_s, fa_sd;
+  wire fa_free = (fa_e0 < 32'd1024) || (c_gs >= fa_e0 - 32'd896);
+  wire fa_go = fa_busy && ((fa_i != 16'd0) || fa_free);
   always @(posedge clk) begin
     if (rst) begin
       fa_busy <= 1'b0;
@@ -595,30 +604,30 @@ module bitmod_top_engine_bit_serial_mod (
       fa_v <= 1'b0;
       fa_last <= 1'b0;
       fa_row <= 16'd0;
-      fa_c <= 16'd0;
-      fa_cd <= 16'd0;
+      fa_s <= 3'd0;
+      fa_sd <= 3'd0;
       fa_e0n <= 32'd0;
       a_avail <= 32'd0;
     end else begin
-      fa_v <= fa_busy;
+      fa_v <= fa_go;
       fa_row <= fa_i;
-      fa_cd <= fa_c;
-      fa_last <= fa_busy && fa_row_end;
+      fa_sd <= fa_s;
+      fa_last <= fa_go && fa_row_end;
       fa_e0n <= fa_e0 + 32'd128;
       if (fa_v && fa_last) a_avail <= fa_e0n;
       if (tile_start) begin
         fa_busy <= 1'b1;
         fa_i <= 16'd0;
         fa_e0 <= 32'd0;
-        fa_c <= 16'd0;
+          fa_s <= 3'd0;
         fa_cb <= f_act[31:0];
         fa_addr <= f_act[31:0];
         a_avail <= 32'd0;
-      end else if (fa_busy) begin
+      end else if (fa_go) begin
         if (fa_row_end) begin
           fa_i <= 16'd0;
           fa_e0 <= fa_e0 + 32'd128;
-          fa_c <= fa_c + 16'd1;
+          fa_s <= (fa_s == 3'd7) ? 3'd0 : fa_s + 3'd1;
           fa_cb <= fa_cb + 32'd256;
           fa_addr <= fa_cb + 32'd256;
           if (fa_e0 + 32'd128 >= k32) fa_busy <= 1'b0;
@@ -631,7 +640,7 @@ module bitmod_top_engine_bit_serial_mod (
   end
   assign lrw_rd_en = 1'b0;
   assign lrw_rd_addr = 1'd0;
-  assign act_rd_en = fa_busy;
+  assign act_rd_en = fa_go;
   assign act_rd_addr = fa_addr[18:0];
 
   // ---- FETCH: weights (chunk-major) ------------------------------------------------------------------
@@ -639,12 +648,14 @@ module bitmod_top_engine_bit_serial_mod (
   reg [15:0] fw_i;
   reg [31:0] fw_e0, fw_cb, fw_addr;
   reg fw_v, fw_last;
-  reg [15:0] fw_row, fw_c;
+  reg [15:0] fw_row;
   /* verilator lint_off UNUSEDSIGNAL */
-  reg [15:0] fw_cd;
   reg [31:0] fw_e0n, w_avail;
   /* verilator lint_on UNUSEDSIGNAL */
   wire fw_row_end = (fw_i == n_r - 16'd1);
+  reg [0:0] fw_s, fw_sd;
+  wire fw_free = (fw_e0 < 32'd1024) || (c_gs >= fw_e0 - 32'd512);
+  wire fw_go = fw_busy && ((fw_i != 16'd0) || fw_free);
   always @(posedge clk) begin
     if (rst) begin
       fw_busy <= 1'b0;
@@ -655,30 +666,30 @@ module bitmod_top_engine_bit_serial_mod (
       fw_v <= 1'b0;
       fw_last <= 1'b0;
       fw_row <= 16'd0;
-      fw_c <= 16'd0;
-      fw_cd <= 16'd0;
+      fw_s <= 1'd0;
+      fw_sd <= 1'd0;
       fw_e0n <= 32'd0;
       w_avail <= 32'd0;
     end else begin
-      fw_v <= fw_busy;
+      fw_v <= fw_go;
       fw_row <= fw_i;
-      fw_cd <= fw_c;
-      fw_last <= fw_busy && fw_row_end;
+      fw_sd <= fw_s;
+      fw_last <= fw_go && fw_row_end;
       fw_e0n <= fw_e0 + 32'd512;
       if (fw_v && fw_last) w_avail <= fw_e0n;
       if (tile_start) begin
         fw_busy <= 1'b1;
         fw_i <= 16'd0;
         fw_e0 <= 32'd0;
-        fw_c <= 16'd0;
+          fw_s <= 1'd0;
         fw_cb <= f_wgt[31:0];
         fw_addr <= f_wgt[31:0];
         w_avail <= 32'd0;
-      end else if (fw_busy) begin
+      end else if (fw_go) begin
         if (fw_row_end) begin
           fw_i <= 16'd0;
           fw_e0 <= fw_e0 + 32'd512;
-          fw_c <= fw_c + 16'd1;
+          fw_s <= (fw_s == 1'd1) ? 1'd0 : fw_s + 1'd1;
           fw_cb <= fw_cb + 32'd256;
           fw_addr <= fw_cb + 32'd256;
           if (fw_e0 + 32'd512 >= k32) fw_busy <= 1'b0;
@@ -689,7 +700,7 @@ module bitmod_top_engine_bit_serial_mod (
       end
     end
   end
-  assign wgt_rd_en = fw_busy;
+  assign wgt_rd_en = fw_go;
   assign wgt_rd_addr = fw_addr[18:0];
 
   // ---- FETCH: meta block (tile) and channel scales (dequant) share the meta read port ----------------
@@ -757,15 +768,14 @@ module bitmod_top_engine_bit_serial_mod (
   assign meta_rd_addr = fd_busy ? fd_addr[15:0] : fm_addr[15:0];
 
   // meta staging: the tile's n*G scales, then its selectors (2 bits each, low bits first), one read per word
-  reg [159:0] mstage [0:0];
+  reg [1279:0] mstage [0:0];
   always @(posedge clk) begin
-    if (fm_v) mstage[fm_wd] <= meta_rd_data[159:0];
+    if (fm_v) mstage[fm_wd] <= meta_rd_data[1279:0];
   end
 
   // ---- COMPUTE: group / step / cycle sequencer --------------------------------------------------------
   reg c_run;
   reg [15:0] c_g;
-  reg [31:0] c_gs;
   /* verilator lint_off UNUSEDSIGNAL */
   reg [31:0] c_wp;
   /* verilator lint_on UNUSEDSIGNAL */
@@ -827,11 +837,11 @@ module bitmod_top_engine_bit_serial_mod (
           c_wp <= c_wp + 32'd1;
           if (c_alo == 5'd31) begin
             c_alo <= 5'd0;
-            c_ahi <= c_ahi + 3'd1;
+            c_ahi <= (c_ahi == 3'd7) ? 3'd0 : c_ahi + 3'd1;
           end else c_alo <= c_alo + 5'd1;
           if (c_wlo == 7'd127) begin
             c_wlo <= 7'd0;
-            c_whi <= c_whi + 1'd1;
+            c_whi <= (c_whi == 1'd1) ? 1'd0 : c_whi + 1'd1;
           end else c_wlo <= c_wlo + 7'd1;
           if (step_last) begin
             c_g <= c_g + 16'd1;
@@ -862,7 +872,7 @@ module bitmod_top_engine_bit_serial_mod (
       assign col_act[gi] = (I < m_r);
       reg [2047:0] stage [0:7];
       always @(posedge clk) begin
-        if (fa_v && fa_row == I) stage[fa_cd[2:0]] <= act_rd_data[2047:0];
+        if (fa_v && fa_row == I) stage[fa_sd] <= act_rd_data[2047:0];
       end
       wire [2047:0] chunk = stage[c_ahi];
       wire [63:0] raw = chunk[64*c_alo +: 64];
@@ -889,7 +899,7 @@ module bitmod_top_engine_bit_serial_mod (
       assign row_act[gj] = (J < n_r);
       reg [2047:0] stage [0:1];
       always @(posedge clk) begin
-        if (fw_v && fw_row == J) stage[fw_cd[0:0]] <= wgt_rd_data[2047:0];
+        if (fw_v && fw_row == J) stage[fw_sd] <= wgt_rd_data[2047:0];
       end
       wire [2047:0] chunk = stage[c_whi];
       wire [15:0] wword = chunk[16*c_wlo +: 16];
@@ -908,7 +918,7 @@ module bitmod_top_engine_bit_serial_mod (
       wire [31:0] sidx = {16'd0, J} * g_r + {16'd0, c_g};
       wire [31:0] sbyte = ng_r + {2'd0, sidx[31:2]};
       wire [31:0] sel_wi = sbyte / 32'd256;
-      wire [159:0] sel_word = mstage[sel_wi[0:0]];
+      wire [1279:0] sel_word = mstage[sel_wi[0:0]];
       wire [7:0] sel_byte = sel_word[8*(sbyte % 32'd256) +: 8];
       wire [7:0] sel_sh = sel_byte >> {sidx[1:0], 1'b0};
       /* verilator lint_on UNUSEDSIGNAL */
@@ -916,7 +926,7 @@ module bitmod_top_engine_bit_serial_mod (
       /* verilator lint_off UNUSEDSIGNAL */
       wire [31:0] sc_wi = sidx / 32'd256;
       /* verilator lint_on UNUSEDSIGNAL */
-      wire [159:0] sc_word = mstage[sc_wi[0:0]];
+      wire [1279:0] sc_word = mstage[sc_wi[0:0]];
       wire [7:0] gscale = sc_word[8*(sidx % 32'd256) +: 8];
       reg [0:0] lcyc;
       reg [2:0] sig;
@@ -1007,7 +1017,7 @@ module bitmod_top_engine_bit_serial_mod (
     end
   endgenerate
   reg wr_v, wr_last;
-  reg [16:0] wr_addr;
+  reg [4:0] wr_addr;
   reg [31:0] wr_data;
   reg [255:0] wr_mask;
   integer wbb;
@@ -1019,13 +1029,13 @@ module bitmod_top_engine_bit_serial_mod (
       wb_addr <= 32'd0;
       wr_v <= 1'b0;
       wr_last <= 1'b0;
-      wr_addr <= 17'd0;
+      wr_addr <= 5'd0;
       wr_data <= 32'd0;
       wr_mask <= 256'd0;
     end else begin
       wr_v <= wb_busy;
       wr_last <= wb_busy && wb_item_last;
-      wr_addr <= wb_addr[16:0];
+      wr_addr <= wb_addr[4:0];
       wr_data <= wb_vals;
       for (wbb = 0; wbb < OUT_LANES; wbb = wbb + 1) wr_mask[wbb] <= (wbb < wb_cnt * OB);
       if (wb_start) begin

@@ -40,7 +40,7 @@ module fp16_baseline_top_engine_mac (
   output wire                     lrw_rd_en,
   output wire [0:0]    lrw_rd_addr,
   output reg                      out_wr_en,
-  output reg  [16:0]    out_wr_addr,
+  output reg  [4:0]    out_wr_addr,
   output reg  [2047:0]  out_wr_data,
   output reg  [255:0]  out_wr_mask,
   output reg  [7:0]               trap_code
@@ -454,10 +454,10 @@ module fp16_baseline_top_engine_mac (
   localparam [7:0] TRAP_BOUNDS = 8'd6;
   localparam [7:0] TRAP_RELU = 8'd7;
   localparam [7:0] TRAP_ACC_STATE = 8'd8;
-  localparam [39:0] CAP_ACT = 40'd393216;
+  localparam [39:0] CAP_ACT = 40'd524256;
   localparam [39:0] CAP_WGT = 40'd458752;
   localparam [39:0] CAP_META = 40'd65536;
-  localparam [39:0] CAP_OUT = 40'd131072;
+  localparam [39:0] CAP_OUT = 40'd32;
   localparam HAS_SCALE = 1'b1;
   localparam [2:0] ST_IDLE = 3'd0, ST_FETCH = 3'd1, ST_COMP = 3'd2, ST_DQ = 3'd3, ST_WB = 3'd4, ST_WAIT = 3'd5, ST_END = 3'd6;
 
@@ -616,7 +616,7 @@ module fp16_baseline_top_engine_mac (
   reg  [0:0] wb_tok;
   reg  [0:0] wb_ch;
   reg  [19:0] wb_choff;
-  reg  [16:0] wb_base;
+  reg  [4:0] wb_base;
   reg  wlast_q;
   wire [19:0] nob = {4'd0, tile_n} * 20'd2;
   wire wb_tok_end = wb_choff + 20'd256 >= nob;
@@ -665,7 +665,7 @@ module fp16_baseline_top_engine_mac (
       out_wr_en <= state == ST_WB;
       wlast_q <= state == ST_WB && wb_last;
       if (state == ST_WB) begin
-        out_wr_addr <= wb_base + wb_choff[16:0];
+        out_wr_addr <= wb_base + wb_choff[4:0];
         out_wr_data <= wchunk;
         out_wr_mask <= wmask;
       end
@@ -700,7 +700,7 @@ module fp16_baseline_top_engine_mac (
             wb_tok <= 1'd0;
             wb_ch <= 1'd0;
             wb_choff <= 20'd0;
-            wb_base <= w_out[16:0];
+            wb_base <= w_out[4:0];
           end
         end
         ST_FETCH: if (!a_more && !w_more) state <= ST_COMP;
@@ -719,7 +719,7 @@ module fp16_baseline_top_engine_mac (
             wb_choff <= 20'd0;
             wb_ch <= 1'd0;
             wb_tok <= wb_tok + 1'b1;
-            wb_base <= wb_base + nob[16:0];
+            wb_base <= wb_base + nob[4:0];
             if (wb_last) state <= ST_WAIT;
           end else begin
             wb_choff <= wb_choff + 20'd256;

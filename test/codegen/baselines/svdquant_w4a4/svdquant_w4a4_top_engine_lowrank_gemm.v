@@ -41,7 +41,7 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   input  wire [8*64-1:0]     lrw_rd_data,
   /* verilator lint_on UNUSEDSIGNAL */
   output wire                    out_wr_en,
-  output wire [16-1:0]      out_wr_addr,
+  output wire [5-1:0]      out_wr_addr,
   output wire [8*256-1:0]     out_wr_data,
   output wire [256-1:0]       out_wr_mask,
   // qact (activation_quant = runtime): codes and scales written back, the setfmt rounding register
@@ -529,10 +529,10 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
     case (opc)
       QACC_OP_QGEMM_TILE:
         if (!mn_ok || cfg_k > 16'd64 || !q_acc0 || cfg_group != 16'd64) dec_trap = TRAP_SHAPE;
-        else if (end_qa > 48'd196608 || end_qw > 48'd262144 || end_qas > 48'd32768 || end_qws > 48'd32768) dec_trap = TRAP_RANGE;
+        else if (end_qa > 48'd262112 || end_qw > 48'd262144 || end_qas > 48'd32768 || end_qws > 48'd32768) dec_trap = TRAP_RANGE;
       QACC_OP_LR_DOWN:
         if (!rank_ok || cfg_m > 16'd2 || cfg_k > 16'd64 || !d_lrt0) dec_trap = TRAP_SHAPE;
-        else if (end_dx > 48'd196608 || end_dd > 48'd32768) dec_trap = TRAP_RANGE;
+        else if (end_dx > 48'd262112 || end_dd > 48'd32768) dec_trap = TRAP_RANGE;
       QACC_OP_LR_UP:
         if (u_ls && !1'b1) dec_trap = TRAP_UNSUPPORTED;
         else if (!rank_ok || !mn_ok || !u_acc0 || !u_lrt0) dec_trap = TRAP_SHAPE;
@@ -544,11 +544,11 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
       QACC_OP_QACT:  // stochastic rounding: the ISA gives qact no random stream
         if (cfg_round == 2'd3) dec_trap = TRAP_UNSUPPORTED;
         else if (cfg_m > 16'd2 || cfg_k > 16'd64 || cfg_group != 16'd64) dec_trap = TRAP_SHAPE;
-        else if (end_qx > 48'd196608 || end_qq > 48'd196608 || end_qs > 48'd32768) dec_trap = TRAP_RANGE;
+        else if (end_qx > 48'd262112 || end_qq > 48'd262112 || end_qs > 48'd32768) dec_trap = TRAP_RANGE;
       QACC_OP_WRITEBACK:
         if (wb_relu) dec_trap = TRAP_UNSUPPORTED;
         else if (!mn_ok || !wb_acc0) dec_trap = TRAP_SHAPE;
-        else if (end_wb > 48'd65536) dec_trap = TRAP_RANGE;
+        else if (end_wb > 48'd32) dec_trap = TRAP_RANGE;
       default: dec_trap = TRAP_UNSUPPORTED;
     endcase
   end
@@ -860,7 +860,7 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
     end
   endgenerate
   assign out_wr_en = st == S_WB;
-  assign out_wr_addr = waddr[16-1:0];
+  assign out_wr_addr = waddr[5-1:0];
   assign out_wr_data = wb_col[2047:0];
   assign out_wr_mask = wb_mask;
 endmodule
