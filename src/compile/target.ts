@@ -10,7 +10,8 @@
  * - meta and lrw → halves of the `unified` buffer when declared, otherwise meta takes the last eighth of
  *   the weights buffer (lrw then has no space: a design without a unified buffer cannot run a branch).
  * The accumulators (`acc` entries) are the PE array's output registers: rows · cols entries, one per PE
- * (an output-stationary tile is at most one array pass); `lrt` holds cols · rank entries.
+ * (an output-stationary tile is one array pass), or, for a multi-pass kind (lowrank_gemm), a register file
+ * of one entry per pass of the declared tile in each PE; `lrt` holds cols · (m passes) · rank entries.
  * Compute reads from a buffer at banks · width bits per cycle.
  *
  * Only the first array of an accelerator is used (every example has one).
@@ -87,7 +88,14 @@ export interface Target {
   /** Largest m and n of one tile as the PE declares them (lowrank tile_m, tile_n), Infinity otherwise: the tiler takes the min with the array and the ISA. */
   readonly maxTileM: number;
   readonly maxTileN: number;
-  /** Accumulator entries (rows · cols) and low-rank partial-sum entries. */
+  /**
+   * Array passes one tile may take along m (tokens, cols each) and n (channels, rows each): 1 and 1 for a
+   * single-pass engine; a multi-pass kind (lowrank_gemm) takes ceil(declared tile_m / cols) ×
+   * ceil(tile_n / rows), its accumulators a register file of that many entries per PE.
+   */
+  readonly tilePassesM: number;
+  readonly tilePassesN: number;
+  /** Accumulator entries (rows · cols · passes) and low-rank partial-sum entries (cols · m passes · rank). */
   readonly accEntries: number;
   readonly lrtEntries: number;
   /**
@@ -154,6 +162,9 @@ export function resolveTarget(accel: IrAccelerator, options: TargetOptions = {})
   const simdMode = options.simdMode ?? 0;
   const t = compileFacet(pe.kind).target(pe, simdMode);
   const { actBuf, wgtBuf, outBuf, metaBuf, unified, capacity } = bufferSpaces(accel);
+  const passesOf = (declared: number | undefined, per: number): number => (t.multiPass && declared !== undefined && Number.isFinite(declared) ? Math.max(1, Math.ceil(declared / per)) : 1);
+  const passesM = passesOf(t.maxTileM, array.cols);
+  const passesN = passesOf(t.maxTileN, array.rows);
   const port = (b: IrBuffer | undefined, bytes: number): number => (b && bytes > 0 ? Math.max(1, Math.floor((b.banks * b.widthBits) / 8)) : 0);
   return {
     accelerator: accel,
@@ -171,8 +182,10 @@ export function resolveTarget(accel: IrAccelerator, options: TargetOptions = {})
     maxTileK: Math.min(t.maxTileK, RTL_MAX_TILE_K),
     maxTileM: t.maxTileM ?? Number.POSITIVE_INFINITY,
     maxTileN: t.maxTileN ?? Number.POSITIVE_INFINITY,
-    accEntries: array.rows * array.cols,
-    lrtEntries: array.cols * Math.max(t.rank, 1),
+    tilePassesM: passesM,
+    tilePassesN: passesN,
+    accEntries: array.rows * passesN * array.cols * passesM,
+    lrtEntries: array.cols * passesM * Math.max(t.rank, 1),
     peakMacsPerCycle: t.macsPerPe === undefined ? array.macsPerCycle : array.pes * t.macsPerPe,
   };
 }

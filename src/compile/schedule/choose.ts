@@ -36,7 +36,7 @@ import type { IsaLimits } from '../isa-limits.js';
 import type { Target } from '../target.js';
 import type { GemmShape } from '../workload.js';
 import { predictSchedule, type Prediction } from './cost.js';
-import { ktFits, largestKt, slotNeeds, tileBasics, tileTooLarge, tilingOf, usableCapacity, type Resident, type Tiling } from './tiling.js';
+import { fittingTile, ktFits, largestKt, slotNeeds, tileBasics, tileTooLarge, tilingOf, usableCapacity, type Resident, type Tiling } from './tiling.js';
 
 /** Loop order of the output tiles (k is always innermost); 'n-block-outer': blocks of n tiles → m → n. */
 export type LoopOrder = 'm-outer' | 'n-outer' | 'n-block-outer';
@@ -80,7 +80,11 @@ function largestFitting(top: number, fits: (x: number) => boolean): number {
 
 /** Every fitting candidate, in the tie-break order. Throws CompileError when not even the baseline fits. */
 export function scheduleCandidates(t: Target, shape: GemmShape, limits: IsaLimits): Schedule[] {
-  const { mt, nt, kAlign } = tileBasics(t, shape, limits);
+  const basics = tileBasics(t, shape, limits);
+  const { kAlign } = basics;
+  // a multi-pass kind's declared tile may not fit the buffers: the largest one below it that does
+  const fit = t.tilePassesM * t.tilePassesN > 1 ? fittingTile(t, shape, limits, basics.mt, basics.nt, kAlign) : undefined;
+  const { mt, nt } = fit ?? basics;
   const allowed = residencyAllowed(t, mt, nt, kAlign);
   const out: Schedule[] = [];
   const add = (resident: Resident, m1: number, n1: number): boolean => {

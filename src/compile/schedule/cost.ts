@@ -10,7 +10,8 @@
  *   last beat; the load queue keeps `dram_outstanding` N pieces in flight, so a step's p pieces take
  *   Σ port cycles + L · ceil(p / N) (N = 1: Σ (port + L));
  * - a tile instruction takes about kt / (MACs per PE per cycle) cycles (the array's peak spread over its
- *   PEs) plus a short fill; the epilogue one output per column per cycle;
+ *   PEs) plus a short fill, per array pass (a multi-pass kind's tile takes several); the epilogue one output
+ *   per column per cycle;
  * - with double buffering the load of step s + 1 overlaps the compute of step s, so a step costs
  *   max(loads, compute) and a tile the sum over its steps plus its epilogue; the output store shares the
  *   DRAM port with the loads (its port cycles are added to the tile's loads).
@@ -86,6 +87,8 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
     const pieces = parts.reduce((s, p) => s + p.pieces, 0);
     return port + dram.latency * Math.ceil(pieces / dram.outstanding);
   };
+  // a multi-pass tile (Target.tilePassesM/N) runs its passes one after another
+  const arrayPasses = Math.ceil(mt / t.array.cols) * Math.ceil(nt / t.array.rows);
   const aStride = rowBytes(shape.k, t.bits.act);
   const wStride = rowBytes(shape.k, t.bits.wgt);
   /** Cycles and kind bytes of one output tile (mi, ni) that loads its A and / or W k tiles. */
@@ -105,7 +108,7 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
       }
       let load = stepLoadCycles(parts);
       if (ctx.last) load += dmaPieces(mt, rowBytes(nt, t.bits.out), rowBytes(shape.n, t.bits.out)).port;
-      const compute = Math.ceil(ktHere / macsPerPe) + TILE_FILL;
+      const compute = arrayPasses * (Math.ceil(ktHere / macsPerPe) + TILE_FILL);
       cycles += Math.max(load, compute);
     }
     cycles += Math.ceil((mt * nt) / t.array.cols) + 2;

@@ -3,7 +3,9 @@
  *
  * An output tile is one array pass (the RTL's tile engines and accumulators hold one pass:
  * docs/array-rtl.md): mt ≤ array cols tokens, nt ≤ array rows output channels (and the ISA's settile
- * fields and the PE's declared tile_m / tile_n). The reduction is streamed in k tiles of kt elements,
+ * fields and the PE's declared tile_m / tile_n) — except for a multi-pass kind (lowrank_gemm), whose
+ * engine runs the declared tile_m × tile_n as several passes (`Target.tilePassesM/N`); its tile is the
+ * largest one ≤ the declared one whose smallest k step fits the buffers double-buffered (`fittingTile`). The reduction is streamed in k tiles of kt elements,
  * kt a multiple of kAlign = lcm(8, group size, the kind's alignment) so that tiles start on a byte and
  * never split a scale group, at most the hardware's and the ISA's largest tile k.
  *
@@ -103,7 +105,10 @@ export function slotCount(resident: Resident, b: IsaBuffer, kTiles: number, bloc
   return resident === b || (resident === 'both' && b === 'act') ? Math.max(2, kTiles) : 2;
 }
 
-/** The k-tile alignment and the one-pass m and n of a GEMM on a target; throws CompileError for what no tiling can run. */
+/**
+ * The k-tile alignment and the largest m and n of a tile of a GEMM on a target (one array pass, or the
+ * declared tile of a multi-pass kind); throws CompileError for what no tiling can run.
+ */
 export function tileBasics(t: Target, shape: GemmShape, limits: IsaLimits): { mt: number; nt: number; kAlign: number } {
   const kind = compileFacet(t.pe.kind);
   kind.checkShape(t, shape);
@@ -111,8 +116,8 @@ export function tileBasics(t: Target, shape: GemmShape, limits: IsaLimits): { mt
   if (t.simdMode > limits.simdMode) throw new CompileError('unsupported', `SIMD mode ${t.simdMode} exceeds the ISA's setmode.simd limit ${limits.simdMode}`);
   const rank = branchRank(t);
   if (rank > limits.rank) throw new CompileError('unsupported', `low-rank rank ${rank} exceeds the ISA's setmode.rank limit ${limits.rank}`);
-  const mt = Math.min(shape.m, t.array.cols, limits.tileM, t.maxTileM);
-  const nt = Math.min(shape.n, t.array.rows, limits.tileN, t.maxTileN);
+  const mt = Math.min(shape.m, t.array.cols * t.tilePassesM, limits.tileM, t.maxTileM);
+  const nt = Math.min(shape.n, t.array.rows * t.tilePassesN, limits.tileN, t.maxTileN);
   const kAlign = lcm(lcm(8, t.groupSize), kind.kAlign(t));
   if (kAlign > t.maxTileK) throw new CompileError('unsupported', `the smallest aligned k tile (${kAlign} elements) exceeds the hardware's largest tile k ${t.maxTileK}`);
   if (kAlign > limits.tileK) throw new CompileError('unsupported', `the smallest aligned k tile (${kAlign} elements) exceeds the ISA's settile.k limit ${limits.tileK}`);
@@ -165,4 +170,21 @@ export function tileTooLarge(t: Target, limits: IsaLimits, mt: number, nt: numbe
   const need = slotNeeds(t, mt, nt, kAlign, k);
   const worst = BUFFER_SPACES.find((b) => need[b] > 0 && 2 * need[b] > cap[b]) ?? 'act';
   return new CompileError('capacity', `a ${mt}×${nt}×${kAlign} tile does not fit: the ${worst} buffer space holds ${cap[worst]} usable bytes, double buffering needs ${2 * need[worst]}`);
+}
+
+/**
+ * A multi-pass kind's tile: (mt, nt) when its smallest k step fits double-buffered, else the fitting
+ * (m1, n1) with m1 ≤ mt a multiple of the array's cols (or mt itself), n1 likewise of its rows, with the
+ * most outputs, then the most tokens (fewer weight re-reads); undefined when none fits.
+ */
+export function fittingTile(t: Target, shape: GemmShape, limits: IsaLimits, mt: number, nt: number, kAlign: number): { mt: number; nt: number } | undefined {
+  const sizes = (top: number, per: number): number[] => [top, ...Array.from({ length: Math.ceil(top / per) }, (_, i) => (Math.ceil(top / per) - i) * per).filter((x) => x < top)];
+  let best: { mt: number; nt: number } | undefined;
+  for (const m1 of sizes(mt, t.array.cols)) {
+    for (const n1 of sizes(nt, t.array.rows)) {
+      if (best && (m1 * n1 < best.mt * best.nt || (m1 * n1 === best.mt * best.nt && m1 <= best.mt))) continue;
+      if (ktFits(t, shape, limits, m1, n1, kAlign, kAlign, 'none')) best = { mt: m1, nt: n1 };
+    }
+  }
+  return best;
 }

@@ -40,6 +40,11 @@ export interface KindTarget<K extends PeKind> {
   /** Largest m and n of one tile the PE declares (lowrank tile_m, tile_n); absent: no limit beyond the array's and the ISA's. */
   readonly maxTileM?: number;
   readonly maxTileN?: number;
+  /**
+   * The kind's engine runs a tile of up to maxTileM × maxTileN as several array passes, its accumulators a
+   * register file of that many entries (lowrank_gemm, issue 13); absent: a tile is one array pass.
+   */
+  readonly multiPass?: boolean;
   /** MACs one PE does per cycle in this variant when it differs from the IR's (simd_mac: the mode's lanes); absent: the array's declared rate. */
   readonly macsPerPe?: number;
 }

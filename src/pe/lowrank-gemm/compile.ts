@@ -76,9 +76,12 @@ function lowRankTarget(pe: LowRankGemmPe): KindTarget<'lowrank_gemm'> {
     // the low-rank PE declares its K tile (one or more scale groups per GEMM step): the engine stages that
     // many elements per row and column, not the generic depth
     maxTileK: pe.tileK,
-    // tile_m / tile_n: the declared output tile; the tiler takes the min with the array (cols × rows) and the ISA
+    // tile_m / tile_n: the declared output tile (the accumulators hold it); the tiler takes the min with the ISA
     maxTileM: pe.tileM,
     maxTileN: pe.tileN,
+    // the engine runs the declared tile as several array passes (timing.ts), its accumulators sized from it;
+    // runtime activation quantization keeps one-pass tiles (qact quantizes one row per array column)
+    multiPass: pe.activationQuant !== 'runtime',
   };
 }
 

@@ -5,8 +5,13 @@
  * low-rank PE's arithmetic blocks (lr_elem tables, fp-units rounders, multipliers and adders).
  *
  * Micro-architecture (engine_lowrank.v.hbs; the simulator's closed forms are timing.ts "lowrank_gemm"):
- * - Entry e = i·n + j (token i, channel j) is the fp32 register `v` of PE (row j, column i); tiles are
- *   single-pass (m ≤ cols, n ≤ rows, acc = 0, lrt = 0), anything else traps.
+ * - Multi-pass tiles (issue 13): an m × n tile (m ≤ cols · tilePassesM, n ≤ rows · tilePassesN, acc = 0,
+ *   lrt = 0; anything else traps) runs as array passes, n passes outer, m passes inner (timing.ts). Entry
+ *   e = i·n + j (token i = pm·cols + c, channel j = pn·rows + r) is word pm · tilePassesN + pn of the fp32
+ *   register file `v` of PE (row r, column c), the declared tile's accumulators; a column keeps the
+ *   down-projection sums of each of its tokens (one lrt word per m pass and rank index). Each pass fetches
+ *   its own operand rows; per-row staging (weight codes and scales, U, bias, channel and LoRA scales) is
+ *   fetched in the first m pass of an n pass and kept for the others.
  * - Decode cycle, then FETCH: up to four streams (act, wgt, meta, lrw ports in parallel) copy operand rows
  *   into per-column staging (act codes or raw X; activation scales) and per-row staging (weight codes;
  *   D or U rows; weight scales; the bias vector), one port-width read per cycle, every row starting a new
@@ -42,7 +47,7 @@ import { CompileError } from '../../compile/errors.js';
 export const LOWRANK_TRAP = {
   /** An instruction or option the engine does not implement (other tile ops, relu, use_cscale / use_lscale undeclared). */
   unsupported: 1,
-  /** A tile the engine cannot hold: m > cols, n > rows, k > maxTileK, acc ≠ 0, lrt ≠ 0, rank or group ≠ the PE's. */
+  /** A tile the engine cannot hold: m > cols · passes, n > rows · passes, k > maxTileK, acc ≠ 0, lrt ≠ 0, rank or group ≠ the PE's. */
   shape: 2,
   /** An operand or output outside its buffer space. */
   range: 3,
@@ -55,7 +60,7 @@ function roundUp(x: number, a: number): number {
 
 
 /** The engine's PE: main path, branch chain and epilogue of one accumulator entry. */
-function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: string, channelScales: boolean): RtlModule {
+function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: string, channelScales: boolean, slotBits: number): RtlModule {
   const { P, f32, f16, roms, actElem, wgtElem, dotRound, scaleMul, tsMul, branchMul, f32Add, narrow, pBits } = lowRankArithmeticUnits(cfg);
   const groupStep = lowRankGroupStepUnits(cfg, { dHat: 'd_hat', sG: 's_g', accIn: 'acc_in', accNext: 'acc_next', pMsb: pBits - 1 });
   const biasUnits = lowRankBiasUnits(cfg, { input: 'v_scaled', bias: 'bias', useBias: 'use_bias', out: 'v_bias', ...(channelScales ? { cscale: 'cs', useCscale: 'use_cs' } : {}) });
@@ -80,6 +85,9 @@ function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: s
     view: {
       lanes,
       blanes,
+      slots: 2 ** slotBits,
+      slotMsb: slotBits - 1,
+      slotDepth: 2 ** slotBits,
       qMsb: 4 * lanes - 1,
       sMsb: roms.scale.bits - 1,
       bMsb: 16 * blanes - 1,
@@ -139,7 +147,12 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
   const NP = Math.ceil(rankD / R);
   const CS = pe.channelScales;
   const LS = pe.loraScales && rank > 0;
-  const peModule = enginePe(cfg, L, B, `${ctx.prefix}lowrank_pe`, CS);
+  // multi-pass tiles (timing.ts): PMX × PNX passes at most, each PE an accumulator entry per pass
+  const PMX = t.tilePassesM;
+  const PNX = t.tilePassesN;
+  const slotBits = Math.max(1, Math.ceil(Math.log2(PMX * PNX)));
+  const pmBits = Math.max(1, Math.ceil(Math.log2(PMX)));
+  const peModule = enginePe(cfg, L, B, `${ctx.prefix}lowrank_pe`, CS, slotBits);
   const narrow = fpMul(floatShape(FP32), floatShape(FP16), floatShape(cfg.branchFormat === 'fp16' ? FP16 : BF16));
   const lsMul = fpMul(floatShape(FP32), floatShape(FP32), floatShape(FP32));
   // LoRA scales: one fp32 per 16 ranks, staged with room for the last beat's lanes past the rank.
@@ -165,6 +178,11 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
       narrow: narrow.name,
       rows: R,
       cols: C,
+      pmx: PMX,
+      pnx: PNX,
+      slotMsb: slotBits - 1,
+      pmMsb: pmBits - 1,
+      pmDepth: 2 ** pmBits,
       lanes: L,
       blanes: B,
       maxK: K,
