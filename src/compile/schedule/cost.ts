@@ -10,8 +10,8 @@
  *   last beat; the load queue keeps `dram_outstanding` N pieces in flight, so a step's p pieces take
  *   Σ port cycles + L · ceil(p / N) (N = 1: Σ (port + L));
  * - a tile instruction takes about kt / (MACs per PE per cycle) cycles (the array's peak spread over its
- *   PEs) plus a short fill, per array pass (a multi-pass kind's tile takes several); the epilogue one output
- *   per column per cycle;
+ *   PEs) plus a short fill, per array pass (a multi-pass kind's tile takes several), or the kind's own
+ *   closed form (CompileFacet.tileCycles); the epilogue one output per column per cycle;
  * - with double buffering the load of step s + 1 overlaps the compute of step s, so a step costs
  *   max(loads, compute) and a tile the sum over its steps plus its epilogue; the output store shares the
  *   DRAM port with the loads (its port cycles are added to the tile's loads).
@@ -108,7 +108,7 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
       }
       let load = stepLoadCycles(parts);
       if (ctx.last) load += dmaPieces(mt, rowBytes(nt, t.bits.out), rowBytes(shape.n, t.bits.out)).port;
-      const compute = arrayPasses * (Math.ceil(ktHere / macsPerPe) + TILE_FILL);
+      const compute = kind.tileCycles?.(t, mt, nt, ktHere) ?? arrayPasses * (Math.ceil(ktHere / macsPerPe) + TILE_FILL);
       cycles += Math.max(load, compute);
     }
     cycles += Math.ceil((mt * nt) / t.array.cols) + 2;
@@ -118,7 +118,8 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
   const classes: { count: number; mi: number; ni: number; loadA: boolean; loadW: boolean }[] = [];
   const m2 = Math.min(1, mTiles - 1);
   const n2 = Math.min(1, nTiles - 1);
-  if (resident === 'none') classes.push({ count: mTiles * nTiles, mi: 0, ni: 0, loadA: true, loadW: true });
+  // (a kind may load data in an m tile's first n tile only: lowrank_gemm's raw X and D for lr_down)
+  if (resident === 'none') classes.push({ count: mTiles, mi: 0, ni: 0, loadA: true, loadW: true }, { count: mTiles * (nTiles - 1), mi: 0, ni: n2, loadA: true, loadW: true });
   else if (resident === 'act') classes.push({ count: mTiles, mi: 0, ni: 0, loadA: true, loadW: true }, { count: mTiles * (nTiles - 1), mi: 0, ni: n2, loadA: false, loadW: true });
   else if (resident === 'wgt') classes.push({ count: nTiles, mi: 0, ni: 0, loadA: true, loadW: true }, { count: nTiles * (mTiles - 1), mi: m2, ni: 0, loadA: true, loadW: false });
   else {

@@ -173,18 +173,21 @@ export function tileTooLarge(t: Target, limits: IsaLimits, mt: number, nt: numbe
 }
 
 /**
- * A multi-pass kind's tile: (mt, nt) when its smallest k step fits double-buffered, else the fitting
- * (m1, n1) with m1 ≤ mt a multiple of the array's cols (or mt itself), n1 likewise of its rows, with the
- * most outputs, then the most tokens (fewer weight re-reads); undefined when none fits.
+ * A multi-pass kind's tiles: the (m1, n1) — m1 ≤ mt a multiple of the array's cols or mt itself, n1 likewise
+ * of its rows — whose smallest k step fits double-buffered and that no other fitting one contains (for each
+ * m1 the largest fitting n1), most outputs first, then most tokens; empty when none fits.
  */
-export function fittingTile(t: Target, shape: GemmShape, limits: IsaLimits, mt: number, nt: number, kAlign: number): { mt: number; nt: number } | undefined {
+export function fittingTiles(t: Target, shape: GemmShape, limits: IsaLimits, mt: number, nt: number, kAlign: number): { mt: number; nt: number }[] {
   const sizes = (top: number, per: number): number[] => [top, ...Array.from({ length: Math.ceil(top / per) }, (_, i) => (Math.ceil(top / per) - i) * per).filter((x) => x < top)];
-  let best: { mt: number; nt: number } | undefined;
+  const out: { mt: number; nt: number }[] = [];
+  let widest = 0;
+  // m1 descending: keep a pair only when its n1 exceeds every larger m1's (otherwise it is contained)
   for (const m1 of sizes(mt, t.array.cols)) {
-    for (const n1 of sizes(nt, t.array.rows)) {
-      if (best && (m1 * n1 < best.mt * best.nt || (m1 * n1 === best.mt * best.nt && m1 <= best.mt))) continue;
-      if (ktFits(t, shape, limits, m1, n1, kAlign, kAlign, 'none')) best = { mt: m1, nt: n1 };
+    const n1 = sizes(nt, t.array.rows).find((x) => ktFits(t, shape, limits, m1, x, kAlign, kAlign, 'none'));
+    if (n1 !== undefined && n1 > widest) {
+      out.push({ mt: m1, nt: n1 });
+      widest = n1;
     }
   }
-  return best;
+  return out.sort((a, b) => b.mt * b.nt - a.mt * a.nt || b.mt - a.mt);
 }

@@ -150,6 +150,11 @@ export interface CompileFacet<K extends PeKind> {
    */
   actResidency?(t: TargetOf<K>): boolean;
   /**
+   * Cycles of the kind's tile instruction on an mt × nt × kt tile as its engine takes them (the scheduler's
+   * compute per k step, src/compile/schedule/cost.ts); absent: array passes · (kt / MACs per PE + a fill).
+   */
+  tileCycles?(t: TargetOf<K>, mt: number, nt: number, kt: number): number;
+  /**
    * The kind's DRAM regions by DramLayout field name (meta, cscale, ascale, …; absent = −1), allocated in
    * order after A and W and before Y; `take(bytes)` allocates a 64-byte-aligned region. Replaces
    * layoutDram's kind branches (program.ts:251–272).

@@ -30,6 +30,7 @@ import { packMatrix, rowBytes } from '../../compile/pack.js';
 import type { FormatRegisters } from '../../compile/target.js';
 import type { CompileFacet, DmaLoad, KindTarget, StepContext, TargetOf } from '../facets/compile.js';
 import { lowRankGemmOperands } from './operands.js';
+import { lowRankQgemmCycles } from './compile-cycles.js';
 
 type T = TargetOf<'lowrank_gemm'>;
 
@@ -172,6 +173,8 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
   // m-outer keeps the branch's lrt valid across the m tile's n tiles (lr_down at n tile 0); runtime
   // quantization has its own code panel
   actResidency: (t) => !runtimeQuant(t),
+  // the engine's qgemm_tile (multi-pass: its fetches per pass dominate a 64-element k step)
+  tileCycles: (t, mt, nt, kt) => lowRankQgemmCycles(t, mt, nt, kt, t.groupSize),
   layoutDram(t, shape, _tiling, take) {
     const { m, k, n } = shape;
     const cfg = t.golden;

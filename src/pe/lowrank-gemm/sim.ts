@@ -133,9 +133,9 @@ export const lowRankGemmSim: SimFacet<'lowrank_gemm'> = {
     const G = Math.ceil(k / t.groupSize);
     const rank = t.golden.rank;
     switch (inst.kind) {
-      // multi-pass tiles (timing.ts): the activation rows are fetched again in every n pass, the D rows in every m pass
+      // multi-pass tiles (timing.ts): the D rows are fetched again in every m pass
       case 'qgemm_tile':
-        return { read: passes(n, t.array.rows) * m * (rowBytes(k, 4) + rowBytes(G, t.bits.gscale)) + n * rowBytes(k, 4) + n * rowBytes(G, t.bits.gscale), write: 0 };
+        return { read: m * rowBytes(k, 4) + n * rowBytes(k, 4) + m * rowBytes(G, t.bits.gscale) + n * rowBytes(G, t.bits.gscale), write: 0 };
       case 'lr_down':
         return { read: m * rowBytes(k, 16) + passes(m, t.array.cols) * rank * rowBytes(k, 16), write: 0 };
       case 'lr_up':

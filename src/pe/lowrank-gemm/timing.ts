@@ -11,10 +11,11 @@
  * read's data — skipped for a pass that fetches nothing —, then the pass's beats (all PEs in parallel).
  * Per-row staging (weight codes and scales, U rows, bias, channel and LoRA scales) is fetched in the first
  * m pass of each n pass and kept for the others. A single-pass tile is the old engine, cycle for cycle.
- * - qgemm_tile: per pass F over act (mc rows of ceil(k/2) bytes), wgt (nr rows, pm = 0) and meta (mc
- *   activation-scale rows, then with pm = 0 nr weight-scale rows, of gt · scale bytes); beats
- *   Σ_g ceil(len_g / lanes) (an exact dot beat of `lanes` 4-bit products; the group's scale application in
- *   its last beat): 1 + Σ_passes (F + 1 + beats).
+ * - qgemm_tile: per pass F over act (mc rows of ceil(k/2) bytes, pn = 0), wgt (nr rows, pm = 0) and meta
+ *   (with pn = 0 mc activation-scale rows, then with pm = 0 nr weight-scale rows, of gt · scale bytes); the
+ *   per-column staging keeps one copy per m pass, so the activation rows are fetched once per instruction
+ *   like the weights; beats Σ_g ceil(len_g / lanes) (an exact dot beat of `lanes` 4-bit products; the
+ *   group's scale application in its last beat): 1 + Σ_passes ((F > 0 ? F + 1 : 0) + beats).
  * - lr_down: per m pass, ceil(rank / rows) rank passes (PE row j computes rank index p·rows + j); rank pass
  *   p fetches its D rows (lrw, 2k bytes each; p = 0 also the mc X rows on act) and takes ceil(k / B) beats
  *   of B = branchLanes = lanes / 4 chained 16-bit MACs: 1 + Σ_pm Σ_p (F_p + 1 + ceil(k / B)).
@@ -34,30 +35,10 @@
 import type { Target } from '../../compile/target.js';
 import { groupLengths, rowReads } from '../../arch/cycle-rules.js';
 import { branchLanes } from './microarch.js';
+import { lowRankQgemmCycles, passSizes } from './compile-cycles.js';
 
-/** The sizes of the passes that cover `total` in steps of `per` (the last may be partial). */
-export function passSizes(total: number, per: number): number[] {
-  const out: number[] = [];
-  for (let x = 0; x < total; x += per) out.push(Math.min(per, total - x));
-  return out;
-}
-
-/** lowrank_gemm qgemm_tile cycles of an m × n × k tile with scale groups of `group` (header). */
-export function lowRankQgemmCycles(t: Target, m: number, n: number, k: number, group: number): number {
-  const p = t.portBytes;
-  const kb = Math.ceil(k / 2);
-  const sb = (Math.ceil(k / group) * t.bits.gscale) / 8;
-  const lanes = t.pe.kind === 'lowrank_gemm' ? t.pe.lanes : 1;
-  const beats = groupLengths(k, group).reduce((s, len) => s + Math.ceil(len / lanes), 0);
-  let total = 1;
-  for (const nr of passSizes(n, t.array.rows)) {
-    passSizes(m, t.array.cols).forEach((mc, pm) => {
-      const rows = pm === 0 ? nr : 0;
-      total += Math.max(rowReads(mc, kb, p.act), rowReads(rows, kb, p.wgt), rowReads(mc, sb, p.meta) + rowReads(rows, sb, p.meta)) + 1 + beats;
-    });
-  }
-  return total;
-}
+// the qgemm_tile closed form lives at the compile layer, so that the scheduler's cost model times tiles by it too
+export { lowRankQgemmCycles, passSizes };
 
 /** lowrank_gemm lr_down cycles for m tokens, k elements and rank `rank` (header). */
 export function lowRankDownCycles(t: Target, m: number, k: number, rank: number): number {

@@ -7,6 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { chooseTiling, compileGemm } from '../../../src/compile/program.js';
+import { ISA_LIMITS } from '../../../src/compile/isa-limits.js';
+import { scheduleCandidates } from '../../../src/compile/schedule/choose.js';
 import { randomOperands } from '../../../src/compile/operands.js';
 import { resolveTarget } from '../../../src/compile/target.js';
 import { unpackMatrix } from '../../../src/compile/pack.js';
@@ -29,10 +31,16 @@ describe('lowrank_gemm tile_m / tile_n', () => {
     expect([t.maxTileM, t.maxTileN, t.tilePassesM, t.tilePassesN, t.accEntries]).toEqual([256, 128, 16, 8, 256 * 128]);
     const tiling = chooseTiling(t, { m: 40, k: 128, n: 40 });
     expect([tiling.mt, tiling.nt]).toEqual([40, 40]);
-    // issue 13's GEMM: the out space (a quarter of the 256 KiB activation buffer) double-buffers 256 × 64
-    // 16-bit outputs, not 256 × 128: the largest fitting tile below the declared one
-    const big = chooseTiling(t, { m: 256, k: 3072, n: 3072 });
-    expect([big.mt, big.nt, big.kt]).toEqual([256, 64, 64]);
+    // issue 13's GEMM: the out space (a quarter of the 256 KiB activation buffer) double-buffers at most
+    // 16,384 16-bit outputs, not 256 × 128: the candidates are the largest tiles below the declared one
+    // that fit (256 × 64 and 128 × 128, each of 16 array passes of 16 × 16 × 64 per k step), the cost
+    // model picks one of them
+    const shape = { m: 256, k: 3072, n: 3072 };
+    const tiles = scheduleCandidates(t, shape, ISA_LIMITS).filter((c) => c.resident === 'none').map((c) => [c.tiling.mt, c.tiling.nt]);
+    expect(tiles).toEqual(expect.arrayContaining([[256, 64], [128, 128]]));
+    for (const [mt, nt] of tiles) expect(2 * mt * nt * 2).toBeLessThanOrEqual(t.capacity.out);
+    const big = chooseTiling(t, shape);
+    expect([big.mt * big.nt, big.kt]).toEqual([16384, 64]);
   });
 
   it('a multi-pass tile computes the golden GEMM on the simulator (4 × 4 array, 3 × 3 passes, ragged)', () => {
