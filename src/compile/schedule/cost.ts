@@ -25,7 +25,7 @@ import { rowBytes } from '../pack.js';
 import type { DramLayout, SlotLayout } from '../program.js';
 import type { Target } from '../target.js';
 import type { GemmShape } from '../workload.js';
-import type { Resident, SlotNeeds, Tiling } from './tiling.js';
+import { codeLoad, type Resident, type SlotNeeds, type Tiling } from './tiling.js';
 
 /** DRAM latency and DMAs in flight per queue, as the simulator reads them (src/arch/microarch.ts). */
 export function costDramTiming(t: Target): { readonly latency: number; readonly outstanding: number } {
@@ -100,8 +100,11 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
       const ktHere = Math.min(kt, shape.k - k0);
       const ctx: StepContext = { mi, ni, ki, m0: mi * mt, mt, n0: ni * nt, nt, k0, kt: ktHere, g0: k0 / t.groupSize, gt: Math.ceil(ktHere / t.groupSize), G, first: ki === 0, last: ki === kTiles - 1, slot: 0, tileSlot: 0, act: 0, wgt: 0, metaBase: 0, slots, layout: ZERO_LAYOUT, shape, tiling };
       const parts: { port: number; pieces: number }[] = [];
-      if (loadA) parts.push(dmaPieces(mt, rowBytes(ktHere, t.bits.act), aStride));
-      if (loadW) parts.push(dmaPieces(nt, rowBytes(ktHere, t.bits.wgt), wStride));
+      for (const [load, buf, rows, stride] of [[loadA, 'act', mt, aStride], [loadW, 'wgt', nt, wStride]] as const) {
+        if (!load) continue;
+        const l = codeLoad(t, buf, 0, 0, rows, k0, ktHere, 0, stride);
+        parts.push(dmaPieces(l.rows, l.rowBytes, l.stride));
+      }
       for (const l of kind.stepLoads(t, ctx)) {
         parts.push(dmaPieces(l.rows, l.rowBytes, l.stride));
         otherBytes += l.rows * l.rowBytes;

@@ -17,7 +17,7 @@
  * not, e.g. a huge group: dma.ts then splits it).
  */
 import type { IsaBuffer } from '../../isa/index.js';
-import { compileFacet } from '../../pe/facets/compile.js';
+import { compileFacet, type DmaLoad } from '../../pe/facets/compile.js';
 import { CompileError } from '../errors.js';
 import type { IsaLimits } from '../isa-limits.js';
 import { rowBytes } from '../pack.js';
@@ -190,4 +190,16 @@ export function fittingTiles(t: Target, shape: GemmShape, limits: IsaLimits, mt:
     }
   }
   return out.sort((a, b) => b.mt * b.nt - a.mt * a.nt || b.mt - a.mt);
+}
+
+/**
+ * The load of one step's act (wgt) codes: rows r0 … r0 + rows − 1, k elements k0 … k0 + kt − 1, into the
+ * slot at `bufAddr` (rows of rowBytes(kt) one after another). Row-major codes: `rows` DMA rows at the
+ * tensor's row stride; tile-major codes (CompileFacet.tileMajorCodes): the step's block, one DMA row, at
+ * the band's start (row r0's row-major start) + rows · the k tiles before it.
+ */
+export function codeLoad(t: Target, buf: 'act' | 'wgt', region: number, r0: number, rows: number, k0: number, kt: number, bufAddr: number, stride: number): DmaLoad {
+  const bits = t.bits[buf];
+  if (compileFacet(t.pe.kind).tileMajorCodes?.(t) === true) return { dram: region + r0 * stride + (rows * k0 * bits) / 8, buf, bufAddr, rows: 1, rowBytes: rows * rowBytes(kt, bits), stride: 0 };
+  return { dram: region + r0 * stride + (k0 * bits) / 8, buf, bufAddr, rows, rowBytes: rowBytes(kt, bits), stride };
 }

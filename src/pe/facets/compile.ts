@@ -144,6 +144,12 @@ export interface CompileFacet<K extends PeKind> {
    */
   loadsActivationCodes?(t: TargetOf<K>): boolean;
   /**
+   * True when the kind's packDram stores the activation and weight codes tile-major (within each m tile's
+   * — n tile's — band of rows, the k tiles' blocks one after another, each its rows × the k tile's codes):
+   * a step's codes are then one contiguous DMA row instead of mt (nt) rows of a k tile each. Absent = false.
+   */
+  tileMajorCodes?(t: TargetOf<K>): boolean;
+  /**
    * True when a kind whose act or lrw slot holds more than codes still runs the scheduler's resident
    * activation panel (`act`, m-outer) correctly: lowrank_gemm with a low-rank branch and offline codes
    * (its raw X, D and U loads follow the step's act slot and the m tile's first n tile). Absent = false.

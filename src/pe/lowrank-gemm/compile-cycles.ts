@@ -5,9 +5,9 @@
  */
 import type { Target } from '../../compile/target.js';
 
-/** Port reads of `rows` rows of `bytes` each, every row starting a new read (arch/cycle-rules.ts rowReads). */
-function reads(rows: number, bytes: number, port: number): number {
-  return rows * Math.ceil(bytes / Math.max(1, port));
+/** Port reads of `rows` contiguous rows of `bytes` each, read word after word (a word may span rows). */
+export function packedReads(rows: number, bytes: number, port: number): number {
+  return Math.ceil((rows * bytes) / Math.max(1, port));
 }
 
 /** The sizes of the passes that cover `total` in steps of `per` (the last may be partial). */
@@ -29,7 +29,7 @@ export function lowRankQgemmCycles(t: Target, m: number, n: number, k: number, g
     passSizes(m, t.array.cols).forEach((mc, pm) => {
       const a = pn === 0 ? mc : 0;
       const w = pm === 0 ? nr : 0;
-      const f = Math.max(reads(a, kb, p.act), reads(w, kb, p.wgt), reads(a, sb, p.meta) + reads(w, sb, p.meta));
+      const f = Math.max(packedReads(a, kb, p.act), packedReads(w, kb, p.wgt), packedReads(a, sb, p.meta) + packedReads(w, sb, p.meta));
       total += (f > 0 ? f + 1 : 0) + beats;
     });
   });

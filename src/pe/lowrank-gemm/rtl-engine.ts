@@ -14,8 +14,10 @@
  *   fetched in the first m pass of an n pass and kept for the others.
  * - Decode cycle, then FETCH: up to four streams (act, wgt, meta, lrw ports in parallel) copy operand rows
  *   into per-column staging (act codes or raw X; activation scales) and per-row staging (weight codes;
- *   D or U rows; weight scales; the bias vector), one port-width read per cycle, every row starting a new
- *   read (a row of RB bytes takes ceil(RB / port) reads); one more cycle for the last read's data.
+ *   D or U rows; weight scales; the bias vector), one port-width read per cycle: a pass's rows of one
+ *   operand lie contiguous and are read word after word (R rows of RB bytes take ceil(R · RB / port)
+ *   reads), each word written, shifted, into every row staging it overlaps; one more cycle for the last
+ *   read's data.
  * - Declared optional operands (Nunchaku's order): channel scales (`channel_scales`) are fetched by dequant
  *   with use_cscale like the bias (one meta row of 2n bytes each, the scales first), into per-row staging;
  *   LoRA scales (`lora_scales`) by lr_up with use_lscale (one meta row of 4·ceil(rank/16) bytes, in parallel
@@ -158,11 +160,12 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
   // LoRA scales: one fp32 per 16 ranks, staged with room for the last beat's lanes past the rank.
   const NLS = Math.ceil(rankD / 16);
   const lsBytes = roundUp(4 * Math.ceil((rankD + B) / 16), PM);
-  // Staging sizes in bytes: whole port words, with room for the last beat's window past k.
-  const colBytes = roundUp(Math.max(2 * (K + B), Math.ceil((K + L) / 2)), PA);
-  const rqBytes = roundUp(Math.ceil((K + L) / 2), PW);
-  const rlBytes = roundUp(2 * (Math.max(K, rankD) + B), PL);
-  const scBytes = roundUp((GMAX * SB) / 8, PM);
+  // Staging sizes in bytes: whole port words, with room for the last beat's window past k, and one more
+  // word (a port word lands at any byte offset of a row: the rows of a pass are read word after word).
+  const colBytes = roundUp(Math.max(2 * (K + B), Math.ceil((K + L) / 2)), PA) + PA;
+  const rqBytes = roundUp(Math.ceil((K + L) / 2), PW) + PW;
+  const rlBytes = roundUp(2 * (Math.max(K, rankD) + B), PL) + PL;
+  const scBytes = roundUp((GMAX * SB) / 8, PM) + PM;
   const biasBytes = roundUp(2 * R, PM);
   const colOutBytes = roundUp(2 * R, PO) + PO;
   const lrtDepth = Math.max(NP * R, rankD + B);

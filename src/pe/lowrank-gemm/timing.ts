@@ -6,13 +6,16 @@
  * runs as ceil(m / cols) × ceil(n / rows) array passes, n passes outer, m passes inner; pass (pm, pn) covers
  * tokens pm·cols … (mc of them) and channels pn·rows … (nr of them), and its accumulators are the PEs'
  * register-file entries pm · maxNPasses + pn. Every instruction is one decode cycle, then per pass: FETCH
- * (operand rows read into per-column / per-row staging, each row as ceil(row bytes / port bytes) reads of
- * its buffer's port, the ports in parallel: F = the busiest port's read count) and one cycle for the last
- * read's data — skipped for a pass that fetches nothing —, then the pass's beats (all PEs in parallel).
+ * (operand rows read into per-column / per-row staging; the pass's rows of one operand lie contiguous in
+ * their buffer and are read port word after port word, a word landing in every row it overlaps: R rows of
+ * B bytes take ceil(R · B / port bytes) reads (packedReads); the ports in parallel, meta's two operands
+ * one after the other: F = the busiest port's read count) and one cycle for the last read's data —
+ * skipped for a pass that fetches nothing —, then the pass's beats (all PEs in parallel).
  * Per-row staging (weight codes and scales, U rows, bias, channel and LoRA scales) is fetched in the first
  * m pass of each n pass and kept for the others. A single-pass tile is the old engine, cycle for cycle.
  * - qgemm_tile: per pass F over act (mc rows of ceil(k/2) bytes, pn = 0), wgt (nr rows, pm = 0) and meta
- *   (with pn = 0 mc activation-scale rows, then with pm = 0 nr weight-scale rows, of gt · scale bytes); the
+ *   (with pn = 0 mc activation-scale rows, then with pm = 0 nr weight-scale rows, of gt · scale bytes: one
+ *   region each, ceil(mc · gt · scale bytes / port) + ceil(nr · …) reads); the
  *   per-column staging keeps one copy per m pass, so the activation rows are fetched once per instruction
  *   like the weights; beats Σ_g ceil(len_g / lanes) (an exact dot beat of `lanes` 4-bit products; the
  *   group's scale application in its last beat): 1 + Σ_passes ((F > 0 ? F + 1 : 0) + beats).
@@ -23,7 +26,8 @@
  *   use_lscale one row of 4·ceil(rank/16) LoRA-scale bytes (meta, in parallel)) and one cycle; then
  *   ceil(rank / B) beats.
  * - dequant: per pass one beat, after (pm = 0) fetching its vectors (the channel scales with use_cscale,
- *   then the bias with use_bias: one row of 2·nr bytes each, F = rows · ceil(2·nr / meta port)) and one cycle.
+ *   then the bias with use_bias: one row of 2·nr bytes each, a region each: F = rows · ceil(2·nr / meta
+ *   port)) and one cycle.
  * - writeback: per token, per n pass, its nr outputs as ceil(2·nr / out port) writes: 1 + m · Σ_pn ceil(2·nr / PO).
  * - qact (runtime activation quantization of an m × k raw tile): F = the m raw X rows (2k bytes each, act
  *   port); then each array column quantizes one row, all in parallel, group by group: ceil(len / B) beats
@@ -35,10 +39,10 @@
 import type { Target } from '../../compile/target.js';
 import { groupLengths, rowReads } from '../../arch/cycle-rules.js';
 import { branchLanes } from './microarch.js';
-import { lowRankQgemmCycles, passSizes } from './compile-cycles.js';
+import { lowRankQgemmCycles, packedReads, passSizes } from './compile-cycles.js';
 
 // the qgemm_tile closed form lives at the compile layer, so that the scheduler's cost model times tiles by it too
-export { lowRankQgemmCycles, passSizes };
+export { lowRankQgemmCycles, packedReads, passSizes };
 
 /** lowrank_gemm lr_down cycles for m tokens, k elements and rank `rank` (header). */
 export function lowRankDownCycles(t: Target, m: number, k: number, rank: number): number {
@@ -48,8 +52,8 @@ export function lowRankDownCycles(t: Target, m: number, k: number, rank: number)
   let total = 1;
   for (const mc of passSizes(m, t.array.cols)) {
     for (let r0 = 0; r0 < rank; r0 += rows) {
-      const d = rowReads(Math.min(rows, rank - r0), 2 * k, p.lrw);
-      total += (r0 === 0 ? Math.max(rowReads(mc, 2 * k, p.act), d) : d) + 1 + beats;
+      const d = packedReads(Math.min(rows, rank - r0), 2 * k, p.lrw);
+      total += (r0 === 0 ? Math.max(packedReads(mc, 2 * k, p.act), d) : d) + 1 + beats;
     }
   }
   return total;
@@ -61,7 +65,7 @@ export function lowRankUpCycles(t: Target, m: number, n: number, rank: number, u
   const mPasses = passSizes(m, t.array.cols).length;
   let total = 1;
   passSizes(n, t.array.rows).forEach((nr, pn) => {
-    const f = Math.max(rowReads(nr, 2 * rank, t.portBytes.lrw), useLoraScales && pn === 0 ? rowReads(1, 4 * Math.ceil(rank / 16), t.portBytes.meta) : 0);
+    const f = Math.max(packedReads(nr, 2 * rank, t.portBytes.lrw), useLoraScales && pn === 0 ? rowReads(1, 4 * Math.ceil(rank / 16), t.portBytes.meta) : 0);
     total += f + 1 + mPasses * beats;
   });
   return total;
