@@ -14,6 +14,7 @@ import { resolveTarget } from '../../../src/compile/target.js';
 import { unpackMatrix } from '../../../src/compile/pack.js';
 import { goldenGemm, type GoldenConfig, type GoldenOperands } from '../../../src/golden/index.js';
 import { Machine } from '../../../src/sim/index.js';
+import { lowRankQgemmCycles } from '../../../src/pe/lowrank-gemm/timing.js';
 import { sourceAccelerators } from '../../sim/helpers.js';
 
 const EXAMPLE = readFileSync('examples/svdquant.qacc', 'utf8');
@@ -41,6 +42,20 @@ describe('lowrank_gemm tile_m / tile_n', () => {
     for (const [mt, nt] of tiles) expect(2 * mt * nt * 2).toBeLessThanOrEqual(t.capacity.out);
     const big = chooseTiling(t, shape);
     expect([big.mt * big.nt, big.kt]).toEqual([16384, 64]);
+  });
+
+  it('qgemm_tile of a multi-pass tile: each pass fetches only what it lacks, its rows word after word (by hand)', () => {
+    const t = w4a4(256, 128);
+    // ports: act and wgt 4 banks × 512 bits = 256 bytes, meta (the unified buffer) 2 × 256 bits = 64 bytes
+    expect([t.portBytes.act, t.portBytes.wgt, t.portBytes.meta]).toEqual([256, 256, 64]);
+    // 16 × 16 × 64, one pass: 16 code rows of 32 bytes = 2 reads on act and on wgt; 16 + 16 fp16 scales =
+    // 1 + 1 meta reads; decode + 2 reads + the data cycle + one 64-lane beat
+    expect(lowRankQgemmCycles(t, 16, 16, 64, 64)).toBe(1 + 2 + 1 + 1);
+    // 128 × 128 × 64, 8 × 8 passes: the 15 passes of the first n pass or the first m pass fetch (2 reads,
+    // the data cycle, the beat), the other 49 are their beat
+    expect(lowRankQgemmCycles(t, 128, 128, 64, 64)).toBe(1 + 15 * (2 + 1 + 1) + 49);
+    // 17 × 16 × 64: a second m pass of one token (17 · 32 = 544 bytes: 2 + 1 act reads in total, 1 scale read)
+    expect(lowRankQgemmCycles(t, 17, 16, 64, 64)).toBe(1 + (2 + 1 + 1) + (1 + 1 + 1));
   });
 
   it('a multi-pass tile computes the golden GEMM on the simulator (4 × 4 array, 3 × 3 passes, ragged)', () => {
