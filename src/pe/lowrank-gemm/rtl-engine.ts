@@ -9,9 +9,10 @@
  *   lrt = 0; anything else traps) runs as array passes, n passes outer, m passes inner (timing.ts). Entry
  *   e = i·n + j (token i = pm·cols + c, channel j = pn·rows + r) is word pm · tilePassesN + pn of the fp32
  *   register file `v` of PE (row r, column c), the declared tile's accumulators; a column keeps the
- *   down-projection sums of each of its tokens (one lrt word per m pass and rank index). Each pass fetches
- *   its own operand rows; per-row staging (weight codes and scales, U, bias, channel and LoRA scales) is
- *   fetched in the first m pass of an n pass and kept for the others.
+ *   down-projection sums of each of its tokens (one lrt word per m pass and rank index). A pass fetches only
+ *   what it lacks: per-row staging (weight codes and scales, U, bias, channel and LoRA scales) in the first
+ *   m pass of an n pass, qgemm_tile's per-column staging (activation codes and scales; one copy per m pass)
+ *   in the first n pass; a pass with nothing to fetch goes straight to its beats.
  * - Decode cycle, then FETCH: up to four streams (act, wgt, meta, lrw ports in parallel) copy operand rows
  *   into per-column staging (act codes or raw X; activation scales) and per-row staging (weight codes;
  *   D or U rows; weight scales; the bias vector), one port-width read per cycle: a pass's rows of one
