@@ -31,7 +31,8 @@
  * n tiles. Activations come quantized from DRAM, or (lowrank_gemm `activation_quant = runtime`) raw, quantized
  * on chip by `qact` (src/pe/lowrank-gemm/compile.ts).
  *
- * DRAM layout (64-byte aligned regions): A [M × K] and W [N × K] packed row-major; BitMoD meta blocks
+ * DRAM layout (64-byte aligned regions): A [M × K] and W [N × K] packed row-major (tile-major for a kind
+ * whose `tileMajorCodes` says so: lowrank_gemm, one DMA row per step's codes, `codeLoad`); BitMoD meta blocks
  * pre-tiled per (n tile, k tile): group scales [nt × gt] then the selectors packed 2 bits each; channel
  * scales [N] (also lowrank's, when declared); lowrank activation scales [M × G], weight scales [N × G],
  * bias [N], LoRA scales [r / 16] (fp32, when declared), raw X [M × K], D stored transposed as [r × K],
@@ -50,7 +51,7 @@ import { rowBytes } from './pack.js';
 import type { Target } from './target.js';
 import type { GemmShape } from './workload.js';
 import { chooseSchedule, rankedSchedules, scheduleCandidates, type Schedule } from './schedule/choose.js';
-import { alignUp, branchRank, slotNeeds, type Resident, type Tiling } from './schedule/tiling.js';
+import { alignUp, branchRank, codeLoad, slotNeeds, type Resident, type Tiling } from './schedule/tiling.js';
 import { beatBytes, serpentineBlocks } from './schedule/cost.js';
 
 export type { Tiling };
@@ -285,8 +286,8 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
     // A runtime-quantizing kind (qact) loads raw X in its step loads instead of activation codes.
     const loadAct = kind.loadsActivationCodes?.(t) !== false && (resident === 'act' || both ? i === 0 && !(serpentine && b > 0 && o === 0) : true);
     const loadWgt = resident === 'wgt' ? i === 0 : both ? o === 0 : true;
-    if (loadAct) loads.push({ dram: layout.a + m0 * aStride + (k0 * t.bits.act) / 8, buf: 'act', bufAddr: act, rows: mt, rowBytes: rowBytes(kt, t.bits.act), stride: aStride });
-    if (loadWgt) loads.push({ dram: layout.w + n0 * wStride + (k0 * t.bits.wgt) / 8, buf: 'wgt', bufAddr: wgt, rows: nt, rowBytes: rowBytes(kt, t.bits.wgt), stride: wStride });
+    if (loadAct) loads.push(codeLoad(t, 'act', layout.a, m0, mt, k0, kt, act, aStride));
+    if (loadWgt) loads.push(codeLoad(t, 'wgt', layout.w, n0, nt, k0, kt, wgt, wStride));
     const kindLoads = kind.stepLoads(t, ctx);
     // loads running further ahead than the slot parity allow no per-step slots (schedule/choose.ts loadsAhead)
     if (schedule.ahead > 2 && kindLoads.length > 0) throw new Error(`planProgram: loads ${schedule.ahead} steps ahead with per-step ${t.pe.kind} loads`);

@@ -7,12 +7,14 @@
  * per-space declaration, so this is the compiler's choice, stated here once):
  * - act → the `activations` buffer (else the `unified` one); wgt → the `weights` buffer;
  * - out → the `outputs` buffer when declared, otherwise the end of the activations buffer: what two output
- *   tiles of the whole array need (OUT_BYTES_PER_ENTRY per accumulator entry, the widest output), at
- *   most a quarter of the buffer (issue 13: a fixed quarter left Llama `down`'s activation panel 17 tokens);
+ *   tiles of the whole accumulator tile need (rows · cols · passes entries, passes > 1 for a multi-pass
+ *   kind's declared tile; OUT_BYTES_PER_ENTRY per entry, the widest output), at most a quarter of the
+ *   buffer (issue 13: a fixed quarter left Llama `down`'s activation panel 17 tokens);
  * - meta and lrw → halves of the `unified` buffer when declared, otherwise meta takes the last eighth of
  *   the weights buffer (lrw then has no space: a design without a unified buffer cannot run a branch).
  * The accumulators (`acc` entries) are the PE array's output registers: rows · cols entries, one per PE
- * (an output-stationary tile is at most one array pass); `lrt` holds cols · rank entries.
+ * (an output-stationary tile is one array pass), or, for a multi-pass kind (lowrank_gemm), a register file
+ * of one entry per pass of the declared tile in each PE; `lrt` holds cols · (m passes) · rank entries.
  * Compute reads from a buffer at banks · width bits per cycle.
  *
  * Only the first array of an accelerator is used (every example has one).
@@ -95,7 +97,14 @@ export interface Target {
   /** Largest m and n of one tile as the PE declares them (lowrank tile_m, tile_n), Infinity otherwise: the tiler takes the min with the array and the ISA. */
   readonly maxTileM: number;
   readonly maxTileN: number;
-  /** Accumulator entries (rows · cols) and low-rank partial-sum entries. */
+  /**
+   * Array passes one tile may take along m (tokens, cols each) and n (channels, rows each): 1 and 1 for a
+   * single-pass engine; a multi-pass kind (lowrank_gemm) takes ceil(declared tile_m / cols) ×
+   * ceil(tile_n / rows), its accumulators a register file of that many entries per PE.
+   */
+  readonly tilePassesM: number;
+  readonly tilePassesN: number;
+  /** Accumulator entries (rows · cols · passes) and low-rank partial-sum entries (cols · m passes · rank). */
   readonly accEntries: number;
   readonly lrtEntries: number;
   /**
@@ -125,8 +134,11 @@ interface BufferSpaces {
   readonly capacity: Readonly<Record<IsaBuffer, number>>;
 }
 
-/** Maps the ISA buffer spaces; throws CompileError when there is no activations or weights buffer. */
-export function bufferSpaces(accel: IrAccelerator): BufferSpaces {
+/**
+ * Maps the ISA buffer spaces; throws CompileError when there is no activations or weights buffer.
+ * `passes`: accumulator entries per PE (the array passes of a multi-pass kind's declared tile; 1 otherwise).
+ */
+export function bufferSpaces(accel: IrAccelerator, passes = 1): BufferSpaces {
   // Which buffer serves which port is decided once, in portBuffers (check's port diagnostics use it too).
   const ports = portBuffers(accel);
   const actBuf = ports.act;
@@ -140,7 +152,7 @@ export function bufferSpaces(accel: IrAccelerator): BufferSpaces {
   if (outBuf) out = outBuf.bytes;
   else {
     const array = accel.arrays[0];
-    const twoTiles = array ? 2 * array.rows * array.cols * OUT_BYTES_PER_ENTRY : Infinity;
+    const twoTiles = array ? 2 * array.rows * array.cols * passes * OUT_BYTES_PER_ENTRY : Infinity;
     out = Math.min(Math.floor(act / 4), twoTiles);
     act -= out;
   }
@@ -166,7 +178,10 @@ export function resolveTarget(accel: IrAccelerator, options: TargetOptions = {})
   const pe = array.pe;
   const simdMode = options.simdMode ?? 0;
   const t = compileFacet(pe.kind).target(pe, simdMode);
-  const { actBuf, wgtBuf, outBuf, metaBuf, unified, capacity } = bufferSpaces(accel);
+  const passesOf = (declared: number | undefined, per: number): number => (t.multiPass && declared !== undefined && Number.isFinite(declared) ? Math.max(1, Math.ceil(declared / per)) : 1);
+  const passesM = passesOf(t.maxTileM, array.cols);
+  const passesN = passesOf(t.maxTileN, array.rows);
+  const { actBuf, wgtBuf, outBuf, metaBuf, unified, capacity } = bufferSpaces(accel, passesM * passesN);
   const port = (b: IrBuffer | undefined, bytes: number): number => (b && bytes > 0 ? Math.max(1, Math.floor((b.banks * b.widthBits) / 8)) : 0);
   return {
     accelerator: accel,
@@ -185,8 +200,10 @@ export function resolveTarget(accel: IrAccelerator, options: TargetOptions = {})
     stagingK: RTL_MAX_TILE_K,
     maxTileM: t.maxTileM ?? Number.POSITIVE_INFINITY,
     maxTileN: t.maxTileN ?? Number.POSITIVE_INFINITY,
-    accEntries: array.rows * array.cols,
-    lrtEntries: array.cols * Math.max(t.rank, 1),
+    tilePassesM: passesM,
+    tilePassesN: passesN,
+    accEntries: array.rows * passesN * array.cols * passesM,
+    lrtEntries: array.cols * passesM * Math.max(t.rank, 1),
     peakMacsPerCycle: t.macsPerPe === undefined ? array.macsPerCycle : array.pes * t.macsPerPe,
   };
 }

@@ -18,7 +18,7 @@ import { CompileError } from '../compile/errors.js';
 import { chooseTiling, compileGemm, layoutDram, type CompiledGemm } from '../compile/program.js';
 import { randomOperands, type AnyOperands } from '../compile/operands.js';
 import { unpackMatrix } from '../compile/pack.js';
-import { rooflineBound, scheduleReport, type ScheduleReport } from '../compile/schedule/index.js';
+import { arrayPasses, rooflineBound, scheduleReport, type ScheduleReport } from '../compile/schedule/index.js';
 import { resolveTarget, type Target, type TargetOptions } from '../compile/target.js';
 import type { GemmShape, Workload } from '../compile/workload.js';
 import { goldenGemm } from '../golden/gemm.js';
@@ -252,7 +252,7 @@ export function simulateWorkload(accel: IrAccelerator, workload: Workload, optio
       bound_cycles: bound.cycles,
       bound: bound.bound,
       cycles_over_bound: bound.cycles > 0 ? s.cycles / bound.cycles : 0,
-      schedule: scheduleReport(run.compiled.schedule, bound),
+      schedule: scheduleReport(run.compiled.schedule, bound, arrayPasses(target, run.compiled.shape, tl)),
       program_words: run.compiled.program.length,
     });
   });

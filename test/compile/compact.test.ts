@@ -27,9 +27,14 @@ describe('compact programs', () => {
     expect(DEFAULT_IMEM_WORDS).toBe(IMEM_WORDS);
   });
 
-  for (const { name, target } of cases) {
+  for (const { name, target: declared } of cases) {
     it(`${name}: the loop program = the straight-line program (dispatch stream, outputs), and is shorter`, () => {
-      const { rows, cols } = target.array;
+      // a multi-pass kind (lowrank_gemm: tiles of up to the declared 256 × 128) with tiles of 2 × 2 array
+      // passes, so that the shape below has several tiles
+      const { rows: r, cols: c0 } = declared.array;
+      const target: Target = declared.tilePassesM * declared.tilePassesN > 1 ? { ...declared, maxTileM: 2 * c0, maxTileN: 2 * r, tilePassesM: 2, tilePassesN: 2, accEntries: 4 * r * c0, lrtEntries: (2 * declared.lrtEntries) / declared.tilePassesM } : declared;
+      const rows = target.array.rows * target.tilePassesN;
+      const cols = target.array.cols * target.tilePassesM;
       // seven m tiles (a repeat of five between the first and the last), two n tiles
       const shape = { m: 6 * cols + 1, k: 128, n: rows + 1 };
       const ops = randomOperands(target, shape, 9);

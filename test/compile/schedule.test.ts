@@ -28,6 +28,12 @@ function matchesGolden(t: Target, shape: { m: number; k: number; n: number }, se
   return got.every((v, i) => v === want[i]);
 }
 
+/** A copy of a multi-pass target whose tiles take at most 2 × 2 array passes (accumulators to match). */
+function twoByTwoPasses(t: Target): Target {
+  const { rows, cols } = t.array;
+  return { ...t, maxTileM: 2 * cols, maxTileN: 2 * rows, tilePassesM: 2, tilePassesN: 2, accEntries: 4 * rows * cols, lrtEntries: 2 * cols * Math.max(1, t.lrtEntries / (t.array.cols * t.tilePassesM)) };
+}
+
 /** A copy of a target whose act and wgt spaces hold `bytes` each. */
 function shrink(t: Target, bytes: number): Target {
   return { ...t, capacity: { ...t.capacity, act: bytes, wgt: bytes } };
@@ -152,11 +158,15 @@ describe('scheduler', () => {
     expect(new Set(cases.map((c) => c.target.golden.kind))).toEqual(new Set(['bit_serial_mod', 'simd_mac', 'lowrank_gemm', 'mac']));
   });
   const blockKinds = new Set<string>();
-  for (const { name, target } of cases) {
+  for (const { name, target: declared } of cases) {
     it(`${name}: every candidate computes golden with several m, n and k tiles`, () => {
+      // a multi-pass kind (lowrank_gemm) with tiles of up to 2 × 2 array passes, so that the shape below
+      // still has several m and n tiles, each of several passes
+      const target = declared.tilePassesM * declared.tilePassesN > 1 ? twoByTwoPasses(declared) : declared;
       const probe = compileGemm(target, { m: 3, k: 8, n: 3 }, undefined, { timingOnly: true });
       const align = probe.tiling.kAlign;
-      const { rows, cols } = target.array;
+      const rows = target.array.rows * target.tilePassesN;
+      const cols = target.array.cols * target.tilePassesM;
       const shape = { m: cols + 3, k: 3 * align + 8, n: 2 * rows + 5 };
       // room for six aligned steps of the full tile: streamed k tiles of 3 aligned steps, panels of two k tiles
       const raw = target.golden.kind === 'lowrank_gemm' && target.golden.rank > 0 ? cols * align * 2 : 0;

@@ -41,7 +41,7 @@ import type { Target } from '../target.js';
 import type { GemmShape } from '../workload.js';
 import { ISA } from '../../isa/index.js';
 import { predictSchedule, type Prediction } from './cost.js';
-import { alignUp, ktFits, largestKt, slotNeeds, tileBasics, tileTooLarge, tilingOf, usableCapacity, type Resident, type SlotNeeds, type Tiling } from './tiling.js';
+import { alignUp, fittingTiles, ktFits, largestKt, slotNeeds, tileBasics, tileTooLarge, tilingOf, usableCapacity, type Resident, type SlotNeeds, type Tiling } from './tiling.js';
 
 /** Loop order of the output tiles (k is always innermost); 'n-block-outer': blocks of n tiles → m → n. */
 export type LoopOrder = 'm-outer' | 'n-outer' | 'n-block-outer';
@@ -113,7 +113,13 @@ function balancedKt(k: number, kt: number, kAlign: number): number {
 
 /** Every fitting candidate, in the tie-break order. Throws CompileError when not even the baseline fits. */
 export function scheduleCandidates(t: Target, shape: GemmShape, limits: IsaLimits): Schedule[] {
-  const { mt, nt, kAlign } = tileBasics(t, shape, limits);
+  const basics = tileBasics(t, shape, limits);
+  const { kAlign } = basics;
+  // a multi-pass kind: every tile up to the declared one that fits the buffers and no larger one contains
+  // is a streamed candidate (the cost model weighs passes against DRAM re-reads); residency is tried on the
+  // largest of them
+  const tiles = t.tilePassesM * t.tilePassesN > 1 ? fittingTiles(t, shape, limits, basics.mt, basics.nt, kAlign) : [];
+  const { mt, nt } = tiles[0] ?? basics;
   const allowed = residencyAllowed(t, mt, nt, kAlign);
   const out: Schedule[] = [];
   const add = (resident: Resident, m1: number, n1: number): boolean => {
@@ -131,6 +137,7 @@ export function scheduleCandidates(t: Target, shape: GemmShape, limits: IsaLimit
     return true;
   };
   if (!add('none', mt, nt)) throw tileTooLarge(t, limits, mt, nt, kAlign, shape.k);
+  for (const other of tiles.slice(1)) add('none', other.mt, other.nt);
   if (allowed === 'none') return out;
   // A resident panel that does not fit at the full one-pass tile may fit at fewer tokens (channels):
   // the largest such m (n) is a candidate too — fewer columns (rows) busy, but the panel stays.

@@ -10,8 +10,9 @@
  *   last beat; the load queue keeps `dram_outstanding` N pieces in flight, so a step's p pieces take
  *   Σ port cycles + L · ceil(p / N) (N = 1: Σ (port + L));
  * - a tile instruction takes about kt / (MACs per PE per cycle) cycles (the array's peak spread over its
- *   PEs) plus its fill and drain (the kind's `tileFill`, else a short constant); the epilogue one output
- *   per column per cycle;
+ *   PEs) plus its fill and drain (the kind's `tileFill`, else a short constant), per array pass (a
+ *   multi-pass kind's tile takes several), or the kind's own closed form (CompileFacet.tileCycles); the
+ *   epilogue one output per column per cycle;
  * - with double buffering the load of step s + 1 overlaps the compute of step s, so a step costs
  *   max(loads, compute) and a tile the sum over its steps plus its epilogue; the output store shares the
  *   DRAM port with the loads (its port cycles are added to the tile's loads). Where the loads may run
@@ -27,7 +28,7 @@ import { rowBytes } from '../pack.js';
 import type { DramLayout, SlotLayout } from '../program.js';
 import type { Target } from '../target.js';
 import type { GemmShape } from '../workload.js';
-import type { Resident, SlotNeeds, Tiling } from './tiling.js';
+import { codeLoad, type Resident, type SlotNeeds, type Tiling } from './tiling.js';
 
 /** DRAM latency and DMAs in flight per queue, as the simulator reads them (src/arch/microarch.ts). */
 export function costDramTiming(t: Target): { readonly latency: number; readonly outstanding: number } {
@@ -99,6 +100,8 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
     const pieces = parts.reduce((s, p) => s + p.pieces, 0);
     return port + dram.latency * Math.ceil(pieces / dram.outstanding);
   };
+  // a multi-pass tile (Target.tilePassesM/N) runs its passes one after another
+  const arrayPasses = Math.ceil(mt / t.array.cols) * Math.ceil(nt / t.array.rows);
   const aStride = rowBytes(shape.k, t.bits.act);
   const wStride = rowBytes(shape.k, t.bits.wgt);
   /** Cycles and kind bytes of one output tile (mi, ni) that loads its A and / or W k tiles, its loads `lead` steps ahead. */
@@ -110,15 +113,18 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
       const ktHere = Math.min(kt, shape.k - k0);
       const ctx: StepContext = { mi, ni, ki, m0: mi * mt, mt, n0: ni * nt, nt, k0, kt: ktHere, g0: k0 / t.groupSize, gt: Math.ceil(ktHere / t.groupSize), G, first: ki === 0, last: ki === kTiles - 1, slot: 0, tileSlot: 0, act: 0, wgt: 0, metaBase: 0, slots, layout: ZERO_LAYOUT, shape, tiling };
       const parts: { port: number; pieces: number }[] = [];
-      if (loadA) parts.push(dmaPieces(mt, rowBytes(ktHere, t.bits.act), aStride));
-      if (loadW) parts.push(dmaPieces(nt, rowBytes(ktHere, t.bits.wgt), wStride));
+      for (const [load, buf, rows, stride] of [[loadA, 'act', mt, aStride], [loadW, 'wgt', nt, wStride]] as const) {
+        if (!load) continue;
+        const l = codeLoad(t, buf, 0, 0, rows, k0, ktHere, 0, stride);
+        parts.push(dmaPieces(l.rows, l.rowBytes, l.stride));
+      }
       for (const l of kind.stepLoads(t, ctx)) {
         parts.push(dmaPieces(l.rows, l.rowBytes, l.stride));
         otherBytes += l.rows * l.rowBytes;
       }
       let load = stepLoadCycles(parts);
       if (ctx.last) load += dmaPieces(mt, rowBytes(nt, t.bits.out), rowBytes(shape.n, t.bits.out)).port;
-      const compute = Math.ceil(ktHere / macsPerPe) + (kind.tileFill?.(t, mt, nt, ktHere) ?? TILE_FILL);
+      const compute = kind.tileCycles?.(t, mt, nt, ktHere) ?? arrayPasses * (Math.ceil(ktHere / macsPerPe) + (kind.tileFill?.(t, mt, nt, ktHere) ?? TILE_FILL));
       cycles += Math.max(load / (lead - 1), compute);
     }
     cycles += Math.ceil((mt * nt) / t.array.cols) + 2;
@@ -128,7 +134,8 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
   const classes: { count: number; mi: number; ni: number; loadA: boolean; loadW: boolean; lead?: number }[] = [];
   const m2 = Math.min(1, mTiles - 1);
   const n2 = Math.min(1, nTiles - 1);
-  if (resident === 'none') classes.push({ count: mTiles * nTiles, mi: 0, ni: 0, loadA: true, loadW: true });
+  // (a kind may load data in an m tile's first n tile only: lowrank_gemm's raw X and D for lr_down)
+  if (resident === 'none') classes.push({ count: mTiles, mi: 0, ni: 0, loadA: true, loadW: true }, { count: mTiles * (nTiles - 1), mi: 0, ni: n2, loadA: true, loadW: true });
   else if (resident === 'act') classes.push({ count: mTiles, mi: 0, ni: 0, loadA: true, loadW: true }, { count: mTiles * (nTiles - 1), mi: 0, ni: n2, loadA: false, loadW: true });
   else if (resident === 'wgt') classes.push({ count: nTiles, mi: 0, ni: 0, loadA: true, loadW: true }, { count: nTiles * (mTiles - 1), mi: m2, ni: 0, loadA: true, loadW: false });
   else if (ahead > 2) {

@@ -10,7 +10,7 @@ import type { Target } from '../target.js';
 import type { GemmShape } from '../workload.js';
 import { rooflineBound, type RooflineBound } from './bound.js';
 import { chooseSchedule, type LoopOrder, type Schedule } from './choose.js';
-import type { Resident } from './tiling.js';
+import type { Resident, Tiling } from './tiling.js';
 
 export type { LoopOrder, Schedule } from './choose.js';
 export type { Resident, Tiling } from './tiling.js';
@@ -45,11 +45,21 @@ export interface ScheduleReport {
   readonly bound: 'compute' | 'memory';
 }
 
-/** The report form of a schedule. */
-export function scheduleReport(s: Schedule, bound: RooflineBound): ScheduleReport {
+/** Array passes of a GEMM's m × n extent under a tiling (a multi-pass kind's tile takes several), times its k tiles. */
+export function arrayPasses(target: Target, shape: GemmShape, t: Tiling): number {
+  const cover = (total: number, tile: number, per: number): number => {
+    const full = Math.floor(total / tile);
+    const rest = total - full * tile;
+    return full * Math.ceil(tile / per) + (rest > 0 ? Math.ceil(rest / per) : 0);
+  };
+  return cover(shape.m, t.mt, target.array.cols) * cover(shape.n, t.nt, target.array.rows) * t.kTiles;
+}
+
+/** The report form of a schedule; `passes` = the array passes (arrayPasses), by default one per tile and k step. */
+export function scheduleReport(s: Schedule, bound: RooflineBound, passes?: number): ScheduleReport {
   const t = s.tiling;
   return {
-    tiling: { mt: t.mt, nt: t.nt, kt: t.kt, m_tiles: t.mTiles, n_tiles: t.nTiles, k_tiles: t.kTiles, passes: t.mTiles * t.nTiles * t.kTiles },
+    tiling: { mt: t.mt, nt: t.nt, kt: t.kt, m_tiles: t.mTiles, n_tiles: t.nTiles, k_tiles: t.kTiles, passes: passes ?? t.mTiles * t.nTiles * t.kTiles },
     loop_order: s.order,
     resident: s.resident,
     block: s.block,

@@ -3,7 +3,9 @@
  *
  * An output tile is one array pass (the RTL's tile engines and accumulators hold one pass:
  * docs/array-rtl.md): mt ≤ array cols tokens, nt ≤ array rows output channels (and the ISA's settile
- * fields and the PE's declared tile_m / tile_n). The reduction is streamed in k tiles of kt elements,
+ * fields and the PE's declared tile_m / tile_n) — except for a multi-pass kind (lowrank_gemm), whose
+ * engine runs the declared tile_m × tile_n as several passes (`Target.tilePassesM/N`); its tile is the
+ * largest one ≤ the declared one whose smallest k step fits the buffers double-buffered (`fittingTile`). The reduction is streamed in k tiles of kt elements,
  * kt a multiple of kAlign = lcm(8, group size, the kind's alignment) so that tiles start on a byte and
  * never split a scale group, at most the hardware's and the ISA's largest tile k.
  *
@@ -15,7 +17,7 @@
  * not, e.g. a huge group: dma.ts then splits it).
  */
 import type { IsaBuffer } from '../../isa/index.js';
-import { compileFacet } from '../../pe/facets/compile.js';
+import { compileFacet, type DmaLoad } from '../../pe/facets/compile.js';
 import { CompileError } from '../errors.js';
 import type { IsaLimits } from '../isa-limits.js';
 import { rowBytes } from '../pack.js';
@@ -103,7 +105,10 @@ export function slotCount(resident: Resident, b: IsaBuffer, kTiles: number, bloc
   return resident === b || (resident === 'both' && b === 'act') ? Math.max(2, kTiles) : 2;
 }
 
-/** The k-tile alignment and the one-pass m and n of a GEMM on a target; throws CompileError for what no tiling can run. */
+/**
+ * The k-tile alignment and the largest m and n of a tile of a GEMM on a target (one array pass, or the
+ * declared tile of a multi-pass kind); throws CompileError for what no tiling can run.
+ */
 export function tileBasics(t: Target, shape: GemmShape, limits: IsaLimits): { mt: number; nt: number; kAlign: number } {
   const kind = compileFacet(t.pe.kind);
   kind.checkShape(t, shape);
@@ -111,8 +116,8 @@ export function tileBasics(t: Target, shape: GemmShape, limits: IsaLimits): { mt
   if (t.simdMode > limits.simdMode) throw new CompileError('unsupported', `SIMD mode ${t.simdMode} exceeds the ISA's setmode.simd limit ${limits.simdMode}`);
   const rank = branchRank(t);
   if (rank > limits.rank) throw new CompileError('unsupported', `low-rank rank ${rank} exceeds the ISA's setmode.rank limit ${limits.rank}`);
-  const mt = Math.min(shape.m, t.array.cols, limits.tileM, t.maxTileM);
-  const nt = Math.min(shape.n, t.array.rows, limits.tileN, t.maxTileN);
+  const mt = Math.min(shape.m, t.array.cols * t.tilePassesM, limits.tileM, t.maxTileM);
+  const nt = Math.min(shape.n, t.array.rows * t.tilePassesN, limits.tileN, t.maxTileN);
   const kAlign = lcm(lcm(8, t.groupSize), kind.kAlign(t));
   if (kAlign > t.maxTileK) throw new CompileError('unsupported', `the smallest aligned k tile (${kAlign} elements) exceeds the hardware's largest tile k ${t.maxTileK}`);
   if (kAlign > limits.tileK) throw new CompileError('unsupported', `the smallest aligned k tile (${kAlign} elements) exceeds the ISA's settile.k limit ${limits.tileK}`);
@@ -165,4 +170,36 @@ export function tileTooLarge(t: Target, limits: IsaLimits, mt: number, nt: numbe
   const need = slotNeeds(t, mt, nt, kAlign, k);
   const worst = BUFFER_SPACES.find((b) => need[b] > 0 && 2 * need[b] > cap[b]) ?? 'act';
   return new CompileError('capacity', `a ${mt}×${nt}×${kAlign} tile does not fit: the ${worst} buffer space holds ${cap[worst]} usable bytes, double buffering needs ${2 * need[worst]}`);
+}
+
+/**
+ * A multi-pass kind's tiles: the (m1, n1) — m1 ≤ mt a multiple of the array's cols or mt itself, n1 likewise
+ * of its rows — whose smallest k step fits double-buffered and that no other fitting one contains (for each
+ * m1 the largest fitting n1), most outputs first, then most tokens; empty when none fits.
+ */
+export function fittingTiles(t: Target, shape: GemmShape, limits: IsaLimits, mt: number, nt: number, kAlign: number): { mt: number; nt: number }[] {
+  const sizes = (top: number, per: number): number[] => [top, ...Array.from({ length: Math.ceil(top / per) }, (_, i) => (Math.ceil(top / per) - i) * per).filter((x) => x < top)];
+  const out: { mt: number; nt: number }[] = [];
+  let widest = 0;
+  // m1 descending: keep a pair only when its n1 exceeds every larger m1's (otherwise it is contained)
+  for (const m1 of sizes(mt, t.array.cols)) {
+    const n1 = sizes(nt, t.array.rows).find((x) => ktFits(t, shape, limits, m1, x, kAlign, kAlign, 'none'));
+    if (n1 !== undefined && n1 > widest) {
+      out.push({ mt: m1, nt: n1 });
+      widest = n1;
+    }
+  }
+  return out.sort((a, b) => b.mt * b.nt - a.mt * a.nt || b.mt - a.mt);
+}
+
+/**
+ * The load of one step's act (wgt) codes: rows r0 … r0 + rows − 1, k elements k0 … k0 + kt − 1, into the
+ * slot at `bufAddr` (rows of rowBytes(kt) one after another). Row-major codes: `rows` DMA rows at the
+ * tensor's row stride; tile-major codes (CompileFacet.tileMajorCodes): the step's block, one DMA row, at
+ * the band's start (row r0's row-major start) + rows · the k tiles before it.
+ */
+export function codeLoad(t: Target, buf: 'act' | 'wgt', region: number, r0: number, rows: number, k0: number, kt: number, bufAddr: number, stride: number): DmaLoad {
+  const bits = t.bits[buf];
+  if (compileFacet(t.pe.kind).tileMajorCodes?.(t) === true) return { dram: region + r0 * stride + (rows * k0 * bits) / 8, buf, bufAddr, rows: 1, rowBytes: rows * rowBytes(kt, bits), stride: 0 };
+  return { dram: region + r0 * stride + (k0 * bits) / 8, buf, bufAddr, rows, rowBytes: rowBytes(kt, bits), stride };
 }

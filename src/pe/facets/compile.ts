@@ -42,6 +42,11 @@ export interface KindTarget<K extends PeKind> {
   /** Largest m and n of one tile the PE declares (lowrank tile_m, tile_n); absent: no limit beyond the array's and the ISA's. */
   readonly maxTileM?: number;
   readonly maxTileN?: number;
+  /**
+   * The kind's engine runs a tile of up to maxTileM × maxTileN as several array passes, its accumulators a
+   * register file of that many entries (lowrank_gemm, issue 13); absent: a tile is one array pass.
+   */
+  readonly multiPass?: boolean;
   /** MACs one PE does per cycle in this variant when it differs from the IR's (simd_mac: the mode's lanes); absent: the array's declared rate. */
   readonly macsPerPe?: number;
 }
@@ -141,6 +146,12 @@ export interface CompileFacet<K extends PeKind> {
    */
   loadsActivationCodes?(t: TargetOf<K>): boolean;
   /**
+   * True when the kind's packDram stores the activation and weight codes tile-major (within each m tile's
+   * — n tile's — band of rows, the k tiles' blocks one after another, each its rows × the k tile's codes):
+   * a step's codes are then one contiguous DMA row instead of mt (nt) rows of a k tile each. Absent = false.
+   */
+  tileMajorCodes?(t: TargetOf<K>): boolean;
+  /**
    * True when a kind whose act or lrw slot holds more than codes still runs the scheduler's resident
    * activation panel (`act`, m-outer) correctly: lowrank_gemm with a low-rank branch and offline codes
    * (its raw X, D and U loads follow the step's act slot and the m tile's first n tile). Absent = false.
@@ -152,6 +163,11 @@ export interface CompileFacet<K extends PeKind> {
    * short generic fill.
    */
   tileFill?(t: TargetOf<K>, mt: number, nt: number, kt: number): number;
+  /**
+   * Cycles of the kind's tile instruction on an mt × nt × kt tile as its engine takes them (the scheduler's
+   * compute per k step, src/compile/schedule/cost.ts); absent: array passes · (kt / MACs per PE + a fill).
+   */
+  tileCycles?(t: TargetOf<K>, mt: number, nt: number, kt: number): number;
   /**
    * The kind's DRAM regions by DramLayout field name (meta, cscale, ascale, …; absent = −1), allocated in
    * order after A and W and before Y; `take(bytes)` allocates a 64-byte-aligned region. Replaces

@@ -17,7 +17,9 @@
  * Group scales are stored tile-major in DRAM (`packTiledScales`): within each m tile's (n tile's) band of
  * rows, the blocks of the k tiles follow one another, each block its rows × its k tile's groups. One k
  * step's activation (weight) scales are then one contiguous DRAM row of mt · gt (nt · gt) scales: one DMA
- * row of a few beats instead of mt (nt) rows of gt scales, each a whole beat.
+ * row of a few beats instead of mt (nt) rows of gt scales, each a whole beat. The 4-bit activation and
+ * weight codes likewise (`packTiledCodes`, `tileMajorCodes`): a step's mt rows of kt / 2 bytes are one DMA
+ * row of whole beats instead of mt rows of 32 bytes each holding the port for a 64-byte beat.
  */
 import { loraScaleCount, LOW_RANK_MAX_RANK, type LowRankGemmConfig } from './golden.js';
 import { ISA_LIMITS } from '../../compile/isa-limits.js';
@@ -30,6 +32,7 @@ import { packMatrix, rowBytes } from '../../compile/pack.js';
 import type { FormatRegisters } from '../../compile/target.js';
 import type { CompileFacet, DmaLoad, KindTarget, StepContext, TargetOf } from '../facets/compile.js';
 import { lowRankGemmOperands } from './operands.js';
+import { lowRankQgemmCycles } from './compile-cycles.js';
 
 type T = TargetOf<'lowrank_gemm'>;
 
@@ -76,9 +79,12 @@ function lowRankTarget(pe: LowRankGemmPe): KindTarget<'lowrank_gemm'> {
     // the low-rank PE declares its K tile (one or more scale groups per GEMM step): the engine stages that
     // many elements per row and column, not the generic depth
     maxTileK: pe.tileK,
-    // tile_m / tile_n: the declared output tile; the tiler takes the min with the array (cols × rows) and the ISA
+    // tile_m / tile_n: the declared output tile (the accumulators hold it); the tiler takes the min with the ISA
     maxTileM: pe.tileM,
     maxTileN: pe.tileN,
+    // the engine runs the declared tile as several array passes (timing.ts), its accumulators sized from it;
+    // runtime activation quantization keeps one-pass tiles (qact quantizes one row per array column)
+    multiPass: pe.activationQuant !== 'runtime',
   };
 }
 
@@ -100,6 +106,24 @@ function packTiledScales(codes: ArrayLike<number>, rows: number, G: number, bits
       const block = new Uint32Array(br * gt);
       for (let r = 0; r < br; r++) for (let g = 0; g < gt; g++) block[r * gt + g] = codes[(r0 + r) * G + g0 + g];
       packMatrix(block, br, gt, bits, mem, base + (r0 * G + br * g0) * sb);
+    }
+  }
+}
+
+/**
+ * Packs a rows × K matrix of 4-bit codes tile-major (file header): bands of `band` rows, each band's k-tile
+ * blocks (its rows × the k tile's codes, row-major, each row from a byte) one after another. A band starts
+ * where it would row-major (row · rowBytes(K)), and the block of k tile ki at band start + band rows ·
+ * rowBytes(ki · kt) (kt is a multiple of 8: every block starts on a byte).
+ */
+function packTiledCodes(codes: ArrayLike<number>, rows: number, K: number, band: number, kt: number, mem: Uint8Array, base: number): void {
+  for (let r0 = 0; r0 < rows; r0 += band) {
+    const br = Math.min(band, rows - r0);
+    for (let k0 = 0; k0 < K; k0 += kt) {
+      const w = Math.min(kt, K - k0);
+      const block = new Uint32Array(br * w);
+      for (let r = 0; r < br; r++) for (let c = 0; c < w; c++) block[r * w + c] = codes[(r0 + r) * K + k0 + c];
+      packMatrix(block, br, w, 4, mem, base + r0 * rowBytes(K, 4) + br * rowBytes(k0, 4));
     }
   }
 }
@@ -166,9 +190,12 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
   },
   stepRowBytes: (t, _nt, kt) => Math.max(Math.ceil(kt / t.groupSize) * scaleBytes(t), t.golden.rank > 0 || runtimeQuant(t) ? kt * 2 : 0),
   loadsActivationCodes: (t) => !runtimeQuant(t),
+  tileMajorCodes: () => true,
   // m-outer keeps the branch's lrt valid across the m tile's n tiles (lr_down at n tile 0); runtime
   // quantization has its own code panel
   actResidency: (t) => !runtimeQuant(t),
+  // the engine's qgemm_tile (multi-pass: its fetches per pass dominate a 64-element k step)
+  tileCycles: (t, mt, nt, kt) => lowRankQgemmCycles(t, mt, nt, kt, t.groupSize),
   layoutDram(t, shape, _tiling, take) {
     const { m, k, n } = shape;
     const cfg = t.golden;
@@ -194,10 +221,10 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
       packMatrix(o.x, m, k, 16, mem, layout.x);
     } else {
       if (!o.qa || !o.sa) throw new CompileError('unsupported', `lowrank_gemm PE '${t.pe.name}' takes offline-quantized activations; the operands have no codes or scales`);
-      packMatrix(o.qa, m, k, 4, mem, layout.a);
+      packTiledCodes(o.qa, m, k, tiling.mt, tiling.kt, mem, layout.a);
       packTiledScales(o.sa, m, G, sb, tiling.mt, tiling.kt / t.groupSize, mem, layout.ascale);
     }
-    packMatrix(o.qw, n, k, 4, mem, layout.w);
+    packTiledCodes(o.qw, n, k, tiling.nt, tiling.kt, mem, layout.w);
     packTiledScales(o.sw, n, G, sb, tiling.nt, tiling.kt / t.groupSize, mem, layout.wscale);
     if (o.bias) packMatrix(o.bias, 1, n, 16, mem, layout.bias);
     if (layout.cscale >= 0) {

@@ -55,11 +55,11 @@ export const lowRankGemmCost: CostFacet<'lowrank_gemm'> = {
       case 'lr_down':
         return lowRankDownCycles(t, tile.m, tile.k, t.golden.rank);
       case 'lr_up':
-        return lowRankUpCycles(t, tile.n, t.golden.rank, inst.use_lscale);
+        return lowRankUpCycles(t, tile.m, tile.n, t.golden.rank, inst.use_lscale);
       case 'qact':
         return lowRankQactCycles(t, tile.m, tile.k, t.groupSize);
       case 'dequant':
-        return lowRankDequantCycles(t, tile.n, (inst.use_cscale ? 1 : 0) + (inst.use_bias ? 1 : 0));
+        return lowRankDequantCycles(t, tile.m, tile.n, (inst.use_cscale ? 1 : 0) + (inst.use_bias ? 1 : 0));
       case 'writeback':
         return lowRankWritebackCycles(t, tile.m, tile.n);
       default:

@@ -5,12 +5,20 @@
  * low-rank PE's arithmetic blocks (lr_elem tables, fp-units rounders, multipliers and adders).
  *
  * Micro-architecture (engine_lowrank.v.hbs; the simulator's closed forms are timing.ts "lowrank_gemm"):
- * - Entry e = i·n + j (token i, channel j) is the fp32 register `v` of PE (row j, column i); tiles are
- *   single-pass (m ≤ cols, n ≤ rows, acc = 0, lrt = 0), anything else traps.
+ * - Multi-pass tiles (issue 13): an m × n tile (m ≤ cols · tilePassesM, n ≤ rows · tilePassesN, acc = 0,
+ *   lrt = 0; anything else traps) runs as array passes, n passes outer, m passes inner (timing.ts). Entry
+ *   e = i·n + j (token i = pm·cols + c, channel j = pn·rows + r) is word pm · tilePassesN + pn of the fp32
+ *   register file `v` of PE (row r, column c), the declared tile's accumulators; a column keeps the
+ *   down-projection sums of each of its tokens (one lrt word per m pass and rank index). A pass fetches only
+ *   what it lacks: per-row staging (weight codes and scales, U, bias, channel and LoRA scales) in the first
+ *   m pass of an n pass, qgemm_tile's per-column staging (activation codes and scales; one copy per m pass)
+ *   in the first n pass; a pass with nothing to fetch goes straight to its beats.
  * - Decode cycle, then FETCH: up to four streams (act, wgt, meta, lrw ports in parallel) copy operand rows
  *   into per-column staging (act codes or raw X; activation scales) and per-row staging (weight codes;
- *   D or U rows; weight scales; the bias vector), one port-width read per cycle, every row starting a new
- *   read (a row of RB bytes takes ceil(RB / port) reads); one more cycle for the last read's data.
+ *   D or U rows; weight scales; the bias vector), one port-width read per cycle: a pass's rows of one
+ *   operand lie contiguous and are read word after word (R rows of RB bytes take ceil(R · RB / port)
+ *   reads), each word written, shifted, into every row staging it overlaps; one more cycle for the last
+ *   read's data.
  * - Declared optional operands (Nunchaku's order): channel scales (`channel_scales`) are fetched by dequant
  *   with use_cscale like the bias (one meta row of 2n bytes each, the scales first), into per-row staging;
  *   LoRA scales (`lora_scales`) by lr_up with use_lscale (one meta row of 4·ceil(rank/16) bytes, in parallel
@@ -45,7 +53,7 @@ import { lowRankQactEngine } from './rtl-qact.js';
 export const LOWRANK_TRAP = {
   /** An instruction or option the engine does not implement (other tile ops, relu, use_cscale / use_lscale undeclared). */
   unsupported: 1,
-  /** A tile the engine cannot hold: m > cols, n > rows, k > maxTileK, acc ≠ 0, lrt ≠ 0, rank or group ≠ the PE's. */
+  /** A tile the engine cannot hold: m > cols · passes, n > rows · passes, k > maxTileK, acc ≠ 0, lrt ≠ 0, rank or group ≠ the PE's. */
   shape: 2,
   /** An operand or output outside its buffer space. */
   range: 3,
@@ -58,7 +66,7 @@ function roundUp(x: number, a: number): number {
 
 
 /** The engine's PE: main path, branch chain and epilogue of one accumulator entry. */
-function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: string, channelScales: boolean): RtlModule {
+function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: string, channelScales: boolean, slotBits: number): RtlModule {
   const { P, f32, f16, roms, actElem, wgtElem, dotRound, scaleMul, tsMul, branchMul, f32Add, narrow, pBits } = lowRankArithmeticUnits(cfg);
   const groupStep = lowRankGroupStepUnits(cfg, { dHat: 'd_hat', sG: 's_g', accIn: 'acc_in', accNext: 'acc_next', pMsb: pBits - 1 });
   const biasUnits = lowRankBiasUnits(cfg, { input: 'v_scaled', bias: 'bias', useBias: 'use_bias', out: 'v_bias', ...(channelScales ? { cscale: 'cs', useCscale: 'use_cs' } : {}) });
@@ -83,6 +91,9 @@ function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: s
     view: {
       lanes,
       blanes,
+      slots: 2 ** slotBits,
+      slotMsb: slotBits - 1,
+      slotDepth: 2 ** slotBits,
       qMsb: 4 * lanes - 1,
       sMsb: roms.scale.bits - 1,
       bMsb: 16 * blanes - 1,
@@ -138,17 +149,23 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
   const NP = Math.ceil(rankD / R);
   const CS = pe.channelScales;
   const LS = pe.loraScales && rank > 0;
-  const peModule = enginePe(cfg, L, B, `${ctx.prefix}lowrank_pe`, CS);
+  // multi-pass tiles (timing.ts): PMX × PNX passes at most, each PE an accumulator entry per pass
+  const PMX = t.tilePassesM;
+  const PNX = t.tilePassesN;
+  const slotBits = Math.max(1, Math.ceil(Math.log2(PMX * PNX)));
+  const pmBits = Math.max(1, Math.ceil(Math.log2(PMX)));
+  const peModule = enginePe(cfg, L, B, `${ctx.prefix}lowrank_pe`, CS, slotBits);
   const narrow = fpMul(floatShape(FP32), floatShape(FP16), floatShape(cfg.branchFormat === 'fp16' ? FP16 : BF16));
   const lsMul = fpMul(floatShape(FP32), floatShape(FP32), floatShape(FP32));
   // LoRA scales: one fp32 per 16 ranks, staged with room for the last beat's lanes past the rank.
   const NLS = Math.ceil(rankD / 16);
   const lsBytes = roundUp(4 * Math.ceil((rankD + B) / 16), PM);
-  // Staging sizes in bytes: whole port words, with room for the last beat's window past k.
-  const colBytes = roundUp(Math.max(2 * (K + B), Math.ceil((K + L) / 2)), PA);
-  const rqBytes = roundUp(Math.ceil((K + L) / 2), PW);
-  const rlBytes = roundUp(2 * (Math.max(K, rankD) + B), PL);
-  const scBytes = roundUp((GMAX * SB) / 8, PM);
+  // Staging sizes in bytes: whole port words, with room for the last beat's window past k, and one more
+  // word (a port word lands at any byte offset of a row: the rows of a pass are read word after word).
+  const colBytes = roundUp(Math.max(2 * (K + B), Math.ceil((K + L) / 2)), PA) + PA;
+  const rqBytes = roundUp(Math.ceil((K + L) / 2), PW) + PW;
+  const rlBytes = roundUp(2 * (Math.max(K, rankD) + B), PL) + PL;
+  const scBytes = roundUp((GMAX * SB) / 8, PM) + PM;
   const biasBytes = roundUp(2 * R, PM);
   const colOutBytes = roundUp(2 * R, PO) + PO;
   const lrtDepth = Math.max(NP * R, rankD + B);
@@ -166,6 +183,11 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
       narrow: narrow.name,
       rows: R,
       cols: C,
+      pmx: PMX,
+      pnx: PNX,
+      slotMsb: slotBits - 1,
+      pmMsb: pmBits - 1,
+      pmDepth: 2 ** pmBits,
       lanes: L,
       blanes: B,
       maxK: K,

@@ -28,7 +28,7 @@ import {
 import { lowRankQuantizeActivations } from './golden-qact.js';
 import type { AccStore } from '../../sim/acc-store.js';
 import type { SimFacet } from '../facets/sim.js';
-import { lowRankDequantCycles, lowRankDownCycles, lowRankQactCycles, lowRankQgemmCycles, lowRankUpCycles, lowRankWritebackCycles } from './timing.js';
+import { passSizes, lowRankDequantCycles, lowRankDownCycles, lowRankQactCycles, lowRankQgemmCycles, lowRankUpCycles, lowRankWritebackCycles } from './timing.js';
 
 /** qgemm_tile: the 4-bit main path of lowrank_gemm, groups ascending, each group the golden `lowRankGroupStep`. */
 export function qgemmTile(cfg: LowRankGemmConfig, acc: AccStore, base: number, m: number, n: number, k: number, qa: Uint32Array, qw: Uint32Array, sa: Uint32Array, sw: Uint32Array, clear: boolean): void {
@@ -94,6 +94,11 @@ export function lowRankWriteback(cfg: LowRankGemmConfig, acc: AccStore, e: numbe
   return lowRankOutputCode(cfg, acc.v[e]);
 }
 
+/** How many passes of `per` cover `total`. */
+function passes(total: number, per: number): number {
+  return passSizes(total, per).length;
+}
+
 export const lowRankGemmSim: SimFacet<'lowrank_gemm'> = {
   opcodes: ['qgemm_tile', 'lr_down', 'lr_up', 'qact'],
   wideAccumulators() {
@@ -111,11 +116,11 @@ export const lowRankGemmSim: SimFacet<'lowrank_gemm'> = {
       case 'lr_down':
         return lowRankDownCycles(t, m, k, ctx.rank);
       case 'lr_up':
-        return lowRankUpCycles(t, n, ctx.rank, inst.use_lscale);
+        return lowRankUpCycles(t, m, n, ctx.rank, inst.use_lscale);
       case 'qact':
         return lowRankQactCycles(t, m, k, ctx.group);
       case 'dequant':
-        return lowRankDequantCycles(t, n, (inst.use_cscale ? 1 : 0) + (inst.use_bias ? 1 : 0));
+        return lowRankDequantCycles(t, m, n, (inst.use_cscale ? 1 : 0) + (inst.use_bias ? 1 : 0));
       case 'writeback':
         return lowRankWritebackCycles(t, m, n);
       default:
@@ -128,10 +133,11 @@ export const lowRankGemmSim: SimFacet<'lowrank_gemm'> = {
     const G = Math.ceil(k / t.groupSize);
     const rank = t.golden.rank;
     switch (inst.kind) {
+      // multi-pass tiles (timing.ts): the D rows are fetched again in every m pass
       case 'qgemm_tile':
         return { read: m * rowBytes(k, 4) + n * rowBytes(k, 4) + m * rowBytes(G, t.bits.gscale) + n * rowBytes(G, t.bits.gscale), write: 0 };
       case 'lr_down':
-        return { read: m * rowBytes(k, 16) + rank * rowBytes(k, 16), write: 0 };
+        return { read: m * rowBytes(k, 16) + passes(m, t.array.cols) * rank * rowBytes(k, 16), write: 0 };
       case 'lr_up':
         return { read: n * rowBytes(rank, 16), write: 0 };
       case 'qact':

@@ -1,21 +1,34 @@
 /**
  * Cycle counts of lowrank_gemm's tile engine (engine_lowrank of docs/array-rtl.md): qgemm_tile, lr_down,
  * lr_up, dequant and writeback, as closed forms (the generic rules: src/sim/timing.ts, cycle-rules.ts).
- * Single-pass tiles m ≤ cols, n ≤ rows: every instruction is one decode cycle, then FETCH (operand rows read into per-column /
- * per-row staging, each row as ceil(row bytes / port bytes) reads of its buffer's port, the ports in
- * parallel: F = the busiest port's read count), one cycle for the last read's data, then the beats
- * (all PEs in parallel):
- * - qgemm_tile: F over act (m rows of ceil(k/2) bytes), wgt (n rows) and meta (m activation-scale rows
- *   then n weight-scale rows of gt · scale bytes); beats Σ_g ceil(len_g / lanes) (an exact dot beat
- *   of `lanes` 4-bit products; the group's scale application in its last beat): F + beats + 2.
- * - lr_down: ceil(rank / rows) passes (PE row j computes rank index p·rows + j); pass p fetches its D
- *   rows (lrw, 2k bytes each; pass 0 also the m X rows on act) and takes ceil(k / B) beats of B =
- *   branchLanes = lanes / 4 chained 16-bit MACs: 1 + Σ_p (F_p + 1 + ceil(k / B)).
- * - lr_up: F = max(n U rows of 2·rank bytes (lrw), with use_lscale one row of 4·ceil(rank/16) LoRA-scale
- *   bytes (meta, in parallel)), then ceil(rank / B) beats: F + 2 + ceil(rank / B).
- * - dequant: one beat, after fetching its vectors (the channel scales with use_cscale, then the bias with
- *   use_bias: one row of 2n bytes each, F = rows · ceil(2n / meta port)): F + 3, else 2.
- * - writeback: one array column (n outputs) per out-port write: 1 + m · ceil(2n / out port).
+ *
+ * Multi-pass tiles (issue 13: the PE's declared tile_m × tile_n is the accumulator tile): an m × n tile
+ * runs as ceil(m / cols) × ceil(n / rows) array passes, n passes outer, m passes inner; pass (pm, pn) covers
+ * tokens pm·cols … (mc of them) and channels pn·rows … (nr of them), and its accumulators are the PEs'
+ * register-file entries pm · maxNPasses + pn. Every instruction is one decode cycle, then per pass: FETCH
+ * (operand rows read into per-column / per-row staging; the pass's rows of one operand lie contiguous in
+ * their buffer and are read port word after port word, a word landing in every row it overlaps: R rows of
+ * B bytes take ceil(R · B / port bytes) reads (packedReads); the ports in parallel, meta's two operands
+ * one after the other: F = the busiest port's read count) and one cycle for the last read's data —
+ * skipped for a pass that fetches nothing —, then the pass's beats (all PEs in parallel).
+ * Per-row staging (weight codes and scales, U rows, bias, channel and LoRA scales) is fetched in the first
+ * m pass of each n pass and kept for the others. A single-pass tile is the old engine, cycle for cycle.
+ * - qgemm_tile: per pass F over act (mc rows of ceil(k/2) bytes, pn = 0), wgt (nr rows, pm = 0) and meta
+ *   (with pn = 0 mc activation-scale rows, then with pm = 0 nr weight-scale rows, of gt · scale bytes: one
+ *   region each, ceil(mc · gt · scale bytes / port) + ceil(nr · …) reads); the
+ *   per-column staging keeps one copy per m pass, so the activation rows are fetched once per instruction
+ *   like the weights; beats Σ_g ceil(len_g / lanes) (an exact dot beat of `lanes` 4-bit products; the
+ *   group's scale application in its last beat): 1 + Σ_passes ((F > 0 ? F + 1 : 0) + beats).
+ * - lr_down: per m pass, ceil(rank / rows) rank passes (PE row j computes rank index p·rows + j); rank pass
+ *   p fetches its D rows (lrw, 2k bytes each; p = 0 also the mc X rows on act) and takes ceil(k / B) beats
+ *   of B = branchLanes = lanes / 4 chained 16-bit MACs: 1 + Σ_pm Σ_p (F_p + 1 + ceil(k / B)).
+ * - lr_up: per pass, with pm = 0 F = max(nr U rows of 2·rank bytes (lrw), in the first pass with
+ *   use_lscale one row of 4·ceil(rank/16) LoRA-scale bytes (meta, in parallel)) and one cycle; then
+ *   ceil(rank / B) beats.
+ * - dequant: per pass one beat, after (pm = 0) fetching its vectors (the channel scales with use_cscale,
+ *   then the bias with use_bias: one row of 2·nr bytes each, a region each: F = rows · ceil(2·nr / meta
+ *   port)) and one cycle.
+ * - writeback: per token, per n pass, its nr outputs as ceil(2·nr / out port) writes: 1 + m · Σ_pn ceil(2·nr / PO).
  * - qact (runtime activation quantization of an m × k raw tile): F = the m raw X rows (2k bytes each, act
  *   port); then each array column quantizes one row, all in parallel, group by group: ceil(len / B) beats
  *   for the absolute maximum, one beat for the scale and its reciprocal, ceil(len / B) beats for the codes
@@ -26,21 +39,10 @@
 import type { Target } from '../../compile/target.js';
 import { groupLengths, rowReads } from '../../arch/cycle-rules.js';
 import { branchLanes } from './microarch.js';
+import { lowRankQgemmCycles, packedReads, passSizes } from './compile-cycles.js';
 
-/** lowrank_gemm qgemm_tile cycles of an m × n × k tile with scale groups of `group` (header). */
-export function lowRankQgemmCycles(t: Target, m: number, n: number, k: number, group: number): number {
-  const p = t.portBytes;
-  const kb = Math.ceil(k / 2);
-  const sb = (Math.ceil(k / group) * t.bits.gscale) / 8;
-  const fetch = Math.max(
-    rowReads(m, kb, p.act),
-    rowReads(n, kb, p.wgt),
-    rowReads(m, sb, p.meta) + rowReads(n, sb, p.meta),
-  );
-  const lanes = t.pe.kind === 'lowrank_gemm' ? t.pe.lanes : 1;
-  const beats = groupLengths(k, group).reduce((s, len) => s + Math.ceil(len / lanes), 0);
-  return fetch + beats + 2;
-}
+// the qgemm_tile closed form lives at the compile layer, so that the scheduler's cost model times tiles by it too
+export { lowRankQgemmCycles, packedReads, passSizes };
 
 /** lowrank_gemm lr_down cycles for m tokens, k elements and rank `rank` (header). */
 export function lowRankDownCycles(t: Target, m: number, k: number, rank: number): number {
@@ -48,27 +50,38 @@ export function lowRankDownCycles(t: Target, m: number, k: number, rank: number)
   const rows = t.array.rows;
   const beats = Math.ceil(k / branchLanes(t));
   let total = 1;
-  for (let r0 = 0; r0 < rank; r0 += rows) {
-    const d = rowReads(Math.min(rows, rank - r0), 2 * k, p.lrw);
-    total += (r0 === 0 ? Math.max(rowReads(m, 2 * k, p.act), d) : d) + 1 + beats;
+  for (const mc of passSizes(m, t.array.cols)) {
+    for (let r0 = 0; r0 < rank; r0 += rows) {
+      const d = packedReads(Math.min(rows, rank - r0), 2 * k, p.lrw);
+      total += (r0 === 0 ? Math.max(packedReads(mc, 2 * k, p.act), d) : d) + 1 + beats;
+    }
   }
   return total;
 }
 
-/** lowrank_gemm lr_up cycles for n channels and rank `rank` (header). */
-export function lowRankUpCycles(t: Target, n: number, rank: number, useLoraScales = false): number {
-  const f = Math.max(rowReads(n, 2 * rank, t.portBytes.lrw), useLoraScales ? rowReads(1, 4 * Math.ceil(rank / 16), t.portBytes.meta) : 0);
-  return f + 2 + Math.ceil(rank / branchLanes(t));
+/** lowrank_gemm lr_up cycles for an m × n tile and rank `rank` (header). */
+export function lowRankUpCycles(t: Target, m: number, n: number, rank: number, useLoraScales = false): number {
+  const beats = Math.ceil(rank / branchLanes(t));
+  const mPasses = passSizes(m, t.array.cols).length;
+  let total = 1;
+  passSizes(n, t.array.rows).forEach((nr, pn) => {
+    const f = Math.max(packedReads(nr, 2 * rank, t.portBytes.lrw), useLoraScales && pn === 0 ? rowReads(1, 4 * Math.ceil(rank / 16), t.portBytes.meta) : 0);
+    total += f + 1 + mPasses * beats;
+  });
+  return total;
 }
 
-/** lowrank_gemm dequant cycles (header): `vectors` = how many of channel scales and bias it reads (0..2). */
-export function lowRankDequantCycles(t: Target, n: number, vectors: number): number {
-  return vectors > 0 ? rowReads(vectors, 2 * n, t.portBytes.meta) + 3 : 2;
+/** lowrank_gemm dequant cycles of an m × n tile (header): `vectors` = how many of channel scales and bias it reads (0..2). */
+export function lowRankDequantCycles(t: Target, m: number, n: number, vectors: number): number {
+  const mPasses = passSizes(m, t.array.cols).length;
+  let total = 1;
+  for (const nr of passSizes(n, t.array.rows)) total += (vectors > 0 ? rowReads(vectors, 2 * nr, t.portBytes.meta) + 1 : 0) + mPasses;
+  return total;
 }
 
-/** lowrank_gemm writeback cycles (header): one array column (n 16-bit outputs) per out-port write. */
+/** lowrank_gemm writeback cycles (header): per token, each n pass's nr 16-bit outputs as out-port writes. */
 export function lowRankWritebackCycles(t: Target, m: number, n: number): number {
-  return 1 + rowReads(m, 2 * n, t.portBytes.out);
+  return 1 + m * passSizes(n, t.array.rows).reduce((s, nr) => s + rowReads(1, 2 * nr, t.portBytes.out), 0);
 }
 
 /** lowrank_gemm qact cycles of an m × k raw tile with scale groups of `group` (header). */

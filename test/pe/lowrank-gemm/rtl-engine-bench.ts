@@ -183,6 +183,8 @@ export type LowRankAccelerator = (typeof LOWRANK_ACCELERATORS)[number];
 export const BENCH_ROWS = 2;
 export const BENCH_COLS = 3;
 export const BENCH_RANK = 3;
+/** Self-bench multi-pass tiles: up to 2 × 2 array passes (m ≤ 2 · cols, n ≤ 2 · rows). */
+export const BENCH_PASSES = 2;
 
 function accelerator(name: LowRankAccelerator) {
   const c = compileFile(resolve(ROOT, 'examples/svdquant.qacc'), { readFile: (p) => readFileSync(p, 'utf8') }, {});
@@ -192,7 +194,8 @@ function accelerator(name: LowRankAccelerator) {
 }
 
 /**
- * An svdquant accelerator shrunk for the self-bench: 2 × 3 array, 8 lanes, rank 3, 160-deep staging, odd ports.
+ * An svdquant accelerator shrunk for the self-bench: 2 × 3 array, 8 lanes, rank 3, 160-deep staging, odd ports,
+ * tiles of up to 2 × 2 passes (6 tokens × 4 channels).
  * svdquant_nvfp4 also declares channel scales here (its fp32 epilogue then multiplies by them), but no LoRA
  * scales, so both epilogue forms of channel scales and the trap of an undeclared use_lscale are exercised.
  */
@@ -206,10 +209,12 @@ export function benchTarget(name: LowRankAccelerator): Target {
     pe: { ...t.pe, lanes: 8, rank: BENCH_RANK, channelScales: true, activationQuant: 'offline' },
     golden: { ...t.golden, rank: BENCH_RANK, activationQuant: 'offline' },
     maxTileK: 160,
-    capacity: { act: 3072, wgt: 1024, meta: 512, lrw: 4096, out: 256 },
+    capacity: { act: 6144, wgt: 1024, meta: 512, lrw: 4096, out: 256 },
     portBytes: { act: 6, wgt: 4, meta: 3, lrw: 10, out: 4 },
-    accEntries: BENCH_ROWS * BENCH_COLS,
-    lrtEntries: BENCH_COLS * BENCH_RANK,
+    tilePassesM: BENCH_PASSES,
+    tilePassesN: BENCH_PASSES,
+    accEntries: BENCH_ROWS * BENCH_COLS * BENCH_PASSES * BENCH_PASSES,
+    lrtEntries: BENCH_COLS * BENCH_PASSES * BENCH_RANK,
   };
 }
 

@@ -6,7 +6,8 @@
  * staging and odd port widths (rows straddle read words): random tiles whose k spans several groups (the
  * last partial, odd k with garbage in each row's spare nibble), multi-k-tile accumulation (clear = 0 for
  * qgemm_tile and lr_down), NaN / inf / subnormals in the 16-bit branch operands and bias and in the group
- * scales (fp8 NaN codes included), partial tiles (m < cols, n < rows), dequant with and without bias /
+ * scales (fp8 NaN codes included), partial tiles (m < cols, n < rows), multi-pass tiles (up to 2 × 2 array
+ * passes, full and with partial last passes: accumulator register files, per-pass fetches), dequant with and without bias /
  * tensor scale / channel scales (both bench targets declare them, w4a4's in its fp16 epilogue, nvfp4's in
  * its fp32 one: alone, with the bias, with specials), lr_up with and without LoRA scales (w4a4 declares
  * them), writeback without dequant. The out bytes are compared with the simulator's arithmetic
@@ -29,6 +30,7 @@ import { lintVerilog } from '../../../src/verify/rtl/verilator.js';
 import { synthesize } from '../../../src/verify/rtl/yosys.js';
 import {
   BENCH_COLS,
+  BENCH_PASSES,
   BENCH_RANK,
   BENCH_ROWS,
   benchTarget,
@@ -43,6 +45,7 @@ import {
 const ROWS = BENCH_ROWS;
 const COLS = BENCH_COLS;
 const RANK = BENCH_RANK;
+const PASSES = BENCH_PASSES;
 
 /** mulberry32. */
 function prng(seed: number): () => number {
@@ -104,8 +107,8 @@ function scenario(t: Target, tiles: readonly TileSpec[], seed: number) {
   const commands: LowRankCommand[] = [];
   const cycles: number[] = [];
   const scale = 0x3fa00000 + Math.floor(rnd() * 0x100000); // tensor scale ≈ 1.25..1.38
-  const acc = new AccStore(ROWS * COLS, false);
-  const lrt = new Float64Array(COLS * RANK);
+  const acc = new AccStore(t.accEntries, false);
+  const lrt = new Float64Array(t.lrtEntries);
   /** Places a [rows × cols] code matrix at a random address, random bits after each row's last code. */
   const alloc: Record<IsaBuffer, number> = { act: 0, wgt: 0, meta: 0, lrw: 0, out: 0 };
   const place = (buf: IsaBuffer, rows: number, cols: number, bits: number, cs: number[]): number => {
@@ -152,7 +155,7 @@ function scenario(t: Target, tiles: readonly TileSpec[], seed: number) {
       const bias = useBias ? place('meta', 1, n, 16, f16Codes(bf16, n, rnd, tile.specials)) : 0;
       const cscale = useCs ? place('meta', 1, n, 16, f16Codes(bf16, n, rnd, tile.specials)) : 0;
       commands.push(cmd(k, createInstruction('dequant', { acc: 0, bias, use_bias: useBias, use_tscale: tile.dequant.ts, cscale, use_cscale: useCs })));
-      cycles.push(lowRankDequantCycles(t, n, (useBias ? 1 : 0) + (useCs ? 1 : 0)));
+      cycles.push(lowRankDequantCycles(t, m, n, (useBias ? 1 : 0) + (useCs ? 1 : 0)));
       const meta = (at: number, use: boolean): Uint32Array | undefined => (use ? unpackMatrix(bufs.meta, at, 1, n, 16) : undefined);
       lowRankDequant(cfg, acc, 0, m, n, tile.dequant.ts ? new Float32Array(new Uint32Array([scale]).buffer)[0] : undefined, meta(cscale, useCs), meta(bias, useBias));
     }
@@ -163,7 +166,7 @@ function scenario(t: Target, tiles: readonly TileSpec[], seed: number) {
       const lsCodes = Array.from({ length: Math.ceil(RANK / 16) }, () => (tile.specials && rnd() < 0.3 ? 0x7f800000 : 0x3f000000 + Math.floor(rnd() * 0x1000000)));
       const lscale = useLs ? place('meta', 1, lsCodes.length, 32, lsCodes) : 0;
       commands.push(cmd(k, createInstruction('lr_up', { acc: 0, lrt: 0, lrw: ua, lscale, use_lscale: useLs })));
-      cycles.push(lowRankUpCycles(t, n, RANK, useLs));
+      cycles.push(lowRankUpCycles(t, m, n, RANK, useLs));
       lrUp(cfg, acc, 0, lrt, 0, m, n, unpackMatrix(bufs.lrw, ua, n, RANK, 16), useLs ? unpackMatrix(bufs.meta, lscale, 1, lsCodes.length, 32) : undefined);
     }
     commands.push(cmd(k, createInstruction('writeback', { acc: 0, out: outAt })));
@@ -191,6 +194,13 @@ const TILES: readonly TileSpec[] = [
   { m: 2, n: 2, ks: [20], branch: false, dequant: { bias: false, ts: false, cs: true }, specials: false },
   // writeback straight from the accumulators (round of the P value)
   { m: 1, n: 2, ks: [33], branch: false, specials: true },
+  // multi-pass: the largest tile (2 × 2 passes), branch, two k tiles, every epilogue operand
+  { m: PASSES * COLS, n: PASSES * ROWS, ks: [70, 33], branch: true, dequant: { bias: true, ts: true, cs: true }, ls: true, specials: false },
+  // multi-pass with partial last passes (4 = 3 + 1 tokens, 3 = 2 + 1 channels), specials
+  { m: COLS + 1, n: ROWS + 1, ks: [40], branch: true, dequant: { bias: true, ts: false }, specials: true },
+  // two m passes of one n pass, and one m pass of two n passes, without the branch
+  { m: 5, n: 2, ks: [17], branch: false, dequant: { bias: false, ts: true, cs: true }, specials: false },
+  { m: 2, n: 4, ks: [64, 9], branch: false, specials: false },
 ];
 
 describe.each(LOWRANK_ACCELERATORS)('lowrank_gemm engine (%s, 2 × 3 array)', (name) => {
@@ -228,8 +238,10 @@ describe.each(LOWRANK_ACCELERATORS)('lowrank_gemm engine (%s, 2 × 3 array)', (n
     }
     if (ls) expect(trapOf({ ...base, word: encodeInstruction(createInstruction('lr_up', { acc: 0, lrt: 0, lrw: 0, use_lscale: true, lscale: t.capacity.meta - 3 })) })).toBe(LOWRANK_TRAP.range);
     expect(trapOf({ ...base, word: encodeInstruction(createInstruction('writeback', { acc: 0, out: 0, relu: true })) })).toBe(LOWRANK_TRAP.unsupported);
-    expect(trapOf({ ...base, m: COLS + 1, word: q })).toBe(LOWRANK_TRAP.shape);
-    expect(trapOf({ ...base, n: ROWS + 1, word: q })).toBe(LOWRANK_TRAP.shape);
+    // a tile of more passes than the accumulators hold
+    expect(trapOf({ ...base, m: PASSES * COLS + 1, word: q })).toBe(LOWRANK_TRAP.shape);
+    expect(trapOf({ ...base, n: PASSES * ROWS + 1, word: q })).toBe(LOWRANK_TRAP.shape);
+    expect(trapOf({ ...base, m: PASSES * COLS, n: PASSES * ROWS, word: q })).toBe(0);
     expect(trapOf({ ...base, k: t.maxTileK + 1, word: q })).toBe(LOWRANK_TRAP.shape);
     expect(trapOf({ ...base, group: t.groupSize * 2, word: q })).toBe(LOWRANK_TRAP.shape);
     expect(trapOf({ ...base, word: encodeInstruction(createInstruction('qgemm_tile', { act: 0, wgt: 0, acc: 1, ascale: 0, wscale: 0 })) })).toBe(LOWRANK_TRAP.shape);

@@ -1,13 +1,20 @@
 /**
- * lowrank_gemm honors its declared output tile (`tile_m`, `tile_n`): the tiler cuts M and N into tiles of at
- * most min(array, ISA, declared), so every `settile` of the program respects them, and a declared tile
- * larger than the array (examples/svdquant.qacc: 256 × 128 on 16 × 16) leaves the tiling as the array sets it.
+ * lowrank_gemm honors its declared output tile (`tile_m`, `tile_n`): its engine runs a tile of up to the
+ * declared size as several array passes (issue 13), so the tiler cuts M and N into tiles of at most
+ * min(ISA, declared) — the largest of them whose k steps fit the buffers double-buffered —, and every
+ * `settile` of the program respects them; a multi-pass tile computes the golden GEMM.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { chooseTiling, compileGemm } from '../../../src/compile/program.js';
+import { ISA_LIMITS } from '../../../src/compile/isa-limits.js';
+import { scheduleCandidates } from '../../../src/compile/schedule/choose.js';
 import { randomOperands } from '../../../src/compile/operands.js';
 import { resolveTarget } from '../../../src/compile/target.js';
+import { unpackMatrix } from '../../../src/compile/pack.js';
+import { goldenGemm, type GoldenConfig, type GoldenOperands } from '../../../src/golden/index.js';
+import { Machine } from '../../../src/sim/index.js';
+import { lowRankQgemmCycles } from '../../../src/pe/lowrank-gemm/timing.js';
 import { sourceAccelerators } from '../../sim/helpers.js';
 
 const EXAMPLE = readFileSync('examples/svdquant.qacc', 'utf8');
@@ -20,11 +27,51 @@ function w4a4(tileM: number, tileN: number): ReturnType<typeof resolveTarget> {
 }
 
 describe('lowrank_gemm tile_m / tile_n', () => {
-  it('the example declares more than its 16 × 16 array: tiles are the array', () => {
+  it('the example declares 256 × 128 on its 16 × 16 array: tiles up to that run as 16 × 8 array passes', () => {
     const t = w4a4(256, 128);
-    expect([t.maxTileM, t.maxTileN]).toEqual([256, 128]);
+    expect([t.maxTileM, t.maxTileN, t.tilePassesM, t.tilePassesN, t.accEntries]).toEqual([256, 128, 16, 8, 256 * 128]);
     const tiling = chooseTiling(t, { m: 40, k: 128, n: 40 });
-    expect([tiling.mt, tiling.nt]).toEqual([16, 16]);
+    expect([tiling.mt, tiling.nt]).toEqual([40, 40]);
+    // issue 13's GEMM: the out space (a quarter of the 256 KiB activation buffer) double-buffers at most
+    // 16,384 16-bit outputs, not 256 × 128: the candidates are the largest tiles below the declared one
+    // that fit (256 × 64 and 128 × 128, each of 16 array passes of 16 × 16 × 64 per k step), the cost
+    // model picks one of them
+    const shape = { m: 256, k: 3072, n: 3072 };
+    const tiles = scheduleCandidates(t, shape, ISA_LIMITS).filter((c) => c.resident === 'none').map((c) => [c.tiling.mt, c.tiling.nt]);
+    expect(tiles).toEqual(expect.arrayContaining([[256, 64], [128, 128]]));
+    for (const [mt, nt] of tiles) expect(2 * mt * nt * 2).toBeLessThanOrEqual(t.capacity.out);
+    const big = chooseTiling(t, shape);
+    expect([big.mt * big.nt, big.kt]).toEqual([16384, 64]);
+  });
+
+  it('qgemm_tile of a multi-pass tile: each pass fetches only what it lacks, its rows word after word (by hand)', () => {
+    const t = w4a4(256, 128);
+    // ports: act and wgt 4 banks × 512 bits = 256 bytes, meta (the unified buffer) 2 × 256 bits = 64 bytes
+    expect([t.portBytes.act, t.portBytes.wgt, t.portBytes.meta]).toEqual([256, 256, 64]);
+    // 16 × 16 × 64, one pass: 16 code rows of 32 bytes = 2 reads on act and on wgt; 16 + 16 fp16 scales =
+    // 1 + 1 meta reads; decode + 2 reads + the data cycle + one 64-lane beat
+    expect(lowRankQgemmCycles(t, 16, 16, 64, 64)).toBe(1 + 2 + 1 + 1);
+    // 128 × 128 × 64, 8 × 8 passes: the 15 passes of the first n pass or the first m pass fetch (2 reads,
+    // the data cycle, the beat), the other 49 are their beat
+    expect(lowRankQgemmCycles(t, 128, 128, 64, 64)).toBe(1 + 15 * (2 + 1 + 1) + 49);
+    // 17 × 16 × 64: a second m pass of one token (17 · 32 = 544 bytes: 2 + 1 act reads in total, 1 scale read)
+    expect(lowRankQgemmCycles(t, 17, 16, 64, 64)).toBe(1 + (2 + 1 + 1) + (1 + 1 + 1));
+  });
+
+  it('a multi-pass tile computes the golden GEMM on the simulator (4 × 4 array, 3 × 3 passes, ragged)', () => {
+    const text = EXAMPLE.replace('param rows = 16;', 'param rows = 4;').replace('param cols = 16;', 'param cols = 4;').replace('tile_m = 256;', 'tile_m = 12;').replace('tile_n = 128;', 'tile_n = 12;');
+    const accel = sourceAccelerators(text).find((a) => a.name === 'svdquant_w4a4');
+    if (!accel) throw new Error('no svdquant_w4a4');
+    const t = resolveTarget(accel);
+    const shape = { m: 11, k: 130, n: 9 };
+    const ops = randomOperands(t, shape, 5);
+    const g = compileGemm(t, shape, ops);
+    expect([g.tiling.mt, g.tiling.nt, g.tiling.mTiles, g.tiling.nTiles]).toEqual([11, 9, 1, 1]);
+    expect(g.program.some((i) => i.kind === 'settile' && i.m === 11 && i.n === 9)).toBe(true);
+    new Machine(t, g.program, g.dram).run();
+    const got = unpackMatrix(g.dram as Uint8Array, g.layout.y, shape.m, shape.n, t.bits.out);
+    const want = goldenGemm(t.golden, ops as GoldenOperands<GoldenConfig>).codes;
+    expect([...got]).toEqual([...want]);
   });
 
   it('a declared tile smaller than the array caps the tiles, and every settile of the program', () => {

@@ -1,0 +1,38 @@
+/**
+ * lowrank_gemm's qgemm_tile closed form (the rule: timing.ts, which re-exports it), at the compile layer so
+ * that the scheduler's cost model (CompileFacet.tileCycles, src/compile/schedule/cost.ts) and the simulator
+ * time a multi-pass tile by the very same formula.
+ */
+import type { Target } from '../../compile/target.js';
+
+/** Port reads of `rows` contiguous rows of `bytes` each, read word after word (a word may span rows). */
+export function packedReads(rows: number, bytes: number, port: number): number {
+  return Math.ceil((rows * bytes) / Math.max(1, port));
+}
+
+/** The sizes of the passes that cover `total` in steps of `per` (the last may be partial). */
+export function passSizes(total: number, per: number): number[] {
+  const out: number[] = [];
+  for (let x = 0; x < total; x += per) out.push(Math.min(per, total - x));
+  return out;
+}
+
+/** lowrank_gemm qgemm_tile cycles of an m × n × k tile with scale groups of `group` (timing.ts header). */
+export function lowRankQgemmCycles(t: Target, m: number, n: number, k: number, group: number): number {
+  const p = t.portBytes;
+  const kb = Math.ceil(k / 2);
+  const sb = (Math.ceil(k / group) * t.bits.gscale) / 8;
+  const lanes = t.pe.kind === 'lowrank_gemm' ? t.pe.lanes : 1;
+  const beats = Array.from({ length: Math.ceil(k / group) }, (_, g) => Math.min(group, k - g * group)).reduce((s, len) => s + Math.ceil(len / lanes), 0);
+  let total = 1;
+  passSizes(n, t.array.rows).forEach((nr, pn) => {
+    passSizes(m, t.array.cols).forEach((mc, pm) => {
+      const a = pn === 0 ? mc : 0;
+      const w = pm === 0 ? nr : 0;
+      const f = Math.max(packedReads(a, kb, p.act), packedReads(w, kb, p.wgt), packedReads(a, sb, p.meta) + packedReads(w, sb, p.meta));
+      total += (f > 0 ? f + 1 : 0) + beats;
+    });
+  });
+  return total;
+}
+
