@@ -83,8 +83,8 @@ function lowRankTarget(pe: LowRankGemmPe): KindTarget<'lowrank_gemm'> {
     maxTileM: pe.tileM,
     maxTileN: pe.tileN,
     // the engine runs the declared tile as several array passes (timing.ts), its accumulators sized from it;
-    // runtime activation quantization keeps one-pass tiles (qact quantizes one row per array column)
-    multiPass: pe.activationQuant !== 'runtime',
+    // qact too quantizes an m tile pass by pass (one row per array column per pass)
+    multiPass: true,
   };
 }
 

@@ -29,12 +29,13 @@
  *   then the bias with use_bias: one row of 2·nr bytes each, a region each: F = rows · ceil(2·nr / meta
  *   port)) and one cycle.
  * - writeback: per token, per n pass, its nr outputs as ceil(2·nr / out port) writes: 1 + m · Σ_pn ceil(2·nr / PO).
- * - qact (runtime activation quantization of an m × k raw tile): F = the m raw X rows (2k bytes each, act
- *   port); then each array column quantizes one row, all in parallel, group by group: ceil(len / B) beats
- *   for the absolute maximum, one beat for the scale and its reciprocal, ceil(len / B) beats for the codes
- *   (B = branchLanes 16-bit elements per beat, as lr_down); then the writes, codes on the act port and scales
- *   on the meta port in parallel: W = max(m rows of ceil(k / 2) bytes, m rows of G · scale bytes), each row
- *   as ceil(row bytes / port bytes) writes: 1 + F + 1 + Σ_g (2 · ceil(len_g / B) + 1) + W.
+ * - qact (runtime activation quantization of an m × k raw tile), per m pass of mc tokens: F = the pass's mc
+ *   raw X rows (2k bytes each, contiguous, packed reads on the act port); then each array column quantizes
+ *   one row, all in parallel, group by group: ceil(len / B) beats for the absolute maximum, one beat for the
+ *   scale and its reciprocal, ceil(len / B) beats for the codes (B = branchLanes 16-bit elements per beat,
+ *   as lr_down); then the writes, codes on the act port and scales on the meta port in parallel:
+ *   W = max(mc rows of ceil(k / 2) bytes, mc rows of G · scale bytes), each row as ceil(row bytes / port
+ *   bytes) writes: 1 + Σ_pm (F + 1 + Σ_g (2 · ceil(len_g / B) + 1) + W).
  */
 import type { Target } from '../../compile/target.js';
 import { groupLengths, rowReads } from '../../arch/cycle-rules.js';
@@ -88,8 +89,11 @@ export function lowRankWritebackCycles(t: Target, m: number, n: number): number 
 export function lowRankQactCycles(t: Target, m: number, k: number, group: number): number {
   const p = t.portBytes;
   const B = branchLanes(t);
-  const fetch = rowReads(m, 2 * k, p.act);
   const beats = groupLengths(k, group).reduce((s, len) => s + 2 * Math.ceil(len / B) + 1, 0);
-  const writes = Math.max(rowReads(m, Math.ceil(k / 2), p.act), rowReads(m, (Math.ceil(k / group) * t.bits.gscale) / 8, p.meta));
-  return 1 + fetch + 1 + beats + writes;
+  let total = 1;
+  for (const mc of passSizes(m, t.array.cols)) {
+    const writes = Math.max(rowReads(mc, Math.ceil(k / 2), p.act), rowReads(mc, (Math.ceil(k / group) * t.bits.gscale) / 8, p.meta));
+    total += packedReads(mc, 2 * k, p.act) + 1 + beats + writes;
+  }
+  return total;
 }

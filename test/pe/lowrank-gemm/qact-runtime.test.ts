@@ -25,16 +25,20 @@ import { ROOT, sourceAccelerators } from '../../sim/helpers.js';
 
 const EXAMPLE = readFileSync(resolve(ROOT, 'examples', 'svdquant.qacc'), 'utf8');
 
-/** The example on a rows × cols array, its PEs quantizing activations `mode`. */
-function exampleText(mode: string, rows = 4, cols = 4): string {
-  return EXAMPLE.replace(/param rows = \d+;/u, `param rows = ${rows};`)
+/**
+ * The example on a rows × cols array, its PEs quantizing activations `mode`; one-pass tiles (tile_m = cols,
+ * tile_n = rows) unless `multiPass`, so that the program tests below see several m and n tiles.
+ */
+function exampleText(mode: string, rows = 4, cols = 4, multiPass = false): string {
+  const text = multiPass ? EXAMPLE : EXAMPLE.replace(/tile_m = \d+;/u, `tile_m = ${cols};`).replace(/tile_n = \d+;/u, `tile_n = ${rows};`);
+  return text.replace(/param rows = \d+;/u, `param rows = ${rows};`)
     .replace(/param cols = \d+;/u, `param cols = ${cols};`)
     .replace(/activation_quant = \w+;/gu, '')
     .replace(/(pe svd_\w+ : lowrank_gemm \{)/gu, `$1\n  activation_quant = ${mode};`);
 }
 
-function target(name: string, mode: 'runtime' | 'offline', rows = 4, cols = 4): Target {
-  const text = exampleText(mode, rows, cols);
+function target(name: string, mode: 'runtime' | 'offline', rows = 4, cols = 4, multiPass = false): Target {
+  const text = exampleText(mode, rows, cols, multiPass);
   const accel = sourceAccelerators(text).find((a) => a.name === name);
   if (!accel) throw new Error(`no accelerator ${name}`);
   return resolveTarget(accel);
@@ -169,19 +173,26 @@ describe('runtime activation quantization: simulator = golden', () => {
 });
 
 describe('qact cycles (timing.ts rule)', () => {
-  it('1 + F + 1 + Σ_g (2·ceil(len/B) + 1) + W on the example’s ports, and the simulator charges them', () => {
-    const t = target('svdquant_w4a4', 'runtime');
+  it('1 + Σ_pm (F + 1 + Σ_g (2·ceil(len/B) + 1) + W) on the example’s ports, and the simulator charges them', () => {
+    const t = target('svdquant_w4a4', 'runtime', 4, 4, true);
+    expect(t.tilePassesM).toBeGreaterThan(1);
     const p = t.portBytes;
     const B = t.pe.kind === 'lowrank_gemm' ? t.pe.lanes / 4 : 0;
     const reads = (rows: number, bytes: number, port: number): number => rows * Math.ceil(bytes / port);
+    // per m pass of at most 4 (cols) rows: its raw rows read as one contiguous run of port words
     const rule = (m: number, k: number): number => {
       let beats = 0;
       for (let g0 = 0; g0 < k; g0 += 64) beats += 2 * Math.ceil(Math.min(64, k - g0) / B) + 1;
-      return 1 + reads(m, 2 * k, p.act) + 1 + beats + Math.max(reads(m, Math.ceil(k / 2), p.act), reads(m, Math.ceil(k / 64) * 2, p.meta));
+      let total = 1;
+      for (let m0 = 0; m0 < m; m0 += 4) {
+        const mc = Math.min(4, m - m0);
+        total += Math.ceil((mc * 2 * k) / p.act) + 1 + beats + Math.max(reads(mc, Math.ceil(k / 2), p.act), reads(mc, Math.ceil(k / 64) * 2, p.meta));
+      }
+      return total;
     };
     const inst = { kind: 'qact', src: 0, dst: 0, scales: 0 } as Extract<Instruction, { kind: 'qact' }>;
     const ctx = (m: number, k: number): SimContext<'lowrank_gemm'> => ({ t, tile: { m, n: 1, k }, group: 64, rank: t.golden.kind === 'lowrank_gemm' ? t.golden.rank : 0 }) as unknown as SimContext<'lowrank_gemm'>;
-    for (const [m, k] of [[1, 1], [3, 64], [4, 129], [2, 200]]) expect(lowRankGemmSim.cycles(inst, ctx(m, k))).toBe(rule(m, k));
+    for (const [m, k] of [[1, 1], [3, 64], [4, 129], [2, 200], [6, 100], [9, 64]]) expect(lowRankGemmSim.cycles(inst, ctx(m, k))).toBe(rule(m, k));
     // and the machine's compute time grows by exactly those cycles when qact runs (runtime minus offline
     // compute busy time of a one-tile GEMM = qact's cycles, the rest of the program being the same)
     const shape = { m: 3, k: 64, n: 2 };

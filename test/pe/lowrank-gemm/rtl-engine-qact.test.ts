@@ -7,7 +7,8 @@
  * qact commands (several groups, the last partial, odd k, m < cols, NaN / inf / subnormal / zero X, every
  * rounding rule) are compared with the simulator's qact (sim.ts: the golden lowRankQuantizeActivations,
  * codes and scales written as whole bytes) byte for byte over both buffers, and their cycles with
- * timing.ts lowRankQactCycles. Also: -Wall lint, Yosys synthesis; stochastic rounding, m > cols and a code row past
+ * timing.ts lowRankQactCycles, over one and several m passes. Also: -Wall lint, Yosys synthesis; stochastic rounding, m > cols ×
+ * m passes and a code row past
  * the buffer trap.
  */
 import { execFile } from 'node:child_process';
@@ -211,8 +212,10 @@ describe.each(LOWRANK_ACCELERATORS)('lowrank_gemm engine qact (%s, runtime, 2 ×
       const sign = rnd() < 0.5 ? 0x8000 : 0;
       return bf16 ? sign | ((110 + Math.floor(rnd() * 30)) << 7) | Math.floor(rnd() * 128) : sign | ((2 + Math.floor(rnd() * 26)) << 10) | Math.floor(rnd() * 1024);
     };
-    // (m, k): full and partial columns, one and several groups, partial last groups, odd k, an all-zero row
-    const shapes: [number, number][] = [[3, 150], [2, 67], [1, 1], [3, 40], [3, 17], [1, 160], [2, 33], [2, 48]];
+    // (m, k): full and partial columns, one and several groups, partial last groups, odd k, an all-zero row;
+    // then m passes (m > cols: the engine quantizes cols rows per pass), full and partial
+    const C = t.array.cols;
+    const shapes: [number, number][] = [[3, 150], [2, 67], [1, 1], [3, 40], [3, 17], [1, 160], [2, 33], [2, 48], [2 * C, 70], [C * t.tilePassesM - 1, 19]];
     const cmds: QactCommand[] = [];
     const cycles: number[] = [];
     let at = { act: 0, meta: 0 };
@@ -249,13 +252,13 @@ describe.each(LOWRANK_ACCELERATORS)('lowrank_gemm engine qact (%s, runtime, 2 ×
     expect(await lintVerilog(engine, files)).toEqual([]);
   });
 
-  it('traps on stochastic rounding, m > cols and codes past the act buffer', async () => {
+  it('traps on stochastic rounding, m > cols × m passes and codes past the act buffer', async () => {
     const act = new Uint8Array(t.capacity.act);
     const meta = new Uint8Array(t.capacity.meta);
     const ok: QactCommand = { m: 1, k: 8, src: 0, dst: 64, scales: 0, rounding: 0 };
     const cases: [QactCommand, number][] = [
       [{ ...ok, rounding: 3 }, LOWRANK_TRAP.unsupported],
-      [{ ...ok, m: t.array.cols + 1 }, LOWRANK_TRAP.shape],
+      [{ ...ok, m: t.array.cols * t.tilePassesM + 1 }, LOWRANK_TRAP.shape],
       [{ ...ok, dst: t.capacity.act - 2 }, LOWRANK_TRAP.range],
     ];
     for (const [cmd, code] of cases) {
