@@ -4,12 +4,16 @@
 // 2 chained 16-bit branch MACs per PE, rank 32, group 64, staging depth 64.
 // Executes qgemm_tile, lr_down, lr_up (use_lscale only with declared LoRA scales: true), dequant
 // (use_cscale only with declared channel scales: true), writeback (no relu) and, with runtime activation
-// quantization (true), qact (engine_lowrank_qact.v.hbs, writing act and meta) on single-pass tiles
-// (acc = 0, lrt = 0); traps on anything else (codes: 1 unsupported, 2 shape/mode, 3 buffer range).
+// quantization (true), qact (engine_lowrank_qact.v.hbs, writing act and meta; per m pass) on tiles of up to
+// 128 x 64 array passes (m <= 128 * cols, n <= 64 * rows; acc = 0, lrt = 0); traps on anything else (codes: 1 unsupported, 2 shape/mode, 3 buffer range).
 // Schedule (src/pe/lowrank-gemm/rtl-engine.ts, timing.ts): decode; FETCH streams on the
-// act / wgt / meta / lrw ports in parallel (one read per cycle, every row starting a new read) into
-// per-column / per-row staging; one cycle for the last read's data; then beats through all PEs in
-// parallel. writeback writes one column (n outputs) per out-port write.
+// act / wgt / meta / lrw ports in parallel (one read per cycle; a pass's rows lie contiguous and are read
+// port word after port word, a word landing in every row it overlaps) into per-column / per-row staging; one cycle for the last read's data; then beats through all PEs in
+// parallel. A multi-pass tile repeats this per pass (n passes outer, m passes inner; per-row staging is
+// fetched in the first m pass of each n pass, qgemm_tile's per-column staging — one copy per m pass — in
+// the first n pass; a pass with nothing to fetch goes straight to its beats);
+// pass (pm, pn) uses accumulator entry pm * 64 + pn of every PE. writeback writes, token by token,
+// each n pass's outputs, one out-port write at a time.
 module svdquant_w4a4_top_engine_lowrank_gemm (
   input  wire                    clk,
   input  wire                    rst,
@@ -41,7 +45,7 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   input  wire [8*64-1:0]     lrw_rd_data,
   /* verilator lint_on UNUSEDSIGNAL */
   output wire                    out_wr_en,
-  output wire [5-1:0]      out_wr_addr,
+  output wire [16-1:0]      out_wr_addr,
   output wire [8*256-1:0]     out_wr_data,
   output wire [256-1:0]       out_wr_mask,
   // qact (activation_quant = runtime): codes and scales written back, the setfmt rounding register
@@ -466,6 +470,7 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   localparam integer PA = 256, PW = 256, PM = 64, PL = 64, PO = 256;
   localparam integer LO = 256;
   localparam integer LRTD = 34;
+  localparam integer PMX = 128, PNX = 64;
   localparam [7:0] TRAP_UNSUPPORTED = 8'd1, TRAP_SHAPE = 8'd2, TRAP_RANGE = 8'd3;
   localparam [2:0] S_IDLE = 3'd0, S_FETCH = 3'd1, S_WAIT = 3'd2, S_BEAT = 3'd3, S_WB = 3'd4, S_TRAP = 3'd5;
   localparam [2:0] K_QGEMM = 3'd1, K_DOWN = 3'd2, K_UP = 3'd3, K_DEQ = 3'd4, K_QACT = 3'd5;
@@ -504,7 +509,7 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   wire [31:0] wb_out = {8'd0, cmd_word[QACC_WRITEBACK_OUT_LSB +: 24]};
   wire wb_acc0 = cmd_word[QACC_WRITEBACK_ACC_LSB +: QACC_WRITEBACK_ACC_W] == 0;
   wire rank_ok = 1'b1 && cfg_rank == 16'd32;
-  wire mn_ok = cfg_m <= 16'd2 && cfg_n <= 16'd2;
+  wire mn_ok = {16'd0, cfg_m} <= C * PMX && {16'd0, cfg_n} <= R * PNX;
   // byte ends of every access (48 bits: no product or sum can wrap)
   wire [47:0] end_qa = {16'd0, q_act} + {16'd0, m_w} * {16'd0, kb_w};
   wire [47:0] end_qw = {16'd0, q_wgt} + {16'd0, n_w} * {16'd0, kb_w};
@@ -529,10 +534,10 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
     case (opc)
       QACC_OP_QGEMM_TILE:
         if (!mn_ok || cfg_k > 16'd64 || !q_acc0 || cfg_group != 16'd64) dec_trap = TRAP_SHAPE;
-        else if (end_qa > 48'd262112 || end_qw > 48'd262144 || end_qas > 48'd32768 || end_qws > 48'd32768) dec_trap = TRAP_RANGE;
+        else if (end_qa > 48'd196608 || end_qw > 48'd262144 || end_qas > 48'd32768 || end_qws > 48'd32768) dec_trap = TRAP_RANGE;
       QACC_OP_LR_DOWN:
-        if (!rank_ok || cfg_m > 16'd2 || cfg_k > 16'd64 || !d_lrt0) dec_trap = TRAP_SHAPE;
-        else if (end_dx > 48'd262112 || end_dd > 48'd32768) dec_trap = TRAP_RANGE;
+        if (!rank_ok || {16'd0, cfg_m} > C * PMX || cfg_k > 16'd64 || !d_lrt0) dec_trap = TRAP_SHAPE;
+        else if (end_dx > 48'd196608 || end_dd > 48'd32768) dec_trap = TRAP_RANGE;
       QACC_OP_LR_UP:
         if (u_ls && !1'b1) dec_trap = TRAP_UNSUPPORTED;
         else if (!rank_ok || !mn_ok || !u_acc0 || !u_lrt0) dec_trap = TRAP_SHAPE;
@@ -543,12 +548,12 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
         else if ((dq_bias && end_db > 48'd32768) || (dq_cs && end_dc > 48'd32768)) dec_trap = TRAP_RANGE;
       QACC_OP_QACT:  // stochastic rounding: the ISA gives qact no random stream
         if (cfg_round == 2'd3) dec_trap = TRAP_UNSUPPORTED;
-        else if (cfg_m > 16'd2 || cfg_k > 16'd64 || cfg_group != 16'd64) dec_trap = TRAP_SHAPE;
-        else if (end_qx > 48'd262112 || end_qq > 48'd262112 || end_qs > 48'd32768) dec_trap = TRAP_RANGE;
+        else if ({16'd0, cfg_m} > C * PMX || cfg_k > 16'd64 || cfg_group != 16'd64) dec_trap = TRAP_SHAPE;
+        else if (end_qx > 48'd196608 || end_qq > 48'd196608 || end_qs > 48'd32768) dec_trap = TRAP_RANGE;
       QACC_OP_WRITEBACK:
         if (wb_relu) dec_trap = TRAP_UNSUPPORTED;
         else if (!mn_ok || !wb_acc0) dec_trap = TRAP_SHAPE;
-        else if (end_wb > 48'd32) dec_trap = TRAP_RANGE;
+        else if (end_wb > 48'd65536) dec_trap = TRAP_RANGE;
       default: dec_trap = TRAP_UNSUPPORTED;
     endcase
   end
@@ -560,31 +565,102 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   reg cs_r, ls_r;             // use_cscale / use_lscale: read only where channel / LoRA scales are declared
   /* verilator lint_on UNUSEDSIGNAL */
   reg [31:0] pass;            // lr_down pass p (rank indices p*R .. p*R + R - 1)
+  // multi-pass tiles: the current array pass (pm, pn) of pmN x pnN (n passes outer), its mc tokens and nr channels
+  /* verilator lint_off UNUSEDSIGNAL */
+  reg [31:0] pm, pn;
+  /* verilator lint_on UNUSEDSIGNAL */
+  wire [31:0] pmN = (m_w + C - 1) / C;
+  wire [31:0] pnN = (n_w + R - 1) / R;
+  wire [31:0] mc_w = m_w - pm * C < C ? m_w - pm * C : C;
+  wire [31:0] nr_w = n_w - pn * R < R ? n_w - pn * R : R;
+  wire pm_more = pm + 32'd1 < pmN;
+  wire pass_more = pm_more || (kind != K_DOWN && kind != K_QACT && pn + 32'd1 < pnN);
+  // operand bases of the command, latched at decode (in the decode cycle: the decoded ones)
+  reg [31:0] r_ba, r_bw, r_bm1, r_bm2, r_bl;
+  reg [31:0] r_qd, r_qs;   // qact's code and scale destinations (its m pass pm writes rows pm * C ...)
+  wire [2:0] dec_kind = opc == QACC_OP_QGEMM_TILE ? K_QGEMM : opc == QACC_OP_LR_DOWN ? K_DOWN : opc == QACC_OP_LR_UP ? K_UP : opc == QACC_OP_QACT ? K_QACT : K_DEQ;
+  wire idle = st == S_IDLE;
+  wire [2:0] su_kind = idle ? dec_kind : kind;
+  wire [31:0] su_ba = idle ? (opc == QACC_OP_LR_DOWN ? d_act : opc == QACC_OP_QACT ? qa_src : q_act) : r_ba;
+  wire [31:0] su_bw = idle ? q_wgt : r_bw;
+  wire [31:0] su_bm1 = idle ? (opc == QACC_OP_LR_UP ? u_laddr : opc == QACC_OP_DEQUANT ? dq_caddr : q_as) : r_bm1;
+  wire [31:0] su_bm2 = idle ? (opc == QACC_OP_DEQUANT ? dq_baddr : q_ws) : r_bm2;
+  wire [31:0] su_bl = idle ? (opc == QACC_OP_LR_UP ? u_lrw : d_lrw) : r_bl;
+  wire su_ls = idle ? u_ls : ls_r;
+  wire su_cs = idle ? dq_cs : cs_r;
+  wire su_bias = idle ? dq_bias : bias_r;
+  // the pass to set up: (0, 0) at decode, else the one after (pm, pn)
+  wire [31:0] su_pm = idle || !pm_more ? 32'd0 : pm + 32'd1;
+  wire [31:0] su_pn = idle ? 32'd0 : pm_more ? pn : pn + 32'd1;
+  wire [31:0] su_mc = m_w - su_pm * C < C ? m_w - su_pm * C : C;
+  wire [31:0] su_nr = n_w - su_pn * R < R ? n_w - su_pn * R : R;
+  wire su_p0 = su_pm == 32'd0;
+  wire [31:0] k2_w = {k_w[30:0], 1'b0};
+  // its fetch streams (rows, row bytes, start addresses) and whether it fetches at all
+  reg [31:0] su_a_rows, su_a_rb, su_a_addr, su_w_rows, su_w_addr, su_m_rows, su_m_split, su_m_rb, su_m_addr, su_m_addr2, su_l_rows, su_l_rb, su_l_addr;
+  reg su_fetch;
+  always @* begin
+    su_a_rows = 32'd0; su_a_rb = kb_w; su_a_addr = su_ba;
+    su_w_rows = 32'd0; su_w_addr = su_bw + su_pn * R * kb_w;
+    su_m_rows = 32'd0; su_m_split = 32'd0; su_m_rb = sbytes_w; su_m_addr = su_bm1; su_m_addr2 = su_bm2;
+    su_l_rows = 32'd0; su_l_rb = k2_w; su_l_addr = su_bl;
+    su_fetch = 1'b1;
+    case (su_kind)
+      K_QGEMM: begin
+        // activation rows and scales in the first n pass (kept per m pass), weight rows and scales in the first m pass
+        su_a_rows = su_pn == 32'd0 ? su_mc : 32'd0; su_a_addr = su_ba + su_pm * C * kb_w;
+        su_w_rows = su_p0 ? su_nr : 32'd0;
+        su_m_rows = su_a_rows + su_w_rows; su_m_split = su_a_rows;
+        su_m_addr = su_bm1 + su_pm * C * sbytes_w; su_m_addr2 = su_bm2 + su_pn * R * sbytes_w;
+        su_fetch = su_pn == 32'd0 || su_p0;
+      end
+      K_DOWN: begin
+        su_a_rows = su_mc; su_a_rb = k2_w; su_a_addr = su_ba + su_pm * C * k2_w;
+        su_l_rows = 32 < R ? 32 : R;
+      end
+      K_QACT: begin  // the m pass's raw X rows into the column staging, as lr_down's
+        su_a_rows = su_mc; su_a_rb = k2_w; su_a_addr = su_ba + su_pm * C * k2_w;
+      end
+      K_UP: begin
+        // U rows of the n pass (first m pass); the LoRA scales once, in the first pass, in parallel
+        su_l_rows = su_p0 ? su_nr : 32'd0; su_l_rb = 32'd32 * 32'd2; su_l_addr = su_bl + su_pn * R * 32'd32 * 32'd2;
+        su_m_rows = su_p0 && su_pn == 32'd0 && su_ls ? 32'd1 : 32'd0; su_m_split = su_m_rows; su_m_rb = 32'd2 * 32'd4;
+        su_fetch = su_p0;
+      end
+      default: begin  // dequant: the channel scales (use_cscale), then the bias (use_bias), of the n pass
+        su_m_rows = su_p0 ? (su_cs ? 32'd1 : 32'd0) + (su_bias ? 32'd1 : 32'd0) : 32'd0; su_m_split = su_p0 && su_cs ? 32'd1 : 32'd0;
+        su_m_rb = {su_nr[30:0], 1'b0}; su_m_addr = su_bm1 + su_pn * R * 32'd2; su_m_addr2 = su_bm2 + su_pn * R * 32'd2;
+        su_fetch = su_p0 && (su_cs || su_bias);
+      end
+    endcase
+  end
   reg [31:0] pos, gstart, gend, grp;   // beat position (elements / rank index), group bounds, group index
-  // fetch streams: rows left to issue (row index / count), byte offset in the row, row start address, row bytes
-  reg [31:0] a_row, a_rows, a_off, a_addr, a_rb;
-  reg [31:0] w_row, w_rows, w_off, w_addr, w_rb;
-  reg [31:0] m_row, m_rows, m_split, m_off, m_addr, m_addr2, m_rb;
-  reg [31:0] l_row, l_rows, l_off, l_addr, l_rb;
-  wire a_on = st == S_FETCH && a_row < a_rows;
-  wire w_on = st == S_FETCH && w_row < w_rows;
-  wire m_on = st == S_FETCH && m_row < m_rows;
-  wire l_on = st == S_FETCH && l_row < l_rows;
-  wire a_wrap = a_off + PA >= a_rb;
-  wire w_wrap = w_off + PW >= w_rb;
-  wire m_wrap = m_off + PM >= m_rb;
-  wire l_wrap = l_off + PL >= l_rb;
-  wire a_fin = !a_on || (a_row + 32'd1 == a_rows && a_wrap);
-  wire w_fin = !w_on || (w_row + 32'd1 == w_rows && w_wrap);
-  wire m_fin = !m_on || (m_row + 32'd1 == m_rows && m_wrap);
-  wire l_fin = !l_on || (l_row + 32'd1 == l_rows && l_wrap);
+  // fetch streams: the rows of a pass lie contiguous in their buffer (a region of len bytes from addr, rows of
+  // rb bytes); a stream reads it port word after port word (byte position pos), each word landing in every
+  // row staging it overlaps. meta reads two regions one after the other (region m_reg: column scales then
+  // row scales; channel scales then bias; LoRA scales).
+  reg [31:0] a_pos, a_len, a_addr, a_rb;
+  reg [31:0] w_pos, w_len, w_addr, w_rb;
+  reg [31:0] m_pos, m_len1, m_len2, m_addr, m_addr2, m_rb;
+  reg m_reg;
+  reg [31:0] l_pos, l_len, l_addr, l_rb;
+  wire [31:0] m_len = m_reg ? m_len2 : m_len1;
+  wire a_on = st == S_FETCH && a_pos < a_len;
+  wire w_on = st == S_FETCH && w_pos < w_len;
+  wire m_on = st == S_FETCH && m_pos < m_len;
+  wire l_on = st == S_FETCH && l_pos < l_len;
+  wire m_next = !m_reg && m_len2 != 32'd0;   // region 0 is followed by region 1
+  wire a_fin = !a_on || a_pos + PA >= a_len;
+  wire w_fin = !w_on || w_pos + PW >= w_len;
+  wire m_fin = !m_on || (m_pos + PM >= m_len && !m_next);
+  wire l_fin = !l_on || l_pos + PL >= l_len;
   /* verilator lint_off UNUSEDSIGNAL */
   // byte addresses in 32 bits; the ports take the buffer's address bits
-  wire [31:0] a_ra = a_addr + a_off;
-  wire [31:0] w_ra = w_addr + w_off;
-  wire [31:0] m_ra = (m_row < m_split ? m_addr : m_addr2) + m_off;
-  wire [31:0] l_ra = l_addr + l_off;
-  reg [31:0] wcol, woff, waddr;
+  wire [31:0] a_ra = a_addr + a_pos;
+  wire [31:0] w_ra = w_addr + w_pos;
+  wire [31:0] m_ra = (m_reg ? m_addr2 : m_addr) + m_pos;
+  wire [31:0] l_ra = l_addr + l_pos;
+  reg [31:0] wc, wpm, wpn, woff, waddr;   // writeback: column, m pass, n pass, byte offset, address
   /* verilator lint_on UNUSEDSIGNAL */
   assign act_rd_en = a_on;
   assign act_rd_addr = a_ra[18-1:0];
@@ -596,7 +672,7 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   assign lrw_rd_addr = l_ra[15-1:0];
   // the read issued this cycle lands in staging next cycle
   reg a_pv, w_pv, m_pv, l_pv;
-  reg [31:0] a_prow, a_poff, w_prow, w_poff, m_prow, m_poff, l_prow, l_poff;
+  reg [31:0] a_ppos, w_ppos, m_ppos, l_ppos;
   reg [2:0] m_pdst;           // 0 column scales, 1 row scales, 2 bias, 3 channel scales, 4 LoRA scales
 
   // ---- beat control ---------------------------------------------------------------------------------------
@@ -608,10 +684,14 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   wire [31:0] d_rows_next = (32 - (pass + 32'd1) * R < R) ? 32 - (pass + 32'd1) * R : R;
   wire qact_done;
   wire beat_last = kind == K_QGEMM ? q_last : kind == K_DOWN ? d_last : kind == K_UP ? u_last : (kind == K_QACT ? qact_done : 1'b1);
-  // writeback: column wcol, byte offset woff of its 2n bytes
-  wire wb_wrap = woff + PO >= 32'd2 * n_w;
-  wire wb_last = wb_wrap && wcol + 32'd1 == m_w;
-  assign cmd_done = (st == S_BEAT && beat_last && !(kind == K_DOWN && d_more)) || (st == S_WB && wb_last) || st == S_TRAP;
+  // writeback: token wpm * C + wc, n pass wpn, byte offset woff of its 2 * wnr bytes
+  wire [31:0] wnr = n_w - wpn * R < R ? n_w - wpn * R : R;
+  wire wb_wrap = woff + PO >= 32'd2 * wnr;
+  wire wb_last = wb_wrap && wpn + 32'd1 >= pnN && wpm * C + wc + 32'd1 >= m_w;
+  wire pass_end = st == S_BEAT && beat_last && !(kind == K_DOWN && d_more);
+  assign cmd_done = (pass_end && !pass_more) || (st == S_WB && wb_last) || st == S_TRAP;
+  // the fetch streams and beat counters of a pass are set up at decode and at the end of every pass but the last
+  wire setup = (idle && cmd_valid && dec_trap == 8'd0 && opc != QACC_OP_WRITEBACK) || (pass_end && pass_more);
   wire [2:0] pe_op = st != S_BEAT ? OP_NONE : kind == K_QGEMM ? OP_DOT : kind == K_DOWN ? OP_DOWN : kind == K_UP ? OP_UP : kind == K_DEQ ? OP_DEQ : OP_NONE;
 
   always @(posedge clk) begin
@@ -619,80 +699,39 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
       st <= S_IDLE;
       kind <= 3'd0;
       trap_code <= 8'd0;
-      a_row <= 0; a_rows <= 0; w_row <= 0; w_rows <= 0; m_row <= 0; m_rows <= 0; l_row <= 0; l_rows <= 0;
+      a_len <= 0; w_len <= 0; m_len1 <= 0; m_len2 <= 0; m_reg <= 1'b0; l_len <= 0;
       a_pv <= 1'b0; w_pv <= 1'b0; m_pv <= 1'b0; l_pv <= 1'b0;
     end else begin
-      a_pv <= a_on; a_prow <= a_row; a_poff <= a_off;
-      w_pv <= w_on; w_prow <= w_row; w_poff <= w_off;
-      m_pv <= m_on; m_poff <= m_off;
-      m_pdst <= kind == K_QGEMM ? (m_row < m_split ? 3'd0 : 3'd1) : kind == K_UP ? 3'd4 : (m_row < m_split ? 3'd3 : 3'd2);
-      m_prow <= m_row < m_split ? m_row : m_row - m_split;
-      l_pv <= l_on; l_prow <= l_row; l_poff <= l_off;
-      if (a_on) begin
-        if (a_wrap) begin a_off <= 0; a_addr <= a_addr + a_rb; a_row <= a_row + 32'd1; end
-        else a_off <= a_off + PA;
-      end
-      if (w_on) begin
-        if (w_wrap) begin w_off <= 0; w_addr <= w_addr + w_rb; w_row <= w_row + 32'd1; end
-        else w_off <= w_off + PW;
-      end
+      a_pv <= a_on; a_ppos <= a_pos;
+      w_pv <= w_on; w_ppos <= w_pos;
+      m_pv <= m_on; m_ppos <= m_pos;
+      m_pdst <= kind == K_QGEMM ? (m_reg ? 3'd1 : 3'd0) : kind == K_UP ? 3'd4 : (m_reg ? 3'd2 : 3'd3);
+      l_pv <= l_on; l_ppos <= l_pos;
+      if (a_on) a_pos <= a_pos + PA;
+      if (w_on) w_pos <= w_pos + PW;
       if (m_on) begin
-        if (m_wrap) begin
-          m_off <= 0;
-          m_row <= m_row + 32'd1;
-          if (m_row < m_split) m_addr <= m_addr + m_rb;
-          else m_addr2 <= m_addr2 + m_rb;
-        end else m_off <= m_off + PM;
+        if (m_pos + PM >= m_len && m_next) begin m_reg <= 1'b1; m_pos <= 0; end
+        else m_pos <= m_pos + PM;
       end
-      if (l_on) begin
-        if (l_wrap) begin l_off <= 0; l_addr <= l_addr + l_rb; l_row <= l_row + 32'd1; end
-        else l_off <= l_off + PL;
-      end
+      if (l_on) l_pos <= l_pos + PL;
       case (st)
         S_IDLE:
           if (cmd_valid) begin
-            a_row <= 0; a_off <= 0; a_rows <= 0;
-            w_row <= 0; w_off <= 0; w_rows <= 0;
-            m_row <= 0; m_off <= 0; m_rows <= 0; m_split <= 0;
-            l_row <= 0; l_off <= 0; l_rows <= 0;
-            pos <= 0; grp <= 0; gstart <= 0; pass <= 0;
-            gend <= k_w < 64 ? k_w : 64;
             if (dec_trap != 8'd0) begin
               if (trap_code == 8'd0) trap_code <= dec_trap;
               st <= S_TRAP;
             end else if (opc == QACC_OP_WRITEBACK) begin
-              wcol <= 0; woff <= 0; waddr <= wb_out;
+              wc <= 0; wpm <= 0; wpn <= 0; woff <= 0; waddr <= wb_out;
               st <= S_WB;
             end else begin
-              st <= S_FETCH;
+              kind <= dec_kind;
+              st <= su_fetch ? S_FETCH : S_BEAT;
+              r_ba <= su_ba; r_bw <= su_bw; r_bm1 <= su_bm1; r_bm2 <= su_bm2; r_bl <= su_bl; r_qd <= qa_dst; r_qs <= qa_sc;
               case (opc)
-                QACC_OP_QGEMM_TILE: begin
-                  kind <= K_QGEMM; clear_r <= q_clear;
-                  a_rows <= m_w; a_rb <= kb_w; a_addr <= q_act;
-                  w_rows <= n_w; w_rb <= kb_w; w_addr <= q_wgt;
-                  m_rows <= m_w + n_w; m_split <= m_w; m_rb <= sbytes_w; m_addr <= q_as; m_addr2 <= q_ws;
-                end
-                QACC_OP_LR_DOWN: begin
-                  kind <= K_DOWN; clear_r <= d_clear;
-                  a_rows <= m_w; a_rb <= {k_w[30:0], 1'b0}; a_addr <= d_act;
-                  l_rows <= 32 < R ? 32 : R; l_rb <= {k_w[30:0], 1'b0}; l_addr <= d_lrw;
-                end
-                QACC_OP_QACT: begin  // the m raw X rows into the column staging, as lr_down's
-                  kind <= K_QACT;
-                  a_rows <= m_w; a_rb <= {k_w[30:0], 1'b0}; a_addr <= qa_src;
-                end
-                QACC_OP_LR_UP: begin
-                  kind <= K_UP; ls_r <= u_ls;
-                  l_rows <= n_w; l_rb <= 32'd32 * 32'd2; l_addr <= u_lrw;
-                  // the LoRA scales: one meta row, in parallel with the U rows
-                  m_rows <= u_ls ? 32'd1 : 32'd0; m_split <= 32'd1; m_rb <= 32'd2 * 32'd4; m_addr <= u_laddr;
-                end
-                default: begin  // dequant: the channel scales (use_cscale), then the bias (use_bias)
-                  kind <= K_DEQ; ts_r <= dq_ts; bias_r <= dq_bias; cs_r <= dq_cs;
-                  m_rows <= (dq_cs ? 32'd1 : 32'd0) + (dq_bias ? 32'd1 : 32'd0); m_split <= dq_cs ? 32'd1 : 32'd0;
-                  m_rb <= {n_w[30:0], 1'b0}; m_addr <= dq_caddr; m_addr2 <= dq_baddr;
-                  if (!dq_bias && !dq_cs) st <= S_BEAT;
-                end
+                QACC_OP_QGEMM_TILE: clear_r <= q_clear;
+                QACC_OP_LR_DOWN: clear_r <= d_clear;
+                QACC_OP_LR_UP: ls_r <= u_ls;
+                default: begin ts_r <= dq_ts; bias_r <= dq_bias; cs_r <= dq_cs; end
               endcase
             end
           end
@@ -705,9 +744,10 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
             if (kind == K_DOWN && d_more) begin
               pass <= pass + 32'd1;
               pos <= 0;
-              l_row <= 0; l_off <= 0; l_rows <= d_rows_next;
+              l_addr <= l_addr + l_len; l_pos <= 0; l_len <= d_rows_next * l_rb;
               st <= S_FETCH;
-            end else st <= S_IDLE;
+            end else if (pass_more) st <= su_fetch ? S_FETCH : S_BEAT;
+            else st <= S_IDLE;
           end else if (kind == K_QGEMM) begin
             if (q_glast) begin
               grp <= grp + 32'd1;
@@ -718,7 +758,13 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
           end else pos <= pos + B;
         S_WB:
           if (wb_wrap) begin
-            woff <= 0; wcol <= wcol + 32'd1; waddr <= waddr + {n_w[30:0], 1'b0} - woff;
+            woff <= 0; waddr <= waddr + 32'd2 * wnr - woff;
+            if (wpn + 32'd1 < pnN) wpn <= wpn + 32'd1;
+            else begin
+              wpn <= 0;
+              if (wc + 32'd1 < C) wc <= wc + 32'd1;
+              else begin wc <= 0; wpm <= wpm + 32'd1; end
+            end
             if (wb_last) st <= S_IDLE;
           end else begin
             woff <= woff + PO; waddr <= waddr + PO;
@@ -726,10 +772,26 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
         default:  // S_TRAP
           st <= S_IDLE;
       endcase
+      if (setup) begin
+        pm <= su_pm; pn <= su_pn;
+        pos <= 0; grp <= 0; gstart <= 0; pass <= 0;
+        gend <= k_w < 64 ? k_w : 64;
+        a_pos <= 0; a_len <= su_a_rows * su_a_rb; a_rb <= su_a_rb; a_addr <= su_a_addr;
+        w_pos <= 0; w_len <= su_w_rows * kb_w; w_rb <= kb_w; w_addr <= su_w_addr;
+        m_pos <= 0; m_reg <= su_m_split == 32'd0; m_len1 <= su_m_split * su_m_rb; m_len2 <= (su_m_rows - su_m_split) * su_m_rb;
+        m_rb <= su_m_rb; m_addr <= su_m_addr; m_addr2 <= su_m_addr2;
+        l_pos <= 0; l_len <= su_l_rows * su_l_rb; l_rb <= su_l_rb; l_addr <= su_l_addr;
+      end
     end
   end
 
   // ---- the array ------------------------------------------------------------------------------------------
+  // the accumulator entry of every PE: the writeback's pass, else the current pass
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [31:0] slot_w = st == S_WB ? wpm * PNX + wpn : pm * PNX + pn;
+  /* verilator lint_on UNUSEDSIGNAL */
+  wire [12:0] slot = slot_w[12:0];
+  wire [6:0] pm_i = pm[6:0];
   wire [31:0] pe_l [0:R*C-1];
   wire [15:0] pe_y [0:R*C-1];
   wire [4*L-1:0] col_qa [0:C-1];
@@ -742,7 +804,7 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   wire [15:0] row_cs [0:R-1];
   wire [32*LRTD-1:0] col_lrt [0:C-1];
   wire [4096-1:0] col_out [0:C-1];
-  wire [2048*C-1:0] col_raw;   // every column's raw X staging, for qact
+  wire [4096*C-1:0] col_raw;   // every column's raw X staging, for qact
   // lane masks: dot lanes inside the current group, branch lanes inside k (down) or the rank (up)
   wire [4*L-1:0] qmask;
   wire [B-1:0] bmask;
@@ -761,36 +823,52 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   /* verilator lint_off UNUSEDSIGNAL */
   reg [512-1:0] bias_v;   // whole meta-port words: the bytes past 2 * rows are padding
   /* verilator lint_on UNUSEDSIGNAL */
-  always @(posedge clk) if (m_pv && m_pdst == 3'd2) bias_v[8*m_poff +: 8*PM] <= meta_rd_data[8*PM-1:0];
+  always @(posedge clk) if (m_pv && m_pdst == 3'd2) bias_v[8*m_ppos +: 8*PM] <= meta_rd_data[8*PM-1:0];
   // channel-scale staging (one vector, channel j at bytes 2j, 2j + 1)
   /* verilator lint_off UNUSEDSIGNAL */
   reg [512-1:0] cs_v;
   /* verilator lint_on UNUSEDSIGNAL */
-  always @(posedge clk) if (m_pv && m_pdst == 3'd3) cs_v[8*m_poff +: 8*PM] <= meta_rd_data[8*PM-1:0];
+  always @(posedge clk) if (m_pv && m_pdst == 3'd3) cs_v[8*m_ppos +: 8*PM] <= meta_rd_data[8*PM-1:0];
   // LoRA-scale staging (fp32 scale of ranks 16q .. 16q + 15 at bytes 4q .. 4q + 3; words past the rank are padding)
   /* verilator lint_off UNUSEDSIGNAL */
   reg [512-1:0] ls_v;
   /* verilator lint_on UNUSEDSIGNAL */
-  always @(posedge clk) if (m_pv && m_pdst == 3'd4) ls_v[8*m_poff +: 8*PM] <= meta_rd_data[8*PM-1:0];
+  always @(posedge clk) if (m_pv && m_pdst == 3'd4) ls_v[8*m_ppos +: 8*PM] <= meta_rd_data[8*PM-1:0];
 
   generate
     for (gi = 0; gi < C; gi = gi + 1) begin : g_col
-      reg [2048-1:0] stq;    // act codes (qgemm_tile) or raw X (lr_down) of token i
-      reg [512-1:0] sts;     // activation group scales of token i
+      // staging per m pass (token pm * C + gi): act codes (qgemm_tile) or raw X (lr_down), activation group scales
+      reg [4096-1:0] stq [0:128-1];
+      reg [1024-1:0] sts [0:128-1];
+      // the row of token gi starts at byte gi * rb of its region: a word from before the row start lands shifted
+      wire [31:0] a_rs = gi * a_rb;
+      wire [31:0] m_rs = gi * m_rb;
+      /* verilator lint_off UNUSEDSIGNAL */
+      wire [32:0] a_dlt = {1'b0, a_ppos} - {1'b0, a_rs};   // bit 32: the word starts before the row
+      wire [32:0] m_dlt = {1'b0, m_ppos} - {1'b0, m_rs};
+      /* verilator lint_on UNUSEDSIGNAL */
       always @(posedge clk) begin
-        if (a_pv && a_prow == gi) stq[8*a_poff +: 8*PA] <= act_rd_data[8*PA-1:0];
-        if (m_pv && m_pdst == 3'd0 && m_prow == gi) sts[8*m_poff +: 8*PM] <= meta_rd_data[8*PM-1:0];
+        if (a_pv && a_ppos < a_rs + a_rb && a_ppos + PA > a_rs) begin
+          if (!a_dlt[32]) stq[pm_i][8*(a_ppos - a_rs) +: 8*PA] <= act_rd_data[8*PA-1:0];
+          else stq[pm_i][0 +: 8*PA] <= act_rd_data[8*PA-1:0] >> (8 * (a_rs - a_ppos));
+        end
+        if (m_pv && m_pdst == 3'd0 && m_ppos < m_rs + m_rb && m_ppos + PM > m_rs) begin
+          if (!m_dlt[32]) sts[pm_i][8*(m_ppos - m_rs) +: 8*PM] <= meta_rd_data[8*PM-1:0];
+          else sts[pm_i][0 +: 8*PM] <= meta_rd_data[8*PM-1:0] >> (8 * (m_rs - m_ppos));
+        end
       end
-      assign col_qa[gi] = stq[4*pos +: 4*L] & qmask;
-      assign col_raw[2048*gi +: 2048] = stq;
-      assign col_sa[gi] = sts[SB*grp +: SB];
+      wire [4096-1:0] stq_p = stq[pm_i];
+      wire [1024-1:0] sts_p = sts[pm_i];
+      assign col_qa[gi] = stq_p[4*pos +: 4*L] & qmask;
+      assign col_raw[4096*gi +: 4096] = stq_p;
+      assign col_sa[gi] = sts_p[SB*grp +: SB];
       // down-projection partial sums L[i, q] (fp32); pass p of lr_down stores PE row j's chain as q = p*R + j
       for (gl = 0; gl < LRTD; gl = gl + 1) begin : g_lrt
         if (gl < 32) begin : g_r
-          reg [31:0] lrt;
+          reg [31:0] lrt [0:128-1];   // one per m pass (token pm * C + gi)
           always @(posedge clk)
-            if (st == S_BEAT && kind == K_DOWN && d_last && gi < m_w && pass == gl / R) lrt <= pe_l[gi*R + gl % R];
-          assign col_lrt[gi][32*gl +: 32] = lrt;
+            if (st == S_BEAT && kind == K_DOWN && d_last && gi < mc_w && pass == gl / R) lrt[pm_i] <= pe_l[gi*R + gl % R];
+          assign col_lrt[gi][32*gl +: 32] = lrt[pm_i];
         end else begin : g_z
           assign col_lrt[gi][32*gl +: 32] = 32'd0;
         end
@@ -805,20 +883,37 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
         qacc_fp_mul_e8m23b127i_e8m23b127i_e8m23b127i u_ls (.a(lsel), .b(lsc), .y(lscaled));
         qacc_fp_mul_e8m23b127i_e5m10b15i_e5m10b15i u_n (.a(lscaled), .b(16'h3c00), .y(lr16[16*gl +: 16]));
       end
-      assign col_x[gi] = (kind == K_UP ? lr16 : stq[16*pos +: 16*B]) & bmask16;
+      assign col_x[gi] = (kind == K_UP ? lr16 : stq_p[16*pos +: 16*B]) & bmask16;
       for (gj = 0; gj < R; gj = gj + 1) begin : g_out
         assign col_out[gi][16*gj +: 16] = pe_y[gi*R + gj];
       end
       assign col_out[gi][4096-1:16*R] = 4064'd0;
     end
     for (gj = 0; gj < R; gj = gj + 1) begin : g_row
-      reg [2048-1:0] stw;     // weight codes of channel j
-      reg [1536-1:0] stl;     // D row p*R + j (lr_down) or U row j (lr_up)
-      reg [512-1:0] sts;     // weight group scales of channel j
+      reg [4096-1:0] stw;     // weight codes of channel j
+      reg [2048-1:0] stl;     // D row p*R + j (lr_down) or U row j (lr_up)
+      reg [1024-1:0] sts;     // weight group scales of channel j
+      wire [31:0] w_rs = gj * w_rb;
+      wire [31:0] l_rs = gj * l_rb;
+      wire [31:0] m_rs = gj * m_rb;
+      /* verilator lint_off UNUSEDSIGNAL */
+      wire [32:0] w_dlt = {1'b0, w_ppos} - {1'b0, w_rs};   // bit 32: the word starts before the row
+      wire [32:0] l_dlt = {1'b0, l_ppos} - {1'b0, l_rs};
+      wire [32:0] m_dlt = {1'b0, m_ppos} - {1'b0, m_rs};
+      /* verilator lint_on UNUSEDSIGNAL */
       always @(posedge clk) begin
-        if (w_pv && w_prow == gj) stw[8*w_poff +: 8*PW] <= wgt_rd_data[8*PW-1:0];
-        if (l_pv && l_prow == gj) stl[8*l_poff +: 8*PL] <= lrw_rd_data[8*PL-1:0];
-        if (m_pv && m_pdst == 3'd1 && m_prow == gj) sts[8*m_poff +: 8*PM] <= meta_rd_data[8*PM-1:0];
+        if (w_pv && w_ppos < w_rs + w_rb && w_ppos + PW > w_rs) begin
+          if (!w_dlt[32]) stw[8*(w_ppos - w_rs) +: 8*PW] <= wgt_rd_data[8*PW-1:0];
+          else stw[0 +: 8*PW] <= wgt_rd_data[8*PW-1:0] >> (8 * (w_rs - w_ppos));
+        end
+        if (l_pv && l_ppos < l_rs + l_rb && l_ppos + PL > l_rs) begin
+          if (!l_dlt[32]) stl[8*(l_ppos - l_rs) +: 8*PL] <= lrw_rd_data[8*PL-1:0];
+          else stl[0 +: 8*PL] <= lrw_rd_data[8*PL-1:0] >> (8 * (l_rs - l_ppos));
+        end
+        if (m_pv && m_pdst == 3'd1 && m_ppos < m_rs + m_rb && m_ppos + PM > m_rs) begin
+          if (!m_dlt[32]) sts[8*(m_ppos - m_rs) +: 8*PM] <= meta_rd_data[8*PM-1:0];
+          else sts[0 +: 8*PM] <= meta_rd_data[8*PM-1:0] >> (8 * (m_rs - m_ppos));
+        end
       end
       assign row_qw[gj] = stw[4*pos +: 4*L] & qmask;
       assign row_sw[gj] = sts[SB*grp +: SB];
@@ -828,9 +923,9 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
     end
     for (gi = 0; gi < C; gi = gi + 1) begin : g_pe_col
       for (gj = 0; gj < R; gj = gj + 1) begin : g_pe
-        wire en = gi < m_w && (kind == K_DOWN ? pass * R + gj < 32 : gj < n_w);
+        wire en = gi < mc_w && (kind == K_DOWN ? pass * R + gj < 32 : gj < nr_w);
         svdquant_w4a4_top_lowrank_pe u_pe (
-          .clk(clk), .en(en), .op(pe_op),
+          .clk(clk), .en(en), .op(pe_op), .slot(slot),
           .qa(col_qa[gi]), .qw(row_qw[gj]), .sa(col_sa[gi]), .sw(row_sw[gj]),
           .first(clear_r && grp == 0), .gfirst(pos == gstart), .glast(q_glast),
           .xa(col_x[gi]), .xb(row_y[gj]), .bv(bmask), .lfirst(pos == 0),
@@ -843,24 +938,24 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
 
   // ---- qact: the beats and the code / scale writes (engine_lowrank_qact.v.hbs) ------------------------
   svdquant_w4a4_top_lowrank_qact u_qact (
-    .clk(clk), .dec(st == S_IDLE && cmd_valid && dec_trap == 8'd0 && opc == QACC_OP_QACT), .dec_dst(qa_dst), .dec_scales(qa_sc),
-    .run(st == S_BEAT && kind == K_QACT), .m_w(m_w), .k_w(k_w), .kb_w(kb_w), .sbytes_w(sbytes_w), .rnd(cfg_round),
+    .clk(clk), .dec(setup && su_kind == K_QACT), .dec_dst((idle ? qa_dst : r_qd) + su_pm * C * kb_w), .dec_scales((idle ? qa_sc : r_qs) + su_pm * C * sbytes_w),
+    .run(st == S_BEAT && kind == K_QACT), .m_w(mc_w), .k_w(k_w), .kb_w(kb_w), .sbytes_w(sbytes_w), .rnd(cfg_round),
     .raw(col_raw), .done(qact_done),
     .act_wr_en(act_wr_en), .act_wr_addr(act_wr_addr), .act_wr_data(act_wr_data), .act_wr_mask(act_wr_mask),
     .meta_wr_en(meta_wr_en), .meta_wr_addr(meta_wr_addr), .meta_wr_data(meta_wr_data), .meta_wr_mask(meta_wr_mask));
 
-  // ---- writeback: bytes woff .. woff + PO - 1 of column wcol's 2n output bytes ------------------------------
+  // ---- writeback: bytes woff .. woff + PO - 1 of column wc's 2 * wnr output bytes (n pass wpn) ---------------------------
   /* verilator lint_off UNUSEDSIGNAL */
-  wire [4096-1:0] wb_col = col_out[wcol] >> (8 * woff);
+  wire [4096-1:0] wb_col = col_out[wc] >> (8 * woff);
   /* verilator lint_on UNUSEDSIGNAL */
   wire [LO-1:0] wb_mask;
   generate
     for (gl = 0; gl < LO; gl = gl + 1) begin : g_wmask
-      assign wb_mask[gl] = gl < PO && woff + gl < 32'd2 * n_w;
+      assign wb_mask[gl] = gl < PO && woff + gl < 32'd2 * wnr;
     end
   endgenerate
   assign out_wr_en = st == S_WB;
-  assign out_wr_addr = waddr[5-1:0];
+  assign out_wr_addr = waddr[16-1:0];
   assign out_wr_data = wb_col[2047:0];
   assign out_wr_mask = wb_mask;
 endmodule
