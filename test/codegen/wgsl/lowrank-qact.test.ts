@@ -8,6 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import { kernelSetFor } from '../../../src/codegen/kernels/targets.js';
 import { planCases, prepareCase, type VerifyTarget } from '../../../src/verify/cases.js';
+import { WgslRunner } from '../../../src/codegen/wgsl/runner.js';
+import { lowRankQuantizeActivations } from '../../../src/pe/lowrank-gemm/golden-qact.js';
+import type { LowRankGemmConfig } from '../../../src/pe/lowrank-gemm/golden.js';
+import { dawnDevice } from '../../../src/verify/wgsl-device.js';
 import { exampleText, failures, goldenVsWgsl, targetsOf } from './lib.js';
 
 const SHRINK = ['rows=4', 'cols=4'];
@@ -27,6 +31,38 @@ function svdquantTargets(uint4 = false): VerifyTarget[] {
 function withRounding(vt: VerifyTarget, rounding: 'rne' | 'rtz' | 'rna'): VerifyTarget {
   const t = vt.target as VerifyTarget['target'] & { golden: { activationRounding?: string } };
   return { ...vt, target: { ...t, golden: { ...t.golden, activationRounding: rounding } } as VerifyTarget['target'] };
+}
+
+/**
+ * Raw X codes [m × k] of a 16-bit branch format (ebits, mbits) built group by group to reach every qact
+ * case: finite values in a random 4-binade window (ties and rounding-mode differences), the same with a NaN
+ * or a ±inf, all ±0, subnormals only, the format's largest finite values, and the binades 2^(2−bias) and
+ * 2^(3−bias) (with bf16 X: an fp32 scale just above or below the smallest normal, 2^−126). Seeded LCG, no golden code.
+ */
+function craftedX(m: number, k: number, gs: number, ebits: number, mbits: number, seed: number): Uint32Array {
+  let state = seed >>> 0;
+  const rand = (n: number): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return Math.floor((state / 2 ** 32) * n);
+  };
+  const emax = 2 ** ebits - 2;
+  const sign = 1 << (ebits + mbits);
+  const code = (e: number, f: number): number => (rand(2) ? sign : 0) | (e << mbits) | f;
+  const x = new Uint32Array(m * k);
+  for (let i = 0; i < m; i++) {
+    for (let g = 0; g * gs < k; g++) {
+      const kind = (i * 5 + g) % 7;
+      const e0 = 1 + rand(emax - 4);
+      for (let j = g * gs; j < Math.min(k, (g + 1) * gs); j++) {
+        const v = kind === 3 ? code(0, 0) : kind === 4 ? code(0, rand(2 ** mbits)) : kind === 5 ? code(emax - rand(2), rand(2 ** mbits)) : kind === 6 ? code(2 + rand(2), rand(2 ** mbits)) : code(e0 + rand(4), rand(2 ** mbits));
+        x[i * k + j] = v;
+      }
+      const at = i * k + g * gs + rand(Math.min(gs, k - g * gs));
+      if (kind === 1) x[at] = ((emax + 1) << mbits) | (1 + rand(2 ** mbits - 1)); // NaN
+      if (kind === 2) x[at] = code(emax + 1, 0); // ±inf
+    }
+  }
+  return x;
 }
 
 describe('lowrank_gemm runtime activation quantization in WGSL (qact pass)', () => {
@@ -50,6 +86,44 @@ describe('lowrank_gemm runtime activation quantization in WGSL (qact pass)', () 
       expect(launch.passes.map((p) => p.entryPoint)).toEqual(['qact', 'down', 'main']);
     }
   });
+
+  // The qact pass alone, its qa / sa scratch read back directly (bound as the launch's output), against
+  // golden's lowRankQuantizeActivations on crafted X: specials that the GEMM output can hide (a NaN
+  // maximum, a zero fp8 scale, r = 0 or +inf) are compared here code by code.
+  for (const [name, edits] of [
+    ['int4, fp16 branch', []],
+    ['uint4, bf16 branch and scales', [['activations = w4_g64;', 'activations = u4_g64;'], ['scheme w4_g64', 'scheme u4_g64 = per_group(uint4, group = 64, scale = bf16);\nscheme w4_g64'], ['scale = fp16)', 'scale = bf16)'], ['branch = fp16;', 'branch = bf16;'], ['epilogue = fp16;', 'epilogue = bf16;'], ['channel_scales = fp16;', 'channel_scales = bf16;']]],
+  ] as const) {
+    it(`qact pass = golden's quantizer code by code (${name}; nvfp4 with bf16 X), rne / rtz / rna`, async () => {
+      const text = edits.reduce((t: string, [a, b]) => {
+        if (!t.includes(a)) throw new Error(`'${a}' not found`);
+        return t.replace(a, b);
+      }, exampleText('svdquant'));
+      const runner = new WgslRunner(await dawnDevice());
+      for (const vt0 of targetsOf(text, SHRINK)) {
+        for (const rounding of ['rne', 'rtz', 'rna'] as const) {
+          const vt = withRounding(vt0, rounding);
+          const cfg = vt.target.golden as LowRankGemmConfig;
+          const set = kernelSetFor(vt.target, 'wgsl');
+          if (!set) throw new Error('no lowrank_gemm WGSL kernel set');
+          const gs = cfg.main.groupSize;
+          const [m, k] = [7, 3 * gs - 5];
+          const G = Math.ceil(k / gs);
+          const bf = cfg.branchFormat === 'bf16';
+          const x = craftedX(m, k, gs, bf ? 8 : 5, bf ? 7 : 10, 11);
+          const want = lowRankQuantizeActivations(cfg, m, k, x, rounding);
+          const params = { M: m, K: k, N: 1, G, GS: gs, flags: 0, ts: 0 };
+          const xWords = new Uint32Array(Math.ceil(k * m / 2));
+          for (let i = 0; i < x.length; i++) xWords[i >> 1] |= x[i] << (16 * (i & 1));
+          const pass = [{ entryPoint: 'qact', workgroups: [Math.ceil(G / 8), Math.ceil(m / 8), 1] as const }];
+          const qa = await runner.run(set, { params, inputs: { x: xWords }, output: { name: 'qa', words: m * k }, scratch: { sa: m * G }, passes: pass });
+          const sa = await runner.run(set, { params, inputs: { x: xWords }, output: { name: 'sa', words: m * G }, scratch: { qa: m * k }, passes: pass });
+          expect([...sa], `${vt.label} ${rounding} sa`).toEqual([...want.sa]);
+          expect([...qa], `${vt.label} ${rounding} qa`).toEqual([...want.qa]);
+        }
+      }
+    }, 120_000);
+  }
 
   for (const uint4 of [false, true]) {
     for (const rounding of ['rne', 'rtz', 'rna'] as const) {
