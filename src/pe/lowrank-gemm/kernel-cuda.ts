@@ -767,6 +767,7 @@ export function lowRankCudaSource(config: LowRankGemmConfig): string {
     'Inputs (verify DIR): qa.bin, qw.bin u8 4-bit codes row-major [M×K], [N×K]; sa.bin, sw.bin u16 scale codes [M×G], [N×G];',
     'bias.bin, cs.bin u16 [N]; ls.bin u32 fp32 codes [ceil(r/16)]; x.bin u16 [M×K]; down.bin u16 [K×r]; up.bin u16 [N×r];',
     'y.bin u16 golden output [M×N]. All little-endian. Device packing of the tensor-core kernel: see lr_fast below.',
+    ...(config.activationQuant === 'runtime' ? [LOW_RANK_CUDA_HOST_QACT] : []),
   ]);
   return `${header}
 ${CUDA_HOST_PRELUDE}
@@ -781,6 +782,15 @@ ${hostMain(config)}`;
 }
 
 
+
+/**
+ * What a runtime-quantizing design's .cu and manifest say: these kernels do not quantize activations; the
+ * qa.bin / sa.bin they read are computed on the host by golden's quantizer (the WGSL set has a qact pass).
+ */
+const LOW_RANK_CUDA_HOST_QACT =
+  'activation_quant = runtime: these kernels do NOT run the activation quantizer. qa.bin and sa.bin are computed on the host ' +
+  'from x.bin by the golden model (src/pe/lowrank-gemm/golden-qact.ts lowRankQuantizeActivations, called through golden.ts ' +
+  'lowRankActivationCodes in the kernel set\'s launch()), with the config\'s rounding register; a GPU-side qact pass is not generated for CUDA yet.';
 
 const LOW_RANK_CUDA_EXACTNESS =
   'Golden order, each operation correctly rounded (RNE) and never contracted: group dots exact in int32 (int8 ' +
@@ -827,10 +837,10 @@ export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<Low
   return {
     files: [{ path: file, text: lowRankCudaSource(config) }],
     entries,
-    exactness: LOW_RANK_CUDA_EXACTNESS,
+    exactness: config.activationQuant === 'runtime' ? `${LOW_RANK_CUDA_EXACTNESS} ${LOW_RANK_CUDA_HOST_QACT}` : LOW_RANK_CUDA_EXACTNESS,
     launch(ops: LowRankGemmOperands): KernelLaunch {
       const G = Math.ceil(ops.k / config.main.groupSize);
-      // Runtime-quantizing designs: the activation codes come from the golden quantizer (qact runs on the host).
+      // Runtime-quantizing designs: the activation codes come from the golden quantizer on the host (LOW_RANK_CUDA_HOST_QACT).
       const { qa, sa } = lowRankActivationCodes(config, ops);
       const inputs: Record<string, Uint32Array> = { qa: codesToWords(qa, 1), qw: codesToWords(ops.qw, 1), sa: codesToWords(sa, 2), sw: codesToWords(ops.sw, 2) };
       if (ops.bias) inputs.bias = codesToWords(ops.bias, 2);

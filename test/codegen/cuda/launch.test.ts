@@ -11,7 +11,8 @@ import { codesToWords, wordsToCodes } from '../../../src/codegen/cuda/host.js';
 import { acceleratorTargets, generateKernels, kernelSetFor } from '../../../src/codegen/kernels/targets.js';
 import { randomOperands } from '../../../src/compile/operands.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
-import type { LowRankGemmOperands } from '../../../src/pe/lowrank-gemm/golden.js';
+import type { LowRankGemmConfig, LowRankGemmOperands } from '../../../src/pe/lowrank-gemm/golden.js';
+import { lowRankQuantizeActivations } from '../../../src/pe/lowrank-gemm/golden-qact.js';
 
 const ROOT = resolve(__dirname, '../../..');
 const host = { readFile: (p: string) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } };
@@ -36,7 +37,13 @@ describe('CUDA launch contract', () => {
     const set = kernelSetFor(target, 'cuda')!;
     const ops = randomOperands(target, { m: 128, n: 128, k: 128 }, 5) as LowRankGemmOperands;
     const l = set.launch(ops);
-    expect(Array.from(wordsToCodes(l.inputs.qa, ops.qa!.length, 1))).toEqual(Array.from(ops.qa!));
+    // svdquant declares activation_quant = runtime: the operands carry X only, and the launcher's qa.bin /
+    // sa.bin are golden's quantizer of it (the CUDA kernels do not quantize; the header and manifest say so).
+    expect(ops.qa).toBeUndefined();
+    const want = lowRankQuantizeActivations(target.golden as LowRankGemmConfig, 128, 128, ops.x!);
+    expect(Array.from(wordsToCodes(l.inputs.qa, 128 * 128, 1))).toEqual(Array.from(want.qa));
+    expect(Array.from(wordsToCodes(l.inputs.sa, 128 * 2, 2))).toEqual(Array.from(want.sa));
+    expect(Array.from(wordsToCodes(l.inputs.x, ops.x!.length, 2))).toEqual(Array.from(ops.x!));
     expect(Array.from(wordsToCodes(l.inputs.sw, ops.sw.length, 2))).toEqual(Array.from(ops.sw));
     expect(Array.from(wordsToCodes(l.inputs.up, ops.up!.length, 2))).toEqual(Array.from(ops.up!));
     expect(l.params).toMatchObject({ m: 128, n: 128, k: 128, rank: 32 });
@@ -55,5 +62,8 @@ describe('CUDA launch contract', () => {
     expect(entries.map((e) => e.entryPoint)).toEqual(['lr_down', 'lr_fast<true>', 'lr_generic']);
     const ap = entries[1].bindings.find((b) => b.name === 'Ap')!;
     expect(ap.packing).toMatch(/fragment order/);
+    // Runtime activation quantization happens on the host for CUDA: stated in the manifest and the .cu header.
+    expect(manifest.kernels[0].exactness).toMatch(/do NOT run the activation quantizer.*lowRankQuantizeActivations/);
+    expect(files.find((f) => f.path === 'cuda/lowrank_gemm.cu')!.text).toMatch(/do NOT run the activation quantizer/);
   });
 });
