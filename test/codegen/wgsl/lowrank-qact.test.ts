@@ -125,6 +125,16 @@ describe('lowrank_gemm runtime activation quantization in WGSL (qact pass)', () 
     }, 120_000);
   }
 
+  it('rank 0 (no branch): the qact pass alone feeds the GEMM, golden = wgsl', async () => {
+    const text = exampleText('svdquant').replace('param rank = 32;', 'param rank = 0;').replace('lora_scales = fp32;', 'lora_scales = none;');
+    const targets = targetsOf(text, SHRINK);
+    const set = kernelSetFor(targets[0].target, 'wgsl');
+    expect(set?.entries.map((e) => e.entryPoint)).toEqual(['qact', 'main']);
+    const run = await goldenVsWgsl(targets, 1, 7);
+    expect(failures(run)).toEqual([]);
+    expect(run.pairs[0].outputs).toBeGreaterThan(50);
+  }, 120_000);
+
   for (const uint4 of [false, true]) {
     for (const rounding of ['rne', 'rtz', 'rna'] as const) {
       it(`${uint4 ? 'uint4 / nvfp4' : 'int4 / nvfp4'} activations, rounding ${rounding}: golden = wgsl`, async () => {
