@@ -55,15 +55,17 @@ function lowRankOperands(config: LowRankGemmConfig, m: number, n: number, k: num
   };
   const G = Math.ceil(k / config.main.groupSize);
   const r = config.rank;
+  // Runtime activation quantization: X only (the launcher's lr_qact and golden quantize it), as the .cu's generate().
+  const runtime = config.activationQuant === 'runtime';
   return {
     m, k, n,
-    qa: gen(Uint8Array, 'qa', m * k), qw: gen(Uint8Array, 'qw', n * k),
-    sa: gen(Uint16Array, 'sa', m * G), sw: gen(Uint16Array, 'sw', n * G),
+    qa: runtime ? undefined : gen(Uint8Array, 'qa', m * k), qw: gen(Uint8Array, 'qw', n * k),
+    sa: runtime ? undefined : gen(Uint16Array, 'sa', m * G), sw: gen(Uint16Array, 'sw', n * G),
     tensorScale: config.main.kind === 'nvfp4' ? LOW_RANK_BENCH_TENSOR_SCALE : undefined,
     bias: opts.bias ? gen(Uint16Array, 'bias', n) : undefined,
     channelScales: opts.cs ? gen(Uint16Array, 'cs', n) : undefined,
     loraScales: opts.ls && r > 0 ? gen(Uint32Array, 'ls', loraScaleCount(r)) : undefined,
-    x: r > 0 ? gen(Uint16Array, 'x', m * k) : undefined,
+    x: r > 0 || runtime ? gen(Uint16Array, 'x', m * k) : undefined,
     down: r > 0 ? gen(Uint16Array, 'down', k * r) : undefined,
     up: r > 0 ? gen(Uint16Array, 'up', n * r) : undefined,
   };

@@ -19,6 +19,7 @@ import { cudaFloat, hex32, type CudaFloat } from '../../codegen/cuda/formats.js'
 import { CUDA_HOST_PRELUDE, codesToWords, cudaHeader, wordsToCodes } from '../../codegen/cuda/host.js';
 import type { KernelEntry, KernelLaunch, KernelSet } from '../../codegen/kernels/manifest.js';
 import type { TargetOf } from '../facets/compile.js';
+import { lowRankQactScaleFactor, NVFP4_SCALE_CAP } from './golden-qact.js';
 import { checkLowRankGemmConfig, lowRankActivationCodes, lowRankElementValues, type LowRankGemmConfig, type LowRankGemmOperands } from './golden.js';
 
 /** Input streams of the shared generator (inputHash's `stream`), one per operand. */
@@ -603,24 +604,26 @@ template <typename T> static std::vector<T> gen(uint32_t seed, uint32_t stream, 
 }
 static Inputs generate(int M, int N, int K, uint32_t seed, bool with_bias, bool with_cs, bool with_ls) {
   Inputs in; in.M = M; in.N = N; in.K = K; in.G = (K + GS - 1) / GS; in.R = RANK;
-  in.qa = gen<uint8_t>(seed, 1, (size_t)M * K); in.qw = gen<uint8_t>(seed, 2, (size_t)N * K);
-  in.sa = gen<uint16_t>(seed, 3, (size_t)M * in.G); in.sw = gen<uint16_t>(seed, 4, (size_t)N * in.G);
+  if (!RUNTIME_QACT) { in.qa = gen<uint8_t>(seed, 1, (size_t)M * K); in.sa = gen<uint16_t>(seed, 3, (size_t)M * in.G); }
+  in.qw = gen<uint8_t>(seed, 2, (size_t)N * K); in.sw = gen<uint16_t>(seed, 4, (size_t)N * in.G);
   if (with_bias) in.bias = gen<uint16_t>(seed, 5, N);
   if (with_cs) in.cs = gen<uint16_t>(seed, 6, N);
   if (with_ls) in.ls = gen<uint32_t>(seed, 7, (RANK + 15) / 16);
-  if (RANK > 0) { in.x = gen<uint16_t>(seed, 8, (size_t)M * K); in.down = gen<uint16_t>(seed, 9, (size_t)K * RANK); in.up = gen<uint16_t>(seed, 10, (size_t)N * RANK); }
+  if (RANK > 0 || RUNTIME_QACT) in.x = gen<uint16_t>(seed, 8, (size_t)M * K);
+  if (RANK > 0) { in.down = gen<uint16_t>(seed, 9, (size_t)K * RANK); in.up = gen<uint16_t>(seed, 10, (size_t)N * RANK); }
   return in;
 }
 static Inputs read_case(const std::string& d) {
   Inputs in; in.M = meta_get(d, "m", -1); in.N = meta_get(d, "n", -1); in.K = meta_get(d, "k", -1);
   in.G = (in.K + GS - 1) / GS; in.R = RANK; in.ts_bits = (uint32_t)meta_get(d, "tensor_scale", ${hex32(LOW_RANK_BENCH_TENSOR_SCALE)});
   if (meta_get(d, "rank", -1) != RANK) { std::fprintf(stderr, "%s: rank differs from the kernel's %d\\n", d.c_str(), RANK); std::exit(1); }
-  in.qa = read_bin<uint8_t>(d + "/qa.bin", (size_t)in.M * in.K); in.qw = read_bin<uint8_t>(d + "/qw.bin", (size_t)in.N * in.K);
-  in.sa = read_bin<uint16_t>(d + "/sa.bin", (size_t)in.M * in.G); in.sw = read_bin<uint16_t>(d + "/sw.bin", (size_t)in.N * in.G);
+  if (!RUNTIME_QACT) { in.qa = read_bin<uint8_t>(d + "/qa.bin", (size_t)in.M * in.K); in.sa = read_bin<uint16_t>(d + "/sa.bin", (size_t)in.M * in.G); }
+  in.qw = read_bin<uint8_t>(d + "/qw.bin", (size_t)in.N * in.K); in.sw = read_bin<uint16_t>(d + "/sw.bin", (size_t)in.N * in.G);
   if (file_exists(d + "/bias.bin")) in.bias = read_bin<uint16_t>(d + "/bias.bin", in.N);
   if (file_exists(d + "/cs.bin")) in.cs = read_bin<uint16_t>(d + "/cs.bin", in.N);
   if (file_exists(d + "/ls.bin")) in.ls = read_bin<uint32_t>(d + "/ls.bin", (RANK + 15) / 16);
-  if (RANK > 0) { in.x = read_bin<uint16_t>(d + "/x.bin", (size_t)in.M * in.K); in.down = read_bin<uint16_t>(d + "/down.bin", (size_t)in.K * RANK); in.up = read_bin<uint16_t>(d + "/up.bin", (size_t)in.N * RANK); }
+  if (RANK > 0 || RUNTIME_QACT) in.x = read_bin<uint16_t>(d + "/x.bin", (size_t)in.M * in.K);
+  if (RANK > 0) { in.down = read_bin<uint16_t>(d + "/down.bin", (size_t)in.K * RANK); in.up = read_bin<uint16_t>(d + "/up.bin", (size_t)in.N * RANK); }
   return in;
 }
 template <typename T> static T* dev_or_null(const std::vector<T>& v) { return v.empty() ? nullptr : to_device(v); }
@@ -629,17 +632,27 @@ struct Device {
   const Inputs& in; uint8_t *qa, *qw; uint16_t *sa, *sw, *bias, *cs, *x, *down, *up, *L, *Y; uint32_t* ls;
   uint4 *Ap = nullptr, *Bp = nullptr; uint16_t *saT = nullptr, *swT = nullptr; bool fast;
   explicit Device(const Inputs& i) : in(i) {
-    qa = to_device(in.qa); qw = to_device(in.qw); sa = to_device(in.sa); sw = to_device(in.sw);
+    qw = to_device(in.qw); sw = to_device(in.sw);
     bias = dev_or_null(in.bias); cs = dev_or_null(in.cs); ls = dev_or_null(in.ls);
     x = dev_or_null(in.x); down = dev_or_null(in.down); up = dev_or_null(in.up);
+    // Runtime quantization: lr_qact computes qa / sa from X on the device (no host quantization). The
+    // tensor-core path's fragment packing of qa and transposition of sa are layout only, done on the host.
+    std::vector<uint8_t> hqa = in.qa; std::vector<uint16_t> hsa = in.sa;
+    if (RUNTIME_QACT) {
+      CK(cudaMalloc(&qa, std::max<size_t>(1, (size_t)in.M * in.K))); CK(cudaMalloc(&sa, std::max<size_t>(2, (size_t)in.M * in.G * 2)));
+      CK(cudaMemset(qa, 0xA5, (size_t)in.M * in.K)); CK(cudaMemset(sa, 0xA5, (size_t)in.M * in.G * 2));
+      lr_qact<<<dim3((in.G + 15) / 16, (in.M + 15) / 16), dim3(16, 16)>>>(x, qa, sa, in.M, in.K, in.G); CK_LAUNCH();
+      hqa.resize((size_t)in.M * in.K); hsa.resize((size_t)in.M * in.G);
+      CK(cudaMemcpy(hqa.data(), qa, hqa.size(), cudaMemcpyDeviceToHost)); CK(cudaMemcpy(hsa.data(), sa, hsa.size() * 2, cudaMemcpyDeviceToHost));
+    } else { qa = to_device(in.qa); sa = to_device(in.sa); }
     CK(cudaMalloc(&L, std::max<size_t>(2, (size_t)in.M * RANK * 2))); CK(cudaMalloc(&Y, (size_t)in.M * in.N * 2));
     if (RANK > 0) CK(cudaFuncSetAttribute(lr_down, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)DOWN_SMEM));
     fast = ${fast ? 'in.M % 128 == 0 && in.N % 128 == 0 && in.K % GS == 0' : 'false'};
 ${
   fast
     ? `    if (fast) {
-      Ap = reinterpret_cast<uint4*>(to_device(pack_a(in.qa, in.M, in.K))); Bp = reinterpret_cast<uint4*>(to_device(pack_b(in.qw, in.N, in.K)));
-      saT = to_device(transpose_scales(in.sa, in.M, in.G)); swT = to_device(transpose_scales(in.sw, in.N, in.G));
+      Ap = reinterpret_cast<uint4*>(to_device(pack_a(hqa, in.M, in.K))); Bp = reinterpret_cast<uint4*>(to_device(pack_b(in.qw, in.N, in.K)));
+      saT = to_device(transpose_scales(hsa, in.M, in.G)); swT = to_device(transpose_scales(in.sw, in.N, in.G));
       CK(cudaFuncSetAttribute(lr_fast<true>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)FAST_SMEM));
       CK(cudaFuncSetAttribute(lr_fast<false>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)FAST_SMEM));
     }`
@@ -689,7 +702,25 @@ static size_t mismatches(const std::vector<uint16_t>& got, const std::vector<uin
 }
 
 int main(int argc, char** argv) {
-  if (argc >= 3 && std::string(argv[1]) == "verify") {
+${
+  config.activationQuant === 'runtime'
+    ? `  if (argc >= 3 && std::string(argv[1]) == "qact") {
+    // No GPU: the quantizer's group function on the host (binary32 RN), X from DIR/x.bin, qa / sa to
+    // DIR/qa.out.bin (u8) and DIR/sa.out.bin (u16) for qacc to compare with golden.
+    const std::string d = argv[2];
+    const int M = (int)meta_get(d, "m", -1), K = (int)meta_get(d, "k", -1), G = (K + GS - 1) / GS;
+    const std::vector<uint16_t> x = read_bin<uint16_t>(d + "/x.bin", (size_t)M * K);
+    std::vector<uint8_t> q((size_t)M * K); std::vector<uint16_t> s((size_t)M * G);
+    for (int m = 0; m < M; m++) for (int g = 0; g < G; g++) { const int k0 = g * GS; qact_group(&x[(size_t)m * K + k0], std::min(K, k0 + GS) - k0, &q[(size_t)m * K + k0], &s[(size_t)m * G + g]); }
+    FILE* f = std::fopen((d + "/qa.out.bin").c_str(), "wb"); FILE* h = std::fopen((d + "/sa.out.bin").c_str(), "wb");
+    if (!f || !h || std::fwrite(q.data(), 1, q.size(), f) != q.size() || std::fwrite(s.data(), 2, s.size(), h) != s.size()) { std::fprintf(stderr, "cannot write %s/qa.out.bin, sa.out.bin\\n", d.c_str()); return 1; }
+    std::fclose(f); std::fclose(h);
+    std::printf("lowrank_gemm qact %s: %d x %d\\n", d.c_str(), M, K);
+    return 0;
+  }
+`
+    : ''
+}  if (argc >= 3 && std::string(argv[1]) == "verify") {
     const std::string d = argv[2];
     const Inputs in = read_case(d);
     const std::vector<uint16_t> golden = read_bin<uint16_t>(d + "/y.bin", (size_t)in.M * in.N);
@@ -756,6 +787,110 @@ int main(int argc, char** argv) {
 `;
 }
 
+/**
+ * The runtime activation quantizer (golden-qact.ts lowRankQuantizeGroup, step for step) as one
+ * __host__ __device__ group function and the `lr_qact` kernel (one thread per (group, row)). The two fp32
+ * roundings use __fmul_rn / __frcp_rn on the device (IEEE RN, never contracted; the file is built without
+ * -ftz, and a subnormal s never reaches the reciprocal) and plain binary32 `*` and `/` on the host (x86-64
+ * SSE, RN, no fast-math), which the launcher's `qact DIR` mode runs so that the function is tested without
+ * a GPU. Everything else is exact: the 16-bit decode, the scale code's RNE rounding in integers, the
+ * code's rounding of an fp32 value at a power-of-two quantum (rintf / truncf / roundf).
+ */
+function qactSource(config: LowRankGemmConfig): string {
+  const main = config.main;
+  const nv = main.kind === 'nvfp4';
+  const act = nv ? 'fp4' : main.activations;
+  const bf = config.branchFormat === 'bf16';
+  const round = { rne: 'rintf', rtz: 'truncf', rna: 'roundf' }[config.activationRounding ?? 'rne'];
+  // The scale format: exponent bits, fraction bits, bias, and whether its all-ones exponent is finite (e4m3fn).
+  const [se, sm, sb, fn] = nv ? [4, 3, 7, true] : main.scaleFormat === 'bf16' ? [8, 7, 127, false] : [5, 10, 15, false];
+  const code =
+    act === 'fp4'
+      ? `const float a = fabsf(v);
+  const uint8_t sign = signbit(v) ? 8 : 0;
+  if (!(a < 8.0f)) return sign | 7;
+  const float q = a < 2.0f ? 0.5f : a < 4.0f ? 1.0f : 2.0f;
+  const int h = (int)(${round}(a / q) * q * 2.0f);            // exact: q is a power of two
+  return sign | (h <= 4 ? h : h <= 6 ? 5 : h <= 8 ? 6 : 7);`
+      : `const float t = ${round}(v);
+  return (uint8_t)((int)fminf(fmaxf(t, ${act === 'uint4' ? '0.0f' : '-8.0f'}), ${act === 'uint4' ? '15.0f' : '7.0f'}) & 15);`;
+  return `
+// ---- runtime activation quantizer (golden-qact.ts lowRankQuantizeGroup) -------------------------------
+__host__ __device__ inline float qact_bits(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
+__host__ __device__ inline uint32_t qact_code_of(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
+__host__ __device__ inline float qact_mul(float a, float b) {
+#ifdef __CUDA_ARCH__
+  return __fmul_rn(a, b);
+#else
+  return a * b;
+#endif
+}
+__host__ __device__ inline float qact_rcp(float s) {
+#ifdef __CUDA_ARCH__
+  return __frcp_rn(s);
+#else
+  return 1.0f / s;
+#endif
+}
+// A ${config.branchFormat} code as a float (exact).
+__host__ __device__ inline float qact_x(uint32_t c) {
+${
+  bf
+    ? '  return qact_bits(c << 16);'
+    : `  const uint32_t e = (c >> 10) & 31, f = c & 1023, s = (c >> 15) << 31;
+  if (e == 31) return qact_bits(s | 0x7f800000u | (f << 13));
+  if (e == 0) { const float v = ldexpf((float)f, -24); return s ? -v : v; }
+  return qact_bits(s | ((e + 112) << 23) | (f << 13));`
+}
+}
+// The ${nv ? 'fp8_e4m3' : main.scaleFormat} code of a non-negative fp32 s (RNE${nv ? '; s <= 448, so no saturation is reached' : ', overflow to inf'}), in integers.
+__host__ __device__ inline uint16_t qact_scale_code(float s) {
+  const uint32_t u = qact_code_of(s);
+  if (u >= 0x7f800000u) return ${fn ? '0x7e' : `${(2 ** se - 1) << sm}`};
+  const int e = (int)(u >> 23), f = (int)(u & 0x7fffff);
+  const uint32_t m = e == 0 ? (uint32_t)f : (uint32_t)f | 0x800000u;  // value = m * 2^le
+  const int le = e == 0 ? -149 : e - 150;
+  const int top = e == 0 ? -127 : e - 127;                     // the leading bit's exponent (below -126 for an fp32 subnormal)
+  const int qe = (top > ${1 - sb} ? top : ${1 - sb}) - ${sm};  // quantum exponent of the target
+  const int sh = qe - le;                                      // >= 23 - ${sm} > 0
+  uint32_t r;
+  if (sh >= 32) r = 0;
+  else {
+    const uint32_t qv = m >> sh, rem = m & ((1u << sh) - 1u), half = 1u << (sh - 1);
+    r = qv + ((rem > half || (rem == half && (qv & 1u))) ? 1u : 0u);
+  }
+  if (r == 0) return 0;
+  // r * 2^qe; r <= 2^(${sm} + 1): re-encode (a carry into the next binade keeps r = 2^(${sm} + 1)).
+  int be = qe + ${sm} + ${sb};
+  if (r >= (1u << (${sm} + 1))) { r >>= 1; be++; }
+  if (r < (1u << ${sm})) return (uint16_t)r;                   // subnormal
+  if (be >= ${fn ? 2 ** se : 2 ** se - 1}) return ${fn ? '0x7e' : `${(2 ** se - 1) << sm}`};
+  return (uint16_t)((be << ${sm}) | (r & ${2 ** sm - 1}));
+}
+// The ${act === 'fp4' ? 'fp4_e2m1' : act} code of v, ${config.activationRounding ?? 'rne'} rounding, saturating; NaN -> +0.
+__host__ __device__ inline uint8_t qact_elem(float v) {
+  if (v != v) return 0;
+  ${code}
+}
+// One group of len raw codes: its scale code and its 4-bit codes.
+__host__ __device__ inline void qact_group(const uint16_t* x, int len, uint8_t* q, uint16_t* sa) {
+  uint32_t amax = 0;
+  for (int i = 0; i < len; i++) { const uint32_t a = x[i] & 0x7fffu; if (a <= ${bf ? '0x7f80u' : '0x7c00u'} && a > amax) amax = a; }
+  float s = qact_mul(qact_x(amax), qact_bits(${hex32(FP32.encode(lowRankQactScaleFactor(config)))}));
+${nv ? `  if (qact_code_of(s) > ${hex32(FP32.encode(NVFP4_SCALE_CAP))}) s = qact_bits(${hex32(FP32.encode(NVFP4_SCALE_CAP))});\n` : ''}  *sa = qact_scale_code(s);
+  const uint32_t su = qact_code_of(s);
+  const float r = su == 0x7f800000u ? 0.0f : su < 0x00800000u ? qact_bits(0x7f800000u) : qact_rcp(s);
+  for (int i = 0; i < len; i++) q[i] = qact_elem(qact_mul(qact_x(x[i]), r));
+}
+__global__ void lr_qact(const uint16_t* __restrict__ X, uint8_t* __restrict__ qa, uint16_t* __restrict__ sa, int M, int K, int G) {
+  const int g = blockIdx.x * blockDim.x + threadIdx.x, m = blockIdx.y * blockDim.y + threadIdx.y;
+  if (g >= G || m >= M) return;
+  const int k0 = g * GS, len = min(K, k0 + GS) - k0;
+  qact_group(X + (size_t)m * K + k0, len, qa + (size_t)m * K + k0, sa + (size_t)m * G + g);
+}
+`;
+}
+
 /** The generated CUDA source of a lowrank_gemm config: kernels and launcher in one translation unit. */
 export function lowRankCudaSource(config: LowRankGemmConfig): string {
   checkLowRankGemmConfig(config);
@@ -767,13 +902,16 @@ export function lowRankCudaSource(config: LowRankGemmConfig): string {
     'Inputs (verify DIR): qa.bin, qw.bin u8 4-bit codes row-major [M×K], [N×K]; sa.bin, sw.bin u16 scale codes [M×G], [N×G];',
     'bias.bin, cs.bin u16 [N]; ls.bin u32 fp32 codes [ceil(r/16)]; x.bin u16 [M×K]; down.bin u16 [K×r]; up.bin u16 [N×r];',
     'y.bin u16 golden output [M×N]. All little-endian. Device packing of the tensor-core kernel: see lr_fast below.',
+    ...(config.activationQuant === 'runtime' ? [LOW_RANK_CUDA_QACT, 'Host mode without a GPU: lowrank_gemm qact DIR (x.bin, meta.txt m k) writes qa.out.bin, sa.out.bin from the same group function.'] : []),
   ]);
   return `${header}
 ${CUDA_HOST_PRELUDE}
 constexpr int GS = ${main.groupSize};
 constexpr int RANK = ${config.rank};
 constexpr bool NVFP4 = ${main.kind === 'nvfp4'};
+constexpr bool RUNTIME_QACT = ${config.activationQuant === 'runtime'};  // qa / sa computed from X by lr_qact
 ${deviceSteps(config, P, R)}
+${config.activationQuant === 'runtime' ? qactSource(config) : ''}
 ${DOWN_KERNEL}
 ${GENERIC_KERNEL}
 ${lowRankFastEligible(config) ? `${fastGroupStep(config, P)}\n${fastKernel(config)}` : ''}
@@ -781,6 +919,14 @@ ${hostMain(config)}`;
 }
 
 
+
+/** What a runtime-quantizing design's .cu and manifest say: the activations are quantized on the GPU by lr_qact. */
+const LOW_RANK_CUDA_QACT =
+  'activation_quant = runtime: the launcher reads x.bin only (no qa.bin / sa.bin); entry lr_qact (one thread per (group, row)) ' +
+  'is golden-qact.ts lowRankQuantizeGroup: amax over the non-NaN codes, s = __fmul_rn(amax, round_fp32(1/qmax)) (nvfp4: capped at 448), ' +
+  'the scale code by integer RNE, r = __frcp_rn(s) (+inf for a zero or subnormal s, +0 for s = inf), codes from __fmul_rn(x, r) with the ' +
+  'rounding register (rintf / truncf / roundf at the format\'s quantum), saturating, NaN -> +0; built without -ftz. For the tensor-core ' +
+  'kernel the launcher copies the codes back to pack them (layout only).';
 
 const LOW_RANK_CUDA_EXACTNESS =
   'Golden order, each operation correctly rounded (RNE) and never contracted: group dots exact in int32 (int8 ' +
@@ -799,7 +945,15 @@ export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<Low
   const file = 'lowrank_gemm.cu';
   const u16 = 'u16 codes, 2 per word, element 0 in bits 15:0';
   const buf = (name: string, binding: number, access: 'read' | 'read_write', words: string, packing: string) => ({ name, binding, access, words, packing });
+  const runtime = config.activationQuant === 'runtime';
   const entries: KernelEntry[] = [
+    ...(runtime
+      ? [{
+          entryPoint: 'lr_qact', file, workgroupSize: [16, 16, 1] as const, dispatch: ['ceil(G/16)', 'ceil(M/16)', '1'] as const,
+          bindings: [buf('X', 0, 'read', 'ceil(M*K/2)', `${u16} (branch format), row-major [M×K]`), buf('qa', 1, 'read_write', 'ceil(M*K/4)', 'u8 4-bit codes, 4 per word, element 0 in bits 7:0, [M×K]'),
+            buf('sa', 2, 'read_write', 'ceil(M*G/2)', `${u16}: activation scale codes [M×G]`)],
+        } satisfies KernelEntry]
+      : []),
     {
       entryPoint: 'lr_down', file, workgroupSize: [DOWN_THREADS, 1, 1], dispatch: [`ceil(M/${DOWN_BLOCK_ROWS})`, `ceil(rank/${DOWN.ranksPerBlock})`, '1'],
       bindings: [buf('X', 0, 'read', 'ceil(M*K/2)', `${u16} (branch format), row-major [M×K]`), buf('D', 1, 'read', 'ceil(K*rank/2)', `${u16}, row-major [K×rank]`),
@@ -827,12 +981,15 @@ export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<Low
   return {
     files: [{ path: file, text: lowRankCudaSource(config) }],
     entries,
-    exactness: LOW_RANK_CUDA_EXACTNESS,
+    exactness: config.activationQuant === 'runtime' ? `${LOW_RANK_CUDA_EXACTNESS} ${LOW_RANK_CUDA_QACT}` : LOW_RANK_CUDA_EXACTNESS,
     launch(ops: LowRankGemmOperands): KernelLaunch {
       const G = Math.ceil(ops.k / config.main.groupSize);
-      // Runtime-quantizing designs: the activation codes come from the golden quantizer (qact runs on the host).
-      const { qa, sa } = lowRankActivationCodes(config, ops);
-      const inputs: Record<string, Uint32Array> = { qa: codesToWords(qa, 1), qw: codesToWords(ops.qw, 1), sa: codesToWords(sa, 2), sw: codesToWords(ops.sw, 2) };
+      // Runtime designs pass X only: lr_qact quantizes it on the GPU (lowRankActivationCodes checks the operands).
+      const offline = runtime ? undefined : lowRankActivationCodes(config, ops);
+      if (runtime && (!ops.x || ops.qa || ops.sa)) lowRankActivationCodes(config, ops);
+      const inputs: Record<string, Uint32Array> = { qw: codesToWords(ops.qw, 1), sw: codesToWords(ops.sw, 2) };
+      if (offline) Object.assign(inputs, { qa: codesToWords(offline.qa, 1), sa: codesToWords(offline.sa, 2) });
+      if (runtime && ops.x) inputs.x = codesToWords(ops.x, 2);
       if (ops.bias) inputs.bias = codesToWords(ops.bias, 2);
       if (ops.channelScales) inputs.cs = codesToWords(ops.channelScales, 2);
       if (ops.loraScales) inputs.ls = codesToWords(ops.loraScales, 4);
@@ -843,6 +1000,7 @@ export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<Low
         inputs,
         output: { name: 'out', words: Math.ceil((ops.m * ops.n) / 2) },
         passes: [
+          ...(runtime ? [{ entryPoint: 'lr_qact', workgroups: [Math.ceil(G / 16), Math.ceil(ops.m / 16), 1] as const }] : []),
           ...(config.rank > 0 ? [{ entryPoint: 'lr_down', workgroups: [Math.ceil(ops.m / DOWN_BLOCK_ROWS), Math.ceil(config.rank / DOWN.ranksPerBlock), 1] as const }] : []),
           fast ? { entryPoint: 'lr_fast<true>', workgroups: [ops.n / 128, ops.m / 128, 1] as const } : { entryPoint: 'lr_generic', workgroups: [Math.ceil(ops.n / 16), Math.ceil(ops.m / 16), 1] as const },
         ],

@@ -36,13 +36,18 @@ describe('CUDA launch contract', () => {
     const set = kernelSetFor(target, 'cuda')!;
     const ops = randomOperands(target, { m: 128, n: 128, k: 128 }, 5) as LowRankGemmOperands;
     const l = set.launch(ops);
-    expect(Array.from(wordsToCodes(l.inputs.qa, ops.qa!.length, 1))).toEqual(Array.from(ops.qa!));
+    // svdquant declares activation_quant = runtime: the operands carry X only and the launcher gets X only
+    // (lr_qact quantizes it on the GPU; test/codegen/cuda/lowrank-qact-host.test.ts checks its arithmetic).
+    expect(ops.qa).toBeUndefined();
+    expect(Object.keys(l.inputs)).not.toContain('qa');
+    expect(Object.keys(l.inputs)).not.toContain('sa');
+    expect(Array.from(wordsToCodes(l.inputs.x, ops.x!.length, 2))).toEqual(Array.from(ops.x!));
     expect(Array.from(wordsToCodes(l.inputs.sw, ops.sw.length, 2))).toEqual(Array.from(ops.sw));
     expect(Array.from(wordsToCodes(l.inputs.up, ops.up!.length, 2))).toEqual(Array.from(ops.up!));
     expect(l.params).toMatchObject({ m: 128, n: 128, k: 128, rank: 32 });
-    expect(l.passes.map((p) => p.entryPoint)).toEqual(['lr_down', 'lr_fast<true>']);
+    expect(l.passes.map((p) => p.entryPoint)).toEqual(['lr_qact', 'lr_down', 'lr_fast<true>']);
     const ragged = set.launch(randomOperands(target, { m: 5, n: 7, k: 64 }, 6));
-    expect(ragged.passes.map((p) => p.entryPoint)).toEqual(['lr_down', 'lr_generic']);
+    expect(ragged.passes.map((p) => p.entryPoint)).toEqual(['lr_qact', 'lr_down', 'lr_generic']);
   });
 
   it('writes cuda/<kind>.cu and cuda/kernels.json with bindings and packings', () => {
@@ -52,8 +57,11 @@ describe('CUDA launch contract', () => {
     const manifest = JSON.parse(files.find((f) => f.path === 'cuda/kernels.json')!.text);
     expect(manifest.target).toBe('cuda');
     const entries = manifest.kernels[0].entries as { entryPoint: string; bindings: { name: string; packing: string }[] }[];
-    expect(entries.map((e) => e.entryPoint)).toEqual(['lr_down', 'lr_fast<true>', 'lr_generic']);
-    const ap = entries[1].bindings.find((b) => b.name === 'Ap')!;
+    expect(entries.map((e) => e.entryPoint)).toEqual(['lr_qact', 'lr_down', 'lr_fast<true>', 'lr_generic']);
+    const ap = entries[2].bindings.find((b) => b.name === 'Ap')!;
     expect(ap.packing).toMatch(/fragment order/);
+    // Runtime activation quantization on the GPU (lr_qact): stated in the manifest and the .cu header.
+    expect(manifest.kernels[0].exactness).toMatch(/activation_quant = runtime: the launcher reads x\.bin only.*lr_qact/);
+    expect(files.find((f) => f.path === 'cuda/lowrank_gemm.cu')!.text).toMatch(/activation_quant = runtime: the launcher reads x\.bin only/);
   });
 });
