@@ -39,7 +39,7 @@ export function resizedAccelerator(accel: IrAccelerator, rows: number, cols: num
 }
 
 /** The engine module and its direct sub-modules of an accelerator's generated RTL. */
-function engineFiles(accel: IrAccelerator): { engine: VerilogModule; subs: VerilogModule[] } {
+export function engineFiles(accel: IrAccelerator): { engine: VerilogModule; subs: VerilogModule[] } {
   const { modules, top } = acceleratorModules(accel);
   const name = engineModule(modules, top);
   const engine = modules.find((m) => m.name === name);
