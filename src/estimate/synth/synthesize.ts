@@ -108,7 +108,7 @@ export async function synthesizeUnit(module: string, params: Readonly<Record<str
 
 /**
  * The sub-unit instances of `module` (its direct sub-modules read as blackboxes) without synthesizing it:
- * Yosys elaborates it (`hierarchy`, `proc`) and counts the instances, as a synthesis would. Cached like a
+ * Yosys elaborates it (`hierarchy`), keeps its instances of them and counts them, as a synthesis would. Cached like a
  * unit (flow tag `<flow>-instances`).
  */
 export async function unitInstances(module: string, files: readonly VerilogModule[], libFiles: readonly VerilogModule[], options: SynthOptions): Promise<ChildInstances[]> {
@@ -123,7 +123,9 @@ export async function unitInstances(module: string, files: readonly VerilogModul
     ...(lib.length ? [`read_verilog -lib ${lib.map((n) => `${n}.v`).join(' ')}`] : []),
     `read_verilog ${files.map((f) => `${f.name}.v`).join(' ')}`,
     `hierarchy -top ${module}`,
-    ...(lib.length ? [`select -module ${module} ${lib.map((n) => `t:${n}`).join(' ')}`, `write_json -selected net.json`] : ['write_json net.json']),
+    // only the instances are read: the processes (which write_json refuses) and the internal cells go
+    `delete ${module}/p:* ${module}/t:$*`,
+    'write_json net.json',
   ].join('; ');
   const reply = await runYosysInWorker(['-q', '-p', script], tree, ['net.json']);
   if (!reply.ok || !reply.files?.['net.json']) throw new Error(`yosys could not elaborate ${module}: ${reply.message ?? 'no netlist'}\n${reply.log.trim().split('\n').slice(-8).join('\n')}`);
