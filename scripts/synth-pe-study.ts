@@ -8,7 +8,8 @@
  * - xr-npe: the reconfigurable 4-mode SIMD MAC of examples/xr-npe.qacc against four single-format MACs
  *   (the same PE with `modes` restricted to one of its modes, same operand word, accumulation and output),
  *   same flow; the ratio of areas against the paper's claim of 42% less area (ratio 0.58).
- * - compose: the whole xr-npe design at 2 × 2, composed from its units vs synthesized flat (one Yosys run).
+ * - compose [bitmod|svdquant|xr-npe]: the whole design at 2 × 2 (default xr-npe), composed from its units vs
+ *   synthesized flat (one Yosys run).
  * - engine [bitmod|svdquant|xr-npe …]: the tile engine extrapolation `--synth` uses beyond 8 rows or
  *   columns (src/estimate/synth/engine-fit.ts): the engine alone (sub-units blackboxed) synthesized at the
  *   fit's sample sizes, the fit checked against the engine synthesized at 8 × 8 (held out), and its
@@ -166,10 +167,18 @@ async function xrNpe(): Promise<void> {
   console.log(`\nreconfigurable / separate = ${ratio.toFixed(3)} in ${unit} (${pct(ratio - 1)} area; the paper claims −42%, ratio 0.58)`);
 }
 
+/** The examples at 2 × 2 (compose). */
+const SMALL_EXAMPLES: Readonly<Record<string, Point>> = {
+  bitmod: { label: 'bitmod 2 × 2', file: 'bitmod.qacc', accel: 'bitmod', sets: ['rows=2', 'cols=2'] },
+  svdquant: { label: 'svdquant 2 × 2', file: 'svdquant.qacc', accel: 'svdquant_w4a4', sets: ['rows=2', 'cols=2'] },
+  'xr-npe': { label: 'xr-npe 2 × 2', file: 'xr-npe.qacc', accel: 'xr_npe', sets: ['size=2'] },
+};
+
 async function compose(): Promise<void> {
-  const accel = elaborate({ label: 'xr-npe 2 × 2', file: 'xr-npe.qacc', sets: ['size=2'], accel: 'xr_npe' });
+  const point = SMALL_EXAMPLES[args.find((a) => a in SMALL_EXAMPLES) ?? 'xr-npe'];
+  const accel = elaborate(point);
   const { modules, top } = acceleratorModules(accel);
-  console.log(`\n| xr-npe 2 × 2, whole design (${flow} flow) | units | cells | ${flow === 'xilinx' ? 'LUT | FF' : 'transistors | memory bits'} | levels | seconds |`);
+  console.log(`\n| ${point.label}, whole design (${flow} flow) | units | cells | ${flow === 'xilinx' ? 'LUT | FF' : 'transistors | memory bits'} | levels | seconds |`);
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const [label, depth] of [['composed from units', DESIGN_CUT_DEPTH], ['flat', 0]] as const) {
     const r = await synthesizeModules(modules, top, depth, { flow, onUnit: (u) => console.error(`  synthesizing ${u} (${label})`) });
