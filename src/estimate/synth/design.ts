@@ -10,10 +10,11 @@ import { generateAcceleratorRtl } from '../../codegen/verilog/design.js';
 import type { IrAccelerator } from '../../ir/types.js';
 import { rtlTemplates } from '../../verify/rtl/templates.js';
 import type { VerilogModule } from './modules.js';
-import { ENGINE_FIT_POINTS, ENGINE_MODEL, engineNeedsFit, extrapolateEngine } from './engine-fit.js';
+import { ENGINE_FIT_POINTS, ENGINE_MODEL, engineNeedsFit, extrapolateEngine, extrapolateInstances } from './engine-fit.js';
 import { moduleDependencies } from './modules.js';
-import { synthesizeModules, synthesizeUnit, unitInstances, type UnitOutcome } from './synthesize.js';
-import type { SynthOptions, SynthReport } from './types.js';
+import { synthesizeModules, synthesizeUnit, type UnitOutcome } from './synthesize.js';
+import type { ChildInstances } from './netlist.js';
+import type { SynthOptions, SynthReport, SynthStats } from './types.js';
 
 /** Units above the flattened leaves in a whole design: the top, its children, the engine's children. */
 export const DESIGN_CUT_DEPTH = 2;
@@ -49,22 +50,25 @@ export function engineFiles(accel: IrAccelerator): { engine: VerilogModule; subs
 }
 
 /**
- * The tile engine of a large array: its sub-unit instances counted at the real size (an elaboration),
- * its own logic extrapolated from syntheses at ENGINE_FIT_POINTS (engine-fit.ts).
+ * The tile engine of a large array: its own logic and its sub-unit instance counts extrapolated from
+ * syntheses at ENGINE_FIT_POINTS (engine-fit.ts); the count of the PE (the sub-unit instantiated rows × cols
+ * times at every sample) must come out as rows × cols.
  */
 async function extrapolatedEngine(accel: IrAccelerator, rows: number, cols: number, options: SynthOptions): Promise<UnitOutcome> {
-  const full = engineFiles(accel);
-  const children = await unitInstances(full.engine.name, [full.engine], full.subs, options);
-  const samples = [];
+  const samples: { rows: number; cols: number; own: SynthStats; children: readonly ChildInstances[] }[] = [];
   let seconds = 0;
   let cached = true;
   for (const [i, p] of ENGINE_FIT_POINTS.entries()) {
     const { engine, subs } = engineFiles(resizedAccelerator(accel, p.rows, p.cols));
-    const o = await synthesizeUnit(engine.name, {}, [engine], subs, { ...options, onUnit: options.onUnit && ((u, _, __) => options.onUnit!(`${u} at ${p.rows}×${p.cols} (engine fit)`, i, ENGINE_FIT_POINTS.length)) }, { index: i, count: ENGINE_FIT_POINTS.length });
-    samples.push({ ...p, own: o.result.own });
+    const o = await synthesizeUnit(engine.name, {}, [engine], subs, { ...options, onUnit: options.onUnit && ((u) => options.onUnit!(`${u} at ${p.rows}×${p.cols} (engine fit)`, i, ENGINE_FIT_POINTS.length)) }, { index: i, count: ENGINE_FIT_POINTS.length });
+    samples.push({ ...p, own: o.result.own, children: o.result.children });
     seconds += o.seconds;
     cached &&= o.cached;
   }
+  const children = extrapolateInstances(samples, rows, cols);
+  const perPe = (module: string): boolean => samples.every((s) => s.children.filter((c) => c.module === module).reduce((n, c) => n + c.count, 0) === s.rows * s.cols);
+  const pe = children.find((c) => perPe(c.module));
+  if (!pe || pe.count !== rows * cols) throw new Error(`engine extrapolation: ${pe?.count ?? 0} PE instances predicted for a ${rows} × ${cols} array`);
   return { result: { own: extrapolateEngine(samples, rows, cols), children }, cached, seconds, extrapolated: { rows, cols, points: ENGINE_FIT_POINTS, model: ENGINE_MODEL } };
 }
 

@@ -7,10 +7,13 @@
  * cached unit) and fits every reported quantity (cells by type, transistors, memory bits, UltraScale+
  * resources) by least squares on the terms of ENGINE_TERMS — fixed, per row, per column, per PE, and the
  * slot × PE crossbar terms R²·C and R·C² — and `levels` on 1, log2 R, log2 C (a mux tree's depth). The
- * PEs and the engine's other sub-units are not part of this: they are counted exactly (their instances
- * at the real size, from an elaboration) and synthesized once each. The result is marked `extrapolated`
- * in the report; docs/estimate.md gives its error on a held-out size.
+ * PEs and the engine's other sub-units are not part of this: their instance counts are fitted on the same
+ * terms (exact for counts per row, column, PE or slot; design.ts checks the PE count against rows × cols)
+ * and each is synthesized once at its real size. The result is marked `extrapolated` in the report;
+ * docs/estimate.md gives its error on a held-out size.
  */
+import type { ChildInstances } from './netlist.js';
+import { unitKey } from './netlist.js';
 import type { SynthStats, XilinxResources } from './types.js';
 
 /** Arrays up to this many rows and columns have their engine synthesized at its size. */
@@ -78,4 +81,18 @@ export function extrapolateEngine(samples: readonly { readonly rows: number; rea
     : undefined;
   const levels = predictor(LEVEL_TERMS, samples)(samples.map((s) => s.own.levels), rows, cols);
   return { cells: fit((s) => s.cells), cell_types: types, transistors: fit((s) => s.transistors), memory_bits: fit((s) => s.memory_bits), ...(xilinx ? { xilinx } : {}), levels };
+}
+
+/**
+ * The engine's sub-unit instances at rows × cols, fitted like its cost on the instance counts of the sample
+ * syntheses (the generators instantiate PEs per row × column and other units per row, column or slot, so the
+ * counts lie in the model's span and the fit returns them exactly). Elaborating the full-size engine instead
+ * unrolls its writeback loops (rows · cols per slot) in Yosys's frontend: tens of minutes at 32 × 32.
+ */
+export function extrapolateInstances(samples: readonly { readonly rows: number; readonly cols: number; readonly children: readonly ChildInstances[] }[], rows: number, cols: number): ChildInstances[] {
+  const at = predictor(ENGINE_TERMS, samples);
+  const kinds = new Map<string, ChildInstances>();
+  for (const s of samples) for (const c of s.children) kinds.set(unitKey(c.module, c.params), c);
+  const count = (s: (typeof samples)[number], key: string): number => s.children.filter((c) => unitKey(c.module, c.params) === key).reduce((n, c) => n + c.count, 0);
+  return [...kinds].map(([key, c]) => ({ module: c.module, params: c.params, count: at(samples.map((s) => count(s, key)), rows, cols) })).filter((c) => c.count > 0);
 }

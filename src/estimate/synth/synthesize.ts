@@ -106,35 +106,6 @@ export async function synthesizeUnit(module: string, params: Readonly<Record<str
   return { result, cached: false, seconds: (performance.now() - u0) / 1000 };
 }
 
-/**
- * The sub-unit instances of `module` (its direct sub-modules read as blackboxes) without synthesizing it:
- * Yosys elaborates it (`hierarchy`), keeps its instances of them and counts them, as a synthesis would. Cached like a
- * unit (flow tag `<flow>-instances`).
- */
-export async function unitInstances(module: string, files: readonly VerilogModule[], libFiles: readonly VerilogModule[], options: SynthOptions): Promise<ChildInstances[]> {
-  const cacheDir = options.cacheDir === undefined ? defaultSynthCacheDir() : options.cacheDir;
-  const key = synthCacheKey({ flow: `${options.flow}-instances`, yosys: yosysVersion(), module, params: {}, files, libFiles });
-  const hit = cacheDir === null ? undefined : readCache<ChildInstances[]>(cacheDir, key);
-  if (hit) return hit;
-  const tree: Record<string, string> = {};
-  for (const f of [...files, ...libFiles]) tree[`${f.name}.v`] = f.text;
-  const lib = libFiles.map((f) => f.name);
-  const script = [
-    ...(lib.length ? [`read_verilog -lib ${lib.map((n) => `${n}.v`).join(' ')}`] : []),
-    `read_verilog ${files.map((f) => `${f.name}.v`).join(' ')}`,
-    `hierarchy -top ${module}`,
-    // only the instances are read: the processes (which write_json refuses) and the internal cells go
-    `delete ${module}/p:* ${module}/t:$*`,
-    'write_json net.json',
-  ].join('; ');
-  const reply = await runYosysInWorker(['-q', '-p', script], tree, ['net.json']);
-  if (!reply.ok || !reply.files?.['net.json']) throw new Error(`yosys could not elaborate ${module}: ${reply.message ?? 'no netlist'}\n${reply.log.trim().split('\n').slice(-8).join('\n')}`);
-  const json = JSON.parse(reply.files['net.json']) as JsonNetlist;
-  const children = lib.length ? readUnitNetlist(json, '', module, new Set(lib), options.flow).children : [];
-  if (cacheDir !== null) writeCache(cacheDir, key, children);
-  return children;
-}
-
 /** Supplies a unit's outcome in place of a synthesis at its size (undefined: synthesize it as usual). */
 export type UnitSubstitute = (module: string, params: Readonly<Record<string, number>>, depth: number) => Promise<UnitOutcome | undefined>;
 

@@ -3,10 +3,12 @@
  * Yosys: samples made from a known cost polynomial in the model's terms are extrapolated to exactly that
  * polynomial's value at 32 × 32 and 64 × 16 (the oracle is the polynomial, evaluated here); every quantity
  * is fitted on its own (cell types, transistors, memory bits, xilinx resources); levels follow log2 of
- * the sides; and the sizes that switch the extrapolation on are those beyond 8 rows or columns.
+ * the sides; sub-unit instance counts per PE, row and slot come out exact; and the sizes that switch the
+ * extrapolation on are those beyond 8 rows or columns.
  */
 import { describe, expect, it } from 'vitest';
-import { ENGINE_FIT_POINTS, engineNeedsFit, extrapolateEngine } from '../../../src/estimate/synth/engine-fit.js';
+import { ENGINE_FIT_POINTS, engineNeedsFit, extrapolateEngine, extrapolateInstances } from '../../../src/estimate/synth/engine-fit.js';
+import type { ChildInstances } from '../../../src/estimate/synth/netlist.js';
 import type { SynthStats } from '../../../src/estimate/synth/types.js';
 
 /** A cost polynomial a + b·R + c·C + d·R·C + e·R²·C + f·R·C² (the crossbar terms included). */
@@ -53,6 +55,17 @@ describe('tile engine extrapolation', () => {
     expect(engineNeedsFit(16, 8)).toBe(true);
     expect(engineNeedsFit(64, 16)).toBe(true);
     expect(engineNeedsFit(32, 32)).toBe(true);
+  });
+
+  it('fits sub-unit instance counts per PE, row and slot exactly (a bit_serial_mod-like engine)', () => {
+    const children = (r: number, c: number): ChildInstances[] => [
+      { module: 'pe', params: {}, count: r * c },
+      { module: 'terms', params: {}, count: 4 * r },
+      { module: 'q', params: { W: 8 }, count: r },
+      { module: 'q', params: { W: 16 }, count: 2 },
+    ];
+    const got = extrapolateInstances(ENGINE_FIT_POINTS.map((p) => ({ ...p, children: children(p.rows, p.cols) })), 32, 32);
+    expect(got).toEqual(children(32, 32));
   });
 
   it('never predicts a negative count', () => {
