@@ -8,19 +8,21 @@
  * - xr-npe: the reconfigurable 4-mode SIMD MAC of examples/xr-npe.qacc against four single-format MACs
  *   (the same PE with `modes` restricted to one of its modes, same operand word, accumulation and output),
  *   same flow; the ratio of areas against the paper's claim of 42% less area (ratio 0.58).
- * - compose: the whole xr-npe design at 2 × 2, composed from its units vs synthesized flat (one Yosys run).
- * - engine: the xr-npe tile engine alone (PEs blackboxed) at N × N for N = 2, 4, 8, a fit
- *   transistors = a + b·N + c·N² (and memory bits likewise) on them, checked against N = 16 synthesized,
- *   and its extrapolation to 32 × 32 (marked extrapolated).
+ * - compose [bitmod|svdquant|xr-npe]: the whole design at 2 × 2 (default xr-npe), composed from its units vs
+ *   synthesized flat (one Yosys run).
+ * - engine [bitmod|svdquant|xr-npe …]: the tile engine extrapolation `--synth` uses beyond 8 rows or
+ *   columns (src/estimate/synth/engine-fit.ts): the engine alone (sub-units blackboxed) synthesized at the
+ *   fit's sample sizes, the fit checked against the engine synthesized at 8 × 8 (held out), and its
+ *   prediction at 32 × 32.
  * Variants are the example text with one property replaced (VARIANT below), elaborated like a file.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { synthAreaUm2, synthGateEquivalents } from '../src/estimate/synth/area.js';
-import { acceleratorModules, DESIGN_CUT_DEPTH, synthesizePe } from '../src/estimate/synth/design.js';
-import { moduleDependencies } from '../src/estimate/synth/modules.js';
-import { synthesizeModules, yosysVersion } from '../src/estimate/synth/synthesize.js';
-import type { SynthFlow, SynthReport } from '../src/estimate/synth/types.js';
+import { acceleratorModules, DESIGN_CUT_DEPTH, engineFiles, resizedAccelerator, synthesizePe } from '../src/estimate/synth/design.js';
+import { ENGINE_FIT_POINTS, extrapolateEngine } from '../src/estimate/synth/engine-fit.js';
+import { synthesizeModules, synthesizeUnit, yosysVersion } from '../src/estimate/synth/synthesize.js';
+import type { SynthFlow, SynthReport, SynthStats } from '../src/estimate/synth/types.js';
 import { compileFile } from '../src/ir/elaborate.js';
 import type { IrAccelerator } from '../src/ir/types.js';
 import { costFacet } from '../src/pe/facets/cost.js';
@@ -28,9 +30,10 @@ import { costFacet } from '../src/pe/facets/cost.js';
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const what = args.find((a) => !a.startsWith('--') && a !== 'generic' && a !== 'xilinx') ?? 'all';
+// `engine` takes example names after it
 const flow = (args.includes('--flow') ? args[args.indexOf('--flow') + 1] : 'generic') as SynthFlow;
 if (!['calibrate', 'xr-npe', 'compose', 'engine', 'all'].includes(what) || !['generic', 'xilinx'].includes(flow)) {
-  console.error('usage: npm run synth:study -- [calibrate|xr-npe|compose|engine|all] [--flow generic|xilinx]');
+  console.error('usage: npm run synth:study -- [calibrate|xr-npe|compose|engine [bitmod|svdquant|xr-npe …]|all] [--flow generic|xilinx]');
   process.exit(1);
 }
 
@@ -164,10 +167,18 @@ async function xrNpe(): Promise<void> {
   console.log(`\nreconfigurable / separate = ${ratio.toFixed(3)} in ${unit} (${pct(ratio - 1)} area; the paper claims −42%, ratio 0.58)`);
 }
 
+/** The examples at 2 × 2 (compose). */
+const SMALL_EXAMPLES: Readonly<Record<string, Point>> = {
+  bitmod: { label: 'bitmod 2 × 2', file: 'bitmod.qacc', accel: 'bitmod', sets: ['rows=2', 'cols=2'] },
+  svdquant: { label: 'svdquant 2 × 2', file: 'svdquant.qacc', accel: 'svdquant_w4a4', sets: ['rows=2', 'cols=2'] },
+  'xr-npe': { label: 'xr-npe 2 × 2', file: 'xr-npe.qacc', accel: 'xr_npe', sets: ['size=2'] },
+};
+
 async function compose(): Promise<void> {
-  const accel = elaborate({ label: 'xr-npe 2 × 2', file: 'xr-npe.qacc', sets: ['size=2'], accel: 'xr_npe' });
+  const point = SMALL_EXAMPLES[args.find((a) => a in SMALL_EXAMPLES) ?? 'xr-npe'];
+  const accel = elaborate(point);
   const { modules, top } = acceleratorModules(accel);
-  console.log(`\n| xr-npe 2 × 2, whole design (${flow} flow) | units | cells | ${flow === 'xilinx' ? 'LUT | FF' : 'transistors | memory bits'} | levels | seconds |`);
+  console.log(`\n| ${point.label}, whole design (${flow} flow) | units | cells | ${flow === 'xilinx' ? 'LUT | FF' : 'transistors | memory bits'} | levels | seconds |`);
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const [label, depth] of [['composed from units', DESIGN_CUT_DEPTH], ['flat', 0]] as const) {
     const r = await synthesizeModules(modules, top, depth, { flow, onUnit: (u) => console.error(`  synthesizing ${u} (${label})`) });
@@ -176,47 +187,44 @@ async function compose(): Promise<void> {
   }
 }
 
-/** The engine's own cost (PEs and other sub-units blackboxed) of xr-npe at size × size. */
-async function engineAt(size: number): Promise<{ transistors: number; memoryBits: number; seconds: number; cached: boolean }> {
-  const accel = elaborate({ label: `xr-npe ${size} × ${size}`, file: 'xr-npe.qacc', sets: [`size=${size}`], accel: 'xr_npe' });
-  const { modules, top, peTop } = acceleratorModules(accel);
-  const deps = moduleDependencies(modules);
-  const engine = (deps.get(top) ?? []).find((m) => (deps.get(m) ?? []).includes(peTop));
-  if (!engine) throw new Error(`no tile engine under ${top}`);
-  const r = await synthesizeModules(modules, engine, 1, { flow, onUnit: (u) => console.error(`  synthesizing ${u} (engine ${size} × ${size})`) });
-  const own = r.units.find((u) => u.depth === 0)!.own;
-  return { transistors: own.transistors, memoryBits: own.memory_bits, seconds: r.seconds, cached: r.units.every((u) => u.cached) };
+/** The examples' accelerators whose tile engines the engine study checks, at 32 × 32 (the engine is resized; the rest, e.g. xr-npe's buffers, stays). */
+const ENGINE_EXAMPLES: Readonly<Record<string, Point>> = {
+  bitmod: { label: 'bitmod', file: 'bitmod.qacc', accel: 'bitmod' },
+  svdquant: { label: 'svdquant', file: 'svdquant.qacc', accel: 'svdquant_w4a4', sets: ['rows=32', 'cols=32'] },
+  'xr-npe': { label: 'xr-npe', file: 'xr-npe.qacc', accel: 'xr_npe', sets: ['size=32'] },
+};
+
+/** The engine's own cost (its sub-units blackboxed) of `accel` resized to rows × cols, as `--synth` synthesizes it. */
+async function engineAt(accel: IrAccelerator, rows: number, cols: number): Promise<{ own: SynthStats; seconds: number; cached: boolean }> {
+  const { engine, subs } = engineFiles(resizedAccelerator(accel, rows, cols));
+  const o = await synthesizeUnit(engine.name, {}, [engine], subs, { flow, onUnit: (u) => console.error(`  synthesizing ${u} at ${rows} × ${cols}`) });
+  return { own: o.result.own, seconds: o.seconds, cached: o.cached };
 }
 
-/** Least squares a + b·N + c·N² through the points (exact through three). */
-function quadraticFit(ns: readonly number[], ys: readonly number[]): (n: number) => number {
-  // normal equations of the 3-parameter fit, solved by Cramer's rule
-  const s = (f: (n: number) => number): number => ns.reduce((acc, n) => acc + f(n), 0);
-  const t = (f: (n: number) => number): number => ns.reduce((acc, n, i) => acc + f(n) * ys[i], 0);
-  const m = [[ns.length, s((n) => n), s((n) => n * n)], [s((n) => n), s((n) => n * n), s((n) => n ** 3)], [s((n) => n * n), s((n) => n ** 3), s((n) => n ** 4)]];
-  const v = [t(() => 1), t((n) => n), t((n) => n * n)];
-  const det = (a: number[][]): number => a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
-  const d = det(m);
-  const coef = [0, 1, 2].map((k) => det(m.map((row, i) => row.map((x, j) => (j === k ? v[i] : x)))) / d);
-  return (n) => coef[0] + coef[1] * n + coef[2] * n * n;
-}
-
+/**
+ * The tile engine extrapolation of `--synth` (src/estimate/synth/engine-fit.ts) checked: fitted on its
+ * sample sizes, compared with the engine synthesized at 8 × 8 (held out: QACC_ENGINE_CHECK=rows×cols
+ * changes it, 0 skips it), and its prediction at 32 × 32 (extrapolated, not synthesized).
+ */
 async function engineFit(): Promise<void> {
-  const fitSizes = [2, 4, 8];
-  const fit = [];
-  for (const n of fitSizes) fit.push(await engineAt(n));
-  const tr = quadraticFit(fitSizes, fit.map((f) => f.transistors));
-  const mem = quadraticFit(fitSizes, fit.map((f) => f.memoryBits));
-  console.log(`\n| xr-npe tile engine (${flow} flow, PEs blackboxed) | transistors | fit | error | memory bits | fit | seconds |`);
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
-  const row = (label: string, n: number, f?: Awaited<ReturnType<typeof engineAt>>): void => {
-    const err = (a: number, b: number): string => (f ? (b === 0 ? (a === 0 ? '0' : '—') : pct(a / b - 1)) : 'extrapolated');
-    console.log(`| ${label} | ${f ? fmt(f.transistors) : '—'} | ${fmt(tr(n))} | ${err(tr(n), f?.transistors ?? 0)} | ${f ? fmt(f.memoryBits) : '—'} | ${fmt(mem(n))} | ${f ? `${f.seconds.toFixed(1)}${f.cached ? ' (cached)' : ''}` : '—'} |`);
-  };
-  fitSizes.forEach((n, i) => row(`${n} × ${n} (fit)`, n, fit[i]));
-  const check = Number(process.env.QACC_ENGINE_CHECK ?? 16);
-  if (check > 0) row(`${check} × ${check} (held out)`, check, await engineAt(check));
-  row('32 × 32', 32);
+  const names = args.filter((a) => a in ENGINE_EXAMPLES);
+  const check = (process.env.QACC_ENGINE_CHECK ?? '8x8').split('x').map(Number);
+  console.log(`\n| tile engine (${flow} flow, sub-units blackboxed) | rows × cols | role | cells | transistors | memory bits | levels | fit: transistors | error | seconds |`);
+  console.log('|---|---|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const name of names.length ? names : Object.keys(ENGINE_EXAMPLES)) {
+    const accel = elaborate(ENGINE_EXAMPLES[name]);
+    const samples = [];
+    for (const p of ENGINE_FIT_POINTS) samples.push({ ...p, ...(await engineAt(accel, p.rows, p.cols)) });
+    const row = (rows: number, cols: number, role: string, f?: { own: SynthStats; seconds: number; cached: boolean }): void => {
+      const pred = extrapolateEngine(samples, rows, cols);
+      const got = f?.own;
+      const err = got ? pct(pred.transistors / got.transistors - 1) : 'extrapolated';
+      console.log(`| ${name} | ${rows} × ${cols} | ${role} | ${fmt(got?.cells ?? pred.cells)} | ${got ? fmt(got.transistors) : '—'} | ${fmt(got?.memory_bits ?? pred.memory_bits)} | ${got?.levels ?? pred.levels} | ${fmt(pred.transistors)} | ${err} | ${f ? `${f.seconds.toFixed(1)}${f.cached ? ' (cached)' : ''}` : '—'} |`);
+    };
+    for (const s of samples) row(s.rows, s.cols, 'fit', s);
+    if (check[0] > 0) row(check[0], check[1], 'held out', await engineAt(accel, check[0], check[1]));
+    row(32, 32, 'predicted');
+  }
 }
 
 if (what === 'engine') await engineFit();

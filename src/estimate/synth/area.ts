@@ -50,7 +50,7 @@ export function synthComponentAreas(report: SynthReport, arrayName: string, node
   const source = `Yosys ${report.yosys} ${report.flow} synthesis: stat -tech cmos transistors / ${TRANSISTORS_PER_GE} = GE × ${GATE_EQUIVALENT_UM2.toFixed(4)} µm² at 28 nm`;
   const out: ComponentArea[] = groups.map(([name, units]) => {
     const { ge } = unitsCost(units);
-    return { name, gate_equivalents: Math.round(ge), area_um2: ge * geUm2, source: `${source} (${units.map((u) => `${u.instances} × ${u.unit}`).join(', ')})` };
+    return { name, gate_equivalents: Math.round(ge), area_um2: ge * geUm2, source: `${source} (${units.map((u) => `${u.instances} × ${u.unit}${u.extrapolated ? ` (extrapolated from ${u.extrapolated.points.map((p) => `${p.rows}×${p.cols}`).join(', ')})` : ''}`).join(', ')})` };
   });
   const otherBits = unitsCost(report.units.filter((u) => !isBuffer(u))).memoryBits;
   out.push({ name: 'instruction memory and operand staging (synthesized RAMs)', gate_equivalents: 0, area_um2: otherBits * sramUm2PerBit(nodeNm), source: `${otherBits} bits of $mem_v2 macros outside the buffers, priced as SRAM (src/estimate/technology.ts)` });

@@ -3,13 +3,18 @@
  * (src/codegen/verilog, exactly what `qacc build` writes) and synthesizes it hierarchically
  * (synthesize.ts): `synthesizeDesign` the whole accelerator top (controller, instruction queues, buffers,
  * tile engine, PEs), `synthesizePe` the PE module alone, flattened (calibration, the XR-NPE experiment).
+ * Beyond 8 rows or columns the tile engine's own logic is extrapolated from smaller arrays (engine-fit.ts);
+ * everything else, its PEs and sub-units included, is synthesized at the design's size.
  */
 import { generateAcceleratorRtl } from '../../codegen/verilog/design.js';
 import type { IrAccelerator } from '../../ir/types.js';
 import { rtlTemplates } from '../../verify/rtl/templates.js';
 import type { VerilogModule } from './modules.js';
-import { synthesizeModules } from './synthesize.js';
-import type { SynthOptions, SynthReport } from './types.js';
+import { ENGINE_FIT_POINTS, ENGINE_MODEL, engineNeedsFit, extrapolateEngine, extrapolateInstances } from './engine-fit.js';
+import { moduleDependencies } from './modules.js';
+import { synthesizeModules, synthesizeUnit, type UnitOutcome } from './synthesize.js';
+import type { ChildInstances } from './netlist.js';
+import type { SynthOptions, SynthReport, SynthStats } from './types.js';
 
 /** Units above the flattened leaves in a whole design: the top, its children, the engine's children. */
 export const DESIGN_CUT_DEPTH = 2;
@@ -24,10 +29,56 @@ export function acceleratorModules(accel: IrAccelerator, only?: readonly string[
   return { modules, top: rtl.acceleratorTop, peTop: rtl.top };
 }
 
+/** The tile engine: the top's child `<top>_engine_<kind>` (src/codegen/verilog/top.ts names it). */
+export function engineModule(modules: readonly VerilogModule[], top: string): string | undefined {
+  return (moduleDependencies(modules).get(top) ?? []).find((m) => m.startsWith(`${top}_engine_`));
+}
+
+/** The accelerator with its arrays resized to rows × cols (RTL generation at another size). */
+export function resizedAccelerator(accel: IrAccelerator, rows: number, cols: number): IrAccelerator {
+  return { ...accel, arrays: accel.arrays.map((a) => ({ ...a, rows, cols, pes: rows * cols, macsPerCycle: rows * cols * a.pe.macsPerCycle })) };
+}
+
+/** The engine module and its direct sub-modules of an accelerator's generated RTL. */
+export function engineFiles(accel: IrAccelerator): { engine: VerilogModule; subs: VerilogModule[] } {
+  const { modules, top } = acceleratorModules(accel);
+  const name = engineModule(modules, top);
+  const engine = modules.find((m) => m.name === name);
+  if (!engine) throw new Error(`no tile engine under ${top}`);
+  const subs = moduleDependencies(modules).get(engine.name) ?? [];
+  return { engine, subs: modules.filter((m) => subs.includes(m.name)) };
+}
+
+/**
+ * The tile engine of a large array: its own logic and its sub-unit instance counts extrapolated from
+ * syntheses at ENGINE_FIT_POINTS (engine-fit.ts); the count of the PE (the sub-unit instantiated rows × cols
+ * times at every sample) must come out as rows × cols.
+ */
+async function extrapolatedEngine(accel: IrAccelerator, rows: number, cols: number, options: SynthOptions): Promise<UnitOutcome> {
+  const samples: { rows: number; cols: number; own: SynthStats; children: readonly ChildInstances[] }[] = [];
+  let seconds = 0;
+  let cached = true;
+  for (const [i, p] of ENGINE_FIT_POINTS.entries()) {
+    const { engine, subs } = engineFiles(resizedAccelerator(accel, p.rows, p.cols));
+    const o = await synthesizeUnit(engine.name, {}, [engine], subs, { ...options, onUnit: options.onUnit && ((u) => options.onUnit!(`${u} at ${p.rows}×${p.cols} (engine fit)`, i, ENGINE_FIT_POINTS.length)) }, { index: i, count: ENGINE_FIT_POINTS.length });
+    samples.push({ ...p, own: o.result.own, children: o.result.children });
+    seconds += o.seconds;
+    cached &&= o.cached;
+  }
+  const children = extrapolateInstances(samples, rows, cols);
+  const perPe = (module: string): boolean => samples.every((s) => s.children.filter((c) => c.module === module).reduce((n, c) => n + c.count, 0) === s.rows * s.cols);
+  const pe = children.find((c) => perPe(c.module));
+  if (!pe || pe.count !== rows * cols) throw new Error(`engine extrapolation: ${pe?.count ?? 0} PE instances predicted for a ${rows} × ${cols} array`);
+  return { result: { own: extrapolateEngine(samples, rows, cols), children }, cached, seconds, extrapolated: { rows, cols, points: ENGINE_FIT_POINTS, model: ENGINE_MODEL } };
+}
+
 /** Synthesizes an accelerator's whole design (its top and everything below), hierarchically. */
 export function synthesizeDesign(accel: IrAccelerator, options: SynthOptions): Promise<SynthReport> {
   const { modules, top } = acceleratorModules(accel);
-  return synthesizeModules(modules, top, DESIGN_CUT_DEPTH, options);
+  const array = accel.arrays[0];
+  const engine = engineModule(modules, top);
+  if (!array || !engine || !engineNeedsFit(array.rows, array.cols)) return synthesizeModules(modules, top, DESIGN_CUT_DEPTH, options);
+  return synthesizeModules(modules, top, DESIGN_CUT_DEPTH, options, async (module, _params, depth) => (module === engine && depth === 1 ? extrapolatedEngine(accel, array.rows, array.cols, options) : undefined));
 }
 
 /** Synthesizes an accelerator's PE module alone, flattened. */

@@ -14,9 +14,10 @@ function columns(report: SynthReport): { head: string[]; row: (s: SynthStats) =>
 /** Formats a synthesis report as an aligned text table. */
 export function formatSynthReport(report: SynthReport): string {
   const { head, row } = columns(report);
-  const table: string[][] = [['unit', 'copies', 'cells', ...head, 'levels', ''], ...report.units.map((u) => [u.unit, n(u.instances), n(u.own.cells), ...row(u.own), String(u.own.levels), u.cached ? 'cached' : `${u.seconds.toFixed(1)} s`])];
+  const table: string[][] = [['unit', 'copies', 'cells', ...head, 'levels', ''], ...report.units.map((u) => [u.unit, n(u.instances), n(u.own.cells), ...row(u.own), String(u.own.levels), u.extrapolated ? `extrapolated${u.cached ? '' : `, ${u.seconds.toFixed(1)} s`}` : u.cached ? 'cached' : `${u.seconds.toFixed(1)} s`])];
   table.push(['total', '', n(report.total.cells), ...row(report.total), String(report.total.levels), `${report.seconds.toFixed(1)} s`]);
   const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
   const lines = table.map((r) => '  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd());
-  return [`synthesis (Yosys ${report.yosys}, ${report.flow} flow, top ${report.top}; each unit once, totals = Σ copies × unit; levels = longest combinational path in cells, cut at unit ports)`, ...lines, ''].join('\n');
+  const notes = report.units.filter((u) => u.extrapolated).map((u) => `  ${u.unit}: EXTRAPOLATED to ${u.extrapolated!.rows}×${u.extrapolated!.cols}, not synthesized at that size: least squares on ${u.extrapolated!.model} over its syntheses at ${u.extrapolated!.points.map((p) => `${p.rows}×${p.cols}`).join(', ')} (its sub-units are synthesized at their size, their instance counts fitted likewise; error on a held-out size: docs/estimate.md)`);
+  return [`synthesis (Yosys ${report.yosys}, ${report.flow} flow, top ${report.top}; each unit once, totals = Σ copies × unit; levels = longest combinational path in cells, cut at unit ports)`, ...lines, ...notes, ''].join('\n');
 }

@@ -19,7 +19,7 @@ import { runYosysInWorker } from '../../verify/rtl/yosys.js';
 import { defaultSynthCacheDir, readCache, synthCacheKey, writeCache } from './cache.js';
 import { moduleDependencies, subtree, type VerilogModule } from './modules.js';
 import { readUnitNetlist, unitKey, type ChildInstances, type JsonNetlist } from './netlist.js';
-import type { SynthFlow, SynthOptions, SynthReport, SynthStats, SynthUnitReport } from './types.js';
+import type { SynthExtrapolation, SynthFlow, SynthOptions, SynthReport, SynthStats, SynthUnitReport } from './types.js';
 
 /** Yosys commands of each flow after reading the files, for top module `top`. */
 export const FLOW_COMMANDS: Readonly<Record<SynthFlow, (top: string) => string[]>> = {
@@ -40,7 +40,7 @@ export function yosysVersion(): string {
 }
 
 /** What one unit's synthesis yields (the cached value). */
-interface UnitResult {
+export interface UnitResult {
   readonly own: SynthStats;
   readonly children: readonly ChildInstances[];
 }
@@ -84,22 +84,47 @@ function addStats(t: SynthStats, s: SynthStats, n: number): SynthStats {
 
 const EMPTY: SynthStats = { cells: 0, cell_types: {}, transistors: 0, memory_bits: 0, levels: 0 };
 
+/** One unit's result and where it came from. */
+export interface UnitOutcome {
+  readonly result: UnitResult;
+  readonly cached: boolean;
+  readonly seconds: number;
+  /** Set when the unit's own cost was not synthesized at its size but extrapolated (engine-fit.ts). */
+  readonly extrapolated?: SynthExtrapolation;
+}
+
+/** Synthesizes one unit (`files` flattened, `libFiles` as blackboxes) through the cache. */
+export async function synthesizeUnit(module: string, params: Readonly<Record<string, number>>, files: readonly VerilogModule[], libFiles: readonly VerilogModule[], options: SynthOptions, progress?: { readonly index: number; readonly count: number }): Promise<UnitOutcome> {
+  const cacheDir = options.cacheDir === undefined ? defaultSynthCacheDir() : options.cacheDir;
+  const key = synthCacheKey({ flow: options.flow, yosys: yosysVersion(), module, params, files, libFiles });
+  const hit = cacheDir === null ? undefined : readCache<UnitResult>(cacheDir, key);
+  if (hit) return { result: hit, cached: true, seconds: 0 };
+  const u0 = performance.now();
+  options.onUnit?.(unitKey(module, params), progress?.index ?? 0, progress?.count ?? 1);
+  const result = await runUnit(module, params, files, libFiles, options.flow);
+  if (cacheDir !== null) writeCache(cacheDir, key, result);
+  return { result, cached: false, seconds: (performance.now() - u0) / 1000 };
+}
+
+/** Supplies a unit's outcome in place of a synthesis at its size (undefined: synthesize it as usual). */
+export type UnitSubstitute = (module: string, params: Readonly<Record<string, number>>, depth: number) => Promise<UnitOutcome | undefined>;
+
 /**
  * Synthesizes the design below `top` hierarchically (units: modules.ts, `cutDepth` levels of them above
- * the flattened leaves; 0 synthesizes `top` flat) and composes its totals.
+ * the flattened leaves; 0 synthesizes `top` flat) and composes its totals. `substitute` may supply some
+ * units' outcomes (the extrapolated tile engine of a large array, design.ts).
  */
-export async function synthesizeModules(modules: readonly VerilogModule[], top: string, cutDepth: number, options: SynthOptions): Promise<SynthReport> {
+export async function synthesizeModules(modules: readonly VerilogModule[], top: string, cutDepth: number, options: SynthOptions, substitute?: UnitSubstitute): Promise<SynthReport> {
   const t0 = performance.now();
   const flow = options.flow;
   const yosys = yosysVersion();
-  const cacheDir = options.cacheDir === undefined ? defaultSynthCacheDir() : options.cacheDir;
   const byName = new Map(modules.map((m) => [m.name, m]));
   if (!byName.has(top)) throw new Error(`no module ${top} among the generated files`);
   const deps = moduleDependencies(modules);
   interface Job { readonly module: string; readonly params: Readonly<Record<string, number>>; readonly depth: number }
   // A unit is synthesized differently above and at the cut depth: both are part of its identity.
   const idOf = (j: Job): string => `${unitKey(j.module, j.params)}${j.depth < cutDepth ? '' : ' flat'}`;
-  const results = new Map<string, { job: Job; result: UnitResult; cached: boolean; seconds: number; childIds: [string, number][] }>();
+  const results = new Map<string, { job: Job; outcome: UnitOutcome; childIds: [string, number][] }>();
   const queue: Job[] = [{ module: top, params: {}, depth: 0 }];
   let ran = 0;
   while (queue.length) {
@@ -111,22 +136,16 @@ export async function synthesizeModules(modules: readonly VerilogModule[], top: 
     const flat = job.depth >= cutDepth;
     const files = flat ? subtree(job.module, deps).map((n) => byName.get(n)!) : [own];
     const libFiles = flat ? [] : (deps.get(job.module) ?? []).map((n) => byName.get(n)!);
-    const key = synthCacheKey({ flow, yosys, module: job.module, params: job.params, files, libFiles });
-    let result = cacheDir === null ? undefined : readCache<UnitResult>(cacheDir, key);
-    const cached = result !== undefined;
-    const u0 = performance.now();
-    if (!result) {
-      options.onUnit?.(unitKey(job.module, job.params), ran++, results.size + queue.length + 1);
-      result = await runUnit(job.module, job.params, files, libFiles, flow);
-      if (cacheDir !== null) writeCache(cacheDir, key, result);
-    }
+    const progress = { index: ran, count: results.size + queue.length + 1 };
+    const outcome = (await substitute?.(job.module, job.params, job.depth)) ?? (await synthesizeUnit(job.module, job.params, files, libFiles, options, progress));
+    if (!outcome.cached) ran++;
     const childIds: [string, number][] = [];
-    for (const c of result.children) {
+    for (const c of outcome.result.children) {
       const child: Job = { module: c.module, params: c.params, depth: job.depth + 1 };
       childIds.push([idOf(child), c.count]);
       queue.push(child);
     }
-    results.set(id, { job, result, cached, seconds: cached ? 0 : (performance.now() - u0) / 1000, childIds });
+    results.set(id, { job, outcome, childIds });
   }
   // copies of each unit: multiply the instance counts down from the top (the unit graph is a shallow DAG)
   const copies = new Map<string, number>();
@@ -139,10 +158,11 @@ export async function synthesizeModules(modules: readonly VerilogModule[], top: 
   const units: SynthUnitReport[] = [];
   for (const [id, r] of results) {
     const n = copies.get(id) ?? 0;
-    total = addStats(total, r.result.own, n);
+    const { result, cached, seconds, extrapolated } = r.outcome;
+    total = addStats(total, result.own, n);
     const children: Record<string, number> = {};
-    for (const c of r.result.children) children[unitKey(c.module, c.params)] = (children[unitKey(c.module, c.params)] ?? 0) + c.count;
-    units.push({ unit: unitKey(r.job.module, r.job.params), module: r.job.module, params: r.job.params, instances: n, depth: r.job.depth, own: r.result.own, children, cached: r.cached, seconds: r.seconds });
+    for (const c of result.children) children[unitKey(c.module, c.params)] = (children[unitKey(c.module, c.params)] ?? 0) + c.count;
+    units.push({ unit: unitKey(r.job.module, r.job.params), module: r.job.module, params: r.job.params, instances: n, depth: r.job.depth, own: result.own, children, cached, seconds, ...(extrapolated ? { extrapolated } : {}) });
   }
   return { flow, yosys, top, units, total, seconds: (performance.now() - t0) / 1000 };
 }

@@ -62,6 +62,19 @@ export interface SynthUnitReport {
   readonly cached: boolean;
   /** Seconds Yosys ran (0 when cached). */
   readonly seconds: number;
+  /** Present when `own` was extrapolated from syntheses at smaller array sizes instead of synthesized (engine-fit.ts). */
+  readonly extrapolated?: SynthExtrapolation;
+}
+
+/** How a unit's own cost was extrapolated: from which array sizes, with which model. */
+export interface SynthExtrapolation {
+  /** The array size the cost is predicted for. */
+  readonly rows: number;
+  readonly cols: number;
+  /** The array sizes synthesized for the fit (each a unit synthesis, cached). */
+  readonly points: readonly { readonly rows: number; readonly cols: number }[];
+  /** The model's terms, e.g. `1, R, C, R·C, R²·C, R·C²` (least squares on `points`, per reported quantity). */
+  readonly model: string;
 }
 
 /** A design's synthesis: each distinct unit once, and the totals composed from the instance counts. */

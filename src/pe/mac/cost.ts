@@ -4,11 +4,15 @@
  *   fp16/fp32 accumulator; fp16 × int8-class weights, converted exactly to fp16, the same FMA, then the fp16
  *   channel-scale multiply on the accumulator), in gate equivalents:
  *     GE = GE_PER_MUL_CELL · (multiplier cells + integer adder bits) + GE_PER_FP_ADD_CELL · w · log2 w
- *   with multiplier cells a×b = a·b (11 × 11 for the fp16 product, 8 × 8 for int8, plus p_acc × 11 for the
- *   channel-scale multiply), the integer accumulator's 32 adder bits, and w = 2·11 + p_acc the FMA's
- *   aligned-add width (p_acc the accumulator's significand bits: its alignment and normalization shifters
- *   are w · log2 w cells). Coefficients fitted on two synthesized points (fp16 × fp16 → fp32, fp16 × int4
- *   per channel → fp32), checked on four held out (docs/estimate.md "Calibration"). × lanes.
+ *          + GE_PER_CLEAR_BIT · accumulator bits
+ *   with multiplier cells a·b for an unsigned a × b array (11 × 11 for the fp16 significand product, plus
+ *   p_acc × 11 for the channel-scale multiply) and a·b + a + b for a two's-complement one (int8 × int8: the
+ *   sign row and column), the integer accumulator's 32 adder bits, w = 2·11 + p_acc the FMA's aligned-add
+ *   width (p_acc the accumulator's significand bits: its alignment and normalization shifters are w · log2 w
+ *   cells), and the accumulator input's clear (`first ? 0 : acc`, every variant: one 2-input gate per
+ *   accumulator bit, 6 transistors = 1.5 GE, a library figure, not fitted). GE_PER_MUL_CELL and
+ *   GE_PER_FP_ADD_CELL are fitted on two synthesized points (fp16 × fp16 → fp32, fp16 × int4 per channel →
+ *   fp32), checked on four held out (docs/estimate.md "Calibration"). × lanes.
  * - Energy per lane, anchored on the BitMoD authors' 28 nm baseline PEs (../shared/reference/bitmod.md,
  *   their PE_Area_Power.xlsx): an FP16 MAC 0.77 mW; an FP16 × INT8 MAC (the ANT / OliVe class) 0.613 mW.
  *   Weights wider than 8 bits take the FP16 figure; narrower ones the FP16 × INT8 figure, scaled by
@@ -34,9 +38,11 @@ function wideWeights(pe: MacPe): boolean {
 }
 
 /** GE per multiplier cell (a full adder with its partial-product gate) or integer adder bit (fitted). */
-const GE_PER_MUL_CELL = 9.413;
+const GE_PER_MUL_CELL = 9.415;
 /** GE per cell of a floating-point aligned add, w · log2 w for w bits (alignment, add, normalize; fitted). */
-const GE_PER_FP_ADD_CELL = 19.43;
+const GE_PER_FP_ADD_CELL = 19.24;
+/** GE per accumulator bit of the input clear `first ? 0 : acc`: one AND-NOT (6 transistors / 4; not fitted). */
+const GE_PER_CLEAR_BIT = 1.5;
 /** The fp16 significand (with its hidden bit); int8-class weights reach the multiplier as fp16. */
 const FP16_SIG = 11;
 
@@ -47,11 +53,12 @@ function significandBits(name: string, bits: number): number {
 /** Gate equivalents of one lane of the generated datapath (see the header). */
 export function macLaneGates(pe: MacPe): number {
   const plainName = (op: IrOperand): string => (op.kind === 'plain' ? op.format.name : '');
-  if (plainName(pe.activations) === 'int8' && plainName(pe.weights) === 'int8') return GE_PER_MUL_CELL * (8 * 8 + 32);
+  const clear = GE_PER_CLEAR_BIT * pe.accumulator.bits;
+  if (plainName(pe.activations) === 'int8' && plainName(pe.weights) === 'int8') return GE_PER_MUL_CELL * (8 * 8 + 8 + 8 + 32) + clear;
   const pAcc = significandBits(pe.accumulator.name, pe.accumulator.bits);
   const scaleMul = plainName(pe.weights) === 'fp16' ? 0 : pAcc * FP16_SIG;
   const w = 2 * FP16_SIG + pAcc;
-  return GE_PER_MUL_CELL * (FP16_SIG * FP16_SIG + scaleMul) + GE_PER_FP_ADD_CELL * w * Math.log2(w);
+  return GE_PER_MUL_CELL * (FP16_SIG * FP16_SIG + scaleMul) + GE_PER_FP_ADD_CELL * w * Math.log2(w) + clear;
 }
 
 export const macCost: CostFacet<'mac'> = {

@@ -1,0 +1,98 @@
+/**
+ * The tile engine's own cost at a large array size, extrapolated from syntheses at small sizes. The
+ * engine (sequencer, operand staging, per-PE glue, writeback select) is one generated module whose logic
+ * grows with rows × cols, and its writeback select (a rows·cols-input mux per output slot, the slots
+ * growing with rows or cols) makes it cubic: a 32 × 32 engine is hours of WebAssembly Yosys, a 2 × 2 one
+ * under a minute. So `--synth` synthesizes the engine at the six sizes FIT_POINTS (each an ordinary,
+ * cached unit) and fits every reported quantity (cells by type, transistors, memory bits, UltraScale+
+ * resources) by least squares on the terms of ENGINE_TERMS — fixed, per row, per column, per PE, and the
+ * slot × PE crossbar terms R²·C and R·C² — and `levels` on 1, log2 R, log2 C (a mux tree's depth). The
+ * PEs and the engine's other sub-units are not part of this: their instance counts are fitted on the same
+ * terms (exact for counts per row, column, PE or slot; design.ts checks the PE count against rows × cols)
+ * and each is synthesized once at its real size. The result is marked `extrapolated` in the report;
+ * docs/estimate.md gives its error on a held-out size.
+ */
+import type { ChildInstances } from './netlist.js';
+import { unitKey } from './netlist.js';
+import type { SynthStats, XilinxResources } from './types.js';
+
+/** Arrays up to this many rows and columns have their engine synthesized at its size. */
+export const ENGINE_EXACT_MAX_SIDE = 8;
+
+/** The array sizes the engine is synthesized at for the fit. */
+export const ENGINE_FIT_POINTS: readonly { readonly rows: number; readonly cols: number }[] = [
+  { rows: 2, cols: 2 },
+  { rows: 2, cols: 4 },
+  { rows: 4, cols: 2 },
+  { rows: 4, cols: 4 },
+  { rows: 2, cols: 8 },
+  { rows: 8, cols: 2 },
+];
+
+/** The fitted terms of an engine quantity, by array rows R and columns C. */
+const ENGINE_TERMS: readonly ((r: number, c: number) => number)[] = [() => 1, (r) => r, (_, c) => c, (r, c) => r * c, (r, c) => r * r * c, (r, c) => r * c * c];
+export const ENGINE_MODEL = '1, R, C, R·C, R²·C, R·C² (levels: 1, log2 R, log2 C)';
+const LEVEL_TERMS: readonly ((r: number, c: number) => number)[] = [() => 1, (r) => Math.log2(r), (_, c) => Math.log2(c)];
+
+/** Whether an array's engine is extrapolated rather than synthesized at its size. */
+export function engineNeedsFit(rows: number, cols: number): boolean {
+  return rows > ENGINE_EXACT_MAX_SIDE || cols > ENGINE_EXACT_MAX_SIDE;
+}
+
+/** Least-squares coefficients of `terms` through (x_i, y_i) (normal equations, Gaussian elimination with pivoting). */
+function leastSquares(xs: readonly (readonly number[])[], ys: readonly number[]): number[] {
+  const k = xs[0].length;
+  const a = Array.from({ length: k }, (_, i) => [...Array.from({ length: k }, (_, j) => xs.reduce((s, x) => s + x[i] * x[j], 0)), xs.reduce((s, x, n) => s + x[i] * ys[n], 0)]);
+  for (let col = 0; col < k; col++) {
+    let p = col;
+    for (let r = col + 1; r < k; r++) if (Math.abs(a[r][col]) > Math.abs(a[p][col])) p = r;
+    [a[col], a[p]] = [a[p], a[col]];
+    if (Math.abs(a[col][col]) < 1e-12) throw new Error('engine fit: the sample sizes do not determine the model');
+    for (let r = 0; r < k; r++) {
+      if (r === col) continue;
+      const f = a[r][col] / a[col][col];
+      for (let j = col; j <= k; j++) a[r][j] -= f * a[col][j];
+    }
+  }
+  return a.map((row, i) => row[k] / row[i]);
+}
+
+/** A fitted predictor of one quantity: the terms at each sample, the quantity's values, evaluated at (rows, cols). */
+function predictor(terms: readonly ((r: number, c: number) => number)[], samples: readonly { rows: number; cols: number }[]): (ys: readonly number[], rows: number, cols: number) => number {
+  const xs = samples.map((s) => terms.map((t) => t(s.rows, s.cols)));
+  return (ys, rows, cols) => {
+    if (ys.every((y) => y === 0)) return 0;
+    const coef = leastSquares(xs, ys);
+    return Math.max(0, Math.round(terms.reduce((s, t, i) => s + coef[i] * t(rows, cols), 0)));
+  };
+}
+
+/** The engine's own cost at rows × cols from its own cost at the sample sizes (ENGINE_TERMS per quantity). */
+export function extrapolateEngine(samples: readonly { readonly rows: number; readonly cols: number; readonly own: SynthStats }[], rows: number, cols: number): SynthStats {
+  const at = predictor(ENGINE_TERMS, samples);
+  const fit = (get: (s: SynthStats) => number): number => at(samples.map((s) => get(s.own)), rows, cols);
+  const types: Record<string, number> = {};
+  for (const t of new Set(samples.flatMap((s) => Object.keys(s.own.cell_types)))) {
+    const v = fit((s) => s.cell_types[t] ?? 0);
+    if (v > 0) types[t] = v;
+  }
+  const xilinx = samples.some((s) => s.own.xilinx)
+    ? (Object.fromEntries((['lut', 'ff', 'carry', 'dsp', 'bram', 'lutram'] as const).map((k) => [k, fit((s) => s.xilinx?.[k] ?? 0)])) as unknown as XilinxResources)
+    : undefined;
+  const levels = predictor(LEVEL_TERMS, samples)(samples.map((s) => s.own.levels), rows, cols);
+  return { cells: fit((s) => s.cells), cell_types: types, transistors: fit((s) => s.transistors), memory_bits: fit((s) => s.memory_bits), ...(xilinx ? { xilinx } : {}), levels };
+}
+
+/**
+ * The engine's sub-unit instances at rows × cols, fitted like its cost on the instance counts of the sample
+ * syntheses (the generators instantiate PEs per row × column and other units per row, column or slot, so the
+ * counts lie in the model's span and the fit returns them exactly). Elaborating the full-size engine instead
+ * unrolls its writeback loops (rows · cols per slot) in Yosys's frontend: tens of minutes at 32 × 32.
+ */
+export function extrapolateInstances(samples: readonly { readonly rows: number; readonly cols: number; readonly children: readonly ChildInstances[] }[], rows: number, cols: number): ChildInstances[] {
+  const at = predictor(ENGINE_TERMS, samples);
+  const kinds = new Map<string, ChildInstances>();
+  for (const s of samples) for (const c of s.children) kinds.set(unitKey(c.module, c.params), c);
+  const count = (s: (typeof samples)[number], key: string): number => s.children.filter((c) => unitKey(c.module, c.params) === key).reduce((n, c) => n + c.count, 0);
+  return [...kinds].map(([key, c]) => ({ module: c.module, params: c.params, count: at(samples.map((s) => count(s, key)), rows, cols) })).filter((c) => c.count > 0);
+}
