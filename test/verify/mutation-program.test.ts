@@ -52,7 +52,7 @@ describe('verification kills RTL mutants at program level (whole accelerator, Ve
     // the mutants may land anywhere in the build: the top, its buffers and queues, the engine and the PE
     expect(files.map((f) => f.path)).toEqual(expect.arrayContaining(['rtl/small_fp16_top.v', 'rtl/small_fp16_top_engine_mac.v']));
     const targets = verifyTargets(c.design);
-    const small = { files, targets, cases: planCases(targets, { vectors: 1, seed: 1 }).cases, workDir, level: 'program' as const };
+    const small = { files, targets, cases: planCases(targets, { vectors: 2, seed: 1 }).cases, workDir, level: 'program' as const };
     const large = { ...small, cases: planCases(targets, { vectors: 4, seed: 2 }).cases };
     expect(small.cases.length).toBeGreaterThan(5);
 

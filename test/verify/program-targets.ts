@@ -24,13 +24,18 @@ function elaborate(path: string, text?: string): IrAccelerator[] {
   return [...c.design.accelerators];
 }
 
-/** A small int8 MAC design: 4 KiB buffers (act 3 KiB, out 1 KiB, wgt 3.5 KiB, meta 512 B), 16-byte beats. */
+/**
+ * A small int8 MAC design: act 3 KiB, an outputs buffer of 1 KiB (the random programs use two 512-byte out
+ * regions; without an outputs buffer the out space would be two 4 × 4 output tiles, 128 bytes), wgt 3.5 KiB,
+ * meta 512 B, 16-byte beats.
+ */
 export const TINY_SOURCE = `
 pe p : mac { weights = int8; activations = int8; accumulator = int32; }
 array arr { pe = p; rows = 4; cols = 4; }
 buffer wb { size = 4 KiB; width = 128; banks = 2; role = weights; }
-buffer ab { size = 4 KiB; width = 128; banks = 2; role = activations; }
-accelerator tiny { arrays = arr; buffers = [wb, ab]; clock = 1 GHz; dram = 128 b/cycle; }
+buffer ab { size = 3 KiB; width = 128; banks = 2; role = activations; }
+buffer ob { size = 1 KiB; width = 128; banks = 2; role = outputs; }
+accelerator tiny { arrays = arr; buffers = [wb, ab, ob]; clock = 1 GHz; dram = 128 b/cycle; }
 `;
 
 export interface ProgramTarget {

@@ -87,11 +87,20 @@ function lowRankOps(config: LowRankGemmConfig, seed: number, m: number, k: numbe
   };
 }
 
+/**
+ * The PE's datapath multiplies the codes and scales it is given: the example quantizes activations at
+ * runtime (qact, the engine's part: test/pe/lowrank-gemm/rtl-engine-qact.test.ts), so its golden config is
+ * compared here with given codes (activationQuant offline; nothing else differs).
+ */
+function peDatapath(config: LowRankGemmConfig): LowRankGemmConfig {
+  return { ...config, activationQuant: 'offline' };
+}
+
 describe('lowrank_gemm RTL = golden', () => {
   it('SVDQuant int4 example (fp16 scales, fused fp16 accumulation, fp16 epilogue, channel and LoRA scales, rank 32)', async () => {
     const accel = example('svdquant', 'svdquant_w4a4');
     const design = acceleratorPe(accel, 'tb_lr_int4', { harnessLanes: HARNESS_LOWRANK_LANES });
-    const config = design.goldens[0] as LowRankGemmConfig;
+    const config = peDatapath(design.goldens[0] as LowRankGemmConfig);
     expect(config.main).toEqual({ kind: 'int4', activations: 'int4', groupSize: 64, scaleFormat: 'fp16' });
     const opt = declaredOptionalOperands(accel.arrays[0].pe);
     expect(opt).toEqual({ channelScales: true, loraScales: true });
@@ -103,7 +112,7 @@ describe('lowrank_gemm RTL = golden', () => {
 
   it('SVDQuant NVFP4 example (fp8 block scales, fp32 tensor scale, bf16 branch)', async () => {
     const design = acceleratorPe(example('svdquant', 'svdquant_nvfp4'), 'tb_lr_nvfp4', { harnessLanes: HARNESS_LOWRANK_LANES });
-    const config = design.goldens[0] as LowRankGemmConfig;
+    const config = peDatapath(design.goldens[0] as LowRankGemmConfig);
     expect(config.main.kind).toBe('nvfp4');
     expect(config.branchFormat).toBe('bf16');
     expect(BF16.bits).toBe(16);
@@ -116,7 +125,7 @@ describe('lowrank_gemm RTL = golden', () => {
     if (pe.kind !== 'lowrank_gemm') throw new Error('not lowrank');
     const declared = { ...accel, arrays: [{ ...accel.arrays[0], pe: { ...pe, channelScales: true, loraScales: true } }] };
     const design = acceleratorPe(declared, 'tb_lr_nvfp4_scales', { harnessLanes: HARNESS_LOWRANK_LANES });
-    const config = design.goldens[0] as LowRankGemmConfig;
+    const config = peDatapath(design.goldens[0] as LowRankGemmConfig);
     expect(config.epilogue).toBe('fp32');
     const opt = declaredOptionalOperands(declared.arrays[0].pe);
     const sim = await buildPe(design.rtl);
