@@ -27,6 +27,15 @@ const F16 = sfFormat(5, 10);
 const F32 = sfFormat(8, 23);
 /** Table stride per code: at most 4 cycles (int7/int8 Booth digits). */
 const MAX_CYCLES = 4;
+/**
+ * Mesa's llvmpipe (the software driver under Dawn's GLES backend) ends every loop of a shader invocation
+ * once the invocation has taken this many loop back-edges in all (gallivm's loop limiter, shared by all its
+ * loops): the loops just stop, without an error, so a long K gave wrong outputs. Measured here: one loop of
+ * 70,000 iterations stops at 65,535; two loops of 40,000 stop at 40,000 + 25,534.
+ */
+const LLVMPIPE_LOOP_LIMIT = 65535;
+/** Back-edges one pass of the kernel may take per invocation: half the limit, a margin for the bound. */
+const LOOP_BUDGET = 32768;
 
 /** The WGSL kernel set of a bit_serial_mod target. */
 export function bitSerialModWgsl(t: TargetOf<'bit_serial_mod'>): KernelSet<BitSerialModOperands> {
@@ -129,20 +138,43 @@ fn floor_shift(x: i32, d: u32) -> i32 {
   if (r != 0u) { gv = Sf(st_s, r, st_x - ${geo.mantissaBits - 1} + UEXP[sel] + ${geo.lsbExponent}, 0u); }
 `;
   const RTL_GROUP = bitmodRtlGroup(codeStride);
-  const body = `var c = sf_zero(0u);
-var nan = false;
-for (var g = 0u; g < params.G; g++) {
-  let start = g * params.GS;
-  let len = min(params.K, start + params.GS) - start;
-  let sel = sel_at(n * params.G + g);
-  let cyc = CYC[sel];
-  let abase = m * params.K + start;
-  let wbase = n * params.K + start;
-  for (var i = 0u; i < len; i++) { if (((act_at(abase + i) >> 10u) & 31u) == 31u) { nan = true; } }
-${rtl ? RTL_GROUP : QACC_GROUP}  c = sf_add_round(c, gv, ${sfRoundArgs(F32)});
-}
-if (nan) { c = sf_nan(); }
+  // The group loop runs in chunks of GP groups, one pass each, the state carried exactly in `st` (see the
+  // header: llvmpipe's loop limit). st per output: word 0 = c.s | c.c << 1 | nan << 3 | next group << 4,
+  // word 1 = c.m, word 2 = c.e (i32 bits).
+  const chunkFn = `fn bsm_groups(m: u32, n: u32) {
+  let si = (m * params.N + n) * 3u;
+  let w0 = st[si];
+  var c = Sf(w0 & 1u, st[si + 1u], bitcast<i32>(st[si + 2u]), (w0 >> 1u) & 3u);
+  var nan = ((w0 >> 3u) & 1u) == 1u;
+  let g0 = w0 >> 4u;
+  let g1 = min(params.G, g0 + params.GP);
+  for (var g = g0; g < g1; g++) {
+    let start = g * params.GS;
+    let len = min(params.K, start + params.GS) - start;
+    let sel = sel_at(n * params.G + g);
+    let cyc = CYC[sel];
+    let abase = m * params.K + start;
+    let wbase = n * params.K + start;
+    for (var i = 0u; i < len; i++) { if (((act_at(abase + i) >> 10u) & 31u) == 31u) { nan = true; } }
+${(rtl ? RTL_GROUP : QACC_GROUP).replace(/^/gm, '  ').trimEnd()}
+    c = sf_add_round(c, gv, ${sfRoundArgs(F32)});
+  }
+  st[si] = c.s | (c.c << 1u) | (select(0u, 1u, nan) << 3u) | (g1 << 4u);
+  st[si + 1u] = c.m;
+  st[si + 2u] = bitcast<u32>(c.e);
+}`;
+  const body = `bsm_groups(m, n);
+let si = (m * params.N + n) * 3u;
+var c = Sf(st[si] & 1u, st[si + 1u], bitcast<i32>(st[si + 2u]), (st[si] >> 1u) & 3u);
+if (((st[si] >> 3u) & 1u) == 1u) { c = sf_nan(); }
 out[m * params.N + n] = sf_encode(sf_round(sf_mul_wide(c, sf_decode(chs_at(n), ${sfCodeArgs(F16)})), ${sfRoundArgs(out)}), ${sfCodeArgs(out)}, ${outNan}u);`;
+  // Loop back-edges one invocation takes per group (an upper bound): the NaN scan, then per step the step
+  // loop, per cycle the cycle loop and the two lane loops; the soft-float adds' short loops.
+  const stepLanes = rtl ? BITMOD_GEOMETRY.lanes : L;
+  const cycMax = Math.max(...scheds.map((s) => s.cycles));
+  const perGroup = cfg.groupSize + Math.ceil(cfg.groupSize / stepLanes) * (1 + cycMax * (1 + 2 * stepLanes)) + 16;
+  if (perGroup > LOOP_BUDGET) throw new NoKernelError(`bit_serial_mod group of ${cfg.groupSize} weights needs ~${perGroup} loop iterations in one WGSL invocation; Mesa llvmpipe ends every loop after ${LLVMPIPE_LOOP_LIMIT} per invocation (kernel budget ${LOOP_BUDGET})`);
+  const groupsPerPass = Math.floor(LOOP_BUDGET / perGroup);
   const exactness = rtl
     ? `Integers only, as golden-authors.ts (datapath bitmod_rtl, the authors' PE modules): per group, per step of 4 lanes and per cycle, every lane's product exponent in the max, truncating alignment, exact lane sum; the accumulator's signed 15-bit mantissa right-shifted to max(x, Pmax) (0 past ${BITMOD_RTL_MAX_ACC_SHIFT}), the unshifted term added with 23-bit wrap-around, normalized only on overflow; R = M · scale exactly; C = round_fp32(C + group) across groups; Y = round_${cfg.output}(C · channel scale), one rounding; an inf/NaN activation gives the ${cfg.output} NaN.`
     : `Integers only, in golden's order: per group (selector → candidate term schedule from golden's termSchedule), per step of ${L} lanes and per cycle: exponent max, truncating alignment of the 11-bit significand above ${geo.guardBits} guard bits, exact signed lane sum, the group accumulator's floor-shift alignment and normalization to a ${geo.mantissaBits}-bit mantissa; the exact mantissa × 8-bit scale; C = round_fp32(C + group) across groups; Y = round_${cfg.output}(C · channel scale), one rounding (sticky bit below 31 bits); an inf/NaN activation gives the ${cfg.output} NaN.`;
@@ -155,6 +187,7 @@ out[m * params.N + n] = sf_encode(sf_round(sf_mul_wide(c, sf_decode(chs_at(n), $
     params: [
       ['G', 'groups along K = ceil(K/GS)'],
       ['GS', `group size (${cfg.groupSize})`],
+      ['GP', `groups per pass (${groupsPerPass}: the loop budget ${LOOP_BUDGET} of llvmpipe's ${LLVMPIPE_LOOP_LIMIT} per invocation over ~${perGroup} per group)`],
     ],
     inputs: [
       { name: 'act', bits: 16, what: 'activation fp16 codes, row-major [M × K]', elements: 'M*K' },
@@ -166,8 +199,13 @@ out[m * params.N + n] = sf_encode(sf_round(sf_mul_wide(c, sf_decode(chs_at(n), $
     ],
     output: `the ${cfg.output} code`,
     softfloat: true,
-    helpers,
+    helpers: `${helpers}\n\n${chunkFn}`,
     body,
+    scratch: [{ name: 'st', what: 'per output (m, n) the cross-group state after a pass: c.s | c.c << 1 | nan << 3 | next group << 4, c.m, c.e', words: 'M*N*3' }],
+    prePasses: [
+      { entryPoint: 'init', uses: ['st'], extent: ['N', 'M'], wgslExtent: ['params.N', 'params.M'], body: 'let si = (y * params.N + x) * 3u;\nst[si] = 0u;\nst[si + 1u] = 0u;\nst[si + 2u] = 0u;' },
+      { entryPoint: 'groups', uses: ['act', 'wgt', 'sel', 'scl', 'terms', 'st'], extent: ['N', 'M'], wgslExtent: ['params.N', 'params.M'], body: 'bsm_groups(y, x);' },
+    ],
   });
   return {
     files,
@@ -176,14 +214,17 @@ out[m * params.N + n] = sf_encode(sf_round(sf_mul_wide(c, sf_decode(chs_at(n), $
     config,
     launch(ops) {
       const G = Math.ceil(ops.k / cfg.groupSize);
-      return gemmLaunch(ops.m, ops.k, ops.n, { G, GS: cfg.groupSize }, {
+      // init, then `groups` for all but the last chunk of GP groups; main runs the last chunk and the output.
+      const chunks = Math.max(1, Math.ceil(G / groupsPerPass));
+      const pre = [{ entryPoint: 'init', extent: [ops.n, ops.m] as const }, ...new Array<{ entryPoint: string; extent: readonly [number, number] }>(chunks - 1).fill({ entryPoint: 'groups', extent: [ops.n, ops.m] })];
+      return gemmLaunch(ops.m, ops.k, ops.n, { G, GS: cfg.groupSize, GP: groupsPerPass }, {
         act: packCodes(ops.activations, 16),
         wgt: packCodes(ops.weights, wBits),
         sel: packCodes(ops.selectors, 2),
         scl: packCodes(ops.groupScales, 8),
         chs: packCodes(ops.channelScales, 16),
         terms: table,
-      });
+      }, pre, { st: ops.m * ops.n * 3 });
     },
     outputCodes: (words) => Uint32Array.from(words),
   };
