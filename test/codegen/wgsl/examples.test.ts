@@ -87,17 +87,8 @@ accelerator acc { arrays = a; buffers = [w, x]; clock = 1 GHz; dram = 64 b/cycle
     ['lowrank_gemm unfused fp32 accumulation, fp32 epilogue', () => edit(exampleText('svdquant'), ['accumulation = fp16_fma; ', 'accumulation = fp32; '], ['epilogue = fp16; ', 'epilogue = fp32; '])],
     ['lowrank_gemm bf16_fma accumulation, bf16 scales, no LoRA scales', () => edit(exampleText('svdquant'), ['accumulation = fp16_fma; ', 'accumulation = bf16_fma; '], ['scale = fp16)', 'scale = bf16)'], ['lora_scales = fp32;', ''])],
   ];
-  /**
-   * KNOWN DEFECT (found 2026-12-06, open): the bit_serial_mod WGSL kernel disagrees with golden (and the
-   * simulator, which agrees with golden) on long K with few lanes: the 1-lane variant matches at K = 4,107
-   * and fails from K = 4,500 (e.g. `qacc verify <variant> --backends golden,wgsl --set rows=4 --set cols=4
-   * --workload gemm:m=1,k=6000,n=1`: 14 or 15 of 17 cases differ, signs included); the example's 4 lanes match
-   * at K = 8,203. The case plan's multi-k-tile shape reached K = 8,203 once bit_serial_mod tiles grew to 8,192
-   * (the staging ring), which exposed it. `it.fails` keeps the defect on record: this turns red once fixed.
-   */
-  const KNOWN_LONG_K_DEFECT = new Set(['bit_serial_mod 1 lane, fp32 output', 'bit_serial_mod int8 weights (radix-4 Booth, 4 cycles)']);
   for (const [name, text] of cases) {
-    (KNOWN_LONG_K_DEFECT.has(name) ? it.fails : it)(name, async () => {
+    it(name, async () => {
       const src = text();
       const targets = targetsOf(src, ['rows=4', 'cols=4', 'size=4'].filter((s) => src.includes(`param ${s.split('=')[0]} `)));
       const run = await goldenVsWgsl(targets, 2, 3);
@@ -105,4 +96,16 @@ accelerator acc { arrays = a; buffers = [w, x]; clock = 1 GHz; dram = 64 b/cycle
       expect(run.pairs[0].outputs).toBeGreaterThan(50);
     }, 60_000);
   }
+
+  /**
+   * Long K with 1 lane: Mesa's llvmpipe ends every loop of an invocation after 65,535 back-edges in all, with
+   * no error, so a one-pass kernel returned wrong values from K ~ 4,500 at 1 lane (found 2026-12-06); the
+   * kernel now runs the group loop in chunks of GP groups per pass (K = 20,000: 157 groups, several passes).
+   */
+  it('bit_serial_mod 1 lane at K = 20,000 (group loop over several passes)', async () => {
+    const targets = targetsOf(bitmod(['lanes = 4;', 'lanes = 1;'], ['lane_sum_bits = 17;', 'lane_sum_bits = 15;'], ['group_acc_bits = 23;', 'group_acc_bits = 21;']), ['rows=4', 'cols=4']);
+    const run = await goldenVsWgsl(targets, 1, 1, { m: 2, k: 20_000, n: 2 });
+    expect(failures(run)).toEqual([]);
+    expect(run.pairs[0].outputs).toBeGreaterThan(20);
+  }, 60_000);
 });

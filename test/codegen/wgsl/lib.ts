@@ -11,6 +11,7 @@ import { checkDesign } from '../../../src/compile/check-design.js';
 import { goldenBackend } from '../../../src/verify/backends.js';
 import { planCases, verifyTargets, type VerifyTarget } from '../../../src/verify/cases.js';
 import { runVerification, type VerifyRun } from '../../../src/verify/run.js';
+import type { GemmShape } from '../../../src/compile/workload.js';
 import { createWgslBackend } from '../../../src/verify/wgsl-backend.js';
 
 export const ROOT = resolve(__dirname, '../../..');
@@ -27,9 +28,9 @@ export function targetsOf(text: string, overrides: readonly string[] = []): Veri
   return verifyTargets(c.design);
 }
 
-/** golden vs wgsl on the directed cases and `vectors` random workloads of each target. */
-export async function goldenVsWgsl(targets: readonly VerifyTarget[], vectors: number, seed = 1): Promise<VerifyRun> {
-  const plan = planCases(targets, { vectors, seed });
+/** golden vs wgsl on the directed cases and `vectors` random workloads of each target (`shape`: one GEMM shape for all). */
+export async function goldenVsWgsl(targets: readonly VerifyTarget[], vectors: number, seed = 1, shape?: GemmShape): Promise<VerifyRun> {
+  const plan = planCases(targets, { vectors, seed, ...(shape ? { shape } : {}) });
   return runVerification({ targets, cases: plan.cases, backends: [goldenBackend, createWgslBackend()], options: { trace: false } });
 }
 
