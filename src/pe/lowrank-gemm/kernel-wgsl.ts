@@ -20,8 +20,9 @@
  * the codes and scale codes, one per u32, into the scratch buffers `qa` and `sa` that the GEMM pass reads:
  * no activation quantization happens on the host.
  */
-import type { KernelSet } from '../../codegen/kernels/manifest.js';
+import { NoKernelError, type KernelSet } from '../../codegen/kernels/manifest.js';
 import { gemmLaunch, wgslGemm } from '../../codegen/wgsl/gemm-kernel.js';
+import { LLVMPIPE_LOOP_LIMIT, WGSL_LOOP_BUDGET } from '../../codegen/wgsl/loop-limit.js';
 import { packCodes, type PackedBits } from '../../codegen/wgsl/pack.js';
 import { sfCodeArgs, sfDecodeTable, sfFormat, sfRoundArgs, WGSL_FMA, type SfFormat } from '../../codegen/wgsl/softfloat.js';
 import { FP32 } from '../../formats/float.js';
@@ -34,6 +35,10 @@ const FORMATS: Readonly<Record<'fp16' | 'bf16' | 'fp32', SfFormat>> = { fp16: sf
 const F32 = FORMATS.fp32;
 /** fp8_e4m3 (fn: no infinities, exponent field 15 holds finite values up to 448) for sf_round / sf_encode. */
 const E4M3: SfFormat = { ebits: 4, mbits: 3, bias: 7, qmin: -9, emax: 8 };
+/** k steps per pass of the down projection: ≤ 2 back-edges each (the k loop; its soft float has no loops) within the budget. */
+const DOWN_K_PER_PASS = WGSL_LOOP_BUDGET / 2;
+/** Zeroes the 3-word state of (x, y) in a scratch buffer of row length `row` before the first chunk. */
+const STATE_INIT = (buf: string, row: string): string => `let si = (y * ${row} + x) * 3u;\n${buf}[si] = 0u;\n${buf}[si + 1u] = 0u;\n${buf}[si + 2u] = 0u;`;
 /** The rounding register's modes as the qact pass's MODE constant. */
 const QACT_MODES = { rne: 0, rtz: 1, rna: 2 } as const;
 
@@ -158,10 +163,24 @@ if (has_cs && has_bias) {
 }`;
   // The branch: a pre-pass computes L[m, j] = round_R16(…) once per (m, j) into scratch (its R16 code;
   // decoding it back is exact), the GEMM pass adds y = round_32(y + round_32(L·u)) over j ascending.
-  const down = `var l = sf_zero(0u);
-for (var k = 0u; k < params.K; k++) {
-  l = sf_add_round(l, sf_round(sf_mul(${r16('x_at(y * params.K + k)')}, ${r16(`dn_at(k * ${r}u + x)`)}), ${sfRoundArgs(F32)}), ${sfRoundArgs(F32)});
-}
+  // The down projection runs over k in chunks of KP, one pass each (llvmpipe's loop limit, loop-limit.ts),
+  // the fp32 chain l carried exactly in `dst` per (m, j): word 0 = l.s | l.c << 1 | next k << 3, l.m, l.e.
+  const downFn = `fn lr_down(mm: u32, j: u32) {
+  let si = (mm * ${r}u + j) * 3u;
+  let w0 = dst[si];
+  var l = Sf(w0 & 1u, dst[si + 1u], bitcast<i32>(dst[si + 2u]), (w0 >> 1u) & 3u);
+  let k0 = w0 >> 3u;
+  let k1 = min(params.K, k0 + params.KP);
+  for (var k = k0; k < k1; k++) {
+    l = sf_add_round(l, sf_round(sf_mul(${r16('x_at(mm * params.K + k)')}, ${r16(`dn_at(k * ${r}u + j)`)}), ${sfRoundArgs(F32)}), ${sfRoundArgs(F32)});
+  }
+  dst[si] = l.s | (l.c << 1u) | (k1 << 3u);
+  dst[si + 1u] = l.m;
+  dst[si + 2u] = bitcast<u32>(l.e);
+}`;
+  const down = `lr_down(y, x);
+let si = (y * ${r}u + x) * 3u;
+var l = Sf(dst[si] & 1u, dst[si + 1u], bitcast<i32>(dst[si + 2u]), (dst[si] >> 1u) & 3u);
 if ((params.flags & 4u) != 0u) { l = sf_round(sf_mul_wide(l, sf_decode(lora_at(x >> 4u), ${sfCodeArgs(F32)})), ${sfRoundArgs(F32)}); }
 lbuf[y * ${r}u + x] = sf_encode(sf_round(l, ${sfRoundArgs(R)}), ${sfCodeArgs(R)}, ${wideFormat(cfg.branchFormat).nanCode}u);`;
   const branch =
@@ -171,20 +190,34 @@ lbuf[y * ${r}u + x] = sf_encode(sf_round(l, ${sfRoundArgs(R)}), ${sfCodeArgs(R)}
   let lr = ${r16(`lbuf[m * ${r}u + j]`)};
   y = sf_add_round(y, sf_round(sf_mul(lr, ${r16(`up_at(n * ${r}u + j)`)}), ${sfRoundArgs(F32)}), ${sfRoundArgs(F32)});
 }`;
-  const body = `var acc = sf_zero(0u);
-for (var g = 0u; g < params.G; g++) {
-  let start = g * params.GS;
-  let end = min(params.K, start + params.GS);
-  var d: i32 = 0;
-  for (var k = start; k < end; k++) {
-    d = d + ACT[qa_at(m * params.K + k)] * WGT[qw_at(n * params.K + k)];
+  // The group loop runs in chunks of GP groups, one pass each (llvmpipe's loop limit, loop-limit.ts), acc
+  // carried exactly in `ast` per (m, n): word 0 = acc.s | acc.c << 1 | next group << 3, acc.m, acc.e.
+  const groupsFn = `fn lr_groups(m: u32, n: u32) {
+  let si = (m * params.N + n) * 3u;
+  let w0 = ast[si];
+  var acc = Sf(w0 & 1u, ast[si + 1u], bitcast<i32>(ast[si + 2u]), (w0 >> 1u) & 3u);
+  let g0 = w0 >> 3u;
+  let g1 = min(params.G, g0 + params.GP);
+  for (var g = g0; g < g1; g++) {
+    let start = g * params.GS;
+    let end = min(params.K, start + params.GS);
+    var d: i32 = 0;
+    for (var k = start; k < end; k++) {
+      d = d + ACT[qa_at(m * params.K + k)] * WGT[qw_at(n * params.K + k)];
+    }
+    var dv = sf_from_i32(d);
+    dv.e = ${-Math.log2(el.unit)};
+    let dh = sf_round(dv, ${sfRoundArgs(P)});
+    let s = sf_round(sf_mul(${scale('sa_at(m * params.G + g)')}, ${scale('sw_at(n * params.G + g)')}), ${sfRoundArgs(P)});
+    ${fused ? `acc = sf_fma_round(dh, s, acc, ${sfRoundArgs(P)});` : `acc = sf_add_round(acc, sf_round(sf_mul_wide(dh, s), ${sfRoundArgs(P)}), ${sfRoundArgs(P)});`}
   }
-  var dv = sf_from_i32(d);
-  dv.e = ${-Math.log2(el.unit)};
-  let dh = sf_round(dv, ${sfRoundArgs(P)});
-  let s = sf_round(sf_mul(${scale('sa_at(m * params.G + g)')}, ${scale('sw_at(n * params.G + g)')}), ${sfRoundArgs(P)});
-  ${fused ? `acc = sf_fma_round(dh, s, acc, ${sfRoundArgs(P)});` : `acc = sf_add_round(acc, sf_round(sf_mul_wide(dh, s), ${sfRoundArgs(P)}), ${sfRoundArgs(P)});`}
-}
+  ast[si] = acc.s | (acc.c << 1u) | (g1 << 3u);
+  ast[si + 1u] = acc.m;
+  ast[si + 2u] = bitcast<u32>(acc.e);
+}`;
+  const body = `lr_groups(m, n);
+let si = (m * params.N + n) * 3u;
+let acc = Sf(ast[si] & 1u, ast[si + 1u], bitcast<i32>(ast[si + 2u]), (ast[si] >> 1u) & 3u);
 var y = acc;
 ${nv ? `y = sf_round(sf_mul_wide(y, sf_decode(params.ts, ${sfCodeArgs(F32)})), ${sfRoundArgs(F32)});` : ''}
 ${epilogue}
@@ -196,9 +229,18 @@ var<private> WGT: array<i32, 16> = array<i32, 16>(${[...el.wgt].join(', ')});
 ${qact ? `// qa and sa are the qact pass's scratch buffers, one code per u32.
 fn qa_at(i: u32) -> u32 { return qa[i]; }
 fn sa_at(i: u32) -> u32 { return sa[i]; }
-${qact.helpers}` : ''}`;
+${qact.helpers}` : ''}
+
+${groupsFn}
+${r === 0 ? '' : `\n${downFn}`}`;
   const mainText = nv ? 'nvfp4 (fp4_e2m1 values ×2, fp8_e4m3 block scales, fp32 tensor scale)' : `int4 (${cfg.main.kind === 'int4' ? cfg.main.activations : ''} activations, ${scaleFmt.name} group scales)`;
   const exactness = `Integers only. Group dots exact in i32 (4-bit values from golden's tables${nv ? ', doubled: the dot counts quarters' : ''}); d̂ = round_${cfg.accumulation}(d), s = round_${cfg.accumulation}(sa·sw); ${fused ? `acc = round_${cfg.accumulation}(d̂·s + acc) (the product exact in 64 bits, one rounding: sf_fma_round)` : `acc = round_${cfg.accumulation}(acc + round_${cfg.accumulation}(d̂·s))`}; epilogue in ${E}; branch in fp32 with each product and sum rounded once, L rounded to ${cfg.branchFormat}; Y = round_${cfg.branchFormat}(y). RNE with IEEE inf/NaN throughout (sf_round, sf_add_round, sf_mul_wide with a sticky bit before a rounding).${runtime ? ` Activations quantized on the GPU by entry qact (golden-qact.ts lowRankQuantizeGroup, one invocation per (group, row)): amax over non-NaN codes, s = round_fp32(amax·round_fp32(1/qmax))${nv ? ' capped at 448' : ''}, sa = round_${scaleFmt.name}(s), r = round_fp32(1/s) by a restoring division of 2^50 by s's 24-bit significand (+inf for a zero or subnormal s, +0 for s = inf), codes from round_fp32(x·r) with ${cfg.activationRounding ?? 'rne'} rounding, saturating, NaN → +0; the host passes X only.` : ''}`;
+  // Loop back-edges per group of the main path (an upper bound): the k loop, the group loop, the soft
+  // float's short 96-bit loops (sf_fma_round). The qact pass: two loops over a group and the 51-step division.
+  const perGroup = cfg.main.groupSize + 16;
+  const qactLoops = 2 * cfg.main.groupSize + 64;
+  if (Math.max(perGroup, runtime ? qactLoops : 0) > WGSL_LOOP_BUDGET) throw new NoKernelError(`lowrank_gemm group of ${cfg.main.groupSize} needs ~${Math.max(perGroup, qactLoops)} loop iterations in one WGSL invocation; Mesa llvmpipe ends every loop after ${LLVMPIPE_LOOP_LIMIT} per invocation (kernel budget ${WGSL_LOOP_BUDGET})`);
+  const groupsPerPass = Math.floor(WGSL_LOOP_BUDGET / perGroup);
   const { files, entries } = wgslGemm({
     file: `lowrank_${nv ? 'nvfp4' : 'int4'}_r${r}.wgsl`,
     title: `lowrank_gemm ${mainText} GEMM with a rank-${r} ${cfg.branchFormat} branch (src/pe/lowrank-gemm/golden.ts lowRankGemm)`,
@@ -207,6 +249,8 @@ ${qact.helpers}` : ''}`;
     params: [
       ['G', 'scale groups along K = ceil(K/GS)'],
       ['GS', `group size (${cfg.main.groupSize})`],
+      ['GP', `groups per pass (${groupsPerPass}: the loop budget ${WGSL_LOOP_BUDGET} of llvmpipe's ${LLVMPIPE_LOOP_LIMIT} per invocation over ~${perGroup} per group)`],
+      ['KP', `k per down pass (${DOWN_K_PER_PASS}: within the loop budget ${WGSL_LOOP_BUDGET})`],
       ['flags', 'bit 0: bias given; bit 1: channel scales given; bit 2: LoRA scales given'],
       ['ts', 'nvfp4: fp32 code of the tensor scale (else 0)'],
     ],
@@ -238,13 +282,23 @@ ${qact.helpers}` : ''}`;
             { name: 'sa', what: `activation group-scale ${scaleFmt.name} codes from the qact pass, one per u32, row-major [M × G]`, words: 'M*G' },
           ]
         : []),
+      { name: 'ast', what: 'per output (m, n) the group accumulator after a pass: acc.s | acc.c << 1 | next group << 3, acc.m, acc.e', words: 'M*N*3' },
+      ...(r === 0 ? [] : [{ name: 'dst', what: 'per (m, j) the down projection\'s fp32 chain after a pass: l.s | l.c << 1 | next k << 3, l.m, l.e', words: `M*${r}*3` }]),
       ...(r === 0 ? [] : [{ name: 'lbuf', what: `L = the rounded down projection, one ${cfg.branchFormat} code per u32, row-major [M × rank]`, words: `M*${r}` }]),
     ],
     prePasses: [
       ...(qact ? [{ entryPoint: 'qact', uses: ['x', 'qa', 'sa'], extent: ['G', 'M'] as const, wgslExtent: ['params.G', 'params.M'] as const, body: qact.body }] : []),
-      ...(r === 0 ? [] : [{ entryPoint: 'down', uses: ['x', 'dn', 'lora', 'lbuf'], extent: [`${r}`, 'M'] as const, wgslExtent: [`${r}u`, 'params.M'] as const, body: down }]),
+      { entryPoint: 'ainit', uses: ['ast'], extent: ['N', 'M'] as const, wgslExtent: ['params.N', 'params.M'] as const, body: STATE_INIT('ast', 'params.N') },
+      { entryPoint: 'agroups', uses: ['qa', 'sa', 'qw', 'sw', ...(nv ? ['stab'] : []), 'ast'], extent: ['N', 'M'] as const, wgslExtent: ['params.N', 'params.M'] as const, body: 'lr_groups(y, x);' },
+      ...(r === 0
+        ? []
+        : [
+            { entryPoint: 'dinit', uses: ['dst'], extent: [`${r}`, 'M'] as const, wgslExtent: [`${r}u`, 'params.M'] as const, body: STATE_INIT('dst', `${r}u`) },
+            { entryPoint: 'dchunk', uses: ['x', 'dn', 'dst'], extent: [`${r}`, 'M'] as const, wgslExtent: [`${r}u`, 'params.M'] as const, body: 'lr_down(y, x);' },
+            { entryPoint: 'down', uses: ['x', 'dn', 'lora', 'dst', 'lbuf'], extent: [`${r}`, 'M'] as const, wgslExtent: [`${r}u`, 'params.M'] as const, body: down },
+          ]),
     ],
-    mainUses: ['qa', 'sa', 'qw', 'sw', 'bias', 'cs', ...(nv ? ['stab'] : []), ...(r === 0 ? [] : ['up', 'lbuf'])],
+    mainUses: ['qa', 'sa', 'qw', 'sw', 'bias', 'cs', ...(nv ? ['stab'] : []), 'ast', ...(r === 0 ? [] : ['up', 'lbuf'])],
   });
   return {
     files,
@@ -269,9 +323,18 @@ ${qact.helpers}` : ''}`;
         lora: packCodes(ops.loraScales ?? [], 32),
       };
       if (scaleTable) inputs.stab = scaleTable;
-      const pre = [...(runtime ? [{ entryPoint: 'qact', extent: [G, ops.m] as const }] : []), ...(r === 0 ? [] : [{ entryPoint: 'down', extent: [r, ops.m] as const }])];
-      const scratch = { ...(runtime ? { qa: ops.m * ops.k, sa: ops.m * G } : {}), ...(r === 0 ? {} : { lbuf: ops.m * r }) };
-      return gemmLaunch(ops.m, ops.k, ops.n, { G, GS: cfg.main.groupSize, flags, ts: ops.tensorScale ?? 0 }, inputs, pre, scratch);
+      // Chunked passes (llvmpipe's loop limit): init, all but the last chunk, then the pass that finishes.
+      const times = (count: number, entryPoint: string, extent: readonly [number, number]): { entryPoint: string; extent: readonly [number, number] }[] => Array.from({ length: count }, () => ({ entryPoint, extent }));
+      const aChunks = Math.max(1, Math.ceil(G / groupsPerPass));
+      const dChunks = Math.max(1, Math.ceil(ops.k / DOWN_K_PER_PASS));
+      const pre = [
+        ...(runtime ? [{ entryPoint: 'qact', extent: [G, ops.m] as const }] : []),
+        ...(r === 0 ? [] : [{ entryPoint: 'dinit', extent: [r, ops.m] as const }, ...times(dChunks - 1, 'dchunk', [r, ops.m]), { entryPoint: 'down', extent: [r, ops.m] as const }]),
+        { entryPoint: 'ainit', extent: [ops.n, ops.m] as const },
+        ...times(aChunks - 1, 'agroups', [ops.n, ops.m]),
+      ];
+      const scratch = { ...(runtime ? { qa: ops.m * ops.k, sa: ops.m * G } : {}), ast: ops.m * ops.n * 3, ...(r === 0 ? {} : { dst: ops.m * r * 3, lbuf: ops.m * r }) };
+      return gemmLaunch(ops.m, ops.k, ops.n, { G, GS: cfg.main.groupSize, GP: groupsPerPass, KP: DOWN_K_PER_PASS, flags, ts: ops.tensorScale ?? 0 }, inputs, pre, scratch);
     },
     outputCodes: (words) => Uint32Array.from(words),
   };
