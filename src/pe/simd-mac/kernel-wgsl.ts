@@ -16,6 +16,7 @@ import { FloatFormat } from '../../formats/float.js';
 import { PositFormat } from '../../formats/posit.js';
 import { NoKernelError, type KernelSet } from '../../codegen/kernels/manifest.js';
 import { gemmLaunch, wgslGemm } from '../../codegen/wgsl/gemm-kernel.js';
+import { LLVMPIPE_LOOP_LIMIT, WGSL_LOOP_BUDGET } from '../../codegen/wgsl/loop-limit.js';
 import { packCodes, packedBits } from '../../codegen/wgsl/pack.js';
 import { wgslPositEncode, wgslQuire } from '../../codegen/wgsl/quire.js';
 import { sfCodeArgs, sfFormat, sfRoundArgs } from '../../codegen/wgsl/softfloat.js';
@@ -89,26 +90,50 @@ export function simdMacWgsl(t: TargetOf<'simd_mac'>): KernelSet<SimdMacOperands>
       negzero = x.c == 0u && x.m == 0u && x.s == 1u;
     }
   }`;
-  const body = `var q: Quire;
-var poisoned = false;
-var inf = false;
-var infs = 0u;
-var negzero = false;
-for (var k = 0u; k < params.K; k++) {
-  let a = lut[act_at(m * params.K + k)];
-  let b = lut[wgt_at(n * params.K + k)];
-  if (((a | b) >> 31u) == 1u) { poisoned = true; }
-  let p = (a & 0x1ffffu) * (b & 0x1ffffu);
-  if (p != 0u) { q_add(&q, p, ((a >> 17u) & 0x1ffu) + ((b >> 17u) & 0x1ffu) + ${P - F2}u, (((a ^ b) >> 30u) & 1u) == 1u); }${stepEnd}
-}
+  // The k loop runs in chunks of KP steps, one pass each (llvmpipe's loop limit, codegen/wgsl/loop-limit.ts),
+  // the state carried exactly in `st` per (m, n), ${limbs + 2} words: next k, flags (poisoned | inf << 1 |
+  // infs << 2 | negzero << 3), then the quire's limbs.
+  const SW = limbs + 2;
+  const chunkFn = `fn smac_chunk(m: u32, n: u32) {
+  let si = (m * params.N + n) * ${SW}u;
+  var q: Quire;
+  for (var i = 0u; i < QL; i++) { q[i] = st[si + 2u + i]; }
+  let fl = st[si + 1u];
+  var poisoned = (fl & 1u) != 0u;
+  var inf = (fl & 2u) != 0u;
+  var infs = (fl >> 2u) & 1u;
+  var negzero = (fl & 8u) != 0u;
+  let k0 = st[si];
+  let k1 = min(params.K, k0 + params.KP);
+  for (var k = k0; k < k1; k++) {
+    let a = lut[act_at(m * params.K + k)];
+    let b = lut[wgt_at(n * params.K + k)];
+    if (((a | b) >> 31u) == 1u) { poisoned = true; }
+    let p = (a & 0x1ffffu) * (b & 0x1ffffu);
+    if (p != 0u) { q_add(&q, p, ((a >> 17u) & 0x1ffu) + ((b >> 17u) & 0x1ffu) + ${P - F2}u, (((a ^ b) >> 30u) & 1u) == 1u); }${stepEnd.replace(/\n/g, '\n  ')}
+  }
+  for (var i = 0u; i < QL; i++) { st[si + 2u + i] = q[i]; }
+  st[si] = k1;
+  st[si + 1u] = select(0u, 1u, poisoned) | (select(0u, 1u, inf) << 1u) | (infs << 2u) | (select(0u, 1u, negzero) << 3u);
+}`;
+  const body = `smac_chunk(m, n);
+let si = (m * params.N + n) * ${SW}u;
+var q: Quire;
+for (var i = 0u; i < QL; i++) { q[i] = st[si + 2u + i]; }
+let fl = st[si + 1u];
 var x = q_to_sf(&q, ${P});
-if (inf) { x = sf_inf(infs); }
-if (negzero) { x = sf_zero(1u); }
-if (poisoned) { x = sf_nan(); }
+if ((fl & 2u) != 0u) { x = sf_inf((fl >> 2u) & 1u); }
+if ((fl & 8u) != 0u) { x = sf_zero(1u); }
+if ((fl & 1u) != 0u) { x = sf_nan(); }
 out[m * params.N + n] = ${outEncode};`;
+  // Loop back-edges per k step (an upper bound): the k loop, q_add's limb loop, and at a step end
+  // (round-each-step) q_to_sf's three limb loops and q_set's.
+  const perK = 2 + limbs + (cfg.accumulation === 'exact' ? 0 : 4 * limbs + 8);
+  const kPerPass = Math.floor(WGSL_LOOP_BUDGET / perK);
   const helpers = [
     wgslQuire(limbs),
     out instanceof PositFormat ? wgslPositEncode() : '',
+    chunkFn,
     cfg.accumulation === 'exact' ? '' : `fn sf_round_out(x: Sf) -> Sf { ${out instanceof PositFormat ? `return posit_value(x);` : `return sf_round(x, ${sfRoundArgs(sfFormat((out as FloatFormat).exponentBits, (out as FloatFormat).mantissaBits, (out as FloatFormat).bias))});`} }`,
     out instanceof PositFormat && cfg.accumulation !== 'exact' ? positValue(out) : '',
   ].join('\n');
@@ -119,7 +144,7 @@ out[m * params.N + n] = ${outEncode};`;
     title: `simd_mac GEMM, ${cfg.lanes} × ${cfg.element.name} lanes, ${cfg.accumulation} accumulation, ${out.name} output (src/pe/simd-mac/golden.ts simdMacGemm)`,
     config,
     exactness,
-    params: [],
+    params: [['KP', `k steps per pass (${kPerPass}: the loop budget ${WGSL_LOOP_BUDGET} of llvmpipe's ${LLVMPIPE_LOOP_LIMIT} per invocation over ~${perK} per step)`]],
     inputs: [
       { name: 'act', bits, what: `activation ${cfg.element.name} codes, row-major [M × K]`, elements: 'M*K' },
       { name: 'wgt', bits, what: `weight ${cfg.element.name} codes, row-major [N × K]`, elements: 'N*K' },
@@ -129,13 +154,23 @@ out[m * params.N + n] = ${outEncode};`;
     softfloat: true,
     helpers,
     body,
+    scratch: [{ name: 'st', what: `per output (m, n) after a pass: next k, flags (poisoned | inf << 1 | infs << 2 | negzero << 3), ${limbs} quire limbs`, words: `M*N*${SW}` }],
+    prePasses: [
+      { entryPoint: 'init', uses: ['st'], extent: ['N', 'M'], wgslExtent: ['params.N', 'params.M'], body: `let si = (y * params.N + x) * ${SW}u;\nfor (var i = 0u; i < ${SW}u; i++) { st[si + i] = 0u; }` },
+      { entryPoint: 'chunk', uses: ['act', 'wgt', 'lut', 'st'], extent: ['N', 'M'], wgslExtent: ['params.N', 'params.M'], body: 'smac_chunk(y, x);' },
+    ],
   });
   return {
     files,
     entries,
     exactness,
     config,
-    launch: (ops) => gemmLaunch(ops.m, ops.k, ops.n, {}, { act: packCodes(ops.activations, bits), wgt: packCodes(ops.weights, bits), lut: table }),
+    launch(ops) {
+      // init, then `chunk` for all but the last KP steps; main runs the last chunk and the output.
+      const chunks = Math.max(1, Math.ceil(ops.k / kPerPass));
+      const pre = [{ entryPoint: 'init', extent: [ops.n, ops.m] as const }, ...Array.from({ length: chunks - 1 }, () => ({ entryPoint: 'chunk', extent: [ops.n, ops.m] as const }))];
+      return gemmLaunch(ops.m, ops.k, ops.n, { KP: kPerPass }, { act: packCodes(ops.activations, bits), wgt: packCodes(ops.weights, bits), lut: table }, pre, { st: ops.m * ops.n * SW });
+    },
     outputCodes: (words) => Uint32Array.from(words),
   };
 }
