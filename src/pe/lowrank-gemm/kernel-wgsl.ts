@@ -288,8 +288,6 @@ ${r === 0 ? '' : `\n${downFn}`}`;
     ],
     prePasses: [
       ...(qact ? [{ entryPoint: 'qact', uses: ['x', 'qa', 'sa'], extent: ['G', 'M'] as const, wgslExtent: ['params.G', 'params.M'] as const, body: qact.body }] : []),
-      { entryPoint: 'ainit', uses: ['ast'], extent: ['N', 'M'] as const, wgslExtent: ['params.N', 'params.M'] as const, body: STATE_INIT('ast', 'params.N') },
-      { entryPoint: 'agroups', uses: ['qa', 'sa', 'qw', 'sw', ...(nv ? ['stab'] : []), 'ast'], extent: ['N', 'M'] as const, wgslExtent: ['params.N', 'params.M'] as const, body: 'lr_groups(y, x);' },
       ...(r === 0
         ? []
         : [
@@ -297,6 +295,8 @@ ${r === 0 ? '' : `\n${downFn}`}`;
             { entryPoint: 'dchunk', uses: ['x', 'dn', 'dst'], extent: [`${r}`, 'M'] as const, wgslExtent: [`${r}u`, 'params.M'] as const, body: 'lr_down(y, x);' },
             { entryPoint: 'down', uses: ['x', 'dn', 'lora', 'dst', 'lbuf'], extent: [`${r}`, 'M'] as const, wgslExtent: [`${r}u`, 'params.M'] as const, body: down },
           ]),
+      { entryPoint: 'ainit', uses: ['ast'], extent: ['N', 'M'] as const, wgslExtent: ['params.N', 'params.M'] as const, body: STATE_INIT('ast', 'params.N') },
+      { entryPoint: 'agroups', uses: ['qa', 'sa', 'qw', 'sw', ...(nv ? ['stab'] : []), 'ast'], extent: ['N', 'M'] as const, wgslExtent: ['params.N', 'params.M'] as const, body: 'lr_groups(y, x);' },
     ],
     mainUses: ['qa', 'sa', 'qw', 'sw', 'bias', 'cs', ...(nv ? ['stab'] : []), 'ast', ...(r === 0 ? [] : ['up', 'lbuf'])],
   });

@@ -37,16 +37,17 @@ describe('qacc build --target wgsl', () => {
     expect(manifest.kernels).toHaveLength(1);
     const part = manifest.kernels[0];
     expect(part.accelerator).toBe('svdquant_w4a4');
-    // Three passes (activation_quant = runtime): qact quantizes X into the scratch qa / sa, the branch's down
-    // projection into scratch, then the GEMM; each lists the bindings it uses.
-    expect(part.entries.map((e) => e.entryPoint)).toEqual(['qact', 'down', 'main']);
+    // Passes (activation_quant = runtime): qact quantizes X into the scratch qa / sa, the branch's down
+    // projection into scratch (dinit, dchunk per KP steps of k but the last, down), the group accumulation
+    // (ainit, agroups per GP groups but the last: llvmpipe's loop limit), then the GEMM; each lists the bindings it uses.
+    expect(part.entries.map((e) => e.entryPoint)).toEqual(['qact', 'dinit', 'dchunk', 'down', 'ainit', 'agroups', 'main']);
     expect(part.entries[0].bindings.map((b) => b.name)).toEqual(['params', 'x', 'qa', 'sa']);
-    expect(part.entries[1].bindings.map((b) => b.name)).toEqual(['params', 'x', 'dn', 'lora', 'lbuf']);
-    expect(part.entries[2].bindings.map((b) => b.name)).toEqual(['params', 'qw', 'sw', 'up', 'bias', 'cs', 'qa', 'sa', 'lbuf', 'out']);
-    expect(part.entries[2].bindings.find((b) => b.name === 'qw')?.packing).toMatch(/4-bit codes 8 per u32, element i in bits \[4·\(i mod 8\)/);
-    expect(part.entries[2].bindings.find((b) => b.name === 'qa')?.packing).toMatch(/one per u32/);
+    expect(part.entries[3].bindings.map((b) => b.name)).toEqual(['params', 'x', 'dn', 'lora', 'dst', 'lbuf']);
+    expect(part.entries[6].bindings.map((b) => b.name)).toEqual(['params', 'qw', 'sw', 'up', 'bias', 'cs', 'qa', 'sa', 'ast', 'lbuf', 'out']);
+    expect(part.entries[6].bindings.find((b) => b.name === 'qw')?.packing).toMatch(/4-bit codes 8 per u32, element i in bits \[4·\(i mod 8\)/);
+    expect(part.entries[6].bindings.find((b) => b.name === 'qa')?.packing).toMatch(/one per u32/);
     expect(part.exactness).toMatch(/quantized on the GPU by entry qact.*the host passes X only/);
-    const wgsl = readFileSync(join(out, part.entries[2].file), 'utf8');
+    const wgsl = readFileSync(join(out, part.entries[6].file), 'utf8');
     for (const e of part.entries) for (const b of e.bindings) expect(wgsl).toContain(`@binding(${b.binding}) ${b.name} (${b.access}`);
     expect(wgsl).toContain('8 per u32');
     // A second build replaces the first (the marker), adding the RTL.

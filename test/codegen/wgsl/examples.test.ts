@@ -108,4 +108,23 @@ accelerator acc { arrays = a; buffers = [w, x]; clock = 1 GHz; dram = 64 b/cycle
     expect(failures(run)).toEqual([]);
     expect(run.pairs[0].outputs).toBeGreaterThan(20);
   }, 60_000);
+
+  // The same limit in the other kernels whose loops run over K (found 2026-12-06, before their K loops were
+  // chunked): svdquant failed 18-19 of 26 cases at K = 60,000 (its group loop and down projection), mac int8
+  // and fp16 2-3 of 3-5 at K = 70,000, simd_mac (a quire limb loop per step) 7-8 of 15 at K = 30,000.
+  const longK: readonly (readonly [string, () => string, number])[] = [
+    ['lowrank_gemm (svdquant, both accelerators) at K = 60,000: group loop and down projection over several passes', () => exampleText('svdquant'), 60_000],
+    ['mac int8 at K = 70,000 (k loop over several passes)', () => mac('int8', 'int8', 'int32'), 70_000],
+    ['mac fp16 × fp16 → fp16 at K = 70,000 (k loop over several passes)', () => mac('fp16', 'fp16', 'fp16'), 70_000],
+    ['simd_mac round-each-step at K = 30,000 (k loop over several passes)', () => edit(exampleText('xr-npe'), STEP, ['const max_k = 4096;', 'const max_k = 100000;']), 30_000],
+  ];
+  for (const [name, text, k] of longK) {
+    it(name, async () => {
+      const src = text();
+      const targets = targetsOf(src, ['rows=4', 'cols=4', 'size=4'].filter((s) => src.includes(`param ${s.split('=')[0]} `)));
+      const run = await goldenVsWgsl(targets, 1, 1, { m: 2, k, n: 2 });
+      expect(failures(run)).toEqual([]);
+      expect(run.pairs[0].outputs).toBeGreaterThan(10);
+    }, 60_000);
+  }
 });

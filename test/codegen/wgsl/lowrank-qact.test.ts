@@ -42,7 +42,7 @@ describe('lowrank_gemm runtime activation quantization in WGSL (qact pass)', () 
     for (const vt of targets) {
       const set = kernelSetFor(vt.target, 'wgsl');
       if (!set) throw new Error('no lowrank_gemm WGSL kernel set');
-      expect(set.entries.map((e) => e.entryPoint)).toEqual(['qact', 'down', 'main']);
+      expect(set.entries.map((e) => e.entryPoint)).toEqual(['qact', 'dinit', 'dchunk', 'down', 'ainit', 'agroups', 'main']);
       const qact = set.entries[0].bindings.map((b) => `${b.name}:${b.access}`);
       expect(qact).toEqual(['params:uniform', 'x:read', 'qa:read_write', 'sa:read_write']);
       expect(set.files[0].text).toContain('fn qact(');
@@ -52,7 +52,8 @@ describe('lowrank_gemm runtime activation quantization in WGSL (qact pass)', () 
       expect(Object.keys(launch.inputs)).not.toContain('qa');
       expect(Object.keys(launch.inputs)).not.toContain('sa');
       expect(Object.keys(launch.inputs)).toContain('x');
-      expect(launch.passes.map((p) => p.entryPoint)).toEqual(['qact', 'down', 'main']);
+      // One chunk each at the example's K: no dchunk / agroups pass.
+      expect(launch.passes.map((p) => p.entryPoint)).toEqual(['qact', 'dinit', 'down', 'ainit', 'main']);
     }
   });
 
@@ -81,7 +82,8 @@ describe('lowrank_gemm runtime activation quantization in WGSL (qact pass)', () 
           const bf = cfg.branchFormat === 'bf16';
           const x = craftedX(m, k, gs, bf ? 8 : 5, bf ? 7 : 10, 11);
           const want = lowRankQuantizeActivations(cfg, m, k, x, rounding);
-          const params = { M: m, K: k, N: 1, G, GS: gs, flags: 0, ts: 0 };
+          // GP / KP (the chunked passes' sizes) are unused by qact but are part of the params block.
+          const params = { M: m, K: k, N: 1, G, GS: gs, GP: 1, KP: 1, flags: 0, ts: 0 };
           const xWords = new Uint32Array(Math.ceil(k * m / 2));
           for (let i = 0; i < x.length; i++) xWords[i >> 1] |= x[i] << (16 * (i & 1));
           const pass = [{ entryPoint: 'qact', workgroups: [Math.ceil(G / 8), Math.ceil(m / 8), 1] as const }];
@@ -98,7 +100,7 @@ describe('lowrank_gemm runtime activation quantization in WGSL (qact pass)', () 
     const text = exampleText('svdquant').replace('param rank = 32;', 'param rank = 0;').replace('lora_scales = fp32;', 'lora_scales = none;');
     const targets = targetsOf(text, SHRINK);
     const set = kernelSetFor(targets[0].target, 'wgsl');
-    expect(set?.entries.map((e) => e.entryPoint)).toEqual(['qact', 'main']);
+    expect(set?.entries.map((e) => e.entryPoint)).toEqual(['qact', 'ainit', 'agroups', 'main']);
     const run = await goldenVsWgsl(targets, 1, 7);
     expect(failures(run)).toEqual([]);
     expect(run.pairs[0].outputs).toBeGreaterThan(50);
