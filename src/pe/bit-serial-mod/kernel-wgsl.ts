@@ -16,6 +16,7 @@
 import { FP16, FP32 } from '../../formats/float.js';
 import { NoKernelError, type KernelSet } from '../../codegen/kernels/manifest.js';
 import { gemmLaunch, wgslGemm } from '../../codegen/wgsl/gemm-kernel.js';
+import { LLVMPIPE_LOOP_LIMIT, WGSL_LOOP_BUDGET as LOOP_BUDGET } from '../../codegen/wgsl/loop-limit.js';
 import { packCodes, packedBits } from '../../codegen/wgsl/pack.js';
 import { sfCodeArgs, sfFormat, sfRoundArgs } from '../../codegen/wgsl/softfloat.js';
 import type { TargetOf } from '../facets/compile.js';
@@ -27,15 +28,7 @@ const F16 = sfFormat(5, 10);
 const F32 = sfFormat(8, 23);
 /** Table stride per code: at most 4 cycles (int7/int8 Booth digits). */
 const MAX_CYCLES = 4;
-/**
- * Mesa's llvmpipe (the software driver under Dawn's GLES backend) ends every loop of a shader invocation
- * once the invocation has taken this many loop back-edges in all (gallivm's loop limiter, shared by all its
- * loops): the loops just stop, without an error, so a long K gave wrong outputs. Measured here: one loop of
- * 70,000 iterations stops at 65,535; two loops of 40,000 stop at 40,000 + 25,534.
- */
-const LLVMPIPE_LOOP_LIMIT = 65535;
-/** Back-edges one pass of the kernel may take per invocation: half the limit, a margin for the bound. */
-const LOOP_BUDGET = 32768;
+// llvmpipe's per-invocation loop limit and the kernel's budget under it: src/codegen/wgsl/loop-limit.ts
 
 /** The WGSL kernel set of a bit_serial_mod target. */
 export function bitSerialModWgsl(t: TargetOf<'bit_serial_mod'>): KernelSet<BitSerialModOperands> {
