@@ -7,6 +7,7 @@ export { ISA, WORD_BYTES, WORD_MASK, allInstructions, findInstruction, findInstr
 export type { FieldInfo, InstructionInfo } from './isa.js';
 export type * from './types.js';
 export { IsaError, type IsaErrorCode } from './errors.js';
+export { TILE_OPCODES, isTileOpcode, type TileOpcode } from './tile-opcodes.js';
 export { checkIsaDefinition, validateIsaDefinition } from './validate.js';
 export { createInstruction, decodeInstruction, encodeInstruction, type InstructionInit } from './encode.js';
 export { assemble, checkLoops, formatAsmDiagnostic, type AsmDiagnostic, type AsmResult } from './assembler.js';

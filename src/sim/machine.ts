@@ -32,7 +32,7 @@ import { CompileError } from '../compile/errors.js';
 import { packMatrix, rowBytes, unpackMatrix } from '../compile/pack.js';
 import type { Target } from '../compile/target.js';
 import { FP32 } from '../formats/float.js';
-import { findInstruction, ISA, type Instruction, type IsaBuffer, type IsaRounding } from '../isa/index.js';
+import { findInstruction, ISA, isTileOpcode, type Instruction, type IsaBuffer, type IsaRounding } from '../isa/index.js';
 import { opcodeOwner, simFacet, type KindInstruction, type SimContext, type SimFacet, type TileOpcode } from '../pe/facets/sim.js';
 import type { PeKind } from '../pe/kinds.js';
 import { AccStore } from './acc-store.js';
@@ -143,19 +143,12 @@ export const PUSHES: Record<QueueName, readonly [string, TokenName][]> = {
 };
 
 function classOf(kind: Instruction['kind']): InstructionClass {
+  if (isTileOpcode(kind)) return 'tile';
   switch (kind) {
     case 'load':
       return 'load';
     case 'store':
       return 'store';
-    case 'mod_tile':
-    case 'simd_tile':
-    case 'qgemm_tile':
-    case 'mac_tile':
-    case 'lr_down':
-    case 'lr_up':
-    case 'qact':
-      return 'tile';
     case 'dequant':
     case 'writeback':
       return 'epilogue';
@@ -180,10 +173,6 @@ function classOf(kind: Instruction['kind']): InstructionClass {
   }
 }
 
-/** Is `kind` one of the kind-specific compute opcodes (executed by the PE kind's SimFacet)? */
-function isTileOpcode(kind: Instruction['kind']): kind is TileOpcode {
-  return classOf(kind) === 'tile';
-}
 
 
 /** Simulates `program` on `target` with DRAM image `dram` (mutated by stores). */

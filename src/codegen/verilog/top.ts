@@ -10,7 +10,7 @@
  * widths) and the Verilog expressions that wire each buffer's ports. The templates only interpolate.
  */
 import type { Target } from '../../compile/target.js';
-import { ISA, type IsaBuffer } from '../../isa/index.js';
+import { ISA, TILE_OPCODES, type IsaBuffer } from '../../isa/index.js';
 import { bufferAddressBits, bufferLanes, dramBeatBytes, dramLatency, dramOutstanding, QUEUE_DEPTH } from '../../arch/microarch.js';
 import { rtlFacet } from '../../pe/facets/rtl.js';
 import type { EngineContext } from './engine.js';
@@ -30,7 +30,7 @@ export const ENGINE_READ_SPACES: readonly IsaBuffer[] = ['act', 'wgt', 'meta', '
 export const COMPUTE_LOCAL: readonly string[] = ['csync', 'setfmt', 'setmode', 'settile', 'setscale'];
 
 /** Instructions counted as PE-array work (`pe_busy`): the tile class of the simulator. */
-export const TILE_INSTRUCTIONS: readonly string[] = ['mod_tile', 'simd_tile', 'qgemm_tile', 'mac_tile', 'lr_down', 'lr_up', 'qact'];
+export const TILE_INSTRUCTIONS: readonly string[] = TILE_OPCODES;
 
 /** Top-level trap codes (docs/array-rtl.md "Trap codes"); engine traps are reported as 0x80 | code. */
 export const TRAP_CODES = {

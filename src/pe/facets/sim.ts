@@ -8,7 +8,7 @@
  * Line numbers below are at main 6cdbbce (src/sim/machine.ts); the `sim` branch adds timing-only runs by
  * periods and SRAM traffic counting around the same switch sites.
  */
-import type { Instruction, IsaBuffer, IsaRounding, Mnemonic } from '../../isa/index.js';
+import type { Instruction, IsaBuffer, IsaRounding, TileOpcode } from '../../isa/index.js';
 import type { AccStore } from '../../sim/acc-store.js';
 import { bitSerialModSim } from '../bit-serial-mod/sim.js';
 import type { PeKind } from '../kinds.js';
@@ -19,7 +19,8 @@ import type { TargetOf } from './compile.js';
 import type { ConfigOf } from './golden.js';
 
 /** The ISA's kind-specific compute opcodes (the ISA names them; they stay ISA contract). */
-export type TileOpcode = Extract<Mnemonic, 'mod_tile' | 'simd_tile' | 'qgemm_tile' | 'mac_tile' | 'lr_down' | 'lr_up' | 'qact'>;
+/** The kind-specific compute opcodes, stated once in src/isa/tile-opcodes.ts. */
+export type { TileOpcode };
 
 /** The instructions a kind's hooks execute or time: its tile opcodes and the shared epilogue ones. */
 export type KindInstruction = Extract<Instruction, { readonly kind: TileOpcode | 'dequant' | 'writeback' }>;
