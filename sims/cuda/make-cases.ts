@@ -20,6 +20,7 @@ import { resolveTarget } from '../../src/compile/target.js';
 import { compileFile } from '../../src/ir/elaborate.js';
 import { bitSerialModGemm, groupCount, type BitSerialModConfig, type BitSerialModOperands } from '../../src/pe/bit-serial-mod/golden.js';
 import { bitSerialBandActivations, bitSerialCudaUnsupported, bitSerialInputCode, BIT_SERIAL_STREAMS } from '../../src/pe/bit-serial-mod/kernel-cuda.js';
+import { writeBitSerialVariants } from './bitmod-variants.js';
 import { loraScaleCount, lowRankGemm, type LowRankGemmConfig, type LowRankGemmOperands } from '../../src/pe/lowrank-gemm/golden.js';
 import { LOW_RANK_BENCH_TENSOR_SCALE, LOW_RANK_STREAMS, lowRankCudaSource, lowRankInputMasks, type LowRankStream } from '../../src/pe/lowrank-gemm/kernel-cuda.js';
 
@@ -192,6 +193,9 @@ for (const config of MAC_VARIANTS) {
     manifest.push(`verify ${name} cases/${name}/verify${i}`);
   }
 }
+
+// ---- bit_serial_mod configs no example uses (lanes, widths, groups, bitmod_rtl): sims/cuda/bitmod-variants.ts ----
+if (wanted('bit_serial_mod', 'bitmod_variants')) manifest.push(...writeBitSerialVariants(OUT, write));
 
 // ---- benchmark cases: inputs from inputHash on both sides, golden outputs (or samples) from here ----------
 for (const { name, golden } of accelerators('svdquant')) {
