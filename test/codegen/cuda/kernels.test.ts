@@ -71,7 +71,7 @@ describe('generated CUDA kernels', () => {
     }, 300_000);
   }
 
-  it('uses the tensor-core kernel for the int4 example and the generic kernel for nvfp4', () => {
+  it('uses the tensor-core kernel for the int4 example and the tiled and generic kernels for nvfp4', () => {
     const cfgs = goldenConfigs('svdquant').filter((c) => c.golden.kind === 'lowrank_gemm');
     const w4 = cfgs.find((c) => c.name === 'svdquant_w4a4')!.golden as LowRankGemmConfig;
     const nv = cfgs.find((c) => c.name === 'svdquant_nvfp4')!.golden as LowRankGemmConfig;
@@ -79,6 +79,8 @@ describe('generated CUDA kernels', () => {
     expect(lowRankFastEligible(nv)).toBe(false);
     expect(lowRankCudaSource(w4)).toContain('mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32');
     expect(lowRankCudaSource(nv)).not.toContain('mma.sync');
+    // Every config also gets the tiled dp4a kernel (kernel-cuda-tiled.ts), which `run` uses without lr_fast.
+    for (const cfg of [w4, nv]) expect(lowRankCudaSource(cfg)).toMatch(/void lr_tiled\([\s\S]*__dp4a[\s\S]*dev\.tiled\(\)/);
   });
 
   it('states what the table-driven bit_serial_mod GEMV cannot generate instead of generating something else (the any-config kernel takes those)', () => {
