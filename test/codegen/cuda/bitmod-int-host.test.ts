@@ -98,7 +98,7 @@ describe('bit_serial_mod any-config CUDA kernel, cpu mode', () => {
   });
 
   CONFIGS.forEach(([name, config], ci) => {
-    it(`${name}: the kernel's functions equal golden (full-range, low/unit/subnormal bands, zeros, inf/NaN)`, async () => {
+    it(`${name}: the kernel's functions equal golden (full-range, low/unit/high/subnormal bands, zeros, inf/NaN, cancelling pairs)`, async () => {
       const nvcc = findExecutable('nvcc');
       if (nvcc === undefined) expect.fail(NVCC_MISSING);
       const src = join(dir, `${name}.cu`);
