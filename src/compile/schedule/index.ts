@@ -4,6 +4,7 @@
  * bound, so that other tools (`qacc estimate`) use the very same tiling; and the JSON shape of that
  * decision in reports (`qacc sim --json` layers[].schedule).
  */
+import type { Dataflow } from '../../ir/types.js';
 import { ISA_LIMITS, type IsaLimits } from '../isa-limits.js';
 import { layoutDram } from '../program.js';
 import type { Target } from '../target.js';
@@ -32,6 +33,8 @@ export function scheduleGemm(target: Target, shape: GemmShape, limits: IsaLimits
 export interface ScheduleReport {
   readonly tiling: { readonly mt: number; readonly nt: number; readonly kt: number; readonly m_tiles: number; readonly n_tiles: number; readonly k_tiles: number; readonly passes: number };
   readonly loop_order: LoopOrder;
+  /** The array's dataflow the tiles run in (`array { dataflow = … }`): the engine and its tile limits. */
+  readonly dataflow: Dataflow;
   /** The operand whose k panel stays in its buffer across the inner tile loop ('none': both stream; 'both': see choose.ts). */
   readonly resident: Resident;
   /** N tiles per block whose weight panels stay resident together (resident 'both'), 1 otherwise. */
@@ -56,11 +59,12 @@ export function arrayPasses(target: Target, shape: GemmShape, t: Tiling): number
 }
 
 /** The report form of a schedule; `passes` = the array passes (arrayPasses), by default one per tile and k step. */
-export function scheduleReport(s: Schedule, bound: RooflineBound, passes?: number): ScheduleReport {
+export function scheduleReport(s: Schedule, bound: RooflineBound, dataflow: Dataflow, passes?: number): ScheduleReport {
   const t = s.tiling;
   return {
     tiling: { mt: t.mt, nt: t.nt, kt: t.kt, m_tiles: t.mTiles, n_tiles: t.nTiles, k_tiles: t.kTiles, passes: passes ?? t.mTiles * t.nTiles * t.kTiles },
     loop_order: s.order,
+    dataflow,
     resident: s.resident,
     block: s.block,
     loads_ahead: s.ahead,
