@@ -121,6 +121,7 @@ export function macWsEngine(t: TargetOf<'mac'>, ctx: EngineContext): RtlModule {
       aRowFlatMsb: rows * aBits - 1,
       aFlatMsb: rows * cols * aBits - 1,
       psFlatMsb: rows * cols * accWidth - 1,
+      psTopMsb: cols * accWidth - 1,
       accMsb: accWidth - 1,
       accWidth,
       cellModule: cell.name,

@@ -229,7 +229,7 @@ export function cellModule(
   stem: 'mac_cell' | 'mac_ws_cell' = 'mac_cell',
 ): { cell: RtlModule; accWidth: number; outMul: RtlModule | undefined } {
   const cfg = t.golden;
-  const template = `mac/engine_${stem}.v.hbs`;
+  const template = stem === 'mac_cell' ? 'mac/engine_mac_cell.v.hbs' : 'mac/engine_mac_ws_cell.v.hbs';
   if (cfg.variant === 'int8') {
     return {
       cell: {
