@@ -48,13 +48,21 @@ export interface ScheduleReport {
   readonly bound: 'compute' | 'memory';
 }
 
-/** Array passes of a GEMM's m × n extent under a tiling (a multi-pass kind's tile takes several), times its k tiles. */
+/**
+ * Array passes of a GEMM's m × n extent under a tiling (a multi-pass kind's tile takes several), times its k
+ * tiles. On a weight-stationary array a pass is one weight tile (rows · MACs per PE k elements × cols
+ * channels) with the tile's tokens streamed through it: per output tile, the k tiles' weight passes.
+ */
 export function arrayPasses(target: Target, shape: GemmShape, t: Tiling): number {
   const cover = (total: number, tile: number, per: number): number => {
     const full = Math.floor(total / tile);
     const rest = total - full * tile;
     return full * Math.ceil(tile / per) + (rest > 0 ? Math.ceil(rest / per) : 0);
   };
+  if (target.array.dataflow === 'weight_stationary') {
+    const passK = target.array.rows * Math.max(1, Math.round(target.peakMacsPerCycle / target.array.pes));
+    return t.mTiles * cover(shape.n, t.nt, target.array.cols) * cover(shape.k, t.kt, passK);
+  }
   return cover(shape.m, t.mt, target.array.cols) * cover(shape.n, t.nt, target.array.rows) * t.kTiles;
 }
 
