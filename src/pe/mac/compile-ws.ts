@@ -13,12 +13,15 @@
  * from it (or +0 on the first pass of a `clear` tile) and its bottom writes it back, so the sum continues
  * across passes and across the k steps of a tile (mac_tile with clear = 0) in the same order.
  *
- * One pass of kp elements (kp = rows · L except a shorter last one): the weights are read, column after
- * column, n · ceil(kp · wb / Q_wgt) cycles (wb = bytes per weight, Q = port bytes); then the m token rows,
- * each ceil(kp · ab / Q_act) reads, a row entering the array one cycle after its last read lands; then the
- * array drains: rows + n + S − 1 cycles after the last read (S = pipeline_stages: S − 1 more steps of input
- * delay), the last of them writing the bottom-right partial sum. With the command cycle:
- *   macWsTileCycles = 1 + Σ_pass (n · ceil(kp · wb / Q_wgt) + m · ceil(kp · ab / Q_act) + rows + n + S − 1).
+ * One pass of kp elements (kp = rows · L except a shorter last one): its weights are read, column after
+ * column, load(kp) = n · ceil(kp · wb / Q_wgt) cycles (wb = bytes per weight, Q = port bytes) into one of two
+ * weight banks; the m token rows stream, each ceil(kp · ab / Q_act) reads, a row entering the array in the
+ * cycle its last read lands; then the array drains: rows + n + S − 1 cycles after the last read
+ * (S = pipeline_stages: S − 1 more steps of input delay), the last writing the bottom-right partial sum:
+ * stream(kp) = m · ceil(kp · ab / Q_act) + rows + n + S − 1. The first pass's weights load alone; each later
+ * pass's load runs on the weight port while the pass before streams and drains (the other bank), and the
+ * pass starts when both are done (its last weight read landed: + 1). With the command cycle:
+ *   macWsTileCycles = 1 + load(kp₀) + Σ_{p < P−1} max(stream(kp_p), load(kp_{p+1}) + 1) + stream(kp_{P−1}).
  */
 import type { TargetOf } from '../facets/compile.js';
 
@@ -37,10 +40,13 @@ export function macWsTileCycles(t: TargetOf<'mac'>, m: number, n: number, k: num
   const wb = t.bits.wgt / 8;
   const qa = Math.max(1, t.portBytes.act);
   const qw = Math.max(1, t.portBytes.wgt);
-  let total = 1;
+  const load = (k0: number): number => n * Math.ceil((Math.min(perPass, k - k0) * wb) / qw);
+  // the first pass's weights load alone; each later pass's load runs during the pass before it
+  let total = 1 + load(0);
   for (let k0 = 0; k0 < k; k0 += perPass) {
     const kp = Math.min(perPass, k - k0);
-    total += n * Math.ceil((kp * wb) / qw) + m * Math.ceil((kp * ab) / qa) + t.array.rows + n + t.pe.pipelineStages - 1;
+    const stream = m * Math.ceil((kp * ab) / qa) + t.array.rows + n + t.pe.pipelineStages - 1;
+    total += k0 + perPass < k ? Math.max(stream, load(k0 + perPass) + 1) : stream;
   }
   return total;
 }

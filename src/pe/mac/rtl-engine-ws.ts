@@ -106,6 +106,8 @@ export function macWsEngine(t: TargetOf<'mac'>, ctx: EngineContext): RtlModule {
       chunkWgtBits: 8 * geo.chunkWgt,
       passActBytes: passK * geo.actBytes,
       passWgtBytes: passK * geo.wgtBytes,
+      passK2: 2 * passK,
+      pass2WgtBytes: 2 * passK * geo.wgtBytes,
       achMsb: idxBits(aRowChunks) - 1,
       achZero: zero(idxBits(aRowChunks)),
       wchMsb: idxBits(wColChunks) - 1,

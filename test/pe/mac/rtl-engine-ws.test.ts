@@ -57,16 +57,19 @@ describe('mac weight-stationary tile engine', () => {
     expect([t.maxTileM, t.maxTileN, t.accEntries]).toEqual([MAC_WS_ACC_DEPTH, 3, 3 * MAC_WS_ACC_DEPTH]);
   });
 
-  it('the documented schedule, by hand: per weight pass n column loads + m token rows + rows + n + S − 1', () => {
+  it('the documented schedule, by hand: the first weight load, then per pass m token rows + rows + n + S − 1, each later load hidden under the pass before', () => {
     const f = target('w_fma', 24); // 2 x 3, lanes 3, S 1: passes of 6 k; act port 8 B, wgt port 4 B (fp16)
     expect([f.portBytes.act, f.portBytes.wgt]).toEqual([8, 4]);
-    // m = 5, n = 2, k = 10: pass of 6 (12 B: 3 wgt reads, 2 act reads): 2·3 + 5·2 + (2 + 2 + 0) = 20;
-    // pass of 4 (8 B: 2 wgt reads, 1 act read): 2·2 + 5·1 + 4 = 13; plus the command cycle
-    expect(macTileCycles(f, 5, 2, 10)).toBe(1 + 20 + 13);
+    // m = 5, n = 2, k = 10: first load 2 columns · 3 reads (12 B) = 6; pass of 6: 5 rows · 2 reads + (2 + 2 + 0)
+    // = 14, the next load (2 · 2 reads, + 1 to land) = 5 hides under it; pass of 4: 5 · 1 + 4 = 9
+    expect(macTileCycles(f, 5, 2, 10)).toBe(1 + 6 + 14 + 9);
     const i8 = target('w_i8', 40); // 2 x 3, lanes 4, S 2: passes of 8 k; act port 16 B, wgt port 2 B (int8)
     expect([i8.portBytes.act, i8.portBytes.wgt]).toEqual([16, 2]);
-    // m = 7, n = 3, k = 9: pass of 8: 3·4 + 7·1 + (2 + 3 + 1) = 25; pass of 1: 3·1 + 7·1 + 6 = 16
-    expect(macTileCycles(i8, 7, 3, 9)).toBe(1 + 25 + 16);
+    // m = 7, n = 3, k = 9: first load 3 · 4 = 12; pass of 8: 7 · 1 + (2 + 3 + 1) = 13 ≥ next load 3 · 1 + 1;
+    // pass of 1: 13
+    expect(macTileCycles(i8, 7, 3, 9)).toBe(1 + 12 + 13 + 13);
+    // m = 1, n = 3, k = 16: the second load (3 · 4 + 1 = 13) outlasts the first pass (1 + 6 = 7): the array waits
+    expect(macTileCycles(i8, 1, 3, 16)).toBe(1 + 12 + 13 + 7);
     // the same tile output-stationary (2 x 3 array: m ≤ 3 tokens, n ≤ 2 channels per pass) costs other cycles
     const os = target('m_i8', 40);
     expect(macTileCycles(os, 7, 3, 9)).not.toBe(macTileCycles(i8, 7, 3, 9));
@@ -94,6 +97,19 @@ describe('mac weight-stationary tile engine', () => {
       expectBenchMatches(t, binary, img, randomProgram(t, rnd, 4, mMax, t.array.cols), `${v.variant} specials`);
     }, 300_000);
   }
+
+  it('a weight load longer than the pass before it: the array waits for it (int8, 1 token, 2-byte weight port)', async () => {
+    const t = target('w_i8', 40);
+    const binary = await buildBench(t);
+    const img = images(t, prng(99), 0);
+    const cmds: Command[] = [
+      { m: 1, n: 3, k: 16, inst: createInstruction('mac_tile', { act: 5, wgt: 17, acc: 0, clear: true }) },
+      { m: 1, n: 3, k: 40, inst: createInstruction('mac_tile', { act: 101, wgt: 3, acc: 0, clear: false }) },
+      { m: 1, n: 3, k: 1, inst: createInstruction('writeback', { acc: 0, out: 8 }) },
+    ];
+    expect(runBench(binary, img, cmds).cycles[0]).toBe(1 + 12 + 13 + 7);
+    expectBenchMatches(t, binary, img, cmds, 'load-bound passes');
+  }, 300_000);
 
   it('traps a tile beyond the accumulator depth or the columns', async () => {
     const t = target('w_fma', 24);
