@@ -3,8 +3,9 @@
  * templates/engine_mac_ws.v.hbs, its structure and schedule in ./compile-ws.ts and docs/array-rtl.md
  * "Weight-stationary mac engine". A rows × cols systolic array of combinational PEs (engine_mac_ws_cell,
  * the same lane bodies as the output-stationary cell: arithmetic bit for bit docs/golden.md §mac), each
- * holding L weights of one weight pass; the operands are read straight from the act and wgt buffer ports
- * (no staging RAMs), the partial sums kept in one accumulator memory per column (MAC_WS_ACC_DEPTH tokens).
+ * holding L weights of one weight pass in two banks (the next pass's weights load while a pass streams);
+ * the operands are read straight from the act and wgt buffer ports (no staging RAMs), the partial sums kept
+ * in one accumulator memory per column (MAC_WS_ACC_DEPTH tokens).
  * Instruction set, traps, dequant and writeback are the output-stationary engine's (./rtl-engine.ts),
  * with tokens up to the accumulator depth and channels along the columns.
  */

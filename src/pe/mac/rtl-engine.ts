@@ -45,7 +45,7 @@ import { bitsFor, type RtlModule } from '../../codegen/verilog/module-set.js';
 export const MAC_ENGINE_TRAPS = {
   /** An instruction this engine does not execute (anything but mac_tile, dequant, writeback; dequant use_tscale/use_bias; use_cscale on int8). */
   unsupported: 1,
-  /** m or n outside 1..cols / 1..rows: the RTL runs single-pass tiles only. */
+  /** m or n outside 1..cols / 1..rows: the RTL runs single-pass tiles only (weight-stationary: m outside 1..MAC_WS_ACC_DEPTH, n outside 1..cols). */
   multiPass: 2,
   /** acc ≠ 0: the accumulators are the cell registers, one tile at entry 0. */
   accBase: 3,
