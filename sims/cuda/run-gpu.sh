@@ -23,13 +23,13 @@ VARIANTS="s3:-DLR_STAGES=3 d148:-DLR_DOWN_ROWS=1,-DLR_DOWN_RPT=4,-DLR_DOWN_Q=8"
 [ -f "$GEN/variants.txt" ] && VARIANTS=$(cat "$GEN/variants.txt")
 for cu in "$GEN"/*.cu; do
   name=$(basename "$cu" .cu)
-  ( nvcc -arch=sm_90a -O3 -std=c++17 -lineinfo "$cu" -o "$DEST/bin/$name" 2>"$DEST/bin/$name.nvcc.txt"; echo $? > "$DEST/bin/$name.rc" ) &
+  ( nvcc -gencode=arch=compute_90a,code=sm_90a -O3 -std=c++17 -lineinfo "$cu" -o "$DEST/bin/$name" 2>"$DEST/bin/$name.nvcc.txt"; echo $? > "$DEST/bin/$name.rc" ) &
 done
 while read -r mode name rest; do
   [ "$mode" = bench ] && [ $(echo $rest | wc -w) -ge 5 ] || continue
   for v in $VARIANTS; do
     tag=${v%%:*}; flags=${v#*:}
-    ( nvcc -arch=sm_90a -O3 -std=c++17 ${flags//,/ } "$GEN/$name.cu" -o "$DEST/bin/$name-$tag" 2>"$DEST/bin/$name-$tag.nvcc.txt"; echo $? > "$DEST/bin/$name-$tag.rc" ) &
+    ( nvcc -gencode=arch=compute_90a,code=sm_90a -O3 -std=c++17 ${flags//,/ } "$GEN/$name.cu" -o "$DEST/bin/$name-$tag" 2>"$DEST/bin/$name-$tag.nvcc.txt"; echo $? > "$DEST/bin/$name-$tag.rc" ) &
   done
 done < "$GEN/runs.txt"
 wait
@@ -48,9 +48,9 @@ while read -r mode name rest; do
   [ -x "$exe" ] || { say "SKIP $mode $name: not built"; fail=1; continue; }
   set -- $rest
   if [ "$mode" = verify ]; then
-    out=$("$exe" verify "$GEN/$1" 2>&1); rc=$?
+    out=$(timeout 60 "$exe" verify "$GEN/$1" 2>&1); rc=$?
   elif [ $# -ge 5 ]; then
-    out=$("$exe" bench "$1" "$2" "$3" "$4" "$GEN/$5" 2>&1); rc=$?
+    out=$(timeout 180 "$exe" bench "$1" "$2" "$3" "$4" "$GEN/$5" 2>&1); rc=$?
   else
     out=$("$exe" bench "$GEN/$1" 2>&1); rc=$?
   fi
@@ -61,11 +61,11 @@ while read -r mode name rest; do
     for v in $VARIANTS; do
       tag=${v%%:*}
       [ "$(cat "$DEST/bin/$name-$tag.rc")" = 0 ] || { say "BUILD FAIL $name-$tag"; fail=1; continue; }
-      vout=$("$DEST/bin/$name-$tag" bench "$1" "$2" "$3" "$4" "$GEN/$5" 2>&1); vrc=$?
+      vout=$(timeout 180 "$DEST/bin/$name-$tag" bench "$1" "$2" "$3" "$4" "$GEN/$5" 2>&1); vrc=$?
       say "${vout//RESULT lowrank/RESULT lowrank variant=$tag}"
       [ $vrc -eq 0 ] || { say "FAIL ($vrc): variant $tag"; fail=1; }
       for c in "$GEN/cases/$name"/*/; do
-        vout=$("$DEST/bin/$name-$tag" verify "${c%/}" 2>&1) || { say "FAIL: variant $tag $vout"; fail=1; continue; }
+        vout=$(timeout 60 "$DEST/bin/$name-$tag" verify "${c%/}" 2>&1) || { say "FAIL: variant $tag $vout"; fail=1; continue; }
         say "variant $tag: $vout"
       done
     done

@@ -21,6 +21,7 @@ import type { KernelEntry, KernelLaunch, KernelSet } from '../../codegen/kernels
 import type { TargetOf } from '../facets/compile.js';
 import { lowRankQactScaleFactor, NVFP4_SCALE_CAP } from './golden-qact.js';
 import { checkLowRankGemmConfig, lowRankActivationCodes, lowRankElementValues, type LowRankGemmConfig, type LowRankGemmOperands } from './golden.js';
+import { lowRankWgmmaEligible, lowRankWgmmaKernel } from './kernel-cuda-wgmma.js';
 
 /** Input streams of the shared generator (inputHash's `stream`), one per operand. */
 export const LOW_RANK_STREAMS = { qa: 1, qw: 2, sa: 3, sw: 4, bias: 5, cs: 6, ls: 7, x: 8, down: 9, up: 10 } as const;
@@ -42,9 +43,13 @@ export function lowRankInputMasks(config: LowRankGemmConfig): Readonly<Record<Lo
 /** The fp32 code of the nvfp4 per-tensor weight scale used by generated benchmark inputs (0.75). */
 export const LOW_RANK_BENCH_TENSOR_SCALE = 0x3f400000;
 
-/** True when the tensor-core kernel applies to the config (else only lr_generic runs). */
+/**
+ * True when the tensor-core kernels (lr_wgmma, and lr_fast kept as the mma.sync baseline) apply to the config,
+ * else only lr_generic runs: the int4 main path with groups a multiple of 64 whose dots stay within the
+ * 49152 magic's exact range (|256·d| ≤ 2^22: 256 elements for int4 activations, 128 for uint4).
+ */
 export function lowRankFastEligible(config: LowRankGemmConfig): boolean {
-  return config.main.kind === 'int4' && config.main.groupSize % 64 === 0;
+  return lowRankWgmmaEligible(config);
 }
 
 function scaleDecode(config: LowRankGemmConfig): string {
@@ -304,6 +309,7 @@ function fastGroupStep(config: LowRankGemmConfig, P: CudaFloat): string {
 typedef __half2 pair_t;
 __device__ __forceinline__ pair_t pair_zero() { return __float2half2_rn(0.0f); }
 __device__ __forceinline__ pair_t load_sw_pair(const uint16_t* p) { return *reinterpret_cast<const __half2*>(p); }
+__device__ __forceinline__ __half2 sw_pair_word(uint32_t w) { __half2 h; memcpy(&h, &w, 4); return h; }
 __device__ __forceinline__ float pair_lo(pair_t p) { return __low2float(p); }
 __device__ __forceinline__ float pair_hi(pair_t p) { return __high2float(p); }`;
   }
@@ -313,6 +319,7 @@ __device__ __forceinline__ float pair_hi(pair_t p) { return __high2float(p); }`;
     acc2.hi = group_step(acc2.hi, round_dot((int)mma_sum_to_dot(i1)), scale_prod(sa_, scale_val(sw_pair.y))); } while (0)
 __device__ __forceinline__ pair_t pair_zero() { return pair_t{acc_zero(), acc_zero()}; }
 __device__ __forceinline__ ushort2 load_sw_pair(const uint16_t* p) { return *reinterpret_cast<const ushort2*>(p); }
+__device__ __forceinline__ ushort2 sw_pair_word(uint32_t w) { return make_ushort2((unsigned short)(w & 0xffff), (unsigned short)(w >> 16)); }
 __device__ __forceinline__ float pair_lo(pair_t p) { return acc_to_float(p.lo); }
 __device__ __forceinline__ float pair_hi(pair_t p) { return acc_to_float(p.hi); }`;
 }
@@ -631,6 +638,7 @@ template <typename T> static T* dev_or_null(const std::vector<T>& v) { return v.
 struct Device {
   const Inputs& in; uint8_t *qa, *qw; uint16_t *sa, *sw, *bias, *cs, *x, *down, *up, *L, *Y; uint32_t* ls;
   uint4 *Ap = nullptr, *Bp = nullptr; uint16_t *saT = nullptr, *swT = nullptr; bool fast;
+  uint4 *Aw = nullptr, *Bw = nullptr; uint16_t *saW = nullptr, *swW = nullptr; int wg_grid = 0;
   explicit Device(const Inputs& i) : in(i) {
     qw = to_device(in.qw); sw = to_device(in.sw);
     bias = dev_or_null(in.bias); cs = dev_or_null(in.cs); ls = dev_or_null(in.ls);
@@ -655,6 +663,12 @@ ${
       saT = to_device(transpose_scales(hsa, in.M, in.G)); swT = to_device(transpose_scales(in.sw, in.N, in.G));
       CK(cudaFuncSetAttribute(lr_fast<true>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)FAST_SMEM));
       CK(cudaFuncSetAttribute(lr_fast<false>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)FAST_SMEM));
+      Aw = reinterpret_cast<uint4*>(to_device(pack_wg_a(hqa, in.M, in.K))); Bw = reinterpret_cast<uint4*>(to_device(pack_wg_b(in.qw, in.N, in.K)));
+      saW = to_device(pack_wg_scales(hsa, in.M, in.G, false)); swW = to_device(pack_wg_scales(in.sw, in.N, in.G, true));
+      CK(cudaFuncSetAttribute(lr_wgmma<true>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(WgSmem)));
+      CK(cudaFuncSetAttribute(lr_wgmma<false>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(WgSmem)));
+      int sms = 0; CK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0));
+      wg_grid = std::min(sms, (in.M / WG_BM) * (in.N / WG_BN));
     }`
     : ''
 }
@@ -675,6 +689,23 @@ ${
     else lr_fast<false><<<grid, 256, FAST_SMEM>>>(Ap, Bp, saT, swT, bias, cs, L, up, Y, in.M, in.N, in.K, 0);
     CK_LAUNCH();`
     : `    (void)branch; std::fprintf(stderr, "no tensor-core kernel for this config\\n"); std::exit(1);`
+}
+  }
+  // The Hopper kernel (lr_wgmma): the down projection, then the persistent warp-specialized GEMM.
+  void run_wg(bool branch) const {
+${
+  fast
+    ? `    if (branch && RANK > 0) { down_proj(); lr_wgmma<true><<<wg_grid, WG_THREADS, sizeof(WgSmem)>>>(Aw, Bw, saW, swW, bias, cs, L, up, Y, in.M, in.N, in.K, RANK); }
+    else lr_wgmma<false><<<wg_grid, WG_THREADS, sizeof(WgSmem)>>>(Aw, Bw, saW, swW, bias, cs, L, up, Y, in.M, in.N, in.K, 0);
+    CK_LAUNCH();`
+    : `    (void)branch; std::fprintf(stderr, "no tensor-core kernel for this config\\n"); std::exit(1);`
+}
+  }
+  void wg_branch_kernel(int r) const {
+${
+  fast
+    ? `    lr_wgmma<true><<<wg_grid, WG_THREADS, sizeof(WgSmem)>>>(Aw, Bw, saW, swW, bias, cs, L, up, Y, in.M, in.N, in.K, r); CK_LAUNCH();`
+    : `    (void)r;`
 }
   }
   // Timing breakdown only (bench): the branch-fused GEMM kernel alone on the L already computed, with rank r
@@ -736,6 +767,17 @@ ${
       const bool same = dev.result() == a;
       std::printf(", tensor-core kernel %zu/%zu mismatches, rerun %s", fb, golden.size(), same ? "identical" : "DIFFERS");
       bad += fb + (same ? 0 : 1);
+      poison(dev.Y, golden.size() * 2); dev.run_wg(true);
+      const std::vector<uint16_t> w = dev.result();
+      const size_t wb = mismatches(w, golden, "wgmma", in.N);
+      poison(dev.Y, golden.size() * 2); dev.run_wg(true);
+      const bool wsame = dev.result() == w;
+      // Every tile on one block: the persistent loop and the pipeline's wrap-around across tiles.
+      const int full_grid = dev.wg_grid; dev.wg_grid = 1;
+      poison(dev.Y, golden.size() * 2); dev.run_wg(true);
+      const bool wone = dev.result() == w; dev.wg_grid = full_grid;
+      std::printf(", wgmma kernel %zu/%zu mismatches, rerun %s, one block %s", wb, golden.size(), wsame ? "identical" : "DIFFERS", wone ? "identical" : "DIFFERS");
+      bad += wb + (wsame ? 0 : 1) + (wone ? 0 : 1);
     }
     std::printf(" -> %s\\n", bad == 0 ? "BIT-EXACT" : "FAIL");
     return bad == 0 ? 0 : 1;
@@ -746,7 +788,7 @@ ${
     const Inputs in = read_case(d);
     Device dev(in);
     poison(dev.Y, (size_t)in.M * in.N * 2);
-    if (dev.fast) dev.run_fast(true); else dev.generic();
+    if (dev.fast) dev.run_wg(true); else dev.generic();
     const std::vector<uint16_t> y = dev.result();
     FILE* f = std::fopen((d + "/out.bin").c_str(), "wb");
     if (!f || std::fwrite(y.data(), 2, y.size(), f) != y.size()) { std::fprintf(stderr, "cannot write %s/out.bin\\n", d.c_str()); return 1; }
@@ -763,22 +805,30 @@ ${
     // Exactness on the benchmark inputs: golden samples (m, n, code) computed by qacc from the same generator.
     FILE* f = std::fopen(argv[6], "rb"); if (!f) { std::fprintf(stderr, "cannot open %s\\n", argv[6]); return 1; }
     std::vector<uint32_t> s; uint32_t tr[3]; while (std::fread(tr, 4, 3, f) == 3) s.insert(s.end(), tr, tr + 3); std::fclose(f);
-    poison(dev.Y, (size_t)M * N * 2); dev.run_fast(true);
-    const std::vector<uint16_t> y = dev.result();
-    size_t bad = 0; for (size_t i = 0; i < s.size(); i += 3) if (y[(size_t)s[i] * N + s[i + 1]] != s[i + 2]) bad++;
-    poison(dev.Y, (size_t)M * N * 2); dev.run_fast(true);
-    const bool same = dev.result() == y;
+    // Both tensor-core kernels on the same inputs: lr_wgmma (the RESULT's main figures) and lr_fast (mma.sync,
+    // the previous kernel, as ..._mma keys), each checked on the samples and rerun.
+    size_t bad = 0; bool same = true;
+    for (int kind = 0; kind < 2; kind++) {
+      auto go = [&](bool br) { if (kind == 0) dev.run_wg(br); else dev.run_fast(br); };
+      poison(dev.Y, (size_t)M * N * 2); go(true);
+      const std::vector<uint16_t> y = dev.result();
+      for (size_t i = 0; i < s.size(); i += 3) if (y[(size_t)s[i] * N + s[i + 1]] != s[i + 2]) bad++;
+      poison(dev.Y, (size_t)M * N * 2); go(true);
+      same = same && dev.result() == y;
+    }
     const double flop = 2.0 * M * N * K;
-    const double t_branch = median_ms([&](int) { dev.run_fast(true); }, 5, 30);
-    const double t_main = median_ms([&](int) { dev.run_fast(false); }, 5, 30);
+    const double t_branch = median_ms([&](int) { dev.run_wg(true); }, 5, 30);
+    const double t_main = median_ms([&](int) { dev.run_wg(false); }, 5, 30);
     const double t_down = median_ms([&](int) { dev.down_proj(); }, 5, 30);
-    const double t_up = median_ms([&](int) { dev.fast_branch_kernel(RANK); }, 5, 30);
-    const double t_up0 = median_ms([&](int) { dev.fast_branch_kernel(0); }, 5, 30);
+    const double t_up = median_ms([&](int) { dev.wg_branch_kernel(RANK); }, 5, 30);
+    const double t_up0 = median_ms([&](int) { dev.wg_branch_kernel(0); }, 5, 30);
+    const double m_branch = median_ms([&](int) { dev.run_fast(true); }, 5, 30);
+    const double m_main = median_ms([&](int) { dev.run_fast(false); }, 5, 30);
     std::printf("RESULT lowrank device=\\"%s\\" M=%d N=%d K=%d rank=%d samples=%zu sample_mismatches=%zu rerun=%s "
                 "ms_fused=%.4f tflops_fused=%.1f ms_no_branch=%.4f tflops_no_branch=%.1f ms_down=%.4f branch_overhead_pct=%.1f "
-                "ms_up_kernel=%.4f ms_up_kernel_rank0=%.4f\\n",
-                device_name().c_str(), M, N, K, RANK, s.size() / 3, bad, same ? "identical" : "DIFFERS", t_branch, flop / t_branch / 1e9,
-                t_main, flop / t_main / 1e9, t_down, 100.0 * (t_branch / t_main - 1.0), t_up, t_up0);
+                "ms_up_kernel=%.4f ms_up_kernel_rank0=%.4f ms_fused_mma=%.4f ms_no_branch_mma=%.4f\\n",
+                device_name().c_str(), M, N, K, RANK, 2 * s.size() / 3, bad, same ? "identical" : "DIFFERS", t_branch, flop / t_branch / 1e9,
+                t_main, flop / t_main / 1e9, t_down, 100.0 * (t_branch / t_main - 1.0), t_up, t_up0, m_branch, m_main);
     return bad == 0 && same ? 0 : 1;
   }
   std::fprintf(stderr, "usage: %s verify DIR | run DIR | bench M N K SEED SAMPLES\\n", argv[0]);
@@ -914,7 +964,7 @@ ${deviceSteps(config, P, R)}
 ${config.activationQuant === 'runtime' ? qactSource(config) : ''}
 ${DOWN_KERNEL}
 ${GENERIC_KERNEL}
-${lowRankFastEligible(config) ? `${fastGroupStep(config, P)}\n${fastKernel(config)}` : ''}
+${lowRankFastEligible(config) ? `${fastGroupStep(config, P)}\n${fastKernel(config)}\n${lowRankWgmmaKernel(config)}` : ''}
 ${hostMain(config)}`;
 }
 
