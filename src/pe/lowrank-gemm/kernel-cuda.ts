@@ -805,7 +805,7 @@ ${
     // Exactness on the benchmark inputs: golden samples (m, n, code) computed by qacc from the same generator.
     FILE* f = std::fopen(argv[6], "rb"); if (!f) { std::fprintf(stderr, "cannot open %s\\n", argv[6]); return 1; }
     std::vector<uint32_t> s; uint32_t tr[3]; while (std::fread(tr, 4, 3, f) == 3) s.insert(s.end(), tr, tr + 3); std::fclose(f);
-    // Both tensor-core kernels on the same inputs: lr_wgmma (the RESULT's main figures) and lr_fast (mma.sync,
+    // Both tensor-core kernels on the same inputs: lr_wgmma (the RESULT's main figures) and lr_fast (the m16n8k32,
     // the previous kernel, as ..._mma keys), each checked on the samples and rerun.
     size_t bad = 0; bool same = true;
     for (int kind = 0; kind < 2; kind++) {
@@ -1011,6 +1011,16 @@ export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<Low
     },
     ...(lowRankFastEligible(config)
       ? [{
+          entryPoint: 'lr_wgmma<true>', file, workgroupSize: [384, 1, 1] as const, dispatch: ['min(SMs, (M/128)*(N/128))', '1', '1'] as const,
+          bindings: [
+            buf('Aw', 0, 'read', 'M*K/8', '4-bit codes in wgmma/mma k32 A-fragment order, one 4 KB piece per (128-row tile, 64-deep step): [M/128][K/64][8 mt][32 lanes][4 words], lane (g = lane/4, t = lane%4), word j = (h = j>>1, rh = j&1), byte b: low nibble qa[128mb+16mt+g+8rh][64ks+32h+4t+b], high nibble the same row at k+16'),
+            buf('Bw', 1, 'read', 'N*K/8', '4-bit codes, one 4 KB piece per (128-column tile, 64-deep step): [N/128][K/64][2 p][128 n][4 words], word i, byte b: low nibble qw[128nb+n][64ks+32p+4i+b], high nibble k+16 (widened on chip to int8 16·value, wgmma K-major core matrices)'),
+            buf('saW', 2, 'read', 'G*M/2', `${u16}: activation scales [G][M/128][128], row 16mt+g+8rh at 16mt+2g+rh`),
+            buf('swW', 3, 'read', 'G*N/2', `${u16}: weight scales [G][N/128][128], column 8i+2t+e at 32t+2i+e`),
+            buf('bias', 4, 'read', 'ceil(N/2)', u16), buf('cs', 5, 'read', 'ceil(N/2)', u16), buf('L', 6, 'read', 'ceil(M*rank/2)', u16), buf('up', 7, 'read', 'ceil(N*rank/2)', `${u16}, [N×rank]`),
+            buf('Y', 8, 'read_write', 'M*N/2', `${u16}: output codes [M×N] (branch format)`),
+          ],
+        } satisfies KernelEntry, {
           entryPoint: 'lr_fast<true>', file, workgroupSize: [256, 1, 1] as const, dispatch: ['N/128', 'M/128', '1'] as const,
           bindings: [
             buf('Ap', 0, 'read', 'M*K/8', '4-bit codes in mma.m16n8k32 fragment order: [M/16][K/64][32 lanes][4 words], lane (g = lane/4, t = lane%4), word j = (h = j>>1, rh = j&1), byte b: low nibble qa[16mt+g+8rh][64ks+32h+4t+b], high nibble the same row at k+16'),
@@ -1052,7 +1062,7 @@ export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<Low
         passes: [
           ...(runtime ? [{ entryPoint: 'lr_qact', workgroups: [Math.ceil(G / 16), Math.ceil(ops.m / 16), 1] as const }] : []),
           ...(config.rank > 0 ? [{ entryPoint: 'lr_down', workgroups: [Math.ceil(ops.m / DOWN_BLOCK_ROWS), Math.ceil(config.rank / DOWN.ranksPerBlock), 1] as const }] : []),
-          fast ? { entryPoint: 'lr_fast<true>', workgroups: [ops.n / 128, ops.m / 128, 1] as const } : { entryPoint: 'lr_generic', workgroups: [Math.ceil(ops.n / 16), Math.ceil(ops.m / 16), 1] as const },
+          fast ? { entryPoint: 'lr_wgmma<true>', workgroups: [Math.min(132, (ops.n / 128) * (ops.m / 128)), 1, 1] as const } : { entryPoint: 'lr_generic', workgroups: [Math.ceil(ops.n / 16), Math.ceil(ops.m / 16), 1] as const },
         ],
       };
     },
