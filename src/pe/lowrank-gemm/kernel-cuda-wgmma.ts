@@ -66,7 +66,9 @@ export function lowRankWgmmaKernel(config: LowRankGemmConfig): string {
 #ifndef LR_WG_STAGES
 #define LR_WG_STAGES 6
 #endif
-constexpr int WG_BM = 128, WG_BN = 128, WST = LR_WG_STAGES, WG_GSTAGES = GS / 64;
+constexpr int WG_BM = 128, WG_BN = 128, WG_GSTAGES = GS / 64;
+// A consumer holds two groups' stages at once (one folding, one in flight): at least 2·GS/64 + 1 stages.
+constexpr int WST = LR_WG_STAGES > 2 * WG_GSTAGES ? LR_WG_STAGES : 2 * WG_GSTAGES + 1;
 constexpr int WG_THREADS = 384, WG_UNPACKERS = 96, WG_CONSUMER_WARPS = 8;
 struct __align__(128) WgSmem {
   uint8_t bu[WST][WG_BN * 64];   // widened B, core-matrix layout
@@ -337,6 +339,73 @@ static std::vector<uint16_t> pack_wg_scales(const std::vector<uint16_t>& s, int 
     o[((size_t)g * (rows / 128) + b) * 128 + x] = s[(size_t)(128 * b + r) * G + g];
   }
   return o;
+}
+
+// Host model of lr_wgmma's operand layouts (no GPU; launcher mode \`wglayout M N K\`): random codes packed by
+// pack_wg_*, B widened by the unpackers' formula, then read back the way PTX defines wgmma's operands —
+// B as K-major core matrices at (n%8)·16 + (n/8)·SBO + ((k%32)/16)·LBO + k%16 from the k32 half's start,
+// A from the m64nNk32 register fragment (register r of lane (g, t) in warp w: row 16w + g + 8·(r&1),
+// k 16·(r>>1) + 4t + byte) — and each group's integer dot compared with the one from the codes; the scale
+// words each lane reads are compared with the scale codes of its rows and columns. Returns the mismatches.
+static size_t wg_layout_check(int M, int N, int K) {
+  const int G = K / GS, KC = K / 64, MT = M / 128, NT = N / 128;
+  std::vector<uint8_t> qa((size_t)M * K), qw((size_t)N * K); std::vector<uint16_t> sa((size_t)M * G), sw((size_t)N * G);
+  for (size_t i = 0; i < qa.size(); i++) qa[i] = qacc_hash(11, 1, (uint32_t)i) & 15;
+  for (size_t i = 0; i < qw.size(); i++) qw[i] = qacc_hash(11, 2, (uint32_t)i) & 15;
+  for (size_t i = 0; i < sa.size(); i++) sa[i] = qacc_hash(11, 3, (uint32_t)i) & 0xffff;
+  for (size_t i = 0; i < sw.size(); i++) sw[i] = qacc_hash(11, 4, (uint32_t)i) & 0xffff;
+  const std::vector<uint32_t> Aw = pack_wg_a(qa, M, K), Bw = pack_wg_b(qw, N, K);
+  const std::vector<uint16_t> saW = pack_wg_scales(sa, M, G, false), swW = pack_wg_scales(sw, N, G, true);
+  auto aval = [](uint32_t c) { return ${unsignedAct ? '(int)c' : '(int)(c >= 8 ? c - 16 : c)'}; };
+  auto wval = [](uint32_t c) { return (int)(c >= 8 ? c - 16 : c); };
+  size_t bad = 0;
+  std::vector<int64_t> acc(128 * 128);
+  std::vector<uint8_t> bu(8192);
+  for (int mb = 0; mb < MT; mb++) for (int nb = 0; nb < NT; nb++) {
+    std::fill(acc.begin(), acc.end(), 0);
+    for (int kc = 0; kc < KC; kc++) {
+      const uint32_t* a = &Aw[((size_t)mb * KC + kc) * 1024];
+      const uint32_t* bp = &Bw[((size_t)nb * KC + kc) * 1024];
+      for (int u = 0; u < 256; u++) {
+        const int p = u / 128, n = u % 128;
+        for (int i = 0; i < 4; i++) {
+          const uint32_t v = bp[(p * 128 + n) * 4 + i], lo = (v << 4) & HI, hi = v & HI;
+          std::memcpy(&bu[(n >> 3) * 512 + 2 * p * 128 + (n & 7) * 16 + 4 * i], &lo, 4);
+          std::memcpy(&bu[(n >> 3) * 512 + 2 * p * 128 + (n & 7) * 16 + 128 + 4 * i], &hi, 4);
+        }
+      }
+      for (int mt = 0; mt < 8; mt++) for (int lane = 0; lane < 32; lane++) for (int h = 0; h < 2; h++) {
+        const uint32_t* wq = &a[(mt * 32 + lane) * 4];
+        const uint32_t r4[4] = {(wq[2 * h] << 4) & HI, (wq[2 * h + 1] << 4) & HI, wq[2 * h] & HI, wq[2 * h + 1] & HI};
+        const int g = lane >> 2, t = lane & 3;
+        for (int r = 0; r < 4; r++) for (int byte = 0; byte < 4; byte++) {
+          const int row = 16 * mt + g + 8 * (r & 1), kk = 16 * (r >> 1) + 4 * t + byte;   // kk: k within the half
+          const int av = ${unsignedAct ? '(int)(uint8_t)(r4[r] >> (8 * byte))' : '(int)(int8_t)(r4[r] >> (8 * byte))'};
+          for (int n = 0; n < 128; n++) {
+            const int bv = (int8_t)bu[256 * h + (n % 8) * 16 + (n / 8) * 512 + (kk / 16) * 128 + kk % 16];
+            acc[row * 128 + n] += (int64_t)av * bv;
+          }
+        }
+      }
+      if (kc % (GS / 64) != GS / 64 - 1) continue;
+      const int gg = kc / (GS / 64);
+      for (int m = 0; m < 128; m++) for (int n = 0; n < 128; n++) {
+        int64_t d = 0;
+        for (int k = gg * GS; k < (gg + 1) * GS; k++) d += aval(qa[(size_t)(128 * mb + m) * K + k]) * wval(qw[(size_t)(128 * nb + n) * K + k]);
+        if (acc[m * 128 + n] != 256 * d && bad++ < 5) std::printf("  wglayout: tile (%d, %d) group %d (%d, %d): %lld, codes give 256 x %lld\\n", mb, nb, gg, m, n, (long long)acc[m * 128 + n], (long long)d);
+        acc[m * 128 + n] = 0;
+      }
+      // The scale words of lane (g, t) in warp mt: rows 16mt + g (+8), columns 8i + 2t (+1).
+      for (int mt = 0; mt < 8; mt++) for (int lane = 0; lane < 32; lane++) {
+        const int g = lane >> 2, t = lane & 3;
+        const uint16_t* sap = &saW[((size_t)gg * MT + mb) * 128 + mt * 16 + g * 2];
+        for (int rh = 0; rh < 2; rh++) if (sap[rh] != sa[(size_t)(128 * mb + 16 * mt + g + 8 * rh) * G + gg]) bad++;
+        const uint16_t* swp = &swW[((size_t)gg * NT + nb) * 128 + t * 32];
+        for (int i = 0; i < 16; i++) for (int e = 0; e < 2; e++) if (swp[2 * i + e] != sw[(size_t)(128 * nb + 8 * i + 2 * t + e) * G + gg]) bad++;
+      }
+    }
+  }
+  return bad;
 }
 `;
 }

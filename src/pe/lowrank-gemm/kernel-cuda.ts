@@ -751,6 +751,18 @@ ${
   }
 `
     : ''
+}${
+  fast
+    ? `  if (argc >= 5 && std::string(argv[1]) == "wglayout") {
+    // No GPU: lr_wgmma's packings read back through PTX's wgmma operand layouts (kernel-cuda-wgmma.ts).
+    const int M = std::atoi(argv[2]), N = std::atoi(argv[3]), K = std::atoi(argv[4]);
+    if (M % 128 || N % 128 || K % GS) { std::fprintf(stderr, "wglayout: M, N multiples of 128 and K of %d\\n", GS); return 2; }
+    const size_t bad = wg_layout_check(M, N, K);
+    std::printf("lowrank_gemm wglayout %d x %d x %d: %zu mismatches\\n", M, N, K, bad);
+    return bad == 0 ? 0 : 1;
+  }
+`
+    : ''
 }  if (argc >= 3 && std::string(argv[1]) == "verify") {
     const std::string d = argv[2];
     const Inputs in = read_case(d);
