@@ -64,12 +64,12 @@ export function lowRankWgmmaKernel(config: LowRankGemmConfig): string {
 // of 8 rows × 16 bytes, byte (n, k) at (n/8)·512 + (k/16)·128 + (n%8)·16 + k%16 (descriptor LBO = 128,
 // SBO = 512); the second k32 half starts 256 bytes in.
 #ifndef LR_WG_STAGES
-#define LR_WG_STAGES 6
+#define LR_WG_STAGES 8
 #endif
 constexpr int WG_BM = 128, WG_BN = 128, WG_GSTAGES = GS / 64;
 // A consumer holds two groups' stages at once (one folding, one in flight): at least 2·GS/64 + 1 stages.
 constexpr int WST = LR_WG_STAGES > 2 * WG_GSTAGES ? LR_WG_STAGES : 2 * WG_GSTAGES + 1;
-constexpr int WG_THREADS = 384, WG_UNPACKERS = 96, WG_CONSUMER_WARPS = 8;
+constexpr int WG_THREADS = 384, WG_UNPACKERS = 32, WG_CONSUMER_WARPS = 8;   // unpackers: one warp per stage
 struct __align__(128) WgSmem {
   uint8_t bu[WST][WG_BN * 64];   // widened B, core-matrix layout
   uint4 a[WST][8][32];           // packed A, fragment order
@@ -153,15 +153,17 @@ __global__ __launch_bounds__(WG_THREADS, 1) void lr_wgmma(const uint4* __restric
       }
       return;
     }
-    // Unpackers: B's nibbles to 16·value int8 in the core-matrix layout.
-    const int u0 = tid - 32;
+    // Unpackers: B's nibbles to 16·value int8 in the core-matrix layout. Warp w (1-3) widens the stages
+    // it ≡ w - 1 (mod 3), so three stages are in progress at once (one stage's wait, loads, stores and proxy
+    // fence are a latency chain).
     uint32_t it = 0;
     for (int tile = blockIdx.x; tile < tiles; tile += gridDim.x) {
       for (int kc = 0; kc < KC; kc++, it++) {
+        if ((int)(it % 3) != lw - 1) continue;
         const int s = it % WST;
         mbar_wait(&sm.full[s], (it / WST) & 1);
         #pragma unroll
-        for (int u = u0; u < 2 * WG_BN; u += WG_UNPACKERS) {
+        for (int u = lane; u < 2 * WG_BN; u += 32) {
           const int p = u / WG_BN, n = u % WG_BN;
           const uint4 v = sm.bp[s][p][n];
           uint8_t* o = &sm.bu[s][(n >> 3) * 512 + 2 * p * 128 + (n & 7) * 16];
@@ -200,17 +202,24 @@ __global__ __launch_bounds__(WG_THREADS, 1) void lr_wgmma(const uint4* __restric
       }
       wg_commit();
     };
-    // Golden's group step for the group whose first stage is it0 (its scales are in its last stage), then the
-    // group's stages go back to the copier.
+    // Golden's group step for the group whose first stage is it0 (its scales are in its last stage).
     auto fold = [&](int (&c)[64], uint32_t it0) {
       wg_fence_regs(c);
       const int s = (it0 + WG_GSTAGES - 1) % WST;
       const uint32_t sap = *reinterpret_cast<const uint32_t*>(&sm.sa[s][mt * 16 + g8 * 2]);
       const uint16_t sa0 = (uint16_t)(sap & 0xffff), sa1 = (uint16_t)(sap >> 16);
       const uint4* swq = reinterpret_cast<const uint4*>(&sm.sw[s][t4 * 32]);
+      uint4 swv[4];
+      #pragma unroll
+      for (int q = 0; q < 4; q++) swv[q] = swq[q];
+      // The stages go back to the copier as soon as their scales are in registers (the wgmmas reading them are
+      // complete): the fold below overlaps the refill.
+      __syncwarp();
+      if (lane == 0)
+        for (int st = 0; st < WG_GSTAGES; st++) mbar_arrive(&sm.empty[(it0 + st) % WST]);
       #pragma unroll
       for (int q = 0; q < 4; q++) {
-        const uint4 w4 = swq[q];
+        const uint4 w4 = swv[q];
         #pragma unroll
         for (int e = 0; e < 4; e++) {
           const int i = 4 * q + e;
@@ -219,9 +228,6 @@ __global__ __launch_bounds__(WG_THREADS, 1) void lr_wgmma(const uint4* __restric
           LR_PAIR_STEP(acc[i][1], c[4 * i + 2] + MAGIC, c[4 * i + 3] + MAGIC, sa1, swp);
         }
       }
-      __syncwarp();
-      if (lane == 0)
-        for (int st = 0; st < WG_GSTAGES; st++) mbar_arrive(&sm.empty[(it0 + st) % WST]);
     };
     // Group gi runs in c0 (even) or c1 (odd); the previous group is folded while it runs. The loop is left
     // only after wait_group 0, so no accumulator is in flight past it (ptxas then keeps the wgmmas asynchronous).
@@ -285,6 +291,18 @@ __global__ __launch_bounds__(WG_THREADS, 1) void lr_wgmma(const uint4* __restric
           const int jn = min(4, jc - jq);   // ranks past jc are never stepped (golden stops at r)
           const float4 lv0 = *reinterpret_cast<const float4*>(&sm.Ls[rl][jq]);
           const float4 lv1 = *reinterpret_cast<const float4*>(&sm.Ls[rl + 8][jq]);
+          if (jn == 4) {   // branch-free: the scheduler interleaves the 64 independent chains
+            #pragma unroll
+            for (int i = 0; i < 16; i++) {
+              const float4 u0 = *reinterpret_cast<const float4*>(&sm.Us[8 * i + 2 * t4][jq]);
+              const float4 u1 = *reinterpret_cast<const float4*>(&sm.Us[8 * i + 2 * t4 + 1][jq]);
+              y[i][0] = branch_step(branch_step(branch_step(branch_step(y[i][0], lv0.x, u0.x), lv0.y, u0.y), lv0.z, u0.z), lv0.w, u0.w);
+              y[i][1] = branch_step(branch_step(branch_step(branch_step(y[i][1], lv0.x, u1.x), lv0.y, u1.y), lv0.z, u1.z), lv0.w, u1.w);
+              y[i][2] = branch_step(branch_step(branch_step(branch_step(y[i][2], lv1.x, u0.x), lv1.y, u0.y), lv1.z, u0.z), lv1.w, u0.w);
+              y[i][3] = branch_step(branch_step(branch_step(branch_step(y[i][3], lv1.x, u1.x), lv1.y, u1.y), lv1.z, u1.z), lv1.w, u1.w);
+            }
+            continue;
+          }
           #pragma unroll
           for (int i = 0; i < 16; i++)
             #pragma unroll
