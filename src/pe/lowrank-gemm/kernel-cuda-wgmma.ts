@@ -63,13 +63,28 @@ export function lowRankWgmmaKernel(config: LowRankGemmConfig): string {
 // Shared memory B (per stage, 8 KB): int8 16·value in wgmma's K-major layout without swizzle: core matrices
 // of 8 rows × 16 bytes, byte (n, k) at (n/8)·512 + (k/16)·128 + (n%8)·16 + k%16 (descriptor LBO = 128,
 // SBO = 512); the second k32 half starts 256 bytes in.
+// Tuning knobs (-D; the defaults are the configuration run bit-exact on an H100, docs/kernels.md; the others
+// are compiled and layout-checked here but not yet run on a GPU): LR_WG_STAGES, pipeline depth;
+// LR_WG_SPLIT = 1, one unpacker warp per stage (three stages widened at once) instead of three warps per
+// stage; LR_WG_EARLY = 1, a group's stages released once its scales are in registers instead of after its
+// fold; LR_WG_UPFAST = 1, the up projection's whole 4-rank steps without branches. None changes any output's
+// order of operations.
 #ifndef LR_WG_STAGES
-#define LR_WG_STAGES 8
+#define LR_WG_STAGES 6
+#endif
+#ifndef LR_WG_SPLIT
+#define LR_WG_SPLIT 0
+#endif
+#ifndef LR_WG_EARLY
+#define LR_WG_EARLY 0
+#endif
+#ifndef LR_WG_UPFAST
+#define LR_WG_UPFAST 0
 #endif
 constexpr int WG_BM = 128, WG_BN = 128, WG_GSTAGES = GS / 64;
 // A consumer holds two groups' stages at once (one folding, one in flight): at least 2·GS/64 + 1 stages.
 constexpr int WST = LR_WG_STAGES > 2 * WG_GSTAGES ? LR_WG_STAGES : 2 * WG_GSTAGES + 1;
-constexpr int WG_THREADS = 384, WG_UNPACKERS = 32, WG_CONSUMER_WARPS = 8;   // unpackers: one warp per stage
+constexpr int WG_THREADS = 384, WG_UNPACKERS = LR_WG_SPLIT ? 32 : 96, WG_CONSUMER_WARPS = 8;   // arrivals on ready, empty
 struct __align__(128) WgSmem {
   uint8_t bu[WST][WG_BN * 64];   // widened B, core-matrix layout
   uint4 a[WST][8][32];           // packed A, fragment order
@@ -153,17 +168,18 @@ __global__ __launch_bounds__(WG_THREADS, 1) void lr_wgmma(const uint4* __restric
       }
       return;
     }
-    // Unpackers: B's nibbles to 16·value int8 in the core-matrix layout. Warp w (1-3) widens the stages
-    // it ≡ w - 1 (mod 3), so three stages are in progress at once (one stage's wait, loads, stores and proxy
-    // fence are a latency chain).
+    // Unpackers: B's nibbles to 16·value int8 in the core-matrix layout. Warps 1-3 together widen each stage,
+    // or (LR_WG_SPLIT) warp w widens the stages it ≡ w - 1 (mod 3), so three stages are in progress at once
+    // (one stage's wait, loads, stores and proxy fence are a latency chain).
+    const int u0 = LR_WG_SPLIT ? lane : tid - 32, ustep = LR_WG_SPLIT ? 32 : 96;
     uint32_t it = 0;
     for (int tile = blockIdx.x; tile < tiles; tile += gridDim.x) {
       for (int kc = 0; kc < KC; kc++, it++) {
-        if ((int)(it % 3) != lw - 1) continue;
+        if (LR_WG_SPLIT && (int)(it % 3) != lw - 1) continue;
         const int s = it % WST;
         mbar_wait(&sm.full[s], (it / WST) & 1);
         #pragma unroll
-        for (int u = lane; u < 2 * WG_BN; u += 32) {
+        for (int u = u0; u < 2 * WG_BN; u += ustep) {
           const int p = u / WG_BN, n = u % WG_BN;
           const uint4 v = sm.bp[s][p][n];
           uint8_t* o = &sm.bu[s][(n >> 3) * 512 + 2 * p * 128 + (n & 7) * 16];
@@ -212,11 +228,14 @@ __global__ __launch_bounds__(WG_THREADS, 1) void lr_wgmma(const uint4* __restric
       uint4 swv[4];
       #pragma unroll
       for (int q = 0; q < 4; q++) swv[q] = swq[q];
-      // The stages go back to the copier as soon as their scales are in registers (the wgmmas reading them are
-      // complete): the fold below overlaps the refill.
-      __syncwarp();
-      if (lane == 0)
-        for (int st = 0; st < WG_GSTAGES; st++) mbar_arrive(&sm.empty[(it0 + st) % WST]);
+      // The stages go back to the copier once the scales are read (the wgmmas reading them are complete): with
+      // LR_WG_EARLY right away, so the fold below overlaps the refill; else after the fold.
+      auto release = [&]() {
+        __syncwarp();
+        if (lane == 0)
+          for (int st = 0; st < WG_GSTAGES; st++) mbar_arrive(&sm.empty[(it0 + st) % WST]);
+      };
+      if (LR_WG_EARLY) release();
       #pragma unroll
       for (int q = 0; q < 4; q++) {
         const uint4 w4 = swv[q];
@@ -228,6 +247,7 @@ __global__ __launch_bounds__(WG_THREADS, 1) void lr_wgmma(const uint4* __restric
           LR_PAIR_STEP(acc[i][1], c[4 * i + 2] + MAGIC, c[4 * i + 3] + MAGIC, sa1, swp);
         }
       }
+      if (!LR_WG_EARLY) release();
     };
     // Group gi runs in c0 (even) or c1 (odd); the previous group is folded while it runs. The loop is left
     // only after wait_group 0, so no accumulator is in flight past it (ptxas then keeps the wgmmas asynchronous).
@@ -291,7 +311,7 @@ __global__ __launch_bounds__(WG_THREADS, 1) void lr_wgmma(const uint4* __restric
           const int jn = min(4, jc - jq);   // ranks past jc are never stepped (golden stops at r)
           const float4 lv0 = *reinterpret_cast<const float4*>(&sm.Ls[rl][jq]);
           const float4 lv1 = *reinterpret_cast<const float4*>(&sm.Ls[rl + 8][jq]);
-          if (jn == 4) {   // branch-free: the scheduler interleaves the 64 independent chains
+          if (LR_WG_UPFAST && jn == 4) {   // branch-free: the scheduler interleaves the 64 independent chains
             #pragma unroll
             for (int i = 0; i < 16; i++) {
               const float4 u0 = *reinterpret_cast<const float4*>(&sm.Us[8 * i + 2 * t4][jq]);
