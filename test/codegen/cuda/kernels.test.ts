@@ -63,7 +63,7 @@ describe('generated CUDA kernels', () => {
   });
 
   for (const k of all) {
-    it(`${k.name}.cu compiles with nvcc -arch=sm_90a`, async () => {
+    it(`${k.name}.cu compiles with nvcc for sm_90a`, async () => {
       const src = join(dir, `${k.name}.cu`);
       writeFileSync(src, k.text);
       const r = await compileCuda(src, join(dir, `${k.name}.o`));
