@@ -843,7 +843,7 @@ ${
                 t_main, flop / t_main / 1e9, t_down, 100.0 * (t_branch / t_main - 1.0), t_up, t_up0, m_branch, m_main);
     return bad == 0 && same ? 0 : 1;
   }
-  std::fprintf(stderr, "usage: %s verify DIR | run DIR | bench M N K SEED SAMPLES\\n", argv[0]);
+  std::fprintf(stderr, "usage: %s verify DIR | run DIR | bench M N K SEED SAMPLES${fast ? " | wglayout M N K" : ""}\\n", argv[0]);
   return 2;
 }
 `;
