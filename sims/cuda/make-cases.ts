@@ -208,6 +208,7 @@ for (const { name, golden } of accelerators('svdquant')) {
   const cases: [string, number, number, number, { bias: boolean; cs: boolean; ls: boolean }][] = [
     ['full', 256, 384, 512, { bias: true, cs: true, ls: true }],
     ['ragged', 37, 45, 200, { bias: true, cs: true, ls: false }],
+    ['tiles', 512, 640, 320, { bias: true, cs: true, ls: true }],   // 20 tensor-core tiles, 5 groups (odd)
   ];
   for (const [c, m, n, k, opts] of cases) {
     writeLowRankCase(join(OUT, 'cases', name, c), config, lowRankOperands(config, m, n, k, 0x51ed + m, opts));

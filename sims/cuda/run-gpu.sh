@@ -19,17 +19,19 @@ command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,clo
 
 # Builds in parallel (one nvcc per kernel file, and the benchmark variants below), results logged in order.
 # Benchmark variants (tag:flag,flag ...): GEN_DIR/variants.txt when present (one run's experiments), else these.
+# lr_wgmma's knobs not yet run on a GPU: put e.g. "wgnew:-DLR_WG_STAGES=8,-DLR_WG_SPLIT=1,-DLR_WG_EARLY=1,-DLR_WG_UPFAST=1
+# wg8:-DLR_WG_STAGES=8" in GEN_DIR/variants.txt (docs/kernels.md).
 VARIANTS="s3:-DLR_STAGES=3 d148:-DLR_DOWN_ROWS=1,-DLR_DOWN_RPT=4,-DLR_DOWN_Q=8"
 [ -f "$GEN/variants.txt" ] && VARIANTS=$(cat "$GEN/variants.txt")
 for cu in "$GEN"/*.cu; do
   name=$(basename "$cu" .cu)
-  ( nvcc -arch=sm_90a -O3 -std=c++17 -lineinfo "$cu" -o "$DEST/bin/$name" 2>"$DEST/bin/$name.nvcc.txt"; echo $? > "$DEST/bin/$name.rc" ) &
+  ( nvcc -gencode=arch=compute_90a,code=sm_90a -O3 -std=c++17 -lineinfo "$cu" -o "$DEST/bin/$name" 2>"$DEST/bin/$name.nvcc.txt"; echo $? > "$DEST/bin/$name.rc" ) &
 done
 while read -r mode name rest; do
   [ "$mode" = bench ] && [ $(echo $rest | wc -w) -ge 5 ] || continue
   for v in $VARIANTS; do
     tag=${v%%:*}; flags=${v#*:}
-    ( nvcc -arch=sm_90a -O3 -std=c++17 ${flags//,/ } "$GEN/$name.cu" -o "$DEST/bin/$name-$tag" 2>"$DEST/bin/$name-$tag.nvcc.txt"; echo $? > "$DEST/bin/$name-$tag.rc" ) &
+    ( nvcc -gencode=arch=compute_90a,code=sm_90a -O3 -std=c++17 ${flags//,/ } "$GEN/$name.cu" -o "$DEST/bin/$name-$tag" 2>"$DEST/bin/$name-$tag.nvcc.txt"; echo $? > "$DEST/bin/$name-$tag.rc" ) &
   done
 done < "$GEN/runs.txt"
 wait
@@ -48,9 +50,9 @@ while read -r mode name rest; do
   [ -x "$exe" ] || { say "SKIP $mode $name: not built"; fail=1; continue; }
   set -- $rest
   if [ "$mode" = verify ]; then
-    out=$("$exe" verify "$GEN/$1" 2>&1); rc=$?
+    out=$(timeout 60 "$exe" verify "$GEN/$1" 2>&1); rc=$?
   elif [ $# -ge 5 ]; then
-    out=$("$exe" bench "$1" "$2" "$3" "$4" "$GEN/$5" 2>&1); rc=$?
+    out=$(timeout 180 "$exe" bench "$1" "$2" "$3" "$4" "$GEN/$5" 2>&1); rc=$?
   else
     out=$("$exe" bench "$GEN/$1" 2>&1); rc=$?
   fi
@@ -61,11 +63,11 @@ while read -r mode name rest; do
     for v in $VARIANTS; do
       tag=${v%%:*}
       [ "$(cat "$DEST/bin/$name-$tag.rc")" = 0 ] || { say "BUILD FAIL $name-$tag"; fail=1; continue; }
-      vout=$("$DEST/bin/$name-$tag" bench "$1" "$2" "$3" "$4" "$GEN/$5" 2>&1); vrc=$?
+      vout=$(timeout 180 "$DEST/bin/$name-$tag" bench "$1" "$2" "$3" "$4" "$GEN/$5" 2>&1); vrc=$?
       say "${vout//RESULT lowrank/RESULT lowrank variant=$tag}"
-      [ $vrc -eq 0 ] || { say "FAIL ($vrc): variant $tag"; fail=1; }
+      [ $vrc -eq 0 ] || { say "FAIL ($vrc): variant $tag (its verify cases skipped)"; fail=1; continue; }
       for c in "$GEN/cases/$name"/*/; do
-        vout=$("$DEST/bin/$name-$tag" verify "${c%/}" 2>&1) || { say "FAIL: variant $tag $vout"; fail=1; continue; }
+        vout=$(timeout 60 "$DEST/bin/$name-$tag" verify "${c%/}" 2>&1) || { say "FAIL: variant $tag $vout"; fail=1; break; }
         say "variant $tag: $vout"
       done
     done
@@ -131,7 +133,10 @@ for l in open(sys.argv[1]):
         ref = f"{float(r['tflops_fused'])/float(g['tflops']):.2f}x cuBLAS fp16 ({g['tflops']} TFLOP/s)" if g else 'no cuBLAS'
         var = f" ({r['variant']})" if 'variant' in r else ''
         print(f"| W4A4 + rank-{r['rank']} fused{var} | {r['M']}x{r['N']}x{r['K']} | {r['ms_fused']} ms | {r['tflops_fused']} TFLOP/s | {ref} | {r['sample_mismatches']} of {r['samples']} samples differ, rerun {r['rerun']} |")
-        print(f"| W4A4 without branch{var} | {r['M']}x{r['N']}x{r['K']} | {r['ms_no_branch']} ms | {r['tflops_no_branch']} TFLOP/s | branch overhead {r['branch_overhead_pct']}% (down proj. {r['ms_down']} ms) | |")
+        print(f"| W4A4 without branch{var} | {r['M']}x{r['N']}x{r['K']} | {r['ms_no_branch']} ms | {r['tflops_no_branch']} TFLOP/s | branch overhead {r['branch_overhead_pct']}% (down proj. {r['ms_down']} ms; up proj. in the kernel {float(r['ms_up_kernel']) - float(r['ms_up_kernel_rank0']):.4f} ms) | |")
+        if 'ms_fused_mma' in r:
+            fl = 2 * int(r['M']) * int(r['N']) * int(r['K'])
+            print(f"| W4A4 + rank-{r['rank']} fused, mma.sync kernel (lr_fast){var} | {r['M']}x{r['N']}x{r['K']} | {r['ms_fused_mma']} ms | {fl / float(r['ms_fused_mma']) / 1e9:.1f} TFLOP/s | without branch {r['ms_no_branch_mma']} ms | same samples |")
     elif k == 'bitmod':
         var = f" ({r['variant']})" if r.get('variant', 'default') != 'default' else ''
         print(f"| BitMoD GEMV{var} | N={r['N']} K={r['K']} | {r['us']} us | {r['GBps']} GB/s | {r['pct_of_copy']}% of copy ({r['copy_GBps']} GB/s) | verified in log |")

@@ -6,8 +6,11 @@
  */
 import { CUDA_INPUT_HASH } from './inputs.js';
 
-/** The compile command the test suite and sims/cuda/run-gpu.sh use (Hopper, sm_90a). */
-export const NVCC_ARGS = ['-arch=sm_90a', '-O3', '-std=c++17', '-lineinfo'] as const;
+/**
+ * The compile command the test suite and sims/cuda/run-gpu.sh use (Hopper, sm_90a). The -gencode form: with
+ * nvcc 13.0, -arch=sm_90a also runs a plain sm_90 pass, which rejects wgmma and setmaxnreg (lr_wgmma).
+ */
+export const NVCC_ARGS = ['-gencode=arch=compute_90a,code=sm_90a', '-O3', '-std=c++17', '-lineinfo'] as const;
 
 /** One line for a generated file's header: what wrote it, never a date (outputs are reproducible). */
 export function cudaHeader(title: string, lines: readonly string[]): string {

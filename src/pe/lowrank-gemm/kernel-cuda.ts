@@ -24,6 +24,7 @@ import type { TargetOf } from '../facets/compile.js';
 import { lowRankQactScaleFactor, NVFP4_SCALE_CAP } from './golden-qact.js';
 import { LOW_RANK_TILED_DEVICE, LOW_RANK_TILED_KERNEL } from './kernel-cuda-tiled.js';
 import { checkLowRankGemmConfig, lowRankActivationCodes, lowRankElementValues, type LowRankGemmConfig, type LowRankGemmOperands } from './golden.js';
+import { lowRankWgmmaEligible, lowRankWgmmaKernel } from './kernel-cuda-wgmma.js';
 
 /** Input streams of the shared generator (inputHash's `stream`), one per operand. */
 export const LOW_RANK_STREAMS = { qa: 1, qw: 2, sa: 3, sw: 4, bias: 5, cs: 6, ls: 7, x: 8, down: 9, up: 10 } as const;
@@ -45,9 +46,13 @@ export function lowRankInputMasks(config: LowRankGemmConfig): Readonly<Record<Lo
 /** The fp32 code of the nvfp4 per-tensor weight scale used by generated benchmark inputs (0.75). */
 export const LOW_RANK_BENCH_TENSOR_SCALE = 0x3f400000;
 
-/** True when the tensor-core kernel applies to the config (else only lr_generic runs). */
+/**
+ * True when the tensor-core kernels (lr_wgmma, and lr_fast kept as the mma.sync baseline) apply to the config,
+ * else only lr_generic runs: the int4 main path with groups a multiple of 64 whose dots stay within the
+ * 49152 magic's exact range (|256·d| ≤ 2^22: 256 elements for int4 activations, 128 for uint4).
+ */
 export function lowRankFastEligible(config: LowRankGemmConfig): boolean {
-  return config.main.kind === 'int4' && config.main.groupSize % 64 === 0;
+  return lowRankWgmmaEligible(config);
 }
 
 function scaleDecode(config: LowRankGemmConfig): string {
@@ -307,6 +312,7 @@ function fastGroupStep(config: LowRankGemmConfig, P: CudaFloat): string {
 typedef __half2 pair_t;
 __device__ __forceinline__ pair_t pair_zero() { return __float2half2_rn(0.0f); }
 __device__ __forceinline__ pair_t load_sw_pair(const uint16_t* p) { return *reinterpret_cast<const __half2*>(p); }
+__device__ __forceinline__ __half2 sw_pair_word(uint32_t w) { __half2 h; memcpy(&h, &w, 4); return h; }
 __device__ __forceinline__ float pair_lo(pair_t p) { return __low2float(p); }
 __device__ __forceinline__ float pair_hi(pair_t p) { return __high2float(p); }`;
   }
@@ -316,6 +322,7 @@ __device__ __forceinline__ float pair_hi(pair_t p) { return __high2float(p); }`;
     acc2.hi = group_step(acc2.hi, round_dot((int)mma_sum_to_dot(i1)), scale_prod(sa_, scale_val(sw_pair.y))); } while (0)
 __device__ __forceinline__ pair_t pair_zero() { return pair_t{acc_zero(), acc_zero()}; }
 __device__ __forceinline__ ushort2 load_sw_pair(const uint16_t* p) { return *reinterpret_cast<const ushort2*>(p); }
+__device__ __forceinline__ ushort2 sw_pair_word(uint32_t w) { return make_ushort2((unsigned short)(w & 0xffff), (unsigned short)(w >> 16)); }
 __device__ __forceinline__ float pair_lo(pair_t p) { return acc_to_float(p.lo); }
 __device__ __forceinline__ float pair_hi(pair_t p) { return acc_to_float(p.hi); }`;
 }
@@ -634,6 +641,7 @@ template <typename T> static T* dev_or_null(const std::vector<T>& v) { return v.
 struct Device {
   const Inputs& in; uint8_t *qa, *qw; uint16_t *sa, *sw, *bias, *cs, *x, *down, *up, *L, *Y; uint32_t* ls;
   uint4 *Ap = nullptr, *Bp = nullptr; uint16_t *saT = nullptr, *swT = nullptr; bool fast;
+  uint4 *Aw = nullptr, *Bw = nullptr; uint16_t *saW = nullptr, *swW = nullptr; int wg_grid = 0;
   explicit Device(const Inputs& i) : in(i) {
     qw = to_device(in.qw); sw = to_device(in.sw);
     bias = dev_or_null(in.bias); cs = dev_or_null(in.cs); ls = dev_or_null(in.ls);
@@ -659,6 +667,12 @@ ${
       saT = to_device(transpose_scales(hsa, in.M, in.G)); swT = to_device(transpose_scales(in.sw, in.N, in.G));
       CK(cudaFuncSetAttribute(lr_fast<true>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)FAST_SMEM));
       CK(cudaFuncSetAttribute(lr_fast<false>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)FAST_SMEM));
+      Aw = reinterpret_cast<uint4*>(to_device(pack_wg_a(hqa, in.M, in.K))); Bw = reinterpret_cast<uint4*>(to_device(pack_wg_b(in.qw, in.N, in.K)));
+      saW = to_device(pack_wg_scales(hsa, in.M, in.G, false)); swW = to_device(pack_wg_scales(in.sw, in.N, in.G, true));
+      CK(cudaFuncSetAttribute(lr_wgmma<true>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(WgSmem)));
+      CK(cudaFuncSetAttribute(lr_wgmma<false>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(WgSmem)));
+      int sms = 0; CK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0));
+      wg_grid = std::min(sms, (in.M / WG_BM) * (in.N / WG_BN));
     }`
     : ''
 }
@@ -679,6 +693,23 @@ ${
     else lr_fast<false><<<grid, 256, FAST_SMEM>>>(Ap, Bp, saT, swT, bias, cs, L, up, Y, in.M, in.N, in.K, 0);
     CK_LAUNCH();`
     : `    (void)branch; std::fprintf(stderr, "no tensor-core kernel for this config\\n"); std::exit(1);`
+}
+  }
+  // The Hopper kernel (lr_wgmma): the down projection, then the persistent warp-specialized GEMM.
+  void run_wg(bool branch) const {
+${
+  fast
+    ? `    if (branch && RANK > 0) { down_proj(); lr_wgmma<true><<<wg_grid, WG_THREADS, sizeof(WgSmem)>>>(Aw, Bw, saW, swW, bias, cs, L, up, Y, in.M, in.N, in.K, RANK); }
+    else lr_wgmma<false><<<wg_grid, WG_THREADS, sizeof(WgSmem)>>>(Aw, Bw, saW, swW, bias, cs, L, up, Y, in.M, in.N, in.K, 0);
+    CK_LAUNCH();`
+    : `    (void)branch; std::fprintf(stderr, "no tensor-core kernel for this config\\n"); std::exit(1);`
+}
+  }
+  void wg_branch_kernel(int r) const {
+${
+  fast
+    ? `    lr_wgmma<true><<<wg_grid, WG_THREADS, sizeof(WgSmem)>>>(Aw, Bw, saW, swW, bias, cs, L, up, Y, in.M, in.N, in.K, r); CK_LAUNCH();`
+    : `    (void)r;`
 }
   }
   // Timing breakdown only (bench): the branch-fused GEMM kernel alone on the L already computed, with rank r
@@ -724,6 +755,18 @@ ${
   }
 `
     : ''
+}${
+  fast
+    ? `  if (argc >= 5 && std::string(argv[1]) == "wglayout") {
+    // No GPU: lr_wgmma's packings read back through PTX's wgmma operand layouts (kernel-cuda-wgmma.ts).
+    const int M = std::atoi(argv[2]), N = std::atoi(argv[3]), K = std::atoi(argv[4]);
+    if (M % 128 || N % 128 || K % GS) { std::fprintf(stderr, "wglayout: M, N multiples of 128 and K of %d\\n", GS); return 2; }
+    const size_t bad = wg_layout_check(M, N, K);
+    std::printf("lowrank_gemm wglayout %d x %d x %d: %zu mismatches\\n", M, N, K, bad);
+    return bad == 0 ? 0 : 1;
+  }
+`
+    : ''
 }  if (argc >= 3 && std::string(argv[1]) == "verify") {
     const std::string d = argv[2];
     const Inputs in = read_case(d);
@@ -749,6 +792,17 @@ ${
       const bool same = dev.result() == a;
       std::printf(", tensor-core kernel %zu/%zu mismatches, rerun %s", fb, golden.size(), same ? "identical" : "DIFFERS");
       bad += fb + (same ? 0 : 1);
+      poison(dev.Y, golden.size() * 2); dev.run_wg(true);
+      const std::vector<uint16_t> w = dev.result();
+      const size_t wb = mismatches(w, golden, "wgmma", in.N);
+      poison(dev.Y, golden.size() * 2); dev.run_wg(true);
+      const bool wsame = dev.result() == w;
+      // Every tile on one block: the persistent loop and the pipeline's wrap-around across tiles.
+      const int full_grid = dev.wg_grid; dev.wg_grid = 1;
+      poison(dev.Y, golden.size() * 2); dev.run_wg(true);
+      const bool wone = dev.result() == w; dev.wg_grid = full_grid;
+      std::printf(", wgmma kernel %zu/%zu mismatches, rerun %s, one block %s", wb, golden.size(), wsame ? "identical" : "DIFFERS", wone ? "identical" : "DIFFERS");
+      bad += wb + (wsame ? 0 : 1) + (wone ? 0 : 1);
     }
     std::printf(" -> %s\\n", bad == 0 ? "BIT-EXACT" : "FAIL");
     return bad == 0 ? 0 : 1;
@@ -759,7 +813,7 @@ ${
     const Inputs in = read_case(d);
     Device dev(in);
     poison(dev.Y, (size_t)in.M * in.N * 2);
-    if (dev.fast) dev.run_fast(true); else dev.tiled();
+    if (dev.fast) dev.run_fast(true); else dev.tiled();   // lr_fast: faster than lr_wgmma so far, both bit-exact
     const std::vector<uint16_t> y = dev.result();
     FILE* f = std::fopen((d + "/out.bin").c_str(), "wb");
     if (!f || std::fwrite(y.data(), 2, y.size(), f) != y.size()) { std::fprintf(stderr, "cannot write %s/out.bin\\n", d.c_str()); return 1; }
@@ -776,25 +830,33 @@ ${
     // Exactness on the benchmark inputs: golden samples (m, n, code) computed by qacc from the same generator.
     FILE* f = std::fopen(argv[6], "rb"); if (!f) { std::fprintf(stderr, "cannot open %s\\n", argv[6]); return 1; }
     std::vector<uint32_t> s; uint32_t tr[3]; while (std::fread(tr, 4, 3, f) == 3) s.insert(s.end(), tr, tr + 3); std::fclose(f);
-    poison(dev.Y, (size_t)M * N * 2); dev.run_fast(true);
-    const std::vector<uint16_t> y = dev.result();
-    size_t bad = 0; for (size_t i = 0; i < s.size(); i += 3) if (y[(size_t)s[i] * N + s[i + 1]] != s[i + 2]) bad++;
-    poison(dev.Y, (size_t)M * N * 2); dev.run_fast(true);
-    const bool same = dev.result() == y;
+    // Both tensor-core kernels on the same inputs: lr_wgmma (the RESULT's main figures) and lr_fast (the m16n8k32,
+    // the previous kernel, as ..._mma keys), each checked on the samples and rerun.
+    size_t bad = 0; bool same = true;
+    for (int kind = 0; kind < 2; kind++) {
+      auto go = [&](bool br) { if (kind == 0) dev.run_wg(br); else dev.run_fast(br); };
+      poison(dev.Y, (size_t)M * N * 2); go(true);
+      const std::vector<uint16_t> y = dev.result();
+      for (size_t i = 0; i < s.size(); i += 3) if (y[(size_t)s[i] * N + s[i + 1]] != s[i + 2]) bad++;
+      poison(dev.Y, (size_t)M * N * 2); go(true);
+      same = same && dev.result() == y;
+    }
     const double flop = 2.0 * M * N * K;
-    const double t_branch = median_ms([&](int) { dev.run_fast(true); }, 5, 30);
-    const double t_main = median_ms([&](int) { dev.run_fast(false); }, 5, 30);
+    const double t_branch = median_ms([&](int) { dev.run_wg(true); }, 5, 30);
+    const double t_main = median_ms([&](int) { dev.run_wg(false); }, 5, 30);
     const double t_down = median_ms([&](int) { dev.down_proj(); }, 5, 30);
-    const double t_up = median_ms([&](int) { dev.fast_branch_kernel(RANK); }, 5, 30);
-    const double t_up0 = median_ms([&](int) { dev.fast_branch_kernel(0); }, 5, 30);
+    const double t_up = median_ms([&](int) { dev.wg_branch_kernel(RANK); }, 5, 30);
+    const double t_up0 = median_ms([&](int) { dev.wg_branch_kernel(0); }, 5, 30);
+    const double m_branch = median_ms([&](int) { dev.run_fast(true); }, 5, 30);
+    const double m_main = median_ms([&](int) { dev.run_fast(false); }, 5, 30);
     std::printf("RESULT lowrank device=\\"%s\\" M=%d N=%d K=%d rank=%d samples=%zu sample_mismatches=%zu rerun=%s "
                 "ms_fused=%.4f tflops_fused=%.1f ms_no_branch=%.4f tflops_no_branch=%.1f ms_down=%.4f branch_overhead_pct=%.1f "
-                "ms_up_kernel=%.4f ms_up_kernel_rank0=%.4f\\n",
-                device_name().c_str(), M, N, K, RANK, s.size() / 3, bad, same ? "identical" : "DIFFERS", t_branch, flop / t_branch / 1e9,
-                t_main, flop / t_main / 1e9, t_down, 100.0 * (t_branch / t_main - 1.0), t_up, t_up0);
+                "ms_up_kernel=%.4f ms_up_kernel_rank0=%.4f ms_fused_mma=%.4f ms_no_branch_mma=%.4f\\n",
+                device_name().c_str(), M, N, K, RANK, 2 * s.size() / 3, bad, same ? "identical" : "DIFFERS", t_branch, flop / t_branch / 1e9,
+                t_main, flop / t_main / 1e9, t_down, 100.0 * (t_branch / t_main - 1.0), t_up, t_up0, m_branch, m_main);
     return bad == 0 && same ? 0 : 1;
   }
-  std::fprintf(stderr, "usage: %s verify DIR | run DIR | bench M N K SEED SAMPLES\\n", argv[0]);
+  std::fprintf(stderr, "usage: %s verify DIR | run DIR | bench M N K SEED SAMPLES${fast ? " | wglayout M N K" : ""}\\n", argv[0]);
   return 2;
 }
 `;
@@ -928,7 +990,7 @@ ${config.activationQuant === 'runtime' ? qactSource(config) : ''}
 ${DOWN_KERNEL}
 ${GENERIC_KERNEL}
 ${LOW_RANK_TILED_KERNEL}
-${lowRankFastEligible(config) ? `${fastGroupStep(config, P)}\n${fastKernel(config)}` : ''}
+${lowRankFastEligible(config) ? `${fastGroupStep(config, P)}\n${fastKernel(config)}\n${lowRankWgmmaKernel(config)}` : ''}
 ${hostMain(config)}`;
 }
 
@@ -975,6 +1037,17 @@ export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<Low
     },
     ...(lowRankFastEligible(config)
       ? [{
+          // Hopper kernel (verified bit-exact on an H100; the launcher's run mode uses lr_fast, faster so far).
+          entryPoint: 'lr_wgmma<true>', file, workgroupSize: [384, 1, 1] as const, dispatch: ['min(SMs, (M/128)*(N/128))', '1', '1'] as const,
+          bindings: [
+            buf('Aw', 0, 'read', 'M*K/8', '4-bit codes in wgmma/mma k32 A-fragment order, one 4 KB piece per (128-row tile, 64-deep step): [M/128][K/64][8 mt][32 lanes][4 words], lane (g = lane/4, t = lane%4), word j = (h = j>>1, rh = j&1), byte b: low nibble qa[128mb+16mt+g+8rh][64ks+32h+4t+b], high nibble the same row at k+16'),
+            buf('Bw', 1, 'read', 'N*K/8', '4-bit codes, one 4 KB piece per (128-column tile, 64-deep step): [N/128][K/64][2 p][128 n][4 words], word i, byte b: low nibble qw[128nb+n][64ks+32p+4i+b], high nibble k+16 (widened on chip to int8 16·value, wgmma K-major core matrices)'),
+            buf('saW', 2, 'read', 'G*M/2', `${u16}: activation scales [G][M/128][128], row 16mt+g+8rh at 16mt+2g+rh`),
+            buf('swW', 3, 'read', 'G*N/2', `${u16}: weight scales [G][N/128][128], column 8i+2t+e at 32t+2i+e`),
+            buf('bias', 4, 'read', 'ceil(N/2)', u16), buf('cs', 5, 'read', 'ceil(N/2)', u16), buf('L', 6, 'read', 'ceil(M*rank/2)', u16), buf('up', 7, 'read', 'ceil(N*rank/2)', `${u16}, [N×rank]`),
+            buf('Y', 8, 'read_write', 'M*N/2', `${u16}: output codes [M×N] (branch format)`),
+          ],
+        } satisfies KernelEntry, {
           entryPoint: 'lr_fast<true>', file, workgroupSize: [256, 1, 1] as const, dispatch: ['N/128', 'M/128', '1'] as const,
           bindings: [
             buf('Ap', 0, 'read', 'M*K/8', '4-bit codes in mma.m16n8k32 fragment order: [M/16][K/64][32 lanes][4 words], lane (g = lane/4, t = lane%4), word j = (h = j>>1, rh = j&1), byte b: low nibble qa[16mt+g+8rh][64ks+32h+4t+b], high nibble the same row at k+16'),
@@ -1027,6 +1100,7 @@ export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<Low
         passes: [
           ...(runtime ? [{ entryPoint: 'lr_qact', workgroups: [Math.ceil(G / 16), Math.ceil(ops.m / 16), 1] as const }] : []),
           ...(config.rank > 0 ? [{ entryPoint: 'lr_down', workgroups: [Math.ceil(ops.m / DOWN_BLOCK_ROWS), Math.ceil(config.rank / DOWN.ranksPerBlock), 1] as const }] : []),
+          // lr_fast, not lr_wgmma: both are bit-exact, and lr_wgmma measured slower so far (docs/kernels.md).
           ...(fast ? [{ entryPoint: 'lr_fast<true>', workgroups: [ops.n / 128, ops.m / 128, 1] as const }] : [
             { entryPoint: 'lr_widen', workgroups: [Math.ceil((ops.m * G * Math.ceil(config.main.groupSize / 4)) / 256), 1, 1] as const },
             { entryPoint: 'lr_widen', workgroups: [Math.ceil((ops.n * G * Math.ceil(config.main.groupSize / 4)) / 256), 1, 1] as const },

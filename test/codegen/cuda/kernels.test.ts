@@ -62,7 +62,7 @@ describe('generated CUDA kernels', () => {
   });
 
   for (const k of all) {
-    it(`${k.name}.cu compiles with nvcc -arch=sm_90a`, async () => {
+    it(`${k.name}.cu compiles with nvcc for sm_90a`, async () => {
       const src = join(dir, `${k.name}.cu`);
       writeFileSync(src, k.text);
       const r = await compileCuda(src, join(dir, `${k.name}.o`));
@@ -81,7 +81,28 @@ describe('generated CUDA kernels', () => {
     expect(lowRankCudaSource(nv)).not.toContain('mma.sync');
     // Every config also gets the tiled dp4a kernel (kernel-cuda-tiled.ts), which `run` uses without lr_fast.
     for (const cfg of [w4, nv]) expect(lowRankCudaSource(cfg)).toMatch(/void lr_tiled\([\s\S]*__dp4a[\s\S]*dev\.tiled\(\)/);
+    expect(lowRankCudaSource(w4)).toContain('wgmma.mma_async.sync.aligned.m64n128k32.s32.s8.s8');
+    expect(lowRankCudaSource({ ...w4, main: { ...w4.main, activations: 'uint4' } as LowRankGemmConfig['main'] })).toContain('m64n128k32.s32.u8.s8');
+    // The 49152 magic reads |256·d| ≤ 2^22 exactly: groups up to 256 (int4 × int4) or 128 (uint4 × int4).
+    expect(lowRankFastEligible({ ...w4, main: { ...w4.main, groupSize: 256 } as LowRankGemmConfig['main'] })).toBe(true);
+    expect(lowRankFastEligible({ ...w4, main: { ...w4.main, groupSize: 320 } as LowRankGemmConfig['main'] })).toBe(false);
+    expect(lowRankFastEligible({ ...w4, main: { ...w4.main, activations: 'uint4', groupSize: 192 } as LowRankGemmConfig['main'] })).toBe(false);
   });
+
+  it('builds lr_wgmma (svdquant_w4a4) with asynchronous wgmmas, its setmaxnreg honoured and no spills', async () => {
+    const w4 = goldenConfigs('svdquant').find((c) => c.name === 'svdquant_w4a4')!.golden as LowRankGemmConfig;
+    const src = join(dir, 'wgmma-ptxas.cu');
+    writeFileSync(src, lowRankCudaSource(w4));
+    const r = await compileCuda(src, join(dir, 'wgmma-ptxas.o'), ['-Xptxas', '-v']);
+    expect(r.code, r.stderr).toBe(0);
+    // ptxas serializes every wgmma of a function when ordinary instructions touch in-flight registers (C7513,
+    // C7514) and ignores setmaxnreg without a register cap at entry (C7508): each would cost the overlap.
+    expect(r.stderr).not.toMatch(/C751[34]|C7508/);
+    const props = [...r.stderr.matchAll(/Function properties for (\w+)\n\s*(\d+) bytes stack frame, (\d+) bytes spill stores/g)];
+    const wg = props.filter((m) => m[1].includes('lr_wgmma'));
+    expect(wg.length).toBe(2);
+    for (const m of wg) expect(m[3], m[0]).toBe('0');
+  }, 300_000);
 
   it('states what the table-driven bit_serial_mod GEMV cannot generate instead of generating something else (the any-config kernel takes those)', () => {
     const authors = goldenConfigs('bitmod').find((c) => c.name === 'bitmod_authors')!.golden as BitSerialModConfig;

@@ -58,8 +58,11 @@ describe('CUDA launch contract', () => {
     const manifest = JSON.parse(files.find((f) => f.path === 'cuda/kernels.json')!.text);
     expect(manifest.target).toBe('cuda');
     const entries = manifest.kernels[0].entries as { entryPoint: string; bindings: { name: string; packing: string }[] }[];
-    expect(entries.map((e) => e.entryPoint)).toEqual(['lr_qact', 'lr_down', 'lr_fast<true>', 'lr_widen', 'lr_tiled', 'lr_generic']);
-    const ap = entries[2].bindings.find((b) => b.name === 'Ap')!;
+    expect(entries.map((e) => e.entryPoint)).toEqual(['lr_qact', 'lr_down', 'lr_wgmma<true>', 'lr_fast<true>', 'lr_widen', 'lr_tiled', 'lr_generic']);
+    const aw = entries[2].bindings.find((b) => b.name === 'Aw')!;
+    expect(aw.packing).toMatch(/A-fragment order/);
+    expect(entries[2].bindings.find((b) => b.name === 'Bw')!.packing).toMatch(/core matrices/);
+    const ap = entries[3].bindings.find((b) => b.name === 'Ap')!;
     expect(ap.packing).toMatch(/fragment order/);
     // Runtime activation quantization on the GPU (lr_qact): stated in the manifest and the .cu header.
     expect(manifest.kernels[0].exactness).toMatch(/activation_quant = runtime: the launcher reads x\.bin only.*lr_qact/);

@@ -1,0 +1,449 @@
+/**
+ * The Hopper main loop of the lowrank_gemm CUDA kernel (issue 14): `lr_wgmma`, a persistent, warp-specialized
+ * kernel for sm_90a that multiplies the 4-bit codes with int8 `wgmma.mma_async` and folds every group into
+ * golden's 16/32-bit accumulators while the next group's MMAs run on the tensor cores. It computes the same
+ * function as `lr_fast` (kernel-cuda.ts), bit for bit, in golden's order (golden.ts header):
+ * - the exact group dot d_g comes from int8 MMAs on 16·value operands (sum = 256·d exactly), read as fp32
+ *   through the 49152 magic (one integer add and one subtraction, both exact);
+ * - d̂ = round_P(d), s = round_P(sa·sw), acc = fma or mul + add in P: the shared LR_PAIR_STEP;
+ * - the epilogue, the up projection (j ascending, fp32, one rounding per step) and round_R16, per output.
+ * Roles (384 threads, one block per SM, grid = min(tiles, SMs), tiles of 128 × 128 taken in turn):
+ * - warpgroup 0, warp 0 lane 0: issues the bulk copies (cp.async.bulk, completing on an mbarrier) of each
+ *   64-deep stage: packed A (4 KB), packed B (4 KB) and the stage's group scales (2 × 256 B);
+ * - warpgroup 0, warps 1–3: widen B's nibbles to int8 (16·value) into the K-major core-matrix layout
+ *   wgmma reads from shared memory, then fence the async proxy and arrive on the stage's `ready` barrier;
+ * - warpgroups 1 and 2 (rows 0–63 and 64–127 of the tile): each warp loads its A fragments (one 16-byte
+ *   load, widened in registers), issues two m64n128k32 wgmmas per stage into one of two accumulator sets,
+ *   and folds the previous group's set (waited with wgmma.wait_group 1) while the current one runs; then
+ *   it releases the previous group's stages (`empty` barriers). No atomics; every output is computed by
+ *   one thread in golden's order, so results are deterministic.
+ */
+import type { LowRankGemmConfig } from './golden.js';
+
+/** Largest |group dot| the 49152 magic reads exactly: |256·d| ≤ 2^22. */
+const MAGIC_DOT_LIMIT = 16384;
+
+/**
+ * True when `lr_wgmma` (and `lr_fast`, same read-out) covers the config: the int4 main path, groups a multiple
+ * of 64 and small enough that every group dot stays within the magic's exact range.
+ */
+export function lowRankWgmmaEligible(config: LowRankGemmConfig): boolean {
+  const main = config.main;
+  if (main.kind !== 'int4' || main.groupSize % 64 !== 0) return false;
+  const maxProduct = main.activations === 'uint4' ? 15 * 8 : 8 * 8;
+  return main.groupSize * maxProduct <= MAGIC_DOT_LIMIT;
+}
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+/** The inline-PTX wgmma m64n128k32 (A from registers, B from a shared-memory descriptor, s32 accumulators). */
+function wgmmaAsm(aType: 's8' | 'u8'): string {
+  const d = range(64).map((i) => `%${i}`).join(', ');
+  const outs = range(64).map((i) => `"+r"(d[${i}])`).join(', ');
+  return `__device__ __forceinline__ void wg_mma(int (&d)[64], const uint32_t (&a)[4], uint64_t desc, int scale_d) {
+  asm volatile("{\\n.reg .pred p;\\nsetp.ne.b32 p, %69, 0;\\n"
+    "wgmma.mma_async.sync.aligned.m64n128k32.s32.${aType}.s8 {${d}}, {%64, %65, %66, %67}, %68, p;\\n}\\n"
+    : ${outs}
+    : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc), "r"(scale_d));
+}`;
+}
+
+/** CUDA source of lr_wgmma and its host packing; pasted after the shared device steps and LR_PAIR_STEP. */
+export function lowRankWgmmaKernel(config: LowRankGemmConfig): string {
+  const unsignedAct = config.main.kind === 'int4' && config.main.activations === 'uint4';
+  return `
+// ---- lr_wgmma: Hopper warp-specialized main loop (sm_90a), see kernel-cuda-wgmma.ts ---------------------
+// Packings (host pack_wg_* below; layout only, stated in kernels.json):
+//  Aw: [M/128][K/64][8 mt][32 lanes][4 words]: lr_fast's A fragment order with the tile's 8 m16 blocks
+//      adjacent, so one 64-deep stage of a 128-row tile is 4 KB contiguous.
+//  Bw: [N/128][K/64][2 p][128 n][4 words]: word i, byte b: low nibble qw[n][64kc + 32p + 4i + b], high
+//      nibble the same at k + 16; one 16-byte piece widens to the two 16-byte k chunks 2p and 2p + 1 of row n.
+//  saW: [G][M/128][8 mt][8 g][2 rh] (row 16mt + g + 8rh), swW: [G][N/128][4 t][16 i][2 e] (column 8i + 2t + e):
+//      16-bit scale codes in the order the accumulator fragments use them.
+// Shared memory B (per stage, 8 KB): int8 16·value in wgmma's K-major layout without swizzle: core matrices
+// of 8 rows × 16 bytes, byte (n, k) at (n/8)·512 + (k/16)·128 + (n%8)·16 + k%16 (descriptor LBO = 128,
+// SBO = 512); the second k32 half starts 256 bytes in.
+// Tuning knobs (-D; the defaults are the configuration run bit-exact on an H100, docs/kernels.md; the others
+// are compiled and layout-checked here but not yet run on a GPU): LR_WG_STAGES, pipeline depth;
+// LR_WG_SPLIT = 1, one unpacker warp per stage (three stages widened at once) instead of three warps per
+// stage; LR_WG_EARLY = 1, a group's stages released once its scales are in registers instead of after its
+// fold; LR_WG_UPFAST = 1, the up projection's whole 4-rank steps without branches. None changes any output's
+// order of operations.
+#ifndef LR_WG_STAGES
+#define LR_WG_STAGES 6
+#endif
+#ifndef LR_WG_SPLIT
+#define LR_WG_SPLIT 0
+#endif
+#ifndef LR_WG_EARLY
+#define LR_WG_EARLY 0
+#endif
+#ifndef LR_WG_UPFAST
+#define LR_WG_UPFAST 0
+#endif
+constexpr int WG_BM = 128, WG_BN = 128, WG_GSTAGES = GS / 64;
+// A consumer holds two groups' stages at once (one folding, one in flight): at least 2·GS/64 + 1 stages.
+constexpr int WST = LR_WG_STAGES > 2 * WG_GSTAGES ? LR_WG_STAGES : 2 * WG_GSTAGES + 1;
+constexpr int WG_THREADS = 384, WG_UNPACKERS = LR_WG_SPLIT ? 32 : 96, WG_CONSUMER_WARPS = 8;   // arrivals on ready, empty
+struct __align__(128) WgSmem {
+  uint8_t bu[WST][WG_BN * 64];   // widened B, core-matrix layout
+  uint4 a[WST][8][32];           // packed A, fragment order
+  uint4 bp[WST][2][WG_BN];       // packed B
+  uint16_t sa[WST][WG_BM];
+  uint16_t sw[WST][WG_BN];
+  float Ls[WG_BM][36];           // epilogue: L and U tiles as fp32 (rows padded: conflict-free float4 reads)
+  float Us[WG_BN][36];
+  unsigned long long full[WST], ready[WST], empty[WST];
+};
+constexpr uint32_t WG_STAGE_BYTES = sizeof(uint4) * 8 * 32 + sizeof(uint4) * 2 * WG_BN + 2 * WG_BM + 2 * WG_BN;
+__device__ __forceinline__ uint32_t smem_u32(const void* p) { return (uint32_t)__cvta_generic_to_shared(p); }
+__device__ __forceinline__ void mbar_init(unsigned long long* b, uint32_t n) {
+  asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;\\n" :: "r"(smem_u32(b)), "r"(n) : "memory");
+}
+__device__ __forceinline__ void mbar_expect_tx(unsigned long long* b, uint32_t bytes) {
+  asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\\n" :: "r"(smem_u32(b)), "r"(bytes) : "memory");
+}
+__device__ __forceinline__ void mbar_arrive(unsigned long long* b) {
+  asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];\\n" :: "r"(smem_u32(b)) : "memory");
+}
+__device__ __forceinline__ void mbar_wait(unsigned long long* b, uint32_t parity) {
+  asm volatile("{\\n.reg .pred P1;\\nWAIT:\\nmbarrier.try_wait.parity.shared::cta.b64 P1, [%0], %1;\\n@!P1 bra WAIT;\\n}\\n"
+    :: "r"(smem_u32(b)), "r"(parity) : "memory");
+}
+__device__ __forceinline__ void bulk_g2s(void* dst, const void* src, uint32_t bytes, unsigned long long* bar) {
+  asm volatile("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];\\n"
+    :: "r"(smem_u32(dst)), "l"(src), "r"(bytes), "r"(smem_u32(bar)) : "memory");
+}
+__device__ __forceinline__ void wg_fence() { asm volatile("wgmma.fence.sync.aligned;\\n" ::: "memory"); }
+__device__ __forceinline__ void wg_commit() { asm volatile("wgmma.commit_group.sync.aligned;\\n" ::: "memory"); }
+template <int N_> __device__ __forceinline__ void wg_wait() { asm volatile("wgmma.wait_group.sync.aligned %0;\\n" :: "n"(N_) : "memory"); }
+// Orders later reads of an accumulator set after the wait that completed it (the compiler sees no other dependency).
+__device__ __forceinline__ void wg_fence_regs(int (&d)[64]) {
+  #pragma unroll
+  for (int i = 0; i < 64; i++) asm volatile("" : "+r"(d[i]) :: "memory");
+}
+// K-major, no swizzle: start address, LBO = 128 bytes (next 16-byte k chunk), SBO = 512 bytes (next 8 rows).
+// LR_WG_DESC_SWAP = 1 exchanges the two fields (a diagnostic build: wrong results if PTX's definition holds).
+#ifndef LR_WG_DESC_SWAP
+#define LR_WG_DESC_SWAP 0
+#endif
+__device__ __forceinline__ uint64_t wg_desc(const void* p) {
+  constexpr uint64_t lbo = LR_WG_DESC_SWAP ? 512 : 128, sbo = LR_WG_DESC_SWAP ? 128 : 512;
+  return (uint64_t)((smem_u32(p) & 0x3FFFF) >> 4) | ((lbo >> 4) << 16) | ((sbo >> 4) << 32);
+}
+__device__ __forceinline__ void named_sync_consumers() { asm volatile("bar.sync 1, 256;\\n" ::: "memory"); }
+${wgmmaAsm(unsignedAct ? 'u8' : 's8')}
+
+template <bool BRANCH>
+__global__ __launch_bounds__(WG_THREADS, 1) void lr_wgmma(const uint4* __restrict__ Aw, const uint4* __restrict__ Bw,
+    const uint16_t* __restrict__ saW, const uint16_t* __restrict__ swW, const uint16_t* __restrict__ bias,
+    const uint16_t* __restrict__ cs, const uint16_t* __restrict__ L, const uint16_t* __restrict__ up,
+    uint16_t* __restrict__ Y, int M, int N, int K, int R) {
+  extern __shared__ __align__(128) uint8_t wg_raw[];
+  WgSmem& sm = *reinterpret_cast<WgSmem*>(wg_raw);
+  const int tid = threadIdx.x, wg = tid >> 7, lane = tid & 31, lw = (tid >> 5) & 3;
+  const int KC = K / 64, MT = M / WG_BM, NT = N / WG_BN, tiles = MT * NT;
+  if (tid == 0) {
+    for (int s = 0; s < WST; s++) { mbar_init(&sm.full[s], 1); mbar_init(&sm.ready[s], WG_UNPACKERS); mbar_init(&sm.empty[s], WG_CONSUMER_WARPS); }
+    asm volatile("fence.mbarrier_init.release.cluster;\\n" ::: "memory");
+  }
+  __syncthreads();
+  if (wg == 0) {
+    asm volatile("setmaxnreg.dec.sync.aligned.u32 56;\\n" ::: "memory");
+    if (lw == 0) {
+      if (lane != 0) return;
+      // Copier: stage it of the block's sequence of (tile, kc), refilled once the consumers released it.
+      uint32_t it = 0;
+      for (int tile = blockIdx.x; tile < tiles; tile += gridDim.x) {
+        const int mb = tile / NT, nb = tile % NT;
+        for (int kc = 0; kc < KC; kc++, it++) {
+          const int s = it % WST, g = kc / WG_GSTAGES;
+          mbar_wait(&sm.empty[s], ((it / WST) & 1) ^ 1);
+          mbar_expect_tx(&sm.full[s], WG_STAGE_BYTES);
+          bulk_g2s(sm.a[s], Aw + ((size_t)mb * KC + kc) * 256, 4096, &sm.full[s]);
+          bulk_g2s(sm.bp[s], Bw + ((size_t)nb * KC + kc) * 256, 4096, &sm.full[s]);
+          bulk_g2s(sm.sa[s], saW + ((size_t)g * MT + mb) * WG_BM, 2 * WG_BM, &sm.full[s]);
+          bulk_g2s(sm.sw[s], swW + ((size_t)g * NT + nb) * WG_BN, 2 * WG_BN, &sm.full[s]);
+        }
+      }
+      return;
+    }
+    // Unpackers: B's nibbles to 16·value int8 in the core-matrix layout. Warps 1-3 together widen each stage,
+    // or (LR_WG_SPLIT) warp w widens the stages it ≡ w - 1 (mod 3), so three stages are in progress at once
+    // (one stage's wait, loads, stores and proxy fence are a latency chain).
+    const int u0 = LR_WG_SPLIT ? lane : tid - 32, ustep = LR_WG_SPLIT ? 32 : 96;
+    uint32_t it = 0;
+    for (int tile = blockIdx.x; tile < tiles; tile += gridDim.x) {
+      for (int kc = 0; kc < KC; kc++, it++) {
+        if (LR_WG_SPLIT && (int)(it % 3) != lw - 1) continue;
+        const int s = it % WST;
+        mbar_wait(&sm.full[s], (it / WST) & 1);
+        #pragma unroll
+        for (int u = u0; u < 2 * WG_BN; u += ustep) {
+          const int p = u / WG_BN, n = u % WG_BN;
+          const uint4 v = sm.bp[s][p][n];
+          uint8_t* o = &sm.bu[s][(n >> 3) * 512 + 2 * p * 128 + (n & 7) * 16];
+          *reinterpret_cast<uint4*>(o) = make_uint4((v.x << 4) & HI, (v.y << 4) & HI, (v.z << 4) & HI, (v.w << 4) & HI);
+          *reinterpret_cast<uint4*>(o + 128) = make_uint4(v.x & HI, v.y & HI, v.z & HI, v.w & HI);
+        }
+        asm volatile("fence.proxy.async.shared::cta;\\n" ::: "memory");
+        mbar_arrive(&sm.ready[s]);
+      }
+    }
+    return;
+  }
+  asm volatile("setmaxnreg.inc.sync.aligned.u32 224;\\n" ::: "memory");
+  const int cw = wg - 1, mt = 4 * cw + lw, g8 = lane >> 2, t4 = lane & 3, ct = tid - 128;
+  const int G = KC / WG_GSTAGES;
+  uint32_t it = 0;
+  for (int tile = blockIdx.x; tile < tiles; tile += gridDim.x) {
+    int c0[64], c1[64];   // two accumulator sets (not live across tiles)
+    const int bm = (tile / NT) * WG_BM, bn = (tile % NT) * WG_BN;
+    pair_t acc[16][2];
+    #pragma unroll
+    for (int i = 0; i < 16; i++) { acc[i][0] = pair_zero(); acc[i][1] = pair_zero(); }
+    // One group's wgmmas into c (the first one with scale-d = 0: the set starts at 0 = 256·0).
+    auto issue = [&](int (&c)[64]) {
+      for (int st = 0; st < WG_GSTAGES; st++, it++) {
+        const int s = it % WST;
+        const uint32_t ph = (it / WST) & 1;
+        mbar_wait(&sm.full[s], ph);
+        mbar_wait(&sm.ready[s], ph);
+        const uint4 av = sm.a[s][mt][lane];
+        const uint32_t a0[4] = {(av.x << 4) & HI, (av.y << 4) & HI, av.x & HI, av.y & HI};
+        const uint32_t a1[4] = {(av.z << 4) & HI, (av.w << 4) & HI, av.z & HI, av.w & HI};
+        wg_fence();
+        wg_mma(c, a0, wg_desc(sm.bu[s]), st > 0);
+        wg_mma(c, a1, wg_desc(sm.bu[s] + 256), 1);
+      }
+      wg_commit();
+    };
+    // Golden's group step for the group whose first stage is it0 (its scales are in its last stage).
+    auto fold = [&](int (&c)[64], uint32_t it0) {
+      wg_fence_regs(c);
+      const int s = (it0 + WG_GSTAGES - 1) % WST;
+      const uint32_t sap = *reinterpret_cast<const uint32_t*>(&sm.sa[s][mt * 16 + g8 * 2]);
+      const uint16_t sa0 = (uint16_t)(sap & 0xffff), sa1 = (uint16_t)(sap >> 16);
+      const uint4* swq = reinterpret_cast<const uint4*>(&sm.sw[s][t4 * 32]);
+      uint4 swv[4];
+      #pragma unroll
+      for (int q = 0; q < 4; q++) swv[q] = swq[q];
+      // The stages go back to the copier once the scales are read (the wgmmas reading them are complete): with
+      // LR_WG_EARLY right away, so the fold below overlaps the refill; else after the fold.
+      auto release = [&]() {
+        __syncwarp();
+        if (lane == 0)
+          for (int st = 0; st < WG_GSTAGES; st++) mbar_arrive(&sm.empty[(it0 + st) % WST]);
+      };
+      if (LR_WG_EARLY) release();
+      #pragma unroll
+      for (int q = 0; q < 4; q++) {
+        const uint4 w4 = swv[q];
+        #pragma unroll
+        for (int e = 0; e < 4; e++) {
+          const int i = 4 * q + e;
+          const auto swp = sw_pair_word(word_of(w4, e));
+          LR_PAIR_STEP(acc[i][0], c[4 * i] + MAGIC, c[4 * i + 1] + MAGIC, sa0, swp);
+          LR_PAIR_STEP(acc[i][1], c[4 * i + 2] + MAGIC, c[4 * i + 3] + MAGIC, sa1, swp);
+        }
+      }
+      if (!LR_WG_EARLY) release();
+    };
+    // Group gi runs in c0 (even) or c1 (odd); the previous group is folded while it runs. The loop is left
+    // only after wait_group 0, so no accumulator is in flight past it (ptxas then keeps the wgmmas asynchronous).
+    uint32_t it_c0 = it, it_c1 = it;
+    issue(c0);
+    for (int gi = 0;; gi += 2) {
+      if (gi + 1 == G) { wg_wait<0>(); fold(c0, it_c0); break; }
+      it_c1 = it;
+      issue(c1);
+      wg_wait<1>();
+      fold(c0, it_c0);
+      if (gi + 2 == G) { wg_wait<0>(); fold(c1, it_c1); break; }
+      it_c0 = it;
+      issue(c0);
+      wg_wait<1>();
+      fold(c1, it_c1);
+    }
+    // Epilogue: y = lr_epilogue(acc); y[i][e + 2rh] is (row 16mt + g8 + 8rh, column 8i + 2t4 + e) of the tile.
+    float y[16][4];
+    #pragma unroll
+    for (int i = 0; i < 16; i++) {
+      const int c = bn + 8 * i + 2 * t4;
+      const float b0 = bias ? r16_val(bias[c]) : 0.0f, b1 = bias ? r16_val(bias[c + 1]) : 0.0f;
+      const float s0 = cs ? r16_val(cs[c]) : 0.0f, s1 = cs ? r16_val(cs[c + 1]) : 0.0f;
+      const bool hb = bias != nullptr, hc = cs != nullptr;
+      y[i][0] = lr_epilogue(pair_lo(acc[i][0]), hc, s0, hb, b0);
+      y[i][1] = lr_epilogue(pair_hi(acc[i][0]), hc, s1, hb, b1);
+      y[i][2] = lr_epilogue(pair_lo(acc[i][1]), hc, s0, hb, b0);
+      y[i][3] = lr_epilogue(pair_hi(acc[i][1]), hc, s1, hb, b1);
+    }
+    if (BRANCH) {
+      const int rl = mt * 16 + g8;
+      for (int j0 = 0; j0 < R; j0 += 32) {
+        const int jc = min(32, R - j0);
+        named_sync_consumers();   // the previous chunk's (or tile's) readers are done
+        if (R % 8 == 0) {
+          uint4 lq[2], uq[2];
+          #pragma unroll
+          for (int i = 0; i < 2; i++) {
+            const int p = ct + 256 * i, r = p >> 2, j8 = (p & 3) * 8;
+            const bool in = j8 < jc;
+            lq[i] = in ? __ldg(reinterpret_cast<const uint4*>(L + (size_t)(bm + r) * R + j0 + j8)) : make_uint4(0, 0, 0, 0);
+            uq[i] = in ? __ldg(reinterpret_cast<const uint4*>(up + (size_t)(bn + r) * R + j0 + j8)) : make_uint4(0, 0, 0, 0);
+          }
+          #pragma unroll
+          for (int i = 0; i < 2; i++) {
+            const int p = ct + 256 * i, r = p >> 2, j8 = (p & 3) * 8;
+            store8(&sm.Ls[r][j8], lq[i]);
+            store8(&sm.Us[r][j8], uq[i]);
+          }
+        } else {
+          #pragma unroll 4
+          for (int e = ct; e < WG_BM * 32; e += 256) {
+            const int r = e >> 5, jj = e & 31;
+            sm.Ls[r][jj] = jj < jc ? r16_val(L[(size_t)(bm + r) * R + j0 + jj]) : 0.0f;
+            sm.Us[r][jj] = jj < jc ? r16_val(up[(size_t)(bn + r) * R + j0 + jj]) : 0.0f;
+          }
+        }
+        named_sync_consumers();
+        for (int jq = 0; jq < jc; jq += 4) {
+          const int jn = min(4, jc - jq);   // ranks past jc are never stepped (golden stops at r)
+          const float4 lv0 = *reinterpret_cast<const float4*>(&sm.Ls[rl][jq]);
+          const float4 lv1 = *reinterpret_cast<const float4*>(&sm.Ls[rl + 8][jq]);
+          if (LR_WG_UPFAST && jn == 4) {   // branch-free: the scheduler interleaves the 64 independent chains
+            #pragma unroll
+            for (int i = 0; i < 16; i++) {
+              const float4 u0 = *reinterpret_cast<const float4*>(&sm.Us[8 * i + 2 * t4][jq]);
+              const float4 u1 = *reinterpret_cast<const float4*>(&sm.Us[8 * i + 2 * t4 + 1][jq]);
+              y[i][0] = branch_step(branch_step(branch_step(branch_step(y[i][0], lv0.x, u0.x), lv0.y, u0.y), lv0.z, u0.z), lv0.w, u0.w);
+              y[i][1] = branch_step(branch_step(branch_step(branch_step(y[i][1], lv0.x, u1.x), lv0.y, u1.y), lv0.z, u1.z), lv0.w, u1.w);
+              y[i][2] = branch_step(branch_step(branch_step(branch_step(y[i][2], lv1.x, u0.x), lv1.y, u0.y), lv1.z, u0.z), lv1.w, u0.w);
+              y[i][3] = branch_step(branch_step(branch_step(branch_step(y[i][3], lv1.x, u1.x), lv1.y, u1.y), lv1.z, u1.z), lv1.w, u1.w);
+            }
+            continue;
+          }
+          #pragma unroll
+          for (int i = 0; i < 16; i++)
+            #pragma unroll
+            for (int e = 0; e < 2; e++) {
+              const float4 uv = *reinterpret_cast<const float4*>(&sm.Us[8 * i + 2 * t4 + e][jq]);
+              #pragma unroll
+              for (int q = 0; q < 4; q++) {
+                if (q >= jn) break;
+                const float u = q == 0 ? uv.x : q == 1 ? uv.y : q == 2 ? uv.z : uv.w;
+                const float l0 = q == 0 ? lv0.x : q == 1 ? lv0.y : q == 2 ? lv0.z : lv0.w;
+                const float l1 = q == 0 ? lv1.x : q == 1 ? lv1.y : q == 2 ? lv1.z : lv1.w;
+                y[i][e] = branch_step(y[i][e], l0, u);
+                y[i][e + 2] = branch_step(y[i][e + 2], l1, u);
+              }
+            }
+        }
+      }
+    }
+    #pragma unroll
+    for (int i = 0; i < 16; i++)
+      #pragma unroll
+      for (int rh = 0; rh < 2; rh++) {
+        const int row = bm + mt * 16 + g8 + 8 * rh, col = bn + 8 * i + 2 * t4;
+        *reinterpret_cast<uint32_t*>(&Y[(size_t)row * N + col]) = out_code(y[i][2 * rh]) | (out_code(y[i][2 * rh + 1]) << 16);
+      }
+  }
+}
+
+// Host packing for lr_wgmma (layout only).
+static std::vector<uint32_t> pack_wg_a(const std::vector<uint8_t>& q, int M, int K) {
+  const std::vector<uint32_t> f = pack_a(q, M, K);   // [M/16][K/64][32][4]
+  const int KC = K / 64; std::vector<uint32_t> p(f.size());
+  for (int mb = 0; mb < M / 128; mb++) for (int kc = 0; kc < KC; kc++) for (int mt = 0; mt < 8; mt++)
+    std::memcpy(&p[(((size_t)mb * KC + kc) * 8 + mt) * 128], &f[(((size_t)(8 * mb + mt)) * KC + kc) * 128], 128 * sizeof(uint32_t));
+  return p;
+}
+static std::vector<uint32_t> pack_wg_b(const std::vector<uint8_t>& q, int N, int K) {
+  const int KC = K / 64; std::vector<uint32_t> p((size_t)N * K / 8);
+  for (int nb = 0; nb < N / 128; nb++) for (int kc = 0; kc < KC; kc++) for (int pp = 0; pp < 2; pp++) for (int n = 0; n < 128; n++) for (int i = 0; i < 4; i++) {
+    const size_t row = (size_t)(128 * nb + n) * K; uint32_t w = 0;
+    for (int b = 0; b < 4; b++) { const int k = 64 * kc + 32 * pp + 4 * i + b; w |= (uint32_t)(q[row + k] | (q[row + k + 16] << 4)) << (8 * b); }
+    p[((((size_t)nb * KC + kc) * 2 + pp) * 128 + n) * 4 + i] = w;
+  }
+  return p;
+}
+// Scales [rows × G] to [G][rows/128][128] in fragment order: rows (sa: 16mt + g + 8rh at 16mt + 2g + rh) or
+// columns (sw: 8i + 2t + e at 32t + 2i + e).
+static std::vector<uint16_t> pack_wg_scales(const std::vector<uint16_t>& s, int rows, int G, bool cols) {
+  std::vector<uint16_t> o((size_t)rows * G);
+  for (int g = 0; g < G; g++) for (int b = 0; b < rows / 128; b++) for (int x = 0; x < 128; x++) {
+    const int r = cols ? 8 * ((x >> 1) & 15) + 2 * (x >> 5) + (x & 1) : 16 * (x >> 4) + ((x >> 1) & 7) + 8 * (x & 1);
+    o[((size_t)g * (rows / 128) + b) * 128 + x] = s[(size_t)(128 * b + r) * G + g];
+  }
+  return o;
+}
+
+// Host model of lr_wgmma's operand layouts (no GPU; launcher mode \`wglayout M N K\`): random codes packed by
+// pack_wg_*, B widened by the unpackers' formula, then read back the way PTX defines wgmma's operands —
+// B as K-major core matrices at (n%8)·16 + (n/8)·SBO + ((k%32)/16)·LBO + k%16 from the k32 half's start,
+// A from the m64nNk32 register fragment (register r of lane (g, t) in warp w: row 16w + g + 8·(r&1),
+// k 16·(r>>1) + 4t + byte) — and each group's integer dot compared with the one from the codes; the scale
+// words each lane reads are compared with the scale codes of its rows and columns. Returns the mismatches.
+static size_t wg_layout_check(int M, int N, int K) {
+  const int G = K / GS, KC = K / 64, MT = M / 128, NT = N / 128;
+  std::vector<uint8_t> qa((size_t)M * K), qw((size_t)N * K); std::vector<uint16_t> sa((size_t)M * G), sw((size_t)N * G);
+  for (size_t i = 0; i < qa.size(); i++) qa[i] = qacc_hash(11, 1, (uint32_t)i) & 15;
+  for (size_t i = 0; i < qw.size(); i++) qw[i] = qacc_hash(11, 2, (uint32_t)i) & 15;
+  for (size_t i = 0; i < sa.size(); i++) sa[i] = qacc_hash(11, 3, (uint32_t)i) & 0xffff;
+  for (size_t i = 0; i < sw.size(); i++) sw[i] = qacc_hash(11, 4, (uint32_t)i) & 0xffff;
+  const std::vector<uint32_t> Aw = pack_wg_a(qa, M, K), Bw = pack_wg_b(qw, N, K);
+  const std::vector<uint16_t> saW = pack_wg_scales(sa, M, G, false), swW = pack_wg_scales(sw, N, G, true);
+  auto aval = [](uint32_t c) { return ${unsignedAct ? '(int)c' : '(int)(c >= 8 ? c - 16 : c)'}; };
+  auto wval = [](uint32_t c) { return (int)(c >= 8 ? c - 16 : c); };
+  size_t bad = 0;
+  std::vector<int64_t> acc(128 * 128);
+  std::vector<uint8_t> bu(8192);
+  for (int mb = 0; mb < MT; mb++) for (int nb = 0; nb < NT; nb++) {
+    std::fill(acc.begin(), acc.end(), 0);
+    for (int kc = 0; kc < KC; kc++) {
+      const uint32_t* a = &Aw[((size_t)mb * KC + kc) * 1024];
+      const uint32_t* bp = &Bw[((size_t)nb * KC + kc) * 1024];
+      for (int u = 0; u < 256; u++) {
+        const int p = u / 128, n = u % 128;
+        for (int i = 0; i < 4; i++) {
+          const uint32_t v = bp[(p * 128 + n) * 4 + i], lo = (v << 4) & HI, hi = v & HI;
+          std::memcpy(&bu[(n >> 3) * 512 + 2 * p * 128 + (n & 7) * 16 + 4 * i], &lo, 4);
+          std::memcpy(&bu[(n >> 3) * 512 + 2 * p * 128 + (n & 7) * 16 + 128 + 4 * i], &hi, 4);
+        }
+      }
+      for (int mt = 0; mt < 8; mt++) for (int lane = 0; lane < 32; lane++) for (int h = 0; h < 2; h++) {
+        const uint32_t* wq = &a[(mt * 32 + lane) * 4];
+        const uint32_t r4[4] = {(wq[2 * h] << 4) & HI, (wq[2 * h + 1] << 4) & HI, wq[2 * h] & HI, wq[2 * h + 1] & HI};
+        const int g = lane >> 2, t = lane & 3;
+        for (int r = 0; r < 4; r++) for (int byte = 0; byte < 4; byte++) {
+          const int row = 16 * mt + g + 8 * (r & 1), kk = 16 * (r >> 1) + 4 * t + byte;   // kk: k within the half
+          const int av = ${unsignedAct ? '(int)(uint8_t)(r4[r] >> (8 * byte))' : '(int)(int8_t)(r4[r] >> (8 * byte))'};
+          for (int n = 0; n < 128; n++) {
+            const int bv = (int8_t)bu[256 * h + (n % 8) * 16 + (n / 8) * 512 + (kk / 16) * 128 + kk % 16];
+            acc[row * 128 + n] += (int64_t)av * bv;
+          }
+        }
+      }
+      if (kc % (GS / 64) != GS / 64 - 1) continue;
+      const int gg = kc / (GS / 64);
+      for (int m = 0; m < 128; m++) for (int n = 0; n < 128; n++) {
+        int64_t d = 0;
+        for (int k = gg * GS; k < (gg + 1) * GS; k++) d += aval(qa[(size_t)(128 * mb + m) * K + k]) * wval(qw[(size_t)(128 * nb + n) * K + k]);
+        if (acc[m * 128 + n] != 256 * d && bad++ < 5) std::printf("  wglayout: tile (%d, %d) group %d (%d, %d): %lld, codes give 256 x %lld\\n", mb, nb, gg, m, n, (long long)acc[m * 128 + n], (long long)d);
+        acc[m * 128 + n] = 0;
+      }
+      // The scale words of lane (g, t) in warp mt: rows 16mt + g (+8), columns 8i + 2t (+1).
+      for (int mt = 0; mt < 8; mt++) for (int lane = 0; lane < 32; lane++) {
+        const int g = lane >> 2, t = lane & 3;
+        const uint16_t* sap = &saW[((size_t)gg * MT + mb) * 128 + mt * 16 + g * 2];
+        for (int rh = 0; rh < 2; rh++) if (sap[rh] != sa[(size_t)(128 * mb + 16 * mt + g + 8 * rh) * G + gg]) bad++;
+        const uint16_t* swp = &swW[((size_t)gg * NT + nb) * 128 + t * 32];
+        for (int i = 0; i < 16; i++) for (int e = 0; e < 2; e++) if (swp[2 * i + e] != sw[(size_t)(128 * nb + 8 * i + 2 * t + e) * G + gg]) bad++;
+      }
+    }
+  }
+  return bad;
+}
+`;
+}

@@ -1,0 +1,54 @@
+/**
+ * lr_wgmma (src/pe/lowrank-gemm/kernel-cuda-wgmma.ts) needs a GPU to run, but its operand layouts can be
+ * checked here: the launcher's host mode `wglayout M N K` packs random codes as the device path does, widens
+ * B by the unpackers' formula and reads both operands back the way PTX defines wgmma's (B as K-major core
+ * matrices through the descriptor's LBO and SBO, A as the m64nNk32 register fragment), then compares every
+ * group's integer dot with the one from the codes, and every scale word a lane reads with its rows' and
+ * columns' codes. One compile per config: the int4 example (group 64, two groups and more than one tile) and
+ * uint4 activations with groups of 128 (two 64-deep stages per group).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { NVCC_ARGS } from '../../../src/codegen/cuda/host.js';
+import { resolveTarget } from '../../../src/compile/target.js';
+import { compileFile } from '../../../src/ir/elaborate.js';
+import type { LowRankGemmConfig } from '../../../src/pe/lowrank-gemm/golden.js';
+import { lowRankCudaSource } from '../../../src/pe/lowrank-gemm/kernel-cuda.js';
+import { findExecutable, NVCC_MISSING, runProgram } from '../../../src/verify/cuda/nvcc.js';
+
+const ROOT = resolve(__dirname, '../../..');
+const dir = mkdtempSync(join(tmpdir(), 'qacc-cuda-wgmma-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function w4a4(): LowRankGemmConfig {
+  const c = compileFile(resolve(ROOT, 'examples', 'svdquant.qacc'), { readFile: (p) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } }, {});
+  const a = c.design?.accelerators.find((x) => x.name === 'svdquant_w4a4');
+  if (!a) throw new Error('svdquant_w4a4 not found');
+  return resolveTarget(a).golden as LowRankGemmConfig;
+}
+
+describe('lr_wgmma operand layouts (host model, no GPU)', () => {
+  const base = w4a4();
+  const configs: [string, LowRankGemmConfig, [number, number, number]][] = [
+    ['int4 × int4, groups of 64', base, [256, 384, 128]],
+    ['uint4 × int4, groups of 128', { ...base, main: { ...base.main, activations: 'uint4', groupSize: 128 } as LowRankGemmConfig['main'] }, [128, 256, 256]],
+  ];
+  for (const [name, cfg, [m, n, k]] of configs) {
+    it(`${name}: packed operands read back through wgmma's layouts give every group's dot (${m} × ${n} × ${k})`, async () => {
+      const nvcc = findExecutable('nvcc');
+      if (nvcc === undefined) expect.fail(NVCC_MISSING);
+      const tag = name.replace(/[^a-z0-9]+/g, '-');
+      const src = join(dir, `${tag}.cu`);
+      writeFileSync(src, lowRankCudaSource(cfg));
+      const exe = join(dir, tag);
+      const c = await runProgram(nvcc, [...NVCC_ARGS, src, '-o', exe]);
+      expect(c.code, c.stderr).toBe(0);
+      const r = await runProgram(exe, ['wglayout', String(m), String(n), String(k)]);
+      expect(r.stdout).toContain(`wglayout ${m} x ${n} x ${k}: 0 mismatches`);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+    }, 300_000);
+  }
+});
