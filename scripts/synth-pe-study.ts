@@ -110,6 +110,8 @@ const CALIBRATION: readonly (Point & { readonly fit: boolean })[] = [
   { label: 'lowrank_gemm nvfp4, 16 lanes', file: 'svdquant.qacc', accel: 'svdquant_nvfp4', sets: ['rows=2', 'cols=2', 'lanes=16'], fit: false },
 ];
 
+/** Flip-flops of a generic netlist (every one a plain $_DFF_P_/$_DFF_N_ since the flow's dffunmap). */
+const flipFlops = (s: SynthStats): number => Object.entries(s.cell_types).filter(([t]) => /DFF/.test(t)).reduce((n, [, k]) => n + k, 0);
 const fmt = (x: number, d = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`;
 
@@ -117,28 +119,28 @@ const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%
 const FIXTURE = resolve(ROOT, 'test/estimate/pe-synth-calibration.json');
 
 async function calibrate(): Promise<void> {
-  const rows: { point: (typeof CALIBRATION)[number]; kind: string; analytic: number; synth: number; ge: number; memoryBits: number; levels: number }[] = [];
+  const rows: { point: (typeof CALIBRATION)[number]; kind: string; analytic: number; synth: number; ge: number; memoryBits: number; flipFlops: number; levels: number }[] = [];
   for (const p of CALIBRATION) {
     try {
       const { accel, report } = await synth(p);
       const pe = accel.arrays[0].pe;
-      rows.push({ point: p, kind: pe.kind, analytic: costFacet(pe.kind).peCost(pe).areaUm2, synth: synthAreaUm2(report.total), ge: synthGateEquivalents(report.total), memoryBits: report.total.memory_bits, levels: report.total.levels });
+      rows.push({ point: p, kind: pe.kind, analytic: costFacet(pe.kind).peCost(pe).areaUm2, synth: synthAreaUm2(report.total), ge: synthGateEquivalents(report.total), memoryBits: report.total.memory_bits, flipFlops: flipFlops(report.total), levels: report.total.levels });
     } catch (err) {
       console.error(`  ${p.label}: FAILED ${(err as Error).message.split('\n')[0]}`);
     }
   }
-  console.log(`\n| PE (generic flow) | kind | role | synth GE | synth µm² (28 nm) | analytic µm² | error | levels |`);
-  console.log('|---|---|---|---:|---:|---:|---:|---:|');
+  console.log(`\n| PE (generic flow) | kind | role | synth GE | flip-flops | synth µm² (28 nm) | analytic µm² | error | levels |`);
+  console.log('|---|---|---|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
-    console.log(`| ${r.point.label} | ${r.kind} | ${r.point.fit ? 'fit' : 'held out'} | ${fmt(r.ge)} | ${fmt(r.synth)} | ${fmt(r.analytic)} | ${pct(r.analytic / r.synth - 1)} | ${r.levels} |`);
+    console.log(`| ${r.point.label} | ${r.kind} | ${r.point.fit ? 'fit' : 'held out'} | ${fmt(r.ge)} | ${r.flipFlops} | ${fmt(r.synth)} | ${fmt(r.analytic)} | ${pct(r.analytic / r.synth - 1)} | ${r.levels} |`);
   }
   if (flow !== 'generic' || rows.length !== CALIBRATION.length) return;
   const fixture = {
-    comment: 'Written by `npm run synth:study -- calibrate` (scripts/synth-pe-study.ts): synthesized PE areas, generic flow, µm² at 28 nm (GE / 3.9 + RAM bits as SRAM). Read by test/estimate/pe-area-calibration.test.ts.',
+    comment: 'Written by `npm run synth:study -- calibrate` (scripts/synth-pe-study.ts): synthesized PE areas, generic flow with every flip-flop priced (dffunmap), µm² at 28 nm (GE / 3.9 + RAM bits as SRAM), flip-flops counted. Read by test/estimate/pe-area-calibration.test.ts.',
     date: new Date().toISOString().slice(0, 10),
     yosys: `@yowasp/yosys ${yosysVersion()}`,
     flow,
-    points: rows.map((r) => ({ ...r.point, kind: r.kind, ge: Math.round(r.ge * 100) / 100, memoryBits: r.memoryBits, synthUm2: Math.round(r.synth * 100) / 100 })),
+    points: rows.map((r) => ({ ...r.point, kind: r.kind, ge: Math.round(r.ge * 100) / 100, memoryBits: r.memoryBits, flipFlops: r.flipFlops, synthUm2: Math.round(r.synth * 100) / 100 })),
   };
   writeFileSync(`${FIXTURE}.tmp`, `${JSON.stringify(fixture, null, 2)}\n`);
   renameSync(`${FIXTURE}.tmp`, FIXTURE);
@@ -155,8 +157,7 @@ async function xrNpe(): Promise<void> {
   console.log(`\n| MAC (${flow} flow) | ${unit} | ${x ? 'FFs | CARRY8 | DSP' : 'µm² (28 nm) | flip-flops'} | levels |`);
   console.log(`|---|---:|---:|${x ? '---:|---:|' : '---:|'}---:|`);
   const line = (label: string, r: SynthReport): void => {
-    const ffs = Object.entries(r.total.cell_types).filter(([t]) => /DFF/.test(t)).reduce((s, [, n]) => s + n, 0);
-    const extra = x ? `${r.total.xilinx?.ff} | ${r.total.xilinx?.carry} | ${r.total.xilinx?.dsp}` : `${fmt(synthAreaUm2(r.total))} | ${ffs}`;
+    const extra = x ? `${r.total.xilinx?.ff} | ${r.total.xilinx?.carry} | ${r.total.xilinx?.dsp}` : `${fmt(synthAreaUm2(r.total))} | ${flipFlops(r.total)}`;
     console.log(`| ${label} | ${fmt(cost(r))} | ${extra} | ${r.total.levels} |`);
   };
   for (const s of singles) line(`single-format ${s.label}`, s.report);

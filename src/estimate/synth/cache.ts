@@ -12,7 +12,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /** Bumped whenever the flows, the parsing or the cached shape change, so old entries stop matching. */
-export const CACHE_FORMAT = 'qacc-synth-1';
+export const CACHE_FORMAT = 'qacc-synth-2'; // 2: generic flow prices every flip-flop (dffunmap)
 
 /** A cache failure (the folder cannot be created or written): one line for the user. */
 export class SynthCacheError extends Error {}

@@ -32,6 +32,19 @@ export function paramNumber(v: unknown): number {
   return Number.NaN;
 }
 
+/** Storage cells of Yosys's fine-grained library (flip-flops of every kind, latches). */
+const STORAGE_CELL = /^\$_(\w*DFF\w*|\w*DLATCH\w*|SR_\w+)_$/;
+/** The storage cells `stat -tech cmos` prices (16 transistors each); it counts every other as 0. */
+const PRICED_STORAGE = new Set(['$_DFF_P_', '$_DFF_N_']);
+
+/**
+ * The storage cells of a generic netlist that `stat -tech cmos` would count as 0 transistors (the flow's
+ * `dffunmap`, synthesize.ts, leaves none for the generated RTL; an asynchronous reset or a latch would be one).
+ */
+export function unpricedStorageCells(types: Readonly<Record<string, number>>): string[] {
+  return Object.keys(types).filter((t) => STORAGE_CELL.test(t) && !PRICED_STORAGE.has(t)).sort();
+}
+
 /** Cells Yosys leaves for bookkeeping, not hardware. */
 const BOOKKEEPING = new Set(['$scopeinfo']);
 
@@ -72,6 +85,8 @@ export function readUnitNetlist(json: JsonNetlist, stat: string, module: string,
     types[cell.type] = (types[cell.type] ?? 0) + 1;
     if (cell.type === '$mem_v2') memoryBits += paramNumber(cell.parameters?.WIDTH) * paramNumber(cell.parameters?.SIZE);
   }
+  const unpriced = flow === 'generic' ? unpricedStorageCells(types) : [];
+  if (unpriced.length) throw new Error(`the generic netlist of ${module} holds flip-flops that stat -tech cmos does not price (${unpriced.map((t) => `${types[t]} × ${t}`).join(', ')}): its transistor count would leave them out`);
   const tr = /Estimated number of transistors:\s+(\d+)/.exec(stat);
   const stats: SynthStats = {
     cells,

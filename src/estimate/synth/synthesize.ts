@@ -9,6 +9,14 @@
  * - generic: `synth -flatten -run begin:fine`, then gate mapping (`techmap; abc`) of everything but the
  *   memories, which stay `$mem_v2` macros — `memory_map` would turn each 64 KiB buffer into half a million
  *   flip-flops — and are reported as `memory_bits`, apart from the gates and from `stat -tech cmos`.
+ *   Before `abc`, `dffunmap` turns every flip-flop with a synchronous reset or an enable ($_SDFF_*,
+ *   $_DFFE_*, $_SDFFE_*, $_SDFFCE_*: what the generated `if (rst) … else if (en) …` registers become) into
+ *   a plain $_DFF_P_ and gates (the reset an AND, the enable a MUX), which `abc` then optimizes with the rest
+ *   of the logic; the later `opt` must not fold them back (`-nodffe -nosdff`). `stat -tech cmos` prices
+ *   only the plain $_DFF_P_/$_DFF_N_ (16 transistors) among the flip-flop cells: the others add 0 and
+ *   mark the total with `+` (probed on Yosys 0.55: 8 plain flip-flops 128 transistors, 8 with reset and
+ *   enable 0+), so without this pass the registers of every unit were missing from its area.
+ *   netlist.ts refuses a generic netlist that still holds an unpriced flip-flop.
  * - xilinx: `synth_xilinx -family xcup -flatten -noiopad` (UltraScale+; memories become block RAM or LUT
  *   RAM where Yosys infers them, otherwise flip-flops).
  */
@@ -23,7 +31,7 @@ import type { SynthExtrapolation, SynthFlow, SynthOptions, SynthReport, SynthSta
 
 /** Yosys commands of each flow after reading the files, for top module `top`. */
 export const FLOW_COMMANDS: Readonly<Record<SynthFlow, (top: string) => string[]>> = {
-  generic: (top) => [`synth -top ${top} -flatten -run begin:fine`, 'opt -fast -full', 'techmap', 'opt -fast', 'abc', 'opt -fast', 'opt_clean -purge'],
+  generic: (top) => [`synth -top ${top} -flatten -run begin:fine`, 'opt -fast -full', 'techmap', 'opt -fast', 'dffunmap', 'abc', 'opt -fast -nodffe -nosdff', 'opt_clean -purge'],
   xilinx: (top) => [`synth_xilinx -family xcup -top ${top} -flatten -noiopad`, 'opt_clean -purge'],
 };
 

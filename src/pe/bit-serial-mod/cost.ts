@@ -5,8 +5,9 @@
  *   Per lane: the bit-serial term multiply (the align_bits-wide significand by weight_bits_per_cycle bits),
  *   the lane's term decoder and its share of the adder tree and exponent max. Fixed: the group accumulator,
  *   the group-scale dequantizing multiply, the fp16 channel-scale multiply, the cross-group adder and the
- *   output rounding, which do not grow with lanes. Both coefficients fitted on the qacc datapath at 2 and 4
- *   lanes, checked on 8 lanes and the bitmod_rtl datapath held out (docs/estimate.md "Calibration").
+ *   output rounding, which do not grow with lanes; each part's registers (pipeline and state, with their
+ *   enables and resets) included. Both coefficients fitted on the qacc datapath at 2 and 4 lanes, checked on
+ *   8 lanes and the bitmod_rtl datapath held out (docs/estimate.md "Calibration").
  * - Energy: the BitMoD PE of the authors' spreadsheet at 28 nm, 1 GHz, with registers: 0.586 mW
  *   (../shared/reference/bitmod.md; github yc2367/BitMoD hardware/PE_Area_Power.xlsx, whose area is
  *   1793.7 µm²), for 4 lanes; other lane counts scale linearly (qacc's first-order rule).
@@ -25,9 +26,9 @@ import { bsmDequantCycles, bsmPassCycles, bsmWritebackCycles } from './timing.js
 /** The authors' BitMoD PE (4 lanes): power at 1 GHz, mW. */
 const POWER_MW = 0.586;
 /** GE of the parts that do not grow with lanes (fitted). */
-const FIXED_GE = 8754;
+const FIXED_GE = 10100;
 /** GE per lane (fitted). */
-const LANE_GE = 716;
+const LANE_GE = 702;
 
 export const bitSerialModCost: CostFacet<'bit_serial_mod'> = {
   peCost(pe) {

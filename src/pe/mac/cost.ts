@@ -4,13 +4,14 @@
  *   fp16/fp32 accumulator; fp16 × int8-class weights, converted exactly to fp16, the same FMA, then the fp16
  *   channel-scale multiply on the accumulator), in gate equivalents:
  *     GE = GE_PER_MUL_CELL · (multiplier cells + integer adder bits) + GE_PER_FP_ADD_CELL · w · log2 w
- *          + GE_PER_CLEAR_BIT · accumulator bits
+ *          + GE_PER_CLEAR_BIT · accumulator bits + GE_PER_REGISTER_BIT · register bits
  *   with multiplier cells a·b for an unsigned a × b array (11 × 11 for the fp16 significand product, plus
  *   p_acc × 11 for the channel-scale multiply) and a·b + a + b for a two's-complement one (int8 × int8: the
  *   sign row and column), the integer accumulator's 32 adder bits, w = 2·11 + p_acc the FMA's aligned-add
  *   width (p_acc the accumulator's significand bits: its alignment and normalization shifters are w · log2 w
  *   cells), and the accumulator input's clear (`first ? 0 : acc`, every variant: one 2-input gate per
- *   accumulator bit, 6 transistors = 1.5 GE, a library figure, not fitted). GE_PER_MUL_CELL and
+ *   accumulator bit, 6 transistors = 1.5 GE, a library figure, not fitted), and the registers (accumulator,
+ *   output y, out_valid: 8.5 GE a bit, a flip-flop with its enable and reset, also a library figure). GE_PER_MUL_CELL and
  *   GE_PER_FP_ADD_CELL are fitted on two synthesized points (fp16 × fp16 → fp32, fp16 × int4 per channel →
  *   fp32), checked on four held out (docs/estimate.md "Calibration"). × lanes.
  * - Energy per lane, anchored on the BitMoD authors' 28 nm baseline PEs (../shared/reference/bitmod.md,
@@ -38,11 +39,16 @@ function wideWeights(pe: MacPe): boolean {
 }
 
 /** GE per multiplier cell (a full adder with its partial-product gate) or integer adder bit (fitted). */
-const GE_PER_MUL_CELL = 9.415;
+const GE_PER_MUL_CELL = 9.892;
 /** GE per cell of a floating-point aligned add, w · log2 w for w bits (alignment, add, normalize; fitted). */
-const GE_PER_FP_ADD_CELL = 19.24;
+const GE_PER_FP_ADD_CELL = 18.87;
 /** GE per accumulator bit of the input clear `first ? 0 : acc`: one AND-NOT (6 transistors / 4; not fitted). */
 const GE_PER_CLEAR_BIT = 1.5;
+/**
+ * GE per register bit: a D flip-flop (16 transistors) with its enable multiplexer (12) and synchronous-reset
+ * gate (6) in Yosys's CMOS cost table, 34 / 4 (a library figure, not fitted).
+ */
+const GE_PER_REGISTER_BIT = 8.5;
 /** The fp16 significand (with its hidden bit); int8-class weights reach the multiplier as fp16. */
 const FP16_SIG = 11;
 
@@ -53,12 +59,15 @@ function significandBits(name: string, bits: number): number {
 /** Gate equivalents of one lane of the generated datapath (see the header). */
 export function macLaneGates(pe: MacPe): number {
   const plainName = (op: IrOperand): string => (op.kind === 'plain' ? op.format.name : '');
-  const clear = GE_PER_CLEAR_BIT * pe.accumulator.bits;
-  if (plainName(pe.activations) === 'int8' && plainName(pe.weights) === 'int8') return GE_PER_MUL_CELL * (8 * 8 + 8 + 8 + 32) + clear;
+  const int8 = plainName(pe.activations) === 'int8' && plainName(pe.weights) === 'int8';
+  // the registers of mac_pe.v.hbs: the accumulator, the output y (int32 for int8 × int8, else fp16) and out_valid
+  const registers = GE_PER_REGISTER_BIT * (pe.accumulator.bits + (int8 ? 32 : 16) + 1);
+  const library = GE_PER_CLEAR_BIT * pe.accumulator.bits + registers;
+  if (int8) return GE_PER_MUL_CELL * (8 * 8 + 8 + 8 + 32) + library;
   const pAcc = significandBits(pe.accumulator.name, pe.accumulator.bits);
   const scaleMul = plainName(pe.weights) === 'fp16' ? 0 : pAcc * FP16_SIG;
   const w = 2 * FP16_SIG + pAcc;
-  return GE_PER_MUL_CELL * (FP16_SIG * FP16_SIG + scaleMul) + GE_PER_FP_ADD_CELL * w * Math.log2(w) + clear;
+  return GE_PER_MUL_CELL * (FP16_SIG * FP16_SIG + scaleMul) + GE_PER_FP_ADD_CELL * w * Math.log2(w) + library;
 }
 
 export const macCost: CostFacet<'mac'> = {

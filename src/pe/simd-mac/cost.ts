@@ -3,7 +3,8 @@
  * - Area: the generated PE's structure in gate equivalents,
  *     GE = GE_PER_QUIRE_BIT · quire bits + GE_PER_MUL_CELL · Σ over modes of lanes · lane bits²
  *   the quire (one, shared by every mode, sized for the widest: its register, adder, the shifter placing
- *   products into it and the final rounding grow with its width) and each mode's own decoders and lane
+ *   products into it and the final rounding grow with its width; the PE's flip-flops are the quire's bits
+ *   plus 18) and each mode's own decoders and lane
  *   multipliers (an n-bit code's significand multiplier grows as n²). Without a quire (round_each_step) the
  *   quire term takes the widest mode's product width. Coefficients fitted (least squares on relative error) on
  *   the single-mode fp4_e2m1, posit8_0 and posit16_1 PEs, checked on posit(4,1), the 4-mode XR-NPE PE and a
@@ -20,9 +21,9 @@ import type { CostFacet } from '../facets/cost.js';
 import { simdTileCycles, simdWritebackCycles } from './timing.js';
 
 /** GE per quire bit (fitted). */
-const GE_PER_QUIRE_BIT = 73.64;
+const GE_PER_QUIRE_BIT = 75.53;
 /** GE per lane-bit² of a mode's multipliers and decoders (fitted). */
-const GE_PER_MUL_CELL = 7.64;
+const GE_PER_MUL_CELL = 10.85;
 
 export const simdMacCost: CostFacet<'simd_mac'> = {
   peCost(pe) {

@@ -3,8 +3,11 @@
  * every case — a top, a module instantiated with two parameter values, an engine of four PEs, a
  * sub-module flattened into the PE — synthesizes per unit with the instance counts and flip-flops known by
  * construction; its composed cells and transistors equal a flat synthesis of the same design within 2% (its levels within 2); a re-run is
- * served from the cache; the xilinx flow counts the PE's flip-flops. A small generated PE (mac,
- * int8 × int8) synthesizes. Yosys runs in a worker thread, so these tests never block their worker.
+ * served from the cache; the xilinx flow counts the PE's flip-flops. Every flip-flop is priced: a register
+ * with a synchronous reset and an enable, and a small generated PE (mac, int8 × int8), come out as plain
+ * flip-flops and gates only, their transistors the sum of Yosys's CMOS cost table (restated below from its
+ * kernel/cost.h) over their cells, each flip-flop 16. Yosys runs in a worker thread, so these tests never
+ * block their worker.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { synthesizePe } from '../../../src/estimate/synth/design.js';
 import type { VerilogModule } from '../../../src/estimate/synth/modules.js';
 import { moduleDependencies } from '../../../src/estimate/synth/modules.js';
+import { readUnitNetlist, unpricedStorageCells } from '../../../src/estimate/synth/netlist.js';
 import { synthesizeModules } from '../../../src/estimate/synth/synthesize.js';
 import type { SynthStats } from '../../../src/estimate/synth/types.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
@@ -35,6 +39,25 @@ const MODULES: VerilogModule[] = [
     text: 'module top(input clk, input [7:0] a, input [7:0] b, output [39:0] y, output [11:0] lz, output [15:0] q);\n  wire [7:0] fa, fb;\n  fifo #(.W(8)) u_fa (.clk(clk), .d(a), .q(fa));\n  fifo #(.W(8)) u_fb (.clk(clk), .d(b), .q(fb));\n  fifo #(.W(16)) u_fq (.clk(clk), .d({a ^ b, a & b}), .q(q));\n  engine u_engine (.clk(clk), .a(fa), .b(fb), .y(y), .lz(lz));\nendmodule\n',
   },
 ];
+
+/**
+ * Transistors per cell of Yosys's `stat -tech cmos` (kernel/cost.h, `cmos_transistors_db`, Yosys 0.55): the
+ * only cells it prices; any other adds nothing to the total.
+ */
+const CMOS_TRANSISTORS: Readonly<Record<string, number>> = {
+  $_BUF_: 1, $_NOT_: 2, $_AND_: 6, $_NAND_: 4, $_OR_: 6, $_NOR_: 4, $_ANDNOT_: 6, $_ORNOT_: 6, $_XOR_: 12, $_XNOR_: 12,
+  $_AOI3_: 6, $_OAI3_: 6, $_AOI4_: 8, $_OAI4_: 8, $_MUX_: 12, $_NMUX_: 10, $_DFF_P_: 16, $_DFF_N_: 16,
+};
+
+/** The netlist's transistors by the CMOS table; fails on a cell type the table does not price. */
+function cmosTransistors(s: SynthStats): number {
+  let t = 0;
+  for (const [type, n] of Object.entries(s.cell_types)) {
+    expect(CMOS_TRANSISTORS[type], `${type} priced by stat -tech cmos`).toBeDefined();
+    t += n * CMOS_TRANSISTORS[type];
+  }
+  return t;
+}
 
 function flipFlops(s: SynthStats): number {
   return Object.entries(s.cell_types).filter(([t]) => /^\$_S?DFFE?_/.test(t) || /^FD[RSCP]E$/.test(t)).reduce((n, [, k]) => n + k, 0);
@@ -76,15 +99,39 @@ describe('hierarchical synthesis', () => {
     expect(r.total.transistors).toBe(0);
   }, 300_000);
 
+  it('prices a register with a synchronous reset and an enable: 16 transistors per flip-flop plus its gates', async () => {
+    // 12 bits of `if (rst) q <= 0; else if (en) q <= d;` (Yosys maps these to $_SDFFE_PP0P_, which stat -tech cmos counts as 0)
+    const reg: VerilogModule = { name: 'reg12', text: "module reg12(input clk, input rst, input en, input [11:0] d, output reg [11:0] q);\n  always @(posedge clk)\n    if (rst) q <= 12'd0;\n    else if (en) q <= d;\nendmodule\n" };
+    const r = await synthesizeModules([reg], 'reg12', 0, { flow: 'generic', cacheDir });
+    expect(r.total.cell_types.$_DFF_P_).toBe(12);
+    expect(flipFlops(r.total)).toBe(12);
+    expect(r.total.transistors).toBe(cmosTransistors(r.total));
+    // each bit selects among d, q and 0: at least one 2-input gate (4 transistors) beside its flip-flop
+    expect(r.total.transistors).toBeGreaterThanOrEqual(12 * (16 + 4));
+  }, 300_000);
+
+  it('refuses a generic netlist holding a flip-flop stat -tech cmos does not price', () => {
+    const cell = (type: string) => ({ type, connections: { C: [2], D: [3], Q: [4] } });
+    const net = (type: string) => ({ modules: { m: { cells: { ff: cell(type) } } } });
+    expect(unpricedStorageCells({ $_DFF_P_: 3, $_AND_: 2, $_SDFFE_PP0P_: 1, $_DFFE_PN_: 2, $_DLATCH_P_: 1 })).toEqual(['$_DFFE_PN_', '$_DLATCH_P_', '$_SDFFE_PP0P_']);
+    expect(() => readUnitNetlist(net('$_SDFFE_PP0P_'), 'Estimated number of transistors: 0+', 'm', new Set(), 'generic')).toThrow(/\$_SDFFE_PP0P_/);
+    expect(readUnitNetlist(net('$_DFF_P_'), 'Estimated number of transistors: 16', 'm', new Set(), 'generic').stats.transistors).toBe(16);
+    // the xilinx flow's flip-flops are FDRE etc., counted as resources, not transistors
+    expect(readUnitNetlist(net('FDRE'), '', 'm', new Set(), 'xilinx').stats.xilinx?.ff).toBe(1);
+  });
+
   it('synthesizes a small generated PE (mac, int8 × int8, int32 accumulator)', async () => {
     const src = 'pe p : mac { weights = int8; activations = int8; accumulator = int32; }\narray a { pe = p; rows = 2; cols = 2; }\nbuffer wb { size = 1 KiB; width = 16; banks = 1; role = weights; }\nbuffer ab { size = 1 KiB; width = 16; banks = 1; role = activations; }\naccelerator acc { arrays = a; buffers = [wb, ab]; clock = 1 GHz; dram = 64 b/cycle; }\n';
     const c = compileFile('/virtual/small.qacc', { readFile: (p) => (p === '/virtual/small.qacc' ? src : undefined) });
     expect(c.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const r = await synthesizePe(c.design!.accelerators[0], { flow: 'generic', cacheDir });
     expect(r.units).toHaveLength(1);
-    // the int32 accumulator register at least, plus the pipeline registers
-    expect(flipFlops(r.total)).toBeGreaterThanOrEqual(32);
-    expect(r.total.transistors).toBeGreaterThan(0);
+    // its registers (src/pe/mac/templates/mac_pe.v.hbs): the int32 accumulator, the int32 output y and
+    // out_valid, all with a synchronous reset and most with an enable, each a plain flip-flop of 16 transistors
+    expect(r.total.cell_types.$_DFF_P_).toBe(32 + 32 + 1);
+    expect(flipFlops(r.total)).toBe(32 + 32 + 1);
+    expect(r.total.transistors).toBe(cmosTransistors(r.total));
+    expect(r.total.transistors).toBeGreaterThan(16 * 65);
     expect(r.total.memory_bits).toBe(0);
     expect(r.total.levels).toBeGreaterThan(0);
   }, 300_000);
