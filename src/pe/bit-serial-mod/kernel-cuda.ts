@@ -166,6 +166,9 @@ static const uint32_t E_HOST[64] = BSM_E;
 #ifndef BSM_MINB
 #define BSM_MINB 1        // __launch_bounds__ minimum blocks per SM
 #endif
+#ifndef BSM_EPRMT
+#define BSM_EPRMT 0       // 1: each lane's bf16 pair from its two terms' high halves (PRMT, sign cleared) instead of the et table
+#endif
 #ifndef BSM_VARIANT
 #define BSM_VARIANT "default"
 #endif
@@ -216,7 +219,7 @@ static __host__ __device__ inline void bsm_act(uint32_t c, float& af, float& as,
   const float m = mul_rn((float)(16u * a + 1u), u2f((x + 127u - 4u) << 23));
   af = (c >> 15) ? -m : m;
   as = (c >> 15) ? -0x1p-10f : 0x1p-10f;
-  ea = ((x + 127u) << 7) * 0x10001u;
+  ea = BSM_EPRMT ? (((x + 20u + 127u) << 7) | 0x40u) * 0x10001u : ((x + 127u) << 7) * 0x10001u;
 }
 
 // One cycle of one 4-lane step, golden stages 1-3 (runGroup4), all exact float steps. In golden's LSB units lane i
@@ -254,6 +257,9 @@ template <int SIG> BSM_HD float bsm_cycle(float acc, float c, const float4& a, c
 constexpr int WT_BYTES = 64 * 16 * 8, ET_BYTES = 64 * 32 * 4;
 #define BSM_AT(T, base, off) (*reinterpret_cast<const T*>((base) + (off)))
 
+// A lane's two terms' high halves as a bf16 pair, cycle 0 high, signs cleared (BSM_EPRMT).
+BSM_HD uint32_t bsm_prmt(const float2& w) { return ((f2u(w.x) & 0xffff0000u) | (f2u(w.y) >> 16)) & 0x7fff7fffu; }
+
 // The group's packed weights in chunks: 4 words (one 128-bit load, 8 steps) when GW % 4 == 0, else 1 word.
 constexpr int CW = GW % 4 == 0 ? 4 : 1;
 constexpr int BSM_UNR = BSM_UNROLL;
@@ -290,8 +296,13 @@ BSM_HD float bsm_group(const uint32_t* src, const StepAct* act, const char* sm, 
         const uint32_t q0 = q << 7, q1 = q << 3, q2 = q >> 1, q3 = q >> 5;  // code i at bits 7..10
         const float2 w0 = BSM_AT(float2, sm, (q0 & 0x780u) | sw), w1 = BSM_AT(float2, sm, (q1 & 0x780u) | sw);
         const float2 w2 = BSM_AT(float2, sm, (q2 & 0x780u) | sw), w3 = BSM_AT(float2, sm, (q3 & 0x780u) | sw);
+#if BSM_EPRMT
+        // |term| high halves as bf16 (cycle 0 high): 2^(e + sig + 3), 0 for none; ea holds 1.5·2^(Ea + 20).
+        const uint32_t e0 = bsm_prmt(w0), e1 = bsm_prmt(w1), e2 = bsm_prmt(w2), e3 = bsm_prmt(w3);
+#else
         const uint32_t e0 = BSM_AT(uint32_t, et, (q0 & 0x780u) | se), e1 = BSM_AT(uint32_t, et, (q1 & 0x780u) | se);
         const uint32_t e2 = BSM_AT(uint32_t, et, (q2 & 0x780u) | se), e3 = BSM_AT(uint32_t, et, (q3 & 0x780u) | se);
+#endif
         const StepAct& sa = act[2 * (c * CW + j) + h];
         const float4 af = sa.af, as = sa.as;
         const uint4 ea = sa.ea;
