@@ -167,7 +167,8 @@ static const uint32_t E_HOST[64] = BSM_E;
 #define BSM_MINB 1        // __launch_bounds__ minimum blocks per SM
 #endif
 #ifndef BSM_EPRMT
-#define BSM_EPRMT 0       // 1: each lane's bf16 pair from its two terms' high halves (PRMT, sign cleared) instead of the et table
+#define BSM_EPRMT 0       // 1: each lane's bf16 pair from its two terms' high halves (sign cleared) instead of the et table;
+                          // 2: the same with the signs kept, the maximum taken over the products' absolute values
 #endif
 #ifndef BSM_VARIANT
 #define BSM_VARIANT "default"
@@ -185,6 +186,7 @@ BSM_HD float fma_rd(float a, float b, float c) { return __fmaf_rd(a, b, c); }
 // bf16x2 product and maximum (both halves; exact here: the operands are 0, 2^x and 1.5·2^y).
 BSM_HD uint32_t bf_mul(uint32_t a, uint32_t b) { uint32_t r; asm("mul.rn.bf16x2 %0, %1, %2;" : "=r"(r) : "r"(a), "r"(b)); return r; }
 BSM_HD uint32_t bf_max(uint32_t a, uint32_t b) { uint32_t r; asm("max.bf16x2 %0, %1, %2;" : "=r"(r) : "r"(a), "r"(b)); return r; }
+BSM_HD uint32_t bf_abs(uint32_t a) { uint32_t r; asm("abs.bf16x2 %0, %1;" : "=r"(r) : "r"(a)); return r; }
 #else
 #define BSM_HD static inline
 BSM_HD uint32_t f2u(float f) { uint32_t u; std::memcpy(&u, &f, 4); return u; }
@@ -204,6 +206,7 @@ BSM_HD uint32_t bf_op(uint32_t a, uint32_t b, bool mul) {
 }
 BSM_HD uint32_t bf_mul(uint32_t a, uint32_t b) { return bf_op(a, b, true); }
 BSM_HD uint32_t bf_max(uint32_t a, uint32_t b) { return bf_op(a, b, false); }
+BSM_HD uint32_t bf_abs(uint32_t a) { return a & 0x7fff7fffu; }
 #endif
 
 // One step's activations (golden stage 0), 4 lanes: af = ±(A + 1/16)·2^Ea (exact: 16A + 1 < 2^16), the
@@ -258,7 +261,10 @@ constexpr int WT_BYTES = 64 * 16 * 8, ET_BYTES = 64 * 32 * 4;
 #define BSM_AT(T, base, off) (*reinterpret_cast<const T*>((base) + (off)))
 
 // A lane's two terms' high halves as a bf16 pair, cycle 0 high, signs cleared (BSM_EPRMT).
-BSM_HD uint32_t bsm_prmt(const float2& w) { return ((f2u(w.x) & 0xffff0000u) | (f2u(w.y) >> 16)) & 0x7fff7fffu; }
+BSM_HD uint32_t bsm_prmt(const float2& w) {
+  const uint32_t p = (f2u(w.x) & 0xffff0000u) | (f2u(w.y) >> 16);
+  return BSM_EPRMT == 2 ? p : p & 0x7fff7fffu;
+}
 
 // The group's packed weights in chunks: 4 words (one 128-bit load, 8 steps) when GW % 4 == 0, else 1 word.
 constexpr int CW = GW % 4 == 0 ? 4 : 1;
@@ -306,7 +312,11 @@ BSM_HD float bsm_group(const uint32_t* src, const StepAct* act, const char* sm, 
         const StepAct& sa = act[2 * (c * CW + j) + h];
         const float4 af = sa.af, as = sa.as;
         const uint4 ea = sa.ea;
+#if BSM_EPRMT == 2
+        const uint32_t m = bf_max(bf_max(bf_abs(bf_mul(ea.x, e0)), bf_abs(bf_mul(ea.y, e1))), bf_max(bf_abs(bf_mul(ea.z, e2)), bf_abs(bf_mul(ea.w, e3))));
+#else
         const uint32_t m = bf_max(bf_max(bf_mul(ea.x, e0), bf_mul(ea.y, e1)), bf_max(bf_mul(ea.z, e2), bf_mul(ea.w, e3)));
+#endif
         acc = bsm_cycle<SIG0>(acc, u2f(m & 0xffff0000u), af, as, w0.x, w1.x, w2.x, w3.x);
         if (NCYC == 2) acc = bsm_cycle<SIG1>(acc, u2f(m << 16), af, as, w0.y, w1.y, w2.y, w3.y);
       }
