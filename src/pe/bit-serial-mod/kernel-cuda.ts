@@ -167,8 +167,8 @@ static const uint32_t E_HOST[64] = BSM_E;
 #define BSM_MINB 1        // __launch_bounds__ minimum blocks per SM
 #endif
 #ifndef BSM_EPRMT
-#define BSM_EPRMT 0       // 1: each lane's bf16 pair from its two terms' high halves (sign cleared) instead of the et table;
-                          // 2: the same with the signs kept, the maximum taken over the products' absolute values
+#define BSM_EPRMT 2       // 2: each lane's bf16 pair = its two terms' high halves (one PRMT), the maximum taken over the
+                          // products' absolute values; 1: the same with the signs cleared first; 0: from the et table
 #endif
 #ifndef BSM_VARIANT
 #define BSM_VARIANT "default"
@@ -240,14 +240,14 @@ static __host__ __device__ inline void bsm_act(uint32_t c, float& af, float& as,
 // clearing 9 fraction bits (golden's normalization). c3 = max(1.5·2^(X - 6), 1.5·2^(Pmax + 8)) scaled by 2^-9:
 // the first from A's exponent field (one LOP3), the second min(c·2^(-24 - sig), |T|), i.e. 0 when T = 0 (|T| >= g
 // otherwise), so a zero lane sum leaves A as it is (golden skips the step).
-template <int SIG> BSM_HD float bsm_cycle(float acc, float c, const float4& a, const float4& s, float w0, float w1, float w2, float w3) {
+template <int SIG> BSM_HD float bsm_cycle(float acc, float c, const float4& a, const float4& s, float w0, float w1, float w2, float w3, uint32_t k22) {
   float rd = fma_rd(a.x, w0, c), rn = fma_rd(s.x, w0, c);
   rd = fma_rd(a.y, w1, rd); rn = fma_rd(s.y, w1, rn);
   rd = fma_rd(a.z, w2, rd); rn = fma_rd(s.z, w2, rn);
   rd = fma_rd(a.w, w3, rd); rn = fma_rd(s.w, w3, rn);
   const float T = add_rn(rd, -rn);
   const float s1 = fma_rd(T, 0x1p-15f, acc);
-  const float ca = u2f((f2u(acc) & 0x7f800000u) | 0x00400000u);
+  const float ca = u2f((f2u(acc) & 0x7f800000u) | k22);  // k22 = 0x400000 in a register: one LOP3
   const float cp = mul_rn(c, SIG == 0 ? 0x1p-24f : SIG == 1 ? 0x1p-25f : SIG == 2 ? 0x1p-26f : SIG == 3 ? 0x1p-27f : SIG == 4 ? 0x1p-28f : SIG == 5 ? 0x1p-29f : SIG == 6 ? 0x1p-30f : 0x1p-31f);
   const float c3 = fmaxf(ca, fminf(cp, fabsf(T)));
   const float t = fma_rd(c3, 512.0f, s1);
@@ -262,7 +262,11 @@ constexpr int WT_BYTES = 64 * 16 * 8, ET_BYTES = 64 * 32 * 4;
 
 // A lane's two terms' high halves as a bf16 pair, cycle 0 high, signs cleared (BSM_EPRMT).
 BSM_HD uint32_t bsm_prmt(const float2& w) {
+#ifdef __CUDA_ARCH__
+  const uint32_t p = __byte_perm(f2u(w.x), f2u(w.y), 0x3276);
+#else
   const uint32_t p = (f2u(w.x) & 0xffff0000u) | (f2u(w.y) >> 16);
+#endif
   return BSM_EPRMT == 2 ? p : p & 0x7fff7fffu;
 }
 
@@ -286,7 +290,7 @@ template <int C = CW> BSM_HD Chunk bsm_load(const uint32_t* src, int c) {
 // One (channel, group): golden stages 1-4. src: the group's GW packed words (the next chunk is loaded while one is
 // computed); act: its steps' activations; sm: the tables (WT_BYTES); sw, se = the group's selector · 2048 | this
 // lane's copy in wt, et. Returns golden's group value (an exact fp32), NaN for a group with an inf/NaN activation.
-BSM_HD float bsm_group(const uint32_t* src, const StepAct* act, const char* sm, uint32_t sw, uint32_t se, uint32_t scale) {
+BSM_HD float bsm_group(const uint32_t* src, const StepAct* act, const char* sm, uint32_t sw, uint32_t se, uint32_t scale, uint32_t k22) {
   const char* et = sm + WT_BYTES;
   float acc = 0.0f;
   Chunk nxt = bsm_load(src, 0);
@@ -317,8 +321,8 @@ BSM_HD float bsm_group(const uint32_t* src, const StepAct* act, const char* sm, 
 #else
         const uint32_t m = bf_max(bf_max(bf_mul(ea.x, e0), bf_mul(ea.y, e1)), bf_max(bf_mul(ea.z, e2), bf_mul(ea.w, e3)));
 #endif
-        acc = bsm_cycle<SIG0>(acc, u2f(m & 0xffff0000u), af, as, w0.x, w1.x, w2.x, w3.x);
-        if (NCYC == 2) acc = bsm_cycle<SIG1>(acc, u2f(m << 16), af, as, w0.y, w1.y, w2.y, w3.y);
+        acc = bsm_cycle<SIG0>(acc, u2f(m & 0xffff0000u), af, as, w0.x, w1.x, w2.x, w3.x, k22);
+        if (NCYC == 2) acc = bsm_cycle<SIG1>(acc, u2f(m << 16), af, as, w0.y, w1.y, w2.y, w3.y, k22);
       }
     }
   }
@@ -369,9 +373,10 @@ __global__ __launch_bounds__(32 * BSM_WARPS, BSM_MINB) void bsm_gemv(const uint3
   for (int st = tid; st < S; st += nt) bsm_step_act(act + (size_t)m * K, K, st, act_s[st]);
   __syncthreads();
   if (n < N) {
+    const uint32_t k22 = (blockDim.x & 32u) << 17;  // 0x400000 (blockDim.x = 32), opaque to the compiler
     for (int g = w; g < G; g += WG) {
       const uint32_t meta = __ldg(gmeta + (size_t)n * G + g), selb = ((meta >> 8) & 3u) << 11;
-      gv[g * 32 + lane] = bsm_group(wq + ((size_t)n * G + g) * GW, act_s + g * GSTEPS, tab_s, selb | (lane & 15) << 3, selb | lane << 2, meta & 255u);
+      gv[g * 32 + lane] = bsm_group(wq + ((size_t)n * G + g) * GW, act_s + g * GSTEPS, tab_s, selb | (lane & 15) << 3, selb | lane << 2, meta & 255u, k22);
     }
   }
   __syncthreads();
@@ -438,7 +443,7 @@ struct Problem {
         float c = 0.0f;
         for (int g = 0; g < G; g++) {
           const uint32_t mt = meta[(size_t)n * G + g];
-          c = add_rn(c, bsm_group(wq.data() + ((size_t)n * G + g) * GW, af.data() + g * GSTEPS, tab.data(), ((mt >> 8) & 3u) << 11, ((mt >> 8) & 3u) << 11, mt & 255u));
+          c = add_rn(c, bsm_group(wq.data() + ((size_t)n * G + g) * GW, af.data() + g * GSTEPS, tab.data(), ((mt >> 8) & 3u) << 11, ((mt >> 8) & 3u) << 11, mt & 255u, 0x400000u));
         }
         y[(size_t)m * N + n] = bsm_output(c, cs[n]);
       }
