@@ -287,13 +287,11 @@ template <int C = CW> BSM_HD Chunk bsm_load(const uint32_t* src, int c) {
 #endif
 }
 
-// One (channel, group): golden stages 1-4. src: the group's GW packed words (the next chunk is loaded while one is
-// computed); act: its steps' activations; sm: the tables (WT_BYTES); sw, se = the group's selector · 2048 | this
+// One (channel, group): golden stages 1-4. src: the group's GW packed words, nxt its first chunk (the next chunk is
+// loaded while one is computed); act: its steps' activations; sm: the tables (WT_BYTES); sw, se = the group's selector · 2048 | this
 // lane's copy in wt, et. Returns golden's group value (an exact fp32), NaN for a group with an inf/NaN activation.
-BSM_HD float bsm_group(const uint32_t* src, const StepAct* act, const char* sm, uint32_t sw, uint32_t se, uint32_t scale, uint32_t k22) {
-  const char* et = sm + WT_BYTES;
+BSM_HD float bsm_group(const uint32_t* src, Chunk nxt, const StepAct* act, const char* sm, uint32_t sw, uint32_t se, uint32_t scale, uint32_t k22) {
   float acc = 0.0f;
-  Chunk nxt = bsm_load(src, 0);
 #pragma unroll BSM_UNR
   for (int c = 0; c < GW / CW; c++) {
     const Chunk cur = nxt;
@@ -310,6 +308,7 @@ BSM_HD float bsm_group(const uint32_t* src, const StepAct* act, const char* sm, 
         // |term| high halves as bf16 (cycle 0 high): 2^(e + sig + 3), 0 for none; ea holds 1.5·2^(Ea + 20).
         const uint32_t e0 = bsm_prmt(w0), e1 = bsm_prmt(w1), e2 = bsm_prmt(w2), e3 = bsm_prmt(w3);
 #else
+        const char* et = sm + WT_BYTES;
         const uint32_t e0 = BSM_AT(uint32_t, et, (q0 & 0x780u) | se), e1 = BSM_AT(uint32_t, et, (q1 & 0x780u) | se);
         const uint32_t e2 = BSM_AT(uint32_t, et, (q2 & 0x780u) | se), e3 = BSM_AT(uint32_t, et, (q3 & 0x780u) | se);
 #endif
@@ -369,14 +368,19 @@ __global__ __launch_bounds__(32 * BSM_WARPS, BSM_MINB) void bsm_gemv(const uint3
   float* gv = reinterpret_cast<float*>(act_s + S);
   const int m = blockIdx.y, lane = threadIdx.x, w = threadIdx.y, WG = blockDim.y, tid = w * 32 + lane, nt = WG * 32;
   const int n = blockIdx.x * 32 + lane;
+  // This warp's first group: its weights and group word are requested before the prologue, which hides their latency.
+  Chunk first{};
+  uint32_t meta0 = 0u;
+  if (n < N && w < G) { first = bsm_load(wq + ((size_t)n * G + w) * GW, 0); meta0 = __ldg(gmeta + (size_t)n * G + w); }
   for (int i = tid; i < 64 * 32; i += nt) bsm_fill_tables(tab_s, i, W_DEV, E_DEV);
   for (int st = tid; st < S; st += nt) bsm_step_act(act + (size_t)m * K, K, st, act_s[st]);
   __syncthreads();
   if (n < N) {
     const uint32_t k22 = (blockDim.x & 32u) << 17;  // 0x400000 (blockDim.x = 32), opaque to the compiler
     for (int g = w; g < G; g += WG) {
-      const uint32_t meta = __ldg(gmeta + (size_t)n * G + g), selb = ((meta >> 8) & 3u) << 11;
-      gv[g * 32 + lane] = bsm_group(wq + ((size_t)n * G + g) * GW, act_s + g * GSTEPS, tab_s, selb | (lane & 15) << 3, selb | lane << 2, meta & 255u, k22);
+      const uint32_t* src = wq + ((size_t)n * G + g) * GW;
+      const uint32_t meta = g == w ? meta0 : __ldg(gmeta + (size_t)n * G + g), selb = ((meta >> 8) & 3u) << 11;
+      gv[g * 32 + lane] = bsm_group(src, g == w ? first : bsm_load(src, 0), act_s + g * GSTEPS, tab_s, selb | (lane & 15) << 3, selb | lane << 2, meta & 255u, k22);
     }
   }
   __syncthreads();
@@ -443,7 +447,8 @@ struct Problem {
         float c = 0.0f;
         for (int g = 0; g < G; g++) {
           const uint32_t mt = meta[(size_t)n * G + g];
-          c = add_rn(c, bsm_group(wq.data() + ((size_t)n * G + g) * GW, af.data() + g * GSTEPS, tab.data(), ((mt >> 8) & 3u) << 11, ((mt >> 8) & 3u) << 11, mt & 255u, 0x400000u));
+          const uint32_t* src = wq.data() + ((size_t)n * G + g) * GW;
+          c = add_rn(c, bsm_group(src, bsm_load(src, 0), af.data() + g * GSTEPS, tab.data(), ((mt >> 8) & 3u) << 11, ((mt >> 8) & 3u) << 11, mt & 255u, 0x400000u));
         }
         y[(size_t)m * N + n] = bsm_output(c, cs[n]);
       }
