@@ -2,11 +2,11 @@
  * CUDA reference kernel of `bit_serial_mod` (issue 14), datapath `qacc` with the BitMoD PE's 4 lanes: one
  * .cu file (kernel + host launcher) for sm_90a computing golden.ts's bitSerialModGemm bit for bit. Built for
  * decode (M = 1 GEMV, any M works): one thread per (output channel n, group g) runs golden's stages 1-4 as
- * exact fp32 steps with directed roundings (bsm_cycle's comment: lane products from a term table built from
- * golden's `termSchedule`, truncation to the step's grid and the accumulator's floor by magic constants,
- * the 15-bit normalization by a mask); the groups' fp32 values are then summed in ascending order by one
- * thread per channel (golden's stage 5, no atomics) and scaled by the channel scale with one rounding.
- * The launcher's `cpu` mode runs the same group function on the host (rounding mode set per addition).
+ * exact fp32 FMAs with directed rounding (bsm_cycle's comment: the step's exponent max from bf16 products, the
+ * truncated lane sum as two round-down FMA chains over golden's `termSchedule` terms, the accumulator's floor by a
+ * magic constant, the 15-bit normalization by a mask); the groups' fp32 values are then summed in ascending order
+ * by one thread per channel (golden's stage 5, no atomics) and scaled by the channel scale with one rounding.
+ * The launcher's `cpu` mode runs the same group function on the host (rounding mode set per FMA).
  * Packing: weight codes 8 per u32, low nibble first, rows padded to whole groups (G·GS/8 words); per (n, g)
  * one u32 scale | selector << 8; activations fp16 codes. Only weight types of at most 4 bits.
  */
@@ -261,12 +261,19 @@ constexpr int WT_BYTES = 64 * 16 * 8, ET_BYTES = 64 * 32 * 4;
 #define BSM_AT(T, base, off) (*reinterpret_cast<const T*>((base) + (off)))
 
 // A lane's two terms' high halves as a bf16 pair, cycle 0 high, signs cleared (BSM_EPRMT).
-BSM_HD uint32_t bsm_prmt(const float2& w) {
 #ifdef __CUDA_ARCH__
-  const uint32_t p = __byte_perm(f2u(w.x), f2u(w.y), 0x3276);
+#define BSM_BYTE_PERM __byte_perm
 #else
-  const uint32_t p = (f2u(w.x) & 0xffff0000u) | (f2u(w.y) >> 16);
+// The device's __byte_perm on the host (result byte n = byte s[n] of y:x), so the cpu mode runs the same selector.
+static inline uint32_t BSM_BYTE_PERM(uint32_t x, uint32_t y, uint32_t s) {
+  const uint64_t b = (uint64_t)y << 32 | x;
+  uint32_t r = 0;
+  for (int n = 0; n < 4; n++) r |= (uint32_t)((b >> (8 * ((s >> (4 * n)) & 7u))) & 0xffu) << (8 * n);
+  return r;
+}
 #endif
+BSM_HD uint32_t bsm_prmt(const float2& w) {
+  const uint32_t p = BSM_BYTE_PERM(f2u(w.x), f2u(w.y), 0x3276);  // x's high half above y's
   return BSM_EPRMT == 2 ? p : p & 0x7fff7fffu;
 }
 
@@ -523,14 +530,16 @@ int main(int argc, char** argv) {
 }
 
 const BIT_SERIAL_CUDA_EXACTNESS =
-  'Golden stages 1-4 per (channel, group) as exact fp32 steps: lane products af·w exact (af = ±A·2^Ea, w from ' +
-  'a table of golden termSchedule terms), each truncated toward zero to the step grid 2^(Pmax + sig) by ' +
-  '__fadd_rz with ±1.5·2^(Pmax + sig + 23) and its exact subtraction, the lane sum exact; the 15-bit group ' +
-  'accumulator as the float ±M·2^(X - 14): __fadd_rd, floor to 2^max(X - 14, Pmax) by a magic constant, ' +
-  'magnitude truncated to 15 bits by a mask, zero lane sums skipped; R = M · scale exact; inf/NaN activations ' +
-  'enter as NaN. The exact fp32 group values summed in ascending order by one thread per channel (__fadd_rn, ' +
-  'no atomics); C · channel scale exact in double, one RNE rounding to the output format; NaN outputs are ' +
-  'golden\'s canonical NaN code.';
+  'Golden stages 1-4 per (channel, group) as exact fp32 FMAs that round down: Pmax exact from bf16 products ' +
+  '2^Ea · 1.5·2^(e + sig + 23) and their maximum, which is the chain constant c = 1.5·2^(Pmax + sig + 23) with the ' +
+  'step grid g as its ulp; chain D adds each lane\'s product of the activation biased outward by 2^(Ea - 4) and ' +
+  'the golden termSchedule term (floor_g of y for y >= 0, ceil_g(y) - g for y < 0), chain N adds -g per negative ' +
+  'lane (sign probe ±2^-10 times the term), so D - N is the truncated lane sum exactly; the 15-bit group ' +
+  'accumulator as the float ±M·2^(X - 14 - 15): add rounding down, floor to 2^max(X - 14, Pmax) by a magic ' +
+  'constant (0 for the Pmax part when the lane sum is 0: the step is skipped), magnitude truncated to 15 bits by ' +
+  'a mask; R = M · scale exact; inf/NaN activations enter as NaN. The exact fp32 group values summed in ascending ' +
+  'order by one thread per channel (__fadd_rn, no atomics); C · channel scale exact in double, one RNE rounding to ' +
+  'the output format; NaN outputs are golden\'s canonical NaN code.';
 
 /**
  * The KERNELS facet's CUDA member for bit_serial_mod: bit_serial_mod.cu (kernel + launcher); launch().inputs
