@@ -5,7 +5,8 @@
  * benchmark shapes, whose inputs both sides derive from src/codegen/cuda/inputs.ts inputHash.
  * Run: npx tsx sims/cuda/make-cases.ts [outDir] [--only name,...]   (default sims/cuda/gen; --only keeps the
  * kernels and cases of those PE kinds, accelerators or mac variants, e.g. --only lowrank_gemm or --only bitmod,
- * for a shorter GPU run)
+ * for a shorter GPU run; bitmod_variants and simd_variants name the configs of sims/cuda/bitmod-variants.ts and
+ * simd-variants.ts)
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -20,6 +21,8 @@ import { resolveTarget } from '../../src/compile/target.js';
 import { compileFile } from '../../src/ir/elaborate.js';
 import { bitSerialModGemm, groupCount, type BitSerialModConfig, type BitSerialModOperands } from '../../src/pe/bit-serial-mod/golden.js';
 import { bitSerialBandActivations, bitSerialCancelActivations, bitSerialCudaUnsupported, bitSerialInputCode, BIT_SERIAL_STREAMS } from '../../src/pe/bit-serial-mod/kernel-cuda.js';
+import { writeBitSerialVariants } from './bitmod-variants.js';
+import { writeSimdVariants } from './simd-variants.js';
 import { loraScaleCount, lowRankGemm, type LowRankGemmConfig, type LowRankGemmOperands } from '../../src/pe/lowrank-gemm/golden.js';
 import { LOW_RANK_BENCH_TENSOR_SCALE, LOW_RANK_STREAMS, lowRankCudaSource, lowRankInputMasks, type LowRankStream } from '../../src/pe/lowrank-gemm/kernel-cuda.js';
 
@@ -196,6 +199,11 @@ for (const config of MAC_VARIANTS) {
     manifest.push(`verify ${name} cases/${name}/verify${i}`);
   }
 }
+
+// ---- bit_serial_mod configs no example uses (lanes, widths, groups, bitmod_rtl): sims/cuda/bitmod-variants.ts ----
+if (wanted('bit_serial_mod', 'bitmod_variants')) manifest.push(...writeBitSerialVariants(OUT, write));
+// ---- simd_mac configs xr-npe does not use (round-each-step, wide quires): sims/cuda/simd-variants.ts ----
+if (wanted('simd_mac', 'simd_variants')) manifest.push(...writeSimdVariants(OUT, write));
 
 // ---- benchmark cases: inputs from inputHash on both sides, golden outputs (or samples) from here ----------
 for (const { name, golden } of accelerators('svdquant')) {

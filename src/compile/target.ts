@@ -177,10 +177,12 @@ export function resolveTarget(accel: IrAccelerator, options: TargetOptions = {})
   if (!array) throw new CompileError('unsupported', `accelerator '${accel.name}' has no PE array`);
   const pe = array.pe;
   const simdMode = options.simdMode ?? 0;
-  const t = compileFacet(pe.kind).target(pe, simdMode);
+  const t = compileFacet(pe.kind).target(pe, simdMode, array);
   const passesOf = (declared: number | undefined, per: number): number => (t.multiPass && declared !== undefined && Number.isFinite(declared) ? Math.max(1, Math.ceil(declared / per)) : 1);
-  const passesM = passesOf(t.maxTileM, array.cols);
-  const passesN = passesOf(t.maxTileN, array.rows);
+  // an engine tile of its own (KindTarget.engineTile) counts as the passes of rows × cols that cover it
+  const et = t.engineTile;
+  const passesM = et ? Math.ceil(et.m / array.cols) : passesOf(t.maxTileM, array.cols);
+  const passesN = et ? Math.ceil(et.n / array.rows) : passesOf(t.maxTileN, array.rows);
   const { actBuf, wgtBuf, outBuf, metaBuf, unified, capacity } = bufferSpaces(accel, passesM * passesN);
   const port = (b: IrBuffer | undefined, bytes: number): number => (b && bytes > 0 ? Math.max(1, Math.floor((b.banks * b.widthBits) / 8)) : 0);
   return {
@@ -198,11 +200,11 @@ export function resolveTarget(accel: IrAccelerator, options: TargetOptions = {})
     portBytes: { act: port(actBuf, capacity.act), wgt: port(wgtBuf, capacity.wgt), meta: port(metaBuf, capacity.meta), lrw: port(unified, capacity.lrw), out: port(outBuf ?? actBuf, capacity.out) },
     maxTileK: t.stagingRing === true ? t.maxTileK : Math.min(t.maxTileK, RTL_MAX_TILE_K),
     stagingK: RTL_MAX_TILE_K,
-    maxTileM: t.maxTileM ?? Number.POSITIVE_INFINITY,
-    maxTileN: t.maxTileN ?? Number.POSITIVE_INFINITY,
+    maxTileM: et?.m ?? t.maxTileM ?? Number.POSITIVE_INFINITY,
+    maxTileN: et?.n ?? t.maxTileN ?? Number.POSITIVE_INFINITY,
     tilePassesM: passesM,
     tilePassesN: passesN,
-    accEntries: array.rows * passesN * array.cols * passesM,
+    accEntries: et ? et.m * et.n : array.rows * passesN * array.cols * passesM,
     lrtEntries: array.cols * passesM * Math.max(t.rank, 1),
     peakMacsPerCycle: t.macsPerPe === undefined ? array.macsPerCycle : array.pes * t.macsPerPe,
   };

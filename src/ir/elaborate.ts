@@ -22,6 +22,7 @@ import { SourceFile } from '../dsl/source.js';
 import { didYouMean } from '../dsl/suggest.js';
 import { Evaluator, type Override } from './evaluate.js';
 import { elaboratePe } from './pe-kinds.js';
+import { schemaFacet } from '../pe/facets/schema.js';
 import { PropertyReader } from './props.js';
 import { BUFFER_ROLES, DATAFLOWS, DEFAULT_DRAM_LATENCY, DEFAULT_DRAM_OUTSTANDING, MAX_DRAM_LATENCY, MAX_DRAM_OUTSTANDING, type IrAccelerator, type IrArray, type IrBuffer, type IrDesign, type IrParam, type IrPe } from './types.js';
 import { printValue } from './values.js';
@@ -199,9 +200,7 @@ function elaborateArray(ctx: ElabContext, decl: A.ArrayDecl, file: string): IrAr
   const rows = rowsLoc && ev.int(rowsLoc, 'rows', { min: 1, max: MAX_PES });
   const cols = colsLoc && ev.int(colsLoc, 'cols', { min: 1, max: MAX_PES });
   const dataflow = dfLoc ? ev.enumValue(dfLoc, 'dataflow', DATAFLOWS) : 'output_stationary';
-  if (dataflow === 'weight_stationary' && dfLoc) {
-    ev.report(Diag.unsupportedByHardware, dfLoc.span, ['dataflow = weight_stationary is not implemented by the compiler, simulator or generated RTL'], { hint: 'every generated tile engine is output-stationary: use dataflow = output_stationary' });
-  }
+  // which dataflows a kind runs is its schema's declaration (SchemaFacet.dataflows), checked below
   if (rows === undefined || cols === undefined) return undefined;
   const pes = rows * cols;
   if (pes > MAX_PES) {
@@ -211,6 +210,11 @@ function elaborateArray(ctx: ElabContext, decl: A.ArrayDecl, file: string): IrAr
   if (!peDecl || dataflow === undefined) return undefined;
   const pe = ctx.pes.get(peDecl);
   if (!pe) return undefined; // its errors are reported at the pe
+  const dataflows = schemaFacet(pe.kind).dataflows ?? ['output_stationary'];
+  if (dfLoc && !dataflows.includes(dataflow)) {
+    ev.report(Diag.unsupportedByHardware, dfLoc.span, [`dataflow = ${dataflow} is not implemented by ${pe.kind} PEs (pe '${pe.name}')`], { hint: `the ${pe.kind} tile engine runs ${dataflows.map((d) => `dataflow = ${d}`).join(' or ')}` });
+    return undefined;
+  }
   return { name: decl.name.text, pe, rows, cols, dataflow, pes, macsPerCycle: pes * pe.macsPerCycle, span: decl.span, paramSpans: { ...r.spans } };
 }
 

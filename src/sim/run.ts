@@ -252,7 +252,7 @@ export function simulateWorkload(accel: IrAccelerator, workload: Workload, optio
       bound_cycles: bound.cycles,
       bound: bound.bound,
       cycles_over_bound: bound.cycles > 0 ? s.cycles / bound.cycles : 0,
-      schedule: scheduleReport(run.compiled.schedule, bound, arrayPasses(target, run.compiled.shape, tl)),
+      schedule: scheduleReport(run.compiled.schedule, bound, target.array.dataflow, arrayPasses(target, run.compiled.shape, tl)),
       program_words: run.compiled.program.length,
     });
   });

@@ -176,11 +176,16 @@ export function scheduleCandidates(t: Target, shape: GemmShape, limits: IsaLimit
   return out;
 }
 
-/** Every candidate, best first: fewest predicted cycles, then bytes, then the order of the table (stable). */
+/**
+ * Every candidate, best first: fewest predicted cycles, then bytes, then — on a weight-stationary array,
+ * whose engine holds weights, not outputs — a weight panel kept resident (`wgt`, `both`) before one that is
+ * not, then the order of the table (stable).
+ */
 export function rankedSchedules(t: Target, shape: GemmShape, limits: IsaLimits): Schedule[] {
+  const weightsKept = (c: Schedule): number => (t.array.dataflow === 'weight_stationary' && (c.resident === 'wgt' || c.resident === 'both') ? 0 : 1);
   return scheduleCandidates(t, shape, limits)
     .map((c, j) => ({ c, j }))
-    .sort((x, y) => x.c.predicted.cycles - y.c.predicted.cycles || x.c.predicted.bytes.total - y.c.predicted.bytes.total || x.j - y.j)
+    .sort((x, y) => x.c.predicted.cycles - y.c.predicted.cycles || x.c.predicted.bytes.total - y.c.predicted.bytes.total || weightsKept(x.c) - weightsKept(y.c) || x.j - y.j)
     .map(({ c }) => c);
 }
 

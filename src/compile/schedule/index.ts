@@ -4,6 +4,7 @@
  * bound, so that other tools (`qacc estimate`) use the very same tiling; and the JSON shape of that
  * decision in reports (`qacc sim --json` layers[].schedule).
  */
+import type { Dataflow } from '../../ir/types.js';
 import { ISA_LIMITS, type IsaLimits } from '../isa-limits.js';
 import { layoutDram } from '../program.js';
 import type { Target } from '../target.js';
@@ -32,6 +33,8 @@ export function scheduleGemm(target: Target, shape: GemmShape, limits: IsaLimits
 export interface ScheduleReport {
   readonly tiling: { readonly mt: number; readonly nt: number; readonly kt: number; readonly m_tiles: number; readonly n_tiles: number; readonly k_tiles: number; readonly passes: number };
   readonly loop_order: LoopOrder;
+  /** The array's dataflow the tiles run in (`array { dataflow = … }`): the engine and its tile limits. */
+  readonly dataflow: Dataflow;
   /** The operand whose k panel stays in its buffer across the inner tile loop ('none': both stream; 'both': see choose.ts). */
   readonly resident: Resident;
   /** N tiles per block whose weight panels stay resident together (resident 'both'), 1 otherwise. */
@@ -45,22 +48,31 @@ export interface ScheduleReport {
   readonly bound: 'compute' | 'memory';
 }
 
-/** Array passes of a GEMM's m × n extent under a tiling (a multi-pass kind's tile takes several), times its k tiles. */
+/**
+ * Array passes of a GEMM's m × n extent under a tiling (a multi-pass kind's tile takes several), times its k
+ * tiles. On a weight-stationary array a pass is one weight tile (rows · MACs per PE k elements × cols
+ * channels) with the tile's tokens streamed through it: per output tile, the k tiles' weight passes.
+ */
 export function arrayPasses(target: Target, shape: GemmShape, t: Tiling): number {
   const cover = (total: number, tile: number, per: number): number => {
     const full = Math.floor(total / tile);
     const rest = total - full * tile;
     return full * Math.ceil(tile / per) + (rest > 0 ? Math.ceil(rest / per) : 0);
   };
+  if (target.array.dataflow === 'weight_stationary') {
+    const passK = target.array.rows * Math.max(1, Math.round(target.peakMacsPerCycle / target.array.pes));
+    return t.mTiles * cover(shape.n, t.nt, target.array.cols) * cover(shape.k, t.kt, passK);
+  }
   return cover(shape.m, t.mt, target.array.cols) * cover(shape.n, t.nt, target.array.rows) * t.kTiles;
 }
 
 /** The report form of a schedule; `passes` = the array passes (arrayPasses), by default one per tile and k step. */
-export function scheduleReport(s: Schedule, bound: RooflineBound, passes?: number): ScheduleReport {
+export function scheduleReport(s: Schedule, bound: RooflineBound, dataflow: Dataflow, passes?: number): ScheduleReport {
   const t = s.tiling;
   return {
     tiling: { mt: t.mt, nt: t.nt, kt: t.kt, m_tiles: t.mTiles, n_tiles: t.nTiles, k_tiles: t.kTiles, passes: passes ?? t.mTiles * t.nTiles * t.kTiles },
     loop_order: s.order,
+    dataflow,
     resident: s.resident,
     block: s.block,
     loads_ahead: s.ahead,

@@ -10,7 +10,7 @@
  */
 import type { Xoshiro128 } from '../../formats/random.js';
 import type { Span } from '../../dsl/source.js';
-import type { IrAccelerator } from '../../ir/types.js';
+import type { IrAccelerator, IrArray } from '../../ir/types.js';
 import type { Instruction, IsaBuffer } from '../../isa/index.js';
 import type { DramLayout, SlotLayout, Tiling } from '../../compile/program.js';
 import type { FormatRegisters, OperandBits, Target } from '../../compile/target.js';
@@ -47,6 +47,12 @@ export interface KindTarget<K extends PeKind> {
    * register file of that many entries (lowrank_gemm, issue 13); absent: a tile is one array pass.
    */
   readonly multiPass?: boolean;
+  /**
+   * The largest m × n of one tile instruction when the engine's tile is not rows × cols array passes (mac
+   * weight-stationary: n ≤ cols weight columns held in the array, m ≤ its accumulator depth of streamed
+   * tokens); its accumulators are then m · n entries. Absent: the array passes above.
+   */
+  readonly engineTile?: { readonly m: number; readonly n: number };
   /** MACs one PE does per cycle in this variant when it differs from the IR's (simd_mac: the mode's lanes); absent: the array's declared rate. */
   readonly macsPerPe?: number;
 }
@@ -122,7 +128,7 @@ export interface CompileFacet<K extends PeKind> {
   /** How many variants a PE runs in (simd: its modes; 1 otherwise). Replaces verify/cases.ts:121 and the simd test behind TargetOptions.simdMode. */
   variants(pe: IrPeOf<K>): number;
   /** IR → golden config, storage widths, ISA format registers, group, rank, tile limits. Replaces bitSerialTarget/simdTarget/lowRankTarget/macTarget and the switch of resolveTarget (target.ts:105–267, :285). */
-  target(pe: IrPeOf<K>, variant: number): KindTarget<K>;
+  target(pe: IrPeOf<K>, variant: number, array: IrArray): KindTarget<K>;
   /**
    * Every reason the compiler, simulator or generated RTL cannot run this PE in this accelerator, each at a
    * span of the .qacc text (the PE's paramSpans, the array's rows/cols, a buffer's width/banks, …). Run by
@@ -165,9 +171,9 @@ export interface CompileFacet<K extends PeKind> {
   tileFill?(t: TargetOf<K>, mt: number, nt: number, kt: number): number;
   /**
    * Cycles of the kind's tile instruction on an mt × nt × kt tile as its engine takes them (the scheduler's
-   * compute per k step, src/compile/schedule/cost.ts); absent: array passes · (kt / MACs per PE + a fill).
+   * compute per k step, src/compile/schedule/cost.ts); absent (or undefined): array passes · (kt / MACs per PE + a fill).
    */
-  tileCycles?(t: TargetOf<K>, mt: number, nt: number, kt: number): number;
+  tileCycles?(t: TargetOf<K>, mt: number, nt: number, kt: number): number | undefined;
   /**
    * The kind's DRAM regions by DramLayout field name (meta, cscale, ascale, …; absent = −1), allocated in
    * order after A and W and before Y; `take(bytes)` allocates a 64-byte-aligned region. Replaces

@@ -6,6 +6,7 @@
  */
 import type * as A from '../../dsl/ast.js';
 import type { Evaluator } from '../../ir/evaluate.js';
+import type { Dataflow } from '../../ir/types.js';
 import type { Json } from '../../ir/print-parts.js';
 import type { PropertyReader } from '../../ir/props.js';
 import { bitSerialModSchema, type BitSerialModPe } from '../bit-serial-mod/schema.js';
@@ -44,6 +45,12 @@ export interface SchemaFacet<K extends PeKind> {
    * elaboratePes in ir/elaborate.ts). The generic caller does the E303 check before and `r.finish()` after.
    */
   elaborate(ev: Evaluator, decl: A.PeDecl, r: PropertyReader): IrPeOf<K> | undefined;
+  /**
+   * The array dataflows (`array { dataflow = … }`) the kind's compiler hooks, simulator timing and generated
+   * tile engine implement; elaboration rejects any other at its span (E414, naming the kind). Absent:
+   * output_stationary only.
+   */
+  readonly dataflows?: readonly Dataflow[];
   /** The IR JSON body, without kind/name (before) and span/paramSpans (after). Replaces the switch of peJson (ir/print.ts:74). */
   toJson(pe: IrPeOf<K>): { readonly [key: string]: Json };
   /** The IR text `key = value` lines after the `pe NAME : kind` head. Replaces the switch of peLines (ir/print.ts:233). */

@@ -10,7 +10,9 @@
  *   (mma.sync m16n8k32, s32 accumulation): the group dot is exactly (MMA sum) / 256 in int32. Every group
  *   then goes through golden's step: d̂ = round_P(d), s = round_P(sa·sw), acc = fma or mul+add in P. The
  *   epilogue, the fused up projection and the output rounding follow in the same kernel.
- * - `lr_generic`: any config golden accepts (nvfp4, other group sizes, any shape), one thread per output.
+ * - `lr_tiled` (kernel-cuda-tiled.ts): any config golden accepts (nvfp4, other group sizes, any shape), 64 × 64
+ *   outputs per block, int8 element values (lr_widen) and __dp4a group dots; what `run` uses without lr_fast.
+ * - `lr_generic`: any config golden accepts, one thread per output (the reference the others are checked with).
  * Element value tables, NaN codes and the order of operations come from golden.ts; the CUDA operations
  * used are each correctly rounded (RNE) and never contracted, which is what golden's round_X means.
  */
@@ -20,6 +22,7 @@ import { CUDA_HOST_PRELUDE, codesToWords, cudaHeader, wordsToCodes } from '../..
 import type { KernelEntry, KernelLaunch, KernelSet } from '../../codegen/kernels/manifest.js';
 import type { TargetOf } from '../facets/compile.js';
 import { lowRankQactScaleFactor, NVFP4_SCALE_CAP } from './golden-qact.js';
+import { LOW_RANK_TILED_DEVICE, LOW_RANK_TILED_KERNEL } from './kernel-cuda-tiled.js';
 import { checkLowRankGemmConfig, lowRankActivationCodes, lowRankElementValues, type LowRankGemmConfig, type LowRankGemmOperands } from './golden.js';
 
 /** Input streams of the shared generator (inputHash's `stream`), one per operand. */
@@ -647,6 +650,7 @@ struct Device {
     } else { qa = to_device(in.qa); sa = to_device(in.sa); }
     CK(cudaMalloc(&L, std::max<size_t>(2, (size_t)in.M * RANK * 2))); CK(cudaMalloc(&Y, (size_t)in.M * in.N * 2));
     if (RANK > 0) CK(cudaFuncSetAttribute(lr_down, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)DOWN_SMEM));
+    widen();
     fast = ${fast ? 'in.M % 128 == 0 && in.N % 128 == 0 && in.K % GS == 0' : 'false'};
 ${
   fast
@@ -659,7 +663,7 @@ ${
     : ''
 }
   }
-  void down_proj() const {
+${LOW_RANK_TILED_DEVICE}  void down_proj() const {
     if (RANK == 0) return;
     lr_down<<<dim3((in.M + DROWS - 1) / DROWS, (RANK + DRANKS - 1) / DRANKS), DNT, DOWN_SMEM>>>(x, down, ls, ls != nullptr, L, in.M, in.K, RANK); CK_LAUNCH();
   }
@@ -728,6 +732,15 @@ ${
     poison(dev.Y, golden.size() * 2); dev.generic();
     size_t bad = mismatches(dev.result(), golden, "generic", in.N);
     std::printf("lowrank_gemm %s (M=%d N=%d K=%d rank=%d): generic kernel %zu/%zu mismatches", d.c_str(), in.M, in.N, in.K, RANK, bad, golden.size());
+    {
+      poison(dev.Y, golden.size() * 2); dev.tiled();
+      const std::vector<uint16_t> a = dev.result();
+      const size_t tb = mismatches(a, golden, "tiled", in.N);
+      poison(dev.Y, golden.size() * 2); dev.tiled();
+      const bool same = dev.result() == a;
+      std::printf(", tiled kernel %zu/%zu mismatches, rerun %s", tb, golden.size(), same ? "identical" : "DIFFERS");
+      bad += tb + (same ? 0 : 1);
+    }
     if (dev.fast) {
       poison(dev.Y, golden.size() * 2); dev.run_fast(true);
       const std::vector<uint16_t> a = dev.result();
@@ -746,12 +759,12 @@ ${
     const Inputs in = read_case(d);
     Device dev(in);
     poison(dev.Y, (size_t)in.M * in.N * 2);
-    if (dev.fast) dev.run_fast(true); else dev.generic();
+    if (dev.fast) dev.run_fast(true); else dev.tiled();
     const std::vector<uint16_t> y = dev.result();
     FILE* f = std::fopen((d + "/out.bin").c_str(), "wb");
     if (!f || std::fwrite(y.data(), 2, y.size(), f) != y.size()) { std::fprintf(stderr, "cannot write %s/out.bin\\n", d.c_str()); return 1; }
     std::fclose(f);
-    std::printf("lowrank_gemm %s: %s kernel, %zu outputs\\n", d.c_str(), dev.fast ? "tensor-core" : "generic", y.size());
+    std::printf("lowrank_gemm %s: %s kernel, %zu outputs\\n", d.c_str(), dev.fast ? "tensor-core" : "tiled", y.size());
     return 0;
   }
   if (argc >= 7 && std::string(argv[1]) == "bench") {
@@ -914,6 +927,7 @@ ${deviceSteps(config, P, R)}
 ${config.activationQuant === 'runtime' ? qactSource(config) : ''}
 ${DOWN_KERNEL}
 ${GENERIC_KERNEL}
+${LOW_RANK_TILED_KERNEL}
 ${lowRankFastEligible(config) ? `${fastGroupStep(config, P)}\n${fastKernel(config)}` : ''}
 ${hostMain(config)}`;
 }
@@ -972,6 +986,17 @@ export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<Low
         } satisfies KernelEntry]
       : []),
     {
+      entryPoint: 'lr_widen', file, workgroupSize: [256, 1, 1], dispatch: ['ceil(rows*G*ceil(GS/4)/256)', '1', '1'],
+      bindings: [buf('codes', 0, 'read', 'ceil(rows*K/4)', 'u8 4-bit codes (qa or qw), row-major [rows×K]'),
+        buf('out', 1, 'read_write', 'rows*G*ceil(GS/4)', 'int8 element values (golden lowRankElementValues), 4 per word, element 0 in bits 7:0, each group padded with zeros to whole words, [rows×G×ceil(GS/4)]')],
+    },
+    {
+      entryPoint: 'lr_tiled', file, workgroupSize: [16, 16, 1], dispatch: ['ceil(N/64)', 'ceil(M/64)', '1'],
+      bindings: [buf('av', 0, 'read', 'M*G*ceil(GS/4)', 'widened activation values (lr_widen)'), buf('wv', 1, 'read', 'N*G*ceil(GS/4)', 'widened weight values (lr_widen)'),
+        buf('sa', 2, 'read', 'ceil(M*G/2)', `${u16} [M×G]`), buf('sw', 3, 'read', 'ceil(N*G/2)', `${u16} [N×G]`), buf('bias', 4, 'read', 'ceil(N/2)', u16), buf('cs', 5, 'read', 'ceil(N/2)', u16),
+        buf('L', 6, 'read', 'ceil(M*rank/2)', u16), buf('up', 7, 'read', 'ceil(N*rank/2)', u16), buf('Y', 8, 'read_write', 'ceil(M*N/2)', `${u16}: output codes [M×N]`)],
+    },
+    {
       entryPoint: 'lr_generic', file, workgroupSize: [16, 16, 1], dispatch: ['ceil(N/16)', 'ceil(M/16)', '1'],
       bindings: [buf('qa', 0, 'read', 'ceil(M*K/4)', 'u8 4-bit codes, 4 per word, element 0 in bits 7:0, [M×K]'), buf('qw', 1, 'read', 'ceil(N*K/4)', 'u8 4-bit codes [N×K]'),
         buf('sa', 2, 'read', 'ceil(M*G/2)', `${u16} [M×G]`), buf('sw', 3, 'read', 'ceil(N*G/2)', `${u16} [N×G]`), buf('bias', 4, 'read', 'ceil(N/2)', u16), buf('cs', 5, 'read', 'ceil(N/2)', u16),
@@ -1002,7 +1027,11 @@ export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<Low
         passes: [
           ...(runtime ? [{ entryPoint: 'lr_qact', workgroups: [Math.ceil(G / 16), Math.ceil(ops.m / 16), 1] as const }] : []),
           ...(config.rank > 0 ? [{ entryPoint: 'lr_down', workgroups: [Math.ceil(ops.m / DOWN_BLOCK_ROWS), Math.ceil(config.rank / DOWN.ranksPerBlock), 1] as const }] : []),
-          fast ? { entryPoint: 'lr_fast<true>', workgroups: [ops.n / 128, ops.m / 128, 1] as const } : { entryPoint: 'lr_generic', workgroups: [Math.ceil(ops.n / 16), Math.ceil(ops.m / 16), 1] as const },
+          ...(fast ? [{ entryPoint: 'lr_fast<true>', workgroups: [ops.n / 128, ops.m / 128, 1] as const }] : [
+            { entryPoint: 'lr_widen', workgroups: [Math.ceil((ops.m * G * Math.ceil(config.main.groupSize / 4)) / 256), 1, 1] as const },
+            { entryPoint: 'lr_widen', workgroups: [Math.ceil((ops.n * G * Math.ceil(config.main.groupSize / 4)) / 256), 1, 1] as const },
+            { entryPoint: 'lr_tiled', workgroups: [Math.ceil(ops.n / 64), Math.ceil(ops.m / 64), 1] as const },
+          ]),
         ],
       };
     },

@@ -2,16 +2,25 @@
  * mac's compile hooks (src/pe/facets/compile.ts): the three datapaths (int8 × int8 → int32, fp16 FMA,
  * fp16 × int8-class weights with optional per-channel scales), one `mac_tile` per k step, and — with
  * channel scales — their load in a tile's last k step and a `dequant` epilogue. Moved verbatim from
- * compile/target.ts and compile/program.ts (issue 12, step 0b).
+ * compile/target.ts and compile/program.ts (issue 12, step 0b). A weight-stationary array (./compile-ws.ts)
+ * has the same datapaths and instructions; only its tile limits and tile cycles differ.
  */
 import type { MacPe } from './schema.js';
 import { createInstruction } from '../../isa/encode.js';
 import { diagnoseTarget, UnsupportedProperty } from '../../compile/kind-support.js';
 import { packMatrix } from '../../compile/pack.js';
 import type { CompileFacet, KindTarget } from '../facets/compile.js';
+import type { IrArray } from '../../ir/types.js';
 import { macOperands } from './operands.js';
+import { MAC_WS_ACC_DEPTH, macWsTileCycles } from './compile-ws.js';
 
-function macTarget(pe: MacPe): KindTarget<'mac'> {
+function macTarget(pe: MacPe, array?: IrArray): KindTarget<'mac'> {
+  const t = macDatapath(pe);
+  // weight-stationary (./compile-ws.ts): n ≤ cols channels held as weight columns, m ≤ the accumulator depth
+  return array?.dataflow === 'weight_stationary' ? { ...t, engineTile: { m: MAC_WS_ACC_DEPTH, n: array.cols } } : t;
+}
+
+function macDatapath(pe: MacPe): KindTarget<'mac'> {
   const a = pe.activations;
   const w = pe.weights;
   const accName = pe.accumulator.name;
@@ -48,11 +57,12 @@ function macTarget(pe: MacPe): KindTarget<'mac'> {
 
 export const macCompile: CompileFacet<'mac'> = {
   variants: () => 1,
-  target: (pe) => macTarget(pe),
+  target: (pe, _variant, array) => macTarget(pe, array),
   diagnose: (_accel, pe, sink) => diagnoseTarget(pe, sink, () => macTarget(pe)),
   randomOperands: macOperands,
   checkShape: () => undefined,
   kAlign: () => 1,
+  tileCycles: (t, mt, nt, kt) => (t.array.dataflow === 'weight_stationary' ? macWsTileCycles(t, mt, nt, kt) : undefined),
   slotNeeds: (t, _mt, nt) => ({ actExtra: 0, meta: t.bits.cscale > 0 ? nt * 2 : 0, lrw: 0, offsets: {} }),
   stepRowBytes: () => 0,
   layoutDram: (t, shape, _tiling, take) => ({ cscale: t.bits.cscale > 0 ? take(shape.n * 2) : -1 }),

@@ -45,7 +45,7 @@ import { bitsFor, type RtlModule } from '../../codegen/verilog/module-set.js';
 export const MAC_ENGINE_TRAPS = {
   /** An instruction this engine does not execute (anything but mac_tile, dequant, writeback; dequant use_tscale/use_bias; use_cscale on int8). */
   unsupported: 1,
-  /** m or n outside 1..cols / 1..rows: the RTL runs single-pass tiles only. */
+  /** m or n outside 1..cols / 1..rows: the RTL runs single-pass tiles only (weight-stationary: m outside 1..MAC_WS_ACC_DEPTH, n outside 1..cols). */
   multiPass: 2,
   /** acc ≠ 0: the accumulators are the cell registers, one tile at entry 0. */
   accBase: 3,
@@ -107,7 +107,7 @@ export function macEngineGeometry(t: TargetOf<'mac'>): MacEngineGeometry {
 }
 
 /** Byte lanes of a buffer's RAM (the shared rule, src/arch/microarch.ts). */
-function bufferLanesOf(t: Target, x: IsaBuffer): number {
+export function bufferLanesOf(t: Target, x: IsaBuffer): number {
   return bufferLanes(t)[x];
 }
 
@@ -117,18 +117,18 @@ function gcd(a: number, b: number): number {
 }
 
 /** Width of a counter over 0..n−1 (at least 1 bit). */
-function idxBits(n: number): number {
+export function idxBits(n: number): number {
   return Math.max(1, bitsFor(Math.max(0, n - 1)));
 }
 
 /** `expr` (a `from`-bit value) zero-extended or truncated to `to` bits, as Verilog text. */
-function resize(expr: string, from: number, to: number): string {
+export function resize(expr: string, from: number, to: number): string {
   if (from === to) return expr;
   return from < to ? `{${to - from}'d0, ${expr}}` : `${expr}[${to - 1}:0]`;
 }
 
 /** A sized zero of a counter of `width` bits. */
-function zero(width: number): string {
+export function zero(width: number): string {
   return `${width}'d0`;
 }
 
@@ -217,18 +217,24 @@ function operandModule(
   };
 }
 
-/** The MAC cell (one PE of the array): L chained multiply-accumulate steps per cycle into `acc`. */
-function cellModule(
+/**
+ * The MAC cell (one PE of the array): L chained multiply-accumulate steps per cycle into `acc`
+ * (`stem` mac_cell, engine_mac_cell.v.hbs), or the weight-stationary engine's combinational PE, the same
+ * chain from psum_in to psum_out (`stem` mac_ws_cell, engine_mac_ws_cell.v.hbs); the lane bodies are shared.
+ */
+export function cellModule(
   prefix: string,
   t: TargetOf<'mac'>,
   lanes: number,
+  stem: 'mac_cell' | 'mac_ws_cell' = 'mac_cell',
 ): { cell: RtlModule; accWidth: number; outMul: RtlModule | undefined } {
   const cfg = t.golden;
+  const template = stem === 'mac_cell' ? 'mac/engine_mac_cell.v.hbs' : 'mac/engine_mac_ws_cell.v.hbs';
   if (cfg.variant === 'int8') {
     return {
       cell: {
-        name: `${prefix}mac_cell_int8_l${lanes}`,
-        template: 'mac/engine_mac_cell.v.hbs',
+        name: `${prefix}${stem}_int8_l${lanes}`,
+        template,
         deps: [],
         parts: { body: { template: 'mac/engine_mac_cell_int8.v.hbs', view: {} } },
         view: {
@@ -264,8 +270,8 @@ function cellModule(
   }
   return {
     cell: {
-      name: `${prefix}mac_cell_${cfg.variant}_${cfg.accumulator}_l${lanes}`,
-      template: 'mac/engine_mac_cell.v.hbs',
+      name: `${prefix}${stem}_${cfg.variant}_${cfg.accumulator}_l${lanes}`,
+      template,
       deps,
       parts: {
         body: {
@@ -288,7 +294,7 @@ function cellModule(
 }
 
 /** A decoded instruction field: the wire the engine names it by, and its place in the word. */
-interface DecodedField {
+export interface DecodedField {
   readonly wire: string;
   readonly lsb: string;
   readonly width: string;
@@ -297,7 +303,7 @@ interface DecodedField {
 }
 
 /** The fields the engine decodes, positions from the ISA localparams, widths from the ISA definition. */
-function decodedFields(): DecodedField[] {
+export function decodedFields(): DecodedField[] {
   const wanted: [string, string, string][] = [
     ['mac_tile', 'clear', 't_clear'],
     ['mac_tile', 'act', 't_act'],

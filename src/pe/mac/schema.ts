@@ -125,6 +125,8 @@ export function elaborateMac(ev: Evaluator, decl: A.PeDecl, r: PropertyReader): 
 
 export const macSchema: SchemaFacet<'mac'> = {
   summary: 'plain bit-parallel MAC baseline (int8, fp16, fp16 × int8)',
+  // weight-stationary: ./compile-ws.ts (tile limits, cycles), ./rtl-engine-ws.ts (the systolic engine)
+  dataflows: ['output_stationary', 'weight_stationary'],
   elaborate: elaborateMac,
   toJson: macJson,
   toLines: macLines,

@@ -9,6 +9,8 @@
  *   last read's data to land; then one step of `lanes` elements per cycle through all PEs in parallel,
  *   each step reaching the accumulators S = pipeline_stages cycles after its staging read:
  *   macTileCycles = F + ceil(k / lanes) + S + 2.
+ *   A weight-stationary array (`dataflow = weight_stationary`) takes macWsTileCycles instead (./compile-ws.ts:
+ *   weight passes of rows · lanes elements, m tokens streamed through each, fill and drain rows + n + S − 1).
  * - dequant use_cscale: the n fp16 channel scales read from meta, ceil(2n / port_meta) reads, the last
  *   landing one cycle later: ceil(2n / port_meta) + 2; without flags 2 (macDequantCycles).
  * - writeback: one token (array column, n outputs, contiguous in the out tile) per ceil(n · out bytes /
@@ -17,9 +19,11 @@
  */
 import { rowBytes } from '../../compile/pack.js';
 import type { TargetOf } from '../facets/compile.js';
+import { macWsTileCycles } from './compile-ws.js';
 
 /** Cycles of a mac_tile of m × n × k (header, "mac"): per array pass F + ceil(k / lanes) + S + 2. */
 export function macTileCycles(t: TargetOf<'mac'>, m: number, n: number, k: number): number {
+  if (t.array.dataflow === 'weight_stationary') return macWsTileCycles(t, m, n, k);
   const p = t.portBytes;
   const steps = Math.ceil(k / t.pe.lanes);
   const rbA = rowBytes(k, t.bits.act);

@@ -27,7 +27,8 @@ export function simdCudaUnsupported(config: SimdMacConfig): string | undefined {
 }
 
 /**
- * The output encoder: the code of round(q · 2^-F2) in the output format (q a signed 128-bit integer).
+ * The output encoder: the code of round(q · 2^-F2) in the output format (q a signed 128-bit integer; F2 a
+ * constant, or the optional second argument: the limb-quire kernel, kernel-cuda-limbs.ts, passes its own).
  * Self-contained C++ (host and device); `QACC_HD` is `__host__ __device__` under nvcc and empty otherwise.
  */
 export function simdEncoderSource(output: SimdOutputFormat, F2: number): string {
@@ -59,14 +60,14 @@ constexpr int QACC_F2 = ${F2};`;
     return `${clz}
 ${common}
 // IEEE ${output.name}: exponent ${E} bits, mantissa ${M} bits, bias ${output.bias}; RNE, subnormals, overflow to infinity.
-QACC_HD static inline uint32_t qacc_encode_out(__int128 q) {
+QACC_HD static inline uint32_t qacc_encode_out(__int128 q, const int f2 = QACC_F2) {
   if (q == 0) return 0u;
   const uint32_t sign = q < 0 ? 1u : 0u;
   const qacc_u128 mag = q < 0 ? (qacc_u128)(-q) : (qacc_u128)q;
-  const int E = qacc_bitlen(mag) - 1 - QACC_F2;           // 2^E <= |x| < 2^(E+1)
+  const int E = qacc_bitlen(mag) - 1 - f2;                // 2^E <= |x| < 2^(E+1)
   const int emin = 1 - ${output.bias};
   int qe = (E > emin ? E : emin) - ${M};                  // exponent of the result's last place
-  const int sh = qe + QACC_F2;
+  const int sh = qe + f2;
   qacc_u128 s;
   if (sh <= 0) s = mag << (-sh);
   else {
@@ -88,12 +89,12 @@ constexpr uint32_t QACC_OUT_NAN = 0x${(output.nanCode ?? 0).toString(16)}u;`;
   return `${clz}
 ${common}
 // posit(${n}, ${es}): RNE on the infinitely precise bit string, saturating at minpos/maxpos (never 0 or NaR).
-QACC_HD static inline uint32_t qacc_encode_out(__int128 q) {
+QACC_HD static inline uint32_t qacc_encode_out(__int128 q, const int f2 = QACC_F2) {
   if (q == 0) return 0u;
   const bool neg = q < 0;
   const qacc_u128 mag = neg ? (qacc_u128)(-q) : (qacc_u128)q;
   const int pbits = qacc_bitlen(mag) - 1;                 // fraction bits below the leading one
-  const int E = pbits - QACC_F2;
+  const int E = pbits - f2;
   const int keep = ${n - 1};
   uint32_t pat;
   if (E >= ${maxScale}) pat = ${2 ** (n - 1) - 1}u;        // |x| >= maxpos

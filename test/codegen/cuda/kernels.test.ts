@@ -37,7 +37,6 @@ function kernels(): { name: string; text: string }[] {
     const c = compileFile(resolve(ROOT, 'examples', `${example}.qacc`), host, {});
     for (const accel of c.design?.accelerators ?? []) {
       for (const { mode, target } of acceleratorTargets(accel)) {
-        if (target.golden.kind === 'bit_serial_mod' && bitSerialCudaUnsupported(target.golden) !== undefined) continue;
         const set = kernelSetFor(target, 'cuda');
         if (set) out.push({ name: mode === undefined ? accel.name : `${accel.name}_mode${mode}`, text: set.files[0].text });
       }
@@ -53,7 +52,7 @@ describe('generated CUDA kernels', () => {
 
   it('covers every example accelerator with a CUDA kernel (all four kinds, every xr-npe mode) and every mac variant', () => {
     expect(all.map((k) => k.name).sort()).toEqual(
-      ['ant_baseline', 'bitmod', 'fp16_baseline', 'mac_fp16_fma_fp16', 'mac_fp16_int8_fp16', 'mac_int8_int32', 'olive_baseline', 'svdquant_nvfp4', 'svdquant_w4a4',
+      ['ant_baseline', 'bitmod', 'bitmod_authors', 'fp16_baseline', 'mac_fp16_fma_fp16', 'mac_fp16_int8_fp16', 'mac_int8_int32', 'olive_baseline', 'svdquant_nvfp4', 'svdquant_w4a4',
        'xr_npe_mode0', 'xr_npe_mode1', 'xr_npe_mode2', 'xr_npe_mode3'],
     );
   });
@@ -72,7 +71,7 @@ describe('generated CUDA kernels', () => {
     }, 300_000);
   }
 
-  it('uses the tensor-core kernel for the int4 example and the generic kernel for nvfp4', () => {
+  it('uses the tensor-core kernel for the int4 example and the tiled and generic kernels for nvfp4', () => {
     const cfgs = goldenConfigs('svdquant').filter((c) => c.golden.kind === 'lowrank_gemm');
     const w4 = cfgs.find((c) => c.name === 'svdquant_w4a4')!.golden as LowRankGemmConfig;
     const nv = cfgs.find((c) => c.name === 'svdquant_nvfp4')!.golden as LowRankGemmConfig;
@@ -80,9 +79,11 @@ describe('generated CUDA kernels', () => {
     expect(lowRankFastEligible(nv)).toBe(false);
     expect(lowRankCudaSource(w4)).toContain('mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32');
     expect(lowRankCudaSource(nv)).not.toContain('mma.sync');
+    // Every config also gets the tiled dp4a kernel (kernel-cuda-tiled.ts), which `run` uses without lr_fast.
+    for (const cfg of [w4, nv]) expect(lowRankCudaSource(cfg)).toMatch(/void lr_tiled\([\s\S]*__dp4a[\s\S]*dev\.tiled\(\)/);
   });
 
-  it('states what it cannot generate instead of generating something else', () => {
+  it('states what the table-driven bit_serial_mod GEMV cannot generate instead of generating something else (the any-config kernel takes those)', () => {
     const authors = goldenConfigs('bitmod').find((c) => c.name === 'bitmod_authors')!.golden as BitSerialModConfig;
     expect(bitSerialCudaUnsupported(authors)).toMatch(/bitmod_rtl/);
     expect(() => bitSerialCudaSource(authors)).toThrow(/bitmod_rtl/);

@@ -47,7 +47,8 @@ describe('CUDA launch contract', () => {
     expect(l.params).toMatchObject({ m: 128, n: 128, k: 128, rank: 32 });
     expect(l.passes.map((p) => p.entryPoint)).toEqual(['lr_qact', 'lr_down', 'lr_fast<true>']);
     const ragged = set.launch(randomOperands(target, { m: 5, n: 7, k: 64 }, 6));
-    expect(ragged.passes.map((p) => p.entryPoint)).toEqual(['lr_qact', 'lr_down', 'lr_generic']);
+    // Without the tensor-core kernel `run` widens qa and qw to int8 values and runs the tiled kernel.
+    expect(ragged.passes.map((p) => p.entryPoint)).toEqual(['lr_qact', 'lr_down', 'lr_widen', 'lr_widen', 'lr_tiled']);
   });
 
   it('writes cuda/<kind>.cu and cuda/kernels.json with bindings and packings', () => {
@@ -57,7 +58,7 @@ describe('CUDA launch contract', () => {
     const manifest = JSON.parse(files.find((f) => f.path === 'cuda/kernels.json')!.text);
     expect(manifest.target).toBe('cuda');
     const entries = manifest.kernels[0].entries as { entryPoint: string; bindings: { name: string; packing: string }[] }[];
-    expect(entries.map((e) => e.entryPoint)).toEqual(['lr_qact', 'lr_down', 'lr_fast<true>', 'lr_generic']);
+    expect(entries.map((e) => e.entryPoint)).toEqual(['lr_qact', 'lr_down', 'lr_fast<true>', 'lr_widen', 'lr_tiled', 'lr_generic']);
     const ap = entries[2].bindings.find((b) => b.name === 'Ap')!;
     expect(ap.packing).toMatch(/fragment order/);
     // Runtime activation quantization on the GPU (lr_qact): stated in the manifest and the .cu header.

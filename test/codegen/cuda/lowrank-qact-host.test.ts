@@ -53,7 +53,7 @@ describe('lowrank_gemm CUDA runtime quantizer (lr_qact)', () => {
     expect(Object.keys(l.inputs)).not.toContain('qa');
     expect(Object.keys(l.inputs)).not.toContain('sa');
     expect(Array.from(l.inputs.x)).toEqual(Array.from(codesToWords(ops.x!, 2)));
-    expect(l.passes.map((p) => p.entryPoint)).toEqual(['lr_qact', 'lr_down', 'lr_generic']);
+    expect(l.passes.map((p) => p.entryPoint)).toEqual(['lr_qact', 'lr_down', 'lr_widen', 'lr_widen', 'lr_tiled']);
   });
 
   const configs = [

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { rowBytes, unpackMatrix } from '../../../src/compile/pack.js';
 import { resolveTarget, type Target } from '../../../src/compile/target.js';
 import { emitModules, type GeneratedFile } from '../../../src/codegen/verilog/emit.js';
-import { macEngine } from '../../../src/pe/mac/rtl-engine.js';
+import { RTL } from '../../../src/pe/facets/rtl.js';
 import { ModuleSet } from '../../../src/codegen/verilog/module-set.js';
 import { renderTemplate } from '../../../src/codegen/verilog/render.js';
 import type { TargetOf } from '../../../src/pe/facets/compile.js';
@@ -50,6 +50,13 @@ accelerator m_fma { arrays = a_fma; buffers = [wb8, ab8]; clock = 1 GHz; dram = 
 accelerator m_int { arrays = a_int; buffers = [wb3, ab6]; clock = 1 GHz; dram = 32 b/cycle; }
 accelerator m_i8 { arrays = a_i8; buffers = [wb2, ab16]; clock = 1 GHz; dram = 64 b/cycle; }
 accelerator m_syn { arrays = a_syn; buffers = [wb2, ab16]; clock = 1 GHz; dram = 64 b/cycle; }
+pe p_fma3 : mac { weights = fp16; activations = fp16; accumulator = fp32; lanes = 3; }
+array ws_fma { pe = p_fma3; rows = 2; cols = 3; dataflow = weight_stationary; }
+array ws_int { pe = p_int; rows = 3; cols = 2; dataflow = weight_stationary; }
+array ws_i8 { pe = p_i8; rows = 2; cols = 3; dataflow = weight_stationary; }
+accelerator w_fma { arrays = ws_fma; buffers = [wb8, ab8]; clock = 1 GHz; dram = 64 b/cycle; }
+accelerator w_int { arrays = ws_int; buffers = [wb3, ab6]; clock = 1 GHz; dram = 32 b/cycle; }
+accelerator w_i8 { arrays = ws_i8; buffers = [wb2, ab16]; clock = 1 GHz; dram = 64 b/cycle; }
 `;
 
 /** A design's resolved target, with the staging depth cut to `maxTileK` to keep the model small. */
@@ -68,7 +75,8 @@ export function macTarget(t: Target): TargetOf<'mac'> {
 
 export function engineFiles(t: TargetOf<'mac'>): GeneratedFile[] {
   const set = new ModuleSet();
-  set.add(macEngine(t, { moduleName: 'mac_engine', prefix: 'mac_', peModuleName: 'mac_pe' }));
+  // the kind's registered generator: the output- or the weight-stationary engine, by the array's dataflow
+  set.add(RTL.mac.engine(t, { moduleName: 'mac_engine', prefix: 'mac_', peModuleName: 'mac_pe' }));
   return emitModules(set, rtlTemplates, BY);
 }
 
@@ -240,14 +248,14 @@ const pick = (rnd: () => number, lo: number, hi: number): number => lo + Math.fl
  * Random tiles back to back: each a clear mac_tile, sometimes accumulating k tiles (other k, same m × n),
  * then dequant (use_cscale where the variant has channel scales, sometimes the no-flag form) and writeback.
  */
-export function randomProgram(t: Target, rnd: () => number, tiles: number): Command[] {
+export function randomProgram(t: Target, rnd: () => number, tiles: number, maxM = t.array.cols, maxN = t.array.rows): Command[] {
   const cmds: Command[] = [];
   const hasScale = t.golden.kind === 'mac' && t.golden.variant !== 'int8';
   const ob = t.bits.out / 8;
   const lanes = t.pe.kind === 'mac' ? t.pe.lanes : 1;
   for (let x = 0; x < tiles; x++) {
-    const m = pick(rnd, 1, t.array.cols);
-    const n = pick(rnd, 1, t.array.rows);
+    const m = pick(rnd, 1, maxM);
+    const n = pick(rnd, 1, maxN);
     const steps = pick(rnd, 1, 3);
     for (let s = 0; s < steps; s++) {
       // k not a multiple of the lanes half of the time; the full staging depth sometimes
@@ -270,6 +278,18 @@ export const VARIANTS = [
   { name: 'm_fma', variant: 'fp16_fma', maxTileK: 24 },
   { name: 'm_int', variant: 'fp16_int8', maxTileK: 20 },
   { name: 'm_i8', variant: 'int8', maxTileK: 40 },
+] as const;
+
+/**
+ * The weight-stationary bench designs (weight passes of rows · lanes = 6, 6, 8 k elements, so the staging
+ * depths take up to 5 passes): fp16 FMA with 3 lanes (12-byte act rows in two 8-byte reads, weight columns
+ * in three 4-byte reads), fp16 × int8 with channel scales on 3-byte weight and 6-byte act ports, int8 with
+ * 4 lanes and 2 stages on 2-byte weight reads.
+ */
+export const WS_VARIANTS = [
+  { name: 'w_fma', variant: 'fp16_fma', maxTileK: 24 },
+  { name: 'w_int', variant: 'fp16_int8', maxTileK: 20 },
+  { name: 'w_i8', variant: 'int8', maxTileK: 40 },
 ] as const;
 
 /** Instruction-memory words of the end-to-end top. */
@@ -297,7 +317,7 @@ export async function prebuild(names: readonly string[]): Promise<void> {
       await buildProgramSimulationAsync(e2eTarget(e2e), { imemWords: E2E_IMEM_WORDS });
       continue;
     }
-    const v = VARIANTS.find((x) => x.name === name);
+    const v = [...VARIANTS, ...WS_VARIANTS].find((x) => x.name === name);
     if (!v) throw new Error(`unknown mac bench ${name}`);
     await buildBench(target(v.name, v.maxTileK));
   }

@@ -42,8 +42,9 @@ describe('mac tile engine', () => {
   // the Verilator builds run in a child process: a blocked test worker would time out its runner RPC
   beforeAll(() => prebuild(VARIANTS.map((v) => v.name)), 900_000);
 
-  it('is registered for the mac PE kind', () => {
-    expect(RTL.mac.engine).toBe(macEngine);
+  it('is registered for the mac PE kind (the output-stationary engine for an output-stationary array)', () => {
+    const t = target('m_fma', 24);
+    expect(RTL.mac.engine(t, { moduleName: 'e', prefix: 'p_', peModuleName: 'pe' })).toEqual(macEngine(t, { moduleName: 'e', prefix: 'p_', peModuleName: 'pe' }));
   });
 
   it('the documented schedule, by hand: fetch + steps + stages + 2 per pass; scale reads; one token per out-port write', () => {

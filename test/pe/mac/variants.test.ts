@@ -35,6 +35,9 @@ const smallBuffers = (bytes: number, width = 32): string =>
 // variant of fp16_baseline's buffers gives it buffers of its own.
 const OWN_BUFFERS = ['arrays = fp16_array;\n  buffers = [weight_buf, act_buf];', 'arrays = fp16_array;\n  buffers = [small_w, small_x];'] as const;
 
+const WS_FP16 = ['array fp16_array { pe = fp16_mac; rows = fp16_rows; cols = fp16_cols; }', 'array fp16_array { pe = fp16_mac; rows = fp16_rows; cols = fp16_cols; dataflow = weight_stationary; }'] as const;
+const WS_ANT = ['array ant_array { pe = ant_pe; rows = ant_rows; cols = ant_cols; }', 'array ant_array { pe = ant_pe; rows = ant_rows; cols = ant_cols; dataflow = weight_stationary; }'] as const;
+
 const VARIANTS: readonly Variant[] = [
   { name: 'activations = fp8_e4m3', accelerator: 'fp16_baseline', pe: fp16('weights = fp16; activations = fp8_e4m3;'), expect: 'rejected' },
   { name: 'activations = bf16', accelerator: 'fp16_baseline', pe: fp16('weights = fp16; activations = bf16;'), expect: 'rejected' },
@@ -62,6 +65,13 @@ const VARIANTS: readonly Variant[] = [
   { name: 'buffers of 64 B (no room for a 2 × 2 × 8 tile)', accelerator: 'fp16_baseline', pe: FP16_MAC + smallBuffers(64), edit: [OWN_BUFFERS], expect: 'rejected' },
   { name: 'buffers of 256 B', accelerator: 'fp16_baseline', pe: FP16_MAC + smallBuffers(256), edit: [OWN_BUFFERS], expect: 'honored' },
   { name: 'wide ports (banks = 8)', accelerator: 'ant_baseline', pe: ANT_PE, sets: ['banks=8'], expect: 'honored' },
+  // weight-stationary (src/pe/mac/compile-ws.ts, rtl-engine-ws.ts)
+  { name: 'dataflow = weight_stationary', accelerator: 'fp16_baseline', pe: FP16_MAC, edit: [WS_FP16], expect: 'honored' },
+  { name: 'dataflow = weight_stationary (ant, scaled, lanes = 3)', accelerator: 'ant_baseline', pe: ant('weights = per_channel(flint4, scale = fp16); activations = fp16; lanes = 3;'), edit: [WS_ANT], expect: 'honored' },
+  { name: 'dataflow = weight_stationary, int8, pipeline_stages = 5', accelerator: 'fp16_baseline', pe: fp16('weights = int8; activations = int8; pipeline_stages = 5;'), edit: [WS_FP16], expect: 'honored' },
+  { name: 'dataflow = weight_stationary, lanes = 1024', accelerator: 'fp16_baseline', pe: fp16('weights = fp16; activations = fp16; lanes = 1024;'), edit: [WS_FP16], expect: 'honored' },
+  { name: 'dataflow = weight_stationary, 1-byte ports', accelerator: 'fp16_baseline', pe: FP16_MAC + smallBuffers(64 * 1024, 8), edit: [OWN_BUFFERS, WS_FP16], expect: 'honored' },
+  { name: 'dataflow = weight_stationary, buffers of 256 B', accelerator: 'fp16_baseline', pe: FP16_MAC + smallBuffers(256), edit: [OWN_BUFFERS, WS_FP16], expect: 'honored' },
 ];
 
 describe('mac variants: honored by every backend, or rejected by check at their span', () => {
