@@ -20,7 +20,7 @@ import { macCudaSource } from '../../src/pe/mac/kernel-cuda.js';
 import { resolveTarget } from '../../src/compile/target.js';
 import { compileFile } from '../../src/ir/elaborate.js';
 import { bitSerialModGemm, groupCount, type BitSerialModConfig, type BitSerialModOperands } from '../../src/pe/bit-serial-mod/golden.js';
-import { bitSerialBandActivations, bitSerialCudaUnsupported, bitSerialInputCode, BIT_SERIAL_STREAMS } from '../../src/pe/bit-serial-mod/kernel-cuda.js';
+import { bitSerialBandActivations, bitSerialCancelActivations, bitSerialCudaUnsupported, bitSerialInputCode, BIT_SERIAL_STREAMS } from '../../src/pe/bit-serial-mod/kernel-cuda.js';
 import { writeBitSerialVariants } from './bitmod-variants.js';
 import { writeSimdVariants } from './simd-variants.js';
 import { loraScaleCount, lowRankGemm, type LowRankGemmConfig, type LowRankGemmOperands } from '../../src/pe/lowrank-gemm/golden.js';
@@ -162,6 +162,10 @@ for (const example of ['svdquant', 'bitmod', 'xr-npe']) {
         const ops = randomOperands(target, { m: 3, n: 64, k: 1024 }, 0x5bec) as BitSerialModOperands;
         const acts = Uint32Array.from(ops.activations, (c, i) => (Math.floor(i / ops.k) === 1 && i % 53 === 7 ? [0x7c00, 0xfc00, 0x7e01][i % 3] : c));
         writeCase('special', { ...ops, activations: acts });
+        // Steps whose lane sums cancel to zero over a finer group accumulator (golden leaves it as it is).
+        const cops = randomOperands(target, { m: 2, n: 256, k: 1024 }, 0xca7) as BitSerialModOperands;
+        const gs = (target.golden as BitSerialModConfig).groupSize;
+        writeCase('cancel', { ...cops, activations: bitSerialCancelActivations(cops.m, cops.k, gs, 0xca7) });
       }
       console.log(`${name}: ${target.golden.kind} kernel and ${SHAPES.length} verification cases`);
     }

@@ -2,11 +2,11 @@
  * CUDA reference kernel of `bit_serial_mod` (issue 14), datapath `qacc` with the BitMoD PE's 4 lanes: one
  * .cu file (kernel + host launcher) for sm_90a computing golden.ts's bitSerialModGemm bit for bit. Built for
  * decode (M = 1 GEMV, any M works): one thread per (output channel n, group g) runs golden's stages 1-4 as
- * exact fp32 steps with directed roundings (bsm_cycle's comment: lane products from a term table built from
- * golden's `termSchedule`, truncation to the step's grid and the accumulator's floor by magic constants,
- * the 15-bit normalization by a mask); the groups' fp32 values are then summed in ascending order by one
- * thread per channel (golden's stage 5, no atomics) and scaled by the channel scale with one rounding.
- * The launcher's `cpu` mode runs the same group function on the host (rounding mode set per addition).
+ * exact fp32 FMAs with directed rounding (bsm_cycle's comment: the step's exponent max from bf16 products, the
+ * truncated lane sum as two round-down FMA chains over golden's `termSchedule` terms, the accumulator's floor by a
+ * magic constant, the 15-bit normalization by a mask); the groups' fp32 values are then summed in ascending order
+ * by one thread per channel (golden's stage 5, no atomics) and scaled by the channel scale with one rounding.
+ * The launcher's `cpu` mode runs the same group function on the host (rounding mode set per FMA).
  * Packing: weight codes 8 per u32, low nibble first, rows padded to whole groups (G·GS/8 words); per (n, g)
  * one u32 scale | selector << 8; activations fp16 codes. Only weight types of at most 4 bits.
  */
@@ -53,6 +53,24 @@ export function bitSerialBandActivations(count: number, seed: number, lo: number
   });
 }
 
+/**
+ * Activation codes ([rows × k], row-major) where a step's lane sum cancels to zero while the group accumulator holds
+ * bits below that step's grid (golden then leaves the accumulator as it is): in each group of `groupSize` (a
+ * multiple of 8), the step 8 before the group's end has two activations of one magnitude (biased exponent 22,
+ * fraction from inputHash stream 7) with independent signs and two zeros; all others are small (exponents 1..5).
+ * Rows whose two weights there have equal terms and opposite product signs get T = 0 there.
+ */
+export function bitSerialCancelActivations(rows: number, k: number, groupSize: number, seed: number): Uint32Array {
+  return Uint32Array.from({ length: rows * k }, (_, i) => {
+    const h = inputHash(seed, 6, i);
+    const pos = (i % k) % groupSize;
+    const big = groupSize - 8;
+    if (pos === big || pos === big + 1) return ((h & 0x8000) | (22 << 10) | (inputHash(seed, 7, Math.floor(i / groupSize)) & 0x3ff)) >>> 0;
+    if (pos === big + 2 || pos === big + 3) return h & 0x8000;
+    return ((h & 0x83ff) | ((1 + ((h >>> 10) & 31) % 5) << 10)) >>> 0;
+  });
+}
+
 /** Why the CUDA generator cannot take a config, or undefined when it can. */
 export function bitSerialCudaUnsupported(config: BitSerialModConfig): string | undefined {
   if ((config.datapath ?? 'qacc') !== 'qacc') return 'the bitmod_rtl datapath has no CUDA kernel yet';
@@ -64,31 +82,43 @@ export function bitSerialCudaUnsupported(config: BitSerialModConfig): string | u
   return undefined;
 }
 
-/** A weight term's value as a C++ hex float literal: ±2^(e + sig + 3), or 0 when the cycle has no term. */
-function termLiteral(t: { bit: number; exponent: number; sign: number }, sig: number): string {
-  return t.bit ? `${t.sign ? '-' : ''}0x1p+${t.exponent + sig + 3}f` : '0.0f';
+/** A weight term as the C++ hex float literal ±2^(e + sig + 3) (3 = the guard bits), or 0 when the cycle has no term. */
+function termLiteral(t: { bit: number; exponent: number; sign: number } | undefined, sig: number): string {
+  return t?.bit ? `${t.sign ? '-' : ''}0x1p+${t.exponent + sig + 3}f` : '0.0f';
+}
+
+/** The bf16 code of 1.5·2^x (sign 0, 7-bit fraction 0x40). */
+function bf16OneAndHalf(x: number): number {
+  return ((x + 127) << 7) | 0x40;
 }
 
 /**
- * The term table the kernel reads: [cycle][sel · 16 + code] (64 entries per cycle) = golden's termSchedule for
- * that candidate, code and cycle, each term as the float ±2^(e + sig_c + 3) (3 = the guard bits), 0 for no
- * term; codes past the type's width (3-bit types) and absent candidates are 0.
+ * The two term tables the kernel reads, both [selector · 16 + code] (64 entries; codes past a 3-bit type's width
+ * and absent candidates are 0) from golden's termSchedule: `w` = {cycle 0, cycle 1} terms as floats ±2^(e + sig + 3);
+ * `e` = one u32 of two bf16 halves, cycle 0 high and cycle 1 low, each 1.5·2^(e + sig + 23) for a term and 0 for
+ * none (times the activation's 2^Ea it is the cycle's chain constant 1.5·2^(P + sig + 23); see bsm_cycle).
  */
-function termTable(config: BitSerialModConfig): string {
-  const cycles: string[] = [];
-  for (let c = 0; c < 2; c++) {
-    const row: string[] = [];
-    for (let sel = 0; sel < 4; sel++) {
-      const type = config.candidates[sel];
-      const s = type === undefined ? undefined : termSchedule(type);
-      for (let code = 0; code < 16; code++) {
-        const t = s !== undefined && c < s.cycles && code < 2 ** s.bits ? s.terms(code)[c] : undefined;
-        row.push(t && s ? termLiteral(t, s.sigs[c]) : '0.0f');
+function termTables(config: BitSerialModConfig): { w: string; e: string } {
+  const w: string[] = [];
+  const e: string[] = [];
+  for (let sel = 0; sel < 4; sel++) {
+    const type = config.candidates[sel];
+    const s = type === undefined ? undefined : termSchedule(type);
+    for (let code = 0; code < 16; code++) {
+      const terms = s !== undefined && code < 2 ** s.bits ? s.terms(code) : undefined;
+      const lit: string[] = [];
+      let word = 0;
+      for (let c = 0; c < 2; c++) {
+        const t = terms !== undefined && s !== undefined && c < s.cycles ? terms[c] : undefined;
+        const sig = s?.sigs[c] ?? 0;
+        lit.push(termLiteral(t, sig));
+        if (t?.bit) word += bf16OneAndHalf(t.exponent + sig + 23) * (c === 0 ? 65536 : 1);
       }
+      w.push(`{${lit.join(', ')}}`);
+      e.push(`0x${word.toString(16).padStart(8, '0')}u`);
     }
-    cycles.push(`{${row.join(', ')}}`);
   }
-  return cycles.join(', ');
+  return { w: w.join(', '), e: e.join(', ') };
 }
 
 export function bitSerialCudaSource(config: BitSerialModConfig): string {
@@ -99,6 +129,7 @@ export function bitSerialCudaSource(config: BitSerialModConfig): string {
   const C = s0.cycles;
   const nan = config.output === 'fp16' ? `0x${(FP16.nanCode ?? 0).toString(16)}u` : '0x7fc00000u';
   const bitsOf = config.candidates.map((t) => termSchedule(t).bits);
+  const tables = termTables(config);
   const header = cudaHeader('bit_serial_mod CUDA GEMV/GEMM (sm_90a), bit-exact with src/pe/bit-serial-mod/golden.ts', [
     `config: ${JSON.stringify(config)}`,
     'Inputs: generated from qacc_hash (the same generator as qacc: src/pe/bit-serial-mod/kernel-cuda.ts bitSerialInputCode);',
@@ -118,15 +149,26 @@ constexpr int SIG1 = ${s0.sigs[1] ?? 0};
 constexpr int UNIT_EXP = ${s0.unitExponent};
 constexpr bool OUT_FP16 = ${config.output === 'fp16'};
 
-// Golden's term schedules (termSchedule), [cycle][selector · 16 + code]: ±2^(e + sig + 3) or 0.
-#define BSM_TERMS { ${termTable(config)} }
-__constant__ float WT_DEV[2][64] = BSM_TERMS;
-static const float WT_HOST[2][64] = BSM_TERMS;
-#ifndef BSM_FPC
-#define BSM_FPC 1         // 1: the magic constants as FP32 products and FMNMX instead of integer exponent arithmetic
-#endif
+// Golden's term schedules (termSchedule), [selector · 16 + code]: {cycle 0, cycle 1} terms ±2^(e + sig + 3) (0: no
+// term), and per entry the bf16 pair (cycle 0 high, cycle 1 low) 1.5·2^(e + sig + 23) (0: no term).
+#define BSM_W { ${tables.w} }
+#define BSM_E { ${tables.e} }
+__constant__ float2 W_DEV[64] = BSM_W;
+__constant__ uint32_t E_DEV[64] = BSM_E;
+static const float2 W_HOST[64] = BSM_W;
+static const uint32_t E_HOST[64] = BSM_E;
 #ifndef BSM_UNROLL
 #define BSM_UNROLL 1      // weight chunks per iteration of the group loop (GW / 4 unrolls it fully)
+#endif
+#ifndef BSM_WARPS
+#define BSM_WARPS 32      // warps per block (each runs groups w, w + BSM_WARPS, ... of the block's 32 channels)
+#endif
+#ifndef BSM_MINB
+#define BSM_MINB 1        // __launch_bounds__ minimum blocks per SM
+#endif
+#ifndef BSM_EPRMT
+#define BSM_EPRMT 2       // 2: each lane's bf16 pair = its two terms' high halves (one PRMT), the maximum taken over the
+                          // products' absolute values; 1: the same with the signs cleared first; 0: from the et table
 #endif
 #ifndef BSM_VARIANT
 #define BSM_VARIANT "default"
@@ -138,77 +180,102 @@ static const float WT_HOST[2][64] = BSM_TERMS;
 BSM_HD uint32_t f2u(float f) { return __float_as_uint(f); }
 BSM_HD float u2f(uint32_t u) { return __uint_as_float(u); }
 BSM_HD float add_rn(float a, float b) { return __fadd_rn(a, b); }
-BSM_HD float add_rz(float a, float b) { return __fadd_rz(a, b); }
-BSM_HD float add_rd(float a, float b) { return __fadd_rd(a, b); }
 BSM_HD float mul_rn(float a, float b) { return __fmul_rn(a, b); }
+BSM_HD float fma_rn(float a, float b, float c) { return __fmaf_rn(a, b, c); }
+BSM_HD float fma_rd(float a, float b, float c) { return __fmaf_rd(a, b, c); }
+// bf16x2 product and maximum (both halves; exact here: the operands are 0, 2^x and 1.5·2^y).
+BSM_HD uint32_t bf_mul(uint32_t a, uint32_t b) { uint32_t r; asm("mul.rn.bf16x2 %0, %1, %2;" : "=r"(r) : "r"(a), "r"(b)); return r; }
+BSM_HD uint32_t bf_max(uint32_t a, uint32_t b) { uint32_t r; asm("max.bf16x2 %0, %1, %2;" : "=r"(r) : "r"(a), "r"(b)); return r; }
+BSM_HD uint32_t bf_abs(uint32_t a) { uint32_t r; asm("abs.bf16x2 %0, %1;" : "=r"(r) : "r"(a)); return r; }
 #else
 #define BSM_HD static inline
 BSM_HD uint32_t f2u(float f) { uint32_t u; std::memcpy(&u, &f, 4); return u; }
 BSM_HD float u2f(uint32_t u) { float f; std::memcpy(&f, &u, 4); return f; }
-static float host_add(float a, float b, int mode) { volatile float x = a, y = b; std::fesetround(mode); volatile float r = x + y; std::fesetround(FE_TONEAREST); return r; }
-BSM_HD float add_rn(float a, float b) { return host_add(a, b, FE_TONEAREST); }
-BSM_HD float add_rz(float a, float b) { return host_add(a, b, FE_TOWARDZERO); }
-BSM_HD float add_rd(float a, float b) { return host_add(a, b, FE_DOWNWARD); }
+BSM_HD float add_rn(float a, float b) { volatile float x = a, y = b; volatile float r = x + y; return r; }
 BSM_HD float mul_rn(float a, float b) { volatile float x = a, y = b; volatile float r = x * y; return r; }
+static float host_fma(float a, float b, float c, int mode) { volatile float x = a, y = b, z = c; std::fesetround(mode); volatile float r = std::fma(x, y, z); std::fesetround(FE_TONEAREST); return r; }
+BSM_HD float fma_rn(float a, float b, float c) { return host_fma(a, b, c, FE_TONEAREST); }
+BSM_HD float fma_rd(float a, float b, float c) { return host_fma(a, b, c, FE_DOWNWARD); }
+BSM_HD uint32_t bf_op(uint32_t a, uint32_t b, bool mul) {
+  uint32_t r = 0;
+  for (int h = 0; h < 2; h++) {
+    const float x = u2f(((a >> (16 * h)) & 0xffffu) << 16), y = u2f(((b >> (16 * h)) & 0xffffu) << 16);
+    r |= (f2u(mul ? x * y : std::fmax(x, y)) >> 16) << (16 * h);
+  }
+  return r;
+}
+BSM_HD uint32_t bf_mul(uint32_t a, uint32_t b) { return bf_op(a, b, true); }
+BSM_HD uint32_t bf_max(uint32_t a, uint32_t b) { return bf_op(a, b, false); }
+BSM_HD uint32_t bf_abs(uint32_t a) { return a & 0x7fff7fffu; }
 #endif
 
-// One activation code's view (golden stage 0): af = ±A · 2^Ea (exact) in the golden's LSB units, 0 when A = 0,
-// NaN for inf/NaN: a NaN lane makes its step's T, then the accumulator, NaN whatever the weight (NaN · 0 = NaN;
-// the constants stay finite or inf and the 15-bit mask keeps a NaN a NaN), so the group is NaN as golden's.
-static __host__ __device__ inline float bsm_act(uint32_t c) {
-  const uint32_t e = (c >> 10) & 31u, f = c & 0x3ffu, a = e ? (1024u | f) : f, ea = e ? e : 1u;
-  if (e == 31u) return u2f(0x7fc00000u);
-  if (a == 0u) return 0.0f;
-  const float af = mul_rn((float)a, u2f((ea + 127u) << 23));
-  return (c >> 15) ? -af : af;
+// One step's activations (golden stage 0), 4 lanes: af = ±(A + 1/16)·2^Ea (exact: 16A + 1 < 2^16), the
+// activation with a bias of 2^(Ea - 4) away from zero (see bsm_cycle); as = ±2^-10 (the sign alone); ea = 2^Ea as
+// bf16 in both halves. A zero significand gives 0, 0, 0 (an inactive lane); inf/NaN gives af = NaN, which makes
+// the step's lane sum, then the accumulator and the group NaN whatever the weight (golden's NaN flag).
+struct StepAct { float4 af, as; uint4 ea; };
+static __host__ __device__ inline void bsm_act(uint32_t c, float& af, float& as, uint32_t& ea) {
+  const uint32_t e = (c >> 10) & 31u, f = c & 0x3ffu, a = e ? (1024u | f) : f, x = e ? e : 1u;
+  af = 0.0f; as = 0.0f; ea = 0u;
+  if (e == 31u) { af = u2f(0x7fc00000u); return; }
+  if (a == 0u) return;
+  const float m = mul_rn((float)(16u * a + 1u), u2f((x + 127u - 4u) << 23));
+  af = (c >> 15) ? -m : m;
+  as = (c >> 15) ? -0x1p-10f : 0x1p-10f;
+  ea = BSM_EPRMT ? (((x + 20u + 127u) << 7) | 0x40u) * 0x10001u : ((x + 127u) << 7) * 0x10001u;
 }
 
-// Golden stage 2 for one lane: the lane's product y = ±A·2^(P + sig + 3) truncated toward zero to the step's
-// grid 2^(Pmax + sig): C = ±1.5·2^(Pmax + sig + 23) (the sign of y), (y + C) rounded toward zero, minus C; exact.
-BSM_HD float bsm_trunc(float y, uint32_t cl) {
-  const float c = u2f(cl | (f2u(y) & 0x80000000u));
-  return add_rn(add_rz(y, c), -c);
+// One cycle of one 4-lane step, golden stages 1-3 (runGroup4), all exact float steps. In golden's LSB units lane i
+// holds y_i = ±A_i·2^(P_i + sig + 3) (P_i = Ea_i + e_i) and the step keeps L·g = the sum of the y_i truncated toward
+// zero to the grid g = 2^(Pmax + sig); the accumulator A is golden's (S, M, X) as the float ±M·2^(X - 14 - 15)
+// (scaled by 2^-15; M has 15 bits, so its low 9 fraction bits are clear; +0 is the zero state).
+// Stage 1: c = 1.5·2^(Pmax + sig + 23) comes in from bsm_group (the largest 2^Ea_i · 1.5·2^(e_i + sig + 23) over the
+// active lanes, in bf16; 0 when none is active); its float grid is g.
+// Stage 2: rd = c + the products af_i·w_i added one by one rounding down (FFMA.RD): each adds floor_g(z_i) exactly,
+// z_i = y_i ± 2^(P_i + sig - 1) (the bias of af, outward): for y_i >= 0 that is floor_g(y_i) (the bias is below
+// y_i's lowest bit 2^(P_i + sig + 3)), for y_i < 0 it is ceil_g(y_i) - g (0 < bias <= g). rn = c + the products
+// as_i·w_i rounded down: -g per negative lane (|as·w| < g), 0 per other. So T = rd - rn = L·g exactly.
+// Stage 3: E = max(X - 14, Pmax): s1 = acc + T rounded down (finer than 2^E), floored to 2^E by adding
+// c3 = 1.5·2^(E + 23) (scaled) rounding down and subtracting it (exact), then truncated to 15 significant bits by
+// clearing 9 fraction bits (golden's normalization). c3 = max(1.5·2^(X - 6), 1.5·2^(Pmax + 8)) scaled by 2^-9:
+// the first from A's exponent field (one LOP3), the second min(c·2^(-24 - sig), |T|), i.e. 0 when T = 0 (|T| >= g
+// otherwise), so a zero lane sum leaves A as it is (golden skips the step).
+template <int SIG> BSM_HD float bsm_cycle(float acc, float c, const float4& a, const float4& s, float w0, float w1, float w2, float w3, uint32_t k22) {
+  float rd = fma_rd(a.x, w0, c), rn = fma_rd(s.x, w0, c);
+  rd = fma_rd(a.y, w1, rd); rn = fma_rd(s.y, w1, rn);
+  rd = fma_rd(a.z, w2, rd); rn = fma_rd(s.z, w2, rn);
+  rd = fma_rd(a.w, w3, rd); rn = fma_rd(s.w, w3, rn);
+  const float T = add_rn(rd, -rn);
+  const float s1 = fma_rd(T, 0x1p-15f, acc);
+  const float ca = u2f((f2u(acc) & 0x7f800000u) | k22);  // k22 = 0x400000 in a register: one LOP3
+  const float cp = mul_rn(c, SIG == 0 ? 0x1p-24f : SIG == 1 ? 0x1p-25f : SIG == 2 ? 0x1p-26f : SIG == 3 ? 0x1p-27f : SIG == 4 ? 0x1p-28f : SIG == 5 ? 0x1p-29f : SIG == 6 ? 0x1p-30f : 0x1p-31f);
+  const float c3 = fmaxf(ca, fminf(cp, fabsf(T)));
+  const float t = fma_rd(c3, 512.0f, s1);
+  return u2f(f2u(fma_rn(c3, -512.0f, t)) & 0xfffffe00u);
 }
 
-// One cycle of one 4-lane step, golden stages 1-3 (runGroup4). The accumulator A is golden's (S, M, X) as the
-// float ±M·2^(X - 14) in LSB units: M has 15 bits, so A has its low 9 fraction bits clear; +0 is the zero state.
-// Stage 1: Pmax from the largest |y|, whose exponent is Pmax + sig + 13 when that lane's activation is normal.
-// (When the step's largest P belongs to a subnormal lane, the exponent read is lower; that never changes a bit:
-// such a P is at most 1 + 3 = 4, every lane then has Pmax - P <= 3 = the guard bits so nothing is truncated, and
-// every lane value and accumulator is a multiple of 2^4 LSB units (each lane adds A·2^(P + 3), P >= 1, or a
-// multiple of 2^Pmax >= 2^5 when truncated; floors and normalization keep that), so a floor to 2^Pmax <= 2^4 and
-// one to any finer grid both leave the sum as it is. The magic constants stay valid: all |y| <= mx.)
-// Stage 2: the lanes' truncated products T = L·2^(Pmax + sig), exact. Stage 3: the operand with the finer LSB is
-// floored to the coarser one, e = max(X - 14, Pmax): the sum rounded down to fp32 (its grid is finer than 2^e),
-// then floored to 2^e by adding 1.5·2^(e + 23) rounding down and subtracting it (exact), then truncated to 15
-// significant bits by clearing 9 fraction bits (golden's normalization, magnitude truncated). T = 0 (a zero lane
-// sum) leaves A as it is (golden skips the step).
-template <int SIG> BSM_HD float bsm_cycle(float A, const float4& a, float w0, float w1, float w2, float w3) {
-  const float y0 = mul_rn(a.x, w0), y1 = mul_rn(a.y, w1), y2 = mul_rn(a.z, w2), y3 = mul_rn(a.w, w3);
-  const float mx = fmaxf(fmaxf(fabsf(y0), fabsf(y1)), fmaxf(fabsf(y2), fabsf(y3)));
-#if BSM_FPC
-  // The constants as float products of the exponents (FP32 pipe), their max by FMNMX; 0 where mx, T or A is 0.
-  const float me = u2f(f2u(mx) & 0x7f800000u);
-  const uint32_t cl = f2u(mul_rn(me, 0x1.8p+10f));                        // 1.5·2^(Pmax + sig + 23)
-  const float T = add_rn(add_rn(bsm_trunc(y0, cl), bsm_trunc(y1, cl)), add_rn(bsm_trunc(y2, cl), bsm_trunc(y3, cl)));
-  const float s1 = add_rd(A, T);
-  const float pb = T != 0.0f ? (SIG == 0 ? u2f(cl) : mul_rn(me, 0x1.8p+10f / (float)(1 << SIG))) : 0.0f;  // 1.5·2^(Pmax + 23)
-  const float c3 = fmaxf(mul_rn(u2f(f2u(A) & 0x7f800000u), 0x1.8p+9f), pb);                          // 1.5·2^(e + 23)
+// The term tables at the start of shared memory, one copy per lane (a lane's 64 entries in its own banks: no bank
+// conflicts): wt [entry][lane % 16] float2, then et [entry][lane] u32, both 128 bytes per entry; a lane's byte
+// offsets code · 128 | (selector · 2048 | its copy) are one LOP3 each and the table's start an immediate.
+constexpr int WT_BYTES = 64 * 16 * 8, ET_BYTES = 64 * 32 * 4;
+#define BSM_AT(T, base, off) (*reinterpret_cast<const T*>((base) + (off)))
+
+// A lane's two terms' high halves as a bf16 pair, cycle 0 high, signs cleared (BSM_EPRMT).
+#ifdef __CUDA_ARCH__
+#define BSM_BYTE_PERM __byte_perm
 #else
-  const uint32_t cl = (f2u(mx) & 0x7f800000u) + 0x05400000u;             // 1.5·2^(Pmax + sig + 23)
-  const float T = add_rn(add_rn(bsm_trunc(y0, cl), bsm_trunc(y1, cl)), add_rn(bsm_trunc(y2, cl), bsm_trunc(y3, cl)));
-  const float s1 = add_rd(A, T);
-  const uint32_t pb = T != 0.0f ? cl - (uint32_t)(SIG << 23) : 0u;       // 1.5·2^(Pmax + 23)
-  const uint32_t ae = (f2u(A) & 0x7f800000u) + 0x04c00000u;              // 1.5·2^(X - 14 + 23)
-  const float c3 = u2f(ae > pb ? ae : pb);
-#endif
-  const float s3 = add_rn(add_rd(s1, c3), -c3);
-  return u2f(f2u(s3) & 0xfffffe00u);
+// The device's __byte_perm on the host (result byte n = byte s[n] of y:x), so the cpu mode runs the same selector.
+static inline uint32_t BSM_BYTE_PERM(uint32_t x, uint32_t y, uint32_t s) {
+  const uint64_t b = (uint64_t)y << 32 | x;
+  uint32_t r = 0;
+  for (int n = 0; n < 4; n++) r |= (uint32_t)((b >> (8 * ((s >> (4 * n)) & 7u))) & 0xffu) << (8 * n);
+  return r;
 }
-
-// A term from the table: byte offset (code · 4) | selector · 64 (one shift and one LOP3 per lane; the table's
-// address and the cycle's 256 bytes are immediates of the shared-memory load).
-#define BSM_WT(c, off) (*reinterpret_cast<const float*>(reinterpret_cast<const char*>(wt[c]) + (off)))
+#endif
+BSM_HD uint32_t bsm_prmt(const float2& w) {
+  const uint32_t p = BSM_BYTE_PERM(f2u(w.x), f2u(w.y), 0x3276);  // x's high half above y's
+  return BSM_EPRMT == 2 ? p : p & 0x7fff7fffu;
+}
 
 // The group's packed weights in chunks: 4 words (one 128-bit load, 8 steps) when GW % 4 == 0, else 1 word.
 constexpr int CW = GW % 4 == 0 ? 4 : 1;
@@ -227,13 +294,11 @@ template <int C = CW> BSM_HD Chunk bsm_load(const uint32_t* src, int c) {
 #endif
 }
 
-// One (channel, group): golden stages 1-4. src: the group's GW packed words (the next chunk is loaded while
-// one is computed); af: its steps' activations (4 lanes each); wt: the term table, selb = the group's selector
-// · 64; special: an activation of the group is inf/NaN. Returns golden's group value (an exact fp32), NaN for
-// a group with an inf/NaN activation.
-BSM_HD float bsm_group(const uint32_t* src, const float4* af, const float (*wt)[64], uint32_t selb, uint32_t scale) {
-  float A = 0.0f;
-  Chunk nxt = bsm_load(src, 0);
+// One (channel, group): golden stages 1-4. src: the group's GW packed words, nxt its first chunk (the next chunk is
+// loaded while one is computed); act: its steps' activations; sm: the tables (WT_BYTES); sw, se = the group's selector · 2048 | this
+// lane's copy in wt, et. Returns golden's group value (an exact fp32), NaN for a group with an inf/NaN activation.
+BSM_HD float bsm_group(const uint32_t* src, Chunk nxt, const StepAct* act, const char* sm, uint32_t sw, uint32_t se, uint32_t scale, uint32_t k22) {
+  float acc = 0.0f;
 #pragma unroll BSM_UNR
   for (int c = 0; c < GW / CW; c++) {
     const Chunk cur = nxt;
@@ -243,15 +308,32 @@ BSM_HD float bsm_group(const uint32_t* src, const float4* af, const float (*wt)[
 #pragma unroll
       for (int h = 0; h < 2; h++) {
         const uint32_t q = cur.w[j] >> (16 * h);
-        const float4 a = af[2 * (c * CW + j) + h];
-        const uint32_t o0 = ((q << 2) & 0x3cu) | selb, o1 = ((q >> 2) & 0x3cu) | selb, o2 = ((q >> 6) & 0x3cu) | selb, o3 = ((q >> 10) & 0x3cu) | selb;
-        A = bsm_cycle<SIG0>(A, a, BSM_WT(0, o0), BSM_WT(0, o1), BSM_WT(0, o2), BSM_WT(0, o3));
-        if (NCYC == 2) A = bsm_cycle<SIG1>(A, a, BSM_WT(1, o0), BSM_WT(1, o1), BSM_WT(1, o2), BSM_WT(1, o3));
+        const uint32_t q0 = q << 7, q1 = q << 3, q2 = q >> 1, q3 = q >> 5;  // code i at bits 7..10
+        const float2 w0 = BSM_AT(float2, sm, (q0 & 0x780u) | sw), w1 = BSM_AT(float2, sm, (q1 & 0x780u) | sw);
+        const float2 w2 = BSM_AT(float2, sm, (q2 & 0x780u) | sw), w3 = BSM_AT(float2, sm, (q3 & 0x780u) | sw);
+#if BSM_EPRMT
+        // |term| high halves as bf16 (cycle 0 high): 2^(e + sig + 3), 0 for none; ea holds 1.5·2^(Ea + 20).
+        const uint32_t e0 = bsm_prmt(w0), e1 = bsm_prmt(w1), e2 = bsm_prmt(w2), e3 = bsm_prmt(w3);
+#else
+        const char* et = sm + WT_BYTES;
+        const uint32_t e0 = BSM_AT(uint32_t, et, (q0 & 0x780u) | se), e1 = BSM_AT(uint32_t, et, (q1 & 0x780u) | se);
+        const uint32_t e2 = BSM_AT(uint32_t, et, (q2 & 0x780u) | se), e3 = BSM_AT(uint32_t, et, (q3 & 0x780u) | se);
+#endif
+        const StepAct& sa = act[2 * (c * CW + j) + h];
+        const float4 af = sa.af, as = sa.as;
+        const uint4 ea = sa.ea;
+#if BSM_EPRMT == 2
+        const uint32_t m = bf_max(bf_max(bf_abs(bf_mul(ea.x, e0)), bf_abs(bf_mul(ea.y, e1))), bf_max(bf_abs(bf_mul(ea.z, e2)), bf_abs(bf_mul(ea.w, e3))));
+#else
+        const uint32_t m = bf_max(bf_max(bf_mul(ea.x, e0), bf_mul(ea.y, e1)), bf_max(bf_mul(ea.z, e2), bf_mul(ea.w, e3)));
+#endif
+        acc = bsm_cycle<SIG0>(acc, u2f(m & 0xffff0000u), af, as, w0.x, w1.x, w2.x, w3.x, k22);
+        if (NCYC == 2) acc = bsm_cycle<SIG1>(acc, u2f(m << 16), af, as, w0.y, w1.y, w2.y, w3.y, k22);
       }
     }
   }
-  // Stage 4: R = M · scale (exact, < 2^24) times 2^(u - 28): one exact product.
-  return mul_rn(A, mul_rn((float)scale, u2f((uint32_t)(127 + UNIT_EXP - 28) << 23)));
+  // Stage 4: R = M · scale (exact, < 2^24) times 2^(u - 28), with A's 2^-15: one exact product.
+  return mul_rn(acc, mul_rn((float)scale, u2f((uint32_t)(127 + UNIT_EXP - 28 + 15) << 23)));
 }
 
 // Golden stage 5 and the output: C = fp32(C + group value), groups ascending from +0; Y = round_out(C · s_ch)
@@ -264,34 +346,48 @@ static __host__ __device__ inline uint32_t bsm_output(float c, uint16_t cs) {
 }
 
 // Per row: one step's activations, 0 (inactive lanes) past K up to G·GS.
-static __host__ __device__ inline void bsm_step_act(const uint16_t* row, int K, int st, float4& a) {
-  float av[4];
+static __host__ __device__ inline void bsm_step_act(const uint16_t* row, int K, int st, StepAct& a) {
+  float af[4], as[4]; uint32_t ea[4];
   for (int i = 0; i < 4; i++) {
     const int k = 4 * st + i;
-    av[i] = 0.0f;
-    if (k < K) av[i] = bsm_act(row[k]);
+    af[i] = 0.0f; as[i] = 0.0f; ea[i] = 0u;
+    if (k < K) bsm_act(row[k], af[i], as[i], ea[i]);
   }
-  a = make_float4(av[0], av[1], av[2], av[3]);
+  a.af = make_float4(af[0], af[1], af[2], af[3]); a.as = make_float4(as[0], as[1], as[2], as[3]); a.ea = make_uint4(ea[0], ea[1], ea[2], ea[3]);
+}
+
+// Fills one lane's copy of one term-table entry, i < 64 · 32: entry i / 32, lane i % 32.
+static __host__ __device__ inline void bsm_fill_tables(char* sm, int i, const float2* W, const uint32_t* E) {
+  const int e = i >> 5, l = i & 31;
+  if (l < 16) *reinterpret_cast<float2*>(sm + e * 128 + l * 8) = W[e];
+  *reinterpret_cast<uint32_t*>(sm + WT_BYTES + e * 128 + l * 4) = E[e];
 }
 
 // Block: 32 output channels (lane = channel) × WG warps; warp w runs groups w, w + WG, ... of its lane's channel
-// (every lane of a warp is at the same step, so activation reads are broadcasts); then warp 0 sums each channel's groups in ascending order (golden stage 5, no atomics).
-__global__ __launch_bounds__(1024, 1) void bsm_gemv(const uint32_t* __restrict__ wq, const uint32_t* __restrict__ gmeta,
+// (every lane of a warp is at the same step, so activation reads are broadcasts); then warp 0 sums each channel's
+// groups in ascending order (golden stage 5, no atomics).
+__global__ __launch_bounds__(32 * BSM_WARPS, BSM_MINB) void bsm_gemv(const uint32_t* __restrict__ wq, const uint32_t* __restrict__ gmeta,
     const uint16_t* __restrict__ act, const uint16_t* __restrict__ cscale, void* __restrict__ Y, int N, int K, int G) {
   extern __shared__ float4 sm4[];
   const int S = G * GSTEPS;
-  __shared__ float wt_s[2][64];
-  float4* af_s = sm4;
-  float* gv = reinterpret_cast<float*>(sm4 + S);
+  char* tab_s = reinterpret_cast<char*>(sm4);
+  StepAct* act_s = reinterpret_cast<StepAct*>(tab_s + WT_BYTES + ET_BYTES);
+  float* gv = reinterpret_cast<float*>(act_s + S);
   const int m = blockIdx.y, lane = threadIdx.x, w = threadIdx.y, WG = blockDim.y, tid = w * 32 + lane, nt = WG * 32;
   const int n = blockIdx.x * 32 + lane;
-  for (int i = tid; i < 2 * 64; i += nt) wt_s[i >> 6][i & 63] = WT_DEV[i >> 6][i & 63];
-  for (int st = tid; st < S; st += nt) bsm_step_act(act + (size_t)m * K, K, st, af_s[st]);
+  // This warp's first group: its weights and group word are requested before the prologue, which hides their latency.
+  Chunk first{};
+  uint32_t meta0 = 0u;
+  if (n < N && w < G) { first = bsm_load(wq + ((size_t)n * G + w) * GW, 0); meta0 = __ldg(gmeta + (size_t)n * G + w); }
+  for (int i = tid; i < 64 * 32; i += nt) bsm_fill_tables(tab_s, i, W_DEV, E_DEV);
+  for (int st = tid; st < S; st += nt) bsm_step_act(act + (size_t)m * K, K, st, act_s[st]);
   __syncthreads();
   if (n < N) {
+    const uint32_t k22 = (blockDim.x & 32u) << 17;  // 0x400000 (blockDim.x = 32), opaque to the compiler
     for (int g = w; g < G; g += WG) {
-      const uint32_t meta = __ldg(gmeta + (size_t)n * G + g);
-      gv[g * 32 + lane] = bsm_group(wq + ((size_t)n * G + g) * GW, af_s + g * GSTEPS, wt_s, ((meta >> 8) & 3u) << 6, meta & 255u);
+      const uint32_t* src = wq + ((size_t)n * G + g) * GW;
+      const uint32_t meta = g == w ? meta0 : __ldg(gmeta + (size_t)n * G + g), selb = ((meta >> 8) & 3u) << 11;
+      gv[g * 32 + lane] = bsm_group(src, g == w ? first : bsm_load(src, 0), act_s + g * GSTEPS, tab_s, selb | (lane & 15) << 3, selb | lane << 2, meta & 255u, k22);
     }
   }
   __syncthreads();
@@ -344,19 +440,22 @@ struct Problem {
       wq[((size_t)r * G + kk / GS) * GW + (kk % GS) / 8] |= (w[(size_t)r * K + kk] & 15u) << (4 * (kk % 8));
   }
   int steps() const { return G * GSTEPS; }
-  size_t smem() const { return (size_t)steps() * 16 + (size_t)G * 32 * 4; }
-  int wg() const { return std::min(G, 32); }
+  size_t smem() const { return (size_t)WT_BYTES + ET_BYTES + (size_t)steps() * sizeof(StepAct) + (size_t)G * 32 * 4; }
+  int wg() const { return std::min(G, BSM_WARPS); }
   // The kernel's arithmetic on the host (bsm_group and bsm_output, the same functions): output codes [M×N].
   std::vector<uint32_t> cpu() const {
     std::vector<uint32_t> y((size_t)M * N);
-    std::vector<float4> af(steps());
+    std::vector<StepAct> af(steps());
+    std::vector<char> tab(WT_BYTES + ET_BYTES);
+    for (int i = 0; i < 64 * 32; i++) bsm_fill_tables(tab.data(), i, W_HOST, E_HOST);
     for (int m = 0; m < M; m++) {
       for (int st = 0; st < steps(); st++) bsm_step_act(act.data() + (size_t)m * K, K, st, af[st]);
       for (int n = 0; n < N; n++) {
         float c = 0.0f;
         for (int g = 0; g < G; g++) {
           const uint32_t mt = meta[(size_t)n * G + g];
-          c = add_rn(c, bsm_group(wq.data() + ((size_t)n * G + g) * GW, af.data() + g * GSTEPS, WT_HOST, ((mt >> 8) & 3u) << 6, mt & 255u));
+          const uint32_t* src = wq.data() + ((size_t)n * G + g) * GW;
+          c = add_rn(c, bsm_group(src, bsm_load(src, 0), af.data() + g * GSTEPS, tab.data(), ((mt >> 8) & 3u) << 11, ((mt >> 8) & 3u) << 11, mt & 255u, 0x400000u));
         }
         y[(size_t)m * N + n] = bsm_output(c, cs[n]);
       }
@@ -431,14 +530,16 @@ int main(int argc, char** argv) {
 }
 
 const BIT_SERIAL_CUDA_EXACTNESS =
-  'Golden stages 1-4 per (channel, group) as exact fp32 steps: lane products af·w exact (af = ±A·2^Ea, w from ' +
-  'a table of golden termSchedule terms), each truncated toward zero to the step grid 2^(Pmax + sig) by ' +
-  '__fadd_rz with ±1.5·2^(Pmax + sig + 23) and its exact subtraction, the lane sum exact; the 15-bit group ' +
-  'accumulator as the float ±M·2^(X - 14): __fadd_rd, floor to 2^max(X - 14, Pmax) by a magic constant, ' +
-  'magnitude truncated to 15 bits by a mask, zero lane sums skipped; R = M · scale exact; inf/NaN activations ' +
-  'enter as NaN. The exact fp32 group values summed in ascending order by one thread per channel (__fadd_rn, ' +
-  'no atomics); C · channel scale exact in double, one RNE rounding to the output format; NaN outputs are ' +
-  'golden\'s canonical NaN code.';
+  'Golden stages 1-4 per (channel, group) as exact fp32 FMAs that round down: Pmax exact from bf16 products ' +
+  '2^Ea · 1.5·2^(e + sig + 23) and their maximum, which is the chain constant c = 1.5·2^(Pmax + sig + 23) with the ' +
+  'step grid g as its ulp; chain D adds each lane\'s product of the activation biased outward by 2^(Ea - 4) and ' +
+  'the golden termSchedule term (floor_g of y for y >= 0, ceil_g(y) - g for y < 0), chain N adds -g per negative ' +
+  'lane (sign probe ±2^-10 times the term), so D - N is the truncated lane sum exactly; the 15-bit group ' +
+  'accumulator as the float ±M·2^(X - 14 - 15): add rounding down, floor to 2^max(X - 14, Pmax) by a magic ' +
+  'constant (0 for the Pmax part when the lane sum is 0: the step is skipped), magnitude truncated to 15 bits by ' +
+  'a mask; R = M · scale exact; inf/NaN activations enter as NaN. The exact fp32 group values summed in ascending ' +
+  'order by one thread per channel (__fadd_rn, no atomics); C · channel scale exact in double, one RNE rounding to ' +
+  'the output format; NaN outputs are golden\'s canonical NaN code.';
 
 /**
  * The KERNELS facet's CUDA member for bit_serial_mod: bit_serial_mod.cu (kernel + launcher); launch().inputs

@@ -6,7 +6,8 @@
  * small groups, 3-bit BitMoD and fp4 candidates mixed, Booth-recoded int4/int3, single-cycle int2), each on
  * full-range activations (bitSerialInputCode) and on narrow exponent bands (low exponents with a ragged K; around
  * 1.0; and subnormals only, where the step's largest exponent comes from a subnormal lane and decides the
- * accumulator's alignment), and with inf/NaN activations scattered (their groups give NaN through the arithmetic).
+ * accumulator's alignment), with steps whose lane sums cancel to zero over a finer accumulator (golden skips them:
+ * bitSerialCancelActivations), and with inf/NaN activations scattered (their groups give NaN through the arithmetic).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ import { inputHash } from '../../../src/codegen/cuda/inputs.js';
 import { resolveTarget } from '../../../src/compile/target.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
 import { bitSerialModGemm, groupCount, type BitSerialModConfig } from '../../../src/pe/bit-serial-mod/golden.js';
-import { bitSerialBandActivations, bitSerialCudaSource, bitSerialInputCode, BIT_SERIAL_STREAMS } from '../../../src/pe/bit-serial-mod/kernel-cuda.js';
+import { bitSerialBandActivations, bitSerialCancelActivations, bitSerialCudaSource, bitSerialInputCode, BIT_SERIAL_STREAMS } from '../../../src/pe/bit-serial-mod/kernel-cuda.js';
 import { findExecutable, NVCC_MISSING, runProgram } from '../../../src/verify/cuda/nvcc.js';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -38,7 +39,7 @@ const CONFIGS: [string, BitSerialModConfig][] = [
  * Writes one case (the launcher's input files and golden's y.bin); activations full-range, in an exponent band,
  * or full-range with every 53rd one of row 1 inf, -inf or NaN (the other rows' outputs stay finite).
  */
-function writeCase(caseDir: string, config: BitSerialModConfig, m: number, n: number, k: number, seed: number, band?: [number, number] | 'special'): void {
+function writeCase(caseDir: string, config: BitSerialModConfig, m: number, n: number, k: number, seed: number, band?: [number, number] | 'special' | 'cancel'): void {
   const G = groupCount(k, config.groupSize);
   const gen = (s: keyof typeof BIT_SERIAL_STREAMS, count: number, sel?: (i: number) => number): Uint32Array =>
     Uint32Array.from({ length: count }, (_, i) => bitSerialInputCode(config, s, inputHash(seed, BIT_SERIAL_STREAMS[s], i), sel ? sel(i) : 0));
@@ -46,6 +47,7 @@ function writeCase(caseDir: string, config: BitSerialModConfig, m: number, n: nu
   const ops = {
     m, k, n,
     activations: Array.isArray(band) ? bitSerialBandActivations(m * k, seed, band[0], band[1])
+      : band === 'cancel' ? bitSerialCancelActivations(m, k, config.groupSize, seed)
       : band === 'special' ? gen('act', m * k).map((c, i) => (Math.floor(i / k) === 1 && i % 53 === 7 ? [0x7c00, 0xfc00, 0x7e01][i % 3] : c)) : gen('act', m * k),
     weights: gen('w', n * k, (i) => selectors[Math.floor(i / k) * G + Math.floor((i % k) / config.groupSize)]),
     selectors, groupScales: gen('gscale', n * G), channelScales: gen('cscale', n),
@@ -65,7 +67,7 @@ function writeCase(caseDir: string, config: BitSerialModConfig, m: number, n: nu
 
 describe('bit_serial_mod CUDA launcher, cpu mode', () => {
   CONFIGS.forEach(([name, config], ci) => {
-    it(`${name}: the kernel's group function equals golden (full-range, low-exponent, unit-band, subnormal and inf/NaN activations)`, async () => {
+    it(`${name}: the kernel's group function equals golden (full-range, low-exponent, unit-band, subnormal, cancelling and inf/NaN activations)`, async () => {
       const nvcc = findExecutable('nvcc');
       if (nvcc === undefined) expect.fail(NVCC_MISSING);
       const src = join(dir, `${name}.cu`);
@@ -73,12 +75,13 @@ describe('bit_serial_mod CUDA launcher, cpu mode', () => {
       const exe = join(dir, name);
       const c = await runProgram(nvcc, [...NVCC_ARGS, src, '-o', exe]);
       expect(c.code, c.stderr).toBe(0);
-      const cases: [string, number, number, number, [number, number] | 'special' | undefined][] = [
+      const cases: [string, number, number, number, [number, number] | 'special' | 'cancel' | undefined][] = [
         ['full', 5, 40, 200, undefined],
         ['low', 4, 48, 203, [0, 3]],
         ['unit', 4, 48, 256, [13, 16]],
         ['subnormal', 4, 48, 256, [0, 0]],
         ['special', 3, 40, 1024, 'special'],
+        ['cancel', 2, 64, 512, 'cancel'],
       ];
       for (const [tag, m, n, k, band] of cases) {
         const caseDir = join(dir, `${name}-${tag}`);
