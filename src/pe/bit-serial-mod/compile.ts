@@ -19,7 +19,6 @@ import type { IsaFormat } from '../../isa/generated-types.js';
 import { diagnoseTarget, outBits, portBuffers, reportNarrowPorts, UnsupportedProperty } from '../../compile/kind-support.js';
 import { ISA_LIMITS } from '../../compile/isa-limits.js';
 import { packMatrix } from '../../compile/pack.js';
-import { bufferSpaces } from '../../compile/target.js';
 import type { DramLayout, Tiling } from '../../compile/program.js';
 import type { GemmShape } from '../../compile/workload.js';
 import type { CompileFacet, DmaLoad, HardwareSink, KindTarget, StepContext, TargetOf } from '../facets/compile.js';
@@ -148,7 +147,7 @@ function diagnoseEngine(accel: IrAccelerator, pe: BitSerialModPe, sink: Hardware
   for (const dim of ['rows', 'cols'] as const) {
     if (array && array[dim] < 2) sink.report(array.paramSpans[dim] ?? array.span, `the bit_serial_mod tile engine needs at least 2 ${dim}, array '${array.name}' has ${array[dim]}`);
   }
-  if (array && pe.tileM !== undefined) diagnoseTileM(accel, pe, array.rows, array.cols, sink);
+  if (array && pe.tileM !== undefined) diagnoseTileM(pe, array.cols, sink);
   const lanes = pe.lanes;
   const ports = portBuffers(accel);
   const wgtBits = pe.weights.elementBits;
@@ -169,25 +168,17 @@ function diagnoseEngine(accel: IrAccelerator, pe: BitSerialModPe, sink: Hardware
 export const BSM_MAX_PASSES = 16;
 
 /**
- * What a declared `tile_m` needs, reported at its span: at most BSM_MAX_PASSES array passes, at most the
- * ISA's settile m, and an out space that holds two output tiles of tile_m tokens × rows channels (the
- * compiler double-buffers the outputs; a smaller out space would silently cap every tile below tile_m).
+ * What a declared `tile_m` needs, reported at its span: at most BSM_MAX_PASSES array passes (the PEs'
+ * accumulator file) and at most the ISA's settile m. Like lowrank_gemm's declared tile, it is an upper
+ * bound: where two output tiles of tile_m tokens do not fit the out space, the scheduler takes the largest
+ * smaller tile that does (src/compile/schedule/tiling.ts fittingTiles).
  */
-function diagnoseTileM(accel: IrAccelerator, pe: BitSerialModPe, rows: number, cols: number, sink: HardwareSink): void {
+function diagnoseTileM(pe: BitSerialModPe, cols: number, sink: HardwareSink): void {
   const tileM = pe.tileM as number;
   const at = pe.paramSpans['tile_m'] ?? pe.span;
   const passes = Math.ceil(tileM / cols);
-  if (passes > BSM_MAX_PASSES) {
-    sink.report(at, `tile_m = ${tileM} takes ${passes} passes of the array's ${cols} columns; the bit_serial_mod engine's accumulator file holds at most ${BSM_MAX_PASSES} entries per PE`, `write tile_m ≤ ${BSM_MAX_PASSES * cols}`);
-    return;
-  }
-  if (tileM > ISA_LIMITS.tileM) {
-    sink.report(at, `tile_m = ${tileM} exceeds the ISA's settile m (${ISA_LIMITS.tileM})`, `write tile_m ≤ ${ISA_LIMITS.tileM}`);
-    return;
-  }
-  const out = bufferSpaces(accel, passes).capacity.out;
-  const need = 2 * tileM * rows * (outBits(pe.output.name) / 8);
-  if (out < need) sink.report(at, `two output tiles of tile_m = ${tileM} tokens × ${rows} channels need ${need} bytes of out space, accelerator '${accel.name}' has ${out}`, 'declare a larger outputs buffer, or a smaller tile_m');
+  if (passes > BSM_MAX_PASSES) sink.report(at, `tile_m = ${tileM} takes ${passes} passes of the array's ${cols} columns; the bit_serial_mod engine's accumulator file holds at most ${BSM_MAX_PASSES} entries per PE`, `write tile_m ≤ ${BSM_MAX_PASSES * cols}`);
+  else if (tileM > ISA_LIMITS.tileM) sink.report(at, `tile_m = ${tileM} exceeds the ISA's settile m (${ISA_LIMITS.tileM})`, `write tile_m ≤ ${ISA_LIMITS.tileM}`);
 }
 
 export const bitSerialModCompile: CompileFacet<'bit_serial_mod'> = {
