@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ISA_LIMITS } from '../../../src/compile/isa-limits.js';
-import { scheduleCandidates } from '../../../src/compile/schedule/choose.js';
+import { rankedSchedules, scheduleCandidates } from '../../../src/compile/schedule/choose.js';
 import { resolveTarget } from '../../../src/compile/target.js';
 import { BSM_MAX_PASSES } from '../../../src/pe/bit-serial-mod/compile.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
@@ -45,6 +45,17 @@ describe('bit_serial_mod tile_m', () => {
     // a GEMM whose activation panel fits at 80 tokens: the scheduler offers tiles of 80, 64 and 32 tokens
     const tiles = scheduleCandidates(t, { m: 160, k: 1024, n: 256 }, ISA_LIMITS).filter((c) => c.resident === 'none').map((c) => c.tiling.mt);
     expect(tiles).toEqual([80]);
+  });
+
+  it('an activation panel too large for whole passes: the scheduler offers the most whole passes, not only the most tokens', () => {
+    // Llama q on the example with tile_m = 64: a 64-token panel of K = 4096 (512 KiB) misses the 496 KiB act
+    // space; 62 tokens fit but take 2 passes, the second on 30 of 32 columns: 32 tokens (one whole pass)
+    // is also offered, and wins
+    const t = resolveTarget(sourceAccelerators(withTileM(64))[0]);
+    const shape = { m: 256, k: 4096, n: 4096 };
+    const act = scheduleCandidates(t, shape, ISA_LIMITS).filter((c) => c.resident === 'act').map((c) => c.tiling.mt);
+    expect(act).toEqual(expect.arrayContaining([62, 32]));
+    expect(rankedSchedules(t, shape, ISA_LIMITS)[0].tiling.mt).toBe(32);
   });
 
   it(`check rejects more than ${BSM_MAX_PASSES} passes at tile_m's span`, async () => {
