@@ -21,8 +21,12 @@
  *   rounding, the simulator's exact product) with one fp32 × fp16 multiplier per output slot.
  * - datapath = bitmod_rtl swaps the PE cell for engine_bit_serial_mod_pe_rtl.v.hbs (the authors' stages 1–3)
  *   and gates it as its golden needs: padding lanes carry no term, a row updates only in its type's cycles.
- * Entry e = i·n + j lives in PE (row j, column i); the engine records the m × n of the accumulated tile
- * and traps where a later instruction would read entries under another mapping.
+ * - Array passes (a declared tile_m: Target.tilePassesM = P): an m tile of up to P · cols tokens runs as
+ *   ceil(m / cols) passes, each the schedule above on its tokens (act rows at act + p · cols · 2k), the same
+ *   weights and meta block fetched again; pass p + 1 starts in the cycle after pass p's last add. Each PE
+ *   holds P fp32 entries (engine_bit_serial_mod_pe*.v.hbs `cfile`), the NaN flags are per column and pass.
+ * Entry e = i·n + j lives in entry ⌊i / cols⌋ of PE (row j, column i mod cols); the engine records the m × n
+ * of the accumulated tile and traps where a later instruction would read entries under another mapping.
  */
 import type { Target } from '../../compile/target.js';
 import { FP16, FP32 } from '../../formats/float.js';
