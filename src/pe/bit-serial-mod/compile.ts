@@ -118,7 +118,7 @@ function bsmMetaBlock(t: T, shape: GemmShape, tiling: Tiling, ni: number, ki: nu
 }
 
 /**
- * The cost model's fill and drain of one mod_tile (timing.ts bsmPassCycles, at a ranking's precision): the
+ * The cost model's fill and drain of one array pass of a mod_tile (timing.ts bsmPassCycles, at a ranking's precision): the
  * first group's operands fetched (one read per row and port chunk, about port bits / element bits elements
  * each) plus 2 cycles of read latency, and the last group's dequantization (scale bits + 1 add cycle). A
  * pass that fetches k tiles of few elements pays this on little compute (Llama `down`'s 23 × 32 × 384 tiles).
@@ -126,7 +126,8 @@ function bsmMetaBlock(t: T, shape: GemmShape, tiling: Tiling, ni: number, ki: nu
 function bsmTileFill(t: T, mt: number, nt: number, kt: number): number {
   const g = Math.min(t.groupSize, kt);
   const reads = (rows: number, port: number, bits: number): number => rows * Math.ceil(g / Math.max(1, Math.floor((8 * port) / bits)));
-  return 2 + Math.max(reads(mt, t.portBytes.act, t.bits.act), reads(nt, t.portBytes.wgt, t.bits.wgt)) + BITMOD_GEOMETRY.scaleBits + 1;
+  // per array pass (the cost model multiplies by the passes): a pass fetches its own ≤ cols tokens
+  return 2 + Math.max(reads(Math.min(mt, t.array.cols), t.portBytes.act, t.bits.act), reads(nt, t.portBytes.wgt, t.bits.wgt)) + BITMOD_GEOMETRY.scaleBits + 1;
 }
 
 /** Bits a buffer port must deliver per cycle for one step of `lanes` elements of `bits` bits in whole bytes (microarch.ts bsmChunkElements > 0). */

@@ -172,8 +172,11 @@ const hex = (b: Uint8Array, at: number, len: number): string => Array.from(b.sub
 describe('bit_serial_mod tile engine (self-bench)', () => {
   const t = designTarget(DESIGN, 't');
 
-  it('lints clean with -Wall (test design, and examples/bitmod.qacc at 4 x 3, with and without a staging ring)', async () => {
-    for (const [tt, top] of [[t, 'lt'], [bitmodTarget(4, 3, 256), 'lb'], [{ ...bitmodTarget(4, 3, 2048), stagingK: 256 }, 'lr']] as const) {
+  it('lints clean with -Wall (test design, and examples/bitmod.qacc at 4 x 3, with and without a staging ring, with array passes)', async () => {
+    const passes = designTarget(DESIGN.replace('output = fp16; }', 'output = fp16; tile_m = 7; }'), 't');
+    const authors = designTarget(readFileSync(resolve(ROOT, 'examples/bitmod.qacc'), 'utf8').replace('datapath = bitmod_rtl;\n  output = fp16;', 'datapath = bitmod_rtl;\n  output = fp16;\n  tile_m = 12;'), 'bitmod_authors', ['rows=4', 'cols=3']);
+    expect([passes.tilePassesM, authors.tilePassesM]).toEqual([3, 4]);
+    for (const [tt, top] of [[t, 'lt'], [bitmodTarget(4, 3, 256), 'lb'], [{ ...bitmodTarget(4, 3, 2048), stagingK: 256 }, 'lr'], [passes, 'lp'], [authors, 'la']] as const) {
       const { engine, files } = bsmEngineFiles(tt, top);
       expect(await lintVerilog(engine, files), top).toEqual([]);
     }
