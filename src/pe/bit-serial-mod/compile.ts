@@ -17,7 +17,6 @@ import type { BitSerialModPe } from './schema.js';
 import { createInstruction } from '../../isa/encode.js';
 import type { IsaFormat } from '../../isa/generated-types.js';
 import { diagnoseTarget, outBits, portBuffers, reportNarrowPorts, UnsupportedProperty } from '../../compile/kind-support.js';
-import { ISA_LIMITS } from '../../compile/isa-limits.js';
 import { packMatrix } from '../../compile/pack.js';
 import type { DramLayout, Tiling } from '../../compile/program.js';
 import type { GemmShape } from '../../compile/workload.js';
@@ -170,7 +169,7 @@ export const BSM_MAX_PASSES = 16;
 
 /**
  * What a declared `tile_m` needs, reported at its span: at most BSM_MAX_PASSES array passes (the PEs'
- * accumulator file) and at most the ISA's settile m. Like lowrank_gemm's declared tile, it is an upper
+ * accumulator file; the schema caps tile_m at 4096, far below settile m's 16 bits). Like lowrank_gemm's declared tile, it is an upper
  * bound: where two output tiles of tile_m tokens do not fit the out space, the scheduler takes the largest
  * smaller tile that does (src/compile/schedule/tiling.ts fittingTiles).
  */
@@ -179,7 +178,6 @@ function diagnoseTileM(pe: BitSerialModPe, cols: number, sink: HardwareSink): vo
   const at = pe.paramSpans['tile_m'] ?? pe.span;
   const passes = Math.ceil(tileM / cols);
   if (passes > BSM_MAX_PASSES) sink.report(at, `tile_m = ${tileM} takes ${passes} passes of the array's ${cols} columns; the bit_serial_mod engine's accumulator file holds at most ${BSM_MAX_PASSES} entries per PE`, `write tile_m ≤ ${BSM_MAX_PASSES * cols}`);
-  else if (tileM > ISA_LIMITS.tileM) sink.report(at, `tile_m = ${tileM} exceeds the ISA's settile m (${ISA_LIMITS.tileM})`, `write tile_m ≤ ${ISA_LIMITS.tileM}`);
 }
 
 export const bitSerialModCompile: CompileFacet<'bit_serial_mod'> = {
