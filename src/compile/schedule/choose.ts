@@ -144,6 +144,10 @@ export function scheduleCandidates(t: Target, shape: GemmShape, limits: IsaLimit
   if (!add('act', mt, nt)) {
     const m1 = largestFitting(mt, (x) => largestKt(t, shape, limits, x, nt, kAlign, 'act') !== undefined);
     if (m1 > 0) add('act', m1, nt);
+    // a multi-pass kind: also the most whole array passes that fit (a ragged last pass of m1 leaves
+    // columns idle for a whole pass: 62 tokens on 32 columns take as long as 64)
+    const whole = Math.floor(m1 / t.array.cols) * t.array.cols;
+    if (t.tilePassesM > 1 && whole > 0 && whole < m1) add('act', whole, nt);
     // the most tokens whose panel fits at the longest k tile: fewer tokens, but fewer and longer passes
     const kTop = m1 > 0 ? largestKt(t, shape, limits, 1, nt, kAlign, 'act') : undefined;
     const m2 = kTop === undefined ? 0 : largestFitting(m1, (x) => largestKt(t, shape, limits, x, nt, kAlign, 'act') === kTop);

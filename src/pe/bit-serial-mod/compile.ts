@@ -68,6 +68,9 @@ function bitSerialTarget(pe: BitSerialModPe): KindTarget<'bit_serial_mod'> {
     rank: 0,
     maxTileK: BSM_MAX_TILE_K,
     stagingRing: true,
+    // tile_m: the accumulator tile's tokens; the engine runs an m tile of up to that many as array passes
+    // (rtl-engine.ts, timing.ts), one fp32 entry per pass in each PE. Undeclared: one pass.
+    ...(pe.tileM === undefined ? {} : { maxTileM: pe.tileM, multiPass: true }),
   };
 }
 
@@ -114,7 +117,7 @@ function bsmMetaBlock(t: T, shape: GemmShape, tiling: Tiling, ni: number, ki: nu
 }
 
 /**
- * The cost model's fill and drain of one mod_tile (timing.ts bsmPassCycles, at a ranking's precision): the
+ * The cost model's fill and drain of one array pass of a mod_tile (timing.ts bsmPassCycles, at a ranking's precision): the
  * first group's operands fetched (one read per row and port chunk, about port bits / element bits elements
  * each) plus 2 cycles of read latency, and the last group's dequantization (scale bits + 1 add cycle). A
  * pass that fetches k tiles of few elements pays this on little compute (Llama `down`'s 23 × 32 × 384 tiles).
@@ -122,7 +125,8 @@ function bsmMetaBlock(t: T, shape: GemmShape, tiling: Tiling, ni: number, ki: nu
 function bsmTileFill(t: T, mt: number, nt: number, kt: number): number {
   const g = Math.min(t.groupSize, kt);
   const reads = (rows: number, port: number, bits: number): number => rows * Math.ceil(g / Math.max(1, Math.floor((8 * port) / bits)));
-  return 2 + Math.max(reads(mt, t.portBytes.act, t.bits.act), reads(nt, t.portBytes.wgt, t.bits.wgt)) + BITMOD_GEOMETRY.scaleBits + 1;
+  // per array pass (the cost model multiplies by the passes): a pass fetches its own ≤ cols tokens
+  return 2 + Math.max(reads(Math.min(mt, t.array.cols), t.portBytes.act, t.bits.act), reads(nt, t.portBytes.wgt, t.bits.wgt)) + BITMOD_GEOMETRY.scaleBits + 1;
 }
 
 /** Bits a buffer port must deliver per cycle for one step of `lanes` elements of `bits` bits in whole bytes (microarch.ts bsmChunkElements > 0). */
@@ -143,6 +147,7 @@ function diagnoseEngine(accel: IrAccelerator, pe: BitSerialModPe, sink: Hardware
   for (const dim of ['rows', 'cols'] as const) {
     if (array && array[dim] < 2) sink.report(array.paramSpans[dim] ?? array.span, `the bit_serial_mod tile engine needs at least 2 ${dim}, array '${array.name}' has ${array[dim]}`);
   }
+  if (array && pe.tileM !== undefined) diagnoseTileM(pe, array.cols, sink);
   const lanes = pe.lanes;
   const ports = portBuffers(accel);
   const wgtBits = pe.weights.elementBits;
@@ -157,6 +162,22 @@ function diagnoseEngine(accel: IrAccelerator, pe: BitSerialModPe, sink: Hardware
     ...(weightsAndMeta ? [] : [[ports.meta, scales, 'reads 2 group-scale bytes'] as const]),
     [ports.out, pe.output.bits, `reads one ${pe.output.name} output`],
   ]);
+}
+
+/** The most accumulator entries (array passes of one m tile) the engine's per-PE register file holds. */
+export const BSM_MAX_PASSES = 16;
+
+/**
+ * What a declared `tile_m` needs, reported at its span: at most BSM_MAX_PASSES array passes (the PEs'
+ * accumulator file; the schema caps tile_m at 4096, far below settile m's 16 bits). Like lowrank_gemm's declared tile, it is an upper
+ * bound: where two output tiles of tile_m tokens do not fit the out space, the scheduler takes the largest
+ * smaller tile that does (src/compile/schedule/tiling.ts fittingTiles).
+ */
+function diagnoseTileM(pe: BitSerialModPe, cols: number, sink: HardwareSink): void {
+  const tileM = pe.tileM as number;
+  const at = pe.paramSpans['tile_m'] ?? pe.span;
+  const passes = Math.ceil(tileM / cols);
+  if (passes > BSM_MAX_PASSES) sink.report(at, `tile_m = ${tileM} takes ${passes} passes of the array's ${cols} columns; the bit_serial_mod engine's accumulator file holds at most ${BSM_MAX_PASSES} entries per PE`, `write tile_m ≤ ${BSM_MAX_PASSES * cols}`);
 }
 
 export const bitSerialModCompile: CompileFacet<'bit_serial_mod'> = {

@@ -27,6 +27,8 @@ export function bitSerialModJson(pe: BitSerialModPe): { readonly [key: string]: 
     datapath: pe.datapath,
     output: f(pe.output),
     pipelineStages: pe.pipelineStages,
+    // only when declared: an undeclared tile_m is one array pass
+    ...(pe.tileM === undefined ? {} : { tileM: pe.tileM }),
     macsPerCycle: pe.macsPerCycle,
   };
 }
@@ -46,6 +48,7 @@ export function bitSerialModLines(pe: BitSerialModPe): IrLine[] {
   kv('datapath', pe.datapath);
   kv('output', f(pe.output));
   kv('pipeline_stages', pe.pipelineStages);
+  if (pe.tileM !== undefined) kv('tile_m', pe.tileM);
   kv('macs_per_cycle', pe.macsPerCycle);
   return l;
 }

@@ -21,8 +21,12 @@
  *   rounding, the simulator's exact product) with one fp32 × fp16 multiplier per output slot.
  * - datapath = bitmod_rtl swaps the PE cell for engine_bit_serial_mod_pe_rtl.v.hbs (the authors' stages 1–3)
  *   and gates it as its golden needs: padding lanes carry no term, a row updates only in its type's cycles.
- * Entry e = i·n + j lives in PE (row j, column i); the engine records the m × n of the accumulated tile
- * and traps where a later instruction would read entries under another mapping.
+ * - Array passes (a declared tile_m: Target.tilePassesM = P): an m tile of up to P · cols tokens runs as
+ *   ceil(m / cols) passes, each the schedule above on its tokens (act rows at act + p · cols · 2k), the same
+ *   weights and meta block fetched again; pass p + 1 starts in the cycle after pass p's last add. Each PE
+ *   holds P fp32 entries (engine_bit_serial_mod_pe*.v.hbs `cfile`), the NaN flags are per column and pass.
+ * Entry e = i·n + j lives in entry ⌊i / cols⌋ of PE (row j, column i mod cols); the engine records the m × n
+ * of the accumulated tile and traps where a later instruction would read entries under another mapping.
  */
 import type { Target } from '../../compile/target.js';
 import { FP16, FP32 } from '../../formats/float.js';
@@ -87,6 +91,10 @@ export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
   rtlInvariant(rows >= 2 && cols >= 2, 'bitSerialModEngine: the array needs at least 2 rows and 2 columns');
   const lanes = geo.lanes;
   const gs = t.groupSize;
+  // array passes of one m tile (tile_m: Target.tilePassesM; the engine takes n ≤ rows, one pass along n)
+  const passes = t.tilePassesM;
+  rtlInvariant(t.tilePassesN === 1, `bitSerialModEngine: ${t.tilePassesN} passes along n (the engine runs passes along m only)`);
+  const passW = bitsFor(Math.max(1, passes - 1));
   // the deepest tile (settile k; the meta staging holds a whole tile's scales and selectors) and the operand
   // staging depth, RTL_MAX_TILE_K (1024) or a test's smaller one, a multiple of the lanes (a power of two up to 16)
   const kMax = t.maxTileK;
@@ -145,7 +153,7 @@ export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
     name: `${ctx.prefix}bsm_engine_pe`,
     template: authors ? 'bit-serial-mod/engine_bit_serial_mod_pe_rtl.v.hbs' : 'bit-serial-mod/engine_bit_serial_mod_pe.v.hbs',
     deps: [counter, toFp32, add],
-    view: { ...bsmLaneView(geo, wb, 'act'), lzc24: counter.name, xMsb: EXP_WIDTH - 1, xWidth: EXP_WIDTH, xExt: EXP_WIDTH - 6, uExt: EXP_WIDTH - 8, toFp32: toFp32.name, fpAdd: add.name },
+    view: { ...bsmLaneView(geo, wb, 'act'), entries: passes, entriesM1: passes - 1, entMsb: passW - 1, entSel: passes > 1 ? 'ent' : '0', lzc24: counter.name, xMsb: EXP_WIDTH - 1, xWidth: EXP_WIDTH, xExt: EXP_WIDTH - 6, uExt: EXP_WIDTH - 8, toFp32: toFp32.name, fpAdd: add.name },
   };
 
   // staging RAMs: one word per read (a chunk), capped at the staging depth; the compute side selects the
@@ -176,6 +184,11 @@ export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
       isaParams: isaDecoderParams(),
       rows,
       cols,
+      passes,
+      maxM: cols * passes,
+      passW,
+      passMsb: passW - 1,
+      nanIdx: passes > 1 ? `${passes} * ${zext('wb_col', bitsFor(cols - 1), 32)} + ${zext('wb_p', passW, 32)}` : 'wb_col',
       steps,
       maxTileK: kMax,
       metaMax,

@@ -50,6 +50,12 @@ export interface BitSerialModPe {
   /** The group datapath (docs/golden.md §bit_serial_mod): qacc's (default) or the authors' RTL. */
   readonly datapath: BitSerialDatapath;
   readonly pipelineStages: number;
+  /**
+   * Tokens of one accumulator tile (`tile_m`; absent: the array's columns, one pass): each PE holds
+   * ceil(tile_m / cols) fp32 cross-group entries, and one mod_tile runs an m tile of up to tile_m tokens as
+   * that many array passes over the same weights (issue 13: fewer weight re-reads per token).
+   */
+  readonly tileM: number | undefined;
   /** Multiply-accumulates per cycle at steady state: lanes / cyclesPerWeight (may be fractional). */
   readonly macsPerCycle: number;
   readonly span: Span;
@@ -68,6 +74,8 @@ export function elaborateBitSerialMod(ev: Evaluator, decl: A.PeDecl, r: Property
   const crossGroup = formatProp(ev, r, 'cross_group', FP32);
   const output = formatProp(ev, r, 'output', FP16);
   const stages = intProp(ev, r, 'pipeline_stages', 4, 1, 64);
+  const tileM = r.has('tile_m') ? intProp(ev, r, 'tile_m', 1, 1, 4096) : undefined;
+  if (r.has('tile_m') && tileM === undefined) return undefined;
   const groupAccDeclared = intProp(ev, r, 'group_acc_bits', G.adderBits, 2, 256);
   const groupMant = intProp(ev, r, 'group_mantissa_bits', 15, 2, 128);
   const groupExp = intProp(ev, r, 'group_exponent_bits', 6, 2, 16);
@@ -151,6 +159,7 @@ export function elaborateBitSerialMod(ev: Evaluator, decl: A.PeDecl, r: Property
     datapath,
     output,
     pipelineStages: stages,
+    tileM,
     macsPerCycle: lanes / cyclesPerWeight,
     span: decl.span,
     paramSpans: { ...r.spans },

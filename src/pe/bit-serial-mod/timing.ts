@@ -1,8 +1,10 @@
 /**
  * Cycle counts of bit_serial_mod's tile engine (engine_bit_serial_mod of docs/array-rtl.md): mod_tile,
- * dequant and writeback, as closed forms (the generic rules: src/sim/timing.ts, cycle-rules.ts). The
- * engine (./rtl-engine.ts) runs single-pass tiles, longer ones cost one schedule per pass; times relative
- * to the command's cycle s:
+ * dequant and writeback, as closed forms (the generic rules: src/sim/timing.ts, cycle-rules.ts). A
+ * mod_tile of m > cols tokens (a declared tile_m, Target.tilePassesM) runs as ceil(m / cols) array passes
+ * (./rtl-engine.ts), each the schedule below on its mc tokens, the next starting in the cycle after the
+ * previous one's last add: its cycles are Σ_passes bsmPassCycles(mc, n, k). Times relative to the
+ * command's (or the pass's) cycle s:
  * - mod_tile: FETCH from s + 1, one read per cycle on each of the act, wgt and meta ports in parallel;
  *   act and wgt chunk-major (chunk c of all rows, then c + 1), a chunk being E = bsmChunkElements(port,
  *   bits) elements (the most whole 4-element steps of whole bytes one read holds); meta: the block of

@@ -172,8 +172,11 @@ const hex = (b: Uint8Array, at: number, len: number): string => Array.from(b.sub
 describe('bit_serial_mod tile engine (self-bench)', () => {
   const t = designTarget(DESIGN, 't');
 
-  it('lints clean with -Wall (test design, and examples/bitmod.qacc at 4 x 3, with and without a staging ring)', async () => {
-    for (const [tt, top] of [[t, 'lt'], [bitmodTarget(4, 3, 256), 'lb'], [{ ...bitmodTarget(4, 3, 2048), stagingK: 256 }, 'lr']] as const) {
+  it('lints clean with -Wall (test design, and examples/bitmod.qacc at 4 x 3, with and without a staging ring, with array passes)', async () => {
+    const passes = designTarget(DESIGN.replace('output = fp16; }', 'output = fp16; tile_m = 7; }'), 't');
+    const authors = designTarget(readFileSync(resolve(ROOT, 'examples/bitmod.qacc'), 'utf8').replace('datapath = bitmod_rtl;\n  output = fp16;', 'datapath = bitmod_rtl;\n  output = fp16;\n  tile_m = 12;'), 'bitmod_authors', ['rows=4', 'cols=3']);
+    expect([passes.tilePassesM, authors.tilePassesM]).toEqual([3, 4]);
+    for (const [tt, top] of [[t, 'lt'], [bitmodTarget(4, 3, 256), 'lb'], [{ ...bitmodTarget(4, 3, 2048), stagingK: 256 }, 'lr'], [passes, 'lp'], [authors, 'la']] as const) {
       const { engine, files } = bsmEngineFiles(tt, top);
       expect(await lintVerilog(engine, files), top).toEqual([]);
     }
@@ -240,6 +243,70 @@ describe('bit_serial_mod tile engine (self-bench)', () => {
       const r = runBsmBench(sim, bufs, commands);
       expect({ seed, trap: r.trap, cycles: r.cycles, out: hex(r.out, 4, 2 * m * n) }).toEqual({ seed, trap: 0, cycles, out: hex(expected, 0, 2 * m * n) });
     }
+  }, 600_000);
+
+  // tile_m = 7 on 3 columns: the engine runs an m tile as up to 3 array passes (3 + 3 + 1 tokens) over the
+  // same weights, each PE holding one fp32 entry per pass; each pass is the one-pass schedule, the next
+  // starting in the cycle after the previous one's last add, so a mod_tile takes the sum of its passes'
+  // closed forms. Two k tiles accumulate (clear, then not), the first tile with a dequant; NaN / inf
+  // activations land in single passes, so the per-pass NaN flags are exercised.
+  it('runs an m tile of several array passes (tile_m = 7 on 3 columns): outputs = the simulator, cycles = the sum of the passes', async () => {
+    const mt = designTarget(DESIGN.replace('output = fp16; }', 'output = fp16; tile_m = 7; }'), 't');
+    expect([mt.tilePassesM, mt.tilePassesN, mt.accEntries]).toEqual([3, 1, 5 * 3 * 3]);
+    const cfg = mt.golden as BitSerialModConfig;
+    const sim = await buildBsmBench(mt, 'tp');
+    const passSizes = (m: number): number[] => Array.from({ length: Math.ceil(m / 3) }, (_, p) => Math.min(3, m - 3 * p));
+    for (const [seed, m, n, special, deq] of [[11, 7, 5, true, true], [12, 5, 4, false, false], [13, 6, 2, true, false]] as const) {
+      const rnd = prng(seed);
+      const bufs = { act: new Uint8Array(mt.capacity.act), wgt: new Uint8Array(mt.capacity.wgt), meta: new Uint8Array(mt.capacity.meta), out: new Uint8Array(mt.capacity.out) };
+      const acc = new AccStore(mt.accEntries, false);
+      const commands: BsmCommand[] = [];
+      const cycles: number[] = [];
+      let actAt = 3;
+      let wgtAt = 1;
+      let metaAt = 2;
+      for (const [k, clear] of [[40, true], [29, false]] as const) {
+        const tile = randomTile(cfg, rnd, m, n, k, special);
+        const G = Math.ceil(k / cfg.groupSize);
+        packMatrix(tile.act, m, k, 16, bufs.act, actAt);
+        packMatrix(tile.wgt, n, k, mt.bits.wgt, bufs.wgt, wgtAt);
+        packMatrix(tile.scales, 1, n * G, 8, bufs.meta, metaAt);
+        packMatrix(tile.sels, 1, n * G, mt.bits.selector, bufs.meta, metaAt + n * G);
+        commands.push({ word: word(createInstruction('mod_tile', { act: actAt, wgt: wgtAt, meta: metaAt, acc: 0, clear })), m, n, k, group: cfg.groupSize });
+        bitSerialTile(cfg, acc, 0, m, n, k, tile.act, tile.wgt, tile.scales, tile.sels, clear);
+        // every pass of the tile runs the same n rows: the same cycles per weight
+        cycles.push(passSizes(m).reduce((sum, mc) => sum + bsmPassCycles(mt, mc, n, k, cpwOf(cfg, tile)), 0));
+        actAt += m * k * 2 + 5;
+        wgtAt += n * Math.ceil((k * mt.bits.wgt) / 8) + 3;
+        metaAt += n * G + Math.ceil((n * G * mt.bits.selector) / 8) + 1;
+      }
+      if (deq) {
+        const cs = Uint32Array.from({ length: n }, () => ((8 + Math.floor(rnd() * 14)) << 10) | Math.floor(rnd() * 1024));
+        packMatrix(cs, 1, n, 16, bufs.meta, metaAt);
+        commands.push({ word: word(createInstruction('dequant', { acc: 0, cscale: metaAt, use_cscale: true })), m, n, k: 1, group: cfg.groupSize });
+        for (let e = 0; e < m * n; e++) acc.v[e] = bitSerialModScaled(acc.v[e], cs[e % n]);
+        cycles.push(bsmDequantCycles(mt, n, true));
+      }
+      commands.push({ word: word(createInstruction('writeback', { acc: 0, out: 6 })), m, n, k: 1, group: cfg.groupSize });
+      cycles.push(bsmWritebackCycles(mt, m, n));
+      const expected = new Uint8Array(2 * m * n);
+      for (let e = 0; e < m * n; e++) {
+        const code = bitSerialWriteback(cfg, acc, e);
+        expected[2 * e] = code & 0xff;
+        expected[2 * e + 1] = code >> 8;
+      }
+      // the case reaches what it says: finite nonzero outputs, and with specials NaN tokens next to finite ones
+      const codes = Array.from({ length: m * n }, (_, e) => expected[2 * e] | (expected[2 * e + 1] << 8));
+      expect(codes.filter((c) => (c & 0x7c00) !== 0x7c00 && (c & 0x7fff) !== 0).length, `seed ${seed}`).toBeGreaterThan(1);
+      if (special) expect(codes.some((c) => c === 0x7e00), `seed ${seed}`).toBe(true);
+      const r = runBsmBench(sim, bufs, commands);
+      expect({ seed, trap: r.trap, cycles: r.cycles, out: hex(r.out, 6, 2 * m * n) }).toEqual({ seed, trap: 0, cycles, out: hex(expected, 0, 2 * m * n) });
+    }
+    // m beyond the passes' tokens (3 × 3 = 9) traps as a tile shape
+    const over = runBsmBench(sim, { act: new Uint8Array(mt.capacity.act), wgt: new Uint8Array(mt.capacity.wgt), meta: new Uint8Array(mt.capacity.meta), out: new Uint8Array(mt.capacity.out) }, [
+      { word: word(createInstruction('mod_tile', { act: 0, wgt: 0, meta: 0, acc: 0, clear: true })), m: 10, n: 2, k: 8, group: cfg.groupSize },
+    ]);
+    expect([over.trap, over.cycles[0]]).toEqual([BSM_TRAP.tileShape, 1]);
   }, 600_000);
 
   it('traps on what it does not execute, with the documented code, and completes the command at once', async () => {

@@ -5,13 +5,17 @@
 // overlapped stage 4: at a group's last step-cycle (handoff) the group state moves to the dequantizer and
 // the accumulator restarts at 0; the dequantizer shifts-and-adds the row's 8-bit scale MSB first (8 cycles,
 // deq_en), then one add cycle (add_en) adds the exact fp32 group value into the fp32 cross-group register
-// cacc, the entry of the accumulator space that dequant/writeback read. The term decode, bit significance
+// cacc, the entry of the accumulator space that dequant/writeback read: entry `ent` of 1 (one per array
+// pass of a tile; a clear clears them all). The term decode, bit significance
 // and unit exponent are per row (they depend only on the row's weights and selector), so they are inputs.
 module bitmod_top_bsm_engine_pe (
   input  wire              clk,
   input  wire              rst,
   input  wire              active,
   input  wire              clear,
+  /* verilator lint_off UNUSEDSIGNAL */
+  input  wire [0:0]        ent,
+  /* verilator lint_on UNUSEDSIGNAL */
   input  wire              acc_en,
   input  wire              handoff,
   input  wire              deq_en,
@@ -23,8 +27,12 @@ module bitmod_top_bsm_engine_pe (
   input  wire [3:0]        tb,
   input  wire [7:0]        te,
   input  wire [2:0]        sig,
-  output reg  [31:0]       cacc
+  output wire [31:0]       cacc
 );
+  // the fp32 cross-group entries
+  reg [31:0] cfile [0:0];
+  assign cacc = cfile[0];
+  integer ce;
   // ---- stage 1: operand fields, exponent match -------------------------------------------------------
   wire [10:0] sa0, sa1, sa2, sa3;
   wire [5:0] p0, p1, p2, p3;
@@ -124,7 +132,7 @@ module bitmod_top_bsm_engine_pe (
       dq_m <= 15'd0;
       dq_x <= 6'd0;
       r <= 23'd0;
-      cacc <= 32'd0;
+      for (ce = 0; ce < 1; ce = ce + 1) cfile[ce] <= 32'd0;
     end else begin
       if (handoff && active) begin
         dq_s <= nx_s;
@@ -141,8 +149,9 @@ module bitmod_top_bsm_engine_pe (
         // R <- 2R + (scale bit ? M : 0), scale bits MSB first
         if (deq_en && active) r <= {r[21:0], 1'b0} + (deq_bit ? {8'd0, dq_m} : 23'd0);
       end
-      if (clear) cacc <= 32'd0;
-      else if (add_en && active) cacc <= c_next;
+      if (clear) begin
+        for (ce = 0; ce < 1; ce = ce + 1) cfile[ce] <= 32'd0;
+      end else if (add_en && active) cfile[0] <= c_next;
     end
   end
 endmodule

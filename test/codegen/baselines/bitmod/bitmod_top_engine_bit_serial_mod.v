@@ -23,7 +23,12 @@
 //   exact product is formed at writeback (one rounding), as src/sim keeps it exact until writeback.
 // writeback: one item per cycle (a column's next 2 rows), rounded by 2 fp32 x fp16 multipliers,
 //   registered, written the next cycle; entries ascending, so the out addresses are one contiguous run.
-// Cycle counts: src/pe/bit-serial-mod/timing.ts bsmPassCycles, bsmDequantCycles, bsmWritebackCycles.
+// Array passes (1 at most: tile_m 2 tokens): an m x n tile with m > 2 runs as ceil(m/2) passes
+//   over the same weights, pass p on tokens p*2.. (its act rows at act + p*2*2k); each pass is the
+//   schedule above (FETCH of its act rows, the weights and the meta block; COMPUTE), pass p+1 starting in the
+//   cycle after pass p's last add. Each PE keeps one fp32 entry per pass (token i in entry i/2 of column
+//   i%2); a clearing mod_tile clears every entry, writeback reads token i's from its pass's entry.
+// Cycle counts: src/pe/bit-serial-mod/timing.ts bsmPassCycles (per pass), bsmDequantCycles, bsmWritebackCycles.
 module bitmod_top_engine_bit_serial_mod (
   input  wire clk,
   input  wire rst,
@@ -472,6 +477,7 @@ module bitmod_top_engine_bit_serial_mod (
   /* verilator lint_on UNUSEDPARAM */
   localparam integer ROWS = 2;
   localparam integer COLS = 2;
+  localparam integer PASSES = 1;
   localparam integer ES = 128;
   localparam integer Q = 2;
   localparam integer OB = 2;
@@ -534,6 +540,21 @@ module bitmod_top_engine_bit_serial_mod (
   wire wb_start = cmd_ok && is_wb;
   wire tile_clear = tile_start && f_clear;
 
+  // ---- array passes: pass_start is the command's cycle (pass 0) or the cycle after a pass's last add ----
+  reg np;
+  wire pass_start = tile_start || np;
+  reg [0:0] p_idx;
+  // the PEs' entry: the pass computing, or the writeback's token's pass
+  wire [0:0] pe_ent;
+  // tokens of the current pass, and of the passes after it
+  reg [15:0] mp_r, m_left;
+  reg [31:0] pa_base, pw_base, pm_base;
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [31:0] pa_next = pa_base + 32'd2 * rba_r;
+  /* verilator lint_on UNUSEDSIGNAL */
+  wire [15:0] mp_first = (cfg_m < 16'd2) ? cfg_m : 16'd2;
+  wire [15:0] mp_next = (m_left < 16'd2) ? m_left : 16'd2;
+
   // ---- latched command -------------------------------------------------------------------------------
   reg [15:0] m_r, n_r, k_r;
   /* verilator lint_off UNUSEDSIGNAL */
@@ -555,8 +576,27 @@ module bitmod_top_engine_bit_serial_mod (
       mbytes_r <= 32'd0;
       rba_r <= 32'd0;
       rbw_r <= 32'd0;
+      p_idx <= 1'd0;
+      mp_r <= 16'd0;
+      m_left <= 16'd0;
+      pa_base <= 32'd0;
+      pw_base <= 32'd0;
+      pm_base <= 32'd0;
     end else begin
       if (cmd_valid && trap_now != 8'd0 && trap_code == 8'd0) trap_code <= trap_now;
+      if (tile_start) begin
+        p_idx <= 1'd0;
+        mp_r <= mp_first;
+        m_left <= cfg_m - mp_first;
+        pa_base <= f_act[31:0];
+        pw_base <= f_wgt[31:0];
+        pm_base <= f_meta[31:0];
+      end else if (np) begin
+        p_idx <= p_idx + 1'd1;
+        mp_r <= mp_next;
+        m_left <= m_left - mp_next;
+        pa_base <= pa_next;
+      end
       if (tile_start || deq_start || wb_start) begin
         m_r <= cfg_m;
         n_r <= cfg_n;
@@ -589,7 +629,7 @@ module bitmod_top_engine_bit_serial_mod (
   /* verilator lint_off UNUSEDSIGNAL */
   reg [31:0] fa_e0n, a_avail;
   /* verilator lint_on UNUSEDSIGNAL */
-  wire fa_row_end = (fa_i == m_r - 16'd1);
+  wire fa_row_end = (fa_i == mp_r - 16'd1);
   // the chunk's ring slot, and whether its previous chunk has been consumed (checked at the chunk's first row)
   reg [2:0] fa_s, fa_sd;
   wire fa_free = (fa_e0 < 32'd1024) || (c_gs >= fa_e0 - 32'd896);
@@ -615,13 +655,13 @@ module bitmod_top_engine_bit_serial_mod (
       fa_last <= fa_go && fa_row_end;
       fa_e0n <= fa_e0 + 32'd128;
       if (fa_v && fa_last) a_avail <= fa_e0n;
-      if (tile_start) begin
+      if (pass_start) begin
         fa_busy <= 1'b1;
         fa_i <= 16'd0;
         fa_e0 <= 32'd0;
-          fa_s <= 3'd0;
-        fa_cb <= f_act[31:0];
-        fa_addr <= f_act[31:0];
+        fa_s <= 3'd0;
+        fa_cb <= tile_start ? f_act[31:0] : pa_next;
+        fa_addr <= tile_start ? f_act[31:0] : pa_next;
         a_avail <= 32'd0;
       end else if (fa_go) begin
         if (fa_row_end) begin
@@ -677,13 +717,13 @@ module bitmod_top_engine_bit_serial_mod (
       fw_last <= fw_go && fw_row_end;
       fw_e0n <= fw_e0 + 32'd512;
       if (fw_v && fw_last) w_avail <= fw_e0n;
-      if (tile_start) begin
+      if (pass_start) begin
         fw_busy <= 1'b1;
         fw_i <= 16'd0;
         fw_e0 <= 32'd0;
-          fw_s <= 1'd0;
-        fw_cb <= f_wgt[31:0];
-        fw_addr <= f_wgt[31:0];
+        fw_s <= 1'd0;
+        fw_cb <= tile_start ? f_wgt[31:0] : pw_base;
+        fw_addr <= tile_start ? f_wgt[31:0] : pw_base;
         w_avail <= 32'd0;
       end else if (fw_go) begin
         if (fw_row_end) begin
@@ -741,11 +781,11 @@ module bitmod_top_engine_bit_serial_mod (
       fd_v <= fd_busy;
       fd_last <= fd_busy && fd_end;
       fd_c_d <= fd_c;
-      if (tile_start) begin
+      if (pass_start) begin
         fm_busy <= 1'b1;
         fm_off <= 32'd0;
         fm_w <= 1'd0;
-        fm_addr <= f_meta[31:0];
+        fm_addr <= tile_start ? f_meta[31:0] : pm_base;
         m_ready <= 1'b0;
       end else if (fm_busy) begin
         fm_off <= fm_off + 32'd256;
@@ -795,7 +835,8 @@ module bitmod_top_engine_bit_serial_mod (
   wire handoff = acc_en && grp_last;
   wire deq_en = dq_busy && !dq_n[3];
   wire add_en = dq_busy && dq_n[3];
-  wire tile_done = add_en && dq_lastgrp;
+  wire pass_done = add_en && dq_lastgrp;
+  wire tile_done = pass_done && (m_left == 16'd0);
   wire [3:0] lane_ok;
   assign lane_ok[0] = (c_el < k32);
   assign lane_ok[1] = (c_el + 32'd1 < k32);
@@ -819,8 +860,10 @@ module bitmod_top_engine_bit_serial_mod (
       dq_busy <= 1'b0;
       dq_lastgrp <= 1'b0;
       dq_n <= 4'd0;
+      np <= 1'b0;
     end else begin
-      if (tile_start) begin
+      np <= pass_done && (m_left != 16'd0);
+      if (pass_start) begin
         c_run <= 1'b1;
         c_g <= 16'd0;
         c_gs <= 32'd0;
@@ -864,12 +907,13 @@ module bitmod_top_engine_bit_serial_mod (
   // ---- columns: activation staging, masked step word, NaN flag ---------------------------------------
   wire [COLS-1:0] col_act;
   wire [127:0] col_word;
-  wire [COLS-1:0] nan_col;
+  // NaN seen by column gi in pass p: bit gi*PASSES + p
+  wire [COLS*PASSES-1:0] nan_col;
   genvar gi, gj, gr;
   generate
     for (gi = 0; gi < COLS; gi = gi + 1) begin : col
       localparam [15:0] I = gi;
-      assign col_act[gi] = (I < m_r);
+      assign col_act[gi] = (I < mp_r);
       reg [2047:0] stage [0:7];
       always @(posedge clk) begin
         if (fa_v && fa_row == I) stage[fa_sd] <= act_rd_data[2047:0];
@@ -879,12 +923,12 @@ module bitmod_top_engine_bit_serial_mod (
       wire [63:0] word = { lane_ok[3] ? raw[63:48] : 16'd0, lane_ok[2] ? raw[47:32] : 16'd0, lane_ok[1] ? raw[31:16] : 16'd0, lane_ok[0] ? raw[15:0] : 16'd0 };
       assign col_word[64*gi +: 64] = word;
       wire nan = (word[14:10] == 5'd31) || (word[30:26] == 5'd31) || (word[46:42] == 5'd31) || (word[62:58] == 5'd31);
-      reg nan_r;
+      reg [PASSES-1:0] nan_r;
       always @(posedge clk) begin
-        if (rst || tile_clear) nan_r <= 1'b0;
-        else if (acc_en && col_act[gi] && nan) nan_r <= 1'b1;
+        if (rst || tile_clear) nan_r <= {PASSES{1'b0}};
+        else if (acc_en && col_act[gi] && nan) nan_r[p_idx] <= 1'b1;
       end
-      assign nan_col[gi] = nan_r;
+      assign nan_col[PASSES*gi +: PASSES] = nan_r;
     end
   endgenerate
 
@@ -972,7 +1016,7 @@ module bitmod_top_engine_bit_serial_mod (
       end
       wire deq_bit = dq_scale[3'd7 - dq_n[2:0]];
       for (gi = 0; gi < COLS; gi = gi + 1) begin : pe
-        bitmod_top_bsm_engine_pe u_pe (.clk(clk), .rst(rst), .active(row_act[gj] && col_act[gi]), .clear(tile_clear), .acc_en(acc_en), .handoff(handoff),
+        bitmod_top_bsm_engine_pe u_pe (.clk(clk), .rst(rst), .active(row_act[gj] && col_act[gi]), .clear(tile_clear), .ent(pe_ent), .acc_en(acc_en), .handoff(handoff),
           .deq_en(deq_en), .deq_bit(deq_bit), .add_en(add_en), .unit_exp(dq_u), .act(col_word[64*gi +: 64]), .ts(ts), .tb(tb), .te(te), .sig(sig),
           .cacc(cacc_flat[32*(gj*COLS+gi) +: 32]));
       end
@@ -998,7 +1042,14 @@ module bitmod_top_engine_bit_serial_mod (
   wire [15:0] wb_cnt = (wb_left < 16'd2) ? wb_left : 16'd2;
   wire wb_col_end = (wb_q0 + 16'd2 >= n_r);
   wire wb_item_last = wb_col_end && (wb_i == m_r - 16'd1);
-  wire [0:0] wb_col = wb_i[0:0];
+  // token wb_i is column wb_i % COLS of pass wb_i / COLS
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [15:0] wb_c16 = wb_i % 16'd2;
+  wire [15:0] wb_p16 = wb_i / 16'd2;
+  /* verilator lint_on UNUSEDSIGNAL */
+  wire [0:0] wb_col = wb_c16[0:0];
+  wire [0:0] wb_p = wb_p16[0:0];
+  assign pe_ent = wb_busy ? wb_p : p_idx;
   wire [31:0] wb_vals;
   generate
     for (gr = 0; gr < Q; gr = gr + 1) begin : slot
