@@ -12,6 +12,7 @@
  * and each is synthesized once at its real size. The result is marked `extrapolated` in the report;
  * docs/estimate.md gives its error on a held-out size.
  */
+import { EstimateError } from '../errors.js';
 import type { ChildInstances } from './netlist.js';
 import { unitKey } from './netlist.js';
 import type { SynthStats, XilinxResources } from './types.js';
@@ -80,7 +81,17 @@ export function extrapolateEngine(samples: readonly { readonly rows: number; rea
     ? (Object.fromEntries((['lut', 'ff', 'carry', 'dsp', 'bram', 'lutram'] as const).map((k) => [k, fit((s) => s.xilinx?.[k] ?? 0)])) as unknown as XilinxResources)
     : undefined;
   const levels = predictor(LEVEL_TERMS, samples)(samples.map((s) => s.own.levels), rows, cols);
-  return { cells: fit((s) => s.cells), cell_types: types, transistors: fit((s) => s.transistors), memory_bits: fit((s) => s.memory_bits), ...(xilinx ? { xilinx } : {}), levels };
+  const own = { cells: fit((s) => s.cells), cell_types: types, transistors: fit((s) => s.transistors), memory_bits: fit((s) => s.memory_bits), ...(xilinx ? { xilinx } : {}), levels };
+  // An engine at a larger size holds at least what it holds at every sample size. A fit that predicts less
+  // (e.g. an engine whose memory is not polynomial in R and C on these terms) would report a wrong area,
+  // possibly 0, so it is refused rather than clamped.
+  for (const q of ['cells', 'transistors', 'memory_bits'] as const) {
+    const largest = samples.reduce((a, b) => (b.own[q] > a.own[q] ? b : a));
+    if (own[q] < largest.own[q]) {
+      throw new EstimateError(`--synth: the tile engine cannot be extrapolated to ${rows} × ${cols}: its fit (${ENGINE_MODEL}) predicts ${own[q]} ${q.replace('_', ' ')}, fewer than the ${largest.own[q]} synthesized at ${largest.rows} × ${largest.cols}; synthesize an array of at most ${ENGINE_EXACT_MAX_SIDE} × ${ENGINE_EXACT_MAX_SIDE}, or use the analytic estimate (without --synth)`);
+    }
+  }
+  return own;
 }
 
 /**

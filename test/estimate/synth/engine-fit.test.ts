@@ -68,8 +68,11 @@ describe('tile engine extrapolation', () => {
     expect(got).toEqual(children(32, 32));
   });
 
-  it('never predicts a negative count', () => {
+  it('refuses a fit that predicts less than a sample holds (instead of reporting a clamped or shrunken area)', () => {
     const shrinking = ENGINE_FIT_POINTS.map((p) => ({ ...p, own: { ...stats(p.rows, p.cols), transistors: 1_000_000 - 2_000 * p.rows * p.rows * p.cols } }));
-    expect(extrapolateEngine(shrinking, 32, 32).transistors).toBe(0);
+    expect(() => extrapolateEngine(shrinking, 32, 32)).toThrow(/cannot be extrapolated to 32 × 32: .* predicts 0 transistors, fewer than the 984000 synthesized at 2 × 2/);
+    // The same samples at a size the fit still grows to are reported.
+    const growing = ENGINE_FIT_POINTS.map((p) => ({ ...p, own: { ...stats(p.rows, p.cols), transistors: 1_000 + 2_000 * p.rows * p.rows * p.cols } }));
+    expect(extrapolateEngine(growing, 32, 32).transistors).toBe(1_000 + 2_000 * 32 * 32 * 32);
   });
 });
