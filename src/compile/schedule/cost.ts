@@ -102,6 +102,8 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
   };
   // a multi-pass tile (Target.tilePassesM/N) runs its passes one after another
   const arrayPasses = Math.ceil(mt / t.array.cols) * Math.ceil(nt / t.array.rows);
+  // a kind that quantizes activations on chip loads no codes (its raw X is among its stepLoads)
+  const loadsCodes = kind.loadsActivationCodes?.(t) !== false;
   const aStride = rowBytes(shape.k, t.bits.act);
   const wStride = rowBytes(shape.k, t.bits.wgt);
   /** Cycles and kind bytes of one output tile (mi, ni) that loads its A and / or W k tiles, its loads `lead` steps ahead. */
@@ -113,7 +115,7 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
       const ktHere = Math.min(kt, shape.k - k0);
       const ctx: StepContext = { mi, ni, ki, m0: mi * mt, mt, n0: ni * nt, nt, k0, kt: ktHere, g0: k0 / t.groupSize, gt: Math.ceil(ktHere / t.groupSize), G, first: ki === 0, last: ki === kTiles - 1, slot: 0, tileSlot: 0, act: 0, wgt: 0, metaBase: 0, slots, layout: ZERO_LAYOUT, shape, tiling };
       const parts: { port: number; pieces: number }[] = [];
-      for (const [load, buf, rows, stride] of [[loadA, 'act', mt, aStride], [loadW, 'wgt', nt, wStride]] as const) {
+      for (const [load, buf, rows, stride] of [[loadA && loadsCodes, 'act', mt, aStride], [loadW, 'wgt', nt, wStride]] as const) {
         if (!load) continue;
         const l = codeLoad(t, buf, 0, 0, rows, k0, ktHere, 0, stride);
         parts.push(dmaPieces(l.rows, l.rowBytes, l.stride));
@@ -183,7 +185,7 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
   const blocks = Math.ceil(nTiles / block);
   // serpentine blocks reuse one activation panel at each block boundary
   const reused = serpentineBlocks(shape, tiling, resident, ahead) ? (blocks - 1) * mt * aStride : 0;
-  const act = resident === 'act' ? actAll : resident === 'both' ? actAll * blocks - reused : actAll * nTiles;
+  const act = !loadsCodes ? 0 : resident === 'act' ? actAll : resident === 'both' ? actAll * blocks - reused : actAll * nTiles;
   const wgt = resident === 'wgt' || resident === 'both' ? wgtAll : wgtAll * mTiles;
   const out = shape.m * rowBytes(shape.n, t.bits.out);
   return { cycles, bytes: { act, wgt, other, out, total: act + wgt + other + out } };

@@ -47,6 +47,12 @@ export interface KindTarget<K extends PeKind> {
    * register file of that many entries (lowrank_gemm, issue 13); absent: a tile is one array pass.
    */
   readonly multiPass?: boolean;
+  /**
+   * Without an `outputs` buffer, the out space lies at the end of the weights buffer instead of the
+   * activations buffer (compile/target.ts): lowrank_gemm, whose multi-pass tiles stream their weights in two
+   * small slots while its activation code panel wants the whole activations buffer. Absent: activations.
+   */
+  readonly outInWeights?: boolean;
   /** MACs one PE does per cycle in this variant when it differs from the IR's (simd_mac: the mode's lanes); absent: the array's declared rate. */
   readonly macsPerPe?: number;
 }

@@ -85,6 +85,9 @@ function lowRankTarget(pe: LowRankGemmPe): KindTarget<'lowrank_gemm'> {
     // the engine runs the declared tile as several array passes (timing.ts), its accumulators sized from it;
     // qact too quantizes an m tile pass by pass (one row per array column per pass)
     multiPass: true,
+    // its weights stream in two slots of nt × kt codes; the activations buffer keeps the code panel (or the
+    // offline act panel) of an m tile, which a quarter taken by the out space would not hold at 128 tokens
+    outInWeights: true,
   };
 }
 

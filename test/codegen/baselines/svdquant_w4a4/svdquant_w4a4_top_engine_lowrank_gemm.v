@@ -534,10 +534,10 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
     case (opc)
       QACC_OP_QGEMM_TILE:
         if (!mn_ok || cfg_k > 16'd64 || !q_acc0 || cfg_group != 16'd64) dec_trap = TRAP_SHAPE;
-        else if (end_qa > 48'd196608 || end_qw > 48'd262144 || end_qas > 48'd32768 || end_qws > 48'd32768) dec_trap = TRAP_RANGE;
+        else if (end_qa > 48'd262144 || end_qw > 48'd196608 || end_qas > 48'd32768 || end_qws > 48'd32768) dec_trap = TRAP_RANGE;
       QACC_OP_LR_DOWN:
         if (!rank_ok || {16'd0, cfg_m} > C * PMX || cfg_k > 16'd64 || !d_lrt0) dec_trap = TRAP_SHAPE;
-        else if (end_dx > 48'd196608 || end_dd > 48'd32768) dec_trap = TRAP_RANGE;
+        else if (end_dx > 48'd262144 || end_dd > 48'd32768) dec_trap = TRAP_RANGE;
       QACC_OP_LR_UP:
         if (u_ls && !1'b1) dec_trap = TRAP_UNSUPPORTED;
         else if (!rank_ok || !mn_ok || !u_acc0 || !u_lrt0) dec_trap = TRAP_SHAPE;
@@ -549,7 +549,7 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
       QACC_OP_QACT:  // stochastic rounding: the ISA gives qact no random stream
         if (cfg_round == 2'd3) dec_trap = TRAP_UNSUPPORTED;
         else if ({16'd0, cfg_m} > C * PMX || cfg_k > 16'd64 || cfg_group != 16'd64) dec_trap = TRAP_SHAPE;
-        else if (end_qx > 48'd196608 || end_qq > 48'd196608 || end_qs > 48'd32768) dec_trap = TRAP_RANGE;
+        else if (end_qx > 48'd262144 || end_qq > 48'd262144 || end_qs > 48'd32768) dec_trap = TRAP_RANGE;
       QACC_OP_WRITEBACK:
         if (wb_relu) dec_trap = TRAP_UNSUPPORTED;
         else if (!mn_ok || !wb_acc0) dec_trap = TRAP_SHAPE;
