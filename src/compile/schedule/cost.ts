@@ -59,8 +59,8 @@ export function beatBytes(t: Target): number {
 /** A layout whose addresses are all 0: the cost model needs the transfers' shapes, not their addresses. */
 const ZERO_LAYOUT: DramLayout = { a: 0, w: 0, meta: 0, cscale: 0, lscale: 0, ascale: 0, wscale: 0, bias: 0, x: 0, down: 0, up: 0, y: 0, bytes: 0, tensorBytes: 0 };
 
-function slotLayoutOf(need: SlotNeeds): SlotLayout {
-  return { actSlot: need.act, actRawOff: need.actRawOff, wgtSlot: need.wgt, metaSlot: need.meta, metaOff2: need.metaOff2, metaOff3: need.metaOff3, cscaleOff: need.cscaleOff, lscaleOff: need.lscaleOff, lrwSlot: need.lrw, lrwUpOff: need.lrwUpOff, outSlot: need.out };
+function slotLayoutOf(need: SlotNeeds, ring: number): SlotLayout {
+  return { ...(ring > 2 ? { ring } : {}), ...(need.lrwTile > 0 ? { lrwTileSlot: need.lrwTile } : {}), actSlot: need.act, actRawOff: need.actRawOff, wgtSlot: need.wgt, metaSlot: need.meta, metaOff2: need.metaOff2, metaOff3: need.metaOff3, cscaleOff: need.cscaleOff, lscaleOff: need.lscaleOff, lrwSlot: need.lrw, lrwUpOff: need.lrwUpOff, outSlot: need.out };
 }
 
 /**
@@ -77,7 +77,8 @@ export function serpentineBlocks(shape: GemmShape, tiling: Tiling, resident: Res
 export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, resident: Resident, limits: IsaLimits, need: SlotNeeds, block: number, ahead: number): Prediction {
   const kind = compileFacet(t.pe.kind);
   const beat = beatBytes(t);
-  const slots = slotLayoutOf(need);
+  // a streamed schedule running ahead uses a ring of `ahead` slots (choose.ts streamRing)
+  const slots = slotLayoutOf(need, resident === 'none' ? ahead : 2);
   const { mt, nt, kt, mTiles, nTiles, kTiles } = tiling;
   const G = Math.ceil(shape.k / t.groupSize);
   const macsPerPe = t.peakMacsPerCycle / Math.max(1, t.array.pes);

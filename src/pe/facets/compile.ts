@@ -114,6 +114,11 @@ export interface KindSlots {
   readonly actExtra: number;
   readonly meta: number;
   readonly lrw: number;
+  /**
+   * Bytes of per-output-tile lrw data (lowrank: U, loaded in a tile's last step and read by its epilogue),
+   * in two slots of the tile's parity above the lrw ring (SlotLayout.lrwTileSlot). Absent = 0.
+   */
+  readonly lrwTile?: number;
   /** Offsets inside a meta / lrw slot (absent = 0). */
   readonly offsets: Readonly<Partial<Record<SlotOffset, number>>>;
 }
