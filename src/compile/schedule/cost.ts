@@ -17,7 +17,8 @@
  *   max(loads, compute) and a tile the sum over its steps plus its epilogue; the output store shares the
  *   DRAM port with the loads (its port cycles are added to the tile's loads). Where the loads may run
  *   `ahead` > 2 steps ahead (choose.ts loadsAhead), a step's loads spread over the ahead − 1 steps before
- *   it: a step costs max(loads / (ahead − 1), compute).
+ *   it: a step costs max(loads / (ahead − 1), compute), and a streamed ring (every step loads) at least its
+ *   port cycles.
  * Ragged edge tiles are counted as full ones: a ranking, not a simulation (`qacc sim` reports both the
  * prediction and the simulated cycles).
  */
@@ -126,9 +127,12 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
         otherBytes += l.rows * l.rowBytes;
       }
       let load = stepLoadCycles(parts);
-      if (ctx.last) load += dmaPieces(mt, rowBytes(nt, t.bits.out), rowBytes(shape.n, t.bits.out)).port;
+      const store = ctx.last ? dmaPieces(mt, rowBytes(nt, t.bits.out), rowBytes(shape.n, t.bits.out)).port : 0;
+      load += store;
       const compute = kind.tileCycles?.(t, mt, nt, ktHere) ?? arrayPasses * (Math.ceil(ktHere / macsPerPe) + (kind.tileFill?.(t, mt, nt, ktHere) ?? TILE_FILL));
-      cycles += Math.max(load / (lead - 1), compute);
+      // a streamed ring loads every step: its latency overlaps the steps ahead, its port time does not
+      const port = resident === 'none' ? parts.reduce((sum, p) => sum + p.port, 0) + store : 0;
+      cycles += Math.max(load / (lead - 1), port, compute);
     }
     cycles += Math.ceil((mt * nt) / t.array.cols) + 2;
     return { cycles, otherBytes };

@@ -263,6 +263,8 @@ describe('runtime activation quantization through the RTL (qact in the engine, r
       expect(program.filter((i) => i.kind === 'qgemm_tile').length, a.name).toBe(g.tiling.mTiles * g.tiling.nTiles * g.tiling.kTiles);
       expect(g.tiling.nTiles, a.name).toBeGreaterThan(1);
       expect([g.tiling.mt, g.tiling.nt], a.name).toEqual([3, 128]);
+      // its 4 k steps stream through a ring of 4 slots (loads 4 steps ahead, schedule/choose.ts STREAM_RINGS)
+      expect([g.schedule.resident, g.schedule.ahead], a.name).toEqual(['none', 4]);
     }
     const r = await runCli(['verify', example, ...sets.flatMap((x) => ['--set', x]), '--backends', 'golden,sim,rtl', '--trace', '--vectors', '0', '-w', `gemm:m=${shape.m},k=${shape.k},n=${shape.n}`]);
     expect(r.stderr).toBe('');
