@@ -50,7 +50,7 @@ import type { AnyOperands } from './operands.js';
 import { rowBytes } from './pack.js';
 import type { Target } from './target.js';
 import type { GemmShape } from './workload.js';
-import { chooseSchedule, rankedSchedules, scheduleCandidates, type Schedule } from './schedule/choose.js';
+import { chooseSchedule, rankedSchedules, scheduleCandidates, streamRing, type Schedule } from './schedule/choose.js';
 import { alignUp, branchRank, codeLoad, slotNeeds, type Resident, type Tiling } from './schedule/tiling.js';
 import { beatBytes, serpentineBlocks } from './schedule/cost.js';
 
@@ -78,7 +78,15 @@ export interface SlotLayout {
   readonly lrwSlot: number;
   /** lowrank: U offset inside an lrw slot. */
   readonly lrwUpOff: number;
+  /** Bytes of a tile-parity lrw slot above the lrw ring (lowrank: U; KindSlots.lrwTile); absent: none. */
+  readonly lrwTileSlot?: number;
   readonly outSlot: number;
+  /**
+   * Slots of each streamed input space (act, wgt, meta, lrw), used in turn by the k steps: 2 (double
+   * buffering) unless a streamed schedule's loads run further ahead (schedule/choose.ts: the `ahead` slots
+   * of its ring). Absent: 2.
+   */
+  readonly ring?: number;
 }
 
 /** Where each tensor lies in DRAM (−1 when absent). */
@@ -188,6 +196,11 @@ function parity(a: number, b: number, c: number): number {
   return ((a % 2) * (b % 2) + (c % 2)) % 2;
 }
 
+/** (a · b + c) mod r for non-negative integers, exact however large the product. */
+function modOf(a: number, b: number, c: number, r: number): number {
+  return ((a % r) * (b % r) + (c % r)) % r;
+}
+
 /**
  * The ISA program of a GEMM under a schedule, as a plan (plan.ts; see the file header for the program):
  * the preamble, then the outer → inner → k loop nest (m → n → k, or n → m → k for `n-outer`) as repeats
@@ -208,6 +221,8 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
   const rank = branchRank(t);
   const tiling = schedule.tiling;
   const resident: Resident = schedule.resident;
+  const ring = slots.ring ?? 2;
+  if (ring > 2 && (resident !== 'none' || ring !== schedule.ahead)) throw new Error(`planProgram: a ring of ${ring} slots needs a streamed schedule running ${ring} steps ahead`);
   const preamble = (): Instruction[] => {
     const prog: Instruction[] = [];
     prog.push(createInstruction('setfmt', { ...t.formats }));
@@ -270,7 +285,9 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
     // tile number: b · outerTiles · J (the blocks before b are full) + o · innerOf(b) + i; its parity,
     // and the parity of the global step number tile · kTiles + ki (exact however large the numbers)
     const tileParity = (parity(parity(b, outerTiles, 0), J, 0) + parity(o, innerOf(b), i)) % 2;
-    const s = parity(tileParity, kTiles, ki);
+    // a streamed ring of more slots (slots.ring, resident 'none': one block, tile number o · J + i): the
+    // global step number mod the ring
+    const s = ring > 2 ? modOf(modOf(o, J, i, ring), kTiles, ki, ring) : parity(tileParity, kTiles, ki);
     const metaBase = s * slots.metaSlot;
     // panels in load order: a serpentine block after the first loads outerTiles − 1 new ones
     const actPanel = both ? b * (serpentine ? outerTiles - 1 : outerTiles) + o : o;
@@ -290,7 +307,7 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
     if (loadWgt) loads.push(codeLoad(t, 'wgt', layout.w, n0, nt, k0, kt, wgt, wStride));
     const kindLoads = kind.stepLoads(t, ctx);
     // loads running further ahead than the slot parity allow no per-step slots (schedule/choose.ts loadsAhead)
-    if (schedule.ahead > 2 && kindLoads.length > 0) throw new Error(`planProgram: loads ${schedule.ahead} steps ahead with per-step ${t.pe.kind} loads`);
+    if (schedule.ahead > 2 && ring === 2 && kindLoads.length > 0) throw new Error(`planProgram: loads ${schedule.ahead} steps ahead with per-step ${t.pe.kind} loads`);
     loads.push(...kindLoads);
     for (let j = giveBack(b, o, i, ki); j > 0; j--) prog.push(createInstruction('lsync', { pop_next: true }));
     // Split to the ISA's DMA limits; the step's first piece waits for the slot, its last one hands it over
@@ -300,7 +317,7 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
     const rowsPer = (l: DmaLoad): number => Math.max(1, Math.floor(Math.ceil(tiling.kt / macsPerPe) / Math.ceil(l.rowBytes / beatBytes(t))));
     const cut = (l: DmaLoad): DmaLoad[] => {
       const q = rowsPer(l);
-      if (schedule.ahead <= 2 || l.rows <= q) return [l];
+      if (schedule.ahead <= 2 || ring > 2 || l.rows <= q) return [l];
       const out: DmaLoad[] = [];
       for (let r0 = 0; r0 < l.rows; r0 += q) out.push({ ...l, dram: l.dram + r0 * l.stride, bufAddr: l.bufAddr + r0 * l.rowBytes, rows: Math.min(q, l.rows - r0) });
       return out;
@@ -378,6 +395,8 @@ function scheduleWith(t: Target, shape: GemmShape, schedule: Schedule, ops: AnyO
     lrwSlot: need.lrw,
     lrwUpOff: need.lrwUpOff,
     outSlot: need.out,
+    ...(streamRing(schedule) > 2 ? { ring: streamRing(schedule) } : {}),
+    ...(need.lrwTile > 0 ? { lrwTileSlot: need.lrwTile } : {}),
   };
   const layout = layoutDram(t, shape, tiling, limits);
   const straightPlan = planProgram(t, shape, schedule, slots, layout, ops, limits);

@@ -6,10 +6,12 @@
  * Buffer mapping (the ISA's spaces act, wgt, meta, out, lrw onto the declared buffers; the IR has no
  * per-space declaration, so this is the compiler's choice, stated here once):
  * - act → the `activations` buffer (else the `unified` one); wgt → the `weights` buffer;
- * - out → the `outputs` buffer when declared, otherwise the end of the activations buffer: what two output
- *   tiles of the whole accumulator tile need (rows · cols · passes entries, passes > 1 for a multi-pass
- *   kind's declared tile; OUT_BYTES_PER_ENTRY per entry, the widest output), at most a quarter of the
- *   buffer (issue 13: a fixed quarter left Llama `down`'s activation panel 17 tokens);
+ * - out → the `outputs` buffer when declared, otherwise the end of the activations buffer (of the weights
+ *   buffer for a kind that asks, KindTarget.outInWeights: lowrank_gemm's code panel needs the activations
+ *   buffer, its weights stream): what two output tiles of the whole accumulator tile need (rows · cols ·
+ *   passes entries, passes > 1 for a multi-pass kind's declared tile; OUT_BYTES_PER_ENTRY per entry, the
+ *   widest output), at most a quarter of the buffer (issue 13: a fixed quarter left Llama `down`'s
+ *   activation panel 17 tokens);
  * - meta and lrw → halves of the `unified` buffer when declared, otherwise meta takes the last eighth of
  *   the weights buffer (lrw then has no space: a design without a unified buffer cannot run a branch).
  * The accumulators (`acc` entries) are the PE array's output registers: rows · cols entries, one per PE
@@ -138,7 +140,7 @@ interface BufferSpaces {
  * Maps the ISA buffer spaces; throws CompileError when there is no activations or weights buffer.
  * `passes`: accumulator entries per PE (the array passes of a multi-pass kind's declared tile; 1 otherwise).
  */
-export function bufferSpaces(accel: IrAccelerator, passes = 1): BufferSpaces {
+export function bufferSpaces(accel: IrAccelerator, passes = 1, outInWeights = false): BufferSpaces {
   // Which buffer serves which port is decided once, in portBuffers (check's port diagnostics use it too).
   const ports = portBuffers(accel);
   const actBuf = ports.act;
@@ -153,8 +155,13 @@ export function bufferSpaces(accel: IrAccelerator, passes = 1): BufferSpaces {
   else {
     const array = accel.arrays[0];
     const twoTiles = array ? 2 * array.rows * array.cols * passes * OUT_BYTES_PER_ENTRY : Infinity;
-    out = Math.min(Math.floor(act / 4), twoTiles);
-    act -= out;
+    if (outInWeights) {
+      out = Math.min(Math.floor(wgt / 4), twoTiles);
+      wgt -= out;
+    } else {
+      out = Math.min(Math.floor(act / 4), twoTiles);
+      act -= out;
+    }
   }
   let meta: number;
   let lrw: number;
@@ -183,7 +190,7 @@ export function resolveTarget(accel: IrAccelerator, options: TargetOptions = {})
   const et = t.engineTile;
   const passesM = et ? Math.ceil(et.m / array.cols) : passesOf(t.maxTileM, array.cols);
   const passesN = et ? Math.ceil(et.n / array.rows) : passesOf(t.maxTileN, array.rows);
-  const { actBuf, wgtBuf, outBuf, metaBuf, unified, capacity } = bufferSpaces(accel, passesM * passesN);
+  const { actBuf, wgtBuf, outBuf, metaBuf, unified, capacity } = bufferSpaces(accel, passesM * passesN, t.outInWeights === true);
   const port = (b: IrBuffer | undefined, bytes: number): number => (b && bytes > 0 ? Math.max(1, Math.floor((b.banks * b.widthBits) / 8)) : 0);
   return {
     accelerator: accel,
@@ -197,7 +204,7 @@ export function resolveTarget(accel: IrAccelerator, options: TargetOptions = {})
     capacity,
     actReadBytesPerCycle: (actBuf.banks * actBuf.widthBits) / 8,
     wgtReadBytesPerCycle: (wgtBuf.banks * wgtBuf.widthBits) / 8,
-    portBytes: { act: port(actBuf, capacity.act), wgt: port(wgtBuf, capacity.wgt), meta: port(metaBuf, capacity.meta), lrw: port(unified, capacity.lrw), out: port(outBuf ?? actBuf, capacity.out) },
+    portBytes: { act: port(actBuf, capacity.act), wgt: port(wgtBuf, capacity.wgt), meta: port(metaBuf, capacity.meta), lrw: port(unified, capacity.lrw), out: port(outBuf ?? (t.outInWeights === true ? wgtBuf : actBuf), capacity.out) },
     maxTileK: t.stagingRing === true ? t.maxTileK : Math.min(t.maxTileK, RTL_MAX_TILE_K),
     stagingK: RTL_MAX_TILE_K,
     maxTileM: et?.m ?? t.maxTileM ?? Number.POSITIVE_INFINITY,

@@ -55,7 +55,7 @@ export function formatSchedules(r: SimReport): string {
     const t = s.tiling;
     const resident =
       s.resident === 'none'
-        ? 'both operands streamed per k step'
+        ? `both operands streamed per k step${s.loads_ahead > 2 ? ` through a ring of ${s.loads_ahead} slots (loads up to ${s.loads_ahead} steps ahead)` : ''}`
         : s.resident === 'both'
           ? `the weight panels of ${s.block} n tiles and the m tile's activation panel resident${s.loads_ahead > 2 ? `, loads up to ${s.loads_ahead} steps ahead` : ''}`
           : `${s.resident === 'act' ? 'activation' : 'weight'} panel resident across the inner tiles`;

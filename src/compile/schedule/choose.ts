@@ -5,7 +5,8 @@
  * The space (every candidate keeps one-pass output tiles and the k loop innermost: the accumulators
  * hold one array pass, so an output tile's whole reduction runs before the next tile starts):
  * - `none`, m-outer: both operands streamed per k step, double-buffered (the compiler's original
- *   schedule; valid for every kind);
+ *   schedule; valid for every kind), for a multi-pass kind also through rings of 3 and 4 slots per input
+ *   space (STREAM_RINGS: the loads run that many steps ahead);
  * - `act`, m-outer: the m tile's activation panel (all k tiles) is loaded during the first n tile and
  *   stays in the act buffer for every other n tile; only weights stream. Activations are then read from
  *   DRAM once (decode: m = 1, the weights stream once and the activations never again; prefill: the
@@ -60,6 +61,20 @@ export interface Schedule {
   readonly ahead: number;
   /** The cost model's prediction (cost.ts). */
   readonly predicted: Prediction;
+}
+
+/**
+ * Rings a multi-pass kind's streamed schedule is also tried with: its input spaces hold this many k steps
+ * (the loads run that many steps ahead), where the k tiles are a whole number of rings (every output tile
+ * then starts on slot 0, so tiles repeat for the loop compactor). A multi-pass step is long and its DMA
+ * latency and port time may exceed one step's compute (svdquant: 68 port cycles + 64 latency per step
+ * against 76 cycles of qgemm_tile), which the two-slot ring cannot hide.
+ */
+const STREAM_RINGS = [3, 4] as const;
+
+/** Slots of each streamed input space of a schedule (program.ts SlotLayout.ring): `ahead` for a streamed one. */
+export function streamRing(s: Pick<Schedule, 'resident' | 'ahead'>): number {
+  return s.resident === 'none' ? Math.max(2, s.ahead) : 2;
 }
 
 /** The most k tiles a resident panel of a kind with branch data in its act slot may have (see `add` in scheduleCandidates). */
@@ -138,6 +153,17 @@ export function scheduleCandidates(t: Target, shape: GemmShape, limits: IsaLimit
   };
   if (!add('none', mt, nt)) throw tileTooLarge(t, limits, mt, nt, kAlign, shape.k);
   for (const other of tiles.slice(1)) add('none', other.mt, other.nt);
+  // a multi-pass kind's streamed tiles with longer rings (STREAM_RINGS)
+  for (const tile of tiles) {
+    for (const ring of STREAM_RINGS) {
+      const ktMax = largestKt(t, shape, limits, tile.mt, tile.nt, kAlign, 'none', 2, ring);
+      if (ktMax === undefined) continue;
+      const tiling = tilingOf(shape, tile.mt, tile.nt, balancedKt(shape.k, ktMax, kAlign), kAlign);
+      if (tiling.kTiles % ring !== 0) continue;
+      const need = slotNeeds(t, tile.mt, tile.nt, tiling.kt, shape.k);
+      out.push({ tiling, order: ORDER.none, resident: 'none', block: 1, ahead: ring, predicted: predictSchedule(t, shape, tiling, 'none', limits, need, 1, ring) });
+    }
+  }
   if (allowed === 'none') return out;
   // A resident panel that does not fit at the full one-pass tile may fit at fewer tokens (channels):
   // the largest such m (n) is a candidate too — fewer columns (rows) busy, but the panel stays.

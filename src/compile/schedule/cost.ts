@@ -17,7 +17,8 @@
  *   max(loads, compute) and a tile the sum over its steps plus its epilogue; the output store shares the
  *   DRAM port with the loads (its port cycles are added to the tile's loads). Where the loads may run
  *   `ahead` > 2 steps ahead (choose.ts loadsAhead), a step's loads spread over the ahead − 1 steps before
- *   it: a step costs max(loads / (ahead − 1), compute).
+ *   it: a step costs max(loads / (ahead − 1), compute), and a streamed ring (every step loads) at least its
+ *   port cycles.
  * Ragged edge tiles are counted as full ones: a ranking, not a simulation (`qacc sim` reports both the
  * prediction and the simulated cycles).
  */
@@ -59,8 +60,8 @@ export function beatBytes(t: Target): number {
 /** A layout whose addresses are all 0: the cost model needs the transfers' shapes, not their addresses. */
 const ZERO_LAYOUT: DramLayout = { a: 0, w: 0, meta: 0, cscale: 0, lscale: 0, ascale: 0, wscale: 0, bias: 0, x: 0, down: 0, up: 0, y: 0, bytes: 0, tensorBytes: 0 };
 
-function slotLayoutOf(need: SlotNeeds): SlotLayout {
-  return { actSlot: need.act, actRawOff: need.actRawOff, wgtSlot: need.wgt, metaSlot: need.meta, metaOff2: need.metaOff2, metaOff3: need.metaOff3, cscaleOff: need.cscaleOff, lscaleOff: need.lscaleOff, lrwSlot: need.lrw, lrwUpOff: need.lrwUpOff, outSlot: need.out };
+function slotLayoutOf(need: SlotNeeds, ring: number): SlotLayout {
+  return { ...(ring > 2 ? { ring } : {}), ...(need.lrwTile > 0 ? { lrwTileSlot: need.lrwTile } : {}), actSlot: need.act, actRawOff: need.actRawOff, wgtSlot: need.wgt, metaSlot: need.meta, metaOff2: need.metaOff2, metaOff3: need.metaOff3, cscaleOff: need.cscaleOff, lscaleOff: need.lscaleOff, lrwSlot: need.lrw, lrwUpOff: need.lrwUpOff, outSlot: need.out };
 }
 
 /**
@@ -77,7 +78,8 @@ export function serpentineBlocks(shape: GemmShape, tiling: Tiling, resident: Res
 export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, resident: Resident, limits: IsaLimits, need: SlotNeeds, block: number, ahead: number): Prediction {
   const kind = compileFacet(t.pe.kind);
   const beat = beatBytes(t);
-  const slots = slotLayoutOf(need);
+  // a streamed schedule running ahead uses a ring of `ahead` slots (choose.ts streamRing)
+  const slots = slotLayoutOf(need, resident === 'none' ? ahead : 2);
   const { mt, nt, kt, mTiles, nTiles, kTiles } = tiling;
   const G = Math.ceil(shape.k / t.groupSize);
   const macsPerPe = t.peakMacsPerCycle / Math.max(1, t.array.pes);
@@ -102,6 +104,8 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
   };
   // a multi-pass tile (Target.tilePassesM/N) runs its passes one after another
   const arrayPasses = Math.ceil(mt / t.array.cols) * Math.ceil(nt / t.array.rows);
+  // a kind that quantizes activations on chip loads no codes (its raw X is among its stepLoads)
+  const loadsCodes = kind.loadsActivationCodes?.(t) !== false;
   const aStride = rowBytes(shape.k, t.bits.act);
   const wStride = rowBytes(shape.k, t.bits.wgt);
   /** Cycles and kind bytes of one output tile (mi, ni) that loads its A and / or W k tiles, its loads `lead` steps ahead. */
@@ -113,7 +117,7 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
       const ktHere = Math.min(kt, shape.k - k0);
       const ctx: StepContext = { mi, ni, ki, m0: mi * mt, mt, n0: ni * nt, nt, k0, kt: ktHere, g0: k0 / t.groupSize, gt: Math.ceil(ktHere / t.groupSize), G, first: ki === 0, last: ki === kTiles - 1, slot: 0, tileSlot: 0, act: 0, wgt: 0, metaBase: 0, slots, layout: ZERO_LAYOUT, shape, tiling };
       const parts: { port: number; pieces: number }[] = [];
-      for (const [load, buf, rows, stride] of [[loadA, 'act', mt, aStride], [loadW, 'wgt', nt, wStride]] as const) {
+      for (const [load, buf, rows, stride] of [[loadA && loadsCodes, 'act', mt, aStride], [loadW, 'wgt', nt, wStride]] as const) {
         if (!load) continue;
         const l = codeLoad(t, buf, 0, 0, rows, k0, ktHere, 0, stride);
         parts.push(dmaPieces(l.rows, l.rowBytes, l.stride));
@@ -123,9 +127,12 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
         otherBytes += l.rows * l.rowBytes;
       }
       let load = stepLoadCycles(parts);
-      if (ctx.last) load += dmaPieces(mt, rowBytes(nt, t.bits.out), rowBytes(shape.n, t.bits.out)).port;
+      const store = ctx.last ? dmaPieces(mt, rowBytes(nt, t.bits.out), rowBytes(shape.n, t.bits.out)).port : 0;
+      load += store;
       const compute = kind.tileCycles?.(t, mt, nt, ktHere) ?? arrayPasses * (Math.ceil(ktHere / macsPerPe) + (kind.tileFill?.(t, mt, nt, ktHere) ?? TILE_FILL));
-      cycles += Math.max(load / (lead - 1), compute);
+      // a streamed ring loads every step: its latency overlaps the steps ahead, its port time does not
+      const port = resident === 'none' ? parts.reduce((sum, p) => sum + p.port, 0) + store : 0;
+      cycles += Math.max(load / (lead - 1), port, compute);
     }
     cycles += Math.ceil((mt * nt) / t.array.cols) + 2;
     return { cycles, otherBytes };
@@ -183,7 +190,7 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
   const blocks = Math.ceil(nTiles / block);
   // serpentine blocks reuse one activation panel at each block boundary
   const reused = serpentineBlocks(shape, tiling, resident, ahead) ? (blocks - 1) * mt * aStride : 0;
-  const act = resident === 'act' ? actAll : resident === 'both' ? actAll * blocks - reused : actAll * nTiles;
+  const act = !loadsCodes ? 0 : resident === 'act' ? actAll : resident === 'both' ? actAll * blocks - reused : actAll * nTiles;
   const wgt = resident === 'wgt' || resident === 'both' ? wgtAll : wgtAll * mTiles;
   const out = shape.m * rowBytes(shape.n, t.bits.out);
   return { cycles, bytes: { act, wgt, other, out, total: act + wgt + other + out } };

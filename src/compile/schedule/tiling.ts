@@ -65,6 +65,8 @@ export interface SlotNeeds extends Record<IsaBuffer, number> {
   readonly cscaleOff: number;
   readonly lscaleOff: number;
   readonly lrwUpOff: number;
+  /** Per-output-tile lrw bytes (two tile-parity slots above the lrw ring; KindSlots.lrwTile). */
+  readonly lrwTile: number;
 }
 
 /** Per-slot byte needs of one k step of kt elements. */
@@ -84,6 +86,7 @@ export function slotNeeds(t: Target, mt: number, nt: number, kt: number, k: numb
     cscaleOff: o.cscaleOff ?? 0,
     lscaleOff: o.lscaleOff ?? 0,
     lrwUpOff: o.lrwUpOff ?? 0,
+    lrwTile: kind.lrwTile ?? 0,
   };
 }
 
@@ -99,8 +102,13 @@ export function usableCapacity(t: Target, limits: IsaLimits): Record<IsaBuffer, 
   return cap;
 }
 
-/** Slots each buffer space holds under a residency: 2 (double buffering), a resident panel's, or a block of `block` weight panels. */
-export function slotCount(resident: Resident, b: IsaBuffer, kTiles: number, block = 2): number {
+/**
+ * Slots each buffer space holds under a residency: 2 (double buffering; `ring` for the streamed input
+ * spaces of a streamed schedule whose loads run `ring` steps ahead), a resident panel's, or a block of
+ * `block` weight panels.
+ */
+export function slotCount(resident: Resident, b: IsaBuffer, kTiles: number, block = 2, ring = 2): number {
+  if (resident === 'none' && b !== 'out') return ring;
   if (resident === 'both' && b === 'wgt') return block * kTiles;
   return resident === b || (resident === 'both' && b === 'act') ? Math.max(2, kTiles) : 2;
 }
@@ -126,14 +134,16 @@ export function tileBasics(t: Target, shape: GemmShape, limits: IsaLimits): { mt
 }
 
 /** Whether a k tile of kt fits every buffer space (and the ISA's row and tile limits) under a residency. */
-export function ktFits(t: Target, shape: GemmShape, limits: IsaLimits, mt: number, nt: number, kAlign: number, kt: number, resident: Resident, block = 2): boolean {
+export function ktFits(t: Target, shape: GemmShape, limits: IsaLimits, mt: number, nt: number, kAlign: number, kt: number, resident: Resident, block = 2, ring = 2): boolean {
   if (kt > limits.tileK || kt > t.maxTileK) return false;
   // The smallest aligned step may have over-long rows (the DMA splitter cuts them); larger steps may not.
   if (kt !== kAlign && stepRowBytes(t, nt, kt) > limits.dmaRowBytes) return false;
   const cap = usableCapacity(t, limits);
   const need = slotNeeds(t, mt, nt, kt, shape.k);
   const kTiles = Math.ceil(shape.k / kt);
-  return BUFFER_SPACES.every((b) => need[b] === 0 || slotCount(resident, b, kTiles, block) * need[b] <= cap[b]);
+  // the lrw space also holds the two tile-parity slots of per-tile data (KindSlots.lrwTile)
+  const tileBytes = (b: IsaBuffer): number => (b === 'lrw' ? 2 * need.lrwTile : 0);
+  return BUFFER_SPACES.every((b) => (need[b] === 0 && tileBytes(b) === 0) || slotCount(resident, b, kTiles, block, ring) * need[b] + tileBytes(b) <= cap[b]);
 }
 
 /** The tiling with k tiles of kt. */
@@ -146,16 +156,16 @@ export function tilingOf(shape: GemmShape, mt: number, nt: number, kt: number, k
  * Needs grow with kt for streamed operands, a resident panel is about the same size for every kt, so the
  * candidates are scanned from the largest down.
  */
-export function largestKt(t: Target, shape: GemmShape, limits: IsaLimits, mt: number, nt: number, kAlign: number, resident: Resident, block = 2): number | undefined {
+export function largestKt(t: Target, shape: GemmShape, limits: IsaLimits, mt: number, nt: number, kAlign: number, resident: Resident, block = 2, ring = 2): number | undefined {
   const top = Math.min(alignUp(shape.k, kAlign), Math.floor(Math.min(limits.tileK, t.maxTileK) / kAlign) * kAlign);
   if (resident === 'none') {
     // monotone: binary search (a huge K would make a scan long)
-    if (!ktFits(t, shape, limits, mt, nt, kAlign, kAlign, resident)) return undefined;
+    if (!ktFits(t, shape, limits, mt, nt, kAlign, kAlign, resident, block, ring)) return undefined;
     let lo = 1;
     let hi = Math.max(1, top / kAlign);
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
-      if (ktFits(t, shape, limits, mt, nt, kAlign, mid * kAlign, resident)) lo = mid;
+      if (ktFits(t, shape, limits, mt, nt, kAlign, mid * kAlign, resident, block, ring)) lo = mid;
       else hi = mid - 1;
     }
     return lo * kAlign;

@@ -53,6 +53,12 @@ export interface KindTarget<K extends PeKind> {
    * tokens); its accumulators are then m · n entries. Absent: the array passes above.
    */
   readonly engineTile?: { readonly m: number; readonly n: number };
+  /**
+   * Without an `outputs` buffer, the out space lies at the end of the weights buffer instead of the
+   * activations buffer (compile/target.ts): lowrank_gemm, whose multi-pass tiles stream their weights in two
+   * small slots while its activation code panel wants the whole activations buffer. Absent: activations.
+   */
+  readonly outInWeights?: boolean;
   /** MACs one PE does per cycle in this variant when it differs from the IR's (simd_mac: the mode's lanes); absent: the array's declared rate. */
   readonly macsPerPe?: number;
 }
@@ -114,6 +120,11 @@ export interface KindSlots {
   readonly actExtra: number;
   readonly meta: number;
   readonly lrw: number;
+  /**
+   * Bytes of per-output-tile lrw data (lowrank: U, loaded in a tile's last step and read by its epilogue),
+   * in two slots of the tile's parity above the lrw ring (SlotLayout.lrwTileSlot). Absent = 0.
+   */
+  readonly lrwTile?: number;
   /** Offsets inside a meta / lrw slot (absent = 0). */
   readonly offsets: Readonly<Partial<Record<SlotOffset, number>>>;
 }

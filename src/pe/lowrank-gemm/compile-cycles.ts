@@ -17,22 +17,31 @@ export function passSizes(total: number, per: number): number[] {
   return out;
 }
 
-/** lowrank_gemm qgemm_tile cycles of an m × n × k tile with scale groups of `group` (timing.ts header). */
+/**
+ * lowrank_gemm qgemm_tile cycles of an m × n × k tile with scale groups of `group` (timing.ts header): the
+ * fetch passes back to back from cycle 1, R_s the cycle of pass s's last read (Σ F up to s); pass p's beats
+ * start at b_p = max(b_{p−1} + beats, R_p + 2) (b_{−1} + beats = 1; a pass fetching nothing: b_{p−1} + beats);
+ * the instruction takes b_last + beats.
+ */
 export function lowRankQgemmCycles(t: Target, m: number, n: number, k: number, group: number): number {
   const p = t.portBytes;
   const kb = Math.ceil(k / 2);
   const sb = (Math.ceil(k / group) * t.bits.gscale) / 8;
   const lanes = t.pe.kind === 'lowrank_gemm' ? t.pe.lanes : 1;
   const beats = Array.from({ length: Math.ceil(k / group) }, (_, g) => Math.min(group, k - g * group)).reduce((s, len) => s + Math.ceil(len / lanes), 0);
-  let total = 1;
+  // fetch passes run back to back from cycle 1 (`read`: the cycle of the last read issued so far); a pass's
+  // beats start after the previous pass's (`free`) and two cycles after its own fetch's last read
+  let read = 0;
+  let free = 1;
   passSizes(n, t.array.rows).forEach((nr, pn) => {
     passSizes(m, t.array.cols).forEach((mc, pm) => {
       const a = pn === 0 ? mc : 0;
       const w = pm === 0 ? nr : 0;
       const f = Math.max(packedReads(a, kb, p.act), packedReads(w, kb, p.wgt), packedReads(a, sb, p.meta) + packedReads(w, sb, p.meta));
-      total += (f > 0 ? f + 1 : 0) + beats;
+      read += f;
+      free = (f > 0 ? Math.max(free, read + 2) : free) + beats;
     });
   });
-  return total;
+  return free;
 }
 

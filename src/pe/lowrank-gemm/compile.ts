@@ -85,6 +85,9 @@ function lowRankTarget(pe: LowRankGemmPe): KindTarget<'lowrank_gemm'> {
     // the engine runs the declared tile as several array passes (timing.ts), its accumulators sized from it;
     // qact too quantizes an m tile pass by pass (one row per array column per pass)
     multiPass: true,
+    // its weights stream in two slots of nt × kt codes; the activations buffer keeps the code panel (or the
+    // offline act panel) of an m tile, which a quarter taken by the out space would not hold at 128 tokens
+    outInWeights: true,
   };
 }
 
@@ -136,8 +139,8 @@ function runtimeQuant(t: T): boolean {
 /**
  * The resident code panel of runtime quantization for step `s`: the act and meta addresses of this k
  * step's block, where n tile 0's qact writes the codes and scales that every n tile's qgemm_tile reads.
- * The panel lies above the two slots of each space (program.ts lays slots out from address 0: slot i at
- * i · slot size) and holds kTiles blocks of a full step (mt rows of kt codes; mt · gt scales). Undefined
+ * The panel lies above the slots of each space (program.ts lays slots out from address 0: slot i at
+ * i · slot size; two, or SlotLayout.ring) and holds kTiles blocks of a full step (mt rows of kt codes; mt · gt scales). Undefined
  * with one n tile (nothing to reuse) or when it does not fit the space's usable capacity (the ISA's
  * address limits; limits a caller tightens through compileGemm's options do not reach this hook).
  */
@@ -146,11 +149,22 @@ function codePanel(t: T, s: StepContext): { readonly act: number; readonly meta:
   if (!runtimeQuant(t) || tiling.nTiles === 1) return undefined;
   const actBlock = tiling.mt * rowBytes(tiling.kt, t.bits.act);
   const metaBlock = tiling.mt * Math.ceil(tiling.kt / t.groupSize) * scaleBytes(t);
-  const actBase = 2 * slots.actSlot;
-  const metaBase = 2 * slots.metaSlot;
+  // above the ring's slots (2, or more for a streamed schedule whose loads run further ahead)
+  const ring = slots.ring ?? 2;
+  const actBase = ring * slots.actSlot;
+  const metaBase = ring * slots.metaSlot;
   const usable = (b: 'act' | 'meta'): number => Math.min(t.capacity[b], ISA_LIMITS.bufferAddress[b]);
   if (actBase + tiling.kTiles * actBlock > usable('act') || metaBase + tiling.kTiles * metaBlock > usable('meta')) return undefined;
   return { act: actBase + s.ki * actBlock, meta: metaBase + s.ki * metaBlock };
+}
+
+/**
+ * The lrw address of the output tile's U rows: its tile-parity slot above the lrw ring (two slots or
+ * SlotLayout.ring). U is loaded in a tile's last step and read by its epilogue; the next load into the same
+ * slot, two tiles later, waits for a step after that epilogue.
+ */
+function upSlot(s: StepContext): number {
+  return (s.slots.ring ?? 2) * s.slots.lrwSlot + s.tileSlot * (s.slots.lrwTileSlot ?? 0);
 }
 
 /** Declared LoRA scales and a branch to apply them to. */
@@ -180,13 +194,14 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
     const meta = lscaleOff + (hasLoraScales(t) ? 4 * loraScaleCount(cfg.rank) : 0);
     let actExtra = runtimeQuant(t) ? mt * kt * 2 : 0;
     let lrw = 0;
-    let lrwUpOff = 0;
+    let lrwTile = 0;
     if (cfg.rank > 0) {
       actExtra = mt * kt * 2;
-      lrwUpOff = cfg.rank * kt * 2;
-      lrw = lrwUpOff + nt * cfg.rank * 2;
+      // D per k step in the lrw ring; U per output tile, in the two tile-parity slots above it
+      lrw = cfg.rank * kt * 2;
+      lrwTile = nt * cfg.rank * 2;
     }
-    return { actExtra, meta, lrw, offsets: { metaOff2, metaOff3, cscaleOff, lscaleOff, lrwUpOff } };
+    return { actExtra, meta, lrw, lrwTile, offsets: { metaOff2, metaOff3, cscaleOff, lscaleOff } };
   },
   stepRowBytes: (t, _nt, kt) => Math.max(Math.ceil(kt / t.groupSize) * scaleBytes(t), t.golden.rank > 0 || runtimeQuant(t) ? kt * 2 : 0),
   loadsActivationCodes: (t) => !runtimeQuant(t),
@@ -265,7 +280,7 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
     // raw X: for the down projection and qact (n tile 0), and for qact in every step without a code panel
     if ((rank > 0 && s.ni === 0) || (runtime && (s.ni === 0 || !codePanel(t, s)))) load(layout.x + (m0 * k + k0) * 2, 'act', s.act + slots.actRawOff, mt, kt * 2, k * 2);
     if (rank > 0 && s.ni === 0) load(layout.down + k0 * 2, 'lrw', s.slot * slots.lrwSlot, rank, kt * 2, k * 2);
-    if (rank > 0 && last) load(layout.up + n0 * rank * 2, 'lrw', s.slot * slots.lrwSlot + slots.lrwUpOff, 1, nt * rank * 2, 0);
+    if (rank > 0 && last) load(layout.up + n0 * rank * 2, 'lrw', upSlot(s), 1, nt * rank * 2, 0);
     return loads;
   },
   tileInstructions(t, s) {
@@ -297,7 +312,7 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
     const cs = layout.cscale >= 0 ? { cscale: metaBase + slots.cscaleOff, use_cscale: true } : {};
     prog.push(createInstruction('dequant', { acc: 0, bias: metaBase + slots.metaOff3, use_bias: true, use_tscale: t.golden.main.kind === 'nvfp4', ...cs }));
     const ls = layout.lscale >= 0 ? { lscale: metaBase + slots.lscaleOff, use_lscale: true } : {};
-    if (t.golden.rank > 0) prog.push(createInstruction('lr_up', { acc: 0, lrt: 0, lrw: s.slot * slots.lrwSlot + slots.lrwUpOff, ...ls }));
+    if (t.golden.rank > 0) prog.push(createInstruction('lr_up', { acc: 0, lrt: 0, lrw: upSlot(s), ...ls }));
     return prog;
   },
 };

@@ -154,6 +154,8 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
   const PNX = t.tilePassesN;
   const slotBits = Math.max(1, Math.ceil(Math.log2(PMX * PNX)));
   const pmBits = Math.max(1, Math.ceil(Math.log2(PMX)));
+  const pnBits = Math.max(1, Math.ceil(Math.log2(PNX)));
+  const npBits = Math.max(1, Math.ceil(Math.log2(NP)));
   const peModule = enginePe(cfg, L, B, `${ctx.prefix}lowrank_pe`, CS, slotBits);
   const narrow = fpMul(floatShape(FP32), floatShape(FP16), floatShape(cfg.branchFormat === 'fp16' ? FP16 : BF16));
   const lsMul = fpMul(floatShape(FP32), floatShape(FP32), floatShape(FP32));
@@ -188,6 +190,10 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
       slotMsb: slotBits - 1,
       pmMsb: pmBits - 1,
       pmDepth: 2 ** pmBits,
+      pnMsb: pnBits - 1,
+      pnDepth: 2 ** pnBits,
+      npMsb: npBits - 1,
+      npDepth: 2 ** npBits,
       lanes: L,
       blanes: B,
       maxK: K,

@@ -16,12 +16,17 @@
  * - qgemm_tile: per pass F over act (mc rows of ceil(k/2) bytes, pn = 0), wgt (nr rows, pm = 0) and meta
  *   (with pn = 0 mc activation-scale rows, then with pm = 0 nr weight-scale rows, of gt · scale bytes: one
  *   region each, ceil(mc · gt · scale bytes / port) + ceil(nr · …) reads); the
- *   per-column staging keeps one copy per m pass, so the activation rows are fetched once per instruction
- *   like the weights; beats Σ_g ceil(len_g / lanes) (an exact dot beat of `lanes` 4-bit products; the
- *   group's scale application in its last beat): 1 + Σ_passes ((F > 0 ? F + 1 : 0) + beats).
+ *   per-column staging keeps one copy per m pass and the per-row staging one per n pass, so each operand
+ *   row is fetched once per instruction and the fetches run ahead of the beats: the fetch passes read back
+ *   to back from cycle 1 (R_s: the cycle of fetch pass s's last read, Σ F up to s), and pass p's beats start
+ *   at b_p = max(b_{p−1} + beats, R_p + 2) (one cycle for the last read's data; b_{−1} + beats = 1; a pass
+ *   fetching nothing starts at b_{p−1} + beats); beats Σ_g ceil(len_g / lanes) (an exact dot beat of
+ *   `lanes` 4-bit products; the group's scale application in its last beat): b_last + beats. A one-pass
+ *   tile: 1 + F + 1 + beats, as before.
  * - lr_down: per m pass, ceil(rank / rows) rank passes (PE row j computes rank index p·rows + j); rank pass
- *   p fetches its D rows (lrw, 2k bytes each; p = 0 also the mc X rows on act) and takes ceil(k / B) beats
- *   of B = branchLanes = lanes / 4 chained 16-bit MACs: 1 + Σ_pm Σ_p (F_p + 1 + ceil(k / B)).
+ *   p fetches, in the first m pass, its D rows (lrw, 2k bytes each; the engine stages them per rank pass,
+ *   so later m passes fetch none), and p = 0 the mc X rows on act, then takes ceil(k / B) beats of B =
+ *   branchLanes = lanes / 4 chained 16-bit MACs: 1 + Σ_pm Σ_p ((F > 0 ? F + 1 : 0) + ceil(k / B)).
  * - lr_up: per pass, with pm = 0 F = max(nr U rows of 2·rank bytes (lrw), in the first pass with
  *   use_lscale one row of 4·ceil(rank/16) LoRA-scale bytes (meta, in parallel)) and one cycle; then
  *   ceil(rank / B) beats.
@@ -51,12 +56,14 @@ export function lowRankDownCycles(t: Target, m: number, k: number, rank: number)
   const rows = t.array.rows;
   const beats = Math.ceil(k / branchLanes(t));
   let total = 1;
-  for (const mc of passSizes(m, t.array.cols)) {
+  passSizes(m, t.array.cols).forEach((mc, pm) => {
     for (let r0 = 0; r0 < rank; r0 += rows) {
-      const d = packedReads(Math.min(rows, rank - r0), 2 * k, p.lrw);
-      total += (r0 === 0 ? Math.max(packedReads(mc, 2 * k, p.act), d) : d) + 1 + beats;
+      // D rows in the first m pass only (the engine stages them per rank pass)
+      const d = pm === 0 ? packedReads(Math.min(rows, rank - r0), 2 * k, p.lrw) : 0;
+      const f = r0 === 0 ? Math.max(packedReads(mc, 2 * k, p.act), d) : d;
+      total += (f > 0 ? f + 1 : 0) + beats;
     }
-  }
+  });
   return total;
 }
 

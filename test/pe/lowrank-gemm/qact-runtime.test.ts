@@ -88,7 +88,7 @@ describe('runtime activation quantization: the compiled program', () => {
   });
 
   it('without room for the resident panel, every n tile reloads and re-quantizes X, and stays exact', () => {
-    // an 8 KiB activations buffer (8 KiB less the out space of two 4 × 4 output tiles of 4-byte entries)
+    // an 8 KiB activations buffer (the out space lies in the weights buffer: KindTarget.outInWeights)
     // cannot hold 64 k steps of codes beside its two slots
     const small = (name: string): Target => {
       const text = exampleText('runtime').replace(/buffer svd_acts\s*\{ size = 256 KiB;/u, 'buffer svd_acts    { size = 8 KiB;');
@@ -96,7 +96,7 @@ describe('runtime activation quantization: the compiled program', () => {
       return resolveTarget(accel as NonNullable<typeof accel>);
     };
     const t = small('svdquant_w4a4');
-    expect(t.capacity.act).toBe(8 * 1024 - 2 * 4 * 4 * 4);
+    expect(t.capacity.act).toBe(8 * 1024);
     const shape = { m: 4, k: 4096, n: 6 }; // panel: 64 steps × 4 rows × 32 B = 8 KiB
     const g = compileGemm(t, shape, randomOperands(t, shape, 2));
     expect(g.tiling.nTiles).toBe(2);
@@ -247,15 +247,24 @@ describe('runtime activation quantization through the RTL (qact in the engine, r
 
   it('qacc verify --backends golden,sim,rtl --trace on the (runtime) example, a GEMM of several k and n tiles: all equal', async () => {
     // the example shrunk as test/verify/orchestration-program.test.ts does (its Verilator builds are reused):
-    // 2 x 2 arrays, so several n tiles, whose later qgemm_tiles read the codes qact wrote at n tile 0
+    // 2 x 2 arrays, so several n tiles, whose later qgemm_tiles read the codes qact wrote at n tile 0 into
+    // the resident code panel. The tiles are multi-pass (3 x 128: 2 m passes of the 3 tokens, 64 n passes),
+    // and the second n tile's qgemm_tiles read the panel qact wrote for both m passes
     const sets = ['rows=2', 'cols=2', 'lanes=8', 'rank=16', 'banks=1'];
-    const shape = { m: 3, k: 200, n: 5 };
+    const shape = { m: 3, k: 200, n: 130 };
     const example = resolve(ROOT, 'examples', 'svdquant.qacc');
     const accels = compileFile(example, { readFile: (p) => readFileSync(p, 'utf8') }, { overrides: sets }).design?.accelerators ?? [];
     expect(accels.map((a) => a.name)).toEqual(['svdquant_w4a4', 'svdquant_nvfp4']);
     for (const a of accels) {
-      const program = compileGemm(resolveTarget(a), shape, undefined, { timingOnly: true }).program;
-      expect(program.filter((i) => i.kind === 'qact').length, a.name).toBeGreaterThan(0);
+      const g = compileGemm(resolveTarget(a), shape, undefined, { timingOnly: true });
+      const program = flattenPlan(g.straightPlan);
+      const qacts = program.filter((i) => i.kind === 'qact').length;
+      expect(qacts, a.name).toBe(g.tiling.mTiles * g.tiling.kTiles);
+      expect(program.filter((i) => i.kind === 'qgemm_tile').length, a.name).toBe(g.tiling.mTiles * g.tiling.nTiles * g.tiling.kTiles);
+      expect(g.tiling.nTiles, a.name).toBeGreaterThan(1);
+      expect([g.tiling.mt, g.tiling.nt], a.name).toEqual([3, 128]);
+      // its 4 k steps stream through a ring of 4 slots (loads 4 steps ahead, schedule/choose.ts STREAM_RINGS)
+      expect([g.schedule.resident, g.schedule.ahead], a.name).toEqual(['none', 4]);
     }
     const r = await runCli(['verify', example, ...sets.flatMap((x) => ['--set', x]), '--backends', 'golden,sim,rtl', '--trace', '--vectors', '0', '-w', `gemm:m=${shape.m},k=${shape.k},n=${shape.n}`]);
     expect(r.stderr).toBe('');

@@ -14,7 +14,7 @@ import { resolveTarget } from '../../../src/compile/target.js';
 import { unpackMatrix } from '../../../src/compile/pack.js';
 import { goldenGemm, type GoldenConfig, type GoldenOperands } from '../../../src/golden/index.js';
 import { Machine } from '../../../src/sim/index.js';
-import { lowRankQgemmCycles } from '../../../src/pe/lowrank-gemm/timing.js';
+import { lowRankDownCycles, lowRankQgemmCycles } from '../../../src/pe/lowrank-gemm/timing.js';
 import { sourceAccelerators } from '../../sim/helpers.js';
 
 const EXAMPLE = readFileSync('examples/svdquant.qacc', 'utf8');
@@ -32,10 +32,12 @@ describe('lowrank_gemm tile_m / tile_n', () => {
     expect([t.maxTileM, t.maxTileN, t.tilePassesM, t.tilePassesN, t.accEntries]).toEqual([256, 128, 16, 8, 256 * 128]);
     const tiling = chooseTiling(t, { m: 40, k: 128, n: 40 });
     expect([tiling.mt, tiling.nt]).toEqual([40, 40]);
-    // issue 13's GEMM: the out space (a quarter of the 256 KiB activation buffer) double-buffers at most
+    // issue 13's GEMM: the out space (a quarter of the 256 KiB weights buffer, KindTarget.outInWeights: the
+    // whole activations buffer is the act space) double-buffers at most
     // 16,384 16-bit outputs, not 256 × 128: the candidates are the largest tiles below the declared one
     // that fit (256 × 64 and 128 × 128, each of 16 array passes of 16 × 16 × 64 per k step), the cost
     // model picks one of them
+    expect([t.capacity.act, t.capacity.wgt, t.capacity.out]).toEqual([256 * 1024, 192 * 1024, 64 * 1024]);
     const shape = { m: 256, k: 3072, n: 3072 };
     const tiles = scheduleCandidates(t, shape, ISA_LIMITS).filter((c) => c.resident === 'none').map((c) => [c.tiling.mt, c.tiling.nt]);
     expect(tiles).toEqual(expect.arrayContaining([[256, 64], [128, 128]]));
@@ -44,18 +46,34 @@ describe('lowrank_gemm tile_m / tile_n', () => {
     expect([big.mt * big.nt, big.kt]).toEqual([16384, 64]);
   });
 
-  it('qgemm_tile of a multi-pass tile: each pass fetches only what it lacks, its rows word after word (by hand)', () => {
+  it('qgemm_tile of a multi-pass tile: each pass fetches only what it lacks, its rows word after word, ahead of the beats (by hand)', () => {
     const t = w4a4(256, 128);
     // ports: act and wgt 4 banks × 512 bits = 256 bytes, meta (the unified buffer) 2 × 256 bits = 64 bytes
     expect([t.portBytes.act, t.portBytes.wgt, t.portBytes.meta]).toEqual([256, 256, 64]);
     // 16 × 16 × 64, one pass: 16 code rows of 32 bytes = 2 reads on act and on wgt; 16 + 16 fp16 scales =
     // 1 + 1 meta reads; decode + 2 reads + the data cycle + one 64-lane beat
     expect(lowRankQgemmCycles(t, 16, 16, 64, 64)).toBe(1 + 2 + 1 + 1);
-    // 128 × 128 × 64, 8 × 8 passes: the 15 passes of the first n pass or the first m pass fetch (2 reads,
-    // the data cycle, the beat), the other 49 are their beat
-    expect(lowRankQgemmCycles(t, 128, 128, 64, 64)).toBe(1 + 15 * (2 + 1 + 1) + 49);
-    // 17 × 16 × 64: a second m pass of one token (17 · 32 = 544 bytes: 2 + 1 act reads in total, 1 scale read)
-    expect(lowRankQgemmCycles(t, 17, 16, 64, 64)).toBe(1 + (2 + 1 + 1) + (1 + 1 + 1));
+    // 128 × 128 × 64, 8 × 8 passes: the 15 passes of the first n pass or the first m pass fetch 2 reads
+    // each, back to back from cycle 1. The first n pass waits for its activation rows: pass pm's reads end
+    // in cycle 2pm + 2, its beat is in 2pm + 4 (pass 7: cycle 18); pass (0, 1)'s weight reads are cycles
+    // 17–18, its beat 20; every later fetch is done long before its pass, so the other 55 passes beat back to
+    // back (cycles 21–75)
+    expect(lowRankQgemmCycles(t, 128, 128, 64, 64)).toBe(20 + 1 + 55);
+    // 17 × 16 × 64: a second m pass of one token (17 · 32 = 544 bytes: 2 + 1 act reads in total, 1 scale
+    // read): pass 0 is decode, 2 reads, the data cycle, its beat (cycle 4); pass 1's read is in cycle 3,
+    // its data lands in 4, its beat follows in 5
+    expect(lowRankQgemmCycles(t, 17, 16, 64, 64)).toBe(1 + 2 + 1 + 1 + 1);
+  });
+
+  it('lr_down of a multi-pass tile fetches the D rows in the first m pass only (by hand)', () => {
+    const t = w4a4(256, 128);
+    // lrw port: the unified buffer, 2 × 256 bits = 64 bytes; rank 32 on 16 rows: two rank passes of 16 D rows
+    // of 2 · 64 bytes (32 reads each); X: 16 rows of 128 bytes on the 256-byte act port (8 reads);
+    // 4 beats of 16 chained MACs (lanes / 4) per rank pass.
+    // m pass 0: (max(8, 32) + 1 + 4) + (32 + 1 + 4); m passes 1..7: (8 + 1 + 4) + 4 (D staged)
+    expect(lowRankDownCycles(t, 128, 64, 32)).toBe(1 + 37 + 37 + 7 * (13 + 4));
+    // one m pass: as before
+    expect(lowRankDownCycles(t, 16, 64, 32)).toBe(1 + 37 + 37);
   });
 
   it('a multi-pass tile computes the golden GEMM on the simulator (4 × 4 array, 3 × 3 passes, ragged)', () => {

@@ -688,8 +688,8 @@ module svdquant_w4a4_top (
   reg [32:0] ldh_cap;
   always @* begin
     case (ldh_buf)
-      QACC_BUFFER_ACT: ldh_cap = 33'd196608;
-      QACC_BUFFER_WGT: ldh_cap = 33'd262144;
+      QACC_BUFFER_ACT: ldh_cap = 33'd262144;
+      QACC_BUFFER_WGT: ldh_cap = 33'd196608;
       QACC_BUFFER_META: ldh_cap = 33'd32768;
       QACC_BUFFER_OUT: ldh_cap = 33'd65536;
       QACC_BUFFER_LRW: ldh_cap = 33'd32768;

@@ -11,7 +11,10 @@
 // port word after port word, a word landing in every row it overlaps) into per-column / per-row staging; one cycle for the last read's data; then beats through all PEs in
 // parallel. A multi-pass tile repeats this per pass (n passes outer, m passes inner; per-row staging is
 // fetched in the first m pass of each n pass, qgemm_tile's per-column staging — one copy per m pass — in
-// the first n pass; a pass with nothing to fetch goes straight to its beats);
+// the first n pass; a pass with nothing to fetch goes straight to its beats). qgemm_tile fetches ahead:
+// its fetch passes run back to back from the decode on (its per-column staging one copy per m pass, its
+// per-row staging one copy per n pass, so nothing a later pass fetches is still to be read), and a pass's
+// beats start once its own fetch's last read has landed and the pass before has beaten;
 // pass (pm, pn) uses accumulator entry pm * 64 + pn of every PE. writeback writes, token by token,
 // each n pass's outputs, one out-port write at a time.
 module svdquant_w4a4_top_engine_lowrank_gemm (
@@ -534,10 +537,10 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
     case (opc)
       QACC_OP_QGEMM_TILE:
         if (!mn_ok || cfg_k > 16'd64 || !q_acc0 || cfg_group != 16'd64) dec_trap = TRAP_SHAPE;
-        else if (end_qa > 48'd196608 || end_qw > 48'd262144 || end_qas > 48'd32768 || end_qws > 48'd32768) dec_trap = TRAP_RANGE;
+        else if (end_qa > 48'd262144 || end_qw > 48'd196608 || end_qas > 48'd32768 || end_qws > 48'd32768) dec_trap = TRAP_RANGE;
       QACC_OP_LR_DOWN:
         if (!rank_ok || {16'd0, cfg_m} > C * PMX || cfg_k > 16'd64 || !d_lrt0) dec_trap = TRAP_SHAPE;
-        else if (end_dx > 48'd196608 || end_dd > 48'd32768) dec_trap = TRAP_RANGE;
+        else if (end_dx > 48'd262144 || end_dd > 48'd32768) dec_trap = TRAP_RANGE;
       QACC_OP_LR_UP:
         if (u_ls && !1'b1) dec_trap = TRAP_UNSUPPORTED;
         else if (!rank_ok || !mn_ok || !u_acc0 || !u_lrt0) dec_trap = TRAP_SHAPE;
@@ -549,7 +552,7 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
       QACC_OP_QACT:  // stochastic rounding: the ISA gives qact no random stream
         if (cfg_round == 2'd3) dec_trap = TRAP_UNSUPPORTED;
         else if ({16'd0, cfg_m} > C * PMX || cfg_k > 16'd64 || cfg_group != 16'd64) dec_trap = TRAP_SHAPE;
-        else if (end_qx > 48'd196608 || end_qq > 48'd196608 || end_qs > 48'd32768) dec_trap = TRAP_RANGE;
+        else if (end_qx > 48'd262144 || end_qq > 48'd262144 || end_qs > 48'd32768) dec_trap = TRAP_RANGE;
       QACC_OP_WRITEBACK:
         if (wb_relu) dec_trap = TRAP_UNSUPPORTED;
         else if (!mn_ok || !wb_acc0) dec_trap = TRAP_SHAPE;
@@ -575,6 +578,21 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   wire [31:0] nr_w = n_w - pn * R < R ? n_w - pn * R : R;
   wire pm_more = pm + 32'd1 < pmN;
   wire pass_more = pm_more || (kind != K_DOWN && kind != K_QACT && pn + 32'd1 < pnN);
+  // the next beat pass (n passes outer)
+  wire [31:0] bp_pm = pm_more ? pm + 32'd1 : 32'd0;
+  wire [31:0] bp_pn = pm_more ? pn : pn + 32'd1;
+  // qgemm_tile's fetch sequencer: the pass (fpm, fpn) being fetched; its fetch passes are (pm, 0) for every pm,
+  // then (0, pn) for pn >= 1, in pass order. issued = 1 + the linear index (pn * pmN + pm) of the last fetch
+  // pass whose reads have all been issued (its data lands the cycle after)
+  reg [31:0] fpm, fpn, issued;
+  reg f_run;
+  wire nf_m = fpn == 32'd0 && fpm + 32'd1 < pmN;
+  wire nf_more = nf_m || fpn + 32'd1 < pnN;
+  wire [31:0] nf_pm = nf_m ? fpm + 32'd1 : 32'd0;
+  wire [31:0] nf_pn = nf_m ? 32'd0 : fpn + 32'd1;
+  // the next beat pass of qgemm_tile may start: it fetches nothing, or its fetch has been issued
+  wire bp_ready = !(bp_pn == 32'd0 || bp_pm == 32'd0) || issued > bp_pn * pmN + bp_pm;
+  wire cur_ready = issued > pn * pmN + pm;
   // operand bases of the command, latched at decode (in the decode cycle: the decoded ones)
   reg [31:0] r_ba, r_bw, r_bm1, r_bm2, r_bl;
   reg [31:0] r_qd, r_qs;   // qact's code and scale destinations (its m pass pm writes rows pm * C ...)
@@ -589,9 +607,9 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   wire su_ls = idle ? u_ls : ls_r;
   wire su_cs = idle ? dq_cs : cs_r;
   wire su_bias = idle ? dq_bias : bias_r;
-  // the pass to set up: (0, 0) at decode, else the one after (pm, pn)
-  wire [31:0] su_pm = idle || !pm_more ? 32'd0 : pm + 32'd1;
-  wire [31:0] su_pn = idle ? 32'd0 : pm_more ? pn : pn + 32'd1;
+  // the pass whose fetch to set up: (0, 0) at decode, else qgemm_tile's next fetch pass, else the one after (pm, pn)
+  wire [31:0] su_pm = idle ? 32'd0 : kind == K_QGEMM ? nf_pm : bp_pm;
+  wire [31:0] su_pn = idle ? 32'd0 : kind == K_QGEMM ? nf_pn : bp_pn;
   wire [31:0] su_mc = m_w - su_pm * C < C ? m_w - su_pm * C : C;
   wire [31:0] su_nr = n_w - su_pn * R < R ? n_w - su_pn * R : R;
   wire su_p0 = su_pm == 32'd0;
@@ -615,8 +633,9 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
         su_fetch = su_pn == 32'd0 || su_p0;
       end
       K_DOWN: begin
+        // the m pass's X rows; the D rows of every rank pass in the first m pass only (staged per rank pass)
         su_a_rows = su_mc; su_a_rb = k2_w; su_a_addr = su_ba + su_pm * C * k2_w;
-        su_l_rows = 32 < R ? 32 : R;
+        su_l_rows = !su_p0 ? 32'd0 : 32 < R ? 32 : R;
       end
       K_QACT: begin  // the m pass's raw X rows into the column staging, as lr_down's
         su_a_rows = su_mc; su_a_rb = k2_w; su_a_addr = su_ba + su_pm * C * k2_w;
@@ -645,10 +664,12 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   reg m_reg;
   reg [31:0] l_pos, l_len, l_addr, l_rb;
   wire [31:0] m_len = m_reg ? m_len2 : m_len1;
-  wire a_on = st == S_FETCH && a_pos < a_len;
-  wire w_on = st == S_FETCH && w_pos < w_len;
-  wire m_on = st == S_FETCH && m_pos < m_len;
-  wire l_on = st == S_FETCH && l_pos < l_len;
+  // qgemm_tile's streams run whenever its fetch sequencer does (beats or not), the others' in S_FETCH
+  wire fetching = kind == K_QGEMM ? f_run : st == S_FETCH;
+  wire a_on = fetching && a_pos < a_len;
+  wire w_on = fetching && w_pos < w_len;
+  wire m_on = fetching && m_pos < m_len;
+  wire l_on = fetching && l_pos < l_len;
   wire m_next = !m_reg && m_len2 != 32'd0;   // region 0 is followed by region 1
   wire a_fin = !a_on || a_pos + PA >= a_len;
   wire w_fin = !w_on || w_pos + PW >= w_len;
@@ -674,6 +695,9 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   reg a_pv, w_pv, m_pv, l_pv;
   reg [31:0] a_ppos, w_ppos, m_ppos, l_ppos;
   reg [2:0] m_pdst;           // 0 column scales, 1 row scales, 2 bias, 3 channel scales, 4 LoRA scales
+  /* verilator lint_off UNUSEDSIGNAL */
+  reg [31:0] f_ppm, f_ppn;    // the fetch pass of that read (the staging copy it lands in)
+  /* verilator lint_on UNUSEDSIGNAL */
 
   // ---- beat control ---------------------------------------------------------------------------------------
   wire q_glast = pos + L >= gend;
@@ -690,8 +714,12 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   wire wb_last = wb_wrap && wpn + 32'd1 >= pnN && wpm * C + wc + 32'd1 >= m_w;
   wire pass_end = st == S_BEAT && beat_last && !(kind == K_DOWN && d_more);
   assign cmd_done = (pass_end && !pass_more) || (st == S_WB && wb_last) || st == S_TRAP;
-  // the fetch streams and beat counters of a pass are set up at decode and at the end of every pass but the last
-  wire setup = (idle && cmd_valid && dec_trap == 8'd0 && opc != QACC_OP_WRITEBACK) || (pass_end && pass_more);
+  // the beat counters of a pass are set up at decode and at the end of every pass but the last; the fetch
+  // streams likewise, except qgemm_tile's, which its fetch sequencer sets up when a fetch pass's last read issues
+  wire f_allfin = a_fin && w_fin && m_fin && l_fin;
+  wire decode = idle && cmd_valid && dec_trap == 8'd0 && opc != QACC_OP_WRITEBACK;
+  wire setup = decode || (pass_end && pass_more);
+  wire fsetup = decode || (kind != K_QGEMM && pass_end && pass_more) || (kind == K_QGEMM && f_run && f_allfin && nf_more);
   wire [2:0] pe_op = st != S_BEAT ? OP_NONE : kind == K_QGEMM ? OP_DOT : kind == K_DOWN ? OP_DOWN : kind == K_UP ? OP_UP : kind == K_DEQ ? OP_DEQ : OP_NONE;
 
   always @(posedge clk) begin
@@ -701,7 +729,9 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
       trap_code <= 8'd0;
       a_len <= 0; w_len <= 0; m_len1 <= 0; m_len2 <= 0; m_reg <= 1'b0; l_len <= 0;
       a_pv <= 1'b0; w_pv <= 1'b0; m_pv <= 1'b0; l_pv <= 1'b0;
+      f_run <= 1'b0;
     end else begin
+      f_ppm <= fpm; f_ppn <= fpn;
       a_pv <= a_on; a_ppos <= a_pos;
       w_pv <= w_on; w_ppos <= w_pos;
       m_pv <= m_on; m_ppos <= m_pos;
@@ -726,6 +756,8 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
             end else begin
               kind <= dec_kind;
               st <= su_fetch ? S_FETCH : S_BEAT;
+              f_run <= opc == QACC_OP_QGEMM_TILE;
+              issued <= 32'd0;
               r_ba <= su_ba; r_bw <= su_bw; r_bm1 <= su_bm1; r_bm2 <= su_bm2; r_bl <= su_bl; r_qd <= qa_dst; r_qs <= qa_sc;
               case (opc)
                 QACC_OP_QGEMM_TILE: clear_r <= q_clear;
@@ -736,7 +768,7 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
             end
           end
         S_FETCH:
-          if (a_fin && w_fin && m_fin && l_fin) st <= S_WAIT;
+          if (kind == K_QGEMM ? cur_ready : f_allfin) st <= kind == K_QGEMM ? S_BEAT : S_WAIT;
         S_WAIT:
           st <= S_BEAT;
         S_BEAT:
@@ -744,9 +776,10 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
             if (kind == K_DOWN && d_more) begin
               pass <= pass + 32'd1;
               pos <= 0;
-              l_addr <= l_addr + l_len; l_pos <= 0; l_len <= d_rows_next * l_rb;
-              st <= S_FETCH;
-            end else if (pass_more) st <= su_fetch ? S_FETCH : S_BEAT;
+              // the next rank pass's D rows (first m pass; later m passes have them staged)
+              l_addr <= l_addr + l_len; l_pos <= 0; l_len <= pm == 32'd0 ? d_rows_next * l_rb : 32'd0;
+              st <= pm == 32'd0 ? S_FETCH : S_BEAT;
+            end else if (pass_more) st <= (kind == K_QGEMM ? !bp_ready : su_fetch) ? S_FETCH : S_BEAT;
             else st <= S_IDLE;
           end else if (kind == K_QGEMM) begin
             if (q_glast) begin
@@ -772,10 +805,17 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
         default:  // S_TRAP
           st <= S_IDLE;
       endcase
+      if (kind == K_QGEMM && f_run && f_allfin) begin
+        issued <= fpn * pmN + fpm + 32'd1;
+        if (!nf_more) f_run <= 1'b0;
+      end
       if (setup) begin
-        pm <= su_pm; pn <= su_pn;
+        pm <= idle ? 32'd0 : bp_pm; pn <= idle ? 32'd0 : bp_pn;
         pos <= 0; grp <= 0; gstart <= 0; pass <= 0;
         gend <= k_w < 64 ? k_w : 64;
+      end
+      if (fsetup) begin
+        fpm <= su_pm; fpn <= su_pn;
         a_pos <= 0; a_len <= su_a_rows * su_a_rb; a_rb <= su_a_rb; a_addr <= su_a_addr;
         w_pos <= 0; w_len <= su_w_rows * kb_w; w_rb <= kb_w; w_addr <= su_w_addr;
         m_pos <= 0; m_reg <= su_m_split == 32'd0; m_len1 <= su_m_split * su_m_rb; m_len2 <= (su_m_rows - su_m_split) * su_m_rb;
@@ -792,6 +832,10 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   /* verilator lint_on UNUSEDSIGNAL */
   wire [12:0] slot = slot_w[12:0];
   wire [6:0] pm_i = pm[6:0];
+  wire [6:0] fpm_i = f_ppm[6:0];   // the staging copy a landing read writes
+  wire [5:0] pn_i = pn[5:0];
+  wire [5:0] fpn_i = f_ppn[5:0];
+  wire [3:0] np_i = pass[3:0];     // lr_down's rank pass: its D staging copy
   wire [31:0] pe_l [0:R*C-1];
   wire [15:0] pe_y [0:R*C-1];
   wire [4*L-1:0] col_qa [0:C-1];
@@ -849,12 +893,12 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
       /* verilator lint_on UNUSEDSIGNAL */
       always @(posedge clk) begin
         if (a_pv && a_ppos < a_rs + a_rb && a_ppos + PA > a_rs) begin
-          if (!a_dlt[32]) stq[pm_i][8*(a_ppos - a_rs) +: 8*PA] <= act_rd_data[8*PA-1:0];
-          else stq[pm_i][0 +: 8*PA] <= act_rd_data[8*PA-1:0] >> (8 * (a_rs - a_ppos));
+          if (!a_dlt[32]) stq[fpm_i][8*(a_ppos - a_rs) +: 8*PA] <= act_rd_data[8*PA-1:0];
+          else stq[fpm_i][0 +: 8*PA] <= act_rd_data[8*PA-1:0] >> (8 * (a_rs - a_ppos));
         end
         if (m_pv && m_pdst == 3'd0 && m_ppos < m_rs + m_rb && m_ppos + PM > m_rs) begin
-          if (!m_dlt[32]) sts[pm_i][8*(m_ppos - m_rs) +: 8*PM] <= meta_rd_data[8*PM-1:0];
-          else sts[pm_i][0 +: 8*PM] <= meta_rd_data[8*PM-1:0] >> (8 * (m_rs - m_ppos));
+          if (!m_dlt[32]) sts[fpm_i][8*(m_ppos - m_rs) +: 8*PM] <= meta_rd_data[8*PM-1:0];
+          else sts[fpm_i][0 +: 8*PM] <= meta_rd_data[8*PM-1:0] >> (8 * (m_rs - m_ppos));
         end
       end
       wire [4096-1:0] stq_p = stq[pm_i];
@@ -890,9 +934,11 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
       assign col_out[gi][4096-1:16*R] = 4064'd0;
     end
     for (gj = 0; gj < R; gj = gj + 1) begin : g_row
-      reg [4096-1:0] stw;     // weight codes of channel j
-      reg [2048-1:0] stl;     // D row p*R + j (lr_down) or U row j (lr_up)
-      reg [1024-1:0] sts;     // weight group scales of channel j
+      // per n pass (channel pn * R + j): weight codes and group scales
+      reg [4096-1:0] stw [0:64-1];
+      reg [1024-1:0] sts [0:64-1];
+      reg [2048-1:0] stl [0:16-1];   // D row p*R + j of rank pass p (lr_down) or U row j (lr_up: p = 0)
+      wire [2048-1:0] stl_p = stl[np_i];
       wire [31:0] w_rs = gj * w_rb;
       wire [31:0] l_rs = gj * l_rb;
       wire [31:0] m_rs = gj * m_rb;
@@ -903,21 +949,23 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
       /* verilator lint_on UNUSEDSIGNAL */
       always @(posedge clk) begin
         if (w_pv && w_ppos < w_rs + w_rb && w_ppos + PW > w_rs) begin
-          if (!w_dlt[32]) stw[8*(w_ppos - w_rs) +: 8*PW] <= wgt_rd_data[8*PW-1:0];
-          else stw[0 +: 8*PW] <= wgt_rd_data[8*PW-1:0] >> (8 * (w_rs - w_ppos));
+          if (!w_dlt[32]) stw[fpn_i][8*(w_ppos - w_rs) +: 8*PW] <= wgt_rd_data[8*PW-1:0];
+          else stw[fpn_i][0 +: 8*PW] <= wgt_rd_data[8*PW-1:0] >> (8 * (w_rs - w_ppos));
         end
         if (l_pv && l_ppos < l_rs + l_rb && l_ppos + PL > l_rs) begin
-          if (!l_dlt[32]) stl[8*(l_ppos - l_rs) +: 8*PL] <= lrw_rd_data[8*PL-1:0];
-          else stl[0 +: 8*PL] <= lrw_rd_data[8*PL-1:0] >> (8 * (l_rs - l_ppos));
+          if (!l_dlt[32]) stl[np_i][8*(l_ppos - l_rs) +: 8*PL] <= lrw_rd_data[8*PL-1:0];
+          else stl[np_i][0 +: 8*PL] <= lrw_rd_data[8*PL-1:0] >> (8 * (l_rs - l_ppos));
         end
         if (m_pv && m_pdst == 3'd1 && m_ppos < m_rs + m_rb && m_ppos + PM > m_rs) begin
-          if (!m_dlt[32]) sts[8*(m_ppos - m_rs) +: 8*PM] <= meta_rd_data[8*PM-1:0];
-          else sts[0 +: 8*PM] <= meta_rd_data[8*PM-1:0] >> (8 * (m_rs - m_ppos));
+          if (!m_dlt[32]) sts[fpn_i][8*(m_ppos - m_rs) +: 8*PM] <= meta_rd_data[8*PM-1:0];
+          else sts[fpn_i][0 +: 8*PM] <= meta_rd_data[8*PM-1:0] >> (8 * (m_rs - m_ppos));
         end
       end
-      assign row_qw[gj] = stw[4*pos +: 4*L] & qmask;
-      assign row_sw[gj] = sts[SB*grp +: SB];
-      assign row_y[gj] = stl[16*pos +: 16*B] & bmask16;
+      wire [4096-1:0] stw_p = stw[pn_i];
+      wire [1024-1:0] sts_p = sts[pn_i];
+      assign row_qw[gj] = stw_p[4*pos +: 4*L] & qmask;
+      assign row_sw[gj] = sts_p[SB*grp +: SB];
+      assign row_y[gj] = stl_p[16*pos +: 16*B] & bmask16;
       assign row_bias[gj] = bias_v[16*gj +: 16];
       assign row_cs[gj] = cs_v[16*gj +: 16];
     end
