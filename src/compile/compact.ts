@@ -9,11 +9,12 @@
  * signed 32-bit immediate, keeps a `seti aR, addr`), and the DMA reads aR. One instruction is replaced
  * by one, so the dispatch stream keeps its length and timing. Since every tensor is walked with
  * constant strides per loop level, the iterations of a plan repeat then become *identical* instruction
- * lists (for slot parities that alternate, identical pairs).
+ * lists (for slot parities that alternate, identical pairs; for rings of 3 or 4 slots, identical triples or
+ * quadruples).
  *
  * Loops: each plan repeat (count c) is compacted by generating its first iterations with the register
- * state tracked; when iterations i and i+1 (or the pairs i, i+1 and i+2, i+3) are identical, the rest of
- * the repeat is `loop ⌊(c − i)/u⌋, body` (bodies of at most 4095 words, counts of at most 65535, nesting
+ * state tracked; when iterations i and i+1 (or the u-tuples from i and i+u, u ≤ 4: LOOP_PERIODS) are identical, the
+ * rest of the repeat is `loop ⌊(c − i)/u⌋, body` (bodies of at most 4095 words, counts of at most 65535, nesting
  * at most the ISA's loop depth), and the registers advance by that many iterations' steps; otherwise
  * iteration i is emitted as it is and the search goes on from i + 1. The straight-line semantics are kept
  * exactly when every tensor's addresses are affine in the loop indices, which the compiler's plans are;
@@ -34,6 +35,13 @@ export const IMEM_WORDS = 1 << 14;
 /** An instruction or a loop of a compact program. */
 export type CompactItem = { readonly kind: 'inst'; readonly inst: Instruction } | { readonly kind: 'loop'; readonly count: number; readonly body: readonly CompactItem[] };
 
+/**
+ * The periods (in iterations) at which a repeat's iterations are compared: 1, 2 for slot parities that
+ * alternate, 3 and 4 for the streamed rings of multi-pass kinds (choose.ts STREAM_RINGS: step s uses slot
+ * s mod ring). Without 3 and 4 a ring's k loop never repeats with period 1 or 2, so every level above it
+ * was generated and compared whole: a minute per layer.
+ */
+const LOOP_PERIODS = [1, 2, 3, 4] as const;
 const MAX_LOOP_COUNT = 2 ** 16 - 1;
 const MAX_LOOP_BODY = 2 ** 12 - 1;
 const IMM_MIN = -(2 ** 31);
@@ -113,7 +121,7 @@ class Compactor {
     const out: CompactItem[] = [];
     let i = 0;
     search: while (count - i >= 2) {
-      for (const u of [1, 2]) {
+      for (const u of LOOP_PERIODS) {
         if (count - i < 2 * u) continue;
         const s0 = [...regs];
         const a = this.iterations(body, i, u, s0);

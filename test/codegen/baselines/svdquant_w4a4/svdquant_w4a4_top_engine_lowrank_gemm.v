@@ -581,18 +581,19 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   // the next beat pass (n passes outer)
   wire [31:0] bp_pm = pm_more ? pm + 32'd1 : 32'd0;
   wire [31:0] bp_pn = pm_more ? pn : pn + 32'd1;
-  // qgemm_tile's fetch sequencer: the pass (fpm, fpn) being fetched; its fetch passes are (pm, 0) for every pm,
-  // then (0, pn) for pn >= 1, in pass order. issued = 1 + the linear index (pn * pmN + pm) of the last fetch
-  // pass whose reads have all been issued (its data lands the cycle after)
-  reg [31:0] fpm, fpn, issued;
+  // qgemm_tile's fetch sequencer: the pass (fpm, fpn) being fetched, flin its linear index pn * pmN + pm; its
+  // fetch passes are (pm, 0) for every pm, then (0, pn) for pn >= 1, in pass order. issued = 1 + the linear
+  // index of the last fetch pass whose reads have all been issued (its data lands the cycle after); plin
+  // the linear index of the beat pass (pm, pn)
+  reg [31:0] fpm, fpn, flin, issued, plin;
   reg f_run;
   wire nf_m = fpn == 32'd0 && fpm + 32'd1 < pmN;
   wire nf_more = nf_m || fpn + 32'd1 < pnN;
   wire [31:0] nf_pm = nf_m ? fpm + 32'd1 : 32'd0;
   wire [31:0] nf_pn = nf_m ? 32'd0 : fpn + 32'd1;
   // the next beat pass of qgemm_tile may start: it fetches nothing, or its fetch has been issued
-  wire bp_ready = !(bp_pn == 32'd0 || bp_pm == 32'd0) || issued > bp_pn * pmN + bp_pm;
-  wire cur_ready = issued > pn * pmN + pm;
+  wire bp_ready = !(bp_pn == 32'd0 || bp_pm == 32'd0) || issued > plin + 32'd1;
+  wire cur_ready = issued > plin;
   // operand bases of the command, latched at decode (in the decode cycle: the decoded ones)
   reg [31:0] r_ba, r_bw, r_bm1, r_bm2, r_bl;
   reg [31:0] r_qd, r_qs;   // qact's code and scale destinations (its m pass pm writes rows pm * C ...)
@@ -806,16 +807,16 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
           st <= S_IDLE;
       endcase
       if (kind == K_QGEMM && f_run && f_allfin) begin
-        issued <= fpn * pmN + fpm + 32'd1;
+        issued <= flin + 32'd1;
         if (!nf_more) f_run <= 1'b0;
       end
       if (setup) begin
-        pm <= idle ? 32'd0 : bp_pm; pn <= idle ? 32'd0 : bp_pn;
+        pm <= idle ? 32'd0 : bp_pm; pn <= idle ? 32'd0 : bp_pn; plin <= idle ? 32'd0 : plin + 32'd1;
         pos <= 0; grp <= 0; gstart <= 0; pass <= 0;
         gend <= k_w < 64 ? k_w : 64;
       end
       if (fsetup) begin
-        fpm <= su_pm; fpn <= su_pn;
+        fpm <= su_pm; fpn <= su_pn; flin <= idle ? 32'd0 : flin + (fpn == 32'd0 ? 32'd1 : pmN);
         a_pos <= 0; a_len <= su_a_rows * su_a_rb; a_rb <= su_a_rb; a_addr <= su_a_addr;
         w_pos <= 0; w_len <= su_w_rows * kb_w; w_rb <= kb_w; w_addr <= su_w_addr;
         m_pos <= 0; m_reg <= su_m_split == 32'd0; m_len1 <= su_m_split * su_m_rb; m_len2 <= (su_m_rows - su_m_split) * su_m_rb;
