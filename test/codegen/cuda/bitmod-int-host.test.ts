@@ -20,10 +20,10 @@ import { kernelSetFor } from '../../../src/codegen/kernels/targets.js';
 import { resolveTarget } from '../../../src/compile/target.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
 import { bitSerialModGemm, groupCount, termSchedule, type BitSerialModConfig } from '../../../src/pe/bit-serial-mod/golden.js';
-import { bitSerialGeometry } from '../../../src/pe/bit-serial-mod/golden-geometry.js';
 import { bitSerialCudaUnsupported } from '../../../src/pe/bit-serial-mod/kernel-cuda.js';
 import { bitSerialIntCudaSource } from '../../../src/pe/bit-serial-mod/kernel-cuda-int.js';
 import { findExecutable, NVCC_MISSING, runProgram } from '../../../src/verify/cuda/nvcc.js';
+import { BIT_SERIAL_VARIANTS } from '../../../sims/cuda/bitmod-variants.js';
 
 const ROOT = resolve(__dirname, '../../..');
 const host = { readFile: (p: string) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } };
@@ -34,18 +34,8 @@ const accelerators = compileFile(resolve(ROOT, 'examples/bitmod.qacc'), host, {}
 const authors = accelerators.find((a) => a.name === 'bitmod_authors')!;
 const authorsConfig = resolveTarget(authors).golden as BitSerialModConfig;
 
-const lanes = (n: number): { geometry: ReturnType<typeof bitSerialGeometry> } => ({ geometry: bitSerialGeometry(n) });
-const CONFIGS: [string, BitSerialModConfig][] = [
-  ['authors', authorsConfig],
-  ['rtl_mixed_g12_fp32', { kind: 'bit_serial_mod', datapath: 'bitmod_rtl', groupSize: 12, candidates: ['int8', 'int3', 'bitmod_fp3_ea_pos', 'fp4_e2m1'], output: 'fp32' }],
-  ['rtl_int6_g512', { kind: 'bit_serial_mod', datapath: 'bitmod_rtl', groupSize: 512, candidates: ['int6', 'bitmod_fp4_er_pos'], output: 'fp16' }],
-  ['l1_int8_int5_g20', { kind: 'bit_serial_mod', groupSize: 20, candidates: ['int8', 'int5'], output: 'fp16', ...lanes(1) }],
-  ['l2_fp4_int6_fp32', { kind: 'bit_serial_mod', groupSize: 64, candidates: ['bitmod_fp4_ea_neg', 'int6'], output: 'fp32', ...lanes(2) }],
-  ['l8_int7_fp4_g24', { kind: 'bit_serial_mod', groupSize: 24, candidates: ['int7', 'bitmod_fp4_er_neg', 'int2'], output: 'fp16', ...lanes(8) }],
-  ['l16_int4_g48_fp32', { kind: 'bit_serial_mod', groupSize: 48, candidates: ['int4'], output: 'fp32', ...lanes(16) }],
-  ['l4_w6_g128', { kind: 'bit_serial_mod', groupSize: 128, candidates: ['int6'], output: 'fp16' }],
-  ['l4_fp4_g12', { kind: 'bit_serial_mod', groupSize: 12, candidates: ['bitmod_fp4_er_pos', 'bitmod_fp4_ea_pos'], output: 'fp16' }],
-];
+// The GPU run's variants (sims/cuda/bitmod-variants.ts), one list for both, beside the authors' example.
+const CONFIGS: [string, BitSerialModConfig][] = [['authors', authorsConfig], ...BIT_SERIAL_VARIANTS.map(([name, config]): [string, BitSerialModConfig] => [name.replace(/^bsm_/, ''), config])];
 
 type Acts = 'full' | 'zeros' | 'special' | 'cancel' | [number, number];
 
