@@ -9,14 +9,13 @@
  * Instruction set, traps, dequant and writeback are the output-stationary engine's (./rtl-engine.ts),
  * with tokens up to the accumulator depth and channels along the columns.
  */
-import { bufferAddressBits as addrBits } from '../../arch/microarch.js';
-import type { EngineContext } from '../../codegen/verilog/engine.js';
+import { engineBufferPorts, type EngineContext } from '../../codegen/verilog/engine.js';
 import { rtlInvariant } from '../../codegen/verilog/invariant.js';
 import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
 import { bitsFor, type RtlModule } from '../../codegen/verilog/module-set.js';
 import type { TargetOf } from '../facets/compile.js';
 import { MAC_WS_ACC_DEPTH, macWsPassK } from './compile-ws.js';
-import { bufferLanesOf, cellModule, decodedFields, idxBits, MAC_ENGINE_TRAPS, macEngineGeometry, resize, zero } from './rtl-engine.js';
+import { cellModule, decodedFields, idxBits, MAC_ENGINE_TRAPS, macEngineGeometry, resize, zero } from './rtl-engine.js';
 
 /** The weight-stationary mac engine module (EngineGenerator). */
 export function macWsEngine(t: TargetOf<'mac'>, ctx: EngineContext): RtlModule {
@@ -30,22 +29,9 @@ export function macWsEngine(t: TargetOf<'mac'>, ctx: EngineContext): RtlModule {
   const D = MAC_WS_ACC_DEPTH;
   const passK = macWsPassK(t);
   const { cell, accWidth, outMul } = cellModule(ctx.prefix, t, L, 'mac_ws_cell');
-  const lanes = {
-    act: bufferLanesOf(t, 'act'),
-    wgt: bufferLanesOf(t, 'wgt'),
-    meta: bufferLanesOf(t, 'meta'),
-    lrw: bufferLanesOf(t, 'lrw'),
-    out: bufferLanesOf(t, 'out'),
-  };
+  const { lanes, aw, fields: portFields } = engineBufferPorts(t);
   // a chunk is the port's width, taken from the low bytes of the buffer's read data (as the staging does)
   rtlInvariant(lanes.act >= geo.chunkAct && lanes.wgt >= geo.chunkWgt, 'the act and wgt read data carry a port width of bytes');
-  const aw = {
-    act: addrBits(t.capacity.act),
-    wgt: addrBits(t.capacity.wgt),
-    meta: addrBits(t.capacity.meta),
-    lrw: addrBits(t.capacity.lrw),
-    out: addrBits(t.capacity.out),
-  };
   const hasScale = cfg.variant !== 'int8';
   const ob = geo.outBytes;
   const outChunks = Math.ceil((cols * ob) / geo.chunkOut);
@@ -141,22 +127,7 @@ export function macWsEngine(t: TargetOf<'mac'>, ctx: EngineContext): RtlModule {
       outUnitMsb: 8 * ob - 1,
       outUnitBits: 8 * ob,
       tokMsb: idxBits(D) - 1,
-      capAct: t.capacity.act,
-      capWgt: t.capacity.wgt,
-      capMeta: t.capacity.meta,
-      capOut: t.capacity.out,
-      actDataMsb: 8 * lanes.act - 1,
-      wgtDataMsb: 8 * lanes.wgt - 1,
-      metaDataMsb: 8 * lanes.meta - 1,
-      lrwDataMsb: 8 * lanes.lrw - 1,
-      outDataMsb: 8 * lanes.out - 1,
-      outMaskMsb: lanes.out - 1,
-      awActMsb: aw.act - 1,
-      awWgtMsb: aw.wgt - 1,
-      awMetaMsb: aw.meta - 1,
-      awLrwMsb: aw.lrw - 1,
-      awOutMsb: aw.out - 1,
-      awLrw: aw.lrw,
+      ...portFields,
       traps,
       fields,
       mSmall: resize(`cfg_m[${bitsFor(D) - 1}:0]`, bitsFor(D), 40),

@@ -34,7 +34,7 @@ import type { Target } from '../../compile/target.js';
 import { FP16, FP32 } from '../../formats/float.js';
 import { ISA } from '../../isa/isa.js';
 import type { IsaBuffer } from '../../isa/generated-types.js';
-import type { EngineContext } from '../../codegen/verilog/engine.js';
+import { engineBufferPorts, type EngineContext } from '../../codegen/verilog/engine.js';
 import type { TargetOf } from '../facets/compile.js';
 import { EXP_WIDTH, floatShape, fpFma, fpMul, fpRound } from '../../codegen/verilog/fp-units.js';
 import { rtlInvariant } from '../../codegen/verilog/invariant.js';
@@ -340,20 +340,7 @@ export function macEngine(t: TargetOf<'mac'>, ctx: EngineContext): RtlModule {
   const { cell, accWidth, outMul } = cellModule(ctx.prefix, t, L);
   const ctlWidth = 3 + L;
   const ctlDelay = delayLine(ctx.prefix, ctlWidth, S - 1);
-  const lanes = {
-    act: bufferLanesOf(t, 'act'),
-    wgt: bufferLanesOf(t, 'wgt'),
-    meta: bufferLanesOf(t, 'meta'),
-    lrw: bufferLanesOf(t, 'lrw'),
-    out: bufferLanesOf(t, 'out'),
-  };
-  const aw = {
-    act: addrBits(t.capacity.act),
-    wgt: addrBits(t.capacity.wgt),
-    meta: addrBits(t.capacity.meta),
-    lrw: addrBits(t.capacity.lrw),
-    out: addrBits(t.capacity.out),
-  };
+  const { lanes, aw, fields: portFields } = engineBufferPorts(t);
   const hasScale = cfg.variant !== 'int8';
   const ob = geo.outBytes;
   const outChunks = Math.ceil((rows * ob) / geo.chunkOut);
@@ -442,27 +429,7 @@ export function macEngine(t: TargetOf<'mac'>, ctx: EngineContext): RtlModule {
       padBits: 8 * (outChunks * geo.chunkOut - rows * ob),
       outUnitMsb: 8 * ob - 1,
       tokMsb: idxBits(cols) - 1,
-      capAct: t.capacity.act,
-      capWgt: t.capacity.wgt,
-      capMeta: t.capacity.meta,
-      capOut: t.capacity.out,
-      lanesAct: lanes.act,
-      lanesWgt: lanes.wgt,
-      lanesMeta: lanes.meta,
-      lanesLrw: lanes.lrw,
-      lanesOut: lanes.out,
-      actDataMsb: 8 * lanes.act - 1,
-      wgtDataMsb: 8 * lanes.wgt - 1,
-      metaDataMsb: 8 * lanes.meta - 1,
-      lrwDataMsb: 8 * lanes.lrw - 1,
-      outDataMsb: 8 * lanes.out - 1,
-      outMaskMsb: lanes.out - 1,
-      awActMsb: aw.act - 1,
-      awWgtMsb: aw.wgt - 1,
-      awMetaMsb: aw.meta - 1,
-      awLrwMsb: aw.lrw - 1,
-      awOutMsb: aw.out - 1,
-      awLrw: aw.lrw,
+      ...portFields,
       traps,
       fields,
       mSmall: resize(`cfg_m[${bitsFor(cols) - 1}:0]`, bitsFor(cols), 40),

@@ -24,10 +24,8 @@
  * The engine's geometry (chunks, slots) is ./microarch.ts's, shared with the simulator's timing; what it can run is ./compile-engine.ts's.
  * the engine self-bench (test/codegen/engine-simd-mac.test.ts) checks RTL cycles = simulator cycles.
  */
-import { bufferAddressBits as addrBits, bufferLanes } from '../../arch/microarch.js';
 import type { Target } from '../../compile/target.js';
-import type { IsaBuffer } from '../../isa/generated-types.js';
-import type { EngineContext } from '../../codegen/verilog/engine.js';
+import { engineBufferPorts, type EngineContext } from '../../codegen/verilog/engine.js';
 import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
 import { bitsFor, type RtlModule } from '../../codegen/verilog/module-set.js';
 import { rtlInvariant } from '../../codegen/verilog/invariant.js';
@@ -52,11 +50,6 @@ export const SIMD_ENGINE_TRAPS = {
   /** writeback relu (not implemented, as in the simulator). */
   relu: 7,
 } as const;
-
-/** Byte lanes of a buffer's RAM (the shared rule, src/arch/microarch.ts). */
-function bufferLanesOf(t: Target, x: IsaBuffer): number {
-  return bufferLanes(t)[x];
-}
 
 
 const log2 = (x: number): number => Math.round(Math.log2(x));
@@ -151,20 +144,7 @@ export function simdMacEngine(t: Target, ctx: EngineContext): RtlModule {
   const maxRowBytes = Math.ceil((t.maxTileK * maxBits) / 8);
   const depthAct = Math.ceil(maxRowBytes / geo.chunkAct);
   const depthWgt = Math.ceil(maxRowBytes / geo.chunkWgt);
-  const lanes = {
-    act: bufferLanesOf(t, 'act'),
-    wgt: bufferLanesOf(t, 'wgt'),
-    meta: bufferLanesOf(t, 'meta'),
-    lrw: bufferLanesOf(t, 'lrw'),
-    out: bufferLanesOf(t, 'out'),
-  };
-  const aw = {
-    act: addrBits(t.capacity.act),
-    wgt: addrBits(t.capacity.wgt),
-    meta: addrBits(t.capacity.meta),
-    lrw: addrBits(t.capacity.lrw),
-    out: addrBits(t.capacity.out),
-  };
+  const { fields: portFields } = engineBufferPorts(t);
   const modeWidth = Math.max(1, bitsFor(modes.length - 1));
   const outBits = t.bits.out;
   const traps = Object.entries(SIMD_ENGINE_TRAPS).map(([name, code]) => ({
@@ -204,30 +184,7 @@ export function simdMacEngine(t: Target, ctx: EngineContext): RtlModule {
       offWgtMsb: bitsFor(geo.chunkWgt) - 1,
       offActW: bitsFor(geo.chunkAct),
       offWgtW: bitsFor(geo.chunkWgt),
-      capAct: t.capacity.act,
-      capWgt: t.capacity.wgt,
-      capOut: t.capacity.out,
-      lanesAct: lanes.act,
-      lanesWgt: lanes.wgt,
-      lanesMeta: lanes.meta,
-      lanesLrw: lanes.lrw,
-      lanesOut: lanes.out,
-      actDataMsb: 8 * lanes.act - 1,
-      wgtDataMsb: 8 * lanes.wgt - 1,
-      metaDataMsb: 8 * lanes.meta - 1,
-      lrwDataMsb: 8 * lanes.lrw - 1,
-      outDataMsb: 8 * lanes.out - 1,
-      outMaskMsb: lanes.out - 1,
-      outDataW: 8 * lanes.out,
-      outMaskW: lanes.out,
-      awActMsb: aw.act - 1,
-      awWgtMsb: aw.wgt - 1,
-      awMetaMsb: aw.meta - 1,
-      awLrwMsb: aw.lrw - 1,
-      awOutMsb: aw.out - 1,
-      awMeta: aw.meta,
-      awLrw: aw.lrw,
-      awOut: aw.out,
+      ...portFields,
       outBits,
       outMsb: outBits - 1,
       outBytes: geo.outBytes,
