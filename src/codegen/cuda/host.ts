@@ -61,6 +61,33 @@ template <typename T> static std::vector<T> read_bin(const std::string& path, si
 // Outputs are poisoned before every run so that an element the kernel fails to write cannot pass.
 static void poison(void* p, size_t bytes) { CK(cudaMemset(p, 0xA5, bytes)); }
 
+// The check every plain GEMM launcher shares: \`launch()\` runs twice, each time on a freshly poisoned Y; mode
+// "run" writes the first result to DIR/out.bin, any other mode compares it with qacc's golden DIR/y.bin in
+// outputs of \`unit\` bytes. Prints "<what>: bad/total mismatches, rerun identical -> BIT-EXACT" (or FAIL)
+// and returns the exit status: 0 only when equal and the rerun is identical.
+template <typename F> [[maybe_unused]] static int check_twice(const std::string& mode, const std::string& d, void* Y, size_t outBytes,
+                                                              size_t unit, const std::string& what, F launch) {
+  std::vector<uint8_t> first; bool same = true;
+  for (int run = 0; run < 2; run++) {
+    poison(Y, outBytes);
+    launch(); CK_LAUNCH();
+    CK(cudaDeviceSynchronize());
+    std::vector<uint8_t> got(outBytes); CK(cudaMemcpy(got.data(), Y, outBytes, cudaMemcpyDeviceToHost));
+    if (run == 0) first = got; else same = got == first;
+  }
+  if (mode == "run") {
+    FILE* f = std::fopen((d + "/out.bin").c_str(), "wb");
+    if (!f || std::fwrite(first.data(), 1, outBytes, f) != outBytes) { std::fprintf(stderr, "cannot write %s/out.bin\\n", d.c_str()); return 1; }
+    std::fclose(f);
+    return same ? 0 : 1;
+  }
+  const auto golden = read_bin<uint8_t>(d + "/y.bin", outBytes);
+  size_t bad = 0;
+  for (size_t i = 0; i < outBytes; i += unit) if (std::memcmp(&first[i], &golden[i], unit) != 0) { if (bad < 5) std::printf("  mismatch at output %zu\\n", i / unit); bad++; }
+  std::printf("%s: %zu/%zu mismatches, rerun %s -> %s\\n", what.c_str(), bad, outBytes / unit, same ? "identical" : "DIFFERS", bad == 0 && same ? "BIT-EXACT" : "FAIL");
+  return bad == 0 && same ? 0 : 1;
+}
+
 template <typename T> static T* to_device(const std::vector<T>& h) {
   T* d = nullptr;
   CK(cudaMalloc(&d, std::max<size_t>(1, h.size() * sizeof(T))));

@@ -94,27 +94,9 @@ int main(int argc, char** argv) {
   a_t* dA = to_device(A); w_t* dW = to_device(W); uint16_t* dcs = cs.empty() ? nullptr : to_device(cs);
   const size_t ob = INT8 ? 4 : 2, outBytes = (size_t)M * N * ob;
   void* Y; CK(cudaMalloc(&Y, outBytes));
-  std::vector<uint8_t> first;
-  bool same = true;
-  for (int run = 0; run < 2; run++) {
-    poison(Y, outBytes);
-    mac_gemm<<<dim3((N + 15) / 16, (M + 15) / 16), dim3(16, 16)>>>(dA, dW, dcs, Y, M, N, K); CK_LAUNCH();
-    CK(cudaDeviceSynchronize());
-    std::vector<uint8_t> got(outBytes); CK(cudaMemcpy(got.data(), Y, outBytes, cudaMemcpyDeviceToHost));
-    if (run == 0) first = got; else same = got == first;
-  }
-  if (mode == "run") {
-    FILE* f = std::fopen((d + "/out.bin").c_str(), "wb");
-    if (!f || std::fwrite(first.data(), 1, outBytes, f) != outBytes) { std::fprintf(stderr, "cannot write %s/out.bin\\n", d.c_str()); return 1; }
-    std::fclose(f);
-    return same ? 0 : 1;
-  }
-  const auto golden = read_bin<uint8_t>(d + "/y.bin", outBytes);
-  size_t bad = 0;
-  for (size_t i = 0; i < outBytes; i += ob) if (std::memcmp(&first[i], &golden[i], ob) != 0) { if (bad < 5) std::printf("  mismatch at output %zu\\n", i / ob); bad++; }
-  std::printf("mac %s (M=%d N=%d K=%d): %zu/%zu mismatches, rerun %s -> %s\\n", d.c_str(), M, N, K, bad, outBytes / ob, same ? "identical" : "DIFFERS",
-              bad == 0 && same ? "BIT-EXACT" : "FAIL");
-  return bad == 0 && same ? 0 : 1;
+  return check_twice(mode, d, Y, outBytes, ob, "mac " + d + " (M=" + std::to_string(M) + " N=" + std::to_string(N) + " K=" + std::to_string(K) + ")", [&] {
+    mac_gemm<<<dim3((N + 15) / 16, (M + 15) / 16), dim3(16, 16)>>>(dA, dW, dcs, Y, M, N, K);
+  });
 }
 `;
 }

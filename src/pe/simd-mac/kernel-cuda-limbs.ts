@@ -248,26 +248,9 @@ int main(int argc, char** argv) {
   }
   el_t* dA = to_device(A); el_t* dW = to_device(W);
   out_t* Y; CK(cudaMalloc(&Y, std::max<size_t>(outBytes, 1)));
-  std::vector<uint8_t> first; bool same = true;
-  for (int run = 0; run < 2; run++) {
-    poison(Y, outBytes);
-    simd_limb_gemm<<<dim3((N + 127) / 128, std::min(M, 65535)), 128>>>(dA, dW, Y, M, N, K); CK_LAUNCH();
-    CK(cudaDeviceSynchronize());
-    std::vector<uint8_t> got(outBytes); CK(cudaMemcpy(got.data(), Y, outBytes, cudaMemcpyDeviceToHost));
-    if (run == 0) first = got; else same = got == first;
-  }
-  if (mode == "run") {
-    FILE* f = std::fopen((d + "/out.bin").c_str(), "wb");
-    if (!f || std::fwrite(first.data(), 1, outBytes, f) != outBytes) { std::fprintf(stderr, "cannot write %s/out.bin\\n", d.c_str()); return 1; }
-    std::fclose(f);
-    return same ? 0 : 1;
-  }
-  const auto golden = read_bin<uint8_t>(d + "/y.bin", outBytes);
-  size_t bad = 0;
-  for (size_t i = 0; i < outBytes; i += sizeof(out_t)) if (std::memcmp(&first[i], &golden[i], sizeof(out_t)) != 0) { if (bad < 5) std::printf("  mismatch at output %zu\\n", i / sizeof(out_t)); bad++; }
-  std::printf("simd_mac (limb quire) %s (M=%d N=%d K=%d): %zu/%zu mismatches, rerun %s -> %s\\n", d.c_str(), M, N, K, bad, outBytes / sizeof(out_t),
-              same ? "identical" : "DIFFERS", bad == 0 && same ? "BIT-EXACT" : "FAIL");
-  return bad == 0 && same ? 0 : 1;
+  return check_twice(mode, d, Y, outBytes, sizeof(out_t), "simd_mac (limb quire) " + d + " (M=" + std::to_string(M) + " N=" + std::to_string(N) + " K=" + std::to_string(K) + ")", [&] {
+    simd_limb_gemm<<<dim3((N + 127) / 128, std::min(M, 65535)), 128>>>(dA, dW, Y, M, N, K);
+  });
 }
 `;
 }
