@@ -1,10 +1,7 @@
 /**
- * `npm run synth:study -- [calibrate|xr-npe|all] [--flow generic|xilinx]`: the synthesis experiments of
- * issue 15, printed as Markdown tables (docs/estimate.md "Synthesis" holds a dated run).
- * - calibrate: for each PE kind, a few parameter points (variants of the examples), the analytic PE area
- *   of the kind's cost model (src/pe/<folder>/cost.ts) against the synthesized PE (generic flow, GE →
- *   µm² at 28 nm: src/estimate/synth/area.ts); the error, and the error left once one factor per kind
- *   is fitted (least squares on the log ratio, leave-one-out: does the model scale right, apart from its anchor?).
+ * `npm run synth:study -- [xr-npe|compose|engine|all] [--flow generic|xilinx]`: the synthesis experiments of
+ * issue 15, printed as Markdown tables (docs/estimate.md "Synthesis" holds a dated run). The PE area
+ * calibration moved to `npm run calibrate` (scripts/calibrate.ts).
  * - xr-npe: the reconfigurable 4-mode SIMD MAC of examples/xr-npe.qacc against four single-format MACs
  *   (the same PE with `modes` restricted to one of its modes, same operand word, accumulation and output),
  *   same flow; the ratio of areas against the paper's claim of 42% less area (ratio 0.58).
@@ -16,24 +13,27 @@
  *   prediction at 32 × 32.
  * Variants are the example text with one property replaced (VARIANT below), elaborated like a file.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { synthAreaUm2, synthGateEquivalents } from '../src/estimate/synth/area.js';
 import { acceleratorModules, DESIGN_CUT_DEPTH, engineFiles, resizedAccelerator, synthesizePe } from '../src/estimate/synth/design.js';
 import { ENGINE_FIT_POINTS, extrapolateEngine } from '../src/estimate/synth/engine-fit.js';
-import { synthesizeModules, synthesizeUnit, yosysVersion } from '../src/estimate/synth/synthesize.js';
+import { synthesizeModules, synthesizeUnit } from '../src/estimate/synth/synthesize.js';
 import type { SynthFlow, SynthReport, SynthStats } from '../src/estimate/synth/types.js';
 import { compileFile } from '../src/ir/elaborate.js';
 import type { IrAccelerator } from '../src/ir/types.js';
-import { costFacet } from '../src/pe/facets/cost.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const what = args.find((a) => !a.startsWith('--') && a !== 'generic' && a !== 'xilinx') ?? 'all';
 // `engine` takes example names after it
 const flow = (args.includes('--flow') ? args[args.indexOf('--flow') + 1] : 'generic') as SynthFlow;
-if (!['calibrate', 'xr-npe', 'compose', 'engine', 'all'].includes(what) || !['generic', 'xilinx'].includes(flow)) {
-  console.error('usage: npm run synth:study -- [calibrate|xr-npe|compose|engine [bitmod|svdquant|xr-npe …]|all] [--flow generic|xilinx]');
+if (what === 'calibrate') {
+  console.error('the PE area calibration is `npm run calibrate` (scripts/calibrate.ts)');
+  process.exit(1);
+}
+if (!['xr-npe', 'compose', 'engine', 'all'].includes(what) || !['generic', 'xilinx'].includes(flow)) {
+  console.error('usage: npm run synth:study -- [xr-npe|compose|engine [bitmod|svdquant|xr-npe …]|all] [--flow generic|xilinx]');
   process.exit(1);
 }
 
@@ -79,73 +79,10 @@ const XR_SINGLE: readonly (readonly [string, string])[] = [
 ];
 const xrPoint = (label: string, modes: string): Point => ({ label, file: 'xr-npe.qacc', replace: modes === XR_MODES ? [] : [[XR_MODES, modes]], sets: ['size=2'], accel: 'xr_npe' });
 
-/**
- * The calibration points. `fit`: the kind's coefficients (src/pe/<folder>/area-model.ts) were fitted on it;
- * the others are held out (never used to fit; their error is the model's honest error).
- */
-const BSM_LANES = 'lanes = 4;\n  weights = bitmod_weights;';
-const BSM_WIDTHS = 'lane_sum_bits = 17;          // 2-level adder tree over 4 lanes\n  group_acc_bits = 23;';
-const bsmLanes = (lanes: number, laneSum: number): readonly (readonly [string, string])[] => [
-  [BSM_LANES, `lanes = ${lanes};\n  weights = bitmod_weights;`],
-  [BSM_WIDTHS, `lane_sum_bits = ${laneSum};\n  group_acc_bits = ${laneSum + 6};`],
-];
-const CALIBRATION: readonly (Point & { readonly fit: boolean })[] = [
-  { label: 'mac fp16 × fp16, fp32 acc', file: 'bitmod.qacc', accel: 'fp16_baseline', sets: ['fp16_rows=2', 'fp16_cols=2'], fit: true },
-  { label: 'mac fp16 × flint4 (ANT)', file: 'bitmod.qacc', accel: 'ant_baseline', sets: ['ant_rows=2', 'ant_cols=2'], fit: false },
-  { label: 'mac fp16 × int4 (OliVe)', file: 'bitmod.qacc', accel: 'olive_baseline', sets: ['olive_rows=2', 'olive_cols=2'], fit: true },
-  { label: 'mac fp16 × int8', file: 'bitmod.qacc', accel: 'olive_baseline', sets: ['olive_rows=2', 'olive_cols=2'], replace: [['weights = per_channel(int4, scale = fp16);', 'weights = per_channel(int8, scale = fp16);']], fit: false },
-  { label: 'mac fp16 × fp16, fp16 acc', file: 'bitmod.qacc', accel: 'fp16_baseline', sets: ['fp16_rows=2', 'fp16_cols=2'], replace: [['weights = fp16;\n  activations = fp16;\n  accumulator = fp32;', 'weights = fp16;\n  activations = fp16;\n  accumulator = fp16;']], fit: false },
-  { label: 'mac int8 × int8, int32 acc', file: 'bitmod.qacc', accel: 'olive_baseline', sets: ['olive_rows=2', 'olive_cols=2'], replace: [['weights = per_channel(int4, scale = fp16);\n  activations = fp16;\n  accumulator = fp32;', 'weights = int8;\n  activations = int8;\n  accumulator = int32;']], fit: false },
-  { label: 'bit_serial_mod 4 lanes (qacc)', file: 'bitmod.qacc', accel: 'bitmod', sets: ['rows=2', 'cols=2'], fit: true },
-  { label: 'bit_serial_mod 4 lanes (bitmod_rtl)', file: 'bitmod.qacc', accel: 'bitmod_authors', sets: ['rows=2', 'cols=2'], fit: false },
-  { label: 'bit_serial_mod 2 lanes', file: 'bitmod.qacc', accel: 'bitmod', sets: ['rows=2', 'cols=2'], replace: bsmLanes(2, 16), fit: true },
-  { label: 'bit_serial_mod 8 lanes', file: 'bitmod.qacc', accel: 'bitmod', sets: ['rows=2', 'cols=2'], replace: bsmLanes(8, 18), fit: false },
-  { ...xrPoint('simd_mac 4 modes (XR-NPE)', XR_MODES), fit: false },
-  ...XR_SINGLE.map(([l, m]) => ({ ...xrPoint(`simd_mac ${l}`, m), fit: l !== '4 x posit(4,1)' })),
-  { ...xrPoint('simd_mac 4 x fp4_e2m1 + 2 x posit8_0', 'modes = 4 x fp4_e2m1 | 2 x posit8_0;'), fit: false },
-  { label: 'lowrank_gemm int4, 8 lanes', file: 'svdquant.qacc', accel: 'svdquant_w4a4', sets: ['rows=2', 'cols=2', 'lanes=8'], fit: true },
-  { label: 'lowrank_gemm int4, 16 lanes', file: 'svdquant.qacc', accel: 'svdquant_w4a4', sets: ['rows=2', 'cols=2', 'lanes=16'], fit: true },
-  { label: 'lowrank_gemm int4, 32 lanes', file: 'svdquant.qacc', accel: 'svdquant_w4a4', sets: ['rows=2', 'cols=2', 'lanes=32'], fit: false },
-  { label: 'lowrank_gemm nvfp4, 8 lanes', file: 'svdquant.qacc', accel: 'svdquant_nvfp4', sets: ['rows=2', 'cols=2', 'lanes=8'], fit: true },
-  { label: 'lowrank_gemm nvfp4, 16 lanes', file: 'svdquant.qacc', accel: 'svdquant_nvfp4', sets: ['rows=2', 'cols=2', 'lanes=16'], fit: false },
-];
-
 /** Flip-flops of a generic netlist (every one a plain $_DFF_P_/$_DFF_N_ since the flow's dffunmap). */
 const flipFlops = (s: SynthStats): number => Object.entries(s.cell_types).filter(([t]) => /DFF/.test(t)).reduce((n, [, k]) => n + k, 0);
 const fmt = (x: number, d = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`;
-
-/** The fixture test/estimate/pe-area-calibration.test.ts checks the analytic PE areas against (no Yosys in the suite). */
-const FIXTURE = resolve(ROOT, 'test/estimate/pe-synth-calibration.json');
-
-async function calibrate(): Promise<void> {
-  const rows: { point: (typeof CALIBRATION)[number]; kind: string; analytic: number; synth: number; ge: number; memoryBits: number; flipFlops: number; levels: number }[] = [];
-  for (const p of CALIBRATION) {
-    try {
-      const { accel, report } = await synth(p);
-      const pe = accel.arrays[0].pe;
-      rows.push({ point: p, kind: pe.kind, analytic: costFacet(pe.kind).peCost(pe).areaUm2, synth: synthAreaUm2(report.total), ge: synthGateEquivalents(report.total), memoryBits: report.total.memory_bits, flipFlops: flipFlops(report.total), levels: report.total.levels });
-    } catch (err) {
-      console.error(`  ${p.label}: FAILED ${(err as Error).message.split('\n')[0]}`);
-    }
-  }
-  console.log(`\n| PE (generic flow) | kind | role | synth GE | flip-flops | synth µm² (28 nm) | analytic µm² | error | levels |`);
-  console.log('|---|---|---|---:|---:|---:|---:|---:|---:|');
-  for (const r of rows) {
-    console.log(`| ${r.point.label} | ${r.kind} | ${r.point.fit ? 'fit' : 'held out'} | ${fmt(r.ge)} | ${r.flipFlops} | ${fmt(r.synth)} | ${fmt(r.analytic)} | ${pct(r.analytic / r.synth - 1)} | ${r.levels} |`);
-  }
-  if (flow !== 'generic' || rows.length !== CALIBRATION.length) return;
-  const fixture = {
-    comment: 'Written by `npm run synth:study -- calibrate` (scripts/synth-pe-study.ts): synthesized PE areas, generic flow with every flip-flop priced (dffunmap), µm² at 28 nm (GE / 3.9 + RAM bits as SRAM), flip-flops counted. Read by test/estimate/pe-area-calibration.test.ts.',
-    date: new Date().toISOString().slice(0, 10),
-    yosys: `@yowasp/yosys ${yosysVersion()}`,
-    flow,
-    points: rows.map((r) => ({ ...r.point, kind: r.kind, ge: Math.round(r.ge * 100) / 100, memoryBits: r.memoryBits, flipFlops: r.flipFlops, synthUm2: Math.round(r.synth * 100) / 100 })),
-  };
-  writeFileSync(`${FIXTURE}.tmp`, `${JSON.stringify(fixture, null, 2)}\n`);
-  renameSync(`${FIXTURE}.tmp`, FIXTURE);
-  console.error(`  wrote ${FIXTURE}`);
-}
 
 async function xrNpe(): Promise<void> {
   const reconf = await synth(xrPoint('4 modes', XR_MODES));
@@ -230,5 +167,4 @@ async function engineFit(): Promise<void> {
 
 if (what === 'engine') await engineFit();
 if (what === 'compose') await compose();
-if (what === 'calibrate' || what === 'all') await calibrate();
 if (what === 'xr-npe' || what === 'all') await xrNpe();

@@ -18,6 +18,7 @@ import { DEFAULT_BACKEND_NAMES, defaultBackends, selectBackends, type BackendReg
 import { caseFromId, planCases, verifyTargets, type VerifyCase } from '../../verify/cases.js';
 import { renderJunit } from '../../verify/junit.js';
 import { formatCaseReport, formatSummary, type InvocationInfo } from '../../verify/report.js';
+import { verifyProgress } from '../../verify/progress.js';
 import { runVerification } from '../../verify/run.js';
 import { formatShard, parseShard, shardSlice, type Shard } from '../../verify/shard.js';
 import type { CommandFactory } from '../context.js';
@@ -124,7 +125,14 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
         plannedCases: planned.length,
         notes,
       };
-      const run = await runVerification({ targets, cases, backends, options: { trace: argv.trace, ...(rtlDir !== undefined ? { rtlDir } : {}) } });
+      // progress on a terminal only (issue 15); cleared before the report
+      const progress = process.stderr.isTTY ? verifyProgress(cases.length, (text) => ctx.io.stderr(text)) : undefined;
+      let run: Awaited<ReturnType<typeof runVerification>>;
+      try {
+        run = await runVerification({ targets, cases, backends, options: { trace: argv.trace, ...(rtlDir !== undefined ? { rtlDir } : {}) }, ...(progress ? { onCase: progress.onCase } : {}) });
+      } finally {
+        progress?.done();
+      }
       for (const o of run.outcomes) if (o.status !== 'pass') ctx.io.stdout(formatCaseReport(o, inv) + '\n');
       ctx.io.stdout(formatSummary(run, inv));
       if (junitPath !== undefined) writeFileAtomic(junitPath, renderJunit(run, inv));

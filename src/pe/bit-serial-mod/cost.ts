@@ -1,13 +1,7 @@
 /**
  * bit_serial_mod's cost model (the estimate layer's facet, src/pe/facets/cost.ts).
- * - Area: the generated PE's structure, a fixed part and a per-lane part in gate equivalents plus its weight
- *   register file: GE = FIXED_GE + LANE_GE · lanes; RAM bits = lanes · group · weight bits + scale bits.
- *   Per lane: the bit-serial term multiply (the align_bits-wide significand by weight_bits_per_cycle bits),
- *   the lane's term decoder and its share of the adder tree and exponent max. Fixed: the group accumulator,
- *   the group-scale dequantizing multiply, the fp16 channel-scale multiply, the cross-group adder and the
- *   output rounding, which do not grow with lanes; each part's registers (pipeline and state, with their
- *   enables and resets) included. Both coefficients fitted on the qacc datapath at 2 and 4 lanes, checked on
- *   8 lanes and the bitmod_rtl datapath held out (docs/estimate.md "Calibration").
+ * - Area: the synthesis-calibrated model of ./cost-area.ts: a fixed part and a per-lane part in gate
+ *   equivalents plus the weight register file (docs/estimate.md "Calibration").
  * - Energy: the BitMoD PE of the authors' spreadsheet at 28 nm, 1 GHz, with registers: 0.586 mW
  *   (../shared/reference/bitmod.md; github yc2367/BitMoD hardware/PE_Area_Power.xlsx, whose area is
  *   1793.7 µm²), for 4 lanes; other lane counts scale linearly (qacc's first-order rule).
@@ -18,26 +12,26 @@
  * - The authors' simulator models it as a bit-serial 4-lane dot-product unit with pe_energy 0.56 and
  *   pe_area 1507.7 (sim/test_bitmod.py), weights at element bits + 8 scale bits per 128-weight group.
  */
-import { PE_AREA_CALIBRATION, peAreaUm2 } from '../../arch/gate-area.js';
+import { PE_AREA_CALIBRATION } from '../../arch/gate-area.js';
+import { linearAreaUm2 } from '../../estimate/area-model.js';
 import type { CostFacet } from '../facets/cost.js';
+import { bitSerialModAreaModel } from './cost-area.js';
 import { termSchedule } from './golden.js';
 import { bsmDequantCycles, bsmPassCycles, bsmWritebackCycles } from './timing.js';
 
 /** The authors' BitMoD PE (4 lanes): power at 1 GHz, mW. */
 const POWER_MW = 0.586;
-/** GE of the parts that do not grow with lanes (fitted). */
-const FIXED_GE = 10100;
-/** GE per lane (fitted). */
-const LANE_GE = 702;
 
 export const bitSerialModCost: CostFacet<'bit_serial_mod'> = {
+  areaModel: bitSerialModAreaModel,
   peCost(pe) {
     const s = pe.lanes / 4;
-    const ramBits = pe.lanes * pe.groupSize * pe.weights.elementBits + pe.scaleBits;
+    const { fixed, lane } = bitSerialModAreaModel.coefficients;
+    const ramBits = bitSerialModAreaModel.terms(pe).ramBits;
     return {
-      areaUm2: peAreaUm2(FIXED_GE + LANE_GE * pe.lanes, ramBits),
+      areaUm2: linearAreaUm2(bitSerialModAreaModel, pe),
       energyPerCyclePj: POWER_MW * s,
-      source: `${FIXED_GE} GE + ${LANE_GE} GE × ${pe.lanes} lanes + ${ramBits} weight RAM bits (${PE_AREA_CALIBRATION}); energy: BitMoD PE 0.586 mW at 1 GHz (authors' PE_Area_Power.xlsx, ../shared/reference/bitmod.md), × lanes/4`,
+      source: `${fixed} GE + ${lane} GE × ${pe.lanes} lanes + ${ramBits} weight RAM bits (${PE_AREA_CALIBRATION}); energy: BitMoD PE 0.586 mW at 1 GHz (authors' PE_Area_Power.xlsx, ../shared/reference/bitmod.md), × lanes/4`,
     };
   },
   peakModes(pe) {

@@ -5,6 +5,7 @@
  * `COST: { readonly [K in PeKind]: CostFacet<K> }` is what src/estimate dispatches through; a new kind that
  * lacks its line fails to compile. Each kind's facet lives in src/pe/<folder>/cost.ts.
  */
+import type { LinearAreaModel } from '../../estimate/area-model.js';
 import type { Instruction } from '../../isa/index.js';
 import { bitSerialModCost } from '../bit-serial-mod/cost.js';
 import type { PeKind } from '../kinds.js';
@@ -58,6 +59,8 @@ export interface TileShape {
 
 /** What src/estimate calls on a kind (method syntax: see GoldenFacet). */
 export interface CostFacet<K extends PeKind> {
+  /** The synthesis-calibrated PE area model peCost prices with (its terms, coefficients and calibration points). */
+  readonly areaModel: LinearAreaModel<IrPeOf<K>>;
   /** Area and energy of one PE at 28 nm. */
   peCost(pe: IrPeOf<K>): PeCost;
   /** Every mode the PE runs, with its MACs per cycle (one entry for single-mode kinds). */

@@ -1,13 +1,7 @@
 /**
  * lowrank_gemm's cost model (the estimate layer's facet, src/pe/facets/cost.ts).
- * - Area: the generated PE's structure, a fixed part and a per-lane part in gate equivalents plus its weight
- *   register file: GE = FIXED_GE + LANE_GE · lanes; RAM bits = lanes · tile_k · weight bits. Fixed: the
- *   16-bit low-rank branch MAC, the group/block scale multiplies, the accumulation and epilogue units and
- *   the channel/LoRA scales, which do not grow with lanes (the PE's registers among them: 129 flip-flops
- *   for int4, 145 for NVFP4, at every lane count); per lane: a 4-bit product and its share of the
- *   reduction tree. One coefficient pair for both weight formats (int4 and NVFP4 differ by < 5% in the fixed
- *   part). Fitted (least squares on relative error) on int4 at 8 and 16 lanes and NVFP4 at 8, checked on
- *   int4 at 32 and NVFP4 at 16 held out (docs/estimate.md "Calibration").
+ * - Area: the synthesis-calibrated model of ./cost-area.ts: a fixed part and a per-lane part in gate
+ *   equivalents plus the weight register file (docs/estimate.md "Calibration").
  * - Energy: no published per-PE figure (../shared/reference/svdquant.md describes GPU kernels). Each of
  *   the `lanes` 4-bit MAC lanes is taken as the BitMoD authors' 28 nm FP16 × INT8 MAC (0.613 mW)
  *   scaled by (4 · 4) / (16 · 8), and each of the lanes / 4 chained 16-bit branch MACs as their FP16 MAC
@@ -17,28 +11,28 @@
  * - The authors' BitMoD simulator has no such class: modelled as a bit-parallel dot-product unit of `lanes`
  *   with the FP16 × INT8 PE's pe_energy / pe_area, weights at their stored bits per element.
  */
-import { PE_AREA_CALIBRATION, peAreaUm2 } from '../../arch/gate-area.js';
+import { PE_AREA_CALIBRATION } from '../../arch/gate-area.js';
+import { linearAreaUm2 } from '../../estimate/area-model.js';
 import type { CostFacet } from '../facets/cost.js';
+import { lowRankGemmAreaModel } from './cost-area.js';
 import { lowRankDequantCycles, lowRankDownCycles, lowRankQactCycles, lowRankQgemmCycles, lowRankUpCycles, lowRankWritebackCycles } from './timing.js';
 
 const LANE_SCALE = (4 * 4) / (16 * 8);
-/** GE of the parts that do not grow with lanes (fitted). */
-const FIXED_GE = 31229;
-/** GE per 4-bit lane (fitted). */
-const LANE_GE = 1109;
 
 function branchMacs(lanes: number): number {
   return Math.max(1, Math.floor(lanes / 4));
 }
 
 export const lowRankGemmCost: CostFacet<'lowrank_gemm'> = {
+  areaModel: lowRankGemmAreaModel,
   peCost(pe) {
     const b = pe.rank > 0 ? branchMacs(pe.lanes) : 0;
-    const ramBits = pe.lanes * pe.tileK * pe.weights.elementBits;
+    const { fixed, lane } = lowRankGemmAreaModel.coefficients;
+    const ramBits = lowRankGemmAreaModel.terms(pe).ramBits;
     return {
-      areaUm2: peAreaUm2(FIXED_GE + LANE_GE * pe.lanes, ramBits),
+      areaUm2: linearAreaUm2(lowRankGemmAreaModel, pe),
       energyPerCyclePj: 0.613 * LANE_SCALE * pe.lanes + 0.77 * b,
-      source: `${FIXED_GE} GE + ${LANE_GE} GE × ${pe.lanes} lanes + ${ramBits} weight RAM bits (${PE_AREA_CALIBRATION}); energy: ${pe.lanes} 4-bit lanes at FP16×INT8 MAC 0.613 mW × 16/128 each${b ? ` + ${b} FP16 MACs 0.77 mW` : ''}, 28 nm (BitMoD authors' PE_Area_Power.xlsx; qacc scaling)`,
+      source: `${fixed} GE + ${lane} GE × ${pe.lanes} lanes + ${ramBits} weight RAM bits (${PE_AREA_CALIBRATION}); energy: ${pe.lanes} 4-bit lanes at FP16×INT8 MAC 0.613 mW × 16/128 each${b ? ` + ${b} FP16 MACs 0.77 mW` : ''}, 28 nm (BitMoD authors' PE_Area_Power.xlsx; qacc scaling)`,
     };
   },
   peakModes(pe) {
