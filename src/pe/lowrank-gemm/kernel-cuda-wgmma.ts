@@ -97,34 +97,23 @@ struct __align__(128) WgSmem {
   unsigned long long full[WST], ready[WST], empty[WST];
 };
 // The fused down projection (MODE 2, a fourth warpgroup, see lr_wgmma): one slice is WD_ROWS rows × WD_RANKS
-// ranks of L (512 chains, 4 per thread), after WgSmem: X and D arrive WD_KC k steps at a time as 16-bit codes
-// in a ring of WD_RING chunks (cp.async, each thread its own pieces), which each thread widens to fp32 into one
-// of two chunk buffers (X row-major, D transposed to [rank][k]) read by the chains.
+// ranks of L (1,024 chains), X and D staged WD_KC k steps at a time as fp32, two buffers, after WgSmem.
 // Registers per thread after setmaxnreg: consumers LR_WG_CREG4, the producer warpgroup LR_WG_PREG4, the down
 // warpgroup LR_WG_DREG; 512 threads share 65,536 registers.
 #ifndef LR_WG_CREG4
 #define LR_WG_CREG4 200
 #endif
 #ifndef LR_WG_PREG4
-#define LR_WG_PREG4 48
+#define LR_WG_PREG4 56
 #endif
 #ifndef LR_WG_DREG
-#define LR_WG_DREG 64
+#define LR_WG_DREG 56
 #endif
 static_assert(2 * LR_WG_CREG4 + LR_WG_PREG4 + LR_WG_DREG <= 512, "lr_wgmma<2>: registers of 512 threads");
-#ifndef LR_WD_RING
-#define LR_WD_RING 3
-#endif
-constexpr int WD_ROWS = 16, WD_RANKS = 32, WD_KC = 64, WD_XS = WD_KC + 4, WD_RING = LR_WD_RING;   // ring: chunks in flight + 1
-constexpr int WD_XP = WD_ROWS * WD_KC / 8, WD_DP = WD_KC * WD_RANKS / 8;   // 16-byte pieces per chunk: 128, 256
-static_assert(WD_XP == 128 && WD_DP == 256, "down warpgroup staging: one X piece and two D pieces per thread");
-constexpr int WD_CA = 2, WD_CI = 2;   // chains per thread: rows × ranks (wd_row, wd_rank)
-static_assert(128 * WD_CA * WD_CI == WD_ROWS * WD_RANKS, "down warpgroup: one slice, every chain once");
+constexpr int WD_ROWS = 32, WD_RANKS = 32, WD_KC = 32, WD_XS = WD_KC + 4;
 struct __align__(16) WgDownSmem {
-  float x[2][WD_ROWS][WD_XS];    // rows padded (68 floats): a float4 read of 4 consecutive rows is conflict-free
-  float d[2][WD_RANKS][WD_XS];   // D transposed: a float4 read of 8 consecutive ranks is conflict-free
-  uint4 xs[WD_RING][WD_XP];      // 16-bit codes as they arrive: X piece p = row p/8, k 8(p%8) ..
-  uint4 dsg[WD_RING][WD_DP];     // D piece p = step p%64, ranks 8(p/64) ..
+  float x[2][WD_ROWS][WD_XS];    // rows padded: the float4 reads of a warp's 4 row pairs are conflict-free
+  float d[2][WD_KC][WD_RANKS];
 };
 constexpr int wg_threads(int mode) { return mode == 2 ? 512 : 384; }
 constexpr size_t wg_smem(int mode) { return sizeof(WgSmem) + (mode == 2 ? sizeof(WgDownSmem) : 0); }
@@ -171,30 +160,24 @@ __device__ __forceinline__ void named_sync_down() { asm volatile("bar.sync 2, 12
 __device__ __forceinline__ void flag_publish(uint32_t* f, uint32_t epoch) {
   asm volatile("st.release.gpu.global.u32 [%0], %1;\\n" :: "l"(f), "r"(epoch) : "memory");
 }
-// The polls are relaxed loads (an acquire load invalidates the SM's L1 each time), the acquire is one fence
-// after the match (PTX's acquire pattern: a relaxed read of the release write, then fence.acq_rel).
 __device__ __forceinline__ void flag_wait(const uint32_t* f, uint32_t epoch) {
   for (;;) {
     uint32_t v;
-    asm volatile("ld.relaxed.gpu.global.u32 %0, [%1];\\n" : "=r"(v) : "l"(f) : "memory");
-    if (v == epoch) break;
+    asm volatile("ld.acquire.gpu.global.u32 %0, [%1];\\n" : "=r"(v) : "l"(f) : "memory");
+    if (v == epoch) return;
     __nanosleep(128);
   }
-  asm volatile("fence.acq_rel.gpu;\\n" ::: "memory");
 }
 // The down warpgroup's index maps (__host__ too: the launcher's \`wgdown\` mode checks them without a GPU).
-// Slice sl = rs·RC + rc: rows 16rs .., ranks 32rc ..; slices in row order, block b computes b, b + grid, ...
-// (so the first tiles' rows come first, spread over all blocks). Thread dt (0-127) of the down warpgroup: warp
-// w = dt/32 (wr = w%2, wj = w/2), lane = rp·8 + jp: rows 8wr + rp + 4a, ranks 16wj + jp + 8i (a, i < 2) of the
-// slice; it stages X piece dt and D pieces dt and dt + 128.
-__host__ __device__ inline int wd_row(int dt, int a) { return 8 * ((dt >> 5) & 1) + ((dt & 31) >> 3) + 4 * a; }
-__host__ __device__ inline int wd_rank(int dt, int i) { return 16 * (dt >> 6) + (dt & 7) + 8 * i; }
+// Slice sl = rs·RC + rc: rows 32rs .., ranks 32rc ..; slices in row order, block b computes b, b + grid, ...
+// Thread dt (0-127) of the down warpgroup: warp w = dt/32, lane = rg·8 + q: rows 8w + 2rg + a (a < 2),
+// ranks 4q + i (i < 4) of the slice; staging piece dt: X row dt/4, k 8·(dt%4) ..; D step dt/4, ranks 8·(dt%4) ..
+__host__ __device__ inline int wd_row(int dt, int a) { return 8 * (dt >> 5) + 2 * ((dt & 31) >> 3) + a; }
+__host__ __device__ inline int wd_rank(int dt, int i) { return 4 * (dt & 7) + i; }
 __host__ __device__ inline int wd_m0(int sl, int R) { return (sl / ((R + WD_RANKS - 1) / WD_RANKS)) * WD_ROWS; }
 __host__ __device__ inline int wd_j0(int sl, int R) { return (sl % ((R + WD_RANKS - 1) / WD_RANKS)) * WD_RANKS; }
-__host__ __device__ inline int wd_xp_row(int p) { return p >> 3; }         // X piece p: row, first k
-__host__ __device__ inline int wd_xp_k(int p) { return (p & 7) * 8; }
-__host__ __device__ inline int wd_dp_k(int p) { return p & 63; }         // D piece p: step, first rank (a warp's
-__host__ __device__ inline int wd_dp_rank(int p) { return (p >> 6) * 8; } // 32 consecutive steps: conflict-free transposition)
+__host__ __device__ inline int wd_piece_row(int dt) { return dt >> 2; }        // X row, or D step, of staging piece dt
+__host__ __device__ inline int wd_piece_col(int dt) { return (dt & 3) * 8; }   // its first k (X) or rank (D)
 __host__ __device__ inline int wd_slices(int M, int R) { return ((M + WD_ROWS - 1) / WD_ROWS) * ((R + WD_RANKS - 1) / WD_RANKS); }
 // The slice holding rows 32·rs' (rs' = bm/32 + s) and rank chunk j0/32 that a tile's epilogue waits for.
 __host__ __device__ inline int wd_slice_of(int row0, int j0, int R) { return (row0 / WD_ROWS) * ((R + WD_RANKS - 1) / WD_RANKS) + j0 / WD_RANKS; }
@@ -214,85 +197,54 @@ __device__ unsigned long long wg_probe[1024][5];
 // The down warpgroup (MODE 2): L = round_R16(X·D (× LoRA scale)) slice by slice, each chain in k order
 // (golden's), then the slice's flag. Padding (k ≥ K, rows ≥ M, ranks ≥ R) holds code 0 = +0 and leaves every
 // chain unchanged (lr_down's argument); padded rows and ranks are not written.
-// One 16-byte piece of 16-bit codes, code 0 beyond avail: cp.async (zero-filled past avail) when aligned, else
-// synchronous loads (ragged K or rank) into the same ring slot.
-__device__ __forceinline__ void wd_piece(uint4* dst, const uint16_t* __restrict__ base, size_t off, int avail, bool vec) {
-  if (vec && (avail >= 8 || avail <= 0)) {
-    const int bytes = avail >= 8 ? 16 : 0;
-    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\\\n" :: "r"(smem_u32(dst)), "l"(bytes ? base + off : base), "r"(bytes) : "memory");
-  } else {
-    *dst = load8(base, off, avail, false);
-  }
-}
 __device__ __forceinline__ void wg_down(WgDownSmem& ds, const uint16_t* __restrict__ X, const uint16_t* __restrict__ Dn,
     const uint32_t* __restrict__ ls, uint16_t* Lo, uint32_t* flags, uint32_t epoch, int M, int K, int R) {
-  const int dt = threadIdx.x - 384, r0 = wd_row(dt, 0), q0 = wd_rank(dt, 0);
+  const int dt = threadIdx.x - 384, q4 = wd_rank(dt, 0), r0 = wd_row(dt, 0), pr = wd_piece_row(dt), p8 = wd_piece_col(dt);
   const int slices = wd_slices(M, R), chunks = (K + WD_KC - 1) / WD_KC;
   const bool xvec = (K & 7) == 0, dvec = (R & 7) == 0;
   for (int sl = blockIdx.x; sl < slices; sl += gridDim.x) {
     const int m0 = wd_m0(sl, R), j0 = wd_j0(sl, R);
-    // Chunk c's pieces of this thread into ring slot c % WD_RING (one cp.async group per chunk, maybe empty).
-    auto fetch = [&](int c) {
-      if (c < chunks) {
-        const int k0 = c * WD_KC, slot = c % WD_RING;
-        const int xr = wd_xp_row(dt), xk = wd_xp_k(dt);
-        wd_piece(&ds.xs[slot][dt], X, (size_t)(m0 + xr) * K + k0 + xk, m0 + xr < M ? K - k0 - xk : 0, xvec);
-        #pragma unroll
-        for (int h = 0; h < 2; h++) {
-          const int p = dt + 128 * h, dk = wd_dp_k(p), dj = wd_dp_rank(p);
-          wd_piece(&ds.dsg[slot][p], Dn, (size_t)(k0 + dk) * R + j0 + dj, k0 + dk < K ? R - j0 - dj : 0, dvec);
-        }
-      }
-      asm volatile("cp.async.commit_group;\\\n" ::: "memory");
+    uint4 xr, dr;
+    auto load = [&](int k0) {
+      xr = load8(X, (size_t)(m0 + pr) * K + k0 + p8, m0 + pr < M ? K - k0 - p8 : 0, xvec);
+      dr = load8(Dn, (size_t)(k0 + pr) * R + j0 + p8, k0 + pr < K ? R - j0 - p8 : 0, dvec);
     };
-    float l[WD_CA][WD_CI] = {{0.0f, 0.0f}, {0.0f, 0.0f}};
+    auto store = [&](int b) { store8(&ds.x[b][pr][p8], xr); store8(&ds.d[b][pr][p8], dr); };
+    float l[2][4];
     #pragma unroll
-    for (int c = 0; c < WD_RING - 1; c++) fetch(c);
+    for (int a = 0; a < 2; a++)
+      #pragma unroll
+      for (int i = 0; i < 4; i++) l[a][i] = 0.0f;
+    load(0); store(0); named_sync_down();
     for (int c = 0; c < chunks; c++) {
-      const int b = c & 1, slot = c % WD_RING;
-      asm volatile("cp.async.wait_group %0;\\\n" :: "n"(WD_RING - 2) : "memory");   // this thread's chunk c is in
-      {   // widen this thread's own pieces into buffer b (its other readers passed the last barrier)
-        const int xr = wd_xp_row(dt), xk = wd_xp_k(dt);
-        store8(&ds.x[b][xr][xk], ds.xs[slot][dt]);
+      const int b = c & 1;
+      const bool more = c + 1 < chunks;
+      if (more) load((c + 1) * WD_KC);
+      #pragma unroll 2
+      for (int kk = 0; kk < WD_KC; kk += 4) {
+        const float4 x0 = *reinterpret_cast<const float4*>(&ds.x[b][r0][kk]);
+        const float4 x1 = *reinterpret_cast<const float4*>(&ds.x[b][r0 + 1][kk]);
+        float4 dv[4];
         #pragma unroll
-        for (int h = 0; h < 2; h++) {
-          const int p = dt + 128 * h, dk = wd_dp_k(p), dj = wd_dp_rank(p);
-          const uint4 v = ds.dsg[slot][p];
-          const uint32_t w[4] = {v.x, v.y, v.z, v.w};
+        for (int u = 0; u < 4; u++) dv[u] = *reinterpret_cast<const float4*>(&ds.d[b][kk + u][q4]);
+        #pragma unroll
+        for (int u = 0; u < 4; u++) {
+          const float xa[2] = {u == 0 ? x0.x : u == 1 ? x0.y : u == 2 ? x0.z : x0.w, u == 0 ? x1.x : u == 1 ? x1.y : u == 2 ? x1.z : x1.w};
+          const float dd[4] = {dv[u].x, dv[u].y, dv[u].z, dv[u].w};
           #pragma unroll
-          for (int e = 0; e < 8; e++) ds.d[b][dj + e][dk] = r16_val((w[e >> 1] >> (16 * (e & 1))) & 0xffff);
+          for (int a = 0; a < 2; a++)
+            #pragma unroll
+            for (int i = 0; i < 4; i++) l[a][i] = branch_step(l[a][i], xa[a], dd[i]);
         }
       }
-      fetch(c + WD_RING - 1);   // into the slot this thread just widened (chunk c - 1's)
+      if (more) store(b ^ 1);
       named_sync_down();
-      // 4 chains per thread, k ascending; the next 4 steps' operands are loaded while these FMAs run.
-      const float* xa0 = &ds.x[b][r0][0]; const float* xa1 = &ds.x[b][r0 + 4][0];
-      const float* da0 = &ds.d[b][q0][0]; const float* da1 = &ds.d[b][q0 + 8][0];
-      float4 x0 = *reinterpret_cast<const float4*>(xa0), x1 = *reinterpret_cast<const float4*>(xa1);
-      float4 d0 = *reinterpret_cast<const float4*>(da0), d1 = *reinterpret_cast<const float4*>(da1);
-      #pragma unroll 4
-      for (int kk = 0; kk < WD_KC; kk += 4) {
-        const int kn = kk + 4 < WD_KC ? kk + 4 : kk;   // the last step reloads its own (never used)
-        const float4 nx0 = *reinterpret_cast<const float4*>(xa0 + kn), nx1 = *reinterpret_cast<const float4*>(xa1 + kn);
-        const float4 nd0 = *reinterpret_cast<const float4*>(da0 + kn), nd1 = *reinterpret_cast<const float4*>(da1 + kn);
-        l[0][0] = branch_step(l[0][0], x0.x, d0.x); l[0][1] = branch_step(l[0][1], x0.x, d1.x);
-        l[1][0] = branch_step(l[1][0], x1.x, d0.x); l[1][1] = branch_step(l[1][1], x1.x, d1.x);
-        l[0][0] = branch_step(l[0][0], x0.y, d0.y); l[0][1] = branch_step(l[0][1], x0.y, d1.y);
-        l[1][0] = branch_step(l[1][0], x1.y, d0.y); l[1][1] = branch_step(l[1][1], x1.y, d1.y);
-        l[0][0] = branch_step(l[0][0], x0.z, d0.z); l[0][1] = branch_step(l[0][1], x0.z, d1.z);
-        l[1][0] = branch_step(l[1][0], x1.z, d0.z); l[1][1] = branch_step(l[1][1], x1.z, d1.z);
-        l[0][0] = branch_step(l[0][0], x0.w, d0.w); l[0][1] = branch_step(l[0][1], x0.w, d1.w);
-        l[1][0] = branch_step(l[1][0], x1.w, d0.w); l[1][1] = branch_step(l[1][1], x1.w, d1.w);
-        x0 = nx0; x1 = nx1; d0 = nd0; d1 = nd1;
-      }
     }
-    asm volatile("cp.async.wait_group 0;\\\n" ::: "memory");
-    named_sync_down();   // every reader of the last chunk's buffer is done before the next slice widens into it
     #pragma unroll
-    for (int a = 0; a < WD_CA; a++) {
+    for (int a = 0; a < 2; a++) {
       const int m = m0 + wd_row(dt, a);
       #pragma unroll
-      for (int i = 0; i < WD_CI; i++) {
+      for (int i = 0; i < 4; i++) {
         const int j = j0 + wd_rank(dt, i);
         if (m >= M || j >= R) continue;
         const float v = ls != nullptr ? __fmul_rn(l[a][i], __uint_as_float(ls[j >> 4])) : l[a][i];
@@ -650,7 +602,8 @@ static size_t wg_down_check(int M, int R) {
   const int slices = wd_slices(M, R);
   std::vector<int> cover((size_t)M * R, 0), owner((size_t)M * R, -1);
   for (int sl = 0; sl < slices; sl++) for (int dt = 0; dt < 128; dt++) {
-    for (int a = 0; a < WD_CA; a++) for (int i = 0; i < WD_CI; i++) {
+    if (wd_rank(dt, 0) % 4 != 0) bad++;
+    for (int a = 0; a < 2; a++) for (int i = 0; i < 4; i++) {
       const int r = wd_row(dt, a), c = wd_rank(dt, i);
       if (r < 0 || r >= WD_ROWS || c < 0 || c >= WD_RANKS) { bad++; continue; }
       const int m = wd_m0(sl, R) + r, j = wd_j0(sl, R) + c;
@@ -660,21 +613,18 @@ static size_t wg_down_check(int M, int R) {
   for (size_t i = 0; i < cover.size(); i++) if (cover[i] != 1 && bad++ < 5) std::printf("  wgdown: L(%zu, %zu) computed %d times\\n", i / R, i % R, cover[i]);
   std::vector<int> xs(WD_ROWS * WD_KC, 0), dsn(WD_KC * WD_RANKS, 0);
   for (int dt = 0; dt < 128; dt++) for (int e = 0; e < 8; e++) {
-    const int xr = wd_xp_row(dt), xk = wd_xp_k(dt) + e;
-    if (xr < WD_ROWS && xk < WD_KC) xs[xr * WD_KC + xk]++; else bad++;
-    for (int h = 0; h < 2; h++) {
-      const int p = dt + 128 * h, dk = wd_dp_k(p), dj = wd_dp_rank(p) + e;
-      if (dk < WD_KC && dj < WD_RANKS) dsn[dk * WD_RANKS + dj]++; else bad++;
-    }
+    const int pr = wd_piece_row(dt), pc = wd_piece_col(dt) + e;
+    if (pr >= WD_ROWS || pc >= WD_KC || pr >= WD_KC || pc >= WD_RANKS) { bad++; continue; }
+    xs[pr * WD_KC + pc]++; dsn[pr * WD_RANKS + pc]++;
   }
   for (int v : xs) if (v != 1) bad++;
   for (int v : dsn) if (v != 1) bad++;
   for (int bm = 0; bm + 128 <= M; bm += 128) for (int j0 = 0; j0 < R; j0 += 32) {
-    std::vector<int> waits;
-    for (int s = 0; s < WG_BM / WD_ROWS; s++) waits.push_back(wd_slice_of(bm + WD_ROWS * s, j0, R));
+    int waits[4];
+    for (int s = 0; s < 4; s++) waits[s] = wd_slice_of(bm + WD_ROWS * s, j0, R);
     for (int m = bm; m < bm + 128; m++) for (int j = j0; j < std::min(R, j0 + 32); j++) {
       const int o = owner[(size_t)m * R + j];
-      if (std::find(waits.begin(), waits.end(), o) == waits.end() && bad++ < 5) std::printf("  wgdown: tile rows %d.. rank chunk %d: L(%d, %d) in slice %d, not waited for\\n", bm, j0, m, j, o);
+      if (o != waits[0] && o != waits[1] && o != waits[2] && o != waits[3] && bad++ < 5) std::printf("  wgdown: tile rows %d.. rank chunk %d: L(%d, %d) in slice %d, not waited for\\n", bm, j0, m, j, o);
     }
   }
   return bad;

@@ -814,13 +814,19 @@ ${
       const bool same = dev.result() == a;
       std::printf(", tensor-core kernel %zu/%zu mismatches, rerun %s", fb, golden.size(), same ? "identical" : "DIFFERS");
       bad += fb + (same ? 0 : 1);
+      // lr_wgmma<2> computes L itself: L is poisoned before each of its runs (generic() left lr_down's L there),
+      // so a tile that read its L slices before their flags would differ.
+      const size_t lbytes = (size_t)in.M * RANK * 2;
+      if (RANK > 0) poison(dev.L, lbytes);
       poison(dev.Y, golden.size() * 2); dev.run_wg(true);
       const std::vector<uint16_t> w = dev.result();
       const size_t wb = mismatches(w, golden, "wgmma", in.N);
+      if (RANK > 0) poison(dev.L, lbytes);
       poison(dev.Y, golden.size() * 2); dev.run_wg(true);
       const bool wsame = dev.result() == w;
       // Every tile on one block: the persistent loop and the pipeline's wrap-around across tiles.
       const int full_grid = dev.wg_grid; dev.wg_grid = 1;
+      if (RANK > 0) poison(dev.L, lbytes);
       poison(dev.Y, golden.size() * 2); dev.run_wg(true);
       const bool wone = dev.result() == w; dev.wg_grid = full_grid;
       std::printf(", wgmma kernel %zu/%zu mismatches, rerun %s, one block %s", wb, golden.size(), wsame ? "identical" : "DIFFERS", wone ? "identical" : "DIFFERS");
@@ -841,7 +847,9 @@ ${
     const Inputs in = read_case(d);
     Device dev(in);
     poison(dev.Y, (size_t)in.M * in.N * 2);
-    if (dev.fast) dev.run_wg(true); else dev.tiled();   // lr_wgmma: 0.4465 ms vs lr_fast's 0.4724 at 4096³ (H100), both bit-exact
+    // lr_down + lr_wgmma<1> (0.4455 ms at 4096³ on an H100, 2026-12-06 15:45; lr_fast 0.4621). lr_wgmma<2>, the
+    // down projection fused (0.4427 ms, bit-exact), is not used here: see docs/kernels.md.
+    if (dev.fast) dev.run_wg(true, true); else dev.tiled();
     const std::vector<uint16_t> y = dev.result();
     FILE* f = std::fopen((d + "/out.bin").c_str(), "wb");
     if (!f || std::fwrite(y.data(), 2, y.size(), f) != y.size()) { std::fprintf(stderr, "cannot write %s/out.bin\\n", d.c_str()); return 1; }
@@ -873,9 +881,11 @@ ${
     size_t bad = 0; bool same = true;
     for (int kind = 0; kind < 3; kind++) {
       auto go = [&](bool br) { if (kind == 0) dev.run_wg(br); else if (kind == 1) dev.run_fast(br); else dev.run_wg(br, true); };
+      if (RANK > 0) poison(dev.L, (size_t)M * RANK * 2);   // lr_wgmma<2> must not read L before its flags
       poison(dev.Y, (size_t)M * N * 2); go(true);
       const std::vector<uint16_t> y = dev.result();
       for (size_t i = 0; i < s.size(); i += 3) if (y[(size_t)s[i] * N + s[i + 1]] != s[i + 2]) bad++;
+      if (RANK > 0) poison(dev.L, (size_t)M * RANK * 2);
       poison(dev.Y, (size_t)M * N * 2); go(true);
       same = same && dev.result() == y;
     }
@@ -1091,8 +1101,9 @@ export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<Low
     },
     ...(lowRankFastEligible(config)
       ? [{
-          // Hopper kernel (verified bit-exact on an H100; the launcher's run mode uses lr_fast, faster so far).
-          entryPoint: 'lr_wgmma<true>', file, workgroupSize: [384, 1, 1] as const, dispatch: ['min(SMs, (M/128)*(N/128))', '1', '1'] as const,
+          // Hopper kernel (bit-exact on an H100), after lr_down; its trailing parameters (X, D, ls, L out, flags,
+          // epoch) belong to lr_wgmma<2>, the fused down projection, and are null / 0 here.
+          entryPoint: 'lr_wgmma<1>', file, workgroupSize: [384, 1, 1] as const, dispatch: ['min(SMs, (M/128)*(N/128))', '1', '1'] as const,
           bindings: [
             buf('Aw', 0, 'read', 'M*K/8', '4-bit codes in wgmma/mma k32 A-fragment order, one 4 KB piece per (128-row tile, 64-deep step): [M/128][K/64][8 mt][32 lanes][4 words], lane (g = lane/4, t = lane%4), word j = (h = j>>1, rh = j&1), byte b: low nibble qa[128mb+16mt+g+8rh][64ks+32h+4t+b], high nibble the same row at k+16'),
             buf('Bw', 1, 'read', 'N*K/8', '4-bit codes, one 4 KB piece per (128-column tile, 64-deep step): [N/128][K/64][2 p][128 n][4 words], word i, byte b: low nibble qw[128nb+n][64ks+32p+4i+b], high nibble k+16 (widened on chip to int8 16·value, wgmma K-major core matrices)'),
@@ -1156,7 +1167,7 @@ export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<Low
           ...(config.rank > 0 ? [{ entryPoint: 'lr_down', workgroups: [Math.ceil(ops.m / DOWN_BLOCK_ROWS), Math.ceil(config.rank / DOWN.ranksPerBlock), 1] as const }] : []),
           // lr_wgmma, not lr_fast: both are bit-exact, lr_wgmma measured faster (docs/kernels.md). It is persistent:
           // the launcher sizes its grid to min(SMs, tiles); 132 is the H100 / H200 SXM count.
-          ...(fast ? [{ entryPoint: 'lr_wgmma<true>', workgroups: [Math.min(132, (ops.n / 128) * (ops.m / 128)), 1, 1] as const }] : [
+          ...(fast ? [{ entryPoint: 'lr_wgmma<1>', workgroups: [Math.min(132, (ops.n / 128) * (ops.m / 128)), 1, 1] as const }] : [
             { entryPoint: 'lr_widen', workgroups: [Math.ceil((ops.m * G * Math.ceil(config.main.groupSize / 4)) / 256), 1, 1] as const },
             { entryPoint: 'lr_widen', workgroups: [Math.ceil((ops.n * G * Math.ceil(config.main.groupSize / 4)) / 256), 1, 1] as const },
             { entryPoint: 'lr_tiled', workgroups: [Math.ceil(ops.n / 64), Math.ceil(ops.m / 64), 1] as const },
