@@ -96,6 +96,27 @@ struct __align__(128) WgSmem {
   float Us[WG_BN][36];
   unsigned long long full[WST], ready[WST], empty[WST];
 };
+// The fused down projection (MODE 2, a fourth warpgroup, see lr_wgmma): one slice is WD_ROWS rows × WD_RANKS
+// ranks of L (1,024 chains), X and D staged WD_KC k steps at a time as fp32, two buffers, after WgSmem.
+// Registers per thread after setmaxnreg: consumers LR_WG_CREG4, the producer warpgroup LR_WG_PREG4, the down
+// warpgroup LR_WG_DREG; 512 threads share 65,536 registers.
+#ifndef LR_WG_CREG4
+#define LR_WG_CREG4 200
+#endif
+#ifndef LR_WG_PREG4
+#define LR_WG_PREG4 56
+#endif
+#ifndef LR_WG_DREG
+#define LR_WG_DREG 56
+#endif
+static_assert(2 * LR_WG_CREG4 + LR_WG_PREG4 + LR_WG_DREG <= 512, "lr_wgmma<2>: registers of 512 threads");
+constexpr int WD_ROWS = 32, WD_RANKS = 32, WD_KC = 32, WD_XS = WD_KC + 4;
+struct __align__(16) WgDownSmem {
+  float x[2][WD_ROWS][WD_XS];    // rows padded: the float4 reads of a warp's 4 row pairs are conflict-free
+  float d[2][WD_KC][WD_RANKS];
+};
+constexpr int wg_threads(int mode) { return mode == 2 ? 512 : 384; }
+constexpr size_t wg_smem(int mode) { return sizeof(WgSmem) + (mode == 2 ? sizeof(WgDownSmem) : 0); }
 constexpr uint32_t WG_STAGE_BYTES = sizeof(uint4) * 8 * 32 + sizeof(uint4) * 2 * WG_BN + 2 * WG_BM + 2 * WG_BN;
 __device__ __forceinline__ uint32_t smem_u32(const void* p) { return (uint32_t)__cvta_generic_to_shared(p); }
 __device__ __forceinline__ void mbar_init(unsigned long long* b, uint32_t n) {
@@ -133,13 +154,121 @@ __device__ __forceinline__ uint64_t wg_desc(const void* p) {
   return (uint64_t)((smem_u32(p) & 0x3FFFF) >> 4) | ((lbo >> 4) << 16) | ((sbo >> 4) << 32);
 }
 __device__ __forceinline__ void named_sync_consumers() { asm volatile("bar.sync 1, 256;\\n" ::: "memory"); }
+__device__ __forceinline__ void named_sync_down() { asm volatile("bar.sync 2, 128;\\n" ::: "memory"); }
+// A slice's flag: written once per launch with that launch's epoch (plain release store, no atomics), polled
+// with acquire loads by the consumers of every tile whose rows the slice holds.
+__device__ __forceinline__ void flag_publish(uint32_t* f, uint32_t epoch) {
+  asm volatile("st.release.gpu.global.u32 [%0], %1;\\n" :: "l"(f), "r"(epoch) : "memory");
+}
+__device__ __forceinline__ void flag_wait(const uint32_t* f, uint32_t epoch) {
+  for (;;) {
+    uint32_t v;
+    asm volatile("ld.acquire.gpu.global.u32 %0, [%1];\\n" : "=r"(v) : "l"(f) : "memory");
+    if (v == epoch) return;
+    __nanosleep(128);
+  }
+}
+// The down warpgroup's index maps (__host__ too: the launcher's \`wgdown\` mode checks them without a GPU).
+// Slice sl = rs·RC + rc: rows 32rs .., ranks 32rc ..; slices in row order, block b computes b, b + grid, ...
+// Thread dt (0-127) of the down warpgroup: warp w = dt/32, lane = rg·8 + q: rows 8w + 2rg + a (a < 2),
+// ranks 4q + i (i < 4) of the slice; staging piece dt: X row dt/4, k 8·(dt%4) ..; D step dt/4, ranks 8·(dt%4) ..
+__host__ __device__ inline int wd_row(int dt, int a) { return 8 * (dt >> 5) + 2 * ((dt & 31) >> 3) + a; }
+__host__ __device__ inline int wd_rank(int dt, int i) { return 4 * (dt & 7) + i; }
+__host__ __device__ inline int wd_m0(int sl, int R) { return (sl / ((R + WD_RANKS - 1) / WD_RANKS)) * WD_ROWS; }
+__host__ __device__ inline int wd_j0(int sl, int R) { return (sl % ((R + WD_RANKS - 1) / WD_RANKS)) * WD_RANKS; }
+__host__ __device__ inline int wd_piece_row(int dt) { return dt >> 2; }        // X row, or D step, of staging piece dt
+__host__ __device__ inline int wd_piece_col(int dt) { return (dt & 3) * 8; }   // its first k (X) or rank (D)
+__host__ __device__ inline int wd_slices(int M, int R) { return ((M + WD_ROWS - 1) / WD_ROWS) * ((R + WD_RANKS - 1) / WD_RANKS); }
+// The slice holding rows 32·rs' (rs' = bm/32 + s) and rank chunk j0/32 that a tile's epilogue waits for.
+__host__ __device__ inline int wd_slice_of(int row0, int j0, int R) { return (row0 / WD_ROWS) * ((R + WD_RANKS - 1) / WD_RANKS) + j0 / WD_RANKS; }
 ${wgmmaAsm(unsignedAct ? 'u8' : 's8')}
 
-template <bool BRANCH>
-__global__ __launch_bounds__(WG_THREADS, 1) void lr_wgmma(const uint4* __restrict__ Aw, const uint4* __restrict__ Bw,
+// LR_WG_PROBE = 1 (a measurement build): %globaltimer stamps per block in wg_probe, read by the bench: 0 start,
+// 1 first tile's main loop done, 2 its slices' flags seen, 3 the down warpgroup done, 4 the consumers done.
+#ifndef LR_WG_PROBE
+#define LR_WG_PROBE 0
+#endif
+#if LR_WG_PROBE
+__device__ unsigned long long wg_probe[1024][5];
+#define WG_PROBE(slot) do { unsigned long long t_; asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t_)); if (blockIdx.x < 1024) wg_probe[blockIdx.x][slot] = t_; } while (0)
+#else
+#define WG_PROBE(slot) do { } while (0)
+#endif
+// The down warpgroup (MODE 2): L = round_R16(X·D (× LoRA scale)) slice by slice, each chain in k order
+// (golden's), then the slice's flag. Padding (k ≥ K, rows ≥ M, ranks ≥ R) holds code 0 = +0 and leaves every
+// chain unchanged (lr_down's argument); padded rows and ranks are not written.
+__device__ __forceinline__ void wg_down(WgDownSmem& ds, const uint16_t* __restrict__ X, const uint16_t* __restrict__ Dn,
+    const uint32_t* __restrict__ ls, uint16_t* Lo, uint32_t* flags, uint32_t epoch, int M, int K, int R) {
+  const int dt = threadIdx.x - 384, q4 = wd_rank(dt, 0), r0 = wd_row(dt, 0), pr = wd_piece_row(dt), p8 = wd_piece_col(dt);
+  const int slices = wd_slices(M, R), chunks = (K + WD_KC - 1) / WD_KC;
+  const bool xvec = (K & 7) == 0, dvec = (R & 7) == 0;
+  for (int sl = blockIdx.x; sl < slices; sl += gridDim.x) {
+    const int m0 = wd_m0(sl, R), j0 = wd_j0(sl, R);
+    uint4 xr, dr;
+    auto load = [&](int k0) {
+      xr = load8(X, (size_t)(m0 + pr) * K + k0 + p8, m0 + pr < M ? K - k0 - p8 : 0, xvec);
+      dr = load8(Dn, (size_t)(k0 + pr) * R + j0 + p8, k0 + pr < K ? R - j0 - p8 : 0, dvec);
+    };
+    auto store = [&](int b) { store8(&ds.x[b][pr][p8], xr); store8(&ds.d[b][pr][p8], dr); };
+    float l[2][4];
+    #pragma unroll
+    for (int a = 0; a < 2; a++)
+      #pragma unroll
+      for (int i = 0; i < 4; i++) l[a][i] = 0.0f;
+    load(0); store(0); named_sync_down();
+    for (int c = 0; c < chunks; c++) {
+      const int b = c & 1;
+      const bool more = c + 1 < chunks;
+      if (more) load((c + 1) * WD_KC);
+      #pragma unroll 2
+      for (int kk = 0; kk < WD_KC; kk += 4) {
+        const float4 x0 = *reinterpret_cast<const float4*>(&ds.x[b][r0][kk]);
+        const float4 x1 = *reinterpret_cast<const float4*>(&ds.x[b][r0 + 1][kk]);
+        float4 dv[4];
+        #pragma unroll
+        for (int u = 0; u < 4; u++) dv[u] = *reinterpret_cast<const float4*>(&ds.d[b][kk + u][q4]);
+        #pragma unroll
+        for (int u = 0; u < 4; u++) {
+          const float xa[2] = {u == 0 ? x0.x : u == 1 ? x0.y : u == 2 ? x0.z : x0.w, u == 0 ? x1.x : u == 1 ? x1.y : u == 2 ? x1.z : x1.w};
+          const float dd[4] = {dv[u].x, dv[u].y, dv[u].z, dv[u].w};
+          #pragma unroll
+          for (int a = 0; a < 2; a++)
+            #pragma unroll
+            for (int i = 0; i < 4; i++) l[a][i] = branch_step(l[a][i], xa[a], dd[i]);
+        }
+      }
+      if (more) store(b ^ 1);
+      named_sync_down();
+    }
+    #pragma unroll
+    for (int a = 0; a < 2; a++) {
+      const int m = m0 + wd_row(dt, a);
+      #pragma unroll
+      for (int i = 0; i < 4; i++) {
+        const int j = j0 + wd_rank(dt, i);
+        if (m >= M || j >= R) continue;
+        const float v = ls != nullptr ? __fmul_rn(l[a][i], __uint_as_float(ls[j >> 4])) : l[a][i];
+        Lo[(size_t)m * R + j] = (uint16_t)r16_code(v);
+      }
+    }
+    __threadfence();     // this thread's L values, before the flag (classic release pattern)
+    named_sync_down();
+    if (dt == 0) flag_publish(&flags[sl], epoch);
+  }
+  if (dt == 0) WG_PROBE(3);
+}
+
+// MODE 0: no branch; 1: the branch with L computed before (lr_down); 2: the branch with L computed in this
+// kernel by a fourth warpgroup (wg_down), published per slice with epoch flags (cooperative launch: every
+// block resident, so a consumer's wait on another block's slice always ends).
+template <int MODE>
+__global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __restrict__ Aw, const uint4* __restrict__ Bw,
     const uint16_t* __restrict__ saW, const uint16_t* __restrict__ swW, const uint16_t* __restrict__ bias,
     const uint16_t* __restrict__ cs, const uint16_t* __restrict__ L, const uint16_t* __restrict__ up,
-    uint16_t* __restrict__ Y, int M, int N, int K, int R) {
+    uint16_t* __restrict__ Y, int M, int N, int K, int R,
+    const uint16_t* __restrict__ X, const uint16_t* __restrict__ Dn, const uint32_t* __restrict__ ls, uint16_t* Lo,
+    uint32_t* flags, uint32_t epoch) {
+  constexpr bool BRANCH = MODE != 0, FUSED = MODE == 2;
   extern __shared__ __align__(128) uint8_t wg_raw[];
   WgSmem& sm = *reinterpret_cast<WgSmem*>(wg_raw);
   const int tid = threadIdx.x, wg = tid >> 7, lane = tid & 31, lw = (tid >> 5) & 3;
@@ -149,8 +278,14 @@ __global__ __launch_bounds__(WG_THREADS, 1) void lr_wgmma(const uint4* __restric
     asm volatile("fence.mbarrier_init.release.cluster;\\n" ::: "memory");
   }
   __syncthreads();
+  if (tid == 0) WG_PROBE(0);
+  if (FUSED && wg == 3) {
+    asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\\n" :: "n"(LR_WG_DREG) : "memory");
+    wg_down(*reinterpret_cast<WgDownSmem*>(wg_raw + sizeof(WgSmem)), X, Dn, ls, Lo, flags, epoch, M, K, R);
+    return;
+  }
   if (wg == 0) {
-    asm volatile("setmaxnreg.dec.sync.aligned.u32 56;\\n" ::: "memory");
+    asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\\n" :: "n"(FUSED ? LR_WG_PREG4 : 56) : "memory");
     if (lw == 0) {
       if (lane != 0) return;
       // Copier: stage it of the block's sequence of (tile, kc), refilled once the consumers released it.
@@ -193,7 +328,7 @@ __global__ __launch_bounds__(WG_THREADS, 1) void lr_wgmma(const uint4* __restric
     }
     return;
   }
-  asm volatile("setmaxnreg.inc.sync.aligned.u32 224;\\n" ::: "memory");
+  asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;\\n" :: "n"(FUSED ? LR_WG_CREG4 : 224) : "memory");
   const int cw = wg - 1, mt = 4 * cw + lw, g8 = lane >> 2, t4 = lane & 3, ct = tid - 128;
   const int G = KC / WG_GSTAGES;
   uint32_t it = 0;
@@ -266,6 +401,7 @@ __global__ __launch_bounds__(WG_THREADS, 1) void lr_wgmma(const uint4* __restric
       wg_wait<1>();
       fold(c1, it_c1);
     }
+    if (ct == 0 && tile == (int)blockIdx.x) WG_PROBE(1);
     // Epilogue: y = lr_epilogue(acc); y[i][e + 2rh] is (row 16mt + g8 + 8rh, column 8i + 2t4 + e) of the tile.
     float y[16][4];
     #pragma unroll
@@ -281,16 +417,23 @@ __global__ __launch_bounds__(WG_THREADS, 1) void lr_wgmma(const uint4* __restric
     }
     if (BRANCH) {
       const int rl = mt * 16 + g8;
+      // FUSED: L is written by this launch (wg_down, any block): read through L2 only (ld.global.cg), after
+      // the acquire of its slice's flag by one thread per 32-row slice and the barrier below.
+      const uint16_t* const Lr = FUSED ? Lo : L;
+      auto ldL = [&](size_t i) -> uint16_t { return FUSED ? __ldcg(Lr + i) : Lr[i]; };
+      auto ldL8 = [&](size_t i) -> uint4 { return FUSED ? __ldcg(reinterpret_cast<const uint4*>(Lr + i)) : __ldg(reinterpret_cast<const uint4*>(Lr + i)); };
       for (int j0 = 0; j0 < R; j0 += 32) {
         const int jc = min(32, R - j0);
-        named_sync_consumers();   // the previous chunk's (or tile's) readers are done
+        if (FUSED && ct < WG_BM / WD_ROWS) flag_wait(&flags[wd_slice_of(bm + WD_ROWS * ct, j0, R)], epoch);
+        named_sync_consumers();   // the previous chunk's (or tile's) readers are done; FUSED: the slices are in
+        if (ct == 0 && j0 == 0 && tile == (int)blockIdx.x) WG_PROBE(2);
         if (R % 8 == 0) {
           uint4 lq[2], uq[2];
           #pragma unroll
           for (int i = 0; i < 2; i++) {
             const int p = ct + 256 * i, r = p >> 2, j8 = (p & 3) * 8;
             const bool in = j8 < jc;
-            lq[i] = in ? __ldg(reinterpret_cast<const uint4*>(L + (size_t)(bm + r) * R + j0 + j8)) : make_uint4(0, 0, 0, 0);
+            lq[i] = in ? ldL8((size_t)(bm + r) * R + j0 + j8) : make_uint4(0, 0, 0, 0);
             uq[i] = in ? __ldg(reinterpret_cast<const uint4*>(up + (size_t)(bn + r) * R + j0 + j8)) : make_uint4(0, 0, 0, 0);
           }
           #pragma unroll
@@ -303,7 +446,7 @@ __global__ __launch_bounds__(WG_THREADS, 1) void lr_wgmma(const uint4* __restric
           #pragma unroll 4
           for (int e = ct; e < WG_BM * 32; e += 256) {
             const int r = e >> 5, jj = e & 31;
-            sm.Ls[r][jj] = jj < jc ? r16_val(L[(size_t)(bm + r) * R + j0 + jj]) : 0.0f;
+            sm.Ls[r][jj] = jj < jc ? r16_val(ldL((size_t)(bm + r) * R + j0 + jj)) : 0.0f;
             sm.Us[r][jj] = jj < jc ? r16_val(up[(size_t)(bn + r) * R + j0 + jj]) : 0.0f;
           }
         }
@@ -350,6 +493,7 @@ __global__ __launch_bounds__(WG_THREADS, 1) void lr_wgmma(const uint4* __restric
         *reinterpret_cast<uint32_t*>(&Y[(size_t)row * N + col]) = out_code(y[i][2 * rh]) | (out_code(y[i][2 * rh + 1]) << 16);
       }
   }
+  if (ct == 0) WG_PROBE(4);
 }
 
 // Host packing for lr_wgmma (layout only).
@@ -442,6 +586,45 @@ static size_t wg_layout_check(int M, int N, int K) {
         const uint16_t* swp = &swW[((size_t)gg * NT + nb) * 128 + t * 32];
         for (int i = 0; i < 16; i++) for (int e = 0; e < 2; e++) if (swp[2 * i + e] != sw[(size_t)(128 * nb + 8 * i + 2 * t + e) * G + gg]) bad++;
       }
+    }
+  }
+  return bad;
+}
+
+// Host check of lr_wgmma<2>'s down warpgroup index maps (launcher mode \`wgdown M R\`, no GPU), through the same
+// __host__ __device__ functions the kernel uses: every L value (m < M, j < R) is one chain of exactly one
+// (slice, thread, a, i), each thread's rows and ranks inside its slice (a float4 of 4 ranks: 4-aligned); the
+// staging pieces cover every (row, k) of an X chunk and every (step, rank) of a D chunk exactly once; and the
+// slices a 128-row tile's epilogue waits for (rank chunk j0) hold all of its rows' values of that chunk.
+// Returns the number of violations.
+static size_t wg_down_check(int M, int R) {
+  size_t bad = 0;
+  const int slices = wd_slices(M, R);
+  std::vector<int> cover((size_t)M * R, 0), owner((size_t)M * R, -1);
+  for (int sl = 0; sl < slices; sl++) for (int dt = 0; dt < 128; dt++) {
+    if (wd_rank(dt, 0) % 4 != 0) bad++;
+    for (int a = 0; a < 2; a++) for (int i = 0; i < 4; i++) {
+      const int r = wd_row(dt, a), c = wd_rank(dt, i);
+      if (r < 0 || r >= WD_ROWS || c < 0 || c >= WD_RANKS) { bad++; continue; }
+      const int m = wd_m0(sl, R) + r, j = wd_j0(sl, R) + c;
+      if (m < M && j < R) { cover[(size_t)m * R + j]++; owner[(size_t)m * R + j] = sl; }
+    }
+  }
+  for (size_t i = 0; i < cover.size(); i++) if (cover[i] != 1 && bad++ < 5) std::printf("  wgdown: L(%zu, %zu) computed %d times\\n", i / R, i % R, cover[i]);
+  std::vector<int> xs(WD_ROWS * WD_KC, 0), dsn(WD_KC * WD_RANKS, 0);
+  for (int dt = 0; dt < 128; dt++) for (int e = 0; e < 8; e++) {
+    const int pr = wd_piece_row(dt), pc = wd_piece_col(dt) + e;
+    if (pr >= WD_ROWS || pc >= WD_KC || pr >= WD_KC || pc >= WD_RANKS) { bad++; continue; }
+    xs[pr * WD_KC + pc]++; dsn[pr * WD_RANKS + pc]++;
+  }
+  for (int v : xs) if (v != 1) bad++;
+  for (int v : dsn) if (v != 1) bad++;
+  for (int bm = 0; bm + 128 <= M; bm += 128) for (int j0 = 0; j0 < R; j0 += 32) {
+    int waits[4];
+    for (int s = 0; s < 4; s++) waits[s] = wd_slice_of(bm + WD_ROWS * s, j0, R);
+    for (int m = bm; m < bm + 128; m++) for (int j = j0; j < std::min(R, j0 + 32); j++) {
+      const int o = owner[(size_t)m * R + j];
+      if (o != waits[0] && o != waits[1] && o != waits[2] && o != waits[3] && bad++ < 5) std::printf("  wgdown: tile rows %d.. rank chunk %d: L(%d, %d) in slice %d, not waited for\\n", bm, j0, m, j, o);
     }
   }
   return bad;

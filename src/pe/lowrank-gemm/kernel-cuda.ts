@@ -642,6 +642,7 @@ struct Device {
   const Inputs& in; uint8_t *qa, *qw; uint16_t *sa, *sw, *bias, *cs, *x, *down, *up, *L, *Y; uint32_t* ls;
   uint4 *Ap = nullptr, *Bp = nullptr; uint16_t *saT = nullptr, *swT = nullptr; bool fast;
   uint4 *Aw = nullptr, *Bw = nullptr; uint16_t *saW = nullptr, *swW = nullptr; int wg_grid = 0;
+  uint32_t* flags = nullptr; mutable uint32_t epoch = 0;   // lr_wgmma<2>: one flag per L slice, a new epoch per launch
   explicit Device(const Inputs& i) : in(i) {
     qw = to_device(in.qw); sw = to_device(in.sw);
     bias = dev_or_null(in.bias); cs = dev_or_null(in.cs); ls = dev_or_null(in.ls);
@@ -669,8 +670,11 @@ ${
       CK(cudaFuncSetAttribute(lr_fast<false>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)FAST_SMEM));
       Aw = reinterpret_cast<uint4*>(to_device(pack_wg_a(hqa, in.M, in.K))); Bw = reinterpret_cast<uint4*>(to_device(pack_wg_b(in.qw, in.N, in.K)));
       saW = to_device(pack_wg_scales(hsa, in.M, in.G, false)); swW = to_device(pack_wg_scales(in.sw, in.N, in.G, true));
-      CK(cudaFuncSetAttribute(lr_wgmma<true>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(WgSmem)));
-      CK(cudaFuncSetAttribute(lr_wgmma<false>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(WgSmem)));
+      CK(cudaFuncSetAttribute(lr_wgmma<0>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)wg_smem(0)));
+      CK(cudaFuncSetAttribute(lr_wgmma<1>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)wg_smem(1)));
+      CK(cudaFuncSetAttribute(lr_wgmma<2>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)wg_smem(2)));
+      const size_t nflags = (size_t)std::max(1, wd_slices(in.M, RANK));
+      CK(cudaMalloc(&flags, nflags * 4)); CK(cudaMemset(flags, 0, nflags * 4));
       int sms = 0; CK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0));
       wg_grid = std::min(sms, (in.M / WG_BM) * (in.N / WG_BN));
     }`
@@ -695,20 +699,30 @@ ${
     : `    (void)branch; std::fprintf(stderr, "no tensor-core kernel for this config\\n"); std::exit(1);`
 }
   }
-  // The Hopper kernel (lr_wgmma): the down projection, then the persistent warp-specialized GEMM.
-  void run_wg(bool branch) const {
+  // The Hopper kernel (lr_wgmma). branch: the down projection inside the persistent kernel (lr_wgmma<2>, a
+  // cooperative launch: its blocks wait on each other's L slices); serial: lr_down first, then lr_wgmma<1>.
+  void run_wg(bool branch, bool serial = false) const {
 ${
   fast
-    ? `    if (branch && RANK > 0) { down_proj(); lr_wgmma<true><<<wg_grid, WG_THREADS, sizeof(WgSmem)>>>(Aw, Bw, saW, swW, bias, cs, L, up, Y, in.M, in.N, in.K, RANK); }
-    else lr_wgmma<false><<<wg_grid, WG_THREADS, sizeof(WgSmem)>>>(Aw, Bw, saW, swW, bias, cs, L, up, Y, in.M, in.N, in.K, 0);
+    ? `    if (branch && RANK > 0 && serial) { down_proj(); wg_branch_kernel(RANK); return; }
+    if (branch && RANK > 0) {
+      epoch++;
+      cudaLaunchConfig_t lc = {}; cudaLaunchAttribute at[1];
+      at[0].id = cudaLaunchAttributeCooperative; at[0].val.cooperative = 1;
+      lc.gridDim = dim3(wg_grid); lc.blockDim = dim3(wg_threads(2)); lc.dynamicSmemBytes = wg_smem(2); lc.stream = 0; lc.attrs = at; lc.numAttrs = 1;
+      CK(cudaLaunchKernelEx(&lc, lr_wgmma<2>, (const uint4*)Aw, (const uint4*)Bw, (const uint16_t*)saW, (const uint16_t*)swW, (const uint16_t*)bias,
+          (const uint16_t*)cs, (const uint16_t*)nullptr, (const uint16_t*)up, Y, in.M, in.N, in.K, RANK, (const uint16_t*)x, (const uint16_t*)down,
+          (const uint32_t*)ls, L, flags, epoch));
+    } else lr_wgmma<0><<<wg_grid, WG_THREADS, wg_smem(0)>>>(Aw, Bw, saW, swW, bias, cs, L, up, Y, in.M, in.N, in.K, 0, nullptr, nullptr, nullptr, nullptr, nullptr, 0);
     CK_LAUNCH();`
-    : `    (void)branch; std::fprintf(stderr, "no tensor-core kernel for this config\\n"); std::exit(1);`
+    : `    (void)branch; (void)serial; std::fprintf(stderr, "no tensor-core kernel for this config\\n"); std::exit(1);`
 }
   }
+  // lr_wgmma<1> alone on the L already computed, with rank r (timing breakdown; r = 0: no up projection).
   void wg_branch_kernel(int r) const {
 ${
   fast
-    ? `    lr_wgmma<true><<<wg_grid, WG_THREADS, sizeof(WgSmem)>>>(Aw, Bw, saW, swW, bias, cs, L, up, Y, in.M, in.N, in.K, r); CK_LAUNCH();`
+    ? `    lr_wgmma<1><<<wg_grid, WG_THREADS, wg_smem(1)>>>(Aw, Bw, saW, swW, bias, cs, L, up, Y, in.M, in.N, in.K, r, nullptr, nullptr, nullptr, nullptr, nullptr, 0); CK_LAUNCH();`
     : `    (void)r;`
 }
   }
@@ -765,6 +779,14 @@ ${
     std::printf("lowrank_gemm wglayout %d x %d x %d: %zu mismatches\\n", M, N, K, bad);
     return bad == 0 ? 0 : 1;
   }
+  if (argc >= 4 && std::string(argv[1]) == "wgdown") {
+    // No GPU: lr_wgmma<2>'s down warpgroup index maps (slices, chains, staging, the flags a tile waits for).
+    const int M = std::atoi(argv[2]), R = std::atoi(argv[3]);
+    if (M <= 0 || M % 128 || R <= 0) { std::fprintf(stderr, "wgdown: M a multiple of 128, R > 0\\n"); return 2; }
+    const size_t bad = wg_down_check(M, R);
+    std::printf("lowrank_gemm wgdown M=%d rank=%d: %zu violations\\n", M, R, bad);
+    return bad == 0 ? 0 : 1;
+  }
 `
     : ''
 }  if (argc >= 3 && std::string(argv[1]) == "verify") {
@@ -792,17 +814,29 @@ ${
       const bool same = dev.result() == a;
       std::printf(", tensor-core kernel %zu/%zu mismatches, rerun %s", fb, golden.size(), same ? "identical" : "DIFFERS");
       bad += fb + (same ? 0 : 1);
+      // lr_wgmma<2> computes L itself: L is poisoned before each of its runs (generic() left lr_down's L there),
+      // so a tile that read its L slices before their flags would differ.
+      const size_t lbytes = (size_t)in.M * RANK * 2;
+      if (RANK > 0) poison(dev.L, lbytes);
       poison(dev.Y, golden.size() * 2); dev.run_wg(true);
       const std::vector<uint16_t> w = dev.result();
       const size_t wb = mismatches(w, golden, "wgmma", in.N);
+      if (RANK > 0) poison(dev.L, lbytes);
       poison(dev.Y, golden.size() * 2); dev.run_wg(true);
       const bool wsame = dev.result() == w;
       // Every tile on one block: the persistent loop and the pipeline's wrap-around across tiles.
       const int full_grid = dev.wg_grid; dev.wg_grid = 1;
+      if (RANK > 0) poison(dev.L, lbytes);
       poison(dev.Y, golden.size() * 2); dev.run_wg(true);
       const bool wone = dev.result() == w; dev.wg_grid = full_grid;
       std::printf(", wgmma kernel %zu/%zu mismatches, rerun %s, one block %s", wb, golden.size(), wsame ? "identical" : "DIFFERS", wone ? "identical" : "DIFFERS");
       bad += wb + (wsame ? 0 : 1) + (wone ? 0 : 1);
+      if (RANK > 0) {   // the serial form (lr_down, then lr_wgmma<1>), kept as the timing reference
+        poison(dev.Y, golden.size() * 2); dev.run_wg(true, true);
+        const size_t sb = mismatches(dev.result(), golden, "wgmma serial", in.N);
+        std::printf(", wgmma serial %zu/%zu mismatches", sb, golden.size());
+        bad += sb;
+      }
     }
     std::printf(" -> %s\\n", bad == 0 ? "BIT-EXACT" : "FAIL");
     return bad == 0 ? 0 : 1;
@@ -813,12 +847,24 @@ ${
     const Inputs in = read_case(d);
     Device dev(in);
     poison(dev.Y, (size_t)in.M * in.N * 2);
-    if (dev.fast) dev.run_wg(true); else dev.tiled();   // lr_wgmma: 0.4465 ms vs lr_fast's 0.4724 at 4096³ (H100), both bit-exact
+    // lr_down + lr_wgmma<1> (0.4455 ms at 4096³ on an H100, 2026-12-06 15:45; lr_fast 0.4621). lr_wgmma<2>, the
+    // down projection fused (0.4427 ms, bit-exact), is not used here: see docs/kernels.md.
+    if (dev.fast) dev.run_wg(true, true); else dev.tiled();
     const std::vector<uint16_t> y = dev.result();
     FILE* f = std::fopen((d + "/out.bin").c_str(), "wb");
     if (!f || std::fwrite(y.data(), 2, y.size(), f) != y.size()) { std::fprintf(stderr, "cannot write %s/out.bin\\n", d.c_str()); return 1; }
     std::fclose(f);
     std::printf("lowrank_gemm %s: %s kernel, %zu outputs\\n", d.c_str(), dev.fast ? "tensor-core" : "tiled", y.size());
+    return 0;
+  }
+  if (argc >= 5 && std::string(argv[1]) == "prof") {
+    // For a profiler (ncu -k regex:lr_wgmma): one launch each of lr_wgmma<0> (no branch) and lr_wgmma<2> (fused), untimed.
+    const int M = std::atoi(argv[2]), N = std::atoi(argv[3]), K = std::atoi(argv[4]);
+    const Inputs in = generate(M, N, K, 1, true, true, true);
+    Device dev(in);
+    if (!dev.fast) { std::fprintf(stderr, "prof needs the tensor-core kernel\\n"); return 1; }
+    dev.run_wg(false); dev.run_wg(true); dev.result();
+    std::printf("lowrank_gemm prof %d x %d x %d: done\\n", M, N, K);
     return 0;
   }
   if (argc >= 7 && std::string(argv[1]) == "bench") {
@@ -833,17 +879,20 @@ ${
     // Both tensor-core kernels on the same inputs: lr_wgmma (the RESULT's main figures) and lr_fast (the m16n8k32,
     // the previous kernel, as ..._mma keys), each checked on the samples and rerun.
     size_t bad = 0; bool same = true;
-    for (int kind = 0; kind < 2; kind++) {
-      auto go = [&](bool br) { if (kind == 0) dev.run_wg(br); else dev.run_fast(br); };
+    for (int kind = 0; kind < 3; kind++) {
+      auto go = [&](bool br) { if (kind == 0) dev.run_wg(br); else if (kind == 1) dev.run_fast(br); else dev.run_wg(br, true); };
+      if (RANK > 0) poison(dev.L, (size_t)M * RANK * 2);   // lr_wgmma<2> must not read L before its flags
       poison(dev.Y, (size_t)M * N * 2); go(true);
       const std::vector<uint16_t> y = dev.result();
       for (size_t i = 0; i < s.size(); i += 3) if (y[(size_t)s[i] * N + s[i + 1]] != s[i + 2]) bad++;
+      if (RANK > 0) poison(dev.L, (size_t)M * RANK * 2);
       poison(dev.Y, (size_t)M * N * 2); go(true);
       same = same && dev.result() == y;
     }
     const double flop = 2.0 * M * N * K;
     const double t_branch = median_ms([&](int) { dev.run_wg(true); }, 5, 30);
     const double t_main = median_ms([&](int) { dev.run_wg(false); }, 5, 30);
+    const double t_serial = median_ms([&](int) { dev.run_wg(true, true); }, 5, 30);
     const double t_down = median_ms([&](int) { dev.down_proj(); }, 5, 30);
     const double t_up = median_ms([&](int) { dev.wg_branch_kernel(RANK); }, 5, 30);
     const double t_up0 = median_ms([&](int) { dev.wg_branch_kernel(0); }, 5, 30);
@@ -851,12 +900,27 @@ ${
     const double m_main = median_ms([&](int) { dev.run_fast(false); }, 5, 30);
     std::printf("RESULT lowrank device=\\"%s\\" M=%d N=%d K=%d rank=%d samples=%zu sample_mismatches=%zu rerun=%s "
                 "ms_fused=%.4f tflops_fused=%.1f ms_no_branch=%.4f tflops_no_branch=%.1f ms_down=%.4f branch_overhead_pct=%.1f "
-                "ms_up_kernel=%.4f ms_up_kernel_rank0=%.4f ms_fused_mma=%.4f ms_no_branch_mma=%.4f\\n",
-                device_name().c_str(), M, N, K, RANK, 2 * s.size() / 3, bad, same ? "identical" : "DIFFERS", t_branch, flop / t_branch / 1e9,
-                t_main, flop / t_main / 1e9, t_down, 100.0 * (t_branch / t_main - 1.0), t_up, t_up0, m_branch, m_main);
+                "ms_up_kernel=%.4f ms_up_kernel_rank0=%.4f ms_fused_mma=%.4f ms_no_branch_mma=%.4f ms_fused_serial=%.4f\\n",
+                device_name().c_str(), M, N, K, RANK, s.size(), bad, same ? "identical" : "DIFFERS", t_branch, flop / t_branch / 1e9,
+                t_main, flop / t_main / 1e9, t_down, 100.0 * (t_branch / t_main - 1.0), t_up, t_up0, m_branch, m_main, t_serial);
+#if LR_WG_PROBE
+    {   // one lr_wgmma<2> launch's timeline: per stamp, min / median / max over the blocks, µs after the first start
+      std::vector<unsigned long long> z(1024 * 5, 0);
+      CK(cudaMemcpyToSymbol(wg_probe, z.data(), z.size() * 8)); dev.run_wg(true); CK(cudaDeviceSynchronize());
+      CK(cudaMemcpyFromSymbol(z.data(), wg_probe, z.size() * 8));
+      unsigned long long t0 = ~0ull; for (int b = 0; b < dev.wg_grid; b++) t0 = std::min(t0, z[b * 5]);
+      std::printf("PROBE lr_wgmma<2> grid=%d (us: min/median/max over blocks):", dev.wg_grid);
+      for (int k = 0; k < 5; k++) {
+        std::vector<double> v; for (int b = 0; b < dev.wg_grid; b++) if (z[b * 5 + k]) v.push_back((z[b * 5 + k] - t0) / 1e3);
+        std::sort(v.begin(), v.end());
+        if (!v.empty()) std::printf(" [%d] %.1f/%.1f/%.1f", k, v.front(), v[v.size() / 2], v.back());
+      }
+      std::printf("\\n");
+    }
+#endif
     return bad == 0 && same ? 0 : 1;
   }
-  std::fprintf(stderr, "usage: %s verify DIR | run DIR | bench M N K SEED SAMPLES${fast ? " | wglayout M N K" : ""}\\n", argv[0]);
+  std::fprintf(stderr, "usage: %s verify DIR | run DIR | bench M N K SEED SAMPLES${fast ? " | wglayout M N K | wgdown M R" : ""}\\n", argv[0]);
   return 2;
 }
 `;
@@ -1037,8 +1101,9 @@ export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<Low
     },
     ...(lowRankFastEligible(config)
       ? [{
-          // Hopper kernel (verified bit-exact on an H100; the launcher's run mode uses lr_fast, faster so far).
-          entryPoint: 'lr_wgmma<true>', file, workgroupSize: [384, 1, 1] as const, dispatch: ['min(SMs, (M/128)*(N/128))', '1', '1'] as const,
+          // Hopper kernel (bit-exact on an H100), after lr_down; its trailing parameters (X, D, ls, L out, flags,
+          // epoch) belong to lr_wgmma<2>, the fused down projection, and are null / 0 here.
+          entryPoint: 'lr_wgmma<1>', file, workgroupSize: [384, 1, 1] as const, dispatch: ['min(SMs, (M/128)*(N/128))', '1', '1'] as const,
           bindings: [
             buf('Aw', 0, 'read', 'M*K/8', '4-bit codes in wgmma/mma k32 A-fragment order, one 4 KB piece per (128-row tile, 64-deep step): [M/128][K/64][8 mt][32 lanes][4 words], lane (g = lane/4, t = lane%4), word j = (h = j>>1, rh = j&1), byte b: low nibble qa[128mb+16mt+g+8rh][64ks+32h+4t+b], high nibble the same row at k+16'),
             buf('Bw', 1, 'read', 'N*K/8', '4-bit codes, one 4 KB piece per (128-column tile, 64-deep step): [N/128][K/64][2 p][128 n][4 words], word i, byte b: low nibble qw[128nb+n][64ks+32p+4i+b], high nibble k+16 (widened on chip to int8 16·value, wgmma K-major core matrices)'),
@@ -1102,7 +1167,7 @@ export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<Low
           ...(config.rank > 0 ? [{ entryPoint: 'lr_down', workgroups: [Math.ceil(ops.m / DOWN_BLOCK_ROWS), Math.ceil(config.rank / DOWN.ranksPerBlock), 1] as const }] : []),
           // lr_wgmma, not lr_fast: both are bit-exact, lr_wgmma measured faster (docs/kernels.md). It is persistent:
           // the launcher sizes its grid to min(SMs, tiles); 132 is the H100 / H200 SXM count.
-          ...(fast ? [{ entryPoint: 'lr_wgmma<true>', workgroups: [Math.min(132, (ops.n / 128) * (ops.m / 128)), 1, 1] as const }] : [
+          ...(fast ? [{ entryPoint: 'lr_wgmma<1>', workgroups: [Math.min(132, (ops.n / 128) * (ops.m / 128)), 1, 1] as const }] : [
             { entryPoint: 'lr_widen', workgroups: [Math.ceil((ops.m * G * Math.ceil(config.main.groupSize / 4)) / 256), 1, 1] as const },
             { entryPoint: 'lr_widen', workgroups: [Math.ceil((ops.n * G * Math.ceil(config.main.groupSize / 4)) / 256), 1, 1] as const },
             { entryPoint: 'lr_tiled', workgroups: [Math.ceil(ops.n / 64), Math.ceil(ops.m / 64), 1] as const },

@@ -45,7 +45,7 @@ describe('CUDA launch contract', () => {
     expect(Array.from(wordsToCodes(l.inputs.sw, ops.sw.length, 2))).toEqual(Array.from(ops.sw));
     expect(Array.from(wordsToCodes(l.inputs.up, ops.up!.length, 2))).toEqual(Array.from(ops.up!));
     expect(l.params).toMatchObject({ m: 128, n: 128, k: 128, rank: 32 });
-    expect(l.passes.map((p) => p.entryPoint)).toEqual(['lr_qact', 'lr_down', 'lr_wgmma<true>']);
+    expect(l.passes.map((p) => p.entryPoint)).toEqual(['lr_qact', 'lr_down', 'lr_wgmma<1>']);
     const ragged = set.launch(randomOperands(target, { m: 5, n: 7, k: 64 }, 6));
     // Without the tensor-core kernel `run` widens qa and qw to int8 values and runs the tiled kernel.
     expect(ragged.passes.map((p) => p.entryPoint)).toEqual(['lr_qact', 'lr_down', 'lr_widen', 'lr_widen', 'lr_tiled']);
@@ -58,7 +58,7 @@ describe('CUDA launch contract', () => {
     const manifest = JSON.parse(files.find((f) => f.path === 'cuda/kernels.json')!.text);
     expect(manifest.target).toBe('cuda');
     const entries = manifest.kernels[0].entries as { entryPoint: string; bindings: { name: string; packing: string }[] }[];
-    expect(entries.map((e) => e.entryPoint)).toEqual(['lr_qact', 'lr_down', 'lr_wgmma<true>', 'lr_fast<true>', 'lr_widen', 'lr_tiled', 'lr_generic']);
+    expect(entries.map((e) => e.entryPoint)).toEqual(['lr_qact', 'lr_down', 'lr_wgmma<1>', 'lr_fast<true>', 'lr_widen', 'lr_tiled', 'lr_generic']);
     const aw = entries[2].bindings.find((b) => b.name === 'Aw')!;
     expect(aw.packing).toMatch(/A-fragment order/);
     expect(entries[2].bindings.find((b) => b.name === 'Bw')!.packing).toMatch(/core matrices/);

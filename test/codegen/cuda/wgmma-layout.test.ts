@@ -5,7 +5,9 @@
  * matrices through the descriptor's LBO and SBO, A as the m64nNk32 register fragment), then compares every
  * group's integer dot with the one from the codes, and every scale word a lane reads with its rows' and
  * columns' codes. One compile per config: the int4 example (group 64, two groups and more than one tile) and
- * uint4 activations with groups of 128 (two 64-deep stages per group).
+ * uint4 activations with groups of 128 (two 64-deep stages per group). The same binary's `wgdown M R` mode
+ * checks the index maps of lr_wgmma<2>'s fused down projection (which block and thread computes each L chain,
+ * the staging of X and D, and the slices whose flags a tile's epilogue waits for).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +51,13 @@ describe('lr_wgmma operand layouts (host model, no GPU)', () => {
       const r = await runProgram(exe, ['wglayout', String(m), String(n), String(k)]);
       expect(r.stdout).toContain(`wglayout ${m} x ${n} x ${k}: 0 mismatches`);
       expect(r.code, r.stdout + r.stderr).toBe(0);
+      // lr_wgmma<2>'s down warpgroup: slices, chains, staging pieces and the flags each tile waits for, for
+      // whole and ragged rank chunks (rank 20: one padded chunk; 70: three, the last padded) and several row blocks.
+      for (const [mm, rr] of [[m, 32], [384, 20], [512, 70]] as const) {
+        const d = await runProgram(exe, ['wgdown', String(mm), String(rr)]);
+        expect(d.stdout).toContain(`wgdown M=${mm} rank=${rr}: 0 violations`);
+        expect(d.code, d.stdout + d.stderr).toBe(0);
+      }
     }, 300_000);
   }
 });
