@@ -71,6 +71,10 @@ function bitSerialTarget(pe: BitSerialModPe): KindTarget<'bit_serial_mod'> {
     // tile_m: the accumulator tile's tokens; the engine runs an m tile of up to that many as array passes
     // (rtl-engine.ts, timing.ts), one fp32 entry per pass in each PE. Undeclared: one pass.
     ...(pe.tileM === undefined ? {} : { maxTileM: pe.tileM, multiPass: true }),
+    // the out space (two accumulator tiles) at the end of the weights buffer, not the activations buffer: the
+    // weights stream through k-step slots while an m tile's fp16 activation panel (tile_m tokens × K) wants
+    // the whole activations buffer (64 tokens of K = 4,096 are exactly its 512 KiB)
+    outInWeights: true,
   };
 }
 

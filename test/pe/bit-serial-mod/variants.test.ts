@@ -63,11 +63,11 @@ const VARIANTS: readonly Variant[] = [
   { name: 'dequant_bits = 24', text: editPe('group_exponent_bits = 6;', 'group_exponent_bits = 6;\n  dequant_bits = 24;'), expected: 'rejected' },
   { name: 'pipeline_stages = 2', text: editPe('output = fp16;', 'output = fp16;\n  pipeline_stages = 2;'), expected: 'rejected' },
   { name: 'pipeline_stages = 4', text: editPe('output = fp16;', 'output = fp16;\n  pipeline_stages = 4;'), expected: 'honored' },
-  // tile_m: the accumulator tile's tokens, run as ceil(tile_m / cols) array passes (at most 16 entries per PE)
-  { name: 'tile_m = 5 (3 passes of 2 columns)', text: editPe('output = fp16;', 'output = fp16;\n  tile_m = 5;'), expected: 'honored' },
-  { name: 'tile_m = 1', text: editPe('output = fp16;', 'output = fp16;\n  tile_m = 1;'), expected: 'honored' },
-  { name: 'tile_m = 40 (20 passes)', text: editPe('output = fp16;', 'output = fp16;\n  tile_m = 40;'), expected: 'rejected' },
-  { name: 'tile_m = 0', text: editPe('output = fp16;', 'output = fp16;\n  tile_m = 0;'), expected: 'rejected' },
+  // tile_m (the example declares 2 * cols): the accumulator tile's tokens, run as ceil(tile_m / cols) array passes (at most 16 entries per PE)
+  { name: 'tile_m = 5 (3 passes of 2 columns)', text: editPe('tile_m = 2 * cols;', 'tile_m = 5;'), expected: 'honored' },
+  { name: 'tile_m = 1', text: editPe('tile_m = 2 * cols;', 'tile_m = 1;'), expected: 'honored' },
+  { name: 'tile_m = 40 (20 passes)', text: editPe('tile_m = 2 * cols;', 'tile_m = 40;'), expected: 'rejected' },
+  { name: 'tile_m = 0', text: editPe('tile_m = 2 * cols;', 'tile_m = 0;'), expected: 'rejected' },
   { name: 'rows = 1', text: BASE, sets: ['rows=1', 'cols=2', 'banks=1'], expected: 'rejected' },
   { name: 'cols = 1', text: BASE, sets: ['rows=2', 'cols=1', 'banks=1'], expected: 'rejected' },
   { name: 'activation buffer 32 bits per cycle', text: BASE.replace('buffer act_buf    { size = 512 KiB; width = 256;', 'buffer act_buf    { size = 512 KiB; width = 32;'), expected: 'rejected' },
