@@ -144,7 +144,7 @@ function minPortBits(bits: number, lanes: number): number {
  * What the generated tile engine (rtl-engine.ts) needs of the array and the buffers, reported at the
  * property's span: at least 2 rows and 2 columns, and buffer ports wide enough for one step of activations,
  * weights, group scales (the meta space: a separate unified buffer, else the weights buffer) and outputs
- * (the outputs buffer, else the activations buffer).
+ * (the outputs buffer, else the weights buffer: the kind's out space lies there, bitSerialTarget outInWeights).
  */
 function diagnoseEngine(accel: IrAccelerator, pe: BitSerialModPe, sink: HardwareSink): void {
   const array = accel.arrays[0];
@@ -153,7 +153,7 @@ function diagnoseEngine(accel: IrAccelerator, pe: BitSerialModPe, sink: Hardware
   }
   if (array && pe.tileM !== undefined) diagnoseTileM(pe, array.cols, sink);
   const lanes = pe.lanes;
-  const ports = portBuffers(accel);
+  const ports = portBuffers(accel, true);
   const wgtBits = pe.weights.elementBits;
   const wgt = minPortBits(wgtBits, lanes);
   const scales = 16;

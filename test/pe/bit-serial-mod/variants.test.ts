@@ -75,8 +75,11 @@ const VARIANTS: readonly Variant[] = [
   // group scales come from the meta space: a unified buffer beside the weights and activations buffers
   { name: 'separate meta buffer 8 bits per cycle', text: withMetaBuffer(8), expected: 'rejected' },
   { name: 'separate meta buffer 16 bits per cycle', text: withMetaBuffer(16), expected: 'honored' },
-  // outputs go to the activations buffer (no outputs buffer), not to the unified one
+  // outputs go to the weights buffer (no outputs buffer: the kind's out space lies there), not to the unified one
   { name: 'separate meta buffer 16 bits per cycle, output = fp32', text: withMetaBuffer(16).replace('output = fp16;', 'output = fp32;'), expected: 'honored' },
+  // a 16-bit weights buffer reads a step of 4-bit weights and the group scales, but cannot take one fp32 output
+  { name: 'weight buffer 16 bits per cycle', text: BASE.replace('buffer weight_buf { size = 512 KiB; width = 256;', 'buffer weight_buf { size = 512 KiB; width = 16;'), expected: 'honored' },
+  { name: 'weight buffer 16 bits per cycle, output = fp32', text: BASE.replace('buffer weight_buf { size = 512 KiB; width = 256;', 'buffer weight_buf { size = 512 KiB; width = 16;').replace('output = fp16;', 'output = fp32;'), expected: 'rejected' },
   { name: 'scale = uint4', text: BASE.replace('scale = uint8;           // per-group', 'scale = uint4;           // per-group'), expected: 'honored' },
   { name: 'per_group(int4) weights', text: editPe('weights = bitmod_weights;', 'weights = per_group(int4, group = 128, scale = uint8);'), expected: 'honored' },
   { name: 'per_group(int8) weights', text: editPe('weights = bitmod_weights;', 'weights = per_group(int8, group = 128, scale = uint8);'), expected: 'honored' },
