@@ -44,17 +44,18 @@ export function outBits(name: string): number {
 /**
  * The declared buffer behind each ISA buffer space's port — the one mapping, used by compile/target.ts
  * `bufferSpaces` (and so `resolveTarget`'s portBytes) and by the kinds' `diagnose`: act → activations, else unified; wgt → weights, else unified; out →
- * outputs, else the act buffer; meta and lrw → a unified buffer distinct from both, else meta → the wgt
- * buffer and no lrw. The kinds' `diagnose` checks port widths against these, so `qacc check` judges the
- * ports the generated engine gets.
+ * outputs, else the act buffer (the wgt buffer for a kind whose KindTarget.outInWeights is set: pass
+ * `outInWeights`); meta and lrw → a unified buffer distinct from both, else meta → the wgt buffer and no lrw.
+ * The kinds' `diagnose` checks port widths against these, so `qacc check` judges the ports the generated
+ * engine gets.
  */
-export function portBuffers(accel: IrAccelerator): { readonly act?: IrBuffer; readonly wgt?: IrBuffer; readonly out?: IrBuffer; readonly meta?: IrBuffer; readonly lrw?: IrBuffer } {
+export function portBuffers(accel: IrAccelerator, outInWeights = false): { readonly act?: IrBuffer; readonly wgt?: IrBuffer; readonly out?: IrBuffer; readonly meta?: IrBuffer; readonly lrw?: IrBuffer } {
   const find = (role: IrBuffer['role']): IrBuffer | undefined => accel.buffers.find((b) => b.role === role);
   const unified = find('unified');
   const act = find('activations') ?? unified;
   const wgt = find('weights') ?? unified;
   const separate = unified !== undefined && unified !== act && unified !== wgt ? unified : undefined;
-  return { act, wgt, out: find('outputs') ?? act, meta: separate ?? wgt, lrw: separate };
+  return { act, wgt, out: find('outputs') ?? (outInWeights ? wgt : act), meta: separate ?? wgt, lrw: separate };
 }
 
 /**

@@ -74,7 +74,7 @@ describe('qacc ir', () => {
     const r = await runCli(['ir', 'examples/bitmod.qacc', '--set', 'rows=0']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('examples/bitmod.qacc:63:10: error[E311]: rows must be between 1 and 1048576, found 0');
+    expect(r.stderr).toContain('examples/bitmod.qacc:70:10: error[E311]: rows must be between 1 and 1048576, found 0');
   });
 
   it('warns when the file declares no accelerator (W502)', async () => {

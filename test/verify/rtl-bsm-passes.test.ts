@@ -22,11 +22,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const SETS = ['rows=2', 'cols=2', 'banks=1'];
 
-/** examples/bitmod.qacc with tile_m declared on both BitMoD PEs (qacc and bitmod_rtl datapaths), written to the temp dir. */
+/** examples/bitmod.qacc with tile_m declared on both BitMoD PEs (bitmod_pe's `2 * cols` replaced; bitmod_rtl's added), written to the temp dir. */
 function designFile(tileM: number): string {
   const text = readFileSync(resolve(ROOT, 'examples/bitmod.qacc'), 'utf8');
   const withTile = text
-    .replace("cross_group = fp32;          // qacc's choice: the sources leave cross-group summation open\n  output = fp16;\n}", `cross_group = fp32;          // qacc's choice: the sources leave cross-group summation open\n  output = fp16;\n  tile_m = ${tileM};\n}`)
+    .replace('tile_m = 2 * cols;', `tile_m = ${tileM};`)
     .replace('datapath = bitmod_rtl;\n  output = fp16;\n}', `datapath = bitmod_rtl;\n  output = fp16;\n  tile_m = ${tileM};\n}`);
   expect(withTile.split(`tile_m = ${tileM};`).length).toBe(3);
   const path = join(dir, `bitmod-tile-m-${tileM}.qacc`);

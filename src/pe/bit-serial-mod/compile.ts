@@ -71,6 +71,10 @@ function bitSerialTarget(pe: BitSerialModPe): KindTarget<'bit_serial_mod'> {
     // tile_m: the accumulator tile's tokens; the engine runs an m tile of up to that many as array passes
     // (rtl-engine.ts, timing.ts), one fp32 entry per pass in each PE. Undeclared: one pass.
     ...(pe.tileM === undefined ? {} : { maxTileM: pe.tileM, multiPass: true }),
+    // the out space (two accumulator tiles) at the end of the weights buffer, not the activations buffer: the
+    // weights stream through k-step slots while an m tile's fp16 activation panel (tile_m tokens × K) wants
+    // the whole activations buffer (64 tokens of K = 4,096 are exactly its 512 KiB)
+    outInWeights: true,
   };
 }
 
@@ -140,7 +144,7 @@ function minPortBits(bits: number, lanes: number): number {
  * What the generated tile engine (rtl-engine.ts) needs of the array and the buffers, reported at the
  * property's span: at least 2 rows and 2 columns, and buffer ports wide enough for one step of activations,
  * weights, group scales (the meta space: a separate unified buffer, else the weights buffer) and outputs
- * (the outputs buffer, else the activations buffer).
+ * (the outputs buffer, else the weights buffer: the kind's out space lies there, bitSerialTarget outInWeights).
  */
 function diagnoseEngine(accel: IrAccelerator, pe: BitSerialModPe, sink: HardwareSink): void {
   const array = accel.arrays[0];
@@ -149,7 +153,7 @@ function diagnoseEngine(accel: IrAccelerator, pe: BitSerialModPe, sink: Hardware
   }
   if (array && pe.tileM !== undefined) diagnoseTileM(pe, array.cols, sink);
   const lanes = pe.lanes;
-  const ports = portBuffers(accel);
+  const ports = portBuffers(accel, true);
   const wgtBits = pe.weights.elementBits;
   const wgt = minPortBits(wgtBits, lanes);
   const scales = 16;

@@ -2,7 +2,7 @@
  * bit_serial_mod's `tile_m` (issue 13): the accumulator tile's tokens. The target takes ceil(tile_m / cols)
  * array passes per m tile (one fp32 entry per pass in each PE), the scheduler may cut M into such tiles, and
  * `qacc check` rejects, at tile_m's span, a tile_m the engine cannot hold (more than 16 passes); like
- * lowrank_gemm's, the declared tile is an upper bound where the out space holds less. Undeclared, a tile is one pass (the example's targets are unchanged).
+ * lowrank_gemm's, the declared tile is an upper bound where the out space holds less. Undeclared, a tile is one pass (the example declares `tile_m = 2 * cols`; this file strips it and declares its own).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,10 @@ import { exampleAccelerators, ROOT, sourceAccelerators } from '../../sim/helpers
 const dir = mkdtempSync(join(tmpdir(), 'qacc-bsm-tile-m-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const BASE = readFileSync(resolve(ROOT, 'examples/bitmod.qacc'), 'utf8');
+/** The example without bitmod_pe's declared `tile_m = 2 * cols;` and the comment above it (this file declares its own). */
+const DECLARED = /\n {2}\/\/ qacc's addition to the paper's PE[^]*?\n {2}tile_m = 2 \* cols;/u;
+const EXAMPLE = readFileSync(resolve(ROOT, 'examples/bitmod.qacc'), 'utf8');
+const BASE = EXAMPLE.replace(DECLARED, '');
 const PE_END = "cross_group = fp32;          // qacc's choice: the sources leave cross-group summation open\n  output = fp16;\n}";
 
 /** The example with `tile_m = x` as the last property of bitmod_pe (line TILE_LINE). */
@@ -38,8 +41,12 @@ async function check(text: string, sets: readonly string[]): Promise<{ code: num
 
 describe('bit_serial_mod tile_m', () => {
   it('undeclared: one pass, as before; declared: ceil(tile_m / cols) passes and as many accumulator entries', () => {
-    const plain = resolveTarget(exampleAccelerators('bitmod')[0]);
+    expect(EXAMPLE).toMatch(DECLARED);
+    const plain = resolveTarget(sourceAccelerators(BASE)[0]);
     expect([plain.tilePassesM, plain.tilePassesN, plain.maxTileM, plain.accEntries]).toEqual([1, 1, Number.POSITIVE_INFINITY, 32 * 32]);
+    // the example as committed: tile_m = 2 · cols, two passes
+    const example = resolveTarget(exampleAccelerators('bitmod')[0]);
+    expect([example.tilePassesM, example.maxTileM, example.accEntries]).toEqual([2, 64, 32 * 32 * 2]);
     const t = resolveTarget(sourceAccelerators(withTileM(80))[0]);
     expect([t.tilePassesM, t.tilePassesN, t.maxTileM, t.accEntries]).toEqual([3, 1, 80, 32 * 32 * 3]);
     // a GEMM whose activation panel fits at 80 tokens: the scheduler offers tiles of 80, 64 and 32 tokens
@@ -48,11 +55,14 @@ describe('bit_serial_mod tile_m', () => {
   });
 
   it('an activation panel too large for whole passes: the scheduler offers the most whole passes, not only the most tokens', () => {
-    // Llama q on the example with tile_m = 64: a 64-token panel of K = 4096 (512 KiB) misses the 496 KiB act
-    // space; 62 tokens fit but take 2 passes, the second on 30 of 32 columns: 32 tokens (one whole pass)
-    // is also offered, and wins
+    // K = 4,224 on the example with tile_m = 64: a 64-token panel (528 KiB) misses the 512 KiB act space (the
+    // out space lies in the weights buffer); 62 tokens fit but take 2 passes, the second on 30 of 32 columns:
+    // 32 tokens (one whole pass) is also offered, and wins
     const t = resolveTarget(sourceAccelerators(withTileM(64))[0]);
-    const shape = { m: 256, k: 4096, n: 4096 };
+    expect(t.capacity.act).toBe(512 * 1024);
+    const shape = { m: 256, k: 4224, n: 4096 };
+    expect(64 * shape.k * 2).toBeGreaterThan(t.capacity.act);
+    expect(62 * shape.k * 2).toBeLessThanOrEqual(t.capacity.act);
     const act = scheduleCandidates(t, shape, ISA_LIMITS).filter((c) => c.resident === 'act').map((c) => c.tiling.mt);
     expect(act).toEqual(expect.arrayContaining([62, 32]));
     expect(rankedSchedules(t, shape, ISA_LIMITS)[0].tiling.mt).toBe(32);

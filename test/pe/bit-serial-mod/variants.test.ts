@@ -63,11 +63,11 @@ const VARIANTS: readonly Variant[] = [
   { name: 'dequant_bits = 24', text: editPe('group_exponent_bits = 6;', 'group_exponent_bits = 6;\n  dequant_bits = 24;'), expected: 'rejected' },
   { name: 'pipeline_stages = 2', text: editPe('output = fp16;', 'output = fp16;\n  pipeline_stages = 2;'), expected: 'rejected' },
   { name: 'pipeline_stages = 4', text: editPe('output = fp16;', 'output = fp16;\n  pipeline_stages = 4;'), expected: 'honored' },
-  // tile_m: the accumulator tile's tokens, run as ceil(tile_m / cols) array passes (at most 16 entries per PE)
-  { name: 'tile_m = 5 (3 passes of 2 columns)', text: editPe('output = fp16;', 'output = fp16;\n  tile_m = 5;'), expected: 'honored' },
-  { name: 'tile_m = 1', text: editPe('output = fp16;', 'output = fp16;\n  tile_m = 1;'), expected: 'honored' },
-  { name: 'tile_m = 40 (20 passes)', text: editPe('output = fp16;', 'output = fp16;\n  tile_m = 40;'), expected: 'rejected' },
-  { name: 'tile_m = 0', text: editPe('output = fp16;', 'output = fp16;\n  tile_m = 0;'), expected: 'rejected' },
+  // tile_m (the example declares 2 * cols): the accumulator tile's tokens, run as ceil(tile_m / cols) array passes (at most 16 entries per PE)
+  { name: 'tile_m = 5 (3 passes of 2 columns)', text: editPe('tile_m = 2 * cols;', 'tile_m = 5;'), expected: 'honored' },
+  { name: 'tile_m = 1', text: editPe('tile_m = 2 * cols;', 'tile_m = 1;'), expected: 'honored' },
+  { name: 'tile_m = 40 (20 passes)', text: editPe('tile_m = 2 * cols;', 'tile_m = 40;'), expected: 'rejected' },
+  { name: 'tile_m = 0', text: editPe('tile_m = 2 * cols;', 'tile_m = 0;'), expected: 'rejected' },
   { name: 'rows = 1', text: BASE, sets: ['rows=1', 'cols=2', 'banks=1'], expected: 'rejected' },
   { name: 'cols = 1', text: BASE, sets: ['rows=2', 'cols=1', 'banks=1'], expected: 'rejected' },
   { name: 'activation buffer 32 bits per cycle', text: BASE.replace('buffer act_buf    { size = 512 KiB; width = 256;', 'buffer act_buf    { size = 512 KiB; width = 32;'), expected: 'rejected' },
@@ -75,8 +75,11 @@ const VARIANTS: readonly Variant[] = [
   // group scales come from the meta space: a unified buffer beside the weights and activations buffers
   { name: 'separate meta buffer 8 bits per cycle', text: withMetaBuffer(8), expected: 'rejected' },
   { name: 'separate meta buffer 16 bits per cycle', text: withMetaBuffer(16), expected: 'honored' },
-  // outputs go to the activations buffer (no outputs buffer), not to the unified one
+  // outputs go to the weights buffer (no outputs buffer: the kind's out space lies there), not to the unified one
   { name: 'separate meta buffer 16 bits per cycle, output = fp32', text: withMetaBuffer(16).replace('output = fp16;', 'output = fp32;'), expected: 'honored' },
+  // a 16-bit weights buffer reads a step of 4-bit weights and the group scales, but cannot take one fp32 output
+  { name: 'weight buffer 16 bits per cycle', text: BASE.replace('buffer weight_buf { size = 512 KiB; width = 256;', 'buffer weight_buf { size = 512 KiB; width = 16;'), expected: 'honored' },
+  { name: 'weight buffer 16 bits per cycle, output = fp32', text: BASE.replace('buffer weight_buf { size = 512 KiB; width = 256;', 'buffer weight_buf { size = 512 KiB; width = 16;').replace('output = fp16;', 'output = fp32;'), expected: 'rejected' },
   { name: 'scale = uint4', text: BASE.replace('scale = uint8;           // per-group', 'scale = uint4;           // per-group'), expected: 'honored' },
   { name: 'per_group(int4) weights', text: editPe('weights = bitmod_weights;', 'weights = per_group(int4, group = 128, scale = uint8);'), expected: 'honored' },
   { name: 'per_group(int8) weights', text: editPe('weights = bitmod_weights;', 'weights = per_group(int8, group = 128, scale = uint8);'), expected: 'honored' },

@@ -688,10 +688,10 @@ module bitmod_top (
   reg [32:0] ldh_cap;
   always @* begin
     case (ldh_buf)
-      QACC_BUFFER_ACT: ldh_cap = 33'd524256;
-      QACC_BUFFER_WGT: ldh_cap = 33'd458752;
-      QACC_BUFFER_META: ldh_cap = 33'd65536;
-      QACC_BUFFER_OUT: ldh_cap = 33'd32;
+      QACC_BUFFER_ACT: ldh_cap = 33'd524288;
+      QACC_BUFFER_WGT: ldh_cap = 33'd458696;
+      QACC_BUFFER_META: ldh_cap = 33'd65528;
+      QACC_BUFFER_OUT: ldh_cap = 33'd64;
       QACC_BUFFER_LRW: ldh_cap = 33'd0;
       default: ldh_cap = 33'd0;
     endcase
@@ -875,7 +875,7 @@ module bitmod_top (
   wire [23:0] sth_stride = sth_word[QACC_STORE_DRAM_STRIDE_LSB +: QACC_STORE_DRAM_STRIDE_W];
   wire [32:0] sth_end = {9'd0, sth_baddr} + {1'b0, {16'd0, sth_rows} * {16'd0, sth_rb}};
   wire sth_badbuf = sth_buf != QACC_BUFFER_OUT;
-  wire sth_oob = sth_end > 33'd32;
+  wire sth_oob = sth_end > 33'd64;
 
   reg st_busy, st_pend, st_ipf, st_idma;
   reg [39:0] st_rowaddr;
@@ -1094,7 +1094,7 @@ module bitmod_top (
   wire [0:0] lrw_rd_addr;
   wire [255:0] lrw_rd_data;
   wire eng_out_wr_en;
-  wire [4:0] eng_out_wr_addr;
+  wire [5:0] eng_out_wr_addr;
   wire [2047:0] eng_out_wr_data;
   wire [255:0] eng_out_wr_mask;
   wire [2047:0] out_rd_data;
@@ -1133,11 +1133,11 @@ module bitmod_top (
   bitmod_top_buf_out u_buf_out (
     .clk(clk),
     .wr_en(ld_out_wr || eng_out_wr_en),
-    .wr_addr(ld_out_wr ? ld_wptr_w[4:0] : eng_out_wr_addr),
+    .wr_addr(ld_out_wr ? ld_wptr_w[5:0] : eng_out_wr_addr),
     .wr_data(ld_out_wr ? {1792'd0, dram_resp_data} : eng_out_wr_data),
     .wr_mask(ld_out_wr ? {224'd0, ld_wmask} : eng_out_wr_mask),
     .rd_en(st_beat),
-    .rd_addr(stc_rptr[4:0]),
+    .rd_addr(stc_rptr[5:0]),
     .rd_data(out_rd_data)
   );
   // `lrw` has no capacity on this accelerator: reads return zeros, every DMA to it traps (code 4)

@@ -5,7 +5,7 @@
 // overlapped stage 4: at a group's last step-cycle (handoff) the group state moves to the dequantizer and
 // the accumulator restarts at 0; the dequantizer shifts-and-adds the row's 8-bit scale MSB first (8 cycles,
 // deq_en), then one add cycle (add_en) adds the exact fp32 group value into the fp32 cross-group register
-// cacc, the entry of the accumulator space that dequant/writeback read: entry `ent` of 1 (one per array
+// cacc, the entry of the accumulator space that dequant/writeback read: entry `ent` of 2 (one per array
 // pass of a tile; a clear clears them all). The term decode, bit significance
 // and unit exponent are per row (they depend only on the row's weights and selector), so they are inputs.
 module bitmod_top_bsm_engine_pe (
@@ -30,8 +30,8 @@ module bitmod_top_bsm_engine_pe (
   output wire [31:0]       cacc
 );
   // the fp32 cross-group entries
-  reg [31:0] cfile [0:0];
-  assign cacc = cfile[0];
+  reg [31:0] cfile [0:1];
+  assign cacc = cfile[ent];
   integer ce;
   // ---- stage 1: operand fields, exponent match -------------------------------------------------------
   wire [10:0] sa0, sa1, sa2, sa3;
@@ -132,7 +132,7 @@ module bitmod_top_bsm_engine_pe (
       dq_m <= 15'd0;
       dq_x <= 6'd0;
       r <= 23'd0;
-      for (ce = 0; ce < 1; ce = ce + 1) cfile[ce] <= 32'd0;
+      for (ce = 0; ce < 2; ce = ce + 1) cfile[ce] <= 32'd0;
     end else begin
       if (handoff && active) begin
         dq_s <= nx_s;
@@ -150,8 +150,8 @@ module bitmod_top_bsm_engine_pe (
         if (deq_en && active) r <= {r[21:0], 1'b0} + (deq_bit ? {8'd0, dq_m} : 23'd0);
       end
       if (clear) begin
-        for (ce = 0; ce < 1; ce = ce + 1) cfile[ce] <= 32'd0;
-      end else if (add_en && active) cfile[0] <= c_next;
+        for (ce = 0; ce < 2; ce = ce + 1) cfile[ce] <= 32'd0;
+      end else if (add_en && active) cfile[ent] <= c_next;
     end
   end
 endmodule

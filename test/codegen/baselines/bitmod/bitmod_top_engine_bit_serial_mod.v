@@ -23,7 +23,7 @@
 //   exact product is formed at writeback (one rounding), as src/sim keeps it exact until writeback.
 // writeback: one item per cycle (a column's next 2 rows), rounded by 2 fp32 x fp16 multipliers,
 //   registered, written the next cycle; entries ascending, so the out addresses are one contiguous run.
-// Array passes (1 at most: tile_m 2 tokens): an m x n tile with m > 2 runs as ceil(m/2) passes
+// Array passes (2 at most: tile_m 4 tokens): an m x n tile with m > 2 runs as ceil(m/2) passes
 //   over the same weights, pass p on tokens p*2.. (its act rows at act + p*2*2k); each pass is the
 //   schedule above (FETCH of its act rows, the weights and the meta block; COMPUTE), pass p+1 starting in the
 //   cycle after pass p's last add. Each PE keeps one fp32 entry per pass (token i in entry i/2 of column
@@ -68,7 +68,7 @@ module bitmod_top_engine_bit_serial_mod (
   input  wire [255:0] lrw_rd_data,
   /* verilator lint_on UNUSEDSIGNAL */
   output wire out_wr_en,
-  output wire [4:0] out_wr_addr,
+  output wire [5:0] out_wr_addr,
   output wire [2047:0] out_wr_data,
   output wire [255:0] out_wr_mask,
   output reg  [7:0] trap_code
@@ -477,7 +477,7 @@ module bitmod_top_engine_bit_serial_mod (
   /* verilator lint_on UNUSEDPARAM */
   localparam integer ROWS = 2;
   localparam integer COLS = 2;
-  localparam integer PASSES = 1;
+  localparam integer PASSES = 2;
   localparam integer ES = 128;
   localparam integer Q = 2;
   localparam integer OB = 2;
@@ -514,10 +514,10 @@ module bitmod_top_engine_bit_serial_mod (
   wire [39:0] rba40 = k40 * 40'd2;
   wire [39:0] rbw40 = (k40 * 40'd4 + 40'd7) >> 3;
   // the access ranges of the command's operands, against the buffer spaces
-  wire tile_oob = (f_act + m40 * rba40 > 40'd524256) || (f_wgt + n40 * rbw40 > 40'd458752) || (f_meta + mbytes40 > 40'd65536);
-  wire deq_oob = f_use_cscale && (f_cscale + n40 * 40'd2 > 40'd65536);
-  wire wb_oob = f_out + m40 * n40 * 40'd2 > 40'd32;
-  wire shape_bad = (cfg_m == 16'd0) || (cfg_n == 16'd0) || (cfg_m > 16'd2) || (cfg_n > 16'd2) || (is_tile && ((cfg_k == 16'd0) || (cfg_k > 16'd8192)));
+  wire tile_oob = (f_act + m40 * rba40 > 40'd524288) || (f_wgt + n40 * rbw40 > 40'd458696) || (f_meta + mbytes40 > 40'd65528);
+  wire deq_oob = f_use_cscale && (f_cscale + n40 * 40'd2 > 40'd65528);
+  wire wb_oob = f_out + m40 * n40 * 40'd2 > 40'd64;
+  wire shape_bad = (cfg_m == 16'd0) || (cfg_n == 16'd0) || (cfg_m > 16'd4) || (cfg_n > 16'd2) || (is_tile && ((cfg_k == 16'd0) || (cfg_k > 16'd8192)));
   // accumulator bookkeeping: the m x n of the entries' last tile, and whether dequant scaled them
   reg rec_valid;
   reg scaled;
@@ -1064,11 +1064,11 @@ module bitmod_top_engine_bit_serial_mod (
       wire [15:0] s = cs_flat[16*jj +: 16];
       wire [15:0] y;
       qacc_fp_mul_e8m23b127i_e5m10b15i_e5m10b15i u_mul (.a(a), .b(s), .y(y));
-      assign wb_vals[16*gr +: 16] = !in_n ? 16'd0 : nan_col[wb_col] ? 16'h7e00 : y;
+      assign wb_vals[16*gr +: 16] = !in_n ? 16'd0 : nan_col[2 * { 31'd0, wb_col } + { 31'd0, wb_p }] ? 16'h7e00 : y;
     end
   endgenerate
   reg wr_v, wr_last;
-  reg [4:0] wr_addr;
+  reg [5:0] wr_addr;
   reg [31:0] wr_data;
   reg [255:0] wr_mask;
   integer wbb;
@@ -1080,13 +1080,13 @@ module bitmod_top_engine_bit_serial_mod (
       wb_addr <= 32'd0;
       wr_v <= 1'b0;
       wr_last <= 1'b0;
-      wr_addr <= 5'd0;
+      wr_addr <= 6'd0;
       wr_data <= 32'd0;
       wr_mask <= 256'd0;
     end else begin
       wr_v <= wb_busy;
       wr_last <= wb_busy && wb_item_last;
-      wr_addr <= wb_addr[4:0];
+      wr_addr <= wb_addr[5:0];
       wr_data <= wb_vals;
       for (wbb = 0; wbb < OUT_LANES; wbb = wbb + 1) wr_mask[wbb] <= (wbb < wb_cnt * OB);
       if (wb_start) begin
