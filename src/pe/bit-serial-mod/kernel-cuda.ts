@@ -170,8 +170,20 @@ static const uint32_t E_HOST[64] = BSM_E;
 #define BSM_EPRMT 2       // 2: each lane's bf16 pair = its two terms' high halves (one PRMT), the maximum taken over the
                           // products' absolute values; 1: the same with the signs cleared first; 0: from the et table
 #endif
+#ifndef BSM_TAB32
+#define BSM_TAB32 0       // 1: one u32 per term-table entry, the bf16 pair (cycle 0 high, cycle 1 low) of the two terms, which are
+                          // powers of two or 0, so their high halves hold them exactly: one 4-byte lookup per lane instead of 8
+                          // bytes, the terms split off by a mask and a shift (needs BSM_EPRMT == 2)
+#endif
+#ifndef BSM_NSAME
+#define BSM_NSAME 0       // 1: chain N adds the same products af·w as chain D, from c·2^15 (grid 2^15·g > |af·w|), instead of the
+                          // sign probes; T = D - 2^-15·N' by one FFMA (no sign-probe loads)
+#endif
 #ifndef BSM_VARIANT
 #define BSM_VARIANT "default"
+#endif
+#if BSM_TAB32 && BSM_EPRMT != 2
+#error "BSM_TAB32 needs BSM_EPRMT == 2"
 #endif
 
 // ---- exact float steps (device intrinsics; the host twin sets the rounding mode, for the cpu mode) ----
@@ -241,11 +253,23 @@ static __host__ __device__ inline void bsm_act(uint32_t c, float& af, float& as,
 // the first from A's exponent field (one LOP3), the second min(c·2^(-24 - sig), |T|), i.e. 0 when T = 0 (|T| >= g
 // otherwise), so a zero lane sum leaves A as it is (golden skips the step).
 template <int SIG> BSM_HD float bsm_cycle(float acc, float c, const float4& a, const float4& s, float w0, float w1, float w2, float w3, uint32_t k22) {
+#if BSM_NSAME
+  // Chain N on the products of chain D from cn = c·2^15, whose grid 2^15·g exceeds every |af·w| < 2^(P + sig + 14): it adds
+  // -2^15·g per negative lane, 0 per other; D - 2^-15·N is exact (both on grid g near c), so T is as below.
+  const float cn = mul_rn(c, 0x1p15f);
+  float rd = fma_rd(a.x, w0, c), rn = fma_rd(a.x, w0, cn);
+  rd = fma_rd(a.y, w1, rd); rn = fma_rd(a.y, w1, rn);
+  rd = fma_rd(a.z, w2, rd); rn = fma_rd(a.z, w2, rn);
+  rd = fma_rd(a.w, w3, rd); rn = fma_rd(a.w, w3, rn);
+  const float T = fma_rn(rn, -0x1p-15f, rd);
+  (void)s;
+#else
   float rd = fma_rd(a.x, w0, c), rn = fma_rd(s.x, w0, c);
   rd = fma_rd(a.y, w1, rd); rn = fma_rd(s.y, w1, rn);
   rd = fma_rd(a.z, w2, rd); rn = fma_rd(s.z, w2, rn);
   rd = fma_rd(a.w, w3, rd); rn = fma_rd(s.w, w3, rn);
   const float T = add_rn(rd, -rn);
+#endif
   const float s1 = fma_rd(T, 0x1p-15f, acc);
   const float ca = u2f((f2u(acc) & 0x7f800000u) | k22);  // k22 = 0x400000 in a register: one LOP3
   const float cp = mul_rn(c, SIG == 0 ? 0x1p-24f : SIG == 1 ? 0x1p-25f : SIG == 2 ? 0x1p-26f : SIG == 3 ? 0x1p-27f : SIG == 4 ? 0x1p-28f : SIG == 5 ? 0x1p-29f : SIG == 6 ? 0x1p-30f : 0x1p-31f);
@@ -309,9 +333,19 @@ BSM_HD float bsm_group(const uint32_t* src, Chunk nxt, const StepAct* act, const
       for (int h = 0; h < 2; h++) {
         const uint32_t q = cur.w[j] >> (16 * h);
         const uint32_t q0 = q << 7, q1 = q << 3, q2 = q >> 1, q3 = q >> 5;  // code i at bits 7..10
+#if BSM_TAB32
+        // One u32 per lane: the bf16 pair of its two terms (cycle 0 high); the terms are its halves as floats.
+        const char* et = sm + WT_BYTES;
+        const uint32_t e0 = BSM_AT(uint32_t, et, (q0 & 0x780u) | se), e1 = BSM_AT(uint32_t, et, (q1 & 0x780u) | se);
+        const uint32_t e2 = BSM_AT(uint32_t, et, (q2 & 0x780u) | se), e3 = BSM_AT(uint32_t, et, (q3 & 0x780u) | se);
+        const float2 w0 = make_float2(u2f(e0 & 0xffff0000u), u2f(e0 << 16)), w1 = make_float2(u2f(e1 & 0xffff0000u), u2f(e1 << 16));
+        const float2 w2 = make_float2(u2f(e2 & 0xffff0000u), u2f(e2 << 16)), w3 = make_float2(u2f(e3 & 0xffff0000u), u2f(e3 << 16));
+#else
         const float2 w0 = BSM_AT(float2, sm, (q0 & 0x780u) | sw), w1 = BSM_AT(float2, sm, (q1 & 0x780u) | sw);
         const float2 w2 = BSM_AT(float2, sm, (q2 & 0x780u) | sw), w3 = BSM_AT(float2, sm, (q3 & 0x780u) | sw);
-#if BSM_EPRMT
+#endif
+#if BSM_TAB32
+#elif BSM_EPRMT
         // |term| high halves as bf16 (cycle 0 high): 2^(e + sig + 3), 0 for none; ea holds 1.5·2^(Ea + 20).
         const uint32_t e0 = bsm_prmt(w0), e1 = bsm_prmt(w1), e2 = bsm_prmt(w2), e3 = bsm_prmt(w3);
 #else
@@ -360,7 +394,8 @@ static __host__ __device__ inline void bsm_step_act(const uint16_t* row, int K, 
 static __host__ __device__ inline void bsm_fill_tables(char* sm, int i, const float2* W, const uint32_t* E) {
   const int e = i >> 5, l = i & 31;
   if (l < 16) *reinterpret_cast<float2*>(sm + e * 128 + l * 8) = W[e];
-  *reinterpret_cast<uint32_t*>(sm + WT_BYTES + e * 128 + l * 4) = E[e];
+  // BSM_TAB32: the terms' high halves (exact: powers of two or 0), cycle 0 high, as bsm_prmt forms them.
+  *reinterpret_cast<uint32_t*>(sm + WT_BYTES + e * 128 + l * 4) = BSM_TAB32 ? (f2u(W[e].x) & 0xffff0000u) | (f2u(W[e].y) >> 16) : E[e];
 }
 
 // Block: 32 output channels (lane = channel) × WG warps; warp w runs groups w, w + WG, ... of its lane's channel
