@@ -428,6 +428,8 @@ __global__ __launch_bounds__(32 * BSM_WARPS, BSM_MINB) void bsm_gemv(const uint3
   __syncthreads();
   if (w == 0 && n < N) {
     float c = 0.0f;
+    // Unrolled so the shared-memory loads of several groups are in flight together; the additions stay in order.
+#pragma unroll 8
     for (int g = 0; g < G; g++) c = add_rn(c, gv[g * 32 + lane]);
     const uint32_t y = bsm_output(c, cscale[n]);
     if (OUT_FP16) reinterpret_cast<uint16_t*>(Y)[(size_t)m * N + n] = (uint16_t)y; else reinterpret_cast<uint32_t*>(Y)[(size_t)m * N + n] = y;
