@@ -179,11 +179,19 @@ static const uint32_t E_HOST[64] = BSM_E;
 #define BSM_NSAME 0       // 1: chain N adds the same products af·w as chain D, from c·2^15 (grid 2^15·g > |af·w|), instead of the
                           // sign probes; T = D - 2^-15·N' by one FFMA (no sign-probe loads)
 #endif
+#ifndef BSM_IPMAX
+#define BSM_IPMAX 0       // 1: the step's exponent max in integers: each term float carries its biased exponent - 66 in its low
+                          // byte (a perturbation below 2^-16 of the term, which changes no floor: bsm_cycle), one PRMT gathers a
+                          // lane's two bytes, and VIADDMNMX adds the activation's Ea + 86 and takes the maximum, both cycles at once
+#endif
 #ifndef BSM_VARIANT
 #define BSM_VARIANT "default"
 #endif
 #if BSM_TAB32 && BSM_EPRMT != 2
 #error "BSM_TAB32 needs BSM_EPRMT == 2"
+#endif
+#if BSM_TAB32 && BSM_IPMAX
+#error "BSM_IPMAX needs the float term table (its low bytes), not BSM_TAB32"
 #endif
 
 // ---- exact float steps (device intrinsics; the host twin sets the rounding mode, for the cpu mode) ----
@@ -199,6 +207,8 @@ BSM_HD float fma_rd(float a, float b, float c) { return __fmaf_rd(a, b, c); }
 BSM_HD uint32_t bf_mul(uint32_t a, uint32_t b) { uint32_t r; asm("mul.rn.bf16x2 %0, %1, %2;" : "=r"(r) : "r"(a), "r"(b)); return r; }
 BSM_HD uint32_t bf_max(uint32_t a, uint32_t b) { uint32_t r; asm("max.bf16x2 %0, %1, %2;" : "=r"(r) : "r"(a), "r"(b)); return r; }
 BSM_HD uint32_t bf_abs(uint32_t a) { uint32_t r; asm("abs.bf16x2 %0, %1;" : "=r"(r) : "r"(a)); return r; }
+// max(a + b, c) on signed 16-bit halves (DPX, one VIADDMNMX on sm_90).
+BSM_HD uint32_t s16_addmax(uint32_t a, uint32_t b, uint32_t c) { return __viaddmax_s16x2(a, b, c); }
 #else
 #define BSM_HD static inline
 BSM_HD uint32_t f2u(float f) { uint32_t u; std::memcpy(&u, &f, 4); return u; }
@@ -219,6 +229,14 @@ BSM_HD uint32_t bf_op(uint32_t a, uint32_t b, bool mul) {
 BSM_HD uint32_t bf_mul(uint32_t a, uint32_t b) { return bf_op(a, b, true); }
 BSM_HD uint32_t bf_max(uint32_t a, uint32_t b) { return bf_op(a, b, false); }
 BSM_HD uint32_t bf_abs(uint32_t a) { return a & 0x7fff7fffu; }
+BSM_HD uint32_t s16_addmax(uint32_t a, uint32_t b, uint32_t c) {
+  uint32_t r = 0;
+  for (int h = 0; h < 2; h++) {
+    const int s = (int16_t)(uint16_t)((a >> (16 * h)) + (b >> (16 * h))), m = (int16_t)(uint16_t)(c >> (16 * h));
+    r |= (uint32_t)(uint16_t)(s > m ? s : m) << (16 * h);
+  }
+  return r;
+}
 #endif
 
 // One step's activations (golden stage 0), 4 lanes: af = ±(A + 1/16)·2^Ea (exact: 16A + 1 < 2^16), the
@@ -228,13 +246,13 @@ BSM_HD uint32_t bf_abs(uint32_t a) { return a & 0x7fff7fffu; }
 struct StepAct { float4 af, as; uint4 ea; };
 static __host__ __device__ inline void bsm_act(uint32_t c, float& af, float& as, uint32_t& ea) {
   const uint32_t e = (c >> 10) & 31u, f = c & 0x3ffu, a = e ? (1024u | f) : f, x = e ? e : 1u;
-  af = 0.0f; as = 0.0f; ea = 0u;
+  af = 0.0f; as = 0.0f; ea = BSM_IPMAX ? 0xff80ff80u : 0u;  // BSM_IPMAX: -128 in both halves, below every active sum
   if (e == 31u) { af = u2f(0x7fc00000u); return; }
   if (a == 0u) return;
   const float m = mul_rn((float)(16u * a + 1u), u2f((x + 127u - 4u) << 23));
   af = (c >> 15) ? -m : m;
   as = (c >> 15) ? -0x1p-10f : 0x1p-10f;
-  ea = BSM_EPRMT ? (((x + 20u + 127u) << 7) | 0x40u) * 0x10001u : ((x + 127u) << 7) * 0x10001u;
+  ea = BSM_IPMAX ? (x + 86u) * 0x10001u : BSM_EPRMT ? (((x + 20u + 127u) << 7) | 0x40u) * 0x10001u : ((x + 127u) << 7) * 0x10001u;
 }
 
 // One cycle of one 4-lane step, golden stages 1-3 (runGroup4), all exact float steps. In golden's LSB units lane i
@@ -344,7 +362,11 @@ BSM_HD float bsm_group(const uint32_t* src, Chunk nxt, const StepAct* act, const
         const float2 w0 = BSM_AT(float2, sm, (q0 & 0x780u) | sw), w1 = BSM_AT(float2, sm, (q1 & 0x780u) | sw);
         const float2 w2 = BSM_AT(float2, sm, (q2 & 0x780u) | sw), w3 = BSM_AT(float2, sm, (q3 & 0x780u) | sw);
 #endif
-#if BSM_TAB32
+#if BSM_IPMAX
+        // The low bytes of the lane's two terms (cycle 0 in bits 16-23, cycle 1 in bits 0-7): e + sig + 64, 0 for none.
+        const uint32_t e0 = BSM_BYTE_PERM(f2u(w0.x), f2u(w0.y), 0x1014), e1 = BSM_BYTE_PERM(f2u(w1.x), f2u(w1.y), 0x1014);
+        const uint32_t e2 = BSM_BYTE_PERM(f2u(w2.x), f2u(w2.y), 0x1014), e3 = BSM_BYTE_PERM(f2u(w3.x), f2u(w3.y), 0x1014);
+#elif BSM_TAB32
 #elif BSM_EPRMT
         // |term| high halves as bf16 (cycle 0 high): 2^(e + sig + 3), 0 for none; ea holds 1.5·2^(Ea + 20).
         const uint32_t e0 = bsm_prmt(w0), e1 = bsm_prmt(w1), e2 = bsm_prmt(w2), e3 = bsm_prmt(w3);
@@ -356,13 +378,22 @@ BSM_HD float bsm_group(const uint32_t* src, Chunk nxt, const StepAct* act, const
         const StepAct& sa = act[2 * (c * CW + j) + h];
         const float4 af = sa.af, as = sa.as;
         const uint4 ea = sa.ea;
-#if BSM_EPRMT == 2
+#if BSM_IPMAX
+        // Per half max over the lanes of (e + sig + 64 or 0) + (Ea + 86 or -128): Pmax + sig + 150 when a lane is active (>= 151;
+        // an inactive lane gives at most 116), that is the biased exponent of c = 1.5·2^(Pmax + sig + 23). With no active lane c
+        // is some positive float and every product is 0, so T = 0 as before.
+        uint32_t m = s16_addmax(e0, ea.x, 0u);
+        m = s16_addmax(e1, ea.y, m); m = s16_addmax(e2, ea.z, m); m = s16_addmax(e3, ea.w, m);
+        const float c0 = u2f(((m << 7) & 0x7f800000u) | 0x400000u), c1 = u2f(m * 0x800000u + 0x400000u);
+#elif BSM_EPRMT == 2
         const uint32_t m = bf_max(bf_max(bf_abs(bf_mul(ea.x, e0)), bf_abs(bf_mul(ea.y, e1))), bf_max(bf_abs(bf_mul(ea.z, e2)), bf_abs(bf_mul(ea.w, e3))));
+        const float c0 = u2f(m & 0xffff0000u), c1 = u2f(m << 16);
 #else
         const uint32_t m = bf_max(bf_max(bf_mul(ea.x, e0), bf_mul(ea.y, e1)), bf_max(bf_mul(ea.z, e2), bf_mul(ea.w, e3)));
+        const float c0 = u2f(m & 0xffff0000u), c1 = u2f(m << 16);
 #endif
-        acc = bsm_cycle<SIG0>(acc, u2f(m & 0xffff0000u), af, as, w0.x, w1.x, w2.x, w3.x, k22);
-        if (NCYC == 2) acc = bsm_cycle<SIG1>(acc, u2f(m << 16), af, as, w0.y, w1.y, w2.y, w3.y, k22);
+        acc = bsm_cycle<SIG0>(acc, c0, af, as, w0.x, w1.x, w2.x, w3.x, k22);
+        if (NCYC == 2) acc = bsm_cycle<SIG1>(acc, c1, af, as, w0.y, w1.y, w2.y, w3.y, k22);
       }
     }
   }
@@ -390,10 +421,16 @@ static __host__ __device__ inline void bsm_step_act(const uint16_t* row, int K, 
   a.af = make_float4(af[0], af[1], af[2], af[3]); a.as = make_float4(as[0], as[1], as[2], as[3]); a.ea = make_uint4(ea[0], ea[1], ea[2], ea[3]);
 }
 
+// BSM_IPMAX: a term ±2^k (k = e + sig + 3) with its biased exponent - 66 = e + sig + 64 (64..73) in its low byte, 0 stays 0.
+// The term is then 2^k·(1 + j·2^-23), j < 74: a product af·w grows by less than 0.15·2^(P + sig) (|af·2^k| < 2^(P + sig + 14)), so
+// with af's outward bias 2^(P + sig - 1) each chain-D step still adds floor_g(y ± a bias in (0, 2^(P + sig))) and chain N the same
+// counts (bsm_cycle's argument holds with that bias range).
+static __host__ __device__ inline float bsm_junk(float w) { const uint32_t u = f2u(w); return w == 0.0f ? w : u2f(u | (((u >> 23) & 0xffu) - 66u)); }
+
 // Fills one lane's copy of one term-table entry, i < 64 · 32: entry i / 32, lane i % 32.
 static __host__ __device__ inline void bsm_fill_tables(char* sm, int i, const float2* W, const uint32_t* E) {
   const int e = i >> 5, l = i & 31;
-  if (l < 16) *reinterpret_cast<float2*>(sm + e * 128 + l * 8) = W[e];
+  if (l < 16) *reinterpret_cast<float2*>(sm + e * 128 + l * 8) = BSM_IPMAX ? make_float2(bsm_junk(W[e].x), bsm_junk(W[e].y)) : W[e];
   // BSM_TAB32: the terms' high halves (exact: powers of two or 0), cycle 0 high, as bsm_prmt forms them.
   *reinterpret_cast<uint32_t*>(sm + WT_BYTES + e * 128 + l * 4) = BSM_TAB32 ? (f2u(W[e].x) & 0xffff0000u) | (f2u(W[e].y) >> 16) : E[e];
 }

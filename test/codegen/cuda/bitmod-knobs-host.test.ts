@@ -1,10 +1,11 @@
 /**
  * bsm_gemv's compile-time knobs (issue 14, the BitMoD decode GEMV): BSM_NSAME (chain N adds chain D's own products
- * from c·2^15 instead of sign probes) and BSM_TAB32 (one 4-byte bf16-pair term entry per lane) change the kernel's
- * arithmetic and table reads, so every config the generator accepts is built with both and its `cpu` mode (the
- * kernel's own group function on the host) compared with golden on the activation sets of bitmod-host.test.ts. Two
- * mutants show the cases can fail: chain N from c·2^13 (a grid below the largest products) and cycle 1's term taken
- * one bit off.
+ * from c·2^15 instead of sign probes), BSM_TAB32 (one 4-byte bf16-pair term entry per lane) and BSM_IPMAX (the step's
+ * exponent maximum in 16-bit integers from a byte each term float carries) change the kernel's arithmetic and table
+ * reads, so every config the generator accepts is built with NSAME + TAB32 and with IPMAX + NSAME (IPMAX excludes
+ * TAB32) and its `cpu` mode (the kernel's own group function on the host) compared with golden on the activation
+ * sets of bitmod-host.test.ts. Three mutants show the cases can fail: chain N from c·2^13 (a grid below the largest
+ * products), cycle 1's term taken one bit off, and IPMAX's exponent byte one too small (c one binade low).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,16 +32,16 @@ const CONFIGS: [string, BitSerialModConfig][] = [
   ['int4int3_fp32', { kind: 'bit_serial_mod', groupSize: 32, candidates: ['int4', 'int3'], output: 'fp32' }],
   ['int2_fp16', { kind: 'bit_serial_mod', groupSize: 8, candidates: ['int2'], output: 'fp16' }],
 ];
-const KNOBS = ['-DBSM_NSAME=1', '-DBSM_TAB32=1'];
+const KNOB_SETS: readonly (readonly string[])[] = [['-DBSM_NSAME=1', '-DBSM_TAB32=1'], ['-DBSM_IPMAX=1', '-DBSM_NSAME=1']];
 
 /** Builds `source` with the knobs and runs its cpu mode on every host case; returns [tag, mismatches] per case. */
-async function runCases(name: string, source: string, config: BitSerialModConfig, seed: number): Promise<[string, number, string][]> {
+async function runCases(name: string, source: string, config: BitSerialModConfig, seed: number, knobs: readonly string[]): Promise<[string, number, string][]> {
   const nvcc = findExecutable('nvcc');
   if (nvcc === undefined) expect.fail(NVCC_MISSING);
   const src = join(dir, `${name}.cu`);
   writeFileSync(src, source);
   const exe = join(dir, name);
-  const c = await runProgram(nvcc, [...NVCC_ARGS, ...KNOBS, src, '-o', exe]);
+  const c = await runProgram(nvcc, [...NVCC_ARGS, ...knobs, src, '-o', exe]);
   expect(c.code, c.stderr).toBe(0);
   const out: [string, number, string][] = [];
   for (const [tag, m, n, k, band] of BITMOD_HOST_CASES) {
@@ -55,22 +56,25 @@ async function runCases(name: string, source: string, config: BitSerialModConfig
   return out;
 }
 
-describe('bsm_gemv knobs BSM_NSAME=1 BSM_TAB32=1, cpu mode', () => {
-  CONFIGS.forEach(([name, config], ci) => {
-    it(`${name}: equals golden on every activation set`, async () => {
-      for (const [tag, bad, log] of await runCases(name, bitSerialCudaSource(config), config, 0x93 + 11 * ci)) expect(bad, `${name} ${tag}: ${log}`).toBe(0);
-    }, 240_000);
+describe('bsm_gemv knobs, cpu mode', () => {
+  KNOB_SETS.forEach((knobs, ki) => {
+    CONFIGS.forEach(([name, config], ci) => {
+      it(`${knobs.join(' ')}: ${name} equals golden on every activation set`, async () => {
+        for (const [tag, bad, log] of await runCases(`${name}-k${ki}`, bitSerialCudaSource(config), config, 0x93 + 11 * ci + 5 * ki, knobs)) expect(bad, `${name} ${tag}: ${log}`).toBe(0);
+      }, 240_000);
+    });
   });
 
-  const mutants: [string, string, string][] = [
-    ['chain N grid 2^13 g', 'const float cn = mul_rn(c, 0x1p15f);', 'const float cn = mul_rn(c, 0x1p13f);'],
-    ["cycle 1's term one bit off", 'u2f(e0 << 16)', 'u2f(e0 << 17)'],
+  const mutants: [string, string, string, readonly string[]][] = [
+    ['chain N grid 2^13 g', 'const float cn = mul_rn(c, 0x1p15f);', 'const float cn = mul_rn(c, 0x1p13f);', KNOB_SETS[0]],
+    ["cycle 1's term one bit off", 'u2f(e0 << 16)', 'u2f(e0 << 17)', KNOB_SETS[0]],
+    ["IPMAX's exponent byte one too small", '(((u >> 23) & 0xffu) - 66u)', '(((u >> 23) & 0xffu) - 67u)', KNOB_SETS[1]],
   ];
-  mutants.forEach(([what, from, to], mi) => {
+  mutants.forEach(([what, from, to, knobs], mi) => {
     it(`mutant (${what}) is caught`, async () => {
       const source = bitSerialCudaSource(example);
       expect(source).toContain(from);
-      const results = await runCases(`mutant${mi}`, source.replace(from, to), example, 0x93);
+      const results = await runCases(`mutant${mi}`, source.replace(from, to), example, 0x93, knobs);
       expect(results.reduce((s, [, bad]) => s + bad, 0)).toBeGreaterThan(0);
     }, 240_000);
   });
