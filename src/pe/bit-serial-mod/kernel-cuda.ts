@@ -182,7 +182,8 @@ static const uint32_t E_HOST[64] = BSM_E;
 #ifndef BSM_IPMAX
 #define BSM_IPMAX 0       // 1: the step's exponent max in integers: each term float carries its biased exponent - 66 in its low
                           // byte (a perturbation below 2^-16 of the term, which changes no floor: bsm_cycle), one PRMT gathers a
-                          // lane's two bytes, and VIADDMNMX adds the activation's Ea + 86 and takes the maximum, both cycles at once
+                          // lane's two bytes, and VIADDMNMX adds the activation's Ea + 86 and takes the maximum, both cycles at once;
+                          // 2: the same per cycle on the term floats' own low halves (no PRMT; one extraction per cycle)
 #endif
 #ifndef BSM_VARIANT
 #define BSM_VARIANT "default"
@@ -362,7 +363,8 @@ BSM_HD float bsm_group(const uint32_t* src, Chunk nxt, const StepAct* act, const
         const float2 w0 = BSM_AT(float2, sm, (q0 & 0x780u) | sw), w1 = BSM_AT(float2, sm, (q1 & 0x780u) | sw);
         const float2 w2 = BSM_AT(float2, sm, (q2 & 0x780u) | sw), w3 = BSM_AT(float2, sm, (q3 & 0x780u) | sw);
 #endif
-#if BSM_IPMAX
+#if BSM_IPMAX == 2
+#elif BSM_IPMAX
         // The low bytes of the lane's two terms (cycle 0 in bits 16-23, cycle 1 in bits 0-7): e + sig + 64, 0 for none.
         const uint32_t e0 = BSM_BYTE_PERM(f2u(w0.x), f2u(w0.y), 0x1014), e1 = BSM_BYTE_PERM(f2u(w1.x), f2u(w1.y), 0x1014);
         const uint32_t e2 = BSM_BYTE_PERM(f2u(w2.x), f2u(w2.y), 0x1014), e3 = BSM_BYTE_PERM(f2u(w3.x), f2u(w3.y), 0x1014);
@@ -378,7 +380,15 @@ BSM_HD float bsm_group(const uint32_t* src, Chunk nxt, const StepAct* act, const
         const StepAct& sa = act[2 * (c * CW + j) + h];
         const float4 af = sa.af, as = sa.as;
         const uint4 ea = sa.ea;
-#if BSM_IPMAX
+#if BSM_IPMAX == 2
+        // As below, one cycle at a time on the term floats' own low halves (their low byte, bits 8-15 zero); the high halves'
+        // sums are not used.
+        uint32_t m0 = s16_addmax(f2u(w0.x), ea.x, 0u), m1 = s16_addmax(f2u(w0.y), ea.x, 0u);
+        m0 = s16_addmax(f2u(w1.x), ea.y, m0); m1 = s16_addmax(f2u(w1.y), ea.y, m1);
+        m0 = s16_addmax(f2u(w2.x), ea.z, m0); m1 = s16_addmax(f2u(w2.y), ea.z, m1);
+        m0 = s16_addmax(f2u(w3.x), ea.w, m0); m1 = s16_addmax(f2u(w3.y), ea.w, m1);
+        const float c0 = u2f(m0 * 0x800000u + 0x400000u), c1 = u2f(m1 * 0x800000u + 0x400000u);
+#elif BSM_IPMAX
         // Per half max over the lanes of (e + sig + 64 or 0) + (Ea + 86 or -128): Pmax + sig + 150 when a lane is active (>= 151;
         // an inactive lane gives at most 116), that is the biased exponent of c = 1.5·2^(Pmax + sig + 23). With no active lane c
         // is some positive float and every product is 0, so T = 0 as before.
