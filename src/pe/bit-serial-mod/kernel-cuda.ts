@@ -170,8 +170,29 @@ static const uint32_t E_HOST[64] = BSM_E;
 #define BSM_EPRMT 2       // 2: each lane's bf16 pair = its two terms' high halves (one PRMT), the maximum taken over the
                           // products' absolute values; 1: the same with the signs cleared first; 0: from the et table
 #endif
+#ifndef BSM_TAB32
+#define BSM_TAB32 0       // 1: one u32 per term-table entry, the bf16 pair (cycle 0 high, cycle 1 low) of the two terms, which are
+                          // powers of two or 0, so their high halves hold them exactly: one 4-byte lookup per lane instead of 8
+                          // bytes, the terms split off by a mask and a shift (needs BSM_EPRMT == 2)
+#endif
+#ifndef BSM_NSAME
+#define BSM_NSAME 0       // 1: chain N adds the same products af·w as chain D, from c·2^15 (grid 2^15·g > |af·w|), instead of the
+                          // sign probes; T = D - 2^-15·N' by one FFMA (no sign-probe loads)
+#endif
+#ifndef BSM_IPMAX
+#define BSM_IPMAX 0       // 1: the step's exponent max in integers: each term float carries its biased exponent - 66 in its low
+                          // byte (a perturbation below 2^-16 of the term, which changes no floor: bsm_cycle), one PRMT gathers a
+                          // lane's two bytes, and VIADDMNMX adds the activation's Ea + 86 and takes the maximum, both cycles at once;
+                          // 2: the same per cycle on the term floats' own low halves (no PRMT; one extraction per cycle)
+#endif
 #ifndef BSM_VARIANT
 #define BSM_VARIANT "default"
+#endif
+#if BSM_TAB32 && BSM_EPRMT != 2
+#error "BSM_TAB32 needs BSM_EPRMT == 2"
+#endif
+#if BSM_TAB32 && BSM_IPMAX
+#error "BSM_IPMAX needs the float term table (its low bytes), not BSM_TAB32"
 #endif
 
 // ---- exact float steps (device intrinsics; the host twin sets the rounding mode, for the cpu mode) ----
@@ -187,6 +208,8 @@ BSM_HD float fma_rd(float a, float b, float c) { return __fmaf_rd(a, b, c); }
 BSM_HD uint32_t bf_mul(uint32_t a, uint32_t b) { uint32_t r; asm("mul.rn.bf16x2 %0, %1, %2;" : "=r"(r) : "r"(a), "r"(b)); return r; }
 BSM_HD uint32_t bf_max(uint32_t a, uint32_t b) { uint32_t r; asm("max.bf16x2 %0, %1, %2;" : "=r"(r) : "r"(a), "r"(b)); return r; }
 BSM_HD uint32_t bf_abs(uint32_t a) { uint32_t r; asm("abs.bf16x2 %0, %1;" : "=r"(r) : "r"(a)); return r; }
+// max(a + b, c) on signed 16-bit halves (DPX, one VIADDMNMX on sm_90).
+BSM_HD uint32_t s16_addmax(uint32_t a, uint32_t b, uint32_t c) { return __viaddmax_s16x2(a, b, c); }
 #else
 #define BSM_HD static inline
 BSM_HD uint32_t f2u(float f) { uint32_t u; std::memcpy(&u, &f, 4); return u; }
@@ -207,6 +230,14 @@ BSM_HD uint32_t bf_op(uint32_t a, uint32_t b, bool mul) {
 BSM_HD uint32_t bf_mul(uint32_t a, uint32_t b) { return bf_op(a, b, true); }
 BSM_HD uint32_t bf_max(uint32_t a, uint32_t b) { return bf_op(a, b, false); }
 BSM_HD uint32_t bf_abs(uint32_t a) { return a & 0x7fff7fffu; }
+BSM_HD uint32_t s16_addmax(uint32_t a, uint32_t b, uint32_t c) {
+  uint32_t r = 0;
+  for (int h = 0; h < 2; h++) {
+    const int s = (int16_t)(uint16_t)((a >> (16 * h)) + (b >> (16 * h))), m = (int16_t)(uint16_t)(c >> (16 * h));
+    r |= (uint32_t)(uint16_t)(s > m ? s : m) << (16 * h);
+  }
+  return r;
+}
 #endif
 
 // One step's activations (golden stage 0), 4 lanes: af = ±(A + 1/16)·2^Ea (exact: 16A + 1 < 2^16), the
@@ -216,13 +247,13 @@ BSM_HD uint32_t bf_abs(uint32_t a) { return a & 0x7fff7fffu; }
 struct StepAct { float4 af, as; uint4 ea; };
 static __host__ __device__ inline void bsm_act(uint32_t c, float& af, float& as, uint32_t& ea) {
   const uint32_t e = (c >> 10) & 31u, f = c & 0x3ffu, a = e ? (1024u | f) : f, x = e ? e : 1u;
-  af = 0.0f; as = 0.0f; ea = 0u;
+  af = 0.0f; as = 0.0f; ea = BSM_IPMAX ? 0xff80ff80u : 0u;  // BSM_IPMAX: -128 in both halves, below every active sum
   if (e == 31u) { af = u2f(0x7fc00000u); return; }
   if (a == 0u) return;
   const float m = mul_rn((float)(16u * a + 1u), u2f((x + 127u - 4u) << 23));
   af = (c >> 15) ? -m : m;
   as = (c >> 15) ? -0x1p-10f : 0x1p-10f;
-  ea = BSM_EPRMT ? (((x + 20u + 127u) << 7) | 0x40u) * 0x10001u : ((x + 127u) << 7) * 0x10001u;
+  ea = BSM_IPMAX ? (x + 86u) * 0x10001u : BSM_EPRMT ? (((x + 20u + 127u) << 7) | 0x40u) * 0x10001u : ((x + 127u) << 7) * 0x10001u;
 }
 
 // One cycle of one 4-lane step, golden stages 1-3 (runGroup4), all exact float steps. In golden's LSB units lane i
@@ -241,11 +272,23 @@ static __host__ __device__ inline void bsm_act(uint32_t c, float& af, float& as,
 // the first from A's exponent field (one LOP3), the second min(c·2^(-24 - sig), |T|), i.e. 0 when T = 0 (|T| >= g
 // otherwise), so a zero lane sum leaves A as it is (golden skips the step).
 template <int SIG> BSM_HD float bsm_cycle(float acc, float c, const float4& a, const float4& s, float w0, float w1, float w2, float w3, uint32_t k22) {
+#if BSM_NSAME
+  // Chain N on the products of chain D from cn = c·2^15, whose grid 2^15·g exceeds every |af·w| < 2^(P + sig + 14): it adds
+  // -2^15·g per negative lane, 0 per other; D - 2^-15·N is exact (both on grid g near c), so T is as below.
+  const float cn = mul_rn(c, 0x1p15f);
+  float rd = fma_rd(a.x, w0, c), rn = fma_rd(a.x, w0, cn);
+  rd = fma_rd(a.y, w1, rd); rn = fma_rd(a.y, w1, rn);
+  rd = fma_rd(a.z, w2, rd); rn = fma_rd(a.z, w2, rn);
+  rd = fma_rd(a.w, w3, rd); rn = fma_rd(a.w, w3, rn);
+  const float T = fma_rn(rn, -0x1p-15f, rd);
+  (void)s;
+#else
   float rd = fma_rd(a.x, w0, c), rn = fma_rd(s.x, w0, c);
   rd = fma_rd(a.y, w1, rd); rn = fma_rd(s.y, w1, rn);
   rd = fma_rd(a.z, w2, rd); rn = fma_rd(s.z, w2, rn);
   rd = fma_rd(a.w, w3, rd); rn = fma_rd(s.w, w3, rn);
   const float T = add_rn(rd, -rn);
+#endif
   const float s1 = fma_rd(T, 0x1p-15f, acc);
   const float ca = u2f((f2u(acc) & 0x7f800000u) | k22);  // k22 = 0x400000 in a register: one LOP3
   const float cp = mul_rn(c, SIG == 0 ? 0x1p-24f : SIG == 1 ? 0x1p-25f : SIG == 2 ? 0x1p-26f : SIG == 3 ? 0x1p-27f : SIG == 4 ? 0x1p-28f : SIG == 5 ? 0x1p-29f : SIG == 6 ? 0x1p-30f : 0x1p-31f);
@@ -309,9 +352,24 @@ BSM_HD float bsm_group(const uint32_t* src, Chunk nxt, const StepAct* act, const
       for (int h = 0; h < 2; h++) {
         const uint32_t q = cur.w[j] >> (16 * h);
         const uint32_t q0 = q << 7, q1 = q << 3, q2 = q >> 1, q3 = q >> 5;  // code i at bits 7..10
+#if BSM_TAB32
+        // One u32 per lane: the bf16 pair of its two terms (cycle 0 high); the terms are its halves as floats.
+        const char* et = sm + WT_BYTES;
+        const uint32_t e0 = BSM_AT(uint32_t, et, (q0 & 0x780u) | se), e1 = BSM_AT(uint32_t, et, (q1 & 0x780u) | se);
+        const uint32_t e2 = BSM_AT(uint32_t, et, (q2 & 0x780u) | se), e3 = BSM_AT(uint32_t, et, (q3 & 0x780u) | se);
+        const float2 w0 = make_float2(u2f(e0 & 0xffff0000u), u2f(e0 << 16)), w1 = make_float2(u2f(e1 & 0xffff0000u), u2f(e1 << 16));
+        const float2 w2 = make_float2(u2f(e2 & 0xffff0000u), u2f(e2 << 16)), w3 = make_float2(u2f(e3 & 0xffff0000u), u2f(e3 << 16));
+#else
         const float2 w0 = BSM_AT(float2, sm, (q0 & 0x780u) | sw), w1 = BSM_AT(float2, sm, (q1 & 0x780u) | sw);
         const float2 w2 = BSM_AT(float2, sm, (q2 & 0x780u) | sw), w3 = BSM_AT(float2, sm, (q3 & 0x780u) | sw);
-#if BSM_EPRMT
+#endif
+#if BSM_IPMAX == 2
+#elif BSM_IPMAX
+        // The low bytes of the lane's two terms (cycle 0 in bits 16-23, cycle 1 in bits 0-7): e + sig + 64, 0 for none.
+        const uint32_t e0 = BSM_BYTE_PERM(f2u(w0.x), f2u(w0.y), 0x1014), e1 = BSM_BYTE_PERM(f2u(w1.x), f2u(w1.y), 0x1014);
+        const uint32_t e2 = BSM_BYTE_PERM(f2u(w2.x), f2u(w2.y), 0x1014), e3 = BSM_BYTE_PERM(f2u(w3.x), f2u(w3.y), 0x1014);
+#elif BSM_TAB32
+#elif BSM_EPRMT
         // |term| high halves as bf16 (cycle 0 high): 2^(e + sig + 3), 0 for none; ea holds 1.5·2^(Ea + 20).
         const uint32_t e0 = bsm_prmt(w0), e1 = bsm_prmt(w1), e2 = bsm_prmt(w2), e3 = bsm_prmt(w3);
 #else
@@ -322,13 +380,30 @@ BSM_HD float bsm_group(const uint32_t* src, Chunk nxt, const StepAct* act, const
         const StepAct& sa = act[2 * (c * CW + j) + h];
         const float4 af = sa.af, as = sa.as;
         const uint4 ea = sa.ea;
-#if BSM_EPRMT == 2
+#if BSM_IPMAX == 2
+        // As below, one cycle at a time on the term floats' own low halves (their low byte, bits 8-15 zero); the high halves'
+        // sums are not used.
+        uint32_t m0 = s16_addmax(f2u(w0.x), ea.x, 0u), m1 = s16_addmax(f2u(w0.y), ea.x, 0u);
+        m0 = s16_addmax(f2u(w1.x), ea.y, m0); m1 = s16_addmax(f2u(w1.y), ea.y, m1);
+        m0 = s16_addmax(f2u(w2.x), ea.z, m0); m1 = s16_addmax(f2u(w2.y), ea.z, m1);
+        m0 = s16_addmax(f2u(w3.x), ea.w, m0); m1 = s16_addmax(f2u(w3.y), ea.w, m1);
+        const float c0 = u2f(m0 * 0x800000u + 0x400000u), c1 = u2f(m1 * 0x800000u + 0x400000u);
+#elif BSM_IPMAX
+        // Per half max over the lanes of (e + sig + 64 or 0) + (Ea + 86 or -128): Pmax + sig + 150 when a lane is active (>= 151;
+        // an inactive lane gives at most 116), that is the biased exponent of c = 1.5·2^(Pmax + sig + 23). With no active lane c
+        // is some positive float and every product is 0, so T = 0 as before.
+        uint32_t m = s16_addmax(e0, ea.x, 0u);
+        m = s16_addmax(e1, ea.y, m); m = s16_addmax(e2, ea.z, m); m = s16_addmax(e3, ea.w, m);
+        const float c0 = u2f(((m << 7) & 0x7f800000u) | 0x400000u), c1 = u2f(m * 0x800000u + 0x400000u);
+#elif BSM_EPRMT == 2
         const uint32_t m = bf_max(bf_max(bf_abs(bf_mul(ea.x, e0)), bf_abs(bf_mul(ea.y, e1))), bf_max(bf_abs(bf_mul(ea.z, e2)), bf_abs(bf_mul(ea.w, e3))));
+        const float c0 = u2f(m & 0xffff0000u), c1 = u2f(m << 16);
 #else
         const uint32_t m = bf_max(bf_max(bf_mul(ea.x, e0), bf_mul(ea.y, e1)), bf_max(bf_mul(ea.z, e2), bf_mul(ea.w, e3)));
+        const float c0 = u2f(m & 0xffff0000u), c1 = u2f(m << 16);
 #endif
-        acc = bsm_cycle<SIG0>(acc, u2f(m & 0xffff0000u), af, as, w0.x, w1.x, w2.x, w3.x, k22);
-        if (NCYC == 2) acc = bsm_cycle<SIG1>(acc, u2f(m << 16), af, as, w0.y, w1.y, w2.y, w3.y, k22);
+        acc = bsm_cycle<SIG0>(acc, c0, af, as, w0.x, w1.x, w2.x, w3.x, k22);
+        if (NCYC == 2) acc = bsm_cycle<SIG1>(acc, c1, af, as, w0.y, w1.y, w2.y, w3.y, k22);
       }
     }
   }
@@ -356,11 +431,18 @@ static __host__ __device__ inline void bsm_step_act(const uint16_t* row, int K, 
   a.af = make_float4(af[0], af[1], af[2], af[3]); a.as = make_float4(as[0], as[1], as[2], as[3]); a.ea = make_uint4(ea[0], ea[1], ea[2], ea[3]);
 }
 
+// BSM_IPMAX: a term ±2^k (k = e + sig + 3) with its biased exponent - 66 = e + sig + 64 (64..73) in its low byte, 0 stays 0.
+// The term is then 2^k·(1 + j·2^-23), j < 74: a product af·w grows by less than 0.15·2^(P + sig) (|af·2^k| < 2^(P + sig + 14)), so
+// with af's outward bias 2^(P + sig - 1) each chain-D step still adds floor_g(y ± a bias in (0, 2^(P + sig))) and chain N the same
+// counts (bsm_cycle's argument holds with that bias range).
+static __host__ __device__ inline float bsm_junk(float w) { const uint32_t u = f2u(w); return w == 0.0f ? w : u2f(u | (((u >> 23) & 0xffu) - 66u)); }
+
 // Fills one lane's copy of one term-table entry, i < 64 · 32: entry i / 32, lane i % 32.
 static __host__ __device__ inline void bsm_fill_tables(char* sm, int i, const float2* W, const uint32_t* E) {
   const int e = i >> 5, l = i & 31;
-  if (l < 16) *reinterpret_cast<float2*>(sm + e * 128 + l * 8) = W[e];
-  *reinterpret_cast<uint32_t*>(sm + WT_BYTES + e * 128 + l * 4) = E[e];
+  if (l < 16) *reinterpret_cast<float2*>(sm + e * 128 + l * 8) = BSM_IPMAX ? make_float2(bsm_junk(W[e].x), bsm_junk(W[e].y)) : W[e];
+  // BSM_TAB32: the terms' high halves (exact: powers of two or 0), cycle 0 high, as bsm_prmt forms them.
+  *reinterpret_cast<uint32_t*>(sm + WT_BYTES + e * 128 + l * 4) = BSM_TAB32 ? (f2u(W[e].x) & 0xffff0000u) | (f2u(W[e].y) >> 16) : E[e];
 }
 
 // Block: 32 output channels (lane = channel) × WG warps; warp w runs groups w, w + WG, ... of its lane's channel
@@ -393,6 +475,8 @@ __global__ __launch_bounds__(32 * BSM_WARPS, BSM_MINB) void bsm_gemv(const uint3
   __syncthreads();
   if (w == 0 && n < N) {
     float c = 0.0f;
+    // Unrolled so the shared-memory loads of several groups are in flight together; the additions stay in order.
+#pragma unroll 8
     for (int g = 0; g < G; g++) c = add_rn(c, gv[g * 32 + lane]);
     const uint32_t y = bsm_output(c, cscale[n]);
     if (OUT_FP16) reinterpret_cast<uint16_t*>(Y)[(size_t)m * N + n] = (uint16_t)y; else reinterpret_cast<uint32_t*>(Y)[(size_t)m * N + n] = y;

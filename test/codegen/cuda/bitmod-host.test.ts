@@ -9,17 +9,17 @@
  * accumulator's alignment), with steps whose lane sums cancel to zero over a finer accumulator (golden skips them:
  * bitSerialCancelActivations), and with inf/NaN activations scattered (their groups give NaN through the arithmetic).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { codesToWords, NVCC_ARGS } from '../../../src/codegen/cuda/host.js';
-import { inputHash } from '../../../src/codegen/cuda/inputs.js';
+import { NVCC_ARGS } from '../../../src/codegen/cuda/host.js';
 import { resolveTarget } from '../../../src/compile/target.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
-import { bitSerialModGemm, groupCount, type BitSerialModConfig } from '../../../src/pe/bit-serial-mod/golden.js';
-import { bitSerialBandActivations, bitSerialCancelActivations, bitSerialCudaSource, bitSerialInputCode, BIT_SERIAL_STREAMS } from '../../../src/pe/bit-serial-mod/kernel-cuda.js';
+import type { BitSerialModConfig } from '../../../src/pe/bit-serial-mod/golden.js';
+import { bitSerialCudaSource } from '../../../src/pe/bit-serial-mod/kernel-cuda.js';
 import { findExecutable, NVCC_MISSING, runProgram } from '../../../src/verify/cuda/nvcc.js';
+import { BITMOD_HOST_CASES, writeBitmodCase } from './bitmod-case-files.js';
 
 const ROOT = resolve(__dirname, '../../..');
 const host = { readFile: (p: string) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } };
@@ -35,36 +35,6 @@ const CONFIGS: [string, BitSerialModConfig][] = [
   ['int2_fp16', { kind: 'bit_serial_mod', groupSize: 8, candidates: ['int2'], output: 'fp16' }],
 ];
 
-/**
- * Writes one case (the launcher's input files and golden's y.bin); activations full-range, in an exponent band,
- * or full-range with every 53rd one of row 1 inf, -inf or NaN (the other rows' outputs stay finite).
- */
-function writeCase(caseDir: string, config: BitSerialModConfig, m: number, n: number, k: number, seed: number, band?: [number, number] | 'special' | 'cancel'): void {
-  const G = groupCount(k, config.groupSize);
-  const gen = (s: keyof typeof BIT_SERIAL_STREAMS, count: number, sel?: (i: number) => number): Uint32Array =>
-    Uint32Array.from({ length: count }, (_, i) => bitSerialInputCode(config, s, inputHash(seed, BIT_SERIAL_STREAMS[s], i), sel ? sel(i) : 0));
-  const selectors = gen('sel', n * G);
-  const ops = {
-    m, k, n,
-    activations: Array.isArray(band) ? bitSerialBandActivations(m * k, seed, band[0], band[1])
-      : band === 'cancel' ? bitSerialCancelActivations(m, k, config.groupSize, seed)
-      : band === 'special' ? gen('act', m * k).map((c, i) => (Math.floor(i / k) === 1 && i % 53 === 7 ? [0x7c00, 0xfc00, 0x7e01][i % 3] : c)) : gen('act', m * k),
-    weights: gen('w', n * k, (i) => selectors[Math.floor(i / k) * G + Math.floor((i % k) / config.groupSize)]),
-    selectors, groupScales: gen('gscale', n * G), channelScales: gen('cscale', n),
-  };
-  const y = bitSerialModGemm(config, ops);
-  mkdirSync(caseDir, { recursive: true });
-  writeFileSync(join(caseDir, 'meta.txt'), `m ${m}\nn ${n}\nk ${k}\n`);
-  const files: [string, ArrayLike<number>, 1 | 2 | 4][] = [
-    ['act', ops.activations, 2], ['w', ops.weights, 1], ['sel', ops.selectors, 1], ['gscale', ops.groupScales, 1], ['cscale', ops.channelScales, 2],
-    ['y', y.codes, config.output === 'fp16' ? 2 : 4],
-  ];
-  for (const [name, codes, bytes] of files) {
-    const words = codesToWords(codes, bytes);
-    writeFileSync(join(caseDir, `${name}.bin`), new Uint8Array(words.buffer, 0, codes.length * bytes));
-  }
-}
-
 describe('bit_serial_mod CUDA launcher, cpu mode', () => {
   CONFIGS.forEach(([name, config], ci) => {
     it(`${name}: the kernel's group function equals golden (full-range, low-exponent, unit-band, subnormal, cancelling and inf/NaN activations)`, async () => {
@@ -75,17 +45,9 @@ describe('bit_serial_mod CUDA launcher, cpu mode', () => {
       const exe = join(dir, name);
       const c = await runProgram(nvcc, [...NVCC_ARGS, src, '-o', exe]);
       expect(c.code, c.stderr).toBe(0);
-      const cases: [string, number, number, number, [number, number] | 'special' | 'cancel' | undefined][] = [
-        ['full', 5, 40, 200, undefined],
-        ['low', 4, 48, 203, [0, 3]],
-        ['unit', 4, 48, 256, [13, 16]],
-        ['subnormal', 4, 48, 256, [0, 0]],
-        ['special', 3, 40, 1024, 'special'],
-        ['cancel', 2, 64, 512, 'cancel'],
-      ];
-      for (const [tag, m, n, k, band] of cases) {
+      for (const [tag, m, n, k, band] of BITMOD_HOST_CASES) {
         const caseDir = join(dir, `${name}-${tag}`);
-        writeCase(caseDir, config, m, n, k, 0x51 + 7 * ci + k, band);
+        writeBitmodCase(caseDir, config, m, n, k, 0x51 + 7 * ci + k, band);
         const r = await runProgram(exe, ['cpu', caseDir]);
         expect(r.stdout + r.stderr, `${name} ${tag}`).toMatch(new RegExp(`: 0/${m * n} mismatches -> BIT-EXACT`));
         expect(r.code).toBe(0);
