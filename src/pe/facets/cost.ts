@@ -56,6 +56,26 @@ export interface TileShape {
   readonly k: number;
 }
 
+/** One term of a tile engine's synthesized cost as the array grows: a name for the report, its value at rows × cols. */
+export interface EngineGrowthTerm {
+  /** e.g. `R`, `Q·R·C` (the report lists the model by these names). */
+  readonly name: string;
+  readonly at: (rows: number, cols: number) => number;
+}
+
+/**
+ * How a kind's tile engine (its own logic, its PEs and other sub-units apart) grows with the array, read off
+ * its RTL generator: `qacc estimate --synth` synthesizes the engine at `points` and fits one coefficient per
+ * term and reported quantity (src/estimate/synth/engine-fit.ts) to price arrays too large to synthesize.
+ */
+export interface EngineGrowth {
+  readonly terms: readonly EngineGrowthTerm[];
+  /** The array sizes synthesized for the fit (at least as many as terms; each at most 8 rows and columns). */
+  readonly points: readonly { readonly rows: number; readonly cols: number }[];
+  /** Why these terms (which RTL parts grow how), for the report and docs. */
+  readonly note: string;
+}
+
 /** What src/estimate calls on a kind (method syntax: see GoldenFacet). */
 export interface CostFacet<K extends PeKind> {
   /** Area and energy of one PE at 28 nm. */
@@ -71,6 +91,8 @@ export interface CostFacet<K extends PeKind> {
   computeCycles(t: TargetOf<K>, inst: Instruction, tile: TileShape): number;
   /** The PE class of the authors' analytic model. */
   authorsPe(pe: IrPeOf<K>): AuthorsPe;
+  /** The tile engine's growth terms for `--synth` beyond 8 rows or columns; absent: the generic 1, R, C, R·C, R²·C, R·C². */
+  engineGrowth?(t: TargetOf<K>): EngineGrowth;
 }
 
 /** Every kind's cost facet. */
