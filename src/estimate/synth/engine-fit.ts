@@ -16,7 +16,7 @@
  * `extrapolated` in the report; docs/estimate.md gives its error on held-out sizes.
  */
 import { EstimateError } from '../errors.js';
-import type { EngineGrowth } from '../../pe/facets/cost.js';
+import { GENERIC_ENGINE_POINTS, type EngineGrowth } from '../../pe/facets/cost.js';
 import type { ChildInstances } from './netlist.js';
 import { unitKey } from './netlist.js';
 import type { SynthStats, XilinxResources } from './types.js';
@@ -34,14 +34,7 @@ export const GENERIC_ENGINE_GROWTH: EngineGrowth = {
     { name: 'R²·C', at: (r, c) => r * r * c },
     { name: 'R·C²', at: (r, c) => r * c * c },
   ],
-  points: [
-    { rows: 2, cols: 2 },
-    { rows: 2, cols: 4 },
-    { rows: 4, cols: 2 },
-    { rows: 4, cols: 4 },
-    { rows: 2, cols: 8 },
-    { rows: 8, cols: 2 },
-  ],
+  points: GENERIC_ENGINE_POINTS,
   note: 'generic: fixed, per row, per column, per PE and two crossbar terms, interpolated exactly through six sizes',
 };
 

@@ -70,11 +70,21 @@ export interface EngineGrowthTerm {
  */
 export interface EngineGrowth {
   readonly terms: readonly EngineGrowthTerm[];
-  /** The array sizes synthesized for the fit (at least as many as terms; each at most 8 rows and columns). */
+  /** The array sizes synthesized for the fit (more than terms where possible; each at most 8 rows and columns). */
   readonly points: readonly { readonly rows: number; readonly cols: number }[];
   /** Why these terms (which RTL parts grow how), for the report and docs. */
   readonly note: string;
 }
+
+/** The array sizes the generic engine model samples (src/estimate/synth/engine-fit.ts); a kind may reuse them. */
+export const GENERIC_ENGINE_POINTS: readonly { readonly rows: number; readonly cols: number }[] = [
+  { rows: 2, cols: 2 },
+  { rows: 2, cols: 4 },
+  { rows: 4, cols: 2 },
+  { rows: 4, cols: 4 },
+  { rows: 2, cols: 8 },
+  { rows: 8, cols: 2 },
+];
 
 /** What src/estimate calls on a kind (method syntax: see GoldenFacet). */
 export interface CostFacet<K extends PeKind> {

@@ -1,15 +1,16 @@
 /**
  * The per-kind tile engine growth models of `qacc estimate --synth` (CostFacet.engineGrowth, fitted by
- * src/estimate/synth/engine-fit.ts), without Yosys: the bit_serial_mod model's writeback slot count is the
- * one the generated engine RTL declares (`localparam integer Q`, read from the Verilog here) at every size,
- * its sample sizes determine its terms (a cost polynomial in them is recovered exactly at 32 × 32 and
- * 64 × 16, with more samples than terms), and kinds without a model get the generic one.
+ * src/estimate/synth/engine-fit.ts), without Yosys: the bit_serial_mod model is its own, its sample sizes
+ * determine its terms with a size to spare (a cost function in them is recovered exactly at 32 × 32 and
+ * 64 × 16 from the samples alone), its sub-unit counts per PE, row and slot come out as the generated RTL has them, and
+ * kinds without a model get the generic one.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engineFiles, engineGrowth, resizedAccelerator } from '../../../src/estimate/synth/design.js';
-import { extrapolateEngine, GENERIC_ENGINE_GROWTH } from '../../../src/estimate/synth/engine-fit.js';
+import { extrapolateEngine, extrapolateInstances, GENERIC_ENGINE_GROWTH } from '../../../src/estimate/synth/engine-fit.js';
+import type { ChildInstances } from '../../../src/estimate/synth/netlist.js';
 import type { SynthStats } from '../../../src/estimate/synth/types.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
 import type { IrAccelerator } from '../../../src/ir/types.js';
@@ -23,48 +24,57 @@ function accelerator(file: string, name: string, sets: readonly string[] = []): 
   return a;
 }
 
-/** The writeback slots the generated bit_serial_mod engine declares at rows × cols. */
-function rtlSlots(accel: IrAccelerator, rows: number, cols: number): number {
-  const m = /localparam integer Q = (\d+);/.exec(engineFiles(resizedAccelerator(accel, rows, cols)).engine.text);
-  if (!m) throw new Error('the engine declares no Q');
-  return Number(m[1]);
+/**
+ * The engine's sub-unit instances at rows × cols, counted in its generated Verilog (an instance is a
+ * sub-module name followed by an instance name; generate loops unrolled by their bounds is what Yosys would
+ * do — here the loops' bodies are counted times their localparam bounds).
+ */
+function engineChildren(accel: IrAccelerator, rows: number, cols: number): ChildInstances[] {
+  const { engine, subs } = engineFiles(resizedAccelerator(accel, rows, cols));
+  const q = Number(/localparam integer Q = (\d+);/.exec(engine.text)![1]);
+  const perLoop: Record<string, number> = { row: rows, pe: rows * cols, slot: q };
+  const out: ChildInstances[] = [];
+  for (const s of subs) {
+    // each instance line of the sub-module, attributed to the innermost generate loop it sits in
+    let n = 0;
+    let loop = '';
+    for (const line of engine.text.split('\n')) {
+      const l = /for \(\w+ = 0; \w+ < \w+; \w+ = \w+ \+ 1\) begin : (\w+)/.exec(line);
+      if (l) loop = l[1];
+      if (new RegExp(`^\\s*${s.name}\\s+u_`).test(line)) n += perLoop[loop] ?? 1;
+    }
+    if (n > 0) out.push({ module: s.name, params: {}, count: n });
+  }
+  return out;
 }
+
+const byModule = (a: ChildInstances, b: ChildInstances): number => (a.module < b.module ? -1 : 1);
 
 describe('bit_serial_mod engine growth', () => {
   const bitmod = accelerator('bitmod.qacc', 'bitmod');
-  // one bank per buffer: a 32-byte out port holds 16 fp16 outputs, so the slots stop growing at 16 rows
-  const narrow = accelerator('bitmod.qacc', 'bitmod', ['banks=1']);
   const growth = engineGrowth(bitmod);
-  const term = (g: typeof growth, name: string) => g.terms.find((t) => t.name === name)!;
+  const cost = (r: number, c: number): number => 8_000 + 62_000 * r + 26_000 * c + 300 * r * c + 74_000 * Math.log2(r);
+  const own = (r: number, c: number): SynthStats => ({ cells: Math.round(cost(r, c) / 7), cell_types: {}, transistors: cost(r, c), memory_bits: 16_384 * c + 8_192 * r, levels: 80 });
 
-  it('has its own terms, the writeback crossbar among them, sampled at sizes of at most 8', () => {
+  it('has its own terms, more sample sizes than terms, each at most 8 rows and columns', () => {
     expect(growth).not.toBe(GENERIC_ENGINE_GROWTH);
-    expect(growth.terms.map((t) => t.name)).toContain('Q·R·C');
     expect(growth.points.length).toBeGreaterThan(growth.terms.length);
     for (const p of growth.points) expect(Math.max(p.rows, p.cols)).toBeLessThanOrEqual(8);
   });
 
-  for (const [label, accel, sizes] of [
-    ['256-byte out port', bitmod, [[2, 2], [8, 4], [32, 32], [64, 16]]],
-    ['32-byte out port', narrow, [[8, 2], [16, 4], [32, 32], [64, 16]]],
-  ] as const) {
-    it(`counts the writeback slots the RTL declares (${label})`, () => {
-      const g = engineGrowth(accel);
-      for (const [r, c] of sizes) expect(term(g, 'Q·R').at(r, c) / r).toBe(rtlSlots(accel, r, c));
-    });
-  }
-
-  it('recovers a cost polynomial in its terms exactly far beyond its samples', () => {
-    const slots = (r: number): number => rtlSlots(narrow, r, 2);
-    const g = engineGrowth(narrow);
-    const cost = (r: number, c: number): number => 250_000 + 30_000 * r + 24_000 * c + 40 * r * c + 330 * slots(r) * r * c + 180 * slots(r) * r;
-    const own = (r: number, c: number): SynthStats => ({ cells: Math.round(cost(r, c) / 7), cell_types: {}, transistors: cost(r, c), memory_bits: 16_384 * c + 8_192 * r, levels: 80 });
-    const samples = g.points.map((p) => ({ ...p, own: own(p.rows, p.cols) }));
+  it('recovers a cost function in its terms exactly far beyond its samples', () => {
+    const samples = growth.points.map((p) => ({ ...p, own: own(p.rows, p.cols) }));
     for (const [r, c] of [[32, 32], [64, 16]] as const) {
-      const got = extrapolateEngine(samples, r, c, g);
-      expect(got.transistors).toBe(cost(r, c));
+      const got = extrapolateEngine(samples, r, c, growth);
+      expect(got.transistors).toBe(Math.round(cost(r, c)));
       expect(got.memory_bits).toBe(16_384 * c + 8_192 * r);
     }
+  });
+
+  it('counts the sub-units the generated engine instantiates at 16 × 8 from those at its sample sizes', () => {
+    const count = (r: number, c: number) => engineChildren(bitmod, r, c);
+    const samples = growth.points.map((p) => ({ ...p, children: count(p.rows, p.cols) }));
+    expect(extrapolateInstances(samples, 16, 8, growth).sort(byModule)).toEqual(count(16, 8).sort(byModule));
   });
 });
 
