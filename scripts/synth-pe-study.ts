@@ -255,6 +255,7 @@ function writeEngineFixture(name: string, points: readonly { rows: number; cols:
   doc.yosys = yosysVersion();
   doc.examples[name] = {
     example: ENGINE_EXAMPLES[name],
+    rtl: `the engine RTL generated at recording (${new Date().toISOString()}); keys: synthesis cache keys`,
     points: points.map((p) => ({ rows: p.rows, cols: p.cols, role: p.role, key: p.key, transistors: p.own.transistors, cells: p.own.cells, memory_bits: p.own.memory_bits, levels: p.own.levels })),
   };
   writeFileSync(`${ENGINE_FIXTURE}.tmp`, `${JSON.stringify(doc, null, 2)}\n`);
