@@ -13,8 +13,9 @@
  * - R·C, per PE: its enable and its share of the writeback select. The select is written as one
  *   rows·cols-input mux per slot (Q = rows slots), i.e. cubic, but every slot indexes the same accumulator
  *   vector at a fixed offset from the others (slot g reads row wb_q0 + g), so Yosys builds one shared
- *   shifter and the syntheses grow by ~300 transistors per PE, not per slot and PE: a Q·R·C term fitted
- *   on them comes out near 0 and, with R² in the model, drives the 64 × 16 prediction negative;
+ *   shifter and the syntheses grow by ~300–1,100 transistors per PE, not ~384 per slot and PE (a 32-bit
+ *   mux input): a Q·R·C term fitted on them comes out near 0 and, with R² in the model, drives the 64 × 16
+ *   prediction negative;
  * - log2 R: the logic the rows share, which widens with the row index (the channel-scale load selects each
  *   row's scale out of one port word at offset row − first channel: one shifter for all rows, its stages
  *   growing with log2 R; the row-index fields).
