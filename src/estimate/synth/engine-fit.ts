@@ -92,11 +92,14 @@ export function extrapolateEngine(samples: readonly { readonly rows: number; rea
     : undefined;
   const levels = predictor(LEVEL_TERMS, samples)(samples.map((s) => s.own.levels), rows, cols);
   const own = { cells: fit((s) => s.cells), cell_types: types, transistors: fit((s) => s.transistors), memory_bits: fit((s) => s.memory_bits), ...(xilinx ? { xilinx } : {}), levels };
-  // An engine at a larger size holds at least what it holds at every sample size. A fit that predicts less
+  // An engine holds at least what it holds at every smaller sample size. A fit that predicts less
   // (e.g. an engine whose memory is not polynomial in R and C on these terms) would report a wrong area,
   // possibly 0, so it is refused rather than clamped.
+  // Only the samples the size strictly contains (no more rows and columns, and not the same size) bound it.
+  const within = samples.filter((s) => s.rows <= rows && s.cols <= cols && (s.rows < rows || s.cols < cols));
   for (const q of ['cells', 'transistors', 'memory_bits'] as const) {
-    const largest = samples.reduce((a, b) => (b.own[q] > a.own[q] ? b : a));
+    if (!within.length) break;
+    const largest = within.reduce((a, b) => (b.own[q] > a.own[q] ? b : a));
     if (own[q] < largest.own[q]) {
       throw new EstimateError(`--synth: the tile engine cannot be extrapolated to ${rows} × ${cols}: its fit (${engineModelName(growth)}) predicts ${own[q]} ${q.replace('_', ' ')}, fewer than the ${largest.own[q]} synthesized at ${largest.rows} × ${largest.cols}; synthesize an array of at most ${ENGINE_EXACT_MAX_SIDE} × ${ENGINE_EXACT_MAX_SIDE}, or use the analytic estimate (without --synth)`);
     }
