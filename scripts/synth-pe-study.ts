@@ -5,7 +5,7 @@
  * - xr-npe: the reconfigurable 4-mode SIMD MAC of examples/xr-npe.qacc against four single-format MACs
  *   (the same PE with `modes` restricted to one of its modes, same operand word, accumulation and output),
  *   same flow; the ratio of areas against the paper's claim of 42% less area (ratio 0.58).
- * - compose [bitmod|svdquant|xr-npe]: the whole design at 2 × 2 (default xr-npe), composed from its units vs
+ * - compose [bitmod|svdquant|xr-npe|mac-ws]: the whole design at 2 × 2 (default xr-npe), composed from its units vs
  *   synthesized flat (one Yosys run).
  * - engine [bitmod|svdquant|xr-npe …]: the tile engine extrapolation `--synth` uses beyond 8 rows or
  *   columns (src/estimate/synth/engine-fit.ts): the engine alone (sub-units blackboxed) synthesized at the
@@ -13,12 +13,13 @@
  *   prediction at 32 × 32.
  * Variants are the example text with one property replaced (VARIANT below), elaborated like a file.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { synthAreaUm2, synthGateEquivalents } from '../src/estimate/synth/area.js';
-import { acceleratorModules, DESIGN_CUT_DEPTH, engineFiles, resizedAccelerator, synthesizePe } from '../src/estimate/synth/design.js';
-import { ENGINE_FIT_POINTS, extrapolateEngine } from '../src/estimate/synth/engine-fit.js';
-import { synthesizeModules, synthesizeUnit } from '../src/estimate/synth/synthesize.js';
+import { acceleratorModules, DESIGN_CUT_DEPTH, engineFiles, engineGrowth, resizedAccelerator, synthesizePe } from '../src/estimate/synth/design.js';
+import { engineModelName, extrapolateEngine } from '../src/estimate/synth/engine-fit.js';
+import { synthCacheKey } from '../src/estimate/synth/cache.js';
+import { synthesizeModules, synthesizeUnit, yosysVersion } from '../src/estimate/synth/synthesize.js';
 import type { SynthFlow, SynthReport, SynthStats } from '../src/estimate/synth/types.js';
 import { compileFile } from '../src/ir/elaborate.js';
 import type { IrAccelerator } from '../src/ir/types.js';
@@ -110,6 +111,7 @@ const SMALL_EXAMPLES: Readonly<Record<string, Point>> = {
   bitmod: { label: 'bitmod 2 × 2', file: 'bitmod.qacc', accel: 'bitmod', sets: ['rows=2', 'cols=2'] },
   svdquant: { label: 'svdquant 2 × 2', file: 'svdquant.qacc', accel: 'svdquant_w4a4', sets: ['rows=2', 'cols=2'] },
   'xr-npe': { label: 'xr-npe 2 × 2', file: 'xr-npe.qacc', accel: 'xr_npe', sets: ['size=2'] },
+  'mac-ws': { label: 'mac-ws int8 2 × 2', file: 'mac-ws.qacc', accel: 'mac_int8', sets: ['rows=2', 'cols=2'] },
 };
 
 async function compose(): Promise<void> {
@@ -133,36 +135,69 @@ const ENGINE_EXAMPLES: Readonly<Record<string, Point>> = {
 };
 
 /** The engine's own cost (its sub-units blackboxed) of `accel` resized to rows × cols, as `--synth` synthesizes it. */
-async function engineAt(accel: IrAccelerator, rows: number, cols: number): Promise<{ own: SynthStats; seconds: number; cached: boolean }> {
+async function engineAt(accel: IrAccelerator, rows: number, cols: number): Promise<{ own: SynthStats; seconds: number; cached: boolean; key: string }> {
   const { engine, subs } = engineFiles(resizedAccelerator(accel, rows, cols));
   const o = await synthesizeUnit(engine.name, {}, [engine], subs, { flow, onUnit: (u) => console.error(`  synthesizing ${u} at ${rows} × ${cols}`) });
-  return { own: o.result.own, seconds: o.seconds, cached: o.cached };
+  const key = synthCacheKey({ flow, yosys: yosysVersion(), module: engine.name, params: {}, files: [engine], libFiles: subs });
+  return { own: o.result.own, seconds: o.seconds, cached: o.cached, key };
 }
+
+/** The engine syntheses the suite's held-out check reads (test/estimate/synth/engine-holdout.test.ts). */
+const ENGINE_FIXTURE = resolve(ROOT, 'test/estimate/engine-synth-samples.json');
 
 /**
  * The tile engine extrapolation of `--synth` (src/estimate/synth/engine-fit.ts) checked: fitted on its
- * sample sizes, compared with the engine synthesized at 8 × 8 (held out: QACC_ENGINE_CHECK=rows×cols
- * changes it, 0 skips it), and its prediction at 32 × 32 (extrapolated, not synthesized).
+ * sample sizes (the kind's CostFacet.engineGrowth, else the generic model), compared with the engine
+ * synthesized at held-out sizes (QACC_ENGINE_CHECK=8x8,16x4 … ; default 8x8; 0 skips them), and its
+ * predictions at 32 × 32 and 64 × 16 (extrapolated, not synthesized).
  */
 async function engineFit(): Promise<void> {
   const names = args.filter((a) => a in ENGINE_EXAMPLES);
-  const check = (process.env.QACC_ENGINE_CHECK ?? '8x8').split('x').map(Number);
+  const checks = (process.env.QACC_ENGINE_CHECK ?? '8x8').split(',').filter((c) => c !== '0').map((c) => c.split('x').map(Number));
   console.log(`\n| tile engine (${flow} flow, sub-units blackboxed) | rows × cols | role | cells | transistors | memory bits | levels | fit: transistors | error | seconds |`);
   console.log('|---|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const name of names.length ? names : Object.keys(ENGINE_EXAMPLES)) {
     const accel = elaborate(ENGINE_EXAMPLES[name]);
+    const growth = engineGrowth(accel);
+    console.error(`${name}: model ${engineModelName(growth)} — ${growth.note}`);
     const samples = [];
-    for (const p of ENGINE_FIT_POINTS) samples.push({ ...p, ...(await engineAt(accel, p.rows, p.cols)) });
+    for (const p of growth.points) samples.push({ ...p, ...(await engineAt(accel, p.rows, p.cols)) });
     const row = (rows: number, cols: number, role: string, f?: { own: SynthStats; seconds: number; cached: boolean }): void => {
-      const pred = extrapolateEngine(samples, rows, cols);
+      const pred = extrapolateEngine(samples, rows, cols, growth);
       const got = f?.own;
       const err = got ? pct(pred.transistors / got.transistors - 1) : 'extrapolated';
       console.log(`| ${name} | ${rows} × ${cols} | ${role} | ${fmt(got?.cells ?? pred.cells)} | ${got ? fmt(got.transistors) : '—'} | ${fmt(got?.memory_bits ?? pred.memory_bits)} | ${got?.levels ?? pred.levels} | ${fmt(pred.transistors)} | ${err} | ${f ? `${f.seconds.toFixed(1)}${f.cached ? ' (cached)' : ''}` : '—'} |`);
     };
     for (const s of samples) row(s.rows, s.cols, 'fit', s);
-    if (check[0] > 0) row(check[0], check[1], 'held out', await engineAt(accel, check[0], check[1]));
+    const held = [];
+    for (const [r, c] of checks) {
+      const h = { rows: r, cols: c, ...(await engineAt(accel, r, c)) };
+      held.push(h);
+      row(r, c, 'held out', h);
+    }
     row(32, 32, 'predicted');
+    row(64, 16, 'predicted');
+    if (flow === 'generic') writeEngineFixture(name, [...samples.map((s) => ({ ...s, role: 'fit' })), ...held.map((h) => ({ ...h, role: 'held out' }))]);
   }
+}
+
+/** Records one example's engine syntheses in ENGINE_FIXTURE (other examples' entries kept). */
+function writeEngineFixture(name: string, points: readonly { rows: number; cols: number; role: string; key: string; own: SynthStats }[]): void {
+  let doc: { yosys: string; flow: string; examples: Record<string, unknown> } = { yosys: yosysVersion(), flow, examples: {} };
+  try {
+    doc = JSON.parse(readFileSync(ENGINE_FIXTURE, 'utf8')) as typeof doc;
+  } catch {
+    // first run: a new file
+  }
+  doc.yosys = yosysVersion();
+  doc.examples[name] = {
+    example: ENGINE_EXAMPLES[name],
+    rtl: `the engine RTL generated at recording (${new Date().toISOString()}); keys: synthesis cache keys`,
+    points: points.map((p) => ({ rows: p.rows, cols: p.cols, role: p.role, key: p.key, transistors: p.own.transistors, cells: p.own.cells, memory_bits: p.own.memory_bits, levels: p.own.levels })),
+  };
+  writeFileSync(`${ENGINE_FIXTURE}.tmp`, `${JSON.stringify(doc, null, 2)}\n`);
+  renameSync(`${ENGINE_FIXTURE}.tmp`, ENGINE_FIXTURE);
+  console.error(`  wrote ${ENGINE_FIXTURE}`);
 }
 
 if (what === 'engine') await engineFit();

@@ -7,10 +7,14 @@
  * everything else, its PEs and sub-units included, is synthesized at the design's size.
  */
 import { generateAcceleratorRtl } from '../../codegen/verilog/design.js';
+import { resolveTarget } from '../../compile/target.js';
+import type { TargetOf } from '../../pe/facets/compile.js';
+import { costFacet, type EngineGrowth } from '../../pe/facets/cost.js';
+import type { PeKind } from '../../pe/kinds.js';
 import type { IrAccelerator } from '../../ir/types.js';
 import { rtlTemplates } from '../../verify/rtl/templates.js';
 import type { VerilogModule } from './modules.js';
-import { ENGINE_FIT_POINTS, ENGINE_MODEL, engineNeedsFit, extrapolateEngine, extrapolateInstances } from './engine-fit.js';
+import { engineModelName, engineNeedsFit, extrapolateEngine, extrapolateInstances, GENERIC_ENGINE_GROWTH } from './engine-fit.js';
 import { moduleDependencies } from './modules.js';
 import { synthesizeModules, synthesizeUnit, type UnitOutcome } from './synthesize.js';
 import type { ChildInstances } from './netlist.js';
@@ -49,27 +53,35 @@ export function engineFiles(accel: IrAccelerator): { engine: VerilogModule; subs
   return { engine, subs: modules.filter((m) => subs.includes(m.name)) };
 }
 
+/** How the accelerator's tile engine grows with the array: its kind's declared terms, else the generic model. */
+export function engineGrowth(accel: IrAccelerator): EngineGrowth {
+  const t = resolveTarget(accel);
+  return costFacet(t.pe.kind).engineGrowth?.(t as TargetOf<PeKind>) ?? GENERIC_ENGINE_GROWTH;
+}
+
 /**
  * The tile engine of a large array: its own logic and its sub-unit instance counts extrapolated from
- * syntheses at ENGINE_FIT_POINTS (engine-fit.ts); the count of the PE (the sub-unit instantiated rows × cols
- * times at every sample) must come out as rows × cols.
+ * syntheses at the growth model's points (engine-fit.ts); the count of the PE (the sub-unit instantiated
+ * rows × cols times at every sample) must come out as rows × cols.
  */
 async function extrapolatedEngine(accel: IrAccelerator, rows: number, cols: number, options: SynthOptions): Promise<UnitOutcome> {
+  const growth = engineGrowth(accel);
+  const points = growth.points;
   const samples: { rows: number; cols: number; own: SynthStats; children: readonly ChildInstances[] }[] = [];
   let seconds = 0;
   let cached = true;
-  for (const [i, p] of ENGINE_FIT_POINTS.entries()) {
+  for (const [i, p] of points.entries()) {
     const { engine, subs } = engineFiles(resizedAccelerator(accel, p.rows, p.cols));
-    const o = await synthesizeUnit(engine.name, {}, [engine], subs, { ...options, onUnit: options.onUnit && ((u) => options.onUnit!(`${u} at ${p.rows}×${p.cols} (engine fit)`, i, ENGINE_FIT_POINTS.length)) }, { index: i, count: ENGINE_FIT_POINTS.length });
+    const o = await synthesizeUnit(engine.name, {}, [engine], subs, { ...options, onUnit: options.onUnit && ((u) => options.onUnit!(`${u} at ${p.rows}×${p.cols} (engine fit)`, i, points.length)) }, { index: i, count: points.length });
     samples.push({ ...p, own: o.result.own, children: o.result.children });
     seconds += o.seconds;
     cached &&= o.cached;
   }
-  const children = extrapolateInstances(samples, rows, cols);
+  const children = extrapolateInstances(samples, rows, cols, growth);
   const perPe = (module: string): boolean => samples.every((s) => s.children.filter((c) => c.module === module).reduce((n, c) => n + c.count, 0) === s.rows * s.cols);
   const pe = children.find((c) => perPe(c.module));
   if (!pe || pe.count !== rows * cols) throw new Error(`engine extrapolation: ${pe?.count ?? 0} PE instances predicted for a ${rows} × ${cols} array`);
-  return { result: { own: extrapolateEngine(samples, rows, cols), children }, cached, seconds, extrapolated: { rows, cols, points: ENGINE_FIT_POINTS, model: ENGINE_MODEL } };
+  return { result: { own: extrapolateEngine(samples, rows, cols, growth), children }, cached, seconds, extrapolated: { rows, cols, points, model: engineModelName(growth) } };
 }
 
 /** Synthesizes an accelerator's whole design (its top and everything below), hierarchically. */

@@ -3,16 +3,20 @@
  * engine (sequencer, operand staging, per-PE glue, writeback select) is one generated module whose logic
  * grows with rows × cols, and its writeback select (a rows·cols-input mux per output slot, the slots
  * growing with rows or cols) makes it cubic: a 32 × 32 engine is hours of WebAssembly Yosys, a 2 × 2 one
- * under a minute. So `--synth` synthesizes the engine at the six sizes FIT_POINTS (each an ordinary,
- * cached unit) and fits every reported quantity (cells by type, transistors, memory bits, UltraScale+
- * resources) by least squares on the terms of ENGINE_TERMS — fixed, per row, per column, per PE, and the
- * slot × PE crossbar terms R²·C and R·C² — and `levels` on 1, log2 R, log2 C (a mux tree's depth). The
- * PEs and the engine's other sub-units are not part of this: their instance counts are fitted on the same
- * terms (exact for counts per row, column, PE or slot; design.ts checks the PE count against rows × cols)
- * and each is synthesized once at its real size. The result is marked `extrapolated` in the report;
- * docs/estimate.md gives its error on a held-out size.
+ * under a minute. So `--synth` synthesizes the engine at a few sizes of at most 8 rows and columns (each an
+ * ordinary, cached unit) and fits every reported quantity (cells by type, transistors, memory bits,
+ * UltraScale+ resources) by least squares on the terms of an EngineGrowth, and `levels` on 1, log2 R,
+ * log2 C (a mux tree's depth). A kind whose cost facet declares its engine's growth (CostFacet.engineGrowth:
+ * which RTL parts grow per row, per column, per PE, per writeback slot and PE) is fitted on those terms,
+ * at its points (more points than terms: the fit averages Yosys's run-to-run scatter instead of passing
+ * through it); any other on the generic GENERIC_ENGINE_GROWTH (1, R, C, R·C, R²·C, R·C² at six sizes, an
+ * exact interpolation). The PEs and the engine's other sub-units are not part of this: their instance
+ * counts are fitted on the same terms (exact for counts per row, column, PE or slot; design.ts checks the
+ * PE count against rows × cols) and each is synthesized once at its real size. The result is marked
+ * `extrapolated` in the report; docs/estimate.md gives its error on held-out sizes.
  */
 import { EstimateError } from '../errors.js';
+import { GENERIC_ENGINE_POINTS, type EngineGrowth } from '../../pe/facets/cost.js';
 import type { ChildInstances } from './netlist.js';
 import { unitKey } from './netlist.js';
 import type { SynthStats, XilinxResources } from './types.js';
@@ -20,19 +24,25 @@ import type { SynthStats, XilinxResources } from './types.js';
 /** Arrays up to this many rows and columns have their engine synthesized at its size. */
 export const ENGINE_EXACT_MAX_SIDE = 8;
 
-/** The array sizes the engine is synthesized at for the fit. */
-export const ENGINE_FIT_POINTS: readonly { readonly rows: number; readonly cols: number }[] = [
-  { rows: 2, cols: 2 },
-  { rows: 2, cols: 4 },
-  { rows: 4, cols: 2 },
-  { rows: 4, cols: 4 },
-  { rows: 2, cols: 8 },
-  { rows: 8, cols: 2 },
-];
+/** The generic engine model: fixed, per row, per column, per PE, and the slot × PE crossbar terms R²·C and R·C². */
+export const GENERIC_ENGINE_GROWTH: EngineGrowth = {
+  terms: [
+    { name: '1', at: () => 1 },
+    { name: 'R', at: (r) => r },
+    { name: 'C', at: (_, c) => c },
+    { name: 'R·C', at: (r, c) => r * c },
+    { name: 'R²·C', at: (r, c) => r * r * c },
+    { name: 'R·C²', at: (r, c) => r * c * c },
+  ],
+  points: GENERIC_ENGINE_POINTS,
+  note: 'generic: fixed, per row, per column, per PE and two crossbar terms, interpolated exactly through six sizes',
+};
 
-/** The fitted terms of an engine quantity, by array rows R and columns C. */
-const ENGINE_TERMS: readonly ((r: number, c: number) => number)[] = [() => 1, (r) => r, (_, c) => c, (r, c) => r * c, (r, c) => r * r * c, (r, c) => r * c * c];
-export const ENGINE_MODEL = '1, R, C, R·C, R²·C, R·C² (levels: 1, log2 R, log2 C)';
+/** The model's description for the report: its terms, and the levels model. */
+export function engineModelName(growth: EngineGrowth): string {
+  return `${growth.terms.map((t) => t.name).join(', ')} (levels: 1, log2 R, log2 C)`;
+}
+
 const LEVEL_TERMS: readonly ((r: number, c: number) => number)[] = [() => 1, (r) => Math.log2(r), (_, c) => Math.log2(c)];
 
 /** Whether an array's engine is extrapolated rather than synthesized at its size. */
@@ -68,9 +78,9 @@ function predictor(terms: readonly ((r: number, c: number) => number)[], samples
   };
 }
 
-/** The engine's own cost at rows × cols from its own cost at the sample sizes (ENGINE_TERMS per quantity). */
-export function extrapolateEngine(samples: readonly { readonly rows: number; readonly cols: number; readonly own: SynthStats }[], rows: number, cols: number): SynthStats {
-  const at = predictor(ENGINE_TERMS, samples);
+/** The engine's own cost at rows × cols from its own cost at the sample sizes (the growth's terms, per quantity). */
+export function extrapolateEngine(samples: readonly { readonly rows: number; readonly cols: number; readonly own: SynthStats }[], rows: number, cols: number, growth: EngineGrowth = GENERIC_ENGINE_GROWTH): SynthStats {
+  const at = predictor(growth.terms.map((t) => t.at), samples);
   const fit = (get: (s: SynthStats) => number): number => at(samples.map((s) => get(s.own)), rows, cols);
   const types: Record<string, number> = {};
   for (const t of new Set(samples.flatMap((s) => Object.keys(s.own.cell_types)))) {
@@ -82,13 +92,16 @@ export function extrapolateEngine(samples: readonly { readonly rows: number; rea
     : undefined;
   const levels = predictor(LEVEL_TERMS, samples)(samples.map((s) => s.own.levels), rows, cols);
   const own = { cells: fit((s) => s.cells), cell_types: types, transistors: fit((s) => s.transistors), memory_bits: fit((s) => s.memory_bits), ...(xilinx ? { xilinx } : {}), levels };
-  // An engine at a larger size holds at least what it holds at every sample size. A fit that predicts less
+  // An engine holds at least what it holds at every smaller sample size. A fit that predicts less
   // (e.g. an engine whose memory is not polynomial in R and C on these terms) would report a wrong area,
   // possibly 0, so it is refused rather than clamped.
+  // Only the samples the size strictly contains (no more rows and columns, and not the same size) bound it.
+  const within = samples.filter((s) => s.rows <= rows && s.cols <= cols && (s.rows < rows || s.cols < cols));
   for (const q of ['cells', 'transistors', 'memory_bits'] as const) {
-    const largest = samples.reduce((a, b) => (b.own[q] > a.own[q] ? b : a));
+    if (!within.length) break;
+    const largest = within.reduce((a, b) => (b.own[q] > a.own[q] ? b : a));
     if (own[q] < largest.own[q]) {
-      throw new EstimateError(`--synth: the tile engine cannot be extrapolated to ${rows} × ${cols}: its fit (${ENGINE_MODEL}) predicts ${own[q]} ${q.replace('_', ' ')}, fewer than the ${largest.own[q]} synthesized at ${largest.rows} × ${largest.cols}; synthesize an array of at most ${ENGINE_EXACT_MAX_SIDE} × ${ENGINE_EXACT_MAX_SIDE}, or use the analytic estimate (without --synth)`);
+      throw new EstimateError(`--synth: the tile engine cannot be extrapolated to ${rows} × ${cols}: its fit (${engineModelName(growth)}) predicts ${own[q]} ${q.replace('_', ' ')}, fewer than the ${largest.own[q]} synthesized at ${largest.rows} × ${largest.cols}; synthesize an array of at most ${ENGINE_EXACT_MAX_SIDE} × ${ENGINE_EXACT_MAX_SIDE}, or use the analytic estimate (without --synth)`);
     }
   }
   return own;
@@ -100,8 +113,8 @@ export function extrapolateEngine(samples: readonly { readonly rows: number; rea
  * counts lie in the model's span and the fit returns them exactly). Elaborating the full-size engine instead
  * unrolls its writeback loops (rows · cols per slot) in Yosys's frontend: tens of minutes at 32 × 32.
  */
-export function extrapolateInstances(samples: readonly { readonly rows: number; readonly cols: number; readonly children: readonly ChildInstances[] }[], rows: number, cols: number): ChildInstances[] {
-  const at = predictor(ENGINE_TERMS, samples);
+export function extrapolateInstances(samples: readonly { readonly rows: number; readonly cols: number; readonly children: readonly ChildInstances[] }[], rows: number, cols: number, growth: EngineGrowth = GENERIC_ENGINE_GROWTH): ChildInstances[] {
+  const at = predictor(growth.terms.map((t) => t.at), samples);
   const kinds = new Map<string, ChildInstances>();
   for (const s of samples) for (const c of s.children) kinds.set(unitKey(c.module, c.params), c);
   const count = (s: (typeof samples)[number], key: string): number => s.children.filter((c) => unitKey(c.module, c.params) === key).reduce((n, c) => n + c.count, 0);

@@ -16,6 +16,7 @@ import { PE_AREA_CALIBRATION } from '../../arch/gate-area.js';
 import { linearAreaUm2 } from '../../estimate/area-model.js';
 import type { CostFacet } from '../facets/cost.js';
 import { bitSerialModAreaModel } from './cost-area.js';
+import { bitSerialModEngineGrowth } from './cost-engine.js';
 import { termSchedule } from './golden.js';
 import { bsmDequantCycles, bsmPassCycles, bsmWritebackCycles } from './timing.js';
 
@@ -64,4 +65,5 @@ export const bitSerialModCost: CostFacet<'bit_serial_mod'> = {
   authorsPe(pe) {
     return { peClass: 'BitMoD (bit-serial)', bitSerial: true, dotProduct: pe.lanes, weightBits: pe.weights.elementBits + pe.scaleBits / pe.groupSize, peEnergyPj: 0.56, peAreaUm2: 1507.7 };
   },
+  engineGrowth: bitSerialModEngineGrowth,
 };

@@ -57,6 +57,36 @@ export interface TileShape {
   readonly k: number;
 }
 
+/** One term of a tile engine's synthesized cost as the array grows: a name for the report, its value at rows × cols. */
+export interface EngineGrowthTerm {
+  /** e.g. `R`, `Q·R·C` (the report lists the model by these names). */
+  readonly name: string;
+  readonly at: (rows: number, cols: number) => number;
+}
+
+/**
+ * How a kind's tile engine (its own logic, its PEs and other sub-units apart) grows with the array, read off
+ * its RTL generator: `qacc estimate --synth` synthesizes the engine at `points` and fits one coefficient per
+ * term and reported quantity (src/estimate/synth/engine-fit.ts) to price arrays too large to synthesize.
+ */
+export interface EngineGrowth {
+  readonly terms: readonly EngineGrowthTerm[];
+  /** The array sizes synthesized for the fit (more than terms where possible; each at most 8 rows and columns). */
+  readonly points: readonly { readonly rows: number; readonly cols: number }[];
+  /** Why these terms (which RTL parts grow how), for the report and docs. */
+  readonly note: string;
+}
+
+/** The array sizes the generic engine model samples (src/estimate/synth/engine-fit.ts); a kind may reuse them. */
+export const GENERIC_ENGINE_POINTS: readonly { readonly rows: number; readonly cols: number }[] = [
+  { rows: 2, cols: 2 },
+  { rows: 2, cols: 4 },
+  { rows: 4, cols: 2 },
+  { rows: 4, cols: 4 },
+  { rows: 2, cols: 8 },
+  { rows: 8, cols: 2 },
+];
+
 /** What src/estimate calls on a kind (method syntax: see GoldenFacet). */
 export interface CostFacet<K extends PeKind> {
   /** The synthesis-calibrated PE area model peCost prices with (its terms, coefficients and calibration points). */
@@ -74,6 +104,8 @@ export interface CostFacet<K extends PeKind> {
   computeCycles(t: TargetOf<K>, inst: Instruction, tile: TileShape): number;
   /** The PE class of the authors' analytic model. */
   authorsPe(pe: IrPeOf<K>): AuthorsPe;
+  /** The tile engine's growth terms for `--synth` beyond 8 rows or columns; absent: the generic 1, R, C, R·C, R²·C, R·C². */
+  engineGrowth?(t: TargetOf<K>): EngineGrowth;
 }
 
 /** Every kind's cost facet. */

@@ -7,7 +7,7 @@
  * extrapolation on are those beyond 8 rows or columns.
  */
 import { describe, expect, it } from 'vitest';
-import { ENGINE_FIT_POINTS, engineNeedsFit, extrapolateEngine, extrapolateInstances } from '../../../src/estimate/synth/engine-fit.js';
+import { engineNeedsFit, extrapolateEngine, extrapolateInstances, GENERIC_ENGINE_GROWTH } from '../../../src/estimate/synth/engine-fit.js';
 import type { ChildInstances } from '../../../src/estimate/synth/netlist.js';
 import type { SynthStats } from '../../../src/estimate/synth/types.js';
 
@@ -30,6 +30,7 @@ function stats(r: number, c: number): SynthStats {
 }
 
 describe('tile engine extrapolation', () => {
+  const ENGINE_FIT_POINTS = GENERIC_ENGINE_GROWTH.points;
   const samples = ENGINE_FIT_POINTS.map((p) => ({ ...p, own: stats(p.rows, p.cols) }));
 
   for (const [rows, cols] of [[32, 32], [64, 16], [8, 8]] as const) {

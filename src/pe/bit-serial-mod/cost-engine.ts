@@ -1,0 +1,41 @@
+/**
+ * How the bit_serial_mod tile engine (templates/engine_bit_serial_mod.v.hbs, its PEs, term decoders and
+ * writeback multipliers apart) grows with the array, for `qacc estimate --synth` beyond the sizes it
+ * synthesizes (src/estimate/synth/engine-fit.ts fits one coefficient per term). Read off the template and
+ * the syntheses (docs/estimate.md "Tile engine extrapolation"):
+ * - 1: command decode and traps, the three fetch sequencers, the group / step / cycle sequencer, the
+ *   writeback counters, the meta staging's write side;
+ * - R, per row: the weight staging's step-word select (a 2,048-bit chunk to one 16-bit word), the
+ *   (row, group) selector and scale byte selects out of the meta staging (each a 256-way byte select,
+ *   indexed by the row's own group offset), the channel-scale register, the type decode, the dequant
+ *   scale register, one stage of the slowest-type maximum: ~62 k transistors a row;
+ * - C, per column: the activation staging's step-word select, the padding-lane mask, the NaN flag;
+ * - R·C, per PE: its enable and its share of the writeback select. The select is written as one
+ *   rows·cols-input mux per slot (Q = rows slots), i.e. cubic, but every slot indexes the same accumulator
+ *   vector at a fixed offset from the others (slot g reads row wb_q0 + g), so Yosys builds one shared
+ *   shifter and the syntheses grow by ~300–1,100 transistors per PE, not ~384 per slot and PE (a 32-bit
+ *   mux input): a Q·R·C term fitted on them comes out near 0 and, with R² in the model, drives the 64 × 16
+ *   prediction negative;
+ * - log2 R: the logic the rows share, which widens with the row index (the channel-scale load selects each
+ *   row's scale out of one port word at offset row − first channel: one shifter for all rows, its stages
+ *   growing with log2 R; the row-index fields).
+ * Sampled at the generic model's six sizes (their syntheses shared; five terms, so one size to spare).
+ * Held-out checks: docs/estimate.md, test/estimate/synth/engine-holdout.test.ts.
+ */
+import type { EngineGrowth } from '../facets/cost.js';
+import { GENERIC_ENGINE_POINTS } from '../facets/cost.js';
+
+/** The bit_serial_mod engine's growth terms. */
+export function bitSerialModEngineGrowth(): EngineGrowth {
+  return {
+    terms: [
+      { name: '1', at: () => 1 },
+      { name: 'R', at: (r) => r },
+      { name: 'C', at: (_, c) => c },
+      { name: 'R·C', at: (r, c) => r * c },
+      { name: 'log2 R', at: (r) => Math.log2(r) },
+    ],
+    points: GENERIC_ENGINE_POINTS,
+    note: 'bit_serial_mod: fixed, per row, per column, per PE (the writeback select, shared by the slots) and the row-shared selects (log2 R)',
+  };
+}

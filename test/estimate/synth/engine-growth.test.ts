@@ -1,0 +1,85 @@
+/**
+ * The per-kind tile engine growth models of `qacc estimate --synth` (CostFacet.engineGrowth, fitted by
+ * src/estimate/synth/engine-fit.ts), without Yosys: the bit_serial_mod model is its own, its sample sizes
+ * determine its terms with a size to spare (a cost function in them is recovered exactly at 32 × 32 and
+ * 64 × 16 from the samples alone), its sub-unit counts per PE, row and slot come out as the generated RTL has them, and
+ * kinds without a model get the generic one.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { engineFiles, engineGrowth, resizedAccelerator } from '../../../src/estimate/synth/design.js';
+import { extrapolateEngine, extrapolateInstances, GENERIC_ENGINE_GROWTH } from '../../../src/estimate/synth/engine-fit.js';
+import type { ChildInstances } from '../../../src/estimate/synth/netlist.js';
+import type { SynthStats } from '../../../src/estimate/synth/types.js';
+import { compileFile } from '../../../src/ir/elaborate.js';
+import type { IrAccelerator } from '../../../src/ir/types.js';
+
+const EXAMPLES = resolve(import.meta.dirname, '../../../examples');
+
+function accelerator(file: string, name: string, sets: readonly string[] = []): IrAccelerator {
+  const c = compileFile(resolve(EXAMPLES, file), { readFile: (p) => readFileSync(p, 'utf8') }, { overrides: [...sets] });
+  const a = c.design?.accelerators.find((x) => x.name === name);
+  if (!a) throw new Error(`${file}: no accelerator ${name}`);
+  return a;
+}
+
+/**
+ * The engine's sub-unit instances at rows × cols, counted in its generated Verilog (an instance is a
+ * sub-module name followed by an instance name; generate loops unrolled by their bounds is what Yosys would
+ * do — here the loops' bodies are counted times their localparam bounds).
+ */
+function engineChildren(accel: IrAccelerator, rows: number, cols: number): ChildInstances[] {
+  const { engine, subs } = engineFiles(resizedAccelerator(accel, rows, cols));
+  const q = Number(/localparam integer Q = (\d+);/.exec(engine.text)![1]);
+  const perLoop: Record<string, number> = { row: rows, pe: rows * cols, slot: q };
+  const out: ChildInstances[] = [];
+  for (const s of subs) {
+    // each instance line of the sub-module, attributed to the innermost generate loop it sits in
+    let n = 0;
+    let loop = '';
+    for (const line of engine.text.split('\n')) {
+      const l = /for \(\w+ = 0; \w+ < \w+; \w+ = \w+ \+ 1\) begin : (\w+)/.exec(line);
+      if (l) loop = l[1];
+      if (new RegExp(`^\\s*${s.name}\\s+u_`).test(line)) n += perLoop[loop] ?? 1;
+    }
+    if (n > 0) out.push({ module: s.name, params: {}, count: n });
+  }
+  return out;
+}
+
+const byModule = (a: ChildInstances, b: ChildInstances): number => (a.module < b.module ? -1 : 1);
+
+describe('bit_serial_mod engine growth', () => {
+  const bitmod = accelerator('bitmod.qacc', 'bitmod');
+  const growth = engineGrowth(bitmod);
+  const cost = (r: number, c: number): number => 8_000 + 62_000 * r + 26_000 * c + 300 * r * c + 74_000 * Math.log2(r);
+  const own = (r: number, c: number): SynthStats => ({ cells: Math.round(cost(r, c) / 7), cell_types: {}, transistors: cost(r, c), memory_bits: 16_384 * c + 8_192 * r, levels: 80 });
+
+  it('has its own terms, more sample sizes than terms, each at most 8 rows and columns', () => {
+    expect(growth).not.toBe(GENERIC_ENGINE_GROWTH);
+    expect(growth.points.length).toBeGreaterThan(growth.terms.length);
+    for (const p of growth.points) expect(Math.max(p.rows, p.cols)).toBeLessThanOrEqual(8);
+  });
+
+  it('recovers a cost function in its terms exactly far beyond its samples', () => {
+    const samples = growth.points.map((p) => ({ ...p, own: own(p.rows, p.cols) }));
+    for (const [r, c] of [[32, 32], [64, 16]] as const) {
+      const got = extrapolateEngine(samples, r, c, growth);
+      expect(got.transistors).toBe(Math.round(cost(r, c)));
+      expect(got.memory_bits).toBe(16_384 * c + 8_192 * r);
+    }
+  });
+
+  it('counts the sub-units the generated engine instantiates at 16 × 8 from those at its sample sizes', () => {
+    const count = (r: number, c: number) => engineChildren(bitmod, r, c);
+    const samples = growth.points.map((p) => ({ ...p, children: count(p.rows, p.cols) }));
+    expect(extrapolateInstances(samples, 16, 8, growth).sort(byModule)).toEqual(count(16, 8).sort(byModule));
+  });
+});
+
+describe('kinds without an engine growth model', () => {
+  it('use the generic one (xr-npe: simd_mac)', () => {
+    expect(engineGrowth(accelerator('xr-npe.qacc', 'xr_npe', ['size=4']))).toBe(GENERIC_ENGINE_GROWTH);
+  });
+});

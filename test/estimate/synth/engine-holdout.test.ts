@@ -1,0 +1,71 @@
+/**
+ * The tile engine extrapolation of `qacc estimate --synth` on real syntheses: `npm run synth:study -- engine
+ * <example>` records the engine (its sub-units blackboxed, as `--synth` synthesizes it) at its model's sample
+ * sizes and at held-out sizes in engine-synth-samples.json (Yosys generic flow). No Yosys runs here: the
+ * model (the kind's CostFacet.engineGrowth, else the generic one) is fitted on the recorded samples and must
+ * predict every held-out size within the error docs/estimate.md states ("Tile engine extrapolation"). A record
+ * made by the study carries each size's synthesis cache key, and must be of the engine RTL generated today;
+ * a record of an earlier engine RTL (its `rtl` note says which; no keys) still checks the model's form on
+ * real syntheses. The recorded fit sizes must be those the model samples.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { synthCacheKey } from '../../../src/estimate/synth/cache.js';
+import { engineFiles, engineGrowth, resizedAccelerator } from '../../../src/estimate/synth/design.js';
+import { extrapolateEngine } from '../../../src/estimate/synth/engine-fit.js';
+import type { SynthStats } from '../../../src/estimate/synth/types.js';
+import { compileFile } from '../../../src/ir/elaborate.js';
+
+/** |predicted / synthesized − 1| of transistors at each held-out size, as docs/estimate.md states it. */
+const STATED_HELD_OUT_ERROR: Readonly<Record<string, number>> = { bitmod: 0.025, 'bitmod@c393862^': 0.01 };
+
+interface RecordedPoint {
+  readonly rows: number;
+  readonly cols: number;
+  readonly role: 'fit' | 'held out';
+  readonly key: string | null;
+  readonly transistors: number;
+  readonly cells: number;
+  readonly memory_bits: number;
+  readonly levels: number;
+}
+
+const fixture = JSON.parse(readFileSync(resolve(import.meta.dirname, '../engine-synth-samples.json'), 'utf8')) as {
+  readonly yosys: string;
+  readonly flow: string;
+  readonly examples: Readonly<Record<string, { readonly example: { readonly file: string; readonly accel: string; readonly sets?: readonly string[] }; readonly rtl?: string; readonly points: readonly RecordedPoint[] }>>;
+};
+
+const own = (p: RecordedPoint): SynthStats => ({ cells: p.cells, cell_types: {}, transistors: p.transistors, memory_bits: p.memory_bits, levels: p.levels });
+
+describe.each(Object.entries(STATED_HELD_OUT_ERROR))('tile engine extrapolation of %s against held-out syntheses', (name, bound) => {
+  const rec = fixture.examples[name];
+  const path = resolve(import.meta.dirname, '../../../examples', rec.example.file);
+  const c = compileFile(path, { readFile: (p) => readFileSync(p, 'utf8') }, { overrides: [...(rec.example.sets ?? [])] });
+  const accel = c.design!.accelerators.find((a) => a.name === rec.example.accel)!;
+  const growth = engineGrowth(accel);
+  const fit = rec.points.filter((p) => p.role === 'fit');
+  const held = rec.points.filter((p) => p.role === 'held out');
+
+  it('has recorded the sizes the model samples, and at least one held-out size beyond them, each with its RTL (cache keys, or a note)', () => {
+    expect(rec.points.every((p) => p.key !== null) || (rec.rtl ?? '').length > 0).toBe(true);
+    expect(fit.map((p) => `${p.rows}x${p.cols}`)).toEqual(growth.points.map((p) => `${p.rows}x${p.cols}`));
+    expect(held.length).toBeGreaterThan(0);
+  });
+
+  it.runIf(rec.points.every((p) => p.key !== null))('has recorded syntheses of the engine RTL generated today (else re-run npm run synth:study -- engine)', () => {
+    for (const p of rec.points) {
+      const { engine, subs } = engineFiles(resizedAccelerator(accel, p.rows, p.cols));
+      expect(synthCacheKey({ flow: fixture.flow, yosys: fixture.yosys, module: engine.name, params: {}, files: [engine], libFiles: subs }), `${p.rows} × ${p.cols}`).toBe(p.key);
+    }
+  });
+
+  it(`predicts every held-out size within ${100 * bound}% (transistors)`, () => {
+    const samples = fit.map((p) => ({ rows: p.rows, cols: p.cols, own: own(p) }));
+    for (const h of held) {
+      const got = extrapolateEngine(samples, h.rows, h.cols, growth).transistors;
+      expect(Math.abs(got / h.transistors - 1), `${h.rows} × ${h.cols}: ${got} predicted, ${h.transistors} synthesized`).toBeLessThanOrEqual(bound);
+    }
+  });
+});
