@@ -173,11 +173,8 @@ describe('scheduler', () => {
       const slot = Math.max(cols * Math.ceil((align * target.bits.act) / 8) + raw, rows * Math.ceil((align * target.bits.wgt) / 8));
       const small = shrink(target, 6 * slot);
       const all = scheduleCandidates(small, shape, ISA_LIMITS);
-      // the buffers are sized for several k tiles of the largest tile; a multi-pass kind's tiles of fewer
-      // tokens at the same width (tiling.ts fittingTiles) may take longer k tiles
-      const largest = Math.max(...all.map((s) => s.tiling.mt * s.tiling.nt));
       for (const s of all) {
-        if (s.tiling.mt * s.tiling.nt === largest) expect(s.tiling.kTiles, `${name} ${s.resident}`).toBeGreaterThan(1);
+        expect(s.tiling.kTiles, `${name} ${s.resident}`).toBeGreaterThan(1);
         expect(s.tiling.mTiles * s.tiling.nTiles).toBeGreaterThan(1);
         expect(matchesGolden(small, shape, 7, s.resident), `${name} ${s.resident}`).toBe(true);
       }

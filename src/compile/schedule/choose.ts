@@ -130,8 +130,8 @@ function balancedKt(k: number, kt: number, kAlign: number): number {
 export function scheduleCandidates(t: Target, shape: GemmShape, limits: IsaLimits): Schedule[] {
   const basics = tileBasics(t, shape, limits);
   const { kAlign } = basics;
-  // a multi-pass kind: every tile up to the declared one that fits the buffers and no wider one contains
-  // (tiling.ts fittingTiles) is a streamed candidate (the cost model weighs passes against DRAM re-reads); residency is tried on the
+  // a multi-pass kind: every tile up to the declared one that fits the buffers and no larger one contains
+  // is a streamed candidate (the cost model weighs passes against DRAM re-reads); residency is tried on the
   // largest of them
   const tiles = t.tilePassesM * t.tilePassesN > 1 ? fittingTiles(t, shape, limits, basics.mt, basics.nt, kAlign) : [];
   const { mt, nt } = tiles[0] ?? basics;

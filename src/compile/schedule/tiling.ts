@@ -184,19 +184,17 @@ export function tileTooLarge(t: Target, limits: IsaLimits, mt: number, nt: numbe
 
 /**
  * A multi-pass kind's tiles: the (m1, n1) — m1 ≤ mt a multiple of the array's cols or mt itself, n1 likewise
- * of its rows — whose smallest k step fits double-buffered, for each m1 the largest fitting n1, where no
- * more tokens fit a wider tile (fewer tokens at the same width stay: a kind's panel of an m tile, e.g.
- * lowrank_gemm's code panel, may fit only at fewer tokens), most outputs first, then most tokens; empty
- * when none fits.
+ * of its rows — whose smallest k step fits double-buffered and that no other fitting one contains (for each
+ * m1 the largest fitting n1), most outputs first, then most tokens; empty when none fits.
  */
 export function fittingTiles(t: Target, shape: GemmShape, limits: IsaLimits, mt: number, nt: number, kAlign: number): { mt: number; nt: number }[] {
   const sizes = (top: number, per: number): number[] => [top, ...Array.from({ length: Math.ceil(top / per) }, (_, i) => (Math.ceil(top / per) - i) * per).filter((x) => x < top)];
   const out: { mt: number; nt: number }[] = [];
   let widest = 0;
-  // m1 descending: keep a pair only when its n1 is at least every larger m1's (otherwise it is narrower and contained)
+  // m1 descending: keep a pair only when its n1 exceeds every larger m1's (otherwise it is contained)
   for (const m1 of sizes(mt, t.array.cols)) {
     const n1 = sizes(nt, t.array.rows).find((x) => ktFits(t, shape, limits, m1, x, kAlign, kAlign, 'none'));
-    if (n1 !== undefined && n1 >= widest) {
+    if (n1 !== undefined && n1 > widest) {
       out.push({ mt: m1, nt: n1 });
       widest = n1;
     }
