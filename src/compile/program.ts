@@ -234,6 +234,8 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
   };
   const { mTiles, nTiles, kTiles } = tiling;
   const macsPerPe = Math.max(1, t.peakMacsPerCycle / Math.max(1, t.array.pes));
+  // a full k step's tile instruction (the kind's closed form, else its ideal compute per array pass)
+  const stepCycles = kind.tileCycles?.(t, tiling.mt, tiling.nt, tiling.kt) ?? Math.ceil(tiling.kt / macsPerPe) * Math.ceil(tiling.mt / t.array.cols) * Math.ceil(tiling.nt / t.array.rows);
   // Loop levels: blocks b → outer o → inner i → k. Only 'both' has several blocks (of `block` n tiles,
   // o = m tile, i = n tile in the block); otherwise one block, o and i the m and n tiles in loop order.
   const both = resident === 'both';
@@ -336,7 +338,11 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
     prog.push(createInstruction('writeback', { acc: 0, out: os * slots.outSlot, pop_next: true, push_next: true, push_prev: true }));
     const yStride = rowBytes(n, t.bits.out);
     const out: DmaTransfer = { dram: layout.y + m0 * yStride + (n0 * t.bits.out) / 8, buf: os * slots.outSlot, rows: mt, rowBytes: rowBytes(nt, t.bits.out), stride: yStride };
-    const stores = splitDma(out, limits);
+    // A streamed ring (its loads a few steps ahead) cuts the store into pieces of at most half a k step's
+    // tile instruction of port time, so the next steps' loads wait behind one piece, not a whole tile's
+    // outputs (svdquant: a 256 × 128 tile's 64 KiB hold the port 1,024 cycles against 134 per k step).
+    const storeRows = ring > 2 ? Math.max(1, Math.floor(stepCycles / 2 / Math.ceil(out.rowBytes / beatBytes(t)))) : out.rows;
+    const stores = Array.from({ length: Math.ceil(out.rows / storeRows) }, (_, q) => q * storeRows).flatMap((r0) => splitDma({ ...out, dram: out.dram + r0 * out.stride, buf: out.buf + r0 * out.rowBytes, rows: Math.min(storeRows, out.rows - r0) }, limits));
     stores.forEach((p, j) => {
       prog.push(createInstruction('seti', { rd: 2, imm: p.dram }));
       prog.push(createInstruction('store', { buf: 'out', dram_reg: 2, dram_off: 0, buf_addr: p.buf, rows: p.rows, row_bytes: p.rowBytes, dram_stride: p.stride, pop_prev: j === 0, push_prev: j === stores.length - 1 }));

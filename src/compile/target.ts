@@ -11,7 +11,8 @@
  *   buffer, its weights stream): what two output tiles of the whole accumulator tile need (rows · cols ·
  *   passes entries, passes > 1 for a multi-pass kind's declared tile; OUT_BYTES_PER_ENTRY per entry, the
  *   widest output), at most a quarter of the buffer (issue 13: a fixed quarter left Llama `down`'s
- *   activation panel 17 tokens);
+ *   activation panel 17 tokens) — half of the weights buffer where it goes there (its weights stream
+ *   through a few slots of one k step; svdquant's 256 × 128 tile needs 2 × 64 KiB of 16-bit outputs);
  * - meta and lrw → halves of the `unified` buffer when declared, otherwise meta takes the last eighth of
  *   the weights buffer (lrw then has no space: a design without a unified buffer cannot run a branch).
  * The accumulators (`acc` entries) are the PE array's output registers: rows · cols entries, one per PE
@@ -156,7 +157,7 @@ export function bufferSpaces(accel: IrAccelerator, passes = 1, outInWeights = fa
     const array = accel.arrays[0];
     const twoTiles = array ? 2 * array.rows * array.cols * passes * OUT_BYTES_PER_ENTRY : Infinity;
     if (outInWeights) {
-      out = Math.min(Math.floor(wgt / 4), twoTiles);
+      out = Math.min(Math.floor(wgt / 2), twoTiles);
       wgt -= out;
     } else {
       out = Math.min(Math.floor(act / 4), twoTiles);

@@ -30,7 +30,9 @@
  *   rows, then ceil(k / B) beats of B = lanes / 4 chained fp32 multiply-adds into the PE's `l`, written
  *   to the column's fp32 lrt registers at the pass end; lr_up: ceil(rank / B) beats of the same chain on
  *   `v` with round_R16(lrt) broadcast down the column and U along the row; dequant: one beat.
- * - writeback: one column of n R16 outputs per out-port write (entries i·n … i·n + n − 1 are contiguous).
+ * - writeback: token by token, its n R16 outputs (every n pass: entries i·n … i·n + n − 1 are contiguous)
+ *   as ceil(2n / out port) writes, read from the PEs' 16-bit output register files (each entry's rounding,
+ *   written with it), all n passes of the token's column at once.
  * - qact (activation_quant = runtime only; rtl-qact.ts): the m raw X rows fetched as lr_down's, then the
  *   engine's qact part quantizes each column's row and writes codes and scales through the act and meta
  *   write ports (RtlFacet.engineExtras); every other opcode leaves it idle, and PEs see no beat.
@@ -66,7 +68,7 @@ function roundUp(x: number, a: number): number {
 
 
 /** The engine's PE: main path, branch chain and epilogue of one accumulator entry. */
-function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: string, channelScales: boolean, slotBits: number): RtlModule {
+function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: string, channelScales: boolean, slotBits: number, pnx: number): RtlModule {
   const { P, f32, f16, roms, actElem, wgtElem, dotRound, scaleMul, tsMul, branchMul, f32Add, narrow, pBits } = lowRankArithmeticUnits(cfg);
   const groupStep = lowRankGroupStepUnits(cfg, { dHat: 'd_hat', sG: 's_g', accIn: 'acc_in', accNext: 'acc_next', pMsb: pBits - 1 });
   const biasUnits = lowRankBiasUnits(cfg, { input: 'v_scaled', bias: 'bias', useBias: 'use_bias', out: 'v_bias', ...(channelScales ? { cscale: 'cs', useCscale: 'use_cs' } : {}) });
@@ -94,6 +96,8 @@ function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: s
       slots: 2 ** slotBits,
       slotMsb: slotBits - 1,
       slotDepth: 2 ** slotBits,
+      pnx,
+      slotPad: slotBits >= 32 ? 'slot' : `{ ${32 - slotBits}'d0, slot }`,
       qMsb: 4 * lanes - 1,
       sMsb: roms.scale.bits - 1,
       bMsb: 16 * blanes - 1,
@@ -156,7 +160,7 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
   const pmBits = Math.max(1, Math.ceil(Math.log2(PMX)));
   const pnBits = Math.max(1, Math.ceil(Math.log2(PNX)));
   const npBits = Math.max(1, Math.ceil(Math.log2(NP)));
-  const peModule = enginePe(cfg, L, B, `${ctx.prefix}lowrank_pe`, CS, slotBits);
+  const peModule = enginePe(cfg, L, B, `${ctx.prefix}lowrank_pe`, CS, slotBits, PNX);
   const narrow = fpMul(floatShape(FP32), floatShape(FP16), floatShape(cfg.branchFormat === 'fp16' ? FP16 : BF16));
   const lsMul = fpMul(floatShape(FP32), floatShape(FP32), floatShape(FP32));
   // LoRA scales: one fp32 per 16 ranks, staged with room for the last beat's lanes past the rank.
@@ -169,7 +173,8 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
   const rlBytes = roundUp(2 * (Math.max(K, rankD) + B), PL) + PL;
   const scBytes = roundUp((GMAX * SB) / 8, PM) + PM;
   const biasBytes = roundUp(2 * R, PM);
-  const colOutBytes = roundUp(2 * R, PO) + PO;
+  // a token's outputs of every n pass (channel pn · rows + r at bytes 2 (pn · rows + r)), read at once by writeback
+  const colOutBytes = roundUp(2 * R * PNX, PO) + PO;
   const lrtDepth = Math.max(NP * R, rankD + B);
   const gsPow2 = (GS & (GS - 1)) === 0;
   const aw = (x: keyof typeof lanesOf): number => bufferAddressBits(t.capacity[x]);
@@ -204,7 +209,7 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
       groupsExpr: gsPow2 ? `((k_w + 32'd${GS - 1}) >> ${Math.log2(GS)})` : `((k_w + 32'd${GS - 1}) / 32'd${GS})`,
       hasRank: rank > 0 ? "1'b1" : "1'b0",
       outData: lanesOf.out > PO ? `{ ${8 * (lanesOf.out - PO)}'d0, wb_col[${8 * PO - 1}:0] }` : `wb_col[${8 * PO - 1}:0]`,
-      colPad: `${8 * colOutBytes - 16 * R}'d0`,
+      colPad: `${8 * colOutBytes - 16 * R * PNX}'d0`,
       scaleBits: SB,
       scaleBytes: SB / 8,
       gMax: GMAX,

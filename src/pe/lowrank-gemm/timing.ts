@@ -3,7 +3,7 @@
  * lr_up, dequant and writeback, as closed forms (the generic rules: src/sim/timing.ts, cycle-rules.ts).
  *
  * Multi-pass tiles (issue 13: the PE's declared tile_m × tile_n is the accumulator tile): an m × n tile
- * runs as ceil(m / cols) × ceil(n / rows) array passes, n passes outer, m passes inner; pass (pm, pn) covers
+ * runs as ceil(m / cols) × ceil(n / rows) array passes, n passes outer, m passes inner (qgemm_tile: shell order, below); pass (pm, pn) covers
  * tokens pm·cols … (mc of them) and channels pn·rows … (nr of them), and its accumulators are the PEs'
  * register-file entries pm · maxNPasses + pn. Every instruction is one decode cycle, then per pass: FETCH
  * (operand rows read into per-column / per-row staging; the pass's rows of one operand lie contiguous in
@@ -13,7 +13,8 @@
  * skipped for a pass that fetches nothing —, then the pass's beats (all PEs in parallel).
  * Per-row staging (weight codes and scales, U rows, bias, channel and LoRA scales) is fetched in the first
  * m pass of each n pass and kept for the others. A single-pass tile is the old engine, cycle for cycle.
- * - qgemm_tile: per pass F over act (mc rows of ceil(k/2) bytes, pn = 0), wgt (nr rows, pm = 0) and meta
+ * - qgemm_tile: its passes in shell order (compile-cycles.ts qgemmPassOrder: shell s begins m pass s and n
+ *   pass s, so each pass fetching new rows is followed by passes that fetch nothing); per pass F over act (mc rows of ceil(k/2) bytes, pn = 0), wgt (nr rows, pm = 0) and meta
  *   (with pn = 0 mc activation-scale rows, then with pm = 0 nr weight-scale rows, of gt · scale bytes: one
  *   region each, ceil(mc · gt · scale bytes / port) + ceil(nr · …) reads); the
  *   per-column staging keeps one copy per m pass and the per-row staging one per n pass, so each operand
@@ -33,14 +34,16 @@
  * - dequant: per pass one beat, after (pm = 0) fetching its vectors (the channel scales with use_cscale,
  *   then the bias with use_bias: one row of 2·nr bytes each, a region each: F = rows · ceil(2·nr / meta
  *   port)) and one cycle.
- * - writeback: per token, per n pass, its nr outputs as ceil(2·nr / out port) writes: 1 + m · Σ_pn ceil(2·nr / PO).
+ * - writeback: per token, its n outputs of every n pass at once (each PE keeps the 16-bit rounding of every
+ *   entry in an output register file, written with the entry), as ceil(2·n / out port) writes: 1 + m ·
+ *   ceil(2·n / PO).
  * - qact (runtime activation quantization of an m × k raw tile), per m pass of mc tokens: F = the pass's mc
  *   raw X rows (2k bytes each, contiguous, packed reads on the act port); then each array column quantizes
  *   one row, all in parallel, group by group: ceil(len / B) beats for the absolute maximum, one beat for the
  *   scale and its reciprocal, ceil(len / B) beats for the codes (B = branchLanes 16-bit elements per beat,
  *   as lr_down); then the writes, codes on the act port and scales on the meta port in parallel:
- *   W = max(mc rows of ceil(k / 2) bytes, mc rows of G · scale bytes), each row as ceil(row bytes / port
- *   bytes) writes: 1 + Σ_pm (F + 1 + Σ_g (2 · ceil(len_g / B) + 1) + W).
+ *   W = max(mc rows of ceil(k / 2) bytes, mc rows of G · scale bytes), each stream's rows contiguous and
+ *   written packed, port word after port word (packedReads): 1 + Σ_pm (F + 1 + Σ_g (2 · ceil(len_g / B) + 1) + W).
  */
 import type { Target } from '../../compile/target.js';
 import { groupLengths, rowReads } from '../../arch/cycle-rules.js';
@@ -89,7 +92,7 @@ export function lowRankDequantCycles(t: Target, m: number, n: number, vectors: n
 
 /** lowrank_gemm writeback cycles (header): per token, each n pass's nr 16-bit outputs as out-port writes. */
 export function lowRankWritebackCycles(t: Target, m: number, n: number): number {
-  return 1 + m * passSizes(n, t.array.rows).reduce((s, nr) => s + rowReads(1, 2 * nr, t.portBytes.out), 0);
+  return 1 + m * rowReads(1, 2 * n, t.portBytes.out);
 }
 
 /** lowrank_gemm qact cycles of an m × k raw tile with scale groups of `group` (header). */
@@ -99,7 +102,7 @@ export function lowRankQactCycles(t: Target, m: number, k: number, group: number
   const beats = groupLengths(k, group).reduce((s, len) => s + 2 * Math.ceil(len / B) + 1, 0);
   let total = 1;
   for (const mc of passSizes(m, t.array.cols)) {
-    const writes = Math.max(rowReads(mc, Math.ceil(k / 2), p.act), rowReads(mc, (Math.ceil(k / group) * t.bits.gscale) / 8, p.meta));
+    const writes = Math.max(packedReads(mc, Math.ceil(k / 2), p.act), packedReads(mc, (Math.ceil(k / group) * t.bits.gscale) / 8, p.meta));
     total += packedReads(mc, 2 * k, p.act) + 1 + beats + writes;
   }
   return total;

@@ -91,7 +91,7 @@ describe('runtime activation quantization: the compiled program', () => {
     // an 8 KiB activations buffer (the out space lies in the weights buffer: KindTarget.outInWeights)
     // cannot hold 64 k steps of codes beside its two slots
     const small = (name: string): Target => {
-      const text = exampleText('runtime').replace(/buffer svd_acts\s*\{ size = 256 KiB;/u, 'buffer svd_acts    { size = 8 KiB;');
+      const text = exampleText('runtime').replace(/buffer svd_acts\s*\{ size = 512 KiB;/u, 'buffer svd_acts    { size = 8 KiB;');
       const accel = sourceAccelerators(text).find((a) => a.name === name);
       return resolveTarget(accel as NonNullable<typeof accel>);
     };
@@ -178,15 +178,16 @@ describe('qact cycles (timing.ts rule)', () => {
     expect(t.tilePassesM).toBeGreaterThan(1);
     const p = t.portBytes;
     const B = t.pe.kind === 'lowrank_gemm' ? t.pe.lanes / 4 : 0;
-    const reads = (rows: number, bytes: number, port: number): number => rows * Math.ceil(bytes / port);
-    // per m pass of at most 4 (cols) rows: its raw rows read as one contiguous run of port words
+    // contiguous rows read or written as one run of port words
+    const packed = (rows: number, bytes: number, port: number): number => Math.ceil((rows * bytes) / port);
+    // per m pass of at most 4 (cols) rows: its raw rows read, its code and scale rows written (in parallel), each as one contiguous run of port words
     const rule = (m: number, k: number): number => {
       let beats = 0;
       for (let g0 = 0; g0 < k; g0 += 64) beats += 2 * Math.ceil(Math.min(64, k - g0) / B) + 1;
       let total = 1;
       for (let m0 = 0; m0 < m; m0 += 4) {
         const mc = Math.min(4, m - m0);
-        total += Math.ceil((mc * 2 * k) / p.act) + 1 + beats + Math.max(reads(mc, Math.ceil(k / 2), p.act), reads(mc, Math.ceil(k / 64) * 2, p.meta));
+        total += Math.ceil((mc * 2 * k) / p.act) + 1 + beats + Math.max(packed(mc, Math.ceil(k / 2), p.act), packed(mc, Math.ceil(k / 64) * 2, p.meta));
       }
       return total;
     };

@@ -183,8 +183,8 @@ export type LowRankAccelerator = (typeof LOWRANK_ACCELERATORS)[number];
 export const BENCH_ROWS = 2;
 export const BENCH_COLS = 3;
 export const BENCH_RANK = 3;
-/** Self-bench multi-pass tiles: up to 2 × 2 array passes (m ≤ 2 · cols, n ≤ 2 · rows). */
-export const BENCH_PASSES = 2;
+/** Self-bench multi-pass tiles: up to 3 × 3 array passes (m ≤ 3 · cols, n ≤ 3 · rows: qgemm_tile's shell order differs from n passes outer). */
+export const BENCH_PASSES = 3;
 
 function accelerator(name: LowRankAccelerator) {
   const c = compileFile(resolve(ROOT, 'examples/svdquant.qacc'), { readFile: (p) => readFileSync(p, 'utf8') }, {});
@@ -195,7 +195,7 @@ function accelerator(name: LowRankAccelerator) {
 
 /**
  * An svdquant accelerator shrunk for the self-bench: 2 × 3 array, 8 lanes, rank 3, 160-deep staging, odd ports,
- * tiles of up to 2 × 2 passes (6 tokens × 4 channels).
+ * tiles of up to 3 × 3 passes (9 tokens × 6 channels).
  * svdquant_nvfp4 also declares channel scales here (its fp32 epilogue then multiplies by them), but no LoRA
  * scales, so both epilogue forms of channel scales and the trap of an undeclared use_lscale are exercised.
  */
@@ -209,7 +209,7 @@ export function benchTarget(name: LowRankAccelerator): Target {
     pe: { ...t.pe, lanes: 8, rank: BENCH_RANK, channelScales: true, activationQuant: 'offline' },
     golden: { ...t.golden, rank: BENCH_RANK, activationQuant: 'offline' },
     maxTileK: 160,
-    capacity: { act: 6144, wgt: 1024, meta: 512, lrw: 4096, out: 256 },
+    capacity: { act: 8192, wgt: 2048, meta: 512, lrw: 4096, out: 256 },
     portBytes: { act: 6, wgt: 4, meta: 3, lrw: 10, out: 4 },
     tilePassesM: BENCH_PASSES,
     tilePassesN: BENCH_PASSES,

@@ -15,6 +15,7 @@ import { unpackMatrix } from '../../../src/compile/pack.js';
 import { goldenGemm, type GoldenConfig, type GoldenOperands } from '../../../src/golden/index.js';
 import { Machine } from '../../../src/sim/index.js';
 import { lowRankDownCycles, lowRankQgemmCycles } from '../../../src/pe/lowrank-gemm/timing.js';
+import { qgemmPassOrder } from '../../../src/pe/lowrank-gemm/compile-cycles.js';
 import { sourceAccelerators } from '../../sim/helpers.js';
 
 const EXAMPLE = readFileSync('examples/svdquant.qacc', 'utf8');
@@ -32,18 +33,17 @@ describe('lowrank_gemm tile_m / tile_n', () => {
     expect([t.maxTileM, t.maxTileN, t.tilePassesM, t.tilePassesN, t.accEntries]).toEqual([256, 128, 16, 8, 256 * 128]);
     const tiling = chooseTiling(t, { m: 40, k: 128, n: 40 });
     expect([tiling.mt, tiling.nt]).toEqual([40, 40]);
-    // issue 13's GEMM: the out space (a quarter of the 256 KiB weights buffer, KindTarget.outInWeights: the
-    // whole activations buffer is the act space) double-buffers at most
-    // 16,384 16-bit outputs, not 256 × 128: the candidates are the largest tiles below the declared one
-    // that fit (256 × 64 and 128 × 128, each of 16 array passes of 16 × 16 × 64 per k step), the cost
-    // model picks one of them
-    expect([t.capacity.act, t.capacity.wgt, t.capacity.out]).toEqual([256 * 1024, 192 * 1024, 64 * 1024]);
+    // issue 13's GEMM: the out space (half of the 256 KiB weights buffer, KindTarget.outInWeights: the
+    // whole 512 KiB activations buffer is the act space) double-buffers the declared 256 × 128 tile's
+    // 32,768 16-bit outputs; the cost model picks it: its 256-token code panel (384 KiB) fits, so the
+    // weights stream once
+    expect([t.capacity.act, t.capacity.wgt, t.capacity.out]).toEqual([512 * 1024, 128 * 1024, 128 * 1024]);
     const shape = { m: 256, k: 3072, n: 3072 };
     const tiles = scheduleCandidates(t, shape, ISA_LIMITS).filter((c) => c.resident === 'none').map((c) => [c.tiling.mt, c.tiling.nt]);
-    expect(tiles).toEqual(expect.arrayContaining([[256, 64], [128, 128]]));
+    expect(tiles).toEqual(expect.arrayContaining([[256, 128]]));
     for (const [mt, nt] of tiles) expect(2 * mt * nt * 2).toBeLessThanOrEqual(t.capacity.out);
     const big = chooseTiling(t, shape);
-    expect([big.mt * big.nt, big.kt]).toEqual([16384, 64]);
+    expect([big.mt, big.nt, big.kt]).toEqual([256, 128, 64]);
   });
 
   it('qgemm_tile of a multi-pass tile: each pass fetches only what it lacks, its rows word after word, ahead of the beats (by hand)', () => {
@@ -53,16 +53,35 @@ describe('lowrank_gemm tile_m / tile_n', () => {
     // 16 × 16 × 64, one pass: 16 code rows of 32 bytes = 2 reads on act and on wgt; 16 + 16 fp16 scales =
     // 1 + 1 meta reads; decode + 2 reads + the data cycle + one 64-lane beat
     expect(lowRankQgemmCycles(t, 16, 16, 64, 64)).toBe(1 + 2 + 1 + 1);
-    // 128 × 128 × 64, 8 × 8 passes: the 15 passes of the first n pass or the first m pass fetch 2 reads
-    // each, back to back from cycle 1. The first n pass waits for its activation rows: pass pm's reads end
-    // in cycle 2pm + 2, its beat is in 2pm + 4 (pass 7: cycle 18); pass (0, 1)'s weight reads are cycles
-    // 17–18, its beat 20; every later fetch is done long before its pass, so the other 55 passes beat back to
-    // back (cycles 21–75)
-    expect(lowRankQgemmCycles(t, 128, 128, 64, 64)).toBe(20 + 1 + 55);
+    // 128 × 128 × 64, 8 × 8 passes in shell order (shell s: (s, 0 … s − 1), then (0 … s, s)): the 15 passes
+    // that begin an m pass (s, 0) or an n pass (0, s) fetch 2 reads each, back to back from cycle 1 in that
+    // order: fetch pass f's reads end in cycle 2f + 2, its pass beats in 2f + 4 at the earliest. Shells 0–2
+    // beat in cycles 4 ((0, 0)), 6 ((1, 0)), 8 ((0, 1)), 9, 10 ((2, 0), fetch 3), 11, 12 ((0, 2), fetch 4), 13,
+    // 14; from shell 3 on every fetch is done before its pass, so the other 55 passes beat back to back
+    // (cycles 15–69)
+    expect(lowRankQgemmCycles(t, 128, 128, 64, 64)).toBe(14 + 55 + 1);
     // 17 × 16 × 64: a second m pass of one token (17 · 32 = 544 bytes: 2 + 1 act reads in total, 1 scale
     // read): pass 0 is decode, 2 reads, the data cycle, its beat (cycle 4); pass 1's read is in cycle 3,
     // its data lands in 4, its beat follows in 5
     expect(lowRankQgemmCycles(t, 17, 16, 64, 64)).toBe(1 + 2 + 1 + 1 + 1);
+  });
+
+  it('qgemm_tile walks its passes in shells: every pass once, each m (n) pass begun by its fetching pass (s, 0) ((0, s))', () => {
+    for (let pmN = 1; pmN <= 6; pmN++) {
+      for (let pnN = 1; pnN <= 6; pnN++) {
+        const order = qgemmPassOrder(pmN, pnN);
+        expect(new Set(order.map(([a, b]) => a * pnN + b)).size).toBe(pmN * pnN);
+        expect(order.length).toBe(pmN * pnN);
+        order.forEach(([a, b], i) => {
+          // a pass comes after the passes that fetch its m pass's and its n pass's rows
+          expect(order.findIndex(([x, y]) => x === a && y === 0)).toBeLessThanOrEqual(i);
+          expect(order.findIndex(([x, y]) => x === 0 && y === b)).toBeLessThanOrEqual(i);
+          // and after every pass of a smaller shell
+          if (i > 0) expect(Math.max(a, b)).toBeGreaterThanOrEqual(Math.max(...order[i - 1]));
+        });
+      }
+    }
+    expect(qgemmPassOrder(3, 2)).toEqual([[0, 0], [1, 0], [0, 1], [1, 1], [2, 0], [2, 1]]);
   });
 
   it('lr_down of a multi-pass tile fetches the D rows in the first m pass only (by hand)', () => {

@@ -688,10 +688,10 @@ module svdquant_w4a4_top (
   reg [32:0] ldh_cap;
   always @* begin
     case (ldh_buf)
-      QACC_BUFFER_ACT: ldh_cap = 33'd262144;
-      QACC_BUFFER_WGT: ldh_cap = 33'd196608;
+      QACC_BUFFER_ACT: ldh_cap = 33'd524288;
+      QACC_BUFFER_WGT: ldh_cap = 33'd131072;
       QACC_BUFFER_META: ldh_cap = 33'd32768;
-      QACC_BUFFER_OUT: ldh_cap = 33'd65536;
+      QACC_BUFFER_OUT: ldh_cap = 33'd131072;
       QACC_BUFFER_LRW: ldh_cap = 33'd32768;
       default: ldh_cap = 33'd0;
     endcase
@@ -875,7 +875,7 @@ module svdquant_w4a4_top (
   wire [23:0] sth_stride = sth_word[QACC_STORE_DRAM_STRIDE_LSB +: QACC_STORE_DRAM_STRIDE_W];
   wire [32:0] sth_end = {9'd0, sth_baddr} + {1'b0, {16'd0, sth_rows} * {16'd0, sth_rb}};
   wire sth_badbuf = sth_buf != QACC_BUFFER_OUT;
-  wire sth_oob = sth_end > 33'd65536;
+  wire sth_oob = sth_end > 33'd131072;
 
   reg st_busy, st_pend, st_ipf, st_idma;
   reg [39:0] st_rowaddr;
@@ -1085,10 +1085,10 @@ module svdquant_w4a4_top (
 
   // ---------------------------------------------------------------- buffers and the tile engine
   wire act_rd_en;
-  wire [17:0] act_rd_addr;
+  wire [18:0] act_rd_addr;
   wire [2047:0] act_rd_data;
   wire wgt_rd_en;
-  wire [17:0] wgt_rd_addr;
+  wire [16:0] wgt_rd_addr;
   wire [2047:0] wgt_rd_data;
   wire meta_rd_en;
   wire [14:0] meta_rd_addr;
@@ -1097,12 +1097,12 @@ module svdquant_w4a4_top (
   wire [14:0] lrw_rd_addr;
   wire [511:0] lrw_rd_data;
   wire eng_out_wr_en;
-  wire [15:0] eng_out_wr_addr;
+  wire [16:0] eng_out_wr_addr;
   wire [2047:0] eng_out_wr_data;
   wire [255:0] eng_out_wr_mask;
   wire [2047:0] out_rd_data;
   wire eng_act_wr_en;
-  wire [17:0] eng_act_wr_addr;
+  wire [18:0] eng_act_wr_addr;
   wire [2047:0] eng_act_wr_data;
   wire [255:0] eng_act_wr_mask;
   wire eng_meta_wr_en;
@@ -1114,7 +1114,7 @@ module svdquant_w4a4_top (
   svdquant_w4a4_top_buf_act u_buf_act (
     .clk(clk),
     .wr_en(ld_resp && ld_buf == QACC_BUFFER_ACT),
-    .wr_addr(ld_wptr_w[17:0]),
+    .wr_addr(ld_wptr_w[18:0]),
     .wr_data({1536'd0, dram_resp_data}),
     .wr_mask({192'd0, ld_wmask}),
     .ewr_en(eng_act_wr_en),
@@ -1128,7 +1128,7 @@ module svdquant_w4a4_top (
   svdquant_w4a4_top_buf_wgt u_buf_wgt (
     .clk(clk),
     .wr_en(ld_resp && ld_buf == QACC_BUFFER_WGT),
-    .wr_addr(ld_wptr_w[17:0]),
+    .wr_addr(ld_wptr_w[16:0]),
     .wr_data({1536'd0, dram_resp_data}),
     .wr_mask({192'd0, ld_wmask}),
     .rd_en(wgt_rd_en),
@@ -1162,11 +1162,11 @@ module svdquant_w4a4_top (
   svdquant_w4a4_top_buf_out u_buf_out (
     .clk(clk),
     .wr_en(ld_out_wr || eng_out_wr_en),
-    .wr_addr(ld_out_wr ? ld_wptr_w[15:0] : eng_out_wr_addr),
+    .wr_addr(ld_out_wr ? ld_wptr_w[16:0] : eng_out_wr_addr),
     .wr_data(ld_out_wr ? {1536'd0, dram_resp_data} : eng_out_wr_data),
     .wr_mask(ld_out_wr ? {192'd0, ld_wmask} : eng_out_wr_mask),
     .rd_en(st_beat),
-    .rd_addr(stc_rptr[15:0]),
+    .rd_addr(stc_rptr[16:0]),
     .rd_data(out_rd_data)
   );
   /* verilator lint_off UNUSEDSIGNAL */

@@ -9,14 +9,15 @@
 // Schedule (src/pe/lowrank-gemm/rtl-engine.ts, timing.ts): decode; FETCH streams on the
 // act / wgt / meta / lrw ports in parallel (one read per cycle; a pass's rows lie contiguous and are read
 // port word after port word, a word landing in every row it overlaps) into per-column / per-row staging; one cycle for the last read's data; then beats through all PEs in
-// parallel. A multi-pass tile repeats this per pass (n passes outer, m passes inner; per-row staging is
-// fetched in the first m pass of each n pass, qgemm_tile's per-column staging — one copy per m pass — in
-// the first n pass; a pass with nothing to fetch goes straight to its beats). qgemm_tile fetches ahead:
+// parallel. A multi-pass tile repeats this per pass (n passes outer, m passes inner, except qgemm_tile's
+// shell order, below; per-row staging is fetched in the first m pass of each n pass, qgemm_tile's
+// per-column staging — one copy per m pass — in the first n pass; a pass with nothing to fetch goes
+// straight to its beats). qgemm_tile fetches ahead:
 // its fetch passes run back to back from the decode on (its per-column staging one copy per m pass, its
 // per-row staging one copy per n pass, so nothing a later pass fetches is still to be read), and a pass's
 // beats start once its own fetch's last read has landed and the pass before has beaten;
 // pass (pm, pn) uses accumulator entry pm * 64 + pn of every PE. writeback writes, token by token,
-// each n pass's outputs, one out-port write at a time.
+// all its outputs (every n pass, from the PEs' 16-bit output register files), one out-port write at a time.
 module svdquant_w4a4_top_engine_lowrank_gemm (
   input  wire                    clk,
   input  wire                    rst,
@@ -35,10 +36,10 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   input  wire                    cfg_wsel,
   input  wire [31:0]             cfg_scale,
   output wire                    act_rd_en,
-  output wire [18-1:0]      act_rd_addr,
+  output wire [19-1:0]      act_rd_addr,
   input  wire [8*256-1:0]     act_rd_data,
   output wire                    wgt_rd_en,
-  output wire [18-1:0]      wgt_rd_addr,
+  output wire [17-1:0]      wgt_rd_addr,
   input  wire [8*256-1:0]     wgt_rd_data,
   output wire                    meta_rd_en,
   output wire [15-1:0]      meta_rd_addr,
@@ -48,12 +49,12 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   input  wire [8*64-1:0]     lrw_rd_data,
   /* verilator lint_on UNUSEDSIGNAL */
   output wire                    out_wr_en,
-  output wire [16-1:0]      out_wr_addr,
+  output wire [17-1:0]      out_wr_addr,
   output wire [8*256-1:0]     out_wr_data,
   output wire [256-1:0]       out_wr_mask,
   // qact (activation_quant = runtime): codes and scales written back, the setfmt rounding register
   output wire                    act_wr_en,
-  output wire [18-1:0]      act_wr_addr,
+  output wire [19-1:0]      act_wr_addr,
   output wire [8*256-1:0]     act_wr_data,
   output wire [256-1:0]       act_wr_mask,
   output wire                    meta_wr_en,
@@ -537,10 +538,10 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
     case (opc)
       QACC_OP_QGEMM_TILE:
         if (!mn_ok || cfg_k > 16'd64 || !q_acc0 || cfg_group != 16'd64) dec_trap = TRAP_SHAPE;
-        else if (end_qa > 48'd262144 || end_qw > 48'd196608 || end_qas > 48'd32768 || end_qws > 48'd32768) dec_trap = TRAP_RANGE;
+        else if (end_qa > 48'd524288 || end_qw > 48'd131072 || end_qas > 48'd32768 || end_qws > 48'd32768) dec_trap = TRAP_RANGE;
       QACC_OP_LR_DOWN:
         if (!rank_ok || {16'd0, cfg_m} > C * PMX || cfg_k > 16'd64 || !d_lrt0) dec_trap = TRAP_SHAPE;
-        else if (end_dx > 48'd262144 || end_dd > 48'd32768) dec_trap = TRAP_RANGE;
+        else if (end_dx > 48'd524288 || end_dd > 48'd32768) dec_trap = TRAP_RANGE;
       QACC_OP_LR_UP:
         if (u_ls && !1'b1) dec_trap = TRAP_UNSUPPORTED;
         else if (!rank_ok || !mn_ok || !u_acc0 || !u_lrt0) dec_trap = TRAP_SHAPE;
@@ -552,11 +553,11 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
       QACC_OP_QACT:  // stochastic rounding: the ISA gives qact no random stream
         if (cfg_round == 2'd3) dec_trap = TRAP_UNSUPPORTED;
         else if ({16'd0, cfg_m} > C * PMX || cfg_k > 16'd64 || cfg_group != 16'd64) dec_trap = TRAP_SHAPE;
-        else if (end_qx > 48'd262144 || end_qq > 48'd262144 || end_qs > 48'd32768) dec_trap = TRAP_RANGE;
+        else if (end_qx > 48'd524288 || end_qq > 48'd524288 || end_qs > 48'd32768) dec_trap = TRAP_RANGE;
       QACC_OP_WRITEBACK:
         if (wb_relu) dec_trap = TRAP_UNSUPPORTED;
         else if (!mn_ok || !wb_acc0) dec_trap = TRAP_SHAPE;
-        else if (end_wb > 48'd65536) dec_trap = TRAP_RANGE;
+        else if (end_wb > 48'd131072) dec_trap = TRAP_RANGE;
       default: dec_trap = TRAP_UNSUPPORTED;
     endcase
   end
@@ -577,20 +578,37 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   wire [31:0] mc_w = m_w - pm * C < C ? m_w - pm * C : C;
   wire [31:0] nr_w = n_w - pn * R < R ? n_w - pn * R : R;
   wire pm_more = pm + 32'd1 < pmN;
-  wire pass_more = pm_more || (kind != K_DOWN && kind != K_QACT && pn + 32'd1 < pnN);
-  // the next beat pass (n passes outer)
-  wire [31:0] bp_pm = pm_more ? pm + 32'd1 : 32'd0;
-  wire [31:0] bp_pn = pm_more ? pn : pn + 32'd1;
-  // qgemm_tile's fetch sequencer: the pass (fpm, fpn) being fetched, flin its linear index pn * pmN + pm; its
-  // fetch passes are (pm, 0) for every pm, then (0, pn) for pn >= 1, in pass order. issued = 1 + the linear
-  // index of the last fetch pass whose reads have all been issued (its data lands the cycle after); plin
-  // the linear index of the beat pass (pm, pn)
   reg [31:0] fpm, fpn, flin, issued, plin;
+  wire pass_more = kind == K_QGEMM ? plin + 32'd1 < pmN * pnN : pm_more || (kind != K_DOWN && kind != K_QACT && pn + 32'd1 < pnN);
+  // qgemm_tile's pass order (compile-cycles.ts qgemmPassOrder): shells s = 0, 1, ...; shell s is (s, j) for
+  // j < min(s, pnN) (when s < pmN), then (i, s) for i <= min(s, pmN - 1) (when s < pnN). Its next pass:
+  wire [31:0] q_s = pm > pn ? pm : pn;
+  wire [31:0] q_s1 = q_s + 32'd1;
+  wire q_a_more = pm > pn && pn + 32'd1 < q_s && pn + 32'd1 < pnN;   // shell s, part (s, j): j + 1 next
+  wire q_to_b = pm > pn && !q_a_more && q_s < pnN;                    // on to part (i, s)
+  wire q_b_more = pm <= pn && pm + 32'd1 <= q_s && pm + 32'd1 < pmN;  // part (i, s): i + 1 next
+  wire [31:0] qn_pm = q_a_more ? pm : q_to_b ? 32'd0 : q_b_more ? pm + 32'd1 : q_s1 < pmN ? q_s1 : 32'd0;
+  wire [31:0] qn_pn = q_a_more ? pn + 32'd1 : q_to_b ? q_s : q_b_more ? pn : q_s1 < pmN ? 32'd0 : q_s1;
+  // the next beat pass (qgemm_tile: the shell order; the others: n passes outer)
+  wire [31:0] bp_pm = kind == K_QGEMM ? qn_pm : pm_more ? pm + 32'd1 : 32'd0;
+  wire [31:0] bp_pn = kind == K_QGEMM ? qn_pn : pm_more ? pn : pn + 32'd1;
+  // qgemm_tile's fetch sequencer: the pass (fpm, fpn) being fetched, flin its linear index in the pass order;
+  // its fetch passes are the passes that begin an m pass (s, 0) or an n pass (0, s), in pass order: (0, 0),
+  // then per shell s >= 1 (s, 0) when s < pmN and (0, s) when s < pnN. issued = 1 + the linear index of the
+  // last fetch pass whose reads have all been issued (its data lands the cycle after); plin the linear
+  // index of the beat pass (pm, pn)
   reg f_run;
-  wire nf_m = fpn == 32'd0 && fpm + 32'd1 < pmN;
-  wire nf_more = nf_m || fpn + 32'd1 < pnN;
-  wire [31:0] nf_pm = nf_m ? fpm + 32'd1 : 32'd0;
-  wire [31:0] nf_pn = nf_m ? 32'd0 : fpn + 32'd1;
+  wire [31:0] f_s = fpm > fpn ? fpm : fpn;
+  wire nf_b = fpm == f_s && fpn == 32'd0 && f_s != 32'd0 && f_s < pnN;   // (s, 0) is followed by (0, s)
+  wire nf_more = nf_b || f_s + 32'd1 < pmN || f_s + 32'd1 < pnN;
+  wire [31:0] nf_pm = nf_b ? 32'd0 : f_s + 32'd1 < pmN ? f_s + 32'd1 : 32'd0;
+  wire [31:0] nf_pn = nf_b ? f_s : f_s + 32'd1 < pmN ? 32'd0 : f_s + 32'd1;
+  // the linear index of fetch pass (nf_pm, nf_pn): the shells before s hold min(s, pmN) * min(s, pnN) passes;
+  // (s, 0) opens its shell, (0, s) follows the min(s, pnN) passes (s, j) when s < pmN
+  wire [31:0] nf_s = nf_pm > nf_pn ? nf_pm : nf_pn;
+  wire [31:0] nf_sm = nf_s < pmN ? nf_s : pmN;
+  wire [31:0] nf_sn = nf_s < pnN ? nf_s : pnN;
+  wire [31:0] nf_lin = nf_sm * nf_sn + (nf_pm >= nf_pn || nf_s >= pmN ? 32'd0 : nf_sn);
   // the next beat pass of qgemm_tile may start: it fetches nothing, or its fetch has been issued
   wire bp_ready = !(bp_pn == 32'd0 || bp_pm == 32'd0) || issued > plin + 32'd1;
   wire cur_ready = issued > plin;
@@ -682,12 +700,12 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   wire [31:0] w_ra = w_addr + w_pos;
   wire [31:0] m_ra = (m_reg ? m_addr2 : m_addr) + m_pos;
   wire [31:0] l_ra = l_addr + l_pos;
-  reg [31:0] wc, wpm, wpn, woff, waddr;   // writeback: column, m pass, n pass, byte offset, address
+  reg [31:0] wc, wpm, woff, waddr;   // writeback: column, m pass, byte offset, address
   /* verilator lint_on UNUSEDSIGNAL */
   assign act_rd_en = a_on;
-  assign act_rd_addr = a_ra[18-1:0];
+  assign act_rd_addr = a_ra[19-1:0];
   assign wgt_rd_en = w_on;
-  assign wgt_rd_addr = w_ra[18-1:0];
+  assign wgt_rd_addr = w_ra[17-1:0];
   assign meta_rd_en = m_on;
   assign meta_rd_addr = m_ra[15-1:0];
   assign lrw_rd_en = l_on;
@@ -709,10 +727,9 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   wire [31:0] d_rows_next = (32 - (pass + 32'd1) * R < R) ? 32 - (pass + 32'd1) * R : R;
   wire qact_done;
   wire beat_last = kind == K_QGEMM ? q_last : kind == K_DOWN ? d_last : kind == K_UP ? u_last : (kind == K_QACT ? qact_done : 1'b1);
-  // writeback: token wpm * C + wc, n pass wpn, byte offset woff of its 2 * wnr bytes
-  wire [31:0] wnr = n_w - wpn * R < R ? n_w - wpn * R : R;
-  wire wb_wrap = woff + PO >= 32'd2 * wnr;
-  wire wb_last = wb_wrap && wpn + 32'd1 >= pnN && wpm * C + wc + 32'd1 >= m_w;
+  // writeback: token wpm * C + wc, byte offset woff of its 2 * n bytes (every n pass)
+  wire wb_wrap = woff + PO >= 32'd2 * n_w;
+  wire wb_last = wb_wrap && wpm * C + wc + 32'd1 >= m_w;
   wire pass_end = st == S_BEAT && beat_last && !(kind == K_DOWN && d_more);
   assign cmd_done = (pass_end && !pass_more) || (st == S_WB && wb_last) || st == S_TRAP;
   // the beat counters of a pass are set up at decode and at the end of every pass but the last; the fetch
@@ -752,7 +769,7 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
               if (trap_code == 8'd0) trap_code <= dec_trap;
               st <= S_TRAP;
             end else if (opc == QACC_OP_WRITEBACK) begin
-              wc <= 0; wpm <= 0; wpn <= 0; woff <= 0; waddr <= wb_out;
+              wc <= 0; wpm <= 0; woff <= 0; waddr <= wb_out;
               st <= S_WB;
             end else begin
               kind <= dec_kind;
@@ -792,13 +809,9 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
           end else pos <= pos + B;
         S_WB:
           if (wb_wrap) begin
-            woff <= 0; waddr <= waddr + 32'd2 * wnr - woff;
-            if (wpn + 32'd1 < pnN) wpn <= wpn + 32'd1;
-            else begin
-              wpn <= 0;
-              if (wc + 32'd1 < C) wc <= wc + 32'd1;
-              else begin wc <= 0; wpm <= wpm + 32'd1; end
-            end
+            woff <= 0; waddr <= waddr + 32'd2 * n_w - woff;
+            if (wc + 32'd1 < C) wc <= wc + 32'd1;
+            else begin wc <= 0; wpm <= wpm + 32'd1; end
             if (wb_last) st <= S_IDLE;
           end else begin
             woff <= woff + PO; waddr <= waddr + PO;
@@ -816,7 +829,7 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
         gend <= k_w < 64 ? k_w : 64;
       end
       if (fsetup) begin
-        fpm <= su_pm; fpn <= su_pn; flin <= idle ? 32'd0 : flin + (fpn == 32'd0 ? 32'd1 : pmN);
+        fpm <= su_pm; fpn <= su_pn; flin <= idle ? 32'd0 : nf_lin;
         a_pos <= 0; a_len <= su_a_rows * su_a_rb; a_rb <= su_a_rb; a_addr <= su_a_addr;
         w_pos <= 0; w_len <= su_w_rows * kb_w; w_rb <= kb_w; w_addr <= su_w_addr;
         m_pos <= 0; m_reg <= su_m_split == 32'd0; m_len1 <= su_m_split * su_m_rb; m_len2 <= (su_m_rows - su_m_split) * su_m_rb;
@@ -827,9 +840,9 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   end
 
   // ---- the array ------------------------------------------------------------------------------------------
-  // the accumulator entry of every PE: the writeback's pass, else the current pass
+  // the accumulator entry of every PE: the writeback's first entry of its m pass (it reads all n passes), else the current pass
   /* verilator lint_off UNUSEDSIGNAL */
-  wire [31:0] slot_w = st == S_WB ? wpm * PNX + wpn : pm * PNX + pn;
+  wire [31:0] slot_w = st == S_WB ? wpm * PNX : pm * PNX + pn;
   /* verilator lint_on UNUSEDSIGNAL */
   wire [12:0] slot = slot_w[12:0];
   wire [6:0] pm_i = pm[6:0];
@@ -838,7 +851,7 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   wire [5:0] fpn_i = f_ppn[5:0];
   wire [3:0] np_i = pass[3:0];     // lr_down's rank pass: its D staging copy
   wire [31:0] pe_l [0:R*C-1];
-  wire [15:0] pe_y [0:R*C-1];
+  wire [16*PNX-1:0] pe_y [0:R*C-1];   // every PE's outputs of the writeback's token, n pass p at bits 16p
   wire [4*L-1:0] col_qa [0:C-1];
   wire [SB-1:0] col_sa [0:C-1];
   wire [16*B-1:0] col_x [0:C-1];
@@ -930,9 +943,11 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
       end
       assign col_x[gi] = (kind == K_UP ? lr16 : stq_p[16*pos +: 16*B]) & bmask16;
       for (gj = 0; gj < R; gj = gj + 1) begin : g_out
-        assign col_out[gi][16*gj +: 16] = pe_y[gi*R + gj];
+        for (gl = 0; gl < PNX; gl = gl + 1) begin : g_pn
+          assign col_out[gi][16*(gl*R + gj) +: 16] = pe_y[gi*R + gj][16*gl +: 16];
+        end
       end
-      assign col_out[gi][4096-1:16*R] = 4064'd0;
+      assign col_out[gi][4096-1:16*R*PNX] = 2048'd0;
     end
     for (gj = 0; gj < R; gj = gj + 1) begin : g_row
       // per n pass (channel pn * R + j): weight codes and group scales
@@ -980,7 +995,7 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
           .xa(col_x[gi]), .xb(row_y[gj]), .bv(bmask), .lfirst(pos == 0),
           .l_init(clear_r ? 32'd0 : col_lrt[gi][32*(pass*R + gj) +: 32]),
           .ts(cfg_scale), .use_ts(ts_r), .use_bias(bias_r), .bias(row_bias[gj]), .use_cs(cs_r), .cs(row_cs[gj]),
-          .l_out(pe_l[gi*R + gj]), .y16(pe_y[gi*R + gj]));
+          .l_out(pe_l[gi*R + gj]), .yrow(pe_y[gi*R + gj]));
       end
     end
   endgenerate
@@ -993,18 +1008,18 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
     .act_wr_en(act_wr_en), .act_wr_addr(act_wr_addr), .act_wr_data(act_wr_data), .act_wr_mask(act_wr_mask),
     .meta_wr_en(meta_wr_en), .meta_wr_addr(meta_wr_addr), .meta_wr_data(meta_wr_data), .meta_wr_mask(meta_wr_mask));
 
-  // ---- writeback: bytes woff .. woff + PO - 1 of column wc's 2 * wnr output bytes (n pass wpn) ---------------------------
+  // ---- writeback: bytes woff .. woff + PO - 1 of column wc's 2 * n output bytes (all n passes) ---------------------------
   /* verilator lint_off UNUSEDSIGNAL */
   wire [4096-1:0] wb_col = col_out[wc] >> (8 * woff);
   /* verilator lint_on UNUSEDSIGNAL */
   wire [LO-1:0] wb_mask;
   generate
     for (gl = 0; gl < LO; gl = gl + 1) begin : g_wmask
-      assign wb_mask[gl] = gl < PO && woff + gl < 32'd2 * wnr;
+      assign wb_mask[gl] = gl < PO && woff + gl < 32'd2 * n_w;
     end
   endgenerate
   assign out_wr_en = st == S_WB;
-  assign out_wr_addr = waddr[16-1:0];
+  assign out_wr_addr = waddr[17-1:0];
   assign out_wr_data = wb_col[2047:0];
   assign out_wr_mask = wb_mask;
 endmodule

@@ -7,7 +7,9 @@
 //   2 DOWN: l := chain(lfirst ? l_init : l);  3 UP: v := chain(v), where chain(c) applies, for each of
 //           the 2 branch lanes b with bv[b] in order, c := round_fp32(c + round_fp32(xa_b * xb_b)).
 //   4 DEQ:  v := fp32(round_fp16(round_fp16(t) * (cs used ? cs : 1) + (bias used ? bias : -0))) (one fused rounding), t = (use_ts ? round_fp32(v * ts) : v).
-// l_out is the chain result (the engine stores it at a pass end); y16 = round_fp16(v) for writeback.
+// l_out is the chain result (the engine stores it at a pass end). Every write of an entry also writes its
+// round_fp16(value) into the 16-bit output register file yf (one narrowing on the write path), which the
+// writeback reads 64 entries at a time: yrow holds entries slot .. slot + 64 - 1 (every n pass of a token).
 module svdquant_w4a4_top_lowrank_pe (
   input  wire              clk,
   input  wire              en,
@@ -33,10 +35,11 @@ module svdquant_w4a4_top_lowrank_pe (
   input  wire [15:0]       cs,
 
   output wire [31:0]       l_out,
-  output wire [15:0]       y16
+  output wire [16*64-1:0] yrow
 );
   localparam [2:0] OP_DOT = 3'd1, OP_DOWN = 3'd2, OP_UP = 3'd3, OP_DEQ = 3'd4;
   reg [31:0] vf [0:8192-1];
+  reg [15:0] yf [0:8192-1];   // round_fp16 of each entry, written with it
   wire [31:0] v = vf[slot];
   reg [31:0] l;
   // ---- exact group dot product ------------------------------------------------------------------------
@@ -108,17 +111,29 @@ module svdquant_w4a4_top_lowrank_pe (
   assign e_b = use_bias ? bias : 16'h8000;
   qacc_fp_fma_e5m10b15i_e5m10b15i_e5m10b15i_e5m10b15i u_bias (.a(e_main), .b(e_cs), .c(e_b), .y(e_sel));
   qacc_fp_mul_e5m10b15i_e5m10b15i_e8m23b127i u_ewiden (.a(e_sel), .b(16'h3c00), .y(v_bias));
-  qacc_fp_mul_e8m23b127i_e5m10b15i_e5m10b15i u_narrow (.a(v), .b(16'h3c00), .y(y16));
+  // the value an entry write stores this cycle, and its 16-bit rounding for the output register file
+  wire [31:0] v_wr = op == OP_DOT ? acc_w : op == OP_UP ? l_out : v_bias;
+  wire [15:0] y_wr;
+  qacc_fp_mul_e8m23b127i_e5m10b15i_e5m10b15i u_narrow (.a(v_wr), .b(16'h3c00), .y(y_wr));
+  genvar p;
+  generate
+    for (p = 0; p < 64; p = p + 1) begin : g_yrow
+      /* verilator lint_off UNUSEDSIGNAL */
+      wire [31:0] yi = { 19'd0, slot } + p;
+      /* verilator lint_on UNUSEDSIGNAL */
+      assign yrow[16*p +: 16] = yf[yi[12:0]];
+    end
+  endgenerate
   always @(posedge clk) begin
     if (en) begin
       case (op)
         OP_DOT: begin
           dot <= dot_next;
-          if (glast) vf[slot] <= acc_w;
+          if (glast) begin vf[slot] <= acc_w; yf[slot] <= y_wr; end
         end
         OP_DOWN: l <= l_out;
-        OP_UP: vf[slot] <= l_out;
-        OP_DEQ: vf[slot] <= v_bias;
+        OP_UP: begin vf[slot] <= l_out; yf[slot] <= y_wr; end
+        OP_DEQ: begin vf[slot] <= v_bias; yf[slot] <= y_wr; end
         default: ;
       endcase
     end

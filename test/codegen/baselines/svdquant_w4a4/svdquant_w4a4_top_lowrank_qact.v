@@ -5,9 +5,10 @@
 // (run): each column's qact_col quantizes its token row group by group, all columns in parallel —
 // ceil(len / 2) absolute-maximum beats, one scale beat, ceil(len / 2) code beats — into
 // per-column code and scale staging; then two write streams in parallel put the m code rows (ceil(k / 2)
-// bytes each, at dst; whole bytes, the odd k's spare nibble 0) on the act write port and the m scale rows
-// (2 bytes per group, at scales) on the meta write port, one port-width write per cycle, every
-// row starting a new write. done is high in the last write cycle.
+// bytes each, contiguous at dst; whole bytes, the odd k's spare nibble 0) on the act write port and the m
+// scale rows (2 bytes per group, contiguous at scales) on the meta write port, one port-width
+// write per cycle, packed: word after word of the rows' bytes, a word taking its bytes from every row it
+// overlaps (ceil(m * row bytes / port) writes). done is high in the last write cycle.
 module svdquant_w4a4_top_lowrank_qact (
   input  wire                    clk,
   input  wire                    dec,        // decode of an accepted qact: latch dst and scales, restart
@@ -25,7 +26,7 @@ module svdquant_w4a4_top_lowrank_qact (
   /* verilator lint_on UNUSEDSIGNAL */
   output wire                    done,
   output wire                    act_wr_en,
-  output wire [18-1:0]      act_wr_addr,
+  output wire [19-1:0]      act_wr_addr,
   output wire [8*256-1:0]     act_wr_data,
   output wire [256-1:0]       act_wr_mask,
   output wire                    meta_wr_en,
@@ -54,13 +55,18 @@ module svdquant_w4a4_top_lowrank_qact (
   endgenerate
 
   // ---- write streams: code rows on act, scale rows on meta, in parallel ---------------------------------
-  reg [31:0] wa_row, wa_off, wa_addr, wm_row, wm_off, wm_addr;
-  wire wa_on = run && ph == Q_WRITE && wa_row < m_w;
-  wire wm_on = run && ph == Q_WRITE && wm_row < m_w;
-  wire wa_wrap = wa_off + PA >= kb_w;
-  wire wm_wrap = wm_off + PM >= sbytes_w;
-  wire wa_fin = !wa_on || (wa_row + 32'd1 == m_w && wa_wrap);
-  wire wm_fin = !wm_on || (wm_row + 32'd1 == m_w && wm_wrap);
+  // byte positions in the m rows of each stream (row i at bytes i * row bytes), their destinations
+  reg [31:0] wa_pos, wa_base, wm_pos, wm_base;
+  wire [31:0] wa_len = m_w * kb_w;
+  wire [31:0] wm_len = m_w * sbytes_w;
+  wire wa_on = run && ph == Q_WRITE && wa_pos < wa_len;
+  wire wm_on = run && ph == Q_WRITE && wm_pos < wm_len;
+  wire wa_fin = !wa_on || wa_pos + PA >= wa_len;
+  wire wm_fin = !wm_on || wm_pos + PM >= wm_len;
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [31:0] wa_addr = wa_base + wa_pos;
+  wire [31:0] wm_addr = wm_base + wm_pos;
+  /* verilator lint_on UNUSEDSIGNAL */
   assign done = run && ph == Q_WRITE && wa_fin && wm_fin;
 
   always @(posedge clk) begin
@@ -70,8 +76,8 @@ module svdquant_w4a4_top_lowrank_qact (
       gstart <= 32'd0;
       gend <= k_w < 64 ? k_w : 64;
       grp <= 32'd0;
-      wa_row <= 32'd0; wa_off <= 32'd0; wa_addr <= dec_dst;
-      wm_row <= 32'd0; wm_off <= 32'd0; wm_addr <= dec_scales;
+      wa_pos <= 32'd0; wa_base <= dec_dst;
+      wm_pos <= 32'd0; wm_base <= dec_scales;
     end else if (run) begin
       case (ph)
         Q_MAX:
@@ -93,22 +99,21 @@ module svdquant_w4a4_top_lowrank_qact (
             end
           end else pos <= pos + B;
         default: begin  // Q_WRITE
-          if (wa_on) begin
-            if (wa_wrap) begin wa_off <= 32'd0; wa_row <= wa_row + 32'd1; wa_addr <= wa_addr - wa_off + kb_w; end
-            else begin wa_off <= wa_off + PA; wa_addr <= wa_addr + PA; end
-          end
-          if (wm_on) begin
-            if (wm_wrap) begin wm_off <= 32'd0; wm_row <= wm_row + 32'd1; wm_addr <= wm_addr - wm_off + sbytes_w; end
-            else begin wm_off <= wm_off + PM; wm_addr <= wm_addr + PM; end
-          end
+          if (wa_on) wa_pos <= wa_pos + PA;
+          if (wm_on) wm_pos <= wm_pos + PM;
         end
       endcase
     end
   end
 
   // ---- the columns ---------------------------------------------------------------------------------------
-  wire [4096-1:0] col_codes [0:2-1];
-  wire [1024-1:0] col_scales [0:2-1];
+  // each column's share of the current write words: its row's bytes where the word overlaps the row
+  wire [8*PA-1:0] wa_part [0:2] /* verilator split_var */;
+  wire [8*PM-1:0] wm_part [0:2] /* verilator split_var */;
+  assign wa_part[0] = {8*PA{1'b0}};
+  assign wm_part[0] = {8*PM{1'b0}};
+  // the scale bytes of a row (the staging past them may hold an earlier qact's scales)
+  wire [1024-1:0] sc_keep = ~({ 1024{1'b1} } << (8 * sbytes_w));
   generate
     for (gi = 0; gi < 2; gi = gi + 1) begin : g_col
       wire [4*B-1:0] q;
@@ -123,26 +128,37 @@ module svdquant_w4a4_top_lowrank_qact (
           if (pos == gstart) sts[SB*grp +: SB] <= sa;
         end
       end
-      assign col_codes[gi] = stc;
-      assign col_scales[gi] = sts;
+      // row gi starts at byte gi * row bytes of its stream; codes past ceil(k / 2) bytes are 0 (cleared at dec)
+      wire [31:0] a_rs = gi * kb_w;
+      wire [31:0] m_rs = gi * sbytes_w;
+      wire [4096+8*PA-1:0] a_wide = { {8*PA{1'b0}}, stc };
+      wire [1024+8*PM-1:0] m_wide = { {8*PM{1'b0}}, sts & sc_keep };
+      /* verilator lint_off UNUSEDSIGNAL */
+      wire [32:0] a_dlt = {1'b0, wa_pos} - {1'b0, a_rs};   // bit 32: the word starts before the row
+      wire [32:0] m_dlt = {1'b0, wm_pos} - {1'b0, m_rs};
+      wire [4096+8*PA-1:0] a_sh = !a_dlt[32] ? a_wide >> (8 * (wa_pos - a_rs)) : a_wide << (8 * (a_rs - wa_pos));
+      wire [1024+8*PM-1:0] m_sh = !m_dlt[32] ? m_wide >> (8 * (wm_pos - m_rs)) : m_wide << (8 * (m_rs - wm_pos));
+      /* verilator lint_on UNUSEDSIGNAL */
+      wire a_hit = gi < m_w && wa_pos < a_rs + kb_w && wa_pos + PA > a_rs;
+      wire m_hit = gi < m_w && wm_pos < m_rs + sbytes_w && wm_pos + PM > m_rs;
+      assign wa_part[gi + 1] = wa_part[gi] | (a_hit ? a_sh[8*PA-1:0] : {8*PA{1'b0}});
+      assign wm_part[gi + 1] = wm_part[gi] | (m_hit ? m_sh[8*PM-1:0] : {8*PM{1'b0}});
     end
   endgenerate
-  /* verilator lint_off UNUSEDSIGNAL */
-  wire [4096-1:0] wa_word = col_codes[wa_row] >> (8 * wa_off);
-  wire [1024-1:0] wm_word = col_scales[wm_row] >> (8 * wm_off);
-  /* verilator lint_on UNUSEDSIGNAL */
+  wire [8*PA-1:0] wa_word = wa_part[2];
+  wire [8*PM-1:0] wm_word = wm_part[2];
   wire [256-1:0] wa_mask;
   wire [64-1:0] wm_mask;
   generate
     for (gl = 0; gl < 256; gl = gl + 1) begin : g_wam
-      assign wa_mask[gl] = gl < PA && wa_off + gl < kb_w;
+      assign wa_mask[gl] = gl < PA && wa_pos + gl < wa_len;
     end
     for (gl = 0; gl < 64; gl = gl + 1) begin : g_wmm
-      assign wm_mask[gl] = gl < PM && wm_off + gl < sbytes_w;
+      assign wm_mask[gl] = gl < PM && wm_pos + gl < wm_len;
     end
   endgenerate
   assign act_wr_en = wa_on;
-  assign act_wr_addr = wa_addr[18-1:0];
+  assign act_wr_addr = wa_addr[19-1:0];
   assign act_wr_data = wa_word[2047:0];
   assign act_wr_mask = wa_mask;
   assign meta_wr_en = wm_on;
