@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { codesToWords } from '../../../src/codegen/cuda/host.js';
 import { inputHash } from '../../../src/codegen/cuda/inputs.js';
-import { bitSerialModGemm, groupCount, type BitSerialModConfig } from '../../../src/pe/bit-serial-mod/golden.js';
+import { bitSerialModGemm, groupCount, type BitSerialModConfig, type BitSerialModOperands } from '../../../src/pe/bit-serial-mod/golden.js';
 import { bitSerialBandActivations, bitSerialCancelActivations, bitSerialInputCode, BIT_SERIAL_STREAMS } from '../../../src/pe/bit-serial-mod/kernel-cuda.js';
 
 /** Activations of a case: full-range, an exponent band, inf/NaN scattered in row 1, or cancelling lane sums. */
@@ -40,9 +40,14 @@ export function writeBitmodCase(caseDir: string, config: BitSerialModConfig, m: 
     weights: gen('w', n * k, (i) => selectors[Math.floor(i / k) * G + Math.floor((i % k) / config.groupSize)]),
     selectors, groupScales: gen('gscale', n * G), channelScales: gen('cscale', n),
   };
+  writeBitmodCaseFiles(caseDir, config, ops);
+}
+
+/** The launcher's input files (act, w, sel, gscale, cscale .bin + meta.txt) for `ops`, and golden's y.bin. */
+export function writeBitmodCaseFiles(caseDir: string, config: BitSerialModConfig, ops: BitSerialModOperands): void {
   const y = bitSerialModGemm(config, ops);
   mkdirSync(caseDir, { recursive: true });
-  writeFileSync(join(caseDir, 'meta.txt'), `m ${m}\nn ${n}\nk ${k}\n`);
+  writeFileSync(join(caseDir, 'meta.txt'), `m ${ops.m}\nn ${ops.n}\nk ${ops.k}\n`);
   const files: [string, ArrayLike<number>, 1 | 2 | 4][] = [
     ['act', ops.activations, 2], ['w', ops.weights, 1], ['sel', ops.selectors, 1], ['gscale', ops.groupScales, 1], ['cscale', ops.channelScales, 2],
     ['y', y.codes, config.output === 'fp16' ? 2 : 4],

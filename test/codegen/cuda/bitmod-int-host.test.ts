@@ -10,20 +10,21 @@
  * small ones (weights k and k + 1 equal, activations negated: a zero lane sum whose Pmax lies far above the
  * accumulator's LSB, a step qacc's accumulator must skip and bitmod_rtl's must not).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { codesToWords, NVCC_ARGS } from '../../../src/codegen/cuda/host.js';
+import { NVCC_ARGS } from '../../../src/codegen/cuda/host.js';
 import { inputHash } from '../../../src/codegen/cuda/inputs.js';
 import { kernelSetFor } from '../../../src/codegen/kernels/targets.js';
 import { resolveTarget } from '../../../src/compile/target.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
-import { bitSerialModGemm, groupCount, termSchedule, type BitSerialModConfig } from '../../../src/pe/bit-serial-mod/golden.js';
+import { groupCount, termSchedule, type BitSerialModConfig } from '../../../src/pe/bit-serial-mod/golden.js';
 import { bitSerialCudaUnsupported } from '../../../src/pe/bit-serial-mod/kernel-cuda.js';
 import { bitSerialIntCudaSource } from '../../../src/pe/bit-serial-mod/kernel-cuda-int.js';
 import { findExecutable, NVCC_MISSING, runProgram } from '../../../src/verify/cuda/nvcc.js';
 import { BIT_SERIAL_VARIANTS } from '../../../sims/cuda/bitmod-variants.js';
+import { writeBitmodCaseFiles } from './bitmod-case-files.js';
 
 const ROOT = resolve(__dirname, '../../..');
 const host = { readFile: (p: string) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } };
@@ -65,17 +66,7 @@ function writeCase(caseDir: string, config: BitSerialModConfig, m: number, n: nu
     groupScales: Uint32Array.from({ length: n * G }, (_, i) => inputHash(seed, 4, i) & 255),
     channelScales: Uint32Array.from({ length: n }, (_, i) => ((inputHash(seed, 5, i) & 0x07ff) | 0x3800) >>> 0),
   };
-  const y = bitSerialModGemm(config, ops);
-  mkdirSync(caseDir, { recursive: true });
-  writeFileSync(join(caseDir, 'meta.txt'), `m ${m}\nn ${n}\nk ${k}\n`);
-  const files: [string, ArrayLike<number>, 1 | 2 | 4][] = [
-    ['act', ops.activations, 2], ['w', ops.weights, 1], ['sel', ops.selectors, 1], ['gscale', ops.groupScales, 1], ['cscale', ops.channelScales, 2],
-    ['y', y.codes, config.output === 'fp16' ? 2 : 4],
-  ];
-  for (const [name, codes, bytes] of files) {
-    const words = codesToWords(codes, bytes);
-    writeFileSync(join(caseDir, `${name}.bin`), new Uint8Array(words.buffer, 0, codes.length * bytes));
-  }
+  writeBitmodCaseFiles(caseDir, config, ops);
 }
 
 describe('bit_serial_mod any-config CUDA kernel, cpu mode', () => {
