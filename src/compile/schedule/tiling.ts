@@ -199,14 +199,6 @@ export function fittingTiles(t: Target, shape: GemmShape, limits: IsaLimits, mt:
       widest = n1;
     }
   }
-  // One contained tile too: the widest one at half its tokens or fewer. A kind's panel of an m tile (e.g.
-  // lowrank_gemm's code panel) may fit only at fewer tokens, and without it the panel's data is re-made per n
-  // tile (a 256 KiB svdquant activations buffer: 4.82x with 256-token tiles, 1.68x at 128). One, not every
-  // narrower m: each is a set of candidates compiled and costed, and all of them made whole-model svdquant
-  // compiles take minutes.
-  const top = out[0];
-  const half = top === undefined ? undefined : sizes(mt, t.array.cols).find((m1) => m1 <= top.mt / 2);
-  if (top !== undefined && half !== undefined && !out.some((o) => o.mt === half) && ktFits(t, shape, limits, half, top.nt, kAlign, kAlign, 'none')) out.push({ mt: half, nt: top.nt });
   return out.sort((a, b) => b.mt * b.nt - a.mt * a.nt || b.mt - a.mt);
 }
 
