@@ -177,8 +177,10 @@ describe('scheduler', () => {
       const slot = Math.max(cols * Math.ceil((align * target.bits.act) / 8) + raw, rows * Math.ceil((align * target.bits.wgt) / 8));
       const small = shrink(target, 6 * slot);
       const all = scheduleCandidates(small, shape, ISA_LIMITS);
+      const largest = Math.max(...all.map((s) => s.tiling.mt));
       for (const s of all) {
-        expect(s.tiling.kTiles, `${name} ${s.resident}`).toBeGreaterThan(1);
+        // the contained tile at half the tokens (fittingTiles) may take all of k in one tile; it still computes golden
+        if (s.tiling.mt * 2 > largest) expect(s.tiling.kTiles, `${name} ${s.resident}`).toBeGreaterThan(1);
         expect(s.tiling.mTiles * s.tiling.nTiles).toBeGreaterThan(1);
         expect(matchesGolden(small, shape, 7, s.resident), `${name} ${s.resident}`).toBe(true);
       }

@@ -199,6 +199,16 @@ export function fittingTiles(t: Target, shape: GemmShape, limits: IsaLimits, mt:
       widest = n1;
     }
   }
+  // A kind with a panel per m tile (CompileFacet.mTilePanel: lowrank_gemm's runtime code panel): one contained
+  // tile too, the widest one at half its tokens or fewer, where the panel may fit when it does not at the
+  // largest (without it the panel's data is re-made per n tile: a 256 KiB svdquant activations buffer runs
+  // 256x3072x3072 at 4.82x with 256-token tiles, 1.68x at 128). One, not every narrower m: each is a set of
+  // candidates compiled and costed, and all of them made whole-model svdquant compiles take minutes.
+  const top = out[0];
+  if (top !== undefined && compileFacet(t.pe.kind).mTilePanel?.(t) === true) {
+    const half = sizes(mt, t.array.cols).find((m1) => m1 <= top.mt / 2);
+    if (half !== undefined && !out.some((o) => o.mt === half) && ktFits(t, shape, limits, half, top.nt, kAlign, kAlign, 'none')) out.push({ mt: half, nt: top.nt });
+  }
   return out.sort((a, b) => b.mt * b.nt - a.mt * a.nt || b.mt - a.mt);
 }
 

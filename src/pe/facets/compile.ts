@@ -169,6 +169,12 @@ export interface CompileFacet<K extends PeKind> {
    */
   tileMajorCodes?(t: TargetOf<K>): boolean;
   /**
+   * True when the kind keeps a panel per m tile beside its streamed k steps (lowrank_gemm's runtime code
+   * panel), which may fit only at fewer tokens than the largest tile: the scheduler then also offers the
+   * widest tile at half its tokens (schedule/tiling.ts fittingTiles). Absent = false.
+   */
+  mTilePanel?(t: TargetOf<K>): boolean;
+  /**
    * True when a kind whose act or lrw slot holds more than codes still runs the scheduler's resident
    * activation panel (`act`, m-outer) correctly: lowrank_gemm with a low-rank branch and offline codes
    * (its raw X, D and U loads follow the step's act slot and the m tile's first n tile). Absent = false.

@@ -206,6 +206,8 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
   stepRowBytes: (t, _nt, kt) => Math.max(Math.ceil(kt / t.groupSize) * scaleBytes(t), t.golden.rank > 0 || runtimeQuant(t) ? kt * 2 : 0),
   loadsActivationCodes: (t) => !runtimeQuant(t),
   tileMajorCodes: () => true,
+  // runtime quantization keeps the m tile's code panel resident beside the streamed steps
+  mTilePanel: (t) => runtimeQuant(t),
   // m-outer keeps the branch's lrt valid across the m tile's n tiles (lr_down at n tile 0); runtime
   // quantization has its own code panel
   actResidency: (t) => !runtimeQuant(t),

@@ -46,6 +46,21 @@ describe('lowrank_gemm tile_m / tile_n', () => {
     expect([big.mt, big.nt, big.kt]).toEqual([256, 128, 64]);
   });
 
+  it('with a 256 KiB activations buffer the 256-token code panel (384 KiB) cannot stay: the 128-token tile is offered and chosen', () => {
+    const text = EXAMPLE.replace(/(buffer svd_acts\s*\{ size = )512 KiB/, '$1256 KiB');
+    expect(text).not.toEqual(EXAMPLE);
+    const accel = sourceAccelerators(text).find((a) => a.name === 'svdquant_w4a4')!;
+    const t = resolveTarget(accel);
+    expect(t.capacity.act).toBe(256 * 1024);
+    const shape = { m: 256, k: 3072, n: 3072 };
+    const tiles = scheduleCandidates(t, shape, ISA_LIMITS).map((c) => c.tiling.mt);
+    expect(tiles).toEqual(expect.arrayContaining([256, 128]));
+    // 128 tokens × 3,072 int4 codes + their fp16 scales per 64 = 204 KiB fits the act space; 256 tokens do not
+    expect(128 * (3072 / 2 + (3072 / 64) * 2)).toBeLessThanOrEqual(t.capacity.act);
+    expect(256 * (3072 / 2)).toBeGreaterThan(t.capacity.act);
+    expect(chooseTiling(t, shape).mt).toBe(128);
+  });
+
   it('qgemm_tile of a multi-pass tile: each pass fetches only what it lacks, its rows word after word, ahead of the beats (by hand)', () => {
     const t = w4a4(256, 128);
     // ports: act and wgt 4 banks × 512 bits = 256 bytes, meta (the unified buffer) 2 × 256 bits = 64 bytes
