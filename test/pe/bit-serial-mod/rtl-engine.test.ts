@@ -115,6 +115,24 @@ interface Scenario {
  * Tile A (3 × 5, two k tiles of 38 and 40: clear then accumulate), dequant with channel scales,
  * writeback; tile B (2 × 4 × maxTileK), writeback without dequant.
  */
+/** The operand buffers of an engine bench (bench RAM images). */
+interface BenchBufs { readonly act: Uint8Array; readonly wgt: Uint8Array; readonly meta: Uint8Array; readonly out: Uint8Array }
+
+/**
+ * One mod_tile: packs its operands at `at` (activations, weights, group scales then selectors), queues its
+ * command and runs golden's bitSerialTile on `acc` (the reference the bench is compared with).
+ */
+function stageModTile(t: Target, bufs: BenchBufs, acc: AccStore, commands: BsmCommand[], tile: Tile, at: { act: number; wgt: number; meta: number }, clear: boolean): void {
+  const cfg = t.golden as BitSerialModConfig;
+  const G = Math.ceil(tile.k / cfg.groupSize);
+  packMatrix(tile.act, tile.m, tile.k, 16, bufs.act, at.act);
+  packMatrix(tile.wgt, tile.n, tile.k, t.bits.wgt, bufs.wgt, at.wgt);
+  packMatrix(tile.scales, 1, tile.n * G, 8, bufs.meta, at.meta);
+  packMatrix(tile.sels, 1, tile.n * G, t.bits.selector, bufs.meta, at.meta + tile.n * G);
+  commands.push({ word: word(createInstruction('mod_tile', { act: at.act, wgt: at.wgt, meta: at.meta, acc: 0, clear })), m: tile.m, n: tile.n, k: tile.k, group: cfg.groupSize });
+  bitSerialTile(cfg, acc, 0, tile.m, tile.n, tile.k, tile.act, tile.wgt, tile.scales, tile.sels, clear);
+}
+
 function scenario(t: Target, seed: number, special: boolean): Scenario {
   const cfg = t.golden as BitSerialModConfig;
   const rnd = prng(seed);
@@ -130,12 +148,7 @@ function scenario(t: Target, seed: number, special: boolean): Scenario {
   const sb = t.bits.selector;
   const modTile = (tile: Tile, clear: boolean): void => {
     const G = Math.ceil(tile.k / gs);
-    packMatrix(tile.act, tile.m, tile.k, 16, bufs.act, actAt);
-    packMatrix(tile.wgt, tile.n, tile.k, t.bits.wgt, bufs.wgt, wgtAt);
-    packMatrix(tile.scales, 1, tile.n * G, 8, bufs.meta, metaAt);
-    packMatrix(tile.sels, 1, tile.n * G, sb, bufs.meta, metaAt + tile.n * G);
-    commands.push({ word: word(createInstruction('mod_tile', { act: actAt, wgt: wgtAt, meta: metaAt, acc: 0, clear })), m: tile.m, n: tile.n, k: tile.k, group: gs });
-    bitSerialTile(cfg, acc, 0, tile.m, tile.n, tile.k, tile.act, tile.wgt, tile.scales, tile.sels, clear);
+    stageModTile(t, bufs, acc, commands, tile, { act: actAt, wgt: wgtAt, meta: metaAt }, clear);
     expectedCycles.push(bsmPassCycles(t, tile.m, tile.n, tile.k, cpwOf(cfg, tile)));
     actAt += tile.m * tile.k * 2 + 6; // odd offsets: reads start anywhere in a RAM row
     wgtAt += tile.n * Math.ceil((tile.k * t.bits.wgt) / 8) + 3;
@@ -219,12 +232,7 @@ describe('bit_serial_mod tile engine (self-bench)', () => {
       for (const [k, clear] of [[96, true], [90, false]] as const) {
         const tile = randomTile(cfg, rnd, m, n, k, false);
         const G = Math.ceil(k / cfg.groupSize);
-        packMatrix(tile.act, m, k, 16, bufs.act, actAt);
-        packMatrix(tile.wgt, n, k, rt.bits.wgt, bufs.wgt, wgtAt);
-        packMatrix(tile.scales, 1, n * G, 8, bufs.meta, metaAt);
-        packMatrix(tile.sels, 1, n * G, rt.bits.selector, bufs.meta, metaAt + n * G);
-        commands.push({ word: word(createInstruction('mod_tile', { act: actAt, wgt: wgtAt, meta: metaAt, acc: 0, clear })), m, n, k, group: cfg.groupSize });
-        bitSerialTile(cfg, acc, 0, m, n, k, tile.act, tile.wgt, tile.scales, tile.sels, clear);
+        stageModTile(rt, bufs, acc, commands, tile, { act: actAt, wgt: wgtAt, meta: metaAt }, clear);
         cycles.push(bsmPassCycles(rt, m, n, k, cpwOf(cfg, tile)));
         // the ring's waits are in the closed form: with a staging as deep as the tile there are none
         if (m < 3) expect(cycles[cycles.length - 1], `m ${m} n ${n} k ${k}`).toBeGreaterThan(bsmPassCycles(unbounded, m, n, k, cpwOf(cfg, tile)));
@@ -268,12 +276,7 @@ describe('bit_serial_mod tile engine (self-bench)', () => {
       for (const [k, clear] of [[40, true], [29, false]] as const) {
         const tile = randomTile(cfg, rnd, m, n, k, special);
         const G = Math.ceil(k / cfg.groupSize);
-        packMatrix(tile.act, m, k, 16, bufs.act, actAt);
-        packMatrix(tile.wgt, n, k, mt.bits.wgt, bufs.wgt, wgtAt);
-        packMatrix(tile.scales, 1, n * G, 8, bufs.meta, metaAt);
-        packMatrix(tile.sels, 1, n * G, mt.bits.selector, bufs.meta, metaAt + n * G);
-        commands.push({ word: word(createInstruction('mod_tile', { act: actAt, wgt: wgtAt, meta: metaAt, acc: 0, clear })), m, n, k, group: cfg.groupSize });
-        bitSerialTile(cfg, acc, 0, m, n, k, tile.act, tile.wgt, tile.scales, tile.sels, clear);
+        stageModTile(mt, bufs, acc, commands, tile, { act: actAt, wgt: wgtAt, meta: metaAt }, clear);
         // every pass of the tile runs the same n rows: the same cycles per weight
         cycles.push(passSizes(m).reduce((sum, mc) => sum + bsmPassCycles(mt, mc, n, k, cpwOf(cfg, tile)), 0));
         actAt += m * k * 2 + 5;
