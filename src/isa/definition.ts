@@ -1748,6 +1748,134 @@ export const ISA_DEFINITION: IsaDefinition = {
       ]
     },
     {
+      "name": "acc_spill",
+      "opcode": 34,
+      "queue": "compute",
+      "summary": "K split: write the raw accumulator bits of a tile to the output buffer (no scale, no rounding).",
+      "semantics": "For each (i, j): out[4*(i*n + j) .. +4] <- the 32 bits of acc[acc + i*n + j], little-endian, the [m, n] tile dense and row-major at out. No channel scale, bias, relu or rounding is applied. Defined only for PE kinds whose accumulator entry is one 32-bit value that continues the golden model's chain exactly when reloaded (bit_serial_mod: the fp32 cross-group sum); other kinds reject it. Used with acc_fill to split a long K into chunks whose partial sums go through DRAM.",
+      "reads": [
+        "acc",
+        "cfg:tile"
+      ],
+      "writes": [
+        "out"
+      ],
+      "fields": [
+        {
+          "name": "pop_prev",
+          "lsb": 6,
+          "width": 1,
+          "type": "bool",
+          "optional": true,
+          "doc": "wait for a load->compute token"
+        },
+        {
+          "name": "pop_next",
+          "lsb": 7,
+          "width": 1,
+          "type": "bool",
+          "optional": true,
+          "doc": "wait for a store->compute token"
+        },
+        {
+          "name": "push_prev",
+          "lsb": 8,
+          "width": 1,
+          "type": "bool",
+          "optional": true,
+          "doc": "push a compute->load token"
+        },
+        {
+          "name": "push_next",
+          "lsb": 9,
+          "width": 1,
+          "type": "bool",
+          "optional": true,
+          "doc": "push a compute->store token"
+        },
+        {
+          "name": "out",
+          "lsb": 16,
+          "width": 24,
+          "type": "addr",
+          "space": "out",
+          "doc": "partial-sum tile [m, n], 4 bytes per entry"
+        },
+        {
+          "name": "acc",
+          "lsb": 64,
+          "width": 20,
+          "type": "addr",
+          "space": "acc",
+          "doc": "first accumulator entry of the [m, n] tile"
+        }
+      ]
+    },
+    {
+      "name": "acc_fill",
+      "opcode": 35,
+      "queue": "compute",
+      "summary": "K split: load a tile's accumulators from raw 32-bit words in the meta buffer.",
+      "semantics": "For each (i, j): acc[acc + i*n + j] <- the 32-bit little-endian word at meta + 4*(i*n + j), bit for bit (the inverse of acc_spill). The next tile instruction on these entries must run without clear, continuing the chain. Defined only for the PE kinds that define acc_spill.",
+      "reads": [
+        "meta",
+        "cfg:tile"
+      ],
+      "writes": [
+        "acc"
+      ],
+      "fields": [
+        {
+          "name": "pop_prev",
+          "lsb": 6,
+          "width": 1,
+          "type": "bool",
+          "optional": true,
+          "doc": "wait for a load->compute token"
+        },
+        {
+          "name": "pop_next",
+          "lsb": 7,
+          "width": 1,
+          "type": "bool",
+          "optional": true,
+          "doc": "wait for a store->compute token"
+        },
+        {
+          "name": "push_prev",
+          "lsb": 8,
+          "width": 1,
+          "type": "bool",
+          "optional": true,
+          "doc": "push a compute->load token"
+        },
+        {
+          "name": "push_next",
+          "lsb": 9,
+          "width": 1,
+          "type": "bool",
+          "optional": true,
+          "doc": "push a compute->store token"
+        },
+        {
+          "name": "acc",
+          "lsb": 64,
+          "width": 20,
+          "type": "addr",
+          "space": "acc",
+          "doc": "first accumulator entry of the [m, n] tile"
+        },
+        {
+          "name": "meta",
+          "lsb": 84,
+          "width": 20,
+          "type": "addr",
+          "space": "meta",
+          "doc": "partial-sum tile [m, n], 4 bytes per entry"
+        }
+      ]
+    },
+    {
       "name": "ssync",
       "opcode": 40,
       "queue": "store",

@@ -386,6 +386,40 @@ export interface WritebackInstruction {
   readonly acc: number;
 }
 
+/** `acc_spill` (opcode 34, compute queue): K split: write the raw accumulator bits of a tile to the output buffer (no scale, no rounding). */
+export interface AccSpillInstruction {
+  readonly kind: 'acc_spill';
+  /** wait for a load->compute token (bit 6; bool, optional) */
+  readonly pop_prev: boolean;
+  /** wait for a store->compute token (bit 7; bool, optional) */
+  readonly pop_next: boolean;
+  /** push a compute->load token (bit 8; bool, optional) */
+  readonly push_prev: boolean;
+  /** push a compute->store token (bit 9; bool, optional) */
+  readonly push_next: boolean;
+  /** partial-sum tile [m, n], 4 bytes per entry (bits 39:16; out address) */
+  readonly out: number;
+  /** first accumulator entry of the [m, n] tile (bits 83:64; acc address) */
+  readonly acc: number;
+}
+
+/** `acc_fill` (opcode 35, compute queue): K split: load a tile's accumulators from raw 32-bit words in the meta buffer. */
+export interface AccFillInstruction {
+  readonly kind: 'acc_fill';
+  /** wait for a load->compute token (bit 6; bool, optional) */
+  readonly pop_prev: boolean;
+  /** wait for a store->compute token (bit 7; bool, optional) */
+  readonly pop_next: boolean;
+  /** push a compute->load token (bit 8; bool, optional) */
+  readonly push_prev: boolean;
+  /** push a compute->store token (bit 9; bool, optional) */
+  readonly push_next: boolean;
+  /** first accumulator entry of the [m, n] tile (bits 83:64; acc address) */
+  readonly acc: number;
+  /** partial-sum tile [m, n], 4 bytes per entry (bits 103:84; meta address) */
+  readonly meta: number;
+}
+
 /** `ssync` (opcode 40, store queue): Token-only store-queue instruction. */
 export interface SsyncInstruction {
   readonly kind: 'ssync';
@@ -440,12 +474,14 @@ export type Instruction =
   | QactInstruction
   | DequantInstruction
   | WritebackInstruction
+  | AccSpillInstruction
+  | AccFillInstruction
   | SsyncInstruction
   | StoreInstruction;
 
 /** Instruction mnemonics. */
 export type Mnemonic = Instruction['kind'];
-export const MNEMONICS: readonly Mnemonic[] = ['halt', 'loop', 'seti', 'addi', 'lsync', 'load', 'csync', 'setfmt', 'setmode', 'settile', 'setscale', 'mod_tile', 'simd_tile', 'qgemm_tile', 'mac_tile', 'lr_down', 'lr_up', 'qact', 'dequant', 'writeback', 'ssync', 'store'];
+export const MNEMONICS: readonly Mnemonic[] = ['halt', 'loop', 'seti', 'addi', 'lsync', 'load', 'csync', 'setfmt', 'setmode', 'settile', 'setscale', 'mod_tile', 'simd_tile', 'qgemm_tile', 'mac_tile', 'lr_down', 'lr_up', 'qact', 'dequant', 'writeback', 'acc_spill', 'acc_fill', 'ssync', 'store'];
 
 /** The instruction with mnemonic K. */
 export type InstructionOf<K extends Mnemonic> = Extract<Instruction, { kind: K }>;
@@ -454,7 +490,7 @@ export type InstructionOf<K extends Mnemonic> = Extract<Instruction, { kind: K }
 export interface InstructionsByQueue {
   control: HaltInstruction | LoopInstruction | SetiInstruction | AddiInstruction;
   load: LsyncInstruction | LoadInstruction;
-  compute: CsyncInstruction | SetfmtInstruction | SetmodeInstruction | SettileInstruction | SetscaleInstruction | ModTileInstruction | SimdTileInstruction | QgemmTileInstruction | MacTileInstruction | LrDownInstruction | LrUpInstruction | QactInstruction | DequantInstruction | WritebackInstruction;
+  compute: CsyncInstruction | SetfmtInstruction | SetmodeInstruction | SettileInstruction | SetscaleInstruction | ModTileInstruction | SimdTileInstruction | QgemmTileInstruction | MacTileInstruction | LrDownInstruction | LrUpInstruction | QactInstruction | DequantInstruction | WritebackInstruction | AccSpillInstruction | AccFillInstruction;
   store: SsyncInstruction | StoreInstruction;
 }
 export type QueueInstruction<Q extends 'control' | 'load' | 'compute' | 'store'> = InstructionsByQueue[Q];
@@ -481,6 +517,8 @@ export interface OptionalFields {
   qact: 'pop_prev' | 'pop_next' | 'push_prev' | 'push_next';
   dequant: 'pop_prev' | 'pop_next' | 'push_prev' | 'push_next' | 'use_tscale' | 'use_cscale' | 'use_bias' | 'cscale' | 'bias';
   writeback: 'pop_prev' | 'pop_next' | 'push_prev' | 'push_next' | 'relu';
+  acc_spill: 'pop_prev' | 'pop_next' | 'push_prev' | 'push_next';
+  acc_fill: 'pop_prev' | 'pop_next' | 'push_prev' | 'push_next';
   ssync: 'pop_prev' | 'push_prev';
   store: 'pop_prev' | 'push_prev';
 }

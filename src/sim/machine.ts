@@ -151,6 +151,8 @@ function classOf(kind: Instruction['kind']): InstructionClass {
       return 'store';
     case 'dequant':
     case 'writeback':
+    case 'acc_spill':
+    case 'acc_fill':
       return 'epilogue';
     case 'setfmt':
     case 'setmode':
@@ -812,6 +814,10 @@ export class Machine {
         }
         return;
       }
+      case 'acc_spill':
+      case 'acc_fill':
+        // The K split's raw accumulator transfers (isa/qacc-isa.json); no kind implements them yet.
+        throw new CompileError('bad-program', `${inst.kind} cannot run on ${cfg.kind} PEs`);
       default:
         return;
     }
