@@ -27,11 +27,15 @@
  *   (the product with the entry is formed exactly at writeback); without flags a 1-cycle no-op.
  * - writeback: one item (a column's next Q = min(rows, out port / output bytes) entries) per cycle,
  *   rounded and registered, written the next cycle: m · ceil(n / Q) + 2.
+ * - acc_spill (K split): as writeback, but each item is Q = min(rows, out port / 4) raw fp32 accumulator
+ *   words (no scale, no rounding): m · ceil(n / Q) + 2.
+ * - acc_fill (K split): one item of Q = min(rows, meta port / 4) fp32 words read per cycle from the meta
+ *   port, landing in the PEs' entries the next cycle: m · ceil(n / Q) + 2.
  */
 import type { Target } from '../../compile/target.js';
 import { EPILOGUE_DEPTH } from '../../arch/cycle-rules.js';
 import { BITMOD_GEOMETRY } from './golden-geometry.js';
-import { bsmChunkElements, bsmRingSlots, bsmWritebackSlots } from './microarch.js';
+import { bsmChunkElements, bsmRawSlots, bsmRingSlots, bsmWritebackSlots } from './microarch.js';
 
 /** Cycles of the bit-serial dequantization of one group (one per group-scale bit, BITMOD_GEOMETRY.scaleBits). */
 export const BSM_DEQUANT_CYCLES = BITMOD_GEOMETRY.scaleBits;
@@ -97,4 +101,14 @@ export function bsmDequantCycles(t: Target, n: number, useCscale: boolean): numb
 /** Cycles of a bit_serial_mod writeback of an m × n tile: m · ceil(n / slots) + 2. */
 export function bsmWritebackCycles(t: Target, m: number, n: number): number {
   return m * Math.ceil(n / bsmWritebackSlots(t)) + EPILOGUE_DEPTH;
+}
+
+/** Cycles of a bit_serial_mod acc_spill of an m × n tile (raw fp32 words to the out port): m · ceil(n / slots) + 2. */
+export function bsmSpillCycles(t: Target, m: number, n: number): number {
+  return m * Math.ceil(n / bsmRawSlots(t, 'out')) + EPILOGUE_DEPTH;
+}
+
+/** Cycles of a bit_serial_mod acc_fill of an m × n tile (raw fp32 words from the meta port): m · ceil(n / slots) + 2. */
+export function bsmFillCycles(t: Target, m: number, n: number): number {
+  return m * Math.ceil(n / bsmRawSlots(t, 'meta')) + EPILOGUE_DEPTH;
 }
