@@ -1,7 +1,7 @@
 /**
  * The tile engine of the bit_serial_mod PE kind (docs/array-rtl.md "Engine interface"): a rows × cols
  * output-stationary array of bit-serial PEs with operand staging, executing mod_tile, dequant use_cscale
- * and writeback; everything else traps. This file prepares the view models of
+ * writeback and the K split's acc_spill / acc_fill; everything else traps. This file prepares the view models of
  * templates/engine_bit_serial_mod.v.hbs (the engine: fetch sequencers, staging, group/step/cycle
  * sequencer, per-row term decode, writeback) and engine_bit_serial_mod_pe.v.hbs (one PE: stages 1–3 of
  * docs/golden.md bit_serial_mod and the overlapped stage 4 with the fp32 cross-group register).
@@ -19,6 +19,12 @@
  *   add) overlaps the next group, whose handoff waits while the previous dequant is before its add cycle.
  * - dequant use_cscale loads per-row fp16 channel scales; writeback forms round_out(C · s_ch) (one
  *   rounding, the simulator's exact product) with one fp32 × fp16 multiplier per output slot.
+ * - K split (docs/scheduler.md "Branch prefill2"): acc_spill runs the writeback's sequencer past the
+ *   multipliers, bsmRawSlots(t, 'out') raw fp32 words an item (the fp32 NaN where the column's NaN flag is
+ *   set: golden's C is NaN there); acc_fill reads bsmRawSlots(t, 'meta') words a cycle from the meta port
+ *   into the PEs' entries (NaN words canonical, as golden's decode and re-encode leave them) and clears the
+ *   NaN flags and channel scales, so a mod_tile without clear continues the chain (bsmSpillCycles,
+ *   bsmFillCycles). A port narrower than one 4-byte word cannot carry them: they trap as unsupported there.
  * - datapath = bitmod_rtl swaps the PE cell for engine_bit_serial_mod_pe_rtl.v.hbs (the authors' stages 1–3)
  *   and gates it as its golden needs: padding lanes carry no term, a row updates only in its type's cycles.
  * - Array passes (a declared tile_m: Target.tilePassesM = P): an m tile of up to P · cols tokens runs as
@@ -33,7 +39,7 @@ import { FP16, FP32 } from '../../formats/float.js';
 import { termSchedule } from './golden.js';
 import { ISA } from '../../isa/isa.js';
 import { bufferAddressBits as addrWidth, bufferLanes } from '../../arch/microarch.js';
-import { bsmChunkElements, bsmRingSlots, bsmStagingElements, bsmWritebackSlots } from './microarch.js';
+import { bsmChunkElements, bsmRawSlots, bsmRingSlots, bsmStagingElements, bsmWritebackSlots } from './microarch.js';
 import type { EngineContext } from '../../codegen/verilog/engine.js';
 import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound, lzc } from '../../codegen/verilog/fp-units.js';
 import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
@@ -43,7 +49,7 @@ import { bitSerialPorts, bsmGeometry, bsmLaneView, configTag, termDecoder } from
 
 /** Trap codes of the bit_serial_mod engine (trap_code output; 0 = none). */
 export const BSM_TRAP = {
-  /** An instruction the engine does not execute (anything but mod_tile, dequant, writeback). */
+  /** An instruction the engine does not execute (anything but mod_tile, dequant, writeback, acc_spill, acc_fill). */
   unsupported: 1,
   /** An accumulator address other than 0. */
   accAddress: 2,
@@ -55,7 +61,7 @@ export const BSM_TRAP = {
   groupSize: 5,
   /** An operand block or output run outside its buffer space. */
   outOfBuffer: 6,
-  /** Entries read under another m × n than accumulated, accumulation onto scaled entries, dequant twice. */
+  /** Entries read under another m × n than accumulated, accumulation onto scaled entries, dequant twice, acc_spill of scaled entries. */
   accState: 7,
 } as const;
 
@@ -171,6 +177,14 @@ export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
   const colIdxWidth = bitsFor(cols - 1);
   const slotsData = slots * t.bits.out;
   const outData = 8 * lanesX.out;
+  // the K split's raw fp32 words: QR per acc_spill item (QR ≤ Q: outputs are at most 4 bytes), QF per acc_fill read
+  const spillOk = p.out >= 4;
+  const fillOk = p.meta >= 4;
+  const rawSlots = bsmRawSlots(t, 'out');
+  const fillSlots = bsmRawSlots(t, 'meta');
+  rtlInvariant(rawSlots <= slots, `bitSerialModEngine: ${rawSlots} raw words per item against ${slots} output slots`);
+  const rawData = 32 * rawSlots;
+  const wrData = Math.max(slotsData, spillOk ? rawData : 0);
   const traps = Object.entries(BSM_TRAP).map(([k, code]) => ({ name: `TRAP_${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, code }));
   const gsM1 = gs - 1;
   return {
@@ -229,7 +243,23 @@ export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
       outDataMsb: outData - 1,
       slotsDataMsb: slotsData - 1,
       slotsDataWidth: slotsData,
-      outDataExpr: zext('wr_data', slotsData, outData),
+      outDataExpr: zext('wr_data', wrData, outData),
+      wrDataMsb: wrData - 1,
+      wrDataWidth: wrData,
+      wbWrExpr: zext('wb_vals', slotsData, wrData),
+      rawWrExpr: spillOk ? zext('raw_vals', rawData, wrData) : `${wrData}'d0`,
+      rawSlots,
+      rawDataMsb: rawData - 1,
+      fillSlots,
+      rawOk: `1'b${spillOk ? 1 : 0}`,
+      fillOk: `1'b${fillOk ? 1 : 0}`,
+      fillRawExpr: !fillOk ? "32'd0" : fillSlots === 1 ? 'meta_rd_data[31:0]' : `meta_rd_data[32*fl_off[${bitsFor(fillSlots - 1) - 1}:0] +: 32]`,
+      flColExt: zext('fl_col', colIdxWidth, 32),
+      fp32Nan: `32'h${(f32.nanCode as number).toString(16)}`,
+      fSpillOut: field('acc_spill', 'out'),
+      fSpillAcc: field('acc_spill', 'acc'),
+      fFillMeta: field('acc_fill', 'meta'),
+      fFillAcc: field('acc_fill', 'acc'),
       traps,
       fAct: field('mod_tile', 'act'),
       fWgt: field('mod_tile', 'wgt'),
