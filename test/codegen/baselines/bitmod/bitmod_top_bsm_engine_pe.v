@@ -6,7 +6,7 @@
 // the accumulator restarts at 0; the dequantizer shifts-and-adds the row's 8-bit scale MSB first (8 cycles,
 // deq_en), then one add cycle (add_en) adds the exact fp32 group value into the fp32 cross-group register
 // cacc, the entry of the accumulator space that dequant/writeback read: entry `ent` of 2 (one per array
-// pass of a tile; a clear clears them all). The term decode, bit significance
+// pass of a tile; a clear clears them all, acc_fill loads one). The term decode, bit significance
 // and unit exponent are per row (they depend only on the row's weights and selector), so they are inputs.
 module bitmod_top_bsm_engine_pe (
   input  wire              clk,
@@ -16,6 +16,9 @@ module bitmod_top_bsm_engine_pe (
   /* verilator lint_off UNUSEDSIGNAL */
   input  wire [0:0]        ent,
   /* verilator lint_on UNUSEDSIGNAL */
+  // acc_fill (K split): entry `ent` <- fill_data, the raw fp32 word of the chain to continue
+  input  wire              fill,
+  input  wire [31:0]       fill_data,
   input  wire              acc_en,
   input  wire              handoff,
   input  wire              deq_en,
@@ -151,7 +154,8 @@ module bitmod_top_bsm_engine_pe (
       end
       if (clear) begin
         for (ce = 0; ce < 2; ce = ce + 1) cfile[ce] <= 32'd0;
-      end else if (add_en && active) cfile[ent] <= c_next;
+      end else if (fill) cfile[ent] <= fill_data;
+      else if (add_en && active) cfile[ent] <= c_next;
     end
   end
 endmodule

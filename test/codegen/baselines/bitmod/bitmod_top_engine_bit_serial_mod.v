@@ -2,7 +2,8 @@
 // Tile engine of the bit_serial_mod PE kind (bitmod_pe: candidates bitmod_fp4_er_pos, bitmod_fp4_er_neg, bitmod_fp4_ea_pos, bitmod_fp4_ea_neg, group 128,
 // output fp16) on a 2 x 2 output-stationary array (row = output channel j, column = token i;
 // accumulator entry e = i*n + j is PE (row j, column i)). Interface: docs/array-rtl.md "Engine interface".
-// Executes mod_tile, dequant (use_cscale) and writeback; anything else raises trap_code (sticky).
+// Executes mod_tile, dequant (use_cscale), writeback and the K split's acc_spill / acc_fill; anything else
+// raises trap_code (sticky).
 //
 // mod_tile (command in cycle s, latched at its end):
 //   FETCH, three read ports in parallel from cycle s+1, one read per cycle each:
@@ -23,12 +24,20 @@
 //   exact product is formed at writeback (one rounding), as src/sim keeps it exact until writeback.
 // writeback: one item per cycle (a column's next 2 rows), rounded by 2 fp32 x fp16 multipliers,
 //   registered, written the next cycle; entries ascending, so the out addresses are one contiguous run.
+// acc_spill (K split): the writeback's sequencer without the multipliers: one item per cycle (a column's next
+//   2 rows), each entry's raw fp32 bits (the fp32 NaN where the column's NaN flag is set, as golden's
+//   chain holds NaN there), registered, written the next cycle at out + 4*(i*n + j).
+// acc_fill (K split): one meta read per cycle of a column's next 2 rows' fp32 words at meta + 4*(i*n + j),
+//   landing in the PEs' entries the next cycle (a NaN word as the canonical fp32 NaN, as golden decodes and
+//   re-encodes it); clears the NaN flags and channel scales, as a clearing mod_tile does, so the next
+//   mod_tile without clear continues the chain from the words.
 // Array passes (2 at most: tile_m 4 tokens): an m x n tile with m > 2 runs as ceil(m/2) passes
 //   over the same weights, pass p on tokens p*2.. (its act rows at act + p*2*2k); each pass is the
 //   schedule above (FETCH of its act rows, the weights and the meta block; COMPUTE), pass p+1 starting in the
 //   cycle after pass p's last add. Each PE keeps one fp32 entry per pass (token i in entry i/2 of column
 //   i%2); a clearing mod_tile clears every entry, writeback reads token i's from its pass's entry.
-// Cycle counts: src/pe/bit-serial-mod/timing.ts bsmPassCycles (per pass), bsmDequantCycles, bsmWritebackCycles.
+// Cycle counts: src/pe/bit-serial-mod/timing.ts bsmPassCycles (per pass), bsmDequantCycles, bsmWritebackCycles,
+// bsmSpillCycles, bsmFillCycles.
 module bitmod_top_engine_bit_serial_mod (
   input  wire clk,
   input  wire rst,
@@ -510,6 +519,7 @@ module bitmod_top_engine_bit_serial_mod (
   localparam integer Q = 2;
   localparam integer OB = 2;
   localparam integer OUT_LANES = 256;
+  localparam integer QR = 2;
   // trap codes (src/pe/bit-serial-mod/rtl-engine.ts BSM_TRAP)
   localparam [7:0] TRAP_UNSUPPORTED = 8'd1;
   localparam [7:0] TRAP_ACC_ADDRESS = 8'd2;
@@ -524,13 +534,16 @@ module bitmod_top_engine_bit_serial_mod (
   wire is_tile = (op == QACC_OP_MOD_TILE);
   wire is_deq = (op == QACC_OP_DEQUANT);
   wire is_wb = (op == QACC_OP_WRITEBACK);
+  wire is_spill = (op == QACC_OP_ACC_SPILL);
+  wire is_fill = (op == QACC_OP_ACC_FILL);
   wire f_clear = cmd_word[QACC_MOD_TILE_CLEAR_LSB];
   wire [39:0] f_act = { 16'd0, cmd_word[QACC_MOD_TILE_ACT_LSB +: QACC_MOD_TILE_ACT_W] };
   wire [39:0] f_wgt = { 16'd0, cmd_word[QACC_MOD_TILE_WGT_LSB +: QACC_MOD_TILE_WGT_W] };
   wire [39:0] f_meta = { 20'd0, cmd_word[QACC_MOD_TILE_META_LSB +: QACC_MOD_TILE_META_W] };
   wire [39:0] f_cscale = { 20'd0, cmd_word[QACC_DEQUANT_CSCALE_LSB +: QACC_DEQUANT_CSCALE_W] };
-  wire [39:0] f_out = { 16'd0, cmd_word[QACC_WRITEBACK_OUT_LSB +: QACC_WRITEBACK_OUT_W] };
-  wire [39:0] f_acc = is_tile ? { 20'd0, cmd_word[QACC_MOD_TILE_ACC_LSB +: QACC_MOD_TILE_ACC_W] } : is_deq ? { 20'd0, cmd_word[QACC_DEQUANT_ACC_LSB +: QACC_DEQUANT_ACC_W] } : { 20'd0, cmd_word[QACC_WRITEBACK_ACC_LSB +: QACC_WRITEBACK_ACC_W] };
+  wire [39:0] f_out = is_spill ? { 16'd0, cmd_word[QACC_ACC_SPILL_OUT_LSB +: QACC_ACC_SPILL_OUT_W] } : { 16'd0, cmd_word[QACC_WRITEBACK_OUT_LSB +: QACC_WRITEBACK_OUT_W] };
+  wire [39:0] f_fill = { 20'd0, cmd_word[QACC_ACC_FILL_META_LSB +: QACC_ACC_FILL_META_W] };
+  wire [39:0] f_acc = is_tile ? { 20'd0, cmd_word[QACC_MOD_TILE_ACC_LSB +: QACC_MOD_TILE_ACC_W] } : is_deq ? { 20'd0, cmd_word[QACC_DEQUANT_ACC_LSB +: QACC_DEQUANT_ACC_W] } : is_spill ? { 20'd0, cmd_word[QACC_ACC_SPILL_ACC_LSB +: QACC_ACC_SPILL_ACC_W] } : is_fill ? { 20'd0, cmd_word[QACC_ACC_FILL_ACC_LSB +: QACC_ACC_FILL_ACC_W] } : { 20'd0, cmd_word[QACC_WRITEBACK_ACC_LSB +: QACC_WRITEBACK_ACC_W] };
   wire f_use_cscale = cmd_word[QACC_DEQUANT_USE_CSCALE_LSB];
   wire f_bad_flag = (is_deq && (cmd_word[QACC_DEQUANT_USE_BIAS_LSB] || cmd_word[QACC_DEQUANT_USE_TSCALE_LSB])) || (is_wb && cmd_word[QACC_WRITEBACK_RELU_LSB]);
   wire [39:0] m40 = {24'd0, cfg_m};
@@ -544,7 +557,8 @@ module bitmod_top_engine_bit_serial_mod (
   // the access ranges of the command's operands, against the buffer spaces
   wire tile_oob = (f_act + m40 * rba40 > 40'd524288) || (f_wgt + n40 * rbw40 > 40'd458696) || (f_meta + mbytes40 > 40'd65528);
   wire deq_oob = f_use_cscale && (f_cscale + n40 * 40'd2 > 40'd65528);
-  wire wb_oob = f_out + m40 * n40 * 40'd2 > 40'd64;
+  wire wb_oob = f_out + m40 * n40 * (is_spill ? 40'd4 : 40'd2) > 40'd64;
+  wire fill_oob = f_fill + m40 * n40 * 40'd4 > 40'd65528;
   wire shape_bad = (cfg_m == 16'd0) || (cfg_n == 16'd0) || (cfg_m > 16'd4) || (cfg_n > 16'd2) || (is_tile && ((cfg_k == 16'd0) || (cfg_k > 16'd8192)));
   // accumulator bookkeeping: the m x n of the entries' last tile, and whether dequant scaled them
   reg rec_valid;
@@ -553,19 +567,23 @@ module bitmod_top_engine_bit_serial_mod (
   wire same_mn = (cfg_m == rec_m) && (cfg_n == rec_n);
   wire state_bad = is_tile ? (!f_clear && rec_valid && (!same_mn || scaled))
                  : is_deq ? (f_use_cscale && (!rec_valid || !same_mn || scaled))
+                 : is_fill ? 1'b0
+                 : is_spill ? ((rec_valid && !same_mn) || scaled)
                  : (rec_valid && !same_mn);
-  wire [7:0] trap_now = !(is_tile || is_deq || is_wb) ? TRAP_UNSUPPORTED
+  // acc_spill / acc_fill: executed where the out / meta port holds a 4-byte word (out port 256 bytes, meta port 256 bytes: both)
+  wire [7:0] trap_now = !(is_tile || is_deq || is_wb || is_spill || is_fill) ? TRAP_UNSUPPORTED
                       : (f_acc != 40'd0) ? TRAP_ACC_ADDRESS
                       : f_bad_flag ? TRAP_UNSUPPORTED_FLAG
                       : shape_bad ? TRAP_TILE_SHAPE
                       : (is_tile && (cfg_group != 16'd128)) ? TRAP_GROUP_SIZE
-                      : ((is_tile && tile_oob) || (is_deq && deq_oob) || (is_wb && wb_oob)) ? TRAP_OUT_OF_BUFFER
+                      : ((is_tile && tile_oob) || (is_deq && deq_oob) || ((is_wb || is_spill) && wb_oob) || (is_fill && fill_oob)) ? TRAP_OUT_OF_BUFFER
                       : state_bad ? TRAP_ACC_STATE
                       : 8'd0;
   wire cmd_ok = cmd_valid && (trap_now == 8'd0);
   wire tile_start = cmd_ok && is_tile;
   wire deq_start = cmd_ok && is_deq && f_use_cscale;
-  wire wb_start = cmd_ok && is_wb;
+  wire wb_start = cmd_ok && (is_wb || is_spill);
+  wire fill_start = cmd_ok && is_fill;
   wire tile_clear = tile_start && f_clear;
 
   // ---- array passes: pass_start is the command's cycle (pass 0) or the cycle after a pass's last add ----
@@ -625,7 +643,7 @@ module bitmod_top_engine_bit_serial_mod (
         m_left <= m_left - mp_next;
         pa_base <= pa_next;
       end
-      if (tile_start || deq_start || wb_start) begin
+      if (tile_start || deq_start || wb_start || fill_start) begin
         m_r <= cfg_m;
         n_r <= cfg_n;
         k_r <= cfg_k;
@@ -640,6 +658,12 @@ module bitmod_top_engine_bit_serial_mod (
         rec_m <= cfg_m;
         rec_n <= cfg_n;
         if (f_clear) scaled <= 1'b0;
+      end
+      if (fill_start) begin
+        rec_valid <= 1'b1;
+        rec_m <= cfg_m;
+        rec_n <= cfg_n;
+        scaled <= 1'b0;
       end
       if (deq_start) scaled <= 1'b1;
     end
@@ -832,8 +856,56 @@ module bitmod_top_engine_bit_serial_mod (
       end
     end
   end
-  assign meta_rd_en = fm_busy || fd_busy;
-  assign meta_rd_addr = fd_busy ? fd_addr[15:0] : fm_addr[15:0];
+  // ---- acc_fill: one read of a column's next 2 rows' fp32 words per cycle, into the PEs the next cycle ----
+  reg fl_busy, fl_v, fl_last;
+  reg [15:0] fl_i, fl_q0, fl_i_d, fl_q0_d;
+  /* verilator lint_off UNUSEDSIGNAL */
+  reg [31:0] fl_addr;
+  /* verilator lint_on UNUSEDSIGNAL */
+  wire [15:0] fl_left = n_r - fl_q0;
+  wire [15:0] fl_cnt = (fl_left < 16'd2) ? fl_left : 16'd2;
+  wire fl_col_end = (fl_q0 + 16'd2 >= n_r);
+  wire fl_item_last = fl_col_end && (fl_i == m_r - 16'd1);
+  // the landing token's column and pass
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [15:0] fl_c16 = fl_i_d % 16'd2;
+  wire [15:0] fl_p16 = fl_i_d / 16'd2;
+  /* verilator lint_on UNUSEDSIGNAL */
+  wire [0:0] fl_col = fl_c16[0:0];
+  wire [0:0] fl_p = fl_p16[0:0];
+  always @(posedge clk) begin
+    if (rst) begin
+      fl_busy <= 1'b0;
+      fl_v <= 1'b0;
+      fl_last <= 1'b0;
+      fl_i <= 16'd0;
+      fl_q0 <= 16'd0;
+      fl_i_d <= 16'd0;
+      fl_q0_d <= 16'd0;
+      fl_addr <= 32'd0;
+    end else begin
+      fl_v <= fl_busy;
+      fl_last <= fl_busy && fl_item_last;
+      fl_i_d <= fl_i;
+      fl_q0_d <= fl_q0;
+      if (fill_start) begin
+        fl_busy <= 1'b1;
+        fl_i <= 16'd0;
+        fl_q0 <= 16'd0;
+        fl_addr <= f_fill[31:0];
+      end else if (fl_busy) begin
+        fl_addr <= fl_addr + {16'd0, fl_cnt} * 32'd4;
+        if (fl_col_end) begin
+          fl_q0 <= 16'd0;
+          fl_i <= fl_i + 16'd1;
+          if (fl_item_last) fl_busy <= 1'b0;
+        end else fl_q0 <= fl_q0 + 16'd2;
+      end
+    end
+  end
+
+  assign meta_rd_en = fm_busy || fd_busy || fl_busy;
+  assign meta_rd_addr = fd_busy ? fd_addr[15:0] : fl_busy ? fl_addr[15:0] : fm_addr[15:0];
 
   // meta staging: the tile's n*G scales, then its selectors (2 bits each, low bits first), one read per word
   reg [1279:0] mstage [0:0];
@@ -953,7 +1025,7 @@ module bitmod_top_engine_bit_serial_mod (
       wire nan = (word[14:10] == 5'd31) || (word[30:26] == 5'd31) || (word[46:42] == 5'd31) || (word[62:58] == 5'd31);
       reg [PASSES-1:0] nan_r;
       always @(posedge clk) begin
-        if (rst || tile_clear) nan_r <= {PASSES{1'b0}};
+        if (rst || tile_clear || fill_start) nan_r <= {PASSES{1'b0}};
         else if (acc_en && col_act[gi] && nan) nan_r[p_idx] <= 1'b1;
       end
       assign nan_col[PASSES*gi +: PASSES] = nan_r;
@@ -981,10 +1053,17 @@ module bitmod_top_engine_bit_serial_mod (
       wire [31:0] cs_off = {16'd0, J} - fd_c_d;
       /* verilator lint_on UNUSEDSIGNAL */
       always @(posedge clk) begin
-        if (rst || tile_clear) csr <= 16'h3c00;
+        if (rst || tile_clear || fill_start) csr <= 16'h3c00;
         else if (fd_v && ({16'd0, J} >= fd_c_d) && (cs_off < ES)) csr <= meta_rd_data[16*cs_off[6:0] +: 16];
       end
       assign cs_flat[16*gj +: 16] = csr;
+      // acc_fill: the row's word of the landing read, and whether the read holds the row
+      /* verilator lint_off UNUSEDSIGNAL */
+      wire [15:0] fl_off = J - fl_q0_d;
+      /* verilator lint_on UNUSEDSIGNAL */
+      wire fl_row = fl_v && (J < n_r) && (J >= fl_q0_d) && (fl_off < 16'd2);
+      wire [31:0] fl_raw = meta_rd_data[32*fl_off[0:0] +: 32];
+      wire [31:0] fl_word = ((fl_raw[30:23] == 8'hff) && (fl_raw[22:0] != 23'd0)) ? 32'h7fc00000 : fl_raw;
       // the (row, group) scale and selector in the meta staging
       /* verilator lint_off UNUSEDSIGNAL */
       wire [31:0] sidx = {16'd0, J} * g_r + {16'd0, c_g};
@@ -1044,7 +1123,8 @@ module bitmod_top_engine_bit_serial_mod (
       end
       wire deq_bit = dq_scale[3'd7 - dq_n[2:0]];
       for (gi = 0; gi < COLS; gi = gi + 1) begin : pe
-        bitmod_top_bsm_engine_pe u_pe (.clk(clk), .rst(rst), .active(row_act[gj] && col_act[gi]), .clear(tile_clear), .ent(pe_ent), .acc_en(acc_en), .handoff(handoff),
+        bitmod_top_bsm_engine_pe u_pe (.clk(clk), .rst(rst), .active(row_act[gj] && col_act[gi]), .clear(tile_clear), .ent(pe_ent), .fill(fl_row && ({ 31'd0, fl_col } == gi)), .fill_data(fl_word),
+          .acc_en(acc_en), .handoff(handoff),
           .deq_en(deq_en), .deq_bit(deq_bit), .add_en(add_en), .unit_exp(dq_u), .act(col_word[64*gi +: 64]), .ts(ts), .tb(tb), .te(te), .sig(sig),
           .cacc(cacc_flat[32*(gj*COLS+gi) +: 32]));
       end
@@ -1061,14 +1141,16 @@ module bitmod_top_engine_bit_serial_mod (
   assign last_cyc = lc_max;
 
   // ---- writeback: one (column, row chunk) item per cycle, rounded, registered, written ----------------
-  reg wb_busy;
+  reg wb_busy, wb_raw;
   reg [15:0] wb_i, wb_q0;
   /* verilator lint_off UNUSEDSIGNAL */
   reg [31:0] wb_addr;
   /* verilator lint_on UNUSEDSIGNAL */
   wire [15:0] wb_left = n_r - wb_q0;
-  wire [15:0] wb_cnt = (wb_left < 16'd2) ? wb_left : 16'd2;
-  wire wb_col_end = (wb_q0 + 16'd2 >= n_r);
+  // a writeback item holds Q rounded outputs, an acc_spill item QR raw fp32 words
+  wire [15:0] wb_q = wb_raw ? 16'd2 : 16'd2;
+  wire [15:0] wb_cnt = (wb_left < wb_q) ? wb_left : wb_q;
+  wire wb_col_end = (wb_q0 + wb_q >= n_r);
   wire wb_item_last = wb_col_end && (wb_i == m_r - 16'd1);
   // token wb_i is column wb_i % COLS of pass wb_i / COLS
   /* verilator lint_off UNUSEDSIGNAL */
@@ -1077,8 +1159,11 @@ module bitmod_top_engine_bit_serial_mod (
   /* verilator lint_on UNUSEDSIGNAL */
   wire [0:0] wb_col = wb_c16[0:0];
   wire [0:0] wb_p = wb_p16[0:0];
-  assign pe_ent = wb_busy ? wb_p : p_idx;
+  assign pe_ent = wb_busy ? wb_p : fl_v ? fl_p : p_idx;
   wire [31:0] wb_vals;
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [63:0] raw_vals;
+  /* verilator lint_on UNUSEDSIGNAL */
   generate
     for (gr = 0; gr < Q; gr = gr + 1) begin : slot
       localparam [15:0] R = gr;
@@ -1093,51 +1178,56 @@ module bitmod_top_engine_bit_serial_mod (
       wire [15:0] y;
       qacc_fp_mul_e8m23b127i_e5m10b15i_e5m10b15i u_mul (.a(a), .b(s), .y(y));
       assign wb_vals[16*gr +: 16] = !in_n ? 16'd0 : nan_col[2 * { 31'd0, wb_col } + { 31'd0, wb_p }] ? 16'h7e00 : y;
+      if (gr < QR) begin : raw
+        assign raw_vals[32*gr +: 32] = !in_n ? 32'd0 : nan_col[2 * { 31'd0, wb_col } + { 31'd0, wb_p }] ? 32'h7fc00000 : a;
+      end
     end
   endgenerate
   reg wr_v, wr_last;
   reg [5:0] wr_addr;
-  reg [31:0] wr_data;
+  reg [63:0] wr_data;
   reg [255:0] wr_mask;
   integer wbb;
   always @(posedge clk) begin
     if (rst) begin
       wb_busy <= 1'b0;
+      wb_raw <= 1'b0;
       wb_i <= 16'd0;
       wb_q0 <= 16'd0;
       wb_addr <= 32'd0;
       wr_v <= 1'b0;
       wr_last <= 1'b0;
       wr_addr <= 6'd0;
-      wr_data <= 32'd0;
+      wr_data <= 64'd0;
       wr_mask <= 256'd0;
     end else begin
       wr_v <= wb_busy;
       wr_last <= wb_busy && wb_item_last;
       wr_addr <= wb_addr[5:0];
-      wr_data <= wb_vals;
-      for (wbb = 0; wbb < OUT_LANES; wbb = wbb + 1) wr_mask[wbb] <= (wbb < wb_cnt * OB);
+      wr_data <= wb_raw ? raw_vals : { 32'd0, wb_vals };
+      for (wbb = 0; wbb < OUT_LANES; wbb = wbb + 1) wr_mask[wbb] <= (wbb < wb_cnt * (wb_raw ? 4 : OB));
       if (wb_start) begin
         wb_busy <= 1'b1;
+        wb_raw <= is_spill;
         wb_i <= 16'd0;
         wb_q0 <= 16'd0;
         wb_addr <= f_out[31:0];
       end else if (wb_busy) begin
-        wb_addr <= wb_addr + {16'd0, wb_cnt} * 32'd2;
+        wb_addr <= wb_addr + {16'd0, wb_cnt} * (wb_raw ? 32'd4 : 32'd2);
         if (wb_col_end) begin
           wb_q0 <= 16'd0;
           wb_i <= wb_i + 16'd1;
           if (wb_item_last) wb_busy <= 1'b0;
-        end else wb_q0 <= wb_q0 + 16'd2;
+        end else wb_q0 <= wb_q0 + wb_q;
       end
     end
   end
   assign out_wr_en = wr_v;
   assign out_wr_addr = wr_addr;
-  assign out_wr_data = { 2016'd0, wr_data };
+  assign out_wr_data = { 1984'd0, wr_data };
   assign out_wr_mask = wr_mask;
 
   // ---- completion: in cycle s + D - 1 -------------------------------------------------------------------
   wire nop_now = cmd_valid && (trap_now != 8'd0 || (is_deq && !f_use_cscale));
-  assign cmd_done = nop_now || tile_done || (fd_v && fd_last) || (wr_v && wr_last);
+  assign cmd_done = nop_now || tile_done || (fd_v && fd_last) || (wr_v && wr_last) || (fl_v && fl_last);
 endmodule
