@@ -13,8 +13,9 @@
  * it); each command's cycles are timing.ts's closed forms (bsmSpillCycles, bsmFillCycles, bsmPassCycles per
  * array pass, bsmDequantCycles, bsmWritebackCycles). Cases: one pass on narrow ports (one raw word per
  * cycle), two passes (tile_m = 2 · cols) on wide ports (4 words per cycle, a column's 5 rows in 2 items),
- * inf / NaN activations on both sides of a cut, NaN words with a payload and a signalling NaN filled
- * (golden decodes them to NaN, which the chain keeps). Also the K split's traps.
+ * the authors' datapath (bitmod_rtl) in two passes, inf / NaN activations on both sides of a cut, NaN words
+ * with a payload and a signalling NaN filled (golden decodes them to NaN, which the chain keeps). Also the
+ * K split's traps.
  */
 import { describe, expect, it } from 'vitest';
 import type { Target } from '../../../src/compile/target.js';
@@ -210,6 +211,13 @@ const narrow = (): Target => designTarget(DESIGN, 't');
 // 16-byte wgt / meta / out ports (4 raw words per item, a column's 5 rows in 2), two array passes of 3 tokens
 const wide = (): Target => designTarget(DESIGN.replace('output = fp16; }', 'output = fp16; tile_m = 6; }').replace('width = 32; banks = 1; role = weights;', 'width = 128; banks = 1; role = weights;'), 't');
 
+// the authors' datapath (datapath = bitmod_rtl: its own PE cell) with the four BitMoD fp4 types, narrow ports, two passes
+const authors = (): Target =>
+  designTarget(
+    DESIGN.replace('candidates = [bitmod_fp4_er_pos, bitmod_fp4_ea_neg, int4, fp4_e2m1]', 'candidates = [bitmod_fp4_er_pos, bitmod_fp4_er_neg, bitmod_fp4_ea_pos, bitmod_fp4_ea_neg]').replace('output = fp16; }', 'datapath = bitmod_rtl; output = fp16; tile_m = 6; }'),
+    't',
+  );
+
 describe('bit_serial_mod tile engine: the K split (acc_spill / acc_fill)', () => {
   it('the cases reach the slot counts and passes they say', () => {
     const [a, b] = [narrow(), wide()];
@@ -228,6 +236,12 @@ describe('bit_serial_mod tile engine: the K split (acc_spill / acc_fill)', () =>
     const t = wide();
     await runCase(t, 'ks2', { seed: 31, m: 6, n: 5, cuts: [0, 32, 48, 77], specials: [], filled: [], dequant: true });
     await runCase(t, 'ks2', { seed: 32, m: 5, n: 4, cuts: [0, 16, 48, 64], specials: [[4, 3, 0xfc00], [1, 20, 0x7c00]], filled: [[9, 0xffffffff]], dequant: false });
+  }, 600_000);
+
+  it("the authors' datapath (bitmod_rtl PE cell), two passes on narrow ports: the same", async () => {
+    const t = authors();
+    expect([(t.golden as BitSerialModConfig).datapath, t.tilePassesM]).toEqual(['bitmod_rtl', 2]);
+    await runCase(t, 'ks3', { seed: 41, m: 4, n: 3, cuts: [0, 16, 48, 70], specials: [[3, 60, 0x7c00]], filled: [[2, 0xff800001]], dequant: true });
   }, 600_000);
 
   it('traps what the K split cannot run, completing the command at once', async () => {
