@@ -27,6 +27,12 @@
  *     first k tile, push C→L "slot free" except on the last k tile);
  *   epilogue (output slot o = tile parity): [dequant] [lr_up] writeback (pop S→C, push C→S, push C→L);
  *   store of the output tile (pop C→S, push S→C).
+ * K split (Schedule.kChunks > 1; bit_serial_mod, docs/scheduler.md "Branch ksplit"): the loop nest above runs
+ * once per chunk of whole k tiles; a tile's first step in a chunk after the first also loads its fp32
+ * partial sums from the psum region into the step's meta slot (SlotLayout.psumOff) and its tile instructions
+ * start with acc_fill; its last step in a chunk before the last ends with acc_spill (the writeback's tokens)
+ * and a store of the 32-bit words to psum instead of the epilogue, writeback and output store. Input slot,
+ * output slot and panel parities are counted over the whole program.
  * Down projections (lowrank) are computed once per m tile (ni = 0) into `lrt`, which persists over the
  * n tiles. Activations come quantized from DRAM, or (lowrank_gemm `activation_quant = runtime`) raw, quantized
  * on chip by `qact` (src/pe/lowrank-gemm/compile.ts).

@@ -17,7 +17,8 @@ import { goldenGemm, type GoldenConfig, type GoldenOperands } from '../../../src
 import { compileFile } from '../../../src/ir/elaborate.js';
 import { Machine } from '../../../src/sim/index.js';
 import { runPlanTiming } from '../../../src/sim/fast-timing.js';
-import { ROOT } from '../../sim/helpers.js';
+import { createInstruction } from '../../../src/isa/index.js';
+import { exampleAccelerators, ROOT } from '../../sim/helpers.js';
 
 /**
  * The example's BitMoD accelerators on a 4 × 4 array (bitmod: tile_m = 2 · cols = 8 tokens; bitmod_authors:
@@ -88,5 +89,16 @@ describe('bit_serial_mod K split', () => {
     // K = 384: an 8-token panel of 3 k tiles (6 KiB) fits: no split candidates
     expect(split(384).every((c) => c === 1)).toBe(true);
     expect(split(680).some((c) => c > 1)).toBe(true);
+  });
+
+  it('other kinds refuse acc_spill and acc_fill (their entries are no 32-bit word that continues the chain)', () => {
+    for (const file of ['xr-npe', 'svdquant']) {
+      const t = resolveTarget(exampleAccelerators(file)[0]);
+      for (const op of [createInstruction('acc_spill', { acc: 0, out: 0 }), createInstruction('acc_fill', { acc: 0, meta: 0 })]) {
+        const program = [createInstruction('settile', { m: 1, n: 1, k: 8 }), op, createInstruction('halt', {})];
+        expect(() => new Machine(t, program, new Uint8Array(64)).run()).toThrow(`${op.kind} cannot run on ${t.golden.kind} PEs`);
+        expect(() => new Machine(t, program, undefined, { timingOnly: true }).run()).toThrow(`${op.kind} cannot run on ${t.golden.kind} PEs`);
+      }
+    }
   });
 });
