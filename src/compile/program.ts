@@ -27,6 +27,12 @@
  *     first k tile, push C→L "slot free" except on the last k tile);
  *   epilogue (output slot o = tile parity): [dequant] [lr_up] writeback (pop S→C, push C→S, push C→L);
  *   store of the output tile (pop C→S, push S→C).
+ * K split (Schedule.kChunks > 1; bit_serial_mod, docs/scheduler.md "Branch ksplit"): the loop nest above runs
+ * once per chunk of whole k tiles; a tile's first step in a chunk after the first also loads its fp32
+ * partial sums from the psum region into the step's meta slot (SlotLayout.psumOff) and its tile instructions
+ * start with acc_fill; its last step in a chunk before the last ends with acc_spill (the writeback's tokens)
+ * and a store of the 32-bit words to psum instead of the epilogue, writeback and output store. Input slot,
+ * output slot and panel parities are counted over the whole program.
  * Down projections (lowrank) are computed once per m tile (ni = 0) into `lrt`, which persists over the
  * n tiles. Activations come quantized from DRAM, or (lowrank_gemm `activation_quant = runtime`) raw, quantized
  * on chip by `qact` (src/pe/lowrank-gemm/compile.ts).
@@ -40,7 +46,7 @@
  * (loaded in the last k step) the bias, the channel scales and the LoRA scales.
  */
 import { createInstruction, type Instruction } from '../isa/index.js';
-import { compileFacet, type DmaLoad, type DramRegion, type StepContext } from '../pe/facets/compile.js';
+import { compileFacet, type DmaLoad, type DramRegion, type KChunk, type StepContext } from '../pe/facets/compile.js';
 import { splitDma, type DmaTransfer } from './dma.js';
 import { flattenPlan, uniformRuns, type PlanNode } from './plan.js';
 import { checkCompact, compactPlan, compactTimingPlan, IMEM_WORDS, loopProgram, words } from './compact.js';
@@ -50,8 +56,8 @@ import type { AnyOperands } from './operands.js';
 import { rowBytes } from './pack.js';
 import type { Target } from './target.js';
 import type { GemmShape } from './workload.js';
-import { chooseSchedule, rankedSchedules, scheduleCandidates, streamRing, type Schedule } from './schedule/choose.js';
-import { alignUp, branchRank, codeLoad, slotNeeds, type Resident, type Tiling } from './schedule/tiling.js';
+import { chooseSchedule, rankedSchedules, scheduleCandidates, splitChunks, streamRing, type Schedule } from './schedule/choose.js';
+import { alignUp, branchRank, codeLoad, PSUM_BYTES, slotNeeds, type Resident, type Tiling } from './schedule/tiling.js';
 import { beatBytes, serpentineBlocks } from './schedule/cost.js';
 
 export type { Tiling };
@@ -81,6 +87,8 @@ export interface SlotLayout {
   /** Bytes of a tile-parity lrw slot above the lrw ring (lowrank: U; KindSlots.lrwTile); absent: none. */
   readonly lrwTileSlot?: number;
   readonly outSlot: number;
+  /** K split: offset of the partial-sum tile in a meta slot (SlotNeeds.psumOff); absent unsplit. */
+  readonly psumOff?: number;
   /**
    * Slots of each streamed input space (act, wgt, meta, lrw), used in turn by the k steps: 2 (double
    * buffering) unless a streamed schedule's loads run further ahead (schedule/choose.ts: the `ahead` slots
@@ -104,6 +112,8 @@ export interface DramLayout {
   readonly down: number;
   readonly up: number;
   readonly y: number;
+  /** K split: the fp32 partial sums [M × N] between chunks (−1 unsplit); scratch, not a tensor (not in tensorBytes). */
+  readonly psum: number;
   readonly bytes: number;
   /** Bytes of the tensors themselves (every region's size, without the alignment padding between them). */
   readonly tensorBytes: number;
@@ -149,7 +159,7 @@ class Regions {
  * Lays out DRAM for a GEMM on a target with a tiling. Throws CompileError when the image would not be
  * addressable by the ISA's address registers.
  */
-export function layoutDram(t: Target, shape: GemmShape, tiling: Tiling, limits: IsaLimits = ISA_LIMITS): DramLayout {
+export function layoutDram(t: Target, shape: GemmShape, tiling: Tiling, limits: IsaLimits = ISA_LIMITS, kChunks = 1): DramLayout {
   const { m, k, n } = shape;
   const r = new Regions();
   const a = r.take(compileFacet(t.pe.kind).loadsActivationCodes?.(t) === false ? 0 : m * rowBytes(k, t.bits.act));
@@ -157,6 +167,9 @@ export function layoutDram(t: Target, shape: GemmShape, tiling: Tiling, limits: 
   const regions = compileFacet(t.pe.kind).layoutDram(t, shape, tiling, (bytes) => r.take(bytes));
   const region = (name: DramRegion): number => regions[name] ?? -1;
   const y = r.take(m * rowBytes(n, t.bits.out));
+  // a K split's partial sums: scratch after the tensors, not counted in tensorBytes (the bound's traffic)
+  const tensors = r.tensors;
+  const psum = kChunks > 1 ? r.take(m * n * PSUM_BYTES) : -1;
   // Every address the program sets lies below r.bytes; the image must fit the address registers.
   if (r.bytes - 1 > limits.dramAddress) throw new CompileError('capacity', `the ${m}×${k}×${n} GEMM needs a ${r.bytes}-byte DRAM image; the ISA addresses at most ${limits.dramAddress + 1} bytes`);
   return {
@@ -172,8 +185,9 @@ export function layoutDram(t: Target, shape: GemmShape, tiling: Tiling, limits: 
     down: region('down'),
     up: region('up'),
     y,
+    psum,
     bytes: r.bytes,
-    tensorBytes: r.tensors,
+    tensorBytes: tensors,
   };
 }
 
@@ -233,6 +247,12 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
     return prog;
   };
   const { mTiles, nTiles, kTiles } = tiling;
+  // K split (schedule.kChunks): chunks of kc k tiles (the last one ragged), each a pass over every output
+  // tile whose partial sums go through the psum region (see splitChunks)
+  const { chunks, kc } = splitChunks(schedule);
+  const split = chunks > 1;
+  if (split && (ring > 2 || schedule.ahead > 2 || resident === 'both' || resident === 'wgt' || layout.psum < 0 || slots.psumOff === undefined)) throw new Error(`planProgram: a K split needs a two-slot schedule with no resident weight panel, a psum region and a partial-sum slot`);
+  const chunkOf = (c: number): KChunk => ({ index: c, count: chunks, ki0: c * kc, kTiles: Math.min(kc, kTiles - c * kc), k: split ? kc * tiling.kt : k });
   const macsPerPe = Math.max(1, t.peakMacsPerCycle / Math.max(1, t.array.pes));
   // a full k step's tile instruction (the kind's closed form, else its ideal compute per array pass)
   const stepCycles = kind.tileCycles?.(t, tiling.mt, tiling.nt, tiling.kt) ?? Math.ceil(tiling.kt / macsPerPe) * Math.ceil(tiling.mt / t.array.cols) * Math.ceil(tiling.nt / t.array.rows);
@@ -257,12 +277,18 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
     const { mi, ni } = tileOf(b, o, i);
     return `${mtOf(mi)},${ntOf(ni)},${ktOf(ki)}`;
   };
-  /** The tile shape of the step before (b, o, i, ki) in program order, undefined for the first step. */
-  const previousShape = (b: number, o: number, i: number, ki: number): string | undefined => {
-    if (ki > 0) return shapeOf(b, o, i, ki - 1);
-    if (i > 0) return shapeOf(b, o, i - 1, kTiles - 1);
-    if (o > 0) return shapeOf(b, o - 1, innerOf(b) - 1, kTiles - 1);
-    if (b > 0) return shapeOf(b - 1, outerTiles - 1, innerOf(b - 1) - 1, kTiles - 1);
+  /** The tile shape of the step before (b, o, i, ki) of chunk c in program order, undefined for the first step. */
+  const previousShape = (c: number, b: number, o: number, i: number, ki: number): string | undefined => {
+    const ch = chunkOf(c);
+    const kLast = ch.ki0 + ch.kTiles - 1;
+    if (ki > ch.ki0) return shapeOf(b, o, i, ki - 1);
+    if (i > 0) return shapeOf(b, o, i - 1, kLast);
+    if (o > 0) return shapeOf(b, o - 1, innerOf(b) - 1, kLast);
+    if (b > 0) return shapeOf(b - 1, outerTiles - 1, innerOf(b - 1) - 1, kLast);
+    if (c > 0) {
+      const p = chunkOf(c - 1);
+      return shapeOf(blocks - 1, outerTiles - 1, innerOf(blocks - 1) - 1, p.ki0 + p.kTiles - 1);
+    }
     return undefined;
   };
   // Loads running `ahead` > 2 steps ahead (resident 'both', one k tile): an activation panel's slot is read
@@ -270,10 +296,18 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
   // tiles first gives back the tokens beyond that (an lsync that pops without pushing, at its first step).
   const giveBack = (b: number, o: number, i: number, ki: number): number =>
     schedule.ahead > 2 && b === blocks - 1 && blocks > 1 && o === 0 && i === 0 && ki === 0 ? Math.max(0, schedule.ahead - innerOf(b) - 1) : 0;
-  /** Buffer address of k slot ki of a resident panel of `slotBytes` slots, for panel number p. */
-  const panelSlot = (p: number, ki: number, slotBytes: number): number => ((kTiles === 1 ? p % 2 : 0) * kTiles + ki) * slotBytes;
-  const step = (b: number, o: number, i: number, ki: number): Instruction[] => {
+  /**
+   * Buffer address of k slot ki of a resident panel of `slotBytes` slots, for panel number p, in a chunk of
+   * kn k tiles (kTiles unsplit). A K split numbers its panels across chunks where every chunk has one k tile
+   * (consecutive panels then alternate); where chunks have more, a last chunk of one k tile starts on slot 0
+   * (loaded two steps after the previous chunk's last read of it).
+   */
+  const panelSlot = (p: number, ki: number, slotBytes: number, kn: number): number => ((kn === 1 ? p % 2 : 0) * kn + ki) * slotBytes;
+  const tilesPerChunk = mTiles * nTiles;
+  const step = (c: number, b: number, o: number, i: number, ki: number): Instruction[] => {
     const prog: Instruction[] = [];
+    const ch = chunkOf(c);
+    const kl = ki - ch.ki0;
     const { mi, ni } = tileOf(b, o, i);
     const m0 = mi * tiling.mt;
     const mt = mtOf(mi);
@@ -283,21 +317,27 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
     const kt = ktOf(ki);
     const g0 = k0 / t.groupSize;
     const gt = Math.ceil(kt / t.groupSize);
-    const last = ki === kTiles - 1;
-    // tile number: b · outerTiles · J (the blocks before b are full) + o · innerOf(b) + i; its parity,
-    // and the parity of the global step number tile · kTiles + ki (exact however large the numbers)
-    const tileParity = (parity(parity(b, outerTiles, 0), J, 0) + parity(o, innerOf(b), i)) % 2;
-    // a streamed ring of more slots (slots.ring, resident 'none': one block, tile number o · J + i): the
-    // global step number mod the ring
-    const s = ring > 2 ? modOf(modOf(o, J, i, ring), kTiles, ki, ring) : parity(tileParity, kTiles, ki);
+    const last = kl === ch.kTiles - 1;
+    const final = c === chunks - 1;
+    // tile number in the chunk: b · outerTiles · J (the blocks before b are full) + o · innerOf(b) + i; its
+    // parity, and the parity of the program's step number (c · tilesPerChunk · kc steps before the chunk) +
+    // tile · ch.kTiles + kl (exact however large the numbers); output slots alternate over the program's tiles
+    const chunkTileParity = (parity(parity(b, outerTiles, 0), J, 0) + parity(o, innerOf(b), i)) % 2;
+    const tileParity = (chunkTileParity + parity(c, tilesPerChunk, 0)) % 2;
+    // a streamed ring of more slots (slots.ring, resident 'none': one block, tile number o · J + i; never
+    // split): the global step number mod the ring
+    const s = ring > 2 ? modOf(modOf(o, J, i, ring), kTiles, ki, ring) : (parity(c, (tilesPerChunk % 2) * (kc % 2), 0) + parity(chunkTileParity, ch.kTiles, kl)) % 2;
     const metaBase = s * slots.metaSlot;
     // panels in load order: a serpentine block after the first loads outerTiles − 1 new ones
     const actPanel = both ? b * (serpentine ? outerTiles - 1 : outerTiles) + o : o;
-    const act = resident === 'act' || both ? panelSlot(actPanel, ki, slots.actSlot) : s * slots.actSlot;
-    const wgt = resident === 'wgt' ? panelSlot(o, ki, slots.wgtSlot) : both ? (i * kTiles + ki) * slots.wgtSlot : s * slots.wgtSlot;
+    const panelBase = split && kc === 1 ? c * outerTiles : 0;
+    const act = resident === 'act' || both ? panelSlot(panelBase + actPanel, kl, slots.actSlot, ch.kTiles) : s * slots.actSlot;
+    const wgt = resident === 'wgt' ? panelSlot(panelBase + o, kl, slots.wgtSlot, ch.kTiles) : both ? (i * kTiles + ki) * slots.wgtSlot : s * slots.wgtSlot;
     // output slot: parity of the tile number
     const os = tileParity;
-    const ctx: StepContext = { mi, ni, ki, m0, mt, n0, nt, k0, kt, g0, gt, G, first: ki === 0, last, slot: s, tileSlot: os, act, wgt, metaBase, slots, layout, shape, tiling };
+    // K split: a chunk after the first reloads the tile's partial sums in its first step (into this step's meta slot)
+    const fill = split && c > 0 && kl === 0 ? metaBase + (slots.psumOff ?? 0) : undefined;
+    const ctx: StepContext = { mi, ni, ki, m0, mt, n0, nt, k0, kt, g0, gt, G, first: kl === 0, last, slot: s, tileSlot: os, act, wgt, metaBase, slots, layout, shape, tiling, ...(split ? { chunk: ch } : {}), ...(fill === undefined ? {} : { fill }) };
     // The step's loads: act and wgt codes (a resident panel only when it changes), then the kind's.
     const aStride = rowBytes(k, t.bits.act);
     const wStride = rowBytes(k, t.bits.wgt);
@@ -311,6 +351,9 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
     // loads running further ahead than the slot parity allow no per-step slots (schedule/choose.ts loadsAhead)
     if (schedule.ahead > 2 && ring === 2 && kindLoads.length > 0) throw new Error(`planProgram: loads ${schedule.ahead} steps ahead with per-step ${t.pe.kind} loads`);
     loads.push(...kindLoads);
+    const psumStride = n * PSUM_BYTES;
+    const psumAt = layout.psum + m0 * psumStride + n0 * PSUM_BYTES;
+    if (fill !== undefined) loads.push({ dram: psumAt, buf: 'meta', bufAddr: fill, rows: mt, rowBytes: nt * PSUM_BYTES, stride: psumStride });
     for (let j = giveBack(b, o, i, ki); j > 0; j--) prog.push(createInstruction('lsync', { pop_next: true }));
     // Split to the ISA's DMA limits; the step's first piece waits for the slot, its last one hands it over
     // (a step with nothing to load passes the tokens with an lsync).
@@ -330,9 +373,19 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
       prog.push(createInstruction('load', { buf, dram_reg: 1, dram_off: 0, buf_addr: p.buf, rows: p.rows, row_bytes: p.rowBytes, dram_stride: p.stride, pop_next: j === 0, push_next: j === pieces.length - 1 }));
     });
     if (pieces.length === 0) prog.push(createInstruction('lsync', { pop_next: true, push_next: true }));
-    if (previousShape(b, o, i, ki) !== shapeOf(b, o, i, ki)) prog.push(createInstruction('settile', { m: mt, n: nt, k: kt }));
+    if (previousShape(c, b, o, i, ki) !== shapeOf(b, o, i, ki)) prog.push(createInstruction('settile', { m: mt, n: nt, k: kt }));
     prog.push(...kind.tileInstructions(t, ctx));
     if (!last) return prog;
+    if (!final) {
+      // K split: the partial sums leave as raw 32-bit words through the out slot to the psum region
+      prog.push(createInstruction('acc_spill', { acc: 0, out: os * slots.outSlot, pop_next: true, push_next: true, push_prev: true }));
+      const spilled = splitDma({ dram: psumAt, buf: os * slots.outSlot, rows: mt, rowBytes: nt * PSUM_BYTES, stride: psumStride }, limits);
+      spilled.forEach((p, j) => {
+        prog.push(createInstruction('seti', { rd: 2, imm: p.dram }));
+        prog.push(createInstruction('store', { buf: 'out', dram_reg: 2, dram_off: 0, buf_addr: p.buf, rows: p.rows, row_bytes: p.rowBytes, dram_stride: p.stride, pop_prev: j === 0, push_prev: j === spilled.length - 1 }));
+      });
+      return prog;
+    }
     // Epilogue: reads the last step's slot (channel scales, bias, U), so writeback frees it.
     prog.push(...kind.epilogue(t, ctx));
     prog.push(createInstruction('writeback', { acc: 0, out: os * slots.outSlot, pop_next: true, push_next: true, push_prev: true }));
@@ -350,10 +403,14 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
     return prog;
   };
   const code = (emit: () => Instruction[]): PlanNode => ({ kind: 'code', emit });
-  const tile = (b: number, o: number, i: number): PlanNode => uniformRuns(kTiles, [1, kTiles - 1], (ki) => code(() => step(b, o, i, ki)));
-  const row = (b: number, o: number): PlanNode => uniformRuns(innerOf(b), [1, innerOf(b) - 1], (i) => tile(b, o, i));
-  const blockNode = (b: number): PlanNode => uniformRuns(outerTiles, [1, outerTiles - 1], (o) => row(b, o));
-  return { kind: 'seq', items: [code(preamble), uniformRuns(blocks, [1, blocks - 1], blockNode), code(() => [createInstruction('halt', {})])] };
+  const tile = (c: number, b: number, o: number, i: number): PlanNode => {
+    const ch = chunkOf(c);
+    return uniformRuns(ch.kTiles, [1, ch.kTiles - 1], (kl) => code(() => step(c, b, o, i, ch.ki0 + kl)));
+  };
+  const row = (c: number, b: number, o: number): PlanNode => uniformRuns(innerOf(b), [1, innerOf(b) - 1], (i) => tile(c, b, o, i));
+  const blockNode = (c: number, b: number): PlanNode => uniformRuns(outerTiles, [1, outerTiles - 1], (o) => row(c, b, o));
+  const chunkNodes = Array.from({ length: chunks }, (_, c) => uniformRuns(blocks, [1, blocks - 1], (b) => blockNode(c, b)));
+  return { kind: 'seq', items: [code(preamble), ...chunkNodes, code(() => [createInstruction('halt', {})])] };
 }
 
 /** Emits the ISA program of a GEMM (see the file header): the flattening of planProgram. */
@@ -375,20 +432,29 @@ export interface CompileOptions {
    * when that candidate does not exist for the GEMM.
    */
   readonly resident?: Resident;
+  /**
+   * Force a K split into this many chunks (1: none), as the scheduler's candidates offer it (tests); with
+   * `resident`, the candidate of both. CompileError when no such candidate exists.
+   */
+  readonly kChunks?: number;
   /** How error messages name the GEMM (e.g. the model layer, "layer q"); default: its shape. */
   readonly label?: string;
 }
 
-function forcedSchedule(t: Target, shape: GemmShape, limits: IsaLimits, resident: Resident): Schedule {
-  const found = scheduleCandidates(t, shape, limits).find((c) => c.resident === resident);
-  if (!found) throw new CompileError('unsupported', `no schedule with a resident ${resident} panel exists for the ${shape.m}×${shape.k}×${shape.n} GEMM on this target`);
+function forcedSchedule(t: Target, shape: GemmShape, limits: IsaLimits, resident: Resident | undefined, kChunks: number | undefined): Schedule {
+  // unsplit unless a split is asked for; the first in the table's order (a split: the best predicted)
+  const pool = kChunks === undefined || kChunks === 1 ? scheduleCandidates(t, shape, limits) : rankedSchedules(t, shape, limits);
+  const found = pool.find((c) => (resident === undefined || c.resident === resident) && splitChunks(c).chunks === (kChunks ?? 1));
+  const what = [resident === undefined ? '' : `a resident ${resident} panel`, kChunks === undefined ? '' : `${kChunks} K chunks`].filter((x) => x).join(' and ');
+  if (!found) throw new CompileError('unsupported', `no schedule with ${what} exists for the ${shape.m}×${shape.k}×${shape.n} GEMM on this target`);
   return found;
 }
 
 /** Slot layout, DRAM layout, straight-line plan and loop program of a GEMM under one schedule. */
 function scheduleWith(t: Target, shape: GemmShape, schedule: Schedule, ops: AnyOperands | undefined, limits: IsaLimits) {
   const tiling = schedule.tiling;
-  const need = slotNeeds(t, tiling.mt, tiling.nt, tiling.kt, shape.k);
+  const { chunks, kc } = splitChunks(schedule);
+  const need = slotNeeds(t, tiling.mt, tiling.nt, tiling.kt, chunks > 1 ? kc * tiling.kt : shape.k, chunks > 1);
   const slots: SlotLayout = {
     actSlot: need.act,
     actRawOff: need.actRawOff,
@@ -403,8 +469,9 @@ function scheduleWith(t: Target, shape: GemmShape, schedule: Schedule, ops: AnyO
     outSlot: need.out,
     ...(streamRing(schedule) > 2 ? { ring: streamRing(schedule) } : {}),
     ...(need.lrwTile > 0 ? { lrwTileSlot: need.lrwTile } : {}),
+    ...(chunks > 1 ? { psumOff: need.psumOff } : {}),
   };
-  const layout = layoutDram(t, shape, tiling, limits);
+  const layout = layoutDram(t, shape, tiling, limits, chunks);
   const straightPlan = planProgram(t, shape, schedule, slots, layout, ops, limits);
   return { schedule, tiling, slots, layout, straightPlan, compact: compactPlan(straightPlan, layout) };
 }
@@ -414,7 +481,7 @@ export function compileGemm(t: Target, shape: GemmShape, ops: AnyOperands | unde
   const limits = tightenLimits(options.limits);
   // The best candidate whose loop program fits the instruction memory (a resident panel of many k tiles
   // unrolls the panel's k steps: its buffer addresses differ per step); the error names the best one.
-  const candidates = options.resident === undefined ? rankedSchedules(t, shape, limits) : [forcedSchedule(t, shape, limits, options.resident)];
+  const candidates = options.resident === undefined && options.kChunks === undefined ? rankedSchedules(t, shape, limits) : [forcedSchedule(t, shape, limits, options.resident, options.kChunks)];
   let chosen: ReturnType<typeof scheduleWith> | undefined;
   let firstSize = 0;
   for (const c of candidates) {

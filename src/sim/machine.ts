@@ -713,6 +713,13 @@ export class Machine {
     throw new CompileError('bad-program', `${op} needs ${owner ?? 'other'} PEs, the array has ${this.target.pe.kind}`);
   }
 
+  /** The kind's raw accumulator transfer (the K split's acc_spill / acc_fill); CompileError('bad-program') when it has none. */
+  private raw(op: 'acc_spill' | 'acc_fill'): NonNullable<SimFacet<PeKind>['rawAccumulator']> {
+    const raw = this.kind.rawAccumulator;
+    if (!raw) throw new CompileError('bad-program', `${op} cannot run on ${this.target.golden.kind} PEs`);
+    return raw;
+  }
+
   /** Cycles of a compute-queue instruction (timing.ts; the kind's own in src/pe/<kind>/timing.ts). */
   private computeCycles(inst: Instruction): number {
     if (isTileOpcode(inst.kind)) this.checkOpcode(inst.kind);
@@ -727,6 +734,10 @@ export class Machine {
       case 'dequant':
       case 'writeback':
         return this.kind.cycles(inst, this.ctx);
+      case 'acc_spill':
+        return this.raw(inst.kind).spillCycles(this.ctx.t, this.tile.m, this.tile.n);
+      case 'acc_fill':
+        return this.raw(inst.kind).fillCycles(this.ctx.t, this.tile.m, this.tile.n);
       default:
         return 1;
     }
@@ -738,6 +749,9 @@ export class Machine {
    */
   private sramTraffic(inst: Instruction): { read: number; write: number } {
     if (inst.kind === 'writeback') return { read: 0, write: this.tile.m * this.tile.n * (this.target.bits.out / 8) };
+    // the K split's raw transfers: 4 bytes per entry, written to the out space / read from the meta space
+    if (inst.kind === 'acc_spill') return { read: 0, write: this.tile.m * this.tile.n * 4 };
+    if (inst.kind === 'acc_fill') return { read: this.tile.m * this.tile.n * 4, write: 0 };
     if (inst.kind === 'dequant' || isTileOpcode(inst.kind)) return this.kind.sramBytes(inst as KindInstruction, this.ctx);
     return { read: 0, write: 0 };
   }
@@ -814,10 +828,31 @@ export class Machine {
         }
         return;
       }
-      case 'acc_spill':
-      case 'acc_fill':
-        // The K split's raw accumulator transfers (isa/qacc-isa.json); no kind implements them yet.
-        throw new CompileError('bad-program', `${inst.kind} cannot run on ${cfg.kind} PEs`);
+      case 'acc_spill': {
+        // the K split's raw write-out: each entry's 32 bits, little-endian, the [m, n] tile row-major
+        const raw = this.raw(inst.kind);
+        this.checkAcc(inst.acc, m * n, 'acc_spill');
+        this.check('out', inst.out, m * n * 4, 'acc_spill');
+        const out = this.buffers.out;
+        for (let e = 0; e < m * n; e++) {
+          const w = raw.word(this.acc, inst.acc + e);
+          for (let b = 0; b < 4; b++) out[inst.out + 4 * e + b] = Math.floor(w / 2 ** (8 * b)) & 0xff;
+        }
+        return;
+      }
+      case 'acc_fill': {
+        // its inverse: entries from 32-bit little-endian words of the meta space
+        const raw = this.raw(inst.kind);
+        this.checkAcc(inst.acc, m * n, 'acc_fill');
+        this.check('meta', inst.meta, m * n * 4, 'acc_fill');
+        const src = this.buffers.meta;
+        for (let e = 0; e < m * n; e++) {
+          let w = 0;
+          for (let b = 3; b >= 0; b--) w = w * 256 + src[inst.meta + 4 * e + b];
+          raw.fill(this.acc, inst.acc + e, w);
+        }
+        return;
+      }
       default:
         return;
     }

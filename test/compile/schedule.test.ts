@@ -141,7 +141,7 @@ describe('scheduler', () => {
   for (const file of ['bitmod', 'svdquant', 'xr-npe']) {
     for (const accel of exampleAccelerators(file)) cases.push({ name: accel.name, target: resolveTarget(accel) });
   }
-  it('BitMoD 32 × 32, Llama-2-7B prefill: the out space is two 2-pass output tiles in the weights buffer, 64-token tiles, k tiles past the staging, down at 23 tokens', () => {
+  it('BitMoD 32 × 32, Llama-2-7B prefill: the out space is two 2-pass output tiles in the weights buffer, 64-token tiles, k tiles past the staging, down at 23 tokens unsplit, 64 in K thirds', () => {
     const t = resolveTarget(exampleAccelerators('bitmod').find((a) => a.name === 'bitmod')!);
     // 512 KiB buffers, no outputs buffer, tile_m = 2 · 32: the out space is 2 tiles × 2 passes × 32 × 32
     // entries × 4 bytes at the end of the weights buffer (whose last eighth is then the meta space)
@@ -153,8 +153,13 @@ describe('scheduler', () => {
     // down: a token's panel of K = 11,008 is 22,016 bytes, so 23 tokens (506,368) fit and 24 do not
     expect(23 * 11008 * 2).toBeLessThanOrEqual(t.capacity.act);
     expect(24 * 11008 * 2).toBeGreaterThan(t.capacity.act);
+    // unsplit, the act panel is 23 tokens; the K split (bit_serial_mod's acc_spill / acc_fill) in thirds
+    // of 2 k tiles of 1,920 takes 64-token panels of 64 × 3,840 × 2 = 491,520 bytes
+    const unsplit = compileGemm(t, { m: 256, k: 11008, n: 4096 }, undefined, { timingOnly: true, resident: 'act' });
+    expect([unsplit.schedule.resident, unsplit.tiling.mt, unsplit.tiling.nt, unsplit.tiling.kt, unsplit.tiling.kTiles]).toEqual(['act', 23, 32, 5504, 2]);
     const down = compileGemm(t, { m: 256, k: 11008, n: 4096 }, undefined, { timingOnly: true });
-    expect([down.schedule.resident, down.tiling.mt, down.tiling.nt, down.tiling.kt, down.tiling.kTiles]).toEqual(['act', 23, 32, 5504, 2]);
+    expect([down.schedule.resident, down.tiling.mt, down.tiling.nt, down.tiling.kt, down.tiling.kTiles, down.schedule.kChunks]).toEqual(['act', 64, 32, 1920, 6, 3]);
+    expect(64 * 3840 * 2).toBeLessThanOrEqual(t.capacity.act);
   });
 
   it('covers every PE kind', () => {

@@ -59,7 +59,8 @@ export function formatSchedules(r: SimReport): string {
         : s.resident === 'both'
           ? `the weight panels of ${s.block} n tiles and the m tile's activation panel resident${s.loads_ahead > 2 ? `, loads up to ${s.loads_ahead} steps ahead` : ''}`
           : `${s.resident === 'act' ? 'activation' : 'weight'} panel resident across the inner tiles`;
-    lines.push(`  ${l.name} ${l.m}×${l.k}×${l.n}: tiles ${t.mt}×${t.nt}×${t.kt} (${t.m_tiles}×${t.n_tiles}×${t.k_tiles} tiles, ${t.passes} array passes), ${s.dataflow.replace('_', '-')}, ${s.loop_order}, ${resident}`);
+    const split = s.k_chunks > 1 ? `, K split in ${s.k_chunks} chunks (fp32 partial sums through DRAM)` : '';
+    lines.push(`  ${l.name} ${l.m}×${l.k}×${l.n}: tiles ${t.mt}×${t.nt}×${t.kt} (${t.m_tiles}×${t.n_tiles}×${t.k_tiles} tiles, ${t.passes} array passes), ${s.dataflow.replace('_', '-')}, ${s.loop_order}, ${resident}${split}`);
     const b = s.bytes;
     lines.push(`    DRAM traffic act ${bytesText(b.act)}, wgt ${bytesText(b.wgt)}, other ${bytesText(b.other)}, out ${bytesText(b.out)} (total ${bytesText(b.total)})`);
     lines.push(`    cycles predicted ${s.predicted_cycles}, simulated ${l.cycles}; ${s.bound} bound ${s.bound_cycles} (${l.cycles_over_bound.toFixed(2)}×); program ${l.program_words} words`);

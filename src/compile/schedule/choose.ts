@@ -41,7 +41,7 @@ import type { IsaLimits } from '../isa-limits.js';
 import type { Target } from '../target.js';
 import type { GemmShape } from '../workload.js';
 import { ISA } from '../../isa/index.js';
-import { predictSchedule, type Prediction } from './cost.js';
+import { predictSchedule, predictSplit, type Prediction } from './cost.js';
 import { alignUp, fittingTiles, ktFits, largestKt, slotNeeds, tileBasics, tileTooLarge, tilingOf, usableCapacity, type Resident, type SlotNeeds, type Tiling } from './tiling.js';
 
 /** Loop order of the output tiles (k is always innermost); 'n-block-outer': blocks of n tiles → m → n. */
@@ -59,8 +59,20 @@ export interface Schedule {
    * (loadsAhead). 2 (double buffering) unless every buffer slot a step loads is a resident panel's.
    */
   readonly ahead: number;
+  /**
+   * K split: the reduction runs in this many chunks of whole k tiles, one after another over every output
+   * tile, the partial sums between them spilled (acc_spill) to a DRAM region and reloaded (acc_fill); only
+   * for a kind whose hooks allow it (CompileFacet.splitsK). Absent: 1, no split.
+   */
+  readonly kChunks?: number;
   /** The cost model's prediction (cost.ts). */
   readonly predicted: Prediction;
+}
+
+/** A schedule's K split: its chunks and the k tiles of each (the last may have fewer); 1 chunk of every k tile unsplit. */
+export function splitChunks(s: Pick<Schedule, 'tiling' | 'kChunks'>): { readonly chunks: number; readonly kc: number } {
+  const kc = Math.ceil(s.tiling.kTiles / Math.max(1, s.kChunks ?? 1));
+  return { chunks: Math.ceil(s.tiling.kTiles / kc), kc };
 }
 
 /**
@@ -152,6 +164,8 @@ export function scheduleCandidates(t: Target, shape: GemmShape, limits: IsaLimit
     return true;
   };
   if (!add('none', mt, nt)) throw tileTooLarge(t, limits, mt, nt, kAlign, shape.k);
+  // a K split pays where the m tile's activation panel of the whole K does not fit (Llama `down`)
+  if (compileFacet(t.pe.kind).splitsK?.(t) === true && largestKt(t, shape, limits, mt, nt, kAlign, 'act') === undefined) out.push(...splitCandidates(t, shape, limits, mt, nt, kAlign));
   for (const other of tiles.slice(1)) add('none', other.mt, other.nt);
   // a multi-pass kind's streamed tiles with longer rings (STREAM_RINGS)
   for (const tile of tiles) {
@@ -201,6 +215,50 @@ export function scheduleCandidates(t: Target, shape: GemmShape, limits: IsaLimit
         const ahead = loadsAhead(t, 'both', tiling, block, need);
         out.push({ tiling, order: ORDER.both, resident: 'both', block, ahead, predicted: predictSchedule(t, shape, tiling, 'both', limits, need, block, ahead) });
       }
+    }
+  }
+  return out;
+}
+
+/** The chunk counts a K split is tried with (docs/scheduler.md "K split"). */
+const SPLIT_CHUNKS = [2, 3, 4] as const;
+
+/**
+ * K split candidates (Schedule.kChunks; a kind whose hooks allow it, CompileFacet.splitsK), offered where the
+ * full m tile's activation panel of the whole K does not fit: for 2–4 chunks, the resident activation panel
+ * of the chunk's reduction at the full tile or at the most tokens (and whole array passes) that fit. (A
+ * streamed split gains nothing: its k steps are double-buffered whatever the chunk.) A chunk is kc k tiles of one tiling of
+ * the whole K, so chunks end on k tile (and so group) boundaries; every buffer need is the chunk's, with the
+ * partial-sum tile in each meta slot and 32-bit words in the out slots.
+ */
+function splitCandidates(t: Target, shape: GemmShape, limits: IsaLimits, mt: number, nt: number, kAlign: number): Schedule[] {
+  const out: Schedule[] = [];
+  const seen = new Set<string>();
+  const add = (sub: GemmShape, resident: 'act', m1: number): boolean => {
+    const ktMax = largestKt(t, sub, limits, m1, nt, kAlign, resident, 2, 2, true);
+    if (ktMax === undefined) return false;
+    const kt = balancedKt(sub.k, ktMax, kAlign);
+    const tiling = tilingOf(shape, m1, nt, kt, kAlign);
+    const { chunks, kc } = splitChunks({ tiling, kChunks: Math.ceil(tiling.kTiles / Math.ceil(sub.k / kt)) });
+    if (chunks < 2) return true;
+    // a resident panel of one k tile and one n tile is the streamed schedule
+    if (resident === 'act' && kc === 1 && tiling.nTiles === 1) return true;
+    if (!ktFits(t, { ...shape, k: kc * kt }, limits, m1, nt, kAlign, kt, resident, 2, 2, true)) return true;
+    const key = `${resident},${m1},${kt},${chunks}`;
+    if (seen.has(key)) return true;
+    seen.add(key);
+    const predicted = predictSplit(t, shape, tiling, resident, limits, kc, chunks, slotNeeds(t, m1, nt, kt, kc * kt, true));
+    out.push({ tiling, order: ORDER[resident], resident, block: 1, ahead: 2, kChunks: chunks, predicted });
+    return true;
+  };
+  for (const c of SPLIT_CHUNKS) {
+    const sub = { ...shape, k: alignUp(Math.ceil(shape.k / c), kAlign) };
+    if (sub.k >= shape.k) continue;
+    if (!add(sub, 'act', mt)) {
+      const m1 = largestFitting(mt, (x) => largestKt(t, sub, limits, x, nt, kAlign, 'act', 2, 2, true) !== undefined);
+      if (m1 > 0) add(sub, 'act', m1);
+      const whole = Math.floor(m1 / t.array.cols) * t.array.cols;
+      if (t.tilePassesM > 1 && whole > 0 && whole < m1) add(sub, 'act', whole);
     }
   }
   return out;

@@ -29,7 +29,7 @@ import { rowBytes } from '../pack.js';
 import type { DramLayout, SlotLayout } from '../program.js';
 import type { Target } from '../target.js';
 import type { GemmShape } from '../workload.js';
-import { codeLoad, type Resident, type SlotNeeds, type Tiling } from './tiling.js';
+import { codeLoad, PSUM_BYTES as PSUM_WORD, type Resident, type SlotNeeds, type Tiling } from './tiling.js';
 
 /** DRAM latency and DMAs in flight per queue, as the simulator reads them (src/arch/microarch.ts). */
 export function costDramTiming(t: Target): { readonly latency: number; readonly outstanding: number } {
@@ -58,7 +58,7 @@ export function beatBytes(t: Target): number {
 }
 
 /** A layout whose addresses are all 0: the cost model needs the transfers' shapes, not their addresses. */
-const ZERO_LAYOUT: DramLayout = { a: 0, w: 0, meta: 0, cscale: 0, lscale: 0, ascale: 0, wscale: 0, bias: 0, x: 0, down: 0, up: 0, y: 0, bytes: 0, tensorBytes: 0 };
+const ZERO_LAYOUT: DramLayout = { a: 0, w: 0, meta: 0, cscale: 0, lscale: 0, ascale: 0, wscale: 0, bias: 0, x: 0, down: 0, up: 0, y: 0, psum: 0, bytes: 0, tensorBytes: 0 };
 
 function slotLayoutOf(need: SlotNeeds, ring: number): SlotLayout {
   return { ...(ring > 2 ? { ring } : {}), ...(need.lrwTile > 0 ? { lrwTileSlot: need.lrwTile } : {}), actSlot: need.act, actRawOff: need.actRawOff, wgtSlot: need.wgt, metaSlot: need.meta, metaOff2: need.metaOff2, metaOff3: need.metaOff3, cscaleOff: need.cscaleOff, lscaleOff: need.lscaleOff, lrwSlot: need.lrw, lrwUpOff: need.lrwUpOff, outSlot: need.out };
@@ -75,7 +75,7 @@ export function serpentineBlocks(shape: GemmShape, tiling: Tiling, resident: Res
 }
 
 /** Predicted cycles and bytes of a schedule (see the file header). */
-export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, resident: Resident, limits: IsaLimits, need: SlotNeeds, block: number, ahead: number): Prediction {
+export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, resident: Resident, limits: IsaLimits, need: SlotNeeds, block: number, ahead: number, split?: SplitChunkRole): Prediction {
   const kind = compileFacet(t.pe.kind);
   const beat = beatBytes(t);
   // a streamed schedule running ahead uses a ring of `ahead` slots (choose.ts streamRing)
@@ -126,15 +126,19 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
         parts.push(dmaPieces(l.rows, l.rowBytes, l.stride));
         otherBytes += l.rows * l.rowBytes;
       }
+      // a K split chunk after the first loads the tile's partial sums in its first step and acc_fills them
+      const fill = split?.fill === true && ctx.first;
+      if (fill) parts.push(dmaPieces(mt, nt * PSUM_WORD, shape.n * PSUM_WORD));
       let load = stepLoadCycles(parts);
-      const store = ctx.last ? dmaPieces(mt, rowBytes(nt, t.bits.out), rowBytes(shape.n, t.bits.out)).port : 0;
+      // the tile's outputs, or (a chunk before the last) its partial sums as 32-bit words
+      const store = !ctx.last ? 0 : split?.spill === true ? dmaPieces(mt, nt * PSUM_WORD, shape.n * PSUM_WORD).port : dmaPieces(mt, rowBytes(nt, t.bits.out), rowBytes(shape.n, t.bits.out)).port;
       load += store;
-      const compute = kind.tileCycles?.(t, mt, nt, ktHere) ?? arrayPasses * (Math.ceil(ktHere / macsPerPe) + (kind.tileFill?.(t, mt, nt, ktHere) ?? TILE_FILL));
+      const compute = (kind.tileCycles?.(t, mt, nt, ktHere) ?? arrayPasses * (Math.ceil(ktHere / macsPerPe) + (kind.tileFill?.(t, mt, nt, ktHere) ?? TILE_FILL))) + (fill ? rawTransferCycles(t, mt, nt, 'meta') : 0);
       // a streamed ring loads every step: its latency overlaps the steps ahead, its port time does not
       const port = resident === 'none' ? parts.reduce((sum, p) => sum + p.port, 0) + store : 0;
       cycles += Math.max(load / (lead - 1), port, compute);
     }
-    cycles += Math.ceil((mt * nt) / t.array.cols) + 2;
+    cycles += split?.spill === true ? rawTransferCycles(t, mt, nt, 'out') : Math.ceil((mt * nt) / t.array.cols) + 2;
     return { cycles, otherBytes };
   };
   /** Tile classes (which operands a tile loads) with their counts over the grid (full tiles). */
@@ -192,6 +196,47 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
   const reused = serpentineBlocks(shape, tiling, resident, ahead) ? (blocks - 1) * mt * aStride : 0;
   const act = !loadsCodes ? 0 : resident === 'act' ? actAll : resident === 'both' ? actAll * blocks - reused : actAll * nTiles;
   const wgt = resident === 'wgt' || resident === 'both' ? wgtAll : wgtAll * mTiles;
+  const out = shape.m * rowBytes(shape.n, t.bits.out);
+  return { cycles, bytes: { act, wgt, other, out, total: act + wgt + other + out } };
+}
+
+/** A chunk's part in a K split (predictSchedule): it reloads partial sums (`fill`: every chunk after the first) and spills them (`spill`: every chunk before the last). */
+export interface SplitChunkRole {
+  readonly fill: boolean;
+  readonly spill: boolean;
+}
+
+/**
+ * Cycles of an acc_spill (to the out port) or acc_fill (from the meta port) of an m × n tile, the engine's
+ * closed form restated (src/pe/bit-serial-mod/timing.ts bsmSpillCycles / bsmFillCycles: the compile layer
+ * may not import it): m · ceil(n / Q) + 2, Q = min(rows, port bytes / 4) 32-bit words per cycle.
+ */
+export function rawTransferCycles(t: Target, m: number, n: number, port: 'out' | 'meta'): number {
+  return m * Math.ceil(n / Math.max(1, Math.min(t.array.rows, Math.floor(t.portBytes[port] / PSUM_WORD)))) + 2;
+}
+
+/**
+ * Predicted cycles and bytes of a K split (choose.ts Schedule.kChunks): each chunk of kc k tiles (the last
+ * with the k tiles left) as the GEMM of its reduction (predictSchedule), a chunk before the last storing
+ * its tiles' partial sums (mt × nt 32-bit words, acc_spill instead of the writeback) and a chunk after the
+ * first loading them in a tile's first step (acc_fill before its tile instruction). The partial sums count
+ * as 'other' bytes.
+ */
+export function predictSplit(t: Target, shape: GemmShape, tiling: Tiling, resident: Resident, limits: IsaLimits, kc: number, chunks: number, need: SlotNeeds): Prediction {
+  const { kt } = tiling;
+  let cycles = 0;
+  let act = 0;
+  let wgt = 0;
+  let other = 0;
+  for (let c = 0; c < chunks; c++) {
+    const k = Math.min(kc * kt, shape.k - c * kc * kt);
+    const p = predictSchedule(t, { ...shape, k }, { ...tiling, kTiles: Math.ceil(k / kt) }, resident, limits, need, 1, 2, { fill: c > 0, spill: c < chunks - 1 });
+    cycles += p.cycles;
+    act += p.bytes.act;
+    wgt += p.bytes.wgt;
+    other += p.bytes.other;
+  }
+  other += (chunks - 1) * 2 * shape.m * shape.n * PSUM_WORD;
   const out = shape.m * rowBytes(shape.n, t.bits.out);
   return { cycles, bytes: { act, wgt, other, out, total: act + wgt + other + out } };
 }

@@ -10,7 +10,7 @@ import { layoutDram } from '../program.js';
 import type { Target } from '../target.js';
 import type { GemmShape } from '../workload.js';
 import { rooflineBound, type RooflineBound } from './bound.js';
-import { chooseSchedule, type LoopOrder, type Schedule } from './choose.js';
+import { chooseSchedule, splitChunks, type LoopOrder, type Schedule } from './choose.js';
 import type { Resident, Tiling } from './tiling.js';
 
 export type { LoopOrder, Schedule } from './choose.js';
@@ -26,7 +26,7 @@ export interface GemmSchedule extends Schedule {
 /** The compiler's schedule of a GEMM on a target, with its roofline bound. Throws CompileError when nothing fits. */
 export function scheduleGemm(target: Target, shape: GemmShape, limits: IsaLimits = ISA_LIMITS): GemmSchedule {
   const schedule = chooseSchedule(target, shape, limits);
-  return { ...schedule, bound: rooflineBound(target, shape, layoutDram(target, shape, schedule.tiling, limits)) };
+  return { ...schedule, bound: rooflineBound(target, shape, layoutDram(target, shape, schedule.tiling, limits, splitChunks(schedule).chunks)) };
 }
 
 /** A schedule as reports print it (snake_case JSON). */
@@ -41,6 +41,8 @@ export interface ScheduleReport {
   readonly block: number;
   /** Steps the loads may run ahead of the compute (2: double buffering; more where every slot a step loads is a resident panel's). */
   readonly loads_ahead: number;
+  /** K split: chunks of the reduction whose fp32 partial sums go through DRAM (acc_spill / acc_fill); 1 unsplit. */
+  readonly k_chunks: number;
   /** Predicted DRAM bytes per operand ('other': scales, selectors, biases, factors). */
   readonly bytes: { readonly act: number; readonly wgt: number; readonly other: number; readonly out: number; readonly total: number };
   readonly predicted_cycles: number;
@@ -76,6 +78,7 @@ export function scheduleReport(s: Schedule, bound: RooflineBound, dataflow: Data
     resident: s.resident,
     block: s.block,
     loads_ahead: s.ahead,
+    k_chunks: splitChunks(s).chunks,
     bytes: { ...s.predicted.bytes },
     predicted_cycles: s.predicted.cycles,
     bound_cycles: bound.cycles,

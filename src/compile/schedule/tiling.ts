@@ -67,19 +67,30 @@ export interface SlotNeeds extends Record<IsaBuffer, number> {
   readonly lrwUpOff: number;
   /** Per-output-tile lrw bytes (two tile-parity slots above the lrw ring; KindSlots.lrwTile). */
   readonly lrwTile: number;
+  /** K split: offset of the partial-sum tile (mt × nt fp32 words, acc_fill's source) in a meta slot; 0 unsplit. */
+  readonly psumOff: number;
 }
 
-/** Per-slot byte needs of one k step of kt elements. */
-export function slotNeeds(t: Target, mt: number, nt: number, kt: number, k: number): SlotNeeds {
+/** Bytes of one raw accumulator word of the K split (acc_spill / acc_fill: an entry's 32 bits). */
+export const PSUM_BYTES = 4;
+
+/**
+ * Per-slot byte needs of one k step of kt elements (k: the reduction one output tile runs, a K split's
+ * chunk). A K split (`split`) adds the partial-sum tile to each meta slot and an out slot holds an m × n
+ * tile of 32-bit words (acc_spill) if that is more than its outputs.
+ */
+export function slotNeeds(t: Target, mt: number, nt: number, kt: number, k: number, split = false): SlotNeeds {
   const actCodes = mt * rowBytes(kt, t.bits.act);
   const kind = compileFacet(t.pe.kind).slotNeeds(t, mt, nt, kt, k);
   const o = kind.offsets;
+  const psumOff = split ? alignUp(kind.meta, PSUM_BYTES) : 0;
   return {
     act: actCodes + kind.actExtra,
     wgt: nt * rowBytes(kt, t.bits.wgt),
-    meta: kind.meta,
+    meta: split ? psumOff + mt * nt * PSUM_BYTES : kind.meta,
     lrw: kind.lrw,
-    out: mt * nt * (t.bits.out / 8),
+    out: Math.max(mt * nt * (t.bits.out / 8), split ? mt * nt * PSUM_BYTES : 0),
+    psumOff,
     actRawOff: actCodes,
     metaOff2: o.metaOff2 ?? 0,
     metaOff3: o.metaOff3 ?? 0,
@@ -134,12 +145,12 @@ export function tileBasics(t: Target, shape: GemmShape, limits: IsaLimits): { mt
 }
 
 /** Whether a k tile of kt fits every buffer space (and the ISA's row and tile limits) under a residency. */
-export function ktFits(t: Target, shape: GemmShape, limits: IsaLimits, mt: number, nt: number, kAlign: number, kt: number, resident: Resident, block = 2, ring = 2): boolean {
+export function ktFits(t: Target, shape: GemmShape, limits: IsaLimits, mt: number, nt: number, kAlign: number, kt: number, resident: Resident, block = 2, ring = 2, split = false): boolean {
   if (kt > limits.tileK || kt > t.maxTileK) return false;
   // The smallest aligned step may have over-long rows (the DMA splitter cuts them); larger steps may not.
   if (kt !== kAlign && stepRowBytes(t, nt, kt) > limits.dmaRowBytes) return false;
   const cap = usableCapacity(t, limits);
-  const need = slotNeeds(t, mt, nt, kt, shape.k);
+  const need = slotNeeds(t, mt, nt, kt, shape.k, split);
   const kTiles = Math.ceil(shape.k / kt);
   // the lrw space also holds the two tile-parity slots of per-tile data (KindSlots.lrwTile)
   const tileBytes = (b: IsaBuffer): number => (b === 'lrw' ? 2 * need.lrwTile : 0);
@@ -156,21 +167,21 @@ export function tilingOf(shape: GemmShape, mt: number, nt: number, kt: number, k
  * Needs grow with kt for streamed operands, a resident panel is about the same size for every kt, so the
  * candidates are scanned from the largest down.
  */
-export function largestKt(t: Target, shape: GemmShape, limits: IsaLimits, mt: number, nt: number, kAlign: number, resident: Resident, block = 2, ring = 2): number | undefined {
+export function largestKt(t: Target, shape: GemmShape, limits: IsaLimits, mt: number, nt: number, kAlign: number, resident: Resident, block = 2, ring = 2, split = false): number | undefined {
   const top = Math.min(alignUp(shape.k, kAlign), Math.floor(Math.min(limits.tileK, t.maxTileK) / kAlign) * kAlign);
   if (resident === 'none') {
     // monotone: binary search (a huge K would make a scan long)
-    if (!ktFits(t, shape, limits, mt, nt, kAlign, kAlign, resident, block, ring)) return undefined;
+    if (!ktFits(t, shape, limits, mt, nt, kAlign, kAlign, resident, block, ring, split)) return undefined;
     let lo = 1;
     let hi = Math.max(1, top / kAlign);
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
-      if (ktFits(t, shape, limits, mt, nt, kAlign, mid * kAlign, resident, block, ring)) lo = mid;
+      if (ktFits(t, shape, limits, mt, nt, kAlign, mid * kAlign, resident, block, ring, split)) lo = mid;
       else hi = mid - 1;
     }
     return lo * kAlign;
   }
-  for (let kt = top; kt >= kAlign; kt -= kAlign) if (ktFits(t, shape, limits, mt, nt, kAlign, kt, resident, block)) return kt;
+  for (let kt = top; kt >= kAlign; kt -= kAlign) if (ktFits(t, shape, limits, mt, nt, kAlign, kt, resident, block, 2, split)) return kt;
   return undefined;
 }
 

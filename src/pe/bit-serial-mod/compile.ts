@@ -20,7 +20,7 @@ import { diagnoseTarget, outBits, portBuffers, reportNarrowPorts, UnsupportedPro
 import { packMatrix } from '../../compile/pack.js';
 import type { DramLayout, Tiling } from '../../compile/program.js';
 import type { GemmShape } from '../../compile/workload.js';
-import type { CompileFacet, DmaLoad, HardwareSink, KindTarget, StepContext, TargetOf } from '../facets/compile.js';
+import { finalChunk, type CompileFacet, type DmaLoad, type HardwareSink, type KindTarget, type StepContext, type TargetOf } from '../facets/compile.js';
 import { BITMOD_GEOMETRY, bitSerialGeometry } from './golden-geometry.js';
 import { bitSerialModOperands } from './operands.js';
 
@@ -100,9 +100,14 @@ function tileMetaBytes(t: T, nt: number, kt: number, k: number): number {
   return (kTiles - 1) * metaBlockBytes(t, nt, kt) + metaBlockBytes(t, nt, k - (kTiles - 1) * kt);
 }
 
+/** The reduction one output tile runs in a step's program: its K split chunk (a full one), else the whole K. */
+function tileK(s: StepContext): number {
+  return s.chunk?.k ?? s.shape.k;
+}
+
 /** The meta slot of a step: the tile's slot when meta is per tile, else the step's. */
 function metaBase(t: T, s: StepContext): number {
-  return metaPerTile(t, s.tiling.nt, s.tiling.kt, s.shape.k) ? s.tileSlot * s.slots.metaSlot : s.metaBase;
+  return metaPerTile(t, s.tiling.nt, s.tiling.kt, tileK(s)) ? s.tileSlot * s.slots.metaSlot : s.metaBase;
 }
 
 /**
@@ -240,19 +245,27 @@ export const bitSerialModCompile: CompileFacet<'bit_serial_mod'> = {
   stepLoads(t, s) {
     const loads: DmaLoad[] = [];
     const base = metaBase(t, s);
-    if (!metaPerTile(t, s.tiling.nt, s.tiling.kt, s.shape.k)) {
+    if (!metaPerTile(t, s.tiling.nt, s.tiling.kt, tileK(s))) {
       const blk = bsmMetaBlock(t, s.shape, s.tiling, s.ni, s.ki);
       loads.push({ dram: s.layout.meta + blk.off, buf: 'meta', bufAddr: base, rows: 1, rowBytes: blk.bytes, stride: 0 });
     } else if (s.first) {
-      const blk = bsmMetaBlock(t, s.shape, s.tiling, s.ni, 0);
-      loads.push({ dram: s.layout.meta + blk.off, buf: 'meta', bufAddr: base, rows: 1, rowBytes: tileMetaBytes(t, s.nt, s.tiling.kt, s.shape.k), stride: 0 });
+      // the blocks of the tile's k tiles in this chunk (all of them unsplit), back to back in DRAM
+      const ki0 = s.chunk?.ki0 ?? 0;
+      const blk = bsmMetaBlock(t, s.shape, s.tiling, s.ni, ki0);
+      const k = Math.min(s.shape.k, (ki0 + (s.chunk?.kTiles ?? s.tiling.kTiles)) * s.tiling.kt) - ki0 * s.tiling.kt;
+      loads.push({ dram: s.layout.meta + blk.off, buf: 'meta', bufAddr: base, rows: 1, rowBytes: tileMetaBytes(t, s.nt, s.tiling.kt, k), stride: 0 });
     }
-    if (s.last) loads.push({ dram: s.layout.cscale + s.n0 * 2, buf: 'meta', bufAddr: base + s.slots.metaOff2, rows: 1, rowBytes: s.nt * 2, stride: 0 });
+    // the channel scales, for the dequant of the tile's last step (a K split's last chunk only)
+    if (s.last && finalChunk(s)) loads.push({ dram: s.layout.cscale + s.n0 * 2, buf: 'meta', bufAddr: base + s.slots.metaOff2, rows: 1, rowBytes: s.nt * 2, stride: 0 });
     return loads;
   },
   tileInstructions: (t, s) => {
-    const block = metaPerTile(t, s.tiling.nt, s.tiling.kt, s.shape.k) ? s.ki * metaBlockBytes(t, s.nt, s.tiling.kt) : 0;
-    return [createInstruction('mod_tile', { act: s.act, wgt: s.wgt, acc: 0, meta: metaBase(t, s) + block, pop_prev: true, clear: s.first, push_prev: !s.last })];
+    const block = metaPerTile(t, s.tiling.nt, s.tiling.kt, tileK(s)) ? (s.ki - (s.chunk?.ki0 ?? 0)) * metaBlockBytes(t, s.nt, s.tiling.kt) : 0;
+    // a K split chunk after the first reloads the partial sums (waiting for their load) and continues the chain
+    const fill = s.fill === undefined ? [] : [createInstruction('acc_fill', { acc: 0, meta: s.fill, pop_prev: true })];
+    return [...fill, createInstruction('mod_tile', { act: s.act, wgt: s.wgt, acc: 0, meta: metaBase(t, s) + block, pop_prev: s.fill === undefined, clear: s.first && s.fill === undefined, push_prev: !s.last })];
   },
+  // the entry is golden's fp32 cross-group sum: its 32 bits continue the chain exactly (sim.ts rawAccumulator)
+  splitsK: () => true,
   epilogue: (t, s) => [createInstruction('dequant', { acc: 0, cscale: metaBase(t, s) + s.slots.metaOff2, use_cscale: true })],
 };

@@ -18,7 +18,7 @@ import type { CostFacet } from '../facets/cost.js';
 import { bitSerialModAreaModel } from './cost-area.js';
 import { bitSerialModEngineGrowth } from './cost-engine.js';
 import { termSchedule } from './golden.js';
-import { bsmDequantCycles, bsmPassCycles, bsmWritebackCycles } from './timing.js';
+import { bsmDequantCycles, bsmFillCycles, bsmPassCycles, bsmSpillCycles, bsmWritebackCycles } from './timing.js';
 
 /** The authors' BitMoD PE (4 lanes): power at 1 GHz, mW. */
 const POWER_MW = 0.586;
@@ -58,6 +58,10 @@ export const bitSerialModCost: CostFacet<'bit_serial_mod'> = {
         return bsmDequantCycles(t, tile.n, inst.use_cscale);
       case 'writeback':
         return bsmWritebackCycles(t, tile.m, tile.n);
+      case 'acc_spill':
+        return bsmSpillCycles(t, tile.m, tile.n);
+      case 'acc_fill':
+        return bsmFillCycles(t, tile.m, tile.n);
       default:
         return 0;
     }

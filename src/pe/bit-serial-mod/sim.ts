@@ -4,7 +4,9 @@
  * Arithmetic only through the golden step functions (./golden.ts, one golden truth): each scale group's
  * value is `bitSerialModGroupValue`, the entry adds it with `bitSerialModCrossGroup` (groups ascending),
  * `dequant use_cscale` keeps the exact product `bitSerialModScaled`, and `writeback` is
- * `bitSerialModOutputCode`.
+ * `bitSerialModOutputCode`. The K split's acc_spill / acc_fill move an entry as its fp32 bits (the entry is
+ * golden's cross-group sum C, an fp32 value, so the reload continues the chain bit for bit:
+ * test/pe/bit-serial-mod/k-split-chain.test.ts).
  */
 import { CompileError } from '../../compile/errors.js';
 import { rowBytes } from '../../compile/pack.js';
@@ -12,7 +14,8 @@ import type { AccStore } from '../../sim/acc-store.js';
 import { groupLengths } from '../../sim/cycle-rules.js';
 import type { KindInstruction, SimContext, SimFacet } from '../facets/sim.js';
 import { bitSerialModCrossGroup, bitSerialModGroupValue, bitSerialModOutputCode, bitSerialModScaled, termSchedule, type BitSerialModConfig } from './golden.js';
-import { bsmDequantCycles, bsmPassCycles, bsmWritebackCycles } from './timing.js';
+import { FP32 } from '../../formats/float.js';
+import { bsmDequantCycles, bsmFillCycles, bsmPassCycles, bsmSpillCycles, bsmWritebackCycles } from './timing.js';
 
 /** mod_tile: adds the groups of an [m × k] · [n × k]ᵀ tile into entries base + i·n + j. */
 export function bitSerialTile(cfg: BitSerialModConfig, acc: AccStore, base: number, m: number, n: number, k: number, act: Uint32Array, wgt: Uint32Array, scales: Uint32Array, sels: Uint32Array, clear: boolean): void {
@@ -132,4 +135,12 @@ export const bitSerialModSim: SimFacet<'bit_serial_mod'> = {
     }
   },
   writeback: bitSerialWriteback,
+  rawAccumulator: {
+    word: (acc, e) => FP32.encode(acc.v[e]),
+    fill(acc, e, word) {
+      acc.v[e] = FP32.decode(word);
+    },
+    spillCycles: bsmSpillCycles,
+    fillCycles: bsmFillCycles,
+  },
 };

@@ -102,6 +102,32 @@ export interface StepContext {
   readonly layout: DramLayout;
   readonly shape: GemmShape;
   readonly tiling: Tiling;
+  /**
+   * K split (Schedule.kChunks > 1): the step's chunk of k tiles (global k tile indices ki0 … ki0 + kTiles − 1;
+   * `k` the elements of a full chunk, what the kind's per-tile slot data is sized for); `first` and `last`
+   * are then the tile's first and last step in this chunk. Absent: one chunk of every k tile.
+   */
+  readonly chunk?: KChunk;
+  /**
+   * The meta-space address of this step's partial sums (the first step of a tile in a chunk after the first):
+   * the kind's tile instructions start with `acc_fill` from there (popping the load → compute token) and
+   * continue the chain without `clear`. Absent: no fill.
+   */
+  readonly fill?: number;
+}
+
+/** One chunk of a K split (StepContext.chunk). */
+export interface KChunk {
+  readonly index: number;
+  readonly count: number;
+  readonly ki0: number;
+  readonly kTiles: number;
+  readonly k: number;
+}
+
+/** Whether a step lies in the last chunk of its tile's reduction (always, without a K split): its last step dequantizes and writes back. */
+export function finalChunk(s: Pick<StepContext, 'chunk'>): boolean {
+  return s.chunk === undefined || s.chunk.index === s.chunk.count - 1;
 }
 
 /** One DMA load before splitting to the ISA's limits (program.ts:406 `loads` tuples, named). */
@@ -132,7 +158,7 @@ export interface KindSlots {
 /** The SlotLayout offsets a kind sets (the rest of SlotLayout is generic). */
 export type SlotOffset = 'metaOff2' | 'metaOff3' | 'cscaleOff' | 'lscaleOff' | 'lrwUpOff';
 /** The DramLayout regions a kind allocates (A, W and Y are generic). */
-export type DramRegion = Exclude<keyof DramLayout, 'a' | 'w' | 'y' | 'bytes' | 'tensorBytes'>;
+export type DramRegion = Exclude<keyof DramLayout, 'a' | 'w' | 'y' | 'psum' | 'bytes' | 'tensorBytes'>;
 
 /** What generic compile code calls on a kind (method syntax: see GoldenFacet). */
 export interface CompileFacet<K extends PeKind> {
@@ -207,6 +233,13 @@ export interface CompileFacet<K extends PeKind> {
   tileInstructions(t: TargetOf<K>, s: StepContext): Instruction[];
   /** dequant / lr_up before the writeback of the tile's last step. Replaces program.ts:481–486. */
   epilogue(t: TargetOf<K>, s: StepContext): Instruction[];
+  /**
+   * True when the kind's tile instructions continue an output's reduction exactly from its accumulator entry
+   * written out and reloaded as 32 bits (acc_spill / acc_fill; the simulator's SimFacet.rawAccumulator), so
+   * the scheduler may split K into chunks whose partial sums go through DRAM, and the kind's hooks honour
+   * StepContext.chunk and .fill. Absent = false.
+   */
+  splitsK?(t: TargetOf<K>): boolean;
 }
 
 /** Every kind's compile hooks: the one place src/compile reaches a kind. */

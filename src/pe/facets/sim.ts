@@ -82,6 +82,22 @@ export interface SimFacet<K extends PeKind> {
   execute(inst: KindInstruction, ctx: SimContext<K>): void;
   /** One entry's output code. Replaces the writeback switch (machine.ts:680–697). */
   writeback(config: ConfigOf<K>, acc: AccStore, entry: number): number;
+  /**
+   * The K split's raw accumulator transfer (acc_spill / acc_fill, isa/qacc-isa.json), for a kind whose entry
+   * is one 32-bit word that continues its golden chain exactly when reloaded (bit_serial_mod's fp32
+   * cross-group sum). Absent: those instructions cannot run on the kind's PEs.
+   */
+  readonly rawAccumulator?: RawAccumulator<K>;
+}
+
+/** A kind's acc_spill / acc_fill: an entry as its 32-bit word and back, and the engine's cycles of an m × n tile. */
+export interface RawAccumulator<K extends PeKind> {
+  /** The entry's 32 bits (written little-endian by acc_spill). */
+  word(acc: AccStore, entry: number): number;
+  /** Sets the entry from its 32 bits (acc_fill), so that the next tile instruction continues the chain. */
+  fill(acc: AccStore, entry: number, word: number): void;
+  spillCycles(t: TargetOf<K>, m: number, n: number): number;
+  fillCycles(t: TargetOf<K>, m: number, n: number): number;
 }
 
 /** Every kind's simulator hooks. */

@@ -57,7 +57,7 @@ describe('bit_serial_mod tile_m', () => {
   it('an activation panel too large for whole passes: the scheduler offers the most whole passes, not only the most tokens', () => {
     // K = 4,224 on the example with tile_m = 64: a 64-token panel (528 KiB) misses the 512 KiB act space (the
     // out space lies in the weights buffer); 62 tokens fit but take 2 passes, the second on 30 of 32 columns:
-    // 32 tokens (one whole pass) is also offered, and wins
+    // 32 tokens (one whole pass) is also offered, and wins among the unsplit schedules
     const t = resolveTarget(sourceAccelerators(withTileM(64))[0]);
     expect(t.capacity.act).toBe(512 * 1024);
     const shape = { m: 256, k: 4224, n: 4096 };
@@ -65,7 +65,10 @@ describe('bit_serial_mod tile_m', () => {
     expect(62 * shape.k * 2).toBeLessThanOrEqual(t.capacity.act);
     const act = scheduleCandidates(t, shape, ISA_LIMITS).filter((c) => c.resident === 'act').map((c) => c.tiling.mt);
     expect(act).toEqual(expect.arrayContaining([62, 32]));
-    expect(rankedSchedules(t, shape, ISA_LIMITS)[0].tiling.mt).toBe(32);
+    const ranked = rankedSchedules(t, shape, ISA_LIMITS);
+    expect(ranked.filter((c) => (c.kChunks ?? 1) === 1)[0].tiling.mt).toBe(32);
+    // a K split (test/pe/bit-serial-mod/k-split.test.ts) keeps 64-token panels of half the reduction, and wins
+    expect([ranked[0].kChunks, ranked[0].tiling.mt]).toEqual([2, 64]);
   });
 
   it(`check rejects more than ${BSM_MAX_PASSES} passes at tile_m's span`, async () => {
