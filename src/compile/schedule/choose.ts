@@ -265,6 +265,19 @@ function splitCandidates(t: Target, shape: GemmShape, limits: IsaLimits, mt: num
 }
 
 /**
+ * Every K split candidate of a GEMM, best predicted first, also where the full activation panel fits and
+ * scheduleCandidates offers none: a test forces a split on a small design with CompileOptions.kChunks.
+ * Empty for a kind whose hooks do not allow one.
+ */
+export function splitSchedules(t: Target, shape: GemmShape, limits: IsaLimits): Schedule[] {
+  if (compileFacet(t.pe.kind).splitsK?.(t) !== true) return [];
+  const basics = tileBasics(t, shape, limits);
+  const tiles = t.tilePassesM * t.tilePassesN > 1 ? fittingTiles(t, shape, limits, basics.mt, basics.nt, basics.kAlign) : [];
+  const { mt, nt } = tiles[0] ?? basics;
+  return splitCandidates(t, shape, limits, mt, nt, basics.kAlign).sort((a, b) => a.predicted.cycles - b.predicted.cycles);
+}
+
+/**
  * Every candidate, best first: fewest predicted cycles, then bytes, then — on a weight-stationary array,
  * whose engine holds weights, not outputs — a weight panel kept resident (`wgt`, `both`) before one that is
  * not, then the order of the table (stable).
