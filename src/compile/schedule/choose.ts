@@ -240,9 +240,8 @@ function splitCandidates(t: Target, shape: GemmShape, limits: IsaLimits, mt: num
     const kt = balancedKt(sub.k, ktMax, kAlign);
     const tiling = tilingOf(shape, m1, nt, kt, kAlign);
     const { chunks, kc } = splitChunks({ tiling, kChunks: Math.ceil(tiling.kTiles / Math.ceil(sub.k / kt)) });
-    if (chunks < 2) return true;
-    // a resident panel of one k tile and one n tile is the streamed schedule
-    if (resident === 'act' && kc === 1 && tiling.nTiles === 1) return true;
+    // a panel no second n tile reads gains nothing over the streamed schedule the split only adds to
+    if (chunks < 2 || tiling.nTiles === 1) return true;
     if (!ktFits(t, { ...shape, k: kc * kt }, limits, m1, nt, kAlign, kt, resident, 2, 2, true)) return true;
     const key = `${resident},${m1},${kt},${chunks}`;
     if (seen.has(key)) return true;
