@@ -56,7 +56,7 @@ import type { AnyOperands } from './operands.js';
 import { rowBytes } from './pack.js';
 import type { Target } from './target.js';
 import type { GemmShape } from './workload.js';
-import { chooseSchedule, rankedSchedules, scheduleCandidates, splitChunks, streamRing, type Schedule } from './schedule/choose.js';
+import { chooseSchedule, rankedSchedules, scheduleCandidates, splitChunks, splitSchedules, streamRing, type Schedule } from './schedule/choose.js';
 import { alignUp, branchRank, codeLoad, PSUM_BYTES, slotNeeds, type Resident, type Tiling } from './schedule/tiling.js';
 import { beatBytes, serpentineBlocks } from './schedule/cost.js';
 
@@ -433,8 +433,9 @@ export interface CompileOptions {
    */
   readonly resident?: Resident;
   /**
-   * Force a K split into this many chunks (1: none), as the scheduler's candidates offer it (tests); with
-   * `resident`, the candidate of both. CompileError when no such candidate exists.
+   * Force a K split into this many chunks (1: none), the best such candidate, also where the scheduler would
+   * offer none (choose.ts splitSchedules; tests); with `resident`, the candidate of both. CompileError when no
+   * such candidate exists.
    */
   readonly kChunks?: number;
   /** How error messages name the GEMM (e.g. the model layer, "layer q"); default: its shape. */
@@ -443,7 +444,7 @@ export interface CompileOptions {
 
 function forcedSchedule(t: Target, shape: GemmShape, limits: IsaLimits, resident: Resident | undefined, kChunks: number | undefined): Schedule {
   // unsplit unless a split is asked for; the first in the table's order (a split: the best predicted)
-  const pool = kChunks === undefined || kChunks === 1 ? scheduleCandidates(t, shape, limits) : rankedSchedules(t, shape, limits);
+  const pool = kChunks === undefined || kChunks === 1 ? scheduleCandidates(t, shape, limits) : [...rankedSchedules(t, shape, limits), ...splitSchedules(t, shape, limits)];
   const found = pool.find((c) => (resident === undefined || c.resident === resident) && splitChunks(c).chunks === (kChunks ?? 1));
   const what = [resident === undefined ? '' : `a resident ${resident} panel`, kChunks === undefined ? '' : `${kChunks} K chunks`].filter((x) => x).join(' and ');
   if (!found) throw new CompileError('unsupported', `no schedule with ${what} exists for the ${shape.m}×${shape.k}×${shape.n} GEMM on this target`);

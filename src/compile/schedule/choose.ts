@@ -240,9 +240,8 @@ function splitCandidates(t: Target, shape: GemmShape, limits: IsaLimits, mt: num
     const kt = balancedKt(sub.k, ktMax, kAlign);
     const tiling = tilingOf(shape, m1, nt, kt, kAlign);
     const { chunks, kc } = splitChunks({ tiling, kChunks: Math.ceil(tiling.kTiles / Math.ceil(sub.k / kt)) });
-    if (chunks < 2) return true;
-    // a resident panel of one k tile and one n tile is the streamed schedule
-    if (resident === 'act' && kc === 1 && tiling.nTiles === 1) return true;
+    // a panel no second n tile reads gains nothing over the streamed schedule the split only adds to
+    if (chunks < 2 || tiling.nTiles === 1) return true;
     if (!ktFits(t, { ...shape, k: kc * kt }, limits, m1, nt, kAlign, kt, resident, 2, 2, true)) return true;
     const key = `${resident},${m1},${kt},${chunks}`;
     if (seen.has(key)) return true;
@@ -262,6 +261,19 @@ function splitCandidates(t: Target, shape: GemmShape, limits: IsaLimits, mt: num
     }
   }
   return out;
+}
+
+/**
+ * Every K split candidate of a GEMM, best predicted first, also where the full activation panel fits and
+ * scheduleCandidates offers none: a test forces a split on a small design with CompileOptions.kChunks.
+ * Empty for a kind whose hooks do not allow one.
+ */
+export function splitSchedules(t: Target, shape: GemmShape, limits: IsaLimits): Schedule[] {
+  if (compileFacet(t.pe.kind).splitsK?.(t) !== true) return [];
+  const basics = tileBasics(t, shape, limits);
+  const tiles = t.tilePassesM * t.tilePassesN > 1 ? fittingTiles(t, shape, limits, basics.mt, basics.nt, basics.kAlign) : [];
+  const { mt, nt } = tiles[0] ?? basics;
+  return splitCandidates(t, shape, limits, mt, nt, basics.kAlign).sort((a, b) => a.predicted.cycles - b.predicted.cycles);
 }
 
 /**

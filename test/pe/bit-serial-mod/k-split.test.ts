@@ -101,4 +101,16 @@ describe('bit_serial_mod K split', () => {
       }
     }
   });
+
+  it('a split forced where the full panel fits (the example design on a 4 × 4 array, 512 KiB buffers) = golden', () => {
+    const path = resolve(ROOT, 'examples/bitmod.qacc');
+    const c = compileFile(path, { readFile: (p) => (p === path ? readFileSync(p, 'utf8') : undefined) }, { overrides: ['rows=4', 'cols=4'] });
+    const t = resolveTarget(c.design!.accelerators[0]);
+    const shape = { m: 16, k: 680, n: 10 };
+    expect(rankedSchedules(t, shape, ISA_LIMITS).every((s) => splitChunks(s).chunks === 1)).toBe(true);
+    const r = run(t, shape, 2, 5);
+    expect(splitChunks(r.c.schedule).chunks).toBe(2);
+    expect(r.got).toEqual(r.want);
+    expect(r.estimate).toBe(r.cycles);
+  });
 });
