@@ -17,7 +17,7 @@ import { goldenGemm, type GoldenConfig, type GoldenOperands } from '../../../src
 import { compileFile } from '../../../src/ir/elaborate.js';
 import { Machine } from '../../../src/sim/index.js';
 import { runPlanTiming } from '../../../src/sim/fast-timing.js';
-import { createInstruction } from '../../../src/isa/index.js';
+import { checkLoops, createInstruction, decodeInstruction, encodeInstruction } from '../../../src/isa/index.js';
 import { runCli } from '../../cli/fake-io.js';
 import { exampleAccelerators, ROOT } from '../../sim/helpers.js';
 
@@ -69,6 +69,9 @@ describe('bit_serial_mod K split', () => {
         const count = (kind: string): number => r.c.program.filter((i) => i.kind === kind).length;
         expect(count('acc_spill')).toBeGreaterThan(0);
         expect(count('acc_fill')).toBeGreaterThan(0);
+        // valid, encodable ISA: acc_spill / acc_fill round-trip through their encodings like every instruction
+        expect(checkLoops(r.c.program)).toEqual([]);
+        for (const inst of r.c.program) expect(decodeInstruction(encodeInstruction(inst))).toEqual(inst);
         expect(r.got).toEqual(r.want);
         expect(r.fast).toBe(r.cycles);
         expect(r.estimate).toBe(r.cycles);
