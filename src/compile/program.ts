@@ -252,7 +252,8 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
   const { chunks, kc } = splitChunks(schedule);
   const split = chunks > 1;
   if (split && (ring > 2 || schedule.ahead > 2 || resident === 'both' || resident === 'wgt' || layout.psum < 0 || slots.psumOff === undefined)) throw new Error(`planProgram: a K split needs a two-slot schedule with no resident weight panel, a psum region and a partial-sum slot`);
-  const chunkOf = (c: number): KChunk => ({ index: c, count: chunks, ki0: c * kc, kTiles: Math.min(kc, kTiles - c * kc), k: split ? kc * tiling.kt : k });
+  const chunkList: readonly KChunk[] = Array.from({ length: chunks }, (_, c) => ({ index: c, count: chunks, ki0: c * kc, kTiles: Math.min(kc, kTiles - c * kc), k: split ? kc * tiling.kt : k }));
+  const chunkOf = (c: number): KChunk => chunkList[c];
   const macsPerPe = Math.max(1, t.peakMacsPerCycle / Math.max(1, t.array.pes));
   // a full k step's tile instruction (the kind's closed form, else its ideal compute per array pass)
   const stepCycles = kind.tileCycles?.(t, tiling.mt, tiling.nt, tiling.kt) ?? Math.ceil(tiling.kt / macsPerPe) * Math.ceil(tiling.mt / t.array.cols) * Math.ceil(tiling.nt / t.array.rows);
