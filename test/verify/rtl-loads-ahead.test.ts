@@ -17,6 +17,7 @@ import { parseWorkload } from '../../src/compile/workload.js';
 import { simulateWorkload } from '../../src/sim/run.js';
 import { runCli } from '../cli/fake-io.js';
 import { ROOT } from './orchestration-helpers.js';
+import { expectRtlTraceAgreement } from './verify-report.js';
 
 const EX = `${ROOT}/examples/xr-npe.qacc`;
 const SETS = ['size=2'];
@@ -48,13 +49,7 @@ describe('loads running ahead (Verilator)', () => {
       expect(actLoads, accel.name).toBe(blocks * compiled.tiling.mTiles - (blocks - 1));
     }
     const r = await runCli(['verify', EX, ...SETS.flatMap((x) => ['--set', x]), '--backends', 'golden,sim,rtl', '--trace', '--vectors', '0', '-w', `gemm:m=${SHAPE.m},k=${SHAPE.k},n=${SHAPE.n}`]);
-    expect(r.stderr).toBe('');
-    const cases = Number(/: (\d+) cases on/.exec(r.stdout)?.[1]);
-    expect(cases, r.stdout).toBeGreaterThan(0);
-    expect(r.stdout).toMatch(new RegExp(`^ {2}golden = rtl +${cases} cases, \\d+ outputs compared: all bit-identical$`, 'm'));
-    expect(r.stdout).toMatch(new RegExp(`^ {2}cycles sim = rtl +${cases} cases, cycle counts compared: all equal$`, 'm'));
-    expect(r.stdout).toMatch(new RegExp(`^ {2}trace sim = rtl +${cases} cases, per-cycle traces compared: all equal$`, 'm'));
-    expect(r.code).toBe(0);
+    expectRtlTraceAgreement(r, 0);
   }, 600_000);
 
   it('xr-npe 256×1024×1024 (issue 13): within 1.2× of the compute bound', () => {

@@ -12,6 +12,7 @@ import { compileGemm, resolveTarget } from '../../src/compile/index.js';
 import { compileFile } from '../../src/ir/elaborate.js';
 import { runCli } from '../cli/fake-io.js';
 import { ROOT } from './orchestration-helpers.js';
+import { expectRtlTraceAgreement } from './verify-report.js';
 
 const EX = (name: string): string => `${ROOT}/examples/${name}.qacc`;
 const SHAPE = { m: 11, k: 2100, n: 13 };
@@ -41,13 +42,7 @@ describe('loop programs on the RTL (Verilator)', () => {
         else expect(compiled.tiling.kTiles, accel.name).toBeGreaterThan(1);
       }
       const r = await runCli(['verify', EX(ex.name), ...ex.sets.flatMap((s) => ['--set', s]), '--backends', 'golden,sim,rtl', '--trace', '--vectors', '0', '-w', `gemm:m=${shape.m},k=${shape.k},n=${shape.n}`]);
-      expect(r.stderr).toBe('');
-      const cases = Number(/: (\d+) cases on/.exec(r.stdout)?.[1]);
-      expect(cases, r.stdout).toBeGreaterThan(0);
-      expect(r.stdout).toMatch(new RegExp(`^ {2}golden = rtl +${cases} cases, \\d+ outputs compared: all bit-identical$`, 'm'));
-      expect(r.stdout).toMatch(new RegExp(`^ {2}cycles sim = rtl +${cases} cases, cycle counts compared: all equal$`, 'm'));
-      expect(r.stdout).toMatch(new RegExp(`^ {2}trace sim = rtl +${cases} cases, per-cycle traces compared: all equal$`, 'm'));
-      expect(r.code).toBe(0);
+      expectRtlTraceAgreement(r, 0);
     }, 600_000);
   }
 });
