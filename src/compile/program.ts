@@ -52,7 +52,7 @@ import type { Target } from './target.js';
 import type { GemmShape } from './workload.js';
 import { chooseSchedule, rankedSchedules, scheduleCandidates, streamRing, type Schedule } from './schedule/choose.js';
 import { alignUp, branchRank, codeLoad, slotNeeds, type Resident, type Tiling } from './schedule/tiling.js';
-import { beatBytes, serpentineBlocks } from './schedule/cost.js';
+import { beatBytes, serpentineBlocks, storePieceRows } from './schedule/cost.js';
 
 export type { Tiling };
 
@@ -235,7 +235,6 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
   const { mTiles, nTiles, kTiles } = tiling;
   const macsPerPe = Math.max(1, t.peakMacsPerCycle / Math.max(1, t.array.pes));
   // a full k step's tile instruction (the kind's closed form, else its ideal compute per array pass)
-  const stepCycles = kind.tileCycles?.(t, tiling.mt, tiling.nt, tiling.kt) ?? Math.ceil(tiling.kt / macsPerPe) * Math.ceil(tiling.mt / t.array.cols) * Math.ceil(tiling.nt / t.array.rows);
   // Loop levels: blocks b → outer o → inner i → k. Only 'both' has several blocks (of `block` n tiles,
   // o = m tile, i = n tile in the block); otherwise one block, o and i the m and n tiles in loop order.
   const both = resident === 'both';
@@ -341,7 +340,7 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
     // A streamed ring (its loads a few steps ahead) cuts the store into pieces of at most half a k step's
     // tile instruction of port time, so the next steps' loads wait behind one piece, not a whole tile's
     // outputs (svdquant: a 256 × 128 tile's 64 KiB hold the port 1,024 cycles against 134 per k step).
-    const storeRows = ring > 2 ? Math.max(1, Math.floor(stepCycles / 2 / Math.ceil(out.rowBytes / beatBytes(t)))) : out.rows;
+    const storeRows = storePieceRows(t, tiling, ring, out.rows, out.rowBytes);
     const stores = Array.from({ length: Math.ceil(out.rows / storeRows) }, (_, q) => q * storeRows).flatMap((r0) => splitDma({ ...out, dram: out.dram + r0 * out.stride, buf: out.buf + r0 * out.rowBytes, rows: Math.min(storeRows, out.rows - r0) }, limits));
     stores.forEach((p, j) => {
       prog.push(createInstruction('seti', { rd: 2, imm: p.dram }));
@@ -375,13 +374,19 @@ export interface CompileOptions {
    * when that candidate does not exist for the GEMM.
    */
   readonly resident?: Resident;
+  /**
+   * Force the candidate whose loads run this many steps ahead (a streamed ring of that many slots where
+   * `ahead` > 2 and nothing is resident; tests run a ring where the cost model prefers two slots).
+   */
+  readonly ahead?: number;
   /** How error messages name the GEMM (e.g. the model layer, "layer q"); default: its shape. */
   readonly label?: string;
 }
 
-function forcedSchedule(t: Target, shape: GemmShape, limits: IsaLimits, resident: Resident): Schedule {
-  const found = scheduleCandidates(t, shape, limits).find((c) => c.resident === resident);
-  if (!found) throw new CompileError('unsupported', `no schedule with a resident ${resident} panel exists for the ${shape.m}×${shape.k}×${shape.n} GEMM on this target`);
+function forcedSchedule(t: Target, shape: GemmShape, limits: IsaLimits, resident: Resident | undefined, ahead: number | undefined): Schedule {
+  const found = scheduleCandidates(t, shape, limits).find((c) => (resident === undefined || c.resident === resident) && (ahead === undefined || c.ahead === ahead));
+  const what = [resident === undefined ? '' : `a resident ${resident} panel`, ahead === undefined ? '' : `loads ${ahead} steps ahead`].filter((x) => x !== '').join(' and ');
+  if (!found) throw new CompileError('unsupported', `no schedule with ${what} exists for the ${shape.m}×${shape.k}×${shape.n} GEMM on this target`);
   return found;
 }
 
@@ -414,7 +419,7 @@ export function compileGemm(t: Target, shape: GemmShape, ops: AnyOperands | unde
   const limits = tightenLimits(options.limits);
   // The best candidate whose loop program fits the instruction memory (a resident panel of many k tiles
   // unrolls the panel's k steps: its buffer addresses differ per step); the error names the best one.
-  const candidates = options.resident === undefined ? rankedSchedules(t, shape, limits) : [forcedSchedule(t, shape, limits, options.resident)];
+  const candidates = options.resident === undefined && options.ahead === undefined ? rankedSchedules(t, shape, limits) : [forcedSchedule(t, shape, limits, options.resident, options.ahead)];
   let chosen: ReturnType<typeof scheduleWith> | undefined;
   let firstSize = 0;
   for (const c of candidates) {

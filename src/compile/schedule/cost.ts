@@ -74,6 +74,19 @@ export function serpentineBlocks(shape: GemmShape, tiling: Tiling, resident: Res
   return resident === 'both' && ahead > 2 && shape.m % tiling.mt === 0 && tiling.mTiles > 1;
 }
 
+/**
+ * Rows of each piece an output tile's store (`rows` rows of `rowBytes`) is cut into (program.ts): with a
+ * streamed ring (`ring` > 2 slots, loads a few steps ahead) pieces of at most half a full k step's tile
+ * instruction of port time, so the next steps' loads wait behind one piece, not a whole tile's outputs
+ * (svdquant: a 256 × 128 tile's 64 KiB hold the port 1,024 cycles against 134 per k step); else one piece.
+ */
+export function storePieceRows(t: Target, tiling: Tiling, ring: number, rows: number, rowBytes: number): number {
+  if (ring <= 2) return rows;
+  const macsPerPe = Math.max(1, t.peakMacsPerCycle / Math.max(1, t.array.pes));
+  const stepCycles = compileFacet(t.pe.kind).tileCycles?.(t, tiling.mt, tiling.nt, tiling.kt) ?? Math.ceil(tiling.kt / macsPerPe) * Math.ceil(tiling.mt / t.array.cols) * Math.ceil(tiling.nt / t.array.rows);
+  return Math.max(1, Math.floor(stepCycles / 2 / Math.ceil(rowBytes / beatBytes(t))));
+}
+
 /** Predicted cycles and bytes of a schedule (see the file header). */
 export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, resident: Resident, limits: IsaLimits, need: SlotNeeds, block: number, ahead: number): Prediction {
   const kind = compileFacet(t.pe.kind);
@@ -109,9 +122,19 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
   const aStride = rowBytes(shape.k, t.bits.act);
   const wStride = rowBytes(shape.k, t.bits.wgt);
   /** Cycles and kind bytes of one output tile (mi, ni) that loads its A and / or W k tiles, its loads `lead` steps ahead. */
-  const tile = (mi: number, ni: number, loadA: boolean, loadW: boolean, lead = ahead): { cycles: number; otherBytes: number } => {
+  const tile = (mi: number, ni: number, loadA: boolean, loadW: boolean, lead = ahead): { cycles: number; otherBytes: number; firstPort: number } => {
     let cycles = 0;
     let otherBytes = 0;
+    // a streamed ring cuts the output store into pieces (program.ts storePieceRows) that share the port
+    // with the next steps' loads: their port time counts against the tile's as a whole, and below
+    const spread = resident === 'none' && ahead > 2;
+    let tilePort = 0;
+    /** Per step (spread stores only): its load port cycles, load pieces, and cost on the engine's timeline. */
+    const steps: { port: number; pieces: number; cost: number }[] = [];
+    let epilogue = 0;
+    let lastCompute = 0;
+    let storePort = 0;
+    let storePieces = 0;
     for (let ki = 0; ki < kTiles; ki++) {
       const k0 = ki * kt;
       const ktHere = Math.min(kt, shape.k - k0);
@@ -126,16 +149,55 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
         parts.push(dmaPieces(l.rows, l.rowBytes, l.stride));
         otherBytes += l.rows * l.rowBytes;
       }
-      let load = stepLoadCycles(parts);
-      const store = ctx.last ? dmaPieces(mt, rowBytes(nt, t.bits.out), rowBytes(shape.n, t.bits.out)).port : 0;
-      load += store;
-      const compute = kind.tileCycles?.(t, mt, nt, ktHere) ?? arrayPasses * (Math.ceil(ktHere / macsPerPe) + (kind.tileFill?.(t, mt, nt, ktHere) ?? TILE_FILL));
+      const outRow = rowBytes(nt, t.bits.out);
+      const store = ctx.last ? dmaPieces(mt, outRow, rowBytes(shape.n, t.bits.out)).port : 0;
+      if (ctx.last && spread) {
+        const q = storePieceRows(t, tiling, ahead, mt, outRow);
+        storePort = store;
+        storePieces = Math.ceil(mt / q);
+      }
+      const loadPort = parts.reduce((sum, p) => sum + p.port, 0);
+      const stepPort = loadPort + (spread ? 0 : store);
+      tilePort += loadPort + store;
+      const load = stepLoadCycles(parts) + (spread ? 0 : store);
+      const compute = kind.stepCycles?.(t, ctx) ?? kind.tileCycles?.(t, mt, nt, ktHere) ?? arrayPasses * (Math.ceil(ktHere / macsPerPe) + (kind.tileFill?.(t, mt, nt, ktHere) ?? TILE_FILL));
       // a streamed ring loads every step: its latency overlaps the steps ahead, its port time does not
-      const port = resident === 'none' ? parts.reduce((sum, p) => sum + p.port, 0) + store : 0;
-      cycles += Math.max(load / (lead - 1), port, compute);
+      const port = resident === 'none' ? stepPort : 0;
+      const cost = spread ? Math.max(load / (lead - 1), compute) : Math.max(load / (lead - 1), port, compute);
+      steps.push({ port: loadPort, pieces: parts.reduce((sum, p) => sum + p.pieces, 0), cost });
+      cycles += cost;
+      if (ctx.last) {
+        epilogue = kind.epilogueCycles?.(t, ctx) ?? Math.ceil((mt * nt) / t.array.cols) + 2;
+        lastCompute = compute;
+        cycles += epilogue;
+      }
     }
-    cycles += Math.ceil((mt * nt) / t.array.cols) + 2;
-    return { cycles, otherBytes };
+    if (spread && storePieces > 0) {
+      // The store starts after the epilogue, while the next tile's first lead − 1 steps compute on loads
+      // already made (the port carries store pieces back to back); from then on each load DMA waits behind
+      // the store piece that started before it, so a step's port time is its loads' plus one piece per load
+      // DMA. Counted on this tile's steps (the next tile's, in steady state).
+      const q = storePort / storePieces;
+      let left = storePieces;
+      for (let ki = 0; ki < kTiles - 1 && left > 0; ki++) {
+        const st = steps[ki];
+        if (ki < lead - 1) {
+          left -= st.cost / q;
+          continue;
+        }
+        const take = Math.min(left, Math.max(st.pieces, Math.floor((st.cost - st.port) / q)));
+        cycles += Math.max(0, st.port + Math.min(take, st.pieces) * q - st.cost);
+        left -= take;
+      }
+    }
+    const firstPort = steps[0]?.port ?? 0;
+    if (!spread) return { cycles, otherBytes, firstPort };
+    // The port's timeline: every load and the store, and the wait for the epilogue — the next tile's loads
+    // run at most lead − 1 steps ahead, the next one waits for the token its writeback pushes, after the
+    // last step's data (latency), compute and epilogue.
+    const aheadPort = steps.slice(0, lead - 1).reduce((sum, st) => sum + st.port, 0);
+    const portLine = tilePort + Math.max(0, dram.latency + lastCompute + epilogue - aheadPort);
+    return { cycles: Math.max(cycles, portLine), otherBytes, firstPort };
   };
   /** Tile classes (which operands a tile loads) with their counts over the grid (full tiles). */
   const classes: { count: number; mi: number; ni: number; loadA: boolean; loadW: boolean; lead?: number }[] = [];
@@ -180,6 +242,8 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
   for (const c of classes) {
     if (c.count <= 0) continue;
     const x = tile(c.mi, c.ni, c.loadA, c.loadW, c.lead);
+    // a streamed ring's first step waits for all of its loads' port time (the first class is the first tile's)
+    if (c === classes[0] && resident === 'none' && ahead > 2) cycles += x.firstPort;
     cycles += c.count * x.cycles;
     other += c.count * x.otherBytes;
   }

@@ -32,7 +32,7 @@ import { packMatrix, rowBytes } from '../../compile/pack.js';
 import type { FormatRegisters } from '../../compile/target.js';
 import type { CompileFacet, DmaLoad, KindTarget, StepContext, TargetOf } from '../facets/compile.js';
 import { lowRankGemmOperands } from './operands.js';
-import { lowRankQgemmCycles } from './compile-cycles.js';
+import { lowRankInstructionCycles, lowRankQgemmCycles } from './compile-cycles.js';
 
 type T = TargetOf<'lowrank_gemm'>;
 
@@ -172,6 +172,11 @@ function hasLoraScales(t: T): boolean {
   return t.pe.loraScales && t.pe.rank > 0;
 }
 
+/** Engine cycles of instructions run one after another on the step's tile (compile-cycles.ts lowRankInstructionCycles). */
+function engineCycles(t: T, s: StepContext, prog: readonly Instruction[]): number {
+  return prog.reduce((sum, inst) => sum + (lowRankInstructionCycles(t, inst, { m: s.mt, n: s.nt, k: s.kt }, t.groupSize, t.golden.rank) ?? 0), 0);
+}
+
 export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
   variants: () => 1,
   target: (pe) => lowRankTarget(pe),
@@ -213,6 +218,9 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
   actResidency: (t) => !runtimeQuant(t),
   // the engine's qgemm_tile (multi-pass: its fetches per pass dominate a 64-element k step)
   tileCycles: (t, mt, nt, kt) => lowRankQgemmCycles(t, mt, nt, kt, t.groupSize),
+  // the step's and the epilogue's instructions as emitted, each by the closed form the simulator times it with
+  stepCycles: (t, s) => engineCycles(t, s, lowRankGemmCompile.tileInstructions(t, s)),
+  epilogueCycles: (t, s) => engineCycles(t, s, [...lowRankGemmCompile.epilogue(t, s), createInstruction('writeback', { acc: 0, out: 0 })]),
   layoutDram(t, shape, _tiling, take) {
     const { m, k, n } = shape;
     const cfg = t.golden;
