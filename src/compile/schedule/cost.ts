@@ -115,14 +115,17 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
     const pieces = parts.reduce((s, p) => s + p.pieces, 0);
     return port + dram.latency * Math.ceil(pieces / dram.outstanding);
   };
-  // a multi-pass tile (Target.tilePassesM/N) runs its passes one after another
-  const arrayPasses = Math.ceil(mt / t.array.cols) * Math.ceil(nt / t.array.rows);
   // a kind that quantizes activations on chip loads no codes (its raw X is among its stepLoads)
   const loadsCodes = kind.loadsActivationCodes?.(t) !== false;
   const aStride = rowBytes(shape.k, t.bits.act);
   const wStride = rowBytes(shape.k, t.bits.wgt);
-  /** Cycles and kind bytes of one output tile (mi, ni) that loads its A and / or W k tiles, its loads `lead` steps ahead. */
-  const tile = (mi: number, ni: number, loadA: boolean, loadW: boolean, lead = ahead): { cycles: number; otherBytes: number; firstPort: number } => {
+  /**
+   * Cycles and kind bytes of one output tile (mi, ni) of mt × nt (a ragged edge tile's extents, else the
+   * tiling's) that loads its A and / or W k tiles, its loads `lead` steps ahead.
+   */
+  const tile = (mi: number, ni: number, loadA: boolean, loadW: boolean, lead = ahead, mt = tiling.mt, nt = tiling.nt): { cycles: number; otherBytes: number; firstPort: number } => {
+    // a multi-pass tile (Target.tilePassesM/N) runs its passes one after another
+    const arrayPasses = Math.ceil(mt / t.array.cols) * Math.ceil(nt / t.array.rows);
     let cycles = 0;
     let otherBytes = 0;
     // a streamed ring cuts the output store into pieces (program.ts storePieceRows) that share the port
@@ -138,7 +141,7 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
     for (let ki = 0; ki < kTiles; ki++) {
       const k0 = ki * kt;
       const ktHere = Math.min(kt, shape.k - k0);
-      const ctx: StepContext = { mi, ni, ki, m0: mi * mt, mt, n0: ni * nt, nt, k0, kt: ktHere, g0: k0 / t.groupSize, gt: Math.ceil(ktHere / t.groupSize), G, first: ki === 0, last: ki === kTiles - 1, slot: 0, tileSlot: 0, act: 0, wgt: 0, metaBase: 0, slots, layout: ZERO_LAYOUT, shape, tiling };
+      const ctx: StepContext = { mi, ni, ki, m0: mi * tiling.mt, mt, n0: ni * tiling.nt, nt, k0, kt: ktHere, g0: k0 / t.groupSize, gt: Math.ceil(ktHere / t.groupSize), G, first: ki === 0, last: ki === kTiles - 1, slot: 0, tileSlot: 0, act: 0, wgt: 0, metaBase: 0, slots, layout: ZERO_LAYOUT, shape, tiling };
       const parts: { port: number; pieces: number }[] = [];
       for (const [load, buf, rows, stride] of [[loadA && loadsCodes, 'act', mt, aStride], [loadW, 'wgt', nt, wStride]] as const) {
         if (!load) continue;
@@ -199,14 +202,19 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
     const portLine = tilePort + Math.max(0, dram.latency + lastCompute + epilogue - aheadPort);
     return { cycles: Math.max(cycles, portLine), otherBytes, firstPort };
   };
-  /** Tile classes (which operands a tile loads) with their counts over the grid (full tiles). */
-  const classes: { count: number; mi: number; ni: number; loadA: boolean; loadW: boolean; lead?: number }[] = [];
+  /**
+   * Tile classes (which operands a tile loads) with their counts over the grid; `ms` / `ns`: which m (n)
+   * tiles a class spans — the first, the rest, or all —, so that its share of ragged edge tiles is costed
+   * at their extents (absent: counted as full tiles).
+   */
+  type Span = 'first' | 'rest' | 'all';
+  const classes: { count: number; mi: number; ni: number; loadA: boolean; loadW: boolean; lead?: number; ms?: Span; ns?: Span }[] = [];
   const m2 = Math.min(1, mTiles - 1);
   const n2 = Math.min(1, nTiles - 1);
   // (a kind may load data in an m tile's first n tile only: lowrank_gemm's raw X and D for lr_down)
-  if (resident === 'none') classes.push({ count: mTiles, mi: 0, ni: 0, loadA: true, loadW: true }, { count: mTiles * (nTiles - 1), mi: 0, ni: n2, loadA: true, loadW: true });
-  else if (resident === 'act') classes.push({ count: mTiles, mi: 0, ni: 0, loadA: true, loadW: true }, { count: mTiles * (nTiles - 1), mi: 0, ni: n2, loadA: false, loadW: true });
-  else if (resident === 'wgt') classes.push({ count: nTiles, mi: 0, ni: 0, loadA: true, loadW: true }, { count: nTiles * (mTiles - 1), mi: m2, ni: 0, loadA: true, loadW: false });
+  if (resident === 'none') classes.push({ count: mTiles, mi: 0, ni: 0, loadA: true, loadW: true, ms: 'all', ns: 'first' }, { count: mTiles * (nTiles - 1), mi: 0, ni: n2, loadA: true, loadW: true, ms: 'all', ns: 'rest' });
+  else if (resident === 'act') classes.push({ count: mTiles, mi: 0, ni: 0, loadA: true, loadW: true, ms: 'all', ns: 'first' }, { count: mTiles * (nTiles - 1), mi: 0, ni: n2, loadA: false, loadW: true, ms: 'all', ns: 'rest' });
+  else if (resident === 'wgt') classes.push({ count: nTiles, mi: 0, ni: 0, loadA: true, loadW: true, ms: 'first', ns: 'all' }, { count: nTiles * (mTiles - 1), mi: m2, ni: 0, loadA: true, loadW: false, ms: 'rest', ns: 'all' });
   else if (ahead > 2) {
     // loads running ahead (program.ts): the full blocks and a last block of the n tiles left, which runs
     // with the lead its fewer n tiles allow; serpentine blocks after the first start on the previous
@@ -237,15 +245,28 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
       { count: blocks * (mTiles - 1) * (block - 1), mi: m2, ni: n2, loadA: false, loadW: false },
     );
   }
+  // ragged edge tiles: the last m (n) tile's extent, and the share of a class's tiles in that m tile (n tile)
+  const mLast = shape.m - (mTiles - 1) * mt;
+  const nLast = shape.n - (nTiles - 1) * nt;
+  const lastShare = (span: Span | undefined, tiles: number, ragged: boolean): number => {
+    if (span === undefined || !ragged) return 0;
+    if (span === 'first') return tiles === 1 ? 1 : 0;
+    return span === 'rest' ? 1 / Math.max(1, tiles - 1) : 1 / tiles;
+  };
   let cycles = dram.latency;
   let other = 0;
   for (const c of classes) {
     if (c.count <= 0) continue;
-    const x = tile(c.mi, c.ni, c.loadA, c.loadW, c.lead);
-    // a streamed ring's first step waits for all of its loads' port time (the first class is the first tile's)
-    if (c === classes[0] && resident === 'none' && ahead > 2) cycles += x.firstPort;
-    cycles += c.count * x.cycles;
-    other += c.count * x.otherBytes;
+    const fm = lastShare(c.ms, mTiles, mLast < mt);
+    const fn = lastShare(c.ns, nTiles, nLast < nt);
+    for (const [weight, mHere, nHere] of [[(1 - fm) * (1 - fn), mt, nt], [fm * (1 - fn), mLast, nt], [(1 - fm) * fn, mt, nLast], [fm * fn, mLast, nLast]] as const) {
+      if (weight === 0) continue;
+      const x = tile(c.mi, c.ni, c.loadA, c.loadW, c.lead, mHere, nHere);
+      // a streamed ring's first step waits for all of its loads' port time (the first class is the first tile's)
+      if (c === classes[0] && resident === 'none' && ahead > 2) cycles += weight * x.firstPort;
+      cycles += weight * c.count * x.cycles;
+      other += weight * c.count * x.otherBytes;
+    }
   }
   cycles = Math.round(cycles);
   other = Math.round(other);
