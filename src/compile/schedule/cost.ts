@@ -11,16 +11,24 @@
  *   Σ port cycles + L · ceil(p / N) (N = 1: Σ (port + L));
  * - a tile instruction takes about kt / (MACs per PE per cycle) cycles (the array's peak spread over its
  *   PEs) plus its fill and drain (the kind's `tileFill`, else a short constant), per array pass (a
- *   multi-pass kind's tile takes several), or the kind's own closed form (CompileFacet.tileCycles); the
- *   epilogue one output per column per cycle;
+ *   multi-pass kind's tile takes several), or the kind's own closed form (CompileFacet.tileCycles); a kind
+ *   that runs several instructions per step (lowrank_gemm: qact and lr_down at an m tile's first n tile)
+ *   times the whole step (stepCycles); the epilogue takes the kind's epilogueCycles (its instructions and
+ *   the writeback), else one output per column per cycle;
  * - with double buffering the load of step s + 1 overlaps the compute of step s, so a step costs
  *   max(loads, compute) and a tile the sum over its steps plus its epilogue; the output store shares the
  *   DRAM port with the loads (its port cycles are added to the tile's loads). Where the loads may run
  *   `ahead` > 2 steps ahead (choose.ts loadsAhead), a step's loads spread over the ahead − 1 steps before
  *   it: a step costs max(loads / (ahead − 1), compute), and a streamed ring (every step loads) at least its
- *   port cycles.
- * Ragged edge tiles are counted as full ones: a ranking, not a simulation (`qacc sim` reports both the
- * prediction and the simulated cycles).
+ *   port cycles;
+ * - a streamed ring of more than two slots (its store cut into pieces, storePieceRows) runs two timelines
+ *   and takes the longer: the engine's (each step max(loads / (ahead − 1), compute), the epilogue, and the
+ *   store's interference: from the next tile's step ahead − 1 on each load DMA waits behind one store
+ *   piece) and the port's (every load and the store, plus the wait for the epilogue beyond the next
+ *   tile's first ahead − 1 steps of loads); its first step's loads are exposed.
+ * Ragged edge tiles are costed at their extents (the share of each tile class in the last m or n tile),
+ * except under `both`, which counts them as full tiles. On lowrank_gemm the prediction is within 2% of the
+ * simulation (test/pe/lowrank-gemm/predicted-cycles.test.ts); `qacc sim --explain` reports both.
  */
 import { compileFacet, type StepContext } from '../../pe/facets/compile.js';
 import { splitDma } from '../dma.js';
