@@ -174,7 +174,22 @@ function hasLoraScales(t: T): boolean {
 
 /** Engine cycles of instructions run one after another on the step's tile (compile-cycles.ts lowRankInstructionCycles). */
 function engineCycles(t: T, s: StepContext, prog: readonly Instruction[]): number {
-  return prog.reduce((sum, inst) => sum + (lowRankInstructionCycles(t, inst, { m: s.mt, n: s.nt, k: s.kt }, t.groupSize, t.golden.rank) ?? 0), 0);
+  return prog.reduce((sum, inst) => sum + instructionCycles(t, inst, s.mt, s.nt, s.kt), 0);
+}
+
+/**
+ * The closed form of one instruction on an m × n × k tile, remembered per target: the scheduler's cost model
+ * times every k step of every candidate, and a multi-pass closed form walks the tile's passes.
+ */
+const CYCLES_SEEN = new WeakMap<T, Map<string, number>>();
+function instructionCycles(t: T, inst: Instruction, m: number, n: number, k: number): number {
+  let seen = CYCLES_SEEN.get(t);
+  if (!seen) CYCLES_SEEN.set(t, (seen = new Map()));
+  const flags = inst.kind === 'lr_up' ? Number(inst.use_lscale) : inst.kind === 'dequant' ? Number(inst.use_cscale) * 2 + Number(inst.use_bias) : 0;
+  const key = `${inst.kind} ${m} ${n} ${k} ${flags}`;
+  let c = seen.get(key);
+  if (c === undefined) seen.set(key, (c = lowRankInstructionCycles(t, inst, { m, n, k }, t.groupSize, t.golden.rank) ?? 0));
+  return c;
 }
 
 export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
