@@ -58,7 +58,7 @@ import type { Target } from './target.js';
 import type { GemmShape } from './workload.js';
 import { chooseSchedule, rankedSchedules, scheduleCandidates, splitChunks, splitSchedules, streamRing, type Schedule } from './schedule/choose.js';
 import { alignUp, branchRank, codeLoad, PSUM_BYTES, slotNeeds, type Resident, type Tiling } from './schedule/tiling.js';
-import { beatBytes, serpentineBlocks } from './schedule/cost.js';
+import { beatBytes, serpentineBlocks, storePieceRows } from './schedule/cost.js';
 
 export type { Tiling };
 
@@ -256,7 +256,6 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
   const chunkOf = (c: number): KChunk => chunkList[c];
   const macsPerPe = Math.max(1, t.peakMacsPerCycle / Math.max(1, t.array.pes));
   // a full k step's tile instruction (the kind's closed form, else its ideal compute per array pass)
-  const stepCycles = kind.tileCycles?.(t, tiling.mt, tiling.nt, tiling.kt) ?? Math.ceil(tiling.kt / macsPerPe) * Math.ceil(tiling.mt / t.array.cols) * Math.ceil(tiling.nt / t.array.rows);
   // Loop levels: blocks b → outer o → inner i → k. Only 'both' has several blocks (of `block` n tiles,
   // o = m tile, i = n tile in the block); otherwise one block, o and i the m and n tiles in loop order.
   const both = resident === 'both';
@@ -395,7 +394,7 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
     // A streamed ring (its loads a few steps ahead) cuts the store into pieces of at most half a k step's
     // tile instruction of port time, so the next steps' loads wait behind one piece, not a whole tile's
     // outputs (svdquant: a 256 × 128 tile's 64 KiB hold the port 1,024 cycles against 134 per k step).
-    const storeRows = ring > 2 ? Math.max(1, Math.floor(stepCycles / 2 / Math.ceil(out.rowBytes / beatBytes(t)))) : out.rows;
+    const storeRows = storePieceRows(t, tiling, ring, out.rows, out.rowBytes);
     const stores = Array.from({ length: Math.ceil(out.rows / storeRows) }, (_, q) => q * storeRows).flatMap((r0) => splitDma({ ...out, dram: out.dram + r0 * out.stride, buf: out.buf + r0 * out.rowBytes, rows: Math.min(storeRows, out.rows - r0) }, limits));
     stores.forEach((p, j) => {
       prog.push(createInstruction('seti', { rd: 2, imm: p.dram }));
@@ -439,15 +438,20 @@ export interface CompileOptions {
    * such candidate exists.
    */
   readonly kChunks?: number;
+  /**
+   * Force the candidate whose loads run this many steps ahead (a streamed ring of that many slots where
+   * `ahead` > 2 and nothing is resident; tests run a ring where the cost model prefers two slots).
+   */
+  readonly ahead?: number;
   /** How error messages name the GEMM (e.g. the model layer, "layer q"); default: its shape. */
   readonly label?: string;
 }
 
-function forcedSchedule(t: Target, shape: GemmShape, limits: IsaLimits, resident: Resident | undefined, kChunks: number | undefined): Schedule {
+function forcedSchedule(t: Target, shape: GemmShape, limits: IsaLimits, resident: Resident | undefined, kChunks: number | undefined, ahead: number | undefined): Schedule {
   // unsplit unless a split is asked for; the first in the table's order (a split: the best predicted)
   const pool = kChunks === undefined || kChunks === 1 ? scheduleCandidates(t, shape, limits) : [...rankedSchedules(t, shape, limits), ...splitSchedules(t, shape, limits)];
-  const found = pool.find((c) => (resident === undefined || c.resident === resident) && splitChunks(c).chunks === (kChunks ?? 1));
-  const what = [resident === undefined ? '' : `a resident ${resident} panel`, kChunks === undefined ? '' : `${kChunks} K chunks`].filter((x) => x).join(' and ');
+  const found = pool.find((c) => (resident === undefined || c.resident === resident) && splitChunks(c).chunks === (kChunks ?? 1) && (ahead === undefined || c.ahead === ahead));
+  const what = [resident === undefined ? '' : `a resident ${resident} panel`, kChunks === undefined ? '' : `${kChunks} K chunks`, ahead === undefined ? '' : `loads ${ahead} steps ahead`].filter((x) => x !== '').join(' and ');
   if (!found) throw new CompileError('unsupported', `no schedule with ${what} exists for the ${shape.m}×${shape.k}×${shape.n} GEMM on this target`);
   return found;
 }
@@ -483,7 +487,8 @@ export function compileGemm(t: Target, shape: GemmShape, ops: AnyOperands | unde
   const limits = tightenLimits(options.limits);
   // The best candidate whose loop program fits the instruction memory (a resident panel of many k tiles
   // unrolls the panel's k steps: its buffer addresses differ per step); the error names the best one.
-  const candidates = options.resident === undefined && options.kChunks === undefined ? rankedSchedules(t, shape, limits) : [forcedSchedule(t, shape, limits, options.resident, options.kChunks)];
+  const forced = options.resident !== undefined || options.kChunks !== undefined || options.ahead !== undefined;
+  const candidates = forced ? [forcedSchedule(t, shape, limits, options.resident, options.kChunks, options.ahead)] : rankedSchedules(t, shape, limits);
   let chosen: ReturnType<typeof scheduleWith> | undefined;
   let firstSize = 0;
   for (const c of candidates) {

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileGemm, ISA_LIMITS, randomOperands, resolveTarget, type Target } from '../../src/compile/index.js';
 import { unpackMatrix } from '../../src/compile/pack.js';
-import { chooseSchedule, scheduleCandidates } from '../../src/compile/schedule/choose.js';
+import { chooseSchedule, rankedSchedules, scheduleCandidates } from '../../src/compile/schedule/choose.js';
 import { goldenGemm, type GoldenConfig, type GoldenOperands } from '../../src/golden/index.js';
 import { Machine } from '../../src/sim/index.js';
 import { sourceAccelerators } from '../sim/helpers.js';
@@ -44,8 +44,11 @@ describe('the scheduler on a weight-stationary mac array', () => {
     const wgt = all.find((c) => c.resident === 'wgt');
     expect(none && wgt).toBeTruthy();
     // one m tile: both read every weight once and predict the same cycles and bytes; the rule decides
+    // between the two-slot schedules (a streamed ring of 4 slots, whose store is cut into pieces, is
+    // predicted faster than both since the cost model times such stores piece by piece, and simulates
+    // faster: 1,264,970 against 1,316,761 cycles on examples/mac-ws.qacc)
     expect(wgt?.predicted).toEqual(none?.predicted);
-    const chosen = chooseSchedule(t, shape, ISA_LIMITS);
+    const chosen = rankedSchedules(t, shape, ISA_LIMITS).filter((c) => c.ahead === 2)[0];
     expect([chosen.resident, chosen.order]).toEqual(['wgt', 'n-outer']);
   });
 

@@ -218,6 +218,17 @@ export interface CompileFacet<K extends PeKind> {
    */
   tileCycles?(t: TargetOf<K>, mt: number, nt: number, kt: number): number | undefined;
   /**
+   * Cycles of one k step's tile instructions (all of tileInstructions: lowrank_gemm's qact and lr_down
+   * besides qgemm_tile) as the kind's engine takes them, the scheduler's compute per step; absent (or
+   * undefined): tileCycles, else the generic estimate.
+   */
+  stepCycles?(t: TargetOf<K>, s: StepContext): number | undefined;
+  /**
+   * Cycles of an output tile's epilogue (the epilogue instructions and the writeback) after its last k step
+   * `s`, as the kind's engine takes them; absent (or undefined): one output per array column per cycle.
+   */
+  epilogueCycles?(t: TargetOf<K>, s: StepContext): number | undefined;
+  /**
    * The kind's DRAM regions by DramLayout field name (meta, cscale, ascale, …; absent = −1), allocated in
    * order after A and W and before Y; `take(bytes)` allocates a 64-byte-aligned region. Replaces
    * layoutDram's kind branches (program.ts:251–272).

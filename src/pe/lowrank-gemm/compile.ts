@@ -32,7 +32,7 @@ import { packMatrix, rowBytes } from '../../compile/pack.js';
 import type { FormatRegisters } from '../../compile/target.js';
 import type { CompileFacet, DmaLoad, KindTarget, StepContext, TargetOf } from '../facets/compile.js';
 import { lowRankGemmOperands } from './operands.js';
-import { lowRankQgemmCycles } from './compile-cycles.js';
+import { lowRankInstructionCycles, lowRankQgemmCycles } from './compile-cycles.js';
 
 type T = TargetOf<'lowrank_gemm'>;
 
@@ -172,6 +172,26 @@ function hasLoraScales(t: T): boolean {
   return t.pe.loraScales && t.pe.rank > 0;
 }
 
+/** Engine cycles of instructions run one after another on the step's tile (compile-cycles.ts lowRankInstructionCycles). */
+function engineCycles(t: T, s: StepContext, prog: readonly Instruction[]): number {
+  return prog.reduce((sum, inst) => sum + instructionCycles(t, inst, s.mt, s.nt, s.kt), 0);
+}
+
+/**
+ * The closed form of one instruction on an m × n × k tile, remembered per target: the scheduler's cost model
+ * times every k step of every candidate, and a multi-pass closed form walks the tile's passes.
+ */
+const CYCLES_SEEN = new WeakMap<T, Map<string, number>>();
+function instructionCycles(t: T, inst: Instruction, m: number, n: number, k: number): number {
+  let seen = CYCLES_SEEN.get(t);
+  if (!seen) CYCLES_SEEN.set(t, (seen = new Map()));
+  const flags = inst.kind === 'lr_up' ? Number(inst.use_lscale) : inst.kind === 'dequant' ? Number(inst.use_cscale) * 2 + Number(inst.use_bias) : 0;
+  const key = `${inst.kind} ${m} ${n} ${k} ${flags}`;
+  let c = seen.get(key);
+  if (c === undefined) seen.set(key, (c = lowRankInstructionCycles(t, inst, { m, n, k }, t.groupSize, t.golden.rank) ?? 0));
+  return c;
+}
+
 export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
   variants: () => 1,
   target: (pe) => lowRankTarget(pe),
@@ -213,6 +233,9 @@ export const lowRankGemmCompile: CompileFacet<'lowrank_gemm'> = {
   actResidency: (t) => !runtimeQuant(t),
   // the engine's qgemm_tile (multi-pass: its fetches per pass dominate a 64-element k step)
   tileCycles: (t, mt, nt, kt) => lowRankQgemmCycles(t, mt, nt, kt, t.groupSize),
+  // the step's and the epilogue's instructions as emitted, each by the closed form the simulator times it with
+  stepCycles: (t, s) => engineCycles(t, s, lowRankGemmCompile.tileInstructions(t, s)),
+  epilogueCycles: (t, s) => engineCycles(t, s, [...lowRankGemmCompile.epilogue(t, s), createInstruction('writeback', { acc: 0, out: 0 })]),
   layoutDram(t, shape, _tiling, take) {
     const { m, k, n } = shape;
     const cfg = t.golden;

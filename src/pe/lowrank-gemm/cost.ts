@@ -15,7 +15,7 @@ import { PE_AREA_CALIBRATION } from '../../arch/gate-area.js';
 import { linearAreaUm2 } from '../../estimate/area-model.js';
 import type { CostFacet } from '../facets/cost.js';
 import { lowRankGemmAreaModel } from './cost-area.js';
-import { lowRankDequantCycles, lowRankDownCycles, lowRankQactCycles, lowRankQgemmCycles, lowRankUpCycles, lowRankWritebackCycles } from './timing.js';
+import { lowRankInstructionCycles } from './timing.js';
 
 const LANE_SCALE = (4 * 4) / (16 * 8);
 
@@ -44,22 +44,7 @@ export const lowRankGemmCost: CostFacet<'lowrank_gemm'> = {
     return 0;
   },
   computeCycles(t, inst, tile) {
-    switch (inst.kind) {
-      case 'qgemm_tile':
-        return lowRankQgemmCycles(t, tile.m, tile.n, tile.k, t.groupSize);
-      case 'lr_down':
-        return lowRankDownCycles(t, tile.m, tile.k, t.golden.rank);
-      case 'lr_up':
-        return lowRankUpCycles(t, tile.m, tile.n, t.golden.rank, inst.use_lscale);
-      case 'qact':
-        return lowRankQactCycles(t, tile.m, tile.k, t.groupSize);
-      case 'dequant':
-        return lowRankDequantCycles(t, tile.m, tile.n, (inst.use_cscale ? 1 : 0) + (inst.use_bias ? 1 : 0));
-      case 'writeback':
-        return lowRankWritebackCycles(t, tile.m, tile.n);
-      default:
-        return 0;
-    }
+    return lowRankInstructionCycles(t, inst, tile, t.groupSize, t.golden.rank) ?? 0;
   },
   authorsPe(pe) {
     return { peClass: 'low-rank GEMM as bit-parallel (no such class in the authors\' model)', bitSerial: false, dotProduct: pe.lanes, weightBits: pe.weights.bitsPerElement, peEnergyPj: 0.613, peAreaUm2: 1318.6 };

@@ -1,10 +1,6 @@
 /**
  * lowrank_gemm's tile-engine geometry that the simulator's timing (./timing.ts) and the RTL engine
- * generator must agree on.
+ * generator must agree on. branchLanes is defined beside the closed forms (compile-cycles.ts), which the
+ * scheduler's cost model reads at the compile layer too.
  */
-import type { Target } from '../../compile/target.js';
-
-/** Lanes of the low-rank branch (16-bit MACs per PE per cycle). */
-export function branchLanes(t: Target): number {
-  return t.pe.kind === 'lowrank_gemm' ? Math.max(1, Math.floor(t.pe.lanes / 4)) : 1;
-}
+export { branchLanes } from './compile-cycles.js';

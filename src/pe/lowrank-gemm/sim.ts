@@ -28,7 +28,7 @@ import {
 import { lowRankQuantizeActivations } from './golden-qact.js';
 import type { AccStore } from '../../sim/acc-store.js';
 import type { SimFacet } from '../facets/sim.js';
-import { passSizes, lowRankDequantCycles, lowRankDownCycles, lowRankQactCycles, lowRankQgemmCycles, lowRankUpCycles, lowRankWritebackCycles } from './timing.js';
+import { lowRankInstructionCycles, passSizes } from './timing.js';
 
 /** qgemm_tile: the 4-bit main path of lowrank_gemm, groups ascending, each group the golden `lowRankGroupStep`. */
 export function qgemmTile(cfg: LowRankGemmConfig, acc: AccStore, base: number, m: number, n: number, k: number, qa: Uint32Array, qw: Uint32Array, sa: Uint32Array, sw: Uint32Array, clear: boolean): void {
@@ -108,24 +108,9 @@ export const lowRankGemmSim: SimFacet<'lowrank_gemm'> = {
     if (inst.group !== t.groupSize) throw new CompileError('bad-program', `setmode group=${inst.group}: the PE's group size is ${t.groupSize}`);
   },
   cycles(inst, ctx) {
-    const t = ctx.t;
-    const { m, n, k } = ctx.tile;
-    switch (inst.kind) {
-      case 'qgemm_tile':
-        return lowRankQgemmCycles(t, m, n, k, ctx.group);
-      case 'lr_down':
-        return lowRankDownCycles(t, m, k, ctx.rank);
-      case 'lr_up':
-        return lowRankUpCycles(t, m, n, ctx.rank, inst.use_lscale);
-      case 'qact':
-        return lowRankQactCycles(t, m, k, ctx.group);
-      case 'dequant':
-        return lowRankDequantCycles(t, m, n, (inst.use_cscale ? 1 : 0) + (inst.use_bias ? 1 : 0));
-      case 'writeback':
-        return lowRankWritebackCycles(t, m, n);
-      default:
-        throw new Error(`lowrank_gemm PEs do not time ${inst.kind}`);
-    }
+    const c = lowRankInstructionCycles(ctx.t, inst, ctx.tile, ctx.group, ctx.rank);
+    if (c === undefined) throw new Error(`lowrank_gemm PEs do not time ${inst.kind}`);
+    return c;
   },
   sramBytes(inst, ctx) {
     const t = ctx.t;

@@ -45,65 +45,6 @@
  *   W = max(mc rows of ceil(k / 2) bytes, mc rows of G · scale bytes), each stream's rows contiguous and
  *   written packed, port word after port word (packedReads): 1 + Σ_pm (F + 1 + Σ_g (2 · ceil(len_g / B) + 1) + W).
  */
-import type { Target } from '../../compile/target.js';
-import { groupLengths, rowReads } from '../../arch/cycle-rules.js';
-import { branchLanes } from './microarch.js';
-import { lowRankQgemmCycles, packedReads, passSizes } from './compile-cycles.js';
-
-// the qgemm_tile closed form lives at the compile layer, so that the scheduler's cost model times tiles by it too
-export { lowRankQgemmCycles, packedReads, passSizes };
-
-/** lowrank_gemm lr_down cycles for m tokens, k elements and rank `rank` (header). */
-export function lowRankDownCycles(t: Target, m: number, k: number, rank: number): number {
-  const p = t.portBytes;
-  const rows = t.array.rows;
-  const beats = Math.ceil(k / branchLanes(t));
-  let total = 1;
-  passSizes(m, t.array.cols).forEach((mc, pm) => {
-    for (let r0 = 0; r0 < rank; r0 += rows) {
-      // D rows in the first m pass only (the engine stages them per rank pass)
-      const d = pm === 0 ? packedReads(Math.min(rows, rank - r0), 2 * k, p.lrw) : 0;
-      const f = r0 === 0 ? Math.max(packedReads(mc, 2 * k, p.act), d) : d;
-      total += (f > 0 ? f + 1 : 0) + beats;
-    }
-  });
-  return total;
-}
-
-/** lowrank_gemm lr_up cycles for an m × n tile and rank `rank` (header). */
-export function lowRankUpCycles(t: Target, m: number, n: number, rank: number, useLoraScales = false): number {
-  const beats = Math.ceil(rank / branchLanes(t));
-  const mPasses = passSizes(m, t.array.cols).length;
-  let total = 1;
-  passSizes(n, t.array.rows).forEach((nr, pn) => {
-    const f = Math.max(packedReads(nr, 2 * rank, t.portBytes.lrw), useLoraScales && pn === 0 ? rowReads(1, 4 * Math.ceil(rank / 16), t.portBytes.meta) : 0);
-    total += f + 1 + mPasses * beats;
-  });
-  return total;
-}
-
-/** lowrank_gemm dequant cycles of an m × n tile (header): `vectors` = how many of channel scales and bias it reads (0..2). */
-export function lowRankDequantCycles(t: Target, m: number, n: number, vectors: number): number {
-  const mPasses = passSizes(m, t.array.cols).length;
-  let total = 1;
-  for (const nr of passSizes(n, t.array.rows)) total += (vectors > 0 ? rowReads(vectors, 2 * nr, t.portBytes.meta) + 1 : 0) + mPasses;
-  return total;
-}
-
-/** lowrank_gemm writeback cycles (header): per token, each n pass's nr 16-bit outputs as out-port writes. */
-export function lowRankWritebackCycles(t: Target, m: number, n: number): number {
-  return 1 + m * rowReads(1, 2 * n, t.portBytes.out);
-}
-
-/** lowrank_gemm qact cycles of an m × k raw tile with scale groups of `group` (header). */
-export function lowRankQactCycles(t: Target, m: number, k: number, group: number): number {
-  const p = t.portBytes;
-  const B = branchLanes(t);
-  const beats = groupLengths(k, group).reduce((s, len) => s + 2 * Math.ceil(len / B) + 1, 0);
-  let total = 1;
-  for (const mc of passSizes(m, t.array.cols)) {
-    const writes = Math.max(packedReads(mc, Math.ceil(k / 2), p.act), packedReads(mc, (Math.ceil(k / group) * t.bits.gscale) / 8, p.meta));
-    total += packedReads(mc, 2 * k, p.act) + 1 + beats + writes;
-  }
-  return total;
-}
+// the closed forms live at the compile layer (compile-cycles.ts), so that the scheduler's cost model times
+// every engine instruction by them too
+export { branchLanes, lowRankDequantCycles, lowRankDownCycles, lowRankInstructionCycles, lowRankQactCycles, lowRankQgemmCycles, lowRankUpCycles, lowRankWritebackCycles, packedReads, passSizes } from './compile-cycles.js';
