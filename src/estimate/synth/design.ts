@@ -83,7 +83,10 @@ async function extrapolatedEngine(accel: IrAccelerator, rows: number, cols: numb
   let cached = true;
   for (const [i, p] of points.entries()) {
     const { engine, subs } = engineFiles(engineSampleAccelerator(accel, p.rows, p.cols, growth));
-    const o = await synthesizeUnit(engine.name, {}, [engine], subs, { ...options, onUnit: options.onUnit && ((u) => options.onUnit!(`${u} at ${p.rows}×${p.cols} (engine fit)`, i, points.length)) }, { index: i, count: points.length });
+    const o = await synthesizeUnit(engine.name, {}, [engine], subs, { ...options, onUnit: options.onUnit && ((u) => options.onUnit!(`${u} at ${p.rows}×${p.cols} (engine fit)`, i, points.length)) }, { index: i, count: points.length }).catch((err: unknown) => {
+      const [first, ...rest] = (err as Error).message.split('\n');
+      throw new Error([`${first} (the tile engine at ${p.rows} × ${p.cols}, a sample of its growth fit for ${rows} × ${cols})`, ...rest].join('\n'));
+    });
     samples.push({ ...p, own: o.result.own, children: o.result.children });
     seconds += o.seconds;
     cached &&= o.cached;

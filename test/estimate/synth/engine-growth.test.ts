@@ -88,6 +88,8 @@ describe('lowrank_gemm engine growth', () => {
     expect(growth).not.toBe(GENERIC_ENGINE_GROWTH);
     expect(growth.points.length).toBeGreaterThan(growth.terms.length);
     for (const p of growth.points) expect(Math.max(p.rows, p.cols)).toBeLessThanOrEqual(8);
+    const samples = growth.points.map((p) => ({ ...p, own: { cells: 1, cell_types: {}, transistors: 1_000 + 7 * p.rows + 11 * p.cols + 13 * p.rows * p.cols, memory_bits: 0, levels: 1 } }));
+    expect(extrapolateEngine(samples, 16, 16, growth).transistors).toBe(1_000 + 7 * 16 + 11 * 16 + 13 * 256);
   });
 
   it("samples engines with the design's passes per tile (256 × 128 over 16 × 16: 16 × 8), not the declared tile's at the sample size", () => {
