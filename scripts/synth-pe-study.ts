@@ -10,13 +10,13 @@
  * - engine [bitmod|svdquant|xr-npe …]: the tile engine extrapolation `--synth` uses beyond 8 rows or
  *   columns (src/estimate/synth/engine-fit.ts): the engine alone (sub-units blackboxed) synthesized at the
  *   fit's sample sizes, the fit checked against the engine synthesized at 8 × 8 (held out), and its
- *   prediction at 32 × 32.
+ *   predictions at the example's own size (when beyond 8), 32 × 32 and 64 × 16.
  * Variants are the example text with one property replaced (VARIANT below), elaborated like a file.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { synthAreaUm2, synthGateEquivalents } from '../src/estimate/synth/area.js';
-import { acceleratorModules, DESIGN_CUT_DEPTH, engineFiles, engineGrowth, resizedAccelerator, synthesizePe } from '../src/estimate/synth/design.js';
+import { acceleratorModules, DESIGN_CUT_DEPTH, engineFiles, engineGrowth, engineSampleAccelerator, synthesizePe } from '../src/estimate/synth/design.js';
 import { engineModelName, extrapolateEngine } from '../src/estimate/synth/engine-fit.js';
 import { synthCacheKey } from '../src/estimate/synth/cache.js';
 import { synthesizeModules, synthesizeUnit, yosysVersion } from '../src/estimate/synth/synthesize.js';
@@ -127,16 +127,20 @@ async function compose(): Promise<void> {
   }
 }
 
-/** The examples' accelerators whose tile engines the engine study checks, at 32 × 32 (the engine is resized; the rest, e.g. xr-npe's buffers, stays). */
+/**
+ * The examples' accelerators whose tile engines the engine study checks (the engine is resized; the rest, e.g.
+ * xr-npe's buffers, stays): bitmod and xr-npe at 32 × 32, svdquant at its own 16 × 16 (its engine samples keep
+ * the design's passes per tile, 16 × 8 there: src/pe/lowrank-gemm/cost-engine.ts).
+ */
 const ENGINE_EXAMPLES: Readonly<Record<string, Point>> = {
   bitmod: { label: 'bitmod', file: 'bitmod.qacc', accel: 'bitmod' },
-  svdquant: { label: 'svdquant', file: 'svdquant.qacc', accel: 'svdquant_w4a4', sets: ['rows=32', 'cols=32'] },
+  svdquant: { label: 'svdquant', file: 'svdquant.qacc', accel: 'svdquant_w4a4' },
   'xr-npe': { label: 'xr-npe', file: 'xr-npe.qacc', accel: 'xr_npe', sets: ['size=32'] },
 };
 
 /** The engine's own cost (its sub-units blackboxed) of `accel` resized to rows × cols, as `--synth` synthesizes it. */
 async function engineAt(accel: IrAccelerator, rows: number, cols: number): Promise<{ own: SynthStats; seconds: number; cached: boolean; key: string }> {
-  const { engine, subs } = engineFiles(resizedAccelerator(accel, rows, cols));
+  const { engine, subs } = engineFiles(engineSampleAccelerator(accel, rows, cols));
   const o = await synthesizeUnit(engine.name, {}, [engine], subs, { flow, onUnit: (u) => console.error(`  synthesizing ${u} at ${rows} × ${cols}`) });
   const key = synthCacheKey({ flow, yosys: yosysVersion(), module: engine.name, params: {}, files: [engine], libFiles: subs });
   return { own: o.result.own, seconds: o.seconds, cached: o.cached, key };
@@ -149,7 +153,7 @@ const ENGINE_FIXTURE = resolve(ROOT, 'test/estimate/engine-synth-samples.json');
  * The tile engine extrapolation of `--synth` (src/estimate/synth/engine-fit.ts) checked: fitted on its
  * sample sizes (the kind's CostFacet.engineGrowth, else the generic model), compared with the engine
  * synthesized at held-out sizes (QACC_ENGINE_CHECK=8x8,16x4 … ; default 8x8; 0 skips them), and its
- * predictions at 32 × 32 and 64 × 16 (extrapolated, not synthesized).
+ * predictions at the example's own size (beyond 8), 32 × 32 and 64 × 16 (extrapolated, not synthesized).
  */
 async function engineFit(): Promise<void> {
   const names = args.filter((a) => a in ENGINE_EXAMPLES);
@@ -175,8 +179,9 @@ async function engineFit(): Promise<void> {
       held.push(h);
       row(r, c, 'held out', h);
     }
-    row(32, 32, 'predicted');
-    row(64, 16, 'predicted');
+    const own = accel.arrays[0];
+    const predicted = [[own.rows, own.cols], [32, 32], [64, 16]].filter(([r, c], i, all) => (r > 8 || c > 8) && all.findIndex(([r2, c2]) => r2 === r && c2 === c) === i);
+    for (const [r, c] of predicted) row(r, c, 'predicted');
     if (flow === 'generic') writeEngineFixture(name, [...samples.map((s) => ({ ...s, role: 'fit' })), ...held.map((h) => ({ ...h, role: 'held out' }))]);
   }
 }

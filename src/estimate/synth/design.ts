@@ -60,6 +60,17 @@ export function engineGrowth(accel: IrAccelerator): EngineGrowth {
 }
 
 /**
+ * The accelerator an engine fit sample (or held-out check) at rows × cols is generated from: resized, its
+ * PE the growth's samplePe there where the kind declares one (the declared tile scaled to keep the
+ * design's passes, lowrank_gemm), else the design's own.
+ */
+export function engineSampleAccelerator(accel: IrAccelerator, rows: number, cols: number, growth: EngineGrowth = engineGrowth(accel)): IrAccelerator {
+  const resized = resizedAccelerator(accel, rows, cols);
+  const pe = growth.samplePe?.(rows, cols);
+  return pe ? { ...resized, arrays: resized.arrays.map((a) => ({ ...a, pe })) } : resized;
+}
+
+/**
  * The tile engine of a large array: its own logic and its sub-unit instance counts extrapolated from
  * syntheses at the growth model's points (engine-fit.ts); the count of the PE (the sub-unit instantiated
  * rows × cols times at every sample) must come out as rows × cols.
@@ -71,8 +82,11 @@ async function extrapolatedEngine(accel: IrAccelerator, rows: number, cols: numb
   let seconds = 0;
   let cached = true;
   for (const [i, p] of points.entries()) {
-    const { engine, subs } = engineFiles(resizedAccelerator(accel, p.rows, p.cols));
-    const o = await synthesizeUnit(engine.name, {}, [engine], subs, { ...options, onUnit: options.onUnit && ((u) => options.onUnit!(`${u} at ${p.rows}×${p.cols} (engine fit)`, i, points.length)) }, { index: i, count: points.length });
+    const { engine, subs } = engineFiles(engineSampleAccelerator(accel, p.rows, p.cols, growth));
+    const o = await synthesizeUnit(engine.name, {}, [engine], subs, { ...options, onUnit: options.onUnit && ((u) => options.onUnit!(`${u} at ${p.rows}×${p.cols} (engine fit)`, i, points.length)) }, { index: i, count: points.length }).catch((err: unknown) => {
+      const [first, ...rest] = (err as Error).message.split('\n');
+      throw new Error([`${first} (the tile engine at ${p.rows} × ${p.cols}, a sample of its growth fit for ${rows} × ${cols})`, ...rest].join('\n'));
+    });
     samples.push({ ...p, own: o.result.own, children: o.result.children });
     seconds += o.seconds;
     cached &&= o.cached;

@@ -69,7 +69,9 @@ async function runUnit(module: string, params: Readonly<Record<string, number>>,
   ].join('; ');
   const reply = await runYosysInWorker(['-q', '-p', script], tree, ['stat.txt', 'net.json']);
   const tail = reply.log.trim().split('\n').slice(-8).join('\n');
-  if (!reply.ok || !reply.files?.['net.json']) throw new Error(`yosys could not synthesize ${unitKey(module, params)} (${flow}): ${reply.message ?? 'no netlist'}\n${tail}`);
+  // WebAssembly Yosys has a 32-bit address space: a unit that needs more aborts with bad_alloc ("unreachable")
+  const oom = /bad_alloc/.test(reply.log) ? 'out of memory (WebAssembly Yosys can address at most 4 GiB)' : undefined;
+  if (!reply.ok || !reply.files?.['net.json']) throw new Error(`yosys could not synthesize ${unitKey(module, params)} (${flow}): ${oom ?? reply.message ?? 'no netlist'}\n${tail}`);
   const json = JSON.parse(reply.files['net.json']) as JsonNetlist;
   const { stats, children } = readUnitNetlist(json, reply.files['stat.txt'] ?? '', module, new Set(libFiles.map((f) => f.name)), flow);
   return { own: stats, children };

@@ -13,7 +13,7 @@ import { lowRankGemmCost } from '../lowrank-gemm/cost.js';
 import { macCost } from '../mac/cost.js';
 import { simdMacCost } from '../simd-mac/cost.js';
 import type { TargetOf } from './compile.js';
-import type { IrPeOf } from './schema.js';
+import type { IrPe, IrPeOf } from './schema.js';
 
 /** Area and energy of one PE at 28 nm (src/estimate/technology.ts scales them to other nodes). */
 export interface PeCost {
@@ -75,6 +75,13 @@ export interface EngineGrowth {
   readonly points: readonly { readonly rows: number; readonly cols: number }[];
   /** Why these terms (which RTL parts grow how), for the report and docs. */
   readonly note: string;
+  /**
+   * The PE the engine is generated with at a sample size (absent: the design's own). An engine whose
+   * per-column, per-row or per-PE storage is as deep as its declared tile's passes over the array (tile / side)
+   * samples with the tile scaled to the sample's array, so every sample keeps the design's passes and grows in
+   * rows and columns only (lowrank_gemm).
+   */
+  readonly samplePe?: (rows: number, cols: number) => IrPe;
 }
 
 /** The array sizes the generic engine model samples (src/estimate/synth/engine-fit.ts); a kind may reuse them. */

@@ -8,6 +8,7 @@
  *   (0.77 mW): qacc's first-order rule.
  * - Cycles of its compute instructions: the engine's closed forms (./timing.ts, shared with the simulator):
  *   qgemm_tile, lr_down, lr_up, qact (runtime activation quantization), dequant, writeback.
+ * - Tile engine growth for `--synth` beyond 8 rows or columns: ./cost-engine.ts.
  * - The authors' BitMoD simulator has no such class: modelled as a bit-parallel dot-product unit of `lanes`
  *   with the FP16 × INT8 PE's pe_energy / pe_area, weights at their stored bits per element.
  */
@@ -15,6 +16,7 @@ import { PE_AREA_CALIBRATION } from '../../arch/gate-area.js';
 import { linearAreaUm2 } from '../../estimate/area-model.js';
 import type { CostFacet } from '../facets/cost.js';
 import { lowRankGemmAreaModel } from './cost-area.js';
+import { lowRankGemmEngineGrowth } from './cost-engine.js';
 import { lowRankInstructionCycles } from './timing.js';
 
 const LANE_SCALE = (4 * 4) / (16 * 8);
@@ -49,4 +51,5 @@ export const lowRankGemmCost: CostFacet<'lowrank_gemm'> = {
   authorsPe(pe) {
     return { peClass: 'low-rank GEMM as bit-parallel (no such class in the authors\' model)', bitSerial: false, dotProduct: pe.lanes, weightBits: pe.weights.bitsPerElement, peEnergyPj: 0.613, peAreaUm2: 1318.6 };
   },
+  engineGrowth: lowRankGemmEngineGrowth,
 };

@@ -2,13 +2,14 @@
  * The per-kind tile engine growth models of `qacc estimate --synth` (CostFacet.engineGrowth, fitted by
  * src/estimate/synth/engine-fit.ts), without Yosys: the bit_serial_mod model is its own, its sample sizes
  * determine its terms with a size to spare (a cost function in them is recovered exactly at 32 × 32 and
- * 64 × 16 from the samples alone), its sub-unit counts per PE, row and slot come out as the generated RTL has them, and
- * kinds without a model get the generic one.
+ * 64 × 16 from the samples alone), its sub-unit counts per PE, row and slot come out as the generated RTL has them;
+ * the lowrank_gemm model samples engines with the design's passes per tile (the one at the design's size is the
+ * design's engine), its sub-unit counts likewise; kinds without a model get the generic one.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { engineFiles, engineGrowth, resizedAccelerator } from '../../../src/estimate/synth/design.js';
+import { engineFiles, engineGrowth, engineSampleAccelerator, resizedAccelerator } from '../../../src/estimate/synth/design.js';
 import { extrapolateEngine, extrapolateInstances, GENERIC_ENGINE_GROWTH } from '../../../src/estimate/synth/engine-fit.js';
 import type { ChildInstances } from '../../../src/estimate/synth/netlist.js';
 import type { SynthStats } from '../../../src/estimate/synth/types.js';
@@ -30,7 +31,7 @@ function accelerator(file: string, name: string, sets: readonly string[] = []): 
  * do — here the loops' bodies are counted times their localparam bounds).
  */
 function engineChildren(accel: IrAccelerator, rows: number, cols: number): ChildInstances[] {
-  const { engine, subs } = engineFiles(resizedAccelerator(accel, rows, cols));
+  const { engine, subs } = engineFiles(engineSampleAccelerator(accel, rows, cols));
   const q = Number(/localparam integer Q = (\d+);/.exec(engine.text)![1]);
   const perLoop: Record<string, number> = { row: rows, pe: rows * cols, slot: q };
   const out: ChildInstances[] = [];
@@ -75,6 +76,53 @@ describe('bit_serial_mod engine growth', () => {
     const count = (r: number, c: number) => engineChildren(bitmod, r, c);
     const samples = growth.points.map((p) => ({ ...p, children: count(p.rows, p.cols) }));
     expect(extrapolateInstances(samples, 16, 8, growth).sort(byModule)).toEqual(count(16, 8).sort(byModule));
+  });
+});
+
+describe('lowrank_gemm engine growth', () => {
+  const svdquant = accelerator('svdquant.qacc', 'svdquant_w4a4');
+  const growth = engineGrowth(svdquant);
+  const passes = (a: IrAccelerator): string => /localparam integer PMX = (\d+), PNX = (\d+);/.exec(engineFiles(a).engine.text)!.slice(1).join(' × ');
+
+  it('has its own terms, more sample sizes than terms, each at most 8 rows and columns', () => {
+    expect(growth).not.toBe(GENERIC_ENGINE_GROWTH);
+    expect(growth.points.length).toBeGreaterThan(growth.terms.length);
+    for (const p of growth.points) expect(Math.max(p.rows, p.cols)).toBeLessThanOrEqual(8);
+    const samples = growth.points.map((p) => ({ ...p, own: { cells: 1, cell_types: {}, transistors: 1_000 + 7 * p.rows + 11 * p.cols + 13 * p.rows * p.cols, memory_bits: 0, levels: 1 } }));
+    expect(extrapolateEngine(samples, 16, 16, growth).transistors).toBe(1_000 + 7 * 16 + 11 * 16 + 13 * 256);
+  });
+
+  it("samples engines with the design's passes per tile (256 × 128 over 16 × 16: 16 × 8), not the declared tile's at the sample size", () => {
+    expect(passes(svdquant)).toBe('16 × 8');
+    for (const p of [...growth.points, { rows: 8, cols: 8 }]) expect(passes(engineSampleAccelerator(svdquant, p.rows, p.cols)), `${p.rows} × ${p.cols}`).toBe('16 × 8');
+    expect(passes(resizedAccelerator(svdquant, 2, 2))).toBe('128 × 64');
+    expect(engineFiles(engineSampleAccelerator(svdquant, 16, 16)).engine.text).toBe(engineFiles(svdquant).engine.text);
+  });
+
+  it('counts the sub-units the generated engine instantiates at 16 × 16 from those at its sample sizes', () => {
+    // PEs in g_pe (rows × cols), the column's fp32 LoRA-scale and narrowing multipliers in g_lr16 (cols × B), one qact part
+    const count = (r: number, c: number): ChildInstances[] => {
+      const { engine, subs } = engineFiles(engineSampleAccelerator(svdquant, r, c));
+      const b = Number(/localparam integer B = (\d+);/.exec(engine.text)![1]);
+      const perLoop: Record<string, number> = { g_lr16: c * b, g_pe: r * c };
+      return subs
+        .map((s) => {
+          let n = 0;
+          let loop = '';
+          for (const line of engine.text.split('\n')) {
+            const l = /for \(\w+ = 0; \w+ < \w+; \w+ = \w+ \+ 1\) begin : (\w+)/.exec(line);
+            if (l) loop = l[1];
+            if (/^ {4}end(\s|$)/.test(line)) loop = ''; // an outermost generate loop's end
+            if (new RegExp(`^\\s*${s.name}\\s+u_`).test(line)) n += perLoop[loop] ?? 1;
+          }
+          return { module: s.name, params: {}, count: n };
+        })
+        .filter((x) => x.count > 0);
+    };
+    const samples = growth.points.map((p) => ({ ...p, children: count(p.rows, p.cols) }));
+    const got = extrapolateInstances(samples, 16, 16, growth).sort(byModule);
+    expect(got).toEqual(count(16, 16).sort(byModule));
+    expect(got.find((c) => c.module.endsWith('_lowrank_pe'))?.count).toBe(256);
   });
 });
 

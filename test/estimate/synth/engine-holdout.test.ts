@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { synthCacheKey } from '../../../src/estimate/synth/cache.js';
-import { engineFiles, engineGrowth, resizedAccelerator } from '../../../src/estimate/synth/design.js';
+import { engineFiles, engineGrowth, engineSampleAccelerator } from '../../../src/estimate/synth/design.js';
 import { extrapolateEngine } from '../../../src/estimate/synth/engine-fit.js';
 import type { SynthStats } from '../../../src/estimate/synth/types.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
@@ -56,7 +56,7 @@ describe.each(Object.entries(STATED_HELD_OUT_ERROR))('tile engine extrapolation 
 
   it.runIf(rec.points.every((p) => p.key !== null))('has recorded syntheses of the engine RTL generated today (else re-run npm run synth:study -- engine)', () => {
     for (const p of rec.points) {
-      const { engine, subs } = engineFiles(resizedAccelerator(accel, p.rows, p.cols));
+      const { engine, subs } = engineFiles(engineSampleAccelerator(accel, p.rows, p.cols));
       expect(synthCacheKey({ flow: fixture.flow, yosys: fixture.yosys, module: engine.name, params: {}, files: [engine], libFiles: subs }), `${p.rows} × ${p.cols}`).toBe(p.key);
     }
   });
