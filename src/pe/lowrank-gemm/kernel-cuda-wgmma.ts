@@ -106,7 +106,8 @@ __host__ __device__ __forceinline__ uint32_t wg_a_hi(uint32_t w) { return wg_a_s
 // bit 6 set, shifted into the sign bit for the negatives.
 __host__ __device__ __forceinline__ uint32_t wg_b_e5m2(uint32_t s) {
   const uint32_t x = wg_prmt(0x66646000u, 0x6B6A6968u, s), y = wg_prmt(0x696A6B6Cu, 0x60646668u, s ^ 0x8888u);
-  return (x | y) + ((y & 0x40404040u) << 1);
+  const uint32_t sg = y & 0x40404040u;
+  return (x | y) + sg + sg;   // one IADD3: x and y have no byte in common, sg + sg is bit 7 of the negatives' bytes
 }
 #endif`;
 }
