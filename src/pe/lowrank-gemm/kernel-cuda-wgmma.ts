@@ -5,6 +5,8 @@
  * function as `lr_fast` (kernel-cuda.ts), bit for bit, in golden's order (golden.ts header):
  * - the exact group dot d_g comes from int8 MMAs on 16·value operands (sum = 256·d exactly), read as fp32
  *   through the 49152 magic (one integer add and one subtraction, both exact);
+ *   the LR_WG_FP8 build knob (off by default, not yet run on a GPU) takes fp8 wgmmas instead, whose f32
+ *   accumulators hold d itself if the tensor core's fp8 accumulation is exact on these integers (fp8Encoders);
  * - d̂ = round_P(d), s = round_P(sa·sw), acc = fma or mul + add in P: the shared LR_PAIR_STEP;
  * - the epilogue, the up projection (j ascending, fp32, one rounding per step) and round_R16, per output.
  * Roles (384 threads, one block per SM, grid = min(tiles, SMs), tiles of 128 × 128 taken in turn):
