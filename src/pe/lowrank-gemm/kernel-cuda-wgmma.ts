@@ -5,6 +5,8 @@
  * function as `lr_fast` (kernel-cuda.ts), bit for bit, in golden's order (golden.ts header):
  * - the exact group dot d_g comes from int8 MMAs on 16·value operands (sum = 256·d exactly), read as fp32
  *   through the 49152 magic (one integer add and one subtraction, both exact);
+ *   the LR_WG_FP8 build knob (off by default, not yet run on a GPU) takes fp8 wgmmas instead, whose f32
+ *   accumulators hold d itself if the tensor core's fp8 accumulation is exact on these integers (fp8Encoders);
  * - d̂ = round_P(d), s = round_P(sa·sw), acc = fma or mul + add in P: the shared LR_PAIR_STEP;
  * - the epilogue, the up projection (j ascending, fp32, one rounding per step) and round_R16, per output.
  * Roles (384 threads, one block per SM, grid = min(tiles, SMs), tiles of 128 × 128 taken in turn):
@@ -22,6 +24,11 @@ import type { LowRankGemmConfig } from './golden.js';
 
 /** Largest |group dot| the 49152 magic reads exactly: |256·d| ≤ 2^22. */
 const MAGIC_DOT_LIMIT = 16384;
+/**
+ * Largest |group dot| LR_WG_FP8 admits: 2^13, under the ~14 bits Hopper's fp8 accumulation is reported to keep
+ * (a build-time static_assert; exactness up to it is what sims/cuda/fp8-wgmma-exact.cu measures).
+ */
+const FP8_DOT_LIMIT = 8192;
 
 /**
  * True when `lr_wgmma` (and `lr_fast`, same read-out) covers the config: the int4 main path, groups a multiple
@@ -36,16 +43,75 @@ export function lowRankWgmmaEligible(config: LowRankGemmConfig): boolean {
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
-/** The inline-PTX wgmma m64n128k32 (A from registers, B from a shared-memory descriptor, s32 accumulators). */
+/**
+ * The inline-PTX wgmma m64n128k32 (A from registers, B from a shared-memory descriptor): int8 operands into s32
+ * accumulators, or (LR_WG_FP8) A as e4m3 and B as e5m2 into f32 accumulators.
+ */
 function wgmmaAsm(aType: 's8' | 'u8'): string {
   const d = range(64).map((i) => `%${i}`).join(', ');
-  const outs = range(64).map((i) => `"+r"(d[${i}])`).join(', ');
-  return `__device__ __forceinline__ void wg_mma(int (&d)[64], const uint32_t (&a)[4], uint64_t desc, int scale_d) {
+  const outs = (c: string): string => range(64).map((i) => `"+${c}"(d[${i}])`).join(', ');
+  return `#if LR_WG_FP8
+typedef float wg_acc_t;
+__device__ __forceinline__ void wg_mma(float (&d)[64], const uint32_t (&a)[4], uint64_t desc, int scale_d) {
+  asm volatile("{\\n.reg .pred p;\\nsetp.ne.b32 p, %69, 0;\\n"
+    "wgmma.mma_async.sync.aligned.m64n128k32.f32.e4m3.e5m2 {${d}}, {%64, %65, %66, %67}, %68, p, 1, 1;\\n}\\n"
+    : ${outs('f')}
+    : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc), "r"(scale_d));
+}
+#else
+typedef int wg_acc_t;
+__device__ __forceinline__ void wg_mma(int (&d)[64], const uint32_t (&a)[4], uint64_t desc, int scale_d) {
   asm volatile("{\\n.reg .pred p;\\nsetp.ne.b32 p, %69, 0;\\n"
     "wgmma.mma_async.sync.aligned.m64n128k32.s32.${aType}.s8 {${d}}, {%64, %65, %66, %67}, %68, p;\\n}\\n"
-    : ${outs}
+    : ${outs('r')}
     : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc), "r"(scale_d));
-}`;
+}
+#endif`;
+}
+
+/**
+ * LR_WG_FP8's operand encodings (CUDA, __host__ __device__ so that the launcher's wglayout model runs them):
+ * A as e4m3 bytes whose value is a·2^-9 (e4m3 codes 0..16 are exactly b·2^-9: subnormals and the first binade;
+ * a sign bit for negatives), so uint4 codes need no lookup; B as e5m2 codes of w·2^9 (|w| ≤ 8 has at most 3
+ * significant bits) looked up with two PRMTs: products are a·w at scale 1 and a group's f32 sum is its integer
+ * dot, exact as long as the tensor core's fp8 accumulation keeps the bits (sims/cuda/fp8-wgmma-exact.cu).
+ */
+function fp8Encoders(unsignedAct: boolean): string {
+  return `#if LR_WG_FP8
+// PRMT (prmt.b32, default mode): byte i of the result is byte (c_i & 7) of {a, b}, or its sign replicated when
+// c_i & 8, c_i being selector nibble i of c's low 16 bits.
+__host__ __device__ __forceinline__ uint32_t wg_prmt(uint32_t a, uint32_t b, uint32_t c) {
+#ifdef __CUDA_ARCH__
+  uint32_t r; asm("prmt.b32 %0, %1, %2, %3;" : "=r"(r) : "r"(a), "r"(b), "r"(c)); return r;
+#else
+  const uint64_t t = ((uint64_t)b << 32) | a; uint32_t r = 0;
+  for (int i = 0; i < 4; i++) {
+    const uint32_t sel = (c >> (4 * i)) & 15, byte = (uint32_t)(t >> (8 * (sel & 7))) & 255;
+    r |= (sel & 8 ? (byte & 128 ? 255u : 0u) : byte) << (8 * i);
+  }
+  return r;
+#endif
+}
+${unsignedAct ? `// uint4 activations: the code itself is the e4m3 byte of u·2^-9.
+__host__ __device__ __forceinline__ uint32_t wg_a_lo(uint32_t w) { return w & 0x0F0F0F0Fu; }
+__host__ __device__ __forceinline__ uint32_t wg_a_hi(uint32_t w) { return (w >> 4) & 0x0F0F0F0Fu; }`
+    : `// int4 activations: sign and magnitude. x holds a two's complement code n per byte (low nibble), s has n's bit 3
+// at bit 7 of each byte; negative n becomes 0x80 | (16 - n) = 0x90 - n (no borrow between bytes).
+__host__ __device__ __forceinline__ uint32_t wg_a_sm(uint32_t x, uint32_t s) {
+  const uint32_t neg = wg_prmt(s, 0, 0xBA98), m = 0x90909090u - x;
+  return (neg & m) | (~neg & x);
+}
+__host__ __device__ __forceinline__ uint32_t wg_a_lo(uint32_t w) { return wg_a_sm(w & 0x0F0F0F0Fu, w << 4); }
+__host__ __device__ __forceinline__ uint32_t wg_a_hi(uint32_t w) { return wg_a_sm((w >> 4) & 0x0F0F0F0Fu, w); }`}
+// B: 4 int4 codes n (selector nibbles in bits 0-15) to 4 e5m2 bytes of n·2^9. x looks up n < 8 (0x00 for n ≥ 8:
+// the table's bytes are < 0x80), y looks up 16 - n for n ≥ 8 (0x00 for n < 8); every nonzero magnitude's code has
+// bit 6 set, shifted into the sign bit for the negatives.
+__host__ __device__ __forceinline__ uint32_t wg_b_e5m2(uint32_t s) {
+  const uint32_t x = wg_prmt(0x66646000u, 0x6B6A6968u, s), y = wg_prmt(0x696A6B6Cu, 0x60646668u, s ^ 0x8888u);
+  const uint32_t sg = y & 0x40404040u;
+  return (x | y) + sg + sg;   // one IADD3: x and y have no byte in common, sg + sg is bit 7 of the negatives' bytes
+}
+#endif`;
 }
 
 /** CUDA source of lr_wgmma and its host packing; pasted after the shared device steps and LR_PAIR_STEP. */
@@ -58,6 +124,7 @@ export function lowRankWgmmaKernel(config: LowRankGemmConfig): string {
 //      adjacent, so one 64-deep stage of a 128-row tile is 4 KB contiguous.
 //  Bw: [N/128][K/64][2 p][128 n][4 words]: word i, byte b: low nibble qw[n][64kc + 32p + 4i + b], high
 //      nibble the same at k + 16; one 16-byte piece widens to the two 16-byte k chunks 2p and 2p + 1 of row n.
+//      LR_WG_FP8: word i, bits 4b..4b+3: qw[n][64kc + 32p + 4i + b], bits 16 + 4b..: the same at k + 16.
 //  saW: [G][M/128][8 mt][8 g][2 rh] (row 16mt + g + 8rh), swW: [G][N/128][4 t][16 i][2 e] (column 8i + 2t + e):
 //      16-bit scale codes in the order the accumulator fragments use them.
 // Shared memory B (per stage, 8 KB): int8 16·value in wgmma's K-major layout without swizzle: core matrices
@@ -81,6 +148,17 @@ export function lowRankWgmmaKernel(config: LowRankGemmConfig): string {
 #endif
 #ifndef LR_WG_UPFAST
 #define LR_WG_UPFAST 1
+#endif
+// LR_WG_FP8 = 1 (branch w4a4c, docs/kernels.md): the group dots by fp8 wgmma (A e4m3 = a·2^-9, B e5m2 = w·2^9) into
+// f32 accumulators that hold each group's integer dot d exactly, so the fold reads d without the 49152 magic (3
+// instead of 7 instructions per output pair). Exact only while the tensor core's fp8 accumulation keeps every bit
+// of |d| ≤ GS·max|a·w| (measured by sims/cuda/fp8-wgmma-exact.cu); B is then packed with each 16-bit half of a word
+// holding 4 consecutive k codes (pack_wg_b).
+#ifndef LR_WG_FP8
+#define LR_WG_FP8 0
+#endif
+#if LR_WG_FP8
+static_assert(GS * ${unsignedAct ? 15 * 8 : 8 * 8} <= ${FP8_DOT_LIMIT}, "LR_WG_FP8: a group dot beyond the fp8 accumulation's exact range");
 #endif
 constexpr int WG_BM = 128, WG_BN = 128, WG_GSTAGES = GS / 64;
 // A consumer holds two groups' stages at once (one folding, one in flight): at least 2·GS/64 + 1 stages.
@@ -144,6 +222,10 @@ __device__ __forceinline__ void wg_fence_regs(int (&d)[64]) {
   #pragma unroll
   for (int i = 0; i < 64; i++) asm volatile("" : "+r"(d[i]) :: "memory");
 }
+__device__ __forceinline__ void wg_fence_regs(float (&d)[64]) {
+  #pragma unroll
+  for (int i = 0; i < 64; i++) asm volatile("" : "+f"(d[i]) :: "memory");
+}
 // K-major, no swizzle: start address, LBO = 128 bytes (next 16-byte k chunk), SBO = 512 bytes (next 8 rows).
 // LR_WG_DESC_SWAP = 1 exchanges the two fields (a diagnostic build: wrong results if PTX's definition holds).
 #ifndef LR_WG_DESC_SWAP
@@ -182,6 +264,15 @@ __host__ __device__ inline int wd_slices(int M, int R) { return ((M + WD_ROWS - 
 // The slice holding rows 32·rs' (rs' = bm/32 + s) and rank chunk j0/32 that a tile's epilogue waits for.
 __host__ __device__ inline int wd_slice_of(int row0, int j0, int R) { return (row0 / WD_ROWS) * ((R + WD_RANKS - 1) / WD_RANKS) + j0 / WD_RANKS; }
 ${wgmmaAsm(unsignedAct ? 'u8' : 's8')}
+${fp8Encoders(unsignedAct)}
+// WG_SUM(c): what the fold hands LR_PAIR_STEP's mma_sum_to_dot: the s32 sum with the 49152 magic added, or
+// (LR_WG_FP8) the f32 accumulator itself, which is the group dot (no add at all: x + 0.0f is not x for x = -0).
+#if LR_WG_FP8
+__device__ __forceinline__ float mma_sum_to_dot(float c) { return c; }
+#define WG_SUM(c) (c)
+#else
+#define WG_SUM(c) ((c) + MAGIC)
+#endif
 
 // LR_WG_PROBE = 1 (a measurement build): %globaltimer stamps per block in wg_probe, read by the bench: 0 start,
 // 1 first tile's main loop done, 2 its slices' flags seen, 3 the down warpgroup done, 4 the consumers done.
@@ -319,8 +410,13 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
           const int p = u / WG_BN, n = u % WG_BN;
           const uint4 v = sm.bp[s][p][n];
           uint8_t* o = &sm.bu[s][(n >> 3) * 512 + 2 * p * 128 + (n & 7) * 16];
+#if LR_WG_FP8
+          *reinterpret_cast<uint4*>(o) = make_uint4(wg_b_e5m2(v.x), wg_b_e5m2(v.y), wg_b_e5m2(v.z), wg_b_e5m2(v.w));
+          *reinterpret_cast<uint4*>(o + 128) = make_uint4(wg_b_e5m2(v.x >> 16), wg_b_e5m2(v.y >> 16), wg_b_e5m2(v.z >> 16), wg_b_e5m2(v.w >> 16));
+#else
           *reinterpret_cast<uint4*>(o) = make_uint4((v.x << 4) & HI, (v.y << 4) & HI, (v.z << 4) & HI, (v.w << 4) & HI);
           *reinterpret_cast<uint4*>(o + 128) = make_uint4(v.x & HI, v.y & HI, v.z & HI, v.w & HI);
+#endif
         }
         asm volatile("fence.proxy.async.shared::cta;\\n" ::: "memory");
         mbar_arrive(&sm.ready[s]);
@@ -333,21 +429,26 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
   const int G = KC / WG_GSTAGES;
   uint32_t it = 0;
   for (int tile = blockIdx.x; tile < tiles; tile += gridDim.x) {
-    int c0[64], c1[64];   // two accumulator sets (not live across tiles)
+    wg_acc_t c0[64], c1[64];   // two accumulator sets (not live across tiles)
     const int bm = (tile / NT) * WG_BM, bn = (tile % NT) * WG_BN;
     pair_t acc[16][2];
     #pragma unroll
     for (int i = 0; i < 16; i++) { acc[i][0] = pair_zero(); acc[i][1] = pair_zero(); }
     // One group's wgmmas into c (the first one with scale-d = 0: the set starts at 0 = 256·0).
-    auto issue = [&](int (&c)[64]) {
+    auto issue = [&](wg_acc_t (&c)[64]) {
       for (int st = 0; st < WG_GSTAGES; st++, it++) {
         const int s = it % WST;
         const uint32_t ph = (it / WST) & 1;
         mbar_wait(&sm.full[s], ph);
         mbar_wait(&sm.ready[s], ph);
         const uint4 av = sm.a[s][mt][lane];
+#if LR_WG_FP8
+        const uint32_t a0[4] = {wg_a_lo(av.x), wg_a_lo(av.y), wg_a_hi(av.x), wg_a_hi(av.y)};
+        const uint32_t a1[4] = {wg_a_lo(av.z), wg_a_lo(av.w), wg_a_hi(av.z), wg_a_hi(av.w)};
+#else
         const uint32_t a0[4] = {(av.x << 4) & HI, (av.y << 4) & HI, av.x & HI, av.y & HI};
         const uint32_t a1[4] = {(av.z << 4) & HI, (av.w << 4) & HI, av.z & HI, av.w & HI};
+#endif
         wg_fence();
         wg_mma(c, a0, wg_desc(sm.bu[s]), st > 0);
         wg_mma(c, a1, wg_desc(sm.bu[s] + 256), 1);
@@ -355,7 +456,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
       wg_commit();
     };
     // Golden's group step for the group whose first stage is it0 (its scales are in its last stage).
-    auto fold = [&](int (&c)[64], uint32_t it0) {
+    auto fold = [&](wg_acc_t (&c)[64], uint32_t it0) {
       wg_fence_regs(c);
       const int s = (it0 + WG_GSTAGES - 1) % WST;
       const uint32_t sap = *reinterpret_cast<const uint32_t*>(&sm.sa[s][mt * 16 + g8 * 2]);
@@ -379,8 +480,8 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
         for (int e = 0; e < 4; e++) {
           const int i = 4 * q + e;
           const auto swp = sw_pair_word(word_of(w4, e));
-          LR_PAIR_STEP(acc[i][0], c[4 * i] + MAGIC, c[4 * i + 1] + MAGIC, sa0, swp);
-          LR_PAIR_STEP(acc[i][1], c[4 * i + 2] + MAGIC, c[4 * i + 3] + MAGIC, sa1, swp);
+          LR_PAIR_STEP(acc[i][0], WG_SUM(c[4 * i]), WG_SUM(c[4 * i + 1]), sa0, swp);
+          LR_PAIR_STEP(acc[i][1], WG_SUM(c[4 * i + 2]), WG_SUM(c[4 * i + 3]), sa1, swp);
         }
       }
       if (!LR_WG_EARLY) release();
@@ -508,7 +609,12 @@ static std::vector<uint32_t> pack_wg_b(const std::vector<uint8_t>& q, int N, int
   const int KC = K / 64; std::vector<uint32_t> p((size_t)N * K / 8);
   for (int nb = 0; nb < N / 128; nb++) for (int kc = 0; kc < KC; kc++) for (int pp = 0; pp < 2; pp++) for (int n = 0; n < 128; n++) for (int i = 0; i < 4; i++) {
     const size_t row = (size_t)(128 * nb + n) * K; uint32_t w = 0;
+#if LR_WG_FP8
+    // Bits 4b..4b+3: code of k = 64kc + 32pp + 4i + b, bits 16 + 4b..: the same at k + 16 (PRMT selectors).
+    for (int b = 0; b < 4; b++) { const int k = 64 * kc + 32 * pp + 4 * i + b; w |= (uint32_t)(q[row + k] | (q[row + k + 16] << 16)) << (4 * b); }
+#else
     for (int b = 0; b < 4; b++) { const int k = 64 * kc + 32 * pp + 4 * i + b; w |= (uint32_t)(q[row + k] | (q[row + k + 16] << 4)) << (8 * b); }
+#endif
     p[((((size_t)nb * KC + kc) * 2 + pp) * 128 + n) * 4 + i] = w;
   }
   return p;
@@ -524,6 +630,18 @@ static std::vector<uint16_t> pack_wg_scales(const std::vector<uint16_t>& s, int 
   return o;
 }
 
+#if LR_WG_FP8
+// The integer v·2^shift that an fp8 code (mbits mantissa bits: e4m3 3, e5m2 2; bias 2^(ebits-1) - 1) stands
+// for, decoded from the OCP FP8 definition; a non-integer or a NaN/infinity code is an error of the encoders (-9999).
+static int wg_fp8_int(uint8_t b, int mbits, int shift) {
+  const int ebits = 7 - mbits, bias = (1 << (ebits - 1)) - 1, e = (b >> mbits) & ((1 << ebits) - 1), m = b & ((1 << mbits) - 1);
+  if ((mbits == 3 && (b & 0x7F) == 0x7F) || (mbits == 2 && e == 31)) return -9999;
+  const double v = e == 0 ? std::ldexp((double)m, 1 - bias - mbits) : std::ldexp((double)((1 << mbits) + m), e - bias - mbits);
+  const double x = std::ldexp(v, shift);
+  if (x != std::floor(x)) return -9999;
+  return (b & 0x80) ? -(int)x : (int)x;
+}
+#endif
 // Host model of lr_wgmma's operand layouts (no GPU; launcher mode \`wglayout M N K\`): random codes packed by
 // pack_wg_*, B widened by the unpackers' formula, then read back the way PTX defines wgmma's operands —
 // B as K-major core matrices at (n%8)·16 + (n/8)·SBO + ((k%32)/16)·LBO + k%16 from the k32 half's start,
@@ -552,20 +670,36 @@ static size_t wg_layout_check(int M, int N, int K) {
       for (int u = 0; u < 256; u++) {
         const int p = u / 128, n = u % 128;
         for (int i = 0; i < 4; i++) {
+#if LR_WG_FP8
+          const uint32_t v = bp[(p * 128 + n) * 4 + i], lo = wg_b_e5m2(v), hi = wg_b_e5m2(v >> 16);
+#else
           const uint32_t v = bp[(p * 128 + n) * 4 + i], lo = (v << 4) & HI, hi = v & HI;
+#endif
           std::memcpy(&bu[(n >> 3) * 512 + 2 * p * 128 + (n & 7) * 16 + 4 * i], &lo, 4);
           std::memcpy(&bu[(n >> 3) * 512 + 2 * p * 128 + (n & 7) * 16 + 128 + 4 * i], &hi, 4);
         }
       }
       for (int mt = 0; mt < 8; mt++) for (int lane = 0; lane < 32; lane++) for (int h = 0; h < 2; h++) {
         const uint32_t* wq = &a[(mt * 32 + lane) * 4];
+#if LR_WG_FP8
+        const uint32_t r4[4] = {wg_a_lo(wq[2 * h]), wg_a_lo(wq[2 * h + 1]), wg_a_hi(wq[2 * h]), wg_a_hi(wq[2 * h + 1])};
+#else
         const uint32_t r4[4] = {(wq[2 * h] << 4) & HI, (wq[2 * h + 1] << 4) & HI, wq[2 * h] & HI, wq[2 * h + 1] & HI};
+#endif
         const int g = lane >> 2, t = lane & 3;
         for (int r = 0; r < 4; r++) for (int byte = 0; byte < 4; byte++) {
           const int row = 16 * mt + g + 8 * (r & 1), kk = 16 * (r >> 1) + 4 * t + byte;   // kk: k within the half
+#if LR_WG_FP8
+          const int av = wg_fp8_int((uint8_t)(r4[r] >> (8 * byte)), 3, 9);   // e4m3 code of a·2^-9
+#else
           const int av = ${unsignedAct ? '(int)(uint8_t)(r4[r] >> (8 * byte))' : '(int)(int8_t)(r4[r] >> (8 * byte))'};
+#endif
           for (int n = 0; n < 128; n++) {
+#if LR_WG_FP8
+            const int bv = wg_fp8_int(bu[256 * h + (n % 8) * 16 + (n / 8) * 512 + (kk / 16) * 128 + kk % 16], 2, -9);   // e5m2 of w·2^9
+#else
             const int bv = (int8_t)bu[256 * h + (n % 8) * 16 + (n / 8) * 512 + (kk / 16) * 128 + kk % 16];
+#endif
             acc[row * 128 + n] += (int64_t)av * bv;
           }
         }
@@ -575,7 +709,8 @@ static size_t wg_layout_check(int M, int N, int K) {
       for (int m = 0; m < 128; m++) for (int n = 0; n < 128; n++) {
         int64_t d = 0;
         for (int k = gg * GS; k < (gg + 1) * GS; k++) d += aval(qa[(size_t)(128 * mb + m) * K + k]) * wval(qw[(size_t)(128 * nb + n) * K + k]);
-        if (acc[m * 128 + n] != 256 * d && bad++ < 5) std::printf("  wglayout: tile (%d, %d) group %d (%d, %d): %lld, codes give 256 x %lld\\n", mb, nb, gg, m, n, (long long)acc[m * 128 + n], (long long)d);
+        const int64_t want = LR_WG_FP8 ? d : 256 * d;   // int8: 16·a times 16·w
+        if (acc[m * 128 + n] != want && bad++ < 5) std::printf("  wglayout: tile (%d, %d) group %d (%d, %d): %lld, codes give %lld\\n", mb, nb, gg, m, n, (long long)acc[m * 128 + n], (long long)want);
         acc[m * 128 + n] = 0;
       }
       // The scale words of lane (g, t) in warp mt: rows 16mt + g (+8), columns 8i + 2t (+1).

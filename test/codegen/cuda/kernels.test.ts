@@ -89,11 +89,12 @@ describe('generated CUDA kernels', () => {
     expect(lowRankFastEligible({ ...w4, main: { ...w4.main, activations: 'uint4', groupSize: 192 } as LowRankGemmConfig['main'] })).toBe(false);
   });
 
-  it('builds lr_wgmma (svdquant_w4a4) with asynchronous wgmmas, its setmaxnreg honoured and no spills', async () => {
+  // The default build and the LR_WG_FP8 knob's (fp8 wgmma into f32 accumulators, docs/kernels.md).
+  for (const flags of [[], ['-DLR_WG_FP8=1']]) it(`builds lr_wgmma (svdquant_w4a4${flags.length ? ', ' + flags.join(' ') : ''}) with asynchronous wgmmas, its setmaxnreg honoured and no spills`, async () => {
     const w4 = goldenConfigs('svdquant').find((c) => c.name === 'svdquant_w4a4')!.golden as LowRankGemmConfig;
-    const src = join(dir, 'wgmma-ptxas.cu');
+    const src = join(dir, `wgmma-ptxas${flags.length}.cu`);
     writeFileSync(src, lowRankCudaSource(w4));
-    const r = await compileCuda(src, join(dir, 'wgmma-ptxas.o'), ['-Xptxas', '-v']);
+    const r = await compileCuda(src, join(dir, `wgmma-ptxas${flags.length}.o`), ['-Xptxas', '-v', ...flags]);
     expect(r.code, r.stderr).toBe(0);
     // ptxas serializes every wgmma of a function when ordinary instructions touch in-flight registers (C7513,
     // C7514) and ignores setmaxnreg without a register cap at entry (C7508): each would cost the overlap.

@@ -5,7 +5,8 @@
  * matrices through the descriptor's LBO and SBO, A as the m64nNk32 register fragment), then compares every
  * group's integer dot with the one from the codes, and every scale word a lane reads with its rows' and
  * columns' codes. One compile per config: the int4 example (group 64, two groups and more than one tile) and
- * uint4 activations with groups of 128 (two 64-deep stages per group). The same binary's `wgdown M R` mode
+ * uint4 activations with groups of 128 (two 64-deep stages per group), and both activation kinds with the
+ * LR_WG_FP8 knob (fp8 codes, decoded on the host). The same binary's `wgdown M R` mode
  * checks the index maps of lr_wgmma<2>'s fused down projection (which block and thread computes each L chain,
  * the staging of X and D, and the slices whose flags a tile's epilogue waits for).
  */
@@ -34,11 +35,16 @@ function w4a4(): LowRankGemmConfig {
 
 describe('lr_wgmma operand layouts (host model, no GPU)', () => {
   const base = w4a4();
-  const configs: [string, LowRankGemmConfig, [number, number, number]][] = [
-    ['int4 × int4, groups of 64', base, [256, 384, 128]],
-    ['uint4 × int4, groups of 128', { ...base, main: { ...base.main, activations: 'uint4', groupSize: 128 } as LowRankGemmConfig['main'] }, [128, 256, 256]],
+  const uint4 = (groupSize: number): LowRankGemmConfig => ({ ...base, main: { ...base.main, activations: 'uint4', groupSize } as LowRankGemmConfig['main'] });
+  // [name, config, shape, extra nvcc flags]: LR_WG_FP8 = 1 widens to e4m3 (A) and e5m2 (B) codes and packs B as PRMT
+  // selectors; the model decodes the codes from the OCP FP8 definition and wants each group's dot itself.
+  const configs: [string, LowRankGemmConfig, [number, number, number], string[]][] = [
+    ['int4 × int4, groups of 64', base, [256, 384, 128], []],
+    ['uint4 × int4, groups of 128', uint4(128), [128, 256, 256], []],
+    ['LR_WG_FP8 int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_FP8=1']],
+    ['LR_WG_FP8 uint4 × int4, groups of 64', uint4(64), [128, 256, 256], ['-DLR_WG_FP8=1']],
   ];
-  for (const [name, cfg, [m, n, k]] of configs) {
+  for (const [name, cfg, [m, n, k], flags] of configs) {
     it(`${name}: packed operands read back through wgmma's layouts give every group's dot (${m} × ${n} × ${k})`, async () => {
       const nvcc = findExecutable('nvcc');
       if (nvcc === undefined) expect.fail(NVCC_MISSING);
@@ -46,7 +52,7 @@ describe('lr_wgmma operand layouts (host model, no GPU)', () => {
       const src = join(dir, `${tag}.cu`);
       writeFileSync(src, lowRankCudaSource(cfg));
       const exe = join(dir, tag);
-      const c = await runProgram(nvcc, [...NVCC_ARGS, src, '-o', exe]);
+      const c = await runProgram(nvcc, [...NVCC_ARGS, ...flags, src, '-o', exe]);
       expect(c.code, c.stderr).toBe(0);
       const r = await runProgram(exe, ['wglayout', String(m), String(n), String(k)]);
       expect(r.stdout).toContain(`wglayout ${m} x ${n} x ${k}: 0 mismatches`);
