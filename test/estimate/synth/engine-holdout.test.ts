@@ -18,7 +18,7 @@ import type { SynthStats } from '../../../src/estimate/synth/types.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
 
 /** |predicted / synthesized − 1| of transistors at each held-out size, as docs/estimate.md states it. */
-const STATED_HELD_OUT_ERROR: Readonly<Record<string, number>> = { bitmod: 0.025, 'bitmod@c393862^': 0.01 };
+const STATED_HELD_OUT_ERROR: Readonly<Record<string, number>> = { bitmod: 0.03, 'bitmod@c393862^': 0.01 };
 
 interface RecordedPoint {
   readonly rows: number;
