@@ -58,28 +58,34 @@ describe('compact programs', () => {
     expect(() => checkCompact(straight, broken)).toThrow(/differs/);
   });
 
-  it('the largest layer of every model fits, prefill (2048 tokens) and decode, on every example design', () => {
-    for (const { name, target } of cases) {
-      let largest = 0;
+  // one test per design, stage and model, so that none holds its worker long (the svdquant prefills take longest)
+  for (const { name, target } of cases) {
+    for (const stage of ['prefill,tokens=2048', 'decode,tokens=1']) {
       for (const model of Object.keys(MODELS)) {
-        for (const spec of [`model:${model},stage=prefill,tokens=2048`, `model:${model},stage=decode,tokens=1`]) {
-          for (const layer of parseWorkload(spec).layers) {
+        it(`${name}: the largest layer of ${model} fits, ${stage.replace(',tokens=', ' ')} tokens`, () => {
+          const layers = parseWorkload(`model:${model},stage=${stage}`).layers;
+          let largest = 0;
+          let designLimited = 0;
+          for (const layer of layers) {
             let c;
             try {
               c = compileGemm(target, layer, undefined, { timingOnly: true, label: `layer ${layer.name}` });
             } catch (e) {
               // a simd_mac PE's max_dot_length below the model's K is a design limit, not a program size
-              if (e instanceof CompileError && /max_dot_length/.test(e.message)) continue;
+              if (e instanceof CompileError && /max_dot_length/.test(e.message)) {
+                designLimited++;
+                continue;
+              }
               throw e;
             }
             largest = Math.max(largest, c.program.length);
           }
-        }
+          if (designLimited < layers.length) expect(largest, name).toBeGreaterThan(0);
+          expect(largest, name).toBeLessThanOrEqual(IMEM_WORDS);
+        }, 120_000);
       }
-      expect(largest, name).toBeGreaterThan(0);
-      expect(largest, name).toBeLessThanOrEqual(IMEM_WORDS);
     }
-  });
+  }
 
   it('a program that cannot fit is a CompileError naming the layer', () => {
     const t = cases[0].target;
