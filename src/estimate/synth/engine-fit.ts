@@ -16,7 +16,7 @@
  * `extrapolated` in the report; docs/estimate.md gives its error on held-out sizes.
  */
 import { EstimateError } from '../errors.js';
-import { GENERIC_ENGINE_POINTS, type EngineGrowth } from '../../pe/facets/cost.js';
+import { BILINEAR_ENGINE_TERMS, GENERIC_ENGINE_POINTS, type EngineGrowth } from '../../pe/facets/cost.js';
 import type { ChildInstances } from './netlist.js';
 import { unitKey } from './netlist.js';
 import type { SynthStats, XilinxResources } from './types.js';
@@ -27,10 +27,7 @@ export const ENGINE_EXACT_MAX_SIDE = 8;
 /** The generic engine model: fixed, per row, per column, per PE, and the slot × PE crossbar terms R²·C and R·C². */
 export const GENERIC_ENGINE_GROWTH: EngineGrowth = {
   terms: [
-    { name: '1', at: () => 1 },
-    { name: 'R', at: (r) => r },
-    { name: 'C', at: (_, c) => c },
-    { name: 'R·C', at: (r, c) => r * c },
+    ...BILINEAR_ENGINE_TERMS,
     { name: 'R²·C', at: (r, c) => r * r * c },
     { name: 'R·C²', at: (r, c) => r * c * c },
   ],

@@ -23,16 +23,13 @@
  * Held-out checks: docs/estimate.md, test/estimate/synth/engine-holdout.test.ts.
  */
 import type { EngineGrowth } from '../facets/cost.js';
-import { GENERIC_ENGINE_POINTS } from '../facets/cost.js';
+import { BILINEAR_ENGINE_TERMS, GENERIC_ENGINE_POINTS } from '../facets/cost.js';
 
 /** The bit_serial_mod engine's growth terms. */
 export function bitSerialModEngineGrowth(): EngineGrowth {
   return {
     terms: [
-      { name: '1', at: () => 1 },
-      { name: 'R', at: (r) => r },
-      { name: 'C', at: (_, c) => c },
-      { name: 'R·C', at: (r, c) => r * c },
+      ...BILINEAR_ENGINE_TERMS,
       { name: 'log2 R', at: (r) => Math.log2(r) },
     ],
     points: GENERIC_ENGINE_POINTS,

@@ -64,6 +64,14 @@ export interface EngineGrowthTerm {
   readonly at: (rows: number, cols: number) => number;
 }
 
+/** The growth terms every engine model starts from: fixed, per row, per column and per PE (1, R, C, R·C). */
+export const BILINEAR_ENGINE_TERMS: readonly EngineGrowthTerm[] = [
+  { name: '1', at: () => 1 },
+  { name: 'R', at: (r) => r },
+  { name: 'C', at: (_, c) => c },
+  { name: 'R·C', at: (r, c) => r * c },
+];
+
 /**
  * How a kind's tile engine (its own logic, its PEs and other sub-units apart) grows with the array, read off
  * its RTL generator: `qacc estimate --synth` synthesizes the engine at `points` and fits one coefficient per

@@ -24,7 +24,7 @@
  * test/estimate/engine-synth-samples.json.
  */
 import type { EngineGrowth } from '../facets/cost.js';
-import { GENERIC_ENGINE_POINTS } from '../facets/cost.js';
+import { BILINEAR_ENGINE_TERMS, GENERIC_ENGINE_POINTS } from '../facets/cost.js';
 import type { TargetOf } from '../facets/compile.js';
 
 /** The lowrank_gemm engine's growth terms, its samples at the design's passes per tile. */
@@ -33,10 +33,7 @@ export function lowRankGemmEngineGrowth(t: TargetOf<'lowrank_gemm'>): EngineGrow
   const pn = t.tilePassesN;
   return {
     terms: [
-      { name: '1', at: () => 1 },
-      { name: 'R', at: (r) => r },
-      { name: 'C', at: (_, c) => c },
-      { name: 'R·C', at: (r, c) => r * c },
+      ...BILINEAR_ENGINE_TERMS,
     ],
     points: GENERIC_ENGINE_POINTS,
     note: `lowrank_gemm: fixed, per row, per column and per PE, sampled at the design's ${pm} × ${pn} passes per tile (the declared tile scaled with the array)`,
