@@ -5,10 +5,11 @@
  * below the simulator, so that the estimator (src/estimate, beside the simulator) times tiles by the same
  * definitions.
  */
+import { EPILOGUE_DEPTH } from '../compile/pipeline-depths.js';
 import type { Target } from '../compile/target.js';
 
-/** Pipeline depth of the epilogue unit. */
-export const EPILOGUE_DEPTH = 2;
+/** Pipeline depth of the epilogue unit (defined at the compile layer, src/compile/pipeline-depths.ts). */
+export { EPILOGUE_DEPTH };
 
 /** Cycles a 2-D transfer of `rows` rows of `rowBytes` holds the DRAM port: one burst of beats per row. */
 export function dmaPortCycles(rows: number, rowBytes: number, beatBytes: number): number {

@@ -32,6 +32,7 @@
  */
 import { compileFacet, type StepContext } from '../../pe/facets/compile.js';
 import { splitDma } from '../dma.js';
+import { EPILOGUE_DEPTH } from '../pipeline-depths.js';
 import type { IsaLimits } from '../isa-limits.js';
 import { rowBytes } from '../pack.js';
 import type { DramLayout, SlotLayout } from '../program.js';
@@ -183,7 +184,7 @@ export function predictSchedule(t: Target, shape: GemmShape, tiling: Tiling, res
       steps.push({ port: loadPort, pieces: parts.reduce((sum, p) => sum + p.pieces, 0), cost });
       cycles += cost;
       if (ctx.last) {
-        epilogue = spill ? rawTransferCycles(t, mt, nt, 'out') : (kind.epilogueCycles?.(t, ctx) ?? Math.ceil((mt * nt) / t.array.cols) + 2);
+        epilogue = spill ? rawTransferCycles(t, mt, nt, 'out') : (kind.epilogueCycles?.(t, ctx) ?? Math.ceil((mt * nt) / t.array.cols) + EPILOGUE_DEPTH);
         lastCompute = compute;
         cycles += epilogue;
       }
@@ -301,12 +302,13 @@ export interface SplitChunkRole {
 }
 
 /**
- * Cycles of an acc_spill (to the out port) or acc_fill (from the meta port) of an m × n tile, the engine's
- * closed form restated (src/pe/bit-serial-mod/timing.ts bsmSpillCycles / bsmFillCycles: the compile layer
- * may not import it): m · ceil(n / Q) + 2, Q = min(rows, port bytes / 4) 32-bit words per cycle.
+ * Cycles of an acc_spill (to the out port) or acc_fill (from the meta port) of an m × n tile, as the kind's
+ * engine takes them (CompileFacet.rawTransferCycles; only a kind that splits K is ever asked).
  */
 export function rawTransferCycles(t: Target, m: number, n: number, port: 'out' | 'meta'): number {
-  return m * Math.ceil(n / Math.max(1, Math.min(t.array.rows, Math.floor(t.portBytes[port] / PSUM_WORD)))) + 2;
+  const cycles = compileFacet(t.pe.kind).rawTransferCycles;
+  if (!cycles) throw new Error(`internal: the scheduler split K on ${t.pe.kind} PEs, whose compile hooks state no acc_spill/acc_fill cycles`);
+  return cycles(t, m, n, port);
 }
 
 /**

@@ -23,6 +23,7 @@ import type { GemmShape } from '../../compile/workload.js';
 import { finalChunk, type CompileFacet, type DmaLoad, type HardwareSink, type KindTarget, type StepContext, type TargetOf } from '../facets/compile.js';
 import { BITMOD_GEOMETRY, bitSerialGeometry } from './golden-geometry.js';
 import { bitSerialModOperands } from './operands.js';
+import { bsmRawTransferCycles } from './compile-cycles.js';
 
 type T = TargetOf<'bit_serial_mod'>;
 
@@ -267,5 +268,6 @@ export const bitSerialModCompile: CompileFacet<'bit_serial_mod'> = {
   },
   // the entry is golden's fp32 cross-group sum: its 32 bits continue the chain exactly (sim.ts rawAccumulator)
   splitsK: () => true,
+  rawTransferCycles: bsmRawTransferCycles,
   epilogue: (t, s) => [createInstruction('dequant', { acc: 0, cscale: metaBase(t, s) + s.slots.metaOff2, use_cscale: true })],
 };

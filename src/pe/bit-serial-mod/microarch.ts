@@ -20,13 +20,8 @@ export function bsmWritebackSlots(t: Target): number {
   return Math.max(1, Math.min(t.array.rows, Math.floor(t.portBytes.out / (t.bits.out / 8))));
 }
 
-/**
- * Raw 32-bit accumulator words the engine moves per cycle in the K split's acc_spill (to the out port) and
- * acc_fill (from the meta port): a column's rows, as many 4-byte words as the port holds.
- */
-export function bsmRawSlots(t: Target, port: 'out' | 'meta'): number {
-  return Math.max(1, Math.min(t.array.rows, Math.floor(t.portBytes[port] / 4)));
-}
+/** Raw 32-bit accumulator words per cycle of acc_spill / acc_fill (defined at the compile layer, ./compile-cycles.ts). */
+export { bsmRawSlots } from './compile-cycles.js';
 
 /** Elements of k the engine stages per row: the staging depth (Target.stagingK), at most the deepest tile. */
 export function bsmStagingElements(t: Target): number {

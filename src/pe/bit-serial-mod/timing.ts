@@ -35,7 +35,7 @@
 import type { Target } from '../../compile/target.js';
 import { EPILOGUE_DEPTH } from '../../arch/cycle-rules.js';
 import { BITMOD_GEOMETRY } from './golden-geometry.js';
-import { bsmChunkElements, bsmRawSlots, bsmRingSlots, bsmWritebackSlots } from './microarch.js';
+import { bsmChunkElements, bsmRingSlots, bsmWritebackSlots } from './microarch.js';
 
 /** Cycles of the bit-serial dequantization of one group (one per group-scale bit, BITMOD_GEOMETRY.scaleBits). */
 export const BSM_DEQUANT_CYCLES = BITMOD_GEOMETRY.scaleBits;
@@ -103,12 +103,5 @@ export function bsmWritebackCycles(t: Target, m: number, n: number): number {
   return m * Math.ceil(n / bsmWritebackSlots(t)) + EPILOGUE_DEPTH;
 }
 
-/** Cycles of a bit_serial_mod acc_spill of an m × n tile (raw fp32 words to the out port): m · ceil(n / slots) + 2. */
-export function bsmSpillCycles(t: Target, m: number, n: number): number {
-  return m * Math.ceil(n / bsmRawSlots(t, 'out')) + EPILOGUE_DEPTH;
-}
-
-/** Cycles of a bit_serial_mod acc_fill of an m × n tile (raw fp32 words from the meta port): m · ceil(n / slots) + 2. */
-export function bsmFillCycles(t: Target, m: number, n: number): number {
-  return m * Math.ceil(n / bsmRawSlots(t, 'meta')) + EPILOGUE_DEPTH;
-}
+/** acc_spill and acc_fill's closed forms (defined at the compile layer for the scheduler, ./compile-cycles.ts). */
+export { bsmFillCycles, bsmSpillCycles } from './compile-cycles.js';

@@ -251,6 +251,11 @@ export interface CompileFacet<K extends PeKind> {
    * StepContext.chunk and .fill. Absent = false.
    */
   splitsK?(t: TargetOf<K>): boolean;
+  /**
+   * Cycles of an acc_spill (port 'out') or acc_fill (port 'meta') of an m × n tile as the kind's engine takes
+   * them: the scheduler's price of a K split's partial-sum transfers. Required where splitsK is true.
+   */
+  rawTransferCycles?(t: TargetOf<K>, m: number, n: number, port: 'out' | 'meta'): number;
 }
 
 /** Every kind's compile hooks: the one place src/compile reaches a kind. */
