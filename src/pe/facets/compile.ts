@@ -251,6 +251,12 @@ export interface CompileFacet<K extends PeKind> {
    * StepContext.chunk and .fill. Absent = false.
    */
   splitsK?(t: TargetOf<K>): boolean;
+  /**
+   * True when every buffer byte the last k step of an output tile reads (its tile instructions and the
+   * epilogue) was loaded by that step's own loads or lies in a generic resident panel, so that the next
+   * layer's first loads may go to other bytes while it runs (compile/chain.ts). Absent = false: no chains.
+   */
+  chainsLayers?(t: TargetOf<K>): boolean;
 }
 
 /** Every kind's compile hooks: the one place src/compile reaches a kind. */

@@ -1,0 +1,258 @@
+/**
+ * Layer chains (issue 13, "double buffering across layers"; docs/scheduler.md "Layer chains"): one program
+ * for two consecutive layers A → B, so that B's first loads are in flight while A's last tile computes and
+ * stores, instead of every layer paying its own fill (first loads' DRAM latency) and drain (last tile's
+ * compute, writeback and store).
+ *
+ * The program is A's (without its `halt`) followed by B's, B's DRAM regions laid out after A's (the model's
+ * layers are independent operands, src/compile/workload.ts: no B load waits for an A store). No new
+ * instruction: the ISA's token queues hand the free slots over from A to B (tokenBalance counts what A
+ * leaves: `a` compute→load "slot free" tokens, `s` store→compute "output slot free" tokens):
+ * - B's preamble first pops the s store→compute tokens (`csync pop_next`: B's compute starts its work once
+ *   A's last stores have drained its output slots; B's store queue then pushes its own two as alone) and
+ *   pushes one compute→load token fewer than alone (the one A leaves over stands for it);
+ * - B's first step: `lsync pop_next` × (a − 1), so the load queue waits for A's second-last slot to be
+ *   freed, then B's *early* loads, then one `lsync pop_next` (A's last step done, writeback included), then
+ *   B's *late* loads, the last pushing load→compute as alone.
+ * A load of B's first step is early when it cannot overwrite what A's last step still reads: its kind says
+ * a step's data is all loaded by the step itself (CompileFacet.chainsLayers), A keeps no resident panel in
+ * that buffer space, and its bytes miss every load of A's last step. Everything else is late, which is
+ * always safe (A has then computed everything). B's token count in flight is then exactly B's alone.
+ *
+ * Refused (undefined, the caller keeps separate programs) when the kind does not chain, the joint DRAM
+ * image exceeds the ISA's addresses, or the joint loop program does not fit the instruction memory.
+ */
+import { createInstruction, findInstruction, type Instruction } from '../isa/index.js';
+import { compileFacet } from '../pe/facets/compile.js';
+import { checkCompact, compactPlan, compactTimingPlan, IMEM_WORDS, loopProgram, words, type CompactItem } from './compact.js';
+import { ISA_LIMITS, tightenLimits, type IsaLimits } from './isa-limits.js';
+import type { AnyOperands } from './operands.js';
+import { flattenPlan, type PlanNode } from './plan.js';
+import { compileGemm, packDram, planProgram, type CompiledGemm, type DramLayout } from './program.js';
+import type { Target } from './target.js';
+import type { GemmShape } from './workload.js';
+
+/** Why a chain was not built (what `--explain` and the JSON say). */
+export type ChainRefusal = 'kind' | 'dram' | 'imem' | 'tokens';
+
+/** One program for layers A → B. */
+export interface CompiledChain {
+  readonly first: CompiledGemm;
+  readonly second: CompiledGemm;
+  /** B's DRAM layout inside the joint image (every region after A's). */
+  readonly secondLayout: DramLayout;
+  /** Loads of B's first step that run before A's last step is done (the overlap the chain buys). */
+  readonly earlyLoads: number;
+  /** The joint loop program's dispatch stream as a plan (what the timing-only simulator and the estimate walk). */
+  readonly plan: PlanNode;
+  readonly program: readonly Instruction[];
+  /** The joint DRAM image (absent for timing-only compilation). */
+  readonly dram: Uint8Array | undefined;
+}
+
+/** Options of compileChain. */
+export interface ChainOptions {
+  readonly timingOnly?: boolean;
+  readonly limits?: Partial<IsaLimits>;
+  /** Words of instruction memory the joint program must fit (default IMEM_WORDS; tests shrink it). */
+  readonly imemWords?: number;
+}
+
+type TokenFlag = 'pop_prev' | 'pop_next' | 'push_prev' | 'push_next';
+
+function flag(inst: Instruction, f: TokenFlag): boolean {
+  return (inst as unknown as Partial<Record<TokenFlag, boolean>>)[f] === true;
+}
+
+/** Tokens a plan leaves in the compute→load and store→compute queues at its end (pushes − pops). */
+export function tokenBalance(plan: PlanNode): { computeToLoad: number; storeToCompute: number } {
+  let c2l = 0;
+  let s2c = 0;
+  const walk = (node: PlanNode, weight: number): void => {
+    if (node.kind === 'seq') for (const item of node.items) walk(item, weight);
+    else if (node.kind === 'repeat') {
+      if (node.count > 0) walk(node.body(0), weight * node.count);
+    } else {
+      for (const inst of node.emit()) {
+        const queue = findInstruction(inst.kind)?.def.queue;
+        if (queue === 'load' && flag(inst, 'pop_next')) c2l -= weight;
+        if (queue === 'compute' && flag(inst, 'push_prev')) c2l += weight;
+        if (queue === 'compute' && flag(inst, 'pop_next')) s2c -= weight;
+        if (queue === 'store' && flag(inst, 'push_prev')) s2c += weight;
+      }
+    }
+  };
+  walk(plan, 1);
+  return { computeToLoad: c2l, storeToCompute: s2c };
+}
+
+/** The nodes of a plan's top-level sequence in order (repeats stay whole). */
+function topItems(plan: PlanNode): PlanNode[] {
+  return plan.kind === 'seq' ? [...plan.items] : [plan];
+}
+
+/** Replaces the first (last) code node met depth first through sequences; undefined when a repeat comes first. */
+function mapEdgeCode(node: PlanNode, last: boolean, f: (insts: Instruction[]) => Instruction[]): PlanNode | undefined {
+  if (node.kind === 'code') return { kind: 'code', emit: () => f(node.emit()) };
+  if (node.kind === 'repeat') return undefined;
+  const items = [...node.items];
+  const at = last ? items.length - 1 : 0;
+  if (items.length === 0) return undefined;
+  const mapped = mapEdgeCode(items[at], last, f);
+  if (!mapped) return undefined;
+  items[at] = mapped;
+  return { kind: 'seq', items };
+}
+
+interface BufferRange {
+  readonly buf: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** The code nodes of a plan from the last to the first. */
+function* reverseCodes(node: PlanNode): Generator<Instruction[]> {
+  if (node.kind === 'code') yield node.emit();
+  else if (node.kind === 'seq') for (let i = node.items.length - 1; i >= 0; i--) yield* reverseCodes(node.items[i]);
+  else for (let i = node.count - 1; i >= 0; i--) yield* reverseCodes(node.body(i));
+}
+
+/** Whether a step's code ends an output tile (or a K split chunk's pass over it). */
+function endsTile(insts: readonly Instruction[]): boolean {
+  return insts.some((i) => i.kind === 'writeback' || i.kind === 'acc_spill');
+}
+
+/**
+ * The buffer bytes the loads of A's last output tile fill (every step of it, walked back from the end to
+ * the step before it that ends a tile): what its steps may still read while B's first loads run.
+ */
+function lastTileLoads(plan: PlanNode): BufferRange[] {
+  const ranges: BufferRange[] = [];
+  let started = false;
+  for (const insts of reverseCodes(plan)) {
+    if (!started && !endsTile(insts)) continue;
+    if (started && endsTile(insts)) break;
+    started = true;
+    for (const r of insts.map(loadRange)) if (r) ranges.push(r);
+  }
+  return ranges;
+}
+
+/** Every region start of a layout moved by `base` bytes (absent regions stay −1). */
+function shiftLayout(layout: DramLayout, base: number): DramLayout {
+  const out: Record<string, number> = {};
+  for (const [key, at] of Object.entries(layout) as [keyof DramLayout, number][]) out[key] = key === 'tensorBytes' ? at : key === 'bytes' ? base + at : at < 0 ? at : base + at;
+  return out as unknown as DramLayout;
+}
+
+function loadRange(inst: Instruction): BufferRange | undefined {
+  if (inst.kind !== 'load') return undefined;
+  return { buf: inst.buf, from: inst.buf_addr, to: inst.buf_addr + inst.rows * inst.row_bytes };
+}
+
+/** The buffer spaces A keeps a resident panel in (its scheduler's decision). */
+function residentSpaces(a: CompiledGemm): Set<string> {
+  const r = a.schedule.resident;
+  const spaces = new Set<string>();
+  if (r === 'act' || r === 'both') spaces.add('act');
+  if (r === 'wgt' || r === 'both') spaces.add('wgt');
+  return spaces;
+}
+
+/**
+ * B's first step rewritten for the hand-over (see the file header): its `seti` + `load` pairs split into
+ * early and late ones around the token that A's last step frees. Undefined when the step has no load.
+ */
+function handOverStep(insts: Instruction[], residual: number, early: (r: BufferRange) => boolean): { insts: Instruction[]; early: number } | undefined {
+  const pairs: Instruction[][] = [];
+  const rest: Instruction[] = [];
+  for (let j = 0; j < insts.length; j++) {
+    const next = insts[j + 1];
+    if (insts[j].kind === 'seti' && next?.kind === 'load') {
+      pairs.push([insts[j], { ...next, pop_next: false, push_next: false }]);
+      j++;
+    } else if (insts[j].kind === 'lsync' || insts[j].kind === 'load') return undefined;
+    else rest.push(insts[j]);
+  }
+  if (pairs.length === 0) return undefined;
+  const isEarly = pairs.map((p) => early(loadRange(p[1]) as BufferRange));
+  // the token of A's last step is popped before at least one load, which then pushes B's first token
+  if (isEarly.every((e) => e)) isEarly[isEarly.length - 1] = false;
+  const earlyPairs = pairs.filter((_, j) => isEarly[j]);
+  const latePairs = pairs.filter((_, j) => !isEarly[j]);
+  const lastLate = latePairs[latePairs.length - 1];
+  lastLate[1] = { ...lastLate[1], push_next: true } as Instruction;
+  const pop = (): Instruction => createInstruction('lsync', { pop_next: true });
+  const out: Instruction[] = [...Array.from({ length: residual - 1 }, pop), ...earlyPairs.flat(), pop(), ...latePairs.flat(), ...rest];
+  return { insts: out, early: earlyPairs.length };
+}
+
+/** B's preamble rewritten for the hand-over: pop A's output-slot tokens, push one slot token fewer. */
+function handOverPreamble(insts: Instruction[], outputTokens: number): Instruction[] | undefined {
+  const at = insts.findIndex((i) => i.kind === 'csync' && flag(i, 'push_prev') && !flag(i, 'pop_prev') && !flag(i, 'pop_next') && !flag(i, 'push_next'));
+  if (at < 0) return undefined;
+  const pops = Array.from({ length: outputTokens }, () => createInstruction('csync', { pop_next: true }));
+  return [...pops, ...insts.slice(0, at), ...insts.slice(at + 1)];
+}
+
+/**
+ * Compiles layers A → B as one program (see the file header), each under the schedule it gets alone;
+ * undefined with the reason when the chain is refused.
+ */
+export function compileChain(t: Target, shapes: readonly [GemmShape, GemmShape], ops: readonly [AnyOperands | undefined, AnyOperands | undefined], options: ChainOptions = {}): CompiledChain | ChainRefusal {
+  if (compileFacet(t.pe.kind).chainsLayers?.(t) !== true) return 'kind';
+  const limits: IsaLimits = options.limits ? tightenLimits(options.limits) : ISA_LIMITS;
+  const timingOnly = options.timingOnly ?? false;
+  const compileOptions = { timingOnly, ...(options.limits ? { limits: options.limits } : {}) };
+  const a = compileGemm(t, shapes[0], ops[0], compileOptions);
+  const b = compileGemm(t, shapes[1], ops[1], compileOptions);
+  const base = a.layout.bytes;
+  if (base + b.layout.bytes - 1 > limits.dramAddress) return 'dram';
+  const bLayout = shiftLayout(b.layout, base);
+  const { computeToLoad, storeToCompute } = tokenBalance(a.straightPlan);
+  if (computeToLoad < 1 || storeToCompute < 0) return 'tokens';
+  // what A's last steps still read: its last tile's loads' bytes, and every space A keeps a resident panel in
+  const busy = lastTileLoads(a.straightPlan);
+  const resident = residentSpaces(a);
+  const early = (r: BufferRange): boolean => !resident.has(r.buf) && busy.some((x) => x.buf === r.buf) && busy.every((x) => x.buf !== r.buf || x.to <= r.from || r.to <= x.from);
+  const aPlan = mapEdgeCode(a.straightPlan, true, (insts) => insts.filter((i) => i.kind !== 'halt'));
+  const bStraight = planProgram(t, shapes[1], b.schedule, b.slots, bLayout, ops[1], limits);
+  const items = topItems(bStraight);
+  const preamble = items[0].kind === 'code' ? handOverPreamble(items[0].emit(), storeToCompute) : undefined;
+  let earlyLoads = -1;
+  let stepFailed = false;
+  const body = mapEdgeCode({ kind: 'seq', items: items.slice(1) }, false, (insts) => {
+    const step = handOverStep(insts, computeToLoad, early);
+    if (!step) {
+      stepFailed = true;
+      return insts;
+    }
+    earlyLoads = step.early;
+    return step.insts;
+  });
+  if (!aPlan || !preamble || !body) return 'tokens';
+  const bPlan: PlanNode = { kind: 'seq', items: [{ kind: 'code', emit: () => preamble }, body] };
+  const compact: CompactItem[] = [...compactPlan(aPlan, a.layout), ...compactPlan(bPlan, bLayout)];
+  if (stepFailed || earlyLoads < 0) return 'tokens';
+  if (words(compact) > (options.imemWords ?? IMEM_WORDS)) return 'imem';
+  let dram: Uint8Array | undefined;
+  let program: Instruction[] | undefined;
+  if (!timingOnly && ops[0] && ops[1] && a.dram) {
+    dram = packDram(t, shapes[1], b.tiling, bLayout, ops[1]);
+    dram.set(a.dram.subarray(0, base), 0);
+    program = loopProgram(compact);
+    checkCompact(flattenPlan({ kind: 'seq', items: [aPlan, bPlan] }), program);
+  }
+  return {
+    first: a,
+    second: b,
+    secondLayout: bLayout,
+    earlyLoads,
+    plan: compactTimingPlan(compact),
+    get program(): readonly Instruction[] {
+      program ??= loopProgram(compact);
+      return program;
+    },
+    dram,
+  };
+}
