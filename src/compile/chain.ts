@@ -56,6 +56,8 @@ export interface ChainOptions {
   readonly limits?: Partial<IsaLimits>;
   /** Words of instruction memory the joint program must fit (default IMEM_WORDS; tests shrink it). */
   readonly imemWords?: number;
+  /** A and B already compiled alone (timing only; a workload's per-shape cache), instead of compiling them here. */
+  readonly compiled?: readonly [CompiledGemm, CompiledGemm];
 }
 
 type TokenFlag = 'pop_prev' | 'pop_next' | 'push_prev' | 'push_next';
@@ -110,6 +112,11 @@ interface BufferRange {
   readonly to: number;
 }
 
+/** The first code node met depth first through sequences (a plan mapped by mapEdgeCode starts with one). */
+function firstCode(node: PlanNode): PlanNode {
+  return node.kind === 'seq' && node.items.length > 0 ? firstCode(node.items[0]) : node;
+}
+
 /** The code nodes of a plan from the last to the first. */
 function* reverseCodes(node: PlanNode): Generator<Instruction[]> {
   if (node.kind === 'code') yield node.emit();
@@ -123,17 +130,17 @@ function endsTile(insts: readonly Instruction[]): boolean {
 }
 
 /**
- * The buffer bytes the loads of A's last output tile fill (every step of it, walked back from the end to
- * the step before it that ends a tile): what its steps may still read while B's first loads run.
+ * The buffer bytes A's last step may read: its own loads', and in the kind's `tileSpaces` those of every
+ * step of its output tile (walked back from the end to the step before it that ends a tile).
  */
-function lastTileLoads(plan: PlanNode): BufferRange[] {
+function lastTileLoads(plan: PlanNode, tileSpaces: readonly string[]): BufferRange[] {
   const ranges: BufferRange[] = [];
   let started = false;
   for (const insts of reverseCodes(plan)) {
     if (!started && !endsTile(insts)) continue;
     if (started && endsTile(insts)) break;
+    for (const r of insts.map(loadRange)) if (r && (!started || tileSpaces.includes(r.buf))) ranges.push(r);
     started = true;
-    for (const r of insts.map(loadRange)) if (r) ranges.push(r);
   }
   return ranges;
 }
@@ -200,40 +207,44 @@ function handOverPreamble(insts: Instruction[], outputTokens: number): Instructi
  * undefined with the reason when the chain is refused.
  */
 export function compileChain(t: Target, shapes: readonly [GemmShape, GemmShape], ops: readonly [AnyOperands | undefined, AnyOperands | undefined], options: ChainOptions = {}): CompiledChain | ChainRefusal {
-  if (compileFacet(t.pe.kind).chainsLayers?.(t) !== true) return 'kind';
+  const tileSpaces = compileFacet(t.pe.kind).chainSpaces?.(t);
+  if (!tileSpaces) return 'kind';
   const limits: IsaLimits = options.limits ? tightenLimits(options.limits) : ISA_LIMITS;
   const timingOnly = options.timingOnly ?? false;
   const compileOptions = { timingOnly, ...(options.limits ? { limits: options.limits } : {}) };
-  const a = compileGemm(t, shapes[0], ops[0], compileOptions);
-  const b = compileGemm(t, shapes[1], ops[1], compileOptions);
+  const [a, b] = options.compiled ?? [compileGemm(t, shapes[0], ops[0], compileOptions), compileGemm(t, shapes[1], ops[1], compileOptions)];
   const base = a.layout.bytes;
   if (base + b.layout.bytes - 1 > limits.dramAddress) return 'dram';
   const bLayout = shiftLayout(b.layout, base);
   const { computeToLoad, storeToCompute } = tokenBalance(a.straightPlan);
   if (computeToLoad < 1 || storeToCompute < 0) return 'tokens';
   // what A's last steps still read: its last tile's loads' bytes, and every space A keeps a resident panel in
-  const busy = lastTileLoads(a.straightPlan);
+  const busy = lastTileLoads(a.straightPlan, tileSpaces);
   const resident = residentSpaces(a);
-  const early = (r: BufferRange): boolean => !resident.has(r.buf) && busy.some((x) => x.buf === r.buf) && busy.every((x) => x.buf !== r.buf || x.to <= r.from || r.to <= x.from);
+  const isEarly = (r: BufferRange): boolean => !resident.has(r.buf) && busy.some((x) => x.buf === r.buf) && busy.every((x) => x.buf !== r.buf || x.to <= r.from || r.to <= x.from);
   const aPlan = mapEdgeCode(a.straightPlan, true, (insts) => insts.filter((i) => i.kind !== 'halt'));
-  const bStraight = planProgram(t, shapes[1], b.schedule, b.slots, bLayout, ops[1], limits);
-  const items = topItems(bStraight);
-  const preamble = items[0].kind === 'code' ? handOverPreamble(items[0].emit(), storeToCompute) : undefined;
-  let earlyLoads = -1;
-  let stepFailed = false;
-  const body = mapEdgeCode({ kind: 'seq', items: items.slice(1) }, false, (insts) => {
-    const step = handOverStep(insts, computeToLoad, early);
-    if (!step) {
-      stepFailed = true;
-      return insts;
-    }
-    earlyLoads = step.early;
-    return step.insts;
-  });
-  if (!aPlan || !preamble || !body) return 'tokens';
-  const bPlan: PlanNode = { kind: 'seq', items: [{ kind: 'code', emit: () => preamble }, body] };
+  // B's plan with the hand-over, its first step in slot `phase`; the phase with the most early loads wins
+  const handOver = (phase: number): { plan: PlanNode; early: number } | undefined => {
+    const items = topItems(planProgram(t, shapes[1], b.schedule, b.slots, bLayout, ops[1], limits, phase));
+    const preamble = items[0].kind === 'code' ? handOverPreamble(items[0].emit(), storeToCompute) : undefined;
+    let early = -1;
+    const body = mapEdgeCode({ kind: 'seq', items: items.slice(1) }, false, (insts) => {
+      const step = handOverStep(insts, computeToLoad, isEarly);
+      early = step?.early ?? -1;
+      return step?.insts ?? insts;
+    });
+    if (!preamble || !body) return undefined;
+    const plan: PlanNode = { kind: 'seq', items: [{ kind: 'code', emit: () => preamble }, body] };
+    // emit the first step now (emission is lazy) to learn its early loads
+    flattenPlan(firstCode(body));
+    return early < 0 ? undefined : { plan, early };
+  };
+  const variants = [0, 1].map(handOver).filter((x): x is { plan: PlanNode; early: number } => x !== undefined);
+  if (!aPlan || variants.length === 0) return 'tokens';
+  const best = variants.reduce((x, y) => (y.early > x.early ? y : x));
+  const bPlan = best.plan;
+  const earlyLoads = best.early;
   const compact: CompactItem[] = [...compactPlan(aPlan, a.layout), ...compactPlan(bPlan, bLayout)];
-  if (stepFailed || earlyLoads < 0) return 'tokens';
   if (words(compact) > (options.imemWords ?? IMEM_WORDS)) return 'imem';
   let dram: Uint8Array | undefined;
   let program: Instruction[] | undefined;

@@ -30,10 +30,14 @@ function bitmod(): Target {
 }
 
 describe('layer chains on the RTL (Verilator)', () => {
-  // [A, B]: a decode-like pair (one token, resident activation panels, B's weights early), and shapes that differ
+  // [A, B]: a decode-like pair (one token, resident activation panels, B's weights early), shapes that differ
+  // (B streamed after A's resident panel), and three k steps per tile streamed (B's first step in slot 1,
+  // the one A's last step leaves)
   const pairs: readonly (readonly [GemmShape, GemmShape])[] = [
     [{ m: 1, k: 512, n: 8 }, { m: 1, k: 512, n: 8 }],
     [{ m: 3, k: 256, n: 5 }, { m: 2, k: 384, n: 3 }],
+    [{ m: 4, k: 3000, n: 5 }, { m: 1, k: 6000, n: 2 }],
+    [{ m: 1, k: 20000, n: 2 }, { m: 1, k: 20000, n: 2 }],
   ];
   it('A → B as one program: both outputs = golden, sim = RTL cycles and traces', async () => {
     const t = bitmod();

@@ -252,11 +252,11 @@ export interface CompileFacet<K extends PeKind> {
    */
   splitsK?(t: TargetOf<K>): boolean;
   /**
-   * True when every buffer byte the last k step of an output tile reads (its tile instructions and the
-   * epilogue) was loaded by that step's own loads or lies in a generic resident panel, so that the next
-   * layer's first loads may go to other bytes while it runs (compile/chain.ts). Absent = false: no chains.
+   * Layer chains (compile/chain.ts): the buffer spaces in which the last k step of an output tile may read
+   * bytes that the tile's earlier steps loaded; everything else it reads (its tile instructions and the
+   * epilogue) is its own step's loads or a generic resident panel. Absent: the kind does not chain layers.
    */
-  chainsLayers?(t: TargetOf<K>): boolean;
+  chainSpaces?(t: TargetOf<K>): readonly IsaBuffer[];
 }
 
 /** Every kind's compile hooks: the one place src/compile reaches a kind. */
