@@ -66,6 +66,8 @@ export interface OverlapInputs {
   readonly planCycles: (plan: PlanNode) => number;
   /** false: no chains (`--no-layer-overlap`), every transition reported as 'off'. */
   readonly enabled: boolean;
+  /** Words of instruction memory a joint program must fit (default: the ISA's; tests shrink it). */
+  readonly imemWords?: number;
 }
 
 /** The transitions of a workload with their overlaps, each distinct pair of shapes compiled and timed once. */
@@ -77,7 +79,7 @@ export function transitionOverlaps(t: Target, layers: readonly WorkloadLayer[], 
     const key = `${shapeKey(layers[tr.from])}|${shapeKey(layers[tr.to])}`;
     let got = cache.get(key);
     if (!got) {
-      const chain = compileChain(t, [layers[tr.from], layers[tr.to]], [undefined, undefined], { timingOnly: true, compiled: [inputs.compiled(tr.from), inputs.compiled(tr.to)] });
+      const chain = compileChain(t, [layers[tr.from], layers[tr.to]], [undefined, undefined], { timingOnly: true, compiled: [inputs.compiled(tr.from), inputs.compiled(tr.to)], ...(inputs.imemWords === undefined ? {} : { imemWords: inputs.imemWords }) });
       if (typeof chain === 'string') got = { saved: 0, refused: chain };
       else {
         const saved = inputs.cycles(tr.from) + inputs.cycles(tr.to) - inputs.planCycles(chain.plan);

@@ -19,12 +19,13 @@ import { Machine } from '../../src/sim/index.js';
 import { buildProgramSimulationAsync, firstTraceDivergence, runRtlProgram } from '../../src/verify/rtl/program-bench.js';
 import { ROOT } from './orchestration-helpers.js';
 
-const SETS = ['rows=2', 'cols=2', 'banks=1'];
+const SETS = ['rows=2', 'cols=2', 'banks=1', 'fp16_rows=2', 'fp16_cols=2'];
 
-function bitmod(): Target {
+/** An accelerator of examples/bitmod.qacc on a 2 × 2 array. */
+function target(name: string): Target {
   const file = resolve(ROOT, 'examples/bitmod.qacc');
   const c = compileFile(file, { readFile: (p) => readFileSync(p, 'utf8') }, { overrides: SETS });
-  const accel = c.design?.accelerators.find((a) => a.name === 'bitmod');
+  const accel = c.design?.accelerators.find((a) => a.name === name);
   expect(accel).toBeDefined();
   return resolveTarget(accel!);
 }
@@ -39,8 +40,9 @@ describe('layer chains on the RTL (Verilator)', () => {
     [{ m: 4, k: 3000, n: 5 }, { m: 1, k: 6000, n: 2 }],
     [{ m: 1, k: 20000, n: 2 }, { m: 1, k: 20000, n: 2 }],
   ];
-  it('A → B as one program: both outputs = golden, sim = RTL cycles and traces', async () => {
-    const t = bitmod();
+  // bitmod (bit_serial_mod) and fp16_baseline (mac), the kinds that chain (CompileFacet.chainSpaces)
+  it.each(['bitmod', 'fp16_baseline'])('%s: A → B as one program: both outputs = golden, sim = RTL cycles and traces', async (name) => {
+    const t = target(name);
     await buildProgramSimulationAsync(t);
     let early = 0;
     for (const [a, b] of pairs) {
