@@ -1,0 +1,103 @@
+/**
+ * Layer chains in the simulator and the estimate (src/compile/chain.ts, layer-overlap.ts): on a joint program
+ * the cycle-level machine (timing only), the fast plan timing and the estimate's queue model agree; a chain
+ * whose second layer loads early finishes before the two programs run one after the other; a chained model
+ * reports Σ cycles × count less its overlap_cycles, below its cycles without chains, and `qacc estimate` gives
+ * the same both ways; a chain refused (instruction memory too small, a kind that does not chain) leaves the
+ * separate programs' result. The outputs of chained programs are checked against golden in
+ * test/verify/rtl-layer-chain.test.ts (with the RTL).
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileChain } from '../../src/compile/chain.js';
+import { transitionOverlaps } from '../../src/compile/layer-overlap.js';
+import { compileGemm } from '../../src/compile/program.js';
+import { resolveTarget, type Target } from '../../src/compile/target.js';
+import { parseWorkload, type GemmShape } from '../../src/compile/workload.js';
+import { estimateDesign } from '../../src/estimate/estimate.js';
+import { planCycles } from '../../src/estimate/plan-timing.js';
+import { compileFile } from '../../src/ir/elaborate.js';
+import type { IrAccelerator } from '../../src/ir/types.js';
+import { runPlanTiming } from '../../src/sim/fast-timing.js';
+import { Machine } from '../../src/sim/machine.js';
+import { simulateWorkload } from '../../src/sim/run.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+function accelerator(file: string, name: string, sets: readonly string[]): IrAccelerator {
+  const c = compileFile(resolve(ROOT, 'examples', file), { readFile: (p) => readFileSync(p, 'utf8') }, { overrides: [...sets] });
+  const a = c.design?.accelerators.find((x) => x.name === name);
+  expect(a, name).toBeDefined();
+  return a!;
+}
+
+/** Timing-only cycles of a program on the cycle-level machine. */
+function machineCycles(t: Target, program: Parameters<typeof Machine>[1]): number {
+  return new Machine(t, program, undefined, { timingOnly: true }).run().cycles;
+}
+
+describe('layer chains (simulator, estimate)', () => {
+  const SMALL = ['rows=4', 'cols=4', 'fp16_rows=4', 'fp16_cols=4'];
+  const pairs: readonly (readonly [GemmShape, GemmShape])[] = [
+    [{ m: 1, k: 1024, n: 16 }, { m: 1, k: 1024, n: 16 }],
+    [{ m: 8, k: 512, n: 12 }, { m: 4, k: 768, n: 8 }],
+    [{ m: 1, k: 2048, n: 8 }, { m: 1, k: 4096, n: 4 }],
+  ];
+  for (const name of ['bitmod', 'fp16_baseline']) {
+    it(`${name}: machine = fast timing = estimate on the joint program, below the two programs alone`, () => {
+      const t = resolveTarget(accelerator('bitmod.qacc', name, SMALL));
+      let early = 0;
+      for (const [a, b] of pairs) {
+        const chain = compileChain(t, [a, b], [undefined, undefined], { timingOnly: true });
+        if (typeof chain === 'string') throw new Error(`refused: ${chain}`);
+        const joint = machineCycles(t, chain.program);
+        expect([runPlanTiming(t, chain.plan).cycles, Math.ceil(planCycles(t, chain.plan))]).toEqual([joint, joint]);
+        const alone = machineCycles(t, chain.first.program) + machineCycles(t, chain.second.program);
+        if (chain.earlyLoads > 0) expect(joint, `${JSON.stringify([a, b])}`).toBeLessThan(alone);
+        early += chain.earlyLoads > 0 ? 1 : 0;
+      }
+      expect(early).toBeGreaterThan(0);
+    });
+  }
+
+  it('a chained model: cycles = Σ cycles × count − Σ overlap_cycles < without chains; estimate = sim both ways', () => {
+    const a = accelerator('bitmod.qacc', 'bitmod', []);
+    const w = parseWorkload('model:opt-1.3b,stage=decode,tokens=2');
+    const on = simulateWorkload(a, w, { timingOnly: true }).report;
+    const off = simulateWorkload(a, w, { timingOnly: true, layerOverlap: false }).report;
+    const sum = off.layers.reduce((s, l) => s + l.cycles * l.count, 0);
+    expect(off.cycles).toBe(sum);
+    expect(off.layers.every((l) => l.overlap_cycles === 0 && l.overlaps.every((o) => o.refused === 'off'))).toBe(true);
+    const saved = on.layers.reduce((s, l) => s + l.overlap_cycles, 0);
+    expect(saved).toBeGreaterThan(0);
+    expect(on.cycles).toBe(sum - saved);
+    // every transition of the model is reported once, with its count: 2 tokens × (24 blocks × 6 layers + lm_head) − 1
+    expect(on.layers.flatMap((l) => l.overlaps).reduce((s, o) => s + o.count, 0)).toBe(2 * (24 * 6 + 1) - 1);
+    for (const l of on.layers) expect(l.overlap_cycles).toBe(l.overlaps.reduce((s, o) => s + o.saved_cycles * o.count, 0));
+    expect(estimateDesign(a, { workload: w }).cycles).toBe(on.cycles);
+    expect(estimateDesign(a, { workload: w, layerOverlap: false }).cycles).toBe(off.cycles);
+  });
+
+  it('refused chains leave the separate programs: instruction memory too small, a kind that does not chain', () => {
+    const t = resolveTarget(accelerator('bitmod.qacc', 'bitmod', SMALL));
+    const shapes = [{ m: 1, k: 1024, n: 16 }, { m: 4, k: 512, n: 8 }] as const;
+    const chain = compileChain(t, shapes, [undefined, undefined], { timingOnly: true });
+    if (typeof chain === 'string') throw new Error(`refused: ${chain}`);
+    // the joint program fits exactly its own size, one word less is refused
+    expect(typeof compileChain(t, shapes, [undefined, undefined], { timingOnly: true, imemWords: chain.program.length })).toBe('object');
+    expect(compileChain(t, shapes, [undefined, undefined], { timingOnly: true, imemWords: chain.program.length - 1 })).toBe('imem');
+    const layers = shapes.map((s, i) => ({ ...s, name: `l${i}`, count: 3 }));
+    const compiled = shapes.map((s) => compileGemm(t, s, undefined, { timingOnly: true }));
+    const inputs = { compiled: (i: number) => compiled[i], cycles: (i: number) => runPlanTiming(t, compiled[i].plan).cycles, planCycles: (p: typeof chain.plan) => runPlanTiming(t, p).cycles, enabled: true };
+    // l0 → l1 three times, l1 → l0 twice
+    expect(transitionOverlaps(t, layers, { ...inputs, imemWords: 16 }).map((o) => [o.count, o.saved, o.refused])).toEqual([[3, 0, 'imem'], [2, 0, 'imem']]);
+    expect(transitionOverlaps(t, layers, inputs).every((o) => o.saved > 0 && o.refused === undefined)).toBe(true);
+    // xr_npe (simd_mac) does not chain: every transition refused, nothing saved
+    const xr = resolveTarget(accelerator('xr-npe.qacc', 'xr_npe', ['size=4']));
+    const xrCompiled = shapes.map((s) => compileGemm(xr, s, undefined, { timingOnly: true }));
+    const xrInputs = { compiled: (i: number) => xrCompiled[i], cycles: (i: number) => runPlanTiming(xr, xrCompiled[i].plan).cycles, planCycles: (p: typeof chain.plan) => runPlanTiming(xr, p).cycles, enabled: true };
+    expect(compileChain(xr, shapes, [undefined, undefined], { timingOnly: true })).toBe('kind');
+    expect(transitionOverlaps(xr, layers, xrInputs).map((o) => [o.saved, o.refused])).toEqual([[0, 'kind'], [0, 'kind']]);
+  });
+});
