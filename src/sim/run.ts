@@ -9,6 +9,9 @@
  * timing of a tile does not depend on operand values except through BitMoD selectors of mixtures whose
  * candidates differ in cycles per weight (timing-only takes candidate 0), so both modes give identical
  * statistics for the same GEMM whenever every candidate has the same cycle count (every example; tested).
+ * A timing-only workload of several layers then takes off what layer chains save (compile/chain.ts, one
+ * program for two consecutive layers; layer-overlap.ts: each distinct pair of shapes timed once, chained where
+ * it pays; `layerOverlap: false` runs every layer alone).
  *
  * Bounds checked before any work: counts must stay exact (2^53 − 1), the DRAM image within the ISA's
  * addresses, and an arithmetic run within ARITHMETIC_MEMORY_LIMIT. The report's figures are defined on

@@ -19,6 +19,7 @@ import { estimateDesign } from '../../src/estimate/estimate.js';
 import { planCycles } from '../../src/estimate/plan-timing.js';
 import { compileFile } from '../../src/ir/elaborate.js';
 import type { IrAccelerator } from '../../src/ir/types.js';
+import type { Instruction } from '../../src/isa/index.js';
 import { runPlanTiming } from '../../src/sim/fast-timing.js';
 import { Machine } from '../../src/sim/machine.js';
 import { simulateWorkload } from '../../src/sim/run.js';
@@ -33,7 +34,7 @@ function accelerator(file: string, name: string, sets: readonly string[]): IrAcc
 }
 
 /** Timing-only cycles of a program on the cycle-level machine. */
-function machineCycles(t: Target, program: Parameters<typeof Machine>[1]): number {
+function machineCycles(t: Target, program: readonly Instruction[]): number {
   return new Machine(t, program, undefined, { timingOnly: true }).run().cycles;
 }
 
