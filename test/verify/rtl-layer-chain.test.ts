@@ -3,13 +3,15 @@
  * program for two GEMMs A → B on BitMoD (2 × 2 array), B's first loads handed A's free slots by the token
  * queues and partly issued while A's last tile computes. The same program on the simulator and on the
  * generated RTL (no RTL change: the chain uses only lsync / csync tokens the controller already has): both
- * layers' outputs equal the golden GEMM of their own operands, sim = RTL cycles and per-cycle traces.
+ * layers' outputs equal the golden GEMM of their own operands, sim = RTL cycles and per-cycle traces; also
+ * for layers whose K is split (partial sums through DRAM, acc_spill / acc_fill) on either side.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileChain } from '../../src/compile/chain.js';
-import { randomOperands } from '../../src/compile/index.js';
+import { compileGemm, randomOperands, type AnyOperands, type CompiledGemm } from '../../src/compile/index.js';
+import { splitChunks } from '../../src/compile/schedule/choose.js';
 import { unpackMatrix } from '../../src/compile/pack.js';
 import { resolveTarget, type Target } from '../../src/compile/target.js';
 import type { GemmShape } from '../../src/compile/workload.js';
@@ -30,6 +32,34 @@ function target(name: string): Target {
   return resolveTarget(accel!);
 }
 
+/**
+ * Runs the chain of A → B (compiled alone as given, else by compileChain) on the simulator and the RTL: both
+ * layers' outputs = golden, sim = RTL cycles and traces; returns its early loads.
+ */
+async function expectChainAgreement(t: Target, [a, b]: readonly [GemmShape, GemmShape], ops: readonly [AnyOperands, AnyOperands], compiled?: readonly [CompiledGemm, CompiledGemm]): Promise<number> {
+  const chain = compileChain(t, [a, b], ops, compiled ? { compiled } : {});
+  if (typeof chain === 'string') throw new Error(`chain refused: ${chain}`);
+  // the hand-over is in the program: no halt between the layers, the load queue's extra token pops
+  expect(chain.program.filter((i) => i.kind === 'halt').length).toBe(1);
+  expect(chain.program.some((i) => i.kind === 'lsync' && i.pop_next && !i.push_next)).toBe(true);
+  const dram = chain.dram as Uint8Array;
+  const simDram = dram.slice();
+  const machine = new Machine(t, chain.program, simDram, { trace: true });
+  const stats = machine.run();
+  await buildProgramSimulationAsync(t);
+  const r = runRtlProgram({ target: t, program: chain.program, dram, trace: true, cycleLimit: 1_000_000 });
+  expect({ trap: r.trapCode, limit: r.limitReached }).toEqual({ trap: 0, limit: false });
+  const want = (o: AnyOperands): number[] => [...goldenGemm(t.golden, o as GoldenOperands<GoldenConfig>).codes];
+  const y = (img: Uint8Array, at: number, shape: GemmShape): number[] => [...unpackMatrix(img, at, shape.m, shape.n, t.bits.out)];
+  for (const img of [simDram, r.dram]) {
+    expect(y(img, chain.first.layout.y, a)).toEqual(want(ops[0]));
+    expect(y(img, chain.secondLayout.y, b)).toEqual(want(ops[1]));
+  }
+  expect(r.cycles).toBe(stats.cycles);
+  expect(firstTraceDivergence(machine.events, r.trace ?? [])).toBeUndefined();
+  return chain.earlyLoads;
+}
+
 describe('layer chains on the RTL (Verilator)', () => {
   // [A, B]: a decode-like pair (one token, resident activation panels, B's weights early), shapes that differ
   // (B streamed after A's resident panel), and three k steps per tile streamed (B's first step in slot 1,
@@ -47,28 +77,23 @@ describe('layer chains on the RTL (Verilator)', () => {
     let early = 0;
     for (const [a, b] of pairs) {
       const ops = [randomOperands(t, a, 7), randomOperands(t, b, 8)] as const;
-      const chain = compileChain(t, [a, b], ops);
-      if (typeof chain === 'string') throw new Error(`chain refused: ${chain}`);
-      early += chain.earlyLoads;
-      // the hand-over is in the program: no halt between the layers, the load queue's extra token pops
-      expect(chain.program.filter((i) => i.kind === 'halt').length).toBe(1);
-      expect(chain.program.some((i) => i.kind === 'lsync' && i.pop_next && !i.push_next)).toBe(true);
-      const dram = chain.dram as Uint8Array;
-      const simDram = dram.slice();
-      const machine = new Machine(t, chain.program, simDram, { trace: true });
-      const stats = machine.run();
-      const r = runRtlProgram({ target: t, program: chain.program, dram, trace: true, cycleLimit: 1_000_000 });
-      expect({ trap: r.trapCode, limit: r.limitReached }).toEqual({ trap: 0, limit: false });
-      const want = (shape: GemmShape, o: (typeof ops)[number]): number[] => [...goldenGemm(t.golden, o as GoldenOperands<GoldenConfig>).codes];
-      const y = (img: Uint8Array, at: number, shape: GemmShape): number[] => [...unpackMatrix(img, at, shape.m, shape.n, t.bits.out)];
-      for (const img of [simDram, r.dram]) {
-        expect(y(img, chain.first.layout.y, a)).toEqual(want(a, ops[0]));
-        expect(y(img, chain.secondLayout.y, b)).toEqual(want(b, ops[1]));
-      }
-      expect(r.cycles).toBe(stats.cycles);
-      expect(firstTraceDivergence(machine.events, r.trace ?? [])).toBeUndefined();
+      early += await expectChainAgreement(t, [a, b], ops);
     }
     // the overlap path itself ran: some of B's first loads went before A's last step was done
     expect(early).toBeGreaterThan(0);
+  }, 900_000);
+
+  it('bitmod: chains of K split layers (fp32 partial sums through DRAM, forced into 1–3 chunks)', async () => {
+    const t = target('bitmod');
+    const cases = [
+      [{ m: 4, k: 1500, n: 3 }, { m: 3, k: 1100, n: 3 }, 3, 2],
+      [{ m: 1, k: 512, n: 8 }, { m: 4, k: 1500, n: 3 }, 1, 3],
+    ] as const;
+    for (const [a, b, ka, kb] of cases) {
+      const ops = [randomOperands(t, a, 9), randomOperands(t, b, 10)] as const;
+      const compiled = [compileGemm(t, a, ops[0], { kChunks: ka }), compileGemm(t, b, ops[1], { kChunks: kb })] as const;
+      expect(compiled.map((c) => splitChunks(c.schedule).chunks)).toEqual([ka, kb]);
+      expect(await expectChainAgreement(t, [a, b], ops, compiled)).toBeGreaterThan(0);
+    }
   }, 900_000);
 });
