@@ -12,10 +12,13 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileChain } from '../../src/compile/chain.js';
 import { transitionOverlaps } from '../../src/compile/layer-overlap.js';
-import { compileGemm } from '../../src/compile/program.js';
+import { randomOperands, type AnyOperands } from '../../src/compile/operands.js';
+import { unpackMatrix } from '../../src/compile/pack.js';
+import { compileGemm, type CompiledGemm } from '../../src/compile/program.js';
 import { resolveTarget, type Target } from '../../src/compile/target.js';
 import { parseWorkload, type GemmShape } from '../../src/compile/workload.js';
 import { estimateDesign } from '../../src/estimate/estimate.js';
+import { goldenGemm, type GoldenConfig, type GoldenOperands } from '../../src/golden/index.js';
 import { planCycles } from '../../src/estimate/plan-timing.js';
 import { compileFile } from '../../src/ir/elaborate.js';
 import type { IrAccelerator } from '../../src/ir/types.js';
@@ -101,4 +104,52 @@ describe('layer chains (simulator, estimate)', () => {
     expect(compileChain(xr, shapes, [undefined, undefined], { timingOnly: true })).toBe('kind');
     expect(transitionOverlaps(xr, layers, xrInputs).map((o) => [o.saved, o.refused])).toEqual([[0, 'kind'], [0, 'kind']]);
   });
+});
+
+describe('layer chains: both layers = golden on random pairs and forced schedules (simulator)', () => {
+  const SMALL = ['rows=4', 'cols=4', 'fp16_rows=4', 'fp16_cols=4'];
+  /** A small seeded generator (the test's own; any sequence will do). */
+  const lcg = (seed: number): (() => number) => {
+    let x = seed >>> 0;
+    return () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  };
+  for (const name of ['bitmod', 'fp16_baseline']) {
+    it(`${name}: random shapes under every schedule the scheduler offers (resident panels, rings of loads ahead)`, () => {
+      const t = resolveTarget(accelerator('bitmod.qacc', name, SMALL));
+      const rnd = lcg(name.length);
+      const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
+      const forced = [{}, { resident: 'none' }, { resident: 'act' }, { resident: 'wgt' }, { resident: 'both' }, { ahead: 3 }, { ahead: 4 }] as const;
+      let chained = 0;
+      let early = 0;
+      let honoured = 0;
+      for (let i = 0; i < 14; i++) {
+        const shapes = [0, 1].map(() => ({ m: int(1, 9), k: 64 * int(1, 40) + int(0, 1) * int(1, 63), n: int(1, 12) })) as [GemmShape, GemmShape];
+        const ops = [randomOperands(t, shapes[0], 100 + i), randomOperands(t, shapes[1], 200 + i)] as const;
+        const compile = (s: GemmShape, o: AnyOperands, f: (typeof forced)[number]): CompiledGemm | undefined => {
+          try {
+            return compileGemm(t, s, o, f);
+          } catch {
+            return undefined; // no such candidate for this shape
+          }
+        };
+        const fa = compile(shapes[0], ops[0], forced[i % forced.length]);
+        const fb = compile(shapes[1], ops[1], forced[(i * 3 + 1) % forced.length]);
+        honoured += (fa && i % forced.length > 0 ? 1 : 0) + (fb && (i * 3 + 1) % forced.length > 0 ? 1 : 0);
+        const a = fa ?? compileGemm(t, shapes[0], ops[0]);
+        const b = fb ?? compileGemm(t, shapes[1], ops[1]);
+        const chain = compileChain(t, shapes, ops, { compiled: [a, b] });
+        if (typeof chain === 'string') throw new Error(`refused: ${chain}`);
+        const dram = (chain.dram as Uint8Array).slice();
+        new Machine(t, chain.program, dram, {}).run();
+        const y = (at: number, s: GemmShape): number[] => [...unpackMatrix(dram, at, s.m, s.n, t.bits.out)];
+        const want = (o: AnyOperands): number[] => [...goldenGemm(t.golden, o as GoldenOperands<GoldenConfig>).codes];
+        expect(y(chain.first.layout.y, shapes[0]), JSON.stringify(shapes)).toEqual(want(ops[0]));
+        expect(y(chain.secondLayout.y, shapes[1]), JSON.stringify(shapes)).toEqual(want(ops[1]));
+        chained++;
+        early += chain.earlyLoads > 0 ? 1 : 0;
+      }
+      // the cases reach what they say: forced schedules on both sides, and early loads
+      expect([chained, honoured > 4, early > 4]).toEqual([14, true, true]);
+    });
+  }
 });
