@@ -69,8 +69,8 @@ describe('layer chains on the RTL (Verilator)', () => {
     [{ m: 3, k: 256, n: 5 }, { m: 2, k: 384, n: 3 }],
     [{ m: 4, k: 3000, n: 5 }, { m: 1, k: 6000, n: 2 }],
     [{ m: 1, k: 20000, n: 2 }, { m: 1, k: 20000, n: 2 }],
-    // A's one tile of three k steps keeps its meta block (loaded by its first step) to its last step; B's
-    // first meta block lands on those bytes, so chainSpaces keeps that load late
+    // A's one tile of three k steps reads its meta block (loaded by its first step) up to its last step
+    // (chainSpaces: meta), B's tile likewise
     [{ m: 1, k: 20000, n: 2 }, { m: 1, k: 16000, n: 2 }],
   ];
   // bitmod (bit_serial_mod) and fp16_baseline (mac), the kinds that chain (CompileFacet.chainSpaces)
