@@ -14,20 +14,24 @@
  * - B's first step: `lsync pop_next` × (a − 1), so the load queue waits for A's second-last slot to be
  *   freed, then B's *early* loads, then one `lsync pop_next` (A's last step done, writeback included), then
  *   B's *late* loads, the last pushing load→compute as alone.
- * A load of B's first step is early when it cannot overwrite what A's last step still reads: its kind says
- * a step's data is all loaded by the step itself (CompileFacet.chainsLayers), A keeps no resident panel in
- * that buffer space, and its bytes miss every load of A's last step. Everything else is late, which is
- * always safe (A has then computed everything). B's token count in flight is then exactly B's alone.
+ * A load of B's first step is early when it cannot overwrite what A's last step still reads: A keeps no
+ * resident panel in that buffer space, and its bytes miss every load of A's last step and, in the spaces
+ * its kind names (CompileFacet.chainSpaces: where a tile's last step reads what the tile's earlier steps
+ * loaded), every load of A's last tile. Everything else is late, which is always safe (A has then computed
+ * everything). B's first step may take slot 1 instead of 0 (planProgram's `phase`), whichever leaves more
+ * loads early. B's token count in flight is then exactly B's alone.
  *
- * Refused (undefined, the caller keeps separate programs) when the kind does not chain, the joint DRAM
- * image exceeds the ISA's addresses, or the joint loop program does not fit the instruction memory.
+ * Refused (a ChainRefusal, the caller keeps separate programs) when the kind has no chainSpaces, the joint
+ * DRAM image exceeds the ISA's addresses, the joint loop program does not fit the instruction memory, or a
+ * plan's edges are not the shape the hand-over rewrites.
  */
-import { createInstruction, findInstruction, type Instruction } from '../isa/index.js';
+import { createInstruction, type Instruction } from '../isa/index.js';
 import { compileFacet } from '../pe/facets/compile.js';
 import { checkCompact, compactPlan, compactTimingPlan, IMEM_WORDS, loopProgram, words, type CompactItem } from './compact.js';
 import { ISA_LIMITS, tightenLimits, type IsaLimits } from './isa-limits.js';
 import type { AnyOperands } from './operands.js';
 import { flattenPlan, type PlanNode } from './plan.js';
+import { firstCode, flag, mapEdgeCode, reverseCodes, tokenBalance, topItems } from './plan-edges.js';
 import { compileGemm, packDram, planProgram, type CompiledGemm, type DramLayout } from './program.js';
 import type { Target } from './target.js';
 import type { GemmShape } from './workload.js';
@@ -60,68 +64,10 @@ export interface ChainOptions {
   readonly compiled?: readonly [CompiledGemm, CompiledGemm];
 }
 
-type TokenFlag = 'pop_prev' | 'pop_next' | 'push_prev' | 'push_next';
-
-function flag(inst: Instruction, f: TokenFlag): boolean {
-  return (inst as unknown as Partial<Record<TokenFlag, boolean>>)[f] === true;
-}
-
-/** Tokens a plan leaves in the compute→load and store→compute queues at its end (pushes − pops). */
-export function tokenBalance(plan: PlanNode): { computeToLoad: number; storeToCompute: number } {
-  let c2l = 0;
-  let s2c = 0;
-  const walk = (node: PlanNode, weight: number): void => {
-    if (node.kind === 'seq') for (const item of node.items) walk(item, weight);
-    else if (node.kind === 'repeat') {
-      if (node.count > 0) walk(node.body(0), weight * node.count);
-    } else {
-      for (const inst of node.emit()) {
-        const queue = findInstruction(inst.kind)?.def.queue;
-        if (queue === 'load' && flag(inst, 'pop_next')) c2l -= weight;
-        if (queue === 'compute' && flag(inst, 'push_prev')) c2l += weight;
-        if (queue === 'compute' && flag(inst, 'pop_next')) s2c -= weight;
-        if (queue === 'store' && flag(inst, 'push_prev')) s2c += weight;
-      }
-    }
-  };
-  walk(plan, 1);
-  return { computeToLoad: c2l, storeToCompute: s2c };
-}
-
-/** The nodes of a plan's top-level sequence in order (repeats stay whole). */
-function topItems(plan: PlanNode): PlanNode[] {
-  return plan.kind === 'seq' ? [...plan.items] : [plan];
-}
-
-/** Replaces the first (last) code node met depth first through sequences; undefined when a repeat comes first. */
-function mapEdgeCode(node: PlanNode, last: boolean, f: (insts: Instruction[]) => Instruction[]): PlanNode | undefined {
-  if (node.kind === 'code') return { kind: 'code', emit: () => f(node.emit()) };
-  if (node.kind === 'repeat') return undefined;
-  const items = [...node.items];
-  const at = last ? items.length - 1 : 0;
-  if (items.length === 0) return undefined;
-  const mapped = mapEdgeCode(items[at], last, f);
-  if (!mapped) return undefined;
-  items[at] = mapped;
-  return { kind: 'seq', items };
-}
-
 interface BufferRange {
   readonly buf: string;
   readonly from: number;
   readonly to: number;
-}
-
-/** The first code node met depth first through sequences (a plan mapped by mapEdgeCode starts with one). */
-function firstCode(node: PlanNode): PlanNode {
-  return node.kind === 'seq' && node.items.length > 0 ? firstCode(node.items[0]) : node;
-}
-
-/** The code nodes of a plan from the last to the first. */
-function* reverseCodes(node: PlanNode): Generator<Instruction[]> {
-  if (node.kind === 'code') yield node.emit();
-  else if (node.kind === 'seq') for (let i = node.items.length - 1; i >= 0; i--) yield* reverseCodes(node.items[i]);
-  else for (let i = node.count - 1; i >= 0; i--) yield* reverseCodes(node.body(i));
 }
 
 /** Whether a step's code ends an output tile (or a K split chunk's pass over it). */
