@@ -62,6 +62,8 @@ export interface ChainOptions {
   readonly imemWords?: number;
   /** A and B already compiled alone (timing only; a workload's per-shape cache), instead of compiling them here. */
   readonly compiled?: readonly [CompiledGemm, CompiledGemm];
+  /** The slots B's first step may take (default [0, 1]: the one that leaves more loads early). */
+  readonly phases?: readonly number[];
 }
 
 interface BufferRange {
@@ -185,7 +187,7 @@ export function compileChain(t: Target, shapes: readonly [GemmShape, GemmShape],
     flattenPlan(firstCode(body));
     return early < 0 ? undefined : { plan, early };
   };
-  const variants = [0, 1].map(handOver).filter((x): x is { plan: PlanNode; early: number } => x !== undefined);
+  const variants = (options.phases ?? [0, 1]).map(handOver).filter((x): x is { plan: PlanNode; early: number } => x !== undefined);
   if (!aPlan || variants.length === 0) return 'tokens';
   const best = variants.reduce((x, y) => (y.early > x.early ? y : x));
   const bPlan = best.plan;
