@@ -39,14 +39,19 @@ import type { GemmShape } from './workload.js';
 /** Why a chain was not built (what `--explain` and the JSON say). */
 export type ChainRefusal = 'kind' | 'dram' | 'imem' | 'tokens';
 
-/** One program for layers A → B. */
+/** One layer of a chain: compiled alone, where its regions lie in the joint image, and its first step's slot. */
+export interface ChainLayer {
+  readonly compiled: CompiledGemm;
+  /** Its DRAM layout inside the joint image (after the layers before it). */
+  readonly layout: DramLayout;
+  readonly phase: number;
+}
+
+/** One program for consecutive layers (two or more). */
 export interface CompiledChain {
-  readonly first: CompiledGemm;
-  readonly second: CompiledGemm;
-  /** B's DRAM layout inside the joint image (every region after A's). */
-  readonly secondLayout: DramLayout;
-  /** Loads of B's first step that run before A's last step is done (the overlap the chain buys). */
-  readonly earlyLoads: number;
+  readonly layers: readonly ChainLayer[];
+  /** Per boundary i → i + 1: loads of layer i + 1's first step that run before layer i's last step is done. */
+  readonly earlyLoads: readonly number[];
   /** The joint loop program's dispatch stream as a plan (what the timing-only simulator and the estimate walk). */
   readonly plan: PlanNode;
   readonly program: readonly Instruction[];
@@ -60,9 +65,9 @@ export interface ChainOptions {
   readonly limits?: Partial<IsaLimits>;
   /** Words of instruction memory the joint program must fit (default IMEM_WORDS; tests shrink it). */
   readonly imemWords?: number;
-  /** A and B already compiled alone (timing only; a workload's per-shape cache), instead of compiling them here. */
-  readonly compiled?: readonly [CompiledGemm, CompiledGemm];
-  /** The slots B's first step may take (default [0, 1]: the one that leaves more loads early). */
+  /** The layers already compiled alone (a workload's per-shape cache), instead of compiling them here. */
+  readonly compiled?: readonly CompiledGemm[];
+  /** The slots a later layer's first step may take (default [0, 1]: the one that leaves more loads early). */
   readonly phases?: readonly number[];
 }
 
@@ -151,61 +156,83 @@ function handOverPreamble(insts: Instruction[], outputTokens: number): Instructi
 }
 
 /**
- * Compiles layers A → B as one program (see the file header), each under the schedule it gets alone;
- * undefined with the reason when the chain is refused.
+ * Compiles consecutive layers as one program (see the file header), each under the schedule it gets alone;
+ * the reason when the chain is refused.
  */
-export function compileChain(t: Target, shapes: readonly [GemmShape, GemmShape], ops: readonly [AnyOperands | undefined, AnyOperands | undefined], options: ChainOptions = {}): CompiledChain | ChainRefusal {
+export function compileChain(t: Target, shapes: readonly GemmShape[], ops: readonly (AnyOperands | undefined)[], options: ChainOptions = {}): CompiledChain | ChainRefusal {
+  if (shapes.length < 2 || ops.length !== shapes.length) throw new Error('compileChain: two or more layers, one operand set each');
   const tileSpaces = compileFacet(t.pe.kind).chainSpaces?.(t);
   if (!tileSpaces) return 'kind';
   const limits: IsaLimits = options.limits ? tightenLimits(options.limits) : ISA_LIMITS;
   const timingOnly = options.timingOnly ?? false;
   const compileOptions = { timingOnly, ...(options.limits ? { limits: options.limits } : {}) };
-  const [a, b] = options.compiled ?? [compileGemm(t, shapes[0], ops[0], compileOptions), compileGemm(t, shapes[1], ops[1], compileOptions)];
-  const base = a.layout.bytes;
-  if (base + b.layout.bytes - 1 > limits.dramAddress) return 'dram';
-  const bLayout = shiftLayout(b.layout, base);
-  const { computeToLoad, storeToCompute } = tokenBalance(a.straightPlan);
-  if (computeToLoad < 1 || storeToCompute < 0) return 'tokens';
-  // what A's last steps still read: its last tile's loads' bytes, and every space A keeps a resident panel in
-  const busy = lastTileLoads(a.straightPlan, tileSpaces);
-  const resident = residentSpaces(a);
-  const isEarly = (r: BufferRange): boolean => !resident.has(r.buf) && busy.some((x) => x.buf === r.buf) && busy.every((x) => x.buf !== r.buf || x.to <= r.from || r.to <= x.from);
-  const aPlan = mapEdgeCode(a.straightPlan, true, (insts) => insts.filter((i) => i.kind !== 'halt'));
-  // B's plan with the hand-over, its first step in slot `phase`; the phase with the most early loads wins
-  const handOver = (phase: number): { plan: PlanNode; early: number } | undefined => {
-    const items = topItems(planProgram(t, shapes[1], b.schedule, b.slots, bLayout, ops[1], limits, phase));
-    const preamble = items[0].kind === 'code' ? handOverPreamble(items[0].emit(), storeToCompute) : undefined;
-    let early = -1;
-    const body = mapEdgeCode({ kind: 'seq', items: items.slice(1) }, false, (insts) => {
-      const step = handOverStep(insts, computeToLoad, isEarly);
-      early = step?.early ?? -1;
-      return step?.insts ?? insts;
-    });
-    if (!preamble || !body) return undefined;
-    const plan: PlanNode = { kind: 'seq', items: [{ kind: 'code', emit: () => preamble }, body] };
-    // emit the first step now (emission is lazy) to learn its early loads
-    flattenPlan(firstCode(body));
-    return early < 0 ? undefined : { plan, early };
-  };
-  const variants = (options.phases ?? [0, 1]).map(handOver).filter((x): x is { plan: PlanNode; early: number } => x !== undefined);
-  if (!aPlan || variants.length === 0) return 'tokens';
-  const best = variants.reduce((x, y) => (y.early > x.early ? y : x));
-  const bPlan = best.plan;
-  const earlyLoads = best.early;
-  const compact: CompactItem[] = [...compactPlan(aPlan, a.layout), ...compactPlan(bPlan, bLayout)];
+  const compiled = options.compiled ?? shapes.map((s, i) => compileGemm(t, s, ops[i], compileOptions));
+  const bases: number[] = [];
+  let bytes = 0;
+  for (const c of compiled) {
+    bases.push(bytes);
+    bytes += c.layout.bytes;
+  }
+  if (bytes - 1 > limits.dramAddress) return 'dram';
+  const layouts = compiled.map((c, i) => shiftLayout(c.layout, bases[i]));
+  const plans: PlanNode[] = [compiled[0].straightPlan];
+  const phases = [0];
+  const earlyLoads: number[] = [];
+  // the previous layer's plan as it runs (its slots), before any hand-over: where its last tile loads
+  let previous = compiled[0].straightPlan;
+  for (let i = 1; i < compiled.length; i++) {
+    const a = compiled[i - 1];
+    const b = compiled[i];
+    const { computeToLoad, storeToCompute } = tokenBalance(a.straightPlan);
+    if (computeToLoad < 1 || storeToCompute < 0) return 'tokens';
+    // what A's last steps still read: its last tile's loads' bytes, and every space A keeps a resident panel in
+    const busy = lastTileLoads(previous, tileSpaces);
+    const resident = residentSpaces(a);
+    const isEarly = (r: BufferRange): boolean => !resident.has(r.buf) && busy.some((x) => x.buf === r.buf) && busy.every((x) => x.buf !== r.buf || x.to <= r.from || r.to <= x.from);
+    // B's plan with the hand-over, its first step in slot `phase`; the phase with the most early loads wins
+    const handOver = (phase: number): { plan: PlanNode; raw: PlanNode; early: number; phase: number } | undefined => {
+      const raw = planProgram(t, shapes[i], b.schedule, b.slots, layouts[i], ops[i], limits, phase);
+      const items = topItems(raw);
+      const preamble = items[0].kind === 'code' ? handOverPreamble(items[0].emit(), storeToCompute) : undefined;
+      let early = -1;
+      const body = mapEdgeCode({ kind: 'seq', items: items.slice(1) }, false, (insts) => {
+        const step = handOverStep(insts, computeToLoad, isEarly);
+        early = step?.early ?? -1;
+        return step?.insts ?? insts;
+      });
+      if (!preamble || !body) return undefined;
+      // emit the first step now (emission is lazy) to learn its early loads
+      flattenPlan(firstCode(body));
+      return early < 0 ? undefined : { plan: { kind: 'seq', items: [{ kind: 'code', emit: () => preamble }, body] }, raw, early, phase };
+    };
+    const variants = (options.phases ?? [0, 1]).map(handOver).filter((x) => x !== undefined);
+    if (variants.length === 0) return 'tokens';
+    const best = variants.reduce((x, y) => (y.early > x.early ? y : x));
+    plans.push(best.plan);
+    phases.push(best.phase);
+    earlyLoads.push(best.early);
+    previous = best.raw;
+  }
+  // every layer but the last runs on into the next: no halt
+  const joined: PlanNode[] = [];
+  for (const [i, plan] of plans.entries()) {
+    const open = i + 1 < plans.length ? mapEdgeCode(plan, true, (insts) => insts.filter((x) => x.kind !== 'halt')) : plan;
+    if (!open) return 'tokens';
+    joined.push(open);
+  }
+  const compact: CompactItem[] = joined.flatMap((plan, i) => compactPlan(plan, layouts[i]));
   if (words(compact) > (options.imemWords ?? IMEM_WORDS)) return 'imem';
   let dram: Uint8Array | undefined;
   let program: Instruction[] | undefined;
-  if (!timingOnly && ops[0] && ops[1] && a.dram) {
-    dram = packDram(t, shapes[1], b.tiling, bLayout, ops[1]);
-    dram.set(a.dram.subarray(0, base), 0);
+  if (!timingOnly && ops.every((o) => o !== undefined)) {
+    const image = new Uint8Array(bytes);
+    compiled.forEach((c, i) => image.set(packDram(t, shapes[i], c.tiling, layouts[i], ops[i] as AnyOperands).subarray(bases[i]), bases[i]));
+    dram = image;
     program = loopProgram(compact);
-    checkCompact(flattenPlan({ kind: 'seq', items: [aPlan, bPlan] }), program);
+    checkCompact(flattenPlan({ kind: 'seq', items: joined }), program);
   }
   return {
-    first: a,
-    second: b,
-    secondLayout: bLayout,
+    layers: compiled.map((c, i) => ({ compiled: c, layout: layouts[i], phase: phases[i] })),
     earlyLoads,
     plan: compactTimingPlan(compact),
     get program(): readonly Instruction[] {

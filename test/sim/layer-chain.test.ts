@@ -57,9 +57,9 @@ describe('layer chains (simulator, estimate)', () => {
         if (typeof chain === 'string') throw new Error(`refused: ${chain}`);
         const joint = machineCycles(t, chain.program);
         expect([runPlanTiming(t, chain.plan).cycles, Math.ceil(planCycles(t, chain.plan))]).toEqual([joint, joint]);
-        const alone = machineCycles(t, chain.first.program) + machineCycles(t, chain.second.program);
-        if (chain.earlyLoads > 0) expect(joint, `${JSON.stringify([a, b])}`).toBeLessThan(alone);
-        early += chain.earlyLoads > 0 ? 1 : 0;
+        const alone = machineCycles(t, chain.layers[0].compiled.program) + machineCycles(t, chain.layers[1].compiled.program);
+        if (chain.earlyLoads[0] > 0) expect(joint, `${JSON.stringify([a, b])}`).toBeLessThan(alone);
+        early += chain.earlyLoads[0] > 0 ? 1 : 0;
       }
       expect(early).toBeGreaterThan(0);
     });
@@ -143,10 +143,10 @@ describe('layer chains: both layers = golden on random pairs and forced schedule
         new Machine(t, chain.program, dram, {}).run();
         const y = (at: number, s: GemmShape): number[] => [...unpackMatrix(dram, at, s.m, s.n, t.bits.out)];
         const want = (o: AnyOperands): number[] => [...goldenGemm(t.golden, o as GoldenOperands<GoldenConfig>).codes];
-        expect(y(chain.first.layout.y, shapes[0]), JSON.stringify(shapes)).toEqual(want(ops[0]));
-        expect(y(chain.secondLayout.y, shapes[1]), JSON.stringify(shapes)).toEqual(want(ops[1]));
+        expect(y(chain.layers[0].layout.y, shapes[0]), JSON.stringify(shapes)).toEqual(want(ops[0]));
+        expect(y(chain.layers[1].layout.y, shapes[1]), JSON.stringify(shapes)).toEqual(want(ops[1]));
         chained++;
-        early += chain.earlyLoads > 0 ? 1 : 0;
+        early += chain.earlyLoads[0] > 0 ? 1 : 0;
       }
       // the cases reach what they say: forced schedules on both sides, and early loads
       expect([chained, honoured > 4, early > 4]).toEqual([14, true, true]);

@@ -33,11 +33,11 @@ function target(name: string): Target {
 }
 
 /**
- * Runs the chain of A → B (compiled alone as given, else by compileChain) on the simulator and the RTL: both
- * layers' outputs = golden, sim = RTL cycles and traces; returns its early loads.
+ * Runs the chain of the layers (compiled alone as given, else by compileChain) on the simulator and the RTL:
+ * every layer's outputs = golden, sim = RTL cycles and traces; returns its early loads (all boundaries).
  */
-async function expectChainAgreement(t: Target, [a, b]: readonly [GemmShape, GemmShape], ops: readonly [AnyOperands, AnyOperands], compiled?: readonly [CompiledGemm, CompiledGemm]): Promise<number> {
-  const chain = compileChain(t, [a, b], ops, compiled ? { compiled } : {});
+async function expectChainAgreement(t: Target, shapes: readonly GemmShape[], ops: readonly AnyOperands[], compiled?: readonly CompiledGemm[]): Promise<number> {
+  const chain = compileChain(t, shapes, ops, compiled ? { compiled } : {});
   if (typeof chain === 'string') throw new Error(`chain refused: ${chain}`);
   // the hand-over is in the program: no halt between the layers, the load queue's extra token pops
   expect(chain.program.filter((i) => i.kind === 'halt').length).toBe(1);
@@ -51,13 +51,10 @@ async function expectChainAgreement(t: Target, [a, b]: readonly [GemmShape, Gemm
   expect({ trap: r.trapCode, limit: r.limitReached }).toEqual({ trap: 0, limit: false });
   const want = (o: AnyOperands): number[] => [...goldenGemm(t.golden, o as GoldenOperands<GoldenConfig>).codes];
   const y = (img: Uint8Array, at: number, shape: GemmShape): number[] => [...unpackMatrix(img, at, shape.m, shape.n, t.bits.out)];
-  for (const img of [simDram, r.dram]) {
-    expect(y(img, chain.first.layout.y, a)).toEqual(want(ops[0]));
-    expect(y(img, chain.secondLayout.y, b)).toEqual(want(ops[1]));
-  }
+  for (const img of [simDram, r.dram]) shapes.forEach((shape, i) => expect(y(img, chain.layers[i].layout.y, shape), `layer ${i}`).toEqual(want(ops[i])));
   expect(r.cycles).toBe(stats.cycles);
   expect(firstTraceDivergence(machine.events, r.trace ?? [])).toBeUndefined();
-  return chain.earlyLoads;
+  return chain.earlyLoads.reduce((x, y) => x + y, 0);
 }
 
 describe('layer chains on the RTL (Verilator)', () => {
@@ -74,7 +71,7 @@ describe('layer chains on the RTL (Verilator)', () => {
     [{ m: 1, k: 20000, n: 2 }, { m: 1, k: 16000, n: 2 }],
   ];
   // bitmod (bit_serial_mod) and fp16_baseline (mac), the kinds that chain (CompileFacet.chainSpaces)
-  it.each(['bitmod', 'fp16_baseline'])('%s: A → B as one program: both outputs = golden, sim = RTL cycles and traces', async (name) => {
+  it.each(['bitmod', 'fp16_baseline'])('%s: A → B and a chain of three as one program: every output = golden, sim = RTL cycles and traces', async (name) => {
     const t = target(name);
     await buildProgramSimulationAsync(t);
     let early = 0;
@@ -84,6 +81,9 @@ describe('layer chains on the RTL (Verilator)', () => {
     }
     // the overlap path itself ran: some of B's first loads went before A's last step was done
     expect(early).toBeGreaterThan(0);
+    // three layers in one program: hand-overs at both boundaries
+    const three = [pairs[0][0], pairs[1][1], pairs[2][0]];
+    expect(await expectChainAgreement(t, three, three.map((s, i) => randomOperands(t, s, 20 + i)))).toBeGreaterThan(0);
   }, 900_000);
 
   it('bitmod: chains of K split layers (fp32 partial sums through DRAM, forced into 1–3 chunks)', async () => {
