@@ -65,6 +65,27 @@ describe('layer chains (simulator, estimate)', () => {
     });
   }
 
+  it("one program of several layers saves exactly the sum of its pairs' savings (the workload's accounting)", () => {
+    const cases = [
+      [SMALL, [{ m: 8, k: 512, n: 12 }, { m: 4, k: 768, n: 8 }, { m: 1, k: 2048, n: 8 }]],
+      // Llama-2-7B decode's o, gate, down and q on the bench's 64 × 16 BitMoD
+      [['rows=64', 'cols=16'], [{ m: 1, k: 4096, n: 4096 }, { m: 1, k: 4096, n: 11008 }, { m: 1, k: 11008, n: 4096 }, { m: 1, k: 4096, n: 4096 }]],
+    ] as const;
+    for (const [sets, shapes] of cases) {
+      const t = resolveTarget(accelerator('bitmod.qacc', 'bitmod', sets));
+      const compiled = shapes.map((s) => compileGemm(t, s, undefined, { timingOnly: true }));
+      const alone = compiled.map((c) => runPlanTiming(t, c.plan).cycles);
+      const chainOf = (from: number, to: number): number => {
+        const c = compileChain(t, shapes.slice(from, to), shapes.slice(from, to).map(() => undefined), { timingOnly: true, compiled: compiled.slice(from, to), phases: [0] });
+        if (typeof c === 'string') throw new Error(`refused: ${c}`);
+        return runPlanTiming(t, c.plan).cycles;
+      };
+      const pairs = shapes.slice(1).map((_, i) => alone[i] + alone[i + 1] - chainOf(i, i + 2));
+      expect(pairs.every((saved) => saved > 0)).toBe(true);
+      expect(chainOf(0, shapes.length)).toBe(alone.reduce((x, y) => x + y, 0) - pairs.reduce((x, y) => x + y, 0));
+    }
+  });
+
   it('a chained model: cycles = Σ cycles × count − Σ overlap_cycles < without chains; estimate = sim both ways', () => {
     const a = accelerator('bitmod.qacc', 'bitmod', []);
     const w = parseWorkload('model:opt-1.3b,stage=decode,tokens=2');
