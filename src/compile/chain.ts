@@ -120,6 +120,29 @@ function residentSpaces(a: CompiledGemm): Set<string> {
 }
 
 /**
+ * A `seti` + `load` pair cut after its longest prefix of whole rows that is early (two pairs), or kept whole.
+ */
+function splitEarlyRows(pair: Instruction[], early: (r: BufferRange) => boolean): Instruction[][] {
+  const [set, load] = pair;
+  if (set.kind !== 'seti' || load.kind !== 'load' || load.rows < 2) return [pair];
+  const head = (rows: number): BufferRange => ({ buf: load.buf, from: load.buf_addr, to: load.buf_addr + rows * load.row_bytes });
+  let lo = 0;
+  let hi = load.rows;
+  // the largest r whose first r rows are early (early is monotone: fewer rows miss at least as much)
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (early(head(mid))) lo = mid;
+    else hi = mid - 1;
+  }
+  if (lo === 0 || lo === load.rows) return [pair];
+  const rest = load.rows - lo;
+  return [
+    [set, { ...load, rows: lo }],
+    [createInstruction('seti', { rd: set.rd, imm: set.imm + lo * load.dram_stride }), { ...load, rows: rest, buf_addr: load.buf_addr + lo * load.row_bytes }],
+  ];
+}
+
+/**
  * B's first step rewritten for the hand-over (see the file header): its `seti` + `load` pairs split into
  * early and late ones around the token that A's last step frees. Undefined when the step has no load.
  */
@@ -135,6 +158,9 @@ function handOverStep(insts: Instruction[], residual: number, early: (r: BufferR
     else rest.push(insts[j]);
   }
   if (pairs.length === 0) return undefined;
+  // a load whose first rows miss A's bytes (B's slot larger than the free one) splits there: those rows early
+  const split = pairs.flatMap((p) => splitEarlyRows(p, early));
+  pairs.splice(0, pairs.length, ...split);
   const isEarly = pairs.map((p) => early(loadRange(p[1]) as BufferRange));
   // the token of A's last step is popped before at least one load, which then pushes B's first token
   if (isEarly.every((e) => e)) isEarly[isEarly.length - 1] = false;
