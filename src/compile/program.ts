@@ -228,7 +228,7 @@ function modOf(a: number, b: number, c: number, r: number): number {
  * (panel · kTiles + ki) · slot bytes, panel = outer parity when kTiles = 1 (two panels) and 0 otherwise;
  * it is loaded in the steps of inner tile 0 only.
  */
-export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slots: SlotLayout, layout: DramLayout, ops: AnyOperands | undefined, limits: IsaLimits = ISA_LIMITS): PlanNode {
+export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slots: SlotLayout, layout: DramLayout, ops: AnyOperands | undefined, limits: IsaLimits = ISA_LIMITS, phase = 0): PlanNode {
   const { m, k, n } = shape;
   const kind = compileFacet(t.pe.kind);
   const G = Math.ceil(k / t.groupSize);
@@ -326,7 +326,8 @@ export function planProgram(t: Target, shape: GemmShape, schedule: Schedule, slo
     const tileParity = (chunkTileParity + parity(c, tilesPerChunk, 0)) % 2;
     // a streamed ring of more slots (slots.ring, resident 'none': one block, tile number o · J + i; never
     // split): the global step number mod the ring
-    const s = ring > 2 ? modOf(modOf(o, J, i, ring), kTiles, ki, ring) : (parity(c, (tilesPerChunk % 2) * (kc % 2), 0) + parity(chunkTileParity, ch.kTiles, kl)) % 2;
+    // (`phase`: the first step's slot, chain.ts: a layer chained after another starts where that one's last step is not)
+    const s = ring > 2 ? modOf(modOf(o, J, i, ring), kTiles, ki + phase, ring) : (parity(c, (tilesPerChunk % 2) * (kc % 2), phase) + parity(chunkTileParity, ch.kTiles, kl)) % 2;
     const metaBase = s * slots.metaSlot;
     // panels in load order: a serpentine block after the first loads outerTiles − 1 new ones
     const actPanel = both ? b * (serpentine ? outerTiles - 1 : outerTiles) + o : o;

@@ -2,9 +2,11 @@
  * `estimateDesign(accel, options)`: the EstimateReport of one accelerator (types.ts) — area per component,
  * energy rates, peak rates per mode, and, with a workload, per-layer cycles, bound and energy by the chosen
  * cost model (qacc's own, qacc-model.ts, or the BitMoD authors', bitmod2025.ts). Totals: cycles, compute and
- * DRAM cycles and energy are Σ over layers of the value × count. What `qacc estimate --json` prints and what
+ * DRAM cycles and energy are Σ over layers of the value × count; qacc's model then takes off what the layer
+ * chains save (compile/layer-overlap.ts, timed by the same queue model: equal to `qacc sim --timing-only`). What `qacc estimate --json` prints and what
  * `qacc sweep` collects per design point. Never prints; user errors are CompileError / EstimateError.
  */
+import { transitionOverlaps } from '../compile/layer-overlap.js';
 import { resolveTarget } from '../compile/target.js';
 import type { Workload } from '../compile/workload.js';
 import { parseWorkload } from '../compile/workload.js';
@@ -13,6 +15,7 @@ import { authorsArrayArea, estimateBitmod2025 } from './bitmod2025.js';
 import { componentAreas, energyRates, peakRates } from './components.js';
 import { EstimateError } from './errors.js';
 import { namedLayers } from './layer-names.js';
+import { planCycles } from './plan-timing.js';
 import { estimateQaccLayer, type QaccLayerCost } from './qacc-model.js';
 import { REFERENCE_NODE_NM } from './technology.js';
 import type { ComponentArea, CostModel, EnergyBreakdown, EstimateReport, LayerEstimate } from './types.js';
@@ -25,6 +28,8 @@ export interface EstimateOptions {
   readonly costModel?: CostModel;
   /** simd_mac: the SIMD mode to run (default 0). */
   readonly simdMode?: number;
+  /** qacc's model: chain consecutive layers where it pays, as `qacc sim` does (default true; false: `--no-layer-overlap`). */
+  readonly layerOverlap?: boolean;
   /** Technology node in nm (default 28, the node of the built-in figures; others scale them). */
   readonly technologyNm?: number;
   /** bitmod2025: weight bits per element as the authors count them (ANT / OliVe's mixed precisions). */
@@ -52,21 +57,28 @@ function replaceAreas(analytic: readonly ComponentArea[], synth: readonly Compon
   return [...analytic.map((c) => byName.get(c.name) ?? c), ...synth.filter((c) => !analytic.some((a) => a.name === c.name))];
 }
 
-/** qacc's model over a workload: one compile and plan count per distinct shape (see qacc-model.ts). */
-function qaccLayers(accel: IrAccelerator, workload: Workload, options: EstimateOptions, nodeNm: number): CostedLayer[] {
+/** qacc's model over a workload: one compile and plan count per distinct shape (see qacc-model.ts), and the chains' savings. */
+function qaccLayers(accel: IrAccelerator, workload: Workload, options: EstimateOptions, nodeNm: number): { layers: CostedLayer[]; overlap: number } {
   const t = resolveTarget(accel, { simdMode: options.simdMode ?? 0 });
   const cache = new Map<string, QaccLayerCost>();
-  return namedLayers(workload).map(({ name, layer, count }) => {
+  const costOf = (layer: Workload['layers'][number]): QaccLayerCost => {
     const key = `${layer.m},${layer.k},${layer.n}`;
     let c = cache.get(key);
     if (!c) {
       c = estimateQaccLayer(t, layer, nodeNm);
       cache.set(key, c);
     }
+    return c;
+  };
+  const layers = namedLayers(workload).map(({ name, layer, count }) => {
+    const c = costOf(layer);
     const e = c.energy;
     const estimate: LayerEstimate = { name, out: layer.n, in: layer.k, tokens: layer.m, compute_cycles: c.compute_cycles, dram_cycles: c.dram_cycles, cycles: c.cycles, bound: c.bound, energy_pj: e.compute_pj + e.sram_pj + e.dram_pj, count };
     return { estimate, energy: e, macs: layer.m * layer.k * layer.n, dramBytes: c.dram_bytes };
   });
+  const of = (i: number): QaccLayerCost => costOf(workload.layers[i]);
+  const overlaps = transitionOverlaps(t, workload.layers, { compiled: (i) => of(i).compiled, cycles: (i) => of(i).cycles, planCycles: (plan) => Math.ceil(planCycles(t, plan)), enabled: options.layerOverlap !== false });
+  return { layers, overlap: overlaps.reduce((sum, o) => sum + o.saved * o.count, 0) };
 }
 
 /** Σ over layers of `f(layer) × count`. */
@@ -86,15 +98,16 @@ export function estimateDesign(accel: IrAccelerator, options: EstimateOptions = 
   const workload = typeof options.workload === 'string' ? parseWorkload(options.workload) : (options.workload ?? null);
   let areas = componentAreas(accel, nodeNm);
   let layers: CostedLayer[] = [];
+  let overlap = 0;
   if (costModel === 'bitmod2025') {
     if (workload) layers = estimateBitmod2025(accel, workload, { nodeNm, ...(options.weightBits !== undefined ? { weightBits: options.weightBits } : {}), ...(options.context !== undefined ? { context: options.context } : {}) });
     // the authors' PE area replaces qacc's for the (first) array; buffers stay qacc's (theirs come from CACTI)
     if (accel.arrays.length > 0) areas = areas.map((c, i) => (i === 0 ? authorsArrayArea(accel, options.weightBits, c) : c));
   } else if (workload) {
-    layers = qaccLayers(accel, workload, options, nodeNm);
+    ({ layers, overlap } = qaccLayers(accel, workload, options, nodeNm));
   }
   areas = replaceAreas(areas, options.synthAreas);
-  const cycles = total(layers, (l) => l.estimate.cycles);
+  const cycles = total(layers, (l) => l.estimate.cycles) - overlap;
   if (!Number.isSafeInteger(cycles)) throw new EstimateError(`the workload's ${cycles} cycles exceed 2^53 − 1, the largest count qacc reports exactly`);
   const energy = { compute_pj: total(layers, (l) => l.energy.compute_pj), sram_pj: total(layers, (l) => l.energy.sram_pj), dram_pj: total(layers, (l) => l.energy.dram_pj) };
   return {
@@ -105,6 +118,7 @@ export function estimateDesign(accel: IrAccelerator, options: EstimateOptions = 
     technology_nm: nodeNm,
     clock_mhz: accel.clockHz / 1e6,
     cycles,
+    overlap_cycles: overlap,
     compute_cycles: total(layers, (l) => l.estimate.compute_cycles),
     dram_cycles: total(layers, (l) => l.estimate.dram_cycles),
     energy_pj: total(layers, (l) => l.estimate.energy_pj),

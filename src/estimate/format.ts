@@ -49,7 +49,7 @@ export function formatEstimate(r: EstimateReport): string {
   for (const e of r.energy_rates) lines.push(`  ${e.name}: ${e.pj.toPrecision(4)} pJ/${UNIT_LABEL[e.per]} (${e.source})`);
   if (r.workload === null) return lines.join('\n') + '\n';
   const seconds = r.cycles / (r.clock_mhz * 1e6);
-  lines.push(`workload ${r.workload}: ${int(r.cycles)} cycles (${(seconds * 1e3).toFixed(3)} ms), compute ${int(r.compute_cycles)}, DRAM ${int(r.dram_cycles)}`);
+  lines.push(`workload ${r.workload}: ${int(r.cycles)} cycles (${(seconds * 1e3).toFixed(3)} ms), compute ${int(r.compute_cycles)}, DRAM ${int(r.dram_cycles)}${r.overlap_cycles > 0 ? `; layer chains save ${int(r.overlap_cycles)}` : ''}`);
   const b = r.energy_breakdown;
   lines.push(`energy ${energy(r.energy_pj)}: PEs ${energy(b.compute_pj)}, SRAM ${energy(b.sram_pj)}, DRAM ${energy(b.dram_pj)}; ${int(r.macs)} MACs, ${int(r.dram_bytes)} DRAM bytes`);
   const rows = foldLayers(r.layers).map((l) => [`  ${l.name}`, int(l.count), `${l.out}×${l.in}×${l.tokens}`, int(l.compute_cycles), int(l.dram_cycles), int(l.cycles), l.bound, energy(l.energy_pj)]);

@@ -13,6 +13,7 @@
  *   + DRAM bytes × 150 pJ (technology.ts).
  * The measured agreement with `qacc sim --timing-only` is in docs/estimate.md.
  */
+import type { CompiledGemm } from '../compile/program.js';
 import type { Target } from '../compile/target.js';
 import type { GemmShape } from '../compile/workload.js';
 import type { IrBuffer } from '../ir/types.js';
@@ -33,6 +34,8 @@ export interface QaccLayerCost {
   readonly energy: EnergyBreakdown;
   readonly dram_bytes: number;
   readonly tiling: { readonly mt: number; readonly nt: number; readonly kt: number };
+  /** The compiled layer (for layer chains: layer-overlap.ts). */
+  readonly compiled: CompiledGemm;
 }
 
 /** The run mode's energy per MAC at `nodeNm`, pJ. */
@@ -51,7 +54,7 @@ function sramPjPerByte(buffers: readonly IrBuffer[], nodeNm: number): number {
 
 /** qacc's estimate of one GEMM on target `t` (see the file header). */
 export function estimateQaccLayer(t: Target, shape: GemmShape, nodeNm: number): QaccLayerCost {
-  const { tiling, plan } = planLayer(t, shape);
+  const { tiling, plan, compiled } = planLayer(t, shape);
   const pc = costPlan(t, plan);
   const dramBytes = pc.dramReadBytes + pc.dramWriteBytes;
   const macs = shape.m * shape.k * shape.n;
@@ -65,5 +68,6 @@ export function estimateQaccLayer(t: Target, shape: GemmShape, nodeNm: number): 
     energy,
     dram_bytes: dramBytes,
     tiling: { mt: tiling.mt, nt: tiling.nt, kt: tiling.kt },
+    compiled,
   };
 }

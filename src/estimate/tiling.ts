@@ -6,7 +6,7 @@
  * checks the tiling against scheduleGemm's).
  */
 import type { PlanNode } from '../compile/plan.js';
-import { compileGemm, type Tiling } from '../compile/program.js';
+import { compileGemm, type CompiledGemm, type Tiling } from '../compile/program.js';
 import type { Target } from '../compile/target.js';
 import type { GemmShape } from '../compile/workload.js';
 
@@ -14,10 +14,12 @@ import type { GemmShape } from '../compile/workload.js';
 export interface LayerPlan {
   readonly tiling: Tiling;
   readonly plan: PlanNode;
+  /** The compiled layer itself (a layer chain, compile/chain.ts, joins two of them). */
+  readonly compiled: CompiledGemm;
 }
 
 /** The tiling and program plan of one GEMM on a target. Throws CompileError for what does not map. */
 export function planLayer(t: Target, shape: GemmShape): LayerPlan {
   const c = compileGemm(t, shape, undefined, { timingOnly: true });
-  return { tiling: c.tiling, plan: c.plan };
+  return { tiling: c.tiling, plan: c.plan, compiled: c };
 }

@@ -60,7 +60,13 @@ export interface EstimateReport {
   readonly workload: string | null;
   readonly technology_nm: number;
   readonly clock_mhz: number;
+  /** Σ over layers of cycles × count, less overlap_cycles. */
   readonly cycles: number;
+  /**
+   * Cycles the workload's layer chains save (qacc's model: compile/layer-overlap.ts, the same chains and
+   * savings as `qacc sim --timing-only`; 0 for bitmod2025 and with --no-layer-overlap).
+   */
+  readonly overlap_cycles: number;
   readonly compute_cycles: number;
   readonly dram_cycles: number;
   readonly energy_pj: number;

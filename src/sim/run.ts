@@ -9,6 +9,9 @@
  * timing of a tile does not depend on operand values except through BitMoD selectors of mixtures whose
  * candidates differ in cycles per weight (timing-only takes candidate 0), so both modes give identical
  * statistics for the same GEMM whenever every candidate has the same cycle count (every example; tested).
+ * A timing-only workload of several layers then takes off what layer chains save (compile/chain.ts, one
+ * program for two consecutive layers; layer-overlap.ts: each distinct pair of shapes timed once, chained where
+ * it pays; `layerOverlap: false` runs every layer alone).
  *
  * Bounds checked before any work: counts must stay exact (2^53 − 1), the DRAM image within the ISA's
  * addresses, and an arithmetic run within ARITHMETIC_MEMORY_LIMIT. The report's figures are defined on
@@ -20,6 +23,7 @@ import { randomOperands, type AnyOperands } from '../compile/operands.js';
 import { unpackMatrix } from '../compile/pack.js';
 import { arrayPasses, rooflineBound, scheduleReport, type ScheduleReport } from '../compile/schedule/index.js';
 import { resolveTarget, type Target, type TargetOptions } from '../compile/target.js';
+import { transitionOverlaps, type OverlapRefusal } from '../compile/layer-overlap.js';
 import type { GemmShape, Workload } from '../compile/workload.js';
 import { goldenGemm } from '../golden/gemm.js';
 import type { GoldenConfig, GoldenOperands } from '../golden/types.js';
@@ -122,6 +126,24 @@ export function runGemm(target: Target, shape: GemmShape, options: RunOptions = 
 /** Options of simulateWorkload: those of runGemm, the target's, and progress with the layer named. */
 export interface WorkloadOptions extends Omit<RunOptions, 'onProgress'>, TargetOptions {
   readonly onProgress?: (progress: SimProgress) => void;
+  /**
+   * Chain consecutive layers where it pays (compile/chain.ts, layer-overlap.ts; timing-only runs). Default
+   * true; false (`--no-layer-overlap`) runs every layer as its own program, for comparison.
+   */
+  readonly layerOverlap?: boolean;
+}
+
+/** One transition from a layer to the layer after it (compile/layer-overlap.ts). */
+export interface LayerOverlapReport {
+  /** The next layer's name. */
+  readonly next: string;
+  /** How often the workload runs this transition. */
+  readonly count: number;
+  /** Cycles one chained transition saves against both layers alone (0 when not chained). */
+  readonly saved_cycles: number;
+  readonly chained: boolean;
+  /** Why not chained: 'kind' (the PE kind does not chain), 'dram', 'imem', 'tokens', 'no-gain', 'off'; null when chained. */
+  readonly refused: OverlapRefusal | null;
 }
 
 /** Per-layer line of a workload report. */
@@ -143,6 +165,13 @@ export interface LayerReport {
   readonly schedule: ScheduleReport;
   /** Words of the layer's (loop) program. */
   readonly program_words: number;
+  /**
+   * Cycles the chains from this layer into the layers after it save over the whole workload (Σ over its
+   * transitions of saved_cycles × count): the report's cycles = Σ cycles × count − Σ overlap_cycles.
+   */
+  readonly overlap_cycles: number;
+  /** The transitions out of this layer (none in cycle-mode runs and single GEMMs). */
+  readonly overlaps: readonly LayerOverlapReport[];
 }
 
 /** The summary of a workload simulation (what `qacc sim --json` prints). */
@@ -254,8 +283,21 @@ export function simulateWorkload(accel: IrAccelerator, workload: Workload, optio
       cycles_over_bound: bound.cycles > 0 ? s.cycles / bound.cycles : 0,
       schedule: scheduleReport(run.compiled.schedule, bound, target.array.dataflow, arrayPasses(target, run.compiled.shape, tl)),
       program_words: run.compiled.program.length,
+      overlap_cycles: 0,
+      overlaps: [],
     });
   });
+  // layer chains (timing only): each distinct pair of shapes compiled and timed once
+  if (timingOnly) {
+    const runOf = (i: number): GemmRun => cache.get(`${workload.layers[i].m},${workload.layers[i].k},${workload.layers[i].n}`) as GemmRun;
+    const overlaps = transitionOverlaps(target, workload.layers, { compiled: (i) => runOf(i).compiled, cycles: (i) => runOf(i).stats.cycles, planCycles: (plan) => runPlanTiming(target, plan).cycles, enabled: options.layerOverlap !== false });
+    layers.forEach((l, i) => {
+      const out = overlaps.filter((o) => o.from === i);
+      const saved = out.reduce((sum, o) => sum + o.saved * o.count, 0);
+      cycles -= saved;
+      layers[i] = { ...l, overlap_cycles: saved, overlaps: out.map((o) => ({ next: workload.layers[o.to].name, count: o.count, saved_cycles: o.saved, chained: o.refused === undefined, refused: o.refused ?? null })) };
+    });
+  }
   for (const [what, v] of [['cycles', cycles], ['instructions', instructions], ['DRAM bytes', bytes.dram_read + bytes.dram_write], ['SRAM bytes', bytes.sram_read + bytes.sram_write]] as const) {
     if (!Number.isSafeInteger(v)) throw new CompileError('capacity', `workload '${workload.spec}': the ${what} exceed 2^53 − 1 = ${MAX_EXACT_COUNT}, the largest count qacc reports exactly`);
   }

@@ -221,7 +221,7 @@ describe('qacc cost model', () => {
     }
   });
 
-  it('sums a model workload: cycles = Σ layers × count, per-block names', () => {
+  it('sums a model workload: cycles = Σ layers × count − layer chains, per-block names', () => {
     const [a] = exampleAccelerators('bitmod');
     const r = estimateDesign(a, { workload: 'model:llama-2-7b,stage=decode,tokens=3' });
     expect(r.layers.length).toBe(32 * 7 + 1);
@@ -229,7 +229,12 @@ describe('qacc cost model', () => {
     expect(r.layers[7 * 31 + 6].name).toBe('model.layers.31.mlp.down_proj');
     expect(r.layers.at(-1)?.name).toBe('lm_head');
     for (const l of r.layers) expect(l.count).toBe(3);
-    for (const key of ['cycles', 'compute_cycles', 'dram_cycles'] as const) expect(r[key]).toBe(r.layers.reduce((s, l) => s + l[key] * l.count, 0));
+    for (const key of ['compute_cycles', 'dram_cycles'] as const) expect(r[key]).toBe(r.layers.reduce((s, l) => s + l[key] * l.count, 0));
+    // cycles: the sum less what the layer chains save (compile/layer-overlap.ts), all of it without them
+    expect(r.overlap_cycles).toBeGreaterThan(0);
+    expect(r.cycles).toBe(r.layers.reduce((s, l) => s + l.cycles * l.count, 0) - r.overlap_cycles);
+    const alone = estimateDesign(a, { workload: 'model:llama-2-7b,stage=decode,tokens=3', layerOverlap: false });
+    expect([alone.overlap_cycles, alone.cycles]).toEqual([0, r.layers.reduce((s, l) => s + l.cycles * l.count, 0)]);
     const opt = estimateDesign(a, { workload: 'model:opt-1.3b,stage=prefill,tokens=8' });
     const phi = estimateDesign(a, { workload: 'model:phi-2,stage=decode,tokens=1', costModel: 'bitmod2025' });
     expect(phi.layers.slice(0, 6).map((l) => l.name)).toEqual(['self_attn.q_proj', 'self_attn.k_proj', 'self_attn.v_proj', 'self_attn.dense', 'mlp.fc1', 'mlp.fc2'].map((s) => `model.layers.0.${s}`));

@@ -1,5 +1,6 @@
 /**
- * `qacc estimate <file.qacc> [--workload spec] [--cost-model qacc|bitmod2025] [--set k=v …] [-a name] [--json]`:
+ * `qacc estimate <file.qacc> [--workload spec] [--cost-model qacc|bitmod2025] [--set k=v …] [-a name] [--json]
+ * [--no-layer-overlap]`:
  * area per component, energy rates, peak throughput per mode and, with a workload, cycles, bound and energy
  * per layer (src/estimate, estimateDesign). Prints a readable table, or with --json the EstimateReport
  * (`cycles`, `compute_cycles`, `dram_cycles`, `energy_pj`, `area_um2`, `layers: [{name, out, in, tokens,
@@ -34,6 +35,7 @@ interface Args {
   readonly 'weight-bits': number | undefined;
   readonly context: number | undefined;
   readonly synth: string | undefined;
+  readonly 'layer-overlap': boolean;
 }
 
 export const estimateCommand: CommandFactory = (ctx): CommandModule<object, Args> => ({
@@ -48,6 +50,7 @@ export const estimateCommand: CommandFactory = (ctx): CommandModule<object, Args
       .option('accelerator', { alias: 'a', type: 'string', describe: 'which accelerator of the file (default: the first)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
       .option('mode', { type: 'number', default: 0, describe: 'SIMD mode index for simd_mac PEs' })
+      .option('layer-overlap', { type: 'boolean', default: true, describe: "qacc's model: chain consecutive layers where it pays, as qacc sim does; --no-layer-overlap costs every layer alone" })
       .option('node', { type: 'number', describe: 'technology node in nm (default 28, the node of the built-in figures)' })
       .option('weight-bits', { type: 'number', describe: 'bitmod2025: weight bits per element as the authors count them (ANT/OliVe mixed precision)' })
       .option('context', { type: 'number', describe: 'bitmod2025: decode attention context (default 256)' })
@@ -72,6 +75,7 @@ export const estimateCommand: CommandFactory = (ctx): CommandModule<object, Args
       workload: argv.workload ?? null,
       costModel,
       simdMode: argv.mode,
+      layerOverlap: argv.layerOverlap,
       ...(argv.node !== undefined ? { technologyNm: argv.node } : {}),
       ...(argv.weightBits !== undefined ? { weightBits: argv.weightBits } : {}),
       ...(argv.context !== undefined ? { context: argv.context } : {}),

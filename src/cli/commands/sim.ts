@@ -1,6 +1,6 @@
 /**
  * `qacc sim <file.qacc> --workload <spec> [--seed N] [--json] [--vcd f] [--set k=v] [--accelerator name]
- * [--mode i] [--timing-only] [--explain]`: compiles a workload for an accelerator of a .qacc description, runs it on
+ * [--mode i] [--timing-only] [--explain] [--no-layer-overlap]`: compiles a workload for an accelerator of a .qacc description, runs it on
  * the cycle-level simulator and prints a summary (or, with --json, the SimReport object: `cycles`,
  * `macs`, `utilization`, `bytes`, `match_golden`, …, and per layer the roofline bound and the scheduler's
  * decision `schedule`; `--explain` prints that decision readably). A cycle-mode run whose outputs differ from the
@@ -33,6 +33,7 @@ interface Args {
   readonly mode: number;
   readonly 'timing-only': boolean;
   readonly explain: boolean;
+  readonly 'layer-overlap': boolean;
 }
 
 function pct(x: number): string {
@@ -46,6 +47,16 @@ function bytesText(b: number): string {
   if (b >= 1e3) return `${(b / 1e3).toFixed(1)} kB`;
   return `${b} B`;
 }
+
+/** Why a transition is not chained, readably. */
+const REFUSALS: Readonly<Record<NonNullable<SimReport['layers'][number]['overlaps'][number]['refused']>, string>> = {
+  kind: 'the PE kind does not chain layers',
+  dram: 'the joint DRAM image exceeds the ISA addresses',
+  imem: 'the joint program does not fit the instruction memory',
+  tokens: 'the programs do not hand over tokens',
+  'no-gain': 'it saves no cycle',
+  off: '--no-layer-overlap',
+};
 
 /** The scheduler's decision for each layer (`--explain`). */
 export function formatSchedules(r: SimReport): string {
@@ -64,6 +75,7 @@ export function formatSchedules(r: SimReport): string {
     const b = s.bytes;
     lines.push(`    DRAM traffic act ${bytesText(b.act)}, wgt ${bytesText(b.wgt)}, other ${bytesText(b.other)}, out ${bytesText(b.out)} (total ${bytesText(b.total)})`);
     lines.push(`    cycles predicted ${s.predicted_cycles}, simulated ${l.cycles}; ${s.bound} bound ${s.bound_cycles} (${l.cycles_over_bound.toFixed(2)}×); program ${l.program_words} words`);
+    for (const o of l.overlaps) lines.push(`    then ${o.next} ×${o.count}: ${o.chained ? `chained, saves ${o.saved_cycles} cycles each` : `not chained (${REFUSALS[o.refused ?? 'off']})`}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -108,7 +120,8 @@ export const simCommand: CommandFactory = (ctx): CommandModule<object, Args> => 
       .option('accelerator', { alias: 'a', type: 'string', describe: 'which accelerator of the file (default: the first)' })
       .option('mode', { type: 'number', default: 0, describe: 'SIMD mode index for simd_mac PEs' })
       .option('timing-only', { type: 'boolean', default: false, describe: 'skip the arithmetic (default for model: workloads)' })
-      .option('explain', { type: 'boolean', default: false, describe: "show the scheduler's decision per layer (tiling, loop order, resident operand, predicted traffic and cycles, bound)" }),
+      .option('explain', { type: 'boolean', default: false, describe: "show the scheduler's decision per layer (tiling, loop order, resident operand, predicted traffic and cycles, bound)" })
+      .option('layer-overlap', { type: 'boolean', default: true, describe: "chain consecutive layers where it pays (timing-only runs): one program per pair, the next layer's first loads in flight while this one drains; --no-layer-overlap runs every layer alone" }),
   handler: async (argv: ArgumentsCamelCase<Args>) => {
     if (!Number.isInteger(argv.seed)) throw new UsageError(`--seed must be an integer, got ${argv.seed}`);
     if (!Number.isInteger(argv.mode) || argv.mode < 0) throw new UsageError(`--mode must be a non-negative integer, got ${argv.mode}`);
@@ -127,7 +140,7 @@ export const simCommand: CommandFactory = (ctx): CommandModule<object, Args> => 
     const progress = process.stderr.isTTY ? progressLine((text) => ctx.io.stderr(text)) : undefined;
     let result: ReturnType<typeof simulateWorkload>;
     try {
-      result = simulateWorkload(accel, workload, { seed: argv.seed, simdMode: argv.mode, trace, ...(argv.timingOnly ? { timingOnly: true } : {}), ...(progress ? { onProgress: progress.onProgress } : {}) });
+      result = simulateWorkload(accel, workload, { seed: argv.seed, simdMode: argv.mode, trace, layerOverlap: argv.layerOverlap, ...(argv.timingOnly ? { timingOnly: true } : {}), ...(progress ? { onProgress: progress.onProgress } : {}) });
     } finally {
       progress?.done();
     }

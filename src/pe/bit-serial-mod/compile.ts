@@ -269,5 +269,7 @@ export const bitSerialModCompile: CompileFacet<'bit_serial_mod'> = {
   // the entry is golden's fp32 cross-group sum: its 32 bits continue the chain exactly (sim.ts rawAccumulator)
   splitsK: () => true,
   rawTransferCycles: bsmRawTransferCycles,
+  // a tile's last step reads its own loads and the panels, and the tile's meta block (loaded by its first step)
+  chainSpaces: () => ['meta'],
   epilogue: (t, s) => [createInstruction('dequant', { acc: 0, cscale: metaBase(t, s) + s.slots.metaOff2, use_cscale: true })],
 };

@@ -256,6 +256,12 @@ export interface CompileFacet<K extends PeKind> {
    * them: the scheduler's price of a K split's partial-sum transfers. Required where splitsK is true.
    */
   rawTransferCycles?(t: TargetOf<K>, m: number, n: number, port: 'out' | 'meta'): number;
+  /**
+   * Layer chains (compile/chain.ts): the buffer spaces in which the last k step of an output tile may read
+   * bytes that the tile's earlier steps loaded; everything else it reads (its tile instructions and the
+   * epilogue) is its own step's loads or a generic resident panel. Absent: the kind does not chain layers.
+   */
+  chainSpaces?(t: TargetOf<K>): readonly IsaBuffer[];
 }
 
 /** Every kind's compile hooks: the one place src/compile reaches a kind. */

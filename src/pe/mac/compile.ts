@@ -75,4 +75,6 @@ export const macCompile: CompileFacet<'mac'> = {
   stepLoads: (t, s) => (s.last && t.bits.cscale > 0 ? [{ dram: s.layout.cscale + s.n0 * 2, buf: 'meta', bufAddr: s.metaBase, rows: 1, rowBytes: s.nt * 2, stride: 0 }] : []),
   tileInstructions: (_t, s) => [createInstruction('mac_tile', { act: s.act, wgt: s.wgt, acc: 0, pop_prev: true, clear: s.first, push_prev: !s.last })],
   epilogue: (t, s) => (t.bits.cscale > 0 ? [createInstruction('dequant', { acc: 0, cscale: s.metaBase, use_cscale: true })] : []),
+  // a tile's last step reads its own loads (channel scales included) and the panels: no per-tile space
+  chainSpaces: () => [],
 };
