@@ -12,21 +12,17 @@
  * (with and without LR_WG_FP8) also give ptxas's report: lr_wgmma's wgmmas stay asynchronous, its setmaxnreg
  * is honoured and nothing spills.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
-import { NVCC_ARGS } from '../../../src/codegen/cuda/host.js';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { resolveTarget } from '../../../src/compile/target.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
 import type { LowRankGemmConfig } from '../../../src/pe/lowrank-gemm/golden.js';
 import { lowRankCudaSource } from '../../../src/pe/lowrank-gemm/kernel-cuda.js';
-import { findExecutable, NVCC_MISSING, runProgram, type ProcessResult } from '../../../src/verify/cuda/nvcc.js';
+import { runProgram } from '../../../src/verify/cuda/nvcc.js';
+import { buildCuda, type CudaBuild } from './nvcc-build.js';
 
 const ROOT = resolve(__dirname, '../../..');
-const dir = mkdtempSync(join(tmpdir(), 'qacc-cuda-wgmma-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function w4a4(): LowRankGemmConfig {
   const c = compileFile(resolve(ROOT, 'examples', 'svdquant.qacc'), { readFile: (p) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } }, {});
@@ -46,19 +42,13 @@ describe('lr_wgmma operand layouts (host model, no GPU)', () => {
     ['LR_WG_FP8 int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_FP8=1']],
     ['LR_WG_FP8 uint4 × int4, groups of 64', uint4(64), [128, 256, 256], ['-DLR_WG_FP8=1']],
   ];
-  // One build per config, shared by the tests that read it; -Xptxas -v only adds ptxas's resource report.
-  const builds = new Map<string, Promise<{ exe: string; result: ProcessResult }>>();
-  const build = (name: string, cfg: LowRankGemmConfig, flags: readonly string[]): Promise<{ exe: string; result: ProcessResult }> => {
-    const nvcc = findExecutable('nvcc');
-    if (nvcc === undefined) expect.fail(NVCC_MISSING);
-    const tag = name.replace(/[^a-z0-9]+/g, '-');
-    let b = builds.get(tag);
+  // One build per config (nvcc-build.ts, with ptxas's report), shared by the tests that read it.
+  const builds = new Map<string, Promise<CudaBuild>>();
+  const build = (name: string, cfg: LowRankGemmConfig, flags: readonly string[]): Promise<CudaBuild> => {
+    let b = builds.get(name);
     if (!b) {
-      const src = join(dir, `${tag}.cu`);
-      writeFileSync(src, lowRankCudaSource(cfg));
-      const exe = join(dir, tag);
-      b = runProgram(nvcc, [...NVCC_ARGS, '-Xptxas', '-v', ...flags, src, '-o', exe]).then((result) => ({ exe, result }));
-      builds.set(tag, b);
+      b = buildCuda(lowRankCudaSource(cfg), flags);
+      builds.set(name, b);
     }
     return b;
   };
