@@ -111,24 +111,32 @@ class Compactor {
     }
   }
 
-  private iterations(body: (i: number) => PlanNode, from: number, count: number, regs: Regs): CompactItem[] {
-    const out: CompactItem[] = [];
-    for (let i = from; i < from + count; i++) out.push(...this.node(body(i), regs));
-    return out;
-  }
-
   private repeat(count: number, body: (i: number) => PlanNode, regs: Regs): CompactItem[] {
     const out: CompactItem[] = [];
     let i = 0;
+    // Iterations i, i+1, … generated in sequence from the current register state, each at most once: the
+    // comparisons at every period read them, and when none matches iteration i is emitted from the window
+    // (without it each unmatched iteration was generated 21 times, at every nesting level).
+    let window: Generated[] = [];
+    const generated = (j: number): Generated => {
+      while (window.length <= j - i) {
+        const s = [...(window.length === 0 ? regs : window[window.length - 1].after)];
+        const items = this.node(body(i + window.length), s);
+        window.push({ items, keys: items.map((it) => JSON.stringify(it)), after: s });
+      }
+      return window[j - i];
+    };
     search: while (count - i >= 2) {
       for (const u of LOOP_PERIODS) {
         if (count - i < 2 * u) continue;
-        const s0 = [...regs];
-        const a = this.iterations(body, i, u, s0);
-        const s1 = [...s0];
-        const b = this.iterations(body, i + u, u, s1);
-        if (words(a) > MAX_LOOP_BODY || depth(a) + 1 > ISA.machine.loopDepth || key(a) !== key(b)) continue;
+        const a: CompactItem[] = [];
+        for (let j = i; j < i + u; j++) a.push(...generated(j).items);
+        if (words(a) > MAX_LOOP_BODY || depth(a) + 1 > ISA.machine.loopDepth) continue;
+        generated(i + 2 * u - 1);
+        if (!sameKeys(window, u)) continue;
         // identical iterations move every register by the same step
+        const s0 = generated(i + u - 1).after;
+        const s1 = generated(i + 2 * u - 1).after;
         const q = Math.floor((count - i) / u);
         for (let r = 0; r < regs.length || r < s1.length; r++) {
           const v0 = s0[r];
@@ -142,18 +150,36 @@ class Compactor {
           else out.push({ kind: 'loop', count: n, body: a });
         }
         i += q * u;
+        window = [];
         continue search;
       }
-      out.push(...this.iterations(body, i, 1, regs));
+      const first = generated(i);
+      out.push(...first.items);
+      for (let r = 0; r < first.after.length; r++) regs[r] = first.after[r];
+      window.shift();
       i++;
     }
-    if (i < count) out.push(...this.iterations(body, i, count - i, regs));
+    if (i < count) {
+      const last = generated(i); // the one iteration left
+      out.push(...last.items);
+      for (let r = 0; r < last.after.length; r++) regs[r] = last.after[r];
+    }
     return out;
   }
 }
 
-function key(items: readonly CompactItem[]): string {
-  return JSON.stringify(items);
+/** One generated iteration of a repeat: its compact items, their keys, and the register state after it. */
+interface Generated {
+  readonly items: CompactItem[];
+  readonly keys: string[];
+  readonly after: Regs;
+}
+
+/** Whether the u iterations at the window's start equal (item for item) the u after them. */
+function sameKeys(window: readonly Generated[], u: number): boolean {
+  const a = window.slice(0, u).flatMap((g) => g.keys);
+  const b = window.slice(u, 2 * u).flatMap((g) => g.keys);
+  return a.length === b.length && a.every((k, x) => k === b[x]);
 }
 
 /** Instruction words of compact items (a loop: its own word and its body's). */

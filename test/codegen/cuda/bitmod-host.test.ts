@@ -9,17 +9,17 @@
  * accumulator's alignment), with steps whose lane sums cancel to zero over a finer accumulator (golden skips them:
  * bitSerialCancelActivations), and with inf/NaN activations scattered (their groups give NaN through the arithmetic).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NVCC_ARGS } from '../../../src/codegen/cuda/host.js';
 import { resolveTarget } from '../../../src/compile/target.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
 import type { BitSerialModConfig } from '../../../src/pe/bit-serial-mod/golden.js';
 import { bitSerialCudaSource } from '../../../src/pe/bit-serial-mod/kernel-cuda.js';
-import { findExecutable, NVCC_MISSING, runProgram } from '../../../src/verify/cuda/nvcc.js';
+import { runProgram } from '../../../src/verify/cuda/nvcc.js';
 import { BITMOD_HOST_CASES, writeBitmodCase } from './bitmod-case-files.js';
+import { buildCuda } from './nvcc-build.js';
 
 const ROOT = resolve(__dirname, '../../..');
 const host = { readFile: (p: string) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } };
@@ -38,12 +38,7 @@ const CONFIGS: [string, BitSerialModConfig][] = [
 describe('bit_serial_mod CUDA launcher, cpu mode', () => {
   CONFIGS.forEach(([name, config], ci) => {
     it(`${name}: the kernel's group function equals golden (full-range, low-exponent, unit-band, subnormal, cancelling and inf/NaN activations)`, async () => {
-      const nvcc = findExecutable('nvcc');
-      if (nvcc === undefined) expect.fail(NVCC_MISSING);
-      const src = join(dir, `${name}.cu`);
-      writeFileSync(src, bitSerialCudaSource(config));
-      const exe = join(dir, name);
-      const c = await runProgram(nvcc, [...NVCC_ARGS, src, '-o', exe]);
+      const { exe, result: c } = await buildCuda(bitSerialCudaSource(config)); // shared cache: kernels.test.ts builds the example's too
       expect(c.code, c.stderr).toBe(0);
       for (const [tag, m, n, k, band] of BITMOD_HOST_CASES) {
         const caseDir = join(dir, `${name}-${tag}`);

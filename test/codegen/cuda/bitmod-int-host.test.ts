@@ -10,11 +10,10 @@
  * small ones (weights k and k + 1 equal, activations negated: a zero lane sum whose Pmax lies far above the
  * accumulator's LSB, a step qacc's accumulator must skip and bitmod_rtl's must not).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NVCC_ARGS } from '../../../src/codegen/cuda/host.js';
 import { inputHash } from '../../../src/codegen/cuda/inputs.js';
 import { kernelSetFor } from '../../../src/codegen/kernels/targets.js';
 import { resolveTarget } from '../../../src/compile/target.js';
@@ -22,9 +21,10 @@ import { compileFile } from '../../../src/ir/elaborate.js';
 import { groupCount, termSchedule, type BitSerialModConfig } from '../../../src/pe/bit-serial-mod/golden.js';
 import { bitSerialCudaUnsupported } from '../../../src/pe/bit-serial-mod/kernel-cuda.js';
 import { bitSerialIntCudaSource } from '../../../src/pe/bit-serial-mod/kernel-cuda-int.js';
-import { findExecutable, NVCC_MISSING, runProgram } from '../../../src/verify/cuda/nvcc.js';
+import { runProgram } from '../../../src/verify/cuda/nvcc.js';
 import { BIT_SERIAL_VARIANTS } from '../../../sims/cuda/bitmod-variants.js';
 import { writeBitmodCaseFiles } from './bitmod-case-files.js';
+import { buildCuda } from './nvcc-build.js';
 
 const ROOT = resolve(__dirname, '../../..');
 const host = { readFile: (p: string) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } };
@@ -80,12 +80,7 @@ describe('bit_serial_mod any-config CUDA kernel, cpu mode', () => {
 
   CONFIGS.forEach(([name, config], ci) => {
     it(`${name}: the kernel's functions equal golden (full-range, low/unit/high/subnormal bands, zeros, inf/NaN, cancelling pairs)`, async () => {
-      const nvcc = findExecutable('nvcc');
-      if (nvcc === undefined) expect.fail(NVCC_MISSING);
-      const src = join(dir, `${name}.cu`);
-      writeFileSync(src, bitSerialIntCudaSource(config));
-      const exe = join(dir, name);
-      const c = await runProgram(nvcc, [...NVCC_ARGS, src, '-o', exe]);
+      const { exe, result: c } = await buildCuda(bitSerialIntCudaSource(config)); // shared cache: kernels.test.ts builds the authors' too
       expect(c.code, c.stderr).toBe(0);
       const cases: [string, number, number, number, Acts][] = [
         ['full', 5, 40, 200, 'full'],

@@ -8,12 +8,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NVCC_ARGS } from '../../../src/codegen/cuda/host.js';
 import { acceleratorTargets, kernelSetFor } from '../../../src/codegen/kernels/targets.js';
 import { randomOperands } from '../../../src/compile/operands.js';
 import { goldenGemm } from '../../../src/golden/gemm.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
-import { findExecutable, NVCC_MISSING, runProgram } from '../../../src/verify/cuda/nvcc.js';
+import { runProgram } from '../../../src/verify/cuda/nvcc.js';
+import { buildCuda } from './nvcc-build.js';
 
 const ROOT = resolve(__dirname, '../../..');
 const host = { readFile: (p: string) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } };
@@ -25,13 +25,8 @@ const accel = compileFile(resolve(ROOT, 'examples/xr-npe.qacc'), host, {}).desig
 describe('simd_mac CUDA launcher, cpu mode', () => {
   for (const { mode, target } of acceleratorTargets(accel)) {
     it(`mode ${mode}: the kernel's per-output function equals golden on 37×45×200`, async () => {
-      const nvcc = findExecutable('nvcc');
-      if (nvcc === undefined) expect.fail(NVCC_MISSING);
       const set = kernelSetFor(target, 'cuda')!;
-      const src = join(dir, `mode${mode}.cu`);
-      writeFileSync(src, set.files[0].text);
-      const exe = join(dir, `mode${mode}`);
-      const c = await runProgram(nvcc, [...NVCC_ARGS, src, '-o', exe]);
+      const { exe, result: c } = await buildCuda(set.files[0].text); // kernels.test.ts builds the same source
       expect(c.code, c.stderr).toBe(0);
       const ops = randomOperands(target, { m: 37, n: 45, k: 200 }, 77 + (mode ?? 0));
       const launch = set.launch(ops);

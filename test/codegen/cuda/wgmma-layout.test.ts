@@ -8,23 +8,21 @@
  * uint4 activations with groups of 128 (two 64-deep stages per group), and both activation kinds with the
  * LR_WG_FP8 knob (fp8 codes, decoded on the host). The same binary's `wgdown M R` mode
  * checks the index maps of lr_wgmma<2>'s fused down projection (which block and thread computes each L chain,
- * the staging of X and D, and the slices whose flags a tile's epilogue waits for).
+ * the staging of X and D, and the slices whose flags a tile's epilogue waits for). The int4 example's two builds
+ * (with and without LR_WG_FP8) also give ptxas's report: lr_wgmma's wgmmas stay asynchronous, its setmaxnreg
+ * is honoured and nothing spills.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
-import { NVCC_ARGS } from '../../../src/codegen/cuda/host.js';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { resolveTarget } from '../../../src/compile/target.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
 import type { LowRankGemmConfig } from '../../../src/pe/lowrank-gemm/golden.js';
 import { lowRankCudaSource } from '../../../src/pe/lowrank-gemm/kernel-cuda.js';
-import { findExecutable, NVCC_MISSING, runProgram } from '../../../src/verify/cuda/nvcc.js';
+import { runProgram } from '../../../src/verify/cuda/nvcc.js';
+import { buildCuda, type CudaBuild } from './nvcc-build.js';
 
 const ROOT = resolve(__dirname, '../../..');
-const dir = mkdtempSync(join(tmpdir(), 'qacc-cuda-wgmma-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function w4a4(): LowRankGemmConfig {
   const c = compileFile(resolve(ROOT, 'examples', 'svdquant.qacc'), { readFile: (p) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } }, {});
@@ -44,15 +42,19 @@ describe('lr_wgmma operand layouts (host model, no GPU)', () => {
     ['LR_WG_FP8 int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_FP8=1']],
     ['LR_WG_FP8 uint4 × int4, groups of 64', uint4(64), [128, 256, 256], ['-DLR_WG_FP8=1']],
   ];
+  // One build per config (nvcc-build.ts, with ptxas's report), shared by the tests that read it.
+  const builds = new Map<string, Promise<CudaBuild>>();
+  const build = (name: string, cfg: LowRankGemmConfig, flags: readonly string[]): Promise<CudaBuild> => {
+    let b = builds.get(name);
+    if (!b) {
+      b = buildCuda(lowRankCudaSource(cfg), flags);
+      builds.set(name, b);
+    }
+    return b;
+  };
   for (const [name, cfg, [m, n, k], flags] of configs) {
     it(`${name}: packed operands read back through wgmma's layouts give every group's dot (${m} × ${n} × ${k})`, async () => {
-      const nvcc = findExecutable('nvcc');
-      if (nvcc === undefined) expect.fail(NVCC_MISSING);
-      const tag = name.replace(/[^a-z0-9]+/g, '-');
-      const src = join(dir, `${tag}.cu`);
-      writeFileSync(src, lowRankCudaSource(cfg));
-      const exe = join(dir, tag);
-      const c = await runProgram(nvcc, [...NVCC_ARGS, ...flags, src, '-o', exe]);
+      const { exe, result: c } = await build(name, cfg, flags);
       expect(c.code, c.stderr).toBe(0);
       const r = await runProgram(exe, ['wglayout', String(m), String(n), String(k)]);
       expect(r.stdout).toContain(`wglayout ${m} x ${n} x ${k}: 0 mismatches`);
@@ -66,4 +68,18 @@ describe('lr_wgmma operand layouts (host model, no GPU)', () => {
       }
     }, 300_000);
   }
+
+  // The default build and the LR_WG_FP8 knob's (fp8 wgmma into f32 accumulators, docs/kernels.md): the int4
+  // example's source, so the layout tests' builds above (their ptxas report) serve.
+  for (const [name, cfg, , flags] of configs.filter(([, c, , f]) => c === base && f.length <= 1)) it(`builds lr_wgmma (svdquant_w4a4${flags.length ? ', ' + flags.join(' ') : ''}) with asynchronous wgmmas, its setmaxnreg honoured and no spills`, async () => {
+    const { result: r } = await build(name, cfg, flags);
+    expect(r.code, r.stderr).toBe(0);
+    // ptxas serializes every wgmma of a function when ordinary instructions touch in-flight registers (C7513,
+    // C7514) and ignores setmaxnreg without a register cap at entry (C7508): each would cost the overlap.
+    expect(r.stderr).not.toMatch(/C751[34]|C7508/);
+    const props = [...r.stderr.matchAll(/Function properties for (\w+)\n\s*(\d+) bytes stack frame, (\d+) bytes spill stores/g)];
+    const wg = props.filter((m) => m[1].includes('lr_wgmma'));
+    expect(wg.length).toBe(3);   // lr_wgmma<0> (no branch), <1> (L from lr_down), <2> (down projection fused)
+    for (const m of wg) expect(m[3], m[0]).toBe('0');
+  }, 300_000);
 });

@@ -7,7 +7,9 @@
  * qact commands (several groups, the last partial, odd k, m < cols, NaN / inf / subnormal / zero X, every
  * rounding rule) are compared with the simulator's qact (sim.ts: the golden lowRankQuantizeActivations,
  * codes and scales written as whole bytes) byte for byte over both buffers, and their cycles with
- * timing.ts lowRankQactCycles, over one and several m passes. Also: -Wall lint, Yosys synthesis; stochastic rounding, m > cols ×
+ * timing.ts lowRankQactCycles, over one and several m passes. Also: -Wall lint, Yosys synthesis (the full flow,
+ * for the engine without qact too: its modules and statements are a subset of these; rtl-engine.test.ts runs
+ * that engine through the coarse passes and check -assert); stochastic rounding, m > cols ×
  * m passes and a code row past
  * the buffer trap.
  */

@@ -13,7 +13,8 @@
  * them), writeback without dequant. The out bytes are compared with the simulator's arithmetic
  * (src/pe/lowrank-gemm/sim.ts qgemmTile, lrDown, lrUp, lowRankDequant, lowRankWriteback: the golden model applied
  * per tile) and every command's cycles with the simulator's closed forms (timing.ts lowRank*Cycles, what
- * machine.ts charges). Also: traps, -Wall lint and Yosys synthesis. Compiled SVDQuant GEMMs run through
+ * machine.ts charges). Also: traps, -Wall lint and Yosys's coarse synthesis with check -assert (the full flow runs on
+ * the engine with its qact part, rtl-engine-qact.test.ts). Compiled SVDQuant GEMMs run through
  * the accelerator top in qacc verify's program-level test (orchestration-program.test.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +28,7 @@ import { AccStore } from '../../../src/sim/acc-store.js';
 import { lowRankDequant, lowRankWriteback, lrDown, lrUp, qgemmTile } from '../../../src/pe/lowrank-gemm/sim.js';
 import { lowRankDequantCycles, lowRankDownCycles, lowRankQgemmCycles, lowRankUpCycles, lowRankWritebackCycles } from '../../../src/pe/lowrank-gemm/timing.js';
 import { lintVerilog } from '../../../src/verify/rtl/verilator.js';
-import { synthesize } from '../../../src/verify/rtl/yosys.js';
+import { runYosysInWorker } from '../../../src/verify/rtl/yosys.js';
 import {
   BENCH_COLS,
   BENCH_PASSES,
@@ -266,11 +267,20 @@ describe('lowrank_gemm engine registration and synthesis', () => {
     expect(RTL.lowrank_gemm.engine).toBe(lowRankEngine);
   });
 
-  it('synthesizes with Yosys at a small size', async () => {
+  // The full flow (src/verify/rtl/yosys.ts synthesize: techmap and abc too, 100-160 s here) runs on the engine
+  // with its qact part in rtl-engine-qact.test.ts: the same modules and statements plus qact's. This engine
+  // (offline activations: its decoder, pass and beat logic without the qact kind) goes through Yosys's front
+  // end and synth's coarse passes (proc, memory inference, alumacc) and `check -assert` (no multiple
+  // drivers, undriven bits or logic loops), the same size as there.
+  it('synthesizes with Yosys at a small size (coarse passes and check -assert; the full flow: with qact)', async () => {
     const base = benchTarget('svdquant_w4a4');
     const t: Target = { ...base, array: { ...base.array, rows: 1, cols: 1 }, maxTileK: 16, pe: { ...base.pe, lanes: 4 } as Target['pe'] };
     const { engine, files } = lowRankEngineFiles(t, 'lr_synth');
-    const r = await synthesize(engine, files);
-    expect(r.cells).toBeGreaterThan(0);
+    const tree = Object.fromEntries(files.map((f) => [f.path, f.text]));
+    const script = [...files.map((f) => `read_verilog ${f.path}`), `synth -top ${engine} -run begin:fine`, 'hierarchy -check', 'check -assert', 'tee -o stat.txt stat'].join('; ');
+    const r = await runYosysInWorker(['-q', '-p', script], tree, ['stat.txt']);
+    expect(r.ok, `${r.message ?? ''}\n${r.log.split('\n').slice(-10).join('\n')}`).toBe(true);
+    const cells = [...(r.files?.['stat.txt'] ?? '').matchAll(/Number of cells:\s+(\d+)/g)].map((m) => Number(m[1]));
+    expect(cells.at(-1)).toBeGreaterThan(0);
   }, 600_000);
 });
