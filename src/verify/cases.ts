@@ -375,7 +375,7 @@ export function prepareCase(t: VerifyTarget, c: VerifyCase): PreparedCase {
   const operands = caseOperands(t.target, c);
   const compiled = compileGemm(t.target, c.shape, operands);
   if (!compiled.dram) throw new Error(`case ${c.id}: compiled without a memory image`);
-  const run: ProgramRun = { layers: [{ shape: c.shape, operands, y: compiled.layout.y }], program: compiled.program, dram: compiled.dram };
+  const run: ProgramRun = { layers: [{ shape: c.shape, operands, y: compiled.layout.y, pc: 0 }], program: compiled.program, dram: compiled.dram };
   return { case: c, target: t.target, run, operands, compiled, outputFormat: outFormat };
 }
 

@@ -12,13 +12,16 @@ import type { CompiledGemm } from '../compile/program.js';
 import type { Target } from '../compile/target.js';
 import type { GemmShape } from '../compile/workload.js';
 import type { Instruction } from '../isa/index.js';
+import type { TraceEvent } from '../sim/machine.js';
 import { VerifyError } from './errors.js';
 
-/** One layer of a prepared case: its shape, operands and the byte address of its outputs in the image. */
+/** One layer of a prepared case: its shape, operands, the byte address of its outputs in the image and where its code starts. */
 export interface PreparedLayer {
   readonly shape: GemmShape;
   readonly operands: AnyOperands;
   readonly y: number;
+  /** The instruction index where the layer's code starts in the program (0 for the first). */
+  readonly pc: number;
 }
 
 /**
@@ -61,7 +64,7 @@ export function prepareChain(t: Target, label: string, shapes: readonly GemmShap
   const chain = compileChain(t, shapes, operands);
   if (typeof chain === 'string') refuse(t, label, shapes, chain);
   if (!chain.dram) throw new Error('prepareChain: the chain was compiled without a memory image');
-  const layers = chain.layers.map((l, i) => ({ shape: shapes[i], operands: operands[i], y: l.layout.y }));
+  const layers = chain.layers.map((l, i) => ({ shape: shapes[i], operands: operands[i], y: l.layout.y, pc: l.pc }));
   return { run: { layers, program: chain.program, dram: chain.dram }, first: chain.layers[0].compiled };
 }
 
@@ -79,4 +82,17 @@ export function concatOutputs(parts: readonly Uint32Array[]): Uint32Array {
 /** Every layer's outputs (`bits` wide codes) read back from a memory image after the run's program ran on it. */
 export function readOutputs(run: ProgramRun, dram: Uint8Array, bits: number): Uint32Array {
   return concatOutputs(run.layers.map((l) => unpackMatrix(dram, l.y, l.shape.m, l.shape.n, bits)));
+}
+
+/**
+ * The layer (0-based) whose code the dispatcher was on at `cycle` according to a trace (the last
+ * `dispatch_pc` at or before it): where a chain's per-cycle traces first differ.
+ */
+export function layerAtCycle(run: ProgramRun, trace: readonly TraceEvent[], cycle: number): number {
+  let pc = 0;
+  let when = -1;
+  for (const e of trace) if (e.signal === 'dispatch_pc' && e.time <= cycle && e.time >= when) [pc, when] = [e.value, e.time];
+  let layer = 0;
+  for (const [i, l] of run.layers.entries()) if (l.pc <= pc) layer = i;
+  return layer;
 }

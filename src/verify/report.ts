@@ -116,7 +116,7 @@ export function formatCaseReport(o: CaseOutcome, inv: InvocationInfo): string {
         break;
       case 'trace':
         lines.push(`MISMATCH trace ${d.reference} vs ${d.other}: case ${c.id} (${c.purpose})`, targetLine(o));
-        lines.push(`  first diverging cycle ${d.cycle}, signal ${d.signal}: ${d.reference} ${d.expected}, ${d.other} ${d.got}`);
+        lines.push(`  first diverging cycle ${d.cycle}${d.layer === undefined ? '' : ` (${d.reference} dispatching layer ${d.layer + 1} of ${caseShapes(c).length})`}, signal ${d.signal}: ${d.reference} ${d.expected}, ${d.other} ${d.got}`);
         break;
       default: {
         const never: never = d;

@@ -6,12 +6,13 @@
  * checked (tools found, RTL built) once, for the targets that have cases, before any case runs. A backend that throws on a
  * case fails that case as an error; other cases still run. Nothing here prints: report.ts and junit.ts
  * render the result. A layer-chain case's outputs are its layers' outputs one after the other; a difference
- * names its layer, row and col. Only backends that run chains (`chains`) may meet a chain case.
+ * names its layer, row and col, a trace divergence the layer the reference was dispatching at that cycle. Only backends that run chains (`chains`) may meet a chain case.
  */
 import type { Backend, BackendOptions, BackendResult } from './backends.js';
 import type { GemmShape } from '../compile/workload.js';
 import { caseShapes, findTarget, prepareCase, type PreparedCase, type VerifyCase, type VerifyTarget } from './cases.js';
 import { isUserFacing, VerifyError } from './errors.js';
+import { layerAtCycle } from './program-run.js';
 import { firstTraceDivergence } from './rtl/program-bench.js';
 
 /** One differing output element (index over the case's outputs; layer, row and col within its layer). */
@@ -48,6 +49,8 @@ export type Divergence =
       readonly signal: string;
       readonly expected: number;
       readonly got: number;
+      /** A chain case: the layer (0-based) the reference was dispatching at that cycle. */
+      readonly layer?: number;
     };
 
 /** A backend that threw on a case. */
@@ -213,7 +216,9 @@ export async function runVerification(req: RunRequest): Promise<VerifyRun> {
         const d = firstTraceDivergence(results.get(traced[0])?.trace ?? [], results.get(other)?.trace ?? []);
         if (d) {
           p.failed++;
-          divergences.push({ kind: 'trace', reference: traced[0], other, cycle: d.cycle, signal: d.signal, expected: d.sim, got: d.rtl });
+          const refTrace = results.get(traced[0])?.trace ?? [];
+          const layer = c.chained && prepared ? { layer: layerAtCycle(prepared.run, refTrace, d.cycle) } : {};
+          divergences.push({ kind: 'trace', reference: traced[0], other, cycle: d.cycle, signal: d.signal, expected: d.sim, got: d.rtl, ...layer });
         }
       }
     }
