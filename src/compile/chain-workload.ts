@@ -17,15 +17,23 @@ export function isChainSpec(spec: string): boolean {
 
 /** The layers of a `chain:MxKxN,MxKxN[,…]` spec; throws CompileError('bad-workload') on a bad one. */
 export function parseChainSpec(spec: string): GemmShape[] {
-  if (!isChainSpec(spec)) throw new CompileError('bad-workload', `workload '${spec}': expected chain:MxKxN,MxKxN[,…]`);
+  if (!isChainSpec(spec))
+    throw new CompileError('bad-workload', `workload '${spec}': expected chain:MxKxN,MxKxN[,…]`);
   const body = spec.slice(spec.indexOf(':') + 1);
   const parts = body.split(',').map((s) => s.trim());
   if (parts.length < 2 || parts.length > MAX_CHAIN_LAYERS) {
-    throw new CompileError('bad-workload', `workload '${spec}': a chain has 2..${MAX_CHAIN_LAYERS} layers MxKxN separated by commas, got ${parts.filter((p) => p !== '').length}`);
+    throw new CompileError(
+      'bad-workload',
+      `workload '${spec}': a chain has 2..${MAX_CHAIN_LAYERS} layers MxKxN separated by commas, got ${parts.filter((p) => p !== '').length}`,
+    );
   }
   return parts.map((part, i) => {
     const dims = part.split(/x/i);
-    if (dims.length !== 3) throw new CompileError('bad-workload', `workload '${spec}': layer ${i + 1} must be MxKxN (e.g. 4x64x8), got '${part}'`);
+    if (dims.length !== 3)
+      throw new CompileError(
+        'bad-workload',
+        `workload '${spec}': layer ${i + 1} must be MxKxN (e.g. 4x64x8), got '${part}'`,
+      );
     const [m, k, n] = dims.map((d, j) => positiveInt(d, `layer ${i + 1} ${'mkn'[j]}`, spec));
     return { m, k, n };
   });

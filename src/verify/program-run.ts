@@ -45,7 +45,10 @@ export const CHAIN_REFUSALS: Readonly<Record<ChainRefusal, string>> = {
 /** Throws the one-line error for a refused chain on `label`. */
 function refuse(t: Target, label: string, shapes: readonly GemmShape[], why: ChainRefusal): never {
   const spec = shapes.map((s) => `${s.m}x${s.k}x${s.n}`).join(',');
-  throw new VerifyError('bad-options', `chain:${spec} cannot run as one program on ${label} (${t.pe.kind} PE): ${CHAIN_REFUSALS[why]} (refusal '${why}')`);
+  throw new VerifyError(
+    'bad-options',
+    `chain:${spec} cannot run as one program on ${label} (${t.pe.kind} PE): ${CHAIN_REFUSALS[why]} (refusal '${why}')`,
+  );
 }
 
 /**
@@ -53,18 +56,33 @@ function refuse(t: Target, label: string, shapes: readonly GemmShape[], why: Cha
  * note saying the chain is one program and how many loads its hand-overs issue early.
  */
 export function checkChain(t: Target, label: string, shapes: readonly GemmShape[]): string {
-  const chain = compileChain(t, shapes, shapes.map(() => undefined), { timingOnly: true });
+  const chain = compileChain(
+    t,
+    shapes,
+    shapes.map(() => undefined),
+    { timingOnly: true },
+  );
   if (typeof chain === 'string') refuse(t, label, shapes, chain);
   const early = chain.earlyLoads.reduce((a, b) => a + b, 0);
   return `${label}: ${shapes.length} layers as one program, ${early} loads of a next layer issued before the previous layer's last step is done`;
 }
 
 /** Compiles the layers with their operands as one program and memory image (and the first layer compiled alone). */
-export function prepareChain(t: Target, label: string, shapes: readonly GemmShape[], operands: readonly AnyOperands[]): { run: ProgramRun; first: CompiledGemm } {
+export function prepareChain(
+  t: Target,
+  label: string,
+  shapes: readonly GemmShape[],
+  operands: readonly AnyOperands[],
+): { run: ProgramRun; first: CompiledGemm } {
   const chain = compileChain(t, shapes, operands);
   if (typeof chain === 'string') refuse(t, label, shapes, chain);
   if (!chain.dram) throw new Error('prepareChain: the chain was compiled without a memory image');
-  const layers = chain.layers.map((l, i) => ({ shape: shapes[i], operands: operands[i], y: l.layout.y, pc: l.pc }));
+  const layers = chain.layers.map((l, i) => ({
+    shape: shapes[i],
+    operands: operands[i],
+    y: l.layout.y,
+    pc: l.pc,
+  }));
   return { run: { layers, program: chain.program, dram: chain.dram }, first: chain.layers[0].compiled };
 }
 
@@ -91,7 +109,8 @@ export function readOutputs(run: ProgramRun, dram: Uint8Array, bits: number): Ui
 export function layerAtCycle(run: ProgramRun, trace: readonly TraceEvent[], cycle: number): number {
   let pc = 0;
   let when = -1;
-  for (const e of trace) if (e.signal === 'dispatch_pc' && e.time <= cycle && e.time >= when) [pc, when] = [e.value, e.time];
+  for (const e of trace)
+    if (e.signal === 'dispatch_pc' && e.time <= cycle && e.time >= when) [pc, when] = [e.value, e.time];
   let layer = 0;
   for (const [i, l] of run.layers.entries()) if (l.pc <= pc) layer = i;
   return layer;
