@@ -45,6 +45,8 @@ export interface ChainLayer {
   /** Its DRAM layout inside the joint image (after the layers before it). */
   readonly layout: DramLayout;
   readonly phase: number;
+  /** Where its code starts in the joint program (instruction index; its code runs up to the next layer's). */
+  readonly pc: number;
 }
 
 /** One program for consecutive layers (two or more). */
@@ -246,7 +248,9 @@ export function compileChain(t: Target, shapes: readonly GemmShape[], ops: reado
     if (!open) return 'tokens';
     joined.push(open);
   }
-  const compact: CompactItem[] = joined.flatMap((plan, i) => compactPlan(plan, layouts[i]));
+  const parts: CompactItem[][] = joined.map((plan, i) => compactPlan(plan, layouts[i]));
+  const pcs = parts.map((_, i) => words(parts.slice(0, i).flat()));
+  const compact: CompactItem[] = parts.flat();
   if (words(compact) > (options.imemWords ?? IMEM_WORDS)) return 'imem';
   let dram: Uint8Array | undefined;
   let program: Instruction[] | undefined;
@@ -258,7 +262,7 @@ export function compileChain(t: Target, shapes: readonly GemmShape[], ops: reado
     checkCompact(flattenPlan({ kind: 'seq', items: joined }), program);
   }
   return {
-    layers: compiled.map((c, i) => ({ compiled: c, layout: layouts[i], phase: phases[i] })),
+    layers: compiled.map((c, i) => ({ compiled: c, layout: layouts[i], phase: phases[i], pc: pcs[i] })),
     earlyLoads,
     plan: compactTimingPlan(compact),
     get program(): readonly Instruction[] {

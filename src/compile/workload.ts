@@ -56,9 +56,11 @@ export const MODELS: Readonly<Record<string, ModelShape>> = {
   'llama-3-8b': { hidden: 4096, layers: 32, heads: 32, kvHeads: 8, headDim: 128, mlp: 14336, gated: true, vocab: 128256 },
 };
 
-const MAX_DIM = 1 << 24;
+/** The largest GEMM dimension a workload spec accepts. */
+export const MAX_DIM = 1 << 24;
 
-function positiveInt(text: string | undefined, what: string, spec: string): number {
+/** A dimension of a spec: an integer in 1..MAX_DIM; throws CompileError('bad-workload') naming `what`. */
+export function positiveInt(text: string | undefined, what: string, spec: string): number {
   if (text === undefined) throw new CompileError('bad-workload', `workload '${spec}': missing ${what}`);
   if (!/^[0-9]+$/.test(text.trim())) throw new CompileError('bad-workload', `workload '${spec}': ${what} must be a positive integer, got '${text}'`);
   const v = Number(text.trim());

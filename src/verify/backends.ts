@@ -7,16 +7,18 @@
  * - `golden`: the exact datapath models of src/golden on the case's operands (the definition).
  * - `sim`: the cycle-level simulator executing the compiled program on a copy of the memory image; the
  *   outputs are read back from the image's Y region. Reports cycles.
+ * A layer-chain case (cases.ts `chained`) has several layers: its outputs are the layers' outputs one after
+ * the other; golden computes each layer's GEMM, sim and rtl run the one joint program (`chains: true`).
  * - `rtl`: the generated PE Verilog under Verilator, one dot product per output (rtl-backend.ts). A
  *   missing tool or an unsupported option fails in `check` with one line (never a silent skip).
  * - `wgsl`: the kind's WGSL reference kernel on Dawn / Mesa OpenGL ES (wgsl-backend.ts), opt-in.
  */
-import { unpackMatrix } from '../compile/pack.js';
 import { goldenGemm } from '../golden/gemm.js';
 import type { GoldenConfig, GoldenOperands } from '../golden/types.js';
 import { Machine, type TraceEvent } from '../sim/machine.js';
 import type { PreparedCase, VerifyTarget } from './cases.js';
 import { VerifyError } from './errors.js';
+import { concatOutputs, readOutputs } from './program-run.js';
 import { createRtlBackend } from './rtl-backend.js';
 import { createRtlProgramBackend } from './rtl-program-backend.js';
 import { createCudaBackend } from './cuda/backend.js';
@@ -55,6 +57,8 @@ export interface Backend {
   /** A short phrase for summaries. */
   readonly description: string;
   readonly level: BackendLevel;
+  /** true: runs every layer of a layer-chain case (golden per layer, sim and rtl on the joint program). */
+  readonly chains?: boolean;
   /**
    * Called once before any case runs: throws a user-facing error (VerifyError, ToolError) when this
    * backend cannot run these targets with these options — a missing tool, an unsupported PE kind. It is
@@ -78,10 +82,11 @@ export const goldenBackend: Backend = {
   name: 'golden',
   description: 'golden datapath model',
   level: 'model',
+  chains: true,
   async check() {},
   run(c) {
     const cfg: GoldenConfig = c.target.golden;
-    return { outputs: goldenGemm(cfg, c.operands as GoldenOperands<GoldenConfig>).codes };
+    return { outputs: concatOutputs(c.run.layers.map((l) => goldenGemm(cfg, l.operands as GoldenOperands<GoldenConfig>).codes)) };
   },
 };
 
@@ -92,17 +97,15 @@ export function createSimBackend(): Backend {
     name: 'sim',
     description: 'cycle-level simulator',
     level: 'program',
+    chains: true,
     async check(_targets, options) {
       trace = options.trace;
     },
     run(c) {
-      const image = c.compiled.dram;
-      if (!image) throw new Error('sim backend: the case was compiled without a memory image');
-      const dram = image.slice();
-      const machine = new Machine(c.target, c.compiled.program, dram, { trace });
+      const dram = c.run.dram.slice();
+      const machine = new Machine(c.target, c.run.program, dram, { trace });
       const stats = machine.run();
-      const { m, n } = c.compiled.shape;
-      return { outputs: unpackMatrix(dram, c.compiled.layout.y, m, n, c.target.bits.out), cycles: stats.cycles, ...(trace ? { trace: machine.events } : {}) };
+      return { outputs: readOutputs(c.run, dram, c.target.bits.out), cycles: stats.cycles, ...(trace ? { trace: machine.events } : {}) };
     },
   };
 }

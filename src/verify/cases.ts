@@ -1,9 +1,10 @@
 /**
  * The cases `qacc verify` runs: for every accelerator of a design (and every SIMD mode of a simd_mac PE)
- * a list of directed corner cases plus N seeded random workloads, each one GEMM with its operands.
+ * a list of directed corner cases plus N seeded random workloads, each one GEMM with its operands — or,
+ * with a chain workload, each a layer chain (`chained`: layer i with seed + i, one program, program-run.ts).
  *
  * A case is fully described by a `CaseSpec` — accelerator, SIMD mode, content generator, shape, seed —
- * and its id spells that spec (`<accelerator>[@<mode>]/<content>/<m>x<k>x<n>/s<seed>`), so `--case <id>`
+ * and its id spells that spec (`<accelerator>[@<mode>]/<content>/<m>x<k>x<n>[,…]/s<seed>`), so `--case <id>`
  * rebuilds exactly one case without re-planning (what a mismatch report's repro line uses).
  *
  * Operands of a case: the seeded random operands of the workload compiler (src/compile/operands.ts),
@@ -31,7 +32,7 @@ import { CompileError } from '../compile/errors.js';
 import { randomOperands, type AnyOperands } from '../compile/operands.js';
 import { chooseTiling, compileGemm, type CompiledGemm } from '../compile/program.js';
 import { resolveTarget, type Target } from '../compile/target.js';
-import type { GemmShape } from '../compile/workload.js';
+import { MAX_DIM, type GemmShape } from '../compile/workload.js';
 import { FloatFormat } from '../formats/float.js';
 import { seededRandom } from '../formats/random.js';
 import { lookupFormat } from '../formats/registry.js';
@@ -40,6 +41,7 @@ import type { IrAccelerator, IrDesign } from '../ir/types.js';
 import { compileFacet, type TargetOf } from '../pe/facets/compile.js';
 import { verifyFacet } from '../pe/facets/verify.js';
 import type { PeKind } from '../pe/kinds.js';
+import { checkChain, prepareChain, type ProgramRun } from './program-run.js';
 import { isUserFacing, VerifyError } from './errors.js';
 import { copyOperands, type Roles, type Tensor } from './roles.js';
 
@@ -59,8 +61,16 @@ export interface CaseSpec {
   /** simd_mac: the SIMD mode index; undefined for other PE kinds. */
   readonly mode: number | undefined;
   readonly content: CaseContent;
+  /** The GEMM, or a chain's first layer. */
   readonly shape: GemmShape;
+  /** A layer chain's later layers (one program, compile/chain.ts); absent for one GEMM. */
+  readonly chained?: readonly GemmShape[];
   readonly seed: number;
+}
+
+/** Every layer of a case, in order (one for a plain GEMM). */
+export function caseShapes(spec: Pick<CaseSpec, 'shape' | 'chained'>): readonly GemmShape[] {
+  return [spec.shape, ...(spec.chained ?? [])];
 }
 
 /** A planned case: its spec, id and a readable purpose. */
@@ -79,10 +89,14 @@ export interface VerifyTarget {
   readonly label: string;
 }
 
-/** A case ready for the backends: operands and the compiled program with its packed memory image. */
+/**
+ * A case ready for the backends: the program-level run (every layer's operands, the program and its packed
+ * memory image), and for the single-GEMM backends the first layer's operands and its program alone.
+ */
 export interface PreparedCase {
   readonly case: VerifyCase;
   readonly target: Target;
+  readonly run: ProgramRun;
   readonly operands: AnyOperands;
   readonly compiled: CompiledGemm;
   /** Format of the output codes (for decimal values in reports). */
@@ -98,6 +112,8 @@ export interface CasePlan {
 export interface PlanOptions {
   /** Run every case on this shape instead of the directed and random shapes. */
   readonly shape?: GemmShape;
+  /** With `shape`: the later layers of a chain every case runs (checked against every target first). */
+  readonly chained?: readonly GemmShape[];
   /** Random workloads per target. */
   readonly vectors: number;
   readonly seed: number;
@@ -145,25 +161,26 @@ function contentName(c: CaseContent): string {
   return c.kind === 'dtype' ? `dtype${c.candidate}` : c.kind;
 }
 
-/** `<accelerator>[@<mode>]/<content>/<m>x<k>x<n>/s<seed>`. */
+/** `<accelerator>[@<mode>]/<content>/<m>x<k>x<n>[,<m>x<k>x<n>…]/s<seed>` (a chain lists its layers). */
 export function caseId(spec: CaseSpec): string {
-  const { m, k, n } = spec.shape;
-  return `${labelOf(spec.accelerator, spec.mode)}/${contentName(spec.content)}/${m}x${k}x${n}/s${spec.seed}`;
+  const shapes = caseShapes(spec).map(({ m, k, n }) => `${m}x${k}x${n}`);
+  return `${labelOf(spec.accelerator, spec.mode)}/${contentName(spec.content)}/${shapes.join(',')}/s${spec.seed}`;
 }
 
-const ID = /^([A-Za-z_][A-Za-z0-9_]*)(?:@(\d+))?\/(random|zeros|extremes|scales|special|tiny|dtype(\d+))\/(\d+)x(\d+)x(\d+)\/s(-?\d+)$/;
+const ID = /^([A-Za-z_][A-Za-z0-9_]*)(?:@(\d+))?\/(random|zeros|extremes|scales|special|tiny|dtype(\d+))\/(\d+x\d+x\d+(?:,\d+x\d+x\d+){0,7})\/s(-?\d+)$/;
 
 /** Parses a case id; throws VerifyError('bad-case') for a malformed one. */
 export function parseCaseId(id: string): CaseSpec {
   const m = ID.exec(id.trim());
-  if (!m) throw new VerifyError('bad-case', `--case '${id}' is not a case id (expected <accelerator>[@<mode>]/<content>/<m>x<k>x<n>/s<seed>, as printed in a report)`);
-  const dims = [m[5], m[6], m[7]].map(Number);
-  if (dims.some((d) => d < 1 || d > 1 << 24)) throw new VerifyError('bad-case', `--case '${id}': dimensions must be in 1..${1 << 24}`);
-  const seed = Number(m[8]);
+  if (!m) throw new VerifyError('bad-case', `--case '${id}' is not a case id (expected <accelerator>[@<mode>]/<content>/<m>x<k>x<n>[,<m>x<k>x<n>…]/s<seed>, as printed in a report)`);
+  const shapes = m[5].split(',').map((s) => s.split('x').map(Number));
+  if (shapes.flat().some((d) => d < 1 || d > MAX_DIM)) throw new VerifyError('bad-case', `--case '${id}': dimensions must be in 1..${MAX_DIM}`);
+  const [first, ...chained] = shapes.map(([mm, k, n]) => ({ m: mm, k, n }));
+  const seed = Number(m[6]);
   if (!Number.isSafeInteger(seed)) throw new VerifyError('bad-case', `--case '${id}': bad seed`);
   const kind = m[4] !== undefined ? 'dtype' : m[3];
   const content: CaseContent = kind === 'dtype' ? { kind: 'dtype', candidate: Number(m[4]) } : ({ kind } as CaseContent);
-  return { accelerator: m[1], mode: m[2] === undefined ? undefined : Number(m[2]), content, shape: { m: dims[0], k: dims[1], n: dims[2] }, seed };
+  return { accelerator: m[1], mode: m[2] === undefined ? undefined : Number(m[2]), content, shape: first, ...(chained.length > 0 ? { chained } : {}), seed };
 }
 
 function makeCase(spec: CaseSpec, purpose: string): VerifyCase {
@@ -341,12 +358,25 @@ export function outputFormat(target: Target): NumberFormatBase {
   return lookupFormat(target.formats.out);
 }
 
-/** Builds the operands and compiles the program and memory image of a case. Throws CompileError for shapes the target cannot run. */
+/**
+ * Builds the operands and compiles the program and memory image of a case (a chain's layer i takes the
+ * case's content with seed + i, as one program). Throws CompileError for shapes the target cannot run,
+ * VerifyError for a chain it refuses.
+ */
 export function prepareCase(t: VerifyTarget, c: VerifyCase): PreparedCase {
   if (!contentApplies(t.target, c.content)) throw new VerifyError('bad-case', `case ${c.id}: content '${contentName(c.content)}' does not apply to ${t.label} (${t.target.pe.kind})`);
+  const outFormat = outputFormat(t.target);
+  if (c.chained) {
+    const shapes = caseShapes(c);
+    const ops = shapes.map((shape, i) => caseOperands(t.target, { ...c, shape, seed: c.seed + i }));
+    const { run, first } = prepareChain(t.target, t.label, shapes, ops);
+    return { case: c, target: t.target, run, operands: ops[0], compiled: first, outputFormat: outFormat };
+  }
   const operands = caseOperands(t.target, c);
   const compiled = compileGemm(t.target, c.shape, operands);
-  return { case: c, target: t.target, operands, compiled, outputFormat: outputFormat(t.target) };
+  if (!compiled.dram) throw new Error(`case ${c.id}: compiled without a memory image`);
+  const run: ProgramRun = { layers: [{ shape: c.shape, operands, y: compiled.layout.y, pc: 0 }], program: compiled.program, dram: compiled.dram };
+  return { case: c, target: t.target, run, operands, compiled, outputFormat: outFormat };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -428,8 +458,10 @@ export function planCases(targets: readonly VerifyTarget[], options: PlanOptions
   const cases: VerifyCase[] = [];
   const notes: string[] = [];
   const seed = options.seed;
+  const chained = options.shape && options.chained && options.chained.length > 0 ? options.chained : undefined;
   for (const t of targets) {
-    const base = { accelerator: t.accelerator.name, mode: t.mode };
+    if (chained) notes.push(checkChain(t.target, t.label, [options.shape as GemmShape, ...chained]));
+    const base = { accelerator: t.accelerator.name, mode: t.mode, ...(chained ? { chained } : {}) };
     const add = (content: CaseContent, shape: GemmShape, s: number, purpose: string): void => {
       if (contentApplies(t.target, content)) cases.push(makeCase({ ...base, content, shape, seed: s }, purpose));
     };

@@ -1,7 +1,7 @@
 /**
  * Readable output of `qacc verify`: one block per failed case (backend pair, case id and purpose,
  * accelerator, workload, seed, the first differing output indices with expected and got values in hex and
- * decimal, and a command line that reproduces just that case), and the closing summary (cases per
+ * decimal — for a layer chain also the layer —, and a command line that reproduces just that case), and the closing summary (cases per
  * backend pair, notes on directed cases that did not apply, the verdict).
  *
  * The repro line names the same file and `--set` overrides, only the two backends that disagreed, and
@@ -10,6 +10,7 @@
  */
 import type { NumberFormatBase } from '../formats/types.js';
 import { verifyFacet } from '../pe/facets/verify.js';
+import { caseShapes } from './cases.js';
 import type { CaseOutcome, Divergence, OutputDiff, PairStats, VerifyRun } from './run.js';
 import { formatShard, type Shard } from './shard.js';
 
@@ -78,12 +79,16 @@ function targetLine(o: CaseOutcome): string {
   const t = o.target.target;
   const pe = t.pe;
   const mode = verifyFacet(pe.kind).describeVariant(pe, c.mode);
-  const out = o.prepared ? `, output ${o.prepared.outputFormat.name} [${c.shape.m} × ${c.shape.n}]` : '';
-  return `  accelerator ${c.accelerator} (${pe.kind} PE${mode}), workload gemm:m=${c.shape.m},k=${c.shape.k},n=${c.shape.n}, seed ${c.seed}${out}`;
+  const shapes = caseShapes(c);
+  const dims = shapes.map((s) => `${s.m} × ${s.n}`).join(', ');
+  const out = o.prepared ? `, output ${o.prepared.outputFormat.name} [${dims}]` : '';
+  const workload = c.chained ? `chain:${shapes.map((s) => `${s.m}x${s.k}x${s.n}`).join(',')} (one program)` : `gemm:m=${c.shape.m},k=${c.shape.k},n=${c.shape.n}`;
+  return `  accelerator ${c.accelerator} (${pe.kind} PE${mode}), workload ${workload}, seed ${c.seed}${out}`;
 }
 
-function diffLine(d: OutputDiff, div: Extract<Divergence, { kind: 'outputs' }>, fmt: NumberFormatBase | undefined): string {
-  return `    output ${d.index} (row ${d.row}, col ${d.col}): expected ${codeText(d.expected, fmt)} from ${div.reference}, got ${codeText(d.got, fmt)} from ${div.other}`;
+function diffLine(d: OutputDiff, div: Extract<Divergence, { kind: 'outputs' }>, fmt: NumberFormatBase | undefined, chain: boolean): string {
+  const where = chain ? `layer ${d.layer + 1}, row ${d.row}, col ${d.col}` : `row ${d.row}, col ${d.col}`;
+  return `    output ${d.index} (${where}): expected ${codeText(d.expected, fmt)} from ${div.reference}, got ${codeText(d.got, fmt)} from ${div.other}`;
 }
 
 /** The report block of one failed or errored case (empty for a passing one). */
@@ -100,8 +105,9 @@ export function formatCaseReport(o: CaseOutcome, inv: InvocationInfo): string {
     switch (d.kind) {
       case 'outputs': {
         lines.push(`MISMATCH ${d.reference} vs ${d.other}: case ${c.id} (${c.purpose})`, targetLine(o));
-        lines.push(`  ${d.count} of ${d.total} outputs differ; first at output ${d.first[0]?.index ?? '?'}:`);
-        for (const diff of d.first) lines.push(diffLine(diff, d, o.prepared?.outputFormat));
+        const layer = c.chained && d.first[0] ? ` (layer ${d.first[0].layer + 1} of ${caseShapes(c).length})` : '';
+        lines.push(`  ${d.count} of ${d.total} outputs differ; first at output ${d.first[0]?.index ?? '?'}${layer}:`);
+        for (const diff of d.first) lines.push(diffLine(diff, d, o.prepared?.outputFormat, c.chained !== undefined));
         break;
       }
       case 'cycles':
@@ -110,7 +116,7 @@ export function formatCaseReport(o: CaseOutcome, inv: InvocationInfo): string {
         break;
       case 'trace':
         lines.push(`MISMATCH trace ${d.reference} vs ${d.other}: case ${c.id} (${c.purpose})`, targetLine(o));
-        lines.push(`  first diverging cycle ${d.cycle}, signal ${d.signal}: ${d.reference} ${d.expected}, ${d.other} ${d.got}`);
+        lines.push(`  first diverging cycle ${d.cycle}${d.layer === undefined ? '' : ` (${d.reference} dispatching layer ${d.layer + 1} of ${caseShapes(c).length})`}, signal ${d.signal}: ${d.reference} ${d.expected}, ${d.other} ${d.got}`);
         break;
       default: {
         const never: never = d;

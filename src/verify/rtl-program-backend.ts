@@ -9,15 +9,15 @@
  * top (`<accelerator>_top`, as `qacc build` writes it) the program runs on that RTL; when it defines only
  * the PE top, on the PE-level bench (rtl-backend.ts: one dot product per output, no cycles), said once in
  * the summary; `--trace` on such a target is refused with one line, since there is no program-level trace
- * to compare.
+ * to compare. A layer-chain case runs its joint program like any other (`chains: true`).
  */
-import { unpackMatrix } from '../compile/pack.js';
 import type { GeneratedFile } from '../codegen/verilog/emit.js';
 import { acceleratorTop, acceleratorTopName } from '../codegen/verilog/top.js';
 import { Machine } from '../sim/index.js';
 import type { Backend, BackendOptions, BackendResult } from './backends.js';
 import type { PreparedCase, VerifyTarget } from './cases.js';
 import { VerifyError } from './errors.js';
+import { readOutputs } from './program-run.js';
 import { createRtlBackend, readRtlDir } from './rtl-backend.js';
 import { buildProgramSimulationAsync, renderProgramBench, runRtlProgram, runBuiltProgram } from './rtl/program-bench.js';
 import { harnessTemplates } from './rtl/templates.js';
@@ -48,6 +48,7 @@ export function createRtlProgramBackend(): Backend {
     name: 'rtl',
     description: 'accelerator RTL under Verilator (the ISA program on the DRAM image)',
     level: 'program',
+    chains: true,
     async check(targets: readonly VerifyTarget[], opts: BackendOptions) {
       options = opts;
       findVerilator();
@@ -74,21 +75,22 @@ export function createRtlProgramBackend(): Backend {
     },
     run(c: PreparedCase): BackendResult {
       const label = c.case.mode === undefined ? c.case.accelerator : `${c.case.accelerator}@${c.case.mode}`;
-      if (peLevel.has(label)) return pe.run(c);
-      const dram = c.compiled.dram;
-      if (!dram) throw new Error('rtl backend: the case was compiled without a memory image');
+      if (peLevel.has(label)) {
+        if (c.run.layers.length > 1) throw new Error(`${label} runs at PE level (no accelerator top in --rtl-dir): a layer chain needs the program-level RTL`);
+        return pe.run(c);
+      }
+      const { dram, program } = c.run;
       const user = userBuilds.get(c.case.accelerator);
       // A bound on the run: the simulator's cycle count (the TypeScript machine is far faster than the
       // Verilator model) with generous slack, so a design that hangs fails in seconds, not after ten million cycles.
-      const expected = new Machine(c.target, c.compiled.program, dram.slice()).run().cycles;
+      const expected = new Machine(c.target, program, dram.slice()).run().cycles;
       const cycleLimit = 2 * expected + 10_000;
-      const run = { target: c.target, program: c.compiled.program, dram, trace: options.trace, cycleLimit };
+      const run = { target: c.target, program, dram, trace: options.trace, cycleLimit };
       const r = user ? runBuiltProgram(user, run) : runRtlProgram(run);
       const where = options.rtlDir !== undefined ? `the RTL from ${options.rtlDir}` : 'the generated RTL';
       if (r.trapCode !== 0) throw new Error(`${where} trapped at cycle ${r.cycles}: ${trapText(r.trapCode)} (trap code 0x${r.trapCode.toString(16)}, docs/array-rtl.md)`);
       if (r.limitReached) throw new Error(`${where} did not finish within ${r.cycles} cycles (the simulator takes ${expected})`);
-      const { m, n } = c.compiled.shape;
-      return { outputs: unpackMatrix(r.dram, c.compiled.layout.y, m, n, c.target.bits.out), cycles: r.cycles, ...(r.trace ? { trace: r.trace } : {}) };
+      return { outputs: readOutputs(c.run, r.dram, c.target.bits.out), cycles: r.cycles, ...(r.trace ? { trace: r.trace } : {}) };
     },
     notes() {
       return peLevel.size ? [`rtl: ${[...peLevel].join(', ')} ran at PE level (no tile engine for the PE kind, or --rtl-dir holds only the PE): outputs compared, no cycles`] : [];

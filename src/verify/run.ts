@@ -5,16 +5,21 @@
  * with each other exactly (the simulator and a program-level RTL run the same program). Backends are
  * checked (tools found, RTL built) once, for the targets that have cases, before any case runs. A backend that throws on a
  * case fails that case as an error; other cases still run. Nothing here prints: report.ts and junit.ts
- * render the result.
+ * render the result. A layer-chain case's outputs are its layers' outputs one after the other; a difference
+ * names its layer, row and col, a trace divergence the layer the reference was dispatching at that cycle. Only backends that run chains (`chains`) may meet a chain case.
  */
 import type { Backend, BackendOptions, BackendResult } from './backends.js';
-import { findTarget, prepareCase, type PreparedCase, type VerifyCase, type VerifyTarget } from './cases.js';
+import type { GemmShape } from '../compile/workload.js';
+import { caseShapes, findTarget, prepareCase, type PreparedCase, type VerifyCase, type VerifyTarget } from './cases.js';
 import { isUserFacing, VerifyError } from './errors.js';
+import { layerAtCycle } from './program-run.js';
 import { firstTraceDivergence } from './rtl/program-bench.js';
 
-/** One differing output element. */
+/** One differing output element (index over the case's outputs; layer, row and col within its layer). */
 export interface OutputDiff {
   readonly index: number;
+  /** The layer of a chain case (0-based; always 0 for one GEMM). */
+  readonly layer: number;
   readonly row: number;
   readonly col: number;
   readonly expected: number;
@@ -44,6 +49,8 @@ export type Divergence =
       readonly signal: string;
       readonly expected: number;
       readonly got: number;
+      /** A chain case: the layer (0-based) the reference was dispatching at that cycle. */
+      readonly layer?: number;
     };
 
 /** A backend that threw on a case. */
@@ -101,14 +108,24 @@ export interface RunRequest {
 /** How many differences a divergence keeps for the report. */
 const KEEP_DIFFS = 3;
 
-function compareOutputs(reference: string, other: string, expected: Uint32Array, got: Uint32Array, cols: number): Divergence | undefined {
+/** Where output `index` of a case whose layers have these shapes lies: its layer, row and col. */
+function locate(index: number, layers: readonly GemmShape[]): Pick<OutputDiff, 'layer' | 'row' | 'col'> {
+  let at = index;
+  for (const [layer, s] of layers.entries()) {
+    if (at < s.m * s.n || layer === layers.length - 1) return { layer, row: Math.floor(at / s.n), col: at % s.n };
+    at -= s.m * s.n;
+  }
+  return { layer: 0, row: 0, col: index };
+}
+
+function compareOutputs(reference: string, other: string, expected: Uint32Array, got: Uint32Array, layers: readonly GemmShape[]): Divergence | undefined {
   let count = Math.abs(expected.length - got.length);
   const first: OutputDiff[] = [];
   const len = Math.min(expected.length, got.length);
   for (let i = 0; i < len; i++) {
     if (expected[i] !== got[i]) {
       count++;
-      if (first.length < KEEP_DIFFS) first.push({ index: i, row: Math.floor(i / cols), col: i % cols, expected: expected[i], got: got[i] });
+      if (first.length < KEEP_DIFFS) first.push({ index: i, ...locate(i, layers), expected: expected[i], got: got[i] });
     }
   }
   return count === 0 ? undefined : { kind: 'outputs', reference, other, count, total: expected.length, first };
@@ -125,6 +142,10 @@ function errorMessage(err: unknown): string {
 export async function runVerification(req: RunRequest): Promise<VerifyRun> {
   // Only the targets that have cases (a shard or --case may need one PE build, not all of them).
   const used = req.targets.filter((t) => req.cases.some((c) => c.accelerator === t.accelerator.name && c.mode === t.mode));
+  const single = req.backends.filter((b) => !b.chains).map((b) => b.name);
+  if (single.length > 0 && req.cases.some((c) => c.chained)) {
+    throw new VerifyError('bad-backends', `a layer chain runs only on backends that run every layer of its one program (golden, sim, rtl), not on ${single.join(', ')}: drop it from --backends`);
+  }
   for (const b of req.backends) await b.check(used, req.options);
   const clock = req.clock ?? (() => performance.now() / 1000);
   const names = req.backends.map((b) => b.name);
@@ -168,7 +189,7 @@ export async function runVerification(req: RunRequest): Promise<VerifyRun> {
       const ref = results.get(names[0]) as BackendResult;
       for (const other of names.slice(1)) {
         const r = results.get(other) as BackendResult;
-        const d = compareOutputs(names[0], other, ref.outputs, r.outputs, c.shape.n);
+        const d = compareOutputs(names[0], other, ref.outputs, r.outputs, caseShapes(c));
         const p = pair('outputs', names[0], other);
         p.cases++;
         p.outputs += ref.outputs.length;
@@ -195,7 +216,9 @@ export async function runVerification(req: RunRequest): Promise<VerifyRun> {
         const d = firstTraceDivergence(results.get(traced[0])?.trace ?? [], results.get(other)?.trace ?? []);
         if (d) {
           p.failed++;
-          divergences.push({ kind: 'trace', reference: traced[0], other, cycle: d.cycle, signal: d.signal, expected: d.sim, got: d.rtl });
+          const refTrace = results.get(traced[0])?.trace ?? [];
+          const layer = c.chained && prepared ? { layer: layerAtCycle(prepared.run, refTrace, d.cycle) } : {};
+          divergences.push({ kind: 'trace', reference: traced[0], other, cycle: d.cycle, signal: d.signal, expected: d.sim, got: d.rtl, ...layer });
         }
       }
     }

@@ -96,8 +96,13 @@ describe('qacc verify', () => {
       [['--shard', 'x'], /--shard must be i\/n/],
       [['--vectors', '-1'], /--vectors must be an integer/],
       [['--seed', '1.5'], /--seed must be an integer/],
-      [['--workload', 'model:opt-1.3b'], /must be a gemm:/],
+      [['--workload', 'model:opt-1.3b'], /must be a gemm:m=…,k=…,n=… or chain:MxKxN,MxKxN\[,…\] spec/],
       [['--workload', 'gemm:m=1'], /missing k/],
+      [['--workload', 'chain:2x96x3'], /workload 'chain:2x96x3': a chain has 2\.\.8 layers MxKxN separated by commas, got 1/],
+      [['--workload', 'chain:2x96,3x4x5'], /layer 1 must be MxKxN \(e\.g\. 4x64x8\), got '2x96'/],
+      [['--workload', 'chain:1x1x1,2x0x3'], /layer 2 k must be in 1\.\.16777216, got 0/],
+      [['--workload', `chain:${Array(9).fill('1x1x1').join(',')}`], /a chain has 2\.\.8 layers .* got 9/],
+      [['-a', 'bitmod', '--workload', 'chain:1x8x1,1x8x1', '--backends', 'golden,sim,rtl-pe'], /a layer chain runs only on backends that run every layer .* not on rtl-pe: drop it from --backends/],
       [['--case', 'bitmod/oops'], /is not a case id/],
       [['--case', 'bitmod/random/1x1x1/s1', '--workload', 'gemm:m=1,k=1,n=1'], /--case already names its shape/],
       [['--case', 'nothere/random/1x1x1/s1'], /not in the design/],
@@ -109,6 +114,11 @@ describe('qacc verify', () => {
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
     }
+    // a PE kind without the layer hand-over: refused before any case runs, naming the reason
+    const lowrank = await runCli(['verify', EX('svdquant'), '--workload', 'chain:2x96x3,3x64x2']);
+    expect(lowrank.code).toBe(1);
+    expect(lowrank.stdout).toBe('');
+    expect(lowrank.stderr).toBe("qacc: error: chain:2x96x3,3x64x2 cannot run as one program on svdquant_w4a4 (lowrank_gemm PE): its PE kind does not hand buffers over between layers (no chain support) (refusal 'kind')\n");
     const missing = await runCli(['verify', join(dir, 'none.qacc')]);
     expect(missing.code).toBe(1);
     expect(existsSync(join(dir, 'none.qacc'))).toBe(false);

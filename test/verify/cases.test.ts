@@ -33,11 +33,13 @@ describe('case ids', () => {
       fc.constantFrom({ kind: 'random' as const }, { kind: 'zeros' as const }, { kind: 'extremes' as const }, { kind: 'scales' as const }, { kind: 'special' as const }, { kind: 'tiny' as const }),
       fc.nat(9).map((candidate) => ({ kind: 'dtype' as const, candidate })),
     );
+    const dims = fc.record({ m: fc.integer({ min: 1, max: 5000 }), k: fc.integer({ min: 1, max: 5000 }), n: fc.integer({ min: 1, max: 5000 }) });
     const spec = fc.record({
       accelerator: fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,12}$/),
       mode: fc.option(fc.nat(7), { nil: undefined }),
       content,
-      shape: fc.record({ m: fc.integer({ min: 1, max: 5000 }), k: fc.integer({ min: 1, max: 5000 }), n: fc.integer({ min: 1, max: 5000 }) }),
+      shape: dims,
+      chained: fc.option(fc.array(dims, { minLength: 1, maxLength: 7 }), { nil: undefined }),
       seed: fc.integer({ min: -1e9, max: 1e9 }),
     });
     fc.assert(
@@ -50,10 +52,14 @@ describe('case ids', () => {
   it('spell accelerator, mode, content, shape and seed', () => {
     expect(caseId({ accelerator: 'xr_npe', mode: 2, content: { kind: 'dtype', candidate: 3 }, shape: { m: 4, k: 64, n: 3 }, seed: -5 })).toBe('xr_npe@2/dtype3/4x64x3/s-5');
     expect(parseCaseId('bitmod/special/2x257x3/s1')).toEqual({ accelerator: 'bitmod', mode: undefined, content: { kind: 'special' }, shape: { m: 2, k: 257, n: 3 }, seed: 1 });
+    // a layer chain lists its layers
+    const chain = { accelerator: 'bitmod', mode: undefined, content: { kind: 'random' as const }, shape: { m: 1, k: 512, n: 8 }, chained: [{ m: 3, k: 256, n: 5 }], seed: 2 };
+    expect(caseId(chain)).toBe('bitmod/random/1x512x8,3x256x5/s2');
+    expect(parseCaseId('bitmod/random/1x512x8,3x256x5/s2')).toEqual(chain);
   });
 
   it('reject malformed ids, unknown targets and contents that do not apply', () => {
-    for (const bad of ['', 'bitmod', 'bitmod/random/2x3/s1', 'bitmod/bogus/1x1x1/s1', 'bitmod/random/0x1x1/s1', '9x/random/1x1x1/s1', 'bitmod/random/1x1x1/1']) {
+    for (const bad of ['', 'bitmod', 'bitmod/random/2x3/s1', 'bitmod/bogus/1x1x1/s1', 'bitmod/random/0x1x1/s1', '9x/random/1x1x1/s1', 'bitmod/random/1x1x1/1', 'bitmod/random/1x1x1,/s1', 'bitmod/random/1x1x1,1x0x1/s1', `bitmod/random/${Array(9).fill('1x1x1').join(',')}/s1`]) {
       expect(() => parseCaseId(bad), bad).toThrow(VerifyError);
     }
     const bitmod = targetsOf('bitmod');
@@ -119,6 +125,27 @@ describe('the plan', () => {
     const plan = planCases(targetsOf('bitmod'), { vectors: 2, seed: 3, shape: { m: 3, k: 70, n: 5 } });
     expect(plan.cases.length).toBeGreaterThan(8);
     for (const c of plan.cases) expect(c.shape).toEqual({ m: 3, k: 70, n: 5 });
+  });
+
+  it('with a chain workload, every case is that chain: one program, layer i with the content at seed + i', () => {
+    const [a, b] = [{ m: 1, k: 512, n: 8 }, { m: 3, k: 256, n: 5 }];
+    const targets = targetsOf('bitmod').slice(0, 2);
+    const plan = planCases(targets, { vectors: 1, seed: 3, shape: a, chained: [b] });
+    expect(plan.notes.filter((n) => /: 2 layers as one program, \d+ loads of a next layer/.test(n))).toHaveLength(2);
+    for (const c of plan.cases) expect([c.shape, c.chained]).toEqual([a, [b]]);
+    const c = plan.cases.find((x) => x.content.kind === 'extremes' && x.accelerator === targets[0].accelerator.name);
+    const p = prepareCase(targets[0], c!);
+    expect(p.run.layers.map((l) => l.shape)).toEqual([a, b]);
+    expect(p.run.layers.map((l) => l.operands)).toEqual([caseOperands(targets[0].target, { ...c!, shape: a }), caseOperands(targets[0].target, { ...c!, shape: b, seed: c!.seed + 1 })]);
+    // one program (one halt) whose second layer's code and outputs follow the first's
+    expect(p.run.program.filter((i) => i.kind === 'halt')).toHaveLength(1);
+    expect(p.run.layers[1].pc).toBeGreaterThan(p.run.layers[0].pc);
+    expect(p.run.layers[1].y).toBeGreaterThan(p.run.layers[0].y);
+    expect(p.run.dram.length).toBeGreaterThan(p.compiled.layout.bytes);
+  });
+
+  it('a chain workload on a PE kind without the hand-over is refused, naming the reason', () => {
+    expect(() => planCases(targetsOf('svdquant'), { vectors: 1, seed: 3, shape: { m: 2, k: 64, n: 3 }, chained: [{ m: 2, k: 64, n: 3 }] })).toThrow(/cannot run as one program on svdquant_w4a4 \(lowrank_gemm PE\): .* \(refusal 'kind'\)/);
   });
 });
 

@@ -62,7 +62,7 @@ describe('an injected fault', () => {
     const expected = golden[index];
     const got = expected ^ (1 << bit);
     const n = victim.shape.n;
-    expect(o.divergences).toEqual([{ kind: 'outputs', reference: 'golden', other: 'sim', count: 1, total: victim.shape.m * n, first: [{ index, row: Math.floor(index / n), col: index % n, expected, got }] }]);
+    expect(o.divergences).toEqual([{ kind: 'outputs', reference: 'golden', other: 'sim', count: 1, total: victim.shape.m * n, first: [{ index, layer: 0, row: Math.floor(index / n), col: index % n, expected, got }] }]);
     const report = formatCaseReport(o, invocation('examples/bitmod.qacc', ['golden', 'sim']));
     const hex = (c: number): string => `0x${c.toString(16).padStart(4, '0')}`;
     expect(report).toContain(`MISMATCH golden vs sim: case ${victim.id}`);

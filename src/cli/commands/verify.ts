@@ -7,12 +7,15 @@
  * readable report with a repro line per failed case and exits 1; success prints a short summary.
  * `--junit` writes JUnit XML atomically (its path is checked before the run, src/cli/output-paths.ts);
  * `--shard i/n` runs one deterministic slice; `--case ID` reruns the single case a report names.
+ * `--workload chain:MxKxN,MxKxN[,…]` runs every case as a layer chain (one program, compile/chain.ts): golden
+ * per layer, sim and rtl on the joint program; a target that cannot chain them is refused with one line.
  * `--rtl-dir` and `--trace` belong with the rtl backend. A run with no case to check (no accelerator,
  * an empty shard) is an error (exit 1): passing on nothing would let a CI job pass without checking.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { checkDesign } from '../../compile/check-design.js';
-import { parseWorkload } from '../../compile/workload.js';
+import { isChainSpec, parseChainSpec } from '../../compile/chain-workload.js';
+import { parseWorkload, type GemmShape } from '../../compile/workload.js';
 import { compileFile } from '../../ir/elaborate.js';
 import { DEFAULT_BACKEND_NAMES, defaultBackends, selectBackends, type BackendRegistry } from '../../verify/backends.js';
 import { caseFromId, planCases, verifyTargets, type VerifyCase } from '../../verify/cases.js';
@@ -63,7 +66,7 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
       y
         .positional('file', { type: 'string', demandOption: true, describe: 'the .qacc file (- reads standard input)' })
         .option('backends', { alias: 'b', type: 'string', default: DEFAULT_BACKEND_NAMES.join(','), describe: 'backends to compare, the first is the reference: golden, sim, rtl (the accelerator RTL running the program), rtl-pe (one PE per dot product), wgsl (the WGSL reference kernels on Dawn / Mesa OpenGL ES)' })
-        .option('workload', { alias: 'w', type: 'string', describe: 'run every case on this gemm:m=…,k=…,n=… shape instead of the directed and random shapes' })
+        .option('workload', { alias: 'w', type: 'string', describe: 'run every case on this gemm:m=…,k=…,n=… shape instead of the directed and random shapes, or on a layer chain chain:MxKxN,MxKxN[,…] (2..8 GEMMs as one program, layers double-buffered; golden, sim and rtl only)' })
         .option('vectors', { type: 'number', default: DEFAULT_VECTORS, describe: 'seeded random workloads per accelerator (and SIMD mode)' })
         .option('seed', { type: 'number', default: 1, describe: 'seed of the random operands and shapes' })
         .option('junit', { type: 'string', describe: 'write a JUnit XML report to this file' })
@@ -82,10 +85,12 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
       if (rtlDir !== undefined && !names.includes('rtl') && !names.includes('rtl-pe')) throw new UsageError('--rtl-dir belongs with the rtl backend: add rtl to --backends (e.g. --backends golden,sim,rtl)');
       if (argv.trace && !(names.includes('rtl') && names.includes('sim'))) throw new UsageError('--trace compares the simulator with the RTL cycle by cycle: put sim and rtl in --backends (e.g. --backends golden,sim,rtl)');
       if (argv.case !== undefined && argv.workload !== undefined) throw new UsageError('--case already names its shape: drop --workload');
-      let shape;
-      if (argv.workload !== undefined) {
+      let shape: GemmShape | undefined;
+      let chained: GemmShape[] | undefined;
+      if (argv.workload !== undefined && isChainSpec(argv.workload)) [shape, ...chained] = parseChainSpec(argv.workload);
+      else if (argv.workload !== undefined) {
         const w = parseWorkload(argv.workload);
-        if (w.kind !== 'gemm') throw new UsageError(`--workload for verify must be a gemm:m=…,k=…,n=… spec (model workloads are simulated timing-only by qacc sim), got '${argv.workload}'`);
+        if (w.kind !== 'gemm') throw new UsageError(`--workload for verify must be a gemm:m=…,k=…,n=… or chain:MxKxN,MxKxN[,…] spec (model workloads are simulated timing-only by qacc sim), got '${argv.workload}'`);
         shape = w.layers[0];
       }
       const shard: Shard | undefined = argv.shard === undefined ? undefined : parseShard(argv.shard);
@@ -105,7 +110,7 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
       let notes: readonly string[] = [];
       if (argv.case !== undefined) planned = [caseFromId(targets, argv.case)];
       else {
-        const plan = planCases(targets, { vectors: argv.vectors, seed: argv.seed, ...(shape ? { shape: { m: shape.m, k: shape.k, n: shape.n } } : {}) });
+        const plan = planCases(targets, { vectors: argv.vectors, seed: argv.seed, ...(shape ? { shape: { m: shape.m, k: shape.k, n: shape.n } } : {}), ...(chained ? { chained } : {}) });
         planned = plan.cases;
         notes = plan.notes;
       }
