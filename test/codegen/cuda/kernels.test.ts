@@ -89,8 +89,9 @@ describe('generated CUDA kernels', () => {
     expect(lowRankFastEligible({ ...w4, main: { ...w4.main, activations: 'uint4', groupSize: 192 } as LowRankGemmConfig['main'] })).toBe(false);
   });
 
-  // The default build and the LR_WG_FP8 knob's (fp8 wgmma into f32 accumulators, docs/kernels.md).
-  for (const flags of [[], ['-DLR_WG_FP8=1']]) it(`builds lr_wgmma (svdquant_w4a4${flags.length ? ', ' + flags.join(' ') : ''}) with asynchronous wgmmas, its setmaxnreg honoured and no spills`, async () => {
+  // The default build, the LR_WG_FP8 knob's (fp8 wgmma into f32 accumulators) and LR_WG_BWIDE's (B widened on the
+  // host, no unpacker warps) with fp8 and 12 stages (docs/kernels.md).
+  for (const flags of [[], ['-DLR_WG_FP8=1'], ['-DLR_WG_BWIDE=1', '-DLR_WG_FP8=1', '-DLR_WG_STAGES=12']]) it(`builds lr_wgmma (svdquant_w4a4${flags.length ? ', ' + flags.join(' ') : ''}) with asynchronous wgmmas, its setmaxnreg honoured and no spills`, async () => {
     const w4 = goldenConfigs('svdquant').find((c) => c.name === 'svdquant_w4a4')!.golden as LowRankGemmConfig;
     const src = join(dir, `wgmma-ptxas${flags.length}.cu`);
     writeFileSync(src, lowRankCudaSource(w4));
