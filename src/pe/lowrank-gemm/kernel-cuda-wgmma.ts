@@ -181,6 +181,9 @@ static_assert(!LR_WG_BSWZ || LR_WG_BWIDE, "LR_WG_BSWZ needs LR_WG_BWIDE (the ima
 #endif
 #if LR_WG_FP8
 static_assert(GS * ${unsignedAct ? 15 * 8 : 8 * 8} <= ${FP8_DOT_LIMIT}, "LR_WG_FP8: a group dot beyond the fp8 accumulation's exact range");
+// The exactness micro-test on an H100 (sims/cuda/fp8-wgmma-exact.cu, lead's run 2026-12-06 21:45 UTC) found every sum
+// exact for 1 and 2 k32 steps per accumulation and mismatches at 4: groups of 64 only.
+static_assert(GS == 64, "LR_WG_FP8: exact only up to two k32 steps per group (groups of 64)");
 #endif
 constexpr int WG_BM = 128, WG_BN = 128, WG_GSTAGES = GS / 64;
 // A consumer holds two groups' stages at once (one folding, one in flight): at least 2·GS/64 + 1 stages.
@@ -324,6 +327,23 @@ __device__ unsigned long long wg_probe[1024][5];
 #else
 #define WG_PROBE(slot) do { } while (0)
 #endif
+// LR_WG_TRACE = 1 (a measurement build, branch w4a4d): %clock64 stamps of block 0's pipeline steps for the
+// stages it = 64 .. 127 of its sequence (its second tile at K = 4096: steady state), read by the bench: 0 the copier
+// before its wait for the stage's slot (empty), 1 after it (copies issued), 2 the unpacker after its wait for the
+// data (full), 3 after its ready arrive, 4 consumer thread 0 before its data waits, 5 after them, 6 the group's fold
+// starts (wgmma.wait_group returned), 7 the fold ends, 8 the group's wgmmas committed. One SM's clock: the
+// differences are cycles.
+#ifndef LR_WG_TRACE
+#define LR_WG_TRACE 0
+#endif
+#if LR_WG_TRACE
+constexpr int WG_TRACE_IT0 = 64, WG_TRACE_N = 64, WG_TRACE_SLOTS = 9;
+__device__ long long wg_trace[WG_TRACE_N][WG_TRACE_SLOTS];
+#define WG_TRACE(slot, i_) do { const uint32_t ti_ = (i_); if (blockIdx.x == 0 && ti_ >= WG_TRACE_IT0 && ti_ < WG_TRACE_IT0 + WG_TRACE_N) \
+    wg_trace[ti_ - WG_TRACE_IT0][slot] = clock64(); } while (0)
+#else
+#define WG_TRACE(slot, i_) do { } while (0)
+#endif
 // The down warpgroup (MODE 2): L = round_R16(X·D (× LoRA scale)) slice by slice, each chain in k order
 // (golden's), then the slice's flag. Padding (k ≥ K, rows ≥ M, ranks ≥ R) holds code 0 = +0 and leaves every
 // chain unchanged (lr_down's argument); padded rows and ranks are not written.
@@ -425,7 +445,9 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
         const int mb = tile / NT, nb = tile % NT;
         for (int kc = 0; kc < KC; kc++, it++) {
           const int s = it % WST, g = kc / WG_GSTAGES;
+          WG_TRACE(0, it);
           mbar_wait(&sm.empty[s], ((it / WST) & 1) ^ 1);
+          WG_TRACE(1, it);
           if (LR_WG_DIAG & 8) { mbar_arrive(&sm.full[s]); continue; }
           mbar_expect_tx(&sm.full[s], WG_STAGE_BYTES);
           bulk_g2s(sm.a[s], Aw + ((size_t)mb * KC + kc) * 256, 4096, &sm.full[s]);
@@ -453,6 +475,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
         if (LR_WG_SPLIT && (int)(it % 3) != lw - 1) continue;
         const int s = it % WST;
         mbar_wait(&sm.full[s], (it / WST) & 1);
+        if (lane == 0) WG_TRACE(2, it);
         #pragma unroll
         for (int u = u0; u < ((LR_WG_DIAG & 2) ? 0 : 2 * WG_BN); u += ustep) {
           const int p = u / WG_BN, n = u % WG_BN;
@@ -468,6 +491,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
         }
         asm volatile("fence.proxy.async.shared::cta;\\n" ::: "memory");
         mbar_arrive(&sm.ready[s]);
+        if (lane == 0) WG_TRACE(3, it);
       }
     }
     return;
@@ -488,8 +512,10 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
       for (int st = 0; st < WG_GSTAGES; st++, it++) {
         const int s = it % WST;
         const uint32_t ph = (it / WST) & 1;
+        if (ct == 0) WG_TRACE(4, it);
         mbar_wait(&sm.full[s], ph);
         if (!LR_WG_BWIDE) mbar_wait(&sm.ready[s], ph);
+        if (ct == 0) WG_TRACE(5, it);
         const uint4 av = sm.a[s][mt][lane];
 #if LR_WG_FP8
         const uint32_t a0[4] = {wg_a_lo(av.x), wg_a_lo(av.y), wg_a_hi(av.x), wg_a_hi(av.y)};
@@ -505,10 +531,12 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
         }
       }
       wg_commit();
+      if (ct == 0) WG_TRACE(8, it - 1);
     };
     // Golden's group step for the group whose first stage is it0 (its scales are in its last stage).
     auto fold = [&](wg_acc_t (&c)[64], uint32_t it0) {
       wg_fence_regs(c);
+      if (ct == 0) WG_TRACE(6, it0 + WG_GSTAGES - 1);
       const int s = (it0 + WG_GSTAGES - 1) % WST;
       const uint32_t sap = *reinterpret_cast<const uint32_t*>(&sm.sa[s][mt * 16 + g8 * 2]);
       const uint16_t sa0 = (uint16_t)(sap & 0xffff), sa1 = (uint16_t)(sap >> 16);
@@ -536,6 +564,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
         }
       }
       if (!LR_WG_EARLY) release();
+      if (ct == 0) WG_TRACE(7, it0 + WG_GSTAGES - 1);
     };
     // Group gi runs in c0 (even) or c1 (odd); the previous group is folded while it runs. The loop is left
     // only after wait_group 0, so no accumulator is in flight past it (ptxas then keeps the wgmmas asynchronous).
