@@ -18,12 +18,17 @@ NV="nvcc -gencode=arch=compute_90a,code=sm_90a -O3 -std=c++17 -lineinfo"
 BUILDS=${BUILDS:-"w4:- tr:-DLR_WG_TRACE=1 f8:-DLR_WG_FP8=1 bw12:-DLR_WG_BWIDE=1,-DLR_WG_STAGES=12 bwf12:-DLR_WG_BWIDE=1,-DLR_WG_FP8=1,-DLR_WG_STAGES=12 trbwf12:-DLR_WG_BWIDE=1,-DLR_WG_FP8=1,-DLR_WG_STAGES=12,-DLR_WG_TRACE=1 bswf12:-DLR_WG_BWIDE=1,-DLR_WG_BSWZ=1,-DLR_WG_FP8=1,-DLR_WG_STAGES=12 d1:-DLR_WG_DIAG=1 d2:-DLR_WG_DIAG=2 d4:-DLR_WG_DIAG=4 d7:-DLR_WG_DIAG=7 d11:-DLR_WG_DIAG=11 r20bwf12:-DLR_WG_BWIDE=1,-DLR_WG_FP8=1,-DLR_WG_STAGES=12 r20bswf12:-DLR_WG_BWIDE=1,-DLR_WG_BSWZ=1,-DLR_WG_FP8=1,-DLR_WG_STAGES=12"}
 VERIFY=${VERIFY:-"bswf12 bwf12"}
 PROF=${PROF-}
+# GEN_DIR/bin/NAME (with NAME.txt, ptxas's report), when present, is a build made beforehand with these flags by
+# BUILD_ONLY=1 on a machine with nvcc (no GPU needed): copied instead of built, which saves the device's time.
+# JOBS: builds at once (default all).
+n_run=0
 for spec in $BUILDS; do n=${spec%%:*}; f=${spec#*:}; [ "$f" = - ] && f=; src=$G/svdquant_w4a4.cu; [ "${n#r20}" != "$n" ] && src=$G/svdquant_w4a4_rank20.cu
+  if [ -x "$G/bin/$n" ] && [ -z "${BUILD_ONLY:-}" ]; then cp "$G/bin/$n" "$B/$n"; cp "$G/bin/$n.txt" "$B/$n.txt" 2>/dev/null; echo 0 > "$B/$n.rc"; echo "prebuilt $n"; continue; fi
   ( $NV ${f//,/ } -Xptxas -v $src -o "$B/$n" > "$B/$n.txt" 2>&1; echo $? > "$B/$n.rc" ) &
+  n_run=$((n_run + 1)); [ -n "${JOBS:-}" ] && [ $((n_run % JOBS)) = 0 ] && wait
 done
-( $NV -cubin $G/svdquant_w4a4.cu -o "$B/w4.cubin" > /dev/null 2>&1 ) &
-( $NV -cubin -DLR_WG_BWIDE=1 -DLR_WG_BSWZ=1 -DLR_WG_FP8=1 -DLR_WG_STAGES=12 $G/svdquant_w4a4.cu -o "$B/bswf12.cubin" > /dev/null 2>&1 ) &
 wait; el built
+[ -n "${BUILD_ONLY:-}" ] && { for spec in $BUILDS; do n=${spec%%:*}; echo "build $n rc=$(cat $B/$n.rc)"; done; exit 0; }
 for spec in $BUILDS; do n=${spec%%:*}; echo "build $n rc=$(cat $B/$n.rc) $(grep -A2 'lr_wgmmaILi0' $B/$n.txt | grep -oE '[0-9]+ bytes spill stores|Used [0-9]+ registers' | tr '\n' ' ')"; done
 echo "== bench 4096^3"
 for spec in $BUILDS; do n=${spec%%:*}; [ "${n#r20}" != "$n" ] && continue; [ "$(cat $B/$n.rc)" = 0 ] || continue
@@ -50,7 +55,7 @@ for e in $VERIFY; do [ "$(cat $B/$e.rc)" = 0 ] || continue
 done; el verify
 SYM=_Z8lr_wgmmaILi0EEvPK5uint4S2_PKtS4_S4_S4_S4_S4_PtiiiiS4_S4_PKjS5_Pjj
 if command -v cuobjdump >/dev/null; then
-  for v in w4 bswf12; do [ -f $B/$v.cubin ] || continue; cuobjdump -sass -fun $SYM $B/$v.cubin > $O/$v-lr0.sass 2>&1
+  for v in w4 bswf12; do [ -f $B/$v ] || continue; cuobjdump -sass -fun $SYM $B/$v > $O/$v-lr0.sass 2>&1
     echo "$v lr_wgmma<0> opcodes: $(grep -oE '^\s+/\*[0-9a-f]+\*/\s+[A-Z0-9_.]+' $O/$v-lr0.sass | awk '{print $2}' | sed 's/\..*//' | sort | uniq -c | sort -rn | head -30 | tr '\n' ' ')"; done
 fi
 if [ -n "$PROF" ] && command -v ncu >/dev/null; then

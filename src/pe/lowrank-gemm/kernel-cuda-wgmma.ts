@@ -5,15 +5,17 @@
  * function as `lr_fast` (kernel-cuda.ts), bit for bit, in golden's order (golden.ts header):
  * - the exact group dot d_g comes from int8 MMAs on 16·value operands (sum = 256·d exactly), read as fp32
  *   through the 49152 magic (one integer add and one subtraction, both exact);
- *   the LR_WG_FP8 build knob (off by default, not yet run on a GPU) takes fp8 wgmmas instead, whose f32
- *   accumulators hold d itself if the tensor core's fp8 accumulation is exact on these integers (fp8Encoders);
+ *   the LR_WG_FP8 build knob (off by default: bit-exact on an H100 but not faster, 2026-12-06 21:45 UTC) takes fp8
+ *   wgmmas instead, whose f32 accumulators hold d itself, the tensor core's fp8 accumulation being exact on these
+ *   integers for groups of 64 (fp8Encoders);
  * - d̂ = round_P(d), s = round_P(sa·sw), acc = fma or mul + add in P: the shared LR_PAIR_STEP;
  * - the epilogue, the up projection (j ascending, fp32, one rounding per step) and round_R16, per output.
  * Roles (384 threads, one block per SM, grid = min(tiles, SMs), tiles of 128 × 128 taken in turn):
  * - warpgroup 0, warp 0 lane 0: issues the bulk copies (cp.async.bulk, completing on an mbarrier) of each
  *   64-deep stage: packed A (4 KB), packed B (4 KB) and the stage's group scales (2 × 256 B);
  * - warpgroup 0, warps 1–3: widen B's nibbles to int8 (16·value) into the K-major core-matrix layout
- *   wgmma reads from shared memory, then fence the async proxy and arrive on the stage's `ready` barrier;
+ *   wgmma reads from shared memory, then fence the async proxy and arrive on the stage's `ready` barrier
+ *   (LR_WG_BWIDE: B arrives already widened, packed so on the host, and these warps exit);
  * - warpgroups 1 and 2 (rows 0–63 and 64–127 of the tile): each warp loads its A fragments (one 16-byte
  *   load, widened in registers), issues two m64n128k32 wgmmas per stage into one of two accumulator sets,
  *   and folds the previous group's set (waited with wgmma.wait_group 1) while the current one runs; then

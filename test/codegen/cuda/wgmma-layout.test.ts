@@ -46,6 +46,8 @@ describe('lr_wgmma operand layouts (host model, no GPU)', () => {
     // LR_WG_BWIDE = 1: B widened on the host into each stage's shared-memory image (int8, or e5m2 with LR_WG_FP8).
     ['LR_WG_BWIDE int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_BWIDE=1']],
     ['LR_WG_BWIDE LR_WG_FP8 uint4 × int4, groups of 64', uint4(64), [128, 256, 256], ['-DLR_WG_BWIDE=1', '-DLR_WG_FP8=1']],
+    // LR_WG_BSWZ = 1: that image in wgmma's 64-byte swizzle layout (the model reads it through PTX's swizzle definition).
+    ['LR_WG_BWIDE LR_WG_BSWZ int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_BWIDE=1', '-DLR_WG_BSWZ=1']],
   ];
   for (const [name, cfg, [m, n, k], flags] of configs) {
     it(`${name}: packed operands read back through wgmma's layouts give every group's dot (${m} × ${n} × ${k})`, async () => {
