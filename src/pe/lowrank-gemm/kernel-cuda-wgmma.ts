@@ -223,7 +223,8 @@ struct __align__(16) WgDownSmem {
   float d[2][WD_KC][WD_RANKS];
 };
 constexpr int wg_threads(int mode) { return mode == 2 ? 512 : 384; }
-constexpr size_t wg_smem(int mode) { return sizeof(WgSmem) + (mode == 2 ? sizeof(WgDownSmem) : 0); }
+// LR_WG_BSWZ: 1 KB more, so that the kernel can start WgSmem at the next 1,024-aligned shared address.
+constexpr size_t wg_smem(int mode) { return sizeof(WgSmem) + (mode == 2 ? sizeof(WgDownSmem) : 0) + (LR_WG_BSWZ ? 1024 : 0); }
 constexpr uint32_t WG_B_STAGE_BYTES = LR_WG_BWIDE ? WG_BN * 64 : sizeof(uint4) * 2 * WG_BN;
 constexpr uint32_t WG_STAGE_BYTES = sizeof(uint4) * 8 * 32 + WG_B_STAGE_BYTES + 2 * WG_BM + 2 * WG_BN;
 __device__ __forceinline__ uint32_t smem_u32(const void* p) { return (uint32_t)__cvta_generic_to_shared(p); }
@@ -421,7 +422,9 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
     const uint16_t* __restrict__ X, const uint16_t* __restrict__ Dn, const uint32_t* __restrict__ ls, uint16_t* Lo,
     uint32_t* flags, uint32_t epoch) {
   constexpr bool BRANCH = MODE != 0, FUSED = MODE == 2;
-  extern __shared__ __align__(LR_WG_BSWZ ? 1024 : 128) uint8_t wg_raw[];
+  extern __shared__ __align__(128) uint8_t wg_raw_[];
+  // LR_WG_BSWZ: the swizzle pattern is applied to shared addresses, so every stage starts 1,024-aligned.
+  uint8_t* const wg_raw = LR_WG_BSWZ ? wg_raw_ + ((1024 - (smem_u32(wg_raw_) & 1023)) & 1023) : wg_raw_;
   WgSmem& sm = *reinterpret_cast<WgSmem*>(wg_raw);
   const int tid = threadIdx.x, wg = tid >> 7, lane = tid & 31, lw = (tid >> 5) & 3;
   const int KC = K / 64, MT = M / WG_BM, NT = N / WG_BN, tiles = MT * NT;
