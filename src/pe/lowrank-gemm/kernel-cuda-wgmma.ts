@@ -5,15 +5,17 @@
  * function as `lr_fast` (kernel-cuda.ts), bit for bit, in golden's order (golden.ts header):
  * - the exact group dot d_g comes from int8 MMAs on 16·value operands (sum = 256·d exactly), read as fp32
  *   through the 49152 magic (one integer add and one subtraction, both exact);
- *   the LR_WG_FP8 build knob (off by default, not yet run on a GPU) takes fp8 wgmmas instead, whose f32
- *   accumulators hold d itself if the tensor core's fp8 accumulation is exact on these integers (fp8Encoders);
+ *   the LR_WG_FP8 build knob (off by default: bit-exact on an H100 but not faster, 2026-12-06 21:45 UTC) takes fp8
+ *   wgmmas instead, whose f32 accumulators hold d itself, the tensor core's fp8 accumulation being exact on these
+ *   integers for groups of 64 (fp8Encoders);
  * - d̂ = round_P(d), s = round_P(sa·sw), acc = fma or mul + add in P: the shared LR_PAIR_STEP;
  * - the epilogue, the up projection (j ascending, fp32, one rounding per step) and round_R16, per output.
  * Roles (384 threads, one block per SM, grid = min(tiles, SMs), tiles of 128 × 128 taken in turn):
  * - warpgroup 0, warp 0 lane 0: issues the bulk copies (cp.async.bulk, completing on an mbarrier) of each
  *   64-deep stage: packed A (4 KB), packed B (4 KB) and the stage's group scales (2 × 256 B);
  * - warpgroup 0, warps 1–3: widen B's nibbles to int8 (16·value) into the K-major core-matrix layout
- *   wgmma reads from shared memory, then fence the async proxy and arrive on the stage's `ready` barrier;
+ *   wgmma reads from shared memory, then fence the async proxy and arrive on the stage's `ready` barrier
+ *   (LR_WG_BWIDE: B arrives already widened, packed so on the host, and these warps exit);
  * - warpgroups 1 and 2 (rows 0–63 and 64–127 of the tile): each warp loads its A fragments (one 16-byte
  *   load, widened in registers), issues two m64n128k32 wgmmas per stage into one of two accumulator sets,
  *   and folds the previous group's set (waited with wgmma.wait_group 1) while the current one runs; then
@@ -157,17 +159,44 @@ export function lowRankWgmmaKernel(config: LowRankGemmConfig): string {
 #ifndef LR_WG_FP8
 #define LR_WG_FP8 0
 #endif
+// LR_WG_BWIDE = 1 (branch w4a4d): B (constant weights) is widened once on the host into the exact 8 KB per-stage
+// image wgmma reads (Bw: [N/128][K/64][8,192 bytes], int8 16·w, or with LR_WG_FP8 the e5m2 code of w·2^9, at
+// (n/8)·512 + (k/16)·128 + (n%8)·16 + k%16), so the copier's bulk copy lands B where the wgmmas read it: no unpacker
+// warps, no ready barrier, twice B's memory (N·K bytes instead of N·K/2).
+#ifndef LR_WG_BWIDE
+#define LR_WG_BWIDE 0
+#endif
+// LR_WG_BSWZ = 1 (with LR_WG_BWIDE): the B image in wgmma's 64-byte-swizzle K-major layout instead of the
+// unswizzled core matrices: row n of a stage is 64 contiguous bytes at (n/8)·512 + (n%8)·64, its 16-byte chunk c
+// stored at chunk c ^ ((n%8)/2) (address bits 4-5 XOR bits 7-8); descriptor swizzle mode 2, SBO 512, the second
+// k32 half 32 bytes in. Layout only.
+#ifndef LR_WG_BSWZ
+#define LR_WG_BSWZ 0
+#endif
+static_assert(!LR_WG_BSWZ || LR_WG_BWIDE, "LR_WG_BSWZ needs LR_WG_BWIDE (the image is swizzled on the host)");
+// LR_WG_DIAG (measurement builds only, WRONG results): bit 1 the consumers skip the fold's arithmetic, bit 2 the
+// unpackers skip the widening, bit 4 the consumers skip the wgmmas, bit 8 the copier skips the bulk copies (a
+// plain arrive on full); each keeps every barrier, so the time left is what the remaining roles cost
+// (docs/kernels.md, branch w4a4d).
+#ifndef LR_WG_DIAG
+#define LR_WG_DIAG 0
+#endif
 #if LR_WG_FP8
 static_assert(GS * ${unsignedAct ? 15 * 8 : 8 * 8} <= ${FP8_DOT_LIMIT}, "LR_WG_FP8: a group dot beyond the fp8 accumulation's exact range");
+// The exactness micro-test on an H100 (sims/cuda/fp8-wgmma-exact.cu, lead's run 2026-12-06 21:45 UTC) found every sum
+// exact for 1 and 2 k32 steps per accumulation and mismatches at 4: groups of 64 only.
+static_assert(GS == 64, "LR_WG_FP8: exact only up to two k32 steps per group (groups of 64)");
 #endif
 constexpr int WG_BM = 128, WG_BN = 128, WG_GSTAGES = GS / 64;
 // A consumer holds two groups' stages at once (one folding, one in flight): at least 2·GS/64 + 1 stages.
 constexpr int WST = LR_WG_STAGES > 2 * WG_GSTAGES ? LR_WG_STAGES : 2 * WG_GSTAGES + 1;
 constexpr int WG_THREADS = 384, WG_UNPACKERS = LR_WG_SPLIT ? 32 : 96, WG_CONSUMER_WARPS = 8;   // arrivals on ready, empty
-struct __align__(128) WgSmem {
-  uint8_t bu[WST][WG_BN * 64];   // widened B, core-matrix layout
+struct __align__(LR_WG_BSWZ ? 1024 : 128) WgSmem {
+  __align__(LR_WG_BSWZ ? 1024 : 16) uint8_t bu[WST][WG_BN * 64];   // widened B, core-matrix layout (LR_WG_BSWZ: 1024-aligned stages)
   uint4 a[WST][8][32];           // packed A, fragment order
+#if !LR_WG_BWIDE
   uint4 bp[WST][2][WG_BN];       // packed B
+#endif
   uint16_t sa[WST][WG_BM];
   uint16_t sw[WST][WG_BN];
   float Ls[WG_BM][36];           // epilogue: L and U tiles as fp32 (rows padded: conflict-free float4 reads)
@@ -194,8 +223,10 @@ struct __align__(16) WgDownSmem {
   float d[2][WD_KC][WD_RANKS];
 };
 constexpr int wg_threads(int mode) { return mode == 2 ? 512 : 384; }
-constexpr size_t wg_smem(int mode) { return sizeof(WgSmem) + (mode == 2 ? sizeof(WgDownSmem) : 0); }
-constexpr uint32_t WG_STAGE_BYTES = sizeof(uint4) * 8 * 32 + sizeof(uint4) * 2 * WG_BN + 2 * WG_BM + 2 * WG_BN;
+// LR_WG_BSWZ: 1 KB more, so that the kernel can start WgSmem at the next 1,024-aligned shared address.
+constexpr size_t wg_smem(int mode) { return sizeof(WgSmem) + (mode == 2 ? sizeof(WgDownSmem) : 0) + (LR_WG_BSWZ ? 1024 : 0); }
+constexpr uint32_t WG_B_STAGE_BYTES = LR_WG_BWIDE ? WG_BN * 64 : sizeof(uint4) * 2 * WG_BN;
+constexpr uint32_t WG_STAGE_BYTES = sizeof(uint4) * 8 * 32 + WG_B_STAGE_BYTES + 2 * WG_BM + 2 * WG_BN;
 __device__ __forceinline__ uint32_t smem_u32(const void* p) { return (uint32_t)__cvta_generic_to_shared(p); }
 __device__ __forceinline__ void mbar_init(unsigned long long* b, uint32_t n) {
   asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;\\n" :: "r"(smem_u32(b)), "r"(n) : "memory");
@@ -232,8 +263,22 @@ __device__ __forceinline__ void wg_fence_regs(float (&d)[64]) {
 #define LR_WG_DESC_SWAP 0
 #endif
 __device__ __forceinline__ uint64_t wg_desc(const void* p) {
+#if LR_WG_BSWZ
+  // 64-byte swizzle (mode 2 in bits 62-63): SBO 512 bytes (next 8 rows); LBO unused for K-major swizzled (1).
+  return (uint64_t)((smem_u32(p) & 0x3FFFF) >> 4) | (1ull << 16) | ((512ull >> 4) << 32) | (2ull << 62);
+#else
   constexpr uint64_t lbo = LR_WG_DESC_SWAP ? 512 : 128, sbo = LR_WG_DESC_SWAP ? 128 : 512;
   return (uint64_t)((smem_u32(p) & 0x3FFFF) >> 4) | ((lbo >> 4) << 16) | ((sbo >> 4) << 32);
+#endif
+}
+// Byte offset of B(n, k) (k < 64) in one stage's image: unswizzled core matrices, or (LR_WG_BSWZ) 64-byte swizzle.
+__host__ __device__ inline int wg_b_off(int n, int k) {
+#if LR_WG_BSWZ
+  const int o = (n >> 3) * 512 + (n & 7) * 64 + k;
+  return o ^ (((o >> 7) & 3) << 4);
+#else
+  return (n >> 3) * 512 + (k >> 4) * 128 + (n & 7) * 16 + (k & 15);
+#endif
 }
 __device__ __forceinline__ void named_sync_consumers() { asm volatile("bar.sync 1, 256;\\n" ::: "memory"); }
 __device__ __forceinline__ void named_sync_down() { asm volatile("bar.sync 2, 128;\\n" ::: "memory"); }
@@ -284,6 +329,23 @@ __device__ unsigned long long wg_probe[1024][5];
 #define WG_PROBE(slot) do { unsigned long long t_; asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t_)); if (blockIdx.x < 1024) wg_probe[blockIdx.x][slot] = t_; } while (0)
 #else
 #define WG_PROBE(slot) do { } while (0)
+#endif
+// LR_WG_TRACE = 1 (a measurement build, branch w4a4d): %clock64 stamps of block 0's pipeline steps for the
+// stages it = 64 .. 127 of its sequence (its second tile at K = 4096: steady state), read by the bench: 0 the copier
+// before its wait for the stage's slot (empty), 1 after it (copies issued), 2 the unpacker after its wait for the
+// data (full), 3 after its ready arrive, 4 consumer thread 0 before its data waits, 5 after them, 6 the group's fold
+// starts (wgmma.wait_group returned), 7 the fold ends, 8 the group's wgmmas committed. One SM's clock: the
+// differences are cycles.
+#ifndef LR_WG_TRACE
+#define LR_WG_TRACE 0
+#endif
+#if LR_WG_TRACE
+constexpr int WG_TRACE_IT0 = 64, WG_TRACE_N = 64, WG_TRACE_SLOTS = 9;
+__device__ long long wg_trace[WG_TRACE_N][WG_TRACE_SLOTS];
+#define WG_TRACE(slot, i_) do { const uint32_t ti_ = (i_); if (blockIdx.x == 0 && ti_ >= WG_TRACE_IT0 && ti_ < WG_TRACE_IT0 + WG_TRACE_N) \
+    wg_trace[ti_ - WG_TRACE_IT0][slot] = clock64(); } while (0)
+#else
+#define WG_TRACE(slot, i_) do { } while (0)
 #endif
 // The down warpgroup (MODE 2): L = round_R16(X·D (× LoRA scale)) slice by slice, each chain in k order
 // (golden's), then the slice's flag. Padding (k ≥ K, rows ≥ M, ranks ≥ R) holds code 0 = +0 and leaves every
@@ -360,7 +422,9 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
     const uint16_t* __restrict__ X, const uint16_t* __restrict__ Dn, const uint32_t* __restrict__ ls, uint16_t* Lo,
     uint32_t* flags, uint32_t epoch) {
   constexpr bool BRANCH = MODE != 0, FUSED = MODE == 2;
-  extern __shared__ __align__(128) uint8_t wg_raw[];
+  extern __shared__ __align__(128) uint8_t wg_raw_[];
+  // LR_WG_BSWZ: the swizzle pattern is applied to shared addresses, so every stage starts 1,024-aligned.
+  uint8_t* const wg_raw = LR_WG_BSWZ ? wg_raw_ + ((1024 - (smem_u32(wg_raw_) & 1023)) & 1023) : wg_raw_;
   WgSmem& sm = *reinterpret_cast<WgSmem*>(wg_raw);
   const int tid = threadIdx.x, wg = tid >> 7, lane = tid & 31, lw = (tid >> 5) & 3;
   const int KC = K / 64, MT = M / WG_BM, NT = N / WG_BN, tiles = MT * NT;
@@ -369,6 +433,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
     asm volatile("fence.mbarrier_init.release.cluster;\\n" ::: "memory");
   }
   __syncthreads();
+  if (LR_WG_BSWZ && tid == 0 && (smem_u32(sm.bu[0]) & 1023)) __trap();   // the swizzle pattern needs aligned stages
   if (tid == 0) WG_PROBE(0);
   if (FUSED && wg == 3) {
     asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\\n" :: "n"(LR_WG_DREG) : "memory");
@@ -385,10 +450,17 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
         const int mb = tile / NT, nb = tile % NT;
         for (int kc = 0; kc < KC; kc++, it++) {
           const int s = it % WST, g = kc / WG_GSTAGES;
+          WG_TRACE(0, it);
           mbar_wait(&sm.empty[s], ((it / WST) & 1) ^ 1);
+          WG_TRACE(1, it);
+          if (LR_WG_DIAG & 8) { mbar_arrive(&sm.full[s]); continue; }
           mbar_expect_tx(&sm.full[s], WG_STAGE_BYTES);
           bulk_g2s(sm.a[s], Aw + ((size_t)mb * KC + kc) * 256, 4096, &sm.full[s]);
+#if LR_WG_BWIDE
+          bulk_g2s(sm.bu[s], Bw + ((size_t)nb * KC + kc) * (WG_B_STAGE_BYTES / 16), WG_B_STAGE_BYTES, &sm.full[s]);
+#else
           bulk_g2s(sm.bp[s], Bw + ((size_t)nb * KC + kc) * 256, 4096, &sm.full[s]);
+#endif
           bulk_g2s(sm.sa[s], saW + ((size_t)g * MT + mb) * WG_BM, 2 * WG_BM, &sm.full[s]);
           bulk_g2s(sm.sw[s], swW + ((size_t)g * NT + nb) * WG_BN, 2 * WG_BN, &sm.full[s]);
         }
@@ -398,6 +470,9 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
     // Unpackers: B's nibbles to 16·value int8 in the core-matrix layout. Warps 1-3 together widen each stage,
     // or (LR_WG_SPLIT) warp w widens the stages it ≡ w - 1 (mod 3), so three stages are in progress at once
     // (one stage's wait, loads, stores and proxy fence are a latency chain).
+#if LR_WG_BWIDE
+    return;   // B arrives widened (pack_wg_b)
+#else
     const int u0 = LR_WG_SPLIT ? lane : tid - 32, ustep = LR_WG_SPLIT ? 32 : 96;
     uint32_t it = 0;
     for (int tile = blockIdx.x; tile < tiles; tile += gridDim.x) {
@@ -405,8 +480,9 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
         if (LR_WG_SPLIT && (int)(it % 3) != lw - 1) continue;
         const int s = it % WST;
         mbar_wait(&sm.full[s], (it / WST) & 1);
+        if (lane == 0) WG_TRACE(2, it);
         #pragma unroll
-        for (int u = u0; u < 2 * WG_BN; u += ustep) {
+        for (int u = u0; u < ((LR_WG_DIAG & 2) ? 0 : 2 * WG_BN); u += ustep) {
           const int p = u / WG_BN, n = u % WG_BN;
           const uint4 v = sm.bp[s][p][n];
           uint8_t* o = &sm.bu[s][(n >> 3) * 512 + 2 * p * 128 + (n & 7) * 16];
@@ -420,9 +496,11 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
         }
         asm volatile("fence.proxy.async.shared::cta;\\n" ::: "memory");
         mbar_arrive(&sm.ready[s]);
+        if (lane == 0) WG_TRACE(3, it);
       }
     }
     return;
+#endif
   }
   asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;\\n" :: "n"(FUSED ? LR_WG_CREG4 : 224) : "memory");
   const int cw = wg - 1, mt = 4 * cw + lw, g8 = lane >> 2, t4 = lane & 3, ct = tid - 128;
@@ -439,8 +517,10 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
       for (int st = 0; st < WG_GSTAGES; st++, it++) {
         const int s = it % WST;
         const uint32_t ph = (it / WST) & 1;
+        if (ct == 0) WG_TRACE(4, it);
         mbar_wait(&sm.full[s], ph);
-        mbar_wait(&sm.ready[s], ph);
+        if (!LR_WG_BWIDE) mbar_wait(&sm.ready[s], ph);
+        if (ct == 0) WG_TRACE(5, it);
         const uint4 av = sm.a[s][mt][lane];
 #if LR_WG_FP8
         const uint32_t a0[4] = {wg_a_lo(av.x), wg_a_lo(av.y), wg_a_hi(av.x), wg_a_hi(av.y)};
@@ -450,14 +530,18 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
         const uint32_t a1[4] = {(av.z << 4) & HI, (av.w << 4) & HI, av.z & HI, av.w & HI};
 #endif
         wg_fence();
-        wg_mma(c, a0, wg_desc(sm.bu[s]), st > 0);
-        wg_mma(c, a1, wg_desc(sm.bu[s] + 256), 1);
+        if (!(LR_WG_DIAG & 4)) {
+          wg_mma(c, a0, wg_desc(sm.bu[s]), st > 0);
+          wg_mma(c, a1, wg_desc(sm.bu[s] + (LR_WG_BSWZ ? 32 : 256)), 1);
+        }
       }
       wg_commit();
+      if (ct == 0) WG_TRACE(8, it - 1);
     };
     // Golden's group step for the group whose first stage is it0 (its scales are in its last stage).
     auto fold = [&](wg_acc_t (&c)[64], uint32_t it0) {
       wg_fence_regs(c);
+      if (ct == 0) WG_TRACE(6, it0 + WG_GSTAGES - 1);
       const int s = (it0 + WG_GSTAGES - 1) % WST;
       const uint32_t sap = *reinterpret_cast<const uint32_t*>(&sm.sa[s][mt * 16 + g8 * 2]);
       const uint16_t sa0 = (uint16_t)(sap & 0xffff), sa1 = (uint16_t)(sap >> 16);
@@ -474,7 +558,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
       };
       if (LR_WG_EARLY) release();
       #pragma unroll
-      for (int q = 0; q < 4; q++) {
+      for (int q = 0; q < ((LR_WG_DIAG & 1) ? 0 : 4); q++) {
         const uint4 w4 = swv[q];
         #pragma unroll
         for (int e = 0; e < 4; e++) {
@@ -485,6 +569,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
         }
       }
       if (!LR_WG_EARLY) release();
+      if (ct == 0) WG_TRACE(7, it0 + WG_GSTAGES - 1);
     };
     // Group gi runs in c0 (even) or c1 (odd); the previous group is folded while it runs. The loop is left
     // only after wait_group 0, so no accumulator is in flight past it (ptxas then keeps the wgmmas asynchronous).
@@ -606,6 +691,22 @@ static std::vector<uint32_t> pack_wg_a(const std::vector<uint8_t>& q, int M, int
   return p;
 }
 static std::vector<uint32_t> pack_wg_b(const std::vector<uint8_t>& q, int N, int K) {
+#if LR_WG_BWIDE
+  // Widened once: each (column block, 64-deep stage) is the 8 KB image of the shared memory bu, byte (n, k) at
+  // (n/8)·512 + (k/16)·128 + (n%8)·16 + k%16, holding 16·w as int8 (or, LR_WG_FP8, the e5m2 code of w·2^9).
+  const int KCW = K / 64; std::vector<uint32_t> pw((size_t)N * K / 4);
+  uint8_t* pb = reinterpret_cast<uint8_t*>(pw.data());
+  for (int nb = 0; nb < N / 128; nb++) for (int kc = 0; kc < KCW; kc++) for (int n = 0; n < 128; n++) for (int k = 0; k < 64; k++) {
+    const uint32_t c = q[(size_t)(128 * nb + n) * K + 64 * kc + k] & 15;
+#if LR_WG_FP8
+    const uint8_t v = (uint8_t)(wg_b_e5m2(c) & 255);
+#else
+    const uint8_t v = (uint8_t)(c << 4);
+#endif
+    pb[((size_t)nb * KCW + kc) * 8192 + wg_b_off(n, k)] = v;
+  }
+  return pw;
+#else
   const int KC = K / 64; std::vector<uint32_t> p((size_t)N * K / 8);
   for (int nb = 0; nb < N / 128; nb++) for (int kc = 0; kc < KC; kc++) for (int pp = 0; pp < 2; pp++) for (int n = 0; n < 128; n++) for (int i = 0; i < 4; i++) {
     const size_t row = (size_t)(128 * nb + n) * K; uint32_t w = 0;
@@ -618,6 +719,7 @@ static std::vector<uint32_t> pack_wg_b(const std::vector<uint8_t>& q, int N, int
     p[((((size_t)nb * KC + kc) * 2 + pp) * 128 + n) * 4 + i] = w;
   }
   return p;
+#endif
 }
 // Scales [rows × G] to [G][rows/128][128] in fragment order: rows (sa: 16mt + g + 8rh at 16mt + 2g + rh) or
 // columns (sw: 8i + 2t + e at 32t + 2i + e).
@@ -660,12 +762,27 @@ static size_t wg_layout_check(int M, int N, int K) {
   auto aval = [](uint32_t c) { return ${unsignedAct ? '(int)c' : '(int)(c >= 8 ? c - 16 : c)'}; };
   auto wval = [](uint32_t c) { return (int)(c >= 8 ? c - 16 : c); };
   size_t bad = 0;
+  // Where wgmma reads B(n, k) of k32 half h, from PTX's definition of the descriptor: K-major core matrices at
+  // (n%8)·16 + (n/8)·SBO + ((k%32)/16)·LBO + k%16 from the half's start (LBO 128, SBO 512, halves 256 apart), or
+  // with 64-byte swizzle rows of 64 bytes, 8-row groups SBO = 512 apart, the half 32 bytes in, then the address
+  // bits 4-5 XOR bits 7-8.
+  auto wg_read_off = [](int n, int h, int kk) {
+#if LR_WG_BSWZ
+    const int o = (n / 8) * 512 + (n % 8) * 64 + 32 * h + kk;
+    return o ^ (((o >> 7) & 3) << 4);
+#else
+    return 256 * h + (n % 8) * 16 + (n / 8) * 512 + (kk / 16) * 128 + kk % 16;
+#endif
+  };
   std::vector<int64_t> acc(128 * 128);
   std::vector<uint8_t> bu(8192);
   for (int mb = 0; mb < MT; mb++) for (int nb = 0; nb < NT; nb++) {
     std::fill(acc.begin(), acc.end(), 0);
     for (int kc = 0; kc < KC; kc++) {
       const uint32_t* a = &Aw[((size_t)mb * KC + kc) * 1024];
+#if LR_WG_BWIDE
+      std::memcpy(bu.data(), &Bw[((size_t)nb * KC + kc) * 2048], 8192);   // already the stage's image
+#else
       const uint32_t* bp = &Bw[((size_t)nb * KC + kc) * 1024];
       for (int u = 0; u < 256; u++) {
         const int p = u / 128, n = u % 128;
@@ -679,6 +796,7 @@ static size_t wg_layout_check(int M, int N, int K) {
           std::memcpy(&bu[(n >> 3) * 512 + 2 * p * 128 + (n & 7) * 16 + 128 + 4 * i], &hi, 4);
         }
       }
+#endif
       for (int mt = 0; mt < 8; mt++) for (int lane = 0; lane < 32; lane++) for (int h = 0; h < 2; h++) {
         const uint32_t* wq = &a[(mt * 32 + lane) * 4];
 #if LR_WG_FP8
@@ -696,9 +814,9 @@ static size_t wg_layout_check(int M, int N, int K) {
 #endif
           for (int n = 0; n < 128; n++) {
 #if LR_WG_FP8
-            const int bv = wg_fp8_int(bu[256 * h + (n % 8) * 16 + (n / 8) * 512 + (kk / 16) * 128 + kk % 16], 2, -9);   // e5m2 of w·2^9
+            const int bv = wg_fp8_int(bu[wg_read_off(n, h, kk)], 2, -9);   // e5m2 of w·2^9
 #else
-            const int bv = (int8_t)bu[256 * h + (n % 8) * 16 + (n / 8) * 512 + (kk / 16) * 128 + kk % 16];
+            const int bv = (int8_t)bu[wg_read_off(n, h, kk)];
 #endif
             acc[row * 128 + n] += (int64_t)av * bv;
           }

@@ -903,6 +903,25 @@ ${
                 "ms_up_kernel=%.4f ms_up_kernel_rank0=%.4f ms_fused_mma=%.4f ms_no_branch_mma=%.4f ms_fused_serial=%.4f\\n",
                 device_name().c_str(), M, N, K, RANK, s.size(), bad, same ? "identical" : "DIFFERS", t_branch, flop / t_branch / 1e9,
                 t_main, flop / t_main / 1e9, t_down, 100.0 * (t_branch / t_main - 1.0), t_up, t_up0, m_branch, m_main, t_serial);
+#if LR_WG_TRACE
+    {   // one lr_wgmma<0> launch, block 0's stages 64..127: median cycles of each step (kernel-cuda-wgmma.ts LR_WG_TRACE)
+      std::vector<long long> z((size_t)WG_TRACE_N * WG_TRACE_SLOTS, 0);
+      CK(cudaMemcpyToSymbol(wg_trace, z.data(), z.size() * 8)); dev.run_wg(false); CK(cudaDeviceSynchronize());
+      CK(cudaMemcpyFromSymbol(z.data(), wg_trace, z.size() * 8));
+      auto at = [&](int i, int k) { return z[(size_t)i * WG_TRACE_SLOTS + k]; };
+      auto med = [&](const char* name, int a, int b, int shift) {   // median over stages i of at(i + shift, b) - at(i, a)
+        std::vector<long long> v;
+        for (int i = std::max(0, -shift); i < WG_TRACE_N && i + shift < WG_TRACE_N; i++) if (at(i, a) && at(i + shift, b)) v.push_back(at(i + shift, b) - at(i, a));
+        std::sort(v.begin(), v.end());
+        if (!v.empty()) std::printf(" %s=%lld", name, v[v.size() / 2]);
+      };
+      std::printf("TRACE lr_wgmma<0> block 0 stages %d..%d, median cycles:", WG_TRACE_IT0, WG_TRACE_IT0 + WG_TRACE_N - 1);
+      med("period", 4, 4, 1); med("copier_slot_wait", 0, 1, 0); med("copy_to_unpacker", 1, 2, 0); med("unpack", 2, 3, 0);
+      med("copy_to_consumer_ready", 1, 5, 0); med("consumer_data_wait", 4, 5, 0); med("issue_to_fold_start", 8, 6, 0);
+      med("fold", 6, 7, 0); med("fold_end_to_next_issue_wait", 7, 4, 2); med("next_commit_to_fold_start", 8, 6, -1);
+      std::printf("\\n");
+    }
+#endif
 #if LR_WG_PROBE
     {   // one lr_wgmma<2> launch's timeline: per stamp, min / median / max over the blocks, µs after the first start
       std::vector<unsigned long long> z(1024 * 5, 0);

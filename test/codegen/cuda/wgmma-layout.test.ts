@@ -41,6 +41,11 @@ describe('lr_wgmma operand layouts (host model, no GPU)', () => {
     ['uint4 × int4, groups of 128', uint4(128), [128, 256, 256], []],
     ['LR_WG_FP8 int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_FP8=1']],
     ['LR_WG_FP8 uint4 × int4, groups of 64', uint4(64), [128, 256, 256], ['-DLR_WG_FP8=1']],
+    // LR_WG_BWIDE = 1: B widened on the host into each stage's shared-memory image (int8, or e5m2 with LR_WG_FP8).
+    ['LR_WG_BWIDE int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_BWIDE=1']],
+    ['LR_WG_BWIDE LR_WG_FP8 uint4 × int4, groups of 64', uint4(64), [128, 256, 256], ['-DLR_WG_BWIDE=1', '-DLR_WG_FP8=1']],
+    // LR_WG_BSWZ = 1: that image in wgmma's 64-byte swizzle layout (the model reads it through PTX's swizzle definition).
+    ['LR_WG_BWIDE LR_WG_BSWZ int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_BWIDE=1', '-DLR_WG_BSWZ=1']],
   ];
   // One build per config (nvcc-build.ts, with ptxas's report), shared by the tests that read it.
   const builds = new Map<string, Promise<CudaBuild>>();
