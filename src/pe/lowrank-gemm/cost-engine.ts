@@ -11,10 +11,10 @@
  * declared tile scaled with the sample's array: `samplePe`), and what is left grows in rows and columns:
  * - 1: command decode and range checks, the fetch, beat and writeback sequencers, the lane masks, the bias,
  *   channel- and LoRA-scale staging (one vector each);
- * - R, per row: the weight-code, weight-scale and D / U staging writes (a port word shifted to the row's byte
- *   offset) and the beat's window selects out of them;
+ * - R, per row: the weight-code, weight-scale and D / U staging writes (a port word rotated to the row's byte
+ *   offset and written byte-enabled, rtl-staging.ts) and the beat's window selects out of them (word-indexed);
  * - C, per column: the same for the activation codes / raw X and activation scales, the down-projection
- *   sums' write and their B-lane select for lr_up;
+ *   sums' write and their B-lane window for lr_up;
  * - R·C, per PE: its enable, its l_init select out of the column's sums, and its share of the writeback's
  *   column select (a C-input mux of the column's 16 · rows · PNX output bits).
  * The PE count (rows · cols), the per-column fp multipliers (C · B) and the one qact part are the engine's
