@@ -230,6 +230,7 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
       posbMsb: posbBits - 1,
       posbPad: 32 - posbBits,
       wwMsb: wwBits - 1,
+      lrtSel: Array.from({ length: NP }, (_, p) => `col_lrt[gi][32*(${p}*R + gj) +: 32]`).reduceRight((rest, word, p) => (p === NP - 1 ? word : `np_i == ${npBits}'d${p} ? ${word} : ${rest}`), ''),
       // the beat's operand windows and the writeback's port word: mux trees indexed by the window counters
       colQaSel: windowMuxVerilog('qa_w', 'stq_p', 8 * colBytes, 'posg', posgBits, 4 * QG, 4 * L, '      '),
       colXSel: windowMuxVerilog('x_w', 'stq_p', 8 * colBytes, 'posb', posbBits, 16 * B, 16 * B, '      '),
