@@ -181,6 +181,8 @@ export function lowRankQactEngine(t: Target, name: string, rawBits: number): Rtl
       qbLanes: `${posqBits}'d${B / QB}`,
       qbGroup: `${posqBits}'d${t.groupSize / QB}`,
       grpMsb: bitsFor(groupSlots) - 1,
+      scRest: (8 * scBytes) % SB !== 0,
+      scWhole: SB * Math.floor((8 * scBytes) / SB),
       xSel: windowMuxVerilog('x_w', 'rawc', rawBits, 'posq', posqBits, 16 * QB, 16 * B, '      '),
       stcNext,
       aRead: stagingReadVerilog('a_sh', 'stc', codeBytes, PA, 'PA', 'wa_pos', 'a_rs', '      '),

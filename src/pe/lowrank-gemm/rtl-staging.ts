@@ -38,15 +38,26 @@ function isPow2(n: number): boolean {
   return n > 0 && (n & (n - 1)) === 0;
 }
 
+/**
+ * t = u div P and r = u mod P of `${id}_u` (u < (slots + 1) · P wherever they are used): for a power-of-two
+ * port a shift and a mask, else slot comparisons with constants (a 32-bit divider per staging would be
+ * thousands of gates, and `share` tries every pair of them with SAT).
+ */
+function slotAndOffset(id: string, P: number, slots: number): [string, string] {
+  if (isPow2(P)) return [`${id}_u >> ${Math.log2(P)}`, `${id}_u & 32'd${P - 1}`];
+  let t = "32'd0";
+  for (let k = 1; k <= slots; k++) t = `${id}_u >= 32'd${k * P} ? 32'd${k} : ${t}`;
+  return [t, `${id}_u - ${id}_t * 32'd${P}`];
+}
+
 /** The Verilog of one staging write (wires and an always block), inside a generate block declaring genvar `gb`. */
 export function stagingWriteVerilog(w: StagingWrite, indent: string): string {
   const P = w.port;
   const slots = w.bytes / P;
   if (!Number.isInteger(slots)) throw new Error(`staging ${w.mem}: ${w.bytes} bytes is not a whole number of ${P}-byte port words`);
-  const lg = Math.log2(P);
   const id = w.id;
-  // t and r in 32 bits (compared with 32-bit constants); for a power-of-two port a shift and a mask
-  const [t, r] = isPow2(P) ? [`${id}_u >> ${lg}`, `${id}_u & 32'd${P - 1}`] : [`${id}_u / ${w.portName}`, `${id}_u % ${w.portName}`];
+  // t and r in 32 bits (compared with 32-bit constants)
+  const [t, r] = slotAndOffset(id, P, slots);
   const lines = [
     `// ${w.mem}: the word's byte b lands at row byte ppos - rs + b: slot t - 1 from byte r, slot t below r`,
     `wire [31:0] ${id}_u = ${w.ppos} + ${w.portName} - ${w.rowStart};   // in 1 .. rb + P - 1 when the word overlaps the row`,
@@ -141,7 +152,7 @@ export function byteRotateRightVerilog(id: string, data: string, r: string, P: n
 export function stagingReadVerilog(id: string, staging: string, bytes: number, P: number, portName: string, ppos: string, rowStart: string, indent: string): string {
   const slots = bytes / P;
   if (!Number.isInteger(slots)) throw new Error(`staging ${staging}: ${bytes} bytes is not a whole number of ${P}-byte port words`);
-  const [t, r] = isPow2(P) ? [`${id}_u >> ${Math.log2(P)}`, `${id}_u & 32'd${P - 1}`] : [`${id}_u / ${portName}`, `${id}_u % ${portName}`];
+  const [t, r] = slotAndOffset(id, P, slots + 1);
   const tBits = Math.max(1, Math.ceil(Math.log2(slots + 1)));
   const zBits = 8 * (bytes + 2 * P);
   const lines = [
