@@ -20,8 +20,8 @@
  * The PE count (rows · cols), the per-column fp multipliers (C · B) and the one qact part are the engine's
  * sub-units, counted on the same terms and synthesized at the design's size. Sampled at the generic model's
  * six sizes (two to spare). Not yet checked on syntheses: WebAssembly Yosys ran out of memory on this engine
- * already at 2 × 2 (docs/estimate.md "Tile engine extrapolation"), so no held-out size is recorded for it in
- * test/estimate/engine-synth-samples.json.
+ * already at 2 × 2 until its staging shifters became rotators and mux trees (rtl-staging.ts; docs/estimate.md
+ * "Tile engine extrapolation"), and no held-out size is recorded for it in test/estimate/engine-synth-samples.json.
  */
 import type { EngineGrowth } from '../facets/cost.js';
 import { BILINEAR_ENGINE_TERMS, GENERIC_ENGINE_POINTS } from '../facets/cost.js';
