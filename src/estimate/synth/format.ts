@@ -19,6 +19,6 @@ export function formatSynthReport(report: SynthReport): string {
   const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
   const lines = table.map((r) => '  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd());
   const notes: string[] = report.units.filter((u) => u.extrapolated).map((u) => `  ${u.unit}: EXTRAPOLATED to ${u.extrapolated!.rows}×${u.extrapolated!.cols}, not synthesized at that size: least squares on ${u.extrapolated!.model} over its syntheses at ${u.extrapolated!.points.map((p) => `${p.rows}×${p.cols}`).join(', ')} (its sub-units are synthesized at their size, their instance counts fitted likewise; error on a held-out size: docs/estimate.md)`);
-  notes.push(...report.units.filter((u) => u.no_share).map((u) => `  ${u.unit}: synthesized without Yosys's SAT-based resource sharing (\`synth -noshare\`: too many shifters and multipliers behind multiplexers for it), an upper bound on its area`));
+  notes.push(...report.units.filter((u) => u.no_share).map((u) => `  ${u.unit}: synthesized without Yosys's SAT-based resource sharing (\`synth -noshare\`: too many shifters and multipliers behind multiplexers for it) (docs/estimate.md: a small change of either sign)`));
   return [`synthesis (Yosys ${report.yosys}, ${report.flow} flow, top ${report.top}; each unit once, totals = Σ copies × unit; levels = longest combinational path in cells, cut at unit ports)`, ...lines, ...notes, ''].join('\n');
 }

@@ -22,7 +22,8 @@
  * A unit the options name in `noShare` is synthesized without Yosys's SAT-based resource sharing (generic
  * flow only: `synth -noshare`; its cache key says so): for a PE kind whose PE holds so many shifters and multipliers
  * behind multiplexers that `share`'s pairwise SAT problems outrun WebAssembly Yosys (lowrank_gemm's engine
- * PE, src/pe/lowrank-gemm/cost.ts). Skipping it only forgoes merges, so such a unit's area is an upper bound.
+ * PE, src/pe/lowrank-gemm/cost.ts). What it changes is small and of either sign (docs/estimate.md: −0.8% on
+ * the self-bench's engine PE).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

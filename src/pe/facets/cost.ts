@@ -123,7 +123,7 @@ export interface CostFacet<K extends PeKind> {
   engineGrowth?(t: TargetOf<K>): EngineGrowth;
   /**
    * Name endings of the kind's generated modules that `--synth generic` synthesizes without Yosys's SAT-based
-   * resource sharing (src/estimate/synth/synthesize.ts: an upper bound on their area), where `share` cannot
+   * resource sharing (src/estimate/synth/synthesize.ts; the report says so), where `share` cannot
    * finish; absent: none.
    */
   readonly synthNoShare?: readonly string[];
