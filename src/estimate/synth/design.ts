@@ -98,8 +98,15 @@ async function extrapolatedEngine(accel: IrAccelerator, rows: number, cols: numb
   return { result: { own: extrapolateEngine(samples, rows, cols, growth), children }, cached, seconds, extrapolated: { rows, cols, points, model: engineModelName(growth) } };
 }
 
+/** The options with the modules the accelerator's PE kind synthesizes without resource sharing (CostFacet.synthNoShare). */
+function kindOptions(accel: IrAccelerator, options: SynthOptions): SynthOptions {
+  const endings = costFacet(resolveTarget(accel).pe.kind).synthNoShare;
+  return endings?.length ? { ...options, noShare: (m) => endings.some((e) => m.endsWith(e)) || (options.noShare?.(m) ?? false) } : options;
+}
+
 /** Synthesizes an accelerator's whole design (its top and everything below), hierarchically. */
-export function synthesizeDesign(accel: IrAccelerator, options: SynthOptions): Promise<SynthReport> {
+export function synthesizeDesign(accel: IrAccelerator, given: SynthOptions): Promise<SynthReport> {
+  const options = kindOptions(accel, given);
   const { modules, top } = acceleratorModules(accel);
   const array = accel.arrays[0];
   const engine = engineModule(modules, top);
@@ -108,7 +115,8 @@ export function synthesizeDesign(accel: IrAccelerator, options: SynthOptions): P
 }
 
 /** Synthesizes an accelerator's PE module alone, flattened. */
-export function synthesizePe(accel: IrAccelerator, options: SynthOptions): Promise<SynthReport> {
+export function synthesizePe(accel: IrAccelerator, given: SynthOptions): Promise<SynthReport> {
+  const options = kindOptions(accel, given);
   const rtl = generateAcceleratorRtl(accel, rtlTemplates, { source: accel.name, version: 'synth' });
   const { modules } = acceleratorModules(accel, rtl.peFiles);
   return synthesizeModules(modules, rtl.top, 0, options);

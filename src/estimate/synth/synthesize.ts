@@ -19,6 +19,11 @@
  *   netlist.ts refuses a generic netlist that still holds an unpriced flip-flop.
  * - xilinx: `synth_xilinx -family xcup -flatten -noiopad` (UltraScale+; memories become block RAM or LUT
  *   RAM where Yosys infers them, otherwise flip-flops).
+ * A unit the options name in `noShare` is synthesized without Yosys's SAT-based resource sharing (generic
+ * flow only: `synth -noshare`; its cache key says so): for a PE kind whose PE holds so many shifters and multipliers
+ * behind multiplexers that `share`'s pairwise SAT problems outrun WebAssembly Yosys (lowrank_gemm's engine
+ * PE, src/pe/lowrank-gemm/cost.ts). What it changes is small and of either sign (docs/estimate.md: −0.8% on
+ * the self-bench's engine PE).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -30,8 +35,8 @@ import { readUnitNetlist, unitKey, type ChildInstances, type JsonNetlist } from 
 import type { SynthExtrapolation, SynthFlow, SynthOptions, SynthReport, SynthStats, SynthUnitReport } from './types.js';
 
 /** Yosys commands of each flow after reading the files, for top module `top`. */
-export const FLOW_COMMANDS: Readonly<Record<SynthFlow, (top: string) => string[]>> = {
-  generic: (top) => [`synth -top ${top} -flatten -run begin:fine`, 'opt -fast -full', 'techmap', 'opt -fast', 'dffunmap', 'abc', 'opt -fast -nodffe -nosdff', 'opt_clean -purge'],
+export const FLOW_COMMANDS: Readonly<Record<SynthFlow, (top: string, share?: boolean) => string[]>> = {
+  generic: (top, share = true) => [`synth -top ${top} -flatten${share ? '' : ' -noshare'} -run begin:fine`, 'opt -fast -full', 'techmap', 'opt -fast', 'dffunmap', 'abc', 'opt -fast -nodffe -nosdff', 'opt_clean -purge'],
   xilinx: (top) => [`synth_xilinx -family xcup -top ${top} -flatten -noiopad`, 'opt_clean -purge'],
 };
 
@@ -54,14 +59,14 @@ export interface UnitResult {
 }
 
 /** Runs Yosys on one unit: `files` read normally (flattened), `libFiles` read as blackboxes. */
-async function runUnit(module: string, params: Readonly<Record<string, number>>, files: readonly VerilogModule[], libFiles: readonly VerilogModule[], flow: SynthFlow): Promise<UnitResult> {
+async function runUnit(module: string, params: Readonly<Record<string, number>>, files: readonly VerilogModule[], libFiles: readonly VerilogModule[], flow: SynthFlow, share: boolean): Promise<UnitResult> {
   const tree: Record<string, string> = {};
   for (const f of [...files, ...libFiles]) tree[`${f.name}.v`] = f.text;
   const script = [
     ...(libFiles.length ? [`read_verilog -lib ${libFiles.map((f) => `${f.name}.v`).join(' ')}`] : []),
     `read_verilog ${files.map((f) => `${f.name}.v`).join(' ')}`,
     ...Object.entries(params).map(([k, v]) => `chparam -set ${k} ${v} ${module}`),
-    ...FLOW_COMMANDS[flow](module),
+    ...FLOW_COMMANDS[flow](module, share),
     'delete t:$scopeinfo',
     `tee -q -o stat.txt stat${flow === 'generic' ? ' -tech cmos' : ''} ${module}`,
     `select ${module}`,
@@ -106,12 +111,14 @@ export interface UnitOutcome {
 /** Synthesizes one unit (`files` flattened, `libFiles` as blackboxes) through the cache. */
 export async function synthesizeUnit(module: string, params: Readonly<Record<string, number>>, files: readonly VerilogModule[], libFiles: readonly VerilogModule[], options: SynthOptions, progress?: { readonly index: number; readonly count: number }): Promise<UnitOutcome> {
   const cacheDir = options.cacheDir === undefined ? defaultSynthCacheDir() : options.cacheDir;
-  const key = synthCacheKey({ flow: options.flow, yosys: yosysVersion(), module, params, files, libFiles });
+  // only the generic flow's commands can leave `share` out (synth_xilinx has no such option)
+  const share = options.flow !== 'generic' || !(options.noShare?.(module) ?? false);
+  const key = synthCacheKey({ flow: share ? options.flow : `${options.flow} -noshare`, yosys: yosysVersion(), module, params, files, libFiles });
   const hit = cacheDir === null ? undefined : readCache<UnitResult>(cacheDir, key);
   if (hit) return { result: hit, cached: true, seconds: 0 };
   const u0 = performance.now();
   options.onUnit?.(unitKey(module, params), progress?.index ?? 0, progress?.count ?? 1);
-  const result = await runUnit(module, params, files, libFiles, options.flow);
+  const result = await runUnit(module, params, files, libFiles, options.flow, share);
   if (cacheDir !== null) writeCache(cacheDir, key, result);
   return { result, cached: false, seconds: (performance.now() - u0) / 1000 };
 }
@@ -172,7 +179,8 @@ export async function synthesizeModules(modules: readonly VerilogModule[], top: 
     total = addStats(total, result.own, n);
     const children: Record<string, number> = {};
     for (const c of result.children) children[unitKey(c.module, c.params)] = (children[unitKey(c.module, c.params)] ?? 0) + c.count;
-    units.push({ unit: unitKey(r.job.module, r.job.params), module: r.job.module, params: r.job.params, instances: n, depth: r.job.depth, own: result.own, children, cached, seconds, ...(extrapolated ? { extrapolated } : {}) });
+    const noShare = flow === 'generic' && (options.noShare?.(r.job.module) ?? false);
+    units.push({ unit: unitKey(r.job.module, r.job.params), module: r.job.module, params: r.job.params, instances: n, depth: r.job.depth, own: result.own, children, cached, seconds, ...(extrapolated ? { extrapolated } : {}), ...(noShare ? { no_share: true as const } : {}) });
   }
   return { flow, yosys, top, units, total, seconds: (performance.now() - t0) / 1000 };
 }

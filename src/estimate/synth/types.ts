@@ -64,6 +64,8 @@ export interface SynthUnitReport {
   readonly seconds: number;
   /** Present when `own` was extrapolated from syntheses at smaller array sizes instead of synthesized (engine-fit.ts). */
   readonly extrapolated?: SynthExtrapolation;
+  /** Present when the unit was synthesized without Yosys's SAT-based resource sharing (SynthOptions.noShare). */
+  readonly no_share?: true;
 }
 
 /** How a unit's own cost was extrapolated: from which array sizes, with which model. */
@@ -98,4 +100,6 @@ export interface SynthOptions {
   readonly cacheDir?: string | null;
   /** Called before each unit that Yosys must run (progress on a terminal). */
   readonly onUnit?: (unit: string, index: number, count: number) => void;
+  /** Modules synthesized without Yosys's SAT-based resource sharing (synthesize.ts; the PE kind's CostFacet.synthNoShare). */
+  readonly noShare?: (module: string) => boolean;
 }

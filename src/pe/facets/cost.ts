@@ -121,6 +121,12 @@ export interface CostFacet<K extends PeKind> {
   authorsPe(pe: IrPeOf<K>): AuthorsPe;
   /** The tile engine's growth terms for `--synth` beyond 8 rows or columns; absent: the generic 1, R, C, R·C, R²·C, R·C². */
   engineGrowth?(t: TargetOf<K>): EngineGrowth;
+  /**
+   * Name endings of the kind's generated modules that `--synth generic` synthesizes without Yosys's SAT-based
+   * resource sharing (src/estimate/synth/synthesize.ts; the report says so), where `share` cannot
+   * finish; absent: none.
+   */
+  readonly synthNoShare?: readonly string[];
 }
 
 /** Every kind's cost facet. */

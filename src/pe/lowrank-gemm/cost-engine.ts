@@ -11,17 +11,17 @@
  * declared tile scaled with the sample's array: `samplePe`), and what is left grows in rows and columns:
  * - 1: command decode and range checks, the fetch, beat and writeback sequencers, the lane masks, the bias,
  *   channel- and LoRA-scale staging (one vector each);
- * - R, per row: the weight-code, weight-scale and D / U staging writes (a port word shifted to the row's byte
- *   offset) and the beat's window selects out of them;
+ * - R, per row: the weight-code, weight-scale and D / U staging writes (a port word rotated to the row's byte
+ *   offset and written byte-enabled, rtl-staging.ts) and the beat's window selects out of them (word-indexed);
  * - C, per column: the same for the activation codes / raw X and activation scales, the down-projection
- *   sums' write and their B-lane select for lr_up;
+ *   sums' write and their B-lane window for lr_up;
  * - R·C, per PE: its enable, its l_init select out of the column's sums, and its share of the writeback's
  *   column select (a C-input mux of the column's 16 · rows · PNX output bits).
  * The PE count (rows · cols), the per-column fp multipliers (C · B) and the one qact part are the engine's
  * sub-units, counted on the same terms and synthesized at the design's size. Sampled at the generic model's
  * six sizes (two to spare). Not yet checked on syntheses: WebAssembly Yosys ran out of memory on this engine
- * already at 2 × 2 (docs/estimate.md "Tile engine extrapolation"), so no held-out size is recorded for it in
- * test/estimate/engine-synth-samples.json.
+ * already at 2 × 2 until its staging shifters became rotators and mux trees (rtl-staging.ts; docs/estimate.md
+ * "Tile engine extrapolation"), and no held-out size is recorded for it in test/estimate/engine-synth-samples.json.
  */
 import type { EngineGrowth } from '../facets/cost.js';
 import { BILINEAR_ENGINE_TERMS, GENERIC_ENGINE_POINTS } from '../facets/cost.js';

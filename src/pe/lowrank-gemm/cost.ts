@@ -52,4 +52,9 @@ export const lowRankGemmCost: CostFacet<'lowrank_gemm'> = {
     return { peClass: 'low-rank GEMM as bit-parallel (no such class in the authors\' model)', bitSerial: false, dotProduct: pe.lanes, weightBits: pe.weights.bitsPerElement, peEnergyPj: 0.613, peAreaUm2: 1318.6 };
   },
   engineGrowth: lowRankGemmEngineGrowth,
+  // The engine's PE (engine_lowrank_pe.v.hbs): at 64 lanes it holds 16 chained fp32 multiply-adds, the dot's 64
+  // multipliers and a dozen fp rounders, ~150 shifters and multipliers behind multiplexers; Yosys's `share`
+  // tries them pairwise with SAT problems of ~1,000 cells and had done 21 of 156 after 10 CPU-minutes
+  // (29 CPU-minutes and 4.5 GB when stopped before: WebAssembly Yosys's 4 GiB). Without it: docs/estimate.md.
+  synthNoShare: ['_lowrank_pe'],
 };

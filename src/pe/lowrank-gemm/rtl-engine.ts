@@ -50,6 +50,7 @@ import { lowRankBiasUnits, lowRankEpilogueText, lowRankGroupStepText, lowRankGro
 import { sconst, type RtlModule } from '../../codegen/verilog/module-set.js';
 import { rtlInvariant } from '../../codegen/verilog/invariant.js';
 import { lowRankQactEngine } from './rtl-qact.js';
+import { stagingWriteVerilog, windowMuxVerilog } from './rtl-staging.js';
 
 /** Engine trap codes (trap_code; the top reports 0x80 | code). */
 export const LOWRANK_TRAP = {
@@ -64,6 +65,10 @@ export const LOWRANK_TRAP = {
 
 function roundUp(x: number, a: number): number {
   return Math.ceil(x / a) * a;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }
 
 
@@ -178,6 +183,13 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
   const lrtDepth = Math.max(NP * R, rankD + B);
   const gsPow2 = (GS & (GS - 1)) === 0;
   const aw = (x: keyof typeof lanesOf): number => bufferAddressBits(t.capacity[x]);
+  // the beat's operand windows (engine_lowrank.v.hbs posg / posb, the writeback's wwi): qgemm_tile's pos is a
+  // multiple of QG = gcd(lanes, group); the branch ops' of B; their counters count windows up to the staging's end
+  const QG = gcd(L, GS);
+  const bitsFor = (n: number): number => Math.max(1, Math.ceil(Math.log2(Math.max(2, n))));
+  const posgBits = bitsFor(Math.ceil((8 * Math.max(colBytes, rqBytes)) / (4 * QG)) + 1);
+  const posbBits = bitsFor(Math.ceil((8 * Math.max(colBytes, rlBytes)) / (16 * B)) + 1);
+  const wwBits = bitsFor(colOutBytes / PO + 1);
   // activation_quant = runtime: the qact part (rtl-qact.ts), on the columns' raw X staging
   const qact = cfg.activationQuant === 'runtime' ? lowRankQactEngine(t, `${ctx.prefix}lowrank_qact`, 8 * colBytes) : undefined;
   return {
@@ -210,6 +222,31 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
       hasRank: rank > 0 ? "1'b1" : "1'b0",
       outData: lanesOf.out > PO ? `{ ${8 * (lanesOf.out - PO)}'d0, wb_col[${8 * PO - 1}:0] }` : `wb_col[${8 * PO - 1}:0]`,
       colPad: `${8 * colOutBytes - 16 * R * PNX}'d0`,
+      cMsb: bitsFor(C) - 1,
+      qg: QG,
+      qgStep: `${posgBits}'d${GS / QG}`,
+      qgLanes: `${posgBits}'d${L / QG}`,
+      posgMsb: posgBits - 1,
+      posbMsb: posbBits - 1,
+      posbPad: 32 - posbBits,
+      wwMsb: wwBits - 1,
+      lrtSel: Array.from({ length: NP }, (_, p) => `col_lrt[gi][32*(${p}*R + gj) +: 32]`).reduceRight((rest, word, p) => (p === NP - 1 ? word : `np_i == ${npBits}'d${p} ? ${word} : ${rest}`), ''),
+      // the beat's operand windows and the writeback's port word: mux trees indexed by the window counters
+      colQaSel: windowMuxVerilog('qa_w', 'stq_p', 8 * colBytes, 'posg', posgBits, 4 * QG, 4 * L, '      '),
+      colXSel: windowMuxVerilog('x_w', 'stq_p', 8 * colBytes, 'posb', posbBits, 16 * B, 16 * B, '      '),
+      lwinSel: windowMuxVerilog('lwin', 'col_lrt[gi]', 32 * lrtDepth, 'posb', posbBits, 32 * B, 32 * B, '      '),
+      rowQwSel: windowMuxVerilog('qw_w', 'stw_p', 8 * rqBytes, 'posg', posgBits, 4 * QG, 4 * L, '      '),
+      rowYSel: windowMuxVerilog('y_w', 'stl_p', 8 * rlBytes, 'posb', posbBits, 16 * B, 16 * B, '      '),
+      wbSel: windowMuxVerilog('wb_col', 'wb_cw', 8 * colOutBytes, 'wwi', wwBits, 8 * PO, 8 * PO, '  '),
+      colStageWrites: [
+        stagingWriteVerilog({ id: 'wq', mem: 'stq', index: 'fpm_i', bytes: colBytes, port: PA, portName: 'PA', valid: 'a_pv', ppos: 'a_ppos', rowStart: 'a_rs', rowBytes: 'a_rb', data: 'act_rd_data[8*PA-1:0]', when: '' }, '      '),
+        stagingWriteVerilog({ id: 'ws', mem: 'sts', index: 'fpm_i', bytes: scBytes, port: PM, portName: 'PM', valid: 'm_pv', ppos: 'm_ppos', rowStart: 'm_rs', rowBytes: 'm_rb', data: 'meta_rd_data[8*PM-1:0]', when: "m_pdst == 3'd0" }, '      '),
+      ].join('\n'),
+      rowStageWrites: [
+        stagingWriteVerilog({ id: 'ww', mem: 'stw', index: 'fpn_i', bytes: rqBytes, port: PW, portName: 'PW', valid: 'w_pv', ppos: 'w_ppos', rowStart: 'w_rs', rowBytes: 'w_rb', data: 'wgt_rd_data[8*PW-1:0]', when: '' }, '      '),
+        stagingWriteVerilog({ id: 'wl', mem: 'stl', index: 'np_i', bytes: rlBytes, port: PL, portName: 'PL', valid: 'l_pv', ppos: 'l_ppos', rowStart: 'l_rs', rowBytes: 'l_rb', data: 'lrw_rd_data[8*PL-1:0]', when: '' }, '      '),
+        stagingWriteVerilog({ id: 'ws', mem: 'sts', index: 'fpn_i', bytes: scBytes, port: PM, portName: 'PM', valid: 'm_pv', ppos: 'm_ppos', rowStart: 'm_rs', rowBytes: 'm_rb', data: 'meta_rd_data[8*PM-1:0]', when: "m_pdst == 3'd1" }, '      '),
+      ].join('\n'),
       scaleBits: SB,
       scaleBytes: SB / 8,
       gMax: GMAX,

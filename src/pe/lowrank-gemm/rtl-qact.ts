@@ -17,6 +17,7 @@ import { BF16, FP16, FP32, FP8_E4M3, fp, type FloatFormat } from '../../formats/
 import { floatShape, fpMul, fpRound } from '../../codegen/verilog/fp-units.js';
 import type { RtlModule } from '../../codegen/verilog/module-set.js';
 import { rtlInvariant } from '../../codegen/verilog/invariant.js';
+import { stagingReadVerilog, windowMuxVerilog } from './rtl-staging.js';
 import type { Target } from '../../compile/target.js';
 import { bufferAddressBits, bufferLanes } from '../../arch/microarch.js';
 import { branchLanes } from './microarch.js';
@@ -124,6 +125,10 @@ function roundUp(x: number, a: number): number {
   return Math.ceil(x / a) * a;
 }
 
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
 /** The engine's qact part (engine_lowrank_qact.v.hbs) of a target; `rawBits` is the engine's column staging width. */
 export function lowRankQactEngine(t: Target, name: string, rawBits: number): RtlModule {
   const cfg = t.golden;
@@ -140,6 +145,16 @@ export function lowRankQactEngine(t: Target, name: string, rawBits: number): Rtl
   const col = qactColumn(cfg, B, `${name}_col`);
   const codeBytes = roundUp(Math.ceil((K + B) / 2), PA) + PA;
   const scBytes = roundUp((Math.ceil(K / t.groupSize) * SB) / 8, PM) + PM;
+  // beat windows of QB = gcd(B, group) elements (engine_lowrank_qact.v.hbs posq)
+  const QB = gcd(B, t.groupSize);
+  const bitsFor = (n: number): number => Math.max(1, Math.ceil(Math.log2(Math.max(2, n))));
+  const posqBits = bitsFor(Math.ceil(Math.max(rawBits / 16, 2 * codeBytes) / QB) + 1);
+  const groupSlots = (8 * scBytes) / SB;
+  // the beat's codes into the code staging: nibble by nibble where the windows do not overlap (QB = B), else a part-select
+  const stcNext =
+    QB === B
+      ? [`      for (gb = 0; gb < ${(8 * codeBytes) / 4}; gb = gb + 1) begin : g_stc`, `        assign stc_nx[4*gb +: 4] = { ${32 - posqBits}'d0, posq } == gb / B ? qv[4*(gb % B) +: 4] : stc[4*gb +: 4];`, '      end'].join('\n')
+      : ['      reg [' + (8 * codeBytes - 1) + ':0] stc_w;', '      always @* begin stc_w = stc; stc_w[4*pos +: 4*B] = qv; end', '      assign stc_nx = stc_w;'].join('\n');
   const data = (word: string, lanes: number, port: number): string => (lanes > port ? `{ ${8 * (lanes - port)}'d0, ${word}[${8 * port - 1}:0] }` : `${word}[${8 * port - 1}:0]`);
   return {
     name,
@@ -162,6 +177,16 @@ export function lowRankQactEngine(t: Target, name: string, rawBits: number): Rtl
       codeBits: 8 * codeBytes,
       scBits: 8 * scBytes,
       colUnit: col.name,
+      posqMsb: posqBits - 1,
+      qbLanes: `${posqBits}'d${B / QB}`,
+      qbGroup: `${posqBits}'d${t.groupSize / QB}`,
+      grpMsb: bitsFor(groupSlots) - 1,
+      scRest: (8 * scBytes) % SB !== 0,
+      scWhole: SB * Math.floor((8 * scBytes) / SB),
+      xSel: windowMuxVerilog('x_w', 'rawc', rawBits, 'posq', posqBits, 16 * QB, 16 * B, '      '),
+      stcNext,
+      aRead: stagingReadVerilog('a_sh', 'stc', codeBytes, PA, 'PA', 'wa_pos', 'a_rs', '      '),
+      mRead: stagingReadVerilog('m_sh', 'm_keep', scBytes, PM, 'PM', 'wm_pos', 'm_rs', '      '),
       actData: data('wa_word', lanesOf.act, PA),
       metaData: data('wm_word', lanesOf.meta, PM),
     },

@@ -40,16 +40,20 @@ module svdquant_w4a4_top_lowrank_qact (
   localparam [1:0] Q_MAX = 2'd0, Q_SCALE = 2'd1, Q_CODE = 2'd2, Q_WRITE = 2'd3;
   reg [1:0] ph;
   reg [31:0] pos, gstart, gend, grp;
+  // pos, gstart and gend in windows of QB = gcd(B, group) elements (pos steps by B or to a group start), so
+  // the beats' selects and writes are word-indexed, not shifters
+  reg [9:0] posq, gstartq, gendq;
   wire beat_end = pos + B >= gend;             // the last beat of a pass over the group
   wire last_group = gend == k_w;
   wire [1:0] col_op = !run ? 2'd0 : ph == Q_MAX ? 2'd1 : ph == Q_SCALE ? 2'd2 : ph == Q_CODE ? 2'd3 : 2'd0;
   wire gfirst = pos == gstart;
   wire [B-1:0] bv;
+  wire [31:0] b_left = gend - pos;   // pos < gend in every beat
   wire [4*B-1:0] bv4;
-  genvar gi, gl;
+  genvar gi, gl, gb;
   generate
     for (gl = 0; gl < B; gl = gl + 1) begin : g_bv
-      assign bv[gl] = pos + gl < gend;
+      assign bv[gl] = b_left > gl;
       assign bv4[4*gl +: 4] = {4{bv[gl]}};
     end
   endgenerate
@@ -75,6 +79,7 @@ module svdquant_w4a4_top_lowrank_qact (
       pos <= 32'd0;
       gstart <= 32'd0;
       gend <= k_w < 64 ? k_w : 64;
+      posq <= 0; gstartq <= 0; gendq <= 10'd32;
       grp <= 32'd0;
       wa_pos <= 32'd0; wa_base <= dec_dst;
       wm_pos <= 32'd0; wm_base <= dec_scales;
@@ -82,10 +87,10 @@ module svdquant_w4a4_top_lowrank_qact (
       case (ph)
         Q_MAX:
           if (beat_end) ph <= Q_SCALE;
-          else pos <= pos + B;
+          else begin pos <= pos + B; posq <= posq + 10'd1; end
         Q_SCALE: begin
           ph <= Q_CODE;
-          pos <= gstart;
+          pos <= gstart; posq <= gstartq;
         end
         Q_CODE:
           if (beat_end) begin
@@ -96,8 +101,9 @@ module svdquant_w4a4_top_lowrank_qact (
               gstart <= gend;
               pos <= gend;
               gend <= gend + 64 < k_w ? gend + 64 : k_w;
+              gstartq <= gendq; posq <= gendq; gendq <= gendq + 10'd32;
             end
-          end else pos <= pos + B;
+          end else begin pos <= pos + B; posq <= posq + 10'd1; end
         default: begin  // Q_WRITE
           if (wa_on) wa_pos <= wa_pos + PA;
           if (wm_on) wm_pos <= wm_pos + PM;
@@ -118,43 +124,376 @@ module svdquant_w4a4_top_lowrank_qact (
     for (gi = 0; gi < 2; gi = gi + 1) begin : g_col
       wire [4*B-1:0] q;
       wire [SB-1:0] sa;
-      svdquant_w4a4_top_lowrank_qact_col u_q (.clk(clk), .op(col_op), .gfirst(gfirst), .x(raw[4096*gi + 16*pos +: 16*B]), .bv(bv), .rnd(rnd), .q(q), .sa(sa));
+      /* verilator lint_off UNUSEDSIGNAL */
+      wire [4096-1:0] rawc = raw[4096*gi +: 4096];
+      /* verilator lint_on UNUSEDSIGNAL */
+      wire [31:0] x_w_m0 [0:127];
+      assign x_w_m0[0] = rawc[31:0];
+      assign x_w_m0[1] = rawc[63:32];
+      assign x_w_m0[2] = rawc[95:64];
+      assign x_w_m0[3] = rawc[127:96];
+      assign x_w_m0[4] = rawc[159:128];
+      assign x_w_m0[5] = rawc[191:160];
+      assign x_w_m0[6] = rawc[223:192];
+      assign x_w_m0[7] = rawc[255:224];
+      assign x_w_m0[8] = rawc[287:256];
+      assign x_w_m0[9] = rawc[319:288];
+      assign x_w_m0[10] = rawc[351:320];
+      assign x_w_m0[11] = rawc[383:352];
+      assign x_w_m0[12] = rawc[415:384];
+      assign x_w_m0[13] = rawc[447:416];
+      assign x_w_m0[14] = rawc[479:448];
+      assign x_w_m0[15] = rawc[511:480];
+      assign x_w_m0[16] = rawc[543:512];
+      assign x_w_m0[17] = rawc[575:544];
+      assign x_w_m0[18] = rawc[607:576];
+      assign x_w_m0[19] = rawc[639:608];
+      assign x_w_m0[20] = rawc[671:640];
+      assign x_w_m0[21] = rawc[703:672];
+      assign x_w_m0[22] = rawc[735:704];
+      assign x_w_m0[23] = rawc[767:736];
+      assign x_w_m0[24] = rawc[799:768];
+      assign x_w_m0[25] = rawc[831:800];
+      assign x_w_m0[26] = rawc[863:832];
+      assign x_w_m0[27] = rawc[895:864];
+      assign x_w_m0[28] = rawc[927:896];
+      assign x_w_m0[29] = rawc[959:928];
+      assign x_w_m0[30] = rawc[991:960];
+      assign x_w_m0[31] = rawc[1023:992];
+      assign x_w_m0[32] = rawc[1055:1024];
+      assign x_w_m0[33] = rawc[1087:1056];
+      assign x_w_m0[34] = rawc[1119:1088];
+      assign x_w_m0[35] = rawc[1151:1120];
+      assign x_w_m0[36] = rawc[1183:1152];
+      assign x_w_m0[37] = rawc[1215:1184];
+      assign x_w_m0[38] = rawc[1247:1216];
+      assign x_w_m0[39] = rawc[1279:1248];
+      assign x_w_m0[40] = rawc[1311:1280];
+      assign x_w_m0[41] = rawc[1343:1312];
+      assign x_w_m0[42] = rawc[1375:1344];
+      assign x_w_m0[43] = rawc[1407:1376];
+      assign x_w_m0[44] = rawc[1439:1408];
+      assign x_w_m0[45] = rawc[1471:1440];
+      assign x_w_m0[46] = rawc[1503:1472];
+      assign x_w_m0[47] = rawc[1535:1504];
+      assign x_w_m0[48] = rawc[1567:1536];
+      assign x_w_m0[49] = rawc[1599:1568];
+      assign x_w_m0[50] = rawc[1631:1600];
+      assign x_w_m0[51] = rawc[1663:1632];
+      assign x_w_m0[52] = rawc[1695:1664];
+      assign x_w_m0[53] = rawc[1727:1696];
+      assign x_w_m0[54] = rawc[1759:1728];
+      assign x_w_m0[55] = rawc[1791:1760];
+      assign x_w_m0[56] = rawc[1823:1792];
+      assign x_w_m0[57] = rawc[1855:1824];
+      assign x_w_m0[58] = rawc[1887:1856];
+      assign x_w_m0[59] = rawc[1919:1888];
+      assign x_w_m0[60] = rawc[1951:1920];
+      assign x_w_m0[61] = rawc[1983:1952];
+      assign x_w_m0[62] = rawc[2015:1984];
+      assign x_w_m0[63] = rawc[2047:2016];
+      assign x_w_m0[64] = rawc[2079:2048];
+      assign x_w_m0[65] = rawc[2111:2080];
+      assign x_w_m0[66] = rawc[2143:2112];
+      assign x_w_m0[67] = rawc[2175:2144];
+      assign x_w_m0[68] = rawc[2207:2176];
+      assign x_w_m0[69] = rawc[2239:2208];
+      assign x_w_m0[70] = rawc[2271:2240];
+      assign x_w_m0[71] = rawc[2303:2272];
+      assign x_w_m0[72] = rawc[2335:2304];
+      assign x_w_m0[73] = rawc[2367:2336];
+      assign x_w_m0[74] = rawc[2399:2368];
+      assign x_w_m0[75] = rawc[2431:2400];
+      assign x_w_m0[76] = rawc[2463:2432];
+      assign x_w_m0[77] = rawc[2495:2464];
+      assign x_w_m0[78] = rawc[2527:2496];
+      assign x_w_m0[79] = rawc[2559:2528];
+      assign x_w_m0[80] = rawc[2591:2560];
+      assign x_w_m0[81] = rawc[2623:2592];
+      assign x_w_m0[82] = rawc[2655:2624];
+      assign x_w_m0[83] = rawc[2687:2656];
+      assign x_w_m0[84] = rawc[2719:2688];
+      assign x_w_m0[85] = rawc[2751:2720];
+      assign x_w_m0[86] = rawc[2783:2752];
+      assign x_w_m0[87] = rawc[2815:2784];
+      assign x_w_m0[88] = rawc[2847:2816];
+      assign x_w_m0[89] = rawc[2879:2848];
+      assign x_w_m0[90] = rawc[2911:2880];
+      assign x_w_m0[91] = rawc[2943:2912];
+      assign x_w_m0[92] = rawc[2975:2944];
+      assign x_w_m0[93] = rawc[3007:2976];
+      assign x_w_m0[94] = rawc[3039:3008];
+      assign x_w_m0[95] = rawc[3071:3040];
+      assign x_w_m0[96] = rawc[3103:3072];
+      assign x_w_m0[97] = rawc[3135:3104];
+      assign x_w_m0[98] = rawc[3167:3136];
+      assign x_w_m0[99] = rawc[3199:3168];
+      assign x_w_m0[100] = rawc[3231:3200];
+      assign x_w_m0[101] = rawc[3263:3232];
+      assign x_w_m0[102] = rawc[3295:3264];
+      assign x_w_m0[103] = rawc[3327:3296];
+      assign x_w_m0[104] = rawc[3359:3328];
+      assign x_w_m0[105] = rawc[3391:3360];
+      assign x_w_m0[106] = rawc[3423:3392];
+      assign x_w_m0[107] = rawc[3455:3424];
+      assign x_w_m0[108] = rawc[3487:3456];
+      assign x_w_m0[109] = rawc[3519:3488];
+      assign x_w_m0[110] = rawc[3551:3520];
+      assign x_w_m0[111] = rawc[3583:3552];
+      assign x_w_m0[112] = rawc[3615:3584];
+      assign x_w_m0[113] = rawc[3647:3616];
+      assign x_w_m0[114] = rawc[3679:3648];
+      assign x_w_m0[115] = rawc[3711:3680];
+      assign x_w_m0[116] = rawc[3743:3712];
+      assign x_w_m0[117] = rawc[3775:3744];
+      assign x_w_m0[118] = rawc[3807:3776];
+      assign x_w_m0[119] = rawc[3839:3808];
+      assign x_w_m0[120] = rawc[3871:3840];
+      assign x_w_m0[121] = rawc[3903:3872];
+      assign x_w_m0[122] = rawc[3935:3904];
+      assign x_w_m0[123] = rawc[3967:3936];
+      assign x_w_m0[124] = rawc[3999:3968];
+      assign x_w_m0[125] = rawc[4031:4000];
+      assign x_w_m0[126] = rawc[4063:4032];
+      assign x_w_m0[127] = rawc[4095:4064];
+      wire [31:0] x_w_m1 [0:63];
+      assign x_w_m1[0] = posq[0] ? x_w_m0[1] : x_w_m0[0];
+      assign x_w_m1[1] = posq[0] ? x_w_m0[3] : x_w_m0[2];
+      assign x_w_m1[2] = posq[0] ? x_w_m0[5] : x_w_m0[4];
+      assign x_w_m1[3] = posq[0] ? x_w_m0[7] : x_w_m0[6];
+      assign x_w_m1[4] = posq[0] ? x_w_m0[9] : x_w_m0[8];
+      assign x_w_m1[5] = posq[0] ? x_w_m0[11] : x_w_m0[10];
+      assign x_w_m1[6] = posq[0] ? x_w_m0[13] : x_w_m0[12];
+      assign x_w_m1[7] = posq[0] ? x_w_m0[15] : x_w_m0[14];
+      assign x_w_m1[8] = posq[0] ? x_w_m0[17] : x_w_m0[16];
+      assign x_w_m1[9] = posq[0] ? x_w_m0[19] : x_w_m0[18];
+      assign x_w_m1[10] = posq[0] ? x_w_m0[21] : x_w_m0[20];
+      assign x_w_m1[11] = posq[0] ? x_w_m0[23] : x_w_m0[22];
+      assign x_w_m1[12] = posq[0] ? x_w_m0[25] : x_w_m0[24];
+      assign x_w_m1[13] = posq[0] ? x_w_m0[27] : x_w_m0[26];
+      assign x_w_m1[14] = posq[0] ? x_w_m0[29] : x_w_m0[28];
+      assign x_w_m1[15] = posq[0] ? x_w_m0[31] : x_w_m0[30];
+      assign x_w_m1[16] = posq[0] ? x_w_m0[33] : x_w_m0[32];
+      assign x_w_m1[17] = posq[0] ? x_w_m0[35] : x_w_m0[34];
+      assign x_w_m1[18] = posq[0] ? x_w_m0[37] : x_w_m0[36];
+      assign x_w_m1[19] = posq[0] ? x_w_m0[39] : x_w_m0[38];
+      assign x_w_m1[20] = posq[0] ? x_w_m0[41] : x_w_m0[40];
+      assign x_w_m1[21] = posq[0] ? x_w_m0[43] : x_w_m0[42];
+      assign x_w_m1[22] = posq[0] ? x_w_m0[45] : x_w_m0[44];
+      assign x_w_m1[23] = posq[0] ? x_w_m0[47] : x_w_m0[46];
+      assign x_w_m1[24] = posq[0] ? x_w_m0[49] : x_w_m0[48];
+      assign x_w_m1[25] = posq[0] ? x_w_m0[51] : x_w_m0[50];
+      assign x_w_m1[26] = posq[0] ? x_w_m0[53] : x_w_m0[52];
+      assign x_w_m1[27] = posq[0] ? x_w_m0[55] : x_w_m0[54];
+      assign x_w_m1[28] = posq[0] ? x_w_m0[57] : x_w_m0[56];
+      assign x_w_m1[29] = posq[0] ? x_w_m0[59] : x_w_m0[58];
+      assign x_w_m1[30] = posq[0] ? x_w_m0[61] : x_w_m0[60];
+      assign x_w_m1[31] = posq[0] ? x_w_m0[63] : x_w_m0[62];
+      assign x_w_m1[32] = posq[0] ? x_w_m0[65] : x_w_m0[64];
+      assign x_w_m1[33] = posq[0] ? x_w_m0[67] : x_w_m0[66];
+      assign x_w_m1[34] = posq[0] ? x_w_m0[69] : x_w_m0[68];
+      assign x_w_m1[35] = posq[0] ? x_w_m0[71] : x_w_m0[70];
+      assign x_w_m1[36] = posq[0] ? x_w_m0[73] : x_w_m0[72];
+      assign x_w_m1[37] = posq[0] ? x_w_m0[75] : x_w_m0[74];
+      assign x_w_m1[38] = posq[0] ? x_w_m0[77] : x_w_m0[76];
+      assign x_w_m1[39] = posq[0] ? x_w_m0[79] : x_w_m0[78];
+      assign x_w_m1[40] = posq[0] ? x_w_m0[81] : x_w_m0[80];
+      assign x_w_m1[41] = posq[0] ? x_w_m0[83] : x_w_m0[82];
+      assign x_w_m1[42] = posq[0] ? x_w_m0[85] : x_w_m0[84];
+      assign x_w_m1[43] = posq[0] ? x_w_m0[87] : x_w_m0[86];
+      assign x_w_m1[44] = posq[0] ? x_w_m0[89] : x_w_m0[88];
+      assign x_w_m1[45] = posq[0] ? x_w_m0[91] : x_w_m0[90];
+      assign x_w_m1[46] = posq[0] ? x_w_m0[93] : x_w_m0[92];
+      assign x_w_m1[47] = posq[0] ? x_w_m0[95] : x_w_m0[94];
+      assign x_w_m1[48] = posq[0] ? x_w_m0[97] : x_w_m0[96];
+      assign x_w_m1[49] = posq[0] ? x_w_m0[99] : x_w_m0[98];
+      assign x_w_m1[50] = posq[0] ? x_w_m0[101] : x_w_m0[100];
+      assign x_w_m1[51] = posq[0] ? x_w_m0[103] : x_w_m0[102];
+      assign x_w_m1[52] = posq[0] ? x_w_m0[105] : x_w_m0[104];
+      assign x_w_m1[53] = posq[0] ? x_w_m0[107] : x_w_m0[106];
+      assign x_w_m1[54] = posq[0] ? x_w_m0[109] : x_w_m0[108];
+      assign x_w_m1[55] = posq[0] ? x_w_m0[111] : x_w_m0[110];
+      assign x_w_m1[56] = posq[0] ? x_w_m0[113] : x_w_m0[112];
+      assign x_w_m1[57] = posq[0] ? x_w_m0[115] : x_w_m0[114];
+      assign x_w_m1[58] = posq[0] ? x_w_m0[117] : x_w_m0[116];
+      assign x_w_m1[59] = posq[0] ? x_w_m0[119] : x_w_m0[118];
+      assign x_w_m1[60] = posq[0] ? x_w_m0[121] : x_w_m0[120];
+      assign x_w_m1[61] = posq[0] ? x_w_m0[123] : x_w_m0[122];
+      assign x_w_m1[62] = posq[0] ? x_w_m0[125] : x_w_m0[124];
+      assign x_w_m1[63] = posq[0] ? x_w_m0[127] : x_w_m0[126];
+      wire [31:0] x_w_m2 [0:31];
+      assign x_w_m2[0] = posq[1] ? x_w_m1[1] : x_w_m1[0];
+      assign x_w_m2[1] = posq[1] ? x_w_m1[3] : x_w_m1[2];
+      assign x_w_m2[2] = posq[1] ? x_w_m1[5] : x_w_m1[4];
+      assign x_w_m2[3] = posq[1] ? x_w_m1[7] : x_w_m1[6];
+      assign x_w_m2[4] = posq[1] ? x_w_m1[9] : x_w_m1[8];
+      assign x_w_m2[5] = posq[1] ? x_w_m1[11] : x_w_m1[10];
+      assign x_w_m2[6] = posq[1] ? x_w_m1[13] : x_w_m1[12];
+      assign x_w_m2[7] = posq[1] ? x_w_m1[15] : x_w_m1[14];
+      assign x_w_m2[8] = posq[1] ? x_w_m1[17] : x_w_m1[16];
+      assign x_w_m2[9] = posq[1] ? x_w_m1[19] : x_w_m1[18];
+      assign x_w_m2[10] = posq[1] ? x_w_m1[21] : x_w_m1[20];
+      assign x_w_m2[11] = posq[1] ? x_w_m1[23] : x_w_m1[22];
+      assign x_w_m2[12] = posq[1] ? x_w_m1[25] : x_w_m1[24];
+      assign x_w_m2[13] = posq[1] ? x_w_m1[27] : x_w_m1[26];
+      assign x_w_m2[14] = posq[1] ? x_w_m1[29] : x_w_m1[28];
+      assign x_w_m2[15] = posq[1] ? x_w_m1[31] : x_w_m1[30];
+      assign x_w_m2[16] = posq[1] ? x_w_m1[33] : x_w_m1[32];
+      assign x_w_m2[17] = posq[1] ? x_w_m1[35] : x_w_m1[34];
+      assign x_w_m2[18] = posq[1] ? x_w_m1[37] : x_w_m1[36];
+      assign x_w_m2[19] = posq[1] ? x_w_m1[39] : x_w_m1[38];
+      assign x_w_m2[20] = posq[1] ? x_w_m1[41] : x_w_m1[40];
+      assign x_w_m2[21] = posq[1] ? x_w_m1[43] : x_w_m1[42];
+      assign x_w_m2[22] = posq[1] ? x_w_m1[45] : x_w_m1[44];
+      assign x_w_m2[23] = posq[1] ? x_w_m1[47] : x_w_m1[46];
+      assign x_w_m2[24] = posq[1] ? x_w_m1[49] : x_w_m1[48];
+      assign x_w_m2[25] = posq[1] ? x_w_m1[51] : x_w_m1[50];
+      assign x_w_m2[26] = posq[1] ? x_w_m1[53] : x_w_m1[52];
+      assign x_w_m2[27] = posq[1] ? x_w_m1[55] : x_w_m1[54];
+      assign x_w_m2[28] = posq[1] ? x_w_m1[57] : x_w_m1[56];
+      assign x_w_m2[29] = posq[1] ? x_w_m1[59] : x_w_m1[58];
+      assign x_w_m2[30] = posq[1] ? x_w_m1[61] : x_w_m1[60];
+      assign x_w_m2[31] = posq[1] ? x_w_m1[63] : x_w_m1[62];
+      wire [31:0] x_w_m3 [0:15];
+      assign x_w_m3[0] = posq[2] ? x_w_m2[1] : x_w_m2[0];
+      assign x_w_m3[1] = posq[2] ? x_w_m2[3] : x_w_m2[2];
+      assign x_w_m3[2] = posq[2] ? x_w_m2[5] : x_w_m2[4];
+      assign x_w_m3[3] = posq[2] ? x_w_m2[7] : x_w_m2[6];
+      assign x_w_m3[4] = posq[2] ? x_w_m2[9] : x_w_m2[8];
+      assign x_w_m3[5] = posq[2] ? x_w_m2[11] : x_w_m2[10];
+      assign x_w_m3[6] = posq[2] ? x_w_m2[13] : x_w_m2[12];
+      assign x_w_m3[7] = posq[2] ? x_w_m2[15] : x_w_m2[14];
+      assign x_w_m3[8] = posq[2] ? x_w_m2[17] : x_w_m2[16];
+      assign x_w_m3[9] = posq[2] ? x_w_m2[19] : x_w_m2[18];
+      assign x_w_m3[10] = posq[2] ? x_w_m2[21] : x_w_m2[20];
+      assign x_w_m3[11] = posq[2] ? x_w_m2[23] : x_w_m2[22];
+      assign x_w_m3[12] = posq[2] ? x_w_m2[25] : x_w_m2[24];
+      assign x_w_m3[13] = posq[2] ? x_w_m2[27] : x_w_m2[26];
+      assign x_w_m3[14] = posq[2] ? x_w_m2[29] : x_w_m2[28];
+      assign x_w_m3[15] = posq[2] ? x_w_m2[31] : x_w_m2[30];
+      wire [31:0] x_w_m4 [0:7];
+      assign x_w_m4[0] = posq[3] ? x_w_m3[1] : x_w_m3[0];
+      assign x_w_m4[1] = posq[3] ? x_w_m3[3] : x_w_m3[2];
+      assign x_w_m4[2] = posq[3] ? x_w_m3[5] : x_w_m3[4];
+      assign x_w_m4[3] = posq[3] ? x_w_m3[7] : x_w_m3[6];
+      assign x_w_m4[4] = posq[3] ? x_w_m3[9] : x_w_m3[8];
+      assign x_w_m4[5] = posq[3] ? x_w_m3[11] : x_w_m3[10];
+      assign x_w_m4[6] = posq[3] ? x_w_m3[13] : x_w_m3[12];
+      assign x_w_m4[7] = posq[3] ? x_w_m3[15] : x_w_m3[14];
+      wire [31:0] x_w_m5 [0:3];
+      assign x_w_m5[0] = posq[4] ? x_w_m4[1] : x_w_m4[0];
+      assign x_w_m5[1] = posq[4] ? x_w_m4[3] : x_w_m4[2];
+      assign x_w_m5[2] = posq[4] ? x_w_m4[5] : x_w_m4[4];
+      assign x_w_m5[3] = posq[4] ? x_w_m4[7] : x_w_m4[6];
+      wire [31:0] x_w_m6 [0:1];
+      assign x_w_m6[0] = posq[5] ? x_w_m5[1] : x_w_m5[0];
+      assign x_w_m6[1] = posq[5] ? x_w_m5[3] : x_w_m5[2];
+      wire [31:0] x_w_m7 [0:0];
+      assign x_w_m7[0] = posq[6] ? x_w_m6[1] : x_w_m6[0];
+      wire [31:0] x_w = x_w_m7[0];
+      svdquant_w4a4_top_lowrank_qact_col u_q (.clk(clk), .op(col_op), .gfirst(gfirst), .x(x_w), .bv(bv), .rnd(rnd), .q(q), .sa(sa));
       reg [4096-1:0] stc;   // codes of token gi, nibble e = element e (lanes past the group written 0)
       reg [1024-1:0] sts;     // its group scales
+      // the beat's codes land in nibbles pos .. pos + B - 1, its scale in group slot grp: written slot by slot
+      wire [4*B-1:0] qv = q & bv4;
+      wire [4096-1:0] stc_nx;
+      wire [1024-1:0] sts_nx;
+      for (gb = 0; gb < 1024; gb = gb + 1) begin : g_stc
+        assign stc_nx[4*gb +: 4] = { 22'd0, posq } == gb / B ? qv[4*(gb % B) +: 4] : stc[4*gb +: 4];
+      end
+      for (gb = 0; gb < 1024 / SB; gb = gb + 1) begin : g_sts
+        assign sts_nx[SB*gb +: SB] = grp[5:0] == gb ? sa : sts[SB*gb +: SB];
+      end
       always @(posedge clk) begin
         if (dec) stc <= 4096'd0;
         else if (run && ph == Q_CODE) begin
-          stc[4*pos +: 4*B] <= q & bv4;
-          if (pos == gstart) sts[SB*grp +: SB] <= sa;
+          stc <= stc_nx;
+          if (pos == gstart) sts <= sts_nx;
         end
       end
       // row gi starts at byte gi * row bytes of its stream; codes past ceil(k / 2) bytes are 0 (cleared at dec)
       wire [31:0] a_rs = gi * kb_w;
       wire [31:0] m_rs = gi * sbytes_w;
-      wire [4096+8*PA-1:0] a_wide = { {8*PA{1'b0}}, stc };
-      wire [1024+8*PM-1:0] m_wide = { {8*PM{1'b0}}, sts & sc_keep };
+      wire [1024-1:0] m_keep = sts & sc_keep;
+      // the row's bytes in the current write words (rtl-staging.ts stagingReadVerilog): a_sh, m_sh
+      wire [31:0] a_sh_u = wa_pos + PA - a_rs;   // in 1 .. rb + P - 1 when the word overlaps the row
       /* verilator lint_off UNUSEDSIGNAL */
-      wire [32:0] a_dlt = {1'b0, wa_pos} - {1'b0, a_rs};   // bit 32: the word starts before the row
-      wire [32:0] m_dlt = {1'b0, wm_pos} - {1'b0, m_rs};
-      wire [4096+8*PA-1:0] a_sh = !a_dlt[32] ? a_wide >> (8 * (wa_pos - a_rs)) : a_wide << (8 * (a_rs - wa_pos));
-      wire [1024+8*PM-1:0] m_sh = !m_dlt[32] ? m_wide >> (8 * (wm_pos - m_rs)) : m_wide << (8 * (m_rs - wm_pos));
+      wire [31:0] a_sh_t = a_sh_u >> 8;   // at most 2
       /* verilator lint_on UNUSEDSIGNAL */
+      wire [31:0] a_sh_r = a_sh_u & 32'd255;
+      wire [8191:0] a_sh_z = { 2048'd0, stc, 2048'd0 };   // slot s + 1: staging slot s
+      wire [4095:0] a_sh_pair_m0 [0:3];
+      assign a_sh_pair_m0[0] = a_sh_z[4095:0];
+      assign a_sh_pair_m0[1] = a_sh_z[6143:2048];
+      assign a_sh_pair_m0[2] = a_sh_z[8191:4096];
+      assign a_sh_pair_m0[3] = { 2048'd0, a_sh_z[8191:6144] };
+      wire [4095:0] a_sh_pair_m1 [0:1];
+      assign a_sh_pair_m1[0] = a_sh_t[0] ? a_sh_pair_m0[1] : a_sh_pair_m0[0];
+      assign a_sh_pair_m1[1] = a_sh_t[0] ? a_sh_pair_m0[3] : a_sh_pair_m0[2];
+      wire [4095:0] a_sh_pair_m2 [0:0];
+      assign a_sh_pair_m2[0] = a_sh_t[1] ? a_sh_pair_m1[1] : a_sh_pair_m1[0];
+      wire [4095:0] a_sh_pair = a_sh_pair_m2[0];
+      wire [2047:0] a_sh_mix;   // byte j: slot t - 1 from byte r, slot t below r
+      for (gb = 0; gb < 256; gb = gb + 1) begin : g_a_sh_mix
+        assign a_sh_mix[8*gb +: 8] = gb < a_sh_r ? a_sh_pair[2048 + 8*gb +: 8] : a_sh_pair[8*gb +: 8];
+      end
+      wire [2047:0] a_sh_rs0 = a_sh_mix;
+      wire [2047:0] a_sh_rs1 = a_sh_r[0] ? { a_sh_rs0[7:0], a_sh_rs0[2047:8] } : a_sh_rs0;
+      wire [2047:0] a_sh_rs2 = a_sh_r[1] ? { a_sh_rs1[15:0], a_sh_rs1[2047:16] } : a_sh_rs1;
+      wire [2047:0] a_sh_rs3 = a_sh_r[2] ? { a_sh_rs2[31:0], a_sh_rs2[2047:32] } : a_sh_rs2;
+      wire [2047:0] a_sh_rs4 = a_sh_r[3] ? { a_sh_rs3[63:0], a_sh_rs3[2047:64] } : a_sh_rs3;
+      wire [2047:0] a_sh_rs5 = a_sh_r[4] ? { a_sh_rs4[127:0], a_sh_rs4[2047:128] } : a_sh_rs4;
+      wire [2047:0] a_sh_rs6 = a_sh_r[5] ? { a_sh_rs5[255:0], a_sh_rs5[2047:256] } : a_sh_rs5;
+      wire [2047:0] a_sh_rs7 = a_sh_r[6] ? { a_sh_rs6[511:0], a_sh_rs6[2047:512] } : a_sh_rs6;
+      wire [2047:0] a_sh_rs8 = a_sh_r[7] ? { a_sh_rs7[1023:0], a_sh_rs7[2047:1024] } : a_sh_rs7;
+      wire [2047:0] a_sh = a_sh_rs8;
+      wire [31:0] m_sh_u = wm_pos + PM - m_rs;   // in 1 .. rb + P - 1 when the word overlaps the row
+      /* verilator lint_off UNUSEDSIGNAL */
+      wire [31:0] m_sh_t = m_sh_u >> 6;   // at most 2
+      /* verilator lint_on UNUSEDSIGNAL */
+      wire [31:0] m_sh_r = m_sh_u & 32'd63;
+      wire [2047:0] m_sh_z = { 512'd0, m_keep, 512'd0 };   // slot s + 1: staging slot s
+      wire [1023:0] m_sh_pair_m0 [0:3];
+      assign m_sh_pair_m0[0] = m_sh_z[1023:0];
+      assign m_sh_pair_m0[1] = m_sh_z[1535:512];
+      assign m_sh_pair_m0[2] = m_sh_z[2047:1024];
+      assign m_sh_pair_m0[3] = { 512'd0, m_sh_z[2047:1536] };
+      wire [1023:0] m_sh_pair_m1 [0:1];
+      assign m_sh_pair_m1[0] = m_sh_t[0] ? m_sh_pair_m0[1] : m_sh_pair_m0[0];
+      assign m_sh_pair_m1[1] = m_sh_t[0] ? m_sh_pair_m0[3] : m_sh_pair_m0[2];
+      wire [1023:0] m_sh_pair_m2 [0:0];
+      assign m_sh_pair_m2[0] = m_sh_t[1] ? m_sh_pair_m1[1] : m_sh_pair_m1[0];
+      wire [1023:0] m_sh_pair = m_sh_pair_m2[0];
+      wire [511:0] m_sh_mix;   // byte j: slot t - 1 from byte r, slot t below r
+      for (gb = 0; gb < 64; gb = gb + 1) begin : g_m_sh_mix
+        assign m_sh_mix[8*gb +: 8] = gb < m_sh_r ? m_sh_pair[512 + 8*gb +: 8] : m_sh_pair[8*gb +: 8];
+      end
+      wire [511:0] m_sh_rs0 = m_sh_mix;
+      wire [511:0] m_sh_rs1 = m_sh_r[0] ? { m_sh_rs0[7:0], m_sh_rs0[511:8] } : m_sh_rs0;
+      wire [511:0] m_sh_rs2 = m_sh_r[1] ? { m_sh_rs1[15:0], m_sh_rs1[511:16] } : m_sh_rs1;
+      wire [511:0] m_sh_rs3 = m_sh_r[2] ? { m_sh_rs2[31:0], m_sh_rs2[511:32] } : m_sh_rs2;
+      wire [511:0] m_sh_rs4 = m_sh_r[3] ? { m_sh_rs3[63:0], m_sh_rs3[511:64] } : m_sh_rs3;
+      wire [511:0] m_sh_rs5 = m_sh_r[4] ? { m_sh_rs4[127:0], m_sh_rs4[511:128] } : m_sh_rs4;
+      wire [511:0] m_sh_rs6 = m_sh_r[5] ? { m_sh_rs5[255:0], m_sh_rs5[511:256] } : m_sh_rs5;
+      wire [511:0] m_sh = m_sh_rs6;
       wire a_hit = gi < m_w && wa_pos < a_rs + kb_w && wa_pos + PA > a_rs;
       wire m_hit = gi < m_w && wm_pos < m_rs + sbytes_w && wm_pos + PM > m_rs;
-      assign wa_part[gi + 1] = wa_part[gi] | (a_hit ? a_sh[8*PA-1:0] : {8*PA{1'b0}});
-      assign wm_part[gi + 1] = wm_part[gi] | (m_hit ? m_sh[8*PM-1:0] : {8*PM{1'b0}});
+      assign wa_part[gi + 1] = wa_part[gi] | (a_hit ? a_sh : {8*PA{1'b0}});
+      assign wm_part[gi + 1] = wm_part[gi] | (m_hit ? m_sh : {8*PM{1'b0}});
     end
   endgenerate
   wire [8*PA-1:0] wa_word = wa_part[2];
   wire [8*PM-1:0] wm_word = wm_part[2];
   wire [256-1:0] wa_mask;
+  wire [31:0] wa_left = wa_len - wa_pos;   // bytes left (wa_pos < wa_len while writing)
+  wire [31:0] wm_left = wm_len - wm_pos;
   wire [64-1:0] wm_mask;
   generate
     for (gl = 0; gl < 256; gl = gl + 1) begin : g_wam
-      assign wa_mask[gl] = gl < PA && wa_pos + gl < wa_len;
+      assign wa_mask[gl] = gl < PA && wa_left > gl;
     end
     for (gl = 0; gl < 64; gl = gl + 1) begin : g_wmm
-      assign wm_mask[gl] = gl < PM && wm_pos + gl < wm_len;
+      assign wm_mask[gl] = gl < PM && wm_left > gl;
     end
   endgenerate
   assign act_wr_en = wa_on;
