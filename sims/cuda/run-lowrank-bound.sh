@@ -34,19 +34,7 @@ echo "== bench 4096^3"
 for spec in $BUILDS; do n=${spec%%:*}; [ "${n#r20}" != "$n" ] && continue; [ "$(cat $B/$n.rc)" = 0 ] || continue
   timeout 60 $B/$n bench 4096 4096 4096 7 $G/cases/svdquant_w4a4/bench4096.bin 2>&1 | grep -E "^(RESULT|TRACE)" | sed "s/^RESULT lowrank/RESULT lowrank build=$n/; s/^TRACE/TRACE build=$n/"
 done; el bench
-python3 - <<'PY' 2>&1
-import torch
-def med(f, warm=5, reps=30):
-    for _ in range(warm): f()
-    torch.cuda.synchronize(); ts = []
-    for _ in range(reps):
-        a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-        a.record(); f(); b.record(); b.synchronize(); ts.append(a.elapsed_time(b))
-    ts.sort(); return ts[len(ts) // 2]
-x = torch.randn(4096, 4096, dtype=torch.float16, device='cuda'); w = torch.randn(4096, 4096, dtype=torch.float16, device='cuda')
-ms = med(lambda: torch.matmul(x, w.t()))
-print(f'RESULT cublas device="{torch.cuda.get_device_name(0)}" op=gemm_fp16 M=4096 N=4096 K=4096 ms={ms:.4f} tflops={2*4096**3/ms/1e9:.1f} torch={torch.__version__}')
-PY
+python3 sims/cuda/cublas-gemm-fp16.py 2>&1
 el cublas
 echo "== verify (every int4 lowrank case)"
 for e in $VERIFY; do [ "$(cat $B/$e.rc)" = 0 ] || continue

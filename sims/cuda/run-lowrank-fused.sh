@@ -28,19 +28,7 @@ el
 timeout 60 $B/w4 bench 4096 4096 4096 7 $G/cases/svdquant_w4a4/bench4096.bin; el
 timeout 60 $B/w4d72 bench 4096 4096 4096 7 $G/cases/svdquant_w4a4/bench4096.bin | sed 's/^RESULT lowrank/RESULT lowrank variant=d72/'; el
 timeout 60 $B/w4p bench 4096 4096 4096 7 $G/cases/svdquant_w4a4/bench4096.bin | grep -v "^RESULT"; el
-python3 - <<'PY' 2>&1
-import torch
-def med(f, warm=5, reps=30):
-    for _ in range(warm): f()
-    torch.cuda.synchronize(); ts = []
-    for _ in range(reps):
-        a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-        a.record(); f(); b.record(); b.synchronize(); ts.append(a.elapsed_time(b))
-    ts.sort(); return ts[len(ts) // 2]
-x = torch.randn(4096, 4096, dtype=torch.float16, device='cuda'); w = torch.randn(4096, 4096, dtype=torch.float16, device='cuda')
-ms = med(lambda: torch.matmul(x, w.t()))
-print(f'RESULT cublas device="{torch.cuda.get_device_name(0)}" op=gemm_fp16 M=4096 N=4096 K=4096 ms={ms:.4f} tflops={2*4096**3/ms/1e9:.1f} torch={torch.__version__}')
-PY
+python3 sims/cuda/cublas-gemm-fp16.py 2>&1
 el
 if command -v cuobjdump >/dev/null; then
   for m in 0 2; do cuobjdump -sass -fun "_Z8lr_wgmmaILi${m}EEvPK5uint4S2_PKtS4_S4_S4_S4_S4_PtiiiiS4_S4_PKjS5_Pjj" $B/w4 > "$O/lr_wgmma$m.sass" 2>&1; done
