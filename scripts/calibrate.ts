@@ -1,8 +1,9 @@
 /**
  * `npm run calibrate [-- --check] [--recorded]`: the PE area calibration of issue 15, reproducible.
  * For every PE kind (the cost facets' `areaModel`, declared in src/pe/<folder>/cost-area.ts) it elaborates the
- * kind's calibration points, synthesizes each PE (Yosys generic flow, every flip-flop priced; cached by RTL
- * hash, src/estimate/synth), fits the kind's coefficients by least squares (src/estimate/calibration.ts) and
+ * kind's calibration points, synthesizes each PE the point's array is made of (src/estimate/synth/design.ts
+ * `synthesizeArrayPe`: the tile engine's own PE where the kind declares one, CostFacet.arrayPeModule; Yosys
+ * generic flow, every flip-flop priced; cached by RTL hash, src/estimate/synth), fits the kind's coefficients by least squares (src/estimate/calibration.ts) and
  * prints the table (point, synthesized vs analytic GE and µm², error) and the coefficients, committed vs fitted.
  * - default: also records the synthesis in test/estimate/pe-synth-calibration.json (atomically), which the
  *   suite's test/estimate/pe-area-calibration.test.ts checks the committed models against without Yosys.
@@ -15,7 +16,7 @@ import { resolve } from 'node:path';
 import { calibrateKind, calibrationProblems, formatCalibrationTable, type CalibrationSample, type KindCalibration } from '../src/estimate/calibration.js';
 import { declaredPart, elaborateCalibrationPoint, type CalibrationRecord, type RecordedCalibrationPoint } from '../src/estimate/calibration-point.js';
 import { synthGateEquivalents } from '../src/estimate/synth/area.js';
-import { synthesizePe } from '../src/estimate/synth/design.js';
+import { synthesizeArrayPe } from '../src/estimate/synth/design.js';
 import { yosysVersion } from '../src/estimate/synth/synthesize.js';
 import type { SynthStats } from '../src/estimate/synth/types.js';
 import { peAreaUm2 } from '../src/arch/gate-area.js';
@@ -64,7 +65,7 @@ async function measure(): Promise<RecordedCalibrationPoint[]> {
         continue;
       }
       const t0 = performance.now();
-      const report = await synthesizePe(accel, { flow: 'generic', onUnit: (u) => console.error(`  synthesizing ${u} (${point.label})`) });
+      const report = await synthesizeArrayPe(accel, { flow: 'generic', onUnit: (u) => console.error(`  synthesizing ${u} (${point.label})`) });
       const cached = report.units.every((u) => u.cached);
       console.error(`  ${point.label}: ${((performance.now() - t0) / 1000).toFixed(1)} s${cached ? ' (cached)' : ''}`);
       const ge = synthGateEquivalents(report.total);
@@ -79,7 +80,10 @@ function calibrate(points: readonly RecordedCalibrationPoint[]): KindCalibration
   return PE_KINDS.map((kind: PeKind) => {
     const samples = points
       .filter((p) => p.kind === kind)
-      .map((p): CalibrationSample => ({ point: declaredPart(p), pe: elaborateCalibrationPoint(EXAMPLES, p).arrays[0].pe, synthGe: p.ge, synthMemoryBits: p.memoryBits }));
+      .map((p): CalibrationSample => {
+        const array = elaborateCalibrationPoint(EXAMPLES, p).arrays[0];
+        return { point: declaredPart(p), pe: array.pe, array, synthGe: p.ge, synthMemoryBits: p.memoryBits };
+      });
     return calibrateKind(kind, samples);
   });
 }
@@ -102,7 +106,7 @@ function recordDrift(points: readonly RecordedCalibrationPoint[]): string[] {
 
 function writeRecord(points: readonly RecordedCalibrationPoint[]): void {
   const record: CalibrationRecord = {
-    comment: 'Written by `npm run calibrate` (scripts/calibrate.ts): the calibration points each PE kind declares (src/pe/<folder>/cost-area.ts), synthesized alone with the Yosys generic flow, every flip-flop priced (dffunmap); µm² at 28 nm (GE / 3.9 + RAM bits as SRAM), flip-flops counted. Read by test/estimate/pe-area-calibration.test.ts and `npm run calibrate -- --recorded`.',
+    comment: 'Written by `npm run calibrate` (scripts/calibrate.ts): the calibration points each PE kind declares (src/pe/<folder>/cost-area.ts), the PE that the array of each point is made of (the tile engine PE where the kind declares one) synthesized alone with the Yosys generic flow, every flip-flop priced (dffunmap); µm² at 28 nm (GE / 3.9 + RAM bits as SRAM), flip-flops counted. Read by test/estimate/pe-area-calibration.test.ts and `npm run calibrate -- --recorded`.',
     date: new Date().toISOString().slice(0, 10),
     yosys: `@yowasp/yosys ${yosysVersion()}`,
     flow: 'generic',

@@ -23,7 +23,7 @@ export const GE_UM2_28NM = GATE_EQUIVALENT_UM2;
 export const SRAM_BIT_UM2_28NM = SRAM_BITCELL_UM2 / SRAM_ARRAY_EFFICIENCY;
 
 /** Synthesis calibration every PE area model was fitted against (docs/estimate.md "Calibration"). */
-export const PE_AREA_CALIBRATION = 'fitted on Yosys 0.55 generic-flow synthesis of the generated PE, every flip-flop priced (@yowasp/yosys, 2026-12-06; test/estimate/pe-synth-calibration.json)';
+export const PE_AREA_CALIBRATION = "fitted on Yosys 0.55 generic-flow synthesis of the generated PE (the tile engine's own where the kind's cost facet names it), every flip-flop priced (@yowasp/yosys, 2026-12-07; test/estimate/pe-synth-calibration.json)";
 
 /** µm² at 28 nm of `ge` gate equivalents plus `ramBits` of register-file RAM. */
 export function peAreaUm2(ge: number, ramBits = 0): number {

@@ -10,6 +10,15 @@
  */
 import { peAreaUm2 } from '../arch/gate-area.js';
 
+/**
+ * The array a PE sits in, as far as its area may depend on it (a kind whose engine PE holds one accumulator
+ * entry per pass of the declared tile over the array: lowrank_gemm).
+ */
+export interface ArrayShape {
+  readonly rows: number;
+  readonly cols: number;
+}
+
 /** What one PE counts of each fitted term, and what is priced without fitting. */
 export interface AreaTerms {
   /** Units of each coefficient's term (e.g. multiplier cells), keyed like `LinearAreaModel.coefficients`. */
@@ -42,8 +51,8 @@ export interface LinearAreaModel<Pe> {
    * written, at least 3 significant ones (`npm run calibrate -- --check` holds them to that).
    */
   readonly coefficients: Readonly<Record<string, number>>;
-  /** The terms of one PE. */
-  terms(pe: Pe): AreaTerms;
+  /** The terms of one PE of a rows × cols array. */
+  terms(pe: Pe, array: ArrayShape): AreaTerms;
   /** The points the coefficients are fitted on and checked against. */
   readonly points: readonly CalibrationPoint[];
 }
@@ -59,8 +68,8 @@ export function linearAreaGe(coefficients: Readonly<Record<string, number>>, ter
   return ge;
 }
 
-/** µm² at 28 nm of one PE under a kind's committed area model. */
-export function linearAreaUm2<Pe>(model: LinearAreaModel<Pe>, pe: Pe): number {
-  const t = model.terms(pe);
+/** µm² at 28 nm of one PE of a rows × cols array under a kind's committed area model. */
+export function linearAreaUm2<Pe>(model: LinearAreaModel<Pe>, pe: Pe, array: ArrayShape): number {
+  const t = model.terms(pe, array);
   return peAreaUm2(linearAreaGe(model.coefficients, t), t.ramBits);
 }

@@ -14,7 +14,7 @@ import { peAreaUm2 } from '../arch/gate-area.js';
 import type { IrPe } from '../ir/types.js';
 import { costFacet } from '../pe/facets/cost.js';
 import type { PeKind } from '../pe/kinds.js';
-import { linearAreaGe, type CalibrationPoint } from './area-model.js';
+import { linearAreaGe, type ArrayShape, type CalibrationPoint } from './area-model.js';
 
 /** The issue's target: every calibration point's analytic area within 15% of its synthesis. */
 export const CALIBRATION_ERROR_LIMIT = 0.15;
@@ -23,6 +23,8 @@ export const CALIBRATION_ERROR_LIMIT = 0.15;
 export interface CalibrationSample {
   readonly point: CalibrationPoint;
   readonly pe: IrPe;
+  /** The array it sits in (rows × cols). */
+  readonly array: ArrayShape;
   /** Gate equivalents of the synthesized PE (transistors / 4), its `$mem_v2` RAM bits apart. */
   readonly synthGe: number;
   readonly synthMemoryBits: number;
@@ -84,7 +86,7 @@ export function fitCoefficients(kind: PeKind, samples: readonly CalibrationSampl
   const rows: number[][] = [];
   const rhs: number[] = [];
   for (const s of samples.filter((x) => x.point.fit)) {
-    const t = model.terms(s.pe);
+    const t = model.terms(s.pe, s.array);
     const synth = peAreaUm2(s.synthGe, s.synthMemoryBits);
     rows.push(names.map((n) => peAreaUm2(t.units[n] ?? 0) / synth));
     rhs.push((synth - peAreaUm2(t.fixedGe, t.ramBits)) / synth);
@@ -102,7 +104,7 @@ export function calibrateKind(kind: PeKind, samples: readonly CalibrationSample[
   const model = facet.areaModel;
   const fitted = fitCoefficients(kind, samples);
   const rows = samples.map((s): CalibrationRow => {
-    const t = model.terms(s.pe);
+    const t = model.terms(s.pe, s.array);
     const synthUm2 = peAreaUm2(s.synthGe, s.synthMemoryBits);
     const analyticGe = linearAreaGe(model.coefficients, t);
     const analyticUm2 = peAreaUm2(analyticGe, t.ramBits);
@@ -118,7 +120,7 @@ export function calibrateKind(kind: PeKind, samples: readonly CalibrationSample[
       analyticUm2,
       error: analyticUm2 / synthUm2 - 1,
       fittedError: fittedUm2 / synthUm2 - 1,
-      peCostUm2: facet.peCost(s.pe).areaUm2,
+      peCostUm2: facet.peCost(s.pe, s.array).areaUm2,
     };
   });
   return { kind, committed: model.coefficients, fitted, rows };

@@ -16,7 +16,7 @@ export function firstArray(accel: IrAccelerator): IrArray | undefined {
 
 /** One PE's cost at `nodeNm`. */
 export function peCostAt(array: IrArray, nodeNm: number): PeCost {
-  const c = costFacet(array.pe.kind).peCost(array.pe);
+  const c = costFacet(array.pe.kind).peCost(array.pe, array);
   return { areaUm2: c.areaUm2 * areaScale(nodeNm), energyPerCyclePj: c.energyPerCyclePj * energyScale(nodeNm), source: c.source };
 }
 

@@ -29,8 +29,9 @@ const record = JSON.parse(readFileSync(resolve(import.meta.dirname, 'pe-synth-ca
 
 /** Every recorded point elaborated once: its sample for the solver. */
 const samples = record.points.map((p) => {
-  const pe = elaborateCalibrationPoint(EXAMPLES, p).arrays[0].pe;
-  return { kind: p.kind, flipFlops: p.flipFlops, synthUm2: p.synthUm2, sample: { point: declaredPart(p), pe, synthGe: p.ge, synthMemoryBits: p.memoryBits } satisfies CalibrationSample };
+  const array = elaborateCalibrationPoint(EXAMPLES, p).arrays[0];
+  const pe = array.pe;
+  return { kind: p.kind, flipFlops: p.flipFlops, synthUm2: p.synthUm2, sample: { point: declaredPart(p), pe, array, synthGe: p.ge, synthMemoryBits: p.memoryBits } satisfies CalibrationSample };
 });
 const results = PE_KINDS.map((kind) => calibrateKind(kind, samples.filter((s) => s.kind === kind).map((s) => s.sample)));
 
@@ -54,14 +55,22 @@ describe('analytic PE area vs recorded synthesis', () => {
 
   // The synthesis prices every flip-flop (the flow's dffunmap): the recorded counts are the registers of
   // the generated RTL, each at least a 16-transistor flip-flop (4 GE) of the recorded gates.
-  it('records the registers of the generated PEs: mac = accumulator + output + out_valid, simd_mac = quire + 18', () => {
+  it('records the registers of the generated PEs: mac = accumulator + output + out_valid, simd_mac = quire + 18, lowrank_gemm = dot + l', () => {
     for (const { sample, flipFlops } of samples) {
       const pe = sample.pe;
       expect(sample.synthGe, sample.point.label).toBeGreaterThan(4 * flipFlops);
       // mac_pe.v.hbs: acc, y (int32 for int8 × int8, else fp16) and out_valid
       if (pe.kind === 'mac') expect(flipFlops, sample.point.label).toBe(pe.accumulator.bits + (pe.accumulator.name === 'int32' ? 32 : 16) + 1);
       if (pe.kind === 'simd_mac') expect(flipFlops, sample.point.label).toBe((pe.quireBits ?? 0) + 18);
+      // engine_lowrank_pe.v.hbs: the 32-bit group dot and the fp32 down-projection sum l (its files are RAM)
+      if (pe.kind === 'lowrank_gemm') expect(flipFlops, sample.point.label).toBe(32 + 32);
     }
+  });
+
+  // RAM bits are not fitted: each model must count exactly the memory bits Yosys kept as `$mem_v2` (lowrank_gemm:
+  // the code tables and the accumulator and output files, whose depth follows the array's passes).
+  it("counts the synthesized PE's RAM bits exactly at every point", () => {
+    for (const { kind, sample } of samples) expect(costFacet(sample.pe.kind).areaModel.terms(sample.pe, sample.array).ramBits, `${kind} ${sample.point.label}`).toBe(sample.synthMemoryBits);
   });
 
   it('refits the committed coefficients: every one the least-squares fit within its written rounding', () => {
@@ -95,7 +104,7 @@ describe('the calibration solver', () => {
     for (const kind of PE_KINDS) {
       const model = costFacet(kind).areaModel;
       const truth = known(Object.keys(model.coefficients));
-      const made = samples.filter((s) => s.kind === kind).map((s) => ({ ...s.sample, synthGe: linearAreaGe(truth, model.terms(s.sample.pe)), synthMemoryBits: model.terms(s.sample.pe).ramBits }));
+      const made = samples.filter((s) => s.kind === kind).map((s) => ({ ...s.sample, synthGe: linearAreaGe(truth, model.terms(s.sample.pe, s.sample.array)), synthMemoryBits: model.terms(s.sample.pe, s.sample.array).ramBits }));
       const fitted = fitCoefficients(kind, made);
       for (const [n, c] of Object.entries(truth)) expect(fitted[n] / c - 1, `${kind} ${n}`).toBeCloseTo(0, 9);
     }
@@ -108,7 +117,7 @@ describe('the calibration solver', () => {
       samples
         .filter((s) => s.kind === kind)
         .map((s) => {
-          const t = model.terms(s.sample.pe);
+          const t = model.terms(s.sample.pe, s.sample.array);
           return { ...s.sample, synthGe: (s.sample.point.fit ? fitScale : heldOutScale) * linearAreaGe(model.coefficients, t), synthMemoryBits: t.ramBits };
         });
     const exact = calibrationProblems([calibrateKind(kind, made(1, 1))]);

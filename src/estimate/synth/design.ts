@@ -114,6 +114,29 @@ export function synthesizeDesign(accel: IrAccelerator, given: SynthOptions): Pro
   return synthesizeModules(modules, top, DESIGN_CUT_DEPTH, options, async (module, _params, depth) => (module === engine && depth === 1 ? extrapolatedEngine(accel, array.rows, array.cols, options) : undefined));
 }
 
+/**
+ * The module an accelerator's PE array is made of, among its generated modules: the one whose name ends with
+ * its kind's `CostFacet.arrayPeModule` (the tile engine's own PE), else the PE top. Throws when the ending
+ * names no module or several.
+ */
+export function arrayPeModule(accel: IrAccelerator, modules: readonly VerilogModule[], peTop: string): string {
+  const ending = costFacet(resolveTarget(accel).pe.kind).arrayPeModule;
+  if (ending === undefined) return peTop;
+  const named = modules.filter((m) => m.name.endsWith(ending)).map((m) => m.name);
+  if (named.length !== 1) throw new Error(`the array's PE module (name ending ${ending}) is ${named.length === 0 ? 'not among' : `ambiguous among`} the generated modules of ${accel.name}${named.length ? `: ${named.join(', ')}` : ''}`);
+  return named[0];
+}
+
+/**
+ * Synthesizes the PE the accelerator's array is made of (arrayPeModule: the PE top, or the tile engine's own
+ * PE where the kind declares one), alone and flattened: what `npm run calibrate` fits the area models on.
+ */
+export function synthesizeArrayPe(accel: IrAccelerator, given: SynthOptions): Promise<SynthReport> {
+  const options = kindOptions(accel, given);
+  const { modules, peTop } = acceleratorModules(accel);
+  return synthesizeModules(modules, arrayPeModule(accel, modules, peTop), 0, options);
+}
+
 /** Synthesizes an accelerator's PE module alone, flattened. */
 export function synthesizePe(accel: IrAccelerator, given: SynthOptions): Promise<SynthReport> {
   const options = kindOptions(accel, given);

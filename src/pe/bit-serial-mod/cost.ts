@@ -25,12 +25,12 @@ const POWER_MW = 0.586;
 
 export const bitSerialModCost: CostFacet<'bit_serial_mod'> = {
   areaModel: bitSerialModAreaModel,
-  peCost(pe) {
+  peCost(pe, array) {
     const s = pe.lanes / 4;
     const { fixed, lane } = bitSerialModAreaModel.coefficients;
-    const ramBits = bitSerialModAreaModel.terms(pe).ramBits;
+    const ramBits = bitSerialModAreaModel.terms(pe, array).ramBits;
     return {
-      areaUm2: linearAreaUm2(bitSerialModAreaModel, pe),
+      areaUm2: linearAreaUm2(bitSerialModAreaModel, pe, array),
       energyPerCyclePj: POWER_MW * s,
       source: `${fixed} GE + ${lane} GE × ${pe.lanes} lanes + ${ramBits} weight RAM bits (${PE_AREA_CALIBRATION}); energy: BitMoD PE 0.586 mW at 1 GHz (authors' PE_Area_Power.xlsx, ../shared/reference/bitmod.md), × lanes/4`,
     };

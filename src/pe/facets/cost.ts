@@ -5,7 +5,7 @@
  * `COST: { readonly [K in PeKind]: CostFacet<K> }` is what src/estimate dispatches through; a new kind that
  * lacks its line fails to compile. Each kind's facet lives in src/pe/<folder>/cost.ts.
  */
-import type { LinearAreaModel } from '../../estimate/area-model.js';
+import type { ArrayShape, LinearAreaModel } from '../../estimate/area-model.js';
 import type { Instruction } from '../../isa/index.js';
 import { bitSerialModCost } from '../bit-serial-mod/cost.js';
 import type { PeKind } from '../kinds.js';
@@ -106,8 +106,8 @@ export const GENERIC_ENGINE_POINTS: readonly { readonly rows: number; readonly c
 export interface CostFacet<K extends PeKind> {
   /** The synthesis-calibrated PE area model peCost prices with (its terms, coefficients and calibration points). */
   readonly areaModel: LinearAreaModel<IrPeOf<K>>;
-  /** Area and energy of one PE at 28 nm. */
-  peCost(pe: IrPeOf<K>): PeCost;
+  /** Area and energy of one PE of a rows × cols array at 28 nm. */
+  peCost(pe: IrPeOf<K>, array: ArrayShape): PeCost;
   /** Every mode the PE runs, with its MACs per cycle (one entry for single-mode kinds). */
   peakModes(pe: IrPeOf<K>): readonly PeakMode[];
   /** The mode index (into peakModes) the target runs (simd_mac: the chosen SIMD mode; 0 otherwise). */
@@ -127,6 +127,13 @@ export interface CostFacet<K extends PeKind> {
    * finish; absent: none.
    */
   readonly synthNoShare?: readonly string[];
+  /**
+   * The name ending of the generated module the kind's tile engine instantiates rows × cols times as its PE,
+   * where that is not the PE-level module (the PE top, `qacc build`'s FuseSoC target `pe`): the PE the
+   * design's area is made of, which `npm run calibrate` synthesizes for the kind's area model
+   * (src/estimate/synth/design.ts `synthesizeArrayPe`); absent: the PE top.
+   */
+  readonly arrayPeModule?: string;
 }
 
 /** Every kind's cost facet. */

@@ -30,11 +30,11 @@ function wideWeights(pe: MacPe): boolean {
 
 export const macCost: CostFacet<'mac'> = {
   areaModel: macAreaModel,
-  peCost(pe) {
+  peCost(pe, array) {
     const a = elementBits(pe.activations);
     const w = elementBits(pe.weights);
-    const areaUm2 = linearAreaUm2(macAreaModel, pe);
-    const laneGe = linearAreaGe(macAreaModel.coefficients, macAreaModel.terms(pe)) / pe.lanes;
+    const areaUm2 = linearAreaUm2(macAreaModel, pe, array);
+    const laneGe = linearAreaGe(macAreaModel.coefficients, macAreaModel.terms(pe, array)) / pe.lanes;
     const area = `${Math.round(laneGe)} GE per lane (multiplier cells and FMA add width; ${PE_AREA_CALIBRATION}), × lanes`;
     if (wideWeights(pe)) return { areaUm2, energyPerCyclePj: 0.77 * pe.lanes, source: `${area}; energy: FP16 MAC 0.77 mW at 1 GHz (BitMoD authors' PE_Area_Power.xlsx), × lanes` };
     const s = a >= 16 ? 1 : (a * w) / (16 * 8);

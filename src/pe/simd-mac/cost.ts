@@ -17,11 +17,11 @@ import { simdTileCycles, simdWritebackCycles } from './timing.js';
 
 export const simdMacCost: CostFacet<'simd_mac'> = {
   areaModel: simdMacAreaModel,
-  peCost(pe) {
+  peCost(pe, array) {
     const { quireBit, mulCell } = simdMacAreaModel.coefficients;
-    const { quireBit: quire, mulCell: cells } = simdMacAreaModel.terms(pe).units;
+    const { quireBit: quire, mulCell: cells } = simdMacAreaModel.terms(pe, array).units;
     return {
-      areaUm2: linearAreaUm2(simdMacAreaModel, pe),
+      areaUm2: linearAreaUm2(simdMacAreaModel, pe, array),
       energyPerCyclePj: 14 * pe.maxLanes,
       source: `${quireBit} GE × ${quire} quire bits + ${mulCell} GE × ${cells} multiplier cells (${PE_AREA_CALIBRATION}); energy: XR-NPE 14 pJ/operation (arXiv 2508.13049 abstract) × ${pe.maxLanes} lanes`,
     };
