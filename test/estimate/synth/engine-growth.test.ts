@@ -100,20 +100,22 @@ describe('lowrank_gemm engine growth', () => {
   });
 
   it('counts the sub-units the generated engine instantiates at 16 × 16 from those at its sample sizes', () => {
-    // PEs in g_pe (rows × cols), the column's fp32 LoRA-scale and narrowing multipliers in g_lr16 (cols × B), one qact part
+    // PEs in g_pe (rows × cols), the column and row slices in g_col / g_row, the column's fp32 LoRA-scale and
+    // narrowing multipliers in g_lr16 (cols × B), the qact slices in g_qcol (cols), one qact control
     const count = (r: number, c: number): ChildInstances[] => {
       const { engine, subs } = engineFiles(engineSampleAccelerator(svdquant, r, c));
       const b = Number(/localparam integer B = (\d+);/.exec(engine.text)![1]);
-      const perLoop: Record<string, number> = { g_lr16: c * b, g_pe: r * c };
+      const perLoop: Record<string, number> = { g_col: c, g_qcol: c, g_pe_col: c, g_row: r, g_pe: r, g_cpe: r, g_lr16: b };
       return subs
         .map((s) => {
           let n = 0;
-          let loop = '';
+          const loops: { indent: number; copies: number }[] = []; // the generate loops around the line
           for (const line of engine.text.split('\n')) {
+            const indent = line.length - line.trimStart().length;
             const l = /for \(\w+ = 0; \w+ < \w+; \w+ = \w+ \+ 1\) begin : (\w+)/.exec(line);
-            if (l) loop = l[1];
-            if (/^ {4}end(\s|$)/.test(line)) loop = ''; // an outermost generate loop's end
-            if (new RegExp(`^\\s*${s.name}\\s+u_`).test(line)) n += perLoop[loop] ?? 1;
+            if (l) loops.push({ indent, copies: perLoop[l[1]] ?? 1 });
+            else if (/^\s*end(\s|$)/.test(line) && loops.length && loops[loops.length - 1].indent === indent) loops.pop();
+            if (new RegExp(`^\\s*${s.name}\\s+u_`).test(line)) n += loops.reduce((k, x) => k * x.copies, 1);
           }
           return { module: s.name, params: {}, count: n };
         })
