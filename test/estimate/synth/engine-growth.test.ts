@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engineFiles, engineGrowth, engineSampleAccelerator, resizedAccelerator } from '../../../src/estimate/synth/design.js';
-import { extrapolateEngine, extrapolateInstances, GENERIC_ENGINE_GROWTH } from '../../../src/estimate/synth/engine-fit.js';
+import { engineNeedsFit, extrapolateEngine, extrapolateInstances, GENERIC_ENGINE_GROWTH } from '../../../src/estimate/synth/engine-fit.js';
 import type { ChildInstances } from '../../../src/estimate/synth/netlist.js';
 import type { SynthStats } from '../../../src/estimate/synth/types.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
@@ -90,6 +90,13 @@ describe('lowrank_gemm engine growth', () => {
     for (const p of growth.points) expect(Math.max(p.rows, p.cols)).toBeLessThanOrEqual(8);
     const samples = growth.points.map((p) => ({ ...p, own: { cells: 1, cell_types: {}, transistors: 1_000 + 7 * p.rows + 11 * p.cols + 13 * p.rows * p.cols, memory_bits: 0, levels: 1 } }));
     expect(extrapolateEngine(samples, 16, 16, growth).transistors).toBe(1_000 + 7 * 16 + 11 * 16 + 13 * 256);
+  });
+
+  it('synthesizes the engine at 16 × 16 (its rows, columns and PEs are sub-units), fits it beyond', () => {
+    expect(engineNeedsFit(16, 16, growth.exactMaxSide)).toBe(false);
+    expect(engineNeedsFit(32, 32, growth.exactMaxSide)).toBe(true);
+    const { subs } = engineFiles(svdquant);
+    for (const m of ['_lowrank_pe', '_lowrank_col', '_lowrank_row', '_lowrank_qact', '_lowrank_qact_slice']) expect(subs.some((s) => s.name.endsWith(m)), m).toBe(true);
   });
 
   it("samples engines with the design's passes per tile (256 × 128 over 16 × 16: 16 × 8), not the declared tile's at the sample size", () => {
