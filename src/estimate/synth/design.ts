@@ -110,7 +110,7 @@ export function synthesizeDesign(accel: IrAccelerator, given: SynthOptions): Pro
   const { modules, top } = acceleratorModules(accel);
   const array = accel.arrays[0];
   const engine = engineModule(modules, top);
-  if (!array || !engine || !engineNeedsFit(array.rows, array.cols)) return synthesizeModules(modules, top, DESIGN_CUT_DEPTH, options);
+  if (!array || !engine || !engineNeedsFit(array.rows, array.cols, engineGrowth(accel).exactMaxSide)) return synthesizeModules(modules, top, DESIGN_CUT_DEPTH, options);
   return synthesizeModules(modules, top, DESIGN_CUT_DEPTH, options, async (module, _params, depth) => (module === engine && depth === 1 ? extrapolatedEngine(accel, array.rows, array.cols, options) : undefined));
 }
 

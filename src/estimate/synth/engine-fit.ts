@@ -42,9 +42,9 @@ export function engineModelName(growth: EngineGrowth): string {
 
 const LEVEL_TERMS: readonly ((r: number, c: number) => number)[] = [() => 1, (r) => Math.log2(r), (_, c) => Math.log2(c)];
 
-/** Whether an array's engine is extrapolated rather than synthesized at its size. */
-export function engineNeedsFit(rows: number, cols: number): boolean {
-  return rows > ENGINE_EXACT_MAX_SIDE || cols > ENGINE_EXACT_MAX_SIDE;
+/** Whether an array's engine is extrapolated rather than synthesized at its size (beyond `maxSide`: the growth's exactMaxSide). */
+export function engineNeedsFit(rows: number, cols: number, maxSide: number = ENGINE_EXACT_MAX_SIDE): boolean {
+  return rows > maxSide || cols > maxSide;
 }
 
 /** Least-squares coefficients of `terms` through (x_i, y_i) (normal equations, Gaussian elimination with pivoting). */
@@ -98,7 +98,7 @@ export function extrapolateEngine(samples: readonly { readonly rows: number; rea
     if (!within.length) break;
     const largest = within.reduce((a, b) => (b.own[q] > a.own[q] ? b : a));
     if (own[q] < largest.own[q]) {
-      throw new EstimateError(`--synth: the tile engine cannot be extrapolated to ${rows} × ${cols}: its fit (${engineModelName(growth)}) predicts ${own[q]} ${q.replace('_', ' ')}, fewer than the ${largest.own[q]} synthesized at ${largest.rows} × ${largest.cols}; synthesize an array of at most ${ENGINE_EXACT_MAX_SIDE} × ${ENGINE_EXACT_MAX_SIDE}, or use the analytic estimate (without --synth)`);
+      throw new EstimateError(`--synth: the tile engine cannot be extrapolated to ${rows} × ${cols}: its fit (${engineModelName(growth)}) predicts ${own[q]} ${q.replace('_', ' ')}, fewer than the ${largest.own[q]} synthesized at ${largest.rows} × ${largest.cols}; synthesize an array of at most ${growth.exactMaxSide ?? ENGINE_EXACT_MAX_SIDE} × ${growth.exactMaxSide ?? ENGINE_EXACT_MAX_SIDE}, or use the analytic estimate (without --synth)`);
     }
   }
   return own;

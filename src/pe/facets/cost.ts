@@ -90,6 +90,13 @@ export interface EngineGrowth {
    * rows and columns only (lowrank_gemm).
    */
   readonly samplePe?: (rows: number, cols: number) => IrPe;
+  /**
+   * Arrays up to this many rows and columns have their engine synthesized at their own size, not fitted
+   * (absent: 8, src/estimate/synth/engine-fit.ts ENGINE_EXACT_MAX_SIDE). For an engine whose per-row, per-column
+   * and per-PE logic lives in sub-modules (units synthesized once and counted), so that what is left grows by
+   * wiring and a few gates per row and column (lowrank_gemm).
+   */
+  readonly exactMaxSide?: number;
 }
 
 /** The array sizes the generic engine model samples (src/estimate/synth/engine-fit.ts); a kind may reuse them. */

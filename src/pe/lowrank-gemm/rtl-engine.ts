@@ -37,6 +37,13 @@
  *   engine's qact part quantizes each column's row and writes codes and scales through the act and meta
  *   write ports (RtlFacet.engineExtras); every other opcode leaves it idle, and PEs see no beat.
  * P ≠ fp32: `v` holds the fp32 encoding of the P accumulator (exact), read back through a P rounder.
+ *
+ * Module structure: the engine keeps the decode, the sequencers and the vectors; each array column's staging,
+ * selects, down-projection sums and writeback port word are one `<prefix>lowrank_col` instance
+ * (engine_lowrank_col.v.hbs), each row's staging and selects one `<prefix>lowrank_row`
+ * (engine_lowrank_row.v.hbs), each column's qact quantizer and code staging one `<prefix>lowrank_qact_slice`
+ * (rtl-qact.ts), so `qacc estimate --synth` synthesizes each once and counts it (src/estimate/synth/modules.ts).
+ * The writeback's column select is a chain through the columns (each passes its port word on when selected).
  */
 import { BF16, FP16, FP32 } from '../../formats/float.js';
 import type { LowRankGemmConfig } from './golden.js';
@@ -192,11 +199,78 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
   const wwBits = bitsFor(colOutBytes / PO + 1);
   // activation_quant = runtime: the qact part (rtl-qact.ts), on the columns' raw X staging
   const qact = cfg.activationQuant === 'runtime' ? lowRankQactEngine(t, `${ctx.prefix}lowrank_qact`, 8 * colBytes) : undefined;
+  const lrtSel = Array.from({ length: NP }, (_, p) => `lrt_v[32*(${p}*R + gj) +: 32]`).reduceRight((rest, word, p) => (p === NP - 1 ? word : `np_i == ${npBits}'d${p} ? ${word} : ${rest}`), '');
+  // the per-column and per-row slices of the engine (engine_lowrank_col / _row.v.hbs), instantiated cols and
+  // rows times: `qacc estimate --synth` synthesizes each once (src/estimate/synth/modules.ts units)
+  const slices = {
+    rows: R,
+    lanes: L,
+    blanes: B,
+    rank,
+    scaleBits: SB,
+    pa: PA,
+    pw: PW,
+    pm: PM,
+    pl: PL,
+    po: PO,
+    pnx: PNX,
+    lrtDepth,
+    pmMsb: pmBits - 1,
+    pmDepth: 2 ** pmBits,
+    pnMsb: pnBits - 1,
+    pnDepth: 2 ** pnBits,
+    npMsb: npBits - 1,
+    npDepth: 2 ** npBits,
+    posgMsb: posgBits - 1,
+    posbMsb: posbBits - 1,
+    wwMsb: wwBits - 1,
+    colBits: 8 * colBytes,
+    rqBits: 8 * rqBytes,
+    rlBits: 8 * rlBytes,
+    scBits: 8 * scBytes,
+    colOutBits: 8 * colOutBytes,
+  };
+  const colModule: RtlModule = {
+    name: `${ctx.prefix}lowrank_col`,
+    template: 'lowrank-gemm/engine_lowrank_col.v.hbs',
+    deps: [],
+    view: {
+      ...slices,
+      qact: qact !== undefined,
+      lrtSel,
+      colPad: `${8 * colOutBytes - 16 * R * PNX}'d0`,
+      colQaSel: windowMuxVerilog('qa_w', 'stq_p', 8 * colBytes, 'posg', posgBits, 4 * QG, 4 * L, '  '),
+      colXSel: windowMuxVerilog('x_w', 'stq_p', 8 * colBytes, 'posb', posbBits, 16 * B, 16 * B, '  '),
+      lwinSel: windowMuxVerilog('lwin_w', 'lrt_v', 32 * lrtDepth, 'posb', posbBits, 32 * B, 32 * B, '  '),
+      wbSel: windowMuxVerilog('wb_col', 'wb_cw', 8 * colOutBytes, 'wwi', wwBits, 8 * PO, 8 * PO, '  '),
+      colStageWrites: [
+        stagingWriteVerilog({ id: 'wq', mem: 'stq', index: 'fpm_i', bytes: colBytes, port: PA, portName: 'PA', valid: 'a_pv', ppos: 'a_ppos', rowStart: 'a_rs', rowBytes: 'a_rb', data: 'act_rd_data', when: '' }, '    '),
+        stagingWriteVerilog({ id: 'ws', mem: 'sts', index: 'fpm_i', bytes: scBytes, port: PM, portName: 'PM', valid: 'm_pv', ppos: 'm_ppos', rowStart: 'm_rs', rowBytes: 'm_rb', data: 'meta_rd_data', when: "m_pdst == 3'd0" }, '    '),
+      ].join('\n'),
+    },
+  };
+  const rowModule: RtlModule = {
+    name: `${ctx.prefix}lowrank_row`,
+    template: 'lowrank-gemm/engine_lowrank_row.v.hbs',
+    deps: [],
+    view: {
+      ...slices,
+      rowQwSel: windowMuxVerilog('qw_w', 'stw_p', 8 * rqBytes, 'posg', posgBits, 4 * QG, 4 * L, '  '),
+      rowYSel: windowMuxVerilog('y_w', 'stl_p', 8 * rlBytes, 'posb', posbBits, 16 * B, 16 * B, '  '),
+      rowStageWrites: [
+        stagingWriteVerilog({ id: 'ww', mem: 'stw', index: 'fpn_i', bytes: rqBytes, port: PW, portName: 'PW', valid: 'w_pv', ppos: 'w_ppos', rowStart: 'w_rs', rowBytes: 'w_rb', data: 'wgt_rd_data', when: '' }, '    '),
+        stagingWriteVerilog({ id: 'wl', mem: 'stl', index: 'np_i', bytes: rlBytes, port: PL, portName: 'PL', valid: 'l_pv', ppos: 'l_ppos', rowStart: 'l_rs', rowBytes: 'l_rb', data: 'lrw_rd_data', when: '' }, '    '),
+        stagingWriteVerilog({ id: 'ws', mem: 'sts', index: 'fpn_i', bytes: scBytes, port: PM, portName: 'PM', valid: 'm_pv', ppos: 'm_ppos', rowStart: 'm_rs', rowBytes: 'm_rb', data: 'meta_rd_data', when: "m_pdst == 3'd1" }, '    '),
+      ].join('\n'),
+    },
+  };
   return {
     name: ctx.moduleName,
     template: 'lowrank-gemm/engine_lowrank.v.hbs',
-    deps: [peModule, narrow, ...(LS ? [lsMul] : []), ...(qact ? [qact] : [])],
+    deps: [peModule, colModule, rowModule, narrow, ...(LS ? [lsMul] : []), ...(qact ? [qact.control, qact.slice] : [])],
     view: {
+      colModule: colModule.name,
+      rowModule: rowModule.name,
       isa: isaDecoderParams(),
       peModule: peModule.name,
       narrow: narrow.name,
@@ -221,8 +295,6 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
       groupsExpr: gsPow2 ? `((k_w + 32'd${GS - 1}) >> ${Math.log2(GS)})` : `((k_w + 32'd${GS - 1}) / 32'd${GS})`,
       hasRank: rank > 0 ? "1'b1" : "1'b0",
       outData: lanesOf.out > PO ? `{ ${8 * (lanesOf.out - PO)}'d0, wb_col[${8 * PO - 1}:0] }` : `wb_col[${8 * PO - 1}:0]`,
-      colPad: `${8 * colOutBytes - 16 * R * PNX}'d0`,
-      cMsb: bitsFor(C) - 1,
       qg: QG,
       qgStep: `${posgBits}'d${GS / QG}`,
       qgLanes: `${posgBits}'d${L / QG}`,
@@ -230,23 +302,6 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
       posbMsb: posbBits - 1,
       posbPad: 32 - posbBits,
       wwMsb: wwBits - 1,
-      lrtSel: Array.from({ length: NP }, (_, p) => `col_lrt[gi][32*(${p}*R + gj) +: 32]`).reduceRight((rest, word, p) => (p === NP - 1 ? word : `np_i == ${npBits}'d${p} ? ${word} : ${rest}`), ''),
-      // the beat's operand windows and the writeback's port word: mux trees indexed by the window counters
-      colQaSel: windowMuxVerilog('qa_w', 'stq_p', 8 * colBytes, 'posg', posgBits, 4 * QG, 4 * L, '      '),
-      colXSel: windowMuxVerilog('x_w', 'stq_p', 8 * colBytes, 'posb', posbBits, 16 * B, 16 * B, '      '),
-      lwinSel: windowMuxVerilog('lwin', 'col_lrt[gi]', 32 * lrtDepth, 'posb', posbBits, 32 * B, 32 * B, '      '),
-      rowQwSel: windowMuxVerilog('qw_w', 'stw_p', 8 * rqBytes, 'posg', posgBits, 4 * QG, 4 * L, '      '),
-      rowYSel: windowMuxVerilog('y_w', 'stl_p', 8 * rlBytes, 'posb', posbBits, 16 * B, 16 * B, '      '),
-      wbSel: windowMuxVerilog('wb_col', 'wb_cw', 8 * colOutBytes, 'wwi', wwBits, 8 * PO, 8 * PO, '  '),
-      colStageWrites: [
-        stagingWriteVerilog({ id: 'wq', mem: 'stq', index: 'fpm_i', bytes: colBytes, port: PA, portName: 'PA', valid: 'a_pv', ppos: 'a_ppos', rowStart: 'a_rs', rowBytes: 'a_rb', data: 'act_rd_data[8*PA-1:0]', when: '' }, '      '),
-        stagingWriteVerilog({ id: 'ws', mem: 'sts', index: 'fpm_i', bytes: scBytes, port: PM, portName: 'PM', valid: 'm_pv', ppos: 'm_ppos', rowStart: 'm_rs', rowBytes: 'm_rb', data: 'meta_rd_data[8*PM-1:0]', when: "m_pdst == 3'd0" }, '      '),
-      ].join('\n'),
-      rowStageWrites: [
-        stagingWriteVerilog({ id: 'ww', mem: 'stw', index: 'fpn_i', bytes: rqBytes, port: PW, portName: 'PW', valid: 'w_pv', ppos: 'w_ppos', rowStart: 'w_rs', rowBytes: 'w_rb', data: 'wgt_rd_data[8*PW-1:0]', when: '' }, '      '),
-        stagingWriteVerilog({ id: 'wl', mem: 'stl', index: 'np_i', bytes: rlBytes, port: PL, portName: 'PL', valid: 'l_pv', ppos: 'l_ppos', rowStart: 'l_rs', rowBytes: 'l_rb', data: 'lrw_rd_data[8*PL-1:0]', when: '' }, '      '),
-        stagingWriteVerilog({ id: 'ws', mem: 'sts', index: 'fpn_i', bytes: scBytes, port: PM, portName: 'PM', valid: 'm_pv', ppos: 'm_ppos', rowStart: 'm_rs', rowBytes: 'm_rb', data: 'meta_rd_data[8*PM-1:0]', when: "m_pdst == 3'd1" }, '      '),
-      ].join('\n'),
       scaleBits: SB,
       scaleBytes: SB / 8,
       gMax: GMAX,
@@ -285,7 +340,10 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
       nls: NLS,
       lsBits: 8 * lsBytes,
       qact: qact !== undefined,
-      qactModule: qact?.name ?? '',
+      qactModule: qact?.control.name ?? '',
+      qactSlice: qact?.slice.name ?? '',
+      qPosqMsb: (qact?.posqBits ?? 1) - 1,
+      qScBits: qact?.scBits ?? 0,
       qactLast: qact ? "(kind == K_QACT ? qact_done : 1'b1)" : "1'b1",
       trapUnsupported: LOWRANK_TRAP.unsupported,
       trapShape: LOWRANK_TRAP.shape,

@@ -7,9 +7,11 @@
  * - qact_cvt.v.hbs: the fp32 v = round_32(x · r) to the 4-bit act code under the rounding register.
  * Every step is the golden's (golden-qact.ts `lowRankQuantizeGroup`): the factor round_32(1/qmax) and the
  * cap come from there; the multipliers and rounders are the shared fp-units.
- * engine_lowrank_qact.v.hbs (`lowRankQactEngine`) is the engine's part: one column unit per array column on
- * the engine's raw X staging, the per-column code and scale staging and the two write streams (act and
- * meta write ports) that store them, in the cycles of timing.ts `lowRankQactCycles`.
+ * `lowRankQactEngine` is the engine's part, in the cycles of timing.ts `lowRankQactCycles`: its control
+ * (engine_lowrank_qact.v.hbs: the beat sequencer and the two write streams on the act and meta write ports)
+ * and its column slice (engine_lowrank_qact_slice.v.hbs: one column unit on the column's raw X staging, the
+ * column's code and scale staging and its share of the write words), which the engine instantiates once
+ * per array column, so `qacc estimate --synth` synthesizes one slice and counts it.
  * The fp8_e4m3 scale code (NVFP4) is rounded by an IEEE e5m3 rounder with e4m3's bias: on the capped
  * scales (≤ 448) both formats have the same grid, and the e5m3 code's low seven bits are the e4m3 code.
  */
@@ -129,8 +131,8 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
-/** The engine's qact part (engine_lowrank_qact.v.hbs) of a target; `rawBits` is the engine's column staging width. */
-export function lowRankQactEngine(t: Target, name: string, rawBits: number): RtlModule {
+/** The engine's qact part of a target: its control and its column slice; `rawBits` is the engine's column staging width. */
+export function lowRankQactEngine(t: Target, name: string, rawBits: number): { readonly control: RtlModule; readonly slice: RtlModule; readonly posqBits: number; readonly scBits: number } {
   const cfg = t.golden;
   rtlInvariant(cfg.kind === 'lowrank_gemm' && t.pe.kind === 'lowrank_gemm', `lowRankQactEngine: target PE is ${t.pe.kind}`); // the lowrank engine calls it
   const B = branchLanes(t);
@@ -153,42 +155,53 @@ export function lowRankQactEngine(t: Target, name: string, rawBits: number): Rtl
   // the beat's codes into the code staging: nibble by nibble where the windows do not overlap (QB = B), else a part-select
   const stcNext =
     QB === B
-      ? [`      for (gb = 0; gb < ${(8 * codeBytes) / 4}; gb = gb + 1) begin : g_stc`, `        assign stc_nx[4*gb +: 4] = { ${32 - posqBits}'d0, posq } == gb / B ? qv[4*(gb % B) +: 4] : stc[4*gb +: 4];`, '      end'].join('\n')
-      : ['      reg [' + (8 * codeBytes - 1) + ':0] stc_w;', '      always @* begin stc_w = stc; stc_w[4*pos +: 4*B] = qv; end', '      assign stc_nx = stc_w;'].join('\n');
+      ? [`    for (gb = 0; gb < ${(8 * codeBytes) / 4}; gb = gb + 1) begin : g_stc`, `      assign stc_nx[4*gb +: 4] = { ${32 - posqBits}'d0, posq } == gb / B ? qv[4*(gb % B) +: 4] : stc[4*gb +: 4];`, '    end'].join('\n')
+      : ['    reg [' + (8 * codeBytes - 1) + ':0] stc_w;', '    always @* begin stc_w = stc; stc_w[4*pos +: 4*B] = qv; end', '    assign stc_nx = stc_w;'].join('\n');
   const data = (word: string, lanes: number, port: number): string => (lanes > port ? `{ ${8 * (lanes - port)}'d0, ${word}[${8 * port - 1}:0] }` : `${word}[${8 * port - 1}:0]`);
-  return {
-    name,
-    template: 'lowrank-gemm/engine_lowrank_qact.v.hbs',
+  const common = {
+    cols: C,
+    blanes: B,
+    group: t.groupSize,
+    scaleBits: SB,
+    scaleBytes: SB / 8,
+    pa: PA,
+    pm: PM,
+    colBits: rawBits,
+    codeBits: 8 * codeBytes,
+    scBits: 8 * scBytes,
+    posqMsb: posqBits - 1,
+  };
+  const slice: RtlModule = {
+    name: `${name}_slice`,
+    template: 'lowrank-gemm/engine_lowrank_qact_slice.v.hbs',
     deps: [col],
     view: {
-      cols: C,
-      blanes: B,
-      group: t.groupSize,
-      scaleBits: SB,
-      scaleBytes: SB / 8,
-      pa: PA,
-      pm: PM,
+      ...common,
+      colUnit: col.name,
+      grpMsb: bitsFor(groupSlots) - 1,
+      scRest: (8 * scBytes) % SB !== 0,
+      scWhole: SB * Math.floor((8 * scBytes) / SB),
+      xSel: windowMuxVerilog('x_w', 'rawc', rawBits, 'posq', posqBits, 16 * QB, 16 * B, '  '),
+      stcNext,
+      aRead: stagingReadVerilog('a_sh', 'stc', codeBytes, PA, 'PA', 'wa_pos', 'a_rs', '    '),
+      mRead: stagingReadVerilog('m_sh', 'm_keep', scBytes, PM, 'PM', 'wm_pos', 'm_rs', '    '),
+    },
+  };
+  const control: RtlModule = {
+    name,
+    template: 'lowrank-gemm/engine_lowrank_qact.v.hbs',
+    deps: [],
+    view: {
+      ...common,
       la: lanesOf.act,
       lm: lanesOf.meta,
       awa: bufferAddressBits(t.capacity.act),
       awm: bufferAddressBits(t.capacity.meta),
-      colBits: rawBits,
-      rawMsb: rawBits * C - 1,
-      codeBits: 8 * codeBytes,
-      scBits: 8 * scBytes,
-      colUnit: col.name,
-      posqMsb: posqBits - 1,
       qbLanes: `${posqBits}'d${B / QB}`,
       qbGroup: `${posqBits}'d${t.groupSize / QB}`,
-      grpMsb: bitsFor(groupSlots) - 1,
-      scRest: (8 * scBytes) % SB !== 0,
-      scWhole: SB * Math.floor((8 * scBytes) / SB),
-      xSel: windowMuxVerilog('x_w', 'rawc', rawBits, 'posq', posqBits, 16 * QB, 16 * B, '      '),
-      stcNext,
-      aRead: stagingReadVerilog('a_sh', 'stc', codeBytes, PA, 'PA', 'wa_pos', 'a_rs', '      '),
-      mRead: stagingReadVerilog('m_sh', 'm_keep', scBytes, PM, 'PM', 'wm_pos', 'm_rs', '      '),
       actData: data('wa_word', lanesOf.act, PA),
       metaData: data('wm_word', lanesOf.meta, PM),
     },
   };
+  return { control, slice, posqBits, scBits: 8 * scBytes };
 }

@@ -56,6 +56,9 @@ describe('tile engine extrapolation', () => {
     expect(engineNeedsFit(16, 8)).toBe(true);
     expect(engineNeedsFit(64, 16)).toBe(true);
     expect(engineNeedsFit(32, 32)).toBe(true);
+    // a kind's growth may synthesize larger engines at their size (EngineGrowth.exactMaxSide)
+    expect(engineNeedsFit(16, 16, 32)).toBe(false);
+    expect(engineNeedsFit(64, 16, 32)).toBe(true);
   });
 
   it('fits sub-unit instance counts per PE, row and slot exactly (a bit_serial_mod-like engine)', () => {

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engineFiles, engineGrowth, engineSampleAccelerator, resizedAccelerator } from '../../../src/estimate/synth/design.js';
-import { extrapolateEngine, extrapolateInstances, GENERIC_ENGINE_GROWTH } from '../../../src/estimate/synth/engine-fit.js';
+import { engineNeedsFit, extrapolateEngine, extrapolateInstances, GENERIC_ENGINE_GROWTH } from '../../../src/estimate/synth/engine-fit.js';
 import type { ChildInstances } from '../../../src/estimate/synth/netlist.js';
 import type { SynthStats } from '../../../src/estimate/synth/types.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
@@ -92,6 +92,13 @@ describe('lowrank_gemm engine growth', () => {
     expect(extrapolateEngine(samples, 16, 16, growth).transistors).toBe(1_000 + 7 * 16 + 11 * 16 + 13 * 256);
   });
 
+  it('synthesizes the engine at 16 × 16 (its rows, columns and PEs are sub-units), fits it beyond', () => {
+    expect(engineNeedsFit(16, 16, growth.exactMaxSide)).toBe(false);
+    expect(engineNeedsFit(32, 32, growth.exactMaxSide)).toBe(true);
+    const { subs } = engineFiles(svdquant);
+    for (const m of ['_lowrank_pe', '_lowrank_col', '_lowrank_row', '_lowrank_qact', '_lowrank_qact_slice']) expect(subs.some((s) => s.name.endsWith(m)), m).toBe(true);
+  });
+
   it("samples engines with the design's passes per tile (256 × 128 over 16 × 16: 16 × 8), not the declared tile's at the sample size", () => {
     expect(passes(svdquant)).toBe('16 × 8');
     for (const p of [...growth.points, { rows: 8, cols: 8 }]) expect(passes(engineSampleAccelerator(svdquant, p.rows, p.cols)), `${p.rows} × ${p.cols}`).toBe('16 × 8');
@@ -100,20 +107,22 @@ describe('lowrank_gemm engine growth', () => {
   });
 
   it('counts the sub-units the generated engine instantiates at 16 × 16 from those at its sample sizes', () => {
-    // PEs in g_pe (rows × cols), the column's fp32 LoRA-scale and narrowing multipliers in g_lr16 (cols × B), one qact part
+    // PEs in g_pe (rows × cols), the column and row slices in g_col / g_row, the column's fp32 LoRA-scale and
+    // narrowing multipliers in g_lr16 (cols × B), the qact slices in g_qcol (cols), one qact control
     const count = (r: number, c: number): ChildInstances[] => {
       const { engine, subs } = engineFiles(engineSampleAccelerator(svdquant, r, c));
       const b = Number(/localparam integer B = (\d+);/.exec(engine.text)![1]);
-      const perLoop: Record<string, number> = { g_lr16: c * b, g_pe: r * c };
+      const perLoop: Record<string, number> = { g_col: c, g_qcol: c, g_pe_col: c, g_row: r, g_pe: r, g_cpe: r, g_lr16: b };
       return subs
         .map((s) => {
           let n = 0;
-          let loop = '';
+          const loops: { indent: number; copies: number }[] = []; // the generate loops around the line
           for (const line of engine.text.split('\n')) {
+            const indent = line.length - line.trimStart().length;
             const l = /for \(\w+ = 0; \w+ < \w+; \w+ = \w+ \+ 1\) begin : (\w+)/.exec(line);
-            if (l) loop = l[1];
-            if (/^ {4}end(\s|$)/.test(line)) loop = ''; // an outermost generate loop's end
-            if (new RegExp(`^\\s*${s.name}\\s+u_`).test(line)) n += perLoop[loop] ?? 1;
+            if (l) loops.push({ indent, copies: perLoop[l[1]] ?? 1 });
+            else if (/^\s*end(\s|$)/.test(line) && loops.length && loops[loops.length - 1].indent === indent) loops.pop();
+            if (new RegExp(`^\\s*${s.name}\\s+u_`).test(line)) n += loops.reduce((k, x) => k * x.copies, 1);
           }
           return { module: s.name, params: {}, count: n };
         })

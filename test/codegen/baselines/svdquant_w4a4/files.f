@@ -31,6 +31,9 @@ rtl/qacc_lzc_w38.v
 rtl/qacc_fp_round_e5m10b15i_w38.v
 rtl/qacc_fp_fma_e5m10b15i_e5m10b15i_e5m10b15i_e5m10b15i.v
 rtl/svdquant_w4a4_top_lowrank_pe.v
+rtl/svdquant_w4a4_top_lowrank_col.v
+rtl/svdquant_w4a4_top_lowrank_row.v
+rtl/svdquant_w4a4_top_lowrank_qact.v
 rtl/qacc_fp_round_e8m23b127i_w35.v
 rtl/qacc_fp_mul_e5m10b15i_e8m23b127i_e8m23b127i.v
 rtl/qacc_lr_qact_cvt_int4.v
@@ -38,7 +41,7 @@ rtl/qacc_lzc_w29.v
 rtl/qacc_fp_round_e8m23b127i_w29.v
 rtl/qacc_lr_qact_scale_fp16_int4_fp16.v
 rtl/svdquant_w4a4_top_lowrank_qact_col.v
-rtl/svdquant_w4a4_top_lowrank_qact.v
+rtl/svdquant_w4a4_top_lowrank_qact_slice.v
 rtl/svdquant_w4a4_top_engine_lowrank_gemm.v
 rtl/svdquant_w4a4_top.v
 rtl/svdquant_w4a4_svd_int4.v

@@ -501,7 +501,6 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   localparam integer SB = 16;
   localparam integer PA = 256, PW = 256, PM = 64, PL = 64, PO = 256;
   localparam integer LO = 256;
-  localparam integer LRTD = 34;
   localparam integer PMX = 128, PNX = 64;
   localparam [7:0] TRAP_UNSUPPORTED = 8'd1, TRAP_SHAPE = 8'd2, TRAP_RANGE = 8'd3;
   localparam [2:0] S_IDLE = 3'd0, S_FETCH = 3'd1, S_WAIT = 3'd2, S_BEAT = 3'd3, S_WB = 3'd4, S_TRAP = 3'd5;
@@ -890,21 +889,25 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   wire [4*L-1:0] col_qa [0:C-1];
   wire [SB-1:0] col_sa [0:C-1];
   wire [16*B-1:0] col_x [0:C-1];
+  wire [32*R-1:0] col_linit [0:C-1];   // lr_down's l_init of each PE of the column
+  wire [C-1:0] col_on;                 // the column holds a token of the m pass
   wire [4*L-1:0] row_qw [0:R-1];
   wire [SB-1:0] row_sw [0:R-1];
   wire [16*B-1:0] row_y [0:R-1];
   wire [15:0] row_bias [0:R-1];
   wire [15:0] row_cs [0:R-1];
-  wire [32*LRTD-1:0] col_lrt [0:C-1];
-  wire [4096-1:0] col_out [0:C-1];
-  wire [4096*C-1:0] col_raw;   // every column's raw X staging, for qact
+  wire [R-1:0] row_on;                 // the row computes a channel (a rank index in lr_down) of the pass
+  // writeback: each column passes its port word on when the writeback is at it (wb_chain[C]: column wc's)
+  wire [8*PO-1:0] wb_chain [0:C] /* verilator split_var */;
+  assign wb_chain[0] = {8*PO{1'b0}};
+  wire [4096-1:0] col_raw [0:C-1];   // every column's raw X staging, for qact
   // lane masks: dot lanes inside the current group, branch lanes inside k (down) or the rank (up)
   wire [4*L-1:0] qmask;
   wire [31:0] q_left = gend - pos;
   wire [31:0] b_left = (kind == K_UP ? 32'd32 : k_w) - pos;
   wire [B-1:0] bmask;
   wire [16*B-1:0] bmask16;
-  genvar gi, gj, gl, gb;
+  genvar gi, gj, gl;
   generate
     // lanes left in the group / the chain (pos <= gend and pos <= the limit wherever the masks are used)
     for (gl = 0; gl < L; gl = gl + 1) begin : g_qmask
@@ -931,1228 +934,115 @@ module svdquant_w4a4_top_engine_lowrank_gemm (
   /* verilator lint_on UNUSEDSIGNAL */
   always @(posedge clk) if (m_pv && m_pdst == 3'd4) ls_v[8*m_ppos +: 8*PM] <= meta_rd_data[8*PM-1:0];
 
+  // lr_up's LoRA scale of each branch lane: rank pos + b's 16-rank tile (1.0 without use_lscale), alike in every column
+  wire [31:0] lane_ls [0:B-1];
+  generate
+    for (gl = 0; gl < B; gl = gl + 1) begin : g_lsc
+      wire [31:0] lrk = B*posb_w + gl;   // rank pos + gl
+      assign lane_ls[gl] = ls_r ? ls_v[32*(lrk >> 4) +: 32] : 32'h3f800000;
+    end
+  endgenerate
+
+  // ---- the columns and rows (engine_lowrank_col / _row.v.hbs): operand staging and the beat's selects -------
   generate
     for (gi = 0; gi < C; gi = gi + 1) begin : g_col
-      // staging per m pass (token pm * C + gi): act codes (qgemm_tile) or raw X (lr_down), activation group scales
-      reg [4096-1:0] stq [0:128-1];
-      reg [1024-1:0] sts [0:128-1];
       // the row of token gi starts at byte gi * rb of its region (rtl-staging.ts: each word lands in it rotated, byte-enabled)
       wire [31:0] a_rs = gi * a_rb;
       wire [31:0] m_rs = gi * m_rb;
-      // stq: the word's byte b lands at row byte ppos - rs + b: slot t - 1 from byte r, slot t below r
-      wire [31:0] wq_u = a_ppos + PA - a_rs;   // in 1 .. rb + P - 1 when the word overlaps the row
-      wire [31:0] wq_t = wq_u >> 8;
-      wire [31:0] wq_r = wq_u & 32'd255;
-      wire [2047:0] wq_rs0 = act_rd_data[8*PA-1:0];
-      wire [2047:0] wq_rs1 = wq_r[0] ? { wq_rs0[2039:0], wq_rs0[2047:2040] } : wq_rs0;
-      wire [2047:0] wq_rs2 = wq_r[1] ? { wq_rs1[2031:0], wq_rs1[2047:2032] } : wq_rs1;
-      wire [2047:0] wq_rs3 = wq_r[2] ? { wq_rs2[2015:0], wq_rs2[2047:2016] } : wq_rs2;
-      wire [2047:0] wq_rs4 = wq_r[3] ? { wq_rs3[1983:0], wq_rs3[2047:1984] } : wq_rs3;
-      wire [2047:0] wq_rs5 = wq_r[4] ? { wq_rs4[1919:0], wq_rs4[2047:1920] } : wq_rs4;
-      wire [2047:0] wq_rs6 = wq_r[5] ? { wq_rs5[1791:0], wq_rs5[2047:1792] } : wq_rs5;
-      wire [2047:0] wq_rs7 = wq_r[6] ? { wq_rs6[1535:0], wq_rs6[2047:1536] } : wq_rs6;
-      wire [2047:0] wq_rs8 = wq_r[7] ? { wq_rs7[1023:0], wq_rs7[2047:1024] } : wq_rs7;
-      wire [2047:0] wq_rot = wq_rs8;   // byte i: data byte (i - r) mod P
-      wire [255:0] wq_lo;   // byte i of a slot is below r
-      wire [511:0] wq_en;
-      wire [4095:0] wq_old = stq[fpm_i];
-      wire [4095:0] wq_new;
-      for (gb = 0; gb < 256; gb = gb + 1) begin : g_wq_lo
-        assign wq_lo[gb] = gb < wq_r;
-      end
-      for (gb = 0; gb < 512; gb = gb + 1) begin : g_wq_b
-        assign wq_en[gb] = wq_lo[gb % 256] ? wq_t == gb / 256 : wq_t == gb / 256 + 1;
-        assign wq_new[8*gb +: 8] = wq_en[gb] ? wq_rot[8*(gb % 256) +: 8] : wq_old[8*gb +: 8];
-      end
-      always @(posedge clk)
-        if (a_pv && a_ppos < a_rs + a_rb && a_ppos + PA > a_rs) stq[fpm_i] <= wq_new;
-      // sts: the word's byte b lands at row byte ppos - rs + b: slot t - 1 from byte r, slot t below r
-      wire [31:0] ws_u = m_ppos + PM - m_rs;   // in 1 .. rb + P - 1 when the word overlaps the row
-      wire [31:0] ws_t = ws_u >> 6;
-      wire [31:0] ws_r = ws_u & 32'd63;
-      wire [511:0] ws_rs0 = meta_rd_data[8*PM-1:0];
-      wire [511:0] ws_rs1 = ws_r[0] ? { ws_rs0[503:0], ws_rs0[511:504] } : ws_rs0;
-      wire [511:0] ws_rs2 = ws_r[1] ? { ws_rs1[495:0], ws_rs1[511:496] } : ws_rs1;
-      wire [511:0] ws_rs3 = ws_r[2] ? { ws_rs2[479:0], ws_rs2[511:480] } : ws_rs2;
-      wire [511:0] ws_rs4 = ws_r[3] ? { ws_rs3[447:0], ws_rs3[511:448] } : ws_rs3;
-      wire [511:0] ws_rs5 = ws_r[4] ? { ws_rs4[383:0], ws_rs4[511:384] } : ws_rs4;
-      wire [511:0] ws_rs6 = ws_r[5] ? { ws_rs5[255:0], ws_rs5[511:256] } : ws_rs5;
-      wire [511:0] ws_rot = ws_rs6;   // byte i: data byte (i - r) mod P
-      wire [63:0] ws_lo;   // byte i of a slot is below r
-      wire [127:0] ws_en;
-      wire [1023:0] ws_old = sts[fpm_i];
-      wire [1023:0] ws_new;
-      for (gb = 0; gb < 64; gb = gb + 1) begin : g_ws_lo
-        assign ws_lo[gb] = gb < ws_r;
-      end
-      for (gb = 0; gb < 128; gb = gb + 1) begin : g_ws_b
-        assign ws_en[gb] = ws_lo[gb % 64] ? ws_t == gb / 64 : ws_t == gb / 64 + 1;
-        assign ws_new[8*gb +: 8] = ws_en[gb] ? ws_rot[8*(gb % 64) +: 8] : ws_old[8*gb +: 8];
-      end
-      always @(posedge clk)
-        if (m_pv && m_ppos < m_rs + m_rb && m_ppos + PM > m_rs && m_pdst == 3'd0) sts[fpm_i] <= ws_new;
-      wire [4096-1:0] stq_p = stq[pm_i];
-      wire [1024-1:0] sts_p = sts[pm_i];
-      wire [31:0] qa_w_m0 [0:127];
-      assign qa_w_m0[0] = stq_p[31:0];
-      assign qa_w_m0[1] = stq_p[63:32];
-      assign qa_w_m0[2] = stq_p[95:64];
-      assign qa_w_m0[3] = stq_p[127:96];
-      assign qa_w_m0[4] = stq_p[159:128];
-      assign qa_w_m0[5] = stq_p[191:160];
-      assign qa_w_m0[6] = stq_p[223:192];
-      assign qa_w_m0[7] = stq_p[255:224];
-      assign qa_w_m0[8] = stq_p[287:256];
-      assign qa_w_m0[9] = stq_p[319:288];
-      assign qa_w_m0[10] = stq_p[351:320];
-      assign qa_w_m0[11] = stq_p[383:352];
-      assign qa_w_m0[12] = stq_p[415:384];
-      assign qa_w_m0[13] = stq_p[447:416];
-      assign qa_w_m0[14] = stq_p[479:448];
-      assign qa_w_m0[15] = stq_p[511:480];
-      assign qa_w_m0[16] = stq_p[543:512];
-      assign qa_w_m0[17] = stq_p[575:544];
-      assign qa_w_m0[18] = stq_p[607:576];
-      assign qa_w_m0[19] = stq_p[639:608];
-      assign qa_w_m0[20] = stq_p[671:640];
-      assign qa_w_m0[21] = stq_p[703:672];
-      assign qa_w_m0[22] = stq_p[735:704];
-      assign qa_w_m0[23] = stq_p[767:736];
-      assign qa_w_m0[24] = stq_p[799:768];
-      assign qa_w_m0[25] = stq_p[831:800];
-      assign qa_w_m0[26] = stq_p[863:832];
-      assign qa_w_m0[27] = stq_p[895:864];
-      assign qa_w_m0[28] = stq_p[927:896];
-      assign qa_w_m0[29] = stq_p[959:928];
-      assign qa_w_m0[30] = stq_p[991:960];
-      assign qa_w_m0[31] = stq_p[1023:992];
-      assign qa_w_m0[32] = stq_p[1055:1024];
-      assign qa_w_m0[33] = stq_p[1087:1056];
-      assign qa_w_m0[34] = stq_p[1119:1088];
-      assign qa_w_m0[35] = stq_p[1151:1120];
-      assign qa_w_m0[36] = stq_p[1183:1152];
-      assign qa_w_m0[37] = stq_p[1215:1184];
-      assign qa_w_m0[38] = stq_p[1247:1216];
-      assign qa_w_m0[39] = stq_p[1279:1248];
-      assign qa_w_m0[40] = stq_p[1311:1280];
-      assign qa_w_m0[41] = stq_p[1343:1312];
-      assign qa_w_m0[42] = stq_p[1375:1344];
-      assign qa_w_m0[43] = stq_p[1407:1376];
-      assign qa_w_m0[44] = stq_p[1439:1408];
-      assign qa_w_m0[45] = stq_p[1471:1440];
-      assign qa_w_m0[46] = stq_p[1503:1472];
-      assign qa_w_m0[47] = stq_p[1535:1504];
-      assign qa_w_m0[48] = stq_p[1567:1536];
-      assign qa_w_m0[49] = stq_p[1599:1568];
-      assign qa_w_m0[50] = stq_p[1631:1600];
-      assign qa_w_m0[51] = stq_p[1663:1632];
-      assign qa_w_m0[52] = stq_p[1695:1664];
-      assign qa_w_m0[53] = stq_p[1727:1696];
-      assign qa_w_m0[54] = stq_p[1759:1728];
-      assign qa_w_m0[55] = stq_p[1791:1760];
-      assign qa_w_m0[56] = stq_p[1823:1792];
-      assign qa_w_m0[57] = stq_p[1855:1824];
-      assign qa_w_m0[58] = stq_p[1887:1856];
-      assign qa_w_m0[59] = stq_p[1919:1888];
-      assign qa_w_m0[60] = stq_p[1951:1920];
-      assign qa_w_m0[61] = stq_p[1983:1952];
-      assign qa_w_m0[62] = stq_p[2015:1984];
-      assign qa_w_m0[63] = stq_p[2047:2016];
-      assign qa_w_m0[64] = stq_p[2079:2048];
-      assign qa_w_m0[65] = stq_p[2111:2080];
-      assign qa_w_m0[66] = stq_p[2143:2112];
-      assign qa_w_m0[67] = stq_p[2175:2144];
-      assign qa_w_m0[68] = stq_p[2207:2176];
-      assign qa_w_m0[69] = stq_p[2239:2208];
-      assign qa_w_m0[70] = stq_p[2271:2240];
-      assign qa_w_m0[71] = stq_p[2303:2272];
-      assign qa_w_m0[72] = stq_p[2335:2304];
-      assign qa_w_m0[73] = stq_p[2367:2336];
-      assign qa_w_m0[74] = stq_p[2399:2368];
-      assign qa_w_m0[75] = stq_p[2431:2400];
-      assign qa_w_m0[76] = stq_p[2463:2432];
-      assign qa_w_m0[77] = stq_p[2495:2464];
-      assign qa_w_m0[78] = stq_p[2527:2496];
-      assign qa_w_m0[79] = stq_p[2559:2528];
-      assign qa_w_m0[80] = stq_p[2591:2560];
-      assign qa_w_m0[81] = stq_p[2623:2592];
-      assign qa_w_m0[82] = stq_p[2655:2624];
-      assign qa_w_m0[83] = stq_p[2687:2656];
-      assign qa_w_m0[84] = stq_p[2719:2688];
-      assign qa_w_m0[85] = stq_p[2751:2720];
-      assign qa_w_m0[86] = stq_p[2783:2752];
-      assign qa_w_m0[87] = stq_p[2815:2784];
-      assign qa_w_m0[88] = stq_p[2847:2816];
-      assign qa_w_m0[89] = stq_p[2879:2848];
-      assign qa_w_m0[90] = stq_p[2911:2880];
-      assign qa_w_m0[91] = stq_p[2943:2912];
-      assign qa_w_m0[92] = stq_p[2975:2944];
-      assign qa_w_m0[93] = stq_p[3007:2976];
-      assign qa_w_m0[94] = stq_p[3039:3008];
-      assign qa_w_m0[95] = stq_p[3071:3040];
-      assign qa_w_m0[96] = stq_p[3103:3072];
-      assign qa_w_m0[97] = stq_p[3135:3104];
-      assign qa_w_m0[98] = stq_p[3167:3136];
-      assign qa_w_m0[99] = stq_p[3199:3168];
-      assign qa_w_m0[100] = stq_p[3231:3200];
-      assign qa_w_m0[101] = stq_p[3263:3232];
-      assign qa_w_m0[102] = stq_p[3295:3264];
-      assign qa_w_m0[103] = stq_p[3327:3296];
-      assign qa_w_m0[104] = stq_p[3359:3328];
-      assign qa_w_m0[105] = stq_p[3391:3360];
-      assign qa_w_m0[106] = stq_p[3423:3392];
-      assign qa_w_m0[107] = stq_p[3455:3424];
-      assign qa_w_m0[108] = stq_p[3487:3456];
-      assign qa_w_m0[109] = stq_p[3519:3488];
-      assign qa_w_m0[110] = stq_p[3551:3520];
-      assign qa_w_m0[111] = stq_p[3583:3552];
-      assign qa_w_m0[112] = stq_p[3615:3584];
-      assign qa_w_m0[113] = stq_p[3647:3616];
-      assign qa_w_m0[114] = stq_p[3679:3648];
-      assign qa_w_m0[115] = stq_p[3711:3680];
-      assign qa_w_m0[116] = stq_p[3743:3712];
-      assign qa_w_m0[117] = stq_p[3775:3744];
-      assign qa_w_m0[118] = stq_p[3807:3776];
-      assign qa_w_m0[119] = stq_p[3839:3808];
-      assign qa_w_m0[120] = stq_p[3871:3840];
-      assign qa_w_m0[121] = stq_p[3903:3872];
-      assign qa_w_m0[122] = stq_p[3935:3904];
-      assign qa_w_m0[123] = stq_p[3967:3936];
-      assign qa_w_m0[124] = stq_p[3999:3968];
-      assign qa_w_m0[125] = stq_p[4031:4000];
-      assign qa_w_m0[126] = stq_p[4063:4032];
-      assign qa_w_m0[127] = stq_p[4095:4064];
-      wire [31:0] qa_w_m1 [0:63];
-      assign qa_w_m1[0] = posg[0] ? qa_w_m0[1] : qa_w_m0[0];
-      assign qa_w_m1[1] = posg[0] ? qa_w_m0[3] : qa_w_m0[2];
-      assign qa_w_m1[2] = posg[0] ? qa_w_m0[5] : qa_w_m0[4];
-      assign qa_w_m1[3] = posg[0] ? qa_w_m0[7] : qa_w_m0[6];
-      assign qa_w_m1[4] = posg[0] ? qa_w_m0[9] : qa_w_m0[8];
-      assign qa_w_m1[5] = posg[0] ? qa_w_m0[11] : qa_w_m0[10];
-      assign qa_w_m1[6] = posg[0] ? qa_w_m0[13] : qa_w_m0[12];
-      assign qa_w_m1[7] = posg[0] ? qa_w_m0[15] : qa_w_m0[14];
-      assign qa_w_m1[8] = posg[0] ? qa_w_m0[17] : qa_w_m0[16];
-      assign qa_w_m1[9] = posg[0] ? qa_w_m0[19] : qa_w_m0[18];
-      assign qa_w_m1[10] = posg[0] ? qa_w_m0[21] : qa_w_m0[20];
-      assign qa_w_m1[11] = posg[0] ? qa_w_m0[23] : qa_w_m0[22];
-      assign qa_w_m1[12] = posg[0] ? qa_w_m0[25] : qa_w_m0[24];
-      assign qa_w_m1[13] = posg[0] ? qa_w_m0[27] : qa_w_m0[26];
-      assign qa_w_m1[14] = posg[0] ? qa_w_m0[29] : qa_w_m0[28];
-      assign qa_w_m1[15] = posg[0] ? qa_w_m0[31] : qa_w_m0[30];
-      assign qa_w_m1[16] = posg[0] ? qa_w_m0[33] : qa_w_m0[32];
-      assign qa_w_m1[17] = posg[0] ? qa_w_m0[35] : qa_w_m0[34];
-      assign qa_w_m1[18] = posg[0] ? qa_w_m0[37] : qa_w_m0[36];
-      assign qa_w_m1[19] = posg[0] ? qa_w_m0[39] : qa_w_m0[38];
-      assign qa_w_m1[20] = posg[0] ? qa_w_m0[41] : qa_w_m0[40];
-      assign qa_w_m1[21] = posg[0] ? qa_w_m0[43] : qa_w_m0[42];
-      assign qa_w_m1[22] = posg[0] ? qa_w_m0[45] : qa_w_m0[44];
-      assign qa_w_m1[23] = posg[0] ? qa_w_m0[47] : qa_w_m0[46];
-      assign qa_w_m1[24] = posg[0] ? qa_w_m0[49] : qa_w_m0[48];
-      assign qa_w_m1[25] = posg[0] ? qa_w_m0[51] : qa_w_m0[50];
-      assign qa_w_m1[26] = posg[0] ? qa_w_m0[53] : qa_w_m0[52];
-      assign qa_w_m1[27] = posg[0] ? qa_w_m0[55] : qa_w_m0[54];
-      assign qa_w_m1[28] = posg[0] ? qa_w_m0[57] : qa_w_m0[56];
-      assign qa_w_m1[29] = posg[0] ? qa_w_m0[59] : qa_w_m0[58];
-      assign qa_w_m1[30] = posg[0] ? qa_w_m0[61] : qa_w_m0[60];
-      assign qa_w_m1[31] = posg[0] ? qa_w_m0[63] : qa_w_m0[62];
-      assign qa_w_m1[32] = posg[0] ? qa_w_m0[65] : qa_w_m0[64];
-      assign qa_w_m1[33] = posg[0] ? qa_w_m0[67] : qa_w_m0[66];
-      assign qa_w_m1[34] = posg[0] ? qa_w_m0[69] : qa_w_m0[68];
-      assign qa_w_m1[35] = posg[0] ? qa_w_m0[71] : qa_w_m0[70];
-      assign qa_w_m1[36] = posg[0] ? qa_w_m0[73] : qa_w_m0[72];
-      assign qa_w_m1[37] = posg[0] ? qa_w_m0[75] : qa_w_m0[74];
-      assign qa_w_m1[38] = posg[0] ? qa_w_m0[77] : qa_w_m0[76];
-      assign qa_w_m1[39] = posg[0] ? qa_w_m0[79] : qa_w_m0[78];
-      assign qa_w_m1[40] = posg[0] ? qa_w_m0[81] : qa_w_m0[80];
-      assign qa_w_m1[41] = posg[0] ? qa_w_m0[83] : qa_w_m0[82];
-      assign qa_w_m1[42] = posg[0] ? qa_w_m0[85] : qa_w_m0[84];
-      assign qa_w_m1[43] = posg[0] ? qa_w_m0[87] : qa_w_m0[86];
-      assign qa_w_m1[44] = posg[0] ? qa_w_m0[89] : qa_w_m0[88];
-      assign qa_w_m1[45] = posg[0] ? qa_w_m0[91] : qa_w_m0[90];
-      assign qa_w_m1[46] = posg[0] ? qa_w_m0[93] : qa_w_m0[92];
-      assign qa_w_m1[47] = posg[0] ? qa_w_m0[95] : qa_w_m0[94];
-      assign qa_w_m1[48] = posg[0] ? qa_w_m0[97] : qa_w_m0[96];
-      assign qa_w_m1[49] = posg[0] ? qa_w_m0[99] : qa_w_m0[98];
-      assign qa_w_m1[50] = posg[0] ? qa_w_m0[101] : qa_w_m0[100];
-      assign qa_w_m1[51] = posg[0] ? qa_w_m0[103] : qa_w_m0[102];
-      assign qa_w_m1[52] = posg[0] ? qa_w_m0[105] : qa_w_m0[104];
-      assign qa_w_m1[53] = posg[0] ? qa_w_m0[107] : qa_w_m0[106];
-      assign qa_w_m1[54] = posg[0] ? qa_w_m0[109] : qa_w_m0[108];
-      assign qa_w_m1[55] = posg[0] ? qa_w_m0[111] : qa_w_m0[110];
-      assign qa_w_m1[56] = posg[0] ? qa_w_m0[113] : qa_w_m0[112];
-      assign qa_w_m1[57] = posg[0] ? qa_w_m0[115] : qa_w_m0[114];
-      assign qa_w_m1[58] = posg[0] ? qa_w_m0[117] : qa_w_m0[116];
-      assign qa_w_m1[59] = posg[0] ? qa_w_m0[119] : qa_w_m0[118];
-      assign qa_w_m1[60] = posg[0] ? qa_w_m0[121] : qa_w_m0[120];
-      assign qa_w_m1[61] = posg[0] ? qa_w_m0[123] : qa_w_m0[122];
-      assign qa_w_m1[62] = posg[0] ? qa_w_m0[125] : qa_w_m0[124];
-      assign qa_w_m1[63] = posg[0] ? qa_w_m0[127] : qa_w_m0[126];
-      wire [31:0] qa_w_m2 [0:31];
-      assign qa_w_m2[0] = posg[1] ? qa_w_m1[1] : qa_w_m1[0];
-      assign qa_w_m2[1] = posg[1] ? qa_w_m1[3] : qa_w_m1[2];
-      assign qa_w_m2[2] = posg[1] ? qa_w_m1[5] : qa_w_m1[4];
-      assign qa_w_m2[3] = posg[1] ? qa_w_m1[7] : qa_w_m1[6];
-      assign qa_w_m2[4] = posg[1] ? qa_w_m1[9] : qa_w_m1[8];
-      assign qa_w_m2[5] = posg[1] ? qa_w_m1[11] : qa_w_m1[10];
-      assign qa_w_m2[6] = posg[1] ? qa_w_m1[13] : qa_w_m1[12];
-      assign qa_w_m2[7] = posg[1] ? qa_w_m1[15] : qa_w_m1[14];
-      assign qa_w_m2[8] = posg[1] ? qa_w_m1[17] : qa_w_m1[16];
-      assign qa_w_m2[9] = posg[1] ? qa_w_m1[19] : qa_w_m1[18];
-      assign qa_w_m2[10] = posg[1] ? qa_w_m1[21] : qa_w_m1[20];
-      assign qa_w_m2[11] = posg[1] ? qa_w_m1[23] : qa_w_m1[22];
-      assign qa_w_m2[12] = posg[1] ? qa_w_m1[25] : qa_w_m1[24];
-      assign qa_w_m2[13] = posg[1] ? qa_w_m1[27] : qa_w_m1[26];
-      assign qa_w_m2[14] = posg[1] ? qa_w_m1[29] : qa_w_m1[28];
-      assign qa_w_m2[15] = posg[1] ? qa_w_m1[31] : qa_w_m1[30];
-      assign qa_w_m2[16] = posg[1] ? qa_w_m1[33] : qa_w_m1[32];
-      assign qa_w_m2[17] = posg[1] ? qa_w_m1[35] : qa_w_m1[34];
-      assign qa_w_m2[18] = posg[1] ? qa_w_m1[37] : qa_w_m1[36];
-      assign qa_w_m2[19] = posg[1] ? qa_w_m1[39] : qa_w_m1[38];
-      assign qa_w_m2[20] = posg[1] ? qa_w_m1[41] : qa_w_m1[40];
-      assign qa_w_m2[21] = posg[1] ? qa_w_m1[43] : qa_w_m1[42];
-      assign qa_w_m2[22] = posg[1] ? qa_w_m1[45] : qa_w_m1[44];
-      assign qa_w_m2[23] = posg[1] ? qa_w_m1[47] : qa_w_m1[46];
-      assign qa_w_m2[24] = posg[1] ? qa_w_m1[49] : qa_w_m1[48];
-      assign qa_w_m2[25] = posg[1] ? qa_w_m1[51] : qa_w_m1[50];
-      assign qa_w_m2[26] = posg[1] ? qa_w_m1[53] : qa_w_m1[52];
-      assign qa_w_m2[27] = posg[1] ? qa_w_m1[55] : qa_w_m1[54];
-      assign qa_w_m2[28] = posg[1] ? qa_w_m1[57] : qa_w_m1[56];
-      assign qa_w_m2[29] = posg[1] ? qa_w_m1[59] : qa_w_m1[58];
-      assign qa_w_m2[30] = posg[1] ? qa_w_m1[61] : qa_w_m1[60];
-      assign qa_w_m2[31] = posg[1] ? qa_w_m1[63] : qa_w_m1[62];
-      wire [31:0] qa_w_m3 [0:15];
-      assign qa_w_m3[0] = posg[2] ? qa_w_m2[1] : qa_w_m2[0];
-      assign qa_w_m3[1] = posg[2] ? qa_w_m2[3] : qa_w_m2[2];
-      assign qa_w_m3[2] = posg[2] ? qa_w_m2[5] : qa_w_m2[4];
-      assign qa_w_m3[3] = posg[2] ? qa_w_m2[7] : qa_w_m2[6];
-      assign qa_w_m3[4] = posg[2] ? qa_w_m2[9] : qa_w_m2[8];
-      assign qa_w_m3[5] = posg[2] ? qa_w_m2[11] : qa_w_m2[10];
-      assign qa_w_m3[6] = posg[2] ? qa_w_m2[13] : qa_w_m2[12];
-      assign qa_w_m3[7] = posg[2] ? qa_w_m2[15] : qa_w_m2[14];
-      assign qa_w_m3[8] = posg[2] ? qa_w_m2[17] : qa_w_m2[16];
-      assign qa_w_m3[9] = posg[2] ? qa_w_m2[19] : qa_w_m2[18];
-      assign qa_w_m3[10] = posg[2] ? qa_w_m2[21] : qa_w_m2[20];
-      assign qa_w_m3[11] = posg[2] ? qa_w_m2[23] : qa_w_m2[22];
-      assign qa_w_m3[12] = posg[2] ? qa_w_m2[25] : qa_w_m2[24];
-      assign qa_w_m3[13] = posg[2] ? qa_w_m2[27] : qa_w_m2[26];
-      assign qa_w_m3[14] = posg[2] ? qa_w_m2[29] : qa_w_m2[28];
-      assign qa_w_m3[15] = posg[2] ? qa_w_m2[31] : qa_w_m2[30];
-      wire [31:0] qa_w_m4 [0:7];
-      assign qa_w_m4[0] = posg[3] ? qa_w_m3[1] : qa_w_m3[0];
-      assign qa_w_m4[1] = posg[3] ? qa_w_m3[3] : qa_w_m3[2];
-      assign qa_w_m4[2] = posg[3] ? qa_w_m3[5] : qa_w_m3[4];
-      assign qa_w_m4[3] = posg[3] ? qa_w_m3[7] : qa_w_m3[6];
-      assign qa_w_m4[4] = posg[3] ? qa_w_m3[9] : qa_w_m3[8];
-      assign qa_w_m4[5] = posg[3] ? qa_w_m3[11] : qa_w_m3[10];
-      assign qa_w_m4[6] = posg[3] ? qa_w_m3[13] : qa_w_m3[12];
-      assign qa_w_m4[7] = posg[3] ? qa_w_m3[15] : qa_w_m3[14];
-      wire [31:0] qa_w_m5 [0:3];
-      assign qa_w_m5[0] = posg[4] ? qa_w_m4[1] : qa_w_m4[0];
-      assign qa_w_m5[1] = posg[4] ? qa_w_m4[3] : qa_w_m4[2];
-      assign qa_w_m5[2] = posg[4] ? qa_w_m4[5] : qa_w_m4[4];
-      assign qa_w_m5[3] = posg[4] ? qa_w_m4[7] : qa_w_m4[6];
-      wire [31:0] qa_w_m6 [0:1];
-      assign qa_w_m6[0] = posg[5] ? qa_w_m5[1] : qa_w_m5[0];
-      assign qa_w_m6[1] = posg[5] ? qa_w_m5[3] : qa_w_m5[2];
-      wire [31:0] qa_w_m7 [0:0];
-      assign qa_w_m7[0] = posg[6] ? qa_w_m6[1] : qa_w_m6[0];
-      wire [31:0] qa_w = qa_w_m7[0];
-      assign col_qa[gi] = qa_w & qmask;
-      assign col_raw[4096*gi +: 4096] = stq_p;
-      assign col_sa[gi] = sts_p[SB*grp +: SB];
-      // down-projection partial sums L[i, q] (fp32); pass p of lr_down stores PE row j's chain as q = p*R + j
-      for (gl = 0; gl < LRTD; gl = gl + 1) begin : g_lrt
-        if (gl < 32) begin : g_r
-          reg [31:0] lrt [0:128-1];   // one per m pass (token pm * C + gi)
-          always @(posedge clk)
-            if (st == S_BEAT && kind == K_DOWN && d_last && gi < mc_w && pass == gl / R) lrt[pm_i] <= pe_l[gi*R + gl % R];
-          assign col_lrt[gi][32*gl +: 32] = lrt[pm_i];
-        end else begin : g_z
-          assign col_lrt[gi][32*gl +: 32] = 32'd0;
-        end
+      assign col_on[gi] = gi < mc_w;
+      wire [32*R-1:0] cl;             // the column's PEs' chains (row j at bits 32j)
+      wire [16*PNX*R-1:0] cy;         // and outputs (row j at bits 16 * PNX * j)
+      for (gj = 0; gj < R; gj = gj + 1) begin : g_cpe
+        assign cl[32*gj +: 32] = pe_l[gi*R + gj];
+        assign cy[16*PNX*gj +: 16*PNX] = pe_y[gi*R + gj];
       end
       // lr_up broadcasts round_R16(L[i, pos + b]) down the column (with use_lscale, round_R16(round_fp32(L * ls)),
-      // ls the fp32 LoRA scale of rank pos + b's 16-rank tile); lr_down broadcasts X[i, pos + b]
+      // ls the fp32 LoRA scale of rank pos + b's 16-rank tile); lwin: the column's sums of ranks pos .. pos + B - 1
+      wire [32*B-1:0] lwin;
       wire [16*B-1:0] lr16;
-      // lwin: ranks pos .. pos + B - 1
-      wire [63:0] lwin_m0 [0:31];
-      assign lwin_m0[0] = col_lrt[gi][63:0];
-      assign lwin_m0[1] = col_lrt[gi][127:64];
-      assign lwin_m0[2] = col_lrt[gi][191:128];
-      assign lwin_m0[3] = col_lrt[gi][255:192];
-      assign lwin_m0[4] = col_lrt[gi][319:256];
-      assign lwin_m0[5] = col_lrt[gi][383:320];
-      assign lwin_m0[6] = col_lrt[gi][447:384];
-      assign lwin_m0[7] = col_lrt[gi][511:448];
-      assign lwin_m0[8] = col_lrt[gi][575:512];
-      assign lwin_m0[9] = col_lrt[gi][639:576];
-      assign lwin_m0[10] = col_lrt[gi][703:640];
-      assign lwin_m0[11] = col_lrt[gi][767:704];
-      assign lwin_m0[12] = col_lrt[gi][831:768];
-      assign lwin_m0[13] = col_lrt[gi][895:832];
-      assign lwin_m0[14] = col_lrt[gi][959:896];
-      assign lwin_m0[15] = col_lrt[gi][1023:960];
-      assign lwin_m0[16] = col_lrt[gi][1087:1024];
-      assign lwin_m0[17] = 64'd0;
-      assign lwin_m0[18] = 64'd0;
-      assign lwin_m0[19] = 64'd0;
-      assign lwin_m0[20] = 64'd0;
-      assign lwin_m0[21] = 64'd0;
-      assign lwin_m0[22] = 64'd0;
-      assign lwin_m0[23] = 64'd0;
-      assign lwin_m0[24] = 64'd0;
-      assign lwin_m0[25] = 64'd0;
-      assign lwin_m0[26] = 64'd0;
-      assign lwin_m0[27] = 64'd0;
-      assign lwin_m0[28] = 64'd0;
-      assign lwin_m0[29] = 64'd0;
-      assign lwin_m0[30] = 64'd0;
-      assign lwin_m0[31] = 64'd0;
-      wire [63:0] lwin_m1 [0:15];
-      assign lwin_m1[0] = posb[0] ? lwin_m0[1] : lwin_m0[0];
-      assign lwin_m1[1] = posb[0] ? lwin_m0[3] : lwin_m0[2];
-      assign lwin_m1[2] = posb[0] ? lwin_m0[5] : lwin_m0[4];
-      assign lwin_m1[3] = posb[0] ? lwin_m0[7] : lwin_m0[6];
-      assign lwin_m1[4] = posb[0] ? lwin_m0[9] : lwin_m0[8];
-      assign lwin_m1[5] = posb[0] ? lwin_m0[11] : lwin_m0[10];
-      assign lwin_m1[6] = posb[0] ? lwin_m0[13] : lwin_m0[12];
-      assign lwin_m1[7] = posb[0] ? lwin_m0[15] : lwin_m0[14];
-      assign lwin_m1[8] = posb[0] ? lwin_m0[17] : lwin_m0[16];
-      assign lwin_m1[9] = posb[0] ? lwin_m0[19] : lwin_m0[18];
-      assign lwin_m1[10] = posb[0] ? lwin_m0[21] : lwin_m0[20];
-      assign lwin_m1[11] = posb[0] ? lwin_m0[23] : lwin_m0[22];
-      assign lwin_m1[12] = posb[0] ? lwin_m0[25] : lwin_m0[24];
-      assign lwin_m1[13] = posb[0] ? lwin_m0[27] : lwin_m0[26];
-      assign lwin_m1[14] = posb[0] ? lwin_m0[29] : lwin_m0[28];
-      assign lwin_m1[15] = posb[0] ? lwin_m0[31] : lwin_m0[30];
-      wire [63:0] lwin_m2 [0:7];
-      assign lwin_m2[0] = posb[1] ? lwin_m1[1] : lwin_m1[0];
-      assign lwin_m2[1] = posb[1] ? lwin_m1[3] : lwin_m1[2];
-      assign lwin_m2[2] = posb[1] ? lwin_m1[5] : lwin_m1[4];
-      assign lwin_m2[3] = posb[1] ? lwin_m1[7] : lwin_m1[6];
-      assign lwin_m2[4] = posb[1] ? lwin_m1[9] : lwin_m1[8];
-      assign lwin_m2[5] = posb[1] ? lwin_m1[11] : lwin_m1[10];
-      assign lwin_m2[6] = posb[1] ? lwin_m1[13] : lwin_m1[12];
-      assign lwin_m2[7] = posb[1] ? lwin_m1[15] : lwin_m1[14];
-      wire [63:0] lwin_m3 [0:3];
-      assign lwin_m3[0] = posb[2] ? lwin_m2[1] : lwin_m2[0];
-      assign lwin_m3[1] = posb[2] ? lwin_m2[3] : lwin_m2[2];
-      assign lwin_m3[2] = posb[2] ? lwin_m2[5] : lwin_m2[4];
-      assign lwin_m3[3] = posb[2] ? lwin_m2[7] : lwin_m2[6];
-      wire [63:0] lwin_m4 [0:1];
-      assign lwin_m4[0] = posb[3] ? lwin_m3[1] : lwin_m3[0];
-      assign lwin_m4[1] = posb[3] ? lwin_m3[3] : lwin_m3[2];
-      wire [63:0] lwin_m5 [0:0];
-      assign lwin_m5[0] = posb[4] ? lwin_m4[1] : lwin_m4[0];
-      wire [63:0] lwin = lwin_m5[0];
       for (gl = 0; gl < B; gl = gl + 1) begin : g_lr16
         wire [31:0] lsel = lwin[32*gl +: 32];
-        wire [31:0] lrk = B*posb_w + gl;   // rank pos + gl
-        wire [31:0] lsc = ls_r ? ls_v[32*(lrk >> 4) +: 32] : 32'h3f800000;
         wire [31:0] lscaled;
-        qacc_fp_mul_e8m23b127i_e8m23b127i_e8m23b127i u_ls (.a(lsel), .b(lsc), .y(lscaled));
+        qacc_fp_mul_e8m23b127i_e8m23b127i_e8m23b127i u_ls (.a(lsel), .b(lane_ls[gl]), .y(lscaled));
         qacc_fp_mul_e8m23b127i_e5m10b15i_e5m10b15i u_n (.a(lscaled), .b(16'h3c00), .y(lr16[16*gl +: 16]));
       end
-      wire [31:0] x_w_m0 [0:127];
-      assign x_w_m0[0] = stq_p[31:0];
-      assign x_w_m0[1] = stq_p[63:32];
-      assign x_w_m0[2] = stq_p[95:64];
-      assign x_w_m0[3] = stq_p[127:96];
-      assign x_w_m0[4] = stq_p[159:128];
-      assign x_w_m0[5] = stq_p[191:160];
-      assign x_w_m0[6] = stq_p[223:192];
-      assign x_w_m0[7] = stq_p[255:224];
-      assign x_w_m0[8] = stq_p[287:256];
-      assign x_w_m0[9] = stq_p[319:288];
-      assign x_w_m0[10] = stq_p[351:320];
-      assign x_w_m0[11] = stq_p[383:352];
-      assign x_w_m0[12] = stq_p[415:384];
-      assign x_w_m0[13] = stq_p[447:416];
-      assign x_w_m0[14] = stq_p[479:448];
-      assign x_w_m0[15] = stq_p[511:480];
-      assign x_w_m0[16] = stq_p[543:512];
-      assign x_w_m0[17] = stq_p[575:544];
-      assign x_w_m0[18] = stq_p[607:576];
-      assign x_w_m0[19] = stq_p[639:608];
-      assign x_w_m0[20] = stq_p[671:640];
-      assign x_w_m0[21] = stq_p[703:672];
-      assign x_w_m0[22] = stq_p[735:704];
-      assign x_w_m0[23] = stq_p[767:736];
-      assign x_w_m0[24] = stq_p[799:768];
-      assign x_w_m0[25] = stq_p[831:800];
-      assign x_w_m0[26] = stq_p[863:832];
-      assign x_w_m0[27] = stq_p[895:864];
-      assign x_w_m0[28] = stq_p[927:896];
-      assign x_w_m0[29] = stq_p[959:928];
-      assign x_w_m0[30] = stq_p[991:960];
-      assign x_w_m0[31] = stq_p[1023:992];
-      assign x_w_m0[32] = stq_p[1055:1024];
-      assign x_w_m0[33] = stq_p[1087:1056];
-      assign x_w_m0[34] = stq_p[1119:1088];
-      assign x_w_m0[35] = stq_p[1151:1120];
-      assign x_w_m0[36] = stq_p[1183:1152];
-      assign x_w_m0[37] = stq_p[1215:1184];
-      assign x_w_m0[38] = stq_p[1247:1216];
-      assign x_w_m0[39] = stq_p[1279:1248];
-      assign x_w_m0[40] = stq_p[1311:1280];
-      assign x_w_m0[41] = stq_p[1343:1312];
-      assign x_w_m0[42] = stq_p[1375:1344];
-      assign x_w_m0[43] = stq_p[1407:1376];
-      assign x_w_m0[44] = stq_p[1439:1408];
-      assign x_w_m0[45] = stq_p[1471:1440];
-      assign x_w_m0[46] = stq_p[1503:1472];
-      assign x_w_m0[47] = stq_p[1535:1504];
-      assign x_w_m0[48] = stq_p[1567:1536];
-      assign x_w_m0[49] = stq_p[1599:1568];
-      assign x_w_m0[50] = stq_p[1631:1600];
-      assign x_w_m0[51] = stq_p[1663:1632];
-      assign x_w_m0[52] = stq_p[1695:1664];
-      assign x_w_m0[53] = stq_p[1727:1696];
-      assign x_w_m0[54] = stq_p[1759:1728];
-      assign x_w_m0[55] = stq_p[1791:1760];
-      assign x_w_m0[56] = stq_p[1823:1792];
-      assign x_w_m0[57] = stq_p[1855:1824];
-      assign x_w_m0[58] = stq_p[1887:1856];
-      assign x_w_m0[59] = stq_p[1919:1888];
-      assign x_w_m0[60] = stq_p[1951:1920];
-      assign x_w_m0[61] = stq_p[1983:1952];
-      assign x_w_m0[62] = stq_p[2015:1984];
-      assign x_w_m0[63] = stq_p[2047:2016];
-      assign x_w_m0[64] = stq_p[2079:2048];
-      assign x_w_m0[65] = stq_p[2111:2080];
-      assign x_w_m0[66] = stq_p[2143:2112];
-      assign x_w_m0[67] = stq_p[2175:2144];
-      assign x_w_m0[68] = stq_p[2207:2176];
-      assign x_w_m0[69] = stq_p[2239:2208];
-      assign x_w_m0[70] = stq_p[2271:2240];
-      assign x_w_m0[71] = stq_p[2303:2272];
-      assign x_w_m0[72] = stq_p[2335:2304];
-      assign x_w_m0[73] = stq_p[2367:2336];
-      assign x_w_m0[74] = stq_p[2399:2368];
-      assign x_w_m0[75] = stq_p[2431:2400];
-      assign x_w_m0[76] = stq_p[2463:2432];
-      assign x_w_m0[77] = stq_p[2495:2464];
-      assign x_w_m0[78] = stq_p[2527:2496];
-      assign x_w_m0[79] = stq_p[2559:2528];
-      assign x_w_m0[80] = stq_p[2591:2560];
-      assign x_w_m0[81] = stq_p[2623:2592];
-      assign x_w_m0[82] = stq_p[2655:2624];
-      assign x_w_m0[83] = stq_p[2687:2656];
-      assign x_w_m0[84] = stq_p[2719:2688];
-      assign x_w_m0[85] = stq_p[2751:2720];
-      assign x_w_m0[86] = stq_p[2783:2752];
-      assign x_w_m0[87] = stq_p[2815:2784];
-      assign x_w_m0[88] = stq_p[2847:2816];
-      assign x_w_m0[89] = stq_p[2879:2848];
-      assign x_w_m0[90] = stq_p[2911:2880];
-      assign x_w_m0[91] = stq_p[2943:2912];
-      assign x_w_m0[92] = stq_p[2975:2944];
-      assign x_w_m0[93] = stq_p[3007:2976];
-      assign x_w_m0[94] = stq_p[3039:3008];
-      assign x_w_m0[95] = stq_p[3071:3040];
-      assign x_w_m0[96] = stq_p[3103:3072];
-      assign x_w_m0[97] = stq_p[3135:3104];
-      assign x_w_m0[98] = stq_p[3167:3136];
-      assign x_w_m0[99] = stq_p[3199:3168];
-      assign x_w_m0[100] = stq_p[3231:3200];
-      assign x_w_m0[101] = stq_p[3263:3232];
-      assign x_w_m0[102] = stq_p[3295:3264];
-      assign x_w_m0[103] = stq_p[3327:3296];
-      assign x_w_m0[104] = stq_p[3359:3328];
-      assign x_w_m0[105] = stq_p[3391:3360];
-      assign x_w_m0[106] = stq_p[3423:3392];
-      assign x_w_m0[107] = stq_p[3455:3424];
-      assign x_w_m0[108] = stq_p[3487:3456];
-      assign x_w_m0[109] = stq_p[3519:3488];
-      assign x_w_m0[110] = stq_p[3551:3520];
-      assign x_w_m0[111] = stq_p[3583:3552];
-      assign x_w_m0[112] = stq_p[3615:3584];
-      assign x_w_m0[113] = stq_p[3647:3616];
-      assign x_w_m0[114] = stq_p[3679:3648];
-      assign x_w_m0[115] = stq_p[3711:3680];
-      assign x_w_m0[116] = stq_p[3743:3712];
-      assign x_w_m0[117] = stq_p[3775:3744];
-      assign x_w_m0[118] = stq_p[3807:3776];
-      assign x_w_m0[119] = stq_p[3839:3808];
-      assign x_w_m0[120] = stq_p[3871:3840];
-      assign x_w_m0[121] = stq_p[3903:3872];
-      assign x_w_m0[122] = stq_p[3935:3904];
-      assign x_w_m0[123] = stq_p[3967:3936];
-      assign x_w_m0[124] = stq_p[3999:3968];
-      assign x_w_m0[125] = stq_p[4031:4000];
-      assign x_w_m0[126] = stq_p[4063:4032];
-      assign x_w_m0[127] = stq_p[4095:4064];
-      wire [31:0] x_w_m1 [0:63];
-      assign x_w_m1[0] = posb[0] ? x_w_m0[1] : x_w_m0[0];
-      assign x_w_m1[1] = posb[0] ? x_w_m0[3] : x_w_m0[2];
-      assign x_w_m1[2] = posb[0] ? x_w_m0[5] : x_w_m0[4];
-      assign x_w_m1[3] = posb[0] ? x_w_m0[7] : x_w_m0[6];
-      assign x_w_m1[4] = posb[0] ? x_w_m0[9] : x_w_m0[8];
-      assign x_w_m1[5] = posb[0] ? x_w_m0[11] : x_w_m0[10];
-      assign x_w_m1[6] = posb[0] ? x_w_m0[13] : x_w_m0[12];
-      assign x_w_m1[7] = posb[0] ? x_w_m0[15] : x_w_m0[14];
-      assign x_w_m1[8] = posb[0] ? x_w_m0[17] : x_w_m0[16];
-      assign x_w_m1[9] = posb[0] ? x_w_m0[19] : x_w_m0[18];
-      assign x_w_m1[10] = posb[0] ? x_w_m0[21] : x_w_m0[20];
-      assign x_w_m1[11] = posb[0] ? x_w_m0[23] : x_w_m0[22];
-      assign x_w_m1[12] = posb[0] ? x_w_m0[25] : x_w_m0[24];
-      assign x_w_m1[13] = posb[0] ? x_w_m0[27] : x_w_m0[26];
-      assign x_w_m1[14] = posb[0] ? x_w_m0[29] : x_w_m0[28];
-      assign x_w_m1[15] = posb[0] ? x_w_m0[31] : x_w_m0[30];
-      assign x_w_m1[16] = posb[0] ? x_w_m0[33] : x_w_m0[32];
-      assign x_w_m1[17] = posb[0] ? x_w_m0[35] : x_w_m0[34];
-      assign x_w_m1[18] = posb[0] ? x_w_m0[37] : x_w_m0[36];
-      assign x_w_m1[19] = posb[0] ? x_w_m0[39] : x_w_m0[38];
-      assign x_w_m1[20] = posb[0] ? x_w_m0[41] : x_w_m0[40];
-      assign x_w_m1[21] = posb[0] ? x_w_m0[43] : x_w_m0[42];
-      assign x_w_m1[22] = posb[0] ? x_w_m0[45] : x_w_m0[44];
-      assign x_w_m1[23] = posb[0] ? x_w_m0[47] : x_w_m0[46];
-      assign x_w_m1[24] = posb[0] ? x_w_m0[49] : x_w_m0[48];
-      assign x_w_m1[25] = posb[0] ? x_w_m0[51] : x_w_m0[50];
-      assign x_w_m1[26] = posb[0] ? x_w_m0[53] : x_w_m0[52];
-      assign x_w_m1[27] = posb[0] ? x_w_m0[55] : x_w_m0[54];
-      assign x_w_m1[28] = posb[0] ? x_w_m0[57] : x_w_m0[56];
-      assign x_w_m1[29] = posb[0] ? x_w_m0[59] : x_w_m0[58];
-      assign x_w_m1[30] = posb[0] ? x_w_m0[61] : x_w_m0[60];
-      assign x_w_m1[31] = posb[0] ? x_w_m0[63] : x_w_m0[62];
-      assign x_w_m1[32] = posb[0] ? x_w_m0[65] : x_w_m0[64];
-      assign x_w_m1[33] = posb[0] ? x_w_m0[67] : x_w_m0[66];
-      assign x_w_m1[34] = posb[0] ? x_w_m0[69] : x_w_m0[68];
-      assign x_w_m1[35] = posb[0] ? x_w_m0[71] : x_w_m0[70];
-      assign x_w_m1[36] = posb[0] ? x_w_m0[73] : x_w_m0[72];
-      assign x_w_m1[37] = posb[0] ? x_w_m0[75] : x_w_m0[74];
-      assign x_w_m1[38] = posb[0] ? x_w_m0[77] : x_w_m0[76];
-      assign x_w_m1[39] = posb[0] ? x_w_m0[79] : x_w_m0[78];
-      assign x_w_m1[40] = posb[0] ? x_w_m0[81] : x_w_m0[80];
-      assign x_w_m1[41] = posb[0] ? x_w_m0[83] : x_w_m0[82];
-      assign x_w_m1[42] = posb[0] ? x_w_m0[85] : x_w_m0[84];
-      assign x_w_m1[43] = posb[0] ? x_w_m0[87] : x_w_m0[86];
-      assign x_w_m1[44] = posb[0] ? x_w_m0[89] : x_w_m0[88];
-      assign x_w_m1[45] = posb[0] ? x_w_m0[91] : x_w_m0[90];
-      assign x_w_m1[46] = posb[0] ? x_w_m0[93] : x_w_m0[92];
-      assign x_w_m1[47] = posb[0] ? x_w_m0[95] : x_w_m0[94];
-      assign x_w_m1[48] = posb[0] ? x_w_m0[97] : x_w_m0[96];
-      assign x_w_m1[49] = posb[0] ? x_w_m0[99] : x_w_m0[98];
-      assign x_w_m1[50] = posb[0] ? x_w_m0[101] : x_w_m0[100];
-      assign x_w_m1[51] = posb[0] ? x_w_m0[103] : x_w_m0[102];
-      assign x_w_m1[52] = posb[0] ? x_w_m0[105] : x_w_m0[104];
-      assign x_w_m1[53] = posb[0] ? x_w_m0[107] : x_w_m0[106];
-      assign x_w_m1[54] = posb[0] ? x_w_m0[109] : x_w_m0[108];
-      assign x_w_m1[55] = posb[0] ? x_w_m0[111] : x_w_m0[110];
-      assign x_w_m1[56] = posb[0] ? x_w_m0[113] : x_w_m0[112];
-      assign x_w_m1[57] = posb[0] ? x_w_m0[115] : x_w_m0[114];
-      assign x_w_m1[58] = posb[0] ? x_w_m0[117] : x_w_m0[116];
-      assign x_w_m1[59] = posb[0] ? x_w_m0[119] : x_w_m0[118];
-      assign x_w_m1[60] = posb[0] ? x_w_m0[121] : x_w_m0[120];
-      assign x_w_m1[61] = posb[0] ? x_w_m0[123] : x_w_m0[122];
-      assign x_w_m1[62] = posb[0] ? x_w_m0[125] : x_w_m0[124];
-      assign x_w_m1[63] = posb[0] ? x_w_m0[127] : x_w_m0[126];
-      wire [31:0] x_w_m2 [0:31];
-      assign x_w_m2[0] = posb[1] ? x_w_m1[1] : x_w_m1[0];
-      assign x_w_m2[1] = posb[1] ? x_w_m1[3] : x_w_m1[2];
-      assign x_w_m2[2] = posb[1] ? x_w_m1[5] : x_w_m1[4];
-      assign x_w_m2[3] = posb[1] ? x_w_m1[7] : x_w_m1[6];
-      assign x_w_m2[4] = posb[1] ? x_w_m1[9] : x_w_m1[8];
-      assign x_w_m2[5] = posb[1] ? x_w_m1[11] : x_w_m1[10];
-      assign x_w_m2[6] = posb[1] ? x_w_m1[13] : x_w_m1[12];
-      assign x_w_m2[7] = posb[1] ? x_w_m1[15] : x_w_m1[14];
-      assign x_w_m2[8] = posb[1] ? x_w_m1[17] : x_w_m1[16];
-      assign x_w_m2[9] = posb[1] ? x_w_m1[19] : x_w_m1[18];
-      assign x_w_m2[10] = posb[1] ? x_w_m1[21] : x_w_m1[20];
-      assign x_w_m2[11] = posb[1] ? x_w_m1[23] : x_w_m1[22];
-      assign x_w_m2[12] = posb[1] ? x_w_m1[25] : x_w_m1[24];
-      assign x_w_m2[13] = posb[1] ? x_w_m1[27] : x_w_m1[26];
-      assign x_w_m2[14] = posb[1] ? x_w_m1[29] : x_w_m1[28];
-      assign x_w_m2[15] = posb[1] ? x_w_m1[31] : x_w_m1[30];
-      assign x_w_m2[16] = posb[1] ? x_w_m1[33] : x_w_m1[32];
-      assign x_w_m2[17] = posb[1] ? x_w_m1[35] : x_w_m1[34];
-      assign x_w_m2[18] = posb[1] ? x_w_m1[37] : x_w_m1[36];
-      assign x_w_m2[19] = posb[1] ? x_w_m1[39] : x_w_m1[38];
-      assign x_w_m2[20] = posb[1] ? x_w_m1[41] : x_w_m1[40];
-      assign x_w_m2[21] = posb[1] ? x_w_m1[43] : x_w_m1[42];
-      assign x_w_m2[22] = posb[1] ? x_w_m1[45] : x_w_m1[44];
-      assign x_w_m2[23] = posb[1] ? x_w_m1[47] : x_w_m1[46];
-      assign x_w_m2[24] = posb[1] ? x_w_m1[49] : x_w_m1[48];
-      assign x_w_m2[25] = posb[1] ? x_w_m1[51] : x_w_m1[50];
-      assign x_w_m2[26] = posb[1] ? x_w_m1[53] : x_w_m1[52];
-      assign x_w_m2[27] = posb[1] ? x_w_m1[55] : x_w_m1[54];
-      assign x_w_m2[28] = posb[1] ? x_w_m1[57] : x_w_m1[56];
-      assign x_w_m2[29] = posb[1] ? x_w_m1[59] : x_w_m1[58];
-      assign x_w_m2[30] = posb[1] ? x_w_m1[61] : x_w_m1[60];
-      assign x_w_m2[31] = posb[1] ? x_w_m1[63] : x_w_m1[62];
-      wire [31:0] x_w_m3 [0:15];
-      assign x_w_m3[0] = posb[2] ? x_w_m2[1] : x_w_m2[0];
-      assign x_w_m3[1] = posb[2] ? x_w_m2[3] : x_w_m2[2];
-      assign x_w_m3[2] = posb[2] ? x_w_m2[5] : x_w_m2[4];
-      assign x_w_m3[3] = posb[2] ? x_w_m2[7] : x_w_m2[6];
-      assign x_w_m3[4] = posb[2] ? x_w_m2[9] : x_w_m2[8];
-      assign x_w_m3[5] = posb[2] ? x_w_m2[11] : x_w_m2[10];
-      assign x_w_m3[6] = posb[2] ? x_w_m2[13] : x_w_m2[12];
-      assign x_w_m3[7] = posb[2] ? x_w_m2[15] : x_w_m2[14];
-      assign x_w_m3[8] = posb[2] ? x_w_m2[17] : x_w_m2[16];
-      assign x_w_m3[9] = posb[2] ? x_w_m2[19] : x_w_m2[18];
-      assign x_w_m3[10] = posb[2] ? x_w_m2[21] : x_w_m2[20];
-      assign x_w_m3[11] = posb[2] ? x_w_m2[23] : x_w_m2[22];
-      assign x_w_m3[12] = posb[2] ? x_w_m2[25] : x_w_m2[24];
-      assign x_w_m3[13] = posb[2] ? x_w_m2[27] : x_w_m2[26];
-      assign x_w_m3[14] = posb[2] ? x_w_m2[29] : x_w_m2[28];
-      assign x_w_m3[15] = posb[2] ? x_w_m2[31] : x_w_m2[30];
-      wire [31:0] x_w_m4 [0:7];
-      assign x_w_m4[0] = posb[3] ? x_w_m3[1] : x_w_m3[0];
-      assign x_w_m4[1] = posb[3] ? x_w_m3[3] : x_w_m3[2];
-      assign x_w_m4[2] = posb[3] ? x_w_m3[5] : x_w_m3[4];
-      assign x_w_m4[3] = posb[3] ? x_w_m3[7] : x_w_m3[6];
-      assign x_w_m4[4] = posb[3] ? x_w_m3[9] : x_w_m3[8];
-      assign x_w_m4[5] = posb[3] ? x_w_m3[11] : x_w_m3[10];
-      assign x_w_m4[6] = posb[3] ? x_w_m3[13] : x_w_m3[12];
-      assign x_w_m4[7] = posb[3] ? x_w_m3[15] : x_w_m3[14];
-      wire [31:0] x_w_m5 [0:3];
-      assign x_w_m5[0] = posb[4] ? x_w_m4[1] : x_w_m4[0];
-      assign x_w_m5[1] = posb[4] ? x_w_m4[3] : x_w_m4[2];
-      assign x_w_m5[2] = posb[4] ? x_w_m4[5] : x_w_m4[4];
-      assign x_w_m5[3] = posb[4] ? x_w_m4[7] : x_w_m4[6];
-      wire [31:0] x_w_m6 [0:1];
-      assign x_w_m6[0] = posb[5] ? x_w_m5[1] : x_w_m5[0];
-      assign x_w_m6[1] = posb[5] ? x_w_m5[3] : x_w_m5[2];
-      wire [31:0] x_w_m7 [0:0];
-      assign x_w_m7[0] = posb[6] ? x_w_m6[1] : x_w_m6[0];
-      wire [31:0] x_w = x_w_m7[0];
-      assign col_x[gi] = (kind == K_UP ? lr16 : x_w) & bmask16;
-      for (gj = 0; gj < R; gj = gj + 1) begin : g_out
-        for (gl = 0; gl < PNX; gl = gl + 1) begin : g_pn
-          assign col_out[gi][16*(gl*R + gj) +: 16] = pe_y[gi*R + gj][16*gl +: 16];
-        end
-      end
-      assign col_out[gi][4096-1:16*R*PNX] = 2048'd0;
+      svdquant_w4a4_top_lowrank_col u_col (
+        .clk(clk),
+        .a_pv(a_pv), .a_ppos(a_ppos), .a_rs(a_rs), .a_rb(a_rb), .act_rd_data(act_rd_data[8*PA-1:0]),
+        .m_pv(m_pv), .m_ppos(m_ppos), .m_rs(m_rs), .m_rb(m_rb), .m_pdst(m_pdst), .meta_rd_data(meta_rd_data[8*PM-1:0]),
+        .fpm_i(fpm_i), .pm_i(pm_i),
+        .posg(posg), .posb(posb), .grp(grp), .qmask(qmask), .bmask16(bmask16), .up(kind == K_UP), .lr16(lr16),
+        .qa(col_qa[gi]), .sa(col_sa[gi]), .x(col_x[gi]), .raw(col_raw[gi]),
+        .lrt_we(st == S_BEAT && kind == K_DOWN && d_last && col_on[gi]), .pass(pass), .np_i(np_i), .clear(clear_r), .pe_l(cl),
+        .lwin(lwin), .l_init(col_linit[gi]),
+        .pe_y(cy), .wwi(wwi), .wb_sel(wc == gi), .wb_in(wb_chain[gi]), .wb_out(wb_chain[gi + 1]));
     end
     for (gj = 0; gj < R; gj = gj + 1) begin : g_row
-      // per n pass (channel pn * R + j): weight codes and group scales
-      reg [4096-1:0] stw [0:64-1];
-      reg [1024-1:0] sts [0:64-1];
-      reg [2048-1:0] stl [0:16-1];   // D row p*R + j of rank pass p (lr_down) or U row j (lr_up: p = 0)
-      wire [2048-1:0] stl_p = stl[np_i];
+      // per n pass (channel pn * R + j): weight codes and group scales; D / U rows
       wire [31:0] w_rs = gj * w_rb;
       wire [31:0] l_rs = gj * l_rb;
       wire [31:0] m_rs = gj * m_rb;
-      // stw: the word's byte b lands at row byte ppos - rs + b: slot t - 1 from byte r, slot t below r
-      wire [31:0] ww_u = w_ppos + PW - w_rs;   // in 1 .. rb + P - 1 when the word overlaps the row
-      wire [31:0] ww_t = ww_u >> 8;
-      wire [31:0] ww_r = ww_u & 32'd255;
-      wire [2047:0] ww_rs0 = wgt_rd_data[8*PW-1:0];
-      wire [2047:0] ww_rs1 = ww_r[0] ? { ww_rs0[2039:0], ww_rs0[2047:2040] } : ww_rs0;
-      wire [2047:0] ww_rs2 = ww_r[1] ? { ww_rs1[2031:0], ww_rs1[2047:2032] } : ww_rs1;
-      wire [2047:0] ww_rs3 = ww_r[2] ? { ww_rs2[2015:0], ww_rs2[2047:2016] } : ww_rs2;
-      wire [2047:0] ww_rs4 = ww_r[3] ? { ww_rs3[1983:0], ww_rs3[2047:1984] } : ww_rs3;
-      wire [2047:0] ww_rs5 = ww_r[4] ? { ww_rs4[1919:0], ww_rs4[2047:1920] } : ww_rs4;
-      wire [2047:0] ww_rs6 = ww_r[5] ? { ww_rs5[1791:0], ww_rs5[2047:1792] } : ww_rs5;
-      wire [2047:0] ww_rs7 = ww_r[6] ? { ww_rs6[1535:0], ww_rs6[2047:1536] } : ww_rs6;
-      wire [2047:0] ww_rs8 = ww_r[7] ? { ww_rs7[1023:0], ww_rs7[2047:1024] } : ww_rs7;
-      wire [2047:0] ww_rot = ww_rs8;   // byte i: data byte (i - r) mod P
-      wire [255:0] ww_lo;   // byte i of a slot is below r
-      wire [511:0] ww_en;
-      wire [4095:0] ww_old = stw[fpn_i];
-      wire [4095:0] ww_new;
-      for (gb = 0; gb < 256; gb = gb + 1) begin : g_ww_lo
-        assign ww_lo[gb] = gb < ww_r;
-      end
-      for (gb = 0; gb < 512; gb = gb + 1) begin : g_ww_b
-        assign ww_en[gb] = ww_lo[gb % 256] ? ww_t == gb / 256 : ww_t == gb / 256 + 1;
-        assign ww_new[8*gb +: 8] = ww_en[gb] ? ww_rot[8*(gb % 256) +: 8] : ww_old[8*gb +: 8];
-      end
-      always @(posedge clk)
-        if (w_pv && w_ppos < w_rs + w_rb && w_ppos + PW > w_rs) stw[fpn_i] <= ww_new;
-      // stl: the word's byte b lands at row byte ppos - rs + b: slot t - 1 from byte r, slot t below r
-      wire [31:0] wl_u = l_ppos + PL - l_rs;   // in 1 .. rb + P - 1 when the word overlaps the row
-      wire [31:0] wl_t = wl_u >> 6;
-      wire [31:0] wl_r = wl_u & 32'd63;
-      wire [511:0] wl_rs0 = lrw_rd_data[8*PL-1:0];
-      wire [511:0] wl_rs1 = wl_r[0] ? { wl_rs0[503:0], wl_rs0[511:504] } : wl_rs0;
-      wire [511:0] wl_rs2 = wl_r[1] ? { wl_rs1[495:0], wl_rs1[511:496] } : wl_rs1;
-      wire [511:0] wl_rs3 = wl_r[2] ? { wl_rs2[479:0], wl_rs2[511:480] } : wl_rs2;
-      wire [511:0] wl_rs4 = wl_r[3] ? { wl_rs3[447:0], wl_rs3[511:448] } : wl_rs3;
-      wire [511:0] wl_rs5 = wl_r[4] ? { wl_rs4[383:0], wl_rs4[511:384] } : wl_rs4;
-      wire [511:0] wl_rs6 = wl_r[5] ? { wl_rs5[255:0], wl_rs5[511:256] } : wl_rs5;
-      wire [511:0] wl_rot = wl_rs6;   // byte i: data byte (i - r) mod P
-      wire [63:0] wl_lo;   // byte i of a slot is below r
-      wire [255:0] wl_en;
-      wire [2047:0] wl_old = stl[np_i];
-      wire [2047:0] wl_new;
-      for (gb = 0; gb < 64; gb = gb + 1) begin : g_wl_lo
-        assign wl_lo[gb] = gb < wl_r;
-      end
-      for (gb = 0; gb < 256; gb = gb + 1) begin : g_wl_b
-        assign wl_en[gb] = wl_lo[gb % 64] ? wl_t == gb / 64 : wl_t == gb / 64 + 1;
-        assign wl_new[8*gb +: 8] = wl_en[gb] ? wl_rot[8*(gb % 64) +: 8] : wl_old[8*gb +: 8];
-      end
-      always @(posedge clk)
-        if (l_pv && l_ppos < l_rs + l_rb && l_ppos + PL > l_rs) stl[np_i] <= wl_new;
-      // sts: the word's byte b lands at row byte ppos - rs + b: slot t - 1 from byte r, slot t below r
-      wire [31:0] ws_u = m_ppos + PM - m_rs;   // in 1 .. rb + P - 1 when the word overlaps the row
-      wire [31:0] ws_t = ws_u >> 6;
-      wire [31:0] ws_r = ws_u & 32'd63;
-      wire [511:0] ws_rs0 = meta_rd_data[8*PM-1:0];
-      wire [511:0] ws_rs1 = ws_r[0] ? { ws_rs0[503:0], ws_rs0[511:504] } : ws_rs0;
-      wire [511:0] ws_rs2 = ws_r[1] ? { ws_rs1[495:0], ws_rs1[511:496] } : ws_rs1;
-      wire [511:0] ws_rs3 = ws_r[2] ? { ws_rs2[479:0], ws_rs2[511:480] } : ws_rs2;
-      wire [511:0] ws_rs4 = ws_r[3] ? { ws_rs3[447:0], ws_rs3[511:448] } : ws_rs3;
-      wire [511:0] ws_rs5 = ws_r[4] ? { ws_rs4[383:0], ws_rs4[511:384] } : ws_rs4;
-      wire [511:0] ws_rs6 = ws_r[5] ? { ws_rs5[255:0], ws_rs5[511:256] } : ws_rs5;
-      wire [511:0] ws_rot = ws_rs6;   // byte i: data byte (i - r) mod P
-      wire [63:0] ws_lo;   // byte i of a slot is below r
-      wire [127:0] ws_en;
-      wire [1023:0] ws_old = sts[fpn_i];
-      wire [1023:0] ws_new;
-      for (gb = 0; gb < 64; gb = gb + 1) begin : g_ws_lo
-        assign ws_lo[gb] = gb < ws_r;
-      end
-      for (gb = 0; gb < 128; gb = gb + 1) begin : g_ws_b
-        assign ws_en[gb] = ws_lo[gb % 64] ? ws_t == gb / 64 : ws_t == gb / 64 + 1;
-        assign ws_new[8*gb +: 8] = ws_en[gb] ? ws_rot[8*(gb % 64) +: 8] : ws_old[8*gb +: 8];
-      end
-      always @(posedge clk)
-        if (m_pv && m_ppos < m_rs + m_rb && m_ppos + PM > m_rs && m_pdst == 3'd1) sts[fpn_i] <= ws_new;
-      wire [4096-1:0] stw_p = stw[pn_i];
-      wire [1024-1:0] sts_p = sts[pn_i];
-      wire [31:0] qw_w_m0 [0:127];
-      assign qw_w_m0[0] = stw_p[31:0];
-      assign qw_w_m0[1] = stw_p[63:32];
-      assign qw_w_m0[2] = stw_p[95:64];
-      assign qw_w_m0[3] = stw_p[127:96];
-      assign qw_w_m0[4] = stw_p[159:128];
-      assign qw_w_m0[5] = stw_p[191:160];
-      assign qw_w_m0[6] = stw_p[223:192];
-      assign qw_w_m0[7] = stw_p[255:224];
-      assign qw_w_m0[8] = stw_p[287:256];
-      assign qw_w_m0[9] = stw_p[319:288];
-      assign qw_w_m0[10] = stw_p[351:320];
-      assign qw_w_m0[11] = stw_p[383:352];
-      assign qw_w_m0[12] = stw_p[415:384];
-      assign qw_w_m0[13] = stw_p[447:416];
-      assign qw_w_m0[14] = stw_p[479:448];
-      assign qw_w_m0[15] = stw_p[511:480];
-      assign qw_w_m0[16] = stw_p[543:512];
-      assign qw_w_m0[17] = stw_p[575:544];
-      assign qw_w_m0[18] = stw_p[607:576];
-      assign qw_w_m0[19] = stw_p[639:608];
-      assign qw_w_m0[20] = stw_p[671:640];
-      assign qw_w_m0[21] = stw_p[703:672];
-      assign qw_w_m0[22] = stw_p[735:704];
-      assign qw_w_m0[23] = stw_p[767:736];
-      assign qw_w_m0[24] = stw_p[799:768];
-      assign qw_w_m0[25] = stw_p[831:800];
-      assign qw_w_m0[26] = stw_p[863:832];
-      assign qw_w_m0[27] = stw_p[895:864];
-      assign qw_w_m0[28] = stw_p[927:896];
-      assign qw_w_m0[29] = stw_p[959:928];
-      assign qw_w_m0[30] = stw_p[991:960];
-      assign qw_w_m0[31] = stw_p[1023:992];
-      assign qw_w_m0[32] = stw_p[1055:1024];
-      assign qw_w_m0[33] = stw_p[1087:1056];
-      assign qw_w_m0[34] = stw_p[1119:1088];
-      assign qw_w_m0[35] = stw_p[1151:1120];
-      assign qw_w_m0[36] = stw_p[1183:1152];
-      assign qw_w_m0[37] = stw_p[1215:1184];
-      assign qw_w_m0[38] = stw_p[1247:1216];
-      assign qw_w_m0[39] = stw_p[1279:1248];
-      assign qw_w_m0[40] = stw_p[1311:1280];
-      assign qw_w_m0[41] = stw_p[1343:1312];
-      assign qw_w_m0[42] = stw_p[1375:1344];
-      assign qw_w_m0[43] = stw_p[1407:1376];
-      assign qw_w_m0[44] = stw_p[1439:1408];
-      assign qw_w_m0[45] = stw_p[1471:1440];
-      assign qw_w_m0[46] = stw_p[1503:1472];
-      assign qw_w_m0[47] = stw_p[1535:1504];
-      assign qw_w_m0[48] = stw_p[1567:1536];
-      assign qw_w_m0[49] = stw_p[1599:1568];
-      assign qw_w_m0[50] = stw_p[1631:1600];
-      assign qw_w_m0[51] = stw_p[1663:1632];
-      assign qw_w_m0[52] = stw_p[1695:1664];
-      assign qw_w_m0[53] = stw_p[1727:1696];
-      assign qw_w_m0[54] = stw_p[1759:1728];
-      assign qw_w_m0[55] = stw_p[1791:1760];
-      assign qw_w_m0[56] = stw_p[1823:1792];
-      assign qw_w_m0[57] = stw_p[1855:1824];
-      assign qw_w_m0[58] = stw_p[1887:1856];
-      assign qw_w_m0[59] = stw_p[1919:1888];
-      assign qw_w_m0[60] = stw_p[1951:1920];
-      assign qw_w_m0[61] = stw_p[1983:1952];
-      assign qw_w_m0[62] = stw_p[2015:1984];
-      assign qw_w_m0[63] = stw_p[2047:2016];
-      assign qw_w_m0[64] = stw_p[2079:2048];
-      assign qw_w_m0[65] = stw_p[2111:2080];
-      assign qw_w_m0[66] = stw_p[2143:2112];
-      assign qw_w_m0[67] = stw_p[2175:2144];
-      assign qw_w_m0[68] = stw_p[2207:2176];
-      assign qw_w_m0[69] = stw_p[2239:2208];
-      assign qw_w_m0[70] = stw_p[2271:2240];
-      assign qw_w_m0[71] = stw_p[2303:2272];
-      assign qw_w_m0[72] = stw_p[2335:2304];
-      assign qw_w_m0[73] = stw_p[2367:2336];
-      assign qw_w_m0[74] = stw_p[2399:2368];
-      assign qw_w_m0[75] = stw_p[2431:2400];
-      assign qw_w_m0[76] = stw_p[2463:2432];
-      assign qw_w_m0[77] = stw_p[2495:2464];
-      assign qw_w_m0[78] = stw_p[2527:2496];
-      assign qw_w_m0[79] = stw_p[2559:2528];
-      assign qw_w_m0[80] = stw_p[2591:2560];
-      assign qw_w_m0[81] = stw_p[2623:2592];
-      assign qw_w_m0[82] = stw_p[2655:2624];
-      assign qw_w_m0[83] = stw_p[2687:2656];
-      assign qw_w_m0[84] = stw_p[2719:2688];
-      assign qw_w_m0[85] = stw_p[2751:2720];
-      assign qw_w_m0[86] = stw_p[2783:2752];
-      assign qw_w_m0[87] = stw_p[2815:2784];
-      assign qw_w_m0[88] = stw_p[2847:2816];
-      assign qw_w_m0[89] = stw_p[2879:2848];
-      assign qw_w_m0[90] = stw_p[2911:2880];
-      assign qw_w_m0[91] = stw_p[2943:2912];
-      assign qw_w_m0[92] = stw_p[2975:2944];
-      assign qw_w_m0[93] = stw_p[3007:2976];
-      assign qw_w_m0[94] = stw_p[3039:3008];
-      assign qw_w_m0[95] = stw_p[3071:3040];
-      assign qw_w_m0[96] = stw_p[3103:3072];
-      assign qw_w_m0[97] = stw_p[3135:3104];
-      assign qw_w_m0[98] = stw_p[3167:3136];
-      assign qw_w_m0[99] = stw_p[3199:3168];
-      assign qw_w_m0[100] = stw_p[3231:3200];
-      assign qw_w_m0[101] = stw_p[3263:3232];
-      assign qw_w_m0[102] = stw_p[3295:3264];
-      assign qw_w_m0[103] = stw_p[3327:3296];
-      assign qw_w_m0[104] = stw_p[3359:3328];
-      assign qw_w_m0[105] = stw_p[3391:3360];
-      assign qw_w_m0[106] = stw_p[3423:3392];
-      assign qw_w_m0[107] = stw_p[3455:3424];
-      assign qw_w_m0[108] = stw_p[3487:3456];
-      assign qw_w_m0[109] = stw_p[3519:3488];
-      assign qw_w_m0[110] = stw_p[3551:3520];
-      assign qw_w_m0[111] = stw_p[3583:3552];
-      assign qw_w_m0[112] = stw_p[3615:3584];
-      assign qw_w_m0[113] = stw_p[3647:3616];
-      assign qw_w_m0[114] = stw_p[3679:3648];
-      assign qw_w_m0[115] = stw_p[3711:3680];
-      assign qw_w_m0[116] = stw_p[3743:3712];
-      assign qw_w_m0[117] = stw_p[3775:3744];
-      assign qw_w_m0[118] = stw_p[3807:3776];
-      assign qw_w_m0[119] = stw_p[3839:3808];
-      assign qw_w_m0[120] = stw_p[3871:3840];
-      assign qw_w_m0[121] = stw_p[3903:3872];
-      assign qw_w_m0[122] = stw_p[3935:3904];
-      assign qw_w_m0[123] = stw_p[3967:3936];
-      assign qw_w_m0[124] = stw_p[3999:3968];
-      assign qw_w_m0[125] = stw_p[4031:4000];
-      assign qw_w_m0[126] = stw_p[4063:4032];
-      assign qw_w_m0[127] = stw_p[4095:4064];
-      wire [31:0] qw_w_m1 [0:63];
-      assign qw_w_m1[0] = posg[0] ? qw_w_m0[1] : qw_w_m0[0];
-      assign qw_w_m1[1] = posg[0] ? qw_w_m0[3] : qw_w_m0[2];
-      assign qw_w_m1[2] = posg[0] ? qw_w_m0[5] : qw_w_m0[4];
-      assign qw_w_m1[3] = posg[0] ? qw_w_m0[7] : qw_w_m0[6];
-      assign qw_w_m1[4] = posg[0] ? qw_w_m0[9] : qw_w_m0[8];
-      assign qw_w_m1[5] = posg[0] ? qw_w_m0[11] : qw_w_m0[10];
-      assign qw_w_m1[6] = posg[0] ? qw_w_m0[13] : qw_w_m0[12];
-      assign qw_w_m1[7] = posg[0] ? qw_w_m0[15] : qw_w_m0[14];
-      assign qw_w_m1[8] = posg[0] ? qw_w_m0[17] : qw_w_m0[16];
-      assign qw_w_m1[9] = posg[0] ? qw_w_m0[19] : qw_w_m0[18];
-      assign qw_w_m1[10] = posg[0] ? qw_w_m0[21] : qw_w_m0[20];
-      assign qw_w_m1[11] = posg[0] ? qw_w_m0[23] : qw_w_m0[22];
-      assign qw_w_m1[12] = posg[0] ? qw_w_m0[25] : qw_w_m0[24];
-      assign qw_w_m1[13] = posg[0] ? qw_w_m0[27] : qw_w_m0[26];
-      assign qw_w_m1[14] = posg[0] ? qw_w_m0[29] : qw_w_m0[28];
-      assign qw_w_m1[15] = posg[0] ? qw_w_m0[31] : qw_w_m0[30];
-      assign qw_w_m1[16] = posg[0] ? qw_w_m0[33] : qw_w_m0[32];
-      assign qw_w_m1[17] = posg[0] ? qw_w_m0[35] : qw_w_m0[34];
-      assign qw_w_m1[18] = posg[0] ? qw_w_m0[37] : qw_w_m0[36];
-      assign qw_w_m1[19] = posg[0] ? qw_w_m0[39] : qw_w_m0[38];
-      assign qw_w_m1[20] = posg[0] ? qw_w_m0[41] : qw_w_m0[40];
-      assign qw_w_m1[21] = posg[0] ? qw_w_m0[43] : qw_w_m0[42];
-      assign qw_w_m1[22] = posg[0] ? qw_w_m0[45] : qw_w_m0[44];
-      assign qw_w_m1[23] = posg[0] ? qw_w_m0[47] : qw_w_m0[46];
-      assign qw_w_m1[24] = posg[0] ? qw_w_m0[49] : qw_w_m0[48];
-      assign qw_w_m1[25] = posg[0] ? qw_w_m0[51] : qw_w_m0[50];
-      assign qw_w_m1[26] = posg[0] ? qw_w_m0[53] : qw_w_m0[52];
-      assign qw_w_m1[27] = posg[0] ? qw_w_m0[55] : qw_w_m0[54];
-      assign qw_w_m1[28] = posg[0] ? qw_w_m0[57] : qw_w_m0[56];
-      assign qw_w_m1[29] = posg[0] ? qw_w_m0[59] : qw_w_m0[58];
-      assign qw_w_m1[30] = posg[0] ? qw_w_m0[61] : qw_w_m0[60];
-      assign qw_w_m1[31] = posg[0] ? qw_w_m0[63] : qw_w_m0[62];
-      assign qw_w_m1[32] = posg[0] ? qw_w_m0[65] : qw_w_m0[64];
-      assign qw_w_m1[33] = posg[0] ? qw_w_m0[67] : qw_w_m0[66];
-      assign qw_w_m1[34] = posg[0] ? qw_w_m0[69] : qw_w_m0[68];
-      assign qw_w_m1[35] = posg[0] ? qw_w_m0[71] : qw_w_m0[70];
-      assign qw_w_m1[36] = posg[0] ? qw_w_m0[73] : qw_w_m0[72];
-      assign qw_w_m1[37] = posg[0] ? qw_w_m0[75] : qw_w_m0[74];
-      assign qw_w_m1[38] = posg[0] ? qw_w_m0[77] : qw_w_m0[76];
-      assign qw_w_m1[39] = posg[0] ? qw_w_m0[79] : qw_w_m0[78];
-      assign qw_w_m1[40] = posg[0] ? qw_w_m0[81] : qw_w_m0[80];
-      assign qw_w_m1[41] = posg[0] ? qw_w_m0[83] : qw_w_m0[82];
-      assign qw_w_m1[42] = posg[0] ? qw_w_m0[85] : qw_w_m0[84];
-      assign qw_w_m1[43] = posg[0] ? qw_w_m0[87] : qw_w_m0[86];
-      assign qw_w_m1[44] = posg[0] ? qw_w_m0[89] : qw_w_m0[88];
-      assign qw_w_m1[45] = posg[0] ? qw_w_m0[91] : qw_w_m0[90];
-      assign qw_w_m1[46] = posg[0] ? qw_w_m0[93] : qw_w_m0[92];
-      assign qw_w_m1[47] = posg[0] ? qw_w_m0[95] : qw_w_m0[94];
-      assign qw_w_m1[48] = posg[0] ? qw_w_m0[97] : qw_w_m0[96];
-      assign qw_w_m1[49] = posg[0] ? qw_w_m0[99] : qw_w_m0[98];
-      assign qw_w_m1[50] = posg[0] ? qw_w_m0[101] : qw_w_m0[100];
-      assign qw_w_m1[51] = posg[0] ? qw_w_m0[103] : qw_w_m0[102];
-      assign qw_w_m1[52] = posg[0] ? qw_w_m0[105] : qw_w_m0[104];
-      assign qw_w_m1[53] = posg[0] ? qw_w_m0[107] : qw_w_m0[106];
-      assign qw_w_m1[54] = posg[0] ? qw_w_m0[109] : qw_w_m0[108];
-      assign qw_w_m1[55] = posg[0] ? qw_w_m0[111] : qw_w_m0[110];
-      assign qw_w_m1[56] = posg[0] ? qw_w_m0[113] : qw_w_m0[112];
-      assign qw_w_m1[57] = posg[0] ? qw_w_m0[115] : qw_w_m0[114];
-      assign qw_w_m1[58] = posg[0] ? qw_w_m0[117] : qw_w_m0[116];
-      assign qw_w_m1[59] = posg[0] ? qw_w_m0[119] : qw_w_m0[118];
-      assign qw_w_m1[60] = posg[0] ? qw_w_m0[121] : qw_w_m0[120];
-      assign qw_w_m1[61] = posg[0] ? qw_w_m0[123] : qw_w_m0[122];
-      assign qw_w_m1[62] = posg[0] ? qw_w_m0[125] : qw_w_m0[124];
-      assign qw_w_m1[63] = posg[0] ? qw_w_m0[127] : qw_w_m0[126];
-      wire [31:0] qw_w_m2 [0:31];
-      assign qw_w_m2[0] = posg[1] ? qw_w_m1[1] : qw_w_m1[0];
-      assign qw_w_m2[1] = posg[1] ? qw_w_m1[3] : qw_w_m1[2];
-      assign qw_w_m2[2] = posg[1] ? qw_w_m1[5] : qw_w_m1[4];
-      assign qw_w_m2[3] = posg[1] ? qw_w_m1[7] : qw_w_m1[6];
-      assign qw_w_m2[4] = posg[1] ? qw_w_m1[9] : qw_w_m1[8];
-      assign qw_w_m2[5] = posg[1] ? qw_w_m1[11] : qw_w_m1[10];
-      assign qw_w_m2[6] = posg[1] ? qw_w_m1[13] : qw_w_m1[12];
-      assign qw_w_m2[7] = posg[1] ? qw_w_m1[15] : qw_w_m1[14];
-      assign qw_w_m2[8] = posg[1] ? qw_w_m1[17] : qw_w_m1[16];
-      assign qw_w_m2[9] = posg[1] ? qw_w_m1[19] : qw_w_m1[18];
-      assign qw_w_m2[10] = posg[1] ? qw_w_m1[21] : qw_w_m1[20];
-      assign qw_w_m2[11] = posg[1] ? qw_w_m1[23] : qw_w_m1[22];
-      assign qw_w_m2[12] = posg[1] ? qw_w_m1[25] : qw_w_m1[24];
-      assign qw_w_m2[13] = posg[1] ? qw_w_m1[27] : qw_w_m1[26];
-      assign qw_w_m2[14] = posg[1] ? qw_w_m1[29] : qw_w_m1[28];
-      assign qw_w_m2[15] = posg[1] ? qw_w_m1[31] : qw_w_m1[30];
-      assign qw_w_m2[16] = posg[1] ? qw_w_m1[33] : qw_w_m1[32];
-      assign qw_w_m2[17] = posg[1] ? qw_w_m1[35] : qw_w_m1[34];
-      assign qw_w_m2[18] = posg[1] ? qw_w_m1[37] : qw_w_m1[36];
-      assign qw_w_m2[19] = posg[1] ? qw_w_m1[39] : qw_w_m1[38];
-      assign qw_w_m2[20] = posg[1] ? qw_w_m1[41] : qw_w_m1[40];
-      assign qw_w_m2[21] = posg[1] ? qw_w_m1[43] : qw_w_m1[42];
-      assign qw_w_m2[22] = posg[1] ? qw_w_m1[45] : qw_w_m1[44];
-      assign qw_w_m2[23] = posg[1] ? qw_w_m1[47] : qw_w_m1[46];
-      assign qw_w_m2[24] = posg[1] ? qw_w_m1[49] : qw_w_m1[48];
-      assign qw_w_m2[25] = posg[1] ? qw_w_m1[51] : qw_w_m1[50];
-      assign qw_w_m2[26] = posg[1] ? qw_w_m1[53] : qw_w_m1[52];
-      assign qw_w_m2[27] = posg[1] ? qw_w_m1[55] : qw_w_m1[54];
-      assign qw_w_m2[28] = posg[1] ? qw_w_m1[57] : qw_w_m1[56];
-      assign qw_w_m2[29] = posg[1] ? qw_w_m1[59] : qw_w_m1[58];
-      assign qw_w_m2[30] = posg[1] ? qw_w_m1[61] : qw_w_m1[60];
-      assign qw_w_m2[31] = posg[1] ? qw_w_m1[63] : qw_w_m1[62];
-      wire [31:0] qw_w_m3 [0:15];
-      assign qw_w_m3[0] = posg[2] ? qw_w_m2[1] : qw_w_m2[0];
-      assign qw_w_m3[1] = posg[2] ? qw_w_m2[3] : qw_w_m2[2];
-      assign qw_w_m3[2] = posg[2] ? qw_w_m2[5] : qw_w_m2[4];
-      assign qw_w_m3[3] = posg[2] ? qw_w_m2[7] : qw_w_m2[6];
-      assign qw_w_m3[4] = posg[2] ? qw_w_m2[9] : qw_w_m2[8];
-      assign qw_w_m3[5] = posg[2] ? qw_w_m2[11] : qw_w_m2[10];
-      assign qw_w_m3[6] = posg[2] ? qw_w_m2[13] : qw_w_m2[12];
-      assign qw_w_m3[7] = posg[2] ? qw_w_m2[15] : qw_w_m2[14];
-      assign qw_w_m3[8] = posg[2] ? qw_w_m2[17] : qw_w_m2[16];
-      assign qw_w_m3[9] = posg[2] ? qw_w_m2[19] : qw_w_m2[18];
-      assign qw_w_m3[10] = posg[2] ? qw_w_m2[21] : qw_w_m2[20];
-      assign qw_w_m3[11] = posg[2] ? qw_w_m2[23] : qw_w_m2[22];
-      assign qw_w_m3[12] = posg[2] ? qw_w_m2[25] : qw_w_m2[24];
-      assign qw_w_m3[13] = posg[2] ? qw_w_m2[27] : qw_w_m2[26];
-      assign qw_w_m3[14] = posg[2] ? qw_w_m2[29] : qw_w_m2[28];
-      assign qw_w_m3[15] = posg[2] ? qw_w_m2[31] : qw_w_m2[30];
-      wire [31:0] qw_w_m4 [0:7];
-      assign qw_w_m4[0] = posg[3] ? qw_w_m3[1] : qw_w_m3[0];
-      assign qw_w_m4[1] = posg[3] ? qw_w_m3[3] : qw_w_m3[2];
-      assign qw_w_m4[2] = posg[3] ? qw_w_m3[5] : qw_w_m3[4];
-      assign qw_w_m4[3] = posg[3] ? qw_w_m3[7] : qw_w_m3[6];
-      assign qw_w_m4[4] = posg[3] ? qw_w_m3[9] : qw_w_m3[8];
-      assign qw_w_m4[5] = posg[3] ? qw_w_m3[11] : qw_w_m3[10];
-      assign qw_w_m4[6] = posg[3] ? qw_w_m3[13] : qw_w_m3[12];
-      assign qw_w_m4[7] = posg[3] ? qw_w_m3[15] : qw_w_m3[14];
-      wire [31:0] qw_w_m5 [0:3];
-      assign qw_w_m5[0] = posg[4] ? qw_w_m4[1] : qw_w_m4[0];
-      assign qw_w_m5[1] = posg[4] ? qw_w_m4[3] : qw_w_m4[2];
-      assign qw_w_m5[2] = posg[4] ? qw_w_m4[5] : qw_w_m4[4];
-      assign qw_w_m5[3] = posg[4] ? qw_w_m4[7] : qw_w_m4[6];
-      wire [31:0] qw_w_m6 [0:1];
-      assign qw_w_m6[0] = posg[5] ? qw_w_m5[1] : qw_w_m5[0];
-      assign qw_w_m6[1] = posg[5] ? qw_w_m5[3] : qw_w_m5[2];
-      wire [31:0] qw_w_m7 [0:0];
-      assign qw_w_m7[0] = posg[6] ? qw_w_m6[1] : qw_w_m6[0];
-      wire [31:0] qw_w = qw_w_m7[0];
-      assign row_qw[gj] = qw_w & qmask;
-      assign row_sw[gj] = sts_p[SB*grp +: SB];
-      wire [31:0] y_w_m0 [0:63];
-      assign y_w_m0[0] = stl_p[31:0];
-      assign y_w_m0[1] = stl_p[63:32];
-      assign y_w_m0[2] = stl_p[95:64];
-      assign y_w_m0[3] = stl_p[127:96];
-      assign y_w_m0[4] = stl_p[159:128];
-      assign y_w_m0[5] = stl_p[191:160];
-      assign y_w_m0[6] = stl_p[223:192];
-      assign y_w_m0[7] = stl_p[255:224];
-      assign y_w_m0[8] = stl_p[287:256];
-      assign y_w_m0[9] = stl_p[319:288];
-      assign y_w_m0[10] = stl_p[351:320];
-      assign y_w_m0[11] = stl_p[383:352];
-      assign y_w_m0[12] = stl_p[415:384];
-      assign y_w_m0[13] = stl_p[447:416];
-      assign y_w_m0[14] = stl_p[479:448];
-      assign y_w_m0[15] = stl_p[511:480];
-      assign y_w_m0[16] = stl_p[543:512];
-      assign y_w_m0[17] = stl_p[575:544];
-      assign y_w_m0[18] = stl_p[607:576];
-      assign y_w_m0[19] = stl_p[639:608];
-      assign y_w_m0[20] = stl_p[671:640];
-      assign y_w_m0[21] = stl_p[703:672];
-      assign y_w_m0[22] = stl_p[735:704];
-      assign y_w_m0[23] = stl_p[767:736];
-      assign y_w_m0[24] = stl_p[799:768];
-      assign y_w_m0[25] = stl_p[831:800];
-      assign y_w_m0[26] = stl_p[863:832];
-      assign y_w_m0[27] = stl_p[895:864];
-      assign y_w_m0[28] = stl_p[927:896];
-      assign y_w_m0[29] = stl_p[959:928];
-      assign y_w_m0[30] = stl_p[991:960];
-      assign y_w_m0[31] = stl_p[1023:992];
-      assign y_w_m0[32] = stl_p[1055:1024];
-      assign y_w_m0[33] = stl_p[1087:1056];
-      assign y_w_m0[34] = stl_p[1119:1088];
-      assign y_w_m0[35] = stl_p[1151:1120];
-      assign y_w_m0[36] = stl_p[1183:1152];
-      assign y_w_m0[37] = stl_p[1215:1184];
-      assign y_w_m0[38] = stl_p[1247:1216];
-      assign y_w_m0[39] = stl_p[1279:1248];
-      assign y_w_m0[40] = stl_p[1311:1280];
-      assign y_w_m0[41] = stl_p[1343:1312];
-      assign y_w_m0[42] = stl_p[1375:1344];
-      assign y_w_m0[43] = stl_p[1407:1376];
-      assign y_w_m0[44] = stl_p[1439:1408];
-      assign y_w_m0[45] = stl_p[1471:1440];
-      assign y_w_m0[46] = stl_p[1503:1472];
-      assign y_w_m0[47] = stl_p[1535:1504];
-      assign y_w_m0[48] = stl_p[1567:1536];
-      assign y_w_m0[49] = stl_p[1599:1568];
-      assign y_w_m0[50] = stl_p[1631:1600];
-      assign y_w_m0[51] = stl_p[1663:1632];
-      assign y_w_m0[52] = stl_p[1695:1664];
-      assign y_w_m0[53] = stl_p[1727:1696];
-      assign y_w_m0[54] = stl_p[1759:1728];
-      assign y_w_m0[55] = stl_p[1791:1760];
-      assign y_w_m0[56] = stl_p[1823:1792];
-      assign y_w_m0[57] = stl_p[1855:1824];
-      assign y_w_m0[58] = stl_p[1887:1856];
-      assign y_w_m0[59] = stl_p[1919:1888];
-      assign y_w_m0[60] = stl_p[1951:1920];
-      assign y_w_m0[61] = stl_p[1983:1952];
-      assign y_w_m0[62] = stl_p[2015:1984];
-      assign y_w_m0[63] = stl_p[2047:2016];
-      wire [31:0] y_w_m1 [0:31];
-      assign y_w_m1[0] = posb[0] ? y_w_m0[1] : y_w_m0[0];
-      assign y_w_m1[1] = posb[0] ? y_w_m0[3] : y_w_m0[2];
-      assign y_w_m1[2] = posb[0] ? y_w_m0[5] : y_w_m0[4];
-      assign y_w_m1[3] = posb[0] ? y_w_m0[7] : y_w_m0[6];
-      assign y_w_m1[4] = posb[0] ? y_w_m0[9] : y_w_m0[8];
-      assign y_w_m1[5] = posb[0] ? y_w_m0[11] : y_w_m0[10];
-      assign y_w_m1[6] = posb[0] ? y_w_m0[13] : y_w_m0[12];
-      assign y_w_m1[7] = posb[0] ? y_w_m0[15] : y_w_m0[14];
-      assign y_w_m1[8] = posb[0] ? y_w_m0[17] : y_w_m0[16];
-      assign y_w_m1[9] = posb[0] ? y_w_m0[19] : y_w_m0[18];
-      assign y_w_m1[10] = posb[0] ? y_w_m0[21] : y_w_m0[20];
-      assign y_w_m1[11] = posb[0] ? y_w_m0[23] : y_w_m0[22];
-      assign y_w_m1[12] = posb[0] ? y_w_m0[25] : y_w_m0[24];
-      assign y_w_m1[13] = posb[0] ? y_w_m0[27] : y_w_m0[26];
-      assign y_w_m1[14] = posb[0] ? y_w_m0[29] : y_w_m0[28];
-      assign y_w_m1[15] = posb[0] ? y_w_m0[31] : y_w_m0[30];
-      assign y_w_m1[16] = posb[0] ? y_w_m0[33] : y_w_m0[32];
-      assign y_w_m1[17] = posb[0] ? y_w_m0[35] : y_w_m0[34];
-      assign y_w_m1[18] = posb[0] ? y_w_m0[37] : y_w_m0[36];
-      assign y_w_m1[19] = posb[0] ? y_w_m0[39] : y_w_m0[38];
-      assign y_w_m1[20] = posb[0] ? y_w_m0[41] : y_w_m0[40];
-      assign y_w_m1[21] = posb[0] ? y_w_m0[43] : y_w_m0[42];
-      assign y_w_m1[22] = posb[0] ? y_w_m0[45] : y_w_m0[44];
-      assign y_w_m1[23] = posb[0] ? y_w_m0[47] : y_w_m0[46];
-      assign y_w_m1[24] = posb[0] ? y_w_m0[49] : y_w_m0[48];
-      assign y_w_m1[25] = posb[0] ? y_w_m0[51] : y_w_m0[50];
-      assign y_w_m1[26] = posb[0] ? y_w_m0[53] : y_w_m0[52];
-      assign y_w_m1[27] = posb[0] ? y_w_m0[55] : y_w_m0[54];
-      assign y_w_m1[28] = posb[0] ? y_w_m0[57] : y_w_m0[56];
-      assign y_w_m1[29] = posb[0] ? y_w_m0[59] : y_w_m0[58];
-      assign y_w_m1[30] = posb[0] ? y_w_m0[61] : y_w_m0[60];
-      assign y_w_m1[31] = posb[0] ? y_w_m0[63] : y_w_m0[62];
-      wire [31:0] y_w_m2 [0:15];
-      assign y_w_m2[0] = posb[1] ? y_w_m1[1] : y_w_m1[0];
-      assign y_w_m2[1] = posb[1] ? y_w_m1[3] : y_w_m1[2];
-      assign y_w_m2[2] = posb[1] ? y_w_m1[5] : y_w_m1[4];
-      assign y_w_m2[3] = posb[1] ? y_w_m1[7] : y_w_m1[6];
-      assign y_w_m2[4] = posb[1] ? y_w_m1[9] : y_w_m1[8];
-      assign y_w_m2[5] = posb[1] ? y_w_m1[11] : y_w_m1[10];
-      assign y_w_m2[6] = posb[1] ? y_w_m1[13] : y_w_m1[12];
-      assign y_w_m2[7] = posb[1] ? y_w_m1[15] : y_w_m1[14];
-      assign y_w_m2[8] = posb[1] ? y_w_m1[17] : y_w_m1[16];
-      assign y_w_m2[9] = posb[1] ? y_w_m1[19] : y_w_m1[18];
-      assign y_w_m2[10] = posb[1] ? y_w_m1[21] : y_w_m1[20];
-      assign y_w_m2[11] = posb[1] ? y_w_m1[23] : y_w_m1[22];
-      assign y_w_m2[12] = posb[1] ? y_w_m1[25] : y_w_m1[24];
-      assign y_w_m2[13] = posb[1] ? y_w_m1[27] : y_w_m1[26];
-      assign y_w_m2[14] = posb[1] ? y_w_m1[29] : y_w_m1[28];
-      assign y_w_m2[15] = posb[1] ? y_w_m1[31] : y_w_m1[30];
-      wire [31:0] y_w_m3 [0:7];
-      assign y_w_m3[0] = posb[2] ? y_w_m2[1] : y_w_m2[0];
-      assign y_w_m3[1] = posb[2] ? y_w_m2[3] : y_w_m2[2];
-      assign y_w_m3[2] = posb[2] ? y_w_m2[5] : y_w_m2[4];
-      assign y_w_m3[3] = posb[2] ? y_w_m2[7] : y_w_m2[6];
-      assign y_w_m3[4] = posb[2] ? y_w_m2[9] : y_w_m2[8];
-      assign y_w_m3[5] = posb[2] ? y_w_m2[11] : y_w_m2[10];
-      assign y_w_m3[6] = posb[2] ? y_w_m2[13] : y_w_m2[12];
-      assign y_w_m3[7] = posb[2] ? y_w_m2[15] : y_w_m2[14];
-      wire [31:0] y_w_m4 [0:3];
-      assign y_w_m4[0] = posb[3] ? y_w_m3[1] : y_w_m3[0];
-      assign y_w_m4[1] = posb[3] ? y_w_m3[3] : y_w_m3[2];
-      assign y_w_m4[2] = posb[3] ? y_w_m3[5] : y_w_m3[4];
-      assign y_w_m4[3] = posb[3] ? y_w_m3[7] : y_w_m3[6];
-      wire [31:0] y_w_m5 [0:1];
-      assign y_w_m5[0] = posb[4] ? y_w_m4[1] : y_w_m4[0];
-      assign y_w_m5[1] = posb[4] ? y_w_m4[3] : y_w_m4[2];
-      wire [31:0] y_w_m6 [0:0];
-      assign y_w_m6[0] = posb[5] ? y_w_m5[1] : y_w_m5[0];
-      wire [31:0] y_w = y_w_m6[0];
-      assign row_y[gj] = y_w & bmask16;
+      assign row_on[gj] = kind == K_DOWN ? pass * R + gj < 32 : gj < nr_w;
+      svdquant_w4a4_top_lowrank_row u_row (
+        .clk(clk),
+        .w_pv(w_pv), .w_ppos(w_ppos), .w_rs(w_rs), .w_rb(w_rb), .wgt_rd_data(wgt_rd_data[8*PW-1:0]),
+        .l_pv(l_pv), .l_ppos(l_ppos), .l_rs(l_rs), .l_rb(l_rb), .lrw_rd_data(lrw_rd_data[8*PL-1:0]),
+        .m_pv(m_pv), .m_ppos(m_ppos), .m_rs(m_rs), .m_rb(m_rb), .m_pdst(m_pdst), .meta_rd_data(meta_rd_data[8*PM-1:0]),
+        .fpn_i(fpn_i), .pn_i(pn_i), .np_i(np_i),
+        .posg(posg), .posb(posb), .grp(grp), .qmask(qmask), .bmask16(bmask16),
+        .qw(row_qw[gj]), .sw(row_sw[gj]), .y(row_y[gj]));
       assign row_bias[gj] = bias_v[16*gj +: 16];
       assign row_cs[gj] = cs_v[16*gj +: 16];
     end
     for (gi = 0; gi < C; gi = gi + 1) begin : g_pe_col
       for (gj = 0; gj < R; gj = gj + 1) begin : g_pe
-        wire en = gi < mc_w && (kind == K_DOWN ? pass * R + gj < 32 : gj < nr_w);
-        // lr_down's l_init: the column's sum of rank pass * R + gj (a select by rank pass, not a shifter)
-        wire [31:0] lrt_sel = np_i == 4'd0 ? col_lrt[gi][32*(0*R + gj) +: 32] : np_i == 4'd1 ? col_lrt[gi][32*(1*R + gj) +: 32] : np_i == 4'd2 ? col_lrt[gi][32*(2*R + gj) +: 32] : np_i == 4'd3 ? col_lrt[gi][32*(3*R + gj) +: 32] : np_i == 4'd4 ? col_lrt[gi][32*(4*R + gj) +: 32] : np_i == 4'd5 ? col_lrt[gi][32*(5*R + gj) +: 32] : np_i == 4'd6 ? col_lrt[gi][32*(6*R + gj) +: 32] : np_i == 4'd7 ? col_lrt[gi][32*(7*R + gj) +: 32] : np_i == 4'd8 ? col_lrt[gi][32*(8*R + gj) +: 32] : np_i == 4'd9 ? col_lrt[gi][32*(9*R + gj) +: 32] : np_i == 4'd10 ? col_lrt[gi][32*(10*R + gj) +: 32] : np_i == 4'd11 ? col_lrt[gi][32*(11*R + gj) +: 32] : np_i == 4'd12 ? col_lrt[gi][32*(12*R + gj) +: 32] : np_i == 4'd13 ? col_lrt[gi][32*(13*R + gj) +: 32] : np_i == 4'd14 ? col_lrt[gi][32*(14*R + gj) +: 32] : col_lrt[gi][32*(15*R + gj) +: 32];
+        wire en = col_on[gi] && row_on[gj];
         svdquant_w4a4_top_lowrank_pe u_pe (
           .clk(clk), .en(en), .op(pe_op), .slot(slot),
           .qa(col_qa[gi]), .qw(row_qw[gj]), .sa(col_sa[gi]), .sw(row_sw[gj]),
           .first(clear_r && grp == 0), .gfirst(pos == gstart), .glast(q_glast),
           .xa(col_x[gi]), .xb(row_y[gj]), .bv(bmask), .lfirst(pos == 0),
-          .l_init(clear_r ? 32'd0 : lrt_sel),
+          .l_init(col_linit[gi][32*gj +: 32]),
           .ts(cfg_scale), .use_ts(ts_r), .use_bias(bias_r), .bias(row_bias[gj]), .use_cs(cs_r), .cs(row_cs[gj]),
           .l_out(pe_l[gi*R + gj]), .yrow(pe_y[gi*R + gj]));
       end
     end
   endgenerate
 
-  // ---- qact: the beats and the code / scale writes (engine_lowrank_qact.v.hbs) ------------------------
+  // ---- qact: the control (engine_lowrank_qact.v.hbs) and one slice per column (engine_lowrank_qact_slice.v.hbs) ---
+  wire [1:0] qa_op;
+  wire qa_gfirst, qa_code;
+  wire [B-1:0] qa_bv;
+  wire [9:0] qa_posq;
+  wire [31:0] qa_pos, qa_grp, qa_wa_pos, qa_wm_pos;
+  wire [1024-1:0] qa_sc_keep;
+  wire [8*PA-1:0] qa_wa [0:C] /* verilator split_var */;
+  wire [8*PM-1:0] qa_wm [0:C] /* verilator split_var */;
+  assign qa_wa[0] = {8*PA{1'b0}};
+  assign qa_wm[0] = {8*PM{1'b0}};
   svdquant_w4a4_top_lowrank_qact u_qact (
     .clk(clk), .dec(setup && su_kind == K_QACT), .dec_dst((idle ? qa_dst : r_qd) + su_pm * C * kb_w), .dec_scales((idle ? qa_sc : r_qs) + su_pm * C * sbytes_w),
-    .run(st == S_BEAT && kind == K_QACT), .m_w(mc_w), .k_w(k_w), .kb_w(kb_w), .sbytes_w(sbytes_w), .rnd(cfg_round),
-    .raw(col_raw), .done(qact_done),
+    .run(st == S_BEAT && kind == K_QACT), .m_w(mc_w), .k_w(k_w), .kb_w(kb_w), .sbytes_w(sbytes_w),
+    .col_op(qa_op), .gfirst(qa_gfirst), .bv(qa_bv), .posq(qa_posq), .pos(qa_pos), .grp(qa_grp), .code_beat(qa_code),
+    .wa_pos(qa_wa_pos), .wm_pos(qa_wm_pos), .sc_keep(qa_sc_keep), .wa_word(qa_wa[C]), .wm_word(qa_wm[C]),
+    .done(qact_done),
     .act_wr_en(act_wr_en), .act_wr_addr(act_wr_addr), .act_wr_data(act_wr_data), .act_wr_mask(act_wr_mask),
     .meta_wr_en(meta_wr_en), .meta_wr_addr(meta_wr_addr), .meta_wr_data(meta_wr_data), .meta_wr_mask(meta_wr_mask));
+  generate
+    for (gi = 0; gi < C; gi = gi + 1) begin : g_qcol
+      // row gi starts at byte gi * row bytes of each write stream
+      wire [31:0] qa_rs = gi * kb_w;
+      wire [31:0] qm_rs = gi * sbytes_w;
+      svdquant_w4a4_top_lowrank_qact_slice u_qs (
+        .clk(clk), .dec(setup && su_kind == K_QACT), .op(qa_op), .gfirst(qa_gfirst), .bv(qa_bv), .rnd(cfg_round),
+        .posq(qa_posq), .pos(qa_pos), .grp(qa_grp), .raw(col_raw[gi]), .code_beat(qa_code), .on(col_on[gi]),
+        .a_rs(qa_rs), .m_rs(qm_rs), .kb_w(kb_w), .sbytes_w(sbytes_w), .wa_pos(qa_wa_pos), .wm_pos(qa_wm_pos), .sc_keep(qa_sc_keep),
+        .wa_in(qa_wa[gi]), .wm_in(qa_wm[gi]), .wa_out(qa_wa[gi + 1]), .wm_out(qa_wm[gi + 1]));
+    end
+  endgenerate
 
   // ---- writeback: bytes woff .. woff + PO - 1 (port word wwi) of column wc's 2 * n output bytes (all n passes) --------------
-  /* verilator lint_off UNUSEDSIGNAL */
-  wire [4096-1:0] wb_cw = col_out[wc[0:0]];
-  /* verilator lint_on UNUSEDSIGNAL */
-  wire [2047:0] wb_col_m0 [0:1];
-  assign wb_col_m0[0] = wb_cw[2047:0];
-  assign wb_col_m0[1] = wb_cw[4095:2048];
-  wire [2047:0] wb_col_m1 [0:0];
-  assign wb_col_m1[0] = wwi[0] ? wb_col_m0[1] : wb_col_m0[0];
-  wire [2047:0] wb_col = wb_col_m1[0];
+  wire [8*PO-1:0] wb_col = wb_chain[C];
   wire [LO-1:0] wb_mask;
   wire [31:0] wb_left = 32'd2 * n_w - woff;   // bytes left of the token's outputs (woff < 2n in S_WB)
   generate
