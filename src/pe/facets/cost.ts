@@ -131,9 +131,10 @@ export interface CostFacet<K extends PeKind> {
    * The name ending of the generated module the kind's tile engine instantiates rows × cols times as its PE,
    * where that is not the PE-level module (the PE top, `qacc build`'s FuseSoC target `pe`): the PE the
    * design's area is made of, which `npm run calibrate` synthesizes for the kind's area model
-   * (src/estimate/synth/design.ts `synthesizeArrayPe`); absent: the PE top.
+   * (src/estimate/synth/design.ts `synthesizeArrayPe`); a RegExp where the name carries the PE's parameters
+   * (mac's `<top>_mac_cell_fp16_fma_fp32_l1`); absent: the PE top.
    */
-  readonly arrayPeModule?: string;
+  readonly arrayPeModule?: string | RegExp;
 }
 
 /** Every kind's cost facet. */
