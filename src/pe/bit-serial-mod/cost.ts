@@ -75,6 +75,6 @@ export const bitSerialModCost: CostFacet<'bit_serial_mod'> = {
   engineGrowth: bitSerialModEngineGrowth,
   // The designs' PEs are the engine's (`<top>_bsm_engine_pe`, ./rtl-engine.ts, engine_bit_serial_mod_pe*.v.hbs),
   // not the PE-level top (bit_serial_mod_pe*.v.hbs): the engine decodes terms once per row and multiplies by
-  // the channel scale once per column at writeback, and each PE holds one accumulator entry per pass.
+  // the channel scale at writeback (one multiplier per output slot); each PE holds one fp32 entry per pass.
   arrayPeModule: '_bsm_engine_pe',
 };
