@@ -17,7 +17,7 @@ import { PE_AREA_CALIBRATION } from '../../arch/gate-area.js';
 import { linearAreaUm2 } from '../../estimate/area-model.js';
 import type { CostFacet } from '../facets/cost.js';
 import { bitSerialModAreaModel, engineAccumulatorEntries } from './cost-area.js';
-import { bitSerialModEngineGrowth } from './cost-engine.js';
+import { bitSerialModEngineArea, bitSerialModEngineGrowth } from './cost-engine.js';
 import { termSchedule } from './golden.js';
 import { bsmDequantCycles, bsmFillCycles, bsmPassCycles, bsmSpillCycles, bsmWritebackCycles } from './timing.js';
 
@@ -73,6 +73,7 @@ export const bitSerialModCost: CostFacet<'bit_serial_mod'> = {
     return { peClass: 'BitMoD (bit-serial)', bitSerial: true, dotProduct: pe.lanes, weightBits: pe.weights.elementBits + pe.scaleBits / pe.groupSize, peEnergyPj: 0.56, peAreaUm2: 1507.7 };
   },
   engineGrowth: bitSerialModEngineGrowth,
+  engineArea: (_pe, array) => bitSerialModEngineArea(array),
   // The designs' PEs are the engine's (`<top>_bsm_engine_pe`, ./rtl-engine.ts, engine_bit_serial_mod_pe*.v.hbs),
   // not the PE-level top (bit_serial_mod_pe*.v.hbs): the engine decodes terms once per row and multiplies by
   // the channel scale at writeback (one multiplier per output slot); each PE holds one fp32 entry per pass.
