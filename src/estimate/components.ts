@@ -1,12 +1,13 @@
 /**
  * What an accelerator is made of, priced by qacc's own model: the PE array (the kind's PE cost × PEs), each
- * buffer (SRAM area per bit, src/estimate/technology.ts), and the DRAM interface (not modelled: the DDR PHY
+ * buffer (SRAM area per bit, src/estimate/technology.ts), the tile engine's own logic and RAMs where the
+ * kind's cost facet prices them (CostFacet.engineArea: a fit on recorded engine syntheses), and the DRAM interface (not modelled: the DDR PHY
  * and controller lie outside the accelerator's area in the BitMoD accounting). Also the energy rates (per MAC
  * per mode, per byte of each buffer and of DRAM) and the peak rates per mode.
  */
 import type { IrAccelerator, IrArray, IrBuffer } from '../ir/types.js';
 import { costFacet, type PeCost } from '../pe/facets/cost.js';
-import { areaScale, DRAM_PJ_PER_BIT, energyScale, GATE_EQUIVALENT_UM2, SOURCES, sramPjPerByte, sramUm2PerBit } from './technology.js';
+import { areaScale, DRAM_PJ_PER_BIT, energyScale, GATE_EQUIVALENT_UM2, SOURCES, sramPjPerByte, sramUm2PerBit, TRANSISTORS_PER_GE } from './technology.js';
 import type { ComponentArea, EnergyRate } from './types.js';
 
 /** The array an estimate prices (every example has one; resolveTarget also uses the first). */
@@ -25,12 +26,30 @@ function area(name: string, um2: number, source: string, nodeNm: number): Compon
   return { name, gate_equivalents: Math.round(um2 / (GATE_EQUIVALENT_UM2 * areaScale(nodeNm))), area_um2: um2, source };
 }
 
-/** Area of every component at `nodeNm`: each array's PEs, each buffer, the DRAM interface. */
+const engineLogicName = (a: IrArray): string => `${a.name} tile engine logic`;
+const engineRamName = (a: IrArray): string => `${a.name} tile engine RAMs`;
+
+/**
+ * Whether `name` is one of the analytic tile engine components of `accel` (its logic, its RAMs): what
+ * `--synth generic` replaces by the synthesized engine and RAMs, and what the authors' model
+ * (`--cost-model bitmod2025`, PEs and buffers only) leaves out.
+ */
+export function isEngineComponent(accel: IrAccelerator, name: string): boolean {
+  return accel.arrays.some((a) => name === engineLogicName(a) || name === engineRamName(a));
+}
+
+/** Area of every component at `nodeNm`: each array's PEs (and its tile engine where priced), each buffer, the DRAM interface. */
 export function componentAreas(accel: IrAccelerator, nodeNm: number): ComponentArea[] {
   const out: ComponentArea[] = [];
   for (const a of accel.arrays) {
     const pe = peCostAt(a, nodeNm);
     out.push(area(`${a.name} (${a.rows}×${a.cols} ${a.pe.kind} PEs)`, pe.areaUm2 * a.pes, `${pe.source}; × ${a.pes} PEs`, nodeNm));
+    const e = costFacet(a.pe.kind).engineArea?.(a.pe, a);
+    if (e) {
+      const ge = e.transistors / TRANSISTORS_PER_GE;
+      out.push(area(engineLogicName(a), ge * GATE_EQUIVALENT_UM2 * areaScale(nodeNm), `${e.source}: ${e.transistors} transistors / ${TRANSISTORS_PER_GE} = ${Math.round(ge)} GE at 28 nm`, nodeNm));
+      out.push(area(engineRamName(a), e.memoryBits * sramUm2PerBit(nodeNm), `${e.source}: ${e.memoryBits} bits of staging RAM; ${SOURCES.sramArea}`, nodeNm));
+    }
   }
   for (const b of accel.buffers) out.push(area(`${b.name} (${b.role}, ${b.bytes} B)`, b.bits * sramUm2PerBit(nodeNm), `${SOURCES.sramArea}; × ${b.bits} bits`, nodeNm));
   out.push(area('DRAM interface', 0, 'not modelled (DDR PHY and controller outside the accelerator, as in BitMoD)', nodeNm));

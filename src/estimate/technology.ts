@@ -22,6 +22,9 @@ export const REFERENCE_NODE_NM = 28;
 import { GATE_EQUIVALENT_UM2, SRAM_ARRAY_EFFICIENCY, SRAM_BITCELL_UM2 } from '../arch/gate-area.js';
 export { GATE_EQUIVALENT_UM2, SRAM_ARRAY_EFFICIENCY, SRAM_BITCELL_UM2 };
 
+/** Transistors per gate equivalent (a static-CMOS NAND2): GE of Yosys's `stat -tech cmos` transistor counts. */
+export const TRANSISTORS_PER_GE = 4;
+
 /** DRAM energy per bit moved, pJ (BitMoD artifact: 1,200 pJ per 64-bit access). */
 export const DRAM_PJ_PER_BIT = 18.75;
 

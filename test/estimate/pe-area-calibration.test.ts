@@ -55,12 +55,15 @@ describe('analytic PE area vs recorded synthesis', () => {
 
   // The synthesis prices every flip-flop (the flow's dffunmap): the recorded counts are the registers of
   // the generated RTL, each at least a 16-transistor flip-flop (4 GE) of the recorded gates.
-  it('records the registers of the generated PEs: mac = accumulator + output + out_valid, simd_mac = quire + 18, lowrank_gemm = dot + l', () => {
+  it('records the registers of the generated PEs: mac = accumulator, bit_serial_mod = group and dequantizer state (+ a one-entry file), simd_mac = quire + 18, lowrank_gemm = dot + l', () => {
     for (const { sample, flipFlops } of samples) {
       const pe = sample.pe;
       expect(sample.synthGe, sample.point.label).toBeGreaterThan(4 * flipFlops);
-      // mac_pe.v.hbs: acc, y (int32 for int8 × int8, else fp16) and out_valid
-      if (pe.kind === 'mac') expect(flipFlops, sample.point.label).toBe(pe.accumulator.bits + (pe.accumulator.name === 'int32' ? 32 : 16) + 1);
+      // engine_mac_cell.v.hbs: the accumulator only (the engine rounds and scales at writeback)
+      if (pe.kind === 'mac') expect(flipFlops, sample.point.label).toBe(pe.accumulator.bits);
+      // engine_bit_serial_mod_pe.v.hbs (qacc datapath): acc_s/m/x 1 + 15 + 6, dq_s/m/x the same, r 23; the
+      // fp32 cross-group file is a register with one entry (no tile_m), a RAM with more
+      if (pe.kind === 'bit_serial_mod' && pe.datapath === 'qacc') expect(flipFlops, sample.point.label).toBe(2 * (1 + 15 + 6) + 23 + (pe.tileM === undefined ? 32 : 0));
       if (pe.kind === 'simd_mac') expect(flipFlops, sample.point.label).toBe((pe.quireBits ?? 0) + 18);
       // engine_lowrank_pe.v.hbs: the 32-bit group dot and the fp32 down-projection sum l (its files are RAM)
       if (pe.kind === 'lowrank_gemm') expect(flipFlops, sample.point.label).toBe(32 + 32);

@@ -118,11 +118,11 @@ describe('qacc cost model', () => {
 
   it('area: PEs × the PE figure, buffers × bits × 0.127 µm² / 0.7; GE = µm² × 3.9', () => {
     const r = estimateDesign(acc);
-    // the fp16 × fp16 → fp32 MAC's calibrated closed form (docs/estimate.md "Calibration"): 9.892 GE per
-    // multiplier cell × 11·11 + 18.87 GE per aligned-add cell × w·log2 w, w = 2·11 + 24, + 1.5 GE per bit of
-    // the 32-bit accumulator's input clear + 8.5 GE per register bit (32-bit accumulator, fp16 output,
-    // out_valid); GE / 3.9 µm²
-    const pe = (9.892 * 121 + 18.87 * 46 * Math.log2(46) + 1.5 * 32 + 8.5 * (32 + 16 + 1)) / 3.9;
+    // the fp16 × fp16 → fp32 MAC engine cell's calibrated closed form (docs/estimate.md "Calibration"):
+    // 18.93 GE per multiplier cell × 11·11 + 11.86 GE per aligned-add cell × w·log2 w, w = 11 + 11 + 24,
+    // + 3 GE per accumulator bit of the lane multiplexer + 1.5 GE per bit of the 32-bit accumulator's input
+    // clear + 8.5 GE per bit of its register; GE / 3.9 µm²
+    const pe = (18.93 * 121 + 11.86 * 46 * Math.log2(46) + 3 * 32 + 1.5 * 32 + 8.5 * 32) / 3.9;
     const comps = r.components.map((c) => c.area_um2);
     expect(comps[0]).toBeCloseTo(16 * pe, 6);
     expect(comps.slice(1)).toEqual([65536 * 8 * (0.127 / 0.7), 65536 * 8 * (0.127 / 0.7), 0]);

@@ -6,12 +6,11 @@
  * ($mem_v2) are not gates: they are priced per bit as SRAM (sramUm2PerBit), as the analytic model prices
  * buffers.
  */
-import { areaScale, GATE_EQUIVALENT_UM2, sramUm2PerBit } from '../technology.js';
+import { areaScale, GATE_EQUIVALENT_UM2, sramUm2PerBit, TRANSISTORS_PER_GE } from '../technology.js';
 import type { ComponentArea } from '../types.js';
 import type { SynthReport, SynthStats, SynthUnitReport } from './types.js';
 
-/** Transistors per gate equivalent (a static-CMOS NAND2). */
-export const TRANSISTORS_PER_GE = 4;
+export { TRANSISTORS_PER_GE };
 
 /** Gate equivalents of a generic-flow netlist's gates. */
 export function synthGateEquivalents(s: SynthStats): number {

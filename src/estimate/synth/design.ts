@@ -116,14 +116,15 @@ export function synthesizeDesign(accel: IrAccelerator, given: SynthOptions): Pro
 
 /**
  * The module an accelerator's PE array is made of, among its generated modules: the one whose name ends with
- * its kind's `CostFacet.arrayPeModule` (the tile engine's own PE), else the PE top. Throws when the ending
- * names no module or several.
+ * its kind's `CostFacet.arrayPeModule` (or matches it, a RegExp: the tile engine's own PE), else the PE top.
+ * Throws when it names no module or several.
  */
 export function arrayPeModule(accel: IrAccelerator, modules: readonly VerilogModule[], peTop: string): string {
   const ending = costFacet(resolveTarget(accel).pe.kind).arrayPeModule;
   if (ending === undefined) return peTop;
-  const named = modules.filter((m) => m.name.endsWith(ending)).map((m) => m.name);
-  if (named.length !== 1) throw new Error(`the array's PE module (name ending ${ending}) is ${named.length === 0 ? 'not among' : `ambiguous among`} the generated modules of ${accel.name}${named.length ? `: ${named.join(', ')}` : ''}`);
+  const matches = (name: string): boolean => (typeof ending === 'string' ? name.endsWith(ending) : ending.test(name));
+  const named = modules.filter((m) => matches(m.name)).map((m) => m.name);
+  if (named.length !== 1) throw new Error(`the array's PE module (name ${typeof ending === 'string' ? `ending ${ending}` : `matching ${ending.source}`}) is ${named.length === 0 ? 'not among' : `ambiguous among`} the generated modules of ${accel.name}${named.length ? `: ${named.join(', ')}` : ''}`);
   return named[0];
 }
 

@@ -22,7 +22,8 @@
  * Sampled at the generic model's six sizes (their syntheses shared; five terms, so one size to spare).
  * Held-out checks: docs/estimate.md, test/estimate/synth/engine-holdout.test.ts.
  */
-import type { EngineGrowth } from '../facets/cost.js';
+import type { ArrayShape } from '../../estimate/area-model.js';
+import type { EngineArea, EngineGrowth } from '../facets/cost.js';
 import { BILINEAR_ENGINE_TERMS, GENERIC_ENGINE_POINTS } from '../facets/cost.js';
 
 /** The bit_serial_mod engine's growth terms. */
@@ -34,5 +35,32 @@ export function bitSerialModEngineGrowth(): EngineGrowth {
     ],
     points: GENERIC_ENGINE_POINTS,
     note: 'bit_serial_mod: fixed, per row, per column, per PE (the writeback select, shared by the slots) and the row-shared selects (log2 R)',
+  };
+}
+
+/**
+ * The engine's own logic fitted on its recorded syntheses, one coefficient per growth term (1, R, C, R·C,
+ * log2 R): least squares through the six fit samples of bitmod.qacc's engine recorded in
+ * test/estimate/engine-synth-samples.json (record `bitmod`, Yosys generic flow, the engine's sub-units
+ * blackboxed as `--synth` synthesizes it), the same fit `--synth` makes of those syntheses beyond 8 rows or
+ * columns (src/estimate/synth/engine-fit.ts); test/estimate/synth/engine-holdout.test.ts checks that these are
+ * that fit. Transistors of its gates, and bits of its RAMs (the operand and meta staging).
+ * The samples are of bitmod.qacc's configuration (4 lanes, its buffers' port widths); other bit_serial_mod
+ * designs are priced at the same coefficients (their staging widths may differ: docs/estimate.md "Tile
+ * engine in the analytic estimate").
+ */
+export const BIT_SERIAL_MOD_ENGINE_FIT = {
+  transistors: [23362, 63152.7857, 24416.2857, 989.6786, 75855.4286],
+  memoryBits: [-1536, 3720, 16384, 0, 3584],
+} as const;
+
+/** The engine's own logic at `array`: BIT_SERIAL_MOD_ENGINE_FIT on the growth terms. */
+export function bitSerialModEngineArea(array: ArrayShape): EngineArea {
+  const terms = bitSerialModEngineGrowth().terms;
+  const at = (coef: readonly number[]): number => Math.max(0, Math.round(terms.reduce((s, t, i) => s + coef[i] * t.at(array.rows, array.cols), 0)));
+  return {
+    transistors: at(BIT_SERIAL_MOD_ENGINE_FIT.transistors),
+    memoryBits: at(BIT_SERIAL_MOD_ENGINE_FIT.memoryBits),
+    source: `bit_serial_mod engine fit (${terms.map((t) => t.name).join(', ')}) on the recorded syntheses of bitmod.qacc's engine at ${bitSerialModEngineGrowth().points.map((p) => `${p.rows}×${p.cols}`).join(', ')} (Yosys generic flow, test/estimate/engine-synth-samples.json)`,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * bit_serial_mod's cost model (the estimate layer's facet, src/pe/facets/cost.ts).
- * - Area: the synthesis-calibrated model of ./cost-area.ts: a fixed part and a per-lane part in gate
- *   equivalents plus the weight register file (docs/estimate.md "Calibration").
+ * - Area: the synthesis-calibrated model of ./cost-area.ts of the tile engine's PE: a fixed part and a
+ *   per-lane part in gate equivalents plus the fp32 cross-group accumulator file, one entry per array pass
+ *   (docs/estimate.md "Calibration").
  * - Energy: the BitMoD PE of the authors' spreadsheet at 28 nm, 1 GHz, with registers: 0.586 mW
  *   (../shared/reference/bitmod.md; github yc2367/BitMoD hardware/PE_Area_Power.xlsx, whose area is
  *   1793.7 µm²), for 4 lanes; other lane counts scale linearly (qacc's first-order rule).
@@ -15,8 +16,8 @@
 import { PE_AREA_CALIBRATION } from '../../arch/gate-area.js';
 import { linearAreaUm2 } from '../../estimate/area-model.js';
 import type { CostFacet } from '../facets/cost.js';
-import { bitSerialModAreaModel } from './cost-area.js';
-import { bitSerialModEngineGrowth } from './cost-engine.js';
+import { bitSerialModAreaModel, engineAccumulatorEntries } from './cost-area.js';
+import { bitSerialModEngineArea, bitSerialModEngineGrowth } from './cost-engine.js';
 import { termSchedule } from './golden.js';
 import { bsmDequantCycles, bsmFillCycles, bsmPassCycles, bsmSpillCycles, bsmWritebackCycles } from './timing.js';
 
@@ -28,11 +29,13 @@ export const bitSerialModCost: CostFacet<'bit_serial_mod'> = {
   peCost(pe, array) {
     const s = pe.lanes / 4;
     const { fixed, lane } = bitSerialModAreaModel.coefficients;
-    const ramBits = bitSerialModAreaModel.terms(pe, array).ramBits;
+    const t = bitSerialModAreaModel.terms(pe, array);
+    const entries = engineAccumulatorEntries(pe, array);
+    const file = t.ramBits > 0 ? `${t.ramBits} RAM bits` : `${t.fixedGe} GE`;
     return {
       areaUm2: linearAreaUm2(bitSerialModAreaModel, pe, array),
       energyPerCyclePj: POWER_MW * s,
-      source: `${fixed} GE + ${lane} GE × ${pe.lanes} lanes + ${ramBits} weight RAM bits (${PE_AREA_CALIBRATION}); energy: BitMoD PE 0.586 mW at 1 GHz (authors' PE_Area_Power.xlsx, ../shared/reference/bitmod.md), × lanes/4`,
+      source: `engine PE: ${fixed} GE + ${lane} GE × ${pe.lanes} lanes + ${file} (fp32 cross-group file, ${entries} ${entries === 1 ? 'entry' : 'entries'}) (${PE_AREA_CALIBRATION}); energy: BitMoD PE 0.586 mW at 1 GHz (authors' PE_Area_Power.xlsx, ../shared/reference/bitmod.md), × lanes/4`,
     };
   },
   peakModes(pe) {
@@ -70,4 +73,9 @@ export const bitSerialModCost: CostFacet<'bit_serial_mod'> = {
     return { peClass: 'BitMoD (bit-serial)', bitSerial: true, dotProduct: pe.lanes, weightBits: pe.weights.elementBits + pe.scaleBits / pe.groupSize, peEnergyPj: 0.56, peAreaUm2: 1507.7 };
   },
   engineGrowth: bitSerialModEngineGrowth,
+  engineArea: (_pe, array) => bitSerialModEngineArea(array),
+  // The designs' PEs are the engine's (`<top>_bsm_engine_pe`, ./rtl-engine.ts, engine_bit_serial_mod_pe*.v.hbs),
+  // not the PE-level top (bit_serial_mod_pe*.v.hbs): the engine decodes terms once per row and multiplies by
+  // the channel scale at writeback (one multiplier per output slot); each PE holds one fp32 entry per pass.
+  arrayPeModule: '_bsm_engine_pe',
 };

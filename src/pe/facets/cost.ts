@@ -99,6 +99,21 @@ export interface EngineGrowth {
   readonly exactMaxSide?: number;
 }
 
+/**
+ * The tile engine's own logic (its PEs and other sub-units apart) at an array size, as the analytic estimate
+ * prices it (src/estimate/components.ts): the kind's engine growth terms (EngineGrowth) × coefficients
+ * fitted on recorded syntheses of the engine, for its gates and for its RAM bits (operand staging kept as
+ * $mem_v2 macros, priced as SRAM like the buffers).
+ */
+export interface EngineArea {
+  /** Static-CMOS transistors of the engine's gates (`stat -tech cmos`; GE = transistors / 4). */
+  readonly transistors: number;
+  /** Bits of the engine's RAMs. */
+  readonly memoryBits: number;
+  /** Where the coefficients come from (the report's source column). */
+  readonly source: string;
+}
+
 /** The array sizes the generic engine model samples (src/estimate/synth/engine-fit.ts); a kind may reuse them. */
 export const GENERIC_ENGINE_POINTS: readonly { readonly rows: number; readonly cols: number }[] = [
   { rows: 2, cols: 2 },
@@ -129,6 +144,11 @@ export interface CostFacet<K extends PeKind> {
   /** The tile engine's growth terms for `--synth` beyond 8 rows or columns; absent: the generic 1, R, C, R·C, R²·C, R·C². */
   engineGrowth?(t: TargetOf<K>): EngineGrowth;
   /**
+   * The tile engine's own logic at `array` for the analytic estimate, on the engineGrowth terms with
+   * coefficients fitted on recorded engine syntheses; absent: not priced (the report says so).
+   */
+  engineArea?(pe: IrPeOf<K>, array: ArrayShape): EngineArea;
+  /**
    * Name endings of the kind's generated modules that `--synth generic` synthesizes without Yosys's SAT-based
    * resource sharing (src/estimate/synth/synthesize.ts; the report says so), where `share` cannot
    * finish; absent: none.
@@ -138,9 +158,10 @@ export interface CostFacet<K extends PeKind> {
    * The name ending of the generated module the kind's tile engine instantiates rows × cols times as its PE,
    * where that is not the PE-level module (the PE top, `qacc build`'s FuseSoC target `pe`): the PE the
    * design's area is made of, which `npm run calibrate` synthesizes for the kind's area model
-   * (src/estimate/synth/design.ts `synthesizeArrayPe`); absent: the PE top.
+   * (src/estimate/synth/design.ts `synthesizeArrayPe`); a RegExp where the name carries the PE's parameters
+   * (mac's `<top>_mac_cell_fp16_fma_fp32_l1`); absent: the PE top.
    */
-  readonly arrayPeModule?: string;
+  readonly arrayPeModule?: string | RegExp;
 }
 
 /** Every kind's cost facet. */

@@ -1,7 +1,8 @@
 /**
  * mac's cost model (the estimate layer's facet, src/pe/facets/cost.ts).
- * - Area: the synthesis-calibrated model of ./cost-area.ts (multiplier cells, FMA add width, the
- *   accumulator clear and the registers, in gate equivalents per lane; docs/estimate.md "Calibration"), × lanes.
+ * - Area: the synthesis-calibrated model of ./cost-area.ts of the tile engine's cell (multiplier cells, FMA
+ *   add width, the lane multiplexers, the accumulator clear and register, in gate equivalents; docs/estimate.md
+ *   "Calibration").
  * - Energy per lane, anchored on the BitMoD authors' 28 nm baseline PEs (../shared/reference/bitmod.md,
  *   their PE_Area_Power.xlsx): an FP16 MAC 0.77 mW; an FP16 × INT8 MAC (the ANT / OliVe class) 0.613 mW.
  *   Weights wider than 8 bits take the FP16 figure; narrower ones the FP16 × INT8 figure, scaled by
@@ -35,7 +36,7 @@ export const macCost: CostFacet<'mac'> = {
     const w = elementBits(pe.weights);
     const areaUm2 = linearAreaUm2(macAreaModel, pe, array);
     const laneGe = linearAreaGe(macAreaModel.coefficients, macAreaModel.terms(pe, array)) / pe.lanes;
-    const area = `${Math.round(laneGe)} GE per lane (multiplier cells and FMA add width; ${PE_AREA_CALIBRATION}), × lanes`;
+    const area = `engine cell: ${Math.round(laneGe)} GE per lane (multiplier cells, FMA add width, accumulator; ${PE_AREA_CALIBRATION}), × lanes`;
     if (wideWeights(pe)) return { areaUm2, energyPerCyclePj: 0.77 * pe.lanes, source: `${area}; energy: FP16 MAC 0.77 mW at 1 GHz (BitMoD authors' PE_Area_Power.xlsx), × lanes` };
     const s = a >= 16 ? 1 : (a * w) / (16 * 8);
     return {
@@ -69,4 +70,9 @@ export const macCost: CostFacet<'mac'> = {
       ? { peClass: 'FP16 (bit-parallel)', bitSerial: false, dotProduct: pe.lanes, weightBits, peEnergyPj: 0.77, peAreaUm2: 1968.7 }
       : { peClass: 'FP16 x INT8 (bit-parallel, ANT/OliVe class)', bitSerial: false, dotProduct: pe.lanes, weightBits, peEnergyPj: 0.613, peAreaUm2: 1318.6 };
   },
+  // The designs' PEs are the engine's cells (`<top>_mac_cell_<variant>_<acc>_l<lanes>`, ./rtl-engine.ts,
+  // engine_mac_cell*.v.hbs), not the PE-level top (mac_pe.v.hbs): the engine applies the channel scale once per
+  // row at writeback (its fp multiply is not in the cell). The output-stationary cell only: the
+  // weight-stationary engine's (`_mac_ws_cell_`) is combinational, its PE registers in the engine module.
+  arrayPeModule: /_mac_cell_\w+_l\d+$/,
 };

@@ -46,6 +46,23 @@ describe("the array's PE module", () => {
     expect(modules.find((m) => m.name === pe)?.text).toMatch(/reg \[31:0\] vf \[0:/); // its accumulator file
   });
 
+  // bit_serial_mod (both datapaths) and mac (every output-stationary cell variant): the engine's own PE
+  for (const [file, name, sets, ending] of [
+    ['bitmod.qacc', 'bitmod', ['rows=2', 'cols=2'], /_bsm_engine_pe$/],
+    ['bitmod.qacc', 'bitmod_authors', ['rows=2', 'cols=2'], /_bsm_engine_pe$/],
+    ['bitmod.qacc', 'fp16_baseline', ['fp16_rows=2', 'fp16_cols=2'], /_mac_cell_fp16_fma_fp32_l1$/],
+    ['bitmod.qacc', 'olive_baseline', ['olive_rows=2', 'olive_cols=2'], /_mac_cell_fp16_int8_fp32_l1$/],
+  ] as const) {
+    it(`${name}: the PE its engine instantiates, not the PE-level top`, () => {
+      const accel = accelerator(file, name, [...sets]);
+      const { modules, peTop } = acceleratorModules(accel);
+      const pe = arrayPeModule(accel, modules, peTop);
+      expect(pe).not.toBe(peTop);
+      expect(pe).toMatch(ending);
+      expect(instantiated(accel)).toContain(pe);
+    });
+  }
+
   it('a kind that declares none (simd_mac): the PE top', () => {
     const accel = accelerator('xr-npe.qacc', 'xr_npe', ['size=2']);
     const { modules, peTop } = acceleratorModules(accel);

@@ -16,6 +16,7 @@ import { engineFiles, engineGrowth, engineSampleAccelerator } from '../../../src
 import { extrapolateEngine } from '../../../src/estimate/synth/engine-fit.js';
 import type { SynthStats } from '../../../src/estimate/synth/types.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
+import { bitSerialModEngineArea } from '../../../src/pe/bit-serial-mod/cost-engine.js';
 
 /** |predicted / synthesized − 1| of transistors at each held-out size, as docs/estimate.md states it. */
 const STATED_HELD_OUT_ERROR: Readonly<Record<string, number>> = { bitmod: 0.03, 'bitmod@c393862^': 0.01 };
@@ -67,5 +68,21 @@ describe.each(Object.entries(STATED_HELD_OUT_ERROR))('tile engine extrapolation 
       const got = extrapolateEngine(samples, h.rows, h.cols, growth).transistors;
       expect(Math.abs(got / h.transistors - 1), `${h.rows} × ${h.cols}: ${got} predicted, ${h.transistors} synthesized`).toBeLessThanOrEqual(bound);
     }
+  });
+});
+
+// The analytic estimate prices the bit_serial_mod engine with BIT_SERIAL_MOD_ENGINE_FIT (CostFacet.engineArea):
+// it must be the fit `--synth` makes of the recorded samples, at the sample sizes and far beyond them.
+describe('the analytic bit_serial_mod engine model is the fit of the recorded bitmod samples', () => {
+  const rec = fixture.examples.bitmod;
+  const path = resolve(import.meta.dirname, '../../../examples', rec.example.file);
+  const c = compileFile(path, { readFile: (p) => readFileSync(p, 'utf8') }, { overrides: [...(rec.example.sets ?? [])] });
+  const growth = engineGrowth(c.design!.accelerators.find((a) => a.name === rec.example.accel)!);
+  const samples = rec.points.filter((p) => p.role === 'fit').map((p) => ({ rows: p.rows, cols: p.cols, own: own(p) }));
+  it.each([[2, 2], [4, 4], [8, 2], [8, 8], [32, 32], [64, 16]])('%i × %i', (rows, cols) => {
+    const fit = extrapolateEngine(samples, rows, cols, growth);
+    const model = bitSerialModEngineArea({ rows, cols });
+    expect(Math.abs(model.transistors - fit.transistors)).toBeLessThanOrEqual(Math.max(2, 1e-5 * fit.transistors));
+    expect(Math.abs(model.memoryBits - fit.memory_bits)).toBeLessThanOrEqual(1);
   });
 });

@@ -1,0 +1,52 @@
+/**
+ * The tile engine in the analytic estimate (src/estimate/components.ts, CostFacet.engineArea): a kind that
+ * prices its engine adds two components after its PE array, the engine's gates and its RAMs, and the total
+ * includes them. The oracle is the bit_serial_mod engine fit written out by hand (coefficients of 1, R, C,
+ * R·C, log2 R from a least-squares fit of the six recorded samples of test/estimate/engine-synth-samples.json,
+ * made outside qacc with numpy), GE = transistors / 4, 1 GE = 1 / 3.9 µm², SRAM 0.127 / 0.7 µm² per bit.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { estimateDesign } from '../../src/estimate/estimate.js';
+import { compileFile } from '../../src/ir/elaborate.js';
+
+const example = (file: string, accel: string, sets: readonly string[] = []) => {
+  const c = compileFile(resolve(import.meta.dirname, '../../examples', file), { readFile: (p) => readFileSync(p, 'utf8') }, { overrides: [...sets] });
+  return c.design!.accelerators.find((a) => a.name === accel)!;
+};
+
+describe('tile engine components of the analytic estimate', () => {
+  it('bitmod 4 × 4: the engine logic and RAMs are the fit coefficients × terms, and the total includes them', () => {
+    const r = estimateDesign(example('bitmod.qacc', 'bitmod', ['rows=4', 'cols=4']));
+    const [R, C] = [4, 4];
+    const transistors = 23362 + 63152.7857 * R + 24416.2857 * C + 989.6786 * R * C + 75855.4286 * Math.log2(R);
+    const bits = -1536 + 3720 * R + 16384 * C + 3584 * Math.log2(R);
+    const names = r.components.map((c) => c.name);
+    expect(names.slice(0, 3)).toEqual(['bitmod_array (4×4 bit_serial_mod PEs)', 'bitmod_array tile engine logic', 'bitmod_array tile engine RAMs']);
+    const [logic, rams] = [r.components[1], r.components[2]];
+    expect(logic.area_um2).toBeCloseTo(Math.round(transistors) / 4 / 3.9, 6);
+    expect(logic.gate_equivalents).toBe(Math.round(Math.round(transistors) / 4));
+    expect(rams.area_um2).toBeCloseTo(bits * (0.127 / 0.7), 6);
+    // at 4 × 4 the fit passes through the recorded synthesis (541,184 transistors, 86,048 memory bits)
+    expect(Math.round(transistors)).toBe(541184);
+    expect(bits).toBe(86048);
+    expect(r.area_um2).toBeCloseTo(r.components.reduce((s, c) => s + c.area_um2, 0), 6);
+    expect(logic.source).toMatch(/engine-synth-samples\.json/);
+  });
+
+  it('the authors model (bitmod2025) and --synth (its synthesized engine) leave the analytic engine out', () => {
+    const acc = example('bitmod.qacc', 'bitmod', ['rows=4', 'cols=4']);
+    expect(estimateDesign(acc, { costModel: 'bitmod2025' }).components.some((c) => /tile engine/.test(c.name))).toBe(false);
+    const synth = { name: 'tile engine (synthesized)', gate_equivalents: 1, area_um2: 1, source: 'test' };
+    const r = estimateDesign(acc, { synthAreas: [synth] });
+    expect(r.components.filter((c) => /tile engine/.test(c.name))).toEqual([synth]);
+  });
+
+  it('a kind without an engine model (mac) has no engine component', () => {
+    const c = compileFile(resolve(import.meta.dirname, '../../examples/mac-ws.qacc'), { readFile: (p) => readFileSync(p, 'utf8') });
+    const r = estimateDesign(c.design!.accelerators[0]);
+    expect(r.components.some((c) => /tile engine/.test(c.name))).toBe(false);
+  });
+});
+
