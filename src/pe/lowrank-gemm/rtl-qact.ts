@@ -152,11 +152,37 @@ export function lowRankQactEngine(t: Target, name: string, rawBits: number): { r
   const bitsFor = (n: number): number => Math.max(1, Math.ceil(Math.log2(Math.max(2, n))));
   const posqBits = bitsFor(Math.ceil(Math.max(rawBits / 16, 2 * codeBytes) / QB) + 1);
   const groupSlots = (8 * scBytes) / SB;
-  // the beat's codes into the code staging: nibble by nibble where the windows do not overlap (QB = B), else a part-select
-  const stcNext =
-    QB === B
-      ? [`    for (gb = 0; gb < ${(8 * codeBytes) / 4}; gb = gb + 1) begin : g_stc`, `      assign stc_nx[4*gb +: 4] = { ${32 - posqBits}'d0, posq } == gb / B ? qv[4*(gb % B) +: 4] : stc[4*gb +: 4];`, '    end'].join('\n')
-      : ['    reg [' + (8 * codeBytes - 1) + ':0] stc_w;', '    always @* begin stc_w = stc; stc_w[4*pos +: 4*B] = qv; end', '    assign stc_nx = stc_w;'].join('\n');
+  // the beat's codes into the code staging. Where beat windows do not overlap (QB = B) and the staging is an
+  // even number of beat slots: a two-word memory (priced as memory bits by the synth flow, not 8 · codeBytes
+  // flip-flops with their enable muxes: what kept the slice from finishing in Yosys's abc), each beat slot of a
+  // word its own write of the beat's codes, both words written 0 at the decode (the write streams OR a row's
+  // gathered bytes into the word, so codes past ceil(k / 2) bytes must be 0). Else a register, cleared at the
+  // decode, written nibble by nibble (QB = B) or by a part-select at pos.
+  const codeBits = 8 * codeBytes;
+  const beatSlots = codeBits / (4 * B);
+  const codeMem = QB === B && Number.isInteger(beatSlots) && beatSlots % 2 === 0;
+  const posq32 = `{ ${32 - posqBits}'d0, posq }`;
+  const half = beatSlots / 2;
+  const stcNext = codeMem
+    ? [
+        `    reg [${codeBits / 2 - 1}:0] stc_m [0:1];   // beat slots 0 .. ${half - 1} and ${half} .. ${beatSlots - 1}`,
+        `    wire [${codeBits - 1}:0] stc = { stc_m[1], stc_m[0] };`,
+        `    wire stc_a = ${posq32} >= 32'd${half};`,
+        `    wire [31:0] stc_o = stc_a ? ${posq32} - 32'd${half} : ${posq32};`,
+        `    wire stc_we = !dec && code_beat && ${posq32} < 32'd${beatSlots};`,
+        "    always @(posedge clk) if (dec) begin stc_m[0] <= " + `${codeBits / 2}'d0; stc_m[1] <= ${codeBits / 2}'d0; end`,
+        `    for (gb = 0; gb < ${half}; gb = gb + 1) begin : g_stc`,
+        `      always @(posedge clk) if (stc_we && stc_o == gb) stc_m[stc_a][4*B*gb +: 4*B] <= qv;`,
+        '    end',
+      ].join('\n')
+    : [
+        `    reg [${codeBits - 1}:0] stc;`,
+        `    wire [${codeBits - 1}:0] stc_nx;`,
+        ...(QB === B
+          ? [`    for (gb = 0; gb < ${codeBits / 4}; gb = gb + 1) begin : g_stc`, `      assign stc_nx[4*gb +: 4] = ${posq32} == gb / B ? qv[4*(gb % B) +: 4] : stc[4*gb +: 4];`, '    end']
+          : [`    reg [${codeBits - 1}:0] stc_w;`, '    always @* begin stc_w = stc; stc_w[4*pos +: 4*B] = qv; end', '    assign stc_nx = stc_w;']),
+        `    always @(posedge clk) if (dec) stc <= ${codeBits}'d0; else if (code_beat) stc <= stc_nx;`,
+      ].join('\n');
   const data = (word: string, lanes: number, port: number): string => (lanes > port ? `{ ${8 * (lanes - port)}'d0, ${word}[${8 * port - 1}:0] }` : `${word}[${8 * port - 1}:0]`);
   const common = {
     cols: C,
@@ -183,6 +209,7 @@ export function lowRankQactEngine(t: Target, name: string, rawBits: number): { r
       scWhole: SB * Math.floor((8 * scBytes) / SB),
       xSel: windowMuxVerilog('x_w', 'rawc', rawBits, 'posq', posqBits, 16 * QB, 16 * B, '  '),
       stcNext,
+      stcText: codeMem ? 'a two-word memory written beat slot by beat slot, both words zeroed at dec' : 'a register cleared at dec',
       aRead: stagingReadVerilog('a_sh', 'stc', codeBytes, PA, 'PA', 'wa_pos', 'a_rs', '    '),
       mRead: stagingReadVerilog('m_sh', 'm_keep', scBytes, PM, 'PM', 'wm_pos', 'm_rs', '    '),
     },

@@ -311,27 +311,27 @@ module svdquant_w4a4_top_lowrank_qact_slice (
   assign x_w_m7[0] = posq[6] ? x_w_m6[1] : x_w_m6[0];
   wire [31:0] x_w = x_w_m7[0];
   svdquant_w4a4_top_lowrank_qact_col u_q (.clk(clk), .op(op), .gfirst(gfirst), .x(x_w), .bv(bv), .rnd(rnd), .q(q), .sa(sa));
-  reg [4096-1:0] stc;   // codes of the token, nibble e = element e (lanes past the group written 0)
+  // codes of the token, nibble e = element e (lanes past the group written 0), as a two-word memory written beat slot by beat slot, both words zeroed at dec
   reg [1024-1:0] sts;     // its group scales
   // the beat's codes land in nibbles pos .. pos + B - 1, its scale in group slot grp: written slot by slot
   wire [4*B-1:0] qv = q & bv4;
-  wire [4096-1:0] stc_nx;
   wire [1024-1:0] sts_nx;
   generate
-    for (gb = 0; gb < 1024; gb = gb + 1) begin : g_stc
-      assign stc_nx[4*gb +: 4] = { 22'd0, posq } == gb / B ? qv[4*(gb % B) +: 4] : stc[4*gb +: 4];
+    reg [2047:0] stc_m [0:1];   // beat slots 0 .. 255 and 256 .. 511
+    wire [4095:0] stc = { stc_m[1], stc_m[0] };
+    wire stc_a = { 22'd0, posq } >= 32'd256;
+    wire [31:0] stc_o = stc_a ? { 22'd0, posq } - 32'd256 : { 22'd0, posq };
+    wire stc_we = !dec && code_beat && { 22'd0, posq } < 32'd512;
+    always @(posedge clk) if (dec) begin stc_m[0] <= 2048'd0; stc_m[1] <= 2048'd0; end
+    for (gb = 0; gb < 256; gb = gb + 1) begin : g_stc
+      always @(posedge clk) if (stc_we && stc_o == gb) stc_m[stc_a][4*B*gb +: 4*B] <= qv;
     end
     for (gb = 0; gb < 1024 / SB; gb = gb + 1) begin : g_sts
       assign sts_nx[SB*gb +: SB] = grp[5:0] == gb ? sa : sts[SB*gb +: SB];
     end
   endgenerate
-  always @(posedge clk) begin
-    if (dec) stc <= 4096'd0;
-    else if (code_beat) begin
-      stc <= stc_nx;
-      if (gfirst) sts <= sts_nx;
-    end
-  end
+  always @(posedge clk)
+    if (!dec && code_beat && gfirst) sts <= sts_nx;
   // the row starts at byte a_rs / m_rs of its stream; codes past ceil(k / 2) bytes are 0 (cleared at dec)
   wire [1024-1:0] m_keep = sts & sc_keep;
   // the row's bytes in the current write words (rtl-staging.ts stagingReadVerilog): a_sh, m_sh
