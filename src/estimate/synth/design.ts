@@ -98,10 +98,19 @@ async function extrapolatedEngine(accel: IrAccelerator, rows: number, cols: numb
   return { result: { own: extrapolateEngine(samples, rows, cols, growth), children }, cached, seconds, extrapolated: { rows, cols, points, model: engineModelName(growth) } };
 }
 
-/** The options with the modules the accelerator's PE kind synthesizes without resource sharing (CostFacet.synthNoShare). */
+/**
+ * The options with the modules the accelerator's PE kind synthesizes without resource sharing
+ * (CostFacet.synthNoShare) and as units of their own (CostFacet.synthUnits).
+ */
 function kindOptions(accel: IrAccelerator, options: SynthOptions): SynthOptions {
-  const endings = costFacet(resolveTarget(accel).pe.kind).synthNoShare;
-  return endings?.length ? { ...options, noShare: (m) => endings.some((e) => m.endsWith(e)) || (options.noShare?.(m) ?? false) } : options;
+  const cost = costFacet(resolveTarget(accel).pe.kind);
+  const noShare = cost.synthNoShare ?? [];
+  const own = cost.synthUnits ?? [];
+  return {
+    ...options,
+    ...(noShare.length ? { noShare: (m: string) => noShare.some((e) => m.endsWith(e)) || (options.noShare?.(m) ?? false) } : {}),
+    ...(own.length ? { ownUnit: (m: string) => own.some((e) => m.endsWith(e)) || (options.ownUnit?.(m) ?? false) } : {}),
+  };
 }
 
 /** Synthesizes an accelerator's whole design (its top and everything below), hierarchically. */

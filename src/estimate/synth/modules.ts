@@ -7,7 +7,10 @@
  * With cutDepth 2 on an accelerator: the top (controller), its children (instruction queues, buffers,
  * tile engine) and the engine's children (the PE, shared per-row/column units) are units; arithmetic
  * blocks below a PE (decoders, rounders, LZCs) flatten into the PE, so constants propagate through them
- * as they would in a flat synthesis.
+ * as they would in a flat synthesis. A module the options name an own unit (SynthOptions.ownUnit, the PE
+ * kind's CostFacet.synthUnits) is cut out of a flattened subtree wherever it sits: blackboxed in its parent
+ * and synthesized (flat) once as a unit of its own, for a block whose logic Yosys's `abc` cannot finish
+ * together with its parent's (lowrank_gemm's qact column unit).
  */
 
 /** A generated Verilog module and its text. */
@@ -41,4 +44,23 @@ export function subtree(name: string, deps: ReadonlyMap<string, readonly string[
   };
   visit(name);
   return [...seen];
+}
+
+/**
+ * The flattened part of `name`'s subtree and where it is cut: `files` are `name` and every module below it
+ * reached without passing an own unit (`cut`), `cuts` the own units met below it (synthesized apart).
+ */
+export function cutSubtree(name: string, deps: ReadonlyMap<string, readonly string[]>, cut: (module: string) => boolean): { files: string[]; cuts: string[] } {
+  const seen = new Set<string>();
+  const cuts = new Set<string>();
+  const visit = (n: string): void => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    for (const d of deps.get(n) ?? []) {
+      if (cut(d)) cuts.add(d);
+      else visit(d);
+    }
+  };
+  visit(name);
+  return { files: [...seen], cuts: [...cuts].filter((c) => !seen.has(c)) };
 }

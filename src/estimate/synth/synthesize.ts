@@ -30,7 +30,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { runYosysInWorker } from '../../verify/rtl/yosys.js';
 import { defaultSynthCacheDir, readCache, synthCacheKey, writeCache } from './cache.js';
-import { moduleDependencies, subtree, type VerilogModule } from './modules.js';
+import { cutSubtree, moduleDependencies, type VerilogModule } from './modules.js';
 import { readUnitNetlist, unitKey, type ChildInstances, type JsonNetlist } from './netlist.js';
 import type { SynthExtrapolation, SynthFlow, SynthOptions, SynthReport, SynthStats, SynthUnitReport } from './types.js';
 
@@ -151,8 +151,10 @@ export async function synthesizeModules(modules: readonly VerilogModule[], top: 
     const own = byName.get(job.module);
     if (!own) throw new Error(`no module ${job.module} among the generated files`);
     const flat = job.depth >= cutDepth;
-    const files = flat ? subtree(job.module, deps).map((n) => byName.get(n)!) : [own];
-    const libFiles = flat ? [] : (deps.get(job.module) ?? []).map((n) => byName.get(n)!);
+    // flattened below the cut depth, except the own units met on the way (blackboxes, synthesized apart)
+    const cut = flat ? cutSubtree(job.module, deps, (m) => options.ownUnit?.(m) ?? false) : undefined;
+    const files = cut ? cut.files.map((n) => byName.get(n)!) : [own];
+    const libFiles = (cut ? cut.cuts : (deps.get(job.module) ?? [])).map((n) => byName.get(n)!);
     const progress = { index: ran, count: results.size + queue.length + 1 };
     const outcome = (await substitute?.(job.module, job.params, job.depth)) ?? (await synthesizeUnit(job.module, job.params, files, libFiles, options, progress));
     if (!outcome.cached) ran++;

@@ -102,4 +102,6 @@ export interface SynthOptions {
   readonly onUnit?: (unit: string, index: number, count: number) => void;
   /** Modules synthesized without Yosys's SAT-based resource sharing (synthesize.ts; the PE kind's CostFacet.synthNoShare). */
   readonly noShare?: (module: string) => boolean;
+  /** Modules synthesized as units of their own wherever they sit, even below the cut depth (modules.ts `cutSubtree`; the PE kind's CostFacet.synthUnits). */
+  readonly ownUnit?: (module: string) => boolean;
 }

@@ -155,6 +155,12 @@ export interface CostFacet<K extends PeKind> {
    */
   readonly synthNoShare?: readonly string[];
   /**
+   * Name endings of the kind's generated modules that `--synth` synthesizes as units of their own wherever
+   * they sit (blackboxed in their parent, counted per instance; src/estimate/synth/modules.ts `cutSubtree`),
+   * where Yosys's `abc` cannot finish them flattened into their parent; absent: none.
+   */
+  readonly synthUnits?: readonly string[];
+  /**
    * The name ending of the generated module the kind's tile engine instantiates rows × cols times as its PE,
    * where that is not the PE-level module (the PE top, `qacc build`'s FuseSoC target `pe`): the PE the
    * design's area is made of, which `npm run calibrate` synthesizes for the kind's area model

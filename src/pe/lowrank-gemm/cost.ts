@@ -54,6 +54,10 @@ export const lowRankGemmCost: CostFacet<'lowrank_gemm'> = {
   // tries them pairwise with SAT problems of ~1,000 cells and had done 21 of 156 after 10 CPU-minutes
   // (29 CPU-minutes and 4.5 GB when stopped before: WebAssembly Yosys's 4 GiB). Without it: docs/estimate.md.
   synthNoShare: ['_lowrank_pe'],
+  // The qact column unit (qact_col.v.hbs: the amax tree, the scale unit, B multipliers and converters) under
+  // its column slice: flattened together `abc` had not finished after 831 CPU-s; the slice without it takes
+  // ~36 s, so it is synthesized once on its own and counted per slice (docs/estimate.md).
+  synthUnits: ['_lowrank_qact_col'],
   // The designs' PEs are the engine's (`<top>_lowrank_pe`, rtl-engine.ts), not the standalone PE of the PE-level
   // harness (lowrank_pe.v.hbs): the engine's holds the accumulator and output register files and lanes / 4
   // chained branch multiply-adds (one in the standalone). The area model is calibrated on it (./cost-area.ts).

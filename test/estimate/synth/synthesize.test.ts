@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { synthesizePe } from '../../../src/estimate/synth/design.js';
 import type { VerilogModule } from '../../../src/estimate/synth/modules.js';
-import { moduleDependencies } from '../../../src/estimate/synth/modules.js';
+import { cutSubtree, moduleDependencies } from '../../../src/estimate/synth/modules.js';
 import { readUnitNetlist, unpricedStorageCells } from '../../../src/estimate/synth/netlist.js';
 import { synthesizeModules } from '../../../src/estimate/synth/synthesize.js';
 import type { SynthStats } from '../../../src/estimate/synth/types.js';
@@ -90,6 +90,26 @@ describe('hierarchical synthesis', () => {
     const again = await synthesizeModules(MODULES, 'top', 2, { flow: 'generic', cacheDir });
     expect(again.units.every((u) => u.cached)).toBe(true);
     expect(again.total).toEqual(hier.total);
+  }, 300_000);
+
+  it('cuts an own unit out of a flattened subtree: blackboxed in its parent, synthesized once, counted per instance', async () => {
+    const deps = moduleDependencies(MODULES);
+    expect(cutSubtree('pe', deps, (m) => m === 'lzc4')).toEqual({ files: ['pe'], cuts: ['lzc4'] });
+    expect(cutSubtree('top', deps, (m) => m === 'engine')).toEqual({ files: ['top', 'fifo'], cuts: ['engine'] });
+    expect(cutSubtree('pe', deps, () => false)).toEqual({ files: ['pe', 'lzc4'], cuts: [] });
+    const whole = await synthesizeModules(MODULES, 'top', 2, { flow: 'generic', cacheDir });
+    const cut = await synthesizeModules(MODULES, 'top', 2, { flow: 'generic', cacheDir, ownUnit: (m) => m === 'lzc4' });
+    const units = Object.fromEntries(cut.units.map((u) => [u.unit, u.instances]));
+    expect(units).toEqual({ top: 1, 'fifo#(W=8)': 2, 'fifo#(W=16)': 1, engine: 1, pe: 4, lzc4: 4 });
+    expect(cut.units.find((u) => u.unit === 'pe')?.children).toEqual({ lzc4: 1 });
+    const lzc = cut.units.find((u) => u.unit === 'lzc4')!;
+    expect(lzc.depth).toBe(3);
+    expect(lzc.own.transistors).toBeGreaterThan(0);
+    // the PE no longer holds the LZC's gates: they are counted once per PE through the lzc4 unit
+    const pe = (r: typeof cut) => r.units.find((u) => u.unit === 'pe')!.own.transistors;
+    expect(pe(cut)).toBeLessThan(pe(whole));
+    expect(flipFlops(cut.total)).toBe(FLIP_FLOPS);
+    expect(Math.abs(cut.total.transistors / whole.total.transistors - 1)).toBeLessThan(0.05);
   }, 300_000);
 
   it('xilinx flow: UltraScale+ flip-flops match the design (the PE: 10 accumulator bits)', async () => {
