@@ -18,7 +18,11 @@
  *   enable 0+), so without this pass the registers of every unit were missing from its area.
  *   netlist.ts refuses a generic netlist that still holds an unpriced flip-flop.
  * - xilinx: `synth_xilinx -family xcup -flatten -noiopad` (UltraScale+; memories become block RAM or LUT
- *   RAM where Yosys infers them, otherwise flip-flops).
+ *   RAM where Yosys's `memory_libmap` maps them). A memory it cannot map (more ports than a block RAM's two:
+ *   the generated buffers' two write ports and one read port) is left a `$mem_v2` macro and reported as
+ *   unmapped memory bits, not turned into flip-flops: the flow runs `synth_xilinx` to `map_ffram`, skips that
+ *   step's `memory_map` (which made svdquant's 512 KiB activations buffer four million flip-flops and ran
+ *   WebAssembly Yosys out of its 4 GiB) and resumes at `fine`.
  * A unit the options name in `noShare` is synthesized without Yosys's SAT-based resource sharing (generic
  * flow only: `synth -noshare`; its cache key says so): for a PE kind whose PE holds so many shifters and multipliers
  * behind multiplexers that `share`'s pairwise SAT problems outrun WebAssembly Yosys (lowrank_gemm's engine
@@ -37,8 +41,11 @@ import type { SynthExtrapolation, SynthFlow, SynthOptions, SynthReport, SynthSta
 /** Yosys commands of each flow after reading the files, for top module `top`. */
 export const FLOW_COMMANDS: Readonly<Record<SynthFlow, (top: string, share?: boolean) => string[]>> = {
   generic: (top, share = true) => [`synth -top ${top} -flatten${share ? '' : ' -noshare'} -run begin:fine`, 'opt -fast -full', 'techmap', 'opt -fast', 'dffunmap', 'abc', 'opt -fast -nodffe -nosdff', 'opt_clean -purge'],
-  xilinx: (top) => [`synth_xilinx -family xcup -top ${top} -flatten -noiopad`, 'opt_clean -purge'],
+  xilinx: (top) => [`synth_xilinx -family xcup -top ${top} -flatten -noiopad -run begin:map_ffram`, 'opt -fast -full', `synth_xilinx -family xcup -top ${top} -flatten -noiopad -run fine:`, 'opt_clean -purge'],
 };
+
+/** Each flow's name in the cache key: changed with the flow's commands, so old entries stop matching (cache.ts). */
+const FLOW_KEY: Readonly<Record<SynthFlow, string>> = { generic: 'generic', xilinx: 'xilinx, unmapped memories kept' };
 
 let yosysVersionCache: string | undefined;
 
@@ -113,7 +120,7 @@ export async function synthesizeUnit(module: string, params: Readonly<Record<str
   const cacheDir = options.cacheDir === undefined ? defaultSynthCacheDir() : options.cacheDir;
   // only the generic flow's commands can leave `share` out (synth_xilinx has no such option)
   const share = options.flow !== 'generic' || !(options.noShare?.(module) ?? false);
-  const key = synthCacheKey({ flow: share ? options.flow : `${options.flow} -noshare`, yosys: yosysVersion(), module, params, files, libFiles });
+  const key = synthCacheKey({ flow: share ? FLOW_KEY[options.flow] : `${FLOW_KEY[options.flow]} -noshare`, yosys: yosysVersion(), module, params, files, libFiles });
   const hit = cacheDir === null ? undefined : readCache<UnitResult>(cacheDir, key);
   if (hit) return { result: hit, cached: true, seconds: 0 };
   const u0 = performance.now();

@@ -119,6 +119,27 @@ describe('hierarchical synthesis', () => {
     expect(r.total.transistors).toBe(0);
   }, 300_000);
 
+  it('xilinx flow: a memory with two write ports and one read port stays a memory; a one-port-pair memory becomes block RAM', async () => {
+    // the generated buffers' port shape (rtl-templates/buffer.v.hbs): 2 writes + 1 registered read, which no
+    // UltraScale+ block RAM or LUT RAM offers; memory_map would make it 64 × 8 = 512 flip-flops
+    const three: VerilogModule = {
+      name: 'mem3',
+      text: 'module mem3(input clk, input we, input [5:0] wa, input [7:0] wd, input ve, input [5:0] va, input [7:0] vd, input [5:0] ra, output reg [7:0] q);\n  reg [7:0] m [0:63];\n  always @(posedge clk) begin\n    if (we) m[wa] <= wd;\n    if (ve) m[va] <= vd;\n    q <= m[ra];\n  end\nendmodule\n',
+    };
+    const r3 = await synthesizeModules([three], 'mem3', 0, { flow: 'xilinx', cacheDir });
+    expect(r3.total.memory_bits).toBe(64 * 8);
+    expect(r3.total.xilinx?.ff).toBeLessThan(64);
+    expect(r3.total.xilinx?.bram).toBe(0);
+    const two: VerilogModule = {
+      name: 'mem2',
+      text: 'module mem2(input clk, input we, input [9:0] wa, input [35:0] wd, input [9:0] ra, output reg [35:0] q);\n  reg [35:0] m [0:1023];\n  always @(posedge clk) begin\n    if (we) m[wa] <= wd;\n    q <= m[ra];\n  end\nendmodule\n',
+    };
+    const r2 = await synthesizeModules([two], 'mem2', 0, { flow: 'xilinx', cacheDir });
+    expect(r2.total.memory_bits).toBe(0);
+    expect(r2.total.xilinx?.bram).toBe(1);
+    expect(r2.total.xilinx?.ff).toBeLessThan(36);
+  }, 300_000);
+
   it('prices a register with a synchronous reset and an enable: 16 transistors per flip-flop plus its gates', async () => {
     // 12 bits of `if (rst) q <= 0; else if (en) q <= d;` (Yosys maps these to $_SDFFE_PP0P_, which stat -tech cmos counts as 0)
     const reg: VerilogModule = { name: 'reg12', text: "module reg12(input clk, input rst, input en, input [11:0] d, output reg [11:0] q);\n  always @(posedge clk)\n    if (rst) q <= 12'd0;\n    else if (en) q <= d;\nendmodule\n" };
