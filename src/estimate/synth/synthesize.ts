@@ -24,7 +24,8 @@
  *   step's `memory_map` (which made svdquant's 512 KiB activations buffer four million flip-flops and ran
  *   WebAssembly Yosys out of its 4 GiB) and resumes at `fine`.
  * A unit the options name in `noShare` is synthesized without Yosys's SAT-based resource sharing (generic
- * flow only: `synth -noshare`; its cache key says so): for a PE kind whose PE holds so many shifters and multipliers
+ * flow: `synth -noshare`; xilinx: `synth_xilinx`'s `coarse` step run by hand without `share`, which
+ * synth_xilinx has no option for; its cache key says so): for a PE kind whose PE holds so many shifters and multipliers
  * behind multiplexers that `share`'s pairwise SAT problems outrun WebAssembly Yosys (lowrank_gemm's engine
  * PE, src/pe/lowrank-gemm/cost.ts). What it changes is small and of either sign (docs/estimate.md: −0.8% on
  * the self-bench's engine PE).
@@ -41,7 +42,12 @@ import type { SynthExtrapolation, SynthFlow, SynthOptions, SynthReport, SynthSta
 /** Yosys commands of each flow after reading the files, for top module `top`. */
 export const FLOW_COMMANDS: Readonly<Record<SynthFlow, (top: string, share?: boolean) => string[]>> = {
   generic: (top, share = true) => [`synth -top ${top} -flatten${share ? '' : ' -noshare'} -run begin:fine`, 'opt -fast -full', 'techmap', 'opt -fast', 'dffunmap', 'abc', 'opt -fast -nodffe -nosdff', 'opt_clean -purge'],
-  xilinx: (top) => [`synth_xilinx -family xcup -top ${top} -flatten -noiopad -run begin:map_ffram`, 'opt -fast -full', `synth_xilinx -family xcup -top ${top} -flatten -noiopad -run fine:`, 'opt_clean -purge'],
+  xilinx: (top, share = true) => {
+    const synth = `synth_xilinx -family xcup -top ${top} -flatten -noiopad`;
+    // without share: synth_xilinx's `coarse` step (Yosys 0.55, `help synth_xilinx`, LUT_WIDTH 6 on xcup) less `share`
+    const coarse = share ? [`${synth} -run begin:map_ffram`] : [`${synth} -run begin:coarse`, 'techmap -map +/cmp2lut.v -map +/cmp2lcu.v -D LUT_WIDTH=6', 'alumacc', 'opt', 'memory -nomap', 'opt_clean', `${synth} -run map_memory:map_ffram`];
+    return [...coarse, 'opt -fast -full', `${synth} -run fine:`, 'opt_clean -purge'];
+  },
 };
 
 /** Each flow's name in the cache key: changed with the flow's commands, so old entries stop matching (cache.ts). */
@@ -118,8 +124,7 @@ export interface UnitOutcome {
 /** Synthesizes one unit (`files` flattened, `libFiles` as blackboxes) through the cache. */
 export async function synthesizeUnit(module: string, params: Readonly<Record<string, number>>, files: readonly VerilogModule[], libFiles: readonly VerilogModule[], options: SynthOptions, progress?: { readonly index: number; readonly count: number }): Promise<UnitOutcome> {
   const cacheDir = options.cacheDir === undefined ? defaultSynthCacheDir() : options.cacheDir;
-  // only the generic flow's commands can leave `share` out (synth_xilinx has no such option)
-  const share = options.flow !== 'generic' || !(options.noShare?.(module) ?? false);
+  const share = !(options.noShare?.(module) ?? false);
   const key = synthCacheKey({ flow: share ? FLOW_KEY[options.flow] : `${FLOW_KEY[options.flow]} -noshare`, yosys: yosysVersion(), module, params, files, libFiles });
   const hit = cacheDir === null ? undefined : readCache<UnitResult>(cacheDir, key);
   if (hit) return { result: hit, cached: true, seconds: 0 };
@@ -188,7 +193,7 @@ export async function synthesizeModules(modules: readonly VerilogModule[], top: 
     total = addStats(total, result.own, n);
     const children: Record<string, number> = {};
     for (const c of result.children) children[unitKey(c.module, c.params)] = (children[unitKey(c.module, c.params)] ?? 0) + c.count;
-    const noShare = flow === 'generic' && (options.noShare?.(r.job.module) ?? false);
+    const noShare = options.noShare?.(r.job.module) ?? false;
     units.push({ unit: unitKey(r.job.module, r.job.params), module: r.job.module, params: r.job.params, instances: n, depth: r.job.depth, own: result.own, children, cached, seconds, ...(extrapolated ? { extrapolated } : {}), ...(noShare ? { no_share: true as const } : {}) });
   }
   return { flow, yosys, top, units, total, seconds: (performance.now() - t0) / 1000 };

@@ -33,7 +33,7 @@ export interface SynthStats {
   readonly cell_types: Readonly<Record<string, number>>;
   /** `stat -tech cmos` transistor estimate of the gates (generic flow; memories excluded, see memory_bits); 0 for xilinx. */
   readonly transistors: number;
-  /** Bits of the memories kept as macros ($mem_v2 WIDTH × SIZE; generic flow), reported apart from the gates. */
+  /** Bits of the memories kept as macros ($mem_v2 WIDTH × SIZE: every memory in the generic flow, those no block or LUT RAM holds in the xilinx flow), reported apart from the gates. */
   readonly memory_bits: number;
   /** xilinx flow only. */
   readonly xilinx?: XilinxResources;

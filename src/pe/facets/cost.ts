@@ -149,7 +149,7 @@ export interface CostFacet<K extends PeKind> {
    */
   engineArea?(pe: IrPeOf<K>, array: ArrayShape): EngineArea;
   /**
-   * Name endings of the kind's generated modules that `--synth generic` synthesizes without Yosys's SAT-based
+   * Name endings of the kind's generated modules that `--synth` (both flows) synthesizes without Yosys's SAT-based
    * resource sharing (src/estimate/synth/synthesize.ts; the report says so), where `share` cannot
    * finish; absent: none.
    */

@@ -1,7 +1,7 @@
 /**
  * CostFacet.synthNoShare / SynthOptions.noShare: a unit named there is synthesized by the generic flow with
  * `synth -noshare` (Yosys's SAT-based resource sharing left out: lowrank_gemm's engine PE, where `share`
- * does not finish), every other unit and the xilinx flow as before. The Yosys worker is a stub here that
+ * does not finish; the xilinx flow runs synth_xilinx's `coarse` step by hand without `share`), every other unit as before. The Yosys worker is a stub here that
  * records the script it is given: no Yosys runs.
  */
 import { describe, expect, it, vi } from 'vitest';
@@ -26,7 +26,13 @@ describe('units synthesized without resource sharing', () => {
     expect(scripts.map(synthCommand)).toEqual(['synth -top top_lowrank_pe -flatten -noshare -run begin:fine', 'synth -top top_engine_lowrank_gemm -flatten -run begin:fine']);
     scripts.length = 0;
     await synthesizeUnit('top_lowrank_pe', {}, [unit('top_lowrank_pe')], [], { flow: 'xilinx', cacheDir: null, noShare }).catch(() => undefined);
-    // the xilinx flow has no -noshare: both of its synth_xilinx runs (to map_ffram, then from fine) as for any unit
-    expect(scripts[0].split('; ').filter((c) => c.startsWith('synth_xilinx'))).toEqual(['synth_xilinx -family xcup -top top_lowrank_pe -flatten -noiopad -run begin:map_ffram', 'synth_xilinx -family xcup -top top_lowrank_pe -flatten -noiopad -run fine:']);
+    // synth_xilinx has no -noshare: for the named unit its `coarse` step is run by hand without `share`
+    await synthesizeUnit('top_engine_lowrank_gemm', {}, [unit('top_engine_lowrank_gemm')], [], { flow: 'xilinx', cacheDir: null, noShare }).catch(() => undefined);
+    const [named, other] = scripts.map((s) => s.split('; '));
+    const x = 'synth_xilinx -family xcup -top';
+    expect(named.filter((c) => c.startsWith('synth_xilinx'))).toEqual([`${x} top_lowrank_pe -flatten -noiopad -run begin:coarse`, `${x} top_lowrank_pe -flatten -noiopad -run map_memory:map_ffram`, `${x} top_lowrank_pe -flatten -noiopad -run fine:`]);
+    expect(named).toContain('alumacc');
+    expect(named).not.toContain('share');
+    expect(other.filter((c) => c.startsWith('synth_xilinx'))).toEqual([`${x} top_engine_lowrank_gemm -flatten -noiopad -run begin:map_ffram`, `${x} top_engine_lowrank_gemm -flatten -noiopad -run fine:`]);
   });
 });
