@@ -5,17 +5,18 @@
  * function as `lr_fast` (kernel-cuda.ts), bit for bit, in golden's order (golden.ts header):
  * - the exact group dot d_g comes from int8 MMAs on 16·value operands (sum = 256·d exactly), read as fp32
  *   through the 49152 magic (one integer add and one subtraction, both exact);
- *   the LR_WG_FP8 build knob (off by default: bit-exact on an H100 but not faster, 2026-12-06 21:45 UTC) takes fp8
- *   wgmmas instead, whose f32 accumulators hold d itself, the tensor core's fp8 accumulation being exact on these
- *   integers for groups of 64 (fp8Encoders);
+ *   for groups of 64 the default (LR_WG_FP8, with B widened on the host, LR_WG_BWIDE, and 12 stages: the fastest
+ *   build on an H100, bit-exact, 2026-12-07 04:31 UTC) takes fp8 wgmmas instead, whose f32 accumulators hold d
+ *   itself, the tensor core's fp8 accumulation being exact on these integers for groups of 64 (fp8Encoders);
  * - d̂ = round_P(d), s = round_P(sa·sw), acc = fma or mul + add in P: the shared LR_PAIR_STEP;
  * - the epilogue, the up projection (j ascending, fp32, one rounding per step) and round_R16, per output.
  * Roles (384 threads, one block per SM, grid = min(tiles, SMs), tiles of 128 × 128 taken in turn):
  * - warpgroup 0, warp 0 lane 0: issues the bulk copies (cp.async.bulk, completing on an mbarrier) of each
  *   64-deep stage: packed A (4 KB), packed B (4 KB) and the stage's group scales (2 × 256 B);
- * - warpgroup 0, warps 1–3: widen B's nibbles to int8 (16·value) into the K-major core-matrix layout
- *   wgmma reads from shared memory, then fence the async proxy and arrive on the stage's `ready` barrier
- *   (LR_WG_BWIDE: B arrives already widened, packed so on the host, and these warps exit);
+ * - warpgroup 0, warps 1–3: with LR_WG_BWIDE (the default) B arrives already widened, packed so on the host,
+ *   and these warps exit; with -DLR_WG_BWIDE=0 they widen B's nibbles to int8 (16·value) into the K-major
+ *   core-matrix layout wgmma reads from shared memory, then fence the async proxy and arrive on the stage's
+ *   `ready` barrier;
  * - warpgroups 1 and 2 (rows 0–63 and 64–127 of the tile): each warp loads its A fragments (one 16-byte
  *   load, widened in registers), issues two m64n128k32 wgmmas per stage into one of two accumulator sets,
  *   and folds the previous group's set (waited with wgmma.wait_group 1) while the current one runs; then
@@ -41,6 +42,25 @@ export function lowRankWgmmaEligible(config: LowRankGemmConfig): boolean {
   if (main.kind !== 'int4' || main.groupSize % 64 !== 0) return false;
   const maxProduct = main.activations === 'uint4' ? 15 * 8 : 8 * 8;
   return main.groupSize * maxProduct <= MAGIC_DOT_LIMIT;
+}
+
+/**
+ * lr_wgmma's default build (the -D knobs' defaults in the generated source, and what the manifest's packings state):
+ * B widened on the host (LR_WG_BWIDE) with 12 pipeline stages, and fp8 group dots (LR_WG_FP8) where they are exact,
+ * i.e. groups of 64 (two k32 steps, the range the H100 micro-test found exact). Measured fastest and bit-exact on an
+ * H100, 2026-12-07 04:31 UTC (docs/kernels.md); every knob stays overridable with -D (e.g. -DLR_WG_FP8=0).
+ */
+export interface LowRankWgmmaDefaults {
+  readonly bwide: boolean;
+  readonly fp8: boolean;
+  readonly stages: number;
+}
+
+/** The default knobs of lr_wgmma for `config` (only meaningful where lowRankWgmmaEligible holds). */
+export function lowRankWgmmaDefaults(config: LowRankGemmConfig): LowRankWgmmaDefaults {
+  const main = config.main;
+  const maxProduct = main.kind === 'int4' && main.activations === 'uint4' ? 15 * 8 : 8 * 8;
+  return { bwide: true, fp8: main.groupSize === 64 && main.groupSize * maxProduct <= FP8_DOT_LIMIT, stages: 12 };
 }
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
@@ -119,28 +139,36 @@ __host__ __device__ __forceinline__ uint32_t wg_b_e5m2(uint32_t s) {
 /** CUDA source of lr_wgmma and its host packing; pasted after the shared device steps and LR_PAIR_STEP. */
 export function lowRankWgmmaKernel(config: LowRankGemmConfig): string {
   const unsignedAct = config.main.kind === 'int4' && config.main.activations === 'uint4';
+  const dflt = lowRankWgmmaDefaults(config);
   return `
 // ---- lr_wgmma: Hopper warp-specialized main loop (sm_90a), see kernel-cuda-wgmma.ts ---------------------
 // Packings (host pack_wg_* below; layout only, stated in kernels.json):
 //  Aw: [M/128][K/64][8 mt][32 lanes][4 words]: lr_fast's A fragment order with the tile's 8 m16 blocks
 //      adjacent, so one 64-deep stage of a 128-row tile is 4 KB contiguous.
-//  Bw: [N/128][K/64][2 p][128 n][4 words]: word i, byte b: low nibble qw[n][64kc + 32p + 4i + b], high
-//      nibble the same at k + 16; one 16-byte piece widens to the two 16-byte k chunks 2p and 2p + 1 of row n.
+//  Bw (default, LR_WG_BWIDE): [N/128][K/64][8,192 bytes], each stage's shared-memory image (below), byte (n, k)
+//      holding ${dflt.fp8 ? 'the e5m2 code of w·2^9 (LR_WG_FP8; -DLR_WG_FP8=0: 16·w as int8)' : '16·w as int8 (LR_WG_FP8: the e5m2 code of w·2^9)'}.
+//  Bw (-DLR_WG_BWIDE=0): [N/128][K/64][2 p][128 n][4 words]: word i, byte b: low nibble qw[n][64kc + 32p + 4i + b],
+//      high nibble the same at k + 16; one 16-byte piece widens to the two 16-byte k chunks 2p and 2p + 1 of row n.
 //      LR_WG_FP8: word i, bits 4b..4b+3: qw[n][64kc + 32p + 4i + b], bits 16 + 4b..: the same at k + 16.
 //  saW: [G][M/128][8 mt][8 g][2 rh] (row 16mt + g + 8rh), swW: [G][N/128][4 t][16 i][2 e] (column 8i + 2t + e):
 //      16-bit scale codes in the order the accumulator fragments use them.
-// Shared memory B (per stage, 8 KB): int8 16·value in wgmma's K-major layout without swizzle: core matrices
+// Shared memory B (per stage, 8 KB): int8 16·value (or LR_WG_FP8 e5m2) in wgmma's K-major layout without swizzle: core matrices
 // of 8 rows × 16 bytes, byte (n, k) at (n/8)·512 + (k/16)·128 + (n%8)·16 + k%16 (descriptor LBO = 128,
 // SBO = 512); the second k32 half starts 256 bytes in.
 // Tuning knobs (-D; the defaults are the fastest configuration measured, bit-exact on every verify case and the
-// 4096³ samples on an H100, 2026-12-06 14:05 UTC, docs/kernels.md: 8 stages, split unpackers, early release,
-// branch-free up projection; the 13:21 configuration was 6, 0, 0, 0): LR_WG_STAGES, pipeline depth;
-// LR_WG_SPLIT = 1, one unpacker warp per stage (three stages widened at once) instead of three warps per
-// stage; LR_WG_EARLY = 1, a group's stages released once its scales are in registers instead of after its
-// fold; LR_WG_UPFAST = 1, the up projection's whole 4-rank steps without branches. None changes any output's
-// order of operations.
+// 4096³ samples on an H100, docs/kernels.md: since 2026-12-07 04:31 UTC B widened on the host (LR_WG_BWIDE = 1,
+// below) with 12 stages${dflt.fp8 ? ' and fp8 group dots (LR_WG_FP8 = 1)' : ' (this config has no fp8 default: groups other than 64)'};
+// before that, 2026-12-06 14:05 UTC: 8 stages, split unpackers, early release, branch-free up projection; the
+// 13:21 configuration was 6, 0, 0, 0): LR_WG_STAGES, pipeline depth (default ${dflt.stages} with LR_WG_BWIDE, 8 without, whose
+// per-stage packed B copy leaves no room for 12); LR_WG_SPLIT = 1, one unpacker warp per stage (three stages
+// widened at once) instead of three warps per stage (without LR_WG_BWIDE); LR_WG_EARLY = 1, a group's stages
+// released once its scales are in registers instead of after its fold; LR_WG_UPFAST = 1, the up projection's
+// whole 4-rank steps without branches. None changes any output's order of operations.
+#ifndef LR_WG_BWIDE
+#define LR_WG_BWIDE ${dflt.bwide ? 1 : 0}
+#endif
 #ifndef LR_WG_STAGES
-#define LR_WG_STAGES 8
+#define LR_WG_STAGES (LR_WG_BWIDE ? ${dflt.stages} : 8)
 #endif
 #ifndef LR_WG_SPLIT
 #define LR_WG_SPLIT 1
@@ -151,21 +179,19 @@ export function lowRankWgmmaKernel(config: LowRankGemmConfig): string {
 #ifndef LR_WG_UPFAST
 #define LR_WG_UPFAST 1
 #endif
-// LR_WG_FP8 = 1 (branch w4a4c, docs/kernels.md): the group dots by fp8 wgmma (A e4m3 = a·2^-9, B e5m2 = w·2^9) into
-// f32 accumulators that hold each group's integer dot d exactly, so the fold reads d without the 49152 magic (3
-// instead of 7 instructions per output pair). Exact only while the tensor core's fp8 accumulation keeps every bit
-// of |d| ≤ GS·max|a·w| (measured by sims/cuda/fp8-wgmma-exact.cu); B is then packed with each 16-bit half of a word
-// holding 4 consecutive k codes (pack_wg_b).
+// LR_WG_FP8 = 1 (branch w4a4c, docs/kernels.md; the default for groups of 64 since 2026-12-07): the group dots by fp8
+// wgmma (A e4m3 = a·2^-9, B e5m2 = w·2^9) into f32 accumulators that hold each group's integer dot d exactly, so the
+// fold reads d without the 49152 magic (3 instead of 7 instructions per output pair). Exact only while the tensor
+// core's fp8 accumulation keeps every bit of |d| ≤ GS·max|a·w| (measured by sims/cuda/fp8-wgmma-exact.cu); without
+// LR_WG_BWIDE, B is then packed with each 16-bit half of a word holding 4 consecutive k codes (pack_wg_b).
 #ifndef LR_WG_FP8
-#define LR_WG_FP8 0
+#define LR_WG_FP8 ${dflt.fp8 ? 1 : 0}
 #endif
-// LR_WG_BWIDE = 1 (branch w4a4d): B (constant weights) is widened once on the host into the exact 8 KB per-stage
-// image wgmma reads (Bw: [N/128][K/64][8,192 bytes], int8 16·w, or with LR_WG_FP8 the e5m2 code of w·2^9, at
-// (n/8)·512 + (k/16)·128 + (n%8)·16 + k%16), so the copier's bulk copy lands B where the wgmmas read it: no unpacker
-// warps, no ready barrier, twice B's memory (N·K bytes instead of N·K/2).
-#ifndef LR_WG_BWIDE
-#define LR_WG_BWIDE 0
-#endif
+// LR_WG_BWIDE = 1 (branch w4a4d; the default since 2026-12-07, defined above): B (constant weights) is widened once
+// on the host into the exact 8 KB per-stage image wgmma reads (Bw: [N/128][K/64][8,192 bytes], int8 16·w, or with
+// LR_WG_FP8 the e5m2 code of w·2^9, at (n/8)·512 + (k/16)·128 + (n%8)·16 + k%16), so the copier's bulk copy lands B
+// where the wgmmas read it: no unpacker warps, no ready barrier, twice B's memory (N·K bytes instead of N·K/2).
+// -DLR_WG_BWIDE=0: B packed as 4-bit codes and widened on chip by warps 1-3 of warpgroup 0.
 // LR_WG_BSWZ = 1 (with LR_WG_BWIDE): the B image in wgmma's 64-byte-swizzle K-major layout instead of the
 // unswizzled core matrices: row n of a stage is 64 contiguous bytes at (n/8)·512 + (n%8)·64, its 16-byte chunk c
 // stored at chunk c ^ ((n%8)/2) (address bits 4-5 XOR bits 7-8); descriptor swizzle mode 2, SBO 512, the second
