@@ -18,7 +18,8 @@
  *   core-matrix layout wgmma reads from shared memory, then fence the async proxy and arrive on the stage's
  *   `ready` barrier;
  * - warpgroups 1 and 2 (rows 0–63 and 64–127 of the tile): each warp loads its A fragments (one 16-byte
- *   load, widened in registers), issues two m64n128k32 wgmmas per stage into one of two accumulator sets,
+ *   load, widened in registers; with the LR_WG_ASMEM knob A arrives widened from the host and the wgmmas read it
+ *   from shared memory), issues two m64n128k32 wgmmas per stage into one of two accumulator sets,
  *   and folds the previous group's set (waited with wgmma.wait_group 1) while the current one runs; then
  *   it releases the previous group's stages (`empty` barriers). No atomics; every output is computed by
  *   one thread in golden's order, so results are deterministic.
@@ -80,6 +81,13 @@ __device__ __forceinline__ void wg_mma(float (&d)[64], const uint32_t (&a)[4], u
     : ${outs('f')}
     : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc), "r"(scale_d));
 }
+// LR_WG_ASMEM: A from shared memory too (descriptor da), the same operation.
+__device__ __forceinline__ void wg_mma_ss(float (&d)[64], uint64_t da, uint64_t db, int scale_d) {
+  asm volatile("{\\n.reg .pred p;\\nsetp.ne.b32 p, %66, 0;\\n"
+    "wgmma.mma_async.sync.aligned.m64n128k32.f32.e4m3.e5m2 {${d}}, %64, %65, p, 1, 1;\\n}\\n"
+    : ${outs('f')}
+    : "l"(da), "l"(db), "r"(scale_d));
+}
 #else
 typedef int wg_acc_t;
 __device__ __forceinline__ void wg_mma(int (&d)[64], const uint32_t (&a)[4], uint64_t desc, int scale_d) {
@@ -87,6 +95,12 @@ __device__ __forceinline__ void wg_mma(int (&d)[64], const uint32_t (&a)[4], uin
     "wgmma.mma_async.sync.aligned.m64n128k32.s32.${aType}.s8 {${d}}, {%64, %65, %66, %67}, %68, p;\\n}\\n"
     : ${outs('r')}
     : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc), "r"(scale_d));
+}
+__device__ __forceinline__ void wg_mma_ss(int (&d)[64], uint64_t da, uint64_t db, int scale_d) {
+  asm volatile("{\\n.reg .pred p;\\nsetp.ne.b32 p, %66, 0;\\n"
+    "wgmma.mma_async.sync.aligned.m64n128k32.s32.${aType}.s8 {${d}}, %64, %65, p;\\n}\\n"
+    : ${outs('r')}
+    : "l"(da), "l"(db), "r"(scale_d));
 }
 #endif`;
 }
@@ -167,8 +181,18 @@ export function lowRankWgmmaKernel(config: LowRankGemmConfig): string {
 #ifndef LR_WG_BWIDE
 #define LR_WG_BWIDE ${dflt.bwide ? 1 : 0}
 #endif
+// LR_WG_ASMEM = 1 (branch lrwg, not yet run on a GPU; needs LR_WG_BWIDE, not LR_WG_BSWZ): A widened on the host too,
+// into each stage's 8 KB shared-memory image (Aw: [M/128][K/64][8,192 bytes], byte (m, k) at (m/8)·512 + (k/16)·128 +
+// (m%8)·16 + k%16, the e4m3 code of a·2^-9 with LR_WG_FP8, else 16·a as int8 / uint8), and the wgmmas read A from shared
+// memory by descriptor (warpgroup cw's 64 rows are the 4 KB at cw·4096): the consumers no longer load and widen A
+// (one LDS.128 and 7 (int8) or 39 (fp8) instructions per warp and stage) and each warp's chain between the data wait and
+// the wgmmas is the fence alone. Cost: A takes M·K bytes instead of M·K/2, 16.5 KB per stage from L2 instead of 12.5,
+// and 10 stages fit (the default with it) instead of 12.
+#ifndef LR_WG_ASMEM
+#define LR_WG_ASMEM 0
+#endif
 #ifndef LR_WG_STAGES
-#define LR_WG_STAGES (LR_WG_BWIDE ? ${dflt.stages} : 8)
+#define LR_WG_STAGES (LR_WG_BWIDE ? (LR_WG_ASMEM ? 10 : ${dflt.stages}) : 8)
 #endif
 #ifndef LR_WG_SPLIT
 #define LR_WG_SPLIT 1
@@ -200,6 +224,7 @@ export function lowRankWgmmaKernel(config: LowRankGemmConfig): string {
 #define LR_WG_BSWZ 0
 #endif
 static_assert(!LR_WG_BSWZ || LR_WG_BWIDE, "LR_WG_BSWZ needs LR_WG_BWIDE (the image is swizzled on the host)");
+static_assert(!LR_WG_ASMEM || (LR_WG_BWIDE && !LR_WG_BSWZ), "LR_WG_ASMEM needs LR_WG_BWIDE and the unswizzled layout (one descriptor form for A and B)");
 // LR_WG_DIAG (measurement builds only, WRONG results): bit 1 the consumers skip the fold's arithmetic, bit 2 the
 // unpackers skip the widening, bit 4 the consumers skip the wgmmas, bit 8 the copier skips the bulk copies (a
 // plain arrive on full); each keeps every barrier, so the time left is what the remaining roles cost
@@ -219,7 +244,11 @@ constexpr int WST = LR_WG_STAGES > 2 * WG_GSTAGES ? LR_WG_STAGES : 2 * WG_GSTAGE
 constexpr int WG_THREADS = 384, WG_UNPACKERS = LR_WG_SPLIT ? 32 : 96, WG_CONSUMER_WARPS = 8;   // arrivals on ready, empty
 struct __align__(LR_WG_BSWZ ? 1024 : 128) WgSmem {
   __align__(LR_WG_BSWZ ? 1024 : 16) uint8_t bu[WST][WG_BN * 64];   // widened B, core-matrix layout (LR_WG_BSWZ: 1024-aligned stages)
+#if LR_WG_ASMEM
+  __align__(16) uint8_t a[WST][WG_BM * 64];   // widened A (host), core-matrix layout: warpgroup cw's rows at cw·4096
+#else
   uint4 a[WST][8][32];           // packed A, fragment order
+#endif
 #if !LR_WG_BWIDE
   uint4 bp[WST][2][WG_BN];       // packed B
 #endif
@@ -252,7 +281,9 @@ constexpr int wg_threads(int mode) { return mode == 2 ? 512 : 384; }
 // LR_WG_BSWZ: 1 KB more, so that the kernel can start WgSmem at the next 1,024-aligned shared address.
 constexpr size_t wg_smem(int mode) { return sizeof(WgSmem) + (mode == 2 ? sizeof(WgDownSmem) : 0) + (LR_WG_BSWZ ? 1024 : 0); }
 constexpr uint32_t WG_B_STAGE_BYTES = LR_WG_BWIDE ? WG_BN * 64 : sizeof(uint4) * 2 * WG_BN;
-constexpr uint32_t WG_STAGE_BYTES = sizeof(uint4) * 8 * 32 + WG_B_STAGE_BYTES + 2 * WG_BM + 2 * WG_BN;
+constexpr uint32_t WG_A_STAGE_BYTES = LR_WG_ASMEM ? WG_BM * 64 : sizeof(uint4) * 8 * 32;
+constexpr uint32_t WG_STAGE_BYTES = WG_A_STAGE_BYTES + WG_B_STAGE_BYTES + 2 * WG_BM + 2 * WG_BN;
+static_assert(wg_smem(2) <= 232448, "lr_wgmma: shared memory per block beyond sm_90's 227 KB (fewer LR_WG_STAGES)");
 __device__ __forceinline__ uint32_t smem_u32(const void* p) { return (uint32_t)__cvta_generic_to_shared(p); }
 __device__ __forceinline__ void mbar_init(unsigned long long* b, uint32_t n) {
   asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;\\n" :: "r"(smem_u32(b)), "r"(n) : "memory");
@@ -481,7 +512,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
           WG_TRACE(1, it);
           if (LR_WG_DIAG & 8) { mbar_arrive(&sm.full[s]); continue; }
           mbar_expect_tx(&sm.full[s], WG_STAGE_BYTES);
-          bulk_g2s(sm.a[s], Aw + ((size_t)mb * KC + kc) * 256, 4096, &sm.full[s]);
+          bulk_g2s(sm.a[s], Aw + ((size_t)mb * KC + kc) * (WG_A_STAGE_BYTES / 16), WG_A_STAGE_BYTES, &sm.full[s]);
 #if LR_WG_BWIDE
           bulk_g2s(sm.bu[s], Bw + ((size_t)nb * KC + kc) * (WG_B_STAGE_BYTES / 16), WG_B_STAGE_BYTES, &sm.full[s]);
 #else
@@ -547,6 +578,15 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
         mbar_wait(&sm.full[s], ph);
         if (!LR_WG_BWIDE) mbar_wait(&sm.ready[s], ph);
         if (ct == 0) WG_TRACE(5, it);
+#if LR_WG_ASMEM
+        // A by descriptor: this warpgroup's 64 rows of the stage's image, the second k32 half 256 bytes in (as B).
+        wg_fence();
+        if (!(LR_WG_DIAG & 4)) {
+          const uint8_t* const ap = sm.a[s] + cw * 4096;
+          wg_mma_ss(c, wg_desc(ap), wg_desc(sm.bu[s]), st > 0);
+          wg_mma_ss(c, wg_desc(ap + 256), wg_desc(sm.bu[s] + 256), 1);
+        }
+#else
         const uint4 av = sm.a[s][mt][lane];
 #if LR_WG_FP8
         const uint32_t a0[4] = {wg_a_lo(av.x), wg_a_lo(av.y), wg_a_hi(av.x), wg_a_hi(av.y)};
@@ -560,6 +600,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
           wg_mma(c, a0, wg_desc(sm.bu[s]), st > 0);
           wg_mma(c, a1, wg_desc(sm.bu[s] + (LR_WG_BSWZ ? 32 : 256)), 1);
         }
+#endif
       }
       wg_commit();
       if (ct == 0) WG_TRACE(8, it - 1);
@@ -710,6 +751,22 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
 
 // Host packing for lr_wgmma (layout only).
 static std::vector<uint32_t> pack_wg_a(const std::vector<uint8_t>& q, int M, int K) {
+#if LR_WG_ASMEM
+  // Widened once: each (row block, 64-deep stage) is the 8 KB image of the shared memory a, byte (m, k) at
+  // (m/8)·512 + (k/16)·128 + (m%8)·16 + k%16, holding the e4m3 code of a·2^-9 (LR_WG_FP8) or 16·a (int8 / uint8).
+  const int KCW = K / 64; std::vector<uint32_t> pw((size_t)M * K / 4);
+  uint8_t* pb = reinterpret_cast<uint8_t*>(pw.data());
+  for (int mb = 0; mb < M / 128; mb++) for (int kc = 0; kc < KCW; kc++) for (int m = 0; m < 128; m++) for (int k = 0; k < 64; k++) {
+    const uint32_t c = q[(size_t)(128 * mb + m) * K + 64 * kc + k] & 15;
+#if LR_WG_FP8
+    const uint8_t v = (uint8_t)(wg_a_lo(c) & 255);
+#else
+    const uint8_t v = (uint8_t)(c << 4);
+#endif
+    pb[((size_t)mb * KCW + kc) * 8192 + (m >> 3) * 512 + (k >> 4) * 128 + (m & 7) * 16 + (k & 15)] = v;
+  }
+  return pw;
+#endif
   const std::vector<uint32_t> f = pack_a(q, M, K);   // [M/16][K/64][32][4]
   const int KC = K / 64; std::vector<uint32_t> p(f.size());
   for (int mb = 0; mb < M / 128; mb++) for (int kc = 0; kc < KC; kc++) for (int mt = 0; mt < 8; mt++)
@@ -805,7 +862,7 @@ static size_t wg_layout_check(int M, int N, int K) {
   for (int mb = 0; mb < MT; mb++) for (int nb = 0; nb < NT; nb++) {
     std::fill(acc.begin(), acc.end(), 0);
     for (int kc = 0; kc < KC; kc++) {
-      const uint32_t* a = &Aw[((size_t)mb * KC + kc) * 1024];
+      const uint32_t* a = &Aw[((size_t)mb * KC + kc) * (WG_A_STAGE_BYTES / 4)];
 #if LR_WG_BWIDE
       std::memcpy(bu.data(), &Bw[((size_t)nb * KC + kc) * 2048], 8192);   // already the stage's image
 #else
@@ -823,6 +880,32 @@ static size_t wg_layout_check(int M, int N, int K) {
         }
       }
 #endif
+      // acc(row, ·) += a(row, k) · B(·, k) for k = 32h + kk of this stage.
+      auto add_row = [&](int row, int h, int kk, int av) {
+        for (int n = 0; n < 128; n++) {
+#if LR_WG_FP8
+          const int bv = wg_fp8_int(bu[wg_read_off(n, h, kk)], 2, -9);   // e5m2 of w·2^9
+#else
+          const int bv = (int8_t)bu[wg_read_off(n, h, kk)];
+#endif
+          acc[row * 128 + n] += (int64_t)av * bv;
+        }
+      };
+#if LR_WG_ASMEM
+      // A through the descriptor (PTX: K-major core matrices, LBO 128 between the 16-byte k chunks, SBO 512 between
+      // 8-row groups): warpgroup cw = row/64 reads its row r = row%64 of half h at cw·4096 + 256h + (r%8)·16 + (r/8)·512
+      // + (kk/16)·128 + kk%16.
+      const uint8_t* ab = reinterpret_cast<const uint8_t*>(a);
+      for (int row = 0; row < 128; row++) for (int h = 0; h < 2; h++) for (int kk = 0; kk < 32; kk++) {
+        const int cw = row / 64, r = row % 64;
+        const uint8_t byte = ab[cw * 4096 + 256 * h + (r % 8) * 16 + (r / 8) * 512 + (kk / 16) * 128 + kk % 16];
+#if LR_WG_FP8
+        add_row(row, h, kk, wg_fp8_int(byte, 3, 9));   // e4m3 code of a·2^-9
+#else
+        add_row(row, h, kk, ${unsignedAct ? '(int)byte' : '(int)(int8_t)byte'});
+#endif
+      }
+#else
       for (int mt = 0; mt < 8; mt++) for (int lane = 0; lane < 32; lane++) for (int h = 0; h < 2; h++) {
         const uint32_t* wq = &a[(mt * 32 + lane) * 4];
 #if LR_WG_FP8
@@ -838,16 +921,10 @@ static size_t wg_layout_check(int M, int N, int K) {
 #else
           const int av = ${unsignedAct ? '(int)(uint8_t)(r4[r] >> (8 * byte))' : '(int)(int8_t)(r4[r] >> (8 * byte))'};
 #endif
-          for (int n = 0; n < 128; n++) {
-#if LR_WG_FP8
-            const int bv = wg_fp8_int(bu[wg_read_off(n, h, kk)], 2, -9);   // e5m2 of w·2^9
-#else
-            const int bv = (int8_t)bu[wg_read_off(n, h, kk)];
-#endif
-            acc[row * 128 + n] += (int64_t)av * bv;
-          }
+          add_row(row, h, kk, av);
         }
       }
+#endif
       if (kc % (GS / 64) != GS / 64 - 1) continue;
       const int gg = kc / (GS / 64);
       for (int m = 0; m < 128; m++) for (int n = 0; n < 128; n++) {

@@ -6,7 +6,8 @@
  * group's integer dot with the one from the codes, and every scale word a lane reads with its rows' and
  * columns' codes. One compile per config: the int4 example (group 64, two groups and more than one tile) and
  * uint4 activations with groups of 128 (two 64-deep stages per group), both activation kinds with fp8 codes
- * (LR_WG_FP8, decoded on the host), each with B widened on the host (the default) and on chip (-DLR_WG_BWIDE=0). The same binary's `wgdown M R` mode
+ * (LR_WG_FP8, decoded on the host), each with B widened on the host (the default) and on chip (-DLR_WG_BWIDE=0), and
+ * A widened on the host and read from shared memory (LR_WG_ASMEM). The same binary's `wgdown M R` mode
  * checks the index maps of lr_wgmma<2>'s fused down projection (which block and thread computes each L chain,
  * the staging of X and D, and the slices whose flags a tile's epilogue waits for). The int4 example's builds
  * (fp8 and int8, B widened on the host and on chip) also give ptxas's report: lr_wgmma's wgmmas stay asynchronous, its setmaxnreg
@@ -49,6 +50,10 @@ describe('lr_wgmma operand layouts (host model, no GPU)', () => {
     ['LR_WG_BWIDE=0 (FP8) uint4 × int4, groups of 64', uint4(64), [128, 256, 256], ['-DLR_WG_BWIDE=0']],
     // LR_WG_BSWZ = 1: the image in wgmma's 64-byte swizzle layout (the model reads it through PTX's swizzle definition).
     ['LR_WG_BSWZ LR_WG_FP8=0 int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_BSWZ=1', '-DLR_WG_FP8=0']],
+    // LR_WG_ASMEM = 1: A widened on the host too and read by the wgmmas from shared memory (the model reads it through
+    // the descriptor's K-major core matrices, as B), fp8 (groups of 64) and int8 (uint4, groups of 128).
+    ['LR_WG_ASMEM (FP8) int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_ASMEM=1']],
+    ['LR_WG_ASMEM uint4 × int4, groups of 128', uint4(128), [128, 256, 256], ['-DLR_WG_ASMEM=1']],
   ];
   // One build per config (nvcc-build.ts, with ptxas's report), shared by the tests that read it.
   const builds = new Map<string, Promise<CudaBuild>>();
