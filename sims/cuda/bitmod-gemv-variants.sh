@@ -11,9 +11,10 @@ GEN=$1; DEST=$2; mkdir -p "$DEST/bin"; LOG="$DEST/log.txt"; : > "$LOG"
 say() { echo "$@" | tee -a "$LOG"; }
 fail=0
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,clocks.max.sm,driver_version --format=csv,noheader | tee -a "$LOG"
-VARIANTS="base:- ip:-DBSM_IPMAX=1 ip2:-DBSM_IPMAX=2 ip2ns:-DBSM_IPMAX=2,-DBSM_NSAME=1 ns:-DBSM_NSAME=1 nt:-DBSM_NSAME=1,-DBSM_TAB32=1 ip2_w16m2:-DBSM_IPMAX=2,-DBSM_WARPS=16,-DBSM_MINB=2"
+# base = the default build (BSM_IPMAX=2 BSM_NSAME=1 since 2026-12-07); old = the default before it (both 0).
+VARIANTS="base:- old:-DBSM_IPMAX=0,-DBSM_NSAME=0 ip:-DBSM_IPMAX=1 ip2:-DBSM_IPMAX=2,-DBSM_NSAME=0 ns:-DBSM_IPMAX=0 nt:-DBSM_IPMAX=0,-DBSM_TAB32=1 ip2_w16m2:-DBSM_WARPS=16,-DBSM_MINB=2"
 [ -f "$GEN/variants.txt" ] && VARIANTS=$(cat "$GEN/variants.txt")
-PROFILE="base ip2"; [ -f "$GEN/profile.txt" ] && PROFILE=$(cat "$GEN/profile.txt")
+PROFILE="base old"; [ -f "$GEN/profile.txt" ] && PROFILE=$(cat "$GEN/profile.txt")
 for v in $VARIANTS; do
   tag=${v%%:*}; flags=${v#*:}; [ "$flags" = "-" ] && flags=""
   ( nvcc -gencode=arch=compute_90a,code=sm_90a -O3 -std=c++17 -lineinfo ${flags//,/ } -DBSM_VARIANT="\"$tag\"" "$GEN/bitmod.cu" -o "$DEST/bin/$tag" 2>"$DEST/bin/$tag.nvcc.txt"

@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
-# issue 14, branch w4a4d: what bounds lr_wgmma at 4096^3, in one GPU call (docs/kernels.md "What bounds lr_wgmma").
-# Builds svdquant_w4a4 as is, with the LR_WG_DIAG ablations (wrong results by design: timing only), the LR_WG_FP8,
-# LR_WG_BWIDE, LR_WG_BSWZ and LR_WG_STAGES candidates; verifies the candidates on every int4 lowrank case (w4a4 and rank 20);
+# issue 14, branches w4a4d and lrwg: what bounds lr_wgmma at 4096^3, in one GPU call (docs/kernels.md "What bounds lr_wgmma").
+# Builds svdquant_w4a4 as is, with the LR_WG_DIAG ablations (wrong results by design: timing only) and knob candidates
+# (LR_WG_FP8, LR_WG_BWIDE, LR_WG_BSWZ, LR_WG_ASMEM, LR_WG_STAGES); verifies the candidates on every int4 lowrank case (w4a4 and rank 20);
 # benches every build at 4096^3 (golden samples, rerun); cuBLAS fp16 through torch in the same run; the SASS of
 # lr_wgmma<0> (opcode counts); the LR_WG_TRACE builds' per-stage cycle medians (TRACE lines); with PROF="w4 ...", ncu
 # (speed of light, warp states, schedulers, pipes, instructions, memory) of one lr_wgmma<0> launch of each.
 # Cases from `npx tsx sims/cuda/make-cases.ts GEN_DIR --only lowrank_gemm`.
-# Usage: sims/cuda/run-lowrank-bound.sh [GEN_DIR] [OUT_DIR]   (env: BUILDS, VERIFY, PROF, NCU_TIMEOUT override the lists)
+# Usage: sims/cuda/run-lowrank-bound.sh [GEN_DIR] [OUT_DIR]   (env: BUILDS, VERIFY, SASS, PROF, NCU_TIMEOUT override the lists)
 # Cost: ~45 s of parallel builds on 16 cores, ~4 s per bench, ~1.5 s per verify case; PROF adds ~60 s per build.
 set -uo pipefail
-G=${1:-sims/cuda/gen-w4a4d}; O=${2:-${OUT:-./cuda-out}/bound}; mkdir -p "$O/bin"; B=$O/bin
+G=${1:-sims/cuda/gen-pp}; O=${2:-${OUT:-./cuda-out}/bound}; mkdir -p "$O/bin"; B=$O/bin
 T0=$(date +%s); el() { echo "[$(( $(date +%s) - T0 )) s] $*"; }
 nvidia-smi --query-gpu=name,memory.total,clocks.max.sm,driver_version --format=csv,noheader | tee "$O/device.txt"
 echo "tools: $(which ncu cuobjdump python3 | tr '\n' ' ')"
 NV="nvcc -gencode=arch=compute_90a,code=sm_90a -O3 -std=c++17 -lineinfo"
-# name:flags (flags comma-separated); a name starting with r20 builds the rank-20 kernel.
-BUILDS=${BUILDS:-"w4:- tr:-DLR_WG_TRACE=1 f8:-DLR_WG_FP8=1 bw12:-DLR_WG_BWIDE=1,-DLR_WG_STAGES=12 bwf12:-DLR_WG_BWIDE=1,-DLR_WG_FP8=1,-DLR_WG_STAGES=12 trbwf12:-DLR_WG_BWIDE=1,-DLR_WG_FP8=1,-DLR_WG_STAGES=12,-DLR_WG_TRACE=1 bswf12:-DLR_WG_BWIDE=1,-DLR_WG_BSWZ=1,-DLR_WG_FP8=1,-DLR_WG_STAGES=12 d1:-DLR_WG_DIAG=1 d2:-DLR_WG_DIAG=2 d4:-DLR_WG_DIAG=4 d7:-DLR_WG_DIAG=7 d11:-DLR_WG_DIAG=11 r20bwf12:-DLR_WG_BWIDE=1,-DLR_WG_FP8=1,-DLR_WG_STAGES=12 r20bswf12:-DLR_WG_BWIDE=1,-DLR_WG_BSWZ=1,-DLR_WG_FP8=1,-DLR_WG_STAGES=12"}
-VERIFY=${VERIFY:-"bswf12 bwf12"}
+# name:flags (flags comma-separated; - for none); a name starting with r20 builds the rank-20 kernel.
+# Since 2026-12-07 the default build (dflt) is LR_WG_BWIDE=1 LR_WG_FP8=1 LR_WG_STAGES=12 (the 04:31 run's bwf12); old is
+# the default before it. as10: LR_WG_ASMEM (A widened on the host, read by the wgmmas from shared memory; 10 stages),
+# with its trace and its fold-skipped (d1) and copies-only (d7) ablations; dflt10 separates the stage count's effect.
+BUILDS=${BUILDS:-"dflt:- old:-DLR_WG_BWIDE=0,-DLR_WG_FP8=0 trdflt:-DLR_WG_TRACE=1 dflt10:-DLR_WG_STAGES=10 as10:-DLR_WG_ASMEM=1 tras10:-DLR_WG_ASMEM=1,-DLR_WG_TRACE=1 as10d1:-DLR_WG_ASMEM=1,-DLR_WG_DIAG=1 as10d7:-DLR_WG_ASMEM=1,-DLR_WG_DIAG=7 r20dflt:- r20as10:-DLR_WG_ASMEM=1"}
+VERIFY=${VERIFY:-"dflt as10"}
+# lr_wgmma<0>'s SASS (opcode counts) of these builds.
+SASS=${SASS:-"dflt as10"}
 PROF=${PROF-}
 # GEN_DIR/bin/NAME (with NAME.txt, ptxas's report), when present, is a build made beforehand with these flags by
 # BUILD_ONLY=1 on a machine with nvcc (no GPU needed): copied instead of built, which saves the device's time.
@@ -43,7 +48,7 @@ for e in $VERIFY; do [ "$(cat $B/$e.rc)" = 0 ] || continue
 done; el verify
 SYM=_Z8lr_wgmmaILi0EEvPK5uint4S2_PKtS4_S4_S4_S4_S4_PtiiiiS4_S4_PKjS5_Pjj
 if command -v cuobjdump >/dev/null; then
-  for v in w4 bswf12; do [ -f $B/$v ] || continue; cuobjdump -sass -fun $SYM $B/$v > $O/$v-lr0.sass 2>&1
+  for v in $SASS; do [ -f $B/$v ] || continue; cuobjdump -sass -fun $SYM $B/$v > $O/$v-lr0.sass 2>&1
     echo "$v lr_wgmma<0> opcodes: $(grep -oE '^\s+/\*[0-9a-f]+\*/\s+[A-Z0-9_.]+' $O/$v-lr0.sass | awk '{print $2}' | sed 's/\..*//' | sort | uniq -c | sort -rn | head -30 | tr '\n' ' ')"; done
 fi
 if [ -n "$PROF" ] && command -v ncu >/dev/null; then

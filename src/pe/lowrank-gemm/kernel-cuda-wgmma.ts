@@ -5,19 +5,21 @@
  * function as `lr_fast` (kernel-cuda.ts), bit for bit, in golden's order (golden.ts header):
  * - the exact group dot d_g comes from int8 MMAs on 16·value operands (sum = 256·d exactly), read as fp32
  *   through the 49152 magic (one integer add and one subtraction, both exact);
- *   the LR_WG_FP8 build knob (off by default: bit-exact on an H100 but not faster, 2026-12-06 21:45 UTC) takes fp8
- *   wgmmas instead, whose f32 accumulators hold d itself, the tensor core's fp8 accumulation being exact on these
- *   integers for groups of 64 (fp8Encoders);
+ *   for groups of 64 the default (LR_WG_FP8, with B widened on the host, LR_WG_BWIDE, and 12 stages: the fastest
+ *   build on an H100, bit-exact, 2026-12-07 04:31 UTC) takes fp8 wgmmas instead, whose f32 accumulators hold d
+ *   itself, the tensor core's fp8 accumulation being exact on these integers for groups of 64 (fp8Encoders);
  * - d̂ = round_P(d), s = round_P(sa·sw), acc = fma or mul + add in P: the shared LR_PAIR_STEP;
  * - the epilogue, the up projection (j ascending, fp32, one rounding per step) and round_R16, per output.
  * Roles (384 threads, one block per SM, grid = min(tiles, SMs), tiles of 128 × 128 taken in turn):
  * - warpgroup 0, warp 0 lane 0: issues the bulk copies (cp.async.bulk, completing on an mbarrier) of each
  *   64-deep stage: packed A (4 KB), packed B (4 KB) and the stage's group scales (2 × 256 B);
- * - warpgroup 0, warps 1–3: widen B's nibbles to int8 (16·value) into the K-major core-matrix layout
- *   wgmma reads from shared memory, then fence the async proxy and arrive on the stage's `ready` barrier
- *   (LR_WG_BWIDE: B arrives already widened, packed so on the host, and these warps exit);
+ * - warpgroup 0, warps 1–3: with LR_WG_BWIDE (the default) B arrives already widened, packed so on the host,
+ *   and these warps exit; with -DLR_WG_BWIDE=0 they widen B's nibbles to int8 (16·value) into the K-major
+ *   core-matrix layout wgmma reads from shared memory, then fence the async proxy and arrive on the stage's
+ *   `ready` barrier;
  * - warpgroups 1 and 2 (rows 0–63 and 64–127 of the tile): each warp loads its A fragments (one 16-byte
- *   load, widened in registers), issues two m64n128k32 wgmmas per stage into one of two accumulator sets,
+ *   load, widened in registers; with the LR_WG_ASMEM knob A arrives widened from the host and the wgmmas read it
+ *   from shared memory), issues two m64n128k32 wgmmas per stage into one of two accumulator sets,
  *   and folds the previous group's set (waited with wgmma.wait_group 1) while the current one runs; then
  *   it releases the previous group's stages (`empty` barriers). No atomics; every output is computed by
  *   one thread in golden's order, so results are deterministic.
@@ -43,6 +45,25 @@ export function lowRankWgmmaEligible(config: LowRankGemmConfig): boolean {
   return main.groupSize * maxProduct <= MAGIC_DOT_LIMIT;
 }
 
+/**
+ * lr_wgmma's default build (the -D knobs' defaults in the generated source, and what the manifest's packings state):
+ * B widened on the host (LR_WG_BWIDE) with 12 pipeline stages, and fp8 group dots (LR_WG_FP8) where they are exact,
+ * i.e. groups of 64 (two k32 steps, the range the H100 micro-test found exact). Measured fastest and bit-exact on an
+ * H100, 2026-12-07 04:31 UTC (docs/kernels.md); every knob stays overridable with -D (e.g. -DLR_WG_FP8=0).
+ */
+export interface LowRankWgmmaDefaults {
+  readonly bwide: boolean;
+  readonly fp8: boolean;
+  readonly stages: number;
+}
+
+/** The default knobs of lr_wgmma for `config` (only meaningful where lowRankWgmmaEligible holds). */
+export function lowRankWgmmaDefaults(config: LowRankGemmConfig): LowRankWgmmaDefaults {
+  const main = config.main;
+  const maxProduct = main.kind === 'int4' && main.activations === 'uint4' ? 15 * 8 : 8 * 8;
+  return { bwide: true, fp8: main.groupSize === 64 && main.groupSize * maxProduct <= FP8_DOT_LIMIT, stages: 12 };
+}
+
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 /**
@@ -60,6 +81,13 @@ __device__ __forceinline__ void wg_mma(float (&d)[64], const uint32_t (&a)[4], u
     : ${outs('f')}
     : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc), "r"(scale_d));
 }
+// LR_WG_ASMEM: A from shared memory too (descriptor da), the same operation.
+__device__ __forceinline__ void wg_mma_ss(float (&d)[64], uint64_t da, uint64_t db, int scale_d) {
+  asm volatile("{\\n.reg .pred p;\\nsetp.ne.b32 p, %66, 0;\\n"
+    "wgmma.mma_async.sync.aligned.m64n128k32.f32.e4m3.e5m2 {${d}}, %64, %65, p, 1, 1;\\n}\\n"
+    : ${outs('f')}
+    : "l"(da), "l"(db), "r"(scale_d));
+}
 #else
 typedef int wg_acc_t;
 __device__ __forceinline__ void wg_mma(int (&d)[64], const uint32_t (&a)[4], uint64_t desc, int scale_d) {
@@ -67,6 +95,12 @@ __device__ __forceinline__ void wg_mma(int (&d)[64], const uint32_t (&a)[4], uin
     "wgmma.mma_async.sync.aligned.m64n128k32.s32.${aType}.s8 {${d}}, {%64, %65, %66, %67}, %68, p;\\n}\\n"
     : ${outs('r')}
     : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc), "r"(scale_d));
+}
+__device__ __forceinline__ void wg_mma_ss(int (&d)[64], uint64_t da, uint64_t db, int scale_d) {
+  asm volatile("{\\n.reg .pred p;\\nsetp.ne.b32 p, %66, 0;\\n"
+    "wgmma.mma_async.sync.aligned.m64n128k32.s32.${aType}.s8 {${d}}, %64, %65, p;\\n}\\n"
+    : ${outs('r')}
+    : "l"(da), "l"(db), "r"(scale_d));
 }
 #endif`;
 }
@@ -119,28 +153,46 @@ __host__ __device__ __forceinline__ uint32_t wg_b_e5m2(uint32_t s) {
 /** CUDA source of lr_wgmma and its host packing; pasted after the shared device steps and LR_PAIR_STEP. */
 export function lowRankWgmmaKernel(config: LowRankGemmConfig): string {
   const unsignedAct = config.main.kind === 'int4' && config.main.activations === 'uint4';
+  const dflt = lowRankWgmmaDefaults(config);
   return `
 // ---- lr_wgmma: Hopper warp-specialized main loop (sm_90a), see kernel-cuda-wgmma.ts ---------------------
 // Packings (host pack_wg_* below; layout only, stated in kernels.json):
 //  Aw: [M/128][K/64][8 mt][32 lanes][4 words]: lr_fast's A fragment order with the tile's 8 m16 blocks
 //      adjacent, so one 64-deep stage of a 128-row tile is 4 KB contiguous.
-//  Bw: [N/128][K/64][2 p][128 n][4 words]: word i, byte b: low nibble qw[n][64kc + 32p + 4i + b], high
-//      nibble the same at k + 16; one 16-byte piece widens to the two 16-byte k chunks 2p and 2p + 1 of row n.
+//  Bw (default, LR_WG_BWIDE): [N/128][K/64][8,192 bytes], each stage's shared-memory image (below), byte (n, k)
+//      holding ${dflt.fp8 ? 'the e5m2 code of w·2^9 (LR_WG_FP8; -DLR_WG_FP8=0: 16·w as int8)' : '16·w as int8 (LR_WG_FP8: the e5m2 code of w·2^9)'}.
+//  Bw (-DLR_WG_BWIDE=0): [N/128][K/64][2 p][128 n][4 words]: word i, byte b: low nibble qw[n][64kc + 32p + 4i + b],
+//      high nibble the same at k + 16; one 16-byte piece widens to the two 16-byte k chunks 2p and 2p + 1 of row n.
 //      LR_WG_FP8: word i, bits 4b..4b+3: qw[n][64kc + 32p + 4i + b], bits 16 + 4b..: the same at k + 16.
 //  saW: [G][M/128][8 mt][8 g][2 rh] (row 16mt + g + 8rh), swW: [G][N/128][4 t][16 i][2 e] (column 8i + 2t + e):
 //      16-bit scale codes in the order the accumulator fragments use them.
-// Shared memory B (per stage, 8 KB): int8 16·value in wgmma's K-major layout without swizzle: core matrices
+// Shared memory B (per stage, 8 KB): int8 16·value (or LR_WG_FP8 e5m2) in wgmma's K-major layout without swizzle: core matrices
 // of 8 rows × 16 bytes, byte (n, k) at (n/8)·512 + (k/16)·128 + (n%8)·16 + k%16 (descriptor LBO = 128,
 // SBO = 512); the second k32 half starts 256 bytes in.
 // Tuning knobs (-D; the defaults are the fastest configuration measured, bit-exact on every verify case and the
-// 4096³ samples on an H100, 2026-12-06 14:05 UTC, docs/kernels.md: 8 stages, split unpackers, early release,
-// branch-free up projection; the 13:21 configuration was 6, 0, 0, 0): LR_WG_STAGES, pipeline depth;
-// LR_WG_SPLIT = 1, one unpacker warp per stage (three stages widened at once) instead of three warps per
-// stage; LR_WG_EARLY = 1, a group's stages released once its scales are in registers instead of after its
-// fold; LR_WG_UPFAST = 1, the up projection's whole 4-rank steps without branches. None changes any output's
-// order of operations.
+// 4096³ samples on an H100, docs/kernels.md: since 2026-12-07 04:31 UTC B widened on the host (LR_WG_BWIDE = 1,
+// below) with 12 stages${dflt.fp8 ? ' and fp8 group dots (LR_WG_FP8 = 1)' : ' (this config has no fp8 default: groups other than 64)'};
+// before that, 2026-12-06 14:05 UTC: 8 stages, split unpackers, early release, branch-free up projection; the
+// 13:21 configuration was 6, 0, 0, 0): LR_WG_STAGES, pipeline depth (default ${dflt.stages} with LR_WG_BWIDE, 8 without, whose
+// per-stage packed B copy leaves no room for 12); LR_WG_SPLIT = 1, one unpacker warp per stage (three stages
+// widened at once) instead of three warps per stage (without LR_WG_BWIDE); LR_WG_EARLY = 1, a group's stages
+// released once its scales are in registers instead of after its fold; LR_WG_UPFAST = 1, the up projection's
+// whole 4-rank steps without branches. None changes any output's order of operations.
+#ifndef LR_WG_BWIDE
+#define LR_WG_BWIDE ${dflt.bwide ? 1 : 0}
+#endif
+// LR_WG_ASMEM = 1 (branch lrwg, not yet run on a GPU; needs LR_WG_BWIDE, not LR_WG_BSWZ): A widened on the host too,
+// into each stage's 8 KB shared-memory image (Aw: [M/128][K/64][8,192 bytes], byte (m, k) at (m/8)·512 + (k/16)·128 +
+// (m%8)·16 + k%16, the e4m3 code of a·2^-9 with LR_WG_FP8, else 16·a as int8 / uint8), and the wgmmas read A from shared
+// memory by descriptor (warpgroup cw's 64 rows are the 4 KB at cw·4096): the consumers no longer load and widen A
+// (one LDS.128 and 7 (int8) or 39 (fp8) instructions per warp and stage) and each warp's chain between the data wait and
+// the wgmmas is the fence alone. Cost: A takes M·K bytes instead of M·K/2, 16.5 KB per stage from L2 instead of 12.5,
+// and 10 stages fit (the default with it) instead of 12.
+#ifndef LR_WG_ASMEM
+#define LR_WG_ASMEM 0
+#endif
 #ifndef LR_WG_STAGES
-#define LR_WG_STAGES 8
+#define LR_WG_STAGES (LR_WG_BWIDE ? (LR_WG_ASMEM ? 10 : ${dflt.stages}) : 8)
 #endif
 #ifndef LR_WG_SPLIT
 #define LR_WG_SPLIT 1
@@ -151,21 +203,19 @@ export function lowRankWgmmaKernel(config: LowRankGemmConfig): string {
 #ifndef LR_WG_UPFAST
 #define LR_WG_UPFAST 1
 #endif
-// LR_WG_FP8 = 1 (branch w4a4c, docs/kernels.md): the group dots by fp8 wgmma (A e4m3 = a·2^-9, B e5m2 = w·2^9) into
-// f32 accumulators that hold each group's integer dot d exactly, so the fold reads d without the 49152 magic (3
-// instead of 7 instructions per output pair). Exact only while the tensor core's fp8 accumulation keeps every bit
-// of |d| ≤ GS·max|a·w| (measured by sims/cuda/fp8-wgmma-exact.cu); B is then packed with each 16-bit half of a word
-// holding 4 consecutive k codes (pack_wg_b).
+// LR_WG_FP8 = 1 (branch w4a4c, docs/kernels.md; the default for groups of 64 since 2026-12-07): the group dots by fp8
+// wgmma (A e4m3 = a·2^-9, B e5m2 = w·2^9) into f32 accumulators that hold each group's integer dot d exactly, so the
+// fold reads d without the 49152 magic (3 instead of 7 instructions per output pair). Exact only while the tensor
+// core's fp8 accumulation keeps every bit of |d| ≤ GS·max|a·w| (measured by sims/cuda/fp8-wgmma-exact.cu); without
+// LR_WG_BWIDE, B is then packed with each 16-bit half of a word holding 4 consecutive k codes (pack_wg_b).
 #ifndef LR_WG_FP8
-#define LR_WG_FP8 0
+#define LR_WG_FP8 ${dflt.fp8 ? 1 : 0}
 #endif
-// LR_WG_BWIDE = 1 (branch w4a4d): B (constant weights) is widened once on the host into the exact 8 KB per-stage
-// image wgmma reads (Bw: [N/128][K/64][8,192 bytes], int8 16·w, or with LR_WG_FP8 the e5m2 code of w·2^9, at
-// (n/8)·512 + (k/16)·128 + (n%8)·16 + k%16), so the copier's bulk copy lands B where the wgmmas read it: no unpacker
-// warps, no ready barrier, twice B's memory (N·K bytes instead of N·K/2).
-#ifndef LR_WG_BWIDE
-#define LR_WG_BWIDE 0
-#endif
+// LR_WG_BWIDE = 1 (branch w4a4d; the default since 2026-12-07, defined above): B (constant weights) is widened once
+// on the host into the exact 8 KB per-stage image wgmma reads (Bw: [N/128][K/64][8,192 bytes], int8 16·w, or with
+// LR_WG_FP8 the e5m2 code of w·2^9, at (n/8)·512 + (k/16)·128 + (n%8)·16 + k%16), so the copier's bulk copy lands B
+// where the wgmmas read it: no unpacker warps, no ready barrier, twice B's memory (N·K bytes instead of N·K/2).
+// -DLR_WG_BWIDE=0: B packed as 4-bit codes and widened on chip by warps 1-3 of warpgroup 0.
 // LR_WG_BSWZ = 1 (with LR_WG_BWIDE): the B image in wgmma's 64-byte-swizzle K-major layout instead of the
 // unswizzled core matrices: row n of a stage is 64 contiguous bytes at (n/8)·512 + (n%8)·64, its 16-byte chunk c
 // stored at chunk c ^ ((n%8)/2) (address bits 4-5 XOR bits 7-8); descriptor swizzle mode 2, SBO 512, the second
@@ -174,6 +224,7 @@ export function lowRankWgmmaKernel(config: LowRankGemmConfig): string {
 #define LR_WG_BSWZ 0
 #endif
 static_assert(!LR_WG_BSWZ || LR_WG_BWIDE, "LR_WG_BSWZ needs LR_WG_BWIDE (the image is swizzled on the host)");
+static_assert(!LR_WG_ASMEM || (LR_WG_BWIDE && !LR_WG_BSWZ), "LR_WG_ASMEM needs LR_WG_BWIDE and the unswizzled layout (one descriptor form for A and B)");
 // LR_WG_DIAG (measurement builds only, WRONG results): bit 1 the consumers skip the fold's arithmetic, bit 2 the
 // unpackers skip the widening, bit 4 the consumers skip the wgmmas, bit 8 the copier skips the bulk copies (a
 // plain arrive on full); each keeps every barrier, so the time left is what the remaining roles cost
@@ -193,7 +244,11 @@ constexpr int WST = LR_WG_STAGES > 2 * WG_GSTAGES ? LR_WG_STAGES : 2 * WG_GSTAGE
 constexpr int WG_THREADS = 384, WG_UNPACKERS = LR_WG_SPLIT ? 32 : 96, WG_CONSUMER_WARPS = 8;   // arrivals on ready, empty
 struct __align__(LR_WG_BSWZ ? 1024 : 128) WgSmem {
   __align__(LR_WG_BSWZ ? 1024 : 16) uint8_t bu[WST][WG_BN * 64];   // widened B, core-matrix layout (LR_WG_BSWZ: 1024-aligned stages)
+#if LR_WG_ASMEM
+  __align__(16) uint8_t a[WST][WG_BM * 64];   // widened A (host), core-matrix layout: warpgroup cw's rows at cw·4096
+#else
   uint4 a[WST][8][32];           // packed A, fragment order
+#endif
 #if !LR_WG_BWIDE
   uint4 bp[WST][2][WG_BN];       // packed B
 #endif
@@ -226,7 +281,9 @@ constexpr int wg_threads(int mode) { return mode == 2 ? 512 : 384; }
 // LR_WG_BSWZ: 1 KB more, so that the kernel can start WgSmem at the next 1,024-aligned shared address.
 constexpr size_t wg_smem(int mode) { return sizeof(WgSmem) + (mode == 2 ? sizeof(WgDownSmem) : 0) + (LR_WG_BSWZ ? 1024 : 0); }
 constexpr uint32_t WG_B_STAGE_BYTES = LR_WG_BWIDE ? WG_BN * 64 : sizeof(uint4) * 2 * WG_BN;
-constexpr uint32_t WG_STAGE_BYTES = sizeof(uint4) * 8 * 32 + WG_B_STAGE_BYTES + 2 * WG_BM + 2 * WG_BN;
+constexpr uint32_t WG_A_STAGE_BYTES = LR_WG_ASMEM ? WG_BM * 64 : sizeof(uint4) * 8 * 32;
+constexpr uint32_t WG_STAGE_BYTES = WG_A_STAGE_BYTES + WG_B_STAGE_BYTES + 2 * WG_BM + 2 * WG_BN;
+static_assert(wg_smem(2) <= 232448, "lr_wgmma: shared memory per block beyond sm_90's 227 KB (fewer LR_WG_STAGES)");
 __device__ __forceinline__ uint32_t smem_u32(const void* p) { return (uint32_t)__cvta_generic_to_shared(p); }
 __device__ __forceinline__ void mbar_init(unsigned long long* b, uint32_t n) {
   asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;\\n" :: "r"(smem_u32(b)), "r"(n) : "memory");
@@ -455,7 +512,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
           WG_TRACE(1, it);
           if (LR_WG_DIAG & 8) { mbar_arrive(&sm.full[s]); continue; }
           mbar_expect_tx(&sm.full[s], WG_STAGE_BYTES);
-          bulk_g2s(sm.a[s], Aw + ((size_t)mb * KC + kc) * 256, 4096, &sm.full[s]);
+          bulk_g2s(sm.a[s], Aw + ((size_t)mb * KC + kc) * (WG_A_STAGE_BYTES / 16), WG_A_STAGE_BYTES, &sm.full[s]);
 #if LR_WG_BWIDE
           bulk_g2s(sm.bu[s], Bw + ((size_t)nb * KC + kc) * (WG_B_STAGE_BYTES / 16), WG_B_STAGE_BYTES, &sm.full[s]);
 #else
@@ -521,6 +578,15 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
         mbar_wait(&sm.full[s], ph);
         if (!LR_WG_BWIDE) mbar_wait(&sm.ready[s], ph);
         if (ct == 0) WG_TRACE(5, it);
+#if LR_WG_ASMEM
+        // A by descriptor: this warpgroup's 64 rows of the stage's image, the second k32 half 256 bytes in (as B).
+        wg_fence();
+        if (!(LR_WG_DIAG & 4)) {
+          const uint8_t* const ap = sm.a[s] + cw * 4096;
+          wg_mma_ss(c, wg_desc(ap), wg_desc(sm.bu[s]), st > 0);
+          wg_mma_ss(c, wg_desc(ap + 256), wg_desc(sm.bu[s] + 256), 1);
+        }
+#else
         const uint4 av = sm.a[s][mt][lane];
 #if LR_WG_FP8
         const uint32_t a0[4] = {wg_a_lo(av.x), wg_a_lo(av.y), wg_a_hi(av.x), wg_a_hi(av.y)};
@@ -534,6 +600,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
           wg_mma(c, a0, wg_desc(sm.bu[s]), st > 0);
           wg_mma(c, a1, wg_desc(sm.bu[s] + (LR_WG_BSWZ ? 32 : 256)), 1);
         }
+#endif
       }
       wg_commit();
       if (ct == 0) WG_TRACE(8, it - 1);
@@ -684,6 +751,22 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
 
 // Host packing for lr_wgmma (layout only).
 static std::vector<uint32_t> pack_wg_a(const std::vector<uint8_t>& q, int M, int K) {
+#if LR_WG_ASMEM
+  // Widened once: each (row block, 64-deep stage) is the 8 KB image of the shared memory a, byte (m, k) at
+  // (m/8)·512 + (k/16)·128 + (m%8)·16 + k%16, holding the e4m3 code of a·2^-9 (LR_WG_FP8) or 16·a (int8 / uint8).
+  const int KCW = K / 64; std::vector<uint32_t> pw((size_t)M * K / 4);
+  uint8_t* pb = reinterpret_cast<uint8_t*>(pw.data());
+  for (int mb = 0; mb < M / 128; mb++) for (int kc = 0; kc < KCW; kc++) for (int m = 0; m < 128; m++) for (int k = 0; k < 64; k++) {
+    const uint32_t c = q[(size_t)(128 * mb + m) * K + 64 * kc + k] & 15;
+#if LR_WG_FP8
+    const uint8_t v = (uint8_t)(wg_a_lo(c) & 255);
+#else
+    const uint8_t v = (uint8_t)(c << 4);
+#endif
+    pb[((size_t)mb * KCW + kc) * 8192 + (m >> 3) * 512 + (k >> 4) * 128 + (m & 7) * 16 + (k & 15)] = v;
+  }
+  return pw;
+#endif
   const std::vector<uint32_t> f = pack_a(q, M, K);   // [M/16][K/64][32][4]
   const int KC = K / 64; std::vector<uint32_t> p(f.size());
   for (int mb = 0; mb < M / 128; mb++) for (int kc = 0; kc < KC; kc++) for (int mt = 0; mt < 8; mt++)
@@ -779,7 +862,7 @@ static size_t wg_layout_check(int M, int N, int K) {
   for (int mb = 0; mb < MT; mb++) for (int nb = 0; nb < NT; nb++) {
     std::fill(acc.begin(), acc.end(), 0);
     for (int kc = 0; kc < KC; kc++) {
-      const uint32_t* a = &Aw[((size_t)mb * KC + kc) * 1024];
+      const uint32_t* a = &Aw[((size_t)mb * KC + kc) * (WG_A_STAGE_BYTES / 4)];
 #if LR_WG_BWIDE
       std::memcpy(bu.data(), &Bw[((size_t)nb * KC + kc) * 2048], 8192);   // already the stage's image
 #else
@@ -797,6 +880,32 @@ static size_t wg_layout_check(int M, int N, int K) {
         }
       }
 #endif
+      // acc(row, ·) += a(row, k) · B(·, k) for k = 32h + kk of this stage.
+      auto add_row = [&](int row, int h, int kk, int av) {
+        for (int n = 0; n < 128; n++) {
+#if LR_WG_FP8
+          const int bv = wg_fp8_int(bu[wg_read_off(n, h, kk)], 2, -9);   // e5m2 of w·2^9
+#else
+          const int bv = (int8_t)bu[wg_read_off(n, h, kk)];
+#endif
+          acc[row * 128 + n] += (int64_t)av * bv;
+        }
+      };
+#if LR_WG_ASMEM
+      // A through the descriptor (PTX: K-major core matrices, LBO 128 between the 16-byte k chunks, SBO 512 between
+      // 8-row groups): warpgroup cw = row/64 reads its row r = row%64 of half h at cw·4096 + 256h + (r%8)·16 + (r/8)·512
+      // + (kk/16)·128 + kk%16.
+      const uint8_t* ab = reinterpret_cast<const uint8_t*>(a);
+      for (int row = 0; row < 128; row++) for (int h = 0; h < 2; h++) for (int kk = 0; kk < 32; kk++) {
+        const int cw = row / 64, r = row % 64;
+        const uint8_t byte = ab[cw * 4096 + 256 * h + (r % 8) * 16 + (r / 8) * 512 + (kk / 16) * 128 + kk % 16];
+#if LR_WG_FP8
+        add_row(row, h, kk, wg_fp8_int(byte, 3, 9));   // e4m3 code of a·2^-9
+#else
+        add_row(row, h, kk, ${unsignedAct ? '(int)byte' : '(int)(int8_t)byte'});
+#endif
+      }
+#else
       for (int mt = 0; mt < 8; mt++) for (int lane = 0; lane < 32; lane++) for (int h = 0; h < 2; h++) {
         const uint32_t* wq = &a[(mt * 32 + lane) * 4];
 #if LR_WG_FP8
@@ -812,16 +921,10 @@ static size_t wg_layout_check(int M, int N, int K) {
 #else
           const int av = ${unsignedAct ? '(int)(uint8_t)(r4[r] >> (8 * byte))' : '(int)(int8_t)(r4[r] >> (8 * byte))'};
 #endif
-          for (int n = 0; n < 128; n++) {
-#if LR_WG_FP8
-            const int bv = wg_fp8_int(bu[wg_read_off(n, h, kk)], 2, -9);   // e5m2 of w·2^9
-#else
-            const int bv = (int8_t)bu[wg_read_off(n, h, kk)];
-#endif
-            acc[row * 128 + n] += (int64_t)av * bv;
-          }
+          add_row(row, h, kk, av);
         }
       }
+#endif
       if (kc % (GS / 64) != GS / 64 - 1) continue;
       const int gg = kc / (GS / 64);
       for (int m = 0; m < 128; m++) for (int n = 0; n < 128; n++) {

@@ -24,7 +24,7 @@ import type { TargetOf } from '../facets/compile.js';
 import { lowRankQactScaleFactor, NVFP4_SCALE_CAP } from './golden-qact.js';
 import { LOW_RANK_TILED_DEVICE, LOW_RANK_TILED_KERNEL } from './kernel-cuda-tiled.js';
 import { checkLowRankGemmConfig, lowRankActivationCodes, lowRankElementValues, type LowRankGemmConfig, type LowRankGemmOperands } from './golden.js';
-import { lowRankWgmmaEligible, lowRankWgmmaKernel } from './kernel-cuda-wgmma.js';
+import { lowRankWgmmaDefaults, lowRankWgmmaEligible, lowRankWgmmaKernel } from './kernel-cuda-wgmma.js';
 
 /** Input streams of the shared generator (inputHash's `stream`), one per operand. */
 export const LOW_RANK_STREAMS = { qa: 1, qw: 2, sa: 3, sw: 4, bias: 5, cs: 6, ls: 7, x: 8, down: 9, up: 10 } as const;
@@ -1089,7 +1089,8 @@ const LOW_RANK_CUDA_QACT =
 
 const LOW_RANK_CUDA_EXACTNESS =
   'Golden order, each operation correctly rounded (RNE) and never contracted: group dots exact in int32 (int8 ' +
-  'tensor-core MMA on 16·nibble operands, sum / 256), d̂ = round_P(d), s = round_P(sa·sw), acc by fma or mul+add ' +
+  'tensor-core MMA on 16·nibble operands, sum / 256) or, in lr_wgmma\'s default build for groups of 64, in fp32 (fp8 wgmma ' +
+  'on e4m3 a·2^-9 and e5m2 w·2^9, every integer sum |d| < 2^13 held exactly; -DLR_WG_FP8=0 for int8), d̂ = round_P(d), s = round_P(sa·sw), acc by fma or mul+add ' +
   'in P (__h*_rn / __f*_rn intrinsics), the epilogue in its format, the down projection as one sequential fp32 ' +
   'chain per (m, j) in k order (no atomics), the up projection j ascending in the same kernel, one rounding to ' +
   'the branch format; NaN outputs are golden\'s canonical NaN code.';
@@ -1105,6 +1106,7 @@ export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<Low
   const u16 = 'u16 codes, 2 per word, element 0 in bits 15:0';
   const buf = (name: string, binding: number, access: 'read' | 'read_write', words: string, packing: string) => ({ name, binding, access, words, packing });
   const runtime = config.activationQuant === 'runtime';
+  const wgDefaults = lowRankWgmmaDefaults(config);
   const entries: KernelEntry[] = [
     ...(runtime
       ? [{
@@ -1125,7 +1127,7 @@ export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<Low
           entryPoint: 'lr_wgmma<1>', file, workgroupSize: [384, 1, 1] as const, dispatch: ['min(SMs, (M/128)*(N/128))', '1', '1'] as const,
           bindings: [
             buf('Aw', 0, 'read', 'M*K/8', '4-bit codes in wgmma/mma k32 A-fragment order, one 4 KB piece per (128-row tile, 64-deep step): [M/128][K/64][8 mt][32 lanes][4 words], lane (g = lane/4, t = lane%4), word j = (h = j>>1, rh = j&1), byte b: low nibble qa[128mb+16mt+g+8rh][64ks+32h+4t+b], high nibble the same row at k+16'),
-            buf('Bw', 1, 'read', 'N*K/8', '4-bit codes, one 4 KB piece per (128-column tile, 64-deep step): [N/128][K/64][2 p][128 n][4 words], word i, byte b: low nibble qw[128nb+n][64ks+32p+4i+b], high nibble k+16 (widened on chip to int8 16·value, wgmma K-major core matrices)'),
+            buf('Bw', 1, 'read', 'N*K/4', `weights widened on the host (LR_WG_BWIDE, the default build), one 8 KB piece per (128-column tile, 64-deep step), the stage's shared-memory image: wgmma's K-major core matrices without swizzle: [N/128][K/64][8192 bytes], byte (n, k) at (n/8)*512 + (k/16)*128 + (n%8)*16 + k%16 holding ${wgDefaults.fp8 ? 'the OCP e5m2 code of w*2^9 for w = qw[128nb+n][64ks+k] (LR_WG_FP8)' : '16*w as int8 for w = qw[128nb+n][64ks+k]'}; built with -DLR_WG_BWIDE=0: N*K/8 words of 4-bit codes, [N/128][K/64][2 p][128 n][4 words], widened on chip`),
             buf('saW', 2, 'read', 'G*M/2', `${u16}: activation scales [G][M/128][128], row 16mt+g+8rh at 16mt+2g+rh`),
             buf('swW', 3, 'read', 'G*N/2', `${u16}: weight scales [G][N/128][128], column 8i+2t+e at 32t+2i+e`),
             buf('bias', 4, 'read', 'ceil(N/2)', u16), buf('cs', 5, 'read', 'ceil(N/2)', u16), buf('L', 6, 'read', 'ceil(M*rank/2)', u16), buf('up', 7, 'read', 'ceil(N*rank/2)', `${u16}, [N×rank]`),

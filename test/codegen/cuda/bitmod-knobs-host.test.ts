@@ -2,8 +2,8 @@
  * bsm_gemv's compile-time knobs (issue 14, the BitMoD decode GEMV): BSM_NSAME (chain N adds chain D's own products
  * from c·2^15 instead of sign probes), BSM_TAB32 (one 4-byte bf16-pair term entry per lane) and BSM_IPMAX (the step's
  * exponent maximum in 16-bit integers from a byte each term float carries) change the kernel's arithmetic and table
- * reads, so every config the generator accepts is built with NSAME + TAB32, with IPMAX + NSAME (IPMAX excludes TAB32)
- * and with IPMAX = 2 (the per-cycle form) and its `cpu` mode (the kernel's own group function on the host) compared with golden on the activation
+ * reads, so every config the generator accepts is built with NSAME + TAB32, with IPMAX + NSAME (IPMAX excludes TAB32),
+ * with IPMAX = 2 (the per-cycle form) alone and with neither (the default is IPMAX = 2 + NSAME, bitmod-host.test.ts) and its `cpu` mode (the kernel's own group function on the host) compared with golden on the activation
  * sets of bitmod-host.test.ts. Three mutants show the cases can fail: chain N from c·2^13 (a grid below the largest
  * products), cycle 1's term taken one bit off, and IPMAX's exponent byte one too small (c one binade low).
  */
@@ -32,7 +32,11 @@ const CONFIGS: [string, BitSerialModConfig][] = [
   ['int4int3_fp32', { kind: 'bit_serial_mod', groupSize: 32, candidates: ['int4', 'int3'], output: 'fp32' }],
   ['int2_fp16', { kind: 'bit_serial_mod', groupSize: 8, candidates: ['int2'], output: 'fp16' }],
 ];
-const KNOB_SETS: readonly (readonly string[])[] = [['-DBSM_NSAME=1', '-DBSM_TAB32=1'], ['-DBSM_IPMAX=1', '-DBSM_NSAME=1'], ['-DBSM_IPMAX=2']];
+// The default build (IPMAX = 2, NSAME = 1 since 2026-12-07) is bitmod-host.test.ts's; here the other knob sets, the
+// pre-2026-12-07 default (both 0) among them.
+const KNOB_SETS: readonly (readonly string[])[] = [
+  ['-DBSM_IPMAX=0', '-DBSM_NSAME=1', '-DBSM_TAB32=1'], ['-DBSM_IPMAX=1', '-DBSM_NSAME=1'], ['-DBSM_IPMAX=2', '-DBSM_NSAME=0'], ['-DBSM_IPMAX=0', '-DBSM_NSAME=0'],
+];
 
 /** Builds `source` with the knobs and runs its cpu mode on every host case; returns [tag, mismatches] per case. */
 async function runCases(name: string, source: string, config: BitSerialModConfig, seed: number, knobs: readonly string[]): Promise<[string, number, string][]> {

@@ -57,11 +57,15 @@ describe('CUDA launch contract', () => {
     expect(files.map((f) => f.path).sort()).toEqual(['cuda/kernels.json', 'cuda/lowrank_gemm.cu']);
     const manifest = JSON.parse(files.find((f) => f.path === 'cuda/kernels.json')!.text);
     expect(manifest.target).toBe('cuda');
-    const entries = manifest.kernels[0].entries as { entryPoint: string; bindings: { name: string; packing: string }[] }[];
+    const entries = manifest.kernels[0].entries as { entryPoint: string; bindings: { name: string; packing: string; words: string }[] }[];
     expect(entries.map((e) => e.entryPoint)).toEqual(['lr_qact', 'lr_down', 'lr_wgmma<1>', 'lr_fast<true>', 'lr_widen', 'lr_tiled', 'lr_generic']);
     const aw = entries[2].bindings.find((b) => b.name === 'Aw')!;
     expect(aw.packing).toMatch(/A-fragment order/);
-    expect(entries[2].bindings.find((b) => b.name === 'Bw')!.packing).toMatch(/core matrices/);
+    // B widened on the host (the default build since 2026-12-07): one byte per weight, e5m2 for groups of 64.
+    const bw = entries[2].bindings.find((b) => b.name === 'Bw')!;
+    expect(bw.packing).toMatch(/core matrices/);
+    expect(bw.packing).toMatch(/e5m2 code of w\*2\^9/);
+    expect(bw.words).toBe('N*K/4');
     const ap = entries[3].bindings.find((b) => b.name === 'Ap')!;
     expect(ap.packing).toMatch(/fragment order/);
     // Runtime activation quantization on the GPU (lr_qact): stated in the manifest and the .cu header.
