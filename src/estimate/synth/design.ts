@@ -147,6 +147,23 @@ export function synthesizeArrayPe(accel: IrAccelerator, given: SynthOptions): Pr
   return synthesizeModules(modules, arrayPeModule(accel, modules, peTop), 0, options);
 }
 
+/**
+ * Synthesizes the tile engine's sub-units of an accelerator (the engine's children but its array PE, and the
+ * kind's own units below them), each exactly as `--synth` synthesizes it inside the whole design (flattened,
+ * own units cut out: the same cache keys): what `npm run synth:study -- engine-units` records for a kind's
+ * analytic engine model (CostFacet.engineArea).
+ */
+export async function synthesizeEngineUnits(accel: IrAccelerator, given: SynthOptions): Promise<SynthReport[]> {
+  const options = kindOptions(accel, given);
+  const { modules, top, peTop } = acceleratorModules(accel);
+  const engine = engineModule(modules, top);
+  if (!engine) throw new Error(`no tile engine under ${top}`);
+  const pe = arrayPeModule(accel, modules, peTop);
+  const reports: SynthReport[] = [];
+  for (const m of moduleDependencies(modules).get(engine) ?? []) if (m !== pe) reports.push(await synthesizeModules(modules, m, 0, options));
+  return reports;
+}
+
 /** Synthesizes an accelerator's PE module alone, flattened. */
 export function synthesizePe(accel: IrAccelerator, given: SynthOptions): Promise<SynthReport> {
   const options = kindOptions(accel, given);
