@@ -151,17 +151,21 @@ export function synthesizeArrayPe(accel: IrAccelerator, given: SynthOptions): Pr
  * Synthesizes the tile engine's sub-units of an accelerator (the engine's children but its array PE, and the
  * kind's own units below them), each exactly as `--synth` synthesizes it inside the whole design (flattened,
  * own units cut out: the same cache keys): what `npm run synth:study -- engine-units` records for a kind's
- * analytic engine model (CostFacet.engineArea).
+ * analytic engine model (CostFacet.engineArea). Modules `skip` names are neither synthesized nor reported.
  */
-export async function synthesizeEngineUnits(accel: IrAccelerator, given: SynthOptions): Promise<SynthReport[]> {
+export async function synthesizeEngineUnits(accel: IrAccelerator, given: SynthOptions, skip: (module: string) => boolean = () => false): Promise<SynthReport[]> {
   const options = kindOptions(accel, given);
   const { modules, top, peTop } = acceleratorModules(accel);
   const engine = engineModule(modules, top);
   if (!engine) throw new Error(`no tile engine under ${top}`);
   const pe = arrayPeModule(accel, modules, peTop);
   const reports: SynthReport[] = [];
-  for (const m of moduleDependencies(modules).get(engine) ?? []) if (m !== pe) reports.push(await synthesizeModules(modules, m, 0, options));
-  return reports;
+  const own = options.ownUnit;
+  // `skip`: sub-units (or own units below them) left out, e.g. one too slow for the time at hand
+  const opts = { ...options, ownUnit: (m: string) => skip(m) || (own?.(m) ?? false) };
+  for (const m of moduleDependencies(modules).get(engine) ?? []) if (m !== pe && !skip(m)) reports.push(await synthesizeModules(modules, m, 0, opts, async (u) => (skip(u) ? { result: { own: { cells: 0, cell_types: {}, transistors: 0, memory_bits: 0, levels: 0 }, children: [] }, cached: true, seconds: 0 } : undefined)));
+  // the skipped units stand in as empty: leave them out of the reports
+  return reports.map((r) => ({ ...r, units: r.units.filter((u) => !skip(u.module)) }));
 }
 
 /** Synthesizes an accelerator's PE module alone, flattened. */

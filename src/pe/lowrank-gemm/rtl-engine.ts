@@ -57,7 +57,7 @@ import { sconst, type RtlModule } from '../../codegen/verilog/module-set.js';
 import { rtlInvariant } from '../../codegen/verilog/invariant.js';
 import { lowRankQactEngine } from './rtl-qact.js';
 import { stagingWriteVerilog, windowMuxVerilog } from './rtl-staging.js';
-import { lowRankEngineGeometry } from './engine-geometry.js';
+import { lowRankEngineGeometry } from './microarch.js';
 
 /** Engine trap codes (trap_code; the top reports 0x80 | code). */
 export const LOWRANK_TRAP = {
@@ -133,6 +133,17 @@ function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: s
   };
 }
 
+/**
+ * The engine's per-column fp units of the lr_up broadcast, one per branch lane of each column: the LoRA-scale
+ * multiplier (fp32 × fp32, where lora_scales are declared) and the narrowing of the fp32 sum to the branch format.
+ */
+export function lowRankEngineFpUnits(cfg: LowRankGemmConfig): { readonly narrow: RtlModule; readonly lsMul: RtlModule } {
+  return {
+    narrow: fpMul(floatShape(FP32), floatShape(FP16), floatShape(cfg.branchFormat === 'fp16' ? FP16 : BF16)),
+    lsMul: fpMul(floatShape(FP32), floatShape(FP32), floatShape(FP32)),
+  };
+}
+
 /** Generates the lowrank_gemm tile engine of a target (module name and prefix from the top generator). */
 export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
   const cfg = t.golden;
@@ -145,8 +156,7 @@ export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
   const { pa: PA, pw: PW, pm: PM, pl: PL, po: PO, nPasses: NP, channelScales: CS, loraScales: LS, passesM: PMX, passesN: PNX } = g;
   const { slotBits, pmBits, pnBits, npBits, nls: NLS, lsBytes, colBytes, rqBytes, rlBytes, scBytes, biasBytes, colOutBytes, lrtDepth, qg: QG, posgBits, posbBits, wwBits } = g;
   const peModule = enginePe(cfg, L, B, `${ctx.prefix}lowrank_pe`, CS, slotBits, PNX);
-  const narrow = fpMul(floatShape(FP32), floatShape(FP16), floatShape(cfg.branchFormat === 'fp16' ? FP16 : BF16));
-  const lsMul = fpMul(floatShape(FP32), floatShape(FP32), floatShape(FP32));
+  const { narrow, lsMul } = lowRankEngineFpUnits(cfg);
   const gsPow2 = (GS & (GS - 1)) === 0;
   const aw = (x: keyof typeof lanesOf): number => bufferAddressBits(t.capacity[x]);
   // activation_quant = runtime: the qact part (rtl-qact.ts), on the columns' raw X staging

@@ -20,7 +20,7 @@ import { floatShape, fpMul, fpRound } from '../../codegen/verilog/fp-units.js';
 import type { RtlModule } from '../../codegen/verilog/module-set.js';
 import { rtlInvariant } from '../../codegen/verilog/invariant.js';
 import { stagingReadVerilog, windowMuxVerilog } from './rtl-staging.js';
-import { bitsFor, lowRankQactGeometry } from './engine-geometry.js';
+import { bitsFor, lowRankQactGeometry } from './microarch.js';
 import type { Target } from '../../compile/target.js';
 import { bufferAddressBits, bufferLanes } from '../../arch/microarch.js';
 import { branchLanes } from './microarch.js';
