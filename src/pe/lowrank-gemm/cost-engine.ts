@@ -128,10 +128,10 @@ export interface UnitFit {
  */
 export const LOWRANK_ENGINE_UNIT_FIT = {
   engine: { a: 283736, b: 0 },
-  row: { a: 30675.3974, b: 10.846813 },
-  col: { a: 20253.0404, b: 10.318047 },
-  qactControl: { a: 67180, b: 0 },
-  slice: { a: 2488.2023, b: 9.483234 },
+  row: { a: 30554.9374, b: 10.850728 },
+  col: { a: 21747.9715, b: 10.273843 },
+  qactControl: { a: 67019.3333, b: 0 },
+  slice: { a: 397.9781, b: 9.535316 },
   quantizer: { fp16_int4: { a: 33902, b: 19654.5 }, bf16_nvfp4: { a: 32038, b: 16442 } } as Readonly<Record<string, UnitFit>>,
 } as const;
 
