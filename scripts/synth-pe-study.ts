@@ -20,7 +20,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { synthAreaUm2, synthGateEquivalents } from '../src/estimate/synth/area.js';
-import { acceleratorModules, DESIGN_CUT_DEPTH, engineFiles, engineGrowth, engineSampleAccelerator, synthesizeEngineUnits, synthesizePe } from '../src/estimate/synth/design.js';
+import { acceleratorModules, DESIGN_CUT_DEPTH, engineFiles, engineGrowth, engineRtlDigest, engineSampleAccelerator, synthesizeEngineUnits, synthesizePe } from '../src/estimate/synth/design.js';
 import { engineModelName, extrapolateEngine } from '../src/estimate/synth/engine-fit.js';
 import { synthCacheKey } from '../src/estimate/synth/cache.js';
 import { synthesizeModules, synthesizeUnit, yosysVersion } from '../src/estimate/synth/synthesize.js';
@@ -271,7 +271,7 @@ async function engineUnits(): Promise<void> {
         units.push({ unit, module: u.module, transistors: u.own.transistors, cells: u.own.cells, memory_bits: u.own.memory_bits, levels: u.own.levels, ...(u.no_share ? { no_share: true } : {}) });
       }
     }
-    doc.points[name] = { role: p.role, example: { file: p.file, accel: p.accel, sets: p.sets }, rows: p.rows, cols: p.cols, recorded: new Date().toISOString(), units };
+    doc.points[name] = { role: p.role, example: { file: p.file, accel: p.accel, sets: p.sets }, rows: p.rows, cols: p.cols, recorded: new Date().toISOString(), rtl: engineRtlDigest(accel), units };
     writeFileSync(`${UNIT_FIXTURE}.tmp`, `${JSON.stringify(doc, null, 2)}\n`);
     renameSync(`${UNIT_FIXTURE}.tmp`, UNIT_FIXTURE);
   }

@@ -3,6 +3,7 @@
  * real syntheses: `npm run synth:study -- engine-units` recorded the engine's own logic and each sub-unit,
  * synthesized exactly as `--synth generic` does, at design points of examples/svdquant.qacc
  * (test/estimate/engine-unit-samples.json). No Yosys runs here.
+ * - Each point is of the engine RTL generated today (its digest).
  * - RAM bits: the model's (from the engine geometry) equal every recorded unit's memory bits.
  * - Coefficients: LOWRANK_ENGINE_UNIT_FIT is the least-squares fit (a + b · X) of the points recorded with role
  *   `fit`, re-fitted here by the closed form of simple linear regression (mean where X does not vary); the fp
@@ -14,8 +15,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveTarget, type Target } from '../../../src/compile/target.js';
-import { engineSampleAccelerator } from '../../../src/estimate/synth/design.js';
+import { engineRtlDigest, engineSampleAccelerator } from '../../../src/estimate/synth/design.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
+import type { IrAccelerator } from '../../../src/ir/types.js';
 import { LOWRANK_ENGINE_FP_UNITS, LOWRANK_ENGINE_UNIT_FIT, lowRankEngineFpUnitKeys, lowRankEngineUnitMeasures, lowRankEngineUnits, quantizerFormat } from '../../../src/pe/lowrank-gemm/cost-engine.js';
 import { lowRankEngineFpUnits } from '../../../src/pe/lowrank-gemm/rtl-engine.js';
 
@@ -30,6 +32,8 @@ interface RecordedPoint {
   readonly example: { readonly file: string; readonly accel: string; readonly sets: readonly string[] };
   readonly rows: number;
   readonly cols: number;
+  /** The digest of the engine RTL the point was synthesized from (engineRtlDigest). */
+  readonly rtl: string;
   readonly units: readonly RecordedUnit[];
 }
 const fixture = JSON.parse(readFileSync(resolve(import.meta.dirname, '../engine-unit-samples.json'), 'utf8')) as {
@@ -42,14 +46,13 @@ const fixture = JSON.parse(readFileSync(resolve(import.meta.dirname, '../engine-
 const STATED_UNIT_ERROR = 0.15;
 const STATED_ENGINE_ERROR = 0.1;
 
-function targetOf(p: RecordedPoint): Target {
+function acceleratorOf(p: RecordedPoint): IrAccelerator {
   const path = resolve(import.meta.dirname, '../../../examples', p.example.file);
   const c = compileFile(path, { readFile: (f) => readFileSync(f, 'utf8') }, { overrides: [...p.example.sets] });
-  const accel = c.design!.accelerators.find((a) => a.name === p.example.accel)!;
-  return resolveTarget(engineSampleAccelerator(accel, p.rows, p.cols));
+  return engineSampleAccelerator(c.design!.accelerators.find((a) => a.name === p.example.accel)!, p.rows, p.cols);
 }
 
-const points = Object.entries(fixture.points).map(([name, p]) => ({ name, p, t: targetOf(p) }));
+const points = Object.entries(fixture.points).map(([name, p]) => ({ name, p, accel: acceleratorOf(p), t: resolveTarget(acceleratorOf(p)) as Target }));
 
 /** Simple linear regression y = a + b x (b = 0 where every x is equal). */
 function leastSquares(xy: readonly (readonly [number, number])[]): { a: number; b: number } {
@@ -79,6 +82,10 @@ describe('the analytic lowrank_gemm engine model against recorded unit syntheses
     expect(fixture.yosys).toMatch(/^\d+\.\d+/);
     expect(points.some(({ p }) => p.role === 'fit')).toBe(true);
     expect(points.some(({ p }) => p.role === 'held out')).toBe(true);
+  });
+
+  it.each(points.map((x) => [x.name, x] as const))('%s: is a record of the engine RTL generated today (else re-run npm run synth:study -- engine-units)', (_, { p, accel }) => {
+    expect(engineRtlDigest(accel)).toBe(p.rtl);
   });
 
   it.each(points.map((x) => [x.name, x] as const))('%s: the model prices every recorded unit, with its RAM bits exactly', (_, { p, t }) => {
