@@ -54,10 +54,11 @@ export function lowRankGemmEngineGrowth(t: TargetOf<'lowrank_gemm'>): EngineGrow
 // (1) and per column its slice (C) and quantizer (C), and per column and branch lane the lr_up fp units (C · B:
 // the LoRA-scale multiplier where lora_scales are declared, the narrowing to the branch format). The PEs are the
 // array component (cost-area.ts). Each unit's transistors are a + b · X, X the unit's size measure read off its
-// template and the engine geometry (engine-geometry.ts, what the generator renders): for the staging units the
-// 2:1 multiplexer bits of their staging writes, rotators, window selects and registers (muxBits below); for the
-// quantizer its branch lanes (a multiplier and a code converter per lane); for the engine its lanes and array
-// sides. a, b are least-squares fits on the recorded syntheses of test/estimate/engine-unit-samples.json
+// template and the engine geometry (microarch.ts lowRankEngineGeometry, what the generator renders): for the
+// staging units the 2:1 multiplexer bits of their staging writes, rotators, window selects and registers
+// (lowRankUnitMuxBits); for the quantizer its branch lanes (a multiplier and a code converter per lane); the
+// engine's own logic and the qact control are constants. A quantizer format with no recorded synthesis is left
+// unpriced, and its source says so. An offline-activation design has no qact part. a, b are least-squares fits on the recorded syntheses of test/estimate/engine-unit-samples.json
 // (`npm run synth:study -- engine-units`; test/estimate/synth/lowrank-engine-model.test.ts re-fits them and
 // checks the held-out configuration). The fp units are fixed blocks, priced at their synthesized size. RAM bits
 // are exact: every staging that Yosys keeps as a $mem_v2 macro, from the geometry.
