@@ -11,12 +11,16 @@
  *   columns (src/estimate/synth/engine-fit.ts): the engine alone (sub-units blackboxed) synthesized at the
  *   fit's sample sizes, the fit checked against the engine synthesized at 8 × 8 (held out), and its
  *   predictions at the example's own size (when beyond 8), 32 × 32 and 64 × 16.
+ * - engine-units [point …]: the tile engine's own logic (its sub-units blackboxed) and its sub-units (rows, columns, qact parts, fp units; the array PE
+ *   apart), each synthesized as `--synth` does, at the design points of ENGINE_UNIT_POINTS (all, or those
+ *   named), recorded in engine-unit-samples.json: the samples a kind's analytic engine model is fitted on
+ *   (lowrank_gemm: src/pe/lowrank-gemm/cost-engine.ts) and held out against.
  * Variants are the example text with one property replaced (VARIANT below), elaborated like a file.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { synthAreaUm2, synthGateEquivalents } from '../src/estimate/synth/area.js';
-import { acceleratorModules, DESIGN_CUT_DEPTH, engineFiles, engineGrowth, engineSampleAccelerator, synthesizePe } from '../src/estimate/synth/design.js';
+import { acceleratorModules, DESIGN_CUT_DEPTH, engineFiles, engineGrowth, engineRtlDigest, engineSampleAccelerator, synthesizeEngineUnits, synthesizePe } from '../src/estimate/synth/design.js';
 import { engineModelName, extrapolateEngine } from '../src/estimate/synth/engine-fit.js';
 import { synthCacheKey } from '../src/estimate/synth/cache.js';
 import { synthesizeModules, synthesizeUnit, yosysVersion } from '../src/estimate/synth/synthesize.js';
@@ -33,8 +37,8 @@ if (what === 'calibrate') {
   console.error('the PE area calibration is `npm run calibrate` (scripts/calibrate.ts)');
   process.exit(1);
 }
-if (!['xr-npe', 'compose', 'engine', 'all'].includes(what) || !['generic', 'xilinx'].includes(flow)) {
-  console.error('usage: npm run synth:study -- [xr-npe|compose|engine [bitmod|svdquant|xr-npe …]|all] [--flow generic|xilinx]');
+if (!['xr-npe', 'compose', 'engine', 'engine-units', 'all'].includes(what) || !['generic', 'xilinx'].includes(flow)) {
+  console.error('usage: npm run synth:study -- [xr-npe|compose|engine [bitmod|svdquant|xr-npe …]|engine-units [point …]|all] [--flow generic|xilinx]');
   process.exit(1);
 }
 
@@ -205,6 +209,75 @@ function writeEngineFixture(name: string, points: readonly { rows: number; cols:
   console.error(`  wrote ${ENGINE_FIXTURE}`);
 }
 
+/**
+ * Design points of the engine-units study: an example's accelerator with parameter overrides, resized to
+ * rows × cols as an engine sample (engineSampleAccelerator: lowrank_gemm keeps the design's passes per tile).
+ */
+interface UnitPoint extends Point {
+  readonly rows: number;
+  readonly cols: number;
+  /** Whether the model is fitted on the point or checked against it. */
+  readonly role: 'fit' | 'held out';
+}
+const ENGINE_UNIT_POINTS: Readonly<Record<string, UnitPoint>> = Object.fromEntries(
+  (
+    [
+      ['w4a4-l16-4x4', 'fit', 'svdquant_w4a4', 16, 4, 4, 4],
+      ['w4a4-l32-4x4-b1', 'fit', 'svdquant_w4a4', 32, 4, 4, 1],
+      ['w4a4-l16-8x8-b2', 'fit', 'svdquant_w4a4', 16, 8, 8, 2],
+      ['w4a4-l32-8x8-b1', 'fit', 'svdquant_w4a4', 32, 8, 8, 1],
+      ['w4a4-l64-16x16', 'held out', 'svdquant_w4a4', 64, 16, 16, 4],
+      ['nvfp4-l16-4x4-b1', 'fit', 'svdquant_nvfp4', 16, 4, 4, 1],
+      ['nvfp4-l32-4x4-b2', 'fit', 'svdquant_nvfp4', 32, 4, 4, 2],
+      ['nvfp4-l64-16x16', 'held out', 'svdquant_nvfp4', 64, 16, 16, 4],
+    ] as const
+  ).map(([label, role, accel, lanes, rows, cols, banks]) => [label, { label, role, file: 'svdquant.qacc', accel, sets: [`lanes=${lanes}`, `banks=${banks}`], rows, cols }]),
+);
+
+/** The engine-units study's record (test/estimate/engine-unit-samples.json). */
+const UNIT_FIXTURE = resolve(ROOT, 'test/estimate/engine-unit-samples.json');
+
+async function engineUnits(): Promise<void> {
+  const names = args.filter((a) => a in ENGINE_UNIT_POINTS);
+  let doc: { yosys: string; flow: string; points: Record<string, unknown> } = { yosys: yosysVersion(), flow, points: {} };
+  try {
+    doc = JSON.parse(readFileSync(UNIT_FIXTURE, 'utf8')) as typeof doc;
+  } catch {
+    // first run: a new file
+  }
+  if (doc.yosys !== yosysVersion() || doc.flow !== flow) throw new Error(`${UNIT_FIXTURE} holds Yosys ${doc.yosys} ${doc.flow} samples; this is ${yosysVersion()} ${flow}`);
+  console.log(`\n| point (${flow} flow) | unit | cells | transistors | memory bits | levels | seconds |`);
+  console.log('|---|---|---:|---:|---:|---:|---:|');
+  for (const name of names.length ? names : Object.keys(ENGINE_UNIT_POINTS)) {
+    const p = ENGINE_UNIT_POINTS[name];
+    const accel = engineSampleAccelerator(elaborate(p), p.rows, p.cols);
+    const prefix = `${accel.name}_top`;
+    const units: Record<string, unknown>[] = [];
+    const { engine, subs } = engineFiles(accel);
+    // the engine's own logic is the slowest of them (minutes at any size) and a small part: QACC_UNITS_ENGINE=0 skips it
+    const e = process.env.QACC_UNITS_ENGINE === '0' ? undefined : await synthesizeUnit(engine.name, {}, [engine], subs, { flow, onUnit: (u) => console.error(`  synthesizing ${u} (${name})`) });
+    const eName = engine.name.slice(prefix.length);
+    if (e) {
+      console.log(`| ${name} | ${eName} | ${fmt(e.result.own.cells)} | ${fmt(e.result.own.transistors)} | ${fmt(e.result.own.memory_bits)} | ${e.result.own.levels} | ${e.cached ? 'cached' : e.seconds.toFixed(1)} |`);
+      units.push({ unit: eName, module: engine.name, transistors: e.result.own.transistors, cells: e.result.own.cells, memory_bits: e.result.own.memory_bits, levels: e.result.own.levels });
+    }
+    // QACC_UNITS_SKIP=<ending>,…: sub-units left out (too slow for the time at hand; the record then lacks them)
+    const skip = (process.env.QACC_UNITS_SKIP ?? '').split(',').filter((e) => e !== '');
+    for (const r of await synthesizeEngineUnits(accel, { flow, onUnit: (u) => console.error(`  synthesizing ${u} (${name})`) }, (m) => skip.some((e) => m.endsWith(e)))) {
+      for (const u of r.units) {
+        const unit = u.module.startsWith(prefix) ? u.module.slice(prefix.length) : u.module;
+        if (units.some((x) => x.unit === unit)) continue;
+        console.log(`| ${name} | ${unit} | ${fmt(u.own.cells)} | ${fmt(u.own.transistors)} | ${fmt(u.own.memory_bits)} | ${u.own.levels} | ${u.cached ? 'cached' : u.seconds.toFixed(1)} |`);
+        units.push({ unit, module: u.module, transistors: u.own.transistors, cells: u.own.cells, memory_bits: u.own.memory_bits, levels: u.own.levels, ...(u.no_share ? { no_share: true } : {}) });
+      }
+    }
+    doc.points[name] = { role: p.role, example: { file: p.file, accel: p.accel, sets: p.sets }, rows: p.rows, cols: p.cols, recorded: new Date().toISOString(), rtl: engineRtlDigest(accel), units };
+    writeFileSync(`${UNIT_FIXTURE}.tmp`, `${JSON.stringify(doc, null, 2)}\n`);
+    renameSync(`${UNIT_FIXTURE}.tmp`, UNIT_FIXTURE);
+  }
+}
+
+if (what === 'engine-units') await engineUnits();
 if (what === 'engine') await engineFit();
 if (what === 'compose') await compose();
 if (what === 'xr-npe' || what === 'all') await xrNpe();

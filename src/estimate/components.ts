@@ -6,7 +6,10 @@
  * per mode, per byte of each buffer and of DRAM) and the peak rates per mode.
  */
 import type { IrAccelerator, IrArray, IrBuffer } from '../ir/types.js';
+import { resolveTarget } from '../compile/target.js';
+import type { TargetOf } from '../pe/facets/compile.js';
 import { costFacet, type PeCost } from '../pe/facets/cost.js';
+import type { PeKind } from '../pe/kinds.js';
 import { areaScale, DRAM_PJ_PER_BIT, energyScale, GATE_EQUIVALENT_UM2, SOURCES, sramPjPerByte, sramUm2PerBit, TRANSISTORS_PER_GE } from './technology.js';
 import type { ComponentArea, EnergyRate } from './types.js';
 
@@ -44,7 +47,8 @@ export function componentAreas(accel: IrAccelerator, nodeNm: number): ComponentA
   for (const a of accel.arrays) {
     const pe = peCostAt(a, nodeNm);
     out.push(area(`${a.name} (${a.rows}×${a.cols} ${a.pe.kind} PEs)`, pe.areaUm2 * a.pes, `${pe.source}; × ${a.pes} PEs`, nodeNm));
-    const e = costFacet(a.pe.kind).engineArea?.(a.pe, a);
+    const cost = costFacet(a.pe.kind);
+    const e = cost.engineArea?.(a.pe, a, resolveTarget(accel) as TargetOf<PeKind>);
     if (e) {
       const ge = e.transistors / TRANSISTORS_PER_GE;
       out.push(area(engineLogicName(a), ge * GATE_EQUIVALENT_UM2 * areaScale(nodeNm), `${e.source}: ${e.transistors} transistors / ${TRANSISTORS_PER_GE} = ${Math.round(ge)} GE at 28 nm`, nodeNm));

@@ -4,6 +4,8 @@
  * includes them. The oracle is the bit_serial_mod engine fit written out by hand (coefficients of 1, R, C,
  * R·C, log2 R from a least-squares fit of the six recorded samples of test/estimate/engine-synth-samples.json,
  * made outside qacc with numpy), GE = transistors / 4, 1 GE = 1 / 3.9 µm², SRAM 0.127 / 0.7 µm² per bit.
+ * lowrank_gemm's engine model is checked against its unit syntheses in synth/lowrank-engine-model.test.ts; here
+ * its components and RAM bits (those `--synth generic` reports for svdquant).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -41,6 +43,17 @@ describe('tile engine components of the analytic estimate', () => {
     const synth = { name: 'tile engine (synthesized)', gate_equivalents: 1, area_um2: 1, source: 'test' };
     const r = estimateDesign(acc, { synthAreas: [synth] });
     expect(r.components.filter((c) => /tile engine/.test(c.name))).toEqual([synth]);
+  });
+
+  it('svdquant (lowrank_gemm): the engine and its sub-units as two components, the RAMs the synthesized staging bits', () => {
+    const r = estimateDesign(example('svdquant.qacc', 'svdquant_w4a4'));
+    const names = r.components.map((c) => c.name);
+    expect(names.slice(0, 3)).toEqual(['w4a4_array (16×16 lowrank_gemm PEs)', 'w4a4_array tile engine logic', 'w4a4_array tile engine RAMs']);
+    // `--synth generic` of the same design (docs/estimate.md): 16 columns × 98,304 + 16 rows × 45,056 + 16 qact
+    // slices × 4,096 memory bits of $mem_v2 staging
+    expect(r.components[2].area_um2).toBeCloseTo((16 * 98304 + 16 * 45056 + 16 * 4096) * (0.127 / 0.7), 6);
+    expect(r.components[1].source).toMatch(/engine-unit-samples\.json/);
+    expect(r.area_um2).toBeCloseTo(r.components.reduce((s, c) => s + c.area_um2, 0), 6);
   });
 
   it('a kind without an engine model (mac) has no engine component', () => {

@@ -6,6 +6,7 @@
  * Beyond 8 rows or columns the tile engine's own logic is extrapolated from smaller arrays (engine-fit.ts);
  * everything else, its PEs and sub-units included, is synthesized at the design's size.
  */
+import { createHash } from 'node:crypto';
 import { generateAcceleratorRtl } from '../../codegen/verilog/design.js';
 import { resolveTarget } from '../../compile/target.js';
 import type { TargetOf } from '../../pe/facets/compile.js';
@@ -15,7 +16,7 @@ import type { IrAccelerator } from '../../ir/types.js';
 import { rtlTemplates } from '../../verify/rtl/templates.js';
 import type { VerilogModule } from './modules.js';
 import { engineModelName, engineNeedsFit, extrapolateEngine, extrapolateInstances, GENERIC_ENGINE_GROWTH } from './engine-fit.js';
-import { moduleDependencies } from './modules.js';
+import { moduleDependencies, subtree } from './modules.js';
 import { synthesizeModules, synthesizeUnit, type UnitOutcome } from './synthesize.js';
 import type { ChildInstances } from './netlist.js';
 import type { SynthOptions, SynthReport, SynthStats } from './types.js';
@@ -145,6 +146,41 @@ export function synthesizeArrayPe(accel: IrAccelerator, given: SynthOptions): Pr
   const options = kindOptions(accel, given);
   const { modules, peTop } = acceleratorModules(accel);
   return synthesizeModules(modules, arrayPeModule(accel, modules, peTop), 0, options);
+}
+
+/**
+ * A digest of the generated Verilog of an accelerator's tile engine and every module below it (names and text,
+ * sorted by name): what a record of engine syntheses is checked against, to see that it is of today's RTL.
+ */
+export function engineRtlDigest(accel: IrAccelerator): string {
+  const { modules, top } = acceleratorModules(accel);
+  const engine = engineModule(modules, top);
+  if (!engine) throw new Error(`no tile engine under ${top}`);
+  const names = new Set(subtree(engine, moduleDependencies(modules)));
+  const h = createHash('sha256');
+  for (const m of modules.filter((x) => names.has(x.name)).sort((a, b) => a.name.localeCompare(b.name))) h.update(`${m.name}\n${m.text}\n`);
+  return h.digest('hex');
+}
+
+/**
+ * Synthesizes the tile engine's sub-units of an accelerator (the engine's children but its array PE, and the
+ * kind's own units below them), each exactly as `--synth` synthesizes it inside the whole design (flattened,
+ * own units cut out: the same cache keys): what `npm run synth:study -- engine-units` records for a kind's
+ * analytic engine model (CostFacet.engineArea). Modules `skip` names are neither synthesized nor reported.
+ */
+export async function synthesizeEngineUnits(accel: IrAccelerator, given: SynthOptions, skip: (module: string) => boolean = () => false): Promise<SynthReport[]> {
+  const options = kindOptions(accel, given);
+  const { modules, top, peTop } = acceleratorModules(accel);
+  const engine = engineModule(modules, top);
+  if (!engine) throw new Error(`no tile engine under ${top}`);
+  const pe = arrayPeModule(accel, modules, peTop);
+  const reports: SynthReport[] = [];
+  const own = options.ownUnit;
+  // `skip`: sub-units (or own units below them) left out, e.g. one too slow for the time at hand
+  const opts = { ...options, ownUnit: (m: string) => skip(m) || (own?.(m) ?? false) };
+  for (const m of moduleDependencies(modules).get(engine) ?? []) if (m !== pe && !skip(m)) reports.push(await synthesizeModules(modules, m, 0, opts, async (u) => (skip(u) ? { result: { own: { cells: 0, cell_types: {}, transistors: 0, memory_bits: 0, levels: 0 }, children: [] }, cached: true, seconds: 0 } : undefined)));
+  // the skipped units stand in as empty: leave them out of the reports
+  return reports.map((r) => ({ ...r, units: r.units.filter((u) => !skip(u.module)) }));
 }
 
 /** Synthesizes an accelerator's PE module alone, flattened. */

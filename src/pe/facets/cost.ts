@@ -145,9 +145,10 @@ export interface CostFacet<K extends PeKind> {
   engineGrowth?(t: TargetOf<K>): EngineGrowth;
   /**
    * The tile engine's own logic at `array` for the analytic estimate, on the engineGrowth terms with
-   * coefficients fitted on recorded engine syntheses; absent: not priced (the report says so).
+   * coefficients fitted on recorded engine syntheses (or, lowrank_gemm, its sub-units' models on the target's
+   * geometry); absent: not priced (the report says so).
    */
-  engineArea?(pe: IrPeOf<K>, array: ArrayShape): EngineArea;
+  engineArea?(pe: IrPeOf<K>, array: ArrayShape, t: TargetOf<K>): EngineArea;
   /**
    * Name endings of the kind's generated modules that `--synth` (both flows) synthesizes without Yosys's SAT-based
    * resource sharing (src/estimate/synth/synthesize.ts; the report says so), where `share` cannot

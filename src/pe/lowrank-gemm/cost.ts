@@ -9,7 +9,8 @@
  *   (0.77 mW): qacc's first-order rule.
  * - Cycles of its compute instructions: the engine's closed forms (./timing.ts, shared with the simulator):
  *   qgemm_tile, lr_down, lr_up, qact (runtime activation quantization), dequant, writeback.
- * - Tile engine growth for `--synth` beyond 8 rows or columns: ./cost-engine.ts.
+ * - Tile engine growth for `--synth` beyond 16 rows or columns, and the engine and its sub-units in the
+ *   analytic estimate (engineArea): ./cost-engine.ts.
  * - The authors' BitMoD simulator has no such class: modelled as a bit-parallel dot-product unit of `lanes`
  *   with the FP16 × INT8 PE's pe_energy / pe_area, weights at their stored bits per element.
  */
@@ -17,7 +18,7 @@ import { PE_AREA_CALIBRATION } from '../../arch/gate-area.js';
 import { linearAreaUm2 } from '../../estimate/area-model.js';
 import type { CostFacet } from '../facets/cost.js';
 import { engineAccumulatorEntries, engineBranchLanes, lowRankGemmAreaModel } from './cost-area.js';
-import { lowRankGemmEngineGrowth } from './cost-engine.js';
+import { lowRankEngineArea, lowRankGemmEngineGrowth } from './cost-engine.js';
 import { lowRankInstructionCycles } from './timing.js';
 
 const LANE_SCALE = (4 * 4) / (16 * 8);
@@ -49,6 +50,7 @@ export const lowRankGemmCost: CostFacet<'lowrank_gemm'> = {
     return { peClass: 'low-rank GEMM as bit-parallel (no such class in the authors\' model)', bitSerial: false, dotProduct: pe.lanes, weightBits: pe.weights.bitsPerElement, peEnergyPj: 0.613, peAreaUm2: 1318.6 };
   },
   engineGrowth: lowRankGemmEngineGrowth,
+  engineArea: (_pe, _array, t) => lowRankEngineArea(t),
   // The engine's PE (engine_lowrank_pe.v.hbs): at 64 lanes it holds 16 chained fp32 multiply-adds, the dot's 64
   // multipliers and a dozen fp rounders, ~150 shifters and multipliers behind multiplexers; Yosys's `share`
   // tries them pairwise with SAT problems of ~1,000 cells and had done 21 of 156 after 10 CPU-minutes

@@ -49,7 +49,6 @@ import { BF16, FP16, FP32 } from '../../formats/float.js';
 import type { LowRankGemmConfig } from './golden.js';
 import type { Target } from '../../compile/target.js';
 import { bufferAddressBits, bufferLanes } from '../../arch/microarch.js';
-import { branchLanes } from './microarch.js';
 import type { EngineContext } from '../../codegen/verilog/engine.js';
 import { EXP_WIDTH, floatShape, fpMul } from '../../codegen/verilog/fp-units.js';
 import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
@@ -58,6 +57,7 @@ import { sconst, type RtlModule } from '../../codegen/verilog/module-set.js';
 import { rtlInvariant } from '../../codegen/verilog/invariant.js';
 import { lowRankQactEngine } from './rtl-qact.js';
 import { stagingWriteVerilog, windowMuxVerilog } from './rtl-staging.js';
+import { lowRankEngineGeometry } from './microarch.js';
 
 /** Engine trap codes (trap_code; the top reports 0x80 | code). */
 export const LOWRANK_TRAP = {
@@ -70,13 +70,7 @@ export const LOWRANK_TRAP = {
 } as const;
 
 
-function roundUp(x: number, a: number): number {
-  return Math.ceil(x / a) * a;
-}
 
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
-}
 
 
 /** The engine's PE: main path, branch chain and epilogue of one accumulator entry. */
@@ -139,64 +133,32 @@ function enginePe(cfg: LowRankGemmConfig, lanes: number, blanes: number, name: s
   };
 }
 
+/**
+ * The engine's per-column fp units of the lr_up broadcast, one per branch lane of each column: the LoRA-scale
+ * multiplier (fp32 × fp32, where lora_scales are declared) and the narrowing of the fp32 sum to the branch format.
+ */
+export function lowRankEngineFpUnits(cfg: LowRankGemmConfig): { readonly narrow: RtlModule; readonly lsMul: RtlModule } {
+  return {
+    narrow: fpMul(floatShape(FP32), floatShape(FP16), floatShape(cfg.branchFormat === 'fp16' ? FP16 : BF16)),
+    lsMul: fpMul(floatShape(FP32), floatShape(FP32), floatShape(FP32)),
+  };
+}
+
 /** Generates the lowrank_gemm tile engine of a target (module name and prefix from the top generator). */
 export function lowRankEngine(t: Target, ctx: EngineContext): RtlModule {
   const cfg = t.golden;
   const pe = t.pe;
   // the RTL facet registry dispatches on the PE kind
   rtlInvariant(cfg.kind === 'lowrank_gemm' && pe.kind === 'lowrank_gemm', `lowRankEngine: target PE is ${pe.kind}`);
-  const R = t.array.rows;
-  const C = t.array.cols;
-  const L = pe.lanes;
-  const B = branchLanes(t);
-  const K = t.maxTileK;
-  const rank = cfg.rank;
-  const rankD = Math.max(1, rank);
-  const GS = t.groupSize;
-  const SB = t.bits.gscale;
-  const GMAX = Math.ceil(K / GS);
+  const g = lowRankEngineGeometry(t);
+  const { rows: R, cols: C, lanes: L, blanes: B, maxK: K, rank, rankD, group: GS, scaleBits: SB, gMax: GMAX } = g;
   const lanesOf = bufferLanes(t);
-  const port = (x: keyof typeof lanesOf): number => Math.max(1, Math.min(t.portBytes[x], lanesOf[x]));
-  const PA = port('act');
-  const PW = port('wgt');
-  const PM = port('meta');
-  const PL = port('lrw');
-  const PO = port('out');
-  const NP = Math.ceil(rankD / R);
-  const CS = pe.channelScales;
-  const LS = pe.loraScales && rank > 0;
-  // multi-pass tiles (timing.ts): PMX × PNX passes at most, each PE an accumulator entry per pass
-  const PMX = t.tilePassesM;
-  const PNX = t.tilePassesN;
-  const slotBits = Math.max(1, Math.ceil(Math.log2(PMX * PNX)));
-  const pmBits = Math.max(1, Math.ceil(Math.log2(PMX)));
-  const pnBits = Math.max(1, Math.ceil(Math.log2(PNX)));
-  const npBits = Math.max(1, Math.ceil(Math.log2(NP)));
+  const { pa: PA, pw: PW, pm: PM, pl: PL, po: PO, nPasses: NP, channelScales: CS, loraScales: LS, passesM: PMX, passesN: PNX } = g;
+  const { slotBits, pmBits, pnBits, npBits, nls: NLS, lsBytes, colBytes, rqBytes, rlBytes, scBytes, biasBytes, colOutBytes, lrtDepth, qg: QG, posgBits, posbBits, wwBits } = g;
   const peModule = enginePe(cfg, L, B, `${ctx.prefix}lowrank_pe`, CS, slotBits, PNX);
-  const narrow = fpMul(floatShape(FP32), floatShape(FP16), floatShape(cfg.branchFormat === 'fp16' ? FP16 : BF16));
-  const lsMul = fpMul(floatShape(FP32), floatShape(FP32), floatShape(FP32));
-  // LoRA scales: one fp32 per 16 ranks, staged with room for the last beat's lanes past the rank.
-  const NLS = Math.ceil(rankD / 16);
-  const lsBytes = roundUp(4 * Math.ceil((rankD + B) / 16), PM);
-  // Staging sizes in bytes: whole port words, with room for the last beat's window past k, and one more
-  // word (a port word lands at any byte offset of a row: the rows of a pass are read word after word).
-  const colBytes = roundUp(Math.max(2 * (K + B), Math.ceil((K + L) / 2)), PA) + PA;
-  const rqBytes = roundUp(Math.ceil((K + L) / 2), PW) + PW;
-  const rlBytes = roundUp(2 * (Math.max(K, rankD) + B), PL) + PL;
-  const scBytes = roundUp((GMAX * SB) / 8, PM) + PM;
-  const biasBytes = roundUp(2 * R, PM);
-  // a token's outputs of every n pass (channel pn · rows + r at bytes 2 (pn · rows + r)), read at once by writeback
-  const colOutBytes = roundUp(2 * R * PNX, PO) + PO;
-  const lrtDepth = Math.max(NP * R, rankD + B);
+  const { narrow, lsMul } = lowRankEngineFpUnits(cfg);
   const gsPow2 = (GS & (GS - 1)) === 0;
   const aw = (x: keyof typeof lanesOf): number => bufferAddressBits(t.capacity[x]);
-  // the beat's operand windows (engine_lowrank.v.hbs posg / posb, the writeback's wwi): qgemm_tile's pos is a
-  // multiple of QG = gcd(lanes, group); the branch ops' of B; their counters count windows up to the staging's end
-  const QG = gcd(L, GS);
-  const bitsFor = (n: number): number => Math.max(1, Math.ceil(Math.log2(Math.max(2, n))));
-  const posgBits = bitsFor(Math.ceil((8 * Math.max(colBytes, rqBytes)) / (4 * QG)) + 1);
-  const posbBits = bitsFor(Math.ceil((8 * Math.max(colBytes, rlBytes)) / (16 * B)) + 1);
-  const wwBits = bitsFor(colOutBytes / PO + 1);
   // activation_quant = runtime: the qact part (rtl-qact.ts), on the columns' raw X staging
   const qact = cfg.activationQuant === 'runtime' ? lowRankQactEngine(t, `${ctx.prefix}lowrank_qact`, 8 * colBytes) : undefined;
   const lrtSel = Array.from({ length: NP }, (_, p) => `lrt_v[32*(${p}*R + gj) +: 32]`).reduceRight((rest, word, p) => (p === NP - 1 ? word : `np_i == ${npBits}'d${p} ? ${word} : ${rest}`), '');

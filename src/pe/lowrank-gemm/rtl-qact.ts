@@ -20,6 +20,7 @@ import { floatShape, fpMul, fpRound } from '../../codegen/verilog/fp-units.js';
 import type { RtlModule } from '../../codegen/verilog/module-set.js';
 import { rtlInvariant } from '../../codegen/verilog/invariant.js';
 import { stagingReadVerilog, windowMuxVerilog } from './rtl-staging.js';
+import { bitsFor, lowRankQactGeometry } from './microarch.js';
 import type { Target } from '../../compile/target.js';
 import { bufferAddressBits, bufferLanes } from '../../arch/microarch.js';
 import { branchLanes } from './microarch.js';
@@ -123,13 +124,7 @@ export function qactColumn(cfg: LowRankGemmConfig, blanes: number, name: string)
   };
 }
 
-function roundUp(x: number, a: number): number {
-  return Math.ceil(x / a) * a;
-}
 
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
-}
 
 /** The engine's qact part of a target: its control and its column slice; `rawBits` is the engine's column staging width. */
 export function lowRankQactEngine(t: Target, name: string, rawBits: number): { readonly control: RtlModule; readonly slice: RtlModule; readonly posqBits: number; readonly scBits: number } {
@@ -145,22 +140,15 @@ export function lowRankQactEngine(t: Target, name: string, rawBits: number): { r
   rtlInvariant(rawBits >= 16 * (K + B), `lowRankQactEngine: raw staging of ${rawBits} bits is shorter than ${K + B} elements`); // rtl-engine.ts colBytes
   rtlInvariant(lowRankScaleFormat(cfg).bits === SB, `lowRankQactEngine: gscale register of ${SB} bits for ${lowRankScaleFormat(cfg).name} scales`); // target.ts bits from the same format
   const col = qactColumn(cfg, B, `${name}_col`);
-  const codeBytes = roundUp(Math.ceil((K + B) / 2), PA) + PA;
-  const scBytes = roundUp((Math.ceil(K / t.groupSize) * SB) / 8, PM) + PM;
-  // beat windows of QB = gcd(B, group) elements (engine_lowrank_qact.v.hbs posq)
-  const QB = gcd(B, t.groupSize);
-  const bitsFor = (n: number): number => Math.max(1, Math.ceil(Math.log2(Math.max(2, n))));
-  const posqBits = bitsFor(Math.ceil(Math.max(rawBits / 16, 2 * codeBytes) / QB) + 1);
+  const { codeBytes, scBytes, qb: QB, posqBits, beatSlots, codeMem } = lowRankQactGeometry(t, rawBits);
   const groupSlots = (8 * scBytes) / SB;
-  // the beat's codes into the code staging. Where beat windows do not overlap (QB = B) and the staging is an
-  // even number of beat slots: a two-word memory (priced as memory bits by the synth flow, not 8 · codeBytes
-  // flip-flops with their enable muxes: what kept the slice from finishing in Yosys's abc), each beat slot of a
-  // word its own write of the beat's codes, both words written 0 at the decode (the write streams OR a row's
-  // gathered bytes into the word, so codes past ceil(k / 2) bytes must be 0). Else a register, cleared at the
-  // decode, written nibble by nibble (QB = B) or by a part-select at pos.
   const codeBits = 8 * codeBytes;
-  const beatSlots = codeBits / (4 * B);
-  const codeMem = QB === B && Number.isInteger(beatSlots) && beatSlots % 2 === 0;
+  // the beat's codes into the code staging. Where beat windows do not overlap (QB = B) and the staging is an
+  // even number of beat slots (codeMem): a two-word memory (priced as memory bits by the synth flow, not 8 ·
+  // codeBytes flip-flops with their enable muxes: what kept the slice from finishing in Yosys's abc), each beat
+  // slot of a word its own write of the beat's codes, both words written 0 at the decode (the write streams OR a
+  // row's gathered bytes into the word, so codes past ceil(k / 2) bytes must be 0). Else a register, cleared at
+  // the decode, written nibble by nibble (QB = B) or by a part-select at pos.
   const posq32 = `{ ${32 - posqBits}'d0, posq }`;
   const half = beatSlots / 2;
   const stcNext = codeMem
