@@ -5,8 +5,9 @@
  * growing with rows or cols) makes it cubic: a 32 × 32 engine is hours of WebAssembly Yosys, a 2 × 2 one
  * under a minute. So `--synth` synthesizes the engine at a few sizes of at most 8 rows and columns (each an
  * ordinary, cached unit) and fits every reported quantity (cells by type, transistors, memory bits,
- * UltraScale+ resources) by least squares on the terms of an EngineGrowth, and `levels` on 1, log2 R,
- * log2 C (a mux tree's depth). A kind whose cost facet declares its engine's growth (CostFacet.engineGrowth:
+ * UltraScale+ resources) by least squares on the terms of an EngineGrowth (memory bits on its memoryTerms
+ * where it declares them: RAMs whose words are ceilings in R or C), and `levels` on 1, log2 R, log2 C (a
+ * mux tree's depth). A kind whose cost facet declares its engine's growth (CostFacet.engineGrowth:
  * which RTL parts grow per row, per column, per PE, per writeback slot and PE) is fitted on those terms,
  * at its points (more points than terms: the fit averages Yosys's run-to-run scatter instead of passing
  * through it); any other on the generic GENERIC_ENGINE_GROWTH (1, R, C, R·C, R²·C, R·C² at six sizes, an
@@ -37,7 +38,8 @@ export const GENERIC_ENGINE_GROWTH: EngineGrowth = {
 
 /** The model's description for the report: its terms, and the levels model. */
 export function engineModelName(growth: EngineGrowth): string {
-  return `${growth.terms.map((t) => t.name).join(', ')} (levels: 1, log2 R, log2 C)`;
+  const memory = growth.memoryTerms ? `; memory bits: ${growth.memoryTerms.map((t) => t.name).join(', ')}` : '';
+  return `${growth.terms.map((t) => t.name).join(', ')} (levels: 1, log2 R, log2 C${memory})`;
 }
 
 const LEVEL_TERMS: readonly ((r: number, c: number) => number)[] = [() => 1, (r) => Math.log2(r), (_, c) => Math.log2(c)];
@@ -88,7 +90,9 @@ export function extrapolateEngine(samples: readonly { readonly rows: number; rea
     ? (Object.fromEntries((['lut', 'ff', 'carry', 'dsp', 'bram', 'lutram'] as const).map((k) => [k, fit((s) => s.xilinx?.[k] ?? 0)])) as unknown as XilinxResources)
     : undefined;
   const levels = predictor(LEVEL_TERMS, samples)(samples.map((s) => s.own.levels), rows, cols);
-  const own = { cells: fit((s) => s.cells), cell_types: types, transistors: fit((s) => s.transistors), memory_bits: fit((s) => s.memory_bits), ...(xilinx ? { xilinx } : {}), levels };
+  const memoryAt = growth.memoryTerms ? predictor(growth.memoryTerms.map((t) => t.at), samples) : at;
+  const memory_bits = memoryAt(samples.map((s) => s.own.memory_bits), rows, cols);
+  const own = { cells: fit((s) => s.cells), cell_types: types, transistors: fit((s) => s.transistors), memory_bits, ...(xilinx ? { xilinx } : {}), levels };
   // An engine holds at least what it holds at every smaller sample size. A fit that predicts less
   // (e.g. an engine whose memory is not polynomial in R and C on these terms) would report a wrong area,
   // possibly 0, so it is refused rather than clamped.

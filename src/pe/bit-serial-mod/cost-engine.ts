@@ -23,24 +23,38 @@
  * Held-out checks: docs/estimate.md, test/estimate/synth/engine-holdout.test.ts.
  */
 import type { ArrayShape } from '../../estimate/area-model.js';
-import type { EngineArea, EngineGrowth } from '../facets/cost.js';
+import type { Target } from '../../compile/target.js';
+import type { EngineArea, EngineGrowth, EngineGrowthTerm } from '../facets/cost.js';
 import { BILINEAR_ENGINE_TERMS, GENERIC_ENGINE_POINTS } from '../facets/cost.js';
+import { bsmMetaStaging } from './microarch.js';
 
-/** The bit_serial_mod engine's growth terms. */
-export function bitSerialModEngineGrowth(): EngineGrowth {
+/** The meta staging's bits at `rows` rows (./microarch.ts bsmMetaStaging: words × word width). */
+function metaStagingBits(t: Target, rows: number): number {
+  const m = bsmMetaStaging(t, rows);
+  return m.words * 8 * m.wordBytes;
+}
+
+/**
+ * The bit_serial_mod engine's growth terms. Its RAMs (memoryTerms): the operand staging, a fixed number of
+ * port-wide words per column and per row (C, R), and the meta staging, a whole tile's scales and selectors in
+ * meta-port words, a ceiling in R that no polynomial extrapolates (at 32 rows a fit on 1, R, log2 R through
+ * 2, 4 and 8 rows predicted 4,352 of its 20,480 bits).
+ */
+export function bitSerialModEngineGrowth(t: Target): EngineGrowth {
   return {
     terms: [
       ...BILINEAR_ENGINE_TERMS,
       { name: 'log2 R', at: (r) => Math.log2(r) },
     ],
+    memoryTerms: [...BILINEAR_ENGINE_TERMS, { name: 'meta staging bits', at: (r) => metaStagingBits(t, r) }],
     points: GENERIC_ENGINE_POINTS,
-    note: 'bit_serial_mod: fixed, per row, per column, per PE (the writeback select, shared by the slots) and the row-shared selects (log2 R)',
+    note: 'bit_serial_mod: fixed, per row, per column, per PE (the writeback select, shared by the slots) and the row-shared selects (log2 R); RAM bits per row, per column and the meta staging\'s own',
   };
 }
 
 /**
  * The engine's own logic fitted on its recorded syntheses, one coefficient per growth term (1, R, C, R·C,
- * log2 R): least squares through the six fit samples of bitmod.qacc's engine recorded in
+ * log2 R; RAM bits on the memory terms): least squares through the six fit samples of bitmod.qacc's engine recorded in
  * test/estimate/engine-synth-samples.json (record `bitmod`, Yosys generic flow, the engine's sub-units
  * blackboxed as `--synth` synthesizes it), the same fit `--synth` makes of those syntheses beyond 8 rows or
  * columns (src/estimate/synth/engine-fit.ts); test/estimate/synth/engine-holdout.test.ts checks that these are
@@ -51,16 +65,17 @@ export function bitSerialModEngineGrowth(): EngineGrowth {
  */
 export const BIT_SERIAL_MOD_ENGINE_FIT = {
   transistors: [23362, 63152.7857, 24416.2857, 989.6786, 75855.4286],
-  memoryBits: [-1536, 3720, 16384, 0, 3584],
+  /** On the memory terms (1, R, C, R·C, meta staging bits). */
+  memoryBits: [0, 4104, 16384, 0, 1],
 } as const;
 
-/** The engine's own logic at `array`: BIT_SERIAL_MOD_ENGINE_FIT on the growth terms. */
-export function bitSerialModEngineArea(array: ArrayShape): EngineArea {
-  const terms = bitSerialModEngineGrowth().terms;
-  const at = (coef: readonly number[]): number => Math.max(0, Math.round(terms.reduce((s, t, i) => s + coef[i] * t.at(array.rows, array.cols), 0)));
+/** The engine's own logic at `array`: BIT_SERIAL_MOD_ENGINE_FIT on the growth terms (RAM bits on the memory terms, at `t`'s meta staging). */
+export function bitSerialModEngineArea(array: ArrayShape, t: Target): EngineArea {
+  const growth = bitSerialModEngineGrowth(t);
+  const at = (terms: readonly EngineGrowthTerm[], coef: readonly number[]): number => Math.max(0, Math.round(terms.reduce((s, term, i) => s + coef[i] * term.at(array.rows, array.cols), 0)));
   return {
-    transistors: at(BIT_SERIAL_MOD_ENGINE_FIT.transistors),
-    memoryBits: at(BIT_SERIAL_MOD_ENGINE_FIT.memoryBits),
-    source: `bit_serial_mod engine fit (${terms.map((t) => t.name).join(', ')}) on the recorded syntheses of bitmod.qacc's engine at ${bitSerialModEngineGrowth().points.map((p) => `${p.rows}×${p.cols}`).join(', ')} (Yosys generic flow, test/estimate/engine-synth-samples.json)`,
+    transistors: at(growth.terms, BIT_SERIAL_MOD_ENGINE_FIT.transistors),
+    memoryBits: at(growth.memoryTerms!, BIT_SERIAL_MOD_ENGINE_FIT.memoryBits),
+    source: `bit_serial_mod engine fit (${growth.terms.map((term) => term.name).join(', ')}; RAM bits on ${growth.memoryTerms!.map((term) => term.name).join(', ')}) on the recorded syntheses of bitmod.qacc's engine at ${growth.points.map((p) => `${p.rows}×${p.cols}`).join(', ')} (Yosys generic flow, test/estimate/engine-synth-samples.json)`,
   };
 }

@@ -73,7 +73,7 @@ export const bitSerialModCost: CostFacet<'bit_serial_mod'> = {
     return { peClass: 'BitMoD (bit-serial)', bitSerial: true, dotProduct: pe.lanes, weightBits: pe.weights.elementBits + pe.scaleBits / pe.groupSize, peEnergyPj: 0.56, peAreaUm2: 1507.7 };
   },
   engineGrowth: bitSerialModEngineGrowth,
-  engineArea: (_pe, array) => bitSerialModEngineArea(array),
+  engineArea: (_pe, array, t) => bitSerialModEngineArea(array, t),
   // The designs' PEs are the engine's (`<top>_bsm_engine_pe`, ./rtl-engine.ts, engine_bit_serial_mod_pe*.v.hbs),
   // not the PE-level top (bit_serial_mod_pe*.v.hbs): the engine decodes terms once per row and multiplies by
   // the channel scale at writeback (one multiplier per output slot); each PE holds one fp32 entry per pass.

@@ -40,3 +40,15 @@ export function bsmRingSlots(t: Target, chunk: number): number {
   const own = Math.ceil(depth / chunk);
   return t.maxTileK > depth ? Math.max(2, own, Math.ceil(t.groupSize / chunk) + 1) : own;
 }
+
+/**
+ * The engine's meta staging (`mstage`): a whole tile's group scales (a byte per row and group) followed by its
+ * selectors (`t.bits.selector` bits each), for the deepest tile (maxTileK) on `rows` rows, held in `words`
+ * words of `wordBytes` bytes (one meta-port read each). Its size is a ceiling in the rows, not a polynomial, so
+ * the `--synth` engine fit takes its bits as a term of its own (./cost-engine.ts).
+ */
+export function bsmMetaStaging(t: Target, rows: number = t.array.rows): { readonly bytes: number; readonly words: number; readonly wordBytes: number } {
+  const groups = Math.ceil(t.maxTileK / t.groupSize);
+  const bytes = rows * groups + Math.ceil((rows * groups * t.bits.selector) / 8);
+  return { bytes, words: Math.ceil(bytes / t.portBytes.meta), wordBytes: Math.min(t.portBytes.meta, bytes) };
+}

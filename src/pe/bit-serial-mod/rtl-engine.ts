@@ -39,7 +39,7 @@ import { FP16, FP32 } from '../../formats/float.js';
 import { termSchedule } from './golden.js';
 import { ISA } from '../../isa/isa.js';
 import { bufferAddressBits as addrWidth, bufferLanes } from '../../arch/microarch.js';
-import { bsmChunkElements, bsmRawSlots, bsmRingSlots, bsmStagingElements, bsmWritebackSlots } from './microarch.js';
+import { bsmChunkElements, bsmMetaStaging, bsmRawSlots, bsmRingSlots, bsmStagingElements, bsmWritebackSlots } from './microarch.js';
 import type { EngineContext } from '../../codegen/verilog/engine.js';
 import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound, lzc } from '../../codegen/verilog/fp-units.js';
 import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
@@ -123,8 +123,8 @@ export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
     chunkAct > 0 && chunkWgt > 0 && scalesPerRead > 0 && Math.floor(p.out / outBytes) > 0,
     `bitSerialModEngine: the buffer ports (act ${p.act}, wgt ${p.wgt}, meta ${p.meta}, out ${p.out} bytes) are too narrow for one step`,
   );
-  const gMax = Math.ceil(kMax / gs);
-  const metaMax = rows * gMax + Math.ceil((rows * gMax * sb) / 8);
+  const meta = bsmMetaStaging(t);
+  const metaMax = meta.bytes;
   const lanesX = bufferLanes(t);
 
   const scheds = cfg.candidates.map(termSchedule);
@@ -171,8 +171,8 @@ export function bitSerialModEngine(t: Target, ctx: EngineContext): RtlModule {
   const wgtStored = ring ? wgtWords : Math.min(wgtWords, steps);
   const actChunks = bsmRingSlots(t, chunkAct);
   const wgtChunks = bsmRingSlots(t, chunkWgt);
-  const metaWords = Math.ceil(metaMax / p.meta);
-  const metaStored = Math.min(p.meta, metaMax);
+  const metaWords = meta.words;
+  const metaStored = meta.wordBytes;
   const rowIdxWidth = bitsFor(rows - 1);
   const colIdxWidth = bitsFor(cols - 1);
   const slotsData = slots * t.bits.out;

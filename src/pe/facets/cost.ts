@@ -79,6 +79,12 @@ export const BILINEAR_ENGINE_TERMS: readonly EngineGrowthTerm[] = [
  */
 export interface EngineGrowth {
   readonly terms: readonly EngineGrowthTerm[];
+  /**
+   * The terms its memory bits are fitted on (absent: `terms`). A RAM's bits are its words × its width, and
+   * where its words are a ceiling in the rows or columns (a staging that holds a whole tile in port-wide words)
+   * no polynomial extrapolates them: the kind names such a RAM's bits, read off its RTL geometry, as a term.
+   */
+  readonly memoryTerms?: readonly EngineGrowthTerm[];
   /** The array sizes synthesized for the fit (more than terms where possible; each at most 8 rows and columns). */
   readonly points: readonly { readonly rows: number; readonly cols: number }[];
   /** Why these terms (which RTL parts grow how), for the report and docs. */

@@ -72,6 +72,20 @@ describe('tile engine extrapolation', () => {
     expect(got).toEqual(children(32, 32));
   });
 
+  it('fits memory bits on the growth\'s memoryTerms: a RAM of ceil(R·40 / 256) words of 2,048 bits, exact at 32 × 32', () => {
+    // the words of a staging that holds 40 bytes per row in 256-byte port words: a ceiling in R
+    const staging = (r: number): number => Math.ceil((40 * r) / 256) * 2_048;
+    const ram = (r: number, c: number): number => 16_384 * c + 8 * r + staging(r);
+    const growth = { ...GENERIC_ENGINE_GROWTH, memoryTerms: [...GENERIC_ENGINE_GROWTH.terms.slice(0, 4), { name: 'staging bits', at: (r: number) => staging(r) }] };
+    const ramSamples = ENGINE_FIT_POINTS.map((p) => ({ ...p, own: { ...stats(p.rows, p.cols), memory_bits: ram(p.rows, p.cols) } }));
+    const got = extrapolateEngine(ramSamples, 32, 32, growth);
+    expect(got.memory_bits).toBe(ram(32, 32));
+    expect(got.transistors).toBe(transistors(32, 32)); // the other quantities keep the growth's terms
+    // on the growth's own terms the same samples miss it
+    expect(() => extrapolateEngine(ramSamples, 32, 32)).not.toThrow();
+    expect(extrapolateEngine(ramSamples, 32, 32).memory_bits).not.toBe(ram(32, 32));
+  });
+
   it('refuses a fit that predicts less than a sample holds (instead of reporting a clamped or shrunken area)', () => {
     const shrinking = ENGINE_FIT_POINTS.map((p) => ({ ...p, own: { ...stats(p.rows, p.cols), transistors: 1_000_000 - 2_000 * p.rows * p.rows * p.cols } }));
     expect(() => extrapolateEngine(shrinking, 32, 32)).toThrow(/cannot be extrapolated to 32 × 32: .* predicts 0 transistors, fewer than the 984000 synthesized at 2 × 2/);

@@ -15,6 +15,7 @@ import { synthCacheKey } from '../../../src/estimate/synth/cache.js';
 import { engineFiles, engineGrowth, engineSampleAccelerator } from '../../../src/estimate/synth/design.js';
 import { extrapolateEngine } from '../../../src/estimate/synth/engine-fit.js';
 import type { SynthStats } from '../../../src/estimate/synth/types.js';
+import { resolveTarget } from '../../../src/compile/target.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
 import { bitSerialModEngineArea } from '../../../src/pe/bit-serial-mod/cost-engine.js';
 
@@ -62,6 +63,11 @@ describe.each(Object.entries(STATED_HELD_OUT_ERROR))('tile engine extrapolation 
     }
   });
 
+  it('predicts the memory bits of every held-out size exactly (RAMs: words × width, on the memory terms)', () => {
+    const samples = fit.map((p) => ({ rows: p.rows, cols: p.cols, own: own(p) }));
+    for (const h of held) expect(extrapolateEngine(samples, h.rows, h.cols, growth).memory_bits, `${h.rows} × ${h.cols}`).toBe(h.memory_bits);
+  });
+
   it(`predicts every held-out size within ${100 * bound}% (transistors)`, () => {
     const samples = fit.map((p) => ({ rows: p.rows, cols: p.cols, own: own(p) }));
     for (const h of held) {
@@ -79,9 +85,10 @@ describe('the analytic bit_serial_mod engine model is the fit of the recorded bi
   const c = compileFile(path, { readFile: (p) => readFileSync(p, 'utf8') }, { overrides: [...(rec.example.sets ?? [])] });
   const growth = engineGrowth(c.design!.accelerators.find((a) => a.name === rec.example.accel)!);
   const samples = rec.points.filter((p) => p.role === 'fit').map((p) => ({ rows: p.rows, cols: p.cols, own: own(p) }));
+  const target = resolveTarget(c.design!.accelerators.find((a) => a.name === rec.example.accel)!);
   it.each([[2, 2], [4, 4], [8, 2], [8, 8], [32, 32], [64, 16]])('%i × %i', (rows, cols) => {
     const fit = extrapolateEngine(samples, rows, cols, growth);
-    const model = bitSerialModEngineArea({ rows, cols });
+    const model = bitSerialModEngineArea({ rows, cols }, target);
     expect(Math.abs(model.transistors - fit.transistors)).toBeLessThanOrEqual(Math.max(2, 1e-5 * fit.transistors));
     expect(Math.abs(model.memoryBits - fit.memory_bits)).toBeLessThanOrEqual(1);
   });
