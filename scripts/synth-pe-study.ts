@@ -15,6 +15,10 @@
  *   apart), each synthesized as `--synth` does, at the design points of ENGINE_UNIT_POINTS (all, or those
  *   named), recorded in engine-unit-samples.json: the samples a kind's analytic engine model is fitted on
  *   (lowrank_gemm: src/pe/lowrank-gemm/cost-engine.ts) and held out against.
+ * - outside [point …]: what every design holds outside its PE array and tile engine — the accelerator top's own
+ *   logic (its sub-units blackboxed), its instruction queues and each buffer space — each synthesized as
+ *   `--synth` does (same cache keys), at the examples' declared sizes (OUTSIDE_POINTS), recorded in
+ *   outside-engine-samples.json: the samples src/estimate/outside-engine.ts is fitted on and held out against.
  * Variants are the example text with one property replaced (VARIANT below), elaborated like a file.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -27,6 +31,8 @@ import { synthesizeModules, synthesizeUnit, yosysVersion } from '../src/estimate
 import type { SynthFlow, SynthReport, SynthStats } from '../src/estimate/synth/types.js';
 import { compileFile } from '../src/ir/elaborate.js';
 import type { IrAccelerator } from '../src/ir/types.js';
+import { QUEUE_ENTRY_BITS } from '../src/arch/top-geometry.js';
+import { moduleDependencies } from '../src/estimate/synth/modules.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -37,8 +43,8 @@ if (what === 'calibrate') {
   console.error('the PE area calibration is `npm run calibrate` (scripts/calibrate.ts)');
   process.exit(1);
 }
-if (!['xr-npe', 'compose', 'engine', 'engine-units', 'all'].includes(what) || !['generic', 'xilinx'].includes(flow)) {
-  console.error('usage: npm run synth:study -- [xr-npe|compose|engine [bitmod|svdquant|xr-npe …]|engine-units [point …]|all] [--flow generic|xilinx]');
+if (!['xr-npe', 'compose', 'engine', 'engine-units', 'outside', 'all'].includes(what) || !['generic', 'xilinx'].includes(flow)) {
+  console.error('usage: npm run synth:study -- [xr-npe|compose|engine [bitmod|svdquant|xr-npe …]|engine-units [point …]|outside [point …]|all] [--flow generic|xilinx]');
   process.exit(1);
 }
 
@@ -277,7 +283,65 @@ async function engineUnits(): Promise<void> {
   }
 }
 
+/**
+ * Design points of the outside study (the examples at their declared sizes): the model of the buffers' port
+ * logic is fitted on the buffers of the points whose `buffers` role is `fit` and checked against the others;
+ * the controller's on the tops whose `top` role is `fit` (the queues are the same at every point).
+ */
+type Role = 'fit' | 'held out';
+const OUTSIDE_POINTS: Readonly<Record<string, Point & { readonly buffers: Role; readonly top: Role }>> = {
+  mac_int8: { label: 'mac_int8', buffers: 'fit', top: 'fit', file: 'mac-ws.qacc', accel: 'mac_int8' },
+  xr_npe: { label: 'xr_npe', buffers: 'fit', top: 'fit', file: 'xr-npe.qacc', accel: 'xr_npe' },
+  bitmod: { label: 'bitmod', buffers: 'held out', top: 'fit', file: 'bitmod.qacc', accel: 'bitmod' },
+  svdquant_w4a4: { label: 'svdquant_w4a4', buffers: 'held out', top: 'held out', file: 'svdquant.qacc', accel: 'svdquant_w4a4' },
+};
+
+/** The outside study's record (test/estimate/outside-engine-samples.json). */
+const OUTSIDE_FIXTURE = resolve(ROOT, 'test/estimate/outside-engine-samples.json');
+
+async function outsideUnits(): Promise<void> {
+  const names = args.filter((a) => a in OUTSIDE_POINTS);
+  if (flow !== 'generic') throw new Error('the outside study records the generic flow (the analytic model is in transistors)');
+  let doc: { yosys: string; flow: string; points: Record<string, unknown> } = { yosys: yosysVersion(), flow, points: {} };
+  try {
+    doc = JSON.parse(readFileSync(OUTSIDE_FIXTURE, 'utf8')) as typeof doc;
+  } catch {
+    // first run: a new file
+  }
+  if (doc.yosys !== yosysVersion() || doc.flow !== flow) throw new Error(`${OUTSIDE_FIXTURE} holds Yosys ${doc.yosys} ${doc.flow} samples; this is ${yosysVersion()} ${flow}`);
+  console.log(`\n| point (${flow} flow) | unit | cells | transistors | memory bits | levels | seconds |`);
+  console.log('|---|---|---:|---:|---:|---:|---:|');
+  for (const name of names.length ? names : Object.keys(OUTSIDE_POINTS)) {
+    const p = OUTSIDE_POINTS[name];
+    const { modules, top } = acceleratorModules(elaborate(p));
+    const byName = new Map(modules.map((m) => [m.name, m]));
+    const children = moduleDependencies(modules);
+    // the top (its sub-units blackboxed), then its queues (at the two entry widths it instantiates) and buffers, as --synth cuts them
+    const jobs: [string, Record<string, number>][] = [[top, {}]];
+    for (const c of children.get(top) ?? []) {
+      if (c.endsWith('_iq')) for (const w of new Set(Object.values(QUEUE_ENTRY_BITS))) jobs.push([c, { W: w }]);
+      else if (/_buf_[a-z]+$/.test(c)) jobs.push([c, {}]);
+    }
+    const units: Record<string, unknown>[] = [];
+    for (const [module, params] of jobs) {
+      const files = [byName.get(module)!];
+      const libFiles = (children.get(module) ?? []).map((n) => byName.get(n)!);
+      const r = await synthesizeUnit(module, params, files, libFiles, { flow, onUnit: (u) => console.error(`  synthesizing ${u} (${name})`) });
+      const unit = `${module.slice(top.length) || '_top'}${Object.entries(params).map(([k, v]) => `#${k}=${v}`).join('')}`;
+      const o = r.result.own;
+      console.log(`| ${name} | ${unit} | ${fmt(o.cells)} | ${fmt(o.transistors)} | ${fmt(o.memory_bits)} | ${o.levels} | ${r.cached ? 'cached' : r.seconds.toFixed(1)} |`);
+      const key = synthCacheKey({ flow: 'generic', yosys: yosysVersion(), module, params, files, libFiles });
+      const role = module === top ? p.top : /_buf_[a-z]+$/.test(module) ? p.buffers : 'fit';
+      units.push({ unit, module, params, role, key, transistors: o.transistors, cells: o.cells, memory_bits: o.memory_bits, levels: o.levels });
+    }
+    doc.points[name] = { example: { file: p.file, accel: p.accel, sets: p.sets ?? [] }, recorded: new Date().toISOString(), units };
+    writeFileSync(`${OUTSIDE_FIXTURE}.tmp`, `${JSON.stringify(doc, null, 2)}\n`);
+    renameSync(`${OUTSIDE_FIXTURE}.tmp`, OUTSIDE_FIXTURE);
+  }
+}
+
 if (what === 'engine-units') await engineUnits();
+if (what === 'outside') await outsideUnits();
 if (what === 'engine') await engineFit();
 if (what === 'compose') await compose();
 if (what === 'xr-npe' || what === 'all') await xrNpe();

@@ -1,7 +1,9 @@
 /**
  * What an accelerator is made of, priced by qacc's own model: the PE array (the kind's PE cost × PEs), each
  * buffer (SRAM area per bit, src/estimate/technology.ts), the tile engine's own logic and RAMs where the
- * kind's cost facet prices them (CostFacet.engineArea: a fit on recorded engine syntheses), and the DRAM interface (not modelled: the DDR PHY
+ * kind's cost facet prices them (CostFacet.engineArea: a fit on recorded engine syntheses), what every generated
+ * design holds outside its engine (outside-engine.ts: the buffers' port logic, the controller and its queues,
+ * the instruction memory and queue RAMs), and the DRAM interface (not modelled: the DDR PHY
  * and controller lie outside the accelerator's area in the BitMoD accounting). Also the energy rates (per MAC
  * per mode, per byte of each buffer and of DRAM) and the peak rates per mode.
  */
@@ -11,6 +13,7 @@ import type { TargetOf } from '../pe/facets/compile.js';
 import { costFacet, type PeCost } from '../pe/facets/cost.js';
 import type { PeKind } from '../pe/kinds.js';
 import { areaScale, DRAM_PJ_PER_BIT, energyScale, GATE_EQUIVALENT_UM2, SOURCES, sramPjPerByte, sramUm2PerBit, TRANSISTORS_PER_GE } from './technology.js';
+import { CONTROLLER_FIT, OUTSIDE_ENGINE_SAMPLES, outsideEngineArea } from './outside-engine.js';
 import type { ComponentArea, EnergyRate } from './types.js';
 
 /** The array an estimate prices (every example has one; resolveTarget also uses the first). */
@@ -41,7 +44,25 @@ export function isEngineComponent(accel: IrAccelerator, name: string): boolean {
   return accel.arrays.some((a) => name === engineLogicName(a) || name === engineRamName(a));
 }
 
-/** Area of every component at `nodeNm`: each array's PEs (and its tile engine where priced), each buffer, the DRAM interface. */
+/** The analytic components of what every generated design holds outside its PE array and tile engine (outside-engine.ts). */
+export const OUTSIDE_ENGINE_COMPONENTS = {
+  bufferPorts: 'buffer port logic',
+  controller: 'controller and instruction queues',
+  rams: 'instruction memory and queue RAMs',
+} as const;
+
+/**
+ * Whether `name` is one of the analytic components outside the engine: what `--synth generic` replaces by its
+ * synthesized buffers, controller and RAMs, and what the authors' model (PEs and buffers only) leaves out.
+ */
+export function isOutsideEngineComponent(name: string): boolean {
+  return (Object.values(OUTSIDE_ENGINE_COMPONENTS) as string[]).includes(name);
+}
+
+/**
+ * Area of every component at `nodeNm`: each array's PEs (and its tile engine where priced), each buffer, the
+ * buffers' port logic, the controller and queues, the instruction memory and queue RAMs, the DRAM interface.
+ */
 export function componentAreas(accel: IrAccelerator, nodeNm: number): ComponentArea[] {
   const out: ComponentArea[] = [];
   for (const a of accel.arrays) {
@@ -56,6 +77,14 @@ export function componentAreas(accel: IrAccelerator, nodeNm: number): ComponentA
     }
   }
   for (const b of accel.buffers) out.push(area(`${b.name} (${b.role}, ${b.bytes} B)`, b.bits * sramUm2PerBit(nodeNm), `${SOURCES.sramArea}; × ${b.bits} bits`, nodeNm));
+  if (accel.arrays.length > 0) {
+    const o = outsideEngineArea(accel);
+    const logic = (transistors: number): number => (transistors / TRANSISTORS_PER_GE) * GATE_EQUIVALENT_UM2 * areaScale(nodeNm);
+    const ports = o.buffers.map((b) => `${b.space} ${b.lanes} lanes × ${b.rowBits} row bits${b.writePorts > 1 ? ', engine write port' : ''}: ${b.transistors}`).join('; ');
+    out.push(area(OUTSIDE_ENGINE_COMPONENTS.bufferPorts, logic(o.bufferTransistors), `byte-lane rotators and row carries of each buffer space, fitted on recorded buffer syntheses (${OUTSIDE_ENGINE_SAMPLES}): ${ports} transistors; / ${TRANSISTORS_PER_GE} GE at 28 nm`, nodeNm));
+    out.push(area(OUTSIDE_ENGINE_COMPONENTS.controller, logic(o.controllerTransistors), `the top's dispatch, token, DMA and compute-unit logic (${o.controllerTransistors - 3 * CONTROLLER_FIT.queue} transistors: ${CONTROLLER_FIT.top} + ${CONTROLLER_FIT.perOutPortBit} × out-port bits, fitted on recorded top syntheses) + 3 instruction queues (${CONTROLLER_FIT.queue} each, as synthesized) (${OUTSIDE_ENGINE_SAMPLES}); / ${TRANSISTORS_PER_GE} GE at 28 nm`, nodeNm));
+    out.push(area(OUTSIDE_ENGINE_COMPONENTS.rams, o.memoryBits * sramUm2PerBit(nodeNm), `${o.memoryBits} bits as the RTL declares them (src/arch/top-geometry.ts: ${o.memories.filter((m) => m.words * m.width >= 1024).map((m) => `${m.name} ${m.words}×${m.width}`).join(', ')}, and the address registers, loop stack and DMA tables); ${SOURCES.sramArea}`, nodeNm));
+  }
   out.push(area('DRAM interface', 0, 'not modelled (DDR PHY and controller outside the accelerator, as in BitMoD)', nodeNm));
   return out;
 }

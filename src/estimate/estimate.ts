@@ -12,7 +12,7 @@ import type { Workload } from '../compile/workload.js';
 import { parseWorkload } from '../compile/workload.js';
 import type { IrAccelerator } from '../ir/types.js';
 import { authorsArrayArea, estimateBitmod2025 } from './bitmod2025.js';
-import { componentAreas, energyRates, isEngineComponent, peakRates } from './components.js';
+import { componentAreas, energyRates, isEngineComponent, isOutsideEngineComponent, peakRates } from './components.js';
 import { EstimateError } from './errors.js';
 import { namedLayers } from './layer-names.js';
 import { planCycles } from './plan-timing.js';
@@ -103,13 +103,13 @@ export function estimateDesign(accel: IrAccelerator, options: EstimateOptions = 
     if (workload) layers = estimateBitmod2025(accel, workload, { nodeNm, ...(options.weightBits !== undefined ? { weightBits: options.weightBits } : {}), ...(options.context !== undefined ? { context: options.context } : {}) });
     // the authors' PE area replaces qacc's for the (first) array; buffers stay qacc's (theirs come from CACTI)
     if (accel.arrays.length > 0) areas = areas.map((c, i) => (i === 0 ? authorsArrayArea(accel, options.weightBits, c) : c));
-    // their accounting has PEs and buffers only: no tile engine
-    areas = areas.filter((c) => !isEngineComponent(accel, c.name));
+    // their accounting has PEs and buffers only: no tile engine, no port logic, controller or instruction RAMs
+    areas = areas.filter((c) => !isEngineComponent(accel, c.name) && !isOutsideEngineComponent(c.name));
   } else if (workload) {
     ({ layers, overlap } = qaccLayers(accel, workload, options, nodeNm));
   }
-  // the synthesized tile engine and its RAMs (synthComponentAreas) replace the analytic engine components
-  areas = replaceAreas(options.synthAreas ? areas.filter((c) => !isEngineComponent(accel, c.name)) : areas, options.synthAreas);
+  // the synthesized tile engine, buffer port logic, controller and RAMs (synthComponentAreas) replace the analytic ones
+  areas = replaceAreas(options.synthAreas ? areas.filter((c) => !isEngineComponent(accel, c.name) && !isOutsideEngineComponent(c.name)) : areas, options.synthAreas);
   const cycles = total(layers, (l) => l.estimate.cycles) - overlap;
   if (!Number.isSafeInteger(cycles)) throw new EstimateError(`the workload's ${cycles} cycles exceed 2^53 − 1, the largest count qacc reports exactly`);
   const energy = { compute_pj: total(layers, (l) => l.energy.compute_pj), sram_pj: total(layers, (l) => l.energy.sram_pj), dram_pj: total(layers, (l) => l.energy.dram_pj) };

@@ -40,12 +40,8 @@ export class ModuleSet {
   }
 }
 
-/** Smallest width in bits that holds the unsigned values 0..n. */
-export function bitsFor(n: number): number {
-  let b = 1;
-  while (2 ** b <= n) b++;
-  return b;
-}
+/** Smallest width in bits that holds the unsigned values 0..n (stated once, at the arch layer: the estimate sizes the RTL's RAMs by it too). */
+export { bitsFor } from '../../arch/top-geometry.js';
 
 /** A sized decimal Verilog constant of `width` bits for an integer value (negative → signed literal). */
 export function sconst(width: number, value: number): string {

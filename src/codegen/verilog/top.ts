@@ -12,6 +12,7 @@
 import type { Target } from '../../compile/target.js';
 import { ISA, TILE_OPCODES, type IsaBuffer } from '../../isa/index.js';
 import { bufferAddressBits, bufferLanes, dramBeatBytes, dramLatency, dramOutstanding, QUEUE_DEPTH } from '../../arch/microarch.js';
+import { bufferRamGeometry, QUEUE_ENTRY_BITS } from '../../arch/top-geometry.js';
 import { rtlFacet } from '../../pe/facets/rtl.js';
 import type { EngineContext } from './engine.js';
 import { IMEM_WORDS } from '../../compile/compact.js';
@@ -110,9 +111,8 @@ function log2Exact(n: number): number {
 export function bufferModule(name: string, g: BufferGeometry, engineWrite = false): RtlModule {
   rtlInvariant(g.capacity > 0, `buffer ${g.space} has no capacity`); // acceleratorTop skips empty spaces
   const lb = log2Exact(g.lanes);
-  const depth = Math.ceil(g.capacity / g.lanes);
-  // row index exactly as wide as the RAM needs; the byte address is extended to lb + rw bits
-  const rw = bitsFor(depth - 1);
+  // row index exactly as wide as the RAM needs (arch/top-geometry.ts); the byte address is extended to lb + rw bits
+  const { depth, rowBits: rw } = bufferRamGeometry(g.capacity, g.lanes);
   const xw = lb + rw;
   rtlInvariant(xw >= g.aw, `buffer ${g.space}: ${depth} rows of ${g.lanes} lanes cannot hold ${g.capacity} bytes`);
   const ext = (sig: string): string => (xw > g.aw ? `{${xw - g.aw}'d0, ${sig}}` : sig);
@@ -291,6 +291,13 @@ export function acceleratorTop(t: Target, options: TopOptions = {}): Accelerator
       engine: engine.name,
       fifo: names.fifo,
       queueDepth: QUEUE_DEPTH,
+      // each queue's entry width (arch/top-geometry.ts QUEUE_ENTRY_BITS: pc, DRAM address for the DMA queues, instruction word)
+      ldqW: QUEUE_ENTRY_BITS.load,
+      cpqW: QUEUE_ENTRY_BITS.compute,
+      stqW: QUEUE_ENTRY_BITS.store,
+      ldqMsb: QUEUE_ENTRY_BITS.load - 1,
+      cpqMsb: QUEUE_ENTRY_BITS.compute - 1,
+      stqMsb: QUEUE_ENTRY_BITS.store - 1,
       tokenDepth: ISA.machine.tokenDepth,
       loopDepth: ISA.machine.loopDepth,
       imemDepth: imemWords,

@@ -6,7 +6,7 @@
  * lacks its line fails to compile. Each kind's facet lives in src/pe/<folder>/cost.ts.
  */
 import type { ArrayShape, LinearAreaModel } from '../../estimate/area-model.js';
-import type { Instruction } from '../../isa/index.js';
+import type { Instruction, IsaBuffer } from '../../isa/index.js';
 import { bitSerialModCost } from '../bit-serial-mod/cost.js';
 import type { PeKind } from '../kinds.js';
 import { lowRankGemmCost } from '../lowrank-gemm/cost.js';
@@ -155,6 +155,12 @@ export interface CostFacet<K extends PeKind> {
    * geometry); absent: not priced (the report says so).
    */
   engineArea?(pe: IrPeOf<K>, array: ArrayShape, t: TargetOf<K>): EngineArea;
+  /**
+   * The buffer spaces the tile engine writes through a second write port (the RtlFacet's engineExtras.writes,
+   * from one function of the kind's microarch.ts): the analytic buffers' port logic prices that port
+   * (src/estimate/outside-engine.ts); absent: none.
+   */
+  engineBufferWrites?(t: TargetOf<K>): readonly IsaBuffer[];
   /**
    * Name endings of the kind's generated modules that `--synth` (both flows) synthesizes without Yosys's SAT-based
    * resource sharing (src/estimate/synth/synthesize.ts; the report says so), where `share` cannot

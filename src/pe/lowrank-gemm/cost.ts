@@ -20,6 +20,7 @@ import type { CostFacet } from '../facets/cost.js';
 import { engineAccumulatorEntries, engineBranchLanes, lowRankGemmAreaModel } from './cost-area.js';
 import { lowRankEngineArea, lowRankGemmEngineGrowth } from './cost-engine.js';
 import { lowRankInstructionCycles } from './timing.js';
+import { lowRankEngineWrites } from './microarch.js';
 
 const LANE_SCALE = (4 * 4) / (16 * 8);
 
@@ -51,6 +52,7 @@ export const lowRankGemmCost: CostFacet<'lowrank_gemm'> = {
   },
   engineGrowth: lowRankGemmEngineGrowth,
   engineArea: (_pe, _array, t) => lowRankEngineArea(t),
+  engineBufferWrites: (t) => lowRankEngineWrites(t),
   // The engine's PE (engine_lowrank_pe.v.hbs): at 64 lanes it holds 16 chained fp32 multiply-adds, the dot's 64
   // multipliers and a dozen fp rounders, ~150 shifters and multipliers behind multiplexers; Yosys's `share`
   // tries them pairwise with SAT problems of ~1,000 cells and had done 21 of 156 after 10 CPU-minutes

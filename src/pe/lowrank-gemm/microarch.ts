@@ -5,6 +5,7 @@
  * below) are shared by the RTL generator and the analytic engine model (cost-engine.ts).
  */
 import type { Target } from '../../compile/target.js';
+import type { TargetOf } from '../facets/compile.js';
 import { bufferLanes } from '../../arch/microarch.js';
 import { branchLanes } from './compile-cycles.js';
 
@@ -35,6 +36,15 @@ export function gcd(a: number, b: number): number {
 /** Bits to count up to n (at least 1). */
 export function bitsFor(n: number): number {
   return Math.max(1, Math.ceil(Math.log2(Math.max(2, n))));
+}
+
+/**
+ * The buffer spaces the engine writes through a second write port of theirs (the RtlFacet's engineExtras and
+ * the analytic buffers' port logic both read it): with activation_quant = runtime, qact writes its codes
+ * (act) and scales (meta); otherwise none.
+ */
+export function lowRankEngineWrites(t: TargetOf<'lowrank_gemm'>): readonly ('act' | 'meta')[] {
+  return t.golden.activationQuant === 'runtime' ? ['act', 'meta'] : [];
 }
 
 /** The engine's geometry (names as in rtl-engine.ts and the templates). */

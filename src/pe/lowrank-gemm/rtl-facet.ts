@@ -6,6 +6,7 @@
 import type { RtlFacet } from '../facets/rtl.js';
 import { lowRankEngine } from './rtl-engine.js';
 import { declaredOptionalOperands, HARNESS_LOWRANK_LANES, lowRankRtl } from './rtl-pe.js';
+import { lowRankEngineWrites } from './microarch.js';
 
 export const lowRankGemmRtlFacet: RtlFacet<'lowrank_gemm'> = {
   pe(t, top, peName, options) {
@@ -14,6 +15,6 @@ export const lowRankGemmRtlFacet: RtlFacet<'lowrank_gemm'> = {
   },
   engine: lowRankEngine,
   // activation_quant = runtime: qact writes codes (act) and scales (meta) under the rounding register
-  engineExtras: (t) => (t.golden.activationQuant === 'runtime' ? { writes: ['act', 'meta'], rounding: true } : { writes: [], rounding: false }),
+  engineExtras: (t) => ({ writes: lowRankEngineWrites(t), rounding: t.golden.activationQuant === 'runtime' }),
   harnessOptions: (pe) => ({ harnessLanes: Math.min(pe.lanes, HARNESS_LOWRANK_LANES) }),
 };
