@@ -15,13 +15,14 @@ nvidia-smi --query-gpu=name,memory.total,clocks.max.sm,driver_version --format=c
 echo "tools: $(which ncu cuobjdump python3 | tr '\n' ' ')"
 NV="nvcc -gencode=arch=compute_90a,code=sm_90a -O3 -std=c++17 -lineinfo"
 # name:flags (flags comma-separated; - for none); a name starting with r20 builds the rank-20 kernel.
-# Since 2026-12-07 the default build (dflt) is LR_WG_BWIDE=1 LR_WG_FP8=1 LR_WG_STAGES=12 (the 04:31 run's bwf12); old is
-# the default before it. as10: LR_WG_ASMEM (A widened on the host, read by the wgmmas from shared memory; 10 stages),
-# with its trace and its fold-skipped (d1) and copies-only (d7) ablations; dflt10 separates the stage count's effect.
-BUILDS=${BUILDS:-"dflt:- old:-DLR_WG_BWIDE=0,-DLR_WG_FP8=0 trdflt:-DLR_WG_TRACE=1 dflt10:-DLR_WG_STAGES=10 as10:-DLR_WG_ASMEM=1 tras10:-DLR_WG_ASMEM=1,-DLR_WG_TRACE=1 as10d1:-DLR_WG_ASMEM=1,-DLR_WG_DIAG=1 as10d7:-DLR_WG_ASMEM=1,-DLR_WG_DIAG=7 r20dflt:- r20as10:-DLR_WG_ASMEM=1"}
-VERIFY=${VERIFY:-"dflt as10"}
+# Since 2026-12-07 07:31 UTC the default build (dflt) is LR_WG_ASMEM=1 LR_WG_BWIDE=1 LR_WG_FP8=1 LR_WG_STAGES=10 (that
+# run's as10: A and B widened on the host, both wgmma operands from shared memory); bw12 (-DLR_WG_ASMEM=0) is the
+# default of 04:31-07:31 UTC (B only, 12 stages), old the one before it. dflt1 / dflt7: the default with the fold
+# skipped / copies only (wrong results by design).
+BUILDS=${BUILDS:-"dflt:- bw12:-DLR_WG_ASMEM=0 old:-DLR_WG_BWIDE=0,-DLR_WG_FP8=0 trdflt:-DLR_WG_TRACE=1 trbw12:-DLR_WG_ASMEM=0,-DLR_WG_TRACE=1 dflt1:-DLR_WG_DIAG=1 dflt7:-DLR_WG_DIAG=7 r20dflt:- r20bw12:-DLR_WG_ASMEM=0"}
+VERIFY=${VERIFY:-"dflt bw12"}
 # lr_wgmma<0>'s SASS (opcode counts) of these builds.
-SASS=${SASS:-"dflt as10"}
+SASS=${SASS:-"dflt bw12"}
 PROF=${PROF-}
 # GEN_DIR/bin/NAME (with NAME.txt, ptxas's report), when present, is a build made beforehand with these flags by
 # BUILD_ONLY=1 on a machine with nvcc (no GPU needed): copied instead of built, which saves the device's time.

@@ -5,21 +5,24 @@
  * function as `lr_fast` (kernel-cuda.ts), bit for bit, in golden's order (golden.ts header):
  * - the exact group dot d_g comes from int8 MMAs on 16·value operands (sum = 256·d exactly), read as fp32
  *   through the 49152 magic (one integer add and one subtraction, both exact);
- *   for groups of 64 the default (LR_WG_FP8, with B widened on the host, LR_WG_BWIDE, and 12 stages: the fastest
- *   build on an H100, bit-exact, 2026-12-07 04:31 UTC) takes fp8 wgmmas instead, whose f32 accumulators hold d
- *   itself, the tensor core's fp8 accumulation being exact on these integers for groups of 64 (fp8Encoders);
+ *   for groups of 64 the default (LR_WG_FP8, with A and B widened on the host, LR_WG_ASMEM and LR_WG_BWIDE, and 10
+ *   stages: the fastest build on an H100, bit-exact, 2026-12-07 07:31 UTC) takes fp8 wgmmas instead, whose f32
+ *   accumulators hold d itself, the tensor core's fp8 accumulation being exact on these integers for groups of 64
+ *   (fp8Encoders);
  * - d̂ = round_P(d), s = round_P(sa·sw), acc = fma or mul + add in P: the shared LR_PAIR_STEP;
  * - the epilogue, the up projection (j ascending, fp32, one rounding per step) and round_R16, per output.
  * Roles (384 threads, one block per SM, grid = min(tiles, SMs), tiles of 128 × 128 taken in turn):
  * - warpgroup 0, warp 0 lane 0: issues the bulk copies (cp.async.bulk, completing on an mbarrier) of each
- *   64-deep stage: packed A (4 KB), packed B (4 KB) and the stage's group scales (2 × 256 B);
+ *   64-deep stage: A and B (8 KB each, widened on the host: LR_WG_ASMEM and LR_WG_BWIDE, the default; 4 KB each
+ *   of 4-bit codes without them) and the stage's group scales (2 × 256 B);
  * - warpgroup 0, warps 1–3: with LR_WG_BWIDE (the default) B arrives already widened, packed so on the host,
  *   and these warps exit; with -DLR_WG_BWIDE=0 they widen B's nibbles to int8 (16·value) into the K-major
  *   core-matrix layout wgmma reads from shared memory, then fence the async proxy and arrive on the stage's
  *   `ready` barrier;
- * - warpgroups 1 and 2 (rows 0–63 and 64–127 of the tile): each warp loads its A fragments (one 16-byte
- *   load, widened in registers; with the LR_WG_ASMEM knob A arrives widened from the host and the wgmmas read it
- *   from shared memory), issues two m64n128k32 wgmmas per stage into one of two accumulator sets,
+ * - warpgroups 1 and 2 (rows 0–63 and 64–127 of the tile): with LR_WG_ASMEM (the default since 2026-12-07 07:31
+ *   UTC) A arrives widened from the host and the wgmmas read it from shared memory by descriptor; with
+ *   -DLR_WG_ASMEM=0 each warp loads its A fragments (one 16-byte load, widened in registers); each warpgroup
+ *   issues two m64n128k32 wgmmas per stage into one of two accumulator sets,
  *   and folds the previous group's set (waited with wgmma.wait_group 1) while the current one runs; then
  *   it releases the previous group's stages (`empty` barriers). No atomics; every output is computed by
  *   one thread in golden's order, so results are deterministic.
@@ -45,15 +48,23 @@ export function lowRankWgmmaEligible(config: LowRankGemmConfig): boolean {
   return main.groupSize * maxProduct <= MAGIC_DOT_LIMIT;
 }
 
+/** Pipeline stages that fit sm_90's shared memory: A and B widened on the host (8 KB each per stage), B only, neither. */
+const WG_STAGES_ASMEM = 10;
+const WG_STAGES_BWIDE = 12;
+
 /**
  * lr_wgmma's default build (the -D knobs' defaults in the generated source, and what the manifest's packings state):
- * B widened on the host (LR_WG_BWIDE) with 12 pipeline stages, and fp8 group dots (LR_WG_FP8) where they are exact,
- * i.e. groups of 64 (two k32 steps, the range the H100 micro-test found exact). Measured fastest and bit-exact on an
- * H100, 2026-12-07 04:31 UTC (docs/kernels.md); every knob stays overridable with -D (e.g. -DLR_WG_FP8=0).
+ * A and B widened on the host (LR_WG_ASMEM, LR_WG_BWIDE: both wgmma operands from shared memory) with 10 pipeline
+ * stages, and fp8 group dots (LR_WG_FP8) where they are exact, i.e. groups of 64 (two k32 steps, the range the H100
+ * micro-test found exact). Measured fastest and bit-exact on an H100: B widened 2026-12-07 04:31 UTC, A too 07:31 UTC
+ * (docs/kernels.md); every knob stays overridable with -D: -DLR_WG_ASMEM=0 is the 04:31 default (A as 4-bit codes,
+ * widened in the consumers' registers, 12 stages), -DLR_WG_BWIDE=0 the one before it (8 stages; implies ASMEM 0).
  */
 export interface LowRankWgmmaDefaults {
   readonly bwide: boolean;
+  readonly asmem: boolean;
   readonly fp8: boolean;
+  /** LR_WG_STAGES of the default build (with -DLR_WG_ASMEM=0 it is 12, with -DLR_WG_BWIDE=0 8). */
   readonly stages: number;
 }
 
@@ -61,7 +72,8 @@ export interface LowRankWgmmaDefaults {
 export function lowRankWgmmaDefaults(config: LowRankGemmConfig): LowRankWgmmaDefaults {
   const main = config.main;
   const maxProduct = main.kind === 'int4' && main.activations === 'uint4' ? 15 * 8 : 8 * 8;
-  return { bwide: true, fp8: main.groupSize === 64 && main.groupSize * maxProduct <= FP8_DOT_LIMIT, stages: 12 };
+  const asmem = true;
+  return { bwide: true, asmem, fp8: main.groupSize === 64 && main.groupSize * maxProduct <= FP8_DOT_LIMIT, stages: asmem ? WG_STAGES_ASMEM : WG_STAGES_BWIDE };
 }
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
@@ -157,8 +169,11 @@ export function lowRankWgmmaKernel(config: LowRankGemmConfig): string {
   return `
 // ---- lr_wgmma: Hopper warp-specialized main loop (sm_90a), see kernel-cuda-wgmma.ts ---------------------
 // Packings (host pack_wg_* below; layout only, stated in kernels.json):
-//  Aw: [M/128][K/64][8 mt][32 lanes][4 words]: lr_fast's A fragment order with the tile's 8 m16 blocks
-//      adjacent, so one 64-deep stage of a 128-row tile is 4 KB contiguous.
+//  Aw (default, LR_WG_ASMEM): [M/128][K/64][8,192 bytes], each stage's shared-memory image of A, byte (m, k) at
+//      (m/8)·512 + (k/16)·128 + (m%8)·16 + k%16 (warpgroup cw's 64 rows the 4 KB at cw·4096) holding
+//      ${dflt.fp8 ? 'the e4m3 code of a·2^-9 (LR_WG_FP8; -DLR_WG_FP8=0: 16·a as int8 / uint8)' : '16·a as int8 / uint8 (LR_WG_FP8: the e4m3 code of a·2^-9)'}.
+//  Aw (-DLR_WG_ASMEM=0): [M/128][K/64][8 mt][32 lanes][4 words]: lr_fast's A fragment order with the tile's 8 m16
+//      blocks adjacent, so one 64-deep stage of a 128-row tile is 4 KB contiguous (widened in the consumers' registers).
 //  Bw (default, LR_WG_BWIDE): [N/128][K/64][8,192 bytes], each stage's shared-memory image (below), byte (n, k)
 //      holding ${dflt.fp8 ? 'the e5m2 code of w·2^9 (LR_WG_FP8; -DLR_WG_FP8=0: 16·w as int8)' : '16·w as int8 (LR_WG_FP8: the e5m2 code of w·2^9)'}.
 //  Bw (-DLR_WG_BWIDE=0): [N/128][K/64][2 p][128 n][4 words]: word i, byte b: low nibble qw[n][64kc + 32p + 4i + b],
@@ -168,31 +183,42 @@ export function lowRankWgmmaKernel(config: LowRankGemmConfig): string {
 //      16-bit scale codes in the order the accumulator fragments use them.
 // Shared memory B (per stage, 8 KB): int8 16·value (or LR_WG_FP8 e5m2) in wgmma's K-major layout without swizzle: core matrices
 // of 8 rows × 16 bytes, byte (n, k) at (n/8)·512 + (k/16)·128 + (n%8)·16 + k%16 (descriptor LBO = 128,
-// SBO = 512); the second k32 half starts 256 bytes in.
+// SBO = 512); the second k32 half starts 256 bytes in. With LR_WG_ASMEM, A's 8 KB per stage the same way.
 // Tuning knobs (-D; the defaults are the fastest configuration measured, bit-exact on every verify case and the
-// 4096³ samples on an H100, docs/kernels.md: since 2026-12-07 04:31 UTC B widened on the host (LR_WG_BWIDE = 1,
-// below) with 12 stages${dflt.fp8 ? ' and fp8 group dots (LR_WG_FP8 = 1)' : ' (this config has no fp8 default: groups other than 64)'};
-// before that, 2026-12-06 14:05 UTC: 8 stages, split unpackers, early release, branch-free up projection; the
-// 13:21 configuration was 6, 0, 0, 0): LR_WG_STAGES, pipeline depth (default ${dflt.stages} with LR_WG_BWIDE, 8 without, whose
-// per-stage packed B copy leaves no room for 12); LR_WG_SPLIT = 1, one unpacker warp per stage (three stages
+// 4096³ samples on an H100, docs/kernels.md: since 2026-12-07 07:31 UTC A and B widened on the host (LR_WG_ASMEM = 1,
+// LR_WG_BWIDE = 1, below) with ${dflt.stages} stages${dflt.fp8 ? ' and fp8 group dots (LR_WG_FP8 = 1)' : ' (this config has no fp8 default: groups other than 64)'}; from 04:31 UTC
+// to then B only (-DLR_WG_ASMEM=0: 12 stages); before that, 2026-12-06 14:05 UTC: 8 stages, split unpackers, early
+// release, branch-free up projection; the 13:21 configuration was 6, 0, 0, 0): LR_WG_STAGES, pipeline depth
+// (default ${WG_STAGES_ASMEM} with LR_WG_ASMEM, ${WG_STAGES_BWIDE} with LR_WG_BWIDE alone, 8 without either, whose per-stage packed B
+// copy leaves no room for 12); LR_WG_SPLIT = 1, one unpacker warp per stage (three stages
 // widened at once) instead of three warps per stage (without LR_WG_BWIDE); LR_WG_EARLY = 1, a group's stages
 // released once its scales are in registers instead of after its fold; LR_WG_UPFAST = 1, the up projection's
 // whole 4-rank steps without branches. None changes any output's order of operations.
 #ifndef LR_WG_BWIDE
 #define LR_WG_BWIDE ${dflt.bwide ? 1 : 0}
 #endif
-// LR_WG_ASMEM = 1 (branch lrwg, not yet run on a GPU; needs LR_WG_BWIDE, not LR_WG_BSWZ): A widened on the host too,
-// into each stage's 8 KB shared-memory image (Aw: [M/128][K/64][8,192 bytes], byte (m, k) at (m/8)·512 + (k/16)·128 +
-// (m%8)·16 + k%16, the e4m3 code of a·2^-9 with LR_WG_FP8, else 16·a as int8 / uint8), and the wgmmas read A from shared
-// memory by descriptor (warpgroup cw's 64 rows are the 4 KB at cw·4096): the consumers no longer load and widen A
-// (one LDS.128 and 7 (int8) or 39 (fp8) instructions per warp and stage) and each warp's chain between the data wait and
-// the wgmmas is the fence alone. Cost: A takes M·K bytes instead of M·K/2, 16.5 KB per stage from L2 instead of 12.5,
-// and 10 stages fit (the default with it) instead of 12.
+// LR_WG_BSWZ = 1 (with LR_WG_BWIDE, without LR_WG_ASMEM): the B image in wgmma's 64-byte-swizzle K-major layout
+// instead of the unswizzled core matrices: row n of a stage is 64 contiguous bytes at (n/8)·512 + (n%8)·64, its 16-byte
+// chunk c stored at chunk c ^ ((n%8)/2) (address bits 4-5 XOR bits 7-8); descriptor swizzle mode 2, SBO 512, the second
+// k32 half 32 bytes in. Layout only.
+#ifndef LR_WG_BSWZ
+#define LR_WG_BSWZ 0
+#endif
+// LR_WG_ASMEM = 1 (branch lrwg; the default since 2026-12-07 07:31 UTC: bit-exact on every int4 lowrank verify case on
+// an H100 and faster, 0.2478 vs 0.2564 ms without the branch at 4096³, docs/kernels.md; it needs LR_WG_BWIDE and not
+// LR_WG_BSWZ, so it defaults to 0 in builds with -DLR_WG_BWIDE=0 or -DLR_WG_BSWZ=1): A widened on the host too, into each
+// stage's 8 KB shared-memory image (Aw: [M/128][K/64][8,192 bytes], byte (m, k) at (m/8)·512 + (k/16)·128 + (m%8)·16 +
+// k%16, the e4m3 code of a·2^-9 with LR_WG_FP8, else 16·a as int8 / uint8), and the wgmmas read A from shared memory by
+// descriptor (warpgroup cw's 64 rows are the 4 KB at cw·4096): the consumers no longer load and widen A (one LDS.128
+// and 7 (int8) or 39 (fp8) instructions per warp and stage) and each warp's chain between the data wait and the
+// wgmmas is the fence alone. Cost: A takes M·K bytes instead of M·K/2, 16.5 KB per stage from L2 instead of 12.5,
+// and ${WG_STAGES_ASMEM} stages fit instead of ${WG_STAGES_BWIDE}. -DLR_WG_ASMEM=0: A as 4-bit codes in fragment order, widened in the
+// consumers' registers (the default of 2026-12-07 04:31–07:31 UTC, ${WG_STAGES_BWIDE} stages).
 #ifndef LR_WG_ASMEM
-#define LR_WG_ASMEM 0
+#define LR_WG_ASMEM ((LR_WG_BWIDE) && !(LR_WG_BSWZ) ? ${dflt.asmem ? 1 : 0} : 0)
 #endif
 #ifndef LR_WG_STAGES
-#define LR_WG_STAGES (LR_WG_BWIDE ? (LR_WG_ASMEM ? 10 : ${dflt.stages}) : 8)
+#define LR_WG_STAGES (LR_WG_BWIDE ? (LR_WG_ASMEM ? ${WG_STAGES_ASMEM} : ${WG_STAGES_BWIDE}) : 8)
 #endif
 #ifndef LR_WG_SPLIT
 #define LR_WG_SPLIT 1
@@ -215,14 +241,8 @@ export function lowRankWgmmaKernel(config: LowRankGemmConfig): string {
 // on the host into the exact 8 KB per-stage image wgmma reads (Bw: [N/128][K/64][8,192 bytes], int8 16·w, or with
 // LR_WG_FP8 the e5m2 code of w·2^9, at (n/8)·512 + (k/16)·128 + (n%8)·16 + k%16), so the copier's bulk copy lands B
 // where the wgmmas read it: no unpacker warps, no ready barrier, twice B's memory (N·K bytes instead of N·K/2).
-// -DLR_WG_BWIDE=0: B packed as 4-bit codes and widened on chip by warps 1-3 of warpgroup 0.
-// LR_WG_BSWZ = 1 (with LR_WG_BWIDE): the B image in wgmma's 64-byte-swizzle K-major layout instead of the
-// unswizzled core matrices: row n of a stage is 64 contiguous bytes at (n/8)·512 + (n%8)·64, its 16-byte chunk c
-// stored at chunk c ^ ((n%8)/2) (address bits 4-5 XOR bits 7-8); descriptor swizzle mode 2, SBO 512, the second
-// k32 half 32 bytes in. Layout only.
-#ifndef LR_WG_BSWZ
-#define LR_WG_BSWZ 0
-#endif
+// -DLR_WG_BWIDE=0: B packed as 4-bit codes and widened on chip by warps 1-3 of warpgroup 0 (LR_WG_ASMEM then defaults
+// to 0: A as 4-bit codes too, widened in the consumers' registers).
 static_assert(!LR_WG_BSWZ || LR_WG_BWIDE, "LR_WG_BSWZ needs LR_WG_BWIDE (the image is swizzled on the host)");
 static_assert(!LR_WG_ASMEM || (LR_WG_BWIDE && !LR_WG_BSWZ), "LR_WG_ASMEM needs LR_WG_BWIDE and the unswizzled layout (one descriptor form for A and B)");
 // LR_WG_DIAG (measurement builds only, WRONG results): bit 1 the consumers skip the fold's arithmetic, bit 2 the

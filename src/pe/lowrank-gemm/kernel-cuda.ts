@@ -1107,6 +1107,9 @@ export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<Low
   const buf = (name: string, binding: number, access: 'read' | 'read_write', words: string, packing: string) => ({ name, binding, access, words, packing });
   const runtime = config.activationQuant === 'runtime';
   const wgDefaults = lowRankWgmmaDefaults(config);
+  const unsignedAct = config.main.kind === 'int4' && config.main.activations === 'uint4';
+  // lr_wgmma's A as 4-bit codes (the build without LR_WG_ASMEM), widened in the consumers' registers.
+  const awCodes = '4-bit codes in wgmma/mma k32 A-fragment order, one 4 KB piece per (128-row tile, 64-deep step): [M/128][K/64][8 mt][32 lanes][4 words], lane (g = lane/4, t = lane%4), word j = (h = j>>1, rh = j&1), byte b: low nibble qa[128mb+16mt+g+8rh][64ks+32h+4t+b], high nibble the same row at k+16, widened in registers';
   const entries: KernelEntry[] = [
     ...(runtime
       ? [{
@@ -1126,7 +1129,7 @@ export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<Low
           // epoch) belong to lr_wgmma<2>, the fused down projection, and are null / 0 here.
           entryPoint: 'lr_wgmma<1>', file, workgroupSize: [384, 1, 1] as const, dispatch: ['min(SMs, (M/128)*(N/128))', '1', '1'] as const,
           bindings: [
-            buf('Aw', 0, 'read', 'M*K/8', '4-bit codes in wgmma/mma k32 A-fragment order, one 4 KB piece per (128-row tile, 64-deep step): [M/128][K/64][8 mt][32 lanes][4 words], lane (g = lane/4, t = lane%4), word j = (h = j>>1, rh = j&1), byte b: low nibble qa[128mb+16mt+g+8rh][64ks+32h+4t+b], high nibble the same row at k+16'),
+            buf('Aw', 0, 'read', wgDefaults.asmem ? 'M*K/4' : 'M*K/8', wgDefaults.asmem ? `activations widened on the host (LR_WG_ASMEM, the default build; runtime-quantized codes are read back from lr_qact and widened there too), one 8 KB piece per (128-row tile, 64-deep step), the stage's shared-memory image read by wgmma's A descriptor: K-major core matrices without swizzle: [M/128][K/64][8192 bytes], byte (m, k) at (m/8)*512 + (k/16)*128 + (m%8)*16 + k%16 (rows 64..127 the second 4 KB) holding ${wgDefaults.fp8 ? 'the OCP e4m3 code of a*2^-9 for a = qa[128mb+m][64ks+k] (LR_WG_FP8)' : `16*a as ${unsignedAct ? 'uint8' : 'int8'} for a = qa[128mb+m][64ks+k]`}; built with -DLR_WG_ASMEM=0 (or -DLR_WG_BWIDE=0): M*K/8 words of ${awCodes}` : awCodes),
             buf('Bw', 1, 'read', 'N*K/4', `weights widened on the host (LR_WG_BWIDE, the default build), one 8 KB piece per (128-column tile, 64-deep step), the stage's shared-memory image: wgmma's K-major core matrices without swizzle: [N/128][K/64][8192 bytes], byte (n, k) at (n/8)*512 + (k/16)*128 + (n%8)*16 + k%16 holding ${wgDefaults.fp8 ? 'the OCP e5m2 code of w*2^9 for w = qw[128nb+n][64ks+k] (LR_WG_FP8)' : '16*w as int8 for w = qw[128nb+n][64ks+k]'}; built with -DLR_WG_BWIDE=0: N*K/8 words of 4-bit codes, [N/128][K/64][2 p][128 n][4 words], widened on chip`),
             buf('saW', 2, 'read', 'G*M/2', `${u16}: activation scales [G][M/128][128], row 16mt+g+8rh at 16mt+2g+rh`),
             buf('swW', 3, 'read', 'G*N/2', `${u16}: weight scales [G][N/128][128], column 8i+2t+e at 32t+2i+e`),

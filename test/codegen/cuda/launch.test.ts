@@ -59,8 +59,13 @@ describe('CUDA launch contract', () => {
     expect(manifest.target).toBe('cuda');
     const entries = manifest.kernels[0].entries as { entryPoint: string; bindings: { name: string; packing: string; words: string }[] }[];
     expect(entries.map((e) => e.entryPoint)).toEqual(['lr_qact', 'lr_down', 'lr_wgmma<1>', 'lr_fast<true>', 'lr_widen', 'lr_tiled', 'lr_generic']);
+    // A widened on the host too (the default build since 2026-12-07 07:31 UTC): one byte per activation, e4m3 for
+    // groups of 64, the stage's shared-memory image; the 4-bit fragment order stated for -DLR_WG_ASMEM=0.
     const aw = entries[2].bindings.find((b) => b.name === 'Aw')!;
-    expect(aw.packing).toMatch(/A-fragment order/);
+    expect(aw.words).toBe('M*K/4');
+    expect(aw.packing).toMatch(/core matrices/);
+    expect(aw.packing).toMatch(/e4m3 code of a\*2\^-9/);
+    expect(aw.packing).toMatch(/-DLR_WG_ASMEM=0.*A-fragment order/);
     // B widened on the host (the default build since 2026-12-07): one byte per weight, e5m2 for groups of 64.
     const bw = entries[2].bindings.find((b) => b.name === 'Bw')!;
     expect(bw.packing).toMatch(/core matrices/);

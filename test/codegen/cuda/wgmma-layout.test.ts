@@ -1,16 +1,18 @@
 /**
  * lr_wgmma (src/pe/lowrank-gemm/kernel-cuda-wgmma.ts) needs a GPU to run, but its operand layouts can be
  * checked here: the launcher's host mode `wglayout M N K` packs random codes as the device path does, widens
- * B by the unpackers' formula (or the host's, LR_WG_BWIDE, the default) and reads both operands back the way PTX defines wgmma's (B as K-major core
- * matrices through the descriptor's LBO and SBO, A as the m64nNk32 register fragment), then compares every
- * group's integer dot with the one from the codes, and every scale word a lane reads with its rows' and
- * columns' codes. One compile per config: the int4 example (group 64, two groups and more than one tile) and
- * uint4 activations with groups of 128 (two 64-deep stages per group), both activation kinds with fp8 codes
- * (LR_WG_FP8, decoded on the host), each with B widened on the host (the default) and on chip (-DLR_WG_BWIDE=0), and
- * A widened on the host and read from shared memory (LR_WG_ASMEM). The same binary's `wgdown M R` mode
+ * B by the unpackers' formula (or the host's, LR_WG_BWIDE, the default) and reads both operands back the way PTX
+ * defines wgmma's (B as K-major core matrices through the descriptor's LBO and SBO; A the same way from its
+ * shared-memory image with LR_WG_ASMEM, the default since 2026-12-07 07:31 UTC, or as the m64nNk32 register
+ * fragment with -DLR_WG_ASMEM=0), then compares every group's integer dot with the one from the codes, and every
+ * scale word a lane reads with its rows' and columns' codes. One compile per config: the int4 example (group 64, two
+ * groups and more than one tile) and uint4 activations with groups of 128 (two 64-deep stages per group), both
+ * activation kinds with fp8 codes (LR_WG_FP8, decoded on the host), each with A and B widened on the host (the
+ * default), B only (-DLR_WG_ASMEM=0, the default of 04:31–07:31 UTC) and neither (-DLR_WG_BWIDE=0). The same
+ * binary's `wgdown M R` mode
  * checks the index maps of lr_wgmma<2>'s fused down projection (which block and thread computes each L chain,
  * the staging of X and D, and the slices whose flags a tile's epilogue waits for). The int4 example's builds
- * (fp8 and int8, B widened on the host and on chip) also give ptxas's report: lr_wgmma's wgmmas stay asynchronous, its setmaxnreg
+ * (fp8 and int8; A and B widened on the host, B only, neither) also give ptxas's report: lr_wgmma's wgmmas stay asynchronous, its setmaxnreg
  * is honoured and nothing spills.
  */
 import { readFileSync } from 'node:fs';
@@ -35,26 +37,38 @@ function w4a4(): LowRankGemmConfig {
 describe('lr_wgmma operand layouts (host model, no GPU)', () => {
   const base = w4a4();
   const uint4 = (groupSize: number): LowRankGemmConfig => ({ ...base, main: { ...base.main, activations: 'uint4', groupSize } as LowRankGemmConfig['main'] });
-  // [name, config, shape, extra nvcc flags]. The default build (since 2026-12-07): B widened on the host (LR_WG_BWIDE)
-  // with 12 stages, and for groups of 64 fp8 group dots (LR_WG_FP8: e4m3 A, e5m2 B; the model decodes the codes from
-  // the OCP FP8 definition and wants each group's dot itself); groups of 128 stay int8. -DLR_WG_BWIDE=0 is the
-  // on-chip widening (B packed as nibbles, or with LR_WG_FP8 as PRMT selectors), -DLR_WG_FP8=0 the int8 dots.
+  // [name, config, shape, extra nvcc flags]. The default build (since 2026-12-07 07:31 UTC): A and B widened on the
+  // host (LR_WG_ASMEM, LR_WG_BWIDE; the model reads A through the descriptor's K-major core matrices, as B) with 10
+  // stages, and for groups of 64 fp8 group dots (LR_WG_FP8: e4m3 A, e5m2 B; the model decodes the codes from the OCP
+  // FP8 definition and wants each group's dot itself); groups of 128 stay int8. -DLR_WG_ASMEM=0 is the default of
+  // 04:31–07:31 UTC (A as 4-bit codes widened into the register fragment, 12 stages), -DLR_WG_BWIDE=0 the on-chip
+  // widening of B (packed as nibbles, or with LR_WG_FP8 as PRMT selectors; ASMEM then defaults to 0), -DLR_WG_FP8=0
+  // the int8 dots.
   const configs: [string, LowRankGemmConfig, [number, number, number], string[]][] = [
-    ['default (BWIDE + FP8 + 12 stages) int4 × int4, groups of 64', base, [256, 384, 128], []],
-    ['default (BWIDE int8) uint4 × int4, groups of 128', uint4(128), [128, 256, 256], []],
-    ['default (BWIDE + FP8) uint4 × int4, groups of 64', uint4(64), [128, 256, 256], []],
-    ['LR_WG_FP8=0 (BWIDE int8) int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_FP8=0']],
+    ['default (ASMEM + BWIDE + FP8 + 10 stages) int4 × int4, groups of 64', base, [256, 384, 128], []],
+    ['default (ASMEM + BWIDE int8) uint4 × int4, groups of 128', uint4(128), [128, 256, 256], []],
+    ['default (ASMEM + BWIDE + FP8) uint4 × int4, groups of 64', uint4(64), [128, 256, 256], []],
+    ['LR_WG_FP8=0 (ASMEM + BWIDE int8) int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_FP8=0']],
+    ['LR_WG_ASMEM=0 (BWIDE + FP8 + 12 stages) int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_ASMEM=0']],
+    ['LR_WG_ASMEM=0 (BWIDE int8) uint4 × int4, groups of 128', uint4(128), [128, 256, 256], ['-DLR_WG_ASMEM=0']],
     ['LR_WG_BWIDE=0 LR_WG_FP8=0 int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_BWIDE=0', '-DLR_WG_FP8=0']],
     ['LR_WG_BWIDE=0 uint4 × int4, groups of 128', uint4(128), [128, 256, 256], ['-DLR_WG_BWIDE=0']],
     ['LR_WG_BWIDE=0 (FP8) int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_BWIDE=0']],
     ['LR_WG_BWIDE=0 (FP8) uint4 × int4, groups of 64', uint4(64), [128, 256, 256], ['-DLR_WG_BWIDE=0']],
     // LR_WG_BSWZ = 1: the image in wgmma's 64-byte swizzle layout (the model reads it through PTX's swizzle definition).
     ['LR_WG_BSWZ LR_WG_FP8=0 int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_BSWZ=1', '-DLR_WG_FP8=0']],
-    // LR_WG_ASMEM = 1: A widened on the host too and read by the wgmmas from shared memory (the model reads it through
-    // the descriptor's K-major core matrices, as B), fp8 (groups of 64) and int8 (uint4, groups of 128).
-    ['LR_WG_ASMEM (FP8) int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_ASMEM=1']],
-    ['LR_WG_ASMEM uint4 × int4, groups of 128', uint4(128), [128, 256, 256], ['-DLR_WG_ASMEM=1']],
   ];
+
+  // The generated knob defaults themselves (the builds above only show that each form is consistent): A from shared
+  // memory by default wherever B is widened on the host and unswizzled, with 10 stages; 12 with -DLR_WG_ASMEM=0.
+  it('the generated source defaults to LR_WG_ASMEM with 10 stages (12 without it, 8 without LR_WG_BWIDE)', () => {
+    for (const cfg of [base, uint4(128)]) {
+      const src = lowRankCudaSource(cfg);
+      expect(src).toContain('#define LR_WG_BWIDE 1\n');
+      expect(src).toContain('#define LR_WG_ASMEM ((LR_WG_BWIDE) && !(LR_WG_BSWZ) ? 1 : 0)\n');
+      expect(src).toContain('#define LR_WG_STAGES (LR_WG_BWIDE ? (LR_WG_ASMEM ? 10 : 12) : 8)\n');
+    }
+  });
   // One build per config (nvcc-build.ts, with ptxas's report), shared by the tests that read it.
   const builds = new Map<string, Promise<CudaBuild>>();
   const build = (name: string, cfg: LowRankGemmConfig, flags: readonly string[]): Promise<CudaBuild> => {
@@ -82,8 +96,8 @@ describe('lr_wgmma operand layouts (host model, no GPU)', () => {
     }, 300_000);
   }
 
-  // The default build, its int8 form and the on-chip widening's int8 and fp8 forms: the int4 example's source, so
-  // the layout tests' builds above (their ptxas report) serve.
+  // The default build, its int8 form, the -DLR_WG_ASMEM=0 build and the on-chip widening's int8 and fp8 forms: the
+  // int4 example's source, so the layout tests' builds above (their ptxas report) serve.
   for (const [name, cfg, , flags] of configs.filter(([, c, , f]) => c === base && !f.includes('-DLR_WG_BSWZ=1'))) it(`builds lr_wgmma (svdquant_w4a4${flags.length ? ', ' + flags.join(' ') : ''}) with asynchronous wgmmas, its setmaxnreg honoured and no spills`, async () => {
     const { result: r } = await build(name, cfg, flags);
     expect(r.code, r.stderr).toBe(0);
