@@ -5,8 +5,8 @@
  * R·C, log2 R from a least-squares fit of the six recorded samples of test/estimate/engine-synth-samples.json,
  * made outside qacc with numpy), GE = transistors / 4, 1 GE = 1 / 3.9 µm², SRAM 0.127 / 0.7 µm² per bit.
  * lowrank_gemm's engine model is checked against its unit syntheses in synth/lowrank-engine-model.test.ts; here
- * its components and RAM bits (those `--synth generic` reports for svdquant). simd_mac likewise: its fit (1, R, C,
- * R·C, Q·R·C on the six recorded xr-npe samples) and the weight-stationary mac's (1, R, C, R·C, R·(R−1)/2 on the
+ * its components and RAM bits (those `--synth generic` reports for svdquant). simd_mac likewise: its fit (1, R·Bw,
+ * C·Ba, R·C, Q·R·C on the six recorded xr-npe samples) and the weight-stationary mac's (1, R, C, R·C, R·(R−1)/2 on the
  * seven recorded mac-ws samples) by numpy outside qacc; the RAM bits of mac-ws and xr-npe are
  * their engines' memories as the templates declare them.
  */
@@ -62,8 +62,9 @@ describe('tile engine components of the analytic estimate', () => {
   it('xr-npe size = 32 (simd_mac): the engine logic and RAMs are the fit coefficients × terms', () => {
     const r = estimateDesign(example('xr-npe.qacc', 'xr_npe', ['size=32']));
     const [R, C] = [32, 32];
-    // Q = 32 writeback slots (the out port's 64 bytes / 2-byte posit16 results); the staging, 64 RAMs of 16 × 1,024 bits
-    const transistors = 64060 + 22593.952381 * R + 24323.5 * C - 631.357143 * R * C + 193.029762 * 32 * R * C;
+    // 1,024-bit port chunks (128-byte ports); Q = 32 writeback slots (the out port's 64 bytes / 2-byte posit16
+    // results); the staging, 64 RAMs of 16 × 1,024 bits
+    const transistors = 64060 + 22.06440662 * 1024 * R + 23.75341797 * 1024 * C - 631.357143 * R * C + 193.029762 * 32 * R * C;
     const bits = 16384 * (R + C);
     const names = r.components.map((c) => c.name);
     expect(names.slice(0, 3)).toEqual(['xr_array (32×32 simd_mac PEs)', 'xr_array tile engine logic', 'xr_array tile engine RAMs']);

@@ -5,9 +5,13 @@
  * coefficients of that fit on the recorded syntheses). Read off the template (docs/estimate.md "Tile engine
  * extrapolation"):
  * - 1: command decode, bounds checks (40-bit multiplies), the fetch and step sequencers, the writeback counters;
- * - R, per row, and C, per column: one operand staging each (a RAM of port-wide chunks, kept as `$mem_v2`),
- *   its registered chunk read (`q`, a port's bits of flip-flops), the operand word's select out of it (a
- *   chunk-wide shift by the word offset: chunk / 2 − 1 16-bit multiplexers) and the masked word register;
+ * - R·Bw, per row, and C·Ba, per column, B the bits of a port chunk (weights, activations: the even part of
+ *   the port): one operand staging each (a RAM of port-wide chunks, kept as `$mem_v2`), its registered chunk
+ *   read (`q`, B flip-flops), the operand word's select out of it (a chunk-wide shift by the word offset:
+ *   B / 16 − 1 16-bit multiplexers) and the masked word register. Per chunk bit, so that one fit prices
+ *   other port widths: xr-npe's 2 × 2 engine at size = 16 (64-byte ports) is 114,986 transistors against
+ *   156,654 at size = 32 (128-byte ports); with R and C terms fitted at size = 32 it would be priced +36%,
+ *   per chunk bit −4.3%;
  * - R·C, per PE: its enable (two 16-bit compares against m and n) and its result's wiring;
  * - Q·R·C, Q the writeback slots (one per column, as many as the out port holds: min(C, out port / output
  *   bytes), ./microarch.ts): every slot selects its entry among all R·C results by a priority chain of
@@ -19,7 +23,7 @@
 import type { ArrayShape } from '../../estimate/area-model.js';
 import type { Target } from '../../compile/target.js';
 import type { EngineArea, EngineFit, EngineGrowth } from '../facets/cost.js';
-import { BILINEAR_ENGINE_TERMS, fittedEngineArea, GENERIC_ENGINE_POINTS } from '../facets/cost.js';
+import { fittedEngineArea, GENERIC_ENGINE_POINTS } from '../facets/cost.js';
 import { simdChunkBytes } from './microarch.js';
 
 /** Writeback slots of an engine with `cols` columns on `t`'s out port (./microarch.ts simdWritebackSlots at that size). */
@@ -35,28 +39,34 @@ function stagingBits(t: Target, rows: number, cols: number): number {
   return cols * ram(simdChunkBytes(t.portBytes.act)) + rows * ram(simdChunkBytes(t.portBytes.wgt));
 }
 
-/** The simd_mac engine's growth terms on `t` (its out port sets the writeback slots Q). */
+/** The simd_mac engine's growth terms on `t` (its operand ports set the chunk bits B, its out port the writeback slots Q). */
 export function simdMacEngineGrowth(t: Target): EngineGrowth {
+  const bw = 8 * simdChunkBytes(t.portBytes.wgt);
+  const ba = 8 * simdChunkBytes(t.portBytes.act);
   return {
-    terms: [...BILINEAR_ENGINE_TERMS, { name: 'Q·R·C', at: (r, c) => slotsAt(t, c) * r * c }],
+    terms: [
+      { name: '1', at: () => 1 },
+      { name: 'R·Bw', at: (r) => r * bw },
+      { name: 'C·Ba', at: (_, c) => c * ba },
+      { name: 'R·C', at: (r, c) => r * c },
+      { name: 'Q·R·C', at: (r, c) => slotsAt(t, c) * r * c },
+    ],
     memoryTerms: [{ name: 'staging bits', at: (r, c) => stagingBits(t, r, c) }],
     points: GENERIC_ENGINE_POINTS,
-    note: 'simd_mac: fixed, per row and per column (operand staging and word select), per PE (enable), and the writeback select (Q slots × R·C entries); RAM bits: the operand stagings',
+    note: 'simd_mac: fixed, per row and per column chunk bit (operand staging register and word select), per PE (enable), and the writeback select (Q slots × R·C entries); RAM bits: the operand stagings',
   };
 }
 
 /**
- * The engine's own logic fitted on its recorded syntheses, one coefficient per growth term (1, R, C, R·C,
- * Q·R·C; RAM bits on the staging bits): least squares through the six fit samples of xr-npe.qacc's engine at
- * its `size = 32` configuration recorded in test/estimate/engine-synth-samples.json (record `xr-npe`, Yosys
- * generic flow, the PEs blackboxed as `--synth` synthesizes the engine), the fit `--synth` makes of them;
- * test/estimate/synth/engine-holdout.test.ts checks that these are that fit. The per-row and per-column terms
- * are of xr-npe's 128-byte activation and weight ports at that size (their chunk registers and word selects
- * grow with the port: another port width is priced at these coefficients, an approximation stated in
- * docs/estimate.md "Tile engine in the analytic estimate").
+ * The engine's own logic fitted on its recorded syntheses, one coefficient per growth term (1, R·Bw, C·Ba,
+ * R·C, Q·R·C; RAM bits on the staging bits): least squares through the six fit samples of xr-npe.qacc's engine
+ * at its `size = 32` configuration (128-byte operand ports: B = 1,024) recorded in
+ * test/estimate/engine-synth-samples.json (record `xr-npe`, Yosys generic flow, the PEs blackboxed as `--synth`
+ * synthesizes the engine), the fit `--synth` makes of them; test/estimate/synth/engine-holdout.test.ts checks
+ * that these are that fit, and how they price xr-npe at size = 16 (record `xr-npe-16`, 64-byte ports).
  */
 export const SIMD_MAC_ENGINE_FIT: EngineFit = {
-  transistors: [64060, 22593.9524, 24323.5, -631.3571, 193.0298],
+  transistors: [64060, 22.06440662, 23.75341797, -631.35714286, 193.0297619],
   memoryBits: [1],
 };
 
@@ -67,6 +77,6 @@ export function simdMacEngineArea(array: ArrayShape, t: Target): EngineArea {
     growth,
     SIMD_MAC_ENGINE_FIT,
     array,
-    `simd_mac engine fit (${growth.terms.map((term) => term.name).join(', ')}; RAM bits: the staging's) on the recorded syntheses of xr-npe.qacc's engine (size = 32) at ${growth.points.map((p) => `${p.rows}×${p.cols}`).join(', ')} (Yosys generic flow, test/estimate/engine-synth-samples.json)`,
+    `simd_mac engine fit (${growth.terms.map((term) => term.name).join(', ')}; B: port chunk bits; RAM bits: the staging's) on the recorded syntheses of xr-npe.qacc's engine (size = 32) at ${growth.points.map((p) => `${p.rows}×${p.cols}`).join(', ')} (Yosys generic flow, test/estimate/engine-synth-samples.json)`,
   );
 }
