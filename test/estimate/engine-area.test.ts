@@ -76,7 +76,8 @@ describe('tile engine components of the analytic estimate', () => {
 
   it('mac-ws (weight-stationary mac): the engine logic and the accumulator memories', () => {
     const r = estimateDesign(example('mac-ws.qacc', 'mac_int8'));
-    // the fit of the seven recorded mac-ws samples on 1, R, C, R·C, R·(R−1)/2 (numpy) at 16 × 16
+    // the fit of the seven recorded mac-ws samples on 1, R, C, R·C, R·(R−1)/2 (numpy) at 16 × 16; the model's
+    // per register bit terms are these / 56 (P: 8 + 32 + 2 · 8 bits a PE) and / 8 (A: a skew stage's 8 bits)
     const [R, C] = [16, 16];
     const transistors = 35100.861342 - 56.511509 * R + 1583.865225 * C + 1671.844426 * R * C + 219.575984 * ((R * (R - 1)) / 2);
     const names = r.components.map((c) => c.name);
