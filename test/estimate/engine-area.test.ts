@@ -5,7 +5,10 @@
  * R·C, log2 R from a least-squares fit of the six recorded samples of test/estimate/engine-synth-samples.json,
  * made outside qacc with numpy), GE = transistors / 4, 1 GE = 1 / 3.9 µm², SRAM 0.127 / 0.7 µm² per bit.
  * lowrank_gemm's engine model is checked against its unit syntheses in synth/lowrank-engine-model.test.ts; here
- * its components and RAM bits (those `--synth generic` reports for svdquant).
+ * its components and RAM bits (those `--synth generic` reports for svdquant). simd_mac likewise: its fit (1, R·Bw,
+ * C·Ba, R·C, Q·R·C on the six recorded xr-npe samples) and the weight-stationary mac's (1, R, C, R·C, R·(R−1)/2 on the
+ * seven recorded mac-ws samples) by numpy outside qacc; the RAM bits of mac-ws and xr-npe are
+ * their engines' memories as the templates declare them.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -56,10 +59,38 @@ describe('tile engine components of the analytic estimate', () => {
     expect(r.area_um2).toBeCloseTo(r.components.reduce((s, c) => s + c.area_um2, 0), 6);
   });
 
-  it('a kind without an engine model (mac) has no engine component', () => {
-    const c = compileFile(resolve(import.meta.dirname, '../../examples/mac-ws.qacc'), { readFile: (p) => readFileSync(p, 'utf8') });
-    const r = estimateDesign(c.design!.accelerators[0]);
+  it('xr-npe size = 32 (simd_mac): the engine logic and RAMs are the fit coefficients × terms', () => {
+    const r = estimateDesign(example('xr-npe.qacc', 'xr_npe', ['size=32']));
+    const [R, C] = [32, 32];
+    // 1,024-bit port chunks (128-byte ports); Q = 32 writeback slots (the out port's 64 bytes / 2-byte posit16
+    // results); the staging, 64 RAMs of 16 × 1,024 bits
+    const transistors = 64060 + 22.06440662 * 1024 * R + 23.75341797 * 1024 * C - 631.357143 * R * C + 193.029762 * 32 * R * C;
+    const bits = 16384 * (R + C);
+    const names = r.components.map((c) => c.name);
+    expect(names.slice(0, 3)).toEqual(['xr_array (32×32 simd_mac PEs)', 'xr_array tile engine logic', 'xr_array tile engine RAMs']);
+    expect(r.components[1].area_um2).toBeCloseTo(Math.round(transistors) / 4 / 3.9, 0);
+    expect(r.components[2].area_um2).toBeCloseTo(bits * (0.127 / 0.7), 6);
+    expect(r.components[1].source).toMatch(/engine-synth-samples\.json/);
+    expect(r.area_um2).toBeCloseTo(r.components.reduce((s, c) => s + c.area_um2, 0), 6);
+  });
+
+  it('mac-ws (weight-stationary mac): the engine logic and the accumulator memories', () => {
+    const r = estimateDesign(example('mac-ws.qacc', 'mac_int8'));
+    // the fit of the seven recorded mac-ws samples on 1, R, C, R·C, R·(R−1)/2 (numpy) at 16 × 16; the model's
+    // per register bit terms are these / 56 (P: 8 + 32 + 2 · 8 bits a PE) and / 8 (A: a skew stage's 8 bits)
+    const [R, C] = [16, 16];
+    const transistors = 35100.861342 - 56.511509 * R + 1583.865225 * C + 1671.844426 * R * C + 219.575984 * ((R * (R - 1)) / 2);
+    const names = r.components.map((c) => c.name);
+    expect(names.slice(0, 3)).toEqual(['int8_array (16×16 mac PEs)', 'int8_array tile engine logic', 'int8_array tile engine RAMs']);
+    expect(r.components[1].area_um2).toBeCloseTo(Math.round(transistors) / 4 / 3.9, 0);
+    // 16 columns × 256 tokens × 32-bit accumulators
+    expect(r.components[2].area_um2).toBeCloseTo(16 * 256 * 32 * (0.127 / 0.7), 6);
+    expect(r.components[1].source).toMatch(/engine-synth-samples\.json/);
+    expect(r.area_um2).toBeCloseTo(r.components.reduce((s, c) => s + c.area_um2, 0), 6);
+  });
+
+  it('an engine without a model (the output-stationary mac engine) has no engine component', () => {
+    const r = estimateDesign(example('bitmod.qacc', 'fp16_baseline'));
     expect(r.components.some((c) => /tile engine/.test(c.name))).toBe(false);
   });
 });
-

@@ -120,6 +120,22 @@ export interface EngineArea {
   readonly source: string;
 }
 
+/** Coefficients fitted on recorded engine syntheses: one per growth term (transistors) and per memory term (RAM bits). */
+export interface EngineFit {
+  readonly transistors: readonly number[];
+  /** On the growth's memoryTerms (absent there: its terms). */
+  readonly memoryBits: readonly number[];
+}
+
+/**
+ * The engine's own logic at `array` for the analytic estimate: `fit` on `growth`'s terms (RAM bits on its
+ * memory terms), each rounded and at least 0, as src/estimate/synth/engine-fit.ts evaluates its fit.
+ */
+export function fittedEngineArea(growth: EngineGrowth, fit: EngineFit, array: ArrayShape, source: string): EngineArea {
+  const at = (terms: readonly EngineGrowthTerm[], coef: readonly number[]): number => Math.max(0, Math.round(terms.reduce((s, term, i) => s + coef[i] * term.at(array.rows, array.cols), 0)));
+  return { transistors: at(growth.terms, fit.transistors), memoryBits: at(growth.memoryTerms ?? growth.terms, fit.memoryBits), source };
+}
+
 /** The array sizes the generic engine model samples (src/estimate/synth/engine-fit.ts); a kind may reuse them. */
 export const GENERIC_ENGINE_POINTS: readonly { readonly rows: number; readonly cols: number }[] = [
   { rows: 2, cols: 2 },
@@ -147,14 +163,17 @@ export interface CostFacet<K extends PeKind> {
   computeCycles(t: TargetOf<K>, inst: Instruction, tile: TileShape): number;
   /** The PE class of the authors' analytic model. */
   authorsPe(pe: IrPeOf<K>): AuthorsPe;
-  /** The tile engine's growth terms for `--synth` beyond 8 rows or columns; absent: the generic 1, R, C, R·C, R²·C, R·C². */
-  engineGrowth?(t: TargetOf<K>): EngineGrowth;
+  /**
+   * The tile engine's growth terms for `--synth` beyond 8 rows or columns; absent, or undefined for a target
+   * whose engine the kind does not model (mac's output-stationary engine): the generic 1, R, C, R·C, R²·C, R·C².
+   */
+  engineGrowth?(t: TargetOf<K>): EngineGrowth | undefined;
   /**
    * The tile engine's own logic at `array` for the analytic estimate, on the engineGrowth terms with
    * coefficients fitted on recorded engine syntheses (or, lowrank_gemm, its sub-units' models on the target's
-   * geometry); absent: not priced (the report says so).
+   * geometry); absent, or undefined for a target whose engine has no recorded syntheses: not priced.
    */
-  engineArea?(pe: IrPeOf<K>, array: ArrayShape, t: TargetOf<K>): EngineArea;
+  engineArea?(pe: IrPeOf<K>, array: ArrayShape, t: TargetOf<K>): EngineArea | undefined;
   /**
    * The buffer spaces the tile engine writes through a second write port (the RtlFacet's engineExtras.writes,
    * from one function of the kind's microarch.ts): the analytic buffers' port logic prices that port

@@ -7,6 +7,8 @@
  *   their PE_Area_Power.xlsx): an FP16 MAC 0.77 mW; an FP16 × INT8 MAC (the ANT / OliVe class) 0.613 mW.
  *   Weights wider than 8 bits take the FP16 figure; narrower ones the FP16 × INT8 figure, scaled by
  *   (activation bits · weight bits) / (16 · 8) when activations are narrower than 16 bits (qacc's rule).
+ * - The weight-stationary tile engine's own logic and accumulator memories (--synth's growth terms and the
+ *   analytic estimate's fit on recorded syntheses): ./cost-engine.ts.
  * - Cycles of its compute instructions: the engine's closed forms (./timing.ts, shared with the simulator):
  *   mac_tile (operand staging, ceil(k / lanes) steps, pipeline), dequant, writeback.
  * - The authors' simulator models it as a bit-parallel PE (latency 1, dot product `lanes`), weights at their
@@ -18,6 +20,7 @@ import { linearAreaGe, linearAreaUm2 } from '../../estimate/area-model.js';
 import type { IrOperand } from '../../ir/types.js';
 import type { CostFacet } from '../facets/cost.js';
 import { macAreaModel } from './cost-area.js';
+import { macEngineArea, macEngineGrowth } from './cost-engine.js';
 import type { MacPe } from './schema.js';
 import { macDequantCycles, macTileCycles, macWritebackCycles } from './timing.js';
 
@@ -75,4 +78,7 @@ export const macCost: CostFacet<'mac'> = {
   // row at writeback (its fp multiply is not in the cell). The output-stationary cell only: the
   // weight-stationary engine's (`_mac_ws_cell_`) is combinational, its PE registers in the engine module.
   arrayPeModule: /_mac_cell_\w+_l\d+$/,
+  // the weight-stationary engine's growth and analytic model (./cost-engine.ts); the output-stationary engine has none
+  engineGrowth: macEngineGrowth,
+  engineArea: (_pe, array, t) => macEngineArea(array, t),
 };

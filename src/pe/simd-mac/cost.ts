@@ -4,6 +4,8 @@
  *   modes, in gate equivalents (docs/estimate.md "Calibration").
  * - Energy: the XR-NPE engine as published at 28 nm (../shared/reference/xr-npe.md, arXiv 2508.13049 abstract):
  *   14 pJ per operation at 1.72 GHz; energy per busy cycle = 14 pJ × the widest mode's lanes.
+ * - The tile engine's own logic and staging RAMs (--synth's growth terms and the analytic estimate's fit on
+ *   recorded syntheses): ./cost-engine.ts.
  * - Cycles of its compute instructions: the engine's closed forms (./timing.ts, shared with the simulator):
  *   simd_tile in the run mode's lanes, writeback.
  * - The authors' BitMoD simulator has no SIMD PE; it is modelled as a bit-parallel dot-product unit of the
@@ -13,6 +15,7 @@ import { PE_AREA_CALIBRATION } from '../../arch/gate-area.js';
 import { linearAreaUm2 } from '../../estimate/area-model.js';
 import type { CostFacet } from '../facets/cost.js';
 import { simdMacAreaModel } from './cost-area.js';
+import { simdMacEngineArea, simdMacEngineGrowth } from './cost-engine.js';
 import { simdTileCycles, simdWritebackCycles } from './timing.js';
 
 export const simdMacCost: CostFacet<'simd_mac'> = {
@@ -46,4 +49,6 @@ export const simdMacCost: CostFacet<'simd_mac'> = {
     const mode = pe.modes[0];
     return { peClass: 'SIMD MAC as bit-parallel (no such class in the authors\' model)', bitSerial: false, dotProduct: mode.lanes, weightBits: mode.format.bits, peEnergyPj: 0.613, peAreaUm2: 1318.6 };
   },
+  engineGrowth: simdMacEngineGrowth,
+  engineArea: (_pe, array, t) => simdMacEngineArea(array, t),
 };

@@ -135,8 +135,101 @@ describe('lowrank_gemm engine growth', () => {
   });
 });
 
+/** Instances of each sub-module in the generated engine at rows × cols, with generate loops over `perLoop` (name: copies) unrolled. */
+function countInstances(accel: IrAccelerator, rows: number, cols: number, perLoop: Readonly<Record<string, number>>): ChildInstances[] {
+  const { engine, subs } = engineFiles(engineSampleAccelerator(accel, rows, cols));
+  return subs
+    .map((s) => {
+      let n = 0;
+      const loops: { indent: number; copies: number }[] = [];
+      for (const line of engine.text.split('\n')) {
+        const indent = line.length - line.trimStart().length;
+        const l = /for \(\w+ = 0; \w+ < [\w{}]+; \w+ = \w+ \+ 1\) begin : (\w+)/.exec(line);
+        if (l) loops.push({ indent, copies: perLoop[l[1]] ?? 1 });
+        else if (/^\s*end(\s|$)/.test(line) && loops.length && loops[loops.length - 1].indent === indent) loops.pop();
+        if (new RegExp(`^\\s*${s.name}\\s+u_`).test(line)) n += loops.reduce((k, x) => k * x.copies, 1);
+      }
+      return { module: s.name, params: {}, count: n };
+    })
+    .filter((x) => x.count > 0);
+}
+
+describe('simd_mac engine growth', () => {
+  const xr = accelerator('xr-npe.qacc', 'xr_npe', ['size=32']);
+  const growth = engineGrowth(xr);
+  // Q = writeback slots: one per column up to the out port's 64 bytes / 2-byte posit16 results = 32
+  const q = (c: number): number => Math.min(c, 32);
+  const cost = (r: number, c: number): number => 64_000 + 22_600 * r + 24_300 * c + 200 * q(c) * r * c;
+  const staging = (r: number, c: number): number => 16_384 * (r + c); // 2,048-byte rows in 128-byte chunks: 16 × 1,024 bits per RAM
+
+  it('has its own terms, more sample sizes than terms, each at most 8 rows and columns', () => {
+    expect(growth).not.toBe(GENERIC_ENGINE_GROWTH);
+    expect(growth.points.length).toBeGreaterThan(growth.terms.length);
+    for (const p of growth.points) expect(Math.max(p.rows, p.cols)).toBeLessThanOrEqual(8);
+  });
+
+  it('recovers a cost function in its terms exactly beyond its samples, the slots capped by the out port', () => {
+    const samples = growth.points.map((p) => ({ ...p, own: { cells: 1, cell_types: {}, transistors: cost(p.rows, p.cols), memory_bits: staging(p.rows, p.cols), levels: 1 } }));
+    for (const [r, c] of [[16, 16], [32, 32], [64, 64], [64, 16]] as const) {
+      const got = extrapolateEngine(samples, r, c, growth);
+      expect(got.transistors, `${r} × ${c}`).toBe(Math.round(cost(r, c)));
+      expect(got.memory_bits, `${r} × ${c}`).toBe(staging(r, c));
+    }
+  });
+
+  it("names the staging RAMs' bits as the generated engine declares them", () => {
+    for (const [r, c] of [[2, 2], [8, 4], [32, 32]] as const) {
+      const text = engineFiles(engineSampleAccelerator(xr, r, c)).engine.text;
+      const ram = (stage: string): number => {
+        const m = new RegExp(`begin : ${stage}[\\s\\S]*?reg \\[(\\d+):0\\] mem \\[0:(\\d+)-1\\];`).exec(text)!;
+        return (Number(m[1]) + 1) * Number(m[2]);
+      };
+      expect(growth.memoryTerms![0].at(r, c), `${r} × ${c}`).toBe(c * ram('g_stage_a') + r * ram('g_stage_w'));
+    }
+  });
+
+  it('counts the PEs the generated engine instantiates at 16 × 16 from those at its sample sizes', () => {
+    const count = (r: number, c: number) => countInstances(xr, r, c, { g_row: r, g_col: c });
+    const samples = growth.points.map((p) => ({ ...p, children: count(p.rows, p.cols) }));
+    expect(extrapolateInstances(samples, 16, 16, growth).sort(byModule)).toEqual(count(16, 16).sort(byModule));
+    expect(count(16, 16).reduce((n, c) => n + c.count, 0)).toBe(256);
+  });
+});
+
+describe('mac engine growth (weight stationary)', () => {
+  const ws = accelerator('mac-ws.qacc', 'mac_int8');
+  const w4 = accelerator('mac-ws.qacc', 'mac_w4');
+  const growth = engineGrowth(ws);
+  const cost = (r: number, c: number): number => 30_000 + 2_000 * r + 9_000 * c + 1_500 * r * c + 300 * r * (r - 1);
+
+  it('has its own terms, more sample sizes than terms, each at most 8 rows and columns', () => {
+    expect(growth).not.toBe(GENERIC_ENGINE_GROWTH);
+    expect(growth.points.length).toBeGreaterThan(growth.terms.length);
+    for (const p of growth.points) expect(Math.max(p.rows, p.cols)).toBeLessThanOrEqual(8);
+  });
+
+  it('recovers a cost function in its terms exactly beyond its samples; RAM bits are the columns\' accumulator memories', () => {
+    const samples = growth.points.map((p) => ({ ...p, own: { cells: 1, cell_types: {}, transistors: cost(p.rows, p.cols), memory_bits: 256 * 32 * p.cols, levels: 1 } }));
+    for (const [r, c] of [[16, 16], [32, 32], [64, 16]] as const) {
+      const got = extrapolateEngine(samples, r, c, growth);
+      expect(got.transistors, `${r} × ${c}`).toBe(Math.round(cost(r, c)));
+      expect(got.memory_bits, `${r} × ${c}`).toBe(256 * 32 * c);
+    }
+    // fp16 accumulators (mac_w4): 16-bit words
+    expect(engineGrowth(w4).memoryTerms![0].at(16, 16)).toBe(256 * 16 * 16);
+  });
+
+  it('counts the cells and output multipliers the generated engine instantiates at 16 × 16 from those at its sample sizes', () => {
+    for (const a of [ws, w4]) {
+      const count = (r: number, c: number) => countInstances(a, r, c, { row: r, col: c, ocol: c });
+      const samples = growth.points.map((p) => ({ ...p, children: count(p.rows, p.cols) }));
+      expect(extrapolateInstances(samples, 16, 16, engineGrowth(a)).sort(byModule), a.name).toEqual(count(16, 16).sort(byModule));
+    }
+  });
+});
+
 describe('kinds without an engine growth model', () => {
-  it('use the generic one (xr-npe: simd_mac)', () => {
-    expect(engineGrowth(accelerator('xr-npe.qacc', 'xr_npe', ['size=4']))).toBe(GENERIC_ENGINE_GROWTH);
+  it('use the generic one (the output-stationary mac engine: bitmod.qacc fp16_baseline)', () => {
+    expect(engineGrowth(accelerator('bitmod.qacc', 'fp16_baseline', ['rows=4', 'cols=4']))).toBe(GENERIC_ENGINE_GROWTH);
   });
 });

@@ -18,9 +18,13 @@ import type { SynthStats } from '../../../src/estimate/synth/types.js';
 import { resolveTarget } from '../../../src/compile/target.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
 import { bitSerialModEngineArea } from '../../../src/pe/bit-serial-mod/cost-engine.js';
+import type { EngineArea } from '../../../src/pe/facets/cost.js';
+import type { TargetOf } from '../../../src/pe/facets/compile.js';
+import { macEngineArea } from '../../../src/pe/mac/cost-engine.js';
+import { simdMacEngineArea } from '../../../src/pe/simd-mac/cost-engine.js';
 
 /** |predicted / synthesized − 1| of transistors at each held-out size, as docs/estimate.md states it. */
-const STATED_HELD_OUT_ERROR: Readonly<Record<string, number>> = { bitmod: 0.03, 'bitmod@c393862^': 0.01 };
+const STATED_HELD_OUT_ERROR: Readonly<Record<string, number>> = { bitmod: 0.03, 'bitmod@c393862^': 0.01, 'xr-npe': 0.03, 'xr-npe-16': 0.01, 'mac-ws': 0.01, 'mac-ws-fp16': 0.02, 'mac-ws-w4': 0.02 };
 
 interface RecordedPoint {
   readonly rows: number;
@@ -77,19 +81,61 @@ describe.each(Object.entries(STATED_HELD_OUT_ERROR))('tile engine extrapolation 
   });
 });
 
-// The analytic estimate prices the bit_serial_mod engine with BIT_SERIAL_MOD_ENGINE_FIT (CostFacet.engineArea):
-// it must be the fit `--synth` makes of the recorded samples, at the sample sizes and far beyond them.
-describe('the analytic bit_serial_mod engine model is the fit of the recorded bitmod samples', () => {
-  const rec = fixture.examples.bitmod;
+// The analytic estimate prices the bit_serial_mod, simd_mac and weight-stationary mac engines with their kinds'
+// committed fits (CostFacet.engineArea): each must be the fit `--synth` makes of the recorded samples of its
+// record, at the sample sizes and far beyond them.
+const ANALYTIC_MODELS: readonly (readonly [string, string, (array: { rows: number; cols: number }, t: ReturnType<typeof resolveTarget>) => EngineArea | undefined])[] = [
+  ['bit_serial_mod', 'bitmod', (array, t) => bitSerialModEngineArea(array, t)],
+  ['simd_mac', 'xr-npe', (array, t) => simdMacEngineArea(array, t)],
+  ['mac (weight stationary)', 'mac-ws', (array, t) => macEngineArea(array, t as TargetOf<'mac'>)],
+];
+
+describe.each(ANALYTIC_MODELS)('the analytic %s engine model is the fit of the recorded %s samples', (_kind, name, model) => {
+  const rec = fixture.examples[name];
   const path = resolve(import.meta.dirname, '../../../examples', rec.example.file);
   const c = compileFile(path, { readFile: (p) => readFileSync(p, 'utf8') }, { overrides: [...(rec.example.sets ?? [])] });
-  const growth = engineGrowth(c.design!.accelerators.find((a) => a.name === rec.example.accel)!);
+  const accel = c.design!.accelerators.find((a) => a.name === rec.example.accel)!;
+  const growth = engineGrowth(accel);
   const samples = rec.points.filter((p) => p.role === 'fit').map((p) => ({ rows: p.rows, cols: p.cols, own: own(p) }));
-  const target = resolveTarget(c.design!.accelerators.find((a) => a.name === rec.example.accel)!);
-  it.each([[2, 2], [4, 4], [8, 2], [8, 8], [32, 32], [64, 16]])('%i × %i', (rows, cols) => {
+  const target = resolveTarget(accel);
+  it.each([[2, 2], [4, 4], [8, 2], [8, 8], [16, 16], [32, 32], [64, 16]])('%i × %i', (rows, cols) => {
     const fit = extrapolateEngine(samples, rows, cols, growth);
-    const model = bitSerialModEngineArea({ rows, cols }, target);
-    expect(Math.abs(model.transistors - fit.transistors)).toBeLessThanOrEqual(Math.max(2, 1e-5 * fit.transistors));
-    expect(Math.abs(model.memoryBits - fit.memory_bits)).toBeLessThanOrEqual(1);
+    const m = model({ rows, cols }, target)!;
+    expect(Math.abs(m.transistors - fit.transistors)).toBeLessThanOrEqual(Math.max(2, 1e-5 * fit.transistors));
+    expect(Math.abs(m.memoryBits - fit.memory_bits)).toBeLessThanOrEqual(1);
+  });
+});
+
+// The simd_mac coefficients are fitted at xr-npe's size = 32 (128-byte operand ports); xr-npe at its default
+// size = 16 (64-byte ports, 16 writeback slots) is priced by them through the per-chunk-bit row and column
+// terms. Every size of the xr-npe-16 record, none of them used by that fit, must come out within the stated error.
+const SIMD_MAC_OTHER_PORTS_ERROR = 0.08;
+
+describe('the analytic simd_mac engine model at other ports: the recorded xr-npe-16 syntheses', () => {
+  const rec = fixture.examples['xr-npe-16'];
+  const path = resolve(import.meta.dirname, '../../../examples', rec.example.file);
+  const c = compileFile(path, { readFile: (p) => readFileSync(p, 'utf8') }, { overrides: [...(rec.example.sets ?? [])] });
+  const target = resolveTarget(c.design!.accelerators.find((a) => a.name === rec.example.accel)!);
+  it.each(rec.points.map((p) => [p.rows, p.cols, p] as const))(`%i × %i within ${100 * SIMD_MAC_OTHER_PORTS_ERROR}%, RAM bits exact`, (_r, _c, p) => {
+    const m = simdMacEngineArea({ rows: p.rows, cols: p.cols }, target);
+    expect(Math.abs(m.transistors / p.transistors - 1), `${m.transistors} priced, ${p.transistors} synthesized`).toBeLessThanOrEqual(SIMD_MAC_OTHER_PORTS_ERROR);
+    expect(m.memoryBits).toBe(p.memory_bits);
+  });
+});
+
+// The weight-stationary mac coefficients are fitted on mac-ws's mac_int8 (8-bit operands, int32 accumulators);
+// mac_fp16 and mac_w4 are priced by them through the per-register-bit PE and skew terms. Every size of their
+// records, none of them used by that fit, must come out within the stated error.
+const MAC_WS_OTHER_DATAPATHS_ERROR = 0.05;
+
+describe.each(['mac-ws-fp16', 'mac-ws-w4'])('the analytic weight-stationary mac engine model on another datapath: the recorded %s syntheses', (name) => {
+  const rec = fixture.examples[name];
+  const path = resolve(import.meta.dirname, '../../../examples', rec.example.file);
+  const c = compileFile(path, { readFile: (p) => readFileSync(p, 'utf8') }, { overrides: [...(rec.example.sets ?? [])] });
+  const target = resolveTarget(c.design!.accelerators.find((a) => a.name === rec.example.accel)!) as TargetOf<'mac'>;
+  it.each(rec.points.map((p) => [p.rows, p.cols, p] as const))(`%i × %i within ${100 * MAC_WS_OTHER_DATAPATHS_ERROR}%, RAM bits exact`, (_r, _c, p) => {
+    const m = macEngineArea({ rows: p.rows, cols: p.cols }, target)!;
+    expect(Math.abs(m.transistors / p.transistors - 1), `${m.transistors} priced, ${p.transistors} synthesized`).toBeLessThanOrEqual(MAC_WS_OTHER_DATAPATHS_ERROR);
+    expect(m.memoryBits).toBe(p.memory_bits);
   });
 });

@@ -1,0 +1,93 @@
+/**
+ * How the weight-stationary mac tile engine (templates/engine_mac_ws.v.hbs, its combinational cells and the
+ * fp output multiplier apart) grows with the array, for `qacc estimate --synth` beyond the sizes it
+ * synthesizes (src/estimate/synth/engine-fit.ts fits one coefficient per term) and for the analytic estimate
+ * (CostFacet.engineArea: the same terms with the coefficients of that fit on the recorded syntheses). Read off
+ * the template (docs/estimate.md "Tile engine extrapolation"):
+ * - 1: command decode and bounds checks, the weight loader, the token streamer, drain and writeback
+ *   sequencers, the writeback's output-chunk select and byte mask;
+ * - R, per row: its lanes' k-range compares, its slice of the token row register;
+ * - C, per column: the accumulator memory's address arithmetic and read/write ports (the memory a `$mem_v2`
+ *   macro), the top input's clear select, the output unit (rounding, fp channel scale register);
+ * - R·C·P, per PE and register bit: the PE's registers (the activation moving right, the partial sum moving
+ *   down: the cell is combinational), its two weight banks (L weights each) and the bank select, P their bits;
+ * - R·(R−1)/2·A: the input skew, row r delaying its slice of the token row by r + S − 1 steps (A = aBits each).
+ * Per register bit so that the one fit (mac_int8: P = 56, A = 8) prices the other datapaths: mac-ws's mac_fp16
+ * (P = 80, A = 16) and mac_w4 (P = 48, A = 16) engines, recorded but not fitted, come out within −4.1% … +2.3%
+ * (test/estimate/synth/engine-holdout.test.ts); per PE and per skew register instead, −27% and +3% at 8 × 8.
+ * Sampled at the generic model's six sizes and 8 × 8 (two to spare): the skew is 1, 6 and 28 delay registers at
+ * 2, 4 and 8 rows, and on the six sizes alone the fit traded it against the samples' scatter (±1.4%): 418 per
+ * register, −1,691 per row, 8 × 8 +8.1% and 16 × 16 +16.6% held out. With 8 × 8 among the samples it comes
+ * out at ~220 transistors a register (27 a bit: a flip-flop with its step enable) and the per row at ~0.
+ * RAM bits: the columns' accumulator memories, MAC_WS_ACC_DEPTH tokens × the accumulator width each, exact.
+ * The output-stationary mac engine (./rtl-engine.ts) has no recorded syntheses: it keeps the generic model
+ * under `--synth` and is not priced by the analytic estimate.
+ * Held-out checks: docs/estimate.md, test/estimate/synth/engine-holdout.test.ts.
+ */
+import type { ArrayShape } from '../../estimate/area-model.js';
+import type { TargetOf } from '../facets/compile.js';
+import type { EngineArea, EngineFit, EngineGrowth } from '../facets/cost.js';
+import { fittedEngineArea, GENERIC_ENGINE_POINTS } from '../facets/cost.js';
+import { MAC_WS_ACC_DEPTH } from './compile-ws.js';
+
+/** Bits of one accumulator (the cell's psum): int32 for int8, else the declared fp16 or fp32 accumulator (./rtl-engine.ts cellModule). */
+function accumulatorBits(t: TargetOf<'mac'>): number {
+  return t.golden.variant === 'int8' || t.golden.accumulator === 'fp32' ? 32 : 16;
+}
+
+/**
+ * Register bits of one PE in the engine (P: its activation, its partial sum, its two banks of L weights) and of
+ * one skew stage (A: a row's activations), as engine_mac_ws.v.hbs declares them (aBits = 8 · act bytes · L,
+ * bBits = 8 · wgt bytes · L, the accumulator).
+ */
+function registerBits(t: TargetOf<'mac'>): { readonly pe: number; readonly skew: number } {
+  const a = t.bits.act * t.pe.lanes;
+  const b = t.bits.wgt * t.pe.lanes;
+  return { pe: a + accumulatorBits(t) + 2 * b, skew: a };
+}
+
+/** The weight-stationary mac engine's growth terms on `t`; undefined for the output-stationary engine (not modelled). */
+export function macEngineGrowth(t: TargetOf<'mac'>): EngineGrowth | undefined {
+  if (t.array.dataflow !== 'weight_stationary') return undefined;
+  const bits = registerBits(t);
+  return {
+    terms: [
+      { name: '1', at: () => 1 },
+      { name: 'R', at: (r) => r },
+      { name: 'C', at: (_, c) => c },
+      { name: 'R·C·P', at: (r, c) => r * c * bits.pe },
+      { name: 'R·(R−1)/2·A', at: (r) => ((r * (r - 1)) / 2) * bits.skew },
+    ],
+    memoryTerms: [{ name: 'accumulator memory bits', at: (_, c) => c * MAC_WS_ACC_DEPTH * accumulatorBits(t) }],
+    points: [...GENERIC_ENGINE_POINTS, { rows: 8, cols: 8 }],
+    note: 'mac (weight stationary): fixed, per row, per column (accumulator memory ports, output unit), per PE register bit (P: its activation, partial sum and two weight banks) and per input skew bit (R·(R−1)/2 stages of A bits); RAM bits: the accumulator memories',
+  };
+}
+
+/**
+ * The weight-stationary engine's own logic fitted on its recorded syntheses, one coefficient per growth term
+ * (1, R, C, R·C·P, R·(R−1)/2·A; RAM bits on the accumulator memory bits): least squares through the seven fit
+ * samples of mac-ws.qacc's mac_int8 engine recorded in test/estimate/engine-synth-samples.json (record
+ * `mac-ws`, Yosys generic flow, the cells blackboxed as `--synth` synthesizes the engine), the fit `--synth`
+ * makes of them; test/estimate/synth/engine-holdout.test.ts checks that these are that fit. The samples are
+ * of mac_int8 (8-bit operands, 1 lane, int32 accumulators, 16-byte ports); other weight-stationary designs are
+ * priced at the same coefficients through their register widths (P, A); their fixed, per-row and per-column
+ * logic (fp output units' glue, channel-scale registers) is mac_int8's, an approximation (docs/estimate.md "Tile
+ * engine in the analytic estimate").
+ */
+export const MAC_WS_ENGINE_FIT: EngineFit = {
+  transistors: [35100.86134, -56.51151, 1583.865225, 29.85436475, 27.446998],
+  memoryBits: [1],
+};
+
+/** The engine's own logic at `array`: MAC_WS_ENGINE_FIT on the growth terms; undefined for the output-stationary engine. */
+export function macEngineArea(array: ArrayShape, t: TargetOf<'mac'>): EngineArea | undefined {
+  const growth = macEngineGrowth(t);
+  if (!growth) return undefined;
+  return fittedEngineArea(
+    growth,
+    MAC_WS_ENGINE_FIT,
+    array,
+    `mac weight-stationary engine fit (${growth.terms.map((term) => term.name).join(', ')}; RAM bits: the accumulator memories) on the recorded syntheses of mac-ws.qacc's mac_int8 engine at ${growth.points.map((p) => `${p.rows}×${p.cols}`).join(', ')} (Yosys generic flow, test/estimate/engine-synth-samples.json)`,
+  );
+}
