@@ -92,14 +92,19 @@ export function componentAreas(accel: IrAccelerator, nodeNm: number): ComponentA
 /**
  * The arrays' tile engines the analytic components leave out (componentAreas adds an engine's logic and RAMs only
  * where its kind's CostFacet.engineArea prices it): one entry per array whose kind has no engine model, or none
- * for this target, so that the report says the area is short by them rather than showing nothing.
+ * for this target, and one per priced engine whose model names sub-units it leaves out (EngineArea.leavesOut),
+ * so that the report says the area is short by them rather than showing nothing.
  */
 export function unpricedComponents(accel: IrAccelerator): UnpricedComponent[] {
   const out: UnpricedComponent[] = [];
   for (const a of accel.arrays) {
     const cost = costFacet(a.pe.kind);
-    const model = cost.engineArea ? (cost.engineArea(a.pe, a, resolveTarget(accel) as TargetOf<PeKind>) ? 'priced' : 'none for target') : 'no model';
-    if (model === 'priced') continue;
+    const e = cost.engineArea?.(a.pe, a, resolveTarget(accel) as TargetOf<PeKind>);
+    if (e) {
+      if (e.leavesOut) out.push({ component: `${a.name} tile engine sub-units`, reason: `${e.leavesOut}; the area leaves them out` });
+      continue;
+    }
+    const model = cost.engineArea ? 'none for target' : 'no model';
     const why =
       model === 'no model'
         ? `the ${a.pe.kind} PE kind's cost facet has no tile engine model (CostFacet.engineArea)`
