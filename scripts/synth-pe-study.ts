@@ -7,7 +7,7 @@
  *   same flow; the ratio of areas against the paper's claim of 42% less area (ratio 0.58).
  * - compose [bitmod|svdquant|xr-npe|mac-ws]: the whole design at 2 × 2 (default xr-npe), composed from its units vs
  *   synthesized flat (one Yosys run).
- * - engine [bitmod|svdquant|xr-npe|xr-npe-16|mac-ws|mac-ws-fp16|mac-ws-w4 …]: the tile engine extrapolation `--synth` uses beyond 8 rows or
+ * - engine [bitmod|svdquant|xr-npe|xr-npe-16|mac-ws|mac-ws-fp16|mac-ws-w4|fp16-baseline|ant-baseline …]: the tile engine extrapolation `--synth` uses beyond 8 rows or
  *   columns (src/estimate/synth/engine-fit.ts): the engine alone (sub-units blackboxed) synthesized at the
  *   fit's sample sizes, the fit checked against the engine synthesized at 8 × 8 (held out), and its
  *   predictions at the example's own size (when beyond 8), 32 × 32 and 64 × 16.
@@ -44,7 +44,7 @@ if (what === 'calibrate') {
   process.exit(1);
 }
 if (!['xr-npe', 'compose', 'engine', 'engine-units', 'outside', 'all'].includes(what) || !['generic', 'xilinx'].includes(flow)) {
-  console.error('usage: npm run synth:study -- [xr-npe|compose|engine [bitmod|svdquant|xr-npe|xr-npe-16|mac-ws|mac-ws-fp16|mac-ws-w4 …]|engine-units [point …]|outside [point …]|all] [--flow generic|xilinx]');
+  console.error('usage: npm run synth:study -- [xr-npe|compose|engine [bitmod|svdquant|xr-npe|xr-npe-16|mac-ws|mac-ws-fp16|mac-ws-w4|fp16-baseline|ant-baseline …]|engine-units [point …]|outside [point …]|all] [--flow generic|xilinx]');
   process.exit(1);
 }
 
@@ -152,6 +152,10 @@ const ENGINE_EXAMPLES: Readonly<Record<string, Point>> = {
   // mac-ws's other datapaths: fp16 × fp16 into fp32, fp16 × int4 (8-bit stored) into fp16 (the mac model's register-width terms)
   'mac-ws-fp16': { label: 'mac-ws-fp16', file: 'mac-ws.qacc', accel: 'mac_fp16' },
   'mac-ws-w4': { label: 'mac-ws-w4', file: 'mac-ws.qacc', accel: 'mac_w4' },
+  // the output-stationary mac engine (./src/pe/mac/rtl-engine.ts): bitmod.qacc's fp16 baseline (fp16 × fp16 into fp32, 32 × 32)
+  'fp16-baseline': { label: 'fp16-baseline', file: 'bitmod.qacc', accel: 'fp16_baseline' },
+  // ANT's baseline: 8-bit stored flint4 weights (the output-stationary model's other datapath, not fitted)
+  'ant-baseline': { label: 'ant-baseline', file: 'bitmod.qacc', accel: 'ant_baseline' },
   // xr-npe at its default size = 16: 64-byte operand ports, half those of size = 32 (the simd_mac model's port terms)
   'xr-npe-16': { label: 'xr-npe-16', file: 'xr-npe.qacc', accel: 'xr_npe', sets: ['size=16'] },
 };

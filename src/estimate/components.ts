@@ -14,7 +14,7 @@ import { costFacet, type PeCost } from '../pe/facets/cost.js';
 import type { PeKind } from '../pe/kinds.js';
 import { areaScale, DRAM_PJ_PER_BIT, energyScale, GATE_EQUIVALENT_UM2, SOURCES, sramPjPerByte, sramUm2PerBit, TRANSISTORS_PER_GE } from './technology.js';
 import { CONTROLLER_FIT, OUTSIDE_ENGINE_SAMPLES, outsideEngineArea } from './outside-engine.js';
-import type { ComponentArea, EnergyRate } from './types.js';
+import type { ComponentArea, EnergyRate, UnpricedComponent } from './types.js';
 
 /** The array an estimate prices (every example has one; resolveTarget also uses the first). */
 export function firstArray(accel: IrAccelerator): IrArray | undefined {
@@ -86,6 +86,31 @@ export function componentAreas(accel: IrAccelerator, nodeNm: number): ComponentA
     out.push(area(OUTSIDE_ENGINE_COMPONENTS.rams, o.memoryBits * sramUm2PerBit(nodeNm), `${o.memoryBits} bits as the RTL declares them (src/arch/top-geometry.ts: ${o.memories.filter((m) => m.words * m.width >= 1024).map((m) => `${m.name} ${m.words}×${m.width}`).join(', ')}, and the address registers, loop stack and DMA tables); ${SOURCES.sramArea}`, nodeNm));
   }
   out.push(area('DRAM interface', 0, 'not modelled (DDR PHY and controller outside the accelerator, as in BitMoD)', nodeNm));
+  return out;
+}
+
+/**
+ * The arrays' tile engines the analytic components leave out (componentAreas adds an engine's logic and RAMs only
+ * where its kind's CostFacet.engineArea prices it): one entry per array whose kind has no engine model, or none
+ * for this target, and one per priced engine whose model names sub-units it leaves out (EngineArea.leavesOut),
+ * so that the report says the area is short by them rather than showing nothing.
+ */
+export function unpricedComponents(accel: IrAccelerator): UnpricedComponent[] {
+  const out: UnpricedComponent[] = [];
+  for (const a of accel.arrays) {
+    const cost = costFacet(a.pe.kind);
+    const e = cost.engineArea?.(a.pe, a, resolveTarget(accel) as TargetOf<PeKind>);
+    if (e) {
+      if (e.leavesOut) out.push({ component: `${a.name} tile engine sub-units`, reason: `${e.leavesOut}; the area leaves them out` });
+      continue;
+    }
+    const model = cost.engineArea ? 'none for target' : 'no model';
+    const why =
+      model === 'no model'
+        ? `the ${a.pe.kind} PE kind's cost facet has no tile engine model (CostFacet.engineArea)`
+        : `the ${a.pe.kind} PE kind's cost facet has no tile engine model for this design (CostFacet.engineArea returns none: no recorded engine syntheses fitted for it)`;
+    out.push({ component: `${a.name} tile engine`, reason: `${why}; the area leaves out its logic and RAMs (\`qacc estimate --synth generic\` synthesizes them)` });
+  }
   return out;
 }
 

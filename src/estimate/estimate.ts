@@ -12,7 +12,7 @@ import type { Workload } from '../compile/workload.js';
 import { parseWorkload } from '../compile/workload.js';
 import type { IrAccelerator } from '../ir/types.js';
 import { authorsArrayArea, estimateBitmod2025 } from './bitmod2025.js';
-import { componentAreas, energyRates, isEngineComponent, isOutsideEngineComponent, peakRates } from './components.js';
+import { componentAreas, energyRates, isEngineComponent, isOutsideEngineComponent, peakRates, unpricedComponents } from './components.js';
 import { EstimateError } from './errors.js';
 import { namedLayers } from './layer-names.js';
 import { planCycles } from './plan-timing.js';
@@ -131,6 +131,8 @@ export function estimateDesign(accel: IrAccelerator, options: EstimateOptions = 
     seconds: cycles / accel.clockHz,
     area_um2: areas.reduce((s, c) => s + c.area_um2, 0),
     components: areas,
+    // the authors' accounting leaves every engine out by design; `--synth` synthesizes the engine
+    unpriced: costModel === 'qacc' && !options.synthAreas ? unpricedComponents(accel) : [],
     energy_rates: energyRates(accel, nodeNm),
     peak: peakRates(accel),
     layers: layers.map((l) => l.estimate),

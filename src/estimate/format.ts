@@ -43,6 +43,7 @@ export function formatEstimate(r: EstimateReport): string {
   const lines = [`accelerator ${r.accelerator} (${r.pe}), cost model ${r.cost_model}, ${r.technology_nm} nm, ${r.clock_mhz} MHz`];
   lines.push(`area ${(r.area_um2 / 1e6).toFixed(3)} mm²`);
   lines.push(...table([['  component', 'µm²', 'GE', 'source'], ...r.components.map((c) => [`  ${c.name}`, int(c.area_um2), int(c.gate_equivalents), c.source])], [false, true, true, false]));
+  for (const u of r.unpriced) lines.push(`  note: ${u.component} not priced: ${u.reason}`);
   lines.push('peak');
   for (const p of r.peak) lines.push(`  ${p.mode}: ${p.macs_per_cycle.toLocaleString('en-US')} MACs/cycle`);
   lines.push('energy rates');

@@ -35,6 +35,17 @@ export interface ComponentArea {
   readonly source: string;
 }
 
+/**
+ * A component the design holds that the report's area leaves out, and why: an array's tile engine whose kind's
+ * cost facet has no analytic model for the target (CostFacet.engineArea absent or returning none). The area is
+ * then short by that component; `--synth generic` synthesizes it.
+ */
+export interface UnpricedComponent {
+  /** e.g. `fp16_array tile engine` (its logic and RAMs). */
+  readonly component: string;
+  readonly reason: string;
+}
+
 /** Energy per operation or per byte, with its source. */
 export interface EnergyRate {
   readonly name: string;
@@ -79,6 +90,11 @@ export interface EstimateReport {
   readonly seconds: number;
   readonly area_um2: number;
   readonly components: readonly ComponentArea[];
+  /**
+   * What the design holds that `components` (and so area_um2) leaves out, with why; empty where everything is
+   * priced (and always under bitmod2025, whose accounting has PEs and buffers only, and with `--synth`).
+   */
+  readonly unpriced: readonly UnpricedComponent[];
   readonly energy_rates: readonly EnergyRate[];
   /** Peak MACs per cycle per SIMD mode / format (one entry for single-mode kinds). */
   readonly peak: readonly { readonly mode: string; readonly macs_per_cycle: number }[];

@@ -8,12 +8,15 @@
  * its components and RAM bits (those `--synth generic` reports for svdquant). simd_mac likewise: its fit (1, R·Bw,
  * C·Ba, R·C, Q·R·C on the six recorded xr-npe samples) and the weight-stationary mac's (1, R, C, R·C, R·(R−1)/2 on the
  * seven recorded mac-ws samples) by numpy outside qacc; the RAM bits of mac-ws and xr-npe are
- * their engines' memories as the templates declare them.
+ * their engines' memories as the templates declare them. The output-stationary mac engine (fp16_baseline): the fit of its
+ * record (1, R, C, R·C·W by numpy), and its operand stagings' RAM bits (left out, listed as unpriced) read off the
+ * generated operand modules' headers.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { estimateDesign } from '../../src/estimate/estimate.js';
+import { acceleratorModules } from '../../src/estimate/synth/design.js';
 import { compileFile } from '../../src/ir/elaborate.js';
 
 const example = (file: string, accel: string, sets: readonly string[] = []) => {
@@ -89,8 +92,25 @@ describe('tile engine components of the analytic estimate', () => {
     expect(r.area_um2).toBeCloseTo(r.components.reduce((s, c) => s + c.area_um2, 0), 6);
   });
 
-  it('an engine without a model (the output-stationary mac engine) has no engine component', () => {
-    const r = estimateDesign(example('bitmod.qacc', 'fp16_baseline'));
-    expect(r.components.some((c) => /tile engine/.test(c.name))).toBe(false);
+  it('the output-stationary mac engine (fp16_baseline 32 × 24): its own logic by the fit, no RAMs of its own, its sub-units listed as unpriced', () => {
+    const accel = example('bitmod.qacc', 'fp16_baseline');
+    const r = estimateDesign(accel);
+    const [R, C, W] = [32, 24, 32];
+    // numpy least squares of the seven fit samples of record fp16-baseline on 1, R, C, R·C·W (W = fp32 accumulator bits)
+    const transistors = 15132.4918 + 922.8946136 * R + 190.8946136 * C + 13.24784104 * R * C * W;
+    expect(r.components.slice(1, 3).map((c) => c.name)).toEqual(['fp16_array tile engine logic', 'fp16_array tile engine RAMs']);
+    expect(r.components[1].area_um2).toBeCloseTo(Math.round(transistors) / 4 / 3.9, 6);
+    expect(r.components[2].area_um2).toBe(0);
+    expect(r.components[1].source).toMatch(/engine-synth-samples\.json/);
+    // the operand stagings' RAMs as the generated RTL declares them (its operand modules' headers)
+    const { modules } = acceleratorModules(accel);
+    const ramBits = modules
+      .filter((m) => /_mac_operand_/.test(m.name))
+      .map((m) => /(\d+) bank\(s\) of (\d+)-byte words,\s*\n\/\/ (\d+) deep/.exec(m.text)!)
+      .reduce((s, m) => s + Number(m[1]) * Number(m[2]) * 8 * Number(m[3]), 0);
+    expect(ramBits).toBe(24 * 8 * 256 * 8 + 32 * 8 * 256 * 8);
+    expect(r.unpriced.map((u) => u.component)).toEqual(['fp16_array tile engine sub-units']);
+    expect(r.unpriced[0].reason).toContain(`${ramBits} bits`);
+    expect(r.unpriced[0].reason).toContain('32 fp output multipliers');
   });
 });

@@ -15,7 +15,8 @@ import type { PeKind } from '../../pe/kinds.js';
 import type { IrAccelerator } from '../../ir/types.js';
 import { rtlTemplates } from '../../verify/rtl/templates.js';
 import type { VerilogModule } from './modules.js';
-import { engineModelName, engineNeedsFit, extrapolateEngine, extrapolateInstances, GENERIC_ENGINE_GROWTH } from './engine-fit.js';
+import { EstimateError } from '../errors.js';
+import { ENGINE_EXACT_MAX_SIDE, engineModelName, engineNeedsFit, extrapolateEngine, extrapolateInstances, GENERIC_ENGINE_GROWTH } from './engine-fit.js';
 import { moduleDependencies, subtree } from './modules.js';
 import { synthesizeModules, synthesizeUnit, type UnitOutcome } from './synthesize.js';
 import type { ChildInstances } from './netlist.js';
@@ -91,6 +92,13 @@ async function extrapolatedEngine(accel: IrAccelerator, rows: number, cols: numb
     samples.push({ ...p, own: o.result.own, children: o.result.children });
     seconds += o.seconds;
     cached &&= o.cached;
+  }
+  // a sub-unit generated per size (its name differs between the samples, e.g. the mac output-stationary engine's operand
+  // stagings, named by their banks) has no count to fit: the design's own would be another module
+  const bySample = samples.map((s) => new Set(s.children.map((c) => c.module)));
+  const varying = [...new Set(samples.flatMap((s) => s.children.map((c) => c.module)))].filter((m) => !bySample.every((b) => b.has(m)));
+  if (varying.length) {
+    throw new EstimateError(`--synth: the tile engine cannot be extrapolated to ${rows} × ${cols}: its sub-unit ${varying[0]} is generated per array size (its module differs between the fit's sample sizes${varying.length > 1 ? `; ${varying.length - 1} more` : ''}), so its count does not extrapolate; synthesize an array of at most ${growth.exactMaxSide ?? ENGINE_EXACT_MAX_SIDE} × ${growth.exactMaxSide ?? ENGINE_EXACT_MAX_SIDE}, or use the analytic estimate (without --synth)`);
   }
   const children = extrapolateInstances(samples, rows, cols, growth);
   const perPe = (module: string): boolean => samples.every((s) => s.children.filter((c) => c.module === module).reduce((n, c) => n + c.count, 0) === s.rows * s.cols);

@@ -118,6 +118,11 @@ export interface EngineArea {
   readonly memoryBits: number;
   /** Where the coefficients come from (the report's source column). */
   readonly source: string;
+  /**
+   * What of the engine these figures leave out (sub-units the model does not price), for the report's unpriced
+   * list (src/estimate/components.ts unpricedComponents); absent: nothing.
+   */
+  readonly leavesOut?: string;
 }
 
 /** Coefficients fitted on recorded engine syntheses: one per growth term (transistors) and per memory term (RAM bits). */
@@ -165,13 +170,14 @@ export interface CostFacet<K extends PeKind> {
   authorsPe(pe: IrPeOf<K>): AuthorsPe;
   /**
    * The tile engine's growth terms for `--synth` beyond 8 rows or columns; absent, or undefined for a target
-   * whose engine the kind does not model (mac's output-stationary engine): the generic 1, R, C, R·C, R²·C, R·C².
+   * whose engine the kind does not model: the generic 1, R, C, R·C, R²·C, R·C².
    */
   engineGrowth?(t: TargetOf<K>): EngineGrowth | undefined;
   /**
    * The tile engine's own logic at `array` for the analytic estimate, on the engineGrowth terms with
    * coefficients fitted on recorded engine syntheses (or, lowrank_gemm, its sub-units' models on the target's
-   * geometry); absent, or undefined for a target whose engine has no recorded syntheses: not priced.
+   * geometry); absent, or undefined for a target whose engine has no recorded syntheses: not priced, and the
+   * report says so (EstimateReport.unpriced, src/estimate/components.ts unpricedComponents).
    */
   engineArea?(pe: IrPeOf<K>, array: ArrayShape, t: TargetOf<K>): EngineArea | undefined;
   /**

@@ -20,8 +20,8 @@
  * register, −1,691 per row, 8 × 8 +8.1% and 16 × 16 +16.6% held out. With 8 × 8 among the samples it comes
  * out at ~220 transistors a register (27 a bit: a flip-flop with its step enable) and the per row at ~0.
  * RAM bits: the columns' accumulator memories, MAC_WS_ACC_DEPTH tokens × the accumulator width each, exact.
- * The output-stationary mac engine (./rtl-engine.ts) has no recorded syntheses: it keeps the generic model
- * under `--synth` and is not priced by the analytic estimate.
+ * The output-stationary mac engine (./rtl-engine.ts, templates/engine_mac.v.hbs): macOsEngineGrowth's terms
+ * (1, R, C, R·C·W) with MAC_OS_ENGINE_FIT, fitted on bitmod.qacc's fp16_baseline engine.
  * Held-out checks: docs/estimate.md, test/estimate/synth/engine-holdout.test.ts.
  */
 import type { ArrayShape } from '../../estimate/area-model.js';
@@ -29,6 +29,7 @@ import type { TargetOf } from '../facets/compile.js';
 import type { EngineArea, EngineFit, EngineGrowth } from '../facets/cost.js';
 import { fittedEngineArea, GENERIC_ENGINE_POINTS } from '../facets/cost.js';
 import { MAC_WS_ACC_DEPTH } from './compile-ws.js';
+import { operandStaging } from './microarch.js';
 
 /** Bits of one accumulator (the cell's psum): int32 for int8, else the declared fp16 or fp32 accumulator (./rtl-engine.ts cellModule). */
 function accumulatorBits(t: TargetOf<'mac'>): number {
@@ -46,9 +47,34 @@ function registerBits(t: TargetOf<'mac'>): { readonly pe: number; readonly skew:
   return { pe: a + accumulatorBits(t) + 2 * b, skew: a };
 }
 
-/** The weight-stationary mac engine's growth terms on `t`; undefined for the output-stationary engine (not modelled). */
-export function macEngineGrowth(t: TargetOf<'mac'>): EngineGrowth | undefined {
-  if (t.array.dataflow !== 'weight_stationary') return undefined;
+/**
+ * The output-stationary mac engine's growth terms on `t` (templates/engine_mac.v.hbs; its cells, its two operand
+ * stagings `u_act` / `u_wgt`, the control delay line and the fp output multipliers are sub-units, apart):
+ * - 1: command decode and bounds checks, the tile / dequant / writeback sequencer, the k-step control;
+ * - R, per row: its enable, its channel-scale register (16 bits, written from the meta port) and scale select,
+ *   its output unit's slice of the token (the writeback chunk select over R · output bytes);
+ * - C, per column: its enable;
+ * - R·C·W, per PE and accumulator bit (W): the writeback's token select, each row's W-bit C:1 multiplexer over
+ *   its accumulators (acc_flat[W · (C · r + token)]), the only part that grows with rows × columns.
+ * RAM bits: none (the operand stagings' RAMs sit in the operand sub-units, not in the engine's own logic).
+ */
+function macOsEngineGrowth(t: TargetOf<'mac'>): EngineGrowth {
+  const w = accumulatorBits(t);
+  return {
+    terms: [
+      { name: '1', at: () => 1 },
+      { name: 'R', at: (r) => r },
+      { name: 'C', at: (_, c) => c },
+      { name: 'R·C·W', at: (r, c) => r * c * w },
+    ],
+    points: [...GENERIC_ENGINE_POINTS, { rows: 8, cols: 8 }],
+    note: 'mac (output stationary): fixed, per row (channel-scale register, output slice), per column, per PE accumulator bit (W: the writeback token select); RAM bits: none in the engine own logic (the operand stagings are sub-units)',
+  };
+}
+
+/** The mac engine's growth terms on `t`: the weight-stationary engine's, or the output-stationary one's (macOsEngineGrowth). */
+export function macEngineGrowth(t: TargetOf<'mac'>): EngineGrowth {
+  if (t.array.dataflow !== 'weight_stationary') return macOsEngineGrowth(t);
   const bits = registerBits(t);
   return {
     terms: [
@@ -80,10 +106,47 @@ export const MAC_WS_ENGINE_FIT: EngineFit = {
   memoryBits: [1],
 };
 
-/** The engine's own logic at `array`: MAC_WS_ENGINE_FIT on the growth terms; undefined for the output-stationary engine. */
-export function macEngineArea(array: ArrayShape, t: TargetOf<'mac'>): EngineArea | undefined {
+/**
+ * The output-stationary engine's own logic fitted on its recorded syntheses, one coefficient per growth term
+ * (1, R, C, R·C·W): least squares through the seven fit samples of bitmod.qacc's fp16_baseline engine (record
+ * `fp16-baseline` of test/estimate/engine-synth-samples.json: fp16 × fp16 into fp32, 1 lane, 256-byte ports;
+ * Yosys generic flow, sub-units blackboxed as `--synth` synthesizes the engine), the fit `--synth` makes of them
+ * (test/estimate/synth/engine-holdout.test.ts). ~13 transistors per multiplexer bit of the writeback select, a
+ * generic-flow `$_MUX_` (12) and its share of the select decode. RAM bits: none in the samples (0 on every term).
+ * Other output-stationary designs (ANT's and OliVe's 8-bit weights, int8) are priced at these coefficients
+ * through W; their fixed, per-row and per-column logic is fp16_baseline's, an approximation.
+ */
+export const MAC_OS_ENGINE_FIT: EngineFit = {
+  transistors: [15132.4918, 922.8946136, 190.8946136, 13.24784104],
+  memoryBits: [0, 0, 0, 0],
+};
+
+/**
+ * The output-stationary engine's sub-units the analytic model leaves out (its cells are the PE array): the two
+ * operand stagings (their logic, and their RAMs: one bank per column and per row, as the RTL declares them) and,
+ * for fp outputs, one fp output multiplier per row.
+ */
+function macOsSubUnits(array: ArrayShape, t: TargetOf<'mac'>): string {
+  // as ./rtl-engine.ts macEngineGeometry reads them: element bytes from the target's bits, chunks = the ports' bytes
+  const act = operandStaging(t.maxTileK, t.bits.act / 8, t.portBytes.act, t.pe.lanes);
+  const wgt = operandStaging(t.maxTileK, t.bits.wgt / 8, t.portBytes.wgt, t.pe.lanes);
+  const bits = array.cols * act.depth * act.word * 8 + array.rows * wgt.depth * wgt.word * 8;
+  const fp = t.golden.variant !== 'int8' ? ` and ${array.rows} fp output multipliers (one per row)` : '';
+  return `the operand stagings' logic and RAMs (${array.cols} activation banks of ${act.depth} × ${act.word} bytes, ${array.rows} weight banks of ${wgt.depth} × ${wgt.word} bytes: ${bits} bits)${fp}: the engine's sub-units, synthesized by \`qacc estimate --synth generic\` but not in the analytic model`;
+}
+
+/** The engine's own logic at `array`: MAC_WS_ENGINE_FIT or MAC_OS_ENGINE_FIT on the dataflow's growth terms. */
+export function macEngineArea(array: ArrayShape, t: TargetOf<'mac'>): EngineArea {
   const growth = macEngineGrowth(t);
-  if (!growth) return undefined;
+  if (t.array.dataflow !== 'weight_stationary') {
+    const e = fittedEngineArea(
+      growth,
+      MAC_OS_ENGINE_FIT,
+      array,
+      `mac output-stationary engine fit (${growth.terms.map((term) => term.name).join(', ')}, W = ${accumulatorBits(t)}; its own logic: the operand stagings and output multipliers are sub-units) on the recorded syntheses of bitmod.qacc's fp16_baseline engine at ${growth.points.map((p) => `${p.rows}×${p.cols}`).join(', ')} (Yosys generic flow, test/estimate/engine-synth-samples.json)`,
+    );
+    return { ...e, leavesOut: macOsSubUnits(array, t) };
+  }
   return fittedEngineArea(
     growth,
     MAC_WS_ENGINE_FIT,

@@ -7,8 +7,9 @@
  *   their PE_Area_Power.xlsx): an FP16 MAC 0.77 mW; an FP16 × INT8 MAC (the ANT / OliVe class) 0.613 mW.
  *   Weights wider than 8 bits take the FP16 figure; narrower ones the FP16 × INT8 figure, scaled by
  *   (activation bits · weight bits) / (16 · 8) when activations are narrower than 16 bits (qacc's rule).
- * - The weight-stationary tile engine's own logic and accumulator memories (--synth's growth terms and the
- *   analytic estimate's fit on recorded syntheses): ./cost-engine.ts.
+ * - The tile engine's own logic (weight stationary: with its accumulator memories; output stationary: without its
+ *   operand staging sub-units) (--synth's growth terms and the analytic estimate's fit on recorded syntheses):
+ *   ./cost-engine.ts.
  * - Cycles of its compute instructions: the engine's closed forms (./timing.ts, shared with the simulator):
  *   mac_tile (operand staging, ceil(k / lanes) steps, pipeline), dequant, writeback.
  * - The authors' simulator models it as a bit-parallel PE (latency 1, dot product `lanes`), weights at their
@@ -78,7 +79,7 @@ export const macCost: CostFacet<'mac'> = {
   // row at writeback (its fp multiply is not in the cell). The output-stationary cell only: the
   // weight-stationary engine's (`_mac_ws_cell_`) is combinational, its PE registers in the engine module.
   arrayPeModule: /_mac_cell_\w+_l\d+$/,
-  // the weight-stationary engine's growth and analytic model (./cost-engine.ts); the output-stationary engine has none
+  // each dataflow's engine growth and analytic model (./cost-engine.ts)
   engineGrowth: macEngineGrowth,
   engineArea: (_pe, array, t) => macEngineArea(array, t),
 };

@@ -40,6 +40,7 @@ import { EXP_WIDTH, floatShape, fpFma, fpMul, fpRound } from '../../codegen/veri
 import { rtlInvariant } from '../../codegen/verilog/invariant.js';
 import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
 import { bitsFor, type RtlModule } from '../../codegen/verilog/module-set.js';
+import { operandStaging } from './microarch.js';
 
 /** The engine's trap codes (1..127; the top reports 0x80 | code). */
 export const MAC_ENGINE_TRAPS = {
@@ -111,11 +112,6 @@ export function bufferLanesOf(t: Target, x: IsaBuffer): number {
   return bufferLanes(t)[x];
 }
 
-
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
-}
-
 /** Width of a counter over 0..n−1 (at least 1 bit). */
 export function idxBits(n: number): number {
   return Math.max(1, bitsFor(Math.max(0, n - 1)));
@@ -161,9 +157,8 @@ function operandModule(
   const eb = side === 'act' ? geo.actBytes : geo.wgtBytes;
   const chunk = side === 'act' ? geo.chunkAct : geo.chunkWgt;
   const stepBytes = geo.lanes * eb;
-  const word = (chunk * stepBytes) / gcd(chunk, stepBytes);
+  const { word, depth } = operandStaging(t.maxTileK, eb, chunk, geo.lanes);
   const maxRow = t.maxTileK * eb;
-  const depth = Math.max(1, Math.ceil(maxRow / word));
   const positions = word / chunk;
   const subs = word / stepBytes;
   const lanesX = bufferLanesOf(t, side);

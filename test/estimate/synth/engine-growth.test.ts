@@ -4,7 +4,7 @@
  * determine its terms with a size to spare (a cost function in them is recovered exactly at 32 × 32 and
  * 64 × 16 from the samples alone), its sub-unit counts per PE, row and slot come out as the generated RTL has them;
  * the lowrank_gemm model samples engines with the design's passes per tile (the one at the design's size is the
- * design's engine), its sub-unit counts likewise; kinds without a model get the generic one.
+ * design's engine), its sub-unit counts likewise; the mac engines (both dataflows) have their own.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -228,8 +228,36 @@ describe('mac engine growth (weight stationary)', () => {
   });
 });
 
-describe('kinds without an engine growth model', () => {
-  it('use the generic one (the output-stationary mac engine: bitmod.qacc fp16_baseline)', () => {
-    expect(engineGrowth(accelerator('bitmod.qacc', 'fp16_baseline', ['rows=4', 'cols=4']))).toBe(GENERIC_ENGINE_GROWTH);
+describe('mac engine growth (output stationary)', () => {
+  const os = accelerator('bitmod.qacc', 'fp16_baseline');
+  const growth = engineGrowth(os);
+  // fp32 accumulators: W = 32 bits per PE in the writeback's token select
+  const cost = (r: number, c: number): number => 15_000 + 900 * r + 200 * c + 13 * 32 * r * c;
+
+  it('has its own terms (1, R, C, R·C·W), more sample sizes than terms, each at most 8 rows and columns', () => {
+    expect(growth).not.toBe(GENERIC_ENGINE_GROWTH);
+    expect(growth.terms.map((t) => t.name)).toEqual(['1', 'R', 'C', 'R·C·W']);
+    expect(growth.terms[3].at(3, 5)).toBe(3 * 5 * 32);
+    expect(growth.points.length).toBeGreaterThan(growth.terms.length);
+    for (const p of growth.points) expect(Math.max(p.rows, p.cols)).toBeLessThanOrEqual(8);
+  });
+
+  it('recovers a cost function in its terms exactly beyond its samples; no RAM bits in its own logic', () => {
+    const samples = growth.points.map((p) => ({ ...p, own: { cells: 1, cell_types: {}, transistors: cost(p.rows, p.cols), memory_bits: 0, levels: 1 } }));
+    for (const [r, c] of [[16, 16], [32, 24], [64, 16]] as const) {
+      const got = extrapolateEngine(samples, r, c, growth);
+      expect(got.transistors, `${r} × ${c}`).toBe(Math.round(cost(r, c)));
+      expect(got.memory_bits, `${r} × ${c}`).toBe(0);
+    }
+  });
+
+  it('counts the cells and the per-row output multipliers the generated engine instantiates at 16 × 16 from those at its sample sizes', () => {
+    // the operand stagings (one instance each, their module named by their banks: the array's columns and rows) are left out here
+    const perSize = (m: string): boolean => !/_mac_operand_/.test(m);
+    const count = (r: number, c: number) => countInstances(os, r, c, { row: r, col: c, orow: r }).filter((x) => perSize(x.module));
+    const samples = growth.points.map((p) => ({ ...p, children: count(p.rows, p.cols) }));
+    const got = extrapolateInstances(samples, 16, 16, growth).sort(byModule);
+    expect(got).toEqual(count(16, 16).sort(byModule));
+    expect(got.map((c) => c.count).sort((a, b) => a - b)).toEqual([16, 256]); // 16 fp output multipliers (one per row), 256 cells; pipeline_stages = 1: no control delay line
   });
 });
