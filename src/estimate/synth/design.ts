@@ -17,7 +17,7 @@ import { rtlTemplates } from '../../verify/rtl/templates.js';
 import type { VerilogModule } from './modules.js';
 import { EstimateError } from '../errors.js';
 import { ENGINE_EXACT_MAX_SIDE, engineModelName, engineNeedsFit, extrapolateEngine, extrapolateInstances, GENERIC_ENGINE_GROWTH } from './engine-fit.js';
-import { moduleDependencies, subtree } from './modules.js';
+import { moduleDependencies, stripVerilogComments, subtree } from './modules.js';
 import { synthesizeModules, synthesizeUnit, type UnitOutcome } from './synthesize.js';
 import type { ChildInstances } from './netlist.js';
 import type { SynthOptions, SynthReport, SynthStats } from './types.js';
@@ -72,12 +72,38 @@ export function engineSampleAccelerator(accel: IrAccelerator, rows: number, cols
   return pe ? { ...resized, arrays: resized.arrays.map((a) => ({ ...a, pe })) } : resized;
 }
 
+/** The design's own tile engine: the modules it instantiates directly, and its Verilog. */
+interface FullEngine {
+  readonly children: readonly string[];
+  readonly text: string;
+}
+
+/**
+ * The engine's sub-units generated per array size (extrapolatedEngine): `varying`, the sample modules absent from
+ * some sample; `atDesign`, the design engine's modules absent from some sample, which stand for them. `refusal`
+ * names a varying module when they do not pair up: every sample must instantiate exactly one of each, as many as
+ * the design's engine has, and the design's engine must name each of its own once.
+ */
+function perSizeUnits(samples: readonly { readonly children: readonly ChildInstances[] }[], full: FullEngine): { varying: ReadonlySet<string>; atDesign: readonly string[]; refusal?: string } {
+  const bySample = samples.map((s) => new Set(s.children.map((c) => c.module)));
+  const inEvery = (m: string): boolean => bySample.every((b) => b.has(m));
+  const varying = new Set(samples.flatMap((s) => s.children.map((c) => c.module)).filter((m) => !inEvery(m)));
+  const atDesign = full.children.filter((m) => !inEvery(m));
+  if (!varying.size) return { varying, atDesign: [] };
+  const once = (m: string): boolean => (stripVerilogComments(full.text).match(new RegExp(`(^|[^\\w$])${m}\\s+(#|[A-Za-z_])`, 'gm')) ?? []).length === 1;
+  const paired = samples.every((s) => {
+    const v = s.children.filter((c) => varying.has(c.module));
+    return v.length === atDesign.length && v.every((c) => c.count === 1 && Object.keys(c.params).length === 0);
+  });
+  return paired && atDesign.length > 0 && atDesign.every(once) ? { varying, atDesign } : { varying, atDesign, refusal: [...varying][0] };
+}
+
 /**
  * The tile engine of a large array: its own logic and its sub-unit instance counts extrapolated from
  * syntheses at the growth model's points (engine-fit.ts); the count of the PE (the sub-unit instantiated
  * rows × cols times at every sample) must come out as rows × cols.
  */
-async function extrapolatedEngine(accel: IrAccelerator, rows: number, cols: number, options: SynthOptions): Promise<UnitOutcome> {
+async function extrapolatedEngine(accel: IrAccelerator, rows: number, cols: number, full: FullEngine, options: SynthOptions): Promise<UnitOutcome> {
   const growth = engineGrowth(accel);
   const points = growth.points;
   const samples: { rows: number; cols: number; own: SynthStats; children: readonly ChildInstances[] }[] = [];
@@ -93,14 +119,17 @@ async function extrapolatedEngine(accel: IrAccelerator, rows: number, cols: numb
     seconds += o.seconds;
     cached &&= o.cached;
   }
-  // a sub-unit generated per size (its name differs between the samples, e.g. the mac output-stationary engine's operand
-  // stagings, named by their banks) has no count to fit: the design's own would be another module
-  const bySample = samples.map((s) => new Set(s.children.map((c) => c.module)));
-  const varying = [...new Set(samples.flatMap((s) => s.children.map((c) => c.module)))].filter((m) => !bySample.every((b) => b.has(m)));
-  if (varying.length) {
-    throw new EstimateError(`--synth: the tile engine cannot be extrapolated to ${rows} × ${cols}: its sub-unit ${varying[0]} is generated per array size (its module differs between the fit's sample sizes${varying.length > 1 ? `; ${varying.length - 1} more` : ''}), so its count does not extrapolate; synthesize an array of at most ${growth.exactMaxSide ?? ENGINE_EXACT_MAX_SIDE} × ${growth.exactMaxSide ?? ENGINE_EXACT_MAX_SIDE}, or use the analytic estimate (without --synth)`);
+  // A sub-unit generated per size (its module differs between the samples, e.g. the mac output-stationary engine's
+  // operand stagings, named by their banks) has no count to fit: the design's own is another module. Where every
+  // sample instantiates each such sub-unit once, with as many of them as the design's engine has modules of its own
+  // (absent from some sample), those modules are the design's counterparts: each is synthesized at the design's size
+  // and counted once. Anything else is refused.
+  const perSize = perSizeUnits(samples, full);
+  if (perSize.refusal !== undefined) {
+    throw new EstimateError(`--synth: the tile engine cannot be extrapolated to ${rows} × ${cols}: its sub-unit ${perSize.refusal} is generated per array size (its module differs between the fit's sample sizes, and not as one instance per sample matching the design's own), so its count does not extrapolate; synthesize an array of at most ${growth.exactMaxSide ?? ENGINE_EXACT_MAX_SIDE} × ${growth.exactMaxSide ?? ENGINE_EXACT_MAX_SIDE}, or use the analytic estimate (without --synth)`);
   }
-  const children = extrapolateInstances(samples, rows, cols, growth);
+  const fitted = perSize.varying.size ? samples.map((s) => ({ ...s, children: s.children.filter((c) => !perSize.varying.has(c.module)) })) : samples;
+  const children = [...extrapolateInstances(fitted, rows, cols, growth), ...perSize.atDesign.map((module) => ({ module, params: {}, count: 1 }))];
   const perPe = (module: string): boolean => samples.every((s) => s.children.filter((c) => c.module === module).reduce((n, c) => n + c.count, 0) === s.rows * s.cols);
   const pe = children.find((c) => perPe(c.module));
   if (!pe || pe.count !== rows * cols) throw new Error(`engine extrapolation: ${pe?.count ?? 0} PE instances predicted for a ${rows} × ${cols} array`);
@@ -129,7 +158,7 @@ export function synthesizeDesign(accel: IrAccelerator, given: SynthOptions): Pro
   const array = accel.arrays[0];
   const engine = engineModule(modules, top);
   if (!array || !engine || !engineNeedsFit(array.rows, array.cols, engineGrowth(accel).exactMaxSide)) return synthesizeModules(modules, top, DESIGN_CUT_DEPTH, options);
-  return synthesizeModules(modules, top, DESIGN_CUT_DEPTH, options, async (module, _params, depth) => (module === engine && depth === 1 ? extrapolatedEngine(accel, array.rows, array.cols, options) : undefined));
+  return synthesizeModules(modules, top, DESIGN_CUT_DEPTH, options, async (module, _params, depth) => (module === engine && depth === 1 ? extrapolatedEngine(accel, array.rows, array.cols, { children: moduleDependencies(modules).get(engine) ?? [], text: modules.find((m) => m.name === engine)?.text ?? '' }, options) : undefined));
 }
 
 /**

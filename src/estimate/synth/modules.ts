@@ -19,7 +19,7 @@ export interface VerilogModule {
   readonly text: string;
 }
 
-function stripComments(text: string): string {
+export function stripVerilogComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ');
 }
 
@@ -28,7 +28,7 @@ export function moduleDependencies(modules: readonly VerilogModule[]): Map<strin
   const names = modules.map((m) => m.name);
   const deps = new Map<string, string[]>();
   for (const m of modules) {
-    const body = stripComments(m.text);
+    const body = stripVerilogComments(m.text);
     deps.set(m.name, names.filter((n) => n !== m.name && new RegExp(`(^|[^\\w$])${n}\\s+(#|[A-Za-z_])`, 'm').test(body)));
   }
   return deps;
