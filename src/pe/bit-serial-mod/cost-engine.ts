@@ -24,8 +24,8 @@
  */
 import type { ArrayShape } from '../../estimate/area-model.js';
 import type { Target } from '../../compile/target.js';
-import type { EngineArea, EngineGrowth, EngineGrowthTerm } from '../facets/cost.js';
-import { BILINEAR_ENGINE_TERMS, GENERIC_ENGINE_POINTS } from '../facets/cost.js';
+import type { EngineArea, EngineGrowth } from '../facets/cost.js';
+import { BILINEAR_ENGINE_TERMS, fittedEngineArea, GENERIC_ENGINE_POINTS } from '../facets/cost.js';
 import { bsmMetaStaging } from './microarch.js';
 
 /** The meta staging's bits at `rows` rows (./microarch.ts bsmMetaStaging: words × word width). */
@@ -72,10 +72,10 @@ export const BIT_SERIAL_MOD_ENGINE_FIT = {
 /** The engine's own logic at `array`: BIT_SERIAL_MOD_ENGINE_FIT on the growth terms (RAM bits on the memory terms, at `t`'s meta staging). */
 export function bitSerialModEngineArea(array: ArrayShape, t: Target): EngineArea {
   const growth = bitSerialModEngineGrowth(t);
-  const at = (terms: readonly EngineGrowthTerm[], coef: readonly number[]): number => Math.max(0, Math.round(terms.reduce((s, term, i) => s + coef[i] * term.at(array.rows, array.cols), 0)));
-  return {
-    transistors: at(growth.terms, BIT_SERIAL_MOD_ENGINE_FIT.transistors),
-    memoryBits: at(growth.memoryTerms!, BIT_SERIAL_MOD_ENGINE_FIT.memoryBits),
-    source: `bit_serial_mod engine fit (${growth.terms.map((term) => term.name).join(', ')}; RAM bits on ${growth.memoryTerms!.map((term) => term.name).join(', ')}) on the recorded syntheses of bitmod.qacc's engine at ${growth.points.map((p) => `${p.rows}×${p.cols}`).join(', ')} (Yosys generic flow, test/estimate/engine-synth-samples.json)`,
-  };
+  return fittedEngineArea(
+    growth,
+    BIT_SERIAL_MOD_ENGINE_FIT,
+    array,
+    `bit_serial_mod engine fit (${growth.terms.map((term) => term.name).join(', ')}; RAM bits on ${growth.memoryTerms!.map((term) => term.name).join(', ')}) on the recorded syntheses of bitmod.qacc's engine at ${growth.points.map((p) => `${p.rows}×${p.cols}`).join(', ')} (Yosys generic flow, test/estimate/engine-synth-samples.json)`,
+  );
 }

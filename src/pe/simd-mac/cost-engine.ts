@@ -24,12 +24,7 @@ import type { ArrayShape } from '../../estimate/area-model.js';
 import type { Target } from '../../compile/target.js';
 import type { EngineArea, EngineFit, EngineGrowth } from '../facets/cost.js';
 import { fittedEngineArea, GENERIC_ENGINE_POINTS } from '../facets/cost.js';
-import { simdChunkBytes } from './microarch.js';
-
-/** Writeback slots of an engine with `cols` columns on `t`'s out port (./microarch.ts simdWritebackSlots at that size). */
-function slotsAt(t: Target, cols: number): number {
-  return Math.max(1, Math.min(cols, Math.floor(t.portBytes.out / (t.bits.out / 8))));
-}
+import { simdChunkBytes, simdWritebackSlots } from './microarch.js';
 
 /** Staging RAM bits at rows × cols: a RAM of ceil(max row bytes / chunk) chunks per column (activations) and per row (weights). */
 function stagingBits(t: Target, rows: number, cols: number): number {
@@ -49,7 +44,7 @@ export function simdMacEngineGrowth(t: Target): EngineGrowth {
       { name: 'R·Bw', at: (r) => r * bw },
       { name: 'C·Ba', at: (_, c) => c * ba },
       { name: 'R·C', at: (r, c) => r * c },
-      { name: 'Q·R·C', at: (r, c) => slotsAt(t, c) * r * c },
+      { name: 'Q·R·C', at: (r, c) => simdWritebackSlots(t, c) * r * c },
     ],
     memoryTerms: [{ name: 'staging bits', at: (r, c) => stagingBits(t, r, c) }],
     points: GENERIC_ENGINE_POINTS,

@@ -10,7 +10,7 @@ export function simdChunkBytes(portBytes: number): number {
 }
 
 /** Entries the simd_mac engine writes back per cycle: one per column, as many as the out port holds. */
-export function simdWritebackSlots(t: Target): number {
-  return Math.max(1, Math.min(t.array.cols, Math.floor(t.portBytes.out / (t.bits.out / 8))));
+export function simdWritebackSlots(t: Target, cols: number = t.array.cols): number {
+  return Math.max(1, Math.min(cols, Math.floor(t.portBytes.out / (t.bits.out / 8))));
 }
 
