@@ -66,6 +66,14 @@ export interface LowRankWgmmaDefaults {
   readonly fp8: boolean;
   /** LR_WG_STAGES of the default build (with -DLR_WG_ASMEM=0 it is 12, with -DLR_WG_BWIDE=0 8). */
   readonly stages: number;
+  /**
+   * LR_WG_F16ACC: the fp8 group dots into f16 accumulators, which then hold golden's d̂ = round_fp16(d) itself (no
+   * conversion in the fold). Exact where the first k32 half's sum is exact in fp16 (|sum| ≤ 32·64 = 2048: signed int4
+   * activations) and the tensor core adds the second half and rounds once to nearest-even, which
+   * sims/cuda/fp8-wgmma-f16acc.cu measured on an H100 (2026-12-07 10:03 UTC: 1,671,168 int4 results of two k32 steps,
+   * 49,000 of them needing rounding, all equal to round_fp16(d)); and only where golden's d̂ is fp16 (P = fp16).
+   */
+  readonly f16acc: boolean;
 }
 
 /** The default knobs of lr_wgmma for `config` (only meaningful where lowRankWgmmaEligible holds). */
@@ -73,7 +81,9 @@ export function lowRankWgmmaDefaults(config: LowRankGemmConfig): LowRankWgmmaDef
   const main = config.main;
   const maxProduct = main.kind === 'int4' && main.activations === 'uint4' ? 15 * 8 : 8 * 8;
   const asmem = true;
-  return { bwide: true, asmem, fp8: main.groupSize === 64 && main.groupSize * maxProduct <= FP8_DOT_LIMIT, stages: asmem ? WG_STAGES_ASMEM : WG_STAGES_BWIDE };
+  const fp8 = main.groupSize === 64 && main.groupSize * maxProduct <= FP8_DOT_LIMIT;
+  const f16acc = fp8 && main.kind === 'int4' && main.activations !== 'uint4' && config.accumulation === 'fp16' && main.scaleFormat === 'fp16';
+  return { bwide: true, asmem, fp8, stages: asmem ? WG_STAGES_ASMEM : WG_STAGES_BWIDE, f16acc };
 }
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
@@ -85,8 +95,28 @@ const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 function wgmmaAsm(aType: 's8' | 'u8'): string {
   const d = range(64).map((i) => `%${i}`).join(', ');
   const outs = (c: string): string => range(64).map((i) => `"+${c}"(d[${i}])`).join(', ');
-  return `#if LR_WG_FP8
+  const h = range(32).map((i) => `%${i}`).join(', ');
+  const houts = range(32).map((i) => `"+r"(d[${i}])`).join(', ');
+  return `#if LR_WG_FP8 && LR_WG_F16ACC
+// LR_WG_F16ACC: f16 accumulators, register r = the fp16 pair (row 16·warp + g + 8(r&1), columns 8(r>>1) + 2t, +1),
+// i.e. registers 2i and 2i + 1 hold what f32 registers 4i..4i+1 and 4i+2..4i+3 would.
+typedef uint32_t wg_acc_t;
+#define WG_ACC_N 32
+__device__ __forceinline__ void wg_mma(uint32_t (&d)[32], const uint32_t (&a)[4], uint64_t desc, int scale_d) {
+  asm volatile("{\\n.reg .pred p;\\nsetp.ne.b32 p, %37, 0;\\n"
+    "wgmma.mma_async.sync.aligned.m64n128k32.f16.e4m3.e5m2 {${h}}, {%32, %33, %34, %35}, %36, p, 1, 1;\\n}\\n"
+    : ${houts}
+    : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(desc), "r"(scale_d));
+}
+__device__ __forceinline__ void wg_mma_ss(uint32_t (&d)[32], uint64_t da, uint64_t db, int scale_d) {
+  asm volatile("{\\n.reg .pred p;\\nsetp.ne.b32 p, %34, 0;\\n"
+    "wgmma.mma_async.sync.aligned.m64n128k32.f16.e4m3.e5m2 {${h}}, %32, %33, p, 1, 1;\\n}\\n"
+    : ${houts}
+    : "l"(da), "l"(db), "r"(scale_d));
+}
+#elif LR_WG_FP8
 typedef float wg_acc_t;
+#define WG_ACC_N 64
 __device__ __forceinline__ void wg_mma(float (&d)[64], const uint32_t (&a)[4], uint64_t desc, int scale_d) {
   asm volatile("{\\n.reg .pred p;\\nsetp.ne.b32 p, %69, 0;\\n"
     "wgmma.mma_async.sync.aligned.m64n128k32.f32.e4m3.e5m2 {${d}}, {%64, %65, %66, %67}, %68, p, 1, 1;\\n}\\n"
@@ -102,6 +132,7 @@ __device__ __forceinline__ void wg_mma_ss(float (&d)[64], uint64_t da, uint64_t 
 }
 #else
 typedef int wg_acc_t;
+#define WG_ACC_N 64
 __device__ __forceinline__ void wg_mma(int (&d)[64], const uint32_t (&a)[4], uint64_t desc, int scale_d) {
   asm volatile("{\\n.reg .pred p;\\nsetp.ne.b32 p, %69, 0;\\n"
     "wgmma.mma_async.sync.aligned.m64n128k32.s32.${aType}.s8 {${d}}, {%64, %65, %66, %67}, %68, p;\\n}\\n"
@@ -237,6 +268,23 @@ export function lowRankWgmmaKernel(config: LowRankGemmConfig): string {
 #ifndef LR_WG_FP8
 #define LR_WG_FP8 ${dflt.fp8 ? 1 : 0}
 #endif
+// LR_WG_F16ACC = 1 (with LR_WG_FP8; the default where it is exact, ${dflt.f16acc ? 'as in this config' : 'not this config'}): the fp8 wgmmas accumulate in f16
+// registers, which then hold golden's rounded group dot d̂ = round_fp16(d) itself: the first k32 half's sum of int4
+// products (|sum| ≤ 32·64 = 2048) is exact in fp16 and the tensor core adds the second half and rounds once to nearest
+// even (sims/cuda/fp8-wgmma-f16acc.cu: every one of 1,671,168 int4 results of two k32 steps equal to round_fp16 of the
+// exact sum on an H100, 2026-12-07 10:03 UTC, 49,000 of them rounded; uint4 activations break the first condition and
+// did differ). The fold then needs no conversion (2 instead of 3 instructions per output pair) and each accumulator
+// set takes 32 registers instead of 64. Needs golden's d̂ in fp16 (accumulation and scales fp16: LR_F16_PAIR).
+#ifndef LR_WG_F16ACC
+#define LR_WG_F16ACC ${dflt.f16acc ? 1 : 0}
+#endif
+static_assert(!LR_WG_F16ACC || (LR_WG_FP8 && LR_F16_PAIR && ${unsignedAct ? 0 : 1}), "LR_WG_F16ACC: needs LR_WG_FP8, signed int4 activations and fp16 group steps");
+// LR_WG_SPRE = 1 (default with LR_WG_F16ACC, whose freed registers it uses; with f32 accumulators lr_wgmma<2> would spill): a group's scales are loaded into registers when its last stage's data has arrived, before
+// its wgmmas are issued, instead of at the start of its fold (an H100 profile, 2026-12-07 10:03 UTC: the fold's first
+// HMUL2s waiting on those shared-memory loads were ~20% of the consumers' stall samples).
+#ifndef LR_WG_SPRE
+#define LR_WG_SPRE LR_WG_F16ACC
+#endif
 // LR_WG_BWIDE = 1 (branch w4a4d; the default since 2026-12-07, defined above): B (constant weights) is widened once
 // on the host into the exact 8 KB per-stage image wgmma reads (Bw: [N/128][K/64][8,192 bytes], int8 16·w, or with
 // LR_WG_FP8 the e5m2 code of w·2^9, at (n/8)·512 + (k/16)·128 + (n%8)·16 + k%16), so the copier's bulk copy lands B
@@ -333,6 +381,10 @@ __device__ __forceinline__ void wg_fence_regs(int (&d)[64]) {
 __device__ __forceinline__ void wg_fence_regs(float (&d)[64]) {
   #pragma unroll
   for (int i = 0; i < 64; i++) asm volatile("" : "+f"(d[i]) :: "memory");
+}
+__device__ __forceinline__ void wg_fence_regs(uint32_t (&d)[32]) {
+  #pragma unroll
+  for (int i = 0; i < 32; i++) asm volatile("" : "+r"(d[i]) :: "memory");
 }
 // K-major, no swizzle: start address, LBO = 128 bytes (next 16-byte k chunk), SBO = 512 bytes (next 8 rows).
 // LR_WG_DESC_SWAP = 1 exchanges the two fields (a diagnostic build: wrong results if PTX's definition holds).
@@ -584,13 +636,21 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
   const int G = KC / WG_GSTAGES;
   uint32_t it = 0;
   for (int tile = blockIdx.x; tile < tiles; tile += gridDim.x) {
-    wg_acc_t c0[64], c1[64];   // two accumulator sets (not live across tiles)
+    wg_acc_t c0[WG_ACC_N], c1[WG_ACC_N];   // two accumulator sets (not live across tiles)
+    // A group's scales (LR_WG_SPRE: loaded by issue() once its last stage's data is there, one set per accumulator set).
+    struct GroupScales { uint32_t sap; uint4 sw[4]; } sc0, sc1;
+    auto load_scales = [&](GroupScales& g, int s) {
+      g.sap = *reinterpret_cast<const uint32_t*>(&sm.sa[s][mt * 16 + g8 * 2]);
+      const uint4* swq = reinterpret_cast<const uint4*>(&sm.sw[s][t4 * 32]);
+      #pragma unroll
+      for (int q = 0; q < 4; q++) g.sw[q] = swq[q];
+    };
     const int bm = (tile / NT) * WG_BM, bn = (tile % NT) * WG_BN;
     pair_t acc[16][2];
     #pragma unroll
     for (int i = 0; i < 16; i++) { acc[i][0] = pair_zero(); acc[i][1] = pair_zero(); }
     // One group's wgmmas into c (the first one with scale-d = 0: the set starts at 0 = 256·0).
-    auto issue = [&](wg_acc_t (&c)[64]) {
+    auto issue = [&](wg_acc_t (&c)[WG_ACC_N], GroupScales& gs) {
       for (int st = 0; st < WG_GSTAGES; st++, it++) {
         const int s = it % WST;
         const uint32_t ph = (it / WST) & 1;
@@ -598,6 +658,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
         mbar_wait(&sm.full[s], ph);
         if (!LR_WG_BWIDE) mbar_wait(&sm.ready[s], ph);
         if (ct == 0) WG_TRACE(5, it);
+        if (LR_WG_SPRE && st == WG_GSTAGES - 1) load_scales(gs, s);
 #if LR_WG_ASMEM
         // A by descriptor: this warpgroup's 64 rows of the stage's image, the second k32 half 256 bytes in (as B).
         wg_fence();
@@ -626,16 +687,13 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
       if (ct == 0) WG_TRACE(8, it - 1);
     };
     // Golden's group step for the group whose first stage is it0 (its scales are in its last stage).
-    auto fold = [&](wg_acc_t (&c)[64], uint32_t it0) {
+    auto fold = [&](wg_acc_t (&c)[WG_ACC_N], GroupScales& gs, uint32_t it0) {
       wg_fence_regs(c);
       if (ct == 0) WG_TRACE(6, it0 + WG_GSTAGES - 1);
-      const int s = (it0 + WG_GSTAGES - 1) % WST;
-      const uint32_t sap = *reinterpret_cast<const uint32_t*>(&sm.sa[s][mt * 16 + g8 * 2]);
+      if (!LR_WG_SPRE) load_scales(gs, (it0 + WG_GSTAGES - 1) % WST);
+      const uint32_t sap = gs.sap;
       const uint16_t sa0 = (uint16_t)(sap & 0xffff), sa1 = (uint16_t)(sap >> 16);
-      const uint4* swq = reinterpret_cast<const uint4*>(&sm.sw[s][t4 * 32]);
-      uint4 swv[4];
-      #pragma unroll
-      for (int q = 0; q < 4; q++) swv[q] = swq[q];
+      const uint4 (&swv)[4] = gs.sw;
       // The stages go back to the copier once the scales are read (the wgmmas reading them are complete): with
       // LR_WG_EARLY right away, so the fold below overlaps the refill; else after the fold.
       auto release = [&]() {
@@ -651,8 +709,13 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
         for (int e = 0; e < 4; e++) {
           const int i = 4 * q + e;
           const auto swp = sw_pair_word(word_of(w4, e));
+#if LR_WG_FP8 && LR_WG_F16ACC
+          LR_PAIR_STEP_F16(acc[i][0], c[2 * i], sa0, swp);
+          LR_PAIR_STEP_F16(acc[i][1], c[2 * i + 1], sa1, swp);
+#else
           LR_PAIR_STEP(acc[i][0], WG_SUM(c[4 * i]), WG_SUM(c[4 * i + 1]), sa0, swp);
           LR_PAIR_STEP(acc[i][1], WG_SUM(c[4 * i + 2]), WG_SUM(c[4 * i + 3]), sa1, swp);
+#endif
         }
       }
       if (!LR_WG_EARLY) release();
@@ -661,18 +724,18 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
     // Group gi runs in c0 (even) or c1 (odd); the previous group is folded while it runs. The loop is left
     // only after wait_group 0, so no accumulator is in flight past it (ptxas then keeps the wgmmas asynchronous).
     uint32_t it_c0 = it, it_c1 = it;
-    issue(c0);
+    issue(c0, sc0);
     for (int gi = 0;; gi += 2) {
-      if (gi + 1 == G) { wg_wait<0>(); fold(c0, it_c0); break; }
+      if (gi + 1 == G) { wg_wait<0>(); fold(c0, sc0, it_c0); break; }
       it_c1 = it;
-      issue(c1);
+      issue(c1, sc1);
       wg_wait<1>();
-      fold(c0, it_c0);
-      if (gi + 2 == G) { wg_wait<0>(); fold(c1, it_c1); break; }
+      fold(c0, sc0, it_c0);
+      if (gi + 2 == G) { wg_wait<0>(); fold(c1, sc1, it_c1); break; }
       it_c0 = it;
-      issue(c0);
+      issue(c0, sc0);
       wg_wait<1>();
-      fold(c1, it_c1);
+      fold(c1, sc1, it_c1);
     }
     if (ct == 0 && tile == (int)blockIdx.x) WG_PROBE(1);
     // Epilogue: y = lr_epilogue(acc); y[i][e + 2rh] is (row 16mt + g8 + 8rh, column 8i + 2t4 + e) of the tile.

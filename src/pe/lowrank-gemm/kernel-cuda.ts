@@ -309,6 +309,12 @@ function fastGroupStep(config: LowRankGemmConfig, P: CudaFloat): string {
     const __half2 s2 = __hmul2_rn(__half2half2(__ushort_as_half(sa_code)), sw_pair); \\
     const __half2 d2 = __floats2half2_rn(mma_sum_to_dot(i0), mma_sum_to_dot(i1)); \\
     acc2 = ${upd}; } while (0)
+// The same step from a pair d̂ already rounded to fp16 (lr_wgmma's LR_WG_F16ACC: the tensor core's f16 accumulators).
+#define LR_F16_PAIR 1
+#define LR_PAIR_STEP_F16(acc2, dword, sa_code, sw_pair) do { \\
+    const __half2 s2 = __hmul2_rn(__half2half2(__ushort_as_half(sa_code)), sw_pair); \\
+    __half2 d2; memcpy(&d2, &(dword), 4); \\
+    acc2 = ${upd}; } while (0)
 typedef __half2 pair_t;
 __device__ __forceinline__ pair_t pair_zero() { return __float2half2_rn(0.0f); }
 __device__ __forceinline__ pair_t load_sw_pair(const uint16_t* p) { return *reinterpret_cast<const __half2*>(p); }
@@ -316,7 +322,8 @@ __device__ __forceinline__ __half2 sw_pair_word(uint32_t w) { __half2 h; memcpy(
 __device__ __forceinline__ float pair_lo(pair_t p) { return __low2float(p); }
 __device__ __forceinline__ float pair_hi(pair_t p) { return __high2float(p); }`;
   }
-  return `struct pair_t { acc_t lo, hi; };
+  return `#define LR_F16_PAIR 0
+struct pair_t { acc_t lo, hi; };
 #define LR_PAIR_STEP(acc2, i0, i1, sa_code, sw_pair) do { const float sa_ = scale_val(sa_code); \\
     acc2.lo = group_step(acc2.lo, round_dot((int)mma_sum_to_dot(i0)), scale_prod(sa_, scale_val(sw_pair.x))); \\
     acc2.hi = group_step(acc2.hi, round_dot((int)mma_sum_to_dot(i1)), scale_prod(sa_, scale_val(sw_pair.y))); } while (0)
