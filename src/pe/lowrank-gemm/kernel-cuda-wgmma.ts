@@ -276,7 +276,7 @@ export function lowRankWgmmaKernel(config: LowRankGemmConfig): string {
 // did differ). The fold then needs no conversion (2 instead of 3 instructions per output pair) and each accumulator
 // set takes 32 registers instead of 64. Needs golden's d̂ in fp16 (accumulation and scales fp16: LR_F16_PAIR).
 #ifndef LR_WG_F16ACC
-#define LR_WG_F16ACC ${dflt.f16acc ? 1 : 0}
+#define LR_WG_F16ACC (LR_WG_FP8 ? ${dflt.f16acc ? 1 : 0} : 0)
 #endif
 static_assert(!LR_WG_F16ACC || (LR_WG_FP8 && LR_F16_PAIR && ${unsignedAct ? 0 : 1}), "LR_WG_F16ACC: needs LR_WG_FP8, signed int4 activations and fp16 group steps");
 // LR_WG_SPRE = 1 (default with LR_WG_F16ACC, whose freed registers it uses; with f32 accumulators lr_wgmma<2> would spill): a group's scales are loaded into registers when its last stage's data has arrived, before
@@ -284,6 +284,9 @@ static_assert(!LR_WG_F16ACC || (LR_WG_FP8 && LR_F16_PAIR && ${unsignedAct ? 0 : 
 // HMUL2s waiting on those shared-memory loads were ~20% of the consumers' stall samples).
 #ifndef LR_WG_SPRE
 #define LR_WG_SPRE LR_WG_F16ACC
+#endif
+#ifndef LR_WG_SAPIN
+#define LR_WG_SAPIN 1
 #endif
 // LR_WG_BWIDE = 1 (branch w4a4d; the default since 2026-12-07, defined above): B (constant weights) is widened once
 // on the host into the exact 8 KB per-stage image wgmma reads (Bw: [N/128][K/64][8,192 bytes], int8 16·w, or with
@@ -691,7 +694,11 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
       wg_fence_regs(c);
       if (ct == 0) WG_TRACE(6, it0 + WG_GSTAGES - 1);
       if (!LR_WG_SPRE) load_scales(gs, (it0 + WG_GSTAGES - 1) % WST);
-      const uint32_t sap = gs.sap;
+      uint32_t sap = gs.sap;
+      // Keeps the extraction of the second row's scale (a shift) here, after the wait: scheduled next to its load
+      // (issue()), it stalled the warp before its wgmmas (an H100 profile, 2026-12-07 10:09 UTC: 6% of the samples;
+      // -DLR_WG_SAPIN=0 measured 0.1947 ms against 0.1911 without the branch at 4096³, 10:33 UTC).
+      if (LR_WG_SAPIN) asm volatile("" : "+r"(sap));
       const uint16_t sa0 = (uint16_t)(sap & 0xffff), sa1 = (uint16_t)(sap >> 16);
       const uint4 (&swv)[4] = gs.sw;
       // The stages go back to the copier once the scales are read (the wgmmas reading them are complete): with

@@ -22,6 +22,7 @@ import { resolveTarget } from '../../../src/compile/target.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
 import type { LowRankGemmConfig } from '../../../src/pe/lowrank-gemm/golden.js';
 import { lowRankCudaSource } from '../../../src/pe/lowrank-gemm/kernel-cuda.js';
+import { lowRankWgmmaDefaults } from '../../../src/pe/lowrank-gemm/kernel-cuda-wgmma.js';
 import { runProgram } from '../../../src/verify/cuda/nvcc.js';
 import { buildCuda, type CudaBuild } from './nvcc-build.js';
 
@@ -49,6 +50,8 @@ describe('lr_wgmma operand layouts (host model, no GPU)', () => {
     ['default (ASMEM + BWIDE int8) uint4 × int4, groups of 128', uint4(128), [128, 256, 256], []],
     ['default (ASMEM + BWIDE + FP8) uint4 × int4, groups of 64', uint4(64), [128, 256, 256], []],
     ['LR_WG_FP8=0 (ASMEM + BWIDE int8) int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_FP8=0']],
+    // -DLR_WG_F16ACC=0: f32 accumulators (the default until 2026-12-07 10:10 UTC; its scale prefetch LR_WG_SPRE off too).
+    ['LR_WG_F16ACC=0 (ASMEM + BWIDE + FP8, f32 accumulators) int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_F16ACC=0']],
     ['LR_WG_ASMEM=0 (BWIDE + FP8 + 12 stages) int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_ASMEM=0']],
     ['LR_WG_ASMEM=0 (BWIDE int8) uint4 × int4, groups of 128', uint4(128), [128, 256, 256], ['-DLR_WG_ASMEM=0']],
     ['LR_WG_BWIDE=0 LR_WG_FP8=0 int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_BWIDE=0', '-DLR_WG_FP8=0']],
@@ -68,6 +71,18 @@ describe('lr_wgmma operand layouts (host model, no GPU)', () => {
       expect(src).toContain('#define LR_WG_ASMEM ((LR_WG_BWIDE) && !(LR_WG_BSWZ) ? 1 : 0)\n');
       expect(src).toContain('#define LR_WG_STAGES (LR_WG_BWIDE ? (LR_WG_ASMEM ? 10 : 12) : 8)\n');
     }
+  });
+  // f16 accumulators (LR_WG_F16ACC) only where the tensor core's f16 sum is golden's round_fp16(d): fp8 dots (groups of
+  // 64), signed int4 activations (a k32 half's sum within ±2048, exact in fp16) and golden's d̂ in fp16 (P = fp16).
+  it('defaults to f16 accumulators (LR_WG_F16ACC) exactly where they hold golden\'s rounded group dot', () => {
+    expect(lowRankWgmmaDefaults(base)).toMatchObject({ fp8: true, f16acc: true });
+    expect(lowRankCudaSource(base)).toContain('#define LR_WG_F16ACC (LR_WG_FP8 ? 1 : 0)\n');
+    expect(lowRankCudaSource(base)).toContain('#define LR_WG_SPRE LR_WG_F16ACC\n');
+    expect(lowRankWgmmaDefaults(uint4(64))).toMatchObject({ fp8: true, f16acc: false });
+    expect(lowRankCudaSource(uint4(64))).toContain('#define LR_WG_F16ACC (LR_WG_FP8 ? 0 : 0)\n');
+    expect(lowRankWgmmaDefaults(uint4(128))).toMatchObject({ fp8: false, f16acc: false });
+    expect(lowRankWgmmaDefaults({ ...base, accumulation: 'fp32' })).toMatchObject({ fp8: true, f16acc: false });
+    expect(lowRankWgmmaDefaults({ ...base, main: { ...base.main, groupSize: 128 } as LowRankGemmConfig['main'] })).toMatchObject({ fp8: false, f16acc: false });
   });
   // One build per config (nvcc-build.ts, with ptxas's report), shared by the tests that read it.
   const builds = new Map<string, Promise<CudaBuild>>();
