@@ -133,6 +133,10 @@ for l in open(sys.argv[1]):
         ref = f"{float(r['tflops_fused'])/float(g['tflops']):.2f}x cuBLAS fp16 ({g['tflops']} TFLOP/s)" if g else 'no cuBLAS'
         var = f" ({r['variant']})" if 'variant' in r else ''
         print(f"| W4A4 + rank-{r['rank']} fused{var} | {r['M']}x{r['N']}x{r['K']} | {r['ms_fused']} ms | {r['tflops_fused']} TFLOP/s | {ref} | {r['sample_mismatches']} of {r['samples']} samples differ, rerun {r['rerun']} |")
+        if 'ms_fused_serial' in r:
+            fl = 2 * int(r['M']) * int(r['N']) * int(r['K']); ts = float(r['ms_fused_serial'])
+            sref = f"{fl / ts / 1e9 / float(g['tflops']):.2f}x cuBLAS fp16" if g else 'no cuBLAS'
+            print(f"| W4A4 + rank-{r['rank']}, serial form (lr_down, then lr_wgmma<1> with the up projection; what qacc verify runs){var} | {r['M']}x{r['N']}x{r['K']} | {ts:.4f} ms | {fl / ts / 1e9:.1f} TFLOP/s | {sref}; branch overhead {100 * (ts / float(r['ms_no_branch']) - 1):.1f}% | same samples |")
         print(f"| W4A4 without branch{var} | {r['M']}x{r['N']}x{r['K']} | {r['ms_no_branch']} ms | {r['tflops_no_branch']} TFLOP/s | branch overhead {r['branch_overhead_pct']}% (down proj. {r['ms_down']} ms; up proj. in the kernel {float(r['ms_up_kernel']) - float(r['ms_up_kernel_rank0']):.4f} ms) | |")
         if 'ms_fused_mma' in r:
             fl = 2 * int(r['M']) * int(r['N']) * int(r['K'])
