@@ -234,6 +234,10 @@ for (const { name, golden } of accelerators('svdquant')) {
     for (const [cfg, dir] of [[config, name], [r20, `${name}_rank20`]] as const) {
       writeLowRankCase(join(OUT, 'cases', dir, 'bigdots'), cfg, lowRankBigDotOperands(cfg, 256, 256, 512));
       manifest.push(`verify ${dir} cases/${dir}/bigdots`);
+      // More groups (20) than rank pairs, over 6 tiles: lr_wgmma's LR_WG_UPLAG adds a tile's ranks inside the next
+      // tile's group folds (the shorter cases finish them after the main loop instead).
+      writeLowRankCase(join(OUT, 'cases', dir, 'deepk'), cfg, lowRankOperands(cfg, 384, 256, 1280, 0xdee9, { bias: true, cs: true, ls: true }));
+      manifest.push(`verify ${dir} cases/${dir}/deepk`);
     }
     write(join(OUT, 'cases', name, 'bench4096.bin'), bytes(lowRankSamples(config, 4096, 4096, 4096, 7, 48)));
     manifest.push(`bench ${name} 4096 4096 4096 7 cases/${name}/bench4096.bin`);
