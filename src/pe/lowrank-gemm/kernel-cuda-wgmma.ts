@@ -295,10 +295,10 @@ static_assert(!LR_WG_F16ACC || (LR_WG_FP8 && LR_F16_PAIR && ${unsignedAct ? 0 : 
 // -DLR_WG_BWIDE=0: B packed as 4-bit codes and widened on chip by warps 1-3 of warpgroup 0 (LR_WG_ASMEM then defaults
 // to 0: A as 4-bit codes too, widened in the consumers' registers).
 static_assert(!LR_WG_BSWZ || LR_WG_BWIDE, "LR_WG_BSWZ needs LR_WG_BWIDE (the image is swizzled on the host)");
-static_assert(!LR_WG_ASMEM || (LR_WG_BWIDE && !LR_WG_BSWZ), "LR_WG_ASMEM needs LR_WG_BWIDE and the unswizzled layout (one descriptor form for A and B)");
+static_assert(!LR_WG_ASMEM || !LR_WG_BSWZ, "LR_WG_ASMEM needs the unswizzled layout (one descriptor form for A and B)");
 // LR_WG_DIAG (measurement builds only, WRONG results): bit 1 the consumers skip the fold's arithmetic, bit 2 the
 // unpackers skip the widening, bit 4 the consumers skip the wgmmas, bit 8 the copier skips the bulk copies (a
-// plain arrive on full); each keeps every barrier, so the time left is what the remaining roles cost
+// plain arrive on full), bit 16 the copier skips the two scale copies (2 bulk copies a stage instead of 4); each keeps every barrier, so the time left is what the remaining roles cost
 // (docs/kernels.md, branch w4a4d).
 #ifndef LR_WG_DIAG
 #define LR_WG_DIAG 0
@@ -586,13 +586,14 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
           mbar_wait(&sm.empty[s], ((it / WST) & 1) ^ 1);
           WG_TRACE(1, it);
           if (LR_WG_DIAG & 8) { mbar_arrive(&sm.full[s]); continue; }
-          mbar_expect_tx(&sm.full[s], WG_STAGE_BYTES);
+          mbar_expect_tx(&sm.full[s], (LR_WG_DIAG & 16) ? WG_STAGE_BYTES - 2 * WG_BM - 2 * WG_BN : WG_STAGE_BYTES);
           bulk_g2s(sm.a[s], Aw + ((size_t)mb * KC + kc) * (WG_A_STAGE_BYTES / 16), WG_A_STAGE_BYTES, &sm.full[s]);
 #if LR_WG_BWIDE
           bulk_g2s(sm.bu[s], Bw + ((size_t)nb * KC + kc) * (WG_B_STAGE_BYTES / 16), WG_B_STAGE_BYTES, &sm.full[s]);
 #else
           bulk_g2s(sm.bp[s], Bw + ((size_t)nb * KC + kc) * 256, 4096, &sm.full[s]);
 #endif
+          if (LR_WG_DIAG & 16) continue;
           bulk_g2s(sm.sa[s], saW + ((size_t)g * MT + mb) * WG_BM, 2 * WG_BM, &sm.full[s]);
           bulk_g2s(sm.sw[s], swW + ((size_t)g * NT + nb) * WG_BN, 2 * WG_BN, &sm.full[s]);
         }
