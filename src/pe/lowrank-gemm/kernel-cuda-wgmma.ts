@@ -288,6 +288,15 @@ static_assert(!LR_WG_F16ACC || (LR_WG_FP8 && LR_F16_PAIR && ${unsignedAct ? 0 : 
 #ifndef LR_WG_SAPIN
 #define LR_WG_SAPIN 1
 #endif
+// LR_WG_MCAST = 1 (lr_wgmma<0/1>, B widened on the host): launched as clusters of two CTAs (the launcher does so when M
+// is a multiple of 256) that take row blocks 2p and 2p + 1 of the same column block; each CTA multicasts half of every B
+// stage image into both, so L2 serves a quarter fewer bytes per MAC (the copies-only build runs at the L2's read
+// bandwidth, docs/kernels.md). A stage slot is refilled only when both CTAs' consumers have released it (each
+// consumer warp arrives on its own and its peer's empty barrier). Layout and order unchanged.
+#ifndef LR_WG_MCAST
+#define LR_WG_MCAST 0
+#endif
+static_assert(!LR_WG_MCAST || LR_WG_BWIDE, "LR_WG_MCAST multicasts B's host-widened stage images (needs LR_WG_BWIDE)");
 // LR_WG_BWIDE = 1 (branch w4a4d; the default since 2026-12-07, defined above): B (constant weights) is widened once
 // on the host into the exact 8 KB per-stage image wgmma reads (Bw: [N/128][K/64][8,192 bytes], int8 16·w, or with
 // LR_WG_FP8 the e5m2 code of w·2^9, at (n/8)·512 + (k/16)·128 + (n%8)·16 + k%16), so the copier's bulk copy lands B
@@ -372,6 +381,20 @@ __device__ __forceinline__ void mbar_wait(unsigned long long* b, uint32_t parity
 __device__ __forceinline__ void bulk_g2s(void* dst, const void* src, uint32_t bytes, unsigned long long* bar) {
   asm volatile("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];\\n"
     :: "r"(smem_u32(dst)), "l"(src), "r"(bytes), "r"(smem_u32(bar)) : "memory");
+}
+__device__ __forceinline__ uint32_t cluster_nctarank() { uint32_t r; asm volatile("mov.u32 %0, %%cluster_nctarank;\\n" : "=r"(r)); return r; }
+__device__ __forceinline__ uint32_t cluster_ctarank() { uint32_t r; asm volatile("mov.u32 %0, %%cluster_ctarank;\\n" : "=r"(r)); return r; }
+// Every thread of both CTAs (not .aligned: the copier's lanes arrive apart).
+__device__ __forceinline__ void cluster_sync_all() { asm volatile("barrier.cluster.arrive.release;\\nbarrier.cluster.wait.acquire;\\n" ::: "memory"); }
+// An arrival on the peer CTA's barrier at the same offset (its shared::cluster address by mapa).
+__device__ __forceinline__ void mbar_arrive_peer(unsigned long long* b, uint32_t peer) {
+  asm volatile("{\\n.reg .b32 ra;\\nmapa.shared::cluster.u32 ra, %0, %1;\\nmbarrier.arrive.release.cluster.shared::cluster.b64 _, [ra];\\n}\\n"
+    :: "r"(smem_u32(b)), "r"(peer) : "memory");
+}
+// A bulk copy landing at the same offset in every CTA of mask, completing on each one's barrier at the same offset.
+__device__ __forceinline__ void bulk_g2s_mc(void* dst, const void* src, uint32_t bytes, unsigned long long* bar, uint16_t mask) {
+  asm volatile("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes.multicast::cluster [%0], [%1], %2, [%3], %4;\\n"
+    :: "r"(smem_u32(dst)), "l"(src), "r"(bytes), "r"(smem_u32(bar)), "h"(mask) : "memory");
 }
 __device__ __forceinline__ void wg_fence() { asm volatile("wgmma.fence.sync.aligned;\\n" ::: "memory"); }
 __device__ __forceinline__ void wg_commit() { asm volatile("wgmma.commit_group.sync.aligned;\\n" ::: "memory"); }
@@ -560,11 +583,17 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
   WgSmem& sm = *reinterpret_cast<WgSmem*>(wg_raw);
   const int tid = threadIdx.x, wg = tid >> 7, lane = tid & 31, lw = (tid >> 5) & 3;
   const int KC = K / 64, MT = M / WG_BM, NT = N / WG_BN, tiles = MT * NT;
+  // LR_WG_MCAST, when launched as clusters of two: this CTA's rank, and its tiles (row blocks 2p + rank of pair p).
+  const bool mc = LR_WG_MCAST && !FUSED && cluster_nctarank() == 2;
+  const uint32_t crank = mc ? cluster_ctarank() : 0;
+  const int tfirst = mc ? (int)blockIdx.x / 2 : (int)blockIdx.x, tstep = mc ? (int)gridDim.x / 2 : (int)gridDim.x, tcount = mc ? tiles / 2 : tiles;
+  auto tile_mb = [&](int t) { return mc ? 2 * (t / NT) + (int)crank : t / NT; };
   if (tid == 0) {
-    for (int s = 0; s < WST; s++) { mbar_init(&sm.full[s], 1); mbar_init(&sm.ready[s], WG_UNPACKERS); mbar_init(&sm.empty[s], WG_CONSUMER_WARPS); }
+    for (int s = 0; s < WST; s++) { mbar_init(&sm.full[s], 1); mbar_init(&sm.ready[s], WG_UNPACKERS); mbar_init(&sm.empty[s], (mc ? 2 : 1) * WG_CONSUMER_WARPS); }
     asm volatile("fence.mbarrier_init.release.cluster;\\n" ::: "memory");
   }
   __syncthreads();
+  if (mc) cluster_sync_all();   // the peer's barriers are initialized before any copy or arrival reaches them
   if (LR_WG_BSWZ && tid == 0 && (smem_u32(sm.bu[0]) & 1023)) __trap();   // the swizzle pattern needs aligned stages
   if (tid == 0) WG_PROBE(0);
   if (FUSED && wg == 3) {
@@ -575,11 +604,11 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
   if (wg == 0) {
     asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\\n" :: "n"(FUSED ? LR_WG_PREG4 : 56) : "memory");
     if (lw == 0) {
-      if (lane != 0) return;
+      if (lane != 0) { if (mc) cluster_sync_all(); return; }
       // Copier: stage it of the block's sequence of (tile, kc), refilled once the consumers released it.
       uint32_t it = 0;
-      for (int tile = blockIdx.x; tile < tiles; tile += gridDim.x) {
-        const int mb = tile / NT, nb = tile % NT;
+      for (int tile = tfirst; tile < tcount; tile += tstep) {
+        const int mb = tile_mb(tile), nb = tile % NT;
         for (int kc = 0; kc < KC; kc++, it++) {
           const int s = it % WST, g = kc / WG_GSTAGES;
           WG_TRACE(0, it);
@@ -589,7 +618,10 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
           mbar_expect_tx(&sm.full[s], (LR_WG_DIAG & 16) ? WG_STAGE_BYTES - 2 * WG_BM - 2 * WG_BN : WG_STAGE_BYTES);
           bulk_g2s(sm.a[s], Aw + ((size_t)mb * KC + kc) * (WG_A_STAGE_BYTES / 16), WG_A_STAGE_BYTES, &sm.full[s]);
 #if LR_WG_BWIDE
-          bulk_g2s(sm.bu[s], Bw + ((size_t)nb * KC + kc) * (WG_B_STAGE_BYTES / 16), WG_B_STAGE_BYTES, &sm.full[s]);
+          if (mc)   // this CTA's half of B's stage image (rows 64·rank ..), into both CTAs
+            bulk_g2s_mc(sm.bu[s] + crank * (WG_B_STAGE_BYTES / 2), Bw + ((size_t)nb * KC + kc) * (WG_B_STAGE_BYTES / 16) + crank * (WG_B_STAGE_BYTES / 32),
+                WG_B_STAGE_BYTES / 2, &sm.full[s], (uint16_t)3);
+          else bulk_g2s(sm.bu[s], Bw + ((size_t)nb * KC + kc) * (WG_B_STAGE_BYTES / 16), WG_B_STAGE_BYTES, &sm.full[s]);
 #else
           bulk_g2s(sm.bp[s], Bw + ((size_t)nb * KC + kc) * 256, 4096, &sm.full[s]);
 #endif
@@ -598,12 +630,14 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
           bulk_g2s(sm.sw[s], swW + ((size_t)g * NT + nb) * WG_BN, 2 * WG_BN, &sm.full[s]);
         }
       }
+      if (mc) cluster_sync_all();
       return;
     }
     // Unpackers: B's nibbles to 16·value int8 in the core-matrix layout. Warps 1-3 together widen each stage,
     // or (LR_WG_SPLIT) warp w widens the stages it ≡ w - 1 (mod 3), so three stages are in progress at once
     // (one stage's wait, loads, stores and proxy fence are a latency chain).
 #if LR_WG_BWIDE
+    if (mc) cluster_sync_all();
     return;   // B arrives widened (pack_wg_b)
 #else
     const int u0 = LR_WG_SPLIT ? lane : tid - 32, ustep = LR_WG_SPLIT ? 32 : 96;
@@ -639,7 +673,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
   const int cw = wg - 1, mt = 4 * cw + lw, g8 = lane >> 2, t4 = lane & 3, ct = tid - 128;
   const int G = KC / WG_GSTAGES;
   uint32_t it = 0;
-  for (int tile = blockIdx.x; tile < tiles; tile += gridDim.x) {
+  for (int tile = tfirst; tile < tcount; tile += tstep) {
     wg_acc_t c0[WG_ACC_N], c1[WG_ACC_N];   // two accumulator sets (not live across tiles)
     // A group's scales (LR_WG_SPRE: loaded by issue() once its last stage's data is there, one set per accumulator set).
     struct GroupScales { uint32_t sap; uint4 sw[4]; } sc0, sc1;
@@ -649,7 +683,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
       #pragma unroll
       for (int q = 0; q < 4; q++) g.sw[q] = swq[q];
     };
-    const int bm = (tile / NT) * WG_BM, bn = (tile % NT) * WG_BN;
+    const int bm = tile_mb(tile) * WG_BM, bn = (tile % NT) * WG_BN;
     pair_t acc[16][2];
     #pragma unroll
     for (int i = 0; i < 16; i++) { acc[i][0] = pair_zero(); acc[i][1] = pair_zero(); }
@@ -707,7 +741,10 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
       auto release = [&]() {
         __syncwarp();
         if (lane == 0)
-          for (int st = 0; st < WG_GSTAGES; st++) mbar_arrive(&sm.empty[(it0 + st) % WST]);
+          for (int st = 0; st < WG_GSTAGES; st++) {
+            mbar_arrive(&sm.empty[(it0 + st) % WST]);
+            if (mc) mbar_arrive_peer(&sm.empty[(it0 + st) % WST], crank ^ 1);   // the peer's copier writes this slot too
+          }
       };
       if (LR_WG_EARLY) release();
       #pragma unroll
@@ -838,6 +875,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
       }
   }
   if (ct == 0) WG_PROBE(4);
+  if (mc) cluster_sync_all();   // no arrival or copy reaches a CTA that has exited
 }
 
 // Host packing for lr_wgmma (layout only).

@@ -649,6 +649,7 @@ struct Device {
   const Inputs& in; uint8_t *qa, *qw; uint16_t *sa, *sw, *bias, *cs, *x, *down, *up, *L, *Y; uint32_t* ls;
   uint4 *Ap = nullptr, *Bp = nullptr; uint16_t *saT = nullptr, *swT = nullptr; bool fast;
   uint4 *Aw = nullptr, *Bw = nullptr; uint16_t *saW = nullptr, *swW = nullptr; int wg_grid = 0;
+  int wg_grid_mc = 0;   // LR_WG_MCAST: CTAs launched in clusters of two (0: not for this shape, M not a multiple of 256)
   uint32_t* flags = nullptr; mutable uint32_t epoch = 0;   // lr_wgmma<2>: one flag per L slice, a new epoch per launch
   explicit Device(const Inputs& i) : in(i) {
     qw = to_device(in.qw); sw = to_device(in.sw);
@@ -684,6 +685,19 @@ ${
       CK(cudaMalloc(&flags, nflags * 4)); CK(cudaMemset(flags, 0, nflags * 4));
       int sms = 0; CK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0));
       wg_grid = std::min(sms, (in.M / WG_BM) * (in.N / WG_BN));
+#if LR_WG_MCAST
+      if (in.M % 256 == 0) {   // as many clusters of two as can be resident at once (one CTA per SM)
+        cudaLaunchConfig_t lc = {}; cudaLaunchAttribute at[1];
+        at[0].id = cudaLaunchAttributeClusterDimension; at[0].val.clusterDim.x = 2; at[0].val.clusterDim.y = 1; at[0].val.clusterDim.z = 1;
+        lc.gridDim = dim3(2 * (sms / 2)); lc.blockDim = dim3(WG_THREADS); lc.dynamicSmemBytes = wg_smem(0); lc.attrs = at; lc.numAttrs = 1;
+        int ncl = 0; CK(cudaOccupancyMaxActiveClusters(&ncl, lr_wgmma<0>, &lc));
+        wg_grid_mc = 2 * std::min(ncl, (in.M / 256) * (in.N / WG_BN));
+#ifdef LR_WG_MCGRID
+        wg_grid_mc = LR_WG_MCGRID;   // a measurement build: this many CTAs whatever the occupancy query said
+#endif
+        std::fprintf(stderr, "LR_WG_MCAST: %d clusters of two resident at once, grid %d\\n", ncl, wg_grid_mc);
+      }
+#endif
     }`
     : ''
 }
@@ -720,7 +734,7 @@ ${
       CK(cudaLaunchKernelEx(&lc, lr_wgmma<2>, (const uint4*)Aw, (const uint4*)Bw, (const uint16_t*)saW, (const uint16_t*)swW, (const uint16_t*)bias,
           (const uint16_t*)cs, (const uint16_t*)nullptr, (const uint16_t*)up, Y, in.M, in.N, in.K, RANK, (const uint16_t*)x, (const uint16_t*)down,
           (const uint32_t*)ls, L, flags, epoch));
-    } else lr_wgmma<0><<<wg_grid, WG_THREADS, wg_smem(0)>>>(Aw, Bw, saW, swW, bias, cs, L, up, Y, in.M, in.N, in.K, 0, nullptr, nullptr, nullptr, nullptr, nullptr, 0);
+    } else launch_wg(0, 0);
     CK_LAUNCH();`
     : `    (void)branch; (void)serial; std::fprintf(stderr, "no tensor-core kernel for this config\\n"); std::exit(1);`
 }
@@ -729,10 +743,27 @@ ${
   void wg_branch_kernel(int r) const {
 ${
   fast
-    ? `    lr_wgmma<1><<<wg_grid, WG_THREADS, wg_smem(1)>>>(Aw, Bw, saW, swW, bias, cs, L, up, Y, in.M, in.N, in.K, r, nullptr, nullptr, nullptr, nullptr, nullptr, 0); CK_LAUNCH();`
+    ? `    launch_wg(1, r); CK_LAUNCH();`
     : `    (void)r;`
 }
   }
+${
+  fast
+    ? `  // lr_wgmma<0> or <1> (rank r): in clusters of two with LR_WG_MCAST where the shape allows (wg_grid 1, the one-block
+  // check, is then one cluster), else one CTA per SM as before.
+  void launch_wg(int mode, int r) const {
+    if (LR_WG_MCAST && wg_grid_mc > 0) {
+      cudaLaunchConfig_t lc = {}; cudaLaunchAttribute at[1];
+      at[0].id = cudaLaunchAttributeClusterDimension; at[0].val.clusterDim.x = 2; at[0].val.clusterDim.y = 1; at[0].val.clusterDim.z = 1;
+      lc.gridDim = dim3(wg_grid == 1 ? 2 : wg_grid_mc); lc.blockDim = dim3(WG_THREADS); lc.dynamicSmemBytes = wg_smem(mode); lc.stream = 0; lc.attrs = at; lc.numAttrs = 1;
+      CK(cudaLaunchKernelEx(&lc, mode == 0 ? lr_wgmma<0> : lr_wgmma<1>, (const uint4*)Aw, (const uint4*)Bw, (const uint16_t*)saW, (const uint16_t*)swW, (const uint16_t*)bias,
+          (const uint16_t*)cs, (const uint16_t*)L, (const uint16_t*)up, Y, in.M, in.N, in.K, r, (const uint16_t*)nullptr, (const uint16_t*)nullptr,
+          (const uint32_t*)nullptr, (uint16_t*)nullptr, (uint32_t*)nullptr, 0u));
+    } else if (mode == 0) lr_wgmma<0><<<wg_grid, WG_THREADS, wg_smem(0)>>>(Aw, Bw, saW, swW, bias, cs, L, up, Y, in.M, in.N, in.K, 0, nullptr, nullptr, nullptr, nullptr, nullptr, 0);
+    else lr_wgmma<1><<<wg_grid, WG_THREADS, wg_smem(1)>>>(Aw, Bw, saW, swW, bias, cs, L, up, Y, in.M, in.N, in.K, r, nullptr, nullptr, nullptr, nullptr, nullptr, 0);
+  }`
+    : ''
+}
   // Timing breakdown only (bench): the branch-fused GEMM kernel alone on the L already computed, with rank r
   // (r = 0 runs its main loop and epilogue without the up projection).
   void fast_branch_kernel(int r) const {

@@ -57,6 +57,8 @@ describe('lr_wgmma operand layouts (host model, no GPU)', () => {
     ['LR_WG_BWIDE=0 LR_WG_FP8=0 int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_BWIDE=0', '-DLR_WG_FP8=0']],
     ['LR_WG_BWIDE=0 uint4 × int4, groups of 128', uint4(128), [128, 256, 256], ['-DLR_WG_BWIDE=0']],
     ['LR_WG_BWIDE=0 (FP8) int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_BWIDE=0']],
+    // Clusters of two sharing B by TMA multicast (a knob, off by default: bit-exact on an H100, slower as launched).
+    ['LR_WG_MCAST=1 int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_MCAST=1']],
     // A widened on the host, B packed and widened on chip (allowed since 2026-12-07; bit-exact on an H100 but slower).
     ['LR_WG_BWIDE=0 LR_WG_ASMEM=1 (FP8) int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_BWIDE=0', '-DLR_WG_ASMEM=1']],
     ['LR_WG_BWIDE=0 (FP8) uint4 × int4, groups of 64', uint4(64), [128, 256, 256], ['-DLR_WG_BWIDE=0']],
