@@ -6,22 +6,11 @@
  * and toward-zero disagree), and the rounding of d̂ changes the fp16 group chain of many outputs (an fp16 chain
  * written here from IEEE 754's definition on doubles, independent of golden's code).
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveTarget } from '../../../src/compile/target.js';
-import { compileFile } from '../../../src/ir/elaborate.js';
-import { lowRankActivationCodes, lowRankGroupDot, type LowRankGemmConfig } from '../../../src/pe/lowrank-gemm/golden.js';
+import { svdquantW4a4Config } from './svdquant-config.js';
+import { lowRankActivationCodes, lowRankGroupDot } from '../../../src/pe/lowrank-gemm/golden.js';
 import { lowRankBigDotOperands } from '../../../sims/cuda/lowrank-bigdots.js';
 
-const ROOT = resolve(__dirname, '../../..');
-
-function w4a4(): LowRankGemmConfig {
-  const c = compileFile(resolve(ROOT, 'examples', 'svdquant.qacc'), { readFile: (p) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } }, {});
-  const a = c.design?.accelerators.find((x) => x.name === 'svdquant_w4a4');
-  if (!a) throw new Error('svdquant_w4a4 not found');
-  return resolveTarget(a).golden as LowRankGemmConfig;
-}
 
 /** binary16 rounding of a double (normal range), to nearest even or toward zero. */
 function f16(v: number, towardZero: boolean): number {
@@ -39,7 +28,7 @@ const decodeF16 = (c: number): number => {
 
 describe('the bigdots verification case (CUDA, lowrank int4)', () => {
   it('has group dots that need fp16 rounding, both tie residues, and outputs that depend on that rounding', () => {
-    const cfg = w4a4();
+    const cfg = svdquantW4a4Config();
     const [m, n, k] = [64, 64, 256];
     const ops = lowRankBigDotOperands(cfg, m, n, k);
     const { qa, sa } = lowRankActivationCodes(cfg, ops);

@@ -15,28 +15,17 @@
  * (fp8 and int8; A and B widened on the host, B only, neither) also give ptxas's report: lr_wgmma's wgmmas stay asynchronous, its setmaxnreg
  * is honoured and nothing spills.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveTarget } from '../../../src/compile/target.js';
-import { compileFile } from '../../../src/ir/elaborate.js';
+import { svdquantW4a4Config } from './svdquant-config.js';
 import type { LowRankGemmConfig } from '../../../src/pe/lowrank-gemm/golden.js';
 import { lowRankCudaSource } from '../../../src/pe/lowrank-gemm/kernel-cuda.js';
 import { lowRankWgmmaDefaults } from '../../../src/pe/lowrank-gemm/kernel-cuda-wgmma.js';
 import { runProgram } from '../../../src/verify/cuda/nvcc.js';
 import { buildCuda, type CudaBuild } from './nvcc-build.js';
 
-const ROOT = resolve(__dirname, '../../..');
-
-function w4a4(): LowRankGemmConfig {
-  const c = compileFile(resolve(ROOT, 'examples', 'svdquant.qacc'), { readFile: (p) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } }, {});
-  const a = c.design?.accelerators.find((x) => x.name === 'svdquant_w4a4');
-  if (!a) throw new Error('svdquant_w4a4 not found');
-  return resolveTarget(a).golden as LowRankGemmConfig;
-}
 
 describe('lr_wgmma operand layouts (host model, no GPU)', () => {
-  const base = w4a4();
+  const base = svdquantW4a4Config();
   const uint4 = (groupSize: number): LowRankGemmConfig => ({ ...base, main: { ...base.main, activations: 'uint4', groupSize } as LowRankGemmConfig['main'] });
   // [name, config, shape, extra nvcc flags]. The default build (since 2026-12-07 07:31 UTC): A and B widened on the
   // host (LR_WG_ASMEM, LR_WG_BWIDE; the model reads A through the descriptor's K-major core matrices, as B) with 10
