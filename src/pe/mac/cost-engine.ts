@@ -29,11 +29,11 @@ import type { TargetOf } from '../facets/compile.js';
 import type { EngineArea, EngineFit, EngineGrowth } from '../facets/cost.js';
 import { fittedEngineArea, GENERIC_ENGINE_POINTS } from '../facets/cost.js';
 import { MAC_WS_ACC_DEPTH } from './compile-ws.js';
-import { operandStaging } from './microarch.js';
+import { macAccumulator, operandStaging } from './microarch.js';
 
-/** Bits of one accumulator (the cell's psum): int32 for int8, else the declared fp16 or fp32 accumulator (./rtl-engine.ts cellModule). */
+/** Bits of one accumulator (the cell's psum, an accumulator-memory word): ./microarch.ts macAccumulator, as the RTL sizes it. */
 function accumulatorBits(t: TargetOf<'mac'>): number {
-  return t.golden.variant === 'int8' || t.golden.accumulator === 'fp32' ? 32 : 16;
+  return macAccumulator(t.golden).bits;
 }
 
 /**
