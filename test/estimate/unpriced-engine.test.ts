@@ -108,8 +108,22 @@ describe('an unpriced tile engine is reported, never silent', () => {
     }
   });
 
+  it('lowrank_gemm: a sub-unit of a format with no recorded synthesis is listed, not dropped', () => {
+    // svdquant.qacc's nvfp4 PE with an fp16 branch: its quantizer (fp16 → nvfp4, one per column) has no recorded synthesis
+    const path = resolve(import.meta.dirname, '../../examples/svdquant.qacc');
+    const host = { readFile: (p: string) => (p === path ? readFileSync(p, 'utf8').replace('branch = bf16;', 'branch = fp16;') : readFileSync(p, 'utf8')) };
+    const c = compileFile(path, host, {});
+    const accel = c.design!.accelerators.find((a) => a.name === 'svdquant_nvfp4')!;
+    const r = estimateDesign(accel);
+    expect(r.unpriced.map((u) => u.component)).toEqual(['nvfp4_array tile engine sub-units']);
+    expect(r.unpriced[0].reason).toMatch(/^the logic of 16 × _lowrank_qact_col \(.*fp16_nvfp4/);
+    // the design as written is priced whole
+    expect(estimateDesign(example('svdquant.qacc', 'svdquant_nvfp4')).unpriced).toEqual([]);
+  });
+
   // The guard: an engine whose generated RTL instantiates any module besides its PE cell has sub-units that the
-  // engine-only fits (every kind but lowrank_gemm, whose model prices its sub-units one by one) leave out, so
+  // engine-only fits (every kind but lowrank_gemm, whose model prices its sub-units one by one and lists those it
+  // cannot, above) leave out, so
   // the report must list them; an engine of PE cells alone lists nothing. The modules are read off the generated
   // Verilog, the PE cells recognised by name (by hand, per kind).
   const PE_CELL = /(_bsm_engine_pe|_mac_cell_\w+_l\d+|_mac_ws_cell_\w+_l\d+|_lowrank_pe|^xr_npe_xr_mac)$/;
