@@ -82,6 +82,8 @@ describe('qacc sweep', () => {
       if (!p.ok) throw new Error(`point ${p.index} is invalid: ${p.error}`);
       const row = Object.fromEntries(lines[p.index + 1].map((v, i) => [header[i], v]));
       expect(row).toMatchObject({ index: String(p.index), rows: p.settings.rows, cols: p.settings.cols, ok: 'true', error: '' });
+      expect(row.unpriced).toBe(p.estimate.unpriced.map((u) => u.component).join(';'));
+      expect(row.unpriced).toBe('bitmod_array tile engine sub-units'); // by hand: bit_serial_mod's engine sub-units
       for (const c of ['area_um2', 'cycles', 'compute_cycles', 'dram_cycles', 'energy_pj', 'macs', 'dram_bytes', 'seconds'] as const) expect(Number(row[c])).toBe(p.estimate[c]);
       for (const c of ['compute_pj', 'sram_pj', 'dram_pj'] as const) expect(Number(row[c])).toBe(p.estimate.energy_breakdown[c]);
       for (const c of ['bits_per_weight', 'stored_bits_per_weight', 'macs_per_s'] as const) expect(Number(row[c])).toBe(p.metrics[c]);
@@ -113,7 +115,8 @@ describe('qacc sweep', () => {
     const rows = csvRecords(readFileSync(join(out, 'points.csv'), 'utf8'));
     expect(rows).toHaveLength(3);
     expect(rows[1].slice(0, 3)).toEqual(['0', '0', 'false']);
-    expect(rows[1][rows[1].length - 1]).toMatch(/error\[E\d+\]/);
+    expect(rows[1][rows[0].indexOf('error')]).toMatch(/error\[E\d+\]/);
+    expect(rows[0].slice(-2)).toEqual(['error', 'unpriced']);
     expect(rows[2].slice(0, 3)).toEqual(['1', '2', 'true']);
   });
 

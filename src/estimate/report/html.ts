@@ -1,6 +1,7 @@
 /**
  * `index.html` of a sweep: one self-contained page (inline CSS and SVG, no script, no network) with the
- * charts of charts.ts, a table of the points and the errors of invalid points. Prepare, then
+ * charts of charts.ts, a table of the points (its last column what each point's area leaves out, with a note line per
+ * such component under it) and the errors of invalid points. Prepare, then
  * render: this module turns the sweep's JSON into the charts' rows (which point the roofline shows, which
  * points are Pareto-optimal, energy per layer type) and concatenates escaped markup.
  */
@@ -114,11 +115,21 @@ export function sweepReportHtml(sweep: SweepJson): string {
   );
 
   const axes = sweep.axes.map((a) => a.name);
-  const head = ['#', ...axes, 'area (mm²)', 'cycles', 'energy (mJ)', 'GMAC/s', 'bits/weight', 'SQNR (dB)', 'weight SQNR (dB)'];
+  const head = ['#', ...axes, 'area (mm²)', 'cycles', 'energy (mJ)', 'GMAC/s', 'bits/weight', 'SQNR (dB)', 'weight SQNR (dB)', 'not priced'];
   const rows = valid.slice(0, MAX_TABLE_ROWS).map((p, i) =>
-    [String(p.index), ...axes.map((a) => p.settings[a] ?? ''), fmt(p.estimate.area_um2 / 1e6), String(p.estimate.cycles), fmt(p.estimate.energy_pj / 1e9), fmt(p.metrics.macs_per_s / 1e9), fmt(p.metrics.bits_per_weight), fmt(p.metrics.sqnr_db), fmt(p.metrics.weight_sqnr_db)].map((c, j) => (j === 0 && front.has(i) ? `<td class="pareto">${escapeHtml(c)}</td>` : `<td>${escapeHtml(c)}</td>`)).join(''),
+    [String(p.index), ...axes.map((a) => p.settings[a] ?? ''), fmt(p.estimate.area_um2 / 1e6), String(p.estimate.cycles), fmt(p.estimate.energy_pj / 1e9), fmt(p.metrics.macs_per_s / 1e9), fmt(p.metrics.bits_per_weight), fmt(p.metrics.sqnr_db), fmt(p.metrics.weight_sqnr_db), p.estimate.unpriced.map((u) => u.component).join('; ')].map((c, j) => (j === 0 && front.has(i) ? `<td class="pareto">${escapeHtml(c)}</td>` : `<td>${escapeHtml(c)}</td>`)).join(''),
   );
-  const table = `<table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r}</tr>`).join('')}</tbody></table>${valid.length > MAX_TABLE_ROWS ? note(`First ${MAX_TABLE_ROWS} of ${valid.length} valid points; points.csv has all.`) : ''}`;
+  // What the areas leave out (EstimateReport.unpriced): one line per component, with how many points lack it and
+  // the first such point's reason, so that a chart of areas is never read as complete when it is not.
+  const left = new Map<string, { count: number; index: number; reason: string }>();
+  for (const p of valid) {
+    for (const u of p.estimate.unpriced) {
+      const seen = left.get(u.component);
+      left.set(u.component, seen ? { ...seen, count: seen.count + 1 } : { count: 1, index: p.index, reason: u.reason });
+    }
+  }
+  const unpricedNotes = [...left].map(([component, u]) => note(`Not priced: ${component} (${u.count} of ${valid.length} valid points; the areas leave it out). At #${u.index}: ${u.reason}.`)).join('');
+  const table = `<table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r}</tr>`).join('')}</tbody></table>${valid.length > MAX_TABLE_ROWS ? note(`First ${MAX_TABLE_ROWS} of ${valid.length} valid points; points.csv has all.`) : ''}${unpricedNotes}`;
   sections.push(`<section><h2>Points</h2>${table}</section>`);
   if (invalid.length) sections.push(`<section><h2>Invalid points (${invalid.length})</h2>${invalid.map((p) => `<h3>#${p.index} ${escapeHtml(pointLabel(p))}</h3><pre>${escapeHtml(p.error)}</pre>`).join('')}</section>`);
 

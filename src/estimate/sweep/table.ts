@@ -1,8 +1,9 @@
 /**
  * A sweep's results as data files: `points.json` (one point per line; every point with its settings, its full estimate —
  * the same object `qacc estimate --json` prints for that point — and the sweep's own metrics) and
- * `points.csv` (one row per point: the axes, then the estimate's totals and energy breakdown, then the metrics; RFC 4180
- * quoting). An invalid point has `ok` false and its error in both, and empty cells in the CSV.
+ * `points.csv` (one row per point: the axes, then the estimate's totals and energy breakdown, then the metrics, the
+ * error, and what the area leaves out; RFC 4180 quoting). An invalid point has `ok` false and its error in both, and
+ * empty cells in the CSV. The CSV's columns are a contract: a new one goes at the end, after those before it.
  */
 import type { EstimateReport } from '../types.js';
 import type { SweepAxis } from './grid.js';
@@ -26,6 +27,18 @@ export const ESTIMATE_COLUMNS: readonly (readonly [name: string, value: (e: Esti
   ['seconds', (e) => e.seconds],
 ];
 export const METRIC_COLUMNS = ['bits_per_weight', 'stored_bits_per_weight', 'sqnr_db', 'weight_sqnr_db', 'macs_per_s', 'peak_macs_per_cycle', 'dram_bytes_per_cycle'] as const satisfies readonly (keyof PointMetrics)[];
+
+/**
+ * The CSV's last column (after `error`, since session 14): the components the point's area leaves out
+ * (EstimateReport.unpriced, the estimate's `note: … not priced` lines), their names joined by `;`; empty when the
+ * estimate prices everything, and for an invalid point. points.json holds each one's reason.
+ */
+export const UNPRICED_COLUMN = 'unpriced';
+
+/** The `unpriced` cell of a valid point. */
+export function unpricedCell(e: EstimateReport): string {
+  return e.unpriced.map((u) => u.component).join(';');
+}
 
 /** What `points.json` holds. */
 export interface SweepJson {
@@ -69,13 +82,13 @@ function csvField(v: string | number | boolean | null | undefined): string {
 
 /** The CSV text of a sweep (header line first, `\n` line ends). */
 export function sweepCsv(axes: readonly SweepAxis[], results: readonly PointResult[]): string {
-  const header = ['index', ...axes.map((a) => a.name), 'ok', ...ESTIMATE_COLUMNS.map(([name]) => name), ...METRIC_COLUMNS, 'error'];
+  const header = ['index', ...axes.map((a) => a.name), 'ok', ...ESTIMATE_COLUMNS.map(([name]) => name), ...METRIC_COLUMNS, 'error', UNPRICED_COLUMN];
   const lines = [header.map(csvField).join(',')];
   for (const r of results) {
     const values = r.settings.map(([, v]) => v);
     const cells: (string | number | boolean | null)[] = [r.index, ...values, r.ok];
-    if (r.ok) cells.push(...ESTIMATE_COLUMNS.map(([, value]) => value(r.estimate)), ...METRIC_COLUMNS.map((c) => r.metrics[c]), '');
-    else cells.push(...ESTIMATE_COLUMNS.map(() => null), ...METRIC_COLUMNS.map(() => null), r.error);
+    if (r.ok) cells.push(...ESTIMATE_COLUMNS.map(([, value]) => value(r.estimate)), ...METRIC_COLUMNS.map((c) => r.metrics[c]), '', unpricedCell(r.estimate));
+    else cells.push(...ESTIMATE_COLUMNS.map(() => null), ...METRIC_COLUMNS.map(() => null), r.error, null);
     lines.push(cells.map(csvField).join(','));
   }
   return lines.join('\n') + '\n';

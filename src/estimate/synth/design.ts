@@ -17,7 +17,7 @@ import { rtlTemplates } from '../../verify/rtl/templates.js';
 import type { VerilogModule } from './modules.js';
 import { EstimateError } from '../errors.js';
 import { ENGINE_EXACT_MAX_SIDE, engineModelName, engineNeedsFit, extrapolateEngine, extrapolateInstances, GENERIC_ENGINE_GROWTH } from './engine-fit.js';
-import { moduleDependencies, stripVerilogComments, subtree } from './modules.js';
+import { instantiationCount, moduleDependencies, stripVerilogComments, subtree } from './modules.js';
 import { synthesizeModules, synthesizeUnit, type UnitOutcome } from './synthesize.js';
 import type { ChildInstances } from './netlist.js';
 import type { SynthOptions, SynthReport, SynthStats } from './types.js';
@@ -90,7 +90,8 @@ function perSizeUnits(samples: readonly { readonly children: readonly ChildInsta
   const varying = new Set(samples.flatMap((s) => s.children.map((c) => c.module)).filter((m) => !inEvery(m)));
   const atDesign = full.children.filter((m) => !inEvery(m));
   if (!varying.size) return { varying, atDesign: [] };
-  const once = (m: string): boolean => (stripVerilogComments(full.text).match(new RegExp(`(^|[^\\w$])${m}\\s+(#|[A-Za-z_])`, 'gm')) ?? []).length === 1;
+  const body = stripVerilogComments(full.text);
+  const once = (m: string): boolean => instantiationCount(body, m) === 1;
   const paired = samples.every((s) => {
     const v = s.children.filter((c) => varying.has(c.module));
     return v.length === atDesign.length && v.every((c) => c.count === 1 && Object.keys(c.params).length === 0);

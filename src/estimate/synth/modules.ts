@@ -23,13 +23,23 @@ export function stripVerilogComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ');
 }
 
+/**
+ * How many times comment-free Verilog `body` (stripVerilogComments) instantiates `module`: its name, not part of
+ * a longer identifier, followed by a parameter list `#(` or an instance name. The one reading of instance syntax
+ * that the module graph (moduleDependencies) and the tile-engine extrapolation (./design.ts) share.
+ */
+export function instantiationCount(body: string, module: string): number {
+  const name = module.replace(/[$]/g, '\\$');
+  return (body.match(new RegExp(`(^|[^\\w$])${name}\\s+(#|[A-Za-z_])`, 'gm')) ?? []).length;
+}
+
 /** Direct sub-modules of each module (names of the given set only). */
 export function moduleDependencies(modules: readonly VerilogModule[]): Map<string, string[]> {
   const names = modules.map((m) => m.name);
   const deps = new Map<string, string[]>();
   for (const m of modules) {
     const body = stripVerilogComments(m.text);
-    deps.set(m.name, names.filter((n) => n !== m.name && new RegExp(`(^|[^\\w$])${n}\\s+(#|[A-Za-z_])`, 'm').test(body)));
+    deps.set(m.name, names.filter((n) => n !== m.name && instantiationCount(body, n) > 0));
   }
   return deps;
 }

@@ -24,9 +24,11 @@
  */
 import type { ArrayShape } from '../../estimate/area-model.js';
 import type { Target } from '../../compile/target.js';
+import type { TargetOf } from '../facets/compile.js';
 import type { EngineArea, EngineGrowth } from '../facets/cost.js';
 import { BILINEAR_ENGINE_TERMS, fittedEngineArea, GENERIC_ENGINE_POINTS } from '../facets/cost.js';
-import { bsmMetaStaging } from './microarch.js';
+import { BITMOD_GEOMETRY } from './golden-geometry.js';
+import { bsmMetaStaging, bsmWritebackSlots } from './microarch.js';
 
 /** The meta staging's bits at `rows` rows (./microarch.ts bsmMetaStaging: words × word width). */
 function metaStagingBits(t: Target, rows: number): number {
@@ -69,13 +71,26 @@ export const BIT_SERIAL_MOD_ENGINE_FIT = {
   memoryBits: [0, 4104, 16384, 0, 1],
 } as const;
 
-/** The engine's own logic at `array`: BIT_SERIAL_MOD_ENGINE_FIT on the growth terms (RAM bits on the memory terms, at `t`'s meta staging). */
-export function bitSerialModEngineArea(array: ArrayShape, t: Target): EngineArea {
+/**
+ * The engine's sub-units the analytic model leaves out (its PE cells are the PE array; templates/engine_bit_serial_mod.v.hbs
+ * instantiates the others): a term decoder per row and lane (`qacc_bsm_terms_<tag>`, the weight types' term table,
+ * a ROM) and an fp writeback multiplier per output slot (the accumulator times the row's channel scale,
+ * ./microarch.ts bsmWritebackSlots). Their fit samples blackbox them, so the fit has none of their area.
+ */
+function bsmSubUnits(array: ArrayShape, t: TargetOf<'bit_serial_mod'>): string {
+  const lanes = (t.golden.geometry ?? BITMOD_GEOMETRY).lanes; // as ./rtl-pe.ts bsmGeometry gives the engine its lanes
+  const slots = bsmWritebackSlots(t);
+  return `${array.rows * lanes} term decoders (one per row and lane: ${array.rows} × ${lanes}, each a ROM of the weight types' terms) and ${slots} fp writeback multipliers (one per output slot: the accumulator times the row's channel scale): the engine's sub-units, synthesized by \`qacc estimate --synth generic\` but not in the analytic model`;
+}
+
+/** The engine's own logic at `array`: BIT_SERIAL_MOD_ENGINE_FIT on the growth terms (RAM bits on the memory terms, at `t`'s meta staging); its term decoders and writeback multipliers listed as left out. */
+export function bitSerialModEngineArea(array: ArrayShape, t: TargetOf<'bit_serial_mod'>): EngineArea {
   const growth = bitSerialModEngineGrowth(t);
-  return fittedEngineArea(
+  const e = fittedEngineArea(
     growth,
     BIT_SERIAL_MOD_ENGINE_FIT,
     array,
-    `bit_serial_mod engine fit (${growth.terms.map((term) => term.name).join(', ')}; RAM bits on ${growth.memoryTerms!.map((term) => term.name).join(', ')}) on the recorded syntheses of bitmod.qacc's engine at ${growth.points.map((p) => `${p.rows}×${p.cols}`).join(', ')} (Yosys generic flow, test/estimate/engine-synth-samples.json)`,
+    `bit_serial_mod engine fit (${growth.terms.map((term) => term.name).join(', ')}; RAM bits on ${growth.memoryTerms!.map((term) => term.name).join(', ')}; its own logic: the term decoders and writeback multipliers are sub-units) on the recorded syntheses of bitmod.qacc's engine at ${growth.points.map((p) => `${p.rows}×${p.cols}`).join(', ')} (Yosys generic flow, test/estimate/engine-synth-samples.json)`,
   );
+  return { ...e, leavesOut: bsmSubUnits(array, t) };
 }

@@ -207,15 +207,23 @@ export function lowRankEngineUnits(t: Target): LowRankEngineUnit[] {
   return units;
 }
 
-/** The engine and its sub-units at a target for the analytic estimate: Σ copies × unit. */
+/**
+ * The engine and its sub-units at a target for the analytic estimate: Σ copies × unit. A unit of a format with no
+ * recorded synthesis (a quantizer or fp unit absent from the fits) is left out of the logic and named in
+ * `leavesOut`, so the report lists it as unpriced.
+ */
 export function lowRankEngineArea(t: Target): EngineArea {
   const units = lowRankEngineUnits(t);
-  const missing = units.filter((u) => Number.isNaN(u.transistors)).map((u) => u.unit);
+  const missing = units.filter((u) => Number.isNaN(u.transistors));
   const priced = units.filter((u) => !Number.isNaN(u.transistors));
   const parts = priced.map((u) => `${u.copies} × ${u.unit} ${u.transistors}`).join(', ');
-  return {
+  const names = missing.map((u) => u.unit).join(', ');
+  const e: EngineArea = {
     transistors: priced.reduce((s, u) => s + u.copies * u.transistors, 0),
     memoryBits: units.reduce((s, u) => s + u.copies * u.memoryBits, 0),
-    source: `lowrank_gemm engine and sub-units (${parts} transistors; a + b · size fits and fixed fp units on the recorded syntheses of test/estimate/engine-unit-samples.json, Yosys generic flow; RAM bits from the staging widths)${missing.length ? `; not priced (no recorded synthesis of its format): ${missing.join(', ')}` : ''}`,
+    source: `lowrank_gemm engine and sub-units (${parts} transistors; a + b · size fits and fixed fp units on the recorded syntheses of test/estimate/engine-unit-samples.json, Yosys generic flow; RAM bits from the staging widths)${missing.length ? `; not priced (no recorded synthesis of its format): ${names}` : ''}`,
   };
+  if (!missing.length) return e;
+  const left = missing.map((u) => `${u.copies} × ${u.unit}`).join(', ');
+  return { ...e, leavesOut: `the logic of ${left} (test/estimate/engine-unit-samples.json records no synthesis of them for this design's formats; its quantizer: ${quantizerFormat(t)}), synthesized by \`qacc estimate --synth generic\` but not in the analytic model` };
 }

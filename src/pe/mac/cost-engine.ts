@@ -29,11 +29,11 @@ import type { TargetOf } from '../facets/compile.js';
 import type { EngineArea, EngineFit, EngineGrowth } from '../facets/cost.js';
 import { fittedEngineArea, GENERIC_ENGINE_POINTS } from '../facets/cost.js';
 import { MAC_WS_ACC_DEPTH } from './compile-ws.js';
-import { operandStaging } from './microarch.js';
+import { macAccumulator, operandStaging } from './microarch.js';
 
-/** Bits of one accumulator (the cell's psum): int32 for int8, else the declared fp16 or fp32 accumulator (./rtl-engine.ts cellModule). */
+/** Bits of one accumulator (the cell's psum, an accumulator-memory word): ./microarch.ts macAccumulator, as the RTL sizes it. */
 function accumulatorBits(t: TargetOf<'mac'>): number {
-  return t.golden.variant === 'int8' || t.golden.accumulator === 'fp32' ? 32 : 16;
+  return macAccumulator(t.golden).bits;
 }
 
 /**
@@ -135,7 +135,17 @@ function macOsSubUnits(array: ArrayShape, t: TargetOf<'mac'>): string {
   return `the operand stagings' logic and RAMs (${array.cols} activation banks of ${act.depth} × ${act.word} bytes, ${array.rows} weight banks of ${wgt.depth} × ${wgt.word} bytes: ${bits} bits)${fp}: the engine's sub-units, synthesized by \`qacc estimate --synth generic\` but not in the analytic model`;
 }
 
-/** The engine's own logic at `array`: MAC_WS_ENGINE_FIT or MAC_OS_ENGINE_FIT on the dataflow's growth terms. */
+/**
+ * The weight-stationary engine's sub-units the analytic model leaves out (its cells are the PE array;
+ * templates/engine_mac_ws.v.hbs instantiates the others): for fp outputs, one fp output multiplier per column (the
+ * accumulator times the channel scale, engine_mac_out_fp.v.hbs); none for int8 (its output unit is the engine's own).
+ */
+function macWsSubUnits(array: ArrayShape, t: TargetOf<'mac'>): string | undefined {
+  if (t.golden.variant === 'int8') return undefined;
+  return `${array.cols} fp output multipliers (one per column: the accumulator times the channel scale): the engine's sub-units, synthesized by \`qacc estimate --synth generic\` but not in the analytic model`;
+}
+
+/** The engine's own logic at `array`: MAC_WS_ENGINE_FIT or MAC_OS_ENGINE_FIT on the dataflow's growth terms, with the sub-units each leaves out. */
 export function macEngineArea(array: ArrayShape, t: TargetOf<'mac'>): EngineArea {
   const growth = macEngineGrowth(t);
   if (t.array.dataflow !== 'weight_stationary') {
@@ -147,10 +157,12 @@ export function macEngineArea(array: ArrayShape, t: TargetOf<'mac'>): EngineArea
     );
     return { ...e, leavesOut: macOsSubUnits(array, t) };
   }
-  return fittedEngineArea(
+  const e = fittedEngineArea(
     growth,
     MAC_WS_ENGINE_FIT,
     array,
-    `mac weight-stationary engine fit (${growth.terms.map((term) => term.name).join(', ')}; RAM bits: the accumulator memories) on the recorded syntheses of mac-ws.qacc's mac_int8 engine at ${growth.points.map((p) => `${p.rows}×${p.cols}`).join(', ')} (Yosys generic flow, test/estimate/engine-synth-samples.json)`,
+    `mac weight-stationary engine fit (${growth.terms.map((term) => term.name).join(', ')}; RAM bits: the accumulator memories${t.golden.variant === 'int8' ? '' : '; its own logic: the fp output multipliers are sub-units'}) on the recorded syntheses of mac-ws.qacc's mac_int8 engine at ${growth.points.map((p) => `${p.rows}×${p.cols}`).join(', ')} (Yosys generic flow, test/estimate/engine-synth-samples.json)`,
   );
+  const leavesOut = macWsSubUnits(array, t);
+  return leavesOut === undefined ? e : { ...e, leavesOut };
 }

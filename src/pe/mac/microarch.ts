@@ -1,7 +1,22 @@
 /**
- * The mac tile engine's geometry that both its RTL generator (./rtl-engine.ts) and its cost model
- * (./cost-engine.ts) read: the output-stationary engine's operand staging RAMs.
+ * The mac tile engine's geometry that both its RTL generators (./rtl-engine.ts, ./rtl-engine-ws.ts, ./rtl-pe.ts)
+ * and its cost model (./cost-engine.ts) read: the cells' accumulator, the output-stationary engine's operand
+ * staging RAMs.
  */
+import { FP16, FP32, type FloatFormat } from '../../formats/float.js';
+import type { MacConfig } from './golden.js';
+
+/**
+ * The accumulator a MAC cell holds (the engines' psum and accumulator-memory word): int8 products add into a
+ * wrapping 32-bit integer (`float` absent); the fp variants fuse into the declared fp16 or fp32 (`float`).
+ * Stated here because the RTL generators size the cells, psum chains and accumulator memories by it and the
+ * cost model prices those bits.
+ */
+export function macAccumulator(config: MacConfig): { readonly bits: number; readonly float?: FloatFormat } {
+  if (config.variant === 'int8') return { bits: 32 };
+  const float = config.accumulator === 'fp32' ? FP32 : FP16;
+  return { bits: float.bits, float };
+}
 
 /**
  * The staging RAM of one operand side of the output-stationary engine (activations: one bank per array column;

@@ -31,7 +31,7 @@
  */
 import { bufferAddressBits as addrBits, bufferLanes } from '../../arch/microarch.js';
 import type { Target } from '../../compile/target.js';
-import { FP16, FP32 } from '../../formats/float.js';
+import { FP16 } from '../../formats/float.js';
 import { ISA } from '../../isa/isa.js';
 import type { IsaBuffer } from '../../isa/generated-types.js';
 import { engineBufferPorts, type EngineContext } from '../../codegen/verilog/engine.js';
@@ -40,7 +40,7 @@ import { EXP_WIDTH, floatShape, fpFma, fpMul, fpRound } from '../../codegen/veri
 import { rtlInvariant } from '../../codegen/verilog/invariant.js';
 import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
 import { bitsFor, type RtlModule } from '../../codegen/verilog/module-set.js';
-import { operandStaging } from './microarch.js';
+import { macAccumulator, operandStaging } from './microarch.js';
 
 /** The engine's trap codes (1..127; the top reports 0x80 | code). */
 export const MAC_ENGINE_TRAPS = {
@@ -225,7 +225,8 @@ export function cellModule(
 ): { cell: RtlModule; accWidth: number; outMul: RtlModule | undefined } {
   const cfg = t.golden;
   const template = stem === 'mac_cell' ? 'mac/engine_mac_cell.v.hbs' : 'mac/engine_mac_ws_cell.v.hbs';
-  if (cfg.variant === 'int8') {
+  const acc = macAccumulator(cfg);
+  if (cfg.variant === 'int8' || acc.float === undefined) {
     return {
       cell: {
         name: `${prefix}${stem}_int8_l${lanes}`,
@@ -237,17 +238,17 @@ export function cellModule(
           lanes,
           aMsb: 8 * lanes - 1,
           bMsb: 8 * lanes - 1,
-          accMsb: 31,
-          accWidth: 32,
+          accMsb: acc.bits - 1,
+          accWidth: acc.bits,
         },
       },
-      accWidth: 32,
+      accWidth: acc.bits,
       outMul: undefined,
     };
   }
   const f16 = floatShape(FP16);
-  const accShape = cfg.accumulator === 'fp32' ? floatShape(FP32) : f16;
-  const accWidth = accShape.e + accShape.m + 1;
+  const accShape = floatShape(acc.float);
+  const accWidth = acc.bits;
   const fma = fpFma(f16, f16, accShape, accShape);
   const outMul = fpMul(accShape, f16, f16);
   const deps: RtlModule[] = [fma];

@@ -6,8 +6,9 @@
  * round_fp16(acc) exactly). The output rounding reuses the IEEE multiplier: its product is exact and
  * rounded once.
  */
-import { FP16, FP32 } from '../../formats/float.js';
+import { FP16 } from '../../formats/float.js';
 import type { MacConfig } from './golden.js';
+import { macAccumulator } from './microarch.js';
 import { EXP_WIDTH, floatShape, fpFma, fpMul, fpRound } from '../../codegen/verilog/fp-units.js';
 import type { RtlModule } from '../../codegen/verilog/module-set.js';
 import { rtlInvariant } from '../../codegen/verilog/invariant.js';
@@ -41,17 +42,18 @@ export function macPe(config: MacConfig, moduleName: string, peName: string): Rt
     cscalePort: ports.cscale ? '  input  wire [15:0]       cscale,\n' : '',
     cscaleText: ports.cscale ? ', cscale (the fp16 channel scale, read with the last beat)' : '',
   };
-  if (config.variant === 'int8') {
+  const acc = macAccumulator(config);
+  if (config.variant === 'int8' || acc.float === undefined) {
     return {
       name: moduleName,
       template: 'mac/mac_pe.v.hbs',
       deps: [],
       parts: { body: { template: 'mac/mac_body_int8.v.hbs', view: {} } },
-      view: { ...base, variantText: 'int8 x int8 products accumulated in a wrapping 32-bit register', zeroText: '0', accMsb: 31, accWidth: 32 },
+      view: { ...base, variantText: 'int8 x int8 products accumulated in a wrapping 32-bit register', zeroText: '0', accMsb: acc.bits - 1, accWidth: acc.bits },
     };
   }
   const f16 = floatShape(FP16);
-  const accShape = config.accumulator === 'fp32' ? floatShape(FP32) : f16;
+  const accShape = floatShape(acc.float);
   const fma = fpFma(f16, f16, accShape, accShape);
   const outMul = fpMul(accShape, f16, f16);
   const deps: RtlModule[] = [fma, outMul];
@@ -61,7 +63,7 @@ export function macPe(config: MacConfig, moduleName: string, peName: string): Rt
     deps.push(conv);
     weightConvert = `  // int8 -> fp16 is exact (|b| <= 128 has at most 8 significant bits)\n  ${conv.name} u_w16 (.sign(b[7]), .mag(b[7] ? -b : b), .lsb_exp(${EXP_WIDTH}'sd0), .code(w16));`;
   }
-  const accBits = accShape.e + accShape.m + 1;
+  const accBits = acc.bits;
   return {
     name: moduleName,
     template: 'mac/mac_pe.v.hbs',

@@ -17,21 +17,19 @@
  *   bytes), ./microarch.ts): every slot selects its entry among all R·C results by a priority chain of
  *   R·C OW-bit multiplexers (the slots index the entries at run-time offsets, so Yosys shares nothing);
  *   the slot's row and column compares (Q·R, Q·C) are small beside it and left to the other terms.
- * RAM bits: the stagings' words × widths (./rtl-engine.ts geometry), exact at any size.
+ * RAM bits: the stagings' words × widths (./microarch.ts simdStagingDepths, as ./rtl-engine.ts declares them), exact at any size.
  * Held-out checks: docs/estimate.md, test/estimate/synth/engine-holdout.test.ts.
  */
 import type { ArrayShape } from '../../estimate/area-model.js';
 import type { Target } from '../../compile/target.js';
 import type { EngineArea, EngineFit, EngineGrowth } from '../facets/cost.js';
 import { fittedEngineArea, GENERIC_ENGINE_POINTS } from '../facets/cost.js';
-import { simdChunkBytes, simdWritebackSlots } from './microarch.js';
+import { simdChunkBytes, simdStagingDepths, simdWritebackSlots } from './microarch.js';
 
-/** Staging RAM bits at rows × cols: a RAM of ceil(max row bytes / chunk) chunks per column (activations) and per row (weights). */
+/** Staging RAM bits at rows × cols: simdStagingDepths chunks per column (activations) and per row (weights). */
 function stagingBits(t: Target, rows: number, cols: number): number {
-  if (t.pe.kind !== 'simd_mac') return 0;
-  const maxRowBytes = Math.ceil((t.maxTileK * Math.max(...t.pe.modes.map((m) => m.laneBits))) / 8);
-  const ram = (chunk: number): number => Math.ceil(maxRowBytes / chunk) * 8 * chunk;
-  return cols * ram(simdChunkBytes(t.portBytes.act)) + rows * ram(simdChunkBytes(t.portBytes.wgt));
+  const depth = simdStagingDepths(t);
+  return cols * depth.act * 8 * simdChunkBytes(t.portBytes.act) + rows * depth.wgt * 8 * simdChunkBytes(t.portBytes.wgt);
 }
 
 /** The simd_mac engine's growth terms on `t` (its operand ports set the chunk bits B, its out port the writeback slots Q). */

@@ -30,7 +30,7 @@ import { isaDecoderParams } from '../../codegen/verilog/isa-decoder.js';
 import { bitsFor, type RtlModule } from '../../codegen/verilog/module-set.js';
 import { rtlInvariant } from '../../codegen/verilog/invariant.js';
 import { simdEngineProblem } from './compile-engine.js';
-import { simdChunkBytes } from './microarch.js';
+import { simdChunkBytes, simdStagingDepths, simdWritebackSlots } from './microarch.js';
 import { simdMacPe, simdPeSpecOf } from './rtl-pe.js';
 
 /** The engine's trap codes (1..127; the top reports 0x80 | code). */
@@ -79,8 +79,7 @@ export function simdEngineGeometry(t: Target): SimdEngineGeometry {
   );
   const outBytes = t.bits.out / 8;
   rtlInvariant(t.portBytes.out >= outBytes, `the simd_mac tile engine needs an output buffer port of at least ${outBytes} bytes (has ${t.portBytes.out})`);
-  const slots = Math.max(1, Math.min(t.array.cols, Math.floor(t.portBytes.out / outBytes)));
-  return { chunkAct, chunkWgt, slots, outBytes };
+  return { chunkAct, chunkWgt, slots: simdWritebackSlots(t), outBytes };
 }
 
 /**
@@ -140,10 +139,7 @@ export function simdMacEngine(t: Target, ctx: EngineContext): RtlModule {
   const modes = spec.modes;
   // The PE module under the PE-level design's name: the same spec gives the same module, kept once.
   const peModule = simdMacPe(spec, ctx.peModuleName, pe.name);
-  const maxBits = Math.max(...pe.modes.map((m) => m.laneBits));
-  const maxRowBytes = Math.ceil((t.maxTileK * maxBits) / 8);
-  const depthAct = Math.ceil(maxRowBytes / geo.chunkAct);
-  const depthWgt = Math.ceil(maxRowBytes / geo.chunkWgt);
+  const { act: depthAct, wgt: depthWgt } = simdStagingDepths(t);
   const { fields: portFields } = engineBufferPorts(t);
   const modeWidth = Math.max(1, bitsFor(modes.length - 1));
   const outBits = t.bits.out;

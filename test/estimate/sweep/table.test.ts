@@ -18,7 +18,9 @@ describe('sweep tables', () => {
     const csv = sweepCsv(axes, [invalid(0, 'a,b', 'line 1\nline 2'), invalid(1, 'say "hi"', 'plain')]);
     const lines = csv.split('\n');
     expect(lines[0].startsWith('index,w,ok,accelerator,')).toBe(true);
-    const empties = ','.repeat(lines[0].split(',').length - 4);
-    expect(csv).toBe(`${lines[0]}\n0,"a,b",false${empties},"line 1\nline 2"\n1,"say ""hi""",false${empties},plain\n`);
+    expect(lines[0].endsWith(',error,unpriced')).toBe(true);
+    // the figures between `ok` and `error` empty, and the `unpriced` cell after the error
+    const empties = ','.repeat(lines[0].split(',').length - 5);
+    expect(csv).toBe(`${lines[0]}\n0,"a,b",false${empties},"line 1\nline 2",\n1,"say ""hi""",false${empties},plain,\n`);
   });
 });

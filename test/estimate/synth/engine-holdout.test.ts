@@ -85,7 +85,7 @@ describe.each(Object.entries(STATED_HELD_OUT_ERROR))('tile engine extrapolation 
 // committed fits (CostFacet.engineArea): each must be the fit `--synth` makes of the recorded samples of its
 // record, at the sample sizes and far beyond them.
 const ANALYTIC_MODELS: readonly (readonly [string, string, (array: { rows: number; cols: number }, t: ReturnType<typeof resolveTarget>) => EngineArea | undefined])[] = [
-  ['bit_serial_mod', 'bitmod', (array, t) => bitSerialModEngineArea(array, t)],
+  ['bit_serial_mod', 'bitmod', (array, t) => bitSerialModEngineArea(array, t as TargetOf<'bit_serial_mod'>)],
   ['simd_mac', 'xr-npe', (array, t) => simdMacEngineArea(array, t)],
   ['mac (weight stationary)', 'mac-ws', (array, t) => macEngineArea(array, t as TargetOf<'mac'>)],
   ['mac (output stationary)', 'fp16-baseline', (array, t) => macEngineArea(array, t as TargetOf<'mac'>)],
