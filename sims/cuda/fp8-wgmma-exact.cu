@@ -89,75 +89,8 @@ __global__ void __launch_bounds__(128, 1) fp8_dot(const uint8_t* A, const uint8_
   }
 }
 
-// ---- host: encodings of integers as fp8 codes, checked by decoding them back ----------------------------------
-static double dec_e4m3(uint8_t b) {
-  const int s = b >> 7, e = (b >> 3) & 15, m = b & 7;
-  const double v = e == 0 ? std::ldexp(m, -9) : std::ldexp(8 + m, e - 10);
-  return s ? -v : v;
-}
-static double dec_e5m2(uint8_t b) {
-  const int s = b >> 7, e = (b >> 2) & 31, m = b & 3;
-  const double v = e == 0 ? std::ldexp(m, -16) : std::ldexp(4 + m, e - 17);
-  return s ? -v : v;
-}
-static uint8_t enc_lin(int v) { return (uint8_t)((v < 0 ? 0x80 : 0) | std::abs(v)); }   // v·2^-9, |v| ≤ 16
-static uint8_t enc_by(double x, double (*dec)(uint8_t)) {   // the code that decodes to x exactly (search: 254 codes)
-  for (int b = 0; b < 256; b++) if (dec((uint8_t)b) == x && !(b == 0x80)) return (uint8_t)b;
-  std::printf("no exact fp8 code for %g\n", x); std::exit(2);
-}
-
-struct Combo { const char* name; int aScale, bScale; };   // value = v · 2^scale; A lin: -9, e4m3: 0; B e5m2: 9
-static const Combo COMBOS[3] = {{"K8 A=lin-e4m3(2^-9) x B=e5m2(2^9)", -9, 9}, {"N4 A=e4m3 x B=e4m3 (scale 1)", 0, 0}, {"L2 A=lin-e4m3 x B=lin-e4m3 (2^-18)", -9, -9}};
-
-static uint8_t encA_slow(int ci, int v) { return ci == 1 ? enc_by(v, dec_e4m3) : enc_lin(v); }
-static uint8_t encB_slow(int ci, int v) { return ci == 0 ? enc_by(std::ldexp(v, 9), dec_e5m2) : ci == 1 ? enc_by(v, dec_e4m3) : enc_lin(v); }
-static uint8_t TA[3][24], TB[3][24];   // codes of v = -8..15, built once
-static uint8_t encA(int ci, int v) { return TA[ci][v + 8]; }
-static uint8_t encB(int ci, int v) { return TB[ci][v + 8]; }
-
-static const char* PATTERNS[] = {"random", "all-max-one-sign", "alternating-signs", "one-large-among-ones", "large-C-then-small",
-  "large-cancellation", "sparse-max-among-small", "near-limit", "descending-magnitudes"};
-constexpr int NPAT = 9;
-
-// Integer operands of one trial: A [64][32S] in [amin, amax], B [128][32S] in [-8, 7].
-static void make(int pat, int S, bool usgn, std::mt19937& rng, std::vector<int>& A, std::vector<int>& B) {
-  const int K = 32 * S, amin = usgn ? 0 : -8, amax = usgn ? 15 : 7, abig = usgn ? 15 : -8;   // abig·(-8) = the largest |product|
-  auto ri = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
-  A.assign(64 * K, 0); B.assign(128 * K, 0);
-  for (int m = 0; m < 64; m++) for (int k = 0; k < K; k++) {
-    int& a = A[m * K + k];
-    switch (pat) {
-      case 0: a = ri(amin, amax); break;
-      case 1: case 7: a = m < 32 ? abig : (usgn ? 15 : 7); break;
-      case 2: a = abig; break;
-      case 3: a = k == (m * 7) % K ? abig : (usgn ? 1 : (ri(0, 1) ? 1 : -1)); break;
-      case 4: a = k < 32 ? abig : (usgn ? ri(0, 1) : ri(-1, 1)); break;
-      case 5: a = abig; break;
-      case 6: a = ri(0, 15) == 0 ? abig : (usgn ? ri(0, 2) : ri(-2, 2)); break;
-      case 8: a = (m & 1) ? abig : (usgn ? 15 - (k % 16) : (k % 2 ? 7 : -8)); break;
-    }
-  }
-  for (int n = 0; n < 128; n++) for (int k = 0; k < K; k++) {
-    int& b = B[n * K + k];
-    switch (pat) {
-      case 0: b = ri(-8, 7); break;
-      case 1: b = n < 64 ? -8 : 7; break;
-      case 2: b = ((k + n) & 1) ? 7 : -8; break;
-      case 3: b = k == (n * 5) % K ? -8 : (ri(0, 1) ? 1 : -1); break;
-      case 4: b = k < 32 ? -8 : ri(-1, 1); break;
-      case 5: { // first half of the k steps push one way, the second half back, off by a few small terms
-        const bool first = k < K / 2;
-        b = first ? -8 : 7;
-        if (!first && (k + n) % 9 == 0) b = 6 + (n % 3 == 0 ? -1 : 0);
-        if (k == K - 1) b = (n % 5) - 2;
-        break;
-      }
-      case 6: b = ri(0, 15) == 0 ? -8 : ri(-2, 2); break;
-      case 7: b = (k % 32 == (n % 32)) ? 7 - (n % 4) : -8; break;   // all large, a few slightly smaller: sums near ±limit
-      case 8: b = (n & 1) ? -8 + (k % 8) : 7 - (k % 8); break;
-    }
-  }
-}
+#include "fp8-wgmma-common.h"
+constexpr int NPAT_F32 = 9;   // the patterns this test has always run (the header has two more, for fp8-wgmma-f16acc.cu)
 
 int main() {
   cudaDeviceProp p; CK(cudaGetDeviceProperties(&p, 0));
@@ -173,7 +106,7 @@ int main() {
   std::mt19937 rng(20261206);
   long total_bad = 0, total = 0, bad_s2 = 0;
   const int SEEDS = 6;
-  for (int ci = 0; ci < 3; ci++) for (int usgn = 0; usgn < 2; usgn++) for (int pat = 0; pat < NPAT; pat++)
+  for (int ci = 0; ci < 3; ci++) for (int usgn = 0; usgn < 2; usgn++) for (int pat = 0; pat < NPAT_F32; pat++)
   for (int S : {1, 2, 4}) for (int cpre = 0; cpre < 2; cpre++) {
     long bad = 0, maxabs = 0; int shown = 0;
     for (int seed = 0; seed < (pat == 0 || pat == 6 ? SEEDS * 3 : SEEDS); seed++) {

@@ -12,7 +12,7 @@ nvidia-smi --query-gpu=name,memory.total,clocks.max.sm,driver_version --format=c
 NV="nvcc -gencode=arch=compute_90a,code=sm_90a -O3 -std=c++17"
 bld() { local n=$1; shift; ( $NV "$@" -o "$B/$n" > "$B/$n.txt" 2>&1; echo $? > "$B/$n.rc" ) & }
 X=sims/cuda/fp8-wgmma-exact.cu; [ -f "$G/fp8-wgmma-exact.cu" ] && X=$G/fp8-wgmma-exact.cu
-bld fp8x -O2 $X
+bld fp8x -O2 -Isims/cuda $X   # -I: fp8-wgmma-common.h when $X is a copy in GEN_DIR
 bld w4 $G/svdquant_w4a4.cu
 bld w4f -DLR_WG_FP8=1 $G/svdquant_w4a4.cu
 bld w4fs0 -DLR_WG_FP8=1 -DLR_WG_SPLIT=0 $G/svdquant_w4a4.cu
