@@ -584,10 +584,24 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
   const int tid = threadIdx.x, wg = tid >> 7, lane = tid & 31, lw = (tid >> 5) & 3;
   const int KC = K / 64, MT = M / WG_BM, NT = N / WG_BN, tiles = MT * NT;
   // LR_WG_MCAST, when launched as clusters of two: this CTA's rank, and its tiles (row blocks 2p + rank of pair p).
-  const bool mc = LR_WG_MCAST && !FUSED && cluster_nctarank() == 2;
+  // Without the knob the tile loops are exactly the former ones (WG_T*: lr_wgmma<2>'s registers are tight enough that
+  // even folded-away code changed its allocation).
+#if LR_WG_MCAST
+  const bool mc = !FUSED && cluster_nctarank() == 2;
   const uint32_t crank = mc ? cluster_ctarank() : 0;
   const int tfirst = mc ? (int)blockIdx.x / 2 : (int)blockIdx.x, tstep = mc ? (int)gridDim.x / 2 : (int)gridDim.x, tcount = mc ? tiles / 2 : tiles;
-  auto tile_mb = [&](int t) { return mc ? 2 * (t / NT) + (int)crank : t / NT; };
+#define WG_T0 tfirst
+#define WG_TN tcount
+#define WG_TS tstep
+#define WG_TMB(t) (mc ? 2 * ((t) / NT) + (int)crank : (t) / NT)
+#else
+  constexpr bool mc = false;
+  constexpr uint32_t crank = 0;
+#define WG_T0 blockIdx.x
+#define WG_TN tiles
+#define WG_TS gridDim.x
+#define WG_TMB(t) ((t) / NT)
+#endif
   if (tid == 0) {
     for (int s = 0; s < WST; s++) { mbar_init(&sm.full[s], 1); mbar_init(&sm.ready[s], WG_UNPACKERS); mbar_init(&sm.empty[s], (mc ? 2 : 1) * WG_CONSUMER_WARPS); }
     asm volatile("fence.mbarrier_init.release.cluster;\\n" ::: "memory");
@@ -607,8 +621,8 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
       if (lane != 0) { if (mc) cluster_sync_all(); return; }
       // Copier: stage it of the block's sequence of (tile, kc), refilled once the consumers released it.
       uint32_t it = 0;
-      for (int tile = tfirst; tile < tcount; tile += tstep) {
-        const int mb = tile_mb(tile), nb = tile % NT;
+      for (int tile = WG_T0; tile < WG_TN; tile += WG_TS) {
+        const int mb = WG_TMB(tile), nb = tile % NT;
         for (int kc = 0; kc < KC; kc++, it++) {
           const int s = it % WST, g = kc / WG_GSTAGES;
           WG_TRACE(0, it);
@@ -673,7 +687,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
   const int cw = wg - 1, mt = 4 * cw + lw, g8 = lane >> 2, t4 = lane & 3, ct = tid - 128;
   const int G = KC / WG_GSTAGES;
   uint32_t it = 0;
-  for (int tile = tfirst; tile < tcount; tile += tstep) {
+  for (int tile = WG_T0; tile < WG_TN; tile += WG_TS) {
     wg_acc_t c0[WG_ACC_N], c1[WG_ACC_N];   // two accumulator sets (not live across tiles)
     // A group's scales (LR_WG_SPRE: loaded by issue() once its last stage's data is there, one set per accumulator set).
     struct GroupScales { uint32_t sap; uint4 sw[4]; } sc0, sc1;
@@ -683,7 +697,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
       #pragma unroll
       for (int q = 0; q < 4; q++) g.sw[q] = swq[q];
     };
-    const int bm = tile_mb(tile) * WG_BM, bn = (tile % NT) * WG_BN;
+    const int bm = WG_TMB(tile) * WG_BM, bn = (tile % NT) * WG_BN;
     pair_t acc[16][2];
     #pragma unroll
     for (int i = 0; i < 16; i++) { acc[i][0] = pair_zero(); acc[i][1] = pair_zero(); }
@@ -877,6 +891,10 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
   if (ct == 0) WG_PROBE(4);
   if (mc) cluster_sync_all();   // no arrival or copy reaches a CTA that has exited
 }
+#undef WG_T0
+#undef WG_TN
+#undef WG_TS
+#undef WG_TMB
 
 // Host packing for lr_wgmma (layout only).
 static std::vector<uint32_t> pack_wg_a(const std::vector<uint8_t>& q, int M, int K) {
