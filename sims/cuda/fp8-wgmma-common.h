@@ -1,8 +1,17 @@
 // Shared by sims/cuda/fp8-wgmma-exact.cu (f32 accumulators) and fp8-wgmma-f16acc.cu (f16 accumulators): fp8 codes of
 // small integers, checked by decoding them back, and the integer operand patterns of one trial (a superset: the f32
-// test runs the first 9, the f16 test all 11). Host code only; included after <cstdint>, <cmath>, <cstdio>, <vector>,
-// <random> and <cstdlib>.
+// test runs the first 9, the f16 test all 11), and the device helpers both use (the B descriptor, the error check).
+// Included after <cstdint>, <cmath>, <cstdio>, <cstring>, <vector>, <random> and <cuda_runtime.h>.
 #pragma once
+#define CK(x) do { cudaError_t e_ = (x); if (e_ != cudaSuccess) { std::printf("CUDA error %s at %s:%d\n", cudaGetErrorString(e_), __FILE__, __LINE__); std::exit(2); } } while (0)
+
+constexpr int SMAX = 4;   // k32 steps at most (two 64-deep stages)
+
+__device__ __forceinline__ uint32_t smem_u32(const void* p) { return (uint32_t)__cvta_generic_to_shared(p); }
+__device__ __forceinline__ uint64_t wg_desc(const void* p) {   // K-major, no swizzle, LBO 128, SBO 512 (lr_wgmma's)
+  return (uint64_t)((smem_u32(p) & 0x3FFFF) >> 4) | ((uint64_t)(128 >> 4) << 16) | ((uint64_t)(512 >> 4) << 32);
+}
+
 // ---- host: encodings of integers as fp8 codes, checked by decoding them back ----------------------------------
 static double dec_e4m3(uint8_t b) {
   const int s = b >> 7, e = (b >> 3) & 15, m = b & 7;

@@ -25,14 +25,7 @@
 #include <random>
 #include <cuda_runtime.h>
 
-#define CK(x) do { cudaError_t e_ = (x); if (e_ != cudaSuccess) { std::printf("CUDA error %s at %s:%d\n", cudaGetErrorString(e_), __FILE__, __LINE__); std::exit(2); } } while (0)
-
-constexpr int SMAX = 4;   // k32 steps at most (two 64-deep stages)
-
-__device__ __forceinline__ uint32_t smem_u32(const void* p) { return (uint32_t)__cvta_generic_to_shared(p); }
-__device__ __forceinline__ uint64_t wg_desc(const void* p) {   // K-major, no swizzle, LBO 128, SBO 512 (lr_wgmma's)
-  return (uint64_t)((smem_u32(p) & 0x3FFFF) >> 4) | ((uint64_t)(128 >> 4) << 16) | ((uint64_t)(512 >> 4) << 32);
-}
+#include "fp8-wgmma-common.h"
 
 #define WG_OUTS(d) "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), \
   "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), \
@@ -89,7 +82,6 @@ __global__ void __launch_bounds__(128, 1) fp8_dot(const uint8_t* A, const uint8_
   }
 }
 
-#include "fp8-wgmma-common.h"
 constexpr int NPAT_F32 = 9;   // the patterns this test has always run (the header has two more, for fp8-wgmma-f16acc.cu)
 
 int main() {

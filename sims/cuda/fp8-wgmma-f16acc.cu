@@ -23,14 +23,7 @@
 #include <random>
 #include <cuda_runtime.h>
 
-#define CK(x) do { cudaError_t e_ = (x); if (e_ != cudaSuccess) { std::printf("CUDA error %s at %s:%d\n", cudaGetErrorString(e_), __FILE__, __LINE__); std::exit(2); } } while (0)
-
-constexpr int SMAX = 4;   // k32 steps at most (two 64-deep stages)
-
-__device__ __forceinline__ uint32_t smem_u32(const void* p) { return (uint32_t)__cvta_generic_to_shared(p); }
-__device__ __forceinline__ uint64_t wg_desc(const void* p) {   // K-major, no swizzle, LBO 128, SBO 512 (lr_wgmma's)
-  return (uint64_t)((smem_u32(p) & 0x3FFFF) >> 4) | ((uint64_t)(128 >> 4) << 16) | ((uint64_t)(512 >> 4) << 32);
-}
+#include "fp8-wgmma-common.h"
 
 #define WG_OUTS(d) "+r"(d[0]), "+r"(d[1]), "+r"(d[2]), "+r"(d[3]), "+r"(d[4]), "+r"(d[5]), "+r"(d[6]), "+r"(d[7]), \
   "+r"(d[8]), "+r"(d[9]), "+r"(d[10]), "+r"(d[11]), "+r"(d[12]), "+r"(d[13]), "+r"(d[14]), "+r"(d[15]), \
@@ -78,8 +71,6 @@ __global__ void __launch_bounds__(128, 1) fp8_dot(const uint8_t* A, const uint8_
     D[row * 128 + col + 1] = (uint16_t)(d[r] >> 16);
   }
 }
-
-#include "fp8-wgmma-common.h"
 
 // ---- host: fp16 codes of an integer under each rounding rule, by integer arithmetic (IEEE 754 binary16) ----------
 enum Rule { RNE, RNA, RTZ, NRULES };

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SweepJson } from '../../src/estimate/sweep/table.js';
+import { csvRecords } from '../estimate/sweep/csv-records.js';
 import { runCli } from './fake-io.js';
 import { SMALL_QACC } from './sandbox.js';
 
@@ -19,39 +20,6 @@ const SMALL = join(tmp, 'small.qacc');
 writeFileSync(SMALL, 'param r = 2;\n' + SMALL_QACC.replace('rows = 2;', 'rows = r;'));
 
 const DECODE = 'model:llama-2-7b,stage=decode,tokens=1';
-
-/** The records of a CSV text, each split into fields (RFC 4180: quoted fields may hold `,`, `"` and line ends). */
-function csvRecords(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let cur = '';
-  let quoted = false;
-  const endField = () => {
-    record.push(cur);
-    cur = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') endField();
-    else if (c === '\n') {
-      endField();
-      records.push(record);
-      record = [];
-    } else cur += c;
-  }
-  if (cur !== '' || record.length) {
-    endField();
-    records.push(record);
-  }
-  return records;
-}
 
 describe('qacc sweep', () => {
   it('sweeps examples/bitmod.qacc 2×2 on a decode step: files, CSV = JSON = qacc estimate --json of each point', async () => {

@@ -14,6 +14,7 @@ import { sweepReportHtml } from '../../../src/estimate/report/html.js';
 import { parseAxes, sweepPoints } from '../../../src/estimate/sweep/grid.js';
 import { evaluatePoint, type PointResult } from '../../../src/estimate/sweep/point.js';
 import { sweepCsv, sweepJson } from '../../../src/estimate/sweep/table.js';
+import { csvRecords } from './csv-records.js';
 
 const COLUMNS = [
   'index', 'rows', 'ok',
@@ -22,32 +23,6 @@ const COLUMNS = [
   'error', 'unpriced',
 ];
 
-/** The records of a CSV text (RFC 4180: quoted fields may hold `,`, `""` and line ends), read independently of table.ts. */
-function csvRecords(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',' || c === '\n') {
-      record.push(cur);
-      cur = '';
-      if (c === '\n') {
-        records.push(record);
-        record = [];
-      }
-    } else cur += c;
-  }
-  return records;
-}
 
 const axes = parseAxes(['rows=2,0']);
 function results(): PointResult[] {
