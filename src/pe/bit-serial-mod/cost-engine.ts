@@ -27,7 +27,7 @@ import type { Target } from '../../compile/target.js';
 import type { TargetOf } from '../facets/compile.js';
 import type { EngineArea, EngineGrowth } from '../facets/cost.js';
 import { BILINEAR_ENGINE_TERMS, fittedEngineArea, GENERIC_ENGINE_POINTS } from '../facets/cost.js';
-import { BITMOD_GEOMETRY } from './golden-geometry.js';
+import { bitSerialConfigGeometry } from './golden.js';
 import { bsmMetaStaging, bsmWritebackSlots } from './microarch.js';
 
 /** The meta staging's bits at `rows` rows (./microarch.ts bsmMetaStaging: words × word width). */
@@ -78,7 +78,7 @@ export const BIT_SERIAL_MOD_ENGINE_FIT = {
  * ./microarch.ts bsmWritebackSlots). Their fit samples blackbox them, so the fit has none of their area.
  */
 function bsmSubUnits(array: ArrayShape, t: TargetOf<'bit_serial_mod'>): string {
-  const lanes = (t.golden.geometry ?? BITMOD_GEOMETRY).lanes; // as ./rtl-pe.ts bsmGeometry gives the engine its lanes
+  const lanes = bitSerialConfigGeometry(t.golden).lanes;
   const slots = bsmWritebackSlots(t);
   return `${array.rows * lanes} term decoders (one per row and lane: ${array.rows} × ${lanes}, each a ROM of the weight types' terms) and ${slots} fp writeback multipliers (one per output slot: the accumulator times the row's channel scale): the engine's sub-units, synthesized by \`qacc estimate --synth generic\` but not in the analytic model`;
 }

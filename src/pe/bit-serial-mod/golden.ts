@@ -525,10 +525,15 @@ function groupValue(sign: number, r: number, exponent: number, unitExponent: num
 // GEMM
 // ---------------------------------------------------------------------------------------------------
 
+/** The datapath geometry of a config: BITMOD_GEOMETRY (4 lanes) unless it declares other lanes. */
+export function bitSerialConfigGeometry(config: BitSerialModConfig): BitSerialGeometry {
+  return config.geometry ?? GEO;
+}
+
 /** Checks a bit_serial_mod config; throws GoldenError on a bad one. */
 export function checkBitSerialModConfig(config: BitSerialModConfig): void {
   const g = config.groupSize;
-  const lanes = config.geometry?.lanes ?? GEO.lanes;
+  const lanes = bitSerialConfigGeometry(config).lanes;
   if (!Number.isInteger(g) || g < lanes || g > 512 || g % lanes !== 0) throw new GoldenError('bad-config', `bit_serial_mod: groupSize must be a multiple of the ${lanes} lanes in ${lanes}..512, got ${g}`);
   if (config.candidates.length < 1 || config.candidates.length > 4) throw new GoldenError('bad-config', `bit_serial_mod: 1 to 4 candidate types, got ${config.candidates.length}`);
   for (const t of config.candidates) scheduleTables(t);
@@ -615,7 +620,7 @@ export function bitSerialModGroupValue(config: BitSerialModConfig, activations: 
     }
     return bitmodRtlGroupDot(a, w, type, scale).value;
   }
-  const lanes = config.geometry?.lanes ?? GEO.lanes;
+  const lanes = bitSerialConfigGeometry(config).lanes;
   const sched = scheduleTables(type);
   return lanes === 4 ? runGroup4(act, activations, aOff, weights, wOff, len, sched, scale) : runGroupN(act, activations, aOff, weights, wOff, len, sched, scale, lanes);
 }

@@ -17,7 +17,7 @@ import { FP16, FP32 } from '../../formats/float.js';
 import { CUDA_HOST_PRELUDE, codesToWords, cudaHeader, wordsToCodes } from '../../codegen/cuda/host.js';
 import { NoKernelError, type KernelLaunch, type KernelSet } from '../../codegen/kernels/manifest.js';
 import type { TargetOf } from '../facets/compile.js';
-import { checkBitSerialModConfig, termSchedule, type BitSerialModConfig, type BitSerialModOperands } from './golden.js';
+import { bitSerialConfigGeometry, checkBitSerialModConfig, termSchedule, type BitSerialModConfig, type BitSerialModOperands } from './golden.js';
 import { BITMOD_RTL_MAX_ACC_SHIFT } from './golden-authors.js';
 import { BITMOD_GEOMETRY } from './golden-geometry.js';
 
@@ -46,7 +46,7 @@ function termTable(config: BitSerialModConfig, codeStride: number): number[] {
 export function bitSerialIntCudaSource(config: BitSerialModConfig): string {
   checkBitSerialModConfig(config);
   const rtl = config.datapath === 'bitmod_rtl';
-  const geo = config.geometry ?? BITMOD_GEOMETRY;
+  const geo = bitSerialConfigGeometry(config);
   const scheds = config.candidates.map((t) => termSchedule(t));
   const maxBits = Math.max(...scheds.map((s) => s.bits));
   const codeStride = 2 ** maxBits;

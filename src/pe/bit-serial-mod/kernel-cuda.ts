@@ -15,8 +15,7 @@ import { CUDA_HOST_PRELUDE, codesToWords, cudaHeader, wordsToCodes } from '../..
 import { inputHash } from '../../codegen/cuda/inputs.js';
 import { NoKernelError, type KernelLaunch, type KernelSet } from '../../codegen/kernels/manifest.js';
 import type { TargetOf } from '../facets/compile.js';
-import { checkBitSerialModConfig, termSchedule, type BitSerialModConfig, type BitSerialModOperands } from './golden.js';
-import { BITMOD_GEOMETRY } from './golden-geometry.js';
+import { bitSerialConfigGeometry, checkBitSerialModConfig, termSchedule, type BitSerialModConfig, type BitSerialModOperands } from './golden.js';
 
 /** Input streams of the shared generator (inputHash's `stream`). */
 export const BIT_SERIAL_STREAMS = { act: 1, w: 2, sel: 3, gscale: 4, cscale: 5 } as const;
@@ -74,7 +73,7 @@ export function bitSerialCancelActivations(rows: number, k: number, groupSize: n
 /** Why the CUDA generator cannot take a config, or undefined when it can. */
 export function bitSerialCudaUnsupported(config: BitSerialModConfig): string | undefined {
   if ((config.datapath ?? 'qacc') !== 'qacc') return 'the bitmod_rtl datapath has no CUDA kernel yet';
-  if ((config.geometry?.lanes ?? BITMOD_GEOMETRY.lanes) !== 4) return 'only the 4-lane datapath has a CUDA kernel';
+  if (bitSerialConfigGeometry(config).lanes !== 4) return 'only the 4-lane datapath has a CUDA kernel';
   if (config.groupSize % 8 !== 0) return 'group sizes that are not a multiple of 8 have no CUDA kernel yet';
   const shapes = new Set(config.candidates.map((t) => { const s = termSchedule(t); return `${s.cycles}/${s.sigs.join(',')}/${s.unitExponent}`; }));
   if (shapes.size > 1) return 'candidates with different term schedules (cycles, shifts, unit) have no CUDA kernel yet';

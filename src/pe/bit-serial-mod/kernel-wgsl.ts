@@ -20,7 +20,7 @@ import { LLVMPIPE_LOOP_LIMIT, WGSL_LOOP_BUDGET as LOOP_BUDGET } from '../../code
 import { packCodes, packedBits } from '../../codegen/wgsl/pack.js';
 import { sfCodeArgs, sfFormat, sfRoundArgs } from '../../codegen/wgsl/softfloat.js';
 import type { TargetOf } from '../facets/compile.js';
-import { termSchedule, type BitSerialModOperands } from './golden.js';
+import { bitSerialConfigGeometry, termSchedule, type BitSerialModOperands } from './golden.js';
 import { BITMOD_RTL_MAX_ACC_SHIFT } from './golden-authors.js';
 import { BITMOD_GEOMETRY } from './golden-geometry.js';
 
@@ -34,7 +34,7 @@ const MAX_CYCLES = 4;
 export function bitSerialModWgsl(t: TargetOf<'bit_serial_mod'>): KernelSet<BitSerialModOperands> {
   const cfg = t.golden;
   const rtl = cfg.datapath === 'bitmod_rtl';
-  const geo = cfg.geometry ?? BITMOD_GEOMETRY;
+  const geo = bitSerialConfigGeometry(cfg);
   const scheds = cfg.candidates.map((c) => termSchedule(c));
   const maxBits = Math.max(...scheds.map((s) => s.bits));
   const codeStride = 2 ** maxBits;

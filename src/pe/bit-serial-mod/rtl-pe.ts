@@ -7,9 +7,9 @@
  * bit_serial_mod_pe_rtl.v.hbs (the authors' stages 1–3) from the same view model.
  */
 import { FP16, FP32 } from '../../formats/float.js';
-import { termSchedule } from './golden.js';
+import { bitSerialConfigGeometry, termSchedule } from './golden.js';
 import type { BitSerialModConfig } from './golden.js';
-import { BITMOD_GEOMETRY, type BitSerialGeometry } from './golden-geometry.js';
+import type { BitSerialGeometry } from './golden-geometry.js';
 import { EXP_WIDTH, floatShape, fpAdd, fpMul, fpRound, lzc } from '../../codegen/verilog/fp-units.js';
 import { bitsFor, type RtlModule } from '../../codegen/verilog/module-set.js';
 import type { PeRtl } from '../../codegen/verilog/design.js';
@@ -68,10 +68,8 @@ export function configTag(config: BitSerialModConfig): string {
   return h.toString(16).padStart(8, '0');
 }
 
-/** The datapath geometry of a config (BITMOD_GEOMETRY unless it declares other lanes). */
-export function bsmGeometry(config: BitSerialModConfig): BitSerialGeometry {
-  return config.geometry ?? BITMOD_GEOMETRY;
-}
+/** The datapath geometry of a config (golden's bitSerialConfigGeometry: BITMOD_GEOMETRY unless it declares other lanes). */
+export const bsmGeometry: (config: BitSerialModConfig) => BitSerialGeometry = bitSerialConfigGeometry;
 
 /** One lane's bit fields in the step words (activations 16 bits a lane, weights `wb`, term exponents 2). */
 function laneField(i: number, wb: number) {

@@ -4,9 +4,8 @@
  * row-major order, expected values from the golden model itself. Beat layout: the PE's header comment
  * (templates/bit_serial_mod_pe.v.hbs).
  */
-import { bitSerialModGemm, termSchedule } from './golden.js';
+import { bitSerialConfigGeometry, bitSerialModGemm, termSchedule } from './golden.js';
 import type { BitSerialModConfig, BitSerialModOperands } from './golden.js';
-import { BITMOD_GEOMETRY } from './golden-geometry.js';
 import { packLanes } from '../../verify/rtl/beats.js';
 import type { PeVectors } from '../../verify/rtl/pe-vectors.js';
 
@@ -25,7 +24,7 @@ export function bitSerialModVectors(config: BitSerialModConfig, ops: BitSerialMo
   const golden = bitSerialModGemm(config, ops);
   const weightBits = Math.max(...config.candidates.map((c) => termSchedule(c).bits));
   const G = Math.ceil(ops.k / config.groupSize);
-  const lanes = config.geometry?.lanes ?? BITMOD_GEOMETRY.lanes;
+  const lanes = bitSerialConfigGeometry(config).lanes;
   const stimulus: bigint[][] = [];
   const expected: bigint[][] = [];
   for (let m = 0; m < ops.m; m++) {

@@ -14,7 +14,6 @@ export function simdWritebackSlots(t: Target, cols: number = t.array.cols): numb
   return Math.max(1, Math.min(cols, Math.floor(t.portBytes.out / (t.bits.out / 8))));
 }
 
-
 /**
  * The engine's operand stagings (one RAM per column for the activations, one per row for the weights): port
  * chunks (simdChunkBytes) deep enough for a row of the deepest tile (maxTileK elements) at the widest lane.
