@@ -38,7 +38,7 @@ wait; el built
 for spec in $BUILDS; do n=${spec%%:*}; echo "build $n rc=$(cat $B/$n.rc) $(grep -A2 'lr_wgmmaILi0' $B/$n.txt | grep -oE '[0-9]+ bytes spill stores|Used [0-9]+ registers' | tr '\n' ' ')"; done
 echo "== bench 4096^3"
 for spec in $BUILDS; do n=${spec%%:*}; [ "${n#r20}" != "$n" ] && continue; [ "$(cat $B/$n.rc)" = 0 ] || continue
-  timeout 60 $B/$n bench 4096 4096 4096 7 $G/cases/svdquant_w4a4/bench4096.bin 2>&1 | grep -E "^(RESULT|TRACE)" | sed "s/^RESULT lowrank/RESULT lowrank build=$n/; s/^TRACE/TRACE build=$n/"
+  timeout 60 $B/$n bench 4096 4096 4096 7 $G/cases/svdquant_w4a4/bench4096.bin 2>&1 | grep -E "^(RESULT|TRACE|LR_WG_MCAST)" | sed "s/^RESULT lowrank/RESULT lowrank build=$n/; s/^TRACE/TRACE build=$n/"
 done; el bench
 python3 sims/cuda/cublas-gemm-fp16.py 2>&1
 el cublas

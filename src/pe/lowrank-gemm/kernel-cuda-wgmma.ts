@@ -297,6 +297,30 @@ static_assert(!LR_WG_F16ACC || (LR_WG_FP8 && LR_F16_PAIR && ${unsignedAct ? 0 : 
 #define LR_WG_MCAST 0
 #endif
 static_assert(!LR_WG_MCAST || LR_WG_BWIDE, "LR_WG_MCAST multicasts B's host-widened stage images (needs LR_WG_BWIDE)");
+// LR_WG_EPIWG = 1 (lr_wgmma<1>, 16-bit golden accumulators): an epilogue warpgroup (a fourth, threads 384-511) runs each
+// tile's epilogue and up projection while the consumers go on with the next tile's main loop, instead of the consumers
+// running them while the tensor cores wait (0.042 ms of the 0.23 ms lr_wgmma<1> at 4096³, rank 32, H100, 10:23 UTC).
+// The consumers hand over golden's accumulator pairs through shared memory (accb: one 32 KB tile, named barriers
+// EPI_FULL / EPI_EMPTY), then go on; the epilogue warpgroup stages the tile's L and U chunk as 16-bit codes
+// (transposed: rank-major) while the consumers still compute, and takes the tile in four passes of 32 rows, a thread
+// 4 rows × 8 columns (per rank one 8-byte L load and one 16-byte U load for 32 FMAs). Every output's operations are
+// golden's, in golden's order (lr_epilogue, then j ascending, one rounding per step, then out_code), as in the
+// consumers' epilogue: only who computes it and when change. Registers after setmaxnreg: consumers LR_WG_CREGE,
+// producer LR_WG_PREGE, epilogue warpgroup LR_WG_EREG (512 threads share 65,536).
+#ifndef LR_WG_EPIWG
+#define LR_WG_EPIWG 0
+#endif
+#ifndef LR_WG_CREGE
+#define LR_WG_CREGE 192
+#endif
+#ifndef LR_WG_PREGE
+#define LR_WG_PREGE 40
+#endif
+#ifndef LR_WG_EREG
+#define LR_WG_EREG 88
+#endif
+static_assert(2 * LR_WG_CREGE + LR_WG_PREGE + LR_WG_EREG <= 512, "LR_WG_EPIWG: registers of 512 threads");
+static_assert(!LR_WG_EPIWG || sizeof(pair_t) == 4, "LR_WG_EPIWG hands over 16-bit accumulator pairs (one word per output pair)");
 // LR_WG_BWIDE = 1 (branch w4a4d; the default since 2026-12-07, defined above): B (constant weights) is widened once
 // on the host into the exact 8 KB per-stage image wgmma reads (Bw: [N/128][K/64][8,192 bytes], int8 16·w, or with
 // LR_WG_FP8 the e5m2 code of w·2^9, at (n/8)·512 + (k/16)·128 + (n%8)·16 + k%16), so the copier's bulk copy lands B
@@ -334,9 +358,24 @@ struct __align__(LR_WG_BSWZ ? 1024 : 128) WgSmem {
 #endif
   uint16_t sa[WST][WG_BM];
   uint16_t sw[WST][WG_BN];
+#if LR_WG_EPIWG
+  unsigned long long full[WST], ready[WST], empty[WST];
+#endif
+  // With LR_WG_EPIWG last, so that lr_wgmma<1> can lay WgEpiSmem over them (its consumers do not use them).
   float Ls[WG_BM][36];           // epilogue: L and U tiles as fp32 (rows padded: conflict-free float4 reads)
   float Us[WG_BN][36];
+#if !LR_WG_EPIWG
   unsigned long long full[WST], ready[WST], empty[WST];
+#endif
+};
+// LR_WG_EPIWG's hand-over and staging (from offsetof(WgSmem, Ls)): accb[row][c/2] the tile's accumulator pair of
+// columns c, c + 1 (rows padded to 68 words: the consumers' word stores and the epilogue's 16-byte loads are
+// conflict-free); Lt[j][row], Ut[j][column] one rank chunk of L and U as 16-bit codes (rows padded to 272 bytes).
+constexpr int WE_RANKS = 32, WE_AS = WG_BN / 2 + 4, WE_LS = WG_BM + 8;
+struct __align__(16) WgEpiSmem {
+  uint32_t accb[WG_BM][WE_AS];
+  uint16_t Lt[WE_RANKS][WE_LS];
+  uint16_t Ut[WE_RANKS][WE_LS];
 };
 // The fused down projection (MODE 2, a fourth warpgroup, see lr_wgmma): one slice is WD_ROWS rows × WD_RANKS
 // ranks of L (1,024 chains), X and D staged WD_KC k steps at a time as fp32, two buffers, after WgSmem.
@@ -357,13 +396,15 @@ struct __align__(16) WgDownSmem {
   float x[2][WD_ROWS][WD_XS];    // rows padded: the float4 reads of a warp's 4 row pairs are conflict-free
   float d[2][WD_KC][WD_RANKS];
 };
-constexpr int wg_threads(int mode) { return mode == 2 ? 512 : 384; }
+constexpr int wg_threads(int mode) { return mode == 2 || (mode == 1 && LR_WG_EPIWG) ? 512 : 384; }
 // LR_WG_BSWZ: 1 KB more, so that the kernel can start WgSmem at the next 1,024-aligned shared address.
-constexpr size_t wg_smem(int mode) { return sizeof(WgSmem) + (mode == 2 ? sizeof(WgDownSmem) : 0) + (LR_WG_BSWZ ? 1024 : 0); }
+constexpr size_t wg_smem(int mode) {
+  return (mode == 1 && LR_WG_EPIWG ? offsetof(WgSmem, Ls) + sizeof(WgEpiSmem) : sizeof(WgSmem) + (mode == 2 ? sizeof(WgDownSmem) : 0)) + (LR_WG_BSWZ ? 1024 : 0);
+}
 constexpr uint32_t WG_B_STAGE_BYTES = LR_WG_BWIDE ? WG_BN * 64 : sizeof(uint4) * 2 * WG_BN;
 constexpr uint32_t WG_A_STAGE_BYTES = LR_WG_ASMEM ? WG_BM * 64 : sizeof(uint4) * 8 * 32;
 constexpr uint32_t WG_STAGE_BYTES = WG_A_STAGE_BYTES + WG_B_STAGE_BYTES + 2 * WG_BM + 2 * WG_BN;
-static_assert(wg_smem(2) <= 232448, "lr_wgmma: shared memory per block beyond sm_90's 227 KB (fewer LR_WG_STAGES)");
+static_assert(wg_smem(2) <= 232448 && wg_smem(1) <= 232448, "lr_wgmma: shared memory per block beyond sm_90's 227 KB (fewer LR_WG_STAGES)");
 __device__ __forceinline__ uint32_t smem_u32(const void* p) { return (uint32_t)__cvta_generic_to_shared(p); }
 __device__ __forceinline__ void mbar_init(unsigned long long* b, uint32_t n) {
   asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;\\n" :: "r"(smem_u32(b)), "r"(n) : "memory");
@@ -437,6 +478,14 @@ __host__ __device__ inline int wg_b_off(int n, int k) {
 }
 __device__ __forceinline__ void named_sync_consumers() { asm volatile("bar.sync 1, 256;\\n" ::: "memory"); }
 __device__ __forceinline__ void named_sync_down() { asm volatile("bar.sync 2, 128;\\n" ::: "memory"); }
+// LR_WG_EPIWG's hand-over: EPI_FULL (3) the consumers arrive once accb holds a tile, the epilogue warpgroup waits;
+// EPI_EMPTY (4) the epilogue warpgroup arrives once it has read accb, the consumers wait before writing it; 5 the
+// epilogue warpgroup's own barrier (L and U staging).
+__device__ __forceinline__ void epi_full_arrive() { asm volatile("bar.arrive 3, 384;\\n" ::: "memory"); }
+__device__ __forceinline__ void epi_full_wait() { asm volatile("bar.sync 3, 384;\\n" ::: "memory"); }
+__device__ __forceinline__ void epi_empty_arrive() { asm volatile("bar.arrive 4, 384;\\n" ::: "memory"); }
+__device__ __forceinline__ void epi_empty_wait() { asm volatile("bar.sync 4, 384;\\n" ::: "memory"); }
+__device__ __forceinline__ void epi_sync() { asm volatile("bar.sync 5, 128;\\n" ::: "memory"); }
 // A slice's flag: written once per launch with that launch's epoch (plain release store, no atomics), polled
 // with acquire loads by the consumers of every tile whose rows the slice holds.
 __device__ __forceinline__ void flag_publish(uint32_t* f, uint32_t epoch) {
@@ -566,6 +615,89 @@ __device__ __forceinline__ void wg_down(WgDownSmem& ds, const uint16_t* __restri
   if (dt == 0) WG_PROBE(3);
 }
 
+// LR_WG_EPIWG's epilogue warpgroup (threads 384-511 of lr_wgmma<1>): for each of the block's tiles, in the consumers'
+// order, the tile's L and U rank chunk staged as 16-bit codes (before the hand-over when one chunk holds every rank,
+// so it overlaps the consumers' main loop), then four passes of 32 rows: thread et takes rows 32p + 4(et/16) + r
+// (r < 4) and columns 8(et%16) + e (e < 8), y = lr_epilogue(acc), y = branch_step(y, L[row, j], U[col, j]) for j
+// ascending, and one 16-byte store of eight output codes per row.
+__device__ __forceinline__ void wg_epi(WgEpiSmem& es, int t0, int tn, int ts, bool mc, uint32_t crank, int NT,
+    const uint16_t* __restrict__ bias, const uint16_t* __restrict__ cs, const uint16_t* __restrict__ L,
+    const uint16_t* __restrict__ up, uint16_t* __restrict__ Y, int N, int R) {
+  const int et = threadIdx.x - 384, cg = et & 15, rg = et >> 4;
+  const int nch = (R + WE_RANKS - 1) / WE_RANKS;
+  // Rank chunk ch of the tile: thread et copies row et of L and column et of U (ranks 32ch ..), transposed.
+  auto stage = [&](int bm, int bn, int ch) {
+    const int j0 = ch * WE_RANKS, jc = min(WE_RANKS, R - j0);
+    const uint16_t* const lr = L + (size_t)(bm + et) * R + j0;
+    const uint16_t* const ur = up + (size_t)(bn + et) * R + j0;
+    if (R % 8 == 0) {
+      #pragma unroll
+      for (int q = 0; q < WE_RANKS / 8; q++) {
+        if (8 * q >= jc) break;
+        const uint4 lv = __ldg(reinterpret_cast<const uint4*>(lr + 8 * q)), uv = __ldg(reinterpret_cast<const uint4*>(ur + 8 * q));
+        const uint32_t lw[4] = {lv.x, lv.y, lv.z, lv.w}, uw[4] = {uv.x, uv.y, uv.z, uv.w};
+        #pragma unroll
+        for (int w = 0; w < 4; w++) {
+          es.Lt[8 * q + 2 * w][et] = (uint16_t)(lw[w] & 0xffff); es.Lt[8 * q + 2 * w + 1][et] = (uint16_t)(lw[w] >> 16);
+          es.Ut[8 * q + 2 * w][et] = (uint16_t)(uw[w] & 0xffff); es.Ut[8 * q + 2 * w + 1][et] = (uint16_t)(uw[w] >> 16);
+        }
+      }
+    } else {
+      for (int jj = 0; jj < jc; jj++) { es.Lt[jj][et] = lr[jj]; es.Ut[jj][et] = ur[jj]; }
+    }
+  };
+  epi_empty_arrive();   // accb is free for the consumers' first tile
+  for (int tile = t0; tile < tn; tile += ts) {
+    const int bm = (mc ? 2 * (tile / NT) + (int)crank : tile / NT) * WG_BM, bn = (tile % NT) * WG_BN;
+    const bool last = tile + ts >= tn;
+    const int c0 = bn + 8 * cg;
+    if (nch == 1) { epi_sync(); stage(bm, bn, 0); epi_sync(); }
+    epi_full_wait();
+    #pragma unroll 1
+    for (int p = 0; p < 4; p++) {
+      const int r0 = 32 * p + 4 * rg;
+      float y[4][8];
+      #pragma unroll
+      for (int r = 0; r < 4; r++) {
+        const uint4 a4 = *reinterpret_cast<const uint4*>(&es.accb[r0 + r][4 * cg]);
+        const uint32_t aw[4] = {a4.x, a4.y, a4.z, a4.w};
+        #pragma unroll
+        for (int w = 0; w < 4; w++) {
+          pair_t pa; memcpy(&pa, &aw[w], 4);
+          const int c = c0 + 2 * w;
+          const bool hb = bias != nullptr, hc = cs != nullptr;
+          y[r][2 * w] = lr_epilogue(pair_lo(pa), hc, hc ? r16_val(cs[c]) : 0.0f, hb, hb ? r16_val(bias[c]) : 0.0f);
+          y[r][2 * w + 1] = lr_epilogue(pair_hi(pa), hc, hc ? r16_val(cs[c + 1]) : 0.0f, hb, hb ? r16_val(bias[c + 1]) : 0.0f);
+        }
+      }
+      if (p == 3 && !last) epi_empty_arrive();   // the consumers may write the next tile
+      for (int ch = 0; ch < nch; ch++) {
+        if (nch > 1) { epi_sync(); stage(bm, bn, ch); epi_sync(); }
+        const int jc = min(WE_RANKS, R - ch * WE_RANKS);
+        #pragma unroll 4
+        for (int j = 0; j < jc; j++) {
+          const uint2 l4 = *reinterpret_cast<const uint2*>(&es.Lt[j][r0]);
+          const uint4 u8 = *reinterpret_cast<const uint4*>(&es.Ut[j][8 * cg]);
+          const float lv[4] = {r16_val(l4.x & 0xffff), r16_val(l4.x >> 16), r16_val(l4.y & 0xffff), r16_val(l4.y >> 16)};
+          const float uv[8] = {r16_val(u8.x & 0xffff), r16_val(u8.x >> 16), r16_val(u8.y & 0xffff), r16_val(u8.y >> 16),
+                               r16_val(u8.z & 0xffff), r16_val(u8.z >> 16), r16_val(u8.w & 0xffff), r16_val(u8.w >> 16)};
+          #pragma unroll
+          for (int r = 0; r < 4; r++)
+            #pragma unroll
+            for (int e = 0; e < 8; e++) y[r][e] = branch_step(y[r][e], lv[r], uv[e]);
+        }
+      }
+      #pragma unroll
+      for (int r = 0; r < 4; r++) {
+        uint32_t o[4];
+        #pragma unroll
+        for (int w = 0; w < 4; w++) o[w] = out_code(y[r][2 * w]) | (out_code(y[r][2 * w + 1]) << 16);
+        *reinterpret_cast<uint4*>(&Y[(size_t)(bm + r0 + r) * N + c0]) = make_uint4(o[0], o[1], o[2], o[3]);
+      }
+    }
+  }
+}
+
 // MODE 0: no branch; 1: the branch with L computed before (lr_down); 2: the branch with L computed in this
 // kernel by a fourth warpgroup (wg_down), published per slice with epoch flags (cooperative launch: every
 // block resident, so a consumer's wait on another block's slice always ends).
@@ -576,7 +708,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
     uint16_t* __restrict__ Y, int M, int N, int K, int R,
     const uint16_t* __restrict__ X, const uint16_t* __restrict__ Dn, const uint32_t* __restrict__ ls, uint16_t* Lo,
     uint32_t* flags, uint32_t epoch) {
-  constexpr bool BRANCH = MODE != 0, FUSED = MODE == 2;
+  constexpr bool BRANCH = MODE != 0, FUSED = MODE == 2, EPI = MODE == 1 && LR_WG_EPIWG;
   extern __shared__ __align__(128) uint8_t wg_raw_[];
   // LR_WG_BSWZ: the swizzle pattern is applied to shared addresses, so every stage starts 1,024-aligned.
   uint8_t* const wg_raw = LR_WG_BSWZ ? wg_raw_ + ((1024 - (smem_u32(wg_raw_) & 1023)) & 1023) : wg_raw_;
@@ -615,8 +747,14 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
     wg_down(*reinterpret_cast<WgDownSmem*>(wg_raw + sizeof(WgSmem)), X, Dn, ls, Lo, flags, epoch, M, K, R);
     return;
   }
+  if (EPI && wg == 3) {
+    asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\\n" :: "n"(LR_WG_EREG) : "memory");
+    wg_epi(*reinterpret_cast<WgEpiSmem*>(wg_raw + offsetof(WgSmem, Ls)), WG_T0, WG_TN, WG_TS, mc, crank, NT, bias, cs, L, up, Y, N, R);
+    if (mc) cluster_sync_all();
+    return;
+  }
   if (wg == 0) {
-    asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\\n" :: "n"(FUSED ? LR_WG_PREG4 : 56) : "memory");
+    asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\\n" :: "n"(FUSED ? LR_WG_PREG4 : EPI ? LR_WG_PREGE : 56) : "memory");
     if (lw == 0) {
       if (lane != 0) { if (mc) cluster_sync_all(); return; }
       // Copier: stage it of the block's sequence of (tile, kc), refilled once the consumers released it.
@@ -683,7 +821,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
     return;
 #endif
   }
-  asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;\\n" :: "n"(FUSED ? LR_WG_CREG4 : 224) : "memory");
+  asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;\\n" :: "n"(FUSED ? LR_WG_CREG4 : EPI ? LR_WG_CREGE : 224) : "memory");
   const int cw = wg - 1, mt = 4 * cw + lw, g8 = lane >> 2, t4 = lane & 3, ct = tid - 128;
   const int G = KC / WG_GSTAGES;
   uint32_t it = 0;
@@ -797,6 +935,16 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
       fold(c1, sc1, it_c1);
     }
     if (ct == 0 && tile == (int)blockIdx.x) WG_PROBE(1);
+    if (EPI) {   // LR_WG_EPIWG: the accumulator pairs to accb, for the epilogue warpgroup (wg_epi)
+      WgEpiSmem& es = *reinterpret_cast<WgEpiSmem*>(wg_raw + offsetof(WgSmem, Ls));
+      epi_empty_wait();
+      #pragma unroll
+      for (int i = 0; i < 16; i++)
+        #pragma unroll
+        for (int rh = 0; rh < 2; rh++) memcpy(&es.accb[mt * 16 + g8 + 8 * rh][4 * i + t4], &acc[i][rh], 4);
+      epi_full_arrive();
+      continue;
+    }
     // Epilogue: y = lr_epilogue(acc); y[i][e + 2rh] is (row 16mt + g8 + 8rh, column 8i + 2t4 + e) of the tile.
     float y[16][4];
     #pragma unroll

@@ -755,12 +755,12 @@ ${
     if (LR_WG_MCAST && wg_grid_mc > 0) {
       cudaLaunchConfig_t lc = {}; cudaLaunchAttribute at[1];
       at[0].id = cudaLaunchAttributeClusterDimension; at[0].val.clusterDim.x = 2; at[0].val.clusterDim.y = 1; at[0].val.clusterDim.z = 1;
-      lc.gridDim = dim3(wg_grid == 1 ? 2 : wg_grid_mc); lc.blockDim = dim3(WG_THREADS); lc.dynamicSmemBytes = wg_smem(mode); lc.stream = 0; lc.attrs = at; lc.numAttrs = 1;
+      lc.gridDim = dim3(wg_grid == 1 ? 2 : wg_grid_mc); lc.blockDim = dim3(wg_threads(mode)); lc.dynamicSmemBytes = wg_smem(mode); lc.stream = 0; lc.attrs = at; lc.numAttrs = 1;
       CK(cudaLaunchKernelEx(&lc, mode == 0 ? lr_wgmma<0> : lr_wgmma<1>, (const uint4*)Aw, (const uint4*)Bw, (const uint16_t*)saW, (const uint16_t*)swW, (const uint16_t*)bias,
           (const uint16_t*)cs, (const uint16_t*)L, (const uint16_t*)up, Y, in.M, in.N, in.K, r, (const uint16_t*)nullptr, (const uint16_t*)nullptr,
           (const uint32_t*)nullptr, (uint16_t*)nullptr, (uint32_t*)nullptr, 0u));
     } else if (mode == 0) lr_wgmma<0><<<wg_grid, WG_THREADS, wg_smem(0)>>>(Aw, Bw, saW, swW, bias, cs, L, up, Y, in.M, in.N, in.K, 0, nullptr, nullptr, nullptr, nullptr, nullptr, 0);
-    else lr_wgmma<1><<<wg_grid, WG_THREADS, wg_smem(1)>>>(Aw, Bw, saW, swW, bias, cs, L, up, Y, in.M, in.N, in.K, r, nullptr, nullptr, nullptr, nullptr, nullptr, 0);
+    else lr_wgmma<1><<<wg_grid, wg_threads(1), wg_smem(1)>>>(Aw, Bw, saW, swW, bias, cs, L, up, Y, in.M, in.N, in.K, r, nullptr, nullptr, nullptr, nullptr, nullptr, 0);
   }`
     : ''
 }
