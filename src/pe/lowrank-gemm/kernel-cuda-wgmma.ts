@@ -297,7 +297,7 @@ static_assert(!LR_WG_F16ACC || (LR_WG_FP8 && LR_F16_PAIR && ${unsignedAct ? 0 : 
 #define LR_WG_MCAST 0
 #endif
 static_assert(!LR_WG_MCAST || LR_WG_BWIDE, "LR_WG_MCAST multicasts B's host-widened stage images (needs LR_WG_BWIDE)");
-// LR_WG_EPIWG = 1 (lr_wgmma<1>, 16-bit golden accumulators): an epilogue warpgroup (a fourth, threads 384-511) runs each
+// LR_WG_EPIWG = 1 (lr_wgmma<0/1>, 16-bit golden accumulators): an epilogue warpgroup (a fourth, threads 384-511) runs each
 // tile's epilogue and up projection while the consumers go on with the next tile's main loop, instead of the consumers
 // running them while the tensor cores wait (0.042 ms of the 0.23 ms lr_wgmma<1> at 4096³, rank 32, H100, 10:23 UTC).
 // The consumers hand over golden's accumulator pairs through shared memory (accb: one 32 KB tile, named barriers
@@ -310,14 +310,19 @@ static_assert(!LR_WG_MCAST || LR_WG_BWIDE, "LR_WG_MCAST multicasts B's host-wide
 #ifndef LR_WG_EPIWG
 #define LR_WG_EPIWG 0
 #endif
+// LR_WG_EPIRG = 1: the epilogue warpgroup reads its 128 accumulator pairs of a tile into registers at once and frees
+// accb before its passes (the consumers' next hand-over then never waits on the up projection), at 64 more registers.
+#ifndef LR_WG_EPIRG
+#define LR_WG_EPIRG 0
+#endif
 #ifndef LR_WG_CREGE
-#define LR_WG_CREGE 192
+#define LR_WG_CREGE (LR_WG_EPIRG ? 168 : 192)
 #endif
 #ifndef LR_WG_PREGE
 #define LR_WG_PREGE 40
 #endif
 #ifndef LR_WG_EREG
-#define LR_WG_EREG 88
+#define LR_WG_EREG (LR_WG_EPIRG ? 136 : 88)
 #endif
 static_assert(2 * LR_WG_CREGE + LR_WG_PREGE + LR_WG_EREG <= 512, "LR_WG_EPIWG: registers of 512 threads");
 static_assert(!LR_WG_EPIWG || sizeof(pair_t) == 4, "LR_WG_EPIWG hands over 16-bit accumulator pairs (one word per output pair)");
@@ -345,7 +350,7 @@ static_assert(GS == 64, "LR_WG_FP8: exact only up to two k32 steps per group (gr
 constexpr int WG_BM = 128, WG_BN = 128, WG_GSTAGES = GS / 64;
 // A consumer holds two groups' stages at once (one folding, one in flight): at least 2·GS/64 + 1 stages.
 constexpr int WST = LR_WG_STAGES > 2 * WG_GSTAGES ? LR_WG_STAGES : 2 * WG_GSTAGES + 1;
-constexpr int WG_THREADS = 384, WG_UNPACKERS = LR_WG_SPLIT ? 32 : 96, WG_CONSUMER_WARPS = 8;   // arrivals on ready, empty
+constexpr int WG_UNPACKERS = LR_WG_SPLIT ? 32 : 96, WG_CONSUMER_WARPS = 8;   // arrivals on ready, empty
 struct __align__(LR_WG_BSWZ ? 1024 : 128) WgSmem {
   __align__(LR_WG_BSWZ ? 1024 : 16) uint8_t bu[WST][WG_BN * 64];   // widened B, core-matrix layout (LR_WG_BSWZ: 1024-aligned stages)
 #if LR_WG_ASMEM
@@ -361,7 +366,7 @@ struct __align__(LR_WG_BSWZ ? 1024 : 128) WgSmem {
 #if LR_WG_EPIWG
   unsigned long long full[WST], ready[WST], empty[WST];
 #endif
-  // With LR_WG_EPIWG last, so that lr_wgmma<1> can lay WgEpiSmem over them (its consumers do not use them).
+  // With LR_WG_EPIWG last, so that lr_wgmma<0/1> can lay WgEpiSmem over them (its consumers do not use them).
   float Ls[WG_BM][36];           // epilogue: L and U tiles as fp32 (rows padded: conflict-free float4 reads)
   float Us[WG_BN][36];
 #if !LR_WG_EPIWG
@@ -396,10 +401,10 @@ struct __align__(16) WgDownSmem {
   float x[2][WD_ROWS][WD_XS];    // rows padded: the float4 reads of a warp's 4 row pairs are conflict-free
   float d[2][WD_KC][WD_RANKS];
 };
-constexpr int wg_threads(int mode) { return mode == 2 || (mode == 1 && LR_WG_EPIWG) ? 512 : 384; }
+constexpr int wg_threads(int mode) { return mode == 2 || LR_WG_EPIWG ? 512 : 384; }
 // LR_WG_BSWZ: 1 KB more, so that the kernel can start WgSmem at the next 1,024-aligned shared address.
 constexpr size_t wg_smem(int mode) {
-  return (mode == 1 && LR_WG_EPIWG ? offsetof(WgSmem, Ls) + sizeof(WgEpiSmem) : sizeof(WgSmem) + (mode == 2 ? sizeof(WgDownSmem) : 0)) + (LR_WG_BSWZ ? 1024 : 0);
+  return (mode != 2 && LR_WG_EPIWG ? offsetof(WgSmem, Ls) + sizeof(WgEpiSmem) : sizeof(WgSmem) + (mode == 2 ? sizeof(WgDownSmem) : 0)) + (LR_WG_BSWZ ? 1024 : 0);
 }
 constexpr uint32_t WG_B_STAGE_BYTES = LR_WG_BWIDE ? WG_BN * 64 : sizeof(uint4) * 2 * WG_BN;
 constexpr uint32_t WG_A_STAGE_BYTES = LR_WG_ASMEM ? WG_BM * 64 : sizeof(uint4) * 8 * 32;
@@ -653,13 +658,29 @@ __device__ __forceinline__ void wg_epi(WgEpiSmem& es, int t0, int tn, int ts, bo
     const int c0 = bn + 8 * cg;
     if (nch == 1) { epi_sync(); stage(bm, bn, 0); epi_sync(); }
     epi_full_wait();
+#if LR_WG_EPIRG
+    uint4 ar[4][4];
+    #pragma unroll
+    for (int p = 0; p < 4; p++)
+      #pragma unroll
+      for (int r = 0; r < 4; r++) ar[p][r] = *reinterpret_cast<const uint4*>(&es.accb[32 * p + 4 * rg + r][4 * cg]);
+    if (!last) epi_empty_arrive();
+#endif
+#if LR_WG_EPIRG
+    #pragma unroll   // ar[p] stays in registers
+#else
     #pragma unroll 1
+#endif
     for (int p = 0; p < 4; p++) {
       const int r0 = 32 * p + 4 * rg;
       float y[4][8];
       #pragma unroll
       for (int r = 0; r < 4; r++) {
+#if LR_WG_EPIRG
+        const uint4 a4 = ar[p][r];
+#else
         const uint4 a4 = *reinterpret_cast<const uint4*>(&es.accb[r0 + r][4 * cg]);
+#endif
         const uint32_t aw[4] = {a4.x, a4.y, a4.z, a4.w};
         #pragma unroll
         for (int w = 0; w < 4; w++) {
@@ -670,7 +691,7 @@ __device__ __forceinline__ void wg_epi(WgEpiSmem& es, int t0, int tn, int ts, bo
           y[r][2 * w + 1] = lr_epilogue(pair_hi(pa), hc, hc ? r16_val(cs[c + 1]) : 0.0f, hb, hb ? r16_val(bias[c + 1]) : 0.0f);
         }
       }
-      if (p == 3 && !last) epi_empty_arrive();   // the consumers may write the next tile
+      if (!LR_WG_EPIRG && p == 3 && !last) epi_empty_arrive();   // the consumers may write the next tile
       for (int ch = 0; ch < nch; ch++) {
         if (nch > 1) { epi_sync(); stage(bm, bn, ch); epi_sync(); }
         const int jc = min(WE_RANKS, R - ch * WE_RANKS);
@@ -708,7 +729,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
     uint16_t* __restrict__ Y, int M, int N, int K, int R,
     const uint16_t* __restrict__ X, const uint16_t* __restrict__ Dn, const uint32_t* __restrict__ ls, uint16_t* Lo,
     uint32_t* flags, uint32_t epoch) {
-  constexpr bool BRANCH = MODE != 0, FUSED = MODE == 2, EPI = MODE == 1 && LR_WG_EPIWG;
+  constexpr bool BRANCH = MODE != 0, FUSED = MODE == 2, EPI = MODE != 2 && LR_WG_EPIWG;
   extern __shared__ __align__(128) uint8_t wg_raw_[];
   // LR_WG_BSWZ: the swizzle pattern is applied to shared addresses, so every stage starts 1,024-aligned.
   uint8_t* const wg_raw = LR_WG_BSWZ ? wg_raw_ + ((1024 - (smem_u32(wg_raw_) & 1023)) & 1023) : wg_raw_;

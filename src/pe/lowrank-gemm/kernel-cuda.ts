@@ -22,6 +22,7 @@ import { CUDA_HOST_PRELUDE, codesToWords, cudaHeader, wordsToCodes } from '../..
 import type { KernelEntry, KernelLaunch, KernelSet } from '../../codegen/kernels/manifest.js';
 import type { TargetOf } from '../facets/compile.js';
 import { lowRankQactScaleFactor, NVFP4_SCALE_CAP } from './golden-qact.js';
+import { LOW_RANK_DOWN_MMA_KERNEL, lowRankDownMmaEligible } from './kernel-cuda-down-mma.js';
 import { LOW_RANK_TILED_DEVICE, LOW_RANK_TILED_KERNEL } from './kernel-cuda-tiled.js';
 import { checkLowRankGemmConfig, lowRankActivationCodes, lowRankElementValues, type LowRankGemmConfig, type LowRankGemmOperands } from './golden.js';
 import { lowRankWgmmaDefaults, lowRankWgmmaEligible, lowRankWgmmaKernel } from './kernel-cuda-wgmma.js';
@@ -599,6 +600,7 @@ static std::vector<uint16_t> transpose_scales(const std::vector<uint16_t>& s, in
 
 function hostMain(config: LowRankGemmConfig): string {
   const fast = lowRankFastEligible(config);
+  const downMma = lowRankDownMmaEligible(config);
   const masks = lowRankInputMasks(config);
   const maskTable = (Object.keys(LOW_RANK_STREAMS) as (keyof typeof LOW_RANK_STREAMS)[])
     .map((k) => `  if (stream == ${LOW_RANK_STREAMS[k]}) return (h & ${hex32(masks[k][0])}) | ${hex32(masks[k][1])}; // ${k}`)
@@ -651,6 +653,7 @@ struct Device {
   uint4 *Aw = nullptr, *Bw = nullptr; uint16_t *saW = nullptr, *swW = nullptr; int wg_grid = 0;
   int wg_grid_mc = 0;   // LR_WG_MCAST: CTAs launched in clusters of two (0: not for this shape, M not a multiple of 256)
   uint32_t* flags = nullptr; mutable uint32_t epoch = 0;   // lr_wgmma<2>: one flag per L slice, a new epoch per launch
+  const uint4* downf = nullptr;   // LR_DOWN_MMA: D in lr_down_mma's fragment order (null: lr_down runs)
   explicit Device(const Inputs& i) : in(i) {
     qw = to_device(in.qw); sw = to_device(in.sw);
     bias = dev_or_null(in.bias); cs = dev_or_null(in.cs); ls = dev_or_null(in.ls);
@@ -667,7 +670,8 @@ struct Device {
     } else { qa = to_device(in.qa); sa = to_device(in.sa); }
     CK(cudaMalloc(&L, std::max<size_t>(2, (size_t)in.M * RANK * 2))); CK(cudaMalloc(&Y, (size_t)in.M * in.N * 2));
     if (RANK > 0) CK(cudaFuncSetAttribute(lr_down, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)DOWN_SMEM));
-    widen();
+${downMma ? `    if (LR_DOWN_MMA && RANK > 0 && down_all_finite(in.down)) downf = reinterpret_cast<const uint4*>(to_device(pack_down_mma(in.down, in.K, RANK)));
+` : ''}    widen();
     fast = ${fast ? 'in.M % 128 == 0 && in.N % 128 == 0 && in.K % GS == 0' : 'false'};
 ${
   fast
@@ -689,7 +693,7 @@ ${
       if (in.M % 256 == 0) {   // as many clusters of two as can be resident at once (one CTA per SM)
         cudaLaunchConfig_t lc = {}; cudaLaunchAttribute at[1];
         at[0].id = cudaLaunchAttributeClusterDimension; at[0].val.clusterDim.x = 2; at[0].val.clusterDim.y = 1; at[0].val.clusterDim.z = 1;
-        lc.gridDim = dim3(2 * (sms / 2)); lc.blockDim = dim3(WG_THREADS); lc.dynamicSmemBytes = wg_smem(0); lc.attrs = at; lc.numAttrs = 1;
+        lc.gridDim = dim3(2 * (sms / 2)); lc.blockDim = dim3(wg_threads(0)); lc.dynamicSmemBytes = wg_smem(0); lc.attrs = at; lc.numAttrs = 1;
         int ncl = 0; CK(cudaOccupancyMaxActiveClusters(&ncl, lr_wgmma<0>, &lc));
         wg_grid_mc = 2 * std::min(ncl, (in.M / 256) * (in.N / WG_BN));
 #ifdef LR_WG_MCGRID
@@ -704,7 +708,8 @@ ${
   }
 ${LOW_RANK_TILED_DEVICE}  void down_proj() const {
     if (RANK == 0) return;
-    lr_down<<<dim3((in.M + DROWS - 1) / DROWS, (RANK + DRANKS - 1) / DRANKS), DNT, DOWN_SMEM>>>(x, down, ls, ls != nullptr, L, in.M, in.K, RANK); CK_LAUNCH();
+${downMma ? `    if (downf != nullptr) { lr_down_mma<<<dim3((in.M + DM_ROWS - 1) / DM_ROWS, (RANK + DM_RANKS - 1) / DM_RANKS), 128>>>(x, downf, ls, ls != nullptr, L, in.M, in.K, RANK); CK_LAUNCH(); return; }
+` : ''}    lr_down<<<dim3((in.M + DROWS - 1) / DROWS, (RANK + DRANKS - 1) / DRANKS), DNT, DOWN_SMEM>>>(x, down, ls, ls != nullptr, L, in.M, in.K, RANK); CK_LAUNCH();
   }
   void generic() const {
     down_proj();
@@ -759,7 +764,7 @@ ${
       CK(cudaLaunchKernelEx(&lc, mode == 0 ? lr_wgmma<0> : lr_wgmma<1>, (const uint4*)Aw, (const uint4*)Bw, (const uint16_t*)saW, (const uint16_t*)swW, (const uint16_t*)bias,
           (const uint16_t*)cs, (const uint16_t*)L, (const uint16_t*)up, Y, in.M, in.N, in.K, r, (const uint16_t*)nullptr, (const uint16_t*)nullptr,
           (const uint32_t*)nullptr, (uint16_t*)nullptr, (uint32_t*)nullptr, 0u));
-    } else if (mode == 0) lr_wgmma<0><<<wg_grid, WG_THREADS, wg_smem(0)>>>(Aw, Bw, saW, swW, bias, cs, L, up, Y, in.M, in.N, in.K, 0, nullptr, nullptr, nullptr, nullptr, nullptr, 0);
+    } else if (mode == 0) lr_wgmma<0><<<wg_grid, wg_threads(0), wg_smem(0)>>>(Aw, Bw, saW, swW, bias, cs, L, up, Y, in.M, in.N, in.K, 0, nullptr, nullptr, nullptr, nullptr, nullptr, 0);
     else lr_wgmma<1><<<wg_grid, wg_threads(1), wg_smem(1)>>>(Aw, Bw, saW, swW, bias, cs, L, up, Y, in.M, in.N, in.K, r, nullptr, nullptr, nullptr, nullptr, nullptr, 0);
   }`
     : ''
@@ -835,6 +840,8 @@ ${
     poison(dev.Y, golden.size() * 2); dev.generic();
     size_t bad = mismatches(dev.result(), golden, "generic", in.N);
     std::printf("lowrank_gemm %s (M=%d N=%d K=%d rank=%d): generic kernel %zu/%zu mismatches", d.c_str(), in.M, in.N, in.K, RANK, bad, golden.size());
+${downMma ? `    if (RANK > 0) std::printf(" (down projection %s)", dev.downf ? "lr_down_mma" : "lr_down");
+` : ''}
     {
       poison(dev.Y, golden.size() * 2); dev.tiled();
       const std::vector<uint16_t> a = dev.result();
@@ -1109,6 +1116,7 @@ constexpr bool RUNTIME_QACT = ${config.activationQuant === 'runtime'};  // qa / 
 ${deviceSteps(config, P, R)}
 ${config.activationQuant === 'runtime' ? qactSource(config) : ''}
 ${DOWN_KERNEL}
+${lowRankDownMmaEligible(config) ? LOW_RANK_DOWN_MMA_KERNEL : ''}
 ${GENERIC_KERNEL}
 ${LOW_RANK_TILED_KERNEL}
 ${lowRankFastEligible(config) ? `${fastGroupStep(config, P)}\n${fastKernel(config)}\n${lowRankWgmmaKernel(config)}` : ''}
