@@ -3,7 +3,8 @@
  * computes golden.ts's lowRankGemm bit for bit, in golden's order (see that file's header):
  * - `lr_down`: L[m, j] = round_R16(Σ_k ascending round_32(x·d)) (× LoRA scale), one sequential chain per
  *   (m, j), a 2-row × 4-rank tile of chains per thread, X and D chunks double-buffered in shared memory and
- *   register-prefetched 4 steps ahead; deterministic (no atomics).
+ *   register-prefetched 4 steps ahead (LR_DOWN_H16, off by default: staged as 16-bit codes, 8 steps ahead);
+ *   deterministic (no atomics).
  * - `lr_fast` (int4 main path, groupSize a multiple of 64, M and N multiples of 128, K of 64): Hopper has no
  *   4-bit tensor cores, so each 4-bit code is widened to an 8-bit operand equal to 16·value (a nibble
  *   shifted into the byte's high half: signed int4 → s8, uint4 → u8) and multiplied by int8 MMA
@@ -145,7 +146,7 @@ const DOWN_KERNEL = `
 // steps of one row or rank) the same values cost half: 12 cycles, plus 6 decodes (r16_val: one HADD2.F32 for
 // fp16, one integer op for bf16; exact) per step and thread, so issue becomes the bound at ≈ 8 + 6 + 0.75 = 14.75
 // cycles per step. LR_DOWN_XF32 (with LR_DOWN_H16) keeps X widened to fp32 and stages only D as codes: 16
-// wavefront cycles, ≈ 12.75 issue: the other side of that balance. More chains per thread would cut both (per FMA
+// wavefront cycles, ≈ 8 + 4 + 1 = 13 issue: the other side of that balance. More chains per thread would cut both (per FMA
 // (DA + DB) / (DA·DB) values), but M·rank = 131k chains give one warp per scheduler only at 8 chains per lane.
 #ifndef LR_DOWN_ROWS
 #define LR_DOWN_ROWS ${DOWN.rowsPerThread}
