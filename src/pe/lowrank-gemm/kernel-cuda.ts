@@ -3,7 +3,8 @@
  * computes golden.ts's lowRankGemm bit for bit, in golden's order (see that file's header):
  * - `lr_down`: L[m, j] = round_R16(Σ_k ascending round_32(x·d)) (× LoRA scale), one sequential chain per
  *   (m, j), a 2-row × 4-rank tile of chains per thread, X and D chunks double-buffered in shared memory and
- *   register-prefetched 4 steps ahead; deterministic (no atomics).
+ *   register-prefetched 4 steps ahead (LR_DOWN_H16, off by default: staged as 16-bit codes, 8 steps ahead);
+ *   deterministic (no atomics).
  * - `lr_fast` (int4 main path, groupSize a multiple of 64, M and N multiples of 128, K of 64): Hopper has no
  *   4-bit tensor cores, so each 4-bit code is widened to an 8-bit operand equal to 16·value (a nibble
  *   shifted into the byte's high half: signed int4 → s8, uint4 → u8) and multiplied by int8 MMA
@@ -138,6 +139,16 @@ const DOWN_KERNEL = `
 // needs about half as many per FMA. Padding (k ≥ K, m ≥ M, j ≥ rank) holds code 0 = +0, and a padded step is
 // branch_step(l, +0, +0) = l exactly: l starts at +0 and is never -0 (an RNE sum is -0 only when both addends
 // are, and the sum is +0 when exactly zero otherwise).
+// LR_DOWN_H16 (knob, default 0; docs/kernels.md "16-bit staging of the down projection"): ncu on an H100 showed
+// this fp32 staging bound by the shared-memory pipe too (≈ 78% busy): an LDS.128 costs 4 wavefronts (quarter-warp
+// phases) whatever its addresses, the pipe moves 32 lanes × 4 bytes per cycle per SM, and a thread's 2 × 4 chains
+// load 6 values (2 x, 4 d) per step for 8 FMAs: per step and SM (4 warps) 4 · 6 = 24 wavefront cycles against 8
+// FMA issue cycles per scheduler. Staged as 16-bit codes (X [row][k], D transposed [rank][k], one LDS.128 = 8
+// steps of one row or rank) the same values cost half: 12 cycles, plus 6 decodes (r16_val: one HADD2.F32 for
+// fp16, one integer op for bf16; exact) per step and thread, so issue becomes the bound at ≈ 8 + 6 + 0.75 = 14.75
+// cycles per step. LR_DOWN_XF32 (with LR_DOWN_H16) keeps X widened to fp32 and stages only D as codes: 16
+// wavefront cycles, ≈ 8 + 4 + 1 = 13 issue: the other side of that balance. More chains per thread would cut both (per FMA
+// (DA + DB) / (DA·DB) values), but M·rank = 131k chains give one warp per scheduler only at 8 chains per lane.
 #ifndef LR_DOWN_ROWS
 #define LR_DOWN_ROWS ${DOWN.rowsPerThread}
 #endif
@@ -150,14 +161,39 @@ const DOWN_KERNEL = `
 #ifndef LR_DOWN_KC
 #define LR_DOWN_KC ${DOWN.kChunk}
 #endif
+#ifndef LR_DOWN_H16
+#define LR_DOWN_H16 0
+#endif
+#ifndef LR_DOWN_XF32
+#define LR_DOWN_XF32 0
+#endif
 constexpr int DA = LR_DOWN_ROWS, DB = LR_DOWN_RPT, DQ = LR_DOWN_Q, DKC = LR_DOWN_KC;
 constexpr int DROWS = ${DOWN.blockRows}, DRANKS = DQ * DB, DXS = DKC + 4;
 constexpr int DWR = (32 / DQ) * DA, DNT = 32 * DROWS / DWR;   // rows per warp, threads per block
 constexpr int DXP = DROWS * DKC / 8 / DNT, DDP = DKC * DRANKS / 8 / DNT;   // 16-byte pieces per thread
 static_assert(DB % 4 == 0 && DRANKS % 8 == 0 && 32 % DQ == 0 && DROWS % DWR == 0, "down projection tiling");
 static_assert(DXP * DNT * 8 == DROWS * DKC && DDP * DNT * 8 == DKC * DRANKS, "down projection chunk");
+#if LR_DOWN_H16
+// 16-bit staging (LR_DOWN_H16, a knob, off by default): X rows [row][k] as codes (fp32 with LR_DOWN_XF32), D
+// transposed to [rank][k] as codes, rank rows permuted (dh_row) so that the 8 lanes of a quarter warp read 8
+// consecutive rows; every staged row is DHS = DKC + 8 entries long (the 8 never-used steps are read by the last
+// prefetch, and the 16-byte pad puts consecutive rows in different banks).
+#if LR_DOWN_XF32
+typedef float dxs_t;
+#else
+typedef uint16_t dxs_t;
+#endif
+constexpr int DHS = DXS + 4;   // DKC + 8
+static_assert(DKC % 8 == 0, "down projection: 16-bit staging reads 8 steps at a time");
+constexpr size_t DOWN_SMEM = (size_t)2 * DROWS * DHS * sizeof(dxs_t) + (size_t)2 * DRANKS * DHS * sizeof(uint16_t);
+// The staged row of the block's rank j = q·DB + i (thread q's i-th rank): i·DQ + q.
+__device__ __forceinline__ int dh_row(int j) { return (j % DB) * DQ + j / DB; }
+// Value of step u of 8 packed 16-bit codes (4 words, step 2w in word w's low half).
+__device__ __forceinline__ float h16_at(const uint32_t (&w)[4], int u) { return r16_val((w[u >> 1] >> 16 * (u & 1)) & 0xffffu); }
+#else
 constexpr int DDS = (DKC + 4) * DRANKS;   // one D buffer: DKC steps plus 4 never-used steps read by the last prefetch
 constexpr size_t DOWN_SMEM = (size_t)2 * (DROWS * DXS + DDS) * sizeof(float);
+#endif
 // Eight consecutive 16-bit codes base[off ..] as one uint4 (code 0 beyond avail), vectorized when aligned.
 __device__ __forceinline__ uint4 load8(const uint16_t* __restrict__ base, size_t off, int avail, bool vec) {
   if (vec && avail >= 8) return __ldg(reinterpret_cast<const uint4*>(base + off));
@@ -176,8 +212,13 @@ __device__ __forceinline__ void store8(float* dst, uint4 v) {
 __global__ __launch_bounds__(DNT) void lr_down(const uint16_t* __restrict__ X, const uint16_t* __restrict__ D,
     const uint32_t* __restrict__ ls, int has_ls, uint16_t* __restrict__ L, int M, int K, int R) {
   extern __shared__ __align__(16) float down_smem[];
+#if LR_DOWN_H16
+  dxs_t* const Xs = reinterpret_cast<dxs_t*>(down_smem);                   // [2][DROWS][DHS]
+  uint16_t* const Ds = reinterpret_cast<uint16_t*>(Xs + 2 * DROWS * DHS);  // [2][DRANKS][DHS], rows dh_row(j)
+#else
   float* const Xs = down_smem;                       // [2][DROWS][DXS]
   float* const Ds = down_smem + 2 * DROWS * DXS;     // [2][DKC + 4][DRANKS]
+#endif
   const int t = threadIdx.x, lane = t & 31, warp = t >> 5, q = lane % DQ, rg = lane / DQ;
   const int m0 = blockIdx.x * DROWS, jb = blockIdx.y * DRANKS, r0 = warp * DWR + rg * DA;   // thread's first row in the block
   const bool xvec = (K & 7) == 0, dvec = (R & 7) == 0;
@@ -194,6 +235,28 @@ __global__ __launch_bounds__(DNT) void lr_down(const uint16_t* __restrict__ X, c
       dr[i] = load8(D, (size_t)(k0 + kk) * R + jb + j8, k0 + kk < K ? R - jb - j8 : 0, dvec);
     }
   };
+#if LR_DOWN_H16
+  // X pieces stored as loaded (16 bytes, or widened with LR_DOWN_XF32); D pieces (8 ranks of one step) transposed:
+  // 8 2-byte stores, the warp's 32 lanes (8 steps × 4 rank octets) in distinct words or halves of one word.
+  auto store = [&](int s) {
+    #pragma unroll
+    for (int i = 0; i < DXP; i++) {
+      const int p = t + DNT * i, r = p / (DKC / 8), k8 = (p % (DKC / 8)) * 8;
+#if LR_DOWN_XF32
+      store8(Xs + (s * DROWS + r) * DHS + k8, xr[i]);
+#else
+      reinterpret_cast<uint4*>(Xs)[(s * DROWS + r) * (DHS / 8) + k8 / 8] = xr[i];   // indexed in uint4: one 16-byte store
+#endif
+    }
+    #pragma unroll
+    for (int i = 0; i < DDP; i++) {
+      const int p = t + DNT * i, kk = p / (DRANKS / 8), j8 = (p % (DRANKS / 8)) * 8;
+      const uint32_t w[4] = {dr[i].x, dr[i].y, dr[i].z, dr[i].w};
+      #pragma unroll
+      for (int e = 0; e < 8; e++) Ds[(s * DRANKS + dh_row(j8 + e)) * DHS + kk] = (uint16_t)(w[e >> 1] >> 16 * (e & 1));
+    }
+  };
+#else
   auto store = [&](int s) {
     #pragma unroll
     for (int i = 0; i < DXP; i++) {
@@ -206,6 +269,7 @@ __global__ __launch_bounds__(DNT) void lr_down(const uint16_t* __restrict__ X, c
       store8(Ds + s * DDS + kk * DRANKS + j8, dr[i]);
     }
   };
+#endif
   float l[DA][DB];
   #pragma unroll
   for (int a = 0; a < DA; a++)
@@ -217,6 +281,65 @@ __global__ __launch_bounds__(DNT) void lr_down(const uint16_t* __restrict__ X, c
     const int s = c & 1;
     const bool more = c + 1 < chunks;
     if (more) load((c + 1) * DKC);
+#if LR_DOWN_H16
+    // The same pipeline over 8 steps: per row one 16-byte read (two with LR_DOWN_XF32), per rank one (8 steps of
+    // its transposed row); the codes are decoded to fp32 in registers (r16_val: exact), each x once for its DB
+    // ranks, each d once for its DA rows. The last prefetch reads every row's 8 pad steps, never used.
+    const dxs_t* xrow = Xs + (s * DROWS + r0) * DHS;
+    const uint16_t* drow = Ds + (s * DRANKS + q) * DHS;   // thread q's rank i: staged row i·DQ + q
+    constexpr int XW = LR_DOWN_XF32 ? 8 : 4;             // 32-bit words of one row's 8 steps
+    uint32_t xc[DA][XW], dc[DB][4];
+    auto fetch = [&](int kk, uint32_t (&xv)[DA][XW], uint32_t (&dv)[DB][4]) {
+      #pragma unroll
+      for (int a = 0; a < DA; a++)
+        #pragma unroll
+        for (int h = 0; h < XW / 4; h++) {
+          const uint4 v = reinterpret_cast<const uint4*>(xrow + a * DHS + kk)[h];
+          xv[a][4 * h] = v.x; xv[a][4 * h + 1] = v.y; xv[a][4 * h + 2] = v.z; xv[a][4 * h + 3] = v.w;
+        }
+      #pragma unroll
+      for (int i = 0; i < DB; i++) {
+        const uint4 v = *reinterpret_cast<const uint4*>(drow + i * DQ * DHS + kk);
+        dv[i][0] = v.x; dv[i][1] = v.y; dv[i][2] = v.z; dv[i][3] = v.w;
+      }
+    };
+    // 8 steps of every chain, each chain's steps in k order.
+    auto step8 = [&](const uint32_t (&xv)[DA][XW], const uint32_t (&dv)[DB][4]) {
+      #pragma unroll
+      for (int u = 0; u < 8; u++) {
+        float x[DA], d[DB];
+        #pragma unroll
+        for (int a = 0; a < DA; a++) {
+#if LR_DOWN_XF32
+          x[a] = __uint_as_float(xv[a][u]);
+#else
+          x[a] = h16_at(xv[a], u);
+#endif
+        }
+        #pragma unroll
+        for (int i = 0; i < DB; i++) d[i] = h16_at(dv[i], u);
+        #pragma unroll
+        for (int a = 0; a < DA; a++)
+          #pragma unroll
+          for (int i = 0; i < DB; i++) l[a][i] = branch_step(l[a][i], x[a], d[i]);
+      }
+    };
+    fetch(0, xc, dc);
+    #pragma unroll 2
+    for (int kk = 0; kk < DKC; kk += 8) {
+      uint32_t xn[DA][XW], dn[DB][4];
+      fetch(kk + 8, xn, dn);
+      step8(xc, dc);
+      #pragma unroll
+      for (int a = 0; a < DA; a++)
+        #pragma unroll
+        for (int w = 0; w < XW; w++) xc[a][w] = xn[a][w];
+      #pragma unroll
+      for (int i = 0; i < DB; i++)
+        #pragma unroll
+        for (int w = 0; w < 4; w++) dc[i][w] = dn[i][w];
+    }
+#else
     const float* xrow = Xs + (s * DROWS + r0) * DXS;
     const float* dcol = Ds + s * DDS + q * DB;
     // Software pipeline in registers: the next 4 steps' X and D are loaded while this step's FMAs run, so the
@@ -260,6 +383,7 @@ __global__ __launch_bounds__(DNT) void lr_down(const uint16_t* __restrict__ X, c
         #pragma unroll
         for (int i = 0; i < DB / 4; i++) dc[u][i] = dn[u][i];
     }
+#endif
     if (more) store(s ^ 1);
     __syncthreads();
   }
