@@ -40,10 +40,14 @@ export const LOW_RANK_DOWN_MMA_KERNEL = `
 #define LR_DOWN_MMA 0
 #endif
 constexpr int DM_ROWS = 32, DM_RANKS = 32, DM_KC = 32;
+#ifdef LR_HOST_EMULATION   // test/codegen/cuda/lowrank-down-host.cpp: the warp's MMA emulated from PTX's fragment definition
+void dm_mma(float (&c)[4], uint32_t a0, uint32_t a1, uint32_t b);
+#else
 __device__ __forceinline__ void dm_mma(float (&c)[4], uint32_t a0, uint32_t a1, uint32_t b) {
   asm("mma.sync.aligned.m16n8k8.row.col.f32.f16.f16.f32 {%0, %1, %2, %3}, {%4, %5}, {%6}, {%7, %7, %7, %7};\\n"
       : "=f"(c[0]), "=f"(c[1]), "=f"(c[2]), "=f"(c[3]) : "r"(a0), "r"(a1), "r"(b), "f"(0.0f));
 }
+#endif
 __global__ __launch_bounds__(128) void lr_down_mma(const uint16_t* __restrict__ X, const uint4* __restrict__ Df,
     const uint32_t* __restrict__ ls, int has_ls, uint16_t* __restrict__ L, int M, int K, int R) {
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t = lane & 3;

@@ -53,6 +53,30 @@ using std::isnan;
 #define __syncthreads() g_bar->wait()
 #define __ldg ldg_emu
 alignas(16) float down_smem[1 << 16];   // 256 KB: more than any DOWN_SMEM
+// lr_down_mma's mma.sync.m16n8k8.row.col.f32.f16.f16.f32 with C = +0, from PTX's fragment definition (not from the
+// kernel): lane l = 4g + t holds A rows g (register 0) and g + 8 (register 1), columns 2t (low half), 2t + 1; B rows
+// 2t, 2t + 1, column g; D elements (g, 2t), (g, 2t + 1), (g + 8, 2t), (g + 8, 2t + 1). The block's threads run the
+// same MMAs in the same order, so its barrier separates the operand exchange from the reads.
+#define LR_HOST_EMULATION 1
+namespace {
+struct MmaSlot { uint32_t a0, a1, b; };
+MmaSlot g_mma[4][32];   // [warp][lane]
+float half_at(uint32_t w, int hi) { return __half2float(__ushort_as_half((unsigned short)(hi ? w >> 16 : w & 0xffff))); }
+}
+void dm_mma(float (&c)[4], uint32_t a0, uint32_t a1, uint32_t b) {
+  const int tid = (int)thread_idx.x, w = tid >> 5, lane = tid & 31, g = lane >> 2, t = lane & 3;
+  g_mma[w][lane] = MmaSlot{a0, a1, b};
+  g_bar->wait();
+  auto A = [&](int r, int k) { const MmaSlot& s = g_mma[w][4 * (r & 7) + (k >> 1)]; return half_at(r < 8 ? s.a0 : s.a1, k & 1); };
+  auto B = [&](int k, int n) { return half_at(g_mma[w][4 * n + (k >> 1)].b, k & 1); };
+  const int rows[4] = {g, g, g + 8, g + 8}, cols[4] = {2 * t, 2 * t + 1, 2 * t, 2 * t + 1};
+  for (int i = 0; i < 4; i++) {
+    double sum = 0.0;   // exact: fp16 products are exact in double, and here at most one term is nonzero
+    for (int k = 0; k < 8; k++) sum += (double)A(rows[i], k) * (double)B(k, cols[i]);
+    c[i] = (float)sum;
+  }
+  g_bar->wait();
+}
 #include DOWN_INC
 static_assert(DOWN_SMEM <= sizeof(down_smem), "emulated shared memory");
 
@@ -67,16 +91,26 @@ int main(int argc, char** argv) {
   if (std::fread(X.data(), 2, X.size(), f) != X.size() || std::fread(D.data(), 2, D.size(), f) != D.size() ||
       std::fread(ls.data(), 4, ls.size(), f) != ls.size()) { std::fprintf(stderr, "short input %s\n", argv[1]); return 1; }
   std::fclose(f);
-  for (int by = 0; by < (R + DRANKS - 1) / DRANKS; by++)
-    for (int bx = 0; bx < (M + DROWS - 1) / DROWS; bx++) {
+#if LR_DOWN_MMA   // lr_down_mma: D packed by the generated host packer, blocks of 128 threads (4 warps)
+  const std::vector<uint32_t> Df = pack_down_mma(D, K, R);
+  const int BX = (M + DM_ROWS - 1) / DM_ROWS, BY = (R + DM_RANKS - 1) / DM_RANKS, NT = 128;
+#else
+  const int BX = (M + DROWS - 1) / DROWS, BY = (R + DRANKS - 1) / DRANKS, NT = DNT;
+#endif
+  for (int by = 0; by < BY; by++)
+    for (int bx = 0; bx < BX; bx++) {
       std::memset(down_smem, 0xff, sizeof down_smem);
-      Barrier bar(DNT);
+      Barrier bar(NT);
       g_bar = &bar;
       std::vector<std::thread> th;
-      for (int t = 0; t < DNT; t++)
+      for (int t = 0; t < NT; t++)
         th.emplace_back([&, t] {
           thread_idx = make_uint3(t, 0, 0); block_idx = make_uint3(bx, by, 0);
+#if LR_DOWN_MMA
+          lr_down_mma(X.data(), reinterpret_cast<const uint4*>(Df.data()), ls.data(), has_ls, L.data(), M, K, R);
+#else
           lr_down(X.data(), D.data(), ls.data(), has_ls, L.data(), M, K, R);
+#endif
         });
       for (auto& x : th) x.join();
     }

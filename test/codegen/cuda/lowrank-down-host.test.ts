@@ -5,7 +5,8 @@
  * are the host's (RNE, never contracted) and the decode/encode helpers the host versions of cuda_fp16 / cuda_bf16.
  * Oracle: golden's step functions in golden's order (lowRankDownStep over k ascending, lowRankDownResult), not the
  * kernel. Every form: the default fp32 staging, LR_DOWN_H16 (16-bit codes, D transposed) and LR_DOWN_H16 +
- * LR_DOWN_XF32, for both branch formats (svdquant_w4a4: fp16, svdquant_nvfp4: bf16), on shapes with ragged M, K
+ * LR_DOWN_XF32, for both branch formats, and lr_down_mma (-DLR_DOWN_MMA=1, fp16 only: its warp MMAs emulated from PTX's
+ * m16n8k8 fragment definition, so the test checks the kernel's fragment packing and index maps), (svdquant_w4a4: fp16, svdquant_nvfp4: bf16), on shapes with ragged M, K
  * not a multiple of 8 or of the 256-step chunk, ranks not a multiple of 8 or of the block's 32, LoRA scales,
  * zeros and subnormal codes. Bit-exactness on the GPU is still the H100 run's to show (sims/cuda/run-lowrank-bound.sh).
  */
@@ -90,9 +91,11 @@ describe('lr_down on the host (the generated kernel text, emulated threads) agai
     ['fp32 staging (default)', []],
     ['LR_DOWN_H16', ['-DLR_DOWN_H16=1']],
     ['LR_DOWN_H16 + LR_DOWN_XF32', ['-DLR_DOWN_H16=1', '-DLR_DOWN_XF32=1']],
+    // lr_down_mma (fp16 branches only): the products from emulated m16n8k8 MMAs, the harness's from PTX's fragments.
+    ['LR_DOWN_MMA (lr_down_mma, tensor-core products)', ['-DLR_DOWN_MMA=1']],
   ];
   for (const accel of ['svdquant_w4a4', 'svdquant_nvfp4'] as const) {
-    for (const [name, flags] of forms) {
+    for (const [name, flags] of forms.filter(([, f]) => accel === 'svdquant_w4a4' || !f.includes('-DLR_DOWN_MMA=1'))) {
       it(`${accel} (${accel === 'svdquant_w4a4' ? 'fp16' : 'bf16'} branch), ${name}: every L code equals golden's`, async () => {
         const nvcc = findExecutable('nvcc');
         if (nvcc === undefined) expect.fail(NVCC_MISSING);
