@@ -769,7 +769,9 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
     return;
   }
   if (EPI && wg == 3) {
-    asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\\n" :: "n"(LR_WG_EREG) : "memory");
+    // 512 threads start at 128 registers each: above that the epilogue warpgroup's count is an increase (LR_WG_EPIRG).
+    if (LR_WG_EREG > 128) asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;\\n" :: "n"(LR_WG_EREG) : "memory");
+    else asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\\n" :: "n"(LR_WG_EREG) : "memory");
     wg_epi(*reinterpret_cast<WgEpiSmem*>(wg_raw + offsetof(WgSmem, Ls)), WG_T0, WG_TN, WG_TS, mc, crank, NT, bias, cs, L, up, Y, N, R);
     if (mc) cluster_sync_all();
     return;
@@ -956,7 +958,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
       fold(c1, sc1, it_c1);
     }
     if (ct == 0 && tile == (int)blockIdx.x) WG_PROBE(1);
-    if (EPI) {   // LR_WG_EPIWG: the accumulator pairs to accb, for the epilogue warpgroup (wg_epi)
+    if constexpr (EPI) {   // LR_WG_EPIWG: the accumulator pairs to accb, for the epilogue warpgroup (wg_epi)
       WgEpiSmem& es = *reinterpret_cast<WgEpiSmem*>(wg_raw + offsetof(WgSmem, Ls));
       epi_empty_wait();
       #pragma unroll
@@ -964,8 +966,8 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
         #pragma unroll
         for (int rh = 0; rh < 2; rh++) memcpy(&es.accb[mt * 16 + g8 + 8 * rh][4 * i + t4], &acc[i][rh], 4);
       epi_full_arrive();
-      continue;
     }
+    if constexpr (!EPI) {   // the consumers' own epilogue (without LR_WG_EPIWG, and in lr_wgmma<2>)
     // Epilogue: y = lr_epilogue(acc); y[i][e + 2rh] is (row 16mt + g8 + 8rh, column 8i + 2t4 + e) of the tile.
     float y[16][4];
     #pragma unroll
@@ -1056,6 +1058,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
         const int row = bm + mt * 16 + g8 + 8 * rh, col = bn + 8 * i + 2 * t4;
         *reinterpret_cast<uint32_t*>(&Y[(size_t)row * N + col]) = out_code(y[i][2 * rh]) | (out_code(y[i][2 * rh + 1]) << 16);
       }
+    }
   }
   if (ct == 0) WG_PROBE(4);
   if (mc) cluster_sync_all();   // no arrival or copy reaches a CTA that has exited

@@ -832,7 +832,7 @@ ${
   }
 ${LOW_RANK_TILED_DEVICE}  void down_proj() const {
     if (RANK == 0) return;
-${downMma ? `    if (downf != nullptr) { lr_down_mma<<<dim3((in.M + DM_ROWS - 1) / DM_ROWS, (RANK + DM_RANKS - 1) / DM_RANKS), 128>>>(x, downf, ls, ls != nullptr, L, in.M, in.K, RANK); CK_LAUNCH(); return; }
+${downMma ? `    if (downf != nullptr) { lr_down_mma<<<dim3((in.M + DM_ROWS - 1) / DM_ROWS, (RANK + DM_RANKS - 1) / DM_RANKS), DM_THREADS>>>(x, downf, ls, ls != nullptr, L, in.M, in.K, RANK); CK_LAUNCH(); return; }
 ` : ''}    lr_down<<<dim3((in.M + DROWS - 1) / DROWS, (RANK + DRANKS - 1) / DRANKS), DNT, DOWN_SMEM>>>(x, down, ls, ls != nullptr, L, in.M, in.K, RANK); CK_LAUNCH();
   }
   void generic() const {

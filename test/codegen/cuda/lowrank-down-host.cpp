@@ -60,7 +60,7 @@ alignas(16) float down_smem[1 << 16];   // 256 KB: more than any DOWN_SMEM
 #define LR_HOST_EMULATION 1
 namespace {
 struct MmaSlot { uint32_t a0, a1, b; };
-MmaSlot g_mma[4][32];   // [warp][lane]
+MmaSlot g_mma[8][32];   // [warp][lane]
 float half_at(uint32_t w, int hi) { return __half2float(__ushort_as_half((unsigned short)(hi ? w >> 16 : w & 0xffff))); }
 }
 void dm_mma(float (&c)[4], uint32_t a0, uint32_t a1, uint32_t b) {
@@ -91,9 +91,9 @@ int main(int argc, char** argv) {
   if (std::fread(X.data(), 2, X.size(), f) != X.size() || std::fread(D.data(), 2, D.size(), f) != D.size() ||
       std::fread(ls.data(), 4, ls.size(), f) != ls.size()) { std::fprintf(stderr, "short input %s\n", argv[1]); return 1; }
   std::fclose(f);
-#if LR_DOWN_MMA   // lr_down_mma: D packed by the generated host packer, blocks of 128 threads (4 warps)
+#if LR_DOWN_MMA   // lr_down_mma: D packed by the generated host packer, blocks of DM_THREADS threads
   const std::vector<uint32_t> Df = pack_down_mma(D, K, R);
-  const int BX = (M + DM_ROWS - 1) / DM_ROWS, BY = (R + DM_RANKS - 1) / DM_RANKS, NT = 128;
+  const int BX = (M + DM_ROWS - 1) / DM_ROWS, BY = (R + DM_RANKS - 1) / DM_RANKS, NT = DM_THREADS;
 #else
   const int BX = (M + DROWS - 1) / DROWS, BY = (R + DRANKS - 1) / DRANKS, NT = DNT;
 #endif

@@ -93,6 +93,7 @@ describe('lr_down on the host (the generated kernel text, emulated threads) agai
     ['LR_DOWN_H16 + LR_DOWN_XF32', ['-DLR_DOWN_H16=1', '-DLR_DOWN_XF32=1']],
     // lr_down_mma (fp16 branches only): the products from emulated m16n8k8 MMAs, the harness's from PTX's fragments.
     ['LR_DOWN_MMA (lr_down_mma, tensor-core products)', ['-DLR_DOWN_MMA=1']],
+    ['LR_DOWN_MMA, one rank half per warp, operands two superchunks ahead', ['-DLR_DOWN_MMA=1', '-DLR_DOWN_MMA_Q=1', '-DLR_DOWN_MMA_NP=3']],
   ];
   for (const accel of ['svdquant_w4a4', 'svdquant_nvfp4'] as const) {
     for (const [name, flags] of forms.filter(([, f]) => accel === 'svdquant_w4a4' || !f.includes('-DLR_DOWN_MMA=1'))) {
@@ -107,7 +108,10 @@ describe('lr_down on the host (the generated kernel text, emulated threads) agai
         const cc = await runProgram(nvcc, ['-x', 'c++', '-std=c++17', '-O1', '-w', '-Xcompiler', '-ffp-contract=off', '-Xcompiler', '-pthread',
           `-DDOWN_INC="${join(dir, 'down.inc')}"`, ...flags, HARNESS, '-o', exe]);
         expect(cc.code, cc.stderr).toBe(0);
+        // The emulated MMAs cost two block-wide barriers each (threads on the host): lr_down_mma skips the largest case.
+        const mma = flags.includes('-DLR_DOWN_MMA=1');
         for (const [i, c] of cases.entries()) {
+          if (mma && c.m * c.k * c.r > 1_000_000) continue;
           const { x, d, ls } = operands(config, c, 0x1000 * (i + 1));
           const input = Buffer.concat([Buffer.from(new Int32Array([c.m, c.k, c.r, c.ls ? 1 : 0]).buffer), Buffer.from(x.buffer), Buffer.from(d.buffer), Buffer.from(ls.buffer)]);
           writeFileSync(join(dir, 'in.bin'), input);
