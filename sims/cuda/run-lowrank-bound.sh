@@ -25,6 +25,7 @@ VERIFY=${VERIFY:-"dflt bw12"}
 # lr_wgmma<0>'s SASS (opcode counts) of these builds.
 SASS=${SASS:-"dflt bw12"}
 PROF=${PROF-}
+# PROFMODE=1: the profiled launch is lr_wgmma<1> of the serial form (with the up projection) instead of lr_wgmma<0>.
 # GEN_DIR/bin/NAME (with NAME.txt, ptxas's report), when present, is a build made beforehand with these flags by
 # BUILD_ONLY=1 on a machine with nvcc (no GPU needed): copied instead of built, which saves the device's time.
 # JOBS: builds at once (default all).
@@ -56,7 +57,7 @@ if command -v cuobjdump >/dev/null; then
 fi
 if [ -n "$PROF" ] && command -v ncu >/dev/null; then
   for v in $PROF; do [ "$(cat $B/$v.rc)" = 0 ] || continue
-    timeout ${NCU_TIMEOUT:-150} ncu --launch-count 1 -k regex:lr_wgmma --section SpeedOfLight --section WarpStateStats --section SchedulerStats --section ComputeWorkloadAnalysis --section InstructionStats --section MemoryWorkloadAnalysis${NCU_EXTRA:-} -o "$O/prof-$v" -f $B/$v prof 4096 4096 4096 > "$O/ncu-run-$v.txt" 2>&1
+    timeout ${NCU_TIMEOUT:-150} ncu --launch-count 1 -k regex:lr_wgmma --section SpeedOfLight --section WarpStateStats --section SchedulerStats --section ComputeWorkloadAnalysis --section InstructionStats --section MemoryWorkloadAnalysis${NCU_EXTRA:-} -o "$O/prof-$v" -f $B/$v prof 4096 4096 4096 ${PROFMODE:-} > "$O/ncu-run-$v.txt" 2>&1
     echo "ncu $v rc=$?"; tail -2 "$O/ncu-run-$v.txt"
     ncu --import "$O/prof-$v.ncu-rep" --page details --print-details all > "$O/ncu-$v.txt" 2>&1
     ncu --import "$O/prof-$v.ncu-rep" --page raw --csv > "$O/ncu-raw-$v.csv" 2>&1

@@ -11,7 +11,8 @@
  *   (fp8Encoders);
  * - d̂ = round_P(d), s = round_P(sa·sw), acc = fma or mul + add in P: the shared LR_PAIR_STEP;
  * - the epilogue, the up projection (j ascending, fp32, one rounding per step) and round_R16, per output.
- * Roles (384 threads, one block per SM, grid = min(tiles, SMs), tiles of 128 × 128 taken in turn):
+ * Roles (384 threads, 512 with the epilogue warpgroup, one block per SM, grid = min(tiles, SMs), tiles of 128 × 128
+ * taken in turn):
  * - warpgroup 0, warp 0 lane 0: issues the bulk copies (cp.async.bulk, completing on an mbarrier) of each
  *   64-deep stage: A and B (8 KB each, widened on the host: LR_WG_ASMEM and LR_WG_BWIDE, the default; 4 KB each
  *   of 4-bit codes without them) and the stage's group scales (2 × 256 B);
@@ -26,6 +27,8 @@
  *   and folds the previous group's set (waited with wgmma.wait_group 1) while the current one runs; then
  *   it releases the previous group's stages (`empty` barriers). No atomics; every output is computed by
  *   one thread in golden's order, so results are deterministic.
+ * - warpgroup 3 (LR_WG_EPIWG, the default for 16-bit accumulators, lr_wgmma<0/1>): takes each tile's accumulators from
+ *   the consumers through shared memory and runs its epilogue and up projection while they compute the next tile.
  */
 import type { LowRankGemmConfig } from './golden.js';
 
@@ -74,6 +77,12 @@ export interface LowRankWgmmaDefaults {
    * 49,000 of them needing rounding, all equal to round_fp16(d)); and only where golden's d̂ is fp16 (P = fp16).
    */
   readonly f16acc: boolean;
+  /**
+   * LR_WG_EPIWG: an epilogue warpgroup runs each tile's epilogue and up projection while the consumers go on with the
+   * next tile (512 threads). Where golden's accumulator pairs are one word each (P = fp16 or bf16): measured bit-exact
+   * and faster on an H100 (2026-12-07 13:05 and 13:30 UTC, docs/kernels.md).
+   */
+  readonly epiwg: boolean;
 }
 
 /** The default knobs of lr_wgmma for `config` (only meaningful where lowRankWgmmaEligible holds). */
@@ -83,7 +92,8 @@ export function lowRankWgmmaDefaults(config: LowRankGemmConfig): LowRankWgmmaDef
   const asmem = true;
   const fp8 = main.groupSize === 64 && main.groupSize * maxProduct <= FP8_DOT_LIMIT;
   const f16acc = fp8 && main.kind === 'int4' && main.activations !== 'uint4' && config.accumulation === 'fp16' && main.scaleFormat === 'fp16';
-  return { bwide: true, asmem, fp8, stages: asmem ? WG_STAGES_ASMEM : WG_STAGES_BWIDE, f16acc };
+  const epiwg = config.accumulation !== 'fp32';
+  return { bwide: true, asmem, fp8, stages: asmem ? WG_STAGES_ASMEM : WG_STAGES_BWIDE, f16acc, epiwg };
 }
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
@@ -297,7 +307,7 @@ static_assert(!LR_WG_F16ACC || (LR_WG_FP8 && LR_F16_PAIR && ${unsignedAct ? 0 : 
 #define LR_WG_MCAST 0
 #endif
 static_assert(!LR_WG_MCAST || LR_WG_BWIDE, "LR_WG_MCAST multicasts B's host-widened stage images (needs LR_WG_BWIDE)");
-// LR_WG_EPIWG = 1 (lr_wgmma<0/1>, 16-bit golden accumulators): an epilogue warpgroup (a fourth, threads 384-511) runs each
+// LR_WG_EPIWG = 1 (lr_wgmma<0/1>, 16-bit golden accumulators; the default where they are, ${dflt.epiwg ? 'as in this config' : 'not this config'}): an epilogue warpgroup (a fourth, threads 384-511) runs each
 // tile's epilogue and up projection while the consumers go on with the next tile's main loop, instead of the consumers
 // running them while the tensor cores wait (0.042 ms of the 0.23 ms lr_wgmma<1> at 4096³, rank 32, H100, 10:23 UTC).
 // The consumers hand over golden's accumulator pairs through shared memory (accb: one 32 KB tile, named barriers
@@ -307,13 +317,17 @@ static_assert(!LR_WG_MCAST || LR_WG_BWIDE, "LR_WG_MCAST multicasts B's host-wide
 // golden's, in golden's order (lr_epilogue, then j ascending, one rounding per step, then out_code), as in the
 // consumers' epilogue: only who computes it and when change. Registers after setmaxnreg: consumers LR_WG_CREGE,
 // producer LR_WG_PREGE, epilogue warpgroup LR_WG_EREG (512 threads share 65,536).
+// Off by default in the -DLR_WG_BWIDE=0 and -DLR_WG_MCAST=1 builds: their unpacker warps or cluster code spill at the
+// producer's 40 and the consumers' 192 registers.
 #ifndef LR_WG_EPIWG
-#define LR_WG_EPIWG 0
+#define LR_WG_EPIWG ((LR_WG_BWIDE) && !(LR_WG_MCAST) ? ${dflt.epiwg ? 1 : 0} : 0)
 #endif
-// LR_WG_EPIRG = 1: the epilogue warpgroup reads its 128 accumulator pairs of a tile into registers at once and frees
-// accb before its passes (the consumers' next hand-over then never waits on the up projection), at 64 more registers.
+// LR_WG_EPIRG = 1 (the default): the epilogue warpgroup reads its 128 accumulator pairs of a tile into registers at once
+// and frees accb before its passes (the consumers' next hand-over then never waits on the up projection), at 64 more
+// registers (consumers 168, epilogue 136). H100, 2026-12-07 13:56 UTC, same call: bit-exact on all 15 int4 cases;
+// serial form 0.2812 against 0.2855 ms, no branch 0.1706 against 0.1720 ms (-DLR_WG_EPIRG=0).
 #ifndef LR_WG_EPIRG
-#define LR_WG_EPIRG 0
+#define LR_WG_EPIRG 1
 #endif
 #ifndef LR_WG_CREGE
 #define LR_WG_CREGE (LR_WG_EPIRG ? 168 : 192)
@@ -336,7 +350,9 @@ static_assert(!LR_WG_BSWZ || LR_WG_BWIDE, "LR_WG_BSWZ needs LR_WG_BWIDE (the ima
 static_assert(!LR_WG_ASMEM || !LR_WG_BSWZ, "LR_WG_ASMEM needs the unswizzled layout (one descriptor form for A and B)");
 // LR_WG_DIAG (measurement builds only, WRONG results): bit 1 the consumers skip the fold's arithmetic, bit 2 the
 // unpackers skip the widening, bit 4 the consumers skip the wgmmas, bit 8 the copier skips the bulk copies (a
-// plain arrive on full), bit 16 the copier skips the two scale copies (2 bulk copies a stage instead of 4); each keeps every barrier, so the time left is what the remaining roles cost
+// plain arrive on full), bit 16 the copier skips the two scale copies (2 bulk copies a stage instead of 4), bit 32 the
+// epilogue warpgroup (LR_WG_EPIWG) skips the up projection's steps, bit 64 its staging of L and U (with one rank chunk);
+// each keeps every barrier, so the time left is what the remaining roles cost
 // (docs/kernels.md, branch w4a4d).
 #ifndef LR_WG_DIAG
 #define LR_WG_DIAG 0
@@ -656,7 +672,7 @@ __device__ __forceinline__ void wg_epi(WgEpiSmem& es, int t0, int tn, int ts, bo
     const int bm = (mc ? 2 * (tile / NT) + (int)crank : tile / NT) * WG_BM, bn = (tile % NT) * WG_BN;
     const bool last = tile + ts >= tn;
     const int c0 = bn + 8 * cg;
-    if (nch == 1) { epi_sync(); stage(bm, bn, 0); epi_sync(); }
+    if (nch == 1 && !(LR_WG_DIAG & 64)) { epi_sync(); stage(bm, bn, 0); epi_sync(); }
     epi_full_wait();
 #if LR_WG_EPIRG
     uint4 ar[4][4];
@@ -694,7 +710,7 @@ __device__ __forceinline__ void wg_epi(WgEpiSmem& es, int t0, int tn, int ts, bo
       if (!LR_WG_EPIRG && p == 3 && !last) epi_empty_arrive();   // the consumers may write the next tile
       for (int ch = 0; ch < nch; ch++) {
         if (nch > 1) { epi_sync(); stage(bm, bn, ch); epi_sync(); }
-        const int jc = min(WE_RANKS, R - ch * WE_RANKS);
+        const int jc = (LR_WG_DIAG & 32) ? 0 : min(WE_RANKS, R - ch * WE_RANKS);
         #pragma unroll 4
         for (int j = 0; j < jc; j++) {
           const uint2 l4 = *reinterpret_cast<const uint2*>(&es.Lt[j][r0]);

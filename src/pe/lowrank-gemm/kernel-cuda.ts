@@ -1027,11 +1027,13 @@ ${downMma ? `    if (RANK > 0) std::printf(" (down projection %s)", dev.downf ? 
     return 0;
   }
   if (argc >= 5 && std::string(argv[1]) == "prof") {
-    // For a profiler (ncu -k regex:lr_wgmma): one launch each of lr_wgmma<0> (no branch) and lr_wgmma<2> (fused), untimed.
+    // For a profiler (ncu -k regex:lr_wgmma): one launch each of lr_wgmma<0> (no branch) and lr_wgmma<2> (fused), untimed;
+    // with a fifth argument 1, the serial form first (lr_down, then lr_wgmma<1>: its first lr_wgmma launch).
     const int M = std::atoi(argv[2]), N = std::atoi(argv[3]), K = std::atoi(argv[4]);
     const Inputs in = generate(M, N, K, 1, true, true, true);
     Device dev(in);
     if (!dev.fast) { std::fprintf(stderr, "prof needs the tensor-core kernel\\n"); return 1; }
+    if (argc >= 6 && std::atoi(argv[5]) == 1) dev.run_wg(true, true);
     dev.run_wg(false); dev.run_wg(true); dev.result();
     std::printf("lowrank_gemm prof %d x %d x %d: done\\n", M, N, K);
     return 0;
@@ -1297,7 +1299,7 @@ export function lowRankCudaKernelSet(t: TargetOf<'lowrank_gemm'>): KernelSet<Low
       ? [{
           // Hopper kernel (bit-exact on an H100), after lr_down; its trailing parameters (X, D, ls, L out, flags,
           // epoch) belong to lr_wgmma<2>, the fused down projection, and are null / 0 here.
-          entryPoint: 'lr_wgmma<1>', file, workgroupSize: [384, 1, 1] as const, dispatch: ['min(SMs, (M/128)*(N/128))', '1', '1'] as const,
+          entryPoint: 'lr_wgmma<1>', file, workgroupSize: [wgDefaults.epiwg ? 512 : 384, 1, 1] as const, dispatch: ['min(SMs, (M/128)*(N/128))', '1', '1'] as const,
           bindings: [
             buf('Aw', 0, 'read', wgDefaults.asmem ? 'M*K/4' : 'M*K/8', wgDefaults.asmem ? `activations widened on the host (LR_WG_ASMEM, the default build; runtime-quantized codes are read back from lr_qact and widened there too), one 8 KB piece per (128-row tile, 64-deep step), the stage's shared-memory image read by wgmma's A descriptor: K-major core matrices without swizzle: [M/128][K/64][8192 bytes], byte (m, k) at (m/8)*512 + (k/16)*128 + (m%8)*16 + k%16 (rows 64..127 the second 4 KB) holding ${wgDefaults.fp8 ? 'the OCP e4m3 code of a*2^-9 for a = qa[128mb+m][64ks+k] (LR_WG_FP8)' : `16*a as ${unsignedAct ? 'uint8' : 'int8'} for a = qa[128mb+m][64ks+k]`}; built with -DLR_WG_ASMEM=0 (or -DLR_WG_BWIDE=0): M*K/8 words of ${awCodes}` : awCodes),
             buf('Bw', 1, 'read', 'N*K/4', `weights widened on the host (LR_WG_BWIDE, the default build), one 8 KB piece per (128-column tile, 64-deep step), the stage's shared-memory image: wgmma's K-major core matrices without swizzle: [N/128][K/64][8192 bytes], byte (n, k) at (n/8)*512 + (k/16)*128 + (n%8)*16 + k%16 holding ${wgDefaults.fp8 ? 'the OCP e5m2 code of w*2^9 for w = qw[128nb+n][64ks+k] (LR_WG_FP8)' : '16*w as int8 for w = qw[128nb+n][64ks+k]'}; built with -DLR_WG_BWIDE=0: N*K/8 words of 4-bit codes, [N/128][K/64][2 p][128 n][4 words], widened on chip`),
