@@ -322,12 +322,13 @@ static_assert(!LR_WG_MCAST || LR_WG_BWIDE, "LR_WG_MCAST multicasts B's host-wide
 #ifndef LR_WG_EPIWG
 #define LR_WG_EPIWG ((LR_WG_BWIDE) && !(LR_WG_MCAST) ? ${dflt.epiwg ? 1 : 0} : 0)
 #endif
-// LR_WG_EPIRG = 1 (the default): the epilogue warpgroup reads its 128 accumulator pairs of a tile into registers at once
+// LR_WG_EPIRG = 1 (the default with f16 accumulators, whose consumers fit 168 registers; the int8 and f32 forms spill
+// there): the epilogue warpgroup reads its 128 accumulator pairs of a tile into registers at once
 // and frees accb before its passes (the consumers' next hand-over then never waits on the up projection), at 64 more
 // registers (consumers 168, epilogue 136). H100, 2026-12-07 13:56 UTC, same call: bit-exact on all 15 int4 cases;
 // serial form 0.2812 against 0.2855 ms, no branch 0.1706 against 0.1720 ms (-DLR_WG_EPIRG=0).
 #ifndef LR_WG_EPIRG
-#define LR_WG_EPIRG 1
+#define LR_WG_EPIRG LR_WG_F16ACC
 #endif
 #ifndef LR_WG_CREGE
 #define LR_WG_CREGE (LR_WG_EPIRG ? 168 : 192)

@@ -4,7 +4,7 @@
  * [rank][k]) and decodes them in registers, `-DLR_DOWN_XF32=1` with it keeps X widened to fp32. Both are off by
  * default. Their bit-exactness needs a GPU (sims/cuda/run-lowrank-bound.sh's verify); here nvcc builds each form for
  * both branch formats of the examples (svdquant_w4a4: fp16, decoded by HADD2.F32; svdquant_nvfp4: bf16, by an
- * integer shift) and ptxas's report shows lr_down without spills.
+ * integer shift) and ptxas's report shows lr_down without spills; and lr_down_mma's tiling with one rank half per warp.
  */
 import { describe, expect, it } from 'vitest';
 import { svdquantConfig } from './svdquant-config.js';
@@ -28,6 +28,8 @@ describe('lr_down 16-bit staging knob (LR_DOWN_H16)', () => {
     ['svdquant_w4a4 (fp16 branch), LR_DOWN_H16', 'svdquant_w4a4', ['-DLR_DOWN_H16=1']],
     ['svdquant_w4a4 (fp16 branch), LR_DOWN_H16 + LR_DOWN_XF32', 'svdquant_w4a4', ['-DLR_DOWN_H16=1', '-DLR_DOWN_XF32=1']],
     ['svdquant_nvfp4 (bf16 branch), LR_DOWN_H16', 'svdquant_nvfp4', ['-DLR_DOWN_H16=1']],
+    // lr_down_mma (kernel-cuda-down-mma.ts) is in every fp16-branch source; the knob only makes the launcher pick it.
+    ['svdquant_w4a4 (fp16 branch), LR_DOWN_MMA with one rank half per warp', 'svdquant_w4a4', ['-DLR_DOWN_MMA=1', '-DLR_DOWN_MMA_Q=1']],
   ];
   for (const [name, accel, flags] of forms) {
     it(`${name}: builds, lr_down without spills`, async () => {
@@ -37,6 +39,11 @@ describe('lr_down 16-bit staging knob (LR_DOWN_H16)', () => {
       const down = r.stderr.match(/Function properties for _Z7lr_down\w*\n\s*(\d+) bytes stack frame, (\d+) bytes spill stores, (\d+) bytes spill loads/);
       expect(down, r.stderr).not.toBeNull();
       expect([down![2], down![3]], down![0]).toEqual(['0', '0']);
+      if (flags.includes('-DLR_DOWN_MMA=1')) {
+        const mma = r.stderr.match(/Function properties for _Z11lr_down_mma\w*\n\s*(\d+) bytes stack frame, (\d+) bytes spill stores, (\d+) bytes spill loads/);
+        expect(mma, r.stderr).not.toBeNull();
+        expect([mma![2], mma![3]], mma![0]).toEqual(['0', '0']);
+      }
     }, 300_000);
   }
 });

@@ -77,6 +77,16 @@ describe('lr_wgmma operand layouts (host model, no GPU)', () => {
     expect(lowRankWgmmaDefaults({ ...base, accumulation: 'fp32' })).toMatchObject({ fp8: true, f16acc: false });
     expect(lowRankWgmmaDefaults({ ...base, main: { ...base.main, groupSize: 128 } as LowRankGemmConfig['main'] })).toMatchObject({ fp8: false, f16acc: false });
   });
+  // The epilogue warpgroup (LR_WG_EPIWG) hands golden's accumulator pairs over as one word each: by default where P is
+  // 16 bits (fp16 or bf16), not for fp32 accumulation, and never in the builds whose unpackers or clusters spill with it.
+  it('defaults to the epilogue warpgroup (LR_WG_EPIWG) exactly where golden\'s accumulator pairs are one word', () => {
+    expect(lowRankWgmmaDefaults(base)).toMatchObject({ epiwg: true });
+    expect(lowRankWgmmaDefaults(uint4(128))).toMatchObject({ epiwg: true });
+    expect(lowRankWgmmaDefaults({ ...base, accumulation: 'bf16' })).toMatchObject({ epiwg: true });
+    expect(lowRankWgmmaDefaults({ ...base, accumulation: 'fp32' })).toMatchObject({ epiwg: false });
+    expect(lowRankCudaSource(base)).toContain('#define LR_WG_EPIWG ((LR_WG_BWIDE) && !(LR_WG_MCAST) ? 1 : 0)\n');
+    expect(lowRankCudaSource({ ...base, accumulation: 'fp32' })).toContain('#define LR_WG_EPIWG ((LR_WG_BWIDE) && !(LR_WG_MCAST) ? 0 : 0)\n');
+  });
   // One build per config (nvcc-build.ts, with ptxas's report), shared by the tests that read it.
   const builds = new Map<string, Promise<CudaBuild>>();
   const build = (name: string, cfg: LowRankGemmConfig, flags: readonly string[]): Promise<CudaBuild> => {
