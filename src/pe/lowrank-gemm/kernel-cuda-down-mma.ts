@@ -18,7 +18,11 @@
  * in fp32). Signed zeros: a product the tensor core returns as +0 where golden has -0 leaves the chain the same,
  * since l is never -0 (l starts at +0, and an RNE sum is -0 only when both addends are -0).
  */
+import { FP16 } from '../../formats/float.js';
 import type { LowRankGemmConfig } from './golden.js';
+
+/** FP16's exponent field, all ones in an infinite or NaN code (from the format's definition). */
+const FP16_EXPONENT_FIELD = ((2 ** FP16.exponentBits - 1) << FP16.mantissaBits) >>> 0;
 
 /** True when `lr_down_mma` computes the config's down projection (fp16 branch, a branch at all). */
 export function lowRankDownMmaEligible(config: LowRankGemmConfig): boolean {
@@ -138,7 +142,7 @@ static std::vector<uint32_t> pack_down_mma(const std::vector<uint16_t>& D, int K
 }
 // lr_down_mma's precondition on D: no infinite or NaN fp16 code (a masked product d·0 would be NaN).
 static bool down_all_finite(const std::vector<uint16_t>& D) {
-  for (uint16_t c : D) if ((c & 0x7c00) == 0x7c00) return false;
+  for (uint16_t c : D) if ((c & 0x${FP16_EXPONENT_FIELD.toString(16)}u) == 0x${FP16_EXPONENT_FIELD.toString(16)}u) return false;
   return true;
 }
 `;

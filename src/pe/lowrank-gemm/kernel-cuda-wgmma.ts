@@ -637,7 +637,7 @@ __device__ __forceinline__ void wg_down(WgDownSmem& ds, const uint16_t* __restri
   if (dt == 0) WG_PROBE(3);
 }
 
-// LR_WG_EPIWG's epilogue warpgroup (threads 384-511 of lr_wgmma<1>): for each of the block's tiles, in the consumers'
+// LR_WG_EPIWG's epilogue warpgroup (threads 384-511 of lr_wgmma<0/1>): for each of the block's tiles, in the consumers'
 // order, the tile's L and U rank chunk staged as 16-bit codes (before the hand-over when one chunk holds every rank,
 // so it overlaps the consumers' main loop), then four passes of 32 rows: thread et takes rows 32p + 4(et/16) + r
 // (r < 4) and columns 8(et%16) + e (e < 8), y = lr_epilogue(acc), y = branch_step(y, L[row, j], U[col, j]) for j
