@@ -239,6 +239,14 @@ for (const { name, golden } of accelerators('svdquant')) {
       writeLowRankCase(join(OUT, 'cases', dir, 'deepk'), cfg, lowRankOperands(cfg, 384, 256, 1280, 0xdee9, { bias: true, cs: true, ls: true }));
       manifest.push(`verify ${dir} cases/${dir}/deepk`);
     }
+    // Rank 64: two 32-rank chunks, so the epilogue warpgroup restages L and U per chunk (its nch > 1 path) and the
+    // down projection runs two rank blocks; with LoRA scales (4 of them) and more groups than rank pairs.
+    const r64 = { ...config, rank: 64 };
+    write(join(OUT, `${name}_rank64.cu`), lowRankCudaSource(r64));
+    for (const [c, m, n, k] of [['tiles', 256, 512, 320], ['deepk', 384, 256, 1280], ['ragged', 37, 45, 200]] as const) {
+      writeLowRankCase(join(OUT, 'cases', `${name}_rank64`, c), r64, lowRankOperands(r64, m, n, k, 0x64ed + m, { bias: true, cs: true, ls: true }));
+      manifest.push(`verify ${name}_rank64 cases/${name}_rank64/${c}`);
+    }
     write(join(OUT, 'cases', name, 'bench4096.bin'), bytes(lowRankSamples(config, 4096, 4096, 4096, 7, 48)));
     manifest.push(`bench ${name} 4096 4096 4096 7 cases/${name}/bench4096.bin`);
   }

@@ -14,7 +14,7 @@ T0=$(date +%s); el() { echo "[$(( $(date +%s) - T0 )) s] $*"; }
 nvidia-smi --query-gpu=name,memory.total,clocks.max.sm,driver_version --format=csv,noheader | tee "$O/device.txt"
 echo "tools: $(which ncu cuobjdump python3 | tr '\n' ' ')"
 NV="nvcc -gencode=arch=compute_90a,code=sm_90a -O3 -std=c++17 -lineinfo"
-# name:flags (flags comma-separated; - for none); a name starting with r20 builds the rank-20 kernel, one starting with
+# name:flags (flags comma-separated; - for none); a name starting with r20 (r64) builds the rank-20 (rank-64) kernel, one starting with
 # nv the nvfp4 one (bf16 branch: lr_down and the tiled kernel; verified, not benched).
 # Since 2026-12-07 07:31 UTC the default build (dflt) is LR_WG_ASMEM=1 LR_WG_BWIDE=1 LR_WG_FP8=1 LR_WG_STAGES=10 (that
 # run's as10: A and B widened on the host, both wgmma operands from shared memory); bw12 (-DLR_WG_ASMEM=0) is the
@@ -30,7 +30,7 @@ PROF=${PROF-}
 # BUILD_ONLY=1 on a machine with nvcc (no GPU needed): copied instead of built, which saves the device's time.
 # JOBS: builds at once (default all).
 n_run=0
-for spec in $BUILDS; do n=${spec%%:*}; f=${spec#*:}; [ "$f" = - ] && f=; src=$G/svdquant_w4a4.cu; [ "${n#r20}" != "$n" ] && src=$G/svdquant_w4a4_rank20.cu; [ "${n#nv}" != "$n" ] && src=$G/svdquant_nvfp4.cu
+for spec in $BUILDS; do n=${spec%%:*}; f=${spec#*:}; [ "$f" = - ] && f=; src=$G/svdquant_w4a4.cu; [ "${n#r20}" != "$n" ] && src=$G/svdquant_w4a4_rank20.cu; [ "${n#r64}" != "$n" ] && src=$G/svdquant_w4a4_rank64.cu; [ "${n#nv}" != "$n" ] && src=$G/svdquant_nvfp4.cu
   if [ -x "$G/bin/$n" ] && [ -z "${BUILD_ONLY:-}" ]; then cp "$G/bin/$n" "$B/$n"; cp "$G/bin/$n.txt" "$B/$n.txt" 2>/dev/null; echo 0 > "$B/$n.rc"; echo "prebuilt $n"; continue; fi
   ( $NV ${f//,/ } -Xptxas -v $src -o "$B/$n" > "$B/$n.txt" 2>&1; echo $? > "$B/$n.rc" ) &
   n_run=$((n_run + 1)); [ -n "${JOBS:-}" ] && [ $((n_run % JOBS)) = 0 ] && wait
@@ -39,7 +39,7 @@ wait; el built
 [ -n "${BUILD_ONLY:-}" ] && { for spec in $BUILDS; do n=${spec%%:*}; echo "build $n rc=$(cat $B/$n.rc)"; done; exit 0; }
 for spec in $BUILDS; do n=${spec%%:*}; echo "build $n rc=$(cat $B/$n.rc) $(grep -A2 'lr_wgmmaILi0' $B/$n.txt | grep -oE '[0-9]+ bytes spill stores|Used [0-9]+ registers' | tr '\n' ' ') lr_down: $(grep -A2 '_Z7lr_down' $B/$n.txt | grep -oE '[0-9]+ bytes spill stores|Used [0-9]+ registers' | tr '\n' ' ')"; done
 echo "== bench 4096^3"
-for spec in $BUILDS; do n=${spec%%:*}; [ "${n#r20}" != "$n" ] || [ "${n#nv}" != "$n" ] && continue; [ "$(cat $B/$n.rc)" = 0 ] || continue
+for spec in $BUILDS; do n=${spec%%:*}; [ "${n#r20}" != "$n" ] || [ "${n#r64}" != "$n" ] || [ "${n#nv}" != "$n" ] && continue; [ "$(cat $B/$n.rc)" = 0 ] || continue
   timeout 60 $B/$n bench 4096 4096 4096 7 $G/cases/svdquant_w4a4/bench4096.bin 2>&1 | grep -E "^(RESULT|TRACE|LR_WG_MCAST)" | sed "s/^RESULT lowrank/RESULT lowrank build=$n/; s/^TRACE/TRACE build=$n/"
 done; el bench
 python3 sims/cuda/cublas-gemm-fp16.py 2>&1
@@ -48,6 +48,7 @@ echo "== verify (every int4 lowrank case)"
 for e in $VERIFY; do [ "$(cat $B/$e.rc)" = 0 ] || continue
   for c in $G/cases/svdquant_w4a4/*/; do timeout 30 $B/$e verify ${c%/} 2>&1 | sed "s/^/$e: /"; done
   r=r20$e; if [ -x "$B/$r" ]; then for c in $G/cases/svdquant_w4a4_rank20/*/; do timeout 30 $B/$r verify ${c%/} 2>&1 | sed "s/^/$r: /"; done; fi
+  r=r64$e; if [ -x "$B/$r" ]; then for c in $G/cases/svdquant_w4a4_rank64/*/; do timeout 30 $B/$r verify ${c%/} 2>&1 | sed "s/^/$r: /"; done; fi
   r=nv$e; if [ -x "$B/$r" ]; then for c in $G/cases/svdquant_nvfp4/*/; do timeout 30 $B/$r verify ${c%/} 2>&1 | sed "s/^/$r: /"; done; fi
 done; el verify
 SYM=_Z8lr_wgmmaILi0EEvPK5uint4S2_PKtS4_S4_S4_S4_S4_PtiiiiS4_S4_PKjS5_Pjj
