@@ -384,7 +384,9 @@ struct __align__(LR_WG_BSWZ ? 1024 : 128) WgSmem {
   unsigned long long full[WST], ready[WST], empty[WST];
 #endif
   // With LR_WG_EPIWG last, so that lr_wgmma<0/1> can lay WgEpiSmem over them (its consumers do not use them).
-  float Ls[WG_BM][36];           // epilogue: L and U tiles as fp32 (rows padded: conflict-free float4 reads)
+  // 16-aligned: LR_WG_EPIWG lays WgEpiSmem (16-byte accesses) here; after an odd number of stages the barriers end at
+  // an offset ≡ 8 (mod 16), and -DLR_WG_STAGES=9 stopped with a misaligned address before this (H100, 15:38 UTC).
+  __align__(16) float Ls[WG_BM][36];   // epilogue: L and U tiles as fp32 (rows padded: conflict-free float4 reads)
   float Us[WG_BN][36];
 #if !LR_WG_EPIWG
   unsigned long long full[WST], ready[WST], empty[WST];
@@ -393,12 +395,39 @@ struct __align__(LR_WG_BSWZ ? 1024 : 128) WgSmem {
 // LR_WG_EPIWG's hand-over and staging (from offsetof(WgSmem, Ls)): accb[row][c/2] the tile's accumulator pair of
 // columns c, c + 1 (rows padded to 68 words: the consumers' word stores and the epilogue's 16-byte loads are
 // conflict-free); Lt[j][row], Ut[j][column] one rank chunk of L and U as 16-bit codes (rows padded to 272 bytes).
-constexpr int WE_RANKS = 32, WE_AS = WG_BN / 2 + 4, WE_LS = WG_BM + 8;
+// LR_WG_EF32 (a knob, default 0): 1 stages U as fp32 (decoded once per tile while staging, instead of eight decodes
+// per rank step in each of the four passes: 8 of a step's 46 instructions), 2 stages L as fp32 too (4 more; 15 KB more
+// shared memory than 16-bit staging, which needs LR_WG_STAGES ≤ 9). The values are the codes' exact decodes, so every
+// FMA's operands and order are unchanged. fp32 rows are unpadded: a warp's stores write 32 consecutive words, its
+// reads of one rank row are broadcasts.
+#ifndef LR_WG_EF32
+#define LR_WG_EF32 0
+#endif
+#if LR_WG_EF32 >= 1
+typedef float we_u_t;
+#else
+typedef uint16_t we_u_t;
+#endif
+#if LR_WG_EF32 >= 2
+typedef float we_l_t;
+#else
+typedef uint16_t we_l_t;
+#endif
+constexpr int WE_RANKS = 32, WE_AS = WG_BN / 2 + 4, WE_LS = LR_WG_EF32 >= 2 ? WG_BM : WG_BM + 8, WE_US = LR_WG_EF32 >= 1 ? WG_BN : WG_BN + 8;
 struct __align__(16) WgEpiSmem {
   uint32_t accb[WG_BM][WE_AS];
-  uint16_t Lt[WE_RANKS][WE_LS];
-  uint16_t Ut[WE_RANKS][WE_LS];
+  we_l_t Lt[WE_RANKS][WE_LS];
+  we_u_t Ut[WE_RANKS][WE_US];
 };
+static_assert(offsetof(WgSmem, Ls) % 16 == 0, "LR_WG_EPIWG: WgEpiSmem (laid at Ls) needs 16-byte alignment");
+// The staged U column of tile column c: as is for 16-bit codes; for fp32 (LR_WG_EF32) a thread's columns 8cg .. 8cg + 3
+// at 4cg and 8cg + 4 .. at 64 + 4cg, so that each of its two 16-byte reads of a rank row takes consecutive 16-byte
+// slots across the quarter warp (unswizzled, lanes 32 bytes apart met in pairs on the same banks: 15:38 UTC, ef1 ran
+// the up projection 11% slower than 16-bit staging).
+__device__ __forceinline__ int we_ucol(int c) { return LR_WG_EF32 >= 1 ? (c & 4) * 16 + 4 * (c >> 3) + (c & 3) : c; }
+// One staged L or U entry from its 16-bit code: kept as the code, or its exact fp32 value (LR_WG_EF32).
+__device__ __forceinline__ void we_put(uint16_t& dst, uint32_t code) { dst = (uint16_t)code; }
+__device__ __forceinline__ void we_put(float& dst, uint32_t code) { dst = r16_val(code); }
 // The fused down projection (MODE 2, a fourth warpgroup, see lr_wgmma): one slice is WD_ROWS rows × WD_RANKS
 // ranks of L (1,024 chains), X and D staged WD_KC k steps at a time as fp32, two buffers, after WgSmem.
 // Registers per thread after setmaxnreg: consumers LR_WG_CREG4, the producer warpgroup LR_WG_PREG4, the down
@@ -652,6 +681,7 @@ __device__ __forceinline__ void wg_epi(WgEpiSmem& es, int t0, int tn, int ts, bo
     const int j0 = ch * WE_RANKS, jc = min(WE_RANKS, R - j0);
     const uint16_t* const lr = L + (size_t)(bm + et) * R + j0;
     const uint16_t* const ur = up + (size_t)(bn + et) * R + j0;
+    const int uc = we_ucol(et);
     if (R % 8 == 0) {
       #pragma unroll
       for (int q = 0; q < WE_RANKS / 8; q++) {
@@ -660,12 +690,12 @@ __device__ __forceinline__ void wg_epi(WgEpiSmem& es, int t0, int tn, int ts, bo
         const uint32_t lw[4] = {lv.x, lv.y, lv.z, lv.w}, uw[4] = {uv.x, uv.y, uv.z, uv.w};
         #pragma unroll
         for (int w = 0; w < 4; w++) {
-          es.Lt[8 * q + 2 * w][et] = (uint16_t)(lw[w] & 0xffff); es.Lt[8 * q + 2 * w + 1][et] = (uint16_t)(lw[w] >> 16);
-          es.Ut[8 * q + 2 * w][et] = (uint16_t)(uw[w] & 0xffff); es.Ut[8 * q + 2 * w + 1][et] = (uint16_t)(uw[w] >> 16);
+          we_put(es.Lt[8 * q + 2 * w][et], lw[w] & 0xffff); we_put(es.Lt[8 * q + 2 * w + 1][et], lw[w] >> 16);
+          we_put(es.Ut[8 * q + 2 * w][uc], uw[w] & 0xffff); we_put(es.Ut[8 * q + 2 * w + 1][uc], uw[w] >> 16);
         }
       }
     } else {
-      for (int jj = 0; jj < jc; jj++) { es.Lt[jj][et] = lr[jj]; es.Ut[jj][et] = ur[jj]; }
+      for (int jj = 0; jj < jc; jj++) { we_put(es.Lt[jj][et], lr[jj]); we_put(es.Ut[jj][uc], ur[jj]); }
     }
   };
   epi_empty_arrive();   // accb is free for the consumers' first tile
@@ -673,6 +703,15 @@ __device__ __forceinline__ void wg_epi(WgEpiSmem& es, int t0, int tn, int ts, bo
     const int bm = (mc ? 2 * (tile / NT) + (int)crank : tile / NT) * WG_BM, bn = (tile % NT) * WG_BN;
     const bool last = tile + ts >= tn;
     const int c0 = bn + 8 * cg;
+    // The tile's channel scales and biases of this thread's 8 columns, as code pairs, loaded once per tile before the
+    // hand-over (a profile at 14:12 UTC found the epilogue warpgroup waiting on them in every pass).
+    const bool hb = bias != nullptr, hc = cs != nullptr;
+    uint32_t csw[4], bsw[4];
+    #pragma unroll
+    for (int w = 0; w < 4; w++) {
+      csw[w] = hc ? cs[c0 + 2 * w] | (uint32_t)cs[c0 + 2 * w + 1] << 16 : 0u;
+      bsw[w] = hb ? bias[c0 + 2 * w] | (uint32_t)bias[c0 + 2 * w + 1] << 16 : 0u;
+    }
     if (nch == 1 && !(LR_WG_DIAG & 64)) { epi_sync(); stage(bm, bn, 0); epi_sync(); }
     epi_full_wait();
 #if LR_WG_EPIRG
@@ -702,10 +741,8 @@ __device__ __forceinline__ void wg_epi(WgEpiSmem& es, int t0, int tn, int ts, bo
         #pragma unroll
         for (int w = 0; w < 4; w++) {
           pair_t pa; memcpy(&pa, &aw[w], 4);
-          const int c = c0 + 2 * w;
-          const bool hb = bias != nullptr, hc = cs != nullptr;
-          y[r][2 * w] = lr_epilogue(pair_lo(pa), hc, hc ? r16_val(cs[c]) : 0.0f, hb, hb ? r16_val(bias[c]) : 0.0f);
-          y[r][2 * w + 1] = lr_epilogue(pair_hi(pa), hc, hc ? r16_val(cs[c + 1]) : 0.0f, hb, hb ? r16_val(bias[c + 1]) : 0.0f);
+          y[r][2 * w] = lr_epilogue(pair_lo(pa), hc, r16_val(csw[w] & 0xffff), hb, r16_val(bsw[w] & 0xffff));
+          y[r][2 * w + 1] = lr_epilogue(pair_hi(pa), hc, r16_val(csw[w] >> 16), hb, r16_val(bsw[w] >> 16));
         }
       }
       if (!LR_WG_EPIRG && p == 3 && !last) epi_empty_arrive();   // the consumers may write the next tile
@@ -714,11 +751,21 @@ __device__ __forceinline__ void wg_epi(WgEpiSmem& es, int t0, int tn, int ts, bo
         const int jc = (LR_WG_DIAG & 32) ? 0 : min(WE_RANKS, R - ch * WE_RANKS);
         #pragma unroll 4
         for (int j = 0; j < jc; j++) {
+#if LR_WG_EF32 >= 2
+          const float4 l4 = *reinterpret_cast<const float4*>(&es.Lt[j][r0]);
+          const float lv[4] = {l4.x, l4.y, l4.z, l4.w};
+#else
           const uint2 l4 = *reinterpret_cast<const uint2*>(&es.Lt[j][r0]);
-          const uint4 u8 = *reinterpret_cast<const uint4*>(&es.Ut[j][8 * cg]);
           const float lv[4] = {r16_val(l4.x & 0xffff), r16_val(l4.x >> 16), r16_val(l4.y & 0xffff), r16_val(l4.y >> 16)};
+#endif
+#if LR_WG_EF32 >= 1
+          const float4 ua = *reinterpret_cast<const float4*>(&es.Ut[j][we_ucol(8 * cg)]), ub = *reinterpret_cast<const float4*>(&es.Ut[j][we_ucol(8 * cg + 4)]);
+          const float uv[8] = {ua.x, ua.y, ua.z, ua.w, ub.x, ub.y, ub.z, ub.w};
+#else
+          const uint4 u8 = *reinterpret_cast<const uint4*>(&es.Ut[j][8 * cg]);
           const float uv[8] = {r16_val(u8.x & 0xffff), r16_val(u8.x >> 16), r16_val(u8.y & 0xffff), r16_val(u8.y >> 16),
                                r16_val(u8.z & 0xffff), r16_val(u8.z >> 16), r16_val(u8.w & 0xffff), r16_val(u8.w >> 16)};
+#endif
           #pragma unroll
           for (int r = 0; r < 4; r++)
             #pragma unroll
