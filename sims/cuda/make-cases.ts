@@ -243,7 +243,7 @@ for (const { name, golden } of accelerators('svdquant')) {
     // down projection runs two rank blocks; with LoRA scales (4 of them) and more groups than rank pairs.
     const r64 = { ...config, rank: 64 };
     write(join(OUT, `${name}_rank64.cu`), lowRankCudaSource(r64));
-    for (const [c, m, n, k] of [['tiles', 256, 512, 320], ['deepk', 384, 256, 1280], ['ragged', 37, 45, 200]] as const) {
+    for (const [c, m, n, k] of [['tiles', 256, 512, 320], ['deepk', 384, 256, 1280], ['ragged', 37, 45, 200], ['fast', 128, 128, 192]] as const) {
       writeLowRankCase(join(OUT, 'cases', `${name}_rank64`, c), r64, lowRankOperands(r64, m, n, k, 0x64ed + m, { bias: true, cs: true, ls: true }));
       manifest.push(`verify ${name}_rank64 cases/${name}_rank64/${c}`);
     }
