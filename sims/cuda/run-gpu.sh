@@ -76,7 +76,8 @@ done < "$GEN/runs.txt"
 
 # compute-sanitizer (memcheck, racecheck), where installed: a tensor-core case (with the down projection),
 # the down projection's unaligned paths (rank 20, K = 203), the tensor-core kernel's scalar L/U staging
-# (rank 20, 128 x 128), the epilogue warpgroup's per-chunk restaging (rank 64, 128 x 128), a bit_serial_mod case of each kernel (the table-driven GEMV, the any-config kernel).
+# (rank 20, 128 x 128), the epilogue warpgroup's per-chunk restaging (rank 64, 128 x 128), a bit_serial_mod case
+# of each kernel (the table-driven GEMV, the any-config kernel).
 if command -v compute-sanitizer >/dev/null; then
   for spec in "svdquant_w4a4 cases/svdquant_w4a4/verify1" "svdquant_w4a4_rank20 cases/svdquant_w4a4_rank20/oddk" "svdquant_w4a4_rank20 cases/svdquant_w4a4_rank20/fast" "svdquant_w4a4_rank64 cases/svdquant_w4a4_rank64/fast" "bitmod cases/bitmod/verify2" "bitmod_authors cases/bitmod_authors/verify2" "bsm_l16_int4_g48_fp32 cases/bsm_l16_int4_g48_fp32/full"; do
     set -- $spec
