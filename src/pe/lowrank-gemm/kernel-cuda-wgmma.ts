@@ -713,13 +713,14 @@ __device__ __forceinline__ void wg_epi(WgEpiSmem& es, int t0, int tn, int ts, bo
       csw[w] = hc ? cs[c0 + 2 * w] | (uint32_t)cs[c0 + 2 * w + 1] << 16 : 0u;
       bsw[w] = hb ? bias[c0 + 2 * w] | (uint32_t)bias[c0 + 2 * w + 1] << 16 : 0u;
     }
-    // With more than one rank chunk (rank > 32) the staging happens inside the passes; the epilogue warpgroup still
-    // syncs here, so that both paths reach the hand-over through the same barriers. PTX orders the hand-over by
-    // barrier 3 alone (the consumers' bar.arrive, then this bar.sync); compute-sanitizer's racecheck reported 16 hazards
-    // between the consumers' accb stores and the loads below on the rank-64 path without this sync (none on the rank-32
-    // path, none with it; every result bit-exact either way: H100, 2026-12-07 16:22 and 16:28 UTC).
-    if (nch == 1 && !(LR_WG_DIAG & 64)) { epi_sync(); stage(bm, bn, 0); epi_sync(); }
-    else epi_sync();
+    // The epilogue warpgroup syncs before the hand-over wait whatever the rank: with one rank chunk it stages the tile's
+    // L and U between this sync and the next, with more (rank > 32) it stages inside the passes. PTX orders the hand-over
+    // by barrier 3 alone (the consumers' bar.arrive, then this bar.sync); compute-sanitizer's racecheck reported 16
+    // hazards between the consumers' accb stores and the loads below on the rank-64 path when it went to the wait without
+    // this sync (none on the rank-32 path, none with it; every result bit-exact either way: H100, 2026-12-07 16:22 and
+    // 16:28 UTC).
+    epi_sync();
+    if (nch == 1 && !(LR_WG_DIAG & 64)) { stage(bm, bn, 0); epi_sync(); }
     epi_full_wait();
 #if LR_WG_EPIRG
     uint4 ar[4][4];
