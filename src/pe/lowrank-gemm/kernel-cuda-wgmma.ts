@@ -448,7 +448,7 @@ struct __align__(16) WgDownSmem {
   float x[2][WD_ROWS][WD_XS];    // rows padded: the float4 reads of a warp's 4 row pairs are conflict-free
   float d[2][WD_KC][WD_RANKS];
 };
-// LR_WG_FDOWN = 1 (lr_wgmma<2>; the default where the epilogue warpgroup runs): the down projection runs in warps 1-3 of
+// LR_WG_FDOWN = 1 (lr_wgmma<2>; the default where the epilogue warpgroup runs with f16 accumulators): the down projection runs in warps 1-3 of
 // the producer warpgroup, which idle once A and B arrive widened from the host, instead of in a fourth warpgroup (the
 // form of 2026-12-06, which computed all of a block's chains before any epilogue could start: 122 µs, docs/kernels.md).
 // Why this can hide it: the persistent kernel takes tiles row-major, so its first wave of 132 tiles needs only rows
@@ -461,8 +461,11 @@ struct __align__(16) WgDownSmem {
 // one fp32 chain per (row, rank), no atomics, no split of K. Registers after setmaxnreg: consumers LR_WG_CREGF,
 // producer warpgroup LR_WG_PREGF, epilogue warpgroup LR_WG_EREG.
 #ifndef LR_WG_FDOWN
-#define LR_WG_FDOWN LR_WG_EPIWG
+#define LR_WG_FDOWN ((LR_WG_EPIRG) && (LR_WG_ASMEM) ? (LR_WG_EPIWG) : 0)
 #endif
+// Registers 152 / 72 (epilogue 136): ptxas finds no spills; 160 / 56 spill 8 bytes. Off by default in the builds whose
+// consumers need more (f32 or int8 accumulators, A widened in registers: ptxas spills 8 to 36 bytes in lr_wgmma<2>); they
+// keep the fourth warpgroup.
 #ifndef LR_WG_CREGF
 #define LR_WG_CREGF 152
 #endif
