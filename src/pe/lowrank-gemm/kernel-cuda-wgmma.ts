@@ -473,6 +473,10 @@ struct __align__(16) WgDownSmem {
 #define LR_WG_PREGF 72
 #endif
 static_assert(!LR_WG_FDOWN || LR_WG_EPIWG, "LR_WG_FDOWN: the down warps hand L to the epilogue warpgroup (needs LR_WG_EPIWG)");
+#ifndef LR_WG_FLATE
+#define LR_WG_FLATE 0
+#endif
+static_assert(!LR_WG_FLATE || (LR_WG_FDOWN && LR_WG_EPIRG), "LR_WG_FLATE: the epilogue warpgroup's first tile from accb into registers before its L (needs LR_WG_FDOWN, LR_WG_EPIRG)");
 static_assert(!LR_WG_FDOWN || 2 * LR_WG_CREGF + LR_WG_PREGF + LR_WG_EREG <= 512, "lr_wgmma<2> (LR_WG_FDOWN): registers of 512 threads");
 constexpr int WF_ROWS = 8, WF_RANKS = 32, WF_KC = 32, WF_WARPS = 3, WF_THREADS = 32 * WF_WARPS;
 // A chunk's staging pieces of 8 codes: WF_DPIECES of D (step p/4, ranks 8·(p%4) ..), then WF_XPIECES of X (row q/4,
@@ -852,10 +856,13 @@ __device__ __forceinline__ void wg_epi(WgEpiSmem& es, int t0, int tn, int ts, bo
     // hazards between the consumers' accb stores and the loads below on the rank-64 path when it went to the wait without
     // this sync (none on the rank-32 path, none with it; every result bit-exact either way: H100, 2026-12-07 16:22 and
     // 16:28 UTC).
-    await_L(bm, 0);
+    // LR_WG_FLATE (lr_wgmma<2>): the block's first tile is taken from accb before its L is awaited and staged, so the
+    // consumers' second hand-over does not wait on the down projection's first units.
+    const bool late = FUSED && LR_WG_FLATE && tile == t0;
+    if (!late) await_L(bm, 0);
     epi_sync();
-    if (FUSED && et == 0 && tile == t0) WG_PROBE(2);
-    if (nch == 1 && !(LR_WG_DIAG & 64)) { stage(bm, bn, 0); epi_sync(); }
+    if (FUSED && !late && et == 0 && tile == t0) WG_PROBE(2);
+    if (!late && nch == 1 && !(LR_WG_DIAG & 64)) { stage(bm, bn, 0); epi_sync(); }
     epi_full_wait();
 #if LR_WG_EPIRG
     uint4 ar[4][4];
@@ -865,6 +872,12 @@ __device__ __forceinline__ void wg_epi(WgEpiSmem& es, int t0, int tn, int ts, bo
       for (int r = 0; r < 4; r++) ar[p][r] = *reinterpret_cast<const uint4*>(&es.accb[32 * p + 4 * rg + r][4 * cg]);
     if (!last) epi_empty_arrive();
 #endif
+    if (late) {
+      await_L(bm, 0);
+      epi_sync();
+      if (et == 0) WG_PROBE(2);
+      if (nch == 1 && !(LR_WG_DIAG & 64)) { stage(bm, bn, 0); epi_sync(); }
+    }
 #if LR_WG_EPIRG
     #pragma unroll   // ar[p] stays in registers
 #else

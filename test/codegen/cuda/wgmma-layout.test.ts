@@ -10,8 +10,9 @@
  * activation kinds with fp8 codes (LR_WG_FP8, decoded on the host), each with A and B widened on the host (the
  * default), B only (-DLR_WG_ASMEM=0, the default of 04:31–07:31 UTC) and neither (-DLR_WG_BWIDE=0). The same
  * binary's `wgdown M R` mode
- * checks the index maps of lr_wgmma<2>'s fused down projection (which block and thread computes each L chain,
- * the staging of X and D, and the slices whose flags a tile's epilogue waits for). The int4 example's builds
+ * checks the index maps of lr_wgmma<2>'s fused down projection, both forms (the fourth warpgroup's slices and
+ * LR_WG_FDOWN's 8-row units in the producer's warps 1-3): which block and thread computes each L chain, the staging
+ * of X and D, and the slices or units whose flags a tile's epilogue waits for. The int4 example's builds
  * (fp8 and int8; A and B widened on the host, B only, neither) also give ptxas's report: lr_wgmma's wgmmas stay asynchronous, its setmaxnreg
  * is honoured and nothing spills.
  */
@@ -90,6 +91,12 @@ describe('lr_wgmma operand layouts (host model, no GPU)', () => {
     expect(lowRankCudaSource(base)).toContain('#define LR_WG_EPIWG ((LR_WG_BWIDE) && !(LR_WG_MCAST) ? 1 : 0)\n');
     expect(lowRankCudaSource({ ...base, accumulation: 'fp32' })).toContain('#define LR_WG_EPIWG ((LR_WG_BWIDE) && !(LR_WG_MCAST) ? 0 : 0)\n');
   });
+  // lr_wgmma<2>'s down projection in the producer's idle warps (LR_WG_FDOWN) by default only where it builds without
+  // spills: f16 accumulators (LR_WG_EPIRG) with A from shared memory; the other builds keep the fourth warpgroup.
+  it('defaults LR_WG_FDOWN to the builds with f16 accumulators and A from shared memory', () => {
+    expect(lowRankCudaSource(base)).toContain('#define LR_WG_FDOWN ((LR_WG_EPIRG) && (LR_WG_ASMEM) ? (LR_WG_EPIWG) : 0)\n');
+    expect(lowRankCudaSource(base)).toContain('#define LR_WG_EPIRG LR_WG_F16ACC\n');
+  });
   // One build per config (nvcc-build.ts, with ptxas's report), shared by the tests that read it.
   const builds = new Map<string, Promise<CudaBuild>>();
   const build = (name: string, cfg: LowRankGemmConfig, flags: readonly string[]): Promise<CudaBuild> => {
@@ -107,7 +114,8 @@ describe('lr_wgmma operand layouts (host model, no GPU)', () => {
       const r = await runProgram(exe, ['wglayout', String(m), String(n), String(k)]);
       expect(r.stdout).toContain(`wglayout ${m} x ${n} x ${k}: 0 mismatches`);
       expect(r.code, r.stdout + r.stderr).toBe(0);
-      // lr_wgmma<2>'s down warpgroup: slices, chains, staging pieces and the flags each tile waits for, for
+      // lr_wgmma<2>'s down projection (the fourth warpgroup's slices and LR_WG_FDOWN's units): chains, staging pieces
+      // and the flags each tile waits for, for
       // whole and ragged rank chunks (rank 20: one padded chunk; 70: three, the last padded) and several row blocks.
       for (const [mm, rr] of [[m, 32], [384, 20], [512, 70]] as const) {
         const d = await runProgram(exe, ['wgdown', String(mm), String(rr)]);
