@@ -448,7 +448,7 @@ struct __align__(16) WgDownSmem {
   float x[2][WD_ROWS][WD_XS];    // rows padded: the float4 reads of a warp's 4 row pairs are conflict-free
   float d[2][WD_KC][WD_RANKS];
 };
-// LR_WG_FDOWN = 1 (lr_wgmma<2>; the default where the epilogue warpgroup runs with f16 accumulators): the down projection runs in warps 1-3 of
+// LR_WG_FDOWN = 1 (lr_wgmma<2>; a knob, off: measured exact and 2.6× slower, below): the down projection runs in warps 1-3 of
 // the producer warpgroup, which idle once A and B arrive widened from the host, instead of in a fourth warpgroup (the
 // form of 2026-12-06, which computed all of a block's chains before any epilogue could start: 122 µs, docs/kernels.md).
 // Why this can hide it: the persistent kernel takes tiles row-major, so its first wave of 132 tiles needs only rows
@@ -459,13 +459,19 @@ struct __align__(16) WgDownSmem {
 // WF_KC steps at a time in shared memory as fp32 (two buffers, after WgEpiSmem), D transposed so that a lane's four
 // steps are one float4 and X rows read as warp-uniform float4 broadcasts. Each chain is golden's: branch_step in k order,
 // one fp32 chain per (row, rank), no atomics, no split of K. Registers after setmaxnreg: consumers LR_WG_CREGF,
-// producer warpgroup LR_WG_PREGF, epilogue warpgroup LR_WG_EREG.
+// producer warpgroup LR_WG_PREGF, epilogue warpgroup LR_WG_EREG. Measured (H100, 2026-12-07 18:50 UTC, one call, 4096³,
+// rank 32): bit-exact on every int4 lowrank case (ranks 20, 32, 64; rerun and one-block runs identical; memcheck and
+// racecheck clean), but lr_wgmma<2> took 0.698 ms against 0.271 ms for the serial form: the down warps needed ~170 µs per
+// unit (LR_WG_PROBE: the first tile's L arrived at 180 µs, the last unit at 685 µs). One 32-step chunk ahead cannot cover
+// L2's latency beside the GEMM's traffic, and the ~11 KB of free shared memory allow no deeper ring; even with the loads
+// hidden, 7 instructions per step for 3 chains on a scheduler the consumers keep ~56% busy would take ~47 µs per unit
+// (docs/kernels.md, "Session 17"). So off; -DLR_WG_FDOWN=1 builds it.
 #ifndef LR_WG_FDOWN
-#define LR_WG_FDOWN ((LR_WG_EPIRG) && (LR_WG_ASMEM) ? (LR_WG_EPIWG) : 0)
+#define LR_WG_FDOWN 0
 #endif
-// Registers 152 / 72 (epilogue 136): ptxas finds no spills; 160 / 56 spill 8 bytes. Off by default in the builds whose
-// consumers need more (f32 or int8 accumulators, A widened in registers: ptxas spills 8 to 36 bytes in lr_wgmma<2>); they
-// keep the fourth warpgroup.
+// Registers 152 / 72 (epilogue 136): ptxas finds no spills; 160 / 56 spill 8 bytes (measured no faster: 0.747 ms). For the
+// builds whose consumers need more (f32 or int8 accumulators, A widened in registers) ptxas spills 8 to 36 bytes in
+// lr_wgmma<2>.
 #ifndef LR_WG_CREGF
 #define LR_WG_CREGF 152
 #endif

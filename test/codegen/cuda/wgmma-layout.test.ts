@@ -55,6 +55,8 @@ describe('lr_wgmma operand layouts (host model, no GPU)', () => {
     // The epilogue warpgroup's L and U staged as fp32 (LR_WG_EF32=2, a knob), which needs an odd stage count (9): that
     // puts the barriers' end at 8 mod 16, where WgEpiSmem used to start misaligned (H100, 15:38 UTC).
     ['LR_WG_EF32=2 LR_WG_STAGES=9 int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_EF32=2', '-DLR_WG_STAGES=9']],
+    // lr_wgmma<2> with the down projection in the producer's warps 1-3 (LR_WG_FDOWN, a knob: exact on an H100, slower).
+    ['LR_WG_FDOWN=1 int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_FDOWN=1']],
     // LR_WG_BSWZ = 1: the image in wgmma's 64-byte swizzle layout (the model reads it through PTX's swizzle definition).
     ['LR_WG_BSWZ LR_WG_FP8=0 int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_BSWZ=1', '-DLR_WG_FP8=0']],
   ];
@@ -90,12 +92,6 @@ describe('lr_wgmma operand layouts (host model, no GPU)', () => {
     expect(lowRankWgmmaDefaults({ ...base, accumulation: 'fp32' })).toMatchObject({ epiwg: false });
     expect(lowRankCudaSource(base)).toContain('#define LR_WG_EPIWG ((LR_WG_BWIDE) && !(LR_WG_MCAST) ? 1 : 0)\n');
     expect(lowRankCudaSource({ ...base, accumulation: 'fp32' })).toContain('#define LR_WG_EPIWG ((LR_WG_BWIDE) && !(LR_WG_MCAST) ? 0 : 0)\n');
-  });
-  // lr_wgmma<2>'s down projection in the producer's idle warps (LR_WG_FDOWN) by default only where it builds without
-  // spills: f16 accumulators (LR_WG_EPIRG) with A from shared memory; the other builds keep the fourth warpgroup.
-  it('defaults LR_WG_FDOWN to the builds with f16 accumulators and A from shared memory', () => {
-    expect(lowRankCudaSource(base)).toContain('#define LR_WG_FDOWN ((LR_WG_EPIRG) && (LR_WG_ASMEM) ? (LR_WG_EPIWG) : 0)\n');
-    expect(lowRankCudaSource(base)).toContain('#define LR_WG_EPIRG LR_WG_F16ACC\n');
   });
   // One build per config (nvcc-build.ts, with ptxas's report), shared by the tests that read it.
   const builds = new Map<string, Promise<CudaBuild>>();
