@@ -133,7 +133,7 @@ for l in open(sys.argv[1]):
     if k == 'lowrank':
         ref = f"{float(r['tflops_fused'])/float(g['tflops']):.2f}x cuBLAS fp16 ({g['tflops']} TFLOP/s)" if g else 'no cuBLAS'
         var = f" ({r['variant']})" if 'variant' in r else ''
-        print(f"| W4A4 + rank-{r['rank']} fused{var} | {r['M']}x{r['N']}x{r['K']} | {r['ms_fused']} ms | {r['tflops_fused']} TFLOP/s | {ref} | {r['sample_mismatches']} of {r['samples']} samples differ, rerun {r['rerun']} |")
+        print(f"| W4A4 + rank-{r['rank']} fused, down projection in the kernel (lr_wgmma<2>){var} | {r['M']}x{r['N']}x{r['K']} | {r['ms_fused']} ms | {r['tflops_fused']} TFLOP/s | {ref} | {r['sample_mismatches']} of {r['samples']} samples differ, rerun {r['rerun']} |")
         if 'ms_fused_serial' in r:
             fl = 2 * int(r['M']) * int(r['N']) * int(r['K']); ts = float(r['ms_fused_serial'])
             sref = f"{fl / ts / 1e9 / float(g['tflops']):.2f}x cuBLAS fp16" if g else 'no cuBLAS'

@@ -448,10 +448,66 @@ struct __align__(16) WgDownSmem {
   float x[2][WD_ROWS][WD_XS];    // rows padded: the float4 reads of a warp's 4 row pairs are conflict-free
   float d[2][WD_KC][WD_RANKS];
 };
+// LR_WG_FDOWN = 1 (lr_wgmma<2>; a knob, off: measured exact and 2.6× slower, below): the down projection runs in warps 1-3 of
+// the producer warpgroup, which idle once A and B arrive widened from the host, instead of in a fourth warpgroup (the
+// form of 2026-12-06, which computed all of a block's chains before any epilogue could start: 122 µs, docs/kernels.md).
+// Why this can hide it: the persistent kernel takes tiles row-major, so its first wave of 132 tiles needs only rows
+// 0-639 of L (16% of the chains), the next wave the next ~16% a wave later. So L is computed in units of WF_ROWS = 8
+// rows × 32 ranks in row order, unit u by block u mod grid (the first wave's rows spread over 80 blocks), and each unit is
+// published with its own epoch flag; the epilogue warpgroup waits for the 16 units of a tile's rows before it stages
+// them. In a unit, lane = rank and down warp w takes rows w, w + 3, w + 6 (3, 3 and 2 chains a lane); X and D are staged
+// WF_KC steps at a time in shared memory as fp32 (two buffers, after WgEpiSmem), D transposed so that a lane's four
+// steps are one float4 and X rows read as warp-uniform float4 broadcasts. Each chain is golden's: branch_step in k order,
+// one fp32 chain per (row, rank), no atomics, no split of K. Registers after setmaxnreg: consumers LR_WG_CREGF,
+// producer warpgroup LR_WG_PREGF, epilogue warpgroup LR_WG_EREG. Measured (H100, 2026-12-07 18:50 UTC, one call, 4096³,
+// rank 32): bit-exact on every int4 lowrank case (ranks 20, 32, 64; rerun and one-block runs identical; memcheck and
+// racecheck clean), but lr_wgmma<2> took 0.698 ms against 0.271 ms for the serial form: the down warps needed ~170 µs per
+// unit (LR_WG_PROBE: the first tile's L arrived at 180 µs, the last unit at 685 µs). One 32-step chunk ahead cannot cover
+// L2's latency beside the GEMM's traffic, and the ~11 KB of free shared memory allow no deeper ring; even with the loads
+// hidden, 7 instructions per step for 3 chains on a scheduler the consumers keep ~56% busy would take ~47 µs per unit
+// (docs/kernels.md, "Session 17"). So off; -DLR_WG_FDOWN=1 builds it.
+#ifndef LR_WG_FDOWN
+#define LR_WG_FDOWN 0
+#endif
+// Registers 152 / 72 (epilogue 136): ptxas finds no spills; 160 / 56 spill 8 bytes (measured no faster: 0.747 ms). For the
+// builds whose consumers need more (f32 or int8 accumulators, A widened in registers) ptxas spills 8 to 36 bytes in
+// lr_wgmma<2>.
+#ifndef LR_WG_CREGF
+#define LR_WG_CREGF 152
+#endif
+#ifndef LR_WG_PREGF
+#define LR_WG_PREGF 72
+#endif
+static_assert(!LR_WG_FDOWN || LR_WG_EPIWG, "LR_WG_FDOWN: the down warps hand L to the epilogue warpgroup (needs LR_WG_EPIWG)");
+#ifndef LR_WG_FLATE
+#define LR_WG_FLATE 0
+#endif
+static_assert(!LR_WG_FLATE || (LR_WG_FDOWN && LR_WG_EPIRG), "LR_WG_FLATE: the epilogue warpgroup's first tile from accb into registers before its L (needs LR_WG_FDOWN, LR_WG_EPIRG)");
+static_assert(!LR_WG_FDOWN || 2 * LR_WG_CREGF + LR_WG_PREGF + LR_WG_EREG <= 512, "lr_wgmma<2> (LR_WG_FDOWN): registers of 512 threads");
+constexpr int WF_ROWS = 8, WF_RANKS = 32, WF_KC = 32, WF_WARPS = 3, WF_THREADS = 32 * WF_WARPS;
+// A chunk's staging pieces of 8 codes: WF_DPIECES of D (step p/4, ranks 8·(p%4) ..), then WF_XPIECES of X (row q/4,
+// steps 8·(q%4) .., q = p - WF_DPIECES); down thread ft stages pieces ft and ft + 96.
+constexpr int WF_DPIECES = WF_KC * WF_RANKS / 8, WF_XPIECES = WF_ROWS * WF_KC / 8, WF_PIECES = WF_DPIECES + WF_XPIECES;
+static_assert(WF_PIECES <= 2 * WF_THREADS, "LR_WG_FDOWN: two staging pieces per down thread");
+struct __align__(16) WgFDownSmem {
+  float x[2][WF_ROWS][WF_KC];               // X rows as fp32 (a warp reads one row's float4: a broadcast)
+  float4 d[2][WF_KC / 4][WF_RANKS + 1];     // d[kq][r] = D steps 4kq .. 4kq + 3 of rank j0 + r (one pad: staging conflicts)
+};
+// The down units' index maps (__host__ too: the launcher's \`wgdown\` mode checks them without a GPU). Unit u holds rows
+// wf_m0 .. + 8 and ranks wf_j0 .. + 32 (rank chunks inner, rows in order); down warp w (0-2) takes its rows wf_row(w, a)
+// for a < wf_nrows(w); a tile's epilogue waits for the units wf_unit_of(row, j0) of its rows.
+__host__ __device__ inline int wf_chunks(int R) { return (R + WF_RANKS - 1) / WF_RANKS; }
+__host__ __device__ inline int wf_units(int M, int R) { return ((M + WF_ROWS - 1) / WF_ROWS) * wf_chunks(R); }
+__host__ __device__ inline int wf_m0(int u, int R) { return (u / wf_chunks(R)) * WF_ROWS; }
+__host__ __device__ inline int wf_j0(int u, int R) { return (u % wf_chunks(R)) * WF_RANKS; }
+__host__ __device__ inline int wf_row(int w, int a) { return w + WF_WARPS * a; }
+__host__ __device__ inline int wf_nrows(int w) { return (WF_ROWS - w + WF_WARPS - 1) / WF_WARPS; }
+__host__ __device__ inline int wf_unit_of(int row, int j0, int R) { return (row / WF_ROWS) * wf_chunks(R) + j0 / WF_RANKS; }
 constexpr int wg_threads(int mode) { return mode == 2 || LR_WG_EPIWG ? 512 : 384; }
 // LR_WG_BSWZ: 1 KB more, so that the kernel can start WgSmem at the next 1,024-aligned shared address.
 constexpr size_t wg_smem(int mode) {
-  return (mode != 2 && LR_WG_EPIWG ? offsetof(WgSmem, Ls) + sizeof(WgEpiSmem) : sizeof(WgSmem) + (mode == 2 ? sizeof(WgDownSmem) : 0)) + (LR_WG_BSWZ ? 1024 : 0);
+  return (mode == 2 && LR_WG_FDOWN ? offsetof(WgSmem, Ls) + sizeof(WgEpiSmem) + sizeof(WgFDownSmem)
+          : mode != 2 && LR_WG_EPIWG ? offsetof(WgSmem, Ls) + sizeof(WgEpiSmem) : sizeof(WgSmem) + (mode == 2 ? sizeof(WgDownSmem) : 0)) + (LR_WG_BSWZ ? 1024 : 0);
 }
 constexpr uint32_t WG_B_STAGE_BYTES = LR_WG_BWIDE ? WG_BN * 64 : sizeof(uint4) * 2 * WG_BN;
 constexpr uint32_t WG_A_STAGE_BYTES = LR_WG_ASMEM ? WG_BM * 64 : sizeof(uint4) * 8 * 32;
@@ -538,6 +594,7 @@ __device__ __forceinline__ void epi_full_wait() { asm volatile("bar.sync 3, 384;
 __device__ __forceinline__ void epi_empty_arrive() { asm volatile("bar.arrive 4, 384;\\n" ::: "memory"); }
 __device__ __forceinline__ void epi_empty_wait() { asm volatile("bar.sync 4, 384;\\n" ::: "memory"); }
 __device__ __forceinline__ void epi_sync() { asm volatile("bar.sync 5, 128;\\n" ::: "memory"); }
+__device__ __forceinline__ void named_sync_fdown() { asm volatile("bar.sync 6, 96;\\n" ::: "memory"); }
 // A slice's flag: written once per launch with that launch's epoch (plain release store, no atomics), polled
 // with acquire loads by the consumers of every tile whose rows the slice holds.
 __device__ __forceinline__ void flag_publish(uint32_t* f, uint32_t epoch) {
@@ -667,16 +724,102 @@ __device__ __forceinline__ void wg_down(WgDownSmem& ds, const uint16_t* __restri
   if (dt == 0) WG_PROBE(3);
 }
 
+// lr_wgmma<2>'s down warps (LR_WG_FDOWN: threads 32-127, warps 1-3 of the producer warpgroup): L = round_R16(X·D
+// (× LoRA scale)) unit by unit (8 rows × 32 ranks), in row order, unit u by block u mod grid; lane = rank j0 + lane,
+// warp w the rows wf_row(w, a); each chain branch_step in k order (golden's), staged WF_KC steps at a time (the next
+// chunk's global loads issued before the current chunk's steps, stored after them, one barrier of the 96 per chunk).
+// Then the unit's L values, __threadfence, the barrier, and its flag (the release pattern of wg_down). Padding (k ≥ K,
+// rows ≥ M, ranks ≥ R) holds code 0 = +0 and leaves every chain unchanged (lr_down's argument); padding is not written.
+__device__ __forceinline__ void wg_fdown(WgFDownSmem& fs, const uint16_t* __restrict__ X, const uint16_t* __restrict__ Dn,
+    const uint32_t* __restrict__ ls, uint16_t* Lo, uint32_t* flags, uint32_t epoch, int M, int K, int R) {
+  const int ft = threadIdx.x - 32, w = ft >> 5, lane = threadIdx.x & 31, na = wf_nrows(w);
+  const int units = wf_units(M, R), chunks = (K + WF_KC - 1) / WF_KC;
+  const bool xvec = (K & 7) == 0, dvec = (R & 7) == 0;
+  for (int u = blockIdx.x; u < units; u += gridDim.x) {
+    const int m0 = wf_m0(u, R), j0 = wf_j0(u, R);
+    uint4 pv[2];
+    auto load = [&](int k0) {
+      #pragma unroll
+      for (int i = 0; i < 2; i++) {
+        const int p = ft + WF_THREADS * i;
+        if (p < WF_DPIECES) {
+          const int kk = p >> 2, r8 = 8 * (p & 3);
+          pv[i] = load8(Dn, (size_t)(k0 + kk) * R + j0 + r8, k0 + kk < K ? R - j0 - r8 : 0, dvec);
+        } else if (p < WF_PIECES) {
+          const int q = p - WF_DPIECES, row = q >> 2, k8 = 8 * (q & 3);
+          pv[i] = load8(X, (size_t)(m0 + row) * K + k0 + k8, m0 + row < M ? K - k0 - k8 : 0, xvec);
+        }
+      }
+    };
+    auto store = [&](int b) {
+      #pragma unroll
+      for (int i = 0; i < 2; i++) {
+        const int p = ft + WF_THREADS * i;
+        if (p < WF_DPIECES) {   // D step kk, ranks r8 .. r8 + 7: component kk % 4 of d[kk / 4][r8 + e]
+          const int kk = p >> 2, r8 = 8 * (p & 3);
+          float* const dd = reinterpret_cast<float*>(&fs.d[b][kk >> 2][r8]) + (kk & 3);
+          const uint32_t wv[4] = {pv[i].x, pv[i].y, pv[i].z, pv[i].w};
+          #pragma unroll
+          for (int e = 0; e < 8; e++) dd[4 * e] = r16_val((wv[e >> 1] >> 16 * (e & 1)) & 0xffffu);
+        } else if (p < WF_PIECES) {
+          const int q = p - WF_DPIECES;
+          store8(&fs.x[b][q >> 2][8 * (q & 3)], pv[i]);
+        }
+      }
+    };
+    float l[3] = {0.0f, 0.0f, 0.0f};
+    load(0); store(0); named_sync_fdown();
+    for (int c = 0; c < chunks; c++) {
+      const int b = c & 1;
+      const bool more = c + 1 < chunks;
+      if (more) load((c + 1) * WF_KC);
+      #pragma unroll 2
+      for (int kq = 0; kq < WF_KC / 4; kq++) {
+        const float4 d4 = fs.d[b][kq][lane];
+        #pragma unroll
+        for (int a = 0; a < 3; a++) {
+          if (a >= na) continue;   // warp-uniform (warp 2 has two rows)
+          const float4 x4 = *reinterpret_cast<const float4*>(&fs.x[b][wf_row(w, a)][4 * kq]);
+          l[a] = branch_step(branch_step(branch_step(branch_step(l[a], x4.x, d4.x), x4.y, d4.y), x4.z, d4.z), x4.w, d4.w);
+        }
+      }
+      if (more) store(b ^ 1);
+      named_sync_fdown();
+    }
+    const int j = j0 + lane;
+    #pragma unroll
+    for (int a = 0; a < 3; a++) {
+      const int m = m0 + wf_row(w, a);
+      if (a >= na || m >= M || j >= R) continue;
+      const float v = ls != nullptr ? __fmul_rn(l[a], __uint_as_float(ls[j >> 4])) : l[a];
+      Lo[(size_t)m * R + j] = (uint16_t)r16_code(v);
+    }
+    __threadfence();     // this thread's L values, before the flag
+    named_sync_fdown();
+    if (ft == 0) flag_publish(&flags[u], epoch);
+  }
+  if (ft == 0) WG_PROBE(3);
+}
+
 // LR_WG_EPIWG's epilogue warpgroup (threads 384-511 of lr_wgmma<0/1>): for each of the block's tiles, in the consumers'
 // order, the tile's L and U rank chunk staged as 16-bit codes (before the hand-over when one chunk holds every rank,
 // so it overlaps the consumers' main loop), then four passes of 32 rows: thread et takes rows 32p + 4(et/16) + r
 // (r < 4) and columns 8(et%16) + e (e < 8), y = lr_epilogue(acc), y = branch_step(y, L[row, j], U[col, j]) for j
 // ascending, and one 16-byte store of eight output codes per row.
+// FUSED (lr_wgmma<2>, LR_WG_FDOWN): L is written by this launch's down warps (any block), so before staging a rank chunk
+// one thread per 8-row unit of the tile acquires the unit's flag, the epilogue warpgroup syncs, and L is read through
+// L2 only (ld.global.cg).
+template <bool FUSED>
 __device__ __forceinline__ void wg_epi(WgEpiSmem& es, int t0, int tn, int ts, bool mc, uint32_t crank, int NT,
-    const uint16_t* __restrict__ bias, const uint16_t* __restrict__ cs, const uint16_t* __restrict__ L,
-    const uint16_t* __restrict__ up, uint16_t* __restrict__ Y, int N, int R) {
+    const uint16_t* __restrict__ bias, const uint16_t* __restrict__ cs, const uint16_t* L,
+    const uint16_t* __restrict__ up, uint16_t* __restrict__ Y, int N, int R, const uint32_t* flags, uint32_t epoch) {
   const int et = threadIdx.x - 384, cg = et & 15, rg = et >> 4;
   const int nch = (R + WE_RANKS - 1) / WE_RANKS;
+  auto await_L = [&](int bm, int ch) {
+    if (FUSED && et < WG_BM / WF_ROWS) flag_wait(&flags[wf_unit_of(bm + WF_ROWS * et, ch * WE_RANKS, R)], epoch);
+  };
+  auto ldL8 = [&](const uint16_t* p) -> uint4 { return FUSED ? __ldcg(reinterpret_cast<const uint4*>(p)) : __ldg(reinterpret_cast<const uint4*>(p)); };
+  auto ldL = [&](const uint16_t* p) -> uint16_t { return FUSED ? __ldcg(p) : *p; };
   // Rank chunk ch of the tile: thread et copies row et of L and column et of U (ranks 32ch ..), transposed.
   auto stage = [&](int bm, int bn, int ch) {
     const int j0 = ch * WE_RANKS, jc = min(WE_RANKS, R - j0);
@@ -687,7 +830,7 @@ __device__ __forceinline__ void wg_epi(WgEpiSmem& es, int t0, int tn, int ts, bo
       #pragma unroll
       for (int q = 0; q < WE_RANKS / 8; q++) {
         if (8 * q >= jc) break;
-        const uint4 lv = __ldg(reinterpret_cast<const uint4*>(lr + 8 * q)), uv = __ldg(reinterpret_cast<const uint4*>(ur + 8 * q));
+        const uint4 lv = ldL8(lr + 8 * q), uv = __ldg(reinterpret_cast<const uint4*>(ur + 8 * q));
         const uint32_t lw[4] = {lv.x, lv.y, lv.z, lv.w}, uw[4] = {uv.x, uv.y, uv.z, uv.w};
         #pragma unroll
         for (int w = 0; w < 4; w++) {
@@ -696,7 +839,7 @@ __device__ __forceinline__ void wg_epi(WgEpiSmem& es, int t0, int tn, int ts, bo
         }
       }
     } else {
-      for (int jj = 0; jj < jc; jj++) { we_put(es.Lt[jj][et], lr[jj]); we_put(es.Ut[jj][uc], ur[jj]); }
+      for (int jj = 0; jj < jc; jj++) { we_put(es.Lt[jj][et], ldL(lr + jj)); we_put(es.Ut[jj][uc], ur[jj]); }
     }
   };
   epi_empty_arrive();   // accb is free for the consumers' first tile
@@ -719,8 +862,13 @@ __device__ __forceinline__ void wg_epi(WgEpiSmem& es, int t0, int tn, int ts, bo
     // hazards between the consumers' accb stores and the loads below on the rank-64 path when it went to the wait without
     // this sync (none on the rank-32 path, none with it; every result bit-exact either way: H100, 2026-12-07 16:22 and
     // 16:28 UTC).
+    // LR_WG_FLATE (lr_wgmma<2>): the block's first tile is taken from accb before its L is awaited and staged, so the
+    // consumers' second hand-over does not wait on the down projection's first units.
+    const bool late = FUSED && LR_WG_FLATE && tile == t0;
+    if (!late) await_L(bm, 0);
     epi_sync();
-    if (nch == 1 && !(LR_WG_DIAG & 64)) { stage(bm, bn, 0); epi_sync(); }
+    if (FUSED && !late && et == 0 && tile == t0) WG_PROBE(2);
+    if (!late && nch == 1 && !(LR_WG_DIAG & 64)) { stage(bm, bn, 0); epi_sync(); }
     epi_full_wait();
 #if LR_WG_EPIRG
     uint4 ar[4][4];
@@ -730,6 +878,12 @@ __device__ __forceinline__ void wg_epi(WgEpiSmem& es, int t0, int tn, int ts, bo
       for (int r = 0; r < 4; r++) ar[p][r] = *reinterpret_cast<const uint4*>(&es.accb[32 * p + 4 * rg + r][4 * cg]);
     if (!last) epi_empty_arrive();
 #endif
+    if (late) {
+      await_L(bm, 0);
+      epi_sync();
+      if (et == 0) WG_PROBE(2);
+      if (nch == 1 && !(LR_WG_DIAG & 64)) { stage(bm, bn, 0); epi_sync(); }
+    }
 #if LR_WG_EPIRG
     #pragma unroll   // ar[p] stays in registers
 #else
@@ -755,7 +909,7 @@ __device__ __forceinline__ void wg_epi(WgEpiSmem& es, int t0, int tn, int ts, bo
       }
       if (!LR_WG_EPIRG && p == 3 && !last) epi_empty_arrive();   // the consumers may write the next tile
       for (int ch = 0; ch < nch; ch++) {
-        if (nch > 1) { epi_sync(); stage(bm, bn, ch); epi_sync(); }
+        if (nch > 1) { await_L(bm, ch); epi_sync(); stage(bm, bn, ch); epi_sync(); }
         const int jc = (LR_WG_DIAG & 32) ? 0 : min(WE_RANKS, R - ch * WE_RANKS);
         #pragma unroll 4
         for (int j = 0; j < jc; j++) {
@@ -792,8 +946,9 @@ __device__ __forceinline__ void wg_epi(WgEpiSmem& es, int t0, int tn, int ts, bo
 }
 
 // MODE 0: no branch; 1: the branch with L computed before (lr_down); 2: the branch with L computed in this
-// kernel by a fourth warpgroup (wg_down), published per slice with epoch flags (cooperative launch: every
-// block resident, so a consumer's wait on another block's slice always ends).
+// kernel, by the producer warpgroup's warps 1-3 (wg_fdown, LR_WG_FDOWN, the default where the epilogue warpgroup
+// runs) or else by a fourth warpgroup (wg_down), published per unit or slice with epoch flags (cooperative launch:
+// every block resident, so a wait on another block's unit always ends).
 template <int MODE>
 __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __restrict__ Aw, const uint4* __restrict__ Bw,
     const uint16_t* __restrict__ saW, const uint16_t* __restrict__ swW, const uint16_t* __restrict__ bias,
@@ -801,7 +956,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
     uint16_t* __restrict__ Y, int M, int N, int K, int R,
     const uint16_t* __restrict__ X, const uint16_t* __restrict__ Dn, const uint32_t* __restrict__ ls, uint16_t* Lo,
     uint32_t* flags, uint32_t epoch) {
-  constexpr bool BRANCH = MODE != 0, FUSED = MODE == 2, EPI = MODE != 2 && LR_WG_EPIWG;
+  constexpr bool BRANCH = MODE != 0, FUSED = MODE == 2, EPI = (MODE != 2 || LR_WG_FDOWN) && LR_WG_EPIWG;
   extern __shared__ __align__(128) uint8_t wg_raw_[];
   // LR_WG_BSWZ: the swizzle pattern is applied to shared addresses, so every stage starts 1,024-aligned.
   uint8_t* const wg_raw = LR_WG_BSWZ ? wg_raw_ + ((1024 - (smem_u32(wg_raw_) & 1023)) & 1023) : wg_raw_;
@@ -835,7 +990,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
   if (mc) cluster_sync_all();   // the peer's barriers are initialized before any copy or arrival reaches them
   if (LR_WG_BSWZ && tid == 0 && (smem_u32(sm.bu[0]) & 1023)) __trap();   // the swizzle pattern needs aligned stages
   if (tid == 0) WG_PROBE(0);
-  if (FUSED && wg == 3) {
+  if (FUSED && !LR_WG_FDOWN && wg == 3) {
     asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\\n" :: "n"(LR_WG_DREG) : "memory");
     wg_down(*reinterpret_cast<WgDownSmem*>(wg_raw + sizeof(WgSmem)), X, Dn, ls, Lo, flags, epoch, M, K, R);
     return;
@@ -844,12 +999,12 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
     // 512 threads start at 128 registers each: above that the epilogue warpgroup's count is an increase (LR_WG_EPIRG).
     if (LR_WG_EREG > 128) asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;\\n" :: "n"(LR_WG_EREG) : "memory");
     else asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\\n" :: "n"(LR_WG_EREG) : "memory");
-    wg_epi(*reinterpret_cast<WgEpiSmem*>(wg_raw + offsetof(WgSmem, Ls)), WG_T0, WG_TN, WG_TS, mc, crank, NT, bias, cs, L, up, Y, N, R);
+    wg_epi<FUSED>(*reinterpret_cast<WgEpiSmem*>(wg_raw + offsetof(WgSmem, Ls)), WG_T0, WG_TN, WG_TS, mc, crank, NT, bias, cs, FUSED ? Lo : L, up, Y, N, R, flags, epoch);
     if (mc) cluster_sync_all();
     return;
   }
   if (wg == 0) {
-    asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\\n" :: "n"(FUSED ? LR_WG_PREG4 : EPI ? LR_WG_PREGE : 56) : "memory");
+    asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\\n" :: "n"(FUSED ? (LR_WG_FDOWN ? LR_WG_PREGF : LR_WG_PREG4) : EPI ? LR_WG_PREGE : 56) : "memory");
     if (lw == 0) {
       if (lane != 0) { if (mc) cluster_sync_all(); return; }
       // Copier: stage it of the block's sequence of (tile, kc), refilled once the consumers released it.
@@ -878,6 +1033,10 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
         }
       }
       if (mc) cluster_sync_all();
+      return;
+    }
+    if (FUSED && LR_WG_FDOWN) {   // warps 1-3: the down projection (wg_fdown), shared memory after WgEpiSmem
+      wg_fdown(*reinterpret_cast<WgFDownSmem*>(wg_raw + offsetof(WgSmem, Ls) + sizeof(WgEpiSmem)), X, Dn, ls, Lo, flags, epoch, M, K, R);
       return;
     }
     // Unpackers: B's nibbles to 16·value int8 in the core-matrix layout. Warps 1-3 together widen each stage,
@@ -916,7 +1075,7 @@ __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __r
     return;
 #endif
   }
-  asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;\\n" :: "n"(FUSED ? LR_WG_CREG4 : EPI ? LR_WG_CREGE : 224) : "memory");
+  asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;\\n" :: "n"(FUSED ? (LR_WG_FDOWN ? LR_WG_CREGF : LR_WG_CREG4) : EPI ? LR_WG_CREGE : 224) : "memory");
   const int cw = wg - 1, mt = 4 * cw + lw, g8 = lane >> 2, t4 = lane & 3, ct = tid - 128;
   const int G = KC / WG_GSTAGES;
   uint32_t it = 0;
@@ -1372,6 +1531,40 @@ static size_t wg_down_check(int M, int R) {
     for (int m = bm; m < bm + 128; m++) for (int j = j0; j < std::min(R, j0 + 32); j++) {
       const int o = owner[(size_t)m * R + j];
       if (o != waits[0] && o != waits[1] && o != waits[2] && o != waits[3] && bad++ < 5) std::printf("  wgdown: tile rows %d.. rank chunk %d: L(%d, %d) in slice %d, not waited for\\n", bm, j0, m, j, o);
+    }
+  }
+  return bad;
+}
+// The same for LR_WG_FDOWN's down units (wg_fdown): every L value (m < M, j < R) is the chain of exactly one (unit, warp,
+// row a, lane); the staging pieces of the 96 down threads cover every (step, rank) of a D chunk and every (row, step) of
+// an X chunk exactly once; and the units a 128-row tile's epilogue waits for (rank chunk j0) hold all of its rows' values.
+static size_t wf_down_check(int M, int R) {
+  size_t bad = 0;
+  const int units = wf_units(M, R);
+  std::vector<int> cover((size_t)M * R, 0), owner((size_t)M * R, -1);
+  for (int u = 0; u < units; u++) for (int w = 0; w < WF_WARPS; w++) for (int a = 0; a < wf_nrows(w); a++) for (int lane = 0; lane < 32; lane++) {
+    const int r = wf_row(w, a);
+    if (r < 0 || r >= WF_ROWS) { bad++; continue; }
+    const int m = wf_m0(u, R) + r, j = wf_j0(u, R) + lane;
+    if (m < M && j < R) { cover[(size_t)m * R + j]++; owner[(size_t)m * R + j] = u; }
+  }
+  for (size_t i = 0; i < cover.size(); i++) if (cover[i] != 1 && bad++ < 5) std::printf("  wfdown: L(%zu, %zu) computed %d times\\n", i / R, i % R, cover[i]);
+  std::vector<int> ds(WF_KC * WF_RANKS, 0), xs(WF_ROWS * WF_KC, 0);
+  for (int ft = 0; ft < WF_THREADS; ft++) for (int i = 0; i < 2; i++) {
+    const int p = ft + WF_THREADS * i;
+    for (int e = 0; e < 8; e++) {
+      if (p < WF_DPIECES) ds[(p >> 2) * WF_RANKS + 8 * (p & 3) + e]++;
+      else if (p < WF_PIECES) { const int q = p - WF_DPIECES; xs[(q >> 2) * WF_KC + 8 * (q & 3) + e]++; }
+    }
+  }
+  for (int v : ds) if (v != 1) bad++;
+  for (int v : xs) if (v != 1) bad++;
+  for (int bm = 0; bm + 128 <= M; bm += 128) for (int j0 = 0; j0 < R; j0 += WF_RANKS) {
+    std::vector<int> waits;
+    for (int et = 0; et < 128 / WF_ROWS; et++) waits.push_back(wf_unit_of(bm + WF_ROWS * et, j0, R));
+    for (int m = bm; m < bm + 128; m++) for (int j = j0; j < std::min(R, j0 + WF_RANKS); j++) {
+      const int o = owner[(size_t)m * R + j];
+      if (std::find(waits.begin(), waits.end(), o) == waits.end() && bad++ < 5) std::printf("  wfdown: tile rows %d.. rank chunk %d: L(%d, %d) in unit %d, not waited for\\n", bm, j0, m, j, o);
     }
   }
   return bad;

@@ -809,7 +809,7 @@ ${
       CK(cudaFuncSetAttribute(lr_wgmma<0>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)wg_smem(0)));
       CK(cudaFuncSetAttribute(lr_wgmma<1>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)wg_smem(1)));
       CK(cudaFuncSetAttribute(lr_wgmma<2>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)wg_smem(2)));
-      const size_t nflags = (size_t)std::max(1, wd_slices(in.M, RANK));
+      const size_t nflags = (size_t)std::max(1, std::max(wd_slices(in.M, RANK), wf_units(in.M, RANK)));   // lr_wgmma<2>'s slices or units
       CK(cudaMalloc(&flags, nflags * 4)); CK(cudaMemset(flags, 0, nflags * 4));
       int sms = 0; CK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0));
       wg_grid = std::min(sms, (in.M / WG_BM) * (in.N / WG_BN));
@@ -950,7 +950,7 @@ ${
     // No GPU: lr_wgmma<2>'s down warpgroup index maps (slices, chains, staging, the flags a tile waits for).
     const int M = std::atoi(argv[2]), R = std::atoi(argv[3]);
     if (M <= 0 || M % 128 || R <= 0) { std::fprintf(stderr, "wgdown: M a multiple of 128, R > 0\\n"); return 2; }
-    const size_t bad = wg_down_check(M, R);
+    const size_t bad = wg_down_check(M, R) + wf_down_check(M, R);   // the fourth warpgroup's maps and LR_WG_FDOWN's
     std::printf("lowrank_gemm wgdown M=%d rank=%d: %zu violations\\n", M, R, bad);
     return bad == 0 ? 0 : 1;
   }

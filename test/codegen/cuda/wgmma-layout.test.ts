@@ -10,8 +10,9 @@
  * activation kinds with fp8 codes (LR_WG_FP8, decoded on the host), each with A and B widened on the host (the
  * default), B only (-DLR_WG_ASMEM=0, the default of 04:31–07:31 UTC) and neither (-DLR_WG_BWIDE=0). The same
  * binary's `wgdown M R` mode
- * checks the index maps of lr_wgmma<2>'s fused down projection (which block and thread computes each L chain,
- * the staging of X and D, and the slices whose flags a tile's epilogue waits for). The int4 example's builds
+ * checks the index maps of lr_wgmma<2>'s fused down projection, both forms (the fourth warpgroup's slices and
+ * LR_WG_FDOWN's 8-row units in the producer's warps 1-3): which block and thread computes each L chain, the staging
+ * of X and D, and the slices or units whose flags a tile's epilogue waits for. The int4 example's builds
  * (fp8 and int8; A and B widened on the host, B only, neither) also give ptxas's report: lr_wgmma's wgmmas stay asynchronous, its setmaxnreg
  * is honoured and nothing spills.
  */
@@ -54,6 +55,8 @@ describe('lr_wgmma operand layouts (host model, no GPU)', () => {
     // The epilogue warpgroup's L and U staged as fp32 (LR_WG_EF32=2, a knob), which needs an odd stage count (9): that
     // puts the barriers' end at 8 mod 16, where WgEpiSmem used to start misaligned (H100, 15:38 UTC).
     ['LR_WG_EF32=2 LR_WG_STAGES=9 int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_EF32=2', '-DLR_WG_STAGES=9']],
+    // lr_wgmma<2> with the down projection in the producer's warps 1-3 (LR_WG_FDOWN, a knob: exact on an H100, slower).
+    ['LR_WG_FDOWN=1 int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_FDOWN=1']],
     // LR_WG_BSWZ = 1: the image in wgmma's 64-byte swizzle layout (the model reads it through PTX's swizzle definition).
     ['LR_WG_BSWZ LR_WG_FP8=0 int4 × int4, groups of 64', base, [256, 384, 128], ['-DLR_WG_BSWZ=1', '-DLR_WG_FP8=0']],
   ];
@@ -107,7 +110,8 @@ describe('lr_wgmma operand layouts (host model, no GPU)', () => {
       const r = await runProgram(exe, ['wglayout', String(m), String(n), String(k)]);
       expect(r.stdout).toContain(`wglayout ${m} x ${n} x ${k}: 0 mismatches`);
       expect(r.code, r.stdout + r.stderr).toBe(0);
-      // lr_wgmma<2>'s down warpgroup: slices, chains, staging pieces and the flags each tile waits for, for
+      // lr_wgmma<2>'s down projection (the fourth warpgroup's slices and LR_WG_FDOWN's units): chains, staging pieces
+      // and the flags each tile waits for, for
       // whole and ragged rank chunks (rank 20: one padded chunk; 70: three, the last padded) and several row blocks.
       for (const [mm, rr] of [[m, 32], [384, 20], [512, 70]] as const) {
         const d = await runProgram(exe, ['wgdown', String(mm), String(rr)]);
