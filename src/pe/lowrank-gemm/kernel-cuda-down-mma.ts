@@ -29,7 +29,7 @@ export function lowRankDownMmaEligible(config: LowRankGemmConfig): boolean {
   return config.rank > 0 && config.branchFormat === 'fp16';
 }
 
-/** Device kernel and host packing of `lr_down_mma`; pasted after DOWN_KERNEL (uses load8, r16_code). */
+/** Device kernel and host packing of `lr_down_mma`; pasted after DOWN_KERNEL (uses load8, down_code). */
 export const LOW_RANK_DOWN_MMA_KERNEL = `
 // ---- down projection, products by tensor core (LR_DOWN_MMA; kernel-cuda-down-mma.ts) -----------------
 // Block: 32 rows × 32 ranks (grid ceil(M/32) × ceil(R/32)); warp w: rows m0 = 32·bx + 8(w%4) .., rank halves q (both,
@@ -120,8 +120,7 @@ __global__ __launch_bounds__(DM_THREADS) void lr_down_mma(const uint16_t* __rest
     for (int i = 0; i < 4; i++) {   // accumulator element i: D row g + 8(i/2) (rank), column 2t + i%2 (row)
       const int m = m0 + 2 * t + (i & 1), j = rc * DM_RANKS + 16 * (q0 + q) + g + 8 * (i >> 1);
       if (m >= M || j >= R) continue;
-      const float v = has_ls ? __fmul_rn(l[q][i], __uint_as_float(ls[j >> 4])) : l[q][i];
-      L[(size_t)m * R + j] = (uint16_t)r16_code(v);
+      L[(size_t)m * R + j] = down_code(l[q][i], has_ls, ls, j);
     }
 }
 // Host (layout only): D [K][R] fp16 codes into lr_down_mma's fragment order (above).

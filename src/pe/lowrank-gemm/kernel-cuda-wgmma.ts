@@ -595,8 +595,8 @@ __device__ __forceinline__ void epi_empty_arrive() { asm volatile("bar.arrive 4,
 __device__ __forceinline__ void epi_empty_wait() { asm volatile("bar.sync 4, 384;\\n" ::: "memory"); }
 __device__ __forceinline__ void epi_sync() { asm volatile("bar.sync 5, 128;\\n" ::: "memory"); }
 __device__ __forceinline__ void named_sync_fdown() { asm volatile("bar.sync 6, 96;\\n" ::: "memory"); }
-// A slice's flag: written once per launch with that launch's epoch (plain release store, no atomics), polled
-// with acquire loads by the consumers of every tile whose rows the slice holds.
+// A slice's (or LR_WG_FDOWN unit's) flag: written once per launch with that launch's epoch (plain release store, no
+// atomics), polled with acquire loads by the consumers (or the epilogue warpgroup) of every tile whose rows it holds.
 __device__ __forceinline__ void flag_publish(uint32_t* f, uint32_t epoch) {
   asm volatile("st.release.gpu.global.u32 [%0], %1;\\n" :: "l"(f), "r"(epoch) : "memory");
 }
@@ -713,8 +713,7 @@ __device__ __forceinline__ void wg_down(WgDownSmem& ds, const uint16_t* __restri
       for (int i = 0; i < 4; i++) {
         const int j = j0 + wd_rank(dt, i);
         if (m >= M || j >= R) continue;
-        const float v = ls != nullptr ? __fmul_rn(l[a][i], __uint_as_float(ls[j >> 4])) : l[a][i];
-        Lo[(size_t)m * R + j] = (uint16_t)r16_code(v);
+        Lo[(size_t)m * R + j] = down_code(l[a][i], ls != nullptr, ls, j);
       }
     }
     __threadfence();     // this thread's L values, before the flag (classic release pattern)
@@ -791,8 +790,7 @@ __device__ __forceinline__ void wg_fdown(WgFDownSmem& fs, const uint16_t* __rest
     for (int a = 0; a < 3; a++) {
       const int m = m0 + wf_row(w, a);
       if (a >= na || m >= M || j >= R) continue;
-      const float v = ls != nullptr ? __fmul_rn(l[a], __uint_as_float(ls[j >> 4])) : l[a];
-      Lo[(size_t)m * R + j] = (uint16_t)r16_code(v);
+      Lo[(size_t)m * R + j] = down_code(l[a], ls != nullptr, ls, j);
     }
     __threadfence();     // this thread's L values, before the flag
     named_sync_fdown();
@@ -946,8 +944,8 @@ __device__ __forceinline__ void wg_epi(WgEpiSmem& es, int t0, int tn, int ts, bo
 }
 
 // MODE 0: no branch; 1: the branch with L computed before (lr_down); 2: the branch with L computed in this
-// kernel, by the producer warpgroup's warps 1-3 (wg_fdown, LR_WG_FDOWN, the default where the epilogue warpgroup
-// runs) or else by a fourth warpgroup (wg_down), published per unit or slice with epoch flags (cooperative launch:
+// kernel, by a fourth warpgroup (wg_down, the default) or with -DLR_WG_FDOWN=1 by the producer warpgroup's warps 1-3
+// (wg_fdown, measured slower), published per slice or unit with epoch flags (cooperative launch:
 // every block resident, so a wait on another block's unit always ends).
 template <int MODE>
 __global__ __launch_bounds__(wg_threads(MODE), 1) void lr_wgmma(const uint4* __restrict__ Aw, const uint4* __restrict__ Bw,

@@ -109,7 +109,10 @@ __device__ __forceinline__ float lr_epilogue(float y, bool has_cs, float cs, boo
 // Step 4: round_32(acc + round_32(a·b)) for the down and up projections.
 __device__ __forceinline__ float branch_step(float acc, float a, float b) { ${branchStep} }
 __device__ __forceinline__ uint32_t out_code(float y) { return ${R.encodeFloat('y')}; }
-__device__ __forceinline__ uint32_t r16_code(float y) { return ${R.encodeFloat('y')}; }`;
+__device__ __forceinline__ uint32_t r16_code(float y) { return ${R.encodeFloat('y')}; }
+// The down projection's result (golden lowRankDownResult): L = round_R16(l), or with LoRA scales (one fp32 per 16 ranks,
+// ls[j >> 4]) round_R16(round_32(l · scale)). Every down-projection kernel (lr_down, lr_down_mma, lr_wgmma<2>) ends here.
+__device__ __forceinline__ uint16_t down_code(float l, bool has_ls, const uint32_t* ls, int j) { return (uint16_t)r16_code(has_ls ? __fmul_rn(l, __uint_as_float(ls[j >> 4])) : l); }`;
 }
 
 /**
@@ -395,8 +398,7 @@ __global__ __launch_bounds__(DNT) void lr_down(const uint16_t* __restrict__ X, c
     for (int i = 0; i < DB; i++) {
       const int j = jb + q * DB + i;
       if (j >= R) continue;
-      const float v = has_ls ? __fmul_rn(l[a][i], __uint_as_float(ls[j >> 4])) : l[a][i];
-      L[(size_t)m * R + j] = (uint16_t)r16_code(v);
+      L[(size_t)m * R + j] = down_code(l[a][i], has_ls, ls, j);
     }
   }
 }
@@ -947,7 +949,7 @@ ${
     return bad == 0 ? 0 : 1;
   }
   if (argc >= 4 && std::string(argv[1]) == "wgdown") {
-    // No GPU: lr_wgmma<2>'s down warpgroup index maps (slices, chains, staging, the flags a tile waits for).
+    // No GPU: lr_wgmma<2>'s down projection index maps, both forms (slices or units, chains, staging, the flags a tile waits for).
     const int M = std::atoi(argv[2]), R = std::atoi(argv[3]);
     if (M <= 0 || M % 128 || R <= 0) { std::fprintf(stderr, "wgdown: M a multiple of 128, R > 0\\n"); return 2; }
     const size_t bad = wg_down_check(M, R) + wf_down_check(M, R);   // the fourth warpgroup's maps and LR_WG_FDOWN's

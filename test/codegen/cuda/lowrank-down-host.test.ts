@@ -23,9 +23,9 @@ import { svdquantConfig } from './svdquant-config.js';
 
 const HARNESS = resolve(__dirname, 'lowrank-down-host.cpp');
 
-/** The generated source's lr_down section with the three config helpers it calls, as the harness includes it. */
+/** The generated source's lr_down section with the four config helpers it calls, as the harness includes it. */
 function downSection(source: string): string {
-  const helpers = ['float r16_val(', 'float branch_step(', 'uint32_t r16_code('].map((sig) => {
+  const helpers = ['float r16_val(', 'float branch_step(', 'uint32_t r16_code(', 'uint16_t down_code('].map((sig) => {
     const line = source.split('\n').find((l) => l.startsWith(`__device__ __forceinline__ ${sig}`));
     if (line === undefined) throw new Error(`generated source has no ${sig}`);
     return line;
