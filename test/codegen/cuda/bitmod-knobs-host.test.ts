@@ -7,16 +7,16 @@
  * sets of bitmod-host.test.ts. Three mutants show the cases can fail: chain N from c·2^13 (a grid below the largest
  * products), cycle 1's term taken one bit off, and IPMAX's exponent byte one too small (c one binade low).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NVCC_ARGS } from '../../../src/codegen/cuda/host.js';
 import { resolveTarget } from '../../../src/compile/target.js';
 import { compileFile } from '../../../src/ir/elaborate.js';
 import type { BitSerialModConfig } from '../../../src/pe/bit-serial-mod/golden.js';
 import { bitSerialCudaSource } from '../../../src/pe/bit-serial-mod/kernel-cuda.js';
-import { findExecutable, NVCC_MISSING, runProgram } from '../../../src/verify/cuda/nvcc.js';
+import { runProgram } from '../../../src/verify/cuda/nvcc.js';
+import { buildCuda } from './nvcc-build.js';
 import { BITMOD_HOST_CASES, writeBitmodCase } from './bitmod-case-files.js';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -40,12 +40,7 @@ const KNOB_SETS: readonly (readonly string[])[] = [
 
 /** Builds `source` with the knobs and runs its cpu mode on every host case; returns [tag, mismatches] per case. */
 async function runCases(name: string, source: string, config: BitSerialModConfig, seed: number, knobs: readonly string[]): Promise<[string, number, string][]> {
-  const nvcc = findExecutable('nvcc');
-  if (nvcc === undefined) expect.fail(NVCC_MISSING);
-  const src = join(dir, `${name}.cu`);
-  writeFileSync(src, source);
-  const exe = join(dir, name);
-  const c = await runProgram(nvcc, [...NVCC_ARGS, ...knobs, src, '-o', exe]);
+  const { exe, result: c } = await buildCuda(source, knobs, 'host-model');
   expect(c.code, c.stderr).toBe(0);
   const out: [string, number, string][] = [];
   for (const [tag, m, n, k, band] of BITMOD_HOST_CASES) {

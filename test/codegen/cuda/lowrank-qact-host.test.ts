@@ -1,6 +1,6 @@
 /**
  * The CUDA lowrank_gemm kernels of a runtime-quantizing design quantize X on the GPU (entry lr_qact). No GPU
- * here: the generated .cu is compiled by nvcc (device code for sm_90a, no -ftz) and its launcher's host
+ * here: the generated .cu is compiled by nvcc (a host-model build, nvcc-build.ts; no -ftz) and its launcher's host
  * `qact DIR` mode runs the same __host__ __device__ group function as lr_qact (binary32 `*` and `/` in
  * place of __fmul_rn / __frcp_rn, both IEEE RN), compared code by code with golden's quantizer on crafted
  * X: int4 / fp16 X, uint4 / bf16 X and scales, nvfp4 / bf16 X, each with rne, rtz and rna (one compile each). Also: the launch passes X only and starts with lr_qact.
@@ -9,13 +9,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { codesToWords, NVCC_ARGS } from '../../../src/codegen/cuda/host.js';
+import { codesToWords } from '../../../src/codegen/cuda/host.js';
 import { kernelSetFor } from '../../../src/codegen/kernels/targets.js';
 import { lowRankQuantizeActivations } from '../../../src/pe/lowrank-gemm/golden-qact.js';
 import type { LowRankGemmConfig, LowRankGemmOperands } from '../../../src/pe/lowrank-gemm/golden.js';
 import { lowRankCudaSource } from '../../../src/pe/lowrank-gemm/kernel-cuda.js';
 import { randomOperands } from '../../../src/compile/operands.js';
-import { findExecutable, NVCC_MISSING, runProgram } from '../../../src/verify/cuda/nvcc.js';
+import { runProgram } from '../../../src/verify/cuda/nvcc.js';
+import { buildCuda } from './nvcc-build.js';
 import { craftedX } from '../lowrank-qact-x.js';
 import { exampleText, targetsOf } from '../wgsl/lib.js';
 
@@ -64,14 +65,9 @@ describe('lowrank_gemm CUDA runtime quantizer (lr_qact)', () => {
   for (const [name0, edits, which] of configs) for (const rounding of ['rne', 'rtz', 'rna'] as const) {
     const name = `${name0}, ${rounding}`;
     it(`${name}: the launcher's qact group function equals golden's quantizer code by code (host mode)`, async () => {
-      const nvcc = findExecutable('nvcc');
-      if (nvcc === undefined) expect.fail(NVCC_MISSING);
       const cfg = { ...(svdquant(edits)[which].target.golden as LowRankGemmConfig), activationRounding: rounding };
       const tag = name.replace(/[^a-z0-9]+/g, '-');
-      const src = join(dir, `${tag}.cu`);
-      writeFileSync(src, lowRankCudaSource(cfg));
-      const exe = join(dir, tag);
-      const c = await runProgram(nvcc, [...NVCC_ARGS, src, '-o', exe]);
+      const { exe, result: c } = await buildCuda(lowRankCudaSource(cfg), [], 'host-model');
       expect(c.code, c.stderr).toBe(0);
       const gs = cfg.main.groupSize;
       const [m, k] = [7, 3 * gs - 5];

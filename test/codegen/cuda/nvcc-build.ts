@@ -8,6 +8,12 @@
  * path and version, the flags and the source text. A build runs in a fresh directory of the cache and is
  * renamed into place, so a concurrent build of the same key never sees a partial one; a failed build is
  * returned, not cached.
+ *
+ * Tests that run only the launcher's host modes (cpu, qact, wglayout, wgdown) build a `host-model` instead: the device
+ * code still goes through nvcc's front end and cicc to PTX, so it must compile, but it is embedded as PTX (ptxas, a
+ * third of a lowrank_gemm build, is skipped; the PTX is never loaded without a GPU) and the host side is compiled at -O1
+ * (x86-64 has no FMA to contract into, so its IEEE results are those of -O3). The suite's budget is 15 minutes on
+ * two cores, and about half of it is nvcc.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +29,12 @@ export interface CudaBuild {
   readonly result: ProcessResult;
 }
 
+/** `device`: qacc's own flags (sm_90a machine code) and ptxas's report; `host-model`: only the host modes run. */
+export type CudaBuildPurpose = 'device' | 'host-model';
+
+/** nvcc's flags for a host-model build (see above): NVCC_ARGS with PTX for compute_90a instead of sm_90a code. */
+export const HOST_MODEL_NVCC_ARGS = ['-gencode=arch=compute_90a,code=compute_90a', '-O1', '-std=c++17'] as const;
+
 let version: Promise<string> | undefined;
 
 function cacheRoot(): string {
@@ -31,11 +43,11 @@ function cacheRoot(): string {
 }
 
 /** Builds (or takes from the cache) the executable of `source` with `flags`; fails the test when nvcc is missing. */
-export async function buildCuda(source: string, flags: readonly string[] = []): Promise<CudaBuild> {
+export async function buildCuda(source: string, flags: readonly string[] = [], purpose: CudaBuildPurpose = 'device'): Promise<CudaBuild> {
   const nvcc = findExecutable('nvcc');
   if (nvcc === undefined) expect.fail(NVCC_MISSING);
   version ??= runProgram(nvcc, ['--version']).then((r) => r.stdout);
-  const args = [...NVCC_ARGS, '-Xptxas', '-v', ...flags];
+  const args = purpose === 'device' ? [...NVCC_ARGS, '-Xptxas', '-v', ...flags] : [...HOST_MODEL_NVCC_ARGS, ...flags];
   const key = createHash('sha256').update(JSON.stringify([nvcc, await version, args, source])).digest('hex').slice(0, 32);
   const root = cacheRoot();
   const final = join(root, key);

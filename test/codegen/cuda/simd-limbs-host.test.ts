@@ -1,7 +1,8 @@
 /**
  * The multi-limb-quire simd_mac CUDA kernel (src/pe/simd-mac/kernel-cuda-limbs.ts) on the host: its launcher's
  * `cpu` mode runs the kernel's own `__host__ __device__` per-output function (element table, limb quire,
- * rounding with the sticky cut, the output decoder for round-each-step) compiled by nvcc, against golden's
+ * rounding with the sticky cut, the output decoder for round-each-step) compiled by nvcc (a host-model build,
+ * nvcc-build.ts), against golden's
  * y.bin. Configs the 128-bit kernel declines: round-each-step with IEEE outputs (fp16 with overflow to inf and
  * underflow to ±0, bf16, fp32) and posit outputs (posit16_1, posit8_0, posit32_2) over fp4, fp8, posit and int8
  * elements with 1, 2 and 4 lanes and ragged last steps; exact accumulation with quires wider than 127 bits
@@ -14,13 +15,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { codesToWords, NVCC_ARGS } from '../../../src/codegen/cuda/host.js';
+import { codesToWords } from '../../../src/codegen/cuda/host.js';
 import { inputHash } from '../../../src/codegen/cuda/inputs.js';
 import { lookupFormat } from '../../../src/formats/registry.js';
 import { asSimdElement, asSimdOutput, simdMacGemm, type SimdMacConfig } from '../../../src/pe/simd-mac/golden.js';
 import { simdCudaUnsupported } from '../../../src/pe/simd-mac/kernel-cuda.js';
 import { simdLimbsCudaSource } from '../../../src/pe/simd-mac/kernel-cuda-limbs.js';
-import { findExecutable, NVCC_MISSING, runProgram } from '../../../src/verify/cuda/nvcc.js';
+import { runProgram } from '../../../src/verify/cuda/nvcc.js';
+import { buildCuda } from './nvcc-build.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qacc-simd-limbs-host-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -88,12 +90,7 @@ describe('simd_mac multi-limb CUDA kernel, cpu mode', () => {
 
   CONFIGS.forEach(([name, cfg], ci) => {
     it(`${name}: the kernel's per-output function equals golden (random, specials in one row, small magnitudes)`, async () => {
-      const nvcc = findExecutable('nvcc');
-      if (nvcc === undefined) expect.fail(NVCC_MISSING);
-      const src = join(dir, `${name}.cu`);
-      writeFileSync(src, simdLimbsCudaSource(cfg));
-      const exe = join(dir, name);
-      const c = await runProgram(nvcc, [...NVCC_ARGS, src, '-o', exe]);
+      const { exe, result: c } = await buildCuda(simdLimbsCudaSource(cfg), [], 'host-model');
       expect(c.code, c.stderr).toBe(0);
       // onestep: K = one operand word, so a step that rounds to -0 is the result (fp16 outputs of small products).
       const cases: [string, number, number, number, CaseKind][] = [
