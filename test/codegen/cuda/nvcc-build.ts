@@ -12,8 +12,8 @@
  * Tests that run only the launcher's host modes (cpu, qact, wglayout, wgdown) build a `host-model` instead: the device
  * code still goes through nvcc's front end and cicc to PTX, so it must compile, but it is embedded as PTX (ptxas, a
  * third of a lowrank_gemm build, is skipped; the PTX is never loaded without a GPU) and the host side is compiled at -O1
- * (x86-64 has no FMA to contract into, so its IEEE results are those of -O3). The suite's budget is 15 minutes on
- * two cores, and about half of it is nvcc.
+ * (x86-64 has no FMA to contract into, so its IEEE results are those of -O3): about two thirds of a full build's time.
+ * The suite's budget is 15 minutes on two cores, and nvcc builds are a large part of it (CONTRIBUTING.md).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,7 +32,7 @@ export interface CudaBuild {
 /** `device`: qacc's own flags (sm_90a machine code) and ptxas's report; `host-model`: only the host modes run. */
 export type CudaBuildPurpose = 'device' | 'host-model';
 
-/** nvcc's flags for a host-model build (see above): NVCC_ARGS with PTX for compute_90a instead of sm_90a code. */
+/** nvcc's flags for a host-model build (see above): NVCC_ARGS with PTX for compute_90a instead of sm_90a code, -O1, no -lineinfo. */
 export const HOST_MODEL_NVCC_ARGS = ['-gencode=arch=compute_90a,code=compute_90a', '-O1', '-std=c++17'] as const;
 
 let version: Promise<string> | undefined;
