@@ -463,9 +463,10 @@ struct __align__(16) WgDownSmem {
 // rank 32): bit-exact on every int4 lowrank case (ranks 20, 32, 64; rerun and one-block runs identical; memcheck and
 // racecheck clean), but lr_wgmma<2> took 0.698 ms against 0.271 ms for the serial form: the down warps needed ~170 µs per
 // unit (LR_WG_PROBE: the first tile's L arrived at 180 µs, the last unit at 685 µs). One 32-step chunk ahead cannot cover
-// L2's latency beside the GEMM's traffic, and the ~11 KB of free shared memory allow no deeper ring; even with the loads
-// hidden, 7 instructions per step for 3 chains on a scheduler the consumers keep ~56% busy would take ~47 µs per unit
-// (docs/kernels.md, "Session 17"). So off; -DLR_WG_FDOWN=1 builds it.
+// L2's latency beside the GEMM's traffic, and the ~11 KB of free shared memory allow no deeper ring. With the loads
+// hidden, the loop's ~4 instructions per step for 3 chains (branch_step is one FMA for an fp16 branch) would take ~21 µs
+// per unit at the ~44% of issue the consumers leave (docs/kernels.md, "Session 17" and its session-18 correction): the
+// L2 wait, not issue, is what to remove. So off; -DLR_WG_FDOWN=1 builds it.
 #ifndef LR_WG_FDOWN
 #define LR_WG_FDOWN 0
 #endif
