@@ -72,11 +72,18 @@ export interface BuiltSimulation {
 const BASE_FLAGS = ['--cc', '--exe', '--build', '-O2', '-Wno-fatal', '--x-assign', 'fast', '--x-initial', 'fast'];
 
 /**
- * C++ optimization of the model: `-O0` compiles about twice as fast as `-O1` and PE-level vector runs are
- * short, so verification builds use it; benchmarks ask for `fast` (-O2).
+ * C++ optimization of the model. Verilator's makefile puts its own `OPT_FAST` (-Os) after `-CFLAGS` on the
+ * compile line of the model's hot files, so `-CFLAGS` alone does not set their level: the make variables do.
+ * Verification builds compile the model as one translation unit at -O1 (`VM_PARALLEL_BUILDS=0`, Verilator's own
+ * unity build): split, each of a model's 30-40 generated .cpp files re-parses Verilator's headers (~0.5 s each).
+ * Measured on svdquant_w4a4's whole-accelerator model (2 cores): split at -Os 48 CPU-s; one unit at -O0 16 s,
+ * at -O1 27 s; but an -O0 model simulates ~7× slower than -O1 (rtl-loops' 11×2100×13 GEMM: 102 s against 15 s),
+ * and over the seven Verilator-heaviest test files with an empty cache -O1 took the least worker time (692 s split
+ * at -Os, 459 s at -O0, 433 s at -O1). Benchmarks ask for `fast`: the hot files at -O2, compiled in parallel.
  */
 function buildFlags(fast: boolean): string[] {
-  return [...BASE_FLAGS, '-CFLAGS', fast ? '-O2' : '-O0'];
+  const make = fast ? ['OPT_FAST=-O2', 'OPT_GLOBAL=-O2', 'OPT_SLOW=-O0'] : ['OPT_FAST=-O1', 'OPT_GLOBAL=-O0', 'OPT_SLOW=-O0', 'VM_PARALLEL_BUILDS=0'];
+  return [...BASE_FLAGS, ...make.flatMap((m) => ['-MAKEFLAGS', m])];
 }
 
 /** Content hash of a build. */
