@@ -14,3 +14,9 @@ timeout 200 ncu --launch-skip 1 --launch-count 1 -k regex:lr_wgmma --section Spe
 ncu --import "$O/fd.ncu-rep" --page details --print-details all > "$O/ncu-fd.txt" 2>&1
 ncu --import "$O/fd.ncu-rep" --page source --print-source sass --csv > "$O/ncu-sass-fd.csv" 2>&1
 grep -E "Duration|Issue Slots Busy|Eligible|No Eligible|Warp Cycles|L2 Hit|Throughput|Stall" "$O/ncu-fd.txt" | head -40
+echo "== ncu dflt lr_wgmma<1> (serial form, with the up projection) and lr_wgmma<0>"
+timeout 200 ncu --launch-count 2 -k regex:lr_wgmma --section SpeedOfLight --section WarpStateStats --section SchedulerStats --section SourceCounters -o "$O/up" -f $G/bin/dflt prof 4096 4096 4096 1 > "$O/ncu-run-up.txt" 2>&1; echo "ncu rc=$?"; tail -2 "$O/ncu-run-up.txt"
+ncu --import "$O/up.ncu-rep" --page details --print-details all > "$O/ncu-up.txt" 2>&1
+ncu --import "$O/up.ncu-rep" --page source --print-source sass --csv > "$O/ncu-sass-up.csv" 2>&1
+grep -E "lr_wgmma|Duration|Issue Slots Busy|Eligible|No Eligible|Warp Cycles" "$O/ncu-up.txt" | head -30
+ls -la "$O"
