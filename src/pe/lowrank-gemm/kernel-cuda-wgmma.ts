@@ -497,10 +497,6 @@ static_assert(!LR_WG_FDOWN || 2 * LR_WG_CREGF + LR_WG_PREGF + LR_WG_EREG <= 512,
 #ifndef LR_WG_FRING
 #define LR_WG_FRING 0
 #endif
-// LR_WG_FILP: the chunk loop's loads first and its FMAs interleaved across a lane's chains (below, in wg_fdown).
-#ifndef LR_WG_FILP
-#define LR_WG_FILP 0
-#endif
 constexpr int WF_ROWS = LR_WG_FROWS, WF_RANKS = 32, WF_KC = 32, WF_WARPS = 3, WF_THREADS = 32 * WF_WARPS;
 static_assert(WF_ROWS == 8 || WF_ROWS == 16, "LR_WG_FROWS: 8 or 16 rows per down unit");
 static_assert(LR_WG_FRING == 0 || LR_WG_FRING >= 2, "LR_WG_FRING: 0, or a ring of at least 2 chunks");
@@ -843,32 +839,13 @@ __device__ __forceinline__ void wg_fdown(WgFDownSmem& fs, const uint16_t* __rest
       const int b = c & 1;
       const bool more = c + 1 < chunks;
 #if LR_WG_FRING
-      if (ring) issue(c + LR_WG_FRING - 1);   // into the slot chunk c - 1 used, read back by this thread before
-      else if (more) load((c + 1) * WF_KC);
+      if (ring) {
+        issue(c + LR_WG_FRING - 1);   // into the slot chunk c - 1 used, read back by this thread before
+        if (more) take(c + 1);
+      } else if (more) load((c + 1) * WF_KC);
 #else
       if (more) load((c + 1) * WF_KC);
 #endif
-#if LR_WG_FILP
-      // All of a step quad's loads first, then its FMAs step by step across the chains: WF_AMAX independent FMAs
-      // between a chain's dependent ones. (Row by row, each chain's four dependent FMAs waited on that row's load
-      // and on each other: ncu, H100, 2026-12-08, short-scoreboard and wait stalls on nearly every FFMA.) A warp
-      // with a row fewer runs its last chain on a copy of row WF_ROWS - 1 and never stores it (no predicates).
-      #pragma unroll 1
-      for (int kq = 0; kq < WF_KC / 4; kq++) {
-        const float4 d4 = fs.d[b][kq][lane];
-        float4 x4[WF_AMAX];
-        #pragma unroll
-        for (int a = 0; a < WF_AMAX; a++) x4[a] = *reinterpret_cast<const float4*>(&fs.x[b][min(wf_row(w, a), WF_ROWS - 1)][4 * kq]);
-        #pragma unroll
-        for (int a = 0; a < WF_AMAX; a++) l[a] = branch_step(l[a], x4[a].x, d4.x);
-        #pragma unroll
-        for (int a = 0; a < WF_AMAX; a++) l[a] = branch_step(l[a], x4[a].y, d4.y);
-        #pragma unroll
-        for (int a = 0; a < WF_AMAX; a++) l[a] = branch_step(l[a], x4[a].z, d4.z);
-        #pragma unroll
-        for (int a = 0; a < WF_AMAX; a++) l[a] = branch_step(l[a], x4[a].w, d4.w);
-      }
-#else
       #pragma unroll 2
       for (int kq = 0; kq < WF_KC / 4; kq++) {
         const float4 d4 = fs.d[b][kq][lane];
@@ -879,10 +856,6 @@ __device__ __forceinline__ void wg_fdown(WgFDownSmem& fs, const uint16_t* __rest
           l[a] = branch_step(branch_step(branch_step(branch_step(l[a], x4.x, d4.x), x4.y, d4.y), x4.z, d4.z), x4.w, d4.w);
         }
       }
-#endif
-#if LR_WG_FRING
-      if (ring && more) take(c + 1);   // after the steps: the ring, not registers, holds chunk c + 1 meanwhile
-#endif
       if (more) store(b ^ 1);
       named_sync_fdown();
     }
