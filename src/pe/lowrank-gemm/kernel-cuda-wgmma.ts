@@ -486,7 +486,12 @@ static_assert(!LR_WG_FDOWN || LR_WG_EPIWG, "LR_WG_FDOWN: the down warps hand L t
 static_assert(!LR_WG_FLATE || (LR_WG_FDOWN && LR_WG_EPIRG), "LR_WG_FLATE: the epilogue warpgroup's first tile from accb into registers before its L (needs LR_WG_FDOWN, LR_WG_EPIRG)");
 static_assert(!LR_WG_FDOWN || 2 * LR_WG_CREGF + LR_WG_PREGF + LR_WG_EREG <= 512, "lr_wgmma<2> (LR_WG_FDOWN): registers of 512 threads");
 // LR_WG_FROWS: rows of a down unit (8 or 16). Every unit reads all of D (K × 32 codes) from L2, so 16 rows halve D's
-// traffic (128 MB → 64 MB at 4096³) and give each lane 5-6 chains instead of 2-3.
+// traffic (128 MB → 64 MB at 4096³) and give each lane 5-6 chains instead of 2-3. Measured (H100, 2026-12-08 00:25 UTC,
+// 4096³ rank 32, lr_wgmma<2>, all exact): session 17's form 0.659 ms; 16 rows (LR_WG_STAGES=9 for the room) 0.544; 8 rows
+// with a ring of 4 0.623; 16 rows with a ring of 5 0.4995 (of 8, LR_WG_STAGES=8: 0.4992); the serial form 0.272. ncu of
+// the last: the chunk loop waits on each row's shared-memory load and on each chain's previous FMA (short-scoreboard and
+// wait stalls), as ptxas, held to the producer warpgroup's 72 registers, keeps one row's values live at a time; loading
+// all rows first (tried, dropped) ptxas re-serialized, slower (0.565).
 #ifndef LR_WG_FROWS
 #define LR_WG_FROWS 8
 #endif
