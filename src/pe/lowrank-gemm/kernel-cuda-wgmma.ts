@@ -485,7 +485,27 @@ static_assert(!LR_WG_FDOWN || LR_WG_EPIWG, "LR_WG_FDOWN: the down warps hand L t
 #endif
 static_assert(!LR_WG_FLATE || (LR_WG_FDOWN && LR_WG_EPIRG), "LR_WG_FLATE: the epilogue warpgroup's first tile from accb into registers before its L (needs LR_WG_FDOWN, LR_WG_EPIRG)");
 static_assert(!LR_WG_FDOWN || 2 * LR_WG_CREGF + LR_WG_PREGF + LR_WG_EREG <= 512, "lr_wgmma<2> (LR_WG_FDOWN): registers of 512 threads");
-constexpr int WF_ROWS = 8, WF_RANKS = 32, WF_KC = 32, WF_WARPS = 3, WF_THREADS = 32 * WF_WARPS;
+// LR_WG_FROWS: rows of a down unit (8 or 16). Every unit reads all of D (K × 32 codes) from L2, so 16 rows halve D's
+// traffic (128 MB → 64 MB at 4096³) and give each lane 5-6 chains instead of 2-3. Measured (H100, 2026-12-08 00:25 UTC,
+// 4096³ rank 32, lr_wgmma<2>, all exact): session 17's form 0.659 ms; 16 rows (LR_WG_STAGES=9 for the room) 0.544; 8 rows
+// with a ring of 4 0.623; 16 rows with a ring of 5 0.4995 (of 8, LR_WG_STAGES=8: 0.4992); the serial form 0.272. ncu of
+// the last: the chunk loop waits on each row's shared-memory load and on each chain's previous FMA (short-scoreboard and
+// wait stalls), as ptxas, held to the producer warpgroup's 72 registers, keeps one row's values live at a time; loading
+// all rows first (tried, dropped) ptxas re-serialized, slower (0.565).
+#ifndef LR_WG_FROWS
+#define LR_WG_FROWS 8
+#endif
+// LR_WG_FRING: with S > 0, the down warps' global loads go through a ring of S raw chunks in shared memory filled by
+// cp.async (16 bytes per piece, zero-filled past the operand's end), issued S - 1 chunks ahead; each thread copies and later
+// reads back only its own pieces, so cp.async.wait_group alone orders them (no barrier). 0: one chunk ahead in registers
+// (session 17's form). Only where X and D rows are 16-byte aligned (K and R multiples of 8); otherwise that form.
+#ifndef LR_WG_FRING
+#define LR_WG_FRING 0
+#endif
+constexpr int WF_ROWS = LR_WG_FROWS, WF_RANKS = 32, WF_KC = 32, WF_WARPS = 3, WF_THREADS = 32 * WF_WARPS;
+static_assert(WF_ROWS == 8 || WF_ROWS == 16, "LR_WG_FROWS: 8 or 16 rows per down unit");
+static_assert(LR_WG_FRING == 0 || LR_WG_FRING >= 2, "LR_WG_FRING: 0, or a ring of at least 2 chunks");
+constexpr int WF_AMAX = (WF_ROWS + WF_WARPS - 1) / WF_WARPS;   // chains per lane of down warp 0
 // A chunk's staging pieces of 8 codes: WF_DPIECES of D (step p/4, ranks 8·(p%4) ..), then WF_XPIECES of X (row q/4,
 // steps 8·(q%4) .., q = p - WF_DPIECES); down thread ft stages pieces ft and ft + 96.
 constexpr int WF_DPIECES = WF_KC * WF_RANKS / 8, WF_XPIECES = WF_ROWS * WF_KC / 8, WF_PIECES = WF_DPIECES + WF_XPIECES;
@@ -493,6 +513,9 @@ static_assert(WF_PIECES <= 2 * WF_THREADS, "LR_WG_FDOWN: two staging pieces per 
 struct __align__(16) WgFDownSmem {
   float x[2][WF_ROWS][WF_KC];               // X rows as fp32 (a warp reads one row's float4: a broadcast)
   float4 d[2][WF_KC / 4][WF_RANKS + 1];     // d[kq][r] = D steps 4kq .. 4kq + 3 of rank j0 + r (one pad: staging conflicts)
+#if LR_WG_FRING
+  uint4 raw[LR_WG_FRING][WF_PIECES];         // the cp.async ring: chunk c's pieces in slot c % LR_WG_FRING, piece order
+#endif
 };
 // The down units' index maps (__host__ too: the launcher's \`wgdown\` mode checks them without a GPU). Unit u holds rows
 // wf_m0 .. + 8 and ranks wf_j0 .. + 32 (rank chunks inner, rows in order); down warp w (0-2) takes its rows wf_row(w, a)
@@ -735,6 +758,19 @@ __device__ __forceinline__ void wg_fdown(WgFDownSmem& fs, const uint16_t* __rest
   const int ft = threadIdx.x - 32, w = ft >> 5, lane = threadIdx.x & 31, na = wf_nrows(w);
   const int units = wf_units(M, R), chunks = (K + WF_KC - 1) / WF_KC;
   const bool xvec = (K & 7) == 0, dvec = (R & 7) == 0;
+  // Piece p of the chunk at step k0: its first code's offset in X or D and how many of its 8 codes lie inside the operand.
+  auto piece = [&](int p, int m0, int j0, int k0, const uint16_t*& base, size_t& off, int& avail) {
+    if (p < WF_DPIECES) {
+      const int kk = p >> 2, r8 = 8 * (p & 3);
+      base = Dn; off = (size_t)(k0 + kk) * R + j0 + r8; avail = k0 + kk < K ? R - j0 - r8 : 0;
+    } else {
+      const int q = p - WF_DPIECES, row = q >> 2, k8 = 8 * (q & 3);
+      base = X; off = (size_t)(m0 + row) * K + k0 + k8; avail = m0 + row < M ? K - k0 - k8 : 0;
+    }
+  };
+#if LR_WG_FRING
+  const bool ring = xvec && dvec;
+#endif
   for (int u = blockIdx.x; u < units; u += gridDim.x) {
     const int m0 = wf_m0(u, R), j0 = wf_j0(u, R);
     uint4 pv[2];
@@ -742,15 +778,40 @@ __device__ __forceinline__ void wg_fdown(WgFDownSmem& fs, const uint16_t* __rest
       #pragma unroll
       for (int i = 0; i < 2; i++) {
         const int p = ft + WF_THREADS * i;
-        if (p < WF_DPIECES) {
-          const int kk = p >> 2, r8 = 8 * (p & 3);
-          pv[i] = load8(Dn, (size_t)(k0 + kk) * R + j0 + r8, k0 + kk < K ? R - j0 - r8 : 0, dvec);
-        } else if (p < WF_PIECES) {
-          const int q = p - WF_DPIECES, row = q >> 2, k8 = 8 * (q & 3);
-          pv[i] = load8(X, (size_t)(m0 + row) * K + k0 + k8, m0 + row < M ? K - k0 - k8 : 0, xvec);
-        }
+        if (p >= WF_PIECES) continue;
+        const uint16_t* base; size_t off; int avail;
+        piece(p, m0, j0, k0, base, off, avail);
+        pv[i] = load8(base, off, avail, p < WF_DPIECES ? dvec : xvec);
       }
     };
+#if LR_WG_FRING
+    // Chunk c's pieces into ring slot c % LR_WG_FRING (a zero-filled tail where fewer than 8 codes remain); one commit
+    // group per chunk, empty past the last.
+    auto issue = [&](int c) {
+      if (c < chunks) {
+        #pragma unroll
+        for (int i = 0; i < 2; i++) {
+          const int p = ft + WF_THREADS * i;
+          if (p >= WF_PIECES) continue;
+          const uint16_t* base; size_t off; int avail;
+          piece(p, m0, j0, c * WF_KC, base, off, avail);
+          const int bytes = avail <= 0 ? 0 : avail >= 8 ? 16 : 2 * avail;
+          asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\\n"
+            :: "r"(smem_u32(&fs.raw[c % LR_WG_FRING][p])), "l"(bytes ? base + off : base), "r"(bytes) : "memory");
+        }
+      }
+      asm volatile("cp.async.commit_group;\\n" ::: "memory");
+    };
+    // Chunk c's own pieces, once its group has landed: at most LR_WG_FRING - 2 newer groups may still be in flight.
+    auto take = [&](int c) {
+      asm volatile("cp.async.wait_group %0;\\n" :: "n"(LR_WG_FRING - 2) : "memory");
+      #pragma unroll
+      for (int i = 0; i < 2; i++) {
+        const int p = ft + WF_THREADS * i;
+        if (p < WF_PIECES) pv[i] = fs.raw[c % LR_WG_FRING][p];
+      }
+    };
+#endif
     auto store = [&](int b) {
       #pragma unroll
       for (int i = 0; i < 2; i++) {
@@ -767,18 +828,35 @@ __device__ __forceinline__ void wg_fdown(WgFDownSmem& fs, const uint16_t* __rest
         }
       }
     };
-    float l[3] = {0.0f, 0.0f, 0.0f};
-    load(0); store(0); named_sync_fdown();
+    float l[WF_AMAX];
+    #pragma unroll
+    for (int a = 0; a < WF_AMAX; a++) l[a] = 0.0f;
+#if LR_WG_FRING
+    if (ring) {
+      for (int c = 0; c < LR_WG_FRING - 1; c++) issue(c);
+      take(0);
+    } else load(0);
+#else
+    load(0);
+#endif
+    store(0); named_sync_fdown();
     for (int c = 0; c < chunks; c++) {
       const int b = c & 1;
       const bool more = c + 1 < chunks;
+#if LR_WG_FRING
+      if (ring) {
+        issue(c + LR_WG_FRING - 1);   // into the slot chunk c - 1 used, read back by this thread before
+        if (more) take(c + 1);
+      } else if (more) load((c + 1) * WF_KC);
+#else
       if (more) load((c + 1) * WF_KC);
+#endif
       #pragma unroll 2
       for (int kq = 0; kq < WF_KC / 4; kq++) {
         const float4 d4 = fs.d[b][kq][lane];
         #pragma unroll
-        for (int a = 0; a < 3; a++) {
-          if (a >= na) continue;   // warp-uniform (warp 2 has two rows)
+        for (int a = 0; a < WF_AMAX; a++) {
+          if (a >= na) continue;   // warp-uniform (the last warps may have a row fewer)
           const float4 x4 = *reinterpret_cast<const float4*>(&fs.x[b][wf_row(w, a)][4 * kq]);
           l[a] = branch_step(branch_step(branch_step(branch_step(l[a], x4.x, d4.x), x4.y, d4.y), x4.z, d4.z), x4.w, d4.w);
         }
@@ -788,7 +866,7 @@ __device__ __forceinline__ void wg_fdown(WgFDownSmem& fs, const uint16_t* __rest
     }
     const int j = j0 + lane;
     #pragma unroll
-    for (int a = 0; a < 3; a++) {
+    for (int a = 0; a < WF_AMAX; a++) {
       const int m = m0 + wf_row(w, a);
       if (a >= na || m >= M || j >= R) continue;
       Lo[(size_t)m * R + j] = down_code(l[a], ls != nullptr, ls, j);
