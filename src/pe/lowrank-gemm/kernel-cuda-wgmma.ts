@@ -518,7 +518,7 @@ struct __align__(16) WgFDownSmem {
 #endif
 };
 // The down units' index maps (__host__ too: the launcher's \`wgdown\` mode checks them without a GPU). Unit u holds rows
-// wf_m0 .. + 8 and ranks wf_j0 .. + 32 (rank chunks inner, rows in order); down warp w (0-2) takes its rows wf_row(w, a)
+// wf_m0 .. + WF_ROWS and ranks wf_j0 .. + 32 (rank chunks inner, rows in order); down warp w (0-2) takes its rows wf_row(w, a)
 // for a < wf_nrows(w); a tile's epilogue waits for the units wf_unit_of(row, j0) of its rows.
 __host__ __device__ inline int wf_chunks(int R) { return (R + WF_RANKS - 1) / WF_RANKS; }
 __host__ __device__ inline int wf_units(int M, int R) { return ((M + WF_ROWS - 1) / WF_ROWS) * wf_chunks(R); }
@@ -748,7 +748,7 @@ __device__ __forceinline__ void wg_down(WgDownSmem& ds, const uint16_t* __restri
 }
 
 // lr_wgmma<2>'s down warps (LR_WG_FDOWN: threads 32-127, warps 1-3 of the producer warpgroup): L = round_R16(X·D
-// (× LoRA scale)) unit by unit (8 rows × 32 ranks), in row order, unit u by block u mod grid; lane = rank j0 + lane,
+// (× LoRA scale)) unit by unit (WF_ROWS rows × 32 ranks), in row order, unit u by block u mod grid; lane = rank j0 + lane,
 // warp w the rows wf_row(w, a); each chain branch_step in k order (golden's), staged WF_KC steps at a time (the next
 // chunk's global loads issued before the current chunk's steps, stored after them, one barrier of the 96 per chunk).
 // Then the unit's L values, __threadfence, the barrier, and its flag (the release pattern of wg_down). Padding (k ≥ K,
@@ -884,7 +884,7 @@ __device__ __forceinline__ void wg_fdown(WgFDownSmem& fs, const uint16_t* __rest
 // (r < 4) and columns 8(et%16) + e (e < 8), y = lr_epilogue(acc), y = branch_step(y, L[row, j], U[col, j]) for j
 // ascending, and one 16-byte store of eight output codes per row.
 // FUSED (lr_wgmma<2>, LR_WG_FDOWN): L is written by this launch's down warps (any block), so before staging a rank chunk
-// one thread per 8-row unit of the tile acquires the unit's flag, the epilogue warpgroup syncs, and L is read through
+// one thread per WF_ROWS-row unit of the tile acquires the unit's flag, the epilogue warpgroup syncs, and L is read through
 // L2 only (ld.global.cg).
 template <bool FUSED>
 __device__ __forceinline__ void wg_epi(WgEpiSmem& es, int t0, int tn, int ts, bool mc, uint32_t crank, int NT,
