@@ -74,17 +74,23 @@ const BASE_FLAGS = ['--cc', '--exe', '--build', '-O2', '-Wno-fatal', '--x-assign
 /**
  * C++ optimization of the model. Verilator's makefile puts its own `OPT_FAST` (-Os) after `-CFLAGS` on the
  * compile line of the model's hot files, so `-CFLAGS` alone does not set their level: the make variables do.
- * Verification builds compile the model as one translation unit at -O1 (`VM_PARALLEL_BUILDS=0`, Verilator's own
- * unity build): split, each of a model's 30-40 generated .cpp files re-parses Verilator's headers (~0.5 s each).
- * Measured on svdquant_w4a4's whole-accelerator model (2 cores): split at -Os 48 CPU-s; one unit at -O0 16 s,
- * at -O1 27 s; but an -O0 model simulates ~7× slower than -O1 (rtl-loops' 11×2100×13 GEMM: 102 s against 15 s),
- * and over the seven Verilator-heaviest test files with an empty cache -O1 took the least worker time (692 s split
- * at -Os, 459 s at -O0, 433 s at -O1). Benchmarks ask for `fast`: the hot files at -O2, compiled in parallel.
+ * Verification builds compile at -O1 with `--output-split 200000`: a model under that many operations is one
+ * translation unit (Verilator then sets `VM_PARALLEL_BUILDS=0`, its own unity build), a larger one is split into
+ * files of at most that size, compiled in parallel, so no compiler process grows with the array. Split the default
+ * way (20,000), each of a small model's 30-40 files re-parses Verilator's headers (~0.5 s each). Measured on
+ * svdquant_w4a4's whole-accelerator model at 2 × 2 (2 cores; 50,000-100,000 operations, 14.5 MB of C++): split at -Os
+ * 48 CPU-s, one unit at -O0 16 s, at -O1 27 s; an -O0 model simulates ~7× slower than -O1 (rtl-loops' 11×2100×13 GEMM:
+ * 102 s against 15 s), and over the seven Verilator-heaviest test files with an empty cache -O1 took the least worker
+ * time (692 s split at -Os, 459 s at -O0, 433 s at -O1). At the example's 16 × 16 arrays of 64 lanes the model is
+ * 773 MB of C++ in ~1,400 files (one unit there grew past 7 GB). Benchmarks ask for `fast`: -O2, split the default way.
  */
 function buildFlags(fast: boolean): string[] {
-  const make = fast ? ['OPT_FAST=-O2', 'OPT_GLOBAL=-O2', 'OPT_SLOW=-O0'] : ['OPT_FAST=-O1', 'OPT_GLOBAL=-O0', 'OPT_SLOW=-O0', 'VM_PARALLEL_BUILDS=0'];
-  return [...BASE_FLAGS, ...make.flatMap((m) => ['-MAKEFLAGS', m])];
+  if (fast) return [...BASE_FLAGS, ...['OPT_FAST=-O2', 'OPT_GLOBAL=-O2', 'OPT_SLOW=-O0'].flatMap((m) => ['-MAKEFLAGS', m])];
+  return [...BASE_FLAGS, '--output-split', String(UNITY_OPERATIONS), ...['OPT_FAST=-O1', 'OPT_GLOBAL=-O0', 'OPT_SLOW=-O0'].flatMap((m) => ['-MAKEFLAGS', m])];
 }
+
+/** Verification models under this many operations build as one translation unit; larger ones split at this size. */
+const UNITY_OPERATIONS = 200_000;
 
 /** Content hash of a build. */
 export function simulationKey(tool: VerilatorTool, src: SimulationSources, fast = false): string {
