@@ -71,6 +71,9 @@ export interface BuiltSimulation {
 
 const BASE_FLAGS = ['--cc', '--exe', '--build', '-O2', '-Wno-fatal', '--x-assign', 'fast', '--x-initial', 'fast'];
 
+/** Verification models under this many operations build as one translation unit; larger ones split at this size. */
+const UNITY_OPERATIONS = 200_000;
+
 /**
  * C++ optimization of the model. Verilator's makefile puts its own `OPT_FAST` (-Os) after `-CFLAGS` on the
  * compile line of the model's hot files, so `-CFLAGS` alone does not set their level: the make variables do.
@@ -88,9 +91,6 @@ function buildFlags(fast: boolean): string[] {
   if (fast) return [...BASE_FLAGS, ...['OPT_FAST=-O2', 'OPT_GLOBAL=-O2', 'OPT_SLOW=-O0'].flatMap((m) => ['-MAKEFLAGS', m])];
   return [...BASE_FLAGS, '--output-split', String(UNITY_OPERATIONS), ...['OPT_FAST=-O1', 'OPT_GLOBAL=-O0', 'OPT_SLOW=-O0'].flatMap((m) => ['-MAKEFLAGS', m])];
 }
-
-/** Verification models under this many operations build as one translation unit; larger ones split at this size. */
-const UNITY_OPERATIONS = 200_000;
 
 /** Content hash of a build. */
 export function simulationKey(tool: VerilatorTool, src: SimulationSources, fast = false): string {
