@@ -502,7 +502,17 @@ static_assert(!LR_WG_FDOWN || 2 * LR_WG_CREGF + LR_WG_PREGF + LR_WG_EREG <= 512,
 #ifndef LR_WG_FRING
 #define LR_WG_FRING 0
 #endif
-constexpr int WF_ROWS = LR_WG_FROWS, WF_RANKS = 32, WF_KC = 32, WF_WARPS = 3, WF_THREADS = 32 * WF_WARPS;
+// LR_WG_FTAKE (with LR_WG_FRING): 1 reads chunk c + 1's pieces back from the ring after chunk c's steps, just before they
+// are stored, instead of before the steps, so that those 8 registers are not live across the chunk loop (the down warps
+// have 72). LR_WG_FUNROLL: the unroll factor of the chunk loop (default 2). Both are tuning knobs for the ptxas schedule of
+// that loop (session 20); neither changes what a chain computes or its order.
+#ifndef LR_WG_FTAKE
+#define LR_WG_FTAKE 0
+#endif
+#ifndef LR_WG_FUNROLL
+#define LR_WG_FUNROLL 2
+#endif
+constexpr int WF_ROWS = LR_WG_FROWS, WF_RANKS = 32, WF_KC = 32, WF_WARPS = 3, WF_THREADS = 32 * WF_WARPS, WF_UNROLL = LR_WG_FUNROLL;
 static_assert(WF_ROWS == 8 || WF_ROWS == 16, "LR_WG_FROWS: 8 or 16 rows per down unit");
 static_assert(LR_WG_FRING == 0 || LR_WG_FRING >= 2, "LR_WG_FRING: 0, or a ring of at least 2 chunks");
 constexpr int WF_AMAX = (WF_ROWS + WF_WARPS - 1) / WF_WARPS;   // chains per lane of down warp 0
@@ -846,12 +856,12 @@ __device__ __forceinline__ void wg_fdown(WgFDownSmem& fs, const uint16_t* __rest
 #if LR_WG_FRING
       if (ring) {
         issue(c + LR_WG_FRING - 1);   // into the slot chunk c - 1 used, read back by this thread before
-        if (more) take(c + 1);
+        if (more && !LR_WG_FTAKE) take(c + 1);
       } else if (more) load((c + 1) * WF_KC);
 #else
       if (more) load((c + 1) * WF_KC);
 #endif
-      #pragma unroll 2
+      #pragma unroll WF_UNROLL
       for (int kq = 0; kq < WF_KC / 4; kq++) {
         const float4 d4 = fs.d[b][kq][lane];
         #pragma unroll
@@ -861,6 +871,9 @@ __device__ __forceinline__ void wg_fdown(WgFDownSmem& fs, const uint16_t* __rest
           l[a] = branch_step(branch_step(branch_step(branch_step(l[a], x4.x, d4.x), x4.y, d4.y), x4.z, d4.z), x4.w, d4.w);
         }
       }
+#if LR_WG_FRING
+      if (ring && more && LR_WG_FTAKE) take(c + 1);
+#endif
       if (more) store(b ^ 1);
       named_sync_fdown();
     }
