@@ -21,6 +21,7 @@ import { VerifyError } from './errors.js';
 import { concatOutputs, readOutputs } from './program-run.js';
 import { createRtlBackend } from './rtl-backend.js';
 import { createRtlProgramBackend } from './rtl-program-backend.js';
+import type { SettableParam } from './rtl-size.js';
 import { createCudaBackend } from './cuda/backend.js';
 import { createWgslBackend } from './wgsl-backend.js';
 
@@ -43,6 +44,10 @@ export interface BackendOptions {
   readonly rtlDir?: string;
   /** Compare per-cycle trace points. */
   readonly trace: boolean;
+  /** The rtl backends' bound on a Verilator model, GE of logic (absent: DEFAULT_RTL_MAX_GATES, src/verify/rtl-size.ts). */
+  readonly rtlMaxGates?: number;
+  /** The design's params, for hints naming what `--set` can change. */
+  readonly params?: readonly SettableParam[];
 }
 
 /**

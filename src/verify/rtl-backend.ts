@@ -30,6 +30,7 @@ import type { Backend, BackendOptions, BackendResult } from './backends.js';
 import type { PreparedCase } from './cases.js';
 import { VerifyError } from './errors.js';
 import type { PeVectors } from './rtl/pe-vectors.js';
+import { checkRtlSize, DEFAULT_RTL_MAX_GATES } from './rtl-size.js';
 import { harnessTemplates, rtlTemplates } from './rtl/templates.js';
 import { renderTestbench } from './rtl/testbench.js';
 import { buildSimulationAsync, findVerilator, runSimulation, type BuiltSimulation } from './rtl/verilator.js';
@@ -96,6 +97,8 @@ export function createRtlBackend(): Backend {
     async check(targets, opts) {
       options = opts;
       if (opts.trace) throw new VerifyError('backend-unavailable', '--trace: the rtl-pe backend runs one PE per dot product, so there is no per-cycle program trace to compare (use the rtl backend)');
+      // every target's size before the tool and any build, so that a refusal comes at once
+      checkRtlSize(targets, 'pe', opts.rtlMaxGates ?? DEFAULT_RTL_MAX_GATES, opts.params ?? []);
       findVerilator();
       const userFiles = opts.rtlDir !== undefined ? readRtlDir(opts.rtlDir) : undefined;
       for (const t of targets) {

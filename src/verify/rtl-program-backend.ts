@@ -18,6 +18,7 @@ import type { Backend, BackendOptions, BackendResult } from './backends.js';
 import type { PreparedCase, VerifyTarget } from './cases.js';
 import { VerifyError } from './errors.js';
 import { readOutputs } from './program-run.js';
+import { checkRtlSize, DEFAULT_RTL_MAX_GATES } from './rtl-size.js';
 import { createRtlBackend, readRtlDir } from './rtl-backend.js';
 import { buildProgramSimulationAsync, renderProgramBench, runRtlProgram, runBuiltProgram } from './rtl/program-bench.js';
 import { harnessTemplates } from './rtl/templates.js';
@@ -51,13 +52,16 @@ export function createRtlProgramBackend(): Backend {
     chains: true,
     async check(targets: readonly VerifyTarget[], opts: BackendOptions) {
       options = opts;
-      findVerilator();
       const userFiles = opts.rtlDir !== undefined ? readRtlDir(opts.rtlDir) : undefined;
       const fallback: VerifyTarget[] = [];
+      // every PE kind has a tile engine (RtlFacet.engine); only a user RTL directory can lack the top
+      const atProgramLevel = (t: VerifyTarget): boolean => userFiles === undefined || definesModule(userFiles, acceleratorTopName(t.accelerator.name));
+      // every target's size before the tool and any build, so that a refusal comes at once (the PE-level ones: pe.check)
+      checkRtlSize(targets.filter(atProgramLevel), 'program', opts.rtlMaxGates ?? DEFAULT_RTL_MAX_GATES, opts.params ?? []);
+      findVerilator();
       for (const t of targets) {
         const top = acceleratorTopName(t.accelerator.name);
-        // every PE kind has a tile engine (RtlFacet.engine); only a user RTL directory can lack the top
-        const program = userFiles === undefined || definesModule(userFiles, top);
+        const program = atProgramLevel(t);
         if (!program) {
           if (opts.trace) {
             throw new VerifyError('backend-unavailable', `--trace: ${t.label} runs at PE level (--rtl-dir ${opts.rtlDir} defines no accelerator top ${top}), so there is no per-cycle trace to compare`);

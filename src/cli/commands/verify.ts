@@ -22,6 +22,7 @@ import { caseFromId, planCases, verifyTargets, type VerifyCase } from '../../ver
 import { renderJunit } from '../../verify/junit.js';
 import { formatCaseReport, formatSummary, type InvocationInfo } from '../../verify/report.js';
 import { verifyProgress } from '../../verify/progress.js';
+import { DEFAULT_RTL_MAX_GATES } from '../../verify/rtl-size.js';
 import { runVerification } from '../../verify/run.js';
 import { formatShard, parseShard, shardSlice, type Shard } from '../../verify/shard.js';
 import type { CommandFactory } from '../context.js';
@@ -39,6 +40,7 @@ interface Args {
   readonly seed: number;
   readonly junit: string | undefined;
   readonly 'rtl-dir': string | undefined;
+  readonly 'rtl-max-gates': number;
   readonly trace: boolean;
   readonly shard: string | undefined;
   readonly case: string | undefined;
@@ -71,6 +73,7 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
         .option('seed', { type: 'number', default: 1, describe: 'seed of the random operands and shapes' })
         .option('junit', { type: 'string', describe: 'write a JUnit XML report to this file' })
         .option('rtl-dir', { type: 'string', describe: 'rtl backend: verify the RTL in this directory instead of generating it' })
+        .option('rtl-max-gates', { type: 'number', default: DEFAULT_RTL_MAX_GATES, describe: 'rtl backends: refuse a design whose logic qacc estimates above this many gate equivalents (a larger Verilator model takes tens of minutes to hours to build)' })
         .option('trace', { type: 'boolean', default: false, describe: 'compare the simulator\'s and the RTL\'s per-cycle trace points; reports the first diverging cycle and signal' })
         .option('shard', { type: 'string', describe: 'run only slice i of n (i/n, 1-based) of the cases' })
         .option('case', { type: 'string', describe: 'run only this case (an id from a report)' })
@@ -79,6 +82,7 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
     handler: async (argv: ArgumentsCamelCase<Args>) => {
       if (!Number.isSafeInteger(argv.seed)) throw new UsageError(`--seed must be an integer, got ${argv.seed}`);
       if (!Number.isInteger(argv.vectors) || argv.vectors < 0 || argv.vectors > 100000) throw new UsageError(`--vectors must be an integer in 0..100000, got ${argv.vectors}`);
+      if (!Number.isSafeInteger(argv.rtlMaxGates) || argv.rtlMaxGates < 1) throw new UsageError(`--rtl-max-gates must be a positive integer, got ${argv.rtlMaxGates}`);
       const backends = selectBackends(registry(), argv.backends);
       const names = backends.map((b) => b.name);
       const rtlDir = argv.rtlDir;
@@ -134,7 +138,7 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
       const progress = process.stderr.isTTY ? verifyProgress(cases.length, (text) => ctx.io.stderr(text)) : undefined;
       let run: Awaited<ReturnType<typeof runVerification>>;
       try {
-        run = await runVerification({ targets, cases, backends, options: { trace: argv.trace, ...(rtlDir !== undefined ? { rtlDir } : {}) }, ...(progress ? { onCase: progress.onCase } : {}) });
+        run = await runVerification({ targets, cases, backends, options: { trace: argv.trace, rtlMaxGates: argv.rtlMaxGates, params: c.design.params, ...(rtlDir !== undefined ? { rtlDir } : {}) }, ...(progress ? { onCase: progress.onCase } : {}) });
       } finally {
         progress?.done();
       }
