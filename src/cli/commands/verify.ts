@@ -18,6 +18,7 @@ import { isChainSpec, parseChainSpec } from '../../compile/chain-workload.js';
 import { parseWorkload, type GemmShape } from '../../compile/workload.js';
 import { compileFile } from '../../ir/elaborate.js';
 import { DEFAULT_BACKEND_NAMES, defaultBackends, selectBackends, type BackendRegistry } from '../../verify/backends.js';
+import { checkCaseMemory } from '../../verify/case-memory.js';
 import { caseFromId, planCases, verifyTargets, type VerifyCase } from '../../verify/cases.js';
 import { renderJunit } from '../../verify/junit.js';
 import { formatCaseReport, formatSummary, type InvocationInfo } from '../../verify/report.js';
@@ -120,6 +121,7 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
       }
       const cases = shard ? shardSlice(planned, shard) : planned;
       if (cases.length === 0) throw new UsageError(nothingToVerify(src.path, targets.length, planned.length, shard));
+      checkCaseMemory(targets, cases, backends.length);
       const inv: InvocationInfo = {
         file: src.path,
         sets: argv.set ?? [],
