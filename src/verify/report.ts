@@ -22,6 +22,8 @@ export interface InvocationInfo {
   readonly sets: readonly string[];
   readonly backends: readonly string[];
   readonly rtlDir?: string;
+  /** `--rtl-max-gates`, when not the default (a repro line of an rtl case repeats it). */
+  readonly rtlMaxGates?: number;
   readonly trace: boolean;
   readonly seed: number;
   readonly vectors: number;
@@ -45,7 +47,9 @@ export function shellQuote(word: string): string {
 export function reproArgs(inv: InvocationInfo, caseId: string, backends: readonly string[]): string[] {
   const args = ['verify', inv.file, '--backends', backends.join(',')];
   for (const s of inv.sets) args.push('--set', s);
-  if (inv.rtlDir !== undefined && (backends.includes('rtl') || backends.includes('rtl-pe'))) args.push('--rtl-dir', inv.rtlDir);
+  const rtl = backends.includes('rtl') || backends.includes('rtl-pe');
+  if (inv.rtlDir !== undefined && rtl) args.push('--rtl-dir', inv.rtlDir);
+  if (inv.rtlMaxGates !== undefined && rtl) args.push('--rtl-max-gates', String(inv.rtlMaxGates));
   if (inv.trace && backends.includes('rtl') && backends.includes('sim')) args.push('--trace');
   args.push('--case', caseId);
   return args;

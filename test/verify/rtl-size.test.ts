@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { resolveTarget } from '../../src/compile/target.js';
 import { targetLogicSize } from '../../src/estimate/logic-size.js';
 import { compileFile } from '../../src/ir/elaborate.js';
+import { reproArgs, type InvocationInfo } from '../../src/verify/report.js';
 import { DEFAULT_RTL_MAX_GATES, formatGates } from '../../src/verify/rtl-size.js';
 import { VERILATOR_INSTALL_HINT } from '../../src/verify/rtl/verilator.js';
 import { runCli } from '../cli/fake-io.js';
@@ -120,5 +121,12 @@ describe('qacc verify refuses an RTL model above --rtl-max-gates', () => {
       expect(r.code, bad).toBe(1);
       expect(r.stderr, bad).toMatch(/^qacc: error: --rtl-max-gates must be a positive integer, got /);
     }
+  });
+
+  it('a repro line of an rtl case repeats a raised --rtl-max-gates (so that it reruns), and one without the rtl backends does not', () => {
+    const inv: InvocationInfo = { file: 'd.qacc', sets: ['rows=8'], backends: ['golden', 'sim', 'rtl'], rtlMaxGates: 60_000_000, trace: false, seed: 1, vectors: 0, plannedCases: 1, notes: [] };
+    expect(reproArgs(inv, 'a/b/1x2x3/s1', ['golden', 'rtl'])).toEqual(['verify', 'd.qacc', '--backends', 'golden,rtl', '--set', 'rows=8', '--rtl-max-gates', '60000000', '--case', 'a/b/1x2x3/s1']);
+    expect(reproArgs(inv, 'a/b/1x2x3/s1', ['golden', 'rtl-pe'])).toContain('--rtl-max-gates');
+    expect(reproArgs(inv, 'a/b/1x2x3/s1', ['golden', 'sim'])).not.toContain('--rtl-max-gates');
   });
 });

@@ -127,6 +127,7 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
         sets: argv.set ?? [],
         backends: names,
         ...(rtlDir !== undefined ? { rtlDir } : {}),
+        ...(argv.rtlMaxGates !== DEFAULT_RTL_MAX_GATES ? { rtlMaxGates: argv.rtlMaxGates } : {}),
         trace: argv.trace,
         seed: argv.seed,
         vectors: argv.case !== undefined ? 0 : argv.vectors,
