@@ -47,11 +47,13 @@ function ceilTwoDigits(n: number): number {
  * fallback). `params`: the design's, for the hint (integer-valued ones are what `--set` usually shrinks).
  */
 export function checkRtlSize(targets: readonly VerifyTarget[], level: 'program' | 'pe', limit: number, params: readonly SettableParam[]): void {
-  const over = targets.flatMap((t) => {
+  // one model per accelerator (every SIMD mode of a simd_mac PE runs on the same RTL): its first target stands for it
+  const firstOfEach = targets.filter((t, i) => targets.findIndex((x) => x.accelerator.name === t.accelerator.name) === i);
+  const over = firstOfEach.flatMap((t) => {
     const size = targetLogicSize(t.target);
     const ge = level === 'pe' ? size.pe : size.total;
     const parts = level === 'pe' ? 'one PE' : `${size.pes} PEs × ${formatGates(size.pe)}${size.engine !== undefined ? ` + tile engine ${formatGates(size.engine)}` : ''} + ports and controller ${formatGates(size.outside)}`;
-    return ge > limit ? [{ label: t.label, ge, parts }] : [];
+    return ge > limit ? [{ label: t.accelerator.name, ge, parts }] : [];
   });
   if (over.length === 0) return;
   const largest = Math.max(...over.map((o) => o.ge));

@@ -115,6 +115,14 @@ describe('qacc verify refuses an RTL model above --rtl-max-gates', () => {
     }
   });
 
+  it('names a simd_mac accelerator once, not once per SIMD mode (its modes run on one model)', async () => {
+    const r = await withoutVerilator(['verify', EX('xr-npe'), '--backends', 'golden,sim,rtl', '--rtl-max-gates', '1000000']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.match(/xr_npe/g)).toHaveLength(1);
+    expect(r.stderr).toContain('xr_npe about ');
+    expect(r.stderr).toContain("the design's params: size=16");
+  });
+
   it('--rtl-max-gates must be a positive integer', async () => {
     for (const bad of ['0', '-5', '1.5', 'many']) {
       const r = await runCli(['verify', EX('mac-ws'), '--backends', 'golden,rtl', '--rtl-max-gates', bad]);
