@@ -1,8 +1,9 @@
 /**
- * The bound on what the rtl backends hand to Verilator. A Verilator model's build time grows with the
+ * The bound on what the rtl backends hand to Verilator. A Verilator model's build time and memory grow with the
  * design's logic, and an example at its declared size is far past what a verification run can build:
  * svdquant_w4a4 at 16 × 16 PEs of 64 lanes (about 54 M gate equivalents of logic) made Verilator run 8 minutes
- * and write 773 MB of C++, hours of compiling on two cores. So before building, each rtl backend estimates the
+ * and write 773 MB of C++ (session 19), and Verilator itself grew past 20 GB resident within 6 minutes (2026-12-08,
+ * stopped at 21.3 GB on a 24 GB machine). So before building, each rtl backend estimates the
  * model's logic with the analytic estimate's own model (src/estimate/logic-size.ts: PEs, tile engine, buffer
  * ports and controller, RAMs apart) and refuses a design above the bound with one line that states the bound,
  * the estimate, how to verify a smaller instance of the same design (`--set` on the params that size it) and
@@ -17,7 +18,7 @@ import { VerifyError } from './errors.js';
  * Cold builds measured on 2 cores (2026-12-08; `qacc verify --backends golden,rtl --vectors 0 -w gemm:m=8,k=64,n=8`,
  * build and cases): bitmod 8 × 8 (0.9 M GE) 21 s, mac_fp16 (1.7 M) 62 s, svdquant_w4a4 4 × 4 × 16 lanes (2.2 M)
  * 37 s, xr_npe (4.2 M) 69 s, bitmod at 32 × 32 (11.1 M) 253 s with Verilator itself at 3.6 GB resident; svdquant_w4a4
- * at 16 × 16 × 64 lanes (53.7 M): Verilator alone 8 minutes and 773 MB of C++ to compile. docs/verification.md
+ * at 16 × 16 × 64 lanes (53.7 M): Verilator at 10 GB after one minute and 21.3 GB after seven, still running. docs/verification.md
  * "How large a design the rtl backends build".
  */
 export const DEFAULT_RTL_MAX_GATES = 16_000_000;
@@ -64,7 +65,7 @@ export function checkRtlSize(targets: readonly VerifyTarget[], level: 'program' 
   throw new VerifyError(
     'bad-options',
     `${level === 'pe' ? 'rtl-pe' : 'rtl'} backend: the RTL is too large for a Verilator build: ${listed.join(', ')}${more}; ` +
-      `the bound is ${formatGates(limit)} (--rtl-max-gates, on qacc estimate's model; larger models take tens of minutes to hours to compile). ` +
+      `the bound is ${formatGates(limit)} (--rtl-max-gates, on qacc estimate's model; measured: an 11 M model builds in about 4 minutes on 2 cores with Verilator at 3.6 GB, at 54 M Verilator passed 20 GB). ` +
       `${shrink}, or raise the bound with --rtl-max-gates ${ceilTwoDigits(largest)}`,
   );
 }

@@ -74,7 +74,7 @@ export function makeVerifyCommand(registry: () => BackendRegistry): CommandFacto
         .option('seed', { type: 'number', default: 1, describe: 'seed of the random operands and shapes' })
         .option('junit', { type: 'string', describe: 'write a JUnit XML report to this file' })
         .option('rtl-dir', { type: 'string', describe: 'rtl backend: verify the RTL in this directory instead of generating it' })
-        .option('rtl-max-gates', { type: 'number', default: DEFAULT_RTL_MAX_GATES, describe: 'rtl backends: refuse a design whose logic qacc estimates above this many gate equivalents (a larger Verilator model takes tens of minutes to hours to build)' })
+        .option('rtl-max-gates', { type: 'number', default: DEFAULT_RTL_MAX_GATES, describe: 'rtl backends: refuse a design whose logic qacc estimates above this many gate equivalents (a Verilator model of 11 M builds in about 4 minutes on 2 cores; at 54 M Verilator passed 20 GB)' })
         .option('trace', { type: 'boolean', default: false, describe: 'compare the simulator\'s and the RTL\'s per-cycle trace points; reports the first diverging cycle and signal' })
         .option('shard', { type: 'string', describe: 'run only slice i of n (i/n, 1-based) of the cases' })
         .option('case', { type: 'string', describe: 'run only this case (an id from a report)' })
