@@ -62,20 +62,31 @@ describe('qacc verify: the memory bound of a case', () => {
     expect(() => checkCaseMemory(targets, [one, two], 2)).not.toThrow();
   });
 
-  it('a shape just below the bound passes the check, one just above it is refused', () => {
+  /**
+   * The count from first principles for mac_int8 (int8 × int8 → int32): golden operands one 32-bit word per element,
+   * A and B twice; simulated and golden outputs with the golden model's working copy (16 bytes per output) and one
+   * word per output and backend; the memory image A (1 byte), B (1 byte), Y (4 bytes) per element, plus alignment.
+   */
+  const expectedBytes = (m: number, k: number, n: number, backends: number): number => 4 * (2 * m * k + 2 * k * n) + 16 * m * n + 4 * backends * m * n + (m * k + k * n + 4 * m * n);
+
+  it('counts a mac_int8 case as its operands, outputs and memory image (an independent count, up to alignment)', () => {
+    const targets = targetsOf('mac-ws', 'mac_int8');
+    for (const [m, k, n] of [[300, 500, 70], [1, 4096, 4096], [8000, 8000, 8], [20000, 20000, 20000]]) {
+      const c = planCases(targets, { vectors: 0, seed: 1, shape: { m, k, n } }).cases[0];
+      const got = caseMemoryBytes(findTarget(targets, c), c, 2);
+      const want = expectedBytes(m, k, n, 2);
+      expect(got, `${m}×${k}×${n}`).toBeGreaterThanOrEqual(want);
+      expect(got - want, `${m}×${k}×${n}`).toBeLessThan(4096);
+    }
+  });
+
+  it('the 2 GiB bound falls where the independent count puts it (k = 4096, n = 8: between m = 57,800 and 58,000)', () => {
     const targets = targetsOf('mac-ws', 'mac_int8');
     const at = (m: number) => planCases(targets, { vectors: 0, seed: 1, shape: { m, k: 4096, n: 8 } }).cases;
-    // the bytes grow with m: find the largest m that fits by bisection
-    let lo = 1;
-    let hi = 1 << 20;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      const c = at(mid)[0];
-      if (caseMemoryBytes(findTarget(targets, c), c, 2) <= ARITHMETIC_MEMORY_LIMIT) lo = mid;
-      else hi = mid;
-    }
-    expect(() => checkCaseMemory(targets, at(lo), 2)).not.toThrow();
-    expect(() => checkCaseMemory(targets, at(hi), 2)).toThrow(/above the limit of 2 GiB/);
+    expect(expectedBytes(57_800, 4096, 8, 2)).toBeLessThan(ARITHMETIC_MEMORY_LIMIT - 1e6);
+    expect(expectedBytes(58_000, 4096, 8, 2)).toBeGreaterThan(ARITHMETIC_MEMORY_LIMIT + 1e6);
+    expect(() => checkCaseMemory(targets, at(57_800), 2)).not.toThrow();
+    expect(() => checkCaseMemory(targets, at(58_000), 2)).toThrow(/above the limit of 2 GiB/);
   });
 
   it('a shape below the bound runs and matches', async () => {
